@@ -1,0 +1,125 @@
+// The one result-code registry of perpx.
+//
+// Every business outcome that is not a success is a distinct, stable number from this table, banded by
+// the owner that rejects it (the exchange-core habit):
+//
+//   0          OK
+//   1000-1999  validation   shape and grid checks: the command is malformed for its market
+//   2000-2999  risk         pre-trade and account-health checks in the risk shard
+//   3000-3999  matching     outcomes decided by the order book
+//   4000-4999  account      balance and configuration operations
+//   5000-5999  persistence  journal and snapshot problems
+//   6000-6999  gateway      edge concerns: authentication, rate limits, back-pressure
+//
+// Append-only: a number, once published, keeps its meaning forever. Retired codes move to RETIRED_CODES
+// and are never reused. test/engine/codes.test.ts pins this table.
+
+export const Code = {
+  OK: 0,
+
+  // validation
+  UNKNOWN_MARKET: 1001,
+  UNKNOWN_COMMAND: 1002,
+  INVALID_SIDE: 1003,
+  INVALID_ORDER_TYPE: 1004,
+  INVALID_TIME_IN_FORCE: 1005,
+  INVALID_STP_MODE: 1006,
+  INVALID_TRIGGER_SOURCE: 1007,
+  PRICE_NOT_ON_TICK: 1008,
+  PRICE_OUT_OF_RANGE: 1009,
+  PRICE_OUTSIDE_BAND: 1010,
+  QTY_NOT_ON_LOT: 1011,
+  QTY_BELOW_MIN: 1012,
+  QTY_ABOVE_MAX: 1013,
+  PRICE_REQUIRED: 1014,
+  TRIGGER_PRICE_REQUIRED: 1015,
+  TRIGGER_PRICE_OUT_OF_RANGE: 1016,
+  INVALID_ORDER_ID: 1017,
+  INVALID_CLIENT_ORDER_ID: 1018,
+  INVALID_ACCOUNT: 1019,
+  POST_ONLY_REQUIRES_LIMIT: 1020,
+  INVALID_NUMBER: 1021,
+  INVALID_AMEND: 1022,
+  INVALID_FLAGS: 1023,
+  INVALID_MARKET_SPEC: 1024,
+
+  // risk
+  INSUFFICIENT_MARGIN: 2001,
+  BELOW_INITIAL_MARGIN: 2002,
+  POSITION_LIMIT_EXCEEDED: 2003,
+  REDUCE_ONLY_NO_POSITION: 2004,
+  REDUCE_ONLY_WOULD_INCREASE: 2005,
+  LEVERAGE_TOO_HIGH: 2006,
+  ACCOUNT_LIQUIDATING: 2007,
+  MARKET_REDUCE_ONLY: 2008,
+  MARGIN_MODE_CHANGE_WITH_POSITION: 2009,
+  ISOLATED_MARGIN_WOULD_LIQUIDATE: 2010,
+  NOT_ISOLATED: 2011,
+  MARK_PRICE_UNAVAILABLE: 2012,
+
+  // matching
+  ORDER_NOT_FOUND: 3001,
+  DUPLICATE_ORDER_ID: 3002,
+  DUPLICATE_CLIENT_ORDER_ID: 3003,
+  POST_ONLY_WOULD_TAKE: 3004,
+  FOK_NOT_FILLABLE: 3005,
+  NO_LIQUIDITY: 3006,
+  TOO_MANY_OPEN_ORDERS: 3007,
+  BOOK_FULL: 3008,
+  AMEND_NOTHING_TO_CHANGE: 3009,
+  AMEND_QTY_BELOW_FILLED: 3010,
+  REDUCE_ONLY_WOULD_NOT_REDUCE: 3011,
+  MARKET_HALTED: 3012,
+  STOP_ORDER_NOT_AMENDABLE: 3013,
+  STOP_WOULD_TRIGGER_IMMEDIATELY: 3014,
+
+  // account
+  INSUFFICIENT_BALANCE: 4001,
+  WITHDRAWAL_EXCEEDS_WITHDRAWABLE: 4002,
+  WITHDRAWALS_BLOCKED_NEGATIVE_EQUITY: 4003,
+  UNKNOWN_ASSET: 4004,
+  AMOUNT_NOT_POSITIVE: 4005,
+  UNKNOWN_ACCOUNT: 4006,
+  DUPLICATE_REQUEST: 4007,
+
+  // persistence
+  JOURNAL_CORRUPT: 5001,
+  SNAPSHOT_CORRUPT: 5002,
+  JOURNAL_GAP: 5003,
+
+  // gateway
+  UNAUTHENTICATED: 6001,
+  RATE_LIMITED: 6002,
+  BACK_PRESSURE: 6003,
+  MALFORMED_FRAME: 6004,
+  FRAME_TOO_LARGE: 6005,
+} as const;
+
+export type CodeName = keyof typeof Code;
+export type ResultCode = (typeof Code)[CodeName];
+
+/** Numbers that once had a meaning and must never be given another. */
+export const RETIRED_CODES: readonly number[] = [];
+
+const names = new Map<number, CodeName>();
+for (const name of Object.keys(Code) as CodeName[]) names.set(Code[name], name);
+
+/** The stable name of a code, for logs and the gateway's error frames. */
+export function codeName(code: number): CodeName | 'UNKNOWN_CODE' {
+  return names.get(code) ?? 'UNKNOWN_CODE';
+}
+
+export const CodeBand = {
+  OK: 0,
+  VALIDATION: 1,
+  RISK: 2,
+  MATCHING: 3,
+  ACCOUNT: 4,
+  PERSISTENCE: 5,
+  GATEWAY: 6,
+} as const;
+
+/** Which owner rejected: the thousands digit. */
+export function codeBand(code: number): number {
+  return Math.floor(code / 1000);
+}

@@ -1,0 +1,117 @@
+// Every record layout, by type id: the registry generic tools (decode for tests, the journal inspector,
+// the gateway) look layouts up in.
+
+import { HEADER_BYTES, type RecordBuffer } from '../record.js';
+import { recordTypeName } from '../types.js';
+import { AmendOrderLayout } from './amend-order.js';
+import { BookLevelChangedLayout } from './book-level-changed.js';
+import { CancelAllOrdersLayout } from './cancel-all-orders.js';
+import { CancelOrderLayout } from './cancel-order.js';
+import { readField, writeField, type Layout } from './layout.js';
+import { OrderAcceptedLayout } from './order-accepted.js';
+import { OrderAmendedLayout } from './order-amended.js';
+import { OrderCancelledLayout } from './order-cancelled.js';
+import { OrderExpiredLayout } from './order-expired.js';
+import { OrderRejectedLayout } from './order-rejected.js';
+import { OrderTriggeredLayout } from './order-triggered.js';
+import { PlaceOrderLayout } from './place-order.js';
+import { SetAccountConfigLayout } from './set-account-config.js';
+import { SetMarkPriceLayout } from './set-mark-price.js';
+import { TradeExecutedLayout } from './trade-executed.js';
+
+export const LAYOUTS: readonly Layout[] = [
+  PlaceOrderLayout,
+  CancelOrderLayout,
+  CancelAllOrdersLayout,
+  AmendOrderLayout,
+  SetAccountConfigLayout,
+  SetMarkPriceLayout,
+  OrderAcceptedLayout,
+  OrderRejectedLayout,
+  TradeExecutedLayout,
+  OrderCancelledLayout,
+  OrderAmendedLayout,
+  OrderExpiredLayout,
+  OrderTriggeredLayout,
+  BookLevelChangedLayout,
+];
+
+const byType = new Map<number, Layout>();
+for (const l of LAYOUTS) {
+  if (byType.has(l.type)) throw new Error(`record type ${l.type} has two layouts`);
+  byType.set(l.type, l);
+}
+
+/** Registers a layout defined outside the engine (risk records). Type ids stay unique. */
+export function registerLayout(layout: Layout): void {
+  const existing = byType.get(layout.type);
+  if (existing && existing !== layout) throw new Error(`record type ${layout.type} has two layouts`);
+  byType.set(layout.type, layout);
+}
+
+export function layoutOf(type: number): Layout | undefined {
+  return byType.get(type);
+}
+
+export interface DecodedRecord {
+  type: string;
+  seq: number;
+  timeUs: number;
+  marketId: number;
+  accountId: number;
+  flags: number;
+  [field: string]: number | bigint | string;
+}
+
+/** Reads a record into a plain object (allocates: tests, tools and the gateway edge only). */
+export function decodeRecord(buf: RecordBuffer, at: number): DecodedRecord {
+  const type = buf.type(at);
+  const out: DecodedRecord = {
+    type: recordTypeName(type),
+    seq: buf.seq(at),
+    timeUs: buf.timeUs(at),
+    marketId: buf.marketId(at),
+    accountId: buf.accountId(at),
+    flags: buf.flags(at),
+  };
+  const layout = byType.get(type);
+  if (layout) {
+    for (const [name, kind] of layout.fields) {
+      if (name === 'reserved') continue;
+      out[name] = readField(buf, at, layout.offsets[name as keyof typeof layout.offsets], kind);
+    }
+  }
+  return out;
+}
+
+export interface RecordHeaderInput {
+  seq?: number;
+  timeUs?: number;
+  marketId?: number;
+  accountId?: number;
+  flags?: number;
+}
+
+/** Writes a whole record from a plain object: the slot is cleared first, absent fields are 0. */
+export function encodeRecord(
+  buf: RecordBuffer,
+  at: number,
+  layout: Layout,
+  header: RecordHeaderInput,
+  body: Readonly<Record<string, number | bigint>>,
+): void {
+  buf.clear(at);
+  buf.setType(at, layout.type);
+  buf.setSeq(at, header.seq ?? 0);
+  buf.setTimeUs(at, header.timeUs ?? 0);
+  buf.setMarketId(at, header.marketId ?? 0);
+  buf.setAccountId(at, header.accountId ?? 0);
+  buf.setFlags(at, header.flags ?? 0);
+  for (const [name, kind] of layout.fields) {
+    const v = body[name];
+    if (v === undefined) continue;
+    writeField(buf, at, layout.offsets[name as keyof typeof layout.offsets], kind, v);
+  }
+}
+
+export { HEADER_BYTES };

@@ -1,0 +1,182 @@
+// RecordDescriptor: the fixed-size binary record every ring carries, and the header common to all types.
+//
+// Every record is RECORD_BYTES long whatever its type, so a ring is a plain array of slots and a record can
+// be copied between rings, journals and snapshots as 32 words. Byte order is little-endian, stated here
+// once and checked at start-up by assertLittleEndian(): typed arrays use the platform's order.
+//
+//   byte 0               8               16      18      20      24      28      32
+//        +---------------+---------------+-------+-------+-------+-------+-------+------------ ... 128
+//        | seq (u53)     | timeUs (u53)  | type  |market | acct  | flags |  (0)  | body (96 bytes)
+//        +---------------+---------------+-------+-------+-------+-------+-------+------------ ...
+//
+// seq      contiguous per output stream (one ring = one stream), assigned by the producer; the pair
+//          (stream, seq) is what recovery and deduplication key on.
+// timeUs   microseconds since the Unix epoch, stamped by the gateway (the sequencer). State machines never
+//          read a clock: this field is their time.
+// type     record type id (types.ts, append-only).   market  market id (u16).   acct  account id (u32).
+// flags    per-type bits.
+//
+// A u53 is an unsigned integer below 2^53 stored as two u32 words (low word first), so it reads back into
+// a JavaScript number exactly. Values that may pass 2^53 (balances, PnL) use an i64 field read as bigint.
+
+import { endianness } from 'node:os';
+
+export const RECORD_BYTES = 128;
+export const RECORD_WORDS = RECORD_BYTES >> 2;
+
+export const U8 = 1;
+export const U16 = 2;
+export const U32 = 4;
+export const I32 = 4;
+export const U53 = 8;
+export const I64 = 8;
+
+// Header, as a running total.
+export const SEQ = 0;
+export const TIME_US = SEQ + U53;
+export const TYPE = TIME_US + U53;
+export const MARKET_ID = TYPE + U16;
+export const ACCOUNT_ID = MARKET_ID + U16;
+export const FLAGS = ACCOUNT_ID + U32;
+export const HEADER_RESERVED = FLAGS + U32;
+export const HEADER_BYTES = HEADER_RESERVED + U32;
+export const BODY = HEADER_BYTES;
+export const BODY_BYTES = RECORD_BYTES - HEADER_BYTES;
+
+const TWO_32 = 0x1_0000_0000;
+export const MAX_U53 = Number.MAX_SAFE_INTEGER;
+
+export function assertLittleEndian(): void {
+  if (endianness() !== 'LE') throw new Error('perpx records are little-endian; this platform is big-endian');
+}
+
+/**
+ * Typed-array views over one buffer of records (a ring's data region, a journal page, a test scratch).
+ * Made once per thread per buffer: never per message.
+ */
+export class RecordBuffer {
+  readonly u8: Uint8Array;
+  readonly u16: Uint16Array;
+  readonly i32: Int32Array;
+  readonly u32: Uint32Array;
+  readonly i64: BigInt64Array;
+
+  constructor(readonly buffer: ArrayBufferLike, readonly byteOffset = 0, readonly byteLength = buffer.byteLength - byteOffset) {
+    if (byteOffset % 8 !== 0 || byteLength % RECORD_BYTES !== 0) {
+      throw new RangeError(`record buffer must be 8-aligned and a whole number of ${RECORD_BYTES}-byte records`);
+    }
+    this.u8 = new Uint8Array(buffer, byteOffset, byteLength);
+    this.u16 = new Uint16Array(buffer, byteOffset, byteLength >> 1);
+    this.i32 = new Int32Array(buffer, byteOffset, byteLength >> 2);
+    this.u32 = new Uint32Array(buffer, byteOffset, byteLength >> 2);
+    this.i64 = new BigInt64Array(buffer, byteOffset, byteLength >> 3);
+  }
+
+  static allocate(records: number): RecordBuffer {
+    return new RecordBuffer(new ArrayBuffer(records * RECORD_BYTES));
+  }
+
+  get capacity(): number {
+    return this.byteLength / RECORD_BYTES;
+  }
+
+  /** Byte offset of record i: the `at` argument of every accessor below. */
+  at(i: number): number {
+    return i * RECORD_BYTES;
+  }
+
+  u8At(at: number, field: number): number {
+    return this.u8[at + field]!;
+  }
+  setU8(at: number, field: number, v: number): void {
+    this.u8[at + field] = v;
+  }
+  u16At(at: number, field: number): number {
+    return this.u16[(at + field) >> 1]!;
+  }
+  setU16(at: number, field: number, v: number): void {
+    this.u16[(at + field) >> 1] = v;
+  }
+  i32At(at: number, field: number): number {
+    return this.i32[(at + field) >> 2]!;
+  }
+  setI32(at: number, field: number, v: number): void {
+    this.i32[(at + field) >> 2] = v;
+  }
+  u32At(at: number, field: number): number {
+    return this.u32[(at + field) >> 2]!;
+  }
+  setU32(at: number, field: number, v: number): void {
+    this.u32[(at + field) >> 2] = v;
+  }
+  u53At(at: number, field: number): number {
+    const w = (at + field) >> 2;
+    return this.u32[w]! + this.u32[w + 1]! * TWO_32;
+  }
+  /** Stores an integer in [0, 2^53). Callers validate; this only guards against silent corruption. */
+  setU53(at: number, field: number, v: number): void {
+    if (!(v >= 0 && v <= MAX_U53)) throw new RangeError(`u53 out of range: ${v}`);
+    const w = (at + field) >> 2;
+    const hi = Math.floor(v / TWO_32);
+    this.u32[w] = v - hi * TWO_32;
+    this.u32[w + 1] = hi;
+  }
+  i64At(at: number, field: number): bigint {
+    return this.i64[(at + field) >> 3]!;
+  }
+  setI64(at: number, field: number, v: bigint): void {
+    this.i64[(at + field) >> 3] = v;
+  }
+
+  // Header accessors.
+  seq(at: number): number {
+    return this.u53At(at, SEQ);
+  }
+  setSeq(at: number, v: number): void {
+    this.setU53(at, SEQ, v);
+  }
+  timeUs(at: number): number {
+    return this.u53At(at, TIME_US);
+  }
+  setTimeUs(at: number, v: number): void {
+    this.setU53(at, TIME_US, v);
+  }
+  type(at: number): number {
+    return this.u16[(at + TYPE) >> 1]!;
+  }
+  setType(at: number, v: number): void {
+    this.u16[(at + TYPE) >> 1] = v;
+  }
+  marketId(at: number): number {
+    return this.u16[(at + MARKET_ID) >> 1]!;
+  }
+  setMarketId(at: number, v: number): void {
+    this.u16[(at + MARKET_ID) >> 1] = v;
+  }
+  accountId(at: number): number {
+    return this.u32[(at + ACCOUNT_ID) >> 2]!;
+  }
+  setAccountId(at: number, v: number): void {
+    this.u32[(at + ACCOUNT_ID) >> 2] = v;
+  }
+  flags(at: number): number {
+    return this.u32[(at + FLAGS) >> 2]!;
+  }
+  setFlags(at: number, v: number): void {
+    this.u32[(at + FLAGS) >> 2] = v;
+  }
+
+  /** Zeroes a record: reserved fields read as 0 whatever the slot held before. */
+  clear(at: number): void {
+    this.i32.fill(0, at >> 2, (at >> 2) + RECORD_WORDS);
+  }
+
+  /** Copies record `fromAt` of `from` to record `toAt` of this buffer (32 word moves, no allocation). */
+  copyFrom(from: RecordBuffer, fromAt: number, toAt: number): void {
+    const s = fromAt >> 2;
+    const d = toAt >> 2;
+    const src = from.i32;
+    const dst = this.i32;
+    for (let k = 0; k < RECORD_WORDS; k++) dst[d + k] = src[s + k]!;
+  }
+}
