@@ -1,0 +1,41 @@
+// npm run bench [-- <suite>... [--json] [--quick] [-- suite args]]
+// Runs the named suites (all of them when none is named), one after another in this process.
+
+import { readdirSync } from 'node:fs';
+import { benchEnv, printResults, type Suite } from './harness.js';
+
+const suitesDir = new URL('./suites/', import.meta.url);
+const available = readdirSync(suitesDir)
+  .filter((f) => f.endsWith('.js'))
+  .map((f) => f.slice(0, -3))
+  .sort();
+
+const argv = process.argv.slice(2);
+const dashdash = argv.indexOf('--');
+const own = dashdash >= 0 ? argv.slice(0, dashdash) : argv;
+const args = dashdash >= 0 ? argv.slice(dashdash + 1) : [];
+const json = own.includes('--json');
+const quick = own.includes('--quick') || process.env.CI === 'true';
+const named = own.filter((a) => !a.startsWith('--'));
+
+if (own.includes('--list')) {
+  for (const name of available) {
+    const mod = (await import(new URL(`${name}.js`, suitesDir).href)) as { default: Suite };
+    console.log(`${name.padEnd(16)} ${mod.default.description}`);
+  }
+  process.exit(0);
+}
+
+const unknown = named.filter((n) => !available.includes(n));
+if (unknown.length) {
+  console.error(`unknown suite(s): ${unknown.join(', ')}; available: ${available.join(', ')}`);
+  process.exit(2);
+}
+
+const env = benchEnv();
+if (!json) console.log(`perpx bench · node ${env.node} · ${env.cpu} × ${env.cores} · ${env.memGiB} GiB · commit ${env.commit} · ${env.date}`);
+for (const name of named.length ? named : available) {
+  const mod = (await import(new URL(`${name}.js`, suitesDir).href)) as { default: Suite };
+  const results = await mod.default.run({ json, quick, args });
+  printResults(results, json);
+}
