@@ -25,7 +25,7 @@ export class OrderRequest {
   triggerSource: TriggerSource = 0;
   reduceOnly = false;
   origin: OrderOrigin = 0;
-  /** Limit price; for MARKET the worst fill price, 0 = the market's default slippage band. */
+  /** Limit price (integer ticks < 2^53); for MARKET the worst fill price, 0 = the default slippage band. */
   priceTicks = 0;
   qtyLots = 0;
   triggerPriceTicks = 0;

@@ -1,12 +1,15 @@
 // MarketSpec: the fixed-point model of one perpetual market. Prices are integer ticks, quantities integer
-// lots; both fit in an i32 field of a record (1 ≤ value ≤ 2^31 − 1), which keeps books and records
-// compact. Notional in collateral atoms is priceTicks · qtyLots · atomsPerTickLot, which must be a whole
-// number: a market whose tick·lot is finer than one collateral atom is refused at configuration.
+// lots, each below 2^53 so it is exact in a JavaScript number and in a record's u53 field (raw venue
+// books such as Bitfinex's quote 8-decimal prices, 10^12 ticks and more, so 32 bits would not do).
+// maxQtyLots · maxOrders must stay below 2^53 too, so no level or side total can lose exactness.
+// Notional in collateral atoms is priceTicks · qtyLots · atomsPerTickLot, computed in bigint; it must be
+// a whole number: a market whose tick·lot is finer than one collateral atom is refused at configuration.
 
 import { Code } from '../codes.js';
 import { decimalToUnits, positiveDecimal, Rounding, unitsToDecimal, type Converted, type Decimal } from './decimal.js';
 
-export const MAX_I32 = 0x7fff_ffff;
+export const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const BAND_FAST_LIMIT = 2 ** 39;
 /** Collateral atoms per whole unit of the settlement asset: USDT has 6 decimals, so 1 atom = 10^-6 USDT. */
 export const USDT_DECIMALS = 6;
 
@@ -70,14 +73,17 @@ export class MarketSpec implements MarketConfig {
     this.lot = positiveDecimal(c.lotSize, `${c.symbol} lotSize`);
     this.tickSize = c.tickSize;
     this.lotSize = c.lotSize;
-    this.maxQtyLots = int(c.maxQtyLots, 1, MAX_I32, 'maxQtyLots');
+    this.maxQtyLots = int(c.maxQtyLots, 1, MAX_SAFE, 'maxQtyLots');
     this.minQtyLots = int(c.minQtyLots, 1, this.maxQtyLots, 'minQtyLots');
-    this.maxPriceTicks = int(c.maxPriceTicks, 1, MAX_I32, 'maxPriceTicks');
+    this.maxPriceTicks = int(c.maxPriceTicks, 1, MAX_SAFE, 'maxPriceTicks');
     this.priceBandBps = int(c.priceBandBps, 0, 10_000, 'priceBandBps');
     this.marketSlippageBps = int(c.marketSlippageBps, 1, 10_000, 'marketSlippageBps');
     this.maxOpenOrdersPerAccount = int(c.maxOpenOrdersPerAccount, 1, 1_000_000, 'maxOpenOrdersPerAccount');
     this.maxOrders = int(c.maxOrders, 1, 1 << 26, 'maxOrders');
     this.collateralDecimals = int(c.collateralDecimals, 0, 18, 'collateralDecimals');
+    if (BigInt(this.maxQtyLots) * BigInt(this.maxOrders) > BigInt(MAX_SAFE)) {
+      throw new RangeError(`${c.symbol}: maxQtyLots · maxOrders must stay below 2^53 so level totals stay exact`);
+    }
     // atoms per tick·lot = tick · lot · 10^decimals, required whole.
     const num = this.tick.mantissa * this.lot.mantissa * 10n ** BigInt(this.collateralDecimals);
     const den = 10n ** BigInt(this.tick.scale + this.lot.scale);
@@ -118,9 +124,10 @@ export class MarketSpec implements MarketConfig {
   /** Band check in integers: |price − ref| · 10^4 ≤ ref · bandBps. A ref of 0 (none yet) admits all. */
   withinBand(priceTicks: number, referenceTicks: number): boolean {
     if (this.priceBandBps === 0 || referenceTicks <= 0) return true;
-    // |Δ| < 2^31 and ref < 2^31, bps ≤ 10^4: both products stay below 2^45, exact in a double.
     const d = priceTicks > referenceTicks ? priceTicks - referenceTicks : referenceTicks - priceTicks;
-    return d * 10_000 <= referenceTicks * this.priceBandBps;
+    // Below 2^39 both products stay under 2^53 (bps ≤ 10^4 < 2^14): exact in a double. Above, bigint.
+    if (priceTicks < BAND_FAST_LIMIT && referenceTicks < BAND_FAST_LIMIT) return d * 10_000 <= referenceTicks * this.priceBandBps;
+    return BigInt(d) * 10_000n <= BigInt(referenceTicks) * BigInt(this.priceBandBps);
   }
 }
 

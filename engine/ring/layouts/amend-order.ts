@@ -3,10 +3,10 @@
 // newQtyLots is the new total order quantity (filled part included): lowering it keeps queue priority,
 // raising it or changing the price sends the order to the back of its (new) level.
 //
-//   byte 32              40              48      52      56
-//        +---------------+---------------+-------+-------+
-//        | orderId (u53) | clientOrderId | price | qty   |
-//        +---------------+---------------+-------+-------+
+//     32               40                  48                  56               64
+//     +----------------+-------------------+-------------------+----------------+
+//     | orderId u53    | clientOrderId u53 | newPriceTicks u53 | newQtyLots u53 |
+//     +----------------+-------------------+-------------------+----------------+
 
 import { RecordType } from '../types.js';
 import { defineLayout } from './layout.js';
@@ -14,6 +14,6 @@ import { defineLayout } from './layout.js';
 export const AmendOrderLayout = defineLayout(RecordType.AmendOrder, 'AmendOrder', [
   ['orderId', 'u53'],
   ['clientOrderId', 'u53'],
-  ['newPriceTicks', 'i32'],
-  ['newQtyLots', 'i32'],
+  ['newPriceTicks', 'u53'],
+  ['newQtyLots', 'u53'],
 ] as const);

@@ -1,10 +1,10 @@
 // CancelAllOrders (type 3): every open order (resting and untriggered) of the header's account in the
 // header's market. reason is a CancelReason (USER from traders, LIQUIDATION / ADMIN from the system).
 //
-//   byte 32  33
-//        +---+
-//        |rsn|
-//        +---+
+//     32    33
+//     +-----+
+//     | rsn |
+//     +-----+
 
 import { RecordType } from '../types.js';
 import { defineLayout } from './layout.js';

@@ -1,9 +1,9 @@
 // CancelOrder (type 2): by exchange order id, or, when orderId is 0, by the account's client order id.
 //
-//   byte 32              40              48
-//        +---------------+---------------+
-//        | orderId (u53) | clientOrderId |
-//        +---------------+---------------+
+//     32               40                  48
+//     +----------------+-------------------+
+//     | orderId u53    | clientOrderId u53 |
+//     +----------------+-------------------+
 
 import { RecordType } from '../types.js';
 import { defineLayout } from './layout.js';

@@ -2,10 +2,14 @@
 // before any trade it takes part in. Echoes the order as the book holds it: priceTicks of a MARKET order
 // is its resolved slippage limit, stpMode is resolved (never DEFAULT).
 //
-//   byte 32              40              48      52      56      60  61  62  63  64  65  66  67  68
-//        +---------------+---------------+-------+-------+-------+---+---+---+---+---+---+---+---+
-//        | orderId (u53) | clientOrderId | price | qty   |trigger|sd |typ|tif|stp|src|ro |org| 0 |
-//        +---------------+---------------+-------+-------+-------+---+---+---+---+---+---+---+---+
+//     32               40                  48               56               64
+//     +----------------+-------------------+----------------+----------------+
+//     | orderId u53    | clientOrderId u53 | priceTicks u53 | qtyLots u53    |
+//     +----------------+-------------------+----------------+----------------+
+//     64                 72   73    74    75    76    77   78    79  80
+//     +------------------+----+-----+-----+-----+-----+----+-----+---+
+//     | triggerTicks u53 | sd | typ | tif | stp | src | ro | org | 0 |
+//     +------------------+----+-----+-----+-----+-----+----+-----+---+
 
 import { RecordType } from '../types.js';
 import { defineLayout } from './layout.js';
@@ -13,9 +17,9 @@ import { defineLayout } from './layout.js';
 export const OrderAcceptedLayout = defineLayout(RecordType.OrderAccepted, 'OrderAccepted', [
   ['orderId', 'u53'],
   ['clientOrderId', 'u53'],
-  ['priceTicks', 'i32'],
-  ['qtyLots', 'i32'],
-  ['triggerPriceTicks', 'i32'],
+  ['priceTicks', 'u53'],
+  ['qtyLots', 'u53'],
+  ['triggerPriceTicks', 'u53'],
   ['side', 'u8'],
   ['orderType', 'u8'],
   ['timeInForce', 'u8'],

@@ -2,10 +2,14 @@
 // record type that was rejected (PlaceOrder, CancelOrder, AmendOrder, ...). orderId / clientOrderId are
 // the command's own.
 //
-//   byte 32              40              48      50      52      56      60  61  62  63
-//        +---------------+---------------+-------+-------+-------+-------+---+---+---+---+
-//        | orderId (u53) | clientOrderId | code  | cmd   | price | qty   |sd |typ|org|ro |
-//        +---------------+---------------+-------+-------+-------+-------+---+---+---+---+
+//     32               40                  48     50    52               60
+//     +----------------+-------------------+------+-----+----------------+
+//     | orderId u53    | clientOrderId u53 | code | cmd | priceTicks u53 |
+//     +----------------+-------------------+------+-----+----------------+
+//     60               68   69    70    71   72
+//     +----------------+----+-----+-----+----+
+//     | qtyLots u53    | sd | typ | org | ro |
+//     +----------------+----+-----+-----+----+
 
 import { RecordType } from '../types.js';
 import { defineLayout } from './layout.js';
@@ -15,8 +19,8 @@ export const OrderRejectedLayout = defineLayout(RecordType.OrderRejected, 'Order
   ['clientOrderId', 'u53'],
   ['code', 'u16'],
   ['commandType', 'u16'],
-  ['priceTicks', 'i32'],
-  ['qtyLots', 'i32'],
+  ['priceTicks', 'u53'],
+  ['qtyLots', 'u53'],
   ['side', 'u8'],
   ['orderType', 'u8'],
   ['origin', 'u8'],

@@ -1,10 +1,14 @@
 // PlaceOrder (type 1): gateway → risk shard → market shard; also risk shard → market shard for
 // liquidation orders. Header: accountId, marketId, timeUs.
 //
-//   byte 32              40              48      52      56      60  61  62  63  64  65  66  67  68
-//        +---------------+---------------+-------+-------+-------+---+---+---+---+---+---+---+---+
-//        | orderId (u53) | clientOrderId | price | qty   |trigger|sd |typ|tif|stp|src|ro |org| 0 |
-//        +---------------+---------------+-------+-------+-------+---+---+---+---+---+---+---+---+
+//     32               40                  48               56               64
+//     +----------------+-------------------+----------------+----------------+
+//     | orderId u53    | clientOrderId u53 | priceTicks u53 | qtyLots u53    |
+//     +----------------+-------------------+----------------+----------------+
+//     64                 72   73    74    75    76    77   78    79  80
+//     +------------------+----+-----+-----+-----+-----+----+-----+---+
+//     | triggerTicks u53 | sd | typ | tif | stp | src | ro | org | 0 |
+//     +------------------+----+-----+-----+-----+-----+----+-----+---+
 //
 // orderId        assigned by the issuer (gateway counter, or the risk shard's reserved range); unique.
 // clientOrderId  the trader's own id, 0 when absent; unique per account among open orders.
@@ -19,9 +23,9 @@ import { defineLayout } from './layout.js';
 export const PlaceOrderLayout = defineLayout(RecordType.PlaceOrder, 'PlaceOrder', [
   ['orderId', 'u53'],
   ['clientOrderId', 'u53'],
-  ['priceTicks', 'i32'],
-  ['qtyLots', 'i32'],
-  ['triggerPriceTicks', 'i32'],
+  ['priceTicks', 'u53'],
+  ['qtyLots', 'u53'],
+  ['triggerPriceTicks', 'u53'],
   ['side', 'u8'],
   ['orderType', 'u8'],
   ['timeInForce', 'u8'],

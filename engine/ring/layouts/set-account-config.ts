@@ -1,10 +1,10 @@
 // SetAccountConfig (type 5): per-account settings the market shard applies when matching.
 // stpMode is the account's default self-trade prevention (StpMode, never DEFAULT itself).
 //
-//   byte 32  33
-//        +---+
-//        |stp|
-//        +---+
+//     32    33
+//     +-----+
+//     | stp |
+//     +-----+
 
 import { RecordType } from '../types.js';
 import { defineLayout } from './layout.js';

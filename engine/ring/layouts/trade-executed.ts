@@ -2,13 +2,18 @@
 // at the maker's price. tradeId is contiguous per market from 1. The remaining fields are what is left
 // open of each order after this trade.
 //
-//   byte 32              40              48              56              64              72
-//        +---------------+---------------+---------------+---------------+---------------+
-//        | takerOrderId  | makerOrderId  | tradeId       | takerClOrdId  | makerClOrdId  |
-//        +-------+-------+-------+-------+---+---+---+---+---------------+---------------+
-//     72 | price | qty   | maker | tRem  | mRem  |sd |tor|mor| 0 |
-//        +-------+-------+-------+-------+-------+---+---+---+---+
-//         72      76      80      84      88      92  93  94  95  96
+//     32                 40                 48               56                       64
+//     +------------------+------------------+----------------+------------------------+
+//     | takerOrderId u53 | makerOrderId u53 | tradeId u53    | takerClientOrderId u53 |
+//     +------------------+------------------+----------------+------------------------+
+//     64                       72               80               88                   92
+//     +------------------------+----------------+----------------+--------------------+
+//     | makerClientOrderId u53 | priceTicks u53 | qtyLots u53    | makerAccountId u32 |
+//     +------------------------+----------------+----------------+--------------------+
+//     92                       100                      108  109   110   111 112
+//     +------------------------+------------------------+----+-----+-----+---+
+//     | takerRemainingLots u53 | makerRemainingLots u53 | sd | tor | mor | 0 |
+//     +------------------------+------------------------+----+-----+-----+---+
 
 import { RecordType } from '../types.js';
 import { defineLayout } from './layout.js';
@@ -19,11 +24,11 @@ export const TradeExecutedLayout = defineLayout(RecordType.TradeExecuted, 'Trade
   ['tradeId', 'u53'],
   ['takerClientOrderId', 'u53'],
   ['makerClientOrderId', 'u53'],
-  ['priceTicks', 'i32'],
-  ['qtyLots', 'i32'],
+  ['priceTicks', 'u53'],
+  ['qtyLots', 'u53'],
   ['makerAccountId', 'u32'],
-  ['takerRemainingLots', 'i32'],
-  ['makerRemainingLots', 'i32'],
+  ['takerRemainingLots', 'u53'],
+  ['makerRemainingLots', 'u53'],
   ['takerSide', 'u8'],
   ['takerOrigin', 'u8'],
   ['makerOrigin', 'u8'],
