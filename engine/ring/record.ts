@@ -115,7 +115,7 @@ export class RecordBuffer {
   }
   /** Stores an integer in [0, 2^53). Callers validate; this only guards against silent corruption. */
   setU53(at: number, field: number, v: number): void {
-    if (!(v >= 0 && v <= MAX_U53)) throw new RangeError(`u53 out of range: ${v}`);
+    if (!(v >= 0 && v <= MAX_U53 && Math.floor(v) === v)) throw new RangeError(`u53 out of range: ${v}`);
     const w = (at + field) >> 2;
     const hi = Math.floor(v / TWO_32);
     this.u32[w] = v - hi * TWO_32;

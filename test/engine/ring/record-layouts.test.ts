@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { BODY, HEADER_BYTES, RECORD_BYTES, RecordBuffer } from '../../../engine/ring/record.js';
+import { decodeRecord, encodeRecord, LAYOUTS, layoutOf } from '../../../engine/ring/layouts/index.js';
+import { defineLayout, sizeOf } from '../../../engine/ring/layouts/layout.js';
+import { PlaceOrderLayout } from '../../../engine/ring/layouts/place-order.js';
+import { TradeExecutedLayout } from '../../../engine/ring/layouts/trade-executed.js';
+import { RecordType, RETIRED_RECORD_TYPES } from '../../../engine/ring/types.js';
+
+test('the header is 32 bytes and a record is 128', () => {
+  assert.equal(HEADER_BYTES, 32);
+  assert.equal(BODY, HEADER_BYTES);
+  assert.equal(RECORD_BYTES, 128);
+});
+
+test('every layout fits a record and its offsets add up from the header', () => {
+  for (const l of LAYOUTS) {
+    let at = BODY;
+    for (const [name, kind] of l.fields) {
+      assert.equal((l.offsets as Record<string, number>)[name], at, `${l.name}.${name}`);
+      at += sizeOf(kind);
+    }
+    assert.equal(l.end, at, l.name);
+    assert.ok(l.end <= RECORD_BYTES, `${l.name} ends at ${l.end}`);
+  }
+});
+
+test('every record type with a layout is registered once under its id', () => {
+  const ids = LAYOUTS.map((l) => l.type);
+  assert.equal(new Set(ids).size, ids.length);
+  for (const l of LAYOUTS) assert.equal(layoutOf(l.type), l);
+  for (const id of Object.values(RecordType)) assert.ok(!RETIRED_RECORD_TYPES.includes(id));
+});
+
+test('a misaligned or oversized layout is refused at definition', () => {
+  assert.throws(() => defineLayout(999, 'Bad', [['a', 'u8'], ['b', 'u53']] as const), /misaligned/);
+  const many = Array.from({ length: 13 }, (_, i) => [`f${i}`, 'u53'] as const);
+  assert.throws(() => defineLayout(999, 'Big', many), /do not fit/);
+});
+
+test('a record encodes and decodes to the same values, u53 fields included', () => {
+  const buf = RecordBuffer.allocate(2);
+  const at = buf.at(1);
+  const big = 2 ** 53 - 1;
+  encodeRecord(buf, at, PlaceOrderLayout, { seq: 77, timeUs: 1_700_000_000_000_000, marketId: 3, accountId: 4_000_000_000 }, {
+    orderId: big, clientOrderId: 12, priceTicks: 6_094_035_136_398, qtyLots: 24_638_600, triggerPriceTicks: 0,
+    side: 1, orderType: 0, timeInForce: 3, stpMode: 2, triggerSource: 1, reduceOnly: 1, origin: 0,
+  });
+  const d = decodeRecord(buf, at);
+  assert.equal(d.type, 'PlaceOrder');
+  assert.equal(d.seq, 77);
+  assert.equal(d.timeUs, 1_700_000_000_000_000);
+  assert.equal(d.marketId, 3);
+  assert.equal(d.accountId, 4_000_000_000);
+  assert.equal(d.orderId, big);
+  assert.equal(d.priceTicks, 6_094_035_136_398);
+  assert.equal(d.qtyLots, 24_638_600);
+  assert.equal(d.timeInForce, 3);
+  assert.equal(d.reduceOnly, 1);
+  assert.ok(!('reserved' in d));
+});
+
+test('encoding clears what the slot held before', () => {
+  const buf = RecordBuffer.allocate(1);
+  buf.i32.fill(-1);
+  encodeRecord(buf, 0, TradeExecutedLayout, {}, { qtyLots: 5 });
+  const d = decodeRecord(buf, 0);
+  assert.equal(d.qtyLots, 5);
+  assert.equal(d.priceTicks, 0);
+  assert.equal(d.makerAccountId, 0);
+});
+
+test('a u53 outside [0, 2^53) is refused rather than silently wrapped', () => {
+  const buf = RecordBuffer.allocate(1);
+  assert.throws(() => buf.setU53(0, BODY, 2 ** 53), RangeError);
+  assert.throws(() => buf.setU53(0, BODY, -1), RangeError);
+  assert.throws(() => buf.setU53(0, BODY, 1.5), RangeError);
+});
+
+test('copyFrom moves a whole record between buffers', () => {
+  const a = RecordBuffer.allocate(2);
+  const b = RecordBuffer.allocate(3);
+  encodeRecord(a, a.at(1), PlaceOrderLayout, { seq: 9, accountId: 5 }, { orderId: 42, qtyLots: 3 });
+  b.copyFrom(a, a.at(1), b.at(2));
+  assert.deepEqual(decodeRecord(b, b.at(2)), decodeRecord(a, a.at(1)));
+});
