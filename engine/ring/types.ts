@@ -12,6 +12,16 @@ export const RecordType = {
   AmendOrder: 4,
   SetAccountConfig: 5,
   SetMarkPrice: 6,
+  Deposit: 7,
+  Withdraw: 8,
+  SetLeverage: 9,
+  SetMarginMode: 10,
+  AdjustIsolatedMargin: 11,
+  TopUpInsuranceFund: 12,
+  SetFeeTier: 13,
+  UpdateIndexPrice: 14,
+  Deleverage: 15,
+  AdvanceTime: 16,
 
   // market-shard events
   OrderAccepted: 100,
@@ -23,6 +33,17 @@ export const RecordType = {
   OrderTriggered: 106,
   BookLevelChanged: 107,
   MarkPriceUpdated: 108,
+  FundingRateApplied: 109,
+
+  // risk-shard events
+  AccountUpdated: 200,
+  PositionUpdated: 201,
+  FillSettled: 202,
+  FundingPaid: 203,
+  LiquidationProgressed: 204,
+  InsuranceFundChanged: 205,
+  AdlExecuted: 206,
+  MarginCallIssued: 207,
 } as const;
 export type RecordType = (typeof RecordType)[keyof typeof RecordType];
 

@@ -8,6 +8,26 @@ import { BookLevelChangedLayout } from './book-level-changed.js';
 import { CancelAllOrdersLayout } from './cancel-all-orders.js';
 import { CancelOrderLayout } from './cancel-order.js';
 import { readField, writeField, type Layout } from './layout.js';
+import { DepositLayout } from './deposit.js';
+import { WithdrawLayout } from './withdraw.js';
+import { SetLeverageLayout } from './set-leverage.js';
+import { SetMarginModeLayout } from './set-margin-mode.js';
+import { AdjustIsolatedMarginLayout } from './adjust-isolated-margin.js';
+import { TopUpInsuranceFundLayout } from './top-up-insurance-fund.js';
+import { SetFeeTierLayout } from './set-fee-tier.js';
+import { UpdateIndexPriceLayout } from './update-index-price.js';
+import { DeleverageLayout } from './deleverage.js';
+import { AdvanceTimeLayout } from './advance-time.js';
+import { MarkPriceUpdatedLayout } from './mark-price-updated.js';
+import { FundingRateAppliedLayout } from './funding-rate-applied.js';
+import { AccountUpdatedLayout } from './account-updated.js';
+import { PositionUpdatedLayout } from './position-updated.js';
+import { FillSettledLayout } from './fill-settled.js';
+import { FundingPaidLayout } from './funding-paid.js';
+import { LiquidationProgressedLayout } from './liquidation-progressed.js';
+import { InsuranceFundChangedLayout } from './insurance-fund-changed.js';
+import { AdlExecutedLayout } from './adl-executed.js';
+import { MarginCallIssuedLayout } from './margin-call-issued.js';
 import { OrderAcceptedLayout } from './order-accepted.js';
 import { OrderAmendedLayout } from './order-amended.js';
 import { OrderCancelledLayout } from './order-cancelled.js';
@@ -34,6 +54,26 @@ export const LAYOUTS: readonly Layout[] = [
   OrderExpiredLayout,
   OrderTriggeredLayout,
   BookLevelChangedLayout,
+  DepositLayout,
+  WithdrawLayout,
+  SetLeverageLayout,
+  SetMarginModeLayout,
+  AdjustIsolatedMarginLayout,
+  TopUpInsuranceFundLayout,
+  SetFeeTierLayout,
+  UpdateIndexPriceLayout,
+  DeleverageLayout,
+  AdvanceTimeLayout,
+  MarkPriceUpdatedLayout,
+  FundingRateAppliedLayout,
+  AccountUpdatedLayout,
+  PositionUpdatedLayout,
+  FillSettledLayout,
+  FundingPaidLayout,
+  LiquidationProgressedLayout,
+  InsuranceFundChangedLayout,
+  AdlExecutedLayout,
+  MarginCallIssuedLayout,
 ];
 
 const byType = new Map<number, Layout>();

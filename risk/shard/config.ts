@@ -1,0 +1,62 @@
+// Risk configuration: per market (tiers, default leverage, funding and liquidation parameters) and per
+// pool (fee schedule, insurance-fund cap, surplus policy). All amounts in atoms, rates in 10^-8 units.
+
+import type { MarketConfig } from '../../engine/market/spec.js';
+import { DEFAULT_TIERS, type TierTable } from '../tiers.js';
+import { RATE_BASIS_POINT, RATE_PERCENT, ATOMS_PER_USDT } from '../units.js';
+import { SurplusPolicy } from '../liquidation.js';
+import { AdlMode } from '../adl.js';
+
+export interface FeeTier {
+  /** Rate charged to the maker side; negative = rebate. */
+  readonly makerRate: bigint;
+  readonly takerRate: bigint;
+}
+
+/** Default schedule: tier 0 retail, higher tiers volume, the last a market-maker tier with a rebate. */
+export const DEFAULT_FEE_TIERS: readonly FeeTier[] = [
+  { makerRate: 2n * RATE_BASIS_POINT, takerRate: 5n * RATE_BASIS_POINT },
+  { makerRate: 1n * RATE_BASIS_POINT, takerRate: 4n * RATE_BASIS_POINT },
+  { makerRate: 0n, takerRate: 3n * RATE_BASIS_POINT },
+  { makerRate: -(RATE_BASIS_POINT / 2n), takerRate: 3n * RATE_BASIS_POINT },
+];
+
+export interface RiskMarketConfig {
+  readonly market: MarketConfig;
+  readonly tiers: TierTable;
+  /** Leverage of an account that never chose one. */
+  readonly defaultLeverage: bigint;
+  /** Liquidation orders and fills stay within this band around mark (rate). */
+  readonly liquidationBandRate: bigint;
+}
+
+export interface RiskPoolConfig {
+  readonly feeTiers: readonly FeeTier[];
+  /** Fee the insurance fund takes from a liquidation's surplus under CAPPED_FEE (rate of fill notional). */
+  readonly liquidationFeeRate: bigint;
+  readonly surplusPolicy: SurplusPolicy;
+  /** Most the insurance fund pays for one liquidation event. */
+  readonly insurancePerEventCapAtoms: bigint;
+  readonly adlMode: AdlMode;
+  /** Margin ratio (Σ MM / Equity) at or above which a MarginCallIssued is sent. */
+  readonly marginCallRatioRate: bigint;
+  /** Positions whose LP a mark update may re-check per input record; the rest carry over. */
+  readonly maxChecksPerUpdate: number;
+  /** Largest wallet balance an account may hold (keeps per-account sums far from any limit). */
+  readonly maxWalletAtoms: bigint;
+}
+
+export const DEFAULT_POOL: RiskPoolConfig = {
+  feeTiers: DEFAULT_FEE_TIERS,
+  liquidationFeeRate: RATE_PERCENT / 2n,
+  surplusPolicy: SurplusPolicy.CAPPED_FEE,
+  insurancePerEventCapAtoms: 1_000_000n * ATOMS_PER_USDT,
+  adlMode: AdlMode.SEQUENTIAL,
+  marginCallRatioRate: 80n * RATE_PERCENT,
+  maxChecksPerUpdate: 1_000,
+  maxWalletAtoms: 1_000_000_000n * ATOMS_PER_USDT,
+};
+
+export function riskMarket(market: MarketConfig, overrides: Partial<Omit<RiskMarketConfig, 'market'>> = {}): RiskMarketConfig {
+  return { market, tiers: DEFAULT_TIERS, defaultLeverage: 20n, liquidationBandRate: 10n * RATE_PERCENT, ...overrides };
+}

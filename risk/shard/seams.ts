@@ -1,0 +1,44 @@
+// The seam between the risk shard's core (dispatch, pre-trade, settlement, margin monitor, funding) and
+// its liquidation engine (pipeline, insurance fund, ADL). The core implements RiskEffects: the only way
+// the engine changes the world outside the state (commands to markets, events to the gateway). The engine
+// implements LiquidationHooks: what the core tells it. Both run on the risk-shard thread, synchronously,
+// inside the handling of one input record: deterministic.
+
+import type { Side } from '../../engine/enums.js';
+
+/** marketId argument meaning "the cross scope of the account" rather than an isolated position. */
+export const CROSS_SCOPE = -1;
+
+/** Liquidation orders and Deleverage commands use ids above every gateway id (gateway ids < 2^52). */
+export const SYSTEM_ORDER_ID_BASE = 2 ** 52;
+/** Ids per risk shard inside the system range (shard s uses [BASE + s·SPAN, BASE + (s+1)·SPAN)). */
+export const SYSTEM_ORDER_ID_SPAN = 2 ** 36;
+
+export interface RiskEffects {
+  /** Cancel every open order of the account in the market (CancelAllOrders, reason LIQUIDATION or ADMIN). */
+  cancelAllOrders(accountId: number, marketId: number, reason: number, timeUs: number): void;
+  /**
+   * Sends an IOC reduce-only PlaceOrder with origin LIQUIDATION to the market's shard and records it as an
+   * open order of the account (reserving nothing). Returns the order id it used.
+   */
+  placeLiquidationOrder(accountId: number, marketId: number, side: Side, qtyLots: bigint, limitPriceTicks: bigint, timeUs: number): number;
+  /** Sends a Deleverage command; returns its id (the orderId its TradeExecuted / OrderRejected will carry). */
+  deleverage(liquidatedAccountId: number, counterpartyAccountId: number, marketId: number, side: Side, qtyLots: bigint, priceTicks: bigint, timeUs: number): number;
+  /** Moves atoms between the insurance fund partition and an account's scope (cross wallet or isolated margin). */
+  transferInsurance(accountId: number, marketId: number, deltaToFundAtoms: bigint, reason: number, liquidationId: number, timeUs: number): void;
+  liquidationProgressed(accountId: number, marketId: number, liquidationId: number, step: number, qtyLots: bigint, priceTicks: bigint, timeUs: number): void;
+  adlExecuted(counterpartyAccountId: number, marketId: number, liquidationId: number, liquidatedAccountId: number, side: Side, qtyLots: bigint, priceTicks: bigint, timeUs: number): void;
+  /** Publishes the current position and account (after the engine changed them). */
+  publishScope(accountId: number, marketId: number, timeUs: number): void;
+}
+
+export interface LiquidationHooks {
+  /** The margin monitor found the scope possibly liquidatable (or a step may continue): evaluate it. */
+  check(accountId: number, marketId: number, timeUs: number): void;
+  /** A fill of any order (any origin) of an account in a liquidating scope, or of a LIQUIDATION/ADL order, after the core applied it. */
+  onFill(accountId: number, marketId: number, orderId: number, origin: number, signedQtyLots: bigint, priceTicks: bigint, timeUs: number): void;
+  /** An order or Deleverage of a liquidating scope ended (filled out, cancelled, expired or rejected with `code`). */
+  onOrderEnded(accountId: number, marketId: number, orderId: number, code: number, timeUs: number): void;
+  /** Pre-trade asks: is user order entry frozen for this account in this market? */
+  isFrozen(accountId: number, marketId: number): boolean;
+}
