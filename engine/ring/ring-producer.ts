@@ -1,0 +1,97 @@
+// RingProducer: the one writer of a ring (the disruptor's single-producer sequencer).
+//
+// Which thread may call: exactly one thread per ring, the one that built this object. The cycle is
+//   const n = producer.claim(max);          // free slots now, 0 = full; never blocks, never drops
+//   for (let i = 0; i < n; i++) write records at ring.records, byte offset producer.at(i);
+//   producer.publish(n);                    // one release store makes all n visible, then the doorbell
+// Memory ordering: records are written with plain stores; the Atomics.store of the producer cursor is
+// sequentially consistent, so every record write before it happens-before the consumer's Atomics.load
+// that sees the new cursor. The consumer cursor is cached (agrona style) and only re-read when the cache
+// says there is not room for the claim: while the ring has room the producer never touches the line the
+// consumer writes.
+
+import type { Doorbell } from './doorbell.js';
+import { RECORD_BYTES } from './record.js';
+import { CONSUMER_CURSOR_INDEX, PRODUCER_CURSOR_INDEX } from './ring-buffer-descriptor.js';
+import type { RingBuffer } from './ring-buffer.js';
+import { RingSpaceParker } from './ring-space-parker.js';
+import type { WaitStrategy } from './wait-strategy.js';
+
+export class RingProducer {
+  private readonly header: Int32Array;
+  private readonly capacity: number;
+  private readonly mask: number;
+  /** Producer cursor: records ever published, mod 2^32. Only this thread writes it, so it lives here too. */
+  private cursor: number;
+  /** Last consumer cursor read from shared memory; stale only in the safe direction (less room). */
+  private cachedConsumer: number;
+  private claimed = 0;
+  private spaceNeeded = 0;
+  readonly spaceParker: RingSpaceParker;
+  // Made once: awaitSpace must not allocate a closure per call.
+  private readonly hasSpace = (): boolean => this.freeNow() >= this.spaceNeeded;
+
+  constructor(
+    readonly ring: RingBuffer,
+    private readonly consumerBell: Doorbell,
+  ) {
+    this.header = ring.header;
+    this.capacity = ring.capacity;
+    this.mask = ring.mask;
+    // Read from the header, not assumed 0, so a producer can be rebuilt over a live ring.
+    this.cursor = Atomics.load(this.header, PRODUCER_CURSOR_INDEX);
+    this.cachedConsumer = Atomics.load(this.header, CONSUMER_CURSOR_INDEX);
+    this.spaceParker = new RingSpaceParker(this.header);
+  }
+
+  /**
+   * Claims up to `max` slots and returns how many it got: min(max, free slots), 0 when the ring is full
+   * (back-pressure: the caller retries later or awaits space; nothing is dropped, nothing changes).
+   * A new claim replaces whatever was claimed and not published.
+   */
+  claim(max: number): number {
+    const want = max < this.capacity ? max : this.capacity;
+    let free = this.capacity - ((this.cursor - this.cachedConsumer) | 0);
+    if (free < want) free = this.freeNow();
+    const n = want <= 0 ? 0 : free < want ? free : want;
+    this.claimed = n;
+    return n;
+  }
+
+  /** Byte offset in ring.records of the i-th claimed slot, 0 ≤ i < claimed (not checked: hot path). */
+  at(i: number): number {
+    return ((this.cursor + i) & this.mask) * RECORD_BYTES;
+  }
+
+  /**
+   * Makes the first n claimed slots visible to the consumer with one release store, then rings the
+   * consumer's doorbell (a load only, unless the consumer is parked). The remaining claimed slots stay
+   * claimed: at(0) is now the first of them.
+   */
+  publish(n: number): void {
+    if ((n | 0) !== n || n < 0 || n > this.claimed) throw new RangeError(`publish(${n}) with ${this.claimed} claimed`);
+    if (n === 0) return;
+    this.cursor = (this.cursor + n) | 0;
+    this.claimed -= n;
+    Atomics.store(this.header, PRODUCER_CURSOR_INDEX, this.cursor);
+    this.consumerBell.ring();
+  }
+
+  /**
+   * Worker threads only: returns once at least n slots are free (1 ≤ n ≤ capacity), spinning and then
+   * parking as `wait` decides; the consumer's release() wakes a parked producer. Then claim(n) gets ≥ n.
+   */
+  awaitSpace(n: number, wait: WaitStrategy): void {
+    if ((n | 0) !== n || n < 1 || n > this.capacity) throw new RangeError(`awaitSpace(${n}) on a ring of ${this.capacity}`);
+    this.spaceNeeded = n;
+    if (this.hasSpace()) return;
+    wait.busy();
+    while (!this.hasSpace()) wait.idle(this.spaceParker, this.hasSpace);
+  }
+
+  /** Free slots, re-reading the consumer cursor (a load of the consumer's line: only when needed). */
+  private freeNow(): number {
+    this.cachedConsumer = Atomics.load(this.header, CONSUMER_CURSOR_INDEX);
+    return this.capacity - ((this.cursor - this.cachedConsumer) | 0);
+  }
+}

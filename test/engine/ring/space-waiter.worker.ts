@@ -1,0 +1,34 @@
+// Worker for ring-producer-await-space.test.ts: fills the ring, waits for space with Park (a timeout far
+// beyond the test's, so only the consumer's release can wake it), then publishes one more record.
+//
+//   this worker ──ring (full)──▶ main; main releases 1 ──wakes──▶ this worker publishes value capacity + 1
+
+import { parentPort, workerData } from 'node:worker_threads';
+import { Doorbell } from '../../../engine/ring/doorbell.js';
+import { Park } from '../../../engine/ring/park.js';
+import { RingBuffer } from '../../../engine/ring/ring-buffer.js';
+import { RingProducer } from '../../../engine/ring/ring-producer.js';
+
+export interface SpaceWaiterJob {
+  ringSab: SharedArrayBuffer;
+  bellSab: SharedArrayBuffer;
+}
+
+export interface SpaceWaiterResult {
+  /** What claim(1) granted on the full ring before waiting. */
+  grantedWhenFull: number;
+}
+
+const job = workerData as SpaceWaiterJob;
+const ring = RingBuffer.attach(job.ringSab);
+const producer = new RingProducer(ring, Doorbell.attach(job.bellSab));
+
+const n = producer.claim(ring.capacity);
+for (let i = 0; i < n; i++) ring.records.setI32(producer.at(i), 0, i + 1);
+producer.publish(n);
+const grantedWhenFull = producer.claim(1);
+producer.awaitSpace(1, new Park(60_000));
+producer.claim(1);
+ring.records.setI32(producer.at(0), 0, ring.capacity + 1);
+producer.publish(1);
+parentPort!.postMessage({ grantedWhenFull } satisfies SpaceWaiterResult);
