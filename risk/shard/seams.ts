@@ -26,7 +26,8 @@ export interface RiskEffects {
   deleverage(liquidatedAccountId: number, counterpartyAccountId: number, marketId: number, side: Side, qtyLots: bigint, priceTicks: bigint, timeUs: number): number;
   /** Moves atoms between the insurance fund partition and an account's scope (cross wallet or isolated margin). */
   transferInsurance(accountId: number, marketId: number, deltaToFundAtoms: bigint, reason: number, liquidationId: number, timeUs: number): void;
-  liquidationProgressed(accountId: number, marketId: number, liquidationId: number, step: number, qtyLots: bigint, priceTicks: bigint, timeUs: number): void;
+  /** insuranceAtoms: what the insurance fund took (> 0) or paid (< 0) in this step (LiquidationProgressed.insuranceAtoms); 0n when omitted. */
+  liquidationProgressed(accountId: number, marketId: number, liquidationId: number, step: number, qtyLots: bigint, priceTicks: bigint, timeUs: number, insuranceAtoms?: bigint): void;
   adlExecuted(counterpartyAccountId: number, marketId: number, liquidationId: number, liquidatedAccountId: number, side: Side, qtyLots: bigint, priceTicks: bigint, timeUs: number): void;
   /** Publishes the current position and account (after the engine changed them). */
   publishScope(accountId: number, marketId: number, timeUs: number): void;

@@ -1,0 +1,82 @@
+// This risk shard's partition of the insurance fund (RISK.md, "Insurance fund") as the liquidation
+// pipeline uses it. The balance lives in RiskState.insuranceFundAtoms; every movement goes through
+// RiskEffects.transferInsurance, which moves the atoms and publishes InsuranceFundChanged, so the
+// published history is complete. This helper decides the amounts:
+//
+//   budget      a liquidation event reserves min(unreserved balance, per-event cap) when its full close
+//               begins and keeps it until it settles. Reserving is what keeps the fund ≥ 0 while several
+//               scopes are in their full close at once: each one's order limits were set on its own
+//               budget, so two of them must not count on the same atoms.
+//   cover       a shortfall is paid up to the event's reservation and the balance: never more than the
+//               per-event cap, never below zero (I5).
+//   collect     fees and surplus flow in.
+//
+// Reservations are looked up by liquidation id and summed in a running total: never iterated.
+// Thread contract: the risk-shard thread.
+
+import { insuranceBudgetAtoms } from '../liquidation.js';
+import type { RiskEffects } from './seams.js';
+import type { RiskState } from './state.js';
+
+export class InsuranceFund {
+  private readonly reservations = new Map<number, bigint>();
+  private reservedTotalAtoms = 0n;
+
+  constructor(
+    private readonly state: RiskState,
+    private readonly effects: RiskEffects,
+    private readonly perEventCapAtoms: bigint,
+  ) {}
+
+  balanceAtoms(): bigint {
+    return this.state.insuranceFundAtoms;
+  }
+
+  /** What no event in progress has reserved; never negative. */
+  unreservedAtoms(): bigint {
+    const free = this.state.insuranceFundAtoms - this.reservedTotalAtoms;
+    return free > 0n ? free : 0n;
+  }
+
+  /** Reserves the event's budget once and returns it (the same amount on later calls). */
+  reserve(liquidationId: number): bigint {
+    const held = this.reservations.get(liquidationId);
+    if (held !== undefined) return held;
+    const budget = insuranceBudgetAtoms(this.unreservedAtoms(), this.perEventCapAtoms);
+    this.reservations.set(liquidationId, budget);
+    this.reservedTotalAtoms += budget;
+    return budget;
+  }
+
+  /** The event's reserved budget; 0n when it has none. */
+  budgetAtoms(liquidationId: number): bigint {
+    return this.reservations.get(liquidationId) ?? 0n;
+  }
+
+  /** Ends the event's reservation (after it settled, or when it ended healthy). */
+  release(liquidationId: number): void {
+    const held = this.reservations.get(liquidationId);
+    if (held === undefined) return;
+    this.reservations.delete(liquidationId);
+    this.reservedTotalAtoms -= held;
+  }
+
+  /** Takes amountAtoms (> 0) from the scope into the fund; returns it (0n when there is nothing to take). */
+  collect(accountId: number, scopeMarketId: number, amountAtoms: bigint, reason: number, liquidationId: number, timeUs: number): bigint {
+    if (amountAtoms <= 0n) return 0n;
+    this.effects.transferInsurance(accountId, scopeMarketId, amountAtoms, reason, liquidationId, timeUs);
+    return amountAtoms;
+  }
+
+  /**
+   * Pays up to lossAtoms into the scope, limited by the event's reservation and the balance; returns what
+   * it paid. What it cannot pay stays with the scope (the caller reports it).
+   */
+  cover(accountId: number, scopeMarketId: number, lossAtoms: bigint, reason: number, liquidationId: number, timeUs: number): bigint {
+    let paid = lossAtoms < this.budgetAtoms(liquidationId) ? lossAtoms : this.budgetAtoms(liquidationId);
+    if (paid > this.state.insuranceFundAtoms) paid = this.state.insuranceFundAtoms;
+    if (paid <= 0n) return 0n;
+    this.effects.transferInsurance(accountId, scopeMarketId, -paid, reason, liquidationId, timeUs);
+    return paid;
+  }
+}

@@ -1,0 +1,339 @@
+// The liquidation pipeline of the risk shard (RISK.md "Liquidation pipeline", docs/RISK-SHARD.md steps
+// 1-7): one LiquidationRun per scope in it (liquidation-run.ts draws the steps), driven only by the
+// LiquidationHooks calls of the core. It reads state, never the clock (time is each call's timeUs), and
+// acts only through RiskEffects, so the same calls on the same state give the same effects (I10).
+//
+// What each call may do is bounded: it touches one scope (the call's, or the one its order id names),
+// walks that account's positions, and at most ranks one market's ADL candidates; check() also retries at
+// most one parked scope, round-robin in ascending (accountId, marketId) order (liquidation-waiting.ts).
+//
+// LiquidationProgressed, per step (qty signed in the closing trade's direction: a sale < 0):
+//   TRIGGERED, ORDERS_CANCELLED, HEALTHY, COMPLETED   scope's market id (CROSS_SCOPE for cross), qty 0, price 0
+//   PARTIAL_ORDER, FULL_ORDER                          the order's market, its quantity and limit
+//   PARTIAL_FILL, FULL_FILL, ADL_FILL                  the fill's market, quantity and price
+//   ADL_STARTED                                        the market, the remainder to deleverage, the ADL price
+//   SURPLUS_SETTLED, SHORTFALL_COVERED                 scope's market id, with the IF's take (> 0) or payment (< 0)
+//
+// Thread contract: the risk-shard thread, inside the handling of one input record.
+
+import { CancelReason, OrderOrigin, Side } from '../../engine/enums.js';
+import { bankruptcyPrice } from '../liquidation-price.js';
+import { stepDownCloseLots } from '../liquidation.js';
+import { absBig } from '../units.js';
+import { AdlExecutor, type PendingDeleverage } from './adl-executor.js';
+import type { RiskPoolConfig } from './config.js';
+import { LiquidationStep } from './events.js';
+import { InsuranceFund } from './insurance-fund.js';
+import { adlPriceTicks, fullCloseLimitTicks, liquidationBand, reachesFurther, stepDownLimitTicks } from './liquidation-prices.js';
+import { LiquidationRun, RunPhase } from './liquidation-run.js';
+import {
+  byMaintenanceDescending,
+  collateralAround,
+  evaluateScope,
+  hasOpenOrders,
+  openPositions,
+  scopeEquityAtoms,
+  scopeKey,
+  scopeMarketOf,
+  scopePositionStates,
+} from './liquidation-scope.js';
+import { settleScope } from './liquidation-settlement.js';
+import { WaitingScopes } from './liquidation-waiting.js';
+import { CROSS_SCOPE, type LiquidationHooks, type RiskEffects } from './seams.js';
+import { MarginMode, type AccountState, type PositionState, type RiskState } from './state.js';
+
+export class LiquidationEngine implements LiquidationHooks {
+  /** Runs by scope key and by the id of their order in flight: looked up, never iterated. */
+  private readonly runs = new Map<number, LiquidationRun>();
+  private readonly byOrderId = new Map<number, LiquidationRun>();
+  private readonly waiting = new WaitingScopes();
+  readonly insuranceFund: InsuranceFund;
+  private readonly adl: AdlExecutor;
+
+  constructor(
+    private readonly state: RiskState,
+    private readonly effects: RiskEffects,
+    private readonly pool: RiskPoolConfig,
+  ) {
+    this.insuranceFund = new InsuranceFund(state, effects, pool.insurancePerEventCapAtoms);
+    this.adl = new AdlExecutor(state, effects, pool.adlMode, (a, m) => this.isFrozen(a, m));
+  }
+
+  /** The liquidation id of the scope's run, 0 when the scope is not in the pipeline. */
+  liquidationIdOf(accountId: number, scopeMarketId: number): number {
+    return this.runs.get(scopeKey(accountId, scopeMarketId))?.liquidationId ?? 0;
+  }
+
+  check(accountId: number, marketId: number, timeUs: number): void {
+    const account = this.state.accounts.get(accountId);
+    let key = -1;
+    if (account !== undefined) {
+      const scope = scopeMarketOf(account, marketId);
+      key = scopeKey(accountId, scope);
+      const run = this.runs.get(key);
+      if (run === undefined) this.trigger(account, scope, key, timeUs);
+      else this.resume(run, timeUs);
+    }
+    const retry = this.waiting.next(key);
+    if (retry !== undefined) this.resume(this.runs.get(retry)!, timeUs);
+  }
+
+  onFill(accountId: number, _marketId: number, orderId: number, origin: number, signedQtyLots: bigint, priceTicks: bigint, timeUs: number): void {
+    const d = origin === OrderOrigin.ADL ? this.adl.find(orderId) : undefined;
+    if (d !== undefined) {
+      if (accountId === d.liquidatedAccountId) this.deleverageFilled(d, signedQtyLots, priceTicks, timeUs);
+      return;
+    }
+    const run = this.byOrderId.get(orderId);
+    if (run === undefined) return;
+    run.orderFilledLots += absBig(signedQtyLots);
+    if (run.phase === RunPhase.FULL_CLOSE) {
+      run.fullCloseNotionalAtoms += absBig(signedQtyLots) * priceTicks * this.state.markets.get(run.orderMarketId)!.atomsPerTickLot;
+      this.progress(run, run.orderMarketId, LiquidationStep.FULL_FILL, signedQtyLots, priceTicks, timeUs);
+    } else {
+      this.progress(run, run.orderMarketId, LiquidationStep.PARTIAL_FILL, signedQtyLots, priceTicks, timeUs);
+    }
+  }
+
+  /** The end code does not steer the pipeline: what filled (read from the fills and the state) does. */
+  onOrderEnded(accountId: number, marketId: number, orderId: number, _code: number, timeUs: number): void {
+    const d = this.adl.find(orderId);
+    if (d !== undefined) {
+      this.adl.ended(d);
+      const run = this.runs.get(d.runKey);
+      if (run === undefined) return;
+      run.excludedCounterparties.push(d.counterpartyAccountId);
+      if (--run.outstandingDeleverages === 0) this.advance(run, timeUs);
+      return;
+    }
+    const run = this.byOrderId.get(orderId);
+    if (run !== undefined) {
+      this.byOrderId.delete(orderId);
+      this.afterOrder(run, timeUs);
+      return;
+    }
+    const account = this.state.accounts.get(accountId);
+    if (account === undefined) return;
+    const cancelling = this.runs.get(scopeKey(accountId, scopeMarketOf(account, marketId)));
+    if (cancelling !== undefined && cancelling.phase === RunPhase.CANCELLING) this.afterCancel(cancelling, timeUs);
+  }
+
+  /** A cross run freezes every cross market of the account (and markets it has no position in yet). */
+  isFrozen(accountId: number, marketId: number): boolean {
+    if (this.runs.has(scopeKey(accountId, marketId))) return true;
+    if (!this.runs.has(scopeKey(accountId, CROSS_SCOPE))) return false;
+    const pos = this.state.accounts.get(accountId)?.positions.get(marketId);
+    return pos === undefined || pos.marginMode === MarginMode.CROSS;
+  }
+
+  // Step 1: trigger, freeze, and step 2: cancel the scope's open orders.
+  private trigger(account: AccountState, scope: number, key: number, timeUs: number): void {
+    const summary = evaluateScope(this.state, account, scope);
+    if (summary === undefined || !summary.liquidatable) return;
+    const run = new LiquidationRun(key, account.id, scope, this.state.newLiquidationId());
+    this.runs.set(key, run);
+    this.setScopeLiquidationId(account, scope, run.liquidationId);
+    this.progress(run, scope, LiquidationStep.TRIGGERED, 0n, 0n, timeUs);
+    let cancelling = false;
+    for (const pos of scopePositionStates(account, scope)) {
+      if (pos.orders.size === 0) continue;
+      this.effects.cancelAllOrders(account.id, pos.marketId, CancelReason.LIQUIDATION, timeUs);
+      cancelling = true;
+    }
+    if (!cancelling) this.advance(run, timeUs);
+  }
+
+  private afterCancel(run: LiquidationRun, timeUs: number): void {
+    if (hasOpenOrders(this.account(run), run.scopeMarketId)) return;
+    this.progress(run, run.scopeMarketId, LiquidationStep.ORDERS_CANCELLED, 0n, 0n, timeUs);
+    this.advance(run, timeUs);
+  }
+
+  private resume(run: LiquidationRun, timeUs: number): void {
+    if (run.phase === RunPhase.CANCELLING) this.afterCancel(run, timeUs);
+    else if (run.phase === RunPhase.WAITING) {
+      this.waiting.remove(run.key);
+      this.advance(run, timeUs);
+    }
+  }
+
+  /** A step boundary: re-evaluate and take the next step (healthy, step down, or close). */
+  private advance(run: LiquidationRun, timeUs: number): void {
+    const account = this.account(run);
+    if (run.committed) return this.continueFullClose(run, account, timeUs);
+    const summary = evaluateScope(this.state, account, run.scopeMarketId);
+    if (summary === undefined) return this.park(run);
+    if (!summary.liquidatable) {
+      // A flat scope is never liquidatable, but one its own orders closed below zero before the cancels
+      // landed still has its shortfall covered (I4).
+      if (summary.equityAtoms < 0n && openPositions(account, run.scopeMarketId).length === 0) return this.commit(run, account, timeUs);
+      return this.finish(run, account, LiquidationStep.HEALTHY, timeUs);
+    }
+    // With equity ≤ 0 the scope is past bankruptcy: a limit at BP cannot fill, go straight to the close.
+    if (summary.equityAtoms > 0n && this.placeStepDown(run, account, timeUs)) return;
+    this.commit(run, account, timeUs);
+  }
+
+  // Step 3: one IOC per step, the largest-MM position above tier 1 first, down to the next tier's cap.
+  private placeStepDown(run: LiquidationRun, account: AccountState, timeUs: number): boolean {
+    for (const pos of byMaintenanceDescending(this.state, openPositions(account, run.scopeMarketId))) {
+      if (run.stalledMarkets.includes(pos.marketId)) continue;
+      const market = this.state.markets.get(pos.marketId)!;
+      const lots = stepDownCloseLots(pos, market.markPriceTicks, market.atomsPerTickLot, market.tiers);
+      const collateral = collateralAround(this.state, account, pos);
+      if (lots === undefined || lots === 0n || collateral === undefined) continue;
+      const limit = stepDownLimitTicks(pos, collateral, market.atomsPerTickLot, liquidationBand(market.markPriceTicks, market.config.liquidationBandRate));
+      if (limit === undefined) {
+        run.stalledMarkets.push(pos.marketId);
+        continue;
+      }
+      this.placeOrder(run, pos, lots, limit, RunPhase.STEP_DOWN, LiquidationStep.PARTIAL_ORDER, timeUs);
+      return true;
+    }
+    return false;
+  }
+
+  // Step 4 begins: from here the scope closes completely (a cross account in every market), whatever the
+  // marks do next. Why: the step-down already re-evaluated after each order, and the surplus and shortfall
+  // rules of steps 5 and 6 are defined on a flat scope. The event's IF budget is reserved now.
+  private commit(run: LiquidationRun, account: AccountState, timeUs: number): void {
+    run.committed = true;
+    run.phase = RunPhase.FULL_CLOSE;
+    this.insuranceFund.reserve(run.liquidationId);
+    this.continueFullClose(run, account, timeUs);
+  }
+
+  private continueFullClose(run: LiquidationRun, account: AccountState, timeUs: number): void {
+    if (run.closingMarketId >= 0) {
+      const pos = account.positions.get(run.closingMarketId);
+      if (pos !== undefined && !pos.isFlat()) {
+        if (run.adlStarted) this.dispatchAdl(run, pos, timeUs);
+        else this.fullCloseRound(run, account, pos, false, timeUs);
+        return;
+      }
+      run.closingMarketId = -1;
+    }
+    const open = openPositions(account, run.scopeMarketId);
+    if (open.length === 0) return this.complete(run, account, timeUs);
+    const next = byMaintenanceDescending(this.state, open)[0];
+    const collateral = next === undefined ? undefined : collateralAround(this.state, account, next);
+    if (next === undefined || collateral === undefined) return this.park(run);
+    const bp = bankruptcyPrice(next, collateral, this.state.markets.get(next.marketId)!.atomsPerTickLot)!;
+    run.startPositionClose(next.marketId, adlPriceTicks(bp.priceTicks));
+    this.fullCloseRound(run, account, next, false, timeUs);
+  }
+
+  /**
+   * One IOC for what is left, limited so the scope's final equity stays ≥ −budget. A further round is sent
+   * only while it can take more: the last round filled something and either the new limit reaches further
+   * into the book (better fills widened the room) or the last order filled completely (it was cut to the
+   * market's maximum order size). Otherwise the remainder goes to ADL.
+   */
+  private fullCloseRound(run: LiquidationRun, account: AccountState, pos: PositionState, filledAll: boolean, timeUs: number): void {
+    const market = this.state.markets.get(pos.marketId)!;
+    const collateral = collateralAround(this.state, account, pos);
+    if (collateral === undefined || market.markPriceTicks <= 0n) return this.park(run);
+    const band = liquidationBand(market.markPriceTicks, market.config.liquidationBandRate);
+    const budget = this.insuranceFund.budgetAtoms(run.liquidationId);
+    const limit = fullCloseLimitTicks(pos, collateral, budget, market.atomsPerTickLot, band);
+    const first = run.lastLimitTicks === 0n;
+    if (limit === undefined || !(first || filledAll || reachesFurther(pos.qtyLots > 0n, run.lastLimitTicks, limit))) {
+      return this.dispatchAdl(run, pos, timeUs);
+    }
+    run.lastLimitTicks = limit;
+    this.placeOrder(run, pos, absBig(pos.qtyLots), limit, RunPhase.FULL_CLOSE, LiquidationStep.FULL_ORDER, timeUs);
+  }
+
+  private placeOrder(run: LiquidationRun, pos: PositionState, lots: bigint, limitTicks: bigint, phase: RunPhase, step: number, timeUs: number): void {
+    const maxLots = BigInt(this.state.markets.get(pos.marketId)!.spec.maxQtyLots);
+    const qtyLots = lots < maxLots ? lots : maxLots;
+    const side = pos.qtyLots > 0n ? Side.SELL : Side.BUY;
+    const orderId = this.effects.placeLiquidationOrder(run.accountId, pos.marketId, side, qtyLots, limitTicks, timeUs);
+    run.startOrder(pos.marketId, qtyLots);
+    run.phase = phase;
+    this.byOrderId.set(orderId, run);
+    this.progress(run, pos.marketId, step, side === Side.SELL ? -qtyLots : qtyLots, limitTicks, timeUs);
+  }
+
+  private afterOrder(run: LiquidationRun, timeUs: number): void {
+    if (run.phase === RunPhase.STEP_DOWN) {
+      if (run.orderFilledLots === 0n) run.stalledMarkets.push(run.orderMarketId);
+      return this.advance(run, timeUs);
+    }
+    const account = this.account(run);
+    const pos = account.positions.get(run.orderMarketId);
+    if (pos === undefined || pos.isFlat()) return this.continueFullClose(run, account, timeUs);
+    if (run.orderFilledLots === 0n) return this.dispatchAdl(run, pos, timeUs);
+    this.fullCloseRound(run, account, pos, run.orderFilledLots === run.orderQtyLots, timeUs);
+  }
+
+  // Step 7 (RISK.md): what the book could not take within the budget, at the BP of the position's close.
+  private dispatchAdl(run: LiquidationRun, pos: PositionState, timeUs: number): void {
+    if (!run.adlStarted) {
+      run.adlStarted = true;
+      this.progress(run, pos.marketId, LiquidationStep.ADL_STARTED, -pos.qtyLots, run.adlPriceTicks, timeUs);
+    }
+    const sent = this.adl.dispatch(
+      {
+        runKey: run.key,
+        liquidationId: run.liquidationId,
+        liquidatedAccountId: run.accountId,
+        marketId: pos.marketId,
+        remainingQtyLots: pos.qtyLots,
+        priceTicks: run.adlPriceTicks,
+        excludedCounterparties: run.excludedCounterparties,
+      },
+      timeUs,
+    );
+    if (sent === 0) return this.park(run);
+    run.phase = RunPhase.ADL;
+    run.outstandingDeleverages = sent;
+  }
+
+  private deleverageFilled(d: PendingDeleverage, signedQtyLots: bigint, priceTicks: bigint, timeUs: number): void {
+    this.adl.filled(d, signedQtyLots, priceTicks, timeUs);
+    const run = this.runs.get(d.runKey);
+    if (run === undefined) return;
+    this.progress(run, d.marketId, LiquidationStep.ADL_FILL, signedQtyLots, priceTicks, timeUs);
+    if (--run.outstandingDeleverages === 0) this.advance(run, timeUs);
+  }
+
+  // Steps 5, 6 and 8: the scope is flat; settle its equity with the IF, then release it.
+  private complete(run: LiquidationRun, account: AccountState, timeUs: number): void {
+    const equity = scopeEquityAtoms(this.state, account, run.scopeMarketId) ?? 0n;
+    const s = settleScope(this.insuranceFund, this.pool, run.accountId, run.scopeMarketId, run.liquidationId, equity, run.fullCloseNotionalAtoms, timeUs);
+    if (s.step !== 0) this.progress(run, run.scopeMarketId, s.step, 0n, 0n, timeUs, s.insuranceAtoms);
+    this.finish(run, account, LiquidationStep.COMPLETED, timeUs);
+  }
+
+  private finish(run: LiquidationRun, account: AccountState, step: number, timeUs: number): void {
+    this.insuranceFund.release(run.liquidationId);
+    this.runs.delete(run.key);
+    this.waiting.remove(run.key);
+    this.setScopeLiquidationId(account, run.scopeMarketId, 0);
+    this.progress(run, run.scopeMarketId, step, 0n, 0n, timeUs);
+    this.effects.publishScope(run.accountId, run.scopeMarketId, timeUs);
+  }
+
+  private park(run: LiquidationRun): void {
+    run.phase = RunPhase.WAITING;
+    this.waiting.add(run.key);
+  }
+
+  /** The state's own record of the pipeline (what snapshots and the state hash see). */
+  private setScopeLiquidationId(account: AccountState, scope: number, liquidationId: number): void {
+    if (scope === CROSS_SCOPE) account.liquidationId = liquidationId;
+    else {
+      const pos = account.positions.get(scope);
+      if (pos !== undefined) pos.liquidationId = liquidationId;
+    }
+  }
+
+  private account(run: LiquidationRun): AccountState {
+    return this.state.accounts.get(run.accountId)!;
+  }
+
+  private progress(run: LiquidationRun, marketId: number, step: number, qtyLots: bigint, priceTicks: bigint, timeUs: number, insuranceAtoms = 0n): void {
+    this.effects.liquidationProgressed(run.accountId, marketId, run.liquidationId, step, qtyLots, priceTicks, timeUs, insuranceAtoms);
+  }
+}

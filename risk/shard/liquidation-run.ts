@@ -1,0 +1,88 @@
+// The state of one scope in the liquidation pipeline: which step it is in and what that step waits for.
+// Every transition happens inside a hook call (liquidation-engine.ts); between calls the run only waits.
+//
+//   trigger ──open orders──▶ CANCELLING ──every one ended──┐
+//      └───── none ────────────────────────────────────────┤
+//                                                          ▼
+//          ┌──────────────────────────────────────▶ re-evaluate ──healthy──▶ HEALTHY, run ends
+//          │                                               │ liquidatable
+//     order ended     equity > 0, a position above tier 1  │
+//          └──────────────── STEP_DOWN ◀───────────────────┤
+//                                                          ▼ otherwise
+//            FULL_CLOSE (committed: every position of the scope closes, largest MM first), rounds of
+//                 │      IOC orders per position while better fills widen the limit
+//                 ▼ the remainder the book and the budget could not take
+//                ADL ──Deleverages filled or rejected──▶ re-rank, or the next position
+//                 ▼ scope flat
+//            settle (surplus / shortfall), COMPLETED, run ends
+//
+// WAITING: a boundary that could not proceed (no mark for one of its positions, or no ADL counterparty in
+// this shard); the next check() of the scope, or the engine's round-robin retry, resumes it.
+//
+// Thread contract: the risk-shard thread.
+
+import { CROSS_SCOPE } from './seams.js';
+
+export const RunPhase = {
+  CANCELLING: 1,
+  STEP_DOWN: 2,
+  FULL_CLOSE: 3,
+  ADL: 4,
+  WAITING: 5,
+} as const;
+export type RunPhase = (typeof RunPhase)[keyof typeof RunPhase];
+
+export class LiquidationRun {
+  phase: RunPhase = RunPhase.CANCELLING;
+
+  /** The market of the liquidation order in flight (or last sent), its quantity and what has filled of it. */
+  orderMarketId = -1;
+  orderQtyLots = 0n;
+  orderFilledLots = 0n;
+
+  /** Markets whose step-down order filled nothing (or could not be priced in the band): not tried again. */
+  readonly stalledMarkets: number[] = [];
+
+  /** Set when the full close begins; from then on the scope closes completely, whatever the marks do. */
+  committed = false;
+  /** The position being fully closed (-1: none yet, or the last one closed). */
+  closingMarketId = -1;
+  /** Limit of the last full-close round of that position (0n: none yet). */
+  lastLimitTicks = 0n;
+  /** Where ADL closes that position's remainder: its BP when its full close began, at least one tick. */
+  adlPriceTicks = 0n;
+  adlStarted = false;
+  /** Σ |qty|·price·atomsPerTickLot of the book fills of the full close: the CAPPED_FEE base. */
+  fullCloseNotionalAtoms = 0n;
+
+  /** Deleverages sent and not yet filled or rejected. */
+  outstandingDeleverages = 0;
+  /** Counterparties whose Deleverage was rejected in this event: not ranked again. */
+  readonly excludedCounterparties: number[] = [];
+
+  constructor(
+    readonly key: number,
+    readonly accountId: number,
+    /** CROSS_SCOPE for the cross account, else the isolated position's market. */
+    readonly scopeMarketId: number,
+    readonly liquidationId: number,
+  ) {}
+
+  get cross(): boolean {
+    return this.scopeMarketId === CROSS_SCOPE;
+  }
+
+  startOrder(marketId: number, qtyLots: bigint): void {
+    this.orderMarketId = marketId;
+    this.orderQtyLots = qtyLots;
+    this.orderFilledLots = 0n;
+  }
+
+  /** A new position's full close: its own rounds, BP and ADL. */
+  startPositionClose(marketId: number, adlPriceTicks: bigint): void {
+    this.closingMarketId = marketId;
+    this.lastLimitTicks = 0n;
+    this.adlPriceTicks = adlPriceTicks;
+    this.adlStarted = false;
+  }
+}

@@ -1,0 +1,124 @@
+// What the liquidation pipeline reads about one scope (a cross account, or one isolated position) from the
+// risk shard's state, through the pure formulas of risk/margin.ts. A scope is named by (accountId,
+// scopeMarketId): CROSS_SCOPE for the account's cross positions, a market id for an isolated position.
+//
+// Every list here is built in ascending market id order (never Map insertion order), so whatever the
+// pipeline derives from it is a function of state alone (invariant I10).
+//
+// Thread contract: the risk-shard thread, inside one hook call.
+
+import { crossMargin, isolatedMargin, unrealizedPnlAtoms, type MarginSummary, type MarkedPosition } from '../margin.js';
+import { maintenanceMarginAtoms } from '../tiers.js';
+import { absBig } from '../units.js';
+import { CROSS_SCOPE } from './seams.js';
+import { MarginMode, type AccountState, type MarketRiskState, type PositionState, type RiskState } from './state.js';
+
+/**
+ * One number per scope, ordered as (accountId, scopeMarketId) with the cross scope first: account ids are
+ * u32 and market ids u16, so the key stays below 2^49 and exact.
+ */
+export function scopeKey(accountId: number, scopeMarketId: number): number {
+  return accountId * 0x20000 + (scopeMarketId + 1);
+}
+
+/** The scope a position in marketId belongs to: its own isolated scope, else the account's cross scope. */
+export function scopeMarketOf(account: AccountState, marketId: number): number {
+  if (marketId === CROSS_SCOPE) return CROSS_SCOPE;
+  const pos = account.positions.get(marketId);
+  return pos !== undefined && pos.marginMode === MarginMode.ISOLATED ? marketId : CROSS_SCOPE;
+}
+
+export function inScope(pos: PositionState, scopeMarketId: number): boolean {
+  return scopeMarketId === CROSS_SCOPE ? pos.marginMode === MarginMode.CROSS : pos.marketId === scopeMarketId && pos.marginMode === MarginMode.ISOLATED;
+}
+
+/** The scope's positions (flat ones included), in ascending market id. */
+export function scopePositionStates(account: AccountState, scopeMarketId: number): PositionState[] {
+  const out: PositionState[] = [];
+  for (const id of [...account.positions.keys()].sort((a, b) => a - b)) {
+    const pos = account.positions.get(id)!;
+    if (inScope(pos, scopeMarketId)) out.push(pos);
+  }
+  return out;
+}
+
+export function openPositions(account: AccountState, scopeMarketId: number): PositionState[] {
+  return scopePositionStates(account, scopeMarketId).filter((p) => !p.isFlat());
+}
+
+export function hasOpenOrders(account: AccountState, scopeMarketId: number): boolean {
+  return scopePositionStates(account, scopeMarketId).some((p) => p.orders.size > 0);
+}
+
+/** undefined when the market is unknown to the shard. A mark of 0n (none yet) passes through: margin.ts answers it. */
+export function markedPosition(state: RiskState, pos: PositionState): MarkedPosition | undefined {
+  const market = state.markets.get(pos.marketId);
+  if (market === undefined) return undefined;
+  return {
+    qtyLots: pos.qtyLots,
+    entryCostAtoms: pos.entryCostAtoms,
+    markTicks: market.markPriceTicks,
+    atomsPerTickLot: market.atomsPerTickLot,
+    tiers: market.tiers,
+    leverage: pos.leverage,
+  };
+}
+
+/** Equity, Σ MM and liquidatable at the current marks; undefined while an open position has no mark. */
+export function evaluateScope(state: RiskState, account: AccountState, scopeMarketId: number): MarginSummary | undefined {
+  const positions = scopePositionStates(account, scopeMarketId);
+  const marked: MarkedPosition[] = [];
+  let orderMarginAtoms = 0n;
+  for (const pos of positions) {
+    const m = markedPosition(state, pos);
+    if (m === undefined) return undefined;
+    marked.push(m);
+    orderMarginAtoms += pos.orderMarginAtoms;
+  }
+  if (scopeMarketId === CROSS_SCOPE) return crossMargin(account.walletAtoms, marked, orderMarginAtoms);
+  const pos = positions[0];
+  // An isolated scope whose position record is gone holds nothing: equity 0, not liquidatable.
+  return pos === undefined ? crossMargin(0n, [], 0n) : isolatedMargin(pos.isolatedMarginAtoms, marked[0]!, orderMarginAtoms);
+}
+
+/** The scope's equity alone (what ADL ranks by); undefined while an open position has no mark. */
+export function scopeEquityAtoms(state: RiskState, account: AccountState, scopeMarketId: number): bigint | undefined {
+  return evaluateScope(state, account, scopeMarketId)?.equityAtoms;
+}
+
+/**
+ * The collateral around one position of its scope, as liquidation-price.ts defines it: M_iso, or WB plus
+ * the UPnL of the account's other cross positions at their marks. undefined while one of those has no mark.
+ */
+export function collateralAround(state: RiskState, account: AccountState, pos: PositionState): bigint | undefined {
+  if (pos.marginMode === MarginMode.ISOLATED) return pos.isolatedMarginAtoms;
+  let collateral = account.walletAtoms;
+  for (const other of scopePositionStates(account, CROSS_SCOPE)) {
+    if (other === pos || other.isFlat()) continue;
+    const market = state.markets.get(other.marketId);
+    if (market === undefined || market.markPriceTicks <= 0n) return undefined;
+    collateral += unrealizedPnlAtoms(other, market.markPriceTicks, market.atomsPerTickLot);
+  }
+  return collateral;
+}
+
+export function positionMaintenanceAtoms(market: MarketRiskState, pos: PositionState): bigint {
+  return maintenanceMarginAtoms(market.tiers, absBig(pos.qtyLots) * market.markPriceTicks * market.atomsPerTickLot);
+}
+
+/**
+ * The scope's open positions, largest maintenance margin first (ties: lower market id). Why this order: the
+ * largest MM is the position whose reduction frees the most maintenance margin per step, so a cross
+ * account stands the best chance of returning to health after the fewest liquidation orders; and it is a
+ * total order over state alone. Positions of markets without a mark are left out.
+ */
+export function byMaintenanceDescending(state: RiskState, positions: readonly PositionState[]): PositionState[] {
+  const keyed: { pos: PositionState; mm: bigint }[] = [];
+  for (const pos of positions) {
+    const market = state.markets.get(pos.marketId);
+    if (pos.isFlat() || market === undefined || market.markPriceTicks <= 0n) continue;
+    keyed.push({ pos, mm: positionMaintenanceAtoms(market, pos) });
+  }
+  keyed.sort((a, b) => (a.mm !== b.mm ? (a.mm > b.mm ? -1 : 1) : a.pos.marketId - b.pos.marketId));
+  return keyed.map((k) => k.pos);
+}

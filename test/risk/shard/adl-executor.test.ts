@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { CancelReason, Side } from '../../../engine/enums.js';
+import { AdlMode } from '../../../risk/adl.js';
+import { AdlExecutor } from '../../../risk/shard/adl-executor.js';
+import { BTC, btc, btcTicks, usdt } from '../markets.js';
+import { addAccount, addUserOrder, BTC_ID, equityOf, makeState, MarketSim, openPosition, RecordingEffects } from './liquidation-sim.js';
+import { isolatedLongBtc, shortCounterparty } from './liquidation-scenarios.js';
+
+// isolatedLongBtc with an empty fund: budget 0, so the full close's limit is BP itself (590,000 ticks) and,
+// with no bid at or above it, the whole 0.5 BTC goes to ADL at BP.
+function emptyFund(mode: AdlMode = AdlMode.SEQUENTIAL): MarketSim {
+  return isolatedLongBtc({ adlMode: mode }, 0n);
+}
+
+test('a shortfall beyond the fund\'s budget is deleveraged for exactly the remainder, at BP', () => {
+  // Budget 50: round 1 limit 58,900 takes 0.2 at 58,950 (margin 290; 0.3 BTC at 18,000); round 2 limit
+  // (18,000 − 340)/0.3 = 58,866.67 → 588,667 finds only 58,000. 0.3 BTC goes to ADL at 59,000: margin −10,
+  // which the fund pays (10 of its 50).
+  const sim = isolatedLongBtc({}, usdt(50n));
+  shortCounterparty(sim.state, 2, btc(1n), usdt(5_000n));
+  sim.book(BTC_ID, [
+    [btcTicks(58_950n), 200n],
+    [btcTicks(58_000n), btc(5n)],
+  ]);
+  sim.check(1, BTC_ID);
+  sim.deliver();
+  assert.deepEqual(sim.effects.of('placeLiquidationOrder').map((c) => c[4]), [589_000n, 588_667n]);
+  assert.deepEqual(sim.effects.of('deleverage').map((c) => c.slice(0, 6)), [[1, 2, BTC_ID, Side.SELL, 300n, btcTicks(59_000n)]]);
+  assert.deepEqual(sim.effects.of('adlExecuted').map((c) => c.slice(0, 7)), [[2, BTC_ID, 1, 1, Side.BUY, 300n, btcTicks(59_000n)]]);
+  assert.deepEqual(sim.effects.steps(), [
+    'TRIGGERED',
+    'FULL_ORDER',
+    'FULL_FILL',
+    'FULL_ORDER',
+    'ADL_STARTED',
+    'ADL_FILL',
+    'SHORTFALL_COVERED',
+    'COMPLETED',
+  ]);
+  assert.equal(sim.state.insuranceFundAtoms, usdt(40n));
+  assert.equal(equityOf(sim.state, 1, BTC_ID), 0n);
+  // the counterparty closed 0.3 of its short at 59,000: +300
+  assert.equal(sim.state.accounts.get(2)!.walletAtoms, usdt(5_300n));
+  assert.equal(sim.state.accounts.get(2)!.positions.get(BTC_ID)!.qtyLots, -700n);
+  assert.deepEqual(sim.effects.violations, []);
+});
+
+test('ADL ranks equal scores by notional, then lower account id, whatever order accounts were created in', () => {
+  // 3 and 7: short 0.3 at 60,000, equity 6,150 each (same score and notional) → 3 first; 2 shorted at 59,000
+  // and is losing (negative score) → last; 4 is long (same side) → never.
+  const build = (ids: number[]): MarketSim => {
+    const sim = emptyFund();
+    for (const id of ids) {
+      if (id === 4) {
+        addAccount(sim.state, 4, usdt(6_000n));
+        openPosition(sim.state, 4, BTC, 300n, btcTicks(60_000n));
+      } else shortCounterparty(sim.state, id, 300n, usdt(6_000n), id === 2 ? 59_000n : 60_000n);
+    }
+    sim.check(1, BTC_ID);
+    sim.deliver();
+    return sim;
+  };
+  const a = build([7, 4, 3, 2]);
+  const b = build([2, 3, 4, 7]);
+  assert.deepEqual(a.effects.of('deleverage').map((c) => [c[1], c[4]]), [[3, 300n], [7, 200n]]);
+  assert.deepEqual(a.effects.calls, b.effects.calls);
+});
+
+test('a rejected Deleverage is re-ranked without that counterparty', () => {
+  // 3 is rejected; 7 takes its 0.2, then the re-ranked queue (7, 2) takes the remaining 0.3: 7's last 0.1, then 2
+  const sim = emptyFund();
+  for (const id of [2, 3, 7]) shortCounterparty(sim.state, id, 300n, usdt(6_000n), id === 2 ? 59_000n : 60_000n);
+  sim.rejectDeleverageFor.add(3);
+  sim.check(1, BTC_ID);
+  sim.deliver();
+  assert.deepEqual(sim.effects.of('deleverage').map((c) => [c[1], c[4]]), [[3, 300n], [7, 200n], [7, 100n], [2, 200n]]);
+  assert.deepEqual(sim.effects.of('adlExecuted').map((c) => [c[0], c[5]]), [[7, 200n], [7, 100n], [2, 200n]]);
+  assert.equal(sim.state.accounts.get(3)!.positions.get(BTC_ID)!.qtyLots, -300n);
+  assert.equal(sim.state.accounts.get(1)!.positions.get(BTC_ID)!.qtyLots, 0n);
+  assert.deepEqual(sim.effects.steps().slice(-1), ['COMPLETED']);
+});
+
+test('PRO_RATA shares the remainder in proportion to quantity times score', () => {
+  // Both short 1 BTC at 60,000; 3 with equity 3,000, 7 with 6,000: 3's score is twice 7's (its weight one unit
+  // more after rounding), so 0.5 BTC splits 333 / 166 and the odd lot goes to the front of the queue.
+  const sim = emptyFund(AdlMode.PRO_RATA);
+  shortCounterparty(sim.state, 3, btc(1n), usdt(2_500n));
+  shortCounterparty(sim.state, 7, btc(1n), usdt(5_500n));
+  sim.check(1, BTC_ID);
+  sim.deliver();
+  assert.deepEqual(sim.effects.of('deleverage').map((c) => [c[1], c[4]]), [[3, 334n], [7, 166n]]);
+});
+
+test('a counterparty\'s open orders in the market are cancelled just before its Deleverage', () => {
+  const sim = emptyFund();
+  shortCounterparty(sim.state, 2, btc(1n), usdt(5_000n));
+  addUserOrder(sim.state, 2, BTC_ID, 21, Side.SELL, btcTicks(61_000n), 100n);
+  sim.check(1, BTC_ID);
+  sim.deliver();
+  const kinds = sim.effects.calls.filter((c) => c[0] === 'cancelAllOrders' || c[0] === 'deleverage').map((c) => [c[0], c[1], c[2]]);
+  assert.deepEqual(kinds.slice(-2), [
+    ['cancelAllOrders', 2, BTC_ID],
+    ['deleverage', 1, 2],
+  ]);
+  assert.equal(sim.effects.of('cancelAllOrders').at(-1)![2], CancelReason.LIQUIDATION);
+});
+
+test('with no counterparty in this shard the remainder waits, and a later check resumes it', () => {
+  const sim = emptyFund();
+  sim.check(1, BTC_ID);
+  sim.deliver();
+  assert.deepEqual(sim.effects.steps().slice(-1), ['ADL_STARTED']);
+  assert.equal(sim.engine.isFrozen(1, BTC_ID), true);
+  shortCounterparty(sim.state, 2, btc(1n), usdt(5_000n));
+  sim.check(2, BTC_ID);
+  sim.deliver();
+  assert.deepEqual(sim.effects.of('deleverage').map((c) => [c[1], c[4]]), [[2, 500n]]);
+  assert.deepEqual(sim.effects.steps().slice(-1), ['COMPLETED']);
+});
+
+test('the candidates leave out same-side positions, the liquidated account, rejected ones and scopes in the pipeline', () => {
+  const state = makeState();
+  for (const id of [1, 2, 3, 4, 5]) addAccount(state, id, usdt(1_000n));
+  openPosition(state, 1, BTC, 500n, btcTicks(60_000n));
+  openPosition(state, 2, BTC, -100n, btcTicks(60_000n));
+  openPosition(state, 3, BTC, 100n, btcTicks(60_000n));
+  openPosition(state, 4, BTC, -100n, btcTicks(60_000n));
+  openPosition(state, 5, BTC, -100n, btcTicks(60_000n));
+  const adl = new AdlExecutor(state, new RecordingEffects(state), AdlMode.SEQUENTIAL, (a) => a === 5);
+  assert.deepEqual(
+    adl.candidates(BTC_ID, 500n, 1, [4]).map((c) => c.accountId),
+    [2],
+  );
+});
