@@ -20,14 +20,27 @@ export class OpenOrderState {
     readonly clientOrderId: number,
     readonly marketId: number,
     readonly side: Side,
-    /** P_assumed of RISK.md: the limit price, or for a market order the worst price its slippage allows. */
-    readonly priceTicks: bigint,
+    /**
+     * P_assumed of RISK.md: the limit price, or for a market order the worst price its slippage allows.
+     * Mutable: OrderAccepted resolves a market order's slippage limit, OrderAmended moves the price.
+     */
+    public priceTicks: bigint,
     /** Open quantity: the order's quantity less what has filled. */
     public remainingLots: bigint,
     readonly reduceOnly: boolean,
     /** OrderOrigin: user orders reserve margin, liquidation orders do not. */
     readonly origin: number,
   ) {}
+
+  /** Lots filled so far: AmendOrder carries the new total quantity, so the new remainder is total − filled. */
+  filledLots = 0n;
+  /** A system CancelOrder for this order is on its way to the market (so it is sent once). */
+  cancelRequested = false;
+
+  /** The open quantity under the name risk/order-cost.ts reads (OpenOrder.qtyLots). */
+  get qtyLots(): bigint {
+    return this.remainingLots;
+  }
 }
 
 /** Values published with every PositionUpdated, recomputed when the position's scope changes. */
@@ -56,6 +69,8 @@ export class PositionState {
   readonly derived = new PositionDerived();
   /** Liquidation status of this position's isolated scope (cross scopes keep theirs on the account). */
   liquidationId = 0;
+  /** The isolated scope's margin ratio is at or past pool.marginCallRatioRate and a MarginCallIssued went out. */
+  marginCalled = false;
 
   constructor(
     readonly accountId: number,
@@ -79,6 +94,8 @@ export class AccountState {
   readonly appliedRequests = new Set<number>();
   /** Non-zero while the cross scope is in the liquidation pipeline. */
   liquidationId = 0;
+  /** The cross scope's margin ratio is at or past pool.marginCallRatioRate and a MarginCallIssued went out. */
+  marginCalled = false;
 
   constructor(readonly id: number) {}
 }
@@ -116,6 +133,8 @@ export class RiskState {
   fundingClearingAtoms = 0n;
   /** Deposits minus withdrawals (external money in), including insurance top-ups from outside. */
   netDepositsAtoms = 0n;
+  /** Request ids of TopUpInsuranceFund already applied (idempotency; a top-up belongs to no account). */
+  readonly appliedTopUps = new Set<number>();
   private nextLiquidationId = 1;
 
   constructor(
@@ -130,6 +149,11 @@ export class RiskState {
 
   newLiquidationId(): number {
     return this.nextLiquidationId++;
+  }
+
+  /** The id newLiquidationId() will hand out next (state hashes and snapshots). */
+  peekLiquidationId(): number {
+    return this.nextLiquidationId;
   }
 
   /** Account ids in ascending order: the only order accounts are iterated in. */

@@ -1,0 +1,109 @@
+// EventProcessor: the consumer loop of a worker thread (the disruptor's BatchEventProcessor), shared by
+// market and risk shards.
+//
+//   for each input ring in index order: take up to BATCH available records, hand each to the handler
+//   with the ring's index, release the batch, let the handler publish its outputs;
+//   if nothing was found anywhere: wait.idle(bell, hasWork) (spin, then park on the thread's doorbell);
+//   stop when the control block says so (the main thread rings the doorbell after clearing the flag).
+//
+// Round-robin over inputs in a fixed index order with a bounded batch keeps one busy producer from
+// starving the others. The order records are taken in is the state machine's input order (its journal,
+// once persistence lands, records exactly that order).
+//
+// Admission (optional): admit(i) is asked before each poll of input i, and by the idle check; an input it
+// refuses is left alone for now (its records wait in its ring). The risk worker refuses the gateway while
+// an outbox towards a market holds records, and always admits market inputs (docs/ARCHITECTURE.md,
+// "Back-pressure without deadlock"). The predicate may do work of its own (the risk worker drains its
+// outboxes in it), so it runs once per loop turn, on the processor's thread.
+
+import type { Doorbell } from '../ring/doorbell.js';
+import { RingConsumer } from '../ring/ring-consumer.js';
+import type { RingBuffer } from '../ring/ring-buffer.js';
+import type { RecordBuffer } from '../ring/record.js';
+import type { WaitStrategy } from '../ring/wait-strategy.js';
+import { Counter, type ControlBlock } from './control-block.js';
+
+export interface RecordHandler {
+  handle(buf: RecordBuffer, at: number, input: number): void;
+  /** Publishes what the handled records produced: called once per batch, after the batch is released. */
+  flush(): void;
+  /** Records written to output streams so far (for the control block). */
+  readonly eventCount: number;
+  readonly duplicates: number;
+}
+
+export const DEFAULT_BATCH = 256;
+const COUNTER_REFRESH_BATCHES = 1024;
+
+export class EventProcessor {
+  private readonly consumers: RingConsumer[];
+  private readonly buffers: RecordBuffer[];
+  private readonly hasWork: () => boolean;
+  handled = 0;
+  private batchesSincePublish = 0;
+
+  constructor(
+    inputs: readonly RingBuffer[],
+    private readonly bell: Doorbell,
+    private readonly handler: RecordHandler,
+    private readonly wait: WaitStrategy,
+    private readonly control: ControlBlock,
+    private readonly batch = DEFAULT_BATCH,
+    private readonly stalls: () => number = () => 0,
+    private readonly admit?: (input: number) => boolean,
+  ) {
+    this.consumers = inputs.map((r) => new RingConsumer(r));
+    this.buffers = inputs.map((r) => r.records);
+    const consumers = this.consumers;
+    const ctl = control;
+    this.hasWork = () => {
+      if (!ctl.running()) return true;
+      for (let i = 0; i < consumers.length; i++) if ((admit === undefined || admit(i)) && consumers[i]!.available() > 0) return true;
+      return false;
+    };
+  }
+
+  /** Runs until the control block's run flag is cleared; then drains nothing more and returns. */
+  run(): void {
+    const consumers = this.consumers;
+    const buffers = this.buffers;
+    const handler = this.handler;
+    const admit = this.admit;
+    while (this.control.running()) {
+      let found = 0;
+      for (let i = 0; i < consumers.length; i++) {
+        if (admit !== undefined && !admit(i)) continue;
+        const c = consumers[i]!;
+        let n = c.available();
+        if (n === 0) continue;
+        if (n > this.batch) n = this.batch;
+        const buf = buffers[i]!;
+        for (let k = 0; k < n; k++) handler.handle(buf, c.at(k), i);
+        // Release before flush: the flush rings the consumers of our outputs, and one of them may be the
+        // producer of this input waiting for space (the gateway). Woken after the release, it finds room.
+        c.release(n);
+        handler.flush();
+        found += n;
+      }
+      if (found > 0) {
+        this.handled += found;
+        // Counters are for monitoring: refresh them every so many batches and whenever the loop goes idle,
+        // not per batch (each store boxes a bigint).
+        if (++this.batchesSincePublish === COUNTER_REFRESH_BATCHES) this.publishCounters();
+        this.wait.busy();
+      } else {
+        if (this.batchesSincePublish !== 0) this.publishCounters();
+        this.wait.idle(this.bell, this.hasWork);
+      }
+    }
+    this.publishCounters();
+  }
+
+  private publishCounters(): void {
+    this.batchesSincePublish = 0;
+    this.control.set(Counter.HANDLED, this.handled);
+    this.control.set(Counter.OUTPUTS, this.handler.eventCount);
+    this.control.set(Counter.DUPLICATES, this.handler.duplicates);
+    this.control.set(Counter.STALLS, this.stalls());
+  }
+}

@@ -1,0 +1,175 @@
+// Pre-trade (docs/RISK-SHARD.md, "Pre-trade"; RISK.md, "Pre-trade check"): the order commands from the
+// gateway. An accepted command is copied to the market shard's stream; a refused one returns its code
+// and changes nothing (the dispatcher publishes OrderRejected). PlaceOrder, in this order:
+//
+//   UNKNOWN_ACCOUNT, UNKNOWN_MARKET; shape the margin maths relies on (INVALID_SIDE, INVALID_FLAGS for a
+//   reduce-only flag past 1 or an origin other than USER, INVALID_ORDER_ID outside the gateway's range,
+//   QTY_BELOW_MIN for 0 lots, DUPLICATE_ORDER_ID); MARK_PRICE_UNAVAILABLE; ACCOUNT_LIQUIDATING (the
+//   liquidation engine froze the scope); MARKET_REDUCE_ONLY (stale index) unless the order reduces;
+//   reduce-only: REDUCE_ONLY_NO_POSITION / REDUCE_ONLY_WOULD_INCREASE, then accepted at no cost;
+//   POSITION_LIMIT_EXCEEDED; BELOW_INITIAL_MARGIN unless the order reduces; INSUFFICIENT_MARGIN when the
+//   incremental cost with netting exceeds the account's Available.
+//
+// "Reduces" means the order's whole side, this order included, nets inside the position (its side's
+// cost is 0 in risk/order-cost.ts): it can only close. Every order is funded from the wallet, so the
+// cost is compared with the cross Available whatever the position's margin mode; the below-IM rule looks
+// at the order's own scope.
+// AmendOrder is checked only when it raises the order margin (the cost of the amended order against the
+// others); the shard's copy changes when the market confirms with OrderAmended. CancelOrder,
+// CancelAllOrders and SetAccountConfig only need a known account and market.
+// Thread contract: the risk-shard thread.
+
+import { Code } from '../../engine/codes.js';
+import { OrderOrigin, Side } from '../../engine/enums.js';
+import { AmendOrderLayout } from '../../engine/ring/layouts/amend-order.js';
+import { PlaceOrderLayout } from '../../engine/ring/layouts/place-order.js';
+import type { RecordBuffer } from '../../engine/ring/record.js';
+import { incrementalOrderCostAtoms, orderPositionLimitCode, sideCostAtoms, type OpenOrder } from '../order-cost.js';
+import { ceilDiv } from '../../engine/market/decimal.js';
+import { openOrdersOf } from './reservation.js';
+import { SYSTEM_ORDER_ID_BASE } from './seams.js';
+import type { ShardParts } from './shard-parts.js';
+import { OpenOrderState, PositionState, type AccountState, type MarketRiskState } from './state.js';
+
+const PO = PlaceOrderLayout.offsets;
+const AM = AmendOrderLayout.offsets;
+const BPS = 10_000n;
+
+/** A candidate order as order-cost.ts reads it. */
+class Candidate implements OpenOrder {
+  side: Side = Side.BUY;
+  priceTicks = 0n;
+  qtyLots = 0n;
+  reduceOnly = false;
+}
+
+const candidate = new Candidate();
+
+/**
+ * P_assumed: the limit price; for an order without one (a market order relying on the default slippage
+ * band) the worst price that band allows from the trigger price or else the mark, rounded away from the
+ * trader (the market shard resolves the real limit from the touch and OrderAccepted brings it back).
+ */
+export function assumedPriceTicks(side: Side, priceTicks: number, triggerPriceTicks: number, market: MarketRiskState): bigint {
+  if (priceTicks > 0) return BigInt(priceTicks);
+  const base = triggerPriceTicks > 0 ? BigInt(triggerPriceTicks) : market.markPriceTicks;
+  const bps = BigInt(market.spec.marketSlippageBps);
+  if (side === Side.BUY) return ceilDiv(base * (BPS + bps), BPS);
+  const p = (base * (BPS - bps)) / BPS;
+  return p > 0n ? p : 1n;
+}
+
+export function placeOrder(p: ShardParts, buf: RecordBuffer, at: number): number {
+  const account = p.state.accounts.get(buf.accountId(at));
+  if (account === undefined) return Code.UNKNOWN_ACCOUNT;
+  const market = p.state.markets.get(buf.marketId(at));
+  if (market === undefined) return Code.UNKNOWN_MARKET;
+  const side = buf.u8At(at, PO.side);
+  const reduceOnlyFlag = buf.u8At(at, PO.reduceOnly);
+  const orderId = buf.u53At(at, PO.orderId);
+  const qtyLots = buf.u53At(at, PO.qtyLots);
+  if (side !== Side.BUY && side !== Side.SELL) return Code.INVALID_SIDE;
+  if (reduceOnlyFlag > 1 || buf.u8At(at, PO.origin) !== OrderOrigin.USER) return Code.INVALID_FLAGS;
+  if (orderId < 1 || orderId >= SYSTEM_ORDER_ID_BASE) return Code.INVALID_ORDER_ID;
+  if (qtyLots < 1) return Code.QTY_BELOW_MIN;
+  const marketId = market.spec.marketId;
+  const existing = account.positions.get(marketId);
+  if (existing !== undefined && existing.orders.has(orderId)) return Code.DUPLICATE_ORDER_ID;
+  if (market.markPriceTicks <= 0n) return Code.MARK_PRICE_UNAVAILABLE;
+  if (p.hooks.isFrozen(account.id, marketId)) return Code.ACCOUNT_LIQUIDATING;
+  const pos = existing ?? new PositionState(account.id, marketId, market.config.defaultLeverage);
+  const order = candidate;
+  order.side = side;
+  order.priceTicks = assumedPriceTicks(side, buf.u53At(at, PO.priceTicks), buf.u53At(at, PO.triggerPriceTicks), market);
+  order.qtyLots = BigInt(qtyLots);
+  order.reduceOnly = reduceOnlyFlag === 1;
+  const code = checkExposure(p, account, pos, market, openOrdersOf(pos), order, undefined);
+  if (code !== Code.OK) return code;
+  if (existing === undefined) account.positions.set(marketId, pos);
+  pos.orders.set(orderId, new OpenOrderState(orderId, buf.u53At(at, PO.clientOrderId), marketId, side, order.priceTicks, order.qtyLots, order.reduceOnly, OrderOrigin.USER));
+  p.reserve(account, pos);
+  p.commands.forward(buf, at);
+  return Code.OK;
+}
+
+export function amendOrder(p: ShardParts, buf: RecordBuffer, at: number): number {
+  const account = p.state.accounts.get(buf.accountId(at));
+  if (account === undefined) return Code.UNKNOWN_ACCOUNT;
+  const market = p.state.markets.get(buf.marketId(at));
+  if (market === undefined) return Code.UNKNOWN_MARKET;
+  const pos = account.positions.get(market.spec.marketId);
+  const target = pos === undefined ? undefined : findOrder(pos, buf.u53At(at, AM.orderId), buf.u53At(at, AM.clientOrderId));
+  if (pos === undefined || target === undefined) return Code.ORDER_NOT_FOUND;
+  if (target.origin !== OrderOrigin.USER) return Code.INVALID_ORDER_ID;
+  if (p.hooks.isFrozen(account.id, pos.marketId)) return Code.ACCOUNT_LIQUIDATING;
+  const newPrice = buf.u53At(at, AM.newPriceTicks);
+  const newQty = buf.u53At(at, AM.newQtyLots);
+  const order = candidate;
+  order.side = target.side;
+  order.priceTicks = newPrice > 0 ? BigInt(newPrice) : target.priceTicks;
+  const rest = newQty > 0 ? BigInt(newQty) - target.filledLots : target.remainingLots;
+  order.qtyLots = rest > 0n ? rest : 0n;
+  order.reduceOnly = target.reduceOnly;
+  const others = openOrdersOf(pos).filter((o) => o !== target);
+  const code = checkExposure(p, account, pos, market, others, order, target);
+  if (code !== Code.OK) return code;
+  p.commands.forward(buf, at);
+  return Code.OK;
+}
+
+/** CancelOrder, CancelAllOrders, SetAccountConfig: never add risk; the market decides the rest. */
+export function passThrough(p: ShardParts, buf: RecordBuffer, at: number): number {
+  if (!p.state.accounts.has(buf.accountId(at))) return Code.UNKNOWN_ACCOUNT;
+  if (!p.state.markets.has(buf.marketId(at))) return Code.UNKNOWN_MARKET;
+  p.commands.forward(buf, at);
+  return Code.OK;
+}
+
+function findOrder(pos: PositionState, orderId: number, clientOrderId: number): OpenOrderState | undefined {
+  if (orderId > 0) return pos.orders.get(orderId);
+  if (clientOrderId === 0) return undefined;
+  for (const o of pos.orders.values()) if (o.clientOrderId === clientOrderId) return o;
+  return undefined;
+}
+
+/**
+ * The risk checks shared by a new order and an amended one (`replacing` the order it amends: then only
+ * an amendment that raises the order margin is checked). `others` are the position's other open orders.
+ */
+function checkExposure(
+  p: ShardParts,
+  account: AccountState,
+  pos: PositionState,
+  market: MarketRiskState,
+  others: readonly OpenOrder[],
+  order: Candidate,
+  replacing: OpenOrderState | undefined,
+): number {
+  const ctx = p.cost.fill(pos, market, p.pool.feeTiers[account.feeTier]!);
+  const opposite = order.side === Side.BUY ? Side.SELL : Side.BUY;
+  let increment: bigint;
+  if (replacing === undefined) increment = incrementalOrderCostAtoms(others, order, ctx) ?? 0n;
+  else {
+    const before = maxOf(sideCostAtoms(others, order.side, ctx, replacing), sideCostAtoms(others, opposite, ctx));
+    const after = maxOf(sideCostAtoms(others, order.side, ctx, order), sideCostAtoms(others, opposite, ctx));
+    if (after <= before) return Code.OK;
+    increment = after - before;
+  }
+  const reduces = order.reduceOnly || sideCostAtoms(others, order.side, ctx, order) === 0n;
+  if (market.reduceOnly && !reduces) return Code.MARKET_REDUCE_ONLY;
+  if (order.reduceOnly) {
+    const q = pos.qtyLots;
+    if (q === 0n) return Code.REDUCE_ONLY_NO_POSITION;
+    if ((order.side === Side.BUY) === q > 0n) return Code.REDUCE_ONLY_WOULD_INCREASE;
+    return Code.OK;
+  }
+  const limit = orderPositionLimitCode(others, order, ctx);
+  if (limit !== Code.OK) return limit;
+  if (!reduces && p.scopeOf(account, pos).belowInitial) return Code.BELOW_INITIAL_MARGIN;
+  if (increment > p.cross(account).availableAtoms) return Code.INSUFFICIENT_MARGIN;
+  return Code.OK;
+}
+
+function maxOf(a: bigint, b: bigint): bigint {
+  return a > b ? a : b;
+}

@@ -1,0 +1,77 @@
+// Risk-shard worker entry: wires shared memory to a RiskShard and runs its loop. Nothing else.
+//
+//   input 0: gateway ring ──┐   RingConsumer × (1 + S), one Doorbell for this thread
+//   input 1+s: market ring s┘
+//        ▼
+//   EventProcessor ──admit(0) only while every outbox is empty──▶ RiskShard
+//        │                                                           ├─▶ RingOutput ──▶ gateway ring
+//        │                                                           └─▶ Outbox × S ──▶ market ring s
+//        └─ admit() drains the outboxes first, so queued orders leave as soon as the market frees slots
+//
+// The gateway-bound output may block (the gateway always drains it); market-bound ones never do: a full
+// market ring queues in the outbox, and the gateway input waits (docs/ARCHITECTURE.md, "Back-pressure
+// without deadlock"). Started by RiskShardHost (risk-shard-host.ts), which creates every
+// SharedArrayBuffer below. Replies on the control port only at the edges: 'ready' once wired,
+// {stopped, stateHash} after the loop ends.
+
+import { parentPort, workerData } from 'node:worker_threads';
+import { Doorbell } from '../../engine/ring/doorbell.js';
+import { assertLittleEndian } from '../../engine/ring/record.js';
+import { RingBuffer } from '../../engine/ring/ring-buffer.js';
+import { waitStrategyByName, type WaitStrategyName } from '../../engine/ring/wait-strategy-by-name.js';
+import { ControlBlock } from '../../engine/shard/control-block.js';
+import { EventProcessor } from '../../engine/shard/event-processor.js';
+import type { StreamEnd } from '../../engine/shard/market-shard-worker.js';
+import { RingOutput } from '../../engine/shard/ring-output.js';
+import type { RiskMarketConfig, RiskPoolConfig } from './config.js';
+import { LiquidationEngine } from './liquidation-engine.js';
+import { Outbox } from './outbox.js';
+import { RiskShard } from './risk-shard.js';
+
+export interface RiskShardWorkerData {
+  shardId: number;
+  shardCount: number;
+  markets: RiskMarketConfig[];
+  pool: RiskPoolConfig;
+  /** [marketId, market-shard index] for every configured market. */
+  marketShardOf: [number, number][];
+  /** Input rings: the gateway's, then one per market shard. */
+  inputs: SharedArrayBuffer[];
+  bell: SharedArrayBuffer;
+  gateway: StreamEnd;
+  /** One output stream per market shard. */
+  marketStreams: StreamEnd[];
+  control: SharedArrayBuffer;
+  wait: WaitStrategyName;
+}
+
+assertLittleEndian();
+const data = workerData as RiskShardWorkerData;
+const control = ControlBlock.attach(data.control);
+const gatewayOut = new RingOutput(RingBuffer.attach(data.gateway.ring), Doorbell.attach(data.gateway.bell), waitStrategyByName(data.wait));
+const outboxes = data.marketStreams.map((end) => new Outbox(RingBuffer.attach(end.ring), Doorbell.attach(end.bell)));
+const shardOf = new Map(data.marketShardOf);
+const pool = data.pool;
+const shard = new RiskShard(data.shardId, data.shardCount, data.markets, pool, (m) => shardOf.get(m) ?? -1, gatewayOut, outboxes, (state, effects) => new LiquidationEngine(state, effects, pool));
+
+/** Drains every outbox as far as the rings allow; true when none holds a record. */
+function outboxesEmpty(): boolean {
+  let empty = true;
+  for (const o of outboxes) if (!o.drain()) empty = false;
+  return empty;
+}
+
+const processor = new EventProcessor(
+  data.inputs.map((sab) => RingBuffer.attach(sab)),
+  Doorbell.attach(data.bell),
+  shard,
+  waitStrategyByName(data.wait),
+  control,
+  undefined,
+  () => gatewayOut.stalls + outboxes.reduce((sum, o) => sum + o.queuedTotal, 0),
+  (input) => input !== 0 || outboxesEmpty(),
+);
+parentPort!.postMessage({ type: 'ready' });
+processor.run();
+shard.flush();
+parentPort!.postMessage({ type: 'stopped', stateHash: shard.stateHash().toString(), handled: processor.handled });

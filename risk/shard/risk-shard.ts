@@ -1,0 +1,277 @@
+// RiskShard: the deterministic state machine of one risk-shard thread (docs/RISK-SHARD.md). It owns the
+// accounts a with a mod shardCount = shardId outright, consumes records from its input streams in the
+// order the worker hands them over, and writes records to its output streams. Same inputs in the same
+// order → same state and the same output records, bit for bit: no clock (time is each record's timeUs),
+// no randomness, no iteration in insertion order where it could reach an output.
+//
+//   input 0: gateway ──▶ account commands (account-commands.ts) ─┐
+//                    └─▶ order commands, pre-trade (pre-trade.ts) ─┼─▶ market stream s (checked orders)
+//   input 1+s: market ──▶ order lifecycle (order-events.ts)        │
+//                     ├─▶ TradeExecuted (trade-settlement.ts)      ├─▶ gateway stream (user events,
+//                     ├─▶ MarkPriceUpdated ─▶ margin monitor        │   rejections)
+//                     └─▶ FundingRateApplied (funding-settlement.ts)┘
+//   after every record: the margin monitor's bounded share of deferred work (AdvanceTime carries it when
+//   nothing else arrives)
+//
+// Each input stream is contiguous from seq 1: a re-delivered record is skipped, a gap is fatal
+// (InputPositions). The liquidation engine is built by the factory over the same state and drives the
+// world only through this class's RiskEffects.
+// Thread contract: the risk-shard thread only.
+
+import { Code } from '../../engine/codes.js';
+import { OrderOrigin, type Side } from '../../engine/enums.js';
+import { MarkPriceUpdatedLayout } from '../../engine/ring/layouts/mark-price-updated.js';
+import { PlaceOrderLayout } from '../../engine/ring/layouts/place-order.js';
+import type { RecordBuffer } from '../../engine/ring/record.js';
+import { RecordType } from '../../engine/ring/types.js';
+import type { EventOutput } from '../../engine/shard/event-output.js';
+import { InputPositions } from '../../engine/shard/input-positions.js';
+import { adjustIsolatedMargin, deposit, setFeeTier, setLeverage, setMarginMode, topUpInsuranceFund, withdraw } from './account-commands.js';
+import type { RiskMarketConfig, RiskPoolConfig } from './config.js';
+import { ScopeKind, UpdateReason } from './events.js';
+import { fundingRateApplied } from './funding-settlement.js';
+import { checkInvariants, type InvariantOptions } from './invariants.js';
+import { orderAccepted, orderAmended, orderEnded, orderRejected } from './order-events.js';
+import { amendOrder, passThrough, placeOrder } from './pre-trade.js';
+import { riskStateHash } from './risk-state-hash.js';
+import { PUBLISH_CHANGED_ONLY } from './scope-evaluator.js';
+import { CROSS_SCOPE, type LiquidationHooks, type RiskEffects } from './seams.js';
+import { ShardParts } from './shard-parts.js';
+import { MarginMode, OpenOrderState, type RiskState } from './state.js';
+import { tradeExecuted } from './trade-settlement.js';
+
+const MK = MarkPriceUpdatedLayout.offsets;
+const PO = PlaceOrderLayout.offsets;
+
+/** Builds the liquidation engine over the shard's state and effects (the real one: LiquidationEngine). */
+export type LiquidationFactory = (state: RiskState, effects: RiskEffects) => LiquidationHooks;
+
+export class RiskShard implements RiskEffects {
+  readonly state: RiskState;
+  readonly parts: ShardParts;
+  readonly liquidation: LiquidationHooks;
+  private readonly positions = new InputPositions();
+  /** Records handled (duplicates excluded). */
+  handled = 0;
+
+  constructor(
+    shardId: number,
+    shardCount: number,
+    markets: readonly RiskMarketConfig[],
+    pool: RiskPoolConfig,
+    marketShardOf: (marketId: number) => number,
+    private readonly gateway: EventOutput,
+    private readonly marketOutputs: readonly EventOutput[],
+    liquidation: LiquidationFactory,
+  ) {
+    this.parts = new ShardParts(shardId, shardCount, markets, pool, marketShardOf, gateway, marketOutputs);
+    this.state = this.parts.state;
+    this.liquidation = liquidation(this.state, this);
+    this.parts.setHooks(this.liquidation);
+  }
+
+  lastSeq(input: number): number {
+    return this.positions.lastSeq(input);
+  }
+
+  /** Re-delivered records skipped, for monitoring. */
+  get duplicates(): number {
+    return this.positions.duplicates;
+  }
+
+  /** Records written to every output stream since start. */
+  get eventCount(): number {
+    return this.parts.events.eventCount + this.parts.commands.sent;
+  }
+
+  /** Publishes what the last batch of handle() calls wrote (an outbox also drains what it can). */
+  flush(): void {
+    this.gateway.flush();
+    for (let i = 0; i < this.marketOutputs.length; i++) this.marketOutputs[i]!.flush();
+  }
+
+  handle(buf: RecordBuffer, at: number, input: number): void {
+    if (!this.positions.accept(input, buf.seq(at))) return;
+    this.handled++;
+    if (input === 0) this.gatewayRecord(buf, at);
+    else this.marketRecord(buf, at);
+    this.parts.monitor.work(this.parts.pool.maxChecksPerUpdate, buf.timeUs(at));
+  }
+
+  /** Hash of the whole shard state (risk-state-hash.ts lists what it covers). */
+  stateHash(): bigint {
+    return riskStateHash(this.parts, { inputs: this.positions.snapshot(), gateway: this.gateway, markets: this.marketOutputs });
+  }
+
+  /** The state hash without stream positions: what a refused command must leave unchanged. */
+  stateHashExcludingStreams(): bigint {
+    return riskStateHash(this.parts);
+  }
+
+  /** RISK.md invariants readable from state (invariants.ts), plus the I9 breach count. */
+  checkInvariants(options: InvariantOptions): string[] {
+    const out = checkInvariants(this.state, options);
+    if (this.parts.reduceOnlyBreaches > 0) out.push(`I9: ${this.parts.reduceOnlyBreaches} reduce-only fill(s) grew or flipped a position`);
+    return out;
+  }
+
+  private gatewayRecord(buf: RecordBuffer, at: number): void {
+    const type = buf.type(at);
+    if (type === RecordType.AdvanceTime) return;
+    const p = this.parts;
+    let code: number;
+    if (!this.state.owns(buf.accountId(at))) code = Code.INVALID_ACCOUNT;
+    else {
+      switch (type) {
+        case RecordType.Deposit:
+          code = deposit(p, buf, at);
+          break;
+        case RecordType.Withdraw:
+          code = withdraw(p, buf, at);
+          break;
+        case RecordType.SetLeverage:
+          code = setLeverage(p, buf, at);
+          break;
+        case RecordType.SetMarginMode:
+          code = setMarginMode(p, buf, at);
+          break;
+        case RecordType.AdjustIsolatedMargin:
+          code = adjustIsolatedMargin(p, buf, at);
+          break;
+        case RecordType.SetFeeTier:
+          code = setFeeTier(p, buf, at);
+          break;
+        case RecordType.TopUpInsuranceFund:
+          code = topUpInsuranceFund(p, buf, at);
+          break;
+        case RecordType.PlaceOrder:
+          code = placeOrder(p, buf, at);
+          break;
+        case RecordType.AmendOrder:
+          code = amendOrder(p, buf, at);
+          break;
+        case RecordType.CancelOrder:
+        case RecordType.CancelAllOrders:
+        case RecordType.SetAccountConfig:
+          code = passThrough(p, buf, at);
+          break;
+        default:
+          code = Code.UNKNOWN_COMMAND;
+      }
+    }
+    if (code === Code.OK) return;
+    // Order commands carry orderId/clientOrderId, account commands a requestId, all at the same offsets.
+    const ids = type === RecordType.PlaceOrder || type === RecordType.CancelOrder || type === RecordType.AmendOrder;
+    const request = type === RecordType.Deposit || type === RecordType.Withdraw || type === RecordType.AdjustIsolatedMargin || type === RecordType.TopUpInsuranceFund;
+    p.events.rejected(buf, at, code, ids || request ? buf.u53At(at, PO.orderId) : 0, ids ? buf.u53At(at, PO.clientOrderId) : 0);
+  }
+
+  private marketRecord(buf: RecordBuffer, at: number): void {
+    const p = this.parts;
+    const type = buf.type(at);
+    switch (type) {
+      case RecordType.TradeExecuted:
+        return tradeExecuted(p, buf, at);
+      case RecordType.MarkPriceUpdated:
+        return this.markPriceUpdated(buf, at);
+      case RecordType.FundingRateApplied:
+        return fundingRateApplied(p, buf, at);
+      default:
+    }
+    if (!this.state.owns(buf.accountId(at))) return;
+    switch (type) {
+      case RecordType.OrderAccepted:
+        return orderAccepted(p, buf, at);
+      case RecordType.OrderRejected:
+        return orderRejected(p, buf, at);
+      case RecordType.OrderCancelled:
+      case RecordType.OrderExpired:
+        return orderEnded(p, buf, at);
+      case RecordType.OrderAmended:
+        return orderAmended(p, buf, at);
+      default:
+    }
+  }
+
+  /** A new mark (and index, funding estimate, staleness) for one market: the monitor takes it from here. */
+  private markPriceUpdated(buf: RecordBuffer, at: number): void {
+    const market = this.state.markets.get(buf.marketId(at));
+    if (market === undefined) return;
+    const mark = buf.u53At(at, MK.markPriceTicks);
+    market.indexPriceTicks = BigInt(buf.u53At(at, MK.indexPriceTicks));
+    market.lastFundingRate = buf.i64At(at, MK.fundingRate);
+    market.nextFundingTimeUs = buf.u53At(at, MK.nextFundingTimeUs);
+    // A stale index freezes the mark (the market shard repeats the last one) and makes the market reduce-only.
+    market.reduceOnly = buf.u8At(at, MK.stale) === 1;
+    if (mark <= 0) return;
+    market.markPriceTicks = BigInt(mark);
+    this.parts.monitor.onMark(market.spec.marketId, mark);
+  }
+
+  // RiskEffects: how the liquidation engine acts on the world. Same thread, inside handle().
+
+  cancelAllOrders(accountId: number, marketId: number, reason: number, timeUs: number): void {
+    this.parts.commands.cancelAllOrders(accountId, marketId, reason, timeUs);
+  }
+
+  placeLiquidationOrder(accountId: number, marketId: number, side: Side, qtyLots: bigint, limitPriceTicks: bigint, timeUs: number): number {
+    const p = this.parts;
+    const account = this.state.accounts.get(accountId);
+    const market = this.state.markets.get(marketId);
+    if (account === undefined || market === undefined) throw new Error(`liquidation order for unknown account ${accountId} or market ${marketId}`);
+    const orderId = p.commands.placeLiquidationOrder(accountId, marketId, side, qtyLots, limitPriceTicks, timeUs);
+    p.positionOf(account, market).orders.set(orderId, new OpenOrderState(orderId, 0, marketId, side, limitPriceTicks, qtyLots, true, OrderOrigin.LIQUIDATION));
+    return orderId;
+  }
+
+  deleverage(liquidatedAccountId: number, counterpartyAccountId: number, marketId: number, side: Side, qtyLots: bigint, priceTicks: bigint, timeUs: number): number {
+    return this.parts.commands.deleverage(liquidatedAccountId, counterpartyAccountId, marketId, side, qtyLots, priceTicks, timeUs);
+  }
+
+  transferInsurance(accountId: number, marketId: number, deltaToFundAtoms: bigint, reason: number, liquidationId: number, timeUs: number): void {
+    const s = this.state;
+    const account = s.accounts.get(accountId);
+    if (account === undefined) throw new Error(`insurance transfer for unknown account ${accountId}`);
+    if (s.insuranceFundAtoms + deltaToFundAtoms < 0n) throw new Error(`insurance fund would go negative (${s.insuranceFundAtoms} + ${deltaToFundAtoms})`);
+    s.insuranceFundAtoms += deltaToFundAtoms;
+    const pos = marketId === CROSS_SCOPE ? undefined : account.positions.get(marketId);
+    if (pos !== undefined && pos.marginMode === MarginMode.ISOLATED) pos.isolatedMarginAtoms -= deltaToFundAtoms;
+    else account.walletAtoms -= deltaToFundAtoms;
+    this.parts.events.insuranceFundChanged(accountId, marketId === CROSS_SCOPE ? 0 : marketId, timeUs, deltaToFundAtoms, s.insuranceFundAtoms, liquidationId, reason);
+  }
+
+  liquidationProgressed(accountId: number, marketId: number, liquidationId: number, step: number, qtyLots: bigint, priceTicks: bigint, timeUs: number, insuranceAtoms = 0n): void {
+    const account = this.state.accounts.get(accountId);
+    if (account === undefined) throw new Error(`liquidation progress for unknown account ${accountId}`);
+    const pos = marketId === CROSS_SCOPE ? undefined : account.positions.get(marketId);
+    const isolated = pos !== undefined && pos.marginMode === MarginMode.ISOLATED;
+    const scope = this.parts.scopeOf(account, pos);
+    this.parts.events.liquidationProgressed(
+      accountId,
+      marketId === CROSS_SCOPE ? 0 : marketId,
+      timeUs,
+      liquidationId,
+      step,
+      isolated ? ScopeKind.ISOLATED : ScopeKind.CROSS,
+      qtyLots,
+      priceTicks,
+      scope,
+      insuranceAtoms,
+    );
+  }
+
+  adlExecuted(counterpartyAccountId: number, marketId: number, liquidationId: number, liquidatedAccountId: number, side: Side, qtyLots: bigint, priceTicks: bigint, timeUs: number): void {
+    this.parts.events.adlExecuted(counterpartyAccountId, marketId, timeUs, liquidationId, liquidatedAccountId, side, qtyLots, priceTicks);
+  }
+
+  publishScope(accountId: number, marketId: number, timeUs: number): void {
+    const account = this.state.accounts.get(accountId);
+    if (account === undefined) return;
+    const pos = marketId === CROSS_SCOPE ? undefined : account.positions.get(marketId);
+    const scopeMarket = pos !== undefined && pos.marginMode === MarginMode.ISOLATED ? marketId : CROSS_SCOPE;
+    // No liquidation check from here: the engine is the caller and decides its next step itself.
+    this.parts.evaluator.evaluate(accountId, scopeMarket, UpdateReason.LIQUIDATION, timeUs, marketId === CROSS_SCOPE ? PUBLISH_CHANGED_ONLY : marketId, false);
+    if (scopeMarket !== CROSS_SCOPE) this.parts.evaluator.evaluate(accountId, CROSS_SCOPE, UpdateReason.LIQUIDATION, timeUs, PUBLISH_CHANGED_ONLY, false);
+    this.parts.publishAccount(account, timeUs, 0, UpdateReason.LIQUIDATION);
+  }
+}
