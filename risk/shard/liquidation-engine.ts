@@ -42,6 +42,9 @@ import { WaitingScopes } from './liquidation-waiting.js';
 import { CROSS_SCOPE, type LiquidationHooks, type RiskEffects } from './seams.js';
 import { MarginMode, type AccountState, type PositionState, type RiskState } from './state.js';
 
+/** Parked scopes retried per mark update: bounded, so a cascade cannot stall the shard. */
+const MARK_RETRIES = 8;
+
 export class LiquidationEngine implements LiquidationHooks {
   /** Runs by scope key and by the id of their order in flight: looked up, never iterated. */
   private readonly runs = new Map<number, LiquidationRun>();
@@ -76,6 +79,15 @@ export class LiquidationEngine implements LiquidationHooks {
     }
     const retry = this.waiting.next(key);
     if (retry !== undefined) this.resume(this.runs.get(retry)!, timeUs);
+  }
+
+  /** Retries up to MARK_RETRIES parked scopes, round-robin, whatever market moved: a park waits on marks or counterparties anywhere. */
+  onMarkUpdated(_marketId: number, timeUs: number): void {
+    for (let i = 0; i < MARK_RETRIES && this.waiting.size > 0; i++) {
+      const retry = this.waiting.next(-1);
+      if (retry === undefined) return;
+      this.resume(this.runs.get(retry)!, timeUs);
+    }
   }
 
   onFill(accountId: number, _marketId: number, orderId: number, origin: number, signedQtyLots: bigint, priceTicks: bigint, timeUs: number): void {

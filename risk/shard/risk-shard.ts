@@ -206,6 +206,8 @@ export class RiskShard implements RiskEffects {
     if (mark <= 0) return;
     market.markPriceTicks = BigInt(mark);
     this.parts.monitor.onMark(market.spec.marketId, mark);
+    // Scopes parked mid-pipeline (waiting for a mark or a counterparty) get a bounded retry per mark.
+    this.parts.hooks.onMarkUpdated(market.spec.marketId, buf.timeUs(at));
   }
 
   // RiskEffects: how the liquidation engine acts on the world. Same thread, inside handle().
@@ -269,6 +271,12 @@ export class RiskShard implements RiskEffects {
     if (account === undefined) return;
     const pos = marketId === CROSS_SCOPE ? undefined : account.positions.get(marketId);
     const scopeMarket = pos !== undefined && pos.marginMode === MarginMode.ISOLATED ? marketId : CROSS_SCOPE;
+    // A finished isolated liquidation leaves a flat position: what its margin still holds (the refunded
+    // surplus) goes back to the wallet. A negative remainder (a loss beyond the fund's budget) stays.
+    if (pos !== undefined && scopeMarket !== CROSS_SCOPE && pos.qtyLots === 0n && pos.liquidationId === 0 && pos.isolatedMarginAtoms > 0n) {
+      account.walletAtoms += pos.isolatedMarginAtoms;
+      pos.isolatedMarginAtoms = 0n;
+    }
     // No liquidation check from here: the engine is the caller and decides its next step itself.
     this.parts.evaluator.evaluate(accountId, scopeMarket, UpdateReason.LIQUIDATION, timeUs, marketId === CROSS_SCOPE ? PUBLISH_CHANGED_ONLY : marketId, false);
     if (scopeMarket !== CROSS_SCOPE) this.parts.evaluator.evaluate(accountId, CROSS_SCOPE, UpdateReason.LIQUIDATION, timeUs, PUBLISH_CHANGED_ONLY, false);

@@ -40,6 +40,8 @@ export interface LiquidationHooks {
   onFill(accountId: number, marketId: number, orderId: number, origin: number, signedQtyLots: bigint, priceTicks: bigint, timeUs: number): void;
   /** An order or Deleverage of a liquidating scope ended (filled out, cancelled, expired or rejected with `code`). */
   onOrderEnded(accountId: number, marketId: number, orderId: number, code: number, timeUs: number): void;
+  /** A new mark in the market: parked pipelines may continue (bounded work per call). */
+  onMarkUpdated(marketId: number, timeUs: number): void;
   /** Pre-trade asks: is user order entry frozen for this account in this market? */
   isFrozen(accountId: number, marketId: number): boolean;
 }

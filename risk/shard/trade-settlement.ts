@@ -143,7 +143,10 @@ function isolatedFill(account: AccountState, pos: PositionState, market: MarketR
     let m = pos.isolatedMarginAtoms + realized;
     const whole = pos.qtyLots === 0n || opened > 0n;
     const openBefore = before < 0n ? -before : before;
-    const release = m <= 0n ? 0n : whole ? m : (m * closed) / openBefore;
+    // While the scope is being liquidated its margin stays in the scope: the engine settles surplus and
+    // shortfall against it (RISK.md steps 5-6), and publishScope releases what is left when it is done.
+    const liquidating = pos.liquidationId !== 0;
+    const release = m <= 0n || liquidating ? 0n : whole ? m : (m * closed) / openBefore;
     m -= release;
     account.walletAtoms += release;
     pos.isolatedMarginAtoms = m;

@@ -32,6 +32,7 @@ export class RecordingHooks implements LiquidationHooks {
   readonly checks: [accountId: number, marketId: number][] = [];
   readonly fills: unknown[][] = [];
   readonly ended: unknown[][] = [];
+  readonly marks: number[] = [];
   /** "account:market" pairs, or "account:*", that isFrozen answers true for. */
   readonly frozen = new Set<string>();
 
@@ -45,6 +46,10 @@ export class RecordingHooks implements LiquidationHooks {
 
   onOrderEnded(accountId: number, marketId: number, orderId: number, code: number): void {
     this.ended.push([accountId, marketId, orderId, code]);
+  }
+
+  onMarkUpdated(marketId: number): void {
+    this.marks.push(marketId);
   }
 
   isFrozen(accountId: number, marketId: number): boolean {
