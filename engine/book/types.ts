@@ -153,6 +153,16 @@ export interface Book {
    */
   amend(accountId: number, orderId: number, clientOrderId: number, newPriceTicks: number, newQtyLots: number, timeUs: number): number;
 
+  /**
+   * Auto-deleveraging (the Deleverage command): closes up to qtyLots of the liquidated account's position
+   * (side is its closing side) against the counterparty's opposite position at priceTicks, off the book,
+   * as one TRADE_EXECUTED with both origins ADL (liquidated account as taker, counterparty as maker, both
+   * order ids = deleverageId), clipped to what both positions allow; reduce-only clean-up follows as after
+   * any trade. It does not move the last trade price (it is no market price) nor fire stops. Nothing to
+   * close → ORDER_REJECTED DELEVERAGE_NOT_POSSIBLE (commandType Deleverage), nothing changes.
+   */
+  deleverage(liquidatedAccountId: number, counterpartyAccountId: number, side: Side, qtyLots: number, priceTicks: number, deleverageId: number, timeUs: number): number;
+
   /** Sequenced mark price: band reference and MARK-triggered stops. */
   setMarkPrice(markPriceTicks: number, timeUs: number): void;
 

@@ -1,0 +1,222 @@
+// BookCore: the fast book's state and the primitive moves every command is built from. order-book.ts
+// adds the commands, matching and stop triggering on top.
+//
+// An order slot is in one of three states:
+//   open       resting in a level or waiting in the stop book; in the id indexes (the client-id one
+//              when it has a clientOrderId), in its account's reduce-only list if reduce-only, counted
+//              in openCount (linkOpen / unlinkOpen)
+//   in flight  being matched (a new order, a triggered stop, an amended order that crosses): in no
+//              index, so nothing can find or clean it up half-way
+//   free       on the pool's free list
+//
+// Thread contract: one market-shard thread owns the book; nothing is shared.
+
+import { CancelReason, Side, StpMode, type OrderOrigin, type OrderType } from '../enums.js';
+import type { MarketSpec } from '../market/spec.js';
+import { AccountTable } from './account-table.js';
+import { EventWriter } from './event-writer.js';
+import { ClientIdIndex, OrderIdIndex } from './id-index.js';
+import { F_ORDER_ID, F_PRICE, F_QTY, F_REMAINING, F_STRIDE_SHIFT, F_TIME, FLAG_HAS_CLIENT_ID, FLAG_REDUCE_ONLY, flagOrigin, flagSide, flagType, I_ACCOUNT, I_FLAGS, I_LEVEL, I_STRIDE_SHIFT, OrderPool } from './order-pool.js';
+import { reducibleLots } from './order-rules.js';
+import { PriceLevels } from './price-levels.js';
+import { StopBook } from './stop-book.js';
+import { BookEventType, type BookEventSink } from './types.js';
+
+export const CANCELLED = BookEventType.ORDER_CANCELLED;
+export const EXPIRED = BookEventType.ORDER_EXPIRED;
+type Ended = typeof CANCELLED | typeof EXPIRED;
+
+/**
+ * The orderId ring for a pool capacity: a power of two at least RING_PER_SLOT times the capacity. Open
+ * orders live long in ids (deep orders wait while new ids stream past): on the benchmark stream a ring
+ * twice the book sends a tenth of them to the overflow hash, four times 3-6 %, at 16 bytes per slot
+ * (id-index.ts), which keeps a book with every optional field in use under 128 bytes per order.
+ */
+const RING_PER_SLOT = 4;
+function ringFor(capacity: number): number {
+  let b = 16;
+  while (b < capacity * RING_PER_SLOT) b *= 2;
+  return b;
+}
+
+export class BookCore {
+  readonly pool: OrderPool;
+  readonly priceLevels: PriceLevels;
+  readonly accounts: AccountTable;
+  readonly orderIndex: OrderIdIndex;
+  readonly clientIndex: ClientIdIndex;
+  readonly stops: StopBook;
+  protected readonly out: EventWriter;
+  protected nextTradeId = 1;
+  protected lastPrice = 0;
+  protected mark = 0;
+  /** Pool capacity the indexes are sized for. */
+  private indexedCapacity: number;
+  /** Order ids to sort (cancel-all, reduce-only clean-up); grows on demand. */
+  private idScratch = new Float64Array(64);
+
+  constructor(
+    readonly spec: MarketSpec,
+    sink: BookEventSink,
+  ) {
+    this.pool = new OrderPool(spec.maxOrders + 1);
+    this.priceLevels = new PriceLevels(this.pool);
+    this.accounts = new AccountTable(this.pool);
+    this.orderIndex = new OrderIdIndex(this.pool, ringFor(this.pool.capacity));
+    this.clientIndex = new ClientIdIndex(this.pool);
+    this.stops = new StopBook(this.pool);
+    this.indexedCapacity = this.pool.capacity;
+    this.out = new EventWriter(sink, spec.marketId);
+  }
+
+  /** A slot for a new order; resizes the orderId ring with the pool. */
+  protected allocSlot(): number {
+    const slot = this.pool.alloc();
+    if (slot < 0) throw new Error('invariant: order pool exhausted below its limit');
+    if (this.pool.capacity !== this.indexedCapacity) {
+      this.indexedCapacity = this.pool.capacity;
+      this.orderIndex.resize(ringFor(this.pool.capacity));
+    }
+    return slot;
+  }
+
+  protected linkOpen(slot: number): void {
+    const i32 = this.pool.i32;
+    const o = slot << I_STRIDE_SHIFT;
+    const acct = i32[o + I_ACCOUNT]!;
+    const flags = i32[o + I_FLAGS]!;
+    this.orderIndex.insert(this.pool.f64[slot << F_STRIDE_SHIFT]!, slot);
+    this.accounts.openCount[acct]!++;
+    if ((flags & (FLAG_HAS_CLIENT_ID | FLAG_REDUCE_ONLY)) === 0) return;
+    if ((flags & FLAG_HAS_CLIENT_ID) !== 0) this.clientIndex.insert(slot);
+    if ((flags & FLAG_REDUCE_ONLY) !== 0) this.accounts.linkReduceOnly(acct, slot);
+  }
+
+  protected unlinkOpen(slot: number): void {
+    const i32 = this.pool.i32;
+    const o = slot << I_STRIDE_SHIFT;
+    const acct = i32[o + I_ACCOUNT]!;
+    const flags = i32[o + I_FLAGS]!;
+    this.orderIndex.remove(this.pool.f64[slot << F_STRIDE_SHIFT]!);
+    this.accounts.openCount[acct]!--;
+    if ((flags & (FLAG_HAS_CLIENT_ID | FLAG_REDUCE_ONLY)) === 0) return;
+    if ((flags & FLAG_HAS_CLIENT_ID) !== 0) this.clientIndex.remove(slot);
+    if ((flags & FLAG_REDUCE_ONLY) !== 0) this.accounts.unlinkReduceOnly(acct, slot);
+  }
+
+  /** An in-flight order joins the back of its price level; its queue time is now. */
+  protected rest(slot: number): void {
+    const pool = this.pool;
+    const fo = slot << F_STRIDE_SHIFT;
+    pool.f64[fo + F_TIME] = this.out.timeUs;
+    this.linkOpen(slot);
+    this.priceLevels.append(slot, flagSide(pool.i32[(slot << I_STRIDE_SHIFT) + I_FLAGS]!), pool.f64[fo + F_PRICE]!);
+  }
+
+  /** An open order leaves its level or the stop book and the indexes: it is in flight afterwards. */
+  protected removeOpen(slot: number): void {
+    if (this.pool.i32[(slot << I_STRIDE_SHIFT) + I_LEVEL]! >= 0) this.priceLevels.remove(slot);
+    else this.stops.remove(slot);
+    this.unlinkOpen(slot);
+  }
+
+  /** ORDER_CANCELLED / ORDER_EXPIRED for an order (open or in flight), from its pool fields. */
+  protected emitEnded(type: Ended, slot: number, reason: CancelReason): void {
+    const pool = this.pool;
+    const o = slot << I_STRIDE_SHIFT;
+    const fo = slot << F_STRIDE_SHIFT;
+    const f = pool.i32[o + I_FLAGS]!;
+    const rem = pool.f64[fo + F_REMAINING]!;
+    this.out.ended(
+      type,
+      reason,
+      this.accounts.accountId[pool.i32[o + I_ACCOUNT]!]!,
+      pool.f64[fo + F_ORDER_ID]!,
+      (f & FLAG_HAS_CLIENT_ID) !== 0 ? pool.clientOrderId[slot]! : 0,
+      flagSide(f) as Side,
+      flagType(f) as OrderType,
+      flagOrigin(f) as OrderOrigin,
+      pool.f64[fo + F_PRICE]!,
+      rem,
+      pool.f64[fo + F_QTY]! - rem,
+    );
+  }
+
+  /** Ends an in-flight order: event, then its slot is freed. */
+  protected endInFlight(type: Ended, slot: number, reason: CancelReason): void {
+    this.emitEnded(type, slot, reason);
+    this.pool.free(slot);
+  }
+
+  /** Ends an open order: out of the book, event, slot freed. */
+  protected closeOpen(type: Ended, slot: number, reason: CancelReason): void {
+    this.removeOpen(slot);
+    this.endInFlight(type, slot, reason);
+  }
+
+  /** Positions are bounded far below 2^53 by risk limits; the check makes a breach loud, not silent. */
+  protected addPosition(acct: number, deltaLots: number): void {
+    const p = this.accounts.positionLots[acct]! + deltaLots;
+    if (p > Number.MAX_SAFE_INTEGER || p < -Number.MAX_SAFE_INTEGER) {
+      throw new RangeError(`position of account ${this.accounts.accountId[acct]} left the exact integer range`);
+    }
+    this.accounts.positionLots[acct] = p;
+  }
+
+  /**
+   * After a trade of the account: cancel (REDUCE_ONLY) its reduce-only orders that can no longer reduce
+   * its position (all of them at 0, those on the growing side otherwise), by orderId.
+   */
+  protected cleanUpReduceOnly(acct: number): void {
+    const pool = this.pool;
+    const pos = this.accounts.positionLots[acct]!;
+    let n = 0;
+    for (let s = this.accounts.reduceOnlyHead[acct]!; s >= 0; s = pool.roNext[s]!) {
+      if (reducibleLots(pos, pool.side(s)) === 0) n = this.pushId(n, pool.orderId(s));
+    }
+    this.closeSorted(n, CancelReason.REDUCE_ONLY);
+  }
+
+  /**
+   * Cancels every open order of the account by orderId; returns how many. It walks every open order of
+   * the book (levels, then stops): O(book), not O(account), the price of keeping no per-account list
+   * on the hot path (account-table.ts). An account without open orders costs nothing.
+   */
+  protected cancelAccount(acct: number, reason: CancelReason): number {
+    if (this.accounts.openCount[acct] === 0) return 0;
+    const pool = this.pool;
+    const levels = this.priceLevels;
+    let n = 0;
+    for (const side of levels.sides) {
+      for (let i = 0; i < side.len; i++) {
+        for (let s = levels.head[side.slots[i]!]!; s >= 0; s = pool.next(s)) if (pool.account(s) === acct) n = this.pushId(n, pool.orderId(s));
+      }
+    }
+    this.stops.forEach((s) => {
+      if (pool.account(s) === acct) n = this.pushId(n, pool.orderId(s));
+    });
+    this.closeSorted(n, reason);
+    return n;
+  }
+
+  protected resolveStp(acct: number, stpMode: number): number {
+    return stpMode === StpMode.DEFAULT ? this.accounts.stpDefault[acct]! : stpMode;
+  }
+
+  private pushId(n: number, orderId: number): number {
+    if (n === this.idScratch.length) {
+      const b = new Float64Array(n * 2);
+      b.set(this.idScratch);
+      this.idScratch = b;
+    }
+    this.idScratch[n] = orderId;
+    return n + 1;
+  }
+
+  /** Cancels the first n ids of the scratch in ascending orderId order (a rare path: sorting allocates a view). */
+  private closeSorted(n: number, reason: CancelReason): void {
+    if (n === 0) return;
+    const ids = n === 1 ? this.idScratch : this.idScratch.subarray(0, n).sort();
+    for (let i = 0; i < n; i++) this.closeOpen(CANCELLED, this.orderIndex.find(ids[i]!), reason);
+  }
+}
