@@ -1,0 +1,59 @@
+// EventOutput: one output stream of a state machine. It stamps each appended record with the stream's
+// next contiguous sequence number (from 1), which is what consumers deduplicate and recover on.
+//
+// Two implementations: MemoryOutput (this file: tests, replays, tools) and RingOutput (ring-output.ts:
+// a worker writing into an SPSC ring). Thread contract: the owning state machine's thread only.
+
+import { RecordBuffer, RECORD_WORDS } from '../ring/record.js';
+
+export interface EventOutput {
+  /** Copies record `at` of `src` into the stream and stamps it with the next sequence number. */
+  append(src: RecordBuffer, at: number): void;
+  /** The sequence number the next appended record will carry. */
+  readonly nextSeq: number;
+  /** Makes everything appended so far visible to the consumer (a no-op where appends are visible at once). */
+  flush(): void;
+}
+
+/** An unbounded in-memory stream: records stay readable by index. */
+export class MemoryOutput implements EventOutput {
+  private buf: RecordBuffer;
+  private count = 0;
+  nextSeq: number;
+
+  constructor(initialCapacity = 1024, firstSeq = 1) {
+    this.buf = RecordBuffer.allocate(initialCapacity);
+    this.nextSeq = firstSeq;
+  }
+
+  append(src: RecordBuffer, at: number): void {
+    if (this.count === this.buf.capacity) {
+      const grown = RecordBuffer.allocate(this.buf.capacity * 2);
+      grown.i32.set(this.buf.i32);
+      this.buf = grown;
+    }
+    const to = this.buf.at(this.count++);
+    this.buf.copyFrom(src, at, to);
+    this.buf.setSeq(to, this.nextSeq++);
+  }
+
+  flush(): void {}
+
+  get length(): number {
+    return this.count;
+  }
+
+  /** The buffer holding the records and the byte offset of record i (valid until the next append). */
+  get records(): RecordBuffer {
+    return this.buf;
+  }
+
+  offsetOf(i: number): number {
+    if (i < 0 || i >= this.count) throw new RangeError(`record ${i} of ${this.count}`);
+    return i * RECORD_WORDS * 4;
+  }
+
+  clear(): void {
+    this.count = 0;
+  }
+}

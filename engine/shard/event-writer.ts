@@ -1,0 +1,188 @@
+// EventWriter: the market shard's BookEventSink. It encodes each BookEvent once into a scratch record
+// and appends it to the streams that need it:
+//
+//   every event ─────────────────────────────▶ gateway stream  (acks, user updates, market data)
+//   order lifecycle of account a ────────────▶ risk stream of a's risk shard (a mod R)
+//   trade ───────────────────────────────────▶ risk stream of the taker's shard, and of the maker's
+//                                              when that is another shard
+//   level changes ───────────────────────────▶ gateway only (risk reads prices from marks and trades)
+//   mark price, funding rate ────────────────▶ gateway and every risk stream
+//
+// Hot path: field offsets are module constants, the scratch record is reused, nothing is allocated.
+
+import { BookEventType, type BookEvent, type BookEventSink } from '../book/types.js';
+import { BookLevelChangedLayout } from '../ring/layouts/book-level-changed.js';
+import { FundingRateAppliedLayout } from '../ring/layouts/funding-rate-applied.js';
+import { MarkPriceUpdatedLayout } from '../ring/layouts/mark-price-updated.js';
+import { OrderAcceptedLayout } from '../ring/layouts/order-accepted.js';
+import { OrderAmendedLayout } from '../ring/layouts/order-amended.js';
+import { OrderCancelledLayout } from '../ring/layouts/order-cancelled.js';
+import { OrderRejectedLayout } from '../ring/layouts/order-rejected.js';
+import { OrderTriggeredLayout } from '../ring/layouts/order-triggered.js';
+import { TradeExecutedLayout } from '../ring/layouts/trade-executed.js';
+import { RecordBuffer } from '../ring/record.js';
+import { RecordType } from '../ring/types.js';
+import type { EventOutput } from './event-output.js';
+
+const ACC = OrderAcceptedLayout.offsets;
+const REJ = OrderRejectedLayout.offsets;
+const TRD = TradeExecutedLayout.offsets;
+const END = OrderCancelledLayout.offsets; // OrderExpired shares these offsets (ORDER_ENDED_FIELDS)
+const AMD = OrderAmendedLayout.offsets;
+const TRG = OrderTriggeredLayout.offsets;
+const LVL = BookLevelChangedLayout.offsets;
+const MPU = MarkPriceUpdatedLayout.offsets;
+const FRA = FundingRateAppliedLayout.offsets;
+
+export class EventWriter implements BookEventSink {
+  private readonly scratch = RecordBuffer.allocate(1);
+  /** Events written since construction, for monitoring. */
+  eventCount = 0;
+
+  constructor(
+    private readonly gateway: EventOutput,
+    private readonly risk: readonly EventOutput[],
+  ) {}
+
+  emit(ev: BookEvent): void {
+    const b = this.scratch;
+    b.clear(0);
+    b.setType(0, ev.type);
+    b.setTimeUs(0, ev.timeUs);
+    b.setMarketId(0, ev.marketId);
+    b.setAccountId(0, ev.accountId);
+    switch (ev.type) {
+      case BookEventType.ORDER_ACCEPTED:
+        b.setU53(0, ACC.orderId, ev.orderId);
+        b.setU53(0, ACC.clientOrderId, ev.clientOrderId);
+        b.setU53(0, ACC.priceTicks, ev.priceTicks);
+        b.setU53(0, ACC.qtyLots, ev.qtyLots);
+        b.setU53(0, ACC.triggerPriceTicks, ev.triggerPriceTicks);
+        b.setU8(0, ACC.side, ev.side);
+        b.setU8(0, ACC.orderType, ev.orderType);
+        b.setU8(0, ACC.timeInForce, ev.timeInForce);
+        b.setU8(0, ACC.stpMode, ev.stpMode);
+        b.setU8(0, ACC.triggerSource, ev.triggerSource);
+        b.setU8(0, ACC.reduceOnly, ev.reduceOnly ? 1 : 0);
+        b.setU8(0, ACC.origin, ev.origin);
+        break;
+      case BookEventType.ORDER_REJECTED:
+        b.setU53(0, REJ.orderId, ev.orderId);
+        b.setU53(0, REJ.clientOrderId, ev.clientOrderId);
+        b.setU16(0, REJ.code, ev.code);
+        b.setU16(0, REJ.commandType, ev.commandType);
+        b.setU53(0, REJ.priceTicks, ev.priceTicks);
+        b.setU53(0, REJ.qtyLots, ev.qtyLots);
+        b.setU8(0, REJ.side, ev.side);
+        b.setU8(0, REJ.orderType, ev.orderType);
+        b.setU8(0, REJ.origin, ev.origin);
+        b.setU8(0, REJ.reduceOnly, ev.reduceOnly ? 1 : 0);
+        break;
+      case BookEventType.TRADE_EXECUTED:
+        b.setU53(0, TRD.takerOrderId, ev.orderId);
+        b.setU53(0, TRD.makerOrderId, ev.makerOrderId);
+        b.setU53(0, TRD.tradeId, ev.tradeId);
+        b.setU53(0, TRD.takerClientOrderId, ev.clientOrderId);
+        b.setU53(0, TRD.makerClientOrderId, ev.makerClientOrderId);
+        b.setU53(0, TRD.priceTicks, ev.priceTicks);
+        b.setU53(0, TRD.qtyLots, ev.qtyLots);
+        b.setU32(0, TRD.makerAccountId, ev.makerAccountId);
+        b.setU53(0, TRD.takerRemainingLots, ev.remainingLots);
+        b.setU53(0, TRD.makerRemainingLots, ev.makerRemainingLots);
+        b.setU8(0, TRD.takerSide, ev.side);
+        b.setU8(0, TRD.takerOrigin, ev.origin);
+        b.setU8(0, TRD.makerOrigin, ev.makerOrigin);
+        break;
+      case BookEventType.ORDER_CANCELLED:
+      case BookEventType.ORDER_EXPIRED:
+        b.setU53(0, END.orderId, ev.orderId);
+        b.setU53(0, END.clientOrderId, ev.clientOrderId);
+        b.setU53(0, END.priceTicks, ev.priceTicks);
+        b.setU53(0, END.remainingLots, ev.remainingLots);
+        b.setU53(0, END.filledLots, ev.filledLots);
+        b.setU8(0, END.side, ev.side);
+        b.setU8(0, END.reason, ev.reason);
+        b.setU8(0, END.origin, ev.origin);
+        b.setU8(0, END.orderType, ev.orderType);
+        break;
+      case BookEventType.ORDER_AMENDED:
+        b.setU53(0, AMD.orderId, ev.orderId);
+        b.setU53(0, AMD.clientOrderId, ev.clientOrderId);
+        b.setU53(0, AMD.oldPriceTicks, ev.oldPriceTicks);
+        b.setU53(0, AMD.newPriceTicks, ev.priceTicks);
+        b.setU53(0, AMD.oldQtyLots, ev.oldQtyLots);
+        b.setU53(0, AMD.newQtyLots, ev.qtyLots);
+        b.setU53(0, AMD.remainingLots, ev.remainingLots);
+        b.setU8(0, AMD.side, ev.side);
+        b.setU8(0, AMD.keptPriority, ev.keptPriority ? 1 : 0);
+        break;
+      case BookEventType.ORDER_TRIGGERED:
+        b.setU53(0, TRG.orderId, ev.orderId);
+        b.setU53(0, TRG.clientOrderId, ev.clientOrderId);
+        b.setU53(0, TRG.triggerPriceTicks, ev.triggerPriceTicks);
+        b.setU53(0, TRG.observedPriceTicks, ev.observedPriceTicks);
+        b.setU8(0, TRG.side, ev.side);
+        b.setU8(0, TRG.orderType, ev.orderType);
+        b.setU8(0, TRG.triggerSource, ev.triggerSource);
+        break;
+      case BookEventType.BOOK_LEVEL_CHANGED:
+        b.setU53(0, LVL.levelQtyLots, ev.levelQtyLots);
+        b.setU53(0, LVL.priceTicks, ev.priceTicks);
+        b.setU32(0, LVL.orderCount, ev.orderCount);
+        b.setU8(0, LVL.side, ev.side);
+        this.gateway.append(b, 0);
+        this.eventCount++;
+        return;
+    }
+    this.gateway.append(b, 0);
+    this.eventCount++;
+    const r = this.risk.length;
+    if (r === 0) return;
+    const shard = ev.accountId % r;
+    this.risk[shard]!.append(b, 0);
+    if (ev.type === BookEventType.TRADE_EXECUTED) {
+      const makerShard = ev.makerAccountId % r;
+      if (makerShard !== shard) this.risk[makerShard]!.append(b, 0);
+    }
+  }
+
+  markPriceUpdated(marketId: number, timeUs: number, markTicks: bigint, indexTicks: bigint, fundingRate: bigint, nextFundingTimeUs: number, stale: boolean): void {
+    const b = this.header(RecordType.MarkPriceUpdated, marketId, timeUs);
+    b.setU53(0, MPU.markPriceTicks, Number(markTicks));
+    b.setU53(0, MPU.indexPriceTicks, Number(indexTicks));
+    b.setI64(0, MPU.fundingRate, fundingRate);
+    b.setU53(0, MPU.nextFundingTimeUs, nextFundingTimeUs);
+    b.setU8(0, MPU.stale, stale ? 1 : 0);
+    this.broadcast(b);
+  }
+
+  fundingRateApplied(marketId: number, timeUs: number, fundingRate: bigint, markTicks: bigint, intervalUs: number, fundingTimeUs: number, premiumRate: bigint): void {
+    const b = this.header(RecordType.FundingRateApplied, marketId, timeUs);
+    b.setI64(0, FRA.fundingRate, fundingRate);
+    b.setU53(0, FRA.markPriceTicks, Number(markTicks));
+    b.setU53(0, FRA.intervalUs, intervalUs);
+    b.setU53(0, FRA.fundingTimeUs, fundingTimeUs);
+    b.setI64(0, FRA.premiumRate, premiumRate);
+    this.broadcast(b);
+  }
+
+  private header(type: number, marketId: number, timeUs: number): RecordBuffer {
+    const b = this.scratch;
+    b.clear(0);
+    b.setType(0, type);
+    b.setTimeUs(0, timeUs);
+    b.setMarketId(0, marketId);
+    return b;
+  }
+
+  private broadcast(b: RecordBuffer): void {
+    this.gateway.append(b, 0);
+    this.eventCount++;
+    for (let i = 0; i < this.risk.length; i++) this.risk[i]!.append(b, 0);
+  }
+
+  flush(): void {
+    this.gateway.flush();
+    for (let i = 0; i < this.risk.length; i++) this.risk[i]!.flush();
+  }
+}

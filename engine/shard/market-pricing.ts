@@ -1,0 +1,168 @@
+// MarketPricing: what a market shard computes for one market because it owns the book (ARCHITECTURE.md):
+// the mark price from each index tick, premium samples at fixed times, and the funding rate at each
+// funding time. Pure state machine on the market-shard thread: time is the timeUs of the index and timer
+// records that drive it; samples and funding happen at exact multiples of their intervals, using the book
+// as it stands when the first record at or after that time arrives.
+//
+//   UpdateIndexPrice ─▶ onIndex: basis sample, mark = risk/mark.ts markPrice(...) ─▶ MarkPriceUpdated
+//   AdvanceTime / UpdateIndexPrice ─▶ advance: premium samples due (risk/funding.ts) and, at the funding
+//                                     time, F = fundingRate8h(P̄) scaled to the interval ─▶ FundingRateApplied
+//
+// A long gap (the exchange was stopped) takes at most one sample per sample interval of the gap, capped at
+// one interval's worth, and applies funding once at the first funding time passed; the next funding time
+// is the next boundary after the record's time. Nothing here reads a clock.
+
+import type { Book } from '../book/types.js';
+import { Side } from '../enums.js';
+import { BasisAverage, markPrice } from '../../risk/mark.js';
+import { defaultFundingParams, fundingRate8h, impactPriceTicks, PremiumAverage, premiumSampleRate, PremiumWeighting, type FundingRateParams } from '../../risk/funding.js';
+import { DEFAULT_TIERS, impactNotionalAtoms, type TierTable } from '../../risk/tiers.js';
+import { RATE_PERCENT, type BookLevel } from '../../risk/units.js';
+
+export interface PricingConfig {
+  /** |mark − index| ≤ band·index (10^-8 units). */
+  readonly markBandRate: bigint;
+  readonly fundingIntervalUs: number;
+  readonly sampleIntervalUs: number;
+  readonly basisWindowUs: number;
+  readonly weighting: PremiumWeighting;
+  readonly funding: FundingRateParams;
+  readonly impactNotionalAtoms: bigint;
+  /** Book levels read per side for an impact price. */
+  readonly impactDepthLevels: number;
+}
+
+const HOUR_US = 3_600_000_000;
+
+export function defaultPricing(tiers: TierTable = DEFAULT_TIERS, overrides: Partial<PricingConfig> = {}): PricingConfig {
+  return {
+    markBandRate: 5n * RATE_PERCENT,
+    fundingIntervalUs: 8 * HOUR_US,
+    sampleIntervalUs: 5_000_000,
+    basisWindowUs: 30_000_000,
+    weighting: PremiumWeighting.LINEAR,
+    funding: defaultFundingParams(tiers),
+    impactNotionalAtoms: impactNotionalAtoms(tiers),
+    impactDepthLevels: 1_000,
+    ...overrides,
+  };
+}
+
+export interface MarkUpdate {
+  markTicks: bigint;
+  stale: boolean;
+}
+
+export interface FundingDue {
+  rate: bigint;
+  premiumRate: bigint;
+  markTicks: bigint;
+  fundingTimeUs: number;
+}
+
+export class MarketPricing {
+  indexTicks = 0n;
+  indexStale = true;
+  markTicks = 0n;
+  lastFundingRate = 0n;
+  nowUs = 0;
+  nextSampleUs = 0;
+  nextFundingUs = 0;
+  readonly premium = new PremiumAverage();
+  private readonly basis: BasisAverage;
+
+  constructor(
+    private readonly book: Book,
+    readonly config: PricingConfig,
+  ) {
+    this.basis = new BasisAverage(config.basisWindowUs);
+  }
+
+  /** A new index tick: returns the mark to publish. */
+  onIndex(indexTicks: bigint, stale: boolean, timeUs: number): MarkUpdate {
+    this.indexTicks = indexTicks;
+    this.indexStale = stale;
+    const bid = BigInt(this.book.bestBid());
+    const ask = BigInt(this.book.bestAsk());
+    if (!stale && indexTicks > 0n && bid > 0n && ask > 0n) this.basis.add(timeUs, bid, ask, indexTicks);
+    const toFunding = this.nextFundingUs > timeUs ? this.nextFundingUs - timeUs : 0;
+    const r = markPrice({
+      indexTicks,
+      indexStale: stale,
+      lastFundingRate: this.lastFundingRate,
+      timeToFundingUs: toFunding,
+      fundingIntervalUs: this.config.fundingIntervalUs,
+      basisAverageTicks: this.basis.averageTicks(timeUs),
+      bestBidTicks: bid,
+      bestAskTicks: ask,
+      lastTradeTicks: BigInt(this.book.lastTradePrice()),
+      bandRate: this.config.markBandRate,
+      previousMarkTicks: this.markTicks,
+    });
+    this.markTicks = r.markTicks;
+    return r;
+  }
+
+  /** Moves the market's time to timeUs; returns the funding due at a funding time passed, if any. */
+  advance(timeUs: number): FundingDue | undefined {
+    if (timeUs <= this.nowUs) return undefined;
+    const c = this.config;
+    if (this.nowUs === 0) {
+      // First time seen: schedules start at the next boundaries.
+      this.nowUs = timeUs;
+      this.nextSampleUs = nextMultiple(timeUs, c.sampleIntervalUs);
+      this.nextFundingUs = nextMultiple(timeUs, c.fundingIntervalUs);
+      return undefined;
+    }
+    this.nowUs = timeUs;
+    let due: FundingDue | undefined;
+    const maxSamples = Math.max(1, Math.floor(c.fundingIntervalUs / c.sampleIntervalUs));
+    let taken = 0;
+    while (this.nextSampleUs <= timeUs) {
+      if (this.nextFundingUs <= this.nextSampleUs && due === undefined) due = this.settleFunding();
+      if (taken++ < maxSamples) this.sample();
+      this.nextSampleUs += c.sampleIntervalUs;
+    }
+    if (due === undefined && this.nextFundingUs <= timeUs) due = this.settleFunding();
+    if (this.nextFundingUs <= timeUs) this.nextFundingUs = nextMultiple(timeUs, c.fundingIntervalUs);
+    return due;
+  }
+
+  /** Everything that decides future outputs, for the shard's state hash. */
+  stateParts(): bigint[] {
+    const p = this.premium;
+    return [this.indexTicks, this.indexStale ? 1n : 0n, this.markTicks, this.lastFundingRate, BigInt(this.nowUs), BigInt(this.nextSampleUs), BigInt(this.nextFundingUs), p.count, p.sumRate, p.linearSumRate, ...this.basis.stateParts()];
+  }
+
+  private sample(): void {
+    if (this.indexStale || this.indexTicks <= 0n) return;
+    const c = this.config;
+    const a = this.book.spec.atomsPerTickLot;
+    const bid = impactPriceTicks(this.depth(Side.BUY), c.impactNotionalAtoms, a);
+    const ask = impactPriceTicks(this.depth(Side.SELL), c.impactNotionalAtoms, a);
+    const p = premiumSampleRate(bid, ask, this.indexTicks);
+    if (p !== undefined) this.premium.add(p);
+  }
+
+  private settleFunding(): FundingDue | undefined {
+    const c = this.config;
+    const fundingTimeUs = this.nextFundingUs;
+    this.nextFundingUs = fundingTimeUs + c.fundingIntervalUs;
+    const premiumRate = this.premium.rate(c.weighting);
+    const rate8h = fundingRate8h(premiumRate, c.funding);
+    // F = F_8h · interval / 8h, truncated toward 0 (a measurement, not a payout: risk/funding.ts).
+    const rate = (rate8h * BigInt(c.fundingIntervalUs)) / BigInt(8 * HOUR_US);
+    this.premium.reset();
+    this.lastFundingRate = rate;
+    if (this.markTicks <= 0n) return undefined;
+    return { rate, premiumRate, markTicks: this.markTicks, fundingTimeUs };
+  }
+
+  private depth(side: Side): BookLevel[] {
+    return this.book.levels(side, this.config.impactDepthLevels).map((l) => ({ priceTicks: BigInt(l.priceTicks), qtyLots: BigInt(l.qtyLots) }));
+  }
+}
+
+function nextMultiple(t: number, step: number): number {
+  return (Math.floor(t / step) + 1) * step;
+}

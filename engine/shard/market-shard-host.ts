@@ -1,0 +1,94 @@
+// MarketShardHost: the main thread's handle on one market-shard worker. It creates the shared memory the
+// worker runs on (input rings, the worker's doorbell, output rings, the control block), starts the
+// worker, and stops it. Whoever feeds input ring i holds the producer end; the gateway thread and each
+// risk shard hold the consumer ends of their output rings.
+
+import type { Worker } from 'node:worker_threads';
+import type { MarketConfig } from '../market/spec.js';
+import { Doorbell } from '../ring/doorbell.js';
+import { RingBuffer } from '../ring/ring-buffer.js';
+import { ControlBlock } from './control-block.js';
+import { ShardWorker, type ShardDone, type ShardStats } from './shard-worker.js';
+import type { MarketShardWorkerData } from './market-shard-worker.js';
+import type { WaitStrategyName } from '../ring/wait-strategy-by-name.js';
+import type { PricingConfig } from './market-pricing.js';
+
+export interface MarketShardOptions {
+  shardId: number;
+  markets: readonly MarketConfig[];
+  /** Number of input rings (one per producing thread). */
+  inputs: number;
+  /** Doorbell of the thread consuming the gateway stream. */
+  gatewayBell: Doorbell;
+  /** Doorbells of the risk-shard threads, one output stream each (empty: no risk shards). */
+  riskBells: readonly Doorbell[];
+  /** Slots per ring, a power of two. */
+  ringCapacity?: number;
+  wait?: WaitStrategyName;
+  /**
+   * Shared memory made by whoever wires a whole exchange (engine/exchange/threaded-exchange.ts), where a
+   * ring is one shard's output and another's input. Without it the host makes its own.
+   */
+  prebuilt?: PrebuiltShardMemory;
+  /** Mark and funding settings per market id (defaults: engine/shard/market-pricing.ts). */
+  pricing?: ReadonlyMap<number, PricingConfig>;
+}
+
+export interface PrebuiltShardMemory {
+  bell: Doorbell;
+  inputs: readonly RingBuffer[];
+  gatewayOut: RingBuffer;
+  /** One per downstream shard, in shard order. */
+  outputs: readonly RingBuffer[];
+}
+
+export type { ShardStats } from './shard-worker.js';
+
+export class MarketShardHost {
+  private constructor(
+    readonly shardId: number,
+    private readonly handle: ShardWorker,
+    /** The worker's own doorbell: producers of `inputs` ring it after publishing. */
+    readonly bell: Doorbell,
+    readonly inputs: readonly RingBuffer[],
+    readonly gatewayOut: RingBuffer,
+    readonly riskOut: readonly RingBuffer[],
+  ) {}
+
+  static async start(o: MarketShardOptions): Promise<MarketShardHost> {
+    const capacity = o.ringCapacity ?? 4096;
+    const pre = o.prebuilt;
+    const bell = pre?.bell ?? Doorbell.create();
+    const inputs = pre ? [...pre.inputs] : Array.from({ length: o.inputs }, () => RingBuffer.create(capacity));
+    const gatewayOut = pre?.gatewayOut ?? RingBuffer.create(capacity);
+    const riskOut = pre ? [...pre.outputs] : o.riskBells.map(() => RingBuffer.create(capacity));
+    if (riskOut.length !== o.riskBells.length) throw new RangeError('one output ring per risk shard');
+    const control = ControlBlock.create();
+    const data: MarketShardWorkerData = {
+      shardId: o.shardId,
+      markets: [...o.markets],
+      inputs: inputs.map((r) => r.sab),
+      bell: bell.sab,
+      gateway: { ring: gatewayOut.sab, bell: o.gatewayBell.sab },
+      risk: riskOut.map((r, i) => ({ ring: r.sab, bell: o.riskBells[i]!.sab })),
+      control: control.sab,
+      wait: o.wait ?? 'spin-then-park',
+      pricing: [...(o.pricing ?? new Map())],
+    };
+    const handle = await ShardWorker.start(new URL('./market-shard-worker.js', import.meta.url), `market-shard-${o.shardId}`, data, control, bell);
+    return new MarketShardHost(o.shardId, handle, bell, inputs, gatewayOut, riskOut);
+  }
+
+  get worker(): Worker {
+    return this.handle.worker;
+  }
+
+  stats(): ShardStats {
+    return this.handle.stats();
+  }
+
+  /** Asks the loop to end, waits for it, and returns the shard's final state hash. */
+  stop(): Promise<ShardDone> {
+    return this.handle.stop();
+  }
+}

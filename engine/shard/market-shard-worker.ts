@@ -1,0 +1,60 @@
+// Market-shard worker entry: wires shared memory to a MarketShard and runs its loop. Nothing else.
+//
+//   input rings (one per producer: each risk shard, or the gateway while no risk shard runs)
+//        │  RingConsumer × N, one Doorbell for this thread
+//        ▼
+//   EventProcessor ──▶ MarketShard ──▶ EventWriter ──▶ RingOutput ──▶ gateway ring
+//                                                  └─▶ RingOutput × R ──▶ risk ring r
+//
+// Started by MarketShardHost (market-shard-host.ts), which creates every SharedArrayBuffer below. Replies
+// on the control port only at the edges: 'ready' once wired, {stopped, stateHash} after the loop ends.
+
+import { parentPort, workerData } from 'node:worker_threads';
+import type { MarketConfig } from '../market/spec.js';
+import { Doorbell } from '../ring/doorbell.js';
+import { assertLittleEndian } from '../ring/record.js';
+import { RingBuffer } from '../ring/ring-buffer.js';
+import { ControlBlock } from './control-block.js';
+import { EventProcessor } from './event-processor.js';
+import type { PricingConfig } from './market-pricing.js';
+import { MarketShard } from './market-shard.js';
+import { RingOutput } from './ring-output.js';
+import { waitStrategyByName, type WaitStrategyName } from '../ring/wait-strategy-by-name.js';
+
+export interface StreamEnd {
+  ring: SharedArrayBuffer;
+  /** The consuming thread's doorbell. */
+  bell: SharedArrayBuffer;
+}
+
+export interface MarketShardWorkerData {
+  shardId: number;
+  markets: MarketConfig[];
+  inputs: SharedArrayBuffer[];
+  bell: SharedArrayBuffer;
+  gateway: StreamEnd;
+  risk: StreamEnd[];
+  control: SharedArrayBuffer;
+  wait: WaitStrategyName;
+  /** [marketId, pricing] pairs (structured clone carries bigint fields). */
+  pricing: [number, PricingConfig][];
+}
+
+assertLittleEndian();
+const data = workerData as MarketShardWorkerData;
+const control = ControlBlock.attach(data.control);
+const outputs = [data.gateway, ...data.risk].map((end) => new RingOutput(RingBuffer.attach(end.ring), Doorbell.attach(end.bell), waitStrategyByName(data.wait)));
+const [gatewayOut, ...riskOut] = outputs;
+const shard = new MarketShard(data.markets, gatewayOut!, riskOut, undefined, new Map(data.pricing));
+const processor = new EventProcessor(
+  data.inputs.map((sab) => RingBuffer.attach(sab)),
+  Doorbell.attach(data.bell),
+  shard,
+  waitStrategyByName(data.wait),
+  control,
+  undefined,
+  () => outputs.reduce((sum, o) => sum + o.stalls, 0),
+);
+parentPort!.postMessage({ type: 'ready' });
+processor.run();
+parentPort!.postMessage({ type: 'stopped', stateHash: shard.stateHash().toString(), handled: processor.handled });

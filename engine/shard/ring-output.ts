@@ -1,0 +1,57 @@
+// RingOutput: an EventOutput that writes into an SPSC ring (a worker thread's output stream).
+//
+// Appends go into slots claimed in batches and become visible at flush(), one release store per batch.
+// When the ring is full the output first publishes what it holds (so the consumer can make progress)
+// and then waits for space with the thread's wait strategy: back-pressure stalls this producer, it never
+// drops a record and never grows without bound. Only consumers that never wait on this thread may be
+// fed this way (see docs/ARCHITECTURE.md, "Back-pressure without deadlock").
+
+import type { Doorbell } from '../ring/doorbell.js';
+import type { RingBuffer } from '../ring/ring-buffer.js';
+import { RingProducer } from '../ring/ring-producer.js';
+import type { RecordBuffer } from '../ring/record.js';
+import type { WaitStrategy } from '../ring/wait-strategy.js';
+import type { EventOutput } from './event-output.js';
+
+const CLAIM_BATCH = 256;
+
+export class RingOutput implements EventOutput {
+  private readonly producer: RingProducer;
+  private readonly records: RecordBuffer;
+  private claimed = 0;
+  private written = 0;
+  nextSeq: number;
+  /** Times this output found its ring full, for monitoring. */
+  stalls = 0;
+
+  constructor(ring: RingBuffer, consumerBell: Doorbell, private readonly wait: WaitStrategy, firstSeq = 1) {
+    this.producer = new RingProducer(ring, consumerBell);
+    this.records = ring.records;
+    this.nextSeq = firstSeq;
+  }
+
+  append(src: RecordBuffer, at: number): void {
+    if (this.written === this.claimed) this.claimMore();
+    const to = this.producer.at(this.written++);
+    this.records.copyFrom(src, at, to);
+    this.records.setSeq(to, this.nextSeq++);
+  }
+
+  flush(): void {
+    if (this.written === 0) return;
+    this.producer.publish(this.written);
+    this.written = 0;
+    this.claimed = 0;
+  }
+
+  private claimMore(): void {
+    this.flush();
+    let n = this.producer.claim(CLAIM_BATCH);
+    if (n === 0) {
+      this.stalls++;
+      this.producer.awaitSpace(1, this.wait);
+      n = this.producer.claim(CLAIM_BATCH);
+    }
+    this.claimed = n;
+  }
+}
