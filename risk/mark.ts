@@ -59,6 +59,16 @@ export class BasisAverage {
     return this.size;
   }
 
+  /** The samples held, oldest first, as (timeUs, half-ticks) pairs: for state hashes and snapshots. */
+  stateParts(): bigint[] {
+    const parts: bigint[] = [BigInt(this.size)];
+    for (let i = 0; i < this.size; i++) {
+      const at = (this.head + i) % this.capacity;
+      parts.push(BigInt(this.timesUs[at]!), this.basisHalfTicks[at]!);
+    }
+    return parts;
+  }
+
   private evict(nowUs: number): void {
     const oldest = nowUs - this.windowUs;
     while (this.size > 0 && this.timesUs[this.head]! <= oldest) this.dropOldest();

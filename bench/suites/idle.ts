@@ -8,13 +8,18 @@
 // 20 has no per-thread CPU clock, so the figure is (process CPU − baseline) / window / threads. Peer: one
 // busy-spin idle consumer, which should cost a whole core. Afterwards every ring gets one record and the
 // workers must report taking it, so a thread that died or slept through a doorbell fails the suite.
-// Goal: under 2% of a core per idle thread. Options after `--`: threads=<n> seconds=<s>.
+// The last case measures the real exchange (ThreadedExchange: market and risk shard workers) with no
+// traffic. Goal: under 2% of a core per idle thread. Options after `--`: threads=<n> seconds=<s>.
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Doorbell } from '../../engine/ring/doorbell.js';
 import { RingBuffer } from '../../engine/ring/ring-buffer.js';
 import { RingProducer } from '../../engine/ring/ring-producer.js';
 import type { WaitStrategyName } from '../../engine/ring/wait-strategy-by-name.js';
+import { ThreadedExchange } from '../../engine/exchange/threaded-exchange.js';
+import { Topology } from '../../engine/exchange/topology.js';
+import { DEFAULT_MARKETS } from '../../engine/market/spec.js';
+import { riskMarket } from '../../risk/shard/config.js';
 import { median, type CaseResult, type Suite } from '../harness.js';
 import type { IdleJob, IdleResult } from '../workers/idle-consumer.js';
 import { startWorker } from '../workers/start-worker.js';
@@ -79,6 +84,20 @@ async function idleThreads(strategy: WaitStrategyName, threads: number, windowMs
   return { cpuUs, parksPerSecPerThread };
 }
 
+/** The real exchange with no traffic: every shard worker (market and risk) parked on its doorbell. */
+async function idleExchange(windowMs: number, windows: number): Promise<{ cpuUs: number[]; threads: number }> {
+  const topology = Topology.spread(DEFAULT_MARKETS, 2, 1);
+  const exchange = await ThreadedExchange.start({ topology, riskMarkets: DEFAULT_MARKETS.map((m) => riskMarket(m)) });
+  try {
+    await sleep(SETTLE_MS);
+    const cpuUs: number[] = [];
+    for (let w = 0; w < windows; w++) cpuUs.push(await cpuDuring(windowMs));
+    return { cpuUs, threads: topology.marketShards + topology.riskShards };
+  } finally {
+    await exchange.stop();
+  }
+}
+
 function percentOfCore(cpuUs: number, baselineUs: number, windowMs: number, threads: number): number {
   const pct = ((cpuUs - baselineUs) / (windowMs * 1000) / threads) * 100;
   return Math.round(pct * 100) / 100;
@@ -120,6 +139,21 @@ const suite: Suite = {
       if (strategy === 'spin-then-park') result.meetsGoal2Pct = pct < GOAL_PERCENT;
       results.push(result);
     }
+    const ex = await idleExchange(windowMs, windows);
+    const perWindow = ex.cpuUs.map((us) => percentOfCore(us, baselineUs, windowMs, ex.threads));
+    const exPct = median(perWindow);
+    results.push({
+      suite: SUITE,
+      case: `idle exchange: ${ex.threads} shard workers (market + risk)`,
+      opsPerSec: 0,
+      p50Ns: 0,
+      p99Ns: 0,
+      samples: perWindow.length,
+      cpuPctPerThread: exPct,
+      windows: perWindow.join('/'),
+      windowMs,
+      meetsGoal2Pct: exPct < GOAL_PERCENT,
+    });
     const idle = results[0]!.cpuPctPerThread as number;
     const spin = results[1]!.cpuPctPerThread as number;
     if (spin > 0) results[0]!.xLessThanBusySpin = Math.round(spin / Math.max(idle, 0.01));

@@ -12,14 +12,4 @@ export function testSeed(name: string): number {
   return seed;
 }
 
-/** A small deterministic generator (mulberry32) for tests and load generators that need plain numbers. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
+export { rng } from '../../engine/sim/rng.js';

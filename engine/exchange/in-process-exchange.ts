@@ -1,0 +1,161 @@
+// InProcessExchange: the same state machines as the threaded exchange (market shards, risk shards), wired
+// on one thread through in-memory streams and pumped in a fixed order. Deterministic end to end: the
+// same gateway commands give the same events and state hashes every run. Used by integration,
+// property and flash-crash tests, by benchmarks of the state machines without thread hand-offs, and as
+// the replay engine for recovery.
+//
+//   gateway ──▶ risk r (input 0) ──▶ market s (input 1+r) ──▶ risk r (input 1+s) ──▶ gateway
+//   gateway ──▶ market s (input 0: index and timer ticks)                      └──▶ gateway
+//
+// pump() delivers every pending record, stream by stream in a fixed order, until nothing is pending.
+
+import type { Layout } from '../ring/layouts/layout.js';
+import { encodeRecord, type RecordHeaderInput } from '../ring/layouts/index.js';
+import { RecordBuffer } from '../ring/record.js';
+import { RecordType } from '../ring/types.js';
+import { fastBook, MarketShard } from '../shard/market-shard.js';
+import type { PricingConfig } from '../shard/market-pricing.js';
+import type { RecordHandler } from '../shard/event-processor.js';
+import { LiquidationEngine } from '../../risk/shard/liquidation-engine.js';
+import { RiskShard } from '../../risk/shard/risk-shard.js';
+import { DEFAULT_POOL, type RiskMarketConfig, type RiskPoolConfig } from '../../risk/shard/config.js';
+import { QueueOutput } from './queue-output.js';
+import { Topology } from './topology.js';
+
+/** Where a gateway-bound record came from. */
+export interface GatewaySource {
+  kind: 'market' | 'risk';
+  shard: number;
+}
+
+export type GatewayListener = (buf: RecordBuffer, at: number, from: GatewaySource) => void;
+
+interface Link {
+  queue: QueueOutput;
+  consumer: RecordHandler;
+  input: number;
+}
+
+/** Commands the gateway sends to market shards directly (input 0); everything else goes through risk. */
+const MARKET_INPUTS: ReadonlySet<number> = new Set([RecordType.UpdateIndexPrice]);
+
+export interface InProcessOptions {
+  readonly topology: Topology;
+  readonly riskMarkets: readonly RiskMarketConfig[];
+  readonly pool?: RiskPoolConfig;
+  /** Mark and funding settings per market id, as MarketShard takes them; markets without one use defaultPricing(). */
+  readonly pricing?: ReadonlyMap<number, PricingConfig>;
+}
+
+export class InProcessExchange {
+  readonly topology: Topology;
+  readonly marketShards: MarketShard[] = [];
+  readonly riskShards: RiskShard[] = [];
+  private readonly toRisk: QueueOutput[];
+  private readonly toMarket: QueueOutput[];
+  private readonly links: Link[] = [];
+  private readonly gatewayQueues: { queue: QueueOutput; from: GatewaySource }[] = [];
+  private readonly listeners: GatewayListener[] = [];
+  private readonly scratch = RecordBuffer.allocate(1);
+  /** Records delivered between state machines (and to the gateway) since start. */
+  delivered = 0;
+
+  constructor(o: InProcessOptions) {
+    const t = (this.topology = o.topology);
+    const R = t.riskShards;
+    const S = t.marketShards;
+    this.toRisk = Array.from({ length: R }, () => new QueueOutput());
+    this.toMarket = Array.from({ length: S }, () => new QueueOutput());
+    const riskToMarket = Array.from({ length: R }, () => Array.from({ length: S }, () => new QueueOutput()));
+    const marketToRisk = Array.from({ length: S }, () => Array.from({ length: R }, () => new QueueOutput()));
+    const marketToGateway = Array.from({ length: S }, () => new QueueOutput());
+    const riskToGateway = Array.from({ length: R }, () => new QueueOutput());
+
+    for (let s = 0; s < S; s++) this.marketShards.push(new MarketShard(t.config.marketShards[s]!, marketToGateway[s]!, marketToRisk[s]!, fastBook, o.pricing));
+    const byId = new Map(o.riskMarkets.map((m) => [m.market.marketId, m]));
+    const riskMarkets = t.markets().map((m) => byId.get(m.marketId) ?? missing(m.marketId));
+    for (let r = 0; r < R; r++) {
+      this.riskShards.push(
+        new RiskShard(r, R, riskMarkets, o.pool ?? DEFAULT_POOL, (marketId) => t.marketShardOf(marketId), riskToGateway[r]!, riskToMarket[r]!, (state, effects) => new LiquidationEngine(state, effects, o.pool ?? DEFAULT_POOL)),
+      );
+    }
+
+    // Fixed delivery order: gateway inputs, then orders towards markets, then market events towards risk.
+    for (let r = 0; r < R; r++) this.links.push({ queue: this.toRisk[r]!, consumer: this.riskShards[r]!, input: 0 });
+    for (let s = 0; s < S; s++) this.links.push({ queue: this.toMarket[s]!, consumer: this.marketShards[s]!, input: 0 });
+    for (let r = 0; r < R; r++) for (let s = 0; s < S; s++) this.links.push({ queue: riskToMarket[r]![s]!, consumer: this.marketShards[s]!, input: 1 + r });
+    for (let s = 0; s < S; s++) for (let r = 0; r < R; r++) this.links.push({ queue: marketToRisk[s]![r]!, consumer: this.riskShards[r]!, input: 1 + s });
+    for (let s = 0; s < S; s++) this.gatewayQueues.push({ queue: marketToGateway[s]!, from: { kind: 'market', shard: s } });
+    for (let r = 0; r < R; r++) this.gatewayQueues.push({ queue: riskToGateway[r]!, from: { kind: 'risk', shard: r } });
+  }
+
+  /** Receives every record that reaches the gateway (acks, fills, positions, market data...). */
+  onGateway(listener: GatewayListener): void {
+    this.listeners.push(listener);
+  }
+
+  /**
+   * Sends one gateway command, as the gateway would: account commands and orders to the account's risk
+   * shard, index ticks to the market's shard, timer ticks to every shard. Does not pump.
+   */
+  submit(layout: Layout, header: RecordHeaderInput, body: Readonly<Record<string, number | bigint>>): void {
+    encodeRecord(this.scratch, 0, layout, header, body);
+    this.submitRecord(this.scratch, 0);
+  }
+
+  /** submit() for a record already encoded (its seq is replaced by the stream's). */
+  submitRecord(buf: RecordBuffer, at: number): void {
+    const type = buf.type(at);
+    if (type === RecordType.AdvanceTime) {
+      for (const q of this.toMarket) q.append(buf, at);
+      for (const q of this.toRisk) q.append(buf, at);
+      return;
+    }
+    if (MARKET_INPUTS.has(type)) {
+      const s = this.topology.marketShardOf(buf.marketId(at));
+      if (s < 0) throw new RangeError(`no market shard owns market ${buf.marketId(at)}`);
+      this.toMarket[s]!.append(buf, at);
+      return;
+    }
+    this.toRisk[this.topology.riskShardOf(buf.accountId(at))]!.append(buf, at);
+  }
+
+  /** Delivers pending records until every stream is empty; returns how many were delivered. */
+  pump(maxRecords = Number.MAX_SAFE_INTEGER): number {
+    let total = 0;
+    for (;;) {
+      let moved = 0;
+      for (const link of this.links) {
+        const q = link.queue;
+        if (q.pending === 0) continue;
+        while (q.pending > 0 && total + moved < maxRecords) {
+          link.consumer.handle(q.records, q.frontAt(), link.input);
+          q.shift();
+          moved++;
+        }
+        link.consumer.flush();
+      }
+      for (const g of this.gatewayQueues) {
+        const q = g.queue;
+        while (q.pending > 0) {
+          for (const l of this.listeners) l(q.records, q.frontAt(), g.from);
+          q.shift();
+          moved++;
+        }
+      }
+      total += moved;
+      this.delivered += moved;
+      if (moved === 0 || total >= maxRecords) return total;
+    }
+  }
+
+  /** Submit then pump: one command carried to quiescence. */
+  send(layout: Layout, header: RecordHeaderInput, body: Readonly<Record<string, number | bigint>>): void {
+    this.submit(layout, header, body);
+    this.pump();
+  }
+}
+
+function missing(marketId: number): never {
+  throw new RangeError(`no risk configuration for market ${marketId}`);
+}

@@ -1,0 +1,194 @@
+// ThreadedExchange: the exchange on worker threads, as the design card draws it. It creates every ring
+// and doorbell first (a ring is one shard's output and another's input), then starts the shards:
+//
+//   main thread (gateway) ── GatewayStream ──▶ risk r input 0        market s input 0 (index, timer)
+//   risk r  output s  ═══════════════ ring ═══════════════▶ market s input 1 + r
+//   market s output r ═══════════════ ring ═══════════════▶ risk r input 1 + s
+//   market s, risk r  ── gateway-bound ring ──▶ main thread (poll)
+//
+// Routing of gateway commands is the in-process exchange's (topology.ts): account commands and orders to
+// the account's risk shard, index ticks to the market's shard, timer ticks to every shard.
+
+import type { MarketShardHost as MarketHostType } from '../shard/market-shard-host.js';
+import { MarketShardHost } from '../shard/market-shard-host.js';
+import type { PricingConfig } from '../shard/market-pricing.js';
+import { Doorbell } from '../ring/doorbell.js';
+import { RingBuffer } from '../ring/ring-buffer.js';
+import { RingConsumer } from '../ring/ring-consumer.js';
+import type { RecordBuffer } from '../ring/record.js';
+import { RecordType } from '../ring/types.js';
+import type { WaitStrategyName } from '../ring/wait-strategy-by-name.js';
+import { RiskShardHost } from '../../risk/shard/risk-shard-host.js';
+import { DEFAULT_POOL, type RiskMarketConfig, type RiskPoolConfig } from '../../risk/shard/config.js';
+import { GatewayStream } from './gateway-stream.js';
+import type { GatewaySource } from './in-process-exchange.js';
+import type { Topology } from './topology.js';
+
+export interface ThreadedOptions {
+  readonly topology: Topology;
+  readonly riskMarkets: readonly RiskMarketConfig[];
+  readonly pool?: RiskPoolConfig;
+  readonly pricing?: ReadonlyMap<number, PricingConfig>;
+  /** Slots per ring (power of two). */
+  readonly ringCapacity?: number;
+  readonly wait?: WaitStrategyName;
+}
+
+export type Listener = (buf: RecordBuffer, at: number, from: GatewaySource) => void;
+
+export class ThreadedExchange {
+  private readonly sources: { consumer: RingConsumer; records: RecordBuffer; from: GatewaySource }[];
+  private readonly hasOutput: () => boolean;
+  /** The first error a shard worker died of: the exchange cannot go on without that shard. */
+  failure: Error | undefined;
+
+  private constructor(
+    readonly topology: Topology,
+    /** The main thread's doorbell: shards ring it when they publish gateway-bound records. */
+    readonly bell: Doorbell,
+    readonly toRisk: readonly GatewayStream[],
+    readonly toMarket: readonly GatewayStream[],
+    readonly marketHosts: readonly MarketHostType[],
+    readonly riskHosts: readonly RiskShardHost[],
+  ) {
+    this.sources = [
+      ...marketHosts.map((h, s) => ({ consumer: new RingConsumer(h.gatewayOut), records: h.gatewayOut.records, from: { kind: 'market' as const, shard: s } })),
+      ...riskHosts.map((h, r) => ({ consumer: new RingConsumer(h.gatewayOut), records: h.gatewayOut.records, from: { kind: 'risk' as const, shard: r } })),
+    ];
+    const sources = this.sources;
+    this.hasOutput = () => this.failure !== undefined || sources.some((s) => s.consumer.available() > 0);
+    for (const h of [...marketHosts, ...riskHosts]) {
+      h.worker.once('error', (e: Error) => {
+        this.failure ??= e;
+        this.bell.ring();
+      });
+    }
+  }
+
+  static async start(o: ThreadedOptions): Promise<ThreadedExchange> {
+    const t = o.topology;
+    const R = t.riskShards;
+    const S = t.marketShards;
+    const cap = o.ringCapacity ?? 4096;
+    const ring = () => RingBuffer.create(cap);
+    const gatewayBell = Doorbell.create();
+    const marketBells = Array.from({ length: S }, () => Doorbell.create());
+    const riskBells = Array.from({ length: R }, () => Doorbell.create());
+    const gatewayToMarket = Array.from({ length: S }, ring);
+    const gatewayToRisk = Array.from({ length: R }, ring);
+    const riskToMarket = Array.from({ length: R }, () => Array.from({ length: S }, ring));
+    const marketToRisk = Array.from({ length: S }, () => Array.from({ length: R }, ring));
+    const byId = new Map(o.riskMarkets.map((m) => [m.market.marketId, m]));
+    const riskMarkets = t.markets().map((m) => {
+      const c = byId.get(m.marketId);
+      if (!c) throw new RangeError(`no risk configuration for market ${m.marketId}`);
+      return c;
+    });
+    const marketShardOf = new Map(t.markets().map((m) => [m.marketId, t.marketShardOf(m.marketId)]));
+
+    const marketHosts: MarketHostType[] = [];
+    const riskHosts: RiskShardHost[] = [];
+    try {
+      for (let s = 0; s < S; s++) {
+        marketHosts.push(
+          await MarketShardHost.start({
+            shardId: s,
+            markets: t.config.marketShards[s]!,
+            inputs: 1 + R,
+            gatewayBell,
+            riskBells,
+            wait: o.wait,
+            pricing: o.pricing,
+            prebuilt: {
+              bell: marketBells[s]!,
+              inputs: [gatewayToMarket[s]!, ...riskToMarket.map((row) => row[s]!)],
+              gatewayOut: ring(),
+              outputs: marketToRisk[s]!,
+            },
+          }),
+        );
+      }
+      for (let r = 0; r < R; r++) {
+        riskHosts.push(
+          await RiskShardHost.start({
+            shardId: r,
+            shardCount: R,
+            markets: riskMarkets,
+            pool: o.pool ?? DEFAULT_POOL,
+            marketShardOf,
+            gatewayBell,
+            marketBells,
+            wait: o.wait,
+            prebuilt: {
+              bell: riskBells[r]!,
+              inputs: [gatewayToRisk[r]!, ...marketToRisk.map((row) => row[r]!)],
+              gatewayOut: ring(),
+              outputs: riskToMarket[r]!,
+            },
+          }),
+        );
+      }
+    } catch (e) {
+      await Promise.allSettled([...marketHosts, ...riskHosts].map((h) => h.stop()));
+      throw e;
+    }
+    return new ThreadedExchange(
+      t,
+      gatewayBell,
+      gatewayToRisk.map((rb, r) => new GatewayStream(rb, riskBells[r]!)),
+      gatewayToMarket.map((rb, s) => new GatewayStream(rb, marketBells[s]!)),
+      marketHosts,
+      riskHosts,
+    );
+  }
+
+  /**
+   * Offers one gateway command (routed as in topology.ts). False when a ring on its way is full: nothing
+   * was taken, the caller reports back-pressure. Published at the next flush().
+   */
+  offer(buf: RecordBuffer, at: number): boolean {
+    const type = buf.type(at);
+    if (type === RecordType.AdvanceTime) {
+      const all = [...this.toMarket, ...this.toRisk];
+      if (!all.every((s) => s.hasRoom())) return false;
+      for (const s of all) s.offer(buf, at);
+      return true;
+    }
+    if (type === RecordType.UpdateIndexPrice) {
+      const s = this.topology.marketShardOf(buf.marketId(at));
+      return s >= 0 && this.toMarket[s]!.offer(buf, at);
+    }
+    return this.toRisk[this.topology.riskShardOf(buf.accountId(at))]!.offer(buf, at);
+  }
+
+  /** Publishes everything offered since the last flush. */
+  flush(): void {
+    for (const s of this.toRisk) s.flush();
+    for (const s of this.toMarket) s.flush();
+  }
+
+  /** Hands every gateway-bound record available now to the listener; returns how many. */
+  poll(listener: Listener): number {
+    let n = 0;
+    for (const s of this.sources) {
+      const available = s.consumer.available();
+      for (let i = 0; i < available; i++) listener(s.records, s.consumer.at(i), s.from);
+      s.consumer.release(available);
+      n += available;
+    }
+    return n;
+  }
+
+  /** Waits (without blocking the event loop) until a shard publishes gateway-bound records or timeoutMs passes. */
+  waitForOutput(timeoutMs: number): Promise<void> {
+    return this.bell.parkAsync(this.hasOutput, timeoutMs);
+  }
+
+  /** Stops every shard; a shard that had failed reports no hash (undefined). */
+  async stop(): Promise<{ market: (bigint | undefined)[]; risk: (bigint | undefined)[] }> {
+    const hash = (r: PromiseSettledResult<{ stateHash: bigint }>) => (r.status === 'fulfilled' ? r.value.stateHash : undefined);
+    const market = await Promise.allSettled(this.marketHosts.map((h) => h.stop()));
+    const risk = await Promise.allSettled(this.riskHosts.map((h) => h.stop()));
+    return { market: market.map(hash), risk: risk.map(hash) };
+  }
+}

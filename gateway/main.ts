@@ -1,0 +1,100 @@
+// npm start: runs the exchange on worker threads (market shards and risk shards over SPSC rings) and,
+// until the trader gateway lands, drives it with a seeded simulated market from the main thread,
+// printing one status line a second. Ctrl-C (or --seconds N) stops it and prints each shard's state hash.
+//
+//   npm start -- [--seconds N] [--rate ORDERS_PER_SECOND] [--risk-shards R] [--seed N] [--wait spin-then-park|busy-spin|park]
+
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
+import { codeName } from '../engine/codes.js';
+import { ThreadedExchange } from '../engine/exchange/threaded-exchange.js';
+import { Topology } from '../engine/exchange/topology.js';
+import { DEFAULT_MARKETS, MarketSpec } from '../engine/market/spec.js';
+import { assertLittleEndian } from '../engine/ring/record.js';
+import { WAIT_STRATEGY_NAMES, type WaitStrategyName } from '../engine/ring/wait-strategy-by-name.js';
+import { OrderFlow } from '../engine/sim/order-flow.js';
+import { riskMarket } from '../risk/shard/config.js';
+import { DemoDriver } from './demo-driver.js';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '0' },
+    rate: { type: 'string', default: '20000' },
+    'risk-shards': { type: 'string', default: '1' },
+    seed: { type: 'string', default: '1' },
+    wait: { type: 'string', default: 'spin-then-park' },
+  },
+});
+const seconds = Number(values.seconds);
+const rate = Number(values.rate);
+const riskShards = Number(values['risk-shards']);
+const wait = values.wait as WaitStrategyName;
+if (!WAIT_STRATEGY_NAMES.includes(wait) || !(rate >= 0) || !Number.isInteger(riskShards) || riskShards < 1) {
+  console.error('usage: npm start -- [--seconds N] [--rate ORDERS_PER_SECOND] [--risk-shards R] [--seed N] [--wait spin-then-park|busy-spin|park]');
+  process.exit(2);
+}
+
+assertLittleEndian();
+const topology = Topology.spread(DEFAULT_MARKETS, availableParallelism(), riskShards);
+const exchange = await ThreadedExchange.start({ topology, riskMarkets: DEFAULT_MARKETS.map((m) => riskMarket(m)), wait });
+const flow = new OrderFlow({
+  markets: [
+    { market: DEFAULT_MARKETS[0]!, startMidTicks: 600_000, rungTicks: 5, maxTakerLots: 50, maxQuoteLots: 200 },
+    { market: DEFAULT_MARKETS[1]!, startMidTicks: 300_000, rungTicks: 5, maxTakerLots: 500, maxQuoteLots: 2_000 },
+  ],
+  seed: Number(values.seed),
+  firstAccountId: 1,
+  makers: 8,
+  takers: 64,
+  quotesPerMaker: 40,
+  mix: { quote: 62, cancel: 30, taker: 8 },
+  firstOrderId: 1,
+});
+const driver = new DemoDriver(exchange, flow);
+driver.fund(10_000_000n, 100_000n);
+
+const specs = new Map(DEFAULT_MARKETS.map((m) => [m.marketId, new MarketSpec(m)]));
+console.log(`perpx: ${topology.marketShards} market shard(s) [${topology.config.marketShards.map((g) => g.map((m) => m.symbol).join('+')).join(', ')}], ${riskShards} risk shard(s), wait ${wait}; driving ${rate} commands/s (Ctrl-C stops)`);
+
+let running = true;
+const stop = () => (running = false);
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);
+
+const started = performance.now();
+let sentTotal = 0;
+let lastPrint = started;
+let last = { ...driver.tally, rejected: new Map(driver.tally.rejected) };
+while (running) {
+  const now = performance.now();
+  const due = Math.floor(((now - started) / 1000) * rate) - sentTotal;
+  if (due > 0) sentTotal += driver.drive(Math.min(due, 4_096));
+  driver.drain();
+  if (now - lastPrint >= 1000) {
+    driver.ticks();
+    driver.drain();
+    const t = driver.tally;
+    const dt = (now - lastPrint) / 1000;
+    const per = (a: number, b: number) => Math.round((a - b) / dt).toLocaleString('en-US');
+    const prices = [...specs.values()].map((s) => `${s.symbol} mark ${t.markTicks.has(s.marketId) ? s.ticksToPrice(t.markTicks.get(s.marketId)!) : '-'} last ${t.lastTradeTicks.has(s.marketId) ? s.ticksToPrice(t.lastTradeTicks.get(s.marketId)!) : '-'}`).join(' · ');
+    const rejects = [...t.rejected].filter(([code, n]) => n !== (last.rejected.get(code) ?? 0)).map(([code, n]) => `${codeName(code)}×${n - (last.rejected.get(code) ?? 0)}`).join(' ');
+    const stats = exchange.marketHosts.map((h) => h.stats().handled).join('/');
+    console.log(`[${Math.round((now - started) / 1000)}s] in ${per(t.offered, last.offered)}/s · events ${per(t.events, last.events)}/s · trades ${per(t.trades, last.trades)}/s · ${prices} · shard inputs ${stats}${t.backPressure > last.backPressure ? ` · back-pressure ${t.backPressure - last.backPressure}` : ''}${rejects ? ` · rejected ${rejects}` : ''}`);
+    last = { ...t, rejected: new Map(t.rejected) };
+    lastPrint = now;
+    if (seconds > 0 && now - started >= seconds * 1000) running = false;
+  }
+  if (exchange.failure) {
+    console.error(`perpx: a shard failed, stopping: ${exchange.failure.stack ?? exchange.failure.message}`);
+    process.exitCode = 1;
+    break;
+  }
+  await exchange.waitForOutput(1);
+}
+
+const hashes = await exchange.stop();
+driver.drain();
+const t = driver.tally;
+console.log(`stopped: ${t.offered.toLocaleString('en-US')} commands, ${t.trades.toLocaleString('en-US')} trades, ${t.events.toLocaleString('en-US')} events, ${t.liquidations} liquidation steps, ${t.fundings} funding events`);
+const hex = (h: bigint | undefined) => (h === undefined ? 'failed' : h.toString(16));
+console.log(`state hashes: market ${hashes.market.map(hex).join(' ')} · risk ${hashes.risk.map(hex).join(' ')}`);
