@@ -53,7 +53,7 @@ class DiscardOutput implements EventOutput {
   flush(): void {}
 }
 
-const quietHooks: LiquidationHooks = { check() {}, onFill() {}, onOrderEnded() {}, isFrozen: () => false };
+const quietHooks: LiquidationHooks = { check() {}, onFill() {}, onOrderEnded() {}, onMarkUpdated() {}, isFrozen: () => false };
 
 interface Book {
   shard: RiskShard;

@@ -48,7 +48,7 @@ class DiscardOutput implements EventOutput {
   flush(): void {}
 }
 
-const quietHooks: LiquidationHooks = { check() {}, onFill() {}, onOrderEnded() {}, isFrozen: () => false };
+const quietHooks: LiquidationHooks = { check() {}, onFill() {}, onOrderEnded() {}, onMarkUpdated() {}, isFrozen: () => false };
 
 interface Trades {
   records: RecordBuffer;
