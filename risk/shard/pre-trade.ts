@@ -14,8 +14,9 @@
 // cost is 0 in risk/order-cost.ts): it can only close. Every order is funded from the wallet, so the
 // cost is compared with the cross Available whatever the position's margin mode; the below-IM rule looks
 // at the order's own scope.
-// AmendOrder is checked only when it raises the order margin (the cost of the amended order against the
-// others); the shard's copy changes when the market confirms with OrderAmended. CancelOrder,
+// AmendOrder is checked when it raises the order margin (the cost of the amended order against the
+// others), and below initial margin when it moves the price (it could trade: the below-IM rule applies);
+// the shard's copy changes when the market confirms with OrderAmended. CancelOrder,
 // CancelAllOrders and SetAccountConfig only need a known account and market.
 // Thread contract: the risk-shard thread.
 
@@ -152,8 +153,11 @@ function checkExposure(
   else {
     const before = maxOf(sideCostAtoms(others, order.side, ctx, replacing), sideCostAtoms(others, opposite, ctx));
     const after = maxOf(sideCostAtoms(others, order.side, ctx, order), sideCostAtoms(others, opposite, ctx));
-    if (after <= before) return Code.OK;
-    increment = after - before;
+    // Not raising the order margin needs no margin; below initial margin it still has to pass the rule a
+    // new order meets there (reducing only), unless it only shrinks in place: a lower quantity at the
+    // same price cannot trade, so it adds no exposure (I7).
+    if (after <= before && (order.priceTicks === replacing.priceTicks || !p.scopeOf(account, pos).belowInitial)) return Code.OK;
+    increment = after > before ? after - before : 0n;
   }
   const reduces = order.reduceOnly || sideCostAtoms(others, order.side, ctx, order) === 0n;
   if (market.reduceOnly && !reduces) return Code.MARKET_REDUCE_ONLY;

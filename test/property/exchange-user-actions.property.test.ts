@@ -1,0 +1,62 @@
+// Whole-exchange property: what users may and may not do, around every command of a random stream.
+//   I7  a scope below initial margin ends no order or amendment of its owner with more maintenance margin
+//   I9  a reduce-only order never grows or flips its position (fills checked one by one, and each shard's
+//       own breach count)
+//   I11 no withdrawal is applied while a scope of the risk shard has negative equity (the shard owns its
+//       pool; with one risk shard, the default, that is every account)
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { testSeed } from '../support/seed.js';
+import { ActionDriver } from './action-driver.js';
+import { worldArb } from './exchange-actions.js';
+import { BelowInitial, NegativeEquity, StateInvariants } from './invariant-observers.js';
+
+const RUNS = 150;
+const worlds = worldArb({ shards: true, jumpPercent: 30 }, 80, 200);
+
+test('below initial margin no accepted order or amendment raises the maintenance margin of its scope', () => {
+  const seed = testSeed('exchange below initial margin');
+  let checked = 0;
+  fc.assert(
+    fc.property(worlds, (world) => {
+      const d = new ActionDriver(world.population);
+      const below = new BelowInitial();
+      d.observe(below);
+      d.run(world);
+      checked += below.checked;
+    }),
+    { seed, numRuns: RUNS, includeErrorInReport: true },
+  );
+  assert.ok(checked > 0, `no order came from a scope below initial margin (seed ${seed})`);
+});
+
+test('reduce-only orders never grow or flip a position', () => {
+  const seed = testSeed('exchange reduce-only');
+  fc.assert(
+    fc.property(worlds, (world) => {
+      const d = new ActionDriver(world.population);
+      d.observe(new StateInvariants({ events: ['I9'] }));
+      d.run(world);
+      for (const shard of d.h.exchange.riskShards) assert.equal(shard.parts.reduceOnlyBreaches, 0);
+    }),
+    { seed, numRuns: RUNS, includeErrorInReport: true },
+  );
+});
+
+test('no withdrawal is applied while a scope of the pool has negative equity', () => {
+  const seed = testSeed('exchange withdrawals');
+  let blocked = 0;
+  fc.assert(
+    fc.property(worlds, (world) => {
+      const d = new ActionDriver(world.population);
+      const negative = new NegativeEquity();
+      d.observe(negative);
+      d.run(world);
+      blocked += negative.blocked;
+    }),
+    { seed, numRuns: RUNS, includeErrorInReport: true },
+  );
+  assert.ok(blocked > 0, `no withdrawal was tried while a scope had negative equity (seed ${seed})`);
+});
