@@ -3,10 +3,12 @@
 // RiskEffects.transferInsurance, which moves the atoms and publishes InsuranceFundChanged, so the
 // published history is complete. This helper decides the amounts:
 //
-//   budget      a liquidation event reserves min(unreserved balance, per-event cap) when its full close
-//               begins and keeps it until it settles. Reserving is what keeps the fund ≥ 0 while several
-//               scopes are in their full close at once: each one's order limits were set on its own
-//               budget, so two of them must not count on the same atoms.
+//   budget      a liquidation event reserves what it can still lose: min(its worst-case cost within the
+//               price band, per-event cap, unreserved balance), when its full close begins, and tops the
+//               reservation up at each later round as marks move (never down) until it settles.
+//               Reserving keeps the fund ≥ 0 while several scopes close at once: each one's order limits
+//               were set on its own budget, so two must not count on the same atoms. Reserving only the
+//               need (not the whole cap) keeps one event of a cascade from starving the others.
 //   cover       a shortfall is paid up to the event's reservation and the balance: never more than the
 //               per-event cap, never below zero (I5).
 //   collect     fees and surplus flow in.
@@ -38,13 +40,21 @@ export class InsuranceFund {
     return free > 0n ? free : 0n;
   }
 
-  /** Reserves the event's budget once and returns it (the same amount on later calls). */
-  reserve(liquidationId: number): bigint {
-    const held = this.reservations.get(liquidationId);
-    if (held !== undefined) return held;
-    const budget = insuranceBudgetAtoms(this.unreservedAtoms(), this.perEventCapAtoms);
+  /**
+   * Raises the event's reservation towards needAtoms (its worst-case cost now), within the per-event cap
+   * and what no other event holds; never lowers it. Returns the event's budget.
+   */
+  reserve(liquidationId: number, needAtoms: bigint): bigint {
+    const held = this.reservations.get(liquidationId) ?? 0n;
+    const want = insuranceBudgetAtoms(needAtoms, this.perEventCapAtoms);
+    let budget = held;
+    if (want > held) {
+      const more = want - held;
+      const free = this.unreservedAtoms();
+      budget = held + (more < free ? more : free);
+    }
     this.reservations.set(liquidationId, budget);
-    this.reservedTotalAtoms += budget;
+    this.reservedTotalAtoms += budget - held;
     return budget;
   }
 

@@ -211,7 +211,7 @@ export class LiquidationEngine implements LiquidationHooks {
   private commit(run: LiquidationRun, account: AccountState, timeUs: number): void {
     run.committed = true;
     run.phase = RunPhase.FULL_CLOSE;
-    this.insuranceFund.reserve(run.liquidationId);
+    this.insuranceFund.reserve(run.liquidationId, this.worstCaseCostAtoms(account, run.scopeMarketId));
     this.continueFullClose(run, account, timeUs);
   }
 
@@ -241,12 +241,29 @@ export class LiquidationEngine implements LiquidationHooks {
    * into the book (better fills widened the room) or the last order filled completely (it was cut to the
    * market's maximum order size). Otherwise the remainder goes to ADL.
    */
+  /**
+   * What the fund could pay if every open position of the scope closed at its band edge (longs at the low
+   * edge, shorts at the high one): −(equity at mark + Σ q·(edge − mark)·a), or 0. Fills stay within the
+   * band, so no round can cost more.
+   */
+  private worstCaseCostAtoms(account: AccountState, scopeMarketId: number): bigint {
+    let worst = scopeEquityAtoms(this.state, account, scopeMarketId) ?? 0n;
+    for (const pos of openPositions(account, scopeMarketId)) {
+      const m = this.state.markets.get(pos.marketId)!;
+      if (m.markPriceTicks <= 0n) continue;
+      const band = liquidationBand(m.markPriceTicks, m.config.liquidationBandRate);
+      const edge = pos.qtyLots > 0n ? band.loTicks : band.hiTicks;
+      worst += pos.qtyLots * (edge - m.markPriceTicks) * m.atomsPerTickLot;
+    }
+    return worst < 0n ? -worst : 0n;
+  }
+
   private fullCloseRound(run: LiquidationRun, account: AccountState, pos: PositionState, filledAll: boolean, timeUs: number): void {
     const market = this.state.markets.get(pos.marketId)!;
     const collateral = collateralAround(this.state, account, pos);
     if (collateral === undefined || market.markPriceTicks <= 0n) return this.park(run);
     const band = liquidationBand(market.markPriceTicks, market.config.liquidationBandRate);
-    const budget = this.insuranceFund.budgetAtoms(run.liquidationId);
+    const budget = this.insuranceFund.reserve(run.liquidationId, this.worstCaseCostAtoms(account, run.scopeMarketId));
     const limit = fullCloseLimitTicks(pos, collateral, budget, market.atomsPerTickLot, band);
     const first = run.lastLimitTicks === 0n;
     if (limit === undefined || !(first || filledAll || reachesFurther(pos.qtyLots > 0n, run.lastLimitTicks, limit))) {

@@ -65,8 +65,8 @@ export class ExchangeHarness {
   private recordBudgets(engine: LiquidationEngine, riskShard: number): void {
     const fund = engine.insuranceFund;
     const reserve = fund.reserve.bind(fund);
-    fund.reserve = (liquidationId: number): bigint => {
-      const budget = reserve(liquidationId);
+    fund.reserve = (liquidationId: number, needAtoms: bigint): bigint => {
+      const budget = reserve(liquidationId, needAtoms);
       this.budgets.set(traceKey(riskShard, liquidationId), budget);
       return budget;
     };

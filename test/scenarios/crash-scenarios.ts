@@ -22,7 +22,7 @@ export const MARCH_2020: CrashScenario = {
   name: '2020-03-12',
   date: '2020-03-12',
   insuranceTopUpUsdt: 1_000_000n,
-  perEventCapUsdt: 100_000n,
+  perEventCapUsdt: 1_000_000n,
   ladder: CRASH_LADDER,
   minutes: DAY_MINUTES,
   strideMinutes: 1,
