@@ -27,6 +27,8 @@ const CA = CancelAllOrdersLayout.offsets;
 const PO = PlaceOrderLayout.offsets;
 const DL = DeleverageLayout.offsets;
 
+const PO_PRICE_TICKS = PlaceOrderLayout.offsets.priceTicks;
+
 export class MarketCommands {
   private readonly b = RecordBuffer.allocate(1);
   /** System ids handed out so far (the next is base + issued + 1). */
@@ -53,6 +55,14 @@ export class MarketCommands {
   /** Copies a gateway command that passed pre-trade to the market's stream (seq re-stamped there). */
   forward(src: RecordBuffer, at: number): void {
     this.send(src, at, src.marketId(at));
+  }
+
+  /** Forwards a PlaceOrder with its limit price set (the input record itself stays as received). */
+  forwardWithPrice(src: RecordBuffer, at: number, priceTicks: number): void {
+    const b = this.b;
+    b.copyFrom(src, at, 0);
+    b.setU53(0, PO_PRICE_TICKS, priceTicks);
+    this.send(b, 0, src.marketId(at));
   }
 
   nextSystemId(): number {

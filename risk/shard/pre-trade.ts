@@ -21,7 +21,7 @@
 // Thread contract: the risk-shard thread.
 
 import { Code } from '../../engine/codes.js';
-import { OrderOrigin, Side } from '../../engine/enums.js';
+import { OrderOrigin, OrderType, Side } from '../../engine/enums.js';
 import { AmendOrderLayout } from '../../engine/ring/layouts/amend-order.js';
 import { PlaceOrderLayout } from '../../engine/ring/layouts/place-order.js';
 import type { RecordBuffer } from '../../engine/ring/record.js';
@@ -89,7 +89,11 @@ export function placeOrder(p: ShardParts, buf: RecordBuffer, at: number): number
   if (existing === undefined) account.positions.set(marketId, pos);
   pos.orders.set(orderId, new OpenOrderState(orderId, buf.u53At(at, PO.clientOrderId), marketId, side, order.priceTicks, order.qtyLots, order.reduceOnly, OrderOrigin.USER));
   p.reserve(account, pos);
-  p.commands.forward(buf, at);
+  // A market order without a price would take its worst price from the book's touch, which can be far
+  // from the mark this check assumed: it goes out with P_assumed as its limit, so it can never fill worse
+  // than what it was margined for (and never drain margin other orders reserved).
+  if (buf.u8At(at, PO.orderType) === OrderType.MARKET && buf.u53At(at, PO.priceTicks) === 0) p.commands.forwardWithPrice(buf, at, Number(order.priceTicks));
+  else p.commands.forward(buf, at);
   return Code.OK;
 }
 

@@ -173,3 +173,13 @@ test('a cancel passes through to the market shard', () => {
   assert.deepEqual(fx.takeMarket().map((e) => e.type), ['CancelOrder']);
   assert.equal(fx.take().length, 0);
 });
+
+test('a market order without a price goes to the market with the worst price it was margined for', () => {
+  const fx = fixture();
+  fx.takeMarket();
+  fx.gw(place(buy(10, ONE_BTC, 0, { orderType: OrderType.MARKET })));
+  fx.gw(place({ ...buy(11, ONE_BTC, 0, { orderType: OrderType.MARKET }), side: Side.SELL }));
+  const sent = fx.takeMarket().filter((r) => r.type === 'PlaceOrder');
+  // Mark 60,000.0: a buy may pay at most 5% more (630,000 ticks), a sell take at least 5% less (570,000).
+  assert.deepEqual(sent.map((r) => r.priceTicks), [630_000, 570_000]);
+});
