@@ -1,40 +1,38 @@
 // risk-margin: what a mark update costs a risk shard holding 1,000,000 open positions (100,000 with
-// --quick), and what recomputing every position's margin would cost, in bigint and on the number fast
-// path proposed below, compared in the same process run.
+// --quick), what recomputing every position's margin costs, in bigint and on the number fast path, and
+// what the ADL ranking of a whole market costs per input record now that it is spread, in one process run.
 //
 //   build (untimed): N single-position cross accounts in BTC-PERP, half long half short 1 BTC at 60,000,
 //   wallets spread 1,000..50,000 USDT; every scope evaluated once, so the trigger index holds them all
 //        ├─▶ mark update crossing nothing          RiskShard.handle(MarkPriceUpdated), per record
 //        ├─▶ mark update crossing K LPs            the same, K = maxChecksPerUpdate liquidation prices
 //        │                                         reached (the per-record budget: the rest carries over)
-//        ├─▶ full recompute, bigint                equity, MM, IM, liquidatable for all N (scope-margin.ts)
-//        ├─▶ full recompute, number fast path      the same figures in doubles (proof below), checked equal
-//        └─▶ ADL quintile rebuild                  one market's ranking (quintiles.ts), what the first
-//                                                  publication after a mark update pays
+//        ├─▶ full recompute, bigint                equity, MM, IM, liquidatable for all N (scope-margin.ts
+//        │                                         valuePosition: the reference)
+//        ├─▶ full recompute, number fast path      the same over the shard's state with valuePositionNumbers
+//        │                                         (risk/margin-number.ts, the path the shard runs), checked equal
+//        ├─▶ full recompute, columnar              the same figures from Float64Array columns (the layout a
+//        │                                         future state could take), checked equal
+//        └─▶ ADL ranking of the market             a RankingJob (ranking-job.ts): time per input record while
+//                                                  it runs (p50, p99, max), records it takes, total work
 // Goal: a mark update's margin work for 1M positions under 50 ms. Medians of repeated runs.
 // Options after `--`: --positions <n>.
 //
-// The number fast path (a proposal, not wired into the shard). Every figure is an integer < 2^53, so
-// IEEE doubles hold it exactly as long as every intermediate stays below 2^53; the guards make that so:
-//   N = |q|·mark·a        exact when |q| ≤ floor((2^53 − 1)/(mark·a)) (checked per position per mark)
-//   N, entry cost, wallet < 2^51 (checked): UPnL = N − C and Equity = W + UPnL stay below 2^53
-//   MM = ceil((N·MMR − cumRate)/R), R = 10^8: with N = nh·R + nl (0 ≤ nl < R, fixed up after the
-//   floating division) and cumRate = ch·R + cl, MM = nh·MMR − ch + ceil((nl·MMR − cl)/R); nh·MMR < 2^51/R·R,
-//   nl·MMR < R·MMR ≤ 9·10^15 < 2^53 when MMR ≤ 90% (checked per table), so every product is exact, and
-//   the last division is corrected by its exact remainder
-//   IM = ceil(N / leverage): floating quotient corrected by its exact remainder
-// A position failing a guard takes the bigint path; none does in this suite.
+// The columnar sweep uses the range proof of risk/margin-number.ts (every figure an integer below 2^53,
+// guards per position); a position failing a guard would take the bigint path; none does in this suite.
 
 import { DEFAULT_MARKETS } from '../../engine/market/spec.js';
+import { AdvanceTimeLayout } from '../../engine/ring/layouts/advance-time.js';
 import { encodeRecord } from '../../engine/ring/layouts/index.js';
 import { MarkPriceUpdatedLayout } from '../../engine/ring/layouts/mark-price-updated.js';
 import { RecordBuffer } from '../../engine/ring/record.js';
 import type { EventOutput } from '../../engine/shard/event-output.js';
 import type { TierTable } from '../../risk/tiers.js';
 import { DEFAULT_POOL, riskMarket } from '../../risk/shard/config.js';
+import { PositionNumbers } from '../../risk/margin-number.js';
 import { RiskShard } from '../../risk/shard/risk-shard.js';
 import { QUINTILE_REFRESH_US } from '../../risk/shard/quintiles.js';
-import { PositionFigures, valuePosition } from '../../risk/shard/scope-margin.js';
+import { PositionFigures, valuePosition, valuePositionNumbers } from '../../risk/shard/scope-margin.js';
 import { CROSS_SCOPE, type LiquidationHooks } from '../../risk/shard/seams.js';
 import { AccountState, PositionState, type MarketRiskState } from '../../risk/shard/state.js';
 import { median, percentile, type CaseResult, type Suite } from '../harness.js';
@@ -61,12 +59,13 @@ interface Book {
   positions: PositionState[];
   accounts: AccountState[];
   seq: number;
+  gatewaySeq: number;
   record: RecordBuffer;
 }
 
 function build(n: number): Book {
   const shard = new RiskShard(0, 1, [riskMarket(DEFAULT_MARKETS[0]!)], DEFAULT_POOL, () => 0, new DiscardOutput(), [new DiscardOutput()], () => quietHooks);
-  const book: Book = { shard, market: shard.state.markets.get(1)!, positions: [], accounts: [], seq: 0, record: RecordBuffer.allocate(1) };
+  const book: Book = { shard, market: shard.state.markets.get(1)!, positions: [], accounts: [], seq: 0, gatewaySeq: 0, record: RecordBuffer.allocate(1) };
   mark(book, START_MARK);
   for (let i = 0; i < n; i++) {
     const a = new AccountState(i + 1);
@@ -119,6 +118,22 @@ function bigintSweep(book: Book): Totals {
     im += f.initialAtoms;
   }
   return { maintenance: Number(mm), initial: Number(im), liquidatable };
+}
+
+/** The same sweep on the number path the shard runs (valuePositionNumbers over its PositionState objects). */
+function numberSweep(book: Book): Totals | undefined {
+  const f = new PositionNumbers();
+  let mm = 0;
+  let im = 0;
+  let liquidatable = 0;
+  const positions = book.positions;
+  for (let i = 0; i < positions.length; i++) {
+    if (!valuePositionNumbers(positions[i]!, book.market, f)) return undefined;
+    if (book.accounts[i]!.walletN + f.unrealizedPnlAtoms <= f.maintenanceAtoms) liquidatable++;
+    mm += f.maintenanceAtoms;
+    im += f.initialAtoms;
+  }
+  return { maintenance: mm, initial: im, liquidatable };
 }
 
 /** The positions as numbers, and the tier table split for the fast path. */
@@ -260,29 +275,63 @@ const suite: Suite = {
     const a = Number(book.market.spec.atomsPerTickLot);
     const numbers = new NumberBook(book, book.market.config.tiers);
     const marks = Array.from({ length: reps }, (_, i) => START_MARK - 30_000 * i);
+    const at = (i: number): void => {
+      book.market.markPriceTicks = BigInt(marks[i % reps]!);
+    };
     let k = 0;
     const bigTotals: Totals[] = [];
-    const numTotals: Totals[] = [];
-    const big = sample(reps, () => bigTotals.push(bigintSweep(book)), () => (book.market.markPriceTicks = BigInt(marks[k++ % reps]!)));
+    const shardTotals: (Totals | undefined)[] = [];
+    const colTotals: Totals[] = [];
+    const big = sample(reps, () => bigTotals.push(bigintSweep(book)), () => at(k++));
     k = 0;
-    const num = sample(reps, () => numTotals.push(numbers.sweep(marks[k++ % reps]!, a)));
-    const agree = bigTotals.every((t, i) => t.maintenance === numTotals[i]!.maintenance && t.initial === numTotals[i]!.initial && t.liquidatable === numTotals[i]!.liquidatable);
-    if (!agree) console.error(`${SUITE}: the number fast path disagrees with bigint`);
+    const shardNum = sample(reps, () => shardTotals.push(numberSweep(book)), () => at(k++));
+    k = 0;
+    const col = sample(reps, () => colTotals.push(numbers.sweep(marks[k++ % reps]!, a)));
+    const same = (x: Totals | undefined, y: Totals): boolean => x !== undefined && x.maintenance === y.maintenance && x.initial === y.initial && x.liquidatable === y.liquidatable;
+    const shardAgrees = bigTotals.every((t, i) => same(shardTotals[i], t));
+    const colAgrees = bigTotals.every((t, i) => same(colTotals[i], t));
+    if (!shardAgrees || !colAgrees) console.error(`${SUITE}: a number sweep disagrees with bigint`);
     book.market.markPriceTicks = BigInt(START_MARK);
 
+    // The ranking starts at the first publication a refresh interval after the previous one; then every
+    // input record (AdvanceTime here) carries its share until the job ends.
     const quintiles = book.shard.parts.quintiles;
     const first = book.positions[0]!;
-    // Each ranking a mark update later and a refresh interval of input time after the previous one.
-    let nowUs = 0;
-    const rebuild = sample(ctx.quick ? 3 : 5, () => quintiles.quintileOf(first, (nowUs += QUINTILE_REFRESH_US)), () => mark(book, START_MARK + (flip++ % 2) * 10));
+    let nowUs = 1;
+    const perRecord: number[] = [];
+    const totals: number[] = [];
+    const records: number[] = [];
+    for (let run = 0; run < (ctx.quick ? 3 : 5); run++) {
+      mark(book, START_MARK + (flip++ % 2) * 10);
+      nowUs += QUINTILE_REFRESH_US;
+      const before = quintiles.rebuilds;
+      const t = process.hrtime.bigint();
+      quintiles.quintileOf(first, nowUs);
+      let total = Number(process.hrtime.bigint() - t) / 1e6;
+      let count = 1;
+      perRecord.push(total);
+      while (quintiles.rebuilds === before) {
+        encodeRecord(book.record, 0, AdvanceTimeLayout, { seq: ++book.gatewaySeq, timeUs: nowUs }, {});
+        const t1 = process.hrtime.bigint();
+        book.shard.handle(book.record, 0, 0);
+        const ms = Number(process.hrtime.bigint() - t1) / 1e6;
+        perRecord.push(ms);
+        total += ms;
+        count++;
+      }
+      totals.push(total);
+      records.push(count);
+    }
 
-    const ratio = Math.round((median(big) / median(num)) * 10) / 10;
+    const ratio = (x: number[]): number => Math.round((median(big) / median(x)) * 10) / 10;
     return [
       result('mark update, no position reached', quiet, { ...common, buildMs: Math.round(buildMs), meetsGoal: median(quiet) < GOAL_MS }),
       result(`mark update reaching ${budget} LPs (budget)`, crossed, { ...common, evaluationsPerRecord: evalsPerCrossing, meetsGoal: median(crossed) < GOAL_MS }),
       result('full recompute, bigint', big, { ...common, liquidatableAtLowestMark: bigTotals[reps - 1]!.liquidatable, meetsGoal: median(big) < GOAL_MS }),
-      result('full recompute, number fast path', num, { ...common, speedupVsBigint: ratio, agreesWithBigint: agree, meetsGoal: median(num) < GOAL_MS }),
-      result('ADL quintile rebuild, one market', rebuild, { ...common }),
+      result('full recompute, number fast path (shard state)', shardNum, { ...common, speedupVsBigint: ratio(shardNum), agreesWithBigint: shardAgrees, meetsGoal: median(shardNum) < GOAL_MS }),
+      result('full recompute, columnar', col, { ...common, speedupVsBigint: ratio(col), agreesWithBigint: colAgrees, meetsGoal: median(col) < GOAL_MS }),
+      result('ADL ranking job, per input record', perRecord, { ...common, maxMs: Math.round(Math.max(...perRecord) * 100) / 100, recordsPerRanking: median(records) }),
+      result('ADL ranking job, total work per ranking', totals, { ...common }),
     ];
   },
 };

@@ -55,6 +55,7 @@ export function deposit(p: ShardParts, buf: RecordBuffer, at: number): number {
     account = new AccountState(id);
     p.state.accounts.set(id, account);
   }
+  p.quintiles.beforeChange(account);
   account.walletAtoms = wallet;
   account.appliedRequests.add(requestId);
   p.state.netDepositsAtoms += amount;
@@ -72,6 +73,7 @@ export function withdraw(p: ShardParts, buf: RecordBuffer, at: number): number {
   if (account.appliedRequests.has(requestId)) return Code.DUPLICATE_REQUEST;
   if (p.evaluator.negativeEquity.size > 0 || p.monitor.hasPendingWork()) return Code.WITHDRAWALS_BLOCKED_NEGATIVE_EQUITY;
   if (amount > p.cross(account).withdrawableAtoms) return Code.WITHDRAWAL_EXCEEDS_WITHDRAWABLE;
+  p.quintiles.beforeChange(account);
   account.walletAtoms -= amount;
   account.appliedRequests.add(requestId);
   p.state.netDepositsAtoms -= amount;
@@ -117,6 +119,7 @@ export function setMarginMode(p: ShardParts, buf: RecordBuffer, at: number): num
   const time = buf.timeUs(at);
   if (pos.marginMode !== mode) {
     // Leaving isolated: whatever margin the flat position still holds goes back to the wallet.
+    p.quintiles.beforeChange(account);
     account.walletAtoms += pos.isolatedMarginAtoms;
     pos.isolatedMarginAtoms = 0n;
     pos.marginMode = mode;
@@ -149,6 +152,7 @@ export function adjustIsolatedMargin(p: ShardParts, buf: RecordBuffer, at: numbe
     if (iso.open && iso.equityAtoms - out <= iso.maintenanceAtoms) return Code.ISOLATED_MARGIN_WOULD_LIQUIDATE;
     if (out > iso.withdrawableAtoms) return Code.INSUFFICIENT_BALANCE;
   }
+  p.quintiles.beforeChange(account);
   pos.isolatedMarginAtoms += delta;
   account.walletAtoms -= delta;
   account.appliedRequests.add(requestId);

@@ -44,6 +44,16 @@ export interface RiskPoolConfig {
   readonly maxChecksPerUpdate: number;
   /** Largest wallet balance an account may hold (keeps per-account sums far from any limit). */
   readonly maxWalletAtoms: bigint;
+  /**
+   * false: every figure in bigint, the number fast paths off (the reference they are tested against).
+   * Default (absent or true): number fast paths with bigint fallback, the same results.
+   */
+  readonly numberFastPath?: boolean;
+  /**
+   * Positions an ADL ranking job keys per input record (quintiles.ts); a market with no more open positions
+   * is ranked at once. Default 4,096 (under 1 ms of keying).
+   */
+  readonly adlRankingKeysPerRecord?: number;
 }
 
 export const DEFAULT_POOL: RiskPoolConfig = {

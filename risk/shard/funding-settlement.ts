@@ -44,8 +44,10 @@ export function fundingRateApplied(p: ShardParts, buf: RecordBuffer, at: number)
     const pos = positions[i]!;
     const pay = due.paymentsAtoms[i]!;
     const isolated = pos.marginMode === MarginMode.ISOLATED;
+    const account = p.state.accounts.get(pos.accountId)!;
+    p.quintiles.beforeChange(account);
     if (isolated) pos.isolatedMarginAtoms -= pay;
-    else p.state.accounts.get(pos.accountId)!.walletAtoms -= pay;
+    else account.walletAtoms -= pay;
     p.events.fundingPaid(pos.accountId, marketId, timeUs, rate, pay, pos.qtyLots, markTicks, fundingTimeUs);
     p.monitor.enqueue(pos.accountId, isolated ? marketId : CROSS_SCOPE, UpdateReason.FUNDING);
   }

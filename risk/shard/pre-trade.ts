@@ -27,6 +27,8 @@ import { PlaceOrderLayout } from '../../engine/ring/layouts/place-order.js';
 import type { RecordBuffer } from '../../engine/ring/record.js';
 import { incrementalOrderCostAtoms, orderPositionLimitCode, sideCostAtoms, type OpenOrder } from '../order-cost.js';
 import { ceilDiv } from '../../engine/market/decimal.js';
+import { fitsNumber } from './exact-slot.js';
+import { EXPOSURE_UNDECIDED, exposureNumber, reservationWithOrder } from './exposure-number.js';
 import { openOrdersOf } from './reservation.js';
 import { SYSTEM_ORDER_ID_BASE } from './seams.js';
 import type { ShardParts } from './shard-parts.js';
@@ -36,12 +38,22 @@ const PO = PlaceOrderLayout.offsets;
 const AM = AmendOrderLayout.offsets;
 const BPS = 10_000n;
 
-/** A candidate order as order-cost.ts reads it. */
+/** A candidate order as order-cost.ts reads it, and as the number path does (priceN, remainingN: the same values). */
 class Candidate implements OpenOrder {
   side: Side = Side.BUY;
   priceTicks = 0n;
   qtyLots = 0n;
   reduceOnly = false;
+  priceN = 0;
+  remainingN = 0;
+
+  /** Sets price and quantity in both forms. */
+  set(priceTicks: bigint, qtyLots: bigint): void {
+    this.priceTicks = priceTicks;
+    this.qtyLots = qtyLots;
+    this.priceN = fitsNumber(priceTicks) ? Number(priceTicks) : NaN;
+    this.remainingN = fitsNumber(qtyLots) ? Number(qtyLots) : NaN;
+  }
 }
 
 const candidate = new Candidate();
@@ -81,14 +93,17 @@ export function placeOrder(p: ShardParts, buf: RecordBuffer, at: number): number
   const pos = existing ?? new PositionState(account.id, marketId, market.config.defaultLeverage);
   const order = candidate;
   order.side = side;
-  order.priceTicks = assumedPriceTicks(side, buf.u53At(at, PO.priceTicks), buf.u53At(at, PO.triggerPriceTicks), market);
-  order.qtyLots = BigInt(qtyLots);
+  order.set(assumedPriceTicks(side, buf.u53At(at, PO.priceTicks), buf.u53At(at, PO.triggerPriceTicks), market), BigInt(qtyLots));
   order.reduceOnly = reduceOnlyFlag === 1;
-  const code = checkExposure(p, account, pos, market, openOrdersOf(pos), order, undefined);
+  let code = p.valuer.fast ? exposureNumber(p, account, pos, market, pos.orders, order, undefined) : EXPOSURE_UNDECIDED;
+  if (code === EXPOSURE_UNDECIDED) code = checkExposure(p, account, pos, market, openOrdersOf(pos), order, undefined);
   if (code !== Code.OK) return code;
   if (existing === undefined) account.positions.set(marketId, pos);
   pos.orders.set(orderId, new OpenOrderState(orderId, buf.u53At(at, PO.clientOrderId), marketId, side, order.priceTicks, order.qtyLots, order.reduceOnly, OrderOrigin.USER));
-  p.reserve(account, pos);
+  // The number checks already costed both sides with this order: that is the new reservation.
+  const reserved = p.valuer.fast ? reservationWithOrder() : NaN;
+  if (reserved === reserved) pos.orderMarginN = reserved;
+  else p.reserve(account, pos);
   // A market order without a price would take its worst price from the book's touch, which can be far
   // from the mark this check assumed: it goes out with P_assumed as its limit, so it can never fill worse
   // than what it was margined for (and never drain margin other orders reserved).
@@ -111,12 +126,12 @@ export function amendOrder(p: ShardParts, buf: RecordBuffer, at: number): number
   const newQty = buf.u53At(at, AM.newQtyLots);
   const order = candidate;
   order.side = target.side;
-  order.priceTicks = newPrice > 0 ? BigInt(newPrice) : target.priceTicks;
   const rest = newQty > 0 ? BigInt(newQty) - target.filledLots : target.remainingLots;
-  order.qtyLots = rest > 0n ? rest : 0n;
+  order.set(newPrice > 0 ? BigInt(newPrice) : target.priceTicks, rest > 0n ? rest : 0n);
   order.reduceOnly = target.reduceOnly;
   const others = openOrdersOf(pos).filter((o) => o !== target);
-  const code = checkExposure(p, account, pos, market, others, order, target);
+  let code = p.valuer.fast ? exposureNumber(p, account, pos, market, others, order, target) : EXPOSURE_UNDECIDED;
+  if (code === EXPOSURE_UNDECIDED) code = checkExposure(p, account, pos, market, others, order, target);
   if (code !== Code.OK) return code;
   p.commands.forward(buf, at);
   return Code.OK;

@@ -3,10 +3,12 @@
 // Recomputed whenever the position's orders or its quantity change, valued at the mark of that moment
 // (a mark move alone does not re-price reservations: that would touch every order on every mark).
 // Liquidation orders are reduce-only and so reserve nothing.
-// Thread contract: the risk-shard thread; the context object is reused.
+// Number fast path first (risk/order-cost-number.ts, the same figure), bigint when a guard refuses.
+// Thread contract: the risk-shard thread; the context objects are reused.
 
 import type { OrderCostContext } from '../order-cost.js';
 import { openOrdersCostAtoms } from '../order-cost.js';
+import { NumberCostContext, openOrdersCostNumber } from '../order-cost-number.js';
 import type { TierTable } from '../tiers.js';
 import type { FeeTier } from './config.js';
 import type { AccountState, MarketRiskState, OpenOrderState, PositionState } from './state.js';
@@ -31,15 +33,36 @@ export class CostContext implements OrderCostContext {
   }
 }
 
+/** The number context of a position's order costs; takerFeeRate: the account's fee tier's, as a number. */
+export function fillNumberContext(ctx: NumberCostContext, pos: PositionState, market: MarketRiskState, takerFeeRate: number): NumberCostContext {
+  ctx.positionQtyLots = pos.qtyN;
+  ctx.markTicks = market.markN;
+  ctx.atomsPerTickLot = market.atomsPerTickLotN;
+  ctx.tiers = market.numberTiers;
+  ctx.leverage = pos.leverageN;
+  ctx.takerFeeRate = takerFeeRate;
+  return ctx;
+}
+
 export function openOrdersOf(pos: PositionState): OpenOrderState[] {
   return [...pos.orders.values()];
 }
 
-/** Sets pos.orderMarginAtoms from its open orders (0 without orders or without a mark). */
-export function recomputeReservation(account: AccountState, pos: PositionState, market: MarketRiskState, feeTiers: readonly FeeTier[], ctx: CostContext): void {
+/**
+ * Sets pos.orderMarginAtoms from its open orders (0 without orders or without a mark). numbers: the number
+ * context and the account's taker rate as a number, or undefined for the bigint path alone.
+ */
+export function recomputeReservation(account: AccountState, pos: PositionState, market: MarketRiskState, feeTiers: readonly FeeTier[], ctx: CostContext, numbers?: NumberCostContext, takerFeeRate = NaN): void {
   if (pos.orders.size === 0) {
-    pos.orderMarginAtoms = 0n;
+    pos.orderMarginN = 0;
     return;
+  }
+  if (numbers !== undefined) {
+    const v = openOrdersCostNumber(pos.orders, fillNumberContext(numbers, pos, market, takerFeeRate));
+    if (v === v) {
+      pos.orderMarginN = v;
+      return;
+    }
   }
   ctx.fill(pos, market, feeTiers[account.feeTier]!);
   pos.orderMarginAtoms = openOrdersCostAtoms(openOrdersOf(pos), ctx) ?? 0n;

@@ -7,7 +7,9 @@
 //
 // Encoding rules: prices are u53 (a liquidation or bankruptcy price outside [0, 2^53) is published as
 // the nearest bound: 0 means "none"); an undefined margin ratio (equity ≤ 0 with a position open, shown
-// as ∞) is published as −1. Thread contract: the risk-shard thread.
+// as ∞) is published as −1. Money fields are read from the state's number slots when they hold the value
+// (exact-slot.ts) and written as two 32-bit words, without a bigint; from the bigint slot otherwise.
+// Thread contract: the risk-shard thread.
 
 import { AccountUpdatedLayout } from '../../engine/ring/layouts/account-updated.js';
 import { AdlExecutedLayout } from '../../engine/ring/layouts/adl-executed.js';
@@ -22,8 +24,9 @@ import { PositionUpdatedLayout } from '../../engine/ring/layouts/position-update
 import { MAX_U53, RecordBuffer } from '../../engine/ring/record.js';
 import { RecordType } from '../../engine/ring/types.js';
 import type { EventOutput } from '../../engine/shard/event-output.js';
+import { addExact } from './exact-slot.js';
 import type { ScopeFigures } from './scope-margin.js';
-import type { MarketRiskState, PositionState } from './state.js';
+import type { AccountState, MarketRiskState, PositionState } from './state.js';
 
 const ACC = AccountUpdatedLayout.offsets;
 const POS = PositionUpdatedLayout.offsets;
@@ -37,10 +40,25 @@ const REJ = OrderRejectedLayout.offsets;
 const PO = PlaceOrderLayout.offsets;
 
 const MAX_U53_BIG = BigInt(MAX_U53);
+const TWO_32 = 0x1_0000_0000;
 
 /** A bigint price as a u53 field: clamped to [0, 2^53). */
 export function u53Ticks(v: bigint): number {
   return v <= 0n ? 0 : v >= MAX_U53_BIG ? MAX_U53 : Number(v);
+}
+
+/** An i64 field of the scratch record from an exact integer |v| < 2^53: low word, then the signed high word. */
+function putI64(b: RecordBuffer, field: number, v: number): void {
+  const hi = Math.floor(v / TWO_32);
+  const w = field >> 2;
+  b.u32[w] = v - hi * TWO_32;
+  b.i32[w + 1] = hi;
+}
+
+/** An i64 money field: the number when it is exact, else the bigint. */
+function putMoney(b: RecordBuffer, field: number, v: number | bigint): void {
+  if (typeof v === 'number') putI64(b, field, v);
+  else b.setI64(0, field, v);
 }
 
 export class RiskEvents {
@@ -50,15 +68,22 @@ export class RiskEvents {
 
   constructor(private readonly gateway: EventOutput) {}
 
-  accountUpdated(accountId: number, timeUs: number, walletAtoms: bigint, cross: ScopeFigures, requestId: number, reason: number): void {
-    const b = this.start(RecordType.AccountUpdated, timeUs, 0, accountId);
-    b.setI64(0, ACC.walletAtoms, walletAtoms);
-    b.setI64(0, ACC.equityAtoms, cross.equityAtoms);
-    b.setI64(0, ACC.availableAtoms, cross.availableAtoms);
-    b.setI64(0, ACC.withdrawableAtoms, cross.withdrawableAtoms);
-    b.setI64(0, ACC.maintenanceAtoms, cross.maintenanceAtoms);
-    b.setI64(0, ACC.initialAtoms, cross.initialAtoms + cross.orderInitialAtoms);
-    b.setI64(0, ACC.marginRatioRate, cross.marginRatio() ?? -1n);
+  accountUpdated(account: AccountState, timeUs: number, cross: ScopeFigures, requestId: number, reason: number): void {
+    const b = this.start(RecordType.AccountUpdated, timeUs, 0, account.id);
+    if (account.walletN === account.walletN) putI64(b, ACC.walletAtoms, account.walletN);
+    else b.setI64(0, ACC.walletAtoms, account.walletAtoms);
+    if (cross.equityN === cross.equityN) putI64(b, ACC.equityAtoms, cross.equityN);
+    else b.setI64(0, ACC.equityAtoms, cross.equityAtoms);
+    if (cross.availableN === cross.availableN) putI64(b, ACC.availableAtoms, cross.availableN);
+    else b.setI64(0, ACC.availableAtoms, cross.availableAtoms);
+    if (cross.withdrawableN === cross.withdrawableN) putI64(b, ACC.withdrawableAtoms, cross.withdrawableN);
+    else b.setI64(0, ACC.withdrawableAtoms, cross.withdrawableAtoms);
+    if (cross.maintenanceN === cross.maintenanceN) putI64(b, ACC.maintenanceAtoms, cross.maintenanceN);
+    else b.setI64(0, ACC.maintenanceAtoms, cross.maintenanceAtoms);
+    const initial = addExact(cross.initialN, cross.orderInitialN);
+    if (initial === initial) putI64(b, ACC.initialAtoms, initial);
+    else b.setI64(0, ACC.initialAtoms, cross.initialAtoms + cross.orderInitialAtoms);
+    putMoney(b, ACC.marginRatioRate, cross.marginRatioOrMinusOne());
     b.setU53(0, ACC.requestId, requestId);
     b.setU8(0, ACC.reason, reason);
     this.send();
@@ -67,15 +92,22 @@ export class RiskEvents {
   positionUpdated(pos: PositionState, market: MarketRiskState, timeUs: number, reason: number): void {
     const b = this.start(RecordType.PositionUpdated, timeUs, pos.marketId, pos.accountId);
     const d = pos.derived;
-    b.setI64(0, POS.qtyLots, pos.qtyLots);
-    b.setI64(0, POS.entryCostAtoms, pos.entryCostAtoms);
-    b.setI64(0, POS.realizedPnlAtoms, pos.realizedPnlAtoms);
-    b.setI64(0, POS.isolatedMarginAtoms, pos.isolatedMarginAtoms);
-    b.setI64(0, POS.unrealizedPnlAtoms, d.unrealizedPnlAtoms);
-    b.setU53(0, POS.liquidationPriceTicks, u53Ticks(d.liquidationPriceTicks));
-    b.setU53(0, POS.bankruptcyPriceTicks, u53Ticks(d.bankruptcyPriceTicks));
-    b.setU53(0, POS.markPriceTicks, u53Ticks(market.markPriceTicks));
-    b.setU16(0, POS.leverage, Number(pos.leverage));
+    if (pos.qtyN === pos.qtyN) putI64(b, POS.qtyLots, pos.qtyN);
+    else b.setI64(0, POS.qtyLots, pos.qtyLots);
+    if (pos.entryCostN === pos.entryCostN) putI64(b, POS.entryCostAtoms, pos.entryCostN);
+    else b.setI64(0, POS.entryCostAtoms, pos.entryCostAtoms);
+    if (pos.realizedPnlN === pos.realizedPnlN) putI64(b, POS.realizedPnlAtoms, pos.realizedPnlN);
+    else b.setI64(0, POS.realizedPnlAtoms, pos.realizedPnlAtoms);
+    if (pos.isolatedMarginN === pos.isolatedMarginN) putI64(b, POS.isolatedMarginAtoms, pos.isolatedMarginN);
+    else b.setI64(0, POS.isolatedMarginAtoms, pos.isolatedMarginAtoms);
+    if (d.unrealizedPnlN === d.unrealizedPnlN) putI64(b, POS.unrealizedPnlAtoms, d.unrealizedPnlN);
+    else b.setI64(0, POS.unrealizedPnlAtoms, d.unrealizedPnlAtoms);
+    const lp = d.liquidationPriceN;
+    const bp = d.bankruptcyPriceN;
+    b.setU53(0, POS.liquidationPriceTicks, lp === lp ? clampU53(lp) : u53Ticks(d.liquidationPriceTicks));
+    b.setU53(0, POS.bankruptcyPriceTicks, bp === bp ? clampU53(bp) : u53Ticks(d.bankruptcyPriceTicks));
+    b.setU53(0, POS.markPriceTicks, market.markN === market.markN ? clampU53(market.markN) : u53Ticks(market.markPriceTicks));
+    b.setU16(0, POS.leverage, pos.leverageN === pos.leverageN ? pos.leverageN : Number(pos.leverage));
     b.setU8(0, POS.tier, d.tier);
     b.setU8(0, POS.marginMode, pos.marginMode);
     b.setU8(0, POS.adlQuintile, d.adlQuintile);
@@ -91,8 +123,8 @@ export class RiskEvents {
     tradeId: number,
     qtyLots: number,
     priceTicks: number,
-    feeAtoms: bigint,
-    realizedPnlAtoms: bigint,
+    feeAtoms: number | bigint,
+    realizedPnlAtoms: number | bigint,
     side: number,
     liquidity: number,
     origin: number,
@@ -102,8 +134,8 @@ export class RiskEvents {
     b.setU53(0, FIL.tradeId, tradeId);
     b.setU53(0, FIL.qtyLots, qtyLots);
     b.setU53(0, FIL.priceTicks, priceTicks);
-    b.setI64(0, FIL.feeAtoms, feeAtoms);
-    b.setI64(0, FIL.realizedPnlAtoms, realizedPnlAtoms);
+    putMoney(b, FIL.feeAtoms, feeAtoms);
+    putMoney(b, FIL.realizedPnlAtoms, realizedPnlAtoms);
     b.setU8(0, FIL.side, side);
     b.setU8(0, FIL.liquidity, liquidity);
     b.setU8(0, FIL.origin, origin);
@@ -169,7 +201,7 @@ export class RiskEvents {
     const b = this.start(RecordType.MarginCallIssued, timeUs, marketId, accountId);
     b.setI64(0, MCI.equityAtoms, scope.equityAtoms);
     b.setI64(0, MCI.maintenanceAtoms, scope.maintenanceAtoms);
-    b.setI64(0, MCI.marginRatioRate, scope.marginRatio() ?? -1n);
+    putMoney(b, MCI.marginRatioRate, scope.marginRatioOrMinusOne());
     b.setU8(0, MCI.scope, scopeKind);
     this.send();
   }
@@ -211,4 +243,9 @@ export class RiskEvents {
     this.gateway.append(this.b, 0);
     this.eventCount++;
   }
+}
+
+/** u53Ticks of an exact number. */
+function clampU53(n: number): number {
+  return n <= 0 ? 0 : n >= MAX_U53 ? MAX_U53 : n;
 }

@@ -96,6 +96,7 @@ export class RiskShard implements RiskEffects {
     if (input === 0) this.gatewayRecord(buf, at);
     else this.marketRecord(buf, at);
     this.parts.monitor.work(this.parts.pool.maxChecksPerUpdate, buf.timeUs(at));
+    this.parts.quintiles.work();
   }
 
   /** Hash of the whole shard state (risk-state-hash.ts lists what it covers). */
@@ -236,6 +237,7 @@ export class RiskShard implements RiskEffects {
     if (account === undefined) throw new Error(`insurance transfer for unknown account ${accountId}`);
     if (s.insuranceFundAtoms + deltaToFundAtoms < 0n) throw new Error(`insurance fund would go negative (${s.insuranceFundAtoms} + ${deltaToFundAtoms})`);
     s.insuranceFundAtoms += deltaToFundAtoms;
+    this.parts.quintiles.beforeChange(account);
     const pos = marketId === CROSS_SCOPE ? undefined : account.positions.get(marketId);
     if (pos !== undefined && pos.marginMode === MarginMode.ISOLATED) pos.isolatedMarginAtoms -= deltaToFundAtoms;
     else account.walletAtoms -= deltaToFundAtoms;
@@ -274,6 +276,7 @@ export class RiskShard implements RiskEffects {
     // A finished isolated liquidation leaves a flat position: what its margin still holds (the refunded
     // surplus) goes back to the wallet. A negative remainder (a loss beyond the fund's budget) stays.
     if (pos !== undefined && scopeMarket !== CROSS_SCOPE && pos.qtyLots === 0n && pos.liquidationId === 0 && pos.isolatedMarginAtoms > 0n) {
+      this.parts.quintiles.beforeChange(account);
       account.walletAtoms += pos.isolatedMarginAtoms;
       pos.isolatedMarginAtoms = 0n;
     }

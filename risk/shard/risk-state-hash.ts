@@ -11,7 +11,8 @@
 //                 orders by id (ids, side, price, rest, filled, flags)
 //   monitor       per market: epoch, mark, pending pops, each open position's keys and which of them are
 //                 parked, the multi-market cross accounts; the queued scopes in order; the scopes with
-//                 negative equity; the cached ADL quintile boundaries
+//                 negative equity; the cached ADL quintile boundaries; each ADL ranking job under way
+//                 (its start, and every member's values at the start, by account)
 //   streams       the last seq consumed per input, the next seq of each output
 // bigints are written as 64-bit two's complement words, with extra words for the rare value past 64 bits.
 
@@ -127,10 +128,6 @@ export function riskStateHash(p: ShardParts, streams?: StreamPositions): bigint 
     h.int(t.epoch);
     h.int(t.markTicks);
     h.word(t.popPending ? 1 : 0);
-    const parked = new Map<number, number>();
-    for (let i = 0; i < t.parked.length; i += 4) {
-      if (t.isLive(t.parked[i]!, t.parked[i + 1]!)) parked.set(t.parked[i]!, (parked.get(t.parked[i]!) ?? 0) | (t.parked[i + 3] === 1 ? 2 : 1));
-    }
     const slotIds = t.sortedAccountIds();
     h.int(slotIds.length);
     for (const accountId of slotIds) {
@@ -138,7 +135,7 @@ export function riskStateHash(p: ShardParts, streams?: StreamPositions): bigint 
       h.int(accountId);
       h.int(slot.downKey);
       h.int(slot.upKey);
-      h.word(parked.get(accountId) ?? 0);
+      h.word(t.parkedFlags(slot));
     }
     h.ids(t.multiMarketCross);
   }
@@ -161,6 +158,20 @@ export function riskStateHash(p: ShardParts, streams?: StreamPositions): bigint 
       h.word(long ? 1 : 0);
       h.int(count);
       h.int(accountId);
+    },
+  );
+  p.quintiles.forEachJob(
+    (marketId, epoch, startUs, progress) => {
+      h.int(marketId);
+      h.int(epoch);
+      h.int(startUs);
+      h.int(progress);
+    },
+    (accountId, c) => {
+      h.int(accountId);
+      h.big(c.qtyLots);
+      h.big(c.entryCostAtoms);
+      h.big(c.scopeEquityAtoms);
     },
   );
   if (streams !== undefined) {

@@ -16,22 +16,30 @@
 //
 // It also keeps the set of scopes with negative equity (invariant I11: withdrawals wait while it is not
 // empty) and the cross accounts holding positions in several markets (their LPs move with other marks).
+//
+// Number fast path: the scope's figures are summed in numbers (margin-number.ts) and each position's LP,
+// BP and margin-call price solved in numbers (liquidation-price-number.ts, margin-call-price-number.ts),
+// with the same results as the bigint formulas. A guard that refuses sends the scope (figures) or the
+// position (prices) to the bigint path, which stays the reference (pool.numberFastPath = false uses it
+// alone). Nothing is written before a position's number results are all in hand.
 // Thread contract: the risk-shard thread.
 
 import { bankruptcyPrice, liquidationPrice } from '../liquidation-price.js';
-import { marginTierIndexOf, type TierTable } from '../tiers.js';
-import { RATE_ONE } from '../units.js';
+import { bankruptcyPriceNumber, liquidationPriceNumber, NO_PRICE } from '../liquidation-price-number.js';
+import { PositionNumbers } from '../margin-number.js';
+import { marginTierIndexOf } from '../tiers.js';
 import type { RiskPoolConfig } from './config.js';
 import { ScopeKind } from './events.js';
-import { CALLED_AT_ANY_PRICE, marginCallPriceTicks } from './margin-call-price.js';
+import { addExact } from './exact-slot.js';
+import { marginCallPriceTicks } from './margin-call-price.js';
+import { marginCallPriceNumber } from './margin-call-price-number.js';
 import type { QuintileCache } from './quintiles.js';
 import type { RiskEvents } from './risk-events.js';
-import { PositionFigures, ScopeFigures, valuePosition } from './scope-margin.js';
+import { PositionFigures, ScopeFigures, valuePosition, valuePositionNumbers } from './scope-margin.js';
 import { CROSS_SCOPE, type LiquidationHooks } from './seams.js';
 import { MarginMode, type AccountState, type PositionState, type RiskState } from './state.js';
 import { NO_KEY, type MarketTriggers } from './trigger-index.js';
-
-const MAX_KEY = BigInt(Number.MAX_SAFE_INTEGER);
+import { combineKeys, priceKey, tierDownKey, tierDownKeyNumber, tierUpKey, tierUpKeyNumber, TriggerKeys } from './trigger-keys.js';
 
 /** No position to force-publish. */
 export const PUBLISH_CHANGED_ONLY = -2;
@@ -46,7 +54,13 @@ export class ScopeEvaluator {
   readonly negativeEquity = new Set<number>();
   private readonly figures = new ScopeFigures();
   private readonly list: PositionState[] = [];
+  /** The one-position list of an isolated scope. */
+  private readonly one: PositionState[] = [];
   private readonly perPosition: PositionFigures[] = [];
+  private readonly perPositionNumbers: PositionNumbers[] = [];
+  private readonly keys = new TriggerKeys();
+  private readonly fast: boolean;
+  private readonly marginCallRatioN: number;
   hooks!: LiquidationHooks;
 
   constructor(
@@ -55,7 +69,10 @@ export class ScopeEvaluator {
     private readonly triggers: ReadonlyMap<number, MarketTriggers>,
     private readonly quintiles: QuintileCache,
     private readonly events: RiskEvents,
-  ) {}
+  ) {
+    this.fast = pool.numberFastPath !== false;
+    this.marginCallRatioN = Number(pool.marginCallRatioRate);
+  }
 
   /**
    * Evaluates the scope of `scopeMarketId` (CROSS_SCOPE or an isolated position's market) of the account
@@ -67,33 +84,48 @@ export class ScopeEvaluator {
     const account = this.state.accounts.get(accountId);
     if (account === undefined) return undefined;
     let cross = scopeMarketId === CROSS_SCOPE;
-    const list = this.list;
-    list.length = 0;
+    let list: readonly PositionState[] = this.one;
     if (!cross) {
       const pos = account.positions.get(scopeMarketId);
       if (pos === undefined) return undefined;
-      if (pos.marginMode === MarginMode.ISOLATED) list.push(pos);
+      if (pos.marginMode === MarginMode.ISOLATED) this.one[0] = pos;
       else cross = true;
     }
     if (cross) {
-      for (const pos of account.positions.values()) if (pos.marginMode === MarginMode.CROSS) list.push(pos);
-      if (list.length > 1) list.sort((a, b) => a.marketId - b.marketId);
+      const all = account.positionsInOrder();
+      let crossOnly = true;
+      for (let i = 0; i < all.length; i++) if (all[i]!.marginMode !== MarginMode.CROSS) crossOnly = false;
+      if (crossOnly) list = all;
+      else {
+        const some = this.list;
+        some.length = 0;
+        for (let i = 0; i < all.length; i++) if (all[i]!.marginMode === MarginMode.CROSS) some.push(all[i]!);
+        list = some;
+      }
     }
-    const s = this.sum(account, list, cross);
-    const called = this.calledNow(s);
+    while (this.perPosition.length < list.length) {
+      this.perPosition.push(new PositionFigures());
+      this.perPositionNumbers.push(new PositionNumbers());
+    }
+    const numeric = this.fast && this.sumNumber(account, list, cross);
+    const s = numeric ? this.figures : this.sum(account, list, cross);
+    const called = s.calledAt(this.pool.marginCallRatioRate, this.marginCallRatioN);
     let open = 0;
     for (let i = 0; i < list.length; i++) {
       const pos = list[i]!;
       const forced = pos.marketId === publishMarketId;
-      if (pos.qtyLots === 0n) this.flat(pos, forced, reason, timeUs);
-      else {
-        open++;
-        this.refresh(pos, this.perPosition[i]!, s, cross, called, forced, reason, timeUs);
+      if (pos.qtyN === 0) {
+        this.flat(pos, forced, reason, timeUs);
+        continue;
       }
+      open++;
+      if (numeric && this.refreshNumber(account, pos, this.perPositionNumbers[i]!, s, cross, called, forced, reason, timeUs)) continue;
+      if (numeric) bigFigures(this.perPositionNumbers[i]!, this.perPosition[i]!);
+      this.refresh(account, pos, this.perPosition[i]!, s, cross, called, forced, reason, timeUs);
     }
     if (cross) this.trackMultiMarket(account, list, open);
     const key = scopeKey(accountId, cross ? CROSS_SCOPE : scopeMarketId);
-    if (s.equityAtoms < 0n) this.negativeEquity.add(key);
+    if (s.equitySign() < 0) this.negativeEquity.add(key);
     else this.negativeEquity.delete(key);
     this.marginCall(account, cross ? undefined : list[0]!, s, called, timeUs);
     const liquidating = cross ? account.liquidationId !== 0 : list[0]!.liquidationId !== 0;
@@ -113,7 +145,6 @@ export class ScopeEvaluator {
       s.collateralAtoms = account.walletAtoms;
       for (const pos of account.positions.values()) s.orderInitialAtoms += pos.orderMarginAtoms;
     } else s.collateralAtoms = list[0]!.isolatedMarginAtoms;
-    while (this.perPosition.length < list.length) this.perPosition.push(new PositionFigures());
     for (let i = 0; i < list.length; i++) {
       const pos = list[i]!;
       const f = valuePosition(pos, this.state.markets.get(pos.marketId)!, this.perPosition[i]!);
@@ -127,17 +158,75 @@ export class ScopeEvaluator {
     return s;
   }
 
-  /**
-   * At or past the margin-call ratio (an open scope with equity ≤ 0 always is). The published ratio is
-   * ceil(MM·R / E), and ceil(x) ≥ r exactly when x > r − 1: compared without dividing.
-   */
-  private calledNow(s: ScopeFigures): boolean {
-    if (!s.open) return false;
-    if (s.equityAtoms <= 0n) return s.maintenanceAtoms > 0n;
-    return s.maintenanceAtoms * RATE_ONE > (this.pool.marginCallRatioRate - 1n) * s.equityAtoms;
+  /** sum() in numbers into perPositionNumbers; false when a guard refuses (then use sum()). */
+  private sumNumber(account: AccountState, list: readonly PositionState[], cross: boolean): boolean {
+    const s = this.figures;
+    let upnl = 0;
+    let mm = 0;
+    let im = 0;
+    let orderIm = 0;
+    let open = false;
+    if (cross) {
+      const all = account.positionsInOrder();
+      for (let i = 0; i < all.length; i++) orderIm = addExact(orderIm, all[i]!.orderMarginN);
+    }
+    for (let i = 0; i < list.length; i++) {
+      const pos = list[i]!;
+      const f = this.perPositionNumbers[i]!;
+      if (!valuePositionNumbers(pos, this.state.markets.get(pos.marketId)!, f)) return false;
+      if (pos.qtyN === 0) continue;
+      upnl = addExact(upnl, f.unrealizedPnlAtoms);
+      mm = addExact(mm, f.maintenanceAtoms);
+      im = addExact(im, f.initialAtoms);
+      open = true;
+    }
+    s.collateralN = cross ? account.walletN : list[0]!.isolatedMarginN;
+    s.unrealizedPnlN = upnl;
+    s.maintenanceN = mm;
+    s.initialN = im;
+    s.orderInitialN = orderIm;
+    s.open = open;
+    return mm === mm && s.finishNumber();
   }
 
-  private refresh(pos: PositionState, f: PositionFigures, s: ScopeFigures, cross: boolean, called: boolean, forced: boolean, reason: number, timeUs: number): void {
+  /**
+   * refresh() on the number path: false, with nothing written, when a guard refuses one of the prices
+   * (then refresh() recomputes them in bigint from the same figures).
+   */
+  private refreshNumber(account: AccountState, pos: PositionState, f: PositionNumbers, s: ScopeFigures, cross: boolean, called: boolean, forced: boolean, reason: number, timeUs: number): boolean {
+    const market = this.state.markets.get(pos.marketId)!;
+    const t = market.numberTiers;
+    const a = market.atomsPerTickLotN;
+    const q = pos.qtyN;
+    const cost = pos.entryCostN;
+    const collateral = cross ? addExact(addExact(s.collateralN, s.unrealizedPnlN), -f.unrealizedPnlAtoms) : s.collateralN;
+    const otherMm = cross ? s.maintenanceN - f.maintenanceAtoms : 0;
+    const lp = liquidationPriceNumber(q, cost, collateral, otherMm, a, t);
+    const bp = bankruptcyPriceNumber(q, cost, collateral, a);
+    const mc = marginCallPriceNumber(q, cost, collateral, otherMm, a, t, this.marginCallRatioN);
+    if (lp !== lp || bp !== bp || mc !== mc) return false;
+    const long = q > 0;
+    // Exact: the price functions above refused unless |q|·a < 2^51.
+    const lotsAtoms = (long ? q : -q) * a;
+    const lower = tierDownKeyNumber(t, f.tierIndex, lotsAtoms);
+    const upper = tierUpKeyNumber(t, f.tierIndex, lotsAtoms);
+    const lpKey = lp === NO_PRICE ? (long ? NO_KEY : 0) : lp;
+    const keys = combineKeys(long, lpKey, mc === NO_PRICE ? NO_KEY : mc, called, lower, upper, this.keys);
+    this.triggers.get(pos.marketId)!.setKeys(pos, account, keys.downKey, keys.upKey);
+    const d = pos.derived;
+    const lpTicks = lp === NO_PRICE ? 0 : lp;
+    const tier = f.tierIndex + 1;
+    d.unrealizedPnlN = f.unrealizedPnlAtoms;
+    if (!forced && d.liquidationPriceN === lpTicks && d.bankruptcyPriceN === bp && d.tier === tier) return true;
+    d.liquidationPriceN = lpTicks;
+    d.bankruptcyPriceN = bp;
+    d.tier = tier;
+    d.adlQuintile = this.quintiles.quintileOf(pos, timeUs, s.equityN);
+    this.events.positionUpdated(pos, market, timeUs, reason);
+    return true;
+  }
+
+  private refresh(account: AccountState, pos: PositionState, f: PositionFigures, s: ScopeFigures, cross: boolean, called: boolean, forced: boolean, reason: number, timeUs: number): void {
     const market = this.state.markets.get(pos.marketId)!;
     const tiers = market.config.tiers;
     const a = market.spec.atomsPerTickLot;
@@ -152,21 +241,11 @@ export class ScopeEvaluator {
     const lotsAtoms = (long ? pos.qtyLots : -pos.qtyLots) * a;
     const lower = tierDownKey(tiers, tierIndex, lotsAtoms);
     const upper = tierUpKey(tiers, tierIndex, lotsAtoms);
-    const t = this.triggers.get(pos.marketId)!;
     // A called scope also watches the way back over its margin-call price, so the call is re-armed when
     // the ratio recovers and a later crossing calls again.
-    if (long) {
-      const lpKey = lp === undefined ? NO_KEY : priceKey(lp.priceTicks);
-      const mcKey = mc === undefined ? NO_KEY : priceKey(mc);
-      const recover = called && mcKey !== NO_KEY ? mcKey + 1 : NO_KEY;
-      t.setKeys(pos, Math.max(lpKey, called ? NO_KEY : mcKey, lower), minKey(upper, recover));
-    } else {
-      // A short with no LP is liquidatable at every price: watch it at any mark (key 0).
-      const lpKey = lp === undefined ? 0 : priceKey(lp.priceTicks);
-      const mcKey = mc === undefined ? NO_KEY : mc === CALLED_AT_ANY_PRICE ? 0 : priceKey(mc);
-      const recover = called && mcKey > 0 ? mcKey - 1 : NO_KEY;
-      t.setKeys(pos, Math.max(lower, recover), minKey(minKey(lpKey, called ? NO_KEY : mcKey), upper));
-    }
+    const lpKey = lp === undefined ? (long ? NO_KEY : 0) : priceKey(lp.priceTicks);
+    const keys = combineKeys(long, lpKey, mc === undefined ? NO_KEY : priceKey(mc), called, lower, upper, this.keys);
+    this.triggers.get(pos.marketId)!.setKeys(pos, account, keys.downKey, keys.upKey);
     const d = pos.derived;
     const lpTicks = lp === undefined ? 0n : lp.priceTicks;
     const bpTicks = bp === undefined ? 0n : bp.priceTicks;
@@ -196,7 +275,7 @@ export class ScopeEvaluator {
   private trackMultiMarket(account: AccountState, list: readonly PositionState[], open: number): void {
     for (const pos of list) {
       const set = this.triggers.get(pos.marketId)!.multiMarketCross;
-      if (open >= 2 && pos.qtyLots !== 0n) set.add(account.id);
+      if (open >= 2 && pos.qtyN !== 0) set.add(account.id);
       else set.delete(account.id);
     }
   }
@@ -212,27 +291,10 @@ export class ScopeEvaluator {
   }
 }
 
-/** A bigint tick price as a heap key; a price past 2^53 is never reached by a mark (u53). */
-function priceKey(ticks: bigint): number {
-  return ticks >= MAX_KEY ? Number.MAX_SAFE_INTEGER : ticks < 0n ? NO_KEY : Number(ticks);
-}
-
-function minKey(a: number, b: number): number {
-  if (a === NO_KEY) return b;
-  if (b === NO_KEY) return a;
-  return a < b ? a : b;
-}
-
-/** The highest mark at which the notional falls to the tier's lower edge or below (tier 1: none). */
-function tierDownKey(tiers: TierTable, tierIndex: number, lotsAtoms: bigint): number {
-  if (tierIndex === 0) return NO_KEY;
-  const k = tiers[tierIndex]!.loNotionalAtoms / lotsAtoms;
-  return k < 1n ? NO_KEY : priceKey(k);
-}
-
-/** The lowest mark at which the notional passes the tier's upper edge (top tier: none). */
-function tierUpKey(tiers: TierTable, tierIndex: number, lotsAtoms: bigint): number {
-  if (tierIndex === tiers.length - 1) return NO_KEY;
-  const k = tiers[tierIndex]!.hiNotionalAtoms / lotsAtoms + 1n;
-  return k >= MAX_KEY ? NO_KEY : Number(k);
+/** A position's number figures as bigint, for the bigint path of refresh(). */
+function bigFigures(from: PositionNumbers, to: PositionFigures): void {
+  to.notionalAtoms = BigInt(from.notionalAtoms);
+  to.unrealizedPnlAtoms = BigInt(from.unrealizedPnlAtoms);
+  to.maintenanceAtoms = BigInt(from.maintenanceAtoms);
+  to.initialAtoms = BigInt(from.initialAtoms);
 }

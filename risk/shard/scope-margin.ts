@@ -11,8 +11,13 @@
 // Thread contract: the risk-shard thread. The figures objects are reused by their owner, never shared.
 
 import { maintenanceMarginAtoms } from '../tiers.js';
-import { initialMarginAtoms, marginRatioRate } from '../margin.js';
+import { initialMarginAtoms } from '../margin.js';
+import { PositionNumbers, valuePositionNumber } from '../margin-number.js';
+import { addExact } from './exact-slot.js';
+import { ScopeFigures } from './scope-figures.js';
 import { MarginMode, type AccountState, type MarketRiskState, type PositionState, type RiskState } from './state.js';
+
+export { ScopeFigures } from './scope-figures.js';
 
 /** One position valued at its market's mark. */
 export class PositionFigures {
@@ -20,45 +25,6 @@ export class PositionFigures {
   unrealizedPnlAtoms = 0n;
   maintenanceAtoms = 0n;
   initialAtoms = 0n;
-}
-
-/** A scope's totals. */
-export class ScopeFigures {
-  /** WB (cross) or M_iso (isolated). */
-  collateralAtoms = 0n;
-  unrealizedPnlAtoms = 0n;
-  equityAtoms = 0n;
-  maintenanceAtoms = 0n;
-  /** IM of the positions. */
-  initialAtoms = 0n;
-  /** IM reserved for open orders charged to this scope. */
-  orderInitialAtoms = 0n;
-  availableAtoms = 0n;
-  withdrawableAtoms = 0n;
-  /** The scope holds at least one open position. */
-  open = false;
-
-  get liquidatable(): boolean {
-    return this.open && this.equityAtoms <= this.maintenanceAtoms;
-  }
-
-  /** Equity below the positions' initial margin: only risk-reducing orders are accepted (RISK.md). */
-  get belowInitial(): boolean {
-    return this.open && this.equityAtoms < this.initialAtoms;
-  }
-
-  /** Σ MM / Equity in 10^-8, rounded up; undefined when Equity ≤ 0 with a position open (shown as ∞). */
-  marginRatio(): bigint | undefined {
-    return marginRatioRate(this.maintenanceAtoms, this.equityAtoms);
-  }
-
-  finish(): void {
-    this.equityAtoms = this.collateralAtoms + this.unrealizedPnlAtoms;
-    const free = this.equityAtoms - this.initialAtoms - this.orderInitialAtoms;
-    this.availableAtoms = free > 0n ? free : 0n;
-    const w = this.collateralAtoms < this.availableAtoms ? this.collateralAtoms : this.availableAtoms;
-    this.withdrawableAtoms = w > 0n ? w : 0n;
-  }
 }
 
 /** Values a position at its market's mark into `out` (zeros when flat). */
@@ -89,11 +55,24 @@ function unrealizedOf(pos: PositionState, market: MarketRiskState): bigint {
   return q > 0n ? n - pos.entryCostAtoms : pos.entryCostAtoms - n;
 }
 
+/**
+ * valuePosition in numbers (margin-number.ts) from the position's number slots; false when a guard
+ * refuses (a field past the number range, a product past 2^51): then use valuePosition.
+ */
+export function valuePositionNumbers(pos: PositionState, market: MarketRiskState, out: PositionNumbers): boolean {
+  return valuePositionNumber(pos.qtyN, pos.entryCostN, market.markN, market.atomsPerTickLotN, pos.leverageN, market.numberTiers, out);
+}
+
 /** Computes scopes from state; holds scratch figures so a call allocates nothing but bigints. */
 export class ScopeValuer {
   private readonly one = new PositionFigures();
+  private readonly oneNumber = new PositionNumbers();
+  /** pool.numberFastPath: try the number path first. */
+  readonly fast: boolean;
 
-  constructor(private readonly state: RiskState) {}
+  constructor(private readonly state: RiskState) {
+    this.fast = state.pool.numberFastPath !== false;
+  }
 
   market(marketId: number): MarketRiskState {
     const m = this.state.markets.get(marketId);
@@ -107,6 +86,7 @@ export class ScopeValuer {
 
   /** The cross scope: WB, the cross positions, and the order margin of every position of the account. */
   cross(account: AccountState, out: ScopeFigures): ScopeFigures {
+    if (this.fast && this.crossNumber(account, out)) return out;
     out.collateralAtoms = account.walletAtoms;
     out.unrealizedPnlAtoms = 0n;
     out.maintenanceAtoms = 0n;
@@ -128,6 +108,7 @@ export class ScopeValuer {
 
   /** One isolated position with its margin M_iso (its orders are charged to the cross scope). */
   isolated(pos: PositionState, out: ScopeFigures): ScopeFigures {
+    if (this.fast && this.isolatedNumber(pos, out)) return out;
     const f = this.position(pos);
     out.collateralAtoms = pos.isolatedMarginAtoms;
     out.unrealizedPnlAtoms = f.unrealizedPnlAtoms;
@@ -147,8 +128,70 @@ export class ScopeValuer {
     return equity;
   }
 
+  /** equityOf in numbers: NaN when a guard refuses (then use equityOf). */
+  equityOfNumber(account: AccountState, pos: PositionState): number {
+    const f = this.oneNumber;
+    if (pos.marginMode === MarginMode.ISOLATED) {
+      return valuePositionNumbers(pos, this.market(pos.marketId), f) ? addExact(pos.isolatedMarginN, unrealizedAtMark(pos, this.market(pos.marketId), f)) : NaN;
+    }
+    let equity = account.walletN;
+    const all = account.positionsInOrder();
+    for (let i = 0; i < all.length; i++) {
+      const p = all[i]!;
+      if (p.marginMode !== MarginMode.CROSS || p.qtyN === 0) continue;
+      const market = this.market(p.marketId);
+      if (!valuePositionNumbers(p, market, f)) return NaN;
+      equity = addExact(equity, unrealizedAtMark(p, market, f));
+    }
+    return equity;
+  }
+
   /** The scope a position belongs to. */
   scopeOf(account: AccountState, pos: PositionState, out: ScopeFigures): ScopeFigures {
     return pos.marginMode === MarginMode.ISOLATED ? this.isolated(pos, out) : this.cross(account, out);
   }
+
+  private crossNumber(account: AccountState, out: ScopeFigures): boolean {
+    const f = this.oneNumber;
+    let upnl = 0;
+    let mm = 0;
+    let im = 0;
+    let orderIm = 0;
+    let open = false;
+    const all = account.positionsInOrder();
+    for (let i = 0; i < all.length; i++) {
+      const pos = all[i]!;
+      orderIm = addExact(orderIm, pos.orderMarginN);
+      if (pos.marginMode !== MarginMode.CROSS || pos.qtyN === 0) continue;
+      if (!valuePositionNumbers(pos, this.market(pos.marketId), f)) return false;
+      upnl = addExact(upnl, f.unrealizedPnlAtoms);
+      mm = addExact(mm, f.maintenanceAtoms);
+      im = addExact(im, f.initialAtoms);
+      open = true;
+    }
+    out.collateralN = account.walletN;
+    out.unrealizedPnlN = upnl;
+    out.maintenanceN = mm;
+    out.initialN = im;
+    out.orderInitialN = orderIm;
+    out.open = open;
+    return mm === mm && out.finishNumber();
+  }
+
+  private isolatedNumber(pos: PositionState, out: ScopeFigures): boolean {
+    const f = this.oneNumber;
+    if (!valuePositionNumbers(pos, this.market(pos.marketId), f)) return false;
+    out.collateralN = pos.isolatedMarginN;
+    out.unrealizedPnlN = f.unrealizedPnlAtoms;
+    out.maintenanceN = f.maintenanceAtoms;
+    out.initialN = f.initialAtoms;
+    out.orderInitialN = 0;
+    out.open = pos.qtyN !== 0;
+    return out.finishNumber();
+  }
+}
+
+/** UPnL at mark as unrealizedOf counts it: 0 before the market has a mark (valued figures in f). */
+function unrealizedAtMark(pos: PositionState, market: MarketRiskState, f: PositionNumbers): number {
+  return pos.qtyN === 0 || market.markN === 0 ? 0 : f.unrealizedPnlAtoms;
 }

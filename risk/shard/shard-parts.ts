@@ -14,7 +14,9 @@ import type { EventOutput } from '../../engine/shard/event-output.js';
 import type { RiskMarketConfig, RiskPoolConfig } from './config.js';
 import { UpdateReason } from './events.js';
 import { MarginMonitor } from './margin-monitor.js';
+import { NumberFees } from './fill-application.js';
 import { MarketCommands } from './market-commands.js';
+import { NumberCostContext } from '../order-cost-number.js';
 import { QuintileCache } from './quintiles.js';
 import { CostContext, recomputeReservation } from './reservation.js';
 import { RiskEvents } from './risk-events.js';
@@ -33,6 +35,9 @@ export class ShardParts {
   readonly events: RiskEvents;
   readonly commands: MarketCommands;
   readonly cost = new CostContext();
+  readonly numberCost = new NumberCostContext();
+  /** The pool's fee rates as numbers, for the fill fast path. */
+  readonly numberFees: NumberFees;
   /** Scratch figures for AccountUpdated and command checks (read before the next use). */
   readonly crossFigures = new ScopeFigures();
   readonly scopeFigures = new ScopeFigures();
@@ -53,6 +58,7 @@ export class ShardParts {
       throw new RangeError(`risk shard ${shardId} of ${shardCount}`);
     }
     this.state = new RiskState(shardId, shardCount, pool);
+    this.numberFees = new NumberFees(pool.feeTiers);
     for (const config of markets) {
       const spec = new MarketSpec(config.market);
       if (this.state.markets.has(spec.marketId)) throw new Error(`market ${spec.marketId} configured twice`);
@@ -101,11 +107,13 @@ export class ShardParts {
   }
 
   reserve(account: AccountState, pos: PositionState): void {
-    recomputeReservation(account, pos, this.state.markets.get(pos.marketId)!, this.pool.feeTiers, this.cost);
+    const market = this.state.markets.get(pos.marketId)!;
+    if (this.valuer.fast) recomputeReservation(account, pos, market, this.pool.feeTiers, this.cost, this.numberCost, this.numberFees.takerRate[account.feeTier]!);
+    else recomputeReservation(account, pos, market, this.pool.feeTiers, this.cost);
   }
 
   /** AccountUpdated with the account's cross figures. */
   publishAccount(account: AccountState, timeUs: number, requestId: number, reason: number): void {
-    this.events.accountUpdated(account.id, timeUs, account.walletAtoms, this.cross(account), requestId, reason);
+    this.events.accountUpdated(account, timeUs, this.cross(account), requestId, reason);
   }
 }

@@ -1,76 +1,49 @@
-// The risk shard's state: what it owns outright. Plain classes with bigint fields; the shard's
-// components (pre-trade, settlement, margin monitor, liquidation engine, funding) read and change them.
+// The risk shard's state: what it owns outright. Plain classes whose integer fields read and write as
+// bigint; the shard's components (pre-trade, settlement, margin monitor, liquidation engine, funding)
+// read and change them. Underneath, each such field is a number slot (…N, exact, NaN when the value is
+// past ±(2^53 − 1)) with a bigint slot for that case (exact-slot.ts): the number fast paths read and
+// write the number slots, every other reader uses the bigint accessors.
 // Iteration is always in ascending id order (sortedIds), never in Map insertion order, so the state
 // machine stays deterministic whatever order entries were created in.
 //
 // Thread contract: one risk-shard thread.
 
-import type { Side } from '../../engine/enums.js';
 import type { MarketSpec } from '../../engine/market/spec.js';
+import { numberTiers, type NumberTiers } from '../margin-number.js';
 import type { TierTable } from '../tiers.js';
 import type { RiskMarketConfig, RiskPoolConfig } from './config.js';
+import { addExact, fitsNumber } from './exact-slot.js';
+import type { OpenOrderState } from './open-order-state.js';
+import { PositionDerived } from './position-derived.js';
+
+export { OpenOrderState } from './open-order-state.js';
+export { PositionDerived } from './position-derived.js';
 
 export const MarginMode = { CROSS: 0, ISOLATED: 1 } as const;
 export type MarginMode = (typeof MarginMode)[keyof typeof MarginMode];
 
-/** An order this shard let through to a market and that has not ended yet. */
-export class OpenOrderState {
-  constructor(
-    readonly orderId: number,
-    readonly clientOrderId: number,
-    readonly marketId: number,
-    readonly side: Side,
-    /**
-     * P_assumed of RISK.md: the limit price, or for a market order the worst price its slippage allows.
-     * Mutable: OrderAccepted resolves a market order's slippage limit, OrderAmended moves the price.
-     */
-    public priceTicks: bigint,
-    /** Open quantity: the order's quantity less what has filled. */
-    public remainingLots: bigint,
-    readonly reduceOnly: boolean,
-    /** OrderOrigin: user orders reserve margin, liquidation orders do not. */
-    readonly origin: number,
-  ) {}
-
-  /** Lots filled so far: AmendOrder carries the new total quantity, so the new remainder is total − filled. */
-  filledLots = 0n;
-  /** A system CancelOrder for this order is on its way to the market (so it is sent once). */
-  cancelRequested = false;
-
-  /** The open quantity under the name risk/order-cost.ts reads (OpenOrder.qtyLots). */
-  get qtyLots(): bigint {
-    return this.remainingLots;
-  }
-}
-
-/** Values published with every PositionUpdated, recomputed when the position's scope changes. */
-export class PositionDerived {
-  liquidationPriceTicks = 0n;
-  bankruptcyPriceTicks = 0n;
-  /** 1-based tier of the notional at mark; 0 when flat. */
-  tier = 0;
-  adlQuintile = 0;
-  unrealizedPnlAtoms = 0n;
-}
-
 export class PositionState {
-  /** Signed lots, long > 0. */
-  qtyLots = 0n;
-  /** Σ entry notional of the open quantity (risk/position.ts). */
-  entryCostAtoms = 0n;
-  realizedPnlAtoms = 0n;
+  /** Number slots (exact-slot.ts) of the integer fields below, read and written by the fast paths. */
+  qtyN = 0;
+  entryCostN = 0;
+  realizedPnlN = 0;
+  isolatedMarginN = 0;
+  orderMarginN = 0;
+  leverageN = 0;
   marginMode: MarginMode = MarginMode.CROSS;
-  leverage: bigint;
-  isolatedMarginAtoms = 0n;
   /** Open orders in this market, by orderId. */
   readonly orders = new Map<number, OpenOrderState>();
-  /** Initial margin reserved for those orders (max of the two sides' costs, recomputed on change). */
-  orderMarginAtoms = 0n;
   readonly derived = new PositionDerived();
   /** Liquidation status of this position's isolated scope (cross scopes keep theirs on the account). */
   liquidationId = 0;
   /** The isolated scope's margin ratio is at or past pool.marginCallRatioRate and a MarginCallIssued went out. */
   marginCalled = false;
+  private qtyBig = 0n;
+  private entryCostBig = 0n;
+  private realizedPnlBig = 0n;
+  private isolatedMarginBig = 0n;
+  private orderMarginBig = 0n;
+  private leverageBig = 0n;
 
   constructor(
     readonly accountId: number,
@@ -80,14 +53,90 @@ export class PositionState {
     this.leverage = defaultLeverage;
   }
 
+  /** Signed lots, long > 0. */
+  get qtyLots(): bigint {
+    return this.qtyN === this.qtyN ? BigInt(this.qtyN) : this.qtyBig;
+  }
+  set qtyLots(v: bigint) {
+    if (fitsNumber(v)) this.qtyN = Number(v);
+    else {
+      this.qtyN = NaN;
+      this.qtyBig = v;
+    }
+  }
+
+  /** Σ entry notional of the open quantity (risk/position.ts). */
+  get entryCostAtoms(): bigint {
+    return this.entryCostN === this.entryCostN ? BigInt(this.entryCostN) : this.entryCostBig;
+  }
+  set entryCostAtoms(v: bigint) {
+    if (fitsNumber(v)) this.entryCostN = Number(v);
+    else {
+      this.entryCostN = NaN;
+      this.entryCostBig = v;
+    }
+  }
+
+  get realizedPnlAtoms(): bigint {
+    return this.realizedPnlN === this.realizedPnlN ? BigInt(this.realizedPnlN) : this.realizedPnlBig;
+  }
+  set realizedPnlAtoms(v: bigint) {
+    if (fitsNumber(v)) this.realizedPnlN = Number(v);
+    else {
+      this.realizedPnlN = NaN;
+      this.realizedPnlBig = v;
+    }
+  }
+
+  get isolatedMarginAtoms(): bigint {
+    return this.isolatedMarginN === this.isolatedMarginN ? BigInt(this.isolatedMarginN) : this.isolatedMarginBig;
+  }
+  set isolatedMarginAtoms(v: bigint) {
+    if (fitsNumber(v)) this.isolatedMarginN = Number(v);
+    else {
+      this.isolatedMarginN = NaN;
+      this.isolatedMarginBig = v;
+    }
+  }
+
+  /** Initial margin reserved for the open orders (max of the two sides' costs, recomputed on change). */
+  get orderMarginAtoms(): bigint {
+    return this.orderMarginN === this.orderMarginN ? BigInt(this.orderMarginN) : this.orderMarginBig;
+  }
+  set orderMarginAtoms(v: bigint) {
+    if (fitsNumber(v)) this.orderMarginN = Number(v);
+    else {
+      this.orderMarginN = NaN;
+      this.orderMarginBig = v;
+    }
+  }
+
+  get leverage(): bigint {
+    return this.leverageN === this.leverageN ? BigInt(this.leverageN) : this.leverageBig;
+  }
+  set leverage(v: bigint) {
+    if (fitsNumber(v)) this.leverageN = Number(v);
+    else {
+      this.leverageN = NaN;
+      this.leverageBig = v;
+    }
+  }
+
+  /** Adds realized PnL (an exact number), in bigint when the sum leaves the number slot's range. */
+  addRealizedPnl(atoms: number): void {
+    const s = addExact(this.realizedPnlN, atoms);
+    if (s === s) this.realizedPnlN = s;
+    else this.realizedPnlAtoms = this.realizedPnlAtoms + BigInt(atoms);
+  }
+
   isFlat(): boolean {
-    return this.qtyLots === 0n;
+    return this.qtyN === 0;
   }
 }
 
 export class AccountState {
-  /** Wallet balance WB: deposits − withdrawals + realized PnL − fees ± funding (cross side). */
-  walletAtoms = 0n;
+  /** Number slot of walletAtoms (exact-slot.ts). */
+  walletN = 0;
   feeTier = 0;
   readonly positions = new Map<number, PositionState>();
   /** Request ids of deposits, withdrawals and margin moves already applied (idempotency). */
@@ -96,22 +145,72 @@ export class AccountState {
   liquidationId = 0;
   /** The cross scope's margin ratio is at or past pool.marginCallRatioRate and a MarginCallIssued went out. */
   marginCalled = false;
+  private walletBig = 0n;
+  private ordered: PositionState[] = [];
 
   constructor(readonly id: number) {}
+
+  /**
+   * The positions in ascending market order, without iterating the map on every call: rebuilt when the
+   * map has grown (positions are only ever added, never replaced or removed).
+   */
+  positionsInOrder(): readonly PositionState[] {
+    if (this.ordered.length !== this.positions.size) this.ordered = [...this.positions.values()].sort((a, b) => a.marketId - b.marketId);
+    return this.ordered;
+  }
+
+  /** Wallet balance WB: deposits − withdrawals + realized PnL − fees ± funding (cross side). */
+  get walletAtoms(): bigint {
+    return this.walletN === this.walletN ? BigInt(this.walletN) : this.walletBig;
+  }
+  set walletAtoms(v: bigint) {
+    if (fitsNumber(v)) this.walletN = Number(v);
+    else {
+      this.walletN = NaN;
+      this.walletBig = v;
+    }
+  }
+
+  /** Adds an exact number of atoms to the wallet, in bigint when the sum leaves the number slot's range. */
+  addWallet(atoms: number): void {
+    const s = addExact(this.walletN, atoms);
+    if (s === s) this.walletN = s;
+    else this.walletAtoms = this.walletAtoms + BigInt(atoms);
+  }
 }
 
 export class MarketRiskState {
-  markPriceTicks = 0n;
+  /** Number slot of markPriceTicks (0: no mark yet). */
+  markN = 0;
   indexPriceTicks = 0n;
   /** Stale index: the mark is frozen and only risk-reducing orders are accepted. */
   reduceOnly = false;
   lastFundingRate = 0n;
   nextFundingTimeUs = 0;
+  /** atomsPerTickLot as a number (NaN past 2^53: the fast paths then refuse this market). */
+  readonly atomsPerTickLotN: number;
+  /** The tier table as numbers (margin-number.ts). */
+  readonly numberTiers: NumberTiers;
+  private markBig = 0n;
 
   constructor(
     readonly spec: MarketSpec,
     readonly config: RiskMarketConfig,
-  ) {}
+  ) {
+    this.atomsPerTickLotN = fitsNumber(spec.atomsPerTickLot) ? Number(spec.atomsPerTickLot) : NaN;
+    this.numberTiers = numberTiers(config.tiers);
+  }
+
+  get markPriceTicks(): bigint {
+    return this.markN === this.markN ? BigInt(this.markN) : this.markBig;
+  }
+  set markPriceTicks(v: bigint) {
+    if (fitsNumber(v)) this.markN = Number(v);
+    else {
+      this.markN = NaN;
+      this.markBig = v;
+    }
+  }
 
   get tiers(): TierTable {
     return this.config.tiers;
@@ -127,8 +226,9 @@ export class RiskState {
   readonly markets = new Map<number, MarketRiskState>();
   /** This shard's partition of the insurance fund (never negative). */
   insuranceFundAtoms = 0n;
-  /** Fees charged minus rebates paid. */
-  feePoolAtoms = 0n;
+  /** Number slot of feePoolAtoms (exact-slot.ts). */
+  feePoolN = 0;
+  private feePoolBig = 0n;
   /** Funding collected minus funding paid out by this shard (its part of the zero-sum flow). */
   fundingClearingAtoms = 0n;
   /** Deposits minus withdrawals (external money in), including insurance top-ups from outside. */
@@ -142,6 +242,25 @@ export class RiskState {
     readonly shardCount: number,
     readonly pool: RiskPoolConfig,
   ) {}
+
+  /** Fees charged minus rebates paid. */
+  get feePoolAtoms(): bigint {
+    return this.feePoolN === this.feePoolN ? BigInt(this.feePoolN) : this.feePoolBig;
+  }
+  set feePoolAtoms(v: bigint) {
+    if (fitsNumber(v)) this.feePoolN = Number(v);
+    else {
+      this.feePoolN = NaN;
+      this.feePoolBig = v;
+    }
+  }
+
+  /** Adds an exact number of atoms to the fee pool, in bigint when the sum leaves the number slot's range. */
+  addFeePool(atoms: number): void {
+    const s = addExact(this.feePoolN, atoms);
+    if (s === s) this.feePoolN = s;
+    else this.feePoolAtoms = this.feePoolAtoms + BigInt(atoms);
+  }
 
   owns(accountId: number): boolean {
     return accountId % this.shardCount === this.shardId;

@@ -5,6 +5,10 @@
 //   WB (cross) or M_iso (isolated) ─▶ order reservation ─▶ FillSettled ─▶ scope evaluation (LP/BP/tier,
 //   PositionUpdated, margin call) ─▶ AccountUpdated ─▶ liquidation hooks ─▶ below-IM clean-up
 //
+// The fill's arithmetic is fill-application.ts: the number fast path, or the bigint reference when one
+// of its guards refuses. Before anything changes, ADL ranking jobs under way take the account's
+// positions as they stood (quintiles.ts beforeChange).
+//
 // Fees: taker or maker rate of the account's fee tier on the fill notional; a charge rounds up, a maker
 // rebate (negative rate) pays out rounded down. Fills of LIQUIDATION and ADL orders pay no trading fee
 // (the liquidation fee is the pipeline's). Fees always come from the wallet.
@@ -19,14 +23,11 @@
 // Thread contract: the risk-shard thread.
 
 import { Code } from '../../engine/codes.js';
-import { ceilDiv } from '../../engine/market/decimal.js';
 import { OrderOrigin, Side } from '../../engine/enums.js';
 import { TradeExecutedLayout } from '../../engine/ring/layouts/trade-executed.js';
 import type { RecordBuffer } from '../../engine/ring/record.js';
-import { applyFill } from '../position.js';
-import { effectiveLeverage } from '../tiers.js';
-import { mulRateDown, mulRateUp } from '../units.js';
 import { Liquidity, UpdateReason } from './events.js';
+import { applyFillBig, applyFillNumbers, FillOutcome } from './fill-application.js';
 import { PUBLISH_CHANGED_ONLY } from './scope-evaluator.js';
 import { CROSS_SCOPE } from './seams.js';
 import type { ShardParts } from './shard-parts.js';
@@ -53,6 +54,8 @@ export function tradeExecuted(p: ShardParts, buf: RecordBuffer, at: number): voi
   }
 }
 
+const outcome = new FillOutcome();
+
 /** One party of one fill. */
 export function settleParty(
   p: ShardParts,
@@ -77,42 +80,27 @@ export function settleParty(
     state.accounts.set(accountId, account);
   }
   const pos = p.positionOf(account, market);
+  p.quintiles.beforeChange(account);
   const order = pos.orders.get(orderId);
   let orderDone = false;
   if (order !== undefined) {
-    order.remainingLots = BigInt(remainingLots);
-    order.filledLots += BigInt(qty);
+    order.filled(qty, remainingLots);
     if (remainingLots === 0) {
       pos.orders.delete(orderId);
       orderDone = true;
     }
   }
-  const a = market.spec.atomsPerTickLot;
-  const lots = BigInt(qty);
-  const priceTicks = BigInt(price);
-  const signed = side === Side.BUY ? lots : -lots;
-  const before = pos.qtyLots;
-  const fill = applyFill(pos, signed, priceTicks, a);
-  pos.qtyLots = fill.qtyLots;
-  pos.entryCostAtoms = fill.entryCostAtoms;
-  pos.realizedPnlAtoms += fill.realizedPnlAtoms;
-  if (order !== undefined && order.reduceOnly && grewOrFlipped(before, fill.qtyLots)) p.reduceOnlyBreaches++;
-
-  const notional = lots * priceTicks * a;
-  let fee = 0n;
-  if (origin === OrderOrigin.USER) {
-    const tier = p.pool.feeTiers[account.feeTier]!;
-    const rate = liquidity === Liquidity.TAKER ? tier.takerRate : tier.makerRate;
-    fee = rate >= 0n ? mulRateUp(notional, rate) : -mulRateDown(notional, -rate);
+  const reduceOnly = order !== undefined && order.reduceOnly;
+  const out = outcome;
+  const signed = side === Side.BUY ? qty : -qty;
+  if (!(p.valuer.fast && applyFillNumbers(state, p.numberFees, market, account, pos, reduceOnly, signed, price, liquidity, origin, out))) {
+    applyFillBig(state, p.pool.feeTiers, market, account, pos, reduceOnly, side, qty, price, liquidity, origin, out);
   }
-  account.walletAtoms -= fee;
-  state.feePoolAtoms += fee;
-  const opened = lots - fill.closedLots;
-  if (pos.marginMode === MarginMode.ISOLATED) isolatedFill(account, pos, market, before, fill.closedLots, opened, fill.realizedPnlAtoms, priceTicks);
-  else account.walletAtoms += fill.realizedPnlAtoms;
+  if (out.reduceOnlyBreach) p.reduceOnlyBreaches++;
+  const opened = out.opened;
   p.reserve(account, pos);
 
-  p.events.fillSettled(accountId, pos.marketId, timeUs, orderId, tradeId, qty, price, fee, fill.realizedPnlAtoms, side, liquidity, origin);
+  p.events.fillSettled(accountId, pos.marketId, timeUs, orderId, tradeId, qty, price, out.feeAtoms, out.realizedPnlAtoms, side, liquidity, origin);
   const isolated = pos.marginMode === MarginMode.ISOLATED;
   const scopeMarket = isolated ? pos.marketId : CROSS_SCOPE;
   let figures = p.evaluator.evaluate(accountId, scopeMarket, UpdateReason.FILL, timeUs, pos.marketId, false)!;
@@ -122,46 +110,14 @@ export function settleParty(
   if (isolated) figures = p.evaluator.evaluate(accountId, CROSS_SCOPE, UpdateReason.FILL, timeUs, PUBLISH_CHANGED_ONLY, false)!;
   const crossLiquidatable = isolated && figures.liquidatable;
   // The evaluation's cross figures are the account's: published before any hook can change them.
-  p.events.accountUpdated(accountId, timeUs, account.walletAtoms, figures, 0, UpdateReason.FILL);
+  p.events.accountUpdated(account, timeUs, figures, 0, UpdateReason.FILL);
   if (origin !== OrderOrigin.USER || p.liquidating(account, pos)) {
-    p.hooks.onFill(accountId, pos.marketId, orderId, origin, signed, priceTicks, timeUs);
+    p.hooks.onFill(accountId, pos.marketId, orderId, origin, BigInt(signed), BigInt(price), timeUs);
     if (orderDone) p.hooks.onOrderEnded(accountId, pos.marketId, orderId, Code.OK, timeUs);
   }
   if (liquidatable && !p.liquidating(account, pos)) p.hooks.check(accountId, scopeMarket, timeUs);
   if (crossLiquidatable && account.liquidationId === 0) p.hooks.check(accountId, CROSS_SCOPE, timeUs);
-  if (opened > 0n && origin === OrderOrigin.USER && belowInitial && !liquidatable) cancelRiskIncreasing(p, account, isolated ? pos : undefined, timeUs);
-}
-
-function grewOrFlipped(before: bigint, after: bigint): boolean {
-  if (before === 0n) return after !== 0n;
-  if (before > 0n) return after > before || after < 0n;
-  return after < before || after > 0n;
-}
-
-function isolatedFill(account: AccountState, pos: PositionState, market: MarketRiskState, before: bigint, closed: bigint, opened: bigint, realized: bigint, priceTicks: bigint): void {
-  if (closed > 0n) {
-    let m = pos.isolatedMarginAtoms + realized;
-    const whole = pos.qtyLots === 0n || opened > 0n;
-    const openBefore = before < 0n ? -before : before;
-    // While the scope is being liquidated its margin stays in the scope: the engine settles surplus and
-    // shortfall against it (RISK.md steps 5-6), and publishScope releases what is left when it is done.
-    const liquidating = pos.liquidationId !== 0;
-    const release = m <= 0n || liquidating ? 0n : whole ? m : (m * closed) / openBefore;
-    m -= release;
-    account.walletAtoms += release;
-    pos.isolatedMarginAtoms = m;
-  }
-  if (opened > 0n) {
-    const a = market.spec.atomsPerTickLot;
-    const q = pos.qtyLots < 0n ? -pos.qtyLots : pos.qtyLots;
-    const mark = market.markPriceTicks > 0n ? market.markPriceTicks : priceTicks;
-    const leverage = effectiveLeverage(market.config.tiers, q * mark * a, pos.leverage);
-    const need = ceilDiv(opened * priceTicks * a, leverage);
-    const available = account.walletAtoms > 0n ? account.walletAtoms : 0n;
-    const take = need < available ? need : available;
-    account.walletAtoms -= take;
-    pos.isolatedMarginAtoms += take;
-  }
+  if (opened && origin === OrderOrigin.USER && belowInitial && !liquidatable) cancelRiskIncreasing(p, account, isolated ? pos : undefined, timeUs);
 }
 
 /** Cancels the scope's risk-increasing user orders (see the file comment), each once. */

@@ -7,17 +7,20 @@
 // Each position keeps one key per heap, the nearest of its triggers on that side (trigger-keys.ts): when
 // the mark reaches it the scope is evaluated in full and gets fresh keys, so one entry per side is enough.
 //
-// A key that the current mark has already reached when it is set (the scope was just evaluated at this
-// mark) is parked rather than pushed: it enters its heap at the next mark update of its market. Otherwise
-// a liquidatable scope would fire again and again within one mark. Re-keying bumps the slot's version
-// (one counter per market, never reused), which makes every older entry stale.
+// Setting keys does not touch the heaps: it bumps the slot's version (one counter per market, never
+// reused), which makes every older entry stale at once, and marks the slot dirty. The next mark update of
+// the market pushes each dirty slot's keys, once however often the slot was re-keyed in between (a busy
+// account is re-keyed on every fill). That is the same as pushing at once: a key the current mark has
+// not reached cannot fire before the mark moves, and a key it has already reached (the scope was just
+// evaluated at this mark) must not fire before then either, or a liquidatable scope would fire again and
+// again within one mark; such a key counts as parked (parkedFlags, for the state hash).
 //
 // Also here, because it is per market and keyed the same way: the open positions of the market (funding,
 // ADL quintiles) and the cross accounts that hold positions in other markets too (their LPs here move
 // when another market's mark does).
 // Thread contract: the risk-shard thread.
 
-import type { PositionState } from './state.js';
+import type { AccountState, PositionState } from './state.js';
 import { TriggerHeap } from './trigger-heap.js';
 
 /** No trigger on that side. */
@@ -27,7 +30,18 @@ export class TriggerSlot {
   version = 0;
   downKey = NO_KEY;
   upKey = NO_KEY;
-  constructor(readonly pos: PositionState) {}
+  /** Keys set since the last mark update: to be pushed at the next one. */
+  dirty = false;
+  /** The ADL ranking job (ranking-job.ts) that has already taken this position's snapshot, 0 when none. */
+  rankedBy = 0;
+
+  constructor(
+    readonly pos: PositionState,
+    /** The position's account (the ranking reads its wallet and other positions without a map lookup). */
+    readonly account: AccountState,
+    /** Creation order within the market: a ranking job ranks the slots created before it started. */
+    readonly serial: number,
+  ) {}
 }
 
 export class MarketTriggers {
@@ -37,8 +51,8 @@ export class MarketTriggers {
   readonly slots = new Map<number, TriggerSlot>();
   /** Cross accounts with an open cross position here and in at least one other market. */
   readonly multiMarketCross = new Set<number>();
-  /** Parked entries (account, version, key, up ? 1 : 0), flattened: they join the heaps at the next mark. */
-  parked: number[] = [];
+  /** Slots re-keyed since the last mark update (a removed slot may linger: skipped when pushed). */
+  private dirty: TriggerSlot[] = [];
   /** The mark the keys are compared with (ticks, 0 before the first). */
   markTicks = 0;
   /** Mark updates seen: the ADL quintile cache is valid for one epoch. */
@@ -46,31 +60,26 @@ export class MarketTriggers {
   /** Entries the current mark may have reached are still in the heaps (bounded work carries over). */
   popPending = false;
   private nextVersion = 1;
+  /** The serial the next slot gets. */
+  nextSerial = 1;
   private readonly live = (accountId: number, version: number): boolean => this.isLive(accountId, version);
 
   constructor(readonly marketId: number) {}
 
   /** Sets the position's keys (NO_KEY: none on that side) and makes its older entries stale. */
-  setKeys(pos: PositionState, downKey: number, upKey: number): void {
+  setKeys(pos: PositionState, account: AccountState, downKey: number, upKey: number): void {
     let slot = this.slots.get(pos.accountId);
-    if (slot === undefined) {
-      slot = new TriggerSlot(pos);
+    if (slot === undefined || slot.pos !== pos) {
+      slot = new TriggerSlot(pos, account, this.nextSerial++);
       this.slots.set(pos.accountId, slot);
     }
-    const version = this.nextVersion++;
-    slot.version = version;
+    slot.version = this.nextVersion++;
     slot.downKey = downKey;
     slot.upKey = upKey;
-    const mark = this.markTicks;
-    if (downKey !== NO_KEY) {
-      if (mark > 0 && mark <= downKey) this.parked.push(pos.accountId, version, downKey, 0);
-      else this.down.push(-downKey, pos.accountId, version);
+    if (!slot.dirty) {
+      slot.dirty = true;
+      this.dirty.push(slot);
     }
-    if (upKey !== NO_KEY) {
-      if (mark > 0 && mark >= upKey) this.parked.push(pos.accountId, version, upKey, 1);
-      else this.up.push(upKey, pos.accountId, version);
-    }
-    this.compactIfSparse();
   }
 
   /** The position went flat: it leaves the index (its entries go stale). */
@@ -84,19 +93,32 @@ export class MarketTriggers {
     return slot !== undefined && slot.version === version;
   }
 
-  /** A new mark: parked entries join the heaps, and the heaps are to be popped against it. */
+  /**
+   * Which of the slot's keys wait for the next mark although the current one has reached them (1: down,
+   * 2: up): the parked keys of the state hash.
+   */
+  parkedFlags(slot: TriggerSlot): number {
+    if (!slot.dirty) return 0;
+    const mark = this.markTicks;
+    if (mark <= 0) return 0;
+    return (slot.downKey !== NO_KEY && mark <= slot.downKey ? 1 : 0) | (slot.upKey !== NO_KEY && mark >= slot.upKey ? 2 : 0);
+  }
+
+  /** A new mark: the dirty slots' keys join the heaps, and the heaps are to be popped against it. */
   onMark(markTicks: number): void {
     this.markTicks = markTicks;
     this.epoch++;
-    const p = this.parked;
-    for (let i = 0; i < p.length; i += 4) {
-      const account = p[i]!;
-      const version = p[i + 1]!;
-      if (!this.isLive(account, version)) continue;
-      if (p[i + 3] === 1) this.up.push(p[i + 2]!, account, version);
-      else this.down.push(-p[i + 2]!, account, version);
+    const dirty = this.dirty;
+    for (let i = 0; i < dirty.length; i++) {
+      const slot = dirty[i]!;
+      slot.dirty = false;
+      const account = slot.pos.accountId;
+      if (this.slots.get(account) !== slot) continue;
+      if (slot.downKey !== NO_KEY) this.down.push(-slot.downKey, account, slot.version);
+      if (slot.upKey !== NO_KEY) this.up.push(slot.upKey, account, slot.version);
     }
-    this.parked = [];
+    dirty.length = 0;
+    this.compactIfSparse();
     this.popPending = true;
   }
 

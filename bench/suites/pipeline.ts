@@ -1,0 +1,200 @@
+// pipeline: end-to-end orders per second the whole exchange sustains with every worker running, against
+// the same flow through the in-process exchange on one thread (the peer), in one process run.
+//
+//   main thread (DemoDriver: seeded OrderFlow, 8 makers, 64 takers, BTC-PERP and ETH-PERP)
+//     ──GatewayStream──▶ risk shard worker ──ring──▶ market shard workers (one per market) ──rings──▶
+//     risk shard (settlement) and the main thread (every event drained)
+//
+//   threaded  ThreadedExchange (Topology.spread over availableParallelism()), default wait strategy.
+//             Open loop at each rate of a ladder (doubling): a fresh exchange, funded, warmed up for
+//             WARMUP_MS at the rate, then measured for --seconds. A rate is sustained when every command
+//             due was taken and back-pressure stayed at zero (no gateway-bound ring ever full: the rings
+//             bound the lag to their capacity, so the shards kept up). The figure is the highest
+//             sustained rate; the ladder stops at the first rate not sustained.
+//   peer      InProcessExchange: the same commands, submitted and pumped every PUMP_EVERY on one thread,
+//             closed loop: commands/s. The ratio threaded/peer says what the threads buy (or cost) here.
+// Goal: 1M orders/s sustained. Options after `--`: --seconds <n> (default 2), --max-rate <n>.
+
+import { availableParallelism } from 'node:os';
+import { InProcessExchange } from '../../engine/exchange/in-process-exchange.js';
+import { ThreadedExchange } from '../../engine/exchange/threaded-exchange.js';
+import { Topology } from '../../engine/exchange/topology.js';
+import { DEFAULT_MARKETS } from '../../engine/market/spec.js';
+import { DepositLayout } from '../../engine/ring/layouts/deposit.js';
+import { SetFeeTierLayout } from '../../engine/ring/layouts/set-fee-tier.js';
+import { RecordBuffer } from '../../engine/ring/record.js';
+import { OrderFlow } from '../../engine/sim/order-flow.js';
+import { DemoDriver } from '../../gateway/demo-driver.js';
+import { riskMarket } from '../../risk/shard/config.js';
+import { ATOMS_PER_USDT } from '../../risk/units.js';
+import { median, type CaseResult, type Suite } from '../harness.js';
+
+const SUITE = 'pipeline';
+const GOAL_PER_SEC = 1_000_000;
+const WARMUP_MS = 500;
+const FIRST_RATE = 10_000;
+const PUMP_EVERY = 64;
+const MAKER_USDT = 10_000_000n;
+const TAKER_USDT = 100_000n;
+const RISK_MARKETS = DEFAULT_MARKETS.map((m) => riskMarket(m));
+
+function flow(seed: number): OrderFlow {
+  return new OrderFlow({
+    markets: [
+      { market: DEFAULT_MARKETS[0]!, startMidTicks: 600_000, rungTicks: 5, maxTakerLots: 50, maxQuoteLots: 200 },
+      { market: DEFAULT_MARKETS[1]!, startMidTicks: 300_000, rungTicks: 5, maxTakerLots: 500, maxQuoteLots: 2_000 },
+    ],
+    seed,
+    firstAccountId: 1,
+    makers: 8,
+    takers: 64,
+    quotesPerMaker: 40,
+    mix: { quote: 62, cancel: 30, taker: 8 },
+    firstOrderId: 1,
+  });
+}
+
+interface Step {
+  rate: number;
+  offeredPerSec: number;
+  eventsPerSec: number;
+  backPressure: number;
+  sustained: boolean;
+}
+
+/** One rate on a fresh threaded exchange: warm-up, then the measured window. */
+async function step(rate: number, seconds: number): Promise<Step> {
+  const topology = Topology.spread(DEFAULT_MARKETS, availableParallelism(), 1);
+  const exchange = await ThreadedExchange.start({ topology, riskMarkets: RISK_MARKETS });
+  try {
+    const driver = new DemoDriver(exchange, flow(1));
+    driver.fund(MAKER_USDT, TAKER_USDT);
+    const run = async (ms: number): Promise<{ due: number; taken: number; backPressure: number; events: number }> => {
+      const start = performance.now();
+      const t0 = { ...driver.tally };
+      let due = 0;
+      let taken = 0;
+      let lastTick = start;
+      for (let now = start; now - start < ms; now = performance.now()) {
+        const owed = Math.floor(((now - start) / 1_000) * rate) - due;
+        if (owed > 0) {
+          due += owed;
+          taken += driver.drive(owed);
+        }
+        driver.drain();
+        if (now - lastTick >= 1_000) {
+          driver.ticks();
+          lastTick = now;
+        }
+        if (exchange.failure !== undefined) throw exchange.failure;
+        if (owed <= 0) await exchange.waitForOutput(0.2);
+      }
+      return { due, taken, backPressure: driver.tally.backPressure - t0.backPressure, events: driver.tally.events - t0.events };
+    };
+    await run(WARMUP_MS);
+    const m = await run(seconds * 1_000);
+    return {
+      rate,
+      offeredPerSec: Math.round(m.taken / seconds),
+      eventsPerSec: Math.round(m.events / seconds),
+      backPressure: m.backPressure,
+      sustained: m.backPressure === 0 && m.taken >= 0.99 * m.due,
+    };
+  } finally {
+    await exchange.stop();
+  }
+}
+
+/** The peer: the same flow on one thread, closed loop; commands per second of the median run. */
+function inProcess(commands: number, runs: number): number[] {
+  const rates: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const topology = Topology.spread(DEFAULT_MARKETS, availableParallelism(), 1);
+    const x = new InProcessExchange({ topology, riskMarkets: RISK_MARKETS });
+    const f = flow(1);
+    let request = 1;
+    for (const id of f.makerIds) {
+      x.send(DepositLayout, { accountId: id, timeUs: 1 }, { requestId: request++, amountAtoms: MAKER_USDT * ATOMS_PER_USDT, assetId: 0 });
+      x.send(SetFeeTierLayout, { accountId: id, timeUs: 1 }, { feeTier: 3 });
+    }
+    for (const id of f.takerIds) x.send(DepositLayout, { accountId: id, timeUs: 1 }, { requestId: request++, amountAtoms: TAKER_USDT * ATOMS_PER_USDT, assetId: 0 });
+    const buf = RecordBuffer.allocate(1);
+    for (const m of f.o.markets) {
+      f.indexTick(m.market.marketId, buf, 0);
+      buf.setTimeUs(0, 1);
+      x.submitRecord(buf, 0);
+    }
+    x.pump();
+    let time = 1;
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < commands; i++) {
+      f.next(buf, 0);
+      buf.setTimeUs(0, ++time);
+      x.submitRecord(buf, 0);
+      if (i % PUMP_EVERY === PUMP_EVERY - 1) x.pump();
+    }
+    x.pump();
+    rates.push(Math.round(commands / (Number(process.hrtime.bigint() - t0) / 1e9)));
+  }
+  return rates;
+}
+
+function option(args: string[], name: string, fallback: number): number {
+  const i = args.indexOf(name);
+  const v = i >= 0 ? Number(args[i + 1]) : fallback;
+  if (!Number.isSafeInteger(v) || v <= 0) throw new RangeError(`${name} needs a positive integer`);
+  return v;
+}
+
+const suite: Suite = {
+  description: 'end-to-end orders/s sustained by the threaded exchange (risk → match → settle) vs the in-process exchange on one thread',
+  async run(ctx) {
+    const seconds = option(ctx.args, '--seconds', ctx.quick ? 1 : 2);
+    const maxRate = option(ctx.args, '--max-rate', ctx.quick ? 160_000 : 2_560_000);
+    const peerRates = inProcess(ctx.quick ? 50_000 : 300_000, ctx.quick ? 2 : 3);
+    const steps: Step[] = [];
+    for (let rate = FIRST_RATE; rate <= maxRate; rate *= 2) {
+      const s = await step(rate, seconds);
+      steps.push(s);
+      if (!s.sustained) break;
+    }
+    const sustained = steps.filter((s) => s.sustained).reduce((best, s) => (s.offeredPerSec > best ? s.offeredPerSec : best), 0);
+    const peer = median(peerRates);
+    const ratio = Math.round((sustained / peer) * 100) / 100;
+    const results: CaseResult[] = steps.map((s) => ({
+      suite: SUITE,
+      case: `threaded, offered ${s.rate.toLocaleString('en-US')}/s`,
+      opsPerSec: s.offeredPerSec,
+      p50Ns: 0,
+      p99Ns: 0,
+      samples: 1,
+      eventsPerSec: s.eventsPerSec,
+      backPressure: s.backPressure,
+      sustained: s.sustained,
+      seconds,
+    }));
+    results.push({
+      suite: SUITE,
+      case: 'threaded, highest sustained',
+      opsPerSec: sustained,
+      p50Ns: 0,
+      p99Ns: 0,
+      samples: steps.length,
+      peerOpsPerSec: peer,
+      ratioVsInProcess: ratio,
+      cores: availableParallelism(),
+      meetsGoal: sustained >= GOAL_PER_SEC,
+    });
+    results.push({
+      suite: SUITE,
+      case: 'in-process exchange, one thread (peer)',
+      opsPerSec: peer,
+      p50Ns: Math.round(1e9 / peer),
+      p99Ns: 0,
+      samples: peerRates.length,
+    });
+    return results;
+  },
+};
+
+export default suite;

@@ -1,0 +1,22 @@
+// Number storage for the risk shard's integer state. Each bigint field of the state keeps its value in a
+// number slot, exact while the value lies within ±(2^53 − 1), and in a bigint slot beside it otherwise;
+// the number slot then holds NaN, which fails every guard of the fast paths and sends them to bigint.
+// The fields keep their bigint getters and setters for every reader that is not a fast path.
+// Thread contract: the risk-shard thread.
+
+export const MAX_EXACT = Number.MAX_SAFE_INTEGER;
+const MAX_EXACT_BIG = BigInt(MAX_EXACT);
+
+/** True when v fits a number slot. */
+export function fitsNumber(v: bigint): boolean {
+  return v >= -MAX_EXACT_BIG && v <= MAX_EXACT_BIG;
+}
+
+/**
+ * a + b for exact integers (NaN propagates), or NaN when the exact sum passes ±(2^53 − 1): such a sum
+ * rounds to at least 2^53 in magnitude, so the range test sees it.
+ */
+export function addExact(a: number, b: number): number {
+  const s = a + b;
+  return s <= MAX_EXACT && s >= -MAX_EXACT ? s : NaN;
+}

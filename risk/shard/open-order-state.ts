@@ -1,0 +1,86 @@
+// One open order as the risk shard keeps it (state.ts re-exports it). Its integer fields read and write
+// as bigint and live in number slots with a bigint overflow (exact-slot.ts).
+// Thread contract: the risk-shard thread.
+
+import type { Side } from '../../engine/enums.js';
+import { addExact, fitsNumber } from './exact-slot.js';
+
+/** An order this shard let through to a market and that has not ended yet. */
+export class OpenOrderState {
+  /** P_assumed of RISK.md (number slot): the limit price, or for a market order the worst price its slippage allows. */
+  priceN: number;
+  /** Open quantity: the order's quantity less what has filled (number slot). */
+  remainingN: number;
+  /** Lots filled so far (number slot). */
+  filledN = 0;
+  private priceBig = 0n;
+  private remainingBig = 0n;
+  private filledBig = 0n;
+  /** A system CancelOrder for this order is on its way to the market (so it is sent once). */
+  cancelRequested = false;
+
+  constructor(
+    readonly orderId: number,
+    readonly clientOrderId: number,
+    readonly marketId: number,
+    readonly side: Side,
+    priceTicks: bigint,
+    remainingLots: bigint,
+    readonly reduceOnly: boolean,
+    /** OrderOrigin: user orders reserve margin, liquidation orders do not. */
+    readonly origin: number,
+  ) {
+    this.priceN = 0;
+    this.remainingN = 0;
+    this.priceTicks = priceTicks;
+    this.remainingLots = remainingLots;
+  }
+
+  /** Mutable: OrderAccepted resolves a market order's slippage limit, OrderAmended moves the price. */
+  get priceTicks(): bigint {
+    return this.priceN === this.priceN ? BigInt(this.priceN) : this.priceBig;
+  }
+  set priceTicks(v: bigint) {
+    if (fitsNumber(v)) this.priceN = Number(v);
+    else {
+      this.priceN = NaN;
+      this.priceBig = v;
+    }
+  }
+
+  get remainingLots(): bigint {
+    return this.remainingN === this.remainingN ? BigInt(this.remainingN) : this.remainingBig;
+  }
+  set remainingLots(v: bigint) {
+    if (fitsNumber(v)) this.remainingN = Number(v);
+    else {
+      this.remainingN = NaN;
+      this.remainingBig = v;
+    }
+  }
+
+  /** AmendOrder carries the new total quantity, so the new remainder is total − filled. */
+  get filledLots(): bigint {
+    return this.filledN === this.filledN ? BigInt(this.filledN) : this.filledBig;
+  }
+  set filledLots(v: bigint) {
+    if (fitsNumber(v)) this.filledN = Number(v);
+    else {
+      this.filledN = NaN;
+      this.filledBig = v;
+    }
+  }
+
+  /** The open quantity under the name risk/order-cost.ts reads (OpenOrder.qtyLots). */
+  get qtyLots(): bigint {
+    return this.remainingLots;
+  }
+
+  /** A fill of `lots` leaving `remaining` open (both u53 from the record). */
+  filled(lots: number, remaining: number): void {
+    this.remainingN = remaining;
+    const f = addExact(this.filledN, lots);
+    if (f === f) this.filledN = f;
+    else this.filledLots = this.filledLots + BigInt(lots);
+  }
+}
