@@ -11,12 +11,12 @@
 //
 // Thread contract: one market-shard thread owns the book; nothing is shared.
 
-import { CancelReason, Side, StpMode, type OrderOrigin, type OrderType } from '../enums.js';
+import { CancelReason, StpMode, type OrderOrigin, type OrderType, type Side } from '../enums.js';
 import type { MarketSpec } from '../market/spec.js';
-import { AccountTable } from './account-table.js';
+import { AccountRecord, AccountTable } from './account-table.js';
 import { EventWriter } from './event-writer.js';
 import { ClientIdIndex, OrderIdIndex } from './id-index.js';
-import { F_ORDER_ID, F_PRICE, F_QTY, F_REMAINING, F_STRIDE_SHIFT, F_TIME, FLAG_HAS_CLIENT_ID, FLAG_REDUCE_ONLY, flagOrigin, flagSide, flagType, I_ACCOUNT, I_FLAGS, I_LEVEL, I_STRIDE_SHIFT, OrderPool } from './order-pool.js';
+import { OrderRecord, OrderPool } from './order-pool.js';
 import { reducibleLots } from './order-rules.js';
 import { PriceLevels } from './price-levels.js';
 import { StopBook } from './stop-book.js';
@@ -25,6 +25,13 @@ import { BookEventType, type BookEventSink } from './types.js';
 export const CANCELLED = BookEventType.ORDER_CANCELLED;
 export const EXPIRED = BookEventType.ORDER_EXPIRED;
 type Ended = typeof CANCELLED | typeof EXPIRED;
+
+// Module-local copies (order-pool.ts says why).
+const { F_ORDER_ID, F_PRICE, F_QTY, F_REMAINING, F_STRIDE_SHIFT, F_TIME, FLAG_HAS_CLIENT_ID, FLAG_REDUCE_ONLY, I_ACCOUNT, I_FLAGS, I_LEVEL, I_STRIDE_SHIFT, NIBBLE, ORIGIN_SHIFT, SIDE_SHIFT } = OrderRecord;
+const { F_SHIFT: A_F_SHIFT, I_SHIFT: A_I_SHIFT, A_ID, A_POSITION, A_OPEN_COUNT, A_STP } = AccountRecord;
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const LINKED_FLAGS = FLAG_HAS_CLIENT_ID | FLAG_REDUCE_ONLY;
+const STP_DEFAULT = StpMode.DEFAULT;
 
 /**
  * The orderId ring for a pool capacity: a power of two at least RING_PER_SLOT times the capacity. Open
@@ -69,15 +76,21 @@ export class BookCore {
     this.out = new EventWriter(sink, spec.marketId);
   }
 
-  /** A slot for a new order; resizes the orderId ring with the pool. */
+  /**
+   * A slot for a new order; resizes the orderId ring with the pool. A grown pool hands out its new slots
+   * first (its free list ascends from the old capacity), so the first slot at or past the indexed
+   * capacity is the sign of a growth.
+   */
   protected allocSlot(): number {
     const slot = this.pool.alloc();
-    if (slot < 0) throw new Error('invariant: order pool exhausted below its limit');
-    if (this.pool.capacity !== this.indexedCapacity) {
-      this.indexedCapacity = this.pool.capacity;
-      this.orderIndex.resize(ringFor(this.pool.capacity));
-    }
+    if (slot < 0 || slot >= this.indexedCapacity) this.poolGrew(slot);
     return slot;
+  }
+
+  private poolGrew(slot: number): void {
+    if (slot < 0) throw new Error('invariant: order pool exhausted below its limit');
+    this.indexedCapacity = this.pool.capacity;
+    this.orderIndex.resize(ringFor(this.pool.capacity));
   }
 
   protected linkOpen(slot: number): void {
@@ -86,8 +99,8 @@ export class BookCore {
     const acct = i32[o + I_ACCOUNT]!;
     const flags = i32[o + I_FLAGS]!;
     this.orderIndex.insert(this.pool.f64[slot << F_STRIDE_SHIFT]!, slot);
-    this.accounts.openCount[acct]!++;
-    if ((flags & (FLAG_HAS_CLIENT_ID | FLAG_REDUCE_ONLY)) === 0) return;
+    this.accounts.i32[(acct << A_I_SHIFT) + A_OPEN_COUNT]!++;
+    if ((flags & LINKED_FLAGS) === 0) return;
     if ((flags & FLAG_HAS_CLIENT_ID) !== 0) this.clientIndex.insert(slot);
     if ((flags & FLAG_REDUCE_ONLY) !== 0) this.accounts.linkReduceOnly(acct, slot);
   }
@@ -98,8 +111,8 @@ export class BookCore {
     const acct = i32[o + I_ACCOUNT]!;
     const flags = i32[o + I_FLAGS]!;
     this.orderIndex.remove(this.pool.f64[slot << F_STRIDE_SHIFT]!);
-    this.accounts.openCount[acct]!--;
-    if ((flags & (FLAG_HAS_CLIENT_ID | FLAG_REDUCE_ONLY)) === 0) return;
+    this.accounts.i32[(acct << A_I_SHIFT) + A_OPEN_COUNT]!--;
+    if ((flags & LINKED_FLAGS) === 0) return;
     if ((flags & FLAG_HAS_CLIENT_ID) !== 0) this.clientIndex.remove(slot);
     if ((flags & FLAG_REDUCE_ONLY) !== 0) this.accounts.unlinkReduceOnly(acct, slot);
   }
@@ -110,7 +123,7 @@ export class BookCore {
     const fo = slot << F_STRIDE_SHIFT;
     pool.f64[fo + F_TIME] = this.out.timeUs;
     this.linkOpen(slot);
-    this.priceLevels.append(slot, flagSide(pool.i32[(slot << I_STRIDE_SHIFT) + I_FLAGS]!), pool.f64[fo + F_PRICE]!);
+    this.priceLevels.append(slot, (pool.i32[(slot << I_STRIDE_SHIFT) + I_FLAGS]! >>> SIDE_SHIFT) & 1, pool.f64[fo + F_PRICE]!);
   }
 
   /** An open order leaves its level or the stop book and the indexes: it is in flight afterwards. */
@@ -130,12 +143,12 @@ export class BookCore {
     this.out.ended(
       type,
       reason,
-      this.accounts.accountId[pool.i32[o + I_ACCOUNT]!]!,
+      this.accounts.f64[(pool.i32[o + I_ACCOUNT]! << A_F_SHIFT) + A_ID]!,
       pool.f64[fo + F_ORDER_ID]!,
       (f & FLAG_HAS_CLIENT_ID) !== 0 ? pool.clientOrderId[slot]! : 0,
-      flagSide(f) as Side,
-      flagType(f) as OrderType,
-      flagOrigin(f) as OrderOrigin,
+      ((f >>> SIDE_SHIFT) & 1) as Side,
+      (f & NIBBLE) as OrderType,
+      ((f >>> ORIGIN_SHIFT) & NIBBLE) as OrderOrigin,
       pool.f64[fo + F_PRICE]!,
       rem,
       pool.f64[fo + F_QTY]! - rem,
@@ -156,11 +169,11 @@ export class BookCore {
 
   /** Positions are bounded far below 2^53 by risk limits; the check makes a breach loud, not silent. */
   protected addPosition(acct: number, deltaLots: number): void {
-    const p = this.accounts.positionLots[acct]! + deltaLots;
-    if (p > Number.MAX_SAFE_INTEGER || p < -Number.MAX_SAFE_INTEGER) {
-      throw new RangeError(`position of account ${this.accounts.accountId[acct]} left the exact integer range`);
-    }
-    this.accounts.positionLots[acct] = p;
+    const f64 = this.accounts.f64;
+    const o = (acct << A_F_SHIFT) + A_POSITION;
+    const p = f64[o]! + deltaLots;
+    if (p > MAX_SAFE || p < -MAX_SAFE) throw new RangeError(`position of account ${this.accounts.idOf(acct)} left the exact integer range`);
+    f64[o] = p;
   }
 
   /**
@@ -169,9 +182,9 @@ export class BookCore {
    */
   protected cleanUpReduceOnly(acct: number): void {
     const pool = this.pool;
-    const pos = this.accounts.positionLots[acct]!;
+    const pos = this.accounts.positionOf(acct);
     let n = 0;
-    for (let s = this.accounts.reduceOnlyHead[acct]!; s >= 0; s = pool.roNext[s]!) {
+    for (let s = this.accounts.reduceOnlyHeadOf(acct); s >= 0; s = pool.roNext[s]!) {
       if (reducibleLots(pos, pool.side(s)) === 0) n = this.pushId(n, pool.orderId(s));
     }
     this.closeSorted(n, CancelReason.REDUCE_ONLY);
@@ -183,13 +196,13 @@ export class BookCore {
    * on the hot path (account-table.ts). An account without open orders costs nothing.
    */
   protected cancelAccount(acct: number, reason: CancelReason): number {
-    if (this.accounts.openCount[acct] === 0) return 0;
+    if (this.accounts.openCountOf(acct) === 0) return 0;
     const pool = this.pool;
     const levels = this.priceLevels;
     let n = 0;
     for (const side of levels.sides) {
       for (let i = 0; i < side.len; i++) {
-        for (let s = levels.head[side.slots[i]!]!; s >= 0; s = pool.next(s)) if (pool.account(s) === acct) n = this.pushId(n, pool.orderId(s));
+        for (let s = levels.headOf(side.slots[i]!); s >= 0; s = pool.next(s)) if (pool.account(s) === acct) n = this.pushId(n, pool.orderId(s));
       }
     }
     this.stops.forEach((s) => {
@@ -200,7 +213,7 @@ export class BookCore {
   }
 
   protected resolveStp(acct: number, stpMode: number): number {
-    return stpMode === StpMode.DEFAULT ? this.accounts.stpDefault[acct]! : stpMode;
+    return stpMode === STP_DEFAULT ? this.accounts.i32[(acct << A_I_SHIFT) + A_STP]! : stpMode;
   }
 
   private pushId(n: number, orderId: number): number {

@@ -23,7 +23,9 @@ export function depth(b: BookParts, side: Side, maxLevels: number): LevelView[] 
   const out: LevelView[] = [];
   for (let i = s.len - 1; i >= 0 && out.length < maxLevels; i--) {
     const lv = s.slots[i]!;
-    out.push({ priceTicks: l.priceTicks[lv]!, qtyLots: l.qtyLots[lv]!, orderCount: l.orderCount[lv]! });
+    // Dormant levels (price-levels.ts) are no levels.
+    if (l.countOf(lv) === 0) continue;
+    out.push({ priceTicks: l.priceOf(lv), qtyLots: l.qtyOf(lv), orderCount: l.countOf(lv) });
   }
   return out;
 }
@@ -34,7 +36,7 @@ function restingSlots(b: BookParts, side: Side): number[] {
   const s = l.sides[side]!;
   const out: number[] = [];
   for (let i = s.len - 1; i >= 0; i--) {
-    for (let o = l.head[s.slots[i]!]!; o >= 0; o = b.pool.next(o)) out.push(o);
+    for (let o = l.headOf(s.slots[i]!); o >= 0; o = b.pool.next(o)) out.push(o);
   }
   return out;
 }
@@ -50,7 +52,7 @@ export function orderView(b: BookParts, slot: number): OrderView {
   const f = p.flags(slot);
   return {
     orderId: p.orderId(slot),
-    accountId: b.accounts.accountId[p.account(slot)]!,
+    accountId: b.accounts.idOf(p.account(slot)),
     clientOrderId: p.clientOrderIdOf(slot),
     side: flagSide(f) as Side,
     orderType: flagType(f) as OrderView['orderType'],
@@ -80,15 +82,15 @@ export function stateHash(b: BookParts, nextTradeId: number, lastTradePriceTicks
     h.int(group.length);
     for (const s of group) {
       const f = p.flags(s);
-      h.order(p.orderId(s), b.accounts.accountId[p.account(s)]!, p.clientOrderIdOf(s), flagSide(f), p.priceTicks(s), p.qtyLots(s), p.remainingLots(s), hashFlags(f), p.triggerOf(s));
+      h.order(p.orderId(s), b.accounts.idOf(p.account(s)), p.clientOrderIdOf(s), flagSide(f), p.priceTicks(s), p.qtyLots(s), p.remainingLots(s), hashFlags(f), p.triggerOf(s));
     }
   }
   const a = b.accounts;
   const positions: [number, number][] = [];
   const stp: [number, number][] = [];
   for (let s = 0; s < a.size; s++) {
-    if (a.positionLots[s] !== 0) positions.push([a.accountId[s]!, a.positionLots[s]!]);
-    if (a.stpDefault[s] !== StpMode.EXPIRE_TAKER) stp.push([a.accountId[s]!, a.stpDefault[s]!]);
+    if (a.positionOf(s) !== 0) positions.push([a.idOf(s), a.positionOf(s)]);
+    if (a.stpOf(s) !== StpMode.EXPIRE_TAKER) stp.push([a.idOf(s), a.stpOf(s)]);
   }
   for (const list of [positions, stp]) {
     list.sort((x, y) => x[0] - y[0]);

@@ -7,6 +7,9 @@
 import type { CancelReason, OrderOrigin, OrderType, Side, StpMode, TimeInForce, TriggerSource } from '../enums.js';
 import { BookEvent, BookEventType, type BookEventSink } from './types.js';
 
+// Module-local copies: every event passes here, and V8 folds a module's own constants into the code.
+const { ORDER_ACCEPTED, ORDER_REJECTED, TRADE_EXECUTED, ORDER_AMENDED, ORDER_TRIGGERED, BOOK_LEVEL_CHANGED } = BookEventType;
+
 export class EventWriter {
   readonly ev = new BookEvent();
   timeUs = 0;
@@ -40,7 +43,7 @@ export class EventWriter {
     qtyLots: number,
     triggerPriceTicks: number,
   ): void {
-    const ev = this.begin(BookEventType.ORDER_ACCEPTED);
+    const ev = this.begin(ORDER_ACCEPTED);
     ev.accountId = accountId;
     ev.orderId = orderId;
     ev.clientOrderId = clientOrderId;
@@ -70,7 +73,7 @@ export class EventWriter {
     priceTicks: number,
     qtyLots: number,
   ): void {
-    const ev = this.begin(BookEventType.ORDER_REJECTED);
+    const ev = this.begin(ORDER_REJECTED);
     ev.commandType = commandType;
     ev.code = code;
     ev.accountId = accountId;
@@ -101,7 +104,7 @@ export class EventWriter {
     makerOrigin: OrderOrigin,
     makerRemainingLots: number,
   ): void {
-    const ev = this.begin(BookEventType.TRADE_EXECUTED);
+    const ev = this.begin(TRADE_EXECUTED);
     ev.tradeId = tradeId;
     ev.priceTicks = priceTicks;
     ev.qtyLots = qtyLots;
@@ -159,7 +162,7 @@ export class EventWriter {
     remainingLots: number,
     keptPriority: boolean,
   ): void {
-    const ev = this.begin(BookEventType.ORDER_AMENDED);
+    const ev = this.begin(ORDER_AMENDED);
     ev.accountId = accountId;
     ev.orderId = orderId;
     ev.clientOrderId = clientOrderId;
@@ -183,7 +186,7 @@ export class EventWriter {
     triggerPriceTicks: number,
     observedPriceTicks: number,
   ): void {
-    const ev = this.begin(BookEventType.ORDER_TRIGGERED);
+    const ev = this.begin(ORDER_TRIGGERED);
     ev.accountId = accountId;
     ev.orderId = orderId;
     ev.clientOrderId = clientOrderId;
@@ -196,7 +199,7 @@ export class EventWriter {
   }
 
   level(side: Side, priceTicks: number, levelQtyLots: number, orderCount: number): void {
-    const ev = this.begin(BookEventType.BOOK_LEVEL_CHANGED);
+    const ev = this.begin(BOOK_LEVEL_CHANGED);
     ev.side = side;
     ev.priceTicks = priceTicks;
     ev.levelQtyLots = levelQtyLots;

@@ -29,7 +29,7 @@ export class FillCheck {
   canFill(side: number, acct: number, stpMode: number, reduceOnly: boolean, qtyLots: number, limitTicks: number): boolean {
     const pool = this.pool;
     const acc = this.accounts;
-    if (reduceOnly && reducibleLots(acc.positionLots[acct]!, side) < qtyLots) return false;
+    if (reduceOnly && reducibleLots(acc.positionOf(acct), side) < qtyLots) return false;
     if (++this.epoch === 0x7fffffff) {
       acc.simEpoch.fill(0);
       this.epoch = 1;
@@ -43,8 +43,8 @@ export class FillCheck {
     const i32 = pool.i32;
     for (let i = s.len - 1; i >= 0; i--) {
       const lv = s.slots[i]!;
-      if (!crosses(side, limitTicks, levels.priceTicks[lv]!)) return false;
-      for (let m = levels.head[lv]!; m >= 0; m = i32[(m << I_STRIDE_SHIFT) + I_NEXT]!) {
+      if (!crosses(side, limitTicks, levels.priceOf(lv))) return false;
+      for (let m = levels.headOf(lv); m >= 0; m = i32[(m << I_STRIDE_SHIFT) + I_NEXT]!) {
         const mi = m << I_STRIDE_SHIFT;
         const ma = i32[mi + I_ACCOUNT]!;
         if (ma === acct) {
@@ -57,7 +57,7 @@ export class FillCheck {
         }
         let avail = f64[(m << F_STRIDE_SHIFT) + F_REMAINING]!;
         if ((i32[mi + I_FLAGS]! & FLAG_REDUCE_ONLY) !== 0) {
-          const room = reducibleLots(acc.positionLots[ma]! + acc.simDelta[ma]!, opp);
+          const room = reducibleLots(acc.positionOf(ma) + acc.simDelta[ma]!, opp);
           if (room === 0) continue;
           if (room < avail) avail = room;
         }

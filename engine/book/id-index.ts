@@ -8,7 +8,9 @@
 //
 // Only open orders are indexed; the order being matched is not, until it rests.
 
-import { F_STRIDE_SHIFT, I_ACCOUNT, I_STRIDE_SHIFT, type OrderPool } from './order-pool.js';
+import { OrderRecord, type OrderPool } from './order-pool.js';
+
+const { F_STRIDE_SHIFT, I_ACCOUNT, I_STRIDE_SHIFT } = OrderRecord;
 
 /** 2^−32: multiplying by it is exact, unlike a division V8 may not strength-reduce. */
 const INV_2_32 = 1 / 4294967296;
@@ -121,14 +123,25 @@ class IdHash {
  * orderId → slot for open orders.
  *
  * Exchanges issue order ids from counters, so the open orders' ids mostly lie in a recent window. The
- * index is a direct-mapped ring of slots indexed by id mod W (W a power of two, at least twice the
- * pool's capacity): a lookup is one array read, checked against the id in the pool record (which a
- * cancel reads anyway). An id whose ring entry is taken by another open order (an old order still open
- * W ids later, or ids that are not sequential at all) goes to an overflow hash, which is empty in the
- * usual case and skipped then. Any id pattern stays correct; hostile ones cost a hash lookup. A fully
- * hashed index misses the cache once per lookup on a large book: this one mostly does not. 4 bytes per
- * ring entry.
+ * index is a direct-mapped ring indexed by id mod W (W a power of two, a few times the pool's capacity):
+ * a lookup is one array read, checked against the id in the pool record (which a cancel reads anyway).
+ * An id whose ring entry is taken by another open order (an old order still open W ids later, or ids
+ * that are not sequential at all) goes to an overflow hash. Any id pattern stays correct; hostile ones
+ * cost a hash lookup. A fully hashed index misses the cache once per lookup on a large book: this one
+ * mostly does not. 4 bytes per ring entry.
+ *
+ * Ring entry (int32):  bits 0..26 slot + 1 (0: empty), bits 27..30 how many overflow entries share this
+ * ring position, saturating at 15 (then it stays 15 until the next resize: a stale count only costs an
+ * overflow probe). A lookup that finds the position empty of its id and the count 0 is answered without
+ * touching the overflow, so the duplicate-id check of a new order (the common case: a fresh id on an
+ * empty position) is one read of the ring, which sequential ids walk in order. Slots fit 27 bits because
+ * MarketSpec caps maxOrders at 2^26.
  */
+const SLOT_MASK = (1 << 27) - 1;
+const COUNT_SHIFT = 27;
+const COUNT_ONE = 1 << COUNT_SHIFT;
+const COUNT_SATURATED = 15;
+
 export class OrderIdIndex {
   private ring: Int32Array;
   private mask: number;
@@ -148,24 +161,37 @@ export class OrderIdIndex {
 
   /** The slot of the open order with this id, or −1. */
   find(orderId: number): number {
-    const v = this.ring[(orderId >>> 0) & this.mask]!;
+    const e = this.ring[(orderId >>> 0) & this.mask]!;
+    const v = e & SLOT_MASK;
     if (v !== 0 && this.pool.f64[(v - 1) << F_STRIDE_SHIFT] === orderId) return v - 1;
-    return this.overflow.count === 0 ? -1 : this.overflow.find(orderId);
+    return e < COUNT_ONE ? -1 : this.overflow.find(orderId);
   }
 
   /** Adds an open order (its id must be in its pool record and not in the index). */
   insert(orderId: number, slot: number): void {
     const i = (orderId >>> 0) & this.mask;
-    if (this.ring[i] === 0) this.ring[i] = slot + 1;
-    else this.overflow.insert(orderId, slot);
+    const e = this.ring[i]!;
+    if ((e & SLOT_MASK) === 0) this.ring[i] = e | (slot + 1);
+    else this.insertOverflow(i, e, orderId, slot);
   }
 
   /** Removes an open order, while its pool record still holds its id. */
   remove(orderId: number): void {
     const i = (orderId >>> 0) & this.mask;
-    const v = this.ring[i]!;
-    if (v !== 0 && this.pool.f64[(v - 1) << F_STRIDE_SHIFT] === orderId) this.ring[i] = 0;
-    else this.overflow.remove(orderId);
+    const e = this.ring[i]!;
+    const v = e & SLOT_MASK;
+    if (v !== 0 && this.pool.f64[(v - 1) << F_STRIDE_SHIFT] === orderId) this.ring[i] = e - v;
+    else this.removeOverflow(i, e, orderId);
+  }
+
+  private removeOverflow(i: number, e: number, orderId: number): void {
+    const n = e >>> COUNT_SHIFT;
+    if (this.overflow.remove(orderId) && n > 0 && n < COUNT_SATURATED) this.ring[i] = e - COUNT_ONE;
+  }
+
+  private insertOverflow(i: number, e: number, orderId: number, slot: number): void {
+    this.overflow.insert(orderId, slot);
+    if (e >>> COUNT_SHIFT < COUNT_SATURATED) this.ring[i] = e + COUNT_ONE;
   }
 
   /** Rebuilds the ring at ringSize (a power of two); overflow entries move into it where they can. */
@@ -177,7 +203,7 @@ export class OrderIdIndex {
     this.overflow.forEach((id, slot) => moved.push([id, slot]));
     for (const [id] of moved) this.overflow.remove(id);
     for (let i = 0; i < old.length; i++) {
-      const v = old[i]!;
+      const v = old[i]! & SLOT_MASK;
       if (v !== 0) this.insert(this.pool.f64[(v - 1) << F_STRIDE_SHIFT]!, v - 1);
     }
     for (const [id, slot] of moved) this.insert(id, slot);

@@ -1,140 +1,139 @@
-// LevelChanges: the L2 diff of one command without allocation. PriceLevels reports every level it is
-// about to change (touch), create or free; the first report of a level in a command records its
-// (qty, count) before the command. At the end, flush emits one BOOK_LEVEL_CHANGED per level whose
-// aggregate differs from that record: bids best (highest) first, then asks best (lowest) first.
+// LevelChanges: the L2 diff of one command without allocation. PriceLevels reports every level before
+// its first change in a command (touch) and every level it creates; the first report stores the level's
+// aggregate (qty, count) before the command in the level's own record (level-record.ts) and lists the
+// level. At the end, flush emits one BOOK_LEVEL_CHANGED per listed level whose aggregate differs from
+// that record: bids best (highest) first, then asks best (lowest) first.
 //
-// Levels are identified by (side, price), not by slot: a level emptied and created again in the same
-// command reuses its first record, so it is reported once, against its state before the command.
+// Levels are identified by (side, price), not by slot: a reported level that leaves its side during a
+// command stays out of the free list until flush, and a level made again at its (side, price) in the
+// same command is that same level brought back (leftAt), so it is reported once, against its state
+// before the command.
+//
+// Cost: most commands change one level, so the touch of an already listed level is one compare, the
+// first touch three stores into a cache line the change itself writes, and a one-level flush no sort.
 
-import { Side } from '../enums.js';
+import type { Side } from '../enums.js';
 import type { EventWriter } from './event-writer.js';
+import { LevelRecord } from './level-record.js';
+import type { PriceLevels } from './price-levels.js';
 
-export interface LevelArrays {
-  priceTicks: Float64Array;
-  qtyLots: Float64Array;
-  orderCount: Int32Array;
-  side: Uint8Array;
-}
+const { F_SHIFT, I_SHIFT, L_PRICE, L_QTY, L_QTY_BEFORE, L_COUNT, L_SIDE, L_STAMP, L_COUNT_BEFORE, L_LISTED } = LevelRecord;
+const BUY = 0;
+const EPOCH_WRAP = 0x7fffffff;
 
 export class LevelChanges {
   private epoch = 1;
-  /** Per level slot: the epoch in which it was last reported, and its record's index. */
-  private stamp = new Int32Array(0);
-  private record = new Int32Array(0);
-
+  /** Levels reported in this command, in report order. */
+  private listed = new Int32Array(64);
   private n = 0;
-  private gone = 0;
-  private rSide = new Uint8Array(64);
-  private rPrice = new Float64Array(64);
-  private rQty = new Float64Array(64);
-  private rCount = new Int32Array(64);
-  /** The level slot the record now describes, −1 once the level was freed. */
-  private rSlot = new Int32Array(64);
-  private order = new Int32Array(64);
 
-  /** Called by PriceLevels when its level pool grows. */
-  ensureLevels(capacity: number): void {
-    if (this.stamp.length >= capacity) return;
-    const s = new Int32Array(capacity);
-    s.set(this.stamp);
-    this.stamp = s;
-    const r = new Int32Array(capacity);
-    r.set(this.record);
-    this.record = r;
-  }
+  constructor(private readonly levels: PriceLevels) {}
 
   begin(): void {
     this.n = 0;
-    this.gone = 0;
-    if (++this.epoch === 0x7fffffff) {
-      this.stamp.fill(0);
+    if (++this.epoch === EPOCH_WRAP) {
+      const li = this.levels.i32;
+      for (let lv = 0; lv < this.levels.capacity; lv++) li[(lv << I_SHIFT) + L_STAMP] = 0;
       this.epoch = 1;
     }
   }
 
   /** Before a change to an existing level. */
-  touch(lv: number, l: LevelArrays): void {
-    if (this.stamp[lv] === this.epoch) return;
-    this.stamp[lv] = this.epoch;
-    this.record[lv] = this.add(l.side[lv]!, l.priceTicks[lv]!, l.qtyLots[lv]!, l.orderCount[lv]!, lv);
+  touch(lv: number): void {
+    const li = this.levels.i32;
+    const lo = lv << I_SHIFT;
+    if (li[lo + L_STAMP] === this.epoch) return;
+    li[lo + L_STAMP] = this.epoch;
+    li[lo + L_COUNT_BEFORE] = li[lo + L_COUNT]!;
+    const lf = this.levels.f64;
+    lf[(lv << F_SHIFT) + L_QTY_BEFORE] = lf[(lv << F_SHIFT) + L_QTY]!;
+    this.list(lv);
   }
 
-  /** After a level was created at (side, price): it did not exist before, unless freed earlier in this command. */
-  created(lv: number, side: number, priceTicks: number): void {
-    this.stamp[lv] = this.epoch;
-    if (this.gone > 0) {
-      for (let i = 0; i < this.n; i++) {
-        if (this.rSlot[i] === -1 && this.rSide[i] === side && this.rPrice[i] === priceTicks) {
-          this.rSlot[i] = lv;
-          this.record[lv] = i;
-          this.gone--;
-          return;
-        }
-      }
+  /** A level just created: it did not exist before the command. */
+  created(lv: number): void {
+    const lo = lv << I_SHIFT;
+    const li = this.levels.i32;
+    li[lo + L_STAMP] = this.epoch;
+    li[lo + L_COUNT_BEFORE] = 0;
+    this.levels.f64[(lv << F_SHIFT) + L_QTY_BEFORE] = 0;
+    this.list(lv);
+  }
+
+  /** Whether the level was reported in this command (meaningful inside a tracked command only). */
+  reported(lv: number): boolean {
+    return this.levels.i32[(lv << I_SHIFT) + L_STAMP] === this.epoch;
+  }
+
+  /** The reported level at (side, price) that left its side in this command, or −1. */
+  leftAt(side: number, priceTicks: number): number {
+    const li = this.levels.i32;
+    const lf = this.levels.f64;
+    for (let k = 0; k < this.n; k++) {
+      const lv = this.listed[k]!;
+      const lo = lv << I_SHIFT;
+      if (li[lo + L_LISTED] === 0 && li[lo + L_COUNT] === 0 && li[lo + L_SIDE] === side && lf[(lv << F_SHIFT) + L_PRICE] === priceTicks) return lv;
     }
-    this.record[lv] = this.add(side, priceTicks, 0, 0, lv);
+    return -1;
   }
 
-  /** Before a level slot is freed (it was touched first: its last order just left). */
-  freed(lv: number): void {
-    if (this.stamp[lv] !== this.epoch) return;
-    this.rSlot[this.record[lv]!] = -1;
-    this.stamp[lv] = 0;
-    this.gone++;
-  }
-
-  flush(out: EventWriter, l: LevelArrays): void {
+  flush(out: EventWriter): void {
     const n = this.n;
     if (n === 0) return;
-    const order = this.order;
-    // Insertion sort of record indices: bids (side 0) by price descending, then asks ascending. A
-    // command usually changes one or two levels, and sweeps report them already nearly in order.
-    for (let i = 0; i < n; i++) {
-      let j = i;
-      while (j > 0 && this.before(i, order[j - 1]!)) {
-        order[j] = order[j - 1]!;
-        j--;
-      }
-      order[j] = i;
-    }
+    if (n > 1) this.sort(n);
+    const levels = this.levels;
+    const li = levels.i32;
     for (let k = 0; k < n; k++) {
-      const i = order[k]!;
-      const slot = this.rSlot[i]!;
-      const qty = slot >= 0 ? l.qtyLots[slot]! : 0;
-      const count = slot >= 0 ? l.orderCount[slot]! : 0;
-      if (qty !== this.rQty[i] || count !== this.rCount[i]) out.level(this.rSide[i] as Side, this.rPrice[i]!, qty, count);
+      const lv = this.listed[k]!;
+      this.emitIfChanged(out, lv);
+      // Levels that left their side were kept for this report.
+      if (li[(lv << I_SHIFT) + L_LISTED] === 0) levels.release(lv);
     }
+    if (levels.untidy) levels.tidy();
   }
 
-  private before(a: number, b: number): boolean {
-    const sa = this.rSide[a]!;
-    const sb = this.rSide[b]!;
-    if (sa !== sb) return sa < sb;
-    return sa === Side.BUY ? this.rPrice[a]! > this.rPrice[b]! : this.rPrice[a]! < this.rPrice[b]!;
+  byteLength(): number {
+    return this.listed.byteLength;
   }
 
-  private add(side: number, priceTicks: number, qtyLots: number, orderCount: number, lv: number): number {
-    if (this.n === this.rSide.length) this.growRecords();
-    const i = this.n++;
-    this.rSide[i] = side;
-    this.rPrice[i] = priceTicks;
-    this.rQty[i] = qtyLots;
-    this.rCount[i] = orderCount;
-    this.rSlot[i] = lv;
-    return i;
+  private list(lv: number): void {
+    if (this.n === this.listed.length) {
+      const b = new Int32Array(this.n * 2);
+      b.set(this.listed);
+      this.listed = b;
+    }
+    this.listed[this.n++] = lv;
   }
 
-  private growRecords(): void {
-    const cap = this.rSide.length * 2;
-    const grow = <T extends Uint8Array | Float64Array | Int32Array>(a: T, b: T): T => {
-      b.set(a);
-      return b;
-    };
-    this.rSide = grow(this.rSide, new Uint8Array(cap));
-    this.rPrice = grow(this.rPrice, new Float64Array(cap));
-    this.rQty = grow(this.rQty, new Float64Array(cap));
-    this.rCount = grow(this.rCount, new Int32Array(cap));
-    this.rSlot = grow(this.rSlot, new Int32Array(cap));
-    this.order = new Int32Array(cap);
+  private emitIfChanged(out: EventWriter, lv: number): void {
+    const lf = this.levels.f64;
+    const li = this.levels.i32;
+    const lo = lv << I_SHIFT;
+    const fo = lv << F_SHIFT;
+    const count = li[lo + L_COUNT]!;
+    const qty = lf[fo + L_QTY]!;
+    if (qty !== lf[fo + L_QTY_BEFORE] || count !== li[lo + L_COUNT_BEFORE]) out.level(li[lo + L_SIDE]! as Side, lf[fo + L_PRICE]!, qty, count);
+  }
+
+  /** Insertion sort of the listed levels: bids by price descending, then asks ascending. Sweeps list them nearly in order. */
+  private sort(n: number): void {
+    const listed = this.listed;
+    const lf = this.levels.f64;
+    const li = this.levels.i32;
+    for (let i = 1; i < n; i++) {
+      const lv = listed[i]!;
+      const side = li[(lv << I_SHIFT) + L_SIDE]!;
+      const price = lf[(lv << F_SHIFT) + L_PRICE]!;
+      let j = i;
+      for (; j > 0; j--) {
+        const o = listed[j - 1]!;
+        const os = li[(o << I_SHIFT) + L_SIDE]!;
+        const op = lf[(o << F_SHIFT) + L_PRICE]!;
+        const before = side !== os ? side < os : side === BUY ? price > op : price < op;
+        if (!before) break;
+        listed[j] = o;
+      }
+      listed[j] = lv;
+    }
   }
 }

@@ -4,14 +4,26 @@
 //
 // Thread contract: one market-shard thread owns the book; nothing is shared.
 
-import { CancelReason, OrderType, Side, StpMode, TimeInForce, TriggerSource, type OrderOrigin } from '../enums.js';
+import { CancelReason, OrderType, StpMode, TimeInForce, type OrderOrigin, type Side, type TriggerSource } from '../enums.js';
 import type { MarketSpec } from '../market/spec.js';
-import { BookCore, CANCELLED, EXPIRED } from './book-core.js';
+import { BookCore } from './book-core.js';
+import { AccountRecord } from './account-table.js';
 import { FillCheck } from './fill-check.js';
-import { F_ORDER_ID, F_PRICE, F_REMAINING, F_STRIDE_SHIFT, FLAG_HAS_CLIENT_ID, FLAG_REDUCE_ONLY, flagOrigin, flagSide, flagSource, flagStp, flagTif, flagType, I_ACCOUNT, I_FLAGS, I_STRIDE_SHIFT } from './order-pool.js';
-import { crosses, isLimitPriced, reducibleLots } from './order-rules.js';
+import { LevelRecord } from './level-record.js';
+import { flagSource, flagStp, flagTif, flagType, OrderRecord } from './order-pool.js';
+import { isLimitPriced, reducibleLots } from './order-rules.js';
 import { defaultMarketLimit } from './slippage.js';
-import type { BookEventSink } from './types.js';
+import { BookEventType, type BookEventSink } from './types.js';
+
+// Module-local copies (order-pool.ts says why).
+const { F_ORDER_ID, F_PRICE, F_REMAINING, F_STRIDE_SHIFT, FLAG_HAS_CLIENT_ID, FLAG_REDUCE_ONLY, I_ACCOUNT, I_FLAGS, I_STRIDE_SHIFT, NIBBLE, ORIGIN_SHIFT, SIDE_SHIFT, STP_SHIFT, TIF_SHIFT } = OrderRecord;
+const { F_SHIFT: L_F_SHIFT, I_SHIFT: L_I_SHIFT, L_PRICE, L_HEAD } = LevelRecord;
+const { F_SHIFT: A_F_SHIFT, I_SHIFT: A_I_SHIFT, A_ID, A_RO_HEAD } = AccountRecord;
+const { ORDER_CANCELLED: CANCELLED, ORDER_EXPIRED: EXPIRED } = BookEventType;
+const { EXPIRE_TAKER, EXPIRE_BOTH } = StpMode;
+const { IOC, FOK } = TimeInForce;
+const { REDUCE_ONLY, STP_TAKER, STP_MAKER, STP_BOTH, NO_LIQUIDITY, SLIPPAGE_LIMIT, IOC_REMAINDER } = CancelReason;
+const BUY = 0;
 
 export class MatchingCore extends BookCore {
   protected readonly fillCheck: FillCheck;
@@ -33,86 +45,100 @@ export class MatchingCore extends BookCore {
     const pool = this.pool;
     const levels = this.priceLevels;
     const acc = this.accounts;
+    const out = this.out;
     const tf = t << F_STRIDE_SHIFT;
     const ti = t << I_STRIDE_SHIFT;
     const tFlags = pool.i32[ti + I_FLAGS]!;
-    const side = flagSide(tFlags);
+    const side = (tFlags >>> SIDE_SHIFT) & 1;
     const opp = side ^ 1;
+    const oppLevels = levels.sides[opp]!;
     const tAcct = pool.i32[ti + I_ACCOUNT]!;
+    const tAccountId = acc.f64[(tAcct << A_F_SHIFT) + A_ID]!;
+    const tOrderId = pool.f64[tf + F_ORDER_ID]!;
+    const tClientId = (tFlags & FLAG_HAS_CLIENT_ID) !== 0 ? pool.clientOrderId[t]! : 0;
+    const tOrigin = (tFlags >>> ORIGIN_SHIFT) & NIBBLE;
     const limit = pool.f64[tf + F_PRICE]!;
     const tReduceOnly = (tFlags & FLAG_REDUCE_ONLY) !== 0;
-    const stp = flagStp(tFlags);
+    const stp = (tFlags >>> STP_SHIFT) & NIBBLE;
+    // The taker's signed fill and the maker's, per lot.
+    const tSign = side === BUY ? 1 : -1;
+    let tRem = pool.f64[tf + F_REMAINING]!;
     for (;;) {
-      // Re-read the arrays each round: nothing here allocates slots, but keep no view across calls.
+      if (tRem === 0) return pool.free(t);
+      if (tReduceOnly && reducibleLots(acc.positionOf(tAcct), side) === 0) return this.endInFlight(CANCELLED, t, REDUCE_ONLY);
+      if (oppLevels.len === 0) return this.endTaker(t, isMarket, true);
+      // The best level (the last listed one is never dormant) and its first order.
+      const lv = oppLevels.slots[oppLevels.len - 1]!;
+      const price = levels.f64[(lv << L_F_SHIFT) + L_PRICE]!;
+      if (side === BUY ? price > limit : price < limit) return this.endTaker(t, isMarket, false);
+      const m = levels.i32[(lv << L_I_SHIFT) + L_HEAD]!;
+      // Views are read each round: the rare calls below (STP, reduce-only clean-up) may grow nothing,
+      // but no view is kept across a call on principle.
       const f64 = pool.f64;
       const i32 = pool.i32;
-      const tRem = f64[tf + F_REMAINING]!;
-      if (tRem === 0) return pool.free(t);
-      if (tReduceOnly && reducibleLots(acc.positionLots[tAcct]!, side) === 0) return this.endInFlight(CANCELLED, t, CancelReason.REDUCE_ONLY);
-      const lv = levels.best(opp);
-      if (lv < 0) return this.endTaker(t, isMarket, true);
-      const price = levels.priceTicks[lv]!;
-      if (!crosses(side, limit, price)) return this.endTaker(t, isMarket, false);
-      const m = levels.head[lv]!;
       const mf = m << F_STRIDE_SHIFT;
       const mi = m << I_STRIDE_SHIFT;
       const mAcct = i32[mi + I_ACCOUNT]!;
       if (mAcct === tAcct) {
-        if (stp === StpMode.EXPIRE_TAKER) return this.endInFlight(EXPIRED, t, CancelReason.STP_TAKER);
-        const both = stp === StpMode.EXPIRE_BOTH;
-        this.closeOpen(EXPIRED, m, both ? CancelReason.STP_BOTH : CancelReason.STP_MAKER);
-        if (both) return this.endInFlight(EXPIRED, t, CancelReason.STP_BOTH);
+        if (stp === EXPIRE_TAKER) return this.endInFlight(EXPIRED, t, STP_TAKER);
+        const both = stp === EXPIRE_BOTH;
+        this.closeOpen(EXPIRED, m, both ? STP_BOTH : STP_MAKER);
+        if (both) return this.endInFlight(EXPIRED, t, STP_BOTH);
         continue;
       }
       const mRem = f64[mf + F_REMAINING]!;
       const mFlags = i32[mi + I_FLAGS]!;
       let qty = tRem < mRem ? tRem : mRem;
       if (tReduceOnly) {
-        const room = reducibleLots(acc.positionLots[tAcct]!, side);
+        const room = reducibleLots(acc.positionOf(tAcct), side);
         if (room < qty) qty = room;
       }
       if ((mFlags & FLAG_REDUCE_ONLY) !== 0) {
-        const room = reducibleLots(acc.positionLots[mAcct]!, opp);
+        const room = reducibleLots(acc.positionOf(mAcct), opp);
         if (room < qty) qty = room;
         if (qty <= 0) throw new Error(`invariant: reduce-only maker ${f64[mf + F_ORDER_ID]} rests with nothing to reduce`);
       }
       const tradeId = this.nextTradeId++;
       this.lastPrice = price;
-      f64[tf + F_REMAINING] = tRem - qty;
+      tRem -= qty;
+      f64[tf + F_REMAINING] = tRem;
+      this.addPosition(tAcct, tSign * qty);
+      this.addPosition(mAcct, -tSign * qty);
+      const filled = mRem === qty;
+      // A filled maker leaves its level whole (levels.fillHead); a partly filled one stays at the head.
+      if (filled) levels.fillHead(lv, qty);
+      else levels.reduce(lv, qty);
       f64[mf + F_REMAINING] = mRem - qty;
-      levels.reduce(lv, qty);
-      this.addPosition(tAcct, side === Side.BUY ? qty : -qty);
-      this.addPosition(mAcct, side === Side.BUY ? -qty : qty);
-      this.out.trade(
+      out.trade(
         tradeId,
         price,
         qty,
-        acc.accountId[tAcct]!,
-        f64[tf + F_ORDER_ID]!,
-        (tFlags & FLAG_HAS_CLIENT_ID) !== 0 ? pool.clientOrderId[t]! : 0,
+        tAccountId,
+        tOrderId,
+        tClientId,
         side as Side,
-        flagOrigin(tFlags) as OrderOrigin,
-        tRem - qty,
-        acc.accountId[mAcct]!,
+        tOrigin as OrderOrigin,
+        tRem,
+        acc.f64[(mAcct << A_F_SHIFT) + A_ID]!,
         f64[mf + F_ORDER_ID]!,
         (mFlags & FLAG_HAS_CLIENT_ID) !== 0 ? pool.clientOrderId[m]! : 0,
-        flagOrigin(mFlags) as OrderOrigin,
+        ((mFlags >>> ORIGIN_SHIFT) & NIBBLE) as OrderOrigin,
         mRem - qty,
       );
-      if (mRem === qty) {
-        levels.remove(m);
+      if (filled) {
         this.unlinkOpen(m);
         pool.free(m);
       }
-      if (acc.reduceOnlyHead[tAcct]! >= 0) this.cleanUpReduceOnly(tAcct);
-      if (acc.reduceOnlyHead[mAcct]! >= 0) this.cleanUpReduceOnly(mAcct);
+      const ai = acc.i32;
+      if (ai[(tAcct << A_I_SHIFT) + A_RO_HEAD]! >= 0) this.cleanUpReduceOnly(tAcct);
+      if (ai[(mAcct << A_I_SHIFT) + A_RO_HEAD]! >= 0) this.cleanUpReduceOnly(mAcct);
     }
   }
 
   private endTaker(t: number, isMarket: boolean, sideEmpty: boolean): void {
-    if (isMarket) return this.endInFlight(EXPIRED, t, sideEmpty ? CancelReason.NO_LIQUIDITY : CancelReason.SLIPPAGE_LIMIT);
-    const tif = flagTif(this.pool.flags(t));
-    if (tif === TimeInForce.IOC || tif === TimeInForce.FOK) return this.endInFlight(EXPIRED, t, CancelReason.IOC_REMAINDER);
+    if (isMarket) return this.endInFlight(EXPIRED, t, sideEmpty ? NO_LIQUIDITY : SLIPPAGE_LIMIT);
+    const tif = (this.pool.i32[(t << I_STRIDE_SHIFT) + I_FLAGS]! >>> TIF_SHIFT) & NIBBLE;
+    if (tif === IOC || tif === FOK) return this.endInFlight(EXPIRED, t, IOC_REMAINDER);
     this.rest(t);
   }
 
@@ -146,22 +172,22 @@ export class MatchingCore extends BookCore {
     const fo = slot << F_STRIDE_SHIFT;
     const f = pool.flags(slot);
     const type = flagType(f);
-    const side = flagSide(f);
+    const side = (f >>> SIDE_SHIFT) & 1;
     const acct = pool.account(slot);
     const reduceOnly = (f & FLAG_REDUCE_ONLY) !== 0;
-    this.out.triggered(this.accounts.accountId[acct]!, pool.f64[fo + F_ORDER_ID]!, pool.clientOrderIdOf(slot), side as Side, type as OrderType, flagSource(f) as TriggerSource, pool.triggerPriceTicks[slot]!, observed);
-    if (reduceOnly && reducibleLots(this.accounts.positionLots[acct]!, side) === 0) return this.endInFlight(CANCELLED, slot, CancelReason.REDUCE_ONLY);
+    this.out.triggered(this.accounts.idOf(acct), pool.f64[fo + F_ORDER_ID]!, pool.clientOrderIdOf(slot), side as Side, type as OrderType, flagSource(f) as TriggerSource, pool.triggerPriceTicks[slot]!, observed);
+    if (reduceOnly && reducibleLots(this.accounts.positionOf(acct), side) === 0) return this.endInFlight(CANCELLED, slot, REDUCE_ONLY);
     const isMarket = !isLimitPriced(type);
     if (!isMarket && !this.spec.withinBand(pool.f64[fo + F_PRICE]!, this.mark > 0 ? this.mark : this.lastPrice)) {
       return this.endInFlight(EXPIRED, slot, CancelReason.PRICE_BAND);
     }
     if (isMarket && pool.f64[fo + F_PRICE] === 0) {
       const best = this.priceLevels.bestPrice(side ^ 1);
-      if (best === 0) return this.endInFlight(EXPIRED, slot, CancelReason.NO_LIQUIDITY);
+      if (best === 0) return this.endInFlight(EXPIRED, slot, NO_LIQUIDITY);
       pool.f64[fo + F_PRICE] = defaultMarketLimit(this.spec, side, best);
     }
-    if (flagTif(f) === TimeInForce.FOK && !this.fillCheck.canFill(side, acct, flagStp(f), reduceOnly, pool.f64[fo + F_REMAINING]!, pool.f64[fo + F_PRICE]!)) {
-      return this.endInFlight(EXPIRED, slot, CancelReason.IOC_REMAINDER);
+    if (flagTif(f) === FOK && !this.fillCheck.canFill(side, acct, flagStp(f), reduceOnly, pool.f64[fo + F_REMAINING]!, pool.f64[fo + F_PRICE]!)) {
+      return this.endInFlight(EXPIRED, slot, IOC_REMAINDER);
     }
     this.runTaker(slot, isMarket);
   }
@@ -183,6 +209,6 @@ export class MatchingCore extends BookCore {
   /** Whether an order on `side` limited to limitTicks would meet the opposite best price. */
   protected wouldTake(side: number, limitTicks: number): boolean {
     const best = this.priceLevels.bestPrice(side ^ 1);
-    return best !== 0 && crosses(side, limitTicks, best);
+    return best !== 0 && (side === BUY ? best <= limitTicks : best >= limitTicks);
   }
 }

@@ -9,7 +9,8 @@
 //   StopBook       untriggered stops in four trigger-sorted lists
 //   LevelChanges   the L2 diff of the current command
 //
-//   BookCore (state, primitive moves) ◀── MatchingCore (taker loop, stops) ◀── OrderBook (commands)
+//   BookCore (state, primitive moves) ◀── MatchingCore (taker loop, stops)
+//     ◀── OrderEntry (place, cancel: short paths for the commonest two) ◀── OrderBook (other commands, queries)
 //
 // No allocation per order on the hot path: a command reuses the one event struct, the pools and the
 // scratch arrays. Rare paths (cancel-all, reduce-only clean-up, views) may allocate.
@@ -18,107 +19,24 @@
 // every ordering that reaches an event is explicit (price, then queue order, then orderId).
 
 import { Code } from '../codes.js';
-import { CancelReason, OrderOrigin, OrderType, Side, StpMode, TimeInForce, TriggerSource } from '../enums.js';
+import { CancelReason, OrderOrigin, OrderType, Side, StpMode, TimeInForce } from '../enums.js';
 import type { MarketSpec } from '../market/spec.js';
 import { RecordType } from '../ring/types.js';
-import { CANCELLED } from './book-core.js';
 import { depth, orderViews, stateHash } from './book-views.js';
-import { MatchingCore } from './matching-core.js';
-import { F_ORDER_ID, F_PRICE, F_QTY, F_REMAINING, F_STRIDE_SHIFT, F_TIME, FLAG_REDUCE_ONLY, flagOrigin, flagSide, flagTif, flagType, I_ACCOUNT, I_FLAGS, I_STRIDE_SHIFT, packFlags } from './order-pool.js';
-import { isTriggerType, mayStayOpen, reducibleLots, triggerHolds } from './order-rules.js';
-import { defaultMarketLimit } from './slippage.js';
-import type { Book, BookEventSink, LevelView, OrderRequest, OrderView } from './types.js';
-import { validateAmendArgs, validateDeleverage, validateOrderRequest } from './validate-order.js';
+import { flagOrigin, flagSide, flagTif, flagType, OrderRecord } from './order-pool.js';
+import { OrderEntry } from './order-entry.js';
+import { reducibleLots } from './order-rules.js';
+import type { Book, BookEventSink, LevelView, OrderView } from './types.js';
+import { validateAmendArgs, validateDeleverage } from './validate-order.js';
 
-export class OrderBook extends MatchingCore implements Book {
+const { F_ORDER_ID, F_PRICE, F_QTY, F_REMAINING, F_STRIDE_SHIFT, FLAG_REDUCE_ONLY } = OrderRecord;
+
+export class OrderBook extends OrderEntry implements Book {
   constructor(spec: MarketSpec, sink: BookEventSink) {
     super(spec, sink);
   }
 
   // ---- commands -------------------------------------------------------------------------------------
-
-  place(req: OrderRequest): number {
-    this.begin(req.timeUs);
-    const spec = this.spec;
-    const code = validateOrderRequest(req, spec, this.mark > 0 ? this.mark : this.lastPrice);
-    if (code !== Code.OK) return this.rejectPlace(req, code);
-    if (this.orderIndex.find(req.orderId) >= 0) return this.rejectPlace(req, Code.DUPLICATE_ORDER_ID);
-    const acct = this.accounts.findOrAdd(req.accountId);
-    if (req.clientOrderId !== 0 && this.clientIndex.find(acct, req.clientOrderId) >= 0) return this.rejectPlace(req, Code.DUPLICATE_CLIENT_ORDER_ID);
-    const type = req.orderType;
-    const tif = req.timeInForce;
-    const side = req.side;
-    if (mayStayOpen(type, tif)) {
-      if (this.accounts.openCount[acct]! >= spec.maxOpenOrdersPerAccount) return this.rejectPlace(req, Code.TOO_MANY_OPEN_ORDERS);
-      if (this.pool.used >= spec.maxOrders) return this.rejectPlace(req, Code.BOOK_FULL);
-    }
-    if (req.reduceOnly && reducibleLots(this.accounts.positionLots[acct]!, side) === 0) return this.rejectPlace(req, Code.REDUCE_ONLY_WOULD_NOT_REDUCE);
-    const trigger = isTriggerType(type);
-    const isMarket = type === OrderType.MARKET;
-    const stp = this.resolveStp(acct, req.stpMode);
-    let limit = req.priceTicks;
-    if (trigger) {
-      const source = req.triggerSource === TriggerSource.MARK ? this.mark : this.lastPrice;
-      if (triggerHolds(type, side, req.triggerPriceTicks, source)) return this.rejectPlace(req, Code.STOP_WOULD_TRIGGER_IMMEDIATELY);
-    } else {
-      if (isMarket && limit === 0) {
-        const best = this.priceLevels.bestPrice(side ^ 1);
-        if (best === 0) return this.rejectPlace(req, Code.NO_LIQUIDITY);
-        limit = defaultMarketLimit(spec, side, best);
-      }
-      if (tif === TimeInForce.POST_ONLY && this.wouldTake(side, limit)) return this.rejectPlace(req, Code.POST_ONLY_WOULD_TAKE);
-      if (tif === TimeInForce.FOK && !this.fillCheck.canFill(side, acct, stp, req.reduceOnly, req.qtyLots, limit)) {
-        return this.rejectPlace(req, Code.FOK_NOT_FILLABLE);
-      }
-    }
-
-    const slot = this.allocSlot();
-    const pool = this.pool;
-    const fo = slot << F_STRIDE_SHIFT;
-    const io = slot << I_STRIDE_SHIFT;
-    const f64 = pool.f64;
-    f64[fo + F_ORDER_ID] = req.orderId;
-    f64[fo + F_PRICE] = limit;
-    f64[fo + F_QTY] = req.qtyLots;
-    f64[fo + F_REMAINING] = req.qtyLots;
-    f64[fo + F_TIME] = req.timeUs;
-    pool.i32[io + I_ACCOUNT] = acct;
-    pool.i32[io + I_FLAGS] = packFlags(side, type, tif, stp, req.triggerSource, req.reduceOnly, req.origin, req.clientOrderId !== 0);
-    if (req.clientOrderId !== 0) {
-      pool.useClientIds();
-      pool.clientOrderId[slot] = req.clientOrderId;
-    }
-    if (trigger) {
-      pool.useTriggers();
-      pool.triggerPriceTicks[slot] = req.triggerPriceTicks;
-    }
-    this.out.accepted(req.accountId, req.orderId, req.clientOrderId, side, type, tif, stp as StpMode, req.triggerSource, req.reduceOnly, req.origin, limit, req.qtyLots, req.triggerPriceTicks);
-    if (trigger) {
-      this.linkOpen(slot);
-      this.stops.add(slot);
-      return this.end(Code.OK);
-    }
-    // Fast path: a GTC or post-only limit that does not cross rests at once (what runTaker would do;
-    // a reduce-only one can still reduce, checked above).
-    if (!isMarket && (tif === TimeInForce.GTC || tif === TimeInForce.POST_ONLY) && !this.wouldTake(side, limit)) {
-      this.rest(slot);
-      return this.end(Code.OK);
-    }
-    this.runTaker(slot, isMarket);
-    this.settleStops();
-    return this.end(Code.OK);
-  }
-
-  cancel(accountId: number, orderId: number, clientOrderId: number, reason: CancelReason, timeUs: number): number {
-    this.begin(timeUs);
-    const slot = this.findOwned(accountId, orderId, clientOrderId);
-    if (slot < 0) {
-      this.out.rejected(RecordType.CancelOrder, Code.ORDER_NOT_FOUND, accountId, orderId, clientOrderId, 0, 0, 0, false, 0, 0);
-      return Code.ORDER_NOT_FOUND;
-    }
-    this.closeOpen(CANCELLED, slot, reason);
-    return this.end(Code.OK);
-  }
 
   cancelAll(accountId: number, reason: CancelReason, timeUs: number): number {
     this.begin(timeUs);
@@ -180,8 +98,8 @@ export class OrderBook extends MatchingCore implements Book {
     const opp = side === Side.BUY ? Side.SELL : Side.BUY;
     let qty = qtyLots;
     if (la >= 0 && ca >= 0) {
-      const a = reducibleLots(acc.positionLots[la]!, side);
-      const b = reducibleLots(acc.positionLots[ca]!, opp);
+      const a = reducibleLots(acc.positionOf(la), side);
+      const b = reducibleLots(acc.positionOf(ca), opp);
       qty = Math.min(qty, a, b);
     }
     if (code !== Code.OK || la < 0 || ca < 0 || qty <= 0) {
@@ -192,8 +110,8 @@ export class OrderBook extends MatchingCore implements Book {
     this.addPosition(la, side === Side.BUY ? qty : -qty);
     this.addPosition(ca, side === Side.BUY ? -qty : qty);
     this.out.trade(tradeId, priceTicks, qty, liquidatedAccountId, deleverageId, 0, side, OrderOrigin.ADL, 0, counterpartyAccountId, deleverageId, 0, OrderOrigin.ADL, 0);
-    if (acc.reduceOnlyHead[la]! >= 0) this.cleanUpReduceOnly(la);
-    if (acc.reduceOnlyHead[ca]! >= 0) this.cleanUpReduceOnly(ca);
+    if (acc.reduceOnlyHeadOf(la) >= 0) this.cleanUpReduceOnly(la);
+    if (acc.reduceOnlyHeadOf(ca) >= 0) this.cleanUpReduceOnly(ca);
     return this.end(Code.OK);
   }
 
@@ -212,7 +130,7 @@ export class OrderBook extends MatchingCore implements Book {
       this.out.rejected(RecordType.SetAccountConfig, code, accountId, 0, 0, 0, 0, 0, false, 0, 0);
       return code;
     }
-    this.accounts.stpDefault[this.accounts.findOrAdd(accountId)] = stpMode;
+    this.accounts.setStp(this.accounts.findOrAdd(accountId), stpMode);
     return Code.OK;
   }
 
@@ -232,11 +150,11 @@ export class OrderBook extends MatchingCore implements Book {
   }
   positionLots(accountId: number): number {
     const acct = this.accounts.find(accountId);
-    return acct >= 0 ? this.accounts.positionLots[acct]! : 0;
+    return acct >= 0 ? this.accounts.positionOf(acct) : 0;
   }
   openOrderCount(accountId: number): number {
     const acct = this.accounts.find(accountId);
-    return acct >= 0 ? this.accounts.openCount[acct]! : 0;
+    return acct >= 0 ? this.accounts.openCountOf(acct) : 0;
   }
   orderCount(): number {
     return this.pool.used;
@@ -260,26 +178,6 @@ export class OrderBook extends MatchingCore implements Book {
   private begin(timeUs: number): void {
     this.out.timeUs = timeUs;
     this.priceLevels.changes.begin();
-  }
-
-  private end(code: number): number {
-    this.priceLevels.changes.flush(this.out, this.priceLevels);
-    return code;
-  }
-
-  private findOwned(accountId: number, orderId: number, clientOrderId: number): number {
-    if (orderId !== 0) {
-      const slot = this.orderIndex.find(orderId);
-      return slot >= 0 && this.accounts.accountId[this.pool.account(slot)] === accountId ? slot : -1;
-    }
-    if (clientOrderId === 0) return -1;
-    const acct = this.accounts.find(accountId);
-    return acct >= 0 ? this.clientIndex.find(acct, clientOrderId) : -1;
-  }
-
-  private rejectPlace(req: OrderRequest, code: number): number {
-    this.out.rejected(RecordType.PlaceOrder, code, req.accountId, req.orderId, req.clientOrderId, req.side, req.orderType, req.origin, req.reduceOnly, req.priceTicks, req.qtyLots);
-    return code;
   }
 
   private rejectAmend(slot: number, accountId: number, orderId: number, clientOrderId: number, priceTicks: number, qtyLots: number, code: number): number {

@@ -32,28 +32,45 @@
 import { isTriggerType } from './order-rules.js';
 import { orderFlags } from './state-hash.js';
 
-export const F_STRIDE_SHIFT = 3;
-export const I_STRIDE_SHIFT = 4;
-export const F_ORDER_ID = 0;
-export const F_PRICE = 1;
-export const F_QTY = 2;
-export const F_REMAINING = 3;
-export const F_TIME = 4;
-export const I_ACCOUNT = 10;
-export const I_LEVEL = 11;
-export const I_PREV = 12;
-export const I_NEXT = 13;
-export const I_FLAGS = 14;
+/**
+ * The record layout as one table. Hot modules copy the entries they use into module-local constants
+ * (`const { F_PRICE } = OrderRecord`): V8 folds a module's own constants into optimised code, while every
+ * use of an imported (or exported) binding is a load from the binding's cell plus a check that it is
+ * initialised. This module reads the table through its own binding, LAYOUT, for the same reason.
+ */
+const LAYOUT = {
+  F_STRIDE_SHIFT: 3,
+  I_STRIDE_SHIFT: 4,
+  F_ORDER_ID: 0,
+  F_PRICE: 1,
+  F_QTY: 2,
+  F_REMAINING: 3,
+  F_TIME: 4,
+  I_ACCOUNT: 10,
+  I_LEVEL: 11,
+  I_PREV: 12,
+  I_NEXT: 13,
+  I_FLAGS: 14,
+  /** The flags word: one nibble per enum at these shifts (state-hash.ts orderFlags), then single bits. */
+  NIBBLE: 15,
+  TIF_SHIFT: 4,
+  STP_SHIFT: 8,
+  SOURCE_SHIFT: 12,
+  ORIGIN_SHIFT: 20,
+  SIDE_SHIFT: 24,
+  FLAG_REDUCE_ONLY: 1 << 16,
+  FLAG_HAS_CLIENT_ID: 1 << 25,
+} as const;
+export const OrderRecord = LAYOUT;
+
+export const { F_STRIDE_SHIFT, I_STRIDE_SHIFT, F_ORDER_ID, F_PRICE, F_QTY, F_REMAINING, F_TIME, I_ACCOUNT, I_LEVEL, I_PREV, I_NEXT, I_FLAGS, FLAG_REDUCE_ONLY, FLAG_HAS_CLIENT_ID, SIDE_SHIFT } = OrderRecord;
 
 const RECORD_BYTES = 64;
-const SIDE_SHIFT = 24;
-export const FLAG_REDUCE_ONLY = 1 << 16;
-export const FLAG_HAS_CLIENT_ID = 1 << 25;
 export const flagType = (f: number): number => f & 15;
-export const flagTif = (f: number): number => (f >>> 4) & 15;
-export const flagStp = (f: number): number => (f >>> 8) & 15;
-export const flagSource = (f: number): number => (f >>> 12) & 15;
-export const flagOrigin = (f: number): number => (f >>> 20) & 15;
+export const flagTif = (f: number): number => (f >>> OrderRecord.TIF_SHIFT) & 15;
+export const flagStp = (f: number): number => (f >>> OrderRecord.STP_SHIFT) & 15;
+export const flagSource = (f: number): number => (f >>> OrderRecord.SOURCE_SHIFT) & 15;
+export const flagOrigin = (f: number): number => (f >>> OrderRecord.ORIGIN_SHIFT) & 15;
 export const flagSide = (f: number): number => (f >>> SIDE_SHIFT) & 1;
 /** The flags word without side and HAS_CLIENT_ID: what the state hash records. */
 export const hashFlags = (f: number): number => f & 0xff_ffff;
@@ -96,22 +113,25 @@ export class OrderPool {
 
   /** A free slot, or −1 when maxSlots are in use. May grow (and so replace) every array. */
   alloc(): number {
-    if (this.freeHead < 0) {
-      if (this.capacity >= this.maxSlots) return -1;
-      this.grow(Math.min(this.capacity * 2, this.maxSlots));
-    }
     const slot = this.freeHead;
-    this.freeHead = this.i32[(slot << I_STRIDE_SHIFT) + I_NEXT]!;
+    if (slot < 0) return this.allocGrowing();
+    this.freeHead = this.i32[(slot << LAYOUT.I_STRIDE_SHIFT) + LAYOUT.I_NEXT]!;
     this.used++;
     return slot;
   }
 
   free(slot: number): void {
-    const i = slot << I_STRIDE_SHIFT;
-    this.i32[i + I_LEVEL] = -1;
-    this.i32[i + I_NEXT] = this.freeHead;
+    const i = slot << LAYOUT.I_STRIDE_SHIFT;
+    this.i32[i + LAYOUT.I_LEVEL] = -1;
+    this.i32[i + LAYOUT.I_NEXT] = this.freeHead;
     this.freeHead = slot;
     this.used--;
+  }
+
+  private allocGrowing(): number {
+    if (this.capacity >= this.maxSlots) return -1;
+    this.grow(Math.min(this.capacity * 2, this.maxSlots));
+    return this.alloc();
   }
 
   // Accessors for code off the matching path (views, stops, indexes' rare paths).

@@ -3,14 +3,20 @@
 
 import { OrderType, Side, TimeInForce } from '../enums.js';
 
+// Module-local copies: these predicates inline into the matching path, where an imported binding would
+// cost a load and an initialisation check per use.
+const { LIMIT, STOP_MARKET, STOP_LIMIT, TAKE_PROFIT_LIMIT } = OrderType;
+const { BUY, SELL } = Side;
+const { GTC, POST_ONLY } = TimeInForce;
+
 /** Stop and take-profit types: they wait in the stop book until their trigger fires. */
 export function isTriggerType(orderType: number): boolean {
-  return orderType >= OrderType.STOP_MARKET && orderType <= OrderType.TAKE_PROFIT_LIMIT;
+  return orderType >= STOP_MARKET && orderType <= TAKE_PROFIT_LIMIT;
 }
 
 /** Types that carry a limit price (LIMIT, STOP_LIMIT, TAKE_PROFIT_LIMIT). */
 export function isLimitPriced(orderType: number): boolean {
-  return orderType === OrderType.LIMIT || orderType === OrderType.STOP_LIMIT || orderType === OrderType.TAKE_PROFIT_LIMIT;
+  return orderType === LIMIT || orderType === STOP_LIMIT || orderType === TAKE_PROFIT_LIMIT;
 }
 
 /**
@@ -19,8 +25,8 @@ export function isLimitPriced(orderType: number): boolean {
  * Take-profits fire in its favour: a take-profit SELL on a rise, a take-profit BUY on a fall.
  */
 export function firesOnRise(orderType: number, side: number): boolean {
-  const stop = orderType === OrderType.STOP_MARKET || orderType === OrderType.STOP_LIMIT;
-  return stop === (side === Side.BUY);
+  const stop = orderType === STOP_MARKET || orderType === STOP_LIMIT;
+  return stop === (side === BUY);
 }
 
 /** Whether the trigger condition holds at priceTicks (a source price of 0, none yet, never fires). */
@@ -31,12 +37,12 @@ export function triggerHolds(orderType: number, side: number, triggerPriceTicks:
 
 /** Whether a taker on `side` limited to limitTicks may trade against a maker resting at makerPriceTicks. */
 export function crosses(side: number, limitTicks: number, makerPriceTicks: number): boolean {
-  return side === Side.BUY ? makerPriceTicks <= limitTicks : makerPriceTicks >= limitTicks;
+  return side === BUY ? makerPriceTicks <= limitTicks : makerPriceTicks >= limitTicks;
 }
 
 /** Lots a reduce-only order on `side` may still fill: what shrinks |position| without flipping it. */
 export function reducibleLots(positionLots: number, side: number): number {
-  if (side === Side.SELL) return positionLots > 0 ? positionLots : 0;
+  if (side === SELL) return positionLots > 0 ? positionLots : 0;
   return positionLots < 0 ? -positionLots : 0;
 }
 
@@ -47,10 +53,10 @@ export function reducibleLots(positionLots: number, side: number): number {
  */
 export function mayStayOpen(orderType: number, timeInForce: number): boolean {
   if (isTriggerType(orderType)) return true;
-  return orderType === OrderType.LIMIT && (timeInForce === TimeInForce.GTC || timeInForce === TimeInForce.POST_ONLY);
+  return orderType === LIMIT && (timeInForce === GTC || timeInForce === POST_ONLY);
 }
 
 /** The position change of the account on `side` when it fills qtyLots. */
 export function signedLots(side: number, qtyLots: number): number {
-  return side === Side.BUY ? qtyLots : -qtyLots;
+  return side === BUY ? qtyLots : -qtyLots;
 }

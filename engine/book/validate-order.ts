@@ -28,6 +28,16 @@ import type { OrderRequest } from './types.js';
 import { isLimitPriced, isTriggerType } from './order-rules.js';
 
 const MAX_ACCOUNT_ID = 0xffff_ffff;
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+// Module-local copies: every place runs these checks, and V8 folds a module's own constants into the
+// code where an imported binding costs a load and an initialisation check per use.
+const { OK } = Code;
+const { BUY, SELL } = Side;
+const { LIMIT, TAKE_PROFIT_LIMIT } = OrderType;
+const { GTC, POST_ONLY } = TimeInForce;
+const { DEFAULT, EXPIRE_BOTH } = StpMode;
+const { MARK, LAST } = TriggerSource;
+const { USER, ADL } = OrderOrigin;
 
 function inRange(v: number, lo: number, hi: number): boolean {
   return Number.isSafeInteger(v) && v >= lo && v <= hi;
@@ -35,16 +45,17 @@ function inRange(v: number, lo: number, hi: number): boolean {
 
 /** Returns Code.OK or the first failing check's code. bandReferenceTicks: mark, else last trade, else 0. */
 export function validateOrderRequest(req: OrderRequest, spec: MarketSpec, bandReferenceTicks: number): number {
-  if (!inRange(req.orderId, 1, Number.MAX_SAFE_INTEGER)) return Code.INVALID_ORDER_ID;
-  if (!inRange(req.clientOrderId, 0, Number.MAX_SAFE_INTEGER)) return Code.INVALID_CLIENT_ORDER_ID;
+  if (!inRange(req.orderId, 1, MAX_SAFE)) return Code.INVALID_ORDER_ID;
+  if (!inRange(req.clientOrderId, 0, MAX_SAFE)) return Code.INVALID_CLIENT_ORDER_ID;
   if (!inRange(req.accountId, 0, MAX_ACCOUNT_ID)) return Code.INVALID_ACCOUNT;
-  if (req.side !== Side.BUY && req.side !== Side.SELL) return Code.INVALID_SIDE;
+  if (req.side !== BUY && req.side !== SELL) return Code.INVALID_SIDE;
   const type = req.orderType;
-  if (!inRange(type, OrderType.LIMIT, OrderType.TAKE_PROFIT_LIMIT)) return Code.INVALID_ORDER_TYPE;
-  if (!inRange(req.timeInForce, TimeInForce.GTC, TimeInForce.POST_ONLY)) return Code.INVALID_TIME_IN_FORCE;
-  if (!inRange(req.stpMode, StpMode.DEFAULT, StpMode.EXPIRE_BOTH)) return Code.INVALID_STP_MODE;
-  if (req.triggerSource !== TriggerSource.MARK && req.triggerSource !== TriggerSource.LAST) return Code.INVALID_TRIGGER_SOURCE;
-  if (!inRange(req.origin, OrderOrigin.USER, OrderOrigin.ADL) || typeof req.reduceOnly !== 'boolean') return Code.INVALID_FLAGS;
+  if (!inRange(type, LIMIT, TAKE_PROFIT_LIMIT)) return Code.INVALID_ORDER_TYPE;
+  const tif = req.timeInForce;
+  if (!inRange(tif, GTC, POST_ONLY)) return Code.INVALID_TIME_IN_FORCE;
+  if (!inRange(req.stpMode, DEFAULT, EXPIRE_BOTH)) return Code.INVALID_STP_MODE;
+  if (req.triggerSource !== MARK && req.triggerSource !== LAST) return Code.INVALID_TRIGGER_SOURCE;
+  if (!inRange(req.origin, USER, ADL) || typeof req.reduceOnly !== 'boolean') return Code.INVALID_FLAGS;
 
   const qty = req.qtyLots;
   if (!Number.isSafeInteger(qty)) return Code.INVALID_NUMBER;
@@ -66,9 +77,9 @@ export function validateOrderRequest(req: OrderRequest, spec: MarketSpec, bandRe
     return Code.TRIGGER_PRICE_OUT_OF_RANGE;
   }
 
-  if (req.timeInForce === TimeInForce.POST_ONLY && type !== OrderType.LIMIT) return Code.POST_ONLY_REQUIRES_LIMIT;
-  if (type === OrderType.LIMIT && !spec.withinBand(price, bandReferenceTicks)) return Code.PRICE_OUTSIDE_BAND;
-  return Code.OK;
+  if (tif === POST_ONLY && type !== LIMIT) return Code.POST_ONLY_REQUIRES_LIMIT;
+  if (type === LIMIT && !spec.withinBand(price, bandReferenceTicks)) return Code.PRICE_OUTSIDE_BAND;
+  return OK;
 }
 
 /** A price or quantity argument of an amend: 0 keeps the current value. */
