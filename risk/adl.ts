@@ -161,3 +161,29 @@ export function allocateAdl(ranked: readonly RankedCandidate[], shortfallLots: b
   }
   return { lots, unallocatedLots: rest };
 }
+
+/**
+ * The price one counterparty's close executes at: the liquidated scope's bankruptcy price, unless that
+ * would take the counterparty's scope below zero equity. A close at P moves the counterparty's equity by
+ * its loss against the mark, closeLots·|P − MP|·a when P is on the wrong side of MP for it (a short buying
+ * back above the mark, a long selling below it); that happens when the mark gapped past the liquidated
+ * scope's BP before the event reached ADL. Then the counterparty closes at the price where its scope
+ * equity reaches exactly 0 (rounded in its favour), and the difference stays with the liquidated scope,
+ * which completes below zero and reports it: ADL never makes a solvent trader insolvent (RISK.md I4).
+ *
+ * counterpartySign: +1 for a long counterparty (it sells), −1 for a short one (it buys).
+ */
+export function adlClosePriceTicks(bpTicks: bigint, markTicks: bigint, counterpartySign: 1 | -1, closeLots: bigint, scopeEquityAtoms: bigint, atomsPerTickLot: bigint): bigint {
+  const bp = bpTicks > 1n ? bpTicks : 1n;
+  if (markTicks <= 0n || closeLots <= 0n) return bp;
+  const equity = scopeEquityAtoms > 0n ? scopeEquityAtoms : 0n;
+  // Ticks of adverse move against the mark the scope can bear on closeLots, rounded down.
+  const bearable = equity / (closeLots * atomsPerTickLot);
+  if (counterpartySign < 0) {
+    const worst = markTicks + bearable;
+    return bp < worst ? bp : worst;
+  }
+  const worst = markTicks - bearable;
+  const floor = worst > 1n ? worst : 1n;
+  return bp > floor ? bp : floor;
+}

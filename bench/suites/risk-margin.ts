@@ -51,7 +51,7 @@ class DiscardOutput implements EventOutput {
   flush(): void {}
 }
 
-const quietHooks: LiquidationHooks = { check() {}, onFill() {}, onOrderEnded() {}, onMarkUpdated() {}, isFrozen: () => false };
+const quietHooks: LiquidationHooks = { check() {}, onFill() {}, onOrderEnded() {}, onMarkUpdated() {}, onBankruptFlatScope() {}, isFrozen: () => false, hashState() {} };
 
 interface Book {
   shard: RiskShard;

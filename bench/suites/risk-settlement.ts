@@ -48,7 +48,7 @@ class DiscardOutput implements EventOutput {
   flush(): void {}
 }
 
-const quietHooks: LiquidationHooks = { check() {}, onFill() {}, onOrderEnded() {}, onMarkUpdated() {}, isFrozen: () => false };
+const quietHooks: LiquidationHooks = { check() {}, onFill() {}, onOrderEnded() {}, onMarkUpdated() {}, onBankruptFlatScope() {}, isFrozen: () => false, hashState() {} };
 
 interface Trades {
   records: RecordBuffer;

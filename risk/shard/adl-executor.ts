@@ -2,8 +2,10 @@
 // rank this shard's opposite positions in the market with risk/adl.ts, share the remainder (SEQUENTIAL or
 // PRO_RATA, pool.adlMode), and for each share cancel the counterparty's open orders in that market
 // (CancelAllOrders, reason LIQUIDATION: the cancellation is the pipeline's doing, and the user sees why)
-// then send a Deleverage at the given price. Both commands go down the same ring to the same market shard,
-// so the market applies the cancel before the Deleverage without a round trip.
+// then send a Deleverage at the liquidated scope's BP (or, for a counterparty whose scope cannot bear a
+// BP past the mark, at the price where its equity reaches 0: adlClosePriceTicks). Both commands go down
+// the same ring to the same market shard, so the market applies the cancel before the Deleverage without
+// a round trip.
 //
 // Candidates: every account of this shard, ascending id, with a position of the opposite sign in the
 // market, except the liquidated account, counterparties already rejected in this event, and scopes that
@@ -16,10 +18,10 @@
 // Pending Deleverages are found by id, never iterated. Thread contract: the risk-shard thread.
 
 import { CancelReason, Side } from '../../engine/enums.js';
-import { allocateAdl, rankAdl, type AdlCandidate, type AdlMode } from '../adl.js';
+import { adlClosePriceTicks, allocateAdl, rankAdl, type AdlCandidate, type AdlMode } from '../adl.js';
 import { absBig } from '../units.js';
 import { scopeEquityAtoms, scopeMarketOf } from './liquidation-scope.js';
-import type { RiskEffects } from './seams.js';
+import type { RiskEffects, StateWords } from './seams.js';
 import type { RiskState } from './state.js';
 
 export interface AdlRequest {
@@ -89,10 +91,12 @@ export class AdlExecutor {
       const qtyLots = shares[i]!;
       if (qtyLots === 0n) continue;
       const counterparty = ranked[i]!.accountId;
+      const candidate = candidates[ranked[i]!.index]!;
+      const priceTicks = adlClosePriceTicks(req.priceTicks, market.markPriceTicks, candidate.qtyLots > 0n ? 1 : -1, qtyLots, candidate.scopeEquityAtoms, market.atomsPerTickLot);
       if (this.state.accounts.get(counterparty)!.positions.get(req.marketId)!.orders.size > 0) {
         this.effects.cancelAllOrders(counterparty, req.marketId, CancelReason.LIQUIDATION, timeUs);
       }
-      const id = this.effects.deleverage(req.liquidatedAccountId, counterparty, req.marketId, side, qtyLots, req.priceTicks, timeUs);
+      const id = this.effects.deleverage(req.liquidatedAccountId, counterparty, req.marketId, side, qtyLots, priceTicks, timeUs);
       this.pending.set(id, {
         deleverageId: id,
         runKey: req.runKey,
@@ -102,11 +106,29 @@ export class AdlExecutor {
         marketId: req.marketId,
         side,
         qtyLots,
-        priceTicks: req.priceTicks,
+        priceTicks,
       });
       sent++;
     }
     return sent;
+  }
+
+  /** Pending Deleverages by id, ascending. */
+  hashState(h: StateWords): void {
+    const ids = [...this.pending.keys()].sort((a, b) => a - b);
+    h.int(ids.length);
+    for (const id of ids) {
+      const d = this.pending.get(id)!;
+      h.int(id);
+      h.int(d.runKey);
+      h.int(d.liquidationId);
+      h.int(d.liquidatedAccountId);
+      h.int(d.counterpartyAccountId);
+      h.int(d.marketId);
+      h.int(d.side);
+      h.big(d.qtyLots);
+      h.big(d.priceTicks);
+    }
   }
 
   find(deleverageId: number): PendingDeleverage | undefined {

@@ -107,7 +107,11 @@ export function applyFillNumbers(
       const n = productBelow51(q, market.markN > 0 ? market.markN : priceTicks, a);
       const max = t.maxLeverage[marginTierNumber(t, n)]!;
       const leverage = pos.leverageN < max ? pos.leverageN : max;
-      const need = ceilDivExact(productBelow51(opened, priceTicks, a), leverage);
+      // IM of the opened lots at mark (RISK.md: IM = N/leverage, N at mark), plus what the fill already
+      // lost against the mark: not the fill price, which a stale book can put far from the mark.
+      const mark = market.markN > 0 ? market.markN : priceTicks;
+      const adverse = fill.qtyLots > 0 ? priceTicks - mark : mark - priceTicks;
+      const need = addExact(ceilDivExact(productBelow51(opened, mark, a), leverage), adverse > 0 ? productBelow51(opened, adverse, a) : 0);
       const available = wallet > 0 ? wallet : 0;
       const take = need < available ? need : available;
       wallet -= take;
@@ -200,7 +204,9 @@ function isolatedFill(account: AccountState, pos: PositionState, market: MarketR
     const q = pos.qtyLots < 0n ? -pos.qtyLots : pos.qtyLots;
     const mark = market.markPriceTicks > 0n ? market.markPriceTicks : priceTicks;
     const leverage = effectiveLeverage(market.config.tiers, q * mark * a, pos.leverage);
-    const need = ceilDiv(opened * priceTicks * a, leverage);
+    // IM at mark plus the fill's loss against the mark (the number path says why).
+    const adverse = pos.qtyLots > 0n ? priceTicks - mark : mark - priceTicks;
+    const need = ceilDiv(opened * mark * a, leverage) + (adverse > 0n ? opened * adverse * a : 0n);
     const available = account.walletAtoms > 0n ? account.walletAtoms : 0n;
     const take = need < available ? need : available;
     account.walletAtoms -= take;

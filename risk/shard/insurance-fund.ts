@@ -17,7 +17,7 @@
 // Thread contract: the risk-shard thread.
 
 import { insuranceBudgetAtoms } from '../liquidation.js';
-import type { RiskEffects } from './seams.js';
+import type { RiskEffects, StateWords } from './seams.js';
 import type { RiskState } from './state.js';
 
 export class InsuranceFund {
@@ -29,6 +29,17 @@ export class InsuranceFund {
     private readonly effects: RiskEffects,
     private readonly perEventCapAtoms: bigint,
   ) {}
+
+  /** The reservations by liquidation id, ascending (sorting here is for the hash alone, off the hot path). */
+  hashState(h: StateWords): void {
+    const ids = [...this.reservations.keys()].sort((a, b) => a - b);
+    h.int(ids.length);
+    for (const id of ids) {
+      h.int(id);
+      h.big(this.reservations.get(id)!);
+    }
+    h.big(this.reservedTotalAtoms);
+  }
 
   balanceAtoms(): bigint {
     return this.state.insuranceFundAtoms;

@@ -22,7 +22,7 @@ import { stepDownCloseLots } from '../liquidation.js';
 import { absBig } from '../units.js';
 import { AdlExecutor, type PendingDeleverage } from './adl-executor.js';
 import type { RiskPoolConfig } from './config.js';
-import { LiquidationStep } from './events.js';
+import { InsuranceReason, LiquidationStep } from './events.js';
 import { InsuranceFund } from './insurance-fund.js';
 import { adlPriceTicks, fullCloseLimitTicks, liquidationBand, reachesFurther, stepDownLimitTicks } from './liquidation-prices.js';
 import { LiquidationRun, RunPhase } from './liquidation-run.js';
@@ -39,7 +39,7 @@ import {
 } from './liquidation-scope.js';
 import { settleScope } from './liquidation-settlement.js';
 import { WaitingScopes } from './liquidation-waiting.js';
-import { CROSS_SCOPE, type LiquidationHooks, type RiskEffects } from './seams.js';
+import { CROSS_SCOPE, type LiquidationHooks, type RiskEffects, type StateWords } from './seams.js';
 import { MarginMode, type AccountState, type PositionState, type RiskState } from './state.js';
 
 /** Parked scopes retried per mark update: bounded, so a cascade cannot stall the shard. */
@@ -79,6 +79,46 @@ export class LiquidationEngine implements LiquidationHooks {
     }
     const retry = this.waiting.next(key);
     if (retry !== undefined) this.resume(this.runs.get(retry)!, timeUs);
+  }
+
+  /**
+   * A flat scope below zero after a user's own fill: a bankruptcy with nothing left to close. The fund
+   * pays the loss from what no running event holds, within the per-event cap (TRIGGERED,
+   * SHORTFALL_COVERED, COMPLETED under a liquidation id of its own); what it cannot pay stays with the
+   * scope and is reported by the scope's equity.
+   */
+  onBankruptFlatScope(accountId: number, marketId: number, timeUs: number): void {
+    const account = this.state.accounts.get(accountId);
+    if (account === undefined) return;
+    const scope = scopeMarketOf(account, marketId);
+    if (this.runs.has(scopeKey(accountId, scope)) || openPositions(account, scope).length > 0) return;
+    const equity = scopeEquityAtoms(this.state, account, scope);
+    if (equity === undefined || equity >= 0n) return;
+    const liquidationId = this.state.newLiquidationId();
+    const emit = (step: number, insuranceAtoms = 0n) => this.effects.liquidationProgressed(accountId, scope, liquidationId, step, 0n, 0n, timeUs, insuranceAtoms);
+    emit(LiquidationStep.TRIGGERED);
+    this.insuranceFund.reserve(liquidationId, -equity);
+    const paid = this.insuranceFund.cover(accountId, scope, -equity, InsuranceReason.SHORTFALL, liquidationId, timeUs);
+    this.insuranceFund.release(liquidationId);
+    emit(LiquidationStep.SHORTFALL_COVERED, -paid);
+    emit(LiquidationStep.COMPLETED);
+    this.effects.publishScope(accountId, scope, timeUs);
+  }
+
+  /** Runs by scope key, the order ids they wait on, parked scopes, fund reservations, pending Deleverages. */
+  hashState(h: StateWords): void {
+    const keys = [...this.runs.keys()].sort((a, b) => a - b);
+    h.int(keys.length);
+    for (const k of keys) this.runs.get(k)!.hashState(h);
+    const orderIds = [...this.byOrderId.keys()].sort((a, b) => a - b);
+    h.int(orderIds.length);
+    for (const id of orderIds) {
+      h.int(id);
+      h.int(this.byOrderId.get(id)!.key);
+    }
+    this.waiting.hashState(h);
+    this.insuranceFund.hashState(h);
+    this.adl.hashState(h);
   }
 
   /** Retries up to MARK_RETRIES parked scopes, round-robin, whatever market moved: a park waits on marks or counterparties anywhere. */

@@ -21,7 +21,7 @@
 //
 // Thread contract: the risk-shard thread.
 
-import { CROSS_SCOPE } from './seams.js';
+import { CROSS_SCOPE, type StateWords } from './seams.js';
 
 export const RunPhase = {
   CANCELLING: 1,
@@ -67,6 +67,28 @@ export class LiquidationRun {
     readonly scopeMarketId: number,
     readonly liquidationId: number,
   ) {}
+
+  hashState(h: StateWords): void {
+    h.int(this.key);
+    h.int(this.accountId);
+    h.int(this.scopeMarketId);
+    h.int(this.liquidationId);
+    h.int(this.phase);
+    h.int(this.orderMarketId + 1);
+    h.big(this.orderQtyLots);
+    h.big(this.orderFilledLots);
+    h.int(this.stalledMarkets.length);
+    for (const m of this.stalledMarkets) h.int(m);
+    h.int(this.committed ? 1 : 0);
+    h.int(this.closingMarketId + 1);
+    h.big(this.lastLimitTicks);
+    h.big(this.adlPriceTicks);
+    h.int(this.adlStarted ? 1 : 0);
+    h.big(this.fullCloseNotionalAtoms);
+    h.int(this.outstandingDeleverages);
+    h.int(this.excludedCounterparties.length);
+    for (const c of this.excludedCounterparties) h.int(c);
+  }
 
   get cross(): boolean {
     return this.scopeMarketId === CROSS_SCOPE;

@@ -5,6 +5,8 @@
 //
 // Thread contract: the risk-shard thread.
 
+import type { StateWords } from './seams.js';
+
 export class WaitingScopes {
   private readonly keys: number[] = [];
   private cursor = -1;
@@ -35,6 +37,12 @@ export class WaitingScopes {
       return key;
     }
     return undefined;
+  }
+
+  hashState(h: StateWords): void {
+    h.int(this.keys.length);
+    for (const k of this.keys) h.int(k);
+    h.int(this.cursor + 1);
   }
 
   private lowerBound(key: number): number {

@@ -13,6 +13,8 @@
 //                 parked, the multi-market cross accounts; the queued scopes in order; the scopes with
 //                 negative equity; the cached ADL quintile boundaries; each ADL ranking job under way
 //                 (its start, and every member's values at the start, by account)
+//   pipeline      the liquidation engine's own state (LiquidationHooks.hashState): runs by scope key,
+//                 the order ids they wait on, parked scopes, fund reservations, pending Deleverages
 //   streams       the last seq consumed per input, the next seq of each output
 // bigints are written as 64-bit two's complement words, with extra words for the rare value past 64 bits.
 
@@ -20,7 +22,7 @@ import { StateHash } from '../../engine/book/state-hash.js';
 import type { EventOutput } from '../../engine/shard/event-output.js';
 import type { ShardParts } from './shard-parts.js';
 
-const VERSION = 0x31534b52; // 'RKS1'
+const VERSION = 0x32534b52; // 'RKS2'
 const MASK_32 = 0xffffffffn;
 
 class Hasher extends StateHash {
@@ -174,6 +176,7 @@ export function riskStateHash(p: ShardParts, streams?: StreamPositions): bigint 
       h.big(c.scopeEquityAtoms);
     },
   );
+  p.hooks.hashState(h);
   if (streams !== undefined) {
     h.int(streams.inputs.length);
     for (const seq of streams.inputs) h.int(seq);

@@ -33,6 +33,12 @@ export interface RiskEffects {
   publishScope(accountId: number, marketId: number, timeUs: number): void;
 }
 
+/** Where a component writes its part of the state hash (risk-state-hash.ts). */
+export interface StateWords {
+  int(v: number): void;
+  big(v: bigint): void;
+}
+
 export interface LiquidationHooks {
   /** The margin monitor found the scope possibly liquidatable (or a step may continue): evaluate it. */
   check(accountId: number, marketId: number, timeUs: number): void;
@@ -40,8 +46,15 @@ export interface LiquidationHooks {
   onFill(accountId: number, marketId: number, orderId: number, origin: number, signedQtyLots: bigint, priceTicks: bigint, timeUs: number): void;
   /** An order or Deleverage of a liquidating scope ended (filled out, cancelled, expired or rejected with `code`). */
   onOrderEnded(accountId: number, marketId: number, orderId: number, code: number, timeUs: number): void;
+  /**
+   * A user's own fill left a flat scope below zero (no liquidation can see a flat scope): settle it with
+   * the insurance fund now, as a bankruptcy event of its own.
+   */
+  onBankruptFlatScope(accountId: number, marketId: number, timeUs: number): void;
   /** A new mark in the market: parked pipelines may continue (bounded work per call). */
   onMarkUpdated(marketId: number, timeUs: number): void;
   /** Pre-trade asks: is user order entry frozen for this account in this market? */
   isFrozen(accountId: number, marketId: number): boolean;
+  /** Writes the pipeline's own state (runs, reservations, parked scopes, pending Deleverages) in a canonical order. */
+  hashState(h: StateWords): void;
 }

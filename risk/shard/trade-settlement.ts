@@ -12,10 +12,15 @@
 // Fees: taker or maker rate of the account's fee tier on the fill notional; a charge rounds up, a maker
 // rebate (negative rate) pays out rounded down. Fills of LIQUIDATION and ADL orders pay no trading fee
 // (the liquidation fee is the pipeline's). Fees always come from the wallet.
-// Isolated margin: opening lots moves their initial margin (at the fill price, the position's effective
-// leverage) from the wallet into M_iso, as far as the wallet goes; closing lots realize PnL into M_iso and
-// release their share of it (all of it when the position closes or flips) back to the wallet, rounded
-// down. A negative M_iso is never released: it stays with the scope for the pipeline to settle.
+// Isolated margin: opening lots moves their initial margin (notional at mark over the position's
+// effective leverage, plus any loss the fill already made against the mark) from the wallet into M_iso,
+// as far as the wallet goes; closing lots realize PnL into M_iso and release their share of it (all of it
+// when the position closes or flips) back to the wallet, rounded down. A negative M_iso is never
+// released: it stays with the scope for the pipeline to settle.
+// Bankrupt flat scope: a user's own closing fill past the bankruptcy price (a thin book) can leave a flat
+// isolated position with M_iso < 0, or a cross account with no position and WB < 0. No liquidation can
+// see a flat scope, so the liquidation engine settles it against the insurance fund at once
+// (LiquidationHooks.onBankruptFlatScope).
 // Below-IM clean-up: after a fill that opened exposure leaves its scope below initial margin, every
 // risk-increasing user order of the scope is cancelled with its own CancelOrder record (same-side
 // orders, and the part of the reducing side beyond the position, best-priced kept): the "re-check when
@@ -115,9 +120,20 @@ export function settleParty(
     p.hooks.onFill(accountId, pos.marketId, orderId, origin, BigInt(signed), BigInt(price), timeUs);
     if (orderDone) p.hooks.onOrderEnded(accountId, pos.marketId, orderId, Code.OK, timeUs);
   }
+  if (origin === OrderOrigin.USER && !p.liquidating(account, pos) && bankruptFlat(account, pos, isolated)) p.hooks.onBankruptFlatScope(accountId, scopeMarket, timeUs);
+  // An isolated fill pays its fee (and moves margin) through the wallet: the cross scope may be the one left flat below zero.
+  if (origin === OrderOrigin.USER && isolated && account.liquidationId === 0 && bankruptFlat(account, pos, false)) p.hooks.onBankruptFlatScope(accountId, CROSS_SCOPE, timeUs);
   if (liquidatable && !p.liquidating(account, pos)) p.hooks.check(accountId, scopeMarket, timeUs);
   if (crossLiquidatable && account.liquidationId === 0) p.hooks.check(accountId, CROSS_SCOPE, timeUs);
   if (opened && origin === OrderOrigin.USER && belowInitial && !liquidatable) cancelRiskIncreasing(p, account, isolated ? pos : undefined, timeUs);
+}
+
+/** The fill's scope is flat and below zero: an isolated position's margin, or a cross account's wallet with no cross position left. */
+function bankruptFlat(account: AccountState, pos: PositionState, isolated: boolean): boolean {
+  if (isolated) return pos.qtyLots === 0n && pos.isolatedMarginAtoms < 0n;
+  if (account.walletAtoms >= 0n) return false;
+  for (const x of account.positions.values()) if (x.marginMode === MarginMode.CROSS && x.qtyLots !== 0n) return false;
+  return true;
 }
 
 /** Cancels the scope's risk-increasing user orders (see the file comment), each once. */

@@ -5,14 +5,10 @@
 
 export const KnownGap = {
   /**
-   * A scope with no open position left below zero equity, which no liquidation can ever act on (a flat
-   * scope is never liquidatable). Two ways found:
-   *   - a user's own order closes a position through a thin book past its bankruptcy price, isolated
-   *     (M_iso < 0) or cross (WB < 0): test/scenarios/isolated-close-past-bankruptcy.test.ts;
-   *   - an isolated fill takes its margin from the wallet at the fill price, as far as the wallet goes; a
-   *     fill far better than the price pre-trade reserved at takes the wallet that backed the account's
-   *     other orders, whose later fees then leave it below zero:
-   *     test/scenarios/isolated-margin-drains-wallet.test.ts.
+   * A scope with no open position left below zero equity, which no liquidation could act on. Fixed: a
+   * flat scope below zero after a user's own fill goes to the liquidation engine as a bankruptcy of its
+   * own (LiquidationHooks.onBankruptFlatScope), and isolated margin is taken at mark, not at the fill
+   * price. Kept false so the properties report any such scope again.
    */
-  flatScopeBelowZero: true,
+  flatScopeBelowZero: false,
 } as const;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { testSeed } from '../support/seed.js';
-import { AdlMode, adlQuintile, adlScore, allocateAdl, rankAdl, type AdlCandidate } from '../../risk/adl.js';
+import { AdlMode, adlClosePriceTicks, adlQuintile, adlScore, allocateAdl, rankAdl, type AdlCandidate } from '../../risk/adl.js';
 import { compareRational, ratio } from '../../risk/units.js';
 import { BTC, btc, btcTicks, usdt } from './markets.js';
 
@@ -154,6 +154,55 @@ test('every ADL allocation stays within each position and places the whole short
         const expected = shortfall < capacity ? shortfall : capacity;
         assert.equal(placed, expected);
         assert.equal(a.unallocatedLots, shortfall - expected);
+      },
+    ),
+    { seed },
+  );
+});
+
+// ADL close prices. Mark 57,000. A long liquidated with BP 56,000 (the usual case: BP beyond the mark on
+// its own side) closes every counterparty short at 56,000: buying below the mark, the short gains.
+test('a counterparty closes at the liquidated BP when that price does not cost it its equity', () => {
+  assert.equal(adlClosePriceTicks(btcTicks(56_000n), MARK, -1, btc(1n), usdt(10n), A), btcTicks(56_000n));
+  // A short liquidated with BP 58,000 closes a long counterparty, selling above the mark.
+  assert.equal(adlClosePriceTicks(btcTicks(58_000n), MARK, 1, btc(1n), usdt(10n), A), btcTicks(58_000n));
+  // Past the mark but within the counterparty's equity: 1 BTC short with 2,000 equity buys at 58,000 (−1,000).
+  assert.equal(adlClosePriceTicks(btcTicks(58_000n), MARK, -1, btc(1n), usdt(2_000n), A), btcTicks(58_000n));
+});
+
+// The mark gapped to 57,000 while a long with BP 60,000 waited for ADL. A 0.5 BTC short with 600 USDT of
+// equity would lose 0.5·3,000 = 1,500 at 60,000; it can bear 600/0.5 = 1,200 per BTC: it buys at 58,200
+// and ends at equity 0; the liquidated long keeps the other 0.5·1,800 = 900 as its reported loss.
+test('a counterparty that cannot bear the BP closes where its scope equity reaches zero', () => {
+  const half = btc(1n) / 2n;
+  const price = adlClosePriceTicks(btcTicks(60_000n), MARK, -1, half, usdt(600n), A);
+  assert.equal(price, btcTicks(58_200n));
+  assert.equal(half * (price - MARK) * A, usdt(600n));
+  // The mirror: a short liquidated with BP 54,000, a long counterparty of 0.5 BTC with 600 USDT sells at 55,800.
+  assert.equal(adlClosePriceTicks(btcTicks(54_000n), MARK, 1, half, usdt(600n), A), btcTicks(55_800n));
+  // A scope already at zero (or below) takes no adverse move at all: it closes at the mark.
+  assert.equal(adlClosePriceTicks(btcTicks(60_000n), MARK, -1, half, 0n, A), MARK);
+  assert.equal(adlClosePriceTicks(btcTicks(54_000n), MARK, 1, half, usdt(-5n), A), MARK);
+});
+
+test('an ADL close never costs the counterparty more than its scope equity', () => {
+  const seed = testSeed('adl close price');
+  fc.assert(
+    fc.property(
+      fc.bigInt({ min: 1n, max: 2_000_000n }),
+      fc.bigInt({ min: 1n, max: 2_000_000n }),
+      fc.constantFrom(1 as const, -1 as const),
+      fc.bigInt({ min: 1n, max: 100_000n }),
+      fc.bigInt({ min: -1_000_000n, max: 10n ** 12n }),
+      (bp, mark, sign, lots, equity) => {
+        const p = adlClosePriceTicks(bp, mark, sign, lots, equity, A);
+        assert.ok(p >= 1n);
+        const adverse = sign < 0 ? p - mark : mark - p;
+        const loss = adverse > 0n ? lots * adverse * A : 0n;
+        assert.ok(loss <= (equity > 0n ? equity : 0n), `loss ${loss} over equity ${equity}`);
+        // Never better for the counterparty than the BP: the liquidated scope gets the BP or worse only by what the counterparty could not bear.
+        if (sign < 0) assert.ok(p <= bp);
+        else assert.ok(p >= bp || p === 1n);
       },
     ),
     { seed },

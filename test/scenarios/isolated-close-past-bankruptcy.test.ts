@@ -7,9 +7,8 @@
 //   - when the mark had crossed mid-way, the pipeline runs on the flat scope but covers the shortfall only
 //     up to the event's insurance budget and leaves the rest with the scope (COMPLETED below zero).
 // A cross account does the same (its wallet goes below zero with no position left). RISK.md I4: no scope
-// ends the pipeline with negative equity. Nothing bounds a closing user order by the scope's bankruptcy
-// price, and nothing charges the excess to anyone. Reported to the lead; the
-// properties step around it (test/property/known-gaps.ts) until it is fixed.
+// ends the pipeline with negative equity. Fixed: a user's fill that leaves a flat scope below zero hands
+// it to the liquidation engine, which settles it against the insurance fund as a bankruptcy of its own.
 //
 //   account 3, isolated 50x: long 0.1 BTC at 30,000 (margin 60 USDT; bankruptcy about 29,400)
 //   bids: 0.01 BTC at 29,900, 0.01 at 29,000, 1 BTC at 28,000; the mark stays at 30,000
@@ -22,7 +21,7 @@ import { DEFAULT_MARKETS } from '../../engine/market/spec.js';
 import { scopesWithNegativeEquity } from '../../risk/shard/invariants.js';
 import { MarginMode } from '../../risk/shard/state.js';
 import { indexTick, place } from '../support/commands.js';
-import { deposit, setLeverage, setMarginMode } from '../support/risk-commands.js';
+import { deposit, setLeverage, setMarginMode, topUpInsuranceFund } from '../support/risk-commands.js';
 import { ExchangeHarness } from '../property/exchange-harness.js';
 
 const BTC = DEFAULT_MARKETS[0]!;
@@ -30,7 +29,6 @@ const USDT = 1_000_000n;
 
 test(
   "a user's closing order filled past an isolated position's bankruptcy price leaves no scope below zero equity",
-  { todo: 'known gap flatScopeBelowZero (test/property/known-gaps.ts): the loss past the margin stays with the flat scope' },
   () => {
     const h = new ExchangeHarness({ markets: [BTC], marketShards: 1, riskShards: 1, startUs: 1_700_000_000_000_000 });
     const order = (accountId: number, side: number, priceTicks: number, qtyLots: number, timeInForce: number, reduceOnly = false): void => {
@@ -38,6 +36,7 @@ test(
     };
     h.send(deposit(1, 10_000_000n * USDT, h.requestId()));
     h.send(deposit(3, 1_000n * USDT, h.requestId()));
+    h.send(topUpInsuranceFund(0, 1_000n * USDT, h.requestId()));
     h.send(setMarginMode(3, MarginMode.ISOLATED, BTC.marketId));
     h.send(setLeverage(3, 50, BTC.marketId));
     h.send(indexTick(300_000, h.nowUs, BTC.marketId));
@@ -52,5 +51,9 @@ test(
     const pos = h.account(3)!.positions.get(BTC.marketId)!;
     assert.equal(pos.qtyLots, 0n, 'the order closed the position');
     assert.deepEqual(scopesWithNegativeEquity(h.riskShardOf(3).state), []);
+    // The loss past the isolated margin (about 121.69 USDT) came out of the fund, not the wallet.
+    const fund = h.insuranceFundAtoms();
+    assert.ok(fund < 1_000n * USDT && fund > 870n * USDT, `fund ${fund}`);
+    assert.equal(pos.isolatedMarginAtoms, 0n);
   },
 );

@@ -5,13 +5,15 @@
 // backed the account's other resting orders; when one of those fills, its lots get no margin and its fee
 // takes the wallet below zero. The account then holds a negative cross equity with no position, outside
 // any liquidation, and every withdrawal of the shard is refused from then on (I11's conservative rule).
-// Reported to the lead; the properties step around it (test/property/known-gaps.ts) until it is fixed.
+// Fixed: opened lots move IM at mark (RISK.md: IM = N/leverage at mark) plus any loss against the mark,
+// and a priceless market order leaves pre-trade with the worst price it was margined for.
 //
 //   account 3, isolated 1x, 200 USDT; a resting sell of 0.001 BTC at 31,000 (31 USDT reserved)
 //   the index falls from 30,000 to 19,128.6 while a bid of 0.01 BTC at 29,970 stays in the book
-//   account 3 market-sells 0.007 BTC: reserved at about 18,172, filled at 29,970: 209.79 USDT of margin
-//   wanted, the whole wallet (≈200 USDT) taken
-//   account 4 market-buys 0.001 BTC: the resting sell fills, its 0.0062 USDT maker fee has no wallet to come from
+//   account 3 market-sells 0.007 BTC: reserved at about 18,172, filled at 29,970: at the fill price
+//   209.79 USDT of margin was wanted and the whole wallet (≈200 USDT) taken; at mark it is 133.90 USDT
+//   account 4 market-buys 0.001 BTC: it used to reach the resting sell at 31,000 and its maker fee found
+//   no wallet; now the buy is bounded by mark + 5% and the sell stays
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -28,7 +30,6 @@ const USDT = 1_000_000n;
 
 test(
   'an isolated fill far from its reserved price never leaves the wallet below zero',
-  { todo: 'known gap flatScopeBelowZero (test/property/known-gaps.ts): isolated margin at the fill price drains the wallet other orders reserved' },
   () => {
     const h = new ExchangeHarness({ markets: [BTC], marketShards: 1, riskShards: 1, startUs: 1_700_000_000_000_000 });
     const order = (accountId: number, side: number, priceTicks: number, qtyLots: number, orderType: number, timeInForce: number): void => {
@@ -47,12 +48,19 @@ test(
       h.send(indexTick(index, h.nowUs, BTC.marketId));
     }
     order(3, Side.SELL, 0, 7, OrderType.MARKET, TimeInForce.IOC);
-    assert.equal(h.account(3)!.positions.get(BTC.marketId)!.qtyLots, -7n, 'the market sell filled at the stale bid');
+    const account = h.account(3)!;
+    const pos = account.positions.get(BTC.marketId)!;
+    assert.equal(pos.qtyLots, -7n, 'the market sell filled at the stale bid');
+    // IM at mark (1x): 7 lots at the mark, not at the 29,970 fill; the wallet still backs the resting sell.
+    const mark = h.market(BTC.marketId).markPriceTicks;
+    assert.equal(pos.isolatedMarginAtoms, 7n * mark * 100n);
+    assert.ok(account.walletAtoms >= pos.orderMarginAtoms, `wallet ${account.walletAtoms} < reserved ${pos.orderMarginAtoms}`);
 
+    // A market buy is bounded by the price it was margined for (mark + 5%): the sell resting at 31,000 is
+    // out of its reach and stays.
     order(4, Side.BUY, 0, 1, OrderType.MARKET, TimeInForce.IOC);
-
-    assert.equal(h.account(3)!.positions.get(BTC.marketId)!.qtyLots, -8n, 'the resting sell filled');
-    assert.ok(h.account(3)!.walletAtoms >= 0n, `wallet ${h.account(3)!.walletAtoms}`);
+    assert.equal(pos.qtyLots, -7n);
+    assert.ok(account.walletAtoms >= 0n, `wallet ${account.walletAtoms}`);
     assert.deepEqual(scopesWithNegativeEquity(h.riskShardOf(3).state), []);
   },
 );

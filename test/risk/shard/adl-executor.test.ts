@@ -4,7 +4,8 @@ import { CancelReason, Side } from '../../../engine/enums.js';
 import { AdlMode } from '../../../risk/adl.js';
 import { AdlExecutor } from '../../../risk/shard/adl-executor.js';
 import { BTC, btc, btcTicks, usdt } from '../markets.js';
-import { addAccount, addUserOrder, BTC_ID, equityOf, makeState, MarketSim, openPosition, RecordingEffects } from './liquidation-sim.js';
+import { CROSS_SCOPE } from '../../../risk/shard/seams.js';
+import { addAccount, addUserOrder, BTC_ID, equityOf, makeState, MarketSim, openPosition, RecordingEffects, setMark } from './liquidation-sim.js';
 import { isolatedLongBtc, shortCounterparty } from './liquidation-scenarios.js';
 
 // isolatedLongBtc with an empty fund: budget 0, so the full close's limit is BP itself (590,000 ticks) and,
@@ -132,4 +133,23 @@ test('the candidates leave out same-side positions, the liquidated account, reje
     adl.candidates(BTC_ID, 500n, 1, [4]).map((c) => c.accountId),
     [2],
   );
+});
+
+test('a counterparty that cannot bear the BP after a gap closes where its equity reaches zero, and the rest is reported', () => {
+  // The mark gaps to 57,000 before the pipeline runs: the long's BP 59,000 is now 2,000 above it. Account
+  // 2 is short 0.5 BTC from 57,500 with a wallet of 200: equity 200 + 0.5·500 = 450 at the mark. At BP it
+  // would lose 0.5·2,000 = 1,000 against the mark and end at −550; it can bear 450/0.5 = 900 per BTC, so it
+  // buys at 57,900 and ends at exactly 0. The long sells at 57,900: margin 500 − 0.5·2,100 = −550, with the
+  // fund empty: COMPLETED below zero, reported there.
+  const sim = emptyFund();
+  setMark(sim.state, BTC_ID, btcTicks(57_000n));
+  shortCounterparty(sim.state, 2, 500n, usdt(200n), 57_500n);
+  sim.check(1, BTC_ID);
+  sim.deliver();
+  assert.deepEqual(sim.effects.of('deleverage').map((c) => c.slice(0, 6)), [[1, 2, BTC_ID, Side.SELL, 500n, btcTicks(57_900n)]]);
+  assert.equal(equityOf(sim.state, 2, CROSS_SCOPE), 0n);
+  assert.equal(equityOf(sim.state, 1, BTC_ID), -usdt(550n));
+  assert.deepEqual(sim.effects.steps().slice(-3), ['ADL_FILL', 'SHORTFALL_COVERED', 'COMPLETED']);
+  assert.deepEqual(sim.effects.leftNegative, [1]);
+  assert.deepEqual(sim.effects.violations, []);
 });

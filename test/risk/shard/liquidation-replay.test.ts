@@ -120,8 +120,10 @@ test('every liquidation ends solvent, within the fund\'s budget, deleverages onl
       if (steps.at(-1) === 'COMPLETED') {
         assert.equal(sim.state.accounts.get(1)!.positions.get(BTC_ID)!.qtyLots, 0n);
         const equity = equityOf(sim.state, 1, scope);
-        assert.ok(equity >= 0n, 'I4');
-        if (p.allToFund) assert.equal(equity, 0n);
+        // Below zero only as a reported end (the sim checks the fund paid its whole budget first).
+        assert.ok(equity >= 0n || sim.effects.leftNegative.includes(1), 'I4');
+        for (const [, counterparty] of sim.effects.of('deleverage')) assert.ok(equityOf(sim.state, counterparty as number, CROSS_SCOPE) >= 0n, 'ADL leaves no counterparty below zero');
+        if (p.allToFund && equity >= 0n) assert.equal(equity, 0n);
         const paid = sim.effects.paidByLiquidation.get(1) ?? 0n;
         const budget = usdt(p.fundUsdt < p.capUsdt ? p.fundUsdt : p.capUsdt);
         assert.ok(paid <= budget, 'I5: the event stays within min(fund, cap)');
@@ -137,6 +139,6 @@ test('every liquidation ends solvent, within the fund\'s budget, deleverages onl
       }
       assert.deepEqual(run(p).effects.calls, sim.effects.calls, 'I10');
     }),
-    { seed, numRuns: 150 },
+    { seed, numRuns: 150, includeErrorInReport: true },
   );
 });

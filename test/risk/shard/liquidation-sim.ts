@@ -106,6 +106,10 @@ export class RecordingEffects implements RiskEffects {
   readonly violations: string[] = [];
   /** Σ insurance paid out per liquidation id. */
   readonly paidByLiquidation = new Map<number, bigint>();
+  /** The fund's budget per liquidation id, as last reserved (MarketSim records it). */
+  readonly budgets = new Map<number, bigint>();
+  /** Events that completed below zero after the fund paid their whole budget (ADL could not take the rest at BP). */
+  readonly leftNegative: number[] = [];
   private nextId = SYSTEM_ORDER_ID_BASE + 1;
 
   constructor(private readonly state: RiskState) {}
@@ -151,8 +155,13 @@ export class RecordingEffects implements RiskEffects {
 
   liquidationProgressed(accountId: number, marketId: number, liquidationId: number, step: number, qtyLots: bigint, priceTicks: bigint, timeUs: number, insuranceAtoms = 0n): void {
     this.calls.push(['progress', accountId, marketId, liquidationId, STEP_NAMES.get(step), qtyLots, priceTicks, insuranceAtoms, timeUs]);
-    // I4: no scope ends the pipeline with negative equity.
-    if (step === LiquidationStep.COMPLETED && equityOf(this.state, accountId, marketId) < 0n) this.violations.push(`I4: scope ${accountId}/${marketId} ends below 0`);
+    // I4: no scope ends the pipeline with negative equity, unless the fund paid the event's whole budget and
+    // what is left is reported as the COMPLETED equity (an ADL counterparty could not bear the BP).
+    if (step === LiquidationStep.COMPLETED && equityOf(this.state, accountId, marketId) < 0n) {
+      const budget = this.budgets.get(liquidationId) ?? 0n;
+      if ((this.paidByLiquidation.get(liquidationId) ?? 0n) === budget) this.leftNegative.push(liquidationId);
+      else this.violations.push(`I4: scope ${accountId}/${marketId} ends below 0 with the fund's budget unspent`);
+    }
   }
 
   adlExecuted(counterparty: number, marketId: number, liquidationId: number, liquidated: number, side: Side, qtyLots: bigint, priceTicks: bigint, timeUs: number): void {
@@ -187,6 +196,13 @@ export class MarketSim {
   constructor(readonly state: RiskState) {
     this.effects = new RecordingEffects(state);
     this.engine = new LiquidationEngine(state, this.effects, state.pool);
+    const fund = this.engine.insuranceFund;
+    const reserve = fund.reserve.bind(fund);
+    fund.reserve = (liquidationId: number, needAtoms: bigint): bigint => {
+      const budget = reserve(liquidationId, needAtoms);
+      this.effects.budgets.set(liquidationId, budget);
+      return budget;
+    };
   }
 
   book(marketId: number, bids: [bigint, bigint][], asks: [bigint, bigint][] = []): void {

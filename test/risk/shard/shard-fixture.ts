@@ -48,6 +48,12 @@ export class RecordingHooks implements LiquidationHooks {
     this.ended.push([accountId, marketId, orderId, code]);
   }
 
+  readonly bankrupt: [accountId: number, marketId: number][] = [];
+
+  onBankruptFlatScope(accountId: number, marketId: number): void {
+    this.bankrupt.push([accountId, marketId]);
+  }
+
   onMarkUpdated(marketId: number): void {
     this.marks.push(marketId);
   }
@@ -55,6 +61,9 @@ export class RecordingHooks implements LiquidationHooks {
   isFrozen(accountId: number, marketId: number): boolean {
     return this.frozen.has(`${accountId}:${marketId}`) || this.frozen.has(`${accountId}:*`);
   }
+
+  /** Recording hooks hold no pipeline state of their own. */
+  hashState(): void {}
 }
 
 export interface FixtureOptions {
