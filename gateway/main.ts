@@ -1,8 +1,12 @@
 // npm start: runs the exchange on worker threads (market shards and risk shards over SPSC rings) and,
 // until the trader gateway lands, drives it with a seeded simulated market from the main thread,
-// printing one status line a second. Ctrl-C (or --seconds N) stops it and prints each shard's state hash.
+// printing one status line a second. Every --stress-every seconds (default 10; 0 turns it off) it also
+// asks each risk worker for a scan snapshot and runs the what-if shock scan on a piscina pool
+// (risk/stress/): how many scopes a market-wide move of −10%, −25% or −50% would make liquidatable or
+// bankrupt, and what the insurance fund could not cover. Ctrl-C (or --seconds N) stops it and prints
+// each shard's state hash.
 //
-//   npm start -- [--seconds N] [--rate ORDERS_PER_SECOND] [--risk-shards R] [--seed N] [--wait spin-then-park|busy-spin|park]
+//   npm start -- [--seconds N] [--rate ORDERS_PER_SECOND] [--risk-shards R] [--seed N] [--stress-every S] [--wait spin-then-park|busy-spin|park]
 
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -14,6 +18,10 @@ import { assertLittleEndian } from '../engine/ring/record.js';
 import { WAIT_STRATEGY_NAMES, type WaitStrategyName } from '../engine/ring/wait-strategy-by-name.js';
 import { OrderFlow } from '../engine/sim/order-flow.js';
 import { riskMarket } from '../risk/shard/config.js';
+import { uniformShocks } from '../risk/stress/shock-scan.js';
+import { ShockScanner, type ShockReport } from '../risk/stress/shock-scanner.js';
+import { unitsToDecimal } from '../engine/market/decimal.js';
+import { USDT_DECIMALS } from '../engine/market/spec.js';
 import { DemoDriver } from './demo-driver.js';
 
 const { values } = parseArgs({
@@ -23,14 +31,16 @@ const { values } = parseArgs({
     'risk-shards': { type: 'string', default: '1' },
     seed: { type: 'string', default: '1' },
     wait: { type: 'string', default: 'spin-then-park' },
+    'stress-every': { type: 'string', default: '10' },
   },
 });
+const stressEvery = Number(values['stress-every']);
 const seconds = Number(values.seconds);
 const rate = Number(values.rate);
 const riskShards = Number(values['risk-shards']);
 const wait = values.wait as WaitStrategyName;
-if (!WAIT_STRATEGY_NAMES.includes(wait) || !(rate >= 0) || !Number.isInteger(riskShards) || riskShards < 1) {
-  console.error('usage: npm start -- [--seconds N] [--rate ORDERS_PER_SECOND] [--risk-shards R] [--seed N] [--wait spin-then-park|busy-spin|park]');
+if (!WAIT_STRATEGY_NAMES.includes(wait) || !(rate >= 0) || !Number.isInteger(riskShards) || riskShards < 1 || !(stressEvery >= 0)) {
+  console.error('usage: npm start -- [--seconds N] [--rate ORDERS_PER_SECOND] [--risk-shards R] [--seed N] [--stress-every S] [--wait spin-then-park|busy-spin|park]');
   process.exit(2);
 }
 
@@ -55,6 +65,17 @@ driver.fund(10_000_000n, 100_000n);
 
 const specs = new Map(DEFAULT_MARKETS.map((m) => [m.marketId, new MarketSpec(m)]));
 console.log(`perpx: ${topology.marketShards} market shard(s) [${topology.config.marketShards.map((g) => g.map((m) => m.symbol).join('+')).join(', ')}], ${riskShards} risk shard(s), wait ${wait}; driving ${rate} commands/s (Ctrl-C stops)`);
+
+// The what-if scan: off the shard threads, on a pool that exits when idle.
+const scanner = new ShockScanner({ threads: 2 });
+const shocks = uniformShocks([-1_000, -2_500, -5_000], DEFAULT_MARKETS.length);
+const usdt = (atoms: bigint) => unitsToDecimal(atoms / 10n ** BigInt(USDT_DECIMALS - 2), { mantissa: 1n, scale: 2 });
+const stressLine = (r: ShockReport) =>
+  `stress over ${r.scopes.toLocaleString('en-US')} scopes: ` +
+  r.outcomes.map((o) => `${o.shock.name} → ${o.liquidatable} liquidatable, ${o.bankrupt} bankrupt, deficit ${usdt(o.deficitAtoms)} USDT, uncovered ${usdt(o.uncoveredAtoms)}`).join(' · ') +
+  ` (fund ${usdt(r.outcomes[0]?.insuranceFundAtoms ?? 0n)} USDT)`;
+let scanInFlight = false;
+let lastScan = performance.now();
 
 let running = true;
 const stop = () => (running = false);
@@ -82,6 +103,16 @@ while (running) {
     console.log(`[${Math.round((now - started) / 1000)}s] in ${per(t.offered, last.offered)}/s · events ${per(t.events, last.events)}/s · trades ${per(t.trades, last.trades)}/s · ${prices} · shard inputs ${stats}${t.backPressure > last.backPressure ? ` · back-pressure ${t.backPressure - last.backPressure}` : ''}${rejects ? ` · rejected ${rejects}` : ''}`);
     last = { ...t, rejected: new Map(t.rejected) };
     lastPrint = now;
+    if (stressEvery > 0 && !scanInFlight && now - lastScan >= stressEvery * 1000) {
+      scanInFlight = true;
+      lastScan = now;
+      exchange
+        .scanSnapshots()
+        .then((snaps) => scanner.scan(snaps, shocks))
+        .then((r) => console.log(stressLine(r)))
+        .catch((e: Error) => console.error(`stress scan failed: ${e.message}`))
+        .finally(() => (scanInFlight = false));
+    }
     if (seconds > 0 && now - started >= seconds * 1000) running = false;
   }
   if (exchange.failure) {
@@ -93,6 +124,7 @@ while (running) {
 }
 
 const hashes = await exchange.stop();
+await scanner.close();
 driver.drain();
 const t = driver.tally;
 console.log(`stopped: ${t.offered.toLocaleString('en-US')} commands, ${t.trades.toLocaleString('en-US')} trades, ${t.events.toLocaleString('en-US')} events, ${t.liquidations} liquidation steps, ${t.fundings} funding events`);

@@ -9,6 +9,7 @@
 //
 // pump() delivers every pending record, stream by stream in a fixed order, until nothing is pending.
 
+import { buildScanSnapshot, type ScanSnapshot } from '../../risk/stress/scan-snapshot.js';
 import type { Layout } from '../ring/layouts/layout.js';
 import { encodeRecord, type RecordHeaderInput } from '../ring/layouts/index.js';
 import { RecordBuffer } from '../ring/record.js';
@@ -90,6 +91,11 @@ export class InProcessExchange {
   }
 
   /** Receives every record that reaches the gateway (acks, fills, positions, market data...). */
+  /** Every risk shard's open positions by scope (risk/stress/scan-snapshot.ts), as ThreadedExchange gives them. */
+  scanSnapshots(): ScanSnapshot[] {
+    return this.riskShards.map((s) => buildScanSnapshot(s.state));
+  }
+
   onGateway(listener: GatewayListener): void {
     this.listeners.push(listener);
   }

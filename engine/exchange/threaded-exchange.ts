@@ -19,6 +19,7 @@ import type { RecordBuffer } from '../ring/record.js';
 import { RecordType } from '../ring/types.js';
 import type { WaitStrategyName } from '../ring/wait-strategy-by-name.js';
 import { RiskShardHost } from '../../risk/shard/risk-shard-host.js';
+import type { ScanSnapshot } from '../../risk/stress/scan-snapshot.js';
 import { DEFAULT_POOL, type RiskMarketConfig, type RiskPoolConfig } from '../../risk/shard/config.js';
 import { GatewayStream } from './gateway-stream.js';
 import type { GatewaySource } from './in-process-exchange.js';
@@ -182,6 +183,11 @@ export class ThreadedExchange {
   /** Waits (without blocking the event loop) until a shard publishes gateway-bound records or timeoutMs passes. */
   waitForOutput(timeoutMs: number): Promise<void> {
     return this.bell.parkAsync(this.hasOutput, timeoutMs);
+  }
+
+  /** Every risk shard's open positions by scope, each copied by its own thread between two batches. */
+  scanSnapshots(): Promise<ScanSnapshot[]> {
+    return Promise.all(this.riskHosts.map((h) => h.scanSnapshot()));
   }
 
   /** Stops every shard; a shard that had failed reports no hash (undefined). */

@@ -10,6 +10,9 @@
 // starving the others. The order records are taken in is the state machine's input order (its journal,
 // once persistence lands, records exactly that order).
 //
+// Requests (optional): a ticket asked through the control block is served at the top of a loop turn,
+// between batches, so it sees the state after whole records only; a parked loop wakes for it.
+//
 // Admission (optional): admit(i) is asked before each poll of input i, and by the idle check; an input it
 // refuses is left alone for now (its records wait in its ring). The risk worker refuses the gateway while
 // an outbox towards a market holds records, and always admits market inputs (docs/ARCHITECTURE.md,
@@ -51,13 +54,15 @@ export class EventProcessor {
     private readonly batch = DEFAULT_BATCH,
     private readonly stalls: () => number = () => 0,
     private readonly admit?: (input: number) => boolean,
+    /** Serves a request asked through the control block (ControlBlock.ask), between batches. */
+    private readonly serve?: (ticket: number) => void,
   ) {
     this.consumers = inputs.map((r) => new RingConsumer(r));
     this.buffers = inputs.map((r) => r.records);
     const consumers = this.consumers;
     const ctl = control;
     this.hasWork = () => {
-      if (!ctl.running()) return true;
+      if (!ctl.running() || (serve !== undefined && ctl.pendingAsk() !== 0)) return true;
       for (let i = 0; i < consumers.length; i++) if ((admit === undefined || admit(i)) && consumers[i]!.available() > 0) return true;
       return false;
     };
@@ -69,7 +74,15 @@ export class EventProcessor {
     const buffers = this.buffers;
     const handler = this.handler;
     const admit = this.admit;
+    const serve = this.serve;
     while (this.control.running()) {
+      if (serve !== undefined) {
+        const ticket = this.control.pendingAsk();
+        if (ticket !== 0) {
+          serve(ticket);
+          this.control.served(ticket);
+        }
+      }
       let found = 0;
       for (let i = 0; i < consumers.length; i++) {
         if (admit !== undefined && !admit(i)) continue;

@@ -1,6 +1,9 @@
 // ShardWorker: the main thread's side of the control protocol every shard worker speaks. The worker posts
 // 'ready' once wired and {stopped, stateHash, handled} after its loop ends; everything else goes through
-// shared memory (rings, doorbells, the control block), never postMessage.
+// shared memory (rings, doorbells, the control block), never postMessage. The one exception is off the
+// hot path: request() asks through the control block (ControlBlock.ask) and the worker answers
+// {reply, ticket, payload} by postMessage (a risk worker's scan snapshot); one reply answers every
+// request asked up to its ticket.
 
 import { Worker } from 'node:worker_threads';
 import type { Doorbell } from '../ring/doorbell.js';
@@ -18,8 +21,15 @@ export interface ShardDone {
   handled: number;
 }
 
+interface Waiter {
+  ticket: number;
+  resolve: (payload: unknown) => void;
+  reject: (e: Error) => void;
+}
+
 export class ShardWorker {
   private stopped: Promise<ShardDone> | undefined;
+  private readonly waiters: Waiter[] = [];
 
   private constructor(
     readonly worker: Worker,
@@ -54,7 +64,37 @@ export class ShardWorker {
       });
     });
     await ready;
-    return new ShardWorker(worker, control, bell, done);
+    const handle = new ShardWorker(worker, control, bell, done);
+    worker.on('message', (m: { type: string; ticket?: number; payload?: unknown }) => {
+      if (m.type === 'reply') handle.answer(m.ticket!, m.payload);
+    });
+    done.then(
+      () => handle.failWaiters(new Error(`${name} stopped before answering`)),
+      (e: Error) => handle.failWaiters(e),
+    );
+    return handle;
+  }
+
+  /** Asks the worker's loop for its answer between batches (what it answers is the worker's to say). */
+  request<T>(): Promise<T> {
+    if (this.stopped) return Promise.reject(new Error('the worker is stopping'));
+    return new Promise<T>((resolve, reject) => {
+      this.waiters.push({ ticket: this.control.ask(), resolve: resolve as (p: unknown) => void, reject });
+      this.bell.ring();
+    });
+  }
+
+  private answer(ticket: number, payload: unknown): void {
+    let kept = 0;
+    for (const w of this.waiters) {
+      if (w.ticket <= ticket) w.resolve(payload);
+      else this.waiters[kept++] = w;
+    }
+    this.waiters.length = kept;
+  }
+
+  private failWaiters(e: Error): void {
+    for (const w of this.waiters.splice(0)) w.reject(e);
   }
 
   stats(): ShardStats {

@@ -11,6 +11,7 @@ import type { WaitStrategyName } from '../../engine/ring/wait-strategy-by-name.j
 import { ControlBlock } from '../../engine/shard/control-block.js';
 import type { PrebuiltShardMemory } from '../../engine/shard/market-shard-host.js';
 import { ShardWorker, type ShardDone, type ShardStats } from '../../engine/shard/shard-worker.js';
+import type { ScanSnapshot } from '../stress/scan-snapshot.js';
 import type { RiskMarketConfig, RiskPoolConfig } from './config.js';
 import type { RiskShardWorkerData } from './risk-shard-worker.js';
 
@@ -77,6 +78,11 @@ export class RiskShardHost {
   /** stalls: times the gateway ring was full plus records that waited in an outbox. */
   stats(): ShardStats {
     return this.handle.stats();
+  }
+
+  /** The shard's open positions by scope, copied between two batches (risk/stress/scan-snapshot.ts). */
+  scanSnapshot(): Promise<ScanSnapshot> {
+    return this.handle.request<ScanSnapshot>();
   }
 
   /** Asks the loop to end, waits for it, and returns the shard's final state hash. */

@@ -12,7 +12,8 @@
 // market ring queues in the outbox, and the gateway input waits (docs/ARCHITECTURE.md, "Back-pressure
 // without deadlock"). Started by RiskShardHost (risk-shard-host.ts), which creates every
 // SharedArrayBuffer below. Replies on the control port only at the edges: 'ready' once wired,
-// {stopped, stateHash} after the loop ends.
+// {stopped, stateHash} after the loop ends, and {reply, ticket, ScanSnapshot} when the main thread asks
+// for a scan snapshot through the control block (served between batches; risk/stress/).
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { Doorbell } from '../../engine/ring/doorbell.js';
@@ -27,6 +28,7 @@ import type { RiskMarketConfig, RiskPoolConfig } from './config.js';
 import { LiquidationEngine } from './liquidation-engine.js';
 import { Outbox } from './outbox.js';
 import { RiskShard } from './risk-shard.js';
+import { buildScanSnapshot } from '../stress/scan-snapshot.js';
 
 export interface RiskShardWorkerData {
   shardId: number;
@@ -70,6 +72,7 @@ const processor = new EventProcessor(
   undefined,
   () => gatewayOut.stalls + outboxes.reduce((sum, o) => sum + o.queuedTotal, 0),
   (input) => input !== 0 || outboxesEmpty(),
+  (ticket) => parentPort!.postMessage({ type: 'reply', ticket, payload: buildScanSnapshot(shard.state) }),
 );
 parentPort!.postMessage({ type: 'ready' });
 processor.run();

@@ -1,6 +1,7 @@
 // The threaded exchange (worker threads, SPSC rings) and the in-process one (one thread, queues) run the
 // same state machines. Fed one command at a time and allowed to go quiet in between, every state machine
-// sees the same input order in both, so every shard must end with the same state hash.
+// sees the same input order in both, so every shard must end with the same state hash, and every risk
+// shard gives the same scan snapshot.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -75,6 +76,11 @@ test('the threaded exchange ends every shard with the state hash the in-process 
         quiet = events === before ? quiet + 1 : 0;
       }
     }
+    // A scan snapshot is served between batches by each risk worker and changes nothing: it equals the
+    // in-process one, and the state hashes below still match.
+    const snapshots = await threaded.scanSnapshots();
+    assert.deepEqual(snapshots, local.scanSnapshots());
+    assert.ok(snapshots[0]!.positionCount > 0, 'the script leaves open positions');
     const hashes = await threaded.stop();
     count();
     assert.equal(threaded.failure, undefined);
