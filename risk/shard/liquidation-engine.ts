@@ -22,7 +22,7 @@ import { stepDownCloseLots } from '../liquidation.js';
 import { absBig } from '../units.js';
 import { AdlExecutor, type PendingDeleverage } from './adl-executor.js';
 import type { RiskPoolConfig } from './config.js';
-import { InsuranceReason, LiquidationStep } from './events.js';
+import { LiquidationStep } from './events.js';
 import { InsuranceFund } from './insurance-fund.js';
 import { adlPriceTicks, fullCloseLimitTicks, liquidationBand, reachesFurther, stepDownLimitTicks } from './liquidation-prices.js';
 import { LiquidationRun, RunPhase } from './liquidation-run.js';
@@ -37,7 +37,7 @@ import {
   scopeMarketOf,
   scopePositionStates,
 } from './liquidation-scope.js';
-import { settleScope } from './liquidation-settlement.js';
+import { settleBankruptFlatScope, settleScope } from './liquidation-settlement.js';
 import { WaitingScopes } from './liquidation-waiting.js';
 import { CROSS_SCOPE, type LiquidationHooks, type RiskEffects, type StateWords } from './seams.js';
 import { MarginMode, type AccountState, type PositionState, type RiskState } from './state.js';
@@ -94,15 +94,7 @@ export class LiquidationEngine implements LiquidationHooks {
     if (this.runs.has(scopeKey(accountId, scope)) || openPositions(account, scope).length > 0) return;
     const equity = scopeEquityAtoms(this.state, account, scope);
     if (equity === undefined || equity >= 0n) return;
-    const liquidationId = this.state.newLiquidationId();
-    const emit = (step: number, insuranceAtoms = 0n) => this.effects.liquidationProgressed(accountId, scope, liquidationId, step, 0n, 0n, timeUs, insuranceAtoms);
-    emit(LiquidationStep.TRIGGERED);
-    this.insuranceFund.reserve(liquidationId, -equity);
-    const paid = this.insuranceFund.cover(accountId, scope, -equity, InsuranceReason.SHORTFALL, liquidationId, timeUs);
-    this.insuranceFund.release(liquidationId);
-    emit(LiquidationStep.SHORTFALL_COVERED, -paid);
-    emit(LiquidationStep.COMPLETED);
-    this.effects.publishScope(accountId, scope, timeUs);
+    settleBankruptFlatScope(this.insuranceFund, this.effects, accountId, scope, this.state.newLiquidationId(), equity, timeUs);
   }
 
   /** Runs by scope key, the order ids they wait on, parked scopes, fund reservations, pending Deleverages. */

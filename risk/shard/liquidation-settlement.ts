@@ -17,6 +17,7 @@ import { SurplusPolicy } from '../liquidation.js';
 import { mulRateUp } from '../units.js';
 import { InsuranceReason, LiquidationStep } from './events.js';
 import type { InsuranceFund } from './insurance-fund.js';
+import type { RiskEffects } from './seams.js';
 
 export interface ScopeSettlement {
   /** The step to publish (SURPLUS_SETTLED or SHORTFALL_COVERED) or 0 when the equity was exactly 0. */
@@ -52,4 +53,21 @@ export function settleScope(
     return { step: LiquidationStep.SHORTFALL_COVERED, insuranceAtoms: -paid };
   }
   return { step: 0, insuranceAtoms: 0n };
+}
+
+/**
+ * A flat scope below zero (equityAtoms < 0) after a user's own fill: a bankruptcy with nothing left to
+ * close, settled at once as an event of its own: TRIGGERED, SHORTFALL_COVERED (the fund pays from what no
+ * running event holds, within the per-event cap), COMPLETED. What the fund cannot pay stays with the
+ * scope and is reported by its equity.
+ */
+export function settleBankruptFlatScope(fund: InsuranceFund, effects: RiskEffects, accountId: number, scopeMarketId: number, liquidationId: number, equityAtoms: bigint, timeUs: number): void {
+  const emit = (step: number, insuranceAtoms = 0n) => effects.liquidationProgressed(accountId, scopeMarketId, liquidationId, step, 0n, 0n, timeUs, insuranceAtoms);
+  emit(LiquidationStep.TRIGGERED);
+  fund.reserve(liquidationId, -equityAtoms);
+  const paid = fund.cover(accountId, scopeMarketId, -equityAtoms, InsuranceReason.SHORTFALL, liquidationId, timeUs);
+  fund.release(liquidationId);
+  emit(LiquidationStep.SHORTFALL_COVERED, -paid);
+  emit(LiquidationStep.COMPLETED);
+  effects.publishScope(accountId, scopeMarketId, timeUs);
 }
