@@ -10,10 +10,12 @@
 //             WARMUP_MS at the rate, then measured for --seconds. A rate is sustained when every command
 //             due was taken and back-pressure stayed at zero (no gateway-bound ring ever full: the rings
 //             bound the lag to their capacity, so the shards kept up). The figure is the highest
-//             sustained rate; the ladder stops at the first rate not sustained.
+//             sustained rate; the ladder stops at the first rate not sustained, then bisects three
+//             times between the last rate sustained and that one.
 //   peer      InProcessExchange: the same commands, submitted and pumped every PUMP_EVERY on one thread,
 //             closed loop: commands/s. The ratio threaded/peer says what the threads buy (or cost) here.
-// Goal: 1M orders/s sustained. Options after `--`: --seconds <n> (default 2), --max-rate <n>.
+// Goal: 1M orders/s sustained. Options after `--`: --seconds <n> (default 2), --max-rate <n>,
+// --market-shards <n> (default: the core count), --wait <strategy> (default spin-then-park).
 
 import { availableParallelism } from 'node:os';
 import { InProcessExchange } from '../../engine/exchange/in-process-exchange.js';
@@ -28,12 +30,14 @@ import { DemoDriver } from '../../gateway/demo-driver.js';
 import { riskMarket } from '../../risk/shard/config.js';
 import { ATOMS_PER_USDT } from '../../risk/units.js';
 import { median, type CaseResult, type Suite } from '../harness.js';
+import { WAIT_STRATEGY_NAMES, type WaitStrategyName } from '../../engine/ring/wait-strategy-by-name.js';
 
 const SUITE = 'pipeline';
 const GOAL_PER_SEC = 1_000_000;
 const WARMUP_MS = 500;
 const FIRST_RATE = 10_000;
 const PUMP_EVERY = 64;
+const REFINE = 3;
 const MAKER_USDT = 10_000_000n;
 const TAKER_USDT = 100_000n;
 const RISK_MARKETS = DEFAULT_MARKETS.map((m) => riskMarket(m));
@@ -63,9 +67,9 @@ interface Step {
 }
 
 /** One rate on a fresh threaded exchange: warm-up, then the measured window. */
-async function step(rate: number, seconds: number): Promise<Step> {
-  const topology = Topology.spread(DEFAULT_MARKETS, availableParallelism(), 1);
-  const exchange = await ThreadedExchange.start({ topology, riskMarkets: RISK_MARKETS });
+async function step(rate: number, seconds: number, marketShards: number, wait: WaitStrategyName): Promise<Step> {
+  const topology = Topology.spread(DEFAULT_MARKETS, marketShards, 1);
+  const exchange = await ThreadedExchange.start({ topology, riskMarkets: RISK_MARKETS, wait });
   try {
     const driver = new DemoDriver(exchange, flow(1));
     driver.fund(MAKER_USDT, TAKER_USDT);
@@ -151,12 +155,31 @@ const suite: Suite = {
   async run(ctx) {
     const seconds = option(ctx.args, '--seconds', ctx.quick ? 1 : 2);
     const maxRate = option(ctx.args, '--max-rate', ctx.quick ? 160_000 : 2_560_000);
+    const marketShards = option(ctx.args, '--market-shards', availableParallelism());
+    const w = ctx.args.indexOf('--wait');
+    const wait = (w >= 0 ? ctx.args[w + 1] : 'spin-then-park') as WaitStrategyName;
+    if (!WAIT_STRATEGY_NAMES.includes(wait)) throw new RangeError(`--wait: one of ${WAIT_STRATEGY_NAMES.join(', ')}`);
     const peerRates = inProcess(ctx.quick ? 50_000 : 300_000, ctx.quick ? 2 : 3);
     const steps: Step[] = [];
+    let low = 0;
+    let high = 0;
     for (let rate = FIRST_RATE; rate <= maxRate; rate *= 2) {
-      const s = await step(rate, seconds);
+      const s = await step(rate, seconds, marketShards, wait);
       steps.push(s);
-      if (!s.sustained) break;
+      if (!s.sustained) {
+        high = rate;
+        break;
+      }
+      low = rate;
+    }
+    // Between the last rate sustained and the first not: REFINE bisection steps.
+    for (let i = 0; i < REFINE && low > 0 && high > 0; i++) {
+      const rate = Math.round((low + high) / 2 / 1_000) * 1_000;
+      if (rate <= low || rate >= high) break;
+      const s = await step(rate, seconds, marketShards, wait);
+      steps.push(s);
+      if (s.sustained) low = rate;
+      else high = rate;
     }
     const sustained = steps.filter((s) => s.sustained).reduce((best, s) => (s.offeredPerSec > best ? s.offeredPerSec : best), 0);
     const peer = median(peerRates);
@@ -183,6 +206,8 @@ const suite: Suite = {
       peerOpsPerSec: peer,
       ratioVsInProcess: ratio,
       cores: availableParallelism(),
+      marketShards: Math.min(marketShards, DEFAULT_MARKETS.length),
+      wait,
       meetsGoal: sustained >= GOAL_PER_SEC,
     });
     results.push({

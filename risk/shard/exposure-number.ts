@@ -7,7 +7,7 @@
 import { Code } from '../../engine/codes.js';
 import { Side } from '../../engine/enums.js';
 import { productBelow51 } from '../margin-number.js';
-import { sideCostNumber, type NumberOrder, type NumberOrders } from '../order-cost-number.js';
+import { gatherOrders, gatheredSideCost, type NumberOrder, type NumberOrders } from '../order-cost-number.js';
 import { fillNumberContext } from './reservation.js';
 import type { ShardParts } from './shard-parts.js';
 import type { AccountState, MarketRiskState, OpenOrderState, PositionState } from './state.js';
@@ -43,9 +43,10 @@ export function exposureNumber(
   const ctx = fillNumberContext(p.numberCost, pos, market, p.numberFees.takerRate[account.feeTier]!);
   const opposite = order.side === Side.BUY ? Side.SELL : Side.BUY;
   // incrementalOrderCostAtoms and the side's cost with the order, from three side costs.
-  const other = sideCostNumber(others, opposite, ctx);
-  const was = sideCostNumber(others, order.side, ctx, replacing);
-  const will = sideCostNumber(others, order.side, ctx, order);
+  gatherOrders(others, ctx);
+  const other = gatheredSideCost(opposite, ctx);
+  const was = gatheredSideCost(order.side, ctx, replacing);
+  const will = gatheredSideCost(order.side, ctx, order);
   if (other !== other || was !== was || will !== will) return EXPOSURE_UNDECIDED;
   const before = was > other ? was : other;
   const after = will > other ? will : other;
