@@ -89,7 +89,8 @@ export class RiskEvents {
     this.send();
   }
 
-  positionUpdated(pos: PositionState, market: MarketRiskState, timeUs: number, reason: number): void {
+  /** marginRatioRate: the position's scope's (ScopeFigures.marginRatioOrMinusOne), 0 for a flat position. */
+  positionUpdated(pos: PositionState, market: MarketRiskState, timeUs: number, reason: number, marginRatioRate: bigint | number): void {
     const b = this.start(RecordType.PositionUpdated, timeUs, pos.marketId, pos.accountId);
     const d = pos.derived;
     if (pos.qtyN === pos.qtyN) putI64(b, POS.qtyLots, pos.qtyN);
@@ -107,6 +108,7 @@ export class RiskEvents {
     b.setU53(0, POS.liquidationPriceTicks, lp === lp ? clampU53(lp) : u53Ticks(d.liquidationPriceTicks));
     b.setU53(0, POS.bankruptcyPriceTicks, bp === bp ? clampU53(bp) : u53Ticks(d.bankruptcyPriceTicks));
     b.setU53(0, POS.markPriceTicks, market.markN === market.markN ? clampU53(market.markN) : u53Ticks(market.markPriceTicks));
+    putMoney(b, POS.marginRatioRate, marginRatioRate);
     b.setU16(0, POS.leverage, pos.leverageN === pos.leverageN ? pos.leverageN : Number(pos.leverage));
     b.setU8(0, POS.tier, d.tier);
     b.setU8(0, POS.marginMode, pos.marginMode);

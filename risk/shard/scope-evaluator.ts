@@ -222,7 +222,7 @@ export class ScopeEvaluator {
     d.bankruptcyPriceN = bp;
     d.tier = tier;
     d.adlQuintile = this.quintiles.quintileOf(pos, timeUs, s.equityN);
-    this.events.positionUpdated(pos, market, timeUs, reason);
+    this.events.positionUpdated(pos, market, timeUs, reason, s.marginRatioOrMinusOne());
     return true;
   }
 
@@ -256,7 +256,7 @@ export class ScopeEvaluator {
     d.bankruptcyPriceTicks = bpTicks;
     d.tier = tier;
     d.adlQuintile = this.quintiles.quintileOf(pos, timeUs, s.equityAtoms);
-    this.events.positionUpdated(pos, market, timeUs, reason);
+    this.events.positionUpdated(pos, market, timeUs, reason, s.marginRatioOrMinusOne());
   }
 
   private flat(pos: PositionState, forced: boolean, reason: number, timeUs: number): void {
@@ -269,7 +269,7 @@ export class ScopeEvaluator {
     d.tier = 0;
     d.adlQuintile = 0;
     d.unrealizedPnlAtoms = 0n;
-    if (changed || forced) this.events.positionUpdated(pos, this.state.markets.get(pos.marketId)!, timeUs, reason);
+    if (changed || forced) this.events.positionUpdated(pos, this.state.markets.get(pos.marketId)!, timeUs, reason, 0);
   }
 
   private trackMultiMarket(account: AccountState, list: readonly PositionState[], open: number): void {

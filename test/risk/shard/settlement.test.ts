@@ -153,3 +153,23 @@ test('a reduce-only fill that grows a position is counted as an I9 breach', () =
   fx.mk(tradeExecuted({ taker: 3, maker: 4, takerOrderId: ro, makerOrderId: bid, takerSide: Side.SELL, priceTicks: BTC_60K, qtyLots: 2 * ONE_BTC }));
   assert.match(fx.shard.checkInvariants({ allAccountsHere: true }).join(), /I9/);
 });
+
+test('every PositionUpdated carries its scope\'s margin ratio: the cross account\'s, or the isolated position\'s own', () => {
+  const fx = fixture();
+  fx.gw(setMarginMode(4, BTC_ID, MarginMode.ISOLATED));
+  fx.take();
+  fx.cross(3, 2, Side.BUY, BTC_60K, ONE_BTC); // 2 long in cross
+  fx.cross(3, 4, Side.SELL, BTC_60K, ONE_BTC); // 4 short, isolated
+  const events = fx.take();
+  const positionOf = (id: number) => ofType(events, 'PositionUpdated').filter((e) => e.accountId === id).at(-1)!;
+  const accountOf = (id: number) => ofType(events, 'AccountUpdated').filter((e) => e.accountId === id).at(-1)!;
+  // Cross: the position's figure is the account's.
+  assert.ok((positionOf(2).marginRatioRate as bigint) > 0n);
+  assert.equal(positionOf(2).marginRatioRate, accountOf(2).marginRatioRate);
+  // Isolated: ceil(MM · 10^8 / (M_iso + UPnL)) of the position alone.
+  const account = fx.state.accounts.get(4)!;
+  const scope = fx.shard.parts.scopeOf(account, pos(fx, 4));
+  const expected = (scope.maintenanceAtoms * 100_000_000n + scope.equityAtoms - 1n) / scope.equityAtoms;
+  assert.equal(positionOf(4).marginRatioRate, expected);
+  assert.notEqual(positionOf(4).marginRatioRate, accountOf(4).marginRatioRate, 'the isolated scope is not the account\'s cross scope');
+});
