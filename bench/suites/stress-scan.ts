@@ -3,7 +3,8 @@
 //
 //   build (untimed): a RiskState with N accounts, 80% cross (one BTC-PERP position, a quarter of them also
 //   holding ETH-PERP) and 20% isolated, entries spread ±10% around the marks, wallets 100..50,000 USDT
-//        ├─▶ snapshot               buildScanSnapshot: what a risk worker spends between two batches
+//        ├─▶ snapshot               buildScanSnapshot in one go, and the risk worker's way: slices of
+//        │                          SLICE accounts, one per loop turn (each slice a pause of the shard)
 //        ├─▶ scan, one thread       scanInThread (the reference)
 //        └─▶ scan, piscina pool     ShockScanner with 1 and 2 threads (chunks of 50,000 scopes); each
 //                                   result checked equal to the reference
@@ -15,7 +16,7 @@ import { DEFAULT_MARKETS } from '../../engine/market/spec.js';
 import { DEFAULT_POOL, riskMarket } from '../../risk/shard/config.js';
 import { AccountState, MarginMode, MarketRiskState, PositionState, RiskState } from '../../risk/shard/state.js';
 import { MarketSpec } from '../../engine/market/spec.js';
-import { buildScanSnapshot, type ScanSnapshot } from '../../risk/stress/scan-snapshot.js';
+import { buildScanSnapshot, ScanSnapshotBuilder, type ScanSnapshot } from '../../risk/stress/scan-snapshot.js';
 import { uniformShocks } from '../../risk/stress/shock-scan.js';
 import { scanInThread, ShockScanner, type ShockReport } from '../../risk/stress/shock-scanner.js';
 import { median, percentile, type CaseResult, type Suite } from '../harness.js';
@@ -23,6 +24,8 @@ import { isDeepStrictEqual } from 'node:util';
 
 const SUITE = 'stress-scan';
 const SHOCKS_BPS = [-5_000, -2_500, -1_000, 1_000, 2_500];
+/** Accounts per slice: the risk worker's SNAPSHOT_ACCOUNTS_PER_TURN. */
+const SLICE = 2_048;
 
 export function buildPopulation(positions: number): RiskState {
   const state = new RiskState(0, 1, DEFAULT_POOL);
@@ -91,6 +94,14 @@ const suite: Suite = {
     let snap: ScanSnapshot | undefined;
     const snapMs: number[] = [];
     for (let r = 0; r < runs; r++) snapMs.push(timeMs(() => (snap = buildScanSnapshot(state))));
+    // The way the risk worker copies: SLICE accounts per loop turn. Each slice is a pause of the shard.
+    const sliceMs: number[] = [];
+    for (let r = 0; r < (ctx.quick ? 1 : 3); r++) {
+      let b: ScanSnapshotBuilder | undefined;
+      sliceMs.push(timeMs(() => (b = new ScanSnapshotBuilder(state)))); // the first turn: the account list
+      for (let done = false; !done; ) sliceMs.push(timeMs(() => (done = b!.step(SLICE))));
+      b!.finish();
+    }
     const snapshots = [snap!];
     const scopes = snap!.scopeCount;
 
@@ -137,7 +148,17 @@ const suite: Suite = {
     const base = median(threadMs);
     const bankruptAtHalf = reference!.outcomes[0]!.bankrupt;
     return [
-      caseOf('snapshot (risk worker, between batches)', snapMs, {}),
+      caseOf('snapshot in one go', snapMs, {}),
+      {
+        suite: SUITE,
+        case: `snapshot slice of ${SLICE} accounts (risk worker, per loop turn)`,
+        opsPerSec: Math.round(SLICE / (median(sliceMs) / 1000)),
+        p50Ns: Math.round(median(sliceMs) * 1e6),
+        p99Ns: Math.round(percentile([...sliceMs].sort((a, b) => a - b), 99) * 1e6),
+        samples: sliceMs.length,
+        maxMs: Math.round(Math.max(...sliceMs) * 100) / 100,
+        slicesPerSnapshot: Math.ceil(state.accounts.size / SLICE),
+      },
       caseOf('scan, calling thread', threadMs, { bankruptAtMinus50: bankruptAtHalf }),
       caseOf('scan, piscina 1 thread', poolMs.get(1)!, { speedupVsThread: Math.round((base / median(poolMs.get(1)!)) * 100) / 100, agrees: agree }),
       caseOf('scan, piscina 2 threads', poolMs.get(2)!, { speedupVsThread: Math.round((base / median(poolMs.get(2)!)) * 100) / 100, agrees: agree }),

@@ -10,8 +10,9 @@
 // starving the others. The order records are taken in is the state machine's input order (its journal,
 // once persistence lands, records exactly that order).
 //
-// Requests (optional): a ticket asked through the control block is served at the top of a loop turn,
-// between batches, so it sees the state after whole records only; a parked loop wakes for it.
+// Requests (optional): a ticket asked through the control block is served at the top of loop turns,
+// between batches, so it sees the state after whole records only, a slice per turn until done; a parked
+// loop wakes for it.
 //
 // Admission (optional): admit(i) is asked before each poll of input i, and by the idle check; an input it
 // refuses is left alone for now (its records wait in its ring). The risk worker refuses the gateway while
@@ -46,6 +47,8 @@ export class EventProcessor {
   private readonly hasWork: () => boolean;
   handled = 0;
   private batchesSincePublish = 0;
+  /** A request is being served in slices. */
+  private serving = false;
 
   constructor(
     inputs: readonly RingBuffer[],
@@ -56,8 +59,11 @@ export class EventProcessor {
     private readonly batch = DEFAULT_BATCH,
     private readonly stalls: () => number = () => 0,
     private readonly admit?: (input: number) => boolean,
-    /** Serves a request asked through the control block (ControlBlock.ask), between batches. */
-    private readonly serve?: (ticket: number) => void,
+    /**
+     * Serves a request asked through the control block (ControlBlock.ask), between batches, in slices:
+     * called once per loop turn until it returns true (the ticket is then served).
+     */
+    private readonly serve?: (ticket: number) => boolean,
   ) {
     this.consumers = inputs.map((r) => new RingConsumer(r));
     this.buffers = inputs.map((r) => r.records);
@@ -80,8 +86,9 @@ export class EventProcessor {
     let turns = 0;
     while (this.control.running()) {
       // Requests: looked for on an idle turn (the wait wakes for them) and every SERVE_EVERY busy turns,
-      // so a loaded loop pays two atomic loads per SERVE_EVERY turns, not per turn.
-      if (serve !== undefined && (turns++ & (SERVE_EVERY - 1)) === 0) this.serveAsked(serve);
+      // so a loaded loop pays two atomic loads per SERVE_EVERY turns, not per turn; one being served gets
+      // a slice every turn.
+      if (serve !== undefined && (this.serving || (turns++ & (SERVE_EVERY - 1)) === 0)) this.serveAsked(serve);
       let found = 0;
       for (let i = 0; i < consumers.length; i++) {
         if (admit !== undefined && !admit(i)) continue;
@@ -113,11 +120,11 @@ export class EventProcessor {
     this.publishCounters();
   }
 
-  private serveAsked(serve: (ticket: number) => void): void {
+  private serveAsked(serve: (ticket: number) => boolean): void {
     const ticket = this.control.pendingAsk();
     if (ticket === 0) return;
-    serve(ticket);
-    this.control.served(ticket);
+    this.serving = !serve(ticket);
+    if (!this.serving) this.control.served(ticket);
   }
 
   private publishCounters(): void {

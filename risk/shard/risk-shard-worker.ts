@@ -13,7 +13,8 @@
 // without deadlock"). Started by RiskShardHost (risk-shard-host.ts), which creates every
 // SharedArrayBuffer below. Replies on the control port only at the edges: 'ready' once wired,
 // {stopped, stateHash} after the loop ends, and {reply, ticket, ScanSnapshot} when the main thread asks
-// for a scan snapshot through the control block (served between batches; risk/stress/).
+// for a scan snapshot through the control block (copied between batches, a slice per loop turn;
+// risk/stress/).
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { Doorbell } from '../../engine/ring/doorbell.js';
@@ -28,7 +29,7 @@ import type { RiskMarketConfig, RiskPoolConfig } from './config.js';
 import { LiquidationEngine } from './liquidation-engine.js';
 import { Outbox } from './outbox.js';
 import { RiskShard } from './risk-shard.js';
-import { buildScanSnapshot } from '../stress/scan-snapshot.js';
+import { ScanSnapshotBuilder } from '../stress/scan-snapshot.js';
 
 export interface RiskShardWorkerData {
   shardId: number;
@@ -63,6 +64,22 @@ function outboxesEmpty(): boolean {
   return empty;
 }
 
+/**
+ * The scan snapshot, a slice of SNAPSHOT_ACCOUNTS_PER_TURN accounts per loop turn (a fraction of a
+ * millisecond), so a shard of a million positions keeps handling records while it copies. The reply
+ * answers the ticket the copy started for; a ticket asked meanwhile gets a copy of its own next.
+ */
+const SNAPSHOT_ACCOUNTS_PER_TURN = 2_048;
+let snapshot: { ticket: number; builder: ScanSnapshotBuilder } | undefined;
+function serveSnapshot(ticket: number): boolean {
+  snapshot ??= { ticket, builder: new ScanSnapshotBuilder(shard.state) };
+  if (!snapshot.builder.step(SNAPSHOT_ACCOUNTS_PER_TURN)) return false;
+  const done = snapshot.ticket;
+  parentPort!.postMessage({ type: 'reply', ticket: done, payload: snapshot.builder.finish() });
+  snapshot = undefined;
+  return done === ticket;
+}
+
 const processor = new EventProcessor(
   data.inputs.map((sab) => RingBuffer.attach(sab)),
   Doorbell.attach(data.bell),
@@ -72,7 +89,7 @@ const processor = new EventProcessor(
   undefined,
   () => gatewayOut.stalls + outboxes.reduce((sum, o) => sum + o.queuedTotal, 0),
   (input) => input !== 0 || outboxesEmpty(),
-  (ticket) => parentPort!.postMessage({ type: 'reply', ticket, payload: buildScanSnapshot(shard.state) }),
+  serveSnapshot,
 );
 parentPort!.postMessage({ type: 'ready' });
 processor.run();

@@ -71,10 +71,6 @@ function putSlot(words: BigInt64Array, halves: Uint32Array, i: number, n: number
   else words[i] = checked(big!, what, accountId);
 }
 
-function shared<T>(make: (sab: SharedArrayBuffer) => T, bytes: number): T {
-  return make(new SharedArrayBuffer(Math.max(bytes, 8)));
-}
-
 /** The accounts in ascending id, without a lookup per id (already in order when created in order). */
 function accountsById(state: RiskState): AccountState[] {
   const out = [...state.accounts.values()];
@@ -84,123 +80,204 @@ function accountsById(state: RiskState): AccountState[] {
   return out;
 }
 
-/** True when the position is open and in a market with a mark. */
-type Marked = (marketId: number) => boolean;
-
-/** Scopes and positions the snapshot will hold, and the scopes left out for want of a mark. */
-function count(accounts: readonly AccountState[], marked: Marked): { scopes: number; positions: number; unmarked: number } {
-  let scopes = 0;
-  let positions = 0;
-  let unmarked = 0;
-  for (let i = 0; i < accounts.length; i++) {
-    const held = accounts[i]!.positionsInOrder();
-    let cross = 0;
-    let crossMarked = true;
-    for (let j = 0; j < held.length; j++) {
-      const pos = held[j]!;
-      if (pos.qtyN === 0) continue;
-      if (pos.marginMode === MarginMode.ISOLATED) {
-        if (marked(pos.marketId)) {
-          scopes++;
-          positions++;
-        } else unmarked++;
-      } else {
-        cross++;
-        if (!marked(pos.marketId)) crossMarked = false;
-      }
-    }
-    if (cross > 0) {
-      if (crossMarked) {
-        scopes++;
-        positions += cross;
-      } else unmarked++;
-    }
-  }
-  return { scopes, positions, unmarked };
-}
-
 /**
- * Copies the shard's open positions by scope (see the file comment): one pass to count, one to fill,
- * reading the state's number slots (positionsInOrder keeps each account's positions sorted already).
- * This runs on the risk shard's thread between two batches, so it allocates nothing per position
- * beyond the 64-bit words it stores.
+ * Builds a ScanSnapshot a slice of accounts at a time, so a risk worker can copy a million positions
+ * between its batches without stopping for the whole copy (risk-shard-worker.ts gives it a budget per
+ * loop turn). The accounts are those that existed when the builder was made, in ascending id; each is
+ * copied whole at the moment its slice runs, so every scope is consistent in itself, and the marks are
+ * those of the start. The columns live in SharedArrayBuffer throughout (sized from the account count,
+ * doubled when short), so finish() copies nothing. step(Infinity) then finish() is the one-shot copy
+ * (buildScanSnapshot).
  */
-export function buildScanSnapshot(state: RiskState): ScanSnapshot {
-  const marketIds = state.sortedMarketIds();
-  const marketIndex = new Map(marketIds.map((id, i) => [id, i]));
-  const markets: ScanMarket[] = marketIds.map((id) => {
-    const m = state.markets.get(id)!;
-    return { marketId: id, markTicks: m.markPriceTicks, atomsPerTickLot: m.atomsPerTickLot, tiers: m.tiers };
-  });
-  const markedByIndex = markets.map((m) => m.markTicks > 0n);
-  const marked = (marketId: number): boolean => {
-    const i = marketIndex.get(marketId);
-    return i !== undefined && markedByIndex[i]!;
-  };
-  const accounts = accountsById(state);
-  const { scopes: S, positions: P, unmarked } = count(accounts, marked);
-  const snap: ScanSnapshot = {
-    shardId: state.shardId,
-    insuranceFundAtoms: state.insuranceFundAtoms,
-    perEventCapAtoms: state.pool.insurancePerEventCapAtoms,
-    markets,
-    scopeCount: S,
-    positionCount: P,
-    unmarkedScopes: unmarked,
-    scopeAccount: shared((b) => new Int32Array(b, 0, S), 4 * S),
-    scopeMarketId: shared((b) => new Int32Array(b, 0, S), 4 * S),
-    scopeCollateralAtoms: shared((b) => new BigInt64Array(b, 0, S), 8 * S),
-    scopeStart: shared((b) => new Int32Array(b, 0, S + 1), 4 * (S + 1)),
-    positionMarket: shared((b) => new Int32Array(b, 0, P), 4 * P),
-    positionQtyLots: shared((b) => new BigInt64Array(b, 0, P), 8 * P),
-    positionEntryCostAtoms: shared((b) => new BigInt64Array(b, 0, P), 8 * P),
-  };
-  let s = 0;
-  let p = 0;
-  // Number slots are exact when not NaN (exact-slot.ts); the bigint getter is read only when one is NaN.
-  const qty = new Uint32Array(snap.positionQtyLots.buffer, 0, 2 * P);
-  const cost = new Uint32Array(snap.positionEntryCostAtoms.buffer, 0, 2 * P);
-  const collateral = new Uint32Array(snap.scopeCollateralAtoms.buffer, 0, 2 * S);
-  const putPosition = (pos: PositionState): void => {
-    snap.positionMarket[p] = marketIndex.get(pos.marketId)!;
-    putSlot(snap.positionQtyLots, qty, p, pos.qtyN, pos.qtyN === pos.qtyN ? undefined : pos.qtyLots, 'quantity', pos.accountId);
-    putSlot(snap.positionEntryCostAtoms, cost, p, pos.entryCostN, pos.entryCostN === pos.entryCostN ? undefined : pos.entryCostAtoms, 'entry cost', pos.accountId);
-    p++;
-  };
-  const openScope = (accountId: number, scopeMarketId: number, n: number, big: bigint | undefined): void => {
-    snap.scopeAccount[s] = accountId;
-    snap.scopeMarketId[s] = scopeMarketId;
-    putSlot(snap.scopeCollateralAtoms, collateral, s, n, big, 'collateral', accountId);
-    snap.scopeStart[s] = p;
-    s++;
-  };
-  for (let i = 0; i < accounts.length; i++) {
-    const account = accounts[i]!;
+export class ScanSnapshotBuilder {
+  private readonly accounts: AccountState[];
+  private readonly markets: ScanMarket[];
+  private readonly marketIndex: Map<number, number>;
+  private readonly markedByIndex: boolean[];
+  private next = 0;
+  private S = 0;
+  private P = 0;
+  private unmarked = 0;
+  // Columns in SharedArrayBuffer from the start, sized for one scope and one position per account and
+  // doubled when that is short; finish() hands out views of the filled length (no copy).
+  private scopeAccount: Int32Array;
+  private scopeMarketId: Int32Array;
+  private scopeCollateral: BigInt64Array;
+  private scopeStart: Int32Array;
+  private positionMarket: Int32Array;
+  private positionQty: BigInt64Array;
+  private positionCost: BigInt64Array;
+  // 32-bit views of the 64-bit columns (putExact writes through them), renewed when a column grows.
+  private scopeCollateralH: Uint32Array;
+  private positionQtyH: Uint32Array;
+  private positionCostH: Uint32Array;
+  private readonly cross: PositionState[] = [];
+
+  constructor(private readonly state: RiskState) {
+    const marketIds = state.sortedMarketIds();
+    this.marketIndex = new Map(marketIds.map((id, i) => [id, i]));
+    this.markets = marketIds.map((id) => {
+      const m = state.markets.get(id)!;
+      return { marketId: id, markTicks: m.markPriceTicks, atomsPerTickLot: m.atomsPerTickLot, tiers: m.tiers };
+    });
+    this.markedByIndex = this.markets.map((m) => m.markTicks > 0n);
+    this.accounts = accountsById(state);
+    // Capacity: one scope per account (more only with several isolated positions), and the positions
+    // the accounts hold now (Map sizes: no walk over the positions themselves).
+    let held = 16;
+    for (let i = 0; i < this.accounts.length; i++) held += this.accounts[i]!.positions.size;
+    const c = this.accounts.length + 16;
+    this.scopeAccount = sharedI32(c);
+    this.scopeMarketId = sharedI32(c);
+    this.scopeStart = sharedI32(c + 1);
+    this.scopeCollateral = sharedI64(c);
+    this.positionMarket = sharedI32(held);
+    this.positionQty = sharedI64(held);
+    this.positionCost = sharedI64(held);
+    this.scopeCollateralH = halvesOf(this.scopeCollateral);
+    this.positionQtyH = halvesOf(this.positionQty);
+    this.positionCostH = halvesOf(this.positionCost);
+  }
+
+  /** Accounts left to copy. */
+  get remaining(): number {
+    return this.accounts.length - this.next;
+  }
+
+  /** Copies up to maxAccounts more accounts; true when every account is copied. */
+  step(maxAccounts: number): boolean {
+    const end = Math.min(this.accounts.length, this.next + maxAccounts);
+    for (; this.next < end; this.next++) this.copyAccount(this.accounts[this.next]!);
+    return this.next === this.accounts.length;
+  }
+
+  /** The snapshot: views of the filled columns. Call after step() returned true, once. */
+  finish(): ScanSnapshot {
+    if (this.remaining > 0) throw new Error(`scan snapshot: ${this.remaining} accounts not copied yet`);
+    const S = this.S;
+    const P = this.P;
+    this.scopeStart[S] = P;
+    return {
+      shardId: this.state.shardId,
+      insuranceFundAtoms: this.state.insuranceFundAtoms,
+      perEventCapAtoms: this.state.pool.insurancePerEventCapAtoms,
+      markets: this.markets,
+      scopeCount: S,
+      positionCount: P,
+      unmarkedScopes: this.unmarked,
+      scopeAccount: this.scopeAccount.subarray(0, S),
+      scopeMarketId: this.scopeMarketId.subarray(0, S),
+      scopeCollateralAtoms: this.scopeCollateral.subarray(0, S),
+      scopeStart: this.scopeStart.subarray(0, S + 1),
+      positionMarket: this.positionMarket.subarray(0, P),
+      positionQtyLots: this.positionQty.subarray(0, P),
+      positionEntryCostAtoms: this.positionCost.subarray(0, P),
+    };
+  }
+
+  private marked(marketId: number): boolean {
+    const i = this.marketIndex.get(marketId);
+    return i !== undefined && this.markedByIndex[i]!;
+  }
+
+  /** One account: its cross scope (when open and every market it holds has a mark), then its isolated ones. */
+  private copyAccount(account: AccountState): void {
     const held = account.positionsInOrder();
-    // The cross scope first, when it holds an open position and every one of its markets has a mark.
-    let cross = 0;
+    const cross = this.cross;
+    cross.length = 0;
     let crossMarked = true;
     for (let j = 0; j < held.length; j++) {
       const pos = held[j]!;
       if (pos.qtyN === 0 || pos.marginMode === MarginMode.ISOLATED) continue;
-      cross++;
-      if (!marked(pos.marketId)) crossMarked = false;
+      cross.push(pos);
+      if (!this.marked(pos.marketId)) crossMarked = false;
     }
-    if (cross > 0 && crossMarked) {
-      openScope(account.id, CROSS_SCOPE, account.walletN, account.walletN === account.walletN ? undefined : account.walletAtoms);
-      for (let j = 0; j < held.length; j++) {
-        const pos = held[j]!;
-        if (pos.qtyN !== 0 && pos.marginMode !== MarginMode.ISOLATED) putPosition(pos);
-      }
+    if (cross.length > 0) {
+      if (crossMarked) {
+        this.openScope(account.id, CROSS_SCOPE, account.walletN, account.walletN === account.walletN ? undefined : account.walletAtoms, cross.length);
+        for (const pos of cross) this.putPosition(pos);
+      } else this.unmarked++;
     }
     for (let j = 0; j < held.length; j++) {
       const pos = held[j]!;
-      if (pos.qtyN === 0 || pos.marginMode !== MarginMode.ISOLATED || !marked(pos.marketId)) continue;
-      openScope(account.id, pos.marketId, pos.isolatedMarginN, pos.isolatedMarginN === pos.isolatedMarginN ? undefined : pos.isolatedMarginAtoms);
-      putPosition(pos);
+      if (pos.qtyN === 0 || pos.marginMode !== MarginMode.ISOLATED) continue;
+      if (!this.marked(pos.marketId)) {
+        this.unmarked++;
+        continue;
+      }
+      this.openScope(account.id, pos.marketId, pos.isolatedMarginN, pos.isolatedMarginN === pos.isolatedMarginN ? undefined : pos.isolatedMarginAtoms, 1);
+      this.putPosition(pos);
     }
   }
-  if (s !== S || p !== P) throw new Error(`scan snapshot: counted ${S} scopes and ${P} positions, filled ${s} and ${p}`);
-  snap.scopeStart[S] = p;
-  return snap;
+
+  private openScope(accountId: number, scopeMarketId: number, n: number, big: bigint | undefined, positions: number): void {
+    const s = this.S;
+    if (s + 1 >= this.scopeAccount.length) this.growScopes();
+    if (this.P + positions > this.positionMarket.length) this.growPositions(this.P + positions);
+    this.scopeAccount[s] = accountId;
+    this.scopeMarketId[s] = scopeMarketId;
+    putSlot(this.scopeCollateral, this.scopeCollateralH, s, n, big, 'collateral', accountId);
+    this.scopeStart[s] = this.P;
+    this.S = s + 1;
+  }
+
+  // Number slots are exact when not NaN (exact-slot.ts); the bigint getter is read only when one is NaN.
+  private putPosition(pos: PositionState): void {
+    const p = this.P;
+    this.positionMarket[p] = this.marketIndex.get(pos.marketId)!;
+    putSlot(this.positionQty, this.positionQtyH, p, pos.qtyN, pos.qtyN === pos.qtyN ? undefined : pos.qtyLots, 'quantity', pos.accountId);
+    putSlot(this.positionCost, this.positionCostH, p, pos.entryCostN, pos.entryCostN === pos.entryCostN ? undefined : pos.entryCostAtoms, 'entry cost', pos.accountId);
+    this.P = p + 1;
+  }
+
+  private growScopes(): void {
+    const c = this.scopeAccount.length * 2;
+    this.scopeAccount = grownI32(this.scopeAccount, c);
+    this.scopeMarketId = grownI32(this.scopeMarketId, c);
+    this.scopeStart = grownI32(this.scopeStart, c + 1);
+    this.scopeCollateral = grownI64(this.scopeCollateral, c);
+    this.scopeCollateralH = halvesOf(this.scopeCollateral);
+  }
+
+  private growPositions(need: number): void {
+    let c = this.positionMarket.length * 2;
+    while (c < need) c *= 2;
+    this.positionMarket = grownI32(this.positionMarket, c);
+    this.positionQty = grownI64(this.positionQty, c);
+    this.positionCost = grownI64(this.positionCost, c);
+    this.positionQtyH = halvesOf(this.positionQty);
+    this.positionCostH = halvesOf(this.positionCost);
+  }
+}
+
+function sharedI32(n: number): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(4 * Math.max(n, 2)));
+}
+
+function sharedI64(n: number): BigInt64Array {
+  return new BigInt64Array(new SharedArrayBuffer(8 * Math.max(n, 1)));
+}
+
+function grownI32(from: Int32Array, capacity: number): Int32Array {
+  const to = sharedI32(capacity);
+  to.set(from);
+  return to;
+}
+
+function grownI64(from: BigInt64Array, capacity: number): BigInt64Array {
+  const to = sharedI64(capacity);
+  to.set(from);
+  return to;
+}
+
+/** The 32-bit halves view of a 64-bit column (little-endian: low word first). */
+function halvesOf(words: BigInt64Array): Uint32Array {
+  return new Uint32Array(words.buffer, words.byteOffset, words.length * 2);
+}
+
+/** Copies the shard's open positions by scope in one go (see the file comment and ScanSnapshotBuilder). */
+export function buildScanSnapshot(state: RiskState): ScanSnapshot {
+  const b = new ScanSnapshotBuilder(state);
+  b.step(Number.POSITIVE_INFINITY);
+  return b.finish();
 }

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { CROSS_SCOPE } from '../../../risk/shard/seams.js';
 import { evaluateScope } from '../../../risk/shard/liquidation-scope.js';
 import { MarginMode, type RiskState } from '../../../risk/shard/state.js';
-import { buildScanSnapshot, type ScanSnapshot } from '../../../risk/stress/scan-snapshot.js';
+import { buildScanSnapshot, ScanSnapshotBuilder, type ScanSnapshot } from '../../../risk/stress/scan-snapshot.js';
 import { emptyTally, mergeTally, scanScopes, shockedMarkTicks, uniformShocks, type Shock, type ShockTally } from '../../../risk/stress/shock-scan.js';
 import { scanInThread, ShockScanner } from '../../../risk/stress/shock-scanner.js';
 import { testSeed } from '../../support/seed.js';
@@ -189,4 +189,20 @@ test('the piscina pool gives the report the calling thread gives, over several s
   assert.deepEqual(pooled, scanInThread(snapshots, shocks));
   assert.equal(pooled.scopes, snapshots.reduce((n, s) => n + s.scopeCount, 0));
   assert.ok(pooled.outcomes[0]!.bankrupt > 0, `a 50% crash bankrupts someone (seed ${seed})`);
+});
+
+test('a snapshot copied a few accounts per step equals the one-shot copy, and cannot finish early', () => {
+  const seed = testSeed('scan snapshot slices');
+  const members = fc.sample(fc.array(member, { minLength: 30, maxLength: 60 }), { seed, numRuns: 1 })[0]!;
+  const state = population(members, usdt(1_000n));
+  const whole = buildScanSnapshot(state);
+  for (const slice of [1, 2, 7, 1_000]) {
+    const b = new ScanSnapshotBuilder(state);
+    let steps = 1;
+    if (slice < members.length) assert.throws(() => b.finish(), /not copied yet/);
+    while (!b.step(slice)) steps++;
+    assert.equal(steps, Math.max(1, Math.ceil(members.length / slice)));
+    assert.equal(b.remaining, 0);
+    assert.deepEqual(b.finish(), whole, `slices of ${slice}`);
+  }
 });
