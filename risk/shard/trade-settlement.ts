@@ -128,11 +128,19 @@ export function settleParty(
   if (opened && origin === OrderOrigin.USER && belowInitial && !liquidatable) cancelRiskIncreasing(p, account, isolated ? pos : undefined, timeUs);
 }
 
-/** The fill's scope is flat and below zero: an isolated position's margin, or a cross account's wallet with no cross position left. */
+/**
+ * The fill's scope is flat and below zero: an isolated position's margin, or a cross account's wallet with
+ * no cross position left. Reads the number slots (no bigint is made on this per-fill path).
+ */
 function bankruptFlat(account: AccountState, pos: PositionState, isolated: boolean): boolean {
-  if (isolated) return pos.qtyLots === 0n && pos.isolatedMarginAtoms < 0n;
-  if (account.walletAtoms >= 0n) return false;
-  for (const x of account.positions.values()) if (x.marginMode === MarginMode.CROSS && x.qtyLots !== 0n) return false;
+  if (isolated) {
+    if (pos.qtyN !== 0) return false;
+    const m = pos.isolatedMarginN;
+    return m === m ? m < 0 : pos.isolatedMarginAtoms < 0n;
+  }
+  const w = account.walletN;
+  if (w === w ? w >= 0 : account.walletAtoms >= 0n) return false;
+  for (const x of account.positions.values()) if (x.marginMode === MarginMode.CROSS && x.qtyN !== 0) return false;
   return true;
 }
 
