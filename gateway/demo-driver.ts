@@ -10,6 +10,7 @@ import type { ThreadedExchange } from '../engine/exchange/threaded-exchange.js';
 import type { GatewaySource } from '../engine/exchange/in-process-exchange.js';
 import { DepositLayout } from '../engine/ring/layouts/deposit.js';
 import { SetFeeTierLayout } from '../engine/ring/layouts/set-fee-tier.js';
+import { TopUpInsuranceFundLayout } from '../engine/ring/layouts/top-up-insurance-fund.js';
 import { encodeRecord } from '../engine/ring/layouts/index.js';
 import { TradeExecutedLayout } from '../engine/ring/layouts/trade-executed.js';
 import { OrderRejectedLayout } from '../engine/ring/layouts/order-rejected.js';
@@ -46,9 +47,17 @@ export class DemoDriver {
     readonly flow: OrderFlow,
   ) {}
 
-  /** Deposits for every simulated account and the market-maker fee tier; first index ticks. */
-  fund(makerAtoms: bigint, takerAtoms: bigint): void {
+  /**
+   * Deposits for every simulated account and the market-maker fee tier, an insurance fund of
+   * `insuranceUsdt` split over the risk shards' partitions (a top-up reaches the shard of its header's
+   * account id, so account r tops up shard r); first index ticks.
+   */
+  fund(makerAtoms: bigint, takerAtoms: bigint, insuranceUsdt = 0n): void {
     let request = 1;
+    const shards = this.exchange.topology.riskShards;
+    for (let r = 0; r < shards && insuranceUsdt > 0n; r++) {
+      this.send(TopUpInsuranceFundLayout, r, { requestId: request++, amountAtoms: (insuranceUsdt / BigInt(shards)) * ATOMS_PER_USDT });
+    }
     for (const id of this.flow.makerIds) {
       this.send(DepositLayout, id, { requestId: request++, amountAtoms: makerAtoms * ATOMS_PER_USDT, assetId: 0 });
       this.send(SetFeeTierLayout, id, { feeTier: 3 });
@@ -56,6 +65,19 @@ export class DemoDriver {
     for (const id of this.flow.takerIds) this.send(DepositLayout, id, { requestId: request++, amountAtoms: takerAtoms * ATOMS_PER_USDT, assetId: 0 });
     this.ticks();
     this.exchange.flush();
+  }
+
+  /**
+   * Waits (reading events) until every market has published a mark: risk shards refuse orders with
+   * MARK_PRICE_UNAVAILABLE until theirs arrives from the market shards, so the flow starts after it.
+   */
+  async untilMarked(timeoutMs = 5_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.tally.markTicks.size < this.flow.o.markets.length) {
+      if (Date.now() > deadline) throw new Error(`no mark within ${timeoutMs} ms`);
+      this.drain();
+      await this.exchange.waitForOutput(5);
+    }
   }
 
   /** Index ticks for every market and one timer tick (the driver's once-a-second duty). */

@@ -61,7 +61,8 @@ const flow = new OrderFlow({
   firstOrderId: 1,
 });
 const driver = new DemoDriver(exchange, flow);
-driver.fund(10_000_000n, 100_000n);
+driver.fund(10_000_000n, 100_000n, 250_000n);
+await driver.untilMarked();
 
 const specs = new Map(DEFAULT_MARKETS.map((m) => [m.marketId, new MarketSpec(m)]));
 console.log(`perpx: ${topology.marketShards} market shard(s) [${topology.config.marketShards.map((g) => g.map((m) => m.symbol).join('+')).join(', ')}], ${riskShards} risk shard(s), wait ${wait}; driving ${rate} commands/s (Ctrl-C stops)`);

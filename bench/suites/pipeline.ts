@@ -73,6 +73,7 @@ async function step(rate: number, seconds: number, marketShards: number, wait: W
   try {
     const driver = new DemoDriver(exchange, flow(1));
     driver.fund(MAKER_USDT, TAKER_USDT);
+    await driver.untilMarked();
     const run = async (ms: number): Promise<{ due: number; taken: number; backPressure: number; events: number }> => {
       const start = performance.now();
       const t0 = { ...driver.tally };
