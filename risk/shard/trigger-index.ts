@@ -7,13 +7,13 @@
 // Each position keeps one key per heap, the nearest of its triggers on that side (trigger-keys.ts): when
 // the mark reaches it the scope is evaluated in full and gets fresh keys, so one entry per side is enough.
 //
-// Setting keys does not touch the heaps: it bumps the slot's version (one counter per market, never
-// reused), which makes every older entry stale at once, and marks the slot dirty. The next mark update of
-// the market pushes each dirty slot's keys, once however often the slot was re-keyed in between (a busy
-// account is re-keyed on every fill). That is the same as pushing at once: a key the current mark has
-// not reached cannot fire before the mark moves, and a key it has already reached (the scope was just
-// evaluated at this mark) must not fire before then either, or a liquidatable scope would fire again and
-// again within one mark; such a key counts as parked (parkedFlags, for the state hash).
+// Setting keys takes the slot's entries out of the heaps at once (the heaps are indexed: O(log n), no stale
+// entry is ever left behind) and marks the slot dirty. The next mark update of the market inserts each
+// dirty slot's keys, once however often the slot was re-keyed in between (a busy account is re-keyed on
+// every fill). That is the same as inserting at once: a key the current mark has not reached cannot fire
+// before the mark moves, and a key it has already reached (the scope was just evaluated at this mark)
+// must not fire before then either, or a liquidatable scope would fire again and again within one mark;
+// such a key counts as parked (parkedFlags, for the state hash).
 //
 // Also here, because it is per market and keyed the same way: the open positions of the market (funding,
 // ADL quintiles) and the cross accounts that hold positions in other markets too (their LPs here move
@@ -27,7 +27,6 @@ import { TriggerHeap } from './trigger-heap.js';
 export const NO_KEY = -1;
 
 export class TriggerSlot {
-  version = 0;
   downKey = NO_KEY;
   upKey = NO_KEY;
   /** Keys set since the last mark update: to be pushed at the next one. */
@@ -41,12 +40,17 @@ export class TriggerSlot {
     readonly account: AccountState,
     /** Creation order within the market: a ranking job ranks the slots created before it started. */
     readonly serial: number,
+    /** The slot's entry id in the market's heaps: dense, reused after the slot leaves (trigger-heap.ts). */
+    readonly heapId: number,
   ) {}
 }
 
 export class MarketTriggers {
   readonly down = new TriggerHeap();
   readonly up = new TriggerHeap();
+  /** Slots by heap id; ids of slots that left wait in freeIds for the next slot. */
+  private readonly byHeapId: (TriggerSlot | undefined)[] = [];
+  private readonly freeIds: number[] = [];
   /** Open (non-flat) positions of this market, by account id. */
   readonly slots = new Map<number, TriggerSlot>();
   /** Cross accounts with an open cross position here and in at least one other market. */
@@ -59,21 +63,19 @@ export class MarketTriggers {
   epoch = 0;
   /** Entries the current mark may have reached are still in the heaps (bounded work carries over). */
   popPending = false;
-  private nextVersion = 1;
   /** The serial the next slot gets. */
   nextSerial = 1;
-  private readonly live = (accountId: number, version: number): boolean => this.isLive(accountId, version);
 
   constructor(readonly marketId: number) {}
 
-  /** Sets the position's keys (NO_KEY: none on that side) and makes its older entries stale. */
+  /** Sets the position's keys (NO_KEY: none on that side); its current entries leave the heaps now. */
   setKeys(pos: PositionState, account: AccountState, downKey: number, upKey: number): void {
     let slot = this.slots.get(pos.accountId);
     if (slot === undefined || slot.pos !== pos) {
-      slot = new TriggerSlot(pos, account, this.nextSerial++);
+      if (slot !== undefined) this.release(slot);
+      slot = this.newSlot(pos, account);
       this.slots.set(pos.accountId, slot);
-    }
-    slot.version = this.nextVersion++;
+    } else this.unlist(slot);
     slot.downKey = downKey;
     slot.upKey = upKey;
     if (!slot.dirty) {
@@ -82,15 +84,32 @@ export class MarketTriggers {
     }
   }
 
-  /** The position went flat: it leaves the index (its entries go stale). */
+  /** The position went flat: it leaves the index and the heaps. */
   remove(accountId: number): void {
+    const slot = this.slots.get(accountId);
+    if (slot !== undefined) this.release(slot);
     this.slots.delete(accountId);
     this.multiMarketCross.delete(accountId);
   }
 
-  isLive(accountId: number, version: number): boolean {
-    const slot = this.slots.get(accountId);
-    return slot !== undefined && slot.version === version;
+  /** Takes the slot's entries out of both heaps (O(log n) each). */
+  private unlist(slot: TriggerSlot): void {
+    this.down.remove(slot.heapId);
+    this.up.remove(slot.heapId);
+  }
+
+  private newSlot(pos: PositionState, account: AccountState): TriggerSlot {
+    const id = this.freeIds.length > 0 ? this.freeIds.pop()! : this.byHeapId.length;
+    const slot = new TriggerSlot(pos, account, this.nextSerial++, id);
+    this.byHeapId[id] = slot;
+    return slot;
+  }
+
+  /** The slot leaves: out of the heaps, its heap id free for the next slot. */
+  private release(slot: TriggerSlot): void {
+    this.unlist(slot);
+    this.byHeapId[slot.heapId] = undefined;
+    this.freeIds.push(slot.heapId);
   }
 
   /**
@@ -114,19 +133,17 @@ export class MarketTriggers {
       slot.dirty = false;
       const account = slot.pos.accountId;
       if (this.slots.get(account) !== slot) continue;
-      if (slot.downKey !== NO_KEY) this.down.push(-slot.downKey, account, slot.version);
-      if (slot.upKey !== NO_KEY) this.up.push(slot.upKey, account, slot.version);
+      if (slot.downKey !== NO_KEY) this.down.insert(slot.heapId, -slot.downKey, account);
+      if (slot.upKey !== NO_KEY) this.up.insert(slot.heapId, slot.upKey, account);
     }
     dirty.length = 0;
-    this.compactIfSparse();
     this.popPending = true;
   }
 
   /**
-   * Pops the entries the mark has reached, calling fire(slot) for live ones, until `budget` live entries
-   * fired; stale entries are dropped on the way without counting (each was pushed once, so they cost
-   * O(1) amortised, and not counting them keeps the pop order a function of the live keys alone).
-   * Clears popPending once neither heap's top is reached. Returns how many fired.
+   * Pops the entries the mark has reached, calling fire(slot) for each, until `budget` fired (the heaps
+   * hold no stale entry: every one popped is live). Clears popPending once neither heap's top is reached.
+   * Returns how many fired.
    */
   popReached(budget: number, fire: (slot: TriggerSlot) => void): number {
     const mark = this.markTicks;
@@ -145,11 +162,8 @@ export class MarketTriggers {
         this.popPending = false;
         return used;
       }
-      const account = heap.topAccount();
-      const version = heap.topVersion();
+      const slot = this.byHeapId[heap.topId()]!;
       heap.pop();
-      const slot = this.slots.get(account);
-      if (slot === undefined || slot.version !== version) continue;
       used++;
       fire(slot);
     }
@@ -164,9 +178,4 @@ export class MarketTriggers {
     return [...this.slots.keys()].sort((a, b) => a - b);
   }
 
-  private compactIfSparse(): void {
-    const limit = 2 * this.slots.size + 1024;
-    if (this.down.size > limit) this.down.compact(this.live);
-    if (this.up.size > limit) this.up.compact(this.live);
-  }
 }
