@@ -4,6 +4,7 @@ import { BookKind, newBook } from '../../../bench/lib/book-factory.js';
 import { newRequest, runBookRange } from '../../../bench/lib/book-runner.js';
 import { CountingSink } from '../../../bench/lib/counting-sink.js';
 import { bookDepth, depthDifference } from '../../../bench/lib/depth.js';
+import { newMinimalBook, runMinimalRange } from '../../../bench/lib/minimal-book.js';
 import { generateOrderStream } from '../../../bench/lib/order-stream.js';
 import { newPeerBook, newTally, peerDepth, peerOrderIds, runPeerRange } from '../../../bench/lib/peer-book.js';
 import { testSeed } from '../../support/seed.js';
@@ -37,4 +38,19 @@ test('a stream split into batches leaves the book as one pass does', () => {
   const req = newRequest();
   for (let from = 0; from < stream.length; from += 777) runBookRange(split, req, stream, from, Math.min(stream.length, from + 777), newTally());
   assert.equal(split.stateHash(), whole.stateHash());
+});
+
+test('the MinimalBook yardstick trades the same lots and keeps the same depth as OrderBook on the stream', () => {
+  const seed = testSeed('book-runner minimal');
+  const stream = generateOrderStream({ seed, ops: OPS });
+  const sink = new CountingSink();
+  const ours = newBook(BookKind.FAST, sink);
+  runBookRange(ours, newRequest(), stream, 0, stream.length, newTally());
+  const minimal = newMinimalBook(stream);
+  let misses = 0;
+  for (let from = 0; from < stream.length; from += 1_000) misses += runMinimalRange(minimal, stream, from, Math.min(stream.length, from + 1_000));
+  assert.equal(misses, 0, 'every cancel names an open order');
+  assert.equal(minimal.tradedLots, sink.tradedLots);
+  assert.equal(minimal.tradedLots, stream.tradedLots);
+  assert.equal(depthDifference(minimal.depth(), bookDepth(ours)), undefined);
 });
