@@ -32,22 +32,25 @@ export function inScope(pos: PositionState, scopeMarketId: number): boolean {
   return scopeMarketId === CROSS_SCOPE ? pos.marginMode === MarginMode.CROSS : pos.marketId === scopeMarketId && pos.marginMode === MarginMode.ISOLATED;
 }
 
-/** The scope's positions (flat ones included), in ascending market id. */
+/** The scope's positions (flat ones included), in ascending market id (the account's cached order). */
 export function scopePositionStates(account: AccountState, scopeMarketId: number): PositionState[] {
+  const all = account.positionsInOrder();
   const out: PositionState[] = [];
-  for (const id of [...account.positions.keys()].sort((a, b) => a - b)) {
-    const pos = account.positions.get(id)!;
-    if (inScope(pos, scopeMarketId)) out.push(pos);
-  }
+  for (let i = 0; i < all.length; i++) if (inScope(all[i]!, scopeMarketId)) out.push(all[i]!);
   return out;
 }
 
 export function openPositions(account: AccountState, scopeMarketId: number): PositionState[] {
-  return scopePositionStates(account, scopeMarketId).filter((p) => !p.isFlat());
+  const all = account.positionsInOrder();
+  const out: PositionState[] = [];
+  for (let i = 0; i < all.length; i++) if (!all[i]!.isFlat() && inScope(all[i]!, scopeMarketId)) out.push(all[i]!);
+  return out;
 }
 
 export function hasOpenOrders(account: AccountState, scopeMarketId: number): boolean {
-  return scopePositionStates(account, scopeMarketId).some((p) => p.orders.size > 0);
+  const all = account.positionsInOrder();
+  for (let i = 0; i < all.length; i++) if (all[i]!.orders.size > 0 && inScope(all[i]!, scopeMarketId)) return true;
+  return false;
 }
 
 /** undefined when the market is unknown to the shard. A mark of 0n (none yet) passes through: margin.ts answers it. */
