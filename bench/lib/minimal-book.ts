@@ -8,6 +8,9 @@
 // cancels name open orders. One FIFO per price index, a doubly linked list through order ids; a price
 // holds bids or asks, never both, because the book is never crossed at rest. Best prices move by
 // scanning, which stays short because resting orders cluster near the touch.
+// It shares its layout with ShadowBook (shadow-book.ts), the stream generator's model, on purpose but not
+// its code: ShadowBook also keeps the list of open ids the generator picks cancels from, work a
+// yardstick must not carry, and the generator must not depend on what the benchmark times.
 
 import type { Depth } from './depth.js';
 import { StreamOp, type OrderStream } from './order-stream.js';
