@@ -24,24 +24,38 @@ import { unitsToDecimal } from '../engine/market/decimal.js';
 import { USDT_DECIMALS } from '../engine/market/spec.js';
 import { DemoDriver } from './demo-driver.js';
 
-const { values } = parseArgs({
-  options: {
-    seconds: { type: 'string', default: '0' },
-    rate: { type: 'string', default: '20000' },
-    'risk-shards': { type: 'string', default: '1' },
-    seed: { type: 'string', default: '1' },
-    wait: { type: 'string', default: 'spin-then-park' },
-    'stress-every': { type: 'string', default: '10' },
-  },
-});
+const USAGE = 'usage: npm start -- [--seconds N] [--rate ORDERS_PER_SECOND] [--risk-shards R] [--seed N] [--stress-every S] [--wait spin-then-park|busy-spin|park]';
+function usage(why: string): never {
+  console.error(`perpx: ${why}\n${USAGE}`);
+  process.exit(2);
+}
+
+let parsed: ReturnType<typeof parseOptions>;
+function parseOptions() {
+  return parseArgs({
+    options: {
+      seconds: { type: 'string', default: '0' },
+      rate: { type: 'string', default: '20000' },
+      'risk-shards': { type: 'string', default: '1' },
+      seed: { type: 'string', default: '1' },
+      wait: { type: 'string', default: 'spin-then-park' },
+      'stress-every': { type: 'string', default: '10' },
+    },
+  });
+}
+try {
+  parsed = parseOptions();
+} catch (e) {
+  usage((e as Error).message.split('\n')[0]!);
+}
+const { values } = parsed;
 const stressEvery = Number(values['stress-every']);
 const seconds = Number(values.seconds);
 const rate = Number(values.rate);
 const riskShards = Number(values['risk-shards']);
 const wait = values.wait as WaitStrategyName;
-if (!WAIT_STRATEGY_NAMES.includes(wait) || !(rate >= 0) || !Number.isInteger(riskShards) || riskShards < 1 || !(stressEvery >= 0)) {
-  console.error('usage: npm start -- [--seconds N] [--rate ORDERS_PER_SECOND] [--risk-shards R] [--seed N] [--stress-every S] [--wait spin-then-park|busy-spin|park]');
-  process.exit(2);
+if (!WAIT_STRATEGY_NAMES.includes(wait) || !(rate >= 0) || !Number.isInteger(riskShards) || riskShards < 1 || !(stressEvery >= 0) || !(seconds >= 0)) {
+  usage('an option is out of range');
 }
 
 assertLittleEndian();
