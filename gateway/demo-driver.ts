@@ -6,8 +6,8 @@
 import { RecordType } from '../engine/ring/types.js';
 import { RecordBuffer } from '../engine/ring/record.js';
 import { OrderFlow } from '../engine/sim/order-flow.js';
-import type { ThreadedExchange } from '../engine/exchange/threaded-exchange.js';
-import type { GatewaySource } from '../engine/exchange/in-process-exchange.js';
+import type { ThreadedExchange } from '../exchange/threaded-exchange.js';
+import type { GatewaySource } from '../exchange/in-process-exchange.js';
 import { DepositLayout } from '../engine/ring/layouts/deposit.js';
 import { SetFeeTierLayout } from '../engine/ring/layouts/set-fee-tier.js';
 import { TopUpInsuranceFundLayout } from '../engine/ring/layouts/top-up-insurance-fund.js';

@@ -11,8 +11,8 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { codeName } from '../engine/codes.js';
-import { ThreadedExchange } from '../engine/exchange/threaded-exchange.js';
-import { Topology } from '../engine/exchange/topology.js';
+import { ThreadedExchange } from '../exchange/threaded-exchange.js';
+import { Topology } from '../exchange/topology.js';
 import { DEFAULT_MARKETS, MarketSpec } from '../engine/market/spec.js';
 import { assertLittleEndian } from '../engine/ring/record.js';
 import { WAIT_STRATEGY_NAMES, type WaitStrategyName } from '../engine/ring/wait-strategy-by-name.js';

@@ -18,9 +18,9 @@
 // --market-shards <n> (default: the core count), --wait <strategy> (default spin-then-park).
 
 import { availableParallelism } from 'node:os';
-import { InProcessExchange } from '../../engine/exchange/in-process-exchange.js';
-import { ThreadedExchange } from '../../engine/exchange/threaded-exchange.js';
-import { Topology } from '../../engine/exchange/topology.js';
+import { InProcessExchange } from '../../exchange/in-process-exchange.js';
+import { ThreadedExchange } from '../../exchange/threaded-exchange.js';
+import { Topology } from '../../exchange/topology.js';
 import { DEFAULT_MARKETS } from '../../engine/market/spec.js';
 import { DepositLayout } from '../../engine/ring/layouts/deposit.js';
 import { SetFeeTierLayout } from '../../engine/ring/layouts/set-fee-tier.js';

@@ -26,7 +26,7 @@ export interface MarketShardOptions {
   ringCapacity?: number;
   wait?: WaitStrategyName;
   /**
-   * Shared memory made by whoever wires a whole exchange (engine/exchange/threaded-exchange.ts), where a
+   * Shared memory made by whoever wires a whole exchange (exchange/threaded-exchange.ts), where a
    * ring is one shard's output and another's input. Without it the host makes its own.
    */
   prebuilt?: PrebuiltShardMemory;

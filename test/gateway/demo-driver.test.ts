@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Code } from '../../engine/codes.js';
-import { ThreadedExchange } from '../../engine/exchange/threaded-exchange.js';
-import { Topology } from '../../engine/exchange/topology.js';
+import { ThreadedExchange } from '../../exchange/threaded-exchange.js';
+import { Topology } from '../../exchange/topology.js';
 import { DEFAULT_MARKETS } from '../../engine/market/spec.js';
 import { OrderFlow } from '../../engine/sim/order-flow.js';
 import { DemoDriver } from '../../gateway/demo-driver.js';

@@ -9,8 +9,8 @@
 //
 // Time is the test's: the harness clock moves only when the caller says so. Thread: the test's own.
 
-import { Topology } from '../../engine/exchange/topology.js';
-import { InProcessExchange } from '../../engine/exchange/in-process-exchange.js';
+import { Topology } from '../../exchange/topology.js';
+import { InProcessExchange } from '../../exchange/in-process-exchange.js';
 import type { MarketConfig } from '../../engine/market/spec.js';
 import { defaultPricing, type PricingConfig } from '../../engine/shard/market-pricing.js';
 import { DEFAULT_POOL, riskMarket, type RiskMarketConfig, type RiskPoolConfig } from '../../risk/shard/config.js';

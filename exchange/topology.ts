@@ -8,7 +8,7 @@
 //   market shard:  0 = gateway (index ticks, timer ticks), 1 + r = risk shard r
 //   risk shard:    0 = gateway (commands),                 1 + s = market shard s
 
-import type { MarketConfig } from '../market/spec.js';
+import type { MarketConfig } from '../engine/market/spec.js';
 
 export interface TopologyConfig {
   /** Markets per market shard: marketShards[s] are the markets shard s owns. */

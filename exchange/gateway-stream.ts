@@ -3,10 +3,10 @@
 // is back-pressure: offer() returns false and the command is not taken (the gateway answers the client
 // BACK_PRESSURE); the main thread never waits on a ring.
 
-import type { Doorbell } from '../ring/doorbell.js';
-import type { RecordBuffer } from '../ring/record.js';
-import type { RingBuffer } from '../ring/ring-buffer.js';
-import { RingProducer } from '../ring/ring-producer.js';
+import type { Doorbell } from '../engine/ring/doorbell.js';
+import type { RecordBuffer } from '../engine/ring/record.js';
+import type { RingBuffer } from '../engine/ring/ring-buffer.js';
+import { RingProducer } from '../engine/ring/ring-producer.js';
 
 const CLAIM_BATCH = 256;
 

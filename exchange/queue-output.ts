@@ -2,8 +2,8 @@
 // ring, without a capacity limit: it holds exactly the records not yet delivered). Seq stamping as every
 // EventOutput; records are read in order with frontAt() and shift().
 
-import { RecordBuffer } from '../ring/record.js';
-import type { EventOutput } from '../shard/event-output.js';
+import { RecordBuffer } from '../engine/ring/record.js';
+import type { EventOutput } from '../engine/shard/event-output.js';
 
 export class QueueOutput implements EventOutput {
   private buf: RecordBuffer;

@@ -9,17 +9,17 @@
 //
 // pump() delivers every pending record, stream by stream in a fixed order, until nothing is pending.
 
-import { buildScanSnapshot, type ScanSnapshot } from '../../risk/stress/scan-snapshot.js';
-import type { Layout } from '../ring/layouts/layout.js';
-import { encodeRecord, type RecordHeaderInput } from '../ring/layouts/index.js';
-import { RecordBuffer } from '../ring/record.js';
-import { RecordType } from '../ring/types.js';
-import { fastBook, MarketShard } from '../shard/market-shard.js';
-import type { PricingConfig } from '../shard/market-pricing.js';
-import type { RecordHandler } from '../shard/event-processor.js';
-import { LiquidationEngine } from '../../risk/shard/liquidation-engine.js';
-import { RiskShard } from '../../risk/shard/risk-shard.js';
-import { DEFAULT_POOL, type RiskMarketConfig, type RiskPoolConfig } from '../../risk/shard/config.js';
+import { buildScanSnapshot, type ScanSnapshot } from '../risk/stress/scan-snapshot.js';
+import type { Layout } from '../engine/ring/layouts/layout.js';
+import { encodeRecord, type RecordHeaderInput } from '../engine/ring/layouts/index.js';
+import { RecordBuffer } from '../engine/ring/record.js';
+import { RecordType } from '../engine/ring/types.js';
+import { fastBook, MarketShard } from '../engine/shard/market-shard.js';
+import type { PricingConfig } from '../engine/shard/market-pricing.js';
+import type { RecordHandler } from '../engine/shard/event-processor.js';
+import { LiquidationEngine } from '../risk/shard/liquidation-engine.js';
+import { RiskShard } from '../risk/shard/risk-shard.js';
+import { DEFAULT_POOL, type RiskMarketConfig, type RiskPoolConfig } from '../risk/shard/config.js';
 import { QueueOutput } from './queue-output.js';
 import { Topology } from './topology.js';
 

@@ -9,18 +9,18 @@
 // Routing of gateway commands is the in-process exchange's (topology.ts): account commands and orders to
 // the account's risk shard, index ticks to the market's shard, timer ticks to every shard.
 
-import type { MarketShardHost as MarketHostType } from '../shard/market-shard-host.js';
-import { MarketShardHost } from '../shard/market-shard-host.js';
-import type { PricingConfig } from '../shard/market-pricing.js';
-import { Doorbell } from '../ring/doorbell.js';
-import { RingBuffer } from '../ring/ring-buffer.js';
-import { RingConsumer } from '../ring/ring-consumer.js';
-import type { RecordBuffer } from '../ring/record.js';
-import { RecordType } from '../ring/types.js';
-import type { WaitStrategyName } from '../ring/wait-strategy-by-name.js';
-import { RiskShardHost } from '../../risk/shard/risk-shard-host.js';
-import type { ScanSnapshot } from '../../risk/stress/scan-snapshot.js';
-import { DEFAULT_POOL, type RiskMarketConfig, type RiskPoolConfig } from '../../risk/shard/config.js';
+import type { MarketShardHost as MarketHostType } from '../engine/shard/market-shard-host.js';
+import { MarketShardHost } from '../engine/shard/market-shard-host.js';
+import type { PricingConfig } from '../engine/shard/market-pricing.js';
+import { Doorbell } from '../engine/ring/doorbell.js';
+import { RingBuffer } from '../engine/ring/ring-buffer.js';
+import { RingConsumer } from '../engine/ring/ring-consumer.js';
+import type { RecordBuffer } from '../engine/ring/record.js';
+import { RecordType } from '../engine/ring/types.js';
+import type { WaitStrategyName } from '../engine/ring/wait-strategy-by-name.js';
+import { RiskShardHost } from '../risk/shard/risk-shard-host.js';
+import type { ScanSnapshot } from '../risk/stress/scan-snapshot.js';
+import { DEFAULT_POOL, type RiskMarketConfig, type RiskPoolConfig } from '../risk/shard/config.js';
 import { GatewayStream } from './gateway-stream.js';
 import type { GatewaySource } from './in-process-exchange.js';
 import type { Topology } from './topology.js';

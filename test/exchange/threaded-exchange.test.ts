@@ -5,18 +5,18 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Side, TimeInForce, OrderType } from '../../../engine/enums.js';
-import { InProcessExchange } from '../../../engine/exchange/in-process-exchange.js';
-import { ThreadedExchange } from '../../../engine/exchange/threaded-exchange.js';
-import { Topology } from '../../../engine/exchange/topology.js';
-import { encodeRecord } from '../../../engine/ring/layouts/index.js';
-import { DEFAULT_MARKETS } from '../../../engine/market/spec.js';
-import { RecordBuffer } from '../../../engine/ring/record.js';
-import { RecordType } from '../../../engine/ring/types.js';
-import { riskMarket } from '../../../risk/shard/config.js';
-import { cancel, indexTick, place, type Cmd } from '../../support/commands.js';
-import { rng, testSeed } from '../../support/seed.js';
-import { advanceTime, deposit } from '../../support/risk-commands.js';
+import { Side, TimeInForce, OrderType } from '../../engine/enums.js';
+import { InProcessExchange } from '../../exchange/in-process-exchange.js';
+import { ThreadedExchange } from '../../exchange/threaded-exchange.js';
+import { Topology } from '../../exchange/topology.js';
+import { encodeRecord } from '../../engine/ring/layouts/index.js';
+import { DEFAULT_MARKETS } from '../../engine/market/spec.js';
+import { RecordBuffer } from '../../engine/ring/record.js';
+import { RecordType } from '../../engine/ring/types.js';
+import { riskMarket } from '../../risk/shard/config.js';
+import { cancel, indexTick, place, type Cmd } from '../support/commands.js';
+import { rng, testSeed } from '../support/seed.js';
+import { advanceTime, deposit } from '../support/risk-commands.js';
 
 const T0 = 1_700_000_000_000_000;
 const USDT = 1_000_000n;
