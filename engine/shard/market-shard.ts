@@ -32,6 +32,10 @@ import { EventWriter } from './event-writer.js';
 import { combineHashes } from './hash.js';
 import { InputPositions, StreamGapError } from './input-positions.js';
 import { defaultPricing, MarketPricing, type PricingConfig } from './market-pricing.js';
+import { encodeMarketShard, openMarketSnapshot } from './market-snapshot.js';
+import { checkOutputs, type ShardStreams } from '../snapshot/shard-streams.js';
+import { constructed, hex64 } from '../snapshot/snapshot-checks.js';
+import { SnapshotError } from '../snapshot/snapshot-error.js';
 
 const PO = PlaceOrderLayout.offsets;
 const CO = CancelOrderLayout.offsets;
@@ -59,6 +63,9 @@ export class MarketShard {
   /** Commands handled. */
   handled = 0;
 
+  /** The markets' configurations as given, ascending id (snapshots carry them). */
+  readonly configs: readonly MarketConfig[];
+
   constructor(
     markets: readonly MarketConfig[],
     private readonly gateway: EventOutput,
@@ -66,8 +73,11 @@ export class MarketShard {
     factory: BookFactory = fastBook,
     /** Mark and funding settings per market id; markets without an entry use defaultPricing(). */
     pricing: ReadonlyMap<number, PricingConfig> = new Map(),
+    /** This shard's index in the topology (snapshots and logs name it). */
+    readonly shardId = 0,
   ) {
     this.writer = new EventWriter(gateway, risk);
+    this.configs = [...markets].sort((a, b) => a.marketId - b.marketId);
     for (const config of markets) {
       const spec = new MarketSpec(config);
       if (this.books.has(spec.marketId)) throw new Error(`market ${spec.marketId} configured twice`);
@@ -218,6 +228,48 @@ export class MarketShard {
     ev.origin = place ? (buf.u8At(at, PO.origin) as BookEvent['origin']) : 0;
     ev.reduceOnly = place && buf.u8At(at, PO.reduceOnly) === 1;
     this.writer.emit(ev);
+  }
+
+  /** Where the shard stands in its streams (snapshots: engine/snapshot/shard-streams.ts). */
+  streamPositions(): ShardStreams {
+    return {
+      inputs: this.positions.snapshot(),
+      duplicates: this.positions.duplicates,
+      handled: this.handled,
+      gatewayNextSeq: this.gateway.nextSeq,
+      outputNextSeqs: this.risk.map((r) => r.nextSeq),
+      counters: [this.writer.eventCount],
+    };
+  }
+
+  /** Snapshot decode: the stream positions and counters of the encoded shard. */
+  restoreStreams(s: ShardStreams): void {
+    checkOutputs(s, this.gateway, this.risk, 'risk');
+    this.positions.restore(s.inputs, s.duplicates);
+    this.handled = s.handled;
+    this.writer.eventCount = s.counters[0] ?? 0;
+  }
+
+  /** The whole state as snapshot bytes (market-snapshot.ts, docs/SNAPSHOTS.md). Call between records. */
+  encodeState(): Uint8Array {
+    return encodeMarketShard(this);
+  }
+
+  /**
+   * A shard from snapshot bytes, writing to these outputs, which must continue the encoded shard's
+   * streams (readSnapshotStreams gives their next seqs). Its state hash is checked against the one the
+   * snapshot recorded; anything that does not add up is a SnapshotError.
+   */
+  static decode(bytes: Uint8Array, gateway: EventOutput, risk: readonly EventOutput[]): MarketShard {
+    const snapshot = openMarketSnapshot(bytes);
+    checkOutputs(snapshot.streams, gateway, risk, 'risk');
+    const c = snapshot.config;
+    const pricing = new Map(c.markets.map((m, i) => [m.marketId, c.pricing[i]!]));
+    const shard = constructed(() => new MarketShard(c.markets, gateway, risk, fastBook, pricing, snapshot.header.shardId));
+    snapshot.restoreInto(shard);
+    const hash = shard.stateHash();
+    if (hash !== snapshot.header.stateHash) throw new SnapshotError(Code.SNAPSHOT_HASH_MISMATCH, `market shard ${shard.shardId}: decoded state hashes to ${hex64(hash)}, the snapshot recorded ${hex64(snapshot.header.stateHash)}`);
+    return shard;
   }
 
   /**

@@ -12,10 +12,14 @@
 // previous boundaries stay in use; a market no larger than one record's share is ranked at once.
 // Thread contract: the risk-shard thread.
 
+import { malformed } from '../../engine/snapshot/snapshot-error.js';
+import type { SnapshotReader } from '../../engine/snapshot/snapshot-reader.js';
+import type { SnapshotWriter } from '../../engine/snapshot/snapshot-writer.js';
 import { compareAdl, type AdlCandidate, type RankedCandidate } from '../adl.js';
 import { productBelow51 } from '../margin-number.js';
 import { approximateScore, approximateScoreNumber, NO_QUINTILES, orderByKeys, rankedCandidate, type SideQuintiles } from './queue-quintiles.js';
-import { RankingJob, SnapshotColumns } from './ranking-job.js';
+import { SnapshotColumns } from './ranking-columns.js';
+import { RankingJob } from './ranking-job.js';
 import type { ScopeValuer } from './scope-margin.js';
 import type { AccountState, MarketRiskState, PositionState, RiskState } from './state.js';
 import type { MarketTriggers } from './trigger-index.js';
@@ -133,6 +137,49 @@ export class QuintileCache {
     }
   }
 
+  /**
+   * Snapshot (QUIN section): the job counter, then each market's ranking in map order: its epoch, build
+   * time, both sides' boundaries, and the job under way if any (ranking-job.ts writeState).
+   */
+  writeState(w: SnapshotWriter): void {
+    w.uint(this.nextJobId);
+    w.uint(this.rebuilds);
+    w.uint(this.rankings.size);
+    for (const [marketId, r] of this.rankings) {
+      w.uint(marketId);
+      w.int(r.epoch);
+      w.uint(r.builtAtUs);
+      writeSide(w, r.longs);
+      writeSide(w, r.shorts);
+      w.bool(r.job !== undefined);
+      r.job?.writeState(w);
+    }
+  }
+
+  /** Reads what writeState wrote into this (fresh) cache; the triggers must be restored already. */
+  readState(r: SnapshotReader): void {
+    this.nextJobId = r.uint();
+    this.rebuilds = r.uint();
+    const n = r.count(6);
+    for (let i = 0; i < n; i++) {
+      const marketId = r.uint();
+      const t = this.triggers.get(marketId);
+      if (t === undefined || this.rankings.has(marketId)) throw malformed(`${r.what}: ranking of unknown market ${marketId}, or twice`);
+      const ranking = new MarketRanking();
+      ranking.epoch = r.int();
+      ranking.builtAtUs = r.uint();
+      ranking.longs = readSide(r);
+      ranking.shorts = readSide(r);
+      if (r.bool()) {
+        ranking.job = RankingJob.readState(r, this.state, t, this.perRecord, ranking.columns);
+        if (ranking.job.id >= this.nextJobId) throw malformed(`${r.what}: job ${ranking.job.id} at or past the next job id ${this.nextJobId}`);
+        this.jobMarkets.push(marketId);
+      }
+      this.rankings.set(marketId, ranking);
+    }
+    this.jobMarkets.sort((a, b) => a - b);
+  }
+
   private start(r: MarketRanking, t: MarketTriggers, timeUs: number): void {
     const job = new RankingJob(this.nextJobId++, this.state, t, this.perRecord, r.columns, t.epoch, timeUs);
     if (job.members <= this.perRecord) {
@@ -175,4 +222,43 @@ export class QuintileCache {
     const equity = scopeEquityAtoms ?? this.valuer.equityOf(this.state.accounts.get(pos.accountId)!, pos);
     return { accountId: pos.accountId, qtyLots: pos.qtyLots, entryCostAtoms: pos.entryCostAtoms, scopeEquityAtoms: equity, system: false };
   }
+}
+
+function writeSide(w: SnapshotWriter, q: SideQuintiles): void {
+  w.uint(q.count);
+  w.uint(q.bounds.length);
+  q.bounds.forEach((b, k) => {
+    w.int(b.index);
+    w.uint(b.accountId);
+    w.big(b.qtyLots);
+    w.big(b.notionalAtoms);
+    w.bool(b.score !== undefined);
+    if (b.score !== undefined) {
+      w.big(b.score.num);
+      w.big(b.score.den);
+    }
+    w.f64(q.boundKeys[k]!);
+    w.f64(q.boundNotionals[k]!);
+  });
+}
+
+function readSide(r: SnapshotReader): SideQuintiles {
+  const count = r.uint();
+  const n = r.uint();
+  if (n > 4) throw malformed(`${r.what}: ${n} quintile boundaries`);
+  if (count === 0 && n === 0) return NO_QUINTILES;
+  const bounds: RankedCandidate[] = [];
+  const boundKeys: number[] = [];
+  const boundNotionals: number[] = [];
+  for (let k = 0; k < n; k++) {
+    const index = r.int();
+    const accountId = r.uint();
+    const qtyLots = r.big();
+    const notionalAtoms = r.big();
+    const score = r.bool() ? { num: r.big(), den: r.big() } : undefined;
+    bounds.push({ index, accountId, qtyLots, notionalAtoms, score });
+    boundKeys.push(r.f64());
+    boundNotionals.push(r.f64());
+  }
+  return { count, bounds, boundKeys, boundNotionals };
 }
