@@ -12,7 +12,8 @@
 import { buildScanSnapshot, type ScanSnapshot } from '../risk/stress/scan-snapshot.js';
 import type { Layout } from '../engine/ring/layouts/layout.js';
 import { encodeRecord, type RecordHeaderInput } from '../engine/ring/layouts/index.js';
-import { RecordBuffer } from '../engine/ring/record.js';
+import { RECORD_BYTES, RecordBuffer } from '../engine/ring/record.js';
+import { readSnapshotStreams } from '../engine/snapshot/shard-streams.js';
 import { RecordType } from '../engine/ring/types.js';
 import { fastBook, MarketShard } from '../engine/shard/market-shard.js';
 import type { PricingConfig } from '../engine/shard/market-pricing.js';
@@ -48,6 +49,14 @@ export interface InProcessOptions {
   readonly pricing?: ReadonlyMap<number, PricingConfig>;
 }
 
+/** Snapshots to restore an exchange from (InProcessExchange's constructor). */
+export interface InProcessRestore {
+  readonly marketShards: readonly Uint8Array[];
+  readonly riskShards: readonly Uint8Array[];
+  /** inFlight() of the exchange the snapshots were taken from, at the same moment. */
+  readonly inFlight?: readonly Uint8Array[];
+}
+
 export class InProcessExchange {
   readonly topology: Topology;
   readonly marketShards: MarketShard[] = [];
@@ -61,23 +70,54 @@ export class InProcessExchange {
   /** Records delivered between state machines (and to the gateway) since start. */
   delivered = 0;
 
-  constructor(o: InProcessOptions) {
+  /**
+   * A fresh exchange, or, with `restore`, one whose shards are decoded from snapshots (docs/SNAPSHOTS.md)
+   * and whose streams continue where the snapshots' did, with the records that were in flight between the
+   * state machines when they were taken (inFlight()) queued again. `riskMarkets`, `pool` and `pricing`
+   * then come from the snapshots.
+   */
+  constructor(o: InProcessOptions, restore?: InProcessRestore) {
     const t = (this.topology = o.topology);
     const R = t.riskShards;
     const S = t.marketShards;
-    this.toRisk = Array.from({ length: R }, () => new QueueOutput());
-    this.toMarket = Array.from({ length: S }, () => new QueueOutput());
-    const riskToMarket = Array.from({ length: R }, () => Array.from({ length: S }, () => new QueueOutput()));
-    const marketToRisk = Array.from({ length: S }, () => Array.from({ length: R }, () => new QueueOutput()));
-    const marketToGateway = Array.from({ length: S }, () => new QueueOutput());
-    const riskToGateway = Array.from({ length: R }, () => new QueueOutput());
+    if (restore !== undefined && (restore.marketShards.length !== S || restore.riskShards.length !== R)) throw new RangeError(`restore: ${restore.marketShards.length} market and ${restore.riskShards.length} risk snapshots for ${S} and ${R} shards`);
+    const ms = restore?.marketShards.map((b) => readSnapshotStreams(b).streams);
+    const rs = restore?.riskShards.map((b) => readSnapshotStreams(b).streams);
+    const inFlight = restore?.inFlight ?? [];
+    let q = 0;
+    // Each queue continues its producer's stream: its first record (in flight, or the next one written)
+    // carries the producer's next seq less what is still in flight.
+    const queue = (producerNextSeq: (pending: number) => number): QueueOutput => {
+      const pending = inFlight[q++];
+      const n = pending === undefined ? 0 : pending.length / RECORD_BYTES;
+      const out = new QueueOutput(256, restore === undefined ? 1 : producerNextSeq(n) - n);
+      if (pending !== undefined) {
+        const b = new RecordBuffer(pending.buffer, pending.byteOffset, pending.byteLength);
+        for (let i = 0; i < n; i++) out.append(b, b.at(i));
+      }
+      return out;
+    };
+    this.toRisk = Array.from({ length: R }, (_, r) => queue((n) => (rs?.[r]!.inputs[0] ?? 0) + 1 + n));
+    this.toMarket = Array.from({ length: S }, (_, s) => queue((n) => (ms?.[s]!.inputs[0] ?? 0) + 1 + n));
+    const riskToMarket = Array.from({ length: R }, (_, r) => Array.from({ length: S }, (_, s) => queue(() => rs?.[r]!.outputNextSeqs[s] ?? 1)));
+    const marketToRisk = Array.from({ length: S }, (_, s) => Array.from({ length: R }, (_, r) => queue(() => ms?.[s]!.outputNextSeqs[r] ?? 1)));
+    const marketToGateway = Array.from({ length: S }, (_, s) => queue(() => ms?.[s]!.gatewayNextSeq ?? 1));
+    const riskToGateway = Array.from({ length: R }, (_, r) => queue(() => rs?.[r]!.gatewayNextSeq ?? 1));
+    if (q < inFlight.length) throw new RangeError(`restore: ${inFlight.length} in-flight queues for ${q}`);
 
-    for (let s = 0; s < S; s++) this.marketShards.push(new MarketShard(t.config.marketShards[s]!, marketToGateway[s]!, marketToRisk[s]!, fastBook, o.pricing));
+    const marketShardOf = (marketId: number): number => t.marketShardOf(marketId);
+    for (let s = 0; s < S; s++) {
+      this.marketShards.push(
+        restore === undefined ? new MarketShard(t.config.marketShards[s]!, marketToGateway[s]!, marketToRisk[s]!, fastBook, o.pricing, s) : MarketShard.decode(restore.marketShards[s]!, marketToGateway[s]!, marketToRisk[s]!),
+      );
+    }
     const byId = new Map(o.riskMarkets.map((m) => [m.market.marketId, m]));
-    const riskMarkets = t.markets().map((m) => byId.get(m.marketId) ?? missing(m.marketId));
+    const riskMarkets = restore === undefined ? t.markets().map((m) => byId.get(m.marketId) ?? missing(m.marketId)) : [];
     for (let r = 0; r < R; r++) {
       this.riskShards.push(
-        new RiskShard(r, R, riskMarkets, o.pool ?? DEFAULT_POOL, (marketId) => t.marketShardOf(marketId), riskToGateway[r]!, riskToMarket[r]!, (state, effects) => new LiquidationEngine(state, effects, o.pool ?? DEFAULT_POOL)),
+        restore === undefined
+          ? new RiskShard(r, R, riskMarkets, o.pool ?? DEFAULT_POOL, marketShardOf, riskToGateway[r]!, riskToMarket[r]!, (state, effects) => new LiquidationEngine(state, effects, o.pool ?? DEFAULT_POOL))
+          : RiskShard.decode(restore.riskShards[r]!, riskToGateway[r]!, riskToMarket[r]!, { marketShardOf }),
       );
     }
 
@@ -90,12 +130,30 @@ export class InProcessExchange {
     for (let r = 0; r < R; r++) this.gatewayQueues.push({ queue: riskToGateway[r]!, from: { kind: 'risk', shard: r } });
   }
 
-  /** Receives every record that reaches the gateway (acks, fills, positions, market data...). */
+  /** Every shard's state as snapshot bytes, market shards first (docs/SNAPSHOTS.md). */
+  encodeShards(): { marketShards: Uint8Array[]; riskShards: Uint8Array[] } {
+    return { marketShards: this.marketShards.map((m) => m.encodeState()), riskShards: this.riskShards.map((r) => r.encodeState()) };
+  }
+
+  /**
+   * Copies of the records not yet delivered, per queue in a fixed order: what a restore from snapshots
+   * taken now must queue again (as recovery re-delivers what consumers had not consumed).
+   */
+  inFlight(): Uint8Array[] {
+    const queues = [...this.toRisk, ...this.toMarket, ...this.links.slice(this.toRisk.length + this.toMarket.length).map((l) => l.queue), ...this.gatewayQueues.map((g) => g.queue)];
+    return queues.map((queue) => {
+      const out = new Uint8Array(queue.pending * RECORD_BYTES);
+      for (let i = 0; i < queue.pending; i++) out.set(queue.records.u8.subarray(queue.offsetAt(i), queue.offsetAt(i) + RECORD_BYTES), i * RECORD_BYTES);
+      return out;
+    });
+  }
+
   /** Every risk shard's open positions by scope (risk/stress/scan-snapshot.ts), as ThreadedExchange gives them. */
   scanSnapshots(): ScanSnapshot[] {
     return this.riskShards.map((s) => buildScanSnapshot(s.state));
   }
 
+  /** Receives every record that reaches the gateway (acks, fills, positions, market data...). */
   onGateway(listener: GatewayListener): void {
     this.listeners.push(listener);
   }

@@ -39,6 +39,11 @@ export class QueueOutput implements EventOutput {
     return this.buf.at(this.head);
   }
 
+  /** Byte offset of the i-th undelivered record (i < pending). */
+  offsetAt(i: number): number {
+    return this.buf.at((this.head + i) % this.buf.capacity);
+  }
+
   shift(): void {
     if (this.count === 0) throw new RangeError('shift of an empty queue');
     this.head = (this.head + 1) % this.buf.capacity;
