@@ -134,6 +134,11 @@ export class AdlExecutor {
     }
   }
 
+  /** Deleverages sent and not yet filled or rejected. */
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
   /** Snapshot: the pending Deleverages in map order. */
   writeState(w: SnapshotWriter): void {
     w.uint(this.pending.size);

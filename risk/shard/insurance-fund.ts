@@ -44,6 +44,11 @@ export class InsuranceFund {
     h.big(this.reservedTotalAtoms);
   }
 
+  /** Liquidation events holding a reservation. */
+  get reservationCount(): number {
+    return this.reservations.size;
+  }
+
   /** Snapshot: the reservations in map order and their running total. */
   writeState(w: SnapshotWriter): void {
     w.uint(this.reservations.size);

@@ -62,6 +62,11 @@ export class QuintileCache {
     this.perRecord = state.pool.adlRankingKeysPerRecord ?? DEFAULT_RANKING_KEYS_PER_RECORD;
   }
 
+  /** Ranking jobs under way (markets whose ranking spans records now). */
+  get jobsUnderWay(): number {
+    return this.jobMarkets.length;
+  }
+
   /**
    * The position's quintile (1–5), 0 when flat, at input time timeUs. scopeEquityAtoms: the caller's
    * figure, when it has it (a number from the number path, exact).
