@@ -13,7 +13,7 @@ import { MarketShard } from './market-shard.js';
 export interface MarketBookSummary {
   readonly marketId: number;
   readonly symbol: string;
-  /** Resting orders (both sides) and untriggered stops. */
+  /** Orders resting in the book, both sides. */
   readonly restingOrders: number;
   readonly bidOrders: number;
   readonly askOrders: number;
@@ -64,7 +64,7 @@ export class MarketShardView {
   summary(): MarketShardSummary {
     const markets = this.shard.marketIds.map((id): MarketBookSummary => {
       const book = this.shard.book(id)!;
-      const orders = book.orders();
+      const orders = book.orderCount();
       const bids = book.levels(Side.BUY, Number.MAX_SAFE_INTEGER);
       const asks = book.levels(Side.SELL, Number.MAX_SAFE_INTEGER);
       const bidOrders = bids.reduce((n, l) => n + l.orderCount, 0);
@@ -75,10 +75,10 @@ export class MarketShardView {
       return {
         marketId: id,
         symbol: book.spec.symbol,
-        restingOrders: orders.length,
+        restingOrders: bidOrders + askOrders,
         bidOrders,
         askOrders,
-        stopOrders: orders.length - bidOrders - askOrders,
+        stopOrders: orders - bidOrders - askOrders,
         bidLevels: bids.length,
         askLevels: asks.length,
         bestBidTicks: book.bestBid(),
