@@ -126,12 +126,17 @@ export class SnapshotSide implements SideMembers {
     this.n = n;
   }
 
-  /** Every member keyed so far, sealed or not. */
-  forEach(f: (accountId: number, c: AdlCandidate) => void): void {
+  /** Every member keyed so far, sealed or not: numbers where the columns hold them, else its bigint candidate. */
+  forEach(f: MemberValues): void {
     const c = this.columns;
     for (let k = 0; k < this.n; k++) {
       const i = this.fromBack ? c.capacity - 1 - k : k;
-      f(c.accountIds[i]!, this.big.get(i) ?? { accountId: c.accountIds[i]!, qtyLots: BigInt(c.qty[i]!), entryCostAtoms: BigInt(c.cost[i]!), scopeEquityAtoms: BigInt(c.equity[i]!), system: false });
+      const b = this.big.get(i);
+      if (b === undefined) f(c.accountIds[i]!, c.qty[i]!, c.cost[i]!, c.equity[i]!);
+      else f(b.accountId, b.qtyLots, b.entryCostAtoms, b.scopeEquityAtoms);
     }
   }
 }
+
+/** A member's values at a job's start: quantity, entry cost, scope equity, exact as numbers or bigints. */
+export type MemberValues = (accountId: number, qtyLots: number | bigint, entryCostAtoms: number | bigint, scopeEquityAtoms: number | bigint) => void;

@@ -26,7 +26,7 @@ import type { AdlCandidate } from '../adl.js';
 import { TWO_51 } from '../exact-number.js';
 import { productBelow51 } from '../margin-number.js';
 import { approximateScore, approximateScoreNumber, SideRanking, type SideQuintiles } from './queue-quintiles.js';
-import { SnapshotColumns, SnapshotSide } from './ranking-columns.js';
+import { SnapshotColumns, SnapshotSide, type MemberValues } from './ranking-columns.js';
 import { addExact } from './exact-slot.js';
 import { MarginMode, type AccountState, type PositionState, type RiskState } from './state.js';
 import type { MarketTriggers, TriggerSlot } from './trigger-index.js';
@@ -236,16 +236,19 @@ export class RankingJob {
 
   /**
    * Every member with its values at the start, for the state hash: the keyed ones as stored, the others as
-   * they stand (unchanged since the start). Order: whatever the caller sorts.
+   * they stand (unchanged since the start); each value a number where it is exact, else a bigint. Order:
+   * whatever the caller sorts.
    */
-  forEachMember(f: (accountId: number, candidate: AdlCandidate) => void): void {
+  forEachMember(f: MemberValues): void {
     this.longs.forEach(f);
     this.shorts.forEach(f);
     for (const slot of this.triggers.slots.values()) {
       if (slot.rankedBy === this.id || slot.serial >= this.startSerial) continue;
       const pos = slot.pos;
-      const account = slot.account;
-      f(pos.accountId, { accountId: pos.accountId, qtyLots: pos.qtyLots, entryCostAtoms: pos.entryCostAtoms, scopeEquityAtoms: this.equityBig(account, pos), system: false });
+      const q = pos.qtyN;
+      const cost = pos.entryCostN;
+      const equity = this.equityNumber(slot.account, pos);
+      f(pos.accountId, q === q ? q : pos.qtyLots, cost === cost ? cost : pos.entryCostAtoms, equity === equity ? equity : this.equityBig(slot.account, pos));
     }
   }
 
