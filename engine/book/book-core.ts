@@ -196,6 +196,15 @@ export class BookCore {
     return { nextTradeId: this.nextTradeId, lastPriceTicks: this.lastPrice, markPriceTicks: this.mark };
   }
 
+  /** Snapshot decode: room for `orders` open orders, the pool and the orderId ring grown once. */
+  reserveForRestore(orders: number): void {
+    this.pool.reserve(orders + 1);
+    if (this.pool.capacity > this.indexedCapacity) {
+      this.indexedCapacity = this.pool.capacity;
+      this.orderIndex.resize(ringFor(this.pool.capacity));
+    }
+  }
+
   /** Restores them into a fresh book (snapshot decode only). */
   restoreScalars(s: BookScalars): void {
     this.nextTradeId = s.nextTradeId;

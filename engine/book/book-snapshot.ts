@@ -151,30 +151,35 @@ export function readBook(r: SnapshotReader, book: OrderBook): void {
   r.done();
 
   // Check every order before the book sees any (restoreOpenOrder trusts its caller).
-  let nextClient = 0;
-  let nextTrigger = 0;
-  const orders: RestoredOrder[] = new Array(n);
+  const clientAt = new Int32Array(n).fill(-1);
+  const triggerAt = new Int32Array(n).fill(-1);
+  let clients = 0;
+  let stops = 0;
+  const o: RestoredOrder = { orderId: 0, accountSlot: 0, priceTicks: 0, qtyLots: 0, remainingLots: 0, timeUs: 0, flags: 0, clientOrderId: 0, triggerPriceTicks: 0 };
+  const load = (k: number): RestoredOrder => {
+    o.orderId = orderId[k]!;
+    o.accountSlot = account[k]!;
+    o.priceTicks = price[k]!;
+    o.qtyLots = qty[k]!;
+    o.remainingLots = remaining[k]!;
+    o.timeUs = time[k]!;
+    o.flags = flags[k]!;
+    o.clientOrderId = clientAt[k]! >= 0 ? clientIds[clientAt[k]!]! : 0;
+    o.triggerPriceTicks = triggerAt[k]! >= 0 ? triggers[triggerAt[k]!]! : 0;
+    return o;
+  };
   for (let k = 0; k < n; k++) {
     const f = flags[k]!;
-    const type = flagType(f);
-    const o: RestoredOrder = {
-      orderId: orderId[k]!,
-      accountSlot: account[k]!,
-      priceTicks: price[k]!,
-      qtyLots: qty[k]!,
-      remainingLots: remaining[k]!,
-      timeUs: time[k]!,
-      flags: f,
-      clientOrderId: (f & FLAG_HAS_CLIENT_ID) !== 0 ? (clientIds[nextClient++] ?? NaN) : 0,
-      triggerPriceTicks: isTriggerType(type) ? (triggers[nextTrigger++] ?? NaN) : 0,
-    };
-    const bad = checkOrder(o, spec, accountCount);
+    if ((f & FLAG_HAS_CLIENT_ID) !== 0) clientAt[k] = clients++;
+    if (isTriggerType(flagType(f))) triggerAt[k] = stops++;
+    if (clients > clientIds.length || stops > triggers.length) throw malformed(`${r.what}: more orders with client ids or triggers than the ${clientIds.length} and ${triggers.length} listed`);
+    const bad = checkOrder(load(k), spec, accountCount);
     if (bad !== '') throw malformed(`${r.what}: order ${k} (id ${o.orderId}): ${bad}`);
-    orders[k] = o;
   }
-  if (nextClient !== clientIds.length || nextTrigger !== triggers.length) throw malformed(`${r.what}: ${clientIds.length} client ids and ${triggers.length} trigger prices for ${nextClient} and ${nextTrigger} orders`);
+  if (clients !== clientIds.length || stops !== triggers.length) throw malformed(`${r.what}: ${clientIds.length} client ids and ${triggers.length} trigger prices for ${clients} and ${stops} orders`);
 
   book.restoreScalars(scalars);
+  book.reserveForRestore(n);
   // Resting orders, level by level, each side worst level first (every new level then tops its side).
   let first = 0;
   const levelStart: number[] = [];
@@ -185,8 +190,7 @@ export function readBook(r: SnapshotReader, book: OrderBook): void {
   for (const [side, from, count] of [[Side.BUY, 0, bidLevels], [Side.SELL, bidLevels, askLevels]] as const) {
     let better = NaN;
     for (let i = 0; i < count; i++) {
-      const start = levelStart[from + i]!;
-      const p = orders[start]!.priceTicks;
+      const p = price[levelStart[from + i]!]!;
       if (p < 1) throw malformed(`${r.what}: a level at price ${p}`);
       // Best first: bids strictly descending, asks strictly ascending.
       if (i > 0 && (side === Side.BUY ? p >= better : p <= better)) throw malformed(`${r.what}: ${side === Side.BUY ? 'bid' : 'ask'} level ${i} at ${p} after ${better}`);
@@ -194,13 +198,13 @@ export function readBook(r: SnapshotReader, book: OrderBook): void {
     }
     for (let i = count - 1; i >= 0; i--) {
       const start = levelStart[from + i]!;
-      const p = orders[start]!.priceTicks;
+      const p = price[start]!;
       for (let k = start; k < start + perLevel[from + i]!; k++) {
-        const o = orders[k]!;
-        if (flagSide(o.flags) !== side || o.priceTicks !== p) throw malformed(`${r.what}: order ${o.orderId} at ${o.priceTicks} side ${flagSide(o.flags)} in a level at ${p}`);
-        if (!isLimitPriced(flagType(o.flags)) || (flagTif(o.flags) !== TimeInForce.GTC && flagTif(o.flags) !== TimeInForce.POST_ONLY)) throw malformed(`${r.what}: order ${o.orderId} rests with type ${flagType(o.flags)} and time in force ${flagTif(o.flags)}`);
-        if ((o.flags & FLAG_REDUCE_ONLY) !== 0 && reducibleLots(a.positionOf(o.accountSlot), side) === 0) throw malformed(`${r.what}: reduce-only order ${o.orderId} rests with nothing to reduce`);
-        restore(book, o, false, r.what);
+        const f = flags[k]!;
+        if (flagSide(f) !== side || price[k] !== p) throw malformed(`${r.what}: order ${orderId[k]} at ${price[k]} side ${flagSide(f)} in a level at ${p}`);
+        if (!isLimitPriced(flagType(f)) || (flagTif(f) !== TimeInForce.GTC && flagTif(f) !== TimeInForce.POST_ONLY)) throw malformed(`${r.what}: order ${orderId[k]} rests with type ${flagType(f)} and time in force ${flagTif(f)}`);
+        if ((f & FLAG_REDUCE_ONLY) !== 0 && reducibleLots(a.positionOf(account[k]!), side) === 0) throw malformed(`${r.what}: reduce-only order ${orderId[k]} rests with nothing to reduce`);
+        restore(book, load(k), false, r.what);
       }
     }
   }
@@ -209,19 +213,19 @@ export function readBook(r: SnapshotReader, book: OrderBook): void {
   if (bestBid > 0 && bestAsk > 0 && bestBid >= bestAsk) throw malformed(`${r.what}: crossed book, bid ${bestBid} ask ${bestAsk}`);
   // Stops, list by list in array order: the order the stop book keeps them in.
   let k = first;
+  let prevKey = 0;
+  let prevId = 0;
   for (let li = 0; li < 4; li++) {
     for (let i = 0; i < stopLengths[li]!; i++, k++) {
-      const o = orders[k]!;
+      load(k);
       const type = flagType(o.flags);
       if (!isTriggerType(type)) throw malformed(`${r.what}: order ${o.orderId} of type ${type} in stop list ${li}`);
       const rising = firesOnRise(type, flagSide(o.flags));
       if (flagSource(o.flags) * 2 + (rising ? 0 : 1) !== li) throw malformed(`${r.what}: stop ${o.orderId} in list ${li}`);
-      if (i > 0) {
-        const prev = orders[k - 1]!;
-        const key = rising ? -o.triggerPriceTicks : o.triggerPriceTicks;
-        const prevKey = rising ? -prev.triggerPriceTicks : prev.triggerPriceTicks;
-        if (prevKey > key || (prevKey === key && prev.orderId <= o.orderId)) throw malformed(`${r.what}: stop list ${li} out of order at ${o.orderId}`);
-      }
+      const key = rising ? -o.triggerPriceTicks : o.triggerPriceTicks;
+      if (i > 0 && (prevKey > key || (prevKey === key && prevId <= o.orderId))) throw malformed(`${r.what}: stop list ${li} out of order at ${o.orderId}`);
+      prevKey = key;
+      prevId = o.orderId;
       restore(book, o, true, r.what);
     }
   }

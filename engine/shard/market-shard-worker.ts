@@ -45,7 +45,7 @@ const data = workerData as MarketShardWorkerData;
 const control = ControlBlock.attach(data.control);
 const outputs = [data.gateway, ...data.risk].map((end) => new RingOutput(RingBuffer.attach(end.ring), Doorbell.attach(end.bell), waitStrategyByName(data.wait)));
 const [gatewayOut, ...riskOut] = outputs;
-const shard = new MarketShard(data.markets, gatewayOut!, riskOut, undefined, new Map(data.pricing));
+const shard = new MarketShard(data.markets, gatewayOut!, riskOut, undefined, new Map(data.pricing), data.shardId);
 const processor = new EventProcessor(
   data.inputs.map((sab) => RingBuffer.attach(sab)),
   Doorbell.attach(data.bell),

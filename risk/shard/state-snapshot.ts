@@ -139,7 +139,7 @@ export function readAccounts(r: SnapshotReader, p: ShardParts): void {
   const n = r.count(6);
   for (let i = 0; i < n; i++) {
     const id = r.uint();
-    if (s.accounts.has(id) || !s.owns(id) || id > 0xffff_ffff) throw malformed(`${r.what}: account ${id} listed twice, out of range or not this shard's`);
+    if (!s.owns(id) || id > 0xffff_ffff) throw malformed(`${r.what}: account ${id} out of range or not this shard's`);
     const a = new AccountState(id);
     const wallet = r.exact();
     if (typeof wallet === 'number') a.walletN = wallet;
@@ -155,7 +155,9 @@ export function readAccounts(r: SnapshotReader, p: ShardParts): void {
     if (a.appliedRequests.size !== requests) throw malformed(`${r.what}: account ${id} lists a request id twice`);
     const positions = r.count(12);
     for (let k = 0; k < positions; k++) readPosition(r, p, a);
+    // One map operation per account: a duplicate id shows as a map that did not grow.
     s.accounts.set(id, a);
+    if (s.accounts.size !== i + 1) throw malformed(`${r.what}: account ${id} listed twice`);
   }
   r.done();
 }
