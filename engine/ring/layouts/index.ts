@@ -37,6 +37,7 @@ import { OrderTriggeredLayout } from './order-triggered.js';
 import { PlaceOrderLayout } from './place-order.js';
 import { SetAccountConfigLayout } from './set-account-config.js';
 import { SetMarkPriceLayout } from './set-mark-price.js';
+import { SetBeneficialOwnerLayout } from './set-beneficial-owner.js';
 import { TradeExecutedLayout } from './trade-executed.js';
 
 export const LAYOUTS: readonly Layout[] = [
@@ -74,6 +75,7 @@ export const LAYOUTS: readonly Layout[] = [
   InsuranceFundChangedLayout,
   AdlExecutedLayout,
   MarginCallIssuedLayout,
+  SetBeneficialOwnerLayout,
 ];
 
 const byType = new Map<number, Layout>();
