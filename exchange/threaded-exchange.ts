@@ -5,6 +5,9 @@
 //   risk r  output s  ═══════════════ ring ═══════════════▶ market s input 1 + r
 //   market s output r ═══════════════ ring ═══════════════▶ risk r input 1 + s
 //   market s, risk r  ── gateway-bound ring ──▶ main thread (poll)
+//   market s output   ═══ surveillance ring ═══▶ surveillance worker input 1 + s   (optional)
+//   main thread ── GatewayStream ──▶ surveillance input 0 (operator links, timer ticks)
+//                                    surveillance ──postMessage(alert)──▶ main thread
 //
 // Routing of gateway commands is the in-process exchange's (topology.ts): account commands and orders to
 // the account's risk shard, index ticks to the market's shard, timer ticks to every shard.
@@ -19,6 +22,9 @@ import type { RecordBuffer } from '../engine/ring/record.js';
 import { RecordType } from '../engine/ring/types.js';
 import type { WaitStrategyName } from '../engine/ring/wait-strategy-by-name.js';
 import { RiskShardHost } from '../risk/shard/risk-shard-host.js';
+import type { Alert } from '../risk/surveillance/alert.js';
+import type { SurveillanceConfig } from '../risk/surveillance/surveillance-engine.js';
+import { SurveillanceHost } from '../risk/surveillance/surveillance-host.js';
 import type { ScanSnapshot } from '../risk/stress/scan-snapshot.js';
 import { DEFAULT_POOL, type RiskMarketConfig, type RiskPoolConfig } from '../risk/shard/config.js';
 import { GatewayStream } from './gateway-stream.js';
@@ -33,6 +39,16 @@ export interface ThreadedOptions {
   /** Slots per ring (power of two). */
   readonly ringCapacity?: number;
   readonly wait?: WaitStrategyName;
+  /** Runs the surveillance worker on every market shard's events (absent: no surveillance). */
+  readonly surveillance?: ThreadedSurveillance;
+}
+
+export interface ThreadedSurveillance {
+  readonly config?: SurveillanceConfig;
+  /** Slots of each market → surveillance ring (power of two): room to absorb a burst. Default 65,536. */
+  readonly ringCapacity?: number;
+  /** Called on the main thread with every alert the worker raises. */
+  readonly onAlert: (alert: Alert) => void;
 }
 
 export type Listener = (buf: RecordBuffer, at: number, from: GatewaySource) => void;
@@ -51,6 +67,9 @@ export class ThreadedExchange {
     readonly toMarket: readonly GatewayStream[],
     readonly marketHosts: readonly MarketHostType[],
     readonly riskHosts: readonly RiskShardHost[],
+    readonly surveillanceHost: SurveillanceHost | undefined,
+    /** The main thread's stream into the surveillance worker's control input (links, timer ticks). */
+    readonly toSurveillance: GatewayStream | undefined,
   ) {
     this.sources = [
       ...marketHosts.map((h, s) => ({ consumer: new RingConsumer(h.gatewayOut), records: h.gatewayOut.records, from: { kind: 'market' as const, shard: s } })),
@@ -58,7 +77,7 @@ export class ThreadedExchange {
     ];
     const sources = this.sources;
     this.hasOutput = () => this.failure !== undefined || sources.some((s) => s.consumer.available() > 0);
-    for (const h of [...marketHosts, ...riskHosts]) {
+    for (const h of [...marketHosts, ...riskHosts, ...(surveillanceHost ? [surveillanceHost] : [])]) {
       h.worker.once('error', (e: Error) => {
         this.failure ??= e;
         this.bell.ring();
@@ -86,10 +105,26 @@ export class ThreadedExchange {
       return c;
     });
     const marketShardOf = new Map(t.markets().map((m) => [m.marketId, t.marketShardOf(m.marketId)]));
+    const surv = o.surveillance;
+    const surveillanceBell = surv ? Doorbell.create() : undefined;
+    const marketToSurveillance = surv ? Array.from({ length: S }, () => RingBuffer.create(surv.ringCapacity ?? 65_536)) : [];
+    const surveillanceControl = surv ? SurveillanceHost.controlRing() : undefined;
 
     const marketHosts: MarketHostType[] = [];
     const riskHosts: RiskShardHost[] = [];
+    let surveillanceHost: SurveillanceHost | undefined;
     try {
+      // The consumer first, so no market shard ever publishes into a ring nobody reads.
+      if (surv) {
+        surveillanceHost = await SurveillanceHost.start({
+          bell: surveillanceBell!,
+          controlRing: surveillanceControl!,
+          marketRings: marketToSurveillance,
+          config: surv.config,
+          wait: o.wait,
+          onAlert: surv.onAlert,
+        });
+      }
       for (let s = 0; s < S; s++) {
         marketHosts.push(
           await MarketShardHost.start({
@@ -100,6 +135,7 @@ export class ThreadedExchange {
             riskBells,
             wait: o.wait,
             pricing: o.pricing,
+            surveillance: surv ? { ring: marketToSurveillance[s]!, bell: surveillanceBell! } : undefined,
             prebuilt: {
               bell: marketBells[s]!,
               inputs: [gatewayToMarket[s]!, ...riskToMarket.map((row) => row[s]!)],
@@ -130,7 +166,7 @@ export class ThreadedExchange {
         );
       }
     } catch (e) {
-      await Promise.allSettled([...marketHosts, ...riskHosts].map((h) => h.stop()));
+      await Promise.allSettled([...marketHosts, ...riskHosts, ...(surveillanceHost ? [surveillanceHost] : [])].map((h) => h.stop()));
       throw e;
     }
     return new ThreadedExchange(
@@ -140,6 +176,8 @@ export class ThreadedExchange {
       gatewayToMarket.map((rb, s) => new GatewayStream(rb, marketBells[s]!)),
       marketHosts,
       riskHosts,
+      surveillanceHost,
+      surveillanceControl ? new GatewayStream(surveillanceControl, surveillanceBell!) : undefined,
     );
   }
 
@@ -150,11 +188,12 @@ export class ThreadedExchange {
   offer(buf: RecordBuffer, at: number): boolean {
     const type = buf.type(at);
     if (type === RecordType.AdvanceTime) {
-      const all = [...this.toMarket, ...this.toRisk];
+      const all = [...this.toMarket, ...this.toRisk, ...(this.toSurveillance ? [this.toSurveillance] : [])];
       if (!all.every((s) => s.hasRoom())) return false;
       for (const s of all) s.offer(buf, at);
       return true;
     }
+    if (type === RecordType.SetBeneficialOwner) return this.toSurveillance !== undefined && this.toSurveillance.offer(buf, at);
     if (type === RecordType.UpdateIndexPrice) {
       const s = this.topology.marketShardOf(buf.marketId(at));
       return s >= 0 && this.toMarket[s]!.offer(buf, at);
@@ -166,6 +205,7 @@ export class ThreadedExchange {
   flush(): void {
     for (const s of this.toRisk) s.flush();
     for (const s of this.toMarket) s.flush();
+    this.toSurveillance?.flush();
   }
 
   /** Hands every gateway-bound record available now to the listener; returns how many. */
@@ -191,10 +231,12 @@ export class ThreadedExchange {
   }
 
   /** Stops every shard; a shard that had failed reports no hash (undefined). */
-  async stop(): Promise<{ market: (bigint | undefined)[]; risk: (bigint | undefined)[] }> {
+  async stop(): Promise<{ market: (bigint | undefined)[]; risk: (bigint | undefined)[]; surveillance: (bigint | undefined)[] }> {
     const hash = (r: PromiseSettledResult<{ stateHash: bigint }>) => (r.status === 'fulfilled' ? r.value.stateHash : undefined);
     const market = await Promise.allSettled(this.marketHosts.map((h) => h.stop()));
     const risk = await Promise.allSettled(this.riskHosts.map((h) => h.stop()));
-    return { market: market.map(hash), risk: risk.map(hash) };
+    // Last: it consumes what the market shards wrote before they stopped (within its ring's slack).
+    const surveillance = this.surveillanceHost ? [await this.surveillanceHost.stop().then((d) => d.stateHash, () => undefined)] : [];
+    return { market: market.map(hash), risk: risk.map(hash), surveillance };
   }
 }

@@ -4,7 +4,8 @@
 //        │  RingConsumer × N, one Doorbell for this thread
 //        ▼
 //   EventProcessor ──▶ MarketShard ──▶ EventWriter ──▶ RingOutput ──▶ gateway ring
-//                                                  └─▶ RingOutput × R ──▶ risk ring r
+//                                                  ├─▶ RingOutput × R ──▶ risk ring r
+//                                                  └─▶ RingOutput ──▶ surveillance ring (when wired)
 //
 // Started by MarketShardHost (market-shard-host.ts), which creates every SharedArrayBuffer below. Replies
 // on the control port only at the edges: 'ready' once wired, {stopped, stateHash} after the loop ends.
@@ -38,14 +39,19 @@ export interface MarketShardWorkerData {
   wait: WaitStrategyName;
   /** [marketId, pricing] pairs (structured clone carries bigint fields). */
   pricing: [number, PricingConfig][];
+  /** The surveillance worker's input ring from this shard, when surveillance runs. */
+  surveillance?: StreamEnd;
 }
 
 assertLittleEndian();
 const data = workerData as MarketShardWorkerData;
 const control = ControlBlock.attach(data.control);
-const outputs = [data.gateway, ...data.risk].map((end) => new RingOutput(RingBuffer.attach(end.ring), Doorbell.attach(end.bell), waitStrategyByName(data.wait)));
-const [gatewayOut, ...riskOut] = outputs;
-const shard = new MarketShard(data.markets, gatewayOut!, riskOut, undefined, new Map(data.pricing));
+const outputOf = (end: StreamEnd) => new RingOutput(RingBuffer.attach(end.ring), Doorbell.attach(end.bell), waitStrategyByName(data.wait));
+const gatewayOut = outputOf(data.gateway);
+const riskOut = data.risk.map(outputOf);
+const surveillanceOut = data.surveillance ? outputOf(data.surveillance) : undefined;
+const outputs = [gatewayOut, ...riskOut, ...(surveillanceOut ? [surveillanceOut] : [])];
+const shard = new MarketShard(data.markets, gatewayOut, riskOut, undefined, new Map(data.pricing), surveillanceOut);
 const processor = new EventProcessor(
   data.inputs.map((sab) => RingBuffer.attach(sab)),
   Doorbell.attach(data.bell),
