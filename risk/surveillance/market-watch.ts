@@ -52,7 +52,7 @@ export interface AlertDraft {
 }
 
 export interface WatchSettings {
-  /** Width of the band around the touch that "near the touch" and near-touch depth mean, in bps of price. */
+  /** Width of the band (bps of price, from the side's best) whose resting lots are an order's near-touch depth. Default 2. */
   readonly nearTouchBps: number;
   /** Weight of a new order in the running average order size: 1 / 2^shift (integer EWMA). */
   readonly avgShift: number;
@@ -62,7 +62,7 @@ export interface WatchSettings {
   readonly contextUs: number;
 }
 
-export const DEFAULT_WATCH: WatchSettings = { nearTouchBps: 10, avgShift: 6, pictureLevels: 10, contextUs: 2_000_000 };
+export const DEFAULT_WATCH: WatchSettings = { nearTouchBps: 2, avgShift: 6, pictureLevels: 10, contextUs: 2_000_000 };
 
 /** The clock granularity at which detectors are ticked (closing episodes, dropping idle accounts). */
 export const TICK_US = 100_000;

@@ -182,9 +182,10 @@ export class SurveillanceEngine {
     for (let i = 0; i < ds.length; i++) ds[i]!.accepted?.(o);
     // After the detectors: they compare the order with the market's average before it.
     if (o.orderType === 0) {
-      // Integer EWMA of limit order sizes: avg += (q − avg) / 2^shift, rounded toward zero.
+      // Integer EWMA of limit order sizes: avg += (min(q, 4·avg) − avg) / 2^shift, rounded toward zero.
+      // The cap keeps a few huge orders (a sweep, a spoof) from dragging the typical size up with them.
       if (m.avgOrderLots === 0) m.avgOrderLots = o.qtyLots;
-      else m.avgOrderLots += Math.trunc((o.qtyLots - m.avgOrderLots) / 2 ** m.settings.avgShift);
+      else m.avgOrderLots += Math.trunc((Math.min(o.qtyLots, 4 * m.avgOrderLots) - m.avgOrderLots) / 2 ** m.settings.avgShift);
     }
   }
 

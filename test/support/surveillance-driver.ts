@@ -47,6 +47,8 @@ export interface DriverOptions {
   /** Also collect each alert into `alerts` (default true). */
   collect?: boolean;
   onAlert?: (a: Alert) => void;
+  /** First order id the driver assigns (default 1); leaves room for another id source in the same run. */
+  firstOrderId?: number;
 }
 
 export class SurveillanceDriver {
@@ -71,6 +73,7 @@ export class SurveillanceDriver {
     o: DriverOptions = {},
   ) {
     this.shard = new MarketShard(markets, new NullOutput(), [], undefined, new Map(), this.stream);
+    this.nextOrderId = o.firstOrderId ?? 1;
     this.log = o.record ? new MemoryOutput(4096) : undefined;
     this.controlLog = o.record ? new MemoryOutput(64) : undefined;
     const collect = o.collect ?? true;
@@ -96,7 +99,11 @@ export class SurveillanceDriver {
   }
 
   place(accountId: number, side: Side, priceTicks: number, qtyLots: number, o: PlaceOptions = {}): number {
-    const id = this.nextOrderId++;
+    return this.placeWithId(this.nextOrderId++, accountId, side, priceTicks, qtyLots, o);
+  }
+
+  /** place() with an order id the caller chose (a replayed feed's). */
+  placeWithId(id: number, accountId: number, side: Side, priceTicks: number, qtyLots: number, o: PlaceOptions = {}): number {
     const b = this.begin(RecordType.PlaceOrder, accountId, o.marketId);
     b.setU53(0, PO.orderId, id);
     b.setU53(0, PO.priceTicks, priceTicks);
@@ -115,6 +122,10 @@ export class SurveillanceDriver {
     return this.place(accountId, side, priceTicks, qtyLots, { timeInForce: TimeInForce.IOC, marketId });
   }
 
+  cancelById(accountId: number, orderId: number, marketId?: number): void {
+    this.cancel(accountId, orderId, marketId);
+  }
+
   cancel(accountId: number, orderId: number, marketId?: number): void {
     const b = this.begin(RecordType.CancelOrder, accountId, marketId);
     b.setU53(0, CO.orderId, orderId);
@@ -129,6 +140,16 @@ export class SurveillanceDriver {
     b.setU53(0, AM.newQtyLots, newQtyLots);
     this.send();
     this.sent.amends++;
+  }
+
+  /** Sends a command record written elsewhere (a simulated flow's): stamped with the driver's time and seq. */
+  sendRecord(buf: RecordBuffer, at: number): void {
+    this.cmd.copyFrom(buf, at, 0);
+    this.cmd.setTimeUs(0, this.timeUs);
+    const type = this.cmd.type(0);
+    if (type === RecordType.PlaceOrder) this.sent.places++;
+    else if (type === RecordType.CancelOrder) this.sent.cancels++;
+    this.send();
   }
 
   /** Declares the account's beneficial owner to surveillance (0 clears it). */

@@ -10,7 +10,8 @@
 //
 // Measure: an account's taker fills in one direction, each within burstGapUs of the previous, form a
 // burst; it qualifies with at least minOrders taker orders, at least minLevels distinct trade prices and
-// a move of the traded price of at least minMoveBps from the opposite touch the burst met. The alert is
+// a sweep of at least minMoveBps: the sum over its orders of how far each one's fills reached beyond the
+// opposite touch it met (a sweep, even where other participants refill the book behind it at once). The alert is
 // raised when the account then trades the other way (as taker or maker) within reverseWithinUs of the
 // burst's last fill for at least minReverseShareBps of the burst's lots. A taker working a large order
 // in slices sweeps the same way but never turns round; that is the look-alike this keeps out.
@@ -31,7 +32,7 @@ export interface MomentumParams {
   readonly minOrders: number;
   /** Distinct trade prices in the burst. Default 4. */
   readonly minLevels: number;
-  /** Move of the traded price from the opposite touch the burst started at, bps. Default 3. */
+  /** Summed reach of the burst's orders beyond the touch each met, bps of price. Default 1. */
   readonly minMoveBps: number;
   /** The opposite fill must come within this long of the burst's last fill (µs). Default 10 s. */
   readonly reverseWithinUs: number;
@@ -39,7 +40,7 @@ export interface MomentumParams {
   readonly minReverseShareBps: number;
 }
 
-export const MOMENTUM_DEFAULTS: MomentumParams = { burstGapUs: 1_000_000, minOrders: 3, minLevels: 4, minMoveBps: 3, reverseWithinUs: 10_000_000, minReverseShareBps: 5_000 };
+export const MOMENTUM_DEFAULTS: MomentumParams = { burstGapUs: 1_000_000, minOrders: 3, minLevels: 4, minMoveBps: 1, reverseWithinUs: 10_000_000, minReverseShareBps: 5_000 };
 
 /** One account's current burst, reused from one burst to the next (no allocation per burst). */
 class Burst {
@@ -56,6 +57,10 @@ class Burst {
   levels = 0;
   lastPriceTicks = 0;
   lots = 0;
+  /** Reach of the finished orders of the burst, and of the current one (ticks). */
+  sweptTicks = 0;
+  currentReachTicks = 0;
+  currentTouchTicks = 0;
   reverseLots = 0;
   raised = false;
   readonly orderEvidence = new RecentOrders(20);
@@ -95,6 +100,9 @@ export class MomentumIgnitionDetector implements Detector {
       b.levels = 1;
       b.lastPriceTicks = t.priceTicks;
       b.lots = t.qtyLots;
+      b.sweptTicks = 0;
+      b.currentTouchTicks = taker.oppositeTicks || t.priceTicks;
+      b.currentReachTicks = Math.abs(t.priceTicks - b.currentTouchTicks);
       b.reverseLots = 0;
       b.raised = false;
       b.orderEvidence.clear();
@@ -109,7 +117,12 @@ export class MomentumIgnitionDetector implements Detector {
       b.orders++;
       b.lastOrderId = taker.orderId;
       b.orderEvidence.note(taker);
+      b.sweptTicks += b.currentReachTicks;
+      b.currentTouchTicks = taker.oppositeTicks || t.priceTicks;
+      b.currentReachTicks = 0;
     }
+    const reach = Math.abs(t.priceTicks - b.currentTouchTicks);
+    if (reach > b.currentReachTicks) b.currentReachTicks = reach;
     if (t.priceTicks !== b.lastPriceTicks) {
       b.levels++;
       b.lastPriceTicks = t.priceTicks;
@@ -127,7 +140,8 @@ export class MomentumIgnitionDetector implements Detector {
     if (b.reverseLots * 10_000 < this.p.minReverseShareBps * b.lots) return;
     b.raised = true;
     const moveTicks = Math.abs(b.extremeTicks - b.startTicks);
-    const moveBpsX100 = Math.floor((moveTicks * 1_000_000) / b.startTicks);
+    const sweptTicks = b.sweptTicks + b.currentReachTicks;
+    const moveBpsX100 = Math.floor((sweptTicks * 1_000_000) / b.startTicks);
     this.m.alert({
       detector: this.id,
       accounts: [accountId],
@@ -135,9 +149,9 @@ export class MomentumIgnitionDetector implements Detector {
       fromUs: b.firstUs,
       fromSeq: b.firstSeq,
       summary:
-        `${b.orders} aggressive ${b.side === 0 ? 'buy' : 'sell'} orders swept ${b.levels} price levels (${b.lots} lots, ${hundredths(moveBpsX100)} bps) in ${seconds(b.lastUs - b.firstUs)}, ` +
+        `${b.orders} aggressive ${b.side === 0 ? 'buy' : 'sell'} orders swept ${b.levels} price levels (${b.lots} lots, reaching ${hundredths(moveBpsX100)} bps beyond the touch in all) in ${seconds(b.lastUs - b.firstUs)}, ` +
         `then the account ${b.side === 0 ? 'sold' : 'bought'} ${b.reverseLots} lots ${seconds(t.timeUs - b.lastUs)} later`,
-      figures: { burstOrders: b.orders, burstLevels: b.levels, burstLots: b.lots, moveTicks, moveBpsX100, reverseLots: b.reverseLots, reverseAfterUs: t.timeUs - b.lastUs },
+      figures: { burstOrders: b.orders, burstLevels: b.levels, burstLots: b.lots, sweptTicks, moveTicks, sweptBpsX100: moveBpsX100, reverseLots: b.reverseLots, reverseAfterUs: t.timeUs - b.lastUs },
       orders: b.orderEvidence.list(),
       trades: b.trades.list(),
     });
@@ -145,8 +159,7 @@ export class MomentumIgnitionDetector implements Detector {
 
   private qualified(b: Burst): boolean {
     if (b.orders < this.p.minOrders || b.levels < this.p.minLevels || b.startTicks === 0) return false;
-    const moveTicks = b.side === 0 ? b.extremeTicks - b.startTicks : b.startTicks - b.extremeTicks;
-    return moveTicks * 10_000 >= this.p.minMoveBps * b.startTicks;
+    return (b.sweptTicks + b.currentReachTicks) * 10_000 >= this.p.minMoveBps * b.startTicks;
   }
 
   tick(nowUs: number): void {

@@ -27,7 +27,7 @@ export interface SpoofingParams {
   readonly nearTouchBps: number;
   /** Size against the market's average limit order. Default 5. */
   readonly minAvgMultiple: number;
-  /** Size as a share of the near-touch depth after it joined, bps. Default 2,000. */
+  /** Size as a share of the near-touch depth (MarketWatch settings) after it joined, bps. Default 300. */
   readonly minDepthShareBps: number;
   /** The other-side fill must come within this long of the large order's acceptance (µs). Default 10 s. */
   readonly fillWithinUs: number;
@@ -42,7 +42,7 @@ export interface SpoofingParams {
 export const SPOOFING_DEFAULTS: SpoofingParams = {
   nearTouchBps: 10,
   minAvgMultiple: 5,
-  minDepthShareBps: 2_000,
+  minDepthShareBps: 300,
   fillWithinUs: 10_000_000,
   cancelWithinUs: 3_000_000,
   maxFilledBps: 1_000,
