@@ -6,6 +6,7 @@
 export class LevelSide {
   private keys = new Float64Array(64);
   private qty = new Float64Array(64);
+  private count = new Float64Array(64);
   len = 0;
 
   constructor(readonly isBid: boolean) {}
@@ -17,17 +18,20 @@ export class LevelSide {
     return this.isBid ? k : -k;
   }
 
-  /** Sets the level's total (0 removes it): what BookLevelChanged says. */
-  set(priceTicks: number, qtyLots: number): void {
+  /** Sets the level's total and order count (0 removes it): what BookLevelChanged says. */
+  set(priceTicks: number, qtyLots: number, orderCount: number): void {
     const key = this.isBid ? priceTicks : -priceTicks;
     const i = this.search(key);
     if (i >= 0) {
       if (qtyLots === 0) this.removeAt(i);
-      else this.qty[i] = qtyLots;
+      else {
+        this.qty[i] = qtyLots;
+        this.count[i] = orderCount;
+      }
       return;
     }
     if (qtyLots === 0) return;
-    this.insertAt(-i - 1, key, qtyLots);
+    this.insertAt(-i - 1, key, qtyLots, orderCount);
   }
 
   /** Quantity at a price, 0 when no level is there. */
@@ -42,6 +46,15 @@ export class LevelSide {
     const limit = this.keys[this.len - 1]! - ticks;
     let sum = 0;
     for (let i = this.len - 1; i >= 0 && this.keys[i]! >= limit; i--) sum += this.qty[i]!;
+    return sum;
+  }
+
+  /** Orders resting in the levels within `ticks` of the best price (inclusive). */
+  ordersWithin(ticks: number): number {
+    if (this.len === 0) return 0;
+    const limit = this.keys[this.len - 1]! - ticks;
+    let sum = 0;
+    for (let i = this.len - 1; i >= 0 && this.keys[i]! >= limit; i--) sum += this.count[i]!;
     return sum;
   }
 
@@ -76,25 +89,30 @@ export class LevelSide {
     return keys[lo] === key ? lo : -lo - 1;
   }
 
-  private insertAt(i: number, key: number, qtyLots: number): void {
+  private insertAt(i: number, key: number, qtyLots: number, orderCount: number): void {
     if (this.len === this.keys.length) {
-      const k = new Float64Array(this.len * 2);
-      k.set(this.keys);
-      this.keys = k;
-      const q = new Float64Array(this.len * 2);
-      q.set(this.qty);
-      this.qty = q;
+      const grow = (a: Float64Array) => {
+        const b = new Float64Array(this.len * 2);
+        b.set(a);
+        return b;
+      };
+      this.keys = grow(this.keys);
+      this.qty = grow(this.qty);
+      this.count = grow(this.count);
     }
     this.keys.copyWithin(i + 1, i, this.len);
     this.qty.copyWithin(i + 1, i, this.len);
+    this.count.copyWithin(i + 1, i, this.len);
     this.keys[i] = key;
     this.qty[i] = qtyLots;
+    this.count[i] = orderCount;
     this.len++;
   }
 
   private removeAt(i: number): void {
     this.keys.copyWithin(i, i + 1, this.len);
     this.qty.copyWithin(i, i + 1, this.len);
+    this.count.copyWithin(i, i + 1, this.len);
     this.len--;
   }
 }

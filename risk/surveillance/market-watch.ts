@@ -107,6 +107,14 @@ export class MarketWatch {
     return side === 0 ? this.bids.best() : this.asks.best();
   }
 
+  /** The typical resting order near the touch of a side now (lots per order within the near-touch band), 0 if none. */
+  typicalLots(side: number): number {
+    const s = side === 0 ? this.bids : this.asks;
+    const band = this.ticksOfBps(this.referenceTicks(), this.settings.nearTouchBps);
+    const n = s.ordersWithin(band);
+    return n > 0 ? Math.floor(s.depthWithin(band) / n) : 0;
+  }
+
   /** bps of a price, in whole ticks, at least 1. */
   ticksOfBps(priceTicks: number, bps: number): number {
     const t = Math.floor((priceTicks * bps) / 10_000);

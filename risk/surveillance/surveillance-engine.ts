@@ -132,7 +132,7 @@ export class SurveillanceEngine {
         break;
       case RecordType.BookLevelChanged: {
         const side = buf.u8At(at, LVL.side) === 0 ? m.bids : m.asks;
-        side.set(buf.u53At(at, LVL.priceTicks), buf.u53At(at, LVL.levelQtyLots));
+        side.set(buf.u53At(at, LVL.priceTicks), buf.u53At(at, LVL.levelQtyLots), buf.u32At(at, LVL.orderCount));
         m.noteTouch();
         break;
       }
@@ -177,7 +177,9 @@ export class SurveillanceEngine {
     const own = o.side === 0 ? m.bids : m.asks;
     o.touchTicks = own.best();
     o.oppositeTicks = o.side === 0 ? m.asks.best() : m.bids.best();
-    o.sideDepthLots = own.depthWithin(m.ticksOfBps(m.referenceTicks(), m.settings.nearTouchBps));
+    const band = m.ticksOfBps(m.referenceTicks(), m.settings.nearTouchBps);
+    o.sideDepthLots = own.depthWithin(band);
+    o.sideOrders = own.ordersWithin(band);
     m.orders.set(id, o);
     for (let i = 0; i < ds.length; i++) ds[i]!.accepted?.(o);
     // After the detectors: they compare the order with the market's average before it.

@@ -22,6 +22,8 @@ export class WatchedOrder {
   oppositeTicks = 0;
   /** Quantity resting on the order's own side within the detectors' near-touch band, before it arrived. */
   sideDepthLots = 0;
+  /** Orders making up that depth. */
+  sideOrders = 0;
   endedUs = 0;
   endedSeq = 0;
   endReason = 0;
@@ -41,6 +43,15 @@ export class WatchedOrder {
   }
 
   /** A copy for evidence (allocates: only when an alert is raised or a detector keeps an order past its end). */
+  /**
+   * The typical resting order near the touch on the order's side when it arrived (near-touch lots per
+   * resting order there), or `fallback` when nothing rested there. Robust to bursts of tiny orders away
+   * from the touch, which an average over all orders placed is not.
+   */
+  typicalLots(fallback: number): number {
+    return this.sideOrders > 0 ? Math.max(1, Math.floor(this.sideDepthLots / this.sideOrders)) : fallback;
+  }
+
   evidence(): EvidenceOrder {
     return {
       orderId: this.orderId,

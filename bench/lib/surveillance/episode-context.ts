@@ -44,9 +44,17 @@ export class EpisodeContext {
     return xs[below(this.r, xs.length)]!;
   }
 
-  /** The market's running average limit order, lots (the surveillance engine's own figure), at least 1. */
+  /**
+   * The typical resting order near the touch now, lots (the surveillance engine's own figure, both sides
+   * averaged; the running average when the book is empty), at least 1: what episodes scale their sizes by.
+   */
   avgLots(): number {
-    return Math.max(1, this.d.engine.market(this.marketId)?.avgOrderLots ?? 1);
+    const m = this.d.engine.market(this.marketId);
+    if (m === undefined) return 1;
+    const bid = m.typicalLots(0);
+    const ask = m.typicalLots(1);
+    const typical = bid > 0 && ask > 0 ? Math.floor((bid + ask) / 2) : bid || ask || m.avgOrderLots;
+    return Math.max(1, typical);
   }
 
   mid(): number {

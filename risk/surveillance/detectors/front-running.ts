@@ -8,7 +8,7 @@
 // use of inside information; the exchange can see it only where it knows the accounts are connected, so
 // the detector watches linked accounts (SetBeneficialOwner), as issue 12 asks.
 //
-// Measure: a large order is one of at least minAvgMultiple × the market's average limit order. When an
+// Measure: a large order is one of at least minAvgMultiple × the typical resting order near its side's touch. When an
 // account trades against a large order of a linked account (it sells to the large buy, or buys from the
 // large sell), its own fills in the large order's direction within lookbackUs before that order arrived
 // are the pre-position; an alert is raised once what it has unwound into the large order reaches
@@ -22,7 +22,7 @@ import type { WatchedOrder } from '../watched-order.js';
 import { seconds } from '../format.js';
 
 export interface FrontRunningParams {
-  /** The victim order against the market's average limit order. Default 5. */
+  /** The victim order against the typical resting order near the touch of its side. Default 5. */
   readonly minAvgMultiple: number;
   /** How long before the large order the pre-position may be built (µs). Default 10 s. */
   readonly lookbackUs: number;
@@ -54,8 +54,9 @@ export class FrontRunningDetector implements Detector {
   ) {}
 
   accepted(o: WatchedOrder): void {
-    if (this.m.owners.owner(o.accountId) === 0 || this.m.avgOrderLots === 0) return;
-    if (o.qtyLots < this.p.minAvgMultiple * this.m.avgOrderLots) return;
+    if (this.m.owners.owner(o.accountId) === 0) return;
+    const typical = o.typicalLots(this.m.avgOrderLots);
+    if (typical === 0 || o.qtyLots < this.p.minAvgMultiple * typical) return;
     this.victims.set(o.orderId, { order: o, unwound: new Map() });
   }
 

@@ -9,7 +9,8 @@
 //
 // Measure: when an account's order trades on one side, its resting limit orders on the other side form
 // the stack if they number at least minOrders at minLevels distinct prices, at least minAwayOrders of
-// them arrived behind the touch, all arrived within buildWithinUs before the trade, their total is at
+// them arrived behind the touch, all arrived within buildWithinUs before the trade and before the order
+// that traded (the layers come first; a market maker quotes both sides together), their total is at
 // least minGenuineMultiple × the order that traded, and the account's other resting orders on the
 // trading side total at most stack / minImbalance (a market maker's ladder is two-sided; a layer is
 // not). The alert is raised when at least cancelShareBps of the stack's lots are then cancelled on
@@ -110,6 +111,7 @@ export class LayeringDetector implements Detector {
     let away = 0;
     for (const o of stackSide) {
       if (t.timeUs - o.acceptedUs > this.p.buildWithinUs) continue;
+      if (o.acceptedSeq > own.acceptedSeq) return;
       lots += o.remainingLots;
       count++;
       if (ticksBehindTouch(o, this.m) > 0) away++;

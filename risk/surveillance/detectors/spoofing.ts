@@ -8,7 +8,7 @@
 // order near the touch is the spoofing reading (the several orders away from it: layering.ts).
 //
 // Measure: a candidate is a resting limit order accepted within nearTouchBps of its side's touch whose
-// size is at least minAvgMultiple × the market's average limit order (and at least minDepthShareBps of the
+// size is at least minAvgMultiple × the typical resting order near that touch (and at least minDepthShareBps of the
 // near-touch depth it joined). A fill of the same account on the other side within fillWithinUs of the
 // candidate's acceptance arms it; the alert is raised when the candidate is then cancelled on request
 // within cancelWithinUs of the last such fill, with at most maxFilledBps of it filled, and it was at least
@@ -25,7 +25,7 @@ import { seconds } from '../format.js';
 export interface SpoofingParams {
   /** How close to its side's touch the large order must arrive (bps of price). Default 10. */
   readonly nearTouchBps: number;
-  /** Size against the market's average limit order. Default 5. */
+  /** Size against the typical resting order near the touch of its side (WatchedOrder.typicalLots). Default 5. */
   readonly minAvgMultiple: number;
   /** Size as a share of the near-touch depth (MarketWatch settings) after it joined, bps. Default 300. */
   readonly minDepthShareBps: number;
@@ -51,6 +51,7 @@ export const SPOOFING_DEFAULTS: SpoofingParams = {
 
 interface Candidate {
   order: WatchedOrder;
+  typicalLots: number;
   behindTicks: number;
   filledOppositeLots: number;
   /** Largest order of the account that traded on the other side while the candidate rested. */
@@ -72,11 +73,12 @@ export class SpoofingDetector implements Detector {
   ) {}
 
   accepted(o: WatchedOrder): void {
-    if (!isRestingLimit(o) || this.m.avgOrderLots === 0) return;
-    if (o.qtyLots < this.p.minAvgMultiple * this.m.avgOrderLots) return;
+    if (!isRestingLimit(o)) return;
+    const typical = o.typicalLots(this.m.avgOrderLots);
+    if (typical === 0 || o.qtyLots < this.p.minAvgMultiple * typical) return;
     if (o.qtyLots * 10_000 < this.p.minDepthShareBps * (o.sideDepthLots + o.qtyLots)) return;
     if (!nearTouch(o, this.m, this.p.nearTouchBps)) return;
-    this.candidates.set(o.orderId, { order: o, behindTicks: ticksBehindTouch(o, this.m), filledOppositeLots: 0, genuineLots: 0, lastFillUs: 0, fills: [], genuine: [] });
+    this.candidates.set(o.orderId, { order: o, typicalLots: typical, behindTicks: ticksBehindTouch(o, this.m), filledOppositeLots: 0, genuineLots: 0, lastFillUs: 0, fills: [], genuine: [] });
     const list = this.byAccount.get(o.accountId);
     if (list === undefined) this.byAccount.set(o.accountId, [o.orderId]);
     else list.push(o.orderId);
@@ -116,7 +118,7 @@ export class SpoofingDetector implements Detector {
     if (o.filledLots * 10_000 > this.p.maxFilledBps * o.qtyLots) return;
     if (o.qtyLots < this.p.minGenuineMultiple * c.genuineLots) return;
     const multipleX100 = Math.floor((o.qtyLots * 100) / Math.max(1, c.genuineLots));
-    const avgX100 = Math.floor((o.qtyLots * 100) / Math.max(1, this.m.avgOrderLots));
+    const typicalX100 = Math.floor((o.qtyLots * 100) / c.typicalLots);
     // 5,000 for the pattern, up to 2,500 more for size against the genuine order, up to 2,500 for speed.
     const sizePart = Math.min(2_500, Math.floor(((multipleX100 - this.p.minGenuineMultiple * 100) * 2_500) / (this.p.minGenuineMultiple * 300)));
     const speedPart = Math.floor(((this.p.cancelWithinUs - sinceFillUs) * 2_500) / this.p.cancelWithinUs);
@@ -129,9 +131,9 @@ export class SpoofingDetector implements Detector {
       fromSeq: o.acceptedSeq,
       summary:
         `${o.side === 0 ? 'buy' : 'sell'} order ${o.orderId} of ${o.qtyLots} lots ${c.behindTicks} ticks from the touch ` +
-        `(${Math.floor(multipleX100 / 100)}× the order that traded, ${Math.floor(avgX100 / 100)}× the market average) rested while the account ` +
+        `(${Math.floor(multipleX100 / 100)}× the order that traded, ${Math.floor(typicalX100 / 100)}× the typical order near the touch) rested while the account ` +
         `${o.side === 0 ? 'sold' : 'bought'} ${c.filledOppositeLots} lots, and was cancelled ${seconds(sinceFillUs)} after, ${o.filledLots} lots filled`,
-      figures: { spoofLots: o.qtyLots, filledLots: o.filledLots, oppositeLots: c.filledOppositeLots, genuineOrderLots: c.genuineLots, behindTicks: c.behindTicks, cancelAfterFillUs: sinceFillUs, marketAvgLots: this.m.avgOrderLots },
+      figures: { spoofLots: o.qtyLots, filledLots: o.filledLots, oppositeLots: c.filledOppositeLots, genuineOrderLots: c.genuineLots, behindTicks: c.behindTicks, cancelAfterFillUs: sinceFillUs, typicalOrderLots: c.typicalLots },
       orders,
       trades: c.fills,
     });
