@@ -31,7 +31,8 @@ const spoofing: Builder = (c, size, t0) => {
     const b = c.book();
     const touch = side === Side.BUY ? b.bestBid() : b.bestAsk();
     if (touch === 0) return;
-    const behind = c.between(0, c.bps(3));
+    // Just behind the touch, where it shows but is unlikely to be hit (a spoof is not meant to trade).
+    const behind = c.between(Math.ceil(c.bps(1) / 2), c.bps(3));
     const qty = pickSize(size, 8, 12, 25) * c.avgLots();
     spoof = c.place(a, side, side === Side.BUY ? touch - behind : touch + behind, qty, true);
   });

@@ -25,9 +25,11 @@ const marketMaker: Builder = (c, size, t0) => {
       const mid = c.mid();
       if (mid === 0) return;
       const step = Math.max(1, Math.floor(c.bps(1) / 2));
+      // One size for every quote of a cycle: a maker's two sides are alike.
+      const q = qty();
       for (let k = 0; k < 3; k++) {
-        live.push(c.place(mm, Side.BUY, mid - (k + 1) * step, qty(), false));
-        live.push(c.place(mm, Side.SELL, mid + (k + 1) * step, qty(), false));
+        live.push(c.place(mm, Side.BUY, mid - (k + 1) * step, q, false));
+        live.push(c.place(mm, Side.SELL, mid + (k + 1) * step, q, false));
       }
     });
     const hitAt = at + c.between(100_000, 1_000_000);
