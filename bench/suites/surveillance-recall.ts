@@ -12,8 +12,9 @@
 // accounts; a false positive is an alert naming no manipulative account, reported per 100,000 honest orders.
 // Goals (issue 12): recall ≥ 95% per kind, false positives < 1 per 100,000 honest orders per detector.
 //
-// Options after `--`: --seeds <n> (default 3; runs per flow, seeds 1..n), --per-size <n> (simulated,
-// default 20), --l3-per-size <n> (default 5), --commands <n> (default 1,000,000).
+// Options after `--`: --seeds <n> (simulated runs, seeds 1..n, default 3), --per-size <n> (simulated,
+// default 20), --l3-seeds <n> (default 10), --l3-per-size <n> (default 2: the feed's book is thin and
+// short, so its runs are many and sparse), --commands <n> (default 1,000,000).
 
 import { DETECTOR_IDS } from '../../risk/surveillance/alert.js';
 import type { CaseResult, Suite } from '../harness.js';
@@ -92,14 +93,13 @@ const suite: Suite = {
   async run(ctx) {
     const seeds = option(ctx.args, '--seeds', ctx.quick ? 1 : 3);
     const perSize = option(ctx.args, '--per-size', ctx.quick ? 5 : 20);
-    const l3PerSize = option(ctx.args, '--l3-per-size', ctx.quick ? 2 : 5);
+    const l3Seeds = option(ctx.args, '--l3-seeds', ctx.quick ? 2 : 10);
+    const l3PerSize = option(ctx.args, '--l3-per-size', 2);
     const commands = option(ctx.args, '--commands', ctx.quick ? 200_000 : 1_000_000);
     const sim: HarnessResult[] = [];
     const l3: HarnessResult[] = [];
-    for (let seed = 1; seed <= seeds; seed++) {
-      sim.push(runInjection({ flow: 'simulated', seed, perSize, lookAlikes: 2 * perSize, commands }));
-      l3.push(runInjection({ flow: 'bitfinex', seed, perSize: l3PerSize, lookAlikes: 2 * l3PerSize }));
-    }
+    for (let seed = 1; seed <= seeds; seed++) sim.push(runInjection({ flow: 'simulated', seed, perSize, lookAlikes: 2 * perSize, commands }));
+    for (let seed = 1; seed <= l3Seeds; seed++) l3.push(runInjection({ flow: 'bitfinex', seed, perSize: l3PerSize, lookAlikes: 2 * l3PerSize }));
     return [...cases('simulated', sim), ...cases('bitfinex', l3)];
   },
 };

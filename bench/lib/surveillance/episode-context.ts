@@ -57,6 +57,12 @@ export class EpisodeContext {
     return Math.max(1, typical);
   }
 
+  /** The typical resting order near the touch of one side now (lots, at least 1; avgLots() when that side is bare). */
+  typicalOf(side: Side): number {
+    const t = this.d.engine.market(this.marketId)?.typicalLots(side) ?? 0;
+    return t > 0 ? t : this.avgLots();
+  }
+
   mid(): number {
     const b = this.book();
     const bid = b.bestBid();

@@ -33,7 +33,7 @@ const spoofing: Builder = (c, size, t0) => {
     if (touch === 0) return;
     // Just behind the touch, where it shows but is unlikely to be hit (a spoof is not meant to trade).
     const behind = c.between(Math.ceil(c.bps(1) / 2), c.bps(3));
-    const qty = pickSize(size, 8, 12, 25) * c.avgLots();
+    const qty = pickSize(size, 8, 12, 25) * c.typicalOf(side);
     spoof = c.place(a, side, side === Side.BUY ? touch - behind : touch + behind, qty, true);
   });
   const fillAt = c.between(100_000, 1_000_000);
@@ -80,7 +80,9 @@ export function sweep(c: EpisodeContext, a: number, side: Side, tenths: number, 
   const b = c.book();
   const touch = side === Side.BUY ? b.bestAsk() : b.bestBid();
   if (touch === 0) return 0;
-  const reach = c.tenthsOfBps(tenths);
+  // At least three levels deep, however far apart the levels of this book are.
+  const third = b.levels(opposite, 3)[2]?.priceTicks ?? touch;
+  const reach = Math.max(c.tenthsOfBps(tenths), Math.abs(third - touch));
   const qty = c.depthWithin(opposite, reach);
   if (qty === 0) return 0;
   c.take(a, side, side === Side.BUY ? touch + reach : touch - reach, qty, manipulative);
@@ -131,7 +133,7 @@ const frontRunning: Builder = (c, size, t0) => {
     const b = c.book();
     price = side === Side.BUY ? b.bestAsk() : b.bestBid();
     if (price === 0) return;
-    c.place(client, side, price, pickSize(size, 8, 12, 25) * c.avgLots(), true);
+    c.place(client, side, price, pickSize(size, 8, 12, 25) * c.typicalOf(side), true);
   });
   c.later(t0, bigAt + c.between(20_000, 300_000), () => {
     if (price !== 0 && pre !== 0) c.take(runner, side === Side.BUY ? Side.SELL : Side.BUY, price, pre, true);
