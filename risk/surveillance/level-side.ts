@@ -49,6 +49,20 @@ export class LevelSide {
     return sum;
   }
 
+  /** Total quantity of the best n levels. */
+  depthInTop(n: number): number {
+    let sum = 0;
+    for (let i = this.len - 1; i >= 0 && i >= this.len - n; i--) sum += this.qty[i]!;
+    return sum;
+  }
+
+  /** Orders resting in the best n levels. */
+  ordersInTop(n: number): number {
+    let sum = 0;
+    for (let i = this.len - 1; i >= 0 && i >= this.len - n; i--) sum += this.count[i]!;
+    return sum;
+  }
+
   /** Orders resting in the levels within `ticks` of the best price (inclusive). */
   ordersWithin(ticks: number): number {
     if (this.len === 0) return 0;

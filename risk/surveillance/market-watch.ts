@@ -52,8 +52,8 @@ export interface AlertDraft {
 }
 
 export interface WatchSettings {
-  /** Width of the band (bps of price, from the side's best) whose resting lots are an order's near-touch depth. Default 2. */
-  readonly nearTouchBps: number;
+  /** The best levels of a side whose resting lots and orders are an order's near-touch depth. Default 10. */
+  readonly nearTouchLevels: number;
   /** Weight of a new order in the running average order size: 1 / 2^shift (integer EWMA). */
   readonly avgShift: number;
   /** Book levels per side in an alert's book picture. */
@@ -62,7 +62,7 @@ export interface WatchSettings {
   readonly contextUs: number;
 }
 
-export const DEFAULT_WATCH: WatchSettings = { nearTouchBps: 2, avgShift: 6, pictureLevels: 10, contextUs: 2_000_000 };
+export const DEFAULT_WATCH: WatchSettings = { nearTouchLevels: 10, avgShift: 6, pictureLevels: 10, contextUs: 2_000_000 };
 
 /** The clock granularity at which detectors are ticked (closing episodes, dropping idle accounts). */
 export const TICK_US = 100_000;
@@ -107,12 +107,11 @@ export class MarketWatch {
     return side === 0 ? this.bids.best() : this.asks.best();
   }
 
-  /** The typical resting order near the touch of a side now (lots per order within the near-touch band), 0 if none. */
+  /** The typical resting order near the touch of a side now (lots per order in its best levels), 0 if none. */
   typicalLots(side: number): number {
     const s = side === 0 ? this.bids : this.asks;
-    const band = this.ticksOfBps(this.referenceTicks(), this.settings.nearTouchBps);
-    const n = s.ordersWithin(band);
-    return n > 0 ? Math.floor(s.depthWithin(band) / n) : 0;
+    const n = s.ordersInTop(this.settings.nearTouchLevels);
+    return n > 0 ? Math.floor(s.depthInTop(this.settings.nearTouchLevels) / n) : 0;
   }
 
   /** bps of a price, in whole ticks, at least 1. */

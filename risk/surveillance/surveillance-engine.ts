@@ -177,9 +177,15 @@ export class SurveillanceEngine {
     const own = o.side === 0 ? m.bids : m.asks;
     o.touchTicks = own.best();
     o.oppositeTicks = o.side === 0 ? m.asks.best() : m.bids.best();
-    const band = m.ticksOfBps(m.referenceTicks(), m.settings.nearTouchBps);
-    o.sideDepthLots = own.depthWithin(band);
-    o.sideOrders = own.ordersWithin(band);
+    // Near-touch depth only where a detector asks for it: orders that may rest (large ones are what
+    // spoofing and front-running look for). O(nearTouchLevels) per such order.
+    if (o.orderType === 0 && (o.timeInForce === 0 || o.timeInForce === 3)) {
+      o.sideDepthLots = own.depthInTop(m.settings.nearTouchLevels);
+      o.sideOrders = own.ordersInTop(m.settings.nearTouchLevels);
+    } else {
+      o.sideDepthLots = 0;
+      o.sideOrders = 0;
+    }
     m.orders.set(id, o);
     for (let i = 0; i < ds.length; i++) ds[i]!.accepted?.(o);
     // After the detectors: they compare the order with the market's average before it.

@@ -42,7 +42,9 @@ interface Pair {
   lots: number;
   firstSeq: number;
   firstUs: number;
-  evidence: EvidenceTrade[];
+  /** The pair's first trade, kept as evidence; later ones only once the pair trades again (most never do). */
+  first: EvidenceTrade;
+  evidence: EvidenceTrade[] | undefined;
 }
 
 /** Half a window of trades. */
@@ -87,12 +89,14 @@ export class WashCircularDetector implements Detector {
     }
     let pair = row.get(high);
     if (pair === undefined) {
-      pair = { trades: 0, lots: 0, firstSeq: t.seq, firstUs: t.timeUs, evidence: [] };
+      pair = { trades: 0, lots: 0, firstSeq: t.seq, firstUs: t.timeUs, first: t.evidence(), evidence: undefined };
       row.set(high, pair);
+    } else {
+      pair.evidence ??= [pair.first];
+      if (pair.evidence.length < this.p.maxEvidence) pair.evidence.push(t.evidence());
     }
     pair.trades++;
     pair.lots += t.qtyLots;
-    if (pair.evidence.length < this.p.maxEvidence) pair.evidence.push(t.evidence());
   }
 
   tick(nowUs: number): void {
@@ -158,7 +162,7 @@ export class WashCircularDetector implements Detector {
         firstSeq = p.firstSeq;
         firstUs = p.firstUs;
       }
-      evidence.push(...p.evidence);
+      evidence.push(...(p.evidence ?? [p.first]));
     }
     if (trades < this.p.minTrades) return;
     const fa = sum(frames, low);
