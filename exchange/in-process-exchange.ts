@@ -21,7 +21,7 @@ import type { RecordHandler } from '../engine/shard/event-processor.js';
 import { LiquidationEngine } from '../risk/shard/liquidation-engine.js';
 import { RiskShard } from '../risk/shard/risk-shard.js';
 import { DEFAULT_POOL, type RiskMarketConfig, type RiskPoolConfig } from '../risk/shard/config.js';
-import type { AlertSink, SurveillanceConfig } from '../risk/surveillance/surveillance-engine.js';
+import type { AlertSink, IntegritySink, SurveillanceConfig } from '../risk/surveillance/surveillance-engine.js';
 import { SurveillanceEngine } from '../risk/surveillance/surveillance-engine.js';
 import { QueueOutput } from './queue-output.js';
 import { Topology } from './topology.js';
@@ -50,7 +50,7 @@ export interface InProcessOptions {
   /** Mark and funding settings per market id, as MarketShard takes them; markets without one use defaultPricing(). */
   readonly pricing?: ReadonlyMap<number, PricingConfig>;
   /** Runs the surveillance state machine on every market shard's events (absent: none). */
-  readonly surveillance?: { readonly config?: SurveillanceConfig; readonly onAlert: AlertSink };
+  readonly surveillance?: { readonly config?: SurveillanceConfig; readonly onAlert: AlertSink; readonly onIntegrity?: IntegritySink };
 }
 
 export class InProcessExchange {
@@ -80,7 +80,7 @@ export class InProcessExchange {
     const marketToGateway = Array.from({ length: S }, () => new QueueOutput());
     const riskToGateway = Array.from({ length: R }, () => new QueueOutput());
     const marketToSurveillance = o.surveillance ? Array.from({ length: S }, () => new QueueOutput()) : [];
-    this.surveillance = o.surveillance ? new SurveillanceEngine(o.surveillance.onAlert, o.surveillance.config) : undefined;
+    this.surveillance = o.surveillance ? new SurveillanceEngine(o.surveillance.onAlert, o.surveillance.config, o.surveillance.onIntegrity) : undefined;
     this.toSurveillance = o.surveillance ? new QueueOutput() : undefined;
 
     for (let s = 0; s < S; s++) this.marketShards.push(new MarketShard(t.config.marketShards[s]!, marketToGateway[s]!, marketToRisk[s]!, fastBook, o.pricing, marketToSurveillance[s]));

@@ -24,6 +24,7 @@ import type { WaitStrategyName } from '../engine/ring/wait-strategy-by-name.js';
 import { RiskShardHost } from '../risk/shard/risk-shard-host.js';
 import type { Alert } from '../risk/surveillance/alert.js';
 import type { SurveillanceConfig } from '../risk/surveillance/surveillance-engine.js';
+import type { IntegrityReport } from '../risk/surveillance/integrity/integrity-stats.js';
 import { SurveillanceHost } from '../risk/surveillance/surveillance-host.js';
 import type { ScanSnapshot } from '../risk/stress/scan-snapshot.js';
 import { DEFAULT_POOL, type RiskMarketConfig, type RiskPoolConfig } from '../risk/shard/config.js';
@@ -49,6 +50,8 @@ export interface ThreadedSurveillance {
   readonly ringCapacity?: number;
   /** Called on the main thread with every alert the worker raises. */
   readonly onAlert: (alert: Alert) => void;
+  /** Called with each market's integrity statistics when its day ends. */
+  readonly onIntegrity?: (report: IntegrityReport) => void;
 }
 
 export type Listener = (buf: RecordBuffer, at: number, from: GatewaySource) => void;
@@ -123,6 +126,7 @@ export class ThreadedExchange {
           config: surv.config,
           wait: o.wait,
           onAlert: surv.onAlert,
+          onIntegrity: surv.onIntegrity,
         });
       }
       for (let s = 0; s < S; s++) {

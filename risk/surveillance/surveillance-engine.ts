@@ -14,6 +14,7 @@
 // how the streams of different shards interleave (detectors keep per-market state only), so the same
 // market history raises the same alerts whatever the threads did.
 
+import { OrderOrigin } from '../../engine/enums.js';
 import { BookLevelChangedLayout } from '../../engine/ring/layouts/book-level-changed.js';
 import { MarkPriceUpdatedLayout } from '../../engine/ring/layouts/mark-price-updated.js';
 import { OrderAcceptedLayout } from '../../engine/ring/layouts/order-accepted.js';
@@ -29,6 +30,7 @@ import type { Alert, DetectorId } from './alert.js';
 import type { Detector } from './detector.js';
 import { defaultDetectors, type DetectorSettings } from './detectors/index.js';
 import { DEFAULT_WATCH, MarketWatch, TICK_US, type WatchSettings } from './market-watch.js';
+import { IntegrityStats, type IntegrityReport } from './integrity/integrity-stats.js';
 import { OwnerTable } from './owner-table.js';
 import type { WatchedOrder } from './watched-order.js';
 
@@ -52,12 +54,14 @@ export interface SurveillanceConfig {
 }
 
 export type AlertSink = (alert: Alert) => void;
+export type IntegritySink = (report: IntegrityReport) => void;
 
 export class SurveillanceEngine {
   private readonly markets = new Map<number, MarketWatch>();
   /** Market ids in ascending order: the order ticks visit markets in. */
   private marketOrder: number[] = [];
   private readonly detectors = new Map<number, Detector[]>();
+  private readonly integrity = new Map<number, IntegrityStats>();
   readonly owners = new OwnerTable();
   private readonly positions = new InputPositions();
   private readonly watch: WatchSettings;
@@ -72,6 +76,8 @@ export class SurveillanceEngine {
   constructor(
     private readonly sink: AlertSink,
     private readonly config: SurveillanceConfig = {},
+    /** Each market's integrity statistics when its UTC day ends (integrity/integrity-stats.ts). */
+    private readonly onIntegrity: IntegritySink = () => {},
   ) {
     this.watch = config.watch ?? DEFAULT_WATCH;
     this.tickGraceUs = config.tickGraceUs ?? 1_000_000;
@@ -221,6 +227,8 @@ export class SurveillanceEngine {
     t.makerOrderId = buf.u53At(at, TRD.makerOrderId);
     t.takerSide = buf.u8At(at, TRD.takerSide);
     m.lastTradeTicks = t.priceTicks;
+    // Prints for the venue statistics: trades on the book (an ADL transfer is not one).
+    if (buf.u8At(at, TRD.takerOrigin) !== OrderOrigin.ADL) this.integrity.get(m.marketId)!.trade(t.timeUs, t.qtyLots);
     const taker = m.orders.get(t.takerOrderId);
     const maker = m.orders.get(t.makerOrderId);
     if (taker !== undefined) {
@@ -261,6 +269,7 @@ export class SurveillanceEngine {
       m = new MarketWatch(marketId, this.owners, this.watch, (a) => this.raise(a));
       this.markets.set(marketId, m);
       this.detectors.set(marketId, defaultDetectors(m, this.config.detectors));
+      this.integrity.set(marketId, new IntegrityStats(marketId, this.onIntegrity));
       this.marketOrder = [...this.markets.keys()].sort((a, b) => a - b);
     }
     return m;
@@ -271,6 +280,11 @@ export class SurveillanceEngine {
     this.raisedBy.set(a.detector, (this.raisedBy.get(a.detector) ?? 0) + 1);
     this.alertsHash = combineHashes([this.alertsHash, hashText(a.id)]);
     this.sink(a);
+  }
+
+  /** A market's integrity statistics for its current day so far. */
+  integrityOf(marketId: number): IntegrityReport | undefined {
+    return this.integrity.get(marketId)?.report();
   }
 
   /** What the engine holds, per market: open orders, L2 levels, and each detector's state size. */

@@ -11,7 +11,8 @@ import { ControlBlock } from '../../engine/shard/control-block.js';
 import { ShardWorker, type ShardDone, type ShardStats } from '../../engine/shard/shard-worker.js';
 import type { Alert } from './alert.js';
 import type { SurveillanceConfig } from './surveillance-engine.js';
-import type { AlertMessage, SurveillanceWorkerData } from './surveillance-worker.js';
+import type { IntegrityReport } from './integrity/integrity-stats.js';
+import type { AlertMessage, IntegrityMessage, SurveillanceWorkerData } from './surveillance-worker.js';
 
 export interface SurveillanceOptions {
   /** The worker's doorbell: market shards ring it after publishing into its rings. */
@@ -23,6 +24,8 @@ export interface SurveillanceOptions {
   config?: SurveillanceConfig;
   wait?: WaitStrategyName;
   onAlert: (alert: Alert) => void;
+  /** Each market's integrity statistics when its day ends. */
+  onIntegrity?: (report: IntegrityReport) => void;
 }
 
 export class SurveillanceHost {
@@ -44,6 +47,7 @@ export class SurveillanceHost {
     const handle = await ShardWorker.start(new URL('./surveillance-worker.js', import.meta.url), 'surveillance', data, control, o.bell);
     handle.worker.on('message', (m: { type: string }) => {
       if (m.type === 'alert') o.onAlert((m as AlertMessage).alert);
+      else if (m.type === 'integrity') o.onIntegrity?.((m as IntegrityMessage).report);
     });
     return new SurveillanceHost(handle, o.bell, o.controlRing);
   }

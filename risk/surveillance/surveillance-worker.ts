@@ -3,7 +3,7 @@
 //   input 0: control ring (operator links, timer ticks) ──┐  RingConsumer × (1 + S), one Doorbell
 //   input 1+s: market shard s's surveillance ring ────────┘
 //        ▼
-//   EventProcessor ──▶ SurveillanceEngine ──▶ alert ──postMessage──▶ main thread (SurveillanceHost)
+//   EventProcessor ──▶ SurveillanceEngine ──▶ alert, daily integrity report ──postMessage──▶ main thread
 //
 // Off the matching path: market shards publish into its rings like into any other; it never writes into a
 // ring anyone waits on, so it cannot stall a shard except by falling a whole ring behind (then the
@@ -20,6 +20,7 @@ import { waitStrategyByName, type WaitStrategyName } from '../../engine/ring/wai
 import { ControlBlock } from '../../engine/shard/control-block.js';
 import { EventProcessor } from '../../engine/shard/event-processor.js';
 import type { Alert } from './alert.js';
+import type { IntegrityReport } from './integrity/integrity-stats.js';
 import { SurveillanceEngine, type SurveillanceConfig } from './surveillance-engine.js';
 
 export interface SurveillanceWorkerData {
@@ -36,10 +37,19 @@ export interface AlertMessage {
   alert: Alert;
 }
 
+export interface IntegrityMessage {
+  type: 'integrity';
+  report: IntegrityReport;
+}
+
 assertLittleEndian();
 const data = workerData as SurveillanceWorkerData;
 const control = ControlBlock.attach(data.control);
-const engine = new SurveillanceEngine((alert) => parentPort!.postMessage({ type: 'alert', alert } satisfies AlertMessage), data.config);
+const engine = new SurveillanceEngine(
+  (alert) => parentPort!.postMessage({ type: 'alert', alert } satisfies AlertMessage),
+  data.config,
+  (report) => parentPort!.postMessage({ type: 'integrity', report } satisfies IntegrityMessage),
+);
 const processor = new EventProcessor(
   data.inputs.map((sab) => RingBuffer.attach(sab)),
   Doorbell.attach(data.bell),
