@@ -36,8 +36,10 @@ function endLabel(o: EvidenceOrder): string {
 export function renderChart(a: Alert, o: ReportOptions = {}): string {
   const price = o.priceLabel ?? ((t: number) => String(t));
   const frame = { width: 960, height: 420, left: 90, right: 150, top: 20, bottom: 40 };
-  const x0 = Math.min(a.fromUs, a.touches[0]?.timeUs ?? a.fromUs);
-  const x1 = Math.max(a.toUs, x0 + 1);
+  // The episode with a margin before it (a quarter of its length, at least 200 ms): the touch in force
+  // then is drawn from the left edge.
+  const x0 = a.fromUs - Math.max(200_000, Math.floor((a.toUs - a.fromUs) / 4));
+  const x1 = Math.max(a.toUs + Math.max(50_000, Math.floor((a.toUs - a.fromUs) / 20)), x0 + 1);
   const ys: number[] = [];
   for (const t of a.touches) for (const p of [t.bidTicks, t.askTicks]) if (p > 0) ys.push(p);
   for (const x of a.orders) ys.push(x.priceTicks);

@@ -48,7 +48,11 @@ export class SvgChart {
   }
 
   /** A step line through (x, y) points: horizontal to the next x, then vertical. */
-  steps(points: readonly [number, number][], xEnd: number, style: string): void {
+  steps(all: readonly [number, number][], xEnd: number, style: string): void {
+    // Only the last point at or before the left edge, and everything after it.
+    let first = 0;
+    for (let i = 0; i < all.length; i++) if (all[i]![0] <= this.x0) first = i;
+    const points = all.slice(first);
     if (points.length === 0) return;
     const d: string[] = [];
     points.forEach(([x, y], i) => {

@@ -15,7 +15,7 @@ export function sampleAlerts(): Alert[] {
   d.wait(5_000_000);
   const stack = [1, 2, 3].map((k) => d.place(101, Side.SELL, BEST_ASK + k * STEP, 30));
   d.wait(300_000);
-  d.take(101, Side.BUY, BEST_ASK, 10);
+  d.take(101, Side.BUY, BEST_ASK + STEP, 10); // the spoofer above took the best ask level
   d.wait(200_000);
   for (const id of stack) d.cancel(101, id);
   d.link(110, 9);
