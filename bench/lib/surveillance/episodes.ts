@@ -27,21 +27,25 @@ const spoofing: Builder = (c, size, t0) => {
   const a = c.account();
   const side = c.pick([Side.BUY, Side.SELL]);
   let spoof = 0;
+  let genuine = 0;
   c.later(t0, 0, () => {
     const b = c.book();
     const touch = side === Side.BUY ? b.bestBid() : b.bestAsk();
     if (touch === 0) return;
     // Just behind the touch, where it shows but is unlikely to be hit (a spoof is not meant to trade).
     const behind = c.between(Math.ceil(c.bps(1) / 2), c.bps(3));
-    const qty = pickSize(size, 8, 12, 25) * c.typicalOf(side);
-    spoof = c.place(a, side, side === Side.BUY ? touch - behind : touch + behind, qty, true);
+    const typical = c.typicalOf(side);
+    spoof = c.place(a, side, side === Side.BUY ? touch - behind : touch + behind, pickSize(size, 8, 12, 25) * typical, true);
+    // The trade it is for: an ordinary order, half the typical one (on books whose two sides differ
+    // tenfold in order size, sizing it by the other side would make it as large as the spoof).
+    genuine = Math.max(1, Math.floor(typical / 2));
   });
   const fillAt = c.between(100_000, 1_000_000);
   c.later(t0, fillAt, () => {
     const b = c.book();
     const opposite = side === Side.BUY ? b.bestBid() : b.bestAsk();
-    if (opposite === 0) return;
-    c.take(a, side === Side.BUY ? Side.SELL : Side.BUY, opposite, c.avgLots(), true);
+    if (opposite === 0 || genuine === 0) return;
+    c.take(a, side === Side.BUY ? Side.SELL : Side.BUY, opposite, genuine, true);
   });
   c.later(t0, fillAt + c.between(50_000, 1_500_000), () => spoof && c.cancel(a, spoof));
   return { kind: 'spoofing', target: DetectorId.SPOOFING, size, accounts: [a], startUs: t0 };

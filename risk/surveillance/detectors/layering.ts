@@ -14,7 +14,10 @@
 // least minGenuineMultiple × the order that traded, and the account's other resting orders on the
 // trading side total at most stack / minImbalance (a market maker's ladder is two-sided; a layer is
 // not). The alert is raised when at least cancelShareBps of the stack's lots are then cancelled on
-// request within cancelWithinUs of the trade.
+// request within cancelWithinUs of the trade and within cancelSpanUs of each other. Two checks keep out
+// what the injection runs showed honest makers doing: quoting both sides in one instant and being swept
+// on one (the layers must come at least minLeadUs before the order that trades), and wearing quotes down
+// by random requotes (the layer must be pulled at once).
 
 import { DetectorId, type EvidenceOrder, type EvidenceTrade } from '../alert.js';
 import type { Detector } from '../detector.js';
@@ -40,6 +43,10 @@ export interface LayeringParams {
   readonly cancelShareBps: number;
   /** ...within this long of the trade (µs). Default 3 s. */
   readonly cancelWithinUs: number;
+  /** ...and within this long of each other: a layer is pulled at once, not worn down (µs). Default 500 ms. */
+  readonly cancelSpanUs: number;
+  /** The last layer came at least this long before the order that traded (µs). Default 1 ms. */
+  readonly minLeadUs: number;
 }
 
 export const LAYERING_DEFAULTS: LayeringParams = {
@@ -51,6 +58,8 @@ export const LAYERING_DEFAULTS: LayeringParams = {
   minImbalance: 10,
   cancelShareBps: 7_500,
   cancelWithinUs: 3_000_000,
+  cancelSpanUs: 500_000,
+  minLeadUs: 1_000,
 };
 
 interface Resting {
@@ -64,6 +73,8 @@ interface Armed {
   stackIds: Set<number>;
   stackLots: number;
   cancelledLots: number;
+  /** Time of the first stack cancel after the trade (0: none yet). */
+  firstCancelUs: number;
   tradeUs: number;
   levels: number;
   stack: EvidenceOrder[];
@@ -111,7 +122,7 @@ export class LayeringDetector implements Detector {
     let away = 0;
     for (const o of stackSide) {
       if (t.timeUs - o.acceptedUs > this.p.buildWithinUs) continue;
-      if (o.acceptedSeq > own.acceptedSeq) return;
+      if (o.acceptedSeq > own.acceptedSeq || own.acceptedUs - o.acceptedUs < this.p.minLeadUs) return;
       lots += o.remainingLots;
       count++;
       if (ticksBehindTouch(o, this.m) > 0) away++;
@@ -131,6 +142,7 @@ export class LayeringDetector implements Detector {
       stackIds: new Set(stack.map((o) => o.orderId)),
       stackLots: lots,
       cancelledLots: 0,
+      firstCancelUs: 0,
       tradeUs: t.timeUs,
       levels: prices.size,
       stack: [],
@@ -151,6 +163,8 @@ export class LayeringDetector implements Detector {
     if (a === undefined || !a.stackIds.has(o.orderId)) return;
     a.stack.push(o.evidence());
     if (!cancelledOnRequest(o) || o.endedUs - a.tradeUs > this.p.cancelWithinUs) return;
+    if (a.firstCancelUs === 0) a.firstCancelUs = o.endedUs;
+    if (o.endedUs - a.firstCancelUs > this.p.cancelSpanUs) return;
     a.cancelledLots += o.qtyLots - o.filledLots;
     if (a.cancelledLots * 10_000 < this.p.cancelShareBps * a.stackLots) return;
     this.armed.delete(o.accountId);

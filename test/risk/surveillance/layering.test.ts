@@ -54,3 +54,28 @@ test('a market maker with a two-sided ladder that requotes after a fill is not l
   }
   assert.equal(alertsOf(d, DetectorId.LAYERING).length, 0);
 });
+
+test('a maker quoting both sides at once whose asks are swept, and who then pulls its bids, is not layering', () => {
+  const d = market();
+  const mm = 203;
+  // Bids first, then asks, in one instant (one quoting cycle).
+  const bids = [1, 2, 3].map((k) => d.place(mm, Side.BUY, BEST_BID - k * STEP + STEP / 2, 30));
+  for (const k of [1, 2, 3]) d.place(mm, Side.SELL, BEST_ASK - STEP / 2 + (k - 1), 10);
+  d.wait(300_000);
+  d.take(300, Side.BUY, BEST_ASK, 30); // sweeps all three of the maker's asks
+  d.wait(100_000);
+  for (const id of bids) d.cancel(mm, id);
+  assert.equal(alertsOf(d, DetectorId.LAYERING).length, 0);
+});
+
+test('a stack worn down by cancels spread over seconds is not layering', () => {
+  const d = market();
+  const stack = [1, 2, 3, 4].map((k) => d.place(LAYERER, Side.SELL, BEST_ASK + k * STEP, 30));
+  d.wait(300_000);
+  d.take(LAYERER, Side.BUY, BEST_ASK, 10);
+  for (const id of stack) {
+    d.wait(700_000);
+    d.cancel(LAYERER, id);
+  }
+  assert.equal(alertsOf(d, DetectorId.LAYERING).length, 0);
+});
