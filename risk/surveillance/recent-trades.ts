@@ -10,6 +10,8 @@ export class RecentTrades {
   private readonly cols: Float64Array;
   private next = 0;
   count = 0;
+  /** Time of the newest trade noted (µs). */
+  lastUs = 0;
 
   constructor(readonly capacity = 32) {
     this.cols = new Float64Array(capacity * FIELDS);
@@ -28,6 +30,7 @@ export class RecentTrades {
     c[b + 7] = t.takerOrderId;
     c[b + 8] = t.makerOrderId;
     c[b + 9] = t.takerSide;
+    this.lastUs = t.timeUs;
     this.next = this.next + 1 === this.capacity ? 0 : this.next + 1;
     if (this.count < this.capacity) this.count++;
   }

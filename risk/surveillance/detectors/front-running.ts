@@ -133,9 +133,10 @@ export class FrontRunningDetector implements Detector {
     this.victims.delete(o.orderId);
   }
 
-  tick(): void {
-    // Fill memories of accounts whose owner was removed are dropped; the rest are bounded rings.
-    for (const a of this.fills.keys()) if (this.m.owners.owner(a) === 0) this.fills.delete(a);
+  tick(nowUs: number): void {
+    // A fill memory older than the look-back can no longer be a pre-position: dropped, so memory follows
+    // the linked accounts trading now, not every linked account ever seen.
+    for (const [a, r] of this.fills) if (nowUs - r.lastUs > this.p.lookbackUs || this.m.owners.owner(a) === 0) this.fills.delete(a);
   }
 
   size(): number {
