@@ -51,7 +51,8 @@ class Rig {
     readonly capacity: number,
   ) {
     this.gateway = new RingProducer(host.inputs[0]!, host.bell);
-    this.market = new RingConsumer(host.marketOut[0]!);
+    // As a market shard does: releasing slots of a risk shard's ring rings that shard's doorbell.
+    this.market = new RingConsumer(host.marketOut[0]!, host.bell);
   }
 
   static async start(capacity: number): Promise<Rig> {

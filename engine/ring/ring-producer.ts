@@ -12,7 +12,7 @@
 
 import type { Doorbell } from './doorbell.js';
 import { RECORD_BYTES } from './record.js';
-import { CONSUMER_CURSOR_INDEX, PRODUCER_CURSOR_INDEX } from './ring-buffer-descriptor.js';
+import { CONSUMER_CURSOR_INDEX, PRODUCER_CURSOR_INDEX, PRODUCER_PARKED_INDEX } from './ring-buffer-descriptor.js';
 import type { RingBuffer } from './ring-buffer.js';
 import { RingSpaceParker } from './ring-space-parker.js';
 import type { WaitStrategy } from './wait-strategy.js';
@@ -87,6 +87,17 @@ export class RingProducer {
     if (this.hasSpace()) return;
     wait.busy();
     while (!this.hasSpace()) wait.idle(this.spaceParker, this.hasSpace);
+  }
+
+  /**
+   * Raises (true) or lowers the producer-parked flag without blocking, for a producer that waits for
+   * space on its own thread's doorbell rather than in awaitSpace (the risk shard's outbox): while the
+   * flag is up, the consumer's release() rings that doorbell (RingConsumer's producerBell). Raise it
+   * before the last look at free space ahead of a sleep: ring-space-parker.ts has the handshake, with
+   * the doorbell's (doorbell.ts) on top of it.
+   */
+  waitingForSpace(waiting: boolean): void {
+    Atomics.store(this.header, PRODUCER_PARKED_INDEX, waiting ? 1 : 0);
   }
 
   /** Free slots, re-reading the consumer cursor (a load of the consumer's line: only when needed). */

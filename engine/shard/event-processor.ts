@@ -64,8 +64,13 @@ export class EventProcessor {
      * called once per loop turn until it returns true (the ticket is then served).
      */
     private readonly serve?: (ticket: number) => boolean,
+    /**
+     * The doorbell of input i's producer when that producer waits for space on its own doorbell (a risk
+     * shard's outbox feeding a market shard): releasing slots of input i then wakes it.
+     */
+    producerBells: readonly (Doorbell | undefined)[] = [],
   ) {
-    this.consumers = inputs.map((r) => new RingConsumer(r));
+    this.consumers = inputs.map((r, i) => new RingConsumer(r, producerBells[i]));
     this.buffers = inputs.map((r) => r.records);
     const consumers = this.consumers;
     const ctl = control;

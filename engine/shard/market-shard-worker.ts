@@ -33,6 +33,7 @@ export interface MarketShardWorkerData {
   inputs: SharedArrayBuffer[];
   bell: SharedArrayBuffer;
   gateway: StreamEnd;
+  /** Output stream r, to risk shard r; its bell is also the doorbell of input 1 + r's producer. */
   risk: StreamEnd[];
   control: SharedArrayBuffer;
   wait: WaitStrategyName;
@@ -46,6 +47,9 @@ const control = ControlBlock.attach(data.control);
 const outputs = [data.gateway, ...data.risk].map((end) => new RingOutput(RingBuffer.attach(end.ring), Doorbell.attach(end.bell), waitStrategyByName(data.wait)));
 const [gatewayOut, ...riskOut] = outputs;
 const shard = new MarketShard(data.markets, gatewayOut!, riskOut, undefined, new Map(data.pricing));
+// Input 1 + r is risk shard r's, and a risk shard waits for space in it on its own doorbell (its outbox):
+// releasing those slots rings that doorbell. The gateway (input 0) never waits for space.
+const riskBells = data.risk.map((end) => Doorbell.attach(end.bell));
 const processor = new EventProcessor(
   data.inputs.map((sab) => RingBuffer.attach(sab)),
   Doorbell.attach(data.bell),
@@ -54,6 +58,9 @@ const processor = new EventProcessor(
   control,
   undefined,
   () => outputs.reduce((sum, o) => sum + o.stalls, 0),
+  undefined,
+  undefined,
+  [undefined, ...riskBells],
 );
 parentPort!.postMessage({ type: 'ready' });
 processor.run();

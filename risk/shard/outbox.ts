@@ -11,6 +11,10 @@
 // commands while any outbox has pending records (EventProcessor's admission predicate), which bounds the
 // queue to what market events themselves produce (liquidation orders, system cancels).
 //
+// While records wait, the ring's producer-parked flag is up (RingProducer.waitingForSpace) and the market
+// shard's release of slots rings this thread's doorbell (RingConsumer's producerBell), so a risk worker
+// that parked with a queued outbox wakes as soon as there is room.
+//
 // The seq is stamped at append, so the stream's content and numbering do not depend on whether a record
 // waited in memory: only the time it becomes visible does. A record never overtakes one queued before it.
 // Thread contract: the risk-shard thread only.
@@ -48,6 +52,10 @@ export class Outbox implements EventOutput {
       this.slots.setSeq(to, this.nextSeq++);
       return;
     }
+    // The first record to wait raises the producer-parked flag, before the worker's next look at the
+    // ring: from then on every release by the market shard rings this thread's doorbell, so a worker
+    // asleep with records queued wakes as soon as there is room (not at its park timeout).
+    if (this.queue.length === 0) this.producer.waitingForSpace(true);
     this.queue.push(src, at, this.nextSeq++);
     this.queuedTotal++;
   }
@@ -69,6 +77,7 @@ export class Outbox implements EventOutput {
         q.shift();
       }
       this.producer.publish(n);
+      if (q.length === 0) this.producer.waitingForSpace(false);
     }
     return q.length === 0;
   }
