@@ -17,6 +17,8 @@ import type { RingBuffer } from './ring-buffer.js';
 import { RingSpaceParker } from './ring-space-parker.js';
 import type { WaitStrategy } from './wait-strategy.js';
 
+const ALWAYS = (): boolean => true;
+
 export class RingProducer {
   private readonly header: Int32Array;
   private readonly capacity: number;
@@ -27,9 +29,12 @@ export class RingProducer {
   private cachedConsumer: number;
   private claimed = 0;
   private spaceNeeded = 0;
+  private keepWaiting: () => boolean = ALWAYS;
   readonly spaceParker: RingSpaceParker;
   // Made once: awaitSpace must not allocate a closure per call.
   private readonly hasSpace = (): boolean => this.freeNow() >= this.spaceNeeded;
+  /** What the parker re-checks before it sleeps: room, or a reason to stop waiting. */
+  private readonly hasSpaceOrGiveUp = (): boolean => this.freeNow() >= this.spaceNeeded || !this.keepWaiting();
 
   constructor(
     readonly ring: RingBuffer,
@@ -78,15 +83,22 @@ export class RingProducer {
   }
 
   /**
-   * Worker threads only: returns once at least n slots are free (1 ≤ n ≤ capacity), spinning and then
-   * parking as `wait` decides; the consumer's release() wakes a parked producer. Then claim(n) gets ≥ n.
+   * Worker threads only: waits until at least n slots are free (1 ≤ n ≤ capacity) and returns true, or
+   * returns false, without claiming, once keepWaiting() is false (the shard is stopping: its consumer may
+   * be gone for good). Spins and then parks as `wait` decides; the consumer's release() wakes a parked
+   * producer, and so does RingBuffer.wakeProducer() (stop). Then claim(n) gets ≥ n.
    */
-  awaitSpace(n: number, wait: WaitStrategy): void {
+  awaitSpace(n: number, wait: WaitStrategy, keepWaiting: () => boolean = ALWAYS): boolean {
     if ((n | 0) !== n || n < 1 || n > this.capacity) throw new RangeError(`awaitSpace(${n}) on a ring of ${this.capacity}`);
     this.spaceNeeded = n;
-    if (this.hasSpace()) return;
+    this.keepWaiting = keepWaiting;
+    if (this.hasSpace()) return true;
     wait.busy();
-    while (!this.hasSpace()) wait.idle(this.spaceParker, this.hasSpace);
+    while (!this.hasSpace()) {
+      if (!keepWaiting()) return false;
+      wait.idle(this.spaceParker, this.hasSpaceOrGiveUp);
+    }
+    return true;
   }
 
   /**

@@ -10,6 +10,9 @@
 // starving the others. The order records are taken in is the state machine's input order (its journal,
 // once persistence lands, records exactly that order).
 //
+// A record whose handling throws ends the loop: the processor copies it into the control block (with its
+// input index) and rethrows, and the thread dies of the error; whoever watches the thread reports it.
+//
 // Requests (optional): a ticket asked through the control block is served at the top of loop turns,
 // between batches, so it sees the state after whole records only, a slice per turn until done; a parked
 // loop wakes for it.
@@ -102,7 +105,14 @@ export class EventProcessor {
         if (n === 0) continue;
         if (n > this.batch) n = this.batch;
         const buf = buffers[i]!;
-        for (let k = 0; k < n; k++) handler.handle(buf, c.at(k), i);
+        let k = 0;
+        try {
+          for (; k < n; k++) handler.handle(buf, c.at(k), i);
+        } catch (e) {
+          // The thread dies of it: leave word of which record it was, so its command gets an answer.
+          this.control.recordFailure(i, buf, c.at(k));
+          throw e;
+        }
         // Release before flush: the flush rings the consumers of our outputs, and one of them may be the
         // producer of this input waiting for space (the gateway). Woken after the release, it finds room.
         c.release(n);
