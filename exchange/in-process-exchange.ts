@@ -22,10 +22,10 @@ import { RecordType } from '../engine/ring/types.js';
 import { fastBook, MarketShard } from '../engine/shard/market-shard.js';
 import type { PricingConfig } from '../engine/shard/market-pricing.js';
 import type { RecordHandler } from '../engine/shard/event-processor.js';
+import { QueueOutput } from '../engine/shard/event-output.js';
 import { LiquidationEngine } from '../risk/shard/liquidation-engine.js';
 import { RiskShard } from '../risk/shard/risk-shard.js';
 import { DEFAULT_POOL, type RiskMarketConfig, type RiskPoolConfig } from '../risk/shard/config.js';
-import { QueueOutput } from './queue-output.js';
 import { ShardFailedError } from './shard-failure.js';
 import { Topology } from './topology.js';
 

@@ -3,7 +3,7 @@
 //   append ──▶ ring has room and nothing is queued? ──yes──▶ ring slot (visible at flush)
 //                       │ no
 //                       ▼
-//              RecordFifo (in memory, in order) ──flush()/drain(): as the market frees slots──▶ ring
+//              RecordQueue (in memory, in order) ──flush()/drain(): as the market frees slots──▶ ring
 //
 // Risk and market shards feed each other (orders one way, fills the other), so if both blocked on a full
 // ring they could deadlock (docs/ARCHITECTURE.md, "Back-pressure without deadlock"). The outbox keeps the
@@ -22,16 +22,16 @@
 import type { Doorbell } from '../../engine/ring/doorbell.js';
 import type { RecordBuffer } from '../../engine/ring/record.js';
 import type { RingBuffer } from '../../engine/ring/ring-buffer.js';
+import { RecordQueue } from '../../engine/ring/record-queue.js';
 import { RingProducer } from '../../engine/ring/ring-producer.js';
 import type { EventOutput } from '../../engine/shard/event-output.js';
-import { RecordFifo } from './record-fifo.js';
 
 const CLAIM_BATCH = 256;
 
 export class Outbox implements EventOutput {
   private readonly producer: RingProducer;
   private readonly slots: RecordBuffer;
-  private readonly queue = new RecordFifo();
+  private readonly queue = new RecordQueue();
   private claimed = 0;
   private written = 0;
   nextSeq: number;
