@@ -102,7 +102,6 @@ export const Code = {
 } as const;
 
 export type CodeName = keyof typeof Code;
-export type ResultCode = (typeof Code)[CodeName];
 
 /** Numbers that once had a meaning and must never be given another. */
 export const RETIRED_CODES: readonly number[] = [];

@@ -12,7 +12,7 @@ import { Code } from '../codes.js';
 export const Rounding = { EXACT: 0, FLOOR: 1, CEIL: 2 } as const;
 export type Rounding = (typeof Rounding)[keyof typeof Rounding];
 
-export const MAX_DECIMAL_CHARS = 40;
+const MAX_DECIMAL_CHARS = 40;
 const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
 
 /** A decimal as mantissa · 10^−scale. */

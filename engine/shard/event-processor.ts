@@ -39,7 +39,7 @@ export interface RecordHandler {
   readonly duplicates: number;
 }
 
-export const DEFAULT_BATCH = 256;
+const DEFAULT_BATCH = 256;
 const COUNTER_REFRESH_BATCHES = 1024;
 /** A busy loop looks for a request every this many turns (a power of two). */
 const SERVE_EVERY = 64;

@@ -45,7 +45,7 @@ export interface ShardDeath {
 }
 
 /** How long stop() waits for the loop to end before it terminates the thread. */
-export const DEFAULT_STOP_TIMEOUT_MS = 5_000;
+const DEFAULT_STOP_TIMEOUT_MS = 5_000;
 
 interface Waiter {
   ticket: number;

@@ -9,7 +9,7 @@
 //
 // Thread contract: the risk-shard thread.
 
-export const MAX_EXACT = Number.MAX_SAFE_INTEGER;
+const MAX_EXACT = Number.MAX_SAFE_INTEGER;
 const MAX_EXACT_BIG = BigInt(MAX_EXACT);
 
 /** True when v fits a number slot. */
