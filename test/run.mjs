@@ -4,8 +4,8 @@
 // behave the same on Node 20 and later. Optional arguments filter files by substring:
 //   npm test -- ring book      runs files whose path contains "ring" or "book".
 // Environment:
-//   TEST_FILE_TIMEOUT_S   seconds one file may take (default 180; the slowest file takes ~15 s alone)
-//   TEST_TOTAL_TIMEOUT_S  seconds the whole run may take (default 780, under CI's 15 minutes): files not
+//   TEST_FILE_TIMEOUT_S   seconds one file may take (default 120; the slowest takes ~10 s on a loaded machine)
+//   TEST_TOTAL_TIMEOUT_S  seconds the whole run may take (default 600, well under CI's 15 minutes): files not
 //                         finished by then are killed or not started, and the run fails
 //   TEST_CONCURRENCY      files run at once (default: cores − 1, at least 1, as node --test does)
 //   TEST_ROOT             directory searched for *.test.js (default dist/test; the runner's own test
@@ -41,8 +41,8 @@ function seconds(name, fallback) {
   }
   return v;
 }
-const fileTimeoutS = seconds('TEST_FILE_TIMEOUT_S', 180);
-const totalTimeoutS = seconds('TEST_TOTAL_TIMEOUT_S', 780);
+const fileTimeoutS = seconds('TEST_FILE_TIMEOUT_S', 120);
+const totalTimeoutS = seconds('TEST_TOTAL_TIMEOUT_S', 600);
 const concurrency = seconds('TEST_CONCURRENCY', Math.max(1, availableParallelism() - 1));
 const deadline = Date.now() + totalTimeoutS * 1000;
 
