@@ -90,8 +90,9 @@ export class HttpIndexSource implements IndexSource {
       status = IndexSourceStatus.OK;
     } catch (e) {
       status = classify(e);
+      // The status of the answer when there was one (an HTTP error, or a body that came with it).
       const code = (e as { statusCode?: number }).statusCode;
-      this.httpStatus = status === IndexSourceStatus.HTTP_ERROR && code !== undefined ? code : status === IndexSourceStatus.BAD_BODY ? this.httpStatus : 0;
+      this.httpStatus = code ?? (status === IndexSourceStatus.BAD_BODY ? this.httpStatus : 0);
     }
     this.latencyUs = Math.max(0, o.clock() - startedUs);
     this.status = status;

@@ -33,6 +33,17 @@ export interface VenueClientOptions {
 const RETRY_STATUS = [429, 500, 502, 503, 504];
 const RETRY_ERRORS = ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ENOTFOUND', 'ENETUNREACH', 'EHOSTUNREACH', 'EAI_AGAIN', 'UND_ERR_SOCKET'];
 
+export class HttpStatusError extends Error {
+  readonly code = 'ORACLE_HTTP_STATUS';
+  constructor(
+    origin: string,
+    readonly statusCode: number,
+  ) {
+    super(`${origin}: HTTP ${statusCode}`);
+    this.name = 'HttpStatusError';
+  }
+}
+
 export interface JsonAnswer {
   readonly statusCode: number;
   readonly body: unknown;
@@ -80,14 +91,16 @@ export class VenueClient {
       size += (chunk as Buffer).length;
       if (size > this.options.maxBodyBytes) {
         body.destroy();
-        throw new BadBodyError(this.options.baseUrl, `body larger than ${this.options.maxBodyBytes} bytes`);
+        throw new BadBodyError(this.options.baseUrl, `body larger than ${this.options.maxBodyBytes} bytes`, statusCode);
       }
       chunks.push(chunk as Buffer);
     }
+    // A status the retry interceptor passed through (not worth repeating) is still no answer.
+    if (statusCode >= 300) throw new HttpStatusError(this.options.baseUrl, statusCode);
     try {
       return { statusCode, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown };
     } catch {
-      throw new BadBodyError(this.options.baseUrl, 'body is not JSON');
+      throw new BadBodyError(this.options.baseUrl, 'body is not JSON', statusCode);
     }
   }
 

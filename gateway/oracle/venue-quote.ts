@@ -13,7 +13,12 @@ export interface VenueQuote {
 /** A body that is not the venue's format, or an answer the venue marks as an error. */
 export class BadBodyError extends Error {
   readonly code = 'ORACLE_BAD_BODY';
-  constructor(venue: string, why: string) {
+  constructor(
+    venue: string,
+    why: string,
+    /** The HTTP status the body came with, when known. */
+    readonly statusCode?: number,
+  ) {
     super(`${venue}: ${why}`);
     this.name = 'BadBodyError';
   }
