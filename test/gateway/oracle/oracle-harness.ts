@@ -37,22 +37,32 @@ export class OracleHarness {
     const venueJson = Object.fromEntries(
       venues.map((v) => [
         v,
-        { baseUrl: servers.get(v)!.url, timeoutMs: o.timeoutMs ?? 500, retries: o.retries ?? 2, retryBaseMs: 2, retryMaxMs: 10, cooldownAfter: o.cooldownAfter ?? 100, cooldownBaseMs: 60_000, cooldownMaxMs: 60_000 },
+        { baseUrl: servers.get(v)!.url, timeoutMs: o.timeoutMs ?? 2_000, retries: o.retries ?? 2, retryBaseMs: 2, retryMaxMs: 10, cooldownAfter: o.cooldownAfter ?? 100, cooldownBaseMs: 60_000, cooldownMaxMs: 60_000 },
       ]),
     );
-    const config = parseOracleConfig(
+    const config = OracleHarness.closingOnError(servers, () => parseOracleConfig(
       {
         version: 1,
-        cadenceMs: 1_000,
-        collectMs: o.collectMs ?? 300,
+        cadenceMs: 5_000,
+        collectMs: o.collectMs ?? 1_000,
         venues: venueJson,
         markets: [{ market: 'BTC-PERP', minSources: o.minSources ?? 3, sources: [...venues.map((v) => ({ venue: v, symbol: SYMBOLS[v] })), ...(o.extra ?? [])] }],
       },
       DEFAULT_MARKETS,
-    );
+    ));
     const h: OracleHarness = new OracleHarness(servers, undefined as unknown as IndexOracle);
     (h as { oracle: IndexOracle }).oracle = new IndexOracle({ config, markets: DEFAULT_MARKETS, clock: h.clock, random: () => 0.5 });
     return h;
+  }
+
+  /** A harness that cannot be built must not leave its servers holding the test process open. */
+  private static closingOnError<T>(servers: Map<VenueName, VenueServer>, f: () => T): T {
+    try {
+      return f();
+    } catch (e) {
+      for (const s of servers.values()) void s.close();
+      throw e;
+    }
   }
 
   server(v: VenueName): VenueServer {
