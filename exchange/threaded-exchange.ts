@@ -193,11 +193,26 @@ export class ThreadedExchange {
       for (const s of all) s.offer(buf, at);
       return true;
     }
-    if (type === RecordType.UpdateIndexPrice) {
+    if (type === RecordType.UpdateIndexPrice || type === RecordType.RecordIndexSource) {
       const s = this.topology.marketShardOf(buf.marketId(at));
       return s >= 0 && this.toMarket[s]!.offer(buf, at);
     }
     return this.toRisk[this.topology.riskShardOf(buf.accountId(at))]!.offer(buf, at);
+  }
+
+  /**
+   * Offers records 0..count-1 of buf, all for one market's shard (an index tick and the records of its
+   * sources), whole or not at all: false when the ring cannot take them all now.
+   */
+  offerMarketGroup(buf: RecordBuffer, count: number): boolean {
+    if (this.halted) return false;
+    if (count === 0) return true;
+    const s = this.topology.marketShardOf(buf.marketId(buf.at(0)));
+    if (s < 0) return false;
+    const stream = this.toMarket[s]!;
+    if (!stream.hasRoomFor(count)) return false;
+    for (let i = 0; i < count; i++) stream.offer(buf, buf.at(i));
+    return true;
   }
 
   /** Publishes everything offered since the last flush. */

@@ -4,10 +4,11 @@
 // asks each risk worker for a scan snapshot and runs the what-if shock scan on a piscina pool
 // (risk/stress/): how many scopes a market-wide move of −10%, −25% or −50% would make liquidatable or
 // bankrupt, and what the insurance fund could not cover. Ctrl-C (or --seconds N) stops it and prints
-// each shard's state hash.
+// each shard's state hash. With --oracle FILE the index comes from the index oracle (gateway/oracle/,
+// docs/ORACLE.md) polling the venues that file names, instead of the simulated market's.
 //
 //   npm start -- [--seconds N] [--rate COMMANDS_PER_SECOND] [--risk-shards R] [--seed N] [--stress-every S]
-//                [--wait busy-spin|spin-then-park|park] [--help]
+//                [--wait busy-spin|spin-then-park|park] [--oracle FILE] [--help]
 // (start-options.ts: every option, its default and what it accepts; a bad value exits 2 naming it.)
 //
 // A shard that dies stops the demo: the exchange halts, the status loop ends, stop() returns (it always
@@ -26,18 +27,30 @@ import { ShockScanner, type ShockReport } from '../risk/stress/shock-scanner.js'
 import { unitsToDecimal } from '../engine/market/decimal.js';
 import { USDT_DECIMALS } from '../engine/market/spec.js';
 import { DemoDriver } from './demo-driver.js';
-import { helpText, parseStartOptions } from './start-options.js';
+import { helpText, parseStartOptions, SEE_HELP } from './start-options.js';
+import { loadOracleConfig, OracleConfigError, type OracleConfig } from './oracle/config.js';
+import { feedIndexTicks } from './oracle/index-feed.js';
+import { IndexOracle } from './oracle/oracle.js';
 
 const parsed = parseStartOptions(process.argv.slice(2));
 if (parsed.kind === 'help') {
   console.log(helpText());
   process.exit(0);
 }
-if (parsed.kind === 'error') {
-  console.error(`perpx: ${parsed.message}\n(npm start -- --help lists every option)`);
+function refuse(why: string): never {
+  console.error(`perpx: ${why}\n${SEE_HELP}`);
   process.exit(2);
 }
+if (parsed.kind === 'error') refuse(parsed.message);
 const { seconds, rate, riskShards, seed, stressEvery, wait } = parsed.options;
+
+let oracleConfig: OracleConfig | undefined;
+try {
+  if (parsed.options.oracle !== undefined) oracleConfig = loadOracleConfig(parsed.options.oracle, DEFAULT_MARKETS);
+} catch (e) {
+  if (e instanceof OracleConfigError) refuse(`--oracle: ${e.message}`);
+  throw e;
+}
 
 assertLittleEndian();
 const topology = Topology.spread(DEFAULT_MARKETS, availableParallelism(), riskShards);
@@ -55,12 +68,20 @@ const flow = new OrderFlow({
   mix: { quote: 62, cancel: 30, taker: 8 },
   firstOrderId: 1,
 });
-const driver = new DemoDriver(exchange, flow);
+const driver = new DemoDriver(exchange, flow, oracleConfig === undefined);
+const oracle = oracleConfig && new IndexOracle({ config: oracleConfig, markets: DEFAULT_MARKETS });
+if (oracle) {
+  feedIndexTicks(oracle, exchange);
+  oracle.onStale((e) => console.log(`index ${e.symbol} stale (${e.sourcesUsed} sources): mark frozen, market reduce-only`));
+  oracle.onRecovered((e) => console.log(`index ${e.symbol} recovered after ${(e.staleForUs / 1e6).toFixed(1)} s`));
+  oracle.start();
+}
 driver.fund(10_000_000n, 100_000n, 250_000n);
 try {
-  await driver.untilMarked();
+  await driver.untilMarked(oracle ? 30_000 : 10_000);
 } catch (e) {
   console.error(`perpx: could not start the flow: ${exchange.failure?.message ?? (e as Error).message}`);
+  await oracle?.stop();
   await exchange.stop();
   process.exit(1);
 }
@@ -125,6 +146,7 @@ while (running) {
   await exchange.waitForOutput(1);
 }
 
+await oracle?.stop();
 const hashes = await exchange.stop(driver.listener);
 await scanner.close();
 const t = driver.tally;

@@ -16,6 +16,8 @@ export interface StartOptions {
   /** Seconds between what-if stress scans (0: none). */
   readonly stressEvery: number;
   readonly wait: WaitStrategyName;
+  /** Oracle configuration file: index prices from real venues instead of the simulated market (docs/ORACLE.md). */
+  readonly oracle: string | undefined;
 }
 
 /**
@@ -27,7 +29,8 @@ export const MAX_RISK_SHARDS = 64;
 interface Spec {
   readonly name: string;
   readonly arg: string;
-  readonly default: string;
+  /** undefined: the option is off unless given. */
+  readonly default: string | undefined;
   readonly help: string;
   /** What a valid value looks like, for the error message. */
   readonly accepts: string;
@@ -57,13 +60,24 @@ const SPECS: readonly Spec[] = [
     accepts: `one of ${WAIT_STRATEGY_NAMES.join(', ')}`,
     parse: (raw) => ((WAIT_STRATEGY_NAMES as readonly string[]).includes(raw) ? raw : undefined),
   },
+  {
+    name: 'oracle',
+    arg: 'FILE',
+    default: undefined,
+    help: 'index prices from the venues this file names instead of the simulated market (docs/ORACLE.md)',
+    accepts: 'the path of an oracle configuration file (config/oracle.example.json)',
+    parse: (raw) => (raw.length > 0 ? raw : undefined),
+  },
 ];
 
 export type ParsedStart = { readonly kind: 'run'; readonly options: StartOptions } | { readonly kind: 'help' } | { readonly kind: 'error'; readonly message: string };
 
+/** What a refused start prints after the reason. */
+export const SEE_HELP = '(npm start -- --help lists every option)';
+
 /** Every option with its argument, default and meaning, for --help. */
 export function helpText(): string {
-  const rows = SPECS.map((s) => [`--${s.name} ${s.arg}`, `${s.help} (default ${s.default})`]);
+  const rows = SPECS.map((s) => [`--${s.name} ${s.arg}`, `${s.help} (default ${s.default ?? 'none'})`]);
   rows.push(['--help', 'this list']);
   const width = Math.max(...rows.map((r) => r[0]!.length));
   return ['usage: npm start -- [options]', '', ...rows.map(([flag, what]) => `  ${flag!.padEnd(width)}  ${what}`)].join('\n');
@@ -87,6 +101,7 @@ export function parseStartOptions(argv: readonly string[]): ParsedStart {
   const got = new Map<string, number | string>();
   for (const s of SPECS) {
     const raw = (values[s.name] as string | undefined) ?? s.default;
+    if (raw === undefined) continue;
     const v = s.parse(raw);
     if (v === undefined) return { kind: 'error', message: `--${s.name}: '${raw}' is not accepted; it takes ${s.accepts}` };
     got.set(s.name, v);
@@ -100,6 +115,7 @@ export function parseStartOptions(argv: readonly string[]): ParsedStart {
       seed: got.get('seed') as number,
       stressEvery: got.get('stress-every') as number,
       wait: got.get('wait') as WaitStrategyName,
+      oracle: got.get('oracle') as string | undefined,
     },
   };
 }
