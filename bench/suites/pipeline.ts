@@ -42,7 +42,7 @@ const MAKER_USDT = 10_000_000n;
 const TAKER_USDT = 100_000n;
 const RISK_MARKETS = DEFAULT_MARKETS.map((m) => riskMarket(m));
 
-export function flow(seed: number): OrderFlow {
+function flow(seed: number): OrderFlow {
   return new OrderFlow({
     markets: [
       { market: DEFAULT_MARKETS[0]!, startMidTicks: 600_000, rungTicks: 5, maxTakerLots: 50, maxQuoteLots: 200 },

@@ -38,8 +38,8 @@ export interface AlertStorage {
   loadAll(): Promise<{ alerts: Alert[]; actions: AlertAction[] }>;
 }
 
-export const ALERT_PREFIX = 'surv/alert/';
-export const ACTION_PREFIX = 'surv/action/';
+const ALERT_PREFIX = 'surv/alert/';
+const ACTION_PREFIX = 'surv/action/';
 
 export function alertKey(id: string): string {
   return ALERT_PREFIX + id;
@@ -49,11 +49,11 @@ export function actionKey(alertId: string, n: number): string {
   return `${ACTION_PREFIX}${alertId}/${String(n).padStart(10, '0')}`;
 }
 
-export function encodeValue(v: Alert | AlertAction): Uint8Array {
+function encodeValue(v: Alert | AlertAction): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(v));
 }
 
-export function decodeValue<T>(bytes: Uint8Array): T {
+function decodeValue<T>(bytes: Uint8Array): T {
   return JSON.parse(new TextDecoder().decode(bytes)) as T;
 }
 

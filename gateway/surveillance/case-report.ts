@@ -33,7 +33,7 @@ function endLabel(o: EvidenceOrder): string {
   return name.toLowerCase().replace(/_/g, ' ');
 }
 
-export function renderChart(a: Alert, o: ReportOptions = {}): string {
+function renderChart(a: Alert, o: ReportOptions = {}): string {
   const price = o.priceLabel ?? ((t: number) => String(t));
   const frame = { width: 960, height: 420, left: 90, right: 150, top: 20, bottom: 40 };
   // The episode with a margin before it (a quarter of its length, at least 200 ms): the touch in force

@@ -51,7 +51,7 @@ function integer(q: URLSearchParams, name: string): number | undefined | Error {
   return Number(v);
 }
 
-export function parseFilter(q: URLSearchParams): AlertFilter | Error {
+function parseFilter(q: URLSearchParams): AlertFilter | Error {
   const f: AlertFilter = {};
   const detector = q.get('detector');
   if (detector !== null) {

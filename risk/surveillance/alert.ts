@@ -25,7 +25,7 @@ export type DetectorId = (typeof DetectorId)[keyof typeof DetectorId];
 export const DETECTOR_IDS: readonly DetectorId[] = Object.values(DetectorId);
 
 /** Scores are integers in basis points of certainty-like strength: 0 (nothing) to 10,000 (as strong as the detector scores). */
-export const MAX_SCORE = 10_000;
+const MAX_SCORE = 10_000;
 
 /** One order as the evidence shows it: its life from acceptance to its end (0s while it lives). */
 export interface EvidenceOrder {

@@ -11,7 +11,7 @@
 // - One detector instance per market (the engine builds them with the market's watch).
 
 import type { DetectorId } from './alert.js';
-import type { MarketWatch, TradeView } from './market-watch.js';
+import type { TradeView } from './market-watch.js';
 import type { WatchedOrder } from './watched-order.js';
 
 export interface Detector {
@@ -28,5 +28,3 @@ export interface Detector {
   /** Counts of what the detector holds, for the state hash and the memory figures. */
   size(): number;
 }
-
-export type DetectorFactory = (m: MarketWatch) => Detector;

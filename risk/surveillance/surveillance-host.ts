@@ -8,7 +8,7 @@ import { Doorbell } from '../../engine/ring/doorbell.js';
 import { RingBuffer } from '../../engine/ring/ring-buffer.js';
 import type { WaitStrategyName } from '../../engine/ring/wait-strategy-by-name.js';
 import { ControlBlock } from '../../engine/shard/control-block.js';
-import { ShardWorker, type ShardDone, type ShardStats } from '../../engine/shard/shard-worker.js';
+import { ShardWorker, type ShardDeath, type ShardDone, type ShardStats } from '../../engine/shard/shard-worker.js';
 import type { Alert } from './alert.js';
 import type { SurveillanceConfig } from './surveillance-engine.js';
 import type { IntegrityReport } from './integrity/integrity-stats.js';
@@ -65,7 +65,13 @@ export class SurveillanceHost {
     return this.handle.stats();
   }
 
-  stop(): Promise<ShardDone> {
-    return this.handle.stop();
+  /** Hears of the worker's death (an uncaught error, or an exit without stopping). */
+  onDeath(listener: (d: ShardDeath) => void): void {
+    this.handle.onDeath(listener);
+  }
+
+  /** Asks the loop to end and waits for it (terminating the thread after timeoutMs). */
+  stop(timeoutMs?: number): Promise<ShardDone> {
+    return this.handle.stop(timeoutMs);
   }
 }

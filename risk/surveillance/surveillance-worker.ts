@@ -59,4 +59,4 @@ const processor = new EventProcessor(
 );
 parentPort!.postMessage({ type: 'ready' });
 processor.run();
-parentPort!.postMessage({ type: 'stopped', stateHash: engine.stateHash().toString(), handled: processor.handled });
+parentPort!.postMessage({ type: 'stopped', stateHash: engine.stateHash().toString(), handled: processor.handled, abandoned: 0 });

@@ -15,7 +15,7 @@ import { RecordBuffer } from '../../engine/ring/record.js';
 import { RecordType } from '../../engine/ring/types.js';
 import { MemoryOutput, type EventOutput } from '../../engine/shard/event-output.js';
 import { MarketShard } from '../../engine/shard/market-shard.js';
-import { QueueOutput } from '../../exchange/queue-output.js';
+import { QueueOutput } from '../../engine/shard/event-output.js';
 import type { Alert } from '../../risk/surveillance/alert.js';
 import { SurveillanceEngine, type SurveillanceConfig } from '../../risk/surveillance/surveillance-engine.js';
 

@@ -28,7 +28,7 @@ export interface Background {
   orders: number;
 }
 
-export const SIM_MARKET: MarketConfig = DEFAULT_MARKETS[0]!;
+const SIM_MARKET: MarketConfig = DEFAULT_MARKETS[0]!;
 
 export class SimulatedBackground implements Background {
   readonly market = SIM_MARKET;
@@ -67,7 +67,7 @@ export class SimulatedBackground implements Background {
 }
 
 /** The Bitfinex market, with room for the harness's own accounts to hold many orders. */
-export const L3_MARKET: MarketConfig = { ...BITFINEX_L3_MARKET, maxOpenOrdersPerAccount: 10_000 };
+const L3_MARKET: MarketConfig = { ...BITFINEX_L3_MARKET, maxOpenOrdersPerAccount: 10_000 };
 
 export class BitfinexBackground implements Background {
   readonly market = L3_MARKET;

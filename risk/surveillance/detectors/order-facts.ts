@@ -10,11 +10,6 @@ export function isRestingLimit(o: WatchedOrder): boolean {
   return o.orderType === OrderType.LIMIT && (o.timeInForce === TimeInForce.GTC || o.timeInForce === TimeInForce.POST_ONLY);
 }
 
-/** An order that takes liquidity by design: market, or IOC / FOK limit. */
-export function isAggressive(o: WatchedOrder): boolean {
-  return o.orderType === OrderType.MARKET || (o.orderType === OrderType.LIMIT && (o.timeInForce === TimeInForce.IOC || o.timeInForce === TimeInForce.FOK));
-}
-
 /**
  * Ticks the order sat behind the best price of its own side when it arrived (0 at or better than it;
  * an empty side counts the distance from the reference price it arrived at).

@@ -6,7 +6,7 @@
 // (neighbour trades per residue) = round · 2w / neighbours, exact, × 1000. A ratio near 1000 means no
 // clustering; Cong et al. find regulated venues well above it.
 
-export const ROUND_UNITS = [10, 100, 1_000, 10_000, 100_000, 1_000_000] as const;
+const ROUND_UNITS = [10, 100, 1_000, 10_000, 100_000, 1_000_000] as const;
 
 export class RoundSizeCounts {
   /** Per unit: trades at a multiple, and neighbour trades. */

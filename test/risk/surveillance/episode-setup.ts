@@ -10,8 +10,8 @@ export const MID = 600_000;
 export const STEP = 50;
 export const BEST_BID = MID - STEP;
 export const BEST_ASK = MID + STEP;
-export const MAKER_A = 1;
-export const MAKER_B = 2;
+const MAKER_A = 1;
+const MAKER_B = 2;
 
 export function market(o: DriverOptions = {}): SurveillanceDriver {
   const d = new SurveillanceDriver([DEFAULT_MARKETS[0]!], o);
