@@ -32,6 +32,8 @@ export interface MarketShardOptions {
   prebuilt?: PrebuiltShardMemory;
   /** Mark and funding settings per market id (defaults: engine/shard/market-pricing.ts). */
   pricing?: ReadonlyMap<number, PricingConfig>;
+  /** A surveillance stream (every event again) into this ring, whose consumer rings this doorbell. */
+  surveillance?: { ring: RingBuffer; bell: Doorbell };
 }
 
 export interface PrebuiltShardMemory {
@@ -74,6 +76,7 @@ export class MarketShardHost {
       control: control.sab,
       wait: o.wait ?? 'spin-then-park',
       pricing: [...(o.pricing ?? new Map())],
+      surveillance: o.surveillance ? { ring: o.surveillance.ring.sab, bell: o.surveillance.bell.sab } : undefined,
     };
     const handle = await ShardWorker.start(new URL('./market-shard-worker.js', import.meta.url), `market-shard-${o.shardId}`, data, control, bell, [gatewayOut, ...riskOut]);
     return new MarketShardHost(o.shardId, handle, bell, inputs, gatewayOut, riskOut);
