@@ -6,8 +6,14 @@
 //
 //   gateway ──▶ risk r (input 0) ──▶ market s (input 1+r) ──▶ risk r (input 1+s) ──▶ gateway
 //   gateway ──▶ market s (input 0: index and timer ticks)                      └──▶ gateway
+//   market s ──▶ surveillance (input 1+s)     gateway ──▶ surveillance (input 0: links, timer ticks)
 //
 // pump() delivers every pending record, stream by stream in a fixed order, until nothing is pending.
+//
+// A record whose handling throws kills its shard here as it would kill its worker thread (shard-failure.ts):
+// the exchange halts. That pump() delivers the SHARD_FAILED answer to the command and throws the
+// ShardFailedError; every later pump() or submit() throws it again and delivers nothing. The record is
+// never re-delivered (the shard would skip it as already seen and carry on from half-handled state).
 
 import { buildScanSnapshot, type ScanSnapshot } from '../risk/stress/scan-snapshot.js';
 import type { Layout } from '../engine/ring/layouts/layout.js';
@@ -18,15 +24,19 @@ import { RecordType } from '../engine/ring/types.js';
 import { fastBook, MarketShard } from '../engine/shard/market-shard.js';
 import type { PricingConfig } from '../engine/shard/market-pricing.js';
 import type { RecordHandler } from '../engine/shard/event-processor.js';
+import { QueueOutput } from '../engine/shard/event-output.js';
 import { LiquidationEngine } from '../risk/shard/liquidation-engine.js';
 import { RiskShard } from '../risk/shard/risk-shard.js';
 import { DEFAULT_POOL, type RiskMarketConfig, type RiskPoolConfig } from '../risk/shard/config.js';
-import { QueueOutput } from './queue-output.js';
+import type { AlertSink, IntegritySink, SurveillanceConfig } from '../risk/surveillance/surveillance-engine.js';
+import { SurveillanceEngine } from '../risk/surveillance/surveillance-engine.js';
+import { ShardFailedError } from './shard-failure.js';
 import { Topology } from './topology.js';
 
 /** Where a gateway-bound record came from. */
 export interface GatewaySource {
-  kind: 'market' | 'risk';
+  /** 'surveillance' only names the surveillance worker when it dies (it sends the gateway nothing). */
+  kind: 'market' | 'risk' | 'surveillance';
   shard: number;
 }
 
@@ -36,10 +46,12 @@ interface Link {
   queue: QueueOutput;
   consumer: RecordHandler;
   input: number;
+  /** The consuming shard. */
+  shard: GatewaySource;
 }
 
 /** Commands the gateway sends to market shards directly (input 0); everything else goes through risk. */
-const MARKET_INPUTS: ReadonlySet<number> = new Set([RecordType.UpdateIndexPrice]);
+const MARKET_INPUTS: ReadonlySet<number> = new Set([RecordType.UpdateIndexPrice, RecordType.RecordIndexSource]);
 
 export interface InProcessOptions {
   readonly topology: Topology;
@@ -47,9 +59,11 @@ export interface InProcessOptions {
   readonly pool?: RiskPoolConfig;
   /** Mark and funding settings per market id, as MarketShard takes them; markets without one use defaultPricing(). */
   readonly pricing?: ReadonlyMap<number, PricingConfig>;
+  /** Runs the surveillance state machine on every market shard's events (absent: none). */
+  readonly surveillance?: { readonly config?: SurveillanceConfig; readonly onAlert: AlertSink; readonly onIntegrity?: IntegritySink };
 }
 
-/** Snapshots to restore an exchange from (InProcessExchange's constructor). */
+/** Snapshots to restore an exchange from (InProcessExchange's constructor, docs/SNAPSHOTS.md). */
 export interface InProcessRestore {
   readonly marketShards: readonly Uint8Array[];
   readonly riskShards: readonly Uint8Array[];
@@ -63,38 +77,47 @@ export class InProcessExchange {
   readonly riskShards: RiskShard[] = [];
   private readonly toRisk: QueueOutput[];
   private readonly toMarket: QueueOutput[];
+  /** The surveillance state machine and its control input, when surveillance runs. */
+  readonly surveillance: SurveillanceEngine | undefined;
+  private readonly toSurveillance: QueueOutput | undefined;
+  /** The streams between the gateway and the shards in creation order (what inFlight() copies). */
+  private readonly streams: QueueOutput[] = [];
   private readonly links: Link[] = [];
   private readonly gatewayQueues: { queue: QueueOutput; from: GatewaySource }[] = [];
   private readonly listeners: GatewayListener[] = [];
   private readonly scratch = RecordBuffer.allocate(1);
   /** Records delivered between state machines (and to the gateway) since start. */
   delivered = 0;
+  /** Set when a shard threw on a record: the exchange has halted. */
+  failure: ShardFailedError | undefined;
 
   /**
    * A fresh exchange, or, with `restore`, one whose shards are decoded from snapshots (docs/SNAPSHOTS.md)
    * and whose streams continue where the snapshots' did, with the records that were in flight between the
    * state machines when they were taken (inFlight()) queued again. `riskMarkets`, `pool` and `pricing`
-   * then come from the snapshots.
+   * then come from the snapshots. The surveillance engine has no snapshot yet: restoring one that runs
+   * it is refused.
    */
   constructor(o: InProcessOptions, restore?: InProcessRestore) {
     const t = (this.topology = o.topology);
     const R = t.riskShards;
     const S = t.marketShards;
     if (restore !== undefined && (restore.marketShards.length !== S || restore.riskShards.length !== R)) throw new RangeError(`restore: ${restore.marketShards.length} market and ${restore.riskShards.length} risk snapshots for ${S} and ${R} shards`);
+    if (restore !== undefined && o.surveillance !== undefined) throw new RangeError('restore: the surveillance engine has no snapshot codec; restore without surveillance');
     const ms = restore?.marketShards.map((b) => readSnapshotStreams(b).streams);
     const rs = restore?.riskShards.map((b) => readSnapshotStreams(b).streams);
     const inFlight = restore?.inFlight ?? [];
-    let q = 0;
-    // Each queue continues its producer's stream: its first record (in flight, or the next one written)
-    // carries the producer's next seq less what is still in flight.
+    // Each stream continues its producer's: its first record (in flight, or the next one written) carries
+    // the producer's next seq less what is still in flight.
     const queue = (producerNextSeq: (pending: number) => number): QueueOutput => {
-      const pending = inFlight[q++];
+      const pending = inFlight[this.streams.length];
       const n = pending === undefined ? 0 : pending.length / RECORD_BYTES;
       const out = new QueueOutput(256, restore === undefined ? 1 : producerNextSeq(n) - n);
       if (pending !== undefined) {
         const b = new RecordBuffer(pending.buffer, pending.byteOffset, pending.byteLength);
         for (let i = 0; i < n; i++) out.append(b, b.at(i));
       }
+      this.streams.push(out);
       return out;
     };
     this.toRisk = Array.from({ length: R }, (_, r) => queue((n) => (rs?.[r]!.inputs[0] ?? 0) + 1 + n));
@@ -103,14 +126,19 @@ export class InProcessExchange {
     const marketToRisk = Array.from({ length: S }, (_, s) => Array.from({ length: R }, (_, r) => queue(() => ms?.[s]!.outputNextSeqs[r] ?? 1)));
     const marketToGateway = Array.from({ length: S }, (_, s) => queue(() => ms?.[s]!.gatewayNextSeq ?? 1));
     const riskToGateway = Array.from({ length: R }, (_, r) => queue(() => rs?.[r]!.gatewayNextSeq ?? 1));
-    if (q < inFlight.length) throw new RangeError(`restore: ${inFlight.length} in-flight queues for ${q}`);
+    if (inFlight.length > this.streams.length) throw new RangeError(`restore: ${inFlight.length} in-flight queues for ${this.streams.length} streams`);
+    const marketToSurveillance = o.surveillance ? Array.from({ length: S }, () => new QueueOutput()) : [];
+    this.surveillance = o.surveillance ? new SurveillanceEngine(o.surveillance.onAlert, o.surveillance.config, o.surveillance.onIntegrity) : undefined;
+    this.toSurveillance = o.surveillance ? new QueueOutput() : undefined;
 
-    const marketShardOf = (marketId: number): number => t.marketShardOf(marketId);
     for (let s = 0; s < S; s++) {
       this.marketShards.push(
-        restore === undefined ? new MarketShard(t.config.marketShards[s]!, marketToGateway[s]!, marketToRisk[s]!, fastBook, o.pricing, s) : MarketShard.decode(restore.marketShards[s]!, marketToGateway[s]!, marketToRisk[s]!),
+        restore === undefined
+          ? new MarketShard(t.config.marketShards[s]!, marketToGateway[s]!, marketToRisk[s]!, fastBook, o.pricing, marketToSurveillance[s], s)
+          : MarketShard.decode(restore.marketShards[s]!, marketToGateway[s]!, marketToRisk[s]!),
       );
     }
+    const marketShardOf = (marketId: number): number => t.marketShardOf(marketId);
     const byId = new Map(o.riskMarkets.map((m) => [m.market.marketId, m]));
     const riskMarkets = restore === undefined ? t.markets().map((m) => byId.get(m.marketId) ?? missing(m.marketId)) : [];
     for (let r = 0; r < R; r++) {
@@ -122,12 +150,24 @@ export class InProcessExchange {
     }
 
     // Fixed delivery order: gateway inputs, then orders towards markets, then market events towards risk.
-    for (let r = 0; r < R; r++) this.links.push({ queue: this.toRisk[r]!, consumer: this.riskShards[r]!, input: 0 });
-    for (let s = 0; s < S; s++) this.links.push({ queue: this.toMarket[s]!, consumer: this.marketShards[s]!, input: 0 });
-    for (let r = 0; r < R; r++) for (let s = 0; s < S; s++) this.links.push({ queue: riskToMarket[r]![s]!, consumer: this.marketShards[s]!, input: 1 + r });
-    for (let s = 0; s < S; s++) for (let r = 0; r < R; r++) this.links.push({ queue: marketToRisk[s]![r]!, consumer: this.riskShards[r]!, input: 1 + s });
+    const risk = (r: number): GatewaySource => ({ kind: 'risk', shard: r });
+    const market = (m: number): GatewaySource => ({ kind: 'market', shard: m });
+    for (let r = 0; r < R; r++) this.links.push({ queue: this.toRisk[r]!, consumer: this.riskShards[r]!, input: 0, shard: risk(r) });
+    for (let s = 0; s < S; s++) this.links.push({ queue: this.toMarket[s]!, consumer: this.marketShards[s]!, input: 0, shard: market(s) });
+    for (let r = 0; r < R; r++) for (let s = 0; s < S; s++) this.links.push({ queue: riskToMarket[r]![s]!, consumer: this.marketShards[s]!, input: 1 + r, shard: market(s) });
+    for (let s = 0; s < S; s++) for (let r = 0; r < R; r++) this.links.push({ queue: marketToRisk[s]![r]!, consumer: this.riskShards[r]!, input: 1 + s, shard: risk(r) });
+    if (this.surveillance) {
+      const surveillance: GatewaySource = { kind: 'surveillance', shard: 0 };
+      this.links.push({ queue: this.toSurveillance!, consumer: this.surveillance, input: 0, shard: surveillance });
+      for (let s = 0; s < S; s++) this.links.push({ queue: marketToSurveillance[s]!, consumer: this.surveillance, input: 1 + s, shard: surveillance });
+    }
     for (let s = 0; s < S; s++) this.gatewayQueues.push({ queue: marketToGateway[s]!, from: { kind: 'market', shard: s } });
     for (let r = 0; r < R; r++) this.gatewayQueues.push({ queue: riskToGateway[r]!, from: { kind: 'risk', shard: r } });
+  }
+
+  /** Every risk shard's open positions by scope (risk/stress/scan-snapshot.ts), as ThreadedExchange gives them. */
+  scanSnapshots(): ScanSnapshot[] {
+    return this.riskShards.map((s) => buildScanSnapshot(s.state));
   }
 
   /** Every shard's state as snapshot bytes, market shards first (docs/SNAPSHOTS.md). */
@@ -136,21 +176,15 @@ export class InProcessExchange {
   }
 
   /**
-   * Copies of the records not yet delivered, per queue in a fixed order: what a restore from snapshots
+   * Copies of the records not yet delivered, per stream in a fixed order: what a restore from snapshots
    * taken now must queue again (as recovery re-delivers what consumers had not consumed).
    */
   inFlight(): Uint8Array[] {
-    const queues = [...this.toRisk, ...this.toMarket, ...this.links.slice(this.toRisk.length + this.toMarket.length).map((l) => l.queue), ...this.gatewayQueues.map((g) => g.queue)];
-    return queues.map((queue) => {
+    return this.streams.map((queue) => {
       const out = new Uint8Array(queue.pending * RECORD_BYTES);
       for (let i = 0; i < queue.pending; i++) out.set(queue.records.u8.subarray(queue.offsetAt(i), queue.offsetAt(i) + RECORD_BYTES), i * RECORD_BYTES);
       return out;
     });
-  }
-
-  /** Every risk shard's open positions by scope (risk/stress/scan-snapshot.ts), as ThreadedExchange gives them. */
-  scanSnapshots(): ScanSnapshot[] {
-    return this.riskShards.map((s) => buildScanSnapshot(s.state));
   }
 
   /** Receives every record that reaches the gateway (acks, fills, positions, market data...). */
@@ -167,12 +201,18 @@ export class InProcessExchange {
     this.submitRecord(this.scratch, 0);
   }
 
-  /** submit() for a record already encoded (its seq is replaced by the stream's). */
+  /** submit() for a record already encoded (its seq is replaced by the stream's). Throws once halted. */
   submitRecord(buf: RecordBuffer, at: number): void {
+    if (this.failure !== undefined) throw this.failure;
     const type = buf.type(at);
     if (type === RecordType.AdvanceTime) {
       for (const q of this.toMarket) q.append(buf, at);
       for (const q of this.toRisk) q.append(buf, at);
+      this.toSurveillance?.append(buf, at);
+      return;
+    }
+    if (type === RecordType.SetBeneficialOwner) {
+      this.toSurveillance?.append(buf, at);
       return;
     }
     if (MARKET_INPUTS.has(type)) {
@@ -184,8 +224,18 @@ export class InProcessExchange {
     this.toRisk[this.topology.riskShardOf(buf.accountId(at))]!.append(buf, at);
   }
 
-  /** Delivers pending records until every stream is empty; returns how many were delivered. */
+  /** submitRecord() for records 0..count-1 of buf (an index tick and its sources' records). Always taken. */
+  offerMarketGroup(buf: RecordBuffer, count: number): boolean {
+    for (let i = 0; i < count; i++) this.submitRecord(buf, buf.at(i));
+    return true;
+  }
+
+  /**
+   * Delivers pending records until every stream is empty; returns how many were delivered. Throws the
+   * ShardFailedError when a shard throws on a record, and again on every call after that.
+   */
   pump(maxRecords = Number.MAX_SAFE_INTEGER): number {
+    if (this.failure !== undefined) throw this.failure;
     let total = 0;
     for (;;) {
       let moved = 0;
@@ -193,7 +243,11 @@ export class InProcessExchange {
         const q = link.queue;
         if (q.pending === 0) continue;
         while (q.pending > 0 && total + moved < maxRecords) {
-          link.consumer.handle(q.records, q.frontAt(), link.input);
+          try {
+            link.consumer.handle(q.records, q.frontAt(), link.input);
+          } catch (e) {
+            this.halt(link, e, q.records, q.frontAt());
+          }
           q.shift();
           moved++;
         }
@@ -211,6 +265,16 @@ export class InProcessExchange {
       this.delivered += moved;
       if (moved === 0 || total >= maxRecords) return total;
     }
+  }
+
+  /** The shard of `link` threw on the record at `at`: halt, answer the command, and throw. */
+  private halt(link: Link, thrown: unknown, buf: RecordBuffer, at: number): never {
+    const record = RecordBuffer.allocate(1);
+    record.copyFrom(buf, at, 0);
+    const failure = new ShardFailedError(link.shard, thrown instanceof Error ? thrown : new Error(String(thrown)), link.input, record);
+    this.failure = failure;
+    if (failure.answer !== undefined) for (const l of this.listeners) l(failure.answer, 0, link.shard);
+    throw failure;
   }
 
   /** Submit then pump: one command carried to quiescence. */

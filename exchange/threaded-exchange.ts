@@ -5,9 +5,19 @@
 //   risk r  output s  ═══════════════ ring ═══════════════▶ market s input 1 + r
 //   market s output r ═══════════════ ring ═══════════════▶ risk r input 1 + s
 //   market s, risk r  ── gateway-bound ring ──▶ main thread (poll)
+//   market s output   ═══ surveillance ring ═══▶ surveillance worker input 1 + s   (optional)
+//   main thread ── GatewayStream ──▶ surveillance input 0 (operator links, timer ticks)
+//                                    surveillance ──postMessage(alert)──▶ main thread
 //
 // Routing of gateway commands is the in-process exchange's (topology.ts): account commands and orders to
 // the account's risk shard, index ticks to the market's shard, timer ticks to every shard.
+//
+// A dead shard halts the exchange (shard-failure.ts): every host is watched from the moment its worker
+// starts; the first death sets `failure`, offer() refuses everything from then on, and the command the
+// shard died on is answered SHARD_FAILED through poll(). stop() ends in bounded time in every state: it
+// asks every shard to stop at once, keeps draining the gateway-bound rings while they do (no shard stays
+// blocked on a full one), and a shard waiting for space in a ring whose consumer is gone gives up on
+// stop (ring-output.ts); a worker that still does not stop is terminated (shard-worker.ts).
 
 import type { MarketShardHost as MarketHostType } from '../engine/shard/market-shard-host.js';
 import { MarketShardHost } from '../engine/shard/market-shard-host.js';
@@ -18,11 +28,17 @@ import { RingConsumer } from '../engine/ring/ring-consumer.js';
 import type { RecordBuffer } from '../engine/ring/record.js';
 import { RecordType } from '../engine/ring/types.js';
 import type { WaitStrategyName } from '../engine/ring/wait-strategy-by-name.js';
+import type { ShardDeath, ShardDone } from '../engine/shard/shard-worker.js';
 import { RiskShardHost } from '../risk/shard/risk-shard-host.js';
+import type { Alert } from '../risk/surveillance/alert.js';
+import type { SurveillanceConfig } from '../risk/surveillance/surveillance-engine.js';
+import type { IntegrityReport } from '../risk/surveillance/integrity/integrity-stats.js';
+import { SurveillanceHost } from '../risk/surveillance/surveillance-host.js';
 import type { ScanSnapshot } from '../risk/stress/scan-snapshot.js';
 import { DEFAULT_POOL, type RiskMarketConfig, type RiskPoolConfig } from '../risk/shard/config.js';
 import { GatewayStream } from './gateway-stream.js';
 import type { GatewaySource } from './in-process-exchange.js';
+import { ShardFailedError } from './shard-failure.js';
 import type { Topology } from './topology.js';
 
 export interface ThreadedOptions {
@@ -33,6 +49,28 @@ export interface ThreadedOptions {
   /** Slots per ring (power of two). */
   readonly ringCapacity?: number;
   readonly wait?: WaitStrategyName;
+  /** How long stop() lets a shard finish before terminating its thread (default: shard-worker.ts). */
+  readonly stopTimeoutMs?: number;
+  /** Runs the surveillance worker on every market shard's events (absent: no surveillance). */
+  readonly surveillance?: ThreadedSurveillance;
+}
+
+export interface ThreadedSurveillance {
+  readonly config?: SurveillanceConfig;
+  /** Slots of each market → surveillance ring (power of two): room to absorb a burst. Default 65,536. */
+  readonly ringCapacity?: number;
+  /** Called on the main thread with every alert the worker raises. */
+  readonly onAlert: (alert: Alert) => void;
+  /** Called with each market's integrity statistics when its day ends. */
+  readonly onIntegrity?: (report: IntegrityReport) => void;
+}
+
+export interface StopResult {
+  /** Each shard's final state hash; undefined for a shard that had died or did not stop in time. */
+  market: (bigint | undefined)[];
+  risk: (bigint | undefined)[];
+  /** The surveillance worker's, when it runs (empty when it does not). */
+  surveillance: (bigint | undefined)[];
 }
 
 export type Listener = (buf: RecordBuffer, at: number, from: GatewaySource) => void;
@@ -40,8 +78,13 @@ export type Listener = (buf: RecordBuffer, at: number, from: GatewaySource) => v
 export class ThreadedExchange {
   private readonly sources: { consumer: RingConsumer; records: RecordBuffer; from: GatewaySource }[];
   private readonly hasOutput: () => boolean;
-  /** The first error a shard worker died of: the exchange cannot go on without that shard. */
-  failure: Error | undefined;
+  /** The first shard death: the exchange cannot go on without that shard, and takes no more commands. */
+  failure: ShardFailedError | undefined;
+  /** Answers to commands shards died on, handed out by the next poll(). */
+  private readonly answers: { record: RecordBuffer; from: GatewaySource }[] = [];
+  private stopping: Promise<StopResult> | undefined;
+  /** A death not yet followed by a poll(): waitForOutput() returns at once for it. */
+  private deathUnpolled = false;
 
   private constructor(
     readonly topology: Topology,
@@ -51,19 +94,36 @@ export class ThreadedExchange {
     readonly toMarket: readonly GatewayStream[],
     readonly marketHosts: readonly MarketHostType[],
     readonly riskHosts: readonly RiskShardHost[],
+    readonly surveillanceHost: SurveillanceHost | undefined,
+    /** The main thread's stream into the surveillance worker's control input (links, timer ticks). */
+    readonly toSurveillance: GatewayStream | undefined,
+    private readonly stopTimeoutMs: number | undefined,
   ) {
     this.sources = [
       ...marketHosts.map((h, s) => ({ consumer: new RingConsumer(h.gatewayOut), records: h.gatewayOut.records, from: { kind: 'market' as const, shard: s } })),
       ...riskHosts.map((h, r) => ({ consumer: new RingConsumer(h.gatewayOut), records: h.gatewayOut.records, from: { kind: 'risk' as const, shard: r } })),
     ];
     const sources = this.sources;
-    this.hasOutput = () => this.failure !== undefined || sources.some((s) => s.consumer.available() > 0);
-    for (const h of [...marketHosts, ...riskHosts]) {
-      h.worker.once('error', (e: Error) => {
-        this.failure ??= e;
-        this.bell.ring();
-      });
-    }
+    const answers = this.answers;
+    this.hasOutput = () => this.deathUnpolled || answers.length > 0 || sources.some((s) => s.consumer.available() > 0);
+    // A host records its worker's death from the start, so a shard that died while later ones started
+    // is reported here too.
+    marketHosts.forEach((h, s) => h.onDeath((d) => this.died({ kind: 'market', shard: s }, d)));
+    riskHosts.forEach((h, r) => h.onDeath((d) => this.died({ kind: 'risk', shard: r }, d)));
+    surveillanceHost?.onDeath((d) => this.died({ kind: 'surveillance', shard: 0 }, d));
+  }
+
+  private died(from: GatewaySource, d: ShardDeath): void {
+    const failure = new ShardFailedError(from, d.error, d.input, d.record);
+    this.failure ??= failure;
+    if (failure.answer !== undefined) this.answers.push({ record: failure.answer, from });
+    this.deathUnpolled = true;
+    this.bell.ring();
+  }
+
+  /** True once a shard has died or stop() was called: offer() takes nothing any more. */
+  get halted(): boolean {
+    return this.failure !== undefined || this.stopping !== undefined;
   }
 
   static async start(o: ThreadedOptions): Promise<ThreadedExchange> {
@@ -86,10 +146,27 @@ export class ThreadedExchange {
       return c;
     });
     const marketShardOf = new Map(t.markets().map((m) => [m.marketId, t.marketShardOf(m.marketId)]));
+    const surv = o.surveillance;
+    const surveillanceBell = surv ? Doorbell.create() : undefined;
+    const marketToSurveillance = surv ? Array.from({ length: S }, () => RingBuffer.create(surv.ringCapacity ?? 65_536)) : [];
+    const surveillanceControl = surv ? SurveillanceHost.controlRing() : undefined;
 
     const marketHosts: MarketHostType[] = [];
     const riskHosts: RiskShardHost[] = [];
+    let surveillanceHost: SurveillanceHost | undefined;
     try {
+      // The consumer first, so no market shard ever publishes into a ring nobody reads.
+      if (surv) {
+        surveillanceHost = await SurveillanceHost.start({
+          bell: surveillanceBell!,
+          controlRing: surveillanceControl!,
+          marketRings: marketToSurveillance,
+          config: surv.config,
+          wait: o.wait,
+          onAlert: surv.onAlert,
+          onIntegrity: surv.onIntegrity,
+        });
+      }
       for (let s = 0; s < S; s++) {
         marketHosts.push(
           await MarketShardHost.start({
@@ -100,6 +177,7 @@ export class ThreadedExchange {
             riskBells,
             wait: o.wait,
             pricing: o.pricing,
+            surveillance: surv ? { ring: marketToSurveillance[s]!, bell: surveillanceBell! } : undefined,
             prebuilt: {
               bell: marketBells[s]!,
               inputs: [gatewayToMarket[s]!, ...riskToMarket.map((row) => row[s]!)],
@@ -130,7 +208,7 @@ export class ThreadedExchange {
         );
       }
     } catch (e) {
-      await Promise.allSettled([...marketHosts, ...riskHosts].map((h) => h.stop()));
+      await Promise.allSettled([...marketHosts, ...riskHosts, ...(surveillanceHost ? [surveillanceHost] : [])].map((h) => h.stop()));
       throw e;
     }
     return new ThreadedExchange(
@@ -140,47 +218,80 @@ export class ThreadedExchange {
       gatewayToMarket.map((rb, s) => new GatewayStream(rb, marketBells[s]!)),
       marketHosts,
       riskHosts,
+      surveillanceHost,
+      surveillanceControl ? new GatewayStream(surveillanceControl, surveillanceBell!) : undefined,
+      o.stopTimeoutMs,
     );
   }
 
   /**
-   * Offers one gateway command (routed as in topology.ts). False when a ring on its way is full: nothing
-   * was taken, the caller reports back-pressure. Published at the next flush().
+   * Offers one gateway command (routed as in topology.ts); published at the next flush(). False when
+   * nothing was taken: the exchange has halted (`failure` says which shard died and of what; after stop()
+   * it is simply stopped), or else a ring on its way is full and the caller reports back-pressure.
    */
   offer(buf: RecordBuffer, at: number): boolean {
+    if (this.halted) return false;
     const type = buf.type(at);
     if (type === RecordType.AdvanceTime) {
-      const all = [...this.toMarket, ...this.toRisk];
+      const all = [...this.toMarket, ...this.toRisk, ...(this.toSurveillance ? [this.toSurveillance] : [])];
       if (!all.every((s) => s.hasRoom())) return false;
       for (const s of all) s.offer(buf, at);
       return true;
     }
-    if (type === RecordType.UpdateIndexPrice) {
+    if (type === RecordType.SetBeneficialOwner) return this.toSurveillance !== undefined && this.toSurveillance.offer(buf, at);
+    if (type === RecordType.UpdateIndexPrice || type === RecordType.RecordIndexSource) {
       const s = this.topology.marketShardOf(buf.marketId(at));
       return s >= 0 && this.toMarket[s]!.offer(buf, at);
     }
     return this.toRisk[this.topology.riskShardOf(buf.accountId(at))]!.offer(buf, at);
   }
 
+  /**
+   * Offers records 0..count-1 of buf, all for one market's shard (an index tick and the records of its
+   * sources), whole or not at all: false when the ring cannot take them all now.
+   */
+  offerMarketGroup(buf: RecordBuffer, count: number): boolean {
+    if (this.halted) return false;
+    if (count === 0) return true;
+    const s = this.topology.marketShardOf(buf.marketId(buf.at(0)));
+    if (s < 0) return false;
+    const stream = this.toMarket[s]!;
+    if (!stream.hasRoomFor(count)) return false;
+    for (let i = 0; i < count; i++) stream.offer(buf, buf.at(i));
+    return true;
+  }
+
   /** Publishes everything offered since the last flush. */
   flush(): void {
     for (const s of this.toRisk) s.flush();
     for (const s of this.toMarket) s.flush();
+    this.toSurveillance?.flush();
   }
 
-  /** Hands every gateway-bound record available now to the listener; returns how many. */
+  /**
+   * Hands every gateway-bound record available now to the listener, then the answers to commands a shard
+   * died on (after what that shard published before it died); returns how many.
+   */
   poll(listener: Listener): number {
     let n = 0;
+    this.deathUnpolled = false;
     for (const s of this.sources) {
       const available = s.consumer.available();
       for (let i = 0; i < available; i++) listener(s.records, s.consumer.at(i), s.from);
       s.consumer.release(available);
       n += available;
     }
+    for (const a of this.answers.splice(0)) {
+      listener(a.record, 0, a.from);
+      n++;
+    }
     return n;
   }
 
-  /** Waits (without blocking the event loop) until a shard publishes gateway-bound records or timeoutMs passes. */
+  /**
+   * Waits (without blocking the event loop) until a shard publishes gateway-bound records, a shard dies,
+   * or timeoutMs passes.
+   */
   waitForOutput(timeoutMs: number): Promise<void> {
     return this.bell.parkAsync(this.hasOutput, timeoutMs);
   }
@@ -190,11 +301,33 @@ export class ThreadedExchange {
     return Promise.all(this.riskHosts.map((h) => h.scanSnapshot()));
   }
 
-  /** Stops every shard; a shard that had failed reports no hash (undefined). */
-  async stop(): Promise<{ market: (bigint | undefined)[]; risk: (bigint | undefined)[] }> {
-    const hash = (r: PromiseSettledResult<{ stateHash: bigint }>) => (r.status === 'fulfilled' ? r.value.stateHash : undefined);
-    const market = await Promise.allSettled(this.marketHosts.map((h) => h.stop()));
-    const risk = await Promise.allSettled(this.riskHosts.map((h) => h.stop()));
-    return { market: market.map(hash), risk: risk.map(hash) };
+  /**
+   * Stops every shard, in bounded time whatever state the exchange is in (the same promise every call).
+   * Every shard is asked at once; while they finish, gateway-bound records keep being drained into
+   * `listener` (by default dropped), so no shard stays blocked on a full ring, and the last of them are
+   * drained once all have stopped. A shard that had died, or did not stop in time, reports no hash.
+   */
+  stop(listener: Listener = () => {}): Promise<StopResult> {
+    this.stopping ??= this.stopAll(listener);
+    return this.stopping;
+  }
+
+  private async stopAll(listener: Listener): Promise<StopResult> {
+    // The surveillance worker is asked with the rest: a market shard blocked on its ring gives up on stop.
+    const hosts: { stop(timeoutMs?: number): Promise<ShardDone> }[] = [...this.marketHosts, ...this.riskHosts, ...(this.surveillanceHost ? [this.surveillanceHost] : [])];
+    let settled: PromiseSettledResult<ShardDone>[] | undefined;
+    const all = Promise.allSettled(hosts.map((h) => h.stop(this.stopTimeoutMs))).then((r) => {
+      settled = r;
+      this.bell.ring();
+    });
+    while (settled === undefined) {
+      this.poll(listener);
+      await Promise.race([all, this.waitForOutput(10)]);
+    }
+    this.poll(listener);
+    const hash = (r: PromiseSettledResult<ShardDone>) => (r.status === 'fulfilled' ? r.value.stateHash : undefined);
+    const S = this.marketHosts.length;
+    const R = this.riskHosts.length;
+    return { market: settled.slice(0, S).map(hash), risk: settled.slice(S, S + R).map(hash), surveillance: settled.slice(S + R).map(hash) };
   }
 }

@@ -58,6 +58,7 @@ export class MarketShardView {
       bytes,
       new MemoryOutput(1, streams.gatewayNextSeq),
       streams.outputNextSeqs.map((seq) => new MemoryOutput(1, seq)),
+      { surveillance: streams.surveillanceNextSeq === 0 ? undefined : new MemoryOutput(1, streams.surveillanceNextSeq) },
     );
   }
 

@@ -6,14 +6,15 @@
 //
 //   input stream i (risk shard i, or the gateway) ──▶ handle(record, i) ──▶ Book ──▶ EventWriter
 //                                                                                     ├─▶ gateway stream
-//                                                                                     └─▶ risk streams
+//                                                                                     ├─▶ risk streams
+//                                                                                     └─▶ surveillance (optional)
 //
 // Each input stream is a contiguous sequence from 1. A record at or below the last sequence consumed
 // from its stream is a re-delivery (after recovery) and is skipped; a jump past the next one means the
 // transport lost records, which is fatal: nothing acknowledged may be lost silently.
 
 import { Code } from '../codes.js';
-import { CancelReason, StpMode } from '../enums.js';
+import { CancelReason, IndexOrigin, StpMode } from '../enums.js';
 import { OrderBook } from '../book/order-book.js';
 import { BookEvent, BookEventType, OrderRequest, type Book, type BookEventSink } from '../book/types.js';
 import { MarketSpec, type MarketConfig } from '../market/spec.js';
@@ -52,6 +53,11 @@ export const fastBook: BookFactory = (spec, sink) => new OrderBook(spec, sink);
 
 export { StreamGapError };
 
+export interface MarketDecodeOptions extends DecodeOptions {
+  /** The surveillance stream, which the snapshot's shard must have had too (at the same next seq). */
+  readonly surveillance?: EventOutput;
+}
+
 export class MarketShard {
   private readonly books = new Map<number, Book>();
   private readonly pricing = new Map<number, MarketPricing>();
@@ -74,10 +80,12 @@ export class MarketShard {
     factory: BookFactory = fastBook,
     /** Mark and funding settings per market id; markets without an entry use defaultPricing(). */
     pricing: ReadonlyMap<number, PricingConfig> = new Map(),
+    /** Every event again, for the surveillance worker (none: not wired). */
+    private readonly surveillance?: EventOutput,
     /** This shard's index in the topology (snapshots and logs name it). */
     readonly shardId = 0,
   ) {
-    this.writer = new EventWriter(gateway, risk);
+    this.writer = new EventWriter(gateway, risk, surveillance);
     this.configs = [...markets].sort((a, b) => a.marketId - b.marketId);
     for (const config of markets) {
       const spec = new MarketSpec(config);
@@ -176,6 +184,7 @@ export class MarketShard {
       case RecordType.UpdateIndexPrice: {
         const index = buf.u53At(at, IX.indexPriceTicks);
         const stale = buf.u8At(at, IX.stale);
+        if (buf.u8At(at, IX.origin) > IndexOrigin.SIMULATED) return this.reject(buf, at, type, Code.INVALID_FLAGS);
         if (stale > 1 || (stale === 0 && (index < 1 || index > book.spec.maxPriceTicks))) return this.reject(buf, at, type, Code.PRICE_OUT_OF_RANGE);
         const marketId = book.spec.marketId;
         const pricing = this.pricing.get(marketId)!;
@@ -187,6 +196,9 @@ export class MarketShard {
         }
         return;
       }
+      case RecordType.RecordIndexSource:
+        // The record of what an index source returned: kept by the journal of this input, used by nobody here.
+        return;
       default:
         return this.reject(buf, at, type, Code.UNKNOWN_COMMAND);
     }
@@ -239,13 +251,14 @@ export class MarketShard {
       handled: this.handled,
       gatewayNextSeq: this.gateway.nextSeq,
       outputNextSeqs: this.risk.map((r) => r.nextSeq),
+      surveillanceNextSeq: this.surveillance?.nextSeq ?? 0,
       counters: [this.writer.eventCount],
     };
   }
 
   /** Snapshot decode: the stream positions and counters of the encoded shard. */
   restoreStreams(s: ShardStreams): void {
-    checkOutputs(s, this.gateway, this.risk, 'risk');
+    checkOutputs(s, this.gateway, this.risk, 'risk', this.surveillance);
     this.positions.restore(s.inputs, s.duplicates);
     this.handled = s.handled;
     this.writer.eventCount = s.counters[0] ?? 0;
@@ -262,12 +275,12 @@ export class MarketShard {
    * snapshot recorded (unless options.verifyHash is false); anything that does not add up is a
    * SnapshotError.
    */
-  static decode(bytes: Uint8Array, gateway: EventOutput, risk: readonly EventOutput[], options: DecodeOptions = {}): MarketShard {
+  static decode(bytes: Uint8Array, gateway: EventOutput, risk: readonly EventOutput[], options: MarketDecodeOptions = {}): MarketShard {
     const snapshot = openMarketSnapshot(bytes);
-    checkOutputs(snapshot.streams, gateway, risk, 'risk');
+    checkOutputs(snapshot.streams, gateway, risk, 'risk', options.surveillance);
     const c = snapshot.config;
     const pricing = new Map(c.markets.map((m, i) => [m.marketId, c.pricing[i]!]));
-    const shard = constructed(() => new MarketShard(c.markets, gateway, risk, fastBook, pricing, snapshot.header.shardId));
+    const shard = constructed(() => new MarketShard(c.markets, gateway, risk, fastBook, pricing, options.surveillance, snapshot.header.shardId));
     snapshot.restoreInto(shard);
     if (options.verifyHash === false) return shard;
     const hash = shard.stateHash();
@@ -287,6 +300,7 @@ export class MarketShard {
     for (const seq of inputs) parts.push(BigInt(seq));
     parts.push(BigInt(this.gateway.nextSeq));
     for (const r of this.risk) parts.push(BigInt(r.nextSeq));
+    if (this.surveillance !== undefined) parts.push(BigInt(this.surveillance.nextSeq));
     return combineHashes(parts);
   }
 }

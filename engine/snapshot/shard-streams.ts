@@ -5,6 +5,7 @@
 //
 //   inputs     count, last seq consumed per input (uint)     duplicates, handled (monitoring)
 //   gateway    next seq of the gateway stream                outputs   count, next seq of each
+//   surveillance   next seq of a market shard's surveillance stream, 0 when none is wired (risk: 0)
 //   counters   count, then kind-specific monitoring counters (market: events written; risk: events to
 //              the gateway, commands to markets)
 
@@ -24,6 +25,8 @@ export interface ShardStreams {
   readonly gatewayNextSeq: number;
   /** The seq the next record of each other output stream carries (risk streams, or market streams). */
   readonly outputNextSeqs: readonly number[];
+  /** A market shard's surveillance stream's next seq; 0: no such stream. */
+  readonly surveillanceNextSeq: number;
   readonly counters: readonly number[];
 }
 
@@ -35,6 +38,7 @@ export function writeStreams(w: SnapshotWriter, s: ShardStreams): void {
   w.uint(s.gatewayNextSeq);
   w.uint(s.outputNextSeqs.length);
   for (const seq of s.outputNextSeqs) w.uint(seq);
+  w.uint(s.surveillanceNextSeq);
   w.uint(s.counters.length);
   for (const c of s.counters) w.uint(c);
 }
@@ -45,10 +49,11 @@ export function readStreams(r: SnapshotReader): ShardStreams {
   const handled = r.uint();
   const gatewayNextSeq = r.uint();
   const outputNextSeqs = Array.from({ length: r.count(1) }, () => r.uint());
+  const surveillanceNextSeq = r.uint();
   const counters = Array.from({ length: r.count(1) }, () => r.uint());
   r.done();
   if (gatewayNextSeq < 1 || outputNextSeqs.some((s) => s < 1)) throw malformed(`${r.what}: an output stream's next seq is 0`);
-  return { inputs, duplicates, handled, gatewayNextSeq, outputNextSeqs, counters };
+  return { inputs, duplicates, handled, gatewayNextSeq, outputNextSeqs, surveillanceNextSeq, counters };
 }
 
 /** The header and stream positions of a snapshot of either kind (CRC checked; nothing else decoded). */
@@ -59,8 +64,9 @@ export function readSnapshotStreams(bytes: Uint8Array): { header: SnapshotHeader
 }
 
 /** The outputs a decoded shard is given must continue its streams exactly. */
-export function checkOutputs(s: ShardStreams, gateway: EventOutput, outputs: readonly EventOutput[], outputName: string): void {
+export function checkOutputs(s: ShardStreams, gateway: EventOutput, outputs: readonly EventOutput[], outputName: string, surveillance?: EventOutput): void {
   const wrong: string[] = [];
+  if ((surveillance?.nextSeq ?? 0) !== s.surveillanceNextSeq) wrong.push(s.surveillanceNextSeq === 0 ? 'a surveillance stream the snapshot has none of' : `surveillance stream at seq ${surveillance?.nextSeq ?? 'none'}, snapshot at ${s.surveillanceNextSeq}`);
   if (gateway.nextSeq !== s.gatewayNextSeq) wrong.push(`gateway stream at seq ${gateway.nextSeq}, snapshot at ${s.gatewayNextSeq}`);
   if (outputs.length !== s.outputNextSeqs.length) wrong.push(`${outputs.length} ${outputName} streams, snapshot has ${s.outputNextSeqs.length}`);
   else outputs.forEach((o, i) => o.nextSeq !== s.outputNextSeqs[i] && wrong.push(`${outputName} stream ${i} at seq ${o.nextSeq}, snapshot at ${s.outputNextSeqs[i]}`));

@@ -124,6 +124,7 @@ export class RiskShard implements RiskEffects {
       handled: this.handled,
       gatewayNextSeq: this.gateway.nextSeq,
       outputNextSeqs: this.marketOutputs.map((o) => o.nextSeq),
+      surveillanceNextSeq: 0,
       counters: [this.parts.events.eventCount, this.parts.commands.sent],
     };
   }

@@ -237,3 +237,8 @@ function restoreFrom(leader: InProcessExchange, options: InProcessOptions, point
   exchange.onGateway(recorder(records));
   return { point, exchange, from, records };
 }
+
+/** `count` random points of a stream of n commands, each some records into its command. */
+export function pointsOf(next: () => number, n: number, count: number): SnapPoint[] {
+  return Array.from({ length: count }, () => ({ command: next() % n, deliveredBefore: next() % 9 }));
+}

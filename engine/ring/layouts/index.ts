@@ -18,6 +18,7 @@ import { SetFeeTierLayout } from './set-fee-tier.js';
 import { UpdateIndexPriceLayout } from './update-index-price.js';
 import { DeleverageLayout } from './deleverage.js';
 import { AdvanceTimeLayout } from './advance-time.js';
+import { RecordIndexSourceLayout } from './record-index-source.js';
 import { MarkPriceUpdatedLayout } from './mark-price-updated.js';
 import { FundingRateAppliedLayout } from './funding-rate-applied.js';
 import { AccountUpdatedLayout } from './account-updated.js';
@@ -37,6 +38,7 @@ import { OrderTriggeredLayout } from './order-triggered.js';
 import { PlaceOrderLayout } from './place-order.js';
 import { SetAccountConfigLayout } from './set-account-config.js';
 import { SetMarkPriceLayout } from './set-mark-price.js';
+import { SetBeneficialOwnerLayout } from './set-beneficial-owner.js';
 import { TradeExecutedLayout } from './trade-executed.js';
 
 export const LAYOUTS: readonly Layout[] = [
@@ -64,6 +66,7 @@ export const LAYOUTS: readonly Layout[] = [
   UpdateIndexPriceLayout,
   DeleverageLayout,
   AdvanceTimeLayout,
+  RecordIndexSourceLayout,
   MarkPriceUpdatedLayout,
   FundingRateAppliedLayout,
   AccountUpdatedLayout,
@@ -74,19 +77,13 @@ export const LAYOUTS: readonly Layout[] = [
   InsuranceFundChangedLayout,
   AdlExecutedLayout,
   MarginCallIssuedLayout,
+  SetBeneficialOwnerLayout,
 ];
 
 const byType = new Map<number, Layout>();
 for (const l of LAYOUTS) {
   if (byType.has(l.type)) throw new Error(`record type ${l.type} has two layouts`);
   byType.set(l.type, l);
-}
-
-/** Registers a layout defined outside the engine (risk records). Type ids stay unique. */
-export function registerLayout(layout: Layout): void {
-  const existing = byType.get(layout.type);
-  if (existing && existing !== layout) throw new Error(`record type ${layout.type} has two layouts`);
-  byType.set(layout.type, layout);
 }
 
 export function layoutOf(type: number): Layout | undefined {
