@@ -16,7 +16,7 @@ import { encodePlain, decodePlain } from '../../../engine/snapshot/plain-codec.j
 import { RiskShard } from '../../../risk/shard/risk-shard.js';
 import { Side, TimeInForce } from '../../../engine/enums.js';
 import { ExchangeHarness } from '../../property/exchange-harness.js';
-import { indexTick, place } from '../../support/commands.js';
+import { encodeStream, indexTick, place } from '../../support/commands.js';
 import { deposit } from '../../support/risk-commands.js';
 import { testSeed } from '../../support/seed.js';
 import { putTogether, takeApart, type Parts } from './reseal.js';
@@ -228,4 +228,24 @@ test('a book section listing an order twice, a crossed book or an order of an un
   assert.equal(decodeWith(withOrders([{ id: 7, account: 2, price: 300_100, side: Side.SELL }], [1])), Code.SNAPSHOT_MALFORMED);
   assert.equal(decodeWith(withOrders([{ id: 7, account: 0, price: 300_100, side: Side.BUY }], [1])), Code.SNAPSHOT_MALFORMED);
   assert.equal(decodeWith(withOrders([{ id: 7, account: 0, price: 300_200, side: Side.SELL }, { id: 8, account: 1, price: 300_100, side: Side.SELL }], [1, 1])), Code.SNAPSHOT_MALFORMED);
+});
+
+test('a market shard with a surveillance stream decodes only with one that continues it (SNAPSHOT_STREAM_MISMATCH otherwise)', () => {
+  const out = () => new MemoryOutput();
+  const surveillance = out();
+  const shard = new MarketShard([DEFAULT_MARKETS[0]!], out(), [out()], undefined, undefined, surveillance, 3);
+  const orders = [1, 2, 3].map((i) => place({ orderId: i, accountId: i, side: Side.SELL, priceTicks: 300_000 + i, qtyLots: 5 }));
+  const buf = encodeStream(orders);
+  for (let i = 0; i < orders.length; i++) shard.handle(buf, buf.at(i), 1);
+  const bytes = shard.encodeState();
+  const { streams, header } = readSnapshotStreams(bytes);
+  assert.equal(header.shardId, 3);
+  assert.equal(streams.surveillanceNextSeq, surveillance.nextSeq);
+  const decoded = (s?: MemoryOutput) => MarketShard.decode(bytes, new MemoryOutput(1, streams.gatewayNextSeq), [new MemoryOutput(1, streams.outputNextSeqs[0]!)], { surveillance: s });
+  assert.equal(decoded(new MemoryOutput(1, surveillance.nextSeq)).stateHash(), shard.stateHash());
+  assert.equal(code(() => decoded()), Code.SNAPSHOT_STREAM_MISMATCH);
+  assert.equal(code(() => decoded(new MemoryOutput(1, surveillance.nextSeq + 1))), Code.SNAPSHOT_STREAM_MISMATCH);
+  assert.equal(code(() => decodeMarket(market)), Code.OK, 'a shard without one needs none');
+  const { streams: plain } = readSnapshotStreams(market);
+  assert.equal(code(() => MarketShard.decode(market, new MemoryOutput(1, plain.gatewayNextSeq), [new MemoryOutput(1, plain.outputNextSeqs[0]!)], { surveillance: new MemoryOutput() })), Code.SNAPSHOT_STREAM_MISMATCH);
 });
