@@ -34,7 +34,7 @@ export class InputPositions {
   /** Snapshot decode: the positions snapshot() gave, and the duplicate count. */
   restore(lastSeqs: readonly number[], duplicates: number): void {
     this.last.length = 0;
-    this.last.push(...lastSeqs);
+    for (const seq of lastSeqs) this.last.push(seq);
     this.duplicates = duplicates;
   }
 

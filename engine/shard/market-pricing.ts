@@ -183,6 +183,12 @@ export class MarketPricing {
     }
     r.done();
     if (this.indexTicks < 0n || this.markTicks < 0n || p.count < 0n) throw malformed(`${r.what}: index ${this.indexTicks}, mark ${this.markTicks}, samples ${p.count}`);
+    // advance() leaves the next sample and funding times within one interval after the market's time
+    // (all three 0 before the first record): anything else would make the next record loop for long.
+    const c = this.config;
+    const fresh = this.nowUs === 0 && this.nextSampleUs === 0 && this.nextFundingUs === 0;
+    const scheduled = this.nextSampleUs > this.nowUs && this.nextSampleUs - this.nowUs <= c.sampleIntervalUs && this.nextFundingUs > this.nowUs && this.nextFundingUs - this.nowUs <= c.fundingIntervalUs;
+    if (!fresh && !scheduled) throw malformed(`${r.what}: time ${this.nowUs}, next sample ${this.nextSampleUs}, next funding ${this.nextFundingUs}`);
     this.basis.restore(times, halves);
   }
 

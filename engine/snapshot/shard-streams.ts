@@ -53,6 +53,8 @@ export function readStreams(r: SnapshotReader): ShardStreams {
   const counters = Array.from({ length: r.count(1) }, () => r.uint());
   r.done();
   if (gatewayNextSeq < 1 || outputNextSeqs.some((s) => s < 1)) throw malformed(`${r.what}: an output stream's next seq is 0`);
+  // Inputs are the gateway and one stream per shard of the other kind, as many as this shard writes to.
+  if (inputs.length > outputNextSeqs.length + 1) throw malformed(`${r.what}: ${inputs.length} inputs for ${outputNextSeqs.length} output streams`);
   return { inputs, duplicates, handled, gatewayNextSeq, outputNextSeqs, surveillanceNextSeq, counters };
 }
 

@@ -140,7 +140,10 @@ export class RankingJob {
     const marks: [number, number, bigint][] = [];
     const n = r.count(3);
     for (let i = 0; i < n; i++) marks.push([r.uint(), r.f64(), r.big()]);
-    if (n !== state.markets.size || marks.some(([m]) => !state.markets.has(m)) || members > triggers.nextSerial) throw malformed(`${r.what}: job ${id} of market ${triggers.marketId}: ${n} marks, ${members} members`);
+    // Members not keyed yet are open positions still (a change keys a member first), and every keyed one
+    // takes its columns' bytes: a member count past both is no job's.
+    const room = triggers.slots.size + Math.floor(r.remaining / 48);
+    if (n !== state.markets.size || marks.some(([m]) => !state.markets.has(m)) || members > triggers.nextSerial || members > room) throw malformed(`${r.what}: job ${id} of market ${triggers.marketId}: ${n} marks, ${members} members`);
     const job = new RankingJob(id, state, triggers, perRecord, columns, epoch, startUs, { members, startSerial, marks });
     job.recordsLeft = r.uint();
     job.keyed = r.uint();

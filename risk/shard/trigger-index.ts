@@ -222,10 +222,10 @@ export class MarketTriggers {
     const free = r.count(1);
     if (free > ids) throw malformed(`${what}: ${free} free heap ids of ${ids}`);
     for (let i = 0; i < free; i++) this.freeIds.push(r.uint());
-    // Filled in order first, so the array keeps fast elements (a length set on an empty array would not).
-    for (let i = 0; i < ids; i++) this.byHeapId.push(undefined);
     const slots = r.count(7);
     if (slots + free !== ids) throw malformed(`${what}: ${slots} slots and ${free} free ids for ${ids} heap ids`);
+    // Filled in order first, so the array keeps fast elements (a length set on an empty array would not).
+    for (let i = 0; i < ids; i++) this.byHeapId.push(undefined);
     for (let i = 0; i < slots; i++) {
       const accountId = r.uint();
       const heapId = r.uint();
