@@ -6,7 +6,8 @@
 //   state     bench/lib/snapshot-state.ts (a busy book; a risk shard with its triggers, heaps and an ADL
 //             ranking job under way)
 //   encode    encodeState(): every section, the CRC, and the state hash the header carries
-//   decode    static decode(): checks, rebuild, and the decoded state's hash recomputed and compared
+//   decode    static decode(): checks, rebuild, and the decoded state's hash recomputed and compared; in a
+//             process that holds only the snapshot (the original shard dropped first), as on a restart
 //   decode, hash not checked    the same with { verifyHash: false }
 //   state hash                  stateHash() alone (inside encode and the checked decode)
 //   peer      @msgpack/msgpack encode and decode of the same orders or accounts as plain objects: no
@@ -35,7 +36,7 @@ function option(args: string[], name: string, fallback: number): number {
 }
 
 function measure(kind: 'market' | 'risk', count: number, runs: number): SnapshotChildReport {
-  const out = execFileSync(process.execPath, ['--max-old-space-size=8192', child, kind, String(count), String(runs)], { encoding: 'utf8', maxBuffer: 16 << 20 });
+  const out = execFileSync(process.execPath, ['--max-old-space-size=8192', '--expose-gc', child, kind, String(count), String(runs)], { encoding: 'utf8', maxBuffer: 16 << 20 });
   return JSON.parse(out) as SnapshotChildReport;
 }
 

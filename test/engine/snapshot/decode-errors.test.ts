@@ -9,7 +9,11 @@ import { Code } from '../../../engine/codes.js';
 import { DEFAULT_MARKETS } from '../../../engine/market/spec.js';
 import { MemoryOutput } from '../../../engine/shard/event-output.js';
 import { MarketShard } from '../../../engine/shard/market-shard.js';
-import { readSnapshotStreams } from '../../../engine/snapshot/shard-streams.js';
+import { readSnapshotStreams, writeStreams } from '../../../engine/snapshot/shard-streams.js';
+import { SnapshotReader } from '../../../engine/snapshot/snapshot-reader.js';
+import { DEFAULT_POOL } from '../../../risk/shard/config.js';
+import { RiskState } from '../../../risk/shard/state.js';
+import { MarketTriggers } from '../../../risk/shard/trigger-index.js';
 import { SnapshotError } from '../../../engine/snapshot/snapshot-error.js';
 import { SnapshotWriter } from '../../../engine/snapshot/snapshot-writer.js';
 import { encodePlain, decodePlain } from '../../../engine/snapshot/plain-codec.js';
@@ -267,4 +271,54 @@ test('bytes changed inside a section and re-sealed with a correct checksum never
     );
     void kind;
   }
+});
+
+test('counts that would make decode allocate or loop without end are SNAPSHOT_MALFORMED before anything is allocated', () => {
+  // Heap ids: a count no slots and free ids account for (the decoder used to fill an array that long first).
+  const w = new SnapshotWriter();
+  for (const v of [300_000, 1]) w.uint(v);
+  w.bool(false);
+  w.uint(1);
+  w.uint(2 ** 31);
+  w.uint(0);
+  w.uint(0);
+  const b = w.finish();
+  const triggers = new MarketTriggers(1);
+  const state = new RiskState(0, 1, DEFAULT_POOL);
+  assert.throws(() => triggers.readState(new SnapshotReader(b, 0, b.length, 'MONI'), state), (e: unknown) => e instanceof SnapshotError && e.code === Code.SNAPSHOT_MALFORMED);
+  // Input positions: more inputs than streams could feed the shard (a million once went to one push()).
+  const streams = changed(market, (p) => {
+    const s = readSnapshotStreams(market).streams;
+    const w2 = new SnapshotWriter();
+    writeStreams(w2, { ...s, inputs: new Array<number>(1_000_000).fill(1) });
+    p.sections[1]!.payload = w2.finish();
+  });
+  assert.equal(code(() => decodeMarket(streams)), Code.SNAPSHOT_MALFORMED);
+});
+
+test('a pricing schedule far behind the market\'s time is SNAPSHOT_MALFORMED, even under a matching state hash', () => {
+  // Next sample and funding at 0 while the market's time is 2023: the next record would take 10^8 samples.
+  const p = takeApart(market);
+  const i = p.sections.findIndex((s) => s.tag === 'PRIC');
+  const pricing = decodeMarket(market).pricingOf(1)!;
+  pricing.nowUs = 1_700_000_000_000_000;
+  pricing.nextSampleUs = 0;
+  pricing.nextFundingUs = 0;
+  const w = new SnapshotWriter();
+  pricing.writeState(w);
+  p.sections[i]!.payload = w.finish();
+  const crafted = putTogether(p);
+  const { streams } = readSnapshotStreams(crafted);
+  const outputs = () => [new MemoryOutput(1, streams.gatewayNextSeq), streams.outputNextSeqs.map((s) => new MemoryOutput(1, s))] as const;
+  // Give the crafted state its own hash in the header, so only the schedule check stands in the way.
+  let hash = 0n;
+  try {
+    const [g, o] = outputs();
+    hash = MarketShard.decode(crafted, g, o, { verifyHash: false }).stateHash();
+  } catch (e) {
+    assert.ok(e instanceof SnapshotError && e.code === Code.SNAPSHOT_MALFORMED, String(e));
+    return;
+  }
+  p.stateHash = hash;
+  assert.equal(code(() => decodeMarket(putTogether(p))), Code.SNAPSHOT_MALFORMED);
 });
