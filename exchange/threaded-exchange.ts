@@ -30,6 +30,8 @@ export interface ThreadedOptions {
   readonly riskMarkets: readonly RiskMarketConfig[];
   readonly pool?: RiskPoolConfig;
   readonly pricing?: ReadonlyMap<number, PricingConfig>;
+  /** How far one index or timer tick may move a market shard's time (risk shards: pool.timeHorizonUs). */
+  readonly timeHorizonUs?: number;
   /** Slots per ring (power of two). */
   readonly ringCapacity?: number;
   readonly wait?: WaitStrategyName;
@@ -100,6 +102,7 @@ export class ThreadedExchange {
             riskBells,
             wait: o.wait,
             pricing: o.pricing,
+            timeHorizonUs: o.timeHorizonUs,
             prebuilt: {
               bell: marketBells[s]!,
               inputs: [gatewayToMarket[s]!, ...riskToMarket.map((row) => row[s]!)],
@@ -156,8 +159,9 @@ export class ThreadedExchange {
       return true;
     }
     if (type === RecordType.UpdateIndexPrice) {
-      const s = this.topology.marketShardOf(buf.marketId(at));
-      return s >= 0 && this.toMarket[s]!.offer(buf, at);
+      // A market no shard owns goes to shard 0, which refuses it (UNKNOWN_MARKET): an answer, not a
+      // refusal that would read as back-pressure.
+      return this.toMarket[Math.max(0, this.topology.marketShardOf(buf.marketId(at)))]!.offer(buf, at);
     }
     return this.toRisk[this.topology.riskShardOf(buf.accountId(at))]!.offer(buf, at);
   }

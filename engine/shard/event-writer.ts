@@ -6,12 +6,15 @@
 //   trade ───────────────────────────────────▶ risk stream of the taker's shard, and of the maker's
 //                                              when that is another shard
 //   level changes ───────────────────────────▶ gateway only (risk reads prices from marks and trades)
+//   CommandApplied, and OrderRejected of the ─▶ gateway only (answers the risk shards keep no state for)
+//   gateway's feeds (index and timer ticks)
 //   mark price, funding rate ────────────────▶ gateway and every risk stream
 //
 // Hot path: field offsets are module constants, the scratch record is reused, nothing is allocated.
 
 import { BookEventType, type BookEvent, type BookEventSink } from '../book/types.js';
 import { BookLevelChangedLayout } from '../ring/layouts/book-level-changed.js';
+import { CommandAppliedLayout } from '../ring/layouts/command-applied.js';
 import { FundingRateAppliedLayout } from '../ring/layouts/funding-rate-applied.js';
 import { MarkPriceUpdatedLayout } from '../ring/layouts/mark-price-updated.js';
 import { OrderAcceptedLayout } from '../ring/layouts/order-accepted.js';
@@ -33,6 +36,7 @@ const TRG = OrderTriggeredLayout.offsets;
 const LVL = BookLevelChangedLayout.offsets;
 const MPU = MarkPriceUpdatedLayout.offsets;
 const FRA = FundingRateAppliedLayout.offsets;
+const APL = CommandAppliedLayout.offsets;
 
 export class EventWriter implements BookEventSink {
   private readonly scratch = RecordBuffer.allocate(1);
@@ -77,6 +81,11 @@ export class EventWriter implements BookEventSink {
         b.setU8(0, REJ.orderType, ev.orderType);
         b.setU8(0, REJ.origin, ev.origin);
         b.setU8(0, REJ.reduceOnly, ev.reduceOnly ? 1 : 0);
+        if (ev.commandType === RecordType.UpdateIndexPrice || ev.commandType === RecordType.AdvanceTime) {
+          this.gateway.append(b, 0);
+          this.eventCount++;
+          return;
+        }
         break;
       case BookEventType.TRADE_EXECUTED:
         b.setU53(0, TRD.takerOrderId, ev.orderId);
@@ -164,6 +173,17 @@ export class EventWriter implements BookEventSink {
     b.setU53(0, FRA.fundingTimeUs, fundingTimeUs);
     b.setI64(0, FRA.premiumRate, premiumRate);
     this.broadcast(b);
+  }
+
+  /** The answer to an applied command that has no event of its own (CancelAllOrders, SetAccountConfig). */
+  commandApplied(marketId: number, timeUs: number, accountId: number, commandType: number, requestId: number, ordersCancelled: number): void {
+    const b = this.header(RecordType.CommandApplied, marketId, timeUs);
+    b.setAccountId(0, accountId);
+    b.setU53(0, APL.requestId, requestId);
+    b.setU16(0, APL.commandType, commandType);
+    b.setU32(0, APL.ordersCancelled, ordersCancelled);
+    this.gateway.append(b, 0);
+    this.eventCount++;
   }
 
   private header(type: number, marketId: number, timeUs: number): RecordBuffer {

@@ -32,6 +32,8 @@ export interface MarketShardOptions {
   prebuilt?: PrebuiltShardMemory;
   /** Mark and funding settings per market id (defaults: engine/shard/market-pricing.ts). */
   pricing?: ReadonlyMap<number, PricingConfig>;
+  /** How far one index or timer tick may move the shard's time (default: shard-clock.ts). */
+  timeHorizonUs?: number;
 }
 
 export interface PrebuiltShardMemory {
@@ -74,6 +76,7 @@ export class MarketShardHost {
       control: control.sab,
       wait: o.wait ?? 'spin-then-park',
       pricing: [...(o.pricing ?? new Map())],
+      timeHorizonUs: o.timeHorizonUs,
     };
     const handle = await ShardWorker.start(new URL('./market-shard-worker.js', import.meta.url), `market-shard-${o.shardId}`, data, control, bell);
     return new MarketShardHost(o.shardId, handle, bell, inputs, gatewayOut, riskOut);

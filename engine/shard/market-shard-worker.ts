@@ -38,6 +38,7 @@ export interface MarketShardWorkerData {
   wait: WaitStrategyName;
   /** [marketId, pricing] pairs (structured clone carries bigint fields). */
   pricing: [number, PricingConfig][];
+  timeHorizonUs?: number;
 }
 
 assertLittleEndian();
@@ -45,7 +46,7 @@ const data = workerData as MarketShardWorkerData;
 const control = ControlBlock.attach(data.control);
 const outputs = [data.gateway, ...data.risk].map((end) => new RingOutput(RingBuffer.attach(end.ring), Doorbell.attach(end.bell), waitStrategyByName(data.wait)));
 const [gatewayOut, ...riskOut] = outputs;
-const shard = new MarketShard(data.markets, gatewayOut!, riskOut, undefined, new Map(data.pricing));
+const shard = new MarketShard(data.markets, gatewayOut!, riskOut, undefined, new Map(data.pricing), data.timeHorizonUs);
 const processor = new EventProcessor(
   data.inputs.map((sab) => RingBuffer.attach(sab)),
   Doorbell.attach(data.bell),
