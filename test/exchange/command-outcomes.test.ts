@@ -8,16 +8,16 @@ import { test } from 'node:test';
 import { Code } from '../../engine/codes.js';
 import { CancelReason, OrderType, Side, StpMode, TimeInForce } from '../../engine/enums.js';
 import { DEFAULT_MARKETS } from '../../engine/market/spec.js';
-import { decodeRecord, type DecodedRecord } from '../../engine/ring/layouts/index.js';
+import { decodeRecord, encodeRecord, type DecodedRecord } from '../../engine/ring/layouts/index.js';
 import { TradeExecutedLayout } from '../../engine/ring/layouts/trade-executed.js';
-import { HeaderFlag } from '../../engine/ring/record.js';
+import { HeaderFlag, RecordBuffer } from '../../engine/ring/record.js';
 import { RecordType } from '../../engine/ring/types.js';
 import { InProcessExchange } from '../../exchange/in-process-exchange.js';
 import { Topology } from '../../exchange/topology.js';
 import { riskMarket } from '../../risk/shard/config.js';
-import { InsuranceReason, UpdateReason } from '../../risk/shard/events.js';
 import { MarginMode } from '../../risk/shard/state.js';
 import { amend, cancel, cancelAll, deleverage, indexTick, place, setMark, setStp, type Cmd } from '../support/commands.js';
+import { applies, commandKey, refuses, type CommandKey } from '../support/answers.js';
 import { adjustIsolatedMargin, advanceTime, deposit, setFeeTier, setLeverage, setMarginMode, topUpInsuranceFund, withdraw } from '../support/risk-commands.js';
 
 const T0 = 1_700_000_000_000_000;
@@ -26,65 +26,28 @@ const USDT = 1_000_000n;
 const BTC = 1;
 const ETH = 2;
 
-/** The reason an AccountUpdated answering each account command carries. */
-const REASONS: Partial<Record<number, number>> = {
-  [RecordType.Deposit]: UpdateReason.DEPOSIT,
-  [RecordType.Withdraw]: UpdateReason.WITHDRAWAL,
-  [RecordType.AdjustIsolatedMargin]: UpdateReason.ISOLATED_MARGIN,
-  [RecordType.SetLeverage]: UpdateReason.LEVERAGE,
-  [RecordType.SetMarginMode]: UpdateReason.MARGIN_MODE,
-  [RecordType.SetFeeTier]: UpdateReason.FEE_TIER,
-};
-
-/** The id a command is matched by: its order id (or client order id when it names none), request id or deleverage id. */
-function idOf(c: Cmd): number {
-  return (c.body.orderId ?? c.body.requestId ?? c.body.deleverageId ?? 0) as number;
-}
-
-/** Whether e answers c (applied), by the contract's table. */
-function applies(c: Cmd, e: DecodedRecord): boolean {
-  const type = c.layout.type;
-  const id = idOf(c);
-  switch (type) {
-    case RecordType.PlaceOrder:
-      return e.type === 'OrderAccepted' && e.orderId === id;
-    case RecordType.CancelOrder:
-      return e.type === 'OrderCancelled' && e.reason === CancelReason.USER && (id !== 0 ? e.orderId === id : e.clientOrderId === c.body.clientOrderId);
-    case RecordType.AmendOrder:
-      return e.type === 'OrderAmended' && e.orderId === id;
-    case RecordType.CancelAllOrders:
-    case RecordType.SetAccountConfig:
-      return e.type === 'CommandApplied' && e.commandType === type && e.requestId === id && e.accountId === c.header.accountId;
-    case RecordType.TopUpInsuranceFund:
-      return e.type === 'InsuranceFundChanged' && e.reason === InsuranceReason.TOP_UP && e.requestId === id;
-    case RecordType.UpdateIndexPrice:
-      return e.type === 'MarkPriceUpdated' && e.marketId === c.header.marketId && e.timeUs === c.header.timeUs;
-    default:
-      return REASONS[type] !== undefined && e.type === 'AccountUpdated' && e.reason === REASONS[type] && e.requestId === id && e.accountId === c.header.accountId;
-  }
-}
-
-function refuses(c: Cmd, e: DecodedRecord): boolean {
-  return e.type === 'OrderRejected' && e.commandType === c.layout.type && e.orderId === idOf(c) && e.accountId === (c.header.accountId ?? 0);
-}
-
 function exchange() {
   const x = new InProcessExchange({ topology: new Topology({ marketShards: [[DEFAULT_MARKETS[0]!, DEFAULT_MARKETS[1]!]], riskShards: 1 }), riskMarkets: DEFAULT_MARKETS.map((m) => riskMarket(m)) });
   let events: DecodedRecord[] = [];
   x.onGateway((b, at) => events.push(decodeRecord(b, at)));
   let now = T0;
+  const record = RecordBuffer.allocate(1);
+  let key: CommandKey = commandKey(record, 0);
   /** Sends one command at the next second and returns every gateway record it caused. */
   const send = (c: Cmd): DecodedRecord[] => {
     now += S;
     events = [];
-    x.send(c.layout, { ...c.header, timeUs: c.layout.type === RecordType.AdvanceTime || c.layout.type === RecordType.UpdateIndexPrice ? (c.header.timeUs ?? now) : now }, c.body);
+    encodeRecord(record, 0, c.layout, { ...c.header, timeUs: c.layout.type === RecordType.AdvanceTime || c.layout.type === RecordType.UpdateIndexPrice ? (c.header.timeUs ?? now) : now }, c.body);
+    key = commandKey(record, 0);
+    x.submitRecord(record, 0);
+    x.pump();
     return events;
   };
-  return { x, send, now: () => now };
+  return { x, send, now: () => now, key: () => key };
 }
 
 test('every command type gets exactly one answer, applied or refused, whoever refuses it', () => {
-  const { send, now } = exchange();
+  const { send, now, key } = exchange();
   const op = (c: Cmd): Cmd => ({ ...c, header: { ...c.header, flags: HeaderFlag.OPERATOR } });
   const at = (c: Cmd, timeUs: number): Cmd => ({ ...c, header: { ...c.header, timeUs } });
   const cases: [label: string, cmd: () => Cmd, applied: boolean, code?: number][] = [
@@ -134,7 +97,7 @@ test('every command type gets exactly one answer, applied or refused, whoever re
     const c = make();
     types.add(c.layout.type);
     const events = send(c);
-    const answers = events.filter((e) => applies(c, e) || refuses(c, e));
+    const answers = events.filter((e) => applies(key(), e) || refuses(key(), e));
     assert.equal(answers.length, 1, `${label}: ${answers.length} answers in ${events.map((e) => e.type).join(', ')}`);
     const [a] = answers;
     assert.equal(a!.type === 'OrderRejected', !applied, `${label}: ${a!.type} ${a!.code ?? ''}`);
