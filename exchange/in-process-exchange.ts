@@ -38,7 +38,7 @@ interface Link {
 }
 
 /** Commands the gateway sends to market shards directly (input 0); everything else goes through risk. */
-const MARKET_INPUTS: ReadonlySet<number> = new Set([RecordType.UpdateIndexPrice]);
+const MARKET_INPUTS: ReadonlySet<number> = new Set([RecordType.UpdateIndexPrice, RecordType.RecordIndexSource]);
 
 export interface InProcessOptions {
   readonly topology: Topology;
@@ -126,6 +126,12 @@ export class InProcessExchange {
       return;
     }
     this.toRisk[this.topology.riskShardOf(buf.accountId(at))]!.append(buf, at);
+  }
+
+  /** submitRecord() for records 0..count-1 of buf (an index tick and its sources' records). Always taken. */
+  offerMarketGroup(buf: RecordBuffer, count: number): boolean {
+    for (let i = 0; i < count; i++) this.submitRecord(buf, buf.at(i));
+    return true;
   }
 
   /** Delivers pending records until every stream is empty; returns how many were delivered. */

@@ -158,12 +158,25 @@ export class ThreadedExchange {
       for (const s of all) s.offer(buf, at);
       return true;
     }
-    if (type === RecordType.UpdateIndexPrice) {
+    if (type === RecordType.UpdateIndexPrice || type === RecordType.RecordIndexSource) {
       // A market no shard owns goes to shard 0, which refuses it (UNKNOWN_MARKET): an answer, not a
       // refusal that would read as back-pressure.
       return this.toMarket[Math.max(0, this.topology.marketShardOf(buf.marketId(at)))]!.offer(buf, at);
     }
     return this.toRisk[this.topology.riskShardOf(buf.accountId(at))]!.offer(buf, at);
+  }
+
+  /**
+   * Offers records 0..count-1 of buf, all for one market's shard (an index tick and the records of its
+   * sources), whole or not at all: false when the ring cannot take them all now.
+   */
+  offerMarketGroup(buf: RecordBuffer, count: number): boolean {
+    if (count === 0) return true;
+    // A market no shard owns goes to shard 0, which refuses it (UNKNOWN_MARKET), as offer() does.
+    const stream = this.toMarket[Math.max(0, this.topology.marketShardOf(buf.marketId(buf.at(0))))]!;
+    if (!stream.hasRoomFor(count)) return false;
+    for (let i = 0; i < count; i++) stream.offer(buf, buf.at(i));
+    return true;
   }
 
   /** Publishes everything offered since the last flush. */

@@ -45,6 +45,8 @@ export class DemoDriver {
   constructor(
     readonly exchange: ThreadedExchange,
     readonly flow: OrderFlow,
+    /** false when the index oracle (gateway/oracle/) sends the index: the driver then sends timer ticks only. */
+    readonly simulateIndex = true,
   ) {}
 
   /**
@@ -83,7 +85,7 @@ export class DemoDriver {
   /** Index ticks for every market and one timer tick (the driver's once-a-second duty). */
   ticks(): void {
     const t = nowUs();
-    for (const m of this.flow.o.markets) {
+    for (const m of this.simulateIndex ? this.flow.o.markets : []) {
       this.flow.indexTick(m.market.marketId, this.scratch, 0);
       this.scratch.setTimeUs(0, t);
       this.offer();

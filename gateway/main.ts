@@ -4,9 +4,10 @@
 // asks each risk worker for a scan snapshot and runs the what-if shock scan on a piscina pool
 // (risk/stress/): how many scopes a market-wide move of −10%, −25% or −50% would make liquidatable or
 // bankrupt, and what the insurance fund could not cover. Ctrl-C (or --seconds N) stops it and prints
-// each shard's state hash.
+// each shard's state hash. With --oracle FILE the index comes from the index oracle (gateway/oracle/,
+// docs/ORACLE.md) polling the venues that file names, instead of the simulated market's.
 //
-//   npm start -- [--seconds N] [--rate ORDERS_PER_SECOND] [--risk-shards R] [--seed N] [--stress-every S] [--wait spin-then-park|busy-spin|park]
+//   npm start -- [--seconds N] [--rate ORDERS_PER_SECOND] [--risk-shards R] [--seed N] [--stress-every S] [--wait spin-then-park|busy-spin|park] [--oracle FILE]
 
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -23,8 +24,11 @@ import { ShockScanner, type ShockReport } from '../risk/stress/shock-scanner.js'
 import { unitsToDecimal } from '../engine/market/decimal.js';
 import { USDT_DECIMALS } from '../engine/market/spec.js';
 import { DemoDriver } from './demo-driver.js';
+import { loadOracleConfig, OracleConfigError, type OracleConfig } from './oracle/config.js';
+import { feedIndexTicks } from './oracle/index-feed.js';
+import { IndexOracle } from './oracle/oracle.js';
 
-const USAGE = 'usage: npm start -- [--seconds N] [--rate ORDERS_PER_SECOND] [--risk-shards R] [--seed N] [--stress-every S] [--wait spin-then-park|busy-spin|park]';
+const USAGE = 'usage: npm start -- [--seconds N] [--rate ORDERS_PER_SECOND] [--risk-shards R] [--seed N] [--stress-every S] [--wait spin-then-park|busy-spin|park] [--oracle FILE]';
 function usage(why: string): never {
   console.error(`perpx: ${why}\n${USAGE}`);
   process.exit(2);
@@ -40,6 +44,7 @@ function parseOptions() {
       seed: { type: 'string', default: '1' },
       wait: { type: 'string', default: 'spin-then-park' },
       'stress-every': { type: 'string', default: '10' },
+      oracle: { type: 'string' },
     },
   });
 }
@@ -58,6 +63,14 @@ if (!WAIT_STRATEGY_NAMES.includes(wait) || !(rate >= 0) || !Number.isInteger(ris
   usage('an option is out of range');
 }
 
+let oracleConfig: OracleConfig | undefined;
+try {
+  if (values.oracle !== undefined) oracleConfig = loadOracleConfig(values.oracle, DEFAULT_MARKETS);
+} catch (e) {
+  if (e instanceof OracleConfigError) usage(e.message);
+  throw e;
+}
+
 assertLittleEndian();
 const topology = Topology.spread(DEFAULT_MARKETS, availableParallelism(), riskShards);
 const exchange = await ThreadedExchange.start({ topology, riskMarkets: DEFAULT_MARKETS.map((m) => riskMarket(m)), wait });
@@ -74,9 +87,16 @@ const flow = new OrderFlow({
   mix: { quote: 62, cancel: 30, taker: 8 },
   firstOrderId: 1,
 });
-const driver = new DemoDriver(exchange, flow);
+const driver = new DemoDriver(exchange, flow, oracleConfig === undefined);
+const oracle = oracleConfig && new IndexOracle({ config: oracleConfig, markets: DEFAULT_MARKETS });
+if (oracle) {
+  feedIndexTicks(oracle, exchange);
+  oracle.onStale((e) => console.log(`index ${e.symbol} stale (${e.sourcesUsed} sources): mark frozen, market reduce-only`));
+  oracle.onRecovered((e) => console.log(`index ${e.symbol} recovered after ${(e.staleForUs / 1e6).toFixed(1)} s`));
+  oracle.start();
+}
 driver.fund(10_000_000n, 100_000n, 250_000n);
-await driver.untilMarked();
+await driver.untilMarked(oracle ? 30_000 : 5_000);
 
 const specs = new Map(DEFAULT_MARKETS.map((m) => [m.marketId, new MarketSpec(m)]));
 console.log(`perpx: ${topology.marketShards} market shard(s) [${topology.config.marketShards.map((g) => g.map((m) => m.symbol).join('+')).join(', ')}], ${riskShards} risk shard(s), wait ${wait}; driving ${rate} commands/s (Ctrl-C stops)`);
@@ -138,6 +158,7 @@ while (running) {
   await exchange.waitForOutput(1);
 }
 
+await oracle?.stop();
 const hashes = await exchange.stop();
 await scanner.close();
 driver.drain();

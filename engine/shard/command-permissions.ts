@@ -11,8 +11,8 @@
 //                      CancelAllOrders reason ADMIN; and everything an account may send
 //   engine only        PlaceOrder origin LIQUIDATION or ADL, CancelAllOrders reason LIQUIDATION or
 //                      REDUCE_ONLY, Deleverage, SetMarkPrice: never from the gateway
-//   gateway feeds      AdvanceTime (every shard) and UpdateIndexPrice (market shards): the gateway's own
-//                      clock and index, not a request
+//   gateway feeds      AdvanceTime (every shard), UpdateIndexPrice and RecordIndexSource (market
+//                      shards): the gateway's own clock and index, not requests
 //
 // An origin or cancel reason no table holds is malformed (INVALID_FLAGS), not forbidden.
 

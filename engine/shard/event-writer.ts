@@ -7,7 +7,8 @@
 //                                              when that is another shard
 //   level changes ───────────────────────────▶ gateway only (risk reads prices from marks and trades)
 //   CommandApplied, and OrderRejected of the ─▶ gateway only (answers the risk shards keep no state for)
-//   gateway's feeds (index and timer ticks)
+//   gateway's feeds (index ticks, their
+//   sources' records, timer ticks)
 //   mark price, funding rate ────────────────▶ gateway and every risk stream
 //
 // Hot path: field offsets are module constants, the scratch record is reused, nothing is allocated.
@@ -81,7 +82,7 @@ export class EventWriter implements BookEventSink {
         b.setU8(0, REJ.orderType, ev.orderType);
         b.setU8(0, REJ.origin, ev.origin);
         b.setU8(0, REJ.reduceOnly, ev.reduceOnly ? 1 : 0);
-        if (ev.commandType === RecordType.UpdateIndexPrice || ev.commandType === RecordType.AdvanceTime) {
+        if (ev.commandType === RecordType.UpdateIndexPrice || ev.commandType === RecordType.RecordIndexSource || ev.commandType === RecordType.AdvanceTime) {
           this.gateway.append(b, 0);
           this.eventCount++;
           return;

@@ -20,7 +20,7 @@
 // CommandApplied / MarkPriceUpdated / TradeExecuted (Deleverage), or OrderRejected.
 
 import { Code } from '../codes.js';
-import { CancelReason, StpMode } from '../enums.js';
+import { CancelReason, IndexOrigin, StpMode } from '../enums.js';
 import { OrderBook } from '../book/order-book.js';
 import { BookEvent, BookEventType, OrderRequest, type Book, type BookEventSink } from '../book/types.js';
 import { MarketSpec, type MarketConfig } from '../market/spec.js';
@@ -170,6 +170,7 @@ export class MarketShard {
       case RecordType.UpdateIndexPrice: {
         const index = buf.u53At(at, IX.indexPriceTicks);
         const stale = buf.u8At(at, IX.stale);
+        if (buf.u8At(at, IX.origin) > IndexOrigin.SIMULATED) return this.reject(buf, at, type, Code.INVALID_FLAGS);
         if (stale > 1 || index > book.spec.maxPriceTicks || (stale === 0 && index < 1)) return this.reject(buf, at, type, Code.PRICE_OUT_OF_RANGE);
         this.clock.advance(timeUs);
         const marketId = book.spec.marketId;
@@ -182,6 +183,9 @@ export class MarketShard {
         this.writer.markPriceUpdated(marketId, timeUs, mark.markTicks, pricing.indexTicks, pricing.lastFundingRate, pricing.nextFundingUs, mark.stale);
         return;
       }
+      case RecordType.RecordIndexSource:
+        // The record of what an index source returned: kept by the journal of this input, used by nobody here.
+        return;
       default:
         return this.reject(buf, at, type, Code.UNKNOWN_COMMAND);
     }

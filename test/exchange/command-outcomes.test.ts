@@ -9,6 +9,7 @@ import { Code } from '../../engine/codes.js';
 import { CancelReason, OrderType, Side, StpMode, TimeInForce } from '../../engine/enums.js';
 import { DEFAULT_MARKETS } from '../../engine/market/spec.js';
 import { decodeRecord, encodeRecord, type DecodedRecord } from '../../engine/ring/layouts/index.js';
+import { RecordIndexSourceLayout } from '../../engine/ring/layouts/record-index-source.js';
 import { TradeExecutedLayout } from '../../engine/ring/layouts/trade-executed.js';
 import { HeaderFlag, RecordBuffer } from '../../engine/ring/record.js';
 import { RecordType } from '../../engine/ring/types.js';
@@ -103,8 +104,18 @@ test('every command type gets exactly one answer, applied or refused, whoever re
     assert.equal(a!.type === 'OrderRejected', !applied, `${label}: ${a!.type} ${a!.code ?? ''}`);
     if (code !== undefined) assert.equal(a!.code, code, label);
   }
-  // Every command type of the registry was sent (AdvanceTime has its own test below).
-  for (const [name, type] of Object.entries(RecordType)) if (type < 100 && type !== RecordType.AdvanceTime) assert.ok(types.has(type), `${name} was not sent`);
+  // Every command type of the registry was sent (the gateway's feed records without an answer of their
+  // own, AdvanceTime and RecordIndexSource, have their own test below).
+  const feeds: readonly number[] = [RecordType.AdvanceTime, RecordType.RecordIndexSource];
+  for (const [name, type] of Object.entries(RecordType)) if (type < 100 && !feeds.includes(type)) assert.ok(types.has(type), `${name} was not sent`);
+});
+
+test('an index source\'s record has no answer of its own; a refused one has one', () => {
+  const { send, now } = exchange();
+  const source = (flags: number): Cmd => ({ layout: RecordIndexSourceLayout, header: { marketId: BTC, timeUs: now() + S, flags }, body: { sourceId: 0, priceTicks: 600_000, receivedUs: now(), updatedUs: now() } });
+  assert.deepEqual(send(source(0)), []);
+  const refused = send(source(2));
+  assert.deepEqual(refused.map((e) => [e.type, e.code, e.commandType]), [['OrderRejected', Code.INVALID_FLAGS, RecordType.RecordIndexSource]]);
 });
 
 test('a timer tick has no answer of its own; a refused one is answered by every shard that refused it', () => {

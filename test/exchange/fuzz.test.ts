@@ -92,6 +92,10 @@ test('fuzz: hostile records mixed with valid flow leave the in-process exchange 
       // The gateway's timer: no answer when applied; a refusal from each shard that refused it.
       for (const a of answers) assert.ok(a.e.type === 'OrderRejected' && isTimeCode(a.e.code as number) || a.e.code === Code.INVALID_FLAGS, `${label}: ${a.e.type} ${a.e.code}`);
       if (answers.length === x.marketShards.length + x.riskShards.length) assert.deepEqual(shardHashes(x), before, `${label}: a timer tick every shard refused`);
+    } else if (key.type === RecordType.RecordIndexSource) {
+      // A record for the market shard's journal: no answer when taken, one refusal when not; never state.
+      assert.ok(answers.length <= 1 && answers.every((a) => a.e.type === 'OrderRejected'), `${label}: ${answers.map((a) => a.e.type).join(' ')}`);
+      assert.deepEqual(shardHashes(x), before, `${label}: an index source's record`);
     } else {
       assert.equal(answers.length, 1, `${label}: ${answers.length} answers among ${batch.map((b) => b.e.type).join(' ')}`);
       const [{ e: answer, from }] = answers as [Emitted];

@@ -19,6 +19,7 @@ import { SetFeeTierLayout } from './set-fee-tier.js';
 import { UpdateIndexPriceLayout } from './update-index-price.js';
 import { DeleverageLayout } from './deleverage.js';
 import { AdvanceTimeLayout } from './advance-time.js';
+import { RecordIndexSourceLayout } from './record-index-source.js';
 import { MarkPriceUpdatedLayout } from './mark-price-updated.js';
 import { FundingRateAppliedLayout } from './funding-rate-applied.js';
 import { AccountUpdatedLayout } from './account-updated.js';
@@ -65,6 +66,7 @@ export const LAYOUTS: readonly Layout[] = [
   UpdateIndexPriceLayout,
   DeleverageLayout,
   AdvanceTimeLayout,
+  RecordIndexSourceLayout,
   MarkPriceUpdatedLayout,
   FundingRateAppliedLayout,
   AccountUpdatedLayout,
