@@ -12,6 +12,9 @@
 //   mark price, funding rate ────────────────▶ gateway and every risk stream
 //
 // Hot path: field offsets are module constants, the scratch record is reused, nothing is allocated.
+// Every value written is bounded by the shard's entry checks (docs/COMMANDS.md, "Field ranges"); the
+// rates, which a market whose prices span many orders of magnitude could take past i64 (a premium of an
+// impact price 2^52 ticks over an index of 1), are published at the i64 bound rather than wrapped.
 
 import { BookEventType, type BookEvent, type BookEventSink } from '../book/types.js';
 import { BookLevelChangedLayout } from '../ring/layouts/book-level-changed.js';
@@ -38,6 +41,12 @@ const LVL = BookLevelChangedLayout.offsets;
 const MPU = MarkPriceUpdatedLayout.offsets;
 const FRA = FundingRateAppliedLayout.offsets;
 const APL = CommandAppliedLayout.offsets;
+const MAX_I64 = (1n << 63n) - 1n;
+
+/** An i64 field's value: v, or the bound it passed. */
+function saturated(v: bigint): bigint {
+  return v > MAX_I64 ? MAX_I64 : v < -MAX_I64 ? -MAX_I64 : v;
+}
 
 export class EventWriter implements BookEventSink {
   private readonly scratch = RecordBuffer.allocate(1);
@@ -160,7 +169,7 @@ export class EventWriter implements BookEventSink {
     const b = this.header(RecordType.MarkPriceUpdated, marketId, timeUs);
     b.setU53(0, MPU.markPriceTicks, Number(markTicks));
     b.setU53(0, MPU.indexPriceTicks, Number(indexTicks));
-    b.setI64(0, MPU.fundingRate, fundingRate);
+    b.setI64(0, MPU.fundingRate, saturated(fundingRate));
     b.setU53(0, MPU.nextFundingTimeUs, nextFundingTimeUs);
     b.setU8(0, MPU.stale, stale ? 1 : 0);
     this.broadcast(b);
@@ -168,11 +177,11 @@ export class EventWriter implements BookEventSink {
 
   fundingRateApplied(marketId: number, timeUs: number, fundingRate: bigint, markTicks: bigint, intervalUs: number, fundingTimeUs: number, premiumRate: bigint): void {
     const b = this.header(RecordType.FundingRateApplied, marketId, timeUs);
-    b.setI64(0, FRA.fundingRate, fundingRate);
+    b.setI64(0, FRA.fundingRate, saturated(fundingRate));
     b.setU53(0, FRA.markPriceTicks, Number(markTicks));
     b.setU53(0, FRA.intervalUs, intervalUs);
     b.setU53(0, FRA.fundingTimeUs, fundingTimeUs);
-    b.setI64(0, FRA.premiumRate, premiumRate);
+    b.setI64(0, FRA.premiumRate, saturated(premiumRate));
     this.broadcast(b);
   }
 

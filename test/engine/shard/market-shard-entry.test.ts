@@ -13,6 +13,7 @@ import { MAX_TIME_US, RecordBuffer } from '../../../engine/ring/record.js';
 import { RecordType } from '../../../engine/ring/types.js';
 import { MemoryOutput } from '../../../engine/shard/event-output.js';
 import { MarketShard } from '../../../engine/shard/market-shard.js';
+import { defaultPricing } from '../../../engine/shard/market-pricing.js';
 import { advanceTime, cancelAll, decodeAll, indexTick, place, setStp, type Cmd } from '../../support/commands.js';
 import { COMMAND_U53_FIELDS, PAST_U53, putWords } from '../../support/hostile-fields.js';
 
@@ -158,6 +159,25 @@ test('the mark never leaves the market\'s price range, even when the band around
   const [mark] = take();
   assert.equal(mark!.type, 'MarkPriceUpdated');
   assert.equal(mark!.markPriceTicks, 1_000);
+});
+
+test('a premium past the i64 range is published at its bound, not wrapped', () => {
+  // A market priced over the whole u53 range: an impact bid 2^52 ticks over an index of 1 tick is a premium
+  // of 2^52 · 10^8 rate units, past 2^63.
+  const wide = { ...BTC, marketId: 8, symbol: 'WIDE-PERP', maxPriceTicks: 2 ** 53 - 1, maxQtyLots: 1_000 };
+  const gateway = new MemoryOutput();
+  const m = new MarketShard([wide], gateway, [], undefined, new Map([[8, defaultPricing(undefined, { fundingIntervalUs: 60 * S })]]));
+  const feed = (c: Cmd, timeUs: number) => {
+    const b = RecordBuffer.allocate(1);
+    encodeRecord(b, 0, c.layout, { ...c.header, timeUs, seq: m.lastSeq(0) + 1 }, c.body);
+    m.handle(b, 0, 0);
+  };
+  const start = Math.floor(T0 / (60 * S)) * 60 * S + S;
+  feed(place({ orderId: 1, accountId: 2, side: Side.BUY, priceTicks: 2 ** 52, qtyLots: 10, marketId: 8 }), start);
+  feed(indexTick(1, start, 8), start);
+  feed(advanceTime(start + 61 * S), start + 61 * S);
+  const funding = decodeAll(gateway).find((e) => e.type === 'FundingRateApplied')!;
+  assert.equal(funding.premiumRate, (1n << 63n) - 1n);
 });
 
 test('orders with every id, price and quantity at the edge of their range are matched without a throw', () => {
