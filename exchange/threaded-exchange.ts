@@ -8,6 +8,13 @@
 //
 // Routing of gateway commands is the in-process exchange's (topology.ts): account commands and orders to
 // the account's risk shard, index ticks to the market's shard, timer ticks to every shard.
+//
+// A dead shard halts the exchange (shard-failure.ts): every host is watched from the moment its worker
+// starts; the first death sets `failure`, offer() refuses everything from then on, and the command the
+// shard died on is answered SHARD_FAILED through poll(). stop() ends in bounded time in every state: it
+// asks every shard to stop at once, keeps draining the gateway-bound rings while they do (no shard stays
+// blocked on a full one), and a shard waiting for space in a ring whose consumer is gone gives up on
+// stop (ring-output.ts); a worker that still does not stop is terminated (shard-worker.ts).
 
 import type { MarketShardHost as MarketHostType } from '../engine/shard/market-shard-host.js';
 import { MarketShardHost } from '../engine/shard/market-shard-host.js';
@@ -18,11 +25,13 @@ import { RingConsumer } from '../engine/ring/ring-consumer.js';
 import type { RecordBuffer } from '../engine/ring/record.js';
 import { RecordType } from '../engine/ring/types.js';
 import type { WaitStrategyName } from '../engine/ring/wait-strategy-by-name.js';
+import type { ShardDeath, ShardDone } from '../engine/shard/shard-worker.js';
 import { RiskShardHost } from '../risk/shard/risk-shard-host.js';
 import type { ScanSnapshot } from '../risk/stress/scan-snapshot.js';
 import { DEFAULT_POOL, type RiskMarketConfig, type RiskPoolConfig } from '../risk/shard/config.js';
 import { GatewayStream } from './gateway-stream.js';
 import type { GatewaySource } from './in-process-exchange.js';
+import { ShardFailedError } from './shard-failure.js';
 import type { Topology } from './topology.js';
 
 export interface ThreadedOptions {
@@ -35,6 +44,14 @@ export interface ThreadedOptions {
   /** Slots per ring (power of two). */
   readonly ringCapacity?: number;
   readonly wait?: WaitStrategyName;
+  /** How long stop() lets a shard finish before terminating its thread (default: shard-worker.ts). */
+  readonly stopTimeoutMs?: number;
+}
+
+export interface StopResult {
+  /** Each shard's final state hash; undefined for a shard that had died or did not stop in time. */
+  market: (bigint | undefined)[];
+  risk: (bigint | undefined)[];
 }
 
 export type Listener = (buf: RecordBuffer, at: number, from: GatewaySource) => void;
@@ -42,8 +59,13 @@ export type Listener = (buf: RecordBuffer, at: number, from: GatewaySource) => v
 export class ThreadedExchange {
   private readonly sources: { consumer: RingConsumer; records: RecordBuffer; from: GatewaySource }[];
   private readonly hasOutput: () => boolean;
-  /** The first error a shard worker died of: the exchange cannot go on without that shard. */
-  failure: Error | undefined;
+  /** The first shard death: the exchange cannot go on without that shard, and takes no more commands. */
+  failure: ShardFailedError | undefined;
+  /** Answers to commands shards died on, handed out by the next poll(). */
+  private readonly answers: { record: RecordBuffer; from: GatewaySource }[] = [];
+  private stopping: Promise<StopResult> | undefined;
+  /** A death not yet followed by a poll(): waitForOutput() returns at once for it. */
+  private deathUnpolled = false;
 
   private constructor(
     readonly topology: Topology,
@@ -53,19 +75,32 @@ export class ThreadedExchange {
     readonly toMarket: readonly GatewayStream[],
     readonly marketHosts: readonly MarketHostType[],
     readonly riskHosts: readonly RiskShardHost[],
+    private readonly stopTimeoutMs: number | undefined,
   ) {
     this.sources = [
       ...marketHosts.map((h, s) => ({ consumer: new RingConsumer(h.gatewayOut), records: h.gatewayOut.records, from: { kind: 'market' as const, shard: s } })),
       ...riskHosts.map((h, r) => ({ consumer: new RingConsumer(h.gatewayOut), records: h.gatewayOut.records, from: { kind: 'risk' as const, shard: r } })),
     ];
     const sources = this.sources;
-    this.hasOutput = () => this.failure !== undefined || sources.some((s) => s.consumer.available() > 0);
-    for (const h of [...marketHosts, ...riskHosts]) {
-      h.worker.once('error', (e: Error) => {
-        this.failure ??= e;
-        this.bell.ring();
-      });
-    }
+    const answers = this.answers;
+    this.hasOutput = () => this.deathUnpolled || answers.length > 0 || sources.some((s) => s.consumer.available() > 0);
+    // A host records its worker's death from the start, so a shard that died while later ones started
+    // is reported here too.
+    marketHosts.forEach((h, s) => h.onDeath((d) => this.died({ kind: 'market', shard: s }, d)));
+    riskHosts.forEach((h, r) => h.onDeath((d) => this.died({ kind: 'risk', shard: r }, d)));
+  }
+
+  private died(from: GatewaySource, d: ShardDeath): void {
+    const failure = new ShardFailedError(from, d.error, d.input, d.record);
+    this.failure ??= failure;
+    if (failure.answer !== undefined) this.answers.push({ record: failure.answer, from });
+    this.deathUnpolled = true;
+    this.bell.ring();
+  }
+
+  /** True once a shard has died or stop() was called: offer() takes nothing any more. */
+  get halted(): boolean {
+    return this.failure !== undefined || this.stopping !== undefined;
   }
 
   static async start(o: ThreadedOptions): Promise<ThreadedExchange> {
@@ -143,14 +178,17 @@ export class ThreadedExchange {
       gatewayToMarket.map((rb, s) => new GatewayStream(rb, marketBells[s]!)),
       marketHosts,
       riskHosts,
+      o.stopTimeoutMs,
     );
   }
 
   /**
-   * Offers one gateway command (routed as in topology.ts). False when a ring on its way is full: nothing
-   * was taken, the caller reports back-pressure. Published at the next flush().
+   * Offers one gateway command (routed as in topology.ts); published at the next flush(). False when
+   * nothing was taken: the exchange has halted (`failure` says which shard died and of what; after stop()
+   * it is simply stopped), or else a ring on its way is full and the caller reports back-pressure.
    */
   offer(buf: RecordBuffer, at: number): boolean {
+    if (this.halted) return false;
     const type = buf.type(at);
     if (type === RecordType.AdvanceTime) {
       const all = [...this.toMarket, ...this.toRisk];
@@ -171,6 +209,7 @@ export class ThreadedExchange {
    * sources), whole or not at all: false when the ring cannot take them all now.
    */
   offerMarketGroup(buf: RecordBuffer, count: number): boolean {
+    if (this.halted) return false;
     if (count === 0) return true;
     // A market no shard owns goes to shard 0, which refuses it (UNKNOWN_MARKET), as offer() does.
     const stream = this.toMarket[Math.max(0, this.topology.marketShardOf(buf.marketId(buf.at(0))))]!;
@@ -185,19 +224,30 @@ export class ThreadedExchange {
     for (const s of this.toMarket) s.flush();
   }
 
-  /** Hands every gateway-bound record available now to the listener; returns how many. */
+  /**
+   * Hands every gateway-bound record available now to the listener, then the answers to commands a shard
+   * died on (after what that shard published before it died); returns how many.
+   */
   poll(listener: Listener): number {
     let n = 0;
+    this.deathUnpolled = false;
     for (const s of this.sources) {
       const available = s.consumer.available();
       for (let i = 0; i < available; i++) listener(s.records, s.consumer.at(i), s.from);
       s.consumer.release(available);
       n += available;
     }
+    for (const a of this.answers.splice(0)) {
+      listener(a.record, 0, a.from);
+      n++;
+    }
     return n;
   }
 
-  /** Waits (without blocking the event loop) until a shard publishes gateway-bound records or timeoutMs passes. */
+  /**
+   * Waits (without blocking the event loop) until a shard publishes gateway-bound records, a shard dies,
+   * or timeoutMs passes.
+   */
   waitForOutput(timeoutMs: number): Promise<void> {
     return this.bell.parkAsync(this.hasOutput, timeoutMs);
   }
@@ -207,11 +257,31 @@ export class ThreadedExchange {
     return Promise.all(this.riskHosts.map((h) => h.scanSnapshot()));
   }
 
-  /** Stops every shard; a shard that had failed reports no hash (undefined). */
-  async stop(): Promise<{ market: (bigint | undefined)[]; risk: (bigint | undefined)[] }> {
-    const hash = (r: PromiseSettledResult<{ stateHash: bigint }>) => (r.status === 'fulfilled' ? r.value.stateHash : undefined);
-    const market = await Promise.allSettled(this.marketHosts.map((h) => h.stop()));
-    const risk = await Promise.allSettled(this.riskHosts.map((h) => h.stop()));
-    return { market: market.map(hash), risk: risk.map(hash) };
+  /**
+   * Stops every shard, in bounded time whatever state the exchange is in (the same promise every call).
+   * Every shard is asked at once; while they finish, gateway-bound records keep being drained into
+   * `listener` (by default dropped), so no shard stays blocked on a full ring, and the last of them are
+   * drained once all have stopped. A shard that had died, or did not stop in time, reports no hash.
+   */
+  stop(listener: Listener = () => {}): Promise<StopResult> {
+    this.stopping ??= this.stopAll(listener);
+    return this.stopping;
+  }
+
+  private async stopAll(listener: Listener): Promise<StopResult> {
+    const hosts: { stop(timeoutMs?: number): Promise<ShardDone> }[] = [...this.marketHosts, ...this.riskHosts];
+    let settled: PromiseSettledResult<ShardDone>[] | undefined;
+    const all = Promise.allSettled(hosts.map((h) => h.stop(this.stopTimeoutMs))).then((r) => {
+      settled = r;
+      this.bell.ring();
+    });
+    while (settled === undefined) {
+      this.poll(listener);
+      await Promise.race([all, this.waitForOutput(10)]);
+    }
+    this.poll(listener);
+    const hash = (r: PromiseSettledResult<ShardDone>) => (r.status === 'fulfilled' ? r.value.stateHash : undefined);
+    const S = this.marketHosts.length;
+    return { market: settled.slice(0, S).map(hash), risk: settled.slice(S).map(hash) };
   }
 }

@@ -40,7 +40,7 @@ export interface IndexResult {
 }
 
 /** Weighted median of venues with positive weights (any order), exact. undefined when empty. */
-export function weightedMedianTicks(venues: readonly VenuePrice[]): Rational | undefined {
+function weightedMedianTicks(venues: readonly VenuePrice[]): Rational | undefined {
   if (venues.length === 0) return undefined;
   const sorted = venues.slice().sort((a, b) => (a.priceTicks < b.priceTicks ? -1 : a.priceTicks > b.priceTicks ? 1 : 0));
   let total = 0n;

@@ -13,7 +13,7 @@ import { Code } from '../codes.js';
 export const Rounding = { EXACT: 0, FLOOR: 1, CEIL: 2, HALF_EVEN: 3 } as const;
 export type Rounding = (typeof Rounding)[keyof typeof Rounding];
 
-export const MAX_DECIMAL_CHARS = 40;
+const MAX_DECIMAL_CHARS = 40;
 const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
 
 /** A decimal as mantissa · 10^−scale. */
@@ -57,7 +57,7 @@ export function halfEvenDiv(a: bigint, b: bigint): bigint {
 }
 
 /** a / b (b > 0) as a whole number in the stated direction; undefined under EXACT when b does not divide a. */
-export function divideRounded(a: bigint, b: bigint, rounding: Rounding): bigint | undefined {
+function divideRounded(a: bigint, b: bigint, rounding: Rounding): bigint | undefined {
   switch (rounding) {
     case Rounding.EXACT:
       return a % b === 0n ? a / b : undefined;

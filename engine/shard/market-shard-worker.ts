@@ -7,7 +7,9 @@
 //                                                  └─▶ RingOutput × R ──▶ risk ring r
 //
 // Started by MarketShardHost (market-shard-host.ts), which creates every SharedArrayBuffer below. Replies
-// on the control port only at the edges: 'ready' once wired, {stopped, stateHash} after the loop ends.
+// on the control port only at the edges: 'ready' once wired, {stopped, stateHash, handled, abandoned}
+// after the loop ends. A record whose handling throws kills the thread (the processor leaves the record
+// in the control block first); the host sees the death (shard-worker.ts).
 
 import { parentPort, workerData } from 'node:worker_threads';
 import type { MarketConfig } from '../market/spec.js';
@@ -33,6 +35,7 @@ export interface MarketShardWorkerData {
   inputs: SharedArrayBuffer[];
   bell: SharedArrayBuffer;
   gateway: StreamEnd;
+  /** Output stream r, to risk shard r; its bell is also the doorbell of input 1 + r's producer. */
   risk: StreamEnd[];
   control: SharedArrayBuffer;
   wait: WaitStrategyName;
@@ -44,9 +47,15 @@ export interface MarketShardWorkerData {
 assertLittleEndian();
 const data = workerData as MarketShardWorkerData;
 const control = ControlBlock.attach(data.control);
-const outputs = [data.gateway, ...data.risk].map((end) => new RingOutput(RingBuffer.attach(end.ring), Doorbell.attach(end.bell), waitStrategyByName(data.wait)));
+// A full output ring is waited on while the shard runs, and given up once it is asked to stop (the
+// consumer may be a thread that died): every blocking wait of this thread observes the run flag.
+const running = (): boolean => control.running();
+const outputs = [data.gateway, ...data.risk].map((end) => new RingOutput(RingBuffer.attach(end.ring), Doorbell.attach(end.bell), waitStrategyByName(data.wait), 1, running));
 const [gatewayOut, ...riskOut] = outputs;
 const shard = new MarketShard(data.markets, gatewayOut!, riskOut, undefined, new Map(data.pricing), data.timeHorizonUs);
+// Input 1 + r is risk shard r's, and a risk shard waits for space in it on its own doorbell (its outbox):
+// releasing those slots rings that doorbell. The gateway (input 0) never waits for space.
+const riskBells = data.risk.map((end) => Doorbell.attach(end.bell));
 const processor = new EventProcessor(
   data.inputs.map((sab) => RingBuffer.attach(sab)),
   Doorbell.attach(data.bell),
@@ -55,7 +64,11 @@ const processor = new EventProcessor(
   control,
   undefined,
   () => outputs.reduce((sum, o) => sum + o.stalls, 0),
+  undefined,
+  undefined,
+  [undefined, ...riskBells],
 );
 parentPort!.postMessage({ type: 'ready' });
 processor.run();
-parentPort!.postMessage({ type: 'stopped', stateHash: shard.stateHash().toString(), handled: processor.handled });
+const abandoned = outputs.reduce((sum, o) => sum + o.abandoned, 0);
+parentPort!.postMessage({ type: 'stopped', stateHash: shard.stateHash().toString(), handled: processor.handled, abandoned });

@@ -56,7 +56,7 @@ export interface OracleConfig {
   readonly markets: readonly MarketIndexSettings[];
 }
 
-export const VENUE_DEFAULTS: Omit<VenueSettings, 'baseUrl'> = Object.freeze({
+const VENUE_DEFAULTS: Omit<VenueSettings, 'baseUrl'> = Object.freeze({
   connections: 1,
   timeoutMs: 800,
   retries: 2,

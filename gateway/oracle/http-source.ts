@@ -108,7 +108,7 @@ export class HttpIndexSource implements IndexSource {
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ABORT_ERR', 'UND_ERR_ABORTED']);
 
 /** What a failed request was: TIMEOUT, HTTP_ERROR, BAD_BODY or NETWORK_ERROR. */
-export function classify(e: unknown): IndexSourceStatus {
+function classify(e: unknown): IndexSourceStatus {
   if (e instanceof BadBodyError) return IndexSourceStatus.BAD_BODY;
   const err = e as { name?: string; code?: string; statusCode?: number };
   if (err.name === 'TimeoutError' || err.name === 'AbortError' || (err.code !== undefined && TIMEOUT_CODES.has(err.code))) return IndexSourceStatus.TIMEOUT;

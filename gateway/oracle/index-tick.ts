@@ -43,11 +43,6 @@ export interface IndexTick {
 
 const U32_MAX = 0xffff_ffff;
 
-/** Records the tick needs: one per sample and the UpdateIndexPrice. */
-export function indexTickRecords(tick: IndexTick): number {
-  return tick.samples.length + 1;
-}
-
 /** Encodes the tick into slots 0..n of buf (RecordIndexSource × n, then UpdateIndexPrice); returns n + 1. */
 export function encodeIndexTick(tick: IndexTick, buf: RecordBuffer): number {
   const header = { marketId: tick.marketId, timeUs: tick.timeUs };

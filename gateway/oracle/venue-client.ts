@@ -33,7 +33,7 @@ export interface VenueClientOptions {
 const RETRY_STATUS = [429, 500, 502, 503, 504];
 const RETRY_ERRORS = ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ENOTFOUND', 'ENETUNREACH', 'EHOSTUNREACH', 'EAI_AGAIN', 'UND_ERR_SOCKET'];
 
-export class HttpStatusError extends Error {
+class HttpStatusError extends Error {
   readonly code = 'ORACLE_HTTP_STATUS';
   constructor(
     origin: string,

@@ -80,7 +80,7 @@ const request = new OrderRequest();
  * trader (the market shard resolves the real limit from the touch and OrderAccepted brings it back),
  * and kept on the market's price range [1, maxPriceTicks]: it goes to the market as the order's limit.
  */
-export function assumedPriceTicks(side: Side, priceTicks: number, triggerPriceTicks: number, market: MarketRiskState): bigint {
+function assumedPriceTicks(side: Side, priceTicks: number, triggerPriceTicks: number, market: MarketRiskState): bigint {
   if (priceTicks > 0) return BigInt(priceTicks);
   const base = triggerPriceTicks > 0 ? BigInt(triggerPriceTicks) : market.markPriceTicks;
   const bps = BigInt(market.spec.marketSlippageBps);

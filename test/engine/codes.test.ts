@@ -28,6 +28,7 @@ const PINNED: Record<string, number> = {
   BALANCE_LIMIT_EXCEEDED: 4008,
   JOURNAL_CORRUPT: 5001, SNAPSHOT_CORRUPT: 5002, JOURNAL_GAP: 5003,
   UNAUTHENTICATED: 6001, RATE_LIMITED: 6002, BACK_PRESSURE: 6003, MALFORMED_FRAME: 6004, FRAME_TOO_LARGE: 6005,
+  SHARD_FAILED: 7001,
 };
 
 test('every pinned code keeps its number', () => {
@@ -51,7 +52,8 @@ test('each code sits in the band of its owner', () => {
   assert.equal(codeBand(Code.INSUFFICIENT_BALANCE), CodeBand.ACCOUNT);
   assert.equal(codeBand(Code.JOURNAL_CORRUPT), CodeBand.PERSISTENCE);
   assert.equal(codeBand(Code.RATE_LIMITED), CodeBand.GATEWAY);
-  for (const v of Object.values(Code)) assert.ok(v === 0 || (codeBand(v) >= 1 && codeBand(v) <= 6), String(v));
+  assert.equal(codeBand(Code.SHARD_FAILED), CodeBand.EXCHANGE);
+  for (const v of Object.values(Code)) assert.ok(v === 0 || (codeBand(v) >= 1 && codeBand(v) <= 7), String(v));
 });
 
 test('codeName gives the stable name and flags numbers it does not know', () => {

@@ -7,7 +7,7 @@ import type { Layout } from '../../engine/ring/layouts/layout.js';
 import type { RecordBuffer } from '../../engine/ring/record.js';
 
 /** The code each u53 field is refused with when it holds more than a u53 (INVALID_NUMBER otherwise). */
-export const FIELD_CODES: Readonly<Record<string, number>> = {
+const FIELD_CODES: Readonly<Record<string, number>> = {
   orderId: Code.INVALID_ORDER_ID,
   deleverageId: Code.INVALID_ORDER_ID,
   clientOrderId: Code.INVALID_CLIENT_ORDER_ID,

@@ -86,13 +86,6 @@ for (const l of LAYOUTS) {
   byType.set(l.type, l);
 }
 
-/** Registers a layout defined outside the engine (risk records). Type ids stay unique. */
-export function registerLayout(layout: Layout): void {
-  const existing = byType.get(layout.type);
-  if (existing && existing !== layout) throw new Error(`record type ${layout.type} has two layouts`);
-  byType.set(layout.type, layout);
-}
-
 export function layoutOf(type: number): Layout | undefined {
   return byType.get(type);
 }

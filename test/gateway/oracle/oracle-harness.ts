@@ -9,7 +9,7 @@ import { IndexOracle } from '../../../gateway/oracle/oracle.js';
 import { venueBody, type Quote, type VenueName } from '../../support/venue-bodies.js';
 import { VenueServer } from '../../support/venue-server.js';
 
-export const SYMBOLS: Record<VenueName, string> = { binance: 'BTCUSDT', coinbase: 'BTC-USD', kraken: 'XBTUSD', okx: 'BTC-USDT', bybit: 'BTCUSDT' };
+const SYMBOLS: Record<VenueName, string> = { binance: 'BTCUSDT', coinbase: 'BTC-USD', kraken: 'XBTUSD', okx: 'BTC-USDT', bybit: 'BTCUSDT' };
 
 export interface HarnessOptions {
   venues?: readonly VenueName[];
