@@ -5,6 +5,9 @@
 //   risk r  output s  ═══════════════ ring ═══════════════▶ market s input 1 + r
 //   market s output r ═══════════════ ring ═══════════════▶ risk r input 1 + s
 //   market s, risk r  ── gateway-bound ring ──▶ main thread (poll)
+//   market s output   ═══ surveillance ring ═══▶ surveillance worker input 1 + s   (optional)
+//   main thread ── GatewayStream ──▶ surveillance input 0 (operator links, timer ticks)
+//                                    surveillance ──postMessage(alert)──▶ main thread
 //
 // Routing of gateway commands is the in-process exchange's (topology.ts): account commands and orders to
 // the account's risk shard, index ticks to the market's shard, timer ticks to every shard.
@@ -27,6 +30,10 @@ import { RecordType } from '../engine/ring/types.js';
 import type { WaitStrategyName } from '../engine/ring/wait-strategy-by-name.js';
 import type { ShardDeath, ShardDone } from '../engine/shard/shard-worker.js';
 import { RiskShardHost } from '../risk/shard/risk-shard-host.js';
+import type { Alert } from '../risk/surveillance/alert.js';
+import type { SurveillanceConfig } from '../risk/surveillance/surveillance-engine.js';
+import type { IntegrityReport } from '../risk/surveillance/integrity/integrity-stats.js';
+import { SurveillanceHost } from '../risk/surveillance/surveillance-host.js';
 import type { ScanSnapshot } from '../risk/stress/scan-snapshot.js';
 import { DEFAULT_POOL, type RiskMarketConfig, type RiskPoolConfig } from '../risk/shard/config.js';
 import { GatewayStream } from './gateway-stream.js';
@@ -46,12 +53,26 @@ export interface ThreadedOptions {
   readonly wait?: WaitStrategyName;
   /** How long stop() lets a shard finish before terminating its thread (default: shard-worker.ts). */
   readonly stopTimeoutMs?: number;
+  /** Runs the surveillance worker on every market shard's events (absent: no surveillance). */
+  readonly surveillance?: ThreadedSurveillance;
+}
+
+export interface ThreadedSurveillance {
+  readonly config?: SurveillanceConfig;
+  /** Slots of each market → surveillance ring (power of two): room to absorb a burst. Default 65,536. */
+  readonly ringCapacity?: number;
+  /** Called on the main thread with every alert the worker raises. */
+  readonly onAlert: (alert: Alert) => void;
+  /** Called with each market's integrity statistics when its day ends. */
+  readonly onIntegrity?: (report: IntegrityReport) => void;
 }
 
 export interface StopResult {
   /** Each shard's final state hash; undefined for a shard that had died or did not stop in time. */
   market: (bigint | undefined)[];
   risk: (bigint | undefined)[];
+  /** The surveillance worker's, when it runs (empty when it does not). */
+  surveillance: (bigint | undefined)[];
 }
 
 export type Listener = (buf: RecordBuffer, at: number, from: GatewaySource) => void;
@@ -75,6 +96,9 @@ export class ThreadedExchange {
     readonly toMarket: readonly GatewayStream[],
     readonly marketHosts: readonly MarketHostType[],
     readonly riskHosts: readonly RiskShardHost[],
+    readonly surveillanceHost: SurveillanceHost | undefined,
+    /** The main thread's stream into the surveillance worker's control input (links, timer ticks). */
+    readonly toSurveillance: GatewayStream | undefined,
     private readonly stopTimeoutMs: number | undefined,
   ) {
     this.sources = [
@@ -88,6 +112,7 @@ export class ThreadedExchange {
     // is reported here too.
     marketHosts.forEach((h, s) => h.onDeath((d) => this.died({ kind: 'market', shard: s }, d)));
     riskHosts.forEach((h, r) => h.onDeath((d) => this.died({ kind: 'risk', shard: r }, d)));
+    surveillanceHost?.onDeath((d) => this.died({ kind: 'surveillance', shard: 0 }, d));
   }
 
   private died(from: GatewaySource, d: ShardDeath): void {
@@ -123,10 +148,27 @@ export class ThreadedExchange {
       return c;
     });
     const marketShardOf = new Map(t.markets().map((m) => [m.marketId, t.marketShardOf(m.marketId)]));
+    const surv = o.surveillance;
+    const surveillanceBell = surv ? Doorbell.create() : undefined;
+    const marketToSurveillance = surv ? Array.from({ length: S }, () => RingBuffer.create(surv.ringCapacity ?? 65_536)) : [];
+    const surveillanceControl = surv ? SurveillanceHost.controlRing() : undefined;
 
     const marketHosts: MarketHostType[] = [];
     const riskHosts: RiskShardHost[] = [];
+    let surveillanceHost: SurveillanceHost | undefined;
     try {
+      // The consumer first, so no market shard ever publishes into a ring nobody reads.
+      if (surv) {
+        surveillanceHost = await SurveillanceHost.start({
+          bell: surveillanceBell!,
+          controlRing: surveillanceControl!,
+          marketRings: marketToSurveillance,
+          config: surv.config,
+          wait: o.wait,
+          onAlert: surv.onAlert,
+          onIntegrity: surv.onIntegrity,
+        });
+      }
       for (let s = 0; s < S; s++) {
         marketHosts.push(
           await MarketShardHost.start({
@@ -138,6 +180,7 @@ export class ThreadedExchange {
             wait: o.wait,
             pricing: o.pricing,
             timeHorizonUs: o.timeHorizonUs,
+            surveillance: surv ? { ring: marketToSurveillance[s]!, bell: surveillanceBell! } : undefined,
             prebuilt: {
               bell: marketBells[s]!,
               inputs: [gatewayToMarket[s]!, ...riskToMarket.map((row) => row[s]!)],
@@ -168,7 +211,7 @@ export class ThreadedExchange {
         );
       }
     } catch (e) {
-      await Promise.allSettled([...marketHosts, ...riskHosts].map((h) => h.stop()));
+      await Promise.allSettled([...marketHosts, ...riskHosts, ...(surveillanceHost ? [surveillanceHost] : [])].map((h) => h.stop()));
       throw e;
     }
     return new ThreadedExchange(
@@ -178,6 +221,8 @@ export class ThreadedExchange {
       gatewayToMarket.map((rb, s) => new GatewayStream(rb, marketBells[s]!)),
       marketHosts,
       riskHosts,
+      surveillanceHost,
+      surveillanceControl ? new GatewayStream(surveillanceControl, surveillanceBell!) : undefined,
       o.stopTimeoutMs,
     );
   }
@@ -191,11 +236,12 @@ export class ThreadedExchange {
     if (this.halted) return false;
     const type = buf.type(at);
     if (type === RecordType.AdvanceTime) {
-      const all = [...this.toMarket, ...this.toRisk];
+      const all = [...this.toMarket, ...this.toRisk, ...(this.toSurveillance ? [this.toSurveillance] : [])];
       if (!all.every((s) => s.hasRoom())) return false;
       for (const s of all) s.offer(buf, at);
       return true;
     }
+    if (type === RecordType.SetBeneficialOwner) return this.toSurveillance !== undefined && this.toSurveillance.offer(buf, at);
     if (type === RecordType.UpdateIndexPrice || type === RecordType.RecordIndexSource) {
       // A market no shard owns goes to shard 0, which refuses it (UNKNOWN_MARKET): an answer, not a
       // refusal that would read as back-pressure.
@@ -222,6 +268,7 @@ export class ThreadedExchange {
   flush(): void {
     for (const s of this.toRisk) s.flush();
     for (const s of this.toMarket) s.flush();
+    this.toSurveillance?.flush();
   }
 
   /**
@@ -269,7 +316,8 @@ export class ThreadedExchange {
   }
 
   private async stopAll(listener: Listener): Promise<StopResult> {
-    const hosts: { stop(timeoutMs?: number): Promise<ShardDone> }[] = [...this.marketHosts, ...this.riskHosts];
+    // The surveillance worker is asked with the rest: a market shard blocked on its ring gives up on stop.
+    const hosts: { stop(timeoutMs?: number): Promise<ShardDone> }[] = [...this.marketHosts, ...this.riskHosts, ...(this.surveillanceHost ? [this.surveillanceHost] : [])];
     let settled: PromiseSettledResult<ShardDone>[] | undefined;
     const all = Promise.allSettled(hosts.map((h) => h.stop(this.stopTimeoutMs))).then((r) => {
       settled = r;
@@ -282,6 +330,7 @@ export class ThreadedExchange {
     this.poll(listener);
     const hash = (r: PromiseSettledResult<ShardDone>) => (r.status === 'fulfilled' ? r.value.stateHash : undefined);
     const S = this.marketHosts.length;
-    return { market: settled.slice(0, S).map(hash), risk: settled.slice(S).map(hash) };
+    const R = this.riskHosts.length;
+    return { market: settled.slice(0, S).map(hash), risk: settled.slice(S, S + R).map(hash), surveillance: settled.slice(S + R).map(hash) };
   }
 }

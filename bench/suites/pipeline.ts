@@ -58,7 +58,7 @@ function flow(seed: number): OrderFlow {
   });
 }
 
-interface Step {
+export interface Step {
   rate: number;
   offeredPerSec: number;
   eventsPerSec: number;
@@ -66,10 +66,13 @@ interface Step {
   sustained: boolean;
 }
 
-/** One rate on a fresh threaded exchange: warm-up, then the measured window. */
-async function step(rate: number, seconds: number, marketShards: number, wait: WaitStrategyName): Promise<Step> {
+/**
+ * One rate on a fresh threaded exchange: warm-up, then the measured window. With `surveillance`, the
+ * surveillance worker runs on every market shard's events (its alerts are counted into it).
+ */
+export async function step(rate: number, seconds: number, marketShards: number, wait: WaitStrategyName, surveillance?: { alerts: number }): Promise<Step> {
   const topology = Topology.spread(DEFAULT_MARKETS, marketShards, 1);
-  const exchange = await ThreadedExchange.start({ topology, riskMarkets: RISK_MARKETS, wait });
+  const exchange = await ThreadedExchange.start({ topology, riskMarkets: RISK_MARKETS, wait, surveillance: surveillance ? { onAlert: () => surveillance.alerts++ } : undefined });
   try {
     const driver = new DemoDriver(exchange, flow(1));
     driver.fund(MAKER_USDT, TAKER_USDT);

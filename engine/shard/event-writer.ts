@@ -6,10 +6,13 @@
 //   trade ───────────────────────────────────▶ risk stream of the taker's shard, and of the maker's
 //                                              when that is another shard
 //   level changes ───────────────────────────▶ gateway only (risk reads prices from marks and trades)
-//   CommandApplied, and OrderRejected of the ─▶ gateway only (answers the risk shards keep no state for)
+//   CommandApplied, and OrderRejected of the ─▶ gateway (and surveillance) only: answers the risk shards
+//                                              keep no state for
 //   gateway's feeds (index ticks, their
 //   sources' records, timer ticks)
 //   mark price, funding rate ────────────────▶ gateway and every risk stream
+//   every event ─────────────────────────────▶ surveillance stream, when one is wired (the surveillance
+//                                              worker needs the whole order lifecycle and the L2 book)
 //
 // Hot path: field offsets are module constants, the scratch record is reused, nothing is allocated.
 // Every value written is bounded by the shard's entry checks (docs/COMMANDS.md, "Field ranges"); the
@@ -56,6 +59,7 @@ export class EventWriter implements BookEventSink {
   constructor(
     private readonly gateway: EventOutput,
     private readonly risk: readonly EventOutput[],
+    private readonly surveillance?: EventOutput,
   ) {}
 
   emit(ev: BookEvent): void {
@@ -94,6 +98,7 @@ export class EventWriter implements BookEventSink {
         if (ev.commandType === RecordType.UpdateIndexPrice || ev.commandType === RecordType.RecordIndexSource || ev.commandType === RecordType.AdvanceTime) {
           this.gateway.append(b, 0);
           this.eventCount++;
+          if (this.surveillance !== undefined) this.surveillance.append(b, 0);
           return;
         }
         break;
@@ -151,10 +156,12 @@ export class EventWriter implements BookEventSink {
         b.setU8(0, LVL.side, ev.side);
         this.gateway.append(b, 0);
         this.eventCount++;
+        if (this.surveillance !== undefined) this.surveillance.append(b, 0);
         return;
     }
     this.gateway.append(b, 0);
     this.eventCount++;
+    if (this.surveillance !== undefined) this.surveillance.append(b, 0);
     const r = this.risk.length;
     if (r === 0) return;
     const shard = ev.accountId % r;
@@ -194,6 +201,7 @@ export class EventWriter implements BookEventSink {
     b.setU32(0, APL.ordersCancelled, ordersCancelled);
     this.gateway.append(b, 0);
     this.eventCount++;
+    if (this.surveillance !== undefined) this.surveillance.append(b, 0);
   }
 
   private header(type: number, marketId: number, timeUs: number): RecordBuffer {
@@ -208,11 +216,13 @@ export class EventWriter implements BookEventSink {
   private broadcast(b: RecordBuffer): void {
     this.gateway.append(b, 0);
     this.eventCount++;
+    if (this.surveillance !== undefined) this.surveillance.append(b, 0);
     for (let i = 0; i < this.risk.length; i++) this.risk[i]!.append(b, 0);
   }
 
   flush(): void {
     this.gateway.flush();
+    this.surveillance?.flush();
     for (let i = 0; i < this.risk.length; i++) this.risk[i]!.flush();
   }
 }

@@ -4,7 +4,8 @@
 //        │  RingConsumer × N, one Doorbell for this thread
 //        ▼
 //   EventProcessor ──▶ MarketShard ──▶ EventWriter ──▶ RingOutput ──▶ gateway ring
-//                                                  └─▶ RingOutput × R ──▶ risk ring r
+//                                                  ├─▶ RingOutput × R ──▶ risk ring r
+//                                                  └─▶ RingOutput ──▶ surveillance ring (when wired)
 //
 // Started by MarketShardHost (market-shard-host.ts), which creates every SharedArrayBuffer below. Replies
 // on the control port only at the edges: 'ready' once wired, {stopped, stateHash, handled, abandoned}
@@ -42,6 +43,8 @@ export interface MarketShardWorkerData {
   /** [marketId, pricing] pairs (structured clone carries bigint fields). */
   pricing: [number, PricingConfig][];
   timeHorizonUs?: number;
+  /** The surveillance worker's input ring from this shard, when surveillance runs. */
+  surveillance?: StreamEnd;
 }
 
 assertLittleEndian();
@@ -50,9 +53,12 @@ const control = ControlBlock.attach(data.control);
 // A full output ring is waited on while the shard runs, and given up once it is asked to stop (the
 // consumer may be a thread that died): every blocking wait of this thread observes the run flag.
 const running = (): boolean => control.running();
-const outputs = [data.gateway, ...data.risk].map((end) => new RingOutput(RingBuffer.attach(end.ring), Doorbell.attach(end.bell), waitStrategyByName(data.wait), 1, running));
-const [gatewayOut, ...riskOut] = outputs;
-const shard = new MarketShard(data.markets, gatewayOut!, riskOut, undefined, new Map(data.pricing), data.timeHorizonUs);
+const outputOf = (end: StreamEnd) => new RingOutput(RingBuffer.attach(end.ring), Doorbell.attach(end.bell), waitStrategyByName(data.wait), 1, running);
+const gatewayOut = outputOf(data.gateway);
+const riskOut = data.risk.map(outputOf);
+const surveillanceOut = data.surveillance ? outputOf(data.surveillance) : undefined;
+const outputs = [gatewayOut, ...riskOut, ...(surveillanceOut ? [surveillanceOut] : [])];
+const shard = new MarketShard(data.markets, gatewayOut, riskOut, undefined, new Map(data.pricing), surveillanceOut, data.timeHorizonUs);
 // Input 1 + r is risk shard r's, and a risk shard waits for space in it on its own doorbell (its outbox):
 // releasing those slots rings that doorbell. The gateway (input 0) never waits for space.
 const riskBells = data.risk.map((end) => Doorbell.attach(end.bell));

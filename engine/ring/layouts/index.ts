@@ -39,6 +39,7 @@ import { OrderTriggeredLayout } from './order-triggered.js';
 import { PlaceOrderLayout } from './place-order.js';
 import { SetAccountConfigLayout } from './set-account-config.js';
 import { SetMarkPriceLayout } from './set-mark-price.js';
+import { SetBeneficialOwnerLayout } from './set-beneficial-owner.js';
 import { TradeExecutedLayout } from './trade-executed.js';
 
 export const LAYOUTS: readonly Layout[] = [
@@ -78,6 +79,7 @@ export const LAYOUTS: readonly Layout[] = [
   AdlExecutedLayout,
   MarginCallIssuedLayout,
   CommandAppliedLayout,
+  SetBeneficialOwnerLayout,
 ];
 
 const byType = new Map<number, Layout>();
