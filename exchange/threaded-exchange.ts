@@ -46,6 +46,8 @@ export interface ThreadedOptions {
   readonly riskMarkets: readonly RiskMarketConfig[];
   readonly pool?: RiskPoolConfig;
   readonly pricing?: ReadonlyMap<number, PricingConfig>;
+  /** How far one index or timer tick may move a market shard's time (risk shards: pool.timeHorizonUs). */
+  readonly timeHorizonUs?: number;
   /** Slots per ring (power of two). */
   readonly ringCapacity?: number;
   readonly wait?: WaitStrategyName;
@@ -177,6 +179,7 @@ export class ThreadedExchange {
             riskBells,
             wait: o.wait,
             pricing: o.pricing,
+            timeHorizonUs: o.timeHorizonUs,
             surveillance: surv ? { ring: marketToSurveillance[s]!, bell: surveillanceBell! } : undefined,
             prebuilt: {
               bell: marketBells[s]!,
@@ -240,8 +243,9 @@ export class ThreadedExchange {
     }
     if (type === RecordType.SetBeneficialOwner) return this.toSurveillance !== undefined && this.toSurveillance.offer(buf, at);
     if (type === RecordType.UpdateIndexPrice || type === RecordType.RecordIndexSource) {
-      const s = this.topology.marketShardOf(buf.marketId(at));
-      return s >= 0 && this.toMarket[s]!.offer(buf, at);
+      // A market no shard owns goes to shard 0, which refuses it (UNKNOWN_MARKET): an answer, not a
+      // refusal that would read as back-pressure.
+      return this.toMarket[Math.max(0, this.topology.marketShardOf(buf.marketId(at)))]!.offer(buf, at);
     }
     return this.toRisk[this.topology.riskShardOf(buf.accountId(at))]!.offer(buf, at);
   }
@@ -253,9 +257,8 @@ export class ThreadedExchange {
   offerMarketGroup(buf: RecordBuffer, count: number): boolean {
     if (this.halted) return false;
     if (count === 0) return true;
-    const s = this.topology.marketShardOf(buf.marketId(buf.at(0)));
-    if (s < 0) return false;
-    const stream = this.toMarket[s]!;
+    // A market no shard owns goes to shard 0, which refuses it (UNKNOWN_MARKET), as offer() does.
+    const stream = this.toMarket[Math.max(0, this.topology.marketShardOf(buf.marketId(buf.at(0))))]!;
     if (!stream.hasRoomFor(count)) return false;
     for (let i = 0; i < count; i++) stream.offer(buf, buf.at(i));
     return true;

@@ -24,7 +24,7 @@ import { Topology } from '../../exchange/topology.js';
 import { DEFAULT_MARKETS } from '../../engine/market/spec.js';
 import { DepositLayout } from '../../engine/ring/layouts/deposit.js';
 import { SetFeeTierLayout } from '../../engine/ring/layouts/set-fee-tier.js';
-import { RecordBuffer } from '../../engine/ring/record.js';
+import { HeaderFlag, RecordBuffer } from '../../engine/ring/record.js';
 import { OrderFlow } from '../../engine/sim/order-flow.js';
 import { DemoDriver } from '../../gateway/demo-driver.js';
 import { riskMarket } from '../../risk/shard/config.js';
@@ -122,10 +122,10 @@ function inProcess(commands: number, runs: number): number[] {
     const f = flow(1);
     let request = 1;
     for (const id of f.makerIds) {
-      x.send(DepositLayout, { accountId: id, timeUs: 1 }, { requestId: request++, amountAtoms: MAKER_USDT * ATOMS_PER_USDT, assetId: 0 });
-      x.send(SetFeeTierLayout, { accountId: id, timeUs: 1 }, { feeTier: 3 });
+      x.send(DepositLayout, { accountId: id, timeUs: 1, flags: HeaderFlag.OPERATOR }, { requestId: request++, amountAtoms: MAKER_USDT * ATOMS_PER_USDT, assetId: 0 });
+      x.send(SetFeeTierLayout, { accountId: id, timeUs: 1, flags: HeaderFlag.OPERATOR }, { feeTier: 3 });
     }
-    for (const id of f.takerIds) x.send(DepositLayout, { accountId: id, timeUs: 1 }, { requestId: request++, amountAtoms: TAKER_USDT * ATOMS_PER_USDT, assetId: 0 });
+    for (const id of f.takerIds) x.send(DepositLayout, { accountId: id, timeUs: 1, flags: HeaderFlag.OPERATOR }, { requestId: request++, amountAtoms: TAKER_USDT * ATOMS_PER_USDT, assetId: 0 });
     const buf = RecordBuffer.allocate(1);
     for (const m of f.o.markets) {
       f.indexTick(m.market.marketId, buf, 0);

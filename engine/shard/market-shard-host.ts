@@ -32,6 +32,8 @@ export interface MarketShardOptions {
   prebuilt?: PrebuiltShardMemory;
   /** Mark and funding settings per market id (defaults: engine/shard/market-pricing.ts). */
   pricing?: ReadonlyMap<number, PricingConfig>;
+  /** How far one index or timer tick may move the shard's time (default: shard-clock.ts). */
+  timeHorizonUs?: number;
   /** A surveillance stream (every event again) into this ring, whose consumer rings this doorbell. */
   surveillance?: { ring: RingBuffer; bell: Doorbell };
 }
@@ -76,6 +78,7 @@ export class MarketShardHost {
       control: control.sab,
       wait: o.wait ?? 'spin-then-park',
       pricing: [...(o.pricing ?? new Map())],
+      timeHorizonUs: o.timeHorizonUs,
       surveillance: o.surveillance ? { ring: o.surveillance.ring.sab, bell: o.surveillance.bell.sab } : undefined,
     };
     const handle = await ShardWorker.start(new URL('./market-shard-worker.js', import.meta.url), `market-shard-${o.shardId}`, data, control, bell, [gatewayOut, ...riskOut]);

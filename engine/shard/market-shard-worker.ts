@@ -42,6 +42,7 @@ export interface MarketShardWorkerData {
   wait: WaitStrategyName;
   /** [marketId, pricing] pairs (structured clone carries bigint fields). */
   pricing: [number, PricingConfig][];
+  timeHorizonUs?: number;
   /** The surveillance worker's input ring from this shard, when surveillance runs. */
   surveillance?: StreamEnd;
 }
@@ -57,7 +58,7 @@ const gatewayOut = outputOf(data.gateway);
 const riskOut = data.risk.map(outputOf);
 const surveillanceOut = data.surveillance ? outputOf(data.surveillance) : undefined;
 const outputs = [gatewayOut, ...riskOut, ...(surveillanceOut ? [surveillanceOut] : [])];
-const shard = new MarketShard(data.markets, gatewayOut, riskOut, undefined, new Map(data.pricing), surveillanceOut);
+const shard = new MarketShard(data.markets, gatewayOut, riskOut, undefined, new Map(data.pricing), surveillanceOut, data.timeHorizonUs);
 // Input 1 + r is risk shard r's, and a risk shard waits for space in it on its own doorbell (its outbox):
 // releasing those slots rings that doorbell. The gateway (input 0) never waits for space.
 const riskBells = data.risk.map((end) => Doorbell.attach(end.bell));

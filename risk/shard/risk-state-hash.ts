@@ -1,14 +1,16 @@
 // The risk shard's state hash: FNV-1a 64 (engine/book/state-hash.ts) over a canonical sequence of words.
 // Everything that can reach an output is in it, each collection in ascending id order:
 //
-//   VERSION, shard id and count
+//   VERSION, shard id and count, the shard's time (its clock)
 //   ledgers       insurance fund, fee pool, funding clearing, net deposits, next liquidation id,
 //                 next system order id, applied top-up ids
 //   markets       id, mark, index, reduce-only, last funding rate, next funding time
 //   accounts      id, wallet, fee tier, liquidation id, margin-called, applied request ids, then positions
-//                 by market (quantity, entry cost, realized PnL, mode, leverage, M_iso, order margin,
-//                 liquidation id, margin-called, published LP/BP/tier/quintile/UPnL), each with its open
-//                 orders by id (ids, side, price, rest, filled, flags)
+//                 by market (quantity, entry cost, realized PnL, mode, leverage, M_iso, order margin and
+//                 the mark and acceptance it was computed by, liquidation id, margin-called, published
+//                 LP/BP/tier/quintile/UPnL), each with its open orders by id (ids, side, price, rest,
+//                 filled, flags, what their acceptance replaced); a blank position (PositionState.isBlank)
+//                 is left out: it is the same state as none
 //   monitor       per market: epoch, mark, pending pops, each open position's keys and which of them are
 //                 parked, the multi-market cross accounts; the queued scopes in order; the scopes with
 //                 negative equity; the cached ADL quintile boundaries; each ADL ranking job under way
@@ -22,7 +24,7 @@ import { StateHash } from '../../engine/book/state-hash.js';
 import type { EventOutput } from '../../engine/shard/event-output.js';
 import type { ShardParts } from './shard-parts.js';
 
-const VERSION = 0x32534b52; // 'RKS2'
+const VERSION = 0x33534b52; // 'RKS3'
 const MASK_32 = 0xffffffffn;
 
 class Hasher extends StateHash {
@@ -59,6 +61,7 @@ export function riskStateHash(p: ShardParts, streams?: StreamPositions): bigint 
   const s = p.state;
   h.int(s.shardId);
   h.int(s.shardCount);
+  h.int(p.clock.nowUs);
   h.big(s.insuranceFundAtoms);
   h.big(s.feePoolAtoms);
   h.big(s.fundingClearingAtoms);
@@ -89,7 +92,7 @@ export function riskStateHash(p: ShardParts, streams?: StreamPositions): bigint 
     h.int(a.liquidationId);
     h.word(a.marginCalled ? 1 : 0);
     h.ids(a.appliedRequests);
-    const positionIds = [...a.positions.keys()].sort((x, y) => x - y);
+    const positionIds = [...a.positions.keys()].filter((m) => !a.positions.get(m)!.isBlank(s.markets.get(m)!.config.defaultLeverage)).sort((x, y) => x - y);
     h.int(positionIds.length);
     for (const marketId of positionIds) {
       const pos = a.positions.get(marketId)!;
@@ -101,6 +104,8 @@ export function riskStateHash(p: ShardParts, streams?: StreamPositions): bigint 
       h.big(pos.leverage);
       h.big(pos.isolatedMarginAtoms);
       h.big(pos.orderMarginAtoms);
+      h.int(pos.reserveMarkTicks);
+      h.int(pos.reserveOrderId);
       h.int(pos.liquidationId);
       h.word(pos.marginCalled ? 1 : 0);
       const d = pos.derived;
@@ -120,6 +125,8 @@ export function riskStateHash(p: ShardParts, streams?: StreamPositions): bigint 
         h.big(o.remainingLots);
         h.big(o.filledLots);
         h.word((o.reduceOnly ? 1 : 0) | (o.cancelRequested ? 2 : 0) | (o.origin << 8));
+        h.int(o.markBeforeTicks);
+        h.int(o.reserveOrderIdBefore);
       }
     }
   }
