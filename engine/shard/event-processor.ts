@@ -14,6 +14,10 @@
 // between batches, so it sees the state after whole records only, a slice per turn until done; a parked
 // loop wakes for it.
 //
+// Journal tap and stamp (optional): every record taken is copied, with its input index, into the tap
+// before any of its batch is handled, and each handle() runs with the stamp holding the record's journal
+// position (input-stamp.ts, input-tap.ts), so outputs name the input that produced them.
+//
 // Admission (optional): admit(i) is asked before each poll of input i, and by the idle check; an input it
 // refuses is left alone for now (its records wait in its ring). The risk worker refuses the gateway while
 // an outbox towards a market holds records, and always admits market inputs (docs/ARCHITECTURE.md,
@@ -26,6 +30,8 @@ import type { RingBuffer } from '../ring/ring-buffer.js';
 import type { RecordBuffer } from '../ring/record.js';
 import type { WaitStrategy } from '../ring/wait-strategy.js';
 import { Counter, type ControlBlock } from './control-block.js';
+import { InputStamp } from './input-stamp.js';
+import type { InputTap } from './input-tap.js';
 
 export interface RecordHandler {
   handle(buf: RecordBuffer, at: number, input: number): void;
@@ -37,6 +43,15 @@ export interface RecordHandler {
 }
 
 export const DEFAULT_BATCH = 256;
+
+export interface JournalOptions {
+  /** Where every taken record is copied before it is handled (absent: nothing is copied). */
+  readonly tap?: InputTap;
+  /** The stamp the shard's outputs read; the processor keeps its position current. */
+  readonly stamp?: InputStamp;
+  /** Journal position of the first record this loop takes (after a replay: where the replay ended). */
+  readonly firstPosition?: number;
+}
 const COUNTER_REFRESH_BATCHES = 1024;
 /** A busy loop looks for a request every this many turns (a power of two). */
 const SERVE_EVERY = 64;
@@ -49,6 +64,11 @@ export class EventProcessor {
   private batchesSincePublish = 0;
   /** A request is being served in slices. */
   private serving = false;
+  /** Journal position of the next record taken. */
+  position: number;
+  private readonly tap: InputTap | undefined;
+  private readonly stamp: InputStamp;
+  private readonly isRunning: () => boolean;
 
   constructor(
     inputs: readonly RingBuffer[],
@@ -64,7 +84,12 @@ export class EventProcessor {
      * called once per loop turn until it returns true (the ticket is then served).
      */
     private readonly serve?: (ticket: number) => boolean,
+    journal: JournalOptions = {},
   ) {
+    this.tap = journal.tap;
+    this.stamp = journal.stamp ?? new InputStamp();
+    this.position = journal.firstPosition ?? 0;
+    this.isRunning = () => control.running();
     this.consumers = inputs.map((r) => new RingConsumer(r));
     this.buffers = inputs.map((r) => r.records);
     const consumers = this.consumers;
@@ -97,7 +122,19 @@ export class EventProcessor {
         if (n === 0) continue;
         if (n > this.batch) n = this.batch;
         const buf = buffers[i]!;
-        for (let k = 0; k < n; k++) handler.handle(buf, c.at(k), i);
+        const tap = this.tap;
+        if (tap !== undefined) {
+          // Copied before handled: the journal writer can write the batch while the shard works on it.
+          n = tap.reserve(n, this.isRunning);
+          if (n === 0) break;
+          for (let k = 0; k < n; k++) tap.copy(buf, c.at(k), i);
+          tap.publish();
+        }
+        const stamp = this.stamp;
+        for (let k = 0; k < n; k++) {
+          stamp.position = this.position++;
+          handler.handle(buf, c.at(k), i);
+        }
         // Release before flush: the flush rings the consumers of our outputs, and one of them may be the
         // producer of this input waiting for space (the gateway). Woken after the release, it finds room.
         c.release(n);

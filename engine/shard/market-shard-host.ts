@@ -12,6 +12,7 @@ import { ShardWorker, type ShardDone, type ShardStats } from './shard-worker.js'
 import type { MarketShardWorkerData } from './market-shard-worker.js';
 import type { WaitStrategyName } from '../ring/wait-strategy-by-name.js';
 import type { PricingConfig } from './market-pricing.js';
+import type { ShardJournalData, ShardReplayData } from './worker-journal.js';
 
 export interface MarketShardOptions {
   shardId: number;
@@ -30,6 +31,10 @@ export interface MarketShardOptions {
    * ring is one shard's output and another's input. Without it the host makes its own.
    */
   prebuilt?: PrebuiltShardMemory;
+  /** Copy every input into a tap ring before handling it (whoever assembles the exchange reads it). */
+  journal?: ShardJournalData;
+  /** Records to handle before the loop starts, and what to re-deliver (recovery). */
+  replay?: ShardReplayData;
   /** Mark and funding settings per market id (defaults: engine/shard/market-pricing.ts). */
   pricing?: ReadonlyMap<number, PricingConfig>;
 }
@@ -73,6 +78,8 @@ export class MarketShardHost {
       risk: riskOut.map((r, i) => ({ ring: r.sab, bell: o.riskBells[i]!.sab })),
       control: control.sab,
       wait: o.wait ?? 'spin-then-park',
+      journal: o.journal,
+      replay: o.replay,
       pricing: [...(o.pricing ?? new Map())],
     };
     const handle = await ShardWorker.start(new URL('./market-shard-worker.js', import.meta.url), `market-shard-${o.shardId}`, data, control, bell);

@@ -6,7 +6,9 @@
 //   EventProcessor ──▶ MarketShard ──▶ EventWriter ──▶ RingOutput ──▶ gateway ring
 //                                                  └─▶ RingOutput × R ──▶ risk ring r
 //
-// Started by MarketShardHost (market-shard-host.ts), which creates every SharedArrayBuffer below. Replies
+// With journal data, every input is copied into a tap ring before it is handled and outputs carry the
+// position of the input that produced them; with replay data, the shard first handles the records of its
+// log (worker-journal.ts). Started by MarketShardHost (market-shard-host.ts), which creates every SharedArrayBuffer below. Replies
 // on the control port only at the edges: 'ready' once wired, {stopped, stateHash} after the loop ends.
 
 import { parentPort, workerData } from 'node:worker_threads';
@@ -20,6 +22,7 @@ import type { PricingConfig } from './market-pricing.js';
 import { MarketShard } from './market-shard.js';
 import { RingOutput } from './ring-output.js';
 import { waitStrategyByName, type WaitStrategyName } from '../ring/wait-strategy-by-name.js';
+import { journalOptions, replayLog, replayOutputs, type ShardJournalData, type ShardReplayData } from './worker-journal.js';
 
 export interface StreamEnd {
   ring: SharedArrayBuffer;
@@ -38,13 +41,20 @@ export interface MarketShardWorkerData {
   wait: WaitStrategyName;
   /** [marketId, pricing] pairs (structured clone carries bigint fields). */
   pricing: [number, PricingConfig][];
+  /** Copy every input into this tap before handling it (worker-journal.ts). */
+  journal?: ShardJournalData;
+  /** Records to handle before the loop starts (recovery), and what to re-deliver. */
+  replay?: ShardReplayData;
 }
 
 assertLittleEndian();
 const data = workerData as MarketShardWorkerData;
 const control = ControlBlock.attach(data.control);
-const outputs = [data.gateway, ...data.risk].map((end) => new RingOutput(RingBuffer.attach(end.ring), Doorbell.attach(end.bell), waitStrategyByName(data.wait)));
-const [gatewayOut, ...riskOut] = outputs;
+const journal = journalOptions(data.journal, data.replay, waitStrategyByName(data.wait));
+const stamp = data.journal || data.replay ? journal.stamp : undefined;
+const outputs = [data.gateway, ...data.risk].map((end) => new RingOutput(RingBuffer.attach(end.ring), Doorbell.attach(end.bell), waitStrategyByName(data.wait), 1, stamp));
+const replaying = replayOutputs(outputs, data.replay);
+const [gatewayOut, ...riskOut] = replaying.outputs;
 const shard = new MarketShard(data.markets, gatewayOut!, riskOut, undefined, new Map(data.pricing));
 const processor = new EventProcessor(
   data.inputs.map((sab) => RingBuffer.attach(sab)),
@@ -54,7 +64,13 @@ const processor = new EventProcessor(
   control,
   undefined,
   () => outputs.reduce((sum, o) => sum + o.stalls, 0),
+  undefined,
+  undefined,
+  journal,
 );
 parentPort!.postMessage({ type: 'ready' });
+// After 'ready': re-delivery may wait on a full ring whose consumer is another worker still starting.
+replayLog(shard, journal.stamp, data.replay);
+replaying.finish();
 processor.run();
 parentPort!.postMessage({ type: 'stopped', stateHash: shard.stateHash().toString(), handled: processor.handled });

@@ -12,6 +12,7 @@ import { RingProducer } from '../ring/ring-producer.js';
 import type { RecordBuffer } from '../ring/record.js';
 import type { WaitStrategy } from '../ring/wait-strategy.js';
 import type { EventOutput } from './event-output.js';
+import type { InputStamp } from './input-stamp.js';
 
 const CLAIM_BATCH = 256;
 
@@ -24,7 +25,14 @@ export class RingOutput implements EventOutput {
   /** Times this output found its ring full, for monitoring. */
   stalls = 0;
 
-  constructor(ring: RingBuffer, consumerBell: Doorbell, private readonly wait: WaitStrategy, firstSeq = 1) {
+  constructor(
+    ring: RingBuffer,
+    consumerBell: Doorbell,
+    private readonly wait: WaitStrategy,
+    firstSeq = 1,
+    /** When given, each record carries the position of the input that produced it (input-stamp.ts). */
+    private readonly stamp?: InputStamp,
+  ) {
     this.producer = new RingProducer(ring, consumerBell);
     this.records = ring.records;
     this.nextSeq = firstSeq;
@@ -35,6 +43,7 @@ export class RingOutput implements EventOutput {
     const to = this.producer.at(this.written++);
     this.records.copyFrom(src, at, to);
     this.records.setSeq(to, this.nextSeq++);
+    if (this.stamp !== undefined) this.stamp.apply(this.records, to);
   }
 
   flush(): void {

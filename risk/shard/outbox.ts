@@ -20,6 +20,7 @@ import type { RecordBuffer } from '../../engine/ring/record.js';
 import type { RingBuffer } from '../../engine/ring/ring-buffer.js';
 import { RingProducer } from '../../engine/ring/ring-producer.js';
 import type { EventOutput } from '../../engine/shard/event-output.js';
+import type { InputStamp } from '../../engine/shard/input-stamp.js';
 import { RecordFifo } from './record-fifo.js';
 
 const CLAIM_BATCH = 256;
@@ -34,7 +35,13 @@ export class Outbox implements EventOutput {
   /** Records that had to wait in memory since start, for monitoring. */
   queuedTotal = 0;
 
-  constructor(ring: RingBuffer, consumerBell: Doorbell, firstSeq = 1) {
+  constructor(
+    ring: RingBuffer,
+    consumerBell: Doorbell,
+    firstSeq = 1,
+    /** When given, each record carries the position of the input that produced it, stamped at append. */
+    private readonly stamp?: InputStamp,
+  ) {
     this.producer = new RingProducer(ring, consumerBell);
     this.slots = ring.records;
     this.nextSeq = firstSeq;
@@ -46,9 +53,11 @@ export class Outbox implements EventOutput {
       const to = this.producer.at(this.written++);
       this.slots.copyFrom(src, at, to);
       this.slots.setSeq(to, this.nextSeq++);
+      if (this.stamp !== undefined) this.stamp.apply(this.slots, to);
       return;
     }
     this.queue.push(src, at, this.nextSeq++);
+    if (this.stamp !== undefined) this.stamp.apply(this.queue.records, this.queue.backAt());
     this.queuedTotal++;
   }
 
