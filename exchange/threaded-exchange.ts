@@ -8,6 +8,12 @@
 //
 // Routing of gateway commands is the in-process exchange's (topology.ts): account commands and orders to
 // the account's risk shard, index ticks to the market's shard, timer ticks to every shard.
+//
+// With durability (durability.ts), every shard copies its inputs into a tap ring the journal writer
+// drains, shards first replay their journal below the durable cut, and poll() hands the gateway only
+// records whose producing input is inside the cut (acknowledge after durable): it stops at the first
+// record of a ring that is not, and the writer rings the gateway's doorbell after each synced batch.
+// While any shard's journal lag exceeds the bound, offer() refuses commands (BACK_PRESSURE).
 
 import type { MarketShardHost as MarketHostType } from '../engine/shard/market-shard-host.js';
 import { MarketShardHost } from '../engine/shard/market-shard-host.js';
@@ -21,6 +27,9 @@ import type { WaitStrategyName } from '../engine/ring/wait-strategy-by-name.js';
 import { RiskShardHost } from '../risk/shard/risk-shard-host.js';
 import type { ScanSnapshot } from '../risk/stress/scan-snapshot.js';
 import { DEFAULT_POOL, type RiskMarketConfig, type RiskPoolConfig } from '../risk/shard/config.js';
+import { stampBefore, stampOf } from '../engine/shard/input-stamp.js';
+import type { JournalHost } from '../persistence/journal-host.js';
+import type { Durability } from './durability.js';
 import { GatewayStream } from './gateway-stream.js';
 import type { GatewaySource } from './in-process-exchange.js';
 import type { Topology } from './topology.js';
@@ -33,12 +42,14 @@ export interface ThreadedOptions {
   /** Slots per ring (power of two). */
   readonly ringCapacity?: number;
   readonly wait?: WaitStrategyName;
+  /** Journal every shard's inputs and recover from them (durability.ts); without it nothing is kept. */
+  readonly durability?: Durability;
 }
 
 export type Listener = (buf: RecordBuffer, at: number, from: GatewaySource) => void;
 
 export class ThreadedExchange {
-  private readonly sources: { consumer: RingConsumer; records: RecordBuffer; from: GatewaySource }[];
+  private readonly sources: { consumer: RingConsumer; records: RecordBuffer; from: GatewaySource; shard: number }[];
   private readonly hasOutput: () => boolean;
   /** The first error a shard worker died of: the exchange cannot go on without that shard. */
   failure: Error | undefined;
@@ -51,13 +62,20 @@ export class ThreadedExchange {
     readonly toMarket: readonly GatewayStream[],
     readonly marketHosts: readonly MarketHostType[],
     readonly riskHosts: readonly RiskShardHost[],
+    /** The journal writer, when the exchange is durable. */
+    readonly journal: JournalHost | undefined,
+    private readonly maxLagRecords: number,
   ) {
+    const S = marketHosts.length;
     this.sources = [
-      ...marketHosts.map((h, s) => ({ consumer: new RingConsumer(h.gatewayOut), records: h.gatewayOut.records, from: { kind: 'market' as const, shard: s } })),
-      ...riskHosts.map((h, r) => ({ consumer: new RingConsumer(h.gatewayOut), records: h.gatewayOut.records, from: { kind: 'risk' as const, shard: r } })),
+      ...marketHosts.map((h, s) => ({ consumer: new RingConsumer(h.gatewayOut), records: h.gatewayOut.records, from: { kind: 'market' as const, shard: s }, shard: s })),
+      ...riskHosts.map((h, r) => ({ consumer: new RingConsumer(h.gatewayOut), records: h.gatewayOut.records, from: { kind: 'risk' as const, shard: r }, shard: S + r })),
     ];
     const sources = this.sources;
-    this.hasOutput = () => this.failure !== undefined || sources.some((s) => s.consumer.available() > 0);
+    this.hasOutput = () => this.failure !== undefined || sources.some((s) => this.releasable(s.consumer, s.records, s.shard) > 0);
+    journal?.onFail((e) => {
+      this.failure ??= e;
+    });
     for (const h of [...marketHosts, ...riskHosts]) {
       h.worker.once('error', (e: Error) => {
         this.failure ??= e;
@@ -89,6 +107,8 @@ export class ThreadedExchange {
 
     const marketHosts: MarketHostType[] = [];
     const riskHosts: RiskShardHost[] = [];
+    const d = o.durability;
+    const journal = d ? await d.startJournal(gatewayBell) : undefined;
     try {
       for (let s = 0; s < S; s++) {
         marketHosts.push(
@@ -100,6 +120,8 @@ export class ThreadedExchange {
             riskBells,
             wait: o.wait,
             pricing: o.pricing,
+            journal: journal?.shardData(s),
+            replay: d?.replay(s),
             prebuilt: {
               bell: marketBells[s]!,
               inputs: [gatewayToMarket[s]!, ...riskToMarket.map((row) => row[s]!)],
@@ -120,6 +142,8 @@ export class ThreadedExchange {
             gatewayBell,
             marketBells,
             wait: o.wait,
+            journal: journal?.shardData(S + r),
+            replay: d?.replay(S + r),
             prebuilt: {
               bell: riskBells[r]!,
               inputs: [gatewayToRisk[r]!, ...marketToRisk.map((row) => row[r]!)],
@@ -131,16 +155,45 @@ export class ThreadedExchange {
       }
     } catch (e) {
       await Promise.allSettled([...marketHosts, ...riskHosts].map((h) => h.stop()));
+      await journal?.stop().catch(() => {});
       throw e;
     }
+    const stream = (rb: RingBuffer, bell: Doorbell, x: number) => {
+      const g = new GatewayStream(rb, bell);
+      if (d) g.nextSeq = d.gatewayNextSeq(x);
+      return g;
+    };
     return new ThreadedExchange(
       t,
       gatewayBell,
-      gatewayToRisk.map((rb, r) => new GatewayStream(rb, riskBells[r]!)),
-      gatewayToMarket.map((rb, s) => new GatewayStream(rb, marketBells[s]!)),
+      gatewayToRisk.map((rb, r) => stream(rb, riskBells[r]!, S + r)),
+      gatewayToMarket.map((rb, s) => stream(rb, marketBells[s]!, s)),
       marketHosts,
       riskHosts,
+      journal,
+      d?.maxLagRecords ?? 0,
     );
+  }
+
+  /** Records at the head of a gateway-bound ring that may be handed out now (all of them without a journal). */
+  private releasable(c: RingConsumer, records: RecordBuffer, shard: number): number {
+    const available = c.available();
+    const j = this.journal;
+    if (j === undefined || available === 0) return available;
+    const cut = j.watermark.cutLow(shard);
+    let n = 0;
+    // Stamps rise along a ring (inputs are handled in position order), so the first one not yet durable
+    // ends what may go out now.
+    while (n < available && stampBefore(stampOf(records, c.at(n)), cut)) n++;
+    return n;
+  }
+
+  /** True while some shard's journal lags more than the bound: the gateway answers BACK_PRESSURE. */
+  backPressured(): boolean {
+    const j = this.journal;
+    if (j === undefined) return false;
+    for (let x = 0; x < j.taps.length; x++) if (j.lag(x) > this.maxLagRecords) return true;
+    return false;
   }
 
   /**
@@ -148,6 +201,7 @@ export class ThreadedExchange {
    * was taken, the caller reports back-pressure. Published at the next flush().
    */
   offer(buf: RecordBuffer, at: number): boolean {
+    if (this.journal !== undefined && this.backPressured()) return false;
     const type = buf.type(at);
     if (type === RecordType.AdvanceTime) {
       const all = [...this.toMarket, ...this.toRisk];
@@ -172,10 +226,10 @@ export class ThreadedExchange {
   poll(listener: Listener): number {
     let n = 0;
     for (const s of this.sources) {
-      const available = s.consumer.available();
-      for (let i = 0; i < available; i++) listener(s.records, s.consumer.at(i), s.from);
-      s.consumer.release(available);
-      n += available;
+      const ready = this.releasable(s.consumer, s.records, s.shard);
+      for (let i = 0; i < ready; i++) listener(s.records, s.consumer.at(i), s.from);
+      s.consumer.release(ready);
+      n += ready;
     }
     return n;
   }
@@ -190,11 +244,12 @@ export class ThreadedExchange {
     return Promise.all(this.riskHosts.map((h) => h.scanSnapshot()));
   }
 
-  /** Stops every shard; a shard that had failed reports no hash (undefined). */
+  /** Stops every shard, then the journal writer (which writes what the shards took last); a shard that had failed reports no hash. */
   async stop(): Promise<{ market: (bigint | undefined)[]; risk: (bigint | undefined)[] }> {
     const hash = (r: PromiseSettledResult<{ stateHash: bigint }>) => (r.status === 'fulfilled' ? r.value.stateHash : undefined);
     const market = await Promise.allSettled(this.marketHosts.map((h) => h.stop()));
     const risk = await Promise.allSettled(this.riskHosts.map((h) => h.stop()));
+    await this.journal?.stop().catch((e: Error) => (this.failure ??= e));
     return { market: market.map(hash), risk: risk.map(hash) };
   }
 }
