@@ -31,21 +31,21 @@ export interface ReplayConfig {
   readonly pricing?: ReadonlyMap<number, PricingConfig>;
 }
 
-/** A fresh state machine for global shard x (market shards first, then risk shards). */
-export function freshShard(c: ReplayConfig, x: number): MarketShard | RiskShard {
+/** A fresh state machine for global shard x (market shards first, then risk shards); `gateway` receives its gateway stream. */
+export function freshShard(c: ReplayConfig, x: number, gateway: EventOutput = new CountingOutput()): MarketShard | RiskShard {
   const t = c.topology;
   const S = t.marketShards;
   const R = t.riskShards;
-  if (x < S) return new MarketShard(t.config.marketShards[x]!, new CountingOutput(), Array.from({ length: R }, () => new CountingOutput()), fastBook, c.pricing);
+  if (x < S) return new MarketShard(t.config.marketShards[x]!, gateway, Array.from({ length: R }, () => new CountingOutput()), fastBook, c.pricing);
   const byId = new Map(c.riskMarkets.map((m) => [m.market.marketId, m]));
   const markets = t.markets().map((m) => byId.get(m.marketId)!);
   const pool = c.pool ?? DEFAULT_POOL;
-  return new RiskShard(x - S, R, markets, pool, (m) => t.marketShardOf(m), new CountingOutput(), Array.from({ length: S }, () => new CountingOutput()), (state, effects) => new LiquidationEngine(state, effects, pool));
+  return new RiskShard(x - S, R, markets, pool, (m) => t.marketShardOf(m), gateway, Array.from({ length: S }, () => new CountingOutput()), (state, effects) => new LiquidationEngine(state, effects, pool));
 }
 
 /** Replays one shard's log (from position 0) into a fresh state machine and returns it. */
-export function replayShard(c: ReplayConfig, log: ShardLog, count = log.count): MarketShard | RiskShard {
-  const shard = freshShard(c, log.shard);
+export function replayShard(c: ReplayConfig, log: ShardLog, count = log.count, gateway?: EventOutput): MarketShard | RiskShard {
+  const shard = freshShard(c, log.shard, gateway);
   replayRecords(shard, new InputStamp(), { records: new RecordBuffer(log.records), inputs: new Uint16Array(log.inputs), count, firstPosition: log.firstPosition });
   return shard;
 }
