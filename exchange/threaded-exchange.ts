@@ -245,10 +245,21 @@ export class ThreadedExchange {
   }
 
   /** Stops every shard, then the journal writer (which writes what the shards took last); a shard that had failed reports no hash. */
-  async stop(): Promise<{ market: (bigint | undefined)[]; risk: (bigint | undefined)[] }> {
+  async stop(listener: Listener = () => {}): Promise<{ market: (bigint | undefined)[]; risk: (bigint | undefined)[] }> {
     const hash = (r: PromiseSettledResult<{ stateHash: bigint }>) => (r.status === 'fulfilled' ? r.value.stateHash : undefined);
+    // A shard blocked on a full gateway-bound ring can only see the stop flag once that ring has room:
+    // keep handing out what is released until every shard has stopped.
+    let stopping = true;
+    const draining = (async () => {
+      while (stopping) {
+        this.poll(listener);
+        await this.waitForOutput(1);
+      }
+    })();
     const market = await Promise.allSettled(this.marketHosts.map((h) => h.stop()));
     const risk = await Promise.allSettled(this.riskHosts.map((h) => h.stop()));
+    stopping = false;
+    await draining;
     await this.journal?.stop().catch((e: Error) => (this.failure ??= e));
     return { market: market.map(hash), risk: risk.map(hash) };
   }

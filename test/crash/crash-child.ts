@@ -83,12 +83,13 @@ for (;;) {
   if (stopping && queue.length === 0 && idle > 20) break;
   await ex.waitForOutput(idle > 0 ? 5 : 1);
 }
-const h = await ex.stop();
 const acks: [string, number][] = [];
-ex.poll((b, at) => {
+const collect = (b: RecordBuffer, at: number) => {
   const a = ackOf(b, at);
   if (a) acks.push(a);
-});
+};
+const h = await ex.stop(collect);
+ex.poll(collect);
 if (acks.length > 0) send({ type: 'acks', acks });
 send({ type: 'stopped', hashes: [...h.market, ...h.risk].map((x) => x?.toString(16) ?? 'failed') });
 process.disconnect();
