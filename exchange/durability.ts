@@ -114,6 +114,11 @@ export class Durability {
     return { records: l.records, inputs: l.inputs, count: l.count, firstPosition: l.firstPosition, deliverFrom };
   }
 
+  /** Gateway commands every shard has taken so far: a bound on ids a gateway handed out before a restart. */
+  gatewayCommands(): number {
+    return this.logs.reduce((sum, l) => sum + l.lastSeq[0]!, 0);
+  }
+
   /** The seq the gateway's next command to shard x carries. */
   gatewayNextSeq(x: number): number {
     return this.logs[x]!.lastSeq[0]! + 1;

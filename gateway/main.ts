@@ -6,7 +6,11 @@
 // bankrupt, and what the insurance fund could not cover. Ctrl-C (or --seconds N) stops it and prints
 // each shard's state hash.
 //
-//   npm start -- [--seconds N] [--rate ORDERS_PER_SECOND] [--risk-shards R] [--seed N] [--stress-every S] [--wait spin-then-park|busy-spin|park]
+// Durable by default: every shard journals its inputs under --data DIR (default ./data), responses are
+// released only once durable, and a start on an existing directory recovers every shard from it first
+// (docs/ARCHITECTURE.md, "Persistence and recovery"). --in-memory keeps nothing.
+//
+//   npm start -- [--data DIR | --in-memory] [--seconds N] [--rate ORDERS_PER_SECOND] [--risk-shards R] [--seed N] [--stress-every S] [--wait spin-then-park|busy-spin|park]
 
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -23,8 +27,10 @@ import { ShockScanner, type ShockReport } from '../risk/stress/shock-scanner.js'
 import { unitsToDecimal } from '../engine/market/decimal.js';
 import { USDT_DECIMALS } from '../engine/market/spec.js';
 import { DemoDriver } from './demo-driver.js';
+import { Durability } from '../exchange/durability.js';
+import { PersistenceError } from '../persistence/errors.js';
 
-const USAGE = 'usage: npm start -- [--seconds N] [--rate ORDERS_PER_SECOND] [--risk-shards R] [--seed N] [--stress-every S] [--wait spin-then-park|busy-spin|park]';
+const USAGE = 'usage: npm start -- [--data DIR | --in-memory] [--seconds N] [--rate ORDERS_PER_SECOND] [--risk-shards R] [--seed N] [--stress-every S] [--wait spin-then-park|busy-spin|park]';
 function usage(why: string): never {
   console.error(`perpx: ${why}\n${USAGE}`);
   process.exit(2);
@@ -40,6 +46,8 @@ function parseOptions() {
       seed: { type: 'string', default: '1' },
       wait: { type: 'string', default: 'spin-then-park' },
       'stress-every': { type: 'string', default: '10' },
+      data: { type: 'string', default: './data' },
+      'in-memory': { type: 'boolean', default: false },
     },
   });
 }
@@ -60,7 +68,18 @@ if (!WAIT_STRATEGY_NAMES.includes(wait) || !(rate >= 0) || !Number.isInteger(ris
 
 assertLittleEndian();
 const topology = Topology.spread(DEFAULT_MARKETS, availableParallelism(), riskShards);
-const exchange = await ThreadedExchange.start({ topology, riskMarkets: DEFAULT_MARKETS.map((m) => riskMarket(m)), wait });
+const riskMarkets = DEFAULT_MARKETS.map((m) => riskMarket(m));
+let durability: Durability | undefined;
+if (!values['in-memory']) {
+  try {
+    durability = await Durability.open({ dir: values.data! }, topology, { topology: topology.config, riskMarkets });
+  } catch (e) {
+    if (!(e instanceof PersistenceError)) throw e;
+    console.error(`perpx: cannot use data directory ${values.data}: ${e.message}`);
+    process.exit(3);
+  }
+}
+const exchange = await ThreadedExchange.start({ topology, riskMarkets, wait, durability });
 const flow = new OrderFlow({
   markets: [
     { market: DEFAULT_MARKETS[0]!, startMidTicks: 600_000, rungTicks: 5, maxTakerLots: 50, maxQuoteLots: 200 },
@@ -72,7 +91,8 @@ const flow = new OrderFlow({
   takers: 64,
   quotesPerMaker: 40,
   mix: { quote: 62, cancel: 30, taker: 8 },
-  firstOrderId: 1,
+  // After a restart, order ids continue past every command already taken (ids are never reused).
+  firstOrderId: 1 + (durability?.gatewayCommands() ?? 0),
 });
 const driver = new DemoDriver(exchange, flow);
 driver.fund(10_000_000n, 100_000n, 250_000n);
