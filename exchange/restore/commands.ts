@@ -157,7 +157,7 @@ export async function inspect(d: DataDir, point: Point, accountId: number | unde
   emit(out, { point, accounts, positions, insuranceFundAtoms: fund, feePoolAtoms: feePool, markets: rows }, () =>
     [
       `${accounts.toLocaleString('en-US')} accounts · ${positions.toLocaleString('en-US')} open positions · insurance fund ${usdt(fund, decimals)} · fee pool ${usdt(feePool, decimals)}`,
-      table(['market', 'best bid', 'best ask', 'mark', 'open orders', 'open interest (lots)'], rows.map((r) => [r.symbol, r.bestBid, r.bestAsk, r.markTicks, r.openOrders, r.openInterestLots])),
+      table(['market', 'best bid (ticks)', 'best ask (ticks)', 'mark (ticks)', 'open orders', 'open interest (lots)'], rows.map((r) => [r.symbol, r.bestBid, r.bestAsk, r.markTicks, r.openOrders, r.openInterestLots])),
     ].join('\n'),
   );
 }
