@@ -53,6 +53,7 @@ export class ThreadedExchange {
   private readonly hasOutput: () => boolean;
   /** The first error a shard worker died of: the exchange cannot go on without that shard. */
   failure: Error | undefined;
+  private stopped: Promise<{ market: (bigint | undefined)[]; risk: (bigint | undefined)[] }> | undefined;
 
   private constructor(
     readonly topology: Topology,
@@ -153,6 +154,8 @@ export class ThreadedExchange {
           }),
         );
       }
+      // Recovered before serving: every shard has handled its journal (re-delivery may still be in flight).
+      await Promise.all([...marketHosts, ...riskHosts].map((h) => h.replayed()));
     } catch (e) {
       await Promise.allSettled([...marketHosts, ...riskHosts].map((h) => h.stop()));
       await journal?.stop().catch(() => {});
@@ -245,7 +248,12 @@ export class ThreadedExchange {
   }
 
   /** Stops every shard, then the journal writer (which writes what the shards took last); a shard that had failed reports no hash. */
-  async stop(listener: Listener = () => {}): Promise<{ market: (bigint | undefined)[]; risk: (bigint | undefined)[] }> {
+  stop(listener: Listener = () => {}): Promise<{ market: (bigint | undefined)[]; risk: (bigint | undefined)[] }> {
+    this.stopped ??= this.stopAll(listener);
+    return this.stopped;
+  }
+
+  private async stopAll(listener: Listener): Promise<{ market: (bigint | undefined)[]; risk: (bigint | undefined)[] }> {
     const hash = (r: PromiseSettledResult<{ stateHash: bigint }>) => (r.status === 'fulfilled' ? r.value.stateHash : undefined);
     // A shard blocked on a full gateway-bound ring can only see the stop flag once that ring has room:
     // keep handing out what is released until every shard has stopped.
@@ -253,7 +261,9 @@ export class ThreadedExchange {
     const draining = (async () => {
       while (stopping) {
         this.poll(listener);
-        await this.waitForOutput(1);
+        // A timer, not the doorbell: a pending Atomics.waitAsync does not keep the event loop alive, and
+        // the workers that did are going away.
+        await new Promise((resolve) => setTimeout(resolve, 1));
       }
     })();
     const market = await Promise.allSettled(this.marketHosts.map((h) => h.stop()));

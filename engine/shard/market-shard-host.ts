@@ -94,6 +94,11 @@ export class MarketShardHost {
     return this.handle.stats();
   }
 
+  /** Resolves once the worker has handled its replay (at once without one) and runs its loop. */
+  replayed(): Promise<void> {
+    return this.handle.replayed;
+  }
+
   /** Asks the loop to end, waits for it, and returns the shard's final state hash. */
   stop(): Promise<ShardDone> {
     return this.handle.stop();

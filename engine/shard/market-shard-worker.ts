@@ -72,5 +72,6 @@ parentPort!.postMessage({ type: 'ready' });
 // After 'ready': re-delivery may wait on a full ring whose consumer is another worker still starting.
 replayLog(shard, journal.stamp, data.replay);
 replaying.finish();
+parentPort!.postMessage({ type: 'replayed' });
 processor.run();
 parentPort!.postMessage({ type: 'stopped', stateHash: shard.stateHash().toString(), handled: processor.handled });

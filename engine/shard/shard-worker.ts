@@ -1,5 +1,6 @@
 // ShardWorker: the main thread's side of the control protocol every shard worker speaks. The worker posts
-// 'ready' once wired and {stopped, stateHash, handled} after its loop ends; everything else goes through
+// 'ready' once wired, 'replayed' once it has handled its replay (if any) and is about to start its loop,
+// and {stopped, stateHash, handled} after its loop ends; everything else goes through
 // shared memory (rings, doorbells, the control block), never postMessage. The one exception is off the
 // hot path: request() asks through the control block (ControlBlock.ask) and the worker answers
 // {reply, ticket, payload} by postMessage (a risk worker's scan snapshot); one reply answers every
@@ -36,6 +37,8 @@ export class ShardWorker {
     private readonly control: ControlBlock,
     private readonly bell: Doorbell,
     private readonly done: Promise<ShardDone>,
+    /** Resolves when the worker has handled its replay and runs its loop (rejects if it dies first). */
+    readonly replayed: Promise<void>,
   ) {}
 
   /** Starts the worker script with its data (which must carry `control`) and waits until it is wired. */
@@ -48,9 +51,16 @@ export class ShardWorker {
       rejectDone = rej;
     });
     done.catch(() => {});
+    let resolveReplayed!: () => void;
+    const replayed = new Promise<void>((res, rej) => {
+      resolveReplayed = res;
+      done.catch(rej);
+    });
+    replayed.catch(() => {});
     const ready = new Promise<void>((res, rej) => {
       worker.on('message', (m: { type: string; stateHash?: string; handled?: number }) => {
         if (m.type === 'ready') res();
+        else if (m.type === 'replayed') resolveReplayed();
         else if (m.type === 'stopped') resolveDone({ stateHash: BigInt(m.stateHash!), handled: m.handled! });
       });
       worker.once('error', (e) => {
@@ -64,7 +74,7 @@ export class ShardWorker {
       });
     });
     await ready;
-    const handle = new ShardWorker(worker, control, bell, done);
+    const handle = new ShardWorker(worker, control, bell, done, replayed);
     worker.on('message', (m: { type: string; ticket?: number; payload?: unknown }) => {
       if (m.type === 'reply') handle.answer(m.ticket!, m.payload);
     });

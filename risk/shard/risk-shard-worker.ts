@@ -104,6 +104,7 @@ parentPort!.postMessage({ type: 'ready' });
 // Re-delivery towards markets queues in the outboxes and never waits; the gateway stream passes nothing.
 replayLog(shard, journal.stamp, data.replay);
 replaying.finish();
+parentPort!.postMessage({ type: 'replayed' });
 processor.run();
 shard.flush();
 parentPort!.postMessage({ type: 'stopped', stateHash: shard.stateHash().toString(), handled: processor.handled });
