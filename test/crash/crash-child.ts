@@ -4,8 +4,9 @@
 //   parent ──{ops}──▶ child: offer (retrying while back-pressured) ──▶ exchange
 //   parent ◀─{acks}── child: released gateway records (acknowledge after durable) read by acks.ts
 //
-// On start it first proves recovery: it recovers, stops at once and compares every shard's hash with a
-// clean replay of that shard's journal ({recovered}); then it recovers again and serves ({ready}).
+// On start it first proves recovery (unless PERPX_CRASH_PROVE=0): it recovers, stops and compares every
+// shard's hash with a clean replay of that shard's journal ({recovered}); then it recovers again and
+// serves ({ready}).
 // PERPX_CRASH_AT=liquidation|adl kills it with SIGKILL when the gateway sees that event; journal-write is
 // the journal writer's own point (persistence/crash-points.ts). {stop} stops it cleanly ({stopped}).
 
@@ -43,7 +44,7 @@ async function proveRecovery(): Promise<void> {
   send({ type: 'recovered', clean, recovered, records: d.logs.map((l) => l.count) });
 }
 
-await proveRecovery();
+if (process.env.PERPX_CRASH_PROVE !== '0') await proveRecovery();
 const ex = await ThreadedExchange.start({ topology, riskMarkets, durability: await Durability.open({ dir, log: quiet }, topology, crashConfig), ringCapacity: 1024 });
 const crash = crashPointHook();
 const queue: Op[] = [];
