@@ -29,6 +29,10 @@ export interface CrashOptions {
   readonly seed: number;
   /** Operations the client keeps in flight (sent, not yet acknowledged). */
   readonly inFlight?: number;
+  /** New operations per cycle at most (bounds the journal, which a restart replays in full). */
+  readonly maxOpsPerCycle?: number;
+  /** Operations sent per 2 ms tick at most (the offered rate). */
+  readonly opsPerTick?: number;
   /** Longest a cycle runs before a random kill (ms). */
   readonly maxCycleMs?: number;
   readonly log?: (line: string) => void;
@@ -107,7 +111,7 @@ export async function runCrashCycles(o: CrashOptions): Promise<CrashSummary> {
     for (let cycle = 0; cycle <= o.runs; cycle++) {
       const last = cycle === o.runs;
       const mode: CrashMode = last ? 'random' : CRASH_POINTS[r() % CRASH_POINTS.length]!;
-      const env: Record<string, string> = last || mode === 'random' ? {} : { PERPX_CRASH_AT: mode, PERPX_CRASH_SKIP: String(r() % 40) };
+      const env: Record<string, string> = last || mode === 'random' ? {} : { PERPX_CRASH_AT: mode, PERPX_CRASH_SKIP: String(r() % 8) };
       // Every other cycle (and the last) first proves recovery: recover, stop, compare with a clean replay.
       const prove = last || cycle % 2 === 0;
       const child = start(dir, { ...env, PERPX_CRASH_PROVE: prove ? '1' : '0' }, onAck);
@@ -134,14 +138,16 @@ export async function runCrashCycles(o: CrashOptions): Promise<CrashSummary> {
       // Retry what was never acknowledged (same ids), then new load.
       const retry = unacked.splice(0).filter((op) => !acked.has(op.key));
       let sent = 0;
-      const deadline = performance.now() + 50 + (r() % (o.maxCycleMs ?? 600));
+      // A named point gets time to come (a liquidation needs a swing first); a random kill comes at a random instant.
+      const deadline = performance.now() + (mode === 'random' ? 50 + (r() % (o.maxCycleMs ?? 600)) : 1_500);
       let exited = false;
       void child.exited.then(() => (exited = true));
       const pending: Op[] = [...retry];
       while (!exited && (last ? sent < 2_000 || pending.length > 0 : performance.now() < deadline)) {
         const outstanding = ackable - acked.size;
         const batch: Op[] = [];
-        while (batch.length < 200 && outstanding + batch.length < inFlight + retry.length) {
+        while (batch.length < (o.opsPerTick ?? 200) && outstanding + batch.length < inFlight + retry.length) {
+          if (pending.length === 0 && !last && sent - retry.length >= (o.maxOpsPerCycle ?? Infinity)) break;
           const op = pending.shift() ?? load.take();
           if (!ops.has(op.key)) {
             ops.set(op.key, op);

@@ -36,7 +36,7 @@ export class CrashLoad {
     const i = this.next++;
     const r = rng(this.seed * 7_919 + i);
     const t = T0 + i * 2_000;
-    if (i < CRASH_ACCOUNTS) return { kind: 'deposit', key: `d${1 + i}`, accountId: 1 + i, requestId: 1 + i, usdt: i < 4 ? 2_000_000 : 20_000 };
+    if (i < CRASH_ACCOUNTS) return { kind: 'deposit', key: `d${1 + i}`, accountId: 1 + i, requestId: 1 + i, usdt: i < 4 ? 2_000_000 : 1_000 };
     if (i < CRASH_ACCOUNTS + 2) return { kind: 'index', key: `i${i}`, marketId: 1 + i - CRASH_ACCOUNTS, priceTicks: MIDS[i - CRASH_ACCOUNTS]!, timeUs: t };
     const k = r() % 100;
     const m = r() % 2;
@@ -56,7 +56,7 @@ export class CrashLoad {
       return { kind: 'place', key: `o${i}`, accountId: 1 + (r() % 4), marketId: 1 + m, orderId: i, side, priceTicks: side === Side.BUY ? mid - off : mid + off, qtyLots: 1 + (r() % 30), market: false, timeUs: t };
     }
     // Takers (accounts 5-12, thin margin) cross with market orders: leveraged positions that a swing liquidates.
-    return { kind: 'place', key: `o${i}`, accountId: 5 + (r() % (CRASH_ACCOUNTS - 4)), marketId: 1 + m, orderId: i, side: r() % 2, priceTicks: 0, qtyLots: 1 + (r() % (m === 0 ? 40 : 400)), market: true, timeUs: t };
+    return { kind: 'place', key: `o${i}`, accountId: 5 + (r() % (CRASH_ACCOUNTS - 4)), marketId: 1 + m, orderId: i, side: r() % 2, priceTicks: 0, qtyLots: 1 + (r() % (m === 0 ? 150 : 2_000)), market: true, timeUs: t };
   }
 }
 
