@@ -10,6 +10,7 @@
 //   4000-4999  account      balance and configuration operations
 //   5000-5999  persistence  journal and snapshot problems
 //   6000-6999  gateway      edge concerns: authentication, rate limits, back-pressure
+//   7000-7999  exchange     the assembled exchange itself: a shard thread that died
 //
 // Append-only: a number, once published, keeps its meaning forever. Retired codes move to RETIRED_CODES
 // and are never reused. test/engine/codes.test.ts pins this table.
@@ -99,10 +100,13 @@ export const Code = {
   BACK_PRESSURE: 6003,
   MALFORMED_FRAME: 6004,
   FRAME_TOO_LARGE: 6005,
+
+  // exchange
+  /** The shard handling this command died while handling it (the exchange halts): its outcome is unknown. */
+  SHARD_FAILED: 7001,
 } as const;
 
 export type CodeName = keyof typeof Code;
-export type ResultCode = (typeof Code)[CodeName];
 
 /** Numbers that once had a meaning and must never be given another. */
 export const RETIRED_CODES: readonly number[] = [];
@@ -123,6 +127,7 @@ export const CodeBand = {
   ACCOUNT: 4,
   PERSISTENCE: 5,
   GATEWAY: 6,
+  EXCHANGE: 7,
 } as const;
 
 /** Which owner rejected: the thousands digit. */

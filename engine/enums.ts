@@ -63,3 +63,53 @@ export const CancelReason = {
   PRICE_BAND: 12,
 } as const;
 export type CancelReason = (typeof CancelReason)[keyof typeof CancelReason];
+
+/** Who set an index tick (UpdateIndexPrice.origin). */
+export const IndexOrigin = {
+  /** The index oracle: the weighted median of its sources (gateway/oracle/). */
+  ORACLE: 0,
+  /** An operator's call, which holds until it expires or is cleared. */
+  OPERATOR: 1,
+  /** A simulated feed (npm start's demo market, tests). */
+  SIMULATED: 2,
+} as const;
+export type IndexOrigin = (typeof IndexOrigin)[keyof typeof IndexOrigin];
+
+/** The venue (or feed) behind an index source (RecordIndexSource.venue). */
+export const IndexVenue = { BINANCE: 1, COINBASE: 2, KRAKEN: 3, OKX: 4, BYBIT: 5, MQTT: 6 } as const;
+export type IndexVenue = (typeof IndexVenue)[keyof typeof IndexVenue];
+
+/** What an index source's last request came to in the cycle an index tick was computed in. */
+export const IndexSourceStatus = {
+  /** A price arrived in this cycle. */
+  OK: 0,
+  /** The request outlived its timeout. */
+  TIMEOUT: 1,
+  /** The venue answered with an HTTP error status (httpStatus says which). */
+  HTTP_ERROR: 2,
+  /** The body was not the venue's format, or held no usable price. */
+  BAD_BODY: 3,
+  /** The connection failed (refused, reset, DNS). */
+  NETWORK_ERROR: 4,
+  /** The previous request was still running: none was sent (at most one in flight per source). */
+  IN_FLIGHT: 5,
+  /** Backing off after consecutive failures: none was sent. */
+  COOLING_DOWN: 6,
+  /** A pushed feed (MQTT) with nothing new since the last cycle. */
+  NO_UPDATE: 7,
+} as const;
+export type IndexSourceStatus = (typeof IndexSourceStatus)[keyof typeof IndexSourceStatus];
+
+/** What the index rules (risk/index-price.ts) did with a source's last price in one index tick. */
+export const IndexSourceVerdict = {
+  USED: 0,
+  /** No price ever received, or a zero price or weight. */
+  NO_PRICE: 1,
+  /** Last update older than the staleness. */
+  STALE: 2,
+  /** Further from the fresh sources' weighted median than the maximum deviation. */
+  DEVIATED: 3,
+  /** An operator's index was in force: the sources were recorded, not used. */
+  OVERRIDDEN: 4,
+} as const;
+export type IndexSourceVerdict = (typeof IndexSourceVerdict)[keyof typeof IndexSourceVerdict];

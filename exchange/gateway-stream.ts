@@ -22,10 +22,15 @@ export class GatewayStream {
 
   /** Room for one more record now (claims a batch when needed). */
   hasRoom(): boolean {
-    if (this.written < this.claimed) return true;
+    return this.hasRoomFor(1);
+  }
+
+  /** Room for n more records now, so a group that must stay together goes in whole or not at all. */
+  hasRoomFor(n: number): boolean {
+    if (this.claimed - this.written >= n) return true;
     this.flush();
-    this.claimed = this.producer.claim(CLAIM_BATCH);
-    return this.claimed > 0;
+    this.claimed = this.producer.claim(Math.max(CLAIM_BATCH, n));
+    return this.claimed >= n;
   }
 
   /** Copies the record in and stamps its seq; false (nothing taken) when the ring is full. */

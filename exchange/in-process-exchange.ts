@@ -8,6 +8,11 @@
 //   gateway ──▶ market s (input 0: index and timer ticks)                      └──▶ gateway
 //
 // pump() delivers every pending record, stream by stream in a fixed order, until nothing is pending.
+//
+// A record whose handling throws kills its shard here as it would kill its worker thread (shard-failure.ts):
+// the exchange halts. That pump() delivers the SHARD_FAILED answer to the command and throws the
+// ShardFailedError; every later pump() or submit() throws it again and delivers nothing. The record is
+// never re-delivered (the shard would skip it as already seen and carry on from half-handled state).
 
 import { buildScanSnapshot, type ScanSnapshot } from '../risk/stress/scan-snapshot.js';
 import type { Layout } from '../engine/ring/layouts/layout.js';
@@ -17,10 +22,11 @@ import { RecordType } from '../engine/ring/types.js';
 import { fastBook, MarketShard } from '../engine/shard/market-shard.js';
 import type { PricingConfig } from '../engine/shard/market-pricing.js';
 import type { RecordHandler } from '../engine/shard/event-processor.js';
+import { QueueOutput } from '../engine/shard/event-output.js';
 import { LiquidationEngine } from '../risk/shard/liquidation-engine.js';
 import { RiskShard } from '../risk/shard/risk-shard.js';
 import { DEFAULT_POOL, type RiskMarketConfig, type RiskPoolConfig } from '../risk/shard/config.js';
-import { QueueOutput } from './queue-output.js';
+import { ShardFailedError } from './shard-failure.js';
 import { Topology } from './topology.js';
 
 /** Where a gateway-bound record came from. */
@@ -35,10 +41,12 @@ interface Link {
   queue: QueueOutput;
   consumer: RecordHandler;
   input: number;
+  /** The consuming shard. */
+  shard: GatewaySource;
 }
 
 /** Commands the gateway sends to market shards directly (input 0); everything else goes through risk. */
-const MARKET_INPUTS: ReadonlySet<number> = new Set([RecordType.UpdateIndexPrice]);
+const MARKET_INPUTS: ReadonlySet<number> = new Set([RecordType.UpdateIndexPrice, RecordType.RecordIndexSource]);
 
 export interface InProcessOptions {
   readonly topology: Topology;
@@ -60,6 +68,8 @@ export class InProcessExchange {
   private readonly scratch = RecordBuffer.allocate(1);
   /** Records delivered between state machines (and to the gateway) since start. */
   delivered = 0;
+  /** Set when a shard threw on a record: the exchange has halted. */
+  failure: ShardFailedError | undefined;
 
   constructor(o: InProcessOptions) {
     const t = (this.topology = o.topology);
@@ -82,10 +92,12 @@ export class InProcessExchange {
     }
 
     // Fixed delivery order: gateway inputs, then orders towards markets, then market events towards risk.
-    for (let r = 0; r < R; r++) this.links.push({ queue: this.toRisk[r]!, consumer: this.riskShards[r]!, input: 0 });
-    for (let s = 0; s < S; s++) this.links.push({ queue: this.toMarket[s]!, consumer: this.marketShards[s]!, input: 0 });
-    for (let r = 0; r < R; r++) for (let s = 0; s < S; s++) this.links.push({ queue: riskToMarket[r]![s]!, consumer: this.marketShards[s]!, input: 1 + r });
-    for (let s = 0; s < S; s++) for (let r = 0; r < R; r++) this.links.push({ queue: marketToRisk[s]![r]!, consumer: this.riskShards[r]!, input: 1 + s });
+    const risk = (r: number): GatewaySource => ({ kind: 'risk', shard: r });
+    const market = (m: number): GatewaySource => ({ kind: 'market', shard: m });
+    for (let r = 0; r < R; r++) this.links.push({ queue: this.toRisk[r]!, consumer: this.riskShards[r]!, input: 0, shard: risk(r) });
+    for (let s = 0; s < S; s++) this.links.push({ queue: this.toMarket[s]!, consumer: this.marketShards[s]!, input: 0, shard: market(s) });
+    for (let r = 0; r < R; r++) for (let s = 0; s < S; s++) this.links.push({ queue: riskToMarket[r]![s]!, consumer: this.marketShards[s]!, input: 1 + r, shard: market(s) });
+    for (let s = 0; s < S; s++) for (let r = 0; r < R; r++) this.links.push({ queue: marketToRisk[s]![r]!, consumer: this.riskShards[r]!, input: 1 + s, shard: risk(r) });
     for (let s = 0; s < S; s++) this.gatewayQueues.push({ queue: marketToGateway[s]!, from: { kind: 'market', shard: s } });
     for (let r = 0; r < R; r++) this.gatewayQueues.push({ queue: riskToGateway[r]!, from: { kind: 'risk', shard: r } });
   }
@@ -109,8 +121,9 @@ export class InProcessExchange {
     this.submitRecord(this.scratch, 0);
   }
 
-  /** submit() for a record already encoded (its seq is replaced by the stream's). */
+  /** submit() for a record already encoded (its seq is replaced by the stream's). Throws once halted. */
   submitRecord(buf: RecordBuffer, at: number): void {
+    if (this.failure !== undefined) throw this.failure;
     const type = buf.type(at);
     if (type === RecordType.AdvanceTime) {
       for (const q of this.toMarket) q.append(buf, at);
@@ -126,8 +139,18 @@ export class InProcessExchange {
     this.toRisk[this.topology.riskShardOf(buf.accountId(at))]!.append(buf, at);
   }
 
-  /** Delivers pending records until every stream is empty; returns how many were delivered. */
+  /** submitRecord() for records 0..count-1 of buf (an index tick and its sources' records). Always taken. */
+  offerMarketGroup(buf: RecordBuffer, count: number): boolean {
+    for (let i = 0; i < count; i++) this.submitRecord(buf, buf.at(i));
+    return true;
+  }
+
+  /**
+   * Delivers pending records until every stream is empty; returns how many were delivered. Throws the
+   * ShardFailedError when a shard throws on a record, and again on every call after that.
+   */
   pump(maxRecords = Number.MAX_SAFE_INTEGER): number {
+    if (this.failure !== undefined) throw this.failure;
     let total = 0;
     for (;;) {
       let moved = 0;
@@ -135,7 +158,11 @@ export class InProcessExchange {
         const q = link.queue;
         if (q.pending === 0) continue;
         while (q.pending > 0 && total + moved < maxRecords) {
-          link.consumer.handle(q.records, q.frontAt(), link.input);
+          try {
+            link.consumer.handle(q.records, q.frontAt(), link.input);
+          } catch (e) {
+            this.halt(link, e, q.records, q.frontAt());
+          }
           q.shift();
           moved++;
         }
@@ -153,6 +180,16 @@ export class InProcessExchange {
       this.delivered += moved;
       if (moved === 0 || total >= maxRecords) return total;
     }
+  }
+
+  /** The shard of `link` threw on the record at `at`: halt, answer the command, and throw. */
+  private halt(link: Link, thrown: unknown, buf: RecordBuffer, at: number): never {
+    const record = RecordBuffer.allocate(1);
+    record.copyFrom(buf, at, 0);
+    const failure = new ShardFailedError(link.shard, thrown instanceof Error ? thrown : new Error(String(thrown)), link.input, record);
+    this.failure = failure;
+    if (failure.answer !== undefined) for (const l of this.listeners) l(failure.answer, 0, link.shard);
+    throw failure;
   }
 
   /** Submit then pump: one command carried to quiescence. */

@@ -9,11 +9,20 @@
 // Routing of gateway commands is the in-process exchange's (topology.ts): account commands and orders to
 // the account's risk shard, index ticks to the market's shard, timer ticks to every shard.
 //
+// A dead shard halts the exchange (shard-failure.ts): every host is watched from the moment its worker
+// starts; the first death sets `failure`, offer() refuses everything from then on, and the command the
+// shard died on is answered SHARD_FAILED through poll(). stop() ends in bounded time in every state: it
+// asks every shard to stop at once, keeps draining the gateway-bound rings while they do (no shard stays
+// blocked on a full one), and a shard waiting for space in a ring whose consumer is gone gives up on
+// stop (ring-output.ts); a worker that still does not stop is terminated (shard-worker.ts).
+//
 // With durability (durability.ts), every shard copies its inputs into a tap ring the journal writer
-// drains, shards first replay their journal below the durable cut, and poll() hands the gateway only
-// records whose producing input is inside the cut (acknowledge after durable): it stops at the first
-// record of a ring that is not, and the writer rings the gateway's doorbell after each synced batch.
-// While any shard's journal lag exceeds the bound, offer() refuses commands (BACK_PRESSURE).
+// drains, shards first replay their journal below the durable cut (start() returns once they have), and
+// poll() hands the gateway only records whose producing input is inside the cut (acknowledge after
+// durable): it stops at the first record of a ring that is not, and the writer rings the gateway's
+// doorbell after each synced batch. While any shard's journal lag exceeds the bound, offer() refuses
+// commands (BACK_PRESSURE). A journal writer that fails halts the exchange (`journalFailure`): nothing
+// more could be acknowledged.
 
 import type { MarketShardHost as MarketHostType } from '../engine/shard/market-shard-host.js';
 import { MarketShardHost } from '../engine/shard/market-shard-host.js';
@@ -24,6 +33,7 @@ import { RingConsumer } from '../engine/ring/ring-consumer.js';
 import type { RecordBuffer } from '../engine/ring/record.js';
 import { RecordType } from '../engine/ring/types.js';
 import type { WaitStrategyName } from '../engine/ring/wait-strategy-by-name.js';
+import type { ShardDeath, ShardDone } from '../engine/shard/shard-worker.js';
 import { RiskShardHost } from '../risk/shard/risk-shard-host.js';
 import type { ScanSnapshot } from '../risk/stress/scan-snapshot.js';
 import { DEFAULT_POOL, type RiskMarketConfig, type RiskPoolConfig } from '../risk/shard/config.js';
@@ -32,6 +42,7 @@ import type { JournalHost } from '../persistence/journal-host.js';
 import type { Durability } from './durability.js';
 import { GatewayStream } from './gateway-stream.js';
 import type { GatewaySource } from './in-process-exchange.js';
+import { ShardFailedError } from './shard-failure.js';
 import type { Topology } from './topology.js';
 
 export interface ThreadedOptions {
@@ -42,8 +53,16 @@ export interface ThreadedOptions {
   /** Slots per ring (power of two). */
   readonly ringCapacity?: number;
   readonly wait?: WaitStrategyName;
+  /** How long stop() lets a shard finish before terminating its thread (default: shard-worker.ts). */
+  readonly stopTimeoutMs?: number;
   /** Journal every shard's inputs and recover from them (durability.ts); without it nothing is kept. */
   readonly durability?: Durability;
+}
+
+export interface StopResult {
+  /** Each shard's final state hash; undefined for a shard that had died or did not stop in time. */
+  market: (bigint | undefined)[];
+  risk: (bigint | undefined)[];
 }
 
 export type Listener = (buf: RecordBuffer, at: number, from: GatewaySource) => void;
@@ -51,9 +70,15 @@ export type Listener = (buf: RecordBuffer, at: number, from: GatewaySource) => v
 export class ThreadedExchange {
   private readonly sources: { consumer: RingConsumer; records: RecordBuffer; from: GatewaySource; shard: number }[];
   private readonly hasOutput: () => boolean;
-  /** The first error a shard worker died of: the exchange cannot go on without that shard. */
-  failure: Error | undefined;
-  private stopped: Promise<{ market: (bigint | undefined)[]; risk: (bigint | undefined)[] }> | undefined;
+  /** The first shard death: the exchange cannot go on without that shard, and takes no more commands. */
+  failure: ShardFailedError | undefined;
+  /** The journal writer's failure: nothing more can be made durable, so nothing more is taken. */
+  journalFailure: Error | undefined;
+  /** Answers to commands shards died on, handed out by the next poll(). */
+  private readonly answers: { record: RecordBuffer; from: GatewaySource }[] = [];
+  private stopping: Promise<StopResult> | undefined;
+  /** A death not yet followed by a poll(): waitForOutput() returns at once for it. */
+  private deathUnpolled = false;
 
   private constructor(
     readonly topology: Topology,
@@ -63,6 +88,7 @@ export class ThreadedExchange {
     readonly toMarket: readonly GatewayStream[],
     readonly marketHosts: readonly MarketHostType[],
     readonly riskHosts: readonly RiskShardHost[],
+    private readonly stopTimeoutMs: number | undefined,
     /** The journal writer, when the exchange is durable. */
     readonly journal: JournalHost | undefined,
     private readonly maxLagRecords: number,
@@ -73,16 +99,30 @@ export class ThreadedExchange {
       ...riskHosts.map((h, r) => ({ consumer: new RingConsumer(h.gatewayOut), records: h.gatewayOut.records, from: { kind: 'risk' as const, shard: r }, shard: S + r })),
     ];
     const sources = this.sources;
-    this.hasOutput = () => this.failure !== undefined || sources.some((s) => this.releasable(s.consumer, s.records, s.shard) > 0);
+    const answers = this.answers;
+    this.hasOutput = () => this.deathUnpolled || answers.length > 0 || sources.some((s) => this.releasable(s.consumer, s.records, s.shard) > 0);
     journal?.onFail((e) => {
-      this.failure ??= e;
+      this.journalFailure ??= e;
+      this.deathUnpolled = true;
+      this.bell.ring();
     });
-    for (const h of [...marketHosts, ...riskHosts]) {
-      h.worker.once('error', (e: Error) => {
-        this.failure ??= e;
-        this.bell.ring();
-      });
-    }
+    // A host records its worker's death from the start, so a shard that died while later ones started
+    // is reported here too.
+    marketHosts.forEach((h, s) => h.onDeath((d) => this.died({ kind: 'market', shard: s }, d)));
+    riskHosts.forEach((h, r) => h.onDeath((d) => this.died({ kind: 'risk', shard: r }, d)));
+  }
+
+  private died(from: GatewaySource, d: ShardDeath): void {
+    const failure = new ShardFailedError(from, d.error, d.input, d.record);
+    this.failure ??= failure;
+    if (failure.answer !== undefined) this.answers.push({ record: failure.answer, from });
+    this.deathUnpolled = true;
+    this.bell.ring();
+  }
+
+  /** True once a shard has died or stop() was called: offer() takes nothing any more. */
+  get halted(): boolean {
+    return this.failure !== undefined || this.journalFailure !== undefined || this.stopping !== undefined;
   }
 
   static async start(o: ThreadedOptions): Promise<ThreadedExchange> {
@@ -173,6 +213,7 @@ export class ThreadedExchange {
       gatewayToMarket.map((rb, s) => stream(rb, marketBells[s]!, s)),
       marketHosts,
       riskHosts,
+      o.stopTimeoutMs,
       journal,
       d?.maxLagRecords ?? 0,
     );
@@ -200,11 +241,12 @@ export class ThreadedExchange {
   }
 
   /**
-   * Offers one gateway command (routed as in topology.ts). False when a ring on its way is full: nothing
-   * was taken, the caller reports back-pressure. Published at the next flush().
+   * Offers one gateway command (routed as in topology.ts); published at the next flush(). False when
+   * nothing was taken: the exchange has halted (`failure` says which shard died and of what; after stop()
+   * it is simply stopped), or else a ring on its way is full and the caller reports back-pressure.
    */
   offer(buf: RecordBuffer, at: number): boolean {
-    if (this.journal !== undefined && this.backPressured()) return false;
+    if (this.halted || (this.journal !== undefined && this.backPressured())) return false;
     const type = buf.type(at);
     if (type === RecordType.AdvanceTime) {
       const all = [...this.toMarket, ...this.toRisk];
@@ -212,11 +254,26 @@ export class ThreadedExchange {
       for (const s of all) s.offer(buf, at);
       return true;
     }
-    if (type === RecordType.UpdateIndexPrice) {
+    if (type === RecordType.UpdateIndexPrice || type === RecordType.RecordIndexSource) {
       const s = this.topology.marketShardOf(buf.marketId(at));
       return s >= 0 && this.toMarket[s]!.offer(buf, at);
     }
     return this.toRisk[this.topology.riskShardOf(buf.accountId(at))]!.offer(buf, at);
+  }
+
+  /**
+   * Offers records 0..count-1 of buf, all for one market's shard (an index tick and the records of its
+   * sources), whole or not at all: false when the ring cannot take them all now.
+   */
+  offerMarketGroup(buf: RecordBuffer, count: number): boolean {
+    if (this.halted || (this.journal !== undefined && this.backPressured())) return false;
+    if (count === 0) return true;
+    const s = this.topology.marketShardOf(buf.marketId(buf.at(0)));
+    if (s < 0) return false;
+    const stream = this.toMarket[s]!;
+    if (!stream.hasRoomFor(count)) return false;
+    for (let i = 0; i < count; i++) stream.offer(buf, buf.at(i));
+    return true;
   }
 
   /** Publishes everything offered since the last flush. */
@@ -225,19 +282,30 @@ export class ThreadedExchange {
     for (const s of this.toMarket) s.flush();
   }
 
-  /** Hands every gateway-bound record available now to the listener; returns how many. */
+  /**
+   * Hands every gateway-bound record available now to the listener, then the answers to commands a shard
+   * died on (after what that shard published before it died); returns how many.
+   */
   poll(listener: Listener): number {
     let n = 0;
+    this.deathUnpolled = false;
     for (const s of this.sources) {
       const ready = this.releasable(s.consumer, s.records, s.shard);
       for (let i = 0; i < ready; i++) listener(s.records, s.consumer.at(i), s.from);
       s.consumer.release(ready);
       n += ready;
     }
+    for (const a of this.answers.splice(0)) {
+      listener(a.record, 0, a.from);
+      n++;
+    }
     return n;
   }
 
-  /** Waits (without blocking the event loop) until a shard publishes gateway-bound records or timeoutMs passes. */
+  /**
+   * Waits (without blocking the event loop) until a shard publishes gateway-bound records, a shard dies,
+   * or timeoutMs passes.
+   */
   waitForOutput(timeoutMs: number): Promise<void> {
     return this.bell.parkAsync(this.hasOutput, timeoutMs);
   }
@@ -247,30 +315,35 @@ export class ThreadedExchange {
     return Promise.all(this.riskHosts.map((h) => h.scanSnapshot()));
   }
 
-  /** Stops every shard, then the journal writer (which writes what the shards took last); a shard that had failed reports no hash. */
-  stop(listener: Listener = () => {}): Promise<{ market: (bigint | undefined)[]; risk: (bigint | undefined)[] }> {
-    this.stopped ??= this.stopAll(listener);
-    return this.stopped;
+  /**
+   * Stops every shard, in bounded time whatever state the exchange is in (the same promise every call).
+   * Every shard is asked at once; while they finish, gateway-bound records keep being drained into
+   * `listener` (by default dropped), so no shard stays blocked on a full ring, and the last of them are
+   * drained once all have stopped. A shard that had died, or did not stop in time, reports no hash.
+   * Then the journal writer drains what the shards took last, writes it and closes the store.
+   */
+  stop(listener: Listener = () => {}): Promise<StopResult> {
+    this.stopping ??= this.stopAll(listener);
+    return this.stopping;
   }
 
-  private async stopAll(listener: Listener): Promise<{ market: (bigint | undefined)[]; risk: (bigint | undefined)[] }> {
-    const hash = (r: PromiseSettledResult<{ stateHash: bigint }>) => (r.status === 'fulfilled' ? r.value.stateHash : undefined);
-    // A shard blocked on a full gateway-bound ring can only see the stop flag once that ring has room:
-    // keep handing out what is released until every shard has stopped.
-    let stopping = true;
-    const draining = (async () => {
-      while (stopping) {
-        this.poll(listener);
-        // A timer, not the doorbell: a pending Atomics.waitAsync does not keep the event loop alive, and
-        // the workers that did are going away.
-        await new Promise((resolve) => setTimeout(resolve, 1));
-      }
-    })();
-    const market = await Promise.allSettled(this.marketHosts.map((h) => h.stop()));
-    const risk = await Promise.allSettled(this.riskHosts.map((h) => h.stop()));
-    stopping = false;
-    await draining;
-    await this.journal?.stop().catch((e: Error) => (this.failure ??= e));
-    return { market: market.map(hash), risk: risk.map(hash) };
+  private async stopAll(listener: Listener): Promise<StopResult> {
+    const hosts: { stop(timeoutMs?: number): Promise<ShardDone> }[] = [...this.marketHosts, ...this.riskHosts];
+    let settled: PromiseSettledResult<ShardDone>[] | undefined;
+    const all = Promise.allSettled(hosts.map((h) => h.stop(this.stopTimeoutMs))).then((r) => {
+      settled = r;
+      this.bell.ring();
+    });
+    while (settled === undefined) {
+      this.poll(listener);
+      await Promise.race([all, this.waitForOutput(10)]);
+    }
+    this.poll(listener);
+    await this.journal?.stop().catch((e: Error) => (this.journalFailure ??= e));
+    // With the last batch durable, what it released goes out too.
+    this.poll(listener);
+    const hash = (r: PromiseSettledResult<ShardDone>) => (r.status === 'fulfilled' ? r.value.stateHash : undefined);
+    const S = this.marketHosts.length;
+    return { market: settled.slice(0, S).map(hash), risk: settled.slice(S).map(hash) };
   }
 }

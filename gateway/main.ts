@@ -4,22 +4,27 @@
 // asks each risk worker for a scan snapshot and runs the what-if shock scan on a piscina pool
 // (risk/stress/): how many scopes a market-wide move of −10%, −25% or −50% would make liquidatable or
 // bankrupt, and what the insurance fund could not cover. Ctrl-C (or --seconds N) stops it and prints
-// each shard's state hash.
+// each shard's state hash. With --oracle FILE the index comes from the index oracle (gateway/oracle/,
+// docs/ORACLE.md) polling the venues that file names, instead of the simulated market's.
+//
+//   npm start -- [--seconds N] [--rate COMMANDS_PER_SECOND] [--risk-shards R] [--seed N] [--stress-every S]
+//                [--wait busy-spin|spin-then-park|park] [--oracle FILE] [--data DIR | --in-memory] [--help]
+// (start-options.ts: every option, its default and what it accepts; a bad value exits 2 naming it.)
 //
 // Durable by default: every shard journals its inputs under --data DIR (default ./data), responses are
 // released only once durable, and a start on an existing directory recovers every shard from it first
-// (docs/ARCHITECTURE.md, "Persistence and recovery"). --in-memory keeps nothing.
+// (docs/ARCHITECTURE.md, "Persistence and recovery"); a directory it cannot use exits 3 saying why.
+// --in-memory keeps nothing.
 //
-//   npm start -- [--data DIR | --in-memory] [--seconds N] [--rate ORDERS_PER_SECOND] [--risk-shards R] [--seed N] [--stress-every S] [--wait spin-then-park|busy-spin|park]
+// A shard that dies stops the demo: the exchange halts, the status loop ends, stop() returns (it always
+// does) and the process exits 1 after printing the failure.
 
 import { availableParallelism } from 'node:os';
-import { parseArgs } from 'node:util';
 import { codeName } from '../engine/codes.js';
 import { ThreadedExchange } from '../exchange/threaded-exchange.js';
 import { Topology } from '../exchange/topology.js';
 import { DEFAULT_MARKETS, MarketSpec } from '../engine/market/spec.js';
 import { assertLittleEndian } from '../engine/ring/record.js';
-import { WAIT_STRATEGY_NAMES, type WaitStrategyName } from '../engine/ring/wait-strategy-by-name.js';
 import { OrderFlow } from '../engine/sim/order-flow.js';
 import { riskMarket } from '../risk/shard/config.js';
 import { uniformShocks } from '../risk/stress/shock-scan.js';
@@ -27,55 +32,43 @@ import { ShockScanner, type ShockReport } from '../risk/stress/shock-scanner.js'
 import { unitsToDecimal } from '../engine/market/decimal.js';
 import { USDT_DECIMALS } from '../engine/market/spec.js';
 import { DemoDriver } from './demo-driver.js';
+import { helpText, parseStartOptions, SEE_HELP } from './start-options.js';
+import { loadOracleConfig, OracleConfigError, type OracleConfig } from './oracle/config.js';
+import { feedIndexTicks } from './oracle/index-feed.js';
+import { IndexOracle } from './oracle/oracle.js';
 import { Durability } from '../exchange/durability.js';
 import { PersistenceError } from '../persistence/errors.js';
 
-const USAGE = 'usage: npm start -- [--data DIR | --in-memory] [--seconds N] [--rate ORDERS_PER_SECOND] [--risk-shards R] [--seed N] [--stress-every S] [--wait spin-then-park|busy-spin|park]';
-function usage(why: string): never {
-  console.error(`perpx: ${why}\n${USAGE}`);
+const parsed = parseStartOptions(process.argv.slice(2));
+if (parsed.kind === 'help') {
+  console.log(helpText());
+  process.exit(0);
+}
+function refuse(why: string): never {
+  console.error(`perpx: ${why}\n${SEE_HELP}`);
   process.exit(2);
 }
+if (parsed.kind === 'error') refuse(parsed.message);
+const { seconds, rate, riskShards, seed, stressEvery, wait } = parsed.options;
 
-let parsed: ReturnType<typeof parseOptions>;
-function parseOptions() {
-  return parseArgs({
-    options: {
-      seconds: { type: 'string', default: '0' },
-      rate: { type: 'string', default: '20000' },
-      'risk-shards': { type: 'string', default: '1' },
-      seed: { type: 'string', default: '1' },
-      wait: { type: 'string', default: 'spin-then-park' },
-      'stress-every': { type: 'string', default: '10' },
-      data: { type: 'string', default: './data' },
-      'in-memory': { type: 'boolean', default: false },
-    },
-  });
-}
+let oracleConfig: OracleConfig | undefined;
 try {
-  parsed = parseOptions();
+  if (parsed.options.oracle !== undefined) oracleConfig = loadOracleConfig(parsed.options.oracle, DEFAULT_MARKETS);
 } catch (e) {
-  usage((e as Error).message.split('\n')[0]!);
-}
-const { values } = parsed;
-const stressEvery = Number(values['stress-every']);
-const seconds = Number(values.seconds);
-const rate = Number(values.rate);
-const riskShards = Number(values['risk-shards']);
-const wait = values.wait as WaitStrategyName;
-if (!WAIT_STRATEGY_NAMES.includes(wait) || !(rate >= 0) || !Number.isInteger(riskShards) || riskShards < 1 || !(stressEvery >= 0) || !(seconds >= 0)) {
-  usage('an option is out of range');
+  if (e instanceof OracleConfigError) refuse(`--oracle: ${e.message}`);
+  throw e;
 }
 
 assertLittleEndian();
 const topology = Topology.spread(DEFAULT_MARKETS, availableParallelism(), riskShards);
 const riskMarkets = DEFAULT_MARKETS.map((m) => riskMarket(m));
 let durability: Durability | undefined;
-if (!values['in-memory']) {
+if (!parsed.options.inMemory) {
   try {
-    durability = await Durability.open({ dir: values.data! }, topology, { topology: topology.config, riskMarkets });
+    durability = await Durability.open({ dir: parsed.options.data }, topology, { topology: topology.config, riskMarkets });
   } catch (e) {
     if (!(e instanceof PersistenceError)) throw e;
-    console.error(`perpx: cannot use data directory ${values.data}: ${e.message}`);
+    console.error(`perpx: cannot use data directory ${parsed.options.data}: ${e.message}`);
     process.exit(3);
   }
 }
@@ -85,7 +78,7 @@ const flow = new OrderFlow({
     { market: DEFAULT_MARKETS[0]!, startMidTicks: 600_000, rungTicks: 5, maxTakerLots: 50, maxQuoteLots: 200 },
     { market: DEFAULT_MARKETS[1]!, startMidTicks: 300_000, rungTicks: 5, maxTakerLots: 500, maxQuoteLots: 2_000 },
   ],
-  seed: Number(values.seed),
+  seed,
   firstAccountId: 1,
   makers: 8,
   takers: 64,
@@ -94,9 +87,23 @@ const flow = new OrderFlow({
   // After a restart, order ids continue past every command already taken (ids are never reused).
   firstOrderId: 1 + (durability?.gatewayCommands() ?? 0),
 });
-const driver = new DemoDriver(exchange, flow);
+const driver = new DemoDriver(exchange, flow, oracleConfig === undefined);
+const oracle = oracleConfig && new IndexOracle({ config: oracleConfig, markets: DEFAULT_MARKETS });
+if (oracle) {
+  feedIndexTicks(oracle, exchange);
+  oracle.onStale((e) => console.log(`index ${e.symbol} stale (${e.sourcesUsed} sources): mark frozen, market reduce-only`));
+  oracle.onRecovered((e) => console.log(`index ${e.symbol} recovered after ${(e.staleForUs / 1e6).toFixed(1)} s`));
+  oracle.start();
+}
 driver.fund(10_000_000n, 100_000n, 250_000n);
-await driver.untilMarked();
+try {
+  await driver.untilMarked(oracle ? 30_000 : 10_000);
+} catch (e) {
+  console.error(`perpx: could not start the flow: ${exchange.failure?.message ?? (e as Error).message}`);
+  await oracle?.stop();
+  await exchange.stop();
+  process.exit(1);
+}
 
 const specs = new Map(DEFAULT_MARKETS.map((m) => [m.marketId, new MarketSpec(m)]));
 console.log(`perpx: ${topology.marketShards} market shard(s) [${topology.config.marketShards.map((g) => g.map((m) => m.symbol).join('+')).join(', ')}], ${riskShards} risk shard(s), wait ${wait}; driving ${rate} commands/s (Ctrl-C stops)`);
@@ -155,12 +162,17 @@ while (running) {
     process.exitCode = 1;
     break;
   }
+  if (exchange.journalFailure) {
+    console.error(`perpx: the journal failed, stopping (nothing more can be made durable): ${exchange.journalFailure.message}`);
+    process.exitCode = 1;
+    break;
+  }
   await exchange.waitForOutput(1);
 }
 
-const hashes = await exchange.stop();
+await oracle?.stop();
+const hashes = await exchange.stop(driver.listener);
 await scanner.close();
-driver.drain();
 const t = driver.tally;
 console.log(`stopped: ${t.offered.toLocaleString('en-US')} commands, ${t.trades.toLocaleString('en-US')} trades, ${t.events.toLocaleString('en-US')} events, ${t.liquidations} liquidation steps, ${t.fundings} funding events`);
 const hex = (h: bigint | undefined) => (h === undefined ? 'failed' : h.toString(16));

@@ -27,7 +27,7 @@
 // Thread contract: any thread (module state is the last remainder only, read right after the call).
 
 const TWO_26 = 67_108_864;
-export const TWO_50 = 2 ** 50;
+const TWO_50 = 2 ** 50;
 export const TWO_51 = 2 ** 51;
 export const TWO_52 = 2 ** 52;
 export const TWO_53 = 2 ** 53;

@@ -134,7 +134,7 @@ export function fundingRateForSeconds(rate8h: bigint, seconds: number): bigint {
 }
 
 /** q·MP·atomsPerTickLot·F, rounded up: > 0 the position pays, < 0 it receives (the floor of its due). */
-export function fundingPaymentAtoms(qtyLots: bigint, markTicks: bigint, atomsPerTickLot: bigint, rate: bigint): bigint {
+function fundingPaymentAtoms(qtyLots: bigint, markTicks: bigint, atomsPerTickLot: bigint, rate: bigint): bigint {
   return ceilDiv(qtyLots * markTicks * atomsPerTickLot * rate, RATE_ONE);
 }
 

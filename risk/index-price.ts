@@ -12,6 +12,7 @@
 //
 // Venue prices arrive in ticks, converted once at the feed edge. Time is an input. Pure.
 
+import { IndexSourceVerdict } from '../engine/enums.js';
 import { RATE_ONE, RATE_PERCENT, type Rational } from './units.js';
 
 export interface VenuePrice {
@@ -39,7 +40,7 @@ export interface IndexResult {
 }
 
 /** Weighted median of venues with positive weights (any order), exact. undefined when empty. */
-export function weightedMedianTicks(venues: readonly VenuePrice[]): Rational | undefined {
+function weightedMedianTicks(venues: readonly VenuePrice[]): Rational | undefined {
   if (venues.length === 0) return undefined;
   const sorted = venues.slice().sort((a, b) => (a.priceTicks < b.priceTicks ? -1 : a.priceTicks > b.priceTicks ? 1 : 0));
   let total = 0n;
@@ -62,13 +63,37 @@ function roundHalfEven(r: Rational): bigint {
 }
 
 export function indexPrice(venues: readonly VenuePrice[], nowUs: number, params: IndexParams = DEFAULT_INDEX_PARAMS): IndexResult {
-  const fresh = venues.filter((v) => v.priceTicks > 0n && v.weight > 0n && nowUs - v.updatedUs <= params.stalenessUs);
-  if (fresh.length < params.minSources) return { indexTicks: 0n, stale: true, sourcesUsed: fresh.length };
+  const { indexTicks, stale, sourcesUsed } = explainIndexPrice(venues, nowUs, params);
+  return { indexTicks, stale, sourcesUsed };
+}
+
+export interface IndexExplained extends IndexResult {
+  /** Per venue, in the order given: USED, NO_PRICE, STALE or DEVIATED (engine/enums.ts IndexSourceVerdict). */
+  readonly verdicts: readonly IndexSourceVerdict[];
+}
+
+/**
+ * indexPrice() with the reason each venue was used or left out, for the record an operator reads. A venue
+ * left out says why; one that was not left out says USED even when too few remained to make an index
+ * (the index then says stale).
+ */
+export function explainIndexPrice(venues: readonly VenuePrice[], nowUs: number, params: IndexParams = DEFAULT_INDEX_PARAMS): IndexExplained {
+  const verdicts: IndexSourceVerdict[] = venues.map((v) =>
+    v.priceTicks <= 0n || v.weight <= 0n ? IndexSourceVerdict.NO_PRICE : nowUs - v.updatedUs > params.stalenessUs ? IndexSourceVerdict.STALE : IndexSourceVerdict.USED,
+  );
+  const fresh = venues.filter((_, i) => verdicts[i] === IndexSourceVerdict.USED);
+  if (fresh.length < params.minSources) return { indexTicks: 0n, stale: true, sourcesUsed: fresh.length, verdicts };
   const reference = weightedMedianTicks(fresh)!;
-  const kept = fresh.filter((v) => {
+  let kept = 0;
+  const keptVenues: VenuePrice[] = [];
+  venues.forEach((v, i) => {
+    if (verdicts[i] !== IndexSourceVerdict.USED) return;
     const diff = v.priceTicks * reference.den - reference.num;
-    return (diff < 0n ? -diff : diff) * RATE_ONE <= params.maxDeviationRate * reference.num;
+    if ((diff < 0n ? -diff : diff) * RATE_ONE <= params.maxDeviationRate * reference.num) {
+      kept++;
+      keptVenues.push(v);
+    } else verdicts[i] = IndexSourceVerdict.DEVIATED;
   });
-  if (kept.length < params.minSources) return { indexTicks: 0n, stale: true, sourcesUsed: kept.length };
-  return { indexTicks: roundHalfEven(weightedMedianTicks(kept)!), stale: false, sourcesUsed: kept.length };
+  if (kept < params.minSources) return { indexTicks: 0n, stale: true, sourcesUsed: kept, verdicts };
+  return { indexTicks: roundHalfEven(weightedMedianTicks(keptVenues)!), stale: false, sourcesUsed: kept, verdicts };
 }

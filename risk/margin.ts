@@ -42,10 +42,6 @@ export interface MarginSummary {
   readonly marginRatioRate: bigint | undefined;
 }
 
-export function positionNotionalAtoms(pos: Position, markTicks: bigint, atomsPerTickLot: bigint): bigint {
-  return absBig(pos.qtyLots) * markTicks * atomsPerTickLot;
-}
-
 export function unrealizedPnlAtoms(pos: Position, markTicks: bigint, atomsPerTickLot: bigint): bigint {
   if (pos.qtyLots === 0n) return 0n;
   const n = absBig(pos.qtyLots) * markTicks * atomsPerTickLot;

@@ -70,14 +70,6 @@ export function absBig(v: bigint): bigint {
   return v < 0n ? -v : v;
 }
 
-export function signBig(v: bigint): -1n | 0n | 1n {
-  return v > 0n ? 1n : v < 0n ? -1n : 0n;
-}
-
-export function minBig(a: bigint, b: bigint): bigint {
-  return a < b ? a : b;
-}
-
 export function maxBig(a: bigint, b: bigint): bigint {
   return a > b ? a : b;
 }

@@ -10,8 +10,8 @@ import type { Book, OrderRequest } from '../../engine/book/types.js';
 import { L3Kind, type BitfinexL3Feed } from '../../test/support/bitfinex-l3.js';
 import type { Depth } from './depth.js';
 
-export const ReplayOp = { PLACE: 0, AMEND: 1, CANCEL: 2, FLIP: 3, NONE: 4 } as const;
-export type ReplayOp = (typeof ReplayOp)[keyof typeof ReplayOp];
+const ReplayOp = { PLACE: 0, AMEND: 1, CANCEL: 2, FLIP: 3, NONE: 4 } as const;
+type ReplayOp = (typeof ReplayOp)[keyof typeof ReplayOp];
 
 export interface L3Replay {
   readonly length: number;

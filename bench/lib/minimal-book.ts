@@ -18,7 +18,7 @@ import { StreamOp, type OrderStream } from './order-stream.js';
 const NONE = 0;
 const BUY = 0;
 
-export class MinimalBook {
+class MinimalBook {
   tradedLots = 0;
   private readonly minPriceTicks: number;
   private readonly width: number;

@@ -8,10 +8,10 @@ import { CancelReason, OrderType, Side, TimeInForce } from '../../engine/enums.j
 import { OrderRequest, type Book } from '../../engine/book/types.js';
 
 export const MID_TICKS = 500_000;
-export const LEVELS_PER_SIDE = 400;
+const LEVELS_PER_SIDE = 400;
 export const SLOTS = 20_000;
 /** Large enough that "amend quantity down by one lot" never runs out during a run. */
-export const SLOT_QTY_LOTS = 500_000;
+const SLOT_QTY_LOTS = 500_000;
 const STRIDE = 7_919;
 const ACCOUNTS_PER_SIDE = 1_000;
 

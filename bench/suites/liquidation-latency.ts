@@ -159,7 +159,8 @@ class WorkerRig {
   ) {
     this.producers = host.inputs.map((r) => new RingProducer(r, host.bell));
     this.gateway = new RingConsumer(host.gatewayOut);
-    this.market = new RingConsumer(marketRing);
+    // As a market shard does: releasing slots of the risk shard's ring rings its doorbell (outbox wake).
+    this.market = new RingConsumer(marketRing, host.bell);
   }
 
   static async start(wait: WaitStrategyName): Promise<WorkerRig> {

@@ -27,7 +27,7 @@ const SHOCKS_BPS = [-5_000, -2_500, -1_000, 1_000, 2_500];
 /** Accounts per slice: the risk worker's SNAPSHOT_ACCOUNTS_PER_TURN. */
 const SLICE = 2_048;
 
-export function buildPopulation(positions: number): RiskState {
+function buildPopulation(positions: number): RiskState {
   const state = new RiskState(0, 1, DEFAULT_POOL);
   const [btc, eth] = [DEFAULT_MARKETS[0]!, DEFAULT_MARKETS[1]!];
   const btcMarket = new MarketRiskState(new MarketSpec(btc), riskMarket(btc));

@@ -34,7 +34,7 @@ export function createGoFlag(): SharedArrayBuffer {
   return new SharedArrayBuffer(4);
 }
 
-export function releaseGo(goSab: SharedArrayBuffer): void {
+function releaseGo(goSab: SharedArrayBuffer): void {
   const go = new Int32Array(goSab);
   Atomics.store(go, 0, 1);
   Atomics.notify(go, 0);

@@ -22,8 +22,8 @@ import { PriceLevels } from './price-levels.js';
 import { StopBook } from './stop-book.js';
 import { BookEventType, type BookEventSink } from './types.js';
 
-export const CANCELLED = BookEventType.ORDER_CANCELLED;
-export const EXPIRED = BookEventType.ORDER_EXPIRED;
+const CANCELLED = BookEventType.ORDER_CANCELLED;
+const EXPIRED = BookEventType.ORDER_EXPIRED;
 type Ended = typeof CANCELLED | typeof EXPIRED;
 
 // Module-local copies (order-pool.ts says why).

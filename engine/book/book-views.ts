@@ -47,7 +47,7 @@ function stopSlots(b: BookParts): number[] {
   return out.sort((x, y) => b.pool.orderId(x) - b.pool.orderId(y));
 }
 
-export function orderView(b: BookParts, slot: number): OrderView {
+function orderView(b: BookParts, slot: number): OrderView {
   const p = b.pool;
   const f = p.flags(slot);
   return {

@@ -16,7 +16,7 @@ const { F_STRIDE_SHIFT, I_ACCOUNT, I_STRIDE_SHIFT } = OrderRecord;
 const INV_2_32 = 1 / 4294967296;
 
 /** Mixes a u53 (as two 32-bit halves) into a 32-bit hash (murmur3 finaliser). */
-export function mixU53(v: number): number {
+function mixU53(v: number): number {
   let h = (v >>> 0) ^ Math.imul((v * INV_2_32) >>> 0, 0x27d4eb2d);
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);

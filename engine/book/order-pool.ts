@@ -30,7 +30,6 @@
 // call that may allocate.
 
 import { isTriggerType } from './order-rules.js';
-import { orderFlags } from './state-hash.js';
 
 /**
  * The record layout as one table. Hot modules copy the entries they use into module-local constants
@@ -63,7 +62,8 @@ const LAYOUT = {
 } as const;
 export const OrderRecord = LAYOUT;
 
-export const { F_STRIDE_SHIFT, I_STRIDE_SHIFT, F_ORDER_ID, F_PRICE, F_QTY, F_REMAINING, F_TIME, I_ACCOUNT, I_LEVEL, I_PREV, I_NEXT, I_FLAGS, FLAG_REDUCE_ONLY, FLAG_HAS_CLIENT_ID, SIDE_SHIFT } = OrderRecord;
+export const { F_STRIDE_SHIFT, I_STRIDE_SHIFT, F_PRICE, F_REMAINING, I_ACCOUNT, I_NEXT, I_FLAGS, FLAG_REDUCE_ONLY, FLAG_HAS_CLIENT_ID } = OrderRecord;
+const { F_ORDER_ID, F_QTY, F_TIME, I_LEVEL, SIDE_SHIFT } = OrderRecord;
 
 const RECORD_BYTES = 64;
 export const flagType = (f: number): number => f & 15;
@@ -74,10 +74,6 @@ export const flagOrigin = (f: number): number => (f >>> OrderRecord.ORIGIN_SHIFT
 export const flagSide = (f: number): number => (f >>> SIDE_SHIFT) & 1;
 /** The flags word without side and HAS_CLIENT_ID: what the state hash records. */
 export const hashFlags = (f: number): number => f & 0xff_ffff;
-
-export function packFlags(side: number, orderType: number, timeInForce: number, stpMode: number, triggerSource: number, reduceOnly: boolean, origin: number, hasClientId: boolean): number {
-  return orderFlags(orderType, timeInForce, stpMode, triggerSource, reduceOnly, origin) | (side << SIDE_SHIFT) | (hasClientId ? FLAG_HAS_CLIENT_ID : 0);
-}
 
 const INITIAL_SLOTS = 1024;
 

@@ -14,7 +14,7 @@ import { bandReference } from './validate-order.js';
 
 const NO_SINK: BookEventSink = { emit() {} };
 export const CANCELLED = BookEventType.ORDER_CANCELLED;
-export const EXPIRED = BookEventType.ORDER_EXPIRED;
+const EXPIRED = BookEventType.ORDER_EXPIRED;
 
 export class ReferenceMatching {
   protected readonly out: EventWriter;

@@ -26,7 +26,7 @@ export interface RefState {
 }
 
 /** One side's resting orders best price first, FIFO within a price. */
-export function sideInPriority(state: RefState, side: Side): RefOrder[] {
+function sideInPriority(state: RefState, side: Side): RefOrder[] {
   return state.resting
     .filter((o) => o.side === side)
     .sort((a, b) => (a.priceTicks !== b.priceTicks ? (side === Side.BUY ? b.priceTicks - a.priceTicks : a.priceTicks - b.priceTicks) : a.seq - b.seq));

@@ -8,7 +8,7 @@
 import { Code } from '../codes.js';
 import { decimalToUnits, positiveDecimal, Rounding, unitsToDecimal, type Converted, type Decimal } from './decimal.js';
 
-export const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const BAND_FAST_LIMIT = 2 ** 39;
 /** Collateral atoms per whole unit of the settlement asset: USDT has 6 decimals, so 1 atom = 10^-6 USDT. */
 export const USDT_DECIMALS = 6;

@@ -32,7 +32,7 @@
 // Only inequality with `seen` matters, so the counter wrapping past 2^31 is harmless.
 // The timeout bounds a sleep anyway, so a consumer also wakes for housekeeping (stop flags, timers).
 
-export const DOORBELL_LINE_BYTES = 128;
+const DOORBELL_LINE_BYTES = 128;
 export const PARKED_INDEX = 0;
 export const COUNTER_INDEX = DOORBELL_LINE_BYTES >> 2;
 export const DOORBELL_BYTES = 2 * DOORBELL_LINE_BYTES;

@@ -24,24 +24,20 @@ import { endianness } from 'node:os';
 export const RECORD_BYTES = 128;
 export const RECORD_WORDS = RECORD_BYTES >> 2;
 
-export const U8 = 1;
-export const U16 = 2;
-export const U32 = 4;
-export const I32 = 4;
-export const U53 = 8;
-export const I64 = 8;
+const U16 = 2;
+const U32 = 4;
+const U53 = 8;
 
 // Header, as a running total.
-export const SEQ = 0;
+const SEQ = 0;
 export const TIME_US = SEQ + U53;
 export const TYPE = TIME_US + U53;
-export const MARKET_ID = TYPE + U16;
-export const ACCOUNT_ID = MARKET_ID + U16;
-export const FLAGS = ACCOUNT_ID + U32;
+const MARKET_ID = TYPE + U16;
+const ACCOUNT_ID = MARKET_ID + U16;
+const FLAGS = ACCOUNT_ID + U32;
 export const HEADER_RESERVED = FLAGS + U32;
 export const HEADER_BYTES = HEADER_RESERVED + U32;
 export const BODY = HEADER_BYTES;
-export const BODY_BYTES = RECORD_BYTES - HEADER_BYTES;
 
 const TWO_32 = 0x1_0000_0000;
 export const MAX_U53 = Number.MAX_SAFE_INTEGER;

@@ -8,6 +8,7 @@
 import { RECORD_BYTES, RecordBuffer } from './record.js';
 import {
   CAPACITY_INDEX,
+  CONSUMER_CURSOR_INDEX,
   DATA_OFFSET,
   HEADER_BYTES,
   MAGIC_INDEX,
@@ -43,6 +44,14 @@ export class RingBuffer {
     ring.header[RECORD_BYTES_INDEX] = RECORD_BYTES;
     ring.header[MAGIC_INDEX] = RING_MAGIC;
     return ring;
+  }
+
+  /**
+   * Any thread: wakes this ring's producer if it sleeps in awaitSpace, so it looks again at whether to
+   * keep waiting (a stopping shard gives up). It changes nothing in the ring.
+   */
+  wakeProducer(): void {
+    Atomics.notify(this.header, CONSUMER_CURSOR_INDEX);
   }
 
   /** This thread's views over a ring made by create() on any thread. Throws if `sab` is not one. */

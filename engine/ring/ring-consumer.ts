@@ -9,6 +9,7 @@
 // the consumer cursor with Atomics.store after the reads, so the producer cannot overwrite a slot that is
 // still being read. Records must be copied out or fully used before release: the slot is reused at once.
 
+import type { Doorbell } from './doorbell.js';
 import { RECORD_BYTES } from './record.js';
 import { CONSUMER_CURSOR_INDEX, PRODUCER_CURSOR_INDEX, PRODUCER_PARKED_INDEX } from './ring-buffer-descriptor.js';
 import type { RingBuffer } from './ring-buffer.js';
@@ -21,7 +22,15 @@ export class RingConsumer {
   /** What the last available() returned, less what was released since: the most release() may free. */
   private readable = 0;
 
-  constructor(readonly ring: RingBuffer) {
+  /**
+   * producerBell: the producing thread's own doorbell, for a producer that waits for space on it rather
+   * than in awaitSpace (the risk shard's outbox, which must keep consuming its other inputs while it
+   * waits): release() rings it too when the producer-parked flag is up.
+   */
+  constructor(
+    readonly ring: RingBuffer,
+    private readonly producerBell?: Doorbell,
+  ) {
     this.header = ring.header;
     this.mask = ring.mask;
     this.cursor = Atomics.load(this.header, CONSUMER_CURSOR_INDEX);
@@ -41,7 +50,8 @@ export class RingConsumer {
 
   /**
    * Frees the first n available records (n ≤ what available() last reported) with one store, and wakes
-   * the producer if it sleeps in awaitSpace (one load of its flag's line otherwise).
+   * the producer if it waits for space, in awaitSpace or on its own doorbell (one load of its flag's line
+   * otherwise).
    */
   release(n: number): void {
     if ((n | 0) !== n || n < 0 || n > this.readable) throw new RangeError(`release(${n}) with ${this.readable} available`);
@@ -49,6 +59,9 @@ export class RingConsumer {
     this.cursor = (this.cursor + n) | 0;
     this.readable -= n;
     Atomics.store(this.header, CONSUMER_CURSOR_INDEX, this.cursor);
-    if (Atomics.load(this.header, PRODUCER_PARKED_INDEX) !== 0) Atomics.notify(this.header, CONSUMER_CURSOR_INDEX, 1);
+    if (Atomics.load(this.header, PRODUCER_PARKED_INDEX) !== 0) {
+      Atomics.notify(this.header, CONSUMER_CURSOR_INDEX, 1);
+      this.producerBell?.ring();
+    }
   }
 }

@@ -12,10 +12,12 @@
 
 import type { Doorbell } from './doorbell.js';
 import { RECORD_BYTES } from './record.js';
-import { CONSUMER_CURSOR_INDEX, PRODUCER_CURSOR_INDEX } from './ring-buffer-descriptor.js';
+import { CONSUMER_CURSOR_INDEX, PRODUCER_CURSOR_INDEX, PRODUCER_PARKED_INDEX } from './ring-buffer-descriptor.js';
 import type { RingBuffer } from './ring-buffer.js';
 import { RingSpaceParker } from './ring-space-parker.js';
 import type { WaitStrategy } from './wait-strategy.js';
+
+const ALWAYS = (): boolean => true;
 
 export class RingProducer {
   private readonly header: Int32Array;
@@ -27,9 +29,12 @@ export class RingProducer {
   private cachedConsumer: number;
   private claimed = 0;
   private spaceNeeded = 0;
+  private keepWaiting: () => boolean = ALWAYS;
   readonly spaceParker: RingSpaceParker;
   // Made once: awaitSpace must not allocate a closure per call.
   private readonly hasSpace = (): boolean => this.freeNow() >= this.spaceNeeded;
+  /** What the parker re-checks before it sleeps: room, or a reason to stop waiting. */
+  private readonly hasSpaceOrGiveUp = (): boolean => this.freeNow() >= this.spaceNeeded || !this.keepWaiting();
 
   constructor(
     readonly ring: RingBuffer,
@@ -78,15 +83,33 @@ export class RingProducer {
   }
 
   /**
-   * Worker threads only: returns once at least n slots are free (1 ≤ n ≤ capacity), spinning and then
-   * parking as `wait` decides; the consumer's release() wakes a parked producer. Then claim(n) gets ≥ n.
+   * Worker threads only: waits until at least n slots are free (1 ≤ n ≤ capacity) and returns true, or
+   * returns false, without claiming, once keepWaiting() is false (the shard is stopping: its consumer may
+   * be gone for good). Spins and then parks as `wait` decides; the consumer's release() wakes a parked
+   * producer, and so does RingBuffer.wakeProducer() (stop). Then claim(n) gets ≥ n.
    */
-  awaitSpace(n: number, wait: WaitStrategy): void {
+  awaitSpace(n: number, wait: WaitStrategy, keepWaiting: () => boolean = ALWAYS): boolean {
     if ((n | 0) !== n || n < 1 || n > this.capacity) throw new RangeError(`awaitSpace(${n}) on a ring of ${this.capacity}`);
     this.spaceNeeded = n;
-    if (this.hasSpace()) return;
+    this.keepWaiting = keepWaiting;
+    if (this.hasSpace()) return true;
     wait.busy();
-    while (!this.hasSpace()) wait.idle(this.spaceParker, this.hasSpace);
+    while (!this.hasSpace()) {
+      if (!keepWaiting()) return false;
+      wait.idle(this.spaceParker, this.hasSpaceOrGiveUp);
+    }
+    return true;
+  }
+
+  /**
+   * Raises (true) or lowers the producer-parked flag without blocking, for a producer that waits for
+   * space on its own thread's doorbell rather than in awaitSpace (the risk shard's outbox): while the
+   * flag is up, the consumer's release() rings that doorbell (RingConsumer's producerBell). Raise it
+   * before the last look at free space ahead of a sleep: ring-space-parker.ts has the handshake, with
+   * the doorbell's (doorbell.ts) on top of it.
+   */
+  waitingForSpace(waiting: boolean): void {
+    Atomics.store(this.header, PRODUCER_PARKED_INDEX, waiting ? 1 : 0);
   }
 
   /** Free slots, re-reading the consumer cursor (a load of the consumer's line: only when needed). */

@@ -22,6 +22,7 @@ export const RecordType = {
   UpdateIndexPrice: 14,
   Deleverage: 15,
   AdvanceTime: 16,
+  RecordIndexSource: 17,
 
   // market-shard events
   OrderAccepted: 100,

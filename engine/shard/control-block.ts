@@ -1,10 +1,14 @@
 // ControlBlock: the small shared memory through which the main thread runs, stops and watches a worker
 // without postMessage on the hot path.
 //
-//   byte 0      4             8            128                 136        144          152       160
-//        +-----------+-------------+---  ...  -+-------------------+----------+------------+---------+
-//        | run (i32) | asked (i32) | served    | inputs handled    | outputs  | duplicates | stalls  |
-//        +-----------+-------------+---  ...  -+-------------------+----------+------------+---------+
+//   byte 0      4             8           12            128               136       144         152     160
+//        +-----------+-------------+-----------+-------------+ .. +-----------------+---------+-----------+-------+
+//        | run (i32) | asked (i32) | served    | failed input| .. | inputs handled  | outputs | duplicates| stalls|
+//        +-----------+-------------+-----------+-------------+ .. +-----------------+---------+-----------+-------+
+//   byte 256                                    384
+//        +--------------------------------------+
+//        | the record the shard failed on (128) |
+//        +--------------------------------------+
 //
 // run: 1 while the worker should keep going; the main thread stores 0 and rings the worker's doorbell.
 // asked/served: a request (a risk worker's scan snapshot) without postMessage into a thread whose event
@@ -13,26 +17,43 @@
 // and stores served = the asked it saw. Requests asked while one is served coalesce into the next.
 // Counters: written by the worker once per batch (Atomics.store, so a reader never sees a torn value),
 // read by anyone.
+// Failure: when handling a record throws, the worker copies that record here and stores 1 + its input
+// index (0: no record) before its thread dies, so whoever watches the thread can say which record killed
+// it and answer the command it carried.
+
+import { RECORD_BYTES, RecordBuffer } from '../ring/record.js';
 
 const RUN = 0;
 const ASKED = 1;
 const SERVED = 2;
+const FAILED_INPUT = 3;
+const FLAG_SLOTS = 4;
 const COUNTERS_AT = 128;
+const FAILED_RECORD_AT = 256;
 export const Counter = { HANDLED: 0, OUTPUTS: 1, DUPLICATES: 2, STALLS: 3 } as const;
 export type Counter = (typeof Counter)[keyof typeof Counter];
 const COUNTER_SLOTS = 4;
 
+/** The record a shard failed on and the input it came from. */
+export interface FailedRecord {
+  readonly input: number;
+  /** A copy of the record (one slot). */
+  readonly record: RecordBuffer;
+}
+
 export class ControlBlock {
   private readonly flags: Int32Array;
   private readonly counters: BigInt64Array;
+  private readonly failedRecord: RecordBuffer;
 
   private constructor(readonly sab: SharedArrayBuffer) {
-    this.flags = new Int32Array(sab, 0, 3);
+    this.flags = new Int32Array(sab, 0, FLAG_SLOTS);
     this.counters = new BigInt64Array(sab, COUNTERS_AT, COUNTER_SLOTS);
+    this.failedRecord = new RecordBuffer(sab, FAILED_RECORD_AT, RECORD_BYTES);
   }
 
   static create(): ControlBlock {
-    const block = new ControlBlock(new SharedArrayBuffer(COUNTERS_AT + COUNTER_SLOTS * 8));
+    const block = new ControlBlock(new SharedArrayBuffer(FAILED_RECORD_AT + RECORD_BYTES));
     Atomics.store(block.flags, RUN, 1);
     return block;
   }
@@ -63,6 +84,21 @@ export class ControlBlock {
   /** Worker: every ticket up to `ticket` is served. */
   served(ticket: number): void {
     Atomics.store(this.flags, SERVED, ticket);
+  }
+
+  /** Worker, as it dies: the record that made handling throw, and its input. */
+  recordFailure(input: number, buf: RecordBuffer, at: number): void {
+    this.failedRecord.copyFrom(buf, at, 0);
+    Atomics.store(this.flags, FAILED_INPUT, input + 1);
+  }
+
+  /** The record the worker failed on, copied out, or undefined when it died of something else. */
+  failure(): FailedRecord | undefined {
+    const stored = Atomics.load(this.flags, FAILED_INPUT);
+    if (stored === 0) return undefined;
+    const record = RecordBuffer.allocate(1);
+    record.copyFrom(this.failedRecord, 0, 0);
+    return { input: stored - 1, record };
   }
 
   set(counter: Counter, value: number): void {

@@ -1,9 +1,12 @@
 // EventOutput: one output stream of a state machine. It stamps each appended record with the stream's
 // next contiguous sequence number (from 1), which is what consumers deduplicate and recover on.
 //
-// Two implementations: MemoryOutput (this file: tests, replays, tools) and RingOutput (ring-output.ts:
-// a worker writing into an SPSC ring). Thread contract: the owning state machine's thread only.
+// Implementations: MemoryOutput (this file: tests, replays, tools; every record stays readable),
+// QueueOutput (this file: the in-process exchange's streams, consumed as they go) and RingOutput
+// (ring-output.ts: a worker writing into an SPSC ring). Thread contract: the owning state machine's
+// thread only.
 
+import { RecordQueue } from '../ring/record-queue.js';
 import { RecordBuffer, RECORD_WORDS } from '../ring/record.js';
 
 export interface EventOutput {
@@ -55,5 +58,30 @@ export class MemoryOutput implements EventOutput {
 
   clear(): void {
     this.count = 0;
+  }
+}
+
+/**
+ * An in-memory stream consumed as it goes (the in-process exchange's stand-in for a ring, without a
+ * capacity limit: it holds exactly the records not yet delivered). Records are read in order with
+ * frontAt() and shift().
+ */
+export class QueueOutput extends RecordQueue implements EventOutput {
+  nextSeq: number;
+
+  constructor(initialCapacity = 256, firstSeq = 1) {
+    super(initialCapacity);
+    this.nextSeq = firstSeq;
+  }
+
+  append(src: RecordBuffer, at: number): void {
+    this.push(src, at, this.nextSeq++);
+  }
+
+  flush(): void {}
+
+  /** Records appended and not yet delivered. */
+  get pending(): number {
+    return this.length;
   }
 }

@@ -10,6 +10,9 @@
 // starving the others. The order records are taken in is the state machine's input order (its journal,
 // once persistence lands, records exactly that order).
 //
+// A record whose handling throws ends the loop: the processor copies it into the control block (with its
+// input index) and rethrows, and the thread dies of the error; whoever watches the thread reports it.
+//
 // Requests (optional): a ticket asked through the control block is served at the top of loop turns,
 // between batches, so it sees the state after whole records only, a slice per turn until done; a parked
 // loop wakes for it.
@@ -42,7 +45,7 @@ export interface RecordHandler {
   readonly duplicates: number;
 }
 
-export const DEFAULT_BATCH = 256;
+const DEFAULT_BATCH = 256;
 
 export interface JournalOptions {
   /** Where every taken record is copied before it is handled (absent: nothing is copied). */
@@ -84,13 +87,18 @@ export class EventProcessor {
      * called once per loop turn until it returns true (the ticket is then served).
      */
     private readonly serve?: (ticket: number) => boolean,
+    /**
+     * The doorbell of input i's producer when that producer waits for space on its own doorbell (a risk
+     * shard's outbox feeding a market shard): releasing slots of input i then wakes it.
+     */
+    producerBells: readonly (Doorbell | undefined)[] = [],
     journal: JournalOptions = {},
   ) {
     this.tap = journal.tap;
     this.stamp = journal.stamp ?? new InputStamp();
     this.position = journal.firstPosition ?? 0;
     this.isRunning = () => control.running();
-    this.consumers = inputs.map((r) => new RingConsumer(r));
+    this.consumers = inputs.map((r, i) => new RingConsumer(r, producerBells[i]));
     this.buffers = inputs.map((r) => r.records);
     const consumers = this.consumers;
     const ctl = control;
@@ -131,9 +139,16 @@ export class EventProcessor {
           tap.publish();
         }
         const stamp = this.stamp;
-        for (let k = 0; k < n; k++) {
-          stamp.position = this.position++;
-          handler.handle(buf, c.at(k), i);
+        let k = 0;
+        try {
+          for (; k < n; k++) {
+            stamp.position = this.position++;
+            handler.handle(buf, c.at(k), i);
+          }
+        } catch (e) {
+          // The thread dies of it: leave word of which record it was, so its command gets an answer.
+          this.control.recordFailure(i, buf, c.at(k));
+          throw e;
         }
         // Release before flush: the flush rings the consumers of our outputs, and one of them may be the
         // producer of this input waiting for space (the gateway). Woken after the release, it finds room.

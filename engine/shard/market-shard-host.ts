@@ -8,7 +8,7 @@ import type { MarketConfig } from '../market/spec.js';
 import { Doorbell } from '../ring/doorbell.js';
 import { RingBuffer } from '../ring/ring-buffer.js';
 import { ControlBlock } from './control-block.js';
-import { ShardWorker, type ShardDone, type ShardStats } from './shard-worker.js';
+import { ShardWorker, type ShardDeath, type ShardDone, type ShardStats } from './shard-worker.js';
 import type { MarketShardWorkerData } from './market-shard-worker.js';
 import type { WaitStrategyName } from '../ring/wait-strategy-by-name.js';
 import type { PricingConfig } from './market-pricing.js';
@@ -82,7 +82,7 @@ export class MarketShardHost {
       replay: o.replay,
       pricing: [...(o.pricing ?? new Map())],
     };
-    const handle = await ShardWorker.start(new URL('./market-shard-worker.js', import.meta.url), `market-shard-${o.shardId}`, data, control, bell);
+    const handle = await ShardWorker.start(new URL('./market-shard-worker.js', import.meta.url), `market-shard-${o.shardId}`, data, control, bell, [gatewayOut, ...riskOut]);
     return new MarketShardHost(o.shardId, handle, bell, inputs, gatewayOut, riskOut);
   }
 
@@ -99,8 +99,21 @@ export class MarketShardHost {
     return this.handle.replayed;
   }
 
-  /** Asks the loop to end, waits for it, and returns the shard's final state hash. */
-  stop(): Promise<ShardDone> {
-    return this.handle.stop();
+  /** How the worker died, once it has (its thread is gone: the exchange cannot go on without it). */
+  get death(): ShardDeath | undefined {
+    return this.handle.death;
+  }
+
+  /** Calls `listener` once if the worker dies, from whenever it started (at once if it already has). */
+  onDeath(listener: (d: ShardDeath) => void): void {
+    this.handle.onDeath(listener);
+  }
+
+  /**
+   * Asks the loop to end, waits for it, and returns the shard's final state hash; a worker still running
+   * after timeoutMs is terminated and the promise rejects (shard-worker.ts).
+   */
+  stop(timeoutMs?: number): Promise<ShardDone> {
+    return this.handle.stop(timeoutMs);
   }
 }

@@ -8,8 +8,11 @@
 //
 // With journal data, every input is copied into a tap ring before it is handled and outputs carry the
 // position of the input that produced them; with replay data, the shard first handles the records of its
-// log (worker-journal.ts). Started by MarketShardHost (market-shard-host.ts), which creates every SharedArrayBuffer below. Replies
-// on the control port only at the edges: 'ready' once wired, {stopped, stateHash} after the loop ends.
+// log (worker-journal.ts), then posts 'replayed'.
+// Started by MarketShardHost (market-shard-host.ts), which creates every SharedArrayBuffer below. Replies
+// on the control port only at the edges: 'ready' once wired, {stopped, stateHash, handled, abandoned}
+// after the loop ends. A record whose handling throws kills the thread (the processor leaves the record
+// in the control block first); the host sees the death (shard-worker.ts).
 
 import { parentPort, workerData } from 'node:worker_threads';
 import type { MarketConfig } from '../market/spec.js';
@@ -36,6 +39,7 @@ export interface MarketShardWorkerData {
   inputs: SharedArrayBuffer[];
   bell: SharedArrayBuffer;
   gateway: StreamEnd;
+  /** Output stream r, to risk shard r; its bell is also the doorbell of input 1 + r's producer. */
   risk: StreamEnd[];
   control: SharedArrayBuffer;
   wait: WaitStrategyName;
@@ -50,12 +54,18 @@ export interface MarketShardWorkerData {
 assertLittleEndian();
 const data = workerData as MarketShardWorkerData;
 const control = ControlBlock.attach(data.control);
+// A full output ring is waited on while the shard runs, and given up once it is asked to stop (the
+// consumer may be a thread that died): every blocking wait of this thread observes the run flag.
+const running = (): boolean => control.running();
 const journal = journalOptions(data.journal, data.replay, waitStrategyByName(data.wait));
 const stamp = data.journal || data.replay ? journal.stamp : undefined;
-const outputs = [data.gateway, ...data.risk].map((end) => new RingOutput(RingBuffer.attach(end.ring), Doorbell.attach(end.bell), waitStrategyByName(data.wait), 1, stamp));
+const outputs = [data.gateway, ...data.risk].map((end) => new RingOutput(RingBuffer.attach(end.ring), Doorbell.attach(end.bell), waitStrategyByName(data.wait), 1, running, stamp));
 const replaying = replayOutputs(outputs, data.replay);
 const [gatewayOut, ...riskOut] = replaying.outputs;
 const shard = new MarketShard(data.markets, gatewayOut!, riskOut, undefined, new Map(data.pricing));
+// Input 1 + r is risk shard r's, and a risk shard waits for space in it on its own doorbell (its outbox):
+// releasing those slots rings that doorbell. The gateway (input 0) never waits for space.
+const riskBells = data.risk.map((end) => Doorbell.attach(end.bell));
 const processor = new EventProcessor(
   data.inputs.map((sab) => RingBuffer.attach(sab)),
   Doorbell.attach(data.bell),
@@ -66,6 +76,7 @@ const processor = new EventProcessor(
   () => outputs.reduce((sum, o) => sum + o.stalls, 0),
   undefined,
   undefined,
+  [undefined, ...riskBells],
   journal,
 );
 parentPort!.postMessage({ type: 'ready' });
@@ -74,4 +85,5 @@ replayLog(shard, journal.stamp, data.replay);
 replaying.finish();
 parentPort!.postMessage({ type: 'replayed' });
 processor.run();
-parentPort!.postMessage({ type: 'stopped', stateHash: shard.stateHash().toString(), handled: processor.handled });
+const abandoned = outputs.reduce((sum, o) => sum + o.abandoned, 0);
+parentPort!.postMessage({ type: 'stopped', stateHash: shard.stateHash().toString(), handled: processor.handled, abandoned });

@@ -13,7 +13,7 @@
 // transport lost records, which is fatal: nothing acknowledged may be lost silently.
 
 import { Code } from '../codes.js';
-import { CancelReason, StpMode } from '../enums.js';
+import { CancelReason, IndexOrigin, StpMode } from '../enums.js';
 import { OrderBook } from '../book/order-book.js';
 import { BookEvent, BookEventType, OrderRequest, type Book, type BookEventSink } from '../book/types.js';
 import { MarketSpec, type MarketConfig } from '../market/spec.js';
@@ -165,6 +165,7 @@ export class MarketShard {
       case RecordType.UpdateIndexPrice: {
         const index = buf.u53At(at, IX.indexPriceTicks);
         const stale = buf.u8At(at, IX.stale);
+        if (buf.u8At(at, IX.origin) > IndexOrigin.SIMULATED) return this.reject(buf, at, type, Code.INVALID_FLAGS);
         if (stale > 1 || (stale === 0 && (index < 1 || index > book.spec.maxPriceTicks))) return this.reject(buf, at, type, Code.PRICE_OUT_OF_RANGE);
         const marketId = book.spec.marketId;
         const pricing = this.pricing.get(marketId)!;
@@ -176,6 +177,9 @@ export class MarketShard {
         }
         return;
       }
+      case RecordType.RecordIndexSource:
+        // The record of what an index source returned: kept by the journal of this input, used by nobody here.
+        return;
       default:
         return this.reject(buf, at, type, Code.UNKNOWN_COMMAND);
     }

@@ -5,6 +5,11 @@
 // and then waits for space with the thread's wait strategy: back-pressure stalls this producer, it never
 // drops a record and never grows without bound. Only consumers that never wait on this thread may be
 // fed this way (see docs/ARCHITECTURE.md, "Back-pressure without deadlock").
+//
+// The one exception is shutdown: the wait gives up once keepWaiting() is false (the shard's run flag is
+// cleared), since the consumer may be a thread that has died or stopped. The output is then abandoned:
+// the record that found no room and every later one are dropped and counted (`abandoned`), so a stopping
+// shard never blocks on a ring nobody reads and never leaves a hole in the middle of its stream.
 
 import type { Doorbell } from '../ring/doorbell.js';
 import type { RingBuffer } from '../ring/ring-buffer.js';
@@ -24,12 +29,16 @@ export class RingOutput implements EventOutput {
   nextSeq: number;
   /** Times this output found its ring full, for monitoring. */
   stalls = 0;
+  /** Records dropped because the shard stopped while this output waited for space (0 in a clean run). */
+  abandoned = 0;
 
   constructor(
     ring: RingBuffer,
     consumerBell: Doorbell,
     private readonly wait: WaitStrategy,
     firstSeq = 1,
+    /** Whether to keep waiting for space in a full ring: the shard's run flag. */
+    private readonly keepWaiting: () => boolean = () => true,
     /** When given, each record carries the position of the input that produced it (input-stamp.ts). */
     private readonly stamp?: InputStamp,
   ) {
@@ -39,7 +48,10 @@ export class RingOutput implements EventOutput {
   }
 
   append(src: RecordBuffer, at: number): void {
-    if (this.written === this.claimed) this.claimMore();
+    if (this.written === this.claimed && !this.claimMore()) {
+      this.abandoned++;
+      return;
+    }
     const to = this.producer.at(this.written++);
     this.records.copyFrom(src, at, to);
     this.records.setSeq(to, this.nextSeq++);
@@ -53,14 +65,17 @@ export class RingOutput implements EventOutput {
     this.claimed = 0;
   }
 
-  private claimMore(): void {
+  /** Claims a batch of slots, waiting for space when the ring is full; false once abandoned. */
+  private claimMore(): boolean {
+    if (this.abandoned > 0) return false;
     this.flush();
     let n = this.producer.claim(CLAIM_BATCH);
     if (n === 0) {
       this.stalls++;
-      this.producer.awaitSpace(1, this.wait);
+      if (!this.producer.awaitSpace(1, this.wait, this.keepWaiting)) return false;
       n = this.producer.claim(CLAIM_BATCH);
     }
     this.claimed = n;
+    return true;
   }
 }

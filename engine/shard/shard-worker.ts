@@ -1,13 +1,25 @@
 // ShardWorker: the main thread's side of the control protocol every shard worker speaks. The worker posts
-// 'ready' once wired, 'replayed' once it has handled its replay (if any) and is about to start its loop,
-// and {stopped, stateHash, handled} after its loop ends; everything else goes through
-// shared memory (rings, doorbells, the control block), never postMessage. The one exception is off the
-// hot path: request() asks through the control block (ControlBlock.ask) and the worker answers
+// 'ready' once wired, 'replayed' once it has handled its replay (if any) and starts its loop, and
+// {stopped, stateHash, handled, abandoned} after its loop ends; everything else
+// goes through shared memory (rings, doorbells, the control block), never postMessage. The one exception
+// is off the hot path: request() asks through the control block (ControlBlock.ask) and the worker answers
 // {reply, ticket, payload} by postMessage (a risk worker's scan snapshot); one reply answers every
 // request asked up to its ticket.
+//
+// Death: the worker is watched from the moment it is created. It has died when it raises 'error' (an
+// uncaught exception: a record whose handling threw, named in the control block) or 'exit's without
+// having posted 'stopped' (terminated, or gone some other way). Either way `death` is set once and every
+// onDeath listener hears of it, whenever it subscribed.
+//
+// Stop: stop() clears the run flag, rings the worker's doorbell and wakes it wherever it may be waiting
+// for space in one of its output rings (a stopping shard gives up such a wait: ring-output.ts), then
+// waits for 'stopped'. A worker that has not stopped within the time limit (stuck in a loop that never
+// ends) is terminated, and stop() rejects: stop always returns in bounded time.
 
 import { Worker } from 'node:worker_threads';
 import type { Doorbell } from '../ring/doorbell.js';
+import type { RecordBuffer } from '../ring/record.js';
+import type { RingBuffer } from '../ring/ring-buffer.js';
 import { ControlBlock, Counter } from './control-block.js';
 
 export interface ShardStats {
@@ -20,7 +32,21 @@ export interface ShardStats {
 export interface ShardDone {
   stateHash: bigint;
   handled: number;
+  /** Output records dropped because the loop stopped while waiting for space in a full ring (0 in a clean run). */
+  abandoned: number;
 }
+
+/** How a worker died. */
+export interface ShardDeath {
+  readonly error: Error;
+  /** The input the record it failed on came from, -1 when it did not fail on a record. */
+  readonly input: number;
+  /** A copy of that record (one slot), when there is one. */
+  readonly record: RecordBuffer | undefined;
+}
+
+/** How long stop() waits for the loop to end before it terminates the thread. */
+const DEFAULT_STOP_TIMEOUT_MS = 5_000;
 
 interface Waiter {
   ticket: number;
@@ -28,65 +54,110 @@ interface Waiter {
   reject: (e: Error) => void;
 }
 
+interface Message {
+  type: string;
+  stateHash?: string;
+  handled?: number;
+  abandoned?: number;
+  ticket?: number;
+  payload?: unknown;
+}
+
 export class ShardWorker {
+  readonly worker: Worker;
+  /** Set once, the first time the worker is seen dead. */
+  death: ShardDeath | undefined;
   private stopped: Promise<ShardDone> | undefined;
   private readonly waiters: Waiter[] = [];
+  private readonly deathListeners: ((d: ShardDeath) => void)[] = [];
+  private readonly ready: Promise<void>;
+  /** Resolves when the worker has handled its replay and runs its loop (rejects if it dies first). */
+  readonly replayed: Promise<void>;
+  private readonly done: Promise<ShardDone>;
+  private cleanStop = false;
+  private uncaught: Error | undefined;
 
   private constructor(
-    readonly worker: Worker,
+    script: URL,
+    private readonly name: string,
+    data: { control: SharedArrayBuffer },
     private readonly control: ControlBlock,
     private readonly bell: Doorbell,
-    private readonly done: Promise<ShardDone>,
-    /** Resolves when the worker has handled its replay and runs its loop (rejects if it dies first). */
-    readonly replayed: Promise<void>,
-  ) {}
-
-  /** Starts the worker script with its data (which must carry `control`) and waits until it is wired. */
-  static async start(script: URL, name: string, data: { control: SharedArrayBuffer }, control: ControlBlock, bell: Doorbell): Promise<ShardWorker> {
-    const worker = new Worker(script, { workerData: data, name });
+    private readonly outputs: readonly RingBuffer[],
+  ) {
+    let resolveReady!: () => void;
+    let rejectReady!: (e: Error) => void;
+    this.ready = new Promise<void>((res, rej) => {
+      resolveReady = res;
+      rejectReady = rej;
+    });
     let resolveDone!: (v: ShardDone) => void;
     let rejectDone!: (e: Error) => void;
-    const done = new Promise<ShardDone>((res, rej) => {
+    this.done = new Promise<ShardDone>((res, rej) => {
       resolveDone = res;
       rejectDone = rej;
     });
-    done.catch(() => {});
     let resolveReplayed!: () => void;
-    const replayed = new Promise<void>((res, rej) => {
+    let rejectReplayed!: (e: Error) => void;
+    this.replayed = new Promise<void>((res, rej) => {
       resolveReplayed = res;
-      done.catch(rej);
+      rejectReplayed = rej;
     });
-    replayed.catch(() => {});
-    const ready = new Promise<void>((res, rej) => {
-      worker.on('message', (m: { type: string; stateHash?: string; handled?: number }) => {
-        if (m.type === 'ready') res();
-        else if (m.type === 'replayed') resolveReplayed();
-        else if (m.type === 'stopped') resolveDone({ stateHash: BigInt(m.stateHash!), handled: m.handled! });
-      });
-      worker.once('error', (e) => {
-        rej(e);
-        rejectDone(e);
-      });
-      worker.once('exit', (code) => {
-        const e = new Error(`${name} exited with code ${code} before stopping`);
-        rej(e);
-        rejectDone(e);
-      });
+    this.ready.catch(() => {});
+    this.replayed.catch(() => {});
+    this.done.catch(() => {});
+    this.worker = new Worker(script, { workerData: data, name });
+    this.worker.on('message', (m: Message) => {
+      if (m.type === 'ready') resolveReady();
+      else if (m.type === 'replayed') resolveReplayed();
+      else if (m.type === 'stopped') {
+        this.cleanStop = true;
+        resolveDone({ stateHash: BigInt(m.stateHash!), handled: m.handled!, abandoned: m.abandoned ?? 0 });
+      } else if (m.type === 'reply') this.answer(m.ticket!, m.payload);
     });
-    await ready;
-    const handle = new ShardWorker(worker, control, bell, done, replayed);
-    worker.on('message', (m: { type: string; ticket?: number; payload?: unknown }) => {
-      if (m.type === 'reply') handle.answer(m.ticket!, m.payload);
+    const died = (error: Error): void => {
+      if (this.death !== undefined) return;
+      const failed = control.failure();
+      this.death = { error, input: failed?.input ?? -1, record: failed?.record };
+      rejectReady(error);
+      rejectReplayed(error);
+      rejectDone(error);
+      this.failWaiters(error);
+      for (const l of this.deathListeners.splice(0)) l(this.death);
+    };
+    this.worker.on('error', (e: Error) => {
+      this.uncaught = e;
+      died(e);
     });
-    done.then(
-      () => handle.failWaiters(new Error(`${name} stopped before answering`)),
-      (e: Error) => handle.failWaiters(e),
-    );
+    this.worker.on('exit', (code: number) => {
+      if (this.cleanStop) {
+        this.failWaiters(new Error(`${name} stopped before answering`));
+        return;
+      }
+      died(this.uncaught ?? new Error(`${name} exited with code ${code} before stopping`));
+    });
+  }
+
+  /**
+   * Starts the worker script with its data (which must carry `control`) and waits until it is wired.
+   * `outputs` are the rings it produces into: stop() wakes it if it waits for space in one of them.
+   */
+  static async start(script: URL, name: string, data: { control: SharedArrayBuffer }, control: ControlBlock, bell: Doorbell, outputs: readonly RingBuffer[] = []): Promise<ShardWorker> {
+    const handle = new ShardWorker(script, name, data, control, bell, outputs);
+    await handle.ready;
     return handle;
+  }
+
+  /** Calls `listener` once if the worker dies (at once, asynchronously, if it already has). */
+  onDeath(listener: (d: ShardDeath) => void): void {
+    const d = this.death;
+    if (d !== undefined) queueMicrotask(() => listener(d));
+    else this.deathListeners.push(listener);
   }
 
   /** Asks the worker's loop for its answer between batches (what it answers is the worker's to say). */
   request<T>(): Promise<T> {
+    if (this.death) return Promise.reject(this.death.error);
     if (this.stopped) return Promise.reject(new Error('the worker is stopping'));
     return new Promise<T>((resolve, reject) => {
       this.waiters.push({ ticket: this.control.ask(), resolve: resolve as (p: unknown) => void, reject });
@@ -116,16 +187,35 @@ export class ShardWorker {
     };
   }
 
-  /** Asks the loop to end, waits for it, and returns the final state hash (the same promise every call). */
-  stop(): Promise<ShardDone> {
+  /**
+   * Asks the loop to end, waits for it (at most timeoutMs, then terminates the thread), and returns the
+   * final state hash; rejects when the worker had died or did not stop in time. The same promise every call.
+   */
+  stop(timeoutMs = DEFAULT_STOP_TIMEOUT_MS): Promise<ShardDone> {
     if (!this.stopped) {
       this.control.requestStop();
       this.bell.ring();
-      this.stopped = this.done.then(async (r) => {
-        await this.worker.terminate();
-        return r;
-      });
+      for (const r of this.outputs) r.wakeProducer();
+      this.stopped = this.stopWithin(timeoutMs);
     }
     return this.stopped;
+  }
+
+  private async stopWithin(timeoutMs: number): Promise<ShardDone> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const e = new Error(`${this.name} did not stop within ${timeoutMs} ms and was terminated`);
+        // The termination below is then reported as the death, for what it is.
+        this.uncaught ??= e;
+        reject(e);
+      }, timeoutMs);
+    });
+    try {
+      return await Promise.race([this.done, late]);
+    } finally {
+      clearTimeout(timer);
+      await this.worker.terminate();
+    }
   }
 }

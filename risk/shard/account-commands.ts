@@ -38,7 +38,7 @@ const FEE = SetFeeTierLayout.offsets;
 const TOP = TopUpInsuranceFundLayout.offsets;
 
 /** The only collateral asset of the pool (USDT). */
-export const COLLATERAL_ASSET_ID = 0;
+const COLLATERAL_ASSET_ID = 0;
 
 export function deposit(p: ShardParts, buf: RecordBuffer, at: number): number {
   const id = buf.accountId(at);

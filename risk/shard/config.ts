@@ -14,7 +14,7 @@ export interface FeeTier {
 }
 
 /** Default schedule: tier 0 retail, higher tiers volume, the last a market-maker tier with a rebate. */
-export const DEFAULT_FEE_TIERS: readonly FeeTier[] = [
+const DEFAULT_FEE_TIERS: readonly FeeTier[] = [
   { makerRate: 2n * RATE_BASIS_POINT, takerRate: 5n * RATE_BASIS_POINT },
   { makerRate: 1n * RATE_BASIS_POINT, takerRate: 4n * RATE_BASIS_POINT },
   { makerRate: 0n, takerRate: 3n * RATE_BASIS_POINT },

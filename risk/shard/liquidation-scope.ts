@@ -28,7 +28,7 @@ export function scopeMarketOf(account: AccountState, marketId: number): number {
   return pos !== undefined && pos.marginMode === MarginMode.ISOLATED ? marketId : CROSS_SCOPE;
 }
 
-export function inScope(pos: PositionState, scopeMarketId: number): boolean {
+function inScope(pos: PositionState, scopeMarketId: number): boolean {
   return scopeMarketId === CROSS_SCOPE ? pos.marginMode === MarginMode.CROSS : pos.marketId === scopeMarketId && pos.marginMode === MarginMode.ISOLATED;
 }
 
@@ -54,7 +54,7 @@ export function hasOpenOrders(account: AccountState, scopeMarketId: number): boo
 }
 
 /** undefined when the market is unknown to the shard. A mark of 0n (none yet) passes through: margin.ts answers it. */
-export function markedPosition(state: RiskState, pos: PositionState): MarkedPosition | undefined {
+function markedPosition(state: RiskState, pos: PositionState): MarkedPosition | undefined {
   const market = state.markets.get(pos.marketId);
   if (market === undefined) return undefined;
   return {
@@ -105,7 +105,7 @@ export function collateralAround(state: RiskState, account: AccountState, pos: P
   return collateral;
 }
 
-export function positionMaintenanceAtoms(market: MarketRiskState, pos: PositionState): bigint {
+function positionMaintenanceAtoms(market: MarketRiskState, pos: PositionState): bigint {
   return maintenanceMarginAtoms(market.tiers, absBig(pos.qtyLots) * market.markPriceTicks * market.atomsPerTickLot);
 }
 

@@ -3,7 +3,7 @@
 // Thread contract: the risk-shard thread.
 
 import type { Side } from '../../engine/enums.js';
-import { addExact, fitsNumber } from './exact-slot.js';
+import { addExact, bigSlot, numberSlot, slotValue } from './exact-slot.js';
 
 /** An order this shard let through to a market and that has not ended yet. */
 export class OpenOrderState {
@@ -38,37 +38,28 @@ export class OpenOrderState {
 
   /** Mutable: OrderAccepted resolves a market order's slippage limit, OrderAmended moves the price. */
   get priceTicks(): bigint {
-    return this.priceN === this.priceN ? BigInt(this.priceN) : this.priceBig;
+    return slotValue(this.priceN, this.priceBig);
   }
   set priceTicks(v: bigint) {
-    if (fitsNumber(v)) this.priceN = Number(v);
-    else {
-      this.priceN = NaN;
-      this.priceBig = v;
-    }
+    this.priceN = numberSlot(v);
+    this.priceBig = bigSlot(v);
   }
 
   get remainingLots(): bigint {
-    return this.remainingN === this.remainingN ? BigInt(this.remainingN) : this.remainingBig;
+    return slotValue(this.remainingN, this.remainingBig);
   }
   set remainingLots(v: bigint) {
-    if (fitsNumber(v)) this.remainingN = Number(v);
-    else {
-      this.remainingN = NaN;
-      this.remainingBig = v;
-    }
+    this.remainingN = numberSlot(v);
+    this.remainingBig = bigSlot(v);
   }
 
   /** AmendOrder carries the new total quantity, so the new remainder is total − filled. */
   get filledLots(): bigint {
-    return this.filledN === this.filledN ? BigInt(this.filledN) : this.filledBig;
+    return slotValue(this.filledN, this.filledBig);
   }
   set filledLots(v: bigint) {
-    if (fitsNumber(v)) this.filledN = Number(v);
-    else {
-      this.filledN = NaN;
-      this.filledBig = v;
-    }
+    this.filledN = numberSlot(v);
+    this.filledBig = bigSlot(v);
   }
 
   /** The open quantity under the name risk/order-cost.ts reads (OpenOrder.qtyLots). */

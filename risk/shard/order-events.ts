@@ -92,7 +92,7 @@ export function orderAmended(p: ShardParts, buf: RecordBuffer, at: number): void
 }
 
 /** The order left the book: forget it, release its margin, tell the pipeline when it is one of its own. */
-export function ended(p: ShardParts, accountId: number, marketId: number, orderId: number, code: number, timeUs: number): void {
+function ended(p: ShardParts, accountId: number, marketId: number, orderId: number, code: number, timeUs: number): void {
   const l = locate(p, accountId, marketId, orderId);
   if (l === undefined) return;
   const { account, pos, order } = l;

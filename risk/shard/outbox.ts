@@ -3,13 +3,17 @@
 //   append ──▶ ring has room and nothing is queued? ──yes──▶ ring slot (visible at flush)
 //                       │ no
 //                       ▼
-//              RecordFifo (in memory, in order) ──flush()/drain(): as the market frees slots──▶ ring
+//              RecordQueue (in memory, in order) ──flush()/drain(): as the market frees slots──▶ ring
 //
 // Risk and market shards feed each other (orders one way, fills the other), so if both blocked on a full
 // ring they could deadlock (docs/ARCHITECTURE.md, "Back-pressure without deadlock"). The outbox keeps the
 // risk shard consuming market events while the market is behind; the worker stops taking gateway
 // commands while any outbox has pending records (EventProcessor's admission predicate), which bounds the
 // queue to what market events themselves produce (liquidation orders, system cancels).
+//
+// While records wait, the ring's producer-parked flag is up (RingProducer.waitingForSpace) and the market
+// shard's release of slots rings this thread's doorbell (RingConsumer's producerBell), so a risk worker
+// that parked with a queued outbox wakes as soon as there is room.
 //
 // The seq is stamped at append, so the stream's content and numbering do not depend on whether a record
 // waited in memory: only the time it becomes visible does. A record never overtakes one queued before it.
@@ -18,17 +22,17 @@
 import type { Doorbell } from '../../engine/ring/doorbell.js';
 import type { RecordBuffer } from '../../engine/ring/record.js';
 import type { RingBuffer } from '../../engine/ring/ring-buffer.js';
+import { RecordQueue } from '../../engine/ring/record-queue.js';
 import { RingProducer } from '../../engine/ring/ring-producer.js';
 import type { EventOutput } from '../../engine/shard/event-output.js';
 import type { InputStamp } from '../../engine/shard/input-stamp.js';
-import { RecordFifo } from './record-fifo.js';
 
 const CLAIM_BATCH = 256;
 
 export class Outbox implements EventOutput {
   private readonly producer: RingProducer;
   private readonly slots: RecordBuffer;
-  private readonly queue = new RecordFifo();
+  private readonly queue = new RecordQueue();
   private claimed = 0;
   private written = 0;
   nextSeq: number;
@@ -56,6 +60,10 @@ export class Outbox implements EventOutput {
       if (this.stamp !== undefined) this.stamp.apply(this.slots, to);
       return;
     }
+    // The first record to wait raises the producer-parked flag, before the worker's next look at the
+    // ring: from then on every release by the market shard rings this thread's doorbell, so a worker
+    // asleep with records queued wakes as soon as there is room (not at its park timeout).
+    if (this.queue.length === 0) this.producer.waitingForSpace(true);
     this.queue.push(src, at, this.nextSeq++);
     if (this.stamp !== undefined) this.stamp.apply(this.queue.records, this.queue.backAt());
     this.queuedTotal++;
@@ -78,6 +86,7 @@ export class Outbox implements EventOutput {
         q.shift();
       }
       this.producer.publish(n);
+      if (q.length === 0) this.producer.waitingForSpace(false);
     }
     return q.length === 0;
   }

@@ -2,7 +2,7 @@
 // read and write as bigint and live in number slots with a bigint overflow (exact-slot.ts).
 // Thread contract: the risk-shard thread.
 
-import { fitsNumber } from './exact-slot.js';
+import { bigSlot, numberSlot, slotValue } from './exact-slot.js';
 
 /** Values published with every PositionUpdated, recomputed when the position's scope changes. */
 export class PositionDerived {
@@ -18,35 +18,26 @@ export class PositionDerived {
   private unrealizedPnlBig = 0n;
 
   get liquidationPriceTicks(): bigint {
-    return this.liquidationPriceN === this.liquidationPriceN ? BigInt(this.liquidationPriceN) : this.liquidationPriceBig;
+    return slotValue(this.liquidationPriceN, this.liquidationPriceBig);
   }
   set liquidationPriceTicks(v: bigint) {
-    if (fitsNumber(v)) this.liquidationPriceN = Number(v);
-    else {
-      this.liquidationPriceN = NaN;
-      this.liquidationPriceBig = v;
-    }
+    this.liquidationPriceN = numberSlot(v);
+    this.liquidationPriceBig = bigSlot(v);
   }
 
   get bankruptcyPriceTicks(): bigint {
-    return this.bankruptcyPriceN === this.bankruptcyPriceN ? BigInt(this.bankruptcyPriceN) : this.bankruptcyPriceBig;
+    return slotValue(this.bankruptcyPriceN, this.bankruptcyPriceBig);
   }
   set bankruptcyPriceTicks(v: bigint) {
-    if (fitsNumber(v)) this.bankruptcyPriceN = Number(v);
-    else {
-      this.bankruptcyPriceN = NaN;
-      this.bankruptcyPriceBig = v;
-    }
+    this.bankruptcyPriceN = numberSlot(v);
+    this.bankruptcyPriceBig = bigSlot(v);
   }
 
   get unrealizedPnlAtoms(): bigint {
-    return this.unrealizedPnlN === this.unrealizedPnlN ? BigInt(this.unrealizedPnlN) : this.unrealizedPnlBig;
+    return slotValue(this.unrealizedPnlN, this.unrealizedPnlBig);
   }
   set unrealizedPnlAtoms(v: bigint) {
-    if (fitsNumber(v)) this.unrealizedPnlN = Number(v);
-    else {
-      this.unrealizedPnlN = NaN;
-      this.unrealizedPnlBig = v;
-    }
+    this.unrealizedPnlN = numberSlot(v);
+    this.unrealizedPnlBig = bigSlot(v);
   }
 }

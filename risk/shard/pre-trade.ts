@@ -63,7 +63,7 @@ const candidate = new Candidate();
  * band) the worst price that band allows from the trigger price or else the mark, rounded away from the
  * trader (the market shard resolves the real limit from the touch and OrderAccepted brings it back).
  */
-export function assumedPriceTicks(side: Side, priceTicks: number, triggerPriceTicks: number, market: MarketRiskState): bigint {
+function assumedPriceTicks(side: Side, priceTicks: number, triggerPriceTicks: number, market: MarketRiskState): bigint {
   if (priceTicks > 0) return BigInt(priceTicks);
   const base = triggerPriceTicks > 0 ? BigInt(triggerPriceTicks) : market.markPriceTicks;
   const bps = BigInt(market.spec.marketSlippageBps);

@@ -23,7 +23,7 @@ import type { MarketTriggers } from './trigger-index.js';
 /** Least input time between two rankings of one market (µs). */
 export const QUINTILE_REFRESH_US = 1_000_000;
 /** Positions a ranking job keys per input record when the pool does not say (adlRankingKeysPerRecord). */
-export const DEFAULT_RANKING_KEYS_PER_RECORD = 4_096;
+const DEFAULT_RANKING_KEYS_PER_RECORD = 4_096;
 
 class MarketRanking {
   epoch = -1;

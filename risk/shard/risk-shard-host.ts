@@ -10,7 +10,7 @@ import { RingBuffer } from '../../engine/ring/ring-buffer.js';
 import type { WaitStrategyName } from '../../engine/ring/wait-strategy-by-name.js';
 import { ControlBlock } from '../../engine/shard/control-block.js';
 import type { PrebuiltShardMemory } from '../../engine/shard/market-shard-host.js';
-import { ShardWorker, type ShardDone, type ShardStats } from '../../engine/shard/shard-worker.js';
+import { ShardWorker, type ShardDeath, type ShardDone, type ShardStats } from '../../engine/shard/shard-worker.js';
 import type { ScanSnapshot } from '../stress/scan-snapshot.js';
 import type { RiskMarketConfig, RiskPoolConfig } from './config.js';
 import type { RiskShardWorkerData } from './risk-shard-worker.js';
@@ -74,7 +74,7 @@ export class RiskShardHost {
       journal: o.journal,
       replay: o.replay,
     };
-    const handle = await ShardWorker.start(new URL('./risk-shard-worker.js', import.meta.url), `risk-shard-${o.shardId}`, data, control, bell);
+    const handle = await ShardWorker.start(new URL('./risk-shard-worker.js', import.meta.url), `risk-shard-${o.shardId}`, data, control, bell, [gatewayOut, ...marketOut]);
     return new RiskShardHost(o.shardId, handle, bell, inputs, gatewayOut, marketOut);
   }
 
@@ -97,8 +97,21 @@ export class RiskShardHost {
     return this.handle.replayed;
   }
 
-  /** Asks the loop to end, waits for it, and returns the shard's final state hash. */
-  stop(): Promise<ShardDone> {
-    return this.handle.stop();
+  /** How the worker died, once it has (its thread is gone: the exchange cannot go on without it). */
+  get death(): ShardDeath | undefined {
+    return this.handle.death;
+  }
+
+  /** Calls `listener` once if the worker dies, from whenever it started (at once if it already has). */
+  onDeath(listener: (d: ShardDeath) => void): void {
+    this.handle.onDeath(listener);
+  }
+
+  /**
+   * Asks the loop to end, waits for it, and returns the shard's final state hash; a worker still running
+   * after timeoutMs is terminated and the promise rejects (shard-worker.ts).
+   */
+  stop(timeoutMs?: number): Promise<ShardDone> {
+    return this.handle.stop(timeoutMs);
   }
 }

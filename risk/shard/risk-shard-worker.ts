@@ -12,7 +12,7 @@
 // market ring queues in the outbox, and the gateway input waits (docs/ARCHITECTURE.md, "Back-pressure
 // without deadlock"). Started by RiskShardHost (risk-shard-host.ts), which creates every
 // SharedArrayBuffer below. Replies on the control port only at the edges: 'ready' once wired,
-// {stopped, stateHash} after the loop ends, and {reply, ticket, ScanSnapshot} when the main thread asks
+// {stopped, stateHash, handled, abandoned} after the loop ends, and {reply, ticket, ScanSnapshot} when the main thread asks
 // for a scan snapshot through the control block (copied between batches, a slice per loop turn;
 // risk/stress/).
 
@@ -56,9 +56,11 @@ export interface RiskShardWorkerData {
 assertLittleEndian();
 const data = workerData as RiskShardWorkerData;
 const control = ControlBlock.attach(data.control);
+// The gateway-bound output waits while the ring is full and the shard runs; it gives up once the shard is
+// asked to stop, so no wait of this thread outlives the run flag.
 const journal = journalOptions(data.journal, data.replay, waitStrategyByName(data.wait));
 const stamp = data.journal || data.replay ? journal.stamp : undefined;
-const gatewayOut = new RingOutput(RingBuffer.attach(data.gateway.ring), Doorbell.attach(data.gateway.bell), waitStrategyByName(data.wait), 1, stamp);
+const gatewayOut = new RingOutput(RingBuffer.attach(data.gateway.ring), Doorbell.attach(data.gateway.bell), waitStrategyByName(data.wait), 1, () => control.running(), stamp);
 const outboxes = data.marketStreams.map((end) => new Outbox(RingBuffer.attach(end.ring), Doorbell.attach(end.bell), 1, stamp));
 const replaying = replayOutputs([gatewayOut, ...outboxes], data.replay);
 const shardOf = new Map(data.marketShardOf);
@@ -98,6 +100,7 @@ const processor = new EventProcessor(
   () => gatewayOut.stalls + outboxes.reduce((sum, o) => sum + o.queuedTotal, 0),
   (input) => input !== 0 || outboxesEmpty(),
   serveSnapshot,
+  [],
   journal,
 );
 parentPort!.postMessage({ type: 'ready' });
@@ -107,4 +110,4 @@ replaying.finish();
 parentPort!.postMessage({ type: 'replayed' });
 processor.run();
 shard.flush();
-parentPort!.postMessage({ type: 'stopped', stateHash: shard.stateHash().toString(), handled: processor.handled });
+parentPort!.postMessage({ type: 'stopped', stateHash: shard.stateHash().toString(), handled: processor.handled, abandoned: gatewayOut.abandoned });

@@ -8,7 +8,7 @@ import { mulDivCeil, mulDivFloor } from '../exact-number.js';
 import { marginRatioRate } from '../margin.js';
 import { RATE_ONE_NUMBER } from '../margin-number.js';
 import { RATE_ONE } from '../units.js';
-import { addExact, fitsNumber } from './exact-slot.js';
+import { addExact, bigSlot, numberSlot, slotValue } from './exact-slot.js';
 
 export class ScopeFigures {
   /** Number slots (NaN: the value is in the bigint slot). */
@@ -33,93 +33,69 @@ export class ScopeFigures {
 
   /** WB (cross) or M_iso (isolated). */
   get collateralAtoms(): bigint {
-    return this.collateralN === this.collateralN ? BigInt(this.collateralN) : this.collateralBig;
+    return slotValue(this.collateralN, this.collateralBig);
   }
   set collateralAtoms(v: bigint) {
-    if (fitsNumber(v)) this.collateralN = Number(v);
-    else {
-      this.collateralN = NaN;
-      this.collateralBig = v;
-    }
+    this.collateralN = numberSlot(v);
+    this.collateralBig = bigSlot(v);
   }
 
   get unrealizedPnlAtoms(): bigint {
-    return this.unrealizedPnlN === this.unrealizedPnlN ? BigInt(this.unrealizedPnlN) : this.unrealizedPnlBig;
+    return slotValue(this.unrealizedPnlN, this.unrealizedPnlBig);
   }
   set unrealizedPnlAtoms(v: bigint) {
-    if (fitsNumber(v)) this.unrealizedPnlN = Number(v);
-    else {
-      this.unrealizedPnlN = NaN;
-      this.unrealizedPnlBig = v;
-    }
+    this.unrealizedPnlN = numberSlot(v);
+    this.unrealizedPnlBig = bigSlot(v);
   }
 
   get equityAtoms(): bigint {
-    return this.equityN === this.equityN ? BigInt(this.equityN) : this.equityBig;
+    return slotValue(this.equityN, this.equityBig);
   }
   set equityAtoms(v: bigint) {
-    if (fitsNumber(v)) this.equityN = Number(v);
-    else {
-      this.equityN = NaN;
-      this.equityBig = v;
-    }
+    this.equityN = numberSlot(v);
+    this.equityBig = bigSlot(v);
   }
 
   get maintenanceAtoms(): bigint {
-    return this.maintenanceN === this.maintenanceN ? BigInt(this.maintenanceN) : this.maintenanceBig;
+    return slotValue(this.maintenanceN, this.maintenanceBig);
   }
   set maintenanceAtoms(v: bigint) {
-    if (fitsNumber(v)) this.maintenanceN = Number(v);
-    else {
-      this.maintenanceN = NaN;
-      this.maintenanceBig = v;
-    }
+    this.maintenanceN = numberSlot(v);
+    this.maintenanceBig = bigSlot(v);
   }
 
   /** IM of the positions. */
   get initialAtoms(): bigint {
-    return this.initialN === this.initialN ? BigInt(this.initialN) : this.initialBig;
+    return slotValue(this.initialN, this.initialBig);
   }
   set initialAtoms(v: bigint) {
-    if (fitsNumber(v)) this.initialN = Number(v);
-    else {
-      this.initialN = NaN;
-      this.initialBig = v;
-    }
+    this.initialN = numberSlot(v);
+    this.initialBig = bigSlot(v);
   }
 
   /** IM reserved for open orders charged to this scope. */
   get orderInitialAtoms(): bigint {
-    return this.orderInitialN === this.orderInitialN ? BigInt(this.orderInitialN) : this.orderInitialBig;
+    return slotValue(this.orderInitialN, this.orderInitialBig);
   }
   set orderInitialAtoms(v: bigint) {
-    if (fitsNumber(v)) this.orderInitialN = Number(v);
-    else {
-      this.orderInitialN = NaN;
-      this.orderInitialBig = v;
-    }
+    this.orderInitialN = numberSlot(v);
+    this.orderInitialBig = bigSlot(v);
   }
 
   get availableAtoms(): bigint {
-    return this.availableN === this.availableN ? BigInt(this.availableN) : this.availableBig;
+    return slotValue(this.availableN, this.availableBig);
   }
   set availableAtoms(v: bigint) {
-    if (fitsNumber(v)) this.availableN = Number(v);
-    else {
-      this.availableN = NaN;
-      this.availableBig = v;
-    }
+    this.availableN = numberSlot(v);
+    this.availableBig = bigSlot(v);
   }
 
   get withdrawableAtoms(): bigint {
-    return this.withdrawableN === this.withdrawableN ? BigInt(this.withdrawableN) : this.withdrawableBig;
+    return slotValue(this.withdrawableN, this.withdrawableBig);
   }
   set withdrawableAtoms(v: bigint) {
-    if (fitsNumber(v)) this.withdrawableN = Number(v);
-    else {
-      this.withdrawableN = NaN;
-      this.withdrawableBig = v;
-    }
+    this.withdrawableN = numberSlot(v);
+    this.withdrawableBig = bigSlot(v);
   }
 
   get liquidatable(): boolean {

@@ -12,7 +12,7 @@ import type { MarketSpec } from '../../engine/market/spec.js';
 import { numberTiers, type NumberTiers } from '../margin-number.js';
 import type { TierTable } from '../tiers.js';
 import type { RiskMarketConfig, RiskPoolConfig } from './config.js';
-import { addExact, fitsNumber } from './exact-slot.js';
+import { addExact, bigSlot, fitsNumber, numberSlot, slotValue } from './exact-slot.js';
 import type { OpenOrderState } from './open-order-state.js';
 import { PositionDerived } from './position-derived.js';
 import { RecentIds } from './recent-ids.js';
@@ -59,71 +59,53 @@ export class PositionState {
 
   /** Signed lots, long > 0. */
   get qtyLots(): bigint {
-    return this.qtyN === this.qtyN ? BigInt(this.qtyN) : this.qtyBig;
+    return slotValue(this.qtyN, this.qtyBig);
   }
   set qtyLots(v: bigint) {
-    if (fitsNumber(v)) this.qtyN = Number(v);
-    else {
-      this.qtyN = NaN;
-      this.qtyBig = v;
-    }
+    this.qtyN = numberSlot(v);
+    this.qtyBig = bigSlot(v);
   }
 
   /** Σ entry notional of the open quantity (risk/position.ts). */
   get entryCostAtoms(): bigint {
-    return this.entryCostN === this.entryCostN ? BigInt(this.entryCostN) : this.entryCostBig;
+    return slotValue(this.entryCostN, this.entryCostBig);
   }
   set entryCostAtoms(v: bigint) {
-    if (fitsNumber(v)) this.entryCostN = Number(v);
-    else {
-      this.entryCostN = NaN;
-      this.entryCostBig = v;
-    }
+    this.entryCostN = numberSlot(v);
+    this.entryCostBig = bigSlot(v);
   }
 
   get realizedPnlAtoms(): bigint {
-    return this.realizedPnlN === this.realizedPnlN ? BigInt(this.realizedPnlN) : this.realizedPnlBig;
+    return slotValue(this.realizedPnlN, this.realizedPnlBig);
   }
   set realizedPnlAtoms(v: bigint) {
-    if (fitsNumber(v)) this.realizedPnlN = Number(v);
-    else {
-      this.realizedPnlN = NaN;
-      this.realizedPnlBig = v;
-    }
+    this.realizedPnlN = numberSlot(v);
+    this.realizedPnlBig = bigSlot(v);
   }
 
   get isolatedMarginAtoms(): bigint {
-    return this.isolatedMarginN === this.isolatedMarginN ? BigInt(this.isolatedMarginN) : this.isolatedMarginBig;
+    return slotValue(this.isolatedMarginN, this.isolatedMarginBig);
   }
   set isolatedMarginAtoms(v: bigint) {
-    if (fitsNumber(v)) this.isolatedMarginN = Number(v);
-    else {
-      this.isolatedMarginN = NaN;
-      this.isolatedMarginBig = v;
-    }
+    this.isolatedMarginN = numberSlot(v);
+    this.isolatedMarginBig = bigSlot(v);
   }
 
   /** Initial margin reserved for the open orders (max of the two sides' costs, recomputed on change). */
   get orderMarginAtoms(): bigint {
-    return this.orderMarginN === this.orderMarginN ? BigInt(this.orderMarginN) : this.orderMarginBig;
+    return slotValue(this.orderMarginN, this.orderMarginBig);
   }
   set orderMarginAtoms(v: bigint) {
-    if (fitsNumber(v)) this.orderMarginN = Number(v);
-    else {
-      this.orderMarginN = NaN;
-      this.orderMarginBig = v;
-    }
+    this.orderMarginN = numberSlot(v);
+    this.orderMarginBig = bigSlot(v);
   }
 
   get leverage(): bigint {
-    return this.leverageN === this.leverageN ? BigInt(this.leverageN) : this.leverageBig;
+    return slotValue(this.leverageN, this.leverageBig);
   }
   set leverage(v: bigint) {
-    if (fitsNumber(v)) this.leverageN = Number(v);
-    else {
-      this.leverageN = NaN;
-      this.leverageBig = v;
-    }
+    this.leverageN = numberSlot(v);
+    this.leverageBig = bigSlot(v);
   }
 
   /** Adds realized PnL (an exact number), in bigint when the sum leaves the number slot's range. */
@@ -167,14 +149,11 @@ export class AccountState {
 
   /** Wallet balance WB: deposits − withdrawals + realized PnL − fees ± funding (cross side). */
   get walletAtoms(): bigint {
-    return this.walletN === this.walletN ? BigInt(this.walletN) : this.walletBig;
+    return slotValue(this.walletN, this.walletBig);
   }
   set walletAtoms(v: bigint) {
-    if (fitsNumber(v)) this.walletN = Number(v);
-    else {
-      this.walletN = NaN;
-      this.walletBig = v;
-    }
+    this.walletN = numberSlot(v);
+    this.walletBig = bigSlot(v);
   }
 
   /** Adds an exact number of atoms to the wallet, in bigint when the sum leaves the number slot's range. */
@@ -208,14 +187,11 @@ export class MarketRiskState {
   }
 
   get markPriceTicks(): bigint {
-    return this.markN === this.markN ? BigInt(this.markN) : this.markBig;
+    return slotValue(this.markN, this.markBig);
   }
   set markPriceTicks(v: bigint) {
-    if (fitsNumber(v)) this.markN = Number(v);
-    else {
-      this.markN = NaN;
-      this.markBig = v;
-    }
+    this.markN = numberSlot(v);
+    this.markBig = bigSlot(v);
   }
 
   get tiers(): TierTable {
@@ -251,14 +227,11 @@ export class RiskState {
 
   /** Fees charged minus rebates paid. */
   get feePoolAtoms(): bigint {
-    return this.feePoolN === this.feePoolN ? BigInt(this.feePoolN) : this.feePoolBig;
+    return slotValue(this.feePoolN, this.feePoolBig);
   }
   set feePoolAtoms(v: bigint) {
-    if (fitsNumber(v)) this.feePoolN = Number(v);
-    else {
-      this.feePoolN = NaN;
-      this.feePoolBig = v;
-    }
+    this.feePoolN = numberSlot(v);
+    this.feePoolBig = bigSlot(v);
   }
 
   /** Adds an exact number of atoms to the fee pool, in bigint when the sum leaves the number slot's range. */

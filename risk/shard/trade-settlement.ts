@@ -62,7 +62,7 @@ export function tradeExecuted(p: ShardParts, buf: RecordBuffer, at: number): voi
 const outcome = new FillOutcome();
 
 /** One party of one fill. */
-export function settleParty(
+function settleParty(
   p: ShardParts,
   market: MarketRiskState,
   accountId: number,

@@ -26,6 +26,7 @@ const PINNED: Record<string, number> = {
   JOURNAL_CORRUPT: 5001, SNAPSHOT_CORRUPT: 5002, JOURNAL_GAP: 5003, STORE_UNAVAILABLE: 5004, STORE_IO_FAILED: 5005,
   DATA_DIR_MISSING: 5006, DATA_DIR_FOREIGN: 5007, DATA_DIR_MISMATCH: 5008,
   UNAUTHENTICATED: 6001, RATE_LIMITED: 6002, BACK_PRESSURE: 6003, MALFORMED_FRAME: 6004, FRAME_TOO_LARGE: 6005,
+  SHARD_FAILED: 7001,
 };
 
 test('every pinned code keeps its number', () => {
@@ -49,7 +50,8 @@ test('each code sits in the band of its owner', () => {
   assert.equal(codeBand(Code.INSUFFICIENT_BALANCE), CodeBand.ACCOUNT);
   assert.equal(codeBand(Code.JOURNAL_CORRUPT), CodeBand.PERSISTENCE);
   assert.equal(codeBand(Code.RATE_LIMITED), CodeBand.GATEWAY);
-  for (const v of Object.values(Code)) assert.ok(v === 0 || (codeBand(v) >= 1 && codeBand(v) <= 6), String(v));
+  assert.equal(codeBand(Code.SHARD_FAILED), CodeBand.EXCHANGE);
+  for (const v of Object.values(Code)) assert.ok(v === 0 || (codeBand(v) >= 1 && codeBand(v) <= 7), String(v));
 });
 
 test('codeName gives the stable name and flags numbers it does not know', () => {

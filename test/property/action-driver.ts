@@ -17,12 +17,12 @@ import { adjustIsolatedMargin, deposit, setLeverage, setMarginMode, topUpInsuran
 import type { Action, Population, World } from './exchange-actions.js';
 import { ExchangeHarness } from './exchange-harness.js';
 
-export const MARKET_MAKERS = [1, 2] as const;
-export const FIRST_TRADER = 3;
+const MARKET_MAKERS = [1, 2] as const;
+const FIRST_TRADER = 3;
 const USDT = 1_000_000n;
 const MM_DEPOSIT = 20_000_000n * USDT;
 /** 2023-11-14 22:13:20 UTC: any plausible epoch time; the exchange only needs it to grow. */
-export const START_US = 1_700_000_000_000_000;
+const START_US = 1_700_000_000_000_000;
 const STEP_US = 200_000;
 const START_INDEX = new Map([
   [1, 300_000n], // BTC-PERP 30,000.0

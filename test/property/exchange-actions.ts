@@ -54,7 +54,7 @@ export interface WorldOptions {
   readonly jumpPercent: number;
 }
 
-export function populationArb(o: WorldOptions): fc.Arbitrary<Population> {
+function populationArb(o: WorldOptions): fc.Arbitrary<Population> {
   return fc.record({
     traders: fc.array(trader, { minLength: 3, maxLength: MAX_TRADERS }),
     insuranceTopUpUsdt: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 30_000 })),
@@ -69,7 +69,7 @@ const who = fc.integer({ min: 0, max: MAX_TRADERS - 1 });
 const market = fc.integer({ min: 0, max: 1 });
 const eighths = fc.integer({ min: 1, max: 8 });
 
-export function actionArb(o: WorldOptions): fc.Arbitrary<Action> {
+function actionArb(o: WorldOptions): fc.Arbitrary<Action> {
   const step = fc.integer({ min: -150, max: 150 });
   const jump = fc.oneof(fc.integer({ min: -3_000, max: -500 }), fc.integer({ min: 500, max: 2_000 }));
   const move = o.jumpPercent > 0 ? fc.oneof({ arbitrary: step, weight: 100 - o.jumpPercent }, { arbitrary: jump, weight: o.jumpPercent }) : step;

@@ -58,7 +58,7 @@ export interface FundingTally {
 }
 
 /** Insurance-fund movements by reason, summed over the run. */
-export class FundTotals {
+class FundTotals {
   topUpAtoms = 0n;
   feeAtoms = 0n;
   surplusAtoms = 0n;

@@ -14,7 +14,7 @@ import type { Cmd } from '../support/commands.js';
 import type { ActionDriver, CommandObserver } from './action-driver.js';
 import { fundingClearingAtoms, fundingViolations, liquidationPriceViolations, moneyViolations, negativeOutsidePipeline } from './exchange-invariants.js';
 
-export class InvariantViolation extends Error {
+class InvariantViolation extends Error {
   constructor(driver: ActionDriver, cmd: Cmd, lines: readonly string[]) {
     const h = driver.h;
     super(`after command ${h.log.commandIndex} (${recordTypeName(cmd.layout.type)} account ${cmd.header.accountId ?? 0} market ${cmd.header.marketId ?? 0}):\n  ${lines.join('\n  ')}`);

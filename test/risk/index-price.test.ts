@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { testSeed } from '../support/seed.js';
-import { DEFAULT_INDEX_PARAMS, indexPrice, type VenuePrice } from '../../risk/index-price.js';
+import { DEFAULT_INDEX_PARAMS, explainIndexPrice, indexPrice, type VenuePrice } from '../../risk/index-price.js';
+import { IndexSourceVerdict } from '../../engine/enums.js';
 import { btcTicks } from './markets.js';
 
 const NOW = 100_000_000; // 100 s
@@ -79,4 +80,20 @@ test('the index does not depend on the order of venues and lies within their pri
     }),
     { seed },
   );
+});
+
+test('each venue left out of the index says why: no price, stale or deviated', () => {
+  const { USED, NO_PRICE, STALE, DEVIATED } = IndexSourceVerdict;
+  const venues = [venue(60_000n), venue(0n), venue(60_010n), venue(60_020n, 1n, NOW - 10_000_001), venue(70_000n), venue(60_030n, 0n), venue(60_020n)];
+  const r = explainIndexPrice(venues, NOW);
+  assert.deepEqual(r.verdicts, [USED, NO_PRICE, USED, STALE, DEVIATED, NO_PRICE, USED]);
+  assert.deepEqual({ indexTicks: r.indexTicks, stale: r.stale, sourcesUsed: r.sourcesUsed }, indexPrice(venues, NOW));
+  assert.equal(r.indexTicks, 60_010n);
+});
+
+test('a stale index still says which venues passed and which did not', () => {
+  const { USED, STALE } = IndexSourceVerdict;
+  const r = explainIndexPrice([venue(100_000n), venue(100_010n), venue(100_020n, 1n, 0)], NOW);
+  assert.equal(r.stale, true);
+  assert.deepEqual(r.verdicts, [USED, USED, STALE]);
 });

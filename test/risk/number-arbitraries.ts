@@ -51,7 +51,3 @@ export const tierTable: fc.Arbitrary<TierTable> = fc.oneof(
       return 'tiers' in built ? built.tiers : DEFAULT_TIERS;
     }),
 );
-
-export function num(v: bigint): number {
-  return Number(v);
-}

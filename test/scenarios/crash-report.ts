@@ -116,7 +116,7 @@ export function dropText(openTicks: bigint, lowTicks: bigint): string {
   return `−${unitsToDecimal(bps, { mantissa: 1n, scale: 2 })}%`;
 }
 
-export function usdt(atoms: bigint): string {
+function usdt(atoms: bigint): string {
   return unitsToDecimal(atoms, USDT_UNIT);
 }
 

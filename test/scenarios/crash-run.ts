@@ -26,13 +26,13 @@ import { crashReport, type CrashReport } from './crash-report.js';
 import { quoteLadder, type Ladder } from './market-maker.js';
 import { readDailyCandle, readMinuteBars, scaleToDay, steepestWindow, DAY_MINUTES, type ScaledDay } from './price-path.js';
 
-export const BTC = DEFAULT_MARKETS[0]!;
+const BTC = DEFAULT_MARKETS[0]!;
 const BTC_ID = BTC.marketId;
 const USDT = 1_000_000n;
 const BPS = 10_000n;
-export const MARKET_MAKERS = [1, 2] as const;
+const MARKET_MAKERS = [1, 2] as const;
 const MM_DEPOSIT = 200_000_000n * USDT;
-export const FIRST_HOLDER = 10;
+const FIRST_HOLDER = 10;
 
 export interface CrashScenario {
   readonly name: string;
@@ -65,7 +65,7 @@ export interface CrashRun {
 let cachedBars: ReturnType<typeof readMinuteBars> | undefined;
 
 /** The real day's path (cached: the minute file is read once per process). */
-export function scaledDay(date: string): ScaledDay {
+function scaledDay(date: string): ScaledDay {
   cachedBars ??= readMinuteBars();
   return scaleToDay(cachedBars, steepestWindow(cachedBars, DAY_MINUTES), readDailyCandle(date), new MarketSpec(BTC));
 }

@@ -16,7 +16,7 @@ import type { CrashScenario } from './crash-run.js';
 import type { Ladder } from './market-maker.js';
 import { DAY_MINUTES } from './price-path.js';
 
-export const CRASH_LADDER: Ladder = { levels: 10, firstBps: 5n, stepBps: 60n, baseNotionalUsdt: 5_000n };
+const CRASH_LADDER: Ladder = { levels: 10, firstBps: 5n, stepBps: 60n, baseNotionalUsdt: 5_000n };
 
 export const MARCH_2020: CrashScenario = {
   name: '2020-03-12',

@@ -20,8 +20,8 @@ import { decimalToUnits, floorDiv, positiveDecimal, Rounding } from '../../engin
 import type { MarketSpec } from '../../engine/market/spec.js';
 import { fixture } from '../support/paths.js';
 
-export const MINUTE_FILE = 'btc-perp-20211231-20220201_1m.csv';
-export const DAILY_FILE = 'coinbase_BTCUSD_1d_2011-2025.csv';
+const MINUTE_FILE = 'btc-perp-20211231-20220201_1m.csv';
+const DAILY_FILE = 'coinbase_BTCUSD_1d_2011-2025.csv';
 export const DAY_MINUTES = 1_440;
 
 /** 10^-8 USD: the unit daily prices are read in. */

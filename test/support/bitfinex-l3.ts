@@ -17,10 +17,10 @@ import { Side } from '../../engine/enums.js';
 import { MarketSpec, type MarketConfig } from '../../engine/market/spec.js';
 import { fixture } from './paths.js';
 
-export const BITFINEX_L3_FILE = fixture('l3', 'bitfinex_L3_feed_tBTCUSD.json');
+const BITFINEX_L3_FILE = fixture('l3', 'bitfinex_L3_feed_tBTCUSD.json');
 
 /** The market to replay the feed in: 1e-8 ticks and lots, no band, one order per account. */
-export const BITFINEX_L3_MARKET: MarketConfig = {
+const BITFINEX_L3_MARKET: MarketConfig = {
   marketId: 901,
   symbol: 'BFX-TBTCUSD',
   baseAsset: 'BTC',

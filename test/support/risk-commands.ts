@@ -9,9 +9,7 @@ import { DepositLayout } from '../../engine/ring/layouts/deposit.js';
 import { FundingRateAppliedLayout } from '../../engine/ring/layouts/funding-rate-applied.js';
 import { MarkPriceUpdatedLayout } from '../../engine/ring/layouts/mark-price-updated.js';
 import { OrderAcceptedLayout } from '../../engine/ring/layouts/order-accepted.js';
-import { OrderAmendedLayout } from '../../engine/ring/layouts/order-amended.js';
 import { OrderCancelledLayout } from '../../engine/ring/layouts/order-cancelled.js';
-import { OrderExpiredLayout } from '../../engine/ring/layouts/order-expired.js';
 import { OrderRejectedLayout } from '../../engine/ring/layouts/order-rejected.js';
 import { SetFeeTierLayout } from '../../engine/ring/layouts/set-fee-tier.js';
 import { SetLeverageLayout } from '../../engine/ring/layouts/set-leverage.js';
@@ -141,14 +139,3 @@ export function orderCancelled(accountId: number, orderId: number, remainingLots
   return { layout: OrderCancelledLayout, header: { accountId, marketId, timeUs: T }, body: { orderId, clientOrderId: 0, priceTicks: 0, remainingLots, filledLots: 0, side: 0, reason, origin: 0, orderType: 0 } };
 }
 
-export function orderExpired(accountId: number, orderId: number, remainingLots: number, marketId = 1, reason = 6): Cmd {
-  return { layout: OrderExpiredLayout, header: { accountId, marketId, timeUs: T }, body: { orderId, clientOrderId: 0, priceTicks: 0, remainingLots, filledLots: 0, side: 0, reason, origin: 0, orderType: 0 } };
-}
-
-export function orderAmended(accountId: number, orderId: number, side: Side, newPriceTicks: number, newQtyLots: number, remainingLots: number, marketId = 1): Cmd {
-  return {
-    layout: OrderAmendedLayout,
-    header: { accountId, marketId, timeUs: T },
-    body: { orderId, clientOrderId: 0, oldPriceTicks: 0, newPriceTicks, oldQtyLots: 0, newQtyLots, remainingLots, side, keptPriority: 0 },
-  };
-}

@@ -18,6 +18,7 @@ import { SetFeeTierLayout } from './set-fee-tier.js';
 import { UpdateIndexPriceLayout } from './update-index-price.js';
 import { DeleverageLayout } from './deleverage.js';
 import { AdvanceTimeLayout } from './advance-time.js';
+import { RecordIndexSourceLayout } from './record-index-source.js';
 import { MarkPriceUpdatedLayout } from './mark-price-updated.js';
 import { FundingRateAppliedLayout } from './funding-rate-applied.js';
 import { AccountUpdatedLayout } from './account-updated.js';
@@ -64,6 +65,7 @@ export const LAYOUTS: readonly Layout[] = [
   UpdateIndexPriceLayout,
   DeleverageLayout,
   AdvanceTimeLayout,
+  RecordIndexSourceLayout,
   MarkPriceUpdatedLayout,
   FundingRateAppliedLayout,
   AccountUpdatedLayout,
@@ -80,13 +82,6 @@ const byType = new Map<number, Layout>();
 for (const l of LAYOUTS) {
   if (byType.has(l.type)) throw new Error(`record type ${l.type} has two layouts`);
   byType.set(l.type, l);
-}
-
-/** Registers a layout defined outside the engine (risk records). Type ids stay unique. */
-export function registerLayout(layout: Layout): void {
-  const existing = byType.get(layout.type);
-  if (existing && existing !== layout) throw new Error(`record type ${layout.type} has two layouts`);
-  byType.set(layout.type, layout);
 }
 
 export function layoutOf(type: number): Layout | undefined {

@@ -12,7 +12,6 @@ const SIZE: Record<FieldKind, number> = { u8: 1, u16: 2, i32: 4, u32: 4, u53: 8,
 const ALIGN: Record<FieldKind, number> = { u8: 1, u16: 2, i32: 4, u32: 4, u53: 4, i64: 8 };
 
 export type Offsets<F extends readonly FieldDef[]> = { readonly [K in F[number][0]]: number };
-export type Values<F extends readonly FieldDef[]> = { [K in F[number] as K[0]]: K[1] extends 'i64' ? bigint : number };
 
 export interface Layout<F extends readonly FieldDef[] = readonly FieldDef[]> {
   readonly type: number;

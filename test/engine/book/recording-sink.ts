@@ -5,7 +5,7 @@ import { BookEventType, type BookEvent, type BookEventSink } from '../../../engi
 
 const COMMON = ['type', 'marketId', 'timeUs'] as const;
 
-export const EVENT_FIELDS: Record<number, readonly (keyof BookEvent)[]> = {
+const EVENT_FIELDS: Record<number, readonly (keyof BookEvent)[]> = {
   [BookEventType.ORDER_ACCEPTED]: ['accountId', 'orderId', 'clientOrderId', 'side', 'orderType', 'timeInForce', 'stpMode', 'triggerSource', 'reduceOnly', 'origin', 'priceTicks', 'qtyLots', 'triggerPriceTicks'],
   [BookEventType.ORDER_REJECTED]: ['accountId', 'orderId', 'clientOrderId', 'code', 'commandType', 'side', 'orderType', 'origin', 'reduceOnly', 'priceTicks', 'qtyLots'],
   [BookEventType.TRADE_EXECUTED]: ['accountId', 'orderId', 'clientOrderId', 'side', 'origin', 'makerAccountId', 'makerOrderId', 'makerClientOrderId', 'makerOrigin', 'tradeId', 'priceTicks', 'qtyLots', 'remainingLots', 'makerRemainingLots'],
@@ -18,7 +18,7 @@ export const EVENT_FIELDS: Record<number, readonly (keyof BookEvent)[]> = {
 
 export type RecordedEvent = Partial<Record<keyof BookEvent, number | boolean>> & { type: number };
 
-export function project(ev: BookEvent): RecordedEvent {
+function project(ev: BookEvent): RecordedEvent {
   const out: Record<string, number | boolean> = {};
   for (const k of COMMON) out[k] = ev[k];
   for (const k of EVENT_FIELDS[ev.type] ?? []) out[k] = ev[k] as number | boolean;

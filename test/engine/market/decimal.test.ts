@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Code } from '../../../engine/codes.js';
-import { ceilDiv, decimalToUnits, floorDiv, parseDecimal, positiveDecimal, Rounding, unitsToDecimal } from '../../../engine/market/decimal.js';
+import { ceilDiv, decimalToUnits, floorDiv, halfEvenDiv, midpointToUnits, parseDecimal, positiveDecimal, Rounding, unitsToDecimal } from '../../../engine/market/decimal.js';
 
 const tick = positiveDecimal('0.1', 'tick');
 
@@ -58,4 +58,25 @@ test('floorDiv and ceilDiv round in their direction for every sign', () => {
 test('a non-positive unit is a configuration error', () => {
   assert.throws(() => positiveDecimal('0', 'tick'), RangeError);
   assert.throws(() => positiveDecimal('-0.1', 'tick'), RangeError);
+});
+
+test('HALF_EVEN rounds to the nearest unit and a tie to the even one, negatives included', () => {
+  assert.deepEqual(decimalToUnits('60900.54', tick, Rounding.HALF_EVEN, 0), { ok: true, units: 609005n });
+  assert.deepEqual(decimalToUnits('60900.56', tick, Rounding.HALF_EVEN, 0), { ok: true, units: 609006n });
+  assert.deepEqual(decimalToUnits('60900.55', tick, Rounding.HALF_EVEN, 0), { ok: true, units: 609006n });
+  assert.deepEqual(decimalToUnits('60900.45', tick, Rounding.HALF_EVEN, 0), { ok: true, units: 609004n });
+  assert.equal(halfEvenDiv(-5n, 2n), -2n);
+  assert.equal(halfEvenDiv(-7n, 2n), -4n);
+  assert.equal(halfEvenDiv(-7n, 3n), -2n);
+});
+
+test('a midpoint is exact until its one rounding', () => {
+  // (333.98 + 333.99) / 2 = 333.985 → 3,339.85 ticks of 0.1: HALF_EVEN 3,340, FLOOR 3,339.
+  assert.deepEqual(midpointToUnits('333.98', '333.99', tick, Rounding.HALF_EVEN, 0), { ok: true, units: 3_340n });
+  assert.deepEqual(midpointToUnits('333.98', '333.99', tick, Rounding.FLOOR, 0), { ok: true, units: 3_339n });
+  // Scales differ: (30300 + 30300.1) / 2 = 30300.05 → 303,000.5 → a tie, to the even 303,000.
+  assert.deepEqual(midpointToUnits('30300.00000', '30300.1', tick, Rounding.HALF_EVEN, 0), { ok: true, units: 303_000n });
+  assert.deepEqual(midpointToUnits('7.6110', '7.6120', positiveDecimal('0.001', 't'), Rounding.EXACT, 9), { ok: false, code: 9 });
+  assert.deepEqual(midpointToUnits('7.6110', '7.6130', positiveDecimal('0.001', 't'), Rounding.EXACT, 9), { ok: true, units: 7_612n });
+  assert.deepEqual(midpointToUnits('x', '1', tick, Rounding.EXACT, 0), { ok: false, code: Code.INVALID_NUMBER });
 });

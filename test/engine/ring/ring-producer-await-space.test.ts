@@ -24,7 +24,21 @@ test('a producer parked on a full ring is woken by the consumer releasing a slot
   const got = await result;
 
   assert.equal(got.grantedWhenFull, 0);
+  assert.equal(got.gotSpace, true);
   assert.equal(Atomics.load(ring.header, PRODUCER_PARKED_INDEX), 0);
   assert.equal(consumer.available(), 4);
   assert.deepEqual([0, 1, 2, 3].map((i) => ring.records.i32At(consumer.at(i), 0)), [2, 3, 4, 5]);
+});
+
+test('a producer parked on a full ring whose consumer is gone gives up when told to stop and woken', { timeout: 20_000 }, async (t) => {
+  const ring = RingBuffer.create(4);
+  const stop = new Int32Array(new SharedArrayBuffer(4));
+  const result = runWorker<SpaceWaiterResult>(t, script, { ringSab: ring.sab, bellSab: Doorbell.create().sab, stopSab: stop.buffer as SharedArrayBuffer } satisfies SpaceWaiterJob);
+  while (Atomics.load(ring.header, PRODUCER_PARKED_INDEX) === 0) await sleep(5);
+  // Nobody will ever release a slot: the stop flag and a wake-up are all the producer gets.
+  Atomics.store(stop, 0, 1);
+  ring.wakeProducer();
+  const got = await result;
+  assert.equal(got.gotSpace, false);
+  assert.equal(new RingConsumer(ring).available(), 4, 'nothing more was written');
 });

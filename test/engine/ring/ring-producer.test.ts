@@ -114,6 +114,14 @@ test('awaitSpace returns at once when the ring has room', () => {
   assert.equal(s.producer.claim(4), 2);
 });
 
+test('awaitSpace on a full ring returns false at once when it is not to keep waiting (a stopping shard)', () => {
+  const s = ringSetup(4);
+  assert.equal(s.producer.claim(4), 4);
+  s.producer.publish(4);
+  assert.equal(s.producer.awaitSpace(1, new SpinThenPark(0, 60_000), () => false), false);
+  assert.equal(s.producer.claim(1), 0, 'nothing was freed or claimed');
+});
+
 test('awaitSpace refuses a count the ring can never hold', () => {
   const { producer } = ringSetup(4);
   assert.throws(() => producer.awaitSpace(5, new SpinThenPark()), RangeError);

@@ -3,7 +3,7 @@
 
 import { RECORD_WORDS } from '../../../engine/ring/record.js';
 
-export function payloadWord(seq: number, word: number): number {
+function payloadWord(seq: number, word: number): number {
   if (word === 0) return seq | 0;
   return Math.imul((seq + word) | 0, 0x9e3779b1) ^ Math.imul(word, 0x85ebca6b) ^ (seq >>> 7);
 }

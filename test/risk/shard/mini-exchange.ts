@@ -10,7 +10,7 @@
 // passes a factory.
 
 import { DEFAULT_MARKETS } from '../../../engine/market/spec.js';
-import { QueueOutput } from '../../../exchange/queue-output.js';
+import { QueueOutput } from '../../../engine/shard/event-output.js';
 import { encodeRecord } from '../../../engine/ring/layouts/index.js';
 import { RecordBuffer } from '../../../engine/ring/record.js';
 import { MemoryOutput } from '../../../engine/shard/event-output.js';

@@ -15,7 +15,7 @@ import { MiniExchange } from './mini-exchange.js';
 import { BTC_ID, ETH_ID, usdt } from './shard-fixture.js';
 
 const ACCOUNTS = 8;
-export const STEPS = 1_500;
+const STEPS = 1_500;
 
 export interface Run {
   exchange: MiniExchange;

@@ -1,10 +1,13 @@
-// RecordFifo: an unbounded first-in first-out queue of 128-byte records, for the outbox (outbox.ts).
-// Records keep the seq they were given when queued; the queue grows by doubling and never shrinks, so a
-// burst pays for its memory once. Thread contract: the one thread that owns the outbox.
+// RecordQueue: an unbounded first-in first-out queue of 128-byte records in memory, for streams that are
+// consumed as they go without a ring's capacity limit: the in-process exchange's streams (QueueOutput,
+// engine/shard/event-output.ts), the risk shard's outbox (risk/shard/outbox.ts) and the demo driver's
+// commands waiting out back-pressure. Each record is stamped with the seq its owner gives it as it is
+// queued. It grows by doubling and never shrinks, so a burst pays for its memory once.
+// Thread contract: the one thread that owns it.
 
-import { RecordBuffer } from '../../engine/ring/record.js';
+import { RecordBuffer } from './record.js';
 
-export class RecordFifo {
+export class RecordQueue {
   private buf: RecordBuffer;
   private head = 0;
   private count = 0;
@@ -13,6 +16,7 @@ export class RecordFifo {
     this.buf = RecordBuffer.allocate(initialCapacity);
   }
 
+  /** Records queued and not yet shifted. */
   get length(): number {
     return this.count;
   }
@@ -41,6 +45,7 @@ export class RecordFifo {
     return this.buf.at(this.head);
   }
 
+  /** Drops the oldest record. */
   shift(): void {
     if (this.count === 0) throw new RangeError('shift of an empty record queue');
     this.head = (this.head + 1) % this.buf.capacity;

@@ -1,0 +1,136 @@
+// The options of `npm start`, in one table: each with its default, what it accepts, and the check that
+// enforces it. A bad value is refused with the option's name and what it accepts (main.ts exits 2);
+// nothing is silently wrapped, truncated or defaulted.
+
+import { parseArgs } from 'node:util';
+import { WAIT_STRATEGY_NAMES, type WaitStrategyName } from '../engine/ring/wait-strategy-by-name.js';
+
+export interface StartOptions {
+  /** Run this long, then stop (0: until Ctrl-C). */
+  readonly seconds: number;
+  /** Simulated commands offered per second. */
+  readonly rate: number;
+  readonly riskShards: number;
+  /** Seed of the simulated order flow (a u32: the generator's whole state). */
+  readonly seed: number;
+  /** Seconds between what-if stress scans (0: none). */
+  readonly stressEvery: number;
+  readonly wait: WaitStrategyName;
+  /** Oracle configuration file: index prices from real venues instead of the simulated market (docs/ORACLE.md). */
+  readonly oracle: string | undefined;
+  /** Data directory: every shard's journal, recovered from on start (docs/ARCHITECTURE.md, "Persistence"). */
+  readonly data: string;
+  /** Keep nothing: no journal, no recovery. */
+  readonly inMemory: boolean;
+}
+
+/**
+ * Risk shards a machine can usefully run, each a thread with rings to every market shard: past the core
+ * count they only contend, and each costs ring memory; 64 is far past any machine this runs on today.
+ */
+export const MAX_RISK_SHARDS = 64;
+
+interface Spec {
+  readonly name: string;
+  readonly arg: string;
+  /** undefined: the option is off unless given. */
+  readonly default: string | undefined;
+  readonly help: string;
+  /** What a valid value looks like, for the error message. */
+  readonly accepts: string;
+  readonly parse: (raw: string) => number | string | undefined;
+}
+
+/** A whole number in [min, max] written in decimal digits only (no sign, exponent, fraction or blank). */
+function whole(min: number, max: number): (raw: string) => number | undefined {
+  return (raw) => {
+    if (!/^\d{1,16}$/.test(raw)) return undefined;
+    const v = Number(raw);
+    return v >= min && v <= max ? v : undefined;
+  };
+}
+
+const SPECS: readonly Spec[] = [
+  { name: 'seconds', arg: 'N', default: '0', help: 'stop after N seconds (0: run until Ctrl-C)', accepts: 'a whole number of seconds from 0 to 31536000', parse: whole(0, 31_536_000) },
+  { name: 'rate', arg: 'COMMANDS_PER_SECOND', default: '20000', help: 'simulated commands offered per second', accepts: 'a whole number from 0 to 10000000', parse: whole(0, 10_000_000) },
+  { name: 'risk-shards', arg: 'R', default: '1', help: 'risk shards (one worker thread each)', accepts: `a whole number from 1 to ${MAX_RISK_SHARDS}`, parse: whole(1, MAX_RISK_SHARDS) },
+  { name: 'seed', arg: 'N', default: '1', help: 'seed of the simulated order flow', accepts: 'a whole number from 0 to 4294967295 (2^32 - 1)', parse: whole(0, 2 ** 32 - 1) },
+  { name: 'stress-every', arg: 'S', default: '10', help: 'seconds between what-if stress scans (0: none)', accepts: 'a whole number of seconds from 0 to 86400', parse: whole(0, 86_400) },
+  {
+    name: 'wait',
+    arg: WAIT_STRATEGY_NAMES.join('|'),
+    default: 'spin-then-park',
+    help: 'how idle shard threads wait',
+    accepts: `one of ${WAIT_STRATEGY_NAMES.join(', ')}`,
+    parse: (raw) => ((WAIT_STRATEGY_NAMES as readonly string[]).includes(raw) ? raw : undefined),
+  },
+  {
+    name: 'oracle',
+    arg: 'FILE',
+    default: undefined,
+    help: 'index prices from the venues this file names instead of the simulated market (docs/ORACLE.md)',
+    accepts: 'the path of an oracle configuration file (config/oracle.example.json)',
+    parse: (raw) => (raw.length > 0 ? raw : undefined),
+  },
+  {
+    name: 'data',
+    arg: 'DIR',
+    default: './data',
+    help: 'data directory: every shard journals its inputs there and recovers from it on start',
+    accepts: 'a directory path (created when absent)',
+    parse: (raw) => (raw.length > 0 ? raw : undefined),
+  },
+];
+
+export type ParsedStart = { readonly kind: 'run'; readonly options: StartOptions } | { readonly kind: 'help' } | { readonly kind: 'error'; readonly message: string };
+
+/** What a refused start prints after the reason. */
+export const SEE_HELP = '(npm start -- --help lists every option)';
+
+/** Every option with its argument, default and meaning, for --help. */
+export function helpText(): string {
+  const rows = SPECS.map((s) => [`--${s.name} ${s.arg}`, `${s.help} (default ${s.default ?? 'none'})`]);
+  rows.push(['--in-memory', 'keep nothing: no journal, no recovery (--data is ignored)']);
+  rows.push(['--help', 'this list']);
+  const width = Math.max(...rows.map((r) => r[0]!.length));
+  return ['usage: npm start -- [options]', '', ...rows.map(([flag, what]) => `  ${flag!.padEnd(width)}  ${what}`)].join('\n');
+}
+
+/** Reads `npm start`'s arguments (argv without node and the script). */
+export function parseStartOptions(argv: readonly string[]): ParsedStart {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({
+      args: [...argv],
+      options: { ...Object.fromEntries(SPECS.map((s) => [s.name, { type: 'string' as const }])), 'in-memory': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (e) {
+    // parseArgs names the option (unknown, missing its value, or a stray argument) on its first line.
+    return { kind: 'error', message: (e as Error).message.split('\n')[0]! };
+  }
+  if (values.help === true) return { kind: 'help' };
+  const got = new Map<string, number | string>();
+  for (const s of SPECS) {
+    const raw = (values[s.name] as string | undefined) ?? s.default;
+    if (raw === undefined) continue;
+    const v = s.parse(raw);
+    if (v === undefined) return { kind: 'error', message: `--${s.name}: '${raw}' is not accepted; it takes ${s.accepts}` };
+    got.set(s.name, v);
+  }
+  return {
+    kind: 'run',
+    options: {
+      seconds: got.get('seconds') as number,
+      rate: got.get('rate') as number,
+      riskShards: got.get('risk-shards') as number,
+      seed: got.get('seed') as number,
+      stressEvery: got.get('stress-every') as number,
+      wait: got.get('wait') as WaitStrategyName,
+      oracle: got.get('oracle') as string | undefined,
+      data: got.get('data') as string,
+      inMemory: values['in-memory'] === true,
+    },
+  };
+}

@@ -1,0 +1,67 @@
+// npm start's options: every bad value is refused naming the option and what it takes (exit 2, before
+// anything starts), --help lists every option with its default (exit 0), and good values read exactly.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { MAX_RISK_SHARDS, parseStartOptions } from '../../gateway/start-options.js';
+
+const main = fileURLToPath(new URL('../../gateway/main.js', import.meta.url));
+
+test('no options: every default', () => {
+  assert.deepEqual(parseStartOptions([]), { kind: 'run', options: { seconds: 0, rate: 20_000, riskShards: 1, seed: 1, stressEvery: 10, wait: 'spin-then-park', oracle: undefined, data: './data', inMemory: false } });
+});
+
+test('good values read exactly, in either spelling', () => {
+  const r = parseStartOptions(['--seconds', '30', '--rate=50000', '--risk-shards', String(MAX_RISK_SHARDS), '--seed', '4294967295', '--stress-every', '0', '--wait', 'park', '--oracle', 'config/oracle.example.json', '--data', '/var/lib/perpx', '--in-memory']);
+  assert.deepEqual(r, { kind: 'run', options: { seconds: 30, rate: 50_000, riskShards: MAX_RISK_SHARDS, seed: 2 ** 32 - 1, stressEvery: 0, wait: 'park', oracle: 'config/oracle.example.json', data: '/var/lib/perpx', inMemory: true } });
+});
+
+test('each bad value is refused with the option\'s name and what it takes', () => {
+  const cases: [string[], RegExp][] = [
+    [['--seed', 'abc'], /^--seed: 'abc' is not accepted; it takes a whole number from 0 to 4294967295/],
+    [['--seed', '4294967296'], /^--seed: '4294967296' is not accepted/],
+    [['--seed', '-1'], /'--seed'/],
+    [['--seed=-1'], /^--seed: '-1' is not accepted/],
+    [['--seed', '1e3'], /^--seed: '1e3' is not accepted/],
+    [['--seconds='], /^--seconds: '' is not accepted; it takes a whole number of seconds from 0 to/],
+    [['--seconds', '1.5'], /^--seconds: '1.5' is not accepted/],
+    [['--risk-shards', '0'], /^--risk-shards: '0' is not accepted; it takes a whole number from 1 to 64/],
+    [['--risk-shards', String(MAX_RISK_SHARDS + 1)], /^--risk-shards: '65' is not accepted/],
+    [['--rate', 'abc'], /^--rate: 'abc' is not accepted; it takes a whole number from 0 to 10000000/],
+    [['--rate', ' 5'], /^--rate: ' 5' is not accepted/],
+    [['--stress-every', 'x'], /^--stress-every: 'x' is not accepted/],
+    [['--wait', 'fast'], /^--wait: 'fast' is not accepted; it takes one of busy-spin, spin-then-park, park/],
+    [['--oracle='], /^--oracle: '' is not accepted; it takes the path of an oracle configuration file/],
+    [['--data='], /^--data: '' is not accepted; it takes a directory path/],
+    [['--seconds'], /--seconds/],
+    [['--bogus', '1'], /--bogus/],
+    [['stray'], /stray/],
+  ];
+  for (const [argv, message] of cases) {
+    const r = parseStartOptions(argv);
+    assert.equal(r.kind, 'error', argv.join(' '));
+    assert.match((r as { message: string }).message, message, argv.join(' '));
+  }
+});
+
+test('npm start --help lists every option with its default and exits 0', () => {
+  const r = spawnSync(process.execPath, [main, '--help'], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(r.status, 0);
+  for (const [option, dflt] of [['--seconds', '0'], ['--rate', '20000'], ['--risk-shards', '1'], ['--seed', '1'], ['--stress-every', '10'], ['--wait', 'spin-then-park'], ['--oracle', 'none'], ['--data', './data']]) {
+    assert.match(r.stdout, new RegExp(`^  ${option} .*\\(default ${dflt}\\)$`, 'm'), option);
+  }
+  assert.match(r.stdout, /^ {2}--in-memory /m);
+  assert.match(r.stdout, /^ {2}--help /m);
+});
+
+test('npm start with a bad value exits 2 before starting anything, naming the option', () => {
+  for (const argv of [['--seed', 'abc'], ['--seconds='], ['--rate', 'abc'], ['--risk-shards', '1000']]) {
+    // Nothing starts: a run would go on (or stop after the default 0 = never), and the bound would end it.
+    const r = spawnSync(process.execPath, [main, ...argv], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(r.status, 2, argv.join(' '));
+    assert.match(r.stderr, new RegExp(`^perpx: ${argv[0]!.replace('=', '')}: `), argv.join(' '));
+    assert.equal(r.stdout, '');
+  }
+});
