@@ -13,11 +13,11 @@ test('ten kill -9 cycles lose nothing acknowledged and apply nothing twice (part
   const seed = testSeed('crash cycles 1');
   // Short cycles and a bounded window in flight keep the journals (replayed in full on every restart
   // until snapshots land) and so the test's time small; npm run crash runs any number of longer ones.
-  const s = await runCrashCycles({ runs: 10, seed, maxCycleMs: 250, inFlight: 300, opsPerTick: 40, maxOpsPerCycle: 1_500, log: (l) => console.log(`# ${l}`) });
+  const s = await runCrashCycles({ runs: 10, seed, maxCycleMs: 200, namedWindowMs: 1_000, proveEvery: 3, finalOps: 500, inFlight: 300, opsPerTick: 40, maxOpsPerCycle: 600, log: (l) => console.log(`# ${l}`) });
   console.log(`# ${summaryLine(s)}`);
   assert.equal(s.cycles, 10);
-  assert.ok(s.acknowledged > 500, `${s.acknowledged} acknowledged operations checked`);
-  assert.ok(s.recoveriesProved >= 5);
+  assert.ok(s.acknowledged > 300, `${s.acknowledged} acknowledged operations checked`);
+  assert.ok(s.recoveriesProved >= 3, `${s.recoveriesProved} recoveries proved`);
   assert.equal(s.recoveryMismatches, 0);
   assert.equal(s.lost, 0);
   assert.equal(s.appliedTwice, 0);

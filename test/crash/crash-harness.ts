@@ -33,6 +33,12 @@ export interface CrashOptions {
   readonly maxOpsPerCycle?: number;
   /** Operations sent per 2 ms tick at most (the offered rate). */
   readonly opsPerTick?: number;
+  /** How long a cycle waits for its named point before a random kill (ms). */
+  readonly namedWindowMs?: number;
+  /** Prove recovery (recover, stop, compare with a clean replay) every this many cycles, and at the end. */
+  readonly proveEvery?: number;
+  /** Operations the last, clean cycle sends before it stops. */
+  readonly finalOps?: number;
   /** Longest a cycle runs before a random kill (ms). */
   readonly maxCycleMs?: number;
   readonly log?: (line: string) => void;
@@ -112,8 +118,8 @@ export async function runCrashCycles(o: CrashOptions): Promise<CrashSummary> {
       const last = cycle === o.runs;
       const mode: CrashMode = last ? 'random' : CRASH_POINTS[r() % CRASH_POINTS.length]!;
       const env: Record<string, string> = last || mode === 'random' ? {} : { PERPX_CRASH_AT: mode, PERPX_CRASH_SKIP: String(r() % 8) };
-      // Every other cycle (and the last) first proves recovery: recover, stop, compare with a clean replay.
-      const prove = last || cycle % 2 === 0;
+      // Every proveEvery-th cycle (and the last) first proves recovery: recover, stop, compare with a clean replay.
+      const prove = last || cycle % (o.proveEvery ?? 2) === 0;
       const child = start(dir, { ...env, PERPX_CRASH_PROVE: prove ? '1' : '0' }, onAck);
       try {
         if (prove) {
@@ -139,11 +145,12 @@ export async function runCrashCycles(o: CrashOptions): Promise<CrashSummary> {
       const retry = unacked.splice(0).filter((op) => !acked.has(op.key));
       let sent = 0;
       // A named point gets time to come (a liquidation needs a swing first); a random kill comes at a random instant.
-      const deadline = performance.now() + (mode === 'random' ? 50 + (r() % (o.maxCycleMs ?? 600)) : 1_500);
+      const deadline = performance.now() + (mode === 'random' ? 50 + (r() % (o.maxCycleMs ?? 600)) : (o.namedWindowMs ?? 1_500));
       let exited = false;
       void child.exited.then(() => (exited = true));
       const pending: Op[] = [...retry];
-      while (!exited && (last ? sent < 2_000 || pending.length > 0 : performance.now() < deadline)) {
+      const finalOps = o.finalOps ?? 2_000;
+      while (!exited && (last ? sent < finalOps || pending.length > 0 : performance.now() < deadline)) {
         const outstanding = ackable - acked.size;
         const batch: Op[] = [];
         while (batch.length < (o.opsPerTick ?? 200) && outstanding + batch.length < inFlight + retry.length) {
@@ -155,7 +162,7 @@ export async function runCrashCycles(o: CrashOptions): Promise<CrashSummary> {
           }
           batch.push(op);
           sent++;
-          if (last && sent >= 2_000 && pending.length === 0) break;
+          if (last && sent >= finalOps && pending.length === 0) break;
         }
         if (batch.length > 0 && child.proc.connected) child.proc.send({ type: 'ops', ops: batch });
         await new Promise((res) => setTimeout(res, 2));
