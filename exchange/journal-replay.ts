@@ -32,7 +32,7 @@ export interface ReplayConfig {
 }
 
 /** A fresh state machine for global shard x (market shards first, then risk shards); `gateway` receives its gateway stream. */
-export function freshShard(c: ReplayConfig, x: number, gateway: EventOutput = new CountingOutput()): MarketShard | RiskShard {
+function freshShard(c: ReplayConfig, x: number, gateway: EventOutput = new CountingOutput()): MarketShard | RiskShard {
   const t = c.topology;
   const S = t.marketShards;
   const R = t.riskShards;

@@ -16,16 +16,16 @@
 import { crc32c } from '@node-rs/crc32';
 import { RECORD_BYTES, RecordBuffer } from '../engine/ring/record.js';
 
-export const BLOCK_VERSION = 1;
+const BLOCK_VERSION = 1;
 export const BLOCK_HEADER_BYTES = 16;
 export const ENTRY_BYTES = 8;
 const TWO_32 = 0x1_0000_0000;
 
-export function blockBytes(count: number): number {
+function blockBytes(count: number): number {
   return BLOCK_HEADER_BYTES + count * (ENTRY_BYTES + RECORD_BYTES);
 }
 
-export function recordChecksum(record: Uint8Array, input: number): number {
+function recordChecksum(record: Uint8Array, input: number): number {
   return crc32c(record as Buffer, input) >>> 0;
 }
 

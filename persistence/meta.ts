@@ -13,8 +13,8 @@ import { PersistenceError } from './errors.js';
 import { META_KEY } from './keys.js';
 import type { Store } from './store.js';
 
-export const FORMAT = 'perpx';
-export const FORMAT_VERSION = 1;
+const FORMAT = 'perpx';
+const FORMAT_VERSION = 1;
 
 export interface StoreMeta {
   readonly format: string;
@@ -23,7 +23,7 @@ export interface StoreMeta {
 }
 
 /** Canonical JSON: sorted keys, bigints tagged, so equal configurations give equal text. */
-export function canonicalJson(v: unknown): string {
+function canonicalJson(v: unknown): string {
   return JSON.stringify(canonical(v));
 }
 

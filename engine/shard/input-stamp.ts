@@ -33,8 +33,3 @@ export function stampOf(buf: RecordBuffer, at: number): number {
 export function stampBefore(stamp32: number, cutLow32: number): boolean {
   return ((stamp32 - cutLow32) | 0) < 0;
 }
-
-/** The full position a low-32 stamp stands for, given a full position `near` it (within 2^31). */
-export function unwrapStamp(stamp32: number, near: number): number {
-  return near + ((stamp32 - (near >>> 0)) | 0);
-}

@@ -61,7 +61,7 @@ export async function list(d: DataDir, out: Out): Promise<void> {
 }
 
 /** Replays every shard's log up to the cut at `point`; returns the state machines. */
-export function replayTo(d: DataDir, logs: readonly ShardLog[], point: Point): { shards: (MarketShard | RiskShard)[]; positions: number[] } {
+function replayTo(d: DataDir, logs: readonly ShardLog[], point: Point): { shards: (MarketShard | RiskShard)[]; positions: number[] } {
   const cut = cutAt(logs, d.producers, point);
   const total = cut.positions.reduce((a, b) => a + b, 0);
   const bar = progress('replaying', total);

@@ -21,7 +21,7 @@ import { ackOf, appliedBy } from './acks.js';
 import { acknowledged, CrashLoad, type Op } from './crash-ops.js';
 import { crashConfig, crashRiskMarkets, crashTopology } from './crash-topology.js';
 
-export const CRASH_POINTS = ['random', 'journal-write', 'liquidation', 'adl'] as const;
+const CRASH_POINTS = ['random', 'journal-write', 'liquidation', 'adl'] as const;
 export type CrashMode = (typeof CRASH_POINTS)[number];
 
 export interface CrashOptions {

@@ -17,7 +17,7 @@ export type Op =
 
 const T0 = 1_700_000_000_000_000;
 const USDT = 10n ** BigInt(USDT_DECIMALS);
-export const CRASH_ACCOUNTS = 12;
+const CRASH_ACCOUNTS = 12;
 const MIDS = [600_000, 30_000];
 
 /** Client operations carry acknowledgements (deposits, orders); ticks are the gateway's own. */

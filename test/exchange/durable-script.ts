@@ -9,7 +9,7 @@ import { rng } from '../support/seed.js';
 
 const T0 = 1_700_000_000_000_000;
 const USDT = 10n ** BigInt(USDT_DECIMALS);
-export const SCRIPT_ACCOUNTS = 8;
+const SCRIPT_ACCOUNTS = 8;
 
 export function durableScript(seed: number, from: number, count: number): Cmd[] {
   const cmds: Cmd[] = [];
