@@ -6,6 +6,7 @@
 //
 //   gateway ──▶ risk r (input 0) ──▶ market s (input 1+r) ──▶ risk r (input 1+s) ──▶ gateway
 //   gateway ──▶ market s (input 0: index and timer ticks)                      └──▶ gateway
+//   market s ──▶ surveillance (input 1+s)     gateway ──▶ surveillance (input 0: links, timer ticks)
 //
 // pump() delivers every pending record, stream by stream in a fixed order, until nothing is pending.
 //
@@ -26,12 +27,15 @@ import { QueueOutput } from '../engine/shard/event-output.js';
 import { LiquidationEngine } from '../risk/shard/liquidation-engine.js';
 import { RiskShard } from '../risk/shard/risk-shard.js';
 import { DEFAULT_POOL, type RiskMarketConfig, type RiskPoolConfig } from '../risk/shard/config.js';
+import type { AlertSink, IntegritySink, SurveillanceConfig } from '../risk/surveillance/surveillance-engine.js';
+import { SurveillanceEngine } from '../risk/surveillance/surveillance-engine.js';
 import { ShardFailedError } from './shard-failure.js';
 import { Topology } from './topology.js';
 
 /** Where a gateway-bound record came from. */
 export interface GatewaySource {
-  kind: 'market' | 'risk';
+  /** 'surveillance' only names the surveillance worker when it dies (it sends the gateway nothing). */
+  kind: 'market' | 'risk' | 'surveillance';
   shard: number;
 }
 
@@ -54,6 +58,8 @@ export interface InProcessOptions {
   readonly pool?: RiskPoolConfig;
   /** Mark and funding settings per market id, as MarketShard takes them; markets without one use defaultPricing(). */
   readonly pricing?: ReadonlyMap<number, PricingConfig>;
+  /** Runs the surveillance state machine on every market shard's events (absent: none). */
+  readonly surveillance?: { readonly config?: SurveillanceConfig; readonly onAlert: AlertSink; readonly onIntegrity?: IntegritySink };
 }
 
 export class InProcessExchange {
@@ -62,6 +68,9 @@ export class InProcessExchange {
   readonly riskShards: RiskShard[] = [];
   private readonly toRisk: QueueOutput[];
   private readonly toMarket: QueueOutput[];
+  /** The surveillance state machine and its control input, when surveillance runs. */
+  readonly surveillance: SurveillanceEngine | undefined;
+  private readonly toSurveillance: QueueOutput | undefined;
   private readonly links: Link[] = [];
   private readonly gatewayQueues: { queue: QueueOutput; from: GatewaySource }[] = [];
   private readonly listeners: GatewayListener[] = [];
@@ -81,8 +90,11 @@ export class InProcessExchange {
     const marketToRisk = Array.from({ length: S }, () => Array.from({ length: R }, () => new QueueOutput()));
     const marketToGateway = Array.from({ length: S }, () => new QueueOutput());
     const riskToGateway = Array.from({ length: R }, () => new QueueOutput());
+    const marketToSurveillance = o.surveillance ? Array.from({ length: S }, () => new QueueOutput()) : [];
+    this.surveillance = o.surveillance ? new SurveillanceEngine(o.surveillance.onAlert, o.surveillance.config, o.surveillance.onIntegrity) : undefined;
+    this.toSurveillance = o.surveillance ? new QueueOutput() : undefined;
 
-    for (let s = 0; s < S; s++) this.marketShards.push(new MarketShard(t.config.marketShards[s]!, marketToGateway[s]!, marketToRisk[s]!, fastBook, o.pricing));
+    for (let s = 0; s < S; s++) this.marketShards.push(new MarketShard(t.config.marketShards[s]!, marketToGateway[s]!, marketToRisk[s]!, fastBook, o.pricing, marketToSurveillance[s]));
     const byId = new Map(o.riskMarkets.map((m) => [m.market.marketId, m]));
     const riskMarkets = t.markets().map((m) => byId.get(m.marketId) ?? missing(m.marketId));
     for (let r = 0; r < R; r++) {
@@ -98,6 +110,11 @@ export class InProcessExchange {
     for (let s = 0; s < S; s++) this.links.push({ queue: this.toMarket[s]!, consumer: this.marketShards[s]!, input: 0, shard: market(s) });
     for (let r = 0; r < R; r++) for (let s = 0; s < S; s++) this.links.push({ queue: riskToMarket[r]![s]!, consumer: this.marketShards[s]!, input: 1 + r, shard: market(s) });
     for (let s = 0; s < S; s++) for (let r = 0; r < R; r++) this.links.push({ queue: marketToRisk[s]![r]!, consumer: this.riskShards[r]!, input: 1 + s, shard: risk(r) });
+    if (this.surveillance) {
+      const surveillance: GatewaySource = { kind: 'surveillance', shard: 0 };
+      this.links.push({ queue: this.toSurveillance!, consumer: this.surveillance, input: 0, shard: surveillance });
+      for (let s = 0; s < S; s++) this.links.push({ queue: marketToSurveillance[s]!, consumer: this.surveillance, input: 1 + s, shard: surveillance });
+    }
     for (let s = 0; s < S; s++) this.gatewayQueues.push({ queue: marketToGateway[s]!, from: { kind: 'market', shard: s } });
     for (let r = 0; r < R; r++) this.gatewayQueues.push({ queue: riskToGateway[r]!, from: { kind: 'risk', shard: r } });
   }
@@ -128,6 +145,11 @@ export class InProcessExchange {
     if (type === RecordType.AdvanceTime) {
       for (const q of this.toMarket) q.append(buf, at);
       for (const q of this.toRisk) q.append(buf, at);
+      this.toSurveillance?.append(buf, at);
+      return;
+    }
+    if (type === RecordType.SetBeneficialOwner) {
+      this.toSurveillance?.append(buf, at);
       return;
     }
     if (MARKET_INPUTS.has(type)) {

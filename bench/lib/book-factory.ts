@@ -9,7 +9,7 @@ import { DEFAULT_MARKETS, MarketSpec } from '../../engine/market/spec.js';
 export const BookKind = { FAST: 'order-book', REFERENCE: 'reference-book' } as const;
 export type BookKind = (typeof BookKind)[keyof typeof BookKind];
 
-const benchSpec = new MarketSpec(DEFAULT_MARKETS[0]!);
+export const benchSpec = new MarketSpec(DEFAULT_MARKETS[0]!);
 
 export function newBook(kind: BookKind, sink: BookEventSink, spec: MarketSpec = benchSpec): Book {
   return kind === BookKind.FAST ? new OrderBook(spec, sink) : new ReferenceBook(spec, sink);

@@ -12,13 +12,13 @@ export function newRequest(): OrderRequest {
   return new OrderRequest();
 }
 
-/** Applies stream[from, to) to the book; the op index doubles as the input time (µs). */
-export function runBookRange(book: Book, req: OrderRequest, stream: OrderStream, from: number, to: number, tally: StreamTally): void {
+/** Applies stream[from, to) to the book; the op index (× usPerOp) doubles as the input time (µs). */
+export function runBookRange(book: Book, req: OrderRequest, stream: OrderStream, from: number, to: number, tally: StreamTally, usPerOp = 1): void {
   const { op, side, orderId, accountId, priceTicks, qtyLots } = stream;
   for (let i = from; i < to; i++) {
     const kind = op[i];
     if (kind === StreamOp.CANCEL) {
-      if (book.cancel(accountId[i]!, orderId[i]!, 0, CancelReason.USER, i) !== Code.OK) tally.cancelMisses++;
+      if (book.cancel(accountId[i]!, orderId[i]!, 0, CancelReason.USER, i * usPerOp) !== Code.OK) tally.cancelMisses++;
       continue;
     }
     req.orderId = orderId[i]!;
@@ -28,7 +28,7 @@ export function runBookRange(book: Book, req: OrderRequest, stream: OrderStream,
     req.timeInForce = kind === StreamOp.LIMIT ? TimeInForce.GTC : TimeInForce.IOC;
     req.priceTicks = priceTicks[i]!;
     req.qtyLots = qtyLots[i]!;
-    req.timeUs = i;
+    req.timeUs = i * usPerOp;
     if (book.place(req) !== Code.OK) tally.rejected++;
   }
 }

@@ -65,7 +65,7 @@ function flow(seed: number): OrderFlow {
   });
 }
 
-interface Step {
+export interface Step {
   rate: number;
   offeredPerSec: number;
   eventsPerSec: number;
@@ -73,11 +73,15 @@ interface Step {
   sustained: boolean;
 }
 
-/** One rate on a fresh threaded exchange: warm-up, then the measured window. */
-async function step(rate: number, seconds: number, marketShards: number, wait: WaitStrategyName, journalDir?: string): Promise<Step> {
+/**
+ * One rate on a fresh threaded exchange: warm-up, then the measured window. With `surveillance`, the
+ * surveillance worker runs on every market shard's events (its alerts are counted into it); with
+ * `journalDir`, every shard journals into a fresh data directory there and responses wait until durable.
+ */
+export async function step(rate: number, seconds: number, marketShards: number, wait: WaitStrategyName, surveillance?: { alerts: number }, journalDir?: string): Promise<Step> {
   const topology = Topology.spread(DEFAULT_MARKETS, marketShards, 1);
   const durability = journalDir ? await Durability.open({ dir: journalDir, log: () => {} }, topology, { topology: topology.config, riskMarkets: RISK_MARKETS }) : undefined;
-  const exchange = await ThreadedExchange.start({ topology, riskMarkets: RISK_MARKETS, wait, durability });
+  const exchange = await ThreadedExchange.start({ topology, riskMarkets: RISK_MARKETS, wait, durability, surveillance: surveillance ? { onAlert: () => surveillance.alerts++ } : undefined });
   try {
     const driver = new DemoDriver(exchange, flow(1));
     driver.fund(MAKER_USDT, TAKER_USDT);
@@ -172,7 +176,7 @@ const suite: Suite = {
     const ladder = async (journal: boolean): Promise<Step[]> => {
       const root = journal ? mkdtempSync(join(tmpdir(), 'perpx-bench-pipeline-')) : undefined;
       let n = 0;
-      const at = (rate: number) => step(rate, seconds, marketShards, wait, root ? join(root, String(n++)) : undefined);
+      const at = (rate: number) => step(rate, seconds, marketShards, wait, undefined, root ? join(root, String(n++)) : undefined);
       try {
         const steps: Step[] = [];
         let low = 0;

@@ -3,6 +3,7 @@
 //   1-99     commands (imperative): gateway → risk → market, risk → market, operator → any
 //   100-199  market-shard events (past tense)
 //   200-299  risk-shard events (past tense)
+//   300-399  surveillance commands (operator → surveillance worker)
 
 export const RecordType = {
   // commands
@@ -45,6 +46,9 @@ export const RecordType = {
   InsuranceFundChanged: 205,
   AdlExecuted: 206,
   MarginCallIssued: 207,
+
+  // surveillance commands
+  SetBeneficialOwner: 300,
 } as const;
 export type RecordType = (typeof RecordType)[keyof typeof RecordType];
 

@@ -7,6 +7,8 @@
 //                                              when that is another shard
 //   level changes ───────────────────────────▶ gateway only (risk reads prices from marks and trades)
 //   mark price, funding rate ────────────────▶ gateway and every risk stream
+//   every event ─────────────────────────────▶ surveillance stream, when one is wired (the surveillance
+//                                              worker needs the whole order lifecycle and the L2 book)
 //
 // Hot path: field offsets are module constants, the scratch record is reused, nothing is allocated.
 
@@ -42,6 +44,7 @@ export class EventWriter implements BookEventSink {
   constructor(
     private readonly gateway: EventOutput,
     private readonly risk: readonly EventOutput[],
+    private readonly surveillance?: EventOutput,
   ) {}
 
   emit(ev: BookEvent): void {
@@ -132,10 +135,12 @@ export class EventWriter implements BookEventSink {
         b.setU8(0, LVL.side, ev.side);
         this.gateway.append(b, 0);
         this.eventCount++;
+        if (this.surveillance !== undefined) this.surveillance.append(b, 0);
         return;
     }
     this.gateway.append(b, 0);
     this.eventCount++;
+    if (this.surveillance !== undefined) this.surveillance.append(b, 0);
     const r = this.risk.length;
     if (r === 0) return;
     const shard = ev.accountId % r;
@@ -178,11 +183,13 @@ export class EventWriter implements BookEventSink {
   private broadcast(b: RecordBuffer): void {
     this.gateway.append(b, 0);
     this.eventCount++;
+    if (this.surveillance !== undefined) this.surveillance.append(b, 0);
     for (let i = 0; i < this.risk.length; i++) this.risk[i]!.append(b, 0);
   }
 
   flush(): void {
     this.gateway.flush();
+    this.surveillance?.flush();
     for (let i = 0; i < this.risk.length; i++) this.risk[i]!.flush();
   }
 }

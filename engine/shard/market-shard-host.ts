@@ -37,6 +37,8 @@ export interface MarketShardOptions {
   replay?: ShardReplayData;
   /** Mark and funding settings per market id (defaults: engine/shard/market-pricing.ts). */
   pricing?: ReadonlyMap<number, PricingConfig>;
+  /** A surveillance stream (every event again) into this ring, whose consumer rings this doorbell. */
+  surveillance?: { ring: RingBuffer; bell: Doorbell };
 }
 
 export interface PrebuiltShardMemory {
@@ -81,6 +83,7 @@ export class MarketShardHost {
       journal: o.journal,
       replay: o.replay,
       pricing: [...(o.pricing ?? new Map())],
+      surveillance: o.surveillance ? { ring: o.surveillance.ring.sab, bell: o.surveillance.bell.sab } : undefined,
     };
     const handle = await ShardWorker.start(new URL('./market-shard-worker.js', import.meta.url), `market-shard-${o.shardId}`, data, control, bell, [gatewayOut, ...riskOut]);
     return new MarketShardHost(o.shardId, handle, bell, inputs, gatewayOut, riskOut);

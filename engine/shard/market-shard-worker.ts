@@ -4,7 +4,8 @@
 //        │  RingConsumer × N, one Doorbell for this thread
 //        ▼
 //   EventProcessor ──▶ MarketShard ──▶ EventWriter ──▶ RingOutput ──▶ gateway ring
-//                                                  └─▶ RingOutput × R ──▶ risk ring r
+//                                                  ├─▶ RingOutput × R ──▶ risk ring r
+//                                                  └─▶ RingOutput ──▶ surveillance ring (when wired)
 //
 // With journal data, every input is copied into a tap ring before it is handled and outputs carry the
 // position of the input that produced them; with replay data, the shard first handles the records of its
@@ -49,6 +50,8 @@ export interface MarketShardWorkerData {
   journal?: ShardJournalData;
   /** Records to handle before the loop starts (recovery), and what to re-deliver. */
   replay?: ShardReplayData;
+  /** The surveillance worker's input ring from this shard, when surveillance runs. */
+  surveillance?: StreamEnd;
 }
 
 assertLittleEndian();
@@ -59,10 +62,17 @@ const control = ControlBlock.attach(data.control);
 const running = (): boolean => control.running();
 const journal = journalOptions(data.journal, data.replay, waitStrategyByName(data.wait));
 const stamp = data.journal || data.replay ? journal.stamp : undefined;
-const outputs = [data.gateway, ...data.risk].map((end) => new RingOutput(RingBuffer.attach(end.ring), Doorbell.attach(end.bell), waitStrategyByName(data.wait), 1, running, stamp));
-const replaying = replayOutputs(outputs, data.replay);
-const [gatewayOut, ...riskOut] = replaying.outputs;
-const shard = new MarketShard(data.markets, gatewayOut!, riskOut, undefined, new Map(data.pricing));
+const outputOf = (end: StreamEnd) => new RingOutput(RingBuffer.attach(end.ring), Doorbell.attach(end.bell), waitStrategyByName(data.wait), 1, running, stamp);
+const gatewayOut = outputOf(data.gateway);
+const riskOut = data.risk.map(outputOf);
+const surveillanceOut = data.surveillance ? outputOf(data.surveillance) : undefined;
+const outputs = [gatewayOut, ...riskOut, ...(surveillanceOut ? [surveillanceOut] : [])];
+// Surveillance is not journaled: a fresh surveillance worker after a restart is given every event the
+// replay regenerates, from seq 1, so it rebuilds the state it had (and raises its old alerts again).
+const replay = data.replay && { ...data.replay, deliverFrom: [...data.replay.deliverFrom, ...(surveillanceOut ? [1] : [])] };
+const replaying = replayOutputs(outputs, replay);
+const [gatewayReplay, ...otherReplays] = replaying.outputs;
+const shard = new MarketShard(data.markets, gatewayReplay!, otherReplays.slice(0, riskOut.length), undefined, new Map(data.pricing), surveillanceOut ? otherReplays[riskOut.length] : undefined);
 // Input 1 + r is risk shard r's, and a risk shard waits for space in it on its own doorbell (its outbox):
 // releasing those slots rings that doorbell. The gateway (input 0) never waits for space.
 const riskBells = data.risk.map((end) => Doorbell.attach(end.bell));
@@ -81,7 +91,7 @@ const processor = new EventProcessor(
 );
 parentPort!.postMessage({ type: 'ready' });
 // After 'ready': re-delivery may wait on a full ring whose consumer is another worker still starting.
-replayLog(shard, journal.stamp, data.replay);
+replayLog(shard, journal.stamp, replay);
 replaying.finish();
 parentPort!.postMessage({ type: 'replayed' });
 processor.run();

@@ -6,7 +6,8 @@
 //
 //   input stream i (risk shard i, or the gateway) ──▶ handle(record, i) ──▶ Book ──▶ EventWriter
 //                                                                                     ├─▶ gateway stream
-//                                                                                     └─▶ risk streams
+//                                                                                     ├─▶ risk streams
+//                                                                                     └─▶ surveillance (optional)
 //
 // Each input stream is a contiguous sequence from 1. A record at or below the last sequence consumed
 // from its stream is a re-delivery (after recovery) and is skipped; a jump past the next one means the
@@ -66,8 +67,10 @@ export class MarketShard {
     factory: BookFactory = fastBook,
     /** Mark and funding settings per market id; markets without an entry use defaultPricing(). */
     pricing: ReadonlyMap<number, PricingConfig> = new Map(),
+    /** Every event again, for the surveillance worker (none: not wired). */
+    private readonly surveillance?: EventOutput,
   ) {
-    this.writer = new EventWriter(gateway, risk);
+    this.writer = new EventWriter(gateway, risk, surveillance);
     for (const config of markets) {
       const spec = new MarketSpec(config);
       if (this.books.has(spec.marketId)) throw new Error(`market ${spec.marketId} configured twice`);
@@ -236,6 +239,7 @@ export class MarketShard {
     for (const seq of inputs) parts.push(BigInt(seq));
     parts.push(BigInt(this.gateway.nextSeq));
     for (const r of this.risk) parts.push(BigInt(r.nextSeq));
+    if (this.surveillance !== undefined) parts.push(BigInt(this.surveillance.nextSeq));
     return combineHashes(parts);
   }
 }

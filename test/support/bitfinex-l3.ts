@@ -20,7 +20,7 @@ import { fixture } from './paths.js';
 const BITFINEX_L3_FILE = fixture('l3', 'bitfinex_L3_feed_tBTCUSD.json');
 
 /** The market to replay the feed in: 1e-8 ticks and lots, no band, one order per account. */
-const BITFINEX_L3_MARKET: MarketConfig = {
+export const BITFINEX_L3_MARKET: MarketConfig = {
   marketId: 901,
   symbol: 'BFX-TBTCUSD',
   baseAsset: 'BTC',

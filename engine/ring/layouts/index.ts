@@ -38,6 +38,7 @@ import { OrderTriggeredLayout } from './order-triggered.js';
 import { PlaceOrderLayout } from './place-order.js';
 import { SetAccountConfigLayout } from './set-account-config.js';
 import { SetMarkPriceLayout } from './set-mark-price.js';
+import { SetBeneficialOwnerLayout } from './set-beneficial-owner.js';
 import { TradeExecutedLayout } from './trade-executed.js';
 
 export const LAYOUTS: readonly Layout[] = [
@@ -76,6 +77,7 @@ export const LAYOUTS: readonly Layout[] = [
   InsuranceFundChangedLayout,
   AdlExecutedLayout,
   MarginCallIssuedLayout,
+  SetBeneficialOwnerLayout,
 ];
 
 const byType = new Map<number, Layout>();

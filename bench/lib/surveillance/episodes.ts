@@ -1,0 +1,249 @@
+// Synthetic manipulation episodes, one builder per kind, each at three sizes, injected into a background
+// flow at seeded random times. Each episode uses fresh accounts, so an alert on one of them can be told
+// apart from an alert on the honest flow; `target` is the detector that should catch it.
+//
+// Sizes scale what the pattern is made of (how large the spoof, how many layers, how long the burst, how
+// many messages); the smallest still lies above the detector's default thresholds, by design: they are
+// the episodes the thresholds are meant to catch.
+
+import { Side } from '../../../engine/enums.js';
+import { DetectorId } from '../../../risk/surveillance/alert.js';
+import { EpisodeContext, Size } from './episode-context.js';
+
+export interface Episode {
+  /** Honest look-alikes carry no target: any alert on their accounts is a false positive. */
+  kind: string;
+  target: DetectorId | undefined;
+  size: Size;
+  accounts: number[];
+  startUs: number;
+}
+
+export type Builder = (c: EpisodeContext, size: Size, startUs: number) => Episode;
+
+export const pickSize = <T>(size: Size, small: T, medium: T, large: T): T => (size === Size.SMALL ? small : size === Size.MEDIUM ? medium : large);
+
+const spoofing: Builder = (c, size, t0) => {
+  const a = c.account();
+  const side = c.pick([Side.BUY, Side.SELL]);
+  let spoof = 0;
+  let genuine = 0;
+  c.later(t0, 0, () => {
+    const b = c.book();
+    const touch = side === Side.BUY ? b.bestBid() : b.bestAsk();
+    if (touch === 0) return;
+    // Just behind the touch, where it shows but is unlikely to be hit (a spoof is not meant to trade).
+    const behind = c.between(Math.ceil(c.bps(1) / 2), c.bps(3));
+    const typical = c.typicalOf(side);
+    spoof = c.place(a, side, side === Side.BUY ? touch - behind : touch + behind, pickSize(size, 8, 12, 25) * typical, true);
+    // The trade it is for: an ordinary order, half the typical one (on books whose two sides differ
+    // tenfold in order size, sizing it by the other side would make it as large as the spoof).
+    genuine = Math.max(1, Math.floor(typical / 2));
+  });
+  const fillAt = c.between(100_000, 1_000_000);
+  c.later(t0, fillAt, () => {
+    const b = c.book();
+    const opposite = side === Side.BUY ? b.bestBid() : b.bestAsk();
+    if (opposite === 0 || genuine === 0) return;
+    c.take(a, side === Side.BUY ? Side.SELL : Side.BUY, opposite, genuine, true);
+  });
+  c.later(t0, fillAt + c.between(50_000, 1_500_000), () => spoof && c.cancel(a, spoof));
+  return { kind: 'spoofing', target: DetectorId.SPOOFING, size, accounts: [a], startUs: t0 };
+};
+
+const layering: Builder = (c, size, t0) => {
+  const a = c.account();
+  const side = c.pick([Side.BUY, Side.SELL]);
+  const n = pickSize(size, 3, 5, 8);
+  const stack: number[] = [];
+  for (let k = 0; k < n; k++) {
+    c.later(t0, k * c.between(20_000, 200_000), () => {
+      const b = c.book();
+      const touch = side === Side.BUY ? b.bestBid() : b.bestAsk();
+      if (touch === 0) return;
+      const behind = (k + 1) * Math.max(1, Math.floor(c.bps(2) / 2));
+      stack.push(c.place(a, side, side === Side.BUY ? touch - behind : touch + behind, c.avgLots() * c.between(1, 3), true));
+    });
+  }
+  const tradeAt = n * 200_000 + c.between(100_000, 1_000_000);
+  c.later(t0, tradeAt, () => {
+    const b = c.book();
+    const opposite = side === Side.BUY ? b.bestBid() : b.bestAsk();
+    if (opposite === 0) return;
+    c.take(a, side === Side.BUY ? Side.SELL : Side.BUY, opposite, Math.max(1, Math.floor(c.avgLots() / 2)), true);
+  });
+  c.later(t0, tradeAt + c.between(50_000, 1_500_000), () => {
+    for (const id of stack) c.cancel(a, id);
+  });
+  return { kind: 'layering', target: DetectorId.LAYERING, size, accounts: [a], startUs: t0 };
+};
+
+/** An aggressive order that sweeps the opposite side up to `tenths` tenths of a bp beyond its touch. */
+export function sweep(c: EpisodeContext, a: number, side: Side, tenths: number, manipulative: boolean): number {
+  const opposite = side === Side.BUY ? Side.SELL : Side.BUY;
+  const b = c.book();
+  const touch = side === Side.BUY ? b.bestAsk() : b.bestBid();
+  if (touch === 0) return 0;
+  // At least three levels deep, however far apart the levels of this book are.
+  const third = b.levels(opposite, 3)[2]?.priceTicks ?? touch;
+  const reach = Math.max(c.tenthsOfBps(tenths), Math.abs(third - touch));
+  const qty = c.depthWithin(opposite, reach);
+  if (qty === 0) return 0;
+  c.take(a, side, side === Side.BUY ? touch + reach : touch - reach, qty, manipulative);
+  return qty;
+}
+
+const momentum: Builder = (c, size, t0) => {
+  const a = c.account();
+  const side = c.pick([Side.BUY, Side.SELL]);
+  const n = pickSize(size, 3, 5, 8);
+  let bought = 0;
+  let at = 0;
+  for (let k = 0; k < n; k++) {
+    c.later(t0, at, () => {
+      bought += sweep(c, a, side, 5, true);
+    });
+    at += c.between(50_000, 400_000);
+  }
+  c.later(t0, at + c.between(300_000, 5_000_000), () => {
+    const b = c.book();
+    const touch = side === Side.BUY ? b.bestBid() : b.bestAsk();
+    if (touch === 0 || bought === 0) return;
+    const back = c.bps(50);
+    c.take(a, side === Side.BUY ? Side.SELL : Side.BUY, side === Side.BUY ? Math.max(1, touch - back) : touch + back, Math.max(1, Math.floor((bought * c.between(60, 100)) / 100)), true);
+  });
+  return { kind: 'momentum ignition', target: DetectorId.MOMENTUM_IGNITION, size, accounts: [a], startUs: t0 };
+};
+
+const frontRunning: Builder = (c, size, t0) => {
+  const runner = c.account();
+  const client = c.account();
+  const owner = runner;
+  const side = c.pick([Side.BUY, Side.SELL]);
+  let pre = 0;
+  let price = 0;
+  c.later(t0, 0, () => {
+    pre = pickSize(size, 1, 2, 4) * c.avgLots();
+    c.d.link(runner, owner);
+    c.d.link(client, owner);
+    const b = c.book();
+    const touch = side === Side.BUY ? b.bestAsk() : b.bestBid();
+    if (touch === 0) return;
+    c.take(runner, side, touch, pre, true);
+  });
+  const bigAt = c.between(100_000, 2_000_000);
+  c.later(t0, bigAt, () => {
+    // The large order: at the touch it meets, so it takes that level and its rest becomes the best price.
+    const b = c.book();
+    price = side === Side.BUY ? b.bestAsk() : b.bestBid();
+    if (price === 0) return;
+    c.place(client, side, price, pickSize(size, 8, 12, 25) * c.typicalOf(side), true);
+  });
+  c.later(t0, bigAt + c.between(20_000, 300_000), () => {
+    if (price !== 0 && pre !== 0) c.take(runner, side === Side.BUY ? Side.SELL : Side.BUY, price, pre, true);
+  });
+  return { kind: 'front-running', target: DetectorId.FRONT_RUNNING, size, accounts: [runner, client], startUs: t0 };
+};
+
+/** One trade between a (resting, inside the spread) and b (taking it). */
+export function crossInside(c: EpisodeContext, seller: number, buyer: number, qty: number, manipulative: boolean): void {
+  const p = c.insideSpread();
+  if (p === undefined) return;
+  const id = c.place(seller, Side.SELL, p, qty, manipulative);
+  c.take(buyer, Side.BUY, p, qty, manipulative);
+  c.cancel(seller, id);
+}
+
+const washLinked: Builder = (c, size, t0) => {
+  const a = c.account();
+  const b = c.account();
+  const n = pickSize(size, 2, 4, 8);
+  c.later(t0, 0, () => {
+    c.d.link(a, a);
+    c.d.link(b, a);
+  });
+  let at = 0;
+  for (let k = 0; k < n; k++) {
+    at += c.between(200_000, 5_000_000);
+    c.later(t0, at, () => (k % 2 === 0 ? crossInside(c, a, b, c.avgLots(), true) : crossInside(c, b, a, c.avgLots(), true)));
+  }
+  return { kind: 'wash trading, linked', target: DetectorId.WASH_LINKED, size, accounts: [a, b], startUs: t0 };
+};
+
+const washCircular: Builder = (c, size, t0) => {
+  const a = c.account();
+  const b = c.account();
+  const n = pickSize(size, 6, 10, 16);
+  let qty = 0;
+  let at = 0;
+  for (let k = 0; k < n; k++) {
+    at += c.between(2_000_000, 20_000_000);
+    c.later(t0, at, () => {
+      qty ||= c.avgLots();
+      if (k % 2 === 0) crossInside(c, a, b, qty, true);
+      else crossInside(c, b, a, qty, true);
+    });
+  }
+  return { kind: 'wash trading, circular', target: DetectorId.WASH_CIRCULAR, size, accounts: [a, b], startUs: t0 };
+};
+
+const selfTrades: Builder = (c, size, t0) => {
+  const a = c.account();
+  const n = pickSize(size, 3, 5, 8);
+  let at = 0;
+  for (let k = 0; k < n; k++) {
+    at += c.between(500_000, 20_000_000);
+    c.later(t0, at, () => crossInside(c, a, a, c.avgLots(), true));
+  }
+  return { kind: 'self-trade attempts', target: DetectorId.SELF_TRADE_ATTEMPTS, size, accounts: [a], startUs: t0 };
+};
+
+/** n orders placed away from the touch and cancelled after lifeUs, every gapUs. */
+function churn(c: EpisodeContext, a: number, t0: number, n: number, lifeUs: () => number, gapUs: () => number): void {
+  let at = 0;
+  for (let k = 0; k < n; k++) {
+    const side = k % 2 === 0 ? Side.BUY : Side.SELL;
+    let id = 0;
+    c.later(t0, at, () => {
+      const b = c.book();
+      const touch = side === Side.BUY ? b.bestBid() : b.bestAsk();
+      if (touch === 0) return;
+      const away = c.bps(5);
+      id = c.place(a, side, side === Side.BUY ? touch - away : touch + away, 1, true);
+    });
+    c.later(t0, at + lifeUs(), () => id && c.cancel(a, id));
+    at += gapUs();
+  }
+}
+
+const orderToTrade: Builder = (c, size, t0) => {
+  const a = c.account();
+  churn(c, a, t0, pickSize(size, 300, 500, 1_000), () => c.between(10_000, 100_000), () => c.between(50_000, 150_000));
+  return { kind: 'order-to-trade ratio', target: DetectorId.ORDER_TO_TRADE, size, accounts: [a], startUs: t0 };
+};
+
+const fastCancels: Builder = (c, size, t0) => {
+  const a = c.account();
+  churn(c, a, t0, pickSize(size, 60, 100, 200), () => c.between(50, 900), () => c.between(50_000, 500_000));
+  return { kind: 'cancels within 1 ms', target: DetectorId.FAST_CANCELS, size, accounts: [a], startUs: t0 };
+};
+
+const quoteStuffing: Builder = (c, size, t0) => {
+  const a = c.account();
+  const n = pickSize(size, 120, 250, 500);
+  churn(c, a, t0, n, () => c.between(100, 1_500), () => c.between(200, Math.floor(800_000 / n)));
+  return { kind: 'quote stuffing', target: DetectorId.QUOTE_STUFFING, size, accounts: [a], startUs: t0 };
+};
+
+export const EPISODE_BUILDERS: readonly { kind: string; build: Builder; spanUs: number }[] = [
+  { kind: 'spoofing', build: spoofing, spanUs: 5_000_000 },
+  { kind: 'layering', build: layering, spanUs: 5_000_000 },
+  { kind: 'momentum ignition', build: momentum, spanUs: 10_000_000 },
+  { kind: 'front-running', build: frontRunning, spanUs: 5_000_000 },
+  { kind: 'wash trading, linked', build: washLinked, spanUs: 60_000_000 },
+  { kind: 'wash trading, circular', build: washCircular, spanUs: 300_000_000 },
+  { kind: 'self-trade attempts', build: selfTrades, spanUs: 180_000_000 },
+  { kind: 'order-to-trade ratio', build: orderToTrade, spanUs: 150_000_000 },
+  { kind: 'cancels within 1 ms', build: fastCancels, spanUs: 100_000_000 },
+  { kind: 'quote stuffing', build: quoteStuffing, spanUs: 2_000_000 },
+];

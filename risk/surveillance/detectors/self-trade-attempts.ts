@@ -1,0 +1,87 @@
+// Self-trade attempts that self-trade prevention stopped (a form of wash trading).
+//
+// Source: Regulation (EU) No 596/2014 (MAR), Annex I A(a) and Delegated Regulation (EU) 2016/522,
+// Annex II, Section 1 ("wash trades": arrangements for the sale or purchase of a financial instrument
+// where there is no change in beneficial interests or market risk). perpx never executes a trade between
+// an account and itself (engine/enums.ts StpMode: there is no "allow"), so a wash trade attempted inside
+// one account shows only as orders that STP expired. One such event is an accident (a market maker's
+// taker meeting its own quote); repeated ones are a pattern.
+//
+// Measure: OrderExpired records with an STP reason (taker, maker or both expired), per account over a
+// sliding window. An alert when they reach minAttempts; one alert per episode (re-armed once the count
+// falls back under).
+
+import { CancelReason } from '../../../engine/enums.js';
+import { DetectorId } from '../alert.js';
+import { AccountStates } from '../account-states.js';
+import type { Detector } from '../detector.js';
+import type { MarketWatch } from '../market-watch.js';
+import { RecentOrders } from '../recent-orders.js';
+import { SlidingCounts } from '../sliding-counts.js';
+import type { WatchedOrder } from '../watched-order.js';
+
+export interface SelfTradeParams {
+  /** Sliding window: buckets × bucketUs. Default 10 min in 1 min buckets. */
+  readonly buckets: number;
+  readonly bucketUs: number;
+  /** STP expiries in the window for an alert. Default 3. */
+  readonly minAttempts: number;
+}
+
+export const SELF_TRADE_DEFAULTS: SelfTradeParams = { buckets: 10, bucketUs: 60_000_000, minAttempts: 3 };
+
+interface State {
+  counts: SlidingCounts;
+  recent: RecentOrders;
+  raised: boolean;
+}
+
+export class SelfTradeAttemptDetector implements Detector {
+  readonly id = DetectorId.SELF_TRADE_ATTEMPTS;
+  private readonly accounts: AccountStates<State>;
+  private lastSweepUs = 0;
+
+  constructor(
+    private readonly m: MarketWatch,
+    private readonly p: SelfTradeParams = SELF_TRADE_DEFAULTS,
+  ) {
+    this.accounts = new AccountStates(() => ({ counts: new SlidingCounts(1, p.buckets, p.bucketUs), recent: new RecentOrders(), raised: false }));
+  }
+
+  ended(o: WatchedOrder): void {
+    const r = o.endReason;
+    if (r !== CancelReason.STP_TAKER && r !== CancelReason.STP_MAKER && r !== CancelReason.STP_BOTH) return;
+    const s = this.accounts.get(o.accountId);
+    s.counts.add(0, 1, this.m.timeUs, this.m.seq);
+    s.recent.note(o);
+    const attempts = s.counts.sum(0);
+    if (attempts < this.p.minAttempts) {
+      s.raised = false;
+      return;
+    }
+    if (s.raised) return;
+    s.raised = true;
+    const first = s.counts.firstInWindow();
+    this.m.alert({
+      detector: this.id,
+      accounts: [o.accountId],
+      score: Math.floor((5_000 * attempts) / this.p.minAttempts),
+      fromUs: first.timeUs,
+      fromSeq: first.seq,
+      summary: `${attempts} orders expired by self-trade prevention in ${s.counts.windowUs / 60_000_000} min: the account repeatedly met its own resting orders`,
+      figures: { attempts, windowUs: s.counts.windowUs },
+      orders: s.recent.list(),
+      trades: [],
+    });
+  }
+
+  tick(nowUs: number): void {
+    if (nowUs - this.lastSweepUs < this.p.buckets * this.p.bucketUs) return;
+    this.lastSweepUs = nowUs;
+    this.accounts.sweep((s) => s.counts.idleAt(nowUs));
+  }
+
+  size(): number {
+    return this.accounts.size;
+  }
+}

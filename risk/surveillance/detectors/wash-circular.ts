@@ -1,0 +1,212 @@
+// Wash trading found from the trade graph: two accounts, not declared linked, that trade mostly with each
+// other over a window and end it with almost no position change (the volume goes round in a circle).
+//
+// Source: Delegated Regulation (EU) 2016/522, Annex II, Section 1 ("wash trades": no change in beneficial
+// interests or market risk, or a transfer only between parties acting in concert), and the indicators of
+// MAR Annex I A(b): transactions leading to reversals of position in a short period. The graph form (a
+// pair trading mostly with itself at near-zero net) is the usual exchange-side reading of it.
+//
+// Measure: windows of windowUs that start every windowUs / 2 (each pair's history sits whole in one of
+// them if it lasts at most half a window). At a window's end, a pair of accounts is flagged when it
+// traded at least minTrades times, its mutual lots are at least minShareBps of each account's lots in the
+// market in the window, and each account's net position change is at most maxNetBps of its lots. One
+// alert per pair per window span (cooldown).
+
+import { DetectorId, type EvidenceTrade } from '../alert.js';
+import type { Detector } from '../detector.js';
+import type { MarketWatch, TradeView } from '../market-watch.js';
+import { seconds } from '../format.js';
+
+export interface WashCircularParams {
+  /** Window length (µs); windows start every half of it. Default 10 min. */
+  readonly windowUs: number;
+  /** Trades between the two accounts in the window. Default 6. */
+  readonly minTrades: number;
+  /** Their mutual lots as a share of each one's lots in the window, bps. Default 8,000. */
+  readonly minShareBps: number;
+  /** |bought − sold| of each, as a share of its lots, at most (bps). Default 1,000. */
+  readonly maxNetBps: number;
+  /** Trades kept as evidence per pair and half window. Default 20. */
+  readonly maxEvidence: number;
+}
+
+export const WASH_CIRCULAR_DEFAULTS: WashCircularParams = { windowUs: 600_000_000, minTrades: 6, minShareBps: 8_000, maxNetBps: 1_000, maxEvidence: 20 };
+
+interface Flow {
+  boughtLots: number;
+  soldLots: number;
+}
+
+interface Pair {
+  trades: number;
+  lots: number;
+  firstSeq: number;
+  firstUs: number;
+  /** The pair's first trade, kept as evidence; later ones only once the pair trades again (most never do). */
+  first: EvidenceTrade;
+  evidence: EvidenceTrade[] | undefined;
+}
+
+/** Half a window of trades. */
+interface Frame {
+  startUs: number;
+  accounts: Map<number, Flow>;
+  /** low account → high account → pair. */
+  pairs: Map<number, Map<number, Pair>>;
+}
+
+export class WashCircularDetector implements Detector {
+  readonly id = DetectorId.WASH_CIRCULAR;
+  private readonly halfUs: number;
+  /** The previous half window and the current one. */
+  private previous: Frame | undefined;
+  private current: Frame | undefined;
+  /** Pairs raised recently ("low:high" → until µs). */
+  private readonly cooldown = new Map<string, number>();
+
+  constructor(
+    private readonly m: MarketWatch,
+    private readonly p: WashCircularParams = WASH_CIRCULAR_DEFAULTS,
+  ) {
+    this.halfUs = Math.floor(p.windowUs / 2);
+  }
+
+  traded(t: TradeView): void {
+    const a = t.takerAccountId;
+    const b = t.makerAccountId;
+    if (a === b) return;
+    const f = this.frameAt(t.timeUs);
+    const buyer = t.takerSide === 0 ? a : b;
+    const seller = buyer === a ? b : a;
+    flow(f, buyer).boughtLots += t.qtyLots;
+    flow(f, seller).soldLots += t.qtyLots;
+    const low = a < b ? a : b;
+    const high = a < b ? b : a;
+    let row = f.pairs.get(low);
+    if (row === undefined) {
+      row = new Map();
+      f.pairs.set(low, row);
+    }
+    let pair = row.get(high);
+    if (pair === undefined) {
+      pair = { trades: 0, lots: 0, firstSeq: t.seq, firstUs: t.timeUs, first: t.evidence(), evidence: undefined };
+      row.set(high, pair);
+    } else {
+      pair.evidence ??= [pair.first];
+      if (pair.evidence.length < this.p.maxEvidence) pair.evidence.push(t.evidence());
+    }
+    pair.trades++;
+    pair.lots += t.qtyLots;
+  }
+
+  tick(nowUs: number): void {
+    if (this.current !== undefined && nowUs >= this.current.startUs + this.halfUs) this.frameAt(nowUs);
+  }
+
+  size(): number {
+    let n = this.cooldown.size;
+    for (const f of [this.previous, this.current]) if (f) n += f.accounts.size;
+    return n;
+  }
+
+  /** The frame holding timeUs, closing (and evaluating) windows that ended before it. */
+  private frameAt(timeUs: number): Frame {
+    const start = Math.floor(timeUs / this.halfUs) * this.halfUs;
+    if (this.current !== undefined && this.current.startUs === start) return this.current;
+    if (this.current !== undefined) {
+      // The window [previous, current] ends now.
+      this.evaluate(this.previous, this.current);
+      const adjacent = this.current.startUs + this.halfUs === start;
+      if (adjacent) this.previous = this.current;
+      else {
+        // A gap of more than half a window: the current frame's own window (with an empty successor) ends too.
+        this.evaluate(this.current, undefined);
+        this.previous = undefined;
+      }
+    }
+    this.current = { startUs: start, accounts: new Map(), pairs: new Map() };
+    for (const [key, until] of this.cooldown) if (until <= timeUs) this.cooldown.delete(key);
+    return this.current;
+  }
+
+  private evaluate(a: Frame | undefined, b: Frame | undefined): void {
+    const frames = [a, b].filter((f): f is Frame => f !== undefined);
+    if (frames.length === 0) return;
+    // Pairs of the window in a fixed order: by low account, then high account, frame by frame.
+    const seen = new Set<string>();
+    for (const f of frames) {
+      for (const [low, row] of f.pairs) {
+        for (const high of row.keys()) {
+          const key = `${low}:${high}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          this.judge(frames, low, high, key);
+        }
+      }
+    }
+  }
+
+  private judge(frames: Frame[], low: number, high: number, key: string): void {
+    if (this.cooldown.has(key)) return;
+    let trades = 0;
+    let lots = 0;
+    let firstSeq = 0;
+    let firstUs = 0;
+    const evidence: EvidenceTrade[] = [];
+    for (const f of frames) {
+      const p = f.pairs.get(low)?.get(high);
+      if (p === undefined) continue;
+      trades += p.trades;
+      lots += p.lots;
+      if (firstSeq === 0) {
+        firstSeq = p.firstSeq;
+        firstUs = p.firstUs;
+      }
+      evidence.push(...(p.evidence ?? [p.first]));
+    }
+    if (trades < this.p.minTrades) return;
+    const fa = sum(frames, low);
+    const fb = sum(frames, high);
+    const volA = fa.boughtLots + fa.soldLots;
+    const volB = fb.boughtLots + fb.soldLots;
+    if (lots * 10_000 < this.p.minShareBps * volA || lots * 10_000 < this.p.minShareBps * volB) return;
+    const netA = Math.abs(fa.boughtLots - fa.soldLots);
+    const netB = Math.abs(fb.boughtLots - fb.soldLots);
+    if (netA * 10_000 > this.p.maxNetBps * volA || netB * 10_000 > this.p.maxNetBps * volB) return;
+    const lastUs = evidence.length > 0 ? evidence[evidence.length - 1]!.timeUs : firstUs;
+    this.cooldown.set(key, lastUs + this.p.windowUs);
+    const shareBps = Math.floor((lots * 10_000) / Math.max(volA, volB));
+    this.m.alert({
+      detector: this.id,
+      accounts: [low, high],
+      // 6,000 for a qualifying pair, up to 10,000 as the share reaches 100% and the trades grow.
+      score: 6_000 + Math.floor(((shareBps - this.p.minShareBps) * 2_000) / Math.max(1, 10_000 - this.p.minShareBps)) + Math.min(2_000, 100 * (trades - this.p.minTrades)),
+      fromUs: firstUs,
+      fromSeq: firstSeq,
+      summary: `accounts ${low} and ${high} traded ${trades} times (${lots} lots) with each other, ${shareBps / 100}% of their volume, ending ${netA} and ${netB} lots from where they started, over ${seconds(lastUs - firstUs)}`,
+      figures: { trades, lots, shareBps, netLotsLow: netA, netLotsHigh: netB, volumeLotsLow: volA, volumeLotsHigh: volB },
+      orders: [],
+      trades: evidence,
+    });
+  }
+}
+
+function flow(f: Frame, account: number): Flow {
+  let x = f.accounts.get(account);
+  if (x === undefined) {
+    x = { boughtLots: 0, soldLots: 0 };
+    f.accounts.set(account, x);
+  }
+  return x;
+}
+
+function sum(frames: Frame[], account: number): Flow {
+  const out = { boughtLots: 0, soldLots: 0 };
+  for (const f of frames) {
+    const x = f.accounts.get(account);
+    if (x === undefined) continue;
+    out.boughtLots += x.boughtLots;
+    out.soldLots += x.soldLots;
+  }
+  return out;
+}

@@ -1,0 +1,111 @@
+// The operator routes of surveillance: authorization first (no operator 401, missing role 403), then
+// listing with filters, one alert with its evidence, the case report, and audited actions.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { AlertBook } from '../../exchange/surveillance/alert-book.js';
+import { MemoryAlertStorage } from '../../exchange/surveillance/alert-storage.js';
+import { alertMessage, ALERT_TOPIC_ROOT } from '../../gateway/surveillance/alert-topic.js';
+import { PREFIX, Role, surveillanceRoutes, type Operator, type OperatorRequest } from '../../gateway/surveillance/operator-routes.js';
+import { DetectorId } from '../../risk/surveillance/alert.js';
+import { sampleAlerts } from '../exchange/sample-alerts.js';
+
+const reader: Operator = { id: 'ops-read', roles: [Role.READ] };
+const officer: Operator = { id: 'ops-officer', roles: [Role.READ, Role.ACT] };
+const nobody: Operator = { id: 'ops-other', roles: ['market-data:read'] };
+
+async function setup() {
+  const book = new AlertBook(new MemoryAlertStorage());
+  const alerts = sampleAlerts();
+  for (const a of alerts) await book.ingest(a);
+  let clock = 1_700_000_000_000_000;
+  const route = surveillanceRoutes(book, () => clock++);
+  const call = (method: string, path: string, operator: Operator | undefined, body?: unknown, query = '') =>
+    route({ method, path, query: new URLSearchParams(query), body, operator } satisfies OperatorRequest);
+  return { book, alerts, call };
+}
+
+test('without operator credentials every surveillance route answers 401', async () => {
+  const { alerts, call } = await setup();
+  for (const [m, p] of [
+    ['GET', `${PREFIX}/alerts`],
+    ['GET', `${PREFIX}/alerts/${alerts[0]!.id}`],
+    ['GET', `${PREFIX}/alerts/${alerts[0]!.id}/report`],
+    ['POST', `${PREFIX}/alerts/${alerts[0]!.id}/acknowledge`],
+  ] as const) {
+    const r = await call(m, p, undefined, { note: 'x' });
+    assert.equal(r?.status, 401, `${m} ${p}`);
+  }
+});
+
+test('an operator without the surveillance roles gets 403; a reader may read but not act', async () => {
+  const { alerts, book, call } = await setup();
+  assert.equal((await call('GET', `${PREFIX}/alerts`, nobody))?.status, 403);
+  assert.equal((await call('GET', `${PREFIX}/alerts`, reader))?.status, 200);
+  const r = await call('POST', `${PREFIX}/alerts/${alerts[0]!.id}/escalate`, reader, { note: 'escalate it' });
+  assert.equal(r?.status, 403);
+  assert.equal(book.get(alerts[0]!.id)!.actions.length, 0);
+});
+
+test('the list filters by detector and rejects a bad filter with the reason', async () => {
+  const { call } = await setup();
+  const r = await call('GET', `${PREFIX}/alerts`, reader, undefined, 'detector=spoofing&limit=10');
+  assert.equal(r?.status, 200);
+  const body = JSON.parse(r!.body) as { total: number; alerts: { detector: string }[] };
+  assert.ok(body.total >= 1 && body.alerts.every((a) => a.detector === DetectorId.SPOOFING));
+  const bad = await call('GET', `${PREFIX}/alerts`, reader, undefined, 'detector=teleport');
+  assert.equal(bad?.status, 400);
+  assert.match(bad!.body, /detector must be one of/);
+  assert.equal((await call('GET', `${PREFIX}/alerts`, reader, undefined, 'minScore=-3'))?.status, 400);
+});
+
+test('one alert comes with its orders and trades in input order, and the case report is a self-contained page with a chart', async () => {
+  const { alerts, call } = await setup();
+  const spoof = alerts.find((a) => a.detector === DetectorId.SPOOFING)!;
+  const r = await call('GET', `${PREFIX}/alerts/${encodeURIComponent(spoof.id)}`, reader);
+  assert.equal(r?.status, 200);
+  const c = JSON.parse(r!.body) as { alert: typeof spoof; status: string };
+  assert.equal(c.status, 'open');
+  assert.deepEqual(c.alert, spoof);
+  const seqs = c.alert.orders.map((o) => o.acceptedSeq);
+  assert.deepEqual(seqs, [...seqs].sort((x, y) => x - y));
+  const page = await call('GET', `${PREFIX}/alerts/${encodeURIComponent(spoof.id)}/report`, reader);
+  assert.equal(page?.status, 200);
+  assert.match(page!.contentType, /text\/html/);
+  assert.match(page!.body, /<svg[^>]*>/);
+  assert.match(page!.body, /<path d="M/); // the touch drawn as step lines
+  assert.doesNotMatch(page!.body, /<script|src=|href="http/);
+  assert.ok(page!.body.includes(`records ${spoof.fromSeq} to ${spoof.toSeq}`));
+  assert.equal((await call('GET', `${PREFIX}/alerts/nope`, reader))?.status, 404);
+});
+
+test('an officer acknowledges and escalates with a note; the actions are recorded with who and when; no note is 400', async () => {
+  const { alerts, call, book } = await setup();
+  const id = alerts[0]!.id;
+  assert.equal((await call('POST', `${PREFIX}/alerts/${id}/acknowledge`, officer, {}))?.status, 400);
+  const ok = await call('POST', `${PREFIX}/alerts/${id}/acknowledge`, officer, { note: 'reviewed' });
+  assert.equal(ok?.status, 200);
+  await call('POST', `${PREFIX}/alerts/${id}/escalate`, officer, { note: 'to compliance' });
+  const actions = book.get(id)!.actions;
+  assert.deepEqual(actions.map((a) => [a.kind, a.operator, a.note]), [
+    ['acknowledge', 'ops-officer', 'reviewed'],
+    ['escalate', 'ops-officer', 'to compliance'],
+  ]);
+  assert.ok(actions[1]!.atUs > actions[0]!.atUs);
+});
+
+test('other paths are not surveillance routes', async () => {
+  const { call } = await setup();
+  assert.equal(await call('GET', '/operator/other', officer), undefined);
+});
+
+test('the operator MQTT message of an alert names its detector in the topic and leaves the evidence out', () => {
+  const a = sampleAlerts()[0]!;
+  const m = alertMessage(a);
+  assert.equal(m.topic, `${ALERT_TOPIC_ROOT}/${a.detector}`);
+  assert.equal(m.qos, 1);
+  const payload = JSON.parse(new TextDecoder().decode(m.payload)) as Record<string, unknown>;
+  assert.equal(payload.id, a.id);
+  assert.ok(!('orders' in payload) && !('touches' in payload));
+  assert.deepEqual(payload.evidence, { orders: a.orders.length, trades: a.trades.length });
+});
