@@ -16,7 +16,6 @@ const ENTRY_POINTS = new Map([
 ]);
 const KEPT = new Map([
   ['engine/book/order-pool.ts: FLAG_HAS_CLIENT_ID', 'the state codecs (branch codec) read it'],
-  ['engine/ring/record.ts: HEADER_RESERVED', 'the journal stamp (branch persist) writes the header word it names'],
   ['gateway/oracle/mqtt-feeds.ts: subscribePushedSources', 'the market-data bus (issue 11, part 2) feeds the oracle\'s pushed sources through it'],
 ]);
 const isEntryPoint = (rel, name) => ENTRY_POINTS.has(`${rel}: ${name}`) || (rel.startsWith('bench/suites/') && name === 'default'); // bench/run.ts imports suites by name

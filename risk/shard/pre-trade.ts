@@ -109,7 +109,8 @@ export function placeOrder(p: ShardParts, buf: RecordBuffer, at: number): number
   if (orderId >= SYSTEM_ORDER_ID_BASE) return Code.INVALID_ORDER_ID;
   const marketId = market.spec.marketId;
   const existing = account.positions.get(marketId);
-  if (existing !== undefined && existing.orders.has(orderId)) return Code.DUPLICATE_ORDER_ID;
+  // Open, or accepted recently and ended since: a retry of a command already applied is never a second order.
+  if ((existing !== undefined && existing.orders.has(orderId)) || account.placedOrderIds.has(orderId)) return Code.DUPLICATE_ORDER_ID;
   if (market.markPriceTicks <= 0n) return Code.MARK_PRICE_UNAVAILABLE;
   if (p.hooks.isFrozen(account.id, marketId)) return Code.ACCOUNT_LIQUIDATING;
   const pos = existing ?? new PositionState(account.id, marketId, market.config.defaultLeverage);
@@ -121,6 +122,7 @@ export function placeOrder(p: ShardParts, buf: RecordBuffer, at: number): number
   if (code === EXPOSURE_UNDECIDED) code = checkExposure(p, account, pos, market, openOrdersOf(pos), order, undefined);
   if (code !== Code.OK) return code;
   if (existing === undefined) account.positions.set(marketId, pos);
+  account.placedOrderIds.add(orderId);
   const open = new OpenOrderState(orderId, req.clientOrderId, marketId, side, order.priceTicks, order.qtyLots, order.reduceOnly, OrderOrigin.USER);
   open.markBeforeTicks = pos.reserveMarkTicks;
   open.reserveOrderIdBefore = pos.reserveOrderId;

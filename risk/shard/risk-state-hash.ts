@@ -92,6 +92,9 @@ export function riskStateHash(p: ShardParts, streams?: StreamPositions): bigint 
     h.int(a.liquidationId);
     h.word(a.marginCalled ? 1 : 0);
     h.ids(a.appliedRequests);
+    // In window order: it decides which id is evicted next.
+    h.int(a.placedOrderIds.size);
+    for (const id of a.placedOrderIds.inOrder()) h.int(id);
     const positionIds = [...a.positions.keys()].filter((m) => !a.positions.get(m)!.isBlank(s.markets.get(m)!.config.defaultLeverage)).sort((x, y) => x - y);
     h.int(positionIds.length);
     for (const marketId of positionIds) {

@@ -15,6 +15,10 @@ import type { RiskMarketConfig, RiskPoolConfig } from './config.js';
 import { addExact, bigSlot, fitsNumber, numberSlot, slotValue } from './exact-slot.js';
 import type { OpenOrderState } from './open-order-state.js';
 import { PositionDerived } from './position-derived.js';
+import { RecentIds } from './recent-ids.js';
+
+/** Accepted order ids each account remembers, so a retried PlaceOrder is never a second order. */
+export const PLACED_ORDER_WINDOW = 4_096;
 
 export { OpenOrderState } from './open-order-state.js';
 export { PositionDerived } from './position-derived.js';
@@ -158,6 +162,8 @@ export class AccountState {
   readonly positions = new Map<number, PositionState>();
   /** Request ids of deposits, withdrawals and margin moves already applied (idempotency). */
   readonly appliedRequests = new Set<number>();
+  /** Order ids of the last PLACED_ORDER_WINDOW PlaceOrder commands accepted (idempotency of retries). */
+  readonly placedOrderIds = new RecentIds(PLACED_ORDER_WINDOW);
   /** Non-zero while the cross scope is in the liquidation pipeline. */
   liquidationId = 0;
   /** The cross scope's margin ratio is at or past pool.marginCallRatioRate and a MarginCallIssued went out. */
