@@ -98,7 +98,8 @@ export function orderAmended(p: ShardParts, buf: RecordBuffer, at: number): void
  * have been without the order. When the order's acceptance was the last computation of the reservation,
  * that is the computation before it, at the mark it used; when something recomputed the reservation
  * since, it is that computation without the order, at its mark, and an acceptance that followed this one
- * now follows the one before it. A position record the order created is left blank, which is no state.
+ * now follows the one before it. A position record the order created is left blank, which is no state,
+ * and the order id leaves the account's idempotency window: a retry is evaluated afresh.
  * Liquidation orders end as any other ending does.
  */
 function refused(p: ShardParts, accountId: number, marketId: number, orderId: number, code: number, timeUs: number): void {
@@ -107,6 +108,7 @@ function refused(p: ShardParts, accountId: number, marketId: number, orderId: nu
   const { account, pos, order } = l;
   if (order.origin !== OrderOrigin.USER) return ended(p, accountId, marketId, orderId, code, timeUs);
   pos.orders.delete(orderId);
+  account.placedOrderIds.remove(orderId);
   if (pos.reserveOrderId === orderId) {
     p.reserveAt(account, pos, order.markBeforeTicks);
     pos.reserveOrderId = pos.orders.size === 0 ? 0 : order.reserveOrderIdBefore;

@@ -38,6 +38,24 @@ export class RecentIds {
     this.set.add(id);
   }
 
+  /**
+   * Takes an id out of the window (an order the market refused was never an order: docs/COMMANDS.md,
+   * "What a refusal leaves behind"). The order of the others is kept. Refused orders are nearly always the
+   * newest, so the search runs newest first; a full ring is laid out oldest first once (O(capacity)), after
+   * which it is a plain array again until it fills.
+   */
+  remove(id: number): void {
+    if (!this.set.delete(id)) return;
+    if (this.head !== 0) {
+      const linear = [...this.inOrder()];
+      this.order.length = 0;
+      this.order.push(...linear);
+      this.head = 0;
+    }
+    const i = this.order.lastIndexOf(id);
+    this.order.splice(i, 1);
+  }
+
   /** The ids oldest first (state hash, snapshots). */
   *inOrder(): IterableIterator<number> {
     for (let i = 0; i < this.order.length; i++) yield this.order[(this.head + i) % this.order.length]!;

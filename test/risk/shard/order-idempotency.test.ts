@@ -9,7 +9,8 @@ import { Code } from '../../../engine/codes.js';
 import { Side } from '../../../engine/enums.js';
 import { PLACED_ORDER_WINDOW } from '../../../risk/shard/state.js';
 import { place } from '../../support/commands.js';
-import { orderAccepted, orderCancelled } from '../../support/risk-commands.js';
+import { orderAccepted, orderCancelled, orderRejected } from '../../support/risk-commands.js';
+import { RecordType } from '../../../engine/ring/types.js';
 import { BTC_60K, BTC_ID, ShardFixture, usdt } from './shard-fixture.js';
 
 function fixture(): ShardFixture {
@@ -49,4 +50,15 @@ test('the window forgets the oldest id once PLACED_ORDER_WINDOW later orders wer
   assert.equal(window.has(1), false);
   assert.equal(window.has(2), true);
   assert.deepEqual([...window.inOrder()].slice(0, 2), [2, 3]);
+});
+
+test('an order the market refused leaves the window: a retry of it is evaluated afresh and reaches the market', () => {
+  const fx = fixture();
+  fx.gw(place({ orderId: 7, accountId: 2, side: Side.BUY, priceTicks: BTC_60K - 100, qtyLots: 1 }));
+  assert.equal(fx.takeMarket().length, 1);
+  fx.mk(orderRejected(2, 7, Code.POST_ONLY_WOULD_TAKE, RecordType.PlaceOrder));
+  fx.take();
+  assert.equal(fx.state.accounts.get(2)!.placedOrderIds.has(7), false, 'a refused order was never an order');
+  fx.gw(place({ orderId: 7, accountId: 2, side: Side.BUY, priceTicks: BTC_60K - 100, qtyLots: 1 }));
+  assert.equal(fx.takeMarket().length, 1, 'the retry went to the market');
 });
