@@ -43,6 +43,16 @@ export const Code = {
   INVALID_AMEND: 1022,
   INVALID_FLAGS: 1023,
   INVALID_MARKET_SPEC: 1024,
+  /** An operator-only or engine-only command from an account's stream (docs/COMMANDS.md). */
+  NOT_PERMITTED: 1025,
+  /** The record's time is earlier than the shard's current time. */
+  TIME_WENT_BACKWARDS: 1026,
+  /** The record's time is further past the shard's current time than its horizon allows. */
+  TIME_BEYOND_HORIZON: 1027,
+  /** The record's time is past MAX_TIME_US, the latest time any record may carry. */
+  TIME_OUT_OF_RANGE: 1028,
+  /** A request id outside [1, 2^53), or 0 where the command needs one. */
+  INVALID_REQUEST_ID: 1029,
 
   // risk
   INSUFFICIENT_MARGIN: 2001,
@@ -83,11 +93,18 @@ export const Code = {
   AMOUNT_NOT_POSITIVE: 4005,
   UNKNOWN_ACCOUNT: 4006,
   DUPLICATE_REQUEST: 4007,
+  /** A deposit or top-up would take a balance past its configured bound (RiskPoolConfig). */
+  BALANCE_LIMIT_EXCEEDED: 4008,
 
   // persistence
   JOURNAL_CORRUPT: 5001,
   SNAPSHOT_CORRUPT: 5002,
   JOURNAL_GAP: 5003,
+  STORE_UNAVAILABLE: 5004,
+  STORE_IO_FAILED: 5005,
+  DATA_DIR_MISSING: 5006,
+  DATA_DIR_FOREIGN: 5007,
+  DATA_DIR_MISMATCH: 5008,
   // 5100-5199: the shard state codecs (engine/snapshot/, docs/SNAPSHOTS.md)
   SNAPSHOT_TRUNCATED: 5101,
   SNAPSHOT_VERSION_UNSUPPORTED: 5102,

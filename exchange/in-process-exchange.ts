@@ -59,6 +59,8 @@ export interface InProcessOptions {
   readonly pool?: RiskPoolConfig;
   /** Mark and funding settings per market id, as MarketShard takes them; markets without one use defaultPricing(). */
   readonly pricing?: ReadonlyMap<number, PricingConfig>;
+  /** How far one index or timer tick may move a market shard's time (risk shards: pool.timeHorizonUs). */
+  readonly timeHorizonUs?: number;
   /** Runs the surveillance state machine on every market shard's events (absent: none). */
   readonly surveillance?: { readonly config?: SurveillanceConfig; readonly onAlert: AlertSink; readonly onIntegrity?: IntegritySink };
 }
@@ -134,7 +136,7 @@ export class InProcessExchange {
     for (let s = 0; s < S; s++) {
       this.marketShards.push(
         restore === undefined
-          ? new MarketShard(t.config.marketShards[s]!, marketToGateway[s]!, marketToRisk[s]!, fastBook, o.pricing, marketToSurveillance[s], s)
+          ? new MarketShard(t.config.marketShards[s]!, marketToGateway[s]!, marketToRisk[s]!, fastBook, o.pricing, marketToSurveillance[s], o.timeHorizonUs, s)
           : MarketShard.decode(restore.marketShards[s]!, marketToGateway[s]!, marketToRisk[s]!),
       );
     }
@@ -216,9 +218,9 @@ export class InProcessExchange {
       return;
     }
     if (MARKET_INPUTS.has(type)) {
-      const s = this.topology.marketShardOf(buf.marketId(at));
-      if (s < 0) throw new RangeError(`no market shard owns market ${buf.marketId(at)}`);
-      this.toMarket[s]!.append(buf, at);
+      // A market no shard owns goes to shard 0, which refuses it (UNKNOWN_MARKET) like any record for a
+      // market it does not hold: the tick gets its answer like every other command.
+      this.toMarket[Math.max(0, this.topology.marketShardOf(buf.marketId(at)))]!.append(buf, at);
       return;
     }
     this.toRisk[this.topology.riskShardOf(buf.accountId(at))]!.append(buf, at);

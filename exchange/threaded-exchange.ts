@@ -18,6 +18,14 @@
 // asks every shard to stop at once, keeps draining the gateway-bound rings while they do (no shard stays
 // blocked on a full one), and a shard waiting for space in a ring whose consumer is gone gives up on
 // stop (ring-output.ts); a worker that still does not stop is terminated (shard-worker.ts).
+//
+// With durability (durability.ts), every shard copies its inputs into a tap ring the journal writer
+// drains, shards first replay their journal below the durable cut (start() returns once they have), and
+// poll() hands the gateway only records whose producing input is inside the cut (acknowledge after
+// durable): it stops at the first record of a ring that is not, and the writer rings the gateway's
+// doorbell after each synced batch. While any shard's journal lag exceeds the bound, offer() refuses
+// commands (BACK_PRESSURE). A journal writer that fails halts the exchange (`journalFailure`): nothing
+// more could be acknowledged.
 
 import type { MarketShardHost as MarketHostType } from '../engine/shard/market-shard-host.js';
 import { MarketShardHost } from '../engine/shard/market-shard-host.js';
@@ -36,6 +44,9 @@ import type { IntegrityReport } from '../risk/surveillance/integrity/integrity-s
 import { SurveillanceHost } from '../risk/surveillance/surveillance-host.js';
 import type { ScanSnapshot } from '../risk/stress/scan-snapshot.js';
 import { DEFAULT_POOL, type RiskMarketConfig, type RiskPoolConfig } from '../risk/shard/config.js';
+import { stampBefore, stampOf } from '../engine/shard/input-stamp.js';
+import type { JournalHost } from '../persistence/journal-host.js';
+import type { Durability } from './durability.js';
 import { GatewayStream } from './gateway-stream.js';
 import type { GatewaySource } from './in-process-exchange.js';
 import { ShardFailedError } from './shard-failure.js';
@@ -46,11 +57,15 @@ export interface ThreadedOptions {
   readonly riskMarkets: readonly RiskMarketConfig[];
   readonly pool?: RiskPoolConfig;
   readonly pricing?: ReadonlyMap<number, PricingConfig>;
+  /** How far one index or timer tick may move a market shard's time (risk shards: pool.timeHorizonUs). */
+  readonly timeHorizonUs?: number;
   /** Slots per ring (power of two). */
   readonly ringCapacity?: number;
   readonly wait?: WaitStrategyName;
   /** How long stop() lets a shard finish before terminating its thread (default: shard-worker.ts). */
   readonly stopTimeoutMs?: number;
+  /** Journal every shard's inputs and recover from them (durability.ts); without it nothing is kept. */
+  readonly durability?: Durability;
   /** Runs the surveillance worker on every market shard's events (absent: no surveillance). */
   readonly surveillance?: ThreadedSurveillance;
 }
@@ -76,10 +91,12 @@ export interface StopResult {
 export type Listener = (buf: RecordBuffer, at: number, from: GatewaySource) => void;
 
 export class ThreadedExchange {
-  private readonly sources: { consumer: RingConsumer; records: RecordBuffer; from: GatewaySource }[];
+  private readonly sources: { consumer: RingConsumer; records: RecordBuffer; from: GatewaySource; shard: number }[];
   private readonly hasOutput: () => boolean;
   /** The first shard death: the exchange cannot go on without that shard, and takes no more commands. */
   failure: ShardFailedError | undefined;
+  /** The journal writer's failure: nothing more can be made durable, so nothing more is taken. */
+  journalFailure: Error | undefined;
   /** Answers to commands shards died on, handed out by the next poll(). */
   private readonly answers: { record: RecordBuffer; from: GatewaySource }[] = [];
   private stopping: Promise<StopResult> | undefined;
@@ -98,14 +115,23 @@ export class ThreadedExchange {
     /** The main thread's stream into the surveillance worker's control input (links, timer ticks). */
     readonly toSurveillance: GatewayStream | undefined,
     private readonly stopTimeoutMs: number | undefined,
+    /** The journal writer, when the exchange is durable. */
+    readonly journal: JournalHost | undefined,
+    private readonly maxLagRecords: number,
   ) {
+    const S = marketHosts.length;
     this.sources = [
-      ...marketHosts.map((h, s) => ({ consumer: new RingConsumer(h.gatewayOut), records: h.gatewayOut.records, from: { kind: 'market' as const, shard: s } })),
-      ...riskHosts.map((h, r) => ({ consumer: new RingConsumer(h.gatewayOut), records: h.gatewayOut.records, from: { kind: 'risk' as const, shard: r } })),
+      ...marketHosts.map((h, s) => ({ consumer: new RingConsumer(h.gatewayOut), records: h.gatewayOut.records, from: { kind: 'market' as const, shard: s }, shard: s })),
+      ...riskHosts.map((h, r) => ({ consumer: new RingConsumer(h.gatewayOut), records: h.gatewayOut.records, from: { kind: 'risk' as const, shard: r }, shard: S + r })),
     ];
     const sources = this.sources;
     const answers = this.answers;
-    this.hasOutput = () => this.deathUnpolled || answers.length > 0 || sources.some((s) => s.consumer.available() > 0);
+    this.hasOutput = () => this.deathUnpolled || answers.length > 0 || sources.some((s) => this.releasable(s.consumer, s.records, s.shard) > 0);
+    journal?.onFail((e) => {
+      this.journalFailure ??= e;
+      this.deathUnpolled = true;
+      this.bell.ring();
+    });
     // A host records its worker's death from the start, so a shard that died while later ones started
     // is reported here too.
     marketHosts.forEach((h, s) => h.onDeath((d) => this.died({ kind: 'market', shard: s }, d)));
@@ -123,7 +149,7 @@ export class ThreadedExchange {
 
   /** True once a shard has died or stop() was called: offer() takes nothing any more. */
   get halted(): boolean {
-    return this.failure !== undefined || this.stopping !== undefined;
+    return this.failure !== undefined || this.journalFailure !== undefined || this.stopping !== undefined;
   }
 
   static async start(o: ThreadedOptions): Promise<ThreadedExchange> {
@@ -153,6 +179,8 @@ export class ThreadedExchange {
 
     const marketHosts: MarketHostType[] = [];
     const riskHosts: RiskShardHost[] = [];
+    const d = o.durability;
+    const journal = d ? await d.startJournal(gatewayBell) : undefined;
     let surveillanceHost: SurveillanceHost | undefined;
     try {
       // The consumer first, so no market shard ever publishes into a ring nobody reads.
@@ -177,6 +205,9 @@ export class ThreadedExchange {
             riskBells,
             wait: o.wait,
             pricing: o.pricing,
+            timeHorizonUs: o.timeHorizonUs,
+            journal: journal?.shardData(s),
+            replay: d?.replay(s),
             surveillance: surv ? { ring: marketToSurveillance[s]!, bell: surveillanceBell! } : undefined,
             prebuilt: {
               bell: marketBells[s]!,
@@ -198,6 +229,8 @@ export class ThreadedExchange {
             gatewayBell,
             marketBells,
             wait: o.wait,
+            journal: journal?.shardData(S + r),
+            replay: d?.replay(S + r),
             prebuilt: {
               bell: riskBells[r]!,
               inputs: [gatewayToRisk[r]!, ...marketToRisk.map((row) => row[r]!)],
@@ -207,21 +240,52 @@ export class ThreadedExchange {
           }),
         );
       }
+      // Recovered before serving: every shard has handled its journal (re-delivery may still be in flight).
+      await Promise.all([...marketHosts, ...riskHosts].map((h) => h.replayed()));
     } catch (e) {
       await Promise.allSettled([...marketHosts, ...riskHosts, ...(surveillanceHost ? [surveillanceHost] : [])].map((h) => h.stop()));
+      await journal?.stop().catch(() => {});
       throw e;
     }
+    const stream = (rb: RingBuffer, bell: Doorbell, x: number) => {
+      const g = new GatewayStream(rb, bell);
+      if (d) g.nextSeq = d.gatewayNextSeq(x);
+      return g;
+    };
     return new ThreadedExchange(
       t,
       gatewayBell,
-      gatewayToRisk.map((rb, r) => new GatewayStream(rb, riskBells[r]!)),
-      gatewayToMarket.map((rb, s) => new GatewayStream(rb, marketBells[s]!)),
+      gatewayToRisk.map((rb, r) => stream(rb, riskBells[r]!, S + r)),
+      gatewayToMarket.map((rb, s) => stream(rb, marketBells[s]!, s)),
       marketHosts,
       riskHosts,
       surveillanceHost,
       surveillanceControl ? new GatewayStream(surveillanceControl, surveillanceBell!) : undefined,
       o.stopTimeoutMs,
+      journal,
+      d?.maxLagRecords ?? 0,
     );
+  }
+
+  /** Records at the head of a gateway-bound ring that may be handed out now (all of them without a journal). */
+  private releasable(c: RingConsumer, records: RecordBuffer, shard: number): number {
+    const available = c.available();
+    const j = this.journal;
+    if (j === undefined || available === 0) return available;
+    const cut = j.watermark.cutLow(shard);
+    let n = 0;
+    // Stamps rise along a ring (inputs are handled in position order), so the first one not yet durable
+    // ends what may go out now.
+    while (n < available && stampBefore(stampOf(records, c.at(n)), cut)) n++;
+    return n;
+  }
+
+  /** True while some shard's journal lags more than the bound: the gateway answers BACK_PRESSURE. */
+  backPressured(): boolean {
+    const j = this.journal;
+    if (j === undefined) return false;
+    for (let x = 0; x < j.taps.length; x++) if (j.lag(x) > this.maxLagRecords) return true;
+    return false;
   }
 
   /**
@@ -230,7 +294,7 @@ export class ThreadedExchange {
    * it is simply stopped), or else a ring on its way is full and the caller reports back-pressure.
    */
   offer(buf: RecordBuffer, at: number): boolean {
-    if (this.halted) return false;
+    if (this.halted || (this.journal !== undefined && this.backPressured())) return false;
     const type = buf.type(at);
     if (type === RecordType.AdvanceTime) {
       const all = [...this.toMarket, ...this.toRisk, ...(this.toSurveillance ? [this.toSurveillance] : [])];
@@ -240,8 +304,9 @@ export class ThreadedExchange {
     }
     if (type === RecordType.SetBeneficialOwner) return this.toSurveillance !== undefined && this.toSurveillance.offer(buf, at);
     if (type === RecordType.UpdateIndexPrice || type === RecordType.RecordIndexSource) {
-      const s = this.topology.marketShardOf(buf.marketId(at));
-      return s >= 0 && this.toMarket[s]!.offer(buf, at);
+      // A market no shard owns goes to shard 0, which refuses it (UNKNOWN_MARKET): an answer, not a
+      // refusal that would read as back-pressure.
+      return this.toMarket[Math.max(0, this.topology.marketShardOf(buf.marketId(at)))]!.offer(buf, at);
     }
     return this.toRisk[this.topology.riskShardOf(buf.accountId(at))]!.offer(buf, at);
   }
@@ -251,11 +316,10 @@ export class ThreadedExchange {
    * sources), whole or not at all: false when the ring cannot take them all now.
    */
   offerMarketGroup(buf: RecordBuffer, count: number): boolean {
-    if (this.halted) return false;
+    if (this.halted || (this.journal !== undefined && this.backPressured())) return false;
     if (count === 0) return true;
-    const s = this.topology.marketShardOf(buf.marketId(buf.at(0)));
-    if (s < 0) return false;
-    const stream = this.toMarket[s]!;
+    // A market no shard owns goes to shard 0, which refuses it (UNKNOWN_MARKET), as offer() does.
+    const stream = this.toMarket[Math.max(0, this.topology.marketShardOf(buf.marketId(buf.at(0))))]!;
     if (!stream.hasRoomFor(count)) return false;
     for (let i = 0; i < count; i++) stream.offer(buf, buf.at(i));
     return true;
@@ -276,10 +340,10 @@ export class ThreadedExchange {
     let n = 0;
     this.deathUnpolled = false;
     for (const s of this.sources) {
-      const available = s.consumer.available();
-      for (let i = 0; i < available; i++) listener(s.records, s.consumer.at(i), s.from);
-      s.consumer.release(available);
-      n += available;
+      const ready = this.releasable(s.consumer, s.records, s.shard);
+      for (let i = 0; i < ready; i++) listener(s.records, s.consumer.at(i), s.from);
+      s.consumer.release(ready);
+      n += ready;
     }
     for (const a of this.answers.splice(0)) {
       listener(a.record, 0, a.from);
@@ -306,6 +370,7 @@ export class ThreadedExchange {
    * Every shard is asked at once; while they finish, gateway-bound records keep being drained into
    * `listener` (by default dropped), so no shard stays blocked on a full ring, and the last of them are
    * drained once all have stopped. A shard that had died, or did not stop in time, reports no hash.
+   * Then the journal writer drains what the shards took last, writes it and closes the store.
    */
   stop(listener: Listener = () => {}): Promise<StopResult> {
     this.stopping ??= this.stopAll(listener);
@@ -324,6 +389,9 @@ export class ThreadedExchange {
       this.poll(listener);
       await Promise.race([all, this.waitForOutput(10)]);
     }
+    this.poll(listener);
+    await this.journal?.stop().catch((e: Error) => (this.journalFailure ??= e));
+    // With the last batch durable, what it released goes out too.
     this.poll(listener);
     const hash = (r: PromiseSettledResult<ShardDone>) => (r.status === 'fulfilled' ? r.value.stateHash : undefined);
     const S = this.marketHosts.length;

@@ -9,7 +9,7 @@
 // quotes that were never placed). Once the exchange has halted (a shard died) nothing is offered.
 
 import { RecordType } from '../engine/ring/types.js';
-import { RecordBuffer } from '../engine/ring/record.js';
+import { HeaderFlag, RecordBuffer } from '../engine/ring/record.js';
 import { OrderFlow } from '../engine/sim/order-flow.js';
 import { RecordQueue } from '../engine/ring/record-queue.js';
 import type { ThreadedExchange } from '../exchange/threaded-exchange.js';
@@ -142,8 +142,9 @@ export class DemoDriver {
     return this.exchange.poll(this.listener);
   }
 
+  /** An operator command (deposits, top-ups and fee tiers are the operator's: docs/COMMANDS.md). */
   private send(layout: Parameters<typeof encodeRecord>[2], accountId: number, body: Record<string, number | bigint>): void {
-    encodeRecord(this.scratch, 0, layout, { accountId }, body);
+    encodeRecord(this.scratch, 0, layout, { accountId, flags: HeaderFlag.OPERATOR }, body);
     this.offerScratch(nowUs());
   }
 
@@ -209,9 +210,12 @@ export class DemoDriver {
         t.rejected.set(code, (t.rejected.get(code) ?? 0) + 1);
         break;
       }
-      case RecordType.MarkPriceUpdated:
-        t.markTicks.set(buf.marketId(at), buf.u53At(at, MPU.markPriceTicks));
+      case RecordType.MarkPriceUpdated: {
+        // A mark of 0 (none yet: a stale index) answers the tick but is no mark to trade against.
+        const mark = buf.u53At(at, MPU.markPriceTicks);
+        if (mark > 0) t.markTicks.set(buf.marketId(at), mark);
         break;
+      }
       case RecordType.LiquidationProgressed:
         t.liquidations++;
         break;

@@ -8,8 +8,13 @@
 // docs/ORACLE.md) polling the venues that file names, instead of the simulated market's.
 //
 //   npm start -- [--seconds N] [--rate COMMANDS_PER_SECOND] [--risk-shards R] [--seed N] [--stress-every S]
-//                [--wait busy-spin|spin-then-park|park] [--oracle FILE] [--help]
+//                [--wait busy-spin|spin-then-park|park] [--oracle FILE] [--data DIR | --in-memory] [--help]
 // (start-options.ts: every option, its default and what it accepts; a bad value exits 2 naming it.)
+//
+// Durable by default: every shard journals its inputs under --data DIR (default ./data), responses are
+// released only once durable, and a start on an existing directory recovers every shard from it first
+// (docs/ARCHITECTURE.md, "Persistence and recovery"); a directory it cannot use exits 3 saying why.
+// --in-memory keeps nothing.
 //
 // A shard that dies stops the demo: the exchange halts, the status loop ends, stop() returns (it always
 // does) and the process exits 1 after printing the failure.
@@ -31,6 +36,8 @@ import { helpText, parseStartOptions, SEE_HELP } from './start-options.js';
 import { loadOracleConfig, OracleConfigError, type OracleConfig } from './oracle/config.js';
 import { feedIndexTicks } from './oracle/index-feed.js';
 import { IndexOracle } from './oracle/oracle.js';
+import { Durability } from '../exchange/durability.js';
+import { PersistenceError } from '../persistence/errors.js';
 
 const parsed = parseStartOptions(process.argv.slice(2));
 if (parsed.kind === 'help') {
@@ -54,7 +61,18 @@ try {
 
 assertLittleEndian();
 const topology = Topology.spread(DEFAULT_MARKETS, availableParallelism(), riskShards);
-const exchange = await ThreadedExchange.start({ topology, riskMarkets: DEFAULT_MARKETS.map((m) => riskMarket(m)), wait });
+const riskMarkets = DEFAULT_MARKETS.map((m) => riskMarket(m));
+let durability: Durability | undefined;
+if (!parsed.options.inMemory) {
+  try {
+    durability = await Durability.open({ dir: parsed.options.data }, topology, { topology: topology.config, riskMarkets });
+  } catch (e) {
+    if (!(e instanceof PersistenceError)) throw e;
+    console.error(`perpx: cannot use data directory ${parsed.options.data}: ${e.message}`);
+    process.exit(3);
+  }
+}
+const exchange = await ThreadedExchange.start({ topology, riskMarkets, wait, durability });
 const flow = new OrderFlow({
   markets: [
     { market: DEFAULT_MARKETS[0]!, startMidTicks: 600_000, rungTicks: 5, maxTakerLots: 50, maxQuoteLots: 200 },
@@ -66,7 +84,8 @@ const flow = new OrderFlow({
   takers: 64,
   quotesPerMaker: 40,
   mix: { quote: 62, cancel: 30, taker: 8 },
-  firstOrderId: 1,
+  // After a restart, order ids continue past every command already taken (ids are never reused).
+  firstOrderId: 1 + (durability?.gatewayCommands() ?? 0),
 });
 const driver = new DemoDriver(exchange, flow, oracleConfig === undefined);
 const oracle = oracleConfig && new IndexOracle({ config: oracleConfig, markets: DEFAULT_MARKETS });
@@ -140,6 +159,11 @@ while (running) {
   }
   if (exchange.failure) {
     console.error(`perpx: a shard failed, stopping: ${exchange.failure.stack ?? exchange.failure.message}`);
+    process.exitCode = 1;
+    break;
+  }
+  if (exchange.journalFailure) {
+    console.error(`perpx: the journal failed, stopping (nothing more can be made durable): ${exchange.journalFailure.message}`);
     process.exitCode = 1;
     break;
   }

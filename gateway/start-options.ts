@@ -18,6 +18,10 @@ export interface StartOptions {
   readonly wait: WaitStrategyName;
   /** Oracle configuration file: index prices from real venues instead of the simulated market (docs/ORACLE.md). */
   readonly oracle: string | undefined;
+  /** Data directory: every shard's journal, recovered from on start (docs/ARCHITECTURE.md, "Persistence"). */
+  readonly data: string;
+  /** Keep nothing: no journal, no recovery. */
+  readonly inMemory: boolean;
 }
 
 /**
@@ -68,6 +72,14 @@ const SPECS: readonly Spec[] = [
     accepts: 'the path of an oracle configuration file (config/oracle.example.json)',
     parse: (raw) => (raw.length > 0 ? raw : undefined),
   },
+  {
+    name: 'data',
+    arg: 'DIR',
+    default: './data',
+    help: 'data directory: every shard journals its inputs there and recovers from it on start',
+    accepts: 'a directory path (created when absent)',
+    parse: (raw) => (raw.length > 0 ? raw : undefined),
+  },
 ];
 
 export type ParsedStart = { readonly kind: 'run'; readonly options: StartOptions } | { readonly kind: 'help' } | { readonly kind: 'error'; readonly message: string };
@@ -78,6 +90,7 @@ export const SEE_HELP = '(npm start -- --help lists every option)';
 /** Every option with its argument, default and meaning, for --help. */
 export function helpText(): string {
   const rows = SPECS.map((s) => [`--${s.name} ${s.arg}`, `${s.help} (default ${s.default ?? 'none'})`]);
+  rows.push(['--in-memory', 'keep nothing: no journal, no recovery (--data is ignored)']);
   rows.push(['--help', 'this list']);
   const width = Math.max(...rows.map((r) => r[0]!.length));
   return ['usage: npm start -- [options]', '', ...rows.map(([flag, what]) => `  ${flag!.padEnd(width)}  ${what}`)].join('\n');
@@ -89,7 +102,7 @@ export function parseStartOptions(argv: readonly string[]): ParsedStart {
   try {
     values = parseArgs({
       args: [...argv],
-      options: { ...Object.fromEntries(SPECS.map((s) => [s.name, { type: 'string' as const }])), help: { type: 'boolean', short: 'h' } },
+      options: { ...Object.fromEntries(SPECS.map((s) => [s.name, { type: 'string' as const }])), 'in-memory': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
       strict: true,
       allowPositionals: false,
     }).values;
@@ -116,6 +129,8 @@ export function parseStartOptions(argv: readonly string[]): ParsedStart {
       stressEvery: got.get('stress-every') as number,
       wait: got.get('wait') as WaitStrategyName,
       oracle: got.get('oracle') as string | undefined,
+      data: got.get('data') as string,
+      inMemory: values['in-memory'] === true,
     },
   };
 }

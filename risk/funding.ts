@@ -78,6 +78,17 @@ export class PremiumAverage {
     this.linearSumRate += this.count * sampleRate;
   }
 
+  /**
+   * add(sampleRate) `times` times, in O(1): the samples of a gap between records all see the same book
+   * and index. Their weights are count+1 .. count+times, which sum to times·count + times·(times+1)/2.
+   */
+  addRepeated(sampleRate: bigint, times: bigint): void {
+    if (times <= 0n) return;
+    this.linearSumRate += sampleRate * (times * this.count + (times * (times + 1n)) / 2n);
+    this.count += times;
+    this.sumRate += times * sampleRate;
+  }
+
   rate(weighting: PremiumWeighting = PremiumWeighting.LINEAR): bigint {
     if (this.count === 0n) return 0n;
     if (weighting === PremiumWeighting.EQUAL) return this.sumRate / this.count;

@@ -31,7 +31,7 @@ import type { Layout } from '../../engine/ring/layouts/layout.js';
 import { MarkPriceUpdatedLayout } from '../../engine/ring/layouts/mark-price-updated.js';
 import { PlaceOrderLayout } from '../../engine/ring/layouts/place-order.js';
 import { TradeExecutedLayout } from '../../engine/ring/layouts/trade-executed.js';
-import { RecordBuffer } from '../../engine/ring/record.js';
+import { HeaderFlag, RecordBuffer } from '../../engine/ring/record.js';
 import type { RingBuffer } from '../../engine/ring/ring-buffer.js';
 import { CONSUMER_CURSOR_INDEX, PRODUCER_CURSOR_INDEX } from '../../engine/ring/ring-buffer-descriptor.js';
 import { RingConsumer } from '../../engine/ring/ring-consumer.js';
@@ -65,7 +65,7 @@ const WARMUP_SHARE = 0.1;
 interface Input {
   input: number;
   layout: Layout;
-  header: { accountId?: number; marketId?: number; timeUs: number };
+  header: { accountId?: number; marketId?: number; timeUs: number; flags?: number };
   body: Record<string, number | bigint>;
 }
 
@@ -85,7 +85,7 @@ function plan(victims: number, background: number): Plan {
   let order = 1;
   let trade = 1;
   const deposit = (accountId: number, atoms: bigint): void => {
-    deposits.push({ input: 0, layout: DepositLayout, header: { accountId, timeUs: 1 }, body: { requestId: request++, amountAtoms: atoms, assetId: 0 } });
+    deposits.push({ input: 0, layout: DepositLayout, header: { accountId, timeUs: 1, flags: HeaderFlag.OPERATOR }, body: { requestId: request++, amountAtoms: atoms, assetId: 0 } });
   };
   const open = (accountId: number, qtyLots: number, buy: boolean): void => {
     setup.push({

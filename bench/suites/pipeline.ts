@@ -14,17 +14,24 @@
 //             times between the last rate sustained and that one.
 //   peer      InProcessExchange: the same commands, submitted and pumped every PUMP_EVERY on one thread,
 //             closed loop: commands/s. The ratio threaded/peer says what the threads buy (or cost) here.
+//   journal   the same ladder again with every shard journaling to RocksDB and responses released only
+//             once durable (exchange/durability.ts); the ratio journal on / off of the highest sustained
+//             rates, in the same run. Goal: at least 0.8.
 // Goal: 1M orders/s sustained. Options after `--`: --seconds <n> (default 2), --max-rate <n>,
-// --market-shards <n> (default: the core count), --wait <strategy> (default spin-then-park).
+// --market-shards <n> (default: the core count), --wait <strategy> (default spin-then-park),
+// --no-journal (skip the journaled ladder).
 
-import { availableParallelism } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Durability } from '../../exchange/durability.js';
 import { InProcessExchange } from '../../exchange/in-process-exchange.js';
 import { ThreadedExchange } from '../../exchange/threaded-exchange.js';
 import { Topology } from '../../exchange/topology.js';
 import { DEFAULT_MARKETS } from '../../engine/market/spec.js';
 import { DepositLayout } from '../../engine/ring/layouts/deposit.js';
 import { SetFeeTierLayout } from '../../engine/ring/layouts/set-fee-tier.js';
-import { RecordBuffer } from '../../engine/ring/record.js';
+import { HeaderFlag, RecordBuffer } from '../../engine/ring/record.js';
 import { OrderFlow } from '../../engine/sim/order-flow.js';
 import { DemoDriver } from '../../gateway/demo-driver.js';
 import { riskMarket } from '../../risk/shard/config.js';
@@ -68,11 +75,13 @@ export interface Step {
 
 /**
  * One rate on a fresh threaded exchange: warm-up, then the measured window. With `surveillance`, the
- * surveillance worker runs on every market shard's events (its alerts are counted into it).
+ * surveillance worker runs on every market shard's events (its alerts are counted into it); with
+ * `journalDir`, every shard journals into a fresh data directory there and responses wait until durable.
  */
-export async function step(rate: number, seconds: number, marketShards: number, wait: WaitStrategyName, surveillance?: { alerts: number }): Promise<Step> {
+export async function step(rate: number, seconds: number, marketShards: number, wait: WaitStrategyName, surveillance?: { alerts: number }, journalDir?: string): Promise<Step> {
   const topology = Topology.spread(DEFAULT_MARKETS, marketShards, 1);
-  const exchange = await ThreadedExchange.start({ topology, riskMarkets: RISK_MARKETS, wait, surveillance: surveillance ? { onAlert: () => surveillance.alerts++ } : undefined });
+  const durability = journalDir ? await Durability.open({ dir: journalDir, log: () => {} }, topology, { topology: topology.config, riskMarkets: RISK_MARKETS }) : undefined;
+  const exchange = await ThreadedExchange.start({ topology, riskMarkets: RISK_MARKETS, wait, durability, surveillance: surveillance ? { onAlert: () => surveillance.alerts++ } : undefined });
   try {
     const driver = new DemoDriver(exchange, flow(1));
     driver.fund(MAKER_USDT, TAKER_USDT);
@@ -122,10 +131,10 @@ function inProcess(commands: number, runs: number): number[] {
     const f = flow(1);
     let request = 1;
     for (const id of f.makerIds) {
-      x.send(DepositLayout, { accountId: id, timeUs: 1 }, { requestId: request++, amountAtoms: MAKER_USDT * ATOMS_PER_USDT, assetId: 0 });
-      x.send(SetFeeTierLayout, { accountId: id, timeUs: 1 }, { feeTier: 3 });
+      x.send(DepositLayout, { accountId: id, timeUs: 1, flags: HeaderFlag.OPERATOR }, { requestId: request++, amountAtoms: MAKER_USDT * ATOMS_PER_USDT, assetId: 0 });
+      x.send(SetFeeTierLayout, { accountId: id, timeUs: 1, flags: HeaderFlag.OPERATOR }, { feeTier: 3 });
     }
-    for (const id of f.takerIds) x.send(DepositLayout, { accountId: id, timeUs: 1 }, { requestId: request++, amountAtoms: TAKER_USDT * ATOMS_PER_USDT, assetId: 0 });
+    for (const id of f.takerIds) x.send(DepositLayout, { accountId: id, timeUs: 1, flags: HeaderFlag.OPERATOR }, { requestId: request++, amountAtoms: TAKER_USDT * ATOMS_PER_USDT, assetId: 0 });
     const buf = RecordBuffer.allocate(1);
     for (const m of f.o.markets) {
       f.indexTick(m.market.marketId, buf, 0);
@@ -164,28 +173,41 @@ const suite: Suite = {
     const wait = (w >= 0 ? ctx.args[w + 1] : 'spin-then-park') as WaitStrategyName;
     if (!WAIT_STRATEGY_NAMES.includes(wait)) throw new RangeError(`--wait: one of ${WAIT_STRATEGY_NAMES.join(', ')}`);
     const peerRates = inProcess(ctx.quick ? 50_000 : 300_000, ctx.quick ? 2 : 3);
-    const steps: Step[] = [];
-    let low = 0;
-    let high = 0;
-    for (let rate = FIRST_RATE; rate <= maxRate; rate *= 2) {
-      const s = await step(rate, seconds, marketShards, wait);
-      steps.push(s);
-      if (!s.sustained) {
-        high = rate;
-        break;
+    const ladder = async (journal: boolean): Promise<Step[]> => {
+      const root = journal ? mkdtempSync(join(tmpdir(), 'perpx-bench-pipeline-')) : undefined;
+      let n = 0;
+      const at = (rate: number) => step(rate, seconds, marketShards, wait, undefined, root ? join(root, String(n++)) : undefined);
+      try {
+        const steps: Step[] = [];
+        let low = 0;
+        let high = 0;
+        for (let rate = FIRST_RATE; rate <= maxRate; rate *= 2) {
+          const s = await at(rate);
+          steps.push(s);
+          if (!s.sustained) {
+            high = rate;
+            break;
+          }
+          low = rate;
+        }
+        // Between the last rate sustained and the first not: REFINE bisection steps.
+        for (let i = 0; i < REFINE && low > 0 && high > 0; i++) {
+          const rate = Math.round((low + high) / 2 / 1_000) * 1_000;
+          if (rate <= low || rate >= high) break;
+          const s = await at(rate);
+          steps.push(s);
+          if (s.sustained) low = rate;
+          else high = rate;
+        }
+        return steps;
+      } finally {
+        if (root) rmSync(root, { recursive: true, force: true });
       }
-      low = rate;
-    }
-    // Between the last rate sustained and the first not: REFINE bisection steps.
-    for (let i = 0; i < REFINE && low > 0 && high > 0; i++) {
-      const rate = Math.round((low + high) / 2 / 1_000) * 1_000;
-      if (rate <= low || rate >= high) break;
-      const s = await step(rate, seconds, marketShards, wait);
-      steps.push(s);
-      if (s.sustained) low = rate;
-      else high = rate;
-    }
-    const sustained = steps.filter((s) => s.sustained).reduce((best, s) => (s.offeredPerSec > best ? s.offeredPerSec : best), 0);
+    };
+    const best = (steps: Step[]) => steps.filter((s) => s.sustained).reduce((b, s) => (s.offeredPerSec > b ? s.offeredPerSec : b), 0);
+    const steps = await ladder(false);
+    const journaled = ctx.args.includes('--no-journal') ? [] : await ladder(true);
+    const sustained = best(steps);
     const peer = median(peerRates);
     const ratio = Math.round((sustained / peer) * 100) / 100;
     const results: CaseResult[] = steps.map((s) => ({
@@ -214,6 +236,13 @@ const suite: Suite = {
       wait,
       meetsGoal: sustained >= GOAL_PER_SEC,
     });
+    if (journaled.length > 0) {
+      for (const s of journaled) {
+        results.push({ suite: SUITE, case: `threaded + journal, offered ${s.rate.toLocaleString('en-US')}/s`, opsPerSec: s.offeredPerSec, p50Ns: 0, p99Ns: 0, samples: 1, eventsPerSec: s.eventsPerSec, backPressure: s.backPressure, sustained: s.sustained, seconds });
+      }
+      const withJournal = best(journaled);
+      results.push({ suite: SUITE, case: 'threaded + journal, highest sustained', opsPerSec: withJournal, p50Ns: 0, p99Ns: 0, samples: journaled.length, ratioJournalOnOff: Math.round((withJournal / Math.max(1, sustained)) * 100) / 100, goal: '≥ 0.8' });
+    }
     results.push({
       suite: SUITE,
       case: 'in-process exchange, one thread (peer)',

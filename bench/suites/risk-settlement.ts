@@ -18,7 +18,7 @@ import { encodeRecord } from '../../engine/ring/layouts/index.js';
 import { DepositLayout } from '../../engine/ring/layouts/deposit.js';
 import { MarkPriceUpdatedLayout } from '../../engine/ring/layouts/mark-price-updated.js';
 import { TradeExecutedLayout } from '../../engine/ring/layouts/trade-executed.js';
-import { RecordBuffer } from '../../engine/ring/record.js';
+import { HeaderFlag, RecordBuffer } from '../../engine/ring/record.js';
 import type { EventOutput } from '../../engine/shard/event-output.js';
 import { crossLiquidationPrice } from '../../risk/liquidation-price.js';
 import { crossMargin } from '../../risk/margin.js';
@@ -95,7 +95,7 @@ function freshShard(): RiskShard {
   const shard = new RiskShard(0, 1, [riskMarket(DEFAULT_MARKETS[0]!)], DEFAULT_POOL, () => 0, new DiscardOutput(), [new DiscardOutput()], () => quietHooks);
   const b = RecordBuffer.allocate(1);
   for (let a = 1; a <= ACCOUNTS; a++) {
-    encodeRecord(b, 0, DepositLayout, { seq: a, timeUs: 1, accountId: a }, { requestId: a, amountAtoms: WALLET_ATOMS, assetId: 0 });
+    encodeRecord(b, 0, DepositLayout, { seq: a, timeUs: 1, accountId: a, flags: HeaderFlag.OPERATOR }, { requestId: a, amountAtoms: WALLET_ATOMS, assetId: 0 });
     shard.handle(b, 0, 0);
   }
   encodeRecord(b, 0, MarkPriceUpdatedLayout, { seq: 1, timeUs: 1, marketId: BTC.marketId }, { markPriceTicks: MARK_TICKS, indexPriceTicks: MARK_TICKS });

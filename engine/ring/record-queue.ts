@@ -35,6 +35,11 @@ export class RecordQueue {
     this.count++;
   }
 
+  /** Byte offset of the newest record (length must be > 0). */
+  backAt(): number {
+    return this.buf.at((this.head + this.count - 1) % this.buf.capacity);
+  }
+
   /** Byte offset of the oldest record (length must be > 0). */
   frontAt(): number {
     return this.buf.at(this.head);

@@ -12,9 +12,10 @@
 // seq      contiguous per output stream (one ring = one stream), assigned by the producer; the pair
 //          (stream, seq) is what recovery and deduplication key on.
 // timeUs   microseconds since the Unix epoch, stamped by the gateway (the sequencer). State machines never
-//          read a clock: this field is their time.
+//          read a clock: this field is their time. At most MAX_TIME_US (engine/shard/shard-clock.ts).
 // type     record type id (types.ts, append-only).   market  market id (u16).   acct  account id (u32).
-// flags    per-type bits.
+// flags    HeaderFlag bits: OPERATOR marks a command the gateway took from an authenticated operator
+//          (operator-only commands are refused without it); no other bit is defined yet.
 //
 // A u53 is an unsigned integer below 2^53 stored as two u32 words (low word first), so it reads back into
 // a JavaScript number exactly. Values that may pass 2^53 (balances, PnL) use an i64 field read as bigint.
@@ -41,6 +42,32 @@ export const BODY = HEADER_BYTES;
 
 const TWO_32 = 0x1_0000_0000;
 export const MAX_U53 = Number.MAX_SAFE_INTEGER;
+
+/**
+ * The latest time a record may carry: 2^52 µs after the epoch (in the year 2112). Every time a shard
+ * derives from a record's time (a next funding or sample time, at most one interval later, and intervals
+ * are at most MAX_INTERVAL_US) then stays below 2^53, so it fits the u53 fields that publish it.
+ */
+export const MAX_TIME_US = 2 ** 52;
+/** The longest funding or sample interval a market may configure (2^45 µs, about 13 months). */
+export const MAX_INTERVAL_US = 2 ** 45;
+
+/** Bits of the header's flags word. */
+export const HeaderFlag = {
+  /** The command comes from an authenticated operator session, not from an account's own stream. */
+  OPERATOR: 1,
+} as const;
+/** Every bit a record may set in its flags word; a command with any other bit is refused (INVALID_FLAGS). */
+export const KNOWN_HEADER_FLAGS = HeaderFlag.OPERATOR;
+
+/**
+ * Whether a value read by u53At is a u53. u53At reads any two words, so a record can carry up to 2^64 − 1
+ * there: such a value reads back as a double at or above 2^53 (inexact), never below, so one comparison
+ * tells the two apart. Every u53 a command carries passes this before anything uses it.
+ */
+export function isU53(v: number): boolean {
+  return v <= MAX_U53;
+}
 
 export function assertLittleEndian(): void {
   if (endianness() !== 'LE') throw new Error('perpx records are little-endian; this platform is big-endian');

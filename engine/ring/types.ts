@@ -36,6 +36,7 @@ export const RecordType = {
   BookLevelChanged: 107,
   MarkPriceUpdated: 108,
   FundingRateApplied: 109,
+  CommandApplied: 110,
 
   // risk-shard events
   AccountUpdated: 200,

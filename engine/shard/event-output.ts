@@ -12,8 +12,8 @@ import { RecordBuffer, RECORD_WORDS } from '../ring/record.js';
 export interface EventOutput {
   /** Copies record `at` of `src` into the stream and stamps it with the next sequence number. */
   append(src: RecordBuffer, at: number): void;
-  /** The sequence number the next appended record will carry. */
-  readonly nextSeq: number;
+  /** The sequence number the next appended record will carry (set from outside only after a replay: replay.ts). */
+  nextSeq: number;
   /** Makes everything appended so far visible to the consumer (a no-op where appends are visible at once). */
   flush(): void;
 }

@@ -17,6 +17,10 @@
 // between batches, so it sees the state after whole records only, a slice per turn until done; a parked
 // loop wakes for it.
 //
+// Journal tap and stamp (optional): every record taken is copied, with its input index, into the tap
+// before any of its batch is handled, and each handle() runs with the stamp holding the record's journal
+// position (input-stamp.ts, input-tap.ts), so outputs name the input that produced them.
+//
 // Admission (optional): admit(i) is asked before each poll of input i, and by the idle check; an input it
 // refuses is left alone for now (its records wait in its ring). The risk worker refuses the gateway while
 // an outbox towards a market holds records, and always admits market inputs (docs/ARCHITECTURE.md,
@@ -29,6 +33,8 @@ import type { RingBuffer } from '../ring/ring-buffer.js';
 import type { RecordBuffer } from '../ring/record.js';
 import type { WaitStrategy } from '../ring/wait-strategy.js';
 import { Counter, type ControlBlock } from './control-block.js';
+import { InputStamp } from './input-stamp.js';
+import type { InputTap } from './input-tap.js';
 
 export interface RecordHandler {
   handle(buf: RecordBuffer, at: number, input: number): void;
@@ -40,6 +46,15 @@ export interface RecordHandler {
 }
 
 const DEFAULT_BATCH = 256;
+
+export interface JournalOptions {
+  /** Where every taken record is copied before it is handled (absent: nothing is copied). */
+  readonly tap?: InputTap;
+  /** The stamp the shard's outputs read; the processor keeps its position current. */
+  readonly stamp?: InputStamp;
+  /** Journal position of the first record this loop takes (after a replay: where the replay ended). */
+  readonly firstPosition?: number;
+}
 const COUNTER_REFRESH_BATCHES = 1024;
 /** A busy loop looks for a request every this many turns (a power of two). */
 const SERVE_EVERY = 64;
@@ -52,6 +67,11 @@ export class EventProcessor {
   private batchesSincePublish = 0;
   /** A request is being served in slices. */
   private serving = false;
+  /** Journal position of the next record taken. */
+  position: number;
+  private readonly tap: InputTap | undefined;
+  private readonly stamp: InputStamp;
+  private readonly isRunning: () => boolean;
 
   constructor(
     inputs: readonly RingBuffer[],
@@ -72,7 +92,12 @@ export class EventProcessor {
      * shard's outbox feeding a market shard): releasing slots of input i then wakes it.
      */
     producerBells: readonly (Doorbell | undefined)[] = [],
+    journal: JournalOptions = {},
   ) {
+    this.tap = journal.tap;
+    this.stamp = journal.stamp ?? new InputStamp();
+    this.position = journal.firstPosition ?? 0;
+    this.isRunning = () => control.running();
     this.consumers = inputs.map((r, i) => new RingConsumer(r, producerBells[i]));
     this.buffers = inputs.map((r) => r.records);
     const consumers = this.consumers;
@@ -105,9 +130,21 @@ export class EventProcessor {
         if (n === 0) continue;
         if (n > this.batch) n = this.batch;
         const buf = buffers[i]!;
+        const tap = this.tap;
+        if (tap !== undefined) {
+          // Copied before handled: the journal writer can write the batch while the shard works on it.
+          n = tap.reserve(n, this.isRunning);
+          if (n === 0) break;
+          for (let k = 0; k < n; k++) tap.copy(buf, c.at(k), i);
+          tap.publish();
+        }
+        const stamp = this.stamp;
         let k = 0;
         try {
-          for (; k < n; k++) handler.handle(buf, c.at(k), i);
+          for (; k < n; k++) {
+            stamp.position = this.position++;
+            handler.handle(buf, c.at(k), i);
+          }
         } catch (e) {
           // The thread dies of it: leave word of which record it was, so its command gets an answer.
           this.control.recordFailure(i, buf, c.at(k));

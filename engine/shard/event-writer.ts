@@ -6,14 +6,22 @@
 //   trade ───────────────────────────────────▶ risk stream of the taker's shard, and of the maker's
 //                                              when that is another shard
 //   level changes ───────────────────────────▶ gateway only (risk reads prices from marks and trades)
+//   CommandApplied, and OrderRejected of the ─▶ gateway (and surveillance) only: answers the risk shards
+//                                              keep no state for
+//   gateway's feeds (index ticks, their
+//   sources' records, timer ticks)
 //   mark price, funding rate ────────────────▶ gateway and every risk stream
 //   every event ─────────────────────────────▶ surveillance stream, when one is wired (the surveillance
 //                                              worker needs the whole order lifecycle and the L2 book)
 //
 // Hot path: field offsets are module constants, the scratch record is reused, nothing is allocated.
+// Every value written is bounded by the shard's entry checks (docs/COMMANDS.md, "Field ranges"); the
+// rates, which a market whose prices span many orders of magnitude could take past i64 (a premium of an
+// impact price 2^52 ticks over an index of 1), are published at the i64 bound rather than wrapped.
 
 import { BookEventType, type BookEvent, type BookEventSink } from '../book/types.js';
 import { BookLevelChangedLayout } from '../ring/layouts/book-level-changed.js';
+import { CommandAppliedLayout } from '../ring/layouts/command-applied.js';
 import { FundingRateAppliedLayout } from '../ring/layouts/funding-rate-applied.js';
 import { MarkPriceUpdatedLayout } from '../ring/layouts/mark-price-updated.js';
 import { OrderAcceptedLayout } from '../ring/layouts/order-accepted.js';
@@ -35,6 +43,13 @@ const TRG = OrderTriggeredLayout.offsets;
 const LVL = BookLevelChangedLayout.offsets;
 const MPU = MarkPriceUpdatedLayout.offsets;
 const FRA = FundingRateAppliedLayout.offsets;
+const APL = CommandAppliedLayout.offsets;
+const MAX_I64 = (1n << 63n) - 1n;
+
+/** An i64 field's value: v, or the bound it passed. */
+function saturated(v: bigint): bigint {
+  return v > MAX_I64 ? MAX_I64 : v < -MAX_I64 ? -MAX_I64 : v;
+}
 
 export class EventWriter implements BookEventSink {
   private readonly scratch = RecordBuffer.allocate(1);
@@ -80,6 +95,12 @@ export class EventWriter implements BookEventSink {
         b.setU8(0, REJ.orderType, ev.orderType);
         b.setU8(0, REJ.origin, ev.origin);
         b.setU8(0, REJ.reduceOnly, ev.reduceOnly ? 1 : 0);
+        if (ev.commandType === RecordType.UpdateIndexPrice || ev.commandType === RecordType.RecordIndexSource || ev.commandType === RecordType.AdvanceTime) {
+          this.gateway.append(b, 0);
+          this.eventCount++;
+          if (this.surveillance !== undefined) this.surveillance.append(b, 0);
+          return;
+        }
         break;
       case BookEventType.TRADE_EXECUTED:
         b.setU53(0, TRD.takerOrderId, ev.orderId);
@@ -155,7 +176,7 @@ export class EventWriter implements BookEventSink {
     const b = this.header(RecordType.MarkPriceUpdated, marketId, timeUs);
     b.setU53(0, MPU.markPriceTicks, Number(markTicks));
     b.setU53(0, MPU.indexPriceTicks, Number(indexTicks));
-    b.setI64(0, MPU.fundingRate, fundingRate);
+    b.setI64(0, MPU.fundingRate, saturated(fundingRate));
     b.setU53(0, MPU.nextFundingTimeUs, nextFundingTimeUs);
     b.setU8(0, MPU.stale, stale ? 1 : 0);
     this.broadcast(b);
@@ -163,12 +184,24 @@ export class EventWriter implements BookEventSink {
 
   fundingRateApplied(marketId: number, timeUs: number, fundingRate: bigint, markTicks: bigint, intervalUs: number, fundingTimeUs: number, premiumRate: bigint): void {
     const b = this.header(RecordType.FundingRateApplied, marketId, timeUs);
-    b.setI64(0, FRA.fundingRate, fundingRate);
+    b.setI64(0, FRA.fundingRate, saturated(fundingRate));
     b.setU53(0, FRA.markPriceTicks, Number(markTicks));
     b.setU53(0, FRA.intervalUs, intervalUs);
     b.setU53(0, FRA.fundingTimeUs, fundingTimeUs);
-    b.setI64(0, FRA.premiumRate, premiumRate);
+    b.setI64(0, FRA.premiumRate, saturated(premiumRate));
     this.broadcast(b);
+  }
+
+  /** The answer to an applied command that has no event of its own (CancelAllOrders, SetAccountConfig). */
+  commandApplied(marketId: number, timeUs: number, accountId: number, commandType: number, requestId: number, ordersCancelled: number): void {
+    const b = this.header(RecordType.CommandApplied, marketId, timeUs);
+    b.setAccountId(0, accountId);
+    b.setU53(0, APL.requestId, requestId);
+    b.setU16(0, APL.commandType, commandType);
+    b.setU32(0, APL.ordersCancelled, ordersCancelled);
+    this.gateway.append(b, 0);
+    this.eventCount++;
+    if (this.surveillance !== undefined) this.surveillance.append(b, 0);
   }
 
   private header(type: number, marketId: number, timeUs: number): RecordBuffer {

@@ -8,12 +8,17 @@
 //   AdvanceTime / UpdateIndexPrice ─▶ advance: premium samples due (risk/funding.ts) and, at the funding
 //                                     time, F = fundingRate8h(P̄) scaled to the interval ─▶ FundingRateApplied
 //
-// A long gap (the exchange was stopped) takes at most one sample per sample interval of the gap, capped at
-// one interval's worth, and applies funding once at the first funding time passed; the next funding time
-// is the next boundary after the record's time. Nothing here reads a clock.
+// A gap between two records (the exchange was stopped, or simply no tick for a while) is caught up in
+// O(1) whatever its length (docs/ARCHITECTURE.md, "Mark and funding"): every sample time in the gap sees
+// the same book and index (no record came in between), so they all give the same premium, read once and
+// added in closed form. At most one funding interval's worth of samples is taken, funding settles at most
+// once, at the first funding time passed (the samples before it count towards it, the rest towards the
+// next interval), and the next funding time is the next boundary after the record's time.
+// Nothing here reads a clock.
 
 import type { Book } from '../book/types.js';
 import { Side } from '../enums.js';
+import { MAX_INTERVAL_US } from '../ring/record.js';
 import { BasisAverage, markPrice } from '../../risk/mark.js';
 import { defaultFundingParams, fundingRate8h, impactPriceTicks, PremiumAverage, premiumSampleRate, PremiumWeighting, type FundingRateParams } from '../../risk/funding.js';
 import { DEFAULT_TIERS, impactNotionalAtoms, type TierTable } from '../../risk/tiers.js';
@@ -78,6 +83,10 @@ export class MarketPricing {
     private readonly book: Book,
     readonly config: PricingConfig,
   ) {
+    // Intervals bound how far past a record's time a published time can lie (record.ts, MAX_TIME_US).
+    for (const [name, v] of [['fundingIntervalUs', config.fundingIntervalUs], ['sampleIntervalUs', config.sampleIntervalUs], ['basisWindowUs', config.basisWindowUs]] as const) {
+      if (!Number.isSafeInteger(v) || v < 1 || v > MAX_INTERVAL_US) throw new RangeError(`pricing ${name} must be an integer in [1, ${MAX_INTERVAL_US}] µs, got ${v}`);
+    }
     this.basis = new BasisAverage(config.basisWindowUs);
   }
 
@@ -102,11 +111,17 @@ export class MarketPricing {
       bandRate: this.config.markBandRate,
       previousMarkTicks: this.markTicks,
     });
-    this.markTicks = r.markTicks;
-    return r;
+    // The band around an index near the market's top price can reach past it: the mark stays on the
+    // market's price range, like every price a book holds.
+    const max = BigInt(this.book.spec.maxPriceTicks);
+    this.markTicks = r.markTicks > max ? max : r.markTicks;
+    return { markTicks: this.markTicks, stale: r.stale };
   }
 
-  /** Moves the market's time to timeUs; returns the funding due at a funding time passed, if any. */
+  /**
+   * Moves the market's time to timeUs; returns the funding due at a funding time passed, if any. O(1) in
+   * the gap since the last record (the header comment says how a gap is caught up).
+   */
   advance(timeUs: number): FundingDue | undefined {
     if (timeUs <= this.nowUs) return undefined;
     const c = this.config;
@@ -118,17 +133,23 @@ export class MarketPricing {
       return undefined;
     }
     this.nowUs = timeUs;
-    let due: FundingDue | undefined;
-    const maxSamples = Math.max(1, Math.floor(c.fundingIntervalUs / c.sampleIntervalUs));
-    let taken = 0;
-    while (this.nextSampleUs <= timeUs) {
-      if (this.nextFundingUs <= this.nextSampleUs && due === undefined) due = this.settleFunding();
-      if (taken++ < maxSamples) this.sample();
-      this.nextSampleUs += c.sampleIntervalUs;
-    }
-    if (due === undefined && this.nextFundingUs <= timeUs) due = this.settleFunding();
+    const step = c.sampleIntervalUs;
+    const first = this.nextSampleUs;
+    const fundingUs = this.nextFundingUs;
+    // Sample times first, first + step, ... up to timeUs; those before the funding time count towards it.
+    const due = first <= timeUs ? Math.floor((timeUs - first) / step) + 1 : 0;
+    const beforeFunding = fundingUs <= first ? 0 : Math.min(due, Math.floor((fundingUs - first + step - 1) / step));
+    const maxSamples = Math.max(1, Math.floor(c.fundingIntervalUs / step));
+    const toFunding = Math.min(beforeFunding, maxSamples);
+    const afterFunding = beforeFunding < due ? Math.min(due - beforeFunding, maxSamples - toFunding) : 0;
+    const rate = toFunding + afterFunding > 0 ? this.samplePremium() : undefined;
+    if (rate !== undefined) this.premium.addRepeated(rate, BigInt(toFunding));
+    // A sample time at or past the funding time implies the funding time is passed too.
+    const funding = fundingUs <= timeUs ? this.settleFunding() : undefined;
+    if (rate !== undefined) this.premium.addRepeated(rate, BigInt(afterFunding));
+    this.nextSampleUs = first + due * step;
     if (this.nextFundingUs <= timeUs) this.nextFundingUs = nextMultiple(timeUs, c.fundingIntervalUs);
-    return due;
+    return funding;
   }
 
   /** Everything that decides future outputs, for the shard's state hash. */
@@ -184,7 +205,7 @@ export class MarketPricing {
     r.done();
     if (this.indexTicks < 0n || this.markTicks < 0n || p.count < 0n) throw malformed(`${r.what}: index ${this.indexTicks}, mark ${this.markTicks}, samples ${p.count}`);
     // advance() leaves the next sample and funding times within one interval after the market's time
-    // (all three 0 before the first record): anything else would make the next record loop for long.
+    // (all three 0 before the first record): a schedule elsewhere is a state no input leads to.
     const c = this.config;
     const fresh = this.nowUs === 0 && this.nextSampleUs === 0 && this.nextFundingUs === 0;
     const scheduled = this.nextSampleUs > this.nowUs && this.nextSampleUs - this.nowUs <= c.sampleIntervalUs && this.nextFundingUs > this.nowUs && this.nextFundingUs - this.nowUs <= c.fundingIntervalUs;
@@ -192,14 +213,14 @@ export class MarketPricing {
     this.basis.restore(times, halves);
   }
 
-  private sample(): void {
-    if (this.indexStale || this.indexTicks <= 0n) return;
+  /** The premium a sample taken now adds (RISK.md funding step 1), undefined when none (stale index, empty side). */
+  private samplePremium(): bigint | undefined {
+    if (this.indexStale || this.indexTicks <= 0n) return undefined;
     const c = this.config;
     const a = this.book.spec.atomsPerTickLot;
     const bid = impactPriceTicks(this.depth(Side.BUY), c.impactNotionalAtoms, a);
     const ask = impactPriceTicks(this.depth(Side.SELL), c.impactNotionalAtoms, a);
-    const p = premiumSampleRate(bid, ask, this.indexTicks);
-    if (p !== undefined) this.premium.add(p);
+    return premiumSampleRate(bid, ask, this.indexTicks);
   }
 
   private settleFunding(): FundingDue | undefined {

@@ -12,6 +12,7 @@ import { ShardWorker, type ShardDeath, type ShardDone, type ShardStats } from '.
 import type { MarketShardWorkerData } from './market-shard-worker.js';
 import type { WaitStrategyName } from '../ring/wait-strategy-by-name.js';
 import type { PricingConfig } from './market-pricing.js';
+import type { ShardJournalData, ShardReplayData } from './worker-journal.js';
 
 export interface MarketShardOptions {
   shardId: number;
@@ -30,8 +31,14 @@ export interface MarketShardOptions {
    * ring is one shard's output and another's input. Without it the host makes its own.
    */
   prebuilt?: PrebuiltShardMemory;
+  /** Copy every input into a tap ring before handling it (whoever assembles the exchange reads it). */
+  journal?: ShardJournalData;
+  /** Records to handle before the loop starts, and what to re-deliver (recovery). */
+  replay?: ShardReplayData;
   /** Mark and funding settings per market id (defaults: engine/shard/market-pricing.ts). */
   pricing?: ReadonlyMap<number, PricingConfig>;
+  /** How far one index or timer tick may move the shard's time (default: shard-clock.ts). */
+  timeHorizonUs?: number;
   /** A surveillance stream (every event again) into this ring, whose consumer rings this doorbell. */
   surveillance?: { ring: RingBuffer; bell: Doorbell };
 }
@@ -75,7 +82,10 @@ export class MarketShardHost {
       risk: riskOut.map((r, i) => ({ ring: r.sab, bell: o.riskBells[i]!.sab })),
       control: control.sab,
       wait: o.wait ?? 'spin-then-park',
+      journal: o.journal,
+      replay: o.replay,
       pricing: [...(o.pricing ?? new Map())],
+      timeHorizonUs: o.timeHorizonUs,
       surveillance: o.surveillance ? { ring: o.surveillance.ring.sab, bell: o.surveillance.bell.sab } : undefined,
     };
     const handle = await ShardWorker.start(new URL('./market-shard-worker.js', import.meta.url), `market-shard-${o.shardId}`, data, control, bell, [gatewayOut, ...riskOut]);
@@ -88,6 +98,11 @@ export class MarketShardHost {
 
   stats(): ShardStats {
     return this.handle.stats();
+  }
+
+  /** Resolves once the worker has handled its replay (at once without one) and runs its loop. */
+  replayed(): Promise<void> {
+    return this.handle.replayed;
   }
 
   /** How the worker died, once it has (its thread is gone: the exchange cannot go on without it). */

@@ -7,6 +7,9 @@
 //                                                  ├─▶ RingOutput × R ──▶ risk ring r
 //                                                  └─▶ RingOutput ──▶ surveillance ring (when wired)
 //
+// With journal data, every input is copied into a tap ring before it is handled and outputs carry the
+// position of the input that produced them; with replay data, the shard first handles the records of its
+// log (worker-journal.ts), then posts 'replayed'.
 // Started by MarketShardHost (market-shard-host.ts), which creates every SharedArrayBuffer below. Replies
 // on the control port only at the edges: 'ready' once wired, {stopped, stateHash, handled, abandoned}
 // after the loop ends. A record whose handling throws kills the thread (the processor leaves the record
@@ -23,6 +26,7 @@ import type { PricingConfig } from './market-pricing.js';
 import { MarketShard } from './market-shard.js';
 import { RingOutput } from './ring-output.js';
 import { waitStrategyByName, type WaitStrategyName } from '../ring/wait-strategy-by-name.js';
+import { journalOptions, replayLog, replayOutputs, type ShardJournalData, type ShardReplayData } from './worker-journal.js';
 
 export interface StreamEnd {
   ring: SharedArrayBuffer;
@@ -42,6 +46,11 @@ export interface MarketShardWorkerData {
   wait: WaitStrategyName;
   /** [marketId, pricing] pairs (structured clone carries bigint fields). */
   pricing: [number, PricingConfig][];
+  timeHorizonUs?: number;
+  /** Copy every input into this tap before handling it (worker-journal.ts). */
+  journal?: ShardJournalData;
+  /** Records to handle before the loop starts (recovery), and what to re-deliver. */
+  replay?: ShardReplayData;
   /** The surveillance worker's input ring from this shard, when surveillance runs. */
   surveillance?: StreamEnd;
 }
@@ -52,12 +61,19 @@ const control = ControlBlock.attach(data.control);
 // A full output ring is waited on while the shard runs, and given up once it is asked to stop (the
 // consumer may be a thread that died): every blocking wait of this thread observes the run flag.
 const running = (): boolean => control.running();
-const outputOf = (end: StreamEnd) => new RingOutput(RingBuffer.attach(end.ring), Doorbell.attach(end.bell), waitStrategyByName(data.wait), 1, running);
+const journal = journalOptions(data.journal, data.replay, waitStrategyByName(data.wait));
+const stamp = data.journal || data.replay ? journal.stamp : undefined;
+const outputOf = (end: StreamEnd) => new RingOutput(RingBuffer.attach(end.ring), Doorbell.attach(end.bell), waitStrategyByName(data.wait), 1, running, stamp);
 const gatewayOut = outputOf(data.gateway);
 const riskOut = data.risk.map(outputOf);
 const surveillanceOut = data.surveillance ? outputOf(data.surveillance) : undefined;
 const outputs = [gatewayOut, ...riskOut, ...(surveillanceOut ? [surveillanceOut] : [])];
-const shard = new MarketShard(data.markets, gatewayOut, riskOut, undefined, new Map(data.pricing), surveillanceOut, data.shardId);
+// Surveillance is not journaled: a fresh surveillance worker after a restart is given every event the
+// replay regenerates, from seq 1, so it rebuilds the state it had (and raises its old alerts again).
+const replay = data.replay && { ...data.replay, deliverFrom: [...data.replay.deliverFrom, ...(surveillanceOut ? [1] : [])] };
+const replaying = replayOutputs(outputs, replay);
+const [gatewayReplay, ...otherReplays] = replaying.outputs;
+const shard = new MarketShard(data.markets, gatewayReplay!, otherReplays.slice(0, riskOut.length), undefined, new Map(data.pricing), surveillanceOut ? otherReplays[riskOut.length] : undefined, data.timeHorizonUs, data.shardId);
 // Input 1 + r is risk shard r's, and a risk shard waits for space in it on its own doorbell (its outbox):
 // releasing those slots rings that doorbell. The gateway (input 0) never waits for space.
 const riskBells = data.risk.map((end) => Doorbell.attach(end.bell));
@@ -72,8 +88,13 @@ const processor = new EventProcessor(
   undefined,
   undefined,
   [undefined, ...riskBells],
+  journal,
 );
 parentPort!.postMessage({ type: 'ready' });
+// After 'ready': re-delivery may wait on a full ring whose consumer is another worker still starting.
+replayLog(shard, journal.stamp, replay);
+replaying.finish();
+parentPort!.postMessage({ type: 'replayed' });
 processor.run();
 const abandoned = outputs.reduce((sum, o) => sum + o.abandoned, 0);
 parentPort!.postMessage({ type: 'stopped', stateHash: shard.stateHash().toString(), handled: processor.handled, abandoned });

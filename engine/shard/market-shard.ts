@@ -12,6 +12,13 @@
 // Each input stream is a contiguous sequence from 1. A record at or below the last sequence consumed
 // from its stream is a re-delivery (after recovery) and is skipped; a jump past the next one means the
 // transport lost records, which is fatal: nothing acknowledged may be lost silently.
+//
+// Before any book or pricing state sees a record (docs/COMMANDS.md): its time (the gateway's feeds,
+// UpdateIndexPrice and AdvanceTime, move the shard's clock and meet ShardClock's rule; every other record
+// only has to carry a time at most MAX_TIME_US), its header flags, and every u53 field of its layout
+// (command-fields.ts). A record refused there, or by a book, gets one OrderRejected and changes nothing
+// else. Every command gets exactly one answer: OrderAccepted / OrderCancelled / OrderAmended /
+// CommandApplied / MarkPriceUpdated / TradeExecuted (Deleverage), or OrderRejected.
 
 import { Code } from '../codes.js';
 import { CancelReason, IndexOrigin, StpMode } from '../enums.js';
@@ -26,13 +33,16 @@ import { SetAccountConfigLayout } from '../ring/layouts/set-account-config.js';
 import { SetMarkPriceLayout } from '../ring/layouts/set-mark-price.js';
 import { UpdateIndexPriceLayout } from '../ring/layouts/update-index-price.js';
 import { DeleverageLayout } from '../ring/layouts/deleverage.js';
-import type { RecordBuffer } from '../ring/record.js';
+import { MAX_TIME_US, type RecordBuffer } from '../ring/record.js';
 import { RecordType } from '../ring/types.js';
+import { clientOrderIdOf, commandIdOf, fieldRangeCode, flagsCode, u53OrZero } from './command-fields.js';
 import type { EventOutput } from './event-output.js';
 import { EventWriter } from './event-writer.js';
 import { combineHashes } from './hash.js';
 import { InputPositions, StreamGapError } from './input-positions.js';
+import { readPlaceOrder } from './place-order-request.js';
 import { defaultPricing, MarketPricing, type PricingConfig } from './market-pricing.js';
+import { DEFAULT_TIME_HORIZON_US, isTimeCode, ShardClock } from './shard-clock.js';
 import { encodeMarketShard, openMarketSnapshot } from './market-snapshot.js';
 import { checkOutputs, type ShardStreams } from '../snapshot/shard-streams.js';
 import type { DecodeOptions } from '../snapshot/snapshot-checks.js';
@@ -67,6 +77,8 @@ export class MarketShard {
   private readonly req = new OrderRequest();
   private readonly rejection = new BookEvent();
   private readonly positions = new InputPositions();
+  /** The shard's time: the latest UpdateIndexPrice or AdvanceTime it accepted. */
+  readonly clock: ShardClock;
   /** Commands handled. */
   handled = 0;
 
@@ -82,9 +94,12 @@ export class MarketShard {
     pricing: ReadonlyMap<number, PricingConfig> = new Map(),
     /** Every event again, for the surveillance worker (none: not wired). */
     private readonly surveillance?: EventOutput,
+    /** How far past the shard's current time one index or timer tick may move it (ShardClock). */
+    timeHorizonUs: number = DEFAULT_TIME_HORIZON_US,
     /** This shard's index in the topology (snapshots and logs name it). */
     readonly shardId = 0,
   ) {
+    this.clock = new ShardClock(timeHorizonUs);
     this.writer = new EventWriter(gateway, risk, surveillance);
     this.configs = [...markets].sort((a, b) => a.marketId - b.marketId);
     for (const config of markets) {
@@ -125,40 +140,30 @@ export class MarketShard {
     this.handled++;
 
     const type = buf.type(at);
-    if (type === RecordType.AdvanceTime) return this.advanceTime(buf.timeUs(at));
+    const timeUs = buf.timeUs(at);
+    // The gateway's feeds move the shard's time; anything else only has to carry a time that fits.
+    const movesTime = type === RecordType.AdvanceTime || type === RecordType.UpdateIndexPrice;
+    let code = movesTime ? this.clock.check(timeUs) : timeUs <= MAX_TIME_US ? Code.OK : Code.TIME_OUT_OF_RANGE;
+    if (code === Code.OK) code = flagsCode(buf, at);
+    if (code === Code.OK) code = fieldRangeCode(buf, at, type);
+    if (code !== Code.OK) return this.reject(buf, at, type, code);
+    if (type === RecordType.AdvanceTime) return this.advanceTime(timeUs);
     const book = this.books.get(buf.marketId(at));
     if (book === undefined) return this.reject(buf, at, type, Code.UNKNOWN_MARKET);
     const accountId = buf.accountId(at);
-    const timeUs = buf.timeUs(at);
     switch (type) {
-      case RecordType.PlaceOrder: {
-        const reduceOnly = buf.u8At(at, PO.reduceOnly);
-        if (reduceOnly > 1) return this.reject(buf, at, type, Code.INVALID_FLAGS);
-        const r = this.req;
-        r.orderId = buf.u53At(at, PO.orderId);
-        r.accountId = accountId;
-        r.clientOrderId = buf.u53At(at, PO.clientOrderId);
-        r.side = buf.u8At(at, PO.side) as OrderRequest['side'];
-        r.orderType = buf.u8At(at, PO.orderType) as OrderRequest['orderType'];
-        r.timeInForce = buf.u8At(at, PO.timeInForce) as OrderRequest['timeInForce'];
-        r.stpMode = buf.u8At(at, PO.stpMode) as OrderRequest['stpMode'];
-        r.triggerSource = buf.u8At(at, PO.triggerSource) as OrderRequest['triggerSource'];
-        r.reduceOnly = reduceOnly === 1;
-        r.origin = buf.u8At(at, PO.origin) as OrderRequest['origin'];
-        r.priceTicks = buf.u53At(at, PO.priceTicks);
-        r.qtyLots = buf.u53At(at, PO.qtyLots);
-        r.triggerPriceTicks = buf.u53At(at, PO.triggerPriceTicks);
-        r.timeUs = timeUs;
-        book.place(r);
+      case RecordType.PlaceOrder:
+        if (buf.u8At(at, PO.reduceOnly) > 1) return this.reject(buf, at, type, Code.INVALID_FLAGS);
+        book.place(readPlaceOrder(buf, at, this.req));
         return;
-      }
       case RecordType.CancelOrder:
         book.cancel(accountId, buf.u53At(at, CO.orderId), buf.u53At(at, CO.clientOrderId), CancelReason.USER, timeUs);
         return;
       case RecordType.CancelAllOrders: {
         const reason = buf.u8At(at, CA.reason);
         if (reason < CancelReason.USER || reason > CancelReason.ADMIN) return this.reject(buf, at, type, Code.INVALID_FLAGS);
-        book.cancelAll(accountId, reason as CancelReason, timeUs);
+        const cancelled = book.cancelAll(accountId, reason as CancelReason, timeUs);
+        this.writer.commandApplied(book.spec.marketId, timeUs, accountId, type, buf.u53At(at, CA.requestId), cancelled);
         return;
       }
       case RecordType.AmendOrder:
@@ -169,7 +174,7 @@ export class MarketShard {
         if (stp !== StpMode.EXPIRE_TAKER && stp !== StpMode.EXPIRE_MAKER && stp !== StpMode.EXPIRE_BOTH) {
           return this.reject(buf, at, type, Code.INVALID_STP_MODE);
         }
-        book.setAccountStp(accountId, stp);
+        if (book.setAccountStp(accountId, stp) === Code.OK) this.writer.commandApplied(book.spec.marketId, timeUs, accountId, type, buf.u53At(at, SC.requestId), 0);
         return;
       }
       case RecordType.SetMarkPrice: {
@@ -185,15 +190,16 @@ export class MarketShard {
         const index = buf.u53At(at, IX.indexPriceTicks);
         const stale = buf.u8At(at, IX.stale);
         if (buf.u8At(at, IX.origin) > IndexOrigin.SIMULATED) return this.reject(buf, at, type, Code.INVALID_FLAGS);
-        if (stale > 1 || (stale === 0 && (index < 1 || index > book.spec.maxPriceTicks))) return this.reject(buf, at, type, Code.PRICE_OUT_OF_RANGE);
+        if (stale > 1 || index > book.spec.maxPriceTicks || (stale === 0 && index < 1)) return this.reject(buf, at, type, Code.PRICE_OUT_OF_RANGE);
+        this.clock.advance(timeUs);
         const marketId = book.spec.marketId;
         const pricing = this.pricing.get(marketId)!;
         this.applyFunding(marketId, pricing, timeUs);
         const mark = pricing.onIndex(BigInt(index), stale === 1, timeUs);
-        if (mark.markTicks > 0n) {
-          if (!mark.stale) book.setMarkPrice(Number(mark.markTicks), timeUs);
-          this.writer.markPriceUpdated(marketId, timeUs, mark.markTicks, pricing.indexTicks, pricing.lastFundingRate, pricing.nextFundingUs, mark.stale);
-        }
+        if (mark.markTicks > 0n && !mark.stale) book.setMarkPrice(Number(mark.markTicks), timeUs);
+        // Always published, a mark of 0 included (none yet: a stale index before any mark), so every index
+        // tick gets exactly one answer.
+        this.writer.markPriceUpdated(marketId, timeUs, mark.markTicks, pricing.indexTicks, pricing.lastFundingRate, pricing.nextFundingUs, mark.stale);
         return;
       }
       case RecordType.RecordIndexSource:
@@ -206,6 +212,7 @@ export class MarketShard {
 
   /** A timer tick: every market's samples and funding times up to timeUs, in market order. */
   private advanceTime(timeUs: number): void {
+    this.clock.advance(timeUs);
     for (const id of this.marketIds) this.applyFunding(id, this.pricing.get(id)!, timeUs);
   }
 
@@ -220,22 +227,24 @@ export class MarketShard {
     return this.pricing.get(marketId);
   }
 
-  /** A command the shard refuses before any book sees it: one OrderRejected, nothing else changes. */
+  /**
+   * A command the shard refuses before any book sees it: one OrderRejected, nothing else changes. It echoes
+   * the command's ids (and a PlaceOrder's price and quantity) only where they hold a u53, and carries the
+   * command's time unless the time is what was refused (then the shard's own).
+   */
   private reject(buf: RecordBuffer, at: number, commandType: number, code: number): void {
     const ev = this.rejection;
     ev.type = BookEventType.ORDER_REJECTED;
     ev.marketId = buf.marketId(at);
-    ev.timeUs = buf.timeUs(at);
+    ev.timeUs = isTimeCode(code) ? this.clock.nowUs : buf.timeUs(at);
     ev.accountId = buf.accountId(at);
     ev.code = code;
     ev.commandType = commandType;
-    const isOrderCommand = commandType === RecordType.PlaceOrder || commandType === RecordType.CancelOrder || commandType === RecordType.AmendOrder;
-    // PlaceOrder, CancelOrder and AmendOrder all keep orderId and clientOrderId at the same offsets.
-    ev.orderId = isOrderCommand ? buf.u53At(at, PO.orderId) : 0;
-    ev.clientOrderId = isOrderCommand ? buf.u53At(at, PO.clientOrderId) : 0;
+    ev.orderId = commandIdOf(buf, at);
+    ev.clientOrderId = clientOrderIdOf(buf, at);
     const place = commandType === RecordType.PlaceOrder;
-    ev.priceTicks = place ? buf.u53At(at, PO.priceTicks) : 0;
-    ev.qtyLots = place ? buf.u53At(at, PO.qtyLots) : 0;
+    ev.priceTicks = place ? u53OrZero(buf.u53At(at, PO.priceTicks)) : 0;
+    ev.qtyLots = place ? u53OrZero(buf.u53At(at, PO.qtyLots)) : 0;
     ev.side = place ? (buf.u8At(at, PO.side) as BookEvent['side']) : 0;
     ev.orderType = place ? (buf.u8At(at, PO.orderType) as BookEvent['orderType']) : 0;
     ev.origin = place ? (buf.u8At(at, PO.origin) as BookEvent['origin']) : 0;
@@ -252,6 +261,7 @@ export class MarketShard {
       gatewayNextSeq: this.gateway.nextSeq,
       outputNextSeqs: this.risk.map((r) => r.nextSeq),
       surveillanceNextSeq: this.surveillance?.nextSeq ?? 0,
+      clockUs: this.clock.nowUs,
       counters: [this.writer.eventCount],
     };
   }
@@ -260,6 +270,7 @@ export class MarketShard {
   restoreStreams(s: ShardStreams): void {
     checkOutputs(s, this.gateway, this.risk, 'risk', this.surveillance);
     this.positions.restore(s.inputs, s.duplicates);
+    this.clock.advance(s.clockUs);
     this.handled = s.handled;
     this.writer.eventCount = s.counters[0] ?? 0;
   }
@@ -280,7 +291,7 @@ export class MarketShard {
     checkOutputs(snapshot.streams, gateway, risk, 'risk', options.surveillance);
     const c = snapshot.config;
     const pricing = new Map(c.markets.map((m, i) => [m.marketId, c.pricing[i]!]));
-    const shard = constructed(() => new MarketShard(c.markets, gateway, risk, fastBook, pricing, options.surveillance, snapshot.header.shardId));
+    const shard = constructed(() => new MarketShard(c.markets, gateway, risk, fastBook, pricing, options.surveillance, c.timeHorizonUs, snapshot.header.shardId));
     snapshot.restoreInto(shard);
     if (options.verifyHash === false) return shard;
     const hash = shard.stateHash();
@@ -289,12 +300,11 @@ export class MarketShard {
   }
 
   /**
-   * Hash of the whole shard state: every book's state hash in market order, the last sequence consumed
-   * from each input stream and the next sequence of each output stream.
+   * Hash of the whole shard state: the shard's time, every book's state hash and pricing state in market
+   * order, the last sequence consumed from each input stream and the next sequence of each output stream.
    */
   stateHash(): bigint {
-    const parts: bigint[] = [];
-    for (const id of this.marketIds) parts.push(BigInt(id), this.books.get(id)!.stateHash(), ...this.pricing.get(id)!.stateParts());
+    const parts = this.stateParts();
     const inputs = this.positions.snapshot();
     parts.push(BigInt(inputs.length));
     for (const seq of inputs) parts.push(BigInt(seq));
@@ -302,5 +312,16 @@ export class MarketShard {
     for (const r of this.risk) parts.push(BigInt(r.nextSeq));
     if (this.surveillance !== undefined) parts.push(BigInt(this.surveillance.nextSeq));
     return combineHashes(parts);
+  }
+
+  /** The state hash without stream positions: what a refused command must leave unchanged. */
+  stateHashExcludingStreams(): bigint {
+    return combineHashes(this.stateParts());
+  }
+
+  private stateParts(): bigint[] {
+    const parts: bigint[] = [BigInt(this.clock.nowUs)];
+    for (const id of this.marketIds) parts.push(BigInt(id), this.books.get(id)!.stateHash(), ...this.pricing.get(id)!.stateParts());
+    return parts;
   }
 }

@@ -29,6 +29,8 @@ export interface MarketShardConfig {
   /** Per market, same order. */
   readonly pricing: readonly PricingConfig[];
   readonly riskStreams: number;
+  /** How far one record may move the shard's time (ShardClock). */
+  readonly timeHorizonUs: number;
 }
 
 export function encodeMarketShard(shard: MarketShard): Uint8Array {
@@ -44,6 +46,7 @@ export function encodeMarketShard(shard: MarketShard): Uint8Array {
     markets: shard.configs,
     pricing: shard.marketIds.map((id) => shard.pricingOf(id)!.config),
     riskStreams: streams.outputNextSeqs.length,
+    timeHorizonUs: shard.clock.horizonUs,
   };
   env.section('CONF', (w) => w.bytes(encodePlain(config)));
   env.section('STRM', (w) => writeStreams(w, streams));
@@ -92,5 +95,5 @@ function checkConfig(v: unknown): MarketShardConfig {
     const r = plainRecord(p, 'CONF pricing');
     for (const k of ['fundingIntervalUs', 'sampleIntervalUs', 'basisWindowUs', 'impactDepthLevels'] as const) if (r.uint(k) < 1) throw malformed(`CONF pricing: ${k} must be positive`);
   }
-  return { markets: markets as MarketConfig[], pricing: pricing as PricingConfig[], riskStreams };
+  return { markets: markets as MarketConfig[], pricing: pricing as PricingConfig[], riskStreams, timeHorizonUs: c.uint('timeHorizonUs') };
 }

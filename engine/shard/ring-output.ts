@@ -17,6 +17,7 @@ import { RingProducer } from '../ring/ring-producer.js';
 import type { RecordBuffer } from '../ring/record.js';
 import type { WaitStrategy } from '../ring/wait-strategy.js';
 import type { EventOutput } from './event-output.js';
+import type { InputStamp } from './input-stamp.js';
 
 const CLAIM_BATCH = 256;
 
@@ -38,6 +39,8 @@ export class RingOutput implements EventOutput {
     firstSeq = 1,
     /** Whether to keep waiting for space in a full ring: the shard's run flag. */
     private readonly keepWaiting: () => boolean = () => true,
+    /** When given, each record carries the position of the input that produced it (input-stamp.ts). */
+    private readonly stamp?: InputStamp,
   ) {
     this.producer = new RingProducer(ring, consumerBell);
     this.records = ring.records;
@@ -52,6 +55,7 @@ export class RingOutput implements EventOutput {
     const to = this.producer.at(this.written++);
     this.records.copyFrom(src, at, to);
     this.records.setSeq(to, this.nextSeq++);
+    if (this.stamp !== undefined) this.stamp.apply(this.records, to);
   }
 
   flush(): void {

@@ -1,5 +1,6 @@
 // ShardWorker: the main thread's side of the control protocol every shard worker speaks. The worker posts
-// 'ready' once wired and {stopped, stateHash, handled, abandoned} after its loop ends; everything else
+// 'ready' once wired, 'replayed' once it has handled its replay (if any) and starts its loop, and
+// {stopped, stateHash, handled, abandoned} after its loop ends; everything else
 // goes through shared memory (rings, doorbells, the control block), never postMessage. The one exception
 // is off the hot path: request() asks through the control block (ControlBlock.ask) and the worker answers
 // {reply, ticket, payload} by postMessage (a risk worker's scan snapshot); one reply answers every
@@ -70,6 +71,8 @@ export class ShardWorker {
   private readonly waiters: Waiter[] = [];
   private readonly deathListeners: ((d: ShardDeath) => void)[] = [];
   private readonly ready: Promise<void>;
+  /** Resolves when the worker has handled its replay and runs its loop (rejects if it dies first). */
+  readonly replayed: Promise<void>;
   private readonly done: Promise<ShardDone>;
   private cleanStop = false;
   private uncaught: Error | undefined;
@@ -94,11 +97,19 @@ export class ShardWorker {
       resolveDone = res;
       rejectDone = rej;
     });
+    let resolveReplayed!: () => void;
+    let rejectReplayed!: (e: Error) => void;
+    this.replayed = new Promise<void>((res, rej) => {
+      resolveReplayed = res;
+      rejectReplayed = rej;
+    });
     this.ready.catch(() => {});
+    this.replayed.catch(() => {});
     this.done.catch(() => {});
     this.worker = new Worker(script, { workerData: data, name });
     this.worker.on('message', (m: Message) => {
       if (m.type === 'ready') resolveReady();
+      else if (m.type === 'replayed') resolveReplayed();
       else if (m.type === 'stopped') {
         this.cleanStop = true;
         resolveDone({ stateHash: BigInt(m.stateHash!), handled: m.handled!, abandoned: m.abandoned ?? 0 });
@@ -109,6 +120,7 @@ export class ShardWorker {
       const failed = control.failure();
       this.death = { error, input: failed?.input ?? -1, record: failed?.record };
       rejectReady(error);
+      rejectReplayed(error);
       rejectDone(error);
       this.failWaiters(error);
       for (const l of this.deathListeners.splice(0)) l(this.death);

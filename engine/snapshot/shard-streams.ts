@@ -6,10 +6,12 @@
 //   inputs     count, last seq consumed per input (uint)     duplicates, handled (monitoring)
 //   gateway    next seq of the gateway stream                outputs   count, next seq of each
 //   surveillance   next seq of a market shard's surveillance stream, 0 when none is wired (risk: 0)
+//   clock      the shard's time: the latest time a record moved it to (engine/shard/shard-clock.ts)
 //   counters   count, then kind-specific monitoring counters (market: events written; risk: events to
 //              the gateway, commands to markets)
 
 import { Code } from '../codes.js';
+import { MAX_TIME_US } from '../ring/record.js';
 import type { EventOutput } from '../shard/event-output.js';
 import { openSnapshot, readHeader, type SnapshotHeader } from './snapshot-envelope.js';
 import { malformed, SnapshotError } from './snapshot-error.js';
@@ -27,6 +29,8 @@ export interface ShardStreams {
   readonly outputNextSeqs: readonly number[];
   /** A market shard's surveillance stream's next seq; 0: no such stream. */
   readonly surveillanceNextSeq: number;
+  /** The shard's clock (ShardClock.nowUs). */
+  readonly clockUs: number;
   readonly counters: readonly number[];
 }
 
@@ -39,6 +43,7 @@ export function writeStreams(w: SnapshotWriter, s: ShardStreams): void {
   w.uint(s.outputNextSeqs.length);
   for (const seq of s.outputNextSeqs) w.uint(seq);
   w.uint(s.surveillanceNextSeq);
+  w.uint(s.clockUs);
   w.uint(s.counters.length);
   for (const c of s.counters) w.uint(c);
 }
@@ -50,12 +55,14 @@ export function readStreams(r: SnapshotReader): ShardStreams {
   const gatewayNextSeq = r.uint();
   const outputNextSeqs = Array.from({ length: r.count(1) }, () => r.uint());
   const surveillanceNextSeq = r.uint();
+  const clockUs = r.uint();
   const counters = Array.from({ length: r.count(1) }, () => r.uint());
   r.done();
   if (gatewayNextSeq < 1 || outputNextSeqs.some((s) => s < 1)) throw malformed(`${r.what}: an output stream's next seq is 0`);
   // Inputs are the gateway and one stream per shard of the other kind, as many as this shard writes to.
   if (inputs.length > outputNextSeqs.length + 1) throw malformed(`${r.what}: ${inputs.length} inputs for ${outputNextSeqs.length} output streams`);
-  return { inputs, duplicates, handled, gatewayNextSeq, outputNextSeqs, surveillanceNextSeq, counters };
+  if (clockUs > MAX_TIME_US) throw malformed(`${r.what}: clock ${clockUs} past the largest time`);
+  return { inputs, duplicates, handled, gatewayNextSeq, outputNextSeqs, surveillanceNextSeq, clockUs, counters };
 }
 
 /** The header and stream positions of a snapshot of either kind (CRC checked; nothing else decoded). */

@@ -5,8 +5,12 @@
 // the command's type and request id. Checks run in the order the code list below reads.
 //
 // Accounts are created by their first accepted Deposit; every other command for an unknown account is
-// UNKNOWN_ACCOUNT. Request ids are idempotent per account (DUPLICATE_REQUEST); a rejected request is not
-// remembered, so it may be retried. Withdrawals wait while any scope of the shard has negative equity or
+// UNKNOWN_ACCOUNT. Money moves (Deposit, Withdraw, AdjustIsolatedMargin, TopUpInsuranceFund) need a
+// request id in [1, 2^53) (INVALID_REQUEST_ID), which is idempotent (DUPLICATE_REQUEST): per account, per
+// shard for top-ups; a rejected request is not remembered, so it may be retried. The setting commands may
+// carry one (0: none) for the gateway to correlate their answer. A deposit or top-up that would take a
+// balance past the pool's bound is BALANCE_LIMIT_EXCEEDED: with those bounds every balance a record
+// publishes stays in its i64 field. Withdrawals wait while any scope of the shard has negative equity or
 // the margin monitor has crossings it has not looked at yet (invariant I11, conservatively).
 // Thread contract: the risk-shard thread.
 
@@ -44,13 +48,13 @@ export function deposit(p: ShardParts, buf: RecordBuffer, at: number): number {
   const id = buf.accountId(at);
   const requestId = buf.u53At(at, DEP.requestId);
   const amount = buf.i64At(at, DEP.amountAtoms);
+  if (requestId === 0) return Code.INVALID_REQUEST_ID;
   if (buf.u16At(at, DEP.assetId) !== COLLATERAL_ASSET_ID) return Code.UNKNOWN_ASSET;
   if (amount <= 0n) return Code.AMOUNT_NOT_POSITIVE;
   let account = p.state.accounts.get(id);
   if (account !== undefined && account.appliedRequests.has(requestId)) return Code.DUPLICATE_REQUEST;
   const wallet = (account === undefined ? 0n : account.walletAtoms) + amount;
-  // maxWalletAtoms keeps every per-account sum far from any limit: a deposit past it is out of range.
-  if (wallet > p.pool.maxWalletAtoms) return Code.INVALID_NUMBER;
+  if (wallet > p.pool.maxWalletAtoms) return Code.BALANCE_LIMIT_EXCEEDED;
   if (account === undefined) {
     account = new AccountState(id);
     p.state.accounts.set(id, account);
@@ -68,6 +72,7 @@ export function withdraw(p: ShardParts, buf: RecordBuffer, at: number): number {
   if (account === undefined) return Code.UNKNOWN_ACCOUNT;
   const requestId = buf.u53At(at, WDR.requestId);
   const amount = buf.i64At(at, WDR.amountAtoms);
+  if (requestId === 0) return Code.INVALID_REQUEST_ID;
   if (buf.u16At(at, WDR.assetId) !== COLLATERAL_ASSET_ID) return Code.UNKNOWN_ASSET;
   if (amount <= 0n) return Code.AMOUNT_NOT_POSITIVE;
   if (account.appliedRequests.has(requestId)) return Code.DUPLICATE_REQUEST;
@@ -102,7 +107,7 @@ export function setLeverage(p: ShardParts, buf: RecordBuffer, at: number): numbe
   p.reserve(account, pos);
   const time = buf.timeUs(at);
   p.evaluator.evaluate(account.id, scopeMarket(pos), UpdateReason.LEVERAGE, time, pos.marketId);
-  p.publishAccount(account, time, 0, UpdateReason.LEVERAGE);
+  p.publishAccount(account, time, buf.u53At(at, LEV.requestId), UpdateReason.LEVERAGE);
   return Code.OK;
 }
 
@@ -127,7 +132,7 @@ export function setMarginMode(p: ShardParts, buf: RecordBuffer, at: number): num
     p.evaluator.evaluate(account.id, CROSS_SCOPE, UpdateReason.MARGIN_MODE, time);
   }
   p.evaluator.evaluate(account.id, scopeMarket(pos), UpdateReason.MARGIN_MODE, time, pos.marketId);
-  p.publishAccount(account, time, 0, UpdateReason.MARGIN_MODE);
+  p.publishAccount(account, time, buf.u53At(at, MOD.requestId), UpdateReason.MARGIN_MODE);
   return Code.OK;
 }
 
@@ -138,6 +143,7 @@ export function adjustIsolatedMargin(p: ShardParts, buf: RecordBuffer, at: numbe
   if (market === undefined) return Code.UNKNOWN_MARKET;
   const requestId = buf.u53At(at, ISO.requestId);
   const delta = buf.i64At(at, ISO.deltaAtoms);
+  if (requestId === 0) return Code.INVALID_REQUEST_ID;
   if (delta === 0n) return Code.AMOUNT_NOT_POSITIVE;
   if (account.appliedRequests.has(requestId)) return Code.DUPLICATE_REQUEST;
   const pos = account.positions.get(market.spec.marketId);
@@ -170,7 +176,7 @@ export function setFeeTier(p: ShardParts, buf: RecordBuffer, at: number): number
   account.feeTier = tier;
   // Reservations hold a taker-fee reserve at the account's rate.
   for (const pos of account.positions.values()) if (pos.orders.size > 0) p.reserve(account, pos);
-  p.publishAccount(account, buf.timeUs(at), 0, UpdateReason.FEE_TIER);
+  p.publishAccount(account, buf.timeUs(at), buf.u53At(at, FEE.requestId), UpdateReason.FEE_TIER);
   return Code.OK;
 }
 
@@ -178,12 +184,14 @@ export function setFeeTier(p: ShardParts, buf: RecordBuffer, at: number): number
 export function topUpInsuranceFund(p: ShardParts, buf: RecordBuffer, at: number): number {
   const requestId = buf.u53At(at, TOP.requestId);
   const amount = buf.i64At(at, TOP.amountAtoms);
+  if (requestId === 0) return Code.INVALID_REQUEST_ID;
   if (amount <= 0n) return Code.AMOUNT_NOT_POSITIVE;
   if (p.state.appliedTopUps.has(requestId)) return Code.DUPLICATE_REQUEST;
+  if (p.state.insuranceFundAtoms + amount > p.pool.maxInsuranceFundAtoms) return Code.BALANCE_LIMIT_EXCEEDED;
   p.state.appliedTopUps.add(requestId);
   p.state.insuranceFundAtoms += amount;
   p.state.netDepositsAtoms += amount;
-  p.events.insuranceFundChanged(buf.accountId(at), 0, buf.timeUs(at), amount, p.state.insuranceFundAtoms, 0, InsuranceReason.TOP_UP);
+  p.events.insuranceFundChanged(buf.accountId(at), 0, buf.timeUs(at), amount, p.state.insuranceFundAtoms, 0, InsuranceReason.TOP_UP, requestId);
   return Code.OK;
 }
 

@@ -42,8 +42,18 @@ export interface RiskPoolConfig {
   readonly marginCallRatioRate: bigint;
   /** Positions whose LP a mark update may re-check per input record; the rest carry over. */
   readonly maxChecksPerUpdate: number;
-  /** Largest wallet balance an account may hold (keeps per-account sums far from any limit). */
+  /**
+   * Largest wallet balance a deposit may bring an account to (at most 2^62: with the fund's bound below
+   * it keeps every balance a record publishes, an i64, in range; docs/COMMANDS.md, "Field ranges").
+   */
   readonly maxWalletAtoms: bigint;
+  /** Largest balance a top-up may bring this shard's insurance-fund partition to (at most 2^62). */
+  readonly maxInsuranceFundAtoms: bigint;
+  /**
+   * How far past the shard's current time one command may move it (engine/shard/shard-clock.ts).
+   * Default DEFAULT_TIME_HORIZON_US (seven days).
+   */
+  readonly timeHorizonUs?: number;
   /**
    * false: every figure in bigint, the number fast paths off (the reference they are tested against).
    * Default (absent or true): number fast paths with bigint fallback, the same results.
@@ -65,7 +75,11 @@ export const DEFAULT_POOL: RiskPoolConfig = {
   marginCallRatioRate: 80n * RATE_PERCENT,
   maxChecksPerUpdate: 1_000,
   maxWalletAtoms: 1_000_000_000n * ATOMS_PER_USDT,
+  maxInsuranceFundAtoms: 1_000_000_000_000n * ATOMS_PER_USDT,
 };
+
+/** The most any balance bound of a pool may be: half the i64 range, the other half headroom for PnL. */
+export const MAX_BALANCE_BOUND_ATOMS = 1n << 62n;
 
 export function riskMarket(market: MarketConfig, overrides: Partial<Omit<RiskMarketConfig, 'market'>> = {}): RiskMarketConfig {
   return { market, tiers: DEFAULT_TIERS, defaultLeverage: 20n, liquidationBandRate: 10n * RATE_PERCENT, ...overrides };

@@ -18,6 +18,12 @@ export class OpenOrderState {
   private filledBig = 0n;
   /** A system CancelOrder for this order is on its way to the market (so it is sent once). */
   cancelRequested = false;
+  /**
+   * The position's reserveMarkTicks and reserveOrderId just before this order's acceptance computed the
+   * reservation: what a refusal of it by the market restores (order-events.ts, refused).
+   */
+  markBeforeTicks = 0;
+  reserveOrderIdBefore = 0;
 
   constructor(
     readonly orderId: number,

@@ -2,8 +2,9 @@
 // shard's copy of each open order and the margin its position reserves in step with the book.
 //
 //   OrderAccepted             a market order's slippage limit is now known: it becomes P_assumed
-//   OrderRejected             PlaceOrder: the order is gone (release); CancelOrder: a system cancel found
-//                             nothing (the order already ended); Deleverage: the pipeline hears of it
+//   OrderRejected             PlaceOrder: the market refused an order pre-trade accepted: withdrawn as if
+//                             never accepted (refused, below); CancelOrder: a system cancel found nothing
+//                             (the order already ended); Deleverage: the pipeline hears of it
 //   OrderCancelled/Expired    the order is gone: release its reservation
 //   OrderAmended              the amendment the risk shard let through is confirmed: new price and rest
 // Liquidation and ADL orders, and any order of a scope in the pipeline, are reported to the liquidation
@@ -63,7 +64,7 @@ export function orderRejected(p: ShardParts, buf: RecordBuffer, at: number): voi
   const code = buf.u16At(at, REJ.code);
   switch (buf.u16At(at, REJ.commandType)) {
     case RecordType.PlaceOrder:
-      ended(p, accountId, marketId, orderId, code, buf.timeUs(at));
+      refused(p, accountId, marketId, orderId, code, buf.timeUs(at));
       return;
     case RecordType.CancelOrder: {
       const l = locate(p, accountId, marketId, orderId);
@@ -89,6 +90,38 @@ export function orderAmended(p: ShardParts, buf: RecordBuffer, at: number): void
   l.order.priceTicks = BigInt(buf.u53At(at, AMD.newPriceTicks));
   l.order.remainingLots = BigInt(buf.u53At(at, AMD.remainingLots));
   p.reserve(l.account, l.pos);
+}
+
+/**
+ * The market refused a PlaceOrder pre-trade accepted. A user order is withdrawn as if the shard had never
+ * accepted it (docs/COMMANDS.md, "What a refusal leaves behind"): the reservation becomes what it would
+ * have been without the order. When the order's acceptance was the last computation of the reservation,
+ * that is the computation before it, at the mark it used; when something recomputed the reservation
+ * since, it is that computation without the order, at its mark, and an acceptance that followed this one
+ * now follows the one before it. A position record the order created is left blank, which is no state,
+ * and the order id leaves the account's idempotency window: a retry is evaluated afresh.
+ * Liquidation orders end as any other ending does.
+ */
+function refused(p: ShardParts, accountId: number, marketId: number, orderId: number, code: number, timeUs: number): void {
+  const l = locate(p, accountId, marketId, orderId);
+  if (l === undefined) return;
+  const { account, pos, order } = l;
+  if (order.origin !== OrderOrigin.USER) return ended(p, accountId, marketId, orderId, code, timeUs);
+  pos.orders.delete(orderId);
+  account.placedOrderIds.remove(orderId);
+  if (pos.reserveOrderId === orderId) {
+    p.reserveAt(account, pos, order.markBeforeTicks);
+    pos.reserveOrderId = pos.orders.size === 0 ? 0 : order.reserveOrderIdBefore;
+  } else {
+    p.reserveAt(account, pos, pos.reserveMarkTicks);
+    for (const o of pos.orders.values()) {
+      if (o.reserveOrderIdBefore !== orderId) continue;
+      o.markBeforeTicks = order.markBeforeTicks;
+      o.reserveOrderIdBefore = order.reserveOrderIdBefore;
+    }
+    if (pos.orders.size === 0) pos.reserveOrderId = 0;
+  }
+  if (p.liquidating(account, pos)) p.hooks.onOrderEnded(accountId, marketId, orderId, code, timeUs);
 }
 
 /** The order left the book: forget it, release its margin, tell the pipeline when it is one of its own. */

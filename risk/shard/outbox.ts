@@ -25,6 +25,7 @@ import type { RingBuffer } from '../../engine/ring/ring-buffer.js';
 import { RecordQueue } from '../../engine/ring/record-queue.js';
 import { RingProducer } from '../../engine/ring/ring-producer.js';
 import type { EventOutput } from '../../engine/shard/event-output.js';
+import type { InputStamp } from '../../engine/shard/input-stamp.js';
 
 const CLAIM_BATCH = 256;
 
@@ -38,7 +39,13 @@ export class Outbox implements EventOutput {
   /** Records that had to wait in memory since start, for monitoring. */
   queuedTotal = 0;
 
-  constructor(ring: RingBuffer, consumerBell: Doorbell, firstSeq = 1) {
+  constructor(
+    ring: RingBuffer,
+    consumerBell: Doorbell,
+    firstSeq = 1,
+    /** When given, each record carries the position of the input that produced it, stamped at append. */
+    private readonly stamp?: InputStamp,
+  ) {
     this.producer = new RingProducer(ring, consumerBell);
     this.slots = ring.records;
     this.nextSeq = firstSeq;
@@ -50,6 +57,7 @@ export class Outbox implements EventOutput {
       const to = this.producer.at(this.written++);
       this.slots.copyFrom(src, at, to);
       this.slots.setSeq(to, this.nextSeq++);
+      if (this.stamp !== undefined) this.stamp.apply(this.slots, to);
       return;
     }
     // The first record to wait raises the producer-parked flag, before the worker's next look at the
@@ -57,6 +65,7 @@ export class Outbox implements EventOutput {
     // asleep with records queued wakes as soon as there is room (not at its park timeout).
     if (this.queue.length === 0) this.producer.waitingForSpace(true);
     this.queue.push(src, at, this.nextSeq++);
+    if (this.stamp !== undefined) this.stamp.apply(this.queue.records, this.queue.backAt());
     this.queuedTotal++;
   }
 

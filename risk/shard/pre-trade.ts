@@ -2,26 +2,38 @@
 // gateway. An accepted command is copied to the market shard's stream; a refused one returns its code
 // and changes nothing (the dispatcher publishes OrderRejected). PlaceOrder, in this order:
 //
-//   UNKNOWN_ACCOUNT, UNKNOWN_MARKET; shape the margin maths relies on (INVALID_SIDE, INVALID_FLAGS for a
-//   reduce-only flag past 1 or an origin other than USER, INVALID_ORDER_ID outside the gateway's range,
-//   QTY_BELOW_MIN for 0 lots, DUPLICATE_ORDER_ID); MARK_PRICE_UNAVAILABLE; ACCOUNT_LIQUIDATING (the
-//   liquidation engine froze the scope); MARKET_REDUCE_ONLY (stale index) unless the order reduces;
-//   reduce-only: REDUCE_ONLY_NO_POSITION / REDUCE_ONLY_WOULD_INCREASE, then accepted at no cost;
-//   POSITION_LIMIT_EXCEEDED; BELOW_INITIAL_MARGIN unless the order reduces; INSUFFICIENT_MARGIN when the
-//   incremental cost with netting exceeds the account's Available.
+//   UNKNOWN_ACCOUNT, UNKNOWN_MARKET; INVALID_FLAGS for a reduce-only flag past 1; the order's shape, with
+//   the codes and in the order the market's book checks it (engine/book/validate-order.ts, every check
+//   but the price band, which needs the book's reference), so no malformed order reaches a market;
+//   INVALID_ORDER_ID past the gateway's range (system ids are the shard's own); DUPLICATE_ORDER_ID;
+//   MARK_PRICE_UNAVAILABLE; ACCOUNT_LIQUIDATING (the liquidation engine froze the scope);
+//   MARKET_REDUCE_ONLY (stale index) unless the order reduces; reduce-only: REDUCE_ONLY_NO_POSITION /
+//   REDUCE_ONLY_WOULD_INCREASE, then accepted at no cost; POSITION_LIMIT_EXCEEDED; BELOW_INITIAL_MARGIN
+//   unless the order reduces; INSUFFICIENT_MARGIN when the incremental cost with netting exceeds the
+//   account's Available.
+//
+// An accepted PlaceOrder records the order and the reservation its acceptance computed, with what that
+// computation replaced (the mark and the acceptance before it): the market can still refuse the order
+// on its book (post-only would take, FOK not fillable, outside the band, ...), and then order-events.ts
+// withdraws it as if it had never been accepted.
 //
 // "Reduces" means the order's whole side, this order included, nets inside the position (its side's
 // cost is 0 in risk/order-cost.ts): it can only close. Every order is funded from the wallet, so the
 // cost is compared with the cross Available whatever the position's margin mode; the below-IM rule looks
 // at the order's own scope.
-// AmendOrder is checked when it raises the order margin (the cost of the amended order against the
-// others), and below initial margin when it moves the price (it could trade: the below-IM rule applies);
-// the shard's copy changes when the market confirms with OrderAmended. CancelOrder,
-// CancelAllOrders and SetAccountConfig only need a known account and market.
+// AmendOrder: its new price and quantity on the market's grid (validateAmendArgs), then checked when it
+// raises the order margin (the cost of the amended order against the others), and below initial margin
+// when it moves the price (it could trade: the below-IM rule applies); the shard's copy changes when the
+// market confirms with OrderAmended. CancelOrder and CancelAllOrders only need a known account and
+// market; SetAccountConfig also a self-trade mode the book accepts (INVALID_STP_MODE).
 // Thread contract: the risk-shard thread.
 
 import { Code } from '../../engine/codes.js';
-import { OrderOrigin, OrderType, Side } from '../../engine/enums.js';
+import { OrderOrigin, OrderType, Side, StpMode } from '../../engine/enums.js';
+import { OrderRequest } from '../../engine/book/types.js';
+import { validateAmendArgs, validateOrderRequest } from '../../engine/book/validate-order.js';
+import { SetAccountConfigLayout } from '../../engine/ring/layouts/set-account-config.js';
+import { readPlaceOrder } from '../../engine/shard/place-order-request.js';
 import { AmendOrderLayout } from '../../engine/ring/layouts/amend-order.js';
 import { PlaceOrderLayout } from '../../engine/ring/layouts/place-order.js';
 import type { RecordBuffer } from '../../engine/ring/record.js';
@@ -36,7 +48,10 @@ import { OpenOrderState, PositionState, type AccountState, type MarketRiskState 
 
 const PO = PlaceOrderLayout.offsets;
 const AM = AmendOrderLayout.offsets;
+const SC = SetAccountConfigLayout.offsets;
 const BPS = 10_000n;
+/** No band reference: validateOrderRequest then leaves the band to the market's book. */
+const NO_BAND_REFERENCE = 0;
 
 /** A candidate order as order-cost.ts reads it, and as the number path does (priceN, remainingN: the same values). */
 class Candidate implements OpenOrder {
@@ -57,17 +72,23 @@ class Candidate implements OpenOrder {
 }
 
 const candidate = new Candidate();
+const request = new OrderRequest();
 
 /**
  * P_assumed: the limit price; for an order without one (a market order relying on the default slippage
  * band) the worst price that band allows from the trigger price or else the mark, rounded away from the
- * trader (the market shard resolves the real limit from the touch and OrderAccepted brings it back).
+ * trader (the market shard resolves the real limit from the touch and OrderAccepted brings it back),
+ * and kept on the market's price range [1, maxPriceTicks]: it goes to the market as the order's limit.
  */
 function assumedPriceTicks(side: Side, priceTicks: number, triggerPriceTicks: number, market: MarketRiskState): bigint {
   if (priceTicks > 0) return BigInt(priceTicks);
   const base = triggerPriceTicks > 0 ? BigInt(triggerPriceTicks) : market.markPriceTicks;
   const bps = BigInt(market.spec.marketSlippageBps);
-  if (side === Side.BUY) return ceilDiv(base * (BPS + bps), BPS);
+  if (side === Side.BUY) {
+    const p = ceilDiv(base * (BPS + bps), BPS);
+    const max = BigInt(market.spec.maxPriceTicks);
+    return p < max ? p : max;
+  }
   const p = (base * (BPS - bps)) / BPS;
   return p > 0n ? p : 1n;
 }
@@ -77,17 +98,19 @@ export function placeOrder(p: ShardParts, buf: RecordBuffer, at: number): number
   if (account === undefined) return Code.UNKNOWN_ACCOUNT;
   const market = p.state.markets.get(buf.marketId(at));
   if (market === undefined) return Code.UNKNOWN_MARKET;
-  const side = buf.u8At(at, PO.side);
   const reduceOnlyFlag = buf.u8At(at, PO.reduceOnly);
-  const orderId = buf.u53At(at, PO.orderId);
-  const qtyLots = buf.u53At(at, PO.qtyLots);
-  if (side !== Side.BUY && side !== Side.SELL) return Code.INVALID_SIDE;
-  if (reduceOnlyFlag > 1 || buf.u8At(at, PO.origin) !== OrderOrigin.USER) return Code.INVALID_FLAGS;
-  if (orderId < 1 || orderId >= SYSTEM_ORDER_ID_BASE) return Code.INVALID_ORDER_ID;
-  if (qtyLots < 1) return Code.QTY_BELOW_MIN;
+  if (reduceOnlyFlag > 1) return Code.INVALID_FLAGS;
+  const req = readPlaceOrder(buf, at, request);
+  const shape = validateOrderRequest(req, market.spec, NO_BAND_REFERENCE);
+  if (shape !== Code.OK) return shape;
+  const side = req.side;
+  const orderId = req.orderId;
+  const qtyLots = req.qtyLots;
+  if (orderId >= SYSTEM_ORDER_ID_BASE) return Code.INVALID_ORDER_ID;
   const marketId = market.spec.marketId;
   const existing = account.positions.get(marketId);
-  if (existing !== undefined && existing.orders.has(orderId)) return Code.DUPLICATE_ORDER_ID;
+  // Open, or accepted recently and ended since: a retry of a command already applied is never a second order.
+  if ((existing !== undefined && existing.orders.has(orderId)) || account.placedOrderIds.has(orderId)) return Code.DUPLICATE_ORDER_ID;
   if (market.markPriceTicks <= 0n) return Code.MARK_PRICE_UNAVAILABLE;
   if (p.hooks.isFrozen(account.id, marketId)) return Code.ACCOUNT_LIQUIDATING;
   const pos = existing ?? new PositionState(account.id, marketId, market.config.defaultLeverage);
@@ -99,11 +122,18 @@ export function placeOrder(p: ShardParts, buf: RecordBuffer, at: number): number
   if (code === EXPOSURE_UNDECIDED) code = checkExposure(p, account, pos, market, openOrdersOf(pos), order, undefined);
   if (code !== Code.OK) return code;
   if (existing === undefined) account.positions.set(marketId, pos);
-  pos.orders.set(orderId, new OpenOrderState(orderId, buf.u53At(at, PO.clientOrderId), marketId, side, order.priceTicks, order.qtyLots, order.reduceOnly, OrderOrigin.USER));
+  account.placedOrderIds.add(orderId);
+  const open = new OpenOrderState(orderId, req.clientOrderId, marketId, side, order.priceTicks, order.qtyLots, order.reduceOnly, OrderOrigin.USER);
+  open.markBeforeTicks = pos.reserveMarkTicks;
+  open.reserveOrderIdBefore = pos.reserveOrderId;
+  pos.orders.set(orderId, open);
   // The number checks already costed both sides with this order: that is the new reservation.
   const reserved = p.valuer.fast ? reservationWithOrder() : NaN;
-  if (reserved === reserved) pos.orderMarginN = reserved;
-  else p.reserve(account, pos);
+  if (reserved === reserved) {
+    pos.orderMarginN = reserved;
+    pos.reserveMarkTicks = market.markN;
+  } else p.reserve(account, pos);
+  pos.reserveOrderId = orderId;
   // A market order without a price would take its worst price from the book's touch, which can be far
   // from the mark this check assumed: it goes out with P_assumed as its limit, so it can never fill worse
   // than what it was margined for (and never drain margin other orders reserved).
@@ -124,6 +154,8 @@ export function amendOrder(p: ShardParts, buf: RecordBuffer, at: number): number
   if (p.hooks.isFrozen(account.id, pos.marketId)) return Code.ACCOUNT_LIQUIDATING;
   const newPrice = buf.u53At(at, AM.newPriceTicks);
   const newQty = buf.u53At(at, AM.newQtyLots);
+  const args = validateAmendArgs(market.spec, newPrice, newQty);
+  if (args !== Code.OK) return args;
   const order = candidate;
   order.side = target.side;
   const rest = newQty > 0 ? BigInt(newQty) - target.filledLots : target.remainingLots;
@@ -137,10 +169,20 @@ export function amendOrder(p: ShardParts, buf: RecordBuffer, at: number): number
   return Code.OK;
 }
 
-/** CancelOrder, CancelAllOrders, SetAccountConfig: never add risk; the market decides the rest. */
+/** CancelOrder, CancelAllOrders: never add risk; the market decides the rest. */
 export function passThrough(p: ShardParts, buf: RecordBuffer, at: number): number {
   if (!p.state.accounts.has(buf.accountId(at))) return Code.UNKNOWN_ACCOUNT;
   if (!p.state.markets.has(buf.marketId(at))) return Code.UNKNOWN_MARKET;
+  p.commands.forward(buf, at);
+  return Code.OK;
+}
+
+/** SetAccountConfig: a known account and market, and a self-trade mode the book accepts. */
+export function setAccountConfig(p: ShardParts, buf: RecordBuffer, at: number): number {
+  if (!p.state.accounts.has(buf.accountId(at))) return Code.UNKNOWN_ACCOUNT;
+  if (!p.state.markets.has(buf.marketId(at))) return Code.UNKNOWN_MARKET;
+  const stp = buf.u8At(at, SC.stpMode);
+  if (stp !== StpMode.EXPIRE_TAKER && stp !== StpMode.EXPIRE_MAKER && stp !== StpMode.EXPIRE_BOTH) return Code.INVALID_STP_MODE;
   p.commands.forward(buf, at);
   return Code.OK;
 }

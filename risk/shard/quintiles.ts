@@ -97,6 +97,11 @@ export class QuintileCache {
     return 5 - after;
   }
 
+  /** An ADL ranking job is under way (work() has steps to take). */
+  jobRunning(): boolean {
+    return this.jobMarkets.length > 0;
+  }
+
   /** One input record's share of the ranking jobs under way (markets in ascending id order). */
   work(): void {
     if (this.jobMarkets.length === 0) return;

@@ -1,7 +1,8 @@
 // The initial margin a position's open orders reserve (RISK.md, "Pre-trade check"), netted BitMEX-style
 // by risk/order-cost.ts: the larger of the two sides' costs, each side netted against the position.
 // Recomputed whenever the position's orders or its quantity change, valued at the mark of that moment
-// (a mark move alone does not re-price reservations: that would touch every order on every mark).
+// (a mark move alone does not re-price reservations: that would touch every order on every mark); the
+// position keeps that mark (reserveMarkTicks), so a refused order can be withdrawn at it.
 // Liquidation orders are reduce-only and so reserve nothing.
 // Number fast path first (risk/order-cost-number.ts, the same figure), bigint when a guard refuses.
 // Thread contract: the risk-shard thread; the context objects are reused.
@@ -49,21 +50,37 @@ export function openOrdersOf(pos: PositionState): OpenOrderState[] {
 }
 
 /**
- * Sets pos.orderMarginAtoms from its open orders (0 without orders or without a mark). numbers: the number
- * context and the account's taker rate as a number, or undefined for the bigint path alone.
+ * Sets pos.orderMarginAtoms from its open orders (0 without orders or without a mark), valued at markTicks
+ * (the market's mark unless a caller names the one an earlier computation used), and notes that mark in
+ * pos.reserveMarkTicks. numbers: the number context and the account's taker rate as a number, or
+ * undefined for the bigint path alone.
  */
-export function recomputeReservation(account: AccountState, pos: PositionState, market: MarketRiskState, feeTiers: readonly FeeTier[], ctx: CostContext, numbers?: NumberCostContext, takerFeeRate = NaN): void {
+export function recomputeReservation(
+  account: AccountState,
+  pos: PositionState,
+  market: MarketRiskState,
+  feeTiers: readonly FeeTier[],
+  ctx: CostContext,
+  numbers?: NumberCostContext,
+  takerFeeRate = NaN,
+  markTicks: number = market.markN,
+): void {
   if (pos.orders.size === 0) {
     pos.orderMarginN = 0;
+    pos.reserveMarkTicks = 0;
     return;
   }
+  pos.reserveMarkTicks = markTicks;
   if (numbers !== undefined) {
-    const v = openOrdersCostNumber(pos.orders, fillNumberContext(numbers, pos, market, takerFeeRate));
+    const n = fillNumberContext(numbers, pos, market, takerFeeRate);
+    n.markTicks = markTicks;
+    const v = openOrdersCostNumber(pos.orders, n);
     if (v === v) {
       pos.orderMarginN = v;
       return;
     }
   }
   ctx.fill(pos, market, feeTiers[account.feeTier]!);
+  if (markTicks === markTicks) ctx.markTicks = BigInt(markTicks);
   pos.orderMarginAtoms = openOrdersCostAtoms(openOrdersOf(pos), ctx) ?? 0n;
 }

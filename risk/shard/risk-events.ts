@@ -9,6 +9,11 @@
 // the nearest bound: 0 means "none"); an undefined margin ratio (equity ≤ 0 with a position open, shown
 // as ∞) is published as −1. Money fields are read from the state's number slots when they hold the value
 // (exact-slot.ts) and written as two 32-bit words, without a bigint; from the bigint slot otherwise.
+// Balances stay in their i64 fields by validation (the pool's wallet and fund bounds, docs/COMMANDS.md);
+// a figure derived from prices (UPnL, equity, margin at an extreme mark) that passes ±(2^63 − 1) is
+// published as that bound, like a price past 2^53, never wrapped into the wrong sign. A rejection echoes
+// only ids that hold a u53 (engine/shard/command-fields.ts) and the time it is given, so nothing a
+// command carries can make this writer throw.
 // Thread contract: the risk-shard thread.
 
 import { AccountUpdatedLayout } from '../../engine/ring/layouts/account-updated.js';
@@ -20,6 +25,7 @@ import { LiquidationProgressedLayout } from '../../engine/ring/layouts/liquidati
 import { MarginCallIssuedLayout } from '../../engine/ring/layouts/margin-call-issued.js';
 import { OrderRejectedLayout } from '../../engine/ring/layouts/order-rejected.js';
 import { PlaceOrderLayout } from '../../engine/ring/layouts/place-order.js';
+import { clientOrderIdOf, commandIdOf, u53OrZero } from '../../engine/shard/command-fields.js';
 import { PositionUpdatedLayout } from '../../engine/ring/layouts/position-updated.js';
 import { MAX_U53, RecordBuffer } from '../../engine/ring/record.js';
 import { RecordType } from '../../engine/ring/types.js';
@@ -41,6 +47,7 @@ const PO = PlaceOrderLayout.offsets;
 
 const MAX_U53_BIG = BigInt(MAX_U53);
 const TWO_32 = 0x1_0000_0000;
+const MAX_I64 = (1n << 63n) - 1n;
 
 /** A bigint price as a u53 field: clamped to [0, 2^53). */
 export function u53Ticks(v: bigint): number {
@@ -55,10 +62,10 @@ function putI64(b: RecordBuffer, field: number, v: number): void {
   b.i32[w + 1] = hi;
 }
 
-/** An i64 money field: the number when it is exact, else the bigint. */
+/** An i64 money field: the number when it is exact, else the bigint, saturated at ±(2^63 − 1). */
 function putMoney(b: RecordBuffer, field: number, v: number | bigint): void {
   if (typeof v === 'number') putI64(b, field, v);
-  else b.setI64(0, field, v);
+  else b.setI64(0, field, v > MAX_I64 ? MAX_I64 : v < -MAX_I64 ? -MAX_I64 : v);
 }
 
 export class RiskEvents {
@@ -71,18 +78,18 @@ export class RiskEvents {
   accountUpdated(account: AccountState, timeUs: number, cross: ScopeFigures, requestId: number, reason: number): void {
     const b = this.start(RecordType.AccountUpdated, timeUs, 0, account.id);
     if (account.walletN === account.walletN) putI64(b, ACC.walletAtoms, account.walletN);
-    else b.setI64(0, ACC.walletAtoms, account.walletAtoms);
+    else putMoney(b, ACC.walletAtoms, account.walletAtoms);
     if (cross.equityN === cross.equityN) putI64(b, ACC.equityAtoms, cross.equityN);
-    else b.setI64(0, ACC.equityAtoms, cross.equityAtoms);
+    else putMoney(b, ACC.equityAtoms, cross.equityAtoms);
     if (cross.availableN === cross.availableN) putI64(b, ACC.availableAtoms, cross.availableN);
-    else b.setI64(0, ACC.availableAtoms, cross.availableAtoms);
+    else putMoney(b, ACC.availableAtoms, cross.availableAtoms);
     if (cross.withdrawableN === cross.withdrawableN) putI64(b, ACC.withdrawableAtoms, cross.withdrawableN);
-    else b.setI64(0, ACC.withdrawableAtoms, cross.withdrawableAtoms);
+    else putMoney(b, ACC.withdrawableAtoms, cross.withdrawableAtoms);
     if (cross.maintenanceN === cross.maintenanceN) putI64(b, ACC.maintenanceAtoms, cross.maintenanceN);
-    else b.setI64(0, ACC.maintenanceAtoms, cross.maintenanceAtoms);
+    else putMoney(b, ACC.maintenanceAtoms, cross.maintenanceAtoms);
     const initial = addExact(cross.initialN, cross.orderInitialN);
     if (initial === initial) putI64(b, ACC.initialAtoms, initial);
-    else b.setI64(0, ACC.initialAtoms, cross.initialAtoms + cross.orderInitialAtoms);
+    else putMoney(b, ACC.initialAtoms, cross.initialAtoms + cross.orderInitialAtoms);
     putMoney(b, ACC.marginRatioRate, cross.marginRatioOrMinusOne());
     b.setU53(0, ACC.requestId, requestId);
     b.setU8(0, ACC.reason, reason);
@@ -94,15 +101,15 @@ export class RiskEvents {
     const b = this.start(RecordType.PositionUpdated, timeUs, pos.marketId, pos.accountId);
     const d = pos.derived;
     if (pos.qtyN === pos.qtyN) putI64(b, POS.qtyLots, pos.qtyN);
-    else b.setI64(0, POS.qtyLots, pos.qtyLots);
+    else putMoney(b, POS.qtyLots, pos.qtyLots);
     if (pos.entryCostN === pos.entryCostN) putI64(b, POS.entryCostAtoms, pos.entryCostN);
-    else b.setI64(0, POS.entryCostAtoms, pos.entryCostAtoms);
+    else putMoney(b, POS.entryCostAtoms, pos.entryCostAtoms);
     if (pos.realizedPnlN === pos.realizedPnlN) putI64(b, POS.realizedPnlAtoms, pos.realizedPnlN);
-    else b.setI64(0, POS.realizedPnlAtoms, pos.realizedPnlAtoms);
+    else putMoney(b, POS.realizedPnlAtoms, pos.realizedPnlAtoms);
     if (pos.isolatedMarginN === pos.isolatedMarginN) putI64(b, POS.isolatedMarginAtoms, pos.isolatedMarginN);
-    else b.setI64(0, POS.isolatedMarginAtoms, pos.isolatedMarginAtoms);
+    else putMoney(b, POS.isolatedMarginAtoms, pos.isolatedMarginAtoms);
     if (d.unrealizedPnlN === d.unrealizedPnlN) putI64(b, POS.unrealizedPnlAtoms, d.unrealizedPnlN);
-    else b.setI64(0, POS.unrealizedPnlAtoms, d.unrealizedPnlAtoms);
+    else putMoney(b, POS.unrealizedPnlAtoms, d.unrealizedPnlAtoms);
     const lp = d.liquidationPriceN;
     const bp = d.bankruptcyPriceN;
     b.setU53(0, POS.liquidationPriceTicks, lp === lp ? clampU53(lp) : u53Ticks(d.liquidationPriceTicks));
@@ -146,9 +153,9 @@ export class RiskEvents {
 
   fundingPaid(accountId: number, marketId: number, timeUs: number, rate: bigint, amountAtoms: bigint, positionLots: bigint, markTicks: number, fundingTimeUs: number): void {
     const b = this.start(RecordType.FundingPaid, timeUs, marketId, accountId);
-    b.setI64(0, FUN.fundingRate, rate);
-    b.setI64(0, FUN.amountAtoms, amountAtoms);
-    b.setI64(0, FUN.positionLots, positionLots);
+    putMoney(b, FUN.fundingRate, rate);
+    putMoney(b, FUN.amountAtoms, amountAtoms);
+    putMoney(b, FUN.positionLots, positionLots);
     b.setU53(0, FUN.markPriceTicks, markTicks);
     b.setU53(0, FUN.fundingTimeUs, fundingTimeUs);
     this.send();
@@ -169,21 +176,23 @@ export class RiskEvents {
   ): void {
     const b = this.start(RecordType.LiquidationProgressed, timeUs, marketId, accountId);
     b.setU53(0, LIQ.liquidationId, liquidationId);
-    b.setI64(0, LIQ.qtyLots, qtyLots);
+    putMoney(b, LIQ.qtyLots, qtyLots);
     b.setU53(0, LIQ.priceTicks, u53Ticks(priceTicks));
-    b.setI64(0, LIQ.equityAtoms, scope.equityAtoms);
-    b.setI64(0, LIQ.maintenanceAtoms, scope.maintenanceAtoms);
-    b.setI64(0, LIQ.insuranceAtoms, insuranceAtoms);
+    putMoney(b, LIQ.equityAtoms, scope.equityAtoms);
+    putMoney(b, LIQ.maintenanceAtoms, scope.maintenanceAtoms);
+    putMoney(b, LIQ.insuranceAtoms, insuranceAtoms);
     b.setU8(0, LIQ.step, step);
     b.setU8(0, LIQ.scope, scopeKind);
     this.send();
   }
 
-  insuranceFundChanged(relatedAccountId: number, marketId: number, timeUs: number, deltaAtoms: bigint, balanceAtoms: bigint, liquidationId: number, reason: number): void {
+  /** requestId: the TopUpInsuranceFund this change answers, 0 for every other change. */
+  insuranceFundChanged(relatedAccountId: number, marketId: number, timeUs: number, deltaAtoms: bigint, balanceAtoms: bigint, liquidationId: number, reason: number, requestId = 0): void {
     const b = this.start(RecordType.InsuranceFundChanged, timeUs, marketId, relatedAccountId);
-    b.setI64(0, INS.deltaAtoms, deltaAtoms);
-    b.setI64(0, INS.balanceAtoms, balanceAtoms);
+    putMoney(b, INS.deltaAtoms, deltaAtoms);
+    putMoney(b, INS.balanceAtoms, balanceAtoms);
     b.setU53(0, INS.liquidationId, liquidationId);
+    b.setU53(0, INS.requestId, requestId);
     b.setU32(0, INS.relatedAccountId, relatedAccountId);
     b.setU8(0, INS.reason, reason);
     this.send();
@@ -201,28 +210,29 @@ export class RiskEvents {
 
   marginCallIssued(accountId: number, marketId: number, timeUs: number, scope: ScopeFigures, scopeKind: number): void {
     const b = this.start(RecordType.MarginCallIssued, timeUs, marketId, accountId);
-    b.setI64(0, MCI.equityAtoms, scope.equityAtoms);
-    b.setI64(0, MCI.maintenanceAtoms, scope.maintenanceAtoms);
+    putMoney(b, MCI.equityAtoms, scope.equityAtoms);
+    putMoney(b, MCI.maintenanceAtoms, scope.maintenanceAtoms);
     putMoney(b, MCI.marginRatioRate, scope.marginRatioOrMinusOne());
     b.setU8(0, MCI.scope, scopeKind);
     this.send();
   }
 
   /**
-   * OrderRejected for a command this shard refuses (nothing changed). orderId is the command's order id,
-   * or its request id for account commands (0 when it has neither); a PlaceOrder is echoed like the
-   * market shard echoes it.
+   * OrderRejected for a command this shard refuses (nothing changed), at timeUs (the command's own, or the
+   * shard's when the command's time was refused). It echoes the command's order, request or deleverage id
+   * and client order id, and a PlaceOrder's price, quantity and flags like the market shard echoes them;
+   * an id or price the record holds past 2^53 is echoed as 0.
    */
-  rejected(src: RecordBuffer, at: number, code: number, orderId: number, clientOrderId: number): void {
+  rejected(src: RecordBuffer, at: number, code: number, timeUs: number): void {
     const type = src.type(at);
-    const b = this.start(RecordType.OrderRejected, src.timeUs(at), src.marketId(at), src.accountId(at));
-    b.setU53(0, REJ.orderId, orderId);
-    b.setU53(0, REJ.clientOrderId, clientOrderId);
+    const b = this.start(RecordType.OrderRejected, timeUs, src.marketId(at), src.accountId(at));
+    b.setU53(0, REJ.orderId, commandIdOf(src, at));
+    b.setU53(0, REJ.clientOrderId, clientOrderIdOf(src, at));
     b.setU16(0, REJ.code, code);
     b.setU16(0, REJ.commandType, type);
     if (type === RecordType.PlaceOrder) {
-      b.setU53(0, REJ.priceTicks, src.u53At(at, PO.priceTicks));
-      b.setU53(0, REJ.qtyLots, src.u53At(at, PO.qtyLots));
+      b.setU53(0, REJ.priceTicks, u53OrZero(src.u53At(at, PO.priceTicks)));
+      b.setU53(0, REJ.qtyLots, u53OrZero(src.u53At(at, PO.qtyLots)));
       b.setU8(0, REJ.side, src.u8At(at, PO.side));
       b.setU8(0, REJ.orderType, src.u8At(at, PO.orderType));
       b.setU8(0, REJ.origin, src.u8At(at, PO.origin));

@@ -14,6 +14,7 @@ import { ShardWorker, type ShardDeath, type ShardDone, type ShardStats } from '.
 import type { ScanSnapshot } from '../stress/scan-snapshot.js';
 import type { RiskMarketConfig, RiskPoolConfig } from './config.js';
 import type { RiskShardWorkerData } from './risk-shard-worker.js';
+import type { ShardJournalData, ShardReplayData } from '../../engine/shard/worker-journal.js';
 
 export interface RiskShardOptions {
   shardId: number;
@@ -31,6 +32,10 @@ export interface RiskShardOptions {
   wait?: WaitStrategyName;
   /** Shared memory made by whoever wires a whole exchange; without it the host makes its own. */
   prebuilt?: PrebuiltShardMemory;
+  /** Copy every input into a tap ring before handling it (whoever assembles the exchange reads it). */
+  journal?: ShardJournalData;
+  /** Records to handle before the loop starts, and what to re-deliver (recovery). */
+  replay?: ShardReplayData;
 }
 
 export class RiskShardHost {
@@ -66,6 +71,8 @@ export class RiskShardHost {
       marketStreams: marketOut.map((r, i) => ({ ring: r.sab, bell: o.marketBells[i]!.sab })),
       control: control.sab,
       wait: o.wait ?? 'spin-then-park',
+      journal: o.journal,
+      replay: o.replay,
     };
     const handle = await ShardWorker.start(new URL('./risk-shard-worker.js', import.meta.url), `risk-shard-${o.shardId}`, data, control, bell, [gatewayOut, ...marketOut]);
     return new RiskShardHost(o.shardId, handle, bell, inputs, gatewayOut, marketOut);
@@ -83,6 +90,11 @@ export class RiskShardHost {
   /** The shard's open positions by scope, copied between two batches (risk/stress/scan-snapshot.ts). */
   scanSnapshot(): Promise<ScanSnapshot> {
     return this.handle.request<ScanSnapshot>();
+  }
+
+  /** Resolves once the worker has handled its replay (at once without one) and runs its loop. */
+  replayed(): Promise<void> {
+    return this.handle.replayed;
   }
 
   /** How the worker died, once it has (its thread is gone: the exchange cannot go on without it). */

@@ -25,6 +25,7 @@ import { ControlBlock } from '../../engine/shard/control-block.js';
 import { EventProcessor } from '../../engine/shard/event-processor.js';
 import type { StreamEnd } from '../../engine/shard/market-shard-worker.js';
 import { RingOutput } from '../../engine/shard/ring-output.js';
+import { journalOptions, replayLog, replayOutputs, type ShardJournalData, type ShardReplayData } from '../../engine/shard/worker-journal.js';
 import type { RiskMarketConfig, RiskPoolConfig } from './config.js';
 import { LiquidationEngine } from './liquidation-engine.js';
 import { Outbox } from './outbox.js';
@@ -46,6 +47,10 @@ export interface RiskShardWorkerData {
   marketStreams: StreamEnd[];
   control: SharedArrayBuffer;
   wait: WaitStrategyName;
+  /** Copy every input into this tap before handling it (engine/shard/worker-journal.ts). */
+  journal?: ShardJournalData;
+  /** Records to handle before the loop starts (recovery), and what to re-deliver. */
+  replay?: ShardReplayData;
 }
 
 assertLittleEndian();
@@ -53,11 +58,14 @@ const data = workerData as RiskShardWorkerData;
 const control = ControlBlock.attach(data.control);
 // The gateway-bound output waits while the ring is full and the shard runs; it gives up once the shard is
 // asked to stop, so no wait of this thread outlives the run flag.
-const gatewayOut = new RingOutput(RingBuffer.attach(data.gateway.ring), Doorbell.attach(data.gateway.bell), waitStrategyByName(data.wait), 1, () => control.running());
-const outboxes = data.marketStreams.map((end) => new Outbox(RingBuffer.attach(end.ring), Doorbell.attach(end.bell)));
+const journal = journalOptions(data.journal, data.replay, waitStrategyByName(data.wait));
+const stamp = data.journal || data.replay ? journal.stamp : undefined;
+const gatewayOut = new RingOutput(RingBuffer.attach(data.gateway.ring), Doorbell.attach(data.gateway.bell), waitStrategyByName(data.wait), 1, () => control.running(), stamp);
+const outboxes = data.marketStreams.map((end) => new Outbox(RingBuffer.attach(end.ring), Doorbell.attach(end.bell), 1, stamp));
+const replaying = replayOutputs([gatewayOut, ...outboxes], data.replay);
 const shardOf = new Map(data.marketShardOf);
 const pool = data.pool;
-const shard = new RiskShard(data.shardId, data.shardCount, data.markets, pool, (m) => shardOf.get(m) ?? -1, gatewayOut, outboxes, (state, effects) => new LiquidationEngine(state, effects, pool));
+const shard = new RiskShard(data.shardId, data.shardCount, data.markets, pool, (m) => shardOf.get(m) ?? -1, replaying.outputs[0]!, replaying.outputs.slice(1), (state, effects) => new LiquidationEngine(state, effects, pool));
 
 /** Drains every outbox as far as the rings allow; true when none holds a record. */
 function outboxesEmpty(): boolean {
@@ -92,8 +100,14 @@ const processor = new EventProcessor(
   () => gatewayOut.stalls + outboxes.reduce((sum, o) => sum + o.queuedTotal, 0),
   (input) => input !== 0 || outboxesEmpty(),
   serveSnapshot,
+  [],
+  journal,
 );
 parentPort!.postMessage({ type: 'ready' });
+// Re-delivery towards markets queues in the outboxes and never waits; the gateway stream passes nothing.
+replayLog(shard, journal.stamp, data.replay);
+replaying.finish();
+parentPort!.postMessage({ type: 'replayed' });
 processor.run();
 shard.flush();
 parentPort!.postMessage({ type: 'stopped', stateHash: shard.stateHash().toString(), handled: processor.handled, abandoned: gatewayOut.abandoned });

@@ -16,26 +16,33 @@
 // Each input stream is contiguous from seq 1: a re-delivered record is skipped, a gap is fatal
 // (InputPositions). The liquidation engine is built by the factory over the same state and drives the
 // world only through this class's RiskEffects.
+//
+// A gateway command meets, before its handler sees it (docs/COMMANDS.md): the shard's clock (time never
+// backwards, never past the horizon), the header flags, who may send it (command-permissions.ts), every
+// u53 field of its layout (command-fields.ts) and the account this shard owns. A refused command gets
+// exactly one OrderRejected and changes nothing: not even the deferred work every other record carries.
 // Thread contract: the risk-shard thread only.
 
 import { Code } from '../../engine/codes.js';
 import { OrderOrigin, type Side } from '../../engine/enums.js';
 import { MarkPriceUpdatedLayout } from '../../engine/ring/layouts/mark-price-updated.js';
-import { PlaceOrderLayout } from '../../engine/ring/layouts/place-order.js';
 import type { RecordBuffer } from '../../engine/ring/record.js';
 import { RecordType } from '../../engine/ring/types.js';
+import { fieldRangeCode, flagsCode } from '../../engine/shard/command-fields.js';
+import { permissionCode } from '../../engine/shard/command-permissions.js';
 import type { EventOutput } from '../../engine/shard/event-output.js';
 import { InputPositions } from '../../engine/shard/input-positions.js';
 import { checkOutputs, type ShardStreams } from '../../engine/snapshot/shard-streams.js';
 import { constructed, hex64, type DecodeOptions } from '../../engine/snapshot/snapshot-checks.js';
 import { SnapshotError } from '../../engine/snapshot/snapshot-error.js';
+import { isTimeCode } from '../../engine/shard/shard-clock.js';
 import { adjustIsolatedMargin, deposit, setFeeTier, setLeverage, setMarginMode, topUpInsuranceFund, withdraw } from './account-commands.js';
 import type { RiskMarketConfig, RiskPoolConfig } from './config.js';
 import { ScopeKind, UpdateReason } from './events.js';
 import { fundingRateApplied } from './funding-settlement.js';
 import { checkInvariants, type InvariantOptions } from './invariants.js';
 import { orderAccepted, orderAmended, orderEnded, orderRejected } from './order-events.js';
-import { amendOrder, passThrough, placeOrder } from './pre-trade.js';
+import { amendOrder, passThrough, placeOrder, setAccountConfig } from './pre-trade.js';
 import { LiquidationEngine } from './liquidation-engine.js';
 import { encodeRiskShard, openRiskSnapshot } from './risk-snapshot.js';
 import { riskStateHash } from './risk-state-hash.js';
@@ -46,7 +53,6 @@ import { MarginMode, OpenOrderState, type RiskState } from './state.js';
 import { tradeExecuted } from './trade-settlement.js';
 
 const MK = MarkPriceUpdatedLayout.offsets;
-const PO = PlaceOrderLayout.offsets;
 
 /** Builds the liquidation engine over the shard's state and effects (the real one: LiquidationEngine). */
 export type LiquidationFactory = (state: RiskState, effects: RiskEffects) => LiquidationHooks;
@@ -105,10 +111,16 @@ export class RiskShard implements RiskEffects {
   handle(buf: RecordBuffer, at: number, input: number): void {
     if (!this.positions.accept(input, buf.seq(at))) return;
     this.handled++;
-    if (input === 0) this.gatewayRecord(buf, at);
-    else this.marketRecord(buf, at);
+    if (input === 0) {
+      if (!this.gatewayRecord(buf, at)) return;
+    } else this.marketRecord(buf, at);
     this.parts.monitor.work(this.parts.pool.maxChecksPerUpdate, buf.timeUs(at));
     this.parts.quintiles.work();
+  }
+
+  /** Deferred work is waiting: margin-monitor checks carried over, or an ADL ranking job under way. */
+  hasDeferredWork(): boolean {
+    return this.parts.monitor.hasPendingWork() || this.parts.quintiles.jobRunning();
   }
 
   /** Hash of the whole shard state (risk-state-hash.ts lists what it covers). */
@@ -125,6 +137,7 @@ export class RiskShard implements RiskEffects {
       gatewayNextSeq: this.gateway.nextSeq,
       outputNextSeqs: this.marketOutputs.map((o) => o.nextSeq),
       surveillanceNextSeq: 0,
+      clockUs: this.parts.clock.nowUs,
       counters: [this.parts.events.eventCount, this.parts.commands.sent],
     };
   }
@@ -133,6 +146,7 @@ export class RiskShard implements RiskEffects {
   restoreStreams(s: ShardStreams): void {
     checkOutputs(s, this.gateway, this.marketOutputs, 'market');
     this.positions.restore(s.inputs, s.duplicates);
+    this.parts.clock.advance(s.clockUs);
     this.handled = s.handled;
     this.parts.events.eventCount = s.counters[0] ?? 0;
     this.parts.commands.sent = s.counters[1] ?? 0;
@@ -181,55 +195,54 @@ export class RiskShard implements RiskEffects {
     return out;
   }
 
-  private gatewayRecord(buf: RecordBuffer, at: number): void {
+  /** One gateway command: applied (true), or refused with one OrderRejected and nothing changed (false). */
+  private gatewayRecord(buf: RecordBuffer, at: number): boolean {
     const type = buf.type(at);
-    if (type === RecordType.AdvanceTime) return;
     const p = this.parts;
-    let code: number;
-    if (!this.state.owns(buf.accountId(at))) code = Code.INVALID_ACCOUNT;
-    else {
-      switch (type) {
-        case RecordType.Deposit:
-          code = deposit(p, buf, at);
-          break;
-        case RecordType.Withdraw:
-          code = withdraw(p, buf, at);
-          break;
-        case RecordType.SetLeverage:
-          code = setLeverage(p, buf, at);
-          break;
-        case RecordType.SetMarginMode:
-          code = setMarginMode(p, buf, at);
-          break;
-        case RecordType.AdjustIsolatedMargin:
-          code = adjustIsolatedMargin(p, buf, at);
-          break;
-        case RecordType.SetFeeTier:
-          code = setFeeTier(p, buf, at);
-          break;
-        case RecordType.TopUpInsuranceFund:
-          code = topUpInsuranceFund(p, buf, at);
-          break;
-        case RecordType.PlaceOrder:
-          code = placeOrder(p, buf, at);
-          break;
-        case RecordType.AmendOrder:
-          code = amendOrder(p, buf, at);
-          break;
-        case RecordType.CancelOrder:
-        case RecordType.CancelAllOrders:
-        case RecordType.SetAccountConfig:
-          code = passThrough(p, buf, at);
-          break;
-        default:
-          code = Code.UNKNOWN_COMMAND;
-      }
+    const timeUs = buf.timeUs(at);
+    let code = p.clock.check(timeUs);
+    if (code === Code.OK) code = flagsCode(buf, at);
+    if (code === Code.OK) code = permissionCode(buf, at);
+    if (code === Code.OK) code = fieldRangeCode(buf, at, type);
+    if (code === Code.OK) code = type === RecordType.AdvanceTime ? Code.OK : this.state.owns(buf.accountId(at)) ? this.command(type, buf, at) : Code.INVALID_ACCOUNT;
+    if (code === Code.OK) {
+      p.clock.advance(timeUs);
+      return true;
     }
-    if (code === Code.OK) return;
-    // Order commands carry orderId/clientOrderId, account commands a requestId, all at the same offsets.
-    const ids = type === RecordType.PlaceOrder || type === RecordType.CancelOrder || type === RecordType.AmendOrder;
-    const request = type === RecordType.Deposit || type === RecordType.Withdraw || type === RecordType.AdjustIsolatedMargin || type === RecordType.TopUpInsuranceFund;
-    p.events.rejected(buf, at, code, ids || request ? buf.u53At(at, PO.orderId) : 0, ids ? buf.u53At(at, PO.clientOrderId) : 0);
+    p.events.rejected(buf, at, code, isTimeCode(code) ? p.clock.nowUs : timeUs);
+    return false;
+  }
+
+  /** Dispatches a command that passed the entry checks; Code.OK once applied, else its refusal. */
+  private command(type: number, buf: RecordBuffer, at: number): number {
+    const p = this.parts;
+    switch (type) {
+      case RecordType.Deposit:
+        return deposit(p, buf, at);
+      case RecordType.Withdraw:
+        return withdraw(p, buf, at);
+      case RecordType.SetLeverage:
+        return setLeverage(p, buf, at);
+      case RecordType.SetMarginMode:
+        return setMarginMode(p, buf, at);
+      case RecordType.AdjustIsolatedMargin:
+        return adjustIsolatedMargin(p, buf, at);
+      case RecordType.SetFeeTier:
+        return setFeeTier(p, buf, at);
+      case RecordType.TopUpInsuranceFund:
+        return topUpInsuranceFund(p, buf, at);
+      case RecordType.PlaceOrder:
+        return placeOrder(p, buf, at);
+      case RecordType.AmendOrder:
+        return amendOrder(p, buf, at);
+      case RecordType.CancelOrder:
+      case RecordType.CancelAllOrders:
+        return passThrough(p, buf, at);
+      case RecordType.SetAccountConfig:
+        return setAccountConfig(p, buf, at);
+      default:
+        return Code.UNKNOWN_COMMAND;
+    }
   }
 
   private marketRecord(buf: RecordBuffer, at: number): void {

@@ -1,14 +1,16 @@
 // The risk shard's state hash: FNV-1a 64 (engine/book/state-hash.ts) over a canonical sequence of words.
 // Everything that can reach an output is in it, each collection in ascending id order:
 //
-//   VERSION, shard id and count
+//   VERSION, shard id and count, the shard's time (its clock)
 //   ledgers       insurance fund, fee pool, funding clearing, net deposits, next liquidation id,
 //                 next system order id, applied top-up ids
 //   markets       id, mark, index, reduce-only, last funding rate, next funding time
 //   accounts      id, wallet, fee tier, liquidation id, margin-called, applied request ids, then positions
-//                 by market (quantity, entry cost, realized PnL, mode, leverage, M_iso, order margin,
-//                 liquidation id, margin-called, published LP/BP/tier/quintile/UPnL), each with its open
-//                 orders by id (ids, side, price, rest, filled, flags)
+//                 by market (quantity, entry cost, realized PnL, mode, leverage, M_iso, order margin and
+//                 the mark and acceptance it was computed by, liquidation id, margin-called, published
+//                 LP/BP/tier/quintile/UPnL), each with its open orders by id (ids, side, price, rest,
+//                 filled, flags, what their acceptance replaced); a blank position (PositionState.isBlank)
+//                 is left out: it is the same state as none
 //   monitor       per market: epoch, mark, pending pops, each open position's keys and which of them are
 //                 parked, the multi-market cross accounts; the queued scopes in order; the scopes with
 //                 negative equity; the cached ADL quintile boundaries; each ADL ranking job under way
@@ -23,7 +25,7 @@ import type { EventOutput } from '../../engine/shard/event-output.js';
 import { valuesByKey } from './key-order.js';
 import type { ShardParts } from './shard-parts.js';
 
-const VERSION = 0x32534b52; // 'RKS2'
+const VERSION = 0x33534b52; // 'RKS3'
 const MASK_32 = 0xffffffffn;
 
 export class Hasher extends StateHash {
@@ -81,6 +83,7 @@ export function riskStateHash(p: ShardParts, streams?: StreamPositions): bigint 
   const s = p.state;
   h.int(s.shardId);
   h.int(s.shardCount);
+  h.int(p.clock.nowUs);
   h.big(s.insuranceFundAtoms);
   h.exact(s.feePoolN, s.feePoolN === s.feePoolN ? undefined : s.feePoolAtoms);
   h.big(s.fundingClearingAtoms);
@@ -110,10 +113,17 @@ export function riskStateHash(p: ShardParts, streams?: StreamPositions): bigint 
     h.int(a.liquidationId);
     h.word(a.marginCalled ? 1 : 0);
     h.ids(a.appliedRequests);
-    // Positions are never removed, so the account's cached market order is its sorted keys.
+    // In window order: it decides which id is evicted next.
+    h.int(a.placedOrderIds.size);
+    for (const id of a.placedOrderIds.inOrder()) h.int(id);
+    // Positions are never removed, so the account's cached market order is its sorted keys; a blank
+    // position is the same state as none and is left out.
     const positions = a.positionsInOrder();
-    h.int(positions.length);
+    let kept = 0;
+    for (const pos of positions) if (!pos.isBlank(s.markets.get(pos.marketId)!.config.defaultLeverage)) kept++;
+    h.int(kept);
     for (const pos of positions) {
+      if (kept < positions.length && pos.isBlank(s.markets.get(pos.marketId)!.config.defaultLeverage)) continue;
       h.int(pos.marketId);
       h.exact(pos.qtyN, pos.qtyN === pos.qtyN ? undefined : pos.qtyLots);
       h.exact(pos.entryCostN, pos.entryCostN === pos.entryCostN ? undefined : pos.entryCostAtoms);
@@ -122,6 +132,8 @@ export function riskStateHash(p: ShardParts, streams?: StreamPositions): bigint 
       h.exact(pos.leverageN, pos.leverageN === pos.leverageN ? undefined : pos.leverage);
       h.exact(pos.isolatedMarginN, pos.isolatedMarginN === pos.isolatedMarginN ? undefined : pos.isolatedMarginAtoms);
       h.exact(pos.orderMarginN, pos.orderMarginN === pos.orderMarginN ? undefined : pos.orderMarginAtoms);
+      h.int(pos.reserveMarkTicks);
+      h.int(pos.reserveOrderId);
       h.int(pos.liquidationId);
       h.word(pos.marginCalled ? 1 : 0);
       const d = pos.derived;
@@ -139,6 +151,8 @@ export function riskStateHash(p: ShardParts, streams?: StreamPositions): bigint 
         h.exact(o.remainingN, o.remainingN === o.remainingN ? undefined : o.remainingLots);
         h.exact(o.filledN, o.filledN === o.filledN ? undefined : o.filledLots);
         h.word((o.reduceOnly ? 1 : 0) | (o.cancelRequested ? 2 : 0) | (o.origin << 8));
+        h.int(o.markBeforeTicks);
+        h.int(o.reserveOrderIdBefore);
       }
     }
   }

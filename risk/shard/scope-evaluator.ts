@@ -60,6 +60,9 @@ export class ScopeEvaluator {
   private readonly perPositionNumbers: PositionNumbers[] = [];
   private readonly keys = new TriggerKeys();
   private readonly fast: boolean;
+  /** Scopes evaluated on the number path and on the bigint path (monitoring, like ScopeValuer's). */
+  numberScopes = 0;
+  bigintScopes = 0;
   private readonly marginCallRatioN: number;
   hooks!: LiquidationHooks;
 
@@ -108,6 +111,8 @@ export class ScopeEvaluator {
       this.perPositionNumbers.push(new PositionNumbers());
     }
     const numeric = this.fast && this.sumNumber(account, list, cross);
+    if (numeric) this.numberScopes++;
+    else this.bigintScopes++;
     const s = numeric ? this.figures : this.sum(account, list, cross);
     const called = s.calledAt(this.pool.marginCallRatioRate, this.marginCallRatioN);
     let open = 0;

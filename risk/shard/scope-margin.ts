@@ -69,6 +69,9 @@ export class ScopeValuer {
   private readonly oneNumber = new PositionNumbers();
   /** pool.numberFastPath: try the number path first. */
   readonly fast: boolean;
+  /** Scopes valued on the number path and on the bigint path (monitoring: a market whose values leave the number range shows here). */
+  numberScopes = 0;
+  bigintScopes = 0;
 
   constructor(private readonly state: RiskState) {
     this.fast = state.pool.numberFastPath !== false;
@@ -86,7 +89,11 @@ export class ScopeValuer {
 
   /** The cross scope: WB, the cross positions, and the order margin of every position of the account. */
   cross(account: AccountState, out: ScopeFigures): ScopeFigures {
-    if (this.fast && this.crossNumber(account, out)) return out;
+    if (this.fast && this.crossNumber(account, out)) {
+      this.numberScopes++;
+      return out;
+    }
+    this.bigintScopes++;
     out.collateralAtoms = account.walletAtoms;
     out.unrealizedPnlAtoms = 0n;
     out.maintenanceAtoms = 0n;
@@ -108,7 +115,11 @@ export class ScopeValuer {
 
   /** One isolated position with its margin M_iso (its orders are charged to the cross scope). */
   isolated(pos: PositionState, out: ScopeFigures): ScopeFigures {
-    if (this.fast && this.isolatedNumber(pos, out)) return out;
+    if (this.fast && this.isolatedNumber(pos, out)) {
+      this.numberScopes++;
+      return out;
+    }
+    this.bigintScopes++;
     const f = this.position(pos);
     out.collateralAtoms = pos.isolatedMarginAtoms;
     out.unrealizedPnlAtoms = f.unrealizedPnlAtoms;

@@ -11,7 +11,8 @@
 // Thread contract: the risk-shard thread.
 
 import type { EventOutput } from '../../engine/shard/event-output.js';
-import type { RiskMarketConfig, RiskPoolConfig } from './config.js';
+import { ShardClock } from '../../engine/shard/shard-clock.js';
+import { MAX_BALANCE_BOUND_ATOMS, type RiskMarketConfig, type RiskPoolConfig } from './config.js';
 import { UpdateReason } from './events.js';
 import { MarginMonitor } from './margin-monitor.js';
 import { NumberFees } from './fill-application.js';
@@ -34,6 +35,8 @@ export class ShardParts {
   readonly evaluator: ScopeEvaluator;
   readonly events: RiskEvents;
   readonly commands: MarketCommands;
+  /** The shard's time: the latest gateway command it applied (engine/shard/shard-clock.ts). */
+  readonly clock: ShardClock;
   readonly cost = new CostContext();
   readonly numberCost = new NumberCostContext();
   /** The pool's fee rates as numbers, for the fill fast path. */
@@ -58,6 +61,10 @@ export class ShardParts {
     if (!Number.isInteger(shardCount) || shardCount < 1 || !Number.isInteger(shardId) || shardId < 0 || shardId >= shardCount) {
       throw new RangeError(`risk shard ${shardId} of ${shardCount}`);
     }
+    for (const [name, v] of [['maxWalletAtoms', pool.maxWalletAtoms], ['maxInsuranceFundAtoms', pool.maxInsuranceFundAtoms]] as const) {
+      if (typeof v !== 'bigint' || v < 1n || v > MAX_BALANCE_BOUND_ATOMS) throw new RangeError(`pool ${name} must be in [1, 2^62] atoms, got ${v}`);
+    }
+    this.clock = new ShardClock(pool.timeHorizonUs);
     this.state = new RiskState(shardId, shardCount, pool);
     this.numberFees = new NumberFees(pool.feeTiers);
     for (const config of markets) {
@@ -107,10 +114,17 @@ export class ShardParts {
     return pos.marginMode === MarginMode.ISOLATED ? pos.liquidationId !== 0 : account.liquidationId !== 0;
   }
 
+  /** Recomputes the position's order reservation at the current mark (reservation.ts). */
   reserve(account: AccountState, pos: PositionState): void {
+    this.reserveAt(account, pos, this.state.markets.get(pos.marketId)!.markN);
+    pos.reserveOrderId = 0;
+  }
+
+  /** The reservation valued at a given mark (a refused order is withdrawn at the mark its acceptance saw). */
+  reserveAt(account: AccountState, pos: PositionState, markTicks: number): void {
     const market = this.state.markets.get(pos.marketId)!;
-    if (this.valuer.fast) recomputeReservation(account, pos, market, this.pool.feeTiers, this.cost, this.numberCost, this.numberFees.takerRate[account.feeTier]!);
-    else recomputeReservation(account, pos, market, this.pool.feeTiers, this.cost);
+    if (this.valuer.fast) recomputeReservation(account, pos, market, this.pool.feeTiers, this.cost, this.numberCost, this.numberFees.takerRate[account.feeTier]!, markTicks);
+    else recomputeReservation(account, pos, market, this.pool.feeTiers, this.cost, undefined, NaN, markTicks);
   }
 
   /** AccountUpdated with the account's cross figures. */

@@ -8,11 +8,12 @@
 //          issued, applied top-up ids, reduce-only breaches
 //   MRKT   per market, in configuration order: id, mark, index, reduce-only, last funding rate, next
 //          funding time
-//   ACCT   per account: id, wallet, fee tier, liquidation id, flags, applied request ids, then per
-//          position: market, quantity, entry cost, realized PnL, isolated margin, order margin, leverage,
-//          flags (margin mode, margin called), liquidation id, published LP, BP, UPnL, tier, quintile,
+//   ACCT   per account: id, wallet, fee tier, liquidation id, flags, applied request ids, the window of
+//          placed order ids oldest first, then per position: market, quantity, entry cost, realized PnL,
+//          isolated margin, order margin, leverage, flags (margin mode, margin called), liquidation id,
+//          the mark and order its reservation was computed by, published LP, BP, UPnL, tier, quintile,
 //          then per open order: id, client id, flags (side, reduce-only, cancel requested, origin),
-//          P_assumed, remaining, filled
+//          P_assumed, remaining, filled, what its acceptance replaced (mark, order)
 //
 // Thread contract: the risk-shard thread between records (encode), the decoding thread (decode).
 
@@ -102,6 +103,8 @@ export function writeAccounts(w: SnapshotWriter, p: ShardParts): void {
     w.u8(a.marginCalled ? ACCOUNT_MARGIN_CALLED : 0);
     w.uint(a.appliedRequests.size);
     for (const id of a.appliedRequests) w.uint(id);
+    w.uint(a.placedOrderIds.size);
+    for (const id of a.placedOrderIds.inOrder()) w.uint(id);
     w.uint(a.positions.size);
     for (const pos of a.positions.values()) writePosition(w, pos);
   }
@@ -117,6 +120,9 @@ function writePosition(w: SnapshotWriter, pos: PositionState): void {
   w.exact(pos.leverageN === pos.leverageN ? pos.leverageN : pos.leverage);
   w.u8((pos.marginMode === MarginMode.ISOLATED ? POSITION_ISOLATED : 0) | (pos.marginCalled ? POSITION_MARGIN_CALLED : 0));
   w.uint(pos.liquidationId);
+  // The mark a reservation was computed at is a number slot's value (NaN past 2^53): kept as it is.
+  w.f64(pos.reserveMarkTicks);
+  w.uint(pos.reserveOrderId);
   const d = pos.derived;
   w.exact(d.liquidationPriceN === d.liquidationPriceN ? d.liquidationPriceN : d.liquidationPriceTicks);
   w.exact(d.bankruptcyPriceN === d.bankruptcyPriceN ? d.bankruptcyPriceN : d.bankruptcyPriceTicks);
@@ -131,6 +137,8 @@ function writePosition(w: SnapshotWriter, pos: PositionState): void {
     w.exact(o.priceN === o.priceN ? o.priceN : o.priceTicks);
     w.exact(o.remainingN === o.remainingN ? o.remainingN : o.remainingLots);
     w.exact(o.filledN === o.filledN ? o.filledN : o.filledLots);
+    w.f64(o.markBeforeTicks);
+    w.uint(o.reserveOrderIdBefore);
   }
 }
 
@@ -153,6 +161,11 @@ export function readAccounts(r: SnapshotReader, p: ShardParts): void {
     const requests = r.count(1);
     for (let k = 0; k < requests; k++) a.appliedRequests.add(r.uint());
     if (a.appliedRequests.size !== requests) throw malformed(`${r.what}: account ${id} lists a request id twice`);
+    const placed = r.count(1);
+    if (placed > a.placedOrderIds.capacity) throw malformed(`${r.what}: account ${id} remembers ${placed} order ids, its window ${a.placedOrderIds.capacity}`);
+    // Oldest first: the window evicts in the order it was filled.
+    for (let k = 0; k < placed; k++) a.placedOrderIds.add(r.uint());
+    if (a.placedOrderIds.size !== placed) throw malformed(`${r.what}: account ${id} lists an order id twice in its window`);
     const positions = r.count(12);
     for (let k = 0; k < positions; k++) readPosition(r, p, a);
     // One map operation per account: a duplicate id shows as a map that did not grow.
@@ -190,6 +203,8 @@ function readPosition(r: SnapshotReader, p: ShardParts, a: AccountState): void {
   pos.marginMode = (flags & POSITION_ISOLATED) !== 0 ? MarginMode.ISOLATED : MarginMode.CROSS;
   pos.marginCalled = (flags & POSITION_MARGIN_CALLED) !== 0;
   pos.liquidationId = r.uint();
+  pos.reserveMarkTicks = r.f64();
+  pos.reserveOrderId = r.uint();
   const d = pos.derived;
   v = r.exact();
   if (typeof v === 'number') d.liquidationPriceN = v;
@@ -221,6 +236,8 @@ function readPosition(r: SnapshotReader, p: ShardParts, a: AccountState): void {
     v = r.exact();
     if (typeof v === 'number') o.filledN = v;
     else o.filledLots = v;
+    o.markBeforeTicks = r.f64();
+    o.reserveOrderIdBefore = r.uint();
     pos.orders.set(orderId, o);
   }
   a.positions.set(marketId, pos);

@@ -15,6 +15,10 @@ import type { RiskMarketConfig, RiskPoolConfig } from './config.js';
 import { addExact, bigSlot, fitsNumber, numberSlot, slotValue } from './exact-slot.js';
 import type { OpenOrderState } from './open-order-state.js';
 import { PositionDerived } from './position-derived.js';
+import { RecentIds } from './recent-ids.js';
+
+/** Accepted order ids each account remembers, so a retried PlaceOrder is never a second order. */
+export const PLACED_ORDER_WINDOW = 4_096;
 
 export { OpenOrderState } from './open-order-state.js';
 export { PositionDerived } from './position-derived.js';
@@ -38,6 +42,13 @@ export class PositionState {
   liquidationId = 0;
   /** The isolated scope's margin ratio is at or past pool.marginCallRatioRate and a MarginCallIssued went out. */
   marginCalled = false;
+  /**
+   * The mark the order reservation was last computed at, and the order whose acceptance computed it (0:
+   * anything else did); both 0 without open orders. A PlaceOrder the market refuses is withdrawn with
+   * them as if it had never been accepted (order-events.ts, refused).
+   */
+  reserveMarkTicks = 0;
+  reserveOrderId = 0;
   private qtyBig = 0n;
   private entryCostBig = 0n;
   private realizedPnlBig = 0n;
@@ -114,6 +125,34 @@ export class PositionState {
   isFlat(): boolean {
     return this.qtyN === 0;
   }
+
+  /**
+   * Nothing in it: flat, no orders, no margin, PnL or liquidation, default settings. A blank record is the
+   * same state as no record (pre-trade creates one for an order the market may then refuse), so the state
+   * hash leaves it out.
+   */
+  isBlank(defaultLeverage: bigint): boolean {
+    const d = this.derived;
+    return (
+      this.qtyN === 0 &&
+      this.entryCostN === 0 &&
+      this.realizedPnlN === 0 &&
+      this.isolatedMarginN === 0 &&
+      this.orderMarginN === 0 &&
+      this.orders.size === 0 &&
+      this.marginMode === MarginMode.CROSS &&
+      this.leverage === defaultLeverage &&
+      this.liquidationId === 0 &&
+      !this.marginCalled &&
+      this.reserveMarkTicks === 0 &&
+      this.reserveOrderId === 0 &&
+      d.tier === 0 &&
+      d.adlQuintile === 0 &&
+      d.liquidationPriceN === 0 &&
+      d.bankruptcyPriceN === 0 &&
+      d.unrealizedPnlN === 0
+    );
+  }
 }
 
 export class AccountState {
@@ -123,6 +162,8 @@ export class AccountState {
   readonly positions = new Map<number, PositionState>();
   /** Request ids of deposits, withdrawals and margin moves already applied (idempotency). */
   readonly appliedRequests = new Set<number>();
+  /** Order ids of the last PLACED_ORDER_WINDOW PlaceOrder commands accepted (idempotency of retries). */
+  readonly placedOrderIds = new RecentIds(PLACED_ORDER_WINDOW);
   /** Non-zero while the cross scope is in the liquidation pipeline. */
   liquidationId = 0;
   /** The cross scope's margin ratio is at or past pool.marginCallRatioRate and a MarginCallIssued went out. */

@@ -31,7 +31,9 @@ function script(): Cmd[] {
     c.header.timeUs = t;
     return c;
   };
-  for (const id of [1, 2, 5, 6, 7]) cmds.push(deposit(id, 10_000_000n * USDT, id));
+  // Every command carries the gateway's clock (a shard refuses time that goes backwards or jumps past its
+  // horizon, docs/COMMANDS.md): the deposits too.
+  for (const id of [1, 2, 5, 6, 7]) cmds.push(at(deposit(id, 10_000_000n * USDT, id)));
   cmds.push(at(indexTick(MID, T0)));
   // Two makers quote ten levels a side.
   for (let k = 1; k <= 10; k++) {

@@ -26,20 +26,23 @@ function script(seed: number): Cmd[] {
   const cmds: Cmd[] = [];
   let request = 1;
   let order = 1;
-  for (const id of [1, 2, 3, 4]) cmds.push(deposit(id, 1_000_000n * USDT, request++));
+  // Every command carries the gateway's clock, one second a step: a shard refuses time that goes backwards.
+  const at = (c: Cmd, timeUs: number): Cmd => ({ ...c, header: { ...c.header, timeUs } });
+  for (const id of [1, 2, 3, 4]) cmds.push(at(deposit(id, 1_000_000n * USDT, request++), T0));
   cmds.push(indexTick(600_000, T0, 1), indexTick(30_000, T0, 2));
   for (let i = 0; i < 80; i++) {
+    const now = T0 + i * 1_000_000;
     const marketId = 1 + (r() % 2);
     const mid = marketId === 1 ? 600_000 : 30_000;
     const k = r() % 10;
     if (k < 6) {
-      cmds.push(place({ orderId: order++, accountId: 1 + (r() % 4), marketId, side: (r() % 2) as Side, priceTicks: mid + (r() % 21) - 10, qtyLots: 1 + (r() % 50), timeUs: T0 + i }));
+      cmds.push(place({ orderId: order++, accountId: 1 + (r() % 4), marketId, side: (r() % 2) as Side, priceTicks: mid + (r() % 21) - 10, qtyLots: 1 + (r() % 50), timeUs: now }));
     } else if (k < 8) {
-      cmds.push(place({ orderId: order++, accountId: 1 + (r() % 4), marketId, side: (r() % 2) as Side, orderType: OrderType.MARKET, timeInForce: TimeInForce.IOC, qtyLots: 1 + (r() % 20), timeUs: T0 + i }));
+      cmds.push(place({ orderId: order++, accountId: 1 + (r() % 4), marketId, side: (r() % 2) as Side, orderType: OrderType.MARKET, timeInForce: TimeInForce.IOC, qtyLots: 1 + (r() % 20), timeUs: now }));
     } else if (k < 9 && order > 2) {
-      cmds.push(cancel(1 + (r() % 4), 1 + (r() % (order - 1)), 0, marketId));
+      cmds.push(at(cancel(1 + (r() % 4), 1 + (r() % (order - 1)), 0, marketId), now));
     } else {
-      cmds.push(indexTick(mid + (r() % 41) - 20, T0 + i * 1_000_000, marketId), advanceTime(T0 + i * 1_000_000));
+      cmds.push(indexTick(mid + (r() % 41) - 20, now, marketId), advanceTime(now));
     }
   }
   return cmds;

@@ -10,12 +10,12 @@ import { MAX_RISK_SHARDS, parseStartOptions } from '../../gateway/start-options.
 const main = fileURLToPath(new URL('../../gateway/main.js', import.meta.url));
 
 test('no options: every default', () => {
-  assert.deepEqual(parseStartOptions([]), { kind: 'run', options: { seconds: 0, rate: 20_000, riskShards: 1, seed: 1, stressEvery: 10, wait: 'spin-then-park', oracle: undefined } });
+  assert.deepEqual(parseStartOptions([]), { kind: 'run', options: { seconds: 0, rate: 20_000, riskShards: 1, seed: 1, stressEvery: 10, wait: 'spin-then-park', oracle: undefined, data: './data', inMemory: false } });
 });
 
 test('good values read exactly, in either spelling', () => {
-  const r = parseStartOptions(['--seconds', '30', '--rate=50000', '--risk-shards', String(MAX_RISK_SHARDS), '--seed', '4294967295', '--stress-every', '0', '--wait', 'park', '--oracle', 'config/oracle.example.json']);
-  assert.deepEqual(r, { kind: 'run', options: { seconds: 30, rate: 50_000, riskShards: MAX_RISK_SHARDS, seed: 2 ** 32 - 1, stressEvery: 0, wait: 'park', oracle: 'config/oracle.example.json' } });
+  const r = parseStartOptions(['--seconds', '30', '--rate=50000', '--risk-shards', String(MAX_RISK_SHARDS), '--seed', '4294967295', '--stress-every', '0', '--wait', 'park', '--oracle', 'config/oracle.example.json', '--data', '/var/lib/perpx', '--in-memory']);
+  assert.deepEqual(r, { kind: 'run', options: { seconds: 30, rate: 50_000, riskShards: MAX_RISK_SHARDS, seed: 2 ** 32 - 1, stressEvery: 0, wait: 'park', oracle: 'config/oracle.example.json', data: '/var/lib/perpx', inMemory: true } });
 });
 
 test('each bad value is refused with the option\'s name and what it takes', () => {
@@ -34,6 +34,7 @@ test('each bad value is refused with the option\'s name and what it takes', () =
     [['--stress-every', 'x'], /^--stress-every: 'x' is not accepted/],
     [['--wait', 'fast'], /^--wait: 'fast' is not accepted; it takes one of busy-spin, spin-then-park, park/],
     [['--oracle='], /^--oracle: '' is not accepted; it takes the path of an oracle configuration file/],
+    [['--data='], /^--data: '' is not accepted; it takes a directory path/],
     [['--seconds'], /--seconds/],
     [['--bogus', '1'], /--bogus/],
     [['stray'], /stray/],
@@ -48,9 +49,10 @@ test('each bad value is refused with the option\'s name and what it takes', () =
 test('npm start --help lists every option with its default and exits 0', () => {
   const r = spawnSync(process.execPath, [main, '--help'], { encoding: 'utf8', timeout: 30_000 });
   assert.equal(r.status, 0);
-  for (const [option, dflt] of [['--seconds', '0'], ['--rate', '20000'], ['--risk-shards', '1'], ['--seed', '1'], ['--stress-every', '10'], ['--wait', 'spin-then-park'], ['--oracle', 'none']]) {
+  for (const [option, dflt] of [['--seconds', '0'], ['--rate', '20000'], ['--risk-shards', '1'], ['--seed', '1'], ['--stress-every', '10'], ['--wait', 'spin-then-park'], ['--oracle', 'none'], ['--data', './data']]) {
     assert.match(r.stdout, new RegExp(`^  ${option} .*\\(default ${dflt}\\)$`, 'm'), option);
   }
+  assert.match(r.stdout, /^ {2}--in-memory /m);
   assert.match(r.stdout, /^ {2}--help /m);
 });
 

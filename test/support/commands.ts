@@ -64,16 +64,16 @@ export function cancel(accountId: number, orderId: number, clientOrderId = 0, ma
   return { layout: CancelOrderLayout, header: { marketId, accountId, timeUs: 1 }, body: { orderId, clientOrderId } };
 }
 
-export function cancelAll(accountId: number, reason: number, marketId = 1): Cmd {
-  return { layout: CancelAllOrdersLayout, header: { marketId, accountId, timeUs: 1 }, body: { reason } };
+export function cancelAll(accountId: number, reason: number, marketId = 1, requestId = 0): Cmd {
+  return { layout: CancelAllOrdersLayout, header: { marketId, accountId, timeUs: 1 }, body: { requestId, reason } };
 }
 
 export function amend(accountId: number, orderId: number, newPriceTicks: number, newQtyLots: number, marketId = 1): Cmd {
   return { layout: AmendOrderLayout, header: { marketId, accountId, timeUs: 1 }, body: { orderId, clientOrderId: 0, newPriceTicks, newQtyLots } };
 }
 
-export function setStp(accountId: number, stpMode: number, marketId = 1): Cmd {
-  return { layout: SetAccountConfigLayout, header: { marketId, accountId, timeUs: 1 }, body: { stpMode } };
+export function setStp(accountId: number, stpMode: number, marketId = 1, requestId = 0): Cmd {
+  return { layout: SetAccountConfigLayout, header: { marketId, accountId, timeUs: 1 }, body: { requestId, stpMode } };
 }
 
 export function setMark(markPriceTicks: number, marketId = 1): Cmd {

@@ -17,36 +17,42 @@ import { SetMarginModeLayout } from '../../engine/ring/layouts/set-margin-mode.j
 import { TopUpInsuranceFundLayout } from '../../engine/ring/layouts/top-up-insurance-fund.js';
 import { TradeExecutedLayout } from '../../engine/ring/layouts/trade-executed.js';
 import { WithdrawLayout } from '../../engine/ring/layouts/withdraw.js';
+import { HeaderFlag } from '../../engine/ring/record.js';
 import type { Cmd } from './commands.js';
 
 const T = 1;
+/** Deposits, top-ups and fee tiers are the operator's (engine/shard/command-permissions.ts). */
+const OPERATOR = HeaderFlag.OPERATOR;
 
+/** A custody credit, as the operator sends it. */
 export function deposit(accountId: number, amountAtoms: bigint, requestId: number, assetId = 0): Cmd {
-  return { layout: DepositLayout, header: { accountId, timeUs: T }, body: { requestId, amountAtoms, assetId } };
+  return { layout: DepositLayout, header: { accountId, timeUs: T, flags: OPERATOR }, body: { requestId, amountAtoms, assetId } };
 }
 
 export function withdraw(accountId: number, amountAtoms: bigint, requestId: number, assetId = 0): Cmd {
   return { layout: WithdrawLayout, header: { accountId, timeUs: T }, body: { requestId, amountAtoms, assetId } };
 }
 
-export function setLeverage(accountId: number, leverage: number, marketId = 1): Cmd {
-  return { layout: SetLeverageLayout, header: { accountId, marketId, timeUs: T }, body: { leverage } };
+export function setLeverage(accountId: number, leverage: number, marketId = 1, requestId = 0): Cmd {
+  return { layout: SetLeverageLayout, header: { accountId, marketId, timeUs: T }, body: { requestId, leverage } };
 }
 
-export function setMarginMode(accountId: number, marginMode: number, marketId = 1): Cmd {
-  return { layout: SetMarginModeLayout, header: { accountId, marketId, timeUs: T }, body: { marginMode } };
+export function setMarginMode(accountId: number, marginMode: number, marketId = 1, requestId = 0): Cmd {
+  return { layout: SetMarginModeLayout, header: { accountId, marketId, timeUs: T }, body: { requestId, marginMode } };
 }
 
 export function adjustIsolatedMargin(accountId: number, deltaAtoms: bigint, requestId: number, marketId = 1): Cmd {
   return { layout: AdjustIsolatedMarginLayout, header: { accountId, marketId, timeUs: T }, body: { requestId, deltaAtoms } };
 }
 
-export function setFeeTier(accountId: number, feeTier: number): Cmd {
-  return { layout: SetFeeTierLayout, header: { accountId, timeUs: T }, body: { feeTier } };
+/** The operator's fee tier for an account. */
+export function setFeeTier(accountId: number, feeTier: number, requestId = 0): Cmd {
+  return { layout: SetFeeTierLayout, header: { accountId, timeUs: T, flags: OPERATOR }, body: { requestId, feeTier } };
 }
 
+/** The operator's top-up of the insurance-fund partition of the header account's shard. */
 export function topUpInsuranceFund(accountId: number, amountAtoms: bigint, requestId: number): Cmd {
-  return { layout: TopUpInsuranceFundLayout, header: { accountId, timeUs: T }, body: { requestId, amountAtoms } };
+  return { layout: TopUpInsuranceFundLayout, header: { accountId, timeUs: T, flags: OPERATOR }, body: { requestId, amountAtoms } };
 }
 
 export function advanceTime(timeUs: number): Cmd {

@@ -7,6 +7,7 @@ import { AmendOrderLayout } from './amend-order.js';
 import { BookLevelChangedLayout } from './book-level-changed.js';
 import { CancelAllOrdersLayout } from './cancel-all-orders.js';
 import { CancelOrderLayout } from './cancel-order.js';
+import { CommandAppliedLayout } from './command-applied.js';
 import { readField, writeField, type Layout } from './layout.js';
 import { DepositLayout } from './deposit.js';
 import { WithdrawLayout } from './withdraw.js';
@@ -77,6 +78,7 @@ export const LAYOUTS: readonly Layout[] = [
   InsuranceFundChangedLayout,
   AdlExecutedLayout,
   MarginCallIssuedLayout,
+  CommandAppliedLayout,
   SetBeneficialOwnerLayout,
 ];
 

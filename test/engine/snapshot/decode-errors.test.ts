@@ -237,7 +237,7 @@ test('a book section listing an order twice, a crossed book or an order of an un
 test('a market shard with a surveillance stream decodes only with one that continues it (SNAPSHOT_STREAM_MISMATCH otherwise)', () => {
   const out = () => new MemoryOutput();
   const surveillance = out();
-  const shard = new MarketShard([DEFAULT_MARKETS[0]!], out(), [out()], undefined, undefined, surveillance, 3);
+  const shard = new MarketShard([DEFAULT_MARKETS[0]!], out(), [out()], undefined, undefined, surveillance, undefined, 3);
   const orders = [1, 2, 3].map((i) => place({ orderId: i, accountId: i, side: Side.SELL, priceTicks: 300_000 + i, qtyLots: 5 }));
   const buf = encodeStream(orders);
   for (let i = 0; i < orders.length; i++) shard.handle(buf, buf.at(i), 1);

@@ -75,7 +75,7 @@ test('a deposit of another asset is refused with UNKNOWN_ASSET', () => {
 test('a deposit that would take the wallet past the pool limit is refused', () => {
   const fx = new ShardFixture({ pool: { maxWalletAtoms: usdt(100) } });
   fx.fund(2, usdt(60));
-  expectRefused(fx, deposit(2, usdt(41), 9), Code.INVALID_NUMBER, 9);
+  expectRefused(fx, deposit(2, usdt(41), 9), Code.BALANCE_LIMIT_EXCEEDED, 9);
 });
 
 test('a rejected deposit for a new account creates no account', () => {
@@ -241,6 +241,6 @@ test('a top-up credits the insurance fund as external money, once per request id
 
 test('a record type the gateway may not send is refused with UNKNOWN_COMMAND', () => {
   const fx = funded();
-  const notACommand: Cmd = { layout: { ...DepositLayout, type: RecordType.AccountUpdated }, header: { accountId: 2 }, body: {} };
+  const notACommand: Cmd = { layout: { ...DepositLayout, type: RecordType.AccountUpdated }, header: { accountId: 2, timeUs: 1 }, body: {} };
   expectRefused(fx, notACommand, Code.UNKNOWN_COMMAND);
 });

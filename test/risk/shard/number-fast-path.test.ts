@@ -67,6 +67,25 @@ test('on random order flow through a real market shard the fast path writes the 
   assertSameAsBigint(record(800, seed), DEFAULT_POOL, `seed ${seed}`);
 });
 
+test('the number fast path is on by default and values ordinary flow, and off it values nothing', () => {
+  // The comparison above would pass with the fast path switched off (bigint against bigint): this one
+  // fails then. Everyday balances and prices fit the number range, so nearly every scope takes it.
+  const seed = testSeed('number fast path, taken');
+  const rec = record(400, seed);
+  const on = shard(DEFAULT_POOL);
+  const off = shard({ ...DEFAULT_POOL, numberFastPath: false });
+  for (let i = 0; i < rec.inputs.length; i++) {
+    on.shard.handle(rec.records, rec.records.at(i), rec.inputs[i]!);
+    off.shard.handle(rec.records, rec.records.at(i), rec.inputs[i]!);
+  }
+  for (const [part, on_, off_] of [['valuer', on.shard.parts.valuer, off.shard.parts.valuer], ['evaluator', on.shard.parts.evaluator, off.shard.parts.evaluator]] as const) {
+    assert.ok(on_.numberScopes > 0, `seed ${seed}: the ${part} took the number path ${on_.numberScopes} times`);
+    assert.ok(on_.numberScopes >= 20 * on_.bigintScopes, `seed ${seed}: the ${part} fell back to bigint ${on_.bigintScopes} of ${on_.numberScopes + on_.bigintScopes} times`);
+    assert.equal(off_.numberScopes, 0, `seed ${seed}: the ${part} with the fast path off`);
+    assert.ok(off_.bigintScopes > 0, `seed ${seed}: the ${part} valued scopes with the fast path off`);
+  }
+});
+
 /**
  * Account commands and market events straight into the shard, with magnitudes from everyday to past
  * 2^53: wallets up to 2^60 atoms, marks and trade prices up to 2^45 ticks, fills up to 2^30 lots.

@@ -86,7 +86,9 @@ test('an order in a scope the liquidation engine froze is refused with ACCOUNT_L
 test('orders whose shape the margin maths cannot take are refused before any check', () => {
   const fx = fixture();
   expectRefused(fx, buy(10, 1, BTC_60K, { side: 2 }), Code.INVALID_SIDE);
-  expectRefused(fx, buy(10, 1, BTC_60K, { origin: OrderOrigin.LIQUIDATION }), Code.INVALID_FLAGS);
+  // Liquidation orders are the engine's own: no account may send one.
+  expectRefused(fx, buy(10, 1, BTC_60K, { origin: OrderOrigin.LIQUIDATION }), Code.NOT_PERMITTED);
+  expectRefused(fx, buy(10, 1, BTC_60K, { origin: 7 }), Code.INVALID_FLAGS);
   expectRefused(fx, buy(SYSTEM_ORDER_ID_BASE + 1, 1), Code.INVALID_ORDER_ID);
   expectRefused(fx, buy(10, 0), Code.QTY_BELOW_MIN);
   fx.gw(place(buy(10, 1)));

@@ -8,7 +8,7 @@ import { OrderType, Side, TimeInForce } from '../../../engine/enums.js';
 import { decodeRecord } from '../../../engine/ring/layouts/index.js';
 import { scopesWithNegativeEquity } from '../../../risk/shard/invariants.js';
 import { MarginMode } from '../../../risk/shard/state.js';
-import { amend, cancel, place } from '../../support/commands.js';
+import { amend, cancel, place, type Cmd } from '../../support/commands.js';
 import { adjustIsolatedMargin, advanceTime, deposit, setLeverage, setMarginMode, withdraw } from '../../support/risk-commands.js';
 import { rng } from '../../support/seed.js';
 import { MiniExchange } from './mini-exchange.js';
@@ -40,7 +40,11 @@ export function drive(seed: number, check: (x: MiniExchange, step: number) => vo
   let request = 1;
   let orderId = 1;
   const blocked: number[] = [];
-  for (let a = 1; a <= ACCOUNTS; a++) x.send(deposit(a, usdt(2_000 + pick(60_000)), request++));
+  // The gateway's clock: timer ticks move it, and every command carries it (a shard refuses time that
+  // goes backwards).
+  let nowUs = 1;
+  const send = (cmd: Cmd): void => x.send({ ...cmd, header: { ...cmd.header, timeUs: nowUs } });
+  for (let a = 1; a <= ACCOUNTS; a++) send(deposit(a, usdt(2_000 + pick(60_000)), request++));
   for (let step = 0; step < steps; step++) {
     const account = 1 + pick(ACCOUNTS);
     const marketId = pick(3) === 0 ? ETH_ID : BTC_ID;
@@ -49,7 +53,7 @@ export function drive(seed: number, check: (x: MiniExchange, step: number) => vo
     if (r < 45) {
       const side = pick(2) === 0 ? Side.BUY : Side.SELL;
       const offset = pick(1_200) - 600;
-      x.send(
+      send(
         place({
           orderId: orderId++,
           accountId: account,
@@ -62,8 +66,8 @@ export function drive(seed: number, check: (x: MiniExchange, step: number) => vo
           reduceOnly: pick(8) === 0,
         }),
       );
-    } else if (r < 55) x.send(cancel(account, 1 + pick(orderId), 0, marketId));
-    else if (r < 60) x.send(amend(account, 1 + pick(orderId), mark + pick(400) - 200, 1 + pick(600), marketId));
+    } else if (r < 55) send(cancel(account, 1 + pick(orderId), 0, marketId));
+    else if (r < 60) send(amend(account, 1 + pick(orderId), mark + pick(400) - 200, 1 + pick(600), marketId));
     else if (r < 72) {
       const move = pick(20) === 0 ? pick(6_001) - 3_000 : pick(601) - 300;
       const m = Math.max(1_000, mark + Math.round((mark * move) / 100_000));
@@ -72,15 +76,18 @@ export function drive(seed: number, check: (x: MiniExchange, step: number) => vo
     } else if (r < 77) {
       const negative = scopesWithNegativeEquity(x.risk.state).length > 0;
       const before = x.riskGateway.length;
-      x.send(withdraw(account, usdt(1 + pick(3_000)), request++));
+      send(withdraw(account, usdt(1 + pick(3_000)), request++));
       const reply = decodeRecord(x.riskGateway.records, x.riskGateway.offsetOf(before));
       if (negative) blocked.push(reply.code as number);
-    } else if (r < 81) x.send(deposit(account, usdt(1 + pick(20_000)), request++));
+    } else if (r < 81) send(deposit(account, usdt(1 + pick(20_000)), request++));
     else if (r < 84) x.funding(marketId, BigInt(pick(20_001) - 10_000), mark);
-    else if (r < 88) x.send(setLeverage(account, 1 + pick(50), marketId));
-    else if (r < 91) x.send(setMarginMode(account, pick(2) === 0 ? MarginMode.CROSS : MarginMode.ISOLATED, marketId));
-    else if (r < 95) x.send(adjustIsolatedMargin(account, usdt(pick(2_000)) - usdt(1_000), request++, marketId));
-    else x.send(advanceTime(step + 2));
+    else if (r < 88) send(setLeverage(account, 1 + pick(50), marketId));
+    else if (r < 91) send(setMarginMode(account, pick(2) === 0 ? MarginMode.CROSS : MarginMode.ISOLATED, marketId));
+    else if (r < 95) send(adjustIsolatedMargin(account, usdt(pick(2_000)) - usdt(1_000), request++, marketId));
+    else {
+      nowUs = step + 2;
+      send(advanceTime(nowUs));
+    }
     check(x, step);
   }
   return { exchange: x, blockedWithdrawals: blocked };

@@ -106,6 +106,12 @@ export class ShardFixture {
     this.feed(1, cmd);
   }
 
+  /** A record already encoded, as the gateway's next command (its seq is set here): hostile bytes included. */
+  gwRecord(buf: RecordBuffer, at = 0): void {
+    buf.setSeq(at, ++this.seqs[0]!);
+    this.shard.handle(buf, at, 0);
+  }
+
   /** Gateway events written since the last take(). */
   take(): DecodedRecord[] {
     const out: DecodedRecord[] = [];

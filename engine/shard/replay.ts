@@ -1,0 +1,71 @@
+// Replay: how a shard worker rebuilds its state from its own input log before it starts its loop, and
+// re-delivers what its consumers had not yet consumed. Generic: the records come from whoever started
+// the worker (persistence recovers them from the journal); the engine only feeds them through the same
+// handle() the loop uses.
+//
+//   replayRecords(log) ──▶ shard.handle × count ──▶ ReplayOutput (one per output stream)
+//                                                      seq < deliverFrom: dropped (the consumer has it)
+//                                                      seq ≥ deliverFrom: appended to the real stream
+//   finish() on every ReplayOutput: from now on everything passes through
+//
+// The gateway's stream passes nothing during a replay (deliverFrom = Infinity): responses to inputs
+// before a restart were either acknowledged already or never will be (the client retries).
+// Thread contract: the shard's thread.
+
+import type { RecordBuffer } from '../ring/record.js';
+import type { EventOutput } from './event-output.js';
+import type { RecordHandler } from './event-processor.js';
+import type { InputStamp } from './input-stamp.js';
+
+export class ReplayOutput implements EventOutput {
+  nextSeq: number;
+  private replaying = true;
+
+  /** `inner.nextSeq` must be `deliverFrom` when it is finite (the inner stream stamps the same numbers). */
+  constructor(
+    private readonly inner: EventOutput,
+    private readonly deliverFrom: number,
+    firstSeq = 1,
+  ) {
+    this.nextSeq = firstSeq;
+  }
+
+  append(src: RecordBuffer, at: number): void {
+    if (this.replaying && this.nextSeq < this.deliverFrom) {
+      this.nextSeq++;
+      return;
+    }
+    this.nextSeq++;
+    this.inner.append(src, at);
+  }
+
+  flush(): void {
+    this.inner.flush();
+  }
+
+  /** The replay is over: the inner stream continues from this stream's next seq. */
+  finish(): void {
+    this.replaying = false;
+    this.inner.nextSeq = this.nextSeq;
+  }
+}
+
+/** Where a replay's records are: a record array, each record's input index, and the first one's position. */
+export interface ReplayLog {
+  readonly records: RecordBuffer;
+  readonly inputs: Uint16Array;
+  readonly count: number;
+  readonly firstPosition: number;
+}
+
+/** Feeds a log through the handler, stamping outputs with each record's position; returns the position after it. */
+export function replayRecords(handler: RecordHandler, stamp: InputStamp, log: ReplayLog, flushEvery = 256): number {
+  let position = log.firstPosition;
+  for (let i = 0; i < log.count; i++) {
+    stamp.position = position++;
+    handler.handle(log.records, log.records.at(i), log.inputs[i]!);
+    if ((i + 1) % flushEvery === 0) handler.flush();
+  }
+  handler.flush();
+  return position;
+}

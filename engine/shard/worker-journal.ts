@@ -1,0 +1,62 @@
+// The journal and replay parts of a shard worker's data, and how a worker entry wires them. Both market
+// and risk workers take them the same way:
+//
+//   journal: the tap ring the worker copies its inputs into, the reader's doorbell, the first position
+//   replay:  records (and their input indexes) to handle before the loop starts, and per output stream
+//            the first seq its consumer has not consumed (replay.ts)
+//
+// Everything here is shared memory made by whoever assembles the exchange; the engine does not know who
+// reads the tap or where the replayed records came from.
+
+import { Doorbell } from '../ring/doorbell.js';
+import { RecordBuffer } from '../ring/record.js';
+import type { WaitStrategy } from '../ring/wait-strategy.js';
+import type { EventOutput } from './event-output.js';
+import type { JournalOptions, RecordHandler } from './event-processor.js';
+import { InputStamp } from './input-stamp.js';
+import { RingTap, TapRing } from './input-tap.js';
+import { ReplayOutput, replayRecords } from './replay.js';
+
+export interface ShardJournalData {
+  tapRing: SharedArrayBuffer;
+  tapInputs: SharedArrayBuffer;
+  /** The tap reader's doorbell, rung when copies are published. */
+  readerBell: SharedArrayBuffer;
+}
+
+export interface ShardReplayData {
+  /** count × 128-byte records. */
+  records: SharedArrayBuffer;
+  /** count × u16 input indexes. */
+  inputs: SharedArrayBuffer;
+  count: number;
+  firstPosition: number;
+  /** Per output stream, in the worker's output order (gateway first): first seq to re-deliver. Infinity: none. */
+  deliverFrom: number[];
+}
+
+/** The stamp every output of the worker shares, and the processor's journal options. */
+export function journalOptions(journal: ShardJournalData | undefined, replay: ShardReplayData | undefined, wait: WaitStrategy): JournalOptions & { stamp: InputStamp } {
+  const stamp = new InputStamp();
+  const firstPosition = replay ? replay.firstPosition + replay.count : 0;
+  if (journal === undefined) return { stamp, firstPosition };
+  const tap = new RingTap(TapRing.attach(journal.tapRing, journal.tapInputs), Doorbell.attach(journal.readerBell), wait);
+  return { stamp, firstPosition, tap };
+}
+
+/** Wraps the worker's outputs for a replay (identity when there is none); call finish() after replayLog. */
+export function replayOutputs<T extends EventOutput>(outputs: readonly T[], replay: ShardReplayData | undefined): { outputs: EventOutput[]; finish: () => void } {
+  if (replay === undefined) return { outputs: [...outputs], finish: () => {} };
+  const wrapped = outputs.map((o, i) => {
+    const from = replay.deliverFrom[i] ?? Infinity;
+    if (Number.isFinite(from)) o.nextSeq = from;
+    return new ReplayOutput(o, from);
+  });
+  return { outputs: wrapped, finish: () => wrapped.forEach((w) => w.finish()) };
+}
+
+/** Handles the replay's records through the shard (outputs stamped with their positions). */
+export function replayLog(handler: RecordHandler, stamp: InputStamp, replay: ShardReplayData | undefined): void {
+  if (replay === undefined || replay.count === 0) return;
+  replayRecords(handler, stamp, { records: new RecordBuffer(replay.records), inputs: new Uint16Array(replay.inputs), count: replay.count, firstPosition: replay.firstPosition });
+}

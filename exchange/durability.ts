@@ -1,0 +1,138 @@
+// Durability: what the exchange needs to run on a data directory, prepared before any shard starts.
+//
+//   open(dir): create (meta, empty cut) or check meta against this configuration
+//           → read the cut → read every shard's journal below it, verifying each record's checksum
+//           → drop each shard's torn tail (records past the cut, never acknowledged), with a log line
+//           → per shard: the records to replay, the first seq its gateway stream continues with, and per
+//             output stream the first seq its consumer has not consumed (re-delivered during the replay)
+//   then the threaded exchange starts the journal writer (JournalHost) and the shards with that data.
+//
+// Shard numbering is persistence's global one: market shard s is s, risk shard r is S + r.
+// Until snapshots land (they need the state codecs), a replay starts at position 0.
+
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { Code } from '../engine/codes.js';
+import type { Doorbell } from '../engine/ring/doorbell.js';
+import type { ShardReplayData } from '../engine/shard/worker-journal.js';
+import { decodeCut, type CutRecord } from '../persistence/cut-record.js';
+import { PersistenceError } from '../persistence/errors.js';
+import { JournalHost } from '../persistence/journal-host.js';
+import { readShardLog, truncateTail, type ShardLog } from '../persistence/journal-reader.js';
+import { CUT_KEY, META_KEY } from '../persistence/keys.js';
+import { checkConfig, encodeMeta, readMeta } from '../persistence/meta.js';
+import { RocksStore } from '../persistence/rocksdb-store.js';
+import type { Topology } from './topology.js';
+
+export interface DurabilityOptions {
+  readonly dir: string;
+  /** Refuse gateway commands (BACK_PRESSURE) while any shard's journal lag exceeds this many records. */
+  readonly maxLagRecords?: number;
+  /** Slots per tap ring (power of two). */
+  readonly tapCapacity?: number;
+  /** Where recovery's log lines go (default: console.log). */
+  readonly log?: (line: string) => void;
+}
+
+/** Per shard x, per input i: the producing shard, -1 for the gateway (topology.ts input indexes). */
+export function producerTable(t: Topology): number[][] {
+  const S = t.marketShards;
+  const R = t.riskShards;
+  const market = Array.from({ length: S }, () => [-1, ...Array.from({ length: R }, (_, r) => S + r)]);
+  const risk = Array.from({ length: R }, () => [-1, ...Array.from({ length: S }, (_, s) => s)]);
+  return [...market, ...risk];
+}
+
+export class Durability {
+  journal: JournalHost | undefined;
+
+  private constructor(
+    readonly dir: string,
+    readonly topology: Topology,
+    readonly cut: CutRecord,
+    readonly logs: readonly ShardLog[],
+    private readonly o: DurabilityOptions,
+  ) {}
+
+  static async open(o: DurabilityOptions, topology: Topology, config: unknown): Promise<Durability> {
+    const dir = o.dir;
+    const log = o.log ?? ((l: string) => console.log(l));
+    const fresh = !existsSync(dir) || (statSync(dir).isDirectory() && readdirSync(dir).length === 0);
+    if (!fresh && !statSync(dir).isDirectory()) throw new PersistenceError(Code.DATA_DIR_FOREIGN, `${dir} is a file, not a data directory`, { dir });
+    if (!fresh && !existsSync(`${dir}/CURRENT`)) throw new PersistenceError(Code.DATA_DIR_FOREIGN, `${dir} is not empty and holds no perpx data`, { dir });
+    const store = await RocksStore.open(dir, { createIfMissing: fresh });
+    try {
+      const shards = topology.marketShards + topology.riskShards;
+      const producers = producerTable(topology);
+      let cut: CutRecord;
+      if (fresh) {
+        cut = { version: 1, batch: 0, positions: new Array<number>(shards).fill(0), lastSeq: producers.map((p) => p.map(() => 0)) };
+        await store.write([{ type: 'put', key: META_KEY, value: encodeMeta(config) }], true);
+        log(`perpx: created data directory ${dir}`);
+      } else {
+        checkConfig(await readMeta(store, dir), config, dir);
+        const bytes = await store.get(CUT_KEY);
+        cut = bytes ? decodeCut(bytes) : { version: 1, batch: 0, positions: new Array<number>(shards).fill(0), lastSeq: producers.map((p) => p.map(() => 0)) };
+        if (cut.positions.length !== shards) throw new PersistenceError(Code.DATA_DIR_MISMATCH, `${dir} holds ${cut.positions.length} shards, this topology ${shards}`, { dir });
+      }
+      const logs: ShardLog[] = [];
+      for (let x = 0; x < shards; x++) {
+        const l = await readShardLog(store, x, cut.positions[x]!, { inputs: producers[x]!.length });
+        for (let i = 0; i < l.lastSeq.length; i++) {
+          if (l.lastSeq[i] !== (cut.lastSeq[x]?.[i] ?? 0)) {
+            throw new PersistenceError(Code.JOURNAL_CORRUPT, `shard ${x}: the cut says input ${i} was consumed to seq ${cut.lastSeq[x]?.[i]}, the journal to ${l.lastSeq[i]}`, { shard: x, input: i });
+          }
+        }
+        if (l.tornRecords > 0) {
+          await truncateTail(store, x, cut.positions[x]!);
+          log(`perpx: shard ${x}: dropped a torn tail of ${l.tornRecords} record(s) past the durable cut at position ${cut.positions[x]} (never acknowledged)`);
+        }
+        logs.push(l);
+      }
+      if (!fresh) log(`perpx: recovered ${dir}: ${logs.map((l) => l.count).reduce((a, b) => a + b, 0).toLocaleString('en-US')} journal records over ${shards} shard(s), replaying`);
+      return new Durability(dir, topology, cut, logs, o);
+    } finally {
+      await store.close();
+    }
+  }
+
+  /** Global shard number of market shard s / risk shard r. */
+  marketShard(s: number): number {
+    return s;
+  }
+  riskShard(r: number): number {
+    return this.topology.marketShards + r;
+  }
+
+  /** The replay of shard x: its journal below the cut, and per output stream where re-delivery starts. */
+  replay(x: number): ShardReplayData {
+    const l = this.logs[x]!;
+    const S = this.topology.marketShards;
+    const R = this.topology.riskShards;
+    // Output order is the worker's: gateway first, then one stream per shard of the other kind.
+    const consumers = x < S ? Array.from({ length: R }, (_, r) => ({ shard: S + r, input: 1 + x })) : Array.from({ length: S }, (_, s) => ({ shard: s, input: 1 + (x - S) }));
+    const deliverFrom = [Infinity, ...consumers.map((c) => this.logs[c.shard]!.lastSeq[c.input]! + 1)];
+    return { records: l.records, inputs: l.inputs, count: l.count, firstPosition: l.firstPosition, deliverFrom };
+  }
+
+  /** Gateway commands every shard has taken so far: a bound on ids a gateway handed out before a restart. */
+  gatewayCommands(): number {
+    return this.logs.reduce((sum, l) => sum + l.lastSeq[0]!, 0);
+  }
+
+  /** The seq the gateway's next command to shard x carries. */
+  gatewayNextSeq(x: number): number {
+    return this.logs[x]!.lastSeq[0]! + 1;
+  }
+
+  /** Starts the journal writer; shards started afterwards get journalData(x). */
+  async startJournal(gatewayBell: Doorbell): Promise<JournalHost> {
+    const host = new JournalHost({ dir: this.dir, producerOf: producerTable(this.topology), from: this.cut, gatewayBell, tapCapacity: this.o.tapCapacity });
+    await host.start();
+    this.journal = host;
+    return host;
+  }
+
+  get maxLagRecords(): number {
+    return this.o.maxLagRecords ?? 32_768;
+  }
+}

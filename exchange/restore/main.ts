@@ -1,0 +1,126 @@
+// perpx-restore: the operators' tool for a perpx data directory (list, inspect, verify, restore, hash).
+// Arguments in, one of the commands in commands.ts, errors mapped to documented exit codes:
+//
+//   0  ok
+//   1  an unexpected failure (a bug: the message says what)
+//   2  bad arguments (the usage line says which)
+//   3  corruption: a record fails its checksum, the journal has a gap, the cut disagrees with it
+//   4  no usable data directory: missing, not a perpx directory, or unreadable (locked, damaged store)
+
+import { parseArgs } from 'node:util';
+import { Code } from '../../engine/codes.js';
+import { PersistenceError } from '../../persistence/errors.js';
+import { hash, inspect, list, restore, verify, type Out } from './commands.js';
+import { openData } from './data.js';
+import type { Point } from './point.js';
+
+export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, CORRUPT: 3, NO_DATA: 4 } as const;
+
+const HELP: Record<string, string> = {
+  '': `usage: perpx-restore <command> [--data DIR] [--json] [options]
+
+commands:
+  list      snapshots and journal ranges per shard (position, records, torn tail, size, last seqs)
+  inspect   the state at a point summarised (markets, open orders, accounts, positions, insurance fund,
+            open interest); --account N for one account
+  verify    checksums, sequence continuity, the cut against the journal, a clean replay of every shard
+  restore   a new data directory holding the state at a point: --to-seq N [--shard X] | --to-time T, --out DIR
+  hash      every shard's state hash at a point
+
+--data DIR (default ./data) is only ever read. --json prints one JSON object instead of tables.
+A point is the end of the durable journal by default, or --to-time T (microseconds since the epoch, or an
+ISO date), or --to-seq N: just after shard X (default: the first risk shard, where client commands
+arrive) took gateway command N. Every command takes --help.
+exit codes: 0 ok · 1 unexpected failure · 2 bad arguments · 3 corruption found · 4 no usable data directory`,
+  list: 'usage: perpx-restore list [--data DIR] [--json]\nPer shard: where its journal starts, how far it is durable (the cut), records past the cut (a torn tail), blocks, bytes, the last seq consumed per input.',
+  inspect: 'usage: perpx-restore inspect [--data DIR] [--account N] [--to-seq N [--shard X] | --to-time T] [--json]\nReplays the journal to the point and summarises the state (one account with --account).',
+  verify: 'usage: perpx-restore verify [--data DIR] [--json]\nReads every journal record below the cut checking its CRC32C, the positions for gaps, the cut\'s last seqs against the journal, then replays every shard and prints its state hash. Exit 3 on corruption.',
+  restore: 'usage: perpx-restore restore (--to-seq N [--shard X] | --to-time T) --out DIR [--data DIR] [--json]\nWrites a new data directory holding the journal up to the largest consistent cut at the point; start it with npm start -- --data DIR. The source is never modified.',
+  hash: 'usage: perpx-restore hash [--data DIR] [--to-seq N [--shard X] | --to-time T] [--json]\nEvery shard\'s state hash after replaying its journal to the point.',
+};
+
+class UsageError extends Error {}
+
+function point(values: { 'to-seq'?: string; 'to-time'?: string; shard?: string }, riskShard0: number): Point {
+  if (values['to-seq'] !== undefined && values['to-time'] !== undefined) throw new UsageError('give --to-seq or --to-time, not both');
+  if (values['to-seq'] !== undefined) {
+    const seq = Number(values['to-seq']);
+    const shard = values.shard !== undefined ? Number(values.shard) : riskShard0;
+    if (!Number.isSafeInteger(seq) || seq < 1 || !Number.isSafeInteger(shard) || shard < 0) throw new UsageError('--to-seq and --shard take non-negative integers');
+    return { kind: 'seq', shard, seq };
+  }
+  if (values['to-time'] !== undefined) {
+    const t = values['to-time'];
+    const us = /^\d+$/.test(t) ? Number(t) : Date.parse(t) * 1_000;
+    if (!Number.isSafeInteger(us)) throw new UsageError(`--to-time ${t}: microseconds since the epoch or an ISO date`);
+    return { kind: 'time', timeUs: us };
+  }
+  return { kind: 'end' };
+}
+
+export async function main(argv: string[], print: (s: string) => void, printErr: (s: string) => void): Promise<number> {
+  const [command = '', ...rest] = argv;
+  if (command === '--help' || command === '-h' || command === 'help') {
+    print(HELP['']!);
+    return EXIT.OK;
+  }
+  if (!(command in HELP) || command === '') {
+    printErr(`perpx-restore: ${command ? `unknown command ${command}` : 'a command is needed'}\n${HELP['']}`);
+    return EXIT.USAGE;
+  }
+  let values;
+  try {
+    values = parseArgs({
+      args: rest,
+      options: {
+        data: { type: 'string', default: './data' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+        account: { type: 'string' },
+        'to-seq': { type: 'string' },
+        'to-time': { type: 'string' },
+        shard: { type: 'string' },
+        out: { type: 'string' },
+      },
+    }).values;
+  } catch (e) {
+    printErr(`perpx-restore ${command}: ${(e as Error).message}\n${HELP[command]}`);
+    return EXIT.USAGE;
+  }
+  if (values.help) {
+    print(HELP[command]!);
+    return EXIT.OK;
+  }
+  const out: Out = { json: values.json ?? false, print };
+  try {
+    if (command === 'restore' && values.out === undefined) throw new UsageError('restore needs --out DIR');
+    if (command === 'restore' && values['to-seq'] === undefined && values['to-time'] === undefined) throw new UsageError('restore needs --to-seq N or --to-time T');
+    const account = values.account !== undefined ? Number(values.account) : undefined;
+    if (account !== undefined && (!Number.isSafeInteger(account) || account < 0)) throw new UsageError('--account takes an account id');
+    const d = await openData(values.data!);
+    try {
+      const p = point(values, d.topology.marketShards);
+      if (command === 'list') await list(d, out);
+      else if (command === 'verify') await verify(d, out);
+      else if (command === 'hash') await hash(d, p, out);
+      else if (command === 'inspect') await inspect(d, p, account, out);
+      else await restore(d, p, values.out!, out);
+    } finally {
+      await d.store.close();
+    }
+    return EXIT.OK;
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof RangeError) {
+      printErr(`perpx-restore ${command}: ${e.message}\n${HELP[command]}`);
+      return EXIT.USAGE;
+    }
+    if (e instanceof PersistenceError) {
+      printErr(`perpx-restore ${command}: ${e.message}`);
+      if (out.json) print(JSON.stringify({ ok: false, code: e.code, message: e.message, details: e.details }));
+      const noData: number[] = [Code.DATA_DIR_MISSING, Code.DATA_DIR_FOREIGN, Code.STORE_UNAVAILABLE, Code.DATA_DIR_MISMATCH];
+      return noData.includes(e.code) ? EXIT.NO_DATA : e.code === Code.STORE_IO_FAILED ? EXIT.FAILED : EXIT.CORRUPT;
+    }
+    printErr(`perpx-restore ${command}: unexpected failure: ${(e as Error).stack ?? String(e)}`);
+    return EXIT.FAILED;
+  }
+}

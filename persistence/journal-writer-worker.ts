@@ -1,0 +1,57 @@
+// Journal-writer worker entry: owns the writable store handle and runs JournalWriter cycles until told to
+// stop, then drains the tap rings one last time, closes the store and says so. Nothing else.
+//
+//   tap ring × shards ──▶ JournalWriter.cycle() ──▶ RocksDB (synced batch) ──▶ Watermark ──▶ gateway bell
+//          ▲ shards ring this worker's doorbell on publish; it parks on it (Atomics.waitAsync) when idle
+//
+// Unlike shard workers, this thread turns its event loop (the store's callbacks need it), so it waits with
+// parkAsync. Replies on the port: 'ready' once the store is open, {stopped, written, batches} at the end,
+// {failed, message, code} if the store fails (the exchange then stops: nothing can be acknowledged).
+
+import { parentPort, workerData } from 'node:worker_threads';
+import { Doorbell } from '../engine/ring/doorbell.js';
+import { ControlBlock } from '../engine/shard/control-block.js';
+import { TapReader, TapRing } from '../engine/shard/input-tap.js';
+import { crashPointHook } from './crash-points.js';
+import { CutTracker, type CutState } from './cut.js';
+import { JournalWriter } from './journal-writer.js';
+import { RocksStore } from './rocksdb-store.js';
+import { Watermark } from './watermark.js';
+
+export interface JournalWriterWorkerData {
+  dir: string;
+  taps: { ring: SharedArrayBuffer; inputs: SharedArrayBuffer }[];
+  producerOf: number[][];
+  from: CutState;
+  firstBatch: number;
+  bell: SharedArrayBuffer;
+  gatewayBell: SharedArrayBuffer;
+  watermark: SharedArrayBuffer;
+  control: SharedArrayBuffer;
+}
+
+const data = workerData as JournalWriterWorkerData;
+const control = ControlBlock.attach(data.control);
+const bell = Doorbell.attach(data.bell);
+const gatewayBell = Doorbell.attach(data.gatewayBell);
+const taps = data.taps.map((t) => new TapReader(TapRing.attach(t.ring, t.inputs)));
+const hasWork = () => !control.running() || taps.some((t) => t.consumer.available() > 0);
+
+// A pending Atomics.waitAsync does not keep a worker's event loop alive: this timer does, until the end.
+const keepAlive = setInterval(() => {}, 1 << 30);
+try {
+  const store = await RocksStore.open(data.dir, { createIfMissing: false });
+  const writer = new JournalWriter(store, taps, new CutTracker(data.producerOf, data.from), Watermark.attach(data.watermark), { onDurable: () => gatewayBell.ring(), crashPoint: crashPointHook() }, data.firstBatch);
+  parentPort!.postMessage({ type: 'ready' });
+  while (control.running()) {
+    if ((await writer.cycle()) === 0) await bell.parkAsync(hasWork, 100);
+  }
+  while ((await writer.cycle()) > 0);
+  await store.close();
+  parentPort!.postMessage({ type: 'stopped', written: writer.written, batches: writer.batches, outstanding: writer.cut.outstanding() });
+} catch (e) {
+  const err = e as Error & { code?: number };
+  parentPort!.postMessage({ type: 'failed', message: err.message, code: err.code ?? 0 });
+} finally {
+  clearInterval(keepAlive);
+}

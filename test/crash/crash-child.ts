@@ -1,0 +1,96 @@
+// The exchange under test in the crash harness: a child process that runs the durable threaded exchange
+// on a data directory and takes client operations over its IPC channel (until the gateway lands).
+//
+//   parent ──{ops}──▶ child: offer (retrying while back-pressured) ──▶ exchange
+//   parent ◀─{acks}── child: released gateway records (acknowledge after durable) read by acks.ts
+//
+// On start it first proves recovery (unless PERPX_CRASH_PROVE=0): it recovers, stops and compares every
+// shard's hash with a clean replay of that shard's journal ({recovered}); then it recovers again and
+// serves ({ready}).
+// PERPX_CRASH_AT=liquidation|adl kills it with SIGKILL when the gateway sees that event; journal-write is
+// the journal writer's own point (persistence/crash-points.ts). {stop} stops it cleanly ({stopped}).
+
+import { encodeRecord } from '../../engine/ring/layouts/index.js';
+import { RecordBuffer } from '../../engine/ring/record.js';
+import { RecordType } from '../../engine/ring/types.js';
+import { Durability } from '../../exchange/durability.js';
+import { replayShard } from '../../exchange/journal-replay.js';
+import { ThreadedExchange } from '../../exchange/threaded-exchange.js';
+import { crashPointHook } from '../../persistence/crash-points.js';
+import { ackOf } from './acks.js';
+import { opCommand, type Op } from './crash-ops.js';
+import { crashConfig, crashRiskMarkets, crashTopology } from './crash-topology.js';
+
+const dir = process.argv[2]!;
+const send = (m: object) => process.send!(m);
+const quiet = () => {};
+const topology = crashTopology;
+const riskMarkets = crashRiskMarkets;
+
+/**
+ * Recovers, lets re-delivered records be consumed, stops, and compares each shard's hash with a clean
+ * replay of its journal as it now stands (re-delivery may have added inputs past the old cut).
+ */
+async function proveRecovery(): Promise<void> {
+  const ex = await ThreadedExchange.start({ topology, riskMarkets, durability: await Durability.open({ dir, log: quiet }, topology, crashConfig) });
+  for (let idle = 0; idle < 10; ) {
+    await ex.waitForOutput(2);
+    idle = ex.poll(() => {}) === 0 ? idle + 1 : 0;
+  }
+  const h = await ex.stop();
+  const recovered = [...h.market, ...h.risk].map((x) => x?.toString(16) ?? 'failed');
+  const d = await Durability.open({ dir, log: quiet }, topology, crashConfig);
+  const clean = d.logs.map((log) => replayShard({ topology, riskMarkets }, log).stateHash().toString(16));
+  send({ type: 'recovered', clean, recovered, records: d.logs.map((l) => l.count) });
+}
+
+if (process.env.PERPX_CRASH_PROVE !== '0') await proveRecovery();
+const ex = await ThreadedExchange.start({ topology, riskMarkets, durability: await Durability.open({ dir, log: quiet }, topology, crashConfig), ringCapacity: 1024 });
+const crash = crashPointHook();
+const queue: Op[] = [];
+let stopping = false;
+const buf = RecordBuffer.allocate(1);
+process.on('message', (m: { type: string; ops?: Op[] }) => {
+  if (m.type === 'ops') queue.push(...m.ops!);
+  else if (m.type === 'stop') stopping = true;
+});
+send({ type: 'ready' });
+
+let idle = 0;
+for (;;) {
+  let offered = 0;
+  while (queue.length > 0) {
+    const c = opCommand(queue[0]!);
+    encodeRecord(buf, 0, c.layout, c.header, c.body);
+    if (!ex.offer(buf, 0)) break;
+    queue.shift();
+    offered++;
+  }
+  ex.flush();
+  const acks: [string, number][] = [];
+  const n = ex.poll((b, at) => {
+    const t = b.type(at);
+    if (crash && t === RecordType.LiquidationProgressed) crash('liquidation');
+    if (crash && t === RecordType.AdlExecuted) crash('adl');
+    const a = ackOf(b, at);
+    if (a) acks.push(a);
+  });
+  if (acks.length > 0) send({ type: 'acks', acks });
+  if (ex.failure) {
+    send({ type: 'failed', message: ex.failure.message });
+    process.exit(1);
+  }
+  idle = n === 0 && offered === 0 ? idle + 1 : 0;
+  if (stopping && queue.length === 0 && idle > 20) break;
+  await ex.waitForOutput(idle > 0 ? 5 : 1);
+}
+const acks: [string, number][] = [];
+const collect = (b: RecordBuffer, at: number) => {
+  const a = ackOf(b, at);
+  if (a) acks.push(a);
+};
+const h = await ex.stop(collect);
+ex.poll(collect);
+if (acks.length > 0) send({ type: 'acks', acks });
+send({ type: 'stopped', hashes: [...h.market, ...h.risk].map((x) => x?.toString(16) ?? 'failed') });
+process.disconnect();

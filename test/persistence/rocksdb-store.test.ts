@@ -1,0 +1,69 @@
+// The store contract on the RocksDB binding: batches, ranges in byte order (forward, reverse, limited),
+// range deletion, read-only handles beside a writer, and errors with stable codes instead of binding
+// errors.
+
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { Code } from '../../engine/codes.js';
+import { PersistenceError } from '../../persistence/errors.js';
+import { RocksStore } from '../../persistence/rocksdb-store.js';
+import type { Store } from '../../persistence/store.js';
+
+const k = (...b: number[]) => Uint8Array.from(b);
+const text = (u: Uint8Array) => Buffer.from(u).toString();
+
+async function withDir<T>(f: (dir: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'perpx-store-'));
+  try {
+    return await f(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function keys(store: Store, range: Parameters<Store['scan']>[0]): Promise<number[][]> {
+  const out: number[][] = [];
+  for await (const e of store.scan(range)) out.push([...e.key]);
+  return out;
+}
+
+test('a batch is written whole and read back by key and by range in byte order', () =>
+  withDir(async (dir) => {
+    const s = await RocksStore.open(dir, { createIfMissing: true });
+    await s.write([3, 1, 2, 0x10].map((b) => ({ type: 'put' as const, key: k(0x4a, b), value: Buffer.from(`v${b}`) })), true);
+    assert.equal(text((await s.get(k(0x4a, 2)))!), 'v2');
+    assert.equal(await s.get(k(0x4a, 9)), undefined);
+    assert.deepEqual(await keys(s, { gte: k(0x4a, 0), lt: k(0x4a, 0xff) }), [[0x4a, 1], [0x4a, 2], [0x4a, 3], [0x4a, 0x10]]);
+    assert.deepEqual(await keys(s, { gte: k(0x4a, 0), lt: k(0x4a, 0xff), reverse: true, limit: 2 }), [[0x4a, 0x10], [0x4a, 3]]);
+    assert.deepEqual(await keys(s, { gte: k(0x4a, 2), lt: k(0x4a, 3) }), [[0x4a, 2]]);
+    await s.deleteRange({ gte: k(0x4a, 2), lt: k(0x4a, 0x10) }, true);
+    assert.deepEqual(await keys(s, { gte: k(0x4a, 0), lt: k(0x4a, 0xff) }), [[0x4a, 1], [0x4a, 0x10]]);
+    await s.write([{ type: 'del', key: k(0x4a, 1) }], true);
+    assert.equal(await s.get(k(0x4a, 1)), undefined);
+    await s.close();
+  }));
+
+test('a read-only handle opened beside the writer sees the data as of its opening', () =>
+  withDir(async (dir) => {
+    const w = await RocksStore.open(dir, { createIfMissing: true });
+    await w.write([{ type: 'put', key: k(1), value: k(1) }], true);
+    const r = await RocksStore.open(dir, { readOnly: true });
+    await w.write([{ type: 'put', key: k(2), value: k(2) }], true);
+    assert.deepEqual(await keys(r, { gte: k(0), lt: k(9) }), [[1]]);
+    await assert.rejects(r.write([{ type: 'put', key: k(3), value: k(3) }], true), (e: PersistenceError) => e.code === Code.STORE_IO_FAILED);
+    await r.close();
+    await w.close();
+  }));
+
+test('a missing directory, a locked one and a foreign one are errors with codes, not binding errors', () =>
+  withDir(async (dir) => {
+    await assert.rejects(RocksStore.open(join(dir, 'nothing-here')), (e: PersistenceError) => e instanceof PersistenceError && e.code === Code.DATA_DIR_MISSING);
+    const w = await RocksStore.open(join(dir, 'db'), { createIfMissing: true });
+    await assert.rejects(RocksStore.open(join(dir, 'db')), (e: PersistenceError) => e instanceof PersistenceError && e.code === Code.STORE_UNAVAILABLE && /lock/i.test(e.message));
+    await w.close();
+    writeFileSync(join(dir, 'CURRENT'), 'not rocksdb\n');
+    await assert.rejects(RocksStore.open(dir), (e: PersistenceError) => e instanceof PersistenceError && e.code === Code.STORE_UNAVAILABLE);
+  }));
