@@ -297,7 +297,8 @@ test('counts that would make decode allocate or loop without end are SNAPSHOT_MA
 });
 
 test('a pricing schedule far behind the market\'s time is SNAPSHOT_MALFORMED, even under a matching state hash', () => {
-  // Next sample and funding at 0 while the market's time is 2023: the next record would take 10^8 samples.
+  // Next sample and funding at 0 while the market's time is 2023: a schedule no input leads to (the next
+  // record would count 10^8 sample times behind it).
   const p = takeApart(market);
   const i = p.sections.findIndex((s) => s.tag === 'PRIC');
   const pricing = decodeMarket(market).pricingOf(1)!;
