@@ -18,7 +18,8 @@
 import { buildScanSnapshot, type ScanSnapshot } from '../risk/stress/scan-snapshot.js';
 import type { Layout } from '../engine/ring/layouts/layout.js';
 import { encodeRecord, type RecordHeaderInput } from '../engine/ring/layouts/index.js';
-import { RecordBuffer } from '../engine/ring/record.js';
+import { RECORD_BYTES, RecordBuffer } from '../engine/ring/record.js';
+import { readSnapshotStreams } from '../engine/snapshot/shard-streams.js';
 import { RecordType } from '../engine/ring/types.js';
 import { fastBook, MarketShard } from '../engine/shard/market-shard.js';
 import type { PricingConfig } from '../engine/shard/market-pricing.js';
@@ -64,6 +65,14 @@ export interface InProcessOptions {
   readonly surveillance?: { readonly config?: SurveillanceConfig; readonly onAlert: AlertSink; readonly onIntegrity?: IntegritySink };
 }
 
+/** Snapshots to restore an exchange from (InProcessExchange's constructor, docs/SNAPSHOTS.md). */
+export interface InProcessRestore {
+  readonly marketShards: readonly Uint8Array[];
+  readonly riskShards: readonly Uint8Array[];
+  /** inFlight() of the exchange the snapshots were taken from, at the same moment. */
+  readonly inFlight?: readonly Uint8Array[];
+}
+
 export class InProcessExchange {
   readonly topology: Topology;
   readonly marketShards: MarketShard[] = [];
@@ -73,6 +82,8 @@ export class InProcessExchange {
   /** The surveillance state machine and its control input, when surveillance runs. */
   readonly surveillance: SurveillanceEngine | undefined;
   private readonly toSurveillance: QueueOutput | undefined;
+  /** The streams between the gateway and the shards in creation order (what inFlight() copies). */
+  private readonly streams: QueueOutput[] = [];
   private readonly links: Link[] = [];
   private readonly gatewayQueues: { queue: QueueOutput; from: GatewaySource }[] = [];
   private readonly listeners: GatewayListener[] = [];
@@ -82,26 +93,61 @@ export class InProcessExchange {
   /** Set when a shard threw on a record: the exchange has halted. */
   failure: ShardFailedError | undefined;
 
-  constructor(o: InProcessOptions) {
+  /**
+   * A fresh exchange, or, with `restore`, one whose shards are decoded from snapshots (docs/SNAPSHOTS.md)
+   * and whose streams continue where the snapshots' did, with the records that were in flight between the
+   * state machines when they were taken (inFlight()) queued again. `riskMarkets`, `pool` and `pricing`
+   * then come from the snapshots. The surveillance engine has no snapshot yet: restoring one that runs
+   * it is refused.
+   */
+  constructor(o: InProcessOptions, restore?: InProcessRestore) {
     const t = (this.topology = o.topology);
     const R = t.riskShards;
     const S = t.marketShards;
-    this.toRisk = Array.from({ length: R }, () => new QueueOutput());
-    this.toMarket = Array.from({ length: S }, () => new QueueOutput());
-    const riskToMarket = Array.from({ length: R }, () => Array.from({ length: S }, () => new QueueOutput()));
-    const marketToRisk = Array.from({ length: S }, () => Array.from({ length: R }, () => new QueueOutput()));
-    const marketToGateway = Array.from({ length: S }, () => new QueueOutput());
-    const riskToGateway = Array.from({ length: R }, () => new QueueOutput());
+    if (restore !== undefined && (restore.marketShards.length !== S || restore.riskShards.length !== R)) throw new RangeError(`restore: ${restore.marketShards.length} market and ${restore.riskShards.length} risk snapshots for ${S} and ${R} shards`);
+    if (restore !== undefined && o.surveillance !== undefined) throw new RangeError('restore: the surveillance engine has no snapshot codec; restore without surveillance');
+    const ms = restore?.marketShards.map((b) => readSnapshotStreams(b).streams);
+    const rs = restore?.riskShards.map((b) => readSnapshotStreams(b).streams);
+    const inFlight = restore?.inFlight ?? [];
+    // Each stream continues its producer's: its first record (in flight, or the next one written) carries
+    // the producer's next seq less what is still in flight.
+    const queue = (producerNextSeq: (pending: number) => number): QueueOutput => {
+      const pending = inFlight[this.streams.length];
+      const n = pending === undefined ? 0 : pending.length / RECORD_BYTES;
+      const out = new QueueOutput(256, restore === undefined ? 1 : producerNextSeq(n) - n);
+      if (pending !== undefined) {
+        const b = new RecordBuffer(pending.buffer, pending.byteOffset, pending.byteLength);
+        for (let i = 0; i < n; i++) out.append(b, b.at(i));
+      }
+      this.streams.push(out);
+      return out;
+    };
+    this.toRisk = Array.from({ length: R }, (_, r) => queue((n) => (rs?.[r]!.inputs[0] ?? 0) + 1 + n));
+    this.toMarket = Array.from({ length: S }, (_, s) => queue((n) => (ms?.[s]!.inputs[0] ?? 0) + 1 + n));
+    const riskToMarket = Array.from({ length: R }, (_, r) => Array.from({ length: S }, (_, s) => queue(() => rs?.[r]!.outputNextSeqs[s] ?? 1)));
+    const marketToRisk = Array.from({ length: S }, (_, s) => Array.from({ length: R }, (_, r) => queue(() => ms?.[s]!.outputNextSeqs[r] ?? 1)));
+    const marketToGateway = Array.from({ length: S }, (_, s) => queue(() => ms?.[s]!.gatewayNextSeq ?? 1));
+    const riskToGateway = Array.from({ length: R }, (_, r) => queue(() => rs?.[r]!.gatewayNextSeq ?? 1));
+    if (inFlight.length > this.streams.length) throw new RangeError(`restore: ${inFlight.length} in-flight queues for ${this.streams.length} streams`);
     const marketToSurveillance = o.surveillance ? Array.from({ length: S }, () => new QueueOutput()) : [];
     this.surveillance = o.surveillance ? new SurveillanceEngine(o.surveillance.onAlert, o.surveillance.config, o.surveillance.onIntegrity) : undefined;
     this.toSurveillance = o.surveillance ? new QueueOutput() : undefined;
 
-    for (let s = 0; s < S; s++) this.marketShards.push(new MarketShard(t.config.marketShards[s]!, marketToGateway[s]!, marketToRisk[s]!, fastBook, o.pricing, marketToSurveillance[s], o.timeHorizonUs));
+    for (let s = 0; s < S; s++) {
+      this.marketShards.push(
+        restore === undefined
+          ? new MarketShard(t.config.marketShards[s]!, marketToGateway[s]!, marketToRisk[s]!, fastBook, o.pricing, marketToSurveillance[s], o.timeHorizonUs, s)
+          : MarketShard.decode(restore.marketShards[s]!, marketToGateway[s]!, marketToRisk[s]!),
+      );
+    }
+    const marketShardOf = (marketId: number): number => t.marketShardOf(marketId);
     const byId = new Map(o.riskMarkets.map((m) => [m.market.marketId, m]));
-    const riskMarkets = t.markets().map((m) => byId.get(m.marketId) ?? missing(m.marketId));
+    const riskMarkets = restore === undefined ? t.markets().map((m) => byId.get(m.marketId) ?? missing(m.marketId)) : [];
     for (let r = 0; r < R; r++) {
       this.riskShards.push(
-        new RiskShard(r, R, riskMarkets, o.pool ?? DEFAULT_POOL, (marketId) => t.marketShardOf(marketId), riskToGateway[r]!, riskToMarket[r]!, (state, effects) => new LiquidationEngine(state, effects, o.pool ?? DEFAULT_POOL)),
+        restore === undefined
+          ? new RiskShard(r, R, riskMarkets, o.pool ?? DEFAULT_POOL, marketShardOf, riskToGateway[r]!, riskToMarket[r]!, (state, effects) => new LiquidationEngine(state, effects, o.pool ?? DEFAULT_POOL))
+          : RiskShard.decode(restore.riskShards[r]!, riskToGateway[r]!, riskToMarket[r]!, { marketShardOf }),
       );
     }
 
@@ -121,12 +167,29 @@ export class InProcessExchange {
     for (let r = 0; r < R; r++) this.gatewayQueues.push({ queue: riskToGateway[r]!, from: { kind: 'risk', shard: r } });
   }
 
-  /** Receives every record that reaches the gateway (acks, fills, positions, market data...). */
   /** Every risk shard's open positions by scope (risk/stress/scan-snapshot.ts), as ThreadedExchange gives them. */
   scanSnapshots(): ScanSnapshot[] {
     return this.riskShards.map((s) => buildScanSnapshot(s.state));
   }
 
+  /** Every shard's state as snapshot bytes, market shards first (docs/SNAPSHOTS.md). */
+  encodeShards(): { marketShards: Uint8Array[]; riskShards: Uint8Array[] } {
+    return { marketShards: this.marketShards.map((m) => m.encodeState()), riskShards: this.riskShards.map((r) => r.encodeState()) };
+  }
+
+  /**
+   * Copies of the records not yet delivered, per stream in a fixed order: what a restore from snapshots
+   * taken now must queue again (as recovery re-delivers what consumers had not consumed).
+   */
+  inFlight(): Uint8Array[] {
+    return this.streams.map((queue) => {
+      const out = new Uint8Array(queue.pending * RECORD_BYTES);
+      for (let i = 0; i < queue.pending; i++) out.set(queue.records.u8.subarray(queue.offsetAt(i), queue.offsetAt(i) + RECORD_BYTES), i * RECORD_BYTES);
+      return out;
+    });
+  }
+
+  /** Receives every record that reaches the gateway (acks, fills, positions, market data...). */
   onGateway(listener: GatewayListener): void {
     this.listeners.push(listener);
   }

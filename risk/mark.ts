@@ -69,6 +69,28 @@ export class BasisAverage {
     return parts;
   }
 
+  /** Snapshots: the samples held, oldest first (stateParts without the count). */
+  forEachSample(f: (timeUs: number, basisHalfTicks: bigint) => void): void {
+    for (let i = 0; i < this.size; i++) {
+      const at = (this.head + i) % this.capacity;
+      f(this.timesUs[at]!, this.basisHalfTicks[at]!);
+    }
+  }
+
+  /** Snapshot decode: replaces the samples (times non-decreasing, at most `capacity` of them). */
+  restore(timesUs: readonly number[], basisHalfTicks: readonly bigint[]): void {
+    if (timesUs.length > this.capacity || timesUs.length !== basisHalfTicks.length) throw new RangeError(`${timesUs.length} basis samples for a window of ${this.capacity}`);
+    this.head = 0;
+    this.size = 0;
+    this.sumHalfTicks = 0n;
+    for (let i = 0; i < timesUs.length; i++) {
+      this.timesUs[i] = timesUs[i]!;
+      this.basisHalfTicks[i] = basisHalfTicks[i]!;
+      this.sumHalfTicks += basisHalfTicks[i]!;
+      this.size++;
+    }
+  }
+
   private evict(nowUs: number): void {
     const oldest = nowUs - this.windowUs;
     while (this.size > 0 && this.timesUs[this.head]! <= oldest) this.dropOldest();

@@ -15,7 +15,6 @@ const ENTRY_POINTS = new Map([
   ['risk/stress/scan-task.ts: default', 'the piscina task: the pool loads the file by name (shock-scanner.ts)'],
 ]);
 const KEPT = new Map([
-  ['engine/book/order-pool.ts: FLAG_HAS_CLIENT_ID', 'the state codecs (branch codec) read it'],
   ['gateway/oracle/mqtt-feeds.ts: subscribePushedSources', 'the market-data bus (issue 11, part 2) feeds the oracle\'s pushed sources through it'],
 ]);
 const isEntryPoint = (rel, name) => ENTRY_POINTS.has(`${rel}: ${name}`) || (rel.startsWith('bench/suites/') && name === 'default'); // bench/run.ts imports suites by name

@@ -46,6 +46,28 @@ function ringFor(capacity: number): number {
   return b;
 }
 
+/** What a snapshot keeps of a book besides its orders and accounts. */
+export interface BookScalars {
+  nextTradeId: number;
+  lastPriceTicks: number;
+  markPriceTicks: number;
+}
+
+/** One open order as a snapshot holds it (book-snapshot.ts); accountSlot indexes the account table. */
+export interface RestoredOrder {
+  orderId: number;
+  accountSlot: number;
+  priceTicks: number;
+  qtyLots: number;
+  remainingLots: number;
+  timeUs: number;
+  /** The pool's flags word (order-pool.ts), HAS_CLIENT_ID and side included. */
+  flags: number;
+  clientOrderId: number;
+  /** 0 for types without a trigger. */
+  triggerPriceTicks: number;
+}
+
 export class BookCore {
   readonly pool: OrderPool;
   readonly priceLevels: PriceLevels;
@@ -165,6 +187,59 @@ export class BookCore {
   protected closeOpen(type: Ended, slot: number, reason: CancelReason): void {
     this.removeOpen(slot);
     this.endInFlight(type, slot, reason);
+  }
+
+  // ---- snapshots (book-snapshot.ts) ----------------------------------------------------------------
+
+  /** The counters and prices a snapshot carries beside the orders. */
+  snapshotScalars(): BookScalars {
+    return { nextTradeId: this.nextTradeId, lastPriceTicks: this.lastPrice, markPriceTicks: this.mark };
+  }
+
+  /** Snapshot decode: room for `orders` open orders, the pool and the orderId ring grown once. */
+  reserveForRestore(orders: number): void {
+    this.pool.reserve(orders + 1);
+    if (this.pool.capacity > this.indexedCapacity) {
+      this.indexedCapacity = this.pool.capacity;
+      this.orderIndex.resize(ringFor(this.pool.capacity));
+    }
+  }
+
+  /** Restores them into a fresh book (snapshot decode only). */
+  restoreScalars(s: BookScalars): void {
+    this.nextTradeId = s.nextTradeId;
+    this.lastPrice = s.lastPriceTicks;
+    this.mark = s.markPriceTicks;
+  }
+
+  /**
+   * Snapshot decode only: an open order, as it was, joins a fresh book: a slot, the indexes and its
+   * account, then the back of its price level (resting) or its stop list (untriggered: level −1). The
+   * caller (book-snapshot.ts) has checked every field and feeds levels worst price first, so each new
+   * level lands at the top of its side's sorted array.
+   */
+  restoreOpenOrder(o: RestoredOrder, stop: boolean): void {
+    const slot = this.allocSlot();
+    const pool = this.pool;
+    const fo = slot << F_STRIDE_SHIFT;
+    pool.f64[fo + F_ORDER_ID] = o.orderId;
+    pool.f64[fo + F_PRICE] = o.priceTicks;
+    pool.f64[fo + F_QTY] = o.qtyLots;
+    pool.f64[fo + F_REMAINING] = o.remainingLots;
+    pool.f64[fo + F_TIME] = o.timeUs;
+    pool.i32[(slot << I_STRIDE_SHIFT) + I_ACCOUNT] = o.accountSlot;
+    pool.i32[(slot << I_STRIDE_SHIFT) + I_FLAGS] = o.flags;
+    if ((o.flags & FLAG_HAS_CLIENT_ID) !== 0) {
+      pool.useClientIds();
+      pool.clientOrderId[slot] = o.clientOrderId;
+    }
+    if (o.triggerPriceTicks !== 0) {
+      pool.useTriggers();
+      pool.triggerPriceTicks[slot] = o.triggerPriceTicks;
+    }
+    this.linkOpen(slot);
+    if (stop) this.stops.add(slot);
+    else this.priceLevels.link(slot, (o.flags >>> SIDE_SHIFT) & 1, o.priceTicks);
   }
 
   /** Positions are bounded far below 2^53 by risk limits; the check makes a breach loud, not silent. */

@@ -107,6 +107,13 @@ export class OrderPool {
     this.grow(Math.min(INITIAL_SLOTS, maxSlots));
   }
 
+  /** Grows the pool at once to hold `slots` (at most maxSlots): a snapshot restore knows its count up front. */
+  reserve(slots: number): void {
+    let capacity = this.capacity;
+    while (capacity < slots && capacity < this.maxSlots) capacity = Math.min(capacity * 2, this.maxSlots);
+    if (capacity > this.capacity) this.grow(capacity);
+  }
+
   /** A free slot, or −1 when maxSlots are in use. May grow (and so replace) every array. */
   alloc(): number {
     const slot = this.freeHead;

@@ -45,6 +45,11 @@ export class RecordQueue {
     return this.buf.at(this.head);
   }
 
+  /** Byte offset of the i-th oldest record (i < length). */
+  offsetAt(i: number): number {
+    return this.buf.at((this.head + i) % this.buf.capacity);
+  }
+
   /** Drops the oldest record. */
   shift(): void {
     if (this.count === 0) throw new RangeError('shift of an empty record queue');

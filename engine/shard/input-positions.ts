@@ -31,6 +31,13 @@ export class InputPositions {
     return this.last[input] ?? 0;
   }
 
+  /** Snapshot decode: the positions snapshot() gave, and the duplicate count. */
+  restore(lastSeqs: readonly number[], duplicates: number): void {
+    this.last.length = 0;
+    for (const seq of lastSeqs) this.last.push(seq);
+    this.duplicates = duplicates;
+  }
+
   /** Positions of inputs 0..n-1 (0 for an input never seen), for state hashes and snapshots. */
   snapshot(): number[] {
     return Array.from({ length: this.last.length }, (_, i) => this.last[i] ?? 0);

@@ -23,6 +23,9 @@ import { BasisAverage, markPrice } from '../../risk/mark.js';
 import { defaultFundingParams, fundingRate8h, impactPriceTicks, PremiumAverage, premiumSampleRate, PremiumWeighting, type FundingRateParams } from '../../risk/funding.js';
 import { DEFAULT_TIERS, impactNotionalAtoms, type TierTable } from '../../risk/tiers.js';
 import { RATE_PERCENT, type BookLevel } from '../../risk/units.js';
+import { malformed } from '../snapshot/snapshot-error.js';
+import type { SnapshotReader } from '../snapshot/snapshot-reader.js';
+import type { SnapshotWriter } from '../snapshot/snapshot-writer.js';
 
 export interface PricingConfig {
   /** |mark − index| ≤ band·index (10^-8 units). */
@@ -153,6 +156,61 @@ export class MarketPricing {
   stateParts(): bigint[] {
     const p = this.premium;
     return [this.indexTicks, this.indexStale ? 1n : 0n, this.markTicks, this.lastFundingRate, BigInt(this.nowUs), BigInt(this.nextSampleUs), BigInt(this.nextFundingUs), p.count, p.sumRate, p.linearSumRate, ...this.basis.stateParts()];
+  }
+
+  /** The PRIC section of a snapshot (docs/SNAPSHOTS.md): everything stateParts covers, exactly. */
+  writeState(w: SnapshotWriter): void {
+    w.big(this.indexTicks);
+    w.bool(this.indexStale);
+    w.big(this.markTicks);
+    w.big(this.lastFundingRate);
+    w.uint(this.nowUs);
+    w.uint(this.nextSampleUs);
+    w.uint(this.nextFundingUs);
+    w.big(this.premium.count);
+    w.big(this.premium.sumRate);
+    w.big(this.premium.linearSumRate);
+    w.uint(this.basis.sampleCount);
+    this.basis.forEachSample((timeUs, half) => {
+      w.uint(timeUs);
+      w.big(half);
+    });
+  }
+
+  /** Reads a PRIC section into this (fresh) pricing state. */
+  readState(r: SnapshotReader): void {
+    this.indexTicks = r.big();
+    this.indexStale = r.bool();
+    this.markTicks = r.big();
+    this.lastFundingRate = r.big();
+    this.nowUs = r.uint();
+    this.nextSampleUs = r.uint();
+    this.nextFundingUs = r.uint();
+    const p = this.premium;
+    p.count = r.big();
+    p.sumRate = r.big();
+    p.linearSumRate = r.big();
+    const n = r.count(2);
+    if (n > this.basis.capacity) throw malformed(`${r.what}: ${n} basis samples for a window of ${this.basis.capacity}`);
+    const times: number[] = [];
+    const halves: bigint[] = [];
+    for (let i = 0; i < n; i++) {
+      const t = r.uint();
+      const half = r.big();
+      if (i > 0 && t < times[i - 1]!) throw malformed(`${r.what}: basis sample times go back at ${t}`);
+      if (half !== BigInt.asIntN(64, half)) throw malformed(`${r.what}: basis sample ${half} past 64 bits`);
+      times.push(t);
+      halves.push(half);
+    }
+    r.done();
+    if (this.indexTicks < 0n || this.markTicks < 0n || p.count < 0n) throw malformed(`${r.what}: index ${this.indexTicks}, mark ${this.markTicks}, samples ${p.count}`);
+    // advance() leaves the next sample and funding times within one interval after the market's time
+    // (all three 0 before the first record): a schedule elsewhere is a state no input leads to.
+    const c = this.config;
+    const fresh = this.nowUs === 0 && this.nextSampleUs === 0 && this.nextFundingUs === 0;
+    const scheduled = this.nextSampleUs > this.nowUs && this.nextSampleUs - this.nowUs <= c.sampleIntervalUs && this.nextFundingUs > this.nowUs && this.nextFundingUs - this.nowUs <= c.fundingIntervalUs;
+    if (!fresh && !scheduled) throw malformed(`${r.what}: time ${this.nowUs}, next sample ${this.nextSampleUs}, next funding ${this.nextFundingUs}`);
+    this.basis.restore(times, halves);
   }
 
   /** The premium a sample taken now adds (RISK.md funding step 1), undefined when none (stale index, empty side). */

@@ -73,7 +73,7 @@ const outputs = [gatewayOut, ...riskOut, ...(surveillanceOut ? [surveillanceOut]
 const replay = data.replay && { ...data.replay, deliverFrom: [...data.replay.deliverFrom, ...(surveillanceOut ? [1] : [])] };
 const replaying = replayOutputs(outputs, replay);
 const [gatewayReplay, ...otherReplays] = replaying.outputs;
-const shard = new MarketShard(data.markets, gatewayReplay!, otherReplays.slice(0, riskOut.length), undefined, new Map(data.pricing), surveillanceOut ? otherReplays[riskOut.length] : undefined, data.timeHorizonUs);
+const shard = new MarketShard(data.markets, gatewayReplay!, otherReplays.slice(0, riskOut.length), undefined, new Map(data.pricing), surveillanceOut ? otherReplays[riskOut.length] : undefined, data.timeHorizonUs, data.shardId);
 // Input 1 + r is risk shard r's, and a risk shard waits for space in it on its own doorbell (its outbox):
 // releasing those slots rings that doorbell. The gateway (input 0) never waits for space.
 const riskBells = data.risk.map((end) => Doorbell.attach(end.bell));

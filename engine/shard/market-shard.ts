@@ -43,6 +43,11 @@ import { InputPositions, StreamGapError } from './input-positions.js';
 import { readPlaceOrder } from './place-order-request.js';
 import { defaultPricing, MarketPricing, type PricingConfig } from './market-pricing.js';
 import { DEFAULT_TIME_HORIZON_US, isTimeCode, ShardClock } from './shard-clock.js';
+import { encodeMarketShard, openMarketSnapshot } from './market-snapshot.js';
+import { checkOutputs, type ShardStreams } from '../snapshot/shard-streams.js';
+import type { DecodeOptions } from '../snapshot/snapshot-checks.js';
+import { constructed, hex64 } from '../snapshot/snapshot-checks.js';
+import { SnapshotError } from '../snapshot/snapshot-error.js';
 
 const PO = PlaceOrderLayout.offsets;
 const CO = CancelOrderLayout.offsets;
@@ -58,6 +63,11 @@ export const fastBook: BookFactory = (spec, sink) => new OrderBook(spec, sink);
 
 export { StreamGapError };
 
+export interface MarketDecodeOptions extends DecodeOptions {
+  /** The surveillance stream, which the snapshot's shard must have had too (at the same next seq). */
+  readonly surveillance?: EventOutput;
+}
+
 export class MarketShard {
   private readonly books = new Map<number, Book>();
   private readonly pricing = new Map<number, MarketPricing>();
@@ -72,6 +82,9 @@ export class MarketShard {
   /** Commands handled. */
   handled = 0;
 
+  /** The markets' configurations as given, ascending id (snapshots carry them). */
+  readonly configs: readonly MarketConfig[];
+
   constructor(
     markets: readonly MarketConfig[],
     private readonly gateway: EventOutput,
@@ -83,9 +96,12 @@ export class MarketShard {
     private readonly surveillance?: EventOutput,
     /** How far past the shard's current time one index or timer tick may move it (ShardClock). */
     timeHorizonUs: number = DEFAULT_TIME_HORIZON_US,
+    /** This shard's index in the topology (snapshots and logs name it). */
+    readonly shardId = 0,
   ) {
     this.clock = new ShardClock(timeHorizonUs);
     this.writer = new EventWriter(gateway, risk, surveillance);
+    this.configs = [...markets].sort((a, b) => a.marketId - b.marketId);
     for (const config of markets) {
       const spec = new MarketSpec(config);
       if (this.books.has(spec.marketId)) throw new Error(`market ${spec.marketId} configured twice`);
@@ -234,6 +250,53 @@ export class MarketShard {
     ev.origin = place ? (buf.u8At(at, PO.origin) as BookEvent['origin']) : 0;
     ev.reduceOnly = place && buf.u8At(at, PO.reduceOnly) === 1;
     this.writer.emit(ev);
+  }
+
+  /** Where the shard stands in its streams (snapshots: engine/snapshot/shard-streams.ts). */
+  streamPositions(): ShardStreams {
+    return {
+      inputs: this.positions.snapshot(),
+      duplicates: this.positions.duplicates,
+      handled: this.handled,
+      gatewayNextSeq: this.gateway.nextSeq,
+      outputNextSeqs: this.risk.map((r) => r.nextSeq),
+      surveillanceNextSeq: this.surveillance?.nextSeq ?? 0,
+      clockUs: this.clock.nowUs,
+      counters: [this.writer.eventCount],
+    };
+  }
+
+  /** Snapshot decode: the stream positions and counters of the encoded shard. */
+  restoreStreams(s: ShardStreams): void {
+    checkOutputs(s, this.gateway, this.risk, 'risk', this.surveillance);
+    this.positions.restore(s.inputs, s.duplicates);
+    this.clock.advance(s.clockUs);
+    this.handled = s.handled;
+    this.writer.eventCount = s.counters[0] ?? 0;
+  }
+
+  /** The whole state as snapshot bytes (market-snapshot.ts, docs/SNAPSHOTS.md). Call between records. */
+  encodeState(): Uint8Array {
+    return encodeMarketShard(this);
+  }
+
+  /**
+   * A shard from snapshot bytes, writing to these outputs, which must continue the encoded shard's
+   * streams (readSnapshotStreams gives their next seqs). Its state hash is checked against the one the
+   * snapshot recorded (unless options.verifyHash is false); anything that does not add up is a
+   * SnapshotError.
+   */
+  static decode(bytes: Uint8Array, gateway: EventOutput, risk: readonly EventOutput[], options: MarketDecodeOptions = {}): MarketShard {
+    const snapshot = openMarketSnapshot(bytes);
+    checkOutputs(snapshot.streams, gateway, risk, 'risk', options.surveillance);
+    const c = snapshot.config;
+    const pricing = new Map(c.markets.map((m, i) => [m.marketId, c.pricing[i]!]));
+    const shard = constructed(() => new MarketShard(c.markets, gateway, risk, fastBook, pricing, options.surveillance, c.timeHorizonUs, snapshot.header.shardId));
+    snapshot.restoreInto(shard);
+    if (options.verifyHash === false) return shard;
+    const hash = shard.stateHash();
+    if (hash !== snapshot.header.stateHash) throw new SnapshotError(Code.SNAPSHOT_HASH_MISMATCH, `market shard ${shard.shardId}: decoded state hashes to ${hex64(hash)}, the snapshot recorded ${hex64(snapshot.header.stateHash)}`);
+    return shard;
   }
 
   /**

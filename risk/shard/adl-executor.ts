@@ -18,6 +18,9 @@
 // Pending Deleverages are found by id, never iterated. Thread contract: the risk-shard thread.
 
 import { CancelReason, Side } from '../../engine/enums.js';
+import { malformed } from '../../engine/snapshot/snapshot-error.js';
+import type { SnapshotReader } from '../../engine/snapshot/snapshot-reader.js';
+import type { SnapshotWriter } from '../../engine/snapshot/snapshot-writer.js';
 import { adlClosePriceTicks, allocateAdl, rankAdl, type AdlCandidate, type AdlMode } from '../adl.js';
 import { absBig } from '../units.js';
 import { scopeEquityAtoms, scopeMarketOf } from './liquidation-scope.js';
@@ -128,6 +131,46 @@ export class AdlExecutor {
       h.int(d.side);
       h.big(d.qtyLots);
       h.big(d.priceTicks);
+    }
+  }
+
+  /** Deleverages sent and not yet filled or rejected. */
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
+  /** Snapshot: the pending Deleverages in map order. */
+  writeState(w: SnapshotWriter): void {
+    w.uint(this.pending.size);
+    for (const d of this.pending.values()) {
+      w.uint(d.deleverageId);
+      w.uint(d.runKey);
+      w.uint(d.liquidationId);
+      w.uint(d.liquidatedAccountId);
+      w.uint(d.counterpartyAccountId);
+      w.uint(d.marketId);
+      w.u8(d.side);
+      w.big(d.qtyLots);
+      w.big(d.priceTicks);
+    }
+  }
+
+  readState(r: SnapshotReader): void {
+    const n = r.count(9);
+    for (let i = 0; i < n; i++) {
+      const d: PendingDeleverage = {
+        deleverageId: r.uint(),
+        runKey: r.uint(),
+        liquidationId: r.uint(),
+        liquidatedAccountId: r.uint(),
+        counterpartyAccountId: r.uint(),
+        marketId: r.uint(),
+        side: r.u8() as Side,
+        qtyLots: r.big(),
+        priceTicks: r.big(),
+      };
+      if (this.pending.has(d.deleverageId) || d.side > Side.SELL || !this.state.markets.has(d.marketId)) throw malformed(`${r.what}: Deleverage ${d.deleverageId} twice, side ${d.side} or market ${d.marketId}`);
+      this.pending.set(d.deleverageId, d);
     }
   }
 

@@ -16,6 +16,9 @@
 // Reservations are looked up by liquidation id and summed in a running total: never iterated.
 // Thread contract: the risk-shard thread.
 
+import { malformed } from '../../engine/snapshot/snapshot-error.js';
+import type { SnapshotReader } from '../../engine/snapshot/snapshot-reader.js';
+import type { SnapshotWriter } from '../../engine/snapshot/snapshot-writer.js';
 import { insuranceBudgetAtoms } from '../liquidation.js';
 import type { RiskEffects, StateWords } from './seams.js';
 import type { RiskState } from './state.js';
@@ -39,6 +42,35 @@ export class InsuranceFund {
       h.big(this.reservations.get(id)!);
     }
     h.big(this.reservedTotalAtoms);
+  }
+
+  /** Liquidation events holding a reservation. */
+  get reservationCount(): number {
+    return this.reservations.size;
+  }
+
+  /** Snapshot: the reservations in map order and their running total. */
+  writeState(w: SnapshotWriter): void {
+    w.uint(this.reservations.size);
+    for (const [id, atoms] of this.reservations) {
+      w.uint(id);
+      w.big(atoms);
+    }
+    w.big(this.reservedTotalAtoms);
+  }
+
+  readState(r: SnapshotReader): void {
+    const n = r.count(2);
+    let sum = 0n;
+    for (let i = 0; i < n; i++) {
+      const id = r.uint();
+      const atoms = r.big();
+      if (this.reservations.has(id) || atoms < 0n) throw malformed(`${r.what}: reservation of liquidation ${id} twice or negative`);
+      this.reservations.set(id, atoms);
+      sum += atoms;
+    }
+    this.reservedTotalAtoms = r.big();
+    if (sum !== this.reservedTotalAtoms) throw malformed(`${r.what}: reservations sum to ${sum}, total says ${this.reservedTotalAtoms}`);
   }
 
   balanceAtoms(): bigint {

@@ -17,6 +17,8 @@
 // Thread contract: the risk-shard thread, inside the handling of one input record.
 
 import { CancelReason, OrderOrigin, Side } from '../../engine/enums.js';
+import type { SnapshotReader } from '../../engine/snapshot/snapshot-reader.js';
+import type { SnapshotWriter } from '../../engine/snapshot/snapshot-writer.js';
 import { bankruptcyPrice } from '../liquidation-price.js';
 import { stepDownCloseLots } from '../liquidation.js';
 import { absBig } from '../units.js';
@@ -38,6 +40,7 @@ import {
   scopePositionStates,
 } from './liquidation-scope.js';
 import { settleBankruptFlatScope, settleScope } from './liquidation-settlement.js';
+import { readLiquidation, writeLiquidation } from './liquidation-snapshot.js';
 import { WaitingScopes } from './liquidation-waiting.js';
 import { CROSS_SCOPE, type LiquidationHooks, type RiskEffects, type StateWords } from './seams.js';
 import { MarginMode, type AccountState, type PositionState, type RiskState } from './state.js';
@@ -47,11 +50,11 @@ const MARK_RETRIES = 8;
 
 export class LiquidationEngine implements LiquidationHooks {
   /** Runs by scope key and by the id of their order in flight: looked up, never iterated. */
-  private readonly runs = new Map<number, LiquidationRun>();
-  private readonly byOrderId = new Map<number, LiquidationRun>();
-  private readonly waiting = new WaitingScopes();
+  readonly runs = new Map<number, LiquidationRun>();
+  readonly byOrderId = new Map<number, LiquidationRun>();
+  readonly waiting = new WaitingScopes();
   readonly insuranceFund: InsuranceFund;
-  private readonly adl: AdlExecutor;
+  readonly adl: AdlExecutor;
 
   constructor(
     private readonly state: RiskState,
@@ -111,6 +114,15 @@ export class LiquidationEngine implements LiquidationHooks {
     this.waiting.hashState(h);
     this.insuranceFund.hashState(h);
     this.adl.hashState(h);
+  }
+
+  /** The pipeline's snapshot section (liquidation-snapshot.ts). */
+  writeState(w: SnapshotWriter): void {
+    writeLiquidation(w, this);
+  }
+
+  readState(r: SnapshotReader): void {
+    readLiquidation(r, this.state, this);
   }
 
   /** Retries up to MARK_RETRIES parked scopes, round-robin, whatever market moved: a park waits on marks or counterparties anywhere. */

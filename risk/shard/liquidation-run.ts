@@ -21,6 +21,9 @@
 //
 // Thread contract: the risk-shard thread.
 
+import { malformed } from '../../engine/snapshot/snapshot-error.js';
+import type { SnapshotReader } from '../../engine/snapshot/snapshot-reader.js';
+import type { SnapshotWriter } from '../../engine/snapshot/snapshot-writer.js';
 import { CROSS_SCOPE, type StateWords } from './seams.js';
 
 export const RunPhase = {
@@ -88,6 +91,51 @@ export class LiquidationRun {
     h.int(this.outstandingDeleverages);
     h.int(this.excludedCounterparties.length);
     for (const c of this.excludedCounterparties) h.int(c);
+  }
+
+  /** Snapshot (LIQD section, liquidation-snapshot.ts): every field hashState covers, in the same order. */
+  writeState(w: SnapshotWriter): void {
+    w.uint(this.key);
+    w.uint(this.accountId);
+    w.int(this.scopeMarketId);
+    w.uint(this.liquidationId);
+    w.u8(this.phase);
+    w.int(this.orderMarketId);
+    w.big(this.orderQtyLots);
+    w.big(this.orderFilledLots);
+    w.uint(this.stalledMarkets.length);
+    for (const m of this.stalledMarkets) w.uint(m);
+    w.bool(this.committed);
+    w.int(this.closingMarketId);
+    w.big(this.lastLimitTicks);
+    w.big(this.adlPriceTicks);
+    w.bool(this.adlStarted);
+    w.big(this.fullCloseNotionalAtoms);
+    w.uint(this.outstandingDeleverages);
+    w.uint(this.excludedCounterparties.length);
+    for (const c of this.excludedCounterparties) w.uint(c);
+  }
+
+  static readState(r: SnapshotReader): LiquidationRun {
+    const run = new LiquidationRun(r.uint(), r.uint(), r.int(), r.uint());
+    const phase = r.u8();
+    if (phase < RunPhase.CANCELLING || phase > RunPhase.WAITING) throw malformed(`${r.what}: run ${run.key} in phase ${phase}`);
+    run.phase = phase as RunPhase;
+    run.orderMarketId = r.int();
+    run.orderQtyLots = r.big();
+    run.orderFilledLots = r.big();
+    const stalled = r.count(1);
+    for (let i = 0; i < stalled; i++) run.stalledMarkets.push(r.uint());
+    run.committed = r.bool();
+    run.closingMarketId = r.int();
+    run.lastLimitTicks = r.big();
+    run.adlPriceTicks = r.big();
+    run.adlStarted = r.bool();
+    run.fullCloseNotionalAtoms = r.big();
+    run.outstandingDeleverages = r.uint();
+    const excluded = r.count(1);
+    for (let i = 0; i < excluded; i++) run.excludedCounterparties.push(r.uint());
+    return run;
   }
 
   get cross(): boolean {

@@ -5,6 +5,9 @@
 //
 // Thread contract: the risk-shard thread.
 
+import { malformed } from '../../engine/snapshot/snapshot-error.js';
+import type { SnapshotReader } from '../../engine/snapshot/snapshot-reader.js';
+import type { SnapshotWriter } from '../../engine/snapshot/snapshot-writer.js';
 import type { StateWords } from './seams.js';
 
 export class WaitingScopes {
@@ -43,6 +46,26 @@ export class WaitingScopes {
     h.int(this.keys.length);
     for (const k of this.keys) h.int(k);
     h.int(this.cursor + 1);
+  }
+
+  forEachKey(f: (key: number) => void): void {
+    for (const k of this.keys) f(k);
+  }
+
+  writeState(w: SnapshotWriter): void {
+    w.uint(this.keys.length);
+    for (const k of this.keys) w.uint(k);
+    w.int(this.cursor);
+  }
+
+  readState(r: SnapshotReader): void {
+    const n = r.count(1);
+    for (let i = 0; i < n; i++) {
+      const k = r.uint();
+      if (i > 0 && k <= this.keys[i - 1]!) throw malformed(`${r.what}: parked scopes out of order at ${k}`);
+      this.keys.push(k);
+    }
+    this.cursor = r.int();
   }
 
   private lowerBound(key: number): number {

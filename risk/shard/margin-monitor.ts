@@ -14,10 +14,13 @@
 // input records alone.
 // Thread contract: the risk-shard thread.
 
+import { malformed } from '../../engine/snapshot/snapshot-error.js';
+import type { SnapshotReader } from '../../engine/snapshot/snapshot-reader.js';
+import type { SnapshotWriter } from '../../engine/snapshot/snapshot-writer.js';
 import { UpdateReason } from './events.js';
 import { scopeKey, type ScopeEvaluator } from './scope-evaluator.js';
 import { CROSS_SCOPE } from './seams.js';
-import { MarginMode } from './state.js';
+import { MarginMode, type RiskState } from './state.js';
 import { MarketTriggers, type TriggerSlot } from './trigger-index.js';
 
 export class MarginMonitor {
@@ -96,6 +99,33 @@ export class MarginMonitor {
   /** Queued scopes in order (state hashes). */
   forEachQueued(f: (accountId: number, scopeMarketId: number, reason: number) => void): void {
     for (let i = this.head; i < this.queueAccounts.length; i++) f(this.queueAccounts[i]!, this.queueScopes[i]!, this.queueReasons[i]!);
+  }
+
+  /** Snapshot (MONI section): each market's triggers in ascending id order, then the queue from its head. */
+  writeState(w: SnapshotWriter): void {
+    w.uint(this.evaluations);
+    for (const id of this.marketIds) this.triggers.get(id)!.writeState(w);
+    w.uint(this.queueLength);
+    this.forEachQueued((accountId, scopeMarketId, reason) => {
+      w.uint(accountId);
+      w.int(scopeMarketId);
+      w.u8(reason);
+    });
+  }
+
+  /** Reads what writeState wrote into this (fresh) monitor; the queued set follows from the queue. */
+  readState(r: SnapshotReader, state: RiskState): void {
+    this.evaluations = r.uint();
+    for (const id of this.marketIds) this.triggers.get(id)!.readState(r, state);
+    const n = r.count(3);
+    for (let i = 0; i < n; i++) {
+      const accountId = r.uint();
+      const scopeMarketId = r.int();
+      const reason = r.u8();
+      const key = scopeKey(accountId, scopeMarketId);
+      if (this.queued.has(key) || (scopeMarketId !== CROSS_SCOPE && !state.markets.has(scopeMarketId))) throw malformed(`${r.what}: scope ${accountId}/${scopeMarketId} queued twice or in an unknown market`);
+      this.enqueue(accountId, scopeMarketId, reason);
+    }
   }
 
   private compactQueue(): void {

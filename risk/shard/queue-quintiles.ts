@@ -148,6 +148,11 @@ export class SideRanking {
     }
   }
 
+  /** Steps taken so far (snapshots replay them). */
+  get stepsTaken(): number {
+    return this.next + 1;
+  }
+
   /** Steps this ranking takes in all (so a job knows its length up front). */
   get steps(): number {
     return this.ranks.length === 0 ? 1 : 1 + this.ranks.length;

@@ -12,10 +12,15 @@
 // previous boundaries stay in use; a market no larger than one record's share is ranked at once.
 // Thread contract: the risk-shard thread.
 
+import { malformed } from '../../engine/snapshot/snapshot-error.js';
+import type { SnapshotReader } from '../../engine/snapshot/snapshot-reader.js';
+import type { SnapshotWriter } from '../../engine/snapshot/snapshot-writer.js';
 import { compareAdl, type AdlCandidate, type RankedCandidate } from '../adl.js';
 import { productBelow51 } from '../margin-number.js';
 import { approximateScore, approximateScoreNumber, NO_QUINTILES, orderByKeys, rankedCandidate, type SideQuintiles } from './queue-quintiles.js';
-import { RankingJob, SnapshotColumns } from './ranking-job.js';
+import { SnapshotColumns, type MemberValues } from './ranking-columns.js';
+import { ascendingOrder } from './key-order.js';
+import { RankingJob } from './ranking-job.js';
 import type { ScopeValuer } from './scope-margin.js';
 import type { AccountState, MarketRiskState, PositionState, RiskState } from './state.js';
 import type { MarketTriggers } from './trigger-index.js';
@@ -56,6 +61,11 @@ export class QuintileCache {
     private readonly triggers: ReadonlyMap<number, MarketTriggers>,
   ) {
     this.perRecord = state.pool.adlRankingKeysPerRecord ?? DEFAULT_RANKING_KEYS_PER_RECORD;
+  }
+
+  /** Ranking jobs under way (markets whose ranking spans records now). */
+  get jobsUnderWay(): number {
+    return this.jobMarkets.length;
   }
 
   /**
@@ -126,16 +136,76 @@ export class QuintileCache {
     }
   }
 
-  /** Ranking jobs under way, for the state hash: their start and every member's values at the start. */
-  forEachJob(job: (marketId: number, epoch: number, startUs: number, progress: number) => void, member: (accountId: number, c: AdlCandidate) => void): void {
+  /** Ranking jobs under way, for the state hash: their start and every member's values at the start, by account. */
+  forEachJob(job: (marketId: number, epoch: number, startUs: number, progress: number) => void, member: MemberValues): void {
     for (const marketId of this.jobMarkets) {
       const j = this.rankings.get(marketId)!.job!;
       job(marketId, j.epoch, j.startUs, j.progress);
-      const members: [number, AdlCandidate][] = [];
-      j.forEachMember((accountId, c) => members.push([accountId, c]));
-      members.sort((a, b) => a[0] - b[0]);
-      for (const [accountId, c] of members) member(accountId, c);
+      // A market of a million members: typed columns and a native sort, not a million small arrays.
+      const ids = new Float64Array(j.members);
+      const values = new Float64Array(3 * j.members);
+      const big = new Map<number, readonly [number | bigint, number | bigint, number | bigint]>();
+      let n = 0;
+      j.forEachMember((accountId, q, cost, equity) => {
+        if (n === ids.length) throw new Error(`ranking job ${j.id}: more members than the ${j.members} it started with`);
+        if (typeof q === 'number' && typeof cost === 'number' && typeof equity === 'number') {
+          values[3 * n] = q;
+          values[3 * n + 1] = cost;
+          values[3 * n + 2] = equity;
+        } else big.set(n, [q, cost, equity]);
+        ids[n++] = accountId;
+      });
+      const order = ascendingOrder(ids, n);
+      for (let k = 0; k < n; k++) {
+        const i = order[k]!;
+        const b = big.get(i);
+        if (b === undefined) member(ids[i]!, values[3 * i]!, values[3 * i + 1]!, values[3 * i + 2]!);
+        else member(ids[i]!, b[0], b[1], b[2]);
+      }
     }
+  }
+
+  /**
+   * Snapshot (QUIN section): the job counter, then each market's ranking in map order: its epoch, build
+   * time, both sides' boundaries, and the job under way if any (ranking-job.ts writeState).
+   */
+  writeState(w: SnapshotWriter): void {
+    w.uint(this.nextJobId);
+    w.uint(this.rebuilds);
+    w.uint(this.rankings.size);
+    for (const [marketId, r] of this.rankings) {
+      w.uint(marketId);
+      w.int(r.epoch);
+      w.uint(r.builtAtUs);
+      writeSide(w, r.longs);
+      writeSide(w, r.shorts);
+      w.bool(r.job !== undefined);
+      r.job?.writeState(w);
+    }
+  }
+
+  /** Reads what writeState wrote into this (fresh) cache; the triggers must be restored already. */
+  readState(r: SnapshotReader): void {
+    this.nextJobId = r.uint();
+    this.rebuilds = r.uint();
+    const n = r.count(6);
+    for (let i = 0; i < n; i++) {
+      const marketId = r.uint();
+      const t = this.triggers.get(marketId);
+      if (t === undefined || this.rankings.has(marketId)) throw malformed(`${r.what}: ranking of unknown market ${marketId}, or twice`);
+      const ranking = new MarketRanking();
+      ranking.epoch = r.int();
+      ranking.builtAtUs = r.uint();
+      ranking.longs = readSide(r);
+      ranking.shorts = readSide(r);
+      if (r.bool()) {
+        ranking.job = RankingJob.readState(r, this.state, t, this.perRecord, ranking.columns);
+        if (ranking.job.id >= this.nextJobId) throw malformed(`${r.what}: job ${ranking.job.id} at or past the next job id ${this.nextJobId}`);
+        this.jobMarkets.push(marketId);
+      }
+      this.rankings.set(marketId, ranking);
+    }
+    this.jobMarkets.sort((a, b) => a - b);
   }
 
   private start(r: MarketRanking, t: MarketTriggers, timeUs: number): void {
@@ -180,4 +250,43 @@ export class QuintileCache {
     const equity = scopeEquityAtoms ?? this.valuer.equityOf(this.state.accounts.get(pos.accountId)!, pos);
     return { accountId: pos.accountId, qtyLots: pos.qtyLots, entryCostAtoms: pos.entryCostAtoms, scopeEquityAtoms: equity, system: false };
   }
+}
+
+function writeSide(w: SnapshotWriter, q: SideQuintiles): void {
+  w.uint(q.count);
+  w.uint(q.bounds.length);
+  q.bounds.forEach((b, k) => {
+    w.int(b.index);
+    w.uint(b.accountId);
+    w.big(b.qtyLots);
+    w.big(b.notionalAtoms);
+    w.bool(b.score !== undefined);
+    if (b.score !== undefined) {
+      w.big(b.score.num);
+      w.big(b.score.den);
+    }
+    w.f64(q.boundKeys[k]!);
+    w.f64(q.boundNotionals[k]!);
+  });
+}
+
+function readSide(r: SnapshotReader): SideQuintiles {
+  const count = r.uint();
+  const n = r.uint();
+  if (n > 4) throw malformed(`${r.what}: ${n} quintile boundaries`);
+  if (count === 0 && n === 0) return NO_QUINTILES;
+  const bounds: RankedCandidate[] = [];
+  const boundKeys: number[] = [];
+  const boundNotionals: number[] = [];
+  for (let k = 0; k < n; k++) {
+    const index = r.int();
+    const accountId = r.uint();
+    const qtyLots = r.big();
+    const notionalAtoms = r.big();
+    const score = r.bool() ? { num: r.big(), den: r.big() } : undefined;
+    bounds.push({ index, accountId, qtyLots, notionalAtoms, score });
+    boundKeys.push(r.f64());
+    boundNotionals.push(r.f64());
+  }
+  return { count, bounds, boundKeys, boundNotionals };
 }

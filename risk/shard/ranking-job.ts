@@ -19,107 +19,32 @@
 // records fixed at its start (members and sides known). Positions opened after the start are not members.
 // Thread contract: the risk-shard thread.
 
+import { malformed } from '../../engine/snapshot/snapshot-error.js';
+import type { SnapshotReader } from '../../engine/snapshot/snapshot-reader.js';
+import type { SnapshotWriter } from '../../engine/snapshot/snapshot-writer.js';
 import type { AdlCandidate } from '../adl.js';
 import { TWO_51 } from '../exact-number.js';
 import { productBelow51 } from '../margin-number.js';
-import { approximateScore, approximateScoreNumber, SideRanking, type SideMembers, type SideQuintiles } from './queue-quintiles.js';
+import { approximateScore, approximateScoreNumber, SideRanking, type SideQuintiles } from './queue-quintiles.js';
+import { SnapshotColumns, SnapshotSide, type MemberValues } from './ranking-columns.js';
 import { addExact } from './exact-slot.js';
 import { MarginMode, type AccountState, type PositionState, type RiskState } from './state.js';
 import type { MarketTriggers, TriggerSlot } from './trigger-index.js';
 
-/**
- * The columns a ranking job keys into, kept by the cache between jobs (a market of a million positions
- * would otherwise allocate tens of megabytes per ranking): longs fill them from the front, shorts from
- * the back, so one capacity of the member count holds both sides.
- */
-export class SnapshotColumns {
-  capacity = 0;
-  keys = new Float64Array(0);
-  notionals = new Float64Array(0);
-  accountIds = new Float64Array(0);
-  qty = new Float64Array(0);
-  cost = new Float64Array(0);
-  equity = new Float64Array(0);
-
-  /** Room for `members`, reallocated only when it grows past the capacity (then with headroom). */
-  reserve(members: number): void {
-    if (members <= this.capacity) return;
-    const c = Math.max(members, Math.ceil(this.capacity * 1.5));
-    this.capacity = c;
-    this.keys = new Float64Array(c);
-    this.notionals = new Float64Array(c);
-    this.accountIds = new Float64Array(c);
-    this.qty = new Float64Array(c);
-    this.cost = new Float64Array(c);
-    this.equity = new Float64Array(c);
-  }
+/** The market as a job starts from it: its members, the serial that bounds them, every market's mark. */
+export interface RankingStart {
+  readonly members: number;
+  readonly startSerial: number;
+  /** (market id, mark as a number slot, mark as bigint), in the state's market order. */
+  readonly marks: readonly (readonly [number, number, bigint])[];
 }
 
-/** One side's members in the shared columns: exact values by index (numbers, or a bigint candidate past their range). */
-class SnapshotSide implements SideMembers {
-  n = 0;
-  keys: Float64Array;
-  notionals: Float64Array;
-  accountIds: Float64Array;
-  private qty: Float64Array;
-  private cost: Float64Array;
-  private equity: Float64Array;
-  /** Candidates kept in bigint, by absolute column index. */
-  private readonly big = new Map<number, AdlCandidate>();
-  private base = 0;
-
-  constructor(
-    private readonly columns: SnapshotColumns,
-    private readonly fromBack: boolean,
-  ) {
-    this.keys = columns.keys;
-    this.notionals = columns.notionals;
-    this.accountIds = columns.accountIds;
-    this.qty = columns.qty;
-    this.cost = columns.cost;
-    this.equity = columns.equity;
-  }
-
-  add(key: number, notional: number, accountId: number, qty: number, cost: number, equity: number, big: AdlCandidate | undefined): void {
-    const i = this.fromBack ? this.columns.capacity - 1 - this.n : this.n;
-    this.n++;
-    this.keys[i] = key;
-    this.notionals[i] = notional;
-    this.accountIds[i] = accountId;
-    this.qty[i] = qty;
-    this.cost[i] = cost;
-    this.equity[i] = equity;
-    if (big !== undefined) this.big.set(i, big);
-  }
-
-  /** After keying: the side's columns become views of [0, n) so the ranking reads index 0..n−1. */
-  seal(): void {
-    const c = this.columns;
-    this.base = this.fromBack ? c.capacity - this.n : 0;
-    const end = this.base + this.n;
-    this.keys = c.keys.subarray(this.base, end);
-    this.notionals = c.notionals.subarray(this.base, end);
-    this.accountIds = c.accountIds.subarray(this.base, end);
-    this.qty = c.qty.subarray(this.base, end);
-    this.cost = c.cost.subarray(this.base, end);
-    this.equity = c.equity.subarray(this.base, end);
-  }
-
-  /** The exact candidate of sealed index i. */
-  candidateAt(i: number): AdlCandidate {
-    const big = this.big.get(this.base + i);
-    if (big !== undefined) return big;
-    return { accountId: this.accountIds[i]!, qtyLots: BigInt(this.qty[i]!), entryCostAtoms: BigInt(this.cost[i]!), scopeEquityAtoms: BigInt(this.equity[i]!), system: false };
-  }
-
-  /** Every member keyed so far, sealed or not. */
-  forEach(f: (accountId: number, c: AdlCandidate) => void): void {
-    const c = this.columns;
-    for (let k = 0; k < this.n; k++) {
-      const i = this.fromBack ? c.capacity - 1 - k : k;
-      f(c.accountIds[i]!, this.big.get(i) ?? { accountId: c.accountIds[i]!, qtyLots: BigInt(c.qty[i]!), entryCostAtoms: BigInt(c.cost[i]!), scopeEquityAtoms: BigInt(c.equity[i]!), system: false });
-    }
-  }
+function startOf(state: RiskState, triggers: MarketTriggers): RankingStart {
+  return {
+    members: triggers.slots.size,
+    startSerial: triggers.nextSerial,
+    marks: [...state.markets].map(([id, m]) => [id, m.markN, m.markPriceTicks] as const),
+  };
 }
 
 export class RankingJob {
@@ -153,24 +78,97 @@ export class RankingJob {
     /** The mark epoch and input time of the start (the ranking's epoch and build time). */
     readonly epoch: number,
     readonly startUs: number,
+    /** The market at the start: now, unless a snapshot restores a job that started earlier. */
+    start: RankingStart = startOf(state, triggers),
   ) {
-    this.members = triggers.slots.size;
+    this.members = start.members;
     columns.reserve(this.members);
     this.longs = new SnapshotSide(columns, false);
     this.shorts = new SnapshotSide(columns, true);
-    this.startSerial = triggers.nextSerial;
+    this.startSerial = start.startSerial;
     this.records = Math.max(1, Math.ceil(this.members / perRecord));
     this.recordsLeft = this.records;
+    // A restored job walks the slot map from its start: members keyed already are skipped (take), so the
+    // sweep keys the same number per record and every member with its values at the start.
     this.slots = triggers.slots.values();
-    for (const [marketId, m] of state.markets) {
-      this.marks.set(marketId, m.markN);
-      this.bigMarks.set(marketId, m.markPriceTicks);
+    for (const [marketId, markN, markTicks] of start.marks) {
+      this.marks.set(marketId, markN);
+      this.bigMarks.set(marketId, markTicks);
     }
     const market = state.markets.get(triggers.marketId)!;
-    this.markTicks = market.markPriceTicks;
+    this.markTicks = this.bigMarks.get(triggers.marketId)!;
     this.atomsPerTickLot = market.spec.atomsPerTickLot;
-    this.markN = market.markN;
+    this.markN = this.marks.get(triggers.marketId)!;
     this.atomsPerTickLotN = market.atomsPerTickLotN;
+  }
+
+  /**
+   * Snapshot (QUIN section): the start (members, serial, every market's mark), the progress, both sides'
+   * keyed members in column order, and how many ranking steps each side has taken.
+   */
+  writeState(w: SnapshotWriter): void {
+    w.uint(this.id);
+    w.uint(this.epoch);
+    w.uint(this.startUs);
+    w.uint(this.members);
+    w.uint(this.startSerial);
+    w.uint(this.marks.size);
+    for (const [marketId, markN] of this.marks) {
+      w.uint(marketId);
+      w.f64(markN);
+      w.big(this.bigMarks.get(marketId)!);
+    }
+    w.uint(this.recordsLeft);
+    w.uint(this.keyed);
+    this.longs.writeState(w);
+    this.shorts.writeState(w);
+    w.bool(this.longDone);
+    w.uint(this.longRanking?.stepsTaken ?? 0);
+    w.uint(this.shortRanking?.stepsTaken ?? 0);
+  }
+
+  /**
+   * Reads a job writeState wrote. The ranking steps are not stored but taken again: each is a function of
+   * the sealed columns, so the same steps give the same state.
+   */
+  static readState(r: SnapshotReader, state: RiskState, triggers: MarketTriggers, perRecord: number, columns: SnapshotColumns): RankingJob {
+    const id = r.uint();
+    const epoch = r.uint();
+    const startUs = r.uint();
+    const members = r.uint();
+    const startSerial = r.uint();
+    const marks: [number, number, bigint][] = [];
+    const n = r.count(3);
+    for (let i = 0; i < n; i++) marks.push([r.uint(), r.f64(), r.big()]);
+    // Members not keyed yet are open positions still (a change keys a member first), and every keyed one
+    // takes its columns' bytes: a member count past both is no job's.
+    const room = triggers.slots.size + Math.floor(r.remaining / 48);
+    if (n !== state.markets.size || marks.some(([m]) => !state.markets.has(m)) || members > triggers.nextSerial || members > room) throw malformed(`${r.what}: job ${id} of market ${triggers.marketId}: ${n} marks, ${members} members`);
+    const job = new RankingJob(id, state, triggers, perRecord, columns, epoch, startUs, { members, startSerial, marks });
+    job.recordsLeft = r.uint();
+    job.keyed = r.uint();
+    job.longs.readState(r, members);
+    job.shorts.readState(r, members);
+    const longDone = r.bool();
+    const longSteps = r.uint();
+    const shortSteps = r.uint();
+    if (job.recordsLeft > job.records || job.keyed !== job.longs.n + job.shorts.n || job.keyed > members) throw malformed(`${r.what}: job ${id}: ${job.recordsLeft} of ${job.records} records left, ${job.keyed} keyed of ${members}`);
+    if (job.recordsLeft > 0) {
+      if (longDone || longSteps > 0 || shortSteps > 0) throw malformed(`${r.what}: job ${id} ranks before its sweep ended`);
+      return job;
+    }
+    job.beginRanking();
+    const long = job.longRanking!;
+    const short = job.shortRanking!;
+    // A job still in the cache has not finished its short side (finishing removes it).
+    if (longSteps > long.steps || shortSteps >= short.steps || (!longDone && shortSteps > 0)) throw malformed(`${r.what}: job ${id}: ${longSteps} long and ${shortSteps} short ranking steps`);
+    for (let i = 0; i < longSteps; i++) if (long.step()) job.longDone = true;
+    // A side with no boundary to find is done at its first step without counting one.
+    if (longDone && !job.longDone && long.stepsTaken === 0 && long.step()) job.longDone = true;
+    if (job.longDone !== longDone) throw malformed(`${r.what}: job ${id}: long ranking done ${longDone} after ${longSteps} steps`);
+    for (let i = 0; i < shortSteps; i++) short.step();
+    if (long.stepsTaken !== longSteps || short.stepsTaken !== shortSteps) throw malformed(`${r.what}: job ${id}: ranking steps do not replay`);
+    return job;
   }
 
   /** Keys the slot's member now, unless it is not a member or already keyed (values as at the start). */
@@ -205,10 +203,7 @@ export class RankingJob {
         this.take(next.value);
       }
       if (this.recordsLeft > 0) return false;
-      this.longs.seal();
-      this.shorts.seal();
-      this.longRanking = new SideRanking(this.longs, this.markTicks, this.atomsPerTickLot);
-      this.shortRanking = new SideRanking(this.shorts, this.markTicks, this.atomsPerTickLot);
+      this.beginRanking();
       return false;
     }
     if (!this.longDone) {
@@ -216,6 +211,14 @@ export class RankingJob {
       return false;
     }
     return this.shortRanking!.step();
+  }
+
+  /** The sweep is over: the sides' columns are sealed and their rankings begin. */
+  private beginRanking(): void {
+    this.longs.seal();
+    this.shorts.seal();
+    this.longRanking = new SideRanking(this.longs, this.markTicks, this.atomsPerTickLot);
+    this.shortRanking = new SideRanking(this.shorts, this.markTicks, this.atomsPerTickLot);
   }
 
   /** Runs the job to its end at once (a market small enough for one record's budget). */
@@ -236,16 +239,19 @@ export class RankingJob {
 
   /**
    * Every member with its values at the start, for the state hash: the keyed ones as stored, the others as
-   * they stand (unchanged since the start). Order: whatever the caller sorts.
+   * they stand (unchanged since the start); each value a number where it is exact, else a bigint. Order:
+   * whatever the caller sorts.
    */
-  forEachMember(f: (accountId: number, candidate: AdlCandidate) => void): void {
+  forEachMember(f: MemberValues): void {
     this.longs.forEach(f);
     this.shorts.forEach(f);
     for (const slot of this.triggers.slots.values()) {
       if (slot.rankedBy === this.id || slot.serial >= this.startSerial) continue;
       const pos = slot.pos;
-      const account = slot.account;
-      f(pos.accountId, { accountId: pos.accountId, qtyLots: pos.qtyLots, entryCostAtoms: pos.entryCostAtoms, scopeEquityAtoms: this.equityBig(account, pos), system: false });
+      const q = pos.qtyN;
+      const cost = pos.entryCostN;
+      const equity = this.equityNumber(slot.account, pos);
+      f(pos.accountId, q === q ? q : pos.qtyLots, cost === cost ? cost : pos.entryCostAtoms, equity === equity ? equity : this.equityBig(slot.account, pos));
     }
   }
 

@@ -32,6 +32,9 @@ import { fieldRangeCode, flagsCode } from '../../engine/shard/command-fields.js'
 import { permissionCode } from '../../engine/shard/command-permissions.js';
 import type { EventOutput } from '../../engine/shard/event-output.js';
 import { InputPositions } from '../../engine/shard/input-positions.js';
+import { checkOutputs, type ShardStreams } from '../../engine/snapshot/shard-streams.js';
+import { constructed, hex64, type DecodeOptions } from '../../engine/snapshot/snapshot-checks.js';
+import { SnapshotError } from '../../engine/snapshot/snapshot-error.js';
 import { isTimeCode } from '../../engine/shard/shard-clock.js';
 import { adjustIsolatedMargin, deposit, setFeeTier, setLeverage, setMarginMode, topUpInsuranceFund, withdraw } from './account-commands.js';
 import type { RiskMarketConfig, RiskPoolConfig } from './config.js';
@@ -40,6 +43,8 @@ import { fundingRateApplied } from './funding-settlement.js';
 import { checkInvariants, type InvariantOptions } from './invariants.js';
 import { orderAccepted, orderAmended, orderEnded, orderRejected } from './order-events.js';
 import { amendOrder, passThrough, placeOrder, setAccountConfig } from './pre-trade.js';
+import { LiquidationEngine } from './liquidation-engine.js';
+import { encodeRiskShard, openRiskSnapshot } from './risk-snapshot.js';
 import { riskStateHash } from './risk-state-hash.js';
 import { PUBLISH_CHANGED_ONLY } from './scope-evaluator.js';
 import { CROSS_SCOPE, type LiquidationHooks, type RiskEffects } from './seams.js';
@@ -51,6 +56,13 @@ const MK = MarkPriceUpdatedLayout.offsets;
 
 /** Builds the liquidation engine over the shard's state and effects (the real one: LiquidationEngine). */
 export type LiquidationFactory = (state: RiskState, effects: RiskEffects) => LiquidationHooks;
+
+export interface RiskDecodeOptions extends DecodeOptions {
+  /** Where each market's commands go now; must agree with the snapshot (default: the snapshot's). */
+  readonly marketShardOf?: (marketId: number) => number;
+  /** Default: the real LiquidationEngine over the snapshot's pool configuration. */
+  readonly liquidation?: LiquidationFactory;
+}
 
 export class RiskShard implements RiskEffects {
   readonly state: RiskState;
@@ -114,6 +126,61 @@ export class RiskShard implements RiskEffects {
   /** Hash of the whole shard state (risk-state-hash.ts lists what it covers). */
   stateHash(): bigint {
     return riskStateHash(this.parts, { inputs: this.positions.snapshot(), gateway: this.gateway, markets: this.marketOutputs });
+  }
+
+  /** Where the shard stands in its streams (snapshots: engine/snapshot/shard-streams.ts). */
+  streamPositions(): ShardStreams {
+    return {
+      inputs: this.positions.snapshot(),
+      duplicates: this.positions.duplicates,
+      handled: this.handled,
+      gatewayNextSeq: this.gateway.nextSeq,
+      outputNextSeqs: this.marketOutputs.map((o) => o.nextSeq),
+      surveillanceNextSeq: 0,
+      clockUs: this.parts.clock.nowUs,
+      counters: [this.parts.events.eventCount, this.parts.commands.sent],
+    };
+  }
+
+  /** Snapshot decode: the stream positions and counters of the encoded shard. */
+  restoreStreams(s: ShardStreams): void {
+    checkOutputs(s, this.gateway, this.marketOutputs, 'market');
+    this.positions.restore(s.inputs, s.duplicates);
+    this.parts.clock.advance(s.clockUs);
+    this.handled = s.handled;
+    this.parts.events.eventCount = s.counters[0] ?? 0;
+    this.parts.commands.sent = s.counters[1] ?? 0;
+  }
+
+  /** The whole state as snapshot bytes (risk-snapshot.ts, docs/SNAPSHOTS.md). Call between records. */
+  encodeState(): Uint8Array {
+    return encodeRiskShard(this);
+  }
+
+  /**
+   * A shard from snapshot bytes, writing to these outputs, which must continue the encoded shard's streams
+   * (readSnapshotStreams gives their next seqs). The configuration, the shard's identity and its markets'
+   * market shards come from the snapshot; `marketShardOf`, when given, must agree with them. The state
+   * hash is checked against the one the snapshot recorded (unless options.verifyHash is false); anything
+   * that does not add up is a SnapshotError.
+   */
+  static decode(bytes: Uint8Array, gateway: EventOutput, marketOutputs: readonly EventOutput[], options: RiskDecodeOptions = {}): RiskShard {
+    const snapshot = openRiskSnapshot(bytes);
+    const c = snapshot.config;
+    checkOutputs(snapshot.streams, gateway, marketOutputs, 'market');
+    const stored = new Map(c.markets.map((m, i) => [m.market.marketId, c.marketShards[i]!]));
+    const given = options.marketShardOf;
+    if (given !== undefined) {
+      const moved = [...stored].filter(([m, s]) => given(m) !== s);
+      if (moved.length > 0) throw new SnapshotError(Code.SNAPSHOT_STREAM_MISMATCH, `markets on other market shards than in the snapshot: ${moved.map(([m, s]) => `${m} (snapshot ${s}, now ${given(m)})`).join(', ')}`);
+    }
+    const factory = options.liquidation ?? ((state, effects) => new LiquidationEngine(state, effects, c.pool));
+    const shard = constructed(() => new RiskShard(c.shardId, c.shardCount, c.markets, c.pool, given ?? ((m) => stored.get(m) ?? -1), gateway, marketOutputs, factory));
+    snapshot.restoreInto(shard);
+    if (options.verifyHash === false) return shard;
+    const hash = shard.stateHash();
+    if (hash !== snapshot.header.stateHash) throw new SnapshotError(Code.SNAPSHOT_HASH_MISMATCH, `risk shard ${c.shardId}: decoded state hashes to ${hex64(hash)}, the snapshot recorded ${hex64(snapshot.header.stateHash)}`);
+    return shard;
   }
 
   /** The state hash without stream positions: what a refused command must leave unchanged. */

@@ -22,12 +22,13 @@
 
 import { StateHash } from '../../engine/book/state-hash.js';
 import type { EventOutput } from '../../engine/shard/event-output.js';
+import { valuesByKey } from './key-order.js';
 import type { ShardParts } from './shard-parts.js';
 
 const VERSION = 0x33534b52; // 'RKS3'
 const MASK_32 = 0xffffffffn;
 
-class Hasher extends StateHash {
+export class Hasher extends StateHash {
   big(v: bigint): void {
     const low = BigInt.asUintN(64, v);
     this.word(Number(low & MASK_32));
@@ -39,7 +40,28 @@ class Hasher extends StateHash {
     }
   }
 
-  ids(values: Iterable<number>): void {
+  /**
+   * A number slot's value (exact-slot.ts): the same words big() writes for it (int() of a safe integer is
+   * big() of its bigint: both write the two's-complement halves), without making a bigint.
+   */
+  exact(n: number, big: bigint | undefined): void {
+    if (n === n) this.int(n);
+    else this.big(big!);
+  }
+
+  /** An exact integer as a number or a bigint: the same words either way (see exact). */
+  value(v: number | bigint): void {
+    if (typeof v === 'number') this.int(v);
+    else this.big(v);
+  }
+
+  ids(values: ReadonlySet<number>): void {
+    // Most sets hold none or one id: no array, no sort.
+    if (values.size <= 1) {
+      this.int(values.size);
+      for (const v of values) this.int(v);
+      return;
+    }
     const sorted = [...values].sort((a, b) => a - b);
     this.int(sorted.length);
     for (const v of sorted) this.int(v);
@@ -63,7 +85,7 @@ export function riskStateHash(p: ShardParts, streams?: StreamPositions): bigint 
   h.int(s.shardCount);
   h.int(p.clock.nowUs);
   h.big(s.insuranceFundAtoms);
-  h.big(s.feePoolAtoms);
+  h.exact(s.feePoolN, s.feePoolN === s.feePoolN ? undefined : s.feePoolAtoms);
   h.big(s.fundingClearingAtoms);
   h.big(s.netDepositsAtoms);
   h.int(s.peekLiquidationId());
@@ -75,19 +97,18 @@ export function riskStateHash(p: ShardParts, streams?: StreamPositions): bigint 
   for (const id of marketIds) {
     const m = s.markets.get(id)!;
     h.int(id);
-    h.big(m.markPriceTicks);
+    h.exact(m.markN, m.markN === m.markN ? undefined : m.markPriceTicks);
     h.big(m.indexPriceTicks);
     h.word(m.reduceOnly ? 1 : 0);
     h.big(m.lastFundingRate);
     h.int(m.nextFundingTimeUs);
   }
 
-  const accountIds = s.sortedAccountIds();
-  h.int(accountIds.length);
-  for (const id of accountIds) {
-    const a = s.accounts.get(id)!;
-    h.int(id);
-    h.big(a.walletAtoms);
+  const accounts = valuesByKey(s.accounts);
+  h.int(accounts.length);
+  for (const a of accounts) {
+    h.int(a.id);
+    h.exact(a.walletN, a.walletN === a.walletN ? undefined : a.walletAtoms);
     h.int(a.feeTier);
     h.int(a.liquidationId);
     h.word(a.marginCalled ? 1 : 0);
@@ -95,38 +116,40 @@ export function riskStateHash(p: ShardParts, streams?: StreamPositions): bigint 
     // In window order: it decides which id is evicted next.
     h.int(a.placedOrderIds.size);
     for (const id of a.placedOrderIds.inOrder()) h.int(id);
-    const positionIds = [...a.positions.keys()].filter((m) => !a.positions.get(m)!.isBlank(s.markets.get(m)!.config.defaultLeverage)).sort((x, y) => x - y);
-    h.int(positionIds.length);
-    for (const marketId of positionIds) {
-      const pos = a.positions.get(marketId)!;
-      h.int(marketId);
-      h.big(pos.qtyLots);
-      h.big(pos.entryCostAtoms);
-      h.big(pos.realizedPnlAtoms);
+    // Positions are never removed, so the account's cached market order is its sorted keys; a blank
+    // position is the same state as none and is left out.
+    const positions = a.positionsInOrder();
+    let kept = 0;
+    for (const pos of positions) if (!pos.isBlank(s.markets.get(pos.marketId)!.config.defaultLeverage)) kept++;
+    h.int(kept);
+    for (const pos of positions) {
+      if (kept < positions.length && pos.isBlank(s.markets.get(pos.marketId)!.config.defaultLeverage)) continue;
+      h.int(pos.marketId);
+      h.exact(pos.qtyN, pos.qtyN === pos.qtyN ? undefined : pos.qtyLots);
+      h.exact(pos.entryCostN, pos.entryCostN === pos.entryCostN ? undefined : pos.entryCostAtoms);
+      h.exact(pos.realizedPnlN, pos.realizedPnlN === pos.realizedPnlN ? undefined : pos.realizedPnlAtoms);
       h.word(pos.marginMode);
-      h.big(pos.leverage);
-      h.big(pos.isolatedMarginAtoms);
-      h.big(pos.orderMarginAtoms);
+      h.exact(pos.leverageN, pos.leverageN === pos.leverageN ? undefined : pos.leverage);
+      h.exact(pos.isolatedMarginN, pos.isolatedMarginN === pos.isolatedMarginN ? undefined : pos.isolatedMarginAtoms);
+      h.exact(pos.orderMarginN, pos.orderMarginN === pos.orderMarginN ? undefined : pos.orderMarginAtoms);
       h.int(pos.reserveMarkTicks);
       h.int(pos.reserveOrderId);
       h.int(pos.liquidationId);
       h.word(pos.marginCalled ? 1 : 0);
       const d = pos.derived;
-      h.big(d.liquidationPriceTicks);
-      h.big(d.bankruptcyPriceTicks);
+      h.exact(d.liquidationPriceN, d.liquidationPriceN === d.liquidationPriceN ? undefined : d.liquidationPriceTicks);
+      h.exact(d.bankruptcyPriceN, d.bankruptcyPriceN === d.bankruptcyPriceN ? undefined : d.bankruptcyPriceTicks);
       h.int(d.tier);
       h.int(d.adlQuintile);
-      h.big(d.unrealizedPnlAtoms);
-      const orderIds = [...pos.orders.keys()].sort((x, y) => x - y);
-      h.int(orderIds.length);
-      for (const orderId of orderIds) {
-        const o = pos.orders.get(orderId)!;
+      h.exact(d.unrealizedPnlN, d.unrealizedPnlN === d.unrealizedPnlN ? undefined : d.unrealizedPnlAtoms);
+      h.int(pos.orders.size);
+      for (const o of pos.orders.size <= 1 ? pos.orders.values() : [...pos.orders.values()].sort((x, y) => x.orderId - y.orderId)) {
         h.int(o.orderId);
         h.int(o.clientOrderId);
         h.word(o.side);
-        h.big(o.priceTicks);
-        h.big(o.remainingLots);
-        h.big(o.filledLots);
+        h.exact(o.priceN, o.priceN === o.priceN ? undefined : o.priceTicks);
+        h.exact(o.remainingN, o.remainingN === o.remainingN ? undefined : o.remainingLots);
+        h.exact(o.filledN, o.filledN === o.filledN ? undefined : o.filledLots);
         h.word((o.reduceOnly ? 1 : 0) | (o.cancelRequested ? 2 : 0) | (o.origin << 8));
         h.int(o.markBeforeTicks);
         h.int(o.reserveOrderIdBefore);
@@ -140,11 +163,10 @@ export function riskStateHash(p: ShardParts, streams?: StreamPositions): bigint 
     h.int(t.epoch);
     h.int(t.markTicks);
     h.word(t.popPending ? 1 : 0);
-    const slotIds = t.sortedAccountIds();
-    h.int(slotIds.length);
-    for (const accountId of slotIds) {
-      const slot = t.slots.get(accountId)!;
-      h.int(accountId);
+    const slots = valuesByKey(t.slots);
+    h.int(slots.length);
+    for (const slot of slots) {
+      h.int(slot.pos.accountId);
       h.int(slot.downKey);
       h.int(slot.upKey);
       h.word(t.parkedFlags(slot));
@@ -179,11 +201,11 @@ export function riskStateHash(p: ShardParts, streams?: StreamPositions): bigint 
       h.int(startUs);
       h.int(progress);
     },
-    (accountId, c) => {
+    (accountId, qtyLots, entryCostAtoms, scopeEquityAtoms) => {
       h.int(accountId);
-      h.big(c.qtyLots);
-      h.big(c.entryCostAtoms);
-      h.big(c.scopeEquityAtoms);
+      h.value(qtyLots);
+      h.value(entryCostAtoms);
+      h.value(scopeEquityAtoms);
     },
   );
   p.hooks.hashState(h);

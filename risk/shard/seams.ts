@@ -5,6 +5,8 @@
 // inside the handling of one input record: deterministic.
 
 import type { Side } from '../../engine/enums.js';
+import type { SnapshotReader } from '../../engine/snapshot/snapshot-reader.js';
+import type { SnapshotWriter } from '../../engine/snapshot/snapshot-writer.js';
 
 /** marketId argument meaning "the cross scope of the account" rather than an isolated position. */
 export const CROSS_SCOPE = -1;
@@ -57,4 +59,8 @@ export interface LiquidationHooks {
   isFrozen(accountId: number, marketId: number): boolean;
   /** Writes the pipeline's own state (runs, reservations, parked scopes, pending Deleverages) in a canonical order. */
   hashState(h: StateWords): void;
+  /** The pipeline's section of a snapshot: whatever can influence its future outputs (docs/SNAPSHOTS.md). */
+  writeState(w: SnapshotWriter): void;
+  /** Reads what writeState wrote into this fresh engine; the rest of the shard's state is restored already. */
+  readState(r: SnapshotReader): void;
 }

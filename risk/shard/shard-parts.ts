@@ -53,7 +53,8 @@ export class ShardParts {
     shardCount: number,
     markets: readonly RiskMarketConfig[],
     readonly pool: RiskPoolConfig,
-    marketShardOf: (marketId: number) => number,
+    /** The market shard (index of its stream) of each market. */
+    readonly marketShardOf: (marketId: number) => number,
     gateway: EventOutput,
     marketOutputs: readonly EventOutput[],
   ) {

@@ -289,6 +289,11 @@ export class RiskState {
     return this.nextLiquidationId;
   }
 
+  /** Snapshot decode: the id newLiquidationId() hands out next. */
+  restoreLiquidationId(next: number): void {
+    this.nextLiquidationId = next;
+  }
+
   /** Account ids in ascending order: the only order accounts are iterated in. */
   sortedAccountIds(): number[] {
     return [...this.accounts.keys()].sort((a, b) => a - b);

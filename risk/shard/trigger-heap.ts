@@ -13,6 +13,8 @@
 // once grown, and a sift touches only these arrays.
 // Thread contract: the risk-shard thread.
 
+import { malformed } from '../../engine/snapshot/snapshot-error.js';
+
 export class TriggerHeap {
   private keys: Float64Array;
   private accounts: Uint32Array;
@@ -79,6 +81,31 @@ export class TriggerHeap {
   /** Every entry in array order (tests). */
   forEach(f: (orderKey: number, accountId: number, id: number) => void): void {
     for (let i = 0; i < this.n; i++) f(this.keys[i]!, this.accounts[i]!, this.ids[i]!);
+  }
+
+  /**
+   * Snapshot decode: the entries in the array order forEach gave (ids dense and distinct, checked by the
+   * caller); throws SnapshotError when they do not form a heap.
+   */
+  restore(ids: readonly number[], keys: readonly number[], accounts: readonly number[]): void {
+    const n = ids.length;
+    let cap = this.keys.length;
+    while (cap < n) cap *= 2;
+    this.keys = new Float64Array(cap);
+    this.accounts = new Uint32Array(cap);
+    this.ids = new Int32Array(cap);
+    this.atOf = new Int32Array(Math.max(this.atOf.length, 1)).fill(-1);
+    for (let i = 0; i < n; i++) {
+      const id = ids[i]!;
+      if (id >= this.atOf.length) this.growIds(id + 1);
+      if (this.atOf[id]! >= 0) throw malformed(`trigger heap: entry ${id} twice`);
+      this.keys[i] = keys[i]!;
+      this.accounts[i] = accounts[i]!;
+      this.ids[i] = id;
+      this.atOf[id] = i;
+      if (i > 0 && before(keys[i]!, accounts[i]!, this.keys[(i - 1) >> 1]!, this.accounts[(i - 1) >> 1]!)) throw malformed(`trigger heap: entry ${id} above its parent`);
+    }
+    this.n = n;
   }
 
   private siftUp(from: number, key: number, account: number, id: number): void {

@@ -20,7 +20,10 @@
 // when another market's mark does).
 // Thread contract: the risk-shard thread.
 
-import type { AccountState, PositionState } from './state.js';
+import { malformed } from '../../engine/snapshot/snapshot-error.js';
+import type { SnapshotReader } from '../../engine/snapshot/snapshot-reader.js';
+import type { SnapshotWriter } from '../../engine/snapshot/snapshot-writer.js';
+import type { AccountState, PositionState, RiskState } from './state.js';
 import { TriggerHeap } from './trigger-heap.js';
 
 /** No trigger on that side. */
@@ -171,6 +174,106 @@ export class MarketTriggers {
     const upReached = up.size > 0 && mark >= up.topKey();
     this.popPending = downReached || upReached;
     return used;
+  }
+
+  /**
+   * Snapshot (MONI section, risk-snapshot.ts): the mark, epoch and counters; the free heap ids in stack
+   * order; every slot in map order; the multi-market cross accounts; the dirty slots in push order (live
+   * ones only: a lingering removed slot is skipped when pushed anyway); each heap's entries in array
+   * order, by heap id (their keys and accounts are the slots').
+   */
+  writeState(w: SnapshotWriter): void {
+    w.uint(this.markTicks);
+    w.uint(this.epoch);
+    w.bool(this.popPending);
+    w.uint(this.nextSerial);
+    w.uint(this.byHeapId.length);
+    w.uint(this.freeIds.length);
+    for (const id of this.freeIds) w.uint(id);
+    w.uint(this.slots.size);
+    for (const [accountId, slot] of this.slots) {
+      w.uint(accountId);
+      w.uint(slot.heapId);
+      w.uint(slot.serial);
+      w.int(slot.downKey);
+      w.int(slot.upKey);
+      w.bool(slot.dirty);
+      w.uint(slot.rankedBy);
+    }
+    w.uint(this.multiMarketCross.size);
+    for (const id of this.multiMarketCross) w.uint(id);
+    const dirty = this.dirty.filter((slot) => this.slots.get(slot.pos.accountId) === slot);
+    w.uint(dirty.length);
+    for (const slot of dirty) w.uint(slot.heapId);
+    for (const heap of [this.down, this.up]) {
+      w.uint(heap.size);
+      heap.forEach((_key, _account, id) => w.uint(id));
+    }
+  }
+
+  /** Reads what writeState wrote into these (fresh) triggers; positions must be in `state` already. */
+  readState(r: SnapshotReader, state: RiskState): void {
+    const what = `${r.what}, market ${this.marketId}`;
+    this.markTicks = r.uint();
+    this.epoch = r.uint();
+    this.popPending = r.bool();
+    this.nextSerial = r.uint();
+    const ids = r.uint();
+    const free = r.count(1);
+    if (free > ids) throw malformed(`${what}: ${free} free heap ids of ${ids}`);
+    for (let i = 0; i < free; i++) this.freeIds.push(r.uint());
+    const slots = r.count(7);
+    if (slots + free !== ids) throw malformed(`${what}: ${slots} slots and ${free} free ids for ${ids} heap ids`);
+    // Filled in order first, so the array keeps fast elements (a length set on an empty array would not).
+    for (let i = 0; i < ids; i++) this.byHeapId.push(undefined);
+    for (let i = 0; i < slots; i++) {
+      const accountId = r.uint();
+      const heapId = r.uint();
+      const serial = r.uint();
+      const downKey = r.int();
+      const upKey = r.int();
+      const dirty = r.bool();
+      const rankedBy = r.uint();
+      const account = state.accounts.get(accountId);
+      const pos = account?.positions.get(this.marketId);
+      if (account === undefined || pos === undefined || this.slots.has(accountId)) throw malformed(`${what}: slot of account ${accountId} without a position, or twice`);
+      if (heapId >= ids || this.byHeapId[heapId] !== undefined || serial >= this.nextSerial || downKey < NO_KEY || upKey < NO_KEY) throw malformed(`${what}: slot of account ${accountId}: heap id ${heapId}, serial ${serial}, keys ${downKey} ${upKey}`);
+      const slot = new TriggerSlot(pos, account, serial, heapId);
+      slot.downKey = downKey;
+      slot.upKey = upKey;
+      slot.dirty = dirty;
+      slot.rankedBy = rankedBy;
+      this.byHeapId[heapId] = slot;
+      this.slots.set(accountId, slot);
+    }
+    for (const id of this.freeIds) if (id >= ids || this.byHeapId[id] !== undefined) throw malformed(`${what}: free heap id ${id} in use or out of range`);
+    const cross = r.count(1);
+    for (let i = 0; i < cross; i++) this.multiMarketCross.add(r.uint());
+    const dirty = r.count(1);
+    const listed = new Set<TriggerSlot>();
+    for (let i = 0; i < dirty; i++) {
+      const slot = this.byHeapId[r.uint()];
+      if (slot === undefined || !slot.dirty || listed.has(slot)) throw malformed(`${what}: dirty list names a slot that is not dirty, or twice`);
+      listed.add(slot);
+      this.dirty.push(slot);
+    }
+    if (this.dirty.length !== [...this.slots.values()].filter((s) => s.dirty).length) throw malformed(`${what}: dirty slots missing from the dirty list`);
+    for (const [heap, down] of [[this.down, true], [this.up, false]] as const) {
+      const n = r.count(1);
+      const heapIds: number[] = [];
+      const keys: number[] = [];
+      const accounts: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const slot = this.byHeapId[r.uint()];
+        const key = slot === undefined ? NO_KEY : down ? slot.downKey : slot.upKey;
+        // An entry's slot is not dirty (onMark clears the flag as it inserts) and has that key.
+        if (slot === undefined || slot.dirty || key === NO_KEY) throw malformed(`${what}: ${down ? 'down' : 'up'} heap entry without a keyed slot`);
+        heapIds.push(slot.heapId);
+        keys.push(down ? -key : key);
+        accounts.push(slot.pos.accountId);
+      }
+      heap.restore(heapIds, keys, accounts);
+    }
   }
 
   /** Open positions of the market in ascending account order (funding, quintiles: outputs follow it). */

@@ -11,6 +11,7 @@
 import { CancelReason, OrderOrigin, OrderType, Side, TimeInForce } from '../../engine/enums.js';
 import { DEFAULT_MARKETS } from '../../engine/market/spec.js';
 import { RATE_PERCENT } from '../../risk/units.js';
+import type { RiskPoolConfig } from '../../risk/shard/config.js';
 import { MarginMode } from '../../risk/shard/state.js';
 import { advanceTime, amend, cancel, cancelAll, indexTick, place, type Cmd } from '../support/commands.js';
 import { adjustIsolatedMargin, deposit, setLeverage, setMarginMode, topUpInsuranceFund, withdraw } from '../support/risk-commands.js';
@@ -41,14 +42,15 @@ export class ActionDriver {
   private readonly index = new Map<number, bigint>();
   private readonly observers: CommandObserver[] = [];
 
-  constructor(readonly population: Population) {
+  /** pool: overrides of the risk pool configuration (the snapshot tests shorten the monitor's and ADL ranking's budgets). */
+  constructor(readonly population: Population, pool: Partial<RiskPoolConfig> = {}) {
     const markets = DEFAULT_MARKETS.slice(0, population.markets);
     this.marketIds = markets.map((m) => m.marketId);
     this.h = new ExchangeHarness({
       markets,
       marketShards: population.marketShards,
       riskShards: population.riskShards,
-      pool: { insurancePerEventCapAtoms: BigInt(population.perEventCapUsdt) * USDT },
+      pool: { insurancePerEventCapAtoms: BigInt(population.perEventCapUsdt) * USDT, ...pool },
       pricing: { fundingIntervalUs: 60_000_000, sampleIntervalUs: 5_000_000, basisWindowUs: 30_000_000 },
       riskMarket: { liquidationBandRate: 10n * RATE_PERCENT },
       startUs: START_US,

@@ -10,7 +10,7 @@
 // Time is the test's: the harness clock moves only when the caller says so. Thread: the test's own.
 
 import { Topology } from '../../exchange/topology.js';
-import { InProcessExchange } from '../../exchange/in-process-exchange.js';
+import { InProcessExchange, type InProcessOptions } from '../../exchange/in-process-exchange.js';
 import type { MarketConfig } from '../../engine/market/spec.js';
 import { defaultPricing, type PricingConfig } from '../../engine/shard/market-pricing.js';
 import { DEFAULT_POOL, riskMarket, type RiskMarketConfig, type RiskPoolConfig } from '../../risk/shard/config.js';
@@ -36,6 +36,8 @@ export interface HarnessConfig {
 
 export class ExchangeHarness {
   readonly exchange: InProcessExchange;
+  /** What the exchange was built from (a fresh or restored one takes the same). */
+  readonly options: InProcessOptions;
   readonly log: GatewayLog;
   readonly pool: RiskPoolConfig;
   /** Every command sent, as sent (time stamped): a fresh harness replays these. */
@@ -50,12 +52,13 @@ export class ExchangeHarness {
     this.pool = { ...DEFAULT_POOL, ...config.pool };
     const pricing = new Map<number, PricingConfig>();
     for (const m of config.markets) pricing.set(m.marketId, defaultPricing(undefined, config.pricing ?? {}));
-    this.exchange = new InProcessExchange({
+    this.options = {
       topology: Topology.spread(config.markets, config.marketShards, config.riskShards),
       riskMarkets: config.markets.map((m) => riskMarket(m, config.riskMarket ?? {})),
       pool: this.pool,
       pricing,
-    });
+    };
+    this.exchange = new InProcessExchange(this.options);
     this.log = new GatewayLog(this);
     this.exchange.onGateway((buf, at) => this.log.record(buf, at));
     this.nowUs = config.startUs;

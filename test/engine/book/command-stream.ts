@@ -28,7 +28,7 @@ export const PROPERTY_SPEC = new MarketSpec({
 /** The same market with room for few orders and no band: the book-full and per-account limits bite. */
 export const TIGHT_SPEC = new MarketSpec({ ...PROPERTY_SPEC, marketId: 8, symbol: 'TIGHT-PERP', priceBandBps: 0, maxOpenOrdersPerAccount: 4, maxOrders: 10 });
 
-const MID_TICKS = 1_000;
+export const MID_TICKS = 1_000;
 
 export type Cmd =
   | {

@@ -64,6 +64,8 @@ export class RecordingHooks implements LiquidationHooks {
 
   /** Recording hooks hold no pipeline state of their own. */
   hashState(): void {}
+  writeState(): void {}
+  readState(): void {}
 }
 
 export interface FixtureOptions {

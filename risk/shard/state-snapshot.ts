@@ -1,0 +1,244 @@
+// The risk state's sections of a risk-shard snapshot (docs/SNAPSHOTS.md): ledgers, markets and accounts,
+// row by row in variable-length integers. Every collection is written in its own iteration order (Map and
+// Set insertion order), so the decoded state iterates exactly as the encoded one did, not only where the
+// code sorts. Number slots (exact-slot.ts) are written as they are, −0 and all; a value kept in bigint
+// past 2^53 travels as a bigint and lands in the bigint slot again.
+//
+//   LEDG   insurance fund, fee pool, funding clearing, net deposits, next liquidation id, system ids
+//          issued, applied top-up ids, reduce-only breaches
+//   MRKT   per market, in configuration order: id, mark, index, reduce-only, last funding rate, next
+//          funding time
+//   ACCT   per account: id, wallet, fee tier, liquidation id, flags, applied request ids, the window of
+//          placed order ids oldest first, then per position: market, quantity, entry cost, realized PnL,
+//          isolated margin, order margin, leverage, flags (margin mode, margin called), liquidation id,
+//          the mark and order its reservation was computed by, published LP, BP, UPnL, tier, quintile,
+//          then per open order: id, client id, flags (side, reduce-only, cancel requested, origin),
+//          P_assumed, remaining, filled, what its acceptance replaced (mark, order)
+//
+// Thread contract: the risk-shard thread between records (encode), the decoding thread (decode).
+
+import { malformed } from '../../engine/snapshot/snapshot-error.js';
+import type { SnapshotReader } from '../../engine/snapshot/snapshot-reader.js';
+import type { SnapshotWriter } from '../../engine/snapshot/snapshot-writer.js';
+import type { ShardParts } from './shard-parts.js';
+import { AccountState, MarginMode, OpenOrderState, PositionState } from './state.js';
+
+const ACCOUNT_MARGIN_CALLED = 1;
+const POSITION_ISOLATED = 1;
+const POSITION_MARGIN_CALLED = 2;
+const ORDER_SELL = 1;
+const ORDER_REDUCE_ONLY = 2;
+const ORDER_CANCEL_REQUESTED = 4;
+const ORDER_ORIGIN_SHIFT = 4;
+
+export function writeLedgers(w: SnapshotWriter, p: ShardParts): void {
+  const s = p.state;
+  w.big(s.insuranceFundAtoms);
+  w.exact(s.feePoolN === s.feePoolN ? s.feePoolN : s.feePoolAtoms);
+  w.big(s.fundingClearingAtoms);
+  w.big(s.netDepositsAtoms);
+  w.uint(s.peekLiquidationId());
+  w.uint(p.commands.issuedSystemIds);
+  w.uint(s.appliedTopUps.size);
+  for (const id of s.appliedTopUps) w.uint(id);
+  w.uint(p.reduceOnlyBreaches);
+}
+
+export function readLedgers(r: SnapshotReader, p: ShardParts): void {
+  const s = p.state;
+  s.insuranceFundAtoms = r.big();
+  const fee = r.exact();
+  if (typeof fee === 'number') s.feePoolN = fee;
+  else s.feePoolAtoms = fee;
+  s.fundingClearingAtoms = r.big();
+  s.netDepositsAtoms = r.big();
+  const nextLiquidationId = r.uint();
+  if (nextLiquidationId < 1) throw malformed(`${r.what}: next liquidation id 0`);
+  s.restoreLiquidationId(nextLiquidationId);
+  p.commands.issuedSystemIds = r.uint();
+  const topUps = r.count(1);
+  for (let i = 0; i < topUps; i++) s.appliedTopUps.add(r.uint());
+  if (s.appliedTopUps.size !== topUps) throw malformed(`${r.what}: a top-up id listed twice`);
+  p.reduceOnlyBreaches = r.uint();
+  r.done();
+  if (s.insuranceFundAtoms < 0n) throw malformed(`${r.what}: insurance fund ${s.insuranceFundAtoms} < 0`);
+}
+
+export function writeMarkets(w: SnapshotWriter, p: ShardParts): void {
+  w.uint(p.state.markets.size);
+  for (const [id, m] of p.state.markets) {
+    w.uint(id);
+    w.exact(m.markN === m.markN ? m.markN : m.markPriceTicks);
+    w.big(m.indexPriceTicks);
+    w.bool(m.reduceOnly);
+    w.big(m.lastFundingRate);
+    w.uint(m.nextFundingTimeUs);
+  }
+}
+
+export function readMarkets(r: SnapshotReader, p: ShardParts): void {
+  const markets = p.state.markets;
+  if (r.count(1) !== markets.size) throw malformed(`${r.what}: market count differs from the configuration's ${markets.size}`);
+  for (const [id, m] of markets) {
+    const got = r.uint();
+    if (got !== id) throw malformed(`${r.what}: market ${got} where the configuration has ${id}`);
+    const mark = r.exact();
+    if (typeof mark === 'number') m.markN = mark;
+    else m.markPriceTicks = mark;
+    m.indexPriceTicks = r.big();
+    m.reduceOnly = r.bool();
+    m.lastFundingRate = r.big();
+    m.nextFundingTimeUs = r.uint();
+  }
+  r.done();
+}
+
+export function writeAccounts(w: SnapshotWriter, p: ShardParts): void {
+  w.uint(p.state.accounts.size);
+  for (const a of p.state.accounts.values()) {
+    w.uint(a.id);
+    w.exact(a.walletN === a.walletN ? a.walletN : a.walletAtoms);
+    w.uint(a.feeTier);
+    w.uint(a.liquidationId);
+    w.u8(a.marginCalled ? ACCOUNT_MARGIN_CALLED : 0);
+    w.uint(a.appliedRequests.size);
+    for (const id of a.appliedRequests) w.uint(id);
+    w.uint(a.placedOrderIds.size);
+    for (const id of a.placedOrderIds.inOrder()) w.uint(id);
+    w.uint(a.positions.size);
+    for (const pos of a.positions.values()) writePosition(w, pos);
+  }
+}
+
+function writePosition(w: SnapshotWriter, pos: PositionState): void {
+  w.uint(pos.marketId);
+  w.exact(pos.qtyN === pos.qtyN ? pos.qtyN : pos.qtyLots);
+  w.exact(pos.entryCostN === pos.entryCostN ? pos.entryCostN : pos.entryCostAtoms);
+  w.exact(pos.realizedPnlN === pos.realizedPnlN ? pos.realizedPnlN : pos.realizedPnlAtoms);
+  w.exact(pos.isolatedMarginN === pos.isolatedMarginN ? pos.isolatedMarginN : pos.isolatedMarginAtoms);
+  w.exact(pos.orderMarginN === pos.orderMarginN ? pos.orderMarginN : pos.orderMarginAtoms);
+  w.exact(pos.leverageN === pos.leverageN ? pos.leverageN : pos.leverage);
+  w.u8((pos.marginMode === MarginMode.ISOLATED ? POSITION_ISOLATED : 0) | (pos.marginCalled ? POSITION_MARGIN_CALLED : 0));
+  w.uint(pos.liquidationId);
+  // The mark a reservation was computed at is a number slot's value (NaN past 2^53): kept as it is.
+  w.f64(pos.reserveMarkTicks);
+  w.uint(pos.reserveOrderId);
+  const d = pos.derived;
+  w.exact(d.liquidationPriceN === d.liquidationPriceN ? d.liquidationPriceN : d.liquidationPriceTicks);
+  w.exact(d.bankruptcyPriceN === d.bankruptcyPriceN ? d.bankruptcyPriceN : d.bankruptcyPriceTicks);
+  w.exact(d.unrealizedPnlN === d.unrealizedPnlN ? d.unrealizedPnlN : d.unrealizedPnlAtoms);
+  w.uint(d.tier);
+  w.uint(d.adlQuintile);
+  w.uint(pos.orders.size);
+  for (const o of pos.orders.values()) {
+    w.uint(o.orderId);
+    w.uint(o.clientOrderId);
+    w.u8((o.side === 1 ? ORDER_SELL : 0) | (o.reduceOnly ? ORDER_REDUCE_ONLY : 0) | (o.cancelRequested ? ORDER_CANCEL_REQUESTED : 0) | (o.origin << ORDER_ORIGIN_SHIFT));
+    w.exact(o.priceN === o.priceN ? o.priceN : o.priceTicks);
+    w.exact(o.remainingN === o.remainingN ? o.remainingN : o.remainingLots);
+    w.exact(o.filledN === o.filledN ? o.filledN : o.filledLots);
+    w.f64(o.markBeforeTicks);
+    w.uint(o.reserveOrderIdBefore);
+  }
+}
+
+export function readAccounts(r: SnapshotReader, p: ShardParts): void {
+  const s = p.state;
+  const n = r.count(6);
+  for (let i = 0; i < n; i++) {
+    const id = r.uint();
+    if (!s.owns(id) || id > 0xffff_ffff) throw malformed(`${r.what}: account ${id} out of range or not this shard's`);
+    const a = new AccountState(id);
+    const wallet = r.exact();
+    if (typeof wallet === 'number') a.walletN = wallet;
+    else a.walletAtoms = wallet;
+    a.feeTier = r.uint();
+    if (a.feeTier >= p.pool.feeTiers.length) throw malformed(`${r.what}: account ${id} in fee tier ${a.feeTier} of ${p.pool.feeTiers.length}`);
+    a.liquidationId = r.uint();
+    const flags = r.u8();
+    if ((flags & ~ACCOUNT_MARGIN_CALLED) !== 0) throw malformed(`${r.what}: account ${id} flags ${flags}`);
+    a.marginCalled = flags !== 0;
+    const requests = r.count(1);
+    for (let k = 0; k < requests; k++) a.appliedRequests.add(r.uint());
+    if (a.appliedRequests.size !== requests) throw malformed(`${r.what}: account ${id} lists a request id twice`);
+    const placed = r.count(1);
+    if (placed > a.placedOrderIds.capacity) throw malformed(`${r.what}: account ${id} remembers ${placed} order ids, its window ${a.placedOrderIds.capacity}`);
+    // Oldest first: the window evicts in the order it was filled.
+    for (let k = 0; k < placed; k++) a.placedOrderIds.add(r.uint());
+    if (a.placedOrderIds.size !== placed) throw malformed(`${r.what}: account ${id} lists an order id twice in its window`);
+    const positions = r.count(12);
+    for (let k = 0; k < positions; k++) readPosition(r, p, a);
+    // One map operation per account: a duplicate id shows as a map that did not grow.
+    s.accounts.set(id, a);
+    if (s.accounts.size !== i + 1) throw malformed(`${r.what}: account ${id} listed twice`);
+  }
+  r.done();
+}
+
+function readPosition(r: SnapshotReader, p: ShardParts, a: AccountState): void {
+  const marketId = r.uint();
+  const market = p.state.markets.get(marketId);
+  if (market === undefined || a.positions.has(marketId)) throw malformed(`${r.what}: account ${a.id} holds a position in unknown market ${marketId}, or two`);
+  const pos = new PositionState(a.id, marketId, market.config.defaultLeverage);
+  let v = r.exact();
+  if (typeof v === 'number') pos.qtyN = v;
+  else pos.qtyLots = v;
+  v = r.exact();
+  if (typeof v === 'number') pos.entryCostN = v;
+  else pos.entryCostAtoms = v;
+  v = r.exact();
+  if (typeof v === 'number') pos.realizedPnlN = v;
+  else pos.realizedPnlAtoms = v;
+  v = r.exact();
+  if (typeof v === 'number') pos.isolatedMarginN = v;
+  else pos.isolatedMarginAtoms = v;
+  v = r.exact();
+  if (typeof v === 'number') pos.orderMarginN = v;
+  else pos.orderMarginAtoms = v;
+  v = r.exact();
+  if (typeof v === 'number') pos.leverageN = v;
+  else pos.leverage = v;
+  const flags = r.u8();
+  if ((flags & ~(POSITION_ISOLATED | POSITION_MARGIN_CALLED)) !== 0) throw malformed(`${r.what}: position ${a.id}/${marketId} flags ${flags}`);
+  pos.marginMode = (flags & POSITION_ISOLATED) !== 0 ? MarginMode.ISOLATED : MarginMode.CROSS;
+  pos.marginCalled = (flags & POSITION_MARGIN_CALLED) !== 0;
+  pos.liquidationId = r.uint();
+  pos.reserveMarkTicks = r.f64();
+  pos.reserveOrderId = r.uint();
+  const d = pos.derived;
+  v = r.exact();
+  if (typeof v === 'number') d.liquidationPriceN = v;
+  else d.liquidationPriceTicks = v;
+  v = r.exact();
+  if (typeof v === 'number') d.bankruptcyPriceN = v;
+  else d.bankruptcyPriceTicks = v;
+  v = r.exact();
+  if (typeof v === 'number') d.unrealizedPnlN = v;
+  else d.unrealizedPnlAtoms = v;
+  d.tier = r.uint();
+  d.adlQuintile = r.uint();
+  if (d.adlQuintile > 5) throw malformed(`${r.what}: position ${a.id}/${marketId} in ADL quintile ${d.adlQuintile}`);
+  const orders = r.count(6);
+  for (let k = 0; k < orders; k++) {
+    const orderId = r.uint();
+    const clientOrderId = r.uint();
+    const of = r.u8();
+    const origin = of >>> ORDER_ORIGIN_SHIFT;
+    if ((of & 8) !== 0 || origin > 2 || orderId < 1 || pos.orders.has(orderId)) throw malformed(`${r.what}: order ${orderId} of ${a.id}/${marketId} (flags ${of}) malformed or listed twice`);
+    const o = new OpenOrderState(orderId, clientOrderId, marketId, (of & ORDER_SELL) !== 0 ? 1 : 0, 0n, 0n, (of & ORDER_REDUCE_ONLY) !== 0, origin);
+    o.cancelRequested = (of & ORDER_CANCEL_REQUESTED) !== 0;
+    v = r.exact();
+    if (typeof v === 'number') o.priceN = v;
+    else o.priceTicks = v;
+    v = r.exact();
+    if (typeof v === 'number') o.remainingN = v;
+    else o.remainingLots = v;
+    v = r.exact();
+    if (typeof v === 'number') o.filledN = v;
+    else o.filledLots = v;
+    o.markBeforeTicks = r.f64();
+    o.reserveOrderIdBefore = r.uint();
+    pos.orders.set(orderId, o);
+  }
+  a.positions.set(marketId, pos);
+}
