@@ -16,7 +16,7 @@ import { OrderRejectedLayout } from '../../engine/ring/layouts/order-rejected.js
 import { PlaceOrderLayout } from '../../engine/ring/layouts/place-order.js';
 import { UpdateIndexPriceLayout } from '../../engine/ring/layouts/update-index-price.js';
 import { RecordBuffer } from '../../engine/ring/record.js';
-import { CONSUMER_CURSOR_INDEX, PRODUCER_CURSOR_INDEX } from '../../engine/ring/ring-buffer-descriptor.js';
+import { CONSUMER_CURSOR_INDEX, PRODUCER_CURSOR_INDEX, PRODUCER_PARKED_INDEX } from '../../engine/ring/ring-buffer-descriptor.js';
 import type { RingBuffer } from '../../engine/ring/ring-buffer.js';
 import { RecordType } from '../../engine/ring/types.js';
 import { OrderFlow } from '../../engine/sim/order-flow.js';
@@ -214,7 +214,10 @@ test('after a risk worker dies, a market shard blocked on the dead shard\'s full
     const marketId = x.exchange.topology.config.marketShards[0]![0]!.marketId;
     const buf = RecordBuffer.allocate(1);
     const stream = x.exchange.toMarket[0]!;
-    for (let price = 600_000; !(full(market.riskOut[0]!) && Atomics.load(stream.ring.header, PRODUCER_CURSOR_INDEX) !== Atomics.load(stream.ring.header, CONSUMER_CURSOR_INDEX)); price++) {
+    // Until the market shard is parked waiting for space in that ring (its producer-parked flag): only then
+    // is it certain to hold records it must give up; a ring merely full could be one the shard filled
+    // exactly before seeing the stop, with nothing left to abandon.
+    for (let price = 600_000; !(full(market.riskOut[0]!) && Atomics.load(market.riskOut[0]!.header, PRODUCER_PARKED_INDEX) !== 0); price++) {
       indexTick(buf, marketId, price);
       stream.offer(buf, 0);
       stream.flush();
