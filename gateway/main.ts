@@ -1,36 +1,24 @@
-// npm start: runs the exchange on worker threads (market shards and risk shards over SPSC rings) and,
-// until the trader gateway lands, drives it with a seeded simulated market from the main thread,
-// printing one status line a second. Every --stress-every seconds (default 10; 0 turns it off) it also
-// asks each risk worker for a scan snapshot and runs the what-if shock scan on a piscina pool
-// (risk/stress/): how many scopes a market-wide move of −10%, −25% or −50% would make liquidatable or
-// bankrupt, and what the insurance fund could not cover. Ctrl-C (or --seconds N) stops it and prints
-// each shard's state hash. With --oracle FILE the index comes from the index oracle (gateway/oracle/,
-// docs/ORACLE.md) polling the venues that file names, instead of the simulated market's.
-//
-//   npm start -- [--seconds N] [--rate COMMANDS_PER_SECOND] [--risk-shards R] [--seed N] [--stress-every S]
-//                [--wait busy-spin|spin-then-park|park] [--oracle FILE] [--data DIR | --in-memory] [--help]
-// (start-options.ts: every option, its default and what it accepts; a bad value exits 2 naming it.)
-//
-// Durable by default: every shard journals its inputs under --data DIR (default ./data), responses are
-// released only once durable, and a start on an existing directory recovers every shard from it first
-// (docs/ARCHITECTURE.md, "Persistence and recovery"); a directory it cannot use exits 3 saying why.
-// --in-memory keeps nothing.
-//
-// A shard that dies stops the demo: the exchange halts, the status loop ends, stop() returns (it always
-// does) and the process exits 1 after printing the failure.
+// npm start: the exchange on worker threads (market and risk shards over SPSC rings, journaled under
+// --data unless --in-memory), the operator HTTP server on --operator-port (operator/), structured logs
+// (log.ts), and the gateway's own feeds: a timer tick every second and the index (simulated, or from the
+// venues --oracle names). With --demo, simulated market makers and takers at --rate (demo-driver.ts) and
+// a live terminal view of the markets (demo/). Every --stress-every seconds the what-if shock scan runs
+// on a piscina pool (risk/stress/). SIGINT or SIGTERM (or --seconds N) stops it cleanly and prints each
+// shard's state hash; a shard or journal failure stops it with exit 1. Options: start-options.ts.
 
 import { availableParallelism } from 'node:os';
-import { codeName } from '../engine/codes.js';
 import { ThreadedExchange } from '../exchange/threaded-exchange.js';
 import { Topology } from '../exchange/topology.js';
 import { DEFAULT_MARKETS, MarketSpec } from '../engine/market/spec.js';
 import { assertLittleEndian } from '../engine/ring/record.js';
+import type { RecordBuffer } from '../engine/ring/record.js';
 import { OrderFlow } from '../engine/sim/order-flow.js';
 import { riskMarket } from '../risk/shard/config.js';
 import { uniformShocks } from '../risk/stress/shock-scan.js';
-import { ShockScanner, type ShockReport } from '../risk/stress/shock-scanner.js';
-import { unitsToDecimal } from '../engine/market/decimal.js';
-import { USDT_DECIMALS } from '../engine/market/spec.js';
+import { ShockScanner } from '../risk/stress/shock-scanner.js';
+import type { GatewaySource } from '../exchange/in-process-exchange.js';
+import { AlertBook } from '../exchange/surveillance/alert-book.js';
+import { MemoryAlertStorage } from '../exchange/surveillance/alert-storage.js';
 import { DemoDriver } from './demo-driver.js';
 import { helpText, parseStartOptions, SEE_HELP } from './start-options.js';
 import { loadOracleConfig, OracleConfigError, type OracleConfig } from './oracle/config.js';
@@ -38,6 +26,13 @@ import { feedIndexTicks } from './oracle/index-feed.js';
 import { IndexOracle } from './oracle/oracle.js';
 import { Durability } from '../exchange/durability.js';
 import { PersistenceError } from '../persistence/errors.js';
+import { nowUs } from './clock.js';
+import { createLogger } from './log.js';
+import { startOperatorSide, type OperatorSide } from './operator/operator-side.js';
+import { OperatorConfigError } from './operator/tokens.js';
+import { MarketView } from './demo/market-view.js';
+import { LiveView } from './demo/live-view.js';
+import { copyTally, statusLine, stressLine } from './demo/status-line.js';
 
 const parsed = parseStartOptions(process.argv.slice(2));
 if (parsed.kind === 'help') {
@@ -49,36 +44,105 @@ function refuse(why: string): never {
   process.exit(2);
 }
 if (parsed.kind === 'error') refuse(parsed.message);
-const { seconds, rate, riskShards, seed, stressEvery, wait } = parsed.options;
+const o = parsed.options;
+/** The demo's insurance fund and market swings (docs/OPERATOR.md, "The demo"). */
+const DEMO_INSURANCE_USDT = 500n;
+const SWING_PERMILLE = 80;
+const markets = DEFAULT_MARKETS;
 
 let oracleConfig: OracleConfig | undefined;
 try {
-  if (parsed.options.oracle !== undefined) oracleConfig = loadOracleConfig(parsed.options.oracle, DEFAULT_MARKETS);
+  if (o.oracle !== undefined) oracleConfig = loadOracleConfig(o.oracle, markets);
 } catch (e) {
   if (e instanceof OracleConfigError) refuse(`--oracle: ${e.message}`);
   throw e;
 }
 
+const view = o.demo ? new MarketView(markets) : undefined;
+let status = 'starting';
+const liveView = view && new LiveView(view, { out: process.stdout, nowUs, header: () => [`perpx demo · ${status}`] });
+const log = createLogger({ pretty: o.pretty, destination: liveView?.tty ? liveView.logSink : undefined });
+
 assertLittleEndian();
-const topology = Topology.spread(DEFAULT_MARKETS, availableParallelism(), riskShards);
-const riskMarkets = DEFAULT_MARKETS.map((m) => riskMarket(m));
+const topology = Topology.spread(markets, availableParallelism(), o.riskShards);
+const riskMarkets = markets.map((m) => riskMarket(m));
 let durability: Durability | undefined;
-if (!parsed.options.inMemory) {
+if (!o.inMemory) {
   try {
-    durability = await Durability.open({ dir: parsed.options.data }, topology, { topology: topology.config, riskMarkets });
+    durability = await Durability.open({ dir: o.data, log: (line) => log.info(line.replace(/^perpx: /, '')) }, topology, { topology: topology.config, riskMarkets });
   } catch (e) {
     if (!(e instanceof PersistenceError)) throw e;
-    console.error(`perpx: cannot use data directory ${parsed.options.data}: ${e.message}`);
+    console.error(`perpx: cannot use data directory ${o.data}: ${e.message}`);
     process.exit(3);
   }
 }
-const exchange = await ThreadedExchange.start({ topology, riskMarkets, wait, durability });
+
+// The operator side comes up first, so /readyz answers "not ready" while the shards recover.
+let exchange: ThreadedExchange | undefined;
+let marked = false;
+let stopping = false;
+const alerts = o.surveillance ? new AlertBook(new MemoryAlertStorage()) : undefined;
+const specs = new Map(markets.map((m) => [m.marketId, new MarketSpec(m)]));
+let operator: OperatorSide;
+try {
+  operator = await startOperatorSide({
+    exchange: () => exchange,
+    markets,
+    marketShardOf: (id) => topology.marketShardOf(id),
+    dataDir: o.inMemory ? undefined : o.data,
+    tokensFile: o.operators,
+    port: o.operatorPort,
+    nowUs,
+    log,
+    oracle: oracleConfig && ((registry) => new IndexOracle({ config: oracleConfig, markets, registry })),
+    alerts,
+    figures: (id) => {
+      const m = view?.markets.get(id);
+      const t = driver?.tally;
+      return { markTicks: m?.markTicks || t?.markTicks.get(id), indexTicks: m?.indexTicks || undefined, lastTradeTicks: m?.lastTradeTicks || t?.lastTradeTicks.get(id) };
+    },
+    readiness: () => {
+      const reasons: string[] = [];
+      if (stopping) reasons.push('stopping');
+      else if (exchange === undefined) reasons.push('recovering: the shards are starting and replaying their journals');
+      else if (exchange.failure) reasons.push(`halted: ${exchange.failure.message}`);
+      else if (exchange.journalFailure) reasons.push(`halted: the journal failed: ${exchange.journalFailure.message}`);
+      else if (!marked) reasons.push('waiting for every risk shard to hold a mark of every market');
+      return { ready: reasons.length === 0, reasons };
+    },
+  });
+} catch (e) {
+  if (e instanceof OperatorConfigError) refuse(`--operators: ${e.message}`);
+  if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') refuse(`--operator-port: port ${o.operatorPort} is in use; choose another (0 takes any free port)`);
+  throw e;
+}
+const opUrl = `http://${operator.address.address}:${operator.address.port}`;
+log.info({ url: opUrl, audit: operator.auditPath, tokens: operator.tokensPath }, `operator HTTP on ${opUrl} (/healthz /readyz /metrics /operator/...)`);
+if (operator.generatedToken !== undefined) {
+  // Printed once, never logged: the structured log may be shipped elsewhere.
+  console.error(`perpx: generated operator token for "admin" (kept in ${operator.tokensPath}): ${operator.generatedToken}`);
+  console.error(`perpx: try  curl -H 'Authorization: Bearer ${operator.generatedToken}' ${opUrl}/operator/markets`);
+}
+
+exchange = await ThreadedExchange.start({
+  topology,
+  riskMarkets,
+  wait: o.wait,
+  durability,
+  surveillance: alerts && {
+    onAlert: (a) => {
+      alerts.ingest(a).catch((e: Error) => log.error({ err: e }, 'storing a surveillance alert failed'));
+      log.warn({ alert: a.id, detector: a.detector, market: a.marketId, score: a.score }, `surveillance alert: ${a.summary}`);
+    },
+  },
+});
+const x = exchange;
 const flow = new OrderFlow({
   markets: [
-    { market: DEFAULT_MARKETS[0]!, startMidTicks: 600_000, rungTicks: 5, maxTakerLots: 50, maxQuoteLots: 200 },
-    { market: DEFAULT_MARKETS[1]!, startMidTicks: 300_000, rungTicks: 5, maxTakerLots: 500, maxQuoteLots: 2_000 },
+    { market: markets[0]!, startMidTicks: 600_000, rungTicks: 5, maxTakerLots: 50, maxQuoteLots: 200 },
+    { market: markets[1]!, startMidTicks: 300_000, rungTicks: 5, maxTakerLots: 500, maxQuoteLots: 2_000 },
   ],
-  seed,
+  seed: o.seed,
   firstAccountId: 1,
   makers: 8,
   takers: 64,
@@ -87,93 +151,115 @@ const flow = new OrderFlow({
   // After a restart, order ids continue past every command already taken (ids are never reused).
   firstOrderId: 1 + (durability?.gatewayCommands() ?? 0),
 });
-const driver = new DemoDriver(exchange, flow, oracleConfig === undefined);
-const oracle = oracleConfig && new IndexOracle({ config: oracleConfig, markets: DEFAULT_MARKETS });
+const driver: DemoDriver | undefined = new DemoDriver(x, flow, operator.oracle === undefined);
+// Every record the exchange hands the gateway goes to each tap.
+driver.tap = (buf: RecordBuffer, at: number, from: GatewaySource): void => {
+  operator.listener(buf, at);
+  view?.observe(buf, at, from);
+};
+const listener = driver.listener;
+const poll = () => x.poll(listener);
+
+const oracle = operator.oracle;
 if (oracle) {
-  feedIndexTicks(oracle, exchange);
-  oracle.onStale((e) => console.log(`index ${e.symbol} stale (${e.sourcesUsed} sources): mark frozen, market reduce-only`));
-  oracle.onRecovered((e) => console.log(`index ${e.symbol} recovered after ${(e.staleForUs / 1e6).toFixed(1)} s`));
+  feedIndexTicks(oracle, x);
+  oracle.onStale((e) => log.warn({ market: e.symbol, sources: e.sourcesUsed }, `index ${e.symbol} stale: mark frozen, market reduce-only`));
+  oracle.onRecovered((e) => log.info({ market: e.symbol, staleForUs: e.staleForUs }, `index ${e.symbol} recovered`));
   oracle.start();
 }
-driver.fund(10_000_000n, 100_000n, 250_000n);
-try {
-  await driver.untilMarked(oracle ? 30_000 : 10_000);
-} catch (e) {
-  console.error(`perpx: could not start the flow: ${exchange.failure?.message ?? (e as Error).message}`);
-  await oracle?.stop();
-  await exchange.stop();
-  process.exit(1);
-}
-
-const specs = new Map(DEFAULT_MARKETS.map((m) => [m.marketId, new MarketSpec(m)]));
-console.log(`perpx: ${topology.marketShards} market shard(s) [${topology.config.marketShards.map((g) => g.map((m) => m.symbol).join('+')).join(', ')}], ${riskShards} risk shard(s), wait ${wait}; driving ${rate} commands/s (Ctrl-C stops)`);
-
-// The what-if scan: off the shard threads, on a pool that exits when idle.
-const scanner = new ShockScanner({ threads: 2 });
-const shocks = uniformShocks([-1_000, -2_500, -5_000], DEFAULT_MARKETS.length);
-const usdt = (atoms: bigint) => unitsToDecimal(atoms / 10n ** BigInt(USDT_DECIMALS - 2), { mantissa: 1n, scale: 2 });
-const stressLine = (r: ShockReport) =>
-  `stress over ${r.scopes.toLocaleString('en-US')} scopes: ` +
-  r.outcomes.map((o) => `${o.shock.name} → ${o.liquidatable} liquidatable, ${o.bankrupt} bankrupt, deficit ${usdt(o.deficitAtoms)} USDT, uncovered ${usdt(o.uncoveredAtoms)}`).join(' · ') +
-  ` (fund ${usdt(r.outcomes[0]?.insuranceFundAtoms ?? 0n)} USDT)`;
-let scanInFlight = false;
-let lastScan = performance.now();
 
 let running = true;
 const stop = () => (running = false);
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);
 
+async function shutdown(code: number): Promise<never> {
+  stopping = true;
+  liveView?.stop();
+  await oracle?.stop();
+  const hashes = await x.stop(listener);
+  await operator.close();
+  await scanner.close();
+  const t = driver!.tally;
+  log.info({ commands: t.offered, trades: t.trades, events: t.events, liquidationSteps: t.liquidations, fundings: t.fundings }, `stopped: ${t.offered.toLocaleString('en-US')} commands, ${t.trades.toLocaleString('en-US')} trades, ${t.events.toLocaleString('en-US')} events`);
+  const hex = (h: bigint | undefined) => (h === undefined ? 'failed' : h.toString(16));
+  log.info({ market: hashes.market.map(hex), risk: hashes.risk.map(hex) }, `state hashes: market ${hashes.market.map(hex).join(' ')} · risk ${hashes.risk.map(hex).join(' ')}`);
+  process.exit(code);
+}
+
+// The what-if scan: off the shard threads, on a pool that exits when idle.
+const scanner = new ShockScanner({ threads: 2 });
+const shocks = uniformShocks([-1_000, -2_500, -5_000], markets.length);
+let scanInFlight = false;
+
+const rate = o.demo ? o.rate : 0;
+// A small insurance fund and thinly funded takers: the demo's swings produce liquidations, and ADL
+// once the fund runs short.
+if (o.demo) driver.fund(10_000_000n, 100_000n, DEMO_INSURANCE_USDT, { every: 2, usdt: 300n });
+else driver.ticks();
+try {
+  await driver.untilMarked(oracle ? 30_000 : 10_000);
+  marked = true;
+} catch (e) {
+  log.error(`could not start: ${x.failure?.message ?? (e as Error).message}`);
+  await shutdown(1);
+}
+log.info(
+  { marketShards: topology.marketShards, riskShards: o.riskShards, wait: o.wait, rate },
+  `${topology.marketShards} market shard(s) [${topology.config.marketShards.map((g) => g.map((m) => m.symbol).join('+')).join(', ')}], ${o.riskShards} risk shard(s), wait ${o.wait}; ` +
+    (o.demo ? `demo flow at ${rate} commands/s` : 'no order flow (--demo adds one)') +
+    '; Ctrl-C stops',
+);
+liveView?.start();
+
 const started = performance.now();
 let sentTotal = 0;
 let lastPrint = started;
-let last = { ...driver.tally, rejected: new Map(driver.tally.rejected) };
+let lastScan = started;
+let lastSwing = started;
+let swings = 0;
+let last = copyTally(driver.tally);
 while (running) {
   const now = performance.now();
   const due = Math.floor(((now - started) / 1000) * rate) - sentTotal;
   if (due > 0) sentTotal += driver.drive(Math.min(due, 4_096));
-  driver.drain();
+  poll();
   if (now - lastPrint >= 1000) {
     driver.ticks();
-    driver.drain();
+    poll();
     const t = driver.tally;
-    const dt = (now - lastPrint) / 1000;
-    const per = (a: number, b: number) => Math.round((a - b) / dt).toLocaleString('en-US');
-    const prices = [...specs.values()].map((s) => `${s.symbol} mark ${t.markTicks.has(s.marketId) ? s.ticksToPrice(t.markTicks.get(s.marketId)!) : '-'} last ${t.lastTradeTicks.has(s.marketId) ? s.ticksToPrice(t.lastTradeTicks.get(s.marketId)!) : '-'}`).join(' · ');
-    const rejects = [...t.rejected].filter(([code, n]) => n !== (last.rejected.get(code) ?? 0)).map(([code, n]) => `${codeName(code)}×${n - (last.rejected.get(code) ?? 0)}`).join(' ');
-    const stats = exchange.marketHosts.map((h) => h.stats().handled).join('/');
-    console.log(`[${Math.round((now - started) / 1000)}s] in ${per(t.offered, last.offered)}/s · events ${per(t.events, last.events)}/s · trades ${per(t.trades, last.trades)}/s · ${prices} · shard inputs ${stats}${t.backPressure > last.backPressure ? ` · back-pressure ${t.backPressure - last.backPressure}` : ''}${rejects ? ` · rejected ${rejects}` : ''}`);
-    last = { ...t, rejected: new Map(t.rejected) };
+    status = `[${Math.round((now - started) / 1000)}s] ` + statusLine(t, last, (now - lastPrint) / 1000, specs.values(), x.marketHosts.map((h) => h.stats().handled));
+    if (!liveView?.tty && (o.demo || Math.round((now - started) / 1000) % 10 === 0)) log.info(status);
+    last = copyTally(t);
     lastPrint = now;
-    if (stressEvery > 0 && !scanInFlight && now - lastScan >= stressEvery * 1000) {
+    if (o.stressEvery > 0 && !scanInFlight && now - lastScan >= o.stressEvery * 1000) {
       scanInFlight = true;
       lastScan = now;
-      exchange
-        .scanSnapshots()
+      x.scanSnapshots()
         .then((snaps) => scanner.scan(snaps, shocks))
-        .then((r) => console.log(stressLine(r)))
-        .catch((e: Error) => console.error(`stress scan failed: ${e.message}`))
+        .then((r) => log.info(stressLine(r)))
+        .catch((e: Error) => log.warn(`stress scan failed: ${e.message}`))
         .finally(() => (scanInFlight = false));
     }
-    if (seconds > 0 && now - started >= seconds * 1000) running = false;
+    if (o.demo && o.swingEvery > 0 && now - lastSwing >= o.swingEvery * 1000) {
+      // Alternate markets and directions: up, then down, so thin longs and thin shorts both get caught.
+      const m = markets[swings % markets.length]!;
+      const permille = Math.floor(swings / markets.length) % 2 === 0 ? SWING_PERMILLE : -SWING_PERMILLE;
+      flow.moveMid(m.marketId, permille);
+      log.info({ market: m.symbol, permille }, `demo swing: ${m.symbol} index moves ${permille > 0 ? '+' : ''}${permille / 10}%`);
+      swings++;
+      lastSwing = now;
+    }
+    if (o.seconds > 0 && now - started >= o.seconds * 1000) running = false;
   }
-  if (exchange.failure) {
-    console.error(`perpx: a shard failed, stopping: ${exchange.failure.stack ?? exchange.failure.message}`);
-    process.exitCode = 1;
-    break;
+  if (x.failure) {
+    log.error(`a shard failed, stopping: ${x.failure.stack ?? x.failure.message}`);
+    await shutdown(1);
   }
-  if (exchange.journalFailure) {
-    console.error(`perpx: the journal failed, stopping (nothing more can be made durable): ${exchange.journalFailure.message}`);
-    process.exitCode = 1;
-    break;
+  if (x.journalFailure) {
+    log.error(`the journal failed, stopping (nothing more can be made durable): ${x.journalFailure.message}`);
+    await shutdown(1);
   }
-  await exchange.waitForOutput(1);
+  await x.waitForOutput(rate > 0 ? 1 : 50);
 }
-
-await oracle?.stop();
-const hashes = await exchange.stop(driver.listener);
-await scanner.close();
-const t = driver.tally;
-console.log(`stopped: ${t.offered.toLocaleString('en-US')} commands, ${t.trades.toLocaleString('en-US')} trades, ${t.events.toLocaleString('en-US')} events, ${t.liquidations} liquidation steps, ${t.fundings} funding events`);
-const hex = (h: bigint | undefined) => (h === undefined ? 'failed' : h.toString(16));
-console.log(`state hashes: market ${hashes.market.map(hex).join(' ')} · risk ${hashes.risk.map(hex).join(' ')}`);
+await shutdown(0);

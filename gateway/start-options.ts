@@ -15,6 +15,8 @@ export interface StartOptions {
   readonly seed: number;
   /** Seconds between what-if stress scans (0: none). */
   readonly stressEvery: number;
+  /** Seconds between the demo's market swings (0: none). */
+  readonly swingEvery: number;
   readonly wait: WaitStrategyName;
   /** Oracle configuration file: index prices from real venues instead of the simulated market (docs/ORACLE.md). */
   readonly oracle: string | undefined;
@@ -22,6 +24,16 @@ export interface StartOptions {
   readonly data: string;
   /** Keep nothing: no journal, no recovery. */
   readonly inMemory: boolean;
+  /** Port of the operator HTTP server (health, readiness, metrics, operator calls); 0: any free port. */
+  readonly operatorPort: number;
+  /** Operator tokens file (else generated under the data directory on a first start). */
+  readonly operators: string | undefined;
+  /** Simulated market makers and takers, and the live terminal view. */
+  readonly demo: boolean;
+  /** Run the surveillance worker and mount its operator routes. */
+  readonly surveillance: boolean;
+  /** Pretty log lines instead of JSON (undefined: pretty when stdout is a terminal). */
+  readonly pretty: boolean | undefined;
 }
 
 /**
@@ -52,10 +64,11 @@ function whole(min: number, max: number): (raw: string) => number | undefined {
 
 const SPECS: readonly Spec[] = [
   { name: 'seconds', arg: 'N', default: '0', help: 'stop after N seconds (0: run until Ctrl-C)', accepts: 'a whole number of seconds from 0 to 31536000', parse: whole(0, 31_536_000) },
-  { name: 'rate', arg: 'COMMANDS_PER_SECOND', default: '20000', help: 'simulated commands offered per second', accepts: 'a whole number from 0 to 10000000', parse: whole(0, 10_000_000) },
+  { name: 'rate', arg: 'COMMANDS_PER_SECOND', default: '20000', help: 'simulated commands offered per second (with --demo)', accepts: 'a whole number from 0 to 10000000', parse: whole(0, 10_000_000) },
   { name: 'risk-shards', arg: 'R', default: '1', help: 'risk shards (one worker thread each)', accepts: `a whole number from 1 to ${MAX_RISK_SHARDS}`, parse: whole(1, MAX_RISK_SHARDS) },
   { name: 'seed', arg: 'N', default: '1', help: 'seed of the simulated order flow', accepts: 'a whole number from 0 to 4294967295 (2^32 - 1)', parse: whole(0, 2 ** 32 - 1) },
   { name: 'stress-every', arg: 'S', default: '10', help: 'seconds between what-if stress scans (0: none)', accepts: 'a whole number of seconds from 0 to 86400', parse: whole(0, 86_400) },
+  { name: 'swing-every', arg: 'S', default: '20', help: 'seconds between the demo\'s 6% index swings that liquidate thin accounts (0: none)', accepts: 'a whole number of seconds from 0 to 86400', parse: whole(0, 86_400) },
   {
     name: 'wait',
     arg: WAIT_STRATEGY_NAMES.join('|'),
@@ -80,6 +93,24 @@ const SPECS: readonly Spec[] = [
     accepts: 'a directory path (created when absent)',
     parse: (raw) => (raw.length > 0 ? raw : undefined),
   },
+  { name: 'operator-port', arg: 'PORT', default: '8081', help: 'port of the operator HTTP server (/healthz, /readyz, /metrics, /operator/...) on 127.0.0.1', accepts: 'a port number from 0 to 65535 (0: any free port)', parse: whole(0, 65_535) },
+  {
+    name: 'operators',
+    arg: 'FILE',
+    default: undefined,
+    help: 'operator tokens file (default: DATA/operator/operators.json, generated with one admin token on a first start)',
+    accepts: 'the path of a JSON file {"operators": [{"id", "token", "roles"}]}',
+    parse: (raw) => (raw.length > 0 ? raw : undefined),
+  },
+];
+
+/** Switches: present or absent, no value. */
+const FLAGS: readonly (readonly [string, string])[] = [
+  ['demo', 'simulated market makers and takers at --rate, and a live terminal view of the markets'],
+  ['surveillance', 'run the market-abuse surveillance worker and its operator routes (docs/SURVEILLANCE.md)'],
+  ['pretty', 'pretty log lines (default when stdout is a terminal; JSON lines otherwise)'],
+  ['json-logs', 'JSON log lines even on a terminal'],
+  ['in-memory', 'keep nothing: no journal, no recovery (--data is ignored)'],
 ];
 
 export type ParsedStart = { readonly kind: 'run'; readonly options: StartOptions } | { readonly kind: 'help' } | { readonly kind: 'error'; readonly message: string };
@@ -90,7 +121,7 @@ export const SEE_HELP = '(npm start -- --help lists every option)';
 /** Every option with its argument, default and meaning, for --help. */
 export function helpText(): string {
   const rows = SPECS.map((s) => [`--${s.name} ${s.arg}`, `${s.help} (default ${s.default ?? 'none'})`]);
-  rows.push(['--in-memory', 'keep nothing: no journal, no recovery (--data is ignored)']);
+  for (const [name, what] of FLAGS) rows.push([`--${name}`, what]);
   rows.push(['--help', 'this list']);
   const width = Math.max(...rows.map((r) => r[0]!.length));
   return ['usage: npm start -- [options]', '', ...rows.map(([flag, what]) => `  ${flag!.padEnd(width)}  ${what}`)].join('\n');
@@ -102,7 +133,11 @@ export function parseStartOptions(argv: readonly string[]): ParsedStart {
   try {
     values = parseArgs({
       args: [...argv],
-      options: { ...Object.fromEntries(SPECS.map((s) => [s.name, { type: 'string' as const }])), 'in-memory': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        ...Object.fromEntries(SPECS.map((s) => [s.name, { type: 'string' as const }])),
+        ...Object.fromEntries(FLAGS.map(([name]) => [name, { type: 'boolean' as const }])),
+        help: { type: 'boolean', short: 'h' },
+      },
       strict: true,
       allowPositionals: false,
     }).values;
@@ -111,6 +146,7 @@ export function parseStartOptions(argv: readonly string[]): ParsedStart {
     return { kind: 'error', message: (e as Error).message.split('\n')[0]! };
   }
   if (values.help === true) return { kind: 'help' };
+  if (values.pretty === true && values['json-logs'] === true) return { kind: 'error', message: '--pretty and --json-logs: choose one' };
   const got = new Map<string, number | string>();
   for (const s of SPECS) {
     const raw = (values[s.name] as string | undefined) ?? s.default;
@@ -127,10 +163,16 @@ export function parseStartOptions(argv: readonly string[]): ParsedStart {
       riskShards: got.get('risk-shards') as number,
       seed: got.get('seed') as number,
       stressEvery: got.get('stress-every') as number,
+      swingEvery: got.get('swing-every') as number,
       wait: got.get('wait') as WaitStrategyName,
       oracle: got.get('oracle') as string | undefined,
       data: got.get('data') as string,
       inMemory: values['in-memory'] === true,
+      operatorPort: got.get('operator-port') as number,
+      operators: got.get('operators') as string | undefined,
+      demo: values.demo === true,
+      surveillance: values.surveillance === true,
+      pretty: values.pretty === true ? true : values['json-logs'] === true ? false : undefined,
     },
   };
 }
