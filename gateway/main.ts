@@ -91,6 +91,7 @@ try {
     marketShardOf: (id) => topology.marketShardOf(id),
     dataDir: o.inMemory ? undefined : o.data,
     tokensFile: o.operators,
+    recovered: (durability?.gatewayCommands() ?? 0) > 0,
     port: o.operatorPort,
     nowUs,
     log,

@@ -2,8 +2,8 @@
 //
 //   GET    /operator/markets                     every market: spec, shard, live figures   (exchange:read)
 //   POST   /operator/markets                     create a market: refused, not supported at run time
-//   POST   /operator/markets/:symbol/halt        halt / resume: refused, not supported (docs/OPERATOR.md)
-//   POST   /operator/markets/:symbol/resume
+//   POST   /operator/markets/:symbol/halt        halt: accounts' new orders and amendments refused  (exchange:markets)
+//   POST   /operator/markets/:symbol/resume      resume trading
 //   POST   /operator/deposits  {"account": 7, "requestId": 42, "amount": "1000.5"}   credit USDT (exchange:funds)
 //   POST   /operator/index     {"market": "BTC-PERP", "price": "60000.5", "holdSeconds": 300}   (exchange:markets)
 //   DELETE /operator/index     {"market": "BTC-PERP"}   back to the oracle's sources
@@ -13,6 +13,7 @@
 import { Code, codeName } from '../../engine/codes.js';
 import { decimalToUnits, parseDecimal, Rounding, unitsToDecimal } from '../../engine/market/decimal.js';
 import { MarketSpec, type MarketConfig } from '../../engine/market/spec.js';
+import { MarketStatus } from '../../engine/ring/layouts/set-market-status.js';
 import type { IndexOracle } from '../oracle/oracle.js';
 import { handleOperatorIndex } from '../oracle/operator-index.js';
 import type { OperatorRequest, OperatorResponse } from '../surveillance/operator-routes.js';
@@ -42,11 +43,18 @@ export interface ExchangeRoutesOptions {
   readonly figures?: (marketId: number) => MarketFigures;
 }
 
-/** Why markets cannot be created or halted at run time: the answer's message and docs/OPERATOR.md. */
+/** Why markets cannot be created at run time: the answer's message and docs/OPERATOR.md. */
 export const NOT_AT_RUN_TIME = {
   create: 'markets are fixed when the exchange starts: each market shard is built with its markets, and the data directory refuses a restart under another market set; add a market to the configuration and restart',
-  halt: 'the engine has no halt command yet: MARKET_HALTED is reserved for it (docs/OPERATOR.md, "Halting a market")',
 } as const;
+
+/** The HTTP status of a refused exchange command. */
+function statusOfCode(code: number): number {
+  if (code === Code.OPERATOR_TIMEOUT) return 504;
+  if (code === Code.BACK_PRESSURE || code === Code.SHARD_FAILED) return 503;
+  if (code === Code.DUPLICATE_REQUEST) return 409;
+  return 422;
+}
 
 function role(req: OperatorRequest, needs: string): OperatorResponse | undefined {
   if (req.operator === undefined) return refuse(401, Code.UNAUTHENTICATED, 'operator credentials required (Authorization: Bearer <token>)');
@@ -79,7 +87,7 @@ export function exchangeRoutes(o: ExchangeRoutesOptions): (req: OperatorRequest)
           specs.map((s) => {
             const f = o.figures?.(s.marketId) ?? {};
             const price = (t: number | undefined) => (t === undefined ? null : s.ticksToPrice(t));
-            return { marketId: s.marketId, symbol: s.symbol, tickSize: s.tickSize, lotSize: s.lotSize, minQtyLots: s.minQtyLots, maxQtyLots: s.maxQtyLots, marketShard: o.marketShardOf(s.marketId), mark: price(f.markTicks), index: price(f.indexTicks), lastTrade: price(f.lastTradeTicks) };
+            return { marketId: s.marketId, symbol: s.symbol, status: o.commands.statusOf(s.marketId), tickSize: s.tickSize, lotSize: s.lotSize, minQtyLots: s.minQtyLots, maxQtyLots: s.maxQtyLots, marketShard: o.marketShardOf(s.marketId), mark: price(f.markTicks), index: price(f.indexTicks), lastTrade: price(f.lastTradeTicks) };
           }),
         );
       }
@@ -90,8 +98,11 @@ export function exchangeRoutes(o: ExchangeRoutesOptions): (req: OperatorRequest)
       if (req.method !== 'POST') return refuse(405, Code.OPERATOR_BAD_REQUEST, `${req.method} ${req.path}: POST`);
       const denied = role(req, OperatorRole.MARKETS);
       if (denied) return denied;
-      if (!bySymbol.has(symbol!)) return refuse(404, Code.UNKNOWN_MARKET, `no market ${JSON.stringify(symbol)}`);
-      return refuse(501, Code.OPERATOR_NOT_SUPPORTED, NOT_AT_RUN_TIME.halt);
+      const spec = bySymbol.get(symbol!);
+      if (!spec) return refuse(404, Code.UNKNOWN_MARKET, `no market ${JSON.stringify(symbol)}`);
+      const r = await o.commands.setMarketStatus(spec.marketId, action === 'halt' ? MarketStatus.HALTED : MarketStatus.OPEN);
+      if (r.ok) return json(200, { market: spec.symbol, status: action === 'halt' ? 'halted' : 'open' });
+      return refuse(statusOfCode(r.code), r.code, r.message);
     }
     if (what === 'deposits' && parts.length === 2) {
       if (req.method !== 'POST') return refuse(405, Code.OPERATOR_BAD_REQUEST, `${req.method} ${req.path}: POST`);
@@ -105,9 +116,8 @@ export function exchangeRoutes(o: ExchangeRoutesOptions): (req: OperatorRequest)
       const atoms = decimalToUnits(body.amount, USDT_ATOM, Rounding.EXACT, Code.INVALID_NUMBER);
       if (!atoms.ok || atoms.units <= 0n || atoms.units > MAX_DEPOSIT_ATOMS) return refuse(400, Code.OPERATOR_BAD_REQUEST, 'amount must be a positive decimal of at most 6 decimals, at most 10^12 USDT');
       const r = await o.commands.deposit(body.account, body.requestId, atoms.units);
-      if (r.ok) return json(200, { account: body.account, requestId: body.requestId, amount: body.amount, wallet: unitsToDecimal(r.walletAtoms, USDT_ATOM) });
-      const status = r.code === Code.OPERATOR_TIMEOUT ? 504 : r.code === Code.BACK_PRESSURE || r.code === Code.SHARD_FAILED ? 503 : r.code === Code.DUPLICATE_REQUEST ? 409 : 422;
-      return refuse(status, r.code, r.message);
+      if (r.ok) return json(200, { account: body.account, requestId: body.requestId, amount: body.amount, wallet: unitsToDecimal(r.walletAtoms ?? 0n, USDT_ATOM) });
+      return refuse(statusOfCode(r.code), r.code, r.message);
     }
     if (what === 'index' && parts.length === 2) {
       const denied = role(req, OperatorRole.MARKETS);

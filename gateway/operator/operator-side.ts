@@ -45,6 +45,8 @@ export interface OperatorSideOptions {
   readonly alerts?: AlertBook;
   readonly figures?: (marketId: number) => MarketFigures;
   readonly readiness: () => Readiness;
+  /** True when the exchange recovers state from its data directory (a market's halt may predate this process). */
+  readonly recovered: boolean;
 }
 
 export interface OperatorSide {
@@ -86,6 +88,8 @@ export async function startOperatorSide(o: OperatorSideOptions): Promise<Operato
       },
     },
     o.nowUs,
+    undefined,
+    o.recovered ? 'unknown' : 'open',
   );
   const routers: Router[] = [exchangeRoutes({ markets: o.markets, marketShardOf: o.marketShardOf, commands, oracle, figures: o.figures })];
   if (o.alerts) {

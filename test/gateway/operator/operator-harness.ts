@@ -2,11 +2,18 @@
 // operator commands, a temporary audit log and two operators: "admin" with every role, "viewer" with
 // exchange:read only.
 
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { DEFAULT_MARKETS } from '../../../engine/market/spec.js';
+import { Side } from '../../../engine/enums.js';
+import { encodeRecord } from '../../../engine/ring/layouts/index.js';
+import { OrderAcceptedLayout } from '../../../engine/ring/layouts/order-accepted.js';
+import { RecordBuffer } from '../../../engine/ring/record.js';
+import { RecordType } from '../../../engine/ring/types.js';
+import { indexTick, place } from '../../support/commands.js';
 import { ThreadedExchange } from '../../../exchange/threaded-exchange.js';
 import { Topology } from '../../../exchange/topology.js';
 import { riskMarket } from '../../../risk/shard/config.js';
@@ -30,6 +37,8 @@ export interface Harness {
   auditPath: string;
   logLines: string[];
   readiness: { value: Readiness };
+  /** Offers account's resting bid in BTC-PERP and resolves once its answer (accepted or refused) came back. */
+  placeOrder(accountId: number, orderId: number, priceTicks: number): Promise<void>;
   call(method: string, path: string, o?: { token?: string; body?: unknown; raw?: string }): Promise<{ status: number; body: any; text: string }>;
   close(): Promise<void>;
 }
@@ -41,15 +50,31 @@ export async function startHarness(): Promise<Harness> {
   const metrics = new ExchangeMetrics(() => exchange, { processMetrics: false });
   const commands = new OperatorCommands(exchange, nowUs, 5_000);
   let polling = true;
+  const answered = new Map<number, () => void>();
   const loop = (async () => {
     while (polling) {
       exchange.poll((buf, at) => {
         metrics.observe(buf, at);
         commands.listener(buf, at);
+        const t = buf.type(at);
+        // orderId is the first body field of both answers.
+        if (t === RecordType.OrderAccepted || t === RecordType.OrderRejected) answered.get(buf.u53At(at, OrderAcceptedLayout.offsets.orderId))?.();
       });
       await exchange.waitForOutput(5);
     }
   })();
+  // A mark in every market, held by the risk shard too (it refuses orders until it has one).
+  const tick = RecordBuffer.allocate(1);
+  for (const [marketId, priceTicks] of [
+    [1, 600_000],
+    [2, 30_000],
+  ] as const) {
+    const t = indexTick(priceTicks, nowUs(), marketId);
+    encodeRecord(tick, 0, t.layout, t.header, t.body);
+    assert.ok(exchange.offer(tick, 0));
+  }
+  exchange.flush();
+  while (!(await exchange.scanSnapshots()).every((s) => s.markets.filter((m) => m.markTicks > 0n).length === 2)) await new Promise((r) => setTimeout(r, 5));
   const auditPath = join(dir, 'audit.log');
   const audit = await AuditLog.open(auditPath);
   const logLines: string[] = [];
@@ -83,6 +108,19 @@ export async function startHarness(): Promise<Harness> {
     auditPath,
     logLines,
     readiness,
+    placeOrder(accountId, orderId, priceTicks) {
+      return new Promise((resolve) => {
+        answered.set(orderId, () => {
+          answered.delete(orderId);
+          resolve();
+        });
+        const order = place({ orderId, accountId, marketId: 1, side: Side.BUY, priceTicks, qtyLots: 1, timeUs: nowUs() });
+        const buf = RecordBuffer.allocate(1);
+        encodeRecord(buf, 0, order.layout, order.header, order.body);
+        assert.ok(exchange.offer(buf, 0));
+        exchange.flush();
+      });
+    },
     async call(method, path, o = {}) {
       const headers: Record<string, string> = {};
       if (o.token) headers.authorization = `Bearer ${o.token}`;

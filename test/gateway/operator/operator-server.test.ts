@@ -73,11 +73,30 @@ test('a deposit is credited by the risk shard; its retry is refused DUPLICATE_RE
   assert.match(m, /perpx_events_total\{type="AccountUpdated"\} 2/);
 });
 
+test('halting a market: the market shard refuses new orders until it resumes; the listing says so', async () => {
+  const status = async () => (await h.call('GET', '/operator/markets', { token: VIEWER })).body.map((m: { status: string }) => m.status);
+  assert.deepEqual(await status(), ['open', 'open']);
+  assert.equal((await h.call('POST', '/operator/markets/BTC-PERP/halt', { token: VIEWER })).status, 403);
+  const halt = await h.call('POST', '/operator/markets/BTC-PERP/halt', { token: ADMIN });
+  assert.equal(halt.status, 200, halt.text);
+  assert.deepEqual(halt.body, { market: 'BTC-PERP', status: 'halted' });
+  assert.deepEqual(await status(), ['halted', 'open']);
+  const refused = () => h.metrics.text().then((m) => Number(/perpx_rejects_total\{code="MARKET_HALTED"\} (\d+)/.exec(m)?.[1] ?? 0));
+  assert.equal(await refused(), 0);
+  // Account 7 was funded above; its order reaches the market shard, which refuses it.
+  await h.placeOrder(7, 1, 599_000);
+  assert.equal(await refused(), 1);
+  assert.equal((await h.call('POST', '/operator/markets/BTC-PERP/resume', { token: ADMIN })).status, 200);
+  assert.deepEqual(await status(), ['open', 'open']);
+  await h.placeOrder(7, 2, 599_000);
+  assert.equal(await refused(), 1);
+  assert.match(await h.metrics.text(), /perpx_events_total\{type="OrderAccepted"\} 1/);
+});
+
 test('what the exchange cannot do at run time is refused with the reason', async () => {
   const create = await h.call('POST', '/operator/markets', { token: ADMIN, body: { symbol: 'SOL-PERP' } });
   assert.equal(create.status, 501);
   assert.equal(create.body.error, 'OPERATOR_NOT_SUPPORTED');
-  assert.equal((await h.call('POST', '/operator/markets/BTC-PERP/halt', { token: ADMIN })).status, 501);
   assert.equal((await h.call('POST', '/operator/markets/DOGE-PERP/halt', { token: ADMIN })).status, 404);
   const index = await h.call('POST', '/operator/index', { token: ADMIN, body: { market: 'BTC-PERP', price: '60000' } });
   assert.equal(index.status, 409);
