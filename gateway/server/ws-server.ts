@@ -74,7 +74,8 @@ export class WsServer {
     private readonly handlers: ConnectionHandlers,
     private readonly nowMs: () => number = () => Math.floor(performance.now()),
   ) {
-    this.http = createServer((_req, res) => {
+    // Node checks header deadlines on a sweep; a sweep as fine as the deadline makes it hold.
+    this.http = createServer({ connectionsCheckingInterval: Math.max(50, Math.min(1_000, limits.headersTimeoutMs)) }, (_req, res) => {
       res.writeHead(426, { 'content-type': 'text/plain' }).end('perpx gateway: WebSocket only\n');
     });
     this.http.headersTimeout = limits.headersTimeoutMs;
