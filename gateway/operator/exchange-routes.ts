@@ -17,7 +17,7 @@ import { MarketStatus } from '../../engine/ring/layouts/set-market-status.js';
 import type { IndexOracle } from '../oracle/oracle.js';
 import { handleOperatorIndex } from '../oracle/operator-index.js';
 import type { OperatorRequest, OperatorResponse } from '../surveillance/operator-routes.js';
-import type { OperatorCommands } from './operator-commands.js';
+import { MAX_CUSTODY_REQUEST_ID, type OperatorCommands } from './operator-commands.js';
 import { OperatorRole } from './tokens.js';
 
 const USDT_ATOM = parseDecimal('0.000001')!;
@@ -68,7 +68,7 @@ function bodyObject(req: OperatorRequest): Record<string, unknown> | undefined {
 }
 
 const isU32 = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 0xffff_ffff;
-const isRequestId = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1;
+const isRequestId = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= MAX_CUSTODY_REQUEST_ID;
 
 export function exchangeRoutes(o: ExchangeRoutesOptions): (req: OperatorRequest) => Promise<OperatorResponse | undefined> {
   const specs = o.markets.map((m) => new MarketSpec(m));
@@ -111,7 +111,7 @@ export function exchangeRoutes(o: ExchangeRoutesOptions): (req: OperatorRequest)
       const body = bodyObject(req);
       if (body === undefined) return refuse(400, Code.OPERATOR_BAD_REQUEST, 'body must be a JSON object');
       if (!isU32(body.account)) return refuse(400, Code.OPERATOR_BAD_REQUEST, 'account must be an account id (an integer in [0, 2^32))');
-      if (!isRequestId(body.requestId)) return refuse(400, Code.OPERATOR_BAD_REQUEST, "requestId must be an integer in [1, 2^53): custody's idempotency key");
+      if (!isRequestId(body.requestId)) return refuse(400, Code.OPERATOR_BAD_REQUEST, "requestId must be an integer in [1, 2^52): custody's idempotency key");
       if (typeof body.amount !== 'string') return refuse(400, Code.OPERATOR_BAD_REQUEST, 'amount must be decimal USDT text, e.g. "1000.5"');
       const atoms = decimalToUnits(body.amount, USDT_ATOM, Rounding.EXACT, Code.INVALID_NUMBER);
       if (!atoms.ok || atoms.units <= 0n || atoms.units > MAX_DEPOSIT_ATOMS) return refuse(400, Code.OPERATOR_BAD_REQUEST, 'amount must be a positive decimal of at most 6 decimals, at most 10^12 USDT');

@@ -38,6 +38,16 @@ interface Pending {
 /** Deposits are keyed by account, market halts by market: each with its request id. */
 const key = (owner: number, requestId: number) => `${owner}:${requestId}`;
 
+/**
+ * The operator's request ids in the engine: custody's id r (or this process's own counter) is sent as
+ * 2^52 + r. The trader gateway allocates its order and request ids from 1 upwards, so the two never meet,
+ * and the same custody id always maps to the same engine id (a retry after a restart is still refused
+ * DUPLICATE_REQUEST).
+ */
+export const OPERATOR_REQUEST_BASE = 2 ** 52;
+/** Custody request ids are 1 to this. */
+export const MAX_CUSTODY_REQUEST_ID = 2 ** 52 - 1;
+
 export class OperatorCommands {
   private readonly scratch = RecordBuffer.allocate(1);
   private readonly deposits = new Map<string, Pending>();
@@ -54,10 +64,11 @@ export class OperatorCommands {
     private readonly initialStatus: 'open' | 'unknown' = 'open',
   ) {}
 
-  /** Credits amountAtoms of USDT to the account from custody; requestId is custody's idempotency key. */
-  deposit(accountId: number, requestId: number, amountAtoms: bigint): Promise<CommandOutcome> {
+  /** Credits amountAtoms of USDT to the account from custody; custodyId (1 to 2^52 − 1) is custody's idempotency key. */
+  deposit(accountId: number, custodyId: number, amountAtoms: bigint): Promise<CommandOutcome> {
+    const requestId = OPERATOR_REQUEST_BASE + custodyId;
     const k = key(accountId, requestId);
-    if (this.deposits.has(k)) return Promise.resolve({ ok: false, code: Code.DUPLICATE_REQUEST, message: `request ${requestId} for account ${accountId} is in flight` });
+    if (this.deposits.has(k)) return Promise.resolve({ ok: false, code: Code.DUPLICATE_REQUEST, message: `request ${custodyId} for account ${accountId} is in flight` });
     encodeRecord(this.scratch, 0, DepositLayout, { accountId, flags: HeaderFlag.OPERATOR, timeUs: this.nowUs() }, { requestId, amountAtoms, assetId: 0 });
     return this.submit(this.deposits, k);
   }
@@ -84,7 +95,7 @@ export class OperatorCommands {
    * is halted (docs/COMMANDS.md, "Halting a market"). Answered by CommandApplied from the market shard.
    */
   async setMarketStatus(marketId: number, status: MarketStatus): Promise<CommandOutcome> {
-    const requestId = this.nextRequestId++;
+    const requestId = OPERATOR_REQUEST_BASE + this.nextRequestId++;
     encodeRecord(this.scratch, 0, SetMarketStatusLayout, { marketId, flags: HeaderFlag.OPERATOR, timeUs: this.nowUs() }, { requestId, status });
     const outcome = await this.submit(this.statuses, key(marketId, requestId));
     if (outcome.ok) this.known.set(marketId, status === MarketStatus.HALTED ? 'halted' : 'open');

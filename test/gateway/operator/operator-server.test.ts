@@ -58,7 +58,7 @@ test('a deposit is credited by the risk shard; its retry is refused DUPLICATE_RE
   const again = await h.call('POST', '/operator/deposits', { token: ADMIN, body: { account: 7, requestId: 100, amount: '1000.5' } });
   assert.equal(again.status, 409);
   assert.equal(again.body.error, 'DUPLICATE_REQUEST');
-  for (const body of [{ account: 7, requestId: 101, amount: 5 }, { account: 7, requestId: 101, amount: '0.0000001' }, { account: -1, requestId: 101, amount: '1' }, { account: 7, requestId: 0, amount: '1' }, { account: 7, requestId: 101, amount: '-3' }]) {
+  for (const body of [{ account: 7, requestId: 2 ** 52, amount: "1" }, { account: 7, requestId: 101, amount: 5 }, { account: 7, requestId: 101, amount: '0.0000001' }, { account: -1, requestId: 101, amount: '1' }, { account: 7, requestId: 0, amount: '1' }, { account: 7, requestId: 101, amount: '-3' }]) {
     const r = await h.call('POST', '/operator/deposits', { token: ADMIN, body });
     assert.equal(r.status, 400, JSON.stringify(body));
     assert.equal(r.body.error, 'OPERATOR_BAD_REQUEST');
