@@ -52,12 +52,7 @@ export class DemoDriver {
   /** Commands written and not yet taken by the exchange, oldest first. */
   private readonly pending = new RecordQueue(16);
   /** Hands every event to the tally: poll()'s and stop()'s listener. */
-  readonly listener = (buf: RecordBuffer, at: number, from: GatewaySource): void => {
-    this.count(buf, at);
-    this.tap?.(buf, at, from);
-  };
-  /** Also sees every record the driver reads (the operator side, the demo's view). */
-  tap: ((buf: RecordBuffer, at: number, from: GatewaySource) => void) | undefined;
+  readonly listener = (buf: RecordBuffer, at: number, _from: GatewaySource): void => this.count(buf, at);
 
   constructor(
     readonly exchange: DriverExchange,
@@ -72,7 +67,7 @@ export class DemoDriver {
    * account id, so account r tops up shard r); first index ticks. What the exchange cannot take yet
    * waits, and goes first on the next call (untilMarked, drive, ticks).
    */
-  fund(makerAtoms: bigint, takerAtoms: bigint, insuranceUsdt = 0n, thin: { every: number; usdt: bigint } = { every: 0, usdt: 0n }): void {
+  fund(makerAtoms: bigint, takerAtoms: bigint, insuranceUsdt = 0n): void {
     let request = 1;
     const shards = this.exchange.topology.riskShards;
     for (let r = 0; r < shards && insuranceUsdt > 0n; r++) {
@@ -82,12 +77,7 @@ export class DemoDriver {
       this.send(DepositLayout, id, { requestId: request++, amountAtoms: makerAtoms * ATOMS_PER_USDT, assetId: 0 });
       this.send(SetFeeTierLayout, id, { feeTier: 3 });
     }
-    // Every `thin.every`-th taker gets thin collateral: it trades near its leverage limit, so a swing of
-    // the market liquidates it (the demo shows liquidations, and ADL when the insurance fund is small).
-    this.flow.takerIds.forEach((id, i) => {
-      const usdt = thin.every > 0 && i % thin.every === 0 ? thin.usdt : takerAtoms;
-      this.send(DepositLayout, id, { requestId: request++, amountAtoms: usdt * ATOMS_PER_USDT, assetId: 0 });
-    });
+    for (const id of this.flow.takerIds) this.send(DepositLayout, id, { requestId: request++, amountAtoms: takerAtoms * ATOMS_PER_USDT, assetId: 0 });
     this.ticks();
     this.exchange.flush();
   }

@@ -1,38 +1,44 @@
-// npm start: the exchange on worker threads (market and risk shards over SPSC rings, journaled under
-// --data unless --in-memory), the operator HTTP server on --operator-port (operator/), structured logs
-// (log.ts), and the gateway's own feeds: a timer tick every second and the index (simulated, or from the
-// venues --oracle names). With --demo, simulated market makers and takers at --rate (demo-driver.ts) and
-// a live terminal view of the markets (demo/). Every --stress-every seconds the what-if shock scan runs
-// on a piscina pool (risk/stress/). SIGINT or SIGTERM (or --seconds N) stops it cleanly and prints each
-// shard's state hash; a shard or journal failure stops it with exit 1. Options: start-options.ts.
+// npm start: the whole exchange on this machine. The shards on worker threads (journaled under --data
+// unless --in-memory), the trader gateway on --port (WebSocket, msgpack: docs/PROTOCOL.md), the operator
+// HTTP server on --operator-port (operator/), structured logs (log.ts), and the gateway's feeds: a timer
+// tick every second (the Gateway's) and the index (simulated by demo/sim-index.ts, or from the venues
+// --oracle names). With --demo: market makers and takers as WebSocket clients of the gateway (demo/bots.ts),
+// demo accounts with printed keys, index swings, and a live terminal view (demo/live-view.ts). Every
+// --stress-every seconds the what-if shock scan runs on a piscina pool (risk/stress/). SIGINT or SIGTERM
+// (or --seconds N) stops it cleanly and prints each shard's state hash; a shard or journal failure stops
+// it with exit 1. Options: start-options.ts; the whole story: docs/OPERATOR.md.
 
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { ThreadedExchange } from '../exchange/threaded-exchange.js';
 import { Topology } from '../exchange/topology.js';
-import { DEFAULT_MARKETS, MarketSpec } from '../engine/market/spec.js';
+import { DEFAULT_MARKETS } from '../engine/market/spec.js';
 import { assertLittleEndian } from '../engine/ring/record.js';
-import type { RecordBuffer } from '../engine/ring/record.js';
-import { OrderFlow } from '../engine/sim/order-flow.js';
 import { riskMarket } from '../risk/shard/config.js';
 import { uniformShocks } from '../risk/stress/shock-scan.js';
 import { ShockScanner } from '../risk/stress/shock-scanner.js';
-import type { GatewaySource } from '../exchange/in-process-exchange.js';
 import { AlertBook } from '../exchange/surveillance/alert-book.js';
 import { MemoryAlertStorage } from '../exchange/surveillance/alert-storage.js';
-import { DemoDriver } from './demo-driver.js';
+import { Durability } from '../exchange/durability.js';
+import { PersistenceError } from '../persistence/errors.js';
+import { MemoryStore } from '../persistence/memory-store.js';
+import { RocksStore } from '../persistence/rocksdb-store.js';
+import type { Store } from '../persistence/store.js';
 import { helpText, parseStartOptions, SEE_HELP } from './start-options.js';
 import { loadOracleConfig, OracleConfigError, type OracleConfig } from './oracle/config.js';
 import { feedIndexTicks } from './oracle/index-feed.js';
 import { IndexOracle } from './oracle/oracle.js';
-import { Durability } from '../exchange/durability.js';
-import { PersistenceError } from '../persistence/errors.js';
 import { nowUs } from './clock.js';
 import { createLogger } from './log.js';
+import { Gateway } from './gateway.js';
 import { startOperatorSide, type OperatorSide } from './operator/operator-side.js';
 import { OperatorConfigError } from './operator/tokens.js';
 import { MarketView } from './demo/market-view.js';
 import { LiveView } from './demo/live-view.js';
-import { copyTally, statusLine, stressLine } from './demo/status-line.js';
+import { DemoBots } from './demo/bots.js';
+import { SimIndex } from './demo/sim-index.js';
+import { demoFunds, DEMO_SWING_PERMILLE, DEMO_RATE_LIMITS } from './demo/demo-setup.js';
+import { sample, statusLine, stressLine } from './demo/status-line.js';
 
 const parsed = parseStartOptions(process.argv.slice(2));
 if (parsed.kind === 'help') {
@@ -45,9 +51,7 @@ function refuse(why: string): never {
 }
 if (parsed.kind === 'error') refuse(parsed.message);
 const o = parsed.options;
-/** The demo's insurance fund and market swings (docs/OPERATOR.md, "The demo"). */
-const DEMO_INSURANCE_USDT = 500n;
-const SWING_PERMILLE = 80;
+if (o.port !== 0 && o.port === o.operatorPort) refuse(`--port and --operator-port: both are ${o.port}; they need two ports`);
 const markets = DEFAULT_MARKETS;
 
 let oracleConfig: OracleConfig | undefined;
@@ -58,9 +62,9 @@ try {
   throw e;
 }
 
-const view = o.demo ? new MarketView(markets) : undefined;
+const view = new MarketView(markets);
 let status = 'starting';
-const liveView = view && new LiveView(view, { out: process.stdout, nowUs, header: () => [`perpx demo · ${status}`] });
+const liveView = o.demo ? new LiveView(view, { out: process.stdout, nowUs, header: () => [`perpx demo · ${status}`] }) : undefined;
 const log = createLogger({ pretty: o.pretty, destination: liveView?.tty ? liveView.logSink : undefined });
 
 assertLittleEndian();
@@ -79,10 +83,10 @@ if (!o.inMemory) {
 
 // The operator side comes up first, so /readyz answers "not ready" while the shards recover.
 let exchange: ThreadedExchange | undefined;
+let gateway: Gateway | undefined;
 let marked = false;
 let stopping = false;
 const alerts = o.surveillance ? new AlertBook(new MemoryAlertStorage()) : undefined;
-const specs = new Map(markets.map((m) => [m.marketId, new MarketSpec(m)]));
 let operator: OperatorSide;
 try {
   operator = await startOperatorSide({
@@ -98,9 +102,8 @@ try {
     oracle: oracleConfig && ((registry) => new IndexOracle({ config: oracleConfig, markets, registry })),
     alerts,
     figures: (id) => {
-      const m = view?.markets.get(id);
-      const t = driver?.tally;
-      return { markTicks: m?.markTicks || t?.markTicks.get(id), indexTicks: m?.indexTicks || undefined, lastTradeTicks: m?.lastTradeTicks || t?.lastTradeTicks.get(id) };
+      const m = view.markets.get(id);
+      return { markTicks: m?.markTicks || undefined, indexTicks: m?.indexTicks || undefined, lastTradeTicks: m?.lastTradeTicks || undefined };
     },
     readiness: () => {
       const reasons: string[] = [];
@@ -108,6 +111,7 @@ try {
       else if (exchange === undefined) reasons.push('recovering: the shards are starting and replaying their journals');
       else if (exchange.failure) reasons.push(`halted: ${exchange.failure.message}`);
       else if (exchange.journalFailure) reasons.push(`halted: the journal failed: ${exchange.journalFailure.message}`);
+      else if (gateway === undefined) reasons.push('the trader gateway is starting');
       else if (!marked) reasons.push('waiting for every risk shard to hold a mark of every market');
       return { ready: reasons.length === 0, reasons };
     },
@@ -138,100 +142,121 @@ exchange = await ThreadedExchange.start({
   },
 });
 const x = exchange;
-const flow = new OrderFlow({
-  markets: [
-    { market: markets[0]!, startMidTicks: 600_000, rungTicks: 5, maxTakerLots: 50, maxQuoteLots: 200 },
-    { market: markets[1]!, startMidTicks: 300_000, rungTicks: 5, maxTakerLots: 500, maxQuoteLots: 2_000 },
-  ],
-  seed: o.seed,
-  firstAccountId: 1,
-  makers: 8,
-  takers: 64,
-  quotesPerMaker: 40,
-  mix: { quote: 62, cancel: 30, taker: 8 },
-  // After a restart, order ids continue past every command already taken (ids are never reused).
-  firstOrderId: 1 + (durability?.gatewayCommands() ?? 0),
-});
-const driver: DemoDriver | undefined = new DemoDriver(x, flow, operator.oracle === undefined);
-// Every record the exchange hands the gateway goes to each tap.
-driver.tap = (buf: RecordBuffer, at: number, from: GatewaySource): void => {
-  operator.listener(buf, at);
-  view?.observe(buf, at, from);
-};
-const listener = driver.listener;
-const poll = () => x.poll(listener);
 
+// The trader gateway: its own store (keys, accounts, idempotency) beside the shards' journal.
+const store: Store = o.inMemory ? new MemoryStore() : await RocksStore.open(join(o.data, 'gateway'), { createIfMissing: true });
+gateway = new Gateway({
+  exchange: x,
+  store,
+  markets,
+  firstId: 1 + (durability?.gatewayCommands() ?? 0),
+  // The demo's bots all trade from 127.0.0.1: the per-address limit is raised for them.
+  rateLimits: o.demo ? DEMO_RATE_LIMITS : undefined,
+  onResponse: (_op, _code, rxUs, txUs) => operator.metrics.observeAck((txUs - rxUs) / 1_000_000),
+});
+const gw = gateway;
+gw.addListener((buf, at) => operator.listener(buf, at));
+gw.addListener((buf, at, from) => view.observe(buf, at, from));
+operator.metrics.addEdgeSource('gateway', () => {
+  const s = gw.stats;
+  return { connections: s.connections, messagesOut: s.userFramesOut, droppedSlowConsumers: s.slowConsumers };
+});
+let port: number;
+try {
+  port = await gw.listen(o.port);
+} catch (e) {
+  if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+  await x.stop();
+  refuse(`--port: port ${o.port} is in use; choose another (0 takes any free port)`);
+}
+const url = `ws://127.0.0.1:${port}`;
+log.info({ url }, `trader gateway on ${url} (WebSocket, msgpack: docs/PROTOCOL.md)`);
+
+// The index: the oracle's, or the simulated walk.
 const oracle = operator.oracle;
+const sim = oracle ? undefined : new SimIndex(demoFunds.markets, o.seed, DEMO_SWING_PERMILLE);
 if (oracle) {
   feedIndexTicks(oracle, x);
   oracle.onStale((e) => log.warn({ market: e.symbol, sources: e.sourcesUsed }, `index ${e.symbol} stale: mark frozen, market reduce-only`));
   oracle.onRecovered((e) => log.info({ market: e.symbol, staleForUs: e.staleForUs }, `index ${e.symbol} recovered`));
   oracle.start();
-}
+} else sim!.tick(x, nowUs());
 
 let running = true;
 const stop = () => (running = false);
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);
 
+const scanner = new ShockScanner({ threads: 2 });
+const shocks = uniformShocks([-1_000, -2_500, -5_000], markets.length);
+let bots: DemoBots | undefined;
+
 async function shutdown(code: number): Promise<never> {
   stopping = true;
   liveView?.stop();
+  await bots?.stop();
   await oracle?.stop();
-  const hashes = await x.stop(listener);
+  await gw.close();
+  const hashes = await x.stop(gw.dispatcher.listener);
+  await store.close();
   await operator.close();
   await scanner.close();
-  const t = driver!.tally;
-  log.info({ commands: t.offered, trades: t.trades, events: t.events, liquidationSteps: t.liquidations, fundings: t.fundings }, `stopped: ${t.offered.toLocaleString('en-US')} commands, ${t.trades.toLocaleString('en-US')} trades, ${t.events.toLocaleString('en-US')} events`);
   const hex = (h: bigint | undefined) => (h === undefined ? 'failed' : h.toString(16));
-  log.info({ market: hashes.market.map(hex), risk: hashes.risk.map(hex) }, `state hashes: market ${hashes.market.map(hex).join(' ')} · risk ${hashes.risk.map(hex).join(' ')}`);
+  log.info({ market: hashes.market.map(hex), risk: hashes.risk.map(hex) }, `stopped; state hashes: market ${hashes.market.map(hex).join(' ')} · risk ${hashes.risk.map(hex).join(' ')}`);
   process.exit(code);
 }
 
-// The what-if scan: off the shard threads, on a pool that exits when idle.
-const scanner = new ShockScanner({ threads: 2 });
-const shocks = uniformShocks([-1_000, -2_500, -5_000], markets.length);
-let scanInFlight = false;
+// Ready once every risk shard holds a mark of every market (before that it refuses every order).
+const deadline = Date.now() + (oracle ? 30_000 : 10_000);
+for (;;) {
+  if (x.halted || Date.now() > deadline) {
+    log.error(`could not start: ${x.failure?.message ?? 'no mark in every risk shard in time'}`);
+    await shutdown(1);
+  }
+  if ((await x.scanSnapshots()).every((s) => markets.every((m) => s.markets.some((k) => k.marketId === m.marketId && k.markTicks > 0n)))) break;
+  await new Promise((r) => setTimeout(r, 20));
+}
+marked = true;
 
-const rate = o.demo ? o.rate : 0;
-// A small insurance fund and thinly funded takers: the demo's swings produce liquidations, and ADL
-// once the fund runs short.
-if (o.demo) driver.fund(10_000_000n, 100_000n, DEMO_INSURANCE_USDT, { every: 2, usdt: 300n });
-else driver.ticks();
-try {
-  await driver.untilMarked(oracle ? 30_000 : 10_000);
-  marked = true;
-} catch (e) {
-  log.error(`could not start: ${x.failure?.message ?? (e as Error).message}`);
-  await shutdown(1);
+if (o.demo && sim) {
+  demoFunds.insurance(x, topology.riskShards, nowUs());
+  bots = await DemoBots.start({ url, gateway: gw, index: sim, seed: o.seed, maxLots: demoFunds.maxLots });
+  const g = bots.guest;
+  console.error(`perpx: demo account ${g.accountId} (${g.usdt} USDT) for you: keyId ${g.keyId}, Ed25519 seed ${g.secretHex}`);
+  console.error(`perpx: log in with the client of gateway/client/: PerpxClient.connect('${url}') then login({ keyId, alg: 'ed25519', secret })`);
 }
 log.info(
-  { marketShards: topology.marketShards, riskShards: o.riskShards, wait: o.wait, rate },
+  { marketShards: topology.marketShards, riskShards: o.riskShards, wait: o.wait },
   `${topology.marketShards} market shard(s) [${topology.config.marketShards.map((g) => g.map((m) => m.symbol).join('+')).join(', ')}], ${o.riskShards} risk shard(s), wait ${o.wait}; ` +
-    (o.demo ? `demo flow at ${rate} commands/s` : 'no order flow (--demo adds one)') +
+    (bots ? `demo bots at ${o.rate} orders/s` : 'no order flow (--demo adds one)') +
     '; Ctrl-C stops',
 );
 liveView?.start();
 
 const started = performance.now();
-let sentTotal = 0;
+let acted = 0;
 let lastPrint = started;
 let lastScan = started;
 let lastSwing = started;
-let swings = 0;
-let last = copyTally(driver.tally);
+let scanInFlight = false;
+let last = sample(bots?.tally, view);
+const rate = bots ? o.rate : 0;
 while (running) {
   const now = performance.now();
-  const due = Math.floor(((now - started) / 1000) * rate) - sentTotal;
-  if (due > 0) sentTotal += driver.drive(Math.min(due, 4_096));
-  poll();
+  if (bots) {
+    const due = Math.floor(((now - started) / 1000) * rate) - acted;
+    if (due > 0) {
+      const n = Math.min(due, 2_000);
+      bots.act(n);
+      acted += n;
+    }
+  }
   if (now - lastPrint >= 1000) {
-    driver.ticks();
-    poll();
-    const t = driver.tally;
-    status = `[${Math.round((now - started) / 1000)}s] ` + statusLine(t, last, (now - lastPrint) / 1000, specs.values(), x.marketHosts.map((h) => h.stats().handled));
+    sim?.tick(x, nowUs());
+    const s = sample(bots?.tally, view);
+    status = `[${Math.round((now - started) / 1000)}s] ` + statusLine(s, last, (now - lastPrint) / 1000, view, x.marketHosts.map((h) => h.stats().handled));
     if (!liveView?.tty && (o.demo || Math.round((now - started) / 1000) % 10 === 0)) log.info(status);
-    last = copyTally(t);
+    last = s;
     lastPrint = now;
     if (o.stressEvery > 0 && !scanInFlight && now - lastScan >= o.stressEvery * 1000) {
       scanInFlight = true;
@@ -242,13 +267,9 @@ while (running) {
         .catch((e: Error) => log.warn(`stress scan failed: ${e.message}`))
         .finally(() => (scanInFlight = false));
     }
-    if (o.demo && o.swingEvery > 0 && now - lastSwing >= o.swingEvery * 1000) {
-      // Alternate markets and directions: up, then down, so thin longs and thin shorts both get caught.
-      const m = markets[swings % markets.length]!;
-      const permille = Math.floor(swings / markets.length) % 2 === 0 ? SWING_PERMILLE : -SWING_PERMILLE;
-      flow.moveMid(m.marketId, permille);
-      log.info({ market: m.symbol, permille }, `demo swing: ${m.symbol} index moves ${permille > 0 ? '+' : ''}${permille / 10}%`);
-      swings++;
+    if (bots && sim && o.swingEvery > 0 && now - lastSwing >= o.swingEvery * 1000) {
+      const w = sim.swing();
+      log.info({ market: w.market.symbol, permille: w.permille }, `demo swing: ${w.market.symbol} index moves ${w.permille > 0 ? '+' : ''}${w.permille / 10}%`);
       lastSwing = now;
     }
     if (o.seconds > 0 && now - started >= o.seconds * 1000) running = false;
@@ -261,6 +282,7 @@ while (running) {
     log.error(`the journal failed, stopping (nothing more can be made durable): ${x.journalFailure.message}`);
     await shutdown(1);
   }
-  await x.waitForOutput(rate > 0 ? 1 : 50);
+  // The gateway's dispatch loop reads the exchange; this loop only paces the demo and the status.
+  await new Promise((r) => setTimeout(r, bots ? 2 : 50));
 }
 await shutdown(0);

@@ -24,6 +24,8 @@ export interface StartOptions {
   readonly data: string;
   /** Keep nothing: no journal, no recovery. */
   readonly inMemory: boolean;
+  /** Port of the trader gateway (WebSocket); 0: any free port. */
+  readonly port: number;
   /** Port of the operator HTTP server (health, readiness, metrics, operator calls); 0: any free port. */
   readonly operatorPort: number;
   /** Operator tokens file (else generated under the data directory on a first start). */
@@ -64,7 +66,7 @@ function whole(min: number, max: number): (raw: string) => number | undefined {
 
 const SPECS: readonly Spec[] = [
   { name: 'seconds', arg: 'N', default: '0', help: 'stop after N seconds (0: run until Ctrl-C)', accepts: 'a whole number of seconds from 0 to 31536000', parse: whole(0, 31_536_000) },
-  { name: 'rate', arg: 'COMMANDS_PER_SECOND', default: '20000', help: 'simulated commands offered per second (with --demo)', accepts: 'a whole number from 0 to 10000000', parse: whole(0, 10_000_000) },
+  { name: 'rate', arg: 'ORDERS_PER_SECOND', default: '2000', help: 'orders the demo bots send per second (with --demo)', accepts: 'a whole number from 0 to 10000000', parse: whole(0, 10_000_000) },
   { name: 'risk-shards', arg: 'R', default: '1', help: 'risk shards (one worker thread each)', accepts: `a whole number from 1 to ${MAX_RISK_SHARDS}`, parse: whole(1, MAX_RISK_SHARDS) },
   { name: 'seed', arg: 'N', default: '1', help: 'seed of the simulated order flow', accepts: 'a whole number from 0 to 4294967295 (2^32 - 1)', parse: whole(0, 2 ** 32 - 1) },
   { name: 'stress-every', arg: 'S', default: '10', help: 'seconds between what-if stress scans (0: none)', accepts: 'a whole number of seconds from 0 to 86400', parse: whole(0, 86_400) },
@@ -93,6 +95,7 @@ const SPECS: readonly Spec[] = [
     accepts: 'a directory path (created when absent)',
     parse: (raw) => (raw.length > 0 ? raw : undefined),
   },
+  { name: 'port', arg: 'PORT', default: '8080', help: 'port of the trader gateway (WebSocket, msgpack: docs/PROTOCOL.md) on 127.0.0.1', accepts: 'a port number from 0 to 65535 (0: any free port)', parse: whole(0, 65_535) },
   { name: 'operator-port', arg: 'PORT', default: '8081', help: 'port of the operator HTTP server (/healthz, /readyz, /metrics, /operator/...) on 127.0.0.1', accepts: 'a port number from 0 to 65535 (0: any free port)', parse: whole(0, 65_535) },
   {
     name: 'operators',
@@ -168,6 +171,7 @@ export function parseStartOptions(argv: readonly string[]): ParsedStart {
       oracle: got.get('oracle') as string | undefined,
       data: got.get('data') as string,
       inMemory: values['in-memory'] === true,
+      port: got.get('port') as number,
       operatorPort: got.get('operator-port') as number,
       operators: got.get('operators') as string | undefined,
       demo: values.demo === true,

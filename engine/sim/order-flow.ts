@@ -95,16 +95,6 @@ export class OrderFlow {
     if (i >= 0) list.splice(i, 1);
   }
 
-  /**
-   * Moves a market's mid by `permille` thousandths at once (a gap: the demo's swings, which make
-   * leveraged accounts liquidatable); the next index tick carries it. Integer arithmetic, floored.
-   */
-  moveMid(marketId: number, permille: number): void {
-    const s = this.sims.find((x) => x.cfg.market.marketId === marketId);
-    if (!s) return;
-    s.midTicks = Math.max(s.cfg.rungTicks * 50, Math.floor((s.midTicks * (1000 + permille)) / 1000));
-  }
-
   midOf(marketId: number): number {
     return this.sims.find((s) => s.cfg.market.marketId === marketId)?.midTicks ?? 0;
   }

@@ -81,6 +81,8 @@ export class MarketView {
   readonly riskEvents: RiskLine[] = [];
   liquidations = 0;
   adl = 0;
+  /** Trades seen, all markets. */
+  trades = 0;
 
   constructor(markets: readonly MarketConfig[], private readonly keepTrades = 8, private readonly keepRiskEvents = 6) {
     for (const m of markets) this.markets.set(m.marketId, new MarketState(new MarketSpec(m)));
@@ -110,6 +112,7 @@ export class MarketView {
         if (!m) return;
         const priceTicks = buf.u53At(at, TRD.priceTicks);
         m.lastTradeTicks = priceTicks;
+        this.trades++;
         m.trades.unshift({ timeUs: buf.timeUs(at), takerSide: buf.u8At(at, TRD.takerSide), priceTicks, qtyLots: buf.u53At(at, TRD.qtyLots) });
         if (m.trades.length > this.keepTrades) m.trades.pop();
         return;

@@ -1,28 +1,32 @@
-// The once-a-second status of a running exchange driven by the demo driver, and the what-if stress line:
-// figures a newcomer reads at a glance (rates, prices, rejections by code), one line each.
+// The once-a-second status of a running exchange, and the what-if stress line: figures a newcomer reads
+// at a glance (rates, prices, refusals by name), one line each.
 
-import { codeName } from '../../engine/codes.js';
-import type { MarketSpec } from '../../engine/market/spec.js';
 import type { ShockReport } from '../../risk/stress/shock-scanner.js';
-import type { Tally } from '../demo-driver.js';
+import type { BotTally } from './bots.js';
+import type { MarketView } from './market-view.js';
 import { usdt } from './render-view.js';
 
+export interface StatusSample {
+  readonly sent: number;
+  readonly answered: number;
+  readonly trades: number;
+  readonly refused: ReadonlyMap<string, number>;
+}
 
-export const copyTally = (t: Tally): Tally => ({ ...t, rejected: new Map(t.rejected), lastTradeTicks: new Map(t.lastTradeTicks), markTicks: new Map(t.markTicks) });
+export function sample(bots: BotTally | undefined, view: MarketView | undefined): StatusSample {
+  return { sent: bots?.sent ?? 0, answered: bots?.answered ?? 0, trades: view?.trades ?? 0, refused: new Map(bots?.refused ?? []) };
+}
 
-export function statusLine(t: Tally, last: Tally, seconds: number, specs: Iterable<MarketSpec>, shardInputs: readonly number[]): string {
+export function statusLine(now: StatusSample, last: StatusSample, seconds: number, view: MarketView | undefined, shardInputs: readonly number[]): string {
   const per = (a: number, b: number) => Math.round((a - b) / seconds).toLocaleString('en-US');
-  const prices = [...specs]
-    .map((s) => `${s.symbol} mark ${t.markTicks.has(s.marketId) ? s.ticksToPrice(t.markTicks.get(s.marketId)!) : '-'} last ${t.lastTradeTicks.has(s.marketId) ? s.ticksToPrice(t.lastTradeTicks.get(s.marketId)!) : '-'}`)
+  const prices = [...(view?.markets.values() ?? [])]
+    .map((m) => `${m.spec.symbol} mark ${m.markTicks > 0 ? m.spec.ticksToPrice(m.markTicks) : '-'} last ${m.lastTradeTicks > 0 ? m.spec.ticksToPrice(m.lastTradeTicks) : '-'}`)
     .join(' · ');
-  const rejects = [...t.rejected]
-    .filter(([code, n]) => n !== (last.rejected.get(code) ?? 0))
-    .map(([code, n]) => `${codeName(code)}×${n - (last.rejected.get(code) ?? 0)}`)
+  const refused = [...now.refused]
+    .filter(([name, n]) => n !== (last.refused.get(name) ?? 0))
+    .map(([name, n]) => `${name}×${n - (last.refused.get(name) ?? 0)}`)
     .join(' ');
-  return (
-    `in ${per(t.offered, last.offered)}/s · events ${per(t.events, last.events)}/s · trades ${per(t.trades, last.trades)}/s · ${prices} · shard inputs ${shardInputs.join('/')}` +
-    `${t.backPressure > last.backPressure ? ` · back-pressure ${t.backPressure - last.backPressure}` : ''}${rejects ? ` · rejected ${rejects}` : ''}`
-  );
+  return `orders ${per(now.sent, last.sent)}/s · answered ${per(now.answered, last.answered)}/s · trades ${per(now.trades, last.trades)}/s${prices ? ` · ${prices}` : ''} · shard inputs ${shardInputs.join('/')}${refused ? ` · refused ${refused}` : ''}`;
 }
 
 export function stressLine(r: ShockReport): string {
