@@ -1,7 +1,7 @@
 // The load generator (issue 10, "Benchmarks"): open loop at fixed rates over many WebSocket connections
 // on loopback, each target in a process of its own, order-to-ack latency in HDR histograms.
 //
-//   node dist/bench/loadgen/loadgen.js [--targets echo,gateway] [--rates 10000,50000,100000]
+//   node dist/bench/loadgen/loadgen.js [--targets echo,gateway,gateway-durable] [--rates 10000,50000,100000]
 //        [--seconds 5] [--connections 16] [--p99-bound-us 10000] [--search] [--json]
 //
 // For each target and rate: requests sent and answered, achieved rate, p50 / p99 / p99.9 / max, and how
@@ -10,14 +10,16 @@
 // bisecting. The echo target is a bare `ws` server (echo-server.ts): the peer every gateway figure is
 // compared with, measured in the same run.
 
+import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { canonicalBytes, signBytes } from '../../gateway/auth/signing.js';
 import { connectMsgpackWs } from './msgpack-ws.js';
 import { runOpenLoop, sustained, type Connect, type RunResult } from './open-loop.js';
 import { startTarget, type Target } from './target.js';
 
 const { values } = parseArgs({
   options: {
-    targets: { type: 'string', default: 'echo' },
+    targets: { type: 'string', default: 'echo,gateway,gateway-durable' },
     rates: { type: 'string', default: '10000,50000,100000' },
     seconds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '16' },
@@ -38,8 +40,22 @@ const seconds = whole('seconds', values.seconds, 1, 3_600);
 const connections = whole('connections', values.connections, 1, 10_000);
 const bound = whole('p99-bound-us', values['p99-bound-us'], 1, 60_000_000);
 
-/** A place request: an IOC bid far below the market (accepted, then expires unfilled: the book does not grow). */
-const placeRequest = (id: number) => ({ op: 'place', id, market: 1, side: 'buy', type: 'limit', tif: 'ioc', price: 500_000, qty: 1, clientOrderId: id + 1 });
+/** Runs so far: client order ids of each run start past the last run's (a repeated id would be a replay). */
+let run = 0;
+/** A place request: an IOC bid under the market in an empty book (answered, never resting: the book does not grow). */
+const placeRequest = (id: number) => ({ op: 'place', id, market: 1, side: 'buy', type: 'limit', tif: 'ioc', price: 590_000, qty: 1, clientOrderId: run * 1_000_000_000 + id + 1 });
+
+/** The signed login of one load connection with one of the target's printed credentials. */
+function login(cred: string): (call: (m: Record<string, unknown>) => Promise<Record<string, unknown>>) => Promise<void> {
+  const [, keyId, seedHex] = cred.split(' ');
+  return async (call) => {
+    const ts = Math.floor((performance.timeOrigin + performance.now()) * 1000);
+    const nonce = randomBytes(12).toString('hex');
+    const sig = signBytes('ed25519', Buffer.from(seedHex!, 'hex'), canonicalBytes('login', keyId!, ts, nonce, {}));
+    const r = await call({ op: 'login', keyId, ts, nonce, sig });
+    if (r['ok'] !== true) throw new Error(`login refused: ${JSON.stringify(r['error'])}`);
+  };
+}
 
 interface TargetSpec {
   readonly script: URL;
@@ -54,7 +70,22 @@ const TARGETS: Record<string, TargetSpec> = {
     args: [],
     connect: (t) => (onAck) => connectMsgpackWs({ url: t.url, request: placeRequest }, onAck),
   },
+  gateway: gatewayTarget([]),
+  'gateway-durable': gatewayTarget(['--durable']),
 };
+
+function gatewayTarget(extra: readonly string[]): TargetSpec {
+  return {
+    script: new URL('./gateway-target.js', import.meta.url),
+    args: ['--accounts', String(connections), ...extra],
+    connect: (t) => {
+      const creds = t.lines.filter((l) => l.startsWith('cred '));
+      let next = 0;
+      // Each connection logs in with its own account (connections of a run take them in turn).
+      return (onAck) => connectMsgpackWs({ url: t.url, request: placeRequest, prepare: login(creds[next++ % creds.length]!) }, onAck);
+    },
+  };
+}
 
 function row(target: string, r: RunResult): string {
   const n = (v: number) => v.toLocaleString('en-US');
@@ -81,6 +112,7 @@ for (const name of values.targets.split(',')) {
     const connect = spec.connect(target);
     let best = 0;
     for (const rate of rates) {
+      run++;
       const r = await runOpenLoop(connect, connections, rate, seconds);
       const ok = sustained(r, bound);
       if (ok) best = Math.max(best, rate);
@@ -91,6 +123,7 @@ for (const name of values.targets.split(',')) {
       let lo = best;
       let hi = 0;
       for (let rate = Math.max(best * 2, 10_000); hi === 0 && rate <= 2_000_000; rate *= 2) {
+        run++;
         const r = await runOpenLoop(connect, connections, rate, seconds);
         const ok = sustained(r, bound);
         out(name, r, { sustained: ok, search: true });
@@ -99,6 +132,7 @@ for (const name of values.targets.split(',')) {
       }
       for (let i = 0; i < 5 && hi > 0 && hi - lo > lo / 20; i++) {
         const mid = Math.round((lo + hi) / 2 / 1000) * 1000;
+        run++;
         const r = await runOpenLoop(connect, connections, mid, seconds);
         const ok = sustained(r, bound);
         out(name, r, { sustained: ok, search: true });

@@ -7,6 +7,8 @@ import { Decoder, Encoder } from '@msgpack/msgpack';
 import WebSocket from 'ws';
 import type { LoadConnection } from './open-loop.js';
 
+const CALL_IDS = 2 ** 50;
+
 export interface MsgpackWsOptions {
   readonly url: string;
   /** The request fields besides id (op included). */
@@ -25,13 +27,13 @@ export async function connectMsgpackWs(o: MsgpackWsOptions, onAck: (id: number, 
   const encoder = new Encoder();
   const decoder = new Decoder({ useBigInt64: false });
   const waiting = new Map<number, (m: Record<string, unknown>) => void>();
-  // Ids of the load are ≥ 0; one-off calls (login) use negative ids.
-  let callId = -1;
+  // Ids of the load count from 0; one-off calls (login) use ids from 2^50 (request ids are unsigned).
+  let callId = CALL_IDS;
   ws.on('message', (data: Buffer) => {
     const m = decoder.decode(data) as Record<string, unknown>;
     const id = m['id'];
     if (typeof id !== 'number') return;
-    if (id < 0) {
+    if (id >= CALL_IDS) {
       waiting.get(id)?.(m);
       waiting.delete(id);
       return;
@@ -41,7 +43,7 @@ export async function connectMsgpackWs(o: MsgpackWsOptions, onAck: (id: number, 
   ws.on('error', () => {});
   const call = (msg: Record<string, unknown>) =>
     new Promise<Record<string, unknown>>((resolve) => {
-      const id = callId--;
+      const id = callId++;
       waiting.set(id, resolve);
       ws.send(encoder.encode({ ...msg, id }));
     });
