@@ -101,7 +101,10 @@ if (!values.json) {
   console.log(`loadgen: open loop, ${connections} connections on loopback, ${seconds} s per rate, latency request → answer in µs (HDR)`);
   console.log(`${'target'.padEnd(8)} ${'offered/s'.padStart(9)} ${'achieved'.padStart(9)} ${'sent'.padStart(9)} ${'lost'.padStart(6)} ${'refused'.padStart(8)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'p99.9'.padStart(9)} ${'max'.padStart(9)} ${'send lag'.padStart(10)}`);
 }
-for (const name of values.targets.split(',')) {
+/** Ladder results, for the ratios to the echo peer measured in the same run. */
+const byRate = new Map<string, RunResult>();
+const targets = values.targets.split(',');
+for (const name of targets) {
   const spec = TARGETS[name];
   if (!spec) {
     console.error(`loadgen: unknown target ${name}; known: ${Object.keys(TARGETS).join(', ')}`);
@@ -110,33 +113,29 @@ for (const name of values.targets.split(',')) {
   const target = await startTarget(spec.script, spec.args);
   try {
     const connect = spec.connect(target);
-    let best = 0;
-    for (const rate of rates) {
+    /** One run at `rate`, printed; true when sustained. */
+    const step = async (rate: number, search: boolean): Promise<boolean> => {
       run++;
       const r = await runOpenLoop(connect, connections, rate, seconds);
       const ok = sustained(r, bound);
-      if (ok) best = Math.max(best, rate);
-      out(name, r, { sustained: ok });
-    }
+      out(name, r, search ? { sustained: ok, search } : { sustained: ok });
+      if (!search) byRate.set(`${name}@${rate}`, r);
+      return ok;
+    };
+    let best = 0;
+    for (const rate of rates) if (await step(rate, false)) best = Math.max(best, rate);
+    if (!values.json) console.log(`${name}: highest sustained rate of the ladder ${best.toLocaleString('en-US')}/s`);
     if (values.search) {
       // Double past the best sustained rate until a rate is not sustained, then bisect (five steps).
       let lo = best;
       let hi = 0;
       for (let rate = Math.max(best * 2, 10_000); hi === 0 && rate <= 2_000_000; rate *= 2) {
-        run++;
-        const r = await runOpenLoop(connect, connections, rate, seconds);
-        const ok = sustained(r, bound);
-        out(name, r, { sustained: ok, search: true });
-        if (ok) lo = rate;
+        if (await step(rate, true)) lo = rate;
         else hi = rate;
       }
       for (let i = 0; i < 5 && hi > 0 && hi - lo > lo / 20; i++) {
         const mid = Math.round((lo + hi) / 2 / 1000) * 1000;
-        run++;
-        const r = await runOpenLoop(connect, connections, mid, seconds);
-        const ok = sustained(r, bound);
-        out(name, r, { sustained: ok, search: true });
-        if (ok) lo = mid;
+        if (await step(mid, true)) lo = mid;
         else hi = mid;
       }
       if (values.json) console.log(JSON.stringify({ target: name, highestSustainedRate: lo, p99BoundUs: bound }));
@@ -144,5 +143,18 @@ for (const name of values.targets.split(',')) {
     }
   } finally {
     await target.stop();
+  }
+}
+if (targets.includes('echo')) {
+  for (const name of targets.filter((t) => t !== 'echo')) {
+    for (const rate of rates) {
+      const a = byRate.get(`${name}@${rate}`);
+      const e = byRate.get(`echo@${rate}`);
+      if (!a || !e) continue;
+      const ratio = (x: number, y: number) => (y > 0 ? (x / y).toFixed(1) : '-');
+      const line = { target: name, rate, p50Ratio: ratio(a.p50Us, e.p50Us), p99Ratio: ratio(a.p99Us, e.p99Us), achievedRatio: ratio(a.achievedRate, e.achievedRate) };
+      if (values.json) console.log(JSON.stringify(line));
+      else console.log(`${name} / echo at ${rate.toLocaleString('en-US')}/s: p50 ×${line.p50Ratio}, p99 ×${line.p99Ratio}, achieved ×${line.achievedRatio}`);
+    }
   }
 }
