@@ -39,7 +39,7 @@ export interface RunResult {
 const nowUs = () => performance.now() * 1000;
 const yieldToIo = () => new Promise<void>((r) => setImmediate(r));
 
-export function histogram(): hdr.Histogram {
+function histogram(): hdr.Histogram {
   return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
 }
 

@@ -14,7 +14,7 @@ import type { SimMarket } from './sim-index.js';
 
 export const DEMO_SWING_PERMILLE = 90;
 /** The demo's insurance fund, USDT, split over the risk shards' partitions. */
-export const DEMO_INSURANCE_USDT = 100n;
+const DEMO_INSURANCE_USDT = 100n;
 export const DEMO_RATE_LIMITS: RateLimits = { perKey: { capacity: 20_000, refillPerSecond: 10_000 }, perIp: { capacity: 400_000, refillPerSecond: 200_000 } };
 
 export const demoFunds = {

@@ -36,7 +36,7 @@ export type AuditInput = Omit<AuditEntry, 'seq'>;
 const SECRET = /token|secret|password|signature|authorization|key/i;
 
 /** A copy of a JSON value with the values of secret-sounding fields replaced by "[redacted]". */
-export function redact(v: unknown, depth = 0): unknown {
+function redact(v: unknown, depth = 0): unknown {
   if (depth > 8) return '[too deep]';
   if (Array.isArray(v)) return v.map((x) => redact(x, depth + 1));
   if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, SECRET.test(k) ? '[redacted]' : redact(x, depth + 1)]));

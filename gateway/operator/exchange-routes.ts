@@ -44,7 +44,7 @@ export interface ExchangeRoutesOptions {
 }
 
 /** Why markets cannot be created at run time: the answer's message and docs/OPERATOR.md. */
-export const NOT_AT_RUN_TIME = {
+const NOT_AT_RUN_TIME = {
   create: 'markets are fixed when the exchange starts: each market shard is built with its markets, and the data directory refuses a restart under another market set; add a market to the configuration and restart',
 } as const;
 

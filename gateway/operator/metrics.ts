@@ -21,7 +21,7 @@ import type { ThreadedExchange } from '../../exchange/threaded-exchange.js';
 const REJ_CODE = OrderRejectedLayout.offsets.code;
 
 /** Records a ring holds that its consumer has not released. */
-export function ringDepth(ring: RingBuffer): number {
+function ringDepth(ring: RingBuffer): number {
   return (Atomics.load(ring.header, PRODUCER_CURSOR_INDEX) - Atomics.load(ring.header, CONSUMER_CURSOR_INDEX)) | 0;
 }
 
