@@ -4,11 +4,12 @@
 //   StateInvariants   after: the chosen state families (exchange-invariants.ts) and the violations the
 //                     gateway log found while the command was carried (I3-I6, I9 per event)
 //   BelowInitial      I7: a scope below initial margin never ends a user's order command with more MM
-//   NegativeEquity    I11: no withdrawal is applied while a scope of the account's shard has negative
-//                     equity (one risk shard owns the whole pool in the default topology)
+//   NegativeEquity    I11: no withdrawal is applied while a scope of the account's shard below zero holds
+//                     it back (scopesHoldingBack: outside the pipeline any, inside it only for its possible
+//                     ADL counterparties; one risk shard owns the whole pool in the default topology)
 
 import { RecordType, recordTypeName } from '../../engine/ring/types.js';
-import { scopesWithNegativeEquity } from '../../risk/shard/invariants.js';
+import { scopesHoldingBack } from '../../risk/shard/invariants.js';
 import { MarginMode } from '../../risk/shard/state.js';
 import type { Cmd } from '../support/commands.js';
 import type { ActionDriver, CommandObserver } from './action-driver.js';
@@ -95,7 +96,7 @@ export class NegativeEquity implements CommandObserver {
   blocked = 0;
 
   before(d: ActionDriver, cmd: Cmd): void {
-    this.negative = cmd.layout.type === RecordType.Withdraw ? scopesWithNegativeEquity(d.h.riskShardOf(cmd.header.accountId!).state).length : 0;
+    this.negative = cmd.layout.type === RecordType.Withdraw ? scopesHoldingBack(d.h.riskShardOf(cmd.header.accountId!).state, cmd.header.accountId!).length : 0;
   }
 
   after(d: ActionDriver, cmd: Cmd): void {

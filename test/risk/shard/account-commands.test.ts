@@ -130,6 +130,24 @@ test('withdrawals are refused while any account of the shard has negative equity
   expectRefused(fx, withdraw(4, usdt(1), 41), Code.WITHDRAWALS_BLOCKED_NEGATIVE_EQUITY, 41);
 });
 
+test('a scope below zero in the liquidation pipeline blocks only the withdrawals of its possible ADL counterparties', () => {
+  const fx = funded();
+  fx.fund(3, usdt(3_100));
+  fx.fund(4, usdt(1_000));
+  fx.cross(2, 3, Side.BUY, BTC_60K, ONE_BTC);
+  fx.mark(BTC_ID, 540_000);
+  // The pipeline holds account 3's cross scope (these recording hooks run none: set its record by hand).
+  fx.state.accounts.get(3)!.liquidationId = 1;
+  // Account 2 is short the market account 3 is long in: ADL may take its position, so its money waits.
+  expectRefused(fx, withdraw(2, usdt(1), 42), Code.WITHDRAWALS_BLOCKED_NEGATIVE_EQUITY, 42);
+  // Account 4 holds nothing ADL could take: its withdrawal goes through.
+  fx.gw(withdraw(4, usdt(1), 43));
+  const [e] = fx.take();
+  assert.equal(e!.type, 'AccountUpdated');
+  assert.equal(e!.reason, UpdateReason.WITHDRAWAL);
+  assert.equal(e!.walletAtoms, usdt(999));
+});
+
 test('leverage above tier 1 maximum is refused with LEVERAGE_TOO_HIGH', () => {
   expectRefused(funded(), setLeverage(2, 51), Code.LEVERAGE_TOO_HIGH);
 });
