@@ -9,7 +9,7 @@
 //                     ADL counterparties; one risk shard owns the whole pool in the default topology)
 
 import { RecordType, recordTypeName } from '../../engine/ring/types.js';
-import { scopesHoldingBack } from '../../risk/shard/invariants.js';
+import { scopesHoldingBack, scopesWithNegativeEquity } from '../../risk/shard/invariants.js';
 import { MarginMode } from '../../risk/shard/state.js';
 import type { Cmd } from '../support/commands.js';
 import type { ActionDriver, CommandObserver } from './action-driver.js';
@@ -92,17 +92,25 @@ export class BelowInitial implements CommandObserver {
 
 export class NegativeEquity implements CommandObserver {
   private negative = 0;
+  private holdingBack = 0;
   /** Withdrawals sent while a scope had negative equity (a test asserts the case occurred). */
   blocked = 0;
 
   before(d: ActionDriver, cmd: Cmd): void {
-    this.negative = cmd.layout.type === RecordType.Withdraw ? scopesHoldingBack(d.h.riskShardOf(cmd.header.accountId!).state, cmd.header.accountId!).length : 0;
+    this.negative = 0;
+    this.holdingBack = 0;
+    if (cmd.layout.type !== RecordType.Withdraw) return;
+    const state = d.h.riskShardOf(cmd.header.accountId!).state;
+    this.negative = scopesWithNegativeEquity(state).length;
+    this.holdingBack = scopesHoldingBack(state, cmd.header.accountId!).length;
   }
 
   after(d: ActionDriver, cmd: Cmd): void {
     if (this.negative === 0) return;
     this.blocked++;
     const requestId = cmd.body.requestId as number;
-    if (d.h.log.withdrawalsApplied.has(requestId)) throw new InvariantViolation(d, cmd, [`I11: withdrawal ${requestId} applied while ${this.negative} scope(s) had negative equity`]);
+    if (this.holdingBack > 0 && d.h.log.withdrawalsApplied.has(requestId)) {
+      throw new InvariantViolation(d, cmd, [`I11: withdrawal ${requestId} applied while ${this.holdingBack} scope(s) below zero held it back`]);
+    }
   }
 }
