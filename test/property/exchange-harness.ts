@@ -32,6 +32,8 @@ export interface HarnessConfig {
   readonly riskMarket?: Partial<Omit<RiskMarketConfig, 'market'>>;
   /** The harness clock at start, µs. */
   readonly startUs: number;
+  /** Delivers records one at a time from streams this picks (InProcessOptions.interleave); absent: fixed order. */
+  readonly interleave?: (ready: number) => number;
 }
 
 export class ExchangeHarness {
@@ -57,6 +59,7 @@ export class ExchangeHarness {
       riskMarkets: config.markets.map((m) => riskMarket(m, config.riskMarket ?? {})),
       pool: this.pool,
       pricing,
+      interleave: config.interleave,
     };
     this.exchange = new InProcessExchange(this.options);
     this.log = new GatewayLog(this);
