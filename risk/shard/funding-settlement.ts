@@ -1,4 +1,4 @@
-// Funding settlement (RISK.md, "Funding" 4): at a FundingRateApplied from the market's shard, every open
+// Funding settlement (docs/RISK.md, "Funding" 4): at a FundingRateApplied from the market's shard, every open
 // position of the market that this shard owns pays q·MP·atomsPerTickLot·F (risk/funding.ts: a payer pays
 // the ceiling, a receiver gets the floor), from the wallet (cross) or from M_iso (isolated). The shard's
 // net (what it collected minus what it paid, ≥ 0 over balanced open interest) goes to the funding

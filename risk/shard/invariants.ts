@@ -1,4 +1,4 @@
-// Invariants of RISK.md that can be read off the risk shard's state (tests call these after every
+// Invariants of docs/RISK.md that can be read off the risk shard's state (tests call these after every
 // record; nothing on the hot path does):
 //
 //   I1   open interest: per market Σ q = 0, when every account trading there lives on this shard

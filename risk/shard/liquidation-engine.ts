@@ -1,4 +1,4 @@
-// The liquidation pipeline of the risk shard (RISK.md "Liquidation pipeline", docs/RISK-SHARD.md steps
+// The liquidation pipeline of the risk shard (docs/RISK.md "Liquidation pipeline", docs/RISK-SHARD.md steps
 // 1-7): one LiquidationRun per scope in it (liquidation-run.ts draws the steps), driven only by the
 // LiquidationHooks calls of the core. It reads state, never the clock (time is each call's timeUs), and
 // acts only through RiskEffects, so the same calls on the same state give the same effects (I10).
@@ -347,7 +347,7 @@ export class LiquidationEngine implements LiquidationHooks {
     this.fullCloseRound(run, account, pos, run.orderFilledLots === run.orderQtyLots, timeUs);
   }
 
-  // Step 7 (RISK.md): what the book could not take within the budget, at the BP of the position's close.
+  // Step 7 (docs/RISK.md): what the book could not take within the budget, at the BP of the position's close.
   private dispatchAdl(run: LiquidationRun, pos: PositionState, timeUs: number): void {
     if (!run.adlStarted) {
       run.adlStarted = true;

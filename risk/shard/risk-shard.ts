@@ -198,7 +198,7 @@ export class RiskShard implements RiskEffects {
     return riskStateHash(this.parts);
   }
 
-  /** RISK.md invariants readable from state (invariants.ts), plus the I9 breach count. */
+  /** docs/RISK.md invariants readable from state (invariants.ts), plus the I9 breach count. */
   checkInvariants(options: InvariantOptions): string[] {
     const out = checkInvariants(this.state, options);
     if (this.parts.reduceOnlyBreaches > 0) out.push(`I9: ${this.parts.reduceOnlyBreaches} reduce-only fill(s) grew or flipped a position`);

@@ -44,7 +44,7 @@ export class ExchangeHarness {
   readonly pool: RiskPoolConfig;
   /** Every command sent, as sent (time stamped): a fresh harness replays these. */
   readonly sent: Cmd[] = [];
-  /** The budget each liquidation event reserved, by traceKey: RISK.md's IF_budget, which no record carries. */
+  /** The budget each liquidation event reserved, by traceKey: docs/RISK.md's IF_budget, which no record carries. */
   readonly budgets = new Map<number, bigint>();
   nowUs: number;
   private nextOrder = 1;

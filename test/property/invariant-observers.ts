@@ -1,4 +1,4 @@
-// Command observers that check RISK.md's invariants around every command an ActionDriver sends, and throw
+// Command observers that check docs/RISK.md's invariants around every command an ActionDriver sends, and throw
 // (failing the fast-check property, which then shrinks the world) at the first command that breaks one.
 //
 //   StateInvariants   after: the chosen state families (exchange-invariants.ts) and the violations the
