@@ -5,10 +5,13 @@
 // tumbling window would split one that straddles its boundary). Each bucket also keeps the first input
 // seq and time that landed in it, so an alert can name where its evidence starts.
 //
-// Integers only; time comes from the records. No allocation after construction.
+// Integers only; time comes from the records. No allocation after construction. Each metric's sum over
+// the buckets is kept as a running total (added on add, taken off when a bucket is retired), so reading
+// it is O(1): the indicators read it on every order message.
 
 export class SlidingCounts {
   private readonly counts: Float64Array;
+  private readonly totals: Float64Array;
   private readonly firstSeq: Float64Array;
   private readonly firstUs: Float64Array;
   /** Index (time / bucketUs) of the newest bucket written, −1 before the first add. */
@@ -22,6 +25,7 @@ export class SlidingCounts {
     readonly bucketUs: number,
   ) {
     this.counts = new Float64Array(metrics * buckets);
+    this.totals = new Float64Array(metrics);
     this.firstSeq = new Float64Array(buckets);
     this.firstUs = new Float64Array(buckets);
   }
@@ -34,7 +38,10 @@ export class SlidingCounts {
     const stale = this.headIndex < 0 ? b : Math.min(b, index - this.headIndex);
     for (let k = 1; k <= stale; k++) {
       const slot = (((this.headIndex + k) % b) + b) % b;
-      for (let m = 0; m < this.metrics; m++) this.counts[slot * this.metrics + m] = 0;
+      for (let m = 0; m < this.metrics; m++) {
+        this.totals[m] -= this.counts[slot * this.metrics + m]!;
+        this.counts[slot * this.metrics + m] = 0;
+      }
       this.firstSeq[slot] = 0;
       this.firstUs[slot] = 0;
     }
@@ -46,6 +53,7 @@ export class SlidingCounts {
     this.advance(timeUs);
     const slot = this.headIndex % this.buckets;
     this.counts[slot * this.metrics + metric] += n;
+    this.totals[metric] += n;
     if (this.firstSeq[slot] === 0) {
       this.firstSeq[slot] = seq;
       this.firstUs[slot] = timeUs;
@@ -53,10 +61,19 @@ export class SlidingCounts {
     this.lastUs = timeUs;
   }
 
+  /** The metric's count over the window as of the newest add. */
   sum(metric: number): number {
-    let s = 0;
-    for (let slot = 0; slot < this.buckets; slot++) s += this.counts[slot * this.metrics + metric]!;
-    return s;
+    return this.totals[metric]!;
+  }
+
+  /** Back to as constructed (for reuse by another account). */
+  clear(): void {
+    this.counts.fill(0);
+    this.totals.fill(0);
+    this.firstSeq.fill(0);
+    this.firstUs.fill(0);
+    this.headIndex = -1;
+    this.lastUs = 0;
   }
 
   /** The earliest input seq and time still inside the window (0 when empty). */
