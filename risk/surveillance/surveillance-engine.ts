@@ -53,6 +53,9 @@ export interface SurveillanceConfig {
   readonly tickGraceUs?: number;
 }
 
+/** A timer tick's grace by default (SurveillanceConfig.tickGraceUs). */
+export const DEFAULT_TICK_GRACE_US = 1_000_000;
+
 export type AlertSink = (alert: Alert) => void;
 export type IntegritySink = (report: IntegrityReport) => void;
 
@@ -80,7 +83,7 @@ export class SurveillanceEngine {
     private readonly onIntegrity: IntegritySink = () => {},
   ) {
     this.watch = config.watch ?? DEFAULT_WATCH;
-    this.tickGraceUs = config.tickGraceUs ?? 1_000_000;
+    this.tickGraceUs = config.tickGraceUs ?? DEFAULT_TICK_GRACE_US;
   }
 
   /** For EventProcessor: records written to outputs (the engine has none; alerts leave through the sink). */
