@@ -4,6 +4,9 @@
 // matched against what was injected:
 //
 //   detected         an alert of the episode's target detector names one of the episode's accounts
+//   executed         the episode came to pass in the book as designed (Episode.executed: the market
+//                    may not let it, e.g. a spoof hit before its cancel); recall is reported over all
+//                    injected episodes and over the executed ones, which is what a detector is judged on
 //   false positive   an alert that names none of the manipulative accounts (background or look-alike)
 //
 // Same seed, same run: the background flows, the episode times and sizes and every step's choices come from
@@ -16,6 +19,7 @@ import { BitfinexBackground, SimulatedBackground, type Background } from './back
 import { EpisodeContext, SIZES, type Size } from './episode-context.js';
 import { EPISODE_BUILDERS, type Episode } from './episodes.js';
 import { LOOK_ALIKE_BUILDERS } from './look-alikes.js';
+import { Outcomes } from './outcomes.js';
 import { Scheduler } from './scheduler.js';
 
 export type FlowName = 'simulated' | 'bitfinex';
@@ -37,6 +41,9 @@ export interface Detection {
   size: Size;
   injected: number;
   detected: number;
+  /** Episodes that came to pass as designed, and how many of those were detected. */
+  executed: number;
+  detectedExecuted: number;
   /** Median time from the episode's start to the first alert that caught it (µs). */
   medianDelayUs: number;
 }
@@ -71,11 +78,12 @@ export function runInjection(o: HarnessOptions): HarnessResult {
   const bg: Background = o.flow === 'simulated' ? new SimulatedBackground(o.seed, o.commands ?? 1_000_000) : new BitfinexBackground(o.seed);
   const expectedUs = o.flow === 'simulated' ? (o.commands ?? 1_000_000) * 1_000 : 100_048 * 10_000;
   const alerts: Alert[] = [];
-  const d = new SurveillanceDriver([bg.market], { firstOrderId: 1_000_000_000_000, collect: false, onAlert: (a) => alerts.push(a) });
+  const outcomes = new Outcomes();
+  const d = new SurveillanceDriver([bg.market], { firstOrderId: 1_000_000_000_000, collect: false, onAlert: (a) => alerts.push(a), onRecord: (buf, at) => outcomes.onRecord(buf, at) });
   d.at(START_US);
   const s = new Scheduler();
   const r = rng(o.seed);
-  const c = new EpisodeContext(d, s, r, bg.market.marketId, bg.accountCeiling);
+  const c = new EpisodeContext(d, s, r, bg.market.marketId, bg.accountCeiling, outcomes);
 
   // Episodes start after a warm-up (a tenth of the run: the book fills, the average order settles) and
   // end before the flow does.
@@ -116,12 +124,18 @@ function evaluate(o: HarnessOptions, planned: Episode[], alerts: Alert[], durati
     for (const size of SIZES) {
       const episodes = planned.filter((e) => e.kind === b.kind && e.size === size);
       const delays: number[] = [];
+      let executed = 0;
+      let detectedExecuted = 0;
       for (const e of episodes) {
         const hit = alerts.find((a) => a.detector === e.target && a.accounts.some((x) => e.accounts.includes(x)));
         if (hit) delays.push(hit.toUs - e.startUs);
+        if (e.executed === undefined || e.executed()) {
+          executed++;
+          if (hit) detectedExecuted++;
+        }
       }
       delays.sort((x, y) => x - y);
-      detections.push({ kind: b.kind, target: episodes[0]!.target!, size, injected: episodes.length, detected: delays.length, medianDelayUs: delays[Math.floor(delays.length / 2)] ?? 0 });
+      detections.push({ kind: b.kind, target: episodes[0]!.target!, size, injected: episodes.length, detected: delays.length, executed, detectedExecuted, medianDelayUs: delays[Math.floor(delays.length / 2)] ?? 0 });
     }
   }
 
