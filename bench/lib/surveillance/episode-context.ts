@@ -106,18 +106,18 @@ export class EpisodeContext {
   }
 
   place(account: number, side: Side, price: number, qty: number, manipulative: boolean): number {
-    return this.placed(this.d.peekOrderId(), qty, manipulative, () => this.d.place(account, side, price, qty, { marketId: this.marketId }));
+    return this.placed(this.d.peekOrderId(), account, qty, manipulative, () => this.d.place(account, side, price, qty, { marketId: this.marketId }));
   }
 
   take(account: number, side: Side, price: number, qty: number, manipulative: boolean): number {
-    return this.placed(this.d.peekOrderId(), qty, manipulative, () => this.d.place(account, side, price, qty, { marketId: this.marketId, timeInForce: TimeInForce.IOC }));
+    return this.placed(this.d.peekOrderId(), account, qty, manipulative, () => this.d.place(account, side, price, qty, { marketId: this.marketId, timeInForce: TimeInForce.IOC }));
   }
 
   /** Watches a manipulative order's outcome from before it is sent (it may trade as it arrives). */
-  private placed(id: number, qty: number, manipulative: boolean, send: () => number): number {
+  private placed(id: number, account: number, qty: number, manipulative: boolean, send: () => number): number {
     if (manipulative) {
       this.manipulativeOrders++;
-      this.outcomes?.watch(id, qty);
+      this.outcomes?.watch(id, account, qty);
     }
     return send();
   }

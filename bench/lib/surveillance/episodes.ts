@@ -71,13 +71,18 @@ const layering: Builder = (c, size, t0) => {
   const side = c.pick([Side.BUY, Side.SELL]);
   const n = pickSize(size, 3, 5, 8);
   const stack: number[] = [];
+  // Sizes are set by the typical order before the first layer: the layers rest near the touch, so the
+  // typical order measured after them includes them, and a trade sized by it grew with the stack (on the
+  // thin L3 book up to a third of it: not the small genuine order layering is for).
+  let typical = 0;
   for (let k = 0; k < n; k++) {
     c.later(t0, k * c.between(20_000, 200_000), () => {
       const b = c.book();
       const touch = side === Side.BUY ? b.bestBid() : b.bestAsk();
       if (touch === 0) return;
+      if (typical === 0) typical = c.avgLots();
       const behind = (k + 1) * Math.max(1, Math.floor(c.bps(2) / 2));
-      stack.push(c.place(a, side, side === Side.BUY ? touch - behind : touch + behind, c.avgLots() * c.between(1, 3), true));
+      stack.push(c.place(a, side, side === Side.BUY ? touch - behind : touch + behind, typical * c.between(1, 3), true));
     });
   }
   const tradeAt = n * 200_000 + c.between(100_000, 1_000_000);
@@ -86,7 +91,7 @@ const layering: Builder = (c, size, t0) => {
     const b = c.book();
     const opposite = side === Side.BUY ? b.bestBid() : b.bestAsk();
     if (opposite === 0) return;
-    trade = c.take(a, side === Side.BUY ? Side.SELL : Side.BUY, opposite, Math.max(1, Math.floor(c.avgLots() / 2)), true);
+    trade = c.take(a, side === Side.BUY ? Side.SELL : Side.BUY, opposite, Math.max(1, Math.floor((typical || c.avgLots()) / 2)), true);
   });
   c.later(t0, tradeAt + c.between(50_000, 1_500_000), () => {
     for (const id of stack) c.cancel(a, id);

@@ -66,8 +66,9 @@ export interface HarnessResult {
   falsePositives: FalsePositives[];
   /** Look-alike alerts by look-alike kind and detector, for the write-up. */
   lookAlikeAlerts: Record<string, number>;
-  /** What was injected and every alert (for inspection; large). */
+  /** What was injected, what became of its orders, and every alert (for inspection; large). */
   episodes: Episode[];
+  outcomes: Outcomes;
   alertList: Alert[];
 }
 
@@ -111,10 +112,10 @@ export function runInjection(o: HarnessOptions): HarnessResult {
   // Let every window close: the longest (circular wash trading) is ten minutes.
   for (let k = 0; k < 15 * 60; k++) d.idle(1_000_000);
 
-  return evaluate(o, planned, alerts, endUs - START_US, d.sent.places - c.manipulativeOrders, c.manipulativeOrders);
+  return { ...evaluate(o, planned, alerts, endUs - START_US, d.sent.places - c.manipulativeOrders, c.manipulativeOrders), outcomes };
 }
 
-function evaluate(o: HarnessOptions, planned: Episode[], alerts: Alert[], durationUs: number, honestOrders: number, manipulativeOrders: number): HarnessResult {
+function evaluate(o: HarnessOptions, planned: Episode[], alerts: Alert[], durationUs: number, honestOrders: number, manipulativeOrders: number): Omit<HarnessResult, 'outcomes'> {
   const manipulators = new Set<number>();
   const lookAlikeKind = new Map<number, string>();
   for (const e of planned) for (const a of e.accounts) e.target ? manipulators.add(a) : lookAlikeKind.set(a, e.kind);

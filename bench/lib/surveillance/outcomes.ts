@@ -13,6 +13,8 @@ const TRD = TradeExecutedLayout.offsets;
 const END = OrderCancelledLayout.offsets;
 
 export interface OrderOutcome {
+  readonly orderId: number;
+  readonly accountId: number;
   readonly qtyLots: number;
   filledLots: number;
   /** Distinct prices it traded at, in the order first met. */
@@ -26,13 +28,18 @@ export class Outcomes {
   private readonly orders = new Map<number, OrderOutcome>();
 
   /** Starts following an order the harness placed. */
-  watch(orderId: number, qtyLots: number): void {
-    this.orders.set(orderId, { qtyLots, filledLots: 0, prices: [], against: new Map(), cancelled: false });
+  watch(orderId: number, accountId: number, qtyLots: number): void {
+    this.orders.set(orderId, { orderId, accountId, qtyLots, filledLots: 0, prices: [], against: new Map(), cancelled: false });
   }
 
   /** The outcome of a watched order (undefined: never placed, or not the harness's). */
   of(orderId: number): OrderOutcome | undefined {
     return orderId === 0 ? undefined : this.orders.get(orderId);
+  }
+
+  /** The watched orders of one account, in the order placed (for looking into a missed episode). */
+  ofAccount(accountId: number): OrderOutcome[] {
+    return [...this.orders.values()].filter((o) => o.accountId === accountId);
   }
 
   /** Every surveillance record, in stream order. */
