@@ -33,6 +33,8 @@ export interface HarnessOptions {
   readonly lookAlikes: number;
   /** Simulated flow: background commands (about 1 ms apart). */
   readonly commands?: number;
+  /** Keep every surveillance input record, so the run can be replayed into another engine (default false). */
+  readonly record?: boolean;
 }
 
 export interface Detection {
@@ -69,6 +71,8 @@ export interface HarnessResult {
   /** What was injected, what became of its orders, and every alert (for inspection; large). */
   episodes: Episode[];
   outcomes: Outcomes;
+  /** The driver (its records, when the run recorded them). */
+  driver: SurveillanceDriver;
   alertList: Alert[];
 }
 
@@ -80,7 +84,7 @@ export function runInjection(o: HarnessOptions): HarnessResult {
   const expectedUs = o.flow === 'simulated' ? (o.commands ?? 1_000_000) * 1_000 : 100_048 * 10_000;
   const alerts: Alert[] = [];
   const outcomes = new Outcomes();
-  const d = new SurveillanceDriver([bg.market], { firstOrderId: 1_000_000_000_000, collect: false, onAlert: (a) => alerts.push(a), onRecord: (buf, at) => outcomes.onRecord(buf, at) });
+  const d = new SurveillanceDriver([bg.market], { firstOrderId: 1_000_000_000_000, collect: false, record: o.record ?? false, onAlert: (a) => alerts.push(a), onRecord: (buf, at) => outcomes.onRecord(buf, at) });
   d.at(START_US);
   const s = new Scheduler();
   const r = rng(o.seed);
@@ -112,10 +116,10 @@ export function runInjection(o: HarnessOptions): HarnessResult {
   // Let every window close: the longest (circular wash trading) is ten minutes.
   for (let k = 0; k < 15 * 60; k++) d.idle(1_000_000);
 
-  return { ...evaluate(o, planned, alerts, endUs - START_US, d.sent.places - c.manipulativeOrders, c.manipulativeOrders), outcomes };
+  return { ...evaluate(o, planned, alerts, endUs - START_US, d.sent.places - c.manipulativeOrders, c.manipulativeOrders), outcomes, driver: d };
 }
 
-function evaluate(o: HarnessOptions, planned: Episode[], alerts: Alert[], durationUs: number, honestOrders: number, manipulativeOrders: number): Omit<HarnessResult, 'outcomes'> {
+function evaluate(o: HarnessOptions, planned: Episode[], alerts: Alert[], durationUs: number, honestOrders: number, manipulativeOrders: number): Omit<HarnessResult, 'outcomes' | 'driver'> {
   const manipulators = new Set<number>();
   const lookAlikeKind = new Map<number, string>();
   for (const e of planned) for (const a of e.accounts) e.target ? manipulators.add(a) : lookAlikeKind.set(a, e.kind);

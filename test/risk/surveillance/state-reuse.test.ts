@@ -8,24 +8,26 @@ import { windowStates } from '../../../risk/surveillance/window-states.js';
 import { below } from '../../../engine/sim/rng.js';
 import { rng, testSeed } from '../../support/seed.js';
 
-test('a sliding count keeps the sum of its buckets as a running total through retirements and clears', () => {
+test('a sliding count keeps the sum of its buckets as a running total, and its first record in the window, through retirements, gaps and clears', () => {
   const seed = testSeed('sliding totals');
   const r = rng(seed);
   const c = new SlidingCounts(2, 5, 1_000);
-  const added: { t: number; metric: number; n: number }[] = [];
+  const added: { t: number; metric: number; n: number; seq: number }[] = [];
   let t = 0;
   for (let i = 0; i < 2_000; i++) {
     t += below(r, 1_500);
     const metric = below(r, 2);
     const n = 1 + below(r, 4);
     c.add(metric, n, t, i + 1);
-    added.push({ t, metric, n });
+    added.push({ t, metric, n, seq: i + 1 });
     // The window holds the buckets with index in (head − buckets, head].
     const head = Math.floor(t / 1_000);
     for (const m of [0, 1]) {
       const expect = added.filter((a) => a.metric === m && Math.floor(a.t / 1_000) > head - 5).reduce((s, a) => s + a.n, 0);
       assert.equal(c.sum(m), expect, `seed ${seed}, add ${i}, metric ${m}`);
     }
+    const inWindow = added.filter((a) => Math.floor(a.t / 1_000) > head - 5);
+    assert.deepEqual(c.firstInWindow(), { seq: inWindow[0]?.seq ?? 0, timeUs: inWindow[0]?.t ?? 0 }, `seed ${seed}, add ${i}: first in window`);
     if (i === 1_000) {
       c.clear();
       added.length = 0;
