@@ -24,7 +24,7 @@ export class EpisodeContext {
     readonly r: Rng,
     readonly marketId: number,
     firstAccount: number,
-    /** What became of the manipulative orders (episodes' `executed`); none: not followed. */
+    /** What became of the manipulative orders (episodes' `shortfall`); none: not followed. */
     readonly outcomes?: Outcomes,
   ) {
     this.nextAccount = firstAccount;

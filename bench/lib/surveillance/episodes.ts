@@ -19,11 +19,12 @@ export interface Episode {
   accounts: number[];
   startUs: number;
   /**
-   * After the run: whether the manipulation came to pass in the book as designed (the market may not
-   * let it: a spoof hit before its cancel, a victim's order filled by others first). Absent for kinds
-   * whose every step is the manipulator's own (the message-count indicators, the wash trades).
+   * After the run: why the manipulation did not come to pass in the book as designed (the market may not
+   * let it: a spoof hit before its cancel, a victim's order filled by others first), or undefined when
+   * it did. Absent for kinds whose every step is the manipulator's own (the message-count indicators,
+   * the wash trades): those always execute.
    */
-  executed?: () => boolean;
+  shortfall?: () => string | undefined;
 }
 
 export type Builder = (c: EpisodeContext, size: Size, startUs: number) => Episode;
@@ -58,12 +59,16 @@ const spoofing: Builder = (c, size, t0) => {
   c.later(t0, fillAt + c.between(50_000, 1_500_000), () => spoof && c.cancel(a, spoof));
   // As designed: the genuine order traded, and the spoof was cancelled by its owner (not filled out)
   // having filled at most a tenth of itself.
-  const executed = (): boolean => {
+  const shortfall = (): string | undefined => {
     const s = c.outcome(spoof);
     const f = c.outcome(fill);
-    return s !== undefined && f !== undefined && f.filledLots > 0 && s.cancelled && s.filledLots * 10 <= s.qtyLots;
+    if (s === undefined || f === undefined) return 'not placed (a side of the book was empty)';
+    if (f.filledLots === 0) return 'the genuine order did not trade';
+    if (s.filledLots * 10 > s.qtyLots) return 'the spoof was hit (more than a tenth filled)';
+    if (!s.cancelled) return 'the spoof filled out before its cancel';
+    return undefined;
   };
-  return { kind: 'spoofing', target: DetectorId.SPOOFING, size, accounts: [a], startUs: t0, executed };
+  return { kind: 'spoofing', target: DetectorId.SPOOFING, size, accounts: [a], startUs: t0, shortfall };
 };
 
 const layering: Builder = (c, size, t0) => {
@@ -98,15 +103,17 @@ const layering: Builder = (c, size, t0) => {
   });
   // As designed: at least three layers rested, the order on the other side traded, and the layers were
   // cancelled with at most a quarter of their lots filled.
-  const executed = (): boolean => {
+  const shortfall = (): string | undefined => {
     const t = c.outcome(trade);
     const layers = stack.map((id) => c.outcome(id)).filter((o): o is OrderOutcome => o !== undefined);
-    if (t === undefined || t.filledLots === 0 || layers.length < 3) return false;
+    if (t === undefined || layers.length < 3) return 'not placed (a side of the book was empty)';
+    if (t.filledLots === 0) return 'the genuine order did not trade';
     const lots = layers.reduce((x, o) => x + o.qtyLots, 0);
     const filled = layers.reduce((x, o) => x + o.filledLots, 0);
-    return layers.filter((o) => o.cancelled).length >= 3 && filled * 4 <= lots;
+    if (filled * 4 > lots || layers.filter((o) => o.cancelled).length < 3) return 'the layers were hit (more than a quarter filled)';
+    return undefined;
   };
-  return { kind: 'layering', target: DetectorId.LAYERING, size, accounts: [a], startUs: t0, executed };
+  return { kind: 'layering', target: DetectorId.LAYERING, size, accounts: [a], startUs: t0, shortfall };
 };
 
 /** An aggressive order that sweeps the opposite side up to `tenths` tenths of a bp beyond its touch; returns the lots it asked for (0: none sent) and, if given, its id in `ids`. */
@@ -148,14 +155,17 @@ const momentum: Builder = (c, size, t0) => {
   });
   // As designed: at least three of the burst's orders traded, at four prices or more in all, and the
   // reversal traded at least half the lots the burst did.
-  const executed = (): boolean => {
+  const shortfall = (): string | undefined => {
     const traded = burst.map((id) => c.outcome(id)).filter((o): o is OrderOutcome => o !== undefined && o.filledLots > 0);
     const prices = new Set(traded.flatMap((o) => o.prices));
     const lots = traded.reduce((x, o) => x + o.filledLots, 0);
     const back = c.outcome(reversal);
-    return traded.length >= 3 && prices.size >= 4 && back !== undefined && back.filledLots * 2 >= lots;
+    if (traded.length < 3) return 'fewer than three burst orders traded (the opposite side was bare)';
+    if (prices.size < 4) return 'the burst traded at fewer than four prices';
+    if (back === undefined || back.filledLots * 2 < lots) return 'the reversal traded less than half the burst';
+    return undefined;
   };
-  return { kind: 'momentum ignition', target: DetectorId.MOMENTUM_IGNITION, size, accounts: [a], startUs: t0, executed };
+  return { kind: 'momentum ignition', target: DetectorId.MOMENTUM_IGNITION, size, accounts: [a], startUs: t0, shortfall };
 };
 
 const frontRunning: Builder = (c, size, t0) => {
@@ -190,12 +200,15 @@ const frontRunning: Builder = (c, size, t0) => {
   });
   // As designed: the pre-position traded, and the unwind traded into the victim's order at least half
   // of it (not into others who got there first).
-  const executed = (): boolean => {
+  const shortfall = (): string | undefined => {
     const p = c.outcome(preId);
     const u = c.outcome(unwind);
-    return p !== undefined && u !== undefined && victim !== 0 && p.filledLots > 0 && (u.against.get(victim) ?? 0) * 2 >= p.filledLots;
+    if (p === undefined || victim === 0 || u === undefined) return 'not placed (a side of the book was empty)';
+    if (p.filledLots === 0) return 'the pre-position did not trade';
+    if ((u.against.get(victim) ?? 0) * 2 < p.filledLots) return "the unwind did not trade into the victim's order (filled by others first)";
+    return undefined;
   };
-  return { kind: 'front-running', target: DetectorId.FRONT_RUNNING, size, accounts: [runner, client], startUs: t0, executed };
+  return { kind: 'front-running', target: DetectorId.FRONT_RUNNING, size, accounts: [runner, client], startUs: t0, shortfall };
 };
 
 /** One trade between a (resting, inside the spread) and b (taking it). */

@@ -4,7 +4,7 @@
 // matched against what was injected:
 //
 //   detected         an alert of the episode's target detector names one of the episode's accounts
-//   executed         the episode came to pass in the book as designed (Episode.executed: the market
+//   executed         the episode came to pass in the book as designed (Episode.shortfall: the market
 //                    may not let it, e.g. a spoof hit before its cancel); recall is reported over all
 //                    injected episodes and over the executed ones, which is what a detector is judged on
 //   false positive   an alert that names none of the manipulative accounts (background or look-alike)
@@ -46,6 +46,8 @@ export interface Detection {
   /** Episodes that came to pass as designed, and how many of those were detected. */
   executed: number;
   detectedExecuted: number;
+  /** Why the others did not come to pass: reason → episodes. */
+  shortfalls: Record<string, number>;
   /** Median time from the episode's start to the first alert that caught it (µs). */
   medianDelayUs: number;
 }
@@ -131,16 +133,18 @@ function evaluate(o: HarnessOptions, planned: Episode[], alerts: Alert[], durati
       const delays: number[] = [];
       let executed = 0;
       let detectedExecuted = 0;
+      const shortfalls: Record<string, number> = {};
       for (const e of episodes) {
         const hit = alerts.find((a) => a.detector === e.target && a.accounts.some((x) => e.accounts.includes(x)));
         if (hit) delays.push(hit.toUs - e.startUs);
-        if (e.executed === undefined || e.executed()) {
+        const why = e.shortfall?.();
+        if (why === undefined) {
           executed++;
           if (hit) detectedExecuted++;
-        }
+        } else shortfalls[why] = (shortfalls[why] ?? 0) + 1;
       }
       delays.sort((x, y) => x - y);
-      detections.push({ kind: b.kind, target: episodes[0]!.target!, size, injected: episodes.length, detected: delays.length, executed, detectedExecuted, medianDelayUs: delays[Math.floor(delays.length / 2)] ?? 0 });
+      detections.push({ kind: b.kind, target: episodes[0]!.target!, size, injected: episodes.length, detected: delays.length, executed, detectedExecuted, shortfalls, medianDelayUs: delays[Math.floor(delays.length / 2)] ?? 0 });
     }
   }
 
