@@ -14,7 +14,7 @@
 
 import { DetectorId, type EvidenceTrade } from '../alert.js';
 import type { Detector } from '../detector.js';
-import type { MarketWatch, TradeView } from '../market-watch.js';
+import { TradeView, type MarketWatch } from '../market-watch.js';
 import { seconds } from '../format.js';
 
 export interface WashCircularParams {
@@ -38,52 +38,19 @@ interface Flow {
 }
 
 /**
- * Two accounts' trades with each other in half a window. The first trade's fields are kept in the pair
- * itself and made evidence only if the pair trades again: at a busy venue most pairs meet once, and one
- * object per pair instead of two was a tenth of this detector's cost.
+ * Two accounts' trades with each other in half a window. It is itself a copy of the pair's first trade
+ * (made evidence only if the pair trades again): at a busy venue most pairs meet once, and one object per
+ * pair instead of two was a tenth of this detector's cost.
  */
-class Pair {
+class Pair extends TradeView {
   trades = 0;
   lots = 0;
-  evidence: EvidenceTrade[] | undefined = undefined;
-  readonly firstSeq: number;
-  readonly firstUs: number;
-  private readonly tradeId: number;
-  private readonly priceTicks: number;
-  private readonly qtyLots: number;
-  private readonly takerAccountId: number;
-  private readonly makerAccountId: number;
-  private readonly takerOrderId: number;
-  private readonly makerOrderId: number;
-  private readonly takerSide: number;
+  /** Every trade of the pair kept as evidence, once there is more than the first. */
+  kept: EvidenceTrade[] | undefined = undefined;
 
-  constructor(t: TradeView) {
-    this.firstSeq = t.seq;
-    this.firstUs = t.timeUs;
-    this.tradeId = t.tradeId;
-    this.priceTicks = t.priceTicks;
-    this.qtyLots = t.qtyLots;
-    this.takerAccountId = t.takerAccountId;
-    this.makerAccountId = t.makerAccountId;
-    this.takerOrderId = t.takerOrderId;
-    this.makerOrderId = t.makerOrderId;
-    this.takerSide = t.takerSide;
-  }
-
-  /** The pair's first trade as evidence. */
-  first(): EvidenceTrade {
-    return {
-      tradeId: this.tradeId,
-      seq: this.firstSeq,
-      timeUs: this.firstUs,
-      priceTicks: this.priceTicks,
-      qtyLots: this.qtyLots,
-      takerAccountId: this.takerAccountId,
-      makerAccountId: this.makerAccountId,
-      takerOrderId: this.takerOrderId,
-      makerOrderId: this.makerOrderId,
-      takerSide: this.takerSide,
-    };
+  constructor(first: TradeView) {
+    super();
+    this.copyFrom(first);
   }
 }
 
@@ -132,8 +99,8 @@ export class WashCircularDetector implements Detector {
       pair = new Pair(t);
       row.set(high, pair);
     } else {
-      pair.evidence ??= [pair.first()];
-      if (pair.evidence.length < this.p.maxEvidence) pair.evidence.push(t.evidence());
+      pair.kept ??= [pair.evidence()];
+      if (pair.kept.length < this.p.maxEvidence) pair.kept.push(t.evidence());
     }
     pair.trades++;
     pair.lots += t.qtyLots;
@@ -199,10 +166,10 @@ export class WashCircularDetector implements Detector {
       trades += p.trades;
       lots += p.lots;
       if (firstSeq === 0) {
-        firstSeq = p.firstSeq;
-        firstUs = p.firstUs;
+        firstSeq = p.seq;
+        firstUs = p.timeUs;
       }
-      evidence.push(...(p.evidence ?? [p.first()]));
+      evidence.push(...(p.kept ?? [p.evidence()]));
     }
     if (trades < this.p.minTrades) return;
     const fa = sum(frames, low);
