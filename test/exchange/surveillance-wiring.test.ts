@@ -88,11 +88,12 @@ test('the threaded surveillance worker raises the alerts the in-process state ma
       encodeRecord(buf, 0, c.layout, c.header, c.body);
       assert.ok(threaded.offer(buf, 0));
       threaded.flush();
-      let quiet = 0;
-      while (quiet < 3) {
-        await threaded.waitForOutput(5);
-        quiet = threaded.poll(() => {}) === 0 ? quiet + 1 : 0;
+      // Drained: every shard and the surveillance worker has handled all it was sent.
+      while (!threaded.drained()) {
+        threaded.poll(() => {});
+        await threaded.waitForOutput(1);
       }
+      threaded.poll(() => {});
     }
     // Alerts arrive by postMessage: give the event loop a few turns to deliver them.
     for (let i = 0; i < 50 && alerts.length < localAlerts.length; i++) await new Promise((r) => setTimeout(r, 10));
