@@ -33,6 +33,8 @@ export class SurveillanceHost {
     private readonly handle: ShardWorker,
     readonly bell: Doorbell,
     readonly controlRing: RingBuffer,
+    /** Every input ring, control first (what ThreadedExchange.drained() watches). */
+    readonly inputs: readonly RingBuffer[],
   ) {}
 
   static async start(o: SurveillanceOptions): Promise<SurveillanceHost> {
@@ -49,7 +51,7 @@ export class SurveillanceHost {
       if (m.type === 'alert') o.onAlert((m as AlertMessage).alert);
       else if (m.type === 'integrity') o.onIntegrity?.((m as IntegrityMessage).report);
     });
-    return new SurveillanceHost(handle, o.bell, o.controlRing);
+    return new SurveillanceHost(handle, o.bell, o.controlRing, [o.controlRing, ...o.marketRings]);
   }
 
   /** The control ring a fresh exchange gives the worker (its capacity need not match the market rings'). */
