@@ -4,6 +4,9 @@
 // plan and the order see the same book (nothing runs between them), and the book fills best first, so the
 // order takes exactly the planned levels: the fund's cost is the plan's, within the budget.
 //
+// Depth is what a taker can trade (Book.takeableLevels): a reduce-only resting order counts only what its
+// account can still reduce, so the planned lots are the lots the order fills.
+//
 // Reach: a level is taken only while its price is no worse than the record's limit (the liquidation
 // band's far edge at the risk shard's mark) and inside the book's own price band around its reference
 // (mark, else last trade: an order limited beyond it would be refused PRICE_OUTSIDE_BAND). The order's
@@ -88,7 +91,7 @@ export function planAgainstBook(book: Book, side: Side, limitTicks: number, orde
     return (selling ? p >= reference : p <= reference) || book.spec.withinBand(p, reference);
   };
   for (let n = FIRST_LEVELS; ; n *= 4) {
-    const levels: SweepLevel[] = book.levels(selling ? Side.BUY : Side.SELL, n);
+    const levels: SweepLevel[] = book.takeableLevels(selling ? Side.BUY : Side.SELL, n);
     const plan = planSweep(order, levels, inReach);
     if (!plan.exhausted || levels.length < n) return plan;
   }

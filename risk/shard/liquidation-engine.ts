@@ -296,7 +296,10 @@ export class LiquidationEngine implements LiquidationHooks {
     return true;
   }
 
-  /** The last sweep of the position was sent at the mark the market shows now and filled less than it asked. */
+  /**
+   * The last sweep of the position was sent at the mark the market shows now, filled less than it asked,
+   * and the run has not waited since (a wait forgets it: the book may have refilled meanwhile).
+   */
   private sweptShortAtThisMark(run: LiquidationRun, pos: PositionState): boolean {
     const mark = this.state.markets.get(pos.marketId)!.markPriceTicks;
     return run.sweepMarkTicks !== 0n && run.sweepMarkTicks === mark && run.orderFilledLots < run.orderQtyLots;
@@ -422,8 +425,10 @@ export class LiquidationEngine implements LiquidationHooks {
     this.effects.publishScope(run.accountId, run.scopeMarketId, timeUs);
   }
 
+  /** The run waits (no mark, or no counterparty); whatever resumes it sweeps the book again first: it may have refilled. */
   private park(run: LiquidationRun): void {
     run.phase = RunPhase.WAITING;
+    run.sweepMarkTicks = 0n;
     this.waiting.add(run.key);
   }
 
