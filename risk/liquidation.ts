@@ -1,4 +1,4 @@
-// The pure parts of the liquidation pipeline (docs/RISK-SHARD.md, "Liquidation pipeline"); the risk shard
+// The pure parts of the liquidation pipeline (docs/RISK.md, "Liquidation pipeline"); the risk shard
 // sequences them (freeze, cancel, step down, full close, ADL) and publishes each step. The full close's
 // walk of the book is the market shard's (engine/shard/sweep-plan.ts): only it sees the book.
 //

@@ -1,4 +1,4 @@
-// The liquidation pipeline of the risk shard (RISK.md "Liquidation pipeline", docs/RISK-SHARD.md steps
+// The liquidation pipeline of the risk shard (docs/RISK.md "Liquidation pipeline", docs/RISK-SHARD.md steps
 // 1-7): one LiquidationRun per scope in it (liquidation-run.ts draws the steps), driven only by the
 // LiquidationHooks calls of the core. It reads state, never the clock (time is each call's timeUs), and
 // acts only through RiskEffects, so the same calls on the same state give the same effects (I10).
@@ -44,6 +44,9 @@ import { readLiquidation, writeLiquidation } from './liquidation-snapshot.js';
 import { WaitingScopes } from './liquidation-waiting.js';
 import { CROSS_SCOPE, type LiquidationHooks, type RiskEffects, type StateWords } from './seams.js';
 import { MarginMode, type AccountState, type PositionState, type RiskState } from './state.js';
+
+/** The last resort's sweep budget: the largest the record carries, so the band alone bounds it. */
+const UNLIMITED_BUDGET = (1n << 63n) - 1n;
 
 /** Parked scopes retried per mark update: bounded, so a cascade cannot stall the shard. */
 const MARK_RETRIES = 8;
@@ -125,12 +128,19 @@ export class LiquidationEngine implements LiquidationHooks {
     readLiquidation(r, this.state, this);
   }
 
-  /** Retries up to MARK_RETRIES parked scopes, round-robin, whatever market moved: a park waits on marks or counterparties anywhere. */
+  /**
+   * Retries up to MARK_RETRIES parked scopes, round-robin, whatever market moved: a park waits on marks or
+   * counterparties anywhere. A new mark is a new moment: each retried run starts afresh (its rejected
+   * counterparties ranked again, its position offered to the book again before ADL), so no run waits
+   * forever on a counterparty that refused once or on a book that was empty once.
+   */
   onMarkUpdated(_marketId: number, timeUs: number): void {
     for (let i = 0; i < MARK_RETRIES && this.waiting.size > 0; i++) {
       const retry = this.waiting.next(-1);
       if (retry === undefined) return;
-      this.resume(this.runs.get(retry)!, timeUs);
+      const run = this.runs.get(retry)!;
+      run.startAfresh();
+      this.resume(run, timeUs);
     }
   }
 
@@ -332,7 +342,7 @@ export class LiquidationEngine implements LiquidationHooks {
    * exact final cost, whatever part of the remainder it leaves to ADL. A remaining budget below zero (the
    * fund is already past the reservation) still lets the sweep take fills better than the ADL price.
    */
-  private fullCloseRound(run: LiquidationRun, account: AccountState, pos: PositionState, timeUs: number): void {
+  private fullCloseRound(run: LiquidationRun, account: AccountState, pos: PositionState, timeUs: number, budgetOverride?: bigint): void {
     const market = this.state.markets.get(pos.marketId)!;
     const equity = scopeEquityAtoms(this.state, account, run.scopeMarketId);
     const mark = market.markPriceTicks;
@@ -347,7 +357,7 @@ export class LiquidationEngine implements LiquidationHooks {
     const lots = remainder < maxLots ? remainder : maxLots;
     const limit = long ? band.loTicks : band.hiTicks;
     const side = long ? Side.SELL : Side.BUY;
-    const orderId = this.effects.sweepLiquidation(run.accountId, pos.marketId, side, lots, limit, adl, budget - costAllByAdl, timeUs);
+    const orderId = this.effects.sweepLiquidation(run.accountId, pos.marketId, side, lots, limit, adl, budgetOverride ?? budget - costAllByAdl, timeUs);
     run.sweepMarkTicks = mark;
     this.awaitOrder(run, orderId, pos.marketId, lots, RunPhase.FULL_CLOSE);
     this.progress(run, pos.marketId, LiquidationStep.FULL_ORDER, long ? -lots : lots, limit, timeUs);
@@ -377,7 +387,7 @@ export class LiquidationEngine implements LiquidationHooks {
     this.continueFullClose(run, this.account(run), timeUs);
   }
 
-  // Step 7 (RISK.md): what the book could not take within the budget, at the BP of the position's close.
+  // Step 7 (docs/RISK.md): what the book could not take within the budget, at the BP of the position's close.
   private dispatchAdl(run: LiquidationRun, pos: PositionState, timeUs: number): void {
     if (!run.adlStarted) {
       run.adlStarted = true;
@@ -395,9 +405,24 @@ export class LiquidationEngine implements LiquidationHooks {
       },
       timeUs,
     );
-    if (sent === 0) return this.park(run);
+    if (sent === 0) return this.lastResort(run, pos, timeUs);
     run.phase = RunPhase.ADL;
     run.outstandingDeleverages = sent;
+  }
+
+  /**
+   * No counterparty on this shard can take the remainder (none holds the opposite side, or each refused
+   * since the run last parked). Waiting would leave the scope open, its loss growing with the market, so
+   * the book is offered the rest up to the band's edge whatever the fund's budget (a sweep with no budget
+   * limit): the loss beyond the budget stays with the scope and COMPLETED reports it
+   * (liquidation-settlement.ts). Once per mark: when it was already sent at this mark the book took what it
+   * could, and the run parks until the next mark, which starts it afresh.
+   */
+  private lastResort(run: LiquidationRun, pos: PositionState, timeUs: number): void {
+    const mark = this.state.markets.get(pos.marketId)!.markPriceTicks;
+    if (mark <= 0n || run.lastResortMarkTicks === mark) return this.park(run);
+    run.lastResortMarkTicks = mark;
+    this.fullCloseRound(run, this.account(run), pos, timeUs, UNLIMITED_BUDGET);
   }
 
   private deleverageFilled(d: PendingDeleverage, signedQtyLots: bigint, priceTicks: bigint, timeUs: number): void {

@@ -54,6 +54,8 @@ export class LiquidationRun {
   closingMarketId = -1;
   /** The mark at which the last sweep of that position was sent (0n: none yet): ADL only after one at the current mark came back short. */
   sweepMarkTicks = 0n;
+  /** The mark at which the last-resort sweep (the band's edge, whatever the budget) was last sent (0n: not since the last fresh start). */
+  lastResortMarkTicks = 0n;
   /** Where ADL closes that position's remainder: its BP when its full close began, at least one tick. */
   adlPriceTicks = 0n;
   adlStarted = false;
@@ -62,7 +64,11 @@ export class LiquidationRun {
 
   /** Deleverages sent and not yet filled or rejected. */
   outstandingDeleverages = 0;
-  /** Counterparties whose Deleverage was rejected in this event: not ranked again. */
+  /**
+   * Counterparties whose Deleverage was rejected since the run last parked: not ranked again until then.
+   * A rejection describes a moment (the book had closed the position the risk shard still showed), so the
+   * list is cleared when a parked run is retried on a new mark (startAfresh).
+   */
   readonly excludedCounterparties: number[] = [];
 
   constructor(
@@ -87,6 +93,7 @@ export class LiquidationRun {
     h.int(this.committed ? 1 : 0);
     h.int(this.closingMarketId + 1);
     h.big(this.sweepMarkTicks);
+    h.big(this.lastResortMarkTicks);
     h.big(this.adlPriceTicks);
     h.int(this.adlStarted ? 1 : 0);
     h.big(this.fullCloseNotionalAtoms);
@@ -110,6 +117,7 @@ export class LiquidationRun {
     w.bool(this.committed);
     w.int(this.closingMarketId);
     w.big(this.sweepMarkTicks);
+    w.big(this.lastResortMarkTicks);
     w.big(this.adlPriceTicks);
     w.bool(this.adlStarted);
     w.big(this.fullCloseNotionalAtoms);
@@ -131,6 +139,7 @@ export class LiquidationRun {
     run.committed = r.bool();
     run.closingMarketId = r.int();
     run.sweepMarkTicks = r.big();
+    run.lastResortMarkTicks = r.big();
     run.adlPriceTicks = r.big();
     run.adlStarted = r.bool();
     run.fullCloseNotionalAtoms = r.big();
@@ -148,6 +157,19 @@ export class LiquidationRun {
     this.orderMarketId = marketId;
     this.orderQtyLots = qtyLots;
     this.orderFilledLots = 0n;
+  }
+
+  /**
+   * A parked run retried on a new mark: forget the rejections (they described the previous moment), the
+   * last sweep and last resort and the ADL start, so the position goes back to the book first (liquidity may have
+   * returned) and then to ADL with every counterparty ranked again. The ADL price stays the BP taken when
+   * the position's full close began.
+   */
+  startAfresh(): void {
+    this.excludedCounterparties.length = 0;
+    this.sweepMarkTicks = 0n;
+    this.lastResortMarkTicks = 0n;
+    this.adlStarted = false;
   }
 
   /** A new position's full close: its own rounds, BP and ADL. */

@@ -1,4 +1,4 @@
-// Was auto-deleveraging necessary? (I5: ADL takes only what the book within the band could not take within
+// Was auto-deleveraging necessary? (docs/RISK.md I5: ADL takes only what the book within the band could not take within
 // the insurance fund's budget for the event.) At the moment a scope's remainder goes to ADL, the fund's
 // cost if all of it closes by ADL at its price is −(equity + R·(ADL price − mark)·a) for a long's R lots
 // (the mirror for a short): closing a lot at p instead costs the fund (ADL price − p)·a more. Whatever is
