@@ -119,6 +119,9 @@ export const Code = {
   BACK_PRESSURE: 6003,
   MALFORMED_FRAME: 6004,
   FRAME_TOO_LARGE: 6005,
+  // 6500-6599: public market data (gateway/market-data/, docs/MARKET-DATA.md)
+  /** A subscription named a channel the hub does not publish. */
+  UNKNOWN_CHANNEL: 6501,
 
   // exchange
   /** The shard handling this command died while handling it (the exchange halts): its outcome is unknown. */
