@@ -48,7 +48,7 @@ export interface BookSyncStats {
 export class BookSync {
   readonly book = new L2Book();
   readonly stats: BookSyncStats = { applied: 0, dropped: 0, resyncs: 0, gaps: 0, checksumMismatches: 0 };
-  /** The last id applied; undefined while not in sync. */
+  /** The last diff's id applied since the snapshot; undefined before the first. */
   lastId: number | undefined;
   /** The last id of the first diff applied after each snapshot (what step 4 chose), newest last. */
   readonly bridges: number[] = [];
@@ -58,8 +58,14 @@ export class BookSync {
   /** onResync: ask for a new snapshot (the diffs keep coming and are buffered meanwhile). */
   constructor(private readonly onResync: (reason: ResyncReason) => void = () => {}) {}
 
+  /** The book is a consistent state of the venue's: a snapshot is loaded and every diff since applied. */
   get synced(): boolean {
-    return this.lastId !== undefined;
+    return this.lastId !== undefined || this.snapshotId !== undefined;
+  }
+
+  /** The id the book stands at (the last diff applied, or the snapshot's), undefined while not in sync. */
+  get position(): number | undefined {
+    return this.lastId ?? this.snapshotId;
   }
 
   onDiff(d: SyncDiff): void {
