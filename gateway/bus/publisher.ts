@@ -4,7 +4,7 @@
 //   hub tap ─▶ connected and the socket takes more? ── yes ─▶ client.publish
 //                                 │ no: the socket is backed up ─▶ bounded buffer (maxBuffered), sent on 'drain'
 //                                 │ broker away, or the buffer full ─▶ dropped (counted), market marked
-//   on connect / when the buffer empties: every marked market is resnapshotted: its book snapshot and its
+//   on every connect all markets are marked; when the buffer empties every marked market is resnapshotted: its book snapshot and its
 //   latest retained messages are published again (counted as resent), so a subscriber that saw a gap in
 //   the diffs' seq finds a newer snapshot to resync from.
 //
@@ -118,13 +118,12 @@ export class MqttBusPublisher {
   private onConnect(): void {
     this.stats.connected = true;
     this.client.options.reconnectPeriod = this.minPeriod;
-    if (this.everConnected) {
-      this.stats.reconnects++;
-      // Whatever subscribers missed meanwhile: every market's state again.
-      for (const m of this.hub.markets()) this.marked.add(m);
-      this.marked.add(EXCHANGE_WIDE);
-    }
+    if (this.everConnected) this.stats.reconnects++;
     this.everConnected = true;
+    // Every market's state (book snapshot, retained families): at first so that subscribers have a
+    // snapshot to start from, after a reconnect for whatever they missed meanwhile.
+    for (const m of this.hub.markets()) this.marked.add(m);
+    this.marked.add(EXCHANGE_WIDE);
     this.pump();
   }
 
