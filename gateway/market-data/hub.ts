@@ -1,7 +1,8 @@
 // MarketDataHub: public market data of every market, built from the exchange's released gateway-bound
 // records (docs/MARKET-DATA.md). The gateway's dispatch loop hands it every record (`onRecord`, the
-// ThreadedExchange Listener signature) and calls `flush()` after each poll; the hub keeps per market the
-// L2 book, the 24 h ticker, the last mark, index and funding, and fans messages out to subscribers.
+// ThreadedExchange Listener signature); `flush()` after each poll publishes what it gathered (the first
+// record of a poll queues it as a microtask, or the caller calls it). The hub keeps per market the L2
+// book, the 24 h ticker, the last mark, index and funding, and fans messages out to subscribers.
 //
 //   BookLevelChanged ─▶ book + pending diff ── flush() ─▶ BookDiff (seq, prevSeq, checksum)
 //   TradeExecuted ─▶ Trade, ticker window          MarkPriceUpdated ─▶ Mark, Index, Funding (current)
@@ -52,7 +53,20 @@ export class MarketDataHub {
   /** Every message published, whatever the channel (the MQTT bus listens here). */
   private readonly taps: Sink[] = [];
 
-  constructor(markets: readonly HubMarket[]) {
+  private flushQueued = false;
+  private readonly flushSoon = (): void => {
+    this.flushQueued = false;
+    this.flush();
+  };
+
+  /**
+   * autoFlush (default on): the first record of a poll queues a flush() as a microtask, so the diffs of a
+   * poll go out when the poll returns, with no hook in the dispatch loop. Off: the caller flushes.
+   */
+  constructor(
+    markets: readonly HubMarket[],
+    private readonly autoFlush = true,
+  ) {
     for (const m of [...markets].sort((a, b) => a.marketId - b.marketId)) {
       const s = new MarketState(m.symbol);
       this.byId.set(m.marketId, s);
@@ -71,6 +85,10 @@ export class MarketDataHub {
     const m = this.byId.get(buf.marketId(at));
     if (!m) return;
     this.stats.records++;
+    if (this.autoFlush && !this.flushQueued) {
+      this.flushQueued = true;
+      queueMicrotask(this.flushSoon);
+    }
     const timeUs = buf.timeUs(at);
     switch (type) {
       case RecordType.BookLevelChanged:
