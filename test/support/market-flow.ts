@@ -1,6 +1,7 @@
 // A seeded flow of trading on two markets for market-data tests: deposits and index ticks first, then
 // limit orders around the mid (some crossing), market orders, cancels of earlier orders and index/timer
-// ticks, each stamped one step later than the last. Commands only; the caller sends them.
+// ticks, each stamped one step (0.1 s by default) later than the last, so each market has an index tick
+// every couple of seconds (a silent index goes stale after 10 s). Commands only; the caller sends them.
 
 import { OrderType, Side, TimeInForce } from '../../engine/enums.js';
 import { advanceTime, cancel, indexTick, place, type Cmd } from './commands.js';
@@ -11,7 +12,7 @@ export const FLOW_T0 = 1_700_000_000_000_000;
 const USDT = 1_000_000n;
 const MIDS = [600_000, 30_000];
 
-export function marketFlow(seed: number, steps: number, stepUs = 1_000_000): Cmd[] {
+export function marketFlow(seed: number, steps: number, stepUs = 100_000): Cmd[] {
   const r = rng(seed);
   const cmds: Cmd[] = [];
   let order = 1;
