@@ -12,23 +12,28 @@ import { crc32 } from 'node:zlib';
 
 export const CHECKSUM_LEVELS = 25;
 
+interface Side {
+  readonly prices: readonly number[];
+  qtyAt(priceTicks: number): number;
+}
+
 interface TopLevels {
-  topBids(n: number): readonly (readonly [number, number, number])[];
-  topAsks(n: number): readonly (readonly [number, number, number])[];
+  readonly bids: Side;
+  readonly asks: Side;
 }
 
 export function checksumString(book: TopLevels, levels = CHECKSUM_LEVELS): string {
-  const bids = book.topBids(levels);
-  const asks = book.topAsks(levels);
-  const parts: string[] = [];
+  const b = book.bids.prices;
+  const a = book.asks.prices;
+  let s = '';
   for (let i = 0; i < levels; i++) {
-    const b = bids[i];
-    const a = asks[i];
-    if (!b && !a) break;
-    if (b) parts.push(`${b[0]}:${b[1]}`);
-    if (a) parts.push(`${a[0]}:${a[1]}`);
+    const bp = b[i];
+    const ap = a[i];
+    if (bp === undefined && ap === undefined) break;
+    if (bp !== undefined) s += `${s === '' ? '' : ':'}${bp}:${book.bids.qtyAt(bp)}`;
+    if (ap !== undefined) s += `${s === '' ? '' : ':'}${ap}:${book.asks.qtyAt(ap)}`;
   }
-  return parts.join(':');
+  return s;
 }
 
 export function bookChecksum(book: TopLevels, levels = CHECKSUM_LEVELS): number {

@@ -23,7 +23,6 @@ import { MarkPriceUpdatedLayout as MPU } from '../../engine/ring/layouts/mark-pr
 import { TradeExecutedLayout as TRD } from '../../engine/ring/layouts/trade-executed.js';
 import type { RecordBuffer } from '../../engine/ring/record.js';
 import { RecordType } from '../../engine/ring/types.js';
-import { bookChecksum } from './checksum.js';
 import { MarketState } from './market-state.js';
 import { CHANNELS, EXCHANGE_WIDE, type BookSnapshot, type Channel, type InsuranceFund, type MarketDataMessage, type Sink } from './messages.js';
 
@@ -163,7 +162,7 @@ export class MarketDataHub {
     // client that loads it and then applies the next diff ends where the hub does.
     if (m.hasPending()) this.emit(m, m.takeDiff()!);
     const b = m.book;
-    return { channel: 'book', type: 'snapshot', market: m.symbol, seq: m.seq, timeUs: m.bookTimeUs, bids: b.topBids(depth), asks: b.topAsks(depth), checksum: bookChecksum(b) };
+    return { channel: 'book', type: 'snapshot', market: m.symbol, seq: m.seq, timeUs: m.bookTimeUs, bids: b.topBids(depth), asks: b.topAsks(depth), checksum: m.currentChecksum() };
   }
 
   private insurance(buf: RecordBuffer, at: number, partition: number): void {

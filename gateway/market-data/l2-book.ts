@@ -15,21 +15,30 @@ class SideLevels {
 
   constructor(private readonly descending: boolean) {}
 
-  set(priceTicks: number, qtyLots: number, orderCount: number): void {
+  /** Sets one level; returns its best-first position (where it was, for a removal), -1 when nothing changed. */
+  set(priceTicks: number, qtyLots: number, orderCount: number): number {
     const had = this.byPrice.get(priceTicks);
     if (qtyLots === 0) {
-      if (!had) return;
+      if (!had) return -1;
       this.byPrice.delete(priceTicks);
-      this.prices.splice(this.indexOf(priceTicks), 1);
-      return;
+      const i = this.indexOf(priceTicks);
+      this.prices.splice(i, 1);
+      return i;
     }
     if (had) {
       had.qty = qtyLots;
       had.count = orderCount;
-      return;
+      return this.indexOf(priceTicks);
     }
     this.byPrice.set(priceTicks, { qty: qtyLots, count: orderCount });
-    this.prices.splice(this.indexOf(priceTicks), 0, priceTicks);
+    const i = this.indexOf(priceTicks);
+    this.prices.splice(i, 0, priceTicks);
+    return i;
+  }
+
+  /** Quantity at a price (0: no level). */
+  qtyAt(priceTicks: number): number {
+    return this.byPrice.get(priceTicks)?.qty ?? 0;
   }
 
   /** Where priceTicks is, or would go, in best-first order (binary search). */
@@ -66,9 +75,12 @@ export class L2Book {
   readonly bids = new SideLevels(true);
   readonly asks = new SideLevels(false);
 
-  /** Sets one level (qtyLots 0 removes it). side is engine/enums.ts Side. */
-  set(side: number, priceTicks: number, qtyLots: number, orderCount: number): void {
-    (side === Side.BUY ? this.bids : this.asks).set(priceTicks, qtyLots, orderCount);
+  /**
+   * Sets one level (qtyLots 0 removes it); side is engine/enums.ts Side. Returns the level's best-first
+   * position on its side (-1: nothing changed), so a caller can tell whether the top N moved.
+   */
+  set(side: number, priceTicks: number, qtyLots: number, orderCount: number): number {
+    return (side === Side.BUY ? this.bids : this.asks).set(priceTicks, qtyLots, orderCount);
   }
 
   /** Replaces the whole book (a snapshot). */

@@ -2,7 +2,7 @@
 // last mark, index and funding (retained: a new subscriber starts with them), and the subscribers of each
 // channel. It turns decoded record fields into messages; the hub decides where they go.
 
-import { bookChecksum } from './checksum.js';
+import { bookChecksum, CHECKSUM_LEVELS } from './checksum.js';
 import { L2Book, type LevelTuple } from './l2-book.js';
 import type { BookDiff, Channel, Funding, Index, Mark, MarketDataMessage, Sink, Ticker, Trade } from './messages.js';
 import { RollingTicker } from './ticker.js';
@@ -18,6 +18,9 @@ export class MarketState {
   private readonly pendingBids = new Map<number, LevelTuple>();
   private readonly pendingAsks = new Map<number, LevelTuple>();
   private pendingTimeUs = 0;
+  /** The checksum of the book as of the last diff, and whether a change since reached the top levels. */
+  private checksum = 0;
+  private topChanged = false;
   private readonly ticker = new RollingTicker();
   private tickerDirty = false;
   private tickerMinute = -1;
@@ -40,7 +43,8 @@ export class MarketState {
   }
 
   level(side: number, priceTicks: number, qtyLots: number, orderCount: number, timeUs: number): void {
-    this.book.set(side, priceTicks, qtyLots, orderCount);
+    const at = this.book.set(side, priceTicks, qtyLots, orderCount);
+    if (at >= 0 && at < CHECKSUM_LEVELS) this.topChanged = true;
     (side === Side.BUY ? this.pendingBids : this.pendingAsks).set(priceTicks, [priceTicks, qtyLots, orderCount]);
     this.pendingTimeUs = timeUs;
   }
@@ -58,7 +62,16 @@ export class MarketState {
     this.pendingAsks.clear();
     const prevSeq = this.seq++;
     this.bookTimeUs = this.pendingTimeUs;
-    return { channel: 'book', type: 'diff', market: this.symbol, seq: this.seq, prevSeq, timeUs: this.bookTimeUs, bids, asks, checksum: bookChecksum(this.book) };
+    return { channel: 'book', type: 'diff', market: this.symbol, seq: this.seq, prevSeq, timeUs: this.bookTimeUs, bids, asks, checksum: this.currentChecksum() };
+  }
+
+  /** The checksum of the book now, recomputed only when a change reached the levels it covers. */
+  currentChecksum(): number {
+    if (this.topChanged) {
+      this.checksum = bookChecksum(this.book);
+      this.topChanged = false;
+    }
+    return this.checksum;
   }
 
   trade(tradeId: number, priceTicks: number, qtyLots: number, takerSide: number, timeUs: number): Trade {

@@ -139,3 +139,21 @@ test('a snapshot asked between flushes publishes the pending diff first, so its 
   hub.flush();
   assert.equal(book.length, 2, 'nothing left to flush');
 });
+
+test('the checksum string and value of docs/MARKET-DATA.md\'s example, and only the top 25 levels count', async () => {
+  const { L2Book } = await import('../../../gateway/market-data/l2-book.js');
+  const { bookChecksum, checksumString } = await import('../../../gateway/market-data/checksum.js');
+  const b = new L2Book();
+  b.set(Side.BUY, 100, 5, 1);
+  b.set(Side.BUY, 99, 3, 2);
+  b.set(Side.SELL, 101, 2, 1);
+  assert.equal(checksumString(b), '100:5:101:2:99:3');
+  assert.equal(bookChecksum(b), 3_714_380_598);
+  assert.equal(bookChecksum(new L2Book()), 0, 'an empty book: the empty string');
+  for (let i = 0; i < 30; i++) b.set(Side.SELL, 200 + i, 1, 1);
+  const before = bookChecksum(b);
+  b.set(Side.SELL, 200 + 29, 7, 1);
+  assert.equal(bookChecksum(b), before, 'a change below the 25th level leaves it');
+  b.set(Side.SELL, 200, 7, 1);
+  assert.notEqual(bookChecksum(b), before);
+});
