@@ -44,11 +44,15 @@ export interface BusStats {
   connected: boolean;
 }
 
+interface PublishOptions {
+  readonly qos: Qos;
+  readonly retain: boolean;
+}
+
 interface Outgoing {
-  topic: string;
-  payload: Uint8Array;
-  qos: Qos;
-  retain: boolean;
+  readonly topic: string;
+  readonly payload: Buffer;
+  readonly options: PublishOptions;
 }
 
 const RETAINED_CHANNELS: readonly Channel[] = CHANNELS.filter((c) => c !== 'book' && c !== 'insurance' && RETAINED.has(c as Family));
@@ -60,6 +64,8 @@ export class MqttBusPublisher {
   private readonly prefix: string;
   private readonly topics = new Map<string, Map<Family, string>>();
   private readonly qos: Record<Family, Qos>;
+  /** Per family, built once: mqtt.js copies them into each packet. */
+  private readonly options: Record<Family, PublishOptions>;
   private readonly maxBuffered: number;
   private readonly minPeriod: number;
   private readonly maxPeriod: number;
@@ -81,6 +87,7 @@ export class MqttBusPublisher {
     this.prefix = o.prefix ?? DEFAULT_PREFIX;
     this.qos = { ...DEFAULT_QOS, ...o.qos };
     for (const f of FAMILIES) if (![0, 1, 2].includes(this.qos[f])) throw new RangeError(`mqtt qos of ${f} must be 0, 1 or 2, got ${String(this.qos[f])}`);
+    this.options = Object.fromEntries(FAMILIES.map((f) => [f, { qos: this.qos[f], retain: RETAINED.has(f) }])) as Record<Family, PublishOptions>;
     this.maxBuffered = o.maxBuffered ?? 10_000;
     this.minPeriod = o.reconnectMinMs ?? 250;
     this.maxPeriod = o.reconnectMaxMs ?? 10_000;
@@ -151,17 +158,19 @@ export class MqttBusPublisher {
 
   private enqueue(m: MarketDataMessage, resent: boolean): void {
     const family = familyOf(m);
-    const out: Outgoing = { topic: this.topic(m.market, family), payload: encodePayload(m, this.format), qos: this.qos[family], retain: RETAINED.has(family) };
+    const bytes = encodePayload(m, this.format);
+    // A Buffer view of the encoder's copy (no second copy): what mqtt-packet writes fastest.
+    const payload = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     if (resent) this.stats.resent++;
-    if (this.stats.buffered === 0 && !this.waitingDrain) this.send(out);
+    if (this.stats.buffered === 0 && !this.waitingDrain) this.send(this.topic(m.market, family), payload, this.options[family]);
     else {
-      this.buffer.push(out);
+      this.buffer.push({ topic: this.topic(m.market, family), payload, options: this.options[family] });
       this.stats.buffered++;
     }
   }
 
-  private send(o: Outgoing): void {
-    this.client.publish(o.topic, o.payload as Buffer, { qos: o.qos, retain: o.retain });
+  private send(topic: string, payload: Buffer, options: PublishOptions): void {
+    this.client.publish(topic, payload, options);
     this.stats.published++;
     const stream = this.client.stream as { writableNeedDrain?: boolean; once(e: 'drain', f: () => void): void } | undefined;
     if (stream?.writableNeedDrain && !this.waitingDrain) {
@@ -176,7 +185,8 @@ export class MqttBusPublisher {
   /** Sends what the buffer holds while the socket takes it, then resnapshots marked markets. */
   private pump(): void {
     while (this.stats.connected && !this.waitingDrain && this.head < this.buffer.length) {
-      this.send(this.buffer[this.head++]!);
+      const o = this.buffer[this.head++]!;
+      this.send(o.topic, o.payload, o.options);
       this.stats.buffered--;
     }
     if (this.head === this.buffer.length) {
