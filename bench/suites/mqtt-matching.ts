@@ -1,15 +1,14 @@
 // mqtt-matching: does publishing market data slow matching? The threaded exchange (Topology.spread of
 // BTC-PERP and ETH-PERP over the cores, one risk shard, worker threads) driven closed loop by the demo's
-// seeded flow (gateway/demo-driver.ts: 8 makers quoting post-only ladders, 64 takers, cancels; the same
+// seeded flow (pipeline.ts's, through gateway/demo-driver.ts: 8 makers quoting post-only ladders, 64 takers, cancels; the same
 // flow as the pipeline suite) for `seconds` after a warm-up: commands the exchange took per second. Twice
 // per run: publishing off (the poll listener only counts) and publishing on (every released record also
 // into the market-data hub, every message through the MQTT bus to Mosquitto, or to the embedded broker
-// when none answers). Runs alternate off/on so the machine's load falls on both; the ratio on/off is of
-// the medians. Options after `--`: seconds=<n> runs=<n>.
+// when none answers). Runs alternate off/on so the machine's load falls on both; the ratio on/off is the
+// median of the per-round ratios. Options after `--`: seconds=<n> runs=<n>.
 
 import { DEFAULT_MARKETS } from '../../engine/market/spec.js';
 import type { RecordBuffer } from '../../engine/ring/record.js';
-import { OrderFlow } from '../../engine/sim/order-flow.js';
 import type { GatewaySource } from '../../exchange/in-process-exchange.js';
 import { ThreadedExchange, type Listener } from '../../exchange/threaded-exchange.js';
 import { Topology } from '../../exchange/topology.js';
@@ -18,35 +17,13 @@ import { MqttBusPublisher } from '../../gateway/bus/publisher.js';
 import { DemoDriver, type DriverExchange } from '../../gateway/demo-driver.js';
 import { MarketDataHub } from '../../gateway/market-data/hub.js';
 import { riskMarket } from '../../risk/shard/config.js';
-import type { CaseResult, Suite } from '../harness.js';
-import { mosquittoUrl } from './mqtt-publish.js';
+import { median, type CaseResult, type Suite } from '../harness.js';
+import { mosquittoUrl, option } from './mqtt-publish.js';
+import { flow, MAKER_USDT, TAKER_USDT } from './pipeline.js';
 
 const SUITE = 'mqtt-matching';
 const RISK_MARKETS = DEFAULT_MARKETS.map((m) => riskMarket(m));
 const WARMUP_MS = 500;
-
-function option(args: string[], name: string, fallback: number): number {
-  const arg = args.find((a) => a.startsWith(`${name}=`));
-  const v = arg === undefined ? fallback : Number(arg.slice(name.length + 1));
-  if (!(v > 0)) throw new Error(`${SUITE}: ${name} must be a positive number`);
-  return v;
-}
-
-function flow(): OrderFlow {
-  return new OrderFlow({
-    markets: [
-      { market: DEFAULT_MARKETS[0]!, startMidTicks: 600_000, rungTicks: 5, maxTakerLots: 50, maxQuoteLots: 200 },
-      { market: DEFAULT_MARKETS[1]!, startMidTicks: 300_000, rungTicks: 5, maxTakerLots: 500, maxQuoteLots: 2_000 },
-    ],
-    seed: 1,
-    firstAccountId: 1,
-    makers: 8,
-    takers: 64,
-    quotesPerMaker: 40,
-    mix: { quote: 62, cancel: 30, taker: 8 },
-    firstOrderId: 1,
-  });
-}
 
 async function once(seconds: number, url: string | undefined): Promise<{ perSec: number; published: number; dropped: number }> {
   const topology = Topology.spread(DEFAULT_MARKETS, 2, 1);
@@ -71,8 +48,8 @@ async function once(seconds: number, url: string | undefined): Promise<{ perSec:
     },
   };
   try {
-    const driver = new DemoDriver(view, flow());
-    driver.fund(10_000_000n, 100_000n);
+    const driver = new DemoDriver(view, flow(1));
+    driver.fund(MAKER_USDT, TAKER_USDT);
     await driver.untilMarked();
     const run = async (ms: number): Promise<number> => {
       const start = performance.now();
@@ -103,13 +80,11 @@ async function once(seconds: number, url: string | undefined): Promise<{ perSec:
   }
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
 const suite: Suite = {
   description: 'matching throughput of the threaded exchange with MQTT market-data publishing on against off',
   async run(ctx) {
-    const seconds = option(ctx.args, 'seconds', ctx.quick ? 1 : 3);
-    const runs = option(ctx.args, 'runs', ctx.quick ? 1 : 5);
+    const seconds = option(SUITE, ctx.args, 'seconds', ctx.quick ? 1 : 3);
+    const runs = Math.floor(option(SUITE, ctx.args, 'runs', ctx.quick ? 1 : 5));
     const mosquitto = await mosquittoUrl();
     const embedded = mosquitto ? undefined : await startEmbeddedBroker(0);
     const url = mosquitto ?? embedded!.url;
@@ -128,7 +103,8 @@ const suite: Suite = {
     } finally {
       await embedded?.close();
     }
-    const ratio = median(on) / median(off);
+    // Per-round ratios (each on run against the off run just before it), their median: see mqtt-publish.
+    const ratio = median(on.map((x, i) => x / off[i]!));
     const row = (name: string, xs: number[], extra: Record<string, string | number>): CaseResult => ({
       suite: SUITE,
       case: name,

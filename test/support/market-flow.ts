@@ -7,6 +7,10 @@ import { OrderType, Side, TimeInForce } from '../../engine/enums.js';
 import { advanceTime, cancel, indexTick, place, type Cmd } from './commands.js';
 import { deposit } from './risk-commands.js';
 import { rng } from './seed.js';
+import { DEFAULT_MARKETS } from '../../engine/market/spec.js';
+import { InProcessExchange } from '../../exchange/in-process-exchange.js';
+import { Topology } from '../../exchange/topology.js';
+import { riskMarket } from '../../risk/shard/config.js';
 
 export const FLOW_T0 = 1_700_000_000_000_000;
 const USDT = 1_000_000n;
@@ -37,4 +41,20 @@ export function marketFlow(seed: number, steps: number, stepUs = 100_000): Cmd[]
     }
   }
   return cmds;
+}
+
+/** The two markets the flow trades, on one market shard, with one risk shard. */
+export const FLOW_MARKETS = [DEFAULT_MARKETS[0]!, DEFAULT_MARKETS[1]!];
+export const flowTopology = (): Topology => new Topology({ marketShards: [[FLOW_MARKETS[0]!, FLOW_MARKETS[1]!]], riskShards: 1 });
+export const flowRiskMarkets = FLOW_MARKETS.map((m) => riskMarket(m));
+
+export function flowExchange(): InProcessExchange {
+  return new InProcessExchange({ topology: flowTopology(), riskMarkets: flowRiskMarkets });
+}
+
+/** A market's L2 levels as the market shard itself holds them, as [priceTicks, qtyLots, orderCount]. */
+export function engineLevels(ex: InProcessExchange, marketId: number): { bids: number[][]; asks: number[][] } {
+  const book = ex.marketShards[0]!.book(marketId)!;
+  const tuples = (side: Side) => book.levels(side, 1_000_000).map((l) => [l.priceTicks, l.qtyLots, l.orderCount]);
+  return { bids: tuples(Side.BUY), asks: tuples(Side.SELL) };
 }

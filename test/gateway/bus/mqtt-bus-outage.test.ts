@@ -6,32 +6,23 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Side } from '../../../engine/enums.js';
-import { DEFAULT_MARKETS } from '../../../engine/market/spec.js';
 import { encodeRecord } from '../../../engine/ring/layouts/index.js';
 import { RecordBuffer } from '../../../engine/ring/record.js';
 import { InProcessExchange } from '../../../exchange/in-process-exchange.js';
 import { ThreadedExchange } from '../../../exchange/threaded-exchange.js';
-import { Topology } from '../../../exchange/topology.js';
 import { startEmbeddedBroker } from '../../../gateway/bus/embedded-broker.js';
 import { MqttBusPublisher } from '../../../gateway/bus/publisher.js';
 import { MqttBookFollower } from '../../../gateway/client/mqtt-book.js';
 import { MarketDataHub } from '../../../gateway/market-data/hub.js';
-import { riskMarket } from '../../../risk/shard/config.js';
-import { marketFlow } from '../../support/market-flow.js';
+import { engineLevels, FLOW_MARKETS, flowRiskMarkets, flowTopology, marketFlow } from '../../support/market-flow.js';
 import { subscriber, testBroker, testPrefix, until } from '../../support/mqtt-broker.js';
 import { testSeed } from '../../support/seed.js';
 
-const MARKETS = [DEFAULT_MARKETS[0]!, DEFAULT_MARKETS[1]!];
-const topology = () => new Topology({ marketShards: [[MARKETS[0]!, MARKETS[1]!]], riskShards: 1 });
-const riskMarkets = MARKETS.map((m) => riskMarket(m));
+const MARKETS = FLOW_MARKETS;
+const topology = flowTopology;
+const riskMarkets = flowRiskMarkets;
+const levels = engineLevels;
 const tick = () => new Promise((r) => setImmediate(r));
-
-function levels(ex: InProcessExchange, marketId: number) {
-  const book = ex.marketShards[0]!.book(marketId)!;
-  const tuples = (side: Side) => book.levels(side, 1_000_000).map((l) => [l.priceTicks, l.qtyLots, l.orderCount]);
-  return { bids: tuples(Side.BUY), asks: tuples(Side.SELL) };
-}
 
 test('with the broker away the exchange goes on, drops are counted, and after it returns the subscriber is in sync again', async () => {
   const seed = testSeed('mqtt outage');
@@ -41,7 +32,9 @@ test('with the broker away the exchange goes on, drops are counted, and after it
   const ex = new InProcessExchange({ topology: topology(), riskMarkets });
   const hub = new MarketDataHub(MARKETS);
   ex.onGateway(hub.onRecord);
-  const pub = new MqttBusPublisher(hub, { url: broker.url, prefix, snapshotEveryMs: 0, reconnectMinMs: 20, reconnectMaxMs: 160 });
+  // Periodic snapshots too: a subscriber back after the resnapshot and the diffs that followed it needs a
+  // newer snapshot than the retained one.
+  const pub = new MqttBusPublisher(hub, { url: broker.url, prefix, snapshotEveryMs: 50, reconnectMinMs: 20, reconnectMaxMs: 160 });
   const client = await subscriber(broker.url, 30);
   const follower = new MqttBookFollower(client, 'BTC-PERP', 'msgpack', prefix);
   try {

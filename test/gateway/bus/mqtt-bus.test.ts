@@ -5,33 +5,18 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Side } from '../../../engine/enums.js';
-import { DEFAULT_MARKETS } from '../../../engine/market/spec.js';
-import { InProcessExchange } from '../../../exchange/in-process-exchange.js';
-import { Topology } from '../../../exchange/topology.js';
 import { decodePayload, encodePayload } from '../../../gateway/bus/payload.js';
 import { MqttBusPublisher } from '../../../gateway/bus/publisher.js';
 import { parseTopic } from '../../../gateway/bus/topics.js';
 import { MqttBookFollower } from '../../../gateway/client/mqtt-book.js';
 import { MarketDataHub } from '../../../gateway/market-data/hub.js';
 import type { Funding, MarketDataMessage } from '../../../gateway/market-data/messages.js';
-import { riskMarket } from '../../../risk/shard/config.js';
-import { marketFlow } from '../../support/market-flow.js';
+import { engineLevels, FLOW_MARKETS, flowExchange, marketFlow } from '../../support/market-flow.js';
 import { subscriber, testBroker, testPrefix, until } from '../../support/mqtt-broker.js';
 import { testSeed } from '../../support/seed.js';
 
-const MARKETS = [DEFAULT_MARKETS[0]!, DEFAULT_MARKETS[1]!];
-
-function exchange(): InProcessExchange {
-  const topology = new Topology({ marketShards: [[MARKETS[0]!, MARKETS[1]!]], riskShards: 1 });
-  return new InProcessExchange({ topology, riskMarkets: MARKETS.map((m) => riskMarket(m)) });
-}
-
-function engineLevels(ex: InProcessExchange, marketId: number) {
-  const book = ex.marketShards[0]!.book(marketId)!;
-  const tuples = (side: Side) => book.levels(side, 1_000_000).map((l) => [l.priceTicks, l.qtyLots, l.orderCount]);
-  return { bids: tuples(Side.BUY), asks: tuples(Side.SELL) };
-}
+const MARKETS = FLOW_MARKETS;
+const exchange = flowExchange;
 
 const tick = () => new Promise((r) => setImmediate(r));
 

@@ -4,31 +4,16 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Side } from '../../../engine/enums.js';
-import { DEFAULT_MARKETS } from '../../../engine/market/spec.js';
-import { InProcessExchange } from '../../../exchange/in-process-exchange.js';
-import { Topology } from '../../../exchange/topology.js';
 import { BookSync, perpxDiff, perpxSnapshot } from '../../../gateway/client/book-sync.js';
 import { bookChecksum } from '../../../gateway/market-data/checksum.js';
 import { MarketDataHub } from '../../../gateway/market-data/hub.js';
 import type { BookDiff, MarketDataMessage } from '../../../gateway/market-data/messages.js';
-import { riskMarket } from '../../../risk/shard/config.js';
 import { place as placeOrder } from '../../support/commands.js';
-import { FLOW_T0, marketFlow } from '../../support/market-flow.js';
+import { engineLevels, FLOW_MARKETS, FLOW_T0, flowExchange, marketFlow } from '../../support/market-flow.js';
 import { rng, testSeed } from '../../support/seed.js';
 
-const MARKETS = [DEFAULT_MARKETS[0]!, DEFAULT_MARKETS[1]!];
-
-function exchange(): InProcessExchange {
-  const topology = new Topology({ marketShards: [[MARKETS[0]!, MARKETS[1]!]], riskShards: 1 });
-  return new InProcessExchange({ topology, riskMarkets: MARKETS.map((m) => riskMarket(m)) });
-}
-
-function engineLevels(ex: InProcessExchange, marketId: number): { bids: number[][]; asks: number[][] } {
-  const book = ex.marketShards[0]!.book(marketId)!;
-  const tuples = (side: Side) => book.levels(side, 1_000_000).map((l) => [l.priceTicks, l.qtyLots, l.orderCount]);
-  return { bids: tuples(Side.BUY), asks: tuples(Side.SELL) };
-}
+const MARKETS = FLOW_MARKETS;
+const exchange = flowExchange;
 
 test('after every flush the hub snapshot is the market shard book, with contiguous seqs and a matching checksum', () => {
   const seed = testSeed('hub book equals engine');

@@ -13,13 +13,6 @@ import { subscribePushedSources } from '../../../gateway/oracle/mqtt-feeds.js';
 import { subscriber, testBroker, testPrefix, until } from '../../support/mqtt-broker.js';
 import { OracleHarness } from './oracle-harness.js';
 
-function quoteAll(h: OracleHarness): void {
-  h.quote('binance', '60000.0', '60000.2');
-  h.quote('coinbase', '60001.0', '60001.2');
-  h.quote('okx', '59999.0', '59999.2');
-  h.quote('bybit', '60002.0', '60002.2');
-}
-
 test('quotes published to a broker feed the pushed sources: JSON and msgpack, junk refused, other topics ignored', async () => {
   const broker = await testBroker();
   const prefix = testPrefix();
@@ -29,7 +22,7 @@ test('quotes published to a broker feed the pushed sources: JSON and msgpack, ju
   const oracleClient = await subscriber(broker.url);
   const feeder = await subscriber(broker.url);
   try {
-    quoteAll(h);
+    h.quoteAll();
     assert.equal(await subscribePushedSources(h.oracle, oracleClient), 2);
     const [desk, packed] = h.oracle.pushedSources();
     await feeder.publishAsync(deskTopic, JSON.stringify({ price: '60003.0', timeMs: h.nowMs() }), { qos: 1 });
