@@ -31,6 +31,9 @@ import { IndexOracle } from './oracle/oracle.js';
 import { nowUs } from './clock.js';
 import { createLogger } from './log.js';
 import { Gateway } from './gateway.js';
+import { mountMarketData } from './market-data/ws-channels.js';
+import { startMarketDataBus } from './bus/market-data-bus.js';
+import { marketDataSamples } from './operator/market-data-metrics.js';
 import { startOperatorSide, type OperatorSide } from './operator/operator-side.js';
 import { OperatorConfigError } from './operator/tokens.js';
 import { MarketView } from './demo/market-view.js';
@@ -155,6 +158,11 @@ gateway = new Gateway({
   onResponse: (_op, _code, rxUs, txUs) => operator.metrics.observeAck((txUs - rxUs) / 1_000_000),
 });
 const gw = gateway;
+// Public market data: the hub and its WebSocket channels (docs/MARKET-DATA.md), and with --mqtt the bus.
+const hub = mountMarketData(gw);
+const bus = o.mqtt === undefined ? undefined : await startMarketDataBus(hub, { url: o.mqtt === 'embedded' ? undefined : o.mqtt, env: {} });
+if (bus) log.info({ url: bus.url }, `market data on the MQTT bus at ${bus.url}${bus.broker ? ' (embedded broker)' : ''}`);
+operator.metrics.addSamples(() => marketDataSamples(hub.stats, bus?.publisher.stats));
 gw.addListener((buf, at) => operator.listener(buf, at));
 gw.addListener((buf, at, from) => view.observe(buf, at, from));
 operator.metrics.addEdgeSource('gateway', () => {
@@ -196,6 +204,7 @@ async function shutdown(code: number): Promise<never> {
   liveView?.stop();
   await bots?.stop();
   await oracle?.stop();
+  await bus?.stop();
   await gw.close();
   const hashes = await x.stop(gw.dispatcher.listener);
   await store.close();

@@ -28,6 +28,8 @@ export interface StartOptions {
   readonly port: number;
   /** Port of the operator HTTP server (health, readiness, metrics, operator calls); 0: any free port. */
   readonly operatorPort: number;
+  /** The MQTT market-data bus: a broker URL, "embedded" (a broker of its own on 127.0.0.1:18830), or off. */
+  readonly mqtt: string | undefined;
   /** Operator tokens file (else generated under the data directory on a first start). */
   readonly operators: string | undefined;
   /** Simulated market makers and takers, and the live terminal view. */
@@ -97,6 +99,14 @@ const SPECS: readonly Spec[] = [
   },
   { name: 'port', arg: 'PORT', default: '8080', help: 'port of the trader gateway (WebSocket, msgpack: docs/PROTOCOL.md) on 127.0.0.1', accepts: 'a port number from 0 to 65535 (0: any free port)', parse: whole(0, 65_535) },
   { name: 'operator-port', arg: 'PORT', default: '8081', help: 'port of the operator HTTP server (/healthz, /readyz, /metrics, /operator/...) on 127.0.0.1', accepts: 'a port number from 0 to 65535 (0: any free port)', parse: whole(0, 65_535) },
+  {
+    name: 'mqtt',
+    arg: 'URL|embedded',
+    default: undefined,
+    help: 'publish market data on the MQTT bus (docs/MARKET-DATA.md): a broker URL, or "embedded" for a broker of its own on 127.0.0.1:18830',
+    accepts: 'an mqtt://, mqtts://, ws:// or wss:// URL, or embedded',
+    parse: (raw) => (raw === 'embedded' || /^(mqtts?|wss?):\/\/\S+$/.test(raw) ? raw : undefined),
+  },
   {
     name: 'operators',
     arg: 'FILE',
@@ -174,6 +184,7 @@ export function parseStartOptions(argv: readonly string[]): ParsedStart {
       port: got.get('port') as number,
       operatorPort: got.get('operator-port') as number,
       operators: got.get('operators') as string | undefined,
+      mqtt: got.get('mqtt') as string | undefined,
       demo: values.demo === true,
       surveillance: values.surveillance === true,
       pretty: values.pretty === true ? true : values['json-logs'] === true ? false : undefined,

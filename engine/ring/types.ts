@@ -24,7 +24,8 @@ export const RecordType = {
   Deleverage: 15,
   AdvanceTime: 16,
   RecordIndexSource: 17,
-  SetMarketStatus: 18,
+  LiquidationSweep: 18,
+  SetMarketStatus: 19,
 
   // market-shard events
   OrderAccepted: 100,

@@ -11,7 +11,7 @@
 //                      CancelAllOrders reason ADMIN, SetMarketStatus (halt, resume); and everything an
 //                      account may send
 //   engine only        PlaceOrder origin LIQUIDATION or ADL, CancelAllOrders reason LIQUIDATION or
-//                      REDUCE_ONLY, Deleverage, SetMarkPrice: never from the gateway
+//                      REDUCE_ONLY, Deleverage, LiquidationSweep, SetMarkPrice: never from the gateway
 //   gateway feeds      AdvanceTime (every shard), UpdateIndexPrice and RecordIndexSource (market
 //                      shards): the gateway's own clock and index, not requests
 //
@@ -48,6 +48,7 @@ export function permissionCode(buf: RecordBuffer, at: number): number {
     case RecordType.SetMarketStatus:
       return operator ? Code.OK : Code.NOT_PERMITTED;
     case RecordType.Deleverage:
+    case RecordType.LiquidationSweep:
     case RecordType.SetMarkPrice:
       return Code.NOT_PERMITTED;
     default:

@@ -111,9 +111,19 @@ export class RiskShard implements RiskEffects {
   handle(buf: RecordBuffer, at: number, input: number): void {
     if (!this.positions.accept(input, buf.seq(at))) return;
     this.handled++;
+    // A funding round still open closes at any record but its own kind and the timer tick that opened it
+    // (funding-settlement.ts): those are the records one tick sends here from several threads at once.
+    // Before a market record (a mark queues multi-market scopes for its own reason), after a gateway
+    // command is accepted (a refused one changes nothing).
+    const type = buf.type(at);
+    const closesFunding = type !== RecordType.FundingRateApplied && type !== RecordType.AdvanceTime;
     if (input === 0) {
       if (!this.gatewayRecord(buf, at)) return;
-    } else this.marketRecord(buf, at);
+      if (closesFunding) this.parts.monitor.releaseFunded();
+    } else {
+      if (closesFunding) this.parts.monitor.releaseFunded();
+      this.marketRecord(buf, at);
+    }
     this.parts.monitor.work(this.parts.pool.maxChecksPerUpdate, buf.timeUs(at));
     this.parts.quintiles.work();
   }
@@ -188,7 +198,7 @@ export class RiskShard implements RiskEffects {
     return riskStateHash(this.parts);
   }
 
-  /** RISK.md invariants readable from state (invariants.ts), plus the I9 breach count. */
+  /** docs/RISK.md invariants readable from state (invariants.ts), plus the I9 breach count. */
   checkInvariants(options: InvariantOptions): string[] {
     const out = checkInvariants(this.state, options);
     if (this.parts.reduceOnlyBreaches > 0) out.push(`I9: ${this.parts.reduceOnlyBreaches} reduce-only fill(s) grew or flipped a position`);
@@ -296,11 +306,21 @@ export class RiskShard implements RiskEffects {
   }
 
   placeLiquidationOrder(accountId: number, marketId: number, side: Side, qtyLots: bigint, limitPriceTicks: bigint, timeUs: number): number {
+    const orderId = this.parts.commands.placeLiquidationOrder(accountId, marketId, side, qtyLots, limitPriceTicks, timeUs);
+    return this.recordLiquidationOrder(orderId, accountId, marketId, side, qtyLots, limitPriceTicks);
+  }
+
+  sweepLiquidation(accountId: number, marketId: number, side: Side, qtyLots: bigint, limitPriceTicks: bigint, bankruptcyPriceTicks: bigint, budgetAtoms: bigint, timeUs: number): number {
+    const orderId = this.parts.commands.sweep(accountId, marketId, side, qtyLots, limitPriceTicks, bankruptcyPriceTicks, budgetAtoms, timeUs);
+    return this.recordLiquidationOrder(orderId, accountId, marketId, side, qtyLots, limitPriceTicks);
+  }
+
+  /** The pipeline's order as an open order of the account (reserving nothing), so its events find it. */
+  private recordLiquidationOrder(orderId: number, accountId: number, marketId: number, side: Side, qtyLots: bigint, limitPriceTicks: bigint): number {
     const p = this.parts;
     const account = this.state.accounts.get(accountId);
     const market = this.state.markets.get(marketId);
     if (account === undefined || market === undefined) throw new Error(`liquidation order for unknown account ${accountId} or market ${marketId}`);
-    const orderId = p.commands.placeLiquidationOrder(accountId, marketId, side, qtyLots, limitPriceTicks, timeUs);
     p.positionOf(account, market).orders.set(orderId, new OpenOrderState(orderId, 0, marketId, side, limitPriceTicks, qtyLots, true, OrderOrigin.LIQUIDATION));
     return orderId;
   }

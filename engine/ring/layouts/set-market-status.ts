@@ -1,4 +1,4 @@
-// SetMarketStatus (type 18): operator → market shard (input 0, like the index). Halts (status 1) or
+// SetMarketStatus (type 19): operator → market shard (input 0, like the index). Halts (status 1) or
 // resumes (status 0) the header's market. While halted the market shard refuses accounts' new orders and
 // amendments with MARKET_HALTED; cancels, the engine's own orders (liquidation, ADL) and the index go on
 // (docs/COMMANDS.md, "Halting a market"). Answered by CommandApplied (requestId) from the market shard.
