@@ -36,10 +36,15 @@ export function startTarget(script: URL, args: readonly string[] = [], timeoutMs
         resolve({
           url: `ws://127.0.0.1:${m[1]}`,
           lines,
+          // A target that does not stop within 15 s of SIGTERM (an overloaded one draining a backlog) is killed.
           stop: () =>
             new Promise<void>((done) => {
               if (child.exitCode !== null) return done();
-              child.once('exit', () => done());
+              const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
+              child.once('exit', () => {
+                clearTimeout(kill);
+                done();
+              });
               child.kill('SIGTERM');
             }),
         });
