@@ -34,6 +34,7 @@ import { Gateway } from './gateway.js';
 import { mountMarketData } from './market-data/ws-channels.js';
 import { startMarketDataBus } from './bus/market-data-bus.js';
 import { marketDataSamples } from './operator/market-data-metrics.js';
+import { gatewaySamples } from './operator/gateway-metrics.js';
 import { startOperatorSide, type OperatorSide } from './operator/operator-side.js';
 import { OperatorConfigError } from './operator/tokens.js';
 import { MarketView } from './demo/market-view.js';
@@ -163,6 +164,7 @@ const hub = mountMarketData(gw);
 const bus = o.mqtt === undefined ? undefined : await startMarketDataBus(hub, { url: o.mqtt === 'embedded' ? undefined : o.mqtt, env: {} });
 if (bus) log.info({ url: bus.url }, `market data on the MQTT bus at ${bus.url}${bus.broker ? ' (embedded broker)' : ''}`);
 operator.metrics.addSamples(() => marketDataSamples(hub.stats, bus?.publisher.stats));
+operator.metrics.addSamples(() => gatewaySamples(gw.stats));
 gw.addListener((buf, at) => operator.listener(buf, at));
 gw.addListener((buf, at, from) => view.observe(buf, at, from));
 operator.metrics.addEdgeSource('gateway', () => {

@@ -32,6 +32,10 @@ test('npm start --demo serves, becomes ready, and stops on SIGTERM with no error
   const listing = await fetch(`${operatorUrl}/operator/markets`, { headers: { authorization: `Bearer ${token}` } });
   assert.deepEqual(((await listing.json()) as { symbol: string }[]).map((m) => m.symbol), ['BTC-PERP', 'ETH-PERP']);
   await until('trades over WebSocket', () => lines().some((l) => /trades [1-9][\d,]*\/s/.test(l.msg)));
+  const metrics = await (await fetch(`${operatorUrl}/metrics`)).text();
+  for (const series of [/perpx_gateway_requests_total\{op="place"\} [1-9]/, /perpx_connections\{source="gateway"\} 1[67]/, /perpx_order_ack_seconds_count [1-9]/, /perpx_md_messages_total [1-9]/, /perpx_events_total\{type="TradeExecuted"\} [1-9]/]) {
+    assert.match(metrics, series);
+  }
   child.kill('SIGTERM');
   assert.equal(await exited, 0, err);
   assert.ok(lines().some((l) => l.msg.startsWith('stopped; state hashes: market ')));
