@@ -219,10 +219,17 @@ export class MarketShard {
     }
   }
 
-  /** A timer tick: every market's samples and funding times up to timeUs, in market order. */
+  /**
+   * A timer tick: every market's samples and funding times up to timeUs, in market order; then a market
+   * whose index has been silent too long goes stale, published like a stale index tick (mark frozen).
+   */
   private advanceTime(timeUs: number): void {
     this.clock.advance(timeUs);
-    for (const id of this.marketIds) this.applyFunding(id, this.pricing.get(id)!, timeUs);
+    for (const id of this.marketIds) {
+      const pricing = this.pricing.get(id)!;
+      this.applyFunding(id, pricing, timeUs);
+      if (pricing.checkSilence(timeUs)) this.writer.markPriceUpdated(id, timeUs, pricing.markTicks, pricing.indexTicks, pricing.lastFundingRate, pricing.nextFundingUs, true);
+    }
   }
 
   private applyFunding(marketId: number, pricing: MarketPricing, timeUs: number): void {
