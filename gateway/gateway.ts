@@ -204,6 +204,11 @@ export class Gateway {
     if (this.o.exchange.offer(this.tickBuf, 0)) this.o.exchange.flush();
   }
 
+  /** The next order/request id this gateway would assign (a successor gateway starts there or later). */
+  get nextId(): number {
+    return this.ids.peek;
+  }
+
   /** Opens (if not yet) and listens; resolves with the port (0 picks a free one). */
   async listen(port: number, host = '127.0.0.1'): Promise<number> {
     await this.open();

@@ -32,6 +32,8 @@ export interface Harness {
   trader(o?: { scopes?: Scope[]; usdt?: bigint; signOrders?: boolean; alg?: 'ed25519' | 'hmac-sha256'; cancelOnDisconnect?: boolean }): Promise<Trader>;
   /** An index tick at `priceTicks`; resolves when the risk shard holds the mark. */
   mark(priceTicks: number): Promise<void>;
+  /** Replaces the gateway with a new one over the same store and exchange (a gateway restart). */
+  restartGateway(): Promise<Gateway>;
   stop(): Promise<void>;
 }
 
@@ -57,6 +59,7 @@ export async function startHarness(o: { gateway?: Partial<GatewayOptions>; store
     store,
     url,
     async trader(t = {}) {
+      const gateway = h.gateway;
       const accountId = await gateway.keys.createAccount('test');
       const alg = t.alg ?? 'ed25519';
       let creds: ApiCredentials;
@@ -72,7 +75,7 @@ export async function startHarness(o: { gateway?: Partial<GatewayOptions>; store
         const a = await gateway.operatorDeposit('test', accountId, (t.usdt ?? 1_000_000n) * USDT);
         if (!a.ok) throw new Error(`deposit refused: ${a.code}`);
       }
-      const client = await PerpxClient.connect(url);
+      const client = await PerpxClient.connect(h.url);
       clients.push(client);
       const login = await client.login(creds, { cancelOnDisconnect: t.cancelOnDisconnect });
       return { accountId, creds, client, login };
@@ -87,10 +90,18 @@ export async function startHarness(o: { gateway?: Partial<GatewayOptions>; store
         await new Promise((r) => setTimeout(r, 5));
       }
     },
+    async restartGateway() {
+      await Promise.all(clients.splice(0).map((c) => c.close().catch(() => {})));
+      const old = h.gateway;
+      await old.close();
+      h.gateway = new Gateway({ exchange, store, timerTickMs: 0, ...o.gateway, firstId: old.nextId });
+      h.url = `ws://127.0.0.1:${await h.gateway.listen(0)}`;
+      return h.gateway;
+    },
     async stop() {
       await Promise.all(clients.map((c) => c.close().catch(() => {})));
-      await gateway.close();
-      await exchange.stop(gateway.dispatcher.listener);
+      await h.gateway.close();
+      await exchange.stop(h.gateway.dispatcher.listener);
       await store.close();
     },
   };
