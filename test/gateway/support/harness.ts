@@ -8,7 +8,7 @@ import { UpdateIndexPriceLayout } from '../../../engine/ring/layouts/update-inde
 import { RecordBuffer } from '../../../engine/ring/record.js';
 import { ThreadedExchange } from '../../../exchange/threaded-exchange.js';
 import { Topology } from '../../../exchange/topology.js';
-import type { Durability } from '../../../exchange/durability.js';
+import { Durability } from '../../../exchange/durability.js';
 import { riskMarket } from '../../../risk/shard/config.js';
 import { nowUs } from '../../../gateway/clock.js';
 import { Gateway, type GatewayOptions } from '../../../gateway/gateway.js';
@@ -44,11 +44,19 @@ export interface Trader {
   login: LoginResult;
 }
 
+export const TOPOLOGY = new Topology({ marketShards: [[BTC]], riskShards: 1 });
+export const RISK_MARKETS = [riskMarket(BTC)];
+
+/** Durability over `dir` for the harness's topology (recovers what the directory holds). */
+export function durableAt(dir: string): Promise<Durability> {
+  return Durability.open({ dir, log: () => {} }, TOPOLOGY, { topology: TOPOLOGY.config, riskMarkets: RISK_MARKETS });
+}
+
 export async function startHarness(o: { gateway?: Partial<GatewayOptions>; store?: Store; durability?: Durability } = {}): Promise<Harness> {
-  const topology = new Topology({ marketShards: [[BTC]], riskShards: 1 });
-  const exchange = await ThreadedExchange.start({ topology, riskMarkets: [riskMarket(BTC)], ringCapacity: 1024, durability: o.durability });
+  const topology = TOPOLOGY;
+  const exchange = await ThreadedExchange.start({ topology, riskMarkets: RISK_MARKETS, ringCapacity: 1024, durability: o.durability });
   const store = o.store ?? new MemoryStore();
-  const gateway = new Gateway({ exchange, store, timerTickMs: 0, ...o.gateway });
+  const gateway = new Gateway({ exchange, store, timerTickMs: 0, firstId: 1 + (o.durability?.gatewayCommands() ?? 0), ...o.gateway });
   const port = await gateway.listen(0);
   const url = `ws://127.0.0.1:${port}`;
   const clients: PerpxClient[] = [];
