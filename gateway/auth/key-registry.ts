@@ -11,8 +11,8 @@ import { AuditLog, type AuditEntry } from './audit-log.js';
 import { accountKey, apiKeyKey, Family, familyRange } from './gateway-keys.js';
 import { ed25519PublicKey, type KeyAlgorithm } from './signing.js';
 
-export const DEFAULT_RECV_WINDOW_MS = 5_000;
-export const MAX_RECV_WINDOW_MS = 60_000;
+const DEFAULT_RECV_WINDOW_MS = 5_000;
+const MAX_RECV_WINDOW_MS = 60_000;
 
 export interface ApiKey {
   readonly keyId: string;

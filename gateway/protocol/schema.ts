@@ -56,7 +56,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 const bad = (field: string, message: string): Checked<never> => ({ ok: false, problem: { code: Code.INVALID_FIELD, field, message } });
 
 /** Checks one value against its type; returns the value normalised (integers as number, atoms as bigint). */
-export function checkValue(t: FieldType, v: unknown, path: string): Checked<unknown> {
+function checkValue(t: FieldType, v: unknown, path: string): Checked<unknown> {
   switch (t.kind) {
     case 'uint': {
       let n: number;

@@ -4,21 +4,14 @@
 
 import assert from 'node:assert/strict';
 import { encode } from '@msgpack/msgpack';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { Code } from '../../engine/codes.js';
 import { PerpxClient } from '../../gateway/client/client.js';
 import { resultKey } from '../../gateway/auth/gateway-keys.js';
-import { MID, startHarness, type Harness, type Trader } from './support/harness.js';
+import { harnessPerFile, MID, type Trader } from './support/harness.js';
 
-let h: Harness;
 let t: Trader;
-
-before(async () => {
-  h = await startHarness();
-  await h.mark(MID);
-  t = await h.trader();
-});
-after(() => h.stop());
+const ctx = harnessPerFile(1, (ts) => (t = ts[0]!));
 
 const order = (clientOrderId: number, price = MID - 1_000) => ({ market: 1, side: 'buy' as const, type: 'limit' as const, price, qty: 1, clientOrderId });
 
@@ -47,8 +40,8 @@ test('retries sent together share one attempt', async () => {
 
 test('after a gateway restart a retry still returns the original result', async () => {
   const before = await t.client.place(order(4, MID - 1_004));
-  const g = await h.restartGateway();
-  const c = await PerpxClient.connect(h.url);
+  const g = await ctx.h.restartGateway();
+  const c = await PerpxClient.connect(ctx.h.url);
   await c.login(t.creds);
   const again = await c.place(order(4, MID - 1_004));
   assert.equal(again.orderId, before.orderId);
@@ -60,14 +53,14 @@ test('after a gateway restart a retry still returns the original result', async 
 });
 
 test('a restart between offering an order and recording its answer: the retry finds the accepted order, not a second one', async () => {
-  const c = await PerpxClient.connect(h.url);
+  const c = await PerpxClient.connect(ctx.h.url);
   await c.login(t.creds);
   const placed = await c.place(order(6, MID - 1_006));
   // What a crash right after the offer leaves: the reservation, without the result.
-  await h.store.write([{ type: 'put', key: resultKey(t.accountId, 6), value: encode({ orderId: placed.orderId, seq: 1_000_000 }) }], true);
+  await ctx.h.store.write([{ type: 'put', key: resultKey(t.accountId, 6), value: encode({ orderId: placed.orderId, seq: 1_000_000 }) }], true);
   await c.close();
-  await h.restartGateway();
-  const d = await PerpxClient.connect(h.url);
+  await ctx.h.restartGateway();
+  const d = await PerpxClient.connect(ctx.h.url);
   await d.login(t.creds);
   const retried = await d.place(order(6, MID - 1_006));
   assert.equal(retried.orderId, placed.orderId);

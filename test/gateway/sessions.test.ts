@@ -3,25 +3,17 @@
 // whose server timer cancels every open order unless re-armed, whether or not the client is connected.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { PerpxClient } from '../../gateway/client/client.js';
 import type { UserEvent, UserSnapshot } from '../../gateway/client/types.js';
-import { MID, startHarness, until, type Harness, type Trader } from './support/harness.js';
+import { harnessPerFile, MID, until, type Trader } from './support/harness.js';
 
-let h: Harness;
 let maker: Trader;
 let taker: Trader;
-
-before(async () => {
-  h = await startHarness();
-  await h.mark(MID);
-  maker = await h.trader();
-  taker = await h.trader();
-});
-after(() => h.stop());
+const ctx = harnessPerFile(2, (ts) => ([maker, taker] = ts as [Trader, Trader]));
 
 async function relogin(t: Trader, o: { resume?: { epoch: number; seq: number }; cancelOnDisconnect?: boolean } = {}) {
-  const c = await PerpxClient.connect(h.url);
+  const c = await PerpxClient.connect(ctx.h.url);
   const events: UserEvent[] = [];
   const snaps: UserSnapshot[] = [];
   c.on('user', (e) => events.push(e));
@@ -38,7 +30,7 @@ test('a dropped client resumes from its last seq and gets exactly the events it 
   first.c.terminate();
   // While the maker is away: its order fills.
   await taker.client.place({ market: 1, side: 'buy', type: 'limit', price: MID + 5, qty: 2, tif: 'ioc' });
-  await until(() => h.gateway.streams.seqOf(maker.accountId) >= seen.seq + 3, 'the fill reached the maker’s stream');
+  await until(() => ctx.h.gateway.streams.seqOf(maker.accountId) >= seen.seq + 3, 'the fill reached the maker’s stream');
   const back = await relogin(maker, { resume: seen });
   assert.equal(back.login.resumed, 'replayed');
   await until(() => back.events.length >= back.login.seq - seen.seq, 'the replay');
@@ -59,7 +51,7 @@ test('a resume the gateway cannot replay (another epoch, or a seq it never reach
   assert.ok(snap.orders.some((x) => x['orderId'] === o.orderId));
   assert.ok(snap.positions.length >= 1);
   assert.equal(typeof snap.balance?.['wallet'], 'bigint');
-  const ahead = await relogin(maker, { resume: { epoch: h.gateway.streams.epoch, seq: 1_000_000 } });
+  const ahead = await relogin(maker, { resume: { epoch: ctx.h.gateway.streams.epoch, seq: 1_000_000 } });
   assert.equal(ahead.login.resumed, 'snapshot');
   await maker.client.cancelAll();
   await Promise.all([stale.c.close(), ahead.c.close()]);
@@ -71,7 +63,7 @@ test('cancel-on-disconnect: when that session drops, every open order of the acc
   await s.c.place({ market: 1, side: 'buy', type: 'limit', price: MID - 201, qty: 1 });
   assert.equal((await taker.client.openOrders()).orders.length, 2);
   s.c.terminate();
-  await until(() => h.gateway.views.openOrderCount(taker.accountId) === 0, 'the orders are cancelled');
+  await until(() => ctx.h.gateway.views.openOrderCount(taker.accountId) === 0, 'the orders are cancelled');
   const hist = (await taker.client.orderHistory(2)).orders;
   assert.deepEqual(hist.map((o) => o['endReason']), ['CANCEL_ALL', 'CANCEL_ALL']);
 });
@@ -80,7 +72,7 @@ test('a session without cancel-on-disconnect leaves its orders when it drops', a
   const s = await relogin(taker);
   const o = await s.c.place({ market: 1, side: 'buy', type: 'limit', price: MID - 210, qty: 1 });
   s.c.terminate();
-  await until(() => h.gateway.stats.connections <= 2, 'the session is gone');
+  await until(() => ctx.h.gateway.stats.connections <= 2, 'the session is gone');
   assert.deepEqual((await taker.client.openOrders()).orders.map((x) => x['orderId']), [o.orderId]);
   await taker.client.cancelAll();
 });
@@ -89,8 +81,8 @@ test('the dead-man switch cancels every open order when it runs out, though the 
   await taker.client.place({ market: 1, side: 'buy', type: 'limit', price: MID - 300, qty: 1 });
   const armed = await taker.client.cancelAllAfter(1_000);
   assert.equal(armed.armed, true);
-  await until(() => h.gateway.views.openOrderCount(taker.accountId) === 0, 'the switch fired');
-  assert.ok(h.gateway.stats.deadManFired >= 1);
+  await until(() => ctx.h.gateway.views.openOrderCount(taker.accountId) === 0, 'the switch fired');
+  assert.ok(ctx.h.gateway.stats.deadManFired >= 1);
 });
 
 test('arming the switch under a second is refused naming the field', async () => {

@@ -2,6 +2,7 @@
 // Gateway on a loopback port, with a MemoryStore (or a given store): what the gateway end-to-end tests
 // drive with real WebSocket clients (gateway/client/).
 
+import { after, before } from 'node:test';
 import { DEFAULT_MARKETS } from '../../../engine/market/spec.js';
 import { encodeRecord } from '../../../engine/ring/layouts/index.js';
 import { UpdateIndexPriceLayout } from '../../../engine/ring/layouts/update-index-price.js';
@@ -19,7 +20,7 @@ import type { Scope } from '../../../gateway/protocol/messages.js';
 import { MemoryStore } from '../../../persistence/memory-store.js';
 import type { Store } from '../../../persistence/store.js';
 
-export const BTC = DEFAULT_MARKETS[0]!;
+const BTC = DEFAULT_MARKETS[0]!;
 export const USDT = 1_000_000n;
 export const MID = 600_000;
 
@@ -44,8 +45,8 @@ export interface Trader {
   login: LoginResult;
 }
 
-export const TOPOLOGY = new Topology({ marketShards: [[BTC]], riskShards: 1 });
-export const RISK_MARKETS = [riskMarket(BTC)];
+const TOPOLOGY = new Topology({ marketShards: [[BTC]], riskShards: 1 });
+const RISK_MARKETS = [riskMarket(BTC)];
 
 /** Durability over `dir` for the harness's topology (recovers what the directory holds). */
 export function durableAt(dir: string): Promise<Durability> {
@@ -123,4 +124,21 @@ export async function until(cond: () => boolean, what: string, limit = 20_000): 
     await new Promise((r) => setTimeout(r, 2));
   }
   throw new Error(`never happened: ${what}`);
+}
+
+/**
+ * One harness for a whole test file: started (with a mark at MID and `traders` funded traders) before the
+ * file's tests, stopped after them; `ready` gets the traders. Read `ctx.h` inside tests.
+ */
+export function harnessPerFile(traders: number, ready: (traders: Trader[]) => void = () => {}, o: Parameters<typeof startHarness>[0] = {}): { h: Harness; traders: Trader[] } {
+  const ctx = { h: undefined as unknown as Harness, traders: [] as Trader[] };
+  // One hook: Node 20 does not wait for one root-level before hook to finish before starting the next.
+  before(async () => {
+    ctx.h = await startHarness(o);
+    await ctx.h.mark(MID);
+    for (let i = 0; i < traders; i++) ctx.traders.push(await ctx.h.trader());
+    ready(ctx.traders);
+  });
+  after(() => ctx.h.stop());
+  return ctx;
 }
