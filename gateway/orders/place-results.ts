@@ -13,10 +13,14 @@
 // retry is a new attempt under the reserved id. Each account keeps its newest `capPerAccount` client
 // order ids; older ones are forgotten (and deleted from the store).
 
-import { decode, encode } from '@msgpack/msgpack';
+import { decode, Encoder } from '@msgpack/msgpack';
 import type { Store } from '../../persistence/store.js';
 import { Family, familyRange, readU32, readU64, resultKey } from '../auth/gateway-keys.js';
 import type { StoreBatcher } from './store-batcher.js';
+
+/** One encoder for every record (msgpack's encode() builds a new Encoder and buffer per call). */
+const encoder = new Encoder();
+const encode = (v: unknown): Uint8Array => encoder.encode(v);
 
 export interface PlaceResult {
   readonly ok: boolean;
