@@ -31,12 +31,15 @@ export interface ReplayConfig {
   readonly pricing?: ReadonlyMap<number, PricingConfig>;
 }
 
-/** A fresh state machine for global shard x (market shards first, then risk shards); `gateway` receives its gateway stream. */
-function freshShard(c: ReplayConfig, x: number, gateway: EventOutput = new CountingOutput()): MarketShard | RiskShard {
+/**
+ * A fresh state machine for global shard x (market shards first, then risk shards); `gateway` receives its
+ * gateway stream, `surveillance` a market shard's surveillance stream (none: not wired, as when it ran without).
+ */
+function freshShard(c: ReplayConfig, x: number, gateway: EventOutput = new CountingOutput(), surveillance?: EventOutput): MarketShard | RiskShard {
   const t = c.topology;
   const S = t.marketShards;
   const R = t.riskShards;
-  if (x < S) return new MarketShard(t.config.marketShards[x]!, gateway, Array.from({ length: R }, () => new CountingOutput()), fastBook, c.pricing);
+  if (x < S) return new MarketShard(t.config.marketShards[x]!, gateway, Array.from({ length: R }, () => new CountingOutput()), fastBook, c.pricing, surveillance);
   const byId = new Map(c.riskMarkets.map((m) => [m.market.marketId, m]));
   const markets = t.markets().map((m) => byId.get(m.marketId)!);
   const pool = c.pool ?? DEFAULT_POOL;
@@ -44,8 +47,8 @@ function freshShard(c: ReplayConfig, x: number, gateway: EventOutput = new Count
 }
 
 /** Replays one shard's log (from position 0) into a fresh state machine and returns it. */
-export function replayShard(c: ReplayConfig, log: ShardLog, count = log.count, gateway?: EventOutput): MarketShard | RiskShard {
-  const shard = freshShard(c, log.shard, gateway);
+export function replayShard(c: ReplayConfig, log: ShardLog, count = log.count, gateway?: EventOutput, surveillance?: EventOutput): MarketShard | RiskShard {
+  const shard = freshShard(c, log.shard, gateway, surveillance);
   replayRecords(shard, new InputStamp(), { records: new RecordBuffer(log.records), inputs: new Uint16Array(log.inputs), count, firstPosition: log.firstPosition });
   return shard;
 }
