@@ -153,6 +153,11 @@ export class KeyRegistry {
     return this.change(by, keyId, 'revokeKey', { revoked: true }, {});
   }
 
+  /** Every key id, revoked ones included, in creation order. */
+  list(): string[] {
+    return [...this.keys.values()].sort((a, b) => a.createdUs - b.createdUs).map((k) => k.keyId);
+  }
+
   /** A key without its secret, for operators and logs. */
   describe(keyId: string): Omit<ApiKey, 'material'> | undefined {
     const k = this.keys.get(keyId);
