@@ -70,3 +70,14 @@ test('two traders trade: each sees its own fill on its user stream, its position
     await h.stop();
   }
 });
+
+test('the gateway sends the shards a timer tick on its own schedule, with nobody connected', async () => {
+  const h = await startHarness({ gateway: { timerTickMs: 20 } });
+  try {
+    const handled = () => h.exchange.marketHosts[0]!.stats().handled + h.exchange.riskHosts[0]!.stats().handled;
+    const before = handled();
+    await until(() => handled() >= before + 10, 'ten ticks handled');
+  } finally {
+    await h.stop();
+  }
+});
