@@ -110,6 +110,23 @@ test('a batch of 20 gets 20 results in order, one refused among them; 21 is refu
   assert.equal((await maker.client.cancelAll(1)).cancelled, 19);
 });
 
+test('a batch mixing client order ids and none reaches the book in its own order (time priority)', async () => {
+  const r = await maker.client.batchPlace([
+    { market: 1, side: 'sell', type: 'limit', price: MID + 70, qty: 1, clientOrderId: 8101 },
+    { market: 1, side: 'sell', type: 'limit', price: MID + 70, qty: 1 },
+    { market: 1, side: 'sell', type: 'limit', price: MID + 70, qty: 1, clientOrderId: 8103 },
+  ]);
+  const ids = r.results.map((x) => (x as { orderId: number }).orderId);
+  assert.deepEqual(ids, [...ids].sort((a, b) => a - b));
+  const filled: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    await taker.client.place({ market: 1, side: 'buy', type: 'limit', price: MID + 70, qty: 1, tif: 'ioc' });
+    const open = new Set((await maker.client.openOrders()).orders.map((o) => o['orderId'] as number));
+    filled.push(...ids.filter((id) => !open.has(id) && !filled.includes(id)));
+  }
+  assert.deepEqual(filled, ids, 'filled first to last in the batch’s order');
+});
+
 test('leverage, margin mode and isolated margin are the engine’s answers', async () => {
   const fresh = await ctx.h.trader();
   const lev = await fresh.client.setLeverage(1, 10);
