@@ -101,6 +101,11 @@ export class Router {
     } else this.respond(s, req.id, rxUs, t.remaining, out, undefined, def.op);
   }
 
+  /** Forgets full rate-limit buckets (addresses and keys not seen for a while): bounded memory. */
+  sweep(): void {
+    this.limiter.sweep(this.nowMs());
+  }
+
   /** A frame the server refused itself (a text frame): answered like a malformed one. */
   refuseFrame(s: Session, code: number, message: string): void {
     const t = this.limiter.take(undefined, s.ip, 1, this.nowMs());

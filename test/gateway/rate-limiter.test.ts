@@ -40,3 +40,12 @@ test('refill stops at the capacity', () => {
   r.take('k', 'ip', 1, 0);
   assert.equal(r.take('k', 'ip', 1, 1_000_000).remaining, 9);
 });
+
+test('a sweep forgets only buckets that are full again', () => {
+  const r = new RateLimiter(limits);
+  r.take('k', 'ip', 10, 0);
+  r.sweep(1_000);
+  assert.equal(r.take('k', 'ip', 1, 1_000).remaining, 4, 'the half-refilled key bucket was kept');
+  r.sweep(10_000);
+  assert.equal(r.take('k', 'ip', 1, 10_000).remaining, 9, 'a full bucket forgotten is the same as a full one');
+});
