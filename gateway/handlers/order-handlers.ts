@@ -79,7 +79,8 @@ export class OrderHandlers {
     // A reservation from before a restart whose order the engine already has: the first attempt was accepted.
     const acceptedEarlier = !a.ok && a.code === Code.DUPLICATE_ORDER_ID && entry.recovered;
     const p: PlaceResult = a.ok || acceptedEarlier ? { ok: true, code: Code.OK, orderId: entry.orderId, clientOrderId: cid, order: orderOf(a) } : { ok: false, code: a.code, orderId: entry.orderId, clientOrderId: cid };
-    this.d.results.settle(accountId, cid, entry, p);
+    // Answered once recorded: a retry after a crash then gets this very result (a refusal included).
+    await this.d.results.settle(accountId, cid, entry, p);
     return resultOf(p, false);
   }
 
