@@ -3,12 +3,14 @@
 // including a restart that came between offering an order and recording its answer.
 
 import assert from 'node:assert/strict';
-import { encode } from '@msgpack/msgpack';
+import { decode, encode } from '@msgpack/msgpack';
 import { test } from 'node:test';
 import { Code } from '../../engine/codes.js';
 import { PerpxClient } from '../../gateway/client/client.js';
 import { resultKey } from '../../gateway/auth/gateway-keys.js';
-import { harnessPerFile, MID, type Trader } from './support/harness.js';
+import { harnessPerFile, MID, startHarness, until, type Trader } from './support/harness.js';
+import { MemoryStore } from '../../persistence/memory-store.js';
+import type { StoreOp } from '../../persistence/store.js';
 
 let t: Trader;
 const ctx = harnessPerFile(1, (ts) => (t = ts[0]!));
@@ -70,4 +72,35 @@ test('a restart between offering an order and recording its answer: the retry fi
   const cancel2 = await d.request('cancel', { market: 1, clientOrderId: 6 });
   assert.equal(cancel2.error?.code, Code.ORDER_NOT_FOUND, 'no second order with that client id');
   await d.close();
+});
+
+/** A store that holds back writes of recorded results while `hold` is set. */
+class GatedStore extends MemoryStore {
+  hold = false;
+  readonly held: (() => void)[] = [];
+  override async write(ops: readonly StoreOp[], sync: boolean): Promise<void> {
+    const result = ops.some((op) => op.type === 'put' && op.key[0] === 0x49 && 'result' in (decode(op.value) as object));
+    if (this.hold && result) await new Promise<void>((resolve) => this.held.push(resolve));
+    return super.write(ops, sync);
+  }
+}
+
+test('the client hears an order’s result only once the result is in the store', async () => {
+  const store = new GatedStore();
+  const g = await startHarness({ store });
+  try {
+    await g.mark(MID);
+    const u = await g.trader();
+    store.hold = true;
+    let answered = false;
+    const placed = u.client.place(order(9)).then((p) => ((answered = true), p));
+    await until(() => store.held.length === 1, 'the result write is held');
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    assert.equal(answered, false, 'no answer while the result is not stored');
+    store.hold = false;
+    store.held.splice(0).forEach((release) => release());
+    assert.ok((await placed).orderId > 0);
+  } finally {
+    await g.stop();
+  }
 });
