@@ -71,7 +71,8 @@ test('a command field past 2^53 is refused with that field\'s code, without a th
       assert.doesNotThrow(() => raw(b, 1), label);
       const events = take();
       assert.deepEqual(events.map((e) => [e.type, e.code, e.commandType]), [['OrderRejected', f.code, f.layout.type]], label);
-      const echoedId = ['orderId', 'requestId', 'deleverageId'].includes(f.name) ? 0 : f.layout.fields.some(([n]) => ['orderId', 'requestId', 'deleverageId'].includes(n)) ? 7 : 0;
+      const ids = ['orderId', 'requestId', 'deleverageId', 'sweepId'];
+      const echoedId = ids.includes(f.name) ? 0 : f.layout.fields.some(([n]) => ids.includes(n)) ? 7 : 0;
       assert.equal(events[0]!.orderId, echoedId, `${label}: the id it echoes`);
       assert.equal(m.stateHashExcludingStreams(), before, label);
     }
