@@ -16,7 +16,7 @@ import type { ShardLog } from '../persistence/journal-reader.js';
 import type { Topology } from './topology.js';
 
 /** An output that only numbers what it is given. */
-class CountingOutput implements EventOutput {
+export class CountingOutput implements EventOutput {
   nextSeq = 1;
   append(_src: RB, _at: number): void {
     this.nextSeq++;
@@ -32,15 +32,15 @@ export interface ReplayConfig {
 }
 
 /** A fresh state machine for global shard x (market shards first, then risk shards); `gateway` receives its gateway stream. */
-function freshShard(c: ReplayConfig, x: number, gateway: EventOutput = new CountingOutput()): MarketShard | RiskShard {
+export function freshShard(c: ReplayConfig, x: number, gateway: EventOutput = new CountingOutput(), outputs?: readonly EventOutput[]): MarketShard | RiskShard {
   const t = c.topology;
   const S = t.marketShards;
   const R = t.riskShards;
-  if (x < S) return new MarketShard(t.config.marketShards[x]!, gateway, Array.from({ length: R }, () => new CountingOutput()), fastBook, c.pricing);
+  if (x < S) return new MarketShard(t.config.marketShards[x]!, gateway, outputs ?? Array.from({ length: R }, () => new CountingOutput()), fastBook, c.pricing, undefined, undefined, x);
   const byId = new Map(c.riskMarkets.map((m) => [m.market.marketId, m]));
   const markets = t.markets().map((m) => byId.get(m.marketId)!);
   const pool = c.pool ?? DEFAULT_POOL;
-  return new RiskShard(x - S, R, markets, pool, (m) => t.marketShardOf(m), gateway, Array.from({ length: S }, () => new CountingOutput()), (state, effects) => new LiquidationEngine(state, effects, pool));
+  return new RiskShard(x - S, R, markets, pool, (m) => t.marketShardOf(m), gateway, outputs ?? Array.from({ length: S }, () => new CountingOutput()), (state, effects) => new LiquidationEngine(state, effects, pool));
 }
 
 /** Replays one shard's log (from position 0) into a fresh state machine and returns it. */
