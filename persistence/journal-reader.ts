@@ -24,6 +24,10 @@ export interface ShardLog {
   readonly count: number;
   /** Per input, the last seq inside the log. */
   readonly lastSeq: number[];
+  /** Per input, the last seq before the log's first record (a snapshot's; zeros from position 0). */
+  readonly startLastSeq: readonly number[];
+  /** The shard's time before the log's first record. */
+  readonly startTimeUs: number;
   /** Largest timeUs inside the log (0 when empty). */
   readonly lastTimeUs: number;
   /** Records past the cut found in the store (the torn tail). */
@@ -118,7 +122,7 @@ export async function readShardLog(store: Store, shard: number, cut: number, o: 
   if (have < cut) {
     throw new PersistenceError(Code.JOURNAL_GAP, `shard ${shard}: the cut says position ${cut} is durable but the journal ends at ${have}`, { shard, position: have, expected: cut });
   }
-  return { shard, records, inputs, firstPosition: from, count, lastSeq, lastTimeUs, tornRecords: torn };
+  return { shard, records, inputs, firstPosition: from, count, lastSeq, lastTimeUs, tornRecords: torn, startLastSeq: Array.from({ length: o.inputs }, (_, i) => o.lastSeq?.[i] ?? 0), startTimeUs: o.lastTimeUs ?? 0 };
 }
 
 /**

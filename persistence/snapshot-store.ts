@@ -33,7 +33,7 @@ export interface SnapshotInfo {
    * every consumer has consumed the records before it (its re-delivery starts at or after these).
    */
   readonly outputNextSeqs: readonly number[];
-  /** The shard's clock at the snapshot (the time of the latest record it took), µs. */
+  /** The shard's time at the snapshot: the latest time of a record it took (or its clock, if later), µs. */
   readonly clockUs: number;
   /** Wall-clock time it was taken (ms since the epoch), for operators only. */
   readonly takenAtMs: number;

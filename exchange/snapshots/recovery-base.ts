@@ -22,8 +22,11 @@ export interface RecoveryBase {
   readonly bytes: Uint8Array;
 }
 
-/** Why this snapshot cannot start shard x's recovery at this cut, or undefined when it can. */
-export function refusal(t: Topology, x: number, info: SnapshotInfo, bytes: Uint8Array, cut: Pick<CutRecord, 'positions' | 'lastSeq'>): string | undefined {
+/**
+ * Why this snapshot cannot start shard x's recovery at this cut, or undefined when it can. Without a cut,
+ * only whether the bytes are a sound snapshot of shard x that agrees with its descriptor.
+ */
+export function refusal(t: Topology, x: number, info: SnapshotInfo, bytes: Uint8Array, cut?: Pick<CutRecord, 'positions' | 'lastSeq'>): string | undefined {
   let header;
   let streams;
   try {
@@ -38,6 +41,7 @@ export function refusal(t: Topology, x: number, info: SnapshotInfo, bytes: Uint8
   const hash = header.stateHash.toString(16).padStart(16, '0');
   if (hash !== info.stateHash) return `its descriptor records state hash ${info.stateHash}, its bytes ${hash}`;
   if (streams.inputs.join('/') !== info.lastSeq.join('/')) return `its descriptor records last seqs ${info.lastSeq.join('/')}, its bytes ${streams.inputs.join('/')}`;
+  if (cut === undefined) return undefined;
   if (info.position > cut.positions[x]!) return `it lies past the durable cut (${info.position} > ${cut.positions[x]})`;
   const consumers = consumersOf(t, x);
   for (let j = 0; j < consumers.length; j++) {

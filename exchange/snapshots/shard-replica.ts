@@ -17,6 +17,8 @@ import { PersistenceError } from '../../persistence/errors.js';
 import type { JournalBlock } from '../../persistence/journal-block.js';
 import { journalKey, keyText } from '../../persistence/keys.js';
 import { piecesFor, type SnapshotInfo } from '../../persistence/snapshot-store.js';
+import { RecordBuffer } from '../../engine/ring/record.js';
+import type { ShardLog } from '../../persistence/journal-reader.js';
 import { RiskShard } from '../../risk/shard/risk-shard.js';
 import { CountingOutput, freshShard, type ReplayConfig } from '../journal-replay.js';
 
@@ -28,6 +30,8 @@ export class ShardReplica {
     private readonly outputs: readonly CountingOutput[],
     /** The next journal position this replica takes. */
     public position: number,
+    /** The latest time of a record it took (a snapshot's time: what --to-time points compare with). */
+    public lastTimeUs = 0,
   ) {}
 
   static fresh(c: ReplayConfig, shard: number): ShardReplica {
@@ -37,13 +41,13 @@ export class ShardReplica {
   }
 
   /** From snapshot bytes covering positions [0, position); the decode checks the recorded state hash. */
-  static fromSnapshot(c: ReplayConfig, shard: number, position: number, bytes: Uint8Array): ShardReplica {
+  static fromSnapshot(c: ReplayConfig, shard: number, position: number, bytes: Uint8Array, timeUs = 0): ShardReplica {
     const { streams } = readSnapshotStreams(bytes);
     const gateway = new CountingOutput();
     gateway.nextSeq = streams.gatewayNextSeq;
     const outputs = streams.outputNextSeqs.map((seq) => Object.assign(new CountingOutput(), { nextSeq: seq }));
     const machine = shard < c.topology.marketShards ? MarketShard.decode(bytes, gateway, outputs) : RiskShard.decode(bytes, gateway, outputs);
-    return new ShardReplica(shard, machine, outputs, position);
+    return new ShardReplica(shard, machine, outputs, position, timeUs);
   }
 
   /** The seq the next record of each output stream (to the other kind of shard) will carry. */
@@ -70,12 +74,36 @@ export class ShardReplica {
         const key = keyText(journalKey(this.shard, block.firstPosition));
         throw new PersistenceError(Code.JOURNAL_CORRUPT, `shard ${this.shard}: record at position ${this.position} in key ${key} fails its checksum (snapshotter)`, { shard: this.shard, key, position: this.position });
       }
-      m.handle(recs, recs.at(i), block.input(i));
+      const at = recs.at(i);
+      m.handle(recs, at, block.input(i));
+      const t = recs.timeUs(at);
+      if (t > this.lastTimeUs) this.lastTimeUs = t;
       this.position++;
       n++;
     }
     m.flush();
     return n;
+  }
+
+  /** Handles the log's records from this replica's position up to `to` (exclusive). */
+  applyLog(log: ShardLog, to: number): void {
+    const recs = new RecordBuffer(log.records);
+    const inputs = new Uint16Array(log.inputs);
+    if (this.position < log.firstPosition || to > log.firstPosition + log.count) throw new RangeError(`shard ${this.shard}: the log holds [${log.firstPosition}, ${log.firstPosition + log.count}), asked for [${this.position}, ${to})`);
+    for (; this.position < to; this.position++) {
+      const k = this.position - log.firstPosition;
+      const at = recs.at(k);
+      this.machine.handle(recs, at, inputs[k]!);
+      const t = recs.timeUs(at);
+      if (t > this.lastTimeUs) this.lastTimeUs = t;
+      if ((k & 255) === 255) this.machine.flush();
+    }
+    this.machine.flush();
+  }
+
+  /** The state machine itself, for tools that read its state (never handle records through it). */
+  get state(): MarketShard | RiskShard {
+    return this.machine;
   }
 
   stateHash(): bigint {
@@ -92,7 +120,7 @@ export class ShardReplica {
       position: this.position,
       lastSeq: streams.inputs,
       outputNextSeqs: streams.outputNextSeqs,
-      clockUs: streams.clockUs,
+      clockUs: Math.max(streams.clockUs, this.lastTimeUs),
       takenAtMs,
       stateHash: header.stateHash.toString(16).padStart(16, '0'),
       bytes: bytes.byteLength,
