@@ -36,6 +36,8 @@ export interface DurabilityOptions {
   readonly log?: (line: string) => void;
   /** Take snapshots (snapshotter worker) and prune by this policy; absent: none taken, none pruned. */
   readonly snapshots?: SnapshotPolicy;
+  /** Recover from stored snapshots (default true); false replays every journal from position 0 (tests' clean replays). */
+  readonly fromSnapshots?: boolean;
 }
 
 /** Per shard x, per input i: the producing shard, -1 for the gateway (topology.ts input indexes). */
@@ -95,7 +97,7 @@ export class Durability {
       const logs: ShardLog[] = [];
       const bases: (RecoveryBase | undefined)[] = [];
       for (let x = 0; x < shards; x++) {
-        const base = await recoveryBase(store, x, cut, topology, log);
+        const base = o.fromSnapshots === false ? undefined : await recoveryBase(store, x, cut, topology, log);
         bases.push(base);
         const l = await readShardLog(store, x, cut.positions[x]!, { inputs: producers[x]!.length, from: base?.info.position, lastSeq: base?.info.lastSeq, lastTimeUs: base?.info.clockUs });
         for (let i = 0; i < l.lastSeq.length; i++) {
