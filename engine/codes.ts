@@ -119,10 +119,46 @@ export const Code = {
   BACK_PRESSURE: 6003,
   MALFORMED_FRAME: 6004,
   FRAME_TOO_LARGE: 6005,
+  /** A request whose `op` the protocol does not define (docs/PROTOCOL.md). */
+  UNKNOWN_OPERATION: 6006,
+  /** A field missing, of the wrong type, or out of its range. */
+  INVALID_FIELD: 6007,
+  /** A field the message does not define. */
+  UNKNOWN_FIELD: 6008,
+  /** Unknown key, wrong signature, or a key not allowed from this address: one answer for all. */
+  AUTH_FAILED: 6009,
+  /** A signed timestamp outside the key's receive window. */
+  TIMESTAMP_OUTSIDE_WINDOW: 6010,
+  /** A nonce already used within the receive window. */
+  NONCE_REPLAYED: 6011,
+  /** The key lacks the scope (read, trade, withdraw) the operation needs. */
+  SCOPE_REQUIRED: 6012,
+  /** A second login on an authenticated session. */
+  ALREADY_AUTHENTICATED: 6013,
+  /** Too many connections in total or from this address. */
+  CONNECTION_LIMIT: 6014,
+  /** The account already has the gateway's maximum of open orders. */
+  OPEN_ORDERS_LIMIT: 6015,
+  /** A batch larger than the protocol allows, or empty. */
+  BATCH_TOO_LARGE: 6016,
+  /** The connection's outbound buffer passed its cap: it is closed. */
+  SLOW_CONSUMER: 6017,
+  /** No frame (or heartbeat answer) within the idle timeout; or no login in time. */
+  IDLE_TIMEOUT: 6018,
+  /** subscribe / unsubscribe naming a channel no one serves. */
+  UNKNOWN_CHANNEL: 6019,
+  /** A signature the key requires on this request is absent. */
+  SIGNATURE_REQUIRED: 6020,
+  /** A retried request (same client order id or request key) whose first attempt is still in flight. */
+  REQUEST_IN_FLIGHT: 6021,
+  /** A fault inside the gateway while handling the request (a bug): retry with the same client order id. */
+  INTERNAL_ERROR: 6022,
 
   // exchange
   /** The shard handling this command died while handling it (the exchange halts): its outcome is unknown. */
   SHARD_FAILED: 7001,
+  /** The exchange has halted (a shard or the journal failed, or it is stopping): nothing more is taken. */
+  EXCHANGE_HALTED: 7002,
 } as const;
 
 export type CodeName = keyof typeof Code;

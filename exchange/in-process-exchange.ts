@@ -8,7 +8,10 @@
 //   gateway ──▶ market s (input 0: index and timer ticks)                      └──▶ gateway
 //   market s ──▶ surveillance (input 1+s)     gateway ──▶ surveillance (input 0: links, timer ticks)
 //
-// pump() delivers every pending record, stream by stream in a fixed order, until nothing is pending.
+// pump() delivers every pending record, stream by stream in a fixed order, until nothing is pending. With
+// the `interleave` option it delivers one record at a time from a stream the option picks at random, as
+// worker threads would interleave them: a test that the outcome of a command does not depend on which
+// thread ran first (test/exchange/interleaving.property.test.ts).
 //
 // A record whose handling throws kills its shard here as it would kill its worker thread (shard-failure.ts):
 // the exchange halts. That pump() delivers the SHARD_FAILED answer to the command and throws the
@@ -63,6 +66,8 @@ export interface InProcessOptions {
   readonly timeHorizonUs?: number;
   /** Runs the surveillance state machine on every market shard's events (absent: none). */
   readonly surveillance?: { readonly config?: SurveillanceConfig; readonly onAlert: AlertSink; readonly onIntegrity?: IntegritySink };
+  /** Tests: picks which of `ready` streams (an index below it) the next record comes from (absent: fixed order). */
+  readonly interleave?: (ready: number) => number;
 }
 
 /** Snapshots to restore an exchange from (InProcessExchange's constructor, docs/SNAPSHOTS.md). */
@@ -85,6 +90,7 @@ export class InProcessExchange {
   /** The streams between the gateway and the shards in creation order (what inFlight() copies). */
   private readonly streams: QueueOutput[] = [];
   private readonly links: Link[] = [];
+  private readonly interleave: ((ready: number) => number) | undefined;
   private readonly gatewayQueues: { queue: QueueOutput; from: GatewaySource }[] = [];
   private readonly listeners: GatewayListener[] = [];
   private readonly scratch = RecordBuffer.allocate(1);
@@ -102,6 +108,7 @@ export class InProcessExchange {
    */
   constructor(o: InProcessOptions, restore?: InProcessRestore) {
     const t = (this.topology = o.topology);
+    this.interleave = o.interleave;
     const R = t.riskShards;
     const S = t.marketShards;
     if (restore !== undefined && (restore.marketShards.length !== S || restore.riskShards.length !== R)) throw new RangeError(`restore: ${restore.marketShards.length} market and ${restore.riskShards.length} risk snapshots for ${S} and ${R} shards`);
@@ -238,6 +245,7 @@ export class InProcessExchange {
    */
   pump(maxRecords = Number.MAX_SAFE_INTEGER): number {
     if (this.failure !== undefined) throw this.failure;
+    if (this.interleave !== undefined) return this.pumpInterleaved(this.interleave, maxRecords);
     let total = 0;
     for (;;) {
       let moved = 0;
@@ -255,18 +263,46 @@ export class InProcessExchange {
         }
         link.consumer.flush();
       }
-      for (const g of this.gatewayQueues) {
-        const q = g.queue;
-        while (q.pending > 0) {
-          for (const l of this.listeners) l(q.records, q.frontAt(), g.from);
-          q.shift();
-          moved++;
-        }
-      }
-      total += moved;
       this.delivered += moved;
+      moved += this.deliverGateway();
+      total += moved;
       if (moved === 0 || total >= maxRecords) return total;
     }
+  }
+
+  /** pump() one record at a time, each from a stream with records pending that `pick` chooses. */
+  private pumpInterleaved(pick: (ready: number) => number, maxRecords: number): number {
+    let total = 0;
+    for (;;) {
+      total += this.deliverGateway();
+      const ready = this.links.filter((l) => l.queue.pending > 0);
+      if (ready.length === 0 || total >= maxRecords) return total;
+      const link = ready[pick(ready.length) % ready.length]!;
+      const q = link.queue;
+      try {
+        link.consumer.handle(q.records, q.frontAt(), link.input);
+      } catch (e) {
+        this.halt(link, e, q.records, q.frontAt());
+      }
+      q.shift();
+      link.consumer.flush();
+      total++;
+      this.delivered++;
+    }
+  }
+
+  private deliverGateway(): number {
+    let moved = 0;
+    for (const g of this.gatewayQueues) {
+      const q = g.queue;
+      while (q.pending > 0) {
+        for (const l of this.listeners) l(q.records, q.frontAt(), g.from);
+        q.shift();
+        moved++;
+      }
+    }
+    this.delivered += moved;
+    return moved;
   }
 
   /** The shard of `link` threw on the record at `at`: halt, answer the command, and throw. */

@@ -31,12 +31,16 @@ export interface ReplayConfig {
   readonly pricing?: ReadonlyMap<number, PricingConfig>;
 }
 
-/** A fresh state machine for global shard x (market shards first, then risk shards); `gateway` receives its gateway stream. */
-export function freshShard(c: ReplayConfig, x: number, gateway: EventOutput = new CountingOutput(), outputs?: readonly EventOutput[]): MarketShard | RiskShard {
+/**
+ * A fresh state machine for global shard x (market shards first, then risk shards); `gateway` receives its
+ * gateway stream, `outputs` its streams to the other kind of shard (default: counting ones), `surveillance`
+ * a market shard's surveillance stream (none: not wired, as when it ran without).
+ */
+export function freshShard(c: ReplayConfig, x: number, gateway: EventOutput = new CountingOutput(), outputs?: readonly EventOutput[], surveillance?: EventOutput): MarketShard | RiskShard {
   const t = c.topology;
   const S = t.marketShards;
   const R = t.riskShards;
-  if (x < S) return new MarketShard(t.config.marketShards[x]!, gateway, outputs ?? Array.from({ length: R }, () => new CountingOutput()), fastBook, c.pricing, undefined, undefined, x);
+  if (x < S) return new MarketShard(t.config.marketShards[x]!, gateway, outputs ?? Array.from({ length: R }, () => new CountingOutput()), fastBook, c.pricing, surveillance, undefined, x);
   const byId = new Map(c.riskMarkets.map((m) => [m.market.marketId, m]));
   const markets = t.markets().map((m) => byId.get(m.marketId)!);
   const pool = c.pool ?? DEFAULT_POOL;
@@ -44,8 +48,8 @@ export function freshShard(c: ReplayConfig, x: number, gateway: EventOutput = ne
 }
 
 /** Replays one shard's log (from position 0) into a fresh state machine and returns it. */
-export function replayShard(c: ReplayConfig, log: ShardLog, count = log.count, gateway?: EventOutput): MarketShard | RiskShard {
-  const shard = freshShard(c, log.shard, gateway);
+export function replayShard(c: ReplayConfig, log: ShardLog, count = log.count, gateway?: EventOutput, surveillance?: EventOutput): MarketShard | RiskShard {
+  const shard = freshShard(c, log.shard, gateway, undefined, surveillance);
   replayRecords(shard, new InputStamp(), { records: new RecordBuffer(log.records), inputs: new Uint16Array(log.inputs), count, firstPosition: log.firstPosition });
   return shard;
 }

@@ -47,6 +47,7 @@ import { DEFAULT_POOL, type RiskMarketConfig, type RiskPoolConfig } from '../ris
 import { stampBefore, stampOf } from '../engine/shard/input-stamp.js';
 import type { JournalHost } from '../persistence/journal-host.js';
 import type { Durability } from './durability.js';
+import { shardsDrained } from './drained.js';
 import { GatewayStream } from './gateway-stream.js';
 import type { GatewaySource } from './in-process-exchange.js';
 import { ShardFailedError } from './shard-failure.js';
@@ -358,6 +359,11 @@ export class ThreadedExchange {
    */
   waitForOutput(timeoutMs: number): Promise<void> {
     return this.bell.parkAsync(this.hasOutput, timeoutMs);
+  }
+
+  /** Every market and risk shard has handled all it was sent and published what that produced (drained.ts). */
+  drained(): boolean {
+    return shardsDrained([...this.marketHosts, ...this.riskHosts]);
   }
 
   /** Every risk shard's open positions by scope, each copied by its own thread between two batches. */

@@ -7,10 +7,12 @@
 //   'J' shard(u16) firstPosition(u64)     a journal block: consecutive input records of one shard (journal-block.ts)
 //   'S' shard(u16) position(u64)          a snapshot's descriptor: what it covers, its hash, size, chunks (snapshot-store.ts)
 //   'P' shard(u16) position(u64) chunk(u32)   a piece of a snapshot's bytes (the descriptor is written last)
+//   'A' text                              surveillance alerts and what operators did with them, under
+//                                         printable text keys (exchange/surveillance/store-alert-storage.ts)
 //
 // A shard is numbered globally: market shards 0..S-1, then risk shards S..S+R-1 (shard-ids.ts).
 
-const Family = { META: 0x4d, CUT: 0x43, JOURNAL: 0x4a, SNAPSHOT: 0x53, SNAPSHOT_PIECE: 0x50 } as const;
+const Family = { META: 0x4d, CUT: 0x43, JOURNAL: 0x4a, SNAPSHOT: 0x53, SNAPSHOT_PIECE: 0x50, ALERTS: 0x41 } as const;
 
 const TWO_32 = 0x1_0000_0000;
 
@@ -79,6 +81,32 @@ export function snapshotPieceRange(shard: number, from = 0, to = Number.MAX_SAFE
   return { gte: snapshotPieceKey(shard, from, 0), lt: snapshotPieceKey(shard, to, 0) };
 }
 
+const utf8 = new TextEncoder();
+
+/** 'A' text: a key of the alerts family. */
+export function alertsKey(text: string): Uint8Array {
+  const t = utf8.encode(text);
+  const k = new Uint8Array(1 + t.byteLength);
+  k[0] = Family.ALERTS;
+  k.set(t, 1);
+  return k;
+}
+
+/** Every key of the alerts family whose text starts with `prefix` (text keys are printable ASCII, below 0x7f). */
+export function alertsRange(prefix: string): { gte: Uint8Array; lt: Uint8Array } {
+  const gte = alertsKey(prefix);
+  const lt = new Uint8Array(gte.byteLength + 1);
+  lt.set(gte);
+  lt[gte.byteLength] = 0xff;
+  return { gte, lt };
+}
+
+/** The text of an alerts-family key. */
+export function alertsKeyText(k: Uint8Array): string {
+  if (k[0] !== Family.ALERTS) throw new RangeError('not an alerts key');
+  return new TextDecoder().decode(k.subarray(1));
+}
+
 /** Printable form of a key for errors and the restore tool. */
 export function keyText(k: Uint8Array): string {
   switch (k[0]) {
@@ -90,6 +118,8 @@ export function keyText(k: Uint8Array): string {
       const { shard, position } = parseSnapshotKey(k);
       return `S/${shard}/${position}`;
     }
+    case Family.ALERTS:
+      return `A/${alertsKeyText(k)}`;
     default:
       return String.fromCharCode(k[0] ?? 63);
   }

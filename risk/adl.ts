@@ -1,4 +1,4 @@
-// Auto-deleveraging (RISK.md, "Auto-deleveraging"): who is closed against a liquidation's shortfall, in
+// Auto-deleveraging (docs/RISK.md, "Auto-deleveraging"): who is closed against a liquidation's shortfall, in
 // which order, and how much each.
 //
 //   pnlPct = side·(MP − EP)/EP = UPnL / entryCost       (EP = entryCost/(Q·a), so exact and rational)
@@ -169,7 +169,7 @@ export function allocateAdl(ranked: readonly RankedCandidate[], shortfallLots: b
  * back above the mark, a long selling below it); that happens when the mark gapped past the liquidated
  * scope's BP before the event reached ADL. Then the counterparty closes at the price where its scope
  * equity reaches exactly 0 (rounded in its favour), and the difference stays with the liquidated scope,
- * which completes below zero and reports it: ADL never makes a solvent trader insolvent (RISK.md I4).
+ * which completes below zero and reports it: ADL never makes a solvent trader insolvent (docs/RISK.md I4).
  *
  * counterpartySign: +1 for a long counterparty (it sells), −1 for a short one (it buys).
  */

@@ -1,4 +1,4 @@
-// Funding (RISK.md, "Funding"): impact prices, premium samples, the rate, and the payments.
+// Funding (docs/RISK.md, "Funding"): impact prices, premium samples, the rate, and the payments.
 //
 //   impact price  average fill price of a market order of the impact notional against the book, exact
 //   sample        P = [max(0, impactBid − IP) − max(0, IP − impactAsk)] / IP, in 10^-8, truncated toward 0
@@ -118,7 +118,7 @@ export function fundingCapRate(tiers: TierTable): bigint {
   return floorDiv(3n * (tiers[0]!.imrRate - tiers[0]!.mmrRate), 4n);
 }
 
-/** RISK.md's defaults for a market with these tiers; hard cap 3% per 8 hours. */
+/** docs/RISK.md's defaults for a market with these tiers; hard cap 3% per 8 hours. */
 export function defaultFundingParams(tiers: TierTable): FundingRateParams {
   return { interestRate: 10_000n, premiumClampRate: 50_000n, capRate: fundingCapRate(tiers), hardCapRate: 3_000_000n };
 }

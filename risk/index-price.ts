@@ -1,4 +1,4 @@
-// Index price (RISK.md, "Index and mark price"): the weighted median of external venues' prices.
+// Index price (docs/RISK.md, "Index and mark price"): the weighted median of external venues' prices.
 //
 //   1. a venue counts while fresh: nowUs − updatedUs ≤ staleness (default 10 s), with a positive price
 //      and weight;

@@ -9,7 +9,7 @@
 // Equity − MM is strictly monotone in X (slope s − MMR_t, MMR < 100%) and continuous across tiers, so the
 // root is unique: solving in each tier t gives X_t = s·(R·(otherMM − E0) − cumAtomRate_t) / (R − s·MMR_t)
 // (R = RATE_ONE), and exactly one X_t lies in its own tier (lo_t < X_t ≤ hi_t; the top tier is open
-// above, as in tiers.marginTierIndexOf). Solving in the entry tier instead is the known bug RISK.md names.
+// above, as in tiers.marginTierIndexOf). Solving in the entry tier instead is the known bug docs/RISK.md names.
 //
 // Displayed prices round toward safety, to a tick: a long's up, a short's down. For LP that makes the
 // displayed tick the first one at which Equity ≥ MM still holds (invariant I12: one tick further, the

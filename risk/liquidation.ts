@@ -1,4 +1,4 @@
-// The pure parts of the liquidation pipeline (RISK.md, "Liquidation pipeline"); the risk shard sequences
+// The pure parts of the liquidation pipeline (docs/RISK.md, "Liquidation pipeline"); the risk shard sequences
 // them (freeze, cancel, step down, full close, ADL) and publishes each step.
 //
 // A scope is one position with what surrounds it, as in liquidation-price.ts: collateral = M_iso, or

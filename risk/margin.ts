@@ -1,4 +1,4 @@
-// Margin of a cross account or of one isolated position, at mark (RISK.md, "Risk tiers"). Mark alone
+// Margin of a cross account or of one isolated position, at mark (docs/RISK.md, "Risk tiers"). Mark alone
 // drives it: a position without a mark (markTicks 0n, none published yet) makes the scope's margin
 // undefined, and the caller answers MARK_PRICE_UNAVAILABLE.
 //

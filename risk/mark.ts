@@ -1,4 +1,4 @@
-// Mark price (RISK.md, "Index and mark price"): the median of three estimates, clamped to a band around
+// Mark price (docs/RISK.md, "Index and mark price"): the median of three estimates, clamped to a band around
 // the index, so that a wick in the last trade or a thin book moves no one's margin.
 //
 //   c1 = IP·(1 + F_last·τ/T)        funding basis: τ time to the next funding, T the interval

@@ -1,4 +1,4 @@
-// Pre-trade order cost (RISK.md, "Pre-trade check"), netted BitMEX-style.
+// Pre-trade order cost (docs/RISK.md, "Pre-trade check"), netted BitMEX-style.
 //
 // One order:  qty·P_assumed/leverage + OpenLoss + fee reserve
 //   P_assumed  its limit price; for a market order the worst price its slippage limit allows

@@ -1,4 +1,4 @@
-// Risk tiers (RISK.md, "Risk tiers"): per market, a table of notional bands lo < N ≤ hi, each with a
+// Risk tiers (docs/RISK.md, "Risk tiers"): per market, a table of notional bands lo < N ≤ hi, each with a
 // maximum leverage, an initial and a maintenance margin rate, and the maintenance amount cum that keeps
 // MM = N·MMR − cum continuous across bands: cum_n = cum_(n−1) + lo_n·(MMR_n − MMR_(n−1)).
 //
@@ -34,7 +34,7 @@ export type TierTableResult = { readonly code: typeof Code.OK; readonly tiers: T
 
 const usdt = (n: bigint): bigint => n * ATOMS_PER_USDT;
 
-/** RISK.md's default table, in USDT atoms: every market uses it until it defines its own. */
+/** docs/RISK.md's default table, in USDT atoms: every market uses it until it defines its own. */
 export const DEFAULT_TIER_ROWS: readonly TierRow[] = [
   { hiNotionalAtoms: usdt(50_000n), maxLeverage: 50n, imrRate: 2n * RATE_PERCENT, mmrRate: 1n * RATE_PERCENT },
   { hiNotionalAtoms: usdt(250_000n), maxLeverage: 25n, imrRate: 4n * RATE_PERCENT, mmrRate: 2n * RATE_PERCENT },

@@ -1,5 +1,5 @@
 // liquidation-latency: from a mark update that crosses a liquidation price to the liquidation order in
-// the market-bound ring, measured inside a real risk-shard worker on real rings (RISK.md: a published
+// the market-bound ring, measured inside a real risk-shard worker on real rings (docs/RISK.md: a published
 // latency; goal p99 under 1 ms), against the same records handled in-process as the peer.
 //
 //   main thread ──MarkPriceUpdated──▶ market input ring ──▶ risk-shard worker (RiskShardHost, default

@@ -10,6 +10,9 @@
 // times, plus honest look-alikes (a market maker requoting, a taker splitting a large order, two unrelated
 // accounts trading together). Recall = episodes whose target detector raised an alert naming one of their
 // accounts; a false positive is an alert naming no manipulative account, reported per 100,000 honest orders.
+// Recall is reported twice: over every injected episode, and over those that came to pass in the book as
+// designed (Episode.shortfall: a spoof not hit before its cancel, a victim's order there to unwind into);
+// the goal is judged on the second.
 // Goals (issue 12): recall ≥ 95% per kind, false positives < 1 per 100,000 honest orders per detector.
 //
 // Options after `--`: --seeds <n> (simulated runs, seeds 1..n, default 3), --per-size <n> (simulated,
@@ -36,6 +39,10 @@ function cases(flow: FlowName, runs: HarnessResult[]): CaseResult[] {
     const d = first.detections[i]!;
     const injected = runs.reduce((n, r) => n + r.detections[i]!.injected, 0);
     const detected = runs.reduce((n, r) => n + r.detections[i]!.detected, 0);
+    const executed = runs.reduce((n, r) => n + r.detections[i]!.executed, 0);
+    const detectedExecuted = runs.reduce((n, r) => n + r.detections[i]!.detectedExecuted, 0);
+    const shortfalls: Record<string, number> = {};
+    for (const r of runs) for (const [why, n] of Object.entries(r.detections[i]!.shortfalls)) shortfalls[why] = (shortfalls[why] ?? 0) + n;
     const delays = runs.map((r) => r.detections[i]!.medianDelayUs).filter((x) => x > 0).sort((a, b) => a - b);
     out.push({
       suite: SUITE,
@@ -47,8 +54,12 @@ function cases(flow: FlowName, runs: HarnessResult[]): CaseResult[] {
       detector: d.target,
       detected,
       recallPct: Math.round((detected / injected) * 1_000) / 10,
+      executed,
+      detectedExecuted,
+      notExecuted: JSON.stringify(shortfalls),
+      executedRecallPct: executed === 0 ? 0 : Math.round((detectedExecuted / executed) * 1_000) / 10,
       medianDelayMs: Math.round((delays[Math.floor(delays.length / 2)] ?? 0) / 1_000),
-      meetsGoal: detected * 100 >= 95 * injected,
+      meetsGoal: detectedExecuted * 100 >= 95 * executed,
     });
   }
   const honest = runs.reduce((n, r) => n + r.honestOrders, 0);

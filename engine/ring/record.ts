@@ -194,12 +194,17 @@ export class RecordBuffer {
     this.i32.fill(0, at >> 2, (at >> 2) + RECORD_WORDS);
   }
 
-  /** Copies record `fromAt` of `from` to record `toAt` of this buffer (32 word moves, no allocation). */
+  /**
+   * Copies record `fromAt` of `from` to record `toAt` of this buffer: 16 moves of 64 bits. Optimized code
+   * moves BigInt64Array elements as raw words (no BigInt is made; bits are kept exactly, which a
+   * Float64Array would not promise for NaN patterns), about half the time of 32 Int32 moves: every event
+   * is copied once per output stream, so this is on the matching path.
+   */
   copyFrom(from: RecordBuffer, fromAt: number, toAt: number): void {
-    const s = fromAt >> 2;
-    const d = toAt >> 2;
-    const src = from.i32;
-    const dst = this.i32;
-    for (let k = 0; k < RECORD_WORDS; k++) dst[d + k] = src[s + k]!;
+    const s = fromAt >> 3;
+    const d = toAt >> 3;
+    const src = from.i64;
+    const dst = this.i64;
+    for (let k = 0; k < RECORD_WORDS >> 1; k++) dst[d + k] = src[s + k]!;
   }
 }

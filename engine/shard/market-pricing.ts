@@ -213,7 +213,7 @@ export class MarketPricing {
     this.basis.restore(times, halves);
   }
 
-  /** The premium a sample taken now adds (RISK.md funding step 1), undefined when none (stale index, empty side). */
+  /** The premium a sample taken now adds (docs/RISK.md funding step 1), undefined when none (stale index, empty side). */
   private samplePremium(): bigint | undefined {
     if (this.indexStale || this.indexTicks <= 0n) return undefined;
     const c = this.config;

@@ -10,8 +10,9 @@
 //                                                          actions is its audit trail in order
 //
 // putAlert is idempotent by id (a replayed stream raises the same ids: the store keeps the first);
-// actions are append-only (never rewritten, never deleted). MemoryAlertStorage below is the in-process
-// implementation; a Store-backed one maps the same keys and values onto persistence/ once it lands.
+// actions are append-only (never rewritten, never deleted). MemoryAlertStorage below keeps them in the
+// process (tests, an exchange without a data directory); StoreAlertStorage (store-alert-storage.ts) puts
+// the same keys and values in persistence/'s Store, under its alerts family ('A' + the key text).
 
 import type { Alert } from '../../risk/surveillance/alert.js';
 
@@ -34,12 +35,12 @@ export interface AlertStorage {
   putAlert(alert: Alert): Promise<boolean>;
   /** Appends an action (its n is the next for its alert). */
   appendAction(action: AlertAction): Promise<void>;
-  /** Everything stored: alerts in the order they were first stored, actions in order per alert. */
+  /** Everything stored: every alert once (in no promised order: the book sorts), actions in order per alert. */
   loadAll(): Promise<{ alerts: Alert[]; actions: AlertAction[] }>;
 }
 
-const ALERT_PREFIX = 'surv/alert/';
-const ACTION_PREFIX = 'surv/action/';
+export const ALERT_PREFIX = 'surv/alert/';
+export const ACTION_PREFIX = 'surv/action/';
 
 export function alertKey(id: string): string {
   return ALERT_PREFIX + id;
@@ -49,11 +50,11 @@ export function actionKey(alertId: string, n: number): string {
   return `${ACTION_PREFIX}${alertId}/${String(n).padStart(10, '0')}`;
 }
 
-function encodeValue(v: Alert | AlertAction): Uint8Array {
+export function encodeValue(v: Alert | AlertAction): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(v));
 }
 
-function decodeValue<T>(bytes: Uint8Array): T {
+export function decodeValue<T>(bytes: Uint8Array): T {
   return JSON.parse(new TextDecoder().decode(bytes)) as T;
 }
 

@@ -10,8 +10,8 @@
 // shard for top-ups; a rejected request is not remembered, so it may be retried. The setting commands may
 // carry one (0: none) for the gateway to correlate their answer. A deposit or top-up that would take a
 // balance past the pool's bound is BALANCE_LIMIT_EXCEEDED: with those bounds every balance a record
-// publishes stays in its i64 field. Withdrawals wait while any scope of the shard has negative equity or
-// the margin monitor has crossings it has not looked at yet (invariant I11, conservatively).
+// publishes stays in its i64 field. Withdrawals wait while money they take may be owed to a scope below
+// zero (invariant I11 as withdrawal-gate.ts applies it).
 // Thread contract: the risk-shard thread.
 
 import { Code } from '../../engine/codes.js';
@@ -31,6 +31,7 @@ import { InsuranceReason, UpdateReason } from './events.js';
 import { openOrdersOf } from './reservation.js';
 import { CROSS_SCOPE } from './seams.js';
 import type { ShardParts } from './shard-parts.js';
+import { withdrawalBlocked } from './withdrawal-gate.js';
 import { AccountState, MarginMode, PositionState } from './state.js';
 
 const DEP = DepositLayout.offsets;
@@ -76,7 +77,7 @@ export function withdraw(p: ShardParts, buf: RecordBuffer, at: number): number {
   if (buf.u16At(at, WDR.assetId) !== COLLATERAL_ASSET_ID) return Code.UNKNOWN_ASSET;
   if (amount <= 0n) return Code.AMOUNT_NOT_POSITIVE;
   if (account.appliedRequests.has(requestId)) return Code.DUPLICATE_REQUEST;
-  if (p.evaluator.negativeEquity.size > 0 || p.monitor.hasPendingWork()) return Code.WITHDRAWALS_BLOCKED_NEGATIVE_EQUITY;
+  if (withdrawalBlocked(p, account)) return Code.WITHDRAWALS_BLOCKED_NEGATIVE_EQUITY;
   if (amount > p.cross(account).withdrawableAtoms) return Code.WITHDRAWAL_EXCEEDS_WITHDRAWABLE;
   p.quintiles.beforeChange(account);
   account.walletAtoms -= amount;

@@ -1,4 +1,4 @@
-// Auto-deleveraging of one liquidated position's remainder (RISK.md, "Auto-deleveraging"; I6, I10):
+// Auto-deleveraging of one liquidated position's remainder (docs/RISK.md, "Auto-deleveraging"; I6, I10):
 // rank this shard's opposite positions in the market with risk/adl.ts, share the remainder (SEQUENTIAL or
 // PRO_RATA, pool.adlMode), and for each share cancel the counterparty's open orders in that market
 // (CancelAllOrders, reason LIQUIDATION: the cancellation is the pipeline's doing, and the user sees why)

@@ -17,7 +17,7 @@ export const UpdateReason = {
 } as const;
 export type UpdateReason = (typeof UpdateReason)[keyof typeof UpdateReason];
 
-/** LiquidationProgressed.step: the pipeline steps of RISK.md as they happen. */
+/** LiquidationProgressed.step: the pipeline steps of docs/RISK.md as they happen. */
 export const LiquidationStep = {
   TRIGGERED: 1,
   ORDERS_CANCELLED: 2,

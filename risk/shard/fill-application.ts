@@ -107,7 +107,7 @@ export function applyFillNumbers(
       const n = productBelow51(q, market.markN > 0 ? market.markN : priceTicks, a);
       const max = t.maxLeverage[marginTierNumber(t, n)]!;
       const leverage = pos.leverageN < max ? pos.leverageN : max;
-      // IM of the opened lots at mark (RISK.md: IM = N/leverage, N at mark), plus what the fill already
+      // IM of the opened lots at mark (docs/RISK.md: IM = N/leverage, N at mark), plus what the fill already
       // lost against the mark: not the fill price, which a stale book can put far from the mark.
       const mark = market.markN > 0 ? market.markN : priceTicks;
       const adverse = fill.qtyLots > 0 ? priceTicks - mark : mark - priceTicks;
@@ -192,7 +192,7 @@ function isolatedFill(account: AccountState, pos: PositionState, market: MarketR
     const whole = pos.qtyLots === 0n || opened > 0n;
     const openBefore = before < 0n ? -before : before;
     // While the scope is being liquidated its margin stays in the scope: the engine settles surplus and
-    // shortfall against it (RISK.md steps 5-6), and publishScope releases what is left when it is done.
+    // shortfall against it (docs/RISK.md steps 5-6), and publishScope releases what is left when it is done.
     const liquidating = pos.liquidationId !== 0;
     const release = m <= 0n || liquidating ? 0n : whole ? m : (m * closed) / openBefore;
     m -= release;

@@ -1,4 +1,4 @@
-// This risk shard's partition of the insurance fund (RISK.md, "Insurance fund") as the liquidation
+// This risk shard's partition of the insurance fund (docs/RISK.md, "Insurance fund") as the liquidation
 // pipeline uses it. The balance lives in RiskState.insuranceFundAtoms; every movement goes through
 // RiskEffects.transferInsurance, which moves the atoms and publishes InsuranceFundChanged, so the
 // published history is complete. This helper decides the amounts:

@@ -1,4 +1,4 @@
-// Invariants of RISK.md that can be read off the risk shard's state (tests call these after every
+// Invariants of docs/RISK.md that can be read off the risk shard's state (tests call these after every
 // record; nothing on the hot path does):
 //
 //   I1   open interest: per market Σ q = 0, when every account trading there lives on this shard
@@ -8,8 +8,9 @@
 //   I5   insurance fund ≥ 0
 // Two are properties of transitions rather than states; the shard keeps what they need:
 //   I9   reduce-only never grows or flips a position: ShardParts.reduceOnlyBreaches counts fills that did
-//   I11  no withdrawal while any equity < 0: scopesWithNegativeEquity() lists the scopes a test checks
-//        before each withdrawal it expects to be refused
+//   I11  no withdrawal while money it takes may be owed to a scope below zero: scopesHoldingBack() lists
+//        the scopes a test checks before each withdrawal it expects to be refused (every scope below zero
+//        outside the pipeline; inside it, only for holders of an opposite position: withdrawal-gate.ts)
 
 import { MarginMode, type RiskState } from './state.js';
 import { CROSS_SCOPE } from './seams.js';
@@ -85,4 +86,23 @@ function unrealized(state: RiskState, marketId: number, qtyLots: bigint, entryCo
   const m = state.markets.get(marketId)!;
   if (qtyLots === 0n || m.markPriceTicks <= 0n) return 0n;
   return qtyLots * m.markPriceTicks * m.spec.atomsPerTickLot - (qtyLots > 0n ? entryCostAtoms : -entryCostAtoms);
+}
+
+/**
+ * The scopes below zero that hold back a withdrawal by `accountId` (I11, docs/RISK.md): all of them
+ * outside the liquidation pipeline; one inside it only when the account may be its ADL counterparty
+ * (holds the other side of one of the scope's markets) or owns it.
+ */
+export function scopesHoldingBack(state: RiskState, accountId: number): ScopeRef[] {
+  const me = state.accounts.get(accountId);
+  return scopesWithNegativeEquity(state).filter((s) => {
+    const owner = state.accounts.get(s.accountId)!;
+    const held = s.marketId === CROSS_SCOPE ? owner.liquidationId : owner.positions.get(s.marketId)!.liquidationId;
+    if (held === 0 || s.accountId === accountId) return true;
+    return [...owner.positions.values()].some((p) => {
+      const inScope = s.marketId === CROSS_SCOPE ? p.marginMode === MarginMode.CROSS : p.marketId === s.marketId;
+      const mine = me?.positions.get(p.marketId)?.qtyLots ?? 0n;
+      return inScope && p.qtyLots * mine < 0n;
+    });
+  });
 }

@@ -1,4 +1,4 @@
-// The liquidation pipeline of the risk shard (RISK.md "Liquidation pipeline", docs/RISK-SHARD.md steps
+// The liquidation pipeline of the risk shard (docs/RISK.md "Liquidation pipeline", docs/RISK-SHARD.md steps
 // 1-7): one LiquidationRun per scope in it (liquidation-run.ts draws the steps), driven only by the
 // LiquidationHooks calls of the core. It reads state, never the clock (time is each call's timeUs), and
 // acts only through RiskEffects, so the same calls on the same state give the same effects (I10).
@@ -125,12 +125,19 @@ export class LiquidationEngine implements LiquidationHooks {
     readLiquidation(r, this.state, this);
   }
 
-  /** Retries up to MARK_RETRIES parked scopes, round-robin, whatever market moved: a park waits on marks or counterparties anywhere. */
+  /**
+   * Retries up to MARK_RETRIES parked scopes, round-robin, whatever market moved: a park waits on marks or
+   * counterparties anywhere. A new mark is a new moment: each retried run starts afresh (its rejected
+   * counterparties ranked again, its position offered to the book again before ADL), so no run waits
+   * forever on a counterparty that refused once or on a book that was empty once.
+   */
   onMarkUpdated(_marketId: number, timeUs: number): void {
     for (let i = 0; i < MARK_RETRIES && this.waiting.size > 0; i++) {
       const retry = this.waiting.next(-1);
       if (retry === undefined) return;
-      this.resume(this.runs.get(retry)!, timeUs);
+      const run = this.runs.get(retry)!;
+      run.startAfresh();
+      this.resume(run, timeUs);
     }
   }
 
@@ -340,7 +347,7 @@ export class LiquidationEngine implements LiquidationHooks {
     this.fullCloseRound(run, account, pos, run.orderFilledLots === run.orderQtyLots, timeUs);
   }
 
-  // Step 7 (RISK.md): what the book could not take within the budget, at the BP of the position's close.
+  // Step 7 (docs/RISK.md): what the book could not take within the budget, at the BP of the position's close.
   private dispatchAdl(run: LiquidationRun, pos: PositionState, timeUs: number): void {
     if (!run.adlStarted) {
       run.adlStarted = true;
@@ -358,9 +365,27 @@ export class LiquidationEngine implements LiquidationHooks {
       },
       timeUs,
     );
-    if (sent === 0) return this.park(run);
+    if (sent === 0) return this.lastResort(run, pos, timeUs);
     run.phase = RunPhase.ADL;
     run.outstandingDeleverages = sent;
+  }
+
+  /**
+   * No counterparty on this shard can take the remainder (none holds the opposite side, or each refused
+   * since the run last parked). Waiting would leave the scope open, its loss growing with the market, so
+   * the book is offered the rest at the band's edge whatever the fund's budget: the loss beyond the budget
+   * stays with the scope and COMPLETED reports it (liquidation-settlement.ts). Sent only when the edge
+   * reaches further than the last round (else that round already was the edge and the book took what it
+   * could): then the run parks until the next mark, which starts it afresh.
+   */
+  private lastResort(run: LiquidationRun, pos: PositionState, timeUs: number): void {
+    const market = this.state.markets.get(pos.marketId)!;
+    if (market.markPriceTicks <= 0n) return this.park(run);
+    const band = liquidationBand(market.markPriceTicks, market.config.liquidationBandRate);
+    const edge = pos.qtyLots > 0n ? band.loTicks : band.hiTicks;
+    if (run.lastLimitTicks !== 0n && !reachesFurther(pos.qtyLots > 0n, run.lastLimitTicks, edge)) return this.park(run);
+    run.lastLimitTicks = edge;
+    this.placeOrder(run, pos, absBig(pos.qtyLots), edge, RunPhase.FULL_CLOSE, LiquidationStep.FULL_ORDER, timeUs);
   }
 
   private deleverageFilled(d: PendingDeleverage, signedQtyLots: bigint, priceTicks: bigint, timeUs: number): void {

@@ -10,7 +10,7 @@
 //               ceil((C − collateral − budget)/(Q·a)), short floor((C + collateral + budget)/(Q·a)). Every
 //               fill at or inside the limit keeps the final equity ≥ −budget: the insurance fund never pays
 //               more than the budget. The collateral is read from state after earlier fills, so fills
-//               better than BP widen the next round's limit (they pay for worse ones, as RISK.md step 4 asks).
+//               better than BP widen the next round's limit (they pay for worse ones, as docs/RISK.md step 4 asks).
 //   band        both are clamped to ±liquidationBandRate around mark, rounded inward (low edge up, high
 //               edge down) so no fill leaves the band; a limit that falls beyond the far edge (a long's
 //               above the high edge, a short's below the low edge) cannot fill within the band: undefined.

@@ -60,7 +60,11 @@ export class LiquidationRun {
 
   /** Deleverages sent and not yet filled or rejected. */
   outstandingDeleverages = 0;
-  /** Counterparties whose Deleverage was rejected in this event: not ranked again. */
+  /**
+   * Counterparties whose Deleverage was rejected since the run last parked: not ranked again until then.
+   * A rejection describes a moment (the book had closed the position the risk shard still showed), so the
+   * list is cleared when a parked run is retried on a new mark (startAfresh).
+   */
   readonly excludedCounterparties: number[] = [];
 
   constructor(
@@ -146,6 +150,18 @@ export class LiquidationRun {
     this.orderMarketId = marketId;
     this.orderQtyLots = qtyLots;
     this.orderFilledLots = 0n;
+  }
+
+  /**
+   * A parked run retried on a new mark: forget the rejections (they described the previous moment) and
+   * the last round's limit and ADL start, so the position goes back to the book first (liquidity may have
+   * returned) and then to ADL with every counterparty ranked again. The ADL price stays the BP taken when
+   * the position's full close began.
+   */
+  startAfresh(): void {
+    this.excludedCounterparties.length = 0;
+    this.lastLimitTicks = 0n;
+    this.adlStarted = false;
   }
 
   /** A new position's full close: its own rounds, BP and ADL. */

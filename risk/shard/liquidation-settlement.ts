@@ -1,4 +1,4 @@
-// Steps 5 and 6 of the pipeline (RISK.md): once the scope is flat, its equity is what the fills left it.
+// Steps 5 and 6 of the pipeline (docs/RISK.md): once the scope is flat, its equity is what the fills left it.
 // The core has already realized every fill into WB (cross) or M_iso (isolated), so that equity is read
 // from state, exactly, and settled:
 //

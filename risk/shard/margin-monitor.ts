@@ -12,13 +12,20 @@
 // a cascade cannot stall the shard and no crossing is lost. A scope is queued at most once at a time.
 // Markets are popped in ascending id order; the queue is FIFO: the order of checks is a function of the
 // input records alone.
+//
+// Funding is the exception to "queued as it happens": one timer tick makes every market shard settle
+// its markets' funding, and their records reach this shard in whatever order the threads ran. The
+// payments commute; evaluating a scope between two markets' payments would not (what it publishes, a
+// margin call, a liquidation started on a state that exists in one order only). So a funded scope is
+// held (fundingPaid) and the held scopes join the queue together, in ascending scope key, when the
+// funding round closes (releaseFunded: funding-settlement.ts and risk-shard.ts say when).
 // Thread contract: the risk-shard thread.
 
 import { malformed } from '../../engine/snapshot/snapshot-error.js';
 import type { SnapshotReader } from '../../engine/snapshot/snapshot-reader.js';
 import type { SnapshotWriter } from '../../engine/snapshot/snapshot-writer.js';
 import { UpdateReason } from './events.js';
-import { scopeKey, type ScopeEvaluator } from './scope-evaluator.js';
+import { scopeKey, scopeOfKey, type ScopeEvaluator } from './scope-evaluator.js';
 import { CROSS_SCOPE } from './seams.js';
 import { MarginMode, type RiskState } from './state.js';
 import { MarketTriggers, type TriggerSlot } from './trigger-index.js';
@@ -31,6 +38,8 @@ export class MarginMonitor {
   private queueReasons: number[] = [];
   private head = 0;
   private readonly queued = new Set<number>();
+  /** Scopes a funding record paid since the funding round opened, by scope key (released sorted). */
+  private readonly funded = new Set<number>();
   private readonly fire = (slot: TriggerSlot): void => {
     const pos = slot.pos;
     this.enqueue(pos.accountId, pos.marginMode === MarginMode.ISOLATED ? pos.marketId : CROSS_SCOPE, UpdateReason.MARK);
@@ -64,6 +73,27 @@ export class MarginMonitor {
     this.queueReasons.push(reason);
   }
 
+  /** A funding payment touched the scope: held until the funding round closes. */
+  fundingPaid(accountId: number, scopeMarketId: number): void {
+    this.funded.add(scopeKey(accountId, scopeMarketId));
+  }
+
+  /** The funding round closed: the held scopes join the queue in ascending scope key (reason FUNDING). */
+  releaseFunded(): void {
+    if (this.funded.size === 0) return;
+    const keys = [...this.funded].sort((a, b) => a - b);
+    this.funded.clear();
+    for (const key of keys) {
+      const { accountId, scopeMarketId } = scopeOfKey(key);
+      this.enqueue(accountId, scopeMarketId, UpdateReason.FUNDING);
+    }
+  }
+
+  /** Scopes held for the funding round's close (state hashes). */
+  get fundedScopes(): ReadonlySet<number> {
+    return this.funded;
+  }
+
   /** Scopes queued and not yet evaluated. */
   get queueLength(): number {
     return this.queueAccounts.length - this.head;
@@ -71,7 +101,7 @@ export class MarginMonitor {
 
   /** True while reached keys may still sit in a heap or scopes wait in the queue. */
   hasPendingWork(): boolean {
-    if (this.queueLength > 0) return true;
+    if (this.queueLength > 0 || this.funded.size > 0) return true;
     for (const id of this.marketIds) if (this.triggers.get(id)!.popPending) return true;
     return false;
   }
@@ -111,6 +141,8 @@ export class MarginMonitor {
       w.int(scopeMarketId);
       w.u8(reason);
     });
+    w.uint(this.funded.size);
+    for (const key of [...this.funded].sort((a, b) => a - b)) w.uint(key);
   }
 
   /** Reads what writeState wrote into this (fresh) monitor; the queued set follows from the queue. */
@@ -125,6 +157,13 @@ export class MarginMonitor {
       const key = scopeKey(accountId, scopeMarketId);
       if (this.queued.has(key) || (scopeMarketId !== CROSS_SCOPE && !state.markets.has(scopeMarketId))) throw malformed(`${r.what}: scope ${accountId}/${scopeMarketId} queued twice or in an unknown market`);
       this.enqueue(accountId, scopeMarketId, reason);
+    }
+    const held = r.count(1);
+    for (let i = 0; i < held; i++) {
+      const key = r.uint();
+      const { accountId, scopeMarketId } = scopeOfKey(key);
+      if (this.funded.has(key) || (scopeMarketId !== CROSS_SCOPE && !state.markets.has(scopeMarketId))) throw malformed(`${r.what}: funded scope ${accountId}/${scopeMarketId} held twice or in an unknown market`);
+      this.funded.add(key);
     }
   }
 

@@ -7,7 +7,7 @@ import { addExact, bigSlot, numberSlot, slotValue } from './exact-slot.js';
 
 /** An order this shard let through to a market and that has not ended yet. */
 export class OpenOrderState {
-  /** P_assumed of RISK.md (number slot): the limit price, or for a market order the worst price its slippage allows. */
+  /** P_assumed of docs/RISK.md (number slot): the limit price, or for a market order the worst price its slippage allows. */
   priceN: number;
   /** Open quantity: the order's quantity less what has filled (number slot). */
   remainingN: number;

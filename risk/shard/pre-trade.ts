@@ -1,4 +1,4 @@
-// Pre-trade (docs/RISK-SHARD.md, "Pre-trade"; RISK.md, "Pre-trade check"): the order commands from the
+// Pre-trade (docs/RISK-SHARD.md, "Pre-trade"; docs/RISK.md, "Pre-trade check"): the order commands from the
 // gateway. An accepted command is copied to the market shard's stream; a refused one returns its code
 // and changes nothing (the dispatcher publishes OrderRejected). PlaceOrder, in this order:
 //

@@ -1,4 +1,4 @@
-// ADL queue quintiles (RISK.md, "Auto-deleveraging" 5): where each open position stands in its side's
+// ADL queue quintiles (docs/RISK.md, "Auto-deleveraging" 5): where each open position stands in its side's
 // queue, 5 = first in line, by the exact order of risk/adl.ts.
 //
 // Per market and side the cache holds the four boundary positions of the queue (queue-quintiles.ts), so

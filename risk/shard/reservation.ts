@@ -1,4 +1,4 @@
-// The initial margin a position's open orders reserve (RISK.md, "Pre-trade check"), netted BitMEX-style
+// The initial margin a position's open orders reserve (docs/RISK.md, "Pre-trade check"), netted BitMEX-style
 // by risk/order-cost.ts: the larger of the two sides' costs, each side netted against the position.
 // Recomputed whenever the position's orders or its quantity change, valued at the mark of that moment
 // (a mark move alone does not re-price reservations: that would touch every order on every mark); the

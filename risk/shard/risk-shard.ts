@@ -111,9 +111,19 @@ export class RiskShard implements RiskEffects {
   handle(buf: RecordBuffer, at: number, input: number): void {
     if (!this.positions.accept(input, buf.seq(at))) return;
     this.handled++;
+    // A funding round still open closes at any record but its own kind and the timer tick that opened it
+    // (funding-settlement.ts): those are the records one tick sends here from several threads at once.
+    // Before a market record (a mark queues multi-market scopes for its own reason), after a gateway
+    // command is accepted (a refused one changes nothing).
+    const type = buf.type(at);
+    const closesFunding = type !== RecordType.FundingRateApplied && type !== RecordType.AdvanceTime;
     if (input === 0) {
       if (!this.gatewayRecord(buf, at)) return;
-    } else this.marketRecord(buf, at);
+      if (closesFunding) this.parts.monitor.releaseFunded();
+    } else {
+      if (closesFunding) this.parts.monitor.releaseFunded();
+      this.marketRecord(buf, at);
+    }
     this.parts.monitor.work(this.parts.pool.maxChecksPerUpdate, buf.timeUs(at));
     this.parts.quintiles.work();
   }
@@ -188,7 +198,7 @@ export class RiskShard implements RiskEffects {
     return riskStateHash(this.parts);
   }
 
-  /** RISK.md invariants readable from state (invariants.ts), plus the I9 breach count. */
+  /** docs/RISK.md invariants readable from state (invariants.ts), plus the I9 breach count. */
   checkInvariants(options: InvariantOptions): string[] {
     const out = checkInvariants(this.state, options);
     if (this.parts.reduceOnlyBreaches > 0) out.push(`I9: ${this.parts.reduceOnlyBreaches} reduce-only fill(s) grew or flipped a position`);

@@ -12,9 +12,10 @@
 //                 filled, flags, what their acceptance replaced); a blank position (PositionState.isBlank)
 //                 is left out: it is the same state as none
 //   monitor       per market: epoch, mark, pending pops, each open position's keys and which of them are
-//                 parked, the multi-market cross accounts; the queued scopes in order; the scopes with
-//                 negative equity; the cached ADL quintile boundaries; each ADL ranking job under way
-//                 (its start, and every member's values at the start, by account)
+//                 parked, the multi-market cross accounts; the queued scopes in order; the funded scopes
+//                 held for the funding round's close; the scopes with negative equity; the cached ADL
+//                 quintile boundaries; each ADL ranking job under way (its start, and every member's
+//                 values at the start, by account)
 //   pipeline      the liquidation engine's own state (LiquidationHooks.hashState): runs by scope key,
 //                 the order ids they wait on, parked scopes, fund reservations, pending Deleverages
 //   streams       the last seq consumed per input, the next seq of each output
@@ -181,6 +182,7 @@ export function riskStateHash(p: ShardParts, streams?: StreamPositions): bigint 
     h.int(scopeMarketId);
     h.word(reason);
   });
+  h.ids(p.monitor.fundedScopes);
   h.ids(p.evaluator.negativeEquity);
   p.quintiles.forEachCached(
     (marketId, epoch, builtAtUs) => {

@@ -14,8 +14,8 @@
 // the published LP/BP/tier are current after each of them; mark moves reach the scope through the
 // triggers (margin-monitor.ts).
 //
-// It also keeps the set of scopes with negative equity (invariant I11: withdrawals wait while it is not
-// empty) and the cross accounts holding positions in several markets (their LPs move with other marks).
+// It also keeps the set of scopes with negative equity (invariant I11: withdrawals wait on them as
+// withdrawal-gate.ts says) and the cross accounts holding positions in several markets (their LPs move with other marks).
 //
 // Number fast path: the scope's figures are summed in numbers (margin-number.ts) and each position's LP,
 // BP and margin-call price solved in numbers (liquidation-price-number.ts, margin-call-price-number.ts),
@@ -47,6 +47,13 @@ export const PUBLISH_CHANGED_ONLY = -2;
 /** A number identifying a scope: account·65537 + 0 (cross) or + marketId + 1 (isolated). */
 export function scopeKey(accountId: number, scopeMarketId: number): number {
   return accountId * 65537 + (scopeMarketId === CROSS_SCOPE ? 0 : scopeMarketId + 1);
+}
+
+/** The scope a scopeKey names. */
+export function scopeOfKey(key: number): { accountId: number; scopeMarketId: number } {
+  const accountId = Math.floor(key / 65537);
+  const rest = key - accountId * 65537;
+  return { accountId, scopeMarketId: rest === 0 ? CROSS_SCOPE : rest - 1 };
 }
 
 export class ScopeEvaluator {

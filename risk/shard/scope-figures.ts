@@ -105,7 +105,7 @@ export class ScopeFigures {
     return e === e && mm === mm ? e <= mm : this.equityAtoms <= this.maintenanceAtoms;
   }
 
-  /** Equity below the positions' initial margin: only risk-reducing orders are accepted (RISK.md). */
+  /** Equity below the positions' initial margin: only risk-reducing orders are accepted (docs/RISK.md). */
   get belowInitial(): boolean {
     if (!this.open) return false;
     const e = this.equityN;

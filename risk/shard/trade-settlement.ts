@@ -24,7 +24,7 @@
 // Below-IM clean-up: after a fill that opened exposure leaves its scope below initial margin, every
 // risk-increasing user order of the scope is cancelled with its own CancelOrder record (same-side
 // orders, and the part of the reducing side beyond the position, best-priced kept): the "re-check when
-// they would fill" of RISK.md, applied at the first fill. Reduce-only and liquidation orders stay.
+// they would fill" of docs/RISK.md, applied at the first fill. Reduce-only and liquidation orders stay.
 // Thread contract: the risk-shard thread.
 
 import { Code } from '../../engine/codes.js';

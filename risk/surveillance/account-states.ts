@@ -1,16 +1,31 @@
 // AccountStates: a detector's per-account state in one market, created on first use and dropped once the
 // account has been idle long enough (the detector says when). Iteration is in insertion order (a Map's),
 // which is a function of the input alone, so sweeps are replayable.
+//
+// Dropped states go to a bounded free list and are reset and reused by the next new account: at a busy
+// venue accounts fall idle and come back all the time (a one-second window drops an account a second
+// after its last order), and allocating their typed-array counters afresh each time was the surveillance
+// worker's largest cost (allocation and its collection). A reset state is indistinguishable from a new
+// one, so reuse changes no result.
 
 export class AccountStates<S> {
   private readonly byAccount = new Map<number, S>();
+  private readonly free: S[] = [];
 
-  constructor(private readonly create: (accountId: number) => S) {}
+  constructor(
+    private readonly create: (accountId: number) => S,
+    /** Makes a dropped state as new (absent: dropped states are left to the collector). */
+    private readonly reset?: (s: S) => void,
+    /** Dropped states kept for reuse at most (bounds memory after a burst of accounts). */
+    private readonly maxFree = 4_096,
+  ) {}
 
   get(accountId: number): S {
     let s = this.byAccount.get(accountId);
     if (s === undefined) {
-      s = this.create(accountId);
+      s = this.free.pop();
+      if (s === undefined) s = this.create(accountId);
+      else this.reset!(s);
       this.byAccount.set(accountId, s);
     }
     return s;
@@ -22,7 +37,11 @@ export class AccountStates<S> {
 
   /** Drops every account for which idle(state) is true. */
   sweep(idle: (s: S) => boolean): void {
-    for (const [a, s] of this.byAccount) if (idle(s)) this.byAccount.delete(a);
+    for (const [a, s] of this.byAccount) {
+      if (!idle(s)) continue;
+      this.byAccount.delete(a);
+      if (this.reset !== undefined && this.free.length < this.maxFree) this.free.push(s);
+    }
   }
 
   get size(): number {

@@ -23,6 +23,20 @@ export class TradeView {
   makerOrderId = 0;
   takerSide = 0;
 
+  /** Takes every field of another trade (a detector keeping one without an evidence object). */
+  copyFrom(t: TradeView): void {
+    this.seq = t.seq;
+    this.timeUs = t.timeUs;
+    this.tradeId = t.tradeId;
+    this.priceTicks = t.priceTicks;
+    this.qtyLots = t.qtyLots;
+    this.takerAccountId = t.takerAccountId;
+    this.makerAccountId = t.makerAccountId;
+    this.takerOrderId = t.takerOrderId;
+    this.makerOrderId = t.makerOrderId;
+    this.takerSide = t.takerSide;
+  }
+
   evidence(): EvidenceTrade {
     return {
       tradeId: this.tradeId,

@@ -5,13 +5,20 @@
 // tumbling window would split one that straddles its boundary). Each bucket also keeps the first input
 // seq and time that landed in it, so an alert can name where its evidence starts.
 //
-// Integers only; time comes from the records. No allocation after construction.
+// Integers only; time comes from the records. No allocation after construction. Each metric's sum over
+// the buckets is kept as a running total (added on add, taken off when a bucket is retired), so reading
+// it is O(1): the indicators read it on every order message. Each slot remembers which bucket it holds
+// and is zeroed only when written for a new one, so an account back after a whole window of silence
+// (the common case for a one-second window) costs O(metrics), not a sweep of every bucket.
 
 export class SlidingCounts {
   private readonly counts: Float64Array;
+  private readonly totals: Float64Array;
   private readonly firstSeq: Float64Array;
   private readonly firstUs: Float64Array;
-  /** Index (time / bucketUs) of the newest bucket written, −1 before the first add. */
+  /** The bucket index each slot holds (−1: none); its counts are stale unless it is inside the window. */
+  private readonly held: Float64Array;
+  /** Index (time / bucketUs) of the newest bucket, −1 before the first add. */
   private headIndex = -1;
   /** Time of the newest add, µs. */
   lastUs = 0;
@@ -22,21 +29,30 @@ export class SlidingCounts {
     readonly bucketUs: number,
   ) {
     this.counts = new Float64Array(metrics * buckets);
+    this.totals = new Float64Array(metrics);
     this.firstSeq = new Float64Array(buckets);
     this.firstUs = new Float64Array(buckets);
+    this.held = new Float64Array(buckets).fill(-1);
   }
 
-  /** Moves the window to end at timeUs (clearing buckets that left it). */
+  /** Moves the window to end at timeUs (taking buckets that left it off the totals). */
   advance(timeUs: number): void {
     const index = Math.floor(timeUs / this.bucketUs);
-    if (index <= this.headIndex) return;
+    const head = this.headIndex;
+    if (index <= head) return;
     const b = this.buckets;
-    const stale = this.headIndex < 0 ? b : Math.min(b, index - this.headIndex);
-    for (let k = 1; k <= stale; k++) {
-      const slot = (((this.headIndex + k) % b) + b) % b;
-      for (let m = 0; m < this.metrics; m++) this.counts[slot * this.metrics + m] = 0;
-      this.firstSeq[slot] = 0;
-      this.firstUs[slot] = 0;
+    const m = this.metrics;
+    if (head < 0 || index - head >= b) {
+      // The whole window left: nothing in it counts any more.
+      for (let k = 0; k < m; k++) this.totals[k] = 0;
+    } else {
+      // Buckets head − b + 1 .. index − b leave the window (those written are taken off).
+      for (let gone = head - b + 1; gone <= index - b; gone++) {
+        const slot = gone % b;
+        if (gone < 0 || this.held[slot] !== gone) continue;
+        for (let k = 0; k < m; k++) this.totals[k] -= this.counts[slot * m + k]!;
+        this.held[slot] = -1;
+      }
     }
     this.headIndex = index;
   }
@@ -44,28 +60,43 @@ export class SlidingCounts {
   /** Adds n to metric at (timeUs, seq); time never goes back within one market stream. */
   add(metric: number, n: number, timeUs: number, seq: number): void {
     this.advance(timeUs);
-    const slot = this.headIndex % this.buckets;
-    this.counts[slot * this.metrics + metric] += n;
-    if (this.firstSeq[slot] === 0) {
+    const head = this.headIndex;
+    const slot = head % this.buckets;
+    const m = this.metrics;
+    if (this.held[slot] !== head) {
+      for (let k = 0; k < m; k++) this.counts[slot * m + k] = 0;
+      this.held[slot] = head;
       this.firstSeq[slot] = seq;
       this.firstUs[slot] = timeUs;
     }
+    this.counts[slot * m + metric] += n;
+    this.totals[metric] += n;
     this.lastUs = timeUs;
   }
 
+  /** The metric's count over the window as of the newest add. */
   sum(metric: number): number {
-    let s = 0;
-    for (let slot = 0; slot < this.buckets; slot++) s += this.counts[slot * this.metrics + metric]!;
-    return s;
+    return this.totals[metric]!;
+  }
+
+  /** Back to as constructed (for reuse by another account). */
+  clear(): void {
+    this.totals.fill(0);
+    this.held.fill(-1);
+    this.headIndex = -1;
+    this.lastUs = 0;
   }
 
   /** The earliest input seq and time still inside the window (0 when empty). */
   firstInWindow(): { seq: number; timeUs: number } {
     let seq = 0;
     let timeUs = 0;
+    const oldest = this.headIndex - this.buckets + 1;
     for (let slot = 0; slot < this.buckets; slot++) {
+      const h = this.held[slot]!;
+      if (h < 0 || h < oldest) continue;
       const s = this.firstSeq[slot]!;
-      if (s !== 0 && (seq === 0 || s < seq)) {
+      if (seq === 0 || s < seq) {
         seq = s;
         timeUs = this.firstUs[slot]!;
       }

@@ -27,7 +27,7 @@ import { RecordType } from '../../engine/ring/types.js';
 import { combineHashes } from '../../engine/shard/hash.js';
 import { InputPositions } from '../../engine/shard/input-positions.js';
 import type { Alert, DetectorId } from './alert.js';
-import type { Detector } from './detector.js';
+import { DetectorHooks } from './detector-hooks.js';
 import { defaultDetectors, type DetectorSettings } from './detectors/index.js';
 import { DEFAULT_WATCH, MarketWatch, TICK_US, type WatchSettings } from './market-watch.js';
 import { IntegrityStats, type IntegrityReport } from './integrity/integrity-stats.js';
@@ -53,6 +53,9 @@ export interface SurveillanceConfig {
   readonly tickGraceUs?: number;
 }
 
+/** A timer tick's grace by default (SurveillanceConfig.tickGraceUs). */
+export const DEFAULT_TICK_GRACE_US = 1_000_000;
+
 export type AlertSink = (alert: Alert) => void;
 export type IntegritySink = (report: IntegrityReport) => void;
 
@@ -60,7 +63,10 @@ export class SurveillanceEngine {
   private readonly markets = new Map<number, MarketWatch>();
   /** Market ids in ascending order: the order ticks visit markets in. */
   private marketOrder: number[] = [];
-  private readonly detectors = new Map<number, Detector[]>();
+  private readonly detectors = new Map<number, DetectorHooks>();
+  /** The market of the last record and its hooks: a shard's stream is mostly one market's. */
+  private lastMarket: MarketWatch | undefined;
+  private lastHooks: DetectorHooks | undefined;
   private readonly integrity = new Map<number, IntegrityStats>();
   readonly owners = new OwnerTable();
   private readonly positions = new InputPositions();
@@ -80,7 +86,7 @@ export class SurveillanceEngine {
     private readonly onIntegrity: IntegritySink = () => {},
   ) {
     this.watch = config.watch ?? DEFAULT_WATCH;
-    this.tickGraceUs = config.tickGraceUs ?? 1_000_000;
+    this.tickGraceUs = config.tickGraceUs ?? DEFAULT_TICK_GRACE_US;
   }
 
   /** For EventProcessor: records written to outputs (the engine has none; alerts leave through the sink). */
@@ -107,13 +113,18 @@ export class SurveillanceEngine {
     this.handled++;
     const type = buf.type(at);
     if (input === 0) return this.control(buf, at, type);
-    const m = this.marketOf(buf.marketId(at));
+    const marketId = buf.marketId(at);
+    if (this.lastMarket === undefined || this.lastMarket.marketId !== marketId) {
+      this.lastMarket = this.marketOf(marketId);
+      this.lastHooks = this.detectors.get(marketId)!;
+    }
+    const m = this.lastMarket;
+    const ds = this.lastHooks!;
     const timeUs = buf.timeUs(at);
     if (timeUs > m.timeUs) m.timeUs = timeUs;
     m.seq = buf.seq(at);
     m.stream = input;
     m.handled++;
-    const ds = this.detectors.get(m.marketId)!;
     switch (type) {
       case RecordType.OrderAccepted:
         this.accepted(m, ds, buf, at);
@@ -166,7 +177,7 @@ export class SurveillanceEngine {
     }
   }
 
-  private accepted(m: MarketWatch, ds: Detector[], buf: RecordBuffer, at: number): void {
+  private accepted(m: MarketWatch, ds: DetectorHooks, buf: RecordBuffer, at: number): void {
     const id = buf.u53At(at, ACC.orderId);
     if (m.orders.has(id)) return;
     const o = m.takeOrder();
@@ -193,7 +204,7 @@ export class SurveillanceEngine {
       o.sideOrders = 0;
     }
     m.orders.set(id, o);
-    for (let i = 0; i < ds.length; i++) ds[i]!.accepted?.(o);
+    ds.accepted(o);
     // After the detectors: they compare the order with the market's average before it.
     if (o.orderType === 0) {
       // Integer EWMA of limit order sizes: avg += (min(q, 4·avg) − avg) / 2^shift, rounded toward zero.
@@ -203,7 +214,7 @@ export class SurveillanceEngine {
     }
   }
 
-  private amended(m: MarketWatch, ds: Detector[], buf: RecordBuffer, at: number): void {
+  private amended(m: MarketWatch, ds: DetectorHooks, buf: RecordBuffer, at: number): void {
     const o = m.orders.get(buf.u53At(at, AMD.orderId));
     if (o === undefined) return;
     const oldPrice = o.priceTicks;
@@ -211,10 +222,10 @@ export class SurveillanceEngine {
     o.priceTicks = buf.u53At(at, AMD.newPriceTicks);
     o.qtyLots = buf.u53At(at, AMD.newQtyLots);
     o.remainingLots = buf.u53At(at, AMD.remainingLots);
-    for (let i = 0; i < ds.length; i++) ds[i]!.amended?.(o, oldPrice, oldQty);
+    ds.amended(o, oldPrice, oldQty);
   }
 
-  private traded(m: MarketWatch, ds: Detector[], buf: RecordBuffer, at: number): void {
+  private traded(m: MarketWatch, ds: DetectorHooks, buf: RecordBuffer, at: number): void {
     const t = m.trade;
     t.seq = m.seq;
     t.timeUs = m.timeUs;
@@ -243,23 +254,23 @@ export class SurveillanceEngine {
       maker.filledLots += t.qtyLots;
       maker.remainingLots = buf.u53At(at, TRD.makerRemainingLots);
     }
-    for (let i = 0; i < ds.length; i++) ds[i]!.traded?.(t, taker, maker);
+    ds.traded(t, taker, maker);
     // An order filled out has no further event: it ends here. (A taker with a remainder ends by its
     // OrderExpired, or rests and ends later.)
     if (maker !== undefined && maker.remainingLots === 0) this.end(m, ds, maker);
     if (taker !== undefined && taker.remainingLots === 0) this.end(m, ds, taker);
   }
 
-  private end(m: MarketWatch, ds: Detector[], o: WatchedOrder): void {
+  private end(m: MarketWatch, ds: DetectorHooks, o: WatchedOrder): void {
     o.endedUs = m.timeUs;
     o.endedSeq = m.seq;
-    for (let i = 0; i < ds.length; i++) ds[i]!.ended?.(o);
+    ds.ended(o);
     m.orders.delete(o.orderId);
     m.releaseOrder(o);
   }
 
-  private tickMarket(m: MarketWatch, ds: Detector[], nowUs: number): void {
-    for (let i = 0; i < ds.length; i++) ds[i]!.tick?.(nowUs);
+  private tickMarket(m: MarketWatch, ds: DetectorHooks, nowUs: number): void {
+    ds.tick(nowUs);
     m.nextTickUs = (Math.floor(nowUs / TICK_US) + 1) * TICK_US;
   }
 
@@ -268,7 +279,7 @@ export class SurveillanceEngine {
     if (m === undefined) {
       m = new MarketWatch(marketId, this.owners, this.watch, (a) => this.raise(a));
       this.markets.set(marketId, m);
-      this.detectors.set(marketId, defaultDetectors(m, this.config.detectors));
+      this.detectors.set(marketId, new DetectorHooks(defaultDetectors(m, this.config.detectors)));
       this.integrity.set(marketId, new IntegrityStats(marketId, this.onIntegrity));
       this.marketOrder = [...this.markets.keys()].sort((a, b) => a - b);
     }
@@ -292,7 +303,7 @@ export class SurveillanceEngine {
     return this.marketOrder.map((id) => {
       const m = this.markets.get(id)!;
       const detectors: Record<string, number> = {};
-      for (const d of this.detectors.get(id)!) detectors[d.id] = d.size();
+      for (const d of this.detectors.get(id)!.all) detectors[d.id] = d.size();
       return { marketId: id, orders: m.orders.size, levels: m.bids.len + m.asks.len, detectors };
     });
   }
@@ -307,7 +318,7 @@ export class SurveillanceEngine {
     for (const id of this.marketOrder) {
       const m = this.markets.get(id)!;
       parts.push(BigInt(id), BigInt(m.timeUs), BigInt(m.orders.size), BigInt(m.bestBid()), BigInt(m.bestAsk()), BigInt(m.bids.len + m.asks.len), BigInt(m.avgOrderLots));
-      for (const d of this.detectors.get(id)!) parts.push(BigInt(d.size()));
+      for (const d of this.detectors.get(id)!.all) parts.push(BigInt(d.size()));
     }
     parts.push(BigInt(this.alertsRaised), this.alertsHash);
     return combineHashes(parts);

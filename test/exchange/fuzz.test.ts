@@ -5,7 +5,7 @@
 //   no exception, and the command carried to quiescence with bounded work (no stall)
 //   exactly one answer (docs/COMMANDS.md), and every refusal a code of the registry
 //   a refusal changed no shard's state beyond what docs/COMMANDS.md allows
-//   RISK.md's invariants hold: open interest, conservation, the shards' own checks, no scope below zero
+//   docs/RISK.md's invariants hold: open interest, conservation, the shards' own checks, no scope below zero
 //   outside the liquidation pipeline
 //
 // and the threaded exchange, fed the same records one command at a time, publishes the same records and

@@ -38,7 +38,7 @@ function exchange() {
   send(deposit(2, 100_000n * USDT, 2), T0);
   send(indexTick(600_000, T0, BTC), T0);
   send(indexTick(30_000, T0, ETH), T0);
-  // A bid above the mark carries an open loss in its reservation (RISK.md OpenLoss): it moves with the mark.
+  // A bid above the mark carries an open loss in its reservation (docs/RISK.md OpenLoss): it moves with the mark.
   send(place({ orderId: 10, accountId: 1, side: Side.BUY, priceTicks: 603_000, qtyLots: 50, timeUs: T0 }), T0);
   send(indexTick(598_000, T0 + S, BTC), T0 + S);
   // The risk shard's time moves with every command it applies, the refused order's included (the market

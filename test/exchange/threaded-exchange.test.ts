@@ -1,7 +1,10 @@
 // The threaded exchange (worker threads, SPSC rings) and the in-process one (one thread, queues) run the
-// same state machines. Fed one command at a time and allowed to go quiet in between, every state machine
-// sees the same input order in both, so every shard must end with the same state hash, and every risk
-// shard gives the same scan snapshot.
+// same state machines. Fed one command at a time and drained in between (ThreadedExchange.drained: every
+// record handled, its outputs published), each shard must end with the same state hash, and every risk
+// shard gives the same scan snapshot. Within one command the threads still race: a timer tick makes every
+// market shard settle funding, and with two market shards their records reach each risk shard in thread
+// order. Funding every 10 s puts eight funding times in the script, so the 2 × 2 topology checks that the
+// outcome does not depend on that order (issue 7, part 4; risk/shard/funding-settlement.ts).
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -14,6 +17,7 @@ import { DEFAULT_MARKETS } from '../../engine/market/spec.js';
 import { RecordBuffer } from '../../engine/ring/record.js';
 import { RecordType } from '../../engine/ring/types.js';
 import { riskMarket } from '../../risk/shard/config.js';
+import { defaultPricing } from '../../engine/shard/market-pricing.js';
 import { cancel, indexTick, place, type Cmd } from '../support/commands.js';
 import { rng, testSeed } from '../support/seed.js';
 import { advanceTime, deposit } from '../support/risk-commands.js';
@@ -48,51 +52,63 @@ function script(seed: number): Cmd[] {
   return cmds;
 }
 
-test('the threaded exchange ends every shard with the state hash the in-process exchange reaches', async () => {
-  const seed = testSeed('threaded vs in-process');
-  const cmds = script(seed);
-  const topology = new Topology({ marketShards: [[DEFAULT_MARKETS[0]!, DEFAULT_MARKETS[1]!]], riskShards: 1 });
-  const riskMarkets = DEFAULT_MARKETS.map((m) => riskMarket(m));
+const TOPOLOGIES = [
+  { name: '1 market shard × 1 risk shard', marketShards: [[DEFAULT_MARKETS[0]!, DEFAULT_MARKETS[1]!]], riskShards: 1 },
+  { name: '2 market shards × 2 risk shards', marketShards: [[DEFAULT_MARKETS[0]!], [DEFAULT_MARKETS[1]!]], riskShards: 2 },
+];
 
-  const local = new InProcessExchange({ topology, riskMarkets });
-  let localEvents = 0;
-  local.onGateway(() => localEvents++);
-  for (const c of cmds) local.send(c.layout, c.header, c.body);
+for (const shape of TOPOLOGIES) {
+  test(`the threaded exchange ends every shard with the state hash the in-process exchange reaches (${shape.name})`, async () => {
+    const seed = testSeed(`threaded vs in-process, ${shape.name}`);
+    const cmds = script(seed);
+    const topology = new Topology({ marketShards: shape.marketShards, riskShards: shape.riskShards });
+    const riskMarkets = DEFAULT_MARKETS.map((m) => riskMarket(m));
+    const pricing = new Map(DEFAULT_MARKETS.map((m) => [m.marketId, defaultPricing(undefined, { fundingIntervalUs: 10_000_000, sampleIntervalUs: 1_000_000, basisWindowUs: 5_000_000 })]));
 
-  const threaded = await ThreadedExchange.start({ topology, riskMarkets, ringCapacity: 256 });
-  let events = 0;
-  const count = () => {
-    events += threaded.poll(() => {});
-  };
-  try {
-    const buf = RecordBuffer.allocate(1);
-    for (const c of cmds) {
-      encodeRecord(buf, 0, c.layout, c.header, c.body);
-      assert.ok(threaded.offer(buf, 0), 'a ring of 256 is never full one command at a time');
-      threaded.flush();
-      // Quiet: every shard has handled all it was sent and no output arrived for a while.
-      let quiet = 0;
-      while (quiet < 3) {
-        await threaded.waitForOutput(5);
-        const before = events;
+    const local = new InProcessExchange({ topology, riskMarkets, pricing });
+    let localEvents = 0;
+    let fundings = 0;
+    local.onGateway((buf, at) => {
+      localEvents++;
+      if (buf.type(at) === RecordType.FundingPaid) fundings++;
+    });
+    for (const c of cmds) local.send(c.layout, c.header, c.body);
+    assert.ok(fundings > 0, 'the script reaches funding times with open positions');
+
+    const threaded = await ThreadedExchange.start({ topology, riskMarkets, pricing, ringCapacity: 256 });
+    let events = 0;
+    const count = () => {
+      events += threaded.poll(() => {});
+    };
+    try {
+      const buf = RecordBuffer.allocate(1);
+      for (const c of cmds) {
+        encodeRecord(buf, 0, c.layout, c.header, c.body);
+        assert.ok(threaded.offer(buf, 0), 'a ring of 256 is never full one command at a time');
+        threaded.flush();
+        // Drained: every shard has handled all it was sent and published what that produced.
+        while (!threaded.drained()) {
+          count();
+          assert.equal(threaded.failure, undefined);
+          await threaded.waitForOutput(1);
+        }
         count();
-        quiet = events === before ? quiet + 1 : 0;
       }
+      // A scan snapshot is served between batches by each risk worker and changes nothing: it equals the
+      // in-process one, and the state hashes below still match.
+      const snapshots = await threaded.scanSnapshots();
+      assert.deepEqual(snapshots, local.scanSnapshots());
+      assert.ok(snapshots.some((s) => s.positionCount > 0), 'the script leaves open positions');
+      const hashes = await threaded.stop();
+      count();
+      assert.equal(threaded.failure, undefined);
+      assert.deepEqual(hashes.market, local.marketShards.map((s) => s.stateHash()));
+      assert.deepEqual(hashes.risk, local.riskShards.map((s) => s.stateHash()));
+      assert.equal(events, localEvents);
+      assert.ok(local.marketShards[0]!.eventCount > 0);
+      assert.ok(cmds.some((c) => c.layout.type === RecordType.PlaceOrder));
+    } finally {
+      await threaded.stop();
     }
-    // A scan snapshot is served between batches by each risk worker and changes nothing: it equals the
-    // in-process one, and the state hashes below still match.
-    const snapshots = await threaded.scanSnapshots();
-    assert.deepEqual(snapshots, local.scanSnapshots());
-    assert.ok(snapshots[0]!.positionCount > 0, 'the script leaves open positions');
-    const hashes = await threaded.stop();
-    count();
-    assert.equal(threaded.failure, undefined);
-    assert.deepEqual(hashes.market, local.marketShards.map((s) => s.stateHash()));
-    assert.deepEqual(hashes.risk, local.riskShards.map((s) => s.stateHash()));
-    assert.equal(events, localEvents);
-    assert.ok(local.marketShards[0]!.eventCount > 0);
-    assert.ok(cmds.some((c) => c.layout.type === RecordType.PlaceOrder));
-  } finally {
-    await threaded.stop();
-  }
-});
+  });
+}

@@ -42,8 +42,11 @@ export class ActionDriver {
   private readonly index = new Map<number, bigint>();
   private readonly observers: CommandObserver[] = [];
 
-  /** pool: overrides of the risk pool configuration (the snapshot tests shorten the monitor's and ADL ranking's budgets). */
-  constructor(readonly population: Population, pool: Partial<RiskPoolConfig> = {}) {
+  /**
+   * pool: overrides of the risk pool configuration (the snapshot tests shorten the monitor's and ADL
+   * ranking's budgets); interleave: deliver records as threads would interleave them (ExchangeHarness).
+   */
+  constructor(readonly population: Population, pool: Partial<RiskPoolConfig> = {}, interleave?: (ready: number) => number) {
     const markets = DEFAULT_MARKETS.slice(0, population.markets);
     this.marketIds = markets.map((m) => m.marketId);
     this.h = new ExchangeHarness({
@@ -54,6 +57,7 @@ export class ActionDriver {
       pricing: { fundingIntervalUs: 60_000_000, sampleIntervalUs: 5_000_000, basisWindowUs: 30_000_000 },
       riskMarket: { liquidationBandRate: 10n * RATE_PERCENT },
       startUs: START_US,
+      interleave,
     });
   }
 

@@ -1,6 +1,6 @@
-// Was auto-deleveraging necessary? (RISK.md I5: ADL runs only when the insurance-fund budget is exhausted.)
+// Was auto-deleveraging necessary? (docs/RISK.md I5: ADL runs only when the insurance-fund budget is exhausted.)
 // At the moment a scope's remainder goes to ADL, walk the book as a liquidation order would (best first,
-// only levels inside the liquidation band around mark: RISK.md keeps every liquidation fill in it) for
+// only levels inside the liquidation band around mark: docs/RISK.md keeps every liquidation fill in it) for
 // the whole remainder: if the book holds enough there, and closing there leaves the scope's equity at or
 // above −budget (what the fund may still pay for this event), the book and the fund could have absorbed it
 // and ADL was not needed.

@@ -32,6 +32,8 @@ export interface HarnessConfig {
   readonly riskMarket?: Partial<Omit<RiskMarketConfig, 'market'>>;
   /** The harness clock at start, µs. */
   readonly startUs: number;
+  /** Delivers records one at a time from streams this picks (InProcessOptions.interleave); absent: fixed order. */
+  readonly interleave?: (ready: number) => number;
 }
 
 export class ExchangeHarness {
@@ -42,7 +44,7 @@ export class ExchangeHarness {
   readonly pool: RiskPoolConfig;
   /** Every command sent, as sent (time stamped): a fresh harness replays these. */
   readonly sent: Cmd[] = [];
-  /** The budget each liquidation event reserved, by traceKey: RISK.md's IF_budget, which no record carries. */
+  /** The budget each liquidation event reserved, by traceKey: docs/RISK.md's IF_budget, which no record carries. */
   readonly budgets = new Map<number, bigint>();
   nowUs: number;
   private nextOrder = 1;
@@ -57,6 +59,7 @@ export class ExchangeHarness {
       riskMarkets: config.markets.map((m) => riskMarket(m, config.riskMarket ?? {})),
       pool: this.pool,
       pricing,
+      interleave: config.interleave,
     };
     this.exchange = new InProcessExchange(this.options);
     this.log = new GatewayLog(this);

@@ -1,4 +1,4 @@
-// The invariants of RISK.md read off the whole exchange's state after a command has been carried to
+// The invariants of docs/RISK.md read off the whole exchange's state after a command has been carried to
 // quiescence. Each function returns violations as readable lines (empty: all hold).
 //
 //   money      I1 per market Σ q = 0 and I2 conservation to the atom, summed over every risk shard (a

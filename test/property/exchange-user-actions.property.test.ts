@@ -2,8 +2,9 @@
 //   I7  a scope below initial margin ends no order or amendment of its owner with more maintenance margin
 //   I9  a reduce-only order never grows or flips its position (fills checked one by one, and each shard's
 //       own breach count)
-//   I11 no withdrawal is applied while a scope of the risk shard has negative equity (the shard owns its
-//       pool; with one risk shard, the default, that is every account)
+//   I11 no withdrawal is applied while a scope of the risk shard below zero holds it back: any such scope
+//       outside the liquidation pipeline, one inside it only for its possible ADL counterparties (the
+//       shard owns its pool; with one risk shard, the default, that is every account)
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -45,7 +46,7 @@ test('reduce-only orders never grow or flip a position', () => {
   );
 });
 
-test('no withdrawal is applied while a scope of the pool has negative equity', () => {
+test('no withdrawal is applied while a scope of the pool below zero holds it back', () => {
   const seed = testSeed('exchange withdrawals');
   let blocked = 0;
   fc.assert(

@@ -98,7 +98,7 @@ export class GatewayLog {
   adlBudgetBound = 0;
   /**
    * ADL_STARTED whose reserved budget was below min(fund, per-event cap): other events in their full
-   * close had reserved the rest (insurance-fund.ts), so RISK.md's IF_budget was not what it got.
+   * close had reserved the rest (insurance-fund.ts), so docs/RISK.md's IF_budget was not what it got.
    */
   adlBelowFundBudget = 0;
   /** AdlExecuted records (one per counterparty close) and what they closed. */

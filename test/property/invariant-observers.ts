@@ -1,14 +1,15 @@
-// Command observers that check RISK.md's invariants around every command an ActionDriver sends, and throw
+// Command observers that check docs/RISK.md's invariants around every command an ActionDriver sends, and throw
 // (failing the fast-check property, which then shrinks the world) at the first command that breaks one.
 //
 //   StateInvariants   after: the chosen state families (exchange-invariants.ts) and the violations the
 //                     gateway log found while the command was carried (I3-I6, I9 per event)
 //   BelowInitial      I7: a scope below initial margin never ends a user's order command with more MM
-//   NegativeEquity    I11: no withdrawal is applied while a scope of the account's shard has negative
-//                     equity (one risk shard owns the whole pool in the default topology)
+//   NegativeEquity    I11: no withdrawal is applied while a scope of the account's shard below zero holds
+//                     it back (scopesHoldingBack: outside the pipeline any, inside it only for its possible
+//                     ADL counterparties; one risk shard owns the whole pool in the default topology)
 
 import { RecordType, recordTypeName } from '../../engine/ring/types.js';
-import { scopesWithNegativeEquity } from '../../risk/shard/invariants.js';
+import { scopesHoldingBack, scopesWithNegativeEquity } from '../../risk/shard/invariants.js';
 import { MarginMode } from '../../risk/shard/state.js';
 import type { Cmd } from '../support/commands.js';
 import type { ActionDriver, CommandObserver } from './action-driver.js';
@@ -91,17 +92,25 @@ export class BelowInitial implements CommandObserver {
 
 export class NegativeEquity implements CommandObserver {
   private negative = 0;
+  private holdingBack = 0;
   /** Withdrawals sent while a scope had negative equity (a test asserts the case occurred). */
   blocked = 0;
 
   before(d: ActionDriver, cmd: Cmd): void {
-    this.negative = cmd.layout.type === RecordType.Withdraw ? scopesWithNegativeEquity(d.h.riskShardOf(cmd.header.accountId!).state).length : 0;
+    this.negative = 0;
+    this.holdingBack = 0;
+    if (cmd.layout.type !== RecordType.Withdraw) return;
+    const state = d.h.riskShardOf(cmd.header.accountId!).state;
+    this.negative = scopesWithNegativeEquity(state).length;
+    this.holdingBack = scopesHoldingBack(state, cmd.header.accountId!).length;
   }
 
   after(d: ActionDriver, cmd: Cmd): void {
     if (this.negative === 0) return;
     this.blocked++;
     const requestId = cmd.body.requestId as number;
-    if (d.h.log.withdrawalsApplied.has(requestId)) throw new InvariantViolation(d, cmd, [`I11: withdrawal ${requestId} applied while ${this.negative} scope(s) had negative equity`]);
+    if (this.holdingBack > 0 && d.h.log.withdrawalsApplied.has(requestId)) {
+      throw new InvariantViolation(d, cmd, [`I11: withdrawal ${requestId} applied while ${this.holdingBack} scope(s) below zero held it back`]);
+    }
   }
 }

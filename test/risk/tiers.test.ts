@@ -19,7 +19,7 @@ import {
 import { RATE_ONE, RATE_PERCENT } from '../../risk/units.js';
 import { usdt } from './markets.js';
 
-test('the default table derives RISK.md\'s maintenance amounts 0, 500, 8,000, 58,000 and 808,000 USDT', () => {
+test('the default table derives docs/RISK.md\'s maintenance amounts 0, 500, 8,000, 58,000 and 808,000 USDT', () => {
   // cum_2 = 0 + 50,000·(2% − 1%) = 500; cum_3 = 500 + 250,000·3% = 8,000; cum_4 = 8,000 + 1,000,000·5% = 58,000;
   // cum_5 = 58,000 + 5,000,000·15% = 808,000
   assert.deepEqual(DEFAULT_TIERS.map(cumAtoms), [0n, usdt(500n), usdt(8_000n), usdt(58_000n), usdt(808_000n)]);

@@ -1,7 +1,7 @@
 // Found by test/property/exchange-user-actions.property.test.ts (I7): below initial margin, an amendment
 // that moves a resting risk-increasing order into the book was accepted without the below-IM rule (the
 // risk shard checked amendments only when they raised the order margin), so the order filled and the
-// scope's position, and its maintenance margin, grew. RISK.md: below initial margin only risk-reducing
+// scope's position, and its maintenance margin, grew. docs/RISK.md: below initial margin only risk-reducing
 // orders are accepted; an amendment is accepted on the same terms.
 //
 //   account 3, isolated 20x: long 0.5 BTC at 30,100 with 100 USDT over its initial margin; a resting sell

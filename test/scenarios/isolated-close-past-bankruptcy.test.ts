@@ -6,7 +6,7 @@
 //     to the wallet by the earlier partial closes stays there;
 //   - when the mark had crossed mid-way, the pipeline runs on the flat scope but covers the shortfall only
 //     up to the event's insurance budget and leaves the rest with the scope (COMPLETED below zero).
-// A cross account does the same (its wallet goes below zero with no position left). RISK.md I4: no scope
+// A cross account does the same (its wallet goes below zero with no position left). docs/RISK.md I4: no scope
 // ends the pipeline with negative equity. Fixed: a user's fill that leaves a flat scope below zero hands
 // it to the liquidation engine, which settles it against the insurance fund as a bankruptcy of its own.
 //

@@ -5,7 +5,7 @@
 // backed the account's other resting orders; when one of those fills, its lots get no margin and its fee
 // takes the wallet below zero. The account then holds a negative cross equity with no position, outside
 // any liquidation, and every withdrawal of the shard is refused from then on (I11's conservative rule).
-// Fixed: opened lots move IM at mark (RISK.md: IM = N/leverage at mark) plus any loss against the mark,
+// Fixed: opened lots move IM at mark (docs/RISK.md: IM = N/leverage at mark) plus any loss against the mark,
 // and a priceless market order leaves pre-trade with the worst price it was margined for.
 //
 //   account 3, isolated 1x, 200 USDT; a resting sell of 0.001 BTC at 31,000 (31 USDT reserved)

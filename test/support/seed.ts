@@ -12,4 +12,4 @@ export function testSeed(name: string): number {
   return seed;
 }
 
-export { rng } from '../../engine/sim/rng.js';
+export { below, rng } from '../../engine/sim/rng.js';

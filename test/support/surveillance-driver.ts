@@ -49,6 +49,8 @@ export interface DriverOptions {
   onAlert?: (a: Alert) => void;
   /** First order id the driver assigns (default 1); leaves room for another id source in the same run. */
   firstOrderId?: number;
+  /** Sees every market record before the engine does (an observer of outcomes). */
+  onRecord?: (buf: RecordBuffer, at: number) => void;
 }
 
 export class SurveillanceDriver {
@@ -60,6 +62,7 @@ export class SurveillanceDriver {
   readonly controlLog: MemoryOutput | undefined;
   readonly inputOrder: number[] = [];
   private readonly stream = new QueueOutput(1024);
+  private readonly onRecord: ((buf: RecordBuffer, at: number) => void) | undefined;
   private readonly cmd = RecordBuffer.allocate(1);
   private commandSeq = 0;
   private controlSeq = 0;
@@ -74,6 +77,7 @@ export class SurveillanceDriver {
   ) {
     this.shard = new MarketShard(markets, new NullOutput(), [], undefined, new Map(), this.stream);
     this.nextOrderId = o.firstOrderId ?? 1;
+    this.onRecord = o.onRecord;
     this.log = o.record ? new MemoryOutput(4096) : undefined;
     this.controlLog = o.record ? new MemoryOutput(64) : undefined;
     const collect = o.collect ?? true;
@@ -96,6 +100,11 @@ export class SurveillanceDriver {
   at(timeUs: number): this {
     if (timeUs > this.timeUs) this.timeUs = timeUs;
     return this;
+  }
+
+  /** The id the next place() will give its order. */
+  peekOrderId(): number {
+    return this.nextOrderId;
   }
 
   place(accountId: number, side: Side, priceTicks: number, qtyLots: number, o: PlaceOptions = {}): number {
@@ -219,6 +228,7 @@ export class SurveillanceDriver {
         this.log.append(q.records, at);
         this.inputOrder.push(1);
       }
+      this.onRecord?.(q.records, at);
       this.engine.handle(q.records, at, 1);
       q.shift();
     }

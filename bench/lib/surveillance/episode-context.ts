@@ -6,6 +6,7 @@ import { Side, TimeInForce } from '../../../engine/enums.js';
 import type { Book } from '../../../engine/book/types.js';
 import { below, type Rng } from '../../../engine/sim/rng.js';
 import type { SurveillanceDriver } from '../../../test/support/surveillance-driver.js';
+import type { OrderOutcome, Outcomes } from './outcomes.js';
 import type { Scheduler } from './scheduler.js';
 
 export const Size = { SMALL: 'small', MEDIUM: 'medium', LARGE: 'large' } as const;
@@ -23,6 +24,8 @@ export class EpisodeContext {
     readonly r: Rng,
     readonly marketId: number,
     firstAccount: number,
+    /** What became of the manipulative orders (episodes' `shortfall`); none: not followed. */
+    readonly outcomes?: Outcomes,
   ) {
     this.nextAccount = firstAccount;
   }
@@ -103,17 +106,29 @@ export class EpisodeContext {
   }
 
   place(account: number, side: Side, price: number, qty: number, manipulative: boolean): number {
-    if (manipulative) this.manipulativeOrders++;
-    return this.d.place(account, side, price, qty, { marketId: this.marketId });
+    return this.placed(this.d.peekOrderId(), account, qty, manipulative, () => this.d.place(account, side, price, qty, { marketId: this.marketId }));
   }
 
   take(account: number, side: Side, price: number, qty: number, manipulative: boolean): number {
-    if (manipulative) this.manipulativeOrders++;
-    return this.d.place(account, side, price, qty, { marketId: this.marketId, timeInForce: TimeInForce.IOC });
+    return this.placed(this.d.peekOrderId(), account, qty, manipulative, () => this.d.place(account, side, price, qty, { marketId: this.marketId, timeInForce: TimeInForce.IOC }));
+  }
+
+  /** Watches a manipulative order's outcome from before it is sent (it may trade as it arrives). */
+  private placed(id: number, account: number, qty: number, manipulative: boolean, send: () => number): number {
+    if (manipulative) {
+      this.manipulativeOrders++;
+      this.outcomes?.watch(id, account, qty);
+    }
+    return send();
   }
 
   cancel(account: number, orderId: number): void {
     this.d.cancel(account, orderId, this.marketId);
+  }
+
+  /** The outcome of a manipulative order (undefined: not placed, or outcomes not followed). */
+  outcome(orderId: number): OrderOutcome | undefined {
+    return this.outcomes?.of(orderId);
   }
 
   /** Runs `step` at startUs + offsetUs. */

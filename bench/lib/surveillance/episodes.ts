@@ -9,6 +9,7 @@
 import { Side } from '../../../engine/enums.js';
 import { DetectorId } from '../../../risk/surveillance/alert.js';
 import { EpisodeContext, Size } from './episode-context.js';
+import type { OrderOutcome } from './outcomes.js';
 
 export interface Episode {
   /** Honest look-alikes carry no target: any alert on their accounts is a false positive. */
@@ -17,6 +18,13 @@ export interface Episode {
   size: Size;
   accounts: number[];
   startUs: number;
+  /**
+   * After the run: why the manipulation did not come to pass in the book as designed (the market may not
+   * let it: a spoof hit before its cancel, a victim's order filled by others first), or undefined when
+   * it did. Absent for kinds whose every step is the manipulator's own (the message-count indicators,
+   * the wash trades): those always execute.
+   */
+  shortfall?: () => string | undefined;
 }
 
 export type Builder = (c: EpisodeContext, size: Size, startUs: number) => Episode;
@@ -41,14 +49,26 @@ const spoofing: Builder = (c, size, t0) => {
     genuine = Math.max(1, Math.floor(typical / 2));
   });
   const fillAt = c.between(100_000, 1_000_000);
+  let fill = 0;
   c.later(t0, fillAt, () => {
     const b = c.book();
     const opposite = side === Side.BUY ? b.bestBid() : b.bestAsk();
     if (opposite === 0 || genuine === 0) return;
-    c.take(a, side === Side.BUY ? Side.SELL : Side.BUY, opposite, genuine, true);
+    fill = c.take(a, side === Side.BUY ? Side.SELL : Side.BUY, opposite, genuine, true);
   });
   c.later(t0, fillAt + c.between(50_000, 1_500_000), () => spoof && c.cancel(a, spoof));
-  return { kind: 'spoofing', target: DetectorId.SPOOFING, size, accounts: [a], startUs: t0 };
+  // As designed: the genuine order traded, and the spoof was cancelled by its owner (not filled out)
+  // having filled at most a tenth of itself.
+  const shortfall = (): string | undefined => {
+    const s = c.outcome(spoof);
+    const f = c.outcome(fill);
+    if (s === undefined || f === undefined) return 'not placed (a side of the book was empty)';
+    if (f.filledLots === 0) return 'the genuine order did not trade';
+    if (s.filledLots * 10 > s.qtyLots) return 'the spoof was hit (more than a tenth filled)';
+    if (!s.cancelled) return 'the spoof filled out before its cancel';
+    return undefined;
+  };
+  return { kind: 'spoofing', target: DetectorId.SPOOFING, size, accounts: [a], startUs: t0, shortfall };
 };
 
 const layering: Builder = (c, size, t0) => {
@@ -56,30 +76,48 @@ const layering: Builder = (c, size, t0) => {
   const side = c.pick([Side.BUY, Side.SELL]);
   const n = pickSize(size, 3, 5, 8);
   const stack: number[] = [];
+  // Sizes are set by the typical order before the first layer: the layers rest near the touch, so the
+  // typical order measured after them includes them, and a trade sized by it grew with the stack (on the
+  // thin L3 book up to a third of it: not the small genuine order layering is for).
+  let typical = 0;
   for (let k = 0; k < n; k++) {
     c.later(t0, k * c.between(20_000, 200_000), () => {
       const b = c.book();
       const touch = side === Side.BUY ? b.bestBid() : b.bestAsk();
       if (touch === 0) return;
+      if (typical === 0) typical = c.avgLots();
       const behind = (k + 1) * Math.max(1, Math.floor(c.bps(2) / 2));
-      stack.push(c.place(a, side, side === Side.BUY ? touch - behind : touch + behind, c.avgLots() * c.between(1, 3), true));
+      stack.push(c.place(a, side, side === Side.BUY ? touch - behind : touch + behind, typical * c.between(1, 3), true));
     });
   }
   const tradeAt = n * 200_000 + c.between(100_000, 1_000_000);
+  let trade = 0;
   c.later(t0, tradeAt, () => {
     const b = c.book();
     const opposite = side === Side.BUY ? b.bestBid() : b.bestAsk();
     if (opposite === 0) return;
-    c.take(a, side === Side.BUY ? Side.SELL : Side.BUY, opposite, Math.max(1, Math.floor(c.avgLots() / 2)), true);
+    trade = c.take(a, side === Side.BUY ? Side.SELL : Side.BUY, opposite, Math.max(1, Math.floor((typical || c.avgLots()) / 2)), true);
   });
   c.later(t0, tradeAt + c.between(50_000, 1_500_000), () => {
     for (const id of stack) c.cancel(a, id);
   });
-  return { kind: 'layering', target: DetectorId.LAYERING, size, accounts: [a], startUs: t0 };
+  // As designed: at least three layers rested, the order on the other side traded, and the layers were
+  // cancelled with at most a quarter of their lots filled.
+  const shortfall = (): string | undefined => {
+    const t = c.outcome(trade);
+    const layers = stack.map((id) => c.outcome(id)).filter((o): o is OrderOutcome => o !== undefined);
+    if (t === undefined || layers.length < 3) return 'not placed (a side of the book was empty)';
+    if (t.filledLots === 0) return 'the genuine order did not trade';
+    const lots = layers.reduce((x, o) => x + o.qtyLots, 0);
+    const filled = layers.reduce((x, o) => x + o.filledLots, 0);
+    if (filled * 4 > lots || layers.filter((o) => o.cancelled).length < 3) return 'the layers were hit (more than a quarter filled)';
+    return undefined;
+  };
+  return { kind: 'layering', target: DetectorId.LAYERING, size, accounts: [a], startUs: t0, shortfall };
 };
 
-/** An aggressive order that sweeps the opposite side up to `tenths` tenths of a bp beyond its touch. */
-export function sweep(c: EpisodeContext, a: number, side: Side, tenths: number, manipulative: boolean): number {
+/** An aggressive order that sweeps the opposite side up to `tenths` tenths of a bp beyond its touch; returns the lots it asked for (0: none sent) and, if given, its id in `ids`. */
+export function sweep(c: EpisodeContext, a: number, side: Side, tenths: number, manipulative: boolean, ids?: number[]): number {
   const opposite = side === Side.BUY ? Side.SELL : Side.BUY;
   const b = c.book();
   const touch = side === Side.BUY ? b.bestAsk() : b.bestBid();
@@ -89,7 +127,8 @@ export function sweep(c: EpisodeContext, a: number, side: Side, tenths: number, 
   const reach = Math.max(c.tenthsOfBps(tenths), Math.abs(third - touch));
   const qty = c.depthWithin(opposite, reach);
   if (qty === 0) return 0;
-  c.take(a, side, side === Side.BUY ? touch + reach : touch - reach, qty, manipulative);
+  const id = c.take(a, side, side === Side.BUY ? touch + reach : touch - reach, qty, manipulative);
+  ids?.push(id);
   return qty;
 }
 
@@ -99,20 +138,34 @@ const momentum: Builder = (c, size, t0) => {
   const n = pickSize(size, 3, 5, 8);
   let bought = 0;
   let at = 0;
+  const burst: number[] = [];
   for (let k = 0; k < n; k++) {
     c.later(t0, at, () => {
-      bought += sweep(c, a, side, 5, true);
+      bought += sweep(c, a, side, 5, true, burst);
     });
     at += c.between(50_000, 400_000);
   }
+  let reversal = 0;
   c.later(t0, at + c.between(300_000, 5_000_000), () => {
     const b = c.book();
     const touch = side === Side.BUY ? b.bestBid() : b.bestAsk();
     if (touch === 0 || bought === 0) return;
     const back = c.bps(50);
-    c.take(a, side === Side.BUY ? Side.SELL : Side.BUY, side === Side.BUY ? Math.max(1, touch - back) : touch + back, Math.max(1, Math.floor((bought * c.between(60, 100)) / 100)), true);
+    reversal = c.take(a, side === Side.BUY ? Side.SELL : Side.BUY, side === Side.BUY ? Math.max(1, touch - back) : touch + back, Math.max(1, Math.floor((bought * c.between(60, 100)) / 100)), true);
   });
-  return { kind: 'momentum ignition', target: DetectorId.MOMENTUM_IGNITION, size, accounts: [a], startUs: t0 };
+  // As designed: at least three of the burst's orders traded, at four prices or more in all, and the
+  // reversal traded at least half the lots the burst did.
+  const shortfall = (): string | undefined => {
+    const traded = burst.map((id) => c.outcome(id)).filter((o): o is OrderOutcome => o !== undefined && o.filledLots > 0);
+    const prices = new Set(traded.flatMap((o) => o.prices));
+    const lots = traded.reduce((x, o) => x + o.filledLots, 0);
+    const back = c.outcome(reversal);
+    if (traded.length < 3) return 'fewer than three burst orders traded (the opposite side was bare)';
+    if (prices.size < 4) return 'the burst traded at fewer than four prices';
+    if (back === undefined || back.filledLots * 2 < lots) return 'the reversal traded less than half the burst';
+    return undefined;
+  };
+  return { kind: 'momentum ignition', target: DetectorId.MOMENTUM_IGNITION, size, accounts: [a], startUs: t0, shortfall };
 };
 
 const frontRunning: Builder = (c, size, t0) => {
@@ -122,6 +175,9 @@ const frontRunning: Builder = (c, size, t0) => {
   const side = c.pick([Side.BUY, Side.SELL]);
   let pre = 0;
   let price = 0;
+  let preId = 0;
+  let victim = 0;
+  let unwind = 0;
   c.later(t0, 0, () => {
     pre = pickSize(size, 1, 2, 4) * c.avgLots();
     c.d.link(runner, owner);
@@ -129,7 +185,7 @@ const frontRunning: Builder = (c, size, t0) => {
     const b = c.book();
     const touch = side === Side.BUY ? b.bestAsk() : b.bestBid();
     if (touch === 0) return;
-    c.take(runner, side, touch, pre, true);
+    preId = c.take(runner, side, touch, pre, true);
   });
   const bigAt = c.between(100_000, 2_000_000);
   c.later(t0, bigAt, () => {
@@ -137,12 +193,22 @@ const frontRunning: Builder = (c, size, t0) => {
     const b = c.book();
     price = side === Side.BUY ? b.bestAsk() : b.bestBid();
     if (price === 0) return;
-    c.place(client, side, price, pickSize(size, 8, 12, 25) * c.typicalOf(side), true);
+    victim = c.place(client, side, price, pickSize(size, 8, 12, 25) * c.typicalOf(side), true);
   });
   c.later(t0, bigAt + c.between(20_000, 300_000), () => {
-    if (price !== 0 && pre !== 0) c.take(runner, side === Side.BUY ? Side.SELL : Side.BUY, price, pre, true);
+    if (price !== 0 && pre !== 0) unwind = c.take(runner, side === Side.BUY ? Side.SELL : Side.BUY, price, pre, true);
   });
-  return { kind: 'front-running', target: DetectorId.FRONT_RUNNING, size, accounts: [runner, client], startUs: t0 };
+  // As designed: the pre-position traded, and the unwind traded into the victim's order at least half
+  // of it (not into others who got there first).
+  const shortfall = (): string | undefined => {
+    const p = c.outcome(preId);
+    const u = c.outcome(unwind);
+    if (p === undefined || victim === 0 || u === undefined) return 'not placed (a side of the book was empty)';
+    if (p.filledLots === 0) return 'the pre-position did not trade';
+    if ((u.against.get(victim) ?? 0) * 2 < p.filledLots) return "the unwind did not trade into the victim's order (filled by others first)";
+    return undefined;
+  };
+  return { kind: 'front-running', target: DetectorId.FRONT_RUNNING, size, accounts: [runner, client], startUs: t0, shortfall };
 };
 
 /** One trade between a (resting, inside the spread) and b (taking it). */

@@ -4,6 +4,9 @@
 // matched against what was injected:
 //
 //   detected         an alert of the episode's target detector names one of the episode's accounts
+//   executed         the episode came to pass in the book as designed (Episode.shortfall: the market
+//                    may not let it, e.g. a spoof hit before its cancel); recall is reported over all
+//                    injected episodes and over the executed ones, which is what a detector is judged on
 //   false positive   an alert that names none of the manipulative accounts (background or look-alike)
 //
 // Same seed, same run: the background flows, the episode times and sizes and every step's choices come from
@@ -16,6 +19,7 @@ import { BitfinexBackground, SimulatedBackground, type Background } from './back
 import { EpisodeContext, SIZES, type Size } from './episode-context.js';
 import { EPISODE_BUILDERS, type Episode } from './episodes.js';
 import { LOOK_ALIKE_BUILDERS } from './look-alikes.js';
+import { Outcomes } from './outcomes.js';
 import { Scheduler } from './scheduler.js';
 
 export type FlowName = 'simulated' | 'bitfinex';
@@ -29,6 +33,8 @@ export interface HarnessOptions {
   readonly lookAlikes: number;
   /** Simulated flow: background commands (about 1 ms apart). */
   readonly commands?: number;
+  /** Keep every surveillance input record, so the run can be replayed into another engine (default false). */
+  readonly record?: boolean;
 }
 
 export interface Detection {
@@ -37,6 +43,11 @@ export interface Detection {
   size: Size;
   injected: number;
   detected: number;
+  /** Episodes that came to pass as designed, and how many of those were detected. */
+  executed: number;
+  detectedExecuted: number;
+  /** Why the others did not come to pass: reason → episodes. */
+  shortfalls: Record<string, number>;
   /** Median time from the episode's start to the first alert that caught it (µs). */
   medianDelayUs: number;
 }
@@ -59,8 +70,11 @@ export interface HarnessResult {
   falsePositives: FalsePositives[];
   /** Look-alike alerts by look-alike kind and detector, for the write-up. */
   lookAlikeAlerts: Record<string, number>;
-  /** What was injected and every alert (for inspection; large). */
+  /** What was injected, what became of its orders, and every alert (for inspection; large). */
   episodes: Episode[];
+  outcomes: Outcomes;
+  /** The driver (its records, when the run recorded them). */
+  driver: SurveillanceDriver;
   alertList: Alert[];
 }
 
@@ -71,11 +85,12 @@ export function runInjection(o: HarnessOptions): HarnessResult {
   const bg: Background = o.flow === 'simulated' ? new SimulatedBackground(o.seed, o.commands ?? 1_000_000) : new BitfinexBackground(o.seed);
   const expectedUs = o.flow === 'simulated' ? (o.commands ?? 1_000_000) * 1_000 : 100_048 * 10_000;
   const alerts: Alert[] = [];
-  const d = new SurveillanceDriver([bg.market], { firstOrderId: 1_000_000_000_000, collect: false, onAlert: (a) => alerts.push(a) });
+  const outcomes = new Outcomes();
+  const d = new SurveillanceDriver([bg.market], { firstOrderId: 1_000_000_000_000, collect: false, record: o.record ?? false, onAlert: (a) => alerts.push(a), onRecord: (buf, at) => outcomes.onRecord(buf, at) });
   d.at(START_US);
   const s = new Scheduler();
   const r = rng(o.seed);
-  const c = new EpisodeContext(d, s, r, bg.market.marketId, bg.accountCeiling);
+  const c = new EpisodeContext(d, s, r, bg.market.marketId, bg.accountCeiling, outcomes);
 
   // Episodes start after a warm-up (a tenth of the run: the book fills, the average order settles) and
   // end before the flow does.
@@ -103,10 +118,10 @@ export function runInjection(o: HarnessOptions): HarnessResult {
   // Let every window close: the longest (circular wash trading) is ten minutes.
   for (let k = 0; k < 15 * 60; k++) d.idle(1_000_000);
 
-  return evaluate(o, planned, alerts, endUs - START_US, d.sent.places - c.manipulativeOrders, c.manipulativeOrders);
+  return { ...evaluate(o, planned, alerts, endUs - START_US, d.sent.places - c.manipulativeOrders, c.manipulativeOrders), outcomes, driver: d };
 }
 
-function evaluate(o: HarnessOptions, planned: Episode[], alerts: Alert[], durationUs: number, honestOrders: number, manipulativeOrders: number): HarnessResult {
+function evaluate(o: HarnessOptions, planned: Episode[], alerts: Alert[], durationUs: number, honestOrders: number, manipulativeOrders: number): Omit<HarnessResult, 'outcomes' | 'driver'> {
   const manipulators = new Set<number>();
   const lookAlikeKind = new Map<number, string>();
   for (const e of planned) for (const a of e.accounts) e.target ? manipulators.add(a) : lookAlikeKind.set(a, e.kind);
@@ -116,12 +131,20 @@ function evaluate(o: HarnessOptions, planned: Episode[], alerts: Alert[], durati
     for (const size of SIZES) {
       const episodes = planned.filter((e) => e.kind === b.kind && e.size === size);
       const delays: number[] = [];
+      let executed = 0;
+      let detectedExecuted = 0;
+      const shortfalls: Record<string, number> = {};
       for (const e of episodes) {
         const hit = alerts.find((a) => a.detector === e.target && a.accounts.some((x) => e.accounts.includes(x)));
         if (hit) delays.push(hit.toUs - e.startUs);
+        const why = e.shortfall?.();
+        if (why === undefined) {
+          executed++;
+          if (hit) detectedExecuted++;
+        } else shortfalls[why] = (shortfalls[why] ?? 0) + 1;
       }
       delays.sort((x, y) => x - y);
-      detections.push({ kind: b.kind, target: episodes[0]!.target!, size, injected: episodes.length, detected: delays.length, medianDelayUs: delays[Math.floor(delays.length / 2)] ?? 0 });
+      detections.push({ kind: b.kind, target: episodes[0]!.target!, size, injected: episodes.length, detected: delays.length, executed, detectedExecuted, shortfalls, medianDelayUs: delays[Math.floor(delays.length / 2)] ?? 0 });
     }
   }
 

@@ -1,5 +1,5 @@
 // LiquidationProgressed (type 204): risk shard → gateway (public liquidation feed). One step of the pipeline
-// of RISK.md for a scope (cross account, or the isolated position in the header's market): step is a
+// of docs/RISK.md for a scope (cross account, or the isolated position in the header's market): step is a
 // LiquidationStep (risk/shard/events.ts); qty and price are the step's order or fill; insuranceAtoms what the
 // insurance fund took (> 0) or paid (< 0) in this step.
 //

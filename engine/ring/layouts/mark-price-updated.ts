@@ -1,5 +1,5 @@
 // MarkPriceUpdated (type 108): market shard → every risk shard and the gateway. The mark the market shard
-// computed (RISK.md: median of three, clamped to the band around the index), the index it used, the last
+// computed (docs/RISK.md: median of three, clamped to the band around the index), the index it used, the last
 // funding rate (10^-8 units) and the next funding time. stale = 1: the index is stale, the mark frozen and
 // the market reduce-only.
 //

@@ -1,4 +1,4 @@
-// Withdraw (type 8): gateway → risk shard. Debits amountAtoms (> 0) if it is within Withdrawable (RISK.md:
+// Withdraw (type 8): gateway → risk shard. Debits amountAtoms (> 0) if it is within Withdrawable (docs/RISK.md:
 // never unrealized profit) and no account of the pool has negative equity (I11). requestId as for Deposit.
 //
 //     32               40                48        50

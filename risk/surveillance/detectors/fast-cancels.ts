@@ -14,11 +14,10 @@
 
 import { CancelReason } from '../../../engine/enums.js';
 import { DetectorId } from '../alert.js';
-import { AccountStates } from '../account-states.js';
+import type { AccountStates } from '../account-states.js';
 import type { Detector } from '../detector.js';
 import type { MarketWatch } from '../market-watch.js';
-import { RecentOrders } from '../recent-orders.js';
-import { SlidingCounts } from '../sliding-counts.js';
+import { windowStates, type WindowState } from '../window-states.js';
 import type { WatchedOrder } from '../watched-order.js';
 
 export interface FastCancelParams {
@@ -38,22 +37,17 @@ export const FAST_CANCEL_DEFAULTS: FastCancelParams = { maxLifeUs: 1_000, bucket
 const FAST = 0;
 const ALL = 1;
 
-interface State {
-  counts: SlidingCounts;
-  recent: RecentOrders;
-  raised: boolean;
-}
 
 export class FastCancelDetector implements Detector {
   readonly id = DetectorId.FAST_CANCELS;
-  private readonly accounts: AccountStates<State>;
+  private readonly accounts: AccountStates<WindowState>;
   private lastSweepUs = 0;
 
   constructor(
     private readonly m: MarketWatch,
     private readonly p: FastCancelParams = FAST_CANCEL_DEFAULTS,
   ) {
-    this.accounts = new AccountStates(() => ({ counts: new SlidingCounts(2, p.buckets, p.bucketUs), recent: new RecentOrders(), raised: false }));
+    this.accounts = windowStates(2, p.buckets, p.bucketUs);
   }
 
   ended(o: WatchedOrder): void {

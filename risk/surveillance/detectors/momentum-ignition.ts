@@ -69,7 +69,14 @@ class Burst {
 
 export class MomentumIgnitionDetector implements Detector {
   readonly id = DetectorId.MOMENTUM_IGNITION;
-  private readonly accounts = new AccountStates<Burst>(() => new Burst());
+  private readonly accounts = new AccountStates<Burst>(
+    () => new Burst(),
+    // A burst starts over from inactive: every field is set when the next one begins.
+    (b) => {
+      b.active = false;
+      b.raised = false;
+    },
+  );
   private lastSweepUs = 0;
 
   constructor(

@@ -16,11 +16,10 @@
 
 import { CancelReason } from '../../../engine/enums.js';
 import { DetectorId } from '../alert.js';
-import { AccountStates } from '../account-states.js';
+import type { AccountStates } from '../account-states.js';
 import type { Detector } from '../detector.js';
 import type { MarketWatch, TradeView } from '../market-watch.js';
-import { RecentOrders } from '../recent-orders.js';
-import { SlidingCounts } from '../sliding-counts.js';
+import { windowStates, type WindowState } from '../window-states.js';
 import type { WatchedOrder } from '../watched-order.js';
 import { hundredths } from '../format.js';
 
@@ -39,23 +38,17 @@ export const ORDER_TO_TRADE_DEFAULTS: OrderToTradeParams = { buckets: 10, bucket
 const MESSAGES = 0;
 const TRADES = 1;
 
-interface State {
-  counts: SlidingCounts;
-  recent: RecentOrders;
-  /** An alert was raised and the ratio has not yet fallen back under the threshold. */
-  raised: boolean;
-}
 
 export class OrderToTradeDetector implements Detector {
   readonly id = DetectorId.ORDER_TO_TRADE;
-  private readonly accounts: AccountStates<State>;
+  private readonly accounts: AccountStates<WindowState>;
   private lastSweepUs = 0;
 
   constructor(
     private readonly m: MarketWatch,
     private readonly p: OrderToTradeParams = ORDER_TO_TRADE_DEFAULTS,
   ) {
-    this.accounts = new AccountStates(() => ({ counts: new SlidingCounts(2, p.buckets, p.bucketUs), recent: new RecentOrders(), raised: false }));
+    this.accounts = windowStates(2, p.buckets, p.bucketUs);
   }
 
   accepted(o: WatchedOrder): void {
@@ -94,14 +87,14 @@ export class OrderToTradeDetector implements Detector {
     this.check(accountId, s);
   }
 
-  private message(accountId: number): State {
+  private message(accountId: number): WindowState {
     const s = this.accounts.get(accountId);
     s.counts.add(MESSAGES, 1, this.m.timeUs, this.m.seq);
     this.check(accountId, s);
     return s;
   }
 
-  private check(accountId: number, s: State): void {
+  private check(accountId: number, s: WindowState): void {
     const messages = s.counts.sum(MESSAGES);
     const trades = s.counts.sum(TRADES);
     const over = messages >= this.p.minMessages && messages >= this.p.minRatio * Math.max(trades, 1);

@@ -14,11 +14,10 @@
 
 import { CancelReason } from '../../../engine/enums.js';
 import { DetectorId } from '../alert.js';
-import { AccountStates } from '../account-states.js';
+import type { AccountStates } from '../account-states.js';
 import type { Detector } from '../detector.js';
 import type { MarketWatch } from '../market-watch.js';
-import { RecentOrders } from '../recent-orders.js';
-import { SlidingCounts } from '../sliding-counts.js';
+import { windowStates, type WindowState } from '../window-states.js';
 import type { WatchedOrder } from '../watched-order.js';
 
 export interface QuoteStuffingParams {
@@ -37,22 +36,17 @@ const MESSAGES = 0;
 const ACCEPTED = 1;
 const CANCELLED = 2;
 
-interface State {
-  counts: SlidingCounts;
-  recent: RecentOrders;
-  raised: boolean;
-}
 
 export class QuoteStuffingDetector implements Detector {
   readonly id = DetectorId.QUOTE_STUFFING;
-  private readonly accounts: AccountStates<State>;
+  private readonly accounts: AccountStates<WindowState>;
   private lastSweepUs = 0;
 
   constructor(
     private readonly m: MarketWatch,
     private readonly p: QuoteStuffingParams = QUOTE_STUFFING_DEFAULTS,
   ) {
-    this.accounts = new AccountStates(() => ({ counts: new SlidingCounts(3, p.buckets, p.bucketUs), recent: new RecentOrders(), raised: false }));
+    this.accounts = windowStates(3, p.buckets, p.bucketUs);
   }
 
   accepted(o: WatchedOrder): void {
@@ -87,7 +81,7 @@ export class QuoteStuffingDetector implements Detector {
     return this.accounts.size;
   }
 
-  private check(accountId: number, s: State): void {
+  private check(accountId: number, s: WindowState): void {
     const messages = s.counts.sum(MESSAGES);
     const accepted = s.counts.sum(ACCEPTED);
     const cancelled = s.counts.sum(CANCELLED);

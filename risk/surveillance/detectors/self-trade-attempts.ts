@@ -13,11 +13,10 @@
 
 import { CancelReason } from '../../../engine/enums.js';
 import { DetectorId } from '../alert.js';
-import { AccountStates } from '../account-states.js';
+import type { AccountStates } from '../account-states.js';
 import type { Detector } from '../detector.js';
 import type { MarketWatch } from '../market-watch.js';
-import { RecentOrders } from '../recent-orders.js';
-import { SlidingCounts } from '../sliding-counts.js';
+import { windowStates, type WindowState } from '../window-states.js';
 import type { WatchedOrder } from '../watched-order.js';
 
 export interface SelfTradeParams {
@@ -30,22 +29,17 @@ export interface SelfTradeParams {
 
 export const SELF_TRADE_DEFAULTS: SelfTradeParams = { buckets: 10, bucketUs: 60_000_000, minAttempts: 3 };
 
-interface State {
-  counts: SlidingCounts;
-  recent: RecentOrders;
-  raised: boolean;
-}
 
 export class SelfTradeAttemptDetector implements Detector {
   readonly id = DetectorId.SELF_TRADE_ATTEMPTS;
-  private readonly accounts: AccountStates<State>;
+  private readonly accounts: AccountStates<WindowState>;
   private lastSweepUs = 0;
 
   constructor(
     private readonly m: MarketWatch,
     private readonly p: SelfTradeParams = SELF_TRADE_DEFAULTS,
   ) {
-    this.accounts = new AccountStates(() => ({ counts: new SlidingCounts(1, p.buckets, p.bucketUs), recent: new RecentOrders(), raised: false }));
+    this.accounts = windowStates(1, p.buckets, p.bucketUs);
   }
 
   ended(o: WatchedOrder): void {

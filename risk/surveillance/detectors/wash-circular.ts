@@ -14,7 +14,7 @@
 
 import { DetectorId, type EvidenceTrade } from '../alert.js';
 import type { Detector } from '../detector.js';
-import type { MarketWatch, TradeView } from '../market-watch.js';
+import { TradeView, type MarketWatch } from '../market-watch.js';
 import { seconds } from '../format.js';
 
 export interface WashCircularParams {
@@ -37,14 +37,21 @@ interface Flow {
   soldLots: number;
 }
 
-interface Pair {
-  trades: number;
-  lots: number;
-  firstSeq: number;
-  firstUs: number;
-  /** The pair's first trade, kept as evidence; later ones only once the pair trades again (most never do). */
-  first: EvidenceTrade;
-  evidence: EvidenceTrade[] | undefined;
+/**
+ * Two accounts' trades with each other in half a window. It is itself a copy of the pair's first trade
+ * (made evidence only if the pair trades again): at a busy venue most pairs meet once, and one object per
+ * pair instead of two was a tenth of this detector's cost.
+ */
+class Pair extends TradeView {
+  trades = 0;
+  lots = 0;
+  /** Every trade of the pair kept as evidence, once there is more than the first. */
+  kept: EvidenceTrade[] | undefined = undefined;
+
+  constructor(first: TradeView) {
+    super();
+    this.copyFrom(first);
+  }
 }
 
 /** Half a window of trades. */
@@ -89,11 +96,11 @@ export class WashCircularDetector implements Detector {
     }
     let pair = row.get(high);
     if (pair === undefined) {
-      pair = { trades: 0, lots: 0, firstSeq: t.seq, firstUs: t.timeUs, first: t.evidence(), evidence: undefined };
+      pair = new Pair(t);
       row.set(high, pair);
     } else {
-      pair.evidence ??= [pair.first];
-      if (pair.evidence.length < this.p.maxEvidence) pair.evidence.push(t.evidence());
+      pair.kept ??= [pair.evidence()];
+      if (pair.kept.length < this.p.maxEvidence) pair.kept.push(t.evidence());
     }
     pair.trades++;
     pair.lots += t.qtyLots;
@@ -159,10 +166,10 @@ export class WashCircularDetector implements Detector {
       trades += p.trades;
       lots += p.lots;
       if (firstSeq === 0) {
-        firstSeq = p.firstSeq;
-        firstUs = p.firstUs;
+        firstSeq = p.seq;
+        firstUs = p.timeUs;
       }
-      evidence.push(...(p.evidence ?? [p.first]));
+      evidence.push(...(p.kept ?? [p.evidence()]));
     }
     if (trades < this.p.minTrades) return;
     const fa = sum(frames, low);

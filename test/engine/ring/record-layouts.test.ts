@@ -84,3 +84,16 @@ test('copyFrom moves a whole record between buffers', () => {
   b.copyFrom(a, a.at(1), b.at(2));
   assert.deepEqual(decodeRecord(b, b.at(2)), decodeRecord(a, a.at(1)));
 });
+
+test('copyFrom keeps every bit, including words that read as NaN patterns in 64 bits, and touches nothing else', () => {
+  const a = RecordBuffer.allocate(2);
+  const b = RecordBuffer.allocate(3);
+  // Signalling and quiet NaN patterns, negative zero, all ones, and a counting byte pattern.
+  const words = [0x7ff0_0000_0000_0001n, 0xfff0_0000_0000_0001n, 0x7ff8_0000_0000_0000n, 0x8000_0000_0000_0000n, 0xffff_ffff_ffff_ffffn];
+  const src = new DataView(a.buffer, a.at(1), RECORD_BYTES);
+  for (let i = 0; i < RECORD_BYTES / 8; i++) src.setBigUint64(i * 8, words[i % words.length]! ^ BigInt(i), true);
+  b.u8.fill(0xa5);
+  b.copyFrom(a, a.at(1), b.at(1));
+  assert.deepEqual([...b.u8.subarray(b.at(1), b.at(1) + RECORD_BYTES)], [...a.u8.subarray(a.at(1), a.at(1) + RECORD_BYTES)]);
+  assert.ok(b.u8.subarray(0, b.at(1)).every((x) => x === 0xa5) && b.u8.subarray(b.at(2)).every((x) => x === 0xa5), 'the neighbours are untouched');
+});

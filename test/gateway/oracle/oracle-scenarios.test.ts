@@ -1,6 +1,6 @@
 // The oracle against venues on 127.0.0.1 answering in their real formats: the index is the weighted
 // median of their mids, and each way a venue goes wrong (too slow, garbage, an HTTP error, far off, an old
-// timestamp, all at once) is recorded for the source and kept out of the index as RISK.md says.
+// timestamp, all at once) is recorded for the source and kept out of the index as docs/RISK.md says.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

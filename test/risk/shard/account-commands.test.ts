@@ -119,15 +119,34 @@ test('a withdrawal above the withdrawable amount is refused', () => {
   expectRefused(fx, withdraw(2, withdrawable + 1n, 40), Code.WITHDRAWAL_EXCEEDS_WITHDRAWABLE, 40);
 });
 
-test('withdrawals are refused while any account of the shard has negative equity', () => {
+/** Account 3 long 1 BTC from account 2, then the mark falls 10%: 6,000 USDT lost against a 3,070 wallet; 4 holds 1,000 and nothing else. */
+function underwater(): ShardFixture {
   const fx = funded();
   fx.fund(3, usdt(3_100));
   fx.fund(4, usdt(1_000));
   fx.cross(2, 3, Side.BUY, BTC_60K, ONE_BTC);
-  // The mark falls 10%: account 3's 1 BTC long loses 6,000 USDT against a 3,070 USDT wallet.
   fx.mark(BTC_ID, 540_000);
+  return fx;
+}
+
+test('withdrawals are refused while a scope of the shard below zero is outside the liquidation pipeline', () => {
+  const fx = underwater();
   assert.ok(fx.shard.parts.evaluator.negativeEquity.size > 0);
   expectRefused(fx, withdraw(4, usdt(1), 41), Code.WITHDRAWALS_BLOCKED_NEGATIVE_EQUITY, 41);
+});
+
+test('a scope below zero in the liquidation pipeline blocks only the withdrawals of its possible ADL counterparties', () => {
+  const fx = underwater();
+  // The pipeline holds account 3's cross scope (these recording hooks run none: set its record by hand).
+  fx.state.accounts.get(3)!.liquidationId = 1;
+  // Account 2 is short the market account 3 is long in: ADL may take its position, so its money waits.
+  expectRefused(fx, withdraw(2, usdt(1), 42), Code.WITHDRAWALS_BLOCKED_NEGATIVE_EQUITY, 42);
+  // Account 4 holds nothing ADL could take: its withdrawal goes through.
+  fx.gw(withdraw(4, usdt(1), 43));
+  const [e] = fx.take();
+  assert.equal(e!.type, 'AccountUpdated');
+  assert.equal(e!.reason, UpdateReason.WITHDRAWAL);
+  assert.equal(e!.walletAtoms, usdt(999));
 });
 
 test('leverage above tier 1 maximum is refused with LEVERAGE_TOO_HIGH', () => {

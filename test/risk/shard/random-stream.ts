@@ -6,7 +6,7 @@
 
 import { OrderType, Side, TimeInForce } from '../../../engine/enums.js';
 import { decodeRecord } from '../../../engine/ring/layouts/index.js';
-import { scopesWithNegativeEquity } from '../../../risk/shard/invariants.js';
+import { scopesHoldingBack } from '../../../risk/shard/invariants.js';
 import { MarginMode } from '../../../risk/shard/state.js';
 import { amend, cancel, place, type Cmd } from '../../support/commands.js';
 import { adjustIsolatedMargin, advanceTime, deposit, setLeverage, setMarginMode, withdraw } from '../../support/risk-commands.js';
@@ -74,7 +74,7 @@ export function drive(seed: number, check: (x: MiniExchange, step: number) => vo
       marks.set(marketId, m);
       x.mark(marketId, m);
     } else if (r < 77) {
-      const negative = scopesWithNegativeEquity(x.risk.state).length > 0;
+      const negative = scopesHoldingBack(x.risk.state, account).length > 0;
       const before = x.riskGateway.length;
       send(withdraw(account, usdt(1 + pick(3_000)), request++));
       const reply = decodeRecord(x.riskGateway.records, x.riskGateway.offsetOf(before));

@@ -1,0 +1,45 @@
+// Key layout of the gateway's own store (a Store of its own, beside the exchange's data directory: the
+// journal writer owns that one). One family byte, then big-endian numbers so byte order is numeric order.
+//
+//   'A' seq(u64)                          an audit entry (JSON): who changed what, when (audit-log.ts)
+//   'K' keyId(utf8)                       an API key (JSON; the HMAC secret included, never logged)
+//   'U' accountId(u32)                    an account the gateway created (JSON)
+//   'I' accountId(u32) clientOrderId(u64) the result of a placed order (msgpack): idempotent retries
+//   'R' requestId(u64)                    a deposit request waiting for the operator (JSON)
+
+const TWO_32 = 0x1_0000_0000;
+
+function withU64(prefix: number[], n: number): Uint8Array {
+  const k = new Uint8Array(prefix.length + 8);
+  k.set(prefix);
+  const v = new DataView(k.buffer);
+  v.setUint32(prefix.length, Math.floor(n / TWO_32));
+  v.setUint32(prefix.length + 4, n % TWO_32);
+  return k;
+}
+
+function u32(n: number): number[] {
+  return [(n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
+}
+
+export const Family = { AUDIT: 0x41, KEY: 0x4b, ACCOUNT: 0x55, IDEMPOTENT: 0x49, DEPOSIT_REQUEST: 0x52 } as const;
+
+export const auditKey = (seq: number): Uint8Array => withU64([Family.AUDIT], seq);
+export const apiKeyKey = (keyId: string): Uint8Array => Buffer.concat([Uint8Array.of(Family.KEY), Buffer.from(keyId, 'utf8')]);
+export const accountKey = (accountId: number): Uint8Array => Uint8Array.from([Family.ACCOUNT, ...u32(accountId)]);
+export const resultKey = (accountId: number, clientOrderId: number): Uint8Array => withU64([Family.IDEMPOTENT, ...u32(accountId)], clientOrderId);
+export const depositRequestKey = (requestId: number): Uint8Array => withU64([Family.DEPOSIT_REQUEST], requestId);
+
+/** Every key of one family: [family, family + 1). */
+export function familyRange(family: number): { gte: Uint8Array; lt: Uint8Array } {
+  return { gte: Uint8Array.of(family), lt: Uint8Array.of(family + 1) };
+}
+
+export function readU64(k: Uint8Array, at: number): number {
+  const v = new DataView(k.buffer, k.byteOffset, k.byteLength);
+  return v.getUint32(at) * TWO_32 + v.getUint32(at + 4);
+}
+
+export function readU32(k: Uint8Array, at: number): number {
+  return new DataView(k.buffer, k.byteOffset, k.byteLength).getUint32(at);
+}

@@ -1,0 +1,210 @@
+// PerpxClient: the TypeScript client of the gateway, used by the tests, the load generator and the demo.
+// One WebSocket, msgpack frames, request ids assigned here and matched to responses; typed calls resolve
+// with the response's data or throw GatewayError; user-stream events and market data come as events.
+// It remembers the last user-stream (epoch, seq) it saw, so `login(creds, { resume: client.position })`
+// after a reconnect continues the stream without a gap.
+//
+//   const c = await PerpxClient.connect('ws://127.0.0.1:8080');
+//   await c.login({ keyId, alg: 'ed25519', secret: seed });
+//   c.on('user', (e) => ...);
+//   const placed = await c.place({ market: 1, side: 'buy', type: 'limit', price: 600_000, qty: 5 });
+//   await c.cancel({ market: 1, orderId: placed.orderId });
+
+import { EventEmitter } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import WebSocket from 'ws';
+import { canonicalBytes, signBytes } from '../auth/signing.js';
+import { FrameCodec } from '../protocol/codec.js';
+import { REQUESTS } from '../protocol/messages.js';
+import { GatewayError, type ApiCredentials, type LoginResult, type NewOrder, type Placed, type Response, type UserEvent, type UserSnapshot } from './types.js';
+
+export interface ClientEvents {
+  user: [UserEvent];
+  userSnapshot: [UserSnapshot];
+  md: [Record<string, unknown>];
+  notice: [Record<string, unknown>];
+  close: [code: number, reason: string];
+}
+
+const CLIENT_LIMITS = { maxStrLength: 1 << 20, maxBinLength: 1 << 20, maxArrayLength: 1 << 20, maxMapLength: 1 << 16, maxDepth: 16 };
+
+export class PerpxClient extends EventEmitter<ClientEvents> {
+  private readonly codec = new FrameCodec(CLIENT_LIMITS);
+  private readonly waiting = new Map<number, (r: Response) => void>();
+  private nextId = 1;
+  private creds: ApiCredentials | undefined;
+  /** The last user-stream position seen: pass it as `resume` when logging in again. */
+  position: { epoch: number; seq: number } | undefined;
+  closed = false;
+
+  private constructor(private readonly ws: WebSocket) {
+    super();
+    ws.on('message', (data: Buffer) => this.onFrame(data));
+    ws.on('close', (code, reason) => {
+      this.closed = true;
+      for (const w of this.waiting.values()) w({ t: 'res', id: 0, ok: false, rx: 0, tx: 0, rl: 0, error: { code: 0, name: 'CLOSED', message: `connection closed (${code} ${reason.toString()})`, retryable: true } });
+      this.waiting.clear();
+      this.emit('close', code, reason.toString());
+    });
+    ws.on('error', () => {});
+  }
+
+  static connect(url: string): Promise<PerpxClient> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(url, { perMessageDeflate: false });
+      ws.binaryType = 'nodebuffer';
+      ws.once('open', () => resolve(new PerpxClient(ws)));
+      ws.once('error', reject);
+      ws.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`refused: HTTP ${res.statusCode}`), { statusCode: res.statusCode, code: Number(res.headers['x-perpx-code'] ?? 0) })));
+    });
+  }
+
+  private onFrame(data: Buffer): void {
+    const m = this.codec.decode(data) as Record<string, unknown>;
+    switch (m['t']) {
+      case 'res': {
+        const w = this.waiting.get(m['id'] as number);
+        if (w !== undefined) {
+          this.waiting.delete(m['id'] as number);
+          w(m as unknown as Response);
+        }
+        break;
+      }
+      case 'user':
+        this.position = { epoch: Number(m['epoch']), seq: Number(m['seq']) };
+        this.emit('user', m as unknown as UserEvent);
+        break;
+      case 'userSnapshot':
+        this.position = { epoch: Number(m['epoch']), seq: Number(m['seq']) };
+        this.emit('userSnapshot', m as unknown as UserSnapshot);
+        break;
+      case 'md':
+        this.emit('md', m);
+        break;
+      default:
+        this.emit('notice', m);
+    }
+  }
+
+  /** Sends raw bytes (tests of bad input). */
+  sendRaw(bytes: Uint8Array | string): void {
+    this.ws.send(bytes);
+  }
+
+  /** Sends one request and resolves with its response, refused or not. */
+  request(op: string, fields: Record<string, unknown> = {}): Promise<Response> {
+    const id = this.nextId++;
+    let msg: Record<string, unknown> = { op, id, ...fields };
+    const c = this.creds;
+    if (c?.signOrders && REQUESTS.get(op)?.signable) msg = { ...msg, ...this.signature(op, c, fields) };
+    return new Promise((resolve) => {
+      if (this.closed) return resolve({ t: 'res', id, ok: false, rx: 0, tx: 0, rl: 0, error: { code: 0, name: 'CLOSED', message: 'connection closed', retryable: true } });
+      this.waiting.set(id, resolve);
+      this.ws.send(this.codec.encode(msg));
+    });
+  }
+
+  private signature(op: string, c: ApiCredentials, fields: Record<string, unknown>): { ts: number; nonce: string; sig: Uint8Array } {
+    const ts = Math.floor((performance.timeOrigin + performance.now()) * 1000);
+    const nonce = randomBytes(12).toString('hex');
+    return { ts, nonce, sig: signBytes(c.alg, c.secret, canonicalBytes(op, c.keyId, ts, nonce, fields)) };
+  }
+
+  /** Sends one request; resolves with its data or throws GatewayError. */
+  async call<T = Record<string, unknown>>(op: string, fields: Record<string, unknown> = {}): Promise<T> {
+    const r = await this.request(op, fields);
+    if (!r.ok) throw new GatewayError(r.error!);
+    return r.data as T;
+  }
+
+  /** Logs in with an API key (signed login); `resume` continues the user stream after a reconnect. */
+  login(creds: ApiCredentials, o: { cancelOnDisconnect?: boolean; resume?: { epoch: number; seq: number } } = {}): Promise<LoginResult> {
+    this.creds = creds;
+    const fields: Record<string, unknown> = {};
+    if (o.cancelOnDisconnect !== undefined) fields['cancelOnDisconnect'] = o.cancelOnDisconnect;
+    if (o.resume !== undefined) fields['resume'] = o.resume;
+    const { ts, nonce, sig } = this.signature('login', creds, fields);
+    return this.call<LoginResult>('login', { keyId: creds.keyId, ts, nonce, sig, ...fields });
+  }
+
+  place(o: NewOrder): Promise<Placed> {
+    return this.call<Placed>('place', { ...o });
+  }
+  batchPlace(orders: NewOrder[]): Promise<{ results: ({ ok: true } & Placed | { ok: false; code: number })[] }> {
+    return this.call('batchPlace', { orders });
+  }
+  cancel(t: { market: number; orderId?: number; clientOrderId?: number }): Promise<{ orderId: number; clientOrderId: number; cancelledQty: number; filledQty: number }> {
+    return this.call('cancel', { ...t });
+  }
+  amend(t: { market: number; orderId?: number; clientOrderId?: number; price?: number; qty?: number }): Promise<Record<string, unknown>> {
+    return this.call('amend', { ...t });
+  }
+  cancelReplace(t: { market: number; orderId?: number; clientOrderId?: number; order: NewOrder }): Promise<Record<string, unknown>> {
+    return this.call('cancelReplace', { ...t });
+  }
+  cancelAll(market?: number): Promise<{ cancelled: number }> {
+    return this.call('cancelAll', market === undefined ? {} : { market });
+  }
+  cancelAllAfter(ms: number): Promise<{ armed: boolean; deadlineUs: number }> {
+    return this.call('cancelAllAfter', { ms });
+  }
+  setLeverage(market: number, leverage: number): Promise<Record<string, unknown>> {
+    return this.call('setLeverage', { market, leverage });
+  }
+  setMarginMode(market: number, mode: 'cross' | 'isolated'): Promise<Record<string, unknown>> {
+    return this.call('setMarginMode', { market, mode });
+  }
+  adjustIsolatedMargin(market: number, amount: bigint): Promise<Record<string, unknown>> {
+    return this.call('adjustIsolatedMargin', { market, amount });
+  }
+  withdraw(amount: bigint): Promise<Record<string, unknown>> {
+    return this.call('withdraw', { amount });
+  }
+  depositRequest(amount: bigint, reference?: string): Promise<{ requestId: number; status: string }> {
+    return this.call('depositRequest', reference === undefined ? { amount } : { amount, reference });
+  }
+  openOrders(market?: number): Promise<{ orders: Record<string, unknown>[] }> {
+    return this.call('openOrders', market === undefined ? {} : { market });
+  }
+  orderHistory(limit?: number): Promise<{ orders: Record<string, unknown>[] }> {
+    return this.call('orderHistory', limit === undefined ? {} : { limit });
+  }
+  fills(limit?: number): Promise<{ fills: Record<string, unknown>[] }> {
+    return this.call('fills', limit === undefined ? {} : { limit });
+  }
+  positions(): Promise<{ positions: Record<string, unknown>[] }> {
+    return this.call('positions');
+  }
+  balances(): Promise<{ balance: Record<string, unknown> | null }> {
+    return this.call('balances');
+  }
+  markets(): Promise<{ markets: Record<string, unknown>[] }> {
+    return this.call('markets');
+  }
+  subscribe(channel: string, market?: number): Promise<Record<string, unknown>> {
+    return this.call('subscribe', market === undefined ? { channel } : { channel, market });
+  }
+  unsubscribe(channel: string, market?: number): Promise<Record<string, unknown>> {
+    return this.call('unsubscribe', market === undefined ? { channel } : { channel, market });
+  }
+  ping(): Promise<{ serverUs: number }> {
+    return this.call('ping');
+  }
+
+  /** Closes the connection; resolves once closed. */
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.once('close', () => resolve());
+      this.ws.close(1000);
+    });
+  }
+
+  /** Drops the connection without a close handshake (tests of cancel-on-disconnect and resume). */
+  terminate(): void {
+    this.ws.terminate();
+  }
+}
+
+/** A fresh Ed25519 key pair: the 32-byte seed (the client's secret) and the 32-byte public key (the server's). */
+export { generateEd25519 } from './keys.js';

@@ -1,0 +1,117 @@
+// PlaceResults: idempotent order placement by client order id. The first place with a client order id
+// reserves an order id for it and records the pair in the gateway's store before the order is offered;
+// its answer is recorded when it comes. A repeat of the client order id (a retry after a lost response,
+// also after a gateway restart) gets the original result and places nothing:
+//
+//   result recorded           → that result again (replayed: true)
+//   first attempt in flight   → waits for the first attempt's result
+//   reserved, no result       → (a restart came between) offered again under the *same* order id: the
+//                               engine refuses a second order with it (DUPLICATE_ORDER_ID, docs/COMMANDS.md),
+//                               which means the first was accepted; otherwise this attempt is the order
+//
+// A result the exchange did not take (BACK_PRESSURE, EXCHANGE_HALTED, RATE_LIMITED) is not recorded: the
+// retry is a new attempt under the reserved id. Each account keeps its newest `capPerAccount` client
+// order ids; older ones are forgotten (and deleted from the store).
+
+import { decode, encode } from '@msgpack/msgpack';
+import type { Store } from '../../persistence/store.js';
+import { Family, familyRange, readU32, readU64, resultKey } from '../auth/gateway-keys.js';
+import type { StoreBatcher } from './store-batcher.js';
+
+export interface PlaceResult {
+  readonly ok: boolean;
+  readonly code: number;
+  readonly orderId: number;
+  readonly clientOrderId: number;
+  /** The order as accepted (accepted orders), for the response. */
+  readonly order?: Readonly<Record<string, unknown>>;
+}
+
+export interface PlaceEntry {
+  readonly orderId: number;
+  result: PlaceResult | undefined;
+  /** Answers of later attempts waiting for the first one. */
+  waiters: ((r: PlaceResult) => void)[] | undefined;
+  /** Reserved before a restart, result unknown: the next attempt re-offers the same order id. */
+  recovered: boolean;
+  readonly seq: number;
+}
+
+interface Stored {
+  orderId: number;
+  seq: number;
+  result?: PlaceResult;
+}
+
+export class PlaceResults {
+  private readonly byAccount = new Map<number, Map<number, PlaceEntry>>();
+  private seq = 0;
+
+  private constructor(
+    private readonly batcher: StoreBatcher,
+    private readonly capPerAccount: number,
+  ) {}
+
+  static async open(store: Store, batcher: StoreBatcher, capPerAccount = 10_000): Promise<PlaceResults> {
+    const p = new PlaceResults(batcher, capPerAccount);
+    const loaded: { accountId: number; cid: number; s: Stored }[] = [];
+    for await (const e of store.scan(familyRange(Family.IDEMPOTENT))) loaded.push({ accountId: readU32(e.key, 1), cid: readU64(e.key, 5), s: decode(e.value) as Stored });
+    loaded.sort((a, b) => a.s.seq - b.s.seq);
+    for (const l of loaded) {
+      p.accountMap(l.accountId).set(l.cid, { orderId: l.s.orderId, result: l.s.result, waiters: undefined, recovered: l.s.result === undefined, seq: l.s.seq });
+      p.seq = Math.max(p.seq, l.s.seq);
+    }
+    return p;
+  }
+
+  private accountMap(accountId: number): Map<number, PlaceEntry> {
+    let m = this.byAccount.get(accountId);
+    if (m === undefined) this.byAccount.set(accountId, (m = new Map()));
+    return m;
+  }
+
+  get(accountId: number, clientOrderId: number): PlaceEntry | undefined {
+    return this.byAccount.get(accountId)?.get(clientOrderId);
+  }
+
+  /** Largest order id reserved (a restarted gateway's ids must start past it). */
+  maxOrderId(): number {
+    let max = 0;
+    for (const m of this.byAccount.values()) for (const e of m.values()) max = Math.max(max, e.orderId);
+    return max;
+  }
+
+  /** Reserves `orderId` for the client order id; resolves once the reservation is in the store. */
+  reserve(accountId: number, clientOrderId: number, orderId: number): { entry: PlaceEntry; written: Promise<void> } {
+    const m = this.accountMap(accountId);
+    const entry: PlaceEntry = { orderId, result: undefined, waiters: [], recovered: false, seq: ++this.seq };
+    m.set(clientOrderId, entry);
+    const written = this.batcher.put(resultKey(accountId, clientOrderId), encode({ orderId, seq: entry.seq } satisfies Stored));
+    if (m.size > this.capPerAccount) {
+      for (const [cid, e] of m) {
+        if (e.result === undefined) continue;
+        m.delete(cid);
+        void this.batcher.del(resultKey(accountId, cid)).catch(() => {});
+        break;
+      }
+    }
+    return { entry, written };
+  }
+
+  /** Records the final result and answers every attempt waiting for it. */
+  settle(accountId: number, clientOrderId: number, entry: PlaceEntry, result: PlaceResult): void {
+    entry.result = result;
+    entry.recovered = false;
+    void this.batcher.put(resultKey(accountId, clientOrderId), encode({ orderId: entry.orderId, seq: entry.seq, result } satisfies Stored)).catch(() => {});
+    const w = entry.waiters ?? [];
+    entry.waiters = undefined;
+    for (const f of w) f(result);
+  }
+
+  /** The attempt was not taken: later attempts start afresh under the same reserved id. */
+  release(entry: PlaceEntry, result: PlaceResult): void {
+    const w = entry.waiters ?? [];
+    entry.waiters = undefined;
+    for (const f of w) f(result);
+  }
+}

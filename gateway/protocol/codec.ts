@@ -1,0 +1,73 @@
+// FrameCodec: msgpack in and out of binary WebSocket frames. One Encoder and one Decoder per gateway
+// process (or client), reused for every frame: both keep an internal buffer, so reuse saves an allocation
+// per message. The encoder writes bigint as msgpack int64/uint64 and the decoder reads 64-bit integers
+// back as bigint, so collateral amounts travel exactly both ways.
+//
+// The decoder's limits refuse hostile frames before they allocate: strings, binaries, arrays and maps past
+// their caps, any extension type, nesting deeper than `maxDepth`, and trailing bytes. Every refusal is a
+// ProtocolError MALFORMED_FRAME; the frame size itself is capped by the WebSocket server (maxPayload).
+
+import { Decoder, Encoder } from '@msgpack/msgpack';
+import { Code } from '../../engine/codes.js';
+import { ProtocolError } from './errors.js';
+
+export interface DecoderLimits {
+  /** Longest string, in UTF-8 bytes (default 1,024). */
+  readonly maxStrLength: number;
+  /** Longest binary (default 256: a signature is 64). */
+  readonly maxBinLength: number;
+  /** Most array items (default 64: a batch holds at most 20). */
+  readonly maxArrayLength: number;
+  /** Most map entries (default 64). */
+  readonly maxMapLength: number;
+  /** Deepest nesting of maps and arrays (default 4: a batch item's fields are at depth 3). */
+  readonly maxDepth: number;
+}
+
+export const DEFAULT_DECODER_LIMITS: DecoderLimits = { maxStrLength: 1024, maxBinLength: 256, maxArrayLength: 64, maxMapLength: 64, maxDepth: 4 };
+
+function depthOf(v: unknown, limit: number, depth = 1): number {
+  if (depth > limit) return depth;
+  let max = depth - 1;
+  if (Array.isArray(v)) {
+    max = depth;
+    for (const x of v) max = Math.max(max, depthOf(x, limit, depth + 1));
+  } else if (typeof v === 'object' && v !== null && !(v instanceof Uint8Array)) {
+    max = depth;
+    for (const x of Object.values(v)) max = Math.max(max, depthOf(x, limit, depth + 1));
+  }
+  return max;
+}
+
+export class FrameCodec {
+  private readonly encoder = new Encoder({ useBigInt64: true, ignoreUndefined: true, initialBufferSize: 4096 });
+  private readonly decoder: Decoder;
+
+  constructor(readonly limits: DecoderLimits = DEFAULT_DECODER_LIMITS) {
+    this.decoder = new Decoder({
+      useBigInt64: true,
+      maxStrLength: limits.maxStrLength,
+      maxBinLength: limits.maxBinLength,
+      maxArrayLength: limits.maxArrayLength,
+      maxMapLength: limits.maxMapLength,
+      maxExtLength: 0,
+    });
+  }
+
+  /** The frame's bytes (a copy the caller may keep: a socket may still be sending it after the next encode). */
+  encode(message: object): Uint8Array {
+    return this.encoder.encode(message);
+  }
+
+  /** Decodes one whole frame, or throws ProtocolError MALFORMED_FRAME. */
+  decode(frame: Uint8Array): unknown {
+    let v: unknown;
+    try {
+      v = this.decoder.decode(frame);
+    } catch (e) {
+      throw new ProtocolError(Code.MALFORMED_FRAME, `not a msgpack frame within the limits: ${(e as Error).message}`);
+    }
+    if (depthOf(v, this.limits.maxDepth) > this.limits.maxDepth) throw new ProtocolError(Code.MALFORMED_FRAME, `nested deeper than ${this.limits.maxDepth}`);
+    return v;
+  }
+}

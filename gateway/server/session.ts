@@ -1,0 +1,80 @@
+// Session: one client connection. It holds what the client proved at login (key, account, scopes) and
+// the connection's outbound side: every frame goes through send(), which refuses to queue past the
+// outbound cap. A client that does not read its socket is closed with SLOW_CONSUMER (it resumes its user
+// stream from the last seq it saw), so it never holds memory without bound nor delays anyone else.
+
+import type { WebSocket } from 'ws';
+import { Code } from '../../engine/codes.js';
+import type { ApiKey } from '../auth/key-registry.js';
+import { closeCodeOf, closeReasonOf } from './close-codes.js';
+
+export class Session {
+  key: ApiKey | undefined;
+  cancelOnDisconnect = false;
+  /** Subscriptions as 'channel' or 'channel/market'. */
+  readonly subscriptions = new Set<string>();
+  /** Last time a frame or a pong came in (ms, the server's monotonic clock). */
+  lastHeardMs: number;
+  /** When the connection opened (ms): the login deadline counts from here. */
+  readonly openedMs: number;
+  /** Whether a ping went out with no pong yet. */
+  awaitingPong = false;
+  closed = false;
+  private readonly closeHandlers: (() => void)[] = [];
+
+  constructor(
+    readonly id: number,
+    readonly ip: string,
+    private readonly ws: WebSocket,
+    private readonly maxBufferedBytes: number,
+    nowMs: number,
+    private readonly onSlow: (s: Session) => void,
+  ) {
+    this.lastHeardMs = nowMs;
+    this.openedMs = nowMs;
+  }
+
+  get accountId(): number {
+    return this.key?.accountId ?? 0;
+  }
+
+  /** Bytes queued for the client and not yet written to the socket. */
+  get bufferedBytes(): number {
+    return this.ws.bufferedAmount;
+  }
+
+  /** Queues one frame; false (and the session closes as a slow consumer) past the outbound cap. */
+  send(frame: Uint8Array): boolean {
+    if (this.closed) return false;
+    if (this.ws.bufferedAmount + frame.byteLength > this.maxBufferedBytes) {
+      this.onSlow(this);
+      this.close(Code.SLOW_CONSUMER, true);
+      return false;
+    }
+    this.ws.send(frame, { binary: true });
+    return true;
+  }
+
+  /** Closes with a gateway code (close code 4000 + its last three digits); `now` drops the socket at once. */
+  close(code: number, now = false): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (now) this.ws.terminate();
+    else this.ws.close(closeCodeOf(code), closeReasonOf(code));
+  }
+
+  ping(): void {
+    this.awaitingPong = true;
+    this.ws.ping();
+  }
+
+  onClose(f: () => void): void {
+    this.closeHandlers.push(f);
+  }
+
+  /** Called once by the server when the socket has closed. */
+  ended(): void {
+    this.closed = true;
+    for (const f of this.closeHandlers.splice(0)) f();
+  }
+}

@@ -1,0 +1,167 @@
+// WsServer: the WebSocket listener (the `ws` package on a node:http server) and the life of each
+// connection. It enforces, before any request is read:
+//
+//   connection caps      in total and per client address, checked at the HTTP upgrade: refused with
+//                        503 and the header x-perpx-code: 6014 (CONNECTION_LIMIT), never upgraded
+//   half-open clients    an HTTP request whose headers do not complete within headersTimeoutMs is dropped
+//   frame size           maxFrameBytes (ws maxPayload): a larger frame closes the connection with 1009
+//   text frames          refused: the protocol is binary msgpack
+//   heartbeats           a ping every heartbeatMs; a connection that did not answer the previous one is
+//                        closed with IDLE_TIMEOUT (4018), as is one still not logged in after loginTimeoutMs
+//   outbound cap         Session.send(): past maxBufferedBytes the connection closes SLOW_CONSUMER (4017)
+//
+// One timer serves every connection's heartbeat and login deadline, so an idle gateway wakes once per
+// heartbeat interval, not once per connection.
+
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { Code } from '../../engine/codes.js';
+import { Session } from './session.js';
+
+export interface ServerLimits {
+  /** Largest frame a client may send, bytes (default 64 KiB). */
+  readonly maxFrameBytes: number;
+  readonly maxConnections: number;
+  readonly maxConnectionsPerIp: number;
+  /** Outbound bytes a connection may have queued before it is closed as a slow consumer (default 4 MiB). */
+  readonly maxBufferedBytes: number;
+  readonly heartbeatMs: number;
+  /** A connection must log in or subscribe within this long (default 10 s). */
+  readonly loginTimeoutMs: number;
+  /** An HTTP request's headers must complete within this long (default 5 s). */
+  readonly headersTimeoutMs: number;
+}
+
+export const DEFAULT_SERVER_LIMITS: ServerLimits = {
+  maxFrameBytes: 64 * 1024,
+  maxConnections: 10_000,
+  maxConnectionsPerIp: 200,
+  maxBufferedBytes: 4 * 1024 * 1024,
+  heartbeatMs: 15_000,
+  loginTimeoutMs: 10_000,
+  headersTimeoutMs: 5_000,
+};
+
+export interface ConnectionHandlers {
+  onOpen(s: Session): void;
+  onFrame(s: Session, frame: Uint8Array): void;
+  /** A text frame or another protocol violation the server saw itself. */
+  onBadFrame(s: Session, code: number, message: string): void;
+  onClose(s: Session): void;
+}
+
+export interface ServerStats {
+  connections: number;
+  accepted: number;
+  refusedConnections: number;
+  slowConsumers: number;
+  idleClosed: number;
+  framesIn: number;
+}
+
+export class WsServer {
+  private readonly http: Server;
+  private readonly wss: WebSocketServer;
+  private readonly sessions = new Set<Session>();
+  private readonly perIp = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+  private nextId = 1;
+  readonly stats: ServerStats = { connections: 0, accepted: 0, refusedConnections: 0, slowConsumers: 0, idleClosed: 0, framesIn: 0 };
+
+  constructor(
+    readonly limits: ServerLimits,
+    private readonly handlers: ConnectionHandlers,
+    private readonly nowMs: () => number = () => Math.floor(performance.now()),
+  ) {
+    // Node checks header deadlines on a sweep; a sweep as fine as the deadline makes it hold.
+    this.http = createServer({ connectionsCheckingInterval: Math.max(50, Math.min(1_000, limits.headersTimeoutMs)) }, (_req, res) => {
+      res.writeHead(426, { 'content-type': 'text/plain' }).end('perpx gateway: WebSocket only\n');
+    });
+    this.http.headersTimeout = limits.headersTimeoutMs;
+    this.http.requestTimeout = limits.headersTimeoutMs;
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes, perMessageDeflate: false, clientTracking: false });
+    this.http.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
+  }
+
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const ip = req.socket.remoteAddress ?? 'unknown';
+    if (this.stats.connections >= this.limits.maxConnections || (this.perIp.get(ip) ?? 0) >= this.limits.maxConnectionsPerIp) {
+      this.stats.refusedConnections++;
+      socket.end(`HTTP/1.1 503 Service Unavailable\r\nx-perpx-code: ${Code.CONNECTION_LIMIT}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+      return;
+    }
+    this.stats.connections++;
+    this.perIp.set(ip, (this.perIp.get(ip) ?? 0) + 1);
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.open(ws, ip));
+  }
+
+  private open(ws: WebSocket, ip: string): void {
+    const s = new Session(this.nextId++, ip, ws, this.limits.maxBufferedBytes, this.nowMs(), () => this.stats.slowConsumers++);
+    this.sessions.add(s);
+    this.stats.accepted++;
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      s.lastHeardMs = this.nowMs();
+      this.stats.framesIn++;
+      if (!isBinary) return this.handlers.onBadFrame(s, Code.MALFORMED_FRAME, 'text frames are not part of the protocol: send binary msgpack');
+      const buf = Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data;
+      this.handlers.onFrame(s, buf);
+    });
+    ws.on('pong', () => {
+      s.awaitingPong = false;
+      s.lastHeardMs = this.nowMs();
+    });
+    // 'error' (a frame past maxPayload, a protocol violation) is followed by 'close'.
+    ws.on('error', () => {});
+    ws.on('close', () => {
+      this.sessions.delete(s);
+      this.stats.connections--;
+      const n = (this.perIp.get(ip) ?? 1) - 1;
+      if (n === 0) this.perIp.delete(ip);
+      else this.perIp.set(ip, n);
+      s.ended();
+      this.handlers.onClose(s);
+    });
+    this.handlers.onOpen(s);
+  }
+
+  private beat(): void {
+    const now = this.nowMs();
+    for (const s of this.sessions) {
+      if (s.closed) continue;
+      const unidentified = s.key === undefined && s.subscriptions.size === 0 && now - s.openedMs >= this.limits.loginTimeoutMs;
+      if (s.awaitingPong || unidentified) {
+        this.stats.idleClosed++;
+        s.close(Code.IDLE_TIMEOUT, s.awaitingPong);
+      } else s.ping();
+    }
+  }
+
+  /** Starts listening; resolves with the port (0 picks a free one). */
+  listen(port: number, host = '127.0.0.1'): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.http.once('error', reject);
+      this.http.listen(port, host, () => {
+        this.http.off('error', reject);
+        const every = Math.min(this.limits.heartbeatMs, this.limits.loginTimeoutMs);
+        this.timer = setInterval(() => this.beat(), every);
+        const a = this.http.address();
+        resolve(typeof a === 'object' && a !== null ? a.port : port);
+      });
+    });
+  }
+
+  /** Stops accepting, closes every connection with 1001, and resolves once the listener has closed. */
+  close(): Promise<void> {
+    clearInterval(this.timer);
+    for (const s of this.sessions) s.close(Code.OK, true);
+    return new Promise((resolve) => {
+      this.http.closeAllConnections?.();
+      this.http.close(() => resolve());
+    });
+  }
+
+  get size(): number {
+    return this.sessions.size;
+  }
+}

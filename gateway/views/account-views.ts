@@ -1,0 +1,230 @@
+// AccountViews: the read models the gateway keeps per account from the event stream it polls: open
+// orders, ended orders and fills (the newest `historyCap` of each), positions, balances. Queries read
+// them; every change becomes a user-stream event for the account's owner (user-stream.ts). The views see
+// only what the exchange released, so they never show anything that is not durable.
+//
+// Each order lives under its owner's account, so a query can only ever see its own account's orders:
+// another account's order looks exactly like one that does not exist.
+
+import { CancelReason, OrderOrigin } from '../../engine/enums.js';
+import type { DecodedRecord } from '../../engine/ring/layouts/index.js';
+import { RecordType, recordTypeName } from '../../engine/ring/types.js';
+import { LiquidationStep, ScopeKind } from '../../risk/shard/events.js';
+import { nameOf, ORDER_TYPES, SIDES, TIME_IN_FORCE, TRIGGER_SOURCES } from '../protocol/order-fields.js';
+import type { UserEventKind } from '../protocol/messages.js';
+import { BoundedList } from './bounded-list.js';
+import type { BalanceView, FillView, OrderView, PositionView } from './order-view.js';
+
+export interface UserEvent {
+  readonly accountId: number;
+  readonly kind: UserEventKind;
+  readonly body: Readonly<Record<string, unknown>>;
+}
+
+export class AccountView {
+  readonly open = new Map<number, OrderView>();
+  readonly history: BoundedList<OrderView>;
+  readonly fills: BoundedList<FillView>;
+  readonly positions = new Map<number, PositionView>();
+  balance: BalanceView | undefined;
+
+  constructor(historyCap: number) {
+    this.history = new BoundedList(historyCap);
+    this.fills = new BoundedList(historyCap);
+  }
+}
+
+const n = (r: DecodedRecord, f: string) => r[f] as number;
+const b = (r: DecodedRecord, f: string) => r[f] as bigint;
+const reasonName = (v: number) => nameOf(CancelReason, v);
+
+export class AccountViews {
+  private readonly accounts = new Map<number, AccountView>();
+
+  constructor(private readonly historyCap = 1_000) {}
+
+  get(accountId: number): AccountView | undefined {
+    return this.accounts.get(accountId);
+  }
+
+  of(accountId: number): AccountView {
+    let v = this.accounts.get(accountId);
+    if (v === undefined) this.accounts.set(accountId, (v = new AccountView(this.historyCap)));
+    return v;
+  }
+
+  openOrderCount(accountId: number): number {
+    return this.accounts.get(accountId)?.open.size ?? 0;
+  }
+
+  /** Applies one released record; returns the user-stream events it makes (often none). */
+  apply(r: DecodedRecord): UserEvent[] {
+    switch (r.type) {
+      case 'OrderAccepted':
+        return this.accepted(r);
+      case 'TradeExecuted':
+        return [...this.traded(r.accountId, n(r, 'takerOrderId'), n(r, 'takerRemainingLots'), r.timeUs), ...this.traded(n(r, 'makerAccountId'), n(r, 'makerOrderId'), n(r, 'makerRemainingLots'), r.timeUs)];
+      case 'OrderCancelled':
+        return this.ended(r, 'cancelled');
+      case 'OrderExpired':
+        return this.ended(r, 'expired');
+      case 'OrderAmended':
+        return this.amended(r);
+      case 'OrderTriggered':
+        return this.triggered(r);
+      case 'FillSettled':
+        return this.filled(r);
+      case 'PositionUpdated':
+        return this.position(r);
+      case 'AccountUpdated':
+        return this.balanceOf(r);
+      case 'MarginCallIssued':
+        return [{ accountId: r.accountId, kind: 'marginCall', body: { market: r.marketId, scope: nameOf(ScopeKind, n(r, 'scope')), equity: b(r, 'equityAtoms'), maintenance: b(r, 'maintenanceAtoms'), marginRatio: b(r, 'marginRatioRate'), atUs: r.timeUs } }];
+      case 'LiquidationProgressed':
+        return [{ accountId: r.accountId, kind: 'liquidation', body: { market: r.marketId, liquidationId: n(r, 'liquidationId'), step: nameOf(LiquidationStep, n(r, 'step')), scope: nameOf(ScopeKind, n(r, 'scope')), qty: b(r, 'qtyLots'), price: n(r, 'priceTicks'), equity: b(r, 'equityAtoms'), maintenance: b(r, 'maintenanceAtoms'), atUs: r.timeUs } }];
+      case 'AdlExecuted':
+        return [{ accountId: r.accountId, kind: 'adl', body: { market: r.marketId, liquidationId: n(r, 'liquidationId'), side: nameOf(SIDES, n(r, 'side')), qty: n(r, 'qtyLots'), price: n(r, 'priceTicks'), atUs: r.timeUs } }];
+      default:
+        return [];
+    }
+  }
+
+  private orderEvent(accountId: number, o: OrderView): UserEvent {
+    return { accountId, kind: 'order', body: { ...o } };
+  }
+
+  private accepted(r: DecodedRecord): UserEvent[] {
+    // Liquidation and ADL orders are the engine's, placed on the account's behalf: shown like any order.
+    const trigger = n(r, 'triggerPriceTicks');
+    const o: OrderView = {
+      orderId: n(r, 'orderId'),
+      clientOrderId: n(r, 'clientOrderId'),
+      market: r.marketId,
+      side: nameOf(SIDES, n(r, 'side')),
+      type: nameOf(ORDER_TYPES, n(r, 'orderType')),
+      tif: nameOf(TIME_IN_FORCE, n(r, 'timeInForce')),
+      price: n(r, 'priceTicks'),
+      qty: n(r, 'qtyLots'),
+      filled: 0,
+      remaining: n(r, 'qtyLots'),
+      trigger,
+      triggerBy: nameOf(TRIGGER_SOURCES, n(r, 'triggerSource')),
+      reduceOnly: n(r, 'reduceOnly') === 1,
+      status: trigger > 0 ? 'untriggered' : 'open',
+      createdUs: r.timeUs,
+      updatedUs: r.timeUs,
+    };
+    if (n(r, 'origin') !== OrderOrigin.USER) o.type = `${o.type}:${nameOf(OrderOrigin, n(r, 'origin'))}`;
+    this.of(r.accountId).open.set(o.orderId, o);
+    return [this.orderEvent(r.accountId, o)];
+  }
+
+  private traded(accountId: number, orderId: number, remaining: number, atUs: number): UserEvent[] {
+    const v = this.accounts.get(accountId);
+    const o = v?.open.get(orderId);
+    if (v === undefined || o === undefined) return [];
+    o.remaining = remaining;
+    o.filled = o.qty - remaining;
+    o.updatedUs = atUs;
+    if (remaining === 0) {
+      o.status = 'filled';
+      this.close(v, o);
+    } else o.status = 'partiallyFilled';
+    return [this.orderEvent(accountId, o)];
+  }
+
+  private close(v: AccountView, o: OrderView): void {
+    v.open.delete(o.orderId);
+    v.history.push(o);
+  }
+
+  private ended(r: DecodedRecord, status: 'cancelled' | 'expired'): UserEvent[] {
+    const v = this.accounts.get(r.accountId);
+    const o = v?.open.get(n(r, 'orderId'));
+    if (v === undefined || o === undefined) return [];
+    o.status = status;
+    o.endReason = reasonName(n(r, 'reason')) as string;
+    o.remaining = 0;
+    o.updatedUs = r.timeUs;
+    this.close(v, o);
+    return [this.orderEvent(r.accountId, o)];
+  }
+
+  private amended(r: DecodedRecord): UserEvent[] {
+    const o = this.accounts.get(r.accountId)?.open.get(n(r, 'orderId'));
+    if (o === undefined) return [];
+    o.price = n(r, 'newPriceTicks');
+    o.qty = n(r, 'newQtyLots');
+    o.remaining = n(r, 'remainingLots');
+    o.filled = o.qty - o.remaining;
+    o.updatedUs = r.timeUs;
+    return [this.orderEvent(r.accountId, o)];
+  }
+
+  private triggered(r: DecodedRecord): UserEvent[] {
+    const o = this.accounts.get(r.accountId)?.open.get(n(r, 'orderId'));
+    if (o === undefined) return [];
+    o.status = 'open';
+    o.updatedUs = r.timeUs;
+    return [this.orderEvent(r.accountId, o)];
+  }
+
+  private filled(r: DecodedRecord): UserEvent[] {
+    const f: FillView = {
+      tradeId: n(r, 'tradeId'),
+      orderId: n(r, 'orderId'),
+      market: r.marketId,
+      side: nameOf(SIDES, n(r, 'side')) as string,
+      price: n(r, 'priceTicks'),
+      qty: n(r, 'qtyLots'),
+      fee: b(r, 'feeAtoms'),
+      realizedPnl: b(r, 'realizedPnlAtoms'),
+      liquidity: n(r, 'liquidity') === 0 ? 'maker' : 'taker',
+      atUs: r.timeUs,
+    };
+    this.of(r.accountId).fills.push(f);
+    return [{ accountId: r.accountId, kind: 'fill', body: { ...f } }];
+  }
+
+  private position(r: DecodedRecord): UserEvent[] {
+    const p: PositionView = {
+      market: r.marketId,
+      qty: b(r, 'qtyLots'),
+      entryCost: b(r, 'entryCostAtoms'),
+      realizedPnl: b(r, 'realizedPnlAtoms'),
+      isolatedMargin: b(r, 'isolatedMarginAtoms'),
+      unrealizedPnl: b(r, 'unrealizedPnlAtoms'),
+      liquidationPrice: n(r, 'liquidationPriceTicks'),
+      bankruptcyPrice: n(r, 'bankruptcyPriceTicks'),
+      markPrice: n(r, 'markPriceTicks'),
+      marginRatio: b(r, 'marginRatioRate'),
+      leverage: n(r, 'leverage'),
+      tier: n(r, 'tier'),
+      marginMode: n(r, 'marginMode') === 1 ? 'isolated' : 'cross',
+      adlQuintile: n(r, 'adlQuintile'),
+      updatedUs: r.timeUs,
+    };
+    this.of(r.accountId).positions.set(p.market, p);
+    return [{ accountId: r.accountId, kind: 'position', body: { ...p } }];
+  }
+
+  private balanceOf(r: DecodedRecord): UserEvent[] {
+    const bal: BalanceView = {
+      wallet: b(r, 'walletAtoms'),
+      equity: b(r, 'equityAtoms'),
+      available: b(r, 'availableAtoms'),
+      withdrawable: b(r, 'withdrawableAtoms'),
+      maintenance: b(r, 'maintenanceAtoms'),
+      initial: b(r, 'initialAtoms'),
+      marginRatio: b(r, 'marginRatioRate'),
+      updatedUs: r.timeUs,
+    };
+    this.of(r.accountId).balance = bal;
+    return [{ accountId: r.accountId, kind: 'balance', body: { ...bal } }];
+  }
+}
+
+/** Record types whose account is not the header's alone (a trade is also the maker's). */
+export const USER_RECORD_TYPES: ReadonlySet<string> = new Set(
+  [RecordType.OrderAccepted, RecordType.TradeExecuted, RecordType.OrderCancelled, RecordType.OrderExpired, RecordType.OrderAmended, RecordType.OrderTriggered, RecordType.FillSettled, RecordType.PositionUpdated, RecordType.AccountUpdated, RecordType.MarginCallIssued, RecordType.LiquidationProgressed, RecordType.AdlExecuted].map(recordTypeName),
+);

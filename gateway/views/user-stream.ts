@@ -1,0 +1,100 @@
+// UserStreams: each account's stream of user events (order updates, fills, positions, balances, margin
+// calls, liquidation and ADL notices) with its own contiguous `seq` from 1 within an `epoch` (the
+// gateway's start time in µs: a restarted gateway starts a new epoch). Every event is encoded once and
+// sent to every session of the account; the newest `replayCap` frames are kept so a client that
+// reconnects with the last (epoch, seq) it saw gets exactly the frames after it. When they are no longer
+// kept (or the epoch is another), it gets a `userSnapshot` (open orders, positions, balance, and the seq
+// it stands at) and the live events after it: a client never misses a fill without knowing it.
+
+import type { FrameCodec } from '../protocol/codec.js';
+import type { AccountViews, UserEvent } from './account-views.js';
+
+export interface StreamSink {
+  /** False when the frame could not be queued (the sink closes itself). */
+  send(frame: Uint8Array): boolean;
+}
+
+interface Stream {
+  seq: number;
+  /** The newest frames, frames[i] holding seq firstSeq + i. */
+  frames: Uint8Array[];
+  firstSeq: number;
+  sinks: Set<StreamSink>;
+}
+
+export type ResumeOutcome = 'replayed' | 'snapshot';
+
+export class UserStreams {
+  private readonly streams = new Map<number, Stream>();
+  /** Frames sent to sinks (for metrics). */
+  framesOut = 0;
+
+  constructor(
+    readonly epoch: number,
+    private readonly codec: FrameCodec,
+    private readonly views: AccountViews,
+    private readonly replayCap = 4_096,
+  ) {}
+
+  private stream(accountId: number): Stream {
+    let s = this.streams.get(accountId);
+    if (s === undefined) this.streams.set(accountId, (s = { seq: 0, frames: [], firstSeq: 1, sinks: new Set() }));
+    return s;
+  }
+
+  seqOf(accountId: number): number {
+    return this.streams.get(accountId)?.seq ?? 0;
+  }
+
+  publish(e: UserEvent): void {
+    const s = this.stream(e.accountId);
+    s.seq++;
+    const frame = this.codec.encode({ t: 'user', epoch: this.epoch, seq: s.seq, kind: e.kind, ...e.body });
+    s.frames.push(frame);
+    if (s.frames.length > this.replayCap) {
+      s.frames.shift();
+      s.firstSeq++;
+    }
+    for (const sink of s.sinks) if (sink.send(frame)) this.framesOut++;
+  }
+
+  /** Whether the frames after `from` are all still kept (a resume replays them rather than a snapshot). */
+  canReplay(accountId: number, from: { epoch: number; seq: number }): boolean {
+    const s = this.streams.get(accountId);
+    const seq = s?.seq ?? 0;
+    const first = s?.firstSeq ?? 1;
+    return from.epoch === this.epoch && from.seq <= seq && from.seq >= first - 1;
+  }
+
+  /**
+   * Attaches a session to its account's stream, first catching it up: the frames after `from` when they
+   * are all kept, else a snapshot. Without `from` nothing is replayed (a fresh login starts live).
+   */
+  attach(accountId: number, sink: StreamSink, from?: { epoch: number; seq: number }): ResumeOutcome | undefined {
+    const s = this.stream(accountId);
+    s.sinks.add(sink);
+    if (from === undefined) return undefined;
+    if (this.canReplay(accountId, from)) {
+      for (let q = from.seq + 1; q <= s.seq; q++) sink.send(s.frames[q - s.firstSeq]!);
+      return 'replayed';
+    }
+    sink.send(this.snapshotFrame(accountId));
+    return 'snapshot';
+  }
+
+  detach(accountId: number, sink: StreamSink): void {
+    this.streams.get(accountId)?.sinks.delete(sink);
+  }
+
+  snapshotFrame(accountId: number): Uint8Array {
+    const v = this.views.get(accountId);
+    return this.codec.encode({
+      t: 'userSnapshot',
+      epoch: this.epoch,
+      seq: this.seqOf(accountId),
+      orders: v ? [...v.open.values()] : [],
+      positions: v ? [...v.positions.values()] : [],
+      balance: v?.balance ?? null,
+    });
+  }
+}

@@ -1,0 +1,162 @@
+// Authentication and authorization probes: signatures, windows, nonces, scopes, address allowlists,
+// revoked keys, signed order entry, and another account's orders, which must look exactly like orders
+// that do not exist. Keys and accounts persist in the gateway's store, and every change is audited.
+
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, test } from 'node:test';
+import { Code } from '../../engine/codes.js';
+import { canonicalBytes, signBytes } from '../../gateway/auth/signing.js';
+import { KeyRegistry } from '../../gateway/auth/key-registry.js';
+import { PerpxClient } from '../../gateway/client/client.js';
+import { generateEd25519 } from '../../gateway/client/keys.js';
+import { nowUs } from '../../gateway/clock.js';
+import { MID, startHarness, type Harness, type Trader } from './support/harness.js';
+
+let h: Harness;
+let alice: Trader;
+let bob: Trader;
+
+before(async () => {
+  h = await startHarness();
+  await h.mark(MID);
+  alice = await h.trader();
+  bob = await h.trader();
+});
+after(() => h.stop());
+
+async function loginWith(creds: { keyId: string; alg: 'ed25519' | 'hmac-sha256'; secret: Uint8Array }, edit: (m: Record<string, unknown>) => void = () => {}) {
+  const c = await PerpxClient.connect(h.url);
+  const ts = nowUs();
+  const nonce = randomBytes(8).toString('hex');
+  const m: Record<string, unknown> = { keyId: creds.keyId, ts, nonce, sig: signBytes(creds.alg, creds.secret, canonicalBytes('login', creds.keyId, ts, nonce, {})) };
+  edit(m);
+  const r = await c.request('login', m);
+  return { c, r };
+}
+
+test('a correct Ed25519 login works; a wrong signature, an unknown key and a wrong seed all give AUTH_FAILED', async () => {
+  const good = await loginWith(alice.creds);
+  assert.equal(good.r.ok, true);
+  assert.equal((good.r.data as { accountId: number }).accountId, alice.accountId);
+  const flipped = await loginWith(alice.creds, (m) => ((m['sig'] as Uint8Array)[0]! ^= 1));
+  const unknown = await loginWith({ ...alice.creds, keyId: 'k000000000000000000000000' });
+  const wrongSeed = await loginWith({ ...alice.creds, secret: generateEd25519().seed });
+  for (const x of [flipped, unknown, wrongSeed]) {
+    assert.equal(x.r.error?.code, Code.AUTH_FAILED);
+    assert.equal(x.r.error?.message, 'authentication failed', 'the same words whatever failed');
+  }
+  for (const x of [good, flipped, unknown, wrongSeed]) await x.c.close();
+});
+
+test('a timestamp outside the receive window is refused; a replayed nonce is refused', async () => {
+  const old = await loginWith(alice.creds, (m) => {
+    const ts = nowUs() - 6_000_000;
+    m['ts'] = ts;
+    m['sig'] = signBytes('ed25519', alice.creds.secret, canonicalBytes('login', alice.creds.keyId, ts, m['nonce'] as string, {}));
+  });
+  assert.equal(old.r.error?.code, Code.TIMESTAMP_OUTSIDE_WINDOW);
+  assert.equal(old.r.error?.retryable, true);
+  const ts = nowUs();
+  const frame = { keyId: alice.creds.keyId, ts, nonce: 'once', sig: signBytes('ed25519', alice.creds.secret, canonicalBytes('login', alice.creds.keyId, ts, 'once', {})) };
+  const first = await PerpxClient.connect(h.url);
+  const second = await PerpxClient.connect(h.url);
+  assert.equal((await first.request('login', frame)).ok, true);
+  assert.equal((await second.request('login', frame)).error?.code, Code.NONCE_REPLAYED);
+  await Promise.all([old.c.close(), first.close(), second.close()]);
+});
+
+test('an HMAC key logs in; its signature is checked in constant time against the stored secret', async () => {
+  const t = await h.trader({ alg: 'hmac-sha256', usdt: 0n });
+  assert.equal(t.login.accountId, t.accountId);
+  const bad = await loginWith({ ...t.creds, secret: randomBytes(32) });
+  assert.equal(bad.r.error?.code, Code.AUTH_FAILED);
+  await bad.c.close();
+});
+
+test('before login only public operations are served; a second login is refused', async () => {
+  const c = await PerpxClient.connect(h.url);
+  assert.equal((await c.request('place', { market: 1, side: 'buy', type: 'limit', price: MID, qty: 1 })).error?.code, Code.UNAUTHENTICATED);
+  assert.equal((await c.request('openOrders')).error?.code, Code.UNAUTHENTICATED);
+  assert.equal((await c.request('markets')).ok, true);
+  assert.equal((await c.request('ping')).ok, true);
+  await c.close();
+  const again = await alice.client.request('login', { keyId: alice.creds.keyId, ts: nowUs(), nonce: 'x', sig: new Uint8Array(64) });
+  assert.equal(again.error?.code, Code.ALREADY_AUTHENTICATED);
+});
+
+test('a read-only key can query but not trade; a new key is read-only unless granted more', async () => {
+  const pair = generateEd25519();
+  const { keyId } = await h.gateway.keys.createKey('test', { accountId: alice.accountId, publicKey: pair.publicKey });
+  assert.deepEqual(h.gateway.keys.describe(keyId)?.scopes, ['read']);
+  const c = await PerpxClient.connect(h.url);
+  await c.login({ keyId, alg: 'ed25519', secret: pair.seed });
+  assert.equal((await c.request('openOrders')).ok, true);
+  assert.equal((await c.request('place', { market: 1, side: 'buy', type: 'limit', price: MID - 10, qty: 1 })).error?.code, Code.SCOPE_REQUIRED);
+  assert.equal((await c.request('cancelAll')).error?.code, Code.SCOPE_REQUIRED);
+  await c.close();
+});
+
+test('an IP allowlist refuses other addresses with AUTH_FAILED; a revoked key can no longer log in', async () => {
+  const pair = generateEd25519();
+  const { keyId } = await h.gateway.keys.createKey('test', { accountId: alice.accountId, publicKey: pair.publicKey, ipAllowlist: ['10.1.2.3'] });
+  const far = await loginWith({ keyId, alg: 'ed25519', secret: pair.seed });
+  assert.equal(far.r.error?.code, Code.AUTH_FAILED);
+  await h.gateway.keys.setIpAllowlist('test', keyId, ['127.0.0.1']);
+  const near = await loginWith({ keyId, alg: 'ed25519', secret: pair.seed });
+  assert.equal(near.r.ok, true);
+  await h.gateway.keys.revokeKey('test', keyId);
+  const revoked = await loginWith({ keyId, alg: 'ed25519', secret: pair.seed });
+  assert.equal(revoked.r.error?.code, Code.AUTH_FAILED);
+  await Promise.all([far.c.close(), near.c.close(), revoked.c.close()]);
+});
+
+test('a key created with signOrders needs a signature on order entry, and the client signs for it', async () => {
+  const t = await h.trader({ signOrders: true });
+  const placed = await t.client.place({ market: 1, side: 'buy', type: 'limit', price: MID - 700, qty: 1 });
+  assert.ok(placed.orderId > 0);
+  const raw = await PerpxClient.connect(h.url);
+  await raw.login({ ...t.creds, signOrders: false });
+  assert.equal((await raw.request('place', { market: 1, side: 'buy', type: 'limit', price: MID - 700, qty: 1 })).error?.code, Code.SIGNATURE_REQUIRED);
+  const ts = nowUs();
+  const fields = { market: 1, side: 'buy', type: 'limit', price: MID - 700, qty: 1 };
+  const sig = signBytes('ed25519', t.creds.secret, canonicalBytes('place', t.creds.keyId, ts, 'n1', fields));
+  assert.equal((await raw.request('place', { ...fields, qty: 2, ts, nonce: 'n1', sig })).error?.code, Code.AUTH_FAILED, 'a signature over other values');
+  assert.equal((await raw.request('place', { ...fields, ts, nonce: 'n1', sig })).ok, true);
+  assert.equal((await raw.request('place', { ...fields, ts, nonce: 'n1', sig })).error?.code, Code.NONCE_REPLAYED);
+  await t.client.cancelAll();
+  await raw.close();
+});
+
+test('another account’s order is indistinguishable from one that does not exist', async () => {
+  const mine = await alice.client.place({ market: 1, side: 'buy', type: 'limit', price: MID - 800, qty: 1, clientOrderId: 4242 });
+  const probes = [
+    await bob.client.request('cancel', { market: 1, orderId: mine.orderId }),
+    await bob.client.request('cancel', { market: 1, orderId: 999_999_999 }),
+    await bob.client.request('amend', { market: 1, orderId: mine.orderId, qty: 2 }),
+    await bob.client.request('amend', { market: 1, orderId: 999_999_999, qty: 2 }),
+    await bob.client.request('cancel', { market: 1, clientOrderId: 4242 }),
+  ];
+  for (const p of probes) {
+    assert.equal(p.error?.code, Code.ORDER_NOT_FOUND);
+    assert.equal(p.error?.message, 'ORDER_NOT_FOUND');
+  }
+  assert.deepEqual((await bob.client.openOrders()).orders, []);
+  assert.ok(!(await bob.client.orderHistory()).orders.some((o) => o['orderId'] === mine.orderId));
+  assert.deepEqual((await alice.client.openOrders()).orders.map((o) => o['orderId']), [mine.orderId], 'still open: no probe touched it');
+  await alice.client.cancelAll();
+});
+
+test('keys, accounts and scopes persist in the store and every change is audited without secrets', async () => {
+  const again = await KeyRegistry.open(h.store, nowUs);
+  assert.equal(again.get(alice.creds.keyId)?.accountId, alice.accountId);
+  assert.ok(again.hasAccount(bob.accountId));
+  const entries = await again.auditEntries();
+  const actions = new Set(entries.map((e) => e.action));
+  for (const a of ['createAccount', 'createKey', 'setIpAllowlist', 'revokeKey', 'deposit']) assert.ok(actions.has(a), a);
+  const text = JSON.stringify(entries);
+  const hmac = await h.gateway.keys.createKey('test', { accountId: alice.accountId, alg: 'hmac-sha256' });
+  const after = JSON.stringify(await h.gateway.keys.auditEntries());
+  assert.ok(!after.includes(Buffer.from(hmac.secret!).toString('base64')) && !after.includes(Buffer.from(hmac.secret!).toString('hex')), 'no secret in the audit log');
+  assert.ok(text.length > 0);
+});
