@@ -34,9 +34,7 @@ export function journalKey(shard: number, position: number): Uint8Array {
 }
 
 export function parseJournalKey(k: Uint8Array): { shard: number; position: number } {
-  const v = new DataView(k.buffer, k.byteOffset, k.byteLength);
-  if (k.byteLength !== 11 || k[0] !== Family.JOURNAL) throw new RangeError('not a journal key');
-  return { shard: v.getUint16(1), position: getU64(v, 3) };
+  return parseShardPositionKey(k, Family.JOURNAL, 'a journal key');
 }
 
 /** Journal keys of one shard from position `from` (inclusive) to `to` (exclusive; default: the end). */
@@ -53,15 +51,19 @@ function shardPositionKey(family: number, shard: number, position: number, extra
   return { k, v };
 }
 
+function parseShardPositionKey(k: Uint8Array, family: number, what: string): { shard: number; position: number } {
+  const v = new DataView(k.buffer, k.byteOffset, k.byteLength);
+  if (k.byteLength !== 11 || k[0] !== family) throw new RangeError(`not ${what}`);
+  return { shard: v.getUint16(1), position: getU64(v, 3) };
+}
+
 /** 'S' shard position: the descriptor of shard `shard`'s snapshot covering its journal below `position`. */
 export function snapshotKey(shard: number, position: number): Uint8Array {
   return shardPositionKey(Family.SNAPSHOT, shard, position).k;
 }
 
 export function parseSnapshotKey(k: Uint8Array): { shard: number; position: number } {
-  const v = new DataView(k.buffer, k.byteOffset, k.byteLength);
-  if (k.byteLength !== 11 || k[0] !== Family.SNAPSHOT) throw new RangeError('not a snapshot key');
-  return { shard: v.getUint16(1), position: getU64(v, 3) };
+  return parseShardPositionKey(k, Family.SNAPSHOT, 'a snapshot key');
 }
 
 /** Snapshot descriptors of one shard at positions [from, to). */

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Durability } from '../../exchange/durability.js';
-import { EXIT, main } from '../../exchange/restore/main.js';
+import { EXIT } from '../../exchange/restore/main.js';
+import { hex, tool } from './restore-cli.js';
 import { ThreadedExchange } from '../../exchange/threaded-exchange.js';
 import { snapshotPieceKey } from '../../persistence/keys.js';
 import { RocksStore } from '../../persistence/rocksdb-store.js';
@@ -18,14 +19,6 @@ import { testSeed } from '../support/seed.js';
 import { durableScript } from './durable-script.js';
 import { config, riskMarkets, runWithSnapshots, topology } from './snapshot-run.js';
 
-async function tool(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(args, (s) => (out += `${s}\n`), (s) => (err += `${s}\n`));
-  return { code, out, err };
-}
-
-const hex = (h: bigint) => h.toString(16).padStart(16, '0');
 
 interface Listed {
   shards: { firstPosition: number; cutPosition: number }[];
