@@ -160,7 +160,8 @@ export class Durability {
       const S = this.topology.marketShards;
       const which = this.logs.map((_, x) => x).filter((x) => x >= S || policy.marketShards !== false);
       // The replicas start where the shards' recoveries did; the snapshotter gets its own copy of the bytes.
-      await snapshotter.start(this.storedConfig, which.map((x) => ({ shard: x, position: this.bases[x]?.info.position ?? 0, snapshot: this.bases[x]?.bytes, timeUs: this.bases[x]?.info.clockUs })), policy, channel.port1);
+      // Not awaited: the shards recover meanwhile (its failures are its own: `snapshotter.failure`).
+      void snapshotter.start(this.storedConfig, which.map((x) => ({ shard: x, position: this.bases[x]?.info.position ?? 0, snapshot: this.bases[x]?.bytes, timeUs: this.bases[x]?.info.clockUs })), policy, channel.port1);
       this.snapshotter = snapshotter;
       // Before the writer drains and closes: the snapshotter's last request must find it open.
       host.beforeStop(() => snapshotter.stop());

@@ -40,13 +40,16 @@ export class ShardReplica {
     return new ShardReplica(shard, freshShard(c, shard, new CountingOutput(), outputs), outputs, 0);
   }
 
-  /** From snapshot bytes covering positions [0, position); the decode checks the recorded state hash. */
-  static fromSnapshot(c: ReplayConfig, shard: number, position: number, bytes: Uint8Array, timeUs = 0): ShardReplica {
+  /**
+   * From snapshot bytes covering positions [0, position); the decode checks the recorded state hash unless
+   * `verifyHash` is false (the snapshotter: the shard's own worker decodes the same bytes and checks it).
+   */
+  static fromSnapshot(c: ReplayConfig, shard: number, position: number, bytes: Uint8Array, timeUs = 0, verifyHash = true): ShardReplica {
     const { streams } = readSnapshotStreams(bytes);
     const gateway = new CountingOutput();
     gateway.nextSeq = streams.gatewayNextSeq;
     const outputs = streams.outputNextSeqs.map((seq) => Object.assign(new CountingOutput(), { nextSeq: seq }));
-    const machine = shard < c.topology.marketShards ? MarketShard.decode(bytes, gateway, outputs) : RiskShard.decode(bytes, gateway, outputs);
+    const machine = shard < c.topology.marketShards ? MarketShard.decode(bytes, gateway, outputs, { verifyHash }) : RiskShard.decode(bytes, gateway, outputs, { verifyHash });
     return new ShardReplica(shard, machine, outputs, position, timeUs);
   }
 

@@ -133,7 +133,7 @@ try {
   const c = configFromMeta(data.config);
   const rc: ReplayConfig = { topology: c.topologyObject, riskMarkets: c.riskMarkets, pool: c.pool, pricing: c.pricing };
   const tracked: Tracked[] = data.shards.map((s) => {
-    const replica = s.snapshot ? ShardReplica.fromSnapshot(rc, s.shard, s.position, s.snapshot, s.timeUs) : ShardReplica.fresh(rc, s.shard);
+    const replica = s.snapshot ? ShardReplica.fromSnapshot(rc, s.shard, s.position, s.snapshot, s.timeUs, false) : ShardReplica.fresh(rc, s.shard);
     return { replica, consumers: consumersOf(rc.topology, s.shard), lastPosition: replica.position, lastAtMs: Date.now() };
   });
   parentPort!.postMessage({ type: 'ready' });
