@@ -75,12 +75,13 @@ export class SnapshotService {
       return { type: 'read', id: m.id, blocks, durable, durableLastSeq };
     }
     const ops = snapshotOps(m.info, m.bytes);
-    if (this.crashPoint) {
-      // "During a snapshot": its pieces written, not synced, the descriptor not yet stored.
-      await this.store.write(ops.slice(0, -1), false);
-      this.crashPoint('snapshot');
-    }
-    await this.store.write(ops, true);
+    // One piece per write, unsynced, so the journal's group commits interleave with a large snapshot
+    // instead of queueing behind one write of all of it; then the descriptor, synced: the WAL's sync
+    // covers the pieces written before it, and a crash before it leaves pieces no descriptor names.
+    for (const op of ops.slice(0, -1)) await this.store.write([op], false);
+    // "During a snapshot": its pieces written, not synced, the descriptor not yet stored.
+    this.crashPoint?.('snapshot');
+    await this.store.write(ops.slice(-1), true);
     const pruned = await pruneShard(this.store, m.info.shard, this.retention);
     return { type: 'stored', id: m.id, prunedSnapshots: pruned.snapshots, journalBefore: pruned.journalBefore };
   }

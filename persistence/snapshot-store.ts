@@ -4,9 +4,9 @@
 //   'P' x p 0 .. 'P' x p n-1   the bytes, ≤ PIECE_BYTES each
 //   'S' x p                    { position p, last seq per input, the shard's clock, the state hash, size, pieces }
 //
-// All of one snapshot go in one synced batch with the descriptor last, and a reader only trusts pieces a
-// descriptor names, so a crash while one is written leaves either a whole snapshot or no descriptor (and
-// stray pieces the retention rule later removes). Position p means "the state after the shard's journal
+// The pieces are written first, the descriptor last in a synced write (whose WAL sync covers the pieces),
+// and a reader only trusts pieces a descriptor names, so a crash while one is written leaves either a
+// whole snapshot or no descriptor (and stray pieces the retention rule later removes). Position p means "the state after the shard's journal
 // records [0, p)": recovery decodes it and replays the journal from p.
 //
 // Retention (retentionPlan): keep the newest `keep` snapshots and, with a window, every snapshot inside it
@@ -52,7 +52,7 @@ export interface RetentionPolicy {
   readonly keepJournal?: boolean;
 }
 
-/** The writes that store one snapshot (pieces first, the descriptor last). */
+/** The writes that store one snapshot (pieces first, the descriptor last: write it last, synced). */
 export function snapshotOps(info: SnapshotInfo, bytes: Uint8Array): StoreOp[] {
   const ops: StoreOp[] = [];
   for (let c = 0; c < info.pieces; c++) ops.push({ type: 'put', key: snapshotPieceKey(info.shard, info.position, c), value: bytes.subarray(c * PIECE_BYTES, Math.min(bytes.length, (c + 1) * PIECE_BYTES)) });
