@@ -10,8 +10,8 @@
 //
 // pump() delivers every pending record, stream by stream in a fixed order, until nothing is pending. With
 // the `interleave` option it delivers one record at a time from a stream the option picks at random, as
-// worker threads would interleave them: a test that the outcome of a command does not depend on which
-// thread ran first (test/exchange/interleaving.property.test.ts).
+// worker threads would interleave them: tests of whether a command's outcome depends on which thread ran
+// first (test/exchange/liquidation-interleaving.test.ts).
 //
 // A record whose handling throws kills its shard here as it would kill its worker thread (shard-failure.ts):
 // the exchange halts. That pump() delivers the SHARD_FAILED answer to the command and throws the

@@ -5,9 +5,10 @@
 //   risk r  output s  ═══════════════ ring ═══════════════▶ market s input 1 + r
 //   market s output r ═══════════════ ring ═══════════════▶ risk r input 1 + s
 //   market s, risk r  ── gateway-bound ring ──▶ main thread (poll)
-//   market s output   ═══ surveillance ring ═══▶ surveillance worker input 1 + s   (optional)
-//   main thread ── GatewayStream ──▶ surveillance input 0 (operator links, timer ticks)
+//   market s output   ═══ surveillance ring ═══▶ surveillance worker s mod W, stream 1 + s   (optional)
+//   main thread ── GatewayStream ──▶ every surveillance worker's input 0 (operator links, timer ticks)
 //                                    surveillance ──postMessage(alert)──▶ main thread
+//   (surveillance/surveillance-group.ts)
 //
 // Routing of gateway commands is the in-process exchange's (topology.ts): account commands and orders to
 // the account's risk shard, index ticks to the market's shard, timer ticks to every shard.
@@ -38,10 +39,7 @@ import { RecordType } from '../engine/ring/types.js';
 import type { WaitStrategyName } from '../engine/ring/wait-strategy-by-name.js';
 import type { ShardDeath, ShardDone } from '../engine/shard/shard-worker.js';
 import { RiskShardHost } from '../risk/shard/risk-shard-host.js';
-import type { Alert } from '../risk/surveillance/alert.js';
-import type { SurveillanceConfig } from '../risk/surveillance/surveillance-engine.js';
-import type { IntegrityReport } from '../risk/surveillance/integrity/integrity-stats.js';
-import { SurveillanceHost } from '../risk/surveillance/surveillance-host.js';
+import { SurveillanceGroup, type ThreadedSurveillance } from './surveillance/surveillance-group.js';
 import type { ScanSnapshot } from '../risk/stress/scan-snapshot.js';
 import { DEFAULT_POOL, type RiskMarketConfig, type RiskPoolConfig } from '../risk/shard/config.js';
 import { stampBefore, stampOf } from '../engine/shard/input-stamp.js';
@@ -67,25 +65,17 @@ export interface ThreadedOptions {
   readonly stopTimeoutMs?: number;
   /** Journal every shard's inputs and recover from them (durability.ts); without it nothing is kept. */
   readonly durability?: Durability;
-  /** Runs the surveillance worker on every market shard's events (absent: no surveillance). */
+  /** Runs surveillance workers on every market shard's events (absent: no surveillance). */
   readonly surveillance?: ThreadedSurveillance;
 }
 
-export interface ThreadedSurveillance {
-  readonly config?: SurveillanceConfig;
-  /** Slots of each market → surveillance ring (power of two): room to absorb a burst. Default 65,536. */
-  readonly ringCapacity?: number;
-  /** Called on the main thread with every alert the worker raises. */
-  readonly onAlert: (alert: Alert) => void;
-  /** Called with each market's integrity statistics when its day ends. */
-  readonly onIntegrity?: (report: IntegrityReport) => void;
-}
+export type { ThreadedSurveillance };
 
 export interface StopResult {
   /** Each shard's final state hash; undefined for a shard that had died or did not stop in time. */
   market: (bigint | undefined)[];
   risk: (bigint | undefined)[];
-  /** The surveillance worker's, when it runs (empty when it does not). */
+  /** Each surveillance worker's, when they run (empty when they do not). */
   surveillance: (bigint | undefined)[];
 }
 
@@ -112,9 +102,8 @@ export class ThreadedExchange {
     readonly toMarket: readonly GatewayStream[],
     readonly marketHosts: readonly MarketHostType[],
     readonly riskHosts: readonly RiskShardHost[],
-    readonly surveillanceHost: SurveillanceHost | undefined,
-    /** The main thread's stream into the surveillance worker's control input (links, timer ticks). */
-    readonly toSurveillance: GatewayStream | undefined,
+    /** The surveillance workers and the main thread's streams into their control inputs (links, timer ticks). */
+    readonly surveillance: SurveillanceGroup | undefined,
     private readonly stopTimeoutMs: number | undefined,
     /** The journal writer, when the exchange is durable. */
     readonly journal: JournalHost | undefined,
@@ -137,7 +126,7 @@ export class ThreadedExchange {
     // is reported here too.
     marketHosts.forEach((h, s) => h.onDeath((d) => this.died({ kind: 'market', shard: s }, d)));
     riskHosts.forEach((h, r) => h.onDeath((d) => this.died({ kind: 'risk', shard: r }, d)));
-    surveillanceHost?.onDeath((d) => this.died({ kind: 'surveillance', shard: 0 }, d));
+    surveillance?.onDeath((w, d) => this.died({ kind: 'surveillance', shard: w }, d));
   }
 
   private died(from: GatewaySource, d: ShardDeath): void {
@@ -173,29 +162,15 @@ export class ThreadedExchange {
       return c;
     });
     const marketShardOf = new Map(t.markets().map((m) => [m.marketId, t.marketShardOf(m.marketId)]));
-    const surv = o.surveillance;
-    const surveillanceBell = surv ? Doorbell.create() : undefined;
-    const marketToSurveillance = surv ? Array.from({ length: S }, () => RingBuffer.create(surv.ringCapacity ?? 65_536)) : [];
-    const surveillanceControl = surv ? SurveillanceHost.controlRing() : undefined;
+    const surveillance = o.surveillance ? new SurveillanceGroup(S, o.surveillance) : undefined;
 
     const marketHosts: MarketHostType[] = [];
     const riskHosts: RiskShardHost[] = [];
     const d = o.durability;
     const journal = d ? await d.startJournal(gatewayBell) : undefined;
-    let surveillanceHost: SurveillanceHost | undefined;
     try {
-      // The consumer first, so no market shard ever publishes into a ring nobody reads.
-      if (surv) {
-        surveillanceHost = await SurveillanceHost.start({
-          bell: surveillanceBell!,
-          controlRing: surveillanceControl!,
-          marketRings: marketToSurveillance,
-          config: surv.config,
-          wait: o.wait,
-          onAlert: surv.onAlert,
-          onIntegrity: surv.onIntegrity,
-        });
-      }
+      // The consumers first, so no market shard ever publishes into a ring nobody reads.
+      await surveillance?.start(o.wait);
       for (let s = 0; s < S; s++) {
         marketHosts.push(
           await MarketShardHost.start({
@@ -209,7 +184,7 @@ export class ThreadedExchange {
             timeHorizonUs: o.timeHorizonUs,
             journal: journal?.shardData(s),
             replay: d?.replay(s),
-            surveillance: surv ? { ring: marketToSurveillance[s]!, bell: surveillanceBell! } : undefined,
+            surveillance: surveillance ? { ring: surveillance.marketRings[s]!, bell: surveillance.bellOf(s) } : undefined,
             prebuilt: {
               bell: marketBells[s]!,
               inputs: [gatewayToMarket[s]!, ...riskToMarket.map((row) => row[s]!)],
@@ -244,7 +219,7 @@ export class ThreadedExchange {
       // Recovered before serving: every shard has handled its journal (re-delivery may still be in flight).
       await Promise.all([...marketHosts, ...riskHosts].map((h) => h.replayed()));
     } catch (e) {
-      await Promise.allSettled([...marketHosts, ...riskHosts, ...(surveillanceHost ? [surveillanceHost] : [])].map((h) => h.stop()));
+      await Promise.allSettled([...[...marketHosts, ...riskHosts].map((h) => h.stop()), ...(surveillance?.stop() ?? [])]);
       await journal?.stop().catch(() => {});
       throw e;
     }
@@ -260,8 +235,7 @@ export class ThreadedExchange {
       gatewayToMarket.map((rb, s) => stream(rb, marketBells[s]!, s)),
       marketHosts,
       riskHosts,
-      surveillanceHost,
-      surveillanceControl ? new GatewayStream(surveillanceControl, surveillanceBell!) : undefined,
+      surveillance,
       o.stopTimeoutMs,
       journal,
       d?.maxLagRecords ?? 0,
@@ -298,12 +272,13 @@ export class ThreadedExchange {
     if (this.halted || (this.journal !== undefined && this.backPressured())) return false;
     const type = buf.type(at);
     if (type === RecordType.AdvanceTime) {
-      const all = [...this.toMarket, ...this.toRisk, ...(this.toSurveillance ? [this.toSurveillance] : [])];
-      if (!all.every((s) => s.hasRoom())) return false;
+      const all = [...this.toMarket, ...this.toRisk];
+      if (!all.every((s) => s.hasRoom()) || (this.surveillance !== undefined && !this.surveillance.hasRoom())) return false;
       for (const s of all) s.offer(buf, at);
+      this.surveillance?.offerAll(buf, at);
       return true;
     }
-    if (type === RecordType.SetBeneficialOwner) return this.toSurveillance !== undefined && this.toSurveillance.offer(buf, at);
+    if (type === RecordType.SetBeneficialOwner) return this.surveillance !== undefined && this.surveillance.offerAll(buf, at);
     if (type === RecordType.UpdateIndexPrice || type === RecordType.RecordIndexSource) {
       // A market no shard owns goes to shard 0, which refuses it (UNKNOWN_MARKET): an answer, not a
       // refusal that would read as back-pressure.
@@ -330,7 +305,7 @@ export class ThreadedExchange {
   flush(): void {
     for (const s of this.toRisk) s.flush();
     for (const s of this.toMarket) s.flush();
-    this.toSurveillance?.flush();
+    this.surveillance?.flush();
   }
 
   /**
@@ -361,9 +336,9 @@ export class ThreadedExchange {
     return this.bell.parkAsync(this.hasOutput, timeoutMs);
   }
 
-  /** Every market and risk shard has handled all it was sent and published what that produced (drained.ts). */
+  /** Every shard (and the surveillance worker) has handled all it was sent and published what that produced (drained.ts). */
   drained(): boolean {
-    return shardsDrained([...this.marketHosts, ...this.riskHosts]);
+    return shardsDrained([...this.marketHosts, ...this.riskHosts, ...(this.surveillanceHost ? [this.surveillanceHost] : [])]);
   }
 
   /** Every risk shard's open positions by scope, each copied by its own thread between two batches. */
@@ -384,10 +359,10 @@ export class ThreadedExchange {
   }
 
   private async stopAll(listener: Listener): Promise<StopResult> {
-    // The surveillance worker is asked with the rest: a market shard blocked on its ring gives up on stop.
-    const hosts: { stop(timeoutMs?: number): Promise<ShardDone> }[] = [...this.marketHosts, ...this.riskHosts, ...(this.surveillanceHost ? [this.surveillanceHost] : [])];
+    // The surveillance workers are asked with the rest: a market shard blocked on its ring gives up on stop.
+    const stops = [...[...this.marketHosts, ...this.riskHosts].map((h) => h.stop(this.stopTimeoutMs)), ...(this.surveillance?.stop(this.stopTimeoutMs) ?? [])];
     let settled: PromiseSettledResult<ShardDone>[] | undefined;
-    const all = Promise.allSettled(hosts.map((h) => h.stop(this.stopTimeoutMs))).then((r) => {
+    const all = Promise.allSettled(stops).then((r) => {
       settled = r;
       this.bell.ring();
     });

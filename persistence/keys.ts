@@ -104,7 +104,7 @@ export function alertsRange(prefix: string): { gte: Uint8Array; lt: Uint8Array }
 }
 
 /** The text of an alerts-family key. */
-export function alertsKeyText(k: Uint8Array): string {
+function alertsKeyText(k: Uint8Array): string {
   if (k[0] !== Family.ALERTS) throw new RangeError('not an alerts key');
   return new TextDecoder().decode(k.subarray(1));
 }

@@ -1,19 +1,19 @@
-// The pure parts of the liquidation pipeline (docs/RISK.md, "Liquidation pipeline"); the risk shard sequences
-// them (freeze, cancel, step down, full close, ADL) and publishes each step.
+// The pure parts of the liquidation pipeline (docs/RISK.md, "Liquidation pipeline"); the risk shard
+// sequences them (freeze, cancel, step down, full close, ADL) and publishes each step. The full close's
+// walk of the book is the market shard's (engine/shard/sweep-plan.ts): only it sees the book.
 //
 // A scope is one position with what surrounds it, as in liquidation-price.ts: collateral = M_iso, or
 // WB + Σ UPnL of the account's other cross positions at mark. With D = Q·atomsPerTickLot and
 // BP = bpNum/D ticks (bpNum = C − s·collateral), closing k lots at price p adds s·(p − BP)·k·a atoms to
-// the scope's equity relative to closing them at BP; the walk keeps that sum multiplied by D, so it is
-// exact. Closing the whole position at BP leaves equity exactly 0, hence:
+// the scope's equity relative to closing them at BP. Closing the whole position at BP leaves equity
+// exactly 0, hence:
 //   equity after a full close = Σ over fills of s·(p − BP)·k·a
 // which is why better-than-BP fills offset later worse ones, and why ADL fills at BP add nothing.
 
-import { ceilDiv, floorDiv } from '../engine/market/decimal.js';
-import { bankruptcyPrice } from './liquidation-price.js';
+import { ceilDiv } from '../engine/market/decimal.js';
 import type { Position } from './position.js';
 import { tierIndexOf, type TierTable } from './tiers.js';
-import { absBig, RATE_ONE, type BookLevel } from './units.js';
+import { absBig, RATE_ONE } from './units.js';
 
 export const SurplusPolicy = {
   /** The IF takes min(liqFeeRate·fillNotional, surplus); the trader keeps the rest. */
@@ -43,79 +43,6 @@ export function stepDownCloseLots(pos: Position, markTicks: bigint, atomsPerTick
 export function insuranceBudgetAtoms(fundBalanceAtoms: bigint, perEventCapAtoms: bigint): bigint {
   const b = fundBalanceAtoms < perEventCapAtoms ? fundBalanceAtoms : perEventCapAtoms;
   return b > 0n ? b : 0n;
-}
-
-export interface FullClosePlan {
-  /** Lots the IOC order takes from the book. */
-  readonly bookLots: bigint;
-  /** The worst price it reaches: the IOC's limit (0n when it takes nothing). */
-  readonly limitPriceTicks: bigint;
-  /** Lots the book and the IF budget cannot absorb: the shortfall left for ADL. */
-  readonly adlLots: bigint;
-  /** Where ADL closes them: BP rounded toward the scope's safety, at least one tick. */
-  readonly adlPriceTicks: bigint;
-  /** Projected IF cost of the book fills, rounded up; ≤ the budget. */
-  readonly insuranceCostAtoms: bigint;
-  /** Projected surplus of the book fills, rounded down. */
-  readonly surplusAtoms: bigint;
-}
-
-/**
- * Walks the opposite side of the book (bids to close a long, asks to close a short, best-first) as the
- * full-close IOC would, against a snapshot. A fill worse than BP is taken while the running IF cost stays
- * within budgetAtoms (earlier better fills offset it; a level is taken in part up to the budget); the walk
- * stops at the first level outside ±bandRate around mark or when the budget is spent.
- */
-export function planFullClose(
-  pos: Position,
-  collateralAtoms: bigint,
-  atomsPerTickLot: bigint,
-  levels: readonly BookLevel[],
-  markTicks: bigint,
-  bandRate: bigint,
-  budgetAtoms: bigint,
-): FullClosePlan {
-  const long = pos.qtyLots > 0n;
-  const lots = absBig(pos.qtyLots);
-  const a = atomsPerTickLot;
-  const d = lots * a;
-  const bpNum = long ? pos.entryCostAtoms - collateralAtoms : pos.entryCostAtoms + collateralAtoms;
-  const budgetScaled = (budgetAtoms > 0n ? budgetAtoms : 0n) * d;
-  let surplusScaled = 0n;
-  let remaining = lots;
-  let limit = 0n;
-  for (const level of levels) {
-    if (remaining === 0n) break;
-    const p = level.priceTicks;
-    if (long ? p * RATE_ONE < markTicks * (RATE_ONE - bandRate) : p * RATE_ONE > markTicks * (RATE_ONE + bandRate)) break;
-    const gain = (long ? p * d - bpNum : bpNum - p * d) * a;
-    let take = level.qtyLots < remaining ? level.qtyLots : remaining;
-    let spent = false;
-    if (gain < 0n) {
-      // Invariant: budgetScaled + surplusScaled ≥ 0, so the floor below is ≥ 0.
-      const affordable = (budgetScaled + surplusScaled) / -gain;
-      if (affordable < take) {
-        take = affordable;
-        spent = true;
-      }
-    }
-    if (take > 0n) {
-      surplusScaled += gain * take;
-      remaining -= take;
-      limit = p;
-    }
-    if (spent) break;
-  }
-  const bp = bankruptcyPrice(pos, collateralAtoms, a);
-  const bpTicks = bp ? bp.priceTicks : 0n;
-  return {
-    bookLots: lots - remaining,
-    limitPriceTicks: limit,
-    adlLots: remaining,
-    adlPriceTicks: bpTicks > 0n ? bpTicks : 1n,
-    insuranceCostAtoms: surplusScaled < 0n ? ceilDiv(-surplusScaled, d) : 0n,
-    surplusAtoms: surplusScaled > 0n ? floorDiv(surplusScaled, d) : 0n,
-  };
 }
 
 /** What closed the position: the book fills (summed) and the ADL fills. */

@@ -45,11 +45,12 @@ const WARMUP_MS = 500;
 const FIRST_RATE = 10_000;
 const PUMP_EVERY = 64;
 const REFINE = 3;
-const MAKER_USDT = 10_000_000n;
-const TAKER_USDT = 100_000n;
+export const MAKER_USDT = 10_000_000n;
+export const TAKER_USDT = 100_000n;
 const RISK_MARKETS = DEFAULT_MARKETS.map((m) => riskMarket(m));
 
-function flow(seed: number): OrderFlow {
+/** The demo's seeded flow (8 makers, 64 takers, both markets): mqtt-matching drives it too. */
+export function flow(seed: number): OrderFlow {
   return new OrderFlow({
     markets: [
       { market: DEFAULT_MARKETS[0]!, startMidTicks: 600_000, rungTicks: 5, maxTakerLots: 50, maxQuoteLots: 200 },

@@ -12,6 +12,10 @@
 //   memory, 24 h       a child process (--expose-gc) runs 24 simulated hours of flow with an episode every
 //                      30 s; heap after GC every simulated hour (lib/surveillance/memory-child.ts).
 //
+// The matching and engine cases are timed twice: wall time (ops/s as the other suites) and the process's
+// CPU time (user + system, `cpu*` fields). Only the main thread works in them, so on a machine shared
+// with other work the CPU figures say what the code costs, the wall figures also how busy the machine was.
+//
 // Options after `--`: --ops <n> (default 1,000,000), --rates <a,b,..> (default 50000,100000), --seconds <n>
 // (pipeline window, default 2), --hours <n> (default 24), --rate <n> (memory flow, commands/s, default 100).
 
@@ -40,26 +44,34 @@ function option(args: string[], name: string, fallback: number): number {
 }
 
 /** One pass of the stream through a book writing to the gateway output and, if asked, a surveillance one. */
-function matchOnce(stream: OrderStream, withSurveillance: boolean, keep = 0): { ns: number; events: number; kept?: CopyingOutput } {
+/** CPU time of this process since `from` (process.cpuUsage), ns. */
+function cpuNsSince(from: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(from);
+  return (u.user + u.system) * 1_000;
+}
+
+function matchOnce(stream: OrderStream, withSurveillance: boolean, keep = 0): { ns: number; cpuNs: number; events: number; kept?: CopyingOutput } {
   const gateway = new CopyingOutput();
   const surveillance = withSurveillance ? new CopyingOutput(keep) : undefined;
   const writer = new EventWriter(gateway, [], surveillance);
   const book = new OrderBook(benchSpec, writer);
   const req = newRequest();
   const tally = newTally();
+  const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   runBookRange(book, req, stream, 0, stream.length, tally, US_PER_OP);
   const ns = Number(process.hrtime.bigint() - t0);
-  return { ns, events: gateway.nextSeq - 1, kept: surveillance };
+  return { ns, cpuNs: cpuNsSince(c0), events: gateway.nextSeq - 1, kept: surveillance };
 }
 
-function engineOnce(out: CopyingOutput): { ns: number; alerts: number } {
+function engineOnce(out: CopyingOutput): { ns: number; cpuNs: number; alerts: number } {
   let alerts = 0;
   const engine = new SurveillanceEngine(() => alerts++);
   const buf = out.kept!;
+  const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < out.keptCount; i++) engine.handle(buf, buf.at(i), 1);
-  return { ns: Number(process.hrtime.bigint() - t0), alerts };
+  return { ns: Number(process.hrtime.bigint() - t0), cpuNs: cpuNsSince(c0), alerts };
 }
 
 const memoryChild = fileURLToPath(new URL('../lib/surveillance/memory-child.js', import.meta.url));
@@ -84,30 +96,51 @@ const suite: Suite = {
     }
     const off: number[] = [];
     const on: number[] = [];
+    const offCpu: number[] = [];
+    const onCpu: number[] = [];
     let events = 0;
     for (let r = 0; r < runs; r++) {
       const a = matchOnce(stream, false);
       off.push(a.ns);
+      offCpu.push(a.cpuNs);
       events = a.events;
-      on.push(matchOnce(stream, true).ns);
+      const b = matchOnce(stream, true);
+      on.push(b.ns);
+      onCpu.push(b.cpuNs);
     }
     const offOps = Math.round(ops / (median(off) / 1e9));
     const onOps = Math.round(ops / (median(on) / 1e9));
-    results.push({ suite: SUITE, case: 'matching, gateway output only', opsPerSec: offOps, p50Ns: Math.round(median(off) / ops), p99Ns: 0, samples: runs, eventsPerOp: Math.round((events / ops) * 100) / 100 });
-    results.push({ suite: SUITE, case: 'matching, gateway + surveillance outputs', opsPerSec: onOps, p50Ns: Math.round(median(on) / ops), p99Ns: 0, samples: runs, ratioToWithout: Math.round((onOps / offOps) * 1000) / 1000 });
+    const offCpuOps = Math.round(ops / (median(offCpu) / 1e9));
+    const onCpuOps = Math.round(ops / (median(onCpu) / 1e9));
+    results.push({ suite: SUITE, case: 'matching, gateway output only', opsPerSec: offOps, p50Ns: Math.round(median(off) / ops), p99Ns: 0, samples: runs, eventsPerOp: Math.round((events / ops) * 100) / 100, cpuOpsPerSec: offCpuOps });
+    results.push({
+      suite: SUITE,
+      case: 'matching, gateway + surveillance outputs',
+      opsPerSec: onOps,
+      p50Ns: Math.round(median(on) / ops),
+      p99Ns: 0,
+      samples: runs,
+      ratioToWithout: Math.round((onOps / offOps) * 1000) / 1000,
+      cpuOpsPerSec: onCpuOps,
+      cpuRatioToWithout: Math.round((onCpuOps / offCpuOps) * 1000) / 1000,
+    });
 
     // The engine on the stream's events.
     const recorded = matchOnce(stream, true, events).kept!;
     const engineNs: number[] = [];
+    const engineCpu: number[] = [];
     let alerts = 0;
     engineOnce(recorded);
     for (let r = 0; r < runs; r++) {
       const e = engineOnce(recorded);
       engineNs.push(e.ns);
+      engineCpu.push(e.cpuNs);
       alerts = e.alerts;
     }
     const engineEvents = Math.round(recorded.keptCount / (median(engineNs) / 1e9));
     const matchingEvents = Math.round(events / (median(on) / 1e9));
+    const engineCpuEvents = Math.round(recorded.keptCount / (median(engineCpu) / 1e9));
+    const matchingCpuEvents = Math.round(events / (median(onCpu) / 1e9));
     results.push({
       suite: SUITE,
       case: 'surveillance engine, events of the book-stream stream',
@@ -119,6 +152,9 @@ const suite: Suite = {
       alerts,
       matchingEventsPerSec: matchingEvents,
       ratioToMatching: Math.round((engineEvents / matchingEvents) * 100) / 100,
+      cpuEventsPerSec: engineCpuEvents,
+      cpuMatchingEventsPerSec: matchingCpuEvents,
+      cpuRatioToMatching: Math.round((engineCpuEvents / matchingCpuEvents) * 100) / 100,
     });
 
     // The threaded pipeline with the worker off and on.

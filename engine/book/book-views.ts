@@ -4,6 +4,7 @@
 
 import { Side, StpMode } from '../enums.js';
 import type { AccountTable } from './account-table.js';
+import { reducibleLots } from './order-rules.js';
 import { FLAG_REDUCE_ONLY, flagOrigin, flagSide, flagSource, flagStp, flagTif, flagType, hashFlags, type OrderPool } from './order-pool.js';
 import type { PriceLevels } from './price-levels.js';
 import { StateHash } from './state-hash.js';
@@ -26,6 +27,34 @@ export function depth(b: BookParts, side: Side, maxLevels: number): LevelView[] 
     // Dormant levels (price-levels.ts) are no levels.
     if (l.countOf(lv) === 0) continue;
     out.push({ priceTicks: l.priceOf(lv), qtyLots: l.qtyOf(lv), orderCount: l.countOf(lv) });
+  }
+  return out;
+}
+
+/**
+ * Depth as a taker can trade it (Book.takeableLevels): each reduce-only maker counts only what its
+ * account can still reduce, in priority order, as the matching would clip it.
+ */
+export function takeableDepth(b: BookParts, side: Side, maxLevels: number): LevelView[] {
+  const l = b.priceLevels;
+  const s = l.sides[side]!;
+  const out: LevelView[] = [];
+  const taken = new Map<number, number>();
+  for (let i = s.len - 1; i >= 0 && out.length < maxLevels; i--) {
+    const lv = s.slots[i]!;
+    if (l.countOf(lv) === 0) continue;
+    let qty = 0;
+    for (let o = l.headOf(lv); o >= 0; o = b.pool.next(o)) {
+      let rem = b.pool.remainingLots(o);
+      if ((b.pool.flags(o) & FLAG_REDUCE_ONLY) !== 0) {
+        const acct = b.pool.account(o);
+        const room = reducibleLots(b.accounts.positionOf(acct), side) - (taken.get(acct) ?? 0);
+        if (room < rem) rem = room > 0 ? room : 0;
+        taken.set(acct, (taken.get(acct) ?? 0) + rem);
+      }
+      qty += rem;
+    }
+    if (qty > 0) out.push({ priceTicks: l.priceOf(lv), qtyLots: qty, orderCount: l.countOf(lv) });
   }
   return out;
 }

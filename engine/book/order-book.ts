@@ -22,7 +22,7 @@ import { Code } from '../codes.js';
 import { CancelReason, OrderOrigin, OrderType, Side, StpMode, TimeInForce } from '../enums.js';
 import type { MarketSpec } from '../market/spec.js';
 import { RecordType } from '../ring/types.js';
-import { depth, orderViews, stateHash } from './book-views.js';
+import { depth, orderViews, stateHash, takeableDepth } from './book-views.js';
 import { flagOrigin, flagSide, flagTif, flagType, OrderRecord } from './order-pool.js';
 import { OrderEntry } from './order-entry.js';
 import { reducibleLots } from './order-rules.js';
@@ -161,6 +161,9 @@ export class OrderBook extends OrderEntry implements Book {
   }
   levels(side: Side, maxLevels: number): LevelView[] {
     return depth(this, side, maxLevels);
+  }
+  takeableLevels(side: Side, maxLevels: number): LevelView[] {
+    return takeableDepth(this, side, maxLevels);
   }
   orders(): OrderView[] {
     return orderViews(this);

@@ -13,7 +13,7 @@ import { RecordType } from '../ring/types.js';
 import { isTriggerType, mayStayOpen, reducibleLots, triggerHolds } from './order-rules.js';
 import { CANCELLED, ReferenceMatching } from './reference-matching.js';
 import { defaultMarketLimit } from './slippage.js';
-import { referenceDepth, referenceHash, referenceOrderViews, type RefOrder } from './reference-state.js';
+import { referenceDepth, referenceHash, referenceOrderViews, referenceTakeableDepth, type RefOrder } from './reference-state.js';
 import type { Book, BookEventSink, LevelView, OrderRequest, OrderView } from './types.js';
 import { bandReference, validateAmendArgs, validateDeleverage, validateOrderRequest } from './validate-order.js';
 
@@ -210,6 +210,9 @@ export class ReferenceBook extends ReferenceMatching implements Book {
   }
   levels(side: Side, maxLevels: number): LevelView[] {
     return referenceDepth(this.state, side).slice(0, maxLevels);
+  }
+  takeableLevels(side: Side, maxLevels: number): LevelView[] {
+    return referenceTakeableDepth(this.state, side).slice(0, maxLevels);
   }
   orders(): OrderView[] {
     return referenceOrderViews(this.state);

@@ -2,6 +2,7 @@
 // apart from the command logic in reference-book.ts. Every ordering is an explicit sort.
 
 import { Side, StpMode } from '../enums.js';
+import { reducibleLots } from './order-rules.js';
 import { orderFlags, StateHash } from './state-hash.js';
 import type { LevelView, OrderView } from './types.js';
 
@@ -44,6 +45,28 @@ export function referenceDepth(state: RefState, side: Side): LevelView[] {
     }
   }
   return levels;
+}
+
+/** Depth as a taker can trade it: a reduce-only maker counts what its account can still reduce, in priority order. */
+export function referenceTakeableDepth(state: RefState, side: Side): LevelView[] {
+  const taken = new Map<number, number>();
+  const levels: LevelView[] = [];
+  for (const o of sideInPriority(state, side)) {
+    let rem = o.remainingLots;
+    if (o.reduceOnly) {
+      const room = reducibleLots(state.positions.get(o.accountId) ?? 0, side) - (taken.get(o.accountId) ?? 0);
+      rem = Math.max(0, Math.min(rem, room));
+      taken.set(o.accountId, (taken.get(o.accountId) ?? 0) + rem);
+    }
+    const last = levels[levels.length - 1];
+    if (last && last.priceTicks === o.priceTicks) {
+      last.qtyLots += rem;
+      last.orderCount++;
+    } else {
+      levels.push({ priceTicks: o.priceTicks, qtyLots: rem, orderCount: 1 });
+    }
+  }
+  return levels.filter((l) => l.qtyLots > 0);
 }
 
 function stopsById(state: RefState): RefOrder[] {

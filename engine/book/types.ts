@@ -183,6 +183,12 @@ export interface Book {
 
   /** Depth snapshot, best first. */
   levels(side: Side, maxLevels: number): LevelView[];
+  /**
+   * Depth as one taker could trade it now, best first: each reduce-only resting order counts only what
+   * its account can still reduce (in priority order, as matching clips it); levels left with nothing are
+   * omitted. The liquidation sweep plans on it (engine/shard/liquidation-sweep.ts). Allocates.
+   */
+  takeableLevels(side: Side, maxLevels: number): LevelView[];
   /** Every open order in canonical order: bids best-first FIFO, asks best-first FIFO, then stops by orderId. */
   orders(): OrderView[];
   /** 64-bit hash of the canonical state (state-hash.ts), identical across implementations. */

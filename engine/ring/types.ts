@@ -24,6 +24,7 @@ export const RecordType = {
   Deleverage: 15,
   AdvanceTime: 16,
   RecordIndexSource: 17,
+  LiquidationSweep: 18,
 
   // market-shard events
   OrderAccepted: 100,

@@ -6,7 +6,7 @@
 //                added to a layout later is checked without anyone remembering to.
 //   flags        only HeaderFlag bits may be set (INVALID_FLAGS).
 //   ids          the id an answer echoes so the gateway can correlate it: a command's order id, request
-//                id or deleverage id (commandIdOf); order commands also carry a client order id
+//                id, deleverage id or sweep id (commandIdOf); order commands also carry a client order id
 //                (clientOrderIdOf). Both read 0 when out of range, so an answer that echoes them can
 //                never be handed a value its writer would refuse.
 //
@@ -25,11 +25,13 @@ const COMMAND_TYPES = 100;
 const FIELD_CODES: Readonly<Record<string, number>> = {
   orderId: Code.INVALID_ORDER_ID,
   deleverageId: Code.INVALID_ORDER_ID,
+  sweepId: Code.INVALID_ORDER_ID,
   clientOrderId: Code.INVALID_CLIENT_ORDER_ID,
   requestId: Code.INVALID_REQUEST_ID,
   priceTicks: Code.PRICE_OUT_OF_RANGE,
   newPriceTicks: Code.PRICE_OUT_OF_RANGE,
   markPriceTicks: Code.PRICE_OUT_OF_RANGE,
+  limitPriceTicks: Code.PRICE_OUT_OF_RANGE,
   indexPriceTicks: Code.PRICE_OUT_OF_RANGE,
   triggerPriceTicks: Code.TRIGGER_PRICE_OUT_OF_RANGE,
   qtyLots: Code.QTY_ABOVE_MAX,
@@ -42,7 +44,7 @@ const RANGE_CHECKS: (Int32Array | undefined)[] = new Array(COMMAND_TYPES);
 const ID_OFFSET = new Uint8Array(COMMAND_TYPES);
 /** Per command type: offset of its client order id, 0 when it has none. */
 const CLIENT_ID_OFFSET = new Uint8Array(COMMAND_TYPES);
-const ID_FIELDS: ReadonlySet<string> = new Set(['orderId', 'requestId', 'deleverageId']);
+const ID_FIELDS: ReadonlySet<string> = new Set(['orderId', 'requestId', 'deleverageId', 'sweepId']);
 
 for (const layout of LAYOUTS) {
   if (layout.type >= COMMAND_TYPES) continue;

@@ -10,7 +10,7 @@
 //   operator           Deposit (custody credits collateral), TopUpInsuranceFund, SetFeeTier,
 //                      CancelAllOrders reason ADMIN; and everything an account may send
 //   engine only        PlaceOrder origin LIQUIDATION or ADL, CancelAllOrders reason LIQUIDATION or
-//                      REDUCE_ONLY, Deleverage, SetMarkPrice: never from the gateway
+//                      REDUCE_ONLY, Deleverage, LiquidationSweep, SetMarkPrice: never from the gateway
 //   gateway feeds      AdvanceTime (every shard), UpdateIndexPrice and RecordIndexSource (market
 //                      shards): the gateway's own clock and index, not requests
 //
@@ -46,6 +46,7 @@ export function permissionCode(buf: RecordBuffer, at: number): number {
     case RecordType.SetFeeTier:
       return operator ? Code.OK : Code.NOT_PERMITTED;
     case RecordType.Deleverage:
+    case RecordType.LiquidationSweep:
     case RecordType.SetMarkPrice:
       return Code.NOT_PERMITTED;
     default:

@@ -38,7 +38,16 @@ export interface PricingConfig {
   readonly impactNotionalAtoms: bigint;
   /** Book levels read per side for an impact price. */
   readonly impactDepthLevels: number;
+  /**
+   * A timer tick finding no index tick for longer than this marks the index stale (mark frozen, market
+   * reduce-only) until the next one: a silent oracle is a stale one. Absent (a configuration stored
+   * before it existed): DEFAULT_INDEX_MAX_AGE_US.
+   */
+  readonly indexMaxAgeUs?: number;
 }
+
+/** RISK.md's staleness default for a source (10 s) applies to the index as a whole. */
+export const DEFAULT_INDEX_MAX_AGE_US = 10_000_000;
 
 const HOUR_US = 3_600_000_000;
 
@@ -52,6 +61,7 @@ export function defaultPricing(tiers: TierTable = DEFAULT_TIERS, overrides: Part
     funding: defaultFundingParams(tiers),
     impactNotionalAtoms: impactNotionalAtoms(tiers),
     impactDepthLevels: 1_000,
+    indexMaxAgeUs: DEFAULT_INDEX_MAX_AGE_US,
     ...overrides,
   };
 }
@@ -76,6 +86,8 @@ export class MarketPricing {
   nowUs = 0;
   nextSampleUs = 0;
   nextFundingUs = 0;
+  /** Time of the last index tick taken (0: none yet). */
+  lastIndexUs = 0;
   readonly premium = new PremiumAverage();
   private readonly basis: BasisAverage;
 
@@ -84,14 +96,19 @@ export class MarketPricing {
     readonly config: PricingConfig,
   ) {
     // Intervals bound how far past a record's time a published time can lie (record.ts, MAX_TIME_US).
-    for (const [name, v] of [['fundingIntervalUs', config.fundingIntervalUs], ['sampleIntervalUs', config.sampleIntervalUs], ['basisWindowUs', config.basisWindowUs]] as const) {
+    for (const [name, v] of [['fundingIntervalUs', config.fundingIntervalUs], ['sampleIntervalUs', config.sampleIntervalUs], ['basisWindowUs', config.basisWindowUs], ['indexMaxAgeUs', this.indexMaxAgeUs]] as const) {
       if (!Number.isSafeInteger(v) || v < 1 || v > MAX_INTERVAL_US) throw new RangeError(`pricing ${name} must be an integer in [1, ${MAX_INTERVAL_US}] µs, got ${v}`);
     }
     this.basis = new BasisAverage(config.basisWindowUs);
   }
 
+  get indexMaxAgeUs(): number {
+    return this.config.indexMaxAgeUs ?? DEFAULT_INDEX_MAX_AGE_US;
+  }
+
   /** A new index tick: returns the mark to publish. */
   onIndex(indexTicks: bigint, stale: boolean, timeUs: number): MarkUpdate {
+    this.lastIndexUs = timeUs;
     this.indexTicks = indexTicks;
     this.indexStale = stale;
     const bid = BigInt(this.book.bestBid());
@@ -116,6 +133,17 @@ export class MarketPricing {
     const max = BigInt(this.book.spec.maxPriceTicks);
     this.markTicks = r.markTicks > max ? max : r.markTicks;
     return { markTicks: this.markTicks, stale: r.stale };
+  }
+
+  /**
+   * A timer tick at timeUs: true when a fresh index has had no tick for longer than indexMaxAgeUs, which
+   * makes it stale now (the mark stays where it was; the caller publishes that). A stale index stays
+   * stale until the next tick, which decides afresh.
+   */
+  checkSilence(timeUs: number): boolean {
+    if (this.indexStale || this.lastIndexUs === 0 || timeUs - this.lastIndexUs <= this.indexMaxAgeUs) return false;
+    this.indexStale = true;
+    return true;
   }
 
   /**
@@ -155,13 +183,14 @@ export class MarketPricing {
   /** Everything that decides future outputs, for the shard's state hash. */
   stateParts(): bigint[] {
     const p = this.premium;
-    return [this.indexTicks, this.indexStale ? 1n : 0n, this.markTicks, this.lastFundingRate, BigInt(this.nowUs), BigInt(this.nextSampleUs), BigInt(this.nextFundingUs), p.count, p.sumRate, p.linearSumRate, ...this.basis.stateParts()];
+    return [this.indexTicks, this.indexStale ? 1n : 0n, BigInt(this.lastIndexUs), this.markTicks, this.lastFundingRate, BigInt(this.nowUs), BigInt(this.nextSampleUs), BigInt(this.nextFundingUs), p.count, p.sumRate, p.linearSumRate, ...this.basis.stateParts()];
   }
 
   /** The PRIC section of a snapshot (docs/SNAPSHOTS.md): everything stateParts covers, exactly. */
   writeState(w: SnapshotWriter): void {
     w.big(this.indexTicks);
     w.bool(this.indexStale);
+    w.uint(this.lastIndexUs);
     w.big(this.markTicks);
     w.big(this.lastFundingRate);
     w.uint(this.nowUs);
@@ -181,6 +210,7 @@ export class MarketPricing {
   readState(r: SnapshotReader): void {
     this.indexTicks = r.big();
     this.indexStale = r.bool();
+    this.lastIndexUs = r.uint();
     this.markTicks = r.big();
     this.lastFundingRate = r.big();
     this.nowUs = r.uint();

@@ -18,7 +18,8 @@
 // only has to carry a time at most MAX_TIME_US), its header flags, and every u53 field of its layout
 // (command-fields.ts). A record refused there, or by a book, gets one OrderRejected and changes nothing
 // else. Every command gets exactly one answer: OrderAccepted / OrderCancelled / OrderAmended /
-// CommandApplied / MarkPriceUpdated / TradeExecuted (Deleverage), or OrderRejected.
+// CommandApplied / MarkPriceUpdated / TradeExecuted (Deleverage) / the IOC's events (LiquidationSweep),
+// or OrderRejected.
 
 import { Code } from '../codes.js';
 import { CancelReason, IndexOrigin, StpMode } from '../enums.js';
@@ -41,6 +42,7 @@ import { EventWriter } from './event-writer.js';
 import { combineHashes } from './hash.js';
 import { InputPositions, StreamGapError } from './input-positions.js';
 import { readPlaceOrder } from './place-order-request.js';
+import { executeSweep } from './liquidation-sweep.js';
 import { defaultPricing, MarketPricing, type PricingConfig } from './market-pricing.js';
 import { DEFAULT_TIME_HORIZON_US, isTimeCode, ShardClock } from './shard-clock.js';
 import { encodeMarketShard, openMarketSnapshot } from './market-snapshot.js';
@@ -186,6 +188,12 @@ export class MarketShard {
       case RecordType.Deleverage:
         book.deleverage(accountId, buf.u32At(at, DL.counterpartyAccountId), buf.u8At(at, DL.side) as OrderRequest['side'], buf.u53At(at, DL.qtyLots), buf.u53At(at, DL.priceTicks), buf.u53At(at, DL.deleverageId), timeUs);
         return;
+      case RecordType.LiquidationSweep: {
+        // The risk shards' alone: the gateway's input (0) carries feeds, never the pipeline's commands.
+        const swept = input === 0 ? Code.NOT_PERMITTED : executeSweep(book, buf, at, this.req);
+        if (swept !== Code.OK) this.reject(buf, at, type, swept);
+        return;
+      }
       case RecordType.UpdateIndexPrice: {
         const index = buf.u53At(at, IX.indexPriceTicks);
         const stale = buf.u8At(at, IX.stale);
@@ -196,10 +204,11 @@ export class MarketShard {
         const pricing = this.pricing.get(marketId)!;
         this.applyFunding(marketId, pricing, timeUs);
         const mark = pricing.onIndex(BigInt(index), stale === 1, timeUs);
-        if (mark.markTicks > 0n && !mark.stale) book.setMarkPrice(Number(mark.markTicks), timeUs);
         // Always published, a mark of 0 included (none yet: a stale index before any mark), so every index
-        // tick gets exactly one answer.
+        // tick gets exactly one answer; and published before the book sees the mark, so the risk shards
+        // settle the trades of the stops it triggers at this mark, never the previous one.
         this.writer.markPriceUpdated(marketId, timeUs, mark.markTicks, pricing.indexTicks, pricing.lastFundingRate, pricing.nextFundingUs, mark.stale);
+        if (mark.markTicks > 0n && !mark.stale) book.setMarkPrice(Number(mark.markTicks), timeUs);
         return;
       }
       case RecordType.RecordIndexSource:
@@ -210,10 +219,17 @@ export class MarketShard {
     }
   }
 
-  /** A timer tick: every market's samples and funding times up to timeUs, in market order. */
+  /**
+   * A timer tick: every market's samples and funding times up to timeUs, in market order; then a market
+   * whose index has been silent too long goes stale, published like a stale index tick (mark frozen).
+   */
   private advanceTime(timeUs: number): void {
     this.clock.advance(timeUs);
-    for (const id of this.marketIds) this.applyFunding(id, this.pricing.get(id)!, timeUs);
+    for (const id of this.marketIds) {
+      const pricing = this.pricing.get(id)!;
+      this.applyFunding(id, pricing, timeUs);
+      if (pricing.checkSilence(timeUs)) this.writer.markPriceUpdated(id, timeUs, pricing.markTicks, pricing.indexTicks, pricing.lastFundingRate, pricing.nextFundingUs, true);
+    }
   }
 
   private applyFunding(marketId: number, pricing: MarketPricing, timeUs: number): void {

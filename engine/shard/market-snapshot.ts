@@ -94,6 +94,8 @@ function checkConfig(v: unknown): MarketShardConfig {
   for (const p of pricing) {
     const r = plainRecord(p, 'CONF pricing');
     for (const k of ['fundingIntervalUs', 'sampleIntervalUs', 'basisWindowUs', 'impactDepthLevels'] as const) if (r.uint(k) < 1) throw malformed(`CONF pricing: ${k} must be positive`);
+    // Absent in a configuration written before it existed (the default applies).
+    if ((p as { indexMaxAgeUs?: unknown }).indexMaxAgeUs !== undefined && r.uint('indexMaxAgeUs') < 1) throw malformed('CONF pricing: indexMaxAgeUs must be positive');
   }
   return { markets: markets as MarketConfig[], pricing: pricing as PricingConfig[], riskStreams, timeHorizonUs: c.uint('timeHorizonUs') };
 }

@@ -26,7 +26,7 @@ import { AdlExecutor, type PendingDeleverage } from './adl-executor.js';
 import type { RiskPoolConfig } from './config.js';
 import { LiquidationStep } from './events.js';
 import { InsuranceFund } from './insurance-fund.js';
-import { adlPriceTicks, fullCloseLimitTicks, liquidationBand, reachesFurther, stepDownLimitTicks } from './liquidation-prices.js';
+import { adlPriceTicks, liquidationBand, stepDownLimitTicks } from './liquidation-prices.js';
 import { LiquidationRun, RunPhase } from './liquidation-run.js';
 import {
   byMaintenanceDescending,
@@ -44,6 +44,9 @@ import { readLiquidation, writeLiquidation } from './liquidation-snapshot.js';
 import { WaitingScopes } from './liquidation-waiting.js';
 import { CROSS_SCOPE, type LiquidationHooks, type RiskEffects, type StateWords } from './seams.js';
 import { MarginMode, type AccountState, type PositionState, type RiskState } from './state.js';
+
+/** The last resort's sweep budget: the largest the record carries, so the band alone bounds it. */
+const UNLIMITED_BUDGET = (1n << 63n) - 1n;
 
 /** Parked scopes retried per mark update: bounded, so a cascade cannot stall the shard. */
 const MARK_RETRIES = 8;
@@ -250,15 +253,16 @@ export class LiquidationEngine implements LiquidationHooks {
         run.stalledMarkets.push(pos.marketId);
         continue;
       }
-      this.placeOrder(run, pos, lots, limit, RunPhase.STEP_DOWN, LiquidationStep.PARTIAL_ORDER, timeUs);
+      this.placeStepDownOrder(run, pos, lots, limit, timeUs);
       return true;
     }
     return false;
   }
 
-  // Step 4 begins: from here the scope closes completely (a cross account in every market), whatever the
-  // marks do next. Why: the step-down already re-evaluated after each order, and the surplus and shortfall
-  // rules of steps 5 and 6 are defined on a flat scope. The event's IF budget is reserved now.
+  // Step 4 begins: from here the scope closes completely (a cross account in every market) unless a
+  // re-check at a step boundary finds it healthy again. Why: the step-down already re-evaluated after each
+  // order, and the surplus and shortfall rules of steps 5 and 6 are defined on a flat scope. The event's
+  // IF budget is reserved now.
   private commit(run: LiquidationRun, account: AccountState, timeUs: number): void {
     run.committed = true;
     run.phase = RunPhase.FULL_CLOSE;
@@ -266,12 +270,19 @@ export class LiquidationEngine implements LiquidationHooks {
     this.continueFullClose(run, account, timeUs);
   }
 
+  /**
+   * A step boundary of the committed close. The scope is re-evaluated at the current marks first: one that
+   * is healthy again (a mark moved back, better fills) leaves the pipeline with what it still holds. Then
+   * the position being closed gets another sweep, unless the last sweep, sent at the current mark, came
+   * back short: only then does its remainder go to ADL.
+   */
   private continueFullClose(run: LiquidationRun, account: AccountState, timeUs: number): void {
+    if (this.healthyAgain(run, account, timeUs)) return;
     if (run.closingMarketId >= 0) {
       const pos = account.positions.get(run.closingMarketId);
       if (pos !== undefined && !pos.isFlat()) {
-        if (run.adlStarted) this.dispatchAdl(run, pos, timeUs);
-        else this.fullCloseRound(run, account, pos, false, timeUs);
+        if (this.sweptShortAtThisMark(run, pos)) this.dispatchAdl(run, pos, timeUs);
+        else this.fullCloseRound(run, account, pos, timeUs);
         return;
       }
       run.closingMarketId = -1;
@@ -283,15 +294,27 @@ export class LiquidationEngine implements LiquidationHooks {
     if (next === undefined || collateral === undefined) return this.park(run);
     const bp = bankruptcyPrice(next, collateral, this.state.markets.get(next.marketId)!.atomsPerTickLot)!;
     run.startPositionClose(next.marketId, adlPriceTicks(bp.priceTicks));
-    this.fullCloseRound(run, account, next, false, timeUs);
+    this.fullCloseRound(run, account, next, timeUs);
+  }
+
+  /** Ends the run HEALTHY when its scope, still holding positions, is no longer liquidatable at the current marks. */
+  private healthyAgain(run: LiquidationRun, account: AccountState, timeUs: number): boolean {
+    if (openPositions(account, run.scopeMarketId).length === 0) return false;
+    const summary = evaluateScope(this.state, account, run.scopeMarketId);
+    if (summary === undefined || summary.liquidatable) return false;
+    this.finish(run, account, LiquidationStep.HEALTHY, timeUs);
+    return true;
   }
 
   /**
-   * One IOC for what is left, limited so the scope's final equity stays ≥ −budget. A further round is sent
-   * only while it can take more: the last round filled something and either the new limit reaches further
-   * into the book (better fills widened the room) or the last order filled completely (it was cut to the
-   * market's maximum order size). Otherwise the remainder goes to ADL.
+   * The last sweep of the position was sent at the mark the market shows now, filled less than it asked,
+   * and the run has not waited since (a wait forgets it: the book may have refilled meanwhile).
    */
+  private sweptShortAtThisMark(run: LiquidationRun, pos: PositionState): boolean {
+    const mark = this.state.markets.get(pos.marketId)!.markPriceTicks;
+    return run.sweepMarkTicks !== 0n && run.sweepMarkTicks === mark && run.orderFilledLots < run.orderQtyLots;
+  }
+
   /**
    * What the fund could pay if every open position of the scope closed at its band edge (longs at the low
    * edge, shorts at the high one): −(equity at mark + Σ q·(edge − mark)·a), or 0. Fills stay within the
@@ -309,30 +332,51 @@ export class LiquidationEngine implements LiquidationHooks {
     return worst < 0n ? -worst : 0n;
   }
 
-  private fullCloseRound(run: LiquidationRun, account: AccountState, pos: PositionState, filledAll: boolean, timeUs: number): void {
+  /**
+   * One budgeted sweep (LiquidationSweep) of what is left of the position, at most the market's maximum
+   * order size: the market shard walks the book within the band, best first, and takes what the budget
+   * pays for. Costs are counted against the price ADL would close the remainder at (the position's BP when
+   * its close began): closing a lot at p instead costs the fund (ADL price − p)·a more for a long's sale
+   * (the mirror for a short). What closing the whole remainder by ADL would already cost, −(equity at mark
+   * + R·(ADL price − mark)·a), comes off the event's reservation first, so the sweep's count is the fund's
+   * exact final cost, whatever part of the remainder it leaves to ADL. A remaining budget below zero (the
+   * fund is already past the reservation) still lets the sweep take fills better than the ADL price.
+   */
+  private fullCloseRound(run: LiquidationRun, account: AccountState, pos: PositionState, timeUs: number, budgetOverride?: bigint): void {
     const market = this.state.markets.get(pos.marketId)!;
-    const collateral = collateralAround(this.state, account, pos);
-    if (collateral === undefined || market.markPriceTicks <= 0n) return this.park(run);
-    const band = liquidationBand(market.markPriceTicks, market.config.liquidationBandRate);
+    const equity = scopeEquityAtoms(this.state, account, run.scopeMarketId);
+    const mark = market.markPriceTicks;
+    if (equity === undefined || mark <= 0n) return this.park(run);
+    const band = liquidationBand(mark, market.config.liquidationBandRate);
     const budget = this.insuranceFund.reserve(run.liquidationId, this.worstCaseCostAtoms(account, run.scopeMarketId));
-    const limit = fullCloseLimitTicks(pos, collateral, budget, market.atomsPerTickLot, band);
-    const first = run.lastLimitTicks === 0n;
-    if (limit === undefined || !(first || filledAll || reachesFurther(pos.qtyLots > 0n, run.lastLimitTicks, limit))) {
-      return this.dispatchAdl(run, pos, timeUs);
-    }
-    run.lastLimitTicks = limit;
-    this.placeOrder(run, pos, absBig(pos.qtyLots), limit, RunPhase.FULL_CLOSE, LiquidationStep.FULL_ORDER, timeUs);
+    const long = pos.qtyLots > 0n;
+    const remainder = absBig(pos.qtyLots);
+    const adl = run.adlPriceTicks;
+    const costAllByAdl = -(equity + remainder * (long ? adl - mark : mark - adl) * market.atomsPerTickLot);
+    const maxLots = BigInt(market.spec.maxQtyLots);
+    const lots = remainder < maxLots ? remainder : maxLots;
+    const limit = long ? band.loTicks : band.hiTicks;
+    const side = long ? Side.SELL : Side.BUY;
+    const orderId = this.effects.sweepLiquidation(run.accountId, pos.marketId, side, lots, limit, adl, budgetOverride ?? budget - costAllByAdl, timeUs);
+    run.sweepMarkTicks = mark;
+    this.awaitOrder(run, orderId, pos.marketId, lots, RunPhase.FULL_CLOSE);
+    this.progress(run, pos.marketId, LiquidationStep.FULL_ORDER, long ? -lots : lots, limit, timeUs);
   }
 
-  private placeOrder(run: LiquidationRun, pos: PositionState, lots: bigint, limitTicks: bigint, phase: RunPhase, step: number, timeUs: number): void {
+  /** A step-down order: IOC reduce-only at the limit, at most the market's maximum order size. */
+  private placeStepDownOrder(run: LiquidationRun, pos: PositionState, lots: bigint, limitTicks: bigint, timeUs: number): void {
     const maxLots = BigInt(this.state.markets.get(pos.marketId)!.spec.maxQtyLots);
     const qtyLots = lots < maxLots ? lots : maxLots;
     const side = pos.qtyLots > 0n ? Side.SELL : Side.BUY;
     const orderId = this.effects.placeLiquidationOrder(run.accountId, pos.marketId, side, qtyLots, limitTicks, timeUs);
-    run.startOrder(pos.marketId, qtyLots);
+    this.awaitOrder(run, orderId, pos.marketId, qtyLots, RunPhase.STEP_DOWN);
+    this.progress(run, pos.marketId, LiquidationStep.PARTIAL_ORDER, side === Side.SELL ? -qtyLots : qtyLots, limitTicks, timeUs);
+  }
+
+  private awaitOrder(run: LiquidationRun, orderId: number, marketId: number, qtyLots: bigint, phase: RunPhase): void {
+    run.startOrder(marketId, qtyLots);
     run.phase = phase;
     this.byOrderId.set(orderId, run);
-    this.progress(run, pos.marketId, step, side === Side.SELL ? -qtyLots : qtyLots, limitTicks, timeUs);
   }
 
   private afterOrder(run: LiquidationRun, timeUs: number): void {
@@ -340,11 +384,7 @@ export class LiquidationEngine implements LiquidationHooks {
       if (run.orderFilledLots === 0n) run.stalledMarkets.push(run.orderMarketId);
       return this.advance(run, timeUs);
     }
-    const account = this.account(run);
-    const pos = account.positions.get(run.orderMarketId);
-    if (pos === undefined || pos.isFlat()) return this.continueFullClose(run, account, timeUs);
-    if (run.orderFilledLots === 0n) return this.dispatchAdl(run, pos, timeUs);
-    this.fullCloseRound(run, account, pos, run.orderFilledLots === run.orderQtyLots, timeUs);
+    this.continueFullClose(run, this.account(run), timeUs);
   }
 
   // Step 7 (docs/RISK.md): what the book could not take within the budget, at the BP of the position's close.
@@ -373,19 +413,16 @@ export class LiquidationEngine implements LiquidationHooks {
   /**
    * No counterparty on this shard can take the remainder (none holds the opposite side, or each refused
    * since the run last parked). Waiting would leave the scope open, its loss growing with the market, so
-   * the book is offered the rest at the band's edge whatever the fund's budget: the loss beyond the budget
-   * stays with the scope and COMPLETED reports it (liquidation-settlement.ts). Sent only when the edge
-   * reaches further than the last round (else that round already was the edge and the book took what it
-   * could): then the run parks until the next mark, which starts it afresh.
+   * the book is offered the rest up to the band's edge whatever the fund's budget (a sweep with no budget
+   * limit): the loss beyond the budget stays with the scope and COMPLETED reports it
+   * (liquidation-settlement.ts). Once per mark: when it was already sent at this mark the book took what it
+   * could, and the run parks until the next mark, which starts it afresh.
    */
   private lastResort(run: LiquidationRun, pos: PositionState, timeUs: number): void {
-    const market = this.state.markets.get(pos.marketId)!;
-    if (market.markPriceTicks <= 0n) return this.park(run);
-    const band = liquidationBand(market.markPriceTicks, market.config.liquidationBandRate);
-    const edge = pos.qtyLots > 0n ? band.loTicks : band.hiTicks;
-    if (run.lastLimitTicks !== 0n && !reachesFurther(pos.qtyLots > 0n, run.lastLimitTicks, edge)) return this.park(run);
-    run.lastLimitTicks = edge;
-    this.placeOrder(run, pos, absBig(pos.qtyLots), edge, RunPhase.FULL_CLOSE, LiquidationStep.FULL_ORDER, timeUs);
+    const mark = this.state.markets.get(pos.marketId)!.markPriceTicks;
+    if (mark <= 0n || run.lastResortMarkTicks === mark) return this.park(run);
+    run.lastResortMarkTicks = mark;
+    this.fullCloseRound(run, this.account(run), pos, timeUs, UNLIMITED_BUDGET);
   }
 
   private deleverageFilled(d: PendingDeleverage, signedQtyLots: bigint, priceTicks: bigint, timeUs: number): void {
@@ -413,8 +450,10 @@ export class LiquidationEngine implements LiquidationHooks {
     this.effects.publishScope(run.accountId, run.scopeMarketId, timeUs);
   }
 
+  /** The run waits (no mark, or no counterparty); whatever resumes it sweeps the book again first: it may have refilled. */
   private park(run: LiquidationRun): void {
     run.phase = RunPhase.WAITING;
+    run.sweepMarkTicks = 0n;
     this.waiting.add(run.key);
   }
 

@@ -1,19 +1,13 @@
-// The limit prices of the pipeline's orders. The risk shard does not see the book, so instead of
-// planFullClose's walk (risk/liquidation.ts) it bounds what any fill may cost with the order's limit and
-// lets the market walk its book best-first up to it:
+// The prices of the pipeline's orders and of ADL, at the risk shard's marks:
 //
 //   step-down   limit BP of the scope as it is now: a long sells at ≥ BP, a short buys at ≤ BP, so a
 //               fill at the limit leaves the scope's equity ≥ 0 (BP rounds toward safety: long up,
 //               short down, liquidation-price.ts).
-//   full close  limit = the price at which closing what is left would bring the scope's equity to exactly
-//               −budget: bankruptcyPrice with the budget added to the collateral, so long
-//               ceil((C − collateral − budget)/(Q·a)), short floor((C + collateral + budget)/(Q·a)). Every
-//               fill at or inside the limit keeps the final equity ≥ −budget: the insurance fund never pays
-//               more than the budget. The collateral is read from state after earlier fills, so fills
-//               better than BP widen the next round's limit (they pay for worse ones, as docs/RISK.md step 4 asks).
-//   band        both are clamped to ±liquidationBandRate around mark, rounded inward (low edge up, high
-//               edge down) so no fill leaves the band; a limit that falls beyond the far edge (a long's
-//               above the high edge, a short's below the low edge) cannot fill within the band: undefined.
+//   full close  the sweep (LiquidationSweep) reaches no further than the band's far edge; what it may
+//               cost is bounded by its budget, which the market shard's walk spends (sweep-plan.ts).
+//   band        ±liquidationBandRate around mark, rounded inward (low edge up, high edge down) so no fill
+//               leaves it; a step-down limit beyond the far edge (a long's above the high edge, a short's
+//               below the low edge) cannot fill within the band: undefined.
 //
 // Pure.
 
@@ -50,17 +44,6 @@ export function clampToBand(long: boolean, limitTicks: bigint, band: PriceBand):
 export function stepDownLimitTicks(pos: Position, collateralAtoms: bigint, atomsPerTickLot: bigint, band: PriceBand): bigint | undefined {
   const bp = bankruptcyPrice(pos, collateralAtoms, atomsPerTickLot);
   return bp === undefined ? undefined : clampToBand(pos.qtyLots > 0n, bp.priceTicks, band);
-}
-
-/** The full-close limit for what is left of the position, the budget spent at most, in the band. */
-export function fullCloseLimitTicks(pos: Position, collateralAtoms: bigint, budgetAtoms: bigint, atomsPerTickLot: bigint, band: PriceBand): bigint | undefined {
-  const worst = bankruptcyPrice(pos, collateralAtoms + budgetAtoms, atomsPerTickLot);
-  return worst === undefined ? undefined : clampToBand(pos.qtyLots > 0n, worst.priceTicks, band);
-}
-
-/** True when limit b reaches further into the book than limit a for a closing order (lower for a long's sale). */
-export function reachesFurther(long: boolean, aTicks: bigint, bTicks: bigint): boolean {
-  return long ? bTicks < aTicks : bTicks > aTicks;
 }
 
 /**

@@ -9,10 +9,12 @@
 //     order ended     equity > 0, a position above tier 1  │
 //          └──────────────── STEP_DOWN ◀───────────────────┤
 //                                                          ▼ otherwise
-//            FULL_CLOSE (committed: every position of the scope closes, largest MM first), rounds of
-//                 │      IOC orders per position while better fills widen the limit
-//                 ▼ the remainder the book and the budget could not take
-//                ADL ──Deleverages filled or rejected──▶ re-rank, or the next position
+//            FULL_CLOSE (committed: every position of the scope closes, largest MM first), budgeted
+//                 │      sweeps per position (LiquidationSweep) while they fill all they ask or the mark moved;
+//                 │      before each: re-evaluate, healthy again ──▶ HEALTHY, run ends, positions kept
+//                 ▼ the remainder a sweep at the current mark could not take within band and budget
+//                ADL ──Deleverages filled or rejected──▶ re-check, re-sweep if the mark moved, re-rank,
+//                                                        or the next position
 //                 ▼ scope flat
 //            settle (surplus / shortfall), COMPLETED, run ends
 //
@@ -46,12 +48,14 @@ export class LiquidationRun {
   /** Markets whose step-down order filled nothing (or could not be priced in the band): not tried again. */
   readonly stalledMarkets: number[] = [];
 
-  /** Set when the full close begins; from then on the scope closes completely, whatever the marks do. */
+  /** Set when the full close begins; from then on the scope closes completely, unless a re-check finds it healthy. */
   committed = false;
   /** The position being fully closed (-1: none yet, or the last one closed). */
   closingMarketId = -1;
-  /** Limit of the last full-close round of that position (0n: none yet). */
-  lastLimitTicks = 0n;
+  /** The mark at which the last sweep of that position was sent (0n: none yet): ADL only after one at the current mark came back short. */
+  sweepMarkTicks = 0n;
+  /** The mark at which the last-resort sweep (the band's edge, whatever the budget) was last sent (0n: not since the last fresh start). */
+  lastResortMarkTicks = 0n;
   /** Where ADL closes that position's remainder: its BP when its full close began, at least one tick. */
   adlPriceTicks = 0n;
   adlStarted = false;
@@ -88,7 +92,8 @@ export class LiquidationRun {
     for (const m of this.stalledMarkets) h.int(m);
     h.int(this.committed ? 1 : 0);
     h.int(this.closingMarketId + 1);
-    h.big(this.lastLimitTicks);
+    h.big(this.sweepMarkTicks);
+    h.big(this.lastResortMarkTicks);
     h.big(this.adlPriceTicks);
     h.int(this.adlStarted ? 1 : 0);
     h.big(this.fullCloseNotionalAtoms);
@@ -111,7 +116,8 @@ export class LiquidationRun {
     for (const m of this.stalledMarkets) w.uint(m);
     w.bool(this.committed);
     w.int(this.closingMarketId);
-    w.big(this.lastLimitTicks);
+    w.big(this.sweepMarkTicks);
+    w.big(this.lastResortMarkTicks);
     w.big(this.adlPriceTicks);
     w.bool(this.adlStarted);
     w.big(this.fullCloseNotionalAtoms);
@@ -132,7 +138,8 @@ export class LiquidationRun {
     for (let i = 0; i < stalled; i++) run.stalledMarkets.push(r.uint());
     run.committed = r.bool();
     run.closingMarketId = r.int();
-    run.lastLimitTicks = r.big();
+    run.sweepMarkTicks = r.big();
+    run.lastResortMarkTicks = r.big();
     run.adlPriceTicks = r.big();
     run.adlStarted = r.bool();
     run.fullCloseNotionalAtoms = r.big();
@@ -153,21 +160,22 @@ export class LiquidationRun {
   }
 
   /**
-   * A parked run retried on a new mark: forget the rejections (they described the previous moment) and
-   * the last round's limit and ADL start, so the position goes back to the book first (liquidity may have
+   * A parked run retried on a new mark: forget the rejections (they described the previous moment), the
+   * last sweep and last resort and the ADL start, so the position goes back to the book first (liquidity may have
    * returned) and then to ADL with every counterparty ranked again. The ADL price stays the BP taken when
    * the position's full close began.
    */
   startAfresh(): void {
     this.excludedCounterparties.length = 0;
-    this.lastLimitTicks = 0n;
+    this.sweepMarkTicks = 0n;
+    this.lastResortMarkTicks = 0n;
     this.adlStarted = false;
   }
 
   /** A new position's full close: its own rounds, BP and ADL. */
   startPositionClose(marketId: number, adlPriceTicks: bigint): void {
     this.closingMarketId = marketId;
-    this.lastLimitTicks = 0n;
+    this.sweepMarkTicks = 0n;
     this.adlPriceTicks = adlPriceTicks;
     this.adlStarted = false;
   }

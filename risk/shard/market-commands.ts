@@ -4,7 +4,8 @@
 //
 //   CancelOrder      one user order that a risk-increasing fill left unaffordable (settlement.ts)
 //   CancelAllOrders  liquidation step 2 and ADL counterparties (RiskEffects.cancelAllOrders)
-//   PlaceOrder       IOC reduce-only, origin LIQUIDATION (RiskEffects.placeLiquidationOrder)
+//   PlaceOrder       IOC reduce-only, origin LIQUIDATION: the step-down (RiskEffects.placeLiquidationOrder)
+//   LiquidationSweep the full close's budgeted walk of the book (RiskEffects.sweepLiquidation)
 //   Deleverage       an ADL close at the bankrupt scope's price (RiskEffects.deleverage)
 //
 // System order ids: shard s hands out SYSTEM_ORDER_ID_BASE + s·SPAN + 1, + 2, ... (seams.ts), above every
@@ -15,6 +16,7 @@ import { OrderOrigin, OrderType, StpMode, TimeInForce, TriggerSource, type Side 
 import { CancelAllOrdersLayout } from '../../engine/ring/layouts/cancel-all-orders.js';
 import { CancelOrderLayout } from '../../engine/ring/layouts/cancel-order.js';
 import { DeleverageLayout } from '../../engine/ring/layouts/deleverage.js';
+import { LiquidationSweepLayout } from '../../engine/ring/layouts/liquidation-sweep.js';
 import { PlaceOrderLayout } from '../../engine/ring/layouts/place-order.js';
 import { RecordBuffer } from '../../engine/ring/record.js';
 import { RecordType } from '../../engine/ring/types.js';
@@ -26,6 +28,8 @@ const CO = CancelOrderLayout.offsets;
 const CA = CancelAllOrdersLayout.offsets;
 const PO = PlaceOrderLayout.offsets;
 const DL = DeleverageLayout.offsets;
+const SW = LiquidationSweepLayout.offsets;
+const MAX_I64 = (1n << 63n) - 1n;
 
 const PO_PRICE_TICKS = PlaceOrderLayout.offsets.priceTicks;
 
@@ -98,6 +102,21 @@ export class MarketCommands {
     b.setU8(0, PO.origin, OrderOrigin.LIQUIDATION);
     this.send(b, 0, marketId);
     return orderId;
+  }
+
+  /** A LiquidationSweep (engine/ring/layouts/liquidation-sweep.ts); returns its id, the id of the IOC it becomes. */
+  sweep(accountId: number, marketId: number, side: Side, qtyLots: bigint, limitPriceTicks: bigint, bankruptcyPriceTicks: bigint, budgetAtoms: bigint, timeUs: number): number {
+    const id = this.nextSystemId();
+    const b = this.start(RecordType.LiquidationSweep, timeUs, marketId, accountId);
+    b.setU53(0, SW.sweepId, id);
+    b.setU53(0, SW.qtyLots, u53Ticks(qtyLots));
+    b.setU53(0, SW.limitPriceTicks, u53Ticks(limitPriceTicks));
+    // A bankruptcy price past the i64 range would take a notional no balance bound allows; saturated.
+    b.setI64(0, SW.bankruptcyPriceTicks, bankruptcyPriceTicks > MAX_I64 ? MAX_I64 : bankruptcyPriceTicks < -MAX_I64 ? -MAX_I64 : bankruptcyPriceTicks);
+    b.setI64(0, SW.budgetAtoms, budgetAtoms > MAX_I64 ? MAX_I64 : budgetAtoms);
+    b.setU8(0, SW.side, side);
+    this.send(b, 0, marketId);
+    return id;
   }
 
   /** A Deleverage command (header account: the liquidated one); returns its id. */

@@ -4,7 +4,8 @@
 //   OrderAccepted             a market order's slippage limit is now known: it becomes P_assumed
 //   OrderRejected             PlaceOrder: the market refused an order pre-trade accepted: withdrawn as if
 //                             never accepted (refused, below); CancelOrder: a system cancel found nothing
-//                             (the order already ended); Deleverage: the pipeline hears of it
+//                             (the order already ended); LiquidationSweep: the sweep's order ended
+//                             unfilled; Deleverage: the pipeline hears of it
 //   OrderCancelled/Expired    the order is gone: release its reservation
 //   OrderAmended              the amendment the risk shard let through is confirmed: new price and rest
 // Liquidation and ADL orders, and any order of a scope in the pipeline, are reported to the liquidation
@@ -71,6 +72,10 @@ export function orderRejected(p: ShardParts, buf: RecordBuffer, at: number): voi
       if (l !== undefined) l.order.cancelRequested = false;
       return;
     }
+    case RecordType.LiquidationSweep:
+      // Nothing to take within reach and budget (or a refusal): the sweep's order ended unfilled.
+      ended(p, accountId, marketId, orderId, code, buf.timeUs(at));
+      return;
     case RecordType.Deleverage:
       p.hooks.onOrderEnded(accountId, marketId, orderId, code, buf.timeUs(at));
       return;

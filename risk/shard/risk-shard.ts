@@ -306,11 +306,21 @@ export class RiskShard implements RiskEffects {
   }
 
   placeLiquidationOrder(accountId: number, marketId: number, side: Side, qtyLots: bigint, limitPriceTicks: bigint, timeUs: number): number {
+    const orderId = this.parts.commands.placeLiquidationOrder(accountId, marketId, side, qtyLots, limitPriceTicks, timeUs);
+    return this.recordLiquidationOrder(orderId, accountId, marketId, side, qtyLots, limitPriceTicks);
+  }
+
+  sweepLiquidation(accountId: number, marketId: number, side: Side, qtyLots: bigint, limitPriceTicks: bigint, bankruptcyPriceTicks: bigint, budgetAtoms: bigint, timeUs: number): number {
+    const orderId = this.parts.commands.sweep(accountId, marketId, side, qtyLots, limitPriceTicks, bankruptcyPriceTicks, budgetAtoms, timeUs);
+    return this.recordLiquidationOrder(orderId, accountId, marketId, side, qtyLots, limitPriceTicks);
+  }
+
+  /** The pipeline's order as an open order of the account (reserving nothing), so its events find it. */
+  private recordLiquidationOrder(orderId: number, accountId: number, marketId: number, side: Side, qtyLots: bigint, limitPriceTicks: bigint): number {
     const p = this.parts;
     const account = this.state.accounts.get(accountId);
     const market = this.state.markets.get(marketId);
     if (account === undefined || market === undefined) throw new Error(`liquidation order for unknown account ${accountId} or market ${marketId}`);
-    const orderId = p.commands.placeLiquidationOrder(accountId, marketId, side, qtyLots, limitPriceTicks, timeUs);
     p.positionOf(account, market).orders.set(orderId, new OpenOrderState(orderId, 0, marketId, side, limitPriceTicks, qtyLots, true, OrderOrigin.LIQUIDATION));
     return orderId;
   }

@@ -24,6 +24,12 @@ export interface RiskEffects {
    * open order of the account (reserving nothing). Returns the order id it used.
    */
   placeLiquidationOrder(accountId: number, marketId: number, side: Side, qtyLots: bigint, limitPriceTicks: bigint, timeUs: number): number;
+  /**
+   * Sends a LiquidationSweep (the full close's budgeted walk of the book, executed by the market shard as
+   * one IOC reduce-only order) and records that order as an open order of the account (reserving
+   * nothing). Returns its order id.
+   */
+  sweepLiquidation(accountId: number, marketId: number, side: Side, qtyLots: bigint, limitPriceTicks: bigint, bankruptcyPriceTicks: bigint, budgetAtoms: bigint, timeUs: number): number;
   /** Sends a Deleverage command; returns its id (the orderId its TradeExecuted / OrderRejected will carry). */
   deleverage(liquidatedAccountId: number, counterpartyAccountId: number, marketId: number, side: Side, qtyLots: bigint, priceTicks: bigint, timeUs: number): number;
   /** Moves atoms between the insurance fund partition and an account's scope (cross wallet or isolated margin). */

@@ -20,6 +20,8 @@ export class SlidingCounts {
   private readonly held: Float64Array;
   /** Index (time / bucketUs) of the newest bucket, −1 before the first add. */
   private headIndex = -1;
+  /** Where the newest bucket ends (µs): a time before it is in that bucket, with no division. */
+  private headEndUs = 0;
   /** Time of the newest add, µs. */
   lastUs = 0;
 
@@ -37,6 +39,7 @@ export class SlidingCounts {
 
   /** Moves the window to end at timeUs (taking buckets that left it off the totals). */
   advance(timeUs: number): void {
+    if (timeUs < this.headEndUs) return;
     const index = Math.floor(timeUs / this.bucketUs);
     const head = this.headIndex;
     if (index <= head) return;
@@ -55,6 +58,7 @@ export class SlidingCounts {
       }
     }
     this.headIndex = index;
+    this.headEndUs = (index + 1) * this.bucketUs;
   }
 
   /** Adds n to metric at (timeUs, seq); time never goes back within one market stream. */
@@ -84,6 +88,7 @@ export class SlidingCounts {
     this.totals.fill(0);
     this.held.fill(-1);
     this.headIndex = -1;
+    this.headEndUs = 0;
     this.lastUs = 0;
   }
 

@@ -19,8 +19,10 @@ export interface SurveillanceOptions {
   bell: Doorbell;
   /** Input 0 (operator links and timer ticks, written by the main thread). */
   controlRing: RingBuffer;
-  /** Input 1 + s: market shard s's surveillance stream. */
+  /** Input 1 + i: a market shard's surveillance stream. */
   marketRings: readonly RingBuffer[];
+  /** The stream number the engine knows each market ring by (default 1 + i: worker input = stream). */
+  streams?: readonly number[];
   config?: SurveillanceConfig;
   wait?: WaitStrategyName;
   onAlert: (alert: Alert) => void;
@@ -33,12 +35,15 @@ export class SurveillanceHost {
     private readonly handle: ShardWorker,
     readonly bell: Doorbell,
     readonly controlRing: RingBuffer,
+    /** Every input ring, control first (what ThreadedExchange.drained() watches). */
+    readonly inputs: readonly RingBuffer[],
   ) {}
 
   static async start(o: SurveillanceOptions): Promise<SurveillanceHost> {
     const control = ControlBlock.create();
     const data: SurveillanceWorkerData = {
       inputs: [o.controlRing.sab, ...o.marketRings.map((r) => r.sab)],
+      streams: [0, ...(o.streams ?? o.marketRings.map((_, i) => 1 + i))],
       bell: o.bell.sab,
       control: control.sab,
       wait: o.wait ?? 'spin-then-park',
@@ -49,7 +54,7 @@ export class SurveillanceHost {
       if (m.type === 'alert') o.onAlert((m as AlertMessage).alert);
       else if (m.type === 'integrity') o.onIntegrity?.((m as IntegrityMessage).report);
     });
-    return new SurveillanceHost(handle, o.bell, o.controlRing);
+    return new SurveillanceHost(handle, o.bell, o.controlRing, [o.controlRing, ...o.marketRings]);
   }
 
   /** The control ring a fresh exchange gives the worker (its capacity need not match the market rings'). */

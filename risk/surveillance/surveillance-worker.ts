@@ -1,7 +1,7 @@
 // Surveillance worker entry: wires shared memory to a SurveillanceEngine and runs its loop. Nothing else.
 //
-//   input 0: control ring (operator links, timer ticks) ──┐  RingConsumer × (1 + S), one Doorbell
-//   input 1+s: market shard s's surveillance ring ────────┘
+//   input 0: control ring (operator links, timer ticks) ──┐  RingConsumer × (1 + n), one Doorbell
+//   input 1+i: a market shard's surveillance ring ────────┘  (the engine knows it as stream streams[1+i])
 //        ▼
 //   EventProcessor ──▶ SurveillanceEngine ──▶ alert, daily integrity report ──postMessage──▶ main thread
 //
@@ -18,14 +18,16 @@ import { assertLittleEndian } from '../../engine/ring/record.js';
 import { RingBuffer } from '../../engine/ring/ring-buffer.js';
 import { waitStrategyByName, type WaitStrategyName } from '../../engine/ring/wait-strategy-by-name.js';
 import { ControlBlock } from '../../engine/shard/control-block.js';
-import { EventProcessor } from '../../engine/shard/event-processor.js';
+import { EventProcessor, type RecordHandler } from '../../engine/shard/event-processor.js';
 import type { Alert } from './alert.js';
 import type { IntegrityReport } from './integrity/integrity-stats.js';
 import { SurveillanceEngine, type SurveillanceConfig } from './surveillance-engine.js';
 
 export interface SurveillanceWorkerData {
-  /** Input rings: the control ring, then one per market shard. */
+  /** Input rings: the control ring, then one per market shard this worker watches. */
   inputs: SharedArrayBuffer[];
+  /** Per input, the stream number the engine knows it by (0 for the control ring; market shard s is 1 + s). */
+  streams: number[];
   bell: SharedArrayBuffer;
   control: SharedArrayBuffer;
   wait: WaitStrategyName;
@@ -50,10 +52,23 @@ const engine = new SurveillanceEngine(
   data.config,
   (report) => parentPort!.postMessage({ type: 'integrity', report } satisfies IntegrityMessage),
 );
+// A worker watching some of the market shards hands the engine each record under its shard's stream
+// number, so alert ids and the engine's input positions are those a single worker would have.
+const streams = data.streams;
+const handler: RecordHandler = {
+  handle: (buf, at, input) => engine.handle(buf, at, streams[input]!),
+  flush: () => engine.flush(),
+  get eventCount() {
+    return engine.eventCount;
+  },
+  get duplicates() {
+    return engine.duplicates;
+  },
+};
 const processor = new EventProcessor(
   data.inputs.map((sab) => RingBuffer.attach(sab)),
   Doorbell.attach(data.bell),
-  engine,
+  handler,
   waitStrategyByName(data.wait),
   control,
 );

@@ -17,7 +17,7 @@ import { InProcessExchange } from '../../exchange/in-process-exchange.js';
 import { Topology } from '../../exchange/topology.js';
 import { riskMarket } from '../../risk/shard/config.js';
 import { MarginMode } from '../../risk/shard/state.js';
-import { amend, cancel, cancelAll, deleverage, indexTick, place, setMark, setStp, type Cmd } from '../support/commands.js';
+import { amend, cancel, cancelAll, deleverage, indexTick, liquidationSweep, place, setMark, setStp, type Cmd } from '../support/commands.js';
 import { applies, commandKey, refuses, type CommandKey } from '../support/answers.js';
 import { adjustIsolatedMargin, advanceTime, deposit, setFeeTier, setLeverage, setMarginMode, topUpInsuranceFund, withdraw } from '../support/risk-commands.js';
 
@@ -90,6 +90,7 @@ test('every command type gets exactly one answer, applied or refused, whoever re
     ['withdrawal', () => withdraw(2, 1_000n * USDT, 31), true],
     ['withdrawal of more than there is', () => withdraw(2, 1_000_000n * USDT, 32), false, Code.WITHDRAWAL_EXCEEDS_WITHDRAWABLE],
     ['deleverage from the gateway', () => deleverage(1, 2, Side.SELL, 1, 600_000, 33), false, Code.NOT_PERMITTED],
+    ['liquidation sweep from the gateway', () => liquidationSweep(1, Side.SELL, 1, 540_000, 600_000n, 0n, 34), false, Code.NOT_PERMITTED],
     ['mark from the gateway', () => ({ ...setMark(600_000), header: { accountId: 1, marketId: BTC } }), false, Code.NOT_PERMITTED],
     ['an event from the gateway', () => ({ layout: TradeExecutedLayout, header: { accountId: 1, marketId: BTC }, body: {} }), false, Code.UNKNOWN_COMMAND],
   ];

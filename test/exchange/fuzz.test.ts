@@ -17,8 +17,6 @@ import { Code, codeName } from '../../engine/codes.js';
 import { DEFAULT_MARKETS } from '../../engine/market/spec.js';
 import { decodeRecord, type DecodedRecord } from '../../engine/ring/layouts/index.js';
 import type { RecordBuffer } from '../../engine/ring/record.js';
-import type { RingBuffer } from '../../engine/ring/ring-buffer.js';
-import { CONSUMER_CURSOR_INDEX, PRODUCER_CURSOR_INDEX } from '../../engine/ring/ring-buffer-descriptor.js';
 import { RecordType } from '../../engine/ring/types.js';
 import { isTimeCode } from '../../engine/shard/shard-clock.js';
 import type { GatewaySource, InProcessExchange } from '../../exchange/in-process-exchange.js';
@@ -156,10 +154,6 @@ function inProcess(topology: Topology, stream: FuzzStream): { run: Run; x: InPro
 }
 
 /** Every shard has consumed everything sent to it (its input rings are empty). */
-function drained(x: ThreadedExchange): boolean {
-  const rings: RingBuffer[] = [...x.marketHosts.flatMap((h) => h.inputs), ...x.riskHosts.flatMap((h) => h.inputs)];
-  return rings.every((r) => Atomics.load(r.header, PRODUCER_CURSOR_INDEX) === Atomics.load(r.header, CONSUMER_CURSOR_INDEX));
-}
 
 async function threaded(topology: Topology, stream: FuzzStream, expected: readonly number[], seed: number): Promise<{ run: Run; hashes: { market: (bigint | undefined)[]; risk: (bigint | undefined)[] } }> {
   const x = await ThreadedExchange.start({ topology, riskMarkets: DEFAULT_MARKETS.map((m) => riskMarket(m)), ringCapacity: 1024 });
@@ -177,18 +171,16 @@ async function threaded(topology: Topology, stream: FuzzStream, expected: readon
       assert.ok(x.offer(stream.records, stream.records.at(i)), `seed ${seed}, command ${i}: a ring of 1024 holds one command's records`);
       x.flush();
       // One command at a time, as the in-process exchange took them: wait for exactly the records it
-      // published for this one, and until every shard has consumed what it was sent (a mark a market shard
-      // sent a risk shard publishes nothing there), seen twice a moment apart: a shard releases its input
-      // just before it publishes what the input produced.
+      // published for this one, and until every shard has handled what it was sent and published what
+      // that produced (ThreadedExchange.drained; a mark a market shard sent a risk shard publishes nothing
+      // there).
       const deadline = Date.now() + STALL_MS;
-      let quiet = 0;
-      while (count < expected[i]! || quiet < 2) {
+      for (;;) {
         assert.equal(x.failure, undefined, `seed ${seed}, command ${i}: a shard died`);
         assert.ok(Date.now() < deadline, `seed ${seed}, command ${i}: ${count} of ${expected[i]} records after ${STALL_MS} ms: stalled`);
         x.poll(listener);
-        quiet = count >= expected[i]! && drained(x) ? quiet + 1 : 0;
-        if (count < expected[i]!) await x.waitForOutput(5);
-        else await new Promise((resolve) => setTimeout(resolve, 1));
+        if (count >= expected[i]! && x.drained()) break;
+        await x.waitForOutput(count < expected[i]! ? 5 : 1);
       }
       run.perCommand.push(count);
     }

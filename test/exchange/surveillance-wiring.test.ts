@@ -14,7 +14,7 @@ import { riskMarket } from '../../risk/shard/config.js';
 import { DetectorId, type Alert } from '../../risk/surveillance/alert.js';
 import { link, links, sendSettled, surveillanceScript } from '../support/surveillance-script.js';
 
-test('the threaded surveillance worker raises the alerts the in-process state machine raises', async () => {
+test('the threaded surveillance workers (one, or one per market shard) raise the alerts the in-process state machine raises', async () => {
   const topology = new Topology({ marketShards: [[DEFAULT_MARKETS[0]!], [DEFAULT_MARKETS[1]!]], riskShards: 1 });
   const riskMarkets = DEFAULT_MARKETS.map((m) => riskMarket(m));
   const cmds = surveillanceScript();
@@ -28,25 +28,37 @@ test('the threaded surveillance worker raises the alerts the in-process state ma
   }
   for (const c of cmds) local.send(c.layout, c.header, c.body);
 
-  const alerts: Alert[] = [];
-  const threaded = await ThreadedExchange.start({ topology, riskMarkets, ringCapacity: 256, surveillance: { onAlert: (a) => alerts.push(a) } });
-  try {
-    for (const [a, o] of links) {
-      link(buf, a!, o!);
-      assert.ok(threaded.offer(buf, 0));
-    }
-    threaded.flush();
-    for (const c of cmds) await sendSettled(threaded, c, buf);
-    // Alerts arrive by postMessage: give the event loop a few turns to deliver them.
-    for (let i = 0; i < 50 && alerts.length < localAlerts.length; i++) await new Promise((r) => setTimeout(r, 10));
-    const hashes = await threaded.stop();
-    assert.equal(threaded.failure, undefined);
-    assert.deepEqual(hashes.surveillance, [local.surveillance!.stateHash()]);
-  } finally {
-    await threaded.stop();
-  }
+  const one = await threaded(topology, riskMarkets, 1, localAlerts.length);
+  assert.deepEqual(one.hashes, [local.surveillance!.stateHash()]);
   const detectors = localAlerts.map((a) => a.detector).sort();
   assert.ok(detectors.includes(DetectorId.SPOOFING), `alerts: ${detectors.join(', ')}`);
   assert.ok(detectors.includes(DetectorId.WASH_LINKED), `alerts: ${detectors.join(', ')}`);
-  assert.deepEqual(alerts, localAlerts);
+  assert.deepEqual(one.alerts, localAlerts);
+
+  // Two workers, one per market shard: the same alerts (same ids: a shard's stream keeps its number).
+  const two = await threaded(topology, riskMarkets, 2, localAlerts.length);
+  assert.equal(two.hashes.length, 2);
+  assert.ok(two.hashes.every((h) => h !== undefined));
+  assert.deepEqual(two.alerts, localAlerts);
 });
+
+async function threaded(topology: Topology, riskMarkets: ReturnType<typeof riskMarket>[], workers: number, expect: number): Promise<{ alerts: Alert[]; hashes: (bigint | undefined)[] }> {
+  const buf = RecordBuffer.allocate(1);
+  const alerts: Alert[] = [];
+  const ex = await ThreadedExchange.start({ topology, riskMarkets, ringCapacity: 256, surveillance: { workers, onAlert: (a) => alerts.push(a) } });
+  try {
+    for (const [a, o] of links) {
+      link(buf, a, o);
+      assert.ok(ex.offer(buf, 0));
+    }
+    ex.flush();
+    for (const c of surveillanceScript()) await sendSettled(ex, c, buf);
+    // Alerts arrive by postMessage: give the event loop a few turns to deliver them.
+    for (let i = 0; i < 50 && alerts.length < expect; i++) await new Promise((r) => setTimeout(r, 10));
+    const hashes = await ex.stop();
+    assert.equal(ex.failure, undefined);
+    return { alerts, hashes: hashes.surveillance };
+  } finally {
+    await ex.stop();
+  }
+}

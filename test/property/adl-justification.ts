@@ -1,15 +1,18 @@
-// Was auto-deleveraging necessary? (docs/RISK.md I5: ADL runs only when the insurance-fund budget is exhausted.)
-// At the moment a scope's remainder goes to ADL, walk the book as a liquidation order would (best first,
-// only levels inside the liquidation band around mark: docs/RISK.md keeps every liquidation fill in it) for
-// the whole remainder: if the book holds enough there, and closing there leaves the scope's equity at or
-// above −budget (what the fund may still pay for this event), the book and the fund could have absorbed it
-// and ADL was not needed.
+// Was auto-deleveraging necessary? (docs/RISK.md I5: ADL takes only what the book within the band could not take within
+// the insurance fund's budget for the event.) At the moment a scope's remainder goes to ADL, the fund's
+// cost if all of it closes by ADL at its price is −(equity + R·(ADL price − mark)·a) for a long's R lots
+// (the mirror for a short): closing a lot at p instead costs the fund (ADL price − p)·a more. Whatever is
+// left of the budget on top of that is what the book could still have been walked with: the market
+// shard's own walk (engine/shard/liquidation-sweep.ts, planAgainstBook) against the book as it stands,
+// within the band, must find not one lot it could take. Any lot it finds is ADL quantity the book and the
+// fund could have absorbed: a violation.
 //
 // Closing a long's lot at price p moves the scope's equity (valued at mark) by (p − mark)·atomsPerTickLot
 // (a short's by (mark − p)·a): realized PnL replaces unrealized. Exact integers throughout.
 
 import { Side } from '../../engine/enums.js';
 import type { Book } from '../../engine/book/types.js';
+import { planAgainstBook } from '../../engine/shard/liquidation-sweep.js';
 import { liquidationBand } from '../../risk/shard/liquidation-prices.js';
 
 export interface AdlMoment {
@@ -22,6 +25,8 @@ export interface AdlMoment {
   /** What the fund still holds for this event (its reservation). */
   readonly budgetAtoms: bigint;
   readonly atomsPerTickLot: bigint;
+  /** Where ADL closes the remainder (ADL_STARTED's price). */
+  readonly adlPriceTicks: bigint;
 }
 
 /** The scope's equity after closing the remainder against the book, or undefined when the book cannot take it all in the band. */
@@ -43,9 +48,20 @@ export function equityAfterBookClose(book: Book, m: AdlMoment): bigint | undefin
   return undefined;
 }
 
-/** A violation line when the book and the budget could have absorbed the remainder, else undefined. */
+/** A violation line when the book and what is left of the budget could have taken any of the remainder, else undefined. */
 export function unnecessaryAdl(book: Book, m: AdlMoment): string | undefined {
-  const after = equityAfterBookClose(book, m);
-  if (after === undefined || after < -m.budgetAtoms) return undefined;
-  return `I5: ADL of ${m.closingLots} lots started although the book could close them within the band leaving equity ${after} ≥ −budget ${m.budgetAtoms}`;
+  const selling = m.closingLots < 0n;
+  const lots = selling ? -m.closingLots : m.closingLots;
+  const perLotAtAdl = (selling ? m.adlPriceTicks - m.markTicks : m.markTicks - m.adlPriceTicks) * m.atomsPerTickLot;
+  const costAllAdl = -(m.equityAtoms + lots * perLotAtAdl);
+  const band = liquidationBand(m.markTicks, m.bandRate);
+  const plan = planAgainstBook(book, selling ? Side.SELL : Side.BUY, Number(selling ? band.loTicks : band.hiTicks), {
+    side: selling ? Side.SELL : Side.BUY,
+    qtyLots: lots,
+    bankruptcyPriceTicks: m.adlPriceTicks,
+    budgetAtoms: m.budgetAtoms - costAllAdl,
+    atomsPerTickLot: m.atomsPerTickLot,
+  });
+  if (plan.lots === 0n) return undefined;
+  return `I5: ADL of ${m.closingLots} lots started although the book could take ${plan.lots} of them within the band for ${plan.costAtoms} more of the fund (all by ADL would cost ${costAllAdl}, budget ${m.budgetAtoms})`;
 }

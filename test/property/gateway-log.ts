@@ -231,7 +231,7 @@ export class GatewayLog {
       case LiquidationStep.ADL_STARTED:
         t.adlMarketId = buf.marketId(at);
         t.adlClosingSign = qty < 0n ? -1n : 1n;
-        return this.checkAdlNeeded(t, buf.marketId(at), qty, equity);
+        return this.checkAdlNeeded(t, buf.marketId(at), qty, equity, BigInt(buf.u53At(at, LIQ.priceTicks)));
       case LiquidationStep.HEALTHY:
         t.outcome = TraceOutcome.HEALTHY;
         t.endEquityAtoms = equity;
@@ -259,7 +259,7 @@ export class GatewayLog {
     this.fail(`I4: liquidation ${t.liquidationId} of account ${t.accountId} completed with equity ${equity} (fund paid ${t.fundPaidAtoms} of budget ${budget ?? 'none'})`);
   }
 
-  private checkAdlNeeded(t: LiquidationTrace, marketId: number, closingLots: bigint, equityAtoms: bigint): void {
+  private checkAdlNeeded(t: LiquidationTrace, marketId: number, closingLots: bigint, equityAtoms: bigint, adlPriceTicks: bigint): void {
     const h = this.harness;
     const shard = h.exchange.marketShards[h.exchange.topology.marketShardOf(marketId)]!;
     const market = h.market(marketId);
@@ -270,6 +270,7 @@ export class GatewayLog {
       equityAtoms,
       budgetAtoms: h.budgets.get(traceKey(t.riskShard, t.liquidationId)) ?? 0n,
       atomsPerTickLot: market.atomsPerTickLot,
+      adlPriceTicks,
     };
     const book = shard.book(marketId)!;
     const line = unnecessaryAdl(book, moment);

@@ -2,14 +2,17 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { testSeed } from '../support/seed.js';
-import { insuranceBudgetAtoms, planFullClose, settleFullClose, stepDownCloseLots, SurplusPolicy } from '../../risk/liquidation.js';
+import { Side } from '../../engine/enums.js';
+import { planSweep } from '../../engine/shard/sweep-plan.js';
+import { insuranceBudgetAtoms, settleFullClose, stepDownCloseLots, SurplusPolicy } from '../../risk/liquidation.js';
+import { bankruptcyPrice } from '../../risk/liquidation-price.js';
+import { adlPriceTicks } from '../../risk/shard/liquidation-prices.js';
 import type { Position } from '../../risk/position.js';
 import { DEFAULT_TIERS } from '../../risk/tiers.js';
-import { RATE_PERCENT, type BookLevel } from '../../risk/units.js';
+import { RATE_PERCENT } from '../../risk/units.js';
 import { BTC, btc, btcTicks, usdt } from './markets.js';
 
 const A = BTC.atomsPerTickLot;
-const level = (priceUsdt: bigint, qtyLots: bigint): BookLevel => ({ priceTicks: btcTicks(priceUsdt), qtyLots });
 
 function btcPosition(qtyLots: bigint, entryUsdt: bigint): Position {
   return { qtyLots, entryCostAtoms: (qtyLots < 0n ? -qtyLots : qtyLots) * btcTicks(entryUsdt) * A };
@@ -45,38 +48,6 @@ test('the insurance budget is the smaller of the fund and the per-event cap, nev
 // Long 1 BTC at 60,000 with 1,000 USDT isolated margin: BP 59,000.
 const long1 = btcPosition(btc(1n), 60_000n);
 const margin1 = usdt(1_000n);
-
-test('a full close lets better-than-BP fills pay for worse ones and stops at the IF budget', () => {
-  // bids 59,200 × 0.5 (+0.2 per lot: +100) then 58,500 × 1 (−0.5 per lot). Budget 100: 100 + 100 buys 400 lots at
-  // 58,500 (−200), so the walk takes 0.9 BTC, leaves 0.1 BTC for ADL at BP, and the IF pays 100.
-  const plan = planFullClose(long1, margin1, A, [level(59_200n, 500n), level(58_500n, 1_000n)], btcTicks(59_000n), 10n * RATE_PERCENT, usdt(100n));
-  assert.deepEqual(plan, {
-    bookLots: 900n,
-    limitPriceTicks: btcTicks(58_500n),
-    adlLots: 100n,
-    adlPriceTicks: btcTicks(59_000n),
-    insuranceCostAtoms: usdt(100n),
-    surplusAtoms: 0n,
-  });
-});
-
-test('a full close stops at the first level outside the band around mark', () => {
-  // band 5% around 59,000 ends at 56,050: the 50,000 bid is out; 0.5 BTC goes to ADL
-  const plan = planFullClose(long1, margin1, A, [level(59_200n, 500n), level(50_000n, 10_000n)], btcTicks(59_000n), 5n * RATE_PERCENT, usdt(1_000n));
-  assert.equal(plan.bookLots, 500n);
-  assert.equal(plan.adlLots, 500n);
-  assert.equal(plan.surplusAtoms, usdt(100n));
-});
-
-test('a short\'s full close walks the asks against its BP', () => {
-  // short 1 BTC at 60,000 with 1,000: BP 61,000. asks 60,800 × 0.5 (+100) then 61,500 (−0.5 per lot): with no
-  // IF budget the +100 pays for 200 lots; 0.3 BTC left for ADL at 61,000
-  const plan = planFullClose(btcPosition(-btc(1n), 60_000n), margin1, A, [level(60_800n, 500n), level(61_500n, 1_000n)], btcTicks(61_000n), 10n * RATE_PERCENT, 0n);
-  assert.deepEqual(
-    { book: plan.bookLots, adl: plan.adlLots, at: plan.adlPriceTicks, cost: plan.insuranceCostAtoms },
-    { book: 700n, adl: 300n, at: btcTicks(61_000n), cost: 0n },
-  );
-});
 
 // Fills 0.5 at 59,500 and 0.5 at 59,100: proceeds 59,300, equity after 1,000 + 59,300 − 60,000 = 300 (surplus).
 const surplusFills = { bookLots: btc(1n), bookNotionalAtoms: usdt(59_300n), adlLots: 0n, adlPriceTicks: 0n };
@@ -119,7 +90,7 @@ test('fills that do not close the whole position cannot be settled as a full clo
   assert.equal(settleFullClose(long1, margin1, A, { ...surplusFills, bookLots: 999n }, SurplusPolicy.CAPPED_FEE, RATE_PERCENT, 0n), undefined);
 });
 
-test('a planned full close never costs the IF more than its budget and leaves no loss uncovered', () => {
+test('a sweep planned at the rounded bankruptcy price never costs the IF more than its budget and leaves no loss uncovered', () => {
   const seed = testSeed('risk/liquidation budget');
   fc.assert(
     fc.property(
@@ -138,9 +109,13 @@ test('a planned full close never costs the IF more than its budget and leaves no
           p = long ? p - gap : p + gap;
           return { priceTicks: p > 0n ? p : 1n, qtyLots: qty };
         });
-        const plan = planFullClose(pos, collateral, A, levels, entryTicks, 10n * RATE_PERCENT, budget);
-        assert.equal(plan.bookLots + plan.adlLots, lots);
-        assert.ok(plan.insuranceCostAtoms <= budget);
+        // What the risk shard sends: BP rounded toward the fund; ADL at that BP, at least one tick.
+        const bp = bankruptcyPrice(pos, collateral, A)!.priceTicks;
+        const order = { side: long ? Side.SELL : Side.BUY, qtyLots: lots, bankruptcyPriceTicks: bp, budgetAtoms: budget, atomsPerTickLot: A };
+        const band = (p: number): boolean => (long ? BigInt(p) * 10n >= entryTicks * 9n : BigInt(p) * 10n <= entryTicks * 11n);
+        const swept = planSweep(order, levels.map((l) => ({ priceTicks: Number(l.priceTicks), qtyLots: Number(l.qtyLots) })), band);
+        const plan = { bookLots: swept.lots, adlLots: lots - swept.lots, adlPriceTicks: adlPriceTicks(bp) };
+        assert.ok(swept.costAtoms <= budget);
         let left = plan.bookLots;
         let notional = 0n;
         for (const l of levels) {

@@ -11,6 +11,7 @@ import { SetAccountConfigLayout } from '../../engine/ring/layouts/set-account-co
 import { SetMarkPriceLayout } from '../../engine/ring/layouts/set-mark-price.js';
 import { UpdateIndexPriceLayout } from '../../engine/ring/layouts/update-index-price.js';
 import { AdvanceTimeLayout } from '../../engine/ring/layouts/advance-time.js';
+import { LiquidationSweepLayout } from '../../engine/ring/layouts/liquidation-sweep.js';
 import { DeleverageLayout } from '../../engine/ring/layouts/deleverage.js';
 import { RecordBuffer } from '../../engine/ring/record.js';
 import type { MemoryOutput } from '../../engine/shard/event-output.js';
@@ -99,6 +100,11 @@ export function indexTick(indexPriceTicks: number, timeUs: number, marketId = 1,
 
 export function advanceTime(timeUs: number): Cmd {
   return { layout: AdvanceTimeLayout, header: { timeUs }, body: {} };
+}
+
+/** A LiquidationSweep (risk shard → market shard): the full close's budgeted walk of the book. */
+export function liquidationSweep(accountId: number, side: number, qtyLots: number, limitPriceTicks: number, bankruptcyPriceTicks: bigint, budgetAtoms: bigint, sweepId: number, marketId = 1): Cmd {
+  return { layout: LiquidationSweepLayout, header: { marketId, accountId, timeUs: 1 }, body: { sweepId, qtyLots, limitPriceTicks, bankruptcyPriceTicks, budgetAtoms, side } };
 }
 
 export function deleverage(liquidatedAccountId: number, counterpartyAccountId: number, side: number, qtyLots: number, priceTicks: number, deleverageId: number, marketId = 1): Cmd {

@@ -10,11 +10,13 @@ import type { RecordBuffer } from '../../engine/ring/record.js';
 const FIELD_CODES: Readonly<Record<string, number>> = {
   orderId: Code.INVALID_ORDER_ID,
   deleverageId: Code.INVALID_ORDER_ID,
+  sweepId: Code.INVALID_ORDER_ID,
   clientOrderId: Code.INVALID_CLIENT_ORDER_ID,
   requestId: Code.INVALID_REQUEST_ID,
   priceTicks: Code.PRICE_OUT_OF_RANGE,
   newPriceTicks: Code.PRICE_OUT_OF_RANGE,
   markPriceTicks: Code.PRICE_OUT_OF_RANGE,
+  limitPriceTicks: Code.PRICE_OUT_OF_RANGE,
   indexPriceTicks: Code.PRICE_OUT_OF_RANGE,
   triggerPriceTicks: Code.TRIGGER_PRICE_OUT_OF_RANGE,
   qtyLots: Code.QTY_ABOVE_MAX,

@@ -12,4 +12,4 @@ export function testSeed(name: string): number {
   return seed;
 }
 
-export { below, rng } from '../../engine/sim/rng.js';
+export { below, rng, type Rng } from '../../engine/sim/rng.js';

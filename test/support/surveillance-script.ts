@@ -60,6 +60,8 @@ interface Offering {
   flush(): void;
   waitForOutput(ms: number): Promise<unknown>;
   poll(f: () => void): number;
+  /** Every shard and the surveillance worker has handled all it was sent. */
+  drained(): boolean;
 }
 
 /**
@@ -75,8 +77,10 @@ export async function sendSettled(ex: Offering, c: Cmd, buf: RecordBuffer): Prom
     ex.poll(() => {});
   }
   ex.flush();
-  for (let quiet = 0; quiet < 3; ) {
-    await ex.waitForOutput(5);
-    quiet = ex.poll(() => {}) === 0 ? quiet + 1 : 0;
+  // Drained, not quiet for a while: a quiet period is a guess that a loaded machine breaks.
+  while (!ex.drained()) {
+    ex.poll(() => {});
+    await ex.waitForOutput(1);
   }
+  ex.poll(() => {});
 }

@@ -18,6 +18,7 @@ import { TopUpInsuranceFundLayout } from './top-up-insurance-fund.js';
 import { SetFeeTierLayout } from './set-fee-tier.js';
 import { UpdateIndexPriceLayout } from './update-index-price.js';
 import { DeleverageLayout } from './deleverage.js';
+import { LiquidationSweepLayout } from './liquidation-sweep.js';
 import { AdvanceTimeLayout } from './advance-time.js';
 import { RecordIndexSourceLayout } from './record-index-source.js';
 import { MarkPriceUpdatedLayout } from './mark-price-updated.js';
@@ -66,6 +67,7 @@ export const LAYOUTS: readonly Layout[] = [
   SetFeeTierLayout,
   UpdateIndexPriceLayout,
   DeleverageLayout,
+  LiquidationSweepLayout,
   AdvanceTimeLayout,
   RecordIndexSourceLayout,
   MarkPriceUpdatedLayout,

@@ -138,24 +138,25 @@ export class WashCircularDetector implements Detector {
 
   private evaluate(a: Frame | undefined, b: Frame | undefined): void {
     const frames = [a, b].filter((f): f is Frame => f !== undefined);
-    if (frames.length === 0) return;
-    // Pairs of the window in a fixed order: by low account, then high account, frame by frame.
-    const seen = new Set<string>();
-    for (const f of frames) {
-      for (const [low, row] of f.pairs) {
+    // Pairs of the window in a fixed order: frame by frame, each in the order its pairs first traded; a
+    // pair already met in an earlier frame is not judged twice. No key is built for a pair that cannot
+    // qualify (most traded once): the count comes first.
+    for (let i = 0; i < frames.length; i++) {
+      for (const [low, row] of frames[i]!.pairs) {
         for (const high of row.keys()) {
-          const key = `${low}:${high}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
-          this.judge(frames, low, high, key);
+          if (i > 0 && frames[0]!.pairs.get(low)?.has(high) === true) continue;
+          this.judge(frames, low, high);
         }
       }
     }
   }
 
-  private judge(frames: Frame[], low: number, high: number, key: string): void {
-    if (this.cooldown.has(key)) return;
+  private judge(frames: Frame[], low: number, high: number): void {
     let trades = 0;
+    for (const f of frames) trades += f.pairs.get(low)?.get(high)?.trades ?? 0;
+    if (trades < this.p.minTrades) return;
+    const key = `${low}:${high}`;
+    if (this.cooldown.has(key)) return;
     let lots = 0;
     let firstSeq = 0;
     let firstUs = 0;
@@ -163,7 +164,6 @@ export class WashCircularDetector implements Detector {
     for (const f of frames) {
       const p = f.pairs.get(low)?.get(high);
       if (p === undefined) continue;
-      trades += p.trades;
       lots += p.lots;
       if (firstSeq === 0) {
         firstSeq = p.seq;
@@ -171,7 +171,6 @@ export class WashCircularDetector implements Detector {
       }
       evidence.push(...(p.kept ?? [p.evidence()]));
     }
-    if (trades < this.p.minTrades) return;
     const fa = sum(frames, low);
     const fb = sum(frames, high);
     const volA = fa.boughtLots + fa.soldLots;

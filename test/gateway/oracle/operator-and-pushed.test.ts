@@ -10,19 +10,12 @@ import { IndexOrigin, IndexSourceStatus, IndexSourceVerdict } from '../../../eng
 import { handleOperatorIndex } from '../../../gateway/oracle/operator-index.js';
 import { OracleHarness } from './oracle-harness.js';
 
-function quoteAll(h: OracleHarness): void {
-  h.quote('binance', '60000.0', '60000.2');
-  h.quote('coinbase', '60001.0', '60001.2');
-  h.quote('okx', '59999.0', '59999.2');
-  h.quote('bybit', '60002.0', '60002.2');
-}
-
 test("an operator's index replaces the computed one at once and in every cycle until it expires", async () => {
   const h = await OracleHarness.start();
   const ticks: bigint[] = [];
   h.oracle.onTick((t) => ticks.push(t.indexTicks));
   try {
-    quoteAll(h);
+    h.quoteAll();
     const set = handleOperatorIndex(h.oracle, 'POST', { market: 'BTC-PERP', price: '61000.5', holdSeconds: 60 });
     assert.equal(set.status, 200);
     assert.equal(set.body.indexTicks, '610005');
@@ -31,7 +24,7 @@ test("an operator's index replaces the computed one at once and in every cycle u
     assert.deepEqual([held!.indexTicks, held!.origin, held!.stale], [610_005n, IndexOrigin.OPERATOR, false]);
     assert.ok(held!.samples.every((s) => s.status === IndexSourceStatus.OK && s.verdict === IndexSourceVerdict.OVERRIDDEN), 'the sources are still recorded');
     h.offsetUs += 61_000_000;
-    quoteAll(h);
+    h.quoteAll();
     const [after] = await h.oracle.runCycle();
     assert.deepEqual([after!.indexTicks, after!.origin], [600_006n, IndexOrigin.ORACLE]);
   } finally {
@@ -42,7 +35,7 @@ test("an operator's index replaces the computed one at once and in every cycle u
 test("clearing an operator's index returns to the sources; bad calls change nothing and say why", async () => {
   const h = await OracleHarness.start();
   try {
-    quoteAll(h);
+    h.quoteAll();
     handleOperatorIndex(h.oracle, 'POST', { market: 'BTC-PERP', price: '61000.5' });
     assert.deepEqual(handleOperatorIndex(h.oracle, 'DELETE', { market: 'BTC-PERP' }).body, { market: 'BTC-PERP', cleared: true });
     const [tick] = await h.oracle.runCycle();
@@ -65,7 +58,7 @@ test("clearing an operator's index returns to the sources; bad calls change noth
 test('a feed pushed over MQTT is one more source: JSON or msgpack, its own time, bad messages refused', async () => {
   const h = await OracleHarness.start({ extra: [{ mqtt: 'perpx/v1/feeds/BTC-PERP/desk', weight: 3 }] });
   try {
-    quoteAll(h);
+    h.quoteAll();
     const [pushed] = h.oracle.pushedSources();
     const [before] = await h.oracle.runCycle();
     assert.deepEqual([before!.samples[4]!.status, before!.samples[4]!.verdict], [IndexSourceStatus.NO_UPDATE, IndexSourceVerdict.NO_PRICE]);

@@ -79,6 +79,14 @@ export class OracleHarness {
     this.server(v).behaviour = { body: venueBody(v, { bid, ask, timeMs: this.nowMs(), ...q }) };
   }
 
+  /** The four default venues quoting around 60,000 (mids 60,000.1, 60,001.1, 59,999.1, 60,002.1). */
+  quoteAll(): void {
+    this.quote('binance', '60000.0', '60000.2');
+    this.quote('coinbase', '60001.0', '60001.2');
+    this.quote('okx', '59999.0', '59999.2');
+    this.quote('bybit', '60002.0', '60002.2');
+  }
+
   async close(): Promise<void> {
     await this.oracle.stop();
     await Promise.all([...this.servers.values()].map((s) => s.close()));

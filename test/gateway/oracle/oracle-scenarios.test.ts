@@ -15,17 +15,10 @@ import { OracleHarness } from './oracle-harness.js';
 const { OK, TIMEOUT, HTTP_ERROR, BAD_BODY, NETWORK_ERROR, IN_FLIGHT, COOLING_DOWN } = IndexSourceStatus;
 const { USED, NO_PRICE, STALE, DEVIATED } = IndexSourceVerdict;
 
-function quoteAll(h: OracleHarness): void {
-  h.quote('binance', '60000.0', '60000.2'); // mid 60,000.1
-  h.quote('coinbase', '60001.0', '60001.2'); // 60,001.1
-  h.quote('okx', '59999.0', '59999.2'); // 59,999.1
-  h.quote('bybit', '60002.0', '60002.2'); // 60,002.1
-}
-
 test('four venues in their own formats give the median of their mids, recorded source by source', async () => {
   const h = await OracleHarness.start();
   try {
-    quoteAll(h);
+    h.quoteAll();
     const [tick] = await h.oracle.runCycle();
     // sorted 599,991 / 600,001 / 600,011 / 600,021 ticks: the median is the mean of the middle two
     assert.equal(tick!.indexTicks, 600_006n);
@@ -57,7 +50,7 @@ test('a venue that does not answer in time is left running, never asked twice at
   // Generous windows so the three quick venues always answer within one, however busy the machine.
   const h = await OracleHarness.start({ timeoutMs: 1_500, collectMs: 1_000 });
   try {
-    quoteAll(h);
+    h.quoteAll();
     h.server('okx').behaviour = { ...h.server('okx').behaviour, delayMs: 60_000 };
     const [first] = await h.oracle.runCycle();
     assert.equal(first!.samples[2]!.status, IN_FLIGHT);
@@ -82,7 +75,7 @@ test('a venue that does not answer in time is left running, never asked twice at
 test('garbage, an HTTP error and a dropped connection are recorded as such; only what may help is retried', async () => {
   const h = await OracleHarness.start({ venues: ['binance', 'coinbase', 'kraken', 'okx', 'bybit'], retries: 2 });
   try {
-    quoteAll(h);
+    h.quoteAll();
     h.quote('kraken', '60000.5', '60000.7');
     h.server('coinbase').behaviour = { body: '<html>502 Bad Gateway</html>' }; // 200 with garbage
     h.server('bybit').behaviour = { status: 503, body: '{"retCode":10006,"retMsg":"Too many visits!"}' };
@@ -104,7 +97,7 @@ test('garbage, an HTTP error and a dropped connection are recorded as such; only
 test('a venue drifting far from the others is left out as DEVIATED', async () => {
   const h = await OracleHarness.start();
   try {
-    quoteAll(h);
+    h.quoteAll();
     h.quote('bybit', '70000.0', '70000.2'); // 16.7% above the rest
     const [tick] = await h.oracle.runCycle();
     assert.deepEqual(tick!.samples.map((s) => s.verdict), [USED, USED, USED, DEVIATED]);
@@ -118,7 +111,7 @@ test('a venue drifting far from the others is left out as DEVIATED', async () =>
 test('a venue whose own timestamp is older than the staleness is left out as STALE', async () => {
   const h = await OracleHarness.start();
   try {
-    quoteAll(h);
+    h.quoteAll();
     h.quote('coinbase', '60001.0', '60001.2', { timeMs: h.nowMs() - 60_000 }); // last trade a minute ago
     const [tick] = await h.oracle.runCycle();
     assert.equal(tick!.samples[1]!.status, OK);
@@ -138,7 +131,7 @@ test('all venues going stale at once make the index stale (an event, a metric), 
   h.oracle.onRecovered((e) => recovered.push(e));
   const gauge = async () => (await h.oracle.registry.getSingleMetric('perpx_index_stale')!.get()).values.find((v) => v.labels.market === 'BTC-PERP')?.value;
   try {
-    quoteAll(h);
+    h.quoteAll();
     const [fresh] = await h.oracle.runCycle();
     assert.equal(fresh!.stale, false);
     // Every venue now answers with the prices it had 11 s ago: nothing within the 10 s staleness.
@@ -153,7 +146,7 @@ test('all venues going stale at once make the index stale (an event, a metric), 
     await h.oracle.runCycle();
     assert.equal(stale.length, 1, 'one event when it starts, not one per stale tick');
 
-    quoteAll(h);
+    h.quoteAll();
     const [back] = await h.oracle.runCycle();
     assert.equal(back!.stale, false);
     assert.equal(recovered.length, 1);
@@ -170,7 +163,7 @@ test('all venues going stale at once make the index stale (an event, a metric), 
 test('a venue failing again and again rests (with jitter) instead of being asked every cycle', async () => {
   const h = await OracleHarness.start({ cooldownAfter: 2, retries: 0 });
   try {
-    quoteAll(h);
+    h.quoteAll();
     h.server('bybit').behaviour = { status: 500, body: '{}' };
     await h.oracle.runCycle();
     await h.oracle.runCycle();
@@ -180,7 +173,7 @@ test('a venue failing again and again rests (with jitter) instead of being asked
     assert.equal(h.server('bybit').requests, 2, 'resting: not asked');
     // 60 s base with equal jitter at 0.5: rests 45 s; after that it is asked again, and one success ends it.
     h.offsetUs += 45_000_000;
-    quoteAll(h);
+    h.quoteAll();
     const [fourth] = await h.oracle.runCycle();
     assert.equal(fourth!.samples[3]!.status, OK);
     assert.equal(h.server('bybit').requests, 3);
@@ -192,7 +185,7 @@ test('a venue failing again and again rests (with jitter) instead of being asked
 test('the cadence runs cycles by itself until stopped', async () => {
   const h = await OracleHarness.start({ collectMs: 50 });
   try {
-    quoteAll(h);
+    h.quoteAll();
     await h.oracle.runCycle(); // connections open, every source has a price
     const ticks: bigint[] = [];
     h.oracle.onTick((t) => ticks.push(t.indexTicks));

@@ -8,16 +8,16 @@ import { CROSS_SCOPE } from '../../../risk/shard/seams.js';
 import { addAccount, addUserOrder, BTC_ID, equityOf, makeState, MarketSim, openPosition, RecordingEffects, setMark } from './liquidation-sim.js';
 import { isolatedLongBtc, shortCounterparty } from './liquidation-scenarios.js';
 
-// isolatedLongBtc with an empty fund: budget 0, so the full close's limit is BP itself (590,000 ticks) and,
-// with no bid at or above it, the whole 0.5 BTC goes to ADL at BP.
+// isolatedLongBtc with an empty fund: budget 0, so the sweep takes only bids at or above BP (590,000 ticks)
+// and, with none there, the whole 0.5 BTC goes to ADL at BP.
 function emptyFund(mode: AdlMode = AdlMode.SEQUENTIAL): MarketSim {
   return isolatedLongBtc({ adlMode: mode }, 0n);
 }
 
 test('a shortfall beyond the fund\'s budget is deleveraged for exactly the remainder, at BP', () => {
-  // Budget 50: round 1 limit 58,900 takes 0.2 at 58,950 (margin 290; 0.3 BTC at 18,000); round 2 limit
-  // (18,000 − 340)/0.3 = 58,866.67 → 588,667 finds only 58,000. 0.3 BTC goes to ADL at 59,000: margin −10,
-  // which the fund pays (10 of its 50).
+  // Budget 50 (the fund's whole balance), BP 59,000. The sweep takes 0.2 at 58,950 (cost 10) and of the
+  // 58,000 level what the 40 left pay for at 1,000 a BTC: 0.04 BTC. Margin 500 − 210 − 80 = 210. The
+  // other 0.26 BTC goes to ADL at 59,000 (−260): margin −50, which the fund pays, all of its 50.
   const sim = isolatedLongBtc({}, usdt(50n));
   shortCounterparty(sim.state, 2, btc(1n), usdt(5_000n));
   sim.book(BTC_ID, [
@@ -26,24 +26,24 @@ test('a shortfall beyond the fund\'s budget is deleveraged for exactly the remai
   ]);
   sim.check(1, BTC_ID);
   sim.deliver();
-  assert.deepEqual(sim.effects.of('placeLiquidationOrder').map((c) => c[4]), [589_000n, 588_667n]);
-  assert.deepEqual(sim.effects.of('deleverage').map((c) => c.slice(0, 6)), [[1, 2, BTC_ID, Side.SELL, 300n, btcTicks(59_000n)]]);
-  assert.deepEqual(sim.effects.of('adlExecuted').map((c) => c.slice(0, 7)), [[2, BTC_ID, 1, 1, Side.BUY, 300n, btcTicks(59_000n)]]);
+  assert.deepEqual(sim.effects.of('sweepLiquidation').map((c) => c.slice(3, 7)), [[500n, 535_500n, btcTicks(59_000n), usdt(50n)]]);
+  assert.deepEqual(sim.effects.of('deleverage').map((c) => c.slice(0, 6)), [[1, 2, BTC_ID, Side.SELL, 260n, btcTicks(59_000n)]]);
+  assert.deepEqual(sim.effects.of('adlExecuted').map((c) => c.slice(0, 7)), [[2, BTC_ID, 1, 1, Side.BUY, 260n, btcTicks(59_000n)]]);
   assert.deepEqual(sim.effects.steps(), [
     'TRIGGERED',
     'FULL_ORDER',
     'FULL_FILL',
-    'FULL_ORDER',
+    'FULL_FILL',
     'ADL_STARTED',
     'ADL_FILL',
     'SHORTFALL_COVERED',
     'COMPLETED',
   ]);
-  assert.equal(sim.state.insuranceFundAtoms, usdt(40n));
+  assert.equal(sim.state.insuranceFundAtoms, 0n);
   assert.equal(equityOf(sim.state, 1, BTC_ID), 0n);
-  // the counterparty closed 0.3 of its short at 59,000: +300
-  assert.equal(sim.state.accounts.get(2)!.walletAtoms, usdt(5_300n));
-  assert.equal(sim.state.accounts.get(2)!.positions.get(BTC_ID)!.qtyLots, -700n);
+  // the counterparty closed 0.26 of its short at 59,000: +260
+  assert.equal(sim.state.accounts.get(2)!.walletAtoms, usdt(5_260n));
+  assert.equal(sim.state.accounts.get(2)!.positions.get(BTC_ID)!.qtyLots, -740n);
   assert.deepEqual(sim.effects.violations, []);
 });
 

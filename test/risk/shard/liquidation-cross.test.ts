@@ -8,8 +8,10 @@ import { eth, ethTicks } from './liquidation-scenarios.js';
 
 // Cross account 1, wallet 700: long 0.2 BTC at 60,000 marked 59,000 (UPnL −200, MM 118) and short 5 ETH at
 // 3,000 marked 3,050 (UPnL −250, MM 152.5). Equity 250 ≤ 270.5: liquidatable. Both in tier 1: straight to
-// the full close, ETH first (larger MM, although its market id is higher).
-function twoMarkets(): MarketSim {
+// the full close, ETH first (larger MM, although its market id is higher). The ETH ask decides what comes
+// after: at 3,080 (−400, wallet 300) the account is still liquidatable (equity 100 ≤ MM 118) and BTC is
+// swept too; at 3,060 (−300, wallet 400) it is healthy again (equity 200 > 118) and keeps its BTC.
+function twoMarkets(ethAskUsdt = 3_080n): MarketSim {
   const state = makeState({}, usdt(10_000n));
   addAccount(state, 1, usdt(700n));
   openPosition(state, 1, BTC, 200n, btcTicks(60_000n));
@@ -17,18 +19,18 @@ function twoMarkets(): MarketSim {
   setMark(state, BTC_ID, btcTicks(59_000n));
   setMark(state, ETH_ID, ethTicks(3_050n));
   const sim = new MarketSim(state);
-  sim.book(BTC_ID, [[btcTicks(58_900n), btc(1n)]]);
-  sim.book(ETH_ID, [], [[ethTicks(3_060n), eth(10n)]]);
+  sim.book(BTC_ID, [[btcTicks(59_400n), btc(1n)]]);
+  sim.book(ETH_ID, [], [[ethTicks(ethAskUsdt), eth(10n)]]);
   return sim;
 }
 
 test('a cross account closes its positions one market at a time, largest maintenance margin first', () => {
-  // ETH bought at 3,060: realized −300, wallet 400. BTC then sold at 58,900: realized −220, wallet 180.
+  // ETH bought at 3,080: realized −400, wallet 300. BTC then sold at 59,400: realized −120, wallet 180.
   const sim = twoMarkets();
   sim.check(1, CROSS_SCOPE);
   sim.deliver();
   assert.deepEqual(
-    sim.effects.of('placeLiquidationOrder').map((c) => c.slice(1, 4)),
+    sim.effects.of('sweepLiquidation').map((c) => c.slice(1, 4)),
     [
       [ETH_ID, Side.BUY, eth(5n)],
       [BTC_ID, Side.SELL, 200n],
@@ -38,25 +40,40 @@ test('a cross account closes its positions one market at a time, largest mainten
 });
 
 test('a cross account settles once flat: the fee is taken from the wallet and the rest refunded', () => {
-  // Surplus 180; fee 0.5% of (15,300 + 11,780) = 135.4; the wallet keeps 44.6
+  // Surplus 180; fee 0.5% of (15,400 + 11,880) = 136.4; the wallet keeps 43.6
   const sim = twoMarkets();
   sim.check(1, CROSS_SCOPE);
   sim.deliver();
-  assert.deepEqual(sim.effects.of('transferInsurance').map((c) => c.slice(0, 3)), [[1, CROSS_SCOPE, 135_400_000n]]);
-  assert.equal(sim.state.accounts.get(1)!.walletAtoms, 44_600_000n);
-  assert.equal(equityOf(sim.state, 1, CROSS_SCOPE), 44_600_000n);
+  assert.deepEqual(sim.effects.of('transferInsurance').map((c) => c.slice(0, 3)), [[1, CROSS_SCOPE, 136_400_000n]]);
+  assert.equal(sim.state.accounts.get(1)!.walletAtoms, 43_600_000n);
+  assert.equal(equityOf(sim.state, 1, CROSS_SCOPE), 43_600_000n);
   assert.equal(sim.engine.isFrozen(1, BTC_ID), false);
   assert.deepEqual(sim.effects.violations, []);
 });
 
 test('the cross full close prices each position with the others held at mark', () => {
-  // ETH first: collateral 700 − 200 = 500, budget 10,000: (15,000 + 10,500)/5 = 5,100, above the band's
-  // high edge 3,355. BTC next: collateral 400 (the wallet after ETH): (12,000 − 10,400)/0.2 = 8,000, below the
-  // low edge 53,100.
+  // ETH first: collateral 700 − 200 = 500: BP (15,000 + 500)/5 = 3,100; limit the band's high edge 3,355.
+  // BTC next: collateral 300 (the wallet after ETH): BP (12,000 − 300)/0.2 = 58,500; limit the low edge 53,100.
   const sim = twoMarkets();
   sim.check(1, CROSS_SCOPE);
   sim.deliver();
-  assert.deepEqual(sim.effects.of('placeLiquidationOrder').map((c) => c[4]), [ethTicks(3_355n), btcTicks(53_100n)]);
+  assert.deepEqual(sim.effects.of('sweepLiquidation').map((c) => [c[4], c[5]]), [
+    [ethTicks(3_355n), ethTicks(3_100n)],
+    [btcTicks(53_100n), btcTicks(58_500n)],
+  ]);
+});
+
+test('a cross account healthy again after one position\'s close leaves the pipeline and keeps the other', () => {
+  const sim = twoMarkets(3_060n);
+  sim.check(1, CROSS_SCOPE);
+  sim.deliver();
+  assert.deepEqual(sim.effects.of('sweepLiquidation').map((c) => c[1]), [ETH_ID]);
+  assert.deepEqual(sim.effects.steps(), ['TRIGGERED', 'FULL_ORDER', 'FULL_FILL', 'HEALTHY']);
+  assert.equal(sim.state.accounts.get(1)!.positions.get(BTC_ID)!.qtyLots, 200n);
+  assert.equal(sim.state.accounts.get(1)!.walletAtoms, usdt(400n));
+  assert.equal(sim.engine.isFrozen(1, BTC_ID), false);
+  assert.equal(sim.engine.insuranceFund.reservationCount, 0);
+  assert.deepEqual(sim.effects.violations, []);
 });
 
 test('a cross step-down takes the position with the largest maintenance margin above tier 1', () => {

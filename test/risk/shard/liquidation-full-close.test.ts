@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Side } from '../../../engine/enums.js';
+import { DEFAULT_MARKETS, MarketSpec } from '../../../engine/market/spec.js';
+import { riskMarket } from '../../../risk/shard/config.js';
+import { MarketRiskState } from '../../../risk/shard/state.js';
 import { SurplusPolicy } from '../../../risk/liquidation.js';
 import { InsuranceReason } from '../../../risk/shard/events.js';
 import { BTC, btc, btcTicks, usdt } from '../markets.js';
@@ -8,13 +11,13 @@ import { addAccount, BTC_ID, equityOf, makeState, MarketSim, openPosition, setMa
 import { isolatedLongBtc, shortCounterparty } from './liquidation-scenarios.js';
 
 // isolatedLongBtc: long 0.5 BTC at 60,000, margin 500, marked 59,500; BP 59,000; the fund holds 10,000.
-// Budget 10,000 puts the full close's limit at (30,000 − 10,500)/0.5 = 39,000, under the band's low edge
-// 59,500·90% = 53,550: the limit is the band edge, 535,500 ticks.
+// The sweep reaches no further than the band's low edge 59,500·90% = 53,550 (535,500 ticks); the event's
+// budget is what closing there would cost the fund: −(250 + 0.5·(53,550 − 59,500)) = 2,725.
 
-test('a tier-1 position is closed with one IOC limited by the insurance budget and the band', () => {
+test('a tier-1 position is closed with one sweep bounded by the band, at its bankruptcy price and the event\'s budget', () => {
   const sim = isolatedLongBtc();
   sim.check(1, BTC_ID);
-  assert.deepEqual(sim.effects.of('placeLiquidationOrder').map((c) => c.slice(0, 5)), [[1, BTC_ID, Side.SELL, 500n, 535_500n]]);
+  assert.deepEqual(sim.effects.of('sweepLiquidation').map((c) => c.slice(0, 7)), [[1, BTC_ID, Side.SELL, 500n, 535_500n, btcTicks(59_000n), usdt(2_725n)]]);
   assert.deepEqual(sim.effects.steps(), ['TRIGGERED', 'FULL_ORDER']);
 });
 
@@ -59,11 +62,10 @@ test('the fund pays a shortfall within its budget and the scope ends at exactly 
   assert.equal(sim.state.insuranceFundAtoms, usdt(9_900n));
 });
 
-test('fills better than BP widen the next round\'s limit before anything is deleveraged', () => {
-  // Budget 50. Round 1 limit (30,000 − 550)/0.5 = 58,900: 0.25 at 59,200 and 0.1 at 58,900 (margin 190 left,
-  // 0.15 BTC at cost 9,000). Round 2 (9,000 − 240)/0.15 = 58,400: 0.05 at 58,500 (margin 115, 0.1 BTC at
-  // 6,000). Round 3 (6,000 − 165)/0.1 = 58,350 finds nothing; 0.1 BTC is deleveraged at BP 59,000: margin
-  // 15, which CAPPED_FEE gives the fund (0.5% of 23,615 = 118.075 > 15).
+test('the sweep spends what better-than-BP fills saved on worse levels, and only the rest is deleveraged', () => {
+  // Budget 50, BP 59,000. 0.25 at 59,200 saves 50; 0.1 at 58,900 costs 10 and 0.05 at 58,500 costs 25
+  // (running −15); at 57,000 a lot costs 2, so the 65 left take 32 lots. The other 68 lots are deleveraged
+  // at BP. Realized −200 − 110 − 75 − 96 − 68 = −549 against the 500 of margin: the fund pays 49.
   const sim = isolatedLongBtc({}, usdt(50n));
   shortCounterparty(sim.state, 2, btc(1n), usdt(5_000n));
   sim.book(BTC_ID, [
@@ -74,14 +76,30 @@ test('fills better than BP widen the next round\'s limit before anything is dele
   ]);
   sim.check(1, BTC_ID);
   sim.deliver();
-  assert.deepEqual(
-    sim.effects.of('placeLiquidationOrder').map((c) => c[4]),
-    [btcTicks(58_900n), btcTicks(58_400n), btcTicks(58_350n)],
-  );
-  assert.deepEqual(sim.effects.of('deleverage').map((c) => c.slice(0, 6)), [[1, 2, BTC_ID, Side.SELL, 100n, btcTicks(59_000n)]]);
-  assert.deepEqual(sim.effects.of('transferInsurance').map((c) => c.slice(2, 4)), [[usdt(15n), InsuranceReason.LIQUIDATION_FEE]]);
+  assert.deepEqual(sim.effects.of('sweepLiquidation').map((c) => c.slice(3, 7)), [[500n, 535_500n, btcTicks(59_000n), usdt(50n)]]);
+  assert.deepEqual(sim.effects.of('deleverage').map((c) => c.slice(0, 6)), [[1, 2, BTC_ID, Side.SELL, 68n, btcTicks(59_000n)]]);
+  assert.deepEqual(sim.effects.of('transferInsurance').map((c) => c.slice(2, 4)), [[-usdt(49n), InsuranceReason.SHORTFALL]]);
   assert.equal(equityOf(sim.state, 1, BTC_ID), 0n);
+  assert.equal(sim.state.insuranceFundAtoms, usdt(1n));
   assert.deepEqual(sim.effects.violations, []);
+});
+
+test('a sweep that filled all it asked for is followed by another for the rest (a position above the maximum order size)', () => {
+  const state = makeState({}, usdt(10_000n));
+  const small = new MarketSpec({ ...DEFAULT_MARKETS[0]!, maxQtyLots: 300 });
+  state.markets.set(BTC_ID, new MarketRiskState(small, riskMarket(small)));
+  addAccount(state, 1);
+  openPosition(state, 1, small, 500n, btcTicks(60_000n), usdt(500n));
+  setMark(state, BTC_ID, btcTicks(59_500n));
+  const sim = new MarketSim(state);
+  // 0.3 sold at BP 59,000 leaves margin 200 against 0.2 BTC at −100: equity 100 ≤ MM 119, still liquidatable.
+  sim.book(BTC_ID, [[btcTicks(59_000n), btc(1n)]]);
+  sim.check(1, BTC_ID);
+  sim.deliver();
+  assert.deepEqual(sim.effects.of('sweepLiquidation').map((c) => c[3]), [300n, 200n]);
+  assert.equal(state.accounts.get(1)!.positions.get(BTC_ID)!.qtyLots, 0n);
+  assert.equal(sim.effects.steps().at(-1), 'COMPLETED');
+  assert.equal(equityOf(state, 1, BTC_ID), 0n);
 });
 
 test('a short\'s full close buys up to the band\'s high edge and settles its surplus', () => {
@@ -95,7 +113,7 @@ test('a short\'s full close buys up to the band\'s high edge and settles its sur
   sim.book(BTC_ID, [], [[btcTicks(60_600n), btc(1n)]]);
   sim.check(1, BTC_ID);
   sim.deliver();
-  assert.deepEqual(sim.effects.of('placeLiquidationOrder')[0]!.slice(2, 5), [Side.BUY, 500n, 665_500n]);
+  assert.deepEqual(sim.effects.of('sweepLiquidation')[0]!.slice(2, 5), [Side.BUY, 500n, 665_500n]);
   assert.equal(equityOf(state, 1, BTC_ID), 48_500_000n);
   assert.equal(state.insuranceFundAtoms, usdt(10_000n) + 151_500_000n);
 });
@@ -117,8 +135,8 @@ test('fills are reported with their signed quantity and price, and the fund\'s t
 });
 
 test('two scopes closing at once do not count on the same insurance atoms', () => {
-  // The fund holds 50. Account 1 reserves it (limit 58,900); account 2, triggered before any answer, gets
-  // budget 0 (limit BP 59,000). Bids only at 58,900: account 1's sale costs the fund 50, account 2 goes to ADL.
+  // The fund holds 50. Account 1 reserves it; account 2, triggered before any answer, gets budget 0. Bids
+  // only at 58,900: account 1's sweep takes its 0.5 for the fund's 50, account 2's takes nothing: ADL.
   const state = makeState({}, usdt(50n));
   for (const id of [1, 2]) {
     addAccount(state, id);
@@ -130,7 +148,7 @@ test('two scopes closing at once do not count on the same insurance atoms', () =
   sim.book(BTC_ID, [[btcTicks(58_900n), btc(2n)]]);
   sim.check(1, BTC_ID);
   sim.check(2, BTC_ID);
-  assert.deepEqual(sim.effects.of('placeLiquidationOrder').map((c) => [c[0], c[4]]), [[1, btcTicks(58_900n)], [2, btcTicks(59_000n)]]);
+  assert.deepEqual(sim.effects.of('sweepLiquidation').map((c) => [c[0], c[6]]), [[1, usdt(50n)], [2, 0n]]);
   sim.deliver();
   assert.deepEqual(sim.effects.of('deleverage').map((c) => [c[0], c[1], c[4]]), [[2, 3, 500n]]);
   assert.equal(state.insuranceFundAtoms, 0n);

@@ -46,14 +46,14 @@ test('a parked run offers its position to the book again on the next mark', () =
 });
 
 test('with nobody on the shard to deleverage, the book takes the rest at the band edge and the loss is reported', () => {
-  // Bids at 58,000 only: below BP, so the budgeted round (limit BP) takes nothing and nobody can be
-  // deleveraged. The last resort sells at the band's low edge: 0.5 at 58,000, margin 500 − 0.5·2,000 = −500,
-  // which the empty fund cannot pay: COMPLETED below zero.
+  // Bids at 58,000 only: below BP, so the budgeted sweep (budget 0) takes nothing and nobody can be
+  // deleveraged. The last resort sweeps to the band's low edge with no budget limit: 0.5 at 58,000, margin
+  // 500 − 0.5·2,000 = −500, which the empty fund cannot pay: COMPLETED below zero.
   const sim = isolatedLongBtc({}, 0n);
   sim.book(BTC_ID, [[btcTicks(58_000n), btc(1n)]]);
   sim.check(1, BTC_ID);
   sim.deliver();
-  assert.deepEqual(sim.effects.of('placeLiquidationOrder').map((c) => c[4]), [590_000n, BAND_LOW_EDGE]);
+  assert.deepEqual(sim.effects.of('sweepLiquidation').map((c) => [c[4], c[6]]), [[BAND_LOW_EDGE, 0n], [BAND_LOW_EDGE, (1n << 63n) - 1n]]);
   assert.deepEqual(sim.effects.steps(), ['TRIGGERED', 'FULL_ORDER', 'ADL_STARTED', 'FULL_ORDER', 'FULL_FILL', 'SHORTFALL_COVERED', 'COMPLETED']);
   assert.equal(sim.engine.runs.size, 0);
   assert.equal(equityOf(sim.state, 1, BTC_ID), -usdt(500n));

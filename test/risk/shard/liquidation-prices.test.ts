@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { adlPriceTicks, clampToBand, fullCloseLimitTicks, liquidationBand, reachesFurther, stepDownLimitTicks } from '../../../risk/shard/liquidation-prices.js';
+import { adlPriceTicks, clampToBand, liquidationBand, stepDownLimitTicks } from '../../../risk/shard/liquidation-prices.js';
 import { RATE_PERCENT } from '../../../risk/units.js';
 import { BTC, btcTicks, usdt } from '../markets.js';
 
 const A = BTC.atomsPerTickLot;
-// Long 0.5 BTC at 60,000 (cost 30,000) with 500 of collateral: BP 59,000. Short: BP 61,000.
-const long = { qtyLots: 500n, entryCostAtoms: usdt(30_000n) };
-const short = { qtyLots: -500n, entryCostAtoms: usdt(30_000n) };
 const wide = liquidationBand(btcTicks(59_500n), 50n * RATE_PERCENT);
 
 test('the band rounds inward: its low edge up, its high edge down', () => {
@@ -34,23 +31,6 @@ test('the step-down limit is BP rounded toward safety', () => {
   const collateral = usdt(250n);
   assert.equal(stepDownLimitTicks({ qtyLots: 300n, entryCostAtoms: usdt(18_000n) }, collateral, A, wide), 591_667n);
   assert.equal(stepDownLimitTicks({ qtyLots: -300n, entryCostAtoms: usdt(18_000n) }, collateral, A, wide), 608_333n);
-});
-
-test('the full-close limit spends at most the budget over the whole remainder', () => {
-  // budget 50 over 0.5 BTC: 100 per BTC beyond BP
-  assert.equal(fullCloseLimitTicks(long, usdt(500n), usdt(50n), A, wide), btcTicks(58_900n));
-  assert.equal(fullCloseLimitTicks(short, usdt(500n), usdt(50n), A, wide), btcTicks(61_100n));
-});
-
-test('without a budget the full-close limit is BP', () => {
-  assert.equal(fullCloseLimitTicks(long, usdt(500n), 0n, A, wide), btcTicks(59_000n));
-});
-
-test('a lower limit reaches further for a long\'s sale, a higher one for a short\'s purchase', () => {
-  assert.equal(reachesFurther(true, 100n, 99n), true);
-  assert.equal(reachesFurther(true, 100n, 100n), false);
-  assert.equal(reachesFurther(false, 100n, 101n), true);
-  assert.equal(reachesFurther(false, 100n, 99n), false);
 });
 
 test('ADL happens at BP, never below one tick', () => {

@@ -5,7 +5,8 @@
 //                     as the core would, and checks I5/I6/I4 at the moment each call is made.
 //   MarketSim         the market shards and the core's settlement in one: it delivers the commands in
 //                     order; a liquidation IOC walks a scripted book best-first up to its limit (clipped to
-//                     the position, as reduce-only is); a Deleverage executes as one trade (clipped) or is
+//                     the position, as reduce-only is); a sweep plans its walk with the market shard's own
+//                     planner (engine/shard/sweep-plan.ts) and executes as that IOC; a Deleverage executes as one trade (clipped) or is
 //                     rejected; each fill is applied to PositionState with risk/position.ts exactly as
 //                     settlement does (realized PnL into WB or M_iso, no fee for liquidation and ADL fills),
 //                     then the engine hears onFill / onOrderEnded as the core would call them.
@@ -15,6 +16,7 @@
 import { Code } from '../../../engine/codes.js';
 import { OrderOrigin, Side } from '../../../engine/enums.js';
 import type { MarketSpec } from '../../../engine/market/spec.js';
+import { planSweep } from '../../../engine/shard/sweep-plan.js';
 import { applyFill } from '../../../risk/position.js';
 import { DEFAULT_POOL, riskMarket, type RiskPoolConfig } from '../../../risk/shard/config.js';
 import { LiquidationStep } from '../../../risk/shard/events.js';
@@ -34,6 +36,16 @@ export type Call = readonly unknown[];
 type Command =
   | { readonly kind: 'cancelAll'; readonly accountId: number; readonly marketId: number }
   | { readonly kind: 'order'; readonly orderId: number; readonly accountId: number; readonly marketId: number; readonly side: Side; readonly limitTicks: bigint }
+  | {
+      readonly kind: 'sweep';
+      readonly orderId: number;
+      readonly accountId: number;
+      readonly marketId: number;
+      readonly side: Side;
+      readonly limitTicks: bigint;
+      readonly bankruptcyPriceTicks: bigint;
+      readonly budgetAtoms: bigint;
+    }
   | {
       readonly kind: 'deleverage';
       readonly id: number;
@@ -124,6 +136,14 @@ export class RecordingEffects implements RiskEffects {
     this.calls.push(['placeLiquidationOrder', accountId, marketId, side, qtyLots, limitPriceTicks, timeUs]);
     positionOf(this.state, accountId, marketId).orders.set(orderId, new OpenOrderState(orderId, 0, marketId, side, limitPriceTicks, qtyLots, true, OrderOrigin.LIQUIDATION));
     this.outbox.push({ kind: 'order', orderId, accountId, marketId, side, limitTicks: limitPriceTicks });
+    return orderId;
+  }
+
+  sweepLiquidation(accountId: number, marketId: number, side: Side, qtyLots: bigint, limitPriceTicks: bigint, bankruptcyPriceTicks: bigint, budgetAtoms: bigint, timeUs: number): number {
+    const orderId = this.nextId++;
+    this.calls.push(['sweepLiquidation', accountId, marketId, side, qtyLots, limitPriceTicks, bankruptcyPriceTicks, budgetAtoms, timeUs]);
+    positionOf(this.state, accountId, marketId).orders.set(orderId, new OpenOrderState(orderId, 0, marketId, side, limitPriceTicks, qtyLots, true, OrderOrigin.LIQUIDATION));
+    this.outbox.push({ kind: 'sweep', orderId, accountId, marketId, side, limitTicks: limitPriceTicks, bankruptcyPriceTicks, budgetAtoms });
     return orderId;
   }
 
@@ -221,6 +241,7 @@ export class MarketSim {
       const cmd = this.effects.outbox.shift()!;
       if (cmd.kind === 'cancelAll') this.cancelAll(cmd.accountId, cmd.marketId);
       else if (cmd.kind === 'order') this.execute(cmd.orderId, cmd.accountId, cmd.marketId, cmd.side, cmd.limitTicks);
+      else if (cmd.kind === 'sweep') this.sweep(cmd);
       else this.deleverage(cmd);
     }
   }
@@ -269,6 +290,26 @@ export class MarketSim {
     }
     pos.orders.delete(orderId);
     this.engine.onOrderEnded(accountId, marketId, orderId, Code.OK, this.tick());
+  }
+
+  /** The market shard's sweep against the scripted book: plan (within the limit), then the IOC of the plan. */
+  private sweep(c: Extract<Command, { kind: 'sweep' }>): void {
+    const pos = this.state.accounts.get(c.accountId)!.positions.get(c.marketId)!;
+    const order = pos.orders.get(c.orderId)!;
+    const held = pos.qtyLots < 0n ? -pos.qtyLots : pos.qtyLots;
+    const levels = ((c.side === Side.SELL ? this.bids : this.asks).get(c.marketId) ?? []).filter((l) => l.qtyLots > 0n);
+    const plan = planSweep(
+      { side: c.side, qtyLots: order.remainingLots < held ? order.remainingLots : held, bankruptcyPriceTicks: c.bankruptcyPriceTicks, budgetAtoms: c.budgetAtoms, atomsPerTickLot: this.state.markets.get(c.marketId)!.atomsPerTickLot },
+      levels.map((l) => ({ priceTicks: Number(l.priceTicks), qtyLots: Number(l.qtyLots) })),
+      (p) => (c.side === Side.SELL ? BigInt(p) >= c.limitTicks : BigInt(p) <= c.limitTicks),
+    );
+    if (plan.lots === 0n) {
+      pos.orders.delete(c.orderId);
+      this.engine.onOrderEnded(c.accountId, c.marketId, c.orderId, Code.NO_LIQUIDITY, this.tick());
+      return;
+    }
+    order.remainingLots = plan.lots;
+    this.execute(c.orderId, c.accountId, c.marketId, c.side, plan.worstPriceTicks);
   }
 
   private deleverage(d: Extract<Command, { kind: 'deleverage' }>): void {

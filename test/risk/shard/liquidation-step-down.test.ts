@@ -60,14 +60,14 @@ test('a scope that turns healthy while its step-down order is out is released wh
 });
 
 test('a step-down that fills nothing moves on to the full close', () => {
-  // Bids only at 58,000, below BP. Full close: limit (120,000 − 3,000 − 10,000)/2 = 53,500; 2 BTC sold at
-  // 58,000 leave −1,000, which the fund pays.
+  // Bids only at 58,000, below BP. The full close sweeps the whole 2 BTC: sold at 58,000 they leave
+  // −1,000, which the fund pays out of its budget.
   const sim = largeLong();
   sim.book(BTC_ID, [[btcTicks(58_000n), btc(5n)]]);
   sim.check(1, BTC_ID);
   sim.deliver();
   assert.deepEqual(sim.effects.steps(), ['TRIGGERED', 'PARTIAL_ORDER', 'FULL_ORDER', 'FULL_FILL', 'SHORTFALL_COVERED', 'COMPLETED']);
-  assert.deepEqual(sim.effects.of('placeLiquidationOrder')[1]!.slice(2, 5), [Side.SELL, btc(2n), btcTicks(53_500n)]);
+  assert.deepEqual(sim.effects.of('sweepLiquidation')[0]!.slice(2, 4), [Side.SELL, btc(2n)]);
   assert.equal(sim.state.insuranceFundAtoms, usdt(9_000n));
   assert.equal(equityOf(sim.state, 1, BTC_ID), 0n);
   assert.deepEqual(sim.effects.violations, []);

@@ -12,7 +12,7 @@ import { encodeRecord } from '../../../engine/ring/layouts/index.js';
 import { HeaderFlag, MAX_TIME_US, RecordBuffer } from '../../../engine/ring/record.js';
 import { RecordType } from '../../../engine/ring/types.js';
 import { InsuranceReason, UpdateReason } from '../../../risk/shard/events.js';
-import { cancelAll, deleverage, place, setMark, setStp, type Cmd } from '../../support/commands.js';
+import { cancelAll, deleverage, liquidationSweep, place, setMark, setStp, type Cmd } from '../../support/commands.js';
 import { COMMAND_U53_FIELDS, PAST_U53, putWords } from '../../support/hostile-fields.js';
 import { advanceTime, adjustIsolatedMargin, deposit, setFeeTier, setLeverage, topUpInsuranceFund, withdraw } from '../../support/risk-commands.js';
 import { BTC_60K, BTC_ID, ShardFixture, usdt } from './shard-fixture.js';
@@ -53,7 +53,7 @@ test('a command field past 2^53 is refused with that field\'s code, without a th
       for (const other of COMMAND_U53_FIELDS) if (other.layout === f.layout && other !== f) b.setU53(0, other.offset, 7);
       putWords(b, 0, f.offset, words);
       // Engine-only commands are refused for who sent them before anything reads their fields.
-      const engineOnly = f.layout.type === RecordType.Deleverage || f.layout.type === RecordType.SetMarkPrice;
+      const engineOnly = f.layout.type === RecordType.Deleverage || f.layout.type === RecordType.LiquidationSweep || f.layout.type === RecordType.SetMarkPrice;
       const r = expectRefused(fx, () => fx.gwRecord(b), engineOnly ? Code.NOT_PERMITTED : f.code, label);
       assert.equal(r.commandType, f.layout.type, label);
     }
@@ -91,6 +91,7 @@ test('operator-only and engine-only commands are refused from an account\'s own 
   }
   expectRefused(fx, () => fx.gw(cancelAll(2, CancelReason.IOC_REMAINDER)), Code.INVALID_FLAGS, 'a reason no cancel-all has');
   expectRefused(fx, () => fx.gw(deleverage(2, 3, Side.SELL, 1, BTC_60K, 9)), Code.NOT_PERMITTED, 'deleverage');
+  expectRefused(fx, () => fx.gw(liquidationSweep(2, Side.SELL, 1, BTC_60K, BigInt(BTC_60K), usdt(1_000_000), 9)), Code.NOT_PERMITTED, 'liquidation sweep');
   expectRefused(fx, () => fx.gw({ ...setMark(BTC_60K), header: { accountId: 2, marketId: BTC_ID, timeUs: T } }), Code.NOT_PERMITTED, 'set mark');
   expectRefused(fx, () => fx.gw({ ...deposit(2, usdt(1), 52), header: { accountId: 2, timeUs: T, flags: HeaderFlag.OPERATOR | 4 } }), Code.INVALID_FLAGS, 'an unknown flag bit');
   // The same commands from the operator are applied.

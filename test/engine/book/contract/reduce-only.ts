@@ -23,6 +23,20 @@ export function reduceOnlyContract(make: BookFactory): void {
       assert.equal(h.book.positionLots(1), 0);
     });
 
+    test('takeable depth counts a reduce-only maker only up to what its account can still reduce', () => {
+      const h = new Harness(make);
+      h.position(1, BUY, 3);
+      h.limit(1, SELL, 1_010, 2, { reduceOnly: true });
+      h.limit(4, SELL, 1_010, 1);
+      h.limit(1, SELL, 1_020, 5, { reduceOnly: true });
+      h.limit(4, SELL, 1_030, 1);
+      h.take();
+      assert.deepEqual(h.book.levels(SELL, 5).map((l) => [l.priceTicks, l.qtyLots]), [[1_010, 3], [1_020, 5], [1_030, 1]]);
+      // account 1 can still sell 3: 2 at 1,010, then 1 of the 5 at 1,020
+      assert.deepEqual(h.book.takeableLevels(SELL, 5).map((l) => [l.priceTicks, l.qtyLots]), [[1_010, 3], [1_020, 1], [1_030, 1]]);
+      assert.deepEqual(h.book.takeableLevels(SELL, 1).map((l) => [l.priceTicks, l.qtyLots]), [[1_010, 3]]);
+    });
+
     test('a reduce-only maker fills at most the position and is then cleaned up', () => {
       const h = new Harness(make);
       h.position(1, BUY, 2);

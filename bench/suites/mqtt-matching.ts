@@ -1,0 +1,123 @@
+// mqtt-matching: does publishing market data slow matching? The threaded exchange (Topology.spread of
+// BTC-PERP and ETH-PERP over the cores, one risk shard, worker threads) driven closed loop by the demo's
+// seeded flow (pipeline.ts's, through gateway/demo-driver.ts: 8 makers quoting post-only ladders, 64 takers, cancels; the same
+// flow as the pipeline suite) for `seconds` after a warm-up: commands the exchange took per second. Twice
+// per run: publishing off (the poll listener only counts) and publishing on (every released record also
+// into the market-data hub, every message through the MQTT bus to Mosquitto, or to the embedded broker
+// when none answers). Runs alternate off/on so the machine's load falls on both; the ratio on/off is the
+// median of the per-round ratios. Options after `--`: seconds=<n> runs=<n>.
+
+import { DEFAULT_MARKETS } from '../../engine/market/spec.js';
+import type { RecordBuffer } from '../../engine/ring/record.js';
+import type { GatewaySource } from '../../exchange/in-process-exchange.js';
+import { ThreadedExchange, type Listener } from '../../exchange/threaded-exchange.js';
+import { Topology } from '../../exchange/topology.js';
+import { startEmbeddedBroker } from '../../gateway/bus/embedded-broker.js';
+import { MqttBusPublisher } from '../../gateway/bus/publisher.js';
+import { DemoDriver, type DriverExchange } from '../../gateway/demo-driver.js';
+import { MarketDataHub } from '../../gateway/market-data/hub.js';
+import { riskMarket } from '../../risk/shard/config.js';
+import { median, type CaseResult, type Suite } from '../harness.js';
+import { mosquittoUrl, option } from './mqtt-publish.js';
+import { flow, MAKER_USDT, TAKER_USDT } from './pipeline.js';
+
+const SUITE = 'mqtt-matching';
+const RISK_MARKETS = DEFAULT_MARKETS.map((m) => riskMarket(m));
+const WARMUP_MS = 500;
+
+async function once(seconds: number, url: string | undefined): Promise<{ perSec: number; published: number; dropped: number }> {
+  const topology = Topology.spread(DEFAULT_MARKETS, 2, 1);
+  const ex = await ThreadedExchange.start({ topology, riskMarkets: RISK_MARKETS });
+  const hub = url ? new MarketDataHub(DEFAULT_MARKETS) : undefined;
+  const pub = url && hub ? new MqttBusPublisher(hub, { url, prefix: `perpx-bench-${process.pid}`, snapshotEveryMs: 1_000 }) : undefined;
+  await pub?.waitConnected();
+  // The driver's exchange, with the hub beside its listener when publishing is on.
+  const both = (l: Listener): Listener => (buf: RecordBuffer, at: number, from: GatewaySource) => {
+    l(buf, at, from);
+    hub!.onRecord(buf, at, from);
+  };
+  const view: DriverExchange = {
+    topology: ex.topology,
+    offer: (b, a) => ex.offer(b, a),
+    flush: () => ex.flush(),
+    poll: (l) => ex.poll(hub ? both(l) : l),
+    waitForOutput: (ms) => ex.waitForOutput(ms),
+    scanSnapshots: () => ex.scanSnapshots(),
+    get halted() {
+      return ex.halted;
+    },
+  };
+  try {
+    const driver = new DemoDriver(view, flow(1));
+    driver.fund(MAKER_USDT, TAKER_USDT);
+    await driver.untilMarked();
+    const run = async (ms: number): Promise<number> => {
+      const start = performance.now();
+      const before = driver.tally.offered;
+      let lastTick = start;
+      for (let now = start; now - start < ms; now = performance.now()) {
+        const taken = driver.drive(4_096);
+        driver.drain();
+        if (now - lastTick >= 1_000) {
+          driver.ticks();
+          lastTick = now;
+        }
+        if (ex.failure !== undefined) throw ex.failure;
+        // Off and on alike: park when nothing was taken, else one event-loop turn (the bus writes to its
+        // socket from the event loop; the gateway's own loop turns it the same way).
+        if (taken === 0) await ex.waitForOutput(0.2);
+        else await new Promise((r) => setImmediate(r));
+      }
+      return ((driver.tally.offered - before) * 1_000) / ms;
+    };
+    await run(WARMUP_MS);
+    const perSec = await run(seconds * 1_000);
+    return { perSec, published: pub?.stats.published ?? 0, dropped: pub?.stats.dropped ?? 0 };
+  } finally {
+    await ex.stop();
+    await pub?.clearRetained();
+    await pub?.stop();
+  }
+}
+
+const suite: Suite = {
+  description: 'matching throughput of the threaded exchange with MQTT market-data publishing on against off',
+  async run(ctx) {
+    const seconds = option(SUITE, ctx.args, 'seconds', ctx.quick ? 1 : 3);
+    const runs = Math.floor(option(SUITE, ctx.args, 'runs', ctx.quick ? 1 : 5));
+    const mosquitto = await mosquittoUrl();
+    const embedded = mosquitto ? undefined : await startEmbeddedBroker(0);
+    const url = mosquitto ?? embedded!.url;
+    const off: number[] = [];
+    const on: number[] = [];
+    let published = 0;
+    let dropped = 0;
+    try {
+      for (let r = 0; r < runs; r++) {
+        off.push((await once(seconds, undefined)).perSec);
+        const o = await once(seconds, url);
+        on.push(o.perSec);
+        published += o.published;
+        dropped += o.dropped;
+      }
+    } finally {
+      await embedded?.close();
+    }
+    // Per-round ratios (each on run against the off run just before it), their median: see mqtt-publish.
+    const ratio = median(on.map((x, i) => x / off[i]!));
+    const row = (name: string, xs: number[], extra: Record<string, string | number>): CaseResult => ({
+      suite: SUITE,
+      case: name,
+      opsPerSec: Math.round(median(xs)),
+      p50Ns: Math.round(1e9 / median(xs)),
+      p99Ns: Math.round(1e9 / Math.min(...xs)),
+      samples: xs.length,
+      seconds,
+      runs: xs.map((x) => Math.round(x)).join('/'),
+      ...extra,
+    });
+    return [row('publishing off', off, {}), row('publishing on', on, { broker: mosquitto ? 'mosquitto' : 'embedded', publishedPerSec: Math.round(published / (runs * (seconds + WARMUP_MS / 1_000))), dropped, onVsOff: Number(ratio.toFixed(3)) })];
+  },
+};
+
+export default suite;

@@ -1,0 +1,106 @@
+// SurveillanceGroup: the surveillance workers of a threaded exchange and the rings around them. One worker
+// can watch every market shard, or W workers split them (market shard s → worker s mod W): the engine's
+// state is per market and its alerts depend only on each market's own stream and the owner table
+// (SURVEILLANCE.md, "Determinism and replay"), so a split raises the same alerts, and surveillance
+// capacity grows with the workers instead of one thread having to keep up with every book at once.
+//
+//   market shard s ═══ ring s ═══▶ worker s mod W, as stream 1 + s (the same stream number, and so the same
+//                                  alert ids, whatever W is)
+//   main thread ── control stream w ──▶ worker w input 0: operator links and timer ticks go to every worker
+//
+// Thread contract: the main thread; the workers are its own threads.
+
+import { Doorbell } from '../../engine/ring/doorbell.js';
+import type { RecordBuffer } from '../../engine/ring/record.js';
+import { RingBuffer } from '../../engine/ring/ring-buffer.js';
+import type { WaitStrategyName } from '../../engine/ring/wait-strategy-by-name.js';
+import type { ShardDeath, ShardDone } from '../../engine/shard/shard-worker.js';
+import type { Alert } from '../../risk/surveillance/alert.js';
+import type { IntegrityReport } from '../../risk/surveillance/integrity/integrity-stats.js';
+import type { SurveillanceConfig } from '../../risk/surveillance/surveillance-engine.js';
+import { SurveillanceHost } from '../../risk/surveillance/surveillance-host.js';
+import { GatewayStream } from '../gateway-stream.js';
+
+export interface ThreadedSurveillance {
+  readonly config?: SurveillanceConfig;
+  /** Slots of each market → surveillance ring (power of two): room to absorb a burst. Default 65,536. */
+  readonly ringCapacity?: number;
+  /** Surveillance workers (default 1); more than the market shards is no use. */
+  readonly workers?: number;
+  /** Called on the main thread with every alert a worker raises. */
+  readonly onAlert: (alert: Alert) => void;
+  /** Called with each market's integrity statistics when its day ends. */
+  readonly onIntegrity?: (report: IntegrityReport) => void;
+}
+
+export class SurveillanceGroup {
+  /** Market shard s's surveillance ring, and the doorbell of the worker that reads it. */
+  readonly marketRings: RingBuffer[];
+  private readonly bells: Doorbell[];
+  private readonly controlRings: RingBuffer[];
+  private readonly controls: GatewayStream[];
+  readonly hosts: SurveillanceHost[] = [];
+
+  constructor(
+    private readonly marketShards: number,
+    private readonly o: ThreadedSurveillance,
+  ) {
+    const W = Math.max(1, Math.min(o.workers ?? 1, marketShards));
+    this.marketRings = Array.from({ length: marketShards }, () => RingBuffer.create(o.ringCapacity ?? 65_536));
+    this.bells = Array.from({ length: W }, () => Doorbell.create());
+    this.controlRings = Array.from({ length: W }, () => SurveillanceHost.controlRing());
+    this.controls = this.controlRings.map((rb, w) => new GatewayStream(rb, this.bells[w]!));
+  }
+
+  get workers(): number {
+    return this.bells.length;
+  }
+
+  /** The doorbell market shard s rings after publishing into its surveillance ring. */
+  bellOf(s: number): Doorbell {
+    return this.bells[s % this.workers]!;
+  }
+
+  /** Starts every worker (before the market shards: no shard may publish into a ring nobody reads). */
+  async start(wait: WaitStrategyName | undefined): Promise<void> {
+    for (let w = 0; w < this.workers; w++) {
+      const shards = Array.from({ length: this.marketShards }, (_, s) => s).filter((s) => s % this.workers === w);
+      this.hosts.push(
+        await SurveillanceHost.start({
+          bell: this.bells[w]!,
+          controlRing: this.controlRings[w]!,
+          marketRings: shards.map((s) => this.marketRings[s]!),
+          streams: shards.map((s) => 1 + s),
+          config: this.o.config,
+          wait,
+          onAlert: this.o.onAlert,
+          onIntegrity: this.o.onIntegrity,
+        }),
+      );
+    }
+  }
+
+  onDeath(listener: (worker: number, d: ShardDeath) => void): void {
+    this.hosts.forEach((h, w) => h.onDeath((d) => listener(w, d)));
+  }
+
+  /** Room in every worker's control stream (a record for all of them goes to all or none). */
+  hasRoom(): boolean {
+    return this.controls.every((c) => c.hasRoom());
+  }
+
+  /** Offers a control record (a link, a timer tick) to every worker: all or none. */
+  offerAll(buf: RecordBuffer, at: number): boolean {
+    if (!this.hasRoom()) return false;
+    for (const c of this.controls) c.offer(buf, at);
+    return true;
+  }
+
+  flush(): void {
+    for (const c of this.controls) c.flush();
+  }
+
+  stop(timeoutMs?: number): Promise<ShardDone>[] {
+    return this.hosts.map((h) => h.stop(timeoutMs));
+  }
+}
