@@ -338,7 +338,7 @@ export class ThreadedExchange {
 
   /** Every shard (and the surveillance worker) has handled all it was sent and published what that produced (drained.ts). */
   drained(): boolean {
-    return shardsDrained([...this.marketHosts, ...this.riskHosts, ...(this.surveillanceHost ? [this.surveillanceHost] : [])]);
+    return shardsDrained([...this.marketHosts, ...this.riskHosts, ...(this.surveillance?.hosts ?? [])]);
   }
 
   /** Every risk shard's open positions by scope, each copied by its own thread between two batches. */
