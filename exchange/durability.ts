@@ -22,7 +22,7 @@ import { CUT_KEY, META_KEY } from '../persistence/keys.js';
 import { checkConfig, encodeMeta, readMeta, type StoreMeta } from '../persistence/meta.js';
 import { RocksStore } from '../persistence/rocksdb-store.js';
 import { recoveryBase, type RecoveryBase } from './snapshots/recovery-base.js';
-import type { SnapshotPolicy } from './snapshots/snapshot-policy.js';
+import { checkSnapshotPolicy, type SnapshotPolicy } from './snapshots/snapshot-policy.js';
 import { SnapshotterHost } from './snapshots/snapshotter-host.js';
 import type { Topology } from './topology.js';
 
@@ -76,6 +76,7 @@ export class Durability {
   static async open(o: DurabilityOptions, topology: Topology, config: unknown): Promise<Durability> {
     const dir = o.dir;
     const log = o.log ?? ((l: string) => console.log(l));
+    if (o.snapshots) checkSnapshotPolicy(o.snapshots);
     const fresh = !existsSync(dir) || (statSync(dir).isDirectory() && readdirSync(dir).length === 0);
     if (!fresh && !statSync(dir).isDirectory()) throw new PersistenceError(Code.DATA_DIR_FOREIGN, `${dir} is a file, not a data directory`, { dir });
     if (!fresh && !existsSync(`${dir}/CURRENT`)) throw new PersistenceError(Code.DATA_DIR_FOREIGN, `${dir} is not empty and holds no perpx data`, { dir });

@@ -1,5 +1,6 @@
 // When snapshots are taken and how long they are kept: the exchange's configuration of the snapshotter.
 // Counted per shard, in the shard's own journal records, and in wall-clock time since its last snapshot.
+// `npm start`'s defaults: gateway/start-options.ts (--snapshot-records, --snapshot-seconds, --snapshot-keep).
 
 import type { RetentionPolicy } from '../../persistence/snapshot-store.js';
 
@@ -11,8 +12,6 @@ export interface SnapshotPolicy extends RetentionPolicy {
   /** Snapshot market shards too (false while surveillance runs: its stream restarts from seq 1 on recovery). */
   readonly marketShards?: boolean;
 }
-
-export const DEFAULT_SNAPSHOT_POLICY: SnapshotPolicy = { everyRecords: 1_000_000, everyMs: 60_000, keep: 3 };
 
 /** A readable refusal for a policy no snapshotter can follow. */
 export function checkSnapshotPolicy(p: SnapshotPolicy): void {
