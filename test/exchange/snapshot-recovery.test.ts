@@ -14,7 +14,8 @@ import { replayShard } from '../../exchange/journal-replay.js';
 import type { SnapshotPolicy } from '../../exchange/snapshots/snapshot-policy.js';
 import { readShardLog } from '../../persistence/journal-reader.js';
 import { snapshotPieceKey } from '../../persistence/keys.js';
-import { listSnapshots } from '../../persistence/snapshot-store.js';
+import { listSnapshots, readSnapshotBytes } from '../../persistence/snapshot-store.js';
+import { refusal } from '../../exchange/snapshots/recovery-base.js';
 import { RocksStore } from '../../persistence/rocksdb-store.js';
 import { testSeed } from '../support/seed.js';
 import { durableScript } from './durable-script.js';
@@ -44,6 +45,20 @@ test('every stored snapshot equals a clean replay of its journal to the position
           assert.equal(s.stateHash, replayed.toString(16).padStart(16, '0'), `shard ${x}: the snapshot at position ${s.position} equals a replay to it`);
           checked++;
         }
+      }
+      // A snapshot whose records to another shard that shard had not all consumed is refused for recovery
+      // (its re-delivery could not be regenerated): the newest market shard 0 snapshot that wrote any.
+      const wrote = (await listSnapshots(store, 0)).filter((s) => s.outputNextSeqs.some((q) => q > 1)).at(-1);
+      assert.ok(wrote !== undefined, 'market shard 0 has a snapshot after writing to a risk shard');
+      {
+        const bytes = await readSnapshotBytes(store, wrote);
+        const cut = { positions: producerTable(topology).map(() => Number.MAX_SAFE_INTEGER), lastSeq: producerTable(topology).map((p) => p.map(() => Number.MAX_SAFE_INTEGER)) };
+        assert.equal(refusal(topology, 0, wrote, bytes, cut), undefined, 'settled: usable');
+        const j = wrote.outputNextSeqs.findIndex((q) => q > 1);
+        const consumer = topology.marketShards + j;
+        cut.lastSeq[consumer]![1] = wrote.outputNextSeqs[j]! - 2;
+        assert.match(refusal(topology, 0, wrote, bytes, cut) ?? '', new RegExp(`shard ${consumer} had consumed its stream only to seq ${wrote.outputNextSeqs[j]! - 2}`));
+        assert.match(refusal(topology, 1, wrote, bytes) ?? '', /another shard/, 'a snapshot of market shard 0 is not market shard 1');
       }
     } finally {
       await store.close();
