@@ -77,7 +77,8 @@ const riskMarkets = markets.map((m) => riskMarket(m));
 let durability: Durability | undefined;
 if (!o.inMemory) {
   try {
-    durability = await Durability.open({ dir: o.data, log: (line) => log.info(line.replace(/^perpx: /, '')) }, topology, { topology: topology.config, riskMarkets });
+    const snapshots = o.snapshotRecords > 0 ? { everyRecords: o.snapshotRecords, everyMs: o.snapshotSeconds * 1_000, keep: o.snapshotKeep } : undefined;
+    durability = await Durability.open({ dir: o.data, snapshots, log: (line) => log.info(line.replace(/^perpx: /, '')) }, topology, { topology: topology.config, riskMarkets });
   } catch (e) {
     if (!(e instanceof PersistenceError)) throw e;
     console.error(`perpx: cannot use data directory ${o.data}: ${e.message}`);
