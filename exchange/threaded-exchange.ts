@@ -336,7 +336,7 @@ export class ThreadedExchange {
     return this.bell.parkAsync(this.hasOutput, timeoutMs);
   }
 
-  /** Every shard (and the surveillance worker) has handled all it was sent and published what that produced (drained.ts). */
+  /** Every shard (and every surveillance worker) has handled all it was sent and published what that produced (drained.ts). */
   drained(): boolean {
     return shardsDrained([...this.marketHosts, ...this.riskHosts, ...(this.surveillance?.hosts ?? [])]);
   }

@@ -17,7 +17,7 @@ const QUIET_ROUNDS = 12;
 const liquidating = worldArb({ shards: true, jumpPercent: 45 }, 80, 200);
 
 /** Runs the world, then the quiet period; returns the scopes still liquidating, as "shard r: scope key". */
-export function liquidatingAfterQuiet(world: World): string[] {
+function liquidatingAfterQuiet(world: World): string[] {
   const d = new ActionDriver(world.population);
   d.run(world);
   const markets = d.marketIds.length;
