@@ -8,7 +8,7 @@
 //   then the threaded exchange starts the journal writer (JournalHost) and the shards with that data.
 //
 // Shard numbering is persistence's global one: market shard s is s, risk shard r is S + r.
-// Until snapshots land (they need the state codecs), a replay starts at position 0.
+// A shard's replay starts from its newest usable snapshot (snapshots/recovery-base.ts), else position 0.
 
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { Code } from '../engine/codes.js';
@@ -19,8 +19,11 @@ import { PersistenceError } from '../persistence/errors.js';
 import { JournalHost } from '../persistence/journal-host.js';
 import { readShardLog, truncateTail, type ShardLog } from '../persistence/journal-reader.js';
 import { CUT_KEY, META_KEY } from '../persistence/keys.js';
-import { checkConfig, encodeMeta, readMeta } from '../persistence/meta.js';
+import { checkConfig, encodeMeta, readMeta, type StoreMeta } from '../persistence/meta.js';
 import { RocksStore } from '../persistence/rocksdb-store.js';
+import { recoveryBase, type RecoveryBase } from './snapshots/recovery-base.js';
+import { checkSnapshotPolicy, type SnapshotPolicy } from './snapshots/snapshot-policy.js';
+import { SnapshotterHost } from './snapshots/snapshotter-host.js';
 import type { Topology } from './topology.js';
 
 export interface DurabilityOptions {
@@ -31,6 +34,10 @@ export interface DurabilityOptions {
   readonly tapCapacity?: number;
   /** Where recovery's log lines go (default: console.log). */
   readonly log?: (line: string) => void;
+  /** Take snapshots (snapshotter worker) and prune by this policy; absent: none taken, none pruned. */
+  readonly snapshots?: SnapshotPolicy;
+  /** Recover from stored snapshots (default true); false replays every journal from position 0 (tests' clean replays). */
+  readonly fromSnapshots?: boolean;
 }
 
 /** Per shard x, per input i: the producing shard, -1 for the gateway (topology.ts input indexes). */
@@ -42,20 +49,34 @@ export function producerTable(t: Topology): number[][] {
   return [...market, ...risk];
 }
 
+/** Per output stream of shard x (gateway excluded, in the worker's order): the consuming shard and its input index. */
+export function consumersOf(t: Topology, x: number): { shard: number; input: number }[] {
+  const S = t.marketShards;
+  const R = t.riskShards;
+  return x < S ? Array.from({ length: R }, (_, r) => ({ shard: S + r, input: 1 + x })) : Array.from({ length: S }, (_, s) => ({ shard: s, input: 1 + (x - S) }));
+}
+
 export class Durability {
   journal: JournalHost | undefined;
+  /** The snapshotter, when a snapshot policy is set (its `taken` lists what it stored). */
+  snapshotter: SnapshotterHost | undefined;
 
   private constructor(
     readonly dir: string,
     readonly topology: Topology,
     readonly cut: CutRecord,
     readonly logs: readonly ShardLog[],
+    /** Per shard, the snapshot its recovery starts from (undefined: the journal from position 0). */
+    readonly bases: readonly (RecoveryBase | undefined)[],
+    /** The configuration as the meta holds it (canonical JSON): what the snapshotter rebuilds shards from. */
+    readonly storedConfig: unknown,
     private readonly o: DurabilityOptions,
   ) {}
 
   static async open(o: DurabilityOptions, topology: Topology, config: unknown): Promise<Durability> {
     const dir = o.dir;
     const log = o.log ?? ((l: string) => console.log(l));
+    if (o.snapshots) checkSnapshotPolicy(o.snapshots);
     const fresh = !existsSync(dir) || (statSync(dir).isDirectory() && readdirSync(dir).length === 0);
     if (!fresh && !statSync(dir).isDirectory()) throw new PersistenceError(Code.DATA_DIR_FOREIGN, `${dir} is a file, not a data directory`, { dir });
     if (!fresh && !existsSync(`${dir}/CURRENT`)) throw new PersistenceError(Code.DATA_DIR_FOREIGN, `${dir} is not empty and holds no perpx data`, { dir });
@@ -75,8 +96,11 @@ export class Durability {
         if (cut.positions.length !== shards) throw new PersistenceError(Code.DATA_DIR_MISMATCH, `${dir} holds ${cut.positions.length} shards, this topology ${shards}`, { dir });
       }
       const logs: ShardLog[] = [];
+      const bases: (RecoveryBase | undefined)[] = [];
       for (let x = 0; x < shards; x++) {
-        const l = await readShardLog(store, x, cut.positions[x]!, { inputs: producers[x]!.length });
+        const base = o.fromSnapshots === false ? undefined : await recoveryBase(store, x, cut, topology, log);
+        bases.push(base);
+        const l = await readShardLog(store, x, cut.positions[x]!, { inputs: producers[x]!.length, from: base?.info.position, lastSeq: base?.info.lastSeq, lastTimeUs: base?.info.clockUs });
         for (let i = 0; i < l.lastSeq.length; i++) {
           if (l.lastSeq[i] !== (cut.lastSeq[x]?.[i] ?? 0)) {
             throw new PersistenceError(Code.JOURNAL_CORRUPT, `shard ${x}: the cut says input ${i} was consumed to seq ${cut.lastSeq[x]?.[i]}, the journal to ${l.lastSeq[i]}`, { shard: x, input: i });
@@ -88,8 +112,10 @@ export class Durability {
         }
         logs.push(l);
       }
-      if (!fresh) log(`perpx: recovered ${dir}: ${logs.map((l) => l.count).reduce((a, b) => a + b, 0).toLocaleString('en-US')} journal records over ${shards} shard(s), replaying`);
-      return new Durability(dir, topology, cut, logs, o);
+      const fromSnapshots = bases.filter((b) => b !== undefined).length;
+      if (!fresh) log(`perpx: recovered ${dir}: ${fromSnapshots > 0 ? `${fromSnapshots} shard(s) from a snapshot, then ` : ''}${logs.map((l) => l.count).reduce((a, b) => a + b, 0).toLocaleString('en-US')} journal records over ${shards} shard(s), replaying`);
+      const storedConfig = fresh ? (JSON.parse(Buffer.from(encodeMeta(config)).toString('utf8')) as StoreMeta).config : (await readMeta(store, dir)).config;
+      return new Durability(dir, topology, cut, logs, bases, storedConfig, o);
     } finally {
       await store.close();
     }
@@ -106,12 +132,10 @@ export class Durability {
   /** The replay of shard x: its journal below the cut, and per output stream where re-delivery starts. */
   replay(x: number): ShardReplayData {
     const l = this.logs[x]!;
-    const S = this.topology.marketShards;
-    const R = this.topology.riskShards;
     // Output order is the worker's: gateway first, then one stream per shard of the other kind.
-    const consumers = x < S ? Array.from({ length: R }, (_, r) => ({ shard: S + r, input: 1 + x })) : Array.from({ length: S }, (_, s) => ({ shard: s, input: 1 + (x - S) }));
+    const consumers = consumersOf(this.topology, x);
     const deliverFrom = [Infinity, ...consumers.map((c) => this.logs[c.shard]!.lastSeq[c.input]! + 1)];
-    return { records: l.records, inputs: l.inputs, count: l.count, firstPosition: l.firstPosition, deliverFrom };
+    return { records: l.records, inputs: l.inputs, count: l.count, firstPosition: l.firstPosition, deliverFrom, snapshot: this.bases[x]?.bytes };
   }
 
   /** Gateway commands every shard has taken so far: a bound on ids a gateway handed out before a restart. */
@@ -126,9 +150,23 @@ export class Durability {
 
   /** Starts the journal writer; shards started afterwards get journalData(x). */
   async startJournal(gatewayBell: Doorbell): Promise<JournalHost> {
-    const host = new JournalHost({ dir: this.dir, producerOf: producerTable(this.topology), from: this.cut, gatewayBell, tapCapacity: this.o.tapCapacity });
+    const policy = this.o.snapshots;
+    const channel = policy ? SnapshotterHost.channel() : undefined;
+    const snapshots = policy && channel ? { port: channel.port2, retention: policy } : undefined;
+    const host = new JournalHost({ dir: this.dir, producerOf: producerTable(this.topology), from: this.cut, gatewayBell, tapCapacity: this.o.tapCapacity, snapshots });
     await host.start();
     this.journal = host;
+    if (policy && channel) {
+      const snapshotter = new SnapshotterHost(this.o.log ?? ((l: string) => console.log(l)));
+      const S = this.topology.marketShards;
+      const which = this.logs.map((_, x) => x).filter((x) => x >= S || policy.marketShards !== false);
+      // The replicas start where the shards' recoveries did; the snapshotter gets its own copy of the bytes.
+      // Not awaited: the shards recover meanwhile (its failures are its own: `snapshotter.failure`).
+      void snapshotter.start(this.storedConfig, which.map((x) => ({ shard: x, position: this.bases[x]?.info.position ?? 0, snapshot: this.bases[x]?.bytes, timeUs: this.bases[x]?.info.clockUs })), policy, channel.port1);
+      this.snapshotter = snapshotter;
+      // Before the writer drains and closes: the snapshotter's last request must find it open.
+      host.beforeStop(() => snapshotter.stop());
+    }
     return host;
   }
 

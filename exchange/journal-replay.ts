@@ -16,7 +16,7 @@ import type { ShardLog } from '../persistence/journal-reader.js';
 import type { Topology } from './topology.js';
 
 /** An output that only numbers what it is given. */
-class CountingOutput implements EventOutput {
+export class CountingOutput implements EventOutput {
   nextSeq = 1;
   append(_src: RB, _at: number): void {
     this.nextSeq++;
@@ -33,22 +33,23 @@ export interface ReplayConfig {
 
 /**
  * A fresh state machine for global shard x (market shards first, then risk shards); `gateway` receives its
- * gateway stream, `surveillance` a market shard's surveillance stream (none: not wired, as when it ran without).
+ * gateway stream, `outputs` its streams to the other kind of shard (default: counting ones), `surveillance`
+ * a market shard's surveillance stream (none: not wired, as when it ran without).
  */
-function freshShard(c: ReplayConfig, x: number, gateway: EventOutput = new CountingOutput(), surveillance?: EventOutput): MarketShard | RiskShard {
+export function freshShard(c: ReplayConfig, x: number, gateway: EventOutput = new CountingOutput(), outputs?: readonly EventOutput[], surveillance?: EventOutput): MarketShard | RiskShard {
   const t = c.topology;
   const S = t.marketShards;
   const R = t.riskShards;
-  if (x < S) return new MarketShard(t.config.marketShards[x]!, gateway, Array.from({ length: R }, () => new CountingOutput()), fastBook, c.pricing, surveillance);
+  if (x < S) return new MarketShard(t.config.marketShards[x]!, gateway, outputs ?? Array.from({ length: R }, () => new CountingOutput()), fastBook, c.pricing, surveillance, undefined, x);
   const byId = new Map(c.riskMarkets.map((m) => [m.market.marketId, m]));
   const markets = t.markets().map((m) => byId.get(m.marketId)!);
   const pool = c.pool ?? DEFAULT_POOL;
-  return new RiskShard(x - S, R, markets, pool, (m) => t.marketShardOf(m), gateway, Array.from({ length: S }, () => new CountingOutput()), (state, effects) => new LiquidationEngine(state, effects, pool));
+  return new RiskShard(x - S, R, markets, pool, (m) => t.marketShardOf(m), gateway, outputs ?? Array.from({ length: S }, () => new CountingOutput()), (state, effects) => new LiquidationEngine(state, effects, pool));
 }
 
 /** Replays one shard's log (from position 0) into a fresh state machine and returns it. */
 export function replayShard(c: ReplayConfig, log: ShardLog, count = log.count, gateway?: EventOutput, surveillance?: EventOutput): MarketShard | RiskShard {
-  const shard = freshShard(c, log.shard, gateway, surveillance);
+  const shard = freshShard(c, log.shard, gateway, undefined, surveillance);
   replayRecords(shard, new InputStamp(), { records: new RecordBuffer(log.records), inputs: new Uint16Array(log.inputs), count, firstPosition: log.firstPosition });
   return shard;
 }

@@ -26,7 +26,7 @@ export class Dispatcher {
     private readonly exchange: GatewayExchange,
     /** Runs after each poll (retries of the gateway's own commands, halt handling). */
     private readonly afterPoll: () => void,
-    private readonly parkMs = 50,
+    private readonly parkMs = 100,
   ) {}
 
   add(l: RecordListener): () => void {

@@ -62,7 +62,7 @@ export interface GatewayOptions {
   readonly maxOpenOrders?: number;
   /** Ended orders and fills kept per account for queries (default 1,000). */
   readonly historyCap?: number;
-  /** User-stream frames kept per account for resume (default 4,096). */
+  /** User-stream frames kept per account for resume (default 1,024: about 200 KB for an active account). */
   readonly replayCap?: number;
   /** Send the exchange a timer tick (AdvanceTime) every this many ms; 0: someone else does (default 1,000). */
   readonly timerTickMs?: number;
@@ -96,6 +96,7 @@ export class Gateway {
   private entry: OrderEntry | undefined;
   private deadMan: DeadManSwitch | undefined;
   private ticker: NodeJS.Timeout | undefined;
+  private sweeper: NodeJS.Timeout | undefined;
   private readonly tickBuf = RecordBuffer.allocate(1);
   /** Set once open(): the API keys and accounts (operators create them; every change audited). */
   keys!: KeyRegistry;
@@ -190,6 +191,8 @@ export class Gateway {
     this.dispatcher.start();
     const tickMs = this.o.timerTickMs ?? 1_000;
     if (tickMs > 0) this.ticker = setInterval(() => this.tick(), tickMs);
+    this.sweeper = setInterval(() => router.sweep(), 60_000);
+    this.sweeper.unref();
   }
 
   private closed(s: Session, session: SessionHandlers): void {
@@ -202,6 +205,11 @@ export class Gateway {
     encodeRecord(this.tickBuf, 0, AdvanceTimeLayout, { timeUs: this.nowUs() }, {});
     // A tick the exchange cannot take now is simply skipped: the next one carries a later time.
     if (this.o.exchange.offer(this.tickBuf, 0)) this.o.exchange.flush();
+  }
+
+  /** The next order/request id this gateway would assign (a successor gateway starts there or later). */
+  get nextId(): number {
+    return this.ids.peek;
   }
 
   /** Opens (if not yet) and listens; resolves with the port (0 picks a free one). */
@@ -257,6 +265,7 @@ export class Gateway {
    */
   async close(): Promise<void> {
     clearInterval(this.ticker);
+    clearInterval(this.sweeper);
     this.deadMan?.stop();
     await this.server?.close();
     await this.dispatcher.stop();

@@ -65,7 +65,9 @@ const riskMarkets = DEFAULT_MARKETS.map((m) => riskMarket(m));
 let durability: Durability | undefined;
 if (!parsed.options.inMemory) {
   try {
-    durability = await Durability.open({ dir: parsed.options.data }, topology, { topology: topology.config, riskMarkets });
+    const o = parsed.options;
+    const snapshots = o.snapshotRecords > 0 ? { everyRecords: o.snapshotRecords, everyMs: o.snapshotSeconds * 1_000, keep: o.snapshotKeep } : undefined;
+    durability = await Durability.open({ dir: o.data, snapshots }, topology, { topology: topology.config, riskMarkets });
   } catch (e) {
     if (!(e instanceof PersistenceError)) throw e;
     console.error(`perpx: cannot use data directory ${parsed.options.data}: ${e.message}`);

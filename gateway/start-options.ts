@@ -22,6 +22,12 @@ export interface StartOptions {
   readonly data: string;
   /** Keep nothing: no journal, no recovery. */
   readonly inMemory: boolean;
+  /** A shard's snapshot after this many of its journal records (0: no snapshots, recovery replays everything). */
+  readonly snapshotRecords: number;
+  /** …or after this many seconds with new records. */
+  readonly snapshotSeconds: number;
+  /** Snapshots kept per shard; the journal before the oldest is pruned. */
+  readonly snapshotKeep: number;
 }
 
 /**
@@ -80,6 +86,9 @@ const SPECS: readonly Spec[] = [
     accepts: 'a directory path (created when absent)',
     parse: (raw) => (raw.length > 0 ? raw : undefined),
   },
+  { name: 'snapshot-records', arg: 'N', default: '1000000', help: "snapshot a shard every N of its journal records (0: never; recovery replays the whole journal)", accepts: 'a whole number from 0 to 1000000000', parse: whole(0, 1_000_000_000) },
+  { name: 'snapshot-seconds', arg: 'S', default: '60', help: 'or every S seconds when it took records', accepts: 'a whole number of seconds from 1 to 86400', parse: whole(1, 86_400) },
+  { name: 'snapshot-keep', arg: 'K', default: '3', help: 'snapshots kept per shard; the journal before the oldest kept one is pruned', accepts: 'a whole number from 1 to 1000', parse: whole(1, 1_000) },
 ];
 
 export type ParsedStart = { readonly kind: 'run'; readonly options: StartOptions } | { readonly kind: 'help' } | { readonly kind: 'error'; readonly message: string };
@@ -131,6 +140,9 @@ export function parseStartOptions(argv: readonly string[]): ParsedStart {
       oracle: got.get('oracle') as string | undefined,
       data: got.get('data') as string,
       inMemory: values['in-memory'] === true,
+      snapshotRecords: got.get('snapshot-records') as number,
+      snapshotSeconds: got.get('snapshot-seconds') as number,
+      snapshotKeep: got.get('snapshot-keep') as number,
     },
   };
 }

@@ -2,7 +2,7 @@
 // tap ring per shard (the shard copies its inputs in; the writer drains them), the writer's doorbell, and
 // the durable watermark. Made by whoever assembles the exchange, after recovery says where the cut is.
 
-import { Worker } from 'node:worker_threads';
+import { Worker, type MessagePort } from 'node:worker_threads';
 import { Code } from '../engine/codes.js';
 import { Doorbell } from '../engine/ring/doorbell.js';
 import { PRODUCER_CURSOR_INDEX } from '../engine/ring/ring-buffer-descriptor.js';
@@ -12,6 +12,7 @@ import type { ShardJournalData } from '../engine/shard/worker-journal.js';
 import type { CutRecord } from './cut-record.js';
 import { PersistenceError } from './errors.js';
 import type { JournalWriterWorkerData } from './journal-writer-worker.js';
+import type { RetentionPolicy } from './snapshot-store.js';
 import { Watermark } from './watermark.js';
 
 export interface JournalHostOptions {
@@ -24,6 +25,8 @@ export interface JournalHostOptions {
   readonly gatewayBell: Doorbell;
   /** Slots per tap ring (a power of two). */
   readonly tapCapacity?: number;
+  /** The snapshotter's end of the channel to the writer, and the retention rule (snapshot-service.ts). */
+  readonly snapshots?: { readonly port: MessagePort; readonly retention: RetentionPolicy };
 }
 
 export interface JournalStats {
@@ -76,8 +79,10 @@ export class JournalHost {
       gatewayBell: this.o.gatewayBell.sab,
       watermark: this.watermark.sab,
       control: this.control.sab,
+      snapshots: this.o.snapshots && { port: this.o.snapshots.port, retention: this.o.snapshots.retention },
     };
-    const worker = new Worker(new URL('./journal-writer-worker.js', import.meta.url), { workerData: data, name: 'journal-writer' });
+    const transferList = this.o.snapshots ? [this.o.snapshots.port] : [];
+    const worker = new Worker(new URL('./journal-writer-worker.js', import.meta.url), { workerData: data, transferList, name: 'journal-writer' });
     this.worker = worker;
     const fail = (e: Error) => {
       if (this.failure) return;
@@ -110,8 +115,16 @@ export class JournalHost {
     await started;
   }
 
+  private readonly stopFirst: (() => Promise<void>)[] = [];
+
+  /** Runs `f` (awaited) at the start of stop(), before the writer drains and closes the store. */
+  beforeStop(f: () => Promise<void>): void {
+    this.stopFirst.push(f);
+  }
+
   /** After the shards have stopped: drains the taps, writes the last batch, closes the store. */
   async stop(): Promise<JournalStats> {
+    for (const f of this.stopFirst.splice(0)) await f().catch(() => {});
     if (!this.done || !this.worker) return { written: 0, batches: 0, outstanding: 0 };
     this.control.requestStop();
     this.bell.ring();

@@ -24,6 +24,10 @@ export interface ShardLog {
   readonly count: number;
   /** Per input, the last seq inside the log. */
   readonly lastSeq: number[];
+  /** Per input, the last seq before the log's first record (a snapshot's; zeros from position 0). */
+  readonly startLastSeq: readonly number[];
+  /** The shard's time before the log's first record. */
+  readonly startTimeUs: number;
   /** Largest timeUs inside the log (0 when empty). */
   readonly lastTimeUs: number;
   /** Records past the cut found in the store (the torn tail). */
@@ -35,6 +39,10 @@ export interface ReadOptions {
   readonly from?: number;
   /** Inputs this shard has (sizes lastSeq). */
   readonly inputs: number;
+  /** Per input, the last seq consumed before `from` (a snapshot's); default all 0. */
+  readonly lastSeq?: readonly number[];
+  /** The shard's time before `from` (a snapshot's clock); default 0. */
+  readonly lastTimeUs?: number;
   /** Called with records read so far, for progress bars. */
   readonly onProgress?: (records: number) => void;
 }
@@ -47,6 +55,13 @@ function corrupt(shard: number, key: Uint8Array, position: number, seq: number, 
   );
 }
 
+/** The first position of the block holding `position` (blocks before it need not be read); 0 when none starts at or before it. */
+export async function blockStartAt(store: Store, shard: number, position: number): Promise<number> {
+  if (position === 0) return 0;
+  for await (const { key } of store.scan({ ...journalRange(shard, 0, position + 1), reverse: true, limit: 1 })) return parseJournalKey(key).position;
+  return 0;
+}
+
 /** Reads shard `shard`'s records below `cut` (verified), and counts what lies past it. */
 export async function readShardLog(store: Store, shard: number, cut: number, o: ReadOptions): Promise<ShardLog> {
   const from = o.from ?? 0;
@@ -55,11 +70,11 @@ export async function readShardLog(store: Store, shard: number, cut: number, o: 
   const inputs = new SharedArrayBuffer(Math.max(2, count * 2));
   const recs = new RecordBuffer(records);
   const ins = new Uint16Array(inputs);
-  const lastSeq = new Array<number>(o.inputs).fill(0);
-  let lastTimeUs = 0;
+  const lastSeq = Array.from({ length: o.inputs }, (_, i) => o.lastSeq?.[i] ?? 0);
+  let lastTimeUs = o.lastTimeUs ?? 0;
   let next = -1;
   let torn = 0;
-  for await (const { key, value } of store.scan(journalRange(shard))) {
+  for await (const { key, value } of store.scan(journalRange(shard, await blockStartAt(store, shard, from)))) {
     const { position } = parseJournalKey(key);
     const block = JournalBlock.decode(value);
     const end = block ? position + block.count : position;
@@ -107,7 +122,7 @@ export async function readShardLog(store: Store, shard: number, cut: number, o: 
   if (have < cut) {
     throw new PersistenceError(Code.JOURNAL_GAP, `shard ${shard}: the cut says position ${cut} is durable but the journal ends at ${have}`, { shard, position: have, expected: cut });
   }
-  return { shard, records, inputs, firstPosition: from, count, lastSeq, lastTimeUs, tornRecords: torn };
+  return { shard, records, inputs, firstPosition: from, count, lastSeq, lastTimeUs, tornRecords: torn, startLastSeq: Array.from({ length: o.inputs }, (_, i) => o.lastSeq?.[i] ?? 0), startTimeUs: o.lastTimeUs ?? 0 };
 }
 
 /**

@@ -8,7 +8,7 @@
 // parkAsync. Replies on the port: 'ready' once the store is open, {stopped, written, batches} at the end,
 // {failed, message, code} if the store fails (the exchange then stops: nothing can be acknowledged).
 
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { Doorbell } from '../engine/ring/doorbell.js';
 import { ControlBlock } from '../engine/shard/control-block.js';
 import { TapReader, TapRing } from '../engine/shard/input-tap.js';
@@ -16,6 +16,8 @@ import { crashPointHook } from './crash-points.js';
 import { CutTracker, type CutState } from './cut.js';
 import { JournalWriter } from './journal-writer.js';
 import { RocksStore } from './rocksdb-store.js';
+import { SnapshotService } from './snapshot-service.js';
+import type { RetentionPolicy } from './snapshot-store.js';
 import { Watermark } from './watermark.js';
 
 export interface JournalWriterWorkerData {
@@ -28,6 +30,8 @@ export interface JournalWriterWorkerData {
   gatewayBell: SharedArrayBuffer;
   watermark: SharedArrayBuffer;
   control: SharedArrayBuffer;
+  /** The snapshotter's channel and the retention rule, when snapshots are taken (snapshot-service.ts). */
+  snapshots?: { port: MessagePort; retention: RetentionPolicy };
 }
 
 const data = workerData as JournalWriterWorkerData;
@@ -41,12 +45,17 @@ const hasWork = () => !control.running() || taps.some((t) => t.consumer.availabl
 const keepAlive = setInterval(() => {}, 1 << 30);
 try {
   const store = await RocksStore.open(data.dir, { createIfMissing: false });
-  const writer = new JournalWriter(store, taps, new CutTracker(data.producerOf, data.from), Watermark.attach(data.watermark), { onDurable: () => gatewayBell.ring(), crashPoint: crashPointHook() }, data.firstBatch);
+  const crashPoint = crashPointHook();
+  const writer = new JournalWriter(store, taps, new CutTracker(data.producerOf, data.from), Watermark.attach(data.watermark), { onDurable: () => gatewayBell.ring(), crashPoint }, data.firstBatch);
+  const service = data.snapshots && new SnapshotService(store, writer, data.snapshots.retention, crashPoint);
+  if (service) service.serve(data.snapshots!.port);
   parentPort!.postMessage({ type: 'ready' });
   while (control.running()) {
     if ((await writer.cycle()) === 0) await bell.parkAsync(hasWork, 100);
   }
   while ((await writer.cycle()) > 0);
+  data.snapshots?.port.close();
+  await service?.idle();
   await store.close();
   parentPort!.postMessage({ type: 'stopped', written: writer.written, batches: writer.batches, outstanding: writer.cut.outstanding() });
 } catch (e) {

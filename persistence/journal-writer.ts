@@ -34,6 +34,10 @@ export class JournalWriter {
   written = 0;
   /** Synced batches since start. */
   batches = 0;
+  /** Per shard, the cut position of the last synced batch (what a reader may take as durable). */
+  readonly durable: number[];
+  /** Per shard, per input, the last seq inside the last synced cut. */
+  durableLastSeq: readonly (readonly number[])[];
 
   constructor(
     private readonly store: Store,
@@ -44,6 +48,8 @@ export class JournalWriter {
     firstBatch = 0,
   ) {
     this.batch = firstBatch;
+    this.durable = [...cut.positions];
+    this.durableLastSeq = cut.state().lastSeq;
   }
 
   /** Records waiting in the tap rings now. */
@@ -89,6 +95,8 @@ export class JournalWriter {
     await this.store.write(ops, true);
     this.written += total;
     this.batches++;
+    for (let x = 0; x < this.durable.length; x++) this.durable[x] = this.cut.positions[x]!;
+    this.durableLastSeq = this.cut.state().lastSeq;
     this.watermark.publish(this.cut.positions);
     this.o.onDurable?.();
     return total;

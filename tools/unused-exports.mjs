@@ -14,9 +14,7 @@ const root = resolve(new URL('..', import.meta.url).pathname);
 const ENTRY_POINTS = new Map([
   ['risk/stress/scan-task.ts: default', 'the piscina task: the pool loads the file by name (shock-scanner.ts)'],
 ]);
-const KEPT = new Map([
-  ['gateway/oracle/mqtt-feeds.ts: subscribePushedSources', 'the market-data bus (issue 11, part 2) feeds the oracle\'s pushed sources through it'],
-]);
+const KEPT = new Map([]);
 const isEntryPoint = (rel, name) => ENTRY_POINTS.has(`${rel}: ${name}`) || (rel.startsWith('bench/suites/') && name === 'default'); // bench/run.ts imports suites by name
 
 const configPath = ts.findConfigFile(root, ts.sys.fileExists, 'tsconfig.json');

@@ -26,6 +26,7 @@ import type { PricingConfig } from './market-pricing.js';
 import { MarketShard } from './market-shard.js';
 import { RingOutput } from './ring-output.js';
 import { waitStrategyByName, type WaitStrategyName } from '../ring/wait-strategy-by-name.js';
+import { readSnapshotStreams } from '../snapshot/shard-streams.js';
 import { journalOptions, replayLog, replayOutputs, type ShardJournalData, type ShardReplayData } from './worker-journal.js';
 
 export interface StreamEnd {
@@ -71,9 +72,17 @@ const outputs = [gatewayOut, ...riskOut, ...(surveillanceOut ? [surveillanceOut]
 // Surveillance is not journaled: a fresh surveillance worker after a restart is given every event the
 // replay regenerates, from seq 1, so it rebuilds the state it had (and raises its old alerts again).
 const replay = data.replay && { ...data.replay, deliverFrom: [...data.replay.deliverFrom, ...(surveillanceOut ? [1] : [])] };
-const replaying = replayOutputs(outputs, replay);
+// From a snapshot: its streams continue at the snapshot's next seqs (a surveillance stream, which a
+// snapshot taken without one does not have, would be refused by decode).
+const streams = replay?.snapshot ? readSnapshotStreams(replay.snapshot).streams : undefined;
+const firstSeqs = streams && [streams.gatewayNextSeq, ...streams.outputNextSeqs, ...(surveillanceOut ? [streams.surveillanceNextSeq] : [])];
+const replaying = replayOutputs(outputs, replay, firstSeqs);
 const [gatewayReplay, ...otherReplays] = replaying.outputs;
-const shard = new MarketShard(data.markets, gatewayReplay!, otherReplays.slice(0, riskOut.length), undefined, new Map(data.pricing), surveillanceOut ? otherReplays[riskOut.length] : undefined, data.timeHorizonUs, data.shardId);
+const riskReplays = otherReplays.slice(0, riskOut.length);
+const surveillanceReplay = surveillanceOut ? otherReplays[riskOut.length] : undefined;
+const shard = replay?.snapshot
+  ? MarketShard.decode(replay.snapshot, gatewayReplay!, riskReplays, { surveillance: surveillanceReplay })
+  : new MarketShard(data.markets, gatewayReplay!, riskReplays, undefined, new Map(data.pricing), surveillanceReplay, data.timeHorizonUs, data.shardId);
 // Input 1 + r is risk shard r's, and a risk shard waits for space in it on its own doorbell (its outbox):
 // releasing those slots rings that doorbell. The gateway (input 0) never waits for space.
 const riskBells = data.risk.map((end) => Doorbell.attach(end.bell));

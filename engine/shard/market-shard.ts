@@ -220,22 +220,29 @@ export class MarketShard {
   }
 
   /**
-   * A timer tick: every market's samples and funding times up to timeUs, in market order; then a market
-   * whose index has been silent too long goes stale, published like a stale index tick (mark frozen).
+   * A timer tick: every market's samples and funding times up to timeUs, in market order; then, on a tick
+   * that settled no funding here, a market whose index has been silent too long goes stale, published like
+   * a stale index tick (mark frozen). A tick that settles funding leaves that check to the next tick: the
+   * risk shard's funding round must see nothing but that tick's funding from every market shard, in
+   * whatever order the threads deliver it (risk/shard/funding-settlement.ts).
    */
   private advanceTime(timeUs: number): void {
     this.clock.advance(timeUs);
+    let funded = false;
+    for (const id of this.marketIds) funded = this.applyFunding(id, this.pricing.get(id)!, timeUs) || funded;
+    if (funded) return;
     for (const id of this.marketIds) {
       const pricing = this.pricing.get(id)!;
-      this.applyFunding(id, pricing, timeUs);
       if (pricing.checkSilence(timeUs)) this.writer.markPriceUpdated(id, timeUs, pricing.markTicks, pricing.indexTicks, pricing.lastFundingRate, pricing.nextFundingUs, true);
     }
   }
 
-  private applyFunding(marketId: number, pricing: MarketPricing, timeUs: number): void {
+  /** Samples and funding of one market up to timeUs; true when a funding was settled (and published). */
+  private applyFunding(marketId: number, pricing: MarketPricing, timeUs: number): boolean {
     const due = pricing.advance(timeUs);
-    if (due === undefined) return;
+    if (due === undefined) return false;
     this.writer.fundingRateApplied(marketId, timeUs, due.rate, due.markTicks, pricing.config.fundingIntervalUs, due.fundingTimeUs, due.premiumRate);
+    return true;
   }
 
   /** Mark and funding state of a market (tests, snapshots). */

@@ -33,6 +33,8 @@ export interface ShardReplayData {
   firstPosition: number;
   /** Per output stream, in the worker's output order (gateway first): first seq to re-deliver. Infinity: none. */
   deliverFrom: number[];
+  /** The state codec bytes the shard starts from (decoded instead of constructed); records follow from firstPosition. */
+  snapshot?: Uint8Array;
 }
 
 /** The stamp every output of the worker shares, and the processor's journal options. */
@@ -44,13 +46,16 @@ export function journalOptions(journal: ShardJournalData | undefined, replay: Sh
   return { stamp, firstPosition, tap };
 }
 
-/** Wraps the worker's outputs for a replay (identity when there is none); call finish() after replayLog. */
-export function replayOutputs<T extends EventOutput>(outputs: readonly T[], replay: ShardReplayData | undefined): { outputs: EventOutput[]; finish: () => void } {
+/**
+ * Wraps the worker's outputs for a replay (identity when there is none); call finish() after replayLog.
+ * `firstSeqs` (worker output order) are a snapshot's next seqs: the replay continues the streams from there.
+ */
+export function replayOutputs<T extends EventOutput>(outputs: readonly T[], replay: ShardReplayData | undefined, firstSeqs?: readonly number[]): { outputs: EventOutput[]; finish: () => void } {
   if (replay === undefined) return { outputs: [...outputs], finish: () => {} };
   const wrapped = outputs.map((o, i) => {
     const from = replay.deliverFrom[i] ?? Infinity;
     if (Number.isFinite(from)) o.nextSeq = from;
-    return new ReplayOutput(o, from);
+    return new ReplayOutput(o, from, firstSeqs?.[i] ?? 1);
   });
   return { outputs: wrapped, finish: () => wrapped.forEach((w) => w.finish()) };
 }

@@ -8,37 +8,37 @@
 //   restore  a new data directory holding the state at a point (--to-seq N [--shard X] | --to-time T)
 //   hash     every shard's state hash at a point
 //
-// Until snapshots land (they need the state codecs) a state is rebuilt by replaying the journal from its
-// beginning; the progress bar shows while it runs.
+// A state at a point is rebuilt from each shard's newest sound snapshot at or before the point plus the
+// journal after it (history.ts), or from the journal's beginning where there is no snapshot; the progress
+// bar shows while it runs.
 
-import { existsSync, readdirSync } from 'node:fs';
-import { Code } from '../../engine/codes.js';
 import type { MarketShard } from '../../engine/shard/market-shard.js';
-import { encodeCut } from '../../persistence/cut-record.js';
-import { PersistenceError } from '../../persistence/errors.js';
-import { BlockBuilder } from '../../persistence/journal-block.js';
-import type { ShardLog } from '../../persistence/journal-reader.js';
-import { CUT_KEY, META_KEY, journalKey } from '../../persistence/keys.js';
-import { RocksStore } from '../../persistence/rocksdb-store.js';
-import { RecordBuffer } from '../../engine/ring/record.js';
+import { listSnapshots } from '../../persistence/snapshot-store.js';
 import type { RiskShard } from '../../risk/shard/risk-shard.js';
-import { replayShard } from '../journal-replay.js';
-import { extents, readAll, shardName, type DataDir } from './data.js';
+import { extents, shardName, type DataDir } from './data.js';
+import { readHistories, stateAt, type ShardHistory } from './history.js';
 import { cutAt, type Point } from './point.js';
 import { progress } from './progress.js';
 import { table, usdt } from './table.js';
+
+/** A record time (µs since the epoch) as operators read it. */
+function timeText(us: number): string {
+  return us >= 1e12 ? new Date(Math.floor(us / 1_000)).toISOString().slice(0, 19).replace('T', ' ') : String(us);
+}
 
 export interface Out {
   json: boolean;
   print(text: string): void;
 }
 
-function emit(out: Out, value: unknown, human: () => string): void {
+export function emit(out: Out, value: unknown, human: () => string): void {
   out.print(out.json ? JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) : human());
 }
 
 export async function list(d: DataDir, out: Out): Promise<void> {
   const ext = await extents(d);
+  const snaps = (await Promise.all(d.producers.map((_, x) => listSnapshots(d.store, x)))).flat();
+  const snapshots = snaps.map((s) => ({ shard: shardName(d.topology, s.shard), position: s.position, journalKey: `J/${s.shard}/${s.position}`, lastSeq: s.lastSeq, timeUs: s.clockUs, takenAt: new Date(s.takenAtMs).toISOString(), bytes: s.bytes, stateHash: s.stateHash }));
   const rows = ext.map((e) => ({
     shard: shardName(d.topology, e.shard),
     firstPosition: e.firstPosition,
@@ -48,69 +48,50 @@ export async function list(d: DataDir, out: Out): Promise<void> {
     bytes: e.bytes,
     lastSeq: d.cut.lastSeq[e.shard] ?? [],
   }));
-  emit(out, { dir: d.dir, batch: d.cut.batch, shards: rows, snapshots: [] }, () =>
+  emit(out, { dir: d.dir, batch: d.cut.batch, shards: rows, snapshots }, () =>
     [
       `data directory ${d.dir}: ${d.topology.marketShards} market shard(s), ${d.topology.riskShards} risk shard(s), ${d.cut.batch.toLocaleString('en-US')} batches`,
       table(
         ['shard', 'journal from', 'durable to', 'torn tail', 'blocks', 'bytes', 'last seq per input'],
         rows.map((r) => [r.shard, r.firstPosition, r.cutPosition, r.tornRecords, r.blocks, r.bytes, r.lastSeq.join('/')]),
       ),
-      'snapshots: none (the journal is replayed from its beginning)',
+      snapshots.length === 0
+        ? 'snapshots: none (the journal is replayed from its beginning)'
+        : table(
+            ['snapshot of', 'position', 'last seq per input', 'shard time (UTC)', 'taken at (UTC)', 'bytes', 'state hash'],
+            snapshots.map((r) => [r.shard, r.position, r.lastSeq.join('/'), timeText(r.timeUs), r.takenAt.slice(0, 19).replace('T', ' '), r.bytes, r.stateHash]),
+          ),
     ].join('\n'),
   );
 }
 
-/** Replays every shard's log up to the cut at `point`; returns the state machines. */
-function replayTo(d: DataDir, logs: readonly ShardLog[], point: Point): { shards: (MarketShard | RiskShard)[]; positions: number[] } {
-  const cut = cutAt(logs, d.producers, point);
-  const total = cut.positions.reduce((a, b) => a + b, 0);
+/** Every shard's state at the cut at `point`: the nearest snapshot before it plus the journal after it. */
+export async function replayTo(d: DataDir, histories: readonly ShardHistory[], point: Point): Promise<{ shards: (MarketShard | RiskShard)[]; positions: number[] }> {
+  const cut = cutAt(histories.map((h) => h.log), d.producers, point);
+  const total = cut.positions.reduce((a, p, x) => a + p - histories[x]!.log.firstPosition, 0);
   const bar = progress('replaying', total);
   let done = 0;
-  const shards = logs.map((l, x) => {
-    const s = replayShard({ topology: d.topology, riskMarkets: d.config.riskMarkets, pool: d.config.pool, pricing: d.config.pricing }, l, cut.positions[x]!);
-    done += cut.positions[x]!;
-    bar.update(done);
-    return s;
-  });
-  bar.stop();
+  const shards: (MarketShard | RiskShard)[] = [];
+  try {
+    for (const h of histories) {
+      shards.push((await stateAt(d, h, cut.positions[h.shard]!)).state);
+      done += cut.positions[h.shard]! - h.log.firstPosition;
+      bar.update(done);
+    }
+  } finally {
+    bar.stop();
+  }
   return { shards, positions: [...cut.positions] };
 }
 
 export async function hash(d: DataDir, point: Point, out: Out): Promise<void> {
-  const { shards, positions } = replayTo(d, await readAll(d), point);
+  const { shards, positions } = await replayTo(d, await readHistories(d), point);
   const rows = shards.map((s, x) => ({ shard: shardName(d.topology, x), position: positions[x]!, stateHash: s.stateHash().toString(16).padStart(16, '0') }));
   emit(out, { point, shards: rows }, () => table(['shard', 'position', 'state hash'], rows.map((r) => [r.shard, r.position, r.stateHash])));
 }
 
-export async function verify(d: DataDir, out: Out): Promise<void> {
-  const logs = await readAll(d);
-  const ext = await extents(d);
-  for (let x = 0; x < logs.length; x++) {
-    const want = d.cut.lastSeq[x] ?? [];
-    logs[x]!.lastSeq.forEach((seq, i) => {
-      if (seq !== (want[i] ?? 0)) throw new PersistenceError(Code.JOURNAL_CORRUPT, `${shardName(d.topology, x)}: the cut says input ${i} was consumed to seq ${want[i]}, the journal to ${seq}`, { shard: x, input: i });
-    });
-  }
-  const { shards } = replayTo(d, logs, { kind: 'end' });
-  const rows = logs.map((l, x) => ({
-    shard: shardName(d.topology, x),
-    records: l.count,
-    checksums: 'ok',
-    continuity: 'ok',
-    tornRecords: Math.max(0, ext[x]!.endPosition - d.cut.positions[x]!),
-    stateHash: shards[x]!.stateHash().toString(16).padStart(16, '0'),
-  }));
-  emit(out, { ok: true, shards: rows }, () =>
-    [
-      table(['shard', 'records', 'checksums', 'continuity', 'torn tail', 'replayed state hash'], rows.map((r) => [r.shard, r.records, r.checksums, r.continuity, r.tornRecords, r.stateHash])),
-      rows.some((r) => r.tornRecords > 0) ? 'a torn tail (records past the durable cut, never acknowledged) is dropped at the next start' : 'no torn tail',
-      'verify: ok',
-    ].join('\n'),
-  );
-}
-
 export async function inspect(d: DataDir, point: Point, accountId: number | undefined, out: Out): Promise<void> {
-  const { shards } = replayTo(d, await readAll(d), point);
+  const { shards } = await replayTo(d, await readHistories(d), point);
   const S = d.topology.marketShards;
   const risk = shards.slice(S) as RiskShard[];
   const markets = d.topology.markets();
@@ -159,35 +140,5 @@ export async function inspect(d: DataDir, point: Point, accountId: number | unde
       `${accounts.toLocaleString('en-US')} accounts · ${positions.toLocaleString('en-US')} open positions · insurance fund ${usdt(fund, decimals)} · fee pool ${usdt(feePool, decimals)}`,
       table(['market', 'best bid (ticks)', 'best ask (ticks)', 'mark (ticks)', 'open orders', 'open interest (lots)'], rows.map((r) => [r.symbol, r.bestBid, r.bestAsk, r.markTicks, r.openOrders, r.openInterestLots])),
     ].join('\n'),
-  );
-}
-
-/** Writes a new data directory holding the journal up to the cut at `point` (the source is only read). */
-export async function restore(d: DataDir, point: Point, outDir: string, out: Out): Promise<void> {
-  if (existsSync(outDir) && readdirSync(outDir).length > 0) throw new RangeError(`--out ${outDir} exists and is not empty`);
-  const logs = await readAll(d);
-  const cut = cutAt(logs, d.producers, point);
-  const target = await RocksStore.open(outDir, { createIfMissing: true });
-  try {
-    await target.write([{ type: 'put', key: META_KEY, value: (await d.store.get(META_KEY))! }], false);
-    const b = new BlockBuilder();
-    for (let x = 0; x < logs.length; x++) {
-      const l = logs[x]!;
-      const recs = new RecordBuffer(l.records);
-      const inputs = new Uint16Array(l.inputs);
-      for (let first = 0; first < cut.positions[x]!; first += 4_096) {
-        const n = Math.min(4_096, cut.positions[x]! - first);
-        b.begin(first, n);
-        for (let i = 0; i < n; i++) b.add(recs.u8, recs.at(first + i), inputs[first + i]!);
-        await target.write([{ type: 'put', key: journalKey(x, first), value: b.finish() }], false);
-      }
-    }
-    await target.write([{ type: 'put', key: CUT_KEY, value: encodeCut({ version: 1, batch: d.cut.batch, ...cut }) }], true);
-  } finally {
-    await target.close();
-  }
-  const rows = cut.positions.map((p, x) => ({ shard: shardName(d.topology, x), position: p, of: d.cut.positions[x]! }));
-  emit(out, { out: outDir, point, shards: rows }, () =>
-    [`restored into ${outDir} (start it with: npm start -- --data ${outDir})`, table(['shard', 'records restored', 'of'], rows.map((r) => [r.shard, r.position, r.of]))].join('\n'),
   );
 }

@@ -5,7 +5,6 @@
 import { Code } from '../../engine/codes.js';
 import { decodeCut, type CutRecord } from '../../persistence/cut-record.js';
 import { PersistenceError } from '../../persistence/errors.js';
-import { readShardLog, type ShardLog } from '../../persistence/journal-reader.js';
 import { CUT_KEY, journalRange, parseJournalKey } from '../../persistence/keys.js';
 import { JournalBlock } from '../../persistence/journal-block.js';
 import { readMeta } from '../../persistence/meta.js';
@@ -13,7 +12,6 @@ import { RocksStore } from '../../persistence/rocksdb-store.js';
 import { producerTable } from '../durability.js';
 import { configFromMeta, type ExchangeConfig } from '../exchange-config.js';
 import type { Topology } from '../topology.js';
-import { progress } from './progress.js';
 
 export interface DataDir {
   readonly dir: string;
@@ -43,23 +41,6 @@ export async function openData(dir: string): Promise<DataDir> {
 /** "market 0" / "risk 1": shard x as an operator reads it. */
 export function shardName(t: Topology, x: number): string {
   return x < t.marketShards ? `market ${x}` : `risk ${x - t.marketShards}`;
-}
-
-/** Every shard's journal below the cut, verified, with a progress bar when it takes a while. */
-export async function readAll(d: DataDir): Promise<ShardLog[]> {
-  const total = d.cut.positions.reduce((a, b) => a + b, 0);
-  const bar = progress('reading journals', total);
-  const logs: ShardLog[] = [];
-  let before = 0;
-  try {
-    for (let x = 0; x < d.producers.length; x++) {
-      logs.push(await readShardLog(d.store, x, d.cut.positions[x]!, { inputs: d.producers[x]!.length, onProgress: (n) => bar.update(before + n) }));
-      before += d.cut.positions[x]!;
-    }
-  } finally {
-    bar.stop();
-  }
-  return logs;
 }
 
 export interface JournalExtent {

@@ -10,7 +10,9 @@
 import { parseArgs } from 'node:util';
 import { Code } from '../../engine/codes.js';
 import { PersistenceError } from '../../persistence/errors.js';
-import { hash, inspect, list, restore, verify, type Out } from './commands.js';
+import { hash, inspect, list, type Out } from './commands.js';
+import { restore } from './restore-dir.js';
+import { verify } from './verify.js';
 import { openData } from './data.js';
 import type { Point } from './point.js';
 

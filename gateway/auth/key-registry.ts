@@ -11,8 +11,8 @@ import { AuditLog, type AuditEntry } from './audit-log.js';
 import { accountKey, apiKeyKey, Family, familyRange } from './gateway-keys.js';
 import { ed25519PublicKey, type KeyAlgorithm } from './signing.js';
 
-export const DEFAULT_RECV_WINDOW_MS = 5_000;
-export const MAX_RECV_WINDOW_MS = 60_000;
+const DEFAULT_RECV_WINDOW_MS = 5_000;
+const MAX_RECV_WINDOW_MS = 60_000;
 
 export interface ApiKey {
   readonly keyId: string;
@@ -151,6 +151,11 @@ export class KeyRegistry {
 
   revokeKey(by: string, keyId: string): Promise<void> {
     return this.change(by, keyId, 'revokeKey', { revoked: true }, {});
+  }
+
+  /** Every key id, revoked ones included, in creation order. */
+  list(): string[] {
+    return [...this.keys.values()].sort((a, b) => a.createdUs - b.createdUs).map((k) => k.keyId);
   }
 
   /** A key without its secret, for operators and logs. */

@@ -45,7 +45,7 @@ export function ed25519PublicKey(raw: Uint8Array): KeyObject {
 }
 
 /** Ed25519 private key from its 32-byte seed. */
-export function ed25519PrivateKey(seed: Uint8Array): KeyObject {
+function ed25519PrivateKey(seed: Uint8Array): KeyObject {
   if (seed.byteLength !== 32) throw new RangeError('an Ed25519 seed is 32 bytes');
   return createPrivateKey({ key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]), format: 'der', type: 'pkcs8' });
 }

@@ -156,15 +156,34 @@ export class MqttBusPublisher {
     this.enqueue(m, false);
   }
 
+  /**
+   * Publishes a message outside the market-data tree (an operator topic: surveillance alerts) on the same
+   * connection and buffer. Like market data it is dropped (counted) while the broker is away or the
+   * buffer full: the bus notifies, it does not keep; what must be kept is kept by its owner. False when
+   * dropped.
+   */
+  publishOther(topic: string, payload: Uint8Array, qos: Qos, retain: boolean): boolean {
+    if (this.stopped || !this.stats.connected || this.stats.buffered >= this.maxBuffered) {
+      this.stats.dropped++;
+      return false;
+    }
+    this.out(topic, Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength), { qos, retain });
+    return true;
+  }
+
   private enqueue(m: MarketDataMessage, resent: boolean): void {
     const family = familyOf(m);
     const bytes = encodePayload(m, this.format);
-    // A Buffer view of the encoder's copy (no second copy): what mqtt-packet writes fastest.
-    const payload = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     if (resent) this.stats.resent++;
-    if (this.stats.buffered === 0 && !this.waitingDrain) this.send(this.topic(m.market, family), payload, this.options[family]);
+    // A Buffer view of the encoder's copy (no second copy): what mqtt-packet writes fastest.
+    this.out(this.topic(m.market, family), Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), this.options[family]);
+  }
+
+  /** Sends now, or behind what the buffer already holds. */
+  private out(topic: string, payload: Buffer, options: PublishOptions): void {
+    if (this.stats.buffered === 0 && !this.waitingDrain) this.send(topic, payload, options);
     else {
-      this.buffer.push({ topic: this.topic(m.market, family), payload, options: this.options[family] });
+      this.buffer.push({ topic, payload, options });
       this.stats.buffered++;
     }
   }

@@ -11,7 +11,7 @@
 import type { Channel, MarketDataMessage } from '../market-data/messages.js';
 
 export const DEFAULT_PREFIX = 'perpx';
-export const TOPIC_VERSION = 'v1';
+const TOPIC_VERSION = 'v1';
 
 export const FAMILIES = ['book', 'book-snapshot', 'trades', 'ticker', 'mark', 'index', 'funding', 'liquidations', 'adl', 'insurance'] as const;
 export type Family = (typeof FAMILIES)[number];

@@ -5,11 +5,23 @@ import { Code } from '../../engine/codes.js';
 import type { AccountViews } from '../views/account-views.js';
 import type { OrderEntry, OrderFields } from '../orders/order-entry.js';
 import type { Answer } from '../orders/pending-answers.js';
-import type { PlaceResult, PlaceResults } from '../orders/place-results.js';
+import type { PlaceEntry, PlaceResult, PlaceResults } from '../orders/place-results.js';
 import { fail, ok, type Handler, type Result } from './handler.js';
 
 /** Codes that mean the exchange never took the command: not an outcome to remember. */
 const NOT_TAKEN: ReadonlySet<number> = new Set([Code.BACK_PRESSURE, Code.EXCHANGE_HALTED]);
+
+/** An order ready to offer once its reservation (if it has a client order id) is stored. */
+interface Ticket {
+  readonly o: OrderFields;
+  readonly cid: number;
+  readonly entry: PlaceEntry | undefined;
+  /** Assigned when prepared, so a batch's ids rise in its order. */
+  readonly orderId: number;
+  readonly written: Promise<void>;
+}
+
+const isTicket = (x: Result | Promise<Result> | Ticket): x is Ticket => !(x instanceof Promise) && 'written' in x;
 
 export interface OrderHandlerDeps {
   readonly entry: OrderEntry;
@@ -30,51 +42,74 @@ const resultOf = (p: PlaceResult, replayed: boolean): Result => (p.ok ? ok({ ...
 export class OrderHandlers {
   constructor(private readonly d: OrderHandlerDeps) {}
 
-  /** One order: the heart of place, batchPlace and cancelReplace. */
-  async placeOne(accountId: number, o: OrderFields): Promise<Result> {
+  /**
+   * Phase one of placing, synchronous: a final result (a replayed or waiting retry, a limit), or a ticket
+   * to offer once its reservation is in the store. Splitting the two lets a batch offer its orders in
+   * order whatever each one waits for.
+   */
+  private prepare(accountId: number, o: OrderFields): Result | Promise<Result> | Ticket {
     const cid = o.clientOrderId ?? 0;
-    const { entry: orders, results } = this.d;
-    if (cid === 0) {
-      if (this.d.views.openOrderCount(accountId) >= this.d.maxOpenOrders) return fail(Code.OPEN_ORDERS_LIMIT, `at most ${this.d.maxOpenOrders} open orders`);
-      const a = await orders.place(accountId, o);
+    const results = this.d.results;
+    const e = cid === 0 ? undefined : results.get(accountId, cid);
+    if (e?.result !== undefined) return resultOf(e.result, true);
+    if (e?.waiters !== undefined) return new Promise<Result>((resolve) => e.waiters!.push((p) => resolve(resultOf(p, true))));
+    if (this.d.views.openOrderCount(accountId) >= this.d.maxOpenOrders) return fail(Code.OPEN_ORDERS_LIMIT, `at most ${this.d.maxOpenOrders} open orders`);
+    if (cid === 0) return { o, cid, entry: undefined, orderId: this.d.entry.newOrderId(), written: Promise.resolve() };
+    if (e !== undefined) {
+      // Reserved before a restart, no result: offered again under the same order id.
+      e.waiters = [];
+      return { o, cid, entry: e, orderId: e.orderId, written: Promise.resolve() };
+    }
+    const r = results.reserve(accountId, cid, this.d.entry.newOrderId());
+    return { o, cid, entry: r.entry, orderId: r.entry.orderId, written: r.written };
+  }
+
+  /** Phase two: offers the order (synchronously, before the first await) and records its outcome. */
+  private async submit(accountId: number, t: Ticket): Promise<Result> {
+    const { entry, cid } = t;
+    if (entry === undefined) {
+      const a = await this.d.entry.place(accountId, t.o, t.orderId);
       return a.ok ? ok({ ...orderOf(a), replayed: false }) : fail(a.code);
     }
-    let e = results.get(accountId, cid);
-    if (e?.result !== undefined) return resultOf(e.result, true);
-    if (e?.waiters !== undefined) {
-      const first = e;
-      return new Promise<Result>((resolve) => first.waiters!.push((p) => resolve(resultOf(p, true))));
-    }
-    if (this.d.views.openOrderCount(accountId) >= this.d.maxOpenOrders) return fail(Code.OPEN_ORDERS_LIMIT, `at most ${this.d.maxOpenOrders} open orders`);
-    let written: Promise<void> = Promise.resolve();
-    if (e === undefined) ({ entry: e, written } = results.reserve(accountId, cid, orders.newOrderId()));
-    else e.waiters = [];
-    const entry = e;
-    try {
-      await written;
-    } catch {
-      results.release(entry, { ok: false, code: Code.STORE_IO_FAILED, orderId: entry.orderId, clientOrderId: cid });
-      return fail(Code.STORE_IO_FAILED, 'the gateway could not record the order for idempotent retries; nothing was placed');
-    }
-    const a = await orders.place(accountId, o, entry.orderId);
+    const a = await this.d.entry.place(accountId, t.o, entry.orderId);
     if (!a.ok && NOT_TAKEN.has(a.code)) {
-      const p: PlaceResult = { ok: false, code: a.code, orderId: entry.orderId, clientOrderId: cid };
-      results.release(entry, p);
+      this.d.results.release(entry, { ok: false, code: a.code, orderId: entry.orderId, clientOrderId: cid });
       return fail(a.code);
     }
     // A reservation from before a restart whose order the engine already has: the first attempt was accepted.
     const acceptedEarlier = !a.ok && a.code === Code.DUPLICATE_ORDER_ID && entry.recovered;
     const p: PlaceResult = a.ok || acceptedEarlier ? { ok: true, code: Code.OK, orderId: entry.orderId, clientOrderId: cid, order: orderOf(a) } : { ok: false, code: a.code, orderId: entry.orderId, clientOrderId: cid };
-    results.settle(accountId, cid, entry, p);
+    // Answered once recorded: a retry after a crash then gets this very result (a refusal included).
+    await this.d.results.settle(accountId, cid, entry, p);
     return resultOf(p, false);
+  }
+
+  /** Waits for the ticket's reservation; a store failure fails the order, which was never offered. */
+  private async stored(t: Ticket): Promise<Result | undefined> {
+    try {
+      await t.written;
+      return undefined;
+    } catch {
+      if (t.entry !== undefined) this.d.results.release(t.entry, { ok: false, code: Code.STORE_IO_FAILED, orderId: t.entry.orderId, clientOrderId: t.cid });
+      return fail(Code.STORE_IO_FAILED, 'the gateway could not record the order for idempotent retries; nothing was placed');
+    }
+  }
+
+  /** One order: place and cancelReplace. */
+  async placeOne(accountId: number, o: OrderFields): Promise<Result> {
+    const t = this.prepare(accountId, o);
+    if (!isTicket(t)) return t;
+    return (await this.stored(t)) ?? this.submit(accountId, t);
   }
 
   place: Handler = (c) => this.placeOne(c.session.accountId, c.fields as unknown as OrderFields);
 
   batchPlace: Handler = async (c) => {
-    const orders = c.fields['orders'] as OrderFields[];
-    // Offered in order in one turn (so they reach the exchange in order), answered together.
-    const results = await Promise.all(orders.map((o) => this.placeOne(c.session.accountId, o)));
+    const accountId = c.session.accountId;
+    const prepared = (c.fields['orders'] as OrderFields[]).map((o) => this.prepare(accountId, o));
+    // Every reservation stored first, then every order offered in the batch's order, in one turn.
+    const storeFailures = await Promise.all(prepared.map((t) => (isTicket(t) ? this.stored(t) : undefined)));
+    const results = await Promise.all(prepared.map((t, i) => (isTicket(t) ? (storeFailures[i] ?? this.submit(accountId, t)) : t)));
     return ok({ results: results.map((r) => (r.ok ? { ok: true, ...(r.data as object) } : { ok: false, code: r.code })) });
   };
 

@@ -22,7 +22,7 @@ import type { Session } from '../server/session.js';
 import type { Handler, Result } from './handler.js';
 
 /** Codes a client may simply retry (the same request, later). */
-export const RETRYABLE: ReadonlySet<number> = new Set([Code.BACK_PRESSURE, Code.RATE_LIMITED, Code.REQUEST_IN_FLIGHT, Code.MARK_PRICE_UNAVAILABLE, Code.TIMESTAMP_OUTSIDE_WINDOW, Code.STORE_IO_FAILED]);
+const RETRYABLE: ReadonlySet<number> = new Set([Code.BACK_PRESSURE, Code.RATE_LIMITED, Code.REQUEST_IN_FLIGHT, Code.MARK_PRICE_UNAVAILABLE, Code.TIMESTAMP_OUTSIDE_WINDOW, Code.STORE_IO_FAILED]);
 
 export interface RouterStats {
   requests: number;
@@ -99,6 +99,11 @@ export class Router {
         (e: Error) => this.respond(s, req.id, rxUs, t.remaining, { ok: false, code: Code.INTERNAL_ERROR, message: `internal error: ${e.message}` }, undefined, def.op),
       );
     } else this.respond(s, req.id, rxUs, t.remaining, out, undefined, def.op);
+  }
+
+  /** Forgets full rate-limit buckets (addresses and keys not seen for a while): bounded memory. */
+  sweep(): void {
+    this.limiter.sweep(this.nowMs());
   }
 
   /** A frame the server refused itself (a text frame): answered like a malformed one. */

@@ -4,7 +4,7 @@
 // (at most 1,440), so a ticker costs O(minutes with trades), independent of the trade count.
 
 const MINUTE_US = 60_000_000;
-export const WINDOW_MINUTES = 1_440;
+const WINDOW_MINUTES = 1_440;
 
 interface Bucket {
   minute: number;

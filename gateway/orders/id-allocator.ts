@@ -3,7 +3,7 @@
 // are the risk shards'). After a restart the counter must start past every id handed out before it:
 // Durability.gatewayCommands() bounds them (every command carries at most one new id).
 
-export const MAX_GATEWAY_ID = 2 ** 52 - 1;
+const MAX_GATEWAY_ID = 2 ** 52 - 1;
 
 export class IdAllocator {
   constructor(private next = 1) {

@@ -13,10 +13,14 @@
 // retry is a new attempt under the reserved id. Each account keeps its newest `capPerAccount` client
 // order ids; older ones are forgotten (and deleted from the store).
 
-import { decode, encode } from '@msgpack/msgpack';
+import { decode, Encoder } from '@msgpack/msgpack';
 import type { Store } from '../../persistence/store.js';
 import { Family, familyRange, readU32, readU64, resultKey } from '../auth/gateway-keys.js';
 import type { StoreBatcher } from './store-batcher.js';
+
+/** One encoder for every record (msgpack's encode() builds a new Encoder and buffer per call). */
+const encoder = new Encoder();
+const encode = (v: unknown): Uint8Array => encoder.encode(v);
 
 export interface PlaceResult {
   readonly ok: boolean;
@@ -98,14 +102,20 @@ export class PlaceResults {
     return { entry, written };
   }
 
-  /** Records the final result and answers every attempt waiting for it. */
-  settle(accountId: number, clientOrderId: number, entry: PlaceEntry, result: PlaceResult): void {
+  /**
+   * Records the final result and answers every attempt waiting for it; resolves once the result is in the
+   * store, so a client is told an outcome only once a retry after a crash would be told the same.
+   */
+  settle(accountId: number, clientOrderId: number, entry: PlaceEntry, result: PlaceResult): Promise<void> {
     entry.result = result;
     entry.recovered = false;
-    void this.batcher.put(resultKey(accountId, clientOrderId), encode({ orderId: entry.orderId, seq: entry.seq, result } satisfies Stored)).catch(() => {});
+    const written = this.batcher.put(resultKey(accountId, clientOrderId), encode({ orderId: entry.orderId, seq: entry.seq, result } satisfies Stored));
     const w = entry.waiters ?? [];
     entry.waiters = undefined;
-    for (const f of w) f(result);
+    return written.then(
+      () => w.forEach((f) => f(result)),
+      () => w.forEach((f) => f(result)),
+    );
   }
 
   /** The attempt was not taken: later attempts start afresh under the same reserved id. */

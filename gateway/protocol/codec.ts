@@ -26,17 +26,17 @@ export interface DecoderLimits {
 
 export const DEFAULT_DECODER_LIMITS: DecoderLimits = { maxStrLength: 1024, maxBinLength: 256, maxArrayLength: 64, maxMapLength: 64, maxDepth: 4 };
 
-function depthOf(v: unknown, limit: number, depth = 1): number {
-  if (depth > limit) return depth;
-  let max = depth - 1;
+/** True when maps and arrays nest deeper than `limit` (stops descending as soon as they do). */
+function tooDeep(v: unknown, limit: number): boolean {
+  if (typeof v !== 'object' || v === null || v instanceof Uint8Array) return false;
+  if (limit === 0) return true;
   if (Array.isArray(v)) {
-    max = depth;
-    for (const x of v) max = Math.max(max, depthOf(x, limit, depth + 1));
-  } else if (typeof v === 'object' && v !== null && !(v instanceof Uint8Array)) {
-    max = depth;
-    for (const x of Object.values(v)) max = Math.max(max, depthOf(x, limit, depth + 1));
+    for (const x of v) if (tooDeep(x, limit - 1)) return true;
+  } else {
+    const m = v as Record<string, unknown>;
+    for (const k in m) if (tooDeep(m[k], limit - 1)) return true;
   }
-  return max;
+  return false;
 }
 
 export class FrameCodec {
@@ -67,7 +67,7 @@ export class FrameCodec {
     } catch (e) {
       throw new ProtocolError(Code.MALFORMED_FRAME, `not a msgpack frame within the limits: ${(e as Error).message}`);
     }
-    if (depthOf(v, this.limits.maxDepth) > this.limits.maxDepth) throw new ProtocolError(Code.MALFORMED_FRAME, `nested deeper than ${this.limits.maxDepth}`);
+    if (tooDeep(v, this.limits.maxDepth)) throw new ProtocolError(Code.MALFORMED_FRAME, `nested deeper than ${this.limits.maxDepth}`);
     return v;
   }
 }

@@ -10,7 +10,7 @@ import { ORDER_FIELDS } from './order-fields.js';
 import { array, atoms, bin, bool, object, oneOf, opt, req, str, uint, type Fields } from './schema.js';
 
 export const PROTOCOL_VERSION = 1;
-export const MAX_BATCH = 20;
+const MAX_BATCH = 20;
 
 export type Scope = 'read' | 'trade' | 'withdraw';
 export const SCOPES: readonly Scope[] = ['read', 'trade', 'withdraw'];

@@ -27,7 +27,7 @@ export function nameOf<T extends Record<string, number>>(table: T, value: number
 const keys = <T extends object>(t: T) => Object.keys(t) as string[];
 
 /** Largest client order id: u53 (0 means none, so it is not accepted here). */
-export const MAX_CLIENT_ORDER_ID = Number.MAX_SAFE_INTEGER;
+const MAX_CLIENT_ORDER_ID = Number.MAX_SAFE_INTEGER;
 
 export const ORDER_FIELDS: Fields = {
   market: req(uint(0xffff), 'market id (u16)'),

@@ -4,7 +4,7 @@
 
 import { Code } from '../../engine/codes.js';
 import { REQUESTS, SIGNATURE_FIELDS, type RequestDef } from './messages.js';
-import { checkFields, isPlainObject } from './schema.js';
+import { checkFields, isPlainObject, type Fields } from './schema.js';
 import { ProtocolError } from './errors.js';
 
 export interface Request {
@@ -12,6 +12,17 @@ export interface Request {
   readonly id: number;
   /** The fields, normalised: integers as number, atoms as bigint. */
   readonly fields: Record<string, unknown>;
+}
+
+const ENVELOPE: readonly string[] = ['op', 'id'];
+const withSignature = new Map<string, Fields>();
+
+/** A request's fields, with the signature fields for signable ones (built once per operation). */
+function fieldsOf(def: RequestDef): Fields {
+  if (!def.signable) return def.fields;
+  let f = withSignature.get(def.op);
+  if (f === undefined) withSignature.set(def.op, (f = { ...def.fields, ...SIGNATURE_FIELDS }));
+  return f;
 }
 
 /** The request id of a decoded frame when it has a usable one, else 0. */
@@ -32,8 +43,7 @@ export function readRequest(v: unknown): Request {
   if (def === undefined) throw new ProtocolError(Code.UNKNOWN_OPERATION, `no operation '${op.slice(0, 64)}'`, 'op');
   const id = v['id'];
   if (id === undefined || requestIdOf(v) !== Number(id)) throw new ProtocolError(Code.INVALID_FIELD, 'id must be an integer in [0, 2^53)', 'id');
-  const fields = def.signable ? { ...def.fields, ...SIGNATURE_FIELDS } : def.fields;
-  const c = checkFields(fields, v, '', ['op', 'id']);
+  const c = checkFields(fieldsOf(def), v, '', ENVELOPE);
   if (!c.ok) throw new ProtocolError(c.problem.code, `${c.problem.field} ${c.problem.message}`, c.problem.field);
   return { def, id: Number(id), fields: c.value };
 }

@@ -56,7 +56,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 const bad = (field: string, message: string): Checked<never> => ({ ok: false, problem: { code: Code.INVALID_FIELD, field, message } });
 
 /** Checks one value against its type; returns the value normalised (integers as number, atoms as bigint). */
-export function checkValue(t: FieldType, v: unknown, path: string): Checked<unknown> {
+function checkValue(t: FieldType, v: unknown, path: string): Checked<unknown> {
   switch (t.kind) {
     case 'uint': {
       let n: number;
@@ -107,12 +107,16 @@ export function checkValue(t: FieldType, v: unknown, path: string): Checked<unkn
  * Checks a map against its fields: no unknown field (`skip` names fields the caller checked already),
  * every required one present, each of its type. Returns a fresh object holding the normalised values.
  */
+const entriesOf = new WeakMap<Fields, [string, FieldSpec][]>();
+
 export function checkFields(fields: Fields, v: Record<string, unknown>, prefix = '', skip: readonly string[] = []): Checked<Record<string, unknown>> {
-  for (const k of Object.keys(v)) {
+  for (const k in v) {
     if (!Object.hasOwn(fields, k) && !skip.includes(k)) return { ok: false, problem: { code: Code.UNKNOWN_FIELD, field: prefix + k, message: 'is not a field of this message' } };
   }
+  let entries = entriesOf.get(fields);
+  if (entries === undefined) entriesOf.set(fields, (entries = Object.entries(fields)));
   const out: Record<string, unknown> = {};
-  for (const [k, spec] of Object.entries(fields)) {
+  for (const [k, spec] of entries) {
     const raw = Object.hasOwn(v, k) ? v[k] : undefined;
     if (raw === undefined || raw === null) {
       if (!spec.optional) return bad(prefix + k, 'is required');

@@ -29,7 +29,7 @@ export interface Take {
   readonly retryAfterMs: number;
 }
 
-export class TokenBuckets {
+class TokenBuckets {
   private readonly buckets = new Map<string, Bucket>();
 
   constructor(private readonly c: BucketConfig) {}

@@ -19,6 +19,8 @@ export class Session {
   readonly openedMs: number;
   /** Whether a ping went out with no pong yet. */
   awaitingPong = false;
+  /** When the last ping went out (ms). */
+  lastPingMs = 0;
   closed = false;
   private readonly closeHandlers: (() => void)[] = [];
 
@@ -63,8 +65,9 @@ export class Session {
     else this.ws.close(closeCodeOf(code), closeReasonOf(code));
   }
 
-  ping(): void {
+  ping(nowMs: number): void {
     this.awaitingPong = true;
+    this.lastPingMs = nowMs;
     this.ws.ping();
   }
 

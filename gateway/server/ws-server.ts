@@ -130,10 +130,11 @@ export class WsServer {
     for (const s of this.sessions) {
       if (s.closed) continue;
       const unidentified = s.key === undefined && s.subscriptions.size === 0 && now - s.openedMs >= this.limits.loginTimeoutMs;
-      if (s.awaitingPong || unidentified) {
+      const pingDue = now - s.lastPingMs >= this.limits.heartbeatMs;
+      if ((s.awaitingPong && pingDue) || unidentified) {
         this.stats.idleClosed++;
         s.close(Code.IDLE_TIMEOUT, s.awaitingPong);
-      } else s.ping();
+      } else if (pingDue) s.ping(now);
     }
   }
 
@@ -143,7 +144,8 @@ export class WsServer {
       this.http.once('error', reject);
       this.http.listen(port, host, () => {
         this.http.off('error', reject);
-        const every = Math.min(this.limits.heartbeatMs, this.limits.loginTimeoutMs);
+        // Fine enough for both deadlines: a ping every heartbeatMs, a login deadline checked at least as often.
+        const every = Math.max(10, Math.min(this.limits.heartbeatMs, this.limits.loginTimeoutMs) / 2);
         this.timer = setInterval(() => this.beat(), every);
         const a = this.http.address();
         resolve(typeof a === 'object' && a !== null ? a.port : port);

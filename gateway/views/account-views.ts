@@ -8,7 +8,6 @@
 
 import { CancelReason, OrderOrigin } from '../../engine/enums.js';
 import type { DecodedRecord } from '../../engine/ring/layouts/index.js';
-import { RecordType, recordTypeName } from '../../engine/ring/types.js';
 import { LiquidationStep, ScopeKind } from '../../risk/shard/events.js';
 import { nameOf, ORDER_TYPES, SIDES, TIME_IN_FORCE, TRIGGER_SOURCES } from '../protocol/order-fields.js';
 import type { UserEventKind } from '../protocol/messages.js';
@@ -21,7 +20,7 @@ export interface UserEvent {
   readonly body: Readonly<Record<string, unknown>>;
 }
 
-export class AccountView {
+class AccountView {
   readonly open = new Map<number, OrderView>();
   readonly history: BoundedList<OrderView>;
   readonly fills: BoundedList<FillView>;
@@ -223,8 +222,3 @@ export class AccountViews {
     return [{ accountId: r.accountId, kind: 'balance', body: { ...bal } }];
   }
 }
-
-/** Record types whose account is not the header's alone (a trade is also the maker's). */
-export const USER_RECORD_TYPES: ReadonlySet<string> = new Set(
-  [RecordType.OrderAccepted, RecordType.TradeExecuted, RecordType.OrderCancelled, RecordType.OrderExpired, RecordType.OrderAmended, RecordType.OrderTriggered, RecordType.FillSettled, RecordType.PositionUpdated, RecordType.AccountUpdated, RecordType.MarginCallIssued, RecordType.LiquidationProgressed, RecordType.AdlExecuted].map(recordTypeName),
-);

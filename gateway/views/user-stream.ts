@@ -16,7 +16,7 @@ export interface StreamSink {
 
 interface Stream {
   seq: number;
-  /** The newest frames, frames[i] holding seq firstSeq + i. */
+  /** The newest frames (a ring: seq q at (q - 1) % replayCap), from firstSeq to seq. */
   frames: Uint8Array[];
   firstSeq: number;
   sinks: Set<StreamSink>;
@@ -33,7 +33,7 @@ export class UserStreams {
     readonly epoch: number,
     private readonly codec: FrameCodec,
     private readonly views: AccountViews,
-    private readonly replayCap = 4_096,
+    private readonly replayCap = 1_024,
   ) {}
 
   private stream(accountId: number): Stream {
@@ -50,11 +50,9 @@ export class UserStreams {
     const s = this.stream(e.accountId);
     s.seq++;
     const frame = this.codec.encode({ t: 'user', epoch: this.epoch, seq: s.seq, kind: e.kind, ...e.body });
-    s.frames.push(frame);
-    if (s.frames.length > this.replayCap) {
-      s.frames.shift();
-      s.firstSeq++;
-    }
+    // A ring of replayCap frames: seq q lives at (q - 1) % replayCap.
+    s.frames[(s.seq - 1) % this.replayCap] = frame;
+    if (s.seq - s.firstSeq >= this.replayCap) s.firstSeq++;
     for (const sink of s.sinks) if (sink.send(frame)) this.framesOut++;
   }
 
@@ -75,7 +73,7 @@ export class UserStreams {
     s.sinks.add(sink);
     if (from === undefined) return undefined;
     if (this.canReplay(accountId, from)) {
-      for (let q = from.seq + 1; q <= s.seq; q++) sink.send(s.frames[q - s.firstSeq]!);
+      for (let q = from.seq + 1; q <= s.seq; q++) sink.send(s.frames[(q - 1) % this.replayCap]!);
       return 'replayed';
     }
     sink.send(this.snapshotFrame(accountId));

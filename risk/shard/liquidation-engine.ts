@@ -1,6 +1,7 @@
 // The liquidation pipeline of the risk shard (docs/RISK.md "Liquidation pipeline", docs/RISK-SHARD.md steps
-// 1-7): one LiquidationRun per scope in it (liquidation-run.ts draws the steps), driven only by the
-// LiquidationHooks calls of the core. It reads state, never the clock (time is each call's timeUs), and
+// 1-7): one LiquidationRun per scope in it, driven only by the LiquidationHooks calls of the core. At
+// every step boundary it asks liquidation-steps.ts, where the steps and transitions are listed, what comes
+// next, and does that; the arithmetic is in the modules each step names. It reads state, never the clock (time is each call's timeUs), and
 // acts only through RiskEffects, so the same calls on the same state give the same effects (I10).
 //
 // What each call may do is bounded: it touches one scope (the call's, or the one its order id names),
@@ -26,8 +27,9 @@ import { AdlExecutor, type PendingDeleverage } from './adl-executor.js';
 import type { RiskPoolConfig } from './config.js';
 import { LiquidationStep } from './events.js';
 import { InsuranceFund } from './insurance-fund.js';
-import { adlPriceTicks, liquidationBand, stepDownLimitTicks } from './liquidation-prices.js';
+import { adlPriceTicks, liquidationBand, stepDownLimitTicks, sweepTerms } from './liquidation-prices.js';
 import { LiquidationRun, RunPhase } from './liquidation-run.js';
+import { Next, nextStep } from './liquidation-steps.js';
 import {
   byMaintenanceDescending,
   collateralAround,
@@ -38,6 +40,7 @@ import {
   scopeKey,
   scopeMarketOf,
   scopePositionStates,
+  worstCaseCloseCostAtoms,
 } from './liquidation-scope.js';
 import { settleBankruptFlatScope, settleScope } from './liquidation-settlement.js';
 import { readLiquidation, writeLiquidation } from './liquidation-snapshot.js';
@@ -223,21 +226,39 @@ export class LiquidationEngine implements LiquidationHooks {
     }
   }
 
-  /** A step boundary: re-evaluate and take the next step (healthy, step down, or close). */
+  /** A step boundary: what liquidation-steps.ts names for the scope as it stands now. */
   private advance(run: LiquidationRun, timeUs: number): void {
     const account = this.account(run);
-    if (run.committed) return this.continueFullClose(run, account, timeUs);
+    if (run.closingMarketId >= 0 && (account.positions.get(run.closingMarketId)?.isFlat() ?? true)) run.closingMarketId = -1;
+    const closing = run.closingMarketId >= 0 ? account.positions.get(run.closingMarketId)! : undefined;
     const summary = evaluateScope(this.state, account, run.scopeMarketId);
-    if (summary === undefined) return this.park(run);
-    if (!summary.liquidatable) {
-      // A flat scope is never liquidatable, but one its own orders closed below zero before the cancels
-      // landed still has its shortfall covered (I4).
-      if (summary.equityAtoms < 0n && openPositions(account, run.scopeMarketId).length === 0) return this.commit(run, account, timeUs);
-      return this.finish(run, account, LiquidationStep.HEALTHY, timeUs);
+    const next = nextStep({
+      committed: run.committed,
+      liquidatable: summary?.liquidatable,
+      equityAtoms: summary?.equityAtoms ?? 0n,
+      flat: openPositions(account, run.scopeMarketId).length === 0,
+      closingOpen: closing !== undefined,
+      sweptShort: closing !== undefined && this.sweptShortAtThisMark(run, closing),
+    });
+    switch (next) {
+      case Next.PARK:
+        return this.park(run);
+      case Next.HEALTHY:
+        return this.finish(run, account, LiquidationStep.HEALTHY, timeUs);
+      case Next.COMMIT:
+        return this.commit(run, account, timeUs);
+      case Next.STEP_DOWN:
+        if (!this.placeStepDown(run, account, timeUs)) this.commit(run, account, timeUs);
+        return;
+      case Next.SWEEP:
+        return this.fullCloseRound(run, account, closing!, timeUs);
+      case Next.ADL:
+        return this.dispatchAdl(run, closing!, timeUs);
+      case Next.NEXT_POSITION:
+        return this.closeNextPosition(run, account, timeUs);
+      case Next.COMPLETE:
+        return this.complete(run, account, timeUs);
     }
-    // With equity ≤ 0 the scope is past bankruptcy: a limit at BP cannot fill, go straight to the close.
-    if (summary.equityAtoms > 0n && this.placeStepDown(run, account, timeUs)) return;
-    this.commit(run, account, timeUs);
   }
 
   // Step 3: one IOC per step, the largest-MM position above tier 1 first, down to the next tier's cap.
@@ -266,44 +287,18 @@ export class LiquidationEngine implements LiquidationHooks {
   private commit(run: LiquidationRun, account: AccountState, timeUs: number): void {
     run.committed = true;
     run.phase = RunPhase.FULL_CLOSE;
-    this.insuranceFund.reserve(run.liquidationId, this.worstCaseCostAtoms(account, run.scopeMarketId));
-    this.continueFullClose(run, account, timeUs);
+    this.insuranceFund.reserve(run.liquidationId, worstCaseCloseCostAtoms(this.state, account, run.scopeMarketId));
+    this.advance(run, timeUs);
   }
 
-  /**
-   * A step boundary of the committed close. The scope is re-evaluated at the current marks first: one that
-   * is healthy again (a mark moved back, better fills) leaves the pipeline with what it still holds. Then
-   * the position being closed gets another sweep, unless the last sweep, sent at the current mark, came
-   * back short: only then does its remainder go to ADL.
-   */
-  private continueFullClose(run: LiquidationRun, account: AccountState, timeUs: number): void {
-    if (this.healthyAgain(run, account, timeUs)) return;
-    if (run.closingMarketId >= 0) {
-      const pos = account.positions.get(run.closingMarketId);
-      if (pos !== undefined && !pos.isFlat()) {
-        if (this.sweptShortAtThisMark(run, pos)) this.dispatchAdl(run, pos, timeUs);
-        else this.fullCloseRound(run, account, pos, timeUs);
-        return;
-      }
-      run.closingMarketId = -1;
-    }
-    const open = openPositions(account, run.scopeMarketId);
-    if (open.length === 0) return this.complete(run, account, timeUs);
-    const next = byMaintenanceDescending(this.state, open)[0];
+  /** The next position of a committed scope (largest MM first): its BP now is where ADL would close it. */
+  private closeNextPosition(run: LiquidationRun, account: AccountState, timeUs: number): void {
+    const next = byMaintenanceDescending(this.state, openPositions(account, run.scopeMarketId))[0];
     const collateral = next === undefined ? undefined : collateralAround(this.state, account, next);
     if (next === undefined || collateral === undefined) return this.park(run);
     const bp = bankruptcyPrice(next, collateral, this.state.markets.get(next.marketId)!.atomsPerTickLot)!;
     run.startPositionClose(next.marketId, adlPriceTicks(bp.priceTicks));
     this.fullCloseRound(run, account, next, timeUs);
-  }
-
-  /** Ends the run HEALTHY when its scope, still holding positions, is no longer liquidatable at the current marks. */
-  private healthyAgain(run: LiquidationRun, account: AccountState, timeUs: number): boolean {
-    if (openPositions(account, run.scopeMarketId).length === 0) return false;
-    const summary = evaluateScope(this.state, account, run.scopeMarketId);
-    if (summary === undefined || summary.liquidatable) return false;
-    this.finish(run, account, LiquidationStep.HEALTHY, timeUs);
-    return true;
   }
 
   /**
@@ -316,51 +311,20 @@ export class LiquidationEngine implements LiquidationHooks {
   }
 
   /**
-   * What the fund could pay if every open position of the scope closed at its band edge (longs at the low
-   * edge, shorts at the high one): −(equity at mark + Σ q·(edge − mark)·a), or 0. Fills stay within the
-   * band, so no round can cost more.
-   */
-  private worstCaseCostAtoms(account: AccountState, scopeMarketId: number): bigint {
-    let worst = scopeEquityAtoms(this.state, account, scopeMarketId) ?? 0n;
-    for (const pos of openPositions(account, scopeMarketId)) {
-      const m = this.state.markets.get(pos.marketId)!;
-      if (m.markPriceTicks <= 0n) continue;
-      const band = liquidationBand(m.markPriceTicks, m.config.liquidationBandRate);
-      const edge = pos.qtyLots > 0n ? band.loTicks : band.hiTicks;
-      worst += pos.qtyLots * (edge - m.markPriceTicks) * m.atomsPerTickLot;
-    }
-    return worst < 0n ? -worst : 0n;
-  }
-
-  /**
-   * One budgeted sweep (LiquidationSweep) of what is left of the position, at most the market's maximum
-   * order size: the market shard walks the book within the band, best first, and takes what the budget
-   * pays for. Costs are counted against the price ADL would close the remainder at (the position's BP when
-   * its close began): closing a lot at p instead costs the fund (ADL price − p)·a more for a long's sale
-   * (the mirror for a short). What closing the whole remainder by ADL would already cost, −(equity at mark
-   * + R·(ADL price − mark)·a), comes off the event's reservation first, so the sweep's count is the fund's
-   * exact final cost, whatever part of the remainder it leaves to ADL. A remaining budget below zero (the
-   * fund is already past the reservation) still lets the sweep take fills better than the ADL price.
+   * One budgeted sweep (LiquidationSweep) of what is left of the position; its terms are
+   * liquidation-prices.ts sweepTerms, its budget the event's reservation, raised towards what closing the
+   * scope at the band's edges could cost. budgetOverride: the last resort's, no budget limit.
    */
   private fullCloseRound(run: LiquidationRun, account: AccountState, pos: PositionState, timeUs: number, budgetOverride?: bigint): void {
     const market = this.state.markets.get(pos.marketId)!;
     const equity = scopeEquityAtoms(this.state, account, run.scopeMarketId);
-    const mark = market.markPriceTicks;
-    if (equity === undefined || mark <= 0n) return this.park(run);
-    const band = liquidationBand(mark, market.config.liquidationBandRate);
-    const budget = this.insuranceFund.reserve(run.liquidationId, this.worstCaseCostAtoms(account, run.scopeMarketId));
-    const long = pos.qtyLots > 0n;
-    const remainder = absBig(pos.qtyLots);
-    const adl = run.adlPriceTicks;
-    const costAllByAdl = -(equity + remainder * (long ? adl - mark : mark - adl) * market.atomsPerTickLot);
-    const maxLots = BigInt(market.spec.maxQtyLots);
-    const lots = remainder < maxLots ? remainder : maxLots;
-    const limit = long ? band.loTicks : band.hiTicks;
-    const side = long ? Side.SELL : Side.BUY;
-    const orderId = this.effects.sweepLiquidation(run.accountId, pos.marketId, side, lots, limit, adl, budgetOverride ?? budget - costAllByAdl, timeUs);
-    run.sweepMarkTicks = mark;
-    this.awaitOrder(run, orderId, pos.marketId, lots, RunPhase.FULL_CLOSE);
-    this.progress(run, pos.marketId, LiquidationStep.FULL_ORDER, long ? -lots : lots, limit, timeUs);
+    if (equity === undefined || market.markPriceTicks <= 0n) return this.park(run);
+    const reserved = this.insuranceFund.reserve(run.liquidationId, worstCaseCloseCostAtoms(this.state, account, run.scopeMarketId));
+    const t = sweepTerms(pos, market, equity, run.adlPriceTicks, reserved);
+    const orderId = this.effects.sweepLiquidation(run.accountId, pos.marketId, t.side, t.lots, t.limitTicks, run.adlPriceTicks, budgetOverride ?? t.budgetAtoms, timeUs);
+    run.sweepMarkTicks = market.markPriceTicks;
+    this.awaitOrder(run, orderId, pos.marketId, t.lots, RunPhase.FULL_CLOSE);
+    this.progress(run, pos.marketId, LiquidationStep.FULL_ORDER, t.side === Side.SELL ? -t.lots : t.lots, t.limitTicks, timeUs);
   }
 
   /** A step-down order: IOC reduce-only at the limit, at most the market's maximum order size. */
@@ -384,7 +348,7 @@ export class LiquidationEngine implements LiquidationHooks {
       if (run.orderFilledLots === 0n) run.stalledMarkets.push(run.orderMarketId);
       return this.advance(run, timeUs);
     }
-    this.continueFullClose(run, this.account(run), timeUs);
+    this.advance(run, timeUs);
   }
 
   // Step 7 (docs/RISK.md): what the book could not take within the budget, at the BP of the position's close.

@@ -13,6 +13,7 @@
 
 import { ceilDiv, floorDiv } from '../../engine/market/decimal.js';
 import { bankruptcyPrice } from '../liquidation-price.js';
+import { Side } from '../../engine/enums.js';
 import type { Position } from '../position.js';
 import { RATE_ONE } from '../units.js';
 
@@ -44,6 +45,49 @@ export function clampToBand(long: boolean, limitTicks: bigint, band: PriceBand):
 export function stepDownLimitTicks(pos: Position, collateralAtoms: bigint, atomsPerTickLot: bigint, band: PriceBand): bigint | undefined {
   const bp = bankruptcyPrice(pos, collateralAtoms, atomsPerTickLot);
   return bp === undefined ? undefined : clampToBand(pos.qtyLots > 0n, bp.priceTicks, band);
+}
+
+export interface SweepTerms {
+  /** The closing side: a long sells. */
+  readonly side: Side;
+  /** What is left of the position, at most the market's maximum order size. */
+  readonly lots: bigint;
+  /** The reach: the band's far edge (a long's low edge, a short's high edge). */
+  readonly limitTicks: bigint;
+  /** The reservation less what closing the whole remainder at the ADL price would already cost. */
+  readonly budgetAtoms: bigint;
+}
+
+/**
+ * The terms of one budgeted sweep of what is left of a position (docs/RISK-SHARD.md, "Full close: the
+ * budgeted sweep"). Costs are counted against the price ADL would close the remainder at: a lot sold at p
+ * instead costs the fund (ADL price − p)·a more (the mirror for a short's purchase). What closing the whole
+ * remainder R by ADL would already cost, −(equity at mark + R·(ADL price − mark)·a), comes off the
+ * reservation first, so the sweep's count is the fund's exact final cost, whatever part it leaves to ADL;
+ * below zero (the fund is already past the reservation) the sweep still takes fills better than the ADL
+ * price.
+ */
+export function sweepTerms(pos: Position, market: SweepMarket, equityAtoms: bigint, adlPriceTicks: bigint, reservedAtoms: bigint): SweepTerms {
+  const mark = market.markPriceTicks;
+  const long = pos.qtyLots > 0n;
+  const remainder = long ? pos.qtyLots : -pos.qtyLots;
+  const costAllByAdl = -(equityAtoms + remainder * (long ? adlPriceTicks - mark : mark - adlPriceTicks) * market.atomsPerTickLot);
+  const maxLots = BigInt(market.spec.maxQtyLots);
+  const band = liquidationBand(mark, market.config.liquidationBandRate);
+  return {
+    side: long ? Side.SELL : Side.BUY,
+    lots: remainder < maxLots ? remainder : maxLots,
+    limitTicks: long ? band.loTicks : band.hiTicks,
+    budgetAtoms: reservedAtoms - costAllByAdl,
+  };
+}
+
+/** What sweepTerms reads of a market (MarketRiskState). */
+export interface SweepMarket {
+  readonly markPriceTicks: bigint;
+  readonly atomsPerTickLot: bigint;
+  readonly spec: { readonly maxQtyLots: number };
+  readonly config: { readonly liquidationBandRate: bigint };
 }
 
 /**

@@ -1,25 +1,9 @@
 // The state of one scope in the liquidation pipeline: which step it is in and what that step waits for.
 // Every transition happens inside a hook call (liquidation-engine.ts); between calls the run only waits.
 //
-//   trigger ──open orders──▶ CANCELLING ──every one ended──┐
-//      └───── none ────────────────────────────────────────┤
-//                                                          ▼
-//          ┌──────────────────────────────────────▶ re-evaluate ──healthy──▶ HEALTHY, run ends
-//          │                                               │ liquidatable
-//     order ended     equity > 0, a position above tier 1  │
-//          └──────────────── STEP_DOWN ◀───────────────────┤
-//                                                          ▼ otherwise
-//            FULL_CLOSE (committed: every position of the scope closes, largest MM first), budgeted
-//                 │      sweeps per position (LiquidationSweep) while they fill all they ask or the mark moved;
-//                 │      before each: re-evaluate, healthy again ──▶ HEALTHY, run ends, positions kept
-//                 ▼ the remainder a sweep at the current mark could not take within band and budget
-//                ADL ──Deleverages filled or rejected──▶ re-check, re-sweep if the mark moved, re-rank,
-//                                                        or the next position
-//                 ▼ scope flat
-//            settle (surplus / shortfall), COMPLETED, run ends
-//
-// WAITING: a boundary that could not proceed (no mark for one of its positions, or no ADL counterparty in
-// this shard); the next check() of the scope, or the engine's round-robin retry, resumes it.
+// The steps and the transitions between them are listed in liquidation-steps.ts; the phases below say
+// what a run waits for between two calls: CANCELLING (its cancellations), STEP_DOWN and FULL_CLOSE (its
+// order or sweep), ADL (its Deleverages), WAITING (parked: no mark, or nobody to deleverage).
 //
 // Thread contract: the risk-shard thread.
 

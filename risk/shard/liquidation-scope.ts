@@ -10,6 +10,7 @@
 import { crossMargin, isolatedMargin, unrealizedPnlAtoms, type MarginSummary, type MarkedPosition } from '../margin.js';
 import { maintenanceMarginAtoms } from '../tiers.js';
 import { absBig } from '../units.js';
+import { liquidationBand } from './liquidation-prices.js';
 import { CROSS_SCOPE } from './seams.js';
 import { MarginMode, type AccountState, type MarketRiskState, type PositionState, type RiskState } from './state.js';
 
@@ -124,4 +125,21 @@ export function byMaintenanceDescending(state: RiskState, positions: readonly Po
   }
   keyed.sort((a, b) => (a.mm !== b.mm ? (a.mm > b.mm ? -1 : 1) : a.pos.marketId - b.pos.marketId));
   return keyed.map((k) => k.pos);
+}
+
+/**
+ * What the fund could pay if every open position of the scope closed at its liquidation band's edge
+ * (longs at the low edge, shorts at the high one): −(equity at mark + Σ q·(edge − mark)·a), or 0. Fills
+ * stay within the band, so no sweep of the scope can cost more: the event's reservation grows towards it.
+ */
+export function worstCaseCloseCostAtoms(state: RiskState, account: AccountState, scopeMarketId: number): bigint {
+  let worst = scopeEquityAtoms(state, account, scopeMarketId) ?? 0n;
+  for (const pos of openPositions(account, scopeMarketId)) {
+    const m = state.markets.get(pos.marketId)!;
+    if (m.markPriceTicks <= 0n) continue;
+    const band = liquidationBand(m.markPriceTicks, m.config.liquidationBandRate);
+    const edge = pos.qtyLots > 0n ? band.loTicks : band.hiTicks;
+    worst += pos.qtyLots * (edge - m.markPriceTicks) * m.atomsPerTickLot;
+  }
+  return worst < 0n ? -worst : 0n;
 }

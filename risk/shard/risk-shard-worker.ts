@@ -22,6 +22,7 @@ import { assertLittleEndian } from '../../engine/ring/record.js';
 import { RingBuffer } from '../../engine/ring/ring-buffer.js';
 import { waitStrategyByName, type WaitStrategyName } from '../../engine/ring/wait-strategy-by-name.js';
 import { ControlBlock } from '../../engine/shard/control-block.js';
+import { readSnapshotStreams } from '../../engine/snapshot/shard-streams.js';
 import { EventProcessor } from '../../engine/shard/event-processor.js';
 import type { StreamEnd } from '../../engine/shard/market-shard-worker.js';
 import { RingOutput } from '../../engine/shard/ring-output.js';
@@ -62,10 +63,16 @@ const journal = journalOptions(data.journal, data.replay, waitStrategyByName(dat
 const stamp = data.journal || data.replay ? journal.stamp : undefined;
 const gatewayOut = new RingOutput(RingBuffer.attach(data.gateway.ring), Doorbell.attach(data.gateway.bell), waitStrategyByName(data.wait), 1, () => control.running(), stamp);
 const outboxes = data.marketStreams.map((end) => new Outbox(RingBuffer.attach(end.ring), Doorbell.attach(end.bell), 1, stamp));
-const replaying = replayOutputs([gatewayOut, ...outboxes], data.replay);
+const startFrom = data.replay?.snapshot;
+const streams = startFrom ? readSnapshotStreams(startFrom).streams : undefined;
+const replaying = replayOutputs([gatewayOut, ...outboxes], data.replay, streams && [streams.gatewayNextSeq, ...streams.outputNextSeqs]);
 const shardOf = new Map(data.marketShardOf);
 const pool = data.pool;
-const shard = new RiskShard(data.shardId, data.shardCount, data.markets, pool, (m) => shardOf.get(m) ?? -1, replaying.outputs[0]!, replaying.outputs.slice(1), (state, effects) => new LiquidationEngine(state, effects, pool));
+const marketShardOf = (m: number) => shardOf.get(m) ?? -1;
+const liquidation = (state: ConstructorParameters<typeof LiquidationEngine>[0], effects: ConstructorParameters<typeof LiquidationEngine>[1]) => new LiquidationEngine(state, effects, pool);
+const shard = startFrom
+  ? RiskShard.decode(startFrom, replaying.outputs[0]!, replaying.outputs.slice(1), { marketShardOf, liquidation })
+  : new RiskShard(data.shardId, data.shardCount, data.markets, pool, marketShardOf, replaying.outputs[0]!, replaying.outputs.slice(1), liquidation);
 
 /** Drains every outbox as far as the rings allow; true when none holds a record. */
 function outboxesEmpty(): boolean {

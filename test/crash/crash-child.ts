@@ -7,8 +7,9 @@
 // On start it first proves recovery (unless PERPX_CRASH_PROVE=0): it recovers, stops and compares every
 // shard's hash with a clean replay of that shard's journal ({recovered}); then it recovers again and
 // serves ({ready}).
-// PERPX_CRASH_AT=liquidation|adl kills it with SIGKILL when the gateway sees that event; journal-write is
-// the journal writer's own point (persistence/crash-points.ts). {stop} stops it cleanly ({stopped}).
+// PERPX_CRASH_AT=liquidation|adl kills it with SIGKILL when the gateway sees that event; journal-write and
+// snapshot are the journal writer's own points (persistence/crash-points.ts). It takes snapshots (and
+// recovers from them) throughout. {stop} stops it cleanly ({stopped}).
 
 import { encodeRecord } from '../../engine/ring/layouts/index.js';
 import { RecordBuffer } from '../../engine/ring/record.js';
@@ -16,12 +17,16 @@ import { RecordType } from '../../engine/ring/types.js';
 import { Durability } from '../../exchange/durability.js';
 import { replayShard } from '../../exchange/journal-replay.js';
 import { ThreadedExchange } from '../../exchange/threaded-exchange.js';
+import type { SnapshotPolicy } from '../../exchange/snapshots/snapshot-policy.js';
 import { crashPointHook } from '../../persistence/crash-points.js';
 import { ackOf } from './acks.js';
 import { opCommand, type Op } from './crash-ops.js';
 import { crashConfig, crashRiskMarkets, crashTopology } from './crash-topology.js';
 
 const dir = process.argv[2]!;
+// Snapshots often (the crash point "snapshot" needs some), the journal kept whole so that clean replays
+// from position 0 stay possible: recovery itself starts from the snapshots.
+const snapshots: SnapshotPolicy = { everyRecords: 150, everyMs: 100, keep: 2, keepJournal: true };
 const send = (m: object) => process.send!(m);
 const quiet = () => {};
 const topology = crashTopology;
@@ -32,20 +37,20 @@ const riskMarkets = crashRiskMarkets;
  * replay of its journal as it now stands (re-delivery may have added inputs past the old cut).
  */
 async function proveRecovery(): Promise<void> {
-  const ex = await ThreadedExchange.start({ topology, riskMarkets, durability: await Durability.open({ dir, log: quiet }, topology, crashConfig) });
+  const ex = await ThreadedExchange.start({ topology, riskMarkets, durability: await Durability.open({ dir, log: quiet, snapshots }, topology, crashConfig) });
   for (let idle = 0; idle < 10; ) {
     await ex.waitForOutput(2);
     idle = ex.poll(() => {}) === 0 ? idle + 1 : 0;
   }
   const h = await ex.stop();
   const recovered = [...h.market, ...h.risk].map((x) => x?.toString(16) ?? 'failed');
-  const d = await Durability.open({ dir, log: quiet }, topology, crashConfig);
+  const d = await Durability.open({ dir, log: quiet, fromSnapshots: false }, topology, crashConfig);
   const clean = d.logs.map((log) => replayShard({ topology, riskMarkets }, log).stateHash().toString(16));
   send({ type: 'recovered', clean, recovered, records: d.logs.map((l) => l.count) });
 }
 
 if (process.env.PERPX_CRASH_PROVE !== '0') await proveRecovery();
-const ex = await ThreadedExchange.start({ topology, riskMarkets, durability: await Durability.open({ dir, log: quiet }, topology, crashConfig), ringCapacity: 1024 });
+const ex = await ThreadedExchange.start({ topology, riskMarkets, durability: await Durability.open({ dir, log: quiet, snapshots }, topology, crashConfig), ringCapacity: 1024 });
 const crash = crashPointHook();
 const queue: Op[] = [];
 let stopping = false;

@@ -21,7 +21,7 @@ import { ackOf, appliedBy } from './acks.js';
 import { acknowledged, CrashLoad, type Op } from './crash-ops.js';
 import { crashConfig, crashRiskMarkets, crashTopology } from './crash-topology.js';
 
-const CRASH_POINTS = ['random', 'journal-write', 'liquidation', 'adl'] as const;
+const CRASH_POINTS = ['random', 'journal-write', 'snapshot', 'liquidation', 'adl'] as const;
 export type CrashMode = (typeof CRASH_POINTS)[number];
 
 export interface CrashOptions {
@@ -193,7 +193,7 @@ export async function runCrashCycles(o: CrashOptions): Promise<CrashSummary> {
 
 /** The final journals replayed cleanly: every acknowledged operation applied once, none twice, invariants hold. */
 async function check(dir: string, ops: Map<string, Op>, acked: Map<string, number>, summary: CrashSummary): Promise<void> {
-  const d = await Durability.open({ dir, log: () => {} }, crashTopology, crashConfig);
+  const d = await Durability.open({ dir, log: () => {}, fromSnapshots: false }, crashTopology, crashConfig);
   const applied = new Map<string, number>();
   for (const log of d.logs) {
     const out = new MemoryOutput(4_096);

@@ -8,19 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Durability } from '../../exchange/durability.js';
-import { EXIT, main } from '../../exchange/restore/main.js';
+import { EXIT } from '../../exchange/restore/main.js';
+import { hex, tool } from './restore-cli.js';
 import { ThreadedExchange } from '../../exchange/threaded-exchange.js';
 import { rng, testSeed } from '../support/seed.js';
 import { fixtureConfig, fixtureRiskMarkets, fixtureTopology, writeDataDir } from '../persistence/data-fixture.js';
 
-async function tool(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(args, (s) => (out += `${s}\n`), (s) => (err += `${s}\n`));
-  return { code, out, err };
-}
-
-const hex = (h: bigint) => h.toString(16).padStart(16, '0');
 
 function snapshotOf(dir: string): string {
   return readdirSync(dir)

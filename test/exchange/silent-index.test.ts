@@ -62,3 +62,21 @@ test('the age is the market\'s pricing setting; a market that never had an index
   assert.deepEqual(marks(send(advanceTime(T0 + 3_659 * S), T0 + 3_659 * S)), []);
   assert.deepEqual(marks(send(advanceTime(T0 + 3_661 * S), T0 + 3_661 * S)).map((m) => m[2]), [1]);
 });
+
+test('a timer tick that settles funding leaves the silence check to the next tick (the risk shard\'s funding round sees only funding)', () => {
+  const MIN = 60 * S;
+  const topology = new Topology({ marketShards: [[market]], riskShards: 1 });
+  const ex = new InProcessExchange({ topology, riskMarkets: [riskMarket(market)], pricing: new Map([[market.marketId, defaultPricing(undefined, { fundingIntervalUs: MIN, sampleIntervalUs: S })]]) });
+  const out: DecodedRecord[] = [];
+  ex.onGateway((buf, at) => out.push(decodeRecord(buf, at)));
+  const send = (c: Cmd, timeUs: number) => {
+    out.length = 0;
+    ex.send(c.layout, { ...c.header, timeUs }, c.body);
+    return out.map((e) => e.type).filter((t) => t === 'FundingRateApplied' || t === 'MarkPriceUpdated');
+  };
+  send(indexTick(600_000, T0), T0);
+  send(advanceTime(T0 + S), T0 + S);
+  const fundingTick = Math.ceil((T0 + DEFAULT_INDEX_MAX_AGE_US + S) / MIN) * MIN;
+  assert.deepEqual(send(advanceTime(fundingTick), fundingTick), ['FundingRateApplied'], 'funding only, though the index is silent');
+  assert.deepEqual(send(advanceTime(fundingTick + S), fundingTick + S), ['MarkPriceUpdated'], 'the next tick marks it stale');
+});

@@ -4,29 +4,21 @@
 
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { Code } from '../../engine/codes.js';
 import { canonicalBytes, signBytes } from '../../gateway/auth/signing.js';
 import { KeyRegistry } from '../../gateway/auth/key-registry.js';
 import { PerpxClient } from '../../gateway/client/client.js';
 import { generateEd25519 } from '../../gateway/client/keys.js';
 import { nowUs } from '../../gateway/clock.js';
-import { MID, startHarness, type Harness, type Trader } from './support/harness.js';
+import { harnessPerFile, MID, type Trader } from './support/harness.js';
 
-let h: Harness;
 let alice: Trader;
 let bob: Trader;
-
-before(async () => {
-  h = await startHarness();
-  await h.mark(MID);
-  alice = await h.trader();
-  bob = await h.trader();
-});
-after(() => h.stop());
+const ctx = harnessPerFile(2, (ts) => ([alice, bob] = ts as [Trader, Trader]));
 
 async function loginWith(creds: { keyId: string; alg: 'ed25519' | 'hmac-sha256'; secret: Uint8Array }, edit: (m: Record<string, unknown>) => void = () => {}) {
-  const c = await PerpxClient.connect(h.url);
+  const c = await PerpxClient.connect(ctx.h.url);
   const ts = nowUs();
   const nonce = randomBytes(8).toString('hex');
   const m: Record<string, unknown> = { keyId: creds.keyId, ts, nonce, sig: signBytes(creds.alg, creds.secret, canonicalBytes('login', creds.keyId, ts, nonce, {})) };
@@ -59,15 +51,15 @@ test('a timestamp outside the receive window is refused; a replayed nonce is ref
   assert.equal(old.r.error?.retryable, true);
   const ts = nowUs();
   const frame = { keyId: alice.creds.keyId, ts, nonce: 'once', sig: signBytes('ed25519', alice.creds.secret, canonicalBytes('login', alice.creds.keyId, ts, 'once', {})) };
-  const first = await PerpxClient.connect(h.url);
-  const second = await PerpxClient.connect(h.url);
+  const first = await PerpxClient.connect(ctx.h.url);
+  const second = await PerpxClient.connect(ctx.h.url);
   assert.equal((await first.request('login', frame)).ok, true);
   assert.equal((await second.request('login', frame)).error?.code, Code.NONCE_REPLAYED);
   await Promise.all([old.c.close(), first.close(), second.close()]);
 });
 
 test('an HMAC key logs in; its signature is checked in constant time against the stored secret', async () => {
-  const t = await h.trader({ alg: 'hmac-sha256', usdt: 0n });
+  const t = await ctx.h.trader({ alg: 'hmac-sha256', usdt: 0n });
   assert.equal(t.login.accountId, t.accountId);
   const bad = await loginWith({ ...t.creds, secret: randomBytes(32) });
   assert.equal(bad.r.error?.code, Code.AUTH_FAILED);
@@ -75,7 +67,7 @@ test('an HMAC key logs in; its signature is checked in constant time against the
 });
 
 test('before login only public operations are served; a second login is refused', async () => {
-  const c = await PerpxClient.connect(h.url);
+  const c = await PerpxClient.connect(ctx.h.url);
   assert.equal((await c.request('place', { market: 1, side: 'buy', type: 'limit', price: MID, qty: 1 })).error?.code, Code.UNAUTHENTICATED);
   assert.equal((await c.request('openOrders')).error?.code, Code.UNAUTHENTICATED);
   assert.equal((await c.request('markets')).ok, true);
@@ -87,9 +79,9 @@ test('before login only public operations are served; a second login is refused'
 
 test('a read-only key can query but not trade; a new key is read-only unless granted more', async () => {
   const pair = generateEd25519();
-  const { keyId } = await h.gateway.keys.createKey('test', { accountId: alice.accountId, publicKey: pair.publicKey });
-  assert.deepEqual(h.gateway.keys.describe(keyId)?.scopes, ['read']);
-  const c = await PerpxClient.connect(h.url);
+  const { keyId } = await ctx.h.gateway.keys.createKey('test', { accountId: alice.accountId, publicKey: pair.publicKey });
+  assert.deepEqual(ctx.h.gateway.keys.describe(keyId)?.scopes, ['read']);
+  const c = await PerpxClient.connect(ctx.h.url);
   await c.login({ keyId, alg: 'ed25519', secret: pair.seed });
   assert.equal((await c.request('openOrders')).ok, true);
   assert.equal((await c.request('place', { market: 1, side: 'buy', type: 'limit', price: MID - 10, qty: 1 })).error?.code, Code.SCOPE_REQUIRED);
@@ -99,23 +91,23 @@ test('a read-only key can query but not trade; a new key is read-only unless gra
 
 test('an IP allowlist refuses other addresses with AUTH_FAILED; a revoked key can no longer log in', async () => {
   const pair = generateEd25519();
-  const { keyId } = await h.gateway.keys.createKey('test', { accountId: alice.accountId, publicKey: pair.publicKey, ipAllowlist: ['10.1.2.3'] });
+  const { keyId } = await ctx.h.gateway.keys.createKey('test', { accountId: alice.accountId, publicKey: pair.publicKey, ipAllowlist: ['10.1.2.3'] });
   const far = await loginWith({ keyId, alg: 'ed25519', secret: pair.seed });
   assert.equal(far.r.error?.code, Code.AUTH_FAILED);
-  await h.gateway.keys.setIpAllowlist('test', keyId, ['127.0.0.1']);
+  await ctx.h.gateway.keys.setIpAllowlist('test', keyId, ['127.0.0.1']);
   const near = await loginWith({ keyId, alg: 'ed25519', secret: pair.seed });
   assert.equal(near.r.ok, true);
-  await h.gateway.keys.revokeKey('test', keyId);
+  await ctx.h.gateway.keys.revokeKey('test', keyId);
   const revoked = await loginWith({ keyId, alg: 'ed25519', secret: pair.seed });
   assert.equal(revoked.r.error?.code, Code.AUTH_FAILED);
   await Promise.all([far.c.close(), near.c.close(), revoked.c.close()]);
 });
 
 test('a key created with signOrders needs a signature on order entry, and the client signs for it', async () => {
-  const t = await h.trader({ signOrders: true });
+  const t = await ctx.h.trader({ signOrders: true });
   const placed = await t.client.place({ market: 1, side: 'buy', type: 'limit', price: MID - 700, qty: 1 });
   assert.ok(placed.orderId > 0);
-  const raw = await PerpxClient.connect(h.url);
+  const raw = await PerpxClient.connect(ctx.h.url);
   await raw.login({ ...t.creds, signOrders: false });
   assert.equal((await raw.request('place', { market: 1, side: 'buy', type: 'limit', price: MID - 700, qty: 1 })).error?.code, Code.SIGNATURE_REQUIRED);
   const ts = nowUs();
@@ -148,15 +140,15 @@ test('another account’s order is indistinguishable from one that does not exis
 });
 
 test('keys, accounts and scopes persist in the store and every change is audited without secrets', async () => {
-  const again = await KeyRegistry.open(h.store, nowUs);
+  const again = await KeyRegistry.open(ctx.h.store, nowUs);
   assert.equal(again.get(alice.creds.keyId)?.accountId, alice.accountId);
   assert.ok(again.hasAccount(bob.accountId));
   const entries = await again.auditEntries();
   const actions = new Set(entries.map((e) => e.action));
   for (const a of ['createAccount', 'createKey', 'setIpAllowlist', 'revokeKey', 'deposit']) assert.ok(actions.has(a), a);
   const text = JSON.stringify(entries);
-  const hmac = await h.gateway.keys.createKey('test', { accountId: alice.accountId, alg: 'hmac-sha256' });
-  const after = JSON.stringify(await h.gateway.keys.auditEntries());
+  const hmac = await ctx.h.gateway.keys.createKey('test', { accountId: alice.accountId, alg: 'hmac-sha256' });
+  const after = JSON.stringify(await ctx.h.gateway.keys.auditEntries());
   assert.ok(!after.includes(Buffer.from(hmac.secret!).toString('base64')) && !after.includes(Buffer.from(hmac.secret!).toString('hex')), 'no secret in the audit log');
   assert.ok(text.length > 0);
 });

@@ -3,6 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { Code } from '../../engine/codes.js';
 import type { UserEvent } from '../../gateway/client/types.js';
 import { MID, startHarness, until } from './support/harness.js';
 
@@ -66,6 +67,35 @@ test('two traders trade: each sees its own fill on its user stream, its position
     assert.equal((await maker.client.positions()).positions[0]!['qty'], -3n);
     const bal = await taker.client.balances();
     assert.equal(typeof bal.balance!['wallet'], 'bigint');
+  } finally {
+    await h.stop();
+  }
+});
+
+test('the gateway sends the shards a timer tick on its own schedule, with nobody connected', async () => {
+  const h = await startHarness({ gateway: { timerTickMs: 20 } });
+  try {
+    const handled = () => h.exchange.marketHosts[0]!.stats().handled + h.exchange.riskHosts[0]!.stats().handled;
+    const before = handled();
+    await until(() => handled() >= before + 10, 'ten ticks handled');
+  } finally {
+    await h.stop();
+  }
+});
+
+test('when a shard dies the gateway answers what was pending and refuses what comes next EXCHANGE_HALTED, and keeps serving', async () => {
+  const h = await startHarness();
+  try {
+    await h.mark(MID);
+    const t = await h.trader();
+    await t.client.place({ market: 1, side: 'buy', type: 'limit', price: MID - 100, qty: 1 });
+    await h.exchange.riskHosts[0]!.worker.terminate();
+    await until(() => h.exchange.halted, 'the exchange halted');
+    const r = await t.client.request('place', { market: 1, side: 'buy', type: 'limit', price: MID - 101, qty: 1 });
+    assert.equal(r.error?.code, Code.EXCHANGE_HALTED);
+    assert.equal(r.error?.retryable, false);
+    assert.equal((await t.client.openOrders()).orders.length, 1, 'queries still answer from the read models');
+    assert.ok((await t.client.ping()).serverUs > 0);
   } finally {
     await h.stop();
   }

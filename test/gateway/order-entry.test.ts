@@ -3,22 +3,14 @@
 // answer is checked against what the book then holds (openOrders) or the account shows.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { Code } from '../../engine/codes.js';
 import { GatewayError } from '../../gateway/client/types.js';
-import { MID, startHarness, until, USDT, type Harness, type Trader } from './support/harness.js';
+import { harnessPerFile, MID, until, USDT, type Trader } from './support/harness.js';
 
-let h: Harness;
 let maker: Trader;
 let taker: Trader;
-
-before(async () => {
-  h = await startHarness();
-  await h.mark(MID);
-  maker = await h.trader();
-  taker = await h.trader();
-});
-after(() => h.stop());
+const ctx = harnessPerFile(2, (ts) => ([maker, taker] = ts as [Trader, Trader]));
 
 async function refusal(p: Promise<unknown>): Promise<number> {
   try {
@@ -118,8 +110,25 @@ test('a batch of 20 gets 20 results in order, one refused among them; 21 is refu
   assert.equal((await maker.client.cancelAll(1)).cancelled, 19);
 });
 
+test('a batch mixing client order ids and none reaches the book in its own order (time priority)', async () => {
+  const r = await maker.client.batchPlace([
+    { market: 1, side: 'sell', type: 'limit', price: MID + 70, qty: 1, clientOrderId: 8101 },
+    { market: 1, side: 'sell', type: 'limit', price: MID + 70, qty: 1 },
+    { market: 1, side: 'sell', type: 'limit', price: MID + 70, qty: 1, clientOrderId: 8103 },
+  ]);
+  const ids = r.results.map((x) => (x as { orderId: number }).orderId);
+  assert.deepEqual(ids, [...ids].sort((a, b) => a - b));
+  const filled: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    await taker.client.place({ market: 1, side: 'buy', type: 'limit', price: MID + 70, qty: 1, tif: 'ioc' });
+    const open = new Set((await maker.client.openOrders()).orders.map((o) => o['orderId'] as number));
+    filled.push(...ids.filter((id) => !open.has(id) && !filled.includes(id)));
+  }
+  assert.deepEqual(filled, ids, 'filled first to last in the batch’s order');
+});
+
 test('leverage, margin mode and isolated margin are the engine’s answers', async () => {
-  const fresh = await h.trader();
+  const fresh = await ctx.h.trader();
   const lev = await fresh.client.setLeverage(1, 10);
   assert.equal(typeof lev['wallet'], 'bigint');
   assert.ok(await refusal(fresh.client.setLeverage(1, 10_000)) > 0);
@@ -130,19 +139,19 @@ test('leverage, margin mode and isolated margin are the engine’s answers', asy
 
 test('withdrawals need the withdraw scope; a deposit request waits for the operator, who credits it once', async () => {
   assert.equal(await refusal(taker.client.withdraw(1n * USDT)), Code.SCOPE_REQUIRED);
-  const w = await h.trader({ scopes: ['read', 'trade', 'withdraw'], usdt: 100n });
+  const w = await ctx.h.trader({ scopes: ['read', 'trade', 'withdraw'], usdt: 100n });
   const after = await w.client.withdraw(40n * USDT);
   assert.equal(after['wallet'], 60n * USDT);
   assert.equal(await refusal(w.client.withdraw(1_000n * USDT)), Code.WITHDRAWAL_EXCEEDS_WITHDRAWABLE);
   const req = await w.client.depositRequest(25n * USDT, 'tx-1');
   assert.equal(req.status, 'pending');
-  assert.deepEqual(h.gateway.deposits.list('pending').map((d) => d.requestId), [req.requestId]);
+  assert.deepEqual(ctx.h.gateway.deposits.list('pending').map((d) => d.requestId), [req.requestId]);
   assert.equal((await w.client.balances()).balance!['wallet'], 60n * USDT, 'a request moves no money');
-  const credited = await h.gateway.creditDeposit('operator-ann', req.requestId);
+  const credited = await ctx.h.gateway.creditDeposit('operator-ann', req.requestId);
   assert.equal(credited.status, 'credited');
   assert.equal((await w.client.balances()).balance!['wallet'], 85n * USDT);
-  await h.gateway.creditDeposit('operator-ann', req.requestId);
+  await ctx.h.gateway.creditDeposit('operator-ann', req.requestId);
   assert.equal((await w.client.balances()).balance!['wallet'], 85n * USDT, 'credited once');
-  const audit = await h.gateway.keys.auditEntries();
+  const audit = await ctx.h.gateway.keys.auditEntries();
   assert.ok(audit.some((e) => e.action === 'creditDeposit' && e.by === 'operator-ann'));
 });

@@ -10,12 +10,12 @@ import { MAX_RISK_SHARDS, parseStartOptions } from '../../gateway/start-options.
 const main = fileURLToPath(new URL('../../gateway/main.js', import.meta.url));
 
 test('no options: every default', () => {
-  assert.deepEqual(parseStartOptions([]), { kind: 'run', options: { seconds: 0, rate: 20_000, riskShards: 1, seed: 1, stressEvery: 10, wait: 'spin-then-park', oracle: undefined, data: './data', inMemory: false } });
+  assert.deepEqual(parseStartOptions([]), { kind: 'run', options: { seconds: 0, rate: 20_000, riskShards: 1, seed: 1, stressEvery: 10, wait: 'spin-then-park', oracle: undefined, data: './data', inMemory: false, snapshotRecords: 1_000_000, snapshotSeconds: 60, snapshotKeep: 3 } });
 });
 
 test('good values read exactly, in either spelling', () => {
-  const r = parseStartOptions(['--seconds', '30', '--rate=50000', '--risk-shards', String(MAX_RISK_SHARDS), '--seed', '4294967295', '--stress-every', '0', '--wait', 'park', '--oracle', 'config/oracle.example.json', '--data', '/var/lib/perpx', '--in-memory']);
-  assert.deepEqual(r, { kind: 'run', options: { seconds: 30, rate: 50_000, riskShards: MAX_RISK_SHARDS, seed: 2 ** 32 - 1, stressEvery: 0, wait: 'park', oracle: 'config/oracle.example.json', data: '/var/lib/perpx', inMemory: true } });
+  const r = parseStartOptions(['--seconds', '30', '--rate=50000', '--risk-shards', String(MAX_RISK_SHARDS), '--seed', '4294967295', '--stress-every', '0', '--wait', 'park', '--oracle', 'config/oracle.example.json', '--data', '/var/lib/perpx', '--in-memory', '--snapshot-records', '0', '--snapshot-seconds=5', '--snapshot-keep', '2']);
+  assert.deepEqual(r, { kind: 'run', options: { seconds: 30, rate: 50_000, riskShards: MAX_RISK_SHARDS, seed: 2 ** 32 - 1, stressEvery: 0, wait: 'park', oracle: 'config/oracle.example.json', data: '/var/lib/perpx', inMemory: true, snapshotRecords: 0, snapshotSeconds: 5, snapshotKeep: 2 } });
 });
 
 test('each bad value is refused with the option\'s name and what it takes', () => {
@@ -28,6 +28,7 @@ test('each bad value is refused with the option\'s name and what it takes', () =
     [['--seconds='], /^--seconds: '' is not accepted; it takes a whole number of seconds from 0 to/],
     [['--seconds', '1.5'], /^--seconds: '1.5' is not accepted/],
     [['--risk-shards', '0'], /^--risk-shards: '0' is not accepted; it takes a whole number from 1 to 64/],
+    [['--snapshot-keep', '0'], /^--snapshot-keep: '0' is not accepted; it takes a whole number from 1 to 1000/],
     [['--risk-shards', String(MAX_RISK_SHARDS + 1)], /^--risk-shards: '65' is not accepted/],
     [['--rate', 'abc'], /^--rate: 'abc' is not accepted; it takes a whole number from 0 to 10000000/],
     [['--rate', ' 5'], /^--rate: ' 5' is not accepted/],

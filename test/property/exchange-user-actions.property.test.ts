@@ -57,7 +57,9 @@ test('no withdrawal is applied while a scope of the pool below zero holds it bac
       d.run(world);
       blocked += negative.blocked;
     }),
-    { seed, numRuns: RUNS, includeErrorInReport: true },
+    // Twice the runs: a withdrawal that meets a scope below zero is rare since the full close spends the
+    // fund's budget on the book (budgeted sweeps), and the check below needs at least one.
+    { seed, numRuns: 2 * RUNS, includeErrorInReport: true },
   );
   assert.ok(blocked > 0, `no withdrawal was tried while a scope had negative equity (seed ${seed})`);
 });

@@ -39,8 +39,10 @@ export function surveillanceScript(): Cmd[] {
   // Accounts 6 and 7 are declared to one owner and trade with each other.
   cmds.push(at(place({ orderId: order++, accountId: 6, side: Side.SELL, priceTicks: MID, qtyLots: 5 })));
   cmds.push(at(place({ orderId: order++, accountId: 7, side: Side.BUY, priceTicks: MID, qtyLots: 5, timeInForce: TimeInForce.IOC })));
-  // A timer tick a minute later closes the wash episode.
-  cmds.push(at(advanceTime(0), 60_000_000));
+  // A timer tick a minute later closes the wash episode; the oracle has kept ticking meanwhile (an index
+  // silent for longer than 10 s would go stale at that tick: docs/ORACLE.md).
+  cmds.push(at(indexTick(MID, 0), 59_000_000));
+  cmds.push(at(advanceTime(0), 1_000_000));
   return cmds;
 }
 

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { encodeRecord } from '../../../engine/ring/layouts/index.js';
 import { RecordBuffer } from '../../../engine/ring/record.js';
+import { RecordType } from '../../../engine/ring/types.js';
 import { InProcessExchange } from '../../../exchange/in-process-exchange.js';
 import { ThreadedExchange } from '../../../exchange/threaded-exchange.js';
 import { startEmbeddedBroker } from '../../../gateway/bus/embedded-broker.js';
@@ -98,19 +99,32 @@ test('the threaded exchange, polled into the hub, puts on the bus the books the 
       seen += threaded.poll(hub.onRecord);
       hub.flush();
     };
-    for (const c of cmds) {
-      encodeRecord(buf, 0, c.layout, c.header, c.body);
-      assert.ok(threaded.offer(buf, 0));
-      threaded.flush();
-      // One command at a time, to quiet, as the in-process exchange takes them (same input order).
-      let quiet = 0;
-      while (quiet < 2) {
-        await threaded.waitForOutput(2);
+    // Quiet: every shard has handled all it was sent and no output came for three polls 10 ms apart.
+    const quiet = async () => {
+      for (let still = 0; still < 3; ) {
+        await threaded.waitForOutput(10);
         const before = seen;
         poll();
-        quiet = seen === before ? quiet + 1 : 0;
+        still = seen === before ? still + 1 : 0;
       }
+    };
+    for (const c of cmds) {
+      encodeRecord(buf, 0, c.layout, c.header, c.body);
+      // Orders, cancels and deposits all pass the one risk shard in order; index and timer ticks go to
+      // the market shard directly, so they are sent alone, between quiet points, as the in-process
+      // exchange takes them (the same input order, hence the same books).
+      const direct = c.layout.type === RecordType.UpdateIndexPrice || c.layout.type === RecordType.AdvanceTime;
+      if (direct) await quiet();
+      while (!threaded.offer(buf, 0)) {
+        threaded.flush();
+        await threaded.waitForOutput(1);
+        poll();
+      }
+      threaded.flush();
+      if (direct) await quiet();
+      else poll();
     }
+    await quiet();
     for (const [i, m] of MARKETS.entries()) {
       const seq = hub.snapshot(m.symbol)!.seq;
       const f = followers[i]!;

@@ -17,7 +17,9 @@ import { LiquidationProgressedLayout } from '../../../engine/ring/layouts/liquid
 import { MarkPriceUpdatedLayout } from '../../../engine/ring/layouts/mark-price-updated.js';
 import { TradeExecutedLayout } from '../../../engine/ring/layouts/trade-executed.js';
 import { RecordBuffer } from '../../../engine/ring/record.js';
+import { bookChecksum, checksumString } from '../../../gateway/market-data/checksum.js';
 import { MarketDataHub } from '../../../gateway/market-data/hub.js';
+import { L2Book } from '../../../gateway/market-data/l2-book.js';
 import type { MarketDataMessage } from '../../../gateway/market-data/messages.js';
 
 const T0 = 1_700_000_000_000_000;
@@ -140,9 +142,7 @@ test('a snapshot asked between flushes publishes the pending diff first, so its 
   assert.equal(book.length, 2, 'nothing left to flush');
 });
 
-test('the checksum string and value of docs/MARKET-DATA.md\'s example, and only the top 25 levels count', async () => {
-  const { L2Book } = await import('../../../gateway/market-data/l2-book.js');
-  const { bookChecksum, checksumString } = await import('../../../gateway/market-data/checksum.js');
+test('the checksum string and value of docs/MARKET-DATA.md\'s example, and only the top 25 levels count', () => {
   const b = new L2Book();
   b.set(Side.BUY, 100, 5, 1);
   b.set(Side.BUY, 99, 3, 2);

@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import { Code } from '../../../engine/codes.js';
 import { BookSync, perpxDiff, perpxSnapshot } from '../../../gateway/client/book-sync.js';
 import { PerpxClient } from '../../../gateway/client/client.js';
+import { WsBookFollower } from '../../../gateway/client/ws-book.js';
 import { bookChecksum } from '../../../gateway/market-data/checksum.js';
 import type { LevelTuple } from '../../../gateway/market-data/l2-book.js';
 import { mountMarketData } from '../../../gateway/market-data/ws-channels.js';
@@ -67,6 +68,14 @@ test('a WebSocket client rebuilds the book from md frames and sees trades, ticke
     assert.deepEqual(trades.map((t) => [t['priceTicks'], t['qtyLots'], t['market'], t['symbol']]), [[MID + 10, 1, 1, 'BTC-PERP'], [MID + 20, 2, 1, 'BTC-PERP']]);
     assert.ok(md.some((m) => m.channel === 'mark' && m['markTicks'] === MID), 'the mark of the index tick');
     assert.equal(typeof md.find((m) => m.channel === 'ticker')!['volumeLots'], 'bigint', 'a 64-bit field arrives as bigint');
+
+    // The SDK's follower: a lost book (as after a gap) is re-subscribed and rebuilt from a fresh snapshot.
+    const follower = new WsBookFollower(watcher, 1);
+    follower.sync.reset();
+    await until(() => follower.resubscribes === 1 && follower.sync.synced, 'resubscribed and in sync');
+    await maker.client.place({ market: 1, side: 'buy', type: 'limit', price: MID - 3, qty: 2 });
+    await until(() => follower.sync.position === hub.snapshot('BTC-PERP')!.seq, 'the follower takes the next diff');
+    assert.deepEqual(follower.sync.book.topBids(Infinity), hub.snapshot('BTC-PERP')!.bids);
   } finally {
     await watcher.close();
     await h.stop();

@@ -2,13 +2,14 @@
 // Gateway on a loopback port, with a MemoryStore (or a given store): what the gateway end-to-end tests
 // drive with real WebSocket clients (gateway/client/).
 
+import { after, before } from 'node:test';
 import { DEFAULT_MARKETS } from '../../../engine/market/spec.js';
 import { encodeRecord } from '../../../engine/ring/layouts/index.js';
 import { UpdateIndexPriceLayout } from '../../../engine/ring/layouts/update-index-price.js';
 import { RecordBuffer } from '../../../engine/ring/record.js';
 import { ThreadedExchange } from '../../../exchange/threaded-exchange.js';
 import { Topology } from '../../../exchange/topology.js';
-import type { Durability } from '../../../exchange/durability.js';
+import { Durability } from '../../../exchange/durability.js';
 import { riskMarket } from '../../../risk/shard/config.js';
 import { nowUs } from '../../../gateway/clock.js';
 import { Gateway, type GatewayOptions } from '../../../gateway/gateway.js';
@@ -19,7 +20,7 @@ import type { Scope } from '../../../gateway/protocol/messages.js';
 import { MemoryStore } from '../../../persistence/memory-store.js';
 import type { Store } from '../../../persistence/store.js';
 
-export const BTC = DEFAULT_MARKETS[0]!;
+const BTC = DEFAULT_MARKETS[0]!;
 export const USDT = 1_000_000n;
 export const MID = 600_000;
 
@@ -32,6 +33,8 @@ export interface Harness {
   trader(o?: { scopes?: Scope[]; usdt?: bigint; signOrders?: boolean; alg?: 'ed25519' | 'hmac-sha256'; cancelOnDisconnect?: boolean }): Promise<Trader>;
   /** An index tick at `priceTicks`; resolves when the risk shard holds the mark. */
   mark(priceTicks: number): Promise<void>;
+  /** Replaces the gateway with a new one over the same store and exchange (a gateway restart). */
+  restartGateway(): Promise<Gateway>;
   stop(): Promise<void>;
 }
 
@@ -42,11 +45,19 @@ export interface Trader {
   login: LoginResult;
 }
 
+const TOPOLOGY = new Topology({ marketShards: [[BTC]], riskShards: 1 });
+const RISK_MARKETS = [riskMarket(BTC)];
+
+/** Durability over `dir` for the harness's topology (recovers what the directory holds). */
+export function durableAt(dir: string): Promise<Durability> {
+  return Durability.open({ dir, log: () => {} }, TOPOLOGY, { topology: TOPOLOGY.config, riskMarkets: RISK_MARKETS });
+}
+
 export async function startHarness(o: { gateway?: Partial<GatewayOptions>; store?: Store; durability?: Durability } = {}): Promise<Harness> {
-  const topology = new Topology({ marketShards: [[BTC]], riskShards: 1 });
-  const exchange = await ThreadedExchange.start({ topology, riskMarkets: [riskMarket(BTC)], ringCapacity: 1024, durability: o.durability });
+  const topology = TOPOLOGY;
+  const exchange = await ThreadedExchange.start({ topology, riskMarkets: RISK_MARKETS, ringCapacity: 1024, durability: o.durability });
   const store = o.store ?? new MemoryStore();
-  const gateway = new Gateway({ exchange, store, timerTickMs: 0, ...o.gateway });
+  const gateway = new Gateway({ exchange, store, timerTickMs: 0, firstId: 1 + (o.durability?.gatewayCommands() ?? 0), ...o.gateway });
   const port = await gateway.listen(0);
   const url = `ws://127.0.0.1:${port}`;
   const clients: PerpxClient[] = [];
@@ -57,6 +68,7 @@ export async function startHarness(o: { gateway?: Partial<GatewayOptions>; store
     store,
     url,
     async trader(t = {}) {
+      const gateway = h.gateway;
       const accountId = await gateway.keys.createAccount('test');
       const alg = t.alg ?? 'ed25519';
       let creds: ApiCredentials;
@@ -72,7 +84,7 @@ export async function startHarness(o: { gateway?: Partial<GatewayOptions>; store
         const a = await gateway.operatorDeposit('test', accountId, (t.usdt ?? 1_000_000n) * USDT);
         if (!a.ok) throw new Error(`deposit refused: ${a.code}`);
       }
-      const client = await PerpxClient.connect(url);
+      const client = await PerpxClient.connect(h.url);
       clients.push(client);
       const login = await client.login(creds, { cancelOnDisconnect: t.cancelOnDisconnect });
       return { accountId, creds, client, login };
@@ -87,10 +99,18 @@ export async function startHarness(o: { gateway?: Partial<GatewayOptions>; store
         await new Promise((r) => setTimeout(r, 5));
       }
     },
+    async restartGateway() {
+      await Promise.all(clients.splice(0).map((c) => c.close().catch(() => {})));
+      const old = h.gateway;
+      await old.close();
+      h.gateway = new Gateway({ exchange, store, timerTickMs: 0, ...o.gateway, firstId: old.nextId });
+      h.url = `ws://127.0.0.1:${await h.gateway.listen(0)}`;
+      return h.gateway;
+    },
     async stop() {
       await Promise.all(clients.map((c) => c.close().catch(() => {})));
-      await gateway.close();
-      await exchange.stop(gateway.dispatcher.listener);
+      await h.gateway.close();
+      await exchange.stop(h.gateway.dispatcher.listener);
       await store.close();
     },
   };
@@ -104,4 +124,21 @@ export async function until(cond: () => boolean, what: string, limit = 20_000): 
     await new Promise((r) => setTimeout(r, 2));
   }
   throw new Error(`never happened: ${what}`);
+}
+
+/**
+ * One harness for a whole test file: started (with a mark at MID and `traders` funded traders) before the
+ * file's tests, stopped after them; `ready` gets the traders. Read `ctx.h` inside tests.
+ */
+export function harnessPerFile(traders: number, ready: (traders: Trader[]) => void = () => {}, o: Parameters<typeof startHarness>[0] = {}): { h: Harness; traders: Trader[] } {
+  const ctx = { h: undefined as unknown as Harness, traders: [] as Trader[] };
+  // One hook: Node 20 does not wait for one root-level before hook to finish before starting the next.
+  before(async () => {
+    ctx.h = await startHarness(o);
+    await ctx.h.mark(MID);
+    for (let i = 0; i < traders; i++) ctx.traders.push(await ctx.h.trader());
+    ready(ctx.traders);
+  });
+  after(() => ctx.h.stop());
+  return ctx;
 }

@@ -1,0 +1,51 @@
+// The gateway over a durable exchange (journals in a temp directory) and a RocksDB store of its own: an
+// acknowledged order survives a restart of both, because the exchange released its acknowledgement only
+// once the order was durable; keys and idempotency results survive in the gateway's store; order ids
+// after the restart continue past every id handed out before it.
+
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { Code } from '../../engine/codes.js';
+import { PerpxClient } from '../../gateway/client/client.js';
+import { RocksStore } from '../../persistence/rocksdb-store.js';
+import { durableAt, MID, startHarness } from './support/harness.js';
+
+test('an acknowledged order, its key and its idempotent result survive a restart of the exchange and the gateway', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'perpx-gw-journal-'));
+  const gwDir = mkdtempSync(join(tmpdir(), 'perpx-gw-store-'));
+  try {
+    const h1 = await startHarness({ durability: await durableAt(dir), store: await RocksStore.open(gwDir, { createIfMissing: true }) });
+    assert.ok(h1.exchange.journal !== undefined, 'the exchange journals and releases only what is durable');
+    await h1.mark(MID);
+    const t = await h1.trader();
+    const placed = await t.client.place({ market: 1, side: 'buy', type: 'limit', price: MID - 100, qty: 1, clientOrderId: 77 });
+    const refused = await t.client.request('place', { market: 1, side: 'sell', type: 'limit', price: MID - 100_000, qty: 1, tif: 'postOnly', clientOrderId: 78 });
+    assert.equal(refused.ok, false);
+    await h1.stop();
+
+    const h2 = await startHarness({ durability: await durableAt(dir), store: await RocksStore.open(gwDir) });
+    try {
+      const c = await PerpxClient.connect(h2.url);
+      const login = await c.login(t.creds);
+      assert.equal(login.accountId, t.accountId, 'the key persisted');
+      const again = await c.place({ market: 1, side: 'buy', type: 'limit', price: MID - 100, qty: 1, clientOrderId: 77 });
+      assert.equal(again.orderId, placed.orderId);
+      assert.equal(again.replayed, true);
+      assert.equal((await c.request('place', { market: 1, side: 'sell', type: 'limit', price: MID - 100_000, qty: 1, tif: 'postOnly', clientOrderId: 78 })).error?.code, refused.error?.code);
+      const cancelled = await c.cancel({ market: 1, orderId: placed.orderId });
+      assert.equal(cancelled.cancelledQty, 1, 'the acknowledged order was recovered from the journal');
+      const fresh = await c.place({ market: 1, side: 'buy', type: 'limit', price: MID - 101, qty: 1 });
+      assert.ok(fresh.orderId > placed.orderId, 'ids continue past those handed out before the restart');
+      assert.equal((await c.request('cancel', { market: 1, orderId: placed.orderId })).error?.code, Code.ORDER_NOT_FOUND);
+      await c.close();
+    } finally {
+      await h2.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(gwDir, { recursive: true, force: true });
+  }
+});
