@@ -1,12 +1,16 @@
 // Whole-exchange property (issue 7, part 3): the liquidation pipeline always finishes. After any random
 // stream (index jumps, so scopes enter the pipeline and wait on one another), a quiet period follows: the
-// index stays where it is, both market makers quote every market again, and time passes (marks and
-// funding keep coming). At its end no scope of any risk shard is still liquidating.
+// index stays where it is, liquidity comes back (the market makers first take whatever rests on the wrong
+// side of the mark, a stale ask below it or bid above it, which would refuse their post-only quotes, then
+// quote both sides), and time passes (marks and funding keep coming). At its end no scope of any risk
+// shard is still liquidating.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { OrderOrigin, OrderType, Side, TimeInForce } from '../../engine/enums.js';
 import type { LiquidationEngine } from '../../risk/shard/liquidation-engine.js';
+import { place } from '../support/commands.js';
 import { testSeed } from '../support/seed.js';
 import { ActionDriver } from './action-driver.js';
 import { worldArb, type World } from './exchange-actions.js';
@@ -16,6 +20,15 @@ const RUNS = 120;
 const QUIET_ROUNDS = 12;
 const liquidating = worldArb({ shards: true, jumpPercent: 45 }, 80, 200);
 
+/** Market maker 1 buys every ask at or below the mark, market maker 2 sells to every bid at or above it (IOC). */
+function clearCrossing(d: ActionDriver, marketId: number): void {
+  const mark = Number(d.h.markTicks(marketId));
+  const lots = d.h.market(marketId).spec.maxQtyLots;
+  for (const [accountId, side] of [[1, Side.BUY], [2, Side.SELL]] as const) {
+    d.h.send(place({ orderId: d.h.orderId(), accountId, marketId, side, priceTicks: mark, qtyLots: lots, orderType: OrderType.LIMIT, timeInForce: TimeInForce.IOC, origin: OrderOrigin.USER }));
+  }
+}
+
 /** Runs the world, then the quiet period; returns the scopes still liquidating, as "shard r: scope key". */
 function liquidatingAfterQuiet(world: World): string[] {
   const d = new ActionDriver(world.population);
@@ -23,6 +36,7 @@ function liquidatingAfterQuiet(world: World): string[] {
   const markets = d.marketIds.length;
   for (let round = 0; round < QUIET_ROUNDS; round++) {
     for (let m = 0; m < markets; m++) {
+      clearCrossing(d, d.marketIds[m]!);
       d.apply({ kind: 'quote', mm: 0, market: m, levels: 5, stepBps: 20, lots: 3_000 });
       d.apply({ kind: 'quote', mm: 1, market: m, levels: 5, stepBps: 20, lots: 3_000 });
       d.apply({ kind: 'index', market: m, moveBps: 0 });
@@ -45,6 +59,6 @@ test('after any stream and a quiet period with marks and quotes, no scope is sti
       const left = liquidatingAfterQuiet(world);
       assert.deepEqual(left, [], `still liquidating after the quiet period (seed ${seed})`);
     }),
-    { seed, numRuns: RUNS, includeErrorInReport: true },
+    { seed, numRuns: RUNS, includeErrorInReport: true, endOnFailure: true },
   );
 });

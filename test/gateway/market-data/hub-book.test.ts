@@ -57,15 +57,26 @@ test('a client following the venue procedure stays in sync through dropped diffs
   let corrupted = 0;
   let reconnects = 0;
   let faults = true;
+  // One level of the diff, still on the book and inside the top 25 of its side, one lot more than it is.
+  const corrupt = (msg: BookDiff): BookDiff | undefined => {
+    const top = hub.snapshot('BTC-PERP', 25)!;
+    for (const side of ['bids', 'asks'] as const) {
+      const shown = new Set(top[side].map(([p]) => p));
+      const i = msg[side].findIndex(([p, q]) => q > 0 && shown.has(p));
+      if (i >= 0) return { ...msg, [side]: msg[side].map((l, j) => (j === i ? ([l[0], l[1] + 1, l[2]] as const) : l)) };
+    }
+    return undefined;
+  };
+  let bad: BookDiff | undefined;
   const deliver = (msg: MarketDataMessage) => {
     if (msg.channel !== 'book') return;
     if (msg.type === 'snapshot') return client.onSnapshot(perpxSnapshot(msg));
     const k = faults ? r() % 100 : 100;
     if (k < 3) {
       dropped++;
-    } else if (k < 5) {
+    } else if (k < 5 && client.synced && (bad = corrupt(msg)) !== undefined) {
+      // Only a corruption the checksum can see counts: a synced client, a level inside the top 25.
       corrupted++;
-      const bad = { ...msg, bids: msg.bids.map(([p, q, c]) => [p, q + 1, c] as const) };
       client.onDiff(perpxDiff(bad));
     } else {
       client.onDiff(perpxDiff(msg));
