@@ -57,6 +57,7 @@ if (parsed.kind === 'error') refuse(parsed.message);
 const o = parsed.options;
 if (o.port !== 0 && o.port === o.operatorPort) refuse(`--port and --operator-port: both are ${o.port}; they need two ports`);
 const markets = DEFAULT_MARKETS;
+const ORDER_OPS: ReadonlySet<string> = new Set(['place', 'batchPlace', 'cancel', 'amend', 'cancelReplace', 'cancelAll']);
 
 let oracleConfig: OracleConfig | undefined;
 try {
@@ -157,7 +158,10 @@ gateway = new Gateway({
   firstId: 1 + (durability?.gatewayCommands() ?? 0),
   // The demo's bots all trade from 127.0.0.1: the per-address limit is raised for them.
   rateLimits: o.demo ? DEMO_RATE_LIMITS : undefined,
-  onResponse: (_op, _code, rxUs, txUs) => operator.metrics.observeAck((txUs - rxUs) / 1_000_000),
+  // Order-to-ack: the order-entry operations only (queries and logins would dilute it).
+  onResponse: (op, _code, rxUs, txUs) => {
+    if (ORDER_OPS.has(op)) operator.metrics.observeAck((txUs - rxUs) / 1_000_000);
+  },
 });
 const gw = gateway;
 // Public market data: the hub and its WebSocket channels (docs/MARKET-DATA.md), and with --mqtt the bus.
