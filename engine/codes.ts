@@ -153,6 +153,19 @@ export const Code = {
   REQUEST_IN_FLIGHT: 6021,
   /** A fault inside the gateway while handling the request (a bug): retry with the same client order id. */
   INTERNAL_ERROR: 6022,
+  // 6900-6999: the operator HTTP server (gateway/operator/, docs/OPERATOR.md)
+  /** The operator is authenticated but lacks the role the call needs. */
+  OPERATOR_FORBIDDEN: 6901,
+  /** A malformed operator request: bad JSON, a missing or ill-typed field, an oversize body. */
+  OPERATOR_BAD_REQUEST: 6902,
+  /** No such operator route or object. */
+  OPERATOR_NOT_FOUND: 6903,
+  /** The exchange did not answer in time: the outcome is unknown (retry with the same request id). */
+  OPERATOR_TIMEOUT: 6904,
+  /** What the call needs is not running (no oracle, no surveillance, the exchange not ready). */
+  OPERATOR_UNAVAILABLE: 6905,
+  /** The exchange cannot do this at run time (docs/OPERATOR.md says why). */
+  OPERATOR_NOT_SUPPORTED: 6906,
 
   // exchange
   /** The shard handling this command died while handling it (the exchange halts): its outcome is unknown. */

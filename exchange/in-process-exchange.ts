@@ -54,7 +54,7 @@ interface Link {
 }
 
 /** Commands the gateway sends to market shards directly (input 0); everything else goes through risk. */
-const MARKET_INPUTS: ReadonlySet<number> = new Set([RecordType.UpdateIndexPrice, RecordType.RecordIndexSource]);
+const MARKET_INPUTS: ReadonlySet<number> = new Set([RecordType.UpdateIndexPrice, RecordType.RecordIndexSource, RecordType.SetMarketStatus]);
 
 export interface InProcessOptions {
   readonly topology: Topology;

@@ -11,7 +11,7 @@
 //   (surveillance/surveillance-group.ts)
 //
 // Routing of gateway commands is the in-process exchange's (topology.ts): account commands and orders to
-// the account's risk shard, index ticks to the market's shard, timer ticks to every shard.
+// the account's risk shard, index ticks and market halts to the market's shard, timer ticks to every shard.
 //
 // A dead shard halts the exchange (shard-failure.ts): every host is watched from the moment its worker
 // starts; the first death sets `failure`, offer() refuses everything from then on, and the command the
@@ -279,7 +279,7 @@ export class ThreadedExchange {
       return true;
     }
     if (type === RecordType.SetBeneficialOwner) return this.surveillance !== undefined && this.surveillance.offerAll(buf, at);
-    if (type === RecordType.UpdateIndexPrice || type === RecordType.RecordIndexSource) {
+    if (type === RecordType.UpdateIndexPrice || type === RecordType.RecordIndexSource || type === RecordType.SetMarketStatus) {
       // A market no shard owns goes to shard 0, which refuses it (UNKNOWN_MARKET): an answer, not a
       // refusal that would read as back-pressure.
       return this.toMarket[Math.max(0, this.topology.marketShardOf(buf.marketId(at)))]!.offer(buf, at);

@@ -1,43 +1,48 @@
-// npm start: runs the exchange on worker threads (market shards and risk shards over SPSC rings) and,
-// until the trader gateway lands, drives it with a seeded simulated market from the main thread,
-// printing one status line a second. Every --stress-every seconds (default 10; 0 turns it off) it also
-// asks each risk worker for a scan snapshot and runs the what-if shock scan on a piscina pool
-// (risk/stress/): how many scopes a market-wide move of −10%, −25% or −50% would make liquidatable or
-// bankrupt, and what the insurance fund could not cover. Ctrl-C (or --seconds N) stops it and prints
-// each shard's state hash. With --oracle FILE the index comes from the index oracle (gateway/oracle/,
-// docs/ORACLE.md) polling the venues that file names, instead of the simulated market's.
-//
-//   npm start -- [--seconds N] [--rate COMMANDS_PER_SECOND] [--risk-shards R] [--seed N] [--stress-every S]
-//                [--wait busy-spin|spin-then-park|park] [--oracle FILE] [--data DIR | --in-memory] [--help]
-// (start-options.ts: every option, its default and what it accepts; a bad value exits 2 naming it.)
-//
-// Durable by default: every shard journals its inputs under --data DIR (default ./data), responses are
-// released only once durable, and a start on an existing directory recovers every shard from it first
-// (docs/ARCHITECTURE.md, "Persistence and recovery"); a directory it cannot use exits 3 saying why.
-// --in-memory keeps nothing.
-//
-// A shard that dies stops the demo: the exchange halts, the status loop ends, stop() returns (it always
-// does) and the process exits 1 after printing the failure.
+// npm start: the whole exchange on this machine. The shards on worker threads (journaled under --data
+// unless --in-memory), the trader gateway on --port (WebSocket, msgpack: docs/PROTOCOL.md), the operator
+// HTTP server on --operator-port (operator/), structured logs (log.ts), and the gateway's feeds: a timer
+// tick every second (the Gateway's) and the index (simulated by demo/sim-index.ts, or from the venues
+// --oracle names). With --demo: market makers and takers as WebSocket clients of the gateway (demo/bots.ts),
+// demo accounts with printed keys, index swings, and a live terminal view (demo/live-view.ts). Every
+// --stress-every seconds the what-if shock scan runs on a piscina pool (risk/stress/). SIGINT or SIGTERM
+// (or --seconds N) stops it cleanly and prints each shard's state hash; a shard or journal failure stops
+// it with exit 1. Options: start-options.ts; the whole story: docs/OPERATOR.md.
 
 import { availableParallelism } from 'node:os';
-import { codeName } from '../engine/codes.js';
+import { join } from 'node:path';
 import { ThreadedExchange } from '../exchange/threaded-exchange.js';
 import { Topology } from '../exchange/topology.js';
-import { DEFAULT_MARKETS, MarketSpec } from '../engine/market/spec.js';
+import { DEFAULT_MARKETS } from '../engine/market/spec.js';
 import { assertLittleEndian } from '../engine/ring/record.js';
-import { OrderFlow } from '../engine/sim/order-flow.js';
 import { riskMarket } from '../risk/shard/config.js';
 import { uniformShocks } from '../risk/stress/shock-scan.js';
-import { ShockScanner, type ShockReport } from '../risk/stress/shock-scanner.js';
-import { unitsToDecimal } from '../engine/market/decimal.js';
-import { USDT_DECIMALS } from '../engine/market/spec.js';
-import { DemoDriver } from './demo-driver.js';
+import { ShockScanner } from '../risk/stress/shock-scanner.js';
+import { AlertBook } from '../exchange/surveillance/alert-book.js';
+import { MemoryAlertStorage } from '../exchange/surveillance/alert-storage.js';
+import { Durability } from '../exchange/durability.js';
+import { PersistenceError } from '../persistence/errors.js';
+import { MemoryStore } from '../persistence/memory-store.js';
+import { RocksStore } from '../persistence/rocksdb-store.js';
+import type { Store } from '../persistence/store.js';
 import { helpText, parseStartOptions, SEE_HELP } from './start-options.js';
 import { loadOracleConfig, OracleConfigError, type OracleConfig } from './oracle/config.js';
 import { feedIndexTicks } from './oracle/index-feed.js';
 import { IndexOracle } from './oracle/oracle.js';
-import { Durability } from '../exchange/durability.js';
-import { PersistenceError } from '../persistence/errors.js';
+import { nowUs } from './clock.js';
+import { createLogger } from './log.js';
+import { Gateway } from './gateway.js';
+import { mountMarketData } from './market-data/ws-channels.js';
+import { startMarketDataBus } from './bus/market-data-bus.js';
+import { marketDataSamples } from './operator/market-data-metrics.js';
+import { gatewaySamples } from './operator/gateway-metrics.js';
+import { startOperatorSide, type OperatorSide } from './operator/operator-side.js';
+import { OperatorConfigError } from './operator/tokens.js';
+import { MarketView } from './demo/market-view.js';
+import { LiveView } from './demo/live-view.js';
+import { DemoBots } from './demo/bots.js';
+import { SimIndex } from './demo/sim-index.js';
+import { demoFunds, DEMO_SWING_PERMILLE, DEMO_RATE_LIMITS } from './demo/demo-setup.js';
+import { sample, statusLine, stressLine } from './demo/status-line.js';
 
 const parsed = parseStartOptions(process.argv.slice(2));
 if (parsed.kind === 'help') {
@@ -49,133 +54,251 @@ function refuse(why: string): never {
   process.exit(2);
 }
 if (parsed.kind === 'error') refuse(parsed.message);
-const { seconds, rate, riskShards, seed, stressEvery, wait } = parsed.options;
+const o = parsed.options;
+if (o.port !== 0 && o.port === o.operatorPort) refuse(`--port and --operator-port: both are ${o.port}; they need two ports`);
+const markets = DEFAULT_MARKETS;
+const ORDER_OPS: ReadonlySet<string> = new Set(['place', 'batchPlace', 'cancel', 'amend', 'cancelReplace', 'cancelAll']);
 
 let oracleConfig: OracleConfig | undefined;
 try {
-  if (parsed.options.oracle !== undefined) oracleConfig = loadOracleConfig(parsed.options.oracle, DEFAULT_MARKETS);
+  if (o.oracle !== undefined) oracleConfig = loadOracleConfig(o.oracle, markets);
 } catch (e) {
   if (e instanceof OracleConfigError) refuse(`--oracle: ${e.message}`);
   throw e;
 }
 
+const view = new MarketView(markets);
+let status = 'starting';
+const liveView = o.demo ? new LiveView(view, { out: process.stdout, nowUs, header: () => [`perpx demo · ${status}`] }) : undefined;
+const log = createLogger({ pretty: o.pretty, destination: liveView?.tty ? liveView.logSink : undefined });
+
 assertLittleEndian();
-const topology = Topology.spread(DEFAULT_MARKETS, availableParallelism(), riskShards);
-const riskMarkets = DEFAULT_MARKETS.map((m) => riskMarket(m));
+const topology = Topology.spread(markets, availableParallelism(), o.riskShards);
+const riskMarkets = markets.map((m) => riskMarket(m));
 let durability: Durability | undefined;
-if (!parsed.options.inMemory) {
+if (!o.inMemory) {
   try {
-    const o = parsed.options;
     const snapshots = o.snapshotRecords > 0 ? { everyRecords: o.snapshotRecords, everyMs: o.snapshotSeconds * 1_000, keep: o.snapshotKeep } : undefined;
-    durability = await Durability.open({ dir: o.data, snapshots }, topology, { topology: topology.config, riskMarkets });
+    durability = await Durability.open({ dir: o.data, snapshots, log: (line) => log.info(line.replace(/^perpx: /, '')) }, topology, { topology: topology.config, riskMarkets });
   } catch (e) {
     if (!(e instanceof PersistenceError)) throw e;
-    console.error(`perpx: cannot use data directory ${parsed.options.data}: ${e.message}`);
+    console.error(`perpx: cannot use data directory ${o.data}: ${e.message}`);
     process.exit(3);
   }
 }
-const exchange = await ThreadedExchange.start({ topology, riskMarkets, wait, durability });
-const flow = new OrderFlow({
-  markets: [
-    { market: DEFAULT_MARKETS[0]!, startMidTicks: 600_000, rungTicks: 5, maxTakerLots: 50, maxQuoteLots: 200 },
-    { market: DEFAULT_MARKETS[1]!, startMidTicks: 300_000, rungTicks: 5, maxTakerLots: 500, maxQuoteLots: 2_000 },
-  ],
-  seed,
-  firstAccountId: 1,
-  makers: 8,
-  takers: 64,
-  quotesPerMaker: 40,
-  mix: { quote: 62, cancel: 30, taker: 8 },
-  // After a restart, order ids continue past every command already taken (ids are never reused).
-  firstOrderId: 1 + (durability?.gatewayCommands() ?? 0),
-});
-const driver = new DemoDriver(exchange, flow, oracleConfig === undefined);
-const oracle = oracleConfig && new IndexOracle({ config: oracleConfig, markets: DEFAULT_MARKETS });
-if (oracle) {
-  feedIndexTicks(oracle, exchange);
-  oracle.onStale((e) => console.log(`index ${e.symbol} stale (${e.sourcesUsed} sources): mark frozen, market reduce-only`));
-  oracle.onRecovered((e) => console.log(`index ${e.symbol} recovered after ${(e.staleForUs / 1e6).toFixed(1)} s`));
-  oracle.start();
-}
-driver.fund(10_000_000n, 100_000n, 250_000n);
+
+// The operator side comes up first, so /readyz answers "not ready" while the shards recover.
+let exchange: ThreadedExchange | undefined;
+let gateway: Gateway | undefined;
+let marked = false;
+let stopping = false;
+const alerts = o.surveillance ? new AlertBook(new MemoryAlertStorage()) : undefined;
+let operator: OperatorSide;
 try {
-  await driver.untilMarked(oracle ? 30_000 : 10_000);
+  operator = await startOperatorSide({
+    exchange: () => exchange,
+    markets,
+    marketShardOf: (id) => topology.marketShardOf(id),
+    dataDir: o.inMemory ? undefined : o.data,
+    tokensFile: o.operators,
+    recovered: (durability?.gatewayCommands() ?? 0) > 0,
+    port: o.operatorPort,
+    nowUs,
+    log,
+    oracle: oracleConfig && ((registry) => new IndexOracle({ config: oracleConfig, markets, registry })),
+    alerts,
+    figures: (id) => {
+      const m = view.markets.get(id);
+      return { markTicks: m?.markTicks || undefined, indexTicks: m?.indexTicks || undefined, lastTradeTicks: m?.lastTradeTicks || undefined };
+    },
+    readiness: () => {
+      const reasons: string[] = [];
+      if (stopping) reasons.push('stopping');
+      else if (exchange === undefined) reasons.push('recovering: the shards are starting and replaying their journals');
+      else if (exchange.failure) reasons.push(`halted: ${exchange.failure.message}`);
+      else if (exchange.journalFailure) reasons.push(`halted: the journal failed: ${exchange.journalFailure.message}`);
+      else if (gateway === undefined) reasons.push('the trader gateway is starting');
+      else if (!marked) reasons.push('waiting for every risk shard to hold a mark of every market');
+      return { ready: reasons.length === 0, reasons };
+    },
+  });
 } catch (e) {
-  console.error(`perpx: could not start the flow: ${exchange.failure?.message ?? (e as Error).message}`);
-  await oracle?.stop();
-  await exchange.stop();
-  process.exit(1);
+  if (e instanceof OperatorConfigError) refuse(`--operators: ${e.message}`);
+  if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') refuse(`--operator-port: port ${o.operatorPort} is in use; choose another (0 takes any free port)`);
+  throw e;
+}
+const opUrl = `http://${operator.address.address}:${operator.address.port}`;
+log.info({ url: opUrl, audit: operator.auditPath, tokens: operator.tokensPath }, `operator HTTP on ${opUrl} (/healthz /readyz /metrics /operator/...)`);
+if (operator.generatedToken !== undefined) {
+  // Printed once, never logged: the structured log may be shipped elsewhere.
+  console.error(`perpx: generated operator token for "admin" (kept in ${operator.tokensPath}): ${operator.generatedToken}`);
+  console.error(`perpx: try  curl -H 'Authorization: Bearer ${operator.generatedToken}' ${opUrl}/operator/markets`);
 }
 
-const specs = new Map(DEFAULT_MARKETS.map((m) => [m.marketId, new MarketSpec(m)]));
-console.log(`perpx: ${topology.marketShards} market shard(s) [${topology.config.marketShards.map((g) => g.map((m) => m.symbol).join('+')).join(', ')}], ${riskShards} risk shard(s), wait ${wait}; driving ${rate} commands/s (Ctrl-C stops)`);
+exchange = await ThreadedExchange.start({
+  topology,
+  riskMarkets,
+  wait: o.wait,
+  durability,
+  surveillance: alerts && {
+    onAlert: (a) => {
+      alerts.ingest(a).catch((e: Error) => log.error({ err: e }, 'storing a surveillance alert failed'));
+      log.warn({ alert: a.id, detector: a.detector, market: a.marketId, score: a.score }, `surveillance alert: ${a.summary}`);
+    },
+  },
+});
+const x = exchange;
 
-// The what-if scan: off the shard threads, on a pool that exits when idle.
-const scanner = new ShockScanner({ threads: 2 });
-const shocks = uniformShocks([-1_000, -2_500, -5_000], DEFAULT_MARKETS.length);
-const usdt = (atoms: bigint) => unitsToDecimal(atoms / 10n ** BigInt(USDT_DECIMALS - 2), { mantissa: 1n, scale: 2 });
-const stressLine = (r: ShockReport) =>
-  `stress over ${r.scopes.toLocaleString('en-US')} scopes: ` +
-  r.outcomes.map((o) => `${o.shock.name} → ${o.liquidatable} liquidatable, ${o.bankrupt} bankrupt, deficit ${usdt(o.deficitAtoms)} USDT, uncovered ${usdt(o.uncoveredAtoms)}`).join(' · ') +
-  ` (fund ${usdt(r.outcomes[0]?.insuranceFundAtoms ?? 0n)} USDT)`;
-let scanInFlight = false;
-let lastScan = performance.now();
+// The trader gateway: its own store (keys, accounts, idempotency) beside the shards' journal.
+const store: Store = o.inMemory ? new MemoryStore() : await RocksStore.open(join(o.data, 'gateway'), { createIfMissing: true });
+gateway = new Gateway({
+  exchange: x,
+  store,
+  markets,
+  firstId: 1 + (durability?.gatewayCommands() ?? 0),
+  // The demo's bots all trade from 127.0.0.1: the per-address limit is raised for them.
+  rateLimits: o.demo ? DEMO_RATE_LIMITS : undefined,
+  // Order-to-ack: the order-entry operations only (queries and logins would dilute it).
+  onResponse: (op, _code, rxUs, txUs) => {
+    if (ORDER_OPS.has(op)) operator.metrics.observeAck((txUs - rxUs) / 1_000_000);
+  },
+});
+const gw = gateway;
+// Public market data: the hub and its WebSocket channels (docs/MARKET-DATA.md), and with --mqtt the bus.
+const hub = mountMarketData(gw);
+const bus = o.mqtt === undefined ? undefined : await startMarketDataBus(hub, { url: o.mqtt === 'embedded' ? undefined : o.mqtt, env: {} });
+if (bus) log.info({ url: bus.url }, `market data on the MQTT bus at ${bus.url}${bus.broker ? ' (embedded broker)' : ''}`);
+operator.metrics.addSamples(() => marketDataSamples(hub.stats, bus?.publisher.stats));
+operator.metrics.addSamples(() => gatewaySamples(gw.stats));
+gw.addListener((buf, at) => operator.listener(buf, at));
+gw.addListener((buf, at, from) => view.observe(buf, at, from));
+operator.metrics.addEdgeSource('gateway', () => {
+  const s = gw.stats;
+  return { connections: s.connections, messagesOut: s.userFramesOut, droppedSlowConsumers: s.slowConsumers };
+});
+let port: number;
+try {
+  port = await gw.listen(o.port);
+} catch (e) {
+  if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+  await x.stop();
+  refuse(`--port: port ${o.port} is in use; choose another (0 takes any free port)`);
+}
+const url = `ws://127.0.0.1:${port}`;
+log.info({ url }, `trader gateway on ${url} (WebSocket, msgpack: docs/PROTOCOL.md)`);
+
+// The index: the oracle's, or the simulated walk.
+const oracle = operator.oracle;
+const sim = oracle ? undefined : new SimIndex(demoFunds.markets, o.seed, DEMO_SWING_PERMILLE);
+if (oracle) {
+  feedIndexTicks(oracle, x);
+  oracle.onStale((e) => log.warn({ market: e.symbol, sources: e.sourcesUsed }, `index ${e.symbol} stale: mark frozen, market reduce-only`));
+  oracle.onRecovered((e) => log.info({ market: e.symbol, staleForUs: e.staleForUs }, `index ${e.symbol} recovered`));
+  oracle.start();
+} else sim!.tick(x, nowUs());
 
 let running = true;
 const stop = () => (running = false);
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);
 
-const started = performance.now();
-let sentTotal = 0;
-let lastPrint = started;
-let last = { ...driver.tally, rejected: new Map(driver.tally.rejected) };
-while (running) {
-  const now = performance.now();
-  const due = Math.floor(((now - started) / 1000) * rate) - sentTotal;
-  if (due > 0) sentTotal += driver.drive(Math.min(due, 4_096));
-  driver.drain();
-  if (now - lastPrint >= 1000) {
-    driver.ticks();
-    driver.drain();
-    const t = driver.tally;
-    const dt = (now - lastPrint) / 1000;
-    const per = (a: number, b: number) => Math.round((a - b) / dt).toLocaleString('en-US');
-    const prices = [...specs.values()].map((s) => `${s.symbol} mark ${t.markTicks.has(s.marketId) ? s.ticksToPrice(t.markTicks.get(s.marketId)!) : '-'} last ${t.lastTradeTicks.has(s.marketId) ? s.ticksToPrice(t.lastTradeTicks.get(s.marketId)!) : '-'}`).join(' · ');
-    const rejects = [...t.rejected].filter(([code, n]) => n !== (last.rejected.get(code) ?? 0)).map(([code, n]) => `${codeName(code)}×${n - (last.rejected.get(code) ?? 0)}`).join(' ');
-    const stats = exchange.marketHosts.map((h) => h.stats().handled).join('/');
-    console.log(`[${Math.round((now - started) / 1000)}s] in ${per(t.offered, last.offered)}/s · events ${per(t.events, last.events)}/s · trades ${per(t.trades, last.trades)}/s · ${prices} · shard inputs ${stats}${t.backPressure > last.backPressure ? ` · back-pressure ${t.backPressure - last.backPressure}` : ''}${rejects ? ` · rejected ${rejects}` : ''}`);
-    last = { ...t, rejected: new Map(t.rejected) };
-    lastPrint = now;
-    if (stressEvery > 0 && !scanInFlight && now - lastScan >= stressEvery * 1000) {
-      scanInFlight = true;
-      lastScan = now;
-      exchange
-        .scanSnapshots()
-        .then((snaps) => scanner.scan(snaps, shocks))
-        .then((r) => console.log(stressLine(r)))
-        .catch((e: Error) => console.error(`stress scan failed: ${e.message}`))
-        .finally(() => (scanInFlight = false));
-    }
-    if (seconds > 0 && now - started >= seconds * 1000) running = false;
-  }
-  if (exchange.failure) {
-    console.error(`perpx: a shard failed, stopping: ${exchange.failure.stack ?? exchange.failure.message}`);
-    process.exitCode = 1;
-    break;
-  }
-  if (exchange.journalFailure) {
-    console.error(`perpx: the journal failed, stopping (nothing more can be made durable): ${exchange.journalFailure.message}`);
-    process.exitCode = 1;
-    break;
-  }
-  await exchange.waitForOutput(1);
+const scanner = new ShockScanner({ threads: 2 });
+const shocks = uniformShocks([-1_000, -2_500, -5_000], markets.length);
+let bots: DemoBots | undefined;
+
+async function shutdown(code: number): Promise<never> {
+  stopping = true;
+  liveView?.stop();
+  await bots?.stop();
+  await oracle?.stop();
+  await bus?.stop();
+  await gw.close();
+  const hashes = await x.stop(gw.dispatcher.listener);
+  await store.close();
+  await operator.close();
+  await scanner.close();
+  const hex = (h: bigint | undefined) => (h === undefined ? 'failed' : h.toString(16));
+  log.info({ market: hashes.market.map(hex), risk: hashes.risk.map(hex) }, `stopped; state hashes: market ${hashes.market.map(hex).join(' ')} · risk ${hashes.risk.map(hex).join(' ')}`);
+  process.exit(code);
 }
 
-await oracle?.stop();
-const hashes = await exchange.stop(driver.listener);
-await scanner.close();
-const t = driver.tally;
-console.log(`stopped: ${t.offered.toLocaleString('en-US')} commands, ${t.trades.toLocaleString('en-US')} trades, ${t.events.toLocaleString('en-US')} events, ${t.liquidations} liquidation steps, ${t.fundings} funding events`);
-const hex = (h: bigint | undefined) => (h === undefined ? 'failed' : h.toString(16));
-console.log(`state hashes: market ${hashes.market.map(hex).join(' ')} · risk ${hashes.risk.map(hex).join(' ')}`);
+// Ready once every risk shard holds a mark of every market (before that it refuses every order).
+const deadline = Date.now() + (oracle ? 30_000 : 10_000);
+for (;;) {
+  if (x.halted || Date.now() > deadline) {
+    log.error(`could not start: ${x.failure?.message ?? 'no mark in every risk shard in time'}`);
+    await shutdown(1);
+  }
+  if ((await x.scanSnapshots()).every((s) => markets.every((m) => s.markets.some((k) => k.marketId === m.marketId && k.markTicks > 0n)))) break;
+  await new Promise((r) => setTimeout(r, 20));
+}
+marked = true;
+
+if (o.demo && sim) {
+  demoFunds.insurance(x, topology.riskShards, nowUs());
+  bots = await DemoBots.start({ url, gateway: gw, index: sim, seed: o.seed, maxLots: demoFunds.maxLots });
+  const g = bots.guest;
+  console.error(`perpx: demo account ${g.accountId} (${g.usdt} USDT) for you: keyId ${g.keyId}, Ed25519 seed ${g.secretHex}`);
+  console.error(`perpx: log in with the client of gateway/client/: PerpxClient.connect('${url}') then login({ keyId, alg: 'ed25519', secret })`);
+}
+log.info(
+  { marketShards: topology.marketShards, riskShards: o.riskShards, wait: o.wait },
+  `${topology.marketShards} market shard(s) [${topology.config.marketShards.map((g) => g.map((m) => m.symbol).join('+')).join(', ')}], ${o.riskShards} risk shard(s), wait ${o.wait}; ` +
+    (bots ? `demo bots at ${o.rate} orders/s` : 'no order flow (--demo adds one)') +
+    '; Ctrl-C stops',
+);
+liveView?.start();
+
+const started = performance.now();
+let acted = 0;
+let lastPrint = started;
+let lastScan = started;
+let lastSwing = started;
+let scanInFlight = false;
+let last = sample(bots?.tally, view);
+const rate = bots ? o.rate : 0;
+while (running) {
+  const now = performance.now();
+  if (bots) {
+    const due = Math.floor(((now - started) / 1000) * rate) - acted;
+    if (due > 0) {
+      const n = Math.min(due, 2_000);
+      bots.act(n);
+      acted += n;
+    }
+  }
+  if (now - lastPrint >= 1000) {
+    sim?.tick(x, nowUs());
+    const s = sample(bots?.tally, view);
+    status = `[${Math.round((now - started) / 1000)}s] ` + statusLine(s, last, (now - lastPrint) / 1000, view, x.marketHosts.map((h) => h.stats().handled));
+    if (!liveView?.tty && (o.demo || Math.round((now - started) / 1000) % 10 === 0)) log.info(status);
+    last = s;
+    lastPrint = now;
+    if (o.stressEvery > 0 && !scanInFlight && now - lastScan >= o.stressEvery * 1000) {
+      scanInFlight = true;
+      lastScan = now;
+      x.scanSnapshots()
+        .then((snaps) => scanner.scan(snaps, shocks))
+        .then((r) => log.info(stressLine(r)))
+        .catch((e: Error) => log.warn(`stress scan failed: ${e.message}`))
+        .finally(() => (scanInFlight = false));
+    }
+    if (bots && sim && o.swingEvery > 0 && now - lastSwing >= o.swingEvery * 1000) {
+      const w = sim.swing();
+      log.info({ market: w.market.symbol, permille: w.permille }, `demo swing: ${w.market.symbol} index moves ${w.permille > 0 ? '+' : ''}${w.permille / 10}%`);
+      lastSwing = now;
+    }
+    if (o.seconds > 0 && now - started >= o.seconds * 1000) running = false;
+  }
+  if (x.failure) {
+    log.error(`a shard failed, stopping: ${x.failure.stack ?? x.failure.message}`);
+    await shutdown(1);
+  }
+  if (x.journalFailure) {
+    log.error(`the journal failed, stopping (nothing more can be made durable): ${x.journalFailure.message}`);
+    await shutdown(1);
+  }
+  // The gateway's dispatch loop reads the exchange; this loop only paces the demo and the status.
+  await new Promise((r) => setTimeout(r, bots ? 2 : 50));
+}
+await shutdown(0);

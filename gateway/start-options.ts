@@ -15,6 +15,8 @@ export interface StartOptions {
   readonly seed: number;
   /** Seconds between what-if stress scans (0: none). */
   readonly stressEvery: number;
+  /** Seconds between the demo's market swings (0: none). */
+  readonly swingEvery: number;
   readonly wait: WaitStrategyName;
   /** Oracle configuration file: index prices from real venues instead of the simulated market (docs/ORACLE.md). */
   readonly oracle: string | undefined;
@@ -28,6 +30,20 @@ export interface StartOptions {
   readonly snapshotSeconds: number;
   /** Snapshots kept per shard; the journal before the oldest is pruned. */
   readonly snapshotKeep: number;
+  /** Port of the trader gateway (WebSocket); 0: any free port. */
+  readonly port: number;
+  /** Port of the operator HTTP server (health, readiness, metrics, operator calls); 0: any free port. */
+  readonly operatorPort: number;
+  /** The MQTT market-data bus: a broker URL, "embedded" (a broker of its own on 127.0.0.1:18830), or off. */
+  readonly mqtt: string | undefined;
+  /** Operator tokens file (else generated under the data directory on a first start). */
+  readonly operators: string | undefined;
+  /** Simulated market makers and takers, and the live terminal view. */
+  readonly demo: boolean;
+  /** Run the surveillance worker and mount its operator routes. */
+  readonly surveillance: boolean;
+  /** Pretty log lines instead of JSON (undefined: pretty when stdout is a terminal). */
+  readonly pretty: boolean | undefined;
 }
 
 /**
@@ -58,10 +74,11 @@ function whole(min: number, max: number): (raw: string) => number | undefined {
 
 const SPECS: readonly Spec[] = [
   { name: 'seconds', arg: 'N', default: '0', help: 'stop after N seconds (0: run until Ctrl-C)', accepts: 'a whole number of seconds from 0 to 31536000', parse: whole(0, 31_536_000) },
-  { name: 'rate', arg: 'COMMANDS_PER_SECOND', default: '20000', help: 'simulated commands offered per second', accepts: 'a whole number from 0 to 10000000', parse: whole(0, 10_000_000) },
+  { name: 'rate', arg: 'ORDERS_PER_SECOND', default: '2000', help: 'orders the demo bots send per second (with --demo)', accepts: 'a whole number from 0 to 10000000', parse: whole(0, 10_000_000) },
   { name: 'risk-shards', arg: 'R', default: '1', help: 'risk shards (one worker thread each)', accepts: `a whole number from 1 to ${MAX_RISK_SHARDS}`, parse: whole(1, MAX_RISK_SHARDS) },
   { name: 'seed', arg: 'N', default: '1', help: 'seed of the simulated order flow', accepts: 'a whole number from 0 to 4294967295 (2^32 - 1)', parse: whole(0, 2 ** 32 - 1) },
   { name: 'stress-every', arg: 'S', default: '10', help: 'seconds between what-if stress scans (0: none)', accepts: 'a whole number of seconds from 0 to 86400', parse: whole(0, 86_400) },
+  { name: 'swing-every', arg: 'S', default: '20', help: 'seconds between the demo\'s 6% index swings that liquidate thin accounts (0: none)', accepts: 'a whole number of seconds from 0 to 86400', parse: whole(0, 86_400) },
   {
     name: 'wait',
     arg: WAIT_STRATEGY_NAMES.join('|'),
@@ -89,6 +106,33 @@ const SPECS: readonly Spec[] = [
   { name: 'snapshot-records', arg: 'N', default: '1000000', help: "snapshot a shard every N of its journal records (0: never; recovery replays the whole journal)", accepts: 'a whole number from 0 to 1000000000', parse: whole(0, 1_000_000_000) },
   { name: 'snapshot-seconds', arg: 'S', default: '60', help: 'or every S seconds when it took records', accepts: 'a whole number of seconds from 1 to 86400', parse: whole(1, 86_400) },
   { name: 'snapshot-keep', arg: 'K', default: '3', help: 'snapshots kept per shard; the journal before the oldest kept one is pruned', accepts: 'a whole number from 1 to 1000', parse: whole(1, 1_000) },
+  { name: 'port', arg: 'PORT', default: '8080', help: 'port of the trader gateway (WebSocket, msgpack: docs/PROTOCOL.md) on 127.0.0.1', accepts: 'a port number from 0 to 65535 (0: any free port)', parse: whole(0, 65_535) },
+  { name: 'operator-port', arg: 'PORT', default: '8081', help: 'port of the operator HTTP server (/healthz, /readyz, /metrics, /operator/...) on 127.0.0.1', accepts: 'a port number from 0 to 65535 (0: any free port)', parse: whole(0, 65_535) },
+  {
+    name: 'mqtt',
+    arg: 'URL|embedded',
+    default: undefined,
+    help: 'publish market data on the MQTT bus (docs/MARKET-DATA.md): a broker URL, or "embedded" for a broker of its own on 127.0.0.1:18830',
+    accepts: 'an mqtt://, mqtts://, ws:// or wss:// URL, or embedded',
+    parse: (raw) => (raw === 'embedded' || /^(mqtts?|wss?):\/\/\S+$/.test(raw) ? raw : undefined),
+  },
+  {
+    name: 'operators',
+    arg: 'FILE',
+    default: undefined,
+    help: 'operator tokens file (default: DATA/operator/operators.json, generated with one admin token on a first start)',
+    accepts: 'the path of a JSON file {"operators": [{"id", "token", "roles"}]}',
+    parse: (raw) => (raw.length > 0 ? raw : undefined),
+  },
+];
+
+/** Switches: present or absent, no value. */
+const FLAGS: readonly (readonly [string, string])[] = [
+  ['demo', 'simulated market makers and takers at --rate, and a live terminal view of the markets'],
+  ['surveillance', 'run the market-abuse surveillance worker and its operator routes (docs/SURVEILLANCE.md)'],
+  ['pretty', 'pretty log lines (default when stdout is a terminal; JSON lines otherwise)'],
+  ['json-logs', 'JSON log lines even on a terminal'],
+  ['in-memory', 'keep nothing: no journal, no recovery (--data is ignored)'],
 ];
 
 export type ParsedStart = { readonly kind: 'run'; readonly options: StartOptions } | { readonly kind: 'help' } | { readonly kind: 'error'; readonly message: string };
@@ -99,7 +143,7 @@ export const SEE_HELP = '(npm start -- --help lists every option)';
 /** Every option with its argument, default and meaning, for --help. */
 export function helpText(): string {
   const rows = SPECS.map((s) => [`--${s.name} ${s.arg}`, `${s.help} (default ${s.default ?? 'none'})`]);
-  rows.push(['--in-memory', 'keep nothing: no journal, no recovery (--data is ignored)']);
+  for (const [name, what] of FLAGS) rows.push([`--${name}`, what]);
   rows.push(['--help', 'this list']);
   const width = Math.max(...rows.map((r) => r[0]!.length));
   return ['usage: npm start -- [options]', '', ...rows.map(([flag, what]) => `  ${flag!.padEnd(width)}  ${what}`)].join('\n');
@@ -111,7 +155,11 @@ export function parseStartOptions(argv: readonly string[]): ParsedStart {
   try {
     values = parseArgs({
       args: [...argv],
-      options: { ...Object.fromEntries(SPECS.map((s) => [s.name, { type: 'string' as const }])), 'in-memory': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        ...Object.fromEntries(SPECS.map((s) => [s.name, { type: 'string' as const }])),
+        ...Object.fromEntries(FLAGS.map(([name]) => [name, { type: 'boolean' as const }])),
+        help: { type: 'boolean', short: 'h' },
+      },
       strict: true,
       allowPositionals: false,
     }).values;
@@ -120,6 +168,7 @@ export function parseStartOptions(argv: readonly string[]): ParsedStart {
     return { kind: 'error', message: (e as Error).message.split('\n')[0]! };
   }
   if (values.help === true) return { kind: 'help' };
+  if (values.pretty === true && values['json-logs'] === true) return { kind: 'error', message: '--pretty and --json-logs: choose one' };
   const got = new Map<string, number | string>();
   for (const s of SPECS) {
     const raw = (values[s.name] as string | undefined) ?? s.default;
@@ -136,10 +185,18 @@ export function parseStartOptions(argv: readonly string[]): ParsedStart {
       riskShards: got.get('risk-shards') as number,
       seed: got.get('seed') as number,
       stressEvery: got.get('stress-every') as number,
+      swingEvery: got.get('swing-every') as number,
       wait: got.get('wait') as WaitStrategyName,
       oracle: got.get('oracle') as string | undefined,
       data: got.get('data') as string,
       inMemory: values['in-memory'] === true,
+      port: got.get('port') as number,
+      operatorPort: got.get('operator-port') as number,
+      operators: got.get('operators') as string | undefined,
+      mqtt: got.get('mqtt') as string | undefined,
+      demo: values.demo === true,
+      surveillance: values.surveillance === true,
+      pretty: values.pretty === true ? true : values['json-logs'] === true ? false : undefined,
       snapshotRecords: got.get('snapshot-records') as number,
       snapshotSeconds: got.get('snapshot-seconds') as number,
       snapshotKeep: got.get('snapshot-keep') as number,

@@ -25,6 +25,7 @@ export const RecordType = {
   AdvanceTime: 16,
   RecordIndexSource: 17,
   LiquidationSweep: 18,
+  SetMarketStatus: 19,
 
   // market-shard events
   OrderAccepted: 100,

@@ -9,7 +9,8 @@
 //   CommandApplied, and OrderRejected of the ─▶ gateway (and surveillance) only: answers the risk shards
 //                                              keep no state for
 //   gateway's feeds (index ticks, their
-//   sources' records, timer ticks)
+//   sources' records, timer ticks) and of
+//   the operator's market halts
 //   mark price, funding rate ────────────────▶ gateway and every risk stream
 //   every event ─────────────────────────────▶ surveillance stream, when one is wired (the surveillance
 //                                              worker needs the whole order lifecycle and the L2 book)
@@ -95,7 +96,7 @@ export class EventWriter implements BookEventSink {
         b.setU8(0, REJ.orderType, ev.orderType);
         b.setU8(0, REJ.origin, ev.origin);
         b.setU8(0, REJ.reduceOnly, ev.reduceOnly ? 1 : 0);
-        if (ev.commandType === RecordType.UpdateIndexPrice || ev.commandType === RecordType.RecordIndexSource || ev.commandType === RecordType.AdvanceTime) {
+        if (ev.commandType === RecordType.UpdateIndexPrice || ev.commandType === RecordType.RecordIndexSource || ev.commandType === RecordType.AdvanceTime || ev.commandType === RecordType.SetMarketStatus) {
           this.gateway.append(b, 0);
           this.eventCount++;
           if (this.surveillance !== undefined) this.surveillance.append(b, 0);

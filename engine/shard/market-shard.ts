@@ -22,7 +22,7 @@
 // or OrderRejected.
 
 import { Code } from '../codes.js';
-import { CancelReason, IndexOrigin, StpMode } from '../enums.js';
+import { CancelReason, IndexOrigin, OrderOrigin, StpMode } from '../enums.js';
 import { OrderBook } from '../book/order-book.js';
 import { BookEvent, BookEventType, OrderRequest, type Book, type BookEventSink } from '../book/types.js';
 import { MarketSpec, type MarketConfig } from '../market/spec.js';
@@ -34,7 +34,8 @@ import { SetAccountConfigLayout } from '../ring/layouts/set-account-config.js';
 import { SetMarkPriceLayout } from '../ring/layouts/set-mark-price.js';
 import { UpdateIndexPriceLayout } from '../ring/layouts/update-index-price.js';
 import { DeleverageLayout } from '../ring/layouts/deleverage.js';
-import { MAX_TIME_US, type RecordBuffer } from '../ring/record.js';
+import { MarketStatus, SetMarketStatusLayout } from '../ring/layouts/set-market-status.js';
+import { HeaderFlag, MAX_TIME_US, type RecordBuffer } from '../ring/record.js';
 import { RecordType } from '../ring/types.js';
 import { clientOrderIdOf, commandIdOf, fieldRangeCode, flagsCode, u53OrZero } from './command-fields.js';
 import type { EventOutput } from './event-output.js';
@@ -59,6 +60,9 @@ const SC = SetAccountConfigLayout.offsets;
 const MK = SetMarkPriceLayout.offsets;
 const IX = UpdateIndexPriceLayout.offsets;
 const DL = DeleverageLayout.offsets;
+const MS = SetMarketStatusLayout.offsets;
+/** Marks the halted markets' part of the state hash. */
+const HALTED_TAG = 0x48414c54n;
 
 export type BookFactory = (spec: MarketSpec, sink: BookEventSink) => Book;
 export const fastBook: BookFactory = (spec, sink) => new OrderBook(spec, sink);
@@ -79,6 +83,8 @@ export class MarketShard {
   private readonly req = new OrderRequest();
   private readonly rejection = new BookEvent();
   private readonly positions = new InputPositions();
+  /** Markets an operator halted (SetMarketStatus): accounts' new orders and amendments are refused. */
+  private readonly halted = new Set<number>();
   /** The shard's time: the latest UpdateIndexPrice or AdvanceTime it accepted. */
   readonly clock: ShardClock;
   /** Commands handled. */
@@ -156,6 +162,8 @@ export class MarketShard {
     switch (type) {
       case RecordType.PlaceOrder:
         if (buf.u8At(at, PO.reduceOnly) > 1) return this.reject(buf, at, type, Code.INVALID_FLAGS);
+        // The engine's own orders (liquidation, ADL) go on in a halted market: risk must still be closed.
+        if (this.halted.has(book.spec.marketId) && buf.u8At(at, PO.origin) === OrderOrigin.USER) return this.reject(buf, at, type, Code.MARKET_HALTED);
         book.place(readPlaceOrder(buf, at, this.req));
         return;
       case RecordType.CancelOrder:
@@ -169,6 +177,7 @@ export class MarketShard {
         return;
       }
       case RecordType.AmendOrder:
+        if (this.halted.has(book.spec.marketId)) return this.reject(buf, at, type, Code.MARKET_HALTED);
         book.amend(accountId, buf.u53At(at, AM.orderId), buf.u53At(at, AM.clientOrderId), buf.u53At(at, AM.newPriceTicks), buf.u53At(at, AM.newQtyLots), timeUs);
         return;
       case RecordType.SetAccountConfig: {
@@ -209,6 +218,16 @@ export class MarketShard {
         // settle the trades of the stops it triggers at this mark, never the previous one.
         this.writer.markPriceUpdated(marketId, timeUs, mark.markTicks, pricing.indexTicks, pricing.lastFundingRate, pricing.nextFundingUs, mark.stale);
         if (mark.markTicks > 0n && !mark.stale) book.setMarkPrice(Number(mark.markTicks), timeUs);
+        return;
+      }
+      case RecordType.SetMarketStatus: {
+        // The operator's, from the gateway's own input only (risk shards never forward one).
+        if (input !== 0 || (buf.flags(at) & HeaderFlag.OPERATOR) === 0) return this.reject(buf, at, type, Code.NOT_PERMITTED);
+        const status = buf.u8At(at, MS.status);
+        if (status !== MarketStatus.OPEN && status !== MarketStatus.HALTED) return this.reject(buf, at, type, Code.INVALID_FLAGS);
+        if (status === MarketStatus.HALTED) this.halted.add(book.spec.marketId);
+        else this.halted.delete(book.spec.marketId);
+        this.writer.commandApplied(book.spec.marketId, timeUs, accountId, type, buf.u53At(at, MS.requestId), 0);
         return;
       }
       case RecordType.RecordIndexSource:
@@ -345,6 +364,20 @@ export class MarketShard {
   private stateParts(): bigint[] {
     const parts: bigint[] = [BigInt(this.clock.nowUs)];
     for (const id of this.marketIds) parts.push(BigInt(id), this.books.get(id)!.stateHash(), ...this.pricing.get(id)!.stateParts());
+    // Halted markets, in id order, only when there are any: a shard that never halted hashes as before.
+    const halted = this.haltedMarkets();
+    if (halted.length > 0) parts.push(HALTED_TAG, BigInt(halted.length), ...halted.map(BigInt));
     return parts;
+  }
+
+  /** Markets halted now, ascending (snapshots, tools). */
+  haltedMarkets(): number[] {
+    return this.marketIds.filter((id) => this.halted.has(id));
+  }
+
+  /** Restores the halted set (snapshot decode only: ids the snapshot's CONF checked against the markets). */
+  restoreHalted(ids: readonly number[]): void {
+    this.halted.clear();
+    for (const id of ids) this.halted.add(id);
   }
 }

@@ -2,7 +2,7 @@
 // in this order:
 //
 //   CONF   MessagePack: the markets' configurations (ascending id), their pricing configurations, the
-//          number of risk streams
+//          number of risk streams, the time horizon, and the halted markets (only when any is halted)
 //   STRM   stream positions and counters (engine/snapshot/shard-streams.ts)
 //   BOOK   per market, ascending id: the fast book (engine/book/book-snapshot.ts)
 //   PRIC   right after its market's BOOK: mark, funding and basis state (market-pricing.ts writeState)
@@ -31,6 +31,8 @@ export interface MarketShardConfig {
   readonly riskStreams: number;
   /** How far one record may move the shard's time (ShardClock). */
   readonly timeHorizonUs: number;
+  /** Markets halted by an operator, ascending; absent when none (the CONF of a shard that never halted is unchanged). */
+  readonly halted?: readonly number[];
 }
 
 export function encodeMarketShard(shard: MarketShard): Uint8Array {
@@ -48,6 +50,8 @@ export function encodeMarketShard(shard: MarketShard): Uint8Array {
     riskStreams: streams.outputNextSeqs.length,
     timeHorizonUs: shard.clock.horizonUs,
   };
+  const halted = shard.haltedMarkets();
+  if (halted.length > 0) Object.assign(config, { halted });
   env.section('CONF', (w) => w.bytes(encodePlain(config)));
   env.section('STRM', (w) => writeStreams(w, streams));
   shard.marketIds.forEach((id, i) => {
@@ -72,15 +76,16 @@ export function openMarketSnapshot(bytes: Uint8Array): MarketSnapshot {
   const config = checkConfig(decodePlain(conf.bytesOf(conf.remaining), conf.what));
   const streams = readStreams(sections.next('STRM', 'streams'));
   if (streams.outputNextSeqs.length !== config.riskStreams) throw malformed(`STRM: ${streams.outputNextSeqs.length} risk streams, CONF says ${config.riskStreams}`);
-  return { header, config, streams, restoreInto: (shard) => restore(shard, sections, streams) };
+  return { header, config, streams, restoreInto: (shard) => restore(shard, sections, streams, config.halted ?? []) };
 }
 
-function restore(shard: MarketShard, sections: SnapshotSections, streams: ShardStreams): void {
+function restore(shard: MarketShard, sections: SnapshotSections, streams: ShardStreams, halted: readonly number[]): void {
   for (const id of shard.marketIds) {
     readBook(sections.next('BOOK', `book of market ${id}`), shard.book(id) as OrderBook);
     shard.pricingOf(id)!.readState(sections.next('PRIC', `pricing of market ${id}`));
   }
   sections.done();
+  shard.restoreHalted(halted);
   if (streams.counters.length !== 1) throw malformed(`STRM: ${streams.counters.length} counters for a market shard`);
   shard.restoreStreams(streams);
 }
@@ -97,5 +102,11 @@ function checkConfig(v: unknown): MarketShardConfig {
     // Absent in a configuration written before it existed (the default applies).
     if ((p as { indexMaxAgeUs?: unknown }).indexMaxAgeUs !== undefined && r.uint('indexMaxAgeUs') < 1) throw malformed('CONF pricing: indexMaxAgeUs must be positive');
   }
-  return { markets: markets as MarketConfig[], pricing: pricing as PricingConfig[], riskStreams, timeHorizonUs: c.uint('timeHorizonUs') };
+  const config: MarketShardConfig = { markets: markets as MarketConfig[], pricing: pricing as PricingConfig[], riskStreams, timeHorizonUs: c.uint('timeHorizonUs') };
+  if (c.value('halted') === undefined) return config;
+  const halted = c.array('halted');
+  const ids = (markets as { marketId?: unknown }[]).map((m) => m.marketId);
+  // Present only when non-empty, ascending, each a market of this shard: anything else no writer produces.
+  if (halted.length === 0 || halted.some((id, i) => !ids.includes(id) || (i > 0 && (id as number) <= (halted[i - 1] as number)))) throw malformed(`CONF: halted ${JSON.stringify(halted)} is not an ascending list of this shard's markets`);
+  return { ...config, halted: halted as number[] };
 }

@@ -11,6 +11,7 @@ import { DEFAULT_MARKETS } from '../../engine/market/spec.js';
 import { decodeRecord, encodeRecord, type DecodedRecord } from '../../engine/ring/layouts/index.js';
 import { RecordIndexSourceLayout } from '../../engine/ring/layouts/record-index-source.js';
 import { TradeExecutedLayout } from '../../engine/ring/layouts/trade-executed.js';
+import { MarketStatus, SetMarketStatusLayout } from '../../engine/ring/layouts/set-market-status.js';
 import { HeaderFlag, RecordBuffer } from '../../engine/ring/record.js';
 import { RecordType } from '../../engine/ring/types.js';
 import { InProcessExchange } from '../../exchange/in-process-exchange.js';
@@ -23,6 +24,7 @@ import { adjustIsolatedMargin, advanceTime, deposit, setFeeTier, setLeverage, se
 
 const T0 = 1_700_000_000_000_000;
 const S = 1_000_000;
+const marketStatus = (marketId: number, status: number, requestId: number): Cmd => ({ layout: SetMarketStatusLayout, header: { marketId }, body: { requestId, status } });
 const USDT = 1_000_000n;
 const BTC = 1;
 const ETH = 2;
@@ -92,6 +94,10 @@ test('every command type gets exactly one answer, applied or refused, whoever re
     ['deleverage from the gateway', () => deleverage(1, 2, Side.SELL, 1, 600_000, 33), false, Code.NOT_PERMITTED],
     ['liquidation sweep from the gateway', () => liquidationSweep(1, Side.SELL, 1, 540_000, 600_000n, 0n, 34), false, Code.NOT_PERMITTED],
     ['mark from the gateway', () => ({ ...setMark(600_000), header: { accountId: 1, marketId: BTC } }), false, Code.NOT_PERMITTED],
+    ['halt a market', () => op(marketStatus(BTC, MarketStatus.HALTED, 35)), true],
+    ['an order in a halted market', () => place({ orderId: 16, accountId: 1, side: Side.BUY, priceTicks: 599_000, qtyLots: 1 }), false, Code.MARKET_HALTED],
+    ['resume a market', () => op(marketStatus(BTC, MarketStatus.OPEN, 36)), true],
+    ['halt a market from an account', () => ({ ...marketStatus(BTC, MarketStatus.HALTED, 37), header: { marketId: BTC, accountId: 1 } }), false, Code.NOT_PERMITTED],
     ['an event from the gateway', () => ({ layout: TradeExecutedLayout, header: { accountId: 1, marketId: BTC }, body: {} }), false, Code.UNKNOWN_COMMAND],
   ];
   const types = new Set<number>();

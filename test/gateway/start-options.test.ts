@@ -10,12 +10,12 @@ import { MAX_RISK_SHARDS, parseStartOptions } from '../../gateway/start-options.
 const main = fileURLToPath(new URL('../../gateway/main.js', import.meta.url));
 
 test('no options: every default', () => {
-  assert.deepEqual(parseStartOptions([]), { kind: 'run', options: { seconds: 0, rate: 20_000, riskShards: 1, seed: 1, stressEvery: 10, wait: 'spin-then-park', oracle: undefined, data: './data', inMemory: false, snapshotRecords: 1_000_000, snapshotSeconds: 60, snapshotKeep: 3 } });
+  assert.deepEqual(parseStartOptions([]), { kind: 'run', options: { seconds: 0, rate: 2_000, riskShards: 1, seed: 1, stressEvery: 10, swingEvery: 20, wait: 'spin-then-park', oracle: undefined, data: './data', inMemory: false, snapshotRecords: 1_000_000, snapshotSeconds: 60, snapshotKeep: 3, port: 8080, operatorPort: 8081, operators: undefined, mqtt: undefined, demo: false, surveillance: false, pretty: undefined } });
 });
 
 test('good values read exactly, in either spelling', () => {
-  const r = parseStartOptions(['--seconds', '30', '--rate=50000', '--risk-shards', String(MAX_RISK_SHARDS), '--seed', '4294967295', '--stress-every', '0', '--wait', 'park', '--oracle', 'config/oracle.example.json', '--data', '/var/lib/perpx', '--in-memory', '--snapshot-records', '0', '--snapshot-seconds=5', '--snapshot-keep', '2']);
-  assert.deepEqual(r, { kind: 'run', options: { seconds: 30, rate: 50_000, riskShards: MAX_RISK_SHARDS, seed: 2 ** 32 - 1, stressEvery: 0, wait: 'park', oracle: 'config/oracle.example.json', data: '/var/lib/perpx', inMemory: true, snapshotRecords: 0, snapshotSeconds: 5, snapshotKeep: 2 } });
+  const r = parseStartOptions(['--seconds', '30', '--rate=50000', '--risk-shards', String(MAX_RISK_SHARDS), '--seed', '4294967295', '--stress-every', '0', '--wait', 'park', '--oracle', 'config/oracle.example.json', '--data', '/var/lib/perpx', '--in-memory', '--snapshot-records', '0', '--snapshot-seconds=5', '--snapshot-keep', '2', '--operator-port', '0', '--operators', 'ops.json', '--mqtt', 'embedded', '--demo', '--surveillance', '--pretty']);
+  assert.deepEqual(r, { kind: 'run', options: { seconds: 30, rate: 50_000, riskShards: MAX_RISK_SHARDS, seed: 2 ** 32 - 1, stressEvery: 0, swingEvery: 20, wait: 'park', oracle: 'config/oracle.example.json', data: '/var/lib/perpx', inMemory: true, snapshotRecords: 0, snapshotSeconds: 5, snapshotKeep: 2, port: 8080, operatorPort: 0, operators: 'ops.json', mqtt: 'embedded', demo: true, surveillance: true, pretty: true } });
 });
 
 test('each bad value is refused with the option\'s name and what it takes', () => {
@@ -36,6 +36,12 @@ test('each bad value is refused with the option\'s name and what it takes', () =
     [['--wait', 'fast'], /^--wait: 'fast' is not accepted; it takes one of busy-spin, spin-then-park, park/],
     [['--oracle='], /^--oracle: '' is not accepted; it takes the path of an oracle configuration file/],
     [['--data='], /^--data: '' is not accepted; it takes a directory path/],
+    [['--operator-port', '65536'], /^--operator-port: '65536' is not accepted; it takes a port number from 0 to 65535/],
+    [['--operator-port', 'http'], /^--operator-port: 'http' is not accepted/],
+    [['--operators='], /^--operators: '' is not accepted; it takes the path of a JSON file/],
+    [['--mqtt', 'localhost:1883'], /^--mqtt: 'localhost:1883' is not accepted; it takes an mqtt:\/\/, mqtts:\/\/, ws:\/\/ or wss:\/\/ URL, or embedded/],
+    [['--pretty', '--json-logs'], /choose one/],
+    [['--demo=yes'], /--demo/],
     [['--seconds'], /--seconds/],
     [['--bogus', '1'], /--bogus/],
     [['stray'], /stray/],
@@ -50,10 +56,10 @@ test('each bad value is refused with the option\'s name and what it takes', () =
 test('npm start --help lists every option with its default and exits 0', () => {
   const r = spawnSync(process.execPath, [main, '--help'], { encoding: 'utf8', timeout: 30_000 });
   assert.equal(r.status, 0);
-  for (const [option, dflt] of [['--seconds', '0'], ['--rate', '20000'], ['--risk-shards', '1'], ['--seed', '1'], ['--stress-every', '10'], ['--wait', 'spin-then-park'], ['--oracle', 'none'], ['--data', './data']]) {
+  for (const [option, dflt] of [['--seconds', '0'], ['--rate', '2000'], ['--risk-shards', '1'], ['--seed', '1'], ['--stress-every', '10'], ['--swing-every', '20'], ['--wait', 'spin-then-park'], ['--oracle', 'none'], ['--data', './data'], ['--port', '8080'], ['--operator-port', '8081'], ['--operators', 'none']]) {
     assert.match(r.stdout, new RegExp(`^  ${option} .*\\(default ${dflt}\\)$`, 'm'), option);
   }
-  assert.match(r.stdout, /^ {2}--in-memory /m);
+  for (const flag of ['--in-memory', '--demo', '--surveillance', '--pretty', '--json-logs']) assert.match(r.stdout, new RegExp(`^ {2}${flag} `, 'm'), flag);
   assert.match(r.stdout, /^ {2}--help /m);
 });
 

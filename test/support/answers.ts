@@ -45,6 +45,7 @@ export function applies(c: CommandKey, e: DecodedRecord): boolean {
       return e.type === 'OrderAmended' && e.marketId === c.marketId && (c.id !== 0 ? e.orderId === c.id : e.clientOrderId === c.clientOrderId);
     case RecordType.CancelAllOrders:
     case RecordType.SetAccountConfig:
+    case RecordType.SetMarketStatus:
       return e.type === 'CommandApplied' && e.commandType === c.type && e.requestId === c.id && e.marketId === c.marketId;
     case RecordType.TopUpInsuranceFund:
       return e.type === 'InsuranceFundChanged' && e.reason === InsuranceReason.TOP_UP && e.requestId === c.id;

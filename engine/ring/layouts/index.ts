@@ -42,6 +42,7 @@ import { SetAccountConfigLayout } from './set-account-config.js';
 import { SetMarkPriceLayout } from './set-mark-price.js';
 import { SetBeneficialOwnerLayout } from './set-beneficial-owner.js';
 import { TradeExecutedLayout } from './trade-executed.js';
+import { SetMarketStatusLayout } from './set-market-status.js';
 
 export const LAYOUTS: readonly Layout[] = [
   PlaceOrderLayout,
@@ -70,6 +71,7 @@ export const LAYOUTS: readonly Layout[] = [
   LiquidationSweepLayout,
   AdvanceTimeLayout,
   RecordIndexSourceLayout,
+  SetMarketStatusLayout,
   MarkPriceUpdatedLayout,
   FundingRateAppliedLayout,
   AccountUpdatedLayout,

@@ -1,0 +1,69 @@
+// The load generator's gateway target, in a process of its own: the threaded exchange (BTC-PERP and
+// ETH-PERP, one market shard each, one risk shard) behind the trader gateway on a free loopback port,
+// with a mark in every market, and one funded account with a trade key per load connection. Prints
+// "cred <keyId> <ed25519 seed hex>" per account, then "listening <port>"; SIGTERM stops it.
+//
+//   node dist/bench/loadgen/gateway-target.js [--accounts N] [--durable]
+// --durable journals under a temporary data directory (acknowledge after durable), removed on exit.
+// The per-key and per-address rate limits are lifted: the load comes from one address by design.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_MARKETS } from '../../engine/market/spec.js';
+import { encodeRecord } from '../../engine/ring/layouts/index.js';
+import { UpdateIndexPriceLayout } from '../../engine/ring/layouts/update-index-price.js';
+import { RecordBuffer } from '../../engine/ring/record.js';
+import { Durability } from '../../exchange/durability.js';
+import { ThreadedExchange } from '../../exchange/threaded-exchange.js';
+import { Topology } from '../../exchange/topology.js';
+import { nowUs } from '../../gateway/clock.js';
+import { generateEd25519 } from '../../gateway/client/keys.js';
+import { Gateway } from '../../gateway/gateway.js';
+import { MemoryStore } from '../../persistence/memory-store.js';
+import { riskMarket } from '../../risk/shard/config.js';
+
+const { values } = parseArgs({ options: { accounts: { type: 'string', default: '16' }, durable: { type: 'boolean', default: false } } });
+const accounts = Number(values.accounts);
+const markets = DEFAULT_MARKETS;
+const topology = Topology.spread(markets, availableParallelism(), 1);
+const riskMarkets = markets.map((m) => riskMarket(m));
+const dir = values.durable ? mkdtempSync(join(tmpdir(), 'perpx-loadgen-')) : undefined;
+const durability = dir ? await Durability.open({ dir, log: () => {} }, topology, { topology: topology.config, riskMarkets }) : undefined;
+const exchange = await ThreadedExchange.start({ topology, riskMarkets, durability, ringCapacity: 16_384 });
+const store = new MemoryStore();
+const unlimited = { capacity: 1e9, refillPerSecond: 1e9 };
+const gateway = new Gateway({ exchange, store, markets, rateLimits: { perKey: unlimited, perIp: unlimited }, limits: { maxConnectionsPerIp: 10_000 } });
+const port = await gateway.listen(0);
+
+const buf = RecordBuffer.allocate(1);
+for (const [marketId, price] of [
+  [1, 600_000],
+  [2, 300_000],
+] as const) {
+  encodeRecord(buf, 0, UpdateIndexPriceLayout, { marketId, timeUs: nowUs() }, { indexPriceTicks: price, sourcesUsed: 3, stale: 0 });
+  exchange.offer(buf, 0);
+}
+exchange.flush();
+while (!(await exchange.scanSnapshots()).every((s) => s.markets.filter((m) => m.markTicks > 0n).length === markets.length)) await new Promise((r) => setTimeout(r, 10));
+
+for (let i = 0; i < accounts; i++) {
+  const accountId = await gateway.keys.createAccount('loadgen');
+  const pair = generateEd25519();
+  const { keyId } = await gateway.keys.createKey('loadgen', { accountId, alg: 'ed25519', publicKey: pair.publicKey, scopes: ['read', 'trade'] });
+  const a = await gateway.operatorDeposit('loadgen', accountId, 1_000_000n * 1_000_000n);
+  if (!a.ok) throw new Error(`deposit refused: ${a.code}`);
+  console.log(`cred ${keyId} ${Buffer.from(pair.seed).toString('hex')}`);
+}
+console.log(`listening ${port}`);
+
+const stop = async () => {
+  await gateway.close();
+  await exchange.stop(gateway.dispatcher.listener);
+  await store.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+};
+process.once('SIGTERM', () => void stop());
+process.once('SIGINT', () => void stop());

@@ -1,0 +1,160 @@
+// The load generator (issue 10, "Benchmarks"): open loop at fixed rates over many WebSocket connections
+// on loopback, each target in a process of its own, order-to-ack latency in HDR histograms.
+//
+//   node dist/bench/loadgen/loadgen.js [--targets echo,gateway,gateway-durable] [--rates 10000,50000,100000]
+//        [--seconds 5] [--connections 16] [--p99-bound-us 10000] [--search] [--json]
+//
+// For each target and rate: requests sent and answered, achieved rate, p50 / p99 / p99.9 / max, and how
+// late the generator itself was. --search then finds the highest sustained rate (every request answered,
+// at least 95% of the offer achieved, p99 under the bound) by doubling past the last sustained rate and
+// bisecting. The echo target is a bare `ws` server (echo-server.ts): the peer every gateway figure is
+// compared with, measured in the same run.
+
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { canonicalBytes, signBytes } from '../../gateway/auth/signing.js';
+import { connectMsgpackWs } from './msgpack-ws.js';
+import { runOpenLoop, sustained, type Connect, type RunResult } from './open-loop.js';
+import { startTarget, type Target } from './target.js';
+
+const { values } = parseArgs({
+  options: {
+    targets: { type: 'string', default: 'echo,gateway,gateway-durable' },
+    rates: { type: 'string', default: '10000,50000,100000' },
+    seconds: { type: 'string', default: '5' },
+    connections: { type: 'string', default: '16' },
+    'p99-bound-us': { type: 'string', default: '10000' },
+    search: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+  },
+});
+const whole = (name: string, raw: string, min: number, max: number): number => {
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    console.error(`loadgen: --${name} '${raw}' must be a whole number from ${min} to ${max}`);
+    process.exit(2);
+  }
+  return Number(raw);
+};
+const rates = values.rates.split(',').map((r) => whole('rates', r, 1, 10_000_000));
+const seconds = whole('seconds', values.seconds, 1, 3_600);
+const connections = whole('connections', values.connections, 1, 10_000);
+const bound = whole('p99-bound-us', values['p99-bound-us'], 1, 60_000_000);
+
+/** Runs so far: client order ids of each run start past the last run's (a repeated id would be a replay). */
+let run = 0;
+/** A place request: an IOC bid under the market in an empty book (answered, never resting: the book does not grow). */
+const placeRequest = (id: number) => ({ op: 'place', id, market: 1, side: 'buy', type: 'limit', tif: 'ioc', price: 590_000, qty: 1, clientOrderId: run * 1_000_000_000 + id + 1 });
+
+/** The signed login of one load connection with one of the target's printed credentials. */
+function login(cred: string): (call: (m: Record<string, unknown>) => Promise<Record<string, unknown>>) => Promise<void> {
+  const [, keyId, seedHex] = cred.split(' ');
+  return async (call) => {
+    const ts = Math.floor((performance.timeOrigin + performance.now()) * 1000);
+    const nonce = randomBytes(12).toString('hex');
+    const sig = signBytes('ed25519', Buffer.from(seedHex!, 'hex'), canonicalBytes('login', keyId!, ts, nonce, {}));
+    const r = await call({ op: 'login', keyId, ts, nonce, sig });
+    if (r['ok'] !== true) throw new Error(`login refused: ${JSON.stringify(r['error'])}`);
+  };
+}
+
+interface TargetSpec {
+  readonly script: URL;
+  readonly args: readonly string[];
+  /** The connect function for a started target. */
+  readonly connect: (t: Target) => Connect;
+}
+
+const TARGETS: Record<string, TargetSpec> = {
+  echo: {
+    script: new URL('./echo-server.js', import.meta.url),
+    args: [],
+    connect: (t) => (onAck) => connectMsgpackWs({ url: t.url, request: placeRequest }, onAck),
+  },
+  gateway: gatewayTarget([]),
+  'gateway-durable': gatewayTarget(['--durable']),
+};
+
+function gatewayTarget(extra: readonly string[]): TargetSpec {
+  return {
+    script: new URL('./gateway-target.js', import.meta.url),
+    args: ['--accounts', String(connections), ...extra],
+    connect: (t) => {
+      const creds = t.lines.filter((l) => l.startsWith('cred '));
+      let next = 0;
+      // Each connection logs in with its own account (connections of a run take them in turn).
+      return (onAck) => connectMsgpackWs({ url: t.url, request: placeRequest, prepare: login(creds[next++ % creds.length]!) }, onAck);
+    },
+  };
+}
+
+function row(target: string, r: RunResult): string {
+  const n = (v: number) => v.toLocaleString('en-US');
+  return `${target.padEnd(8)} ${n(r.rate).padStart(9)} ${n(r.achievedRate).padStart(9)} ${n(r.sent).padStart(9)} ${n(r.lost).padStart(6)} ${n(r.refused).padStart(8)} ${n(r.p50Us).padStart(8)} ${n(r.p99Us).padStart(8)} ${n(r.p999Us).padStart(9)} ${n(r.maxUs).padStart(9)} ${n(r.sendLagP99Us).padStart(10)}`;
+}
+
+const out = (target: string, r: RunResult, extra: Record<string, unknown> = {}) => {
+  if (values.json) console.log(JSON.stringify({ target, connections, ...r, ...extra }));
+  else console.log(row(target, r) + (extra.sustained !== undefined ? `  ${extra.sustained ? 'sustained' : 'not sustained'}` : ''));
+};
+
+if (!values.json) {
+  console.log(`loadgen: open loop, ${connections} connections on loopback, ${seconds} s per rate, latency request → answer in µs (HDR)`);
+  console.log(`${'target'.padEnd(8)} ${'offered/s'.padStart(9)} ${'achieved'.padStart(9)} ${'sent'.padStart(9)} ${'lost'.padStart(6)} ${'refused'.padStart(8)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'p99.9'.padStart(9)} ${'max'.padStart(9)} ${'send lag'.padStart(10)}`);
+}
+/** Ladder results, for the ratios to the echo peer measured in the same run. */
+const byRate = new Map<string, RunResult>();
+const targets = values.targets.split(',');
+for (const name of targets) {
+  const spec = TARGETS[name];
+  if (!spec) {
+    console.error(`loadgen: unknown target ${name}; known: ${Object.keys(TARGETS).join(', ')}`);
+    process.exit(2);
+  }
+  const target = await startTarget(spec.script, spec.args);
+  try {
+    const connect = spec.connect(target);
+    /** One run at `rate`, printed; true when sustained. */
+    const step = async (rate: number, search: boolean): Promise<boolean> => {
+      run++;
+      const r = await runOpenLoop(connect, connections, rate, seconds);
+      const ok = sustained(r, bound);
+      out(name, r, search ? { sustained: ok, search } : { sustained: ok });
+      if (!search) byRate.set(`${name}@${rate}`, r);
+      return ok;
+    };
+    let best = 0;
+    for (const rate of rates) if (await step(rate, false)) best = Math.max(best, rate);
+    if (!values.json) console.log(`${name}: highest sustained rate of the ladder ${best.toLocaleString('en-US')}/s`);
+    if (values.search) {
+      // Double past the best sustained rate until a rate is not sustained, then bisect (five steps).
+      let lo = best;
+      let hi = 0;
+      for (let rate = Math.max(best * 2, 10_000); hi === 0 && rate <= 2_000_000; rate *= 2) {
+        if (await step(rate, true)) lo = rate;
+        else hi = rate;
+      }
+      for (let i = 0; i < 5 && hi > 0 && hi - lo > lo / 20; i++) {
+        const mid = Math.round((lo + hi) / 2 / 1000) * 1000;
+        if (await step(mid, true)) lo = mid;
+        else hi = mid;
+      }
+      if (values.json) console.log(JSON.stringify({ target: name, highestSustainedRate: lo, p99BoundUs: bound }));
+      else console.log(`${name}: highest sustained rate ${lo.toLocaleString('en-US')}/s (every request answered, ≥ 95% achieved, p99 ≤ ${bound.toLocaleString('en-US')} µs)`);
+    }
+  } finally {
+    await target.stop();
+  }
+}
+if (targets.includes('echo')) {
+  for (const name of targets.filter((t) => t !== 'echo')) {
+    for (const rate of rates) {
+      const a = byRate.get(`${name}@${rate}`);
+      const e = byRate.get(`echo@${rate}`);
+      if (!a || !e) continue;
+      const ratio = (x: number, y: number) => (y > 0 ? (x / y).toFixed(1) : '-');
+      const line = { target: name, rate, p50Ratio: ratio(a.p50Us, e.p50Us), p99Ratio: ratio(a.p99Us, e.p99Us), achievedRatio: ratio(a.achievedRate, e.achievedRate) };
+      if (values.json) console.log(JSON.stringify(line));
+      else console.log(`${name} / echo at ${rate.toLocaleString('en-US')}/s: p50 ×${line.p50Ratio}, p99 ×${line.p99Ratio}, achieved ×${line.achievedRatio}`);
+    }
+  }
+}

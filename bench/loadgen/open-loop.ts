@@ -1,0 +1,111 @@
+// The load generator's schedule: open loop at a fixed rate, spread round-robin over many connections.
+// Request k is due at start + k / rate whatever happened to earlier ones (a slow server does not slow
+// the offered load: that is what "open loop" means, and why a backlog shows up as latency). Each
+// request's latency, from the moment it was written to the socket to its answer, goes into an HDR
+// histogram (hdr-histogram-js, µs); how late the generator itself sent requests against their schedule
+// goes into a second one, so a run where the generator could not keep up says so.
+
+import * as hdr from 'hdr-histogram-js';
+
+/** One connection of the load: sends request `id`, and calls the ack callback it was made with on its answer. */
+export interface LoadConnection {
+  send(id: number): void;
+  close(): Promise<void>;
+}
+
+export type Connect = (onAck: (id: number, ok: boolean) => void) => Promise<LoadConnection>;
+
+export interface RunResult {
+  /** Offered rate, requests per second. */
+  readonly rate: number;
+  readonly seconds: number;
+  readonly sent: number;
+  readonly acked: number;
+  /** Answers that were refusals (ok false). */
+  readonly refused: number;
+  /** Requests without an answer by the end of the drain. */
+  readonly lost: number;
+  /** Answers per second over the sending window plus the drain. */
+  readonly achievedRate: number;
+  /** Request to answer, µs. */
+  readonly p50Us: number;
+  readonly p99Us: number;
+  readonly p999Us: number;
+  readonly maxUs: number;
+  /** How late the generator sent, µs (p99): large means the generator, not the server, was the limit. */
+  readonly sendLagP99Us: number;
+}
+
+const nowUs = () => performance.now() * 1000;
+const yieldToIo = () => new Promise<void>((r) => setImmediate(r));
+
+function histogram(): hdr.Histogram {
+  return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
+}
+
+/** Runs one open-loop load of `rate` requests/s for `seconds` over `conns`; waits up to drainMs for late answers. */
+export async function runOpenLoop(connect: Connect, connections: number, rate: number, seconds: number, drainMs = 2_000): Promise<RunResult> {
+  const total = Math.floor(rate * seconds);
+  const sentAt = new Float64Array(total);
+  const latency = histogram();
+  const lag = histogram();
+  let acked = 0;
+  let refused = 0;
+  let lastAckUs = 0;
+  const onAck = (id: number, ok: boolean) => {
+    const t = nowUs();
+    if (id < 0 || id >= total || sentAt[id] === 0) return;
+    latency.recordValue(Math.max(1, Math.round(t - sentAt[id]!)));
+    sentAt[id] = 0;
+    acked++;
+    if (!ok) refused++;
+    lastAckUs = t;
+  };
+  const conns = await Promise.all(Array.from({ length: connections }, () => connect(onAck)));
+  const start = nowUs();
+  const perUs = rate / 1_000_000;
+  let next = 0;
+  while (next < total) {
+    const now = nowUs();
+    const due = Math.min(total, Math.floor((now - start) * perUs) + 1);
+    while (next < due) {
+      const intended = start + next / perUs;
+      const t = nowUs();
+      lag.recordValue(Math.max(1, Math.round(t - intended)));
+      sentAt[next] = t;
+      conns[next % connections]!.send(next);
+      next++;
+    }
+    // Let the sockets flush and answers come in: the event loop is the only I/O thread here.
+    await yieldToIo();
+  }
+  const sendEnd = nowUs();
+  while (acked < total && nowUs() - sendEnd < drainMs * 1000) await new Promise((r) => setTimeout(r, 5));
+  await Promise.all(conns.map((c) => c.close()));
+  const window = ((lastAckUs > sendEnd ? lastAckUs : sendEnd) - start) / 1_000_000;
+  const result: RunResult = {
+    rate,
+    seconds,
+    sent: total,
+    acked,
+    refused,
+    lost: total - acked,
+    achievedRate: Math.round(acked / window),
+    p50Us: latency.getValueAtPercentile(50),
+    p99Us: latency.getValueAtPercentile(99),
+    p999Us: latency.getValueAtPercentile(99.9),
+    maxUs: latency.maxValue,
+    sendLagP99Us: lag.getValueAtPercentile(99),
+  };
+  latency.destroy();
+  lag.destroy();
+  return result;
+}
+
+/**
+ * Sustained: every request answered, the answers kept pace with the offer (at least 95% of the rate over
+ * the window, so no backlog built up), and p99 under the bound.
+ */
+export function sustained(r: RunResult, p99BoundUs: number): boolean {
+  return r.lost === 0 && r.achievedRate >= r.rate * 0.95 && r.p99Us <= p99BoundUs;
+}

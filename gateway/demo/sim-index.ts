@@ -1,0 +1,77 @@
+// The index when no oracle runs (`npm start` without --oracle): per market a seeded random walk of a few
+// rungs a second, sent as UpdateIndexPrice each second; with swings (the demo), one market at a time gaps
+// by `swingPermille` thousandths (up, back, down, back), alternating markets, so leveraged accounts on
+// the wrong side get liquidated. Integers only; the walk never leaves [50 rungs, maxPriceTicks].
+
+import type { MarketConfig } from '../../engine/market/spec.js';
+import { encodeRecord } from '../../engine/ring/layouts/index.js';
+import { UpdateIndexPriceLayout } from '../../engine/ring/layouts/update-index-price.js';
+import { RecordBuffer } from '../../engine/ring/record.js';
+import { below, rng, type Rng } from '../../engine/sim/rng.js';
+import type { ThreadedExchange } from '../../exchange/threaded-exchange.js';
+
+export interface SimMarket {
+  readonly market: MarketConfig;
+  readonly startTicks: number;
+  /** One step of the walk and of the demo's quote ladders, in ticks. */
+  readonly rungTicks: number;
+}
+
+export class SimIndex {
+  private readonly mids = new Map<number, number>();
+  private readonly r: Rng;
+  private readonly buf = RecordBuffer.allocate(1);
+  private swings = 0;
+  /** Per market, the direction of its last swing: 1 up, -1 down, 0 none yet. */
+  private readonly lastSwing = new Map<number, number>();
+  /** Index ticks the exchange could not take (a full ring): the next second sends a fresh one. */
+  skipped = 0;
+
+  constructor(
+    readonly markets: readonly SimMarket[],
+    seed: number,
+    private readonly swingPermille = 80,
+  ) {
+    this.r = rng(seed);
+    for (const m of markets) this.mids.set(m.market.marketId, m.startTicks);
+  }
+
+  midOf(marketId: number): number {
+    return this.mids.get(marketId) ?? 0;
+  }
+
+  /** The direction of a market's last swing: 1 up, -1 down, 0 before the first. */
+  lastSwingOf(marketId: number): number {
+    return this.lastSwing.get(marketId) ?? 0;
+  }
+
+  rungOf(marketId: number): number {
+    return this.markets.find((m) => m.market.marketId === marketId)?.rungTicks ?? 1;
+  }
+
+  /** One step of every market's walk, and the index ticks for it (the once-a-second duty). */
+  tick(exchange: Pick<ThreadedExchange, 'offer' | 'flush'>, timeUs: number): void {
+    for (const m of this.markets) {
+      const id = m.market.marketId;
+      const next = this.mids.get(id)! + (below(this.r, 7) - 3) * m.rungTicks;
+      this.mids.set(id, Math.min(m.market.maxPriceTicks, Math.max(m.rungTicks * 50, next)));
+      encodeRecord(this.buf, 0, UpdateIndexPriceLayout, { marketId: id, timeUs }, { indexPriceTicks: this.mids.get(id)!, sourcesUsed: 3, stale: 0 });
+      if (!exchange.offer(this.buf, 0)) this.skipped++;
+    }
+    exchange.flush();
+  }
+
+  /** The next swing: which market, and by how many thousandths (the next tick carries it). */
+  swing(): { market: MarketConfig; permille: number } {
+    const m = this.markets[this.swings % this.markets.length]!;
+    // Per market: up, back, down, back: the index visits start ± the swing, so positions opened at either
+    // level meet a move against them.
+    const phase = Math.floor(this.swings / this.markets.length) % 4;
+    const permille = phase === 0 || phase === 3 ? this.swingPermille : -this.swingPermille;
+    this.swings++;
+    const id = m.market.marketId;
+    this.lastSwing.set(id, Math.sign(permille));
+    this.mids.set(id, Math.min(m.market.maxPriceTicks, Math.max(m.rungTicks * 50, Math.floor((this.mids.get(id)! * (1000 + permille)) / 1000))));
+    return { market: m.market, permille };
+  }
+}

@@ -1,0 +1,129 @@
+// Everything `npm start` runs for operators, assembled in one call: the tokens (a file, or generated
+// under the data directory on a first start), the audit log, the metrics registry (the oracle's and
+// surveillance's included), the operator commands and the HTTP server with every router mounted.
+//
+// Where things live: <data>/operator/operators.json and <data>/operator/audit.log. With --in-memory the
+// exchange keeps nothing, but operator calls are still audited: into a fresh directory under the OS's
+// temporary folder, whose path is printed.
+
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { MarketConfig } from '../../engine/market/spec.js';
+import type { RecordBuffer } from '../../engine/ring/record.js';
+import { AlertBook } from '../../exchange/surveillance/alert-book.js';
+import { surveillanceMetrics } from '../../exchange/surveillance/alert-metrics.js';
+import type { ThreadedExchange } from '../../exchange/threaded-exchange.js';
+import type { Logger } from '../log.js';
+import type { Registry } from 'prom-client';
+import type { IndexOracle } from '../oracle/oracle.js';
+import { surveillanceRoutes } from '../surveillance/operator-routes.js';
+import { AuditLog } from './audit-log.js';
+import { exchangeRoutes, type MarketFigures } from './exchange-routes.js';
+import { ExchangeMetrics } from './metrics.js';
+import { OperatorCommands } from './operator-commands.js';
+import { OperatorServer, type Readiness, type Router } from './server.js';
+import { OperatorTokens } from './tokens.js';
+
+export interface OperatorSideOptions {
+  /** The exchange once it has started (undefined while its shards recover: not ready yet). */
+  readonly exchange: () => ThreadedExchange | undefined;
+  readonly markets: readonly MarketConfig[];
+  readonly marketShardOf: (marketId: number) => number;
+  /** The data directory, or undefined when the exchange runs in memory. */
+  readonly dataDir: string | undefined;
+  /** A tokens file of the operator's own (else <data>/operator/operators.json, generated when absent). */
+  readonly tokensFile: string | undefined;
+  readonly port: number;
+  readonly host?: string;
+  readonly nowUs: () => number;
+  readonly log: Logger;
+  /** Builds the oracle with the registry it reports to (its metrics live in ours). */
+  readonly oracle?: (registry: Registry) => IndexOracle;
+  /** The surveillance book, when surveillance runs. */
+  readonly alerts?: AlertBook;
+  readonly figures?: (marketId: number) => MarketFigures;
+  readonly readiness: () => Readiness;
+  /** True when the exchange recovers state from its data directory (a market's halt may predate this process). */
+  readonly recovered: boolean;
+}
+
+export interface OperatorSide {
+  readonly address: AddressInfo;
+  readonly metrics: ExchangeMetrics;
+  readonly commands: OperatorCommands;
+  readonly oracle: IndexOracle | undefined;
+  readonly auditPath: string;
+  readonly tokensPath: string | undefined;
+  /** The admin token generated on this start (print it once), if one was. */
+  readonly generatedToken: string | undefined;
+  /** A poll() tap: counts every record and settles operator commands. */
+  readonly listener: (buf: RecordBuffer, at: number) => void;
+  close(): Promise<void>;
+}
+
+export async function startOperatorSide(o: OperatorSideOptions): Promise<OperatorSide> {
+  const dir = o.dataDir === undefined ? mkdtempSync(join(tmpdir(), 'perpx-operator-')) : join(o.dataDir, 'operator');
+  let tokens: OperatorTokens;
+  let generated: string | undefined;
+  let tokensPath: string | undefined = o.tokensFile;
+  if (o.tokensFile !== undefined) tokens = OperatorTokens.load(o.tokensFile);
+  else {
+    tokensPath = join(dir, 'operators.json');
+    const t = OperatorTokens.loadOrCreate(tokensPath);
+    tokens = t.tokens;
+    generated = t.generated?.token;
+  }
+  const auditPath = join(dir, 'audit.log');
+  const audit = await AuditLog.open(auditPath);
+  const metrics = new ExchangeMetrics(o.exchange);
+  const oracle = o.oracle?.(metrics.registry);
+  const commands = new OperatorCommands(
+    {
+      offer: (buf, at) => o.exchange()?.offer(buf, at) ?? false,
+      flush: () => o.exchange()?.flush(),
+      get halted() {
+        return o.exchange()?.halted ?? false;
+      },
+    },
+    o.nowUs,
+    undefined,
+    o.recovered ? 'unknown' : 'open',
+  );
+  const routers: Router[] = [exchangeRoutes({ markets: o.markets, marketShardOf: o.marketShardOf, commands, oracle, figures: o.figures })];
+  if (o.alerts) {
+    const book = o.alerts;
+    routers.push(surveillanceRoutes(book, o.nowUs));
+    metrics.addSamples(() => surveillanceMetrics(book));
+  }
+  const server = new OperatorServer({
+    tokens,
+    audit,
+    metrics,
+    routers,
+    readiness: o.readiness,
+    alive: () => !(o.exchange()?.halted ?? false),
+    nowUs: o.nowUs,
+    log: o.log.child({ part: 'operator' }),
+  });
+  const address = await server.listen(o.port, o.host);
+  return {
+    address,
+    metrics,
+    commands,
+    oracle,
+    auditPath,
+    tokensPath,
+    generatedToken: generated,
+    listener: (buf, at) => {
+      metrics.observe(buf, at);
+      commands.listener(buf, at);
+    },
+    async close() {
+      commands.close();
+      await server.close();
+      await audit.close();
+    },
+  };
+}

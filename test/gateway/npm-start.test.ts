@@ -1,0 +1,45 @@
+// `npm start` end to end (the compiled gateway/main.js, in memory, on free ports): it prints where the
+// trader gateway and the operator server listen, becomes ready, runs the demo bots over WebSocket, and
+// on SIGTERM stops cleanly: exit 0, the state hashes printed, no error or warning line, nothing on
+// stderr but the operator token and the demo account.
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const main = fileURLToPath(new URL('../../gateway/main.js', import.meta.url));
+
+test('npm start --demo serves, becomes ready, and stops on SIGTERM with no error lines', async () => {
+  const child = spawn(process.execPath, [main, '--in-memory', '--demo', '--port', '0', '--operator-port', '0', '--stress-every', '0', '--rate', '500', '--json-logs'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+  child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const lines = () => out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: number; msg: string; url?: string });
+  const until = async (what: string, cond: () => boolean) => {
+    for (let i = 0; i < 3_000 && !cond(); i++) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(cond(), `never: ${what}\nstdout: ${out.slice(-2000)}\nstderr: ${err}`);
+  };
+  await until('the bots run', () => lines().some((l) => l.msg.includes('demo bots at 500 orders/s')));
+  const operatorUrl = lines().find((l) => l.msg.startsWith('operator HTTP on'))!.url!;
+  const gatewayUrl = lines().find((l) => l.msg.startsWith('trader gateway on'))!.url!;
+  assert.match(gatewayUrl, /^ws:\/\/127\.0\.0\.1:\d+$/);
+  const ready = await fetch(`${operatorUrl}/readyz`);
+  assert.equal(ready.status, 200, await ready.text());
+  const token = /generated operator token for "admin" \(kept in [^)]+\): (\S+)/.exec(err)![1]!;
+  const listing = await fetch(`${operatorUrl}/operator/markets`, { headers: { authorization: `Bearer ${token}` } });
+  assert.deepEqual(((await listing.json()) as { symbol: string }[]).map((m) => m.symbol), ['BTC-PERP', 'ETH-PERP']);
+  await until('trades over WebSocket', () => lines().some((l) => /trades [1-9][\d,]*\/s/.test(l.msg)));
+  const metrics = await (await fetch(`${operatorUrl}/metrics`)).text();
+  for (const series of [/perpx_gateway_requests_total\{op="place"\} [1-9]/, /perpx_connections\{source="gateway"\} 1[67]/, /perpx_order_ack_seconds_count [1-9]/, /perpx_md_messages_total [1-9]/, /perpx_events_total\{type="TradeExecuted"\} [1-9]/]) {
+    assert.match(metrics, series);
+  }
+  child.kill('SIGTERM');
+  assert.equal(await exited, 0, err);
+  assert.ok(lines().some((l) => l.msg.startsWith('stopped; state hashes: market ')));
+  assert.deepEqual(lines().filter((l) => l.level >= 40), [], 'no warning or error lines');
+  const stderrLines = err.split('\n').filter((l) => l !== '');
+  assert.ok(stderrLines.every((l) => l.startsWith('perpx: ')), stderrLines.join('\n'));
+});
