@@ -19,6 +19,8 @@ import { uniformShocks } from '../risk/stress/shock-scan.js';
 import { ShockScanner } from '../risk/stress/shock-scanner.js';
 import { AlertBook } from '../exchange/surveillance/alert-book.js';
 import { MemoryAlertStorage } from '../exchange/surveillance/alert-storage.js';
+import { openDurableAlerts, type DurableAlerts } from '../exchange/surveillance/durable-alerts.js';
+import { alertSink } from './surveillance/alert-sink.js';
 import { Durability } from '../exchange/durability.js';
 import { PersistenceError } from '../persistence/errors.js';
 import { MemoryStore } from '../persistence/memory-store.js';
@@ -78,7 +80,9 @@ const riskMarkets = markets.map((m) => riskMarket(m));
 let durability: Durability | undefined;
 if (!o.inMemory) {
   try {
-    const snapshots = o.snapshotRecords > 0 ? { everyRecords: o.snapshotRecords, everyMs: o.snapshotSeconds * 1_000, keep: o.snapshotKeep } : undefined;
+        // With surveillance, market shards are not snapshotted: an alert's evidence is replayed from its market
+    // shard's whole journal (exchange/surveillance/alert-replay.ts), which retention would otherwise prune.
+    const snapshots = o.snapshotRecords > 0 ? { everyRecords: o.snapshotRecords, everyMs: o.snapshotSeconds * 1_000, keep: o.snapshotKeep, marketShards: !o.surveillance } : undefined;
     durability = await Durability.open({ dir: o.data, snapshots, log: (line) => log.info(line.replace(/^perpx: /, '')) }, topology, { topology: topology.config, riskMarkets });
   } catch (e) {
     if (!(e instanceof PersistenceError)) throw e;
@@ -92,7 +96,10 @@ let exchange: ThreadedExchange | undefined;
 let gateway: Gateway | undefined;
 let marked = false;
 let stopping = false;
-const alerts = o.surveillance ? new AlertBook(new MemoryAlertStorage()) : undefined;
+// Surveillance alerts are kept in a RocksDB store of their own (the journal writer holds the data
+// directory's lock), so acknowledged and escalated alerts survive a restart; --in-memory keeps nothing.
+const durableAlerts: DurableAlerts | undefined = o.surveillance && !o.inMemory ? await openDurableAlerts(join(o.data, 'alerts')) : undefined;
+const alerts = o.surveillance ? (durableAlerts?.book ?? new AlertBook(new MemoryAlertStorage())) : undefined;
 let operator: OperatorSide;
 try {
   operator = await startOperatorSide({
@@ -135,6 +142,13 @@ if (operator.generatedToken !== undefined) {
   console.error(`perpx: try  curl -H 'Authorization: Bearer ${operator.generatedToken}' ${opUrl}/operator/markets`);
 }
 
+const storeAlert = alerts
+  ? alertSink(alerts, {
+      bus: { publishOther: (topic, payload, qos, retain) => bus?.publisher.publishOther(topic, payload, qos, retain) ?? false },
+      onError: (e, a) => log.error({ err: e, alert: a.id }, 'storing a surveillance alert failed'),
+    })
+  : async () => false;
+
 exchange = await ThreadedExchange.start({
   topology,
   riskMarkets,
@@ -142,8 +156,10 @@ exchange = await ThreadedExchange.start({
   durability,
   surveillance: alerts && {
     onAlert: (a) => {
-      alerts.ingest(a).catch((e: Error) => log.error({ err: e }, 'storing a surveillance alert failed'));
-      log.warn({ alert: a.id, detector: a.detector, market: a.marketId, score: a.score }, `surveillance alert: ${a.summary}`);
+      // Stored first, then (when new) announced on the bus's operator topic: a replayed alert is not news.
+      void storeAlert(a).then((fresh) => {
+        if (fresh) log.warn({ alert: a.id, detector: a.detector, market: a.marketId, score: a.score }, `surveillance alert: ${a.summary}`);
+      });
     },
   },
 });
@@ -166,7 +182,15 @@ gateway = new Gateway({
 const gw = gateway;
 // Public market data: the hub and its WebSocket channels (docs/MARKET-DATA.md), and with --mqtt the bus.
 const hub = mountMarketData(gw);
-const bus = o.mqtt === undefined ? undefined : await startMarketDataBus(hub, { url: o.mqtt === 'embedded' ? undefined : o.mqtt, env: {} });
+// On by default: --mqtt URL, else $MQTT_URL, else a broker of its own (credentials and TLS from MQTT_* variables).
+const bus =
+  o.mqtt === 'none'
+    ? undefined
+    : await startMarketDataBus(hub, {
+        url: o.mqtt === undefined || o.mqtt === 'embedded' ? undefined : o.mqtt,
+        env: o.mqtt === 'embedded' ? { ...process.env, MQTT_URL: '' } : process.env,
+        embeddedPort: o.mqttPort,
+      });
 if (bus) log.info({ url: bus.url }, `market data on the MQTT bus at ${bus.url}${bus.broker ? ' (embedded broker)' : ''}`);
 operator.metrics.addSamples(() => marketDataSamples(hub.stats, bus?.publisher.stats));
 operator.metrics.addSamples(() => gatewaySamples(gw.stats));
@@ -215,6 +239,7 @@ async function shutdown(code: number): Promise<never> {
   await gw.close();
   const hashes = await x.stop(gw.dispatcher.listener);
   await store.close();
+  await durableAlerts?.close();
   await operator.close();
   await scanner.close();
   const hex = (h: bigint | undefined) => (h === undefined ? 'failed' : h.toString(16));

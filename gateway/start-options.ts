@@ -36,6 +36,8 @@ export interface StartOptions {
   readonly operatorPort: number;
   /** The MQTT market-data bus: a broker URL, "embedded" (a broker of its own on 127.0.0.1:18830), or off. */
   readonly mqtt: string | undefined;
+  /** The embedded broker's port. */
+  readonly mqttPort: number;
   /** Operator tokens file (else generated under the data directory on a first start). */
   readonly operators: string | undefined;
   /** Simulated market makers and takers, and the live terminal view. */
@@ -110,12 +112,13 @@ const SPECS: readonly Spec[] = [
   { name: 'operator-port', arg: 'PORT', default: '8081', help: 'port of the operator HTTP server (/healthz, /readyz, /metrics, /operator/...) on 127.0.0.1', accepts: 'a port number from 0 to 65535 (0: any free port)', parse: whole(0, 65_535) },
   {
     name: 'mqtt',
-    arg: 'URL|embedded',
+    arg: 'URL|embedded|none',
     default: undefined,
-    help: 'publish market data on the MQTT bus (docs/MARKET-DATA.md): a broker URL, or "embedded" for a broker of its own on 127.0.0.1:18830',
-    accepts: 'an mqtt://, mqtts://, ws:// or wss:// URL, or embedded',
-    parse: (raw) => (raw === 'embedded' || /^(mqtts?|wss?):\/\/\S+$/.test(raw) ? raw : undefined),
+    help: 'the MQTT market-data bus (docs/MARKET-DATA.md): a broker URL, "embedded" for a broker of its own on 127.0.0.1 (--mqtt-port), or "none"; unset: $MQTT_URL when set, else embedded',
+    accepts: 'an mqtt://, mqtts://, ws:// or wss:// URL, embedded or none',
+    parse: (raw) => (raw === 'embedded' || raw === 'none' || /^(mqtts?|wss?):\/\/\S+$/.test(raw) ? raw : undefined),
   },
+  { name: 'mqtt-port', arg: 'PORT', default: '18830', help: 'port of the embedded MQTT broker on 127.0.0.1 (not 1883, which a system broker may hold)', accepts: 'a port number from 0 to 65535 (0: any free port)', parse: whole(0, 65_535) },
   {
     name: 'operators',
     arg: 'FILE',
@@ -194,6 +197,7 @@ export function parseStartOptions(argv: readonly string[]): ParsedStart {
       operatorPort: got.get('operator-port') as number,
       operators: got.get('operators') as string | undefined,
       mqtt: got.get('mqtt') as string | undefined,
+      mqttPort: got.get('mqtt-port') as number,
       demo: values.demo === true,
       surveillance: values.surveillance === true,
       pretty: values.pretty === true ? true : values['json-logs'] === true ? false : undefined,

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 const main = fileURLToPath(new URL('../../gateway/main.js', import.meta.url));
 
 test('npm start --demo serves, becomes ready, and stops on SIGTERM with no error lines', async () => {
-  const child = spawn(process.execPath, [main, '--in-memory', '--demo', '--port', '0', '--operator-port', '0', '--stress-every', '0', '--rate', '500', '--json-logs'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [main, '--in-memory', '--demo', '--port', '0', '--operator-port', '0', '--mqtt-port', '0', '--stress-every', '0', '--rate', '500', '--json-logs'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
@@ -33,7 +33,7 @@ test('npm start --demo serves, becomes ready, and stops on SIGTERM with no error
   assert.deepEqual(((await listing.json()) as { symbol: string }[]).map((m) => m.symbol), ['BTC-PERP', 'ETH-PERP']);
   await until('trades over WebSocket', () => lines().some((l) => /trades [1-9][\d,]*\/s/.test(l.msg)));
   const metrics = await (await fetch(`${operatorUrl}/metrics`)).text();
-  for (const series of [/perpx_gateway_requests_total\{op="place"\} [1-9]/, /perpx_connections\{source="gateway"\} 1[67]/, /perpx_order_ack_seconds_count [1-9]/, /perpx_md_messages_total [1-9]/, /perpx_events_total\{type="TradeExecuted"\} [1-9]/]) {
+  for (const series of [/perpx_gateway_requests_total\{op="place"\} [1-9]/, /perpx_connections\{source="gateway"\} 1[67]/, /perpx_order_ack_seconds_count [1-9]/, /perpx_md_messages_total [1-9]/, /perpx_bus_published_total [1-9]/, /perpx_bus_connected 1/, /perpx_events_total\{type="TradeExecuted"\} [1-9]/]) {
     assert.match(metrics, series);
   }
   child.kill('SIGTERM');
