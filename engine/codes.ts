@@ -67,6 +67,8 @@ export const Code = {
   ISOLATED_MARGIN_WOULD_LIQUIDATE: 2010,
   NOT_ISOLATED: 2011,
   MARK_PRICE_UNAVAILABLE: 2012,
+  /** Leaving isolated mode while the flat position's isolated margin is below zero (a loss the liquidation reported). */
+  ISOLATED_MARGIN_NEGATIVE: 2013,
 
   // matching
   ORDER_NOT_FOUND: 3001,

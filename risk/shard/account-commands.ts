@@ -121,6 +121,10 @@ export function setMarginMode(p: ShardParts, buf: RecordBuffer, at: number): num
   if (mode !== MarginMode.CROSS && mode !== MarginMode.ISOLATED) return Code.INVALID_FLAGS;
   const existing = account.positions.get(market.spec.marketId);
   if (existing !== undefined && (existing.qtyLots !== 0n || existing.orders.size > 0)) return Code.MARGIN_MODE_CHANGE_WITH_POSITION;
+  // A flat isolated position below zero holds a loss its liquidation reported (docs/RISK.md, "Isolated
+  // margin below zero"): moving it to the wallet would charge the cross scope, which an isolated position
+  // never may. It stays where it is until the account tops the isolated margin up.
+  if (existing !== undefined && existing.marginMode === MarginMode.ISOLATED && mode !== MarginMode.ISOLATED && existing.isolatedMarginAtoms < 0n) return Code.ISOLATED_MARGIN_NEGATIVE;
   const pos = existing ?? p.positionOf(account, market);
   const time = buf.timeUs(at);
   if (pos.marginMode !== mode) {
