@@ -114,6 +114,7 @@ try {
     log,
     oracle: oracleConfig && ((registry) => new IndexOracle({ config: oracleConfig, markets, registry })),
     alerts,
+    keys: () => gateway?.keys,
     figures: (id) => {
       const m = view.markets.get(id);
       return { markTicks: m?.markTicks || undefined, indexTicks: m?.indexTicks || undefined, lastTradeTicks: m?.lastTradeTicks || undefined };

@@ -56,13 +56,15 @@ function statusOfCode(code: number): number {
   return 422;
 }
 
-function role(req: OperatorRequest, needs: string): OperatorResponse | undefined {
+/** A refusal when the request's operator lacks the role (401 without credentials, 403 without the role). */
+export function requireRole(req: OperatorRequest, needs: string): OperatorResponse | undefined {
   if (req.operator === undefined) return refuse(401, Code.UNAUTHENTICATED, 'operator credentials required (Authorization: Bearer <token>)');
   if (!req.operator.roles.includes(needs)) return refuse(403, Code.OPERATOR_FORBIDDEN, `role ${needs} required`);
   return undefined;
 }
 
-function bodyObject(req: OperatorRequest): Record<string, unknown> | undefined {
+/** The request's JSON body when it is an object. */
+export function requestBody(req: OperatorRequest): Record<string, unknown> | undefined {
   const b = req.body;
   return typeof b === 'object' && b !== null && !Array.isArray(b) ? (b as Record<string, unknown>) : undefined;
 }
@@ -80,7 +82,7 @@ export function exchangeRoutes(o: ExchangeRoutesOptions): (req: OperatorRequest)
 
     if (what === 'markets' && parts.length === 2) {
       if (req.method === 'GET') {
-        const denied = role(req, OperatorRole.READ);
+        const denied = requireRole(req, OperatorRole.READ);
         if (denied) return denied;
         return json(
           200,
@@ -91,12 +93,12 @@ export function exchangeRoutes(o: ExchangeRoutesOptions): (req: OperatorRequest)
           }),
         );
       }
-      if (req.method === 'POST') return role(req, OperatorRole.MARKETS) ?? refuse(501, Code.OPERATOR_NOT_SUPPORTED, NOT_AT_RUN_TIME.create);
+      if (req.method === 'POST') return requireRole(req, OperatorRole.MARKETS) ?? refuse(501, Code.OPERATOR_NOT_SUPPORTED, NOT_AT_RUN_TIME.create);
       return refuse(405, Code.OPERATOR_BAD_REQUEST, `${req.method} ${req.path}: GET or POST`);
     }
     if (what === 'markets' && parts.length === 4 && (action === 'halt' || action === 'resume')) {
       if (req.method !== 'POST') return refuse(405, Code.OPERATOR_BAD_REQUEST, `${req.method} ${req.path}: POST`);
-      const denied = role(req, OperatorRole.MARKETS);
+      const denied = requireRole(req, OperatorRole.MARKETS);
       if (denied) return denied;
       const spec = bySymbol.get(symbol!);
       if (!spec) return refuse(404, Code.UNKNOWN_MARKET, `no market ${JSON.stringify(symbol)}`);
@@ -106,9 +108,9 @@ export function exchangeRoutes(o: ExchangeRoutesOptions): (req: OperatorRequest)
     }
     if (what === 'deposits' && parts.length === 2) {
       if (req.method !== 'POST') return refuse(405, Code.OPERATOR_BAD_REQUEST, `${req.method} ${req.path}: POST`);
-      const denied = role(req, OperatorRole.FUNDS);
+      const denied = requireRole(req, OperatorRole.FUNDS);
       if (denied) return denied;
-      const body = bodyObject(req);
+      const body = requestBody(req);
       if (body === undefined) return refuse(400, Code.OPERATOR_BAD_REQUEST, 'body must be a JSON object');
       if (!isU32(body.account)) return refuse(400, Code.OPERATOR_BAD_REQUEST, 'account must be an account id (an integer in [0, 2^32))');
       if (!isRequestId(body.requestId)) return refuse(400, Code.OPERATOR_BAD_REQUEST, "requestId must be an integer in [1, 2^52): custody's idempotency key");
@@ -120,7 +122,7 @@ export function exchangeRoutes(o: ExchangeRoutesOptions): (req: OperatorRequest)
       return refuse(statusOfCode(r.code), r.code, r.message);
     }
     if (what === 'index' && parts.length === 2) {
-      const denied = role(req, OperatorRole.MARKETS);
+      const denied = requireRole(req, OperatorRole.MARKETS);
       if (denied) return denied;
       if (o.oracle === undefined) return refuse(409, Code.OPERATOR_UNAVAILABLE, 'the index oracle is not running (the simulated flow sends the index): start with --oracle FILE');
       const a = handleOperatorIndex(o.oracle, req.method, req.body);

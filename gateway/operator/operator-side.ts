@@ -21,6 +21,8 @@ import type { IndexOracle } from '../oracle/oracle.js';
 import { surveillanceRoutes } from '../surveillance/operator-routes.js';
 import { AuditLog } from './audit-log.js';
 import { exchangeRoutes, type MarketFigures } from './exchange-routes.js';
+import { accountRoutes } from './account-routes.js';
+import type { KeyRegistry } from '../auth/key-registry.js';
 import { ExchangeMetrics } from './metrics.js';
 import { OperatorCommands } from './operator-commands.js';
 import { OperatorServer, type Readiness, type Router } from './server.js';
@@ -43,6 +45,8 @@ export interface OperatorSideOptions {
   readonly oracle?: (registry: Registry) => IndexOracle;
   /** The surveillance book, when surveillance runs. */
   readonly alerts?: AlertBook;
+  /** The trader gateway's key registry once it is open (accounts and API keys over operator HTTP). */
+  readonly keys?: () => KeyRegistry | undefined;
   readonly figures?: (marketId: number) => MarketFigures;
   readonly readiness: () => Readiness;
   /** True when the exchange recovers state from its data directory (a market's halt may predate this process). */
@@ -92,6 +96,7 @@ export async function startOperatorSide(o: OperatorSideOptions): Promise<Operato
     o.recovered ? 'unknown' : 'open',
   );
   const routers: Router[] = [exchangeRoutes({ markets: o.markets, marketShardOf: o.marketShardOf, commands, oracle, figures: o.figures })];
+  if (o.keys) routers.push(accountRoutes(o.keys));
   if (o.alerts) {
     const book = o.alerts;
     routers.push(surveillanceRoutes(book, o.nowUs));

@@ -19,6 +19,8 @@ export const OperatorRole = {
   FUNDS: 'exchange:funds',
   /** Halt and resume markets, set the index source. */
   MARKETS: 'exchange:markets',
+  /** Create accounts and API keys, revoke keys. */
+  ACCOUNTS: 'exchange:accounts',
 } as const;
 
 /** Every role a generated admin token holds. */

@@ -1,0 +1,69 @@
+// Accounts and API keys over operator HTTP (gateway/operator/account-routes.ts): the calls a trader's
+// onboarding goes through, each audited in the key registry's trail, each refusal with a reason.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { KeyRegistry } from '../../../gateway/auth/key-registry.js';
+import { generateEd25519 } from '../../../gateway/client/keys.js';
+import { accountRoutes } from '../../../gateway/operator/account-routes.js';
+import { OperatorRole } from '../../../gateway/operator/tokens.js';
+import type { OperatorRequest } from '../../../gateway/surveillance/operator-routes.js';
+import { MemoryStore } from '../../../persistence/memory-store.js';
+
+const admin = { id: 'onboarding', roles: [OperatorRole.ACCOUNTS] };
+const req = (method: string, path: string, body?: unknown, operator: OperatorRequest['operator'] = admin): OperatorRequest => ({ method, path, query: new URLSearchParams(), body, operator });
+const answer = (r: { status: number; body: string } | undefined) => ({ status: r!.status, body: JSON.parse(r!.body) as Record<string, unknown> });
+
+test('an operator creates an account and an Ed25519 key for it, reads it back without a secret, and revokes it; each change audited', async () => {
+  const keys = await KeyRegistry.open(new MemoryStore(), () => 1_000);
+  const route = accountRoutes(() => keys);
+  const acc = answer(await route(req('POST', '/operator/accounts', { label: 'desk 7' })));
+  assert.equal(acc.status, 200);
+  const accountId = acc.body.accountId as number;
+  const pair = generateEd25519();
+  const made = answer(await route(req('POST', '/operator/keys', { account: accountId, publicKey: Buffer.from(pair.publicKey).toString('hex'), scopes: ['read', 'trade'] })));
+  assert.equal(made.status, 200, JSON.stringify(made.body));
+  const keyId = made.body.keyId as string;
+  assert.equal(made.body.secret, undefined, 'an Ed25519 key has no secret to show');
+  const shown = answer(await route(req('GET', `/operator/keys/${keyId}`)));
+  assert.deepEqual({ account: shown.body.accountId, scopes: shown.body.scopes, revoked: shown.body.revoked, material: shown.body.material }, { account: accountId, scopes: ['read', 'trade'], revoked: false, material: undefined });
+  assert.equal(answer(await route(req('DELETE', `/operator/keys/${keyId}`))).status, 200);
+  assert.equal(keys.describe(keyId)!.revoked, true);
+  const trail = await keys.auditEntries();
+  assert.deepEqual(trail.map((e) => [e.by, e.action]), [['onboarding', 'createAccount'], ['onboarding', 'createKey'], ['onboarding', 'revokeKey']]);
+});
+
+test('an HMAC key shows its secret once; a key is read-only unless scopes say more', async () => {
+  const keys = await KeyRegistry.open(new MemoryStore(), () => 1_000);
+  const route = accountRoutes(() => keys);
+  const accountId = answer(await route(req('POST', '/operator/accounts'))).body.accountId as number;
+  const made = answer(await route(req('POST', '/operator/keys', { account: accountId, alg: 'hmac-sha256' })));
+  assert.match(made.body.secret as string, /^[0-9a-f]{64}$/);
+  assert.deepEqual(keys.describe(made.body.keyId as string)!.scopes, ['read']);
+  assert.equal(JSON.stringify(await keys.auditEntries()).includes(made.body.secret as string), false, 'the secret is not in the audit trail');
+});
+
+test('refusals: no credentials, no role, gateway not open, bad fields, unknown account or scope, unknown key', async () => {
+  const keys = await KeyRegistry.open(new MemoryStore(), () => 1_000);
+  const route = accountRoutes(() => keys);
+  assert.equal(answer(await route({ ...req('POST', '/operator/accounts', {}), operator: undefined })).status, 401);
+  assert.equal(answer(await route(req('POST', '/operator/accounts', {}, { id: 'reader', roles: [OperatorRole.READ] }))).status, 403);
+  assert.equal(answer(await accountRoutes(() => undefined)(req('POST', '/operator/accounts'))).status, 503);
+  const accountId = answer(await route(req('POST', '/operator/accounts'))).body.accountId as number;
+  for (const [body, why] of [
+    [{ account: 0 }, /account must be/],
+    [{ account: accountId, publicKey: 'abc' }, /publicKey must be/],
+    [{ account: accountId, alg: 'rsa' }, /alg must be/],
+    [{ account: accountId, scopes: 'trade' }, /scopes must be/],
+    [{ account: accountId + 100, alg: 'hmac-sha256' }, /no account/],
+    [{ account: accountId, alg: 'hmac-sha256', scopes: ['admin'] }, /no scope/],
+    [{ account: accountId }, /needs the trader’s 32-byte public key/],
+  ] as const) {
+    const r = answer(await route(req('POST', '/operator/keys', body)));
+    assert.equal(r.status, 400, JSON.stringify(body));
+    assert.match(r.body.message as string, why);
+  }
+  assert.equal(answer(await route(req('DELETE', '/operator/keys/knothere'))).status, 404);
+  assert.equal(keys.list().length, 0, 'no refused call made a key');
+  assert.equal(await route(req('GET', '/operator/markets')), undefined, 'other paths are left to other routers');
+});
