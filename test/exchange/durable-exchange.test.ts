@@ -17,6 +17,7 @@ import { Topology } from '../../exchange/topology.js';
 import { riskMarket } from '../../risk/shard/config.js';
 import { testSeed } from '../support/seed.js';
 import { durableScript } from './durable-script.js';
+import { offerWaiting } from '../support/offer.js';
 
 const riskMarkets = DEFAULT_MARKETS.map((m) => riskMarket(m));
 const topology = new Topology({ marketShards: [[DEFAULT_MARKETS[0]!], [DEFAULT_MARKETS[1]!]], riskShards: 2 });
@@ -31,11 +32,7 @@ async function run(dir: string, cmds: ReturnType<typeof durableScript>): Promise
     const buf = RecordBuffer.allocate(1);
     for (const c of cmds) {
       encodeRecord(buf, 0, c.layout, c.header, c.body);
-      while (!ex.offer(buf, 0)) {
-        ex.flush();
-        await ex.waitForOutput(1);
-        events += ex.poll(() => {});
-      }
+      events += await offerWaiting(ex, buf);
     }
     ex.flush();
     for (let idle = 0; idle < 20; ) {

@@ -12,6 +12,7 @@ import { ThreadedExchange } from '../../exchange/threaded-exchange.js';
 import { Topology } from '../../exchange/topology.js';
 import { riskMarket } from '../../risk/shard/config.js';
 import type { durableScript } from './durable-script.js';
+import { offerWaiting } from '../support/offer.js';
 
 export const riskMarkets = DEFAULT_MARKETS.map((m) => riskMarket(m));
 export const topology = new Topology({ marketShards: [[DEFAULT_MARKETS[0]!], [DEFAULT_MARKETS[1]!]], riskShards: 2 });
@@ -33,11 +34,7 @@ export async function runWithSnapshots(dir: string, cmds: ReturnType<typeof dura
     for (let from = 0; from < cmds.length; from += 100) {
       for (const c of cmds.slice(from, from + 100)) {
         encodeRecord(buf, 0, c.layout, c.header, c.body);
-        while (!ex.offer(buf, 0)) {
-          ex.flush();
-          await ex.waitForOutput(1);
-          ex.poll(() => {});
-        }
+        await offerWaiting(ex, buf);
       }
       await drain();
       // A condition, not a time: every shard has a snapshot covering what it had durable after this slice.

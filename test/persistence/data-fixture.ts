@@ -13,6 +13,7 @@ import { ThreadedExchange } from '../../exchange/threaded-exchange.js';
 import { Topology } from '../../exchange/topology.js';
 import { riskMarket } from '../../risk/shard/config.js';
 import { durableScript } from '../exchange/durable-script.js';
+import { offerWaiting } from '../support/offer.js';
 
 export const fixtureTopology = new Topology({ marketShards: [[DEFAULT_MARKETS[0]!], [DEFAULT_MARKETS[1]!]], riskShards: 2 });
 export const fixtureRiskMarkets = DEFAULT_MARKETS.map((m) => riskMarket(m));
@@ -25,11 +26,7 @@ export async function writeDataDir(seed: number, commands: number, dir = mkdtemp
   const buf = RecordBuffer.allocate(1);
   for (const c of durableScript(seed, 0, commands)) {
     encodeRecord(buf, 0, c.layout, c.header, c.body);
-    while (!ex.offer(buf, 0)) {
-      ex.flush();
-      await ex.waitForOutput(1);
-      ex.poll(() => {});
-    }
+    await offerWaiting(ex, buf);
   }
   ex.flush();
   for (let idle = 0; idle < 20; ) {

@@ -8,6 +8,7 @@ import { SetBeneficialOwnerLayout } from '../../engine/ring/layouts/set-benefici
 import type { RecordBuffer } from '../../engine/ring/record.js';
 import { cancel, indexTick, place, type Cmd } from './commands.js';
 import { advanceTime, deposit } from './risk-commands.js';
+import { offerWaiting, type Offering } from './offer.js';
 
 const T0 = 1_700_000_000_000_000;
 const USDT = 1_000_000n;
@@ -57,11 +58,7 @@ export function link(buf: RecordBuffer, accountId: number, ownerId: number): voi
 
 
 /** The part of ThreadedExchange these helpers drive. */
-interface Offering {
-  offer(buf: RecordBuffer, at: number): boolean;
-  flush(): void;
-  waitForOutput(ms: number): Promise<unknown>;
-  poll(f: () => void): number;
+interface Drainable extends Offering {
   /** Every shard and the surveillance worker has handled all it was sent. */
   drained(): boolean;
 }
@@ -71,13 +68,9 @@ interface Offering {
  * while the order it cancels passes through risk first, so a script of episodes must not let the one
  * overtake the other.
  */
-export async function sendSettled(ex: Offering, c: Cmd, buf: RecordBuffer): Promise<void> {
+export async function sendSettled(ex: Drainable, c: Cmd, buf: RecordBuffer): Promise<void> {
   encodeRecord(buf, 0, c.layout, c.header, c.body);
-  while (!ex.offer(buf, 0)) {
-    ex.flush();
-    await ex.waitForOutput(1);
-    ex.poll(() => {});
-  }
+  await offerWaiting(ex, buf);
   ex.flush();
   // Drained, not quiet for a while: a quiet period is a guess that a loaded machine breaks.
   while (!ex.drained()) {
