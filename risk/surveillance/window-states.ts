@@ -13,14 +13,43 @@ export interface WindowState {
   raised: boolean;
 }
 
-/** Per-account window states of `metrics` counters over buckets × bucketUs. */
-export function windowStates(metrics: number, buckets: number, bucketUs: number): AccountStates<WindowState> {
-  return new AccountStates<WindowState>(
-    () => ({ counts: new SlidingCounts(metrics, buckets, bucketUs), recent: new RecentOrders(), raised: false }),
-    (s) => {
-      s.counts.clear();
-      s.recent.clear();
-      s.raised = false;
-    },
-  );
+/**
+ * Per-account window states of `metrics` counters over buckets × bucketUs, and the sweep every window
+ * indicator runs on timer ticks: accounts idle for a whole window are dropped, at most once per window.
+ */
+export class WindowAccounts {
+  private readonly states: AccountStates<WindowState>;
+  private readonly windowUs: number;
+  private lastSweepUs = 0;
+
+  constructor(metrics: number, buckets: number, bucketUs: number) {
+    this.windowUs = buckets * bucketUs;
+    this.states = new AccountStates<WindowState>(
+      () => ({ counts: new SlidingCounts(metrics, buckets, bucketUs), recent: new RecentOrders(), raised: false }),
+      (s) => {
+        s.counts.clear();
+        s.recent.clear();
+        s.raised = false;
+      },
+    );
+  }
+
+  get(accountId: number): WindowState {
+    return this.states.get(accountId);
+  }
+
+  peek(accountId: number): WindowState | undefined {
+    return this.states.peek(accountId);
+  }
+
+  /** Drops the accounts idle for a whole window, once a window has passed since the last sweep. */
+  tick(nowUs: number): void {
+    if (nowUs - this.lastSweepUs < this.windowUs) return;
+    this.lastSweepUs = nowUs;
+    this.states.sweep((s) => s.counts.idleAt(nowUs));
+  }
+
+  get size(): number {
+    return this.states.size;
+  }
 }

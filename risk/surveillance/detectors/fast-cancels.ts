@@ -14,10 +14,9 @@
 
 import { CancelReason } from '../../../engine/enums.js';
 import { DetectorId } from '../alert.js';
-import type { AccountStates } from '../account-states.js';
 import type { Detector } from '../detector.js';
 import type { MarketWatch } from '../market-watch.js';
-import { windowStates, type WindowState } from '../window-states.js';
+import { WindowAccounts } from '../window-states.js';
 import type { WatchedOrder } from '../watched-order.js';
 
 export interface FastCancelParams {
@@ -40,14 +39,13 @@ const ALL = 1;
 
 export class FastCancelDetector implements Detector {
   readonly id = DetectorId.FAST_CANCELS;
-  private readonly accounts: AccountStates<WindowState>;
-  private lastSweepUs = 0;
+  private readonly accounts: WindowAccounts;
 
   constructor(
     private readonly m: MarketWatch,
     private readonly p: FastCancelParams = FAST_CANCEL_DEFAULTS,
   ) {
-    this.accounts = windowStates(2, p.buckets, p.bucketUs);
+    this.accounts = new WindowAccounts(2, p.buckets, p.bucketUs);
   }
 
   ended(o: WatchedOrder): void {
@@ -85,9 +83,7 @@ export class FastCancelDetector implements Detector {
   }
 
   tick(nowUs: number): void {
-    if (nowUs - this.lastSweepUs < this.p.buckets * this.p.bucketUs) return;
-    this.lastSweepUs = nowUs;
-    this.accounts.sweep((s) => s.counts.idleAt(nowUs));
+    this.accounts.tick(nowUs);
   }
 
   size(): number {

@@ -16,10 +16,9 @@
 
 import { CancelReason } from '../../../engine/enums.js';
 import { DetectorId } from '../alert.js';
-import type { AccountStates } from '../account-states.js';
 import type { Detector } from '../detector.js';
 import type { MarketWatch, TradeView } from '../market-watch.js';
-import { windowStates, type WindowState } from '../window-states.js';
+import { WindowAccounts, type WindowState } from '../window-states.js';
 import type { WatchedOrder } from '../watched-order.js';
 import { hundredths } from '../format.js';
 
@@ -41,14 +40,13 @@ const TRADES = 1;
 
 export class OrderToTradeDetector implements Detector {
   readonly id = DetectorId.ORDER_TO_TRADE;
-  private readonly accounts: AccountStates<WindowState>;
-  private lastSweepUs = 0;
+  private readonly accounts: WindowAccounts;
 
   constructor(
     private readonly m: MarketWatch,
     private readonly p: OrderToTradeParams = ORDER_TO_TRADE_DEFAULTS,
   ) {
-    this.accounts = windowStates(2, p.buckets, p.bucketUs);
+    this.accounts = new WindowAccounts(2, p.buckets, p.bucketUs);
   }
 
   accepted(o: WatchedOrder): void {
@@ -71,9 +69,7 @@ export class OrderToTradeDetector implements Detector {
   }
 
   tick(nowUs: number): void {
-    if (nowUs - this.lastSweepUs < this.p.buckets * this.p.bucketUs) return;
-    this.lastSweepUs = nowUs;
-    this.accounts.sweep((s) => s.counts.idleAt(nowUs));
+    this.accounts.tick(nowUs);
   }
 
   size(): number {

@@ -14,10 +14,9 @@
 
 import { CancelReason } from '../../../engine/enums.js';
 import { DetectorId } from '../alert.js';
-import type { AccountStates } from '../account-states.js';
 import type { Detector } from '../detector.js';
 import type { MarketWatch } from '../market-watch.js';
-import { windowStates, type WindowState } from '../window-states.js';
+import { WindowAccounts, type WindowState } from '../window-states.js';
 import type { WatchedOrder } from '../watched-order.js';
 
 export interface QuoteStuffingParams {
@@ -39,14 +38,13 @@ const CANCELLED = 2;
 
 export class QuoteStuffingDetector implements Detector {
   readonly id = DetectorId.QUOTE_STUFFING;
-  private readonly accounts: AccountStates<WindowState>;
-  private lastSweepUs = 0;
+  private readonly accounts: WindowAccounts;
 
   constructor(
     private readonly m: MarketWatch,
     private readonly p: QuoteStuffingParams = QUOTE_STUFFING_DEFAULTS,
   ) {
-    this.accounts = windowStates(3, p.buckets, p.bucketUs);
+    this.accounts = new WindowAccounts(3, p.buckets, p.bucketUs);
   }
 
   accepted(o: WatchedOrder): void {
@@ -72,9 +70,7 @@ export class QuoteStuffingDetector implements Detector {
   }
 
   tick(nowUs: number): void {
-    if (nowUs - this.lastSweepUs < this.p.buckets * this.p.bucketUs) return;
-    this.lastSweepUs = nowUs;
-    this.accounts.sweep((s) => s.counts.idleAt(nowUs));
+    this.accounts.tick(nowUs);
   }
 
   size(): number {

@@ -13,10 +13,9 @@
 
 import { CancelReason } from '../../../engine/enums.js';
 import { DetectorId } from '../alert.js';
-import type { AccountStates } from '../account-states.js';
 import type { Detector } from '../detector.js';
 import type { MarketWatch } from '../market-watch.js';
-import { windowStates, type WindowState } from '../window-states.js';
+import { WindowAccounts } from '../window-states.js';
 import type { WatchedOrder } from '../watched-order.js';
 
 export interface SelfTradeParams {
@@ -32,14 +31,13 @@ export const SELF_TRADE_DEFAULTS: SelfTradeParams = { buckets: 10, bucketUs: 60_
 
 export class SelfTradeAttemptDetector implements Detector {
   readonly id = DetectorId.SELF_TRADE_ATTEMPTS;
-  private readonly accounts: AccountStates<WindowState>;
-  private lastSweepUs = 0;
+  private readonly accounts: WindowAccounts;
 
   constructor(
     private readonly m: MarketWatch,
     private readonly p: SelfTradeParams = SELF_TRADE_DEFAULTS,
   ) {
-    this.accounts = windowStates(1, p.buckets, p.bucketUs);
+    this.accounts = new WindowAccounts(1, p.buckets, p.bucketUs);
   }
 
   ended(o: WatchedOrder): void {
@@ -70,9 +68,7 @@ export class SelfTradeAttemptDetector implements Detector {
   }
 
   tick(nowUs: number): void {
-    if (nowUs - this.lastSweepUs < this.p.buckets * this.p.bucketUs) return;
-    this.lastSweepUs = nowUs;
-    this.accounts.sweep((s) => s.counts.idleAt(nowUs));
+    this.accounts.tick(nowUs);
   }
 
   size(): number {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SlidingCounts } from '../../../risk/surveillance/sliding-counts.js';
-import { windowStates } from '../../../risk/surveillance/window-states.js';
+import { WindowAccounts } from '../../../risk/surveillance/window-states.js';
 import { below } from '../../../engine/sim/rng.js';
 import { rng, testSeed } from '../../support/seed.js';
 
@@ -38,12 +38,12 @@ test('a sliding count keeps the sum of its buckets as a running total, and its f
 });
 
 test('an account state dropped as idle and handed to another account starts from nothing', () => {
-  const states = windowStates(2, 10, 1_000_000);
+  const states = new WindowAccounts(2, 10, 1_000_000);
   const first = states.get(7);
   first.counts.add(0, 40, 5_000_000, 3);
   first.recent.note({ orderId: 1, accountId: 7, side: 0, priceTicks: 100, qtyLots: 1, filledLots: 0, acceptedUs: 5_000_000, acceptedSeq: 3, endedUs: 5_000_001, endedSeq: 4, endReason: 0, touchTicks: 100 } as never);
   first.raised = true;
-  states.sweep((s) => s.counts.idleAt(60_000_000));
+  states.tick(60_000_000); // a whole window after the last sweep: idle accounts are dropped
   assert.equal(states.size, 0);
   const second = states.get(8);
   assert.equal(second, first, 'the dropped state is reused');
