@@ -16,13 +16,13 @@ import { OrderRejectedLayout } from '../../engine/ring/layouts/order-rejected.js
 import { PlaceOrderLayout } from '../../engine/ring/layouts/place-order.js';
 import { RecordBuffer } from '../../engine/ring/record.js';
 import { RecordType } from '../../engine/ring/types.js';
-import { OrderFlow } from '../../engine/sim/order-flow.js';
 import { Durability } from '../../exchange/durability.js';
 import { ThreadedExchange } from '../../exchange/threaded-exchange.js';
 import { Topology } from '../../exchange/topology.js';
 import { riskMarket } from '../../risk/shard/config.js';
 import { ATOMS_PER_USDT } from '../../risk/units.js';
 import { percentile, type CaseResult, type Suite } from '../harness.js';
+import { demoFlow } from '../lib/demo-flow.js';
 
 const SUITE = 'durable-ack';
 const RISK_MARKETS = DEFAULT_MARKETS.map((m) => riskMarket(m));
@@ -30,21 +30,6 @@ const PO = PlaceOrderLayout.offsets;
 const OA = OrderAcceptedLayout.offsets;
 const REJ = OrderRejectedLayout.offsets;
 
-function flow(): OrderFlow {
-  return new OrderFlow({
-    markets: [
-      { market: DEFAULT_MARKETS[0]!, startMidTicks: 600_000, rungTicks: 5, maxTakerLots: 50, maxQuoteLots: 200 },
-      { market: DEFAULT_MARKETS[1]!, startMidTicks: 300_000, rungTicks: 5, maxTakerLots: 500, maxQuoteLots: 2_000 },
-    ],
-    seed: 1,
-    firstAccountId: 1,
-    makers: 8,
-    takers: 64,
-    quotesPerMaker: 40,
-    mix: { quote: 62, cancel: 30, taker: 8 },
-    firstOrderId: 1,
-  });
-}
 
 interface Run {
   latenciesNs: Float64Array;
@@ -55,7 +40,7 @@ async function run(rate: number, seconds: number, dir: string | undefined): Prom
   const topology = Topology.spread(DEFAULT_MARKETS, 2, 1);
   const durability = dir ? await Durability.open({ dir, log: () => {} }, topology, { topology: topology.config, riskMarkets: RISK_MARKETS }) : undefined;
   const ex = await ThreadedExchange.start({ topology, riskMarkets: RISK_MARKETS, durability });
-  const f = flow();
+  const f = demoFlow();
   const buf = RecordBuffer.allocate(1);
   const sentAt = new Map<number, number>();
   const lat: number[] = [];

@@ -17,7 +17,6 @@ import { join } from 'node:path';
 import { DEFAULT_MARKETS } from '../../engine/market/spec.js';
 import { DepositLayout } from '../../engine/ring/layouts/deposit.js';
 import { RecordBuffer } from '../../engine/ring/record.js';
-import { OrderFlow } from '../../engine/sim/order-flow.js';
 import type { RecordHandler } from '../../engine/shard/event-processor.js';
 import { RingProducer } from '../../engine/ring/ring-producer.js';
 import { TapReader, TapRing } from '../../engine/shard/input-tap.js';
@@ -38,26 +37,12 @@ import { Watermark } from '../../persistence/watermark.js';
 import { riskMarket } from '../../risk/shard/config.js';
 import { ATOMS_PER_USDT } from '../../risk/units.js';
 import { median, type CaseResult, type Suite } from '../harness.js';
+import { demoFlow } from '../lib/demo-flow.js';
 
 const SUITE = 'journal';
 const RISK_MARKETS = DEFAULT_MARKETS.map((m) => riskMarket(m));
 const TOPOLOGY = new Topology({ marketShards: [[DEFAULT_MARKETS[0]!], [DEFAULT_MARKETS[1]!]], riskShards: 2 });
 
-function flow(): OrderFlow {
-  return new OrderFlow({
-    markets: [
-      { market: DEFAULT_MARKETS[0]!, startMidTicks: 600_000, rungTicks: 5, maxTakerLots: 50, maxQuoteLots: 200 },
-      { market: DEFAULT_MARKETS[1]!, startMidTicks: 300_000, rungTicks: 5, maxTakerLots: 500, maxQuoteLots: 2_000 },
-    ],
-    seed: 1,
-    firstAccountId: 1,
-    makers: 8,
-    takers: 64,
-    quotesPerMaker: 40,
-    mix: { quote: 62, cancel: 30, taker: 8 },
-    firstOrderId: 1,
-  });
-}
 
 /** Runs the flow through the in-process exchange, capturing every shard's consumed inputs as a journal. */
 function recordJournal(commands: number): { logs: { records: RecordBuffer; inputs: Uint16Array; count: number }[] } {
@@ -81,7 +66,7 @@ function recordJournal(commands: number): { logs: { records: RecordBuffer; input
       handle(buf, at, input);
     };
   });
-  const f = flow();
+  const f = demoFlow();
   let request = 1;
   for (const id of [...f.makerIds, ...f.takerIds]) x.send(DepositLayout, { accountId: id, timeUs: 1 }, { requestId: request++, amountAtoms: 10_000_000n * ATOMS_PER_USDT, assetId: 0 });
   const buf = RecordBuffer.allocate(1);

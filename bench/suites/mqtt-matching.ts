@@ -19,7 +19,8 @@ import { MarketDataHub } from '../../gateway/market-data/hub.js';
 import { riskMarket } from '../../risk/shard/config.js';
 import { median, type CaseResult, type Suite } from '../harness.js';
 import { mosquittoUrl, option } from './mqtt-publish.js';
-import { flow, MAKER_USDT, TAKER_USDT } from './pipeline.js';
+import { demoFlow } from '../lib/demo-flow.js';
+import { MAKER_USDT, TAKER_USDT } from './pipeline.js';
 
 const SUITE = 'mqtt-matching';
 const RISK_MARKETS = DEFAULT_MARKETS.map((m) => riskMarket(m));
@@ -48,7 +49,7 @@ async function once(seconds: number, url: string | undefined): Promise<{ perSec:
     },
   };
   try {
-    const driver = new DemoDriver(view, flow(1));
+    const driver = new DemoDriver(view, demoFlow(1));
     driver.fund(MAKER_USDT, TAKER_USDT);
     await driver.untilMarked();
     const run = async (ms: number): Promise<number> => {

@@ -32,12 +32,12 @@ import { DEFAULT_MARKETS } from '../../engine/market/spec.js';
 import { DepositLayout } from '../../engine/ring/layouts/deposit.js';
 import { SetFeeTierLayout } from '../../engine/ring/layouts/set-fee-tier.js';
 import { HeaderFlag, RecordBuffer } from '../../engine/ring/record.js';
-import { OrderFlow } from '../../engine/sim/order-flow.js';
 import { DemoDriver } from '../../gateway/demo-driver.js';
 import { riskMarket } from '../../risk/shard/config.js';
 import { ATOMS_PER_USDT } from '../../risk/units.js';
 import { median, type CaseResult, type Suite } from '../harness.js';
 import { WAIT_STRATEGY_NAMES, type WaitStrategyName } from '../../engine/ring/wait-strategy-by-name.js';
+import { demoFlow } from '../lib/demo-flow.js';
 
 const SUITE = 'pipeline';
 const GOAL_PER_SEC = 1_000_000;
@@ -49,22 +49,6 @@ export const MAKER_USDT = 10_000_000n;
 export const TAKER_USDT = 100_000n;
 const RISK_MARKETS = DEFAULT_MARKETS.map((m) => riskMarket(m));
 
-/** The demo's seeded flow (8 makers, 64 takers, both markets): mqtt-matching drives it too. */
-export function flow(seed: number): OrderFlow {
-  return new OrderFlow({
-    markets: [
-      { market: DEFAULT_MARKETS[0]!, startMidTicks: 600_000, rungTicks: 5, maxTakerLots: 50, maxQuoteLots: 200 },
-      { market: DEFAULT_MARKETS[1]!, startMidTicks: 300_000, rungTicks: 5, maxTakerLots: 500, maxQuoteLots: 2_000 },
-    ],
-    seed,
-    firstAccountId: 1,
-    makers: 8,
-    takers: 64,
-    quotesPerMaker: 40,
-    mix: { quote: 62, cancel: 30, taker: 8 },
-    firstOrderId: 1,
-  });
-}
 
 export interface Step {
   rate: number;
@@ -84,7 +68,7 @@ export async function step(rate: number, seconds: number, marketShards: number, 
   const durability = journalDir ? await Durability.open({ dir: journalDir, log: () => {} }, topology, { topology: topology.config, riskMarkets: RISK_MARKETS }) : undefined;
   const exchange = await ThreadedExchange.start({ topology, riskMarkets: RISK_MARKETS, wait, durability, surveillance: surveillance ? { onAlert: () => surveillance.alerts++ } : undefined });
   try {
-    const driver = new DemoDriver(exchange, flow(1));
+    const driver = new DemoDriver(exchange, demoFlow(1));
     driver.fund(MAKER_USDT, TAKER_USDT);
     await driver.untilMarked();
     const run = async (ms: number): Promise<{ due: number; taken: number; backPressure: number; events: number }> => {
@@ -129,7 +113,7 @@ function inProcess(commands: number, runs: number): number[] {
   for (let r = 0; r < runs; r++) {
     const topology = Topology.spread(DEFAULT_MARKETS, availableParallelism(), 1);
     const x = new InProcessExchange({ topology, riskMarkets: RISK_MARKETS });
-    const f = flow(1);
+    const f = demoFlow(1);
     let request = 1;
     for (const id of f.makerIds) {
       x.send(DepositLayout, { accountId: id, timeUs: 1, flags: HeaderFlag.OPERATOR }, { requestId: request++, amountAtoms: MAKER_USDT * ATOMS_PER_USDT, assetId: 0 });
