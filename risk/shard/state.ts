@@ -15,6 +15,7 @@ import type { RiskMarketConfig, RiskPoolConfig } from './config.js';
 import { addExact, bigSlot, fitsNumber, numberSlot, slotValue } from './exact-slot.js';
 import type { OpenOrderState } from './open-order-state.js';
 import { PositionDerived } from './position-derived.js';
+import { IdSet } from './id-set.js';
 import { RecentIds } from './recent-ids.js';
 
 /** Accepted order ids each account remembers, so a retried PlaceOrder is never a second order. */
@@ -26,7 +27,12 @@ export { PositionDerived } from './position-derived.js';
 export const MarginMode = { CROSS: 0, ISOLATED: 1 } as const;
 export type MarginMode = (typeof MarginMode)[keyof typeof MarginMode];
 
-export class PositionState {
+/**
+ * A position extends its published figures (PositionDerived) rather than holding them in an object of
+ * their own: one heap object less per position, which a snapshot decode of a million positions builds
+ * and the garbage collector marks (bench/RESULTS.md, "snapshot"). `derived` is the position itself.
+ */
+export class PositionState extends PositionDerived {
   /** Number slots (exact-slot.ts) of the integer fields below, read and written by the fast paths. */
   qtyN = 0;
   entryCostN = 0;
@@ -35,9 +41,28 @@ export class PositionState {
   orderMarginN = 0;
   leverageN = 0;
   marginMode: MarginMode = MarginMode.CROSS;
-  /** Open orders in this market, by orderId. */
-  readonly orders = new Map<number, OpenOrderState>();
-  readonly derived = new PositionDerived();
+  /**
+   * Open orders in this market, by orderId: made on first use (openOrders until then), since most
+   * positions never hold one and a million empty Maps were a large part of a snapshot decode's garbage
+   * collection (bench/RESULTS.md, "snapshot"). Counting or walking them without making it: orderCount,
+   * openOrders.
+   */
+  get orders(): Map<number, OpenOrderState> {
+    return (this.ordersMap ??= new Map());
+  }
+
+  /** The open orders' map if one was ever made (the hash and snapshot walk it without making one). */
+  get openOrders(): ReadonlyMap<number, OpenOrderState> | undefined {
+    return this.ordersMap;
+  }
+
+  get orderCount(): number {
+    return this.ordersMap === undefined ? 0 : this.ordersMap.size;
+  }
+  /** The figures published with every PositionUpdated (this object: see the class comment). */
+  get derived(): PositionDerived {
+    return this;
+  }
   /** Liquidation status of this position's isolated scope (cross scopes keep theirs on the account). */
   liquidationId = 0;
   /** The isolated scope's margin ratio is at or past pool.marginCallRatioRate and a MarginCallIssued went out. */
@@ -49,6 +74,7 @@ export class PositionState {
    */
   reserveMarkTicks = 0;
   reserveOrderId = 0;
+  private ordersMap: Map<number, OpenOrderState> | undefined = undefined;
   private qtyBig = 0n;
   private entryCostBig = 0n;
   private realizedPnlBig = 0n;
@@ -61,6 +87,7 @@ export class PositionState {
     readonly marketId: number,
     defaultLeverage: bigint,
   ) {
+    super();
     this.leverage = defaultLeverage;
   }
 
@@ -139,7 +166,7 @@ export class PositionState {
       this.realizedPnlN === 0 &&
       this.isolatedMarginN === 0 &&
       this.orderMarginN === 0 &&
-      this.orders.size === 0 &&
+      this.orderCount === 0 &&
       this.marginMode === MarginMode.CROSS &&
       this.leverage === defaultLeverage &&
       this.liquidationId === 0 &&
@@ -155,13 +182,15 @@ export class PositionState {
   }
 }
 
+const NO_POSITIONS: readonly PositionState[] = Object.freeze([]);
+
 export class AccountState {
   /** Number slot of walletAtoms (exact-slot.ts). */
   walletN = 0;
   feeTier = 0;
   readonly positions = new Map<number, PositionState>();
   /** Request ids of deposits, withdrawals and margin moves already applied (idempotency). */
-  readonly appliedRequests = new Set<number>();
+  readonly appliedRequests = new IdSet();
   /** Order ids of the last PLACED_ORDER_WINDOW PlaceOrder commands accepted (idempotency of retries). */
   readonly placedOrderIds = new RecentIds(PLACED_ORDER_WINDOW);
   /** Non-zero while the cross scope is in the liquidation pipeline. */
@@ -169,7 +198,8 @@ export class AccountState {
   /** The cross scope's margin ratio is at or past pool.marginCallRatioRate and a MarginCallIssued went out. */
   marginCalled = false;
   private walletBig = 0n;
-  private ordered: PositionState[] = [];
+  /** Shared empty list until the first position: one array less per account that never trades. */
+  private ordered: readonly PositionState[] = NO_POSITIONS;
 
   constructor(readonly id: number) {}
 
