@@ -142,8 +142,9 @@ export function riskStateHash(p: ShardParts, streams?: StreamPositions): bigint 
     h.word(a.marginCalled ? 1 : 0);
     h.ids(a.appliedRequests);
     // In window order: it decides which id is evicted next.
-    h.int(a.placedOrderIds.size);
-    a.placedOrderIds.forEachInOrder(h.intOf);
+    const placed = a.placedOrderWindow;
+    h.int(placed === undefined ? 0 : placed.size);
+    placed?.forEachInOrder(h.intOf);
     // Positions are never removed, so the account's cached market order is its sorted keys; a blank
     // position is the same state as none and is left out.
     const positions = a.positionsInOrder();

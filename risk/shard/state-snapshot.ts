@@ -21,7 +21,7 @@ import { malformed } from '../../engine/snapshot/snapshot-error.js';
 import type { SnapshotReader } from '../../engine/snapshot/snapshot-reader.js';
 import type { SnapshotWriter } from '../../engine/snapshot/snapshot-writer.js';
 import type { ShardParts } from './shard-parts.js';
-import { AccountState, MarginMode, OpenOrderState, PositionState } from './state.js';
+import { AccountState, MarginMode, OpenOrderState, PLACED_ORDER_WINDOW, PositionState } from './state.js';
 
 const ACCOUNT_MARGIN_CALLED = 1;
 const POSITION_ISOLATED = 1;
@@ -107,8 +107,9 @@ export function writeAccounts(w: SnapshotWriter, p: ShardParts): void {
     w.u8(a.marginCalled ? ACCOUNT_MARGIN_CALLED : 0);
     w.uint(a.appliedRequests.size);
     a.appliedRequests.forEach(uint);
-    w.uint(a.placedOrderIds.size);
-    a.placedOrderIds.forEachInOrder(uint);
+    const placed = a.placedOrderWindow;
+    w.uint(placed === undefined ? 0 : placed.size);
+    placed?.forEachInOrder(uint);
     w.uint(a.positions.size);
     a.positions.forEach(position);
   });
@@ -168,10 +169,13 @@ export function readAccounts(r: SnapshotReader, p: ShardParts): void {
     for (let k = 0; k < requests; k++) a.appliedRequests.add(r.uint());
     if (a.appliedRequests.size !== requests) throw malformed(`${r.what}: account ${id} lists a request id twice`);
     const placed = r.count(1);
-    if (placed > a.placedOrderIds.capacity) throw malformed(`${r.what}: account ${id} remembers ${placed} order ids, its window ${a.placedOrderIds.capacity}`);
-    // Oldest first: the window evicts in the order it was filled.
-    for (let k = 0; k < placed; k++) a.placedOrderIds.add(r.uint());
-    if (a.placedOrderIds.size !== placed) throw malformed(`${r.what}: account ${id} lists an order id twice in its window`);
+    if (placed > PLACED_ORDER_WINDOW) throw malformed(`${r.what}: account ${id} remembers ${placed} order ids, its window ${PLACED_ORDER_WINDOW}`);
+    // Oldest first: the window evicts in the order it was filled. None: no window made (state.ts).
+    if (placed > 0) {
+      const window = a.placedOrderIds;
+      for (let k = 0; k < placed; k++) window.add(r.uint());
+      if (window.size !== placed) throw malformed(`${r.what}: account ${id} lists an order id twice in its window`);
+    }
     const positions = r.count(12);
     for (let k = 0; k < positions; k++) readPosition(r, p, a);
     // One map operation per account: a duplicate id shows as a map that did not grow.
