@@ -14,6 +14,11 @@ import { decodeRecord } from '../../engine/ring/layouts/index.js';
 import type { RecordBuffer } from '../../engine/ring/record.js';
 import { InProcessExchange, type GatewaySource } from '../../exchange/in-process-exchange.js';
 import { Dispatcher } from '../../gateway/dispatch.js';
+import { Gateway } from '../../gateway/gateway.js';
+import { MemoryStore } from '../../persistence/memory-store.js';
+import type { ShardStates } from '../../exchange/shard-states.js';
+import { MarketStatus, SetMarketStatusLayout } from '../../engine/ring/layouts/set-market-status.js';
+import { HeaderFlag } from '../../engine/ring/record.js';
 import type { GatewayExchange } from '../../gateway/orders/gateway-exchange.js';
 import { MarketDataHub } from '../../gateway/market-data/hub.js';
 import { AccountViews } from '../../gateway/views/account-views.js';
@@ -130,4 +135,46 @@ test('a fresh exchange has empty copies, and the gate lets everything through', 
   assert.ok(delivered > 0);
   assert.equal(seen, delivered);
   assert.equal(gate.open, true);
+});
+
+test('the gateway is not ready until the shards’ state is loaded into its read models', async () => {
+  const live = flowExchange();
+  for (const c of marketFlow(7, 200)) {
+    submitCmd(live, c);
+    live.pump();
+  }
+  let give!: (s: ShardStates) => void;
+  const states = new Promise<ShardStates>((r) => (give = r));
+  const exchange: GatewayExchange = {
+    topology: flowTopology(),
+    offer: () => true,
+    flush: () => {},
+    poll: () => 0,
+    waitForOutput: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 5))),
+    halted: false,
+    shardStates: () => states,
+  };
+  const gw = new Gateway({ exchange, store: new MemoryStore(), timerTickMs: 0 });
+  const opened = gw.open();
+  try {
+    for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 5));
+    assert.equal(gw.ready, false, 'waiting for the shards');
+    const copy = live.shardStates();
+    give(copy);
+    await opened;
+    assert.equal(gw.ready, true);
+    const held = copy.market[0]!.markets.flatMap((m) => m.orders);
+    assert.ok(held.length > 0);
+    for (const o of held) assert.equal(gw.views.get(o.accountId)?.open.get(o.orderId)?.remaining, o.remainingLots, `order ${o.orderId}`);
+  } finally {
+    give(live.shardStates());
+    await opened.catch(() => {});
+    await gw.close();
+  }
+});
+
+test('a halted market says so in its copy', () => {
+  const ex = flowExchange();
+  ex.send(SetMarketStatusLayout, { marketId: FLOW_MARKETS[1]!.marketId, flags: HeaderFlag.OPERATOR, timeUs: 1 }, { requestId: 1, status: MarketStatus.HALTED });
+  assert.deepEqual(ex.shardStates().market[0]!.markets.map((m) => [m.marketId, m.halted]), [[FLOW_MARKETS[0]!.marketId, false], [FLOW_MARKETS[1]!.marketId, true]]);
 });
