@@ -5,7 +5,10 @@
 // per run: publishing off (the poll listener only counts) and publishing on (every released record also
 // into the market-data hub, every message through the MQTT bus to Mosquitto, or to the embedded broker
 // when none answers). Runs alternate off/on so the machine's load falls on both; the ratio on/off is the
-// median of the per-round ratios. Options after `--`: seconds=<n> runs=<n>.
+// median of the per-round ratios. Each run also takes the process's CPU time (user + system, every
+// thread: the shards', the main thread's hub and bus) per command taken, which a loaded machine disturbs
+// far less than the rate: CPU per command off / on is the cost ratio to read there. Options after `--`:
+// seconds=<n> runs=<n>.
 
 import { DEFAULT_MARKETS } from '../../engine/market/spec.js';
 import type { RecordBuffer } from '../../engine/ring/record.js';
@@ -26,7 +29,7 @@ const SUITE = 'mqtt-matching';
 const RISK_MARKETS = DEFAULT_MARKETS.map((m) => riskMarket(m));
 const WARMUP_MS = 500;
 
-async function once(seconds: number, url: string | undefined): Promise<{ perSec: number; published: number; dropped: number }> {
+async function once(seconds: number, url: string | undefined): Promise<{ perSec: number; cpuNsPerCommand: number; published: number; dropped: number }> {
   const topology = Topology.spread(DEFAULT_MARKETS, 2, 1);
   const ex = await ThreadedExchange.start({ topology, riskMarkets: RISK_MARKETS });
   const hub = url ? new MarketDataHub(DEFAULT_MARKETS) : undefined;
@@ -52,9 +55,11 @@ async function once(seconds: number, url: string | undefined): Promise<{ perSec:
     const driver = new DemoDriver(view, demoFlow(1));
     driver.fund(MAKER_USDT, TAKER_USDT);
     await driver.untilMarked();
+    let cpuNs = 0;
     const run = async (ms: number): Promise<number> => {
       const start = performance.now();
       const before = driver.tally.offered;
+      const c0 = process.cpuUsage();
       let lastTick = start;
       for (let now = start; now - start < ms; now = performance.now()) {
         const taken = driver.drive(4_096);
@@ -69,11 +74,13 @@ async function once(seconds: number, url: string | undefined): Promise<{ perSec:
         if (taken === 0) await ex.waitForOutput(0.2);
         else await new Promise((r) => setImmediate(r));
       }
+      const c = process.cpuUsage(c0);
+      cpuNs = ((c.user + c.system) * 1_000) / Math.max(1, driver.tally.offered - before);
       return ((driver.tally.offered - before) * 1_000) / ms;
     };
     await run(WARMUP_MS);
     const perSec = await run(seconds * 1_000);
-    return { perSec, published: pub?.stats.published ?? 0, dropped: pub?.stats.dropped ?? 0 };
+    return { perSec, cpuNsPerCommand: cpuNs, published: pub?.stats.published ?? 0, dropped: pub?.stats.dropped ?? 0 };
   } finally {
     await ex.stop();
     await pub?.clearRetained();
@@ -91,13 +98,18 @@ const suite: Suite = {
     const url = mosquitto ?? embedded!.url;
     const off: number[] = [];
     const on: number[] = [];
+    const offCpu: number[] = [];
+    const onCpu: number[] = [];
     let published = 0;
     let dropped = 0;
     try {
       for (let r = 0; r < runs; r++) {
-        off.push((await once(seconds, undefined)).perSec);
+        const f = await once(seconds, undefined);
+        off.push(f.perSec);
+        offCpu.push(f.cpuNsPerCommand);
         const o = await once(seconds, url);
         on.push(o.perSec);
+        onCpu.push(o.cpuNsPerCommand);
         published += o.published;
         dropped += o.dropped;
       }
@@ -106,6 +118,7 @@ const suite: Suite = {
     }
     // Per-round ratios (each on run against the off run just before it), their median: see mqtt-publish.
     const ratio = median(on.map((x, i) => x / off[i]!));
+    const cpuRatio = median(onCpu.map((x, i) => offCpu[i]! / x));
     const row = (name: string, xs: number[], extra: Record<string, string | number>): CaseResult => ({
       suite: SUITE,
       case: name,
@@ -117,7 +130,11 @@ const suite: Suite = {
       runs: xs.map((x) => Math.round(x)).join('/'),
       ...extra,
     });
-    return [row('publishing off', off, {}), row('publishing on', on, { broker: mosquitto ? 'mosquitto' : 'embedded', publishedPerSec: Math.round(published / (runs * (seconds + WARMUP_MS / 1_000))), dropped, onVsOff: Number(ratio.toFixed(3)) })];
+    const cpu = (xs: number[]) => ({ cpuNsPerCommand: Math.round(median(xs)), cpuRuns: xs.map((x) => Math.round(x)).join('/') });
+    return [
+      row('publishing off', off, cpu(offCpu)),
+      row('publishing on', on, { ...cpu(onCpu), broker: mosquitto ? 'mosquitto' : 'embedded', publishedPerSec: Math.round(published / (runs * (seconds + WARMUP_MS / 1_000))), dropped, onVsOff: Number(ratio.toFixed(3)), cpuOffVsOn: Number(cpuRatio.toFixed(3)) }),
+    ];
   },
 };
 
