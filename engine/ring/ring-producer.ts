@@ -14,7 +14,7 @@
 // furthest behind left, so the producer reads both cursors when its cache runs out, and publish() rings
 // both consumers' doorbells. Consumer 0 can be left out of that gate for a while (skipFirstConsumer):
 // while a restarted shard replays, its follower (consumer 1) is given the replayed records and the
-// first consumer, which must not see them, joins at the head afterwards (joinFirstConsumerAtHead).
+// first consumer, which must not see them, joins at the head afterwards (skipFirstConsumer(false)).
 
 import type { Doorbell } from './doorbell.js';
 import { RECORD_BYTES } from './record.js';
@@ -68,7 +68,6 @@ export class RingProducer {
     this.cachedConsumer = this.slowestConsumer();
     this.spaceParker = new RingSpaceParker(this.header, () => this.lagging);
   }
-
 
   /**
    * Claims up to `max` slots and returns how many it got: min(max, free slots), 0 when the ring is full
