@@ -1,7 +1,9 @@
 // The load generator's gateway target, in a process of its own: the threaded exchange (BTC-PERP and
 // ETH-PERP, one market shard each, one risk shard) behind the trader gateway on a free loopback port,
 // with a mark in every market, and one funded account with a trade key per load connection. Prints
-// "cred <keyId> <ed25519 seed hex>" per account, then "listening <port>"; SIGTERM stops it.
+// "cred <keyId> <ed25519 seed hex>" per account, then "listening <port>"; SIGTERM stops it. SIGUSR2
+// prints "stats {json}" (target-stats.ts: event-loop delay, GC pauses, records and frames since the last
+// SIGUSR2) and starts the next window: the load generator asks before and after each run.
 //
 //   node dist/bench/loadgen/gateway-target.js [--accounts N] [--durable]
 // --durable journals under a temporary data directory (acknowledge after durable), removed on exit.
@@ -23,6 +25,7 @@ import { generateEd25519 } from '../../gateway/client/keys.js';
 import { Gateway } from '../../gateway/gateway.js';
 import { MemoryStore } from '../../persistence/memory-store.js';
 import { riskMarket } from '../../risk/shard/config.js';
+import { TargetStats } from './target-stats.js';
 
 const { values } = parseArgs({ options: { accounts: { type: 'string', default: '16' }, durable: { type: 'boolean', default: false } } });
 const accounts = Number(values.accounts);
@@ -56,9 +59,12 @@ for (let i = 0; i < accounts; i++) {
   if (!a.ok) throw new Error(`deposit refused: ${a.code}`);
   console.log(`cred ${keyId} ${Buffer.from(pair.seed).toString('hex')}`);
 }
+const stats = new TargetStats(() => ({ records: gateway.stats.recordsDispatched, userFrames: gateway.stats.userFramesOut, requests: gateway.stats.requests }));
+process.on('SIGUSR2', () => console.log(`stats ${JSON.stringify(stats.take())}`));
 console.log(`listening ${port}`);
 
 const stop = async () => {
+  stats.stop();
   await gateway.close();
   await exchange.stop(gateway.dispatcher.listener);
   await store.close();

@@ -34,6 +34,14 @@ export interface RunResult {
   readonly maxUs: number;
   /** How late the generator sent, µs (p99): large means the generator, not the server, was the limit. */
   readonly sendLagP99Us: number;
+  /** What the window's observer says of the target (its CPU per request, its own stats), if any. */
+  readonly target?: Record<string, unknown>;
+}
+
+/** Watches the target over one run: from the first send to the end of the drain. */
+export interface RunWindow {
+  open(): Promise<void>;
+  close(acked: number): Promise<Record<string, unknown>>;
 }
 
 const nowUs = () => performance.now() * 1000;
@@ -43,8 +51,11 @@ function histogram(): hdr.Histogram {
   return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
 }
 
-/** Runs one open-loop load of `rate` requests/s for `seconds` over `conns`; waits up to drainMs for late answers. */
-export async function runOpenLoop(connect: Connect, connections: number, rate: number, seconds: number, drainMs = 2_000): Promise<RunResult> {
+/**
+ * Runs one open-loop load of `rate` requests/s for `seconds` over `conns`; waits up to drainMs for late
+ * answers. `window` is opened once the connections are up and closed after the drain.
+ */
+export async function runOpenLoop(connect: Connect, connections: number, rate: number, seconds: number, drainMs = 2_000, window?: RunWindow): Promise<RunResult> {
   const total = Math.floor(rate * seconds);
   const sentAt = new Float64Array(total);
   const latency = histogram();
@@ -62,6 +73,7 @@ export async function runOpenLoop(connect: Connect, connections: number, rate: n
     lastAckUs = t;
   };
   const conns = await Promise.all(Array.from({ length: connections }, () => connect(onAck)));
+  await window?.open();
   const start = nowUs();
   const perUs = rate / 1_000_000;
   let next = 0;
@@ -81,8 +93,9 @@ export async function runOpenLoop(connect: Connect, connections: number, rate: n
   }
   const sendEnd = nowUs();
   while (acked < total && nowUs() - sendEnd < drainMs * 1000) await new Promise((r) => setTimeout(r, 5));
+  const target = await window?.close(acked);
   await Promise.all(conns.map((c) => c.close()));
-  const window = ((lastAckUs > sendEnd ? lastAckUs : sendEnd) - start) / 1_000_000;
+  const span = ((lastAckUs > sendEnd ? lastAckUs : sendEnd) - start) / 1_000_000;
   const result: RunResult = {
     rate,
     seconds,
@@ -90,12 +103,13 @@ export async function runOpenLoop(connect: Connect, connections: number, rate: n
     acked,
     refused,
     lost: total - acked,
-    achievedRate: Math.round(acked / window),
+    achievedRate: Math.round(acked / span),
     p50Us: latency.getValueAtPercentile(50),
     p99Us: latency.getValueAtPercentile(99),
     p999Us: latency.getValueAtPercentile(99.9),
     maxUs: latency.maxValue,
     sendLagP99Us: lag.getValueAtPercentile(99),
+    ...(target && { target }),
   };
   latency.destroy();
   lag.destroy();
