@@ -59,7 +59,7 @@ export class Router {
     const msg = r.ok
       ? { t: 'res', id, rx: rxUs, tx: txUs, rl, ok: true, data: r.data }
       : { t: 'res', id, rx: rxUs, tx: txUs, rl, ok: false, error: { code: r.code, name: codeName(r.code), message: r.message ?? codeName(r.code), retryable: RETRYABLE.has(r.code), field: r.field, retryAfterMs } };
-    s.send(this.codec.encode(msg));
+    s.send(this.codec.encodeToSend(msg));
     const f = this.afterResponse.get(s);
     if (f !== undefined) {
       this.afterResponse.delete(s);
