@@ -6,7 +6,9 @@
 // SIGUSR2) and starts the next window: the load generator asks before and after each run.
 //
 //   node dist/bench/loadgen/gateway-target.js [--accounts N] [--durable]
-// --durable journals under a temporary data directory (acknowledge after durable), removed on exit.
+// --durable journals under a temporary data directory (acknowledge after durable), removed on exit, and
+// keeps the gateway's own store (keys, idempotency records) in RocksDB beside it, as `npm start` does;
+// without it both are in memory, as `npm start -- --in-memory` has them.
 // The per-key and per-address rate limits are lifted: the load comes from one address by design.
 
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -24,6 +26,7 @@ import { nowUs } from '../../gateway/clock.js';
 import { generateEd25519 } from '../../gateway/client/keys.js';
 import { Gateway } from '../../gateway/gateway.js';
 import { MemoryStore } from '../../persistence/memory-store.js';
+import { RocksStore } from '../../persistence/rocksdb-store.js';
 import { riskMarket } from '../../risk/shard/config.js';
 import { TargetStats } from './target-stats.js';
 
@@ -35,7 +38,7 @@ const riskMarkets = markets.map((m) => riskMarket(m));
 const dir = values.durable ? mkdtempSync(join(tmpdir(), 'perpx-loadgen-')) : undefined;
 const durability = dir ? await Durability.open({ dir, log: () => {} }, topology, { topology: topology.config, riskMarkets }) : undefined;
 const exchange = await ThreadedExchange.start({ topology, riskMarkets, durability, ringCapacity: 16_384 });
-const store = new MemoryStore();
+const store = dir ? await RocksStore.open(join(dir, 'gateway'), { createIfMissing: true }) : new MemoryStore();
 const unlimited = { capacity: 1e9, refillPerSecond: 1e9 };
 const gateway = new Gateway({ exchange, store, markets, rateLimits: { perKey: unlimited, perIp: unlimited }, limits: { maxConnectionsPerIp: 10_000 } });
 const port = await gateway.listen(0);
