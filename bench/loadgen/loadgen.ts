@@ -3,14 +3,15 @@
 //
 //   node dist/bench/loadgen/loadgen.js [--targets echo,gateway,gateway-durable] [--rates 10000,50000,100000]
 //        [--seconds 5] [--connections 16] [--p99-bound-us 10000] [--search] [--json]
-//        [--target-node-args='--cpu-prof --cpu-prof-dir=/tmp/prof']
+//        [--pace spin|timer] [--verbose] [--target-node-args='--cpu-prof --cpu-prof-dir=/tmp/prof']
 //
 // For each target and rate: requests sent and answered, achieved rate, p50 / p99 / p99.9 / max, and how
 // late the generator itself was, and the target's CPU per answered request (µs; its main thread, and the
 // whole process with its shard threads: read from /proc, cpu-time.ts); --verbose adds the gateway
 // target's own window stats (event-loop delay, GC pauses, records per request). --search then finds the
 // highest sustained rate (every request answered, at least 95% of the offer achieved, p99 under the
-// bound) by doubling past the last sustained rate and bisecting. The echo target is a bare `ws` server (echo-server.ts): the peer every gateway figure is
+// bound) by doubling past the last sustained rate and bisecting. --pace timer lets the generator sleep
+// between sends instead of spinning (open-loop.ts): on 2 cores its spinning takes a core from the target. The echo target is a bare `ws` server (echo-server.ts): the peer every gateway figure is
 // compared with, measured in the same run.
 
 import { randomBytes } from 'node:crypto';
@@ -18,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { canonicalBytes, signBytes } from '../../gateway/auth/signing.js';
 import { connectMsgpackWs } from './msgpack-ws.js';
 import { cpuPerOrder, sampleCpu, type CpuSample } from './cpu-time.js';
-import { runOpenLoop, sustained, type Connect, type RunResult, type RunWindow } from './open-loop.js';
+import { runOpenLoop, sustained, type Connect, type Pace, type RunResult, type RunWindow } from './open-loop.js';
 import { startTarget, type Target } from './target.js';
 
 const { values } = parseArgs({
@@ -31,6 +32,7 @@ const { values } = parseArgs({
     search: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
+    pace: { type: 'string', default: 'spin' },
     'target-node-args': { type: 'string', default: '' },
   },
 });
@@ -45,6 +47,11 @@ const rates = values.rates.split(',').map((r) => whole('rates', r, 1, 10_000_000
 const seconds = whole('seconds', values.seconds, 1, 3_600);
 const connections = whole('connections', values.connections, 1, 10_000);
 const verbose = values.verbose;
+if (values.pace !== 'spin' && values.pace !== 'timer') {
+  console.error(`loadgen: --pace '${values.pace}' must be spin or timer`);
+  process.exit(2);
+}
+const pace: Pace = values.pace;
 const bound = whole('p99-bound-us', values['p99-bound-us'], 1, 60_000_000);
 
 /** Runs so far: client order ids of each run start past the last run's (a repeated id would be a replay). */
@@ -125,7 +132,7 @@ const out = (target: string, r: RunResult, extra: Record<string, unknown> = {}) 
 };
 
 if (!values.json) {
-  console.log(`loadgen: open loop, ${connections} connections on loopback, ${seconds} s per rate, latency request → answer in µs (HDR)`);
+  console.log(`loadgen: open loop (${pace}), ${connections} connections on loopback, ${seconds} s per rate, latency request → answer in µs (HDR), target CPU µs per request`);
   console.log(`${'target'.padEnd(8)} ${'offered/s'.padStart(9)} ${'achieved'.padStart(9)} ${'sent'.padStart(9)} ${'lost'.padStart(6)} ${'refused'.padStart(8)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'p99.9'.padStart(9)} ${'max'.padStart(9)} ${'send lag'.padStart(10)} ${'cpu main'.padStart(8)} ${'cpu all'.padStart(8)}`);
 }
 /** Ladder results, for the ratios to the echo peer measured in the same run. */
@@ -144,7 +151,7 @@ for (const name of targets) {
     /** One run at `rate`, printed; true when sustained. */
     const step = async (rate: number, search: boolean): Promise<boolean> => {
       run++;
-      const r = await runOpenLoop(connect, connections, rate, seconds, undefined, watch(target, spec.stats));
+      const r = await runOpenLoop(connect, connections, rate, seconds, undefined, watch(target, spec.stats), pace);
       const ok = sustained(r, bound);
       out(name, r, search ? { sustained: ok, search } : { sustained: ok });
       if (!search) byRate.set(`${name}@${rate}`, r);
