@@ -7,7 +7,8 @@
 //
 // For each target and rate: requests sent and answered, achieved rate, p50 / p99 / p99.9 / max, and how
 // late the generator itself was, and the target's CPU per answered request (µs; its main thread, and the
-// whole process with its shard threads: read from /proc, cpu-time.ts); --verbose adds the gateway
+// whole process with its shard threads: read from /proc, cpu-time.ts) and the generator's own CPU (% of
+// a core while sending); --verbose adds the gateway
 // target's own window stats (event-loop delay, GC pauses, records per request). --search then finds the
 // highest sustained rate (every request answered, at least 95% of the offer achieved, p99 under the
 // bound) by doubling past the last sustained rate and bisecting. --pace timer lets the generator sleep
@@ -123,7 +124,7 @@ function gatewayTarget(extra: readonly string[]): TargetSpec {
 
 function row(target: string, r: RunResult): string {
   const n = (v: number) => v.toLocaleString('en-US');
-  return `${target.padEnd(8)} ${n(r.rate).padStart(9)} ${n(r.achievedRate).padStart(9)} ${n(r.sent).padStart(9)} ${n(r.lost).padStart(6)} ${n(r.refused).padStart(8)} ${n(r.p50Us).padStart(8)} ${n(r.p99Us).padStart(8)} ${n(r.p999Us).padStart(9)} ${n(r.maxUs).padStart(9)} ${n(r.sendLagP99Us).padStart(10)} ${String(r.target?.['cpuMainUs'] ?? '-').padStart(8)} ${String(r.target?.['cpuTotalUs'] ?? '-').padStart(8)}${verbose && r.target?.['loopDelayMaxUs'] !== undefined ? `\n         target: ${JSON.stringify(r.target)}` : ''}`;
+  return `${target.padEnd(8)} ${n(r.rate).padStart(9)} ${n(r.achievedRate).padStart(9)} ${n(r.sent).padStart(9)} ${n(r.lost).padStart(6)} ${n(r.refused).padStart(8)} ${n(r.p50Us).padStart(8)} ${n(r.p99Us).padStart(8)} ${n(r.p999Us).padStart(9)} ${n(r.maxUs).padStart(9)} ${n(r.sendLagP99Us).padStart(10)} ${String(r.target?.['cpuMainUs'] ?? '-').padStart(8)} ${String(r.target?.['cpuTotalUs'] ?? '-').padStart(8)} ${String(r.generatorCpuPct).padStart(7)}${verbose && r.target?.['loopDelayMaxUs'] !== undefined ? `\n         target: ${JSON.stringify(r.target)}` : ''}`;
 }
 
 const out = (target: string, r: RunResult, extra: Record<string, unknown> = {}) => {
@@ -133,7 +134,7 @@ const out = (target: string, r: RunResult, extra: Record<string, unknown> = {}) 
 
 if (!values.json) {
   console.log(`loadgen: open loop (${pace}), ${connections} connections on loopback, ${seconds} s per rate, latency request → answer in µs (HDR), target CPU µs per request`);
-  console.log(`${'target'.padEnd(8)} ${'offered/s'.padStart(9)} ${'achieved'.padStart(9)} ${'sent'.padStart(9)} ${'lost'.padStart(6)} ${'refused'.padStart(8)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'p99.9'.padStart(9)} ${'max'.padStart(9)} ${'send lag'.padStart(10)} ${'cpu main'.padStart(8)} ${'cpu all'.padStart(8)}`);
+  console.log(`${'target'.padEnd(8)} ${'offered/s'.padStart(9)} ${'achieved'.padStart(9)} ${'sent'.padStart(9)} ${'lost'.padStart(6)} ${'refused'.padStart(8)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'p99.9'.padStart(9)} ${'max'.padStart(9)} ${'send lag'.padStart(10)} ${'cpu main'.padStart(8)} ${'cpu all'.padStart(8)} ${'gen cpu%'.padStart(7)}`);
 }
 /** Ladder results, for the ratios to the echo peer measured in the same run. */
 const byRate = new Map<string, RunResult>();

@@ -34,6 +34,8 @@ export interface RunResult {
   readonly maxUs: number;
   /** How late the generator sent, µs (p99): large means the generator, not the server, was the limit. */
   readonly sendLagP99Us: number;
+  /** The generator's own CPU over the sending window, % of one core (spinning pace: about 100 whatever the rate). */
+  readonly generatorCpuPct: number;
   /** What the window's observer says of the target (its CPU per request, its own stats), if any. */
   readonly target?: Record<string, unknown>;
 }
@@ -85,6 +87,7 @@ export async function runOpenLoop(connect: Connect, connections: number, rate: n
   const conns = await Promise.all(Array.from({ length: connections }, () => connect(onAck)));
   await window?.open();
   const start = nowUs();
+  const cpu0 = process.cpuUsage();
   const perUs = rate / 1_000_000;
   let next = 0;
   while (next < total) {
@@ -103,6 +106,7 @@ export async function runOpenLoop(connect: Connect, connections: number, rate: n
     else await sleep1ms();
   }
   const sendEnd = nowUs();
+  const cpu = process.cpuUsage(cpu0);
   while (acked < total && nowUs() - sendEnd < drainMs * 1000) await new Promise((r) => setTimeout(r, 5));
   const target = await window?.close(acked);
   await Promise.all(conns.map((c) => c.close()));
@@ -120,6 +124,7 @@ export async function runOpenLoop(connect: Connect, connections: number, rate: n
     p999Us: latency.getValueAtPercentile(99.9),
     maxUs: latency.maxValue,
     sendLagP99Us: lag.getValueAtPercentile(99),
+    generatorCpuPct: Math.round(((cpu.user + cpu.system) / Math.max(1, sendEnd - start)) * 100),
     ...(target && { target }),
   };
   latency.destroy();
