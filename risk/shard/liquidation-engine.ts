@@ -45,6 +45,7 @@ import {
 import { settleBankruptFlatScope, settleScope } from './liquidation-settlement.js';
 import { readLiquidation, writeLiquidation } from './liquidation-snapshot.js';
 import { WaitingScopes } from './liquidation-waiting.js';
+import { EscalationOrder } from './escalation-order.js';
 import { CROSS_SCOPE, type LiquidationHooks, type RiskEffects, type StateWords } from './seams.js';
 import { MarginMode, type AccountState, type PositionState, type RiskState } from './state.js';
 
@@ -59,6 +60,8 @@ export class LiquidationEngine implements LiquidationHooks {
   readonly runs = new Map<number, LiquidationRun>();
   readonly byOrderId = new Map<number, LiquidationRun>();
   readonly waiting = new WaitingScopes();
+  /** Which run steps next: trigger order, one in flight at a time (escalation-order.ts). */
+  readonly escalation = new EscalationOrder();
   readonly insuranceFund: InsuranceFund;
   readonly adl: AdlExecutor;
 
@@ -129,6 +132,7 @@ export class LiquidationEngine implements LiquidationHooks {
 
   readState(r: SnapshotReader): void {
     readLiquidation(r, this.state, this);
+    this.escalation.rebuild([...this.runs.values()]);
   }
 
   /**
@@ -172,13 +176,13 @@ export class LiquidationEngine implements LiquidationHooks {
       const run = this.runs.get(d.runKey);
       if (run === undefined) return;
       run.excludedCounterparties.push(d.counterpartyAccountId);
-      if (--run.outstandingDeleverages === 0) this.advance(run, timeUs);
+      if (--run.outstandingDeleverages === 0) this.boundary(run);
       return;
     }
     const run = this.byOrderId.get(orderId);
     if (run !== undefined) {
       this.byOrderId.delete(orderId);
-      this.afterOrder(run, timeUs);
+      this.afterOrder(run);
       return;
     }
     const account = this.state.accounts.get(accountId);
@@ -201,6 +205,7 @@ export class LiquidationEngine implements LiquidationHooks {
     if (summary === undefined || !summary.liquidatable) return;
     const run = new LiquidationRun(key, account.id, scope, this.state.newLiquidationId());
     this.runs.set(key, run);
+    this.escalation.enter(run);
     this.setScopeLiquidationId(account, scope, run.liquidationId);
     this.progress(run, scope, LiquidationStep.TRIGGERED, 0n, 0n, timeUs);
     let cancelling = false;
@@ -209,25 +214,43 @@ export class LiquidationEngine implements LiquidationHooks {
       this.effects.cancelAllOrders(account.id, pos.marketId, CancelReason.LIQUIDATION, timeUs);
       cancelling = true;
     }
-    if (!cancelling) this.advance(run, timeUs);
+    if (!cancelling) this.boundary(run);
   }
 
   private afterCancel(run: LiquidationRun, timeUs: number): void {
     if (hasOpenOrders(this.account(run), run.scopeMarketId)) return;
     this.progress(run, run.scopeMarketId, LiquidationStep.ORDERS_CANCELLED, 0n, 0n, timeUs);
-    this.advance(run, timeUs);
+    this.boundary(run);
   }
 
   private resume(run: LiquidationRun, timeUs: number): void {
     if (run.phase === RunPhase.CANCELLING) this.afterCancel(run, timeUs);
     else if (run.phase === RunPhase.WAITING) {
       this.waiting.remove(run.key);
-      this.advance(run, timeUs);
+      this.escalation.enter(run);
+      this.boundary(run);
     }
   }
 
-  /** A step boundary: what liquidation-steps.ts names for the scope as it stands now. */
-  private advance(run: LiquidationRun, timeUs: number): void {
+  /**
+   * The record's liquidation checks are done: runs take their steps, one at a time in trigger order
+   * (escalation-order.ts), while the next one waits at a boundary and nothing is in flight. Each run is
+   * stepped here once per answer, trigger or retry that queued it, so the work is paid for by those records.
+   */
+  onChecksDone(timeUs: number): void {
+    for (let run = this.escalation.next(); run !== undefined; run = this.escalation.next()) {
+      this.step(run, timeUs);
+      this.escalation.stepped(run);
+    }
+  }
+
+  /** A step boundary: the run waits for its turn (onChecksDone), which re-checks it as it stands then. */
+  private boundary(run: LiquidationRun): void {
+    this.escalation.queued(run);
+  }
+
+  /** The step a boundary names (liquidation-steps.ts), for the scope as it stands now. */
+  private step(run: LiquidationRun, timeUs: number): void {
     const account = this.account(run);
     if (run.closingMarketId >= 0 && (account.positions.get(run.closingMarketId)?.isFlat() ?? true)) run.closingMarketId = -1;
     const closing = run.closingMarketId >= 0 ? account.positions.get(run.closingMarketId)! : undefined;
@@ -288,7 +311,7 @@ export class LiquidationEngine implements LiquidationHooks {
     run.committed = true;
     run.phase = RunPhase.FULL_CLOSE;
     this.insuranceFund.reserve(run.liquidationId, worstCaseCloseCostAtoms(this.state, account, run.scopeMarketId));
-    this.advance(run, timeUs);
+    this.step(run, timeUs);
   }
 
   /** The next position of a committed scope (largest MM first): its BP now is where ADL would close it. */
@@ -343,12 +366,9 @@ export class LiquidationEngine implements LiquidationHooks {
     this.byOrderId.set(orderId, run);
   }
 
-  private afterOrder(run: LiquidationRun, timeUs: number): void {
-    if (run.phase === RunPhase.STEP_DOWN) {
-      if (run.orderFilledLots === 0n) run.stalledMarkets.push(run.orderMarketId);
-      return this.advance(run, timeUs);
-    }
-    this.advance(run, timeUs);
+  private afterOrder(run: LiquidationRun): void {
+    if (run.phase === RunPhase.STEP_DOWN && run.orderFilledLots === 0n) run.stalledMarkets.push(run.orderMarketId);
+    this.boundary(run);
   }
 
   // Step 7 (docs/RISK.md): what the book could not take within the budget, at the BP of the position's close.
@@ -394,7 +414,7 @@ export class LiquidationEngine implements LiquidationHooks {
     const run = this.runs.get(d.runKey);
     if (run === undefined) return;
     this.progress(run, d.marketId, LiquidationStep.ADL_FILL, signedQtyLots, priceTicks, timeUs);
-    if (--run.outstandingDeleverages === 0) this.advance(run, timeUs);
+    if (--run.outstandingDeleverages === 0) this.boundary(run);
   }
 
   // Steps 5, 6 and 8: the scope is flat; settle its equity with the IF, then release it.
@@ -409,6 +429,7 @@ export class LiquidationEngine implements LiquidationHooks {
     this.insuranceFund.release(run.liquidationId);
     this.runs.delete(run.key);
     this.waiting.remove(run.key);
+    this.escalation.leave(run);
     this.setScopeLiquidationId(account, run.scopeMarketId, 0);
     this.progress(run, run.scopeMarketId, step, 0n, 0n, timeUs);
     this.effects.publishScope(run.accountId, run.scopeMarketId, timeUs);
@@ -419,6 +440,7 @@ export class LiquidationEngine implements LiquidationHooks {
     run.phase = RunPhase.WAITING;
     run.sweepMarkTicks = 0n;
     this.waiting.add(run.key);
+    this.escalation.leave(run);
   }
 
   /** The state's own record of the pipeline (what snapshots and the state hash see). */
