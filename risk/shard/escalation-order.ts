@@ -5,7 +5,7 @@
 // in the pipeline is none, and one that leaves it is one again) and the books, and the first to ask gets
 // them. When a run stepped as soon as its cancels were answered, which run asked first depended on which
 // market shard's answer reached the risk shard first: thread timing. Now a run that reaches a step
-// boundary waits there (QUEUED); at the end of each record whose liquidation checks are all done, the
+// boundary waits there (QUEUED); at the end of each record, after the margin monitor's checks for it, the
 // first run in trigger order steps if it waits at a boundary and no run has an order in flight. So only
 // one run's order, sweep or Deleverages are ever in flight, their answers come on one market shard's
 // stream in one order, and a step never runs between a record's fills and the checks they call for.

@@ -1,7 +1,7 @@
 // The liquidation pipeline of the risk shard (docs/RISK.md "Liquidation pipeline", docs/RISK-SHARD.md steps
 // 1-7): one LiquidationRun per scope in it, driven only by the LiquidationHooks calls of the core. The
 // hooks route each record to its run and mark the run at a step boundary; at the end of the record
-// (onChecksDone) the runs step one at a time in trigger order (escalation-order.ts): liquidation-steps.ts,
+// (afterRecord) the runs step one at a time in trigger order (escalation-order.ts): liquidation-steps.ts,
 // where the steps and transitions are listed, names what comes next, and this does it; the arithmetic is
 // in the modules each step names; liquidation-runs.ts keeps the runs and what they wait on. It reads
 // state, never the clock (time is each call's timeUs), and acts only through RiskEffects, so the same
@@ -210,18 +210,18 @@ export class LiquidationEngine implements LiquidationHooks {
   }
 
   /**
-   * The record's liquidation checks are done: runs take their steps, one at a time in trigger order
+   * The end of a record, after its liquidation checks: runs take their steps, one at a time in trigger order
    * (escalation-order.ts), while the next one waits at a boundary and nothing is in flight. Each run is
    * stepped here once per answer, trigger or retry that queued it, so the work is paid for by those records.
    */
-  onChecksDone(timeUs: number): void {
+  afterRecord(timeUs: number): void {
     for (let run = this.escalation.next(); run !== undefined; run = this.escalation.next()) {
       this.step(run, timeUs);
       this.escalation.stepped(run);
     }
   }
 
-  /** A step boundary: the run waits for its turn (onChecksDone), which re-checks it as it stands then. */
+  /** A step boundary: the run waits for its turn (afterRecord), which re-checks it as it stands then. */
   private boundary(run: LiquidationRun): void {
     this.escalation.queued(run);
   }

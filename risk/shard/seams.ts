@@ -60,10 +60,10 @@ export interface LiquidationHooks {
    */
   onBankruptFlatScope(accountId: number, marketId: number, timeUs: number): void;
   /**
-   * The end of a record whose liquidation checks are all done (the margin monitor holds no pending work):
-   * runs waiting at a step boundary take their steps, in trigger order (escalation-order.ts).
+   * The end of every input record, after the margin monitor's share of work for it: runs waiting at a
+   * step boundary take their steps, in trigger order (escalation-order.ts).
    */
-  onChecksDone(timeUs: number): void;
+  afterRecord(timeUs: number): void;
   /** A new mark in the market: parked pipelines may continue (bounded work per call). */
   onMarkUpdated(marketId: number, timeUs: number): void;
   /** Pre-trade asks: is user order entry frozen for this account in this market? */

@@ -58,7 +58,7 @@ export class RecordingHooks implements LiquidationHooks {
     this.marks.push(marketId);
   }
 
-  onChecksDone(): void {}
+  afterRecord(): void {}
 
   isFrozen(accountId: number, marketId: number): boolean {
     return this.frozen.has(`${accountId}:${marketId}`) || this.frozen.has(`${accountId}:*`);
