@@ -12,7 +12,8 @@
 // log (worker-journal.ts), then posts 'replayed'.
 // Started by MarketShardHost (market-shard-host.ts), which creates every SharedArrayBuffer below. Replies
 // on the control port only at the edges: 'ready' once wired, {stopped, stateHash, handled, abandoned}
-// after the loop ends. A record whose handling throws kills the thread (the processor leaves the record
+// after the loop ends, and {reply, kind: STATE, ticket, MarketShardState} when the main thread asks for
+// the shard's state through the control block (a restarted gateway's read models). A record whose handling throws kills the thread (the processor leaves the record
 // in the control block first); the host sees the death (shard-worker.ts).
 
 import { parentPort, workerData } from 'node:worker_threads';
@@ -20,7 +21,8 @@ import type { MarketConfig } from '../market/spec.js';
 import { Doorbell } from '../ring/doorbell.js';
 import { assertLittleEndian } from '../ring/record.js';
 import { RingBuffer } from '../ring/ring-buffer.js';
-import { ControlBlock } from './control-block.js';
+import { ControlBlock, RequestKind } from './control-block.js';
+import { MarketShardStateBuilder } from './market-shard-state.js';
 import { EventProcessor } from './event-processor.js';
 import type { PricingConfig } from './market-pricing.js';
 import { MarketShard } from './market-shard.js';
@@ -86,6 +88,21 @@ const shard = replay?.snapshot
 // Input 1 + r is risk shard r's, and a risk shard waits for space in it on its own doorbell (its outbox):
 // releasing those slots rings that doorbell. The gateway (input 0) never waits for space.
 const riskBells = data.risk.map((end) => Doorbell.attach(end.bell));
+
+/**
+ * The shard's state for a restarted gateway (market-shard-state.ts), a market per loop turn, each with
+ * the gateway-stream seq it stands at. The reply answers the ticket the copy started for.
+ */
+let state: { ticket: number; builder: MarketShardStateBuilder } | undefined;
+function serveState(ticket: number): boolean {
+  state ??= { ticket, builder: new MarketShardStateBuilder(shard, data.shardId, () => gatewayReplay!.nextSeq - 1) };
+  if (!state.builder.step()) return false;
+  const done = state.ticket;
+  parentPort!.postMessage({ type: 'reply', kind: RequestKind.STATE, ticket: done, payload: state.builder.finish(processor.position) });
+  state = undefined;
+  return done === ticket;
+}
+
 const processor = new EventProcessor(
   data.inputs.map((sab) => RingBuffer.attach(sab)),
   Doorbell.attach(data.bell),
@@ -95,7 +112,7 @@ const processor = new EventProcessor(
   undefined,
   () => outputs.reduce((sum, o) => sum + o.stalls, 0),
   undefined,
-  undefined,
+  [undefined, serveState],
   [undefined, ...riskBells],
   journal,
 );

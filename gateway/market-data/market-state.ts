@@ -49,6 +49,20 @@ export class MarketState {
     this.pendingTimeUs = timeUs;
   }
 
+  /**
+   * Loads the whole book (a restarted gateway: the market shard's copy) in place of what it held. No
+   * diff carries it: `seq` moves by one, so a subscriber that synced on the book before sees a gap at
+   * the next diff and resyncs from a snapshot, which holds it.
+   */
+  loadBook(bids: readonly LevelTuple[], asks: readonly LevelTuple[], timeUs: number): void {
+    this.book.load(bids, asks);
+    this.pendingBids.clear();
+    this.pendingAsks.clear();
+    this.topChanged = true;
+    this.bookTimeUs = timeUs;
+    this.seq++;
+  }
+
   hasPending(): boolean {
     return this.pendingBids.size + this.pendingAsks.size > 0;
   }
