@@ -1,4 +1,5 @@
-// Market-shard worker entry: wires shared memory to a MarketShard and runs its loop. Nothing else.
+// Market-shard worker entry: wires shared memory to one or more MarketShards and runs their loops on this
+// thread. Nothing else.
 //
 //   input rings (one per producer: each risk shard, or the gateway while no risk shard runs)
 //        │  RingConsumer × N, one Doorbell for this thread
@@ -14,6 +15,13 @@
 // on the control port only at the edges: 'ready' once wired, {stopped, stateHash, handled, abandoned}
 // after the loop ends. A record whose handling throws kills the thread (the processor leaves the record
 // in the control block first); the host sees the death (shard-worker.ts).
+//
+// Several shards on one thread (MarketShardHost.startGroup, for a machine with fewer cores than busy
+// threads): each is still its own state machine with its own rings, control block, tap and journal
+// stream; they share this thread's doorbell, and ProcessorGroup interleaves their loop turns. A shard
+// waiting for space in a full output ring holds up the others on the thread; that wait always ends,
+// because every consumer of a market shard's output (the gateway, risk shards through their outboxes,
+// surveillance) drains it without waiting on a market shard.
 
 import { parentPort, workerData } from 'node:worker_threads';
 import type { MarketConfig } from '../market/spec.js';
@@ -22,6 +30,7 @@ import { assertLittleEndian } from '../ring/record.js';
 import { RingBuffer } from '../ring/ring-buffer.js';
 import { ControlBlock } from './control-block.js';
 import { EventProcessor } from './event-processor.js';
+import { ProcessorGroup } from './processor-group.js';
 import type { PricingConfig } from './market-pricing.js';
 import { MarketShard } from './market-shard.js';
 import { RingOutput } from './ring-output.js';
@@ -56,54 +65,75 @@ export interface MarketShardWorkerData {
   surveillance?: StreamEnd;
 }
 
+/** What the worker is started with: the shards it runs, all sharing one doorbell and wait strategy. */
+export interface MarketWorkerData {
+  shards: MarketShardWorkerData[];
+}
+
+interface Wired {
+  processor: EventProcessor;
+  shard: MarketShard;
+  outputs: RingOutput[];
+  replay: () => void;
+}
+
 assertLittleEndian();
-const data = workerData as MarketShardWorkerData;
-const control = ControlBlock.attach(data.control);
-// A full output ring is waited on while the shard runs, and given up once it is asked to stop (the
-// consumer may be a thread that died): every blocking wait of this thread observes the run flag.
-const running = (): boolean => control.running();
-const journal = journalOptions(data.journal, data.replay, waitStrategyByName(data.wait));
-const stamp = data.journal || data.replay ? journal.stamp : undefined;
-const outputOf = (end: StreamEnd) => new RingOutput(RingBuffer.attach(end.ring), Doorbell.attach(end.bell), waitStrategyByName(data.wait), 1, running, stamp);
-const gatewayOut = outputOf(data.gateway);
-const riskOut = data.risk.map(outputOf);
-const surveillanceOut = data.surveillance ? outputOf(data.surveillance) : undefined;
-const outputs = [gatewayOut, ...riskOut, ...(surveillanceOut ? [surveillanceOut] : [])];
-// Surveillance is not journaled: a fresh surveillance worker after a restart is given every event the
-// replay regenerates, from seq 1, so it rebuilds the state it had (and raises its old alerts again).
-const replay = data.replay && { ...data.replay, deliverFrom: [...data.replay.deliverFrom, ...(surveillanceOut ? [1] : [])] };
-// From a snapshot: its streams continue at the snapshot's next seqs (a surveillance stream, which a
-// snapshot taken without one does not have, would be refused by decode).
-const streams = replay?.snapshot ? readSnapshotStreams(replay.snapshot).streams : undefined;
-const firstSeqs = streams && [streams.gatewayNextSeq, ...streams.outputNextSeqs, ...(surveillanceOut ? [streams.surveillanceNextSeq] : [])];
-const replaying = replayOutputs(outputs, replay, firstSeqs);
-const [gatewayReplay, ...otherReplays] = replaying.outputs;
-const riskReplays = otherReplays.slice(0, riskOut.length);
-const surveillanceReplay = surveillanceOut ? otherReplays[riskOut.length] : undefined;
-const shard = replay?.snapshot
-  ? MarketShard.decode(replay.snapshot, gatewayReplay!, riskReplays, { surveillance: surveillanceReplay })
-  : new MarketShard(data.markets, gatewayReplay!, riskReplays, undefined, new Map(data.pricing), surveillanceReplay, data.timeHorizonUs, data.shardId);
-// Input 1 + r is risk shard r's, and a risk shard waits for space in it on its own doorbell (its outbox):
-// releasing those slots rings that doorbell. The gateway (input 0) never waits for space.
-const riskBells = data.risk.map((end) => Doorbell.attach(end.bell));
-const processor = new EventProcessor(
-  data.inputs.map((sab) => RingBuffer.attach(sab)),
-  Doorbell.attach(data.bell),
-  shard,
-  waitStrategyByName(data.wait),
-  control,
-  undefined,
-  () => outputs.reduce((sum, o) => sum + o.stalls, 0),
-  undefined,
-  undefined,
-  [undefined, ...riskBells],
-  journal,
-);
+const group = (workerData as MarketWorkerData).shards;
+const controls = group.map((d) => ControlBlock.attach(d.control));
+// A full output ring is waited on while the shards run, and given up once they are asked to stop (the
+// consumer may be a thread that died): every blocking wait of this thread observes every run flag.
+const running = (): boolean => controls.every((c) => c.running());
+const wired = group.map((d, i) => wire(d, controls[i]!));
 parentPort!.postMessage({ type: 'ready' });
 // After 'ready': re-delivery may wait on a full ring whose consumer is another worker still starting.
-replayLog(shard, journal.stamp, replay);
-replaying.finish();
+for (const w of wired) w.replay();
 parentPort!.postMessage({ type: 'replayed' });
-processor.run();
-const abandoned = outputs.reduce((sum, o) => sum + o.abandoned, 0);
-parentPort!.postMessage({ type: 'stopped', stateHash: shard.stateHash().toString(), handled: processor.handled, abandoned });
+if (wired.length === 1) wired[0]!.processor.run();
+else new ProcessorGroup(wired.map((w) => w.processor), Doorbell.attach(group[0]!.bell), waitStrategyByName(group[0]!.wait)).run();
+const members = wired.map((w) => ({ stateHash: w.shard.stateHash().toString(), handled: w.processor.handled, abandoned: w.outputs.reduce((sum, o) => sum + o.abandoned, 0) }));
+parentPort!.postMessage({ type: 'stopped', ...members[0]!, members });
+
+function wire(data: MarketShardWorkerData, control: ControlBlock): Wired {
+  const journal = journalOptions(data.journal, data.replay, waitStrategyByName(data.wait));
+  const stamp = data.journal || data.replay ? journal.stamp : undefined;
+  const outputOf = (end: StreamEnd) => new RingOutput(RingBuffer.attach(end.ring), Doorbell.attach(end.bell), waitStrategyByName(data.wait), 1, running, stamp);
+  const gatewayOut = outputOf(data.gateway);
+  const riskOut = data.risk.map(outputOf);
+  const surveillanceOut = data.surveillance ? outputOf(data.surveillance) : undefined;
+  const outputs = [gatewayOut, ...riskOut, ...(surveillanceOut ? [surveillanceOut] : [])];
+  // Surveillance is not journaled: a fresh surveillance worker after a restart is given every event the
+  // replay regenerates, from seq 1, so it rebuilds the state it had (and raises its old alerts again).
+  const replay = data.replay && { ...data.replay, deliverFrom: [...data.replay.deliverFrom, ...(surveillanceOut ? [1] : [])] };
+  // From a snapshot: its streams continue at the snapshot's next seqs (a surveillance stream, which a
+  // snapshot taken without one does not have, would be refused by decode).
+  const streams = replay?.snapshot ? readSnapshotStreams(replay.snapshot).streams : undefined;
+  const firstSeqs = streams && [streams.gatewayNextSeq, ...streams.outputNextSeqs, ...(surveillanceOut ? [streams.surveillanceNextSeq] : [])];
+  const replaying = replayOutputs(outputs, replay, firstSeqs);
+  const [gatewayReplay, ...otherReplays] = replaying.outputs;
+  const riskReplays = otherReplays.slice(0, riskOut.length);
+  const surveillanceReplay = surveillanceOut ? otherReplays[riskOut.length] : undefined;
+  const shard = replay?.snapshot
+    ? MarketShard.decode(replay.snapshot, gatewayReplay!, riskReplays, { surveillance: surveillanceReplay })
+    : new MarketShard(data.markets, gatewayReplay!, riskReplays, undefined, new Map(data.pricing), surveillanceReplay, data.timeHorizonUs, data.shardId);
+  // Input 1 + r is risk shard r's, and a risk shard waits for space in it on its own doorbell (its outbox):
+  // releasing those slots rings that doorbell. The gateway (input 0) never waits for space.
+  const riskBells = data.risk.map((end) => Doorbell.attach(end.bell));
+  const processor = new EventProcessor(
+    data.inputs.map((sab) => RingBuffer.attach(sab)),
+    Doorbell.attach(data.bell),
+    shard,
+    waitStrategyByName(data.wait),
+    control,
+    undefined,
+    () => outputs.reduce((sum, o) => sum + o.stalls, 0),
+    undefined,
+    undefined,
+    [undefined, ...riskBells],
+    journal,
+  );
+  const replayAll = () => {
+    replayLog(shard, journal.stamp, replay);
+    replaying.finish();
+  };
+  return { processor, shard, outputs, replay: replayAll };
+}

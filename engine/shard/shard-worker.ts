@@ -11,6 +11,10 @@
 // having posted 'stopped' (terminated, or gone some other way). Either way `death` is set once and every
 // onDeath listener hears of it, whenever it subscribed.
 //
+// Several shards on one worker (market-shard-worker.ts): each keeps its own control block (`members`);
+// stop() clears every member's run flag, the worker reports each member's hash in 'stopped', and a death
+// names the member whose control block holds the failed record.
+//
 // Stop: stop() clears the run flag, rings the worker's doorbell and wakes it wherever it may be waiting
 // for space in one of its output rings (a stopping shard gives up such a wait: ring-output.ts), then
 // waits for 'stopped'. A worker that has not stopped within the time limit (stuck in a loop that never
@@ -34,6 +38,8 @@ export interface ShardDone {
   handled: number;
   /** Output records dropped because the loop stopped while waiting for space in a full ring (0 in a clean run). */
   abandoned: number;
+  /** Per member, when the worker runs several shards (the first member's figures are the ones above). */
+  members?: ShardDone[];
 }
 
 /** How a worker died. */
@@ -43,6 +49,8 @@ export interface ShardDeath {
   readonly input: number;
   /** A copy of that record (one slot), when there is one. */
   readonly record: RecordBuffer | undefined;
+  /** The member (index in the worker's shards) that failed on that record; 0 when it did not fail on one. */
+  readonly member: number;
 }
 
 /** How long stop() waits for the loop to end before it terminates the thread. */
@@ -59,6 +67,7 @@ interface Message {
   stateHash?: string;
   handled?: number;
   abandoned?: number;
+  members?: { stateHash: string; handled: number; abandoned: number }[];
   ticket?: number;
   payload?: unknown;
 }
@@ -80,10 +89,11 @@ export class ShardWorker {
   private constructor(
     script: URL,
     private readonly name: string,
-    data: { control: SharedArrayBuffer },
+    data: object,
     private readonly control: ControlBlock,
     private readonly bell: Doorbell,
     private readonly outputs: readonly RingBuffer[],
+    private readonly members: readonly ControlBlock[],
   ) {
     let resolveReady!: () => void;
     let rejectReady!: (e: Error) => void;
@@ -112,13 +122,15 @@ export class ShardWorker {
       else if (m.type === 'replayed') resolveReplayed();
       else if (m.type === 'stopped') {
         this.cleanStop = true;
-        resolveDone({ stateHash: BigInt(m.stateHash!), handled: m.handled!, abandoned: m.abandoned ?? 0 });
+        const members = m.members?.map((x) => ({ stateHash: BigInt(x.stateHash), handled: x.handled, abandoned: x.abandoned }));
+        resolveDone({ stateHash: BigInt(m.stateHash!), handled: m.handled!, abandoned: m.abandoned ?? 0, members });
       } else if (m.type === 'reply') this.answer(m.ticket!, m.payload);
     });
     const died = (error: Error): void => {
       if (this.death !== undefined) return;
-      const failed = control.failure();
-      this.death = { error, input: failed?.input ?? -1, record: failed?.record };
+      const member = Math.max(0, members.findIndex((c) => c.failure() !== undefined));
+      const failed = members[member]!.failure();
+      this.death = { error, input: failed?.input ?? -1, record: failed?.record, member };
       rejectReady(error);
       rejectReplayed(error);
       rejectDone(error);
@@ -141,9 +153,11 @@ export class ShardWorker {
   /**
    * Starts the worker script with its data (which must carry `control`) and waits until it is wired.
    * `outputs` are the rings it produces into: stop() wakes it if it waits for space in one of them.
+   * `members`: the control block of every shard the worker runs (default: `control` alone, which must be
+   * the first of them).
    */
-  static async start(script: URL, name: string, data: { control: SharedArrayBuffer }, control: ControlBlock, bell: Doorbell, outputs: readonly RingBuffer[] = []): Promise<ShardWorker> {
-    const handle = new ShardWorker(script, name, data, control, bell, outputs);
+  static async start(script: URL, name: string, data: object, control: ControlBlock, bell: Doorbell, outputs: readonly RingBuffer[] = [], members: readonly ControlBlock[] = [control]): Promise<ShardWorker> {
+    const handle = new ShardWorker(script, name, data, control, bell, outputs, members);
     await handle.ready;
     return handle;
   }
@@ -179,12 +193,7 @@ export class ShardWorker {
   }
 
   stats(): ShardStats {
-    return {
-      handled: this.control.get(Counter.HANDLED),
-      outputs: this.control.get(Counter.OUTPUTS),
-      duplicates: this.control.get(Counter.DUPLICATES),
-      stalls: this.control.get(Counter.STALLS),
-    };
+    return shardStats(this.control);
   }
 
   /**
@@ -193,7 +202,7 @@ export class ShardWorker {
    */
   stop(timeoutMs = DEFAULT_STOP_TIMEOUT_MS): Promise<ShardDone> {
     if (!this.stopped) {
-      this.control.requestStop();
+      for (const c of this.members) c.requestStop();
       this.bell.ring();
       for (const r of this.outputs) r.wakeProducer();
       this.stopped = this.stopWithin(timeoutMs);
@@ -218,4 +227,14 @@ export class ShardWorker {
       await this.worker.terminate();
     }
   }
+}
+
+/** The counters a shard's loop keeps in its control block. */
+export function shardStats(control: ControlBlock): ShardStats {
+  return {
+    handled: control.get(Counter.HANDLED),
+    outputs: control.get(Counter.OUTPUTS),
+    duplicates: control.get(Counter.DUPLICATES),
+    stalls: control.get(Counter.STALLS),
+  };
 }

@@ -192,7 +192,8 @@ for (const kind of ['market', 'risk'] as const) {
       void hosts[0]!.worker.terminate();
       const failure = await untilFailed(x);
       assert.deepEqual(failure.from, { kind, shard: 0 });
-      assert.match(failure.message, new RegExp(`^${kind} shard 0 died: ${kind}-shard-0 exited with code 1 before stopping$`));
+      // A market worker may run several shards (market-shard-0+1 on a machine with few cores).
+      assert.match(failure.message, new RegExp(`^${kind} shard 0 died: ${kind}-shard-0(\\+\\d+)* exited with code 1 before stopping$`));
       assert.equal(failure.answer, undefined, 'it died on no record');
       assert.equal(offerOne(x.exchange, (b) => placeOrder(b, 2, 900_000_004, 0)), false);
       const hashes = await x.exchange.stop();
