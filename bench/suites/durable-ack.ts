@@ -24,6 +24,7 @@ import { riskMarket } from '../../risk/shard/config.js';
 import { ATOMS_PER_USDT } from '../../risk/units.js';
 import { percentile, type CaseResult, type Suite } from '../harness.js';
 import { demoFlow } from '../lib/demo-flow.js';
+import { DRIVER_PARK_MS } from './pipeline.js';
 
 const SUITE = 'durable-ack';
 const RISK_MARKETS = DEFAULT_MARKETS.map((m) => riskMarket(m));
@@ -91,7 +92,8 @@ async function run(rate: number, seconds: number, dir: string | undefined, marke
         ex.flush();
         ex.poll(listener);
         if (ex.failure) throw ex.failure;
-        if (owed <= 0) await ex.waitForOutput(0.1);
+        // Parks until a response rings (a timeout under 0.5 ms would be a hot poll: pipeline.ts, DRIVER_PARK_MS).
+        if (owed <= 0) await ex.waitForOutput(DRIVER_PARK_MS);
       }
     };
     await drive(500);
