@@ -34,6 +34,9 @@ import { DEFAULT_POOL, type RiskMarketConfig, type RiskPoolConfig } from '../ris
 import type { AlertSink, IntegritySink, SurveillanceConfig } from '../risk/surveillance/surveillance-engine.js';
 import { SurveillanceEngine } from '../risk/surveillance/surveillance-engine.js';
 import { ShardFailedError } from './shard-failure.js';
+import type { ShardStates } from './shard-states.js';
+import { marketShardState } from '../engine/shard/market-shard-state.js';
+import { riskShardState } from '../risk/shard/risk-shard-state.js';
 import { Topology } from './topology.js';
 
 /** Where a gateway-bound record came from. */
@@ -177,6 +180,18 @@ export class InProcessExchange {
   /** Every risk shard's open positions by scope (risk/stress/scan-snapshot.ts), as ThreadedExchange gives them. */
   scanSnapshots(): ScanSnapshot[] {
     return this.riskShards.map((s) => buildScanSnapshot(s.state));
+  }
+
+  /**
+   * Every shard's state for a gateway's read models and books, as ThreadedExchange.shardStates() gives
+   * it (shard-states.ts): each stands at its gateway stream's last seq, records not yet delivered included.
+   */
+  shardStates(): ShardStates {
+    const S = this.marketShards.length;
+    return {
+      market: this.marketShards.map((m, s) => marketShardState(m, s, this.gatewayQueues[s]!.queue.nextSeq - 1)),
+      risk: this.riskShards.map((r, i) => riskShardState(r.parts, i, this.gatewayQueues[S + i]!.queue.nextSeq - 1)),
+    };
   }
 
   /** Every shard's state as snapshot bytes, market shards first (docs/SNAPSHOTS.md). */

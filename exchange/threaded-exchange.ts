@@ -53,6 +53,7 @@ import { shardsDrained } from './drained.js';
 import { GatewayStream } from './gateway-stream.js';
 import type { GatewaySource } from './in-process-exchange.js';
 import { ShardFailedError } from './shard-failure.js';
+import { insideCut, type ShardStates } from './shard-states.js';
 import { defaultMarketWorkers, marketWorkerGroups, type Topology } from './topology.js';
 
 export interface ThreadedOptions {
@@ -362,6 +363,28 @@ export class ThreadedExchange {
   /** Every risk shard's open positions by scope, each copied by its own thread between two batches. */
   scanSnapshots(): Promise<ScanSnapshot[]> {
     return Promise.all(this.riskHosts.map((h) => h.scanSnapshot()));
+  }
+
+  /**
+   * Every shard's state for a restarted gateway's read models and books (shard-states.ts), each copied by
+   * its own thread between two batches with the gateway-stream seq it stands at. Resolves once the
+   * journal's cut covers every copy (a copy may include inputs not yet durable); rejects if the exchange
+   * halts first. Keep polling meanwhile: a shard blocked on a full gateway ring answers nothing.
+   */
+  async shardStates(): Promise<ShardStates> {
+    const [market, risk] = await Promise.all([Promise.all(this.marketHosts.map((h) => h.state())), Promise.all(this.riskHosts.map((h) => h.state()))]);
+    const j = this.journal;
+    if (j !== undefined) {
+      const S = market.length;
+      const durable = () => market.every((m, s) => insideCut(m.position, j.watermark.cutLow(s))) && risk.every((r, i) => insideCut(r.position, j.watermark.cutLow(S + i)));
+      while (!durable()) {
+        const stop = this.failure ?? this.journalFailure ?? (this.stopping ? new Error('the exchange is stopping') : undefined);
+        if (stop) throw stop;
+        // Off the hot path, once per start: a short sleep, not a second waiter on the gateway's doorbell.
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    }
+    return { market, risk };
   }
 
   /**

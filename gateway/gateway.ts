@@ -11,6 +11,9 @@
 //
 // Everything a client is told comes from records the exchange released, and a durable exchange releases
 // only what is durable (exchange/threaded-exchange.ts): no acknowledgement runs ahead of the journal.
+//
+// After a restart the read models (and md's books) start from the shards' own state: open() asks every
+// shard for it (exchange.shardStates(), once durable), loads it, and only then serves (views/restart-state.ts).
 
 import { Code } from '../engine/codes.js';
 import type { MarketConfig } from '../engine/market/spec.js';
@@ -18,6 +21,7 @@ import { AdvanceTimeLayout } from '../engine/ring/layouts/advance-time.js';
 import { decodeRecord, encodeRecord } from '../engine/ring/layouts/index.js';
 import { RecordBuffer } from '../engine/ring/record.js';
 import type { GatewaySource } from '../exchange/in-process-exchange.js';
+import type { ShardStates } from '../exchange/shard-states.js';
 import type { Store } from '../persistence/store.js';
 import { Authenticator } from './auth/authenticator.js';
 import { KeyRegistry } from './auth/key-registry.js';
@@ -44,6 +48,7 @@ import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from './server/rate
 import type { Session } from './server/session.js';
 import { DEFAULT_SERVER_LIMITS, WsServer, type ServerLimits } from './server/ws-server.js';
 import { AccountViews } from './views/account-views.js';
+import { loadViews } from './views/restart-state.js';
 import { UserStreams } from './views/user-stream.js';
 import { RecordType as RT } from '../engine/ring/types.js';
 
@@ -70,6 +75,8 @@ export interface GatewayOptions {
   readonly idempotencySync?: boolean;
   /** The clock, µs (default gateway/clock.ts). */
   readonly nowUs?: () => number;
+  /** Load the read models from the shards' state before serving, when the exchange gives it (default true). */
+  readonly restoreState?: boolean;
   /** Called with every response: op, result code, receive and send time (µs): for latency metrics. */
   readonly onResponse?: (op: string, code: number, rxUs: number, txUs: number) => void;
 }
@@ -98,6 +105,10 @@ export class Gateway {
   private ticker: NodeJS.Timeout | undefined;
   private sweeper: NodeJS.Timeout | undefined;
   private readonly tickBuf = RecordBuffer.allocate(1);
+  /** The shards' state the read models were loaded from (set by open() when the exchange gives it). */
+  restored: ShardStates | undefined;
+  /** True once open() is done: the read models are loaded and the dispatch loop runs. */
+  ready = false;
   /** Set once open(): the API keys and accounts (operators create them; every change audited). */
   keys!: KeyRegistry;
   auth!: Authenticator;
@@ -113,7 +124,9 @@ export class Gateway {
     this.views = new AccountViews(o.historyCap);
     this.streams = new UserStreams(this.nowUs(), this.codec, this.views, o.replayCap);
     this.dispatcher = new Dispatcher(o.exchange, () => this.afterPoll());
-    this.dispatcher.add((buf, at, from) => this.onRecord(buf, at, from));
+    // A restoring listener (dispatch.ts): loaded from the shards' state after a restart. Answers match
+    // here too: open() serves nobody before the load, so no answer awaited is older than the state.
+    this.dispatcher.add({ onRecord: (buf, at, from) => this.onRecord(buf, at, from), restore: (states) => loadViews(this.views, states) });
   }
 
   /** Adds a listener of every released record (md's market-data hub); returns its removal. */
@@ -188,11 +201,21 @@ export class Gateway {
       onBadFrame: (s, code, message) => router.refuseFrame(s, code, message),
       onClose: (s) => this.closed(s, session),
     }, nowMs);
-    this.dispatcher.start();
+    const ex = this.o.exchange;
+    if (ex.shardStates !== undefined && this.o.restoreState !== false) {
+      // The loop runs meanwhile (a shard blocked on a full gateway ring could not answer); what it
+      // polls waits aside until the state is in.
+      this.dispatcher.beginRestore();
+      this.dispatcher.start();
+      const states = await ex.shardStates();
+      this.dispatcher.finishRestore(states);
+      this.restored = states;
+    } else this.dispatcher.start();
     const tickMs = this.o.timerTickMs ?? 1_000;
     if (tickMs > 0) this.ticker = setInterval(() => this.tick(), tickMs);
     this.sweeper = setInterval(() => router.sweep(), 60_000);
     this.sweeper.unref();
+    this.ready = true;
   }
 
   private closed(s: Session, session: SessionHandlers): void {

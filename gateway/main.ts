@@ -126,6 +126,7 @@ try {
       else if (exchange.failure) reasons.push(`halted: ${exchange.failure.message}`);
       else if (exchange.journalFailure) reasons.push(`halted: the journal failed: ${exchange.journalFailure.message}`);
       else if (gateway === undefined) reasons.push('the trader gateway is starting');
+      else if (!gateway.ready) reasons.push('loading the read models and books from the shards');
       else if (!marked) reasons.push('waiting for every risk shard to hold a mark of every market');
       return { ready: reasons.length === 0, reasons };
     },
@@ -196,7 +197,7 @@ if (bus) log.info({ url: bus.url }, `market data on the MQTT bus at ${bus.url}${
 operator.metrics.addSamples(() => marketDataSamples(hub.stats, bus?.publisher.stats));
 operator.metrics.addSamples(() => gatewaySamples(gw.stats));
 gw.addListener((buf, at) => operator.listener(buf, at));
-gw.addListener((buf, at, from) => view.observe(buf, at, from));
+gw.addListener({ onRecord: (buf, at, from) => view.observe(buf, at, from), restore: (states) => view.restore(states) });
 operator.metrics.addEdgeSource('gateway', () => {
   const s = gw.stats;
   return { connections: s.connections, messagesOut: s.userFramesOut, droppedSlowConsumers: s.slowConsumers };
@@ -209,6 +210,8 @@ try {
   await x.stop();
   refuse(`--port: port ${o.port} is in use; choose another (0 takes any free port)`);
 }
+// Each market's status as its shard holds it (a halt survives a restart), unless an operator set one since.
+for (const m of gw.restored?.market ?? []) for (const b of m.markets) operator.commands.loadStatus(b.marketId, b.halted);
 const url = `ws://127.0.0.1:${port}`;
 log.info({ url }, `trader gateway on ${url} (WebSocket, msgpack: docs/PROTOCOL.md)`);
 

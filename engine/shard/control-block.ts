@@ -11,10 +11,12 @@
 //        +--------------------------------------+
 //
 // run: 1 while the worker should keep going; the main thread stores 0 and rings the worker's doorbell.
-// asked/served: a request (a risk worker's scan snapshot) without postMessage into a thread whose event
-// loop never turns. The main thread bumps `asked` and rings the doorbell; the loop sees asked ≠ served
-// between batches, serves the request (replying by postMessage, which needs no event loop on this side)
-// and stores served = the asked it saw. Requests asked while one is served coalesce into the next.
+// asked/served: a request without postMessage into a thread whose event loop never turns, one pair per
+// kind (RequestKind: a risk worker's scan snapshot, a shard's state for a restarted gateway; the second
+// pair sits at words 4 and 5). The main thread bumps `asked` and rings the doorbell; the loop sees
+// asked ≠ served between batches, serves the request (replying by postMessage, which needs no event loop
+// on this side) and stores served = the asked it saw. Requests asked while one is served coalesce into
+// the next.
 // Counters: written by the worker once per batch (Atomics.store, so a reader never sees a torn value),
 // read by anyone.
 // Failure: when handling a record throws, the worker copies that record here and stores 1 + its input
@@ -27,7 +29,14 @@ const RUN = 0;
 const ASKED = 1;
 const SERVED = 2;
 const FAILED_INPUT = 3;
-const FLAG_SLOTS = 4;
+const ASKED_STATE = 4;
+const SERVED_STATE = 5;
+const FLAG_SLOTS = 6;
+/** What a request asks for: each kind has its own ticket pair, served independently. */
+export const RequestKind = { SCAN: 0, STATE: 1 } as const;
+export type RequestKind = (typeof RequestKind)[keyof typeof RequestKind];
+const ASKED_OF = [ASKED, ASKED_STATE];
+const SERVED_OF = [SERVED, SERVED_STATE];
 const COUNTERS_AT = 128;
 const FAILED_RECORD_AT = 256;
 export const Counter = { HANDLED: 0, OUTPUTS: 1, DUPLICATES: 2, STALLS: 3 } as const;
@@ -70,20 +79,20 @@ export class ControlBlock {
     Atomics.store(this.flags, RUN, 0);
   }
 
-  /** Main thread: asks for a request to be served; returns its ticket. */
-  ask(): number {
-    return Atomics.add(this.flags, ASKED, 1) + 1;
+  /** Main thread: asks for a request of this kind to be served; returns its ticket. */
+  ask(kind: RequestKind = RequestKind.SCAN): number {
+    return Atomics.add(this.flags, ASKED_OF[kind]!, 1) + 1;
   }
 
-  /** Worker: the ticket asked and not yet served, or 0. */
-  pendingAsk(): number {
-    const asked = Atomics.load(this.flags, ASKED);
-    return asked !== Atomics.load(this.flags, SERVED) ? asked : 0;
+  /** Worker: the ticket of this kind asked and not yet served, or 0. */
+  pendingAsk(kind: RequestKind = RequestKind.SCAN): number {
+    const asked = Atomics.load(this.flags, ASKED_OF[kind]!);
+    return asked !== Atomics.load(this.flags, SERVED_OF[kind]!) ? asked : 0;
   }
 
-  /** Worker: every ticket up to `ticket` is served. */
-  served(ticket: number): void {
-    Atomics.store(this.flags, SERVED, ticket);
+  /** Worker: every ticket of this kind up to `ticket` is served. */
+  served(ticket: number, kind: RequestKind = RequestKind.SCAN): void {
+    Atomics.store(this.flags, SERVED_OF[kind]!, ticket);
   }
 
   /** Worker, as it dies: the record that made handling throw, and its input. */

@@ -15,7 +15,7 @@
 //
 // Requests (optional): a ticket asked through the control block is served at the top of loop turns,
 // between batches, so it sees the state after whole records only, a slice per turn until done; a parked
-// loop wakes for it.
+// loop wakes for it. One server per request kind (control-block.ts RequestKind), each served on its own.
 //
 // Journal tap and stamp (optional): every record taken is copied, with its input index, into the tap
 // before any of its batch is handled, and each handle() runs with the stamp holding the record's journal
@@ -32,7 +32,7 @@ import { RingConsumer } from '../ring/ring-consumer.js';
 import type { RingBuffer } from '../ring/ring-buffer.js';
 import type { RecordBuffer } from '../ring/record.js';
 import type { WaitStrategy } from '../ring/wait-strategy.js';
-import { Counter, type ControlBlock } from './control-block.js';
+import { Counter, type ControlBlock, type RequestKind } from './control-block.js';
 import { InputStamp } from './input-stamp.js';
 import type { InputTap } from './input-tap.js';
 
@@ -46,6 +46,9 @@ export interface RecordHandler {
 }
 
 const DEFAULT_BATCH = 256;
+
+/** Serves one request a slice at a time: true once the ticket is answered. */
+export type RequestServer = (ticket: number) => boolean;
 
 export interface JournalOptions {
   /** Where every taken record is copied before it is handled (absent: nothing is copied). */
@@ -62,11 +65,15 @@ const SERVE_EVERY = 64;
 export class EventProcessor {
   private readonly consumers: RingConsumer[];
   private readonly buffers: RecordBuffer[];
+  /** True when a wait should end at once: work in an admitted input, a pending request, or stop. */
+  readonly hasWork: () => boolean;
   handled = 0;
   private batchesSincePublish = 0;
-  /** A request is being served in slices. */
-  private serving = false;
+  /** Per request kind: a request is being served in slices. */
+  private readonly serving: boolean[];
+  private anyServing = false;
   private turns = 0;
+  private readonly servers: readonly (RequestServer | undefined)[];
   /** Journal position of the next record taken. */
   position: number;
   private readonly tap: InputTap | undefined;
@@ -83,10 +90,11 @@ export class EventProcessor {
     private readonly stalls: () => number = () => 0,
     private readonly admit?: (input: number) => boolean,
     /**
-     * Serves a request asked through the control block (ControlBlock.ask), between batches, in slices:
-     * called once per loop turn until it returns true (the ticket is then served).
+     * Serves requests asked through the control block (ControlBlock.ask), between batches, in slices:
+     * called once per loop turn until it returns true (the ticket is then served). One server, for the
+     * first kind (RequestKind.SCAN), or one per kind indexed by RequestKind.
      */
-    private readonly serve?: (ticket: number) => boolean,
+    serve?: RequestServer | readonly (RequestServer | undefined)[],
     /**
      * The doorbell of input i's producer when that producer waits for space on its own doorbell (a risk
      * shard's outbox feeding a market shard): releasing slots of input i then wakes it.
@@ -98,12 +106,16 @@ export class EventProcessor {
     this.stamp = journal.stamp ?? new InputStamp();
     this.position = journal.firstPosition ?? 0;
     this.isRunning = () => control.running();
+    const servers = (this.servers = serve === undefined ? [] : typeof serve === 'function' ? [serve] : serve);
+    this.serving = servers.map(() => false);
+    const kinds = servers.flatMap((f, k) => (f === undefined ? [] : [k as RequestKind]));
     this.consumers = inputs.map((r, i) => new RingConsumer(r, producerBells[i]));
     this.buffers = inputs.map((r) => r.records);
     const consumers = this.consumers;
     const ctl = control;
     this.hasWork = () => {
-      if (!ctl.running() || (serve !== undefined && ctl.pendingAsk() !== 0)) return true;
+      if (!ctl.running()) return true;
+      for (let k = 0; k < kinds.length; k++) if (ctl.pendingAsk(kinds[k]!) !== 0) return true;
       for (let i = 0; i < consumers.length; i++) if ((admit === undefined || admit(i)) && consumers[i]!.available() > 0) return true;
       return false;
     };
@@ -122,9 +134,9 @@ export class EventProcessor {
   }
 
   /**
-   * One loop turn: serves a pending request's slice, then takes one bounded batch from each admitted input
+   * One loop turn: serves pending requests' slices, then takes one bounded batch from each admitted input
    * in index order and handles it. Returns the records taken (0: nothing anywhere). A worker that runs
-   * several shards (market-shard-worker.ts) interleaves their turns and waits only when all found nothing,
+   * several shards (processor-group.ts) interleaves their turns and waits only when all found nothing,
    * calling quiet() on each first.
    */
   turn(): number {
@@ -132,11 +144,10 @@ export class EventProcessor {
     const buffers = this.buffers;
     const handler = this.handler;
     const admit = this.admit;
-    const serve = this.serve;
     // Requests: looked for on an idle turn (the wait wakes for them) and every SERVE_EVERY busy turns,
     // so a loaded loop pays two atomic loads per SERVE_EVERY turns, not per turn; one being served gets
     // a slice every turn.
-    if (serve !== undefined && (this.serving || (this.turns++ & (SERVE_EVERY - 1)) === 0)) this.serveAsked(serve);
+    if (this.servers.length > 0 && (this.anyServing || (this.turns++ & (SERVE_EVERY - 1)) === 0)) this.serveAll();
     let found = 0;
     for (let i = 0; i < consumers.length; i++) {
       if (admit !== undefined && !admit(i)) continue;
@@ -180,15 +191,12 @@ export class EventProcessor {
     return found;
   }
 
-  /** Before the loop waits (a turn found nothing): publishes the counters and serves a pending request. */
+  /** Before the loop waits (a turn found nothing): publishes the counters and serves pending requests. */
   quiet(): void {
     if (this.batchesSincePublish !== 0) this.publishCounters();
-    if (this.serve !== undefined) this.serveAsked(this.serve);
+    if (this.servers.length > 0) this.serveAll();
     this.turns = 1;
   }
-
-  /** True when a wait should end at once: work in an admitted input, a pending request, or stop. */
-  readonly hasWork: () => boolean;
 
   /** The run flag of this shard's control block. */
   running(): boolean {
@@ -200,11 +208,17 @@ export class EventProcessor {
     this.publishCounters();
   }
 
-  private serveAsked(serve: (ticket: number) => boolean): void {
-    const ticket = this.control.pendingAsk();
-    if (ticket === 0) return;
-    this.serving = !serve(ticket);
-    if (!this.serving) this.control.served(ticket);
+  private serveAll(): void {
+    for (let k = 0; k < this.servers.length; k++) {
+      const serve = this.servers[k];
+      if (serve === undefined) continue;
+      const kind = k as RequestKind;
+      const ticket = this.control.pendingAsk(kind);
+      if (ticket === 0) continue;
+      this.serving[k] = !serve(ticket);
+      if (!this.serving[k]) this.control.served(ticket, kind);
+    }
+    this.anyServing = this.serving.includes(true);
   }
 
   private publishCounters(): void {

@@ -12,7 +12,8 @@ import type { Worker } from 'node:worker_threads';
 import type { MarketConfig } from '../market/spec.js';
 import { Doorbell } from '../ring/doorbell.js';
 import { RingBuffer } from '../ring/ring-buffer.js';
-import { ControlBlock } from './control-block.js';
+import { ControlBlock, RequestKind } from './control-block.js';
+import type { MarketShardState } from './market-shard-state.js';
 import { ShardWorker, shardStats, type ShardDeath, type ShardDone, type ShardStats } from './shard-worker.js';
 import type { MarketShardWorkerData, MarketWorkerData } from './market-shard-worker.js';
 import type { WaitStrategyName } from '../ring/wait-strategy-by-name.js';
@@ -130,6 +131,11 @@ export class MarketShardHost {
   /** Resolves once the worker has handled its replay (at once without one) and runs its loop. */
   replayed(): Promise<void> {
     return this.handle.replayed;
+  }
+
+  /** The shard's books, orders and statuses with the gateway seq each stands at, copied between batches. */
+  state(): Promise<MarketShardState> {
+    return this.handle.request<MarketShardState>(RequestKind.STATE, this.member);
   }
 
   /** How the worker died, once it has (its thread is gone: the exchange cannot go on without it). */

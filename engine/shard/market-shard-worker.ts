@@ -13,22 +13,25 @@
 // log (worker-journal.ts), then posts 'replayed'.
 // Started by MarketShardHost (market-shard-host.ts), which creates every SharedArrayBuffer below. Replies
 // on the control port only at the edges: 'ready' once wired, {stopped, stateHash, handled, abandoned}
-// after the loop ends. A record whose handling throws kills the thread (the processor leaves the record
+// after the loop ends, and {reply, kind: STATE, ticket, MarketShardState} when the main thread asks for
+// the shard's state through the control block (a restarted gateway's read models). A record whose handling throws kills the thread (the processor leaves the record
 // in the control block first); the host sees the death (shard-worker.ts).
 //
 // Several shards on one thread (MarketShardHost.startGroup, for a machine with fewer cores than busy
 // threads): each is still its own state machine with its own rings, control block, tap and journal
-// stream; they share this thread's doorbell, and ProcessorGroup interleaves their loop turns. A shard
-// waiting for space in a full output ring holds up the others on the thread; that wait always ends,
-// because every consumer of a market shard's output (the gateway, risk shards through their outboxes,
-// surveillance) drains it without waiting on a market shard.
+// stream; they share this thread's doorbell, and ProcessorGroup interleaves their loop turns. A reply
+// names its member (the shard's index here). A shard waiting for space in a full output ring holds up
+// the others on the thread; that wait always ends, because every consumer of a market shard's output
+// (the gateway, risk shards through their outboxes, surveillance) drains it without waiting on a market
+// shard.
 
 import { parentPort, workerData } from 'node:worker_threads';
 import type { MarketConfig } from '../market/spec.js';
 import { Doorbell } from '../ring/doorbell.js';
 import { assertLittleEndian } from '../ring/record.js';
 import { RingBuffer } from '../ring/ring-buffer.js';
-import { ControlBlock } from './control-block.js';
+import { ControlBlock, RequestKind } from './control-block.js';
+import { MarketShardStateBuilder } from './market-shard-state.js';
 import { EventProcessor } from './event-processor.js';
 import { ProcessorGroup } from './processor-group.js';
 import type { PricingConfig } from './market-pricing.js';
@@ -83,7 +86,7 @@ const controls = group.map((d) => ControlBlock.attach(d.control));
 // A full output ring is waited on while the shards run, and given up once they are asked to stop (the
 // consumer may be a thread that died): every blocking wait of this thread observes every run flag.
 const running = (): boolean => controls.every((c) => c.running());
-const wired = group.map((d, i) => wire(d, controls[i]!));
+const wired = group.map((d, i) => wire(d, controls[i]!, i));
 parentPort!.postMessage({ type: 'ready' });
 // After 'ready': re-delivery may wait on a full ring whose consumer is another worker still starting.
 for (const w of wired) w.replay();
@@ -93,7 +96,7 @@ else new ProcessorGroup(wired.map((w) => w.processor), Doorbell.attach(group[0]!
 const members = wired.map((w) => ({ stateHash: w.shard.stateHash().toString(), handled: w.processor.handled, abandoned: w.outputs.reduce((sum, o) => sum + o.abandoned, 0) }));
 parentPort!.postMessage({ type: 'stopped', ...members[0]!, members });
 
-function wire(data: MarketShardWorkerData, control: ControlBlock): Wired {
+function wire(data: MarketShardWorkerData, control: ControlBlock, member: number): Wired {
   const journal = journalOptions(data.journal, data.replay, waitStrategyByName(data.wait));
   const stamp = data.journal || data.replay ? journal.stamp : undefined;
   const outputOf = (end: StreamEnd) => new RingOutput(RingBuffer.attach(end.ring), Doorbell.attach(end.bell), waitStrategyByName(data.wait), 1, running, stamp);
@@ -118,6 +121,21 @@ function wire(data: MarketShardWorkerData, control: ControlBlock): Wired {
   // Input 1 + r is risk shard r's, and a risk shard waits for space in it on its own doorbell (its outbox):
   // releasing those slots rings that doorbell. The gateway (input 0) never waits for space.
   const riskBells = data.risk.map((end) => Doorbell.attach(end.bell));
+
+  /**
+   * The shard's state for a restarted gateway (market-shard-state.ts), a market per loop turn, each with
+   * the gateway-stream seq it stands at. The reply answers the ticket the copy started for.
+   */
+  let state: { ticket: number; builder: MarketShardStateBuilder } | undefined;
+  function serveState(ticket: number): boolean {
+    state ??= { ticket, builder: new MarketShardStateBuilder(shard, data.shardId, () => gatewayReplay!.nextSeq - 1) };
+    if (!state.builder.step()) return false;
+    const done = state.ticket;
+    parentPort!.postMessage({ type: 'reply', member, kind: RequestKind.STATE, ticket: done, payload: state.builder.finish(processor.position) });
+    state = undefined;
+    return done === ticket;
+  }
+
   const processor = new EventProcessor(
     data.inputs.map((sab) => RingBuffer.attach(sab)),
     Doorbell.attach(data.bell),
@@ -127,7 +145,7 @@ function wire(data: MarketShardWorkerData, control: ControlBlock): Wired {
     undefined,
     () => outputs.reduce((sum, o) => sum + o.stalls, 0),
     undefined,
-    undefined,
+    [undefined, serveState],
     [undefined, ...riskBells],
     journal,
   );

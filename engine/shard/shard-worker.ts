@@ -2,9 +2,9 @@
 // 'ready' once wired, 'replayed' once it has handled its replay (if any) and starts its loop, and
 // {stopped, stateHash, handled, abandoned} after its loop ends; everything else
 // goes through shared memory (rings, doorbells, the control block), never postMessage. The one exception
-// is off the hot path: request() asks through the control block (ControlBlock.ask) and the worker answers
-// {reply, ticket, payload} by postMessage (a risk worker's scan snapshot); one reply answers every
-// request asked up to its ticket.
+// is off the hot path: request(kind) asks through the control block (ControlBlock.ask) and the worker
+// answers {reply, kind, ticket, payload} by postMessage (a risk worker's scan snapshot, a shard's state
+// for a restarted gateway); one reply answers every request of its kind asked up to its ticket.
 //
 // Death: the worker is watched from the moment it is created. It has died when it raises 'error' (an
 // uncaught exception: a record whose handling threw, named in the control block) or 'exit's without
@@ -12,8 +12,9 @@
 // onDeath listener hears of it, whenever it subscribed.
 //
 // Several shards on one worker (market-shard-worker.ts): each keeps its own control block (`members`);
-// stop() clears every member's run flag, the worker reports each member's hash in 'stopped', and a death
-// names the member whose control block holds the failed record.
+// a request names its member and so does the reply, stop() clears every member's run flag, the worker
+// reports each member's hash in 'stopped', and a death names the member whose control block holds the
+// failed record.
 //
 // Stop: stop() clears the run flag, rings the worker's doorbell and wakes it wherever it may be waiting
 // for space in one of its output rings (a stopping shard gives up such a wait: ring-output.ts), then
@@ -24,7 +25,7 @@ import { Worker } from 'node:worker_threads';
 import type { Doorbell } from '../ring/doorbell.js';
 import type { RecordBuffer } from '../ring/record.js';
 import type { RingBuffer } from '../ring/ring-buffer.js';
-import { ControlBlock, Counter } from './control-block.js';
+import { ControlBlock, Counter, RequestKind } from './control-block.js';
 
 export interface ShardStats {
   handled: number;
@@ -57,6 +58,8 @@ export interface ShardDeath {
 const DEFAULT_STOP_TIMEOUT_MS = 5_000;
 
 interface Waiter {
+  member: number;
+  kind: RequestKind;
   ticket: number;
   resolve: (payload: unknown) => void;
   reject: (e: Error) => void;
@@ -68,7 +71,9 @@ interface Message {
   handled?: number;
   abandoned?: number;
   members?: { stateHash: string; handled: number; abandoned: number }[];
+  member?: number;
   ticket?: number;
+  kind?: RequestKind;
   payload?: unknown;
 }
 
@@ -124,7 +129,7 @@ export class ShardWorker {
         this.cleanStop = true;
         const members = m.members?.map((x) => ({ stateHash: BigInt(x.stateHash), handled: x.handled, abandoned: x.abandoned }));
         resolveDone({ stateHash: BigInt(m.stateHash!), handled: m.handled!, abandoned: m.abandoned ?? 0, members });
-      } else if (m.type === 'reply') this.answer(m.ticket!, m.payload);
+      } else if (m.type === 'reply') this.answer(m.member ?? 0, m.kind ?? RequestKind.SCAN, m.ticket!, m.payload);
     });
     const died = (error: Error): void => {
       if (this.death !== undefined) return;
@@ -169,20 +174,23 @@ export class ShardWorker {
     else this.deathListeners.push(listener);
   }
 
-  /** Asks the worker's loop for its answer between batches (what it answers is the worker's to say). */
-  request<T>(): Promise<T> {
+  /**
+   * Asks the worker's loop for its answer of this kind between batches (what it answers is the worker's
+   * to say); the reply is {reply, kind, ticket, payload}.
+   */
+  request<T>(kind: RequestKind = RequestKind.SCAN, member = 0): Promise<T> {
     if (this.death) return Promise.reject(this.death.error);
     if (this.stopped) return Promise.reject(new Error('the worker is stopping'));
     return new Promise<T>((resolve, reject) => {
-      this.waiters.push({ ticket: this.control.ask(), resolve: resolve as (p: unknown) => void, reject });
+      this.waiters.push({ member, kind, ticket: this.members[member]!.ask(kind), resolve: resolve as (p: unknown) => void, reject });
       this.bell.ring();
     });
   }
 
-  private answer(ticket: number, payload: unknown): void {
+  private answer(member: number, kind: RequestKind, ticket: number, payload: unknown): void {
     let kept = 0;
     for (const w of this.waiters) {
-      if (w.ticket <= ticket) w.resolve(payload);
+      if (w.member === member && w.kind === kind && w.ticket <= ticket) w.resolve(payload);
       else this.waiters[kept++] = w;
     }
     this.waiters.length = kept;

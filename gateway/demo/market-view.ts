@@ -13,9 +13,10 @@ import { LiquidationProgressedLayout } from '../../engine/ring/layouts/liquidati
 import { MarkPriceUpdatedLayout } from '../../engine/ring/layouts/mark-price-updated.js';
 import { PositionUpdatedLayout } from '../../engine/ring/layouts/position-updated.js';
 import { TradeExecutedLayout } from '../../engine/ring/layouts/trade-executed.js';
-import type { RecordBuffer } from '../../engine/ring/record.js';
+import { RecordBuffer } from '../../engine/ring/record.js';
 import { RecordType } from '../../engine/ring/types.js';
 import type { GatewaySource } from '../../exchange/in-process-exchange.js';
+import type { ShardStates } from '../../exchange/shard-states.js';
 import { LiquidationStep } from '../../risk/shard/events.js';
 
 const LVL = BookLevelChangedLayout.offsets;
@@ -155,6 +156,27 @@ export class MarketView {
         return;
     }
   };
+
+  /** A restarted exchange: books, mark, index and last trade from the market shards, positions from the risk shards. */
+  restore(states: ShardStates): void {
+    for (const shard of states.market) {
+      for (const b of shard.markets) {
+        const m = this.markets.get(b.marketId);
+        if (!m) continue;
+        for (const [levels, side] of [[b.bids, m.bids], [b.asks, m.asks]] as const) {
+          side.clear();
+          for (const l of levels) side.set(l.priceTicks, { priceTicks: l.priceTicks, qtyLots: l.qtyLots, orders: l.orderCount });
+        }
+        if (b.markTicks > 0) m.markTicks = b.markTicks;
+        m.indexTicks = b.indexTicks;
+        m.lastTradeTicks = b.lastTradeTicks;
+      }
+    }
+    for (const r of states.risk) {
+      const buf = new RecordBuffer(r.records.buffer as ArrayBuffer, r.records.byteOffset, r.records.byteLength);
+      for (let i = 0; i < r.count; i++) this.observe(buf, buf.at(i), { kind: 'risk', shard: r.shard });
+    }
+  }
 
   private riskLine(l: RiskLine): void {
     this.riskEvents.unshift(l);

@@ -23,6 +23,7 @@ import { MarkPriceUpdatedLayout as MPU } from '../../engine/ring/layouts/mark-pr
 import { TradeExecutedLayout as TRD } from '../../engine/ring/layouts/trade-executed.js';
 import type { RecordBuffer } from '../../engine/ring/record.js';
 import { RecordType } from '../../engine/ring/types.js';
+import type { ShardStates } from '../../exchange/shard-states.js';
 import { MarketState } from './market-state.js';
 import { CHANNELS, EXCHANGE_WIDE, type BookSnapshot, type Channel, type InsuranceFund, type MarketDataMessage, type Sink } from './messages.js';
 
@@ -107,6 +108,24 @@ export class MarketDataHub {
         return this.emit(m, { channel: 'adl', market: m.symbol, timeUs, liquidationId: buf.u53At(at, ADL.offsets.liquidationId), qtyLots: buf.u53At(at, ADL.offsets.qtyLots), priceTicks: buf.u53At(at, ADL.offsets.priceTicks), side: buf.u8At(at, ADL.offsets.side) });
     }
   };
+
+  /**
+   * Loads every market's book from the market shards' copies (a restarted gateway: the dispatcher calls
+   * it before it hands this hub the records after them, gateway/views/restart-state.ts).
+   */
+  restore(states: ShardStates): void {
+    for (const shard of states.market) {
+      for (const b of shard.markets) {
+        const m = this.byId.get(b.marketId);
+        if (!m) continue;
+        m.loadBook(
+          b.bids.map((l) => [l.priceTicks, l.qtyLots, l.orderCount] as const),
+          b.asks.map((l) => [l.priceTicks, l.qtyLots, l.orderCount] as const),
+          b.timeUs,
+        );
+      }
+    }
+  }
 
   /** Publishes every market's pending book diff and any ticker that moved. Call after each poll. */
   flush(): void {

@@ -49,6 +49,18 @@ export class MarketState {
     this.pendingTimeUs = timeUs;
   }
 
+  /**
+   * Loads the whole book (a restarted gateway: the market shard's copy) in place of what it held; no
+   * diff: a subscriber's first message is the snapshot, which holds it.
+   */
+  loadBook(bids: readonly LevelTuple[], asks: readonly LevelTuple[], timeUs: number): void {
+    this.book.load(bids, asks);
+    this.pendingBids.clear();
+    this.pendingAsks.clear();
+    this.topChanged = true;
+    this.bookTimeUs = timeUs;
+  }
+
   hasPending(): boolean {
     return this.pendingBids.size + this.pendingAsks.size > 0;
   }

@@ -30,7 +30,8 @@ export interface MountOptions {
 /** Builds the hub, feeds it from the gateway's records and registers every channel; returns the hub. */
 export function mountMarketData(host: MarketDataHost, o: MountOptions = {}): MarketDataHub {
   const hub = new MarketDataHub(host.markets);
-  host.addListener(hub.onRecord);
+  // Restored from the shards' copies after a restart, then fed the records after them (dispatch.ts).
+  host.addListener({ onRecord: hub.onRecord, restore: (states) => hub.restore(states) });
   const slowBytes = o.slowBytes ?? 256 * 1024;
   const idOf = new Map(host.markets.map((m) => [m.symbol, m.marketId]));
   const symbolOf = new Map(host.markets.map((m) => [m.marketId, m.symbol]));

@@ -110,6 +110,14 @@ export class OperatorCommands {
     return this.known.get(marketId) ?? this.initialStatus;
   }
 
+  /**
+   * The status a market shard holds (a restarted exchange's copy, exchange/shard-states.ts), unless this
+   * process set one since.
+   */
+  loadStatus(marketId: number, halted: boolean): void {
+    if (!this.known.has(marketId)) this.known.set(marketId, halted ? 'halted' : 'open');
+  }
+
   /** A poll() tap: settles the pending command a record answers. */
   readonly listener = (buf: RecordBuffer, at: number): void => {
     const type = buf.type(at);

@@ -2,4 +2,5 @@
 
 import type { ThreadedExchange } from '../../exchange/threaded-exchange.js';
 
-export type GatewayExchange = Pick<ThreadedExchange, 'topology' | 'offer' | 'flush' | 'poll' | 'waitForOutput' | 'halted'>;
+// shardStates (optional): the shards' state for the read models and books after a restart (exchange/shard-states.ts).
+export type GatewayExchange = Pick<ThreadedExchange, 'topology' | 'offer' | 'flush' | 'poll' | 'waitForOutput' | 'halted'> & Partial<Pick<ThreadedExchange, 'shardStates'>>;

@@ -7,6 +7,7 @@
 // another account's order looks exactly like one that does not exist.
 
 import { CancelReason, OrderOrigin } from '../../engine/enums.js';
+import type { OrderView as EngineOrderView } from '../../engine/book/types.js';
 import type { DecodedRecord } from '../../engine/ring/layouts/index.js';
 import { LiquidationStep, ScopeKind } from '../../risk/shard/events.js';
 import { nameOf, ORDER_TYPES, SIDES, TIME_IN_FORCE, TRIGGER_SOURCES } from '../protocol/order-fields.js';
@@ -36,6 +37,31 @@ class AccountView {
 const n = (r: DecodedRecord, f: string) => r[f] as number;
 const b = (r: DecodedRecord, f: string) => r[f] as bigint;
 const reasonName = (v: number) => nameOf(CancelReason, v);
+
+/** What the gateway shows of an order the engine accepted (OrderAccepted's fields, or a shard's copy). */
+function orderView(orderId: number, clientOrderId: number, market: number, side: number, orderType: number, tif: number, price: number, qty: number, remaining: number, trigger: number, triggerSource: number, reduceOnly: boolean, origin: number, timeUs: number): OrderView {
+  const o: OrderView = {
+    orderId,
+    clientOrderId,
+    market,
+    side: nameOf(SIDES, side),
+    type: nameOf(ORDER_TYPES, orderType),
+    tif: nameOf(TIME_IN_FORCE, tif),
+    price,
+    qty,
+    filled: qty - remaining,
+    remaining,
+    trigger,
+    triggerBy: nameOf(TRIGGER_SOURCES, triggerSource),
+    reduceOnly,
+    status: trigger > 0 ? 'untriggered' : 'open',
+    createdUs: timeUs,
+    updatedUs: timeUs,
+  };
+  // Liquidation and ADL orders are the engine's, placed on the account's behalf: shown like any order.
+  if (origin !== OrderOrigin.USER) o.type = `${o.type}:${nameOf(OrderOrigin, origin)}`;
+  return o;
+}
 
 export class AccountViews {
   private readonly accounts = new Map<number, AccountView>();
@@ -93,29 +119,19 @@ export class AccountViews {
   }
 
   private accepted(r: DecodedRecord): UserEvent[] {
-    // Liquidation and ADL orders are the engine's, placed on the account's behalf: shown like any order.
-    const trigger = n(r, 'triggerPriceTicks');
-    const o: OrderView = {
-      orderId: n(r, 'orderId'),
-      clientOrderId: n(r, 'clientOrderId'),
-      market: r.marketId,
-      side: nameOf(SIDES, n(r, 'side')),
-      type: nameOf(ORDER_TYPES, n(r, 'orderType')),
-      tif: nameOf(TIME_IN_FORCE, n(r, 'timeInForce')),
-      price: n(r, 'priceTicks'),
-      qty: n(r, 'qtyLots'),
-      filled: 0,
-      remaining: n(r, 'qtyLots'),
-      trigger,
-      triggerBy: nameOf(TRIGGER_SOURCES, n(r, 'triggerSource')),
-      reduceOnly: n(r, 'reduceOnly') === 1,
-      status: trigger > 0 ? 'untriggered' : 'open',
-      createdUs: r.timeUs,
-      updatedUs: r.timeUs,
-    };
-    if (n(r, 'origin') !== OrderOrigin.USER) o.type = `${o.type}:${nameOf(OrderOrigin, n(r, 'origin'))}`;
+    const o = orderView(n(r, 'orderId'), n(r, 'clientOrderId'), r.marketId, n(r, 'side'), n(r, 'orderType'), n(r, 'timeInForce'), n(r, 'priceTicks'), n(r, 'qtyLots'), n(r, 'qtyLots'), n(r, 'triggerPriceTicks'), n(r, 'triggerSource'), n(r, 'reduceOnly') === 1, n(r, 'origin'), r.timeUs);
     this.of(r.accountId).open.set(o.orderId, o);
     return [this.orderEvent(r.accountId, o)];
+  }
+
+  /**
+   * Loads an open order as its market shard holds it (a restarted gateway: restart-state.ts), with what
+   * of it has filled; `untriggered` when it waits for its trigger. Makes no user-stream event.
+   */
+  loadOrder(o: EngineOrderView, untriggered: boolean, marketId: number): void {
+    const v = orderView(o.orderId, o.clientOrderId, marketId, o.side, o.orderType, o.timeInForce, o.priceTicks, o.qtyLots, o.remainingLots, o.triggerPriceTicks, o.triggerSource, o.reduceOnly, o.origin, o.timeUs);
+    v.status = untriggered ? 'untriggered' : o.remainingLots < o.qtyLots ? 'partiallyFilled' : 'open';
+    this.of(o.accountId).open.set(v.orderId, v);
   }
 
   private traded(accountId: number, orderId: number, remaining: number, atUs: number): UserEvent[] {

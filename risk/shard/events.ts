@@ -14,6 +14,8 @@ export const UpdateReason = {
   LIQUIDATION: 10,
   ADL: 11,
   FEE_TIER: 12,
+  /** Not a change: the shard's state copied for a restarted gateway (risk-shard-state.ts), never on the stream. */
+  STATE: 13,
 } as const;
 export type UpdateReason = (typeof UpdateReason)[keyof typeof UpdateReason];
 

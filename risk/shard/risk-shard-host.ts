@@ -8,7 +8,8 @@ import type { Worker } from 'node:worker_threads';
 import { Doorbell } from '../../engine/ring/doorbell.js';
 import { RingBuffer } from '../../engine/ring/ring-buffer.js';
 import type { WaitStrategyName } from '../../engine/ring/wait-strategy-by-name.js';
-import { ControlBlock } from '../../engine/shard/control-block.js';
+import { ControlBlock, RequestKind } from '../../engine/shard/control-block.js';
+import type { RiskShardState } from './risk-shard-state.js';
 import type { PrebuiltShardMemory } from '../../engine/shard/market-shard-host.js';
 import { ShardWorker, type ShardDeath, type ShardDone, type ShardStats } from '../../engine/shard/shard-worker.js';
 import type { ScanSnapshot } from '../stress/scan-snapshot.js';
@@ -90,6 +91,11 @@ export class RiskShardHost {
   /** The shard's open positions by scope, copied between two batches (risk/stress/scan-snapshot.ts). */
   scanSnapshot(): Promise<ScanSnapshot> {
     return this.handle.request<ScanSnapshot>();
+  }
+
+  /** The shard's balances and positions as records, with the gateway seq each account stands at (risk-shard-state.ts). */
+  state(): Promise<RiskShardState> {
+    return this.handle.request<RiskShardState>(RequestKind.STATE);
   }
 
   /** Resolves once the worker has handled its replay (at once without one) and runs its loop. */

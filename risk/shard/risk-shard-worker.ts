@@ -14,14 +14,14 @@
 // SharedArrayBuffer below. Replies on the control port only at the edges: 'ready' once wired,
 // {stopped, stateHash, handled, abandoned} after the loop ends, and {reply, ticket, ScanSnapshot} when the main thread asks
 // for a scan snapshot through the control block (copied between batches, a slice per loop turn;
-// risk/stress/).
+// risk/stress/), and {reply, kind: STATE, ticket, RiskShardState} for a restarted gateway's read models.
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { Doorbell } from '../../engine/ring/doorbell.js';
 import { assertLittleEndian } from '../../engine/ring/record.js';
 import { RingBuffer } from '../../engine/ring/ring-buffer.js';
 import { waitStrategyByName, type WaitStrategyName } from '../../engine/ring/wait-strategy-by-name.js';
-import { ControlBlock } from '../../engine/shard/control-block.js';
+import { ControlBlock, RequestKind } from '../../engine/shard/control-block.js';
 import { readSnapshotStreams } from '../../engine/snapshot/shard-streams.js';
 import { EventProcessor } from '../../engine/shard/event-processor.js';
 import type { StreamEnd } from '../../engine/shard/market-shard-worker.js';
@@ -32,6 +32,7 @@ import { LiquidationEngine } from './liquidation-engine.js';
 import { Outbox } from './outbox.js';
 import { RiskShard } from './risk-shard.js';
 import { ScanSnapshotBuilder } from '../stress/scan-snapshot.js';
+import { RiskShardStateBuilder } from './risk-shard-state.js';
 
 export interface RiskShardWorkerData {
   shardId: number;
@@ -97,6 +98,21 @@ function serveSnapshot(ticket: number): boolean {
   return done === ticket;
 }
 
+/**
+ * The shard's state for a restarted gateway (risk-shard-state.ts), sliced like the scan snapshot, each
+ * account with the gateway-stream seq of its slice.
+ */
+let state: { ticket: number; builder: RiskShardStateBuilder } | undefined;
+const gatewaySeq = (): number => replaying.outputs[0]!.nextSeq - 1;
+function serveState(ticket: number): boolean {
+  state ??= { ticket, builder: new RiskShardStateBuilder(shard.parts, gatewaySeq) };
+  if (!state.builder.step(SNAPSHOT_ACCOUNTS_PER_TURN)) return false;
+  const done = state.ticket;
+  parentPort!.postMessage({ type: 'reply', kind: RequestKind.STATE, ticket: done, payload: state.builder.finish(data.shardId, processor.position) });
+  state = undefined;
+  return done === ticket;
+}
+
 const processor = new EventProcessor(
   data.inputs.map((sab) => RingBuffer.attach(sab)),
   Doorbell.attach(data.bell),
@@ -106,7 +122,7 @@ const processor = new EventProcessor(
   undefined,
   () => gatewayOut.stalls + outboxes.reduce((sum, o) => sum + o.queuedTotal, 0),
   (input) => input !== 0 || outboxesEmpty(),
-  serveSnapshot,
+  [serveSnapshot, serveState],
   [],
   journal,
 );

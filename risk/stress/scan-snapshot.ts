@@ -72,7 +72,7 @@ function putSlot(words: BigInt64Array, halves: Uint32Array, i: number, n: number
 }
 
 /** The accounts in ascending id, without a lookup per id (already in order when created in order). */
-function accountsById(state: RiskState): AccountState[] {
+export function accountsById(state: RiskState): AccountState[] {
   const out = [...state.accounts.values()];
   for (let i = 1; i < out.length; i++) {
     if (out[i - 1]!.id > out[i]!.id) return out.sort((a, b) => a.id - b.id);

@@ -4,7 +4,10 @@
 // or not, with the same client order ids. Then:
 //   - every acknowledged order answers its retry with the same order id (nothing acknowledged was lost);
 //   - every client order id has exactly one order in the book: cancelling by it succeeds once, and a
-//     second cancel finds nothing (nothing was placed twice).
+//     second cancel finds nothing (nothing was placed twice);
+//   - after every restart, before any retry, the client's open orders (the gateway's read models, loaded
+//     from the shards' state) hold every acknowledged order under its id, each client order id once; after
+//     the retries, exactly one per order sent.
 
 import assert from 'node:assert/strict';
 import { fork, type ChildProcess } from 'node:child_process';
@@ -63,6 +66,10 @@ test('orders placed through the gateway across kill -9 restarts: none acknowledg
       const creds: ApiCredentials = { keyId: ready.keyId, alg: 'ed25519', secret: pair.seed };
       const client = await PerpxClient.connect(`ws://127.0.0.1:${ready.port}`);
       await client.login(creds);
+      const shown = (await client.openOrders()).orders;
+      const byCid = new Map(shown.map((o) => [o['clientOrderId'] as number, o['orderId'] as number]));
+      assert.equal(byCid.size, shown.length, `cycle ${cycle}: one open order per client order id`);
+      for (const [cid, id] of acked) assert.equal(byCid.get(cid), id, `cycle ${cycle}: acknowledged order ${cid} shown after the restart`);
       // Retries first: every order sent before, acknowledged or not, with its own client order id.
       for (let cid = 1; cid <= sent; cid++) {
         const p = await client.place(order(cid));
@@ -70,6 +77,7 @@ test('orders placed through the gateway across kill -9 restarts: none acknowledg
         if (before !== undefined) assert.equal(p.orderId, before, `client order id ${cid}: acknowledged as ${before}, retried as ${p.orderId}`);
         acked.set(cid, p.orderId);
       }
+      assert.equal((await client.openOrders()).orders.length, sent, `cycle ${cycle}: one open order per order sent`);
       // New orders, pipelined, killed at a random moment (the last cycle runs to its end).
       const last = cycle === CYCLES - 1;
       const target = last ? ORDERS : Math.min(ORDERS, sent + 40 + (r() % 20));

@@ -13,6 +13,8 @@ import { Durability } from '../../../exchange/durability.js';
 import { riskMarket } from '../../../risk/shard/config.js';
 import { nowUs } from '../../../gateway/clock.js';
 import { Gateway, type GatewayOptions } from '../../../gateway/gateway.js';
+import type { MarketDataHub } from '../../../gateway/market-data/hub.js';
+import { mountMarketData } from '../../../gateway/market-data/ws-channels.js';
 import { PerpxClient } from '../../../gateway/client/client.js';
 import { generateEd25519 } from '../../../gateway/client/keys.js';
 import type { ApiCredentials, LoginResult } from '../../../gateway/client/types.js';
@@ -27,6 +29,8 @@ export const MID = 600_000;
 export interface Harness {
   exchange: ThreadedExchange;
   gateway: Gateway;
+  /** md's hub, when started with `marketData` (mounted before the gateway opens, so it is restored after a restart). */
+  hub: MarketDataHub | undefined;
   store: Store;
   url: string;
   /** A new account with a key of these scopes, funded with `usdt`, and a logged-in client. */
@@ -53,11 +57,12 @@ export function durableAt(dir: string): Promise<Durability> {
   return Durability.open({ dir, log: () => {} }, TOPOLOGY, { topology: TOPOLOGY.config, riskMarkets: RISK_MARKETS });
 }
 
-export async function startHarness(o: { gateway?: Partial<GatewayOptions>; store?: Store; durability?: Durability } = {}): Promise<Harness> {
+export async function startHarness(o: { gateway?: Partial<GatewayOptions>; store?: Store; durability?: Durability; marketData?: boolean } = {}): Promise<Harness> {
   const topology = TOPOLOGY;
   const exchange = await ThreadedExchange.start({ topology, riskMarkets: RISK_MARKETS, ringCapacity: 1024, durability: o.durability });
   const store = o.store ?? new MemoryStore();
   const gateway = new Gateway({ exchange, store, timerTickMs: 0, firstId: 1 + (o.durability?.gatewayCommands() ?? 0), ...o.gateway });
+  const hub = o.marketData ? mountMarketData(gateway) : undefined;
   const port = await gateway.listen(0);
   const url = `ws://127.0.0.1:${port}`;
   const clients: PerpxClient[] = [];
@@ -65,6 +70,7 @@ export async function startHarness(o: { gateway?: Partial<GatewayOptions>; store
   const h: Harness = {
     exchange,
     gateway,
+    hub,
     store,
     url,
     async trader(t = {}) {
