@@ -39,7 +39,7 @@ import { MarketShard } from './market-shard.js';
 import { RingOutput } from './ring-output.js';
 import { waitStrategyByName, type WaitStrategyName } from '../ring/wait-strategy-by-name.js';
 import { readSnapshotStreams } from '../snapshot/shard-streams.js';
-import { journalOptions, replayLog, replayOutputs, type ShardJournalData, type ShardReplayData } from './worker-journal.js';
+import { durableCut, journalOptions, replayLog, replayOutputs, type ShardJournalData, type ShardReplayData } from './worker-journal.js';
 
 export interface StreamEnd {
   ring: SharedArrayBuffer;
@@ -100,7 +100,8 @@ function wire(data: MarketShardWorkerData, control: ControlBlock, member: number
   const journal = journalOptions(data.journal, data.replay, waitStrategyByName(data.wait));
   const stamp = data.journal || data.replay ? journal.stamp : undefined;
   const outputOf = (end: StreamEnd) => new RingOutput(RingBuffer.attach(end.ring), Doorbell.attach(end.bell), waitStrategyByName(data.wait), 1, running, stamp);
-  const gatewayOut = outputOf(data.gateway);
+  // The gateway releases this shard's records by its durable cut, and the journal writer wakes it for that.
+  const gatewayOut = new RingOutput(RingBuffer.attach(data.gateway.ring), Doorbell.attach(data.gateway.bell), waitStrategyByName(data.wait), 1, running, stamp, durableCut(data.journal));
   const riskOut = data.risk.map(outputOf);
   const surveillanceOut = data.surveillance ? outputOf(data.surveillance) : undefined;
   const outputs = [gatewayOut, ...riskOut, ...(surveillanceOut ? [surveillanceOut] : [])];
