@@ -123,6 +123,8 @@ export class MarketDataHub {
           b.asks.map((l) => [l.priceTicks, l.qtyLots, l.orderCount] as const),
           b.timeUs,
         );
+        // Announced as a snapshot (the MQTT bus retains it; one published before the load held less).
+        this.emit(m, this.snapshotOf(m));
       }
     }
   }

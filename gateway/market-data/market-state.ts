@@ -50,8 +50,9 @@ export class MarketState {
   }
 
   /**
-   * Loads the whole book (a restarted gateway: the market shard's copy) in place of what it held; no
-   * diff: a subscriber's first message is the snapshot, which holds it.
+   * Loads the whole book (a restarted gateway: the market shard's copy) in place of what it held. No
+   * diff carries it: `seq` moves by one, so a subscriber that synced on the book before sees a gap at
+   * the next diff and resyncs from a snapshot, which holds it.
    */
   loadBook(bids: readonly LevelTuple[], asks: readonly LevelTuple[], timeUs: number): void {
     this.book.load(bids, asks);
@@ -59,6 +60,7 @@ export class MarketState {
     this.pendingAsks.clear();
     this.topChanged = true;
     this.bookTimeUs = timeUs;
+    this.seq++;
   }
 
   hasPending(): boolean {

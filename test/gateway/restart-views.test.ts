@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { connectAsync } from 'mqtt';
-import { startMarketDataBus } from '../../gateway/bus/market-data-bus.js';
+import { startMarketDataBus, type MarketDataBus } from '../../gateway/bus/market-data-bus.js';
 import { decodePayload } from '../../gateway/bus/payload.js';
 import { topicOf } from '../../gateway/bus/topics.js';
 import { PerpxClient } from '../../gateway/client/client.js';
@@ -71,8 +71,17 @@ test('after a restart the gateway shows every open order, position and balance, 
     const hubBefore = h1.hub!.snapshot('BTC-PERP')!;
     await h1.stop();
 
-    const h2 = await startHarness({ durability: await durableAt(dir), store: await RocksStore.open(gwDir), marketData: true });
-    const bus = await startMarketDataBus(h2.hub!, { env: {}, embeddedPort: 0, prefix: 'perpx-test-restart' });
+    // The bus starts before the gateway opens, as npm start starts it: connected, it publishes a snapshot
+    // of the books before the state is loaded.
+    let bus!: MarketDataBus;
+    const h2 = await startHarness({
+      durability: await durableAt(dir),
+      store: await RocksStore.open(gwDir),
+      marketData: async (hub) => {
+        bus = await startMarketDataBus(hub, { env: {}, embeddedPort: 0, prefix: 'perpx-test-restart' });
+        await bus.publisher.waitConnected();
+      },
+    });
     const sub = await connectAsync(bus.url);
     try {
       assert.equal(h2.gateway.ready, true, 'open() returned with the read models loaded');
@@ -95,7 +104,6 @@ test('after a restart the gateway shows every open order, position and balance, 
 
       const topic = topicOf('BTC-PERP', 'book-snapshot', 'perpx-test-restart');
       const retained = new Promise<BookSnapshot>((resolve) => sub.on('message', (t, payload) => t === topic && resolve(decodePayload(payload, 'msgpack') as BookSnapshot)));
-      await bus.publisher.waitConnected();
       await sub.subscribeAsync(topic);
       const onBus = await retained;
       assert.deepEqual({ bids: onBus.bids, asks: onBus.asks, checksum: onBus.checksum }, engine, 'the retained MQTT snapshot is the engine’s book');

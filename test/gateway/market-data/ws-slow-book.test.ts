@@ -18,7 +18,7 @@ test('a backed-up book subscriber skips diffs, then gets a fresh snapshot; a fas
   const codec = new FrameCodec(DEFAULT_DECODER_LIMITS);
   const channels = new ChannelRegistry();
   let listener: Listener | undefined;
-  const hub = mountMarketData({ channels, codec, markets: [DEFAULT_MARKETS[0]!], addListener: (l) => ((listener = l as Listener), () => {}) }, { slowBytes: 1_000 });
+  const hub = mountMarketData({ channels, codec, markets: [DEFAULT_MARKETS[0]!], addListener: (l) => ((listener = typeof l === 'function' ? l : l.onRecord.bind(l)), () => {}) }, { slowBytes: 1_000 });
   const subscriber = (id: number) => {
     const frames: Record<string, unknown>[] = [];
     const s = { id, bufferedBytes: 0, send: (f: Uint8Array) => frames.push(codec.decode(f) as Record<string, unknown>) > 0 };

@@ -57,12 +57,14 @@ export function durableAt(dir: string): Promise<Durability> {
   return Durability.open({ dir, log: () => {} }, TOPOLOGY, { topology: TOPOLOGY.config, riskMarkets: RISK_MARKETS });
 }
 
-export async function startHarness(o: { gateway?: Partial<GatewayOptions>; store?: Store; durability?: Durability; marketData?: boolean } = {}): Promise<Harness> {
+export async function startHarness(o: { gateway?: Partial<GatewayOptions>; store?: Store; durability?: Durability; marketData?: boolean | ((hub: MarketDataHub) => Promise<void>) } = {}): Promise<Harness> {
   const topology = TOPOLOGY;
   const exchange = await ThreadedExchange.start({ topology, riskMarkets: RISK_MARKETS, ringCapacity: 1024, durability: o.durability });
   const store = o.store ?? new MemoryStore();
   const gateway = new Gateway({ exchange, store, timerTickMs: 0, firstId: 1 + (o.durability?.gatewayCommands() ?? 0), ...o.gateway });
   const hub = o.marketData ? mountMarketData(gateway) : undefined;
+  // As npm start does: whatever feeds on the hub (the MQTT bus) starts before the gateway opens.
+  if (hub && typeof o.marketData === 'function') await o.marketData(hub);
   const port = await gateway.listen(0);
   const url = `ws://127.0.0.1:${port}`;
   const clients: PerpxClient[] = [];
