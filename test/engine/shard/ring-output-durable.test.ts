@@ -23,13 +23,17 @@ async function rangWhileParked(position: number, cutLow: number | undefined): Pr
   const out = new RingOutput(ring, bell, new SpinThenPark(), 1, () => true, stamp, cutLow === undefined ? undefined : new DurableCut(cuts, 1));
   const counter = () => Atomics.load(new Int32Array(bell.sab), COUNTER_INDEX);
   // parkAsync raises the parked flag before its first await: the consumer is parked from here on.
-  const parked = bell.parkAsync(() => false, 20);
+  const parked = bell.parkAsync(() => false, 500);
   const before = counter();
   stamp.position = position;
   out.append(RecordBuffer.allocate(1), 0);
   out.flush();
   const rang = counter() !== before;
+  // Release the park ourselves (a pending waitAsync keeps no event loop alive), holding the loop open.
+  const keepAlive = setTimeout(() => {}, 1_000);
+  bell.ring();
   await parked;
+  clearTimeout(keepAlive);
   return { rang, published: new RingConsumer(ring).available() };
 }
 
