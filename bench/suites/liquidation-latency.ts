@@ -12,14 +12,16 @@
 //   sample i: at its scheduled time (open loop, one every --interval-us) the main thread publishes a mark
 //   one tick under victim i's liquidation price and spins on the market-bound ring until the victim's
 //   liquidation order appears; latency = seen − scheduled (a late sample counts against the figure).
-//   The main thread then plays the market: the order fills in full at its limit against the house
-//   (TradeExecuted, origin LIQUIDATION), so the pipeline completes and the position leaves the index, as
+//   The main thread then plays the market: the order (and the full-close sweep that may follow it) fills
+//   in full at its limit against the house (TradeExecuted, origin LIQUIDATION), so the pipeline completes
+//   and the position leaves the index, as
 //   it would on a live book (a scope left liquidatable would be re-checked at every later mark).
 //   Each mark also crosses the margin-call prices of higher-wallet victims: their evaluations and calls
 //   are part of the work the record carries, as on a falling market.
 //   peer: a RiskShard in this thread, the same records; latency = handle() entry to the order's append.
 // Figures: p50, p99 and max over samples (the first WARMUP_SHARE of them dropped: JIT), the ratio of the
-// worker's p50 to the in-process p50 (what the rings and the thread hop add). Options after `--`: --victims <n>, --background <n>, --interval-us <n>,
+// worker's p50 to the in-process p50 (what the rings and the thread hop add), and the peer's CPU time per
+// sample (process.cpuUsage over its samples: the figure to compare between builds on a loaded machine). Options after `--`: --victims <n>, --background <n>, --interval-us <n>,
 // --wait busy-spin|spin-then-park|park (the worker's), --observe spin|park (this thread's, see runWorker).
 
 import { OrderOrigin, Side } from '../../engine/enums.js';
@@ -28,6 +30,7 @@ import { Doorbell } from '../../engine/ring/doorbell.js';
 import { DepositLayout } from '../../engine/ring/layouts/deposit.js';
 import { encodeRecord } from '../../engine/ring/layouts/index.js';
 import type { Layout } from '../../engine/ring/layouts/layout.js';
+import { LiquidationSweepLayout } from '../../engine/ring/layouts/liquidation-sweep.js';
 import { MarkPriceUpdatedLayout } from '../../engine/ring/layouts/mark-price-updated.js';
 import { PlaceOrderLayout } from '../../engine/ring/layouts/place-order.js';
 import { TradeExecutedLayout } from '../../engine/ring/layouts/trade-executed.js';
@@ -58,6 +61,7 @@ const TAKER_FEE_RATE = 50_000n;
 const USDT = 1_000_000n;
 const HOUSE = 1;
 const PO = PlaceOrderLayout.offsets;
+const SW = LiquidationSweepLayout.offsets;
 /** Leading samples dropped from both figures (the worker's and this thread's JIT warm-up). */
 const WARMUP_SHARE = 0.1;
 
@@ -120,6 +124,30 @@ function plan(victims: number, background: number): Plan {
 }
 
 /** The market's answer to a liquidation order: a full fill at its limit against the house. */
+/**
+ * The market's answer to a full-close sweep (the pipeline's next step once the step-down order filled):
+ * filled in full at its limit against the house, so the pipeline completes and the next victim's run,
+ * which waits its turn behind this one (escalation-order.ts), goes on.
+ */
+function sweepFillOf(records: RecordBuffer, at: number, tradeId: number): Input {
+  return {
+    input: 1,
+    layout: TradeExecutedLayout,
+    header: { accountId: records.accountId(at), marketId: MARKET_ID, timeUs: 2 },
+    body: {
+      takerOrderId: records.u53At(at, SW.sweepId),
+      makerOrderId: 2 ** 40 + tradeId,
+      tradeId: 2 ** 40 + tradeId,
+      priceTicks: records.u53At(at, SW.limitPriceTicks),
+      qtyLots: records.u53At(at, SW.qtyLots),
+      makerAccountId: HOUSE,
+      takerSide: records.u8At(at, SW.side),
+      takerOrigin: OrderOrigin.LIQUIDATION,
+      makerOrigin: OrderOrigin.USER,
+    },
+  };
+}
+
 function fillOf(records: RecordBuffer, at: number, tradeId: number): Input {
   return {
     input: 1,
@@ -209,7 +237,7 @@ class WorkerRig {
       if (records.type(at) === RecordType.PlaceOrder && records.u8At(at, PO.origin) === OrderOrigin.LIQUIDATION) {
         this.seen.set(records.accountId(at), now);
         this.answers.push(fillOf(records, at, ++this.trades));
-      }
+      } else if (records.type(at) === RecordType.LiquidationSweep) this.answers.push(sweepFillOf(records, at, ++this.trades));
     }
     this.market.release(n);
   }
@@ -231,7 +259,7 @@ class WatchingOutput implements EventOutput {
     if (buf.type(at) === RecordType.PlaceOrder && buf.u8At(at, PO.origin) === OrderOrigin.LIQUIDATION) {
       this.seen.set(buf.accountId(at), process.hrtime.bigint());
       this.answers.push(fillOf(buf, at, ++this.trades));
-    }
+    } else if (buf.type(at) === RecordType.LiquidationSweep) this.answers.push(sweepFillOf(buf, at, ++this.trades));
   }
   flush(): void {}
 }
@@ -277,9 +305,12 @@ async function runWorker(p: Plan, wait: WaitStrategyName, intervalNs: number, ob
       rig.send(markInput(p.marks[i]!));
       const victim = p.victims[i]!;
       const deadline = scheduled + 1_000_000_000n;
+      // The market answers while the victim waits: its run may wait its turn behind an earlier-triggered
+      // scope's order (escalation-order.ts), and that wait is part of the figure.
       while (!rig.seen.has(victim) && process.hrtime.bigint() < deadline) {
         if (observe === 'park') rig.marketBell.park(rig.marketHasRecords, 5);
         rig.drain();
+        rig.answer();
       }
       const seen = rig.seen.get(victim);
       if (seen === undefined) missed++;
@@ -292,7 +323,12 @@ async function runWorker(p: Plan, wait: WaitStrategyName, intervalNs: number, ob
   }
 }
 
-function runInProcess(p: Plan): { latencies: number[]; missed: number } {
+/**
+ * The peer's samples, and the CPU time this thread spent per sample (mark, liquidation order, its fill
+ * and the pipeline's completion): what to compare between builds on a loaded machine, where wall-clock
+ * latencies mostly measure the scheduler.
+ */
+function runInProcess(p: Plan): { latencies: number[]; missed: number; cpuNsPerSample: number } {
   const market = new WatchingOutput();
   const shard = new RiskShard(0, 1, [BTC], DEFAULT_POOL, () => 0, new Discard(), [market], (s, e) => new LiquidationEngine(s, e, DEFAULT_POOL));
   const buf = RecordBuffer.allocate(1);
@@ -305,15 +341,20 @@ function runInProcess(p: Plan): { latencies: number[]; missed: number } {
   for (const r of p.setup) handle(r);
   const latencies: number[] = [];
   let missed = 0;
+  const cpu = process.cpuUsage();
   for (let i = 0; i < p.marks.length; i++) {
     const t = process.hrtime.bigint();
     handle(markInput(p.marks[i]!));
+    // As on the rings: the market answers until the victim's order is out (it may wait its turn behind an
+    // earlier-triggered scope's order, escalation-order.ts), then the rest.
+    while (!market.seen.has(p.victims[i]!) && market.answers.length > 0) handle(market.answers.shift()!);
     const seen = market.seen.get(p.victims[i]!);
     if (seen === undefined) missed++;
     else latencies.push(Number(seen - t));
     while (market.answers.length > 0) handle(market.answers.shift()!);
   }
-  return { latencies, missed };
+  const used = process.cpuUsage(cpu);
+  return { latencies, missed, cpuNsPerSample: Math.round(((used.user + used.system) * 1_000) / p.marks.length) };
 }
 
 function option(args: string[], name: string, fallback: number): number {
@@ -367,7 +408,7 @@ const suite: Suite = {
     const inProcess = runInProcess(p);
     const worker = await runWorker(p, wait, intervalUs * 1_000, observe);
     const workerCase = summary('risk-shard worker, real rings', worker.latencies, { ...common, missed: worker.missed });
-    const peerCase = summary('in-process RiskShard.handle (peer)', inProcess.latencies, { ...common, missed: inProcess.missed });
+    const peerCase = summary('in-process RiskShard.handle (peer)', inProcess.latencies, { ...common, missed: inProcess.missed, cpuNsPerSample: inProcess.cpuNsPerSample });
     workerCase.ratioVsInProcess = Math.round((workerCase.p50Ns / peerCase.p50Ns) * 10) / 10;
     workerCase.meetsGoal = workerCase.p99Ns < GOAL_P99_NS;
     workerCase.opsPerSec = Math.round(1e9 / Math.max(1, workerCase.p50Ns));

@@ -48,7 +48,7 @@ class DiscardOutput implements EventOutput {
   flush(): void {}
 }
 
-const quietHooks: LiquidationHooks = { check() {}, onFill() {}, onOrderEnded() {}, onMarkUpdated() {}, onBankruptFlatScope() {}, isFrozen: () => false, hashState() {}, writeState() {}, readState() {} };
+const quietHooks: LiquidationHooks = { check() {}, onFill() {}, onOrderEnded() {}, onMarkUpdated() {}, afterRecord() {}, onBankruptFlatScope() {}, isFrozen: () => false, hashState() {}, writeState() {}, readState() {} };
 
 interface Trades {
   records: RecordBuffer;

@@ -19,7 +19,15 @@ export const UpdateReason = {
 } as const;
 export type UpdateReason = (typeof UpdateReason)[keyof typeof UpdateReason];
 
-/** LiquidationProgressed.step: the pipeline steps of docs/RISK.md as they happen. */
+/**
+ * LiquidationProgressed.step: the pipeline steps of docs/RISK.md as they happen. The record's fields per
+ * step (qty signed in the closing trade's direction: a sale < 0):
+ *   TRIGGERED, ORDERS_CANCELLED, HEALTHY, COMPLETED   scope's market id (CROSS_SCOPE for cross), qty 0, price 0
+ *   PARTIAL_ORDER, FULL_ORDER                          the order's market, its quantity and limit
+ *   PARTIAL_FILL, FULL_FILL, ADL_FILL                  the fill's market, quantity and price
+ *   ADL_STARTED                                        the market, the remainder to deleverage, the ADL price
+ *   SURPLUS_SETTLED, SHORTFALL_COVERED                 scope's market id, with the IF's take (> 0) or payment (< 0)
+ */
 export const LiquidationStep = {
   TRIGGERED: 1,
   ORDERS_CANCELLED: 2,

@@ -1,19 +1,15 @@
 // The liquidation pipeline of the risk shard (docs/RISK.md "Liquidation pipeline", docs/RISK-SHARD.md steps
-// 1-7): one LiquidationRun per scope in it, driven only by the LiquidationHooks calls of the core. At
-// every step boundary it asks liquidation-steps.ts, where the steps and transitions are listed, what comes
-// next, and does that; the arithmetic is in the modules each step names. It reads state, never the clock (time is each call's timeUs), and
-// acts only through RiskEffects, so the same calls on the same state give the same effects (I10).
+// 1-7): one LiquidationRun per scope in it, driven only by the LiquidationHooks calls of the core. The
+// hooks route each record to its run and mark the run at a step boundary; at the end of the record
+// (afterRecord) the runs step one at a time in trigger order (escalation-order.ts): liquidation-steps.ts,
+// where the steps and transitions are listed, names what comes next, and this does it; the arithmetic is
+// in the modules each step names; liquidation-runs.ts keeps the runs and what they wait on. It reads
+// state, never the clock (time is each call's timeUs), and acts only through RiskEffects, so the same
+// calls on the same state give the same effects (I10). LiquidationProgressed's fields: events.ts.
 //
-// What each call may do is bounded: it touches one scope (the call's, or the one its order id names),
-// walks that account's positions, and at most ranks one market's ADL candidates; check() also retries at
-// most one parked scope, round-robin in ascending (accountId, marketId) order (liquidation-waiting.ts).
-//
-// LiquidationProgressed, per step (qty signed in the closing trade's direction: a sale < 0):
-//   TRIGGERED, ORDERS_CANCELLED, HEALTHY, COMPLETED   scope's market id (CROSS_SCOPE for cross), qty 0, price 0
-//   PARTIAL_ORDER, FULL_ORDER                          the order's market, its quantity and limit
-//   PARTIAL_FILL, FULL_FILL, ADL_FILL                  the fill's market, quantity and price
-//   ADL_STARTED                                        the market, the remainder to deleverage, the ADL price
-//   SURPLUS_SETTLED, SHORTFALL_COVERED                 scope's market id, with the IF's take (> 0) or payment (< 0)
+// What each step may do is bounded: it touches one scope, walks that account's positions, and at most
+// ranks one market's ADL candidates; check() also retries at most one parked scope, round-robin in
+// ascending (accountId, marketId) order (liquidation-waiting.ts).
 //
 // Thread contract: the risk-shard thread, inside the handling of one input record.
 
@@ -21,20 +17,23 @@ import { CancelReason, OrderOrigin, Side } from '../../engine/enums.js';
 import type { SnapshotReader } from '../../engine/snapshot/snapshot-reader.js';
 import type { SnapshotWriter } from '../../engine/snapshot/snapshot-writer.js';
 import { bankruptcyPrice } from '../liquidation-price.js';
-import { stepDownCloseLots } from '../liquidation.js';
 import { absBig } from '../units.js';
 import { AdlExecutor, type PendingDeleverage } from './adl-executor.js';
 import type { RiskPoolConfig } from './config.js';
 import { LiquidationStep } from './events.js';
 import { InsuranceFund } from './insurance-fund.js';
-import { adlPriceTicks, liquidationBand, stepDownLimitTicks, sweepTerms } from './liquidation-prices.js';
-import { LiquidationRun, RunPhase } from './liquidation-run.js';
+import { adlPriceTicks, sweepTerms } from './liquidation-prices.js';
+import type { EscalationOrder } from './escalation-order.js';
+import { RunPhase, type LiquidationRun } from './liquidation-run.js';
+import { LiquidationRuns } from './liquidation-runs.js';
 import { Next, nextStep } from './liquidation-steps.js';
 import {
   byMaintenanceDescending,
   collateralAround,
   evaluateScope,
+  flatScopeEquityAtoms,
   hasOpenOrders,
+  nextStepDown,
   openPositions,
   scopeEquityAtoms,
   scopeKey,
@@ -44,9 +43,9 @@ import {
 } from './liquidation-scope.js';
 import { settleBankruptFlatScope, settleScope } from './liquidation-settlement.js';
 import { readLiquidation, writeLiquidation } from './liquidation-snapshot.js';
-import { WaitingScopes } from './liquidation-waiting.js';
-import { CROSS_SCOPE, type LiquidationHooks, type RiskEffects, type StateWords } from './seams.js';
-import { MarginMode, type AccountState, type PositionState, type RiskState } from './state.js';
+import type { WaitingScopes } from './liquidation-waiting.js';
+import type { LiquidationHooks, RiskEffects, StateWords } from './seams.js';
+import type { AccountState, PositionState, RiskState } from './state.js';
 
 /** The last resort's sweep budget: the largest the record carries, so the band alone bounds it. */
 const UNLIMITED_BUDGET = (1n << 63n) - 1n;
@@ -55,10 +54,12 @@ const UNLIMITED_BUDGET = (1n << 63n) - 1n;
 const MARK_RETRIES = 8;
 
 export class LiquidationEngine implements LiquidationHooks {
-  /** Runs by scope key and by the id of their order in flight: looked up, never iterated. */
-  readonly runs = new Map<number, LiquidationRun>();
-  readonly byOrderId = new Map<number, LiquidationRun>();
-  readonly waiting = new WaitingScopes();
+  /** The runs, what they wait on, and which steps next (liquidation-runs.ts). */
+  private readonly pipeline: LiquidationRuns;
+  readonly runs: Map<number, LiquidationRun>;
+  readonly byOrderId: Map<number, LiquidationRun>;
+  readonly waiting: WaitingScopes;
+  readonly escalation: EscalationOrder;
   readonly insuranceFund: InsuranceFund;
   readonly adl: AdlExecutor;
 
@@ -67,13 +68,15 @@ export class LiquidationEngine implements LiquidationHooks {
     private readonly effects: RiskEffects,
     private readonly pool: RiskPoolConfig,
   ) {
+    const p = (this.pipeline = new LiquidationRuns(state));
+    ({ runs: this.runs, byOrderId: this.byOrderId, waiting: this.waiting, escalation: this.escalation } = p);
     this.insuranceFund = new InsuranceFund(state, effects, pool.insurancePerEventCapAtoms);
-    this.adl = new AdlExecutor(state, effects, pool.adlMode, (a, m) => this.isFrozen(a, m));
+    this.adl = new AdlExecutor(state, effects, pool.adlMode, (a, m) => p.isFrozen(a, m));
   }
 
   /** The liquidation id of the scope's run, 0 when the scope is not in the pipeline. */
   liquidationIdOf(accountId: number, scopeMarketId: number): number {
-    return this.runs.get(scopeKey(accountId, scopeMarketId))?.liquidationId ?? 0;
+    return this.pipeline.liquidationIdOf(accountId, scopeMarketId);
   }
 
   check(accountId: number, marketId: number, timeUs: number): void {
@@ -100,24 +103,13 @@ export class LiquidationEngine implements LiquidationHooks {
     const account = this.state.accounts.get(accountId);
     if (account === undefined) return;
     const scope = scopeMarketOf(account, marketId);
-    if (this.runs.has(scopeKey(accountId, scope)) || openPositions(account, scope).length > 0) return;
-    const equity = scopeEquityAtoms(this.state, account, scope);
-    if (equity === undefined || equity >= 0n) return;
-    settleBankruptFlatScope(this.insuranceFund, this.effects, accountId, scope, this.state.newLiquidationId(), equity, timeUs);
+    const equity = this.runs.has(scopeKey(accountId, scope)) ? undefined : flatScopeEquityAtoms(this.state, account, scope);
+    if (equity !== undefined && equity < 0n) settleBankruptFlatScope(this.insuranceFund, this.effects, accountId, scope, this.state.newLiquidationId(), equity, timeUs);
   }
 
   /** Runs by scope key, the order ids they wait on, parked scopes, fund reservations, pending Deleverages. */
   hashState(h: StateWords): void {
-    const keys = [...this.runs.keys()].sort((a, b) => a - b);
-    h.int(keys.length);
-    for (const k of keys) this.runs.get(k)!.hashState(h);
-    const orderIds = [...this.byOrderId.keys()].sort((a, b) => a - b);
-    h.int(orderIds.length);
-    for (const id of orderIds) {
-      h.int(id);
-      h.int(this.byOrderId.get(id)!.key);
-    }
-    this.waiting.hashState(h);
+    this.pipeline.hashState(h);
     this.insuranceFund.hashState(h);
     this.adl.hashState(h);
   }
@@ -172,13 +164,13 @@ export class LiquidationEngine implements LiquidationHooks {
       const run = this.runs.get(d.runKey);
       if (run === undefined) return;
       run.excludedCounterparties.push(d.counterpartyAccountId);
-      if (--run.outstandingDeleverages === 0) this.advance(run, timeUs);
+      if (--run.outstandingDeleverages === 0) this.boundary(run);
       return;
     }
     const run = this.byOrderId.get(orderId);
     if (run !== undefined) {
       this.byOrderId.delete(orderId);
-      this.afterOrder(run, timeUs);
+      this.afterOrder(run);
       return;
     }
     const account = this.state.accounts.get(accountId);
@@ -187,47 +179,55 @@ export class LiquidationEngine implements LiquidationHooks {
     if (cancelling !== undefined && cancelling.phase === RunPhase.CANCELLING) this.afterCancel(cancelling, timeUs);
   }
 
-  /** A cross run freezes every cross market of the account (and markets it has no position in yet). */
   isFrozen(accountId: number, marketId: number): boolean {
-    if (this.runs.has(scopeKey(accountId, marketId))) return true;
-    if (!this.runs.has(scopeKey(accountId, CROSS_SCOPE))) return false;
-    const pos = this.state.accounts.get(accountId)?.positions.get(marketId);
-    return pos === undefined || pos.marginMode === MarginMode.CROSS;
+    return this.pipeline.isFrozen(accountId, marketId);
   }
 
   // Step 1: trigger, freeze, and step 2: cancel the scope's open orders.
   private trigger(account: AccountState, scope: number, key: number, timeUs: number): void {
     const summary = evaluateScope(this.state, account, scope);
     if (summary === undefined || !summary.liquidatable) return;
-    const run = new LiquidationRun(key, account.id, scope, this.state.newLiquidationId());
-    this.runs.set(key, run);
-    this.setScopeLiquidationId(account, scope, run.liquidationId);
+    const run = this.pipeline.start(account, scope, key);
     this.progress(run, scope, LiquidationStep.TRIGGERED, 0n, 0n, timeUs);
     let cancelling = false;
     for (const pos of scopePositionStates(account, scope)) {
-      if (pos.orders.size === 0) continue;
+      if (pos.orderCount === 0) continue;
       this.effects.cancelAllOrders(account.id, pos.marketId, CancelReason.LIQUIDATION, timeUs);
       cancelling = true;
     }
-    if (!cancelling) this.advance(run, timeUs);
+    if (!cancelling) this.boundary(run);
   }
 
   private afterCancel(run: LiquidationRun, timeUs: number): void {
     if (hasOpenOrders(this.account(run), run.scopeMarketId)) return;
     this.progress(run, run.scopeMarketId, LiquidationStep.ORDERS_CANCELLED, 0n, 0n, timeUs);
-    this.advance(run, timeUs);
+    this.boundary(run);
   }
 
   private resume(run: LiquidationRun, timeUs: number): void {
     if (run.phase === RunPhase.CANCELLING) this.afterCancel(run, timeUs);
-    else if (run.phase === RunPhase.WAITING) {
-      this.waiting.remove(run.key);
-      this.advance(run, timeUs);
+    else if (run.phase === RunPhase.WAITING) this.pipeline.retry(run);
+  }
+
+  /**
+   * The end of a record, after its liquidation checks: runs take their steps, one at a time in trigger order
+   * (escalation-order.ts), while the next one waits at a boundary and nothing is in flight. Each run is
+   * stepped here once per answer, trigger or retry that queued it, so the work is paid for by those records.
+   */
+  afterRecord(timeUs: number): void {
+    for (let run = this.escalation.next(); run !== undefined; run = this.escalation.next()) {
+      this.step(run, timeUs);
+      this.escalation.stepped(run);
     }
   }
 
-  /** A step boundary: what liquidation-steps.ts names for the scope as it stands now. */
-  private advance(run: LiquidationRun, timeUs: number): void {
+  /** A step boundary: the run waits for its turn (afterRecord), which re-checks it as it stands then. */
+  private boundary(run: LiquidationRun): void {
+    this.escalation.queued(run);
+  }
+
+  /** The step a boundary names (liquidation-steps.ts), for the scope as it stands now. */
+  private step(run: LiquidationRun, timeUs: number): void {
     const account = this.account(run);
     if (run.closingMarketId >= 0 && (account.positions.get(run.closingMarketId)?.isFlat() ?? true)) run.closingMarketId = -1;
     const closing = run.closingMarketId >= 0 ? account.positions.get(run.closingMarketId)! : undefined;
@@ -242,9 +242,9 @@ export class LiquidationEngine implements LiquidationHooks {
     });
     switch (next) {
       case Next.PARK:
-        return this.park(run);
+        return this.pipeline.park(run);
       case Next.HEALTHY:
-        return this.finish(run, account, LiquidationStep.HEALTHY, timeUs);
+        return this.finish(run, LiquidationStep.HEALTHY, timeUs);
       case Next.COMMIT:
         return this.commit(run, account, timeUs);
       case Next.STEP_DOWN:
@@ -261,23 +261,15 @@ export class LiquidationEngine implements LiquidationHooks {
     }
   }
 
-  // Step 3: one IOC per step, the largest-MM position above tier 1 first, down to the next tier's cap.
+  // Step 3: one IOC reduce-only order per step (liquidation-scope.ts nextStepDown); false when none is left.
   private placeStepDown(run: LiquidationRun, account: AccountState, timeUs: number): boolean {
-    for (const pos of byMaintenanceDescending(this.state, openPositions(account, run.scopeMarketId))) {
-      if (run.stalledMarkets.includes(pos.marketId)) continue;
-      const market = this.state.markets.get(pos.marketId)!;
-      const lots = stepDownCloseLots(pos, market.markPriceTicks, market.atomsPerTickLot, market.tiers);
-      const collateral = collateralAround(this.state, account, pos);
-      if (lots === undefined || lots === 0n || collateral === undefined) continue;
-      const limit = stepDownLimitTicks(pos, collateral, market.atomsPerTickLot, liquidationBand(market.markPriceTicks, market.config.liquidationBandRate));
-      if (limit === undefined) {
-        run.stalledMarkets.push(pos.marketId);
-        continue;
-      }
-      this.placeStepDownOrder(run, pos, lots, limit, timeUs);
-      return true;
-    }
-    return false;
+    const o = nextStepDown(this.state, account, run.scopeMarketId, run.stalledMarkets);
+    if (o === undefined) return false;
+    const side = o.pos.qtyLots > 0n ? Side.SELL : Side.BUY;
+    const orderId = this.effects.placeLiquidationOrder(run.accountId, o.pos.marketId, side, o.qtyLots, o.limitTicks, timeUs);
+    this.pipeline.awaitOrder(run, orderId, o.pos.marketId, o.qtyLots, RunPhase.STEP_DOWN);
+    this.progress(run, o.pos.marketId, LiquidationStep.PARTIAL_ORDER, side === Side.SELL ? -o.qtyLots : o.qtyLots, o.limitTicks, timeUs);
+    return true;
   }
 
   // Step 4 begins: from here the scope closes completely (a cross account in every market) unless a
@@ -288,14 +280,14 @@ export class LiquidationEngine implements LiquidationHooks {
     run.committed = true;
     run.phase = RunPhase.FULL_CLOSE;
     this.insuranceFund.reserve(run.liquidationId, worstCaseCloseCostAtoms(this.state, account, run.scopeMarketId));
-    this.advance(run, timeUs);
+    this.step(run, timeUs);
   }
 
   /** The next position of a committed scope (largest MM first): its BP now is where ADL would close it. */
   private closeNextPosition(run: LiquidationRun, account: AccountState, timeUs: number): void {
     const next = byMaintenanceDescending(this.state, openPositions(account, run.scopeMarketId))[0];
     const collateral = next === undefined ? undefined : collateralAround(this.state, account, next);
-    if (next === undefined || collateral === undefined) return this.park(run);
+    if (next === undefined || collateral === undefined) return this.pipeline.park(run);
     const bp = bankruptcyPrice(next, collateral, this.state.markets.get(next.marketId)!.atomsPerTickLot)!;
     run.startPositionClose(next.marketId, adlPriceTicks(bp.priceTicks));
     this.fullCloseRound(run, account, next, timeUs);
@@ -318,37 +310,18 @@ export class LiquidationEngine implements LiquidationHooks {
   private fullCloseRound(run: LiquidationRun, account: AccountState, pos: PositionState, timeUs: number, budgetOverride?: bigint): void {
     const market = this.state.markets.get(pos.marketId)!;
     const equity = scopeEquityAtoms(this.state, account, run.scopeMarketId);
-    if (equity === undefined || market.markPriceTicks <= 0n) return this.park(run);
+    if (equity === undefined || market.markPriceTicks <= 0n) return this.pipeline.park(run);
     const reserved = this.insuranceFund.reserve(run.liquidationId, worstCaseCloseCostAtoms(this.state, account, run.scopeMarketId));
     const t = sweepTerms(pos, market, equity, run.adlPriceTicks, reserved);
     const orderId = this.effects.sweepLiquidation(run.accountId, pos.marketId, t.side, t.lots, t.limitTicks, run.adlPriceTicks, budgetOverride ?? t.budgetAtoms, timeUs);
     run.sweepMarkTicks = market.markPriceTicks;
-    this.awaitOrder(run, orderId, pos.marketId, t.lots, RunPhase.FULL_CLOSE);
+    this.pipeline.awaitOrder(run, orderId, pos.marketId, t.lots, RunPhase.FULL_CLOSE);
     this.progress(run, pos.marketId, LiquidationStep.FULL_ORDER, t.side === Side.SELL ? -t.lots : t.lots, t.limitTicks, timeUs);
   }
 
-  /** A step-down order: IOC reduce-only at the limit, at most the market's maximum order size. */
-  private placeStepDownOrder(run: LiquidationRun, pos: PositionState, lots: bigint, limitTicks: bigint, timeUs: number): void {
-    const maxLots = BigInt(this.state.markets.get(pos.marketId)!.spec.maxQtyLots);
-    const qtyLots = lots < maxLots ? lots : maxLots;
-    const side = pos.qtyLots > 0n ? Side.SELL : Side.BUY;
-    const orderId = this.effects.placeLiquidationOrder(run.accountId, pos.marketId, side, qtyLots, limitTicks, timeUs);
-    this.awaitOrder(run, orderId, pos.marketId, qtyLots, RunPhase.STEP_DOWN);
-    this.progress(run, pos.marketId, LiquidationStep.PARTIAL_ORDER, side === Side.SELL ? -qtyLots : qtyLots, limitTicks, timeUs);
-  }
-
-  private awaitOrder(run: LiquidationRun, orderId: number, marketId: number, qtyLots: bigint, phase: RunPhase): void {
-    run.startOrder(marketId, qtyLots);
-    run.phase = phase;
-    this.byOrderId.set(orderId, run);
-  }
-
-  private afterOrder(run: LiquidationRun, timeUs: number): void {
-    if (run.phase === RunPhase.STEP_DOWN) {
-      if (run.orderFilledLots === 0n) run.stalledMarkets.push(run.orderMarketId);
-      return this.advance(run, timeUs);
-    }
-    this.advance(run, timeUs);
+  private afterOrder(run: LiquidationRun): void {
+    if (run.phase === RunPhase.STEP_DOWN && run.orderFilledLots === 0n) run.stalledMarkets.push(run.orderMarketId);
+    this.boundary(run);
   }
 
   // Step 7 (docs/RISK.md): what the book could not take within the budget, at the BP of the position's close.
@@ -384,7 +357,7 @@ export class LiquidationEngine implements LiquidationHooks {
    */
   private lastResort(run: LiquidationRun, pos: PositionState, timeUs: number): void {
     const mark = this.state.markets.get(pos.marketId)!.markPriceTicks;
-    if (mark <= 0n || run.lastResortMarkTicks === mark) return this.park(run);
+    if (mark <= 0n || run.lastResortMarkTicks === mark) return this.pipeline.park(run);
     run.lastResortMarkTicks = mark;
     this.fullCloseRound(run, this.account(run), pos, timeUs, UNLIMITED_BUDGET);
   }
@@ -394,7 +367,7 @@ export class LiquidationEngine implements LiquidationHooks {
     const run = this.runs.get(d.runKey);
     if (run === undefined) return;
     this.progress(run, d.marketId, LiquidationStep.ADL_FILL, signedQtyLots, priceTicks, timeUs);
-    if (--run.outstandingDeleverages === 0) this.advance(run, timeUs);
+    if (--run.outstandingDeleverages === 0) this.boundary(run);
   }
 
   // Steps 5, 6 and 8: the scope is flat; settle its equity with the IF, then release it.
@@ -402,32 +375,14 @@ export class LiquidationEngine implements LiquidationHooks {
     const equity = scopeEquityAtoms(this.state, account, run.scopeMarketId) ?? 0n;
     const s = settleScope(this.insuranceFund, this.pool, run.accountId, run.scopeMarketId, run.liquidationId, equity, run.fullCloseNotionalAtoms, timeUs);
     if (s.step !== 0) this.progress(run, run.scopeMarketId, s.step, 0n, 0n, timeUs, s.insuranceAtoms);
-    this.finish(run, account, LiquidationStep.COMPLETED, timeUs);
+    this.finish(run, LiquidationStep.COMPLETED, timeUs);
   }
 
-  private finish(run: LiquidationRun, account: AccountState, step: number, timeUs: number): void {
+  private finish(run: LiquidationRun, step: number, timeUs: number): void {
     this.insuranceFund.release(run.liquidationId);
-    this.runs.delete(run.key);
-    this.waiting.remove(run.key);
-    this.setScopeLiquidationId(account, run.scopeMarketId, 0);
+    this.pipeline.end(run);
     this.progress(run, run.scopeMarketId, step, 0n, 0n, timeUs);
     this.effects.publishScope(run.accountId, run.scopeMarketId, timeUs);
-  }
-
-  /** The run waits (no mark, or no counterparty); whatever resumes it sweeps the book again first: it may have refilled. */
-  private park(run: LiquidationRun): void {
-    run.phase = RunPhase.WAITING;
-    run.sweepMarkTicks = 0n;
-    this.waiting.add(run.key);
-  }
-
-  /** The state's own record of the pipeline (what snapshots and the state hash see). */
-  private setScopeLiquidationId(account: AccountState, scope: number, liquidationId: number): void {
-    if (scope === CROSS_SCOPE) account.liquidationId = liquidationId;
-    else {
-      const pos = account.positions.get(scope);
-      if (pos !== undefined) pos.liquidationId = liquidationId;
-    }
   }
 
   private account(run: LiquidationRun): AccountState {

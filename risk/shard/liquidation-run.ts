@@ -3,7 +3,8 @@
 //
 // The steps and the transitions between them are listed in liquidation-steps.ts; the phases below say
 // what a run waits for between two calls: CANCELLING (its cancellations), STEP_DOWN and FULL_CLOSE (its
-// order or sweep), ADL (its Deleverages), WAITING (parked: no mark, or nobody to deleverage).
+// order or sweep), ADL (its Deleverages), WAITING (parked: no mark, or nobody to deleverage), QUEUED (the
+// turn: an earlier-triggered run is escalating, escalation-order.ts).
 //
 // Thread contract: the risk-shard thread.
 
@@ -18,6 +19,8 @@ export const RunPhase = {
   FULL_CLOSE: 3,
   ADL: 4,
   WAITING: 5,
+  /** At a step boundary, waiting for the turn (escalation-order.ts): an earlier-triggered run escalates first. */
+  QUEUED: 6,
 } as const;
 export type RunPhase = (typeof RunPhase)[keyof typeof RunPhase];
 
@@ -113,7 +116,7 @@ export class LiquidationRun {
   static readState(r: SnapshotReader): LiquidationRun {
     const run = new LiquidationRun(r.uint(), r.uint(), r.int(), r.uint());
     const phase = r.u8();
-    if (phase < RunPhase.CANCELLING || phase > RunPhase.WAITING) throw malformed(`${r.what}: run ${run.key} in phase ${phase}`);
+    if (phase < RunPhase.CANCELLING || phase > RunPhase.QUEUED) throw malformed(`${r.what}: run ${run.key} in phase ${phase}`);
     run.phase = phase as RunPhase;
     run.orderMarketId = r.int();
     run.orderQtyLots = r.big();

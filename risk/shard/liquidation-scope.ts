@@ -8,9 +8,10 @@
 // Thread contract: the risk-shard thread, inside one hook call.
 
 import { crossMargin, isolatedMargin, unrealizedPnlAtoms, type MarginSummary, type MarkedPosition } from '../margin.js';
+import { stepDownCloseLots } from '../liquidation.js';
 import { maintenanceMarginAtoms } from '../tiers.js';
 import { absBig } from '../units.js';
-import { liquidationBand } from './liquidation-prices.js';
+import { liquidationBand, stepDownLimitTicks } from './liquidation-prices.js';
 import { CROSS_SCOPE } from './seams.js';
 import { MarginMode, type AccountState, type MarketRiskState, type PositionState, type RiskState } from './state.js';
 
@@ -50,7 +51,7 @@ export function openPositions(account: AccountState, scopeMarketId: number): Pos
 
 export function hasOpenOrders(account: AccountState, scopeMarketId: number): boolean {
   const all = account.positionsInOrder();
-  for (let i = 0; i < all.length; i++) if (all[i]!.orders.size > 0 && inScope(all[i]!, scopeMarketId)) return true;
+  for (let i = 0; i < all.length; i++) if (all[i]!.orderCount > 0 && inScope(all[i]!, scopeMarketId)) return true;
   return false;
 }
 
@@ -88,6 +89,11 @@ export function evaluateScope(state: RiskState, account: AccountState, scopeMark
 /** The scope's equity alone (what ADL ranks by); undefined while an open position has no mark. */
 export function scopeEquityAtoms(state: RiskState, account: AccountState, scopeMarketId: number): bigint | undefined {
   return evaluateScope(state, account, scopeMarketId)?.equityAtoms;
+}
+
+/** The equity of a scope with no open position left; undefined while it holds one (or one has no mark). */
+export function flatScopeEquityAtoms(state: RiskState, account: AccountState, scopeMarketId: number): bigint | undefined {
+  return openPositions(account, scopeMarketId).length > 0 ? undefined : scopeEquityAtoms(state, account, scopeMarketId);
 }
 
 /**
@@ -142,4 +148,34 @@ export function worstCaseCloseCostAtoms(state: RiskState, account: AccountState,
     worst += pos.qtyLots * (edge - m.markPriceTicks) * m.atomsPerTickLot;
   }
   return worst < 0n ? -worst : 0n;
+}
+
+/** One step-down order: the position, the lots to close (at most the market's maximum order size) and the limit. */
+export interface StepDownOrder {
+  readonly pos: PositionState;
+  readonly qtyLots: bigint;
+  readonly limitTicks: bigint;
+}
+
+/**
+ * The scope's next step-down order (docs/RISK.md step 3): the largest-MM position above tier 1 not in
+ * `stalled`, down to the next lower tier's cap, no worse than BP and within the band; undefined when none.
+ * A market whose limit cannot be priced in the band is added to `stalled` (not tried again this event).
+ */
+export function nextStepDown(state: RiskState, account: AccountState, scopeMarketId: number, stalled: number[]): StepDownOrder | undefined {
+  for (const pos of byMaintenanceDescending(state, openPositions(account, scopeMarketId))) {
+    if (stalled.includes(pos.marketId)) continue;
+    const market = state.markets.get(pos.marketId)!;
+    const lots = stepDownCloseLots(pos, market.markPriceTicks, market.atomsPerTickLot, market.tiers);
+    const collateral = collateralAround(state, account, pos);
+    if (lots === undefined || lots === 0n || collateral === undefined) continue;
+    const limitTicks = stepDownLimitTicks(pos, collateral, market.atomsPerTickLot, liquidationBand(market.markPriceTicks, market.config.liquidationBandRate));
+    if (limitTicks === undefined) {
+      stalled.push(pos.marketId);
+      continue;
+    }
+    const maxLots = BigInt(market.spec.maxQtyLots);
+    return { pos, qtyLots: lots < maxLots ? lots : maxLots, limitTicks };
+  }
+  return undefined;
 }

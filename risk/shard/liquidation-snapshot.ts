@@ -7,6 +7,9 @@
 //   reservations  the insurance fund's reservations and their total (insurance-fund.ts)
 //   Deleverages   the pending ones (adl-executor.ts)
 //
+// The escalation order is not written: it follows from the runs' liquidation ids and phases, and is
+// rebuilt from them (escalation-order.ts).
+//
 // Kept next to the engine so a change to the pipeline's state changes this file with it: a new field of
 // a run is written where hashState hashes it.
 // Thread contract: the risk-shard thread between records (encode), the decoding thread (decode).
@@ -15,6 +18,7 @@ import { malformed } from '../../engine/snapshot/snapshot-error.js';
 import type { SnapshotReader } from '../../engine/snapshot/snapshot-reader.js';
 import type { SnapshotWriter } from '../../engine/snapshot/snapshot-writer.js';
 import type { AdlExecutor } from './adl-executor.js';
+import type { EscalationOrder } from './escalation-order.js';
 import type { InsuranceFund } from './insurance-fund.js';
 import { LiquidationRun } from './liquidation-run.js';
 import type { WaitingScopes } from './liquidation-waiting.js';
@@ -27,6 +31,7 @@ export interface LiquidationParts {
   readonly runs: Map<number, LiquidationRun>;
   readonly byOrderId: Map<number, LiquidationRun>;
   readonly waiting: WaitingScopes;
+  readonly escalation: EscalationOrder;
   readonly insuranceFund: InsuranceFund;
   readonly adl: AdlExecutor;
 }
@@ -70,4 +75,5 @@ export function readLiquidation(r: SnapshotReader, state: RiskState, p: Liquidat
   p.insuranceFund.readState(r);
   p.adl.readState(r);
   r.done();
+  p.escalation.rebuild(p.runs.values());
 }

@@ -125,6 +125,9 @@ export class RiskShard implements RiskEffects {
       this.marketRecord(buf, at);
     }
     this.parts.monitor.work(this.parts.pool.maxChecksPerUpdate, buf.timeUs(at));
+    // Liquidation steps only after the record's checks, so a step never depends on whether a scope the
+    // same record made liquidatable was triggered yet (escalation-order.ts).
+    this.parts.hooks.afterRecord(buf.timeUs(at));
     this.parts.quintiles.work();
   }
 

@@ -59,6 +59,11 @@ export interface LiquidationHooks {
    * the insurance fund now, as a bankruptcy event of its own.
    */
   onBankruptFlatScope(accountId: number, marketId: number, timeUs: number): void;
+  /**
+   * The end of every input record, after the margin monitor's share of work for it: runs waiting at a
+   * step boundary take their steps, in trigger order (escalation-order.ts).
+   */
+  afterRecord(timeUs: number): void;
   /** A new mark in the market: parked pipelines may continue (bounded work per call). */
   onMarkUpdated(marketId: number, timeUs: number): void;
   /** Pre-trade asks: is user order entry frozen for this account in this market? */

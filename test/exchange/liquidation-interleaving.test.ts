@@ -1,12 +1,12 @@
-// Known gap (issue 7, part 4, beyond funding): with one risk shard and two market shards, one command can
-// still end in a state that depends on which thread ran first. An index drop triggers several scopes at
-// once; a cross account holding both markets cancels its orders on both market shards, and their answers
-// arrive in either order relative to the other scopes' answers from one market shard. The scope that
-// finishes cancelling first escalates first, and escalating scopes share the insurance fund's unreserved
-// balance, the ADL candidates (a scope in the pipeline is none) and the book: the first to ask gets them.
-// Funding of different markets commutes (test/property/funding-commutes.property.test.ts); this does not
-// yet. A fix makes the escalation order a function of state (for example, scopes escalate in trigger
-// order, one at a time per shared resource); then drop the todo.
+// Issue 7, part 4, beyond funding: with one risk shard and two market shards, one command must end in the
+// same state whichever thread ran first. An index drop triggers several scopes at once; a cross account
+// holding both markets cancels its orders on both market shards, and their answers arrive in either order
+// relative to the other scopes' answers from one market shard. Escalating scopes share the insurance
+// fund's unreserved balance, the ADL candidates (a scope in the pipeline is none) and the book. Before the
+// escalation order (risk/shard/escalation-order.ts) the scope that finished cancelling first escalated
+// first and took them; now scopes step in trigger order, one in flight at a time, at the end of a record.
+// This world failed before that (a todo test then); test/property/liquidation-interleaving.property.test.ts
+// checks random cascades.
 //
 // The world (test/fixtures/interleaving) runs twice: in the in-process exchange's fixed delivery order, and
 // one record at a time from streams picked by a seeded random source (InProcessExchange's interleave).
@@ -21,7 +21,7 @@ import { below, rng } from '../support/seed.js';
 
 const { world, pickSeed } = JSON.parse(readFileSync(fixture('interleaving', 'cross-liquidation-race.json'), 'utf8')) as { world: World; pickSeed: number };
 
-test('concurrent liquidations answered by two market shards end in the same state in any interleaving', { todo: 'escalation order of concurrent scopes depends on answer arrival' }, () => {
+test('concurrent liquidations answered by two market shards end in the same state in any interleaving', () => {
   const fixed = new ActionDriver(world.population);
   fixed.run(world);
   const r = rng(pickSeed);

@@ -8,8 +8,8 @@
 // input keeps its own order, as a ring does). The replay must end in the state the original shard
 // reached. Before the funding round (risk/shard/funding-settlement.ts) it did not: a scope evaluated
 // between two markets' payments published, called margins and started liquidations in one order only.
-// (The other race of one command, several liquidations answered by two market shards at once, is the
-// known gap pinned by test/exchange/liquidation-interleaving.test.ts.)
+// (The other race of one command, several liquidations answered by two market shards at once, is
+// test/property/liquidation-interleaving.property.test.ts.)
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

@@ -135,8 +135,9 @@ test('fills are reported with their signed quantity and price, and the fund\'s t
 });
 
 test('two scopes closing at once do not count on the same insurance atoms', () => {
-  // The fund holds 50. Account 1 reserves it; account 2, triggered before any answer, gets budget 0. Bids
-  // only at 58,900: account 1's sweep takes its 0.5 for the fund's 50, account 2's takes nothing: ADL.
+  // The fund holds 50. Account 1, triggered first, escalates first and reserves it; account 2, triggered
+  // before any answer, waits its turn (escalation order) and then gets budget 0. Bids only at 58,900:
+  // account 1's sweep takes its 0.5 for the fund's 50, account 2's takes nothing: ADL.
   const state = makeState({}, usdt(50n));
   for (const id of [1, 2]) {
     addAccount(state, id);
@@ -148,8 +149,9 @@ test('two scopes closing at once do not count on the same insurance atoms', () =
   sim.book(BTC_ID, [[btcTicks(58_900n), btc(2n)]]);
   sim.check(1, BTC_ID);
   sim.check(2, BTC_ID);
-  assert.deepEqual(sim.effects.of('sweepLiquidation').map((c) => [c[0], c[6]]), [[1, usdt(50n)], [2, 0n]]);
+  assert.deepEqual(sim.effects.of('sweepLiquidation').map((c) => [c[0], c[6]]), [[1, usdt(50n)]]);
   sim.deliver();
+  assert.deepEqual(sim.effects.of('sweepLiquidation').map((c) => [c[0], c[6]]), [[1, usdt(50n)], [2, 0n]]);
   assert.deepEqual(sim.effects.of('deleverage').map((c) => [c[0], c[1], c[4]]), [[2, 3, 500n]]);
   assert.equal(state.insuranceFundAtoms, 0n);
   assert.equal(equityOf(state, 1, BTC_ID), 0n);

@@ -58,6 +58,8 @@ export class RecordingHooks implements LiquidationHooks {
     this.marks.push(marketId);
   }
 
+  afterRecord(): void {}
+
   isFrozen(accountId: number, marketId: number): boolean {
     return this.frozen.has(`${accountId}:${marketId}`) || this.frozen.has(`${accountId}:*`);
   }

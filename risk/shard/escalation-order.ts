@@ -1,0 +1,82 @@
+// The order in which liquidation runs escalate (docs/RISK-SHARD.md, "Escalation order"): one run at a
+// time takes steps, in trigger order (ascending liquidation id), and only at the end of a record.
+//
+// Why: runs escalating at once share the insurance fund's unreserved balance, the ADL candidates (a scope
+// in the pipeline is none, and one that leaves it is one again) and the books, and the first to ask gets
+// them. When a run stepped as soon as its cancels were answered, which run asked first depended on which
+// market shard's answer reached the risk shard first: thread timing. Now a run that reaches a step
+// boundary waits there (QUEUED); at the end of each record, after the margin monitor's checks for it, the
+// first run in trigger order steps if it waits at a boundary and no run has an order in flight. So only
+// one run's order, sweep or Deleverages are ever in flight, their answers come on one market shard's
+// stream in one order, and a step never runs between a record's fills and the checks they call for.
+//
+// The queue holds every run not parked (CANCELLING, QUEUED, or in flight), by liquidation id. A parked
+// run leaves it and re-enters when it is retried. The run in flight is derived state (the one run in a
+// STEP_DOWN, FULL_CLOSE or ADL phase), so a snapshot read rebuilds it from the runs.
+//
+// Thread contract: the risk-shard thread.
+
+import { RunPhase, type LiquidationRun } from './liquidation-run.js';
+
+function inFlightPhase(run: LiquidationRun): boolean {
+  return run.phase === RunPhase.STEP_DOWN || run.phase === RunPhase.FULL_CLOSE || run.phase === RunPhase.ADL;
+}
+
+export class EscalationOrder {
+  /** Runs not parked, ascending liquidation id. Trigger appends (ids only grow); a retried run is inserted. */
+  private readonly queue: LiquidationRun[] = [];
+  /** The run whose order, sweep or Deleverages are in flight; undefined: none. */
+  private inFlight: LiquidationRun | undefined;
+
+  get size(): number {
+    return this.queue.length;
+  }
+
+  /** The run entered the pipeline, or a parked run was retried. */
+  enter(run: LiquidationRun): void {
+    const i = this.lowerBound(run.liquidationId);
+    if (this.queue[i] !== run) this.queue.splice(i, 0, run);
+  }
+
+  /** The run finished or parked. */
+  leave(run: LiquidationRun): void {
+    const i = this.lowerBound(run.liquidationId);
+    if (this.queue[i] === run) this.queue.splice(i, 1);
+    if (this.inFlight === run) this.inFlight = undefined;
+  }
+
+  /** The run reached a step boundary: it waits there for its turn. */
+  queued(run: LiquidationRun): void {
+    run.phase = RunPhase.QUEUED;
+    if (this.inFlight === run) this.inFlight = undefined;
+  }
+
+  /** The run took a step: when the step sent something, the run is in flight until its boundary. */
+  stepped(run: LiquidationRun): void {
+    if (inFlightPhase(run)) this.inFlight = run;
+  }
+
+  /** The run whose turn it is, when it waits at a boundary and nothing is in flight; undefined otherwise. */
+  next(): LiquidationRun | undefined {
+    const head = this.queue[0];
+    return this.inFlight === undefined && head !== undefined && head.phase === RunPhase.QUEUED ? head : undefined;
+  }
+
+  /** After a snapshot read: the runs not parked, and the one in flight. */
+  rebuild(runs: Iterable<LiquidationRun>): void {
+    this.queue.length = 0;
+    for (const run of runs) if (run.phase !== RunPhase.WAITING) this.enter(run);
+    this.inFlight = this.queue.find(inFlightPhase);
+  }
+
+  private lowerBound(liquidationId: number): number {
+    let lo = 0;
+    let hi = this.queue.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.queue[mid]!.liquidationId < liquidationId) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}

@@ -1,0 +1,63 @@
+// The escalation order (risk/shard/escalation-order.ts): runs take their steps in trigger order, one in
+// flight at a time, whichever run's cancels were answered first.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Side } from '../../../engine/enums.js';
+import { BTC, btc, btcTicks, usdt } from '../markets.js';
+import { addAccount, addUserOrder, BTC_ID, equityOf, makeState, MarketSim, openPosition, setMark } from './liquidation-sim.js';
+import { shortCounterparty } from './liquidation-scenarios.js';
+
+/** Two isolated longs of 0.5 BTC at 60,000 with 500 USDT each, each with a resting order; the fund holds 50. */
+function twoScopes(): MarketSim {
+  const state = makeState({}, usdt(50n));
+  for (const id of [1, 2]) {
+    addAccount(state, id);
+    openPosition(state, id, BTC, 500n, btcTicks(60_000n), usdt(500n));
+    addUserOrder(state, id, BTC_ID, 100 + id, Side.BUY, btcTicks(50_000n), 10n);
+  }
+  shortCounterparty(state, 3, btc(1n), usdt(5_000n));
+  setMark(state, BTC_ID, btcTicks(59_500n));
+  const sim = new MarketSim(state);
+  sim.book(BTC_ID, [[btcTicks(58_900n), btc(2n)]]);
+  return sim;
+}
+
+test('a scope triggered later whose cancels are answered first waits for the one triggered first', () => {
+  const sim = twoScopes();
+  sim.check(1, BTC_ID);
+  sim.check(2, BTC_ID);
+  // The market answers account 2's cancel before account 1's, as a second market shard could.
+  sim.effects.outbox.reverse();
+  sim.deliverNext(1);
+  assert.deepEqual(sim.effects.of('sweepLiquidation'), [], 'account 2 is ready, but account 1 was triggered first');
+  sim.deliver();
+  // Account 1 escalates first and the fund's 50 is its budget; account 2 then finds the fund spent: ADL.
+  assert.deepEqual(sim.effects.of('sweepLiquidation').map((c) => [c[0], c[6]]), [[1, usdt(50n)], [2, 0n]]);
+  assert.deepEqual(sim.effects.of('deleverage').map((c) => [c[0], c[1], c[4]]), [[2, 3, 500n]]);
+  assert.equal(equityOf(sim.state, 1, BTC_ID), 0n);
+  assert.equal(equityOf(sim.state, 2, BTC_ID), 0n);
+  assert.deepEqual(sim.effects.violations, []);
+});
+
+test('the outcome is the same whichever scope\'s cancels the market answers first', () => {
+  const outcome = (reverse: boolean): unknown => {
+    const sim = twoScopes();
+    sim.check(1, BTC_ID);
+    sim.check(2, BTC_ID);
+    if (reverse) sim.effects.outbox.reverse();
+    sim.deliver();
+    // Commands without their time stamps (the simulated clock counts the answers delivered).
+    const untimed = (kind: string): unknown[] => sim.effects.of(kind).map((c) => c.slice(0, -1));
+    return [untimed('sweepLiquidation'), untimed('deleverage'), sim.state.insuranceFundAtoms, equityOf(sim.state, 1, BTC_ID), equityOf(sim.state, 2, BTC_ID)];
+  };
+  assert.deepEqual(outcome(true), outcome(false));
+});
+
+test('only one run has an order in flight at a time', () => {
+  const sim = twoScopes();
+  sim.check(1, BTC_ID);
+  sim.check(2, BTC_ID);
+  sim.deliverNext(2);
+  assert.equal(sim.effects.outbox.filter((c) => c.kind === 'sweep' || c.kind === 'order').length, 1);
+});
