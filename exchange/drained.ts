@@ -11,7 +11,7 @@
 //
 // Thread contract: any thread (cursors and counters are read with Atomics); the rings' own threads go on.
 
-import { CONSUMER_CURSOR_INDEX, PRODUCER_CURSOR_INDEX } from '../engine/ring/ring-buffer-descriptor.js';
+import { PRODUCER_CURSOR_INDEX } from '../engine/ring/ring-buffer-descriptor.js';
 import type { RingBuffer } from '../engine/ring/ring-buffer.js';
 import type { ShardStats } from '../engine/shard/shard-worker.js';
 
@@ -27,7 +27,8 @@ function collect(shards: readonly WatchedShard[]): number[] | undefined {
     let consumed = 0;
     for (const ring of shard.inputs) {
       const produced = Atomics.load(ring.header, PRODUCER_CURSOR_INDEX);
-      const taken = Atomics.load(ring.header, CONSUMER_CURSOR_INDEX);
+      // The shard's own cursor: a ring read by two consumers (surveillance's inputs) has two.
+      const taken = Atomics.load(ring.header, ring.consumerCursorIndex);
       if (produced !== taken) return undefined;
       consumed = (consumed + taken) | 0;
       values.push(taken);

@@ -5,7 +5,7 @@
 //   risk r  output s  ═══════════════ ring ═══════════════▶ market s input 1 + r
 //   market s output r ═══════════════ ring ═══════════════▶ risk r input 1 + s
 //   market s, risk r  ── gateway-bound ring ──▶ main thread (poll)
-//   market s output   ═══ surveillance ring ═══▶ surveillance worker s mod W, stream 1 + s   (optional)
+//   market s gateway-bound ring ══ its second consumer ══▶ surveillance worker s mod W, stream 1 + s (optional)
 //   main thread ── GatewayStream ──▶ every surveillance worker's input 0 (operator links, timer ticks)
 //                                    surveillance ──postMessage(alert)──▶ main thread
 //   (surveillance/surveillance-group.ts)
@@ -164,6 +164,8 @@ export class ThreadedExchange {
     });
     const marketShardOf = new Map(t.markets().map((m) => [m.marketId, t.marketShardOf(m.marketId)]));
     const surveillance = o.surveillance ? new SurveillanceGroup(S, o.surveillance) : undefined;
+    // Surveillance reads each market shard's gateway-bound stream as a second consumer of its ring.
+    const marketGateway = Array.from({ length: S }, () => surveillance?.gatewayRing(cap) ?? ring());
 
     const marketHosts: MarketHostType[] = [];
     const riskHosts: RiskShardHost[] = [];
@@ -171,7 +173,7 @@ export class ThreadedExchange {
     const journal = d ? await d.startJournal(gatewayBell) : undefined;
     try {
       // The consumers first, so no market shard ever publishes into a ring nobody reads.
-      await surveillance?.start(o.wait);
+      await surveillance?.start(o.wait, marketGateway);
       for (let s = 0; s < S; s++) {
         marketHosts.push(
           await MarketShardHost.start({
@@ -185,11 +187,11 @@ export class ThreadedExchange {
             timeHorizonUs: o.timeHorizonUs,
             journal: journal?.shardData(s),
             replay: d?.replay(s),
-            surveillance: surveillance ? { ring: surveillance.marketRings[s]!, bell: surveillance.bellOf(s) } : undefined,
+            surveillance: surveillance ? { bell: surveillance.bellOf(s) } : undefined,
             prebuilt: {
               bell: marketBells[s]!,
               inputs: [gatewayToMarket[s]!, ...riskToMarket.map((row) => row[s]!)],
-              gatewayOut: ring(),
+              gatewayOut: marketGateway[s]!,
               outputs: marketToRisk[s]!,
             },
           }),

@@ -9,6 +9,9 @@ function compare(a: Uint8Array, b: Uint8Array): number {
   return a.byteLength - b.byteLength;
 }
 
+/** A copy in an ArrayBuffer of its own (a Buffer's slice() would be a view of the caller's bytes). */
+const copy = (b: Uint8Array): Uint8Array => new Uint8Array(b);
+
 const hex = (k: Uint8Array) => Buffer.from(k.buffer, k.byteOffset, k.byteLength).toString('hex');
 
 export class MemoryStore implements Store {
@@ -19,13 +22,14 @@ export class MemoryStore implements Store {
   async write(ops: readonly StoreOp[], _sync: boolean): Promise<void> {
     if (this.closed) throw new Error('store closed');
     for (const op of ops) {
-      if (op.type === 'put') this.map.set(hex(op.key), { key: op.key.slice(), value: op.value.slice() });
+      if (op.type === 'put') this.map.set(hex(op.key), { key: copy(op.key), value: copy(op.value) });
       else this.map.delete(hex(op.key));
     }
   }
 
   async get(key: Uint8Array): Promise<Uint8Array | undefined> {
-    return this.map.get(hex(key))?.value.slice();
+    const e = this.map.get(hex(key));
+    return e === undefined ? undefined : copy(e.value);
   }
 
   async *scan(range: KeyRange): AsyncIterable<Entry> {

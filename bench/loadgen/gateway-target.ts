@@ -1,10 +1,14 @@
 // The load generator's gateway target, in a process of its own: the threaded exchange (BTC-PERP and
 // ETH-PERP, one market shard each, one risk shard) behind the trader gateway on a free loopback port,
 // with a mark in every market, and one funded account with a trade key per load connection. Prints
-// "cred <keyId> <ed25519 seed hex>" per account, then "listening <port>"; SIGTERM stops it.
+// "cred <keyId> <ed25519 seed hex>" per account, then "listening <port>"; SIGTERM stops it. SIGUSR2
+// prints "stats {json}" (target-stats.ts: event-loop delay, GC pauses, records and frames since the last
+// SIGUSR2) and starts the next window: the load generator asks before and after each run.
 //
 //   node dist/bench/loadgen/gateway-target.js [--accounts N] [--durable]
-// --durable journals under a temporary data directory (acknowledge after durable), removed on exit.
+// --durable journals under a temporary data directory (acknowledge after durable), removed on exit, and
+// keeps the gateway's own store (keys, idempotency records) in RocksDB beside it, as `npm start` does;
+// without it both are in memory, as `npm start -- --in-memory` has them.
 // The per-key and per-address rate limits are lifted: the load comes from one address by design.
 
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,7 +26,9 @@ import { nowUs } from '../../gateway/clock.js';
 import { generateEd25519 } from '../../gateway/client/keys.js';
 import { Gateway } from '../../gateway/gateway.js';
 import { MemoryStore } from '../../persistence/memory-store.js';
+import { RocksStore } from '../../persistence/rocksdb-store.js';
 import { riskMarket } from '../../risk/shard/config.js';
+import { TargetStats } from './target-stats.js';
 
 const { values } = parseArgs({ options: { accounts: { type: 'string', default: '16' }, durable: { type: 'boolean', default: false } } });
 const accounts = Number(values.accounts);
@@ -32,7 +38,7 @@ const riskMarkets = markets.map((m) => riskMarket(m));
 const dir = values.durable ? mkdtempSync(join(tmpdir(), 'perpx-loadgen-')) : undefined;
 const durability = dir ? await Durability.open({ dir, log: () => {} }, topology, { topology: topology.config, riskMarkets }) : undefined;
 const exchange = await ThreadedExchange.start({ topology, riskMarkets, durability, ringCapacity: 16_384 });
-const store = new MemoryStore();
+const store = dir ? await RocksStore.open(join(dir, 'gateway'), { createIfMissing: true }) : new MemoryStore();
 const unlimited = { capacity: 1e9, refillPerSecond: 1e9 };
 const gateway = new Gateway({ exchange, store, markets, rateLimits: { perKey: unlimited, perIp: unlimited }, limits: { maxConnectionsPerIp: 10_000 } });
 const port = await gateway.listen(0);
@@ -56,9 +62,12 @@ for (let i = 0; i < accounts; i++) {
   if (!a.ok) throw new Error(`deposit refused: ${a.code}`);
   console.log(`cred ${keyId} ${Buffer.from(pair.seed).toString('hex')}`);
 }
+const stats = new TargetStats(() => ({ records: gateway.stats.recordsDispatched, userFrames: gateway.stats.userFramesOut, requests: gateway.stats.requests }));
+process.on('SIGUSR2', () => console.log(`stats ${JSON.stringify(stats.take())}`));
 console.log(`listening ${port}`);
 
 const stop = async () => {
+  stats.stop();
   await gateway.close();
   await exchange.stop(gateway.dispatcher.listener);
   await store.close();

@@ -3,18 +3,24 @@
 //
 //   node dist/bench/loadgen/loadgen.js [--targets echo,gateway,gateway-durable] [--rates 10000,50000,100000]
 //        [--seconds 5] [--connections 16] [--p99-bound-us 10000] [--search] [--json]
+//        [--pace spin|timer] [--verbose] [--target-node-args='--cpu-prof --cpu-prof-dir=/tmp/prof']
 //
 // For each target and rate: requests sent and answered, achieved rate, p50 / p99 / p99.9 / max, and how
-// late the generator itself was. --search then finds the highest sustained rate (every request answered,
-// at least 95% of the offer achieved, p99 under the bound) by doubling past the last sustained rate and
-// bisecting. The echo target is a bare `ws` server (echo-server.ts): the peer every gateway figure is
+// late the generator itself was, and the target's CPU per answered request (µs; its main thread, and the
+// whole process with its shard threads: read from /proc, cpu-time.ts) and the generator's own CPU (% of
+// a core while sending); --verbose adds the gateway
+// target's own window stats (event-loop delay, GC pauses, records per request). --search then finds the
+// highest sustained rate (every request answered, at least 95% of the offer achieved, p99 under the
+// bound) by doubling past the last sustained rate and bisecting. --pace timer lets the generator sleep
+// between sends instead of spinning (open-loop.ts): on 2 cores its spinning takes a core from the target. The echo target is a bare `ws` server (echo-server.ts): the peer every gateway figure is
 // compared with, measured in the same run.
 
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { canonicalBytes, signBytes } from '../../gateway/auth/signing.js';
 import { connectMsgpackWs } from './msgpack-ws.js';
-import { runOpenLoop, sustained, type Connect, type RunResult } from './open-loop.js';
+import { cpuPerOrder, sampleCpu, type CpuSample } from './cpu-time.js';
+import { runOpenLoop, sustained, type Connect, type Pace, type RunResult, type RunWindow } from './open-loop.js';
 import { startTarget, type Target } from './target.js';
 
 const { values } = parseArgs({
@@ -26,6 +32,9 @@ const { values } = parseArgs({
     'p99-bound-us': { type: 'string', default: '10000' },
     search: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
+    verbose: { type: 'boolean', default: false },
+    pace: { type: 'string', default: 'spin' },
+    'target-node-args': { type: 'string', default: '' },
   },
 });
 const whole = (name: string, raw: string, min: number, max: number): number => {
@@ -38,6 +47,12 @@ const whole = (name: string, raw: string, min: number, max: number): number => {
 const rates = values.rates.split(',').map((r) => whole('rates', r, 1, 10_000_000));
 const seconds = whole('seconds', values.seconds, 1, 3_600);
 const connections = whole('connections', values.connections, 1, 10_000);
+const verbose = values.verbose;
+if (values.pace !== 'spin' && values.pace !== 'timer') {
+  console.error(`loadgen: --pace '${values.pace}' must be spin or timer`);
+  process.exit(2);
+}
+const pace: Pace = values.pace;
 const bound = whole('p99-bound-us', values['p99-bound-us'], 1, 60_000_000);
 
 /** Runs so far: client order ids of each run start past the last run's (a repeated id would be a replay). */
@@ -62,6 +77,24 @@ interface TargetSpec {
   readonly args: readonly string[];
   /** The connect function for a started target. */
   readonly connect: (t: Target) => Connect;
+  /** The target answers SIGUSR2 with its window stats (target-stats.ts). */
+  readonly stats: boolean;
+}
+
+/** The target's CPU per answered request (µs) and, when it keeps them, its own stats over the run. */
+function watch(target: Target, stats: boolean): RunWindow {
+  let before: CpuSample | undefined;
+  return {
+    async open() {
+      if (stats) await target.stats();
+      before = sampleCpu(target.pid);
+    },
+    async close(acked) {
+      const cpu = cpuPerOrder(before, sampleCpu(target.pid), acked);
+      const own = stats ? await target.stats() : undefined;
+      return { ...(cpu && { cpuMainUs: cpu.mainUs, cpuTotalUs: cpu.totalUs }), ...own };
+    },
+  };
 }
 
 const TARGETS: Record<string, TargetSpec> = {
@@ -69,6 +102,7 @@ const TARGETS: Record<string, TargetSpec> = {
     script: new URL('./echo-server.js', import.meta.url),
     args: [],
     connect: (t) => (onAck) => connectMsgpackWs({ url: t.url, request: placeRequest }, onAck),
+    stats: false,
   },
   gateway: gatewayTarget([]),
   'gateway-durable': gatewayTarget(['--durable']),
@@ -78,6 +112,7 @@ function gatewayTarget(extra: readonly string[]): TargetSpec {
   return {
     script: new URL('./gateway-target.js', import.meta.url),
     args: ['--accounts', String(connections), ...extra],
+    stats: true,
     connect: (t) => {
       const creds = t.lines.filter((l) => l.startsWith('cred '));
       let next = 0;
@@ -89,7 +124,7 @@ function gatewayTarget(extra: readonly string[]): TargetSpec {
 
 function row(target: string, r: RunResult): string {
   const n = (v: number) => v.toLocaleString('en-US');
-  return `${target.padEnd(8)} ${n(r.rate).padStart(9)} ${n(r.achievedRate).padStart(9)} ${n(r.sent).padStart(9)} ${n(r.lost).padStart(6)} ${n(r.refused).padStart(8)} ${n(r.p50Us).padStart(8)} ${n(r.p99Us).padStart(8)} ${n(r.p999Us).padStart(9)} ${n(r.maxUs).padStart(9)} ${n(r.sendLagP99Us).padStart(10)}`;
+  return `${target.padEnd(8)} ${n(r.rate).padStart(9)} ${n(r.achievedRate).padStart(9)} ${n(r.sent).padStart(9)} ${n(r.lost).padStart(6)} ${n(r.refused).padStart(8)} ${n(r.p50Us).padStart(8)} ${n(r.p99Us).padStart(8)} ${n(r.p999Us).padStart(9)} ${n(r.maxUs).padStart(9)} ${n(r.sendLagP99Us).padStart(10)} ${String(r.target?.['cpuMainUs'] ?? '-').padStart(8)} ${String(r.target?.['cpuTotalUs'] ?? '-').padStart(8)} ${String(r.generatorCpuPct).padStart(7)}${verbose && r.target?.['loopDelayMaxUs'] !== undefined ? `\n         target: ${JSON.stringify(r.target)}` : ''}`;
 }
 
 const out = (target: string, r: RunResult, extra: Record<string, unknown> = {}) => {
@@ -98,8 +133,8 @@ const out = (target: string, r: RunResult, extra: Record<string, unknown> = {}) 
 };
 
 if (!values.json) {
-  console.log(`loadgen: open loop, ${connections} connections on loopback, ${seconds} s per rate, latency request → answer in µs (HDR)`);
-  console.log(`${'target'.padEnd(8)} ${'offered/s'.padStart(9)} ${'achieved'.padStart(9)} ${'sent'.padStart(9)} ${'lost'.padStart(6)} ${'refused'.padStart(8)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'p99.9'.padStart(9)} ${'max'.padStart(9)} ${'send lag'.padStart(10)}`);
+  console.log(`loadgen: open loop (${pace}), ${connections} connections on loopback, ${seconds} s per rate, latency request → answer in µs (HDR), target CPU µs per request`);
+  console.log(`${'target'.padEnd(8)} ${'offered/s'.padStart(9)} ${'achieved'.padStart(9)} ${'sent'.padStart(9)} ${'lost'.padStart(6)} ${'refused'.padStart(8)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'p99.9'.padStart(9)} ${'max'.padStart(9)} ${'send lag'.padStart(10)} ${'cpu main'.padStart(8)} ${'cpu all'.padStart(8)} ${'gen cpu%'.padStart(7)}`);
 }
 /** Ladder results, for the ratios to the echo peer measured in the same run. */
 const byRate = new Map<string, RunResult>();
@@ -110,13 +145,14 @@ for (const name of targets) {
     console.error(`loadgen: unknown target ${name}; known: ${Object.keys(TARGETS).join(', ')}`);
     process.exit(2);
   }
-  const target = await startTarget(spec.script, spec.args);
+  const nodeArgs = values['target-node-args'].split(' ').filter((a) => a !== '');
+  const target = await startTarget(spec.script, spec.args, nodeArgs);
   try {
     const connect = spec.connect(target);
     /** One run at `rate`, printed; true when sustained. */
     const step = async (rate: number, search: boolean): Promise<boolean> => {
       run++;
-      const r = await runOpenLoop(connect, connections, rate, seconds);
+      const r = await runOpenLoop(connect, connections, rate, seconds, undefined, watch(target, spec.stats), pace);
       const ok = sustained(r, bound);
       out(name, r, search ? { sustained: ok, search } : { sustained: ok });
       if (!search) byRate.set(`${name}@${rate}`, r);

@@ -34,17 +34,40 @@ export interface RunResult {
   readonly maxUs: number;
   /** How late the generator sent, µs (p99): large means the generator, not the server, was the limit. */
   readonly sendLagP99Us: number;
+  /** The generator's own CPU over the sending window, % of one core (spinning pace: about 100 whatever the rate). */
+  readonly generatorCpuPct: number;
+  /** What the window's observer says of the target (its CPU per request, its own stats), if any. */
+  readonly target?: Record<string, unknown>;
+}
+
+/** Watches the target over one run: from the first send to the end of the drain. */
+export interface RunWindow {
+  open(): Promise<void>;
+  close(acked: number): Promise<Record<string, unknown>>;
 }
 
 const nowUs = () => performance.now() * 1000;
 const yieldToIo = () => new Promise<void>((r) => setImmediate(r));
+const sleep1ms = () => new Promise<void>((r) => setTimeout(r, 1));
+
+/**
+ * How the generator waits between sends. `spin`: it yields to I/O and comes straight back (setImmediate),
+ * sending each request on time but keeping one core busy whatever the rate: on a 2-core machine that core
+ * is taken from the target. `timer`: it sleeps a timer tick (about 1 ms) whenever nothing is due, then
+ * sends everything that fell due meanwhile; requests leave up to a tick late (the send lag says how late:
+ * latency is still measured from the actual send), and the generator costs CPU in proportion to the rate.
+ */
+export type Pace = 'spin' | 'timer';
 
 function histogram(): hdr.Histogram {
   return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
 }
 
-/** Runs one open-loop load of `rate` requests/s for `seconds` over `conns`; waits up to drainMs for late answers. */
-export async function runOpenLoop(connect: Connect, connections: number, rate: number, seconds: number, drainMs = 2_000): Promise<RunResult> {
+/**
+ * Runs one open-loop load of `rate` requests/s for `seconds` over `conns`; waits up to drainMs for late
+ * answers. `window` is opened once the connections are up and closed after the drain.
+ */
+export async function runOpenLoop(connect: Connect, connections: number, rate: number, seconds: number, drainMs = 2_000, window?: RunWindow, pace: Pace = 'spin'): Promise<RunResult> {
   const total = Math.floor(rate * seconds);
   const sentAt = new Float64Array(total);
   const latency = histogram();
@@ -62,7 +85,9 @@ export async function runOpenLoop(connect: Connect, connections: number, rate: n
     lastAckUs = t;
   };
   const conns = await Promise.all(Array.from({ length: connections }, () => connect(onAck)));
+  await window?.open();
   const start = nowUs();
+  const cpu0 = process.cpuUsage();
   const perUs = rate / 1_000_000;
   let next = 0;
   while (next < total) {
@@ -77,12 +102,15 @@ export async function runOpenLoop(connect: Connect, connections: number, rate: n
       next++;
     }
     // Let the sockets flush and answers come in: the event loop is the only I/O thread here.
-    await yieldToIo();
+    if (pace === 'spin' || start + next / perUs - nowUs() < 50) await yieldToIo();
+    else await sleep1ms();
   }
   const sendEnd = nowUs();
+  const cpu = process.cpuUsage(cpu0);
   while (acked < total && nowUs() - sendEnd < drainMs * 1000) await new Promise((r) => setTimeout(r, 5));
+  const target = await window?.close(acked);
   await Promise.all(conns.map((c) => c.close()));
-  const window = ((lastAckUs > sendEnd ? lastAckUs : sendEnd) - start) / 1_000_000;
+  const span = ((lastAckUs > sendEnd ? lastAckUs : sendEnd) - start) / 1_000_000;
   const result: RunResult = {
     rate,
     seconds,
@@ -90,12 +118,14 @@ export async function runOpenLoop(connect: Connect, connections: number, rate: n
     acked,
     refused,
     lost: total - acked,
-    achievedRate: Math.round(acked / window),
+    achievedRate: Math.round(acked / span),
     p50Us: latency.getValueAtPercentile(50),
     p99Us: latency.getValueAtPercentile(99),
     p999Us: latency.getValueAtPercentile(99.9),
     maxUs: latency.maxValue,
     sendLagP99Us: lag.getValueAtPercentile(99),
+    generatorCpuPct: Math.round(((cpu.user + cpu.system) / Math.max(1, sendEnd - start)) * 100),
+    ...(target && { target }),
   };
   latency.destroy();
   lag.destroy();

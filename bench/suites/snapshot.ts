@@ -13,7 +13,7 @@
 //   peer      @msgpack/msgpack encode and decode of the same orders or accounts as plain objects: no
 //             validation, no rebuild, so a lower bound of what a generic format costs
 // Each shard kind is measured in a child process of its own with an 8 GiB heap (bench/lib/
-// snapshot-child.ts): a million accounts are about 1.4 GB of objects, and the original and a decoded copy
+// snapshot-child.ts): a million accounts are about 0.9 GB of objects, and the original and a decoded copy
 // live at once. Reported: wall-clock and CPU milliseconds (median over the runs; p99 is the worst run),
 // bytes per order or account, and our time over the peer's. Options after `--`: --orders <n>
 // --accounts <n> --runs <n>.

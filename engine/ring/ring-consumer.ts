@@ -1,6 +1,7 @@
-// RingConsumer: the one reader of a ring (the disruptor's event processor side).
+// RingConsumer: one reader of a ring (the disruptor's event processor side).
 //
-// Which thread may call: exactly one thread per ring, the one that built this object. The cycle is
+// Which thread may call: exactly one thread per consumer of a ring (a ring has one or two: the view it is
+// built on says which, RingBuffer.consumer), the one that built this object. The cycle is
 //   const n = consumer.available();         // published and not yet released
 //   for (let i = 0; i < n; i++) read the record at ring.records, byte offset consumer.at(i);
 //   consumer.release(n);                    // one store hands the slots back to the producer
@@ -11,12 +12,14 @@
 
 import type { Doorbell } from './doorbell.js';
 import { RECORD_BYTES } from './record.js';
-import { CONSUMER_CURSOR_INDEX, PRODUCER_CURSOR_INDEX, PRODUCER_PARKED_INDEX } from './ring-buffer-descriptor.js';
+import { PRODUCER_CURSOR_INDEX, PRODUCER_PARKED_INDEX } from './ring-buffer-descriptor.js';
 import type { RingBuffer } from './ring-buffer.js';
 
 export class RingConsumer {
   private readonly header: Int32Array;
   private readonly mask: number;
+  /** Where this consumer's cursor sits in the header. */
+  private readonly cursorIndex: number;
   /** Consumer cursor: records ever released, mod 2^32. Only this thread writes it. */
   private cursor: number;
   /** What the last available() returned, less what was released since: the most release() may free. */
@@ -33,7 +36,8 @@ export class RingConsumer {
   ) {
     this.header = ring.header;
     this.mask = ring.mask;
-    this.cursor = Atomics.load(this.header, CONSUMER_CURSOR_INDEX);
+    this.cursorIndex = ring.consumerCursorIndex;
+    this.cursor = Atomics.load(this.header, this.cursorIndex);
   }
 
   /** Records published and not yet released (0 ≤ n ≤ capacity). One acquire load of the producer cursor. */
@@ -58,9 +62,9 @@ export class RingConsumer {
     if (n === 0) return;
     this.cursor = (this.cursor + n) | 0;
     this.readable -= n;
-    Atomics.store(this.header, CONSUMER_CURSOR_INDEX, this.cursor);
+    Atomics.store(this.header, this.cursorIndex, this.cursor);
     if (Atomics.load(this.header, PRODUCER_PARKED_INDEX) !== 0) {
-      Atomics.notify(this.header, CONSUMER_CURSOR_INDEX, 1);
+      Atomics.notify(this.header, this.cursorIndex, 1);
       this.producerBell?.ring();
     }
   }

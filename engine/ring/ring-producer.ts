@@ -9,10 +9,16 @@
 // that sees the new cursor. The consumer cursor is cached (agrona style) and only re-read when the cache
 // says there is not room for the claim: while the ring has room the producer never touches the line the
 // consumer writes.
+//
+// A ring of two consumers (the disruptor's multi-consumer pattern): the free space is what the consumer
+// furthest behind left, so the producer reads both cursors when its cache runs out, and publish() rings
+// both consumers' doorbells. Consumer 0 can be left out of that gate for a while (skipFirstConsumer):
+// while a restarted shard replays, its follower (consumer 1) is given the replayed records and the
+// first consumer, which must not see them, joins at the head afterwards (skipFirstConsumer(false)).
 
 import type { Doorbell } from './doorbell.js';
 import { RECORD_BYTES } from './record.js';
-import { CONSUMER_CURSOR_INDEX, PRODUCER_CURSOR_INDEX, PRODUCER_PARKED_INDEX } from './ring-buffer-descriptor.js';
+import { CONSUMER_CURSOR_INDEX, PRODUCER_CURSOR_INDEX, PRODUCER_PARKED_INDEX, SECOND_CONSUMER_CURSOR_INDEX } from './ring-buffer-descriptor.js';
 import type { RingBuffer } from './ring-buffer.js';
 import { RingSpaceParker } from './ring-space-parker.js';
 import type { WaitStrategy } from './wait-strategy.js';
@@ -23,6 +29,14 @@ export class RingProducer {
   private readonly header: Int32Array;
   private readonly capacity: number;
   private readonly mask: number;
+  /** Whether consumer 0 gates the producer (every ring; off only while skipFirstConsumer is on). */
+  private gateFirst = true;
+  /** Whether consumer 1 gates the producer (rings of two consumers). */
+  private readonly gateSecond: boolean;
+  /** The header index of the cursor furthest behind, as last read: what the space parker sleeps on. */
+  private lagging = CONSUMER_CURSOR_INDEX;
+  private readonly consumerBell: Doorbell;
+  private readonly secondBell: Doorbell | undefined;
   /** Producer cursor: records ever published, mod 2^32. Only this thread writes it, so it lives here too. */
   private cursor: number;
   /** Last consumer cursor read from shared memory; stale only in the safe direction (less room). */
@@ -36,17 +50,23 @@ export class RingProducer {
   /** What the parker re-checks before it sleeps: room, or a reason to stop waiting. */
   private readonly hasSpaceOrGiveUp = (): boolean => this.freeNow() >= this.spaceNeeded || !this.keepWaiting();
 
+  /** consumerBells: each consumer's doorbell, one per consumer of the ring (a single one for one consumer). */
   constructor(
     readonly ring: RingBuffer,
-    private readonly consumerBell: Doorbell,
+    consumerBells: Doorbell | readonly Doorbell[],
   ) {
     this.header = ring.header;
     this.capacity = ring.capacity;
     this.mask = ring.mask;
+    const bells = Array.isArray(consumerBells) ? (consumerBells as readonly Doorbell[]) : [consumerBells as Doorbell];
+    if (bells.length !== ring.consumers) throw new RangeError(`${bells.length} doorbells for a ring of ${ring.consumers} consumers`);
+    this.consumerBell = bells[0]!;
+    this.secondBell = bells[1];
+    this.gateSecond = ring.consumers > 1;
     // Read from the header, not assumed 0, so a producer can be rebuilt over a live ring.
     this.cursor = Atomics.load(this.header, PRODUCER_CURSOR_INDEX);
-    this.cachedConsumer = Atomics.load(this.header, CONSUMER_CURSOR_INDEX);
-    this.spaceParker = new RingSpaceParker(this.header);
+    this.cachedConsumer = this.slowestConsumer();
+    this.spaceParker = new RingSpaceParker(this.header, () => this.lagging);
   }
 
   /**
@@ -80,6 +100,20 @@ export class RingProducer {
     this.claimed -= n;
     Atomics.store(this.header, PRODUCER_CURSOR_INDEX, this.cursor);
     this.consumerBell.ring();
+    this.secondBell?.ring();
+  }
+
+  /**
+   * Rings of two consumers: consumer 0 stops gating the producer (on) or, off, joins at the producer's
+   * cursor: its cursor is set to everything published so far, which it will never read. Only while
+   * consumer 0 has no RingConsumer yet (it is built after, and reads its cursor then): a restarted shard
+   * replays into its gateway stream for its follower alone before the gateway starts reading.
+   */
+  skipFirstConsumer(on: boolean): void {
+    if (!this.gateSecond) throw new RangeError('only a ring of two consumers can leave its first one out');
+    if (!on) Atomics.store(this.header, CONSUMER_CURSOR_INDEX, this.cursor);
+    this.gateFirst = !on;
+    this.cachedConsumer = this.slowestConsumer();
   }
 
   /**
@@ -112,9 +146,26 @@ export class RingProducer {
     Atomics.store(this.header, PRODUCER_PARKED_INDEX, waiting ? 1 : 0);
   }
 
-  /** Free slots, re-reading the consumer cursor (a load of the consumer's line: only when needed). */
+  /** Free slots, re-reading the consumer cursors (a load of each consumer's line: only when needed). */
   private freeNow(): number {
-    this.cachedConsumer = Atomics.load(this.header, CONSUMER_CURSOR_INDEX);
+    this.cachedConsumer = this.slowestConsumer();
     return this.capacity - ((this.cursor - this.cachedConsumer) | 0);
+  }
+
+  /** The cursor of the gating consumer furthest behind (the one whose distance to ours is largest). */
+  private slowestConsumer(): number {
+    if (!this.gateSecond) return Atomics.load(this.header, CONSUMER_CURSOR_INDEX);
+    const second = Atomics.load(this.header, SECOND_CONSUMER_CURSOR_INDEX);
+    if (!this.gateFirst) {
+      this.lagging = SECOND_CONSUMER_CURSOR_INDEX;
+      return second;
+    }
+    const first = Atomics.load(this.header, CONSUMER_CURSOR_INDEX);
+    if (((this.cursor - second) | 0) > ((this.cursor - first) | 0)) {
+      this.lagging = SECOND_CONSUMER_CURSOR_INDEX;
+      return second;
+    }
+    this.lagging = CONSUMER_CURSOR_INDEX;
+    return first;
   }
 }

@@ -1,7 +1,10 @@
 // RingSpaceParker: how a producer sleeps until its consumer frees slots (back-pressure waiting).
 //
-// It sleeps on the ring's consumer cursor itself, announced by the producer-parked flag (both in the ring
-// header, ring-buffer-descriptor.ts). Which thread may call: the ring's one producer, on a worker thread
+// It sleeps on a consumer's cursor itself, announced by the producer-parked flag (both in the ring
+// header, ring-buffer-descriptor.ts). On a ring of two consumers it is the cursor of the one furthest
+// behind (`watched()`, as the producer last saw them): only that one's release can make room, and it
+// notifies on its own cursor. Should the other fall further behind meanwhile, the sleep is no shorter
+// than it must be: room comes only when that other releases, and the producer re-checks after every wake. Which thread may call: the ring's one producer, on a worker thread
 // (Atomics.wait blocks); the main thread never waits for space, it sees claim() return 0 and backs off.
 //
 // The handshake is the doorbell's (doorbell.ts has the proof) with the cursor as the watched word.
@@ -19,12 +22,17 @@ import {
 import type { Parker } from './wait-strategy.js';
 
 export class RingSpaceParker implements Parker {
-  constructor(private readonly header: Int32Array) {}
+  constructor(
+    private readonly header: Int32Array,
+    /** The header index of the cursor to sleep on (default: consumer 0's). */
+    private readonly watched: () => number = () => CONSUMER_CURSOR_INDEX,
+  ) {}
 
   park(hasWork: () => boolean, timeoutMs: number): void {
     Atomics.store(this.header, PRODUCER_PARKED_INDEX, 1);
-    const seen = Atomics.load(this.header, CONSUMER_CURSOR_INDEX);
-    if (!hasWork()) Atomics.wait(this.header, CONSUMER_CURSOR_INDEX, seen, timeoutMs);
+    const index = this.watched();
+    const seen = Atomics.load(this.header, index);
+    if (!hasWork()) Atomics.wait(this.header, index, seen, timeoutMs);
     Atomics.store(this.header, PRODUCER_PARKED_INDEX, 0);
   }
 

@@ -40,8 +40,11 @@ export interface MarketShardOptions {
   pricing?: ReadonlyMap<number, PricingConfig>;
   /** How far one index or timer tick may move the shard's time (default: shard-clock.ts). */
   timeHorizonUs?: number;
-  /** A surveillance stream (every event again) into this ring, whose consumer rings this doorbell. */
-  surveillance?: { ring: RingBuffer; bell: Doorbell };
+  /**
+   * Surveillance reads the gateway stream as the gateway ring's second consumer, whose thread sleeps on
+   * this doorbell (a prebuilt gateway ring must be made for two consumers).
+   */
+  surveillance?: { bell: Doorbell };
 }
 
 export interface PrebuiltShardMemory {
@@ -70,7 +73,8 @@ export class MarketShardHost {
     const pre = o.prebuilt;
     const bell = pre?.bell ?? Doorbell.create();
     const inputs = pre ? [...pre.inputs] : Array.from({ length: o.inputs }, () => RingBuffer.create(capacity));
-    const gatewayOut = pre?.gatewayOut ?? RingBuffer.create(capacity);
+    const gatewayOut = pre?.gatewayOut ?? RingBuffer.create(capacity, o.surveillance ? 2 : 1);
+    if (gatewayOut.consumers !== (o.surveillance ? 2 : 1)) throw new RangeError('the gateway ring has a second consumer exactly when surveillance reads it');
     const riskOut = pre ? [...pre.outputs] : o.riskBells.map(() => RingBuffer.create(capacity));
     if (riskOut.length !== o.riskBells.length) throw new RangeError('one output ring per risk shard');
     const control = ControlBlock.create();
@@ -87,7 +91,7 @@ export class MarketShardHost {
       replay: o.replay,
       pricing: [...(o.pricing ?? new Map())],
       timeHorizonUs: o.timeHorizonUs,
-      surveillance: o.surveillance ? { ring: o.surveillance.ring.sab, bell: o.surveillance.bell.sab } : undefined,
+      surveillanceBell: o.surveillance?.bell.sab,
     };
     const handle = await ShardWorker.start(new URL('./market-shard-worker.js', import.meta.url), `market-shard-${o.shardId}`, data, control, bell, [gatewayOut, ...riskOut]);
     return new MarketShardHost(o.shardId, handle, bell, inputs, gatewayOut, riskOut);

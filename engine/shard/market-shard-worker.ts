@@ -3,9 +3,14 @@
 //   input rings (one per producer: each risk shard, or the gateway while no risk shard runs)
 //        │  RingConsumer × N, one Doorbell for this thread
 //        ▼
-//   EventProcessor ──▶ MarketShard ──▶ EventWriter ──▶ RingOutput ──▶ gateway ring
-//                                                  ├─▶ RingOutput × R ──▶ risk ring r
-//                                                  └─▶ RingOutput ──▶ surveillance ring (when wired)
+//   EventProcessor ──▶ MarketShard ──▶ EventWriter ──▶ RingOutput ──▶ gateway ring ──▶ main thread (consumer 0)
+//                                                  │                            └──▶ surveillance (consumer 1, when wired)
+//                                                  └─▶ RingOutput × R ──▶ risk ring r
+//
+// Surveillance reads the gateway stream itself, as the ring's second consumer: every event is written
+// once, and the ring holds a slot until both have read it. After a restart the replay regenerates the
+// stream from its start for surveillance alone (the gateway already had it): the gateway's consumer is
+// left out of the ring's gate meanwhile and joins at its head once the replay is done.
 //
 // With journal data, every input is copied into a tap ring before it is handled and outputs carry the
 // position of the input that produced them; with replay data, the shard first handles the records of its
@@ -54,8 +59,8 @@ export interface MarketShardWorkerData {
   journal?: ShardJournalData;
   /** Records to handle before the loop starts (recovery), and what to re-deliver. */
   replay?: ShardReplayData;
-  /** The surveillance worker's input ring from this shard, when surveillance runs. */
-  surveillance?: StreamEnd;
+  /** When surveillance runs: its worker's doorbell. It reads the gateway ring as that ring's consumer 1. */
+  surveillanceBell?: SharedArrayBuffer;
 }
 
 assertLittleEndian();
@@ -66,25 +71,25 @@ const control = ControlBlock.attach(data.control);
 const running = (): boolean => control.running();
 const journal = journalOptions(data.journal, data.replay, waitStrategyByName(data.wait));
 const stamp = data.journal || data.replay ? journal.stamp : undefined;
-const outputOf = (end: StreamEnd) => new RingOutput(RingBuffer.attach(end.ring), Doorbell.attach(end.bell), waitStrategyByName(data.wait), 1, running, stamp);
-const gatewayOut = outputOf(data.gateway);
-const riskOut = data.risk.map(outputOf);
-const surveillanceOut = data.surveillance ? outputOf(data.surveillance) : undefined;
-const outputs = [gatewayOut, ...riskOut, ...(surveillanceOut ? [surveillanceOut] : [])];
+const outputOf = (end: StreamEnd, follower?: SharedArrayBuffer) =>
+  new RingOutput(RingBuffer.attach(end.ring), follower ? [Doorbell.attach(end.bell), Doorbell.attach(follower)] : Doorbell.attach(end.bell), waitStrategyByName(data.wait), 1, running, stamp);
+const gatewayOut = outputOf(data.gateway, data.surveillanceBell);
+const riskOut = data.risk.map((end) => outputOf(end));
+const outputs = [gatewayOut, ...riskOut];
+// From a snapshot: its streams continue at the snapshot's next seqs.
+const streams = data.replay?.snapshot ? readSnapshotStreams(data.replay.snapshot).streams : undefined;
+const firstSeqs = streams && [streams.gatewayNextSeq, ...streams.outputNextSeqs];
 // Surveillance is not journaled: a fresh surveillance worker after a restart is given every event the
-// replay regenerates, from seq 1, so it rebuilds the state it had (and raises its old alerts again).
-const replay = data.replay && { ...data.replay, deliverFrom: [...data.replay.deliverFrom, ...(surveillanceOut ? [1] : [])] };
-// From a snapshot: its streams continue at the snapshot's next seqs (a surveillance stream, which a
-// snapshot taken without one does not have, would be refused by decode).
-const streams = replay?.snapshot ? readSnapshotStreams(replay.snapshot).streams : undefined;
-const firstSeqs = streams && [streams.gatewayNextSeq, ...streams.outputNextSeqs, ...(surveillanceOut ? [streams.surveillanceNextSeq] : [])];
+// replay regenerates, so it rebuilds the state it had (and raises its old alerts again). It reads the
+// gateway stream, so that stream carries the replay, with the gateway's own consumer left out of it.
+const surveilled = data.surveillanceBell !== undefined && data.replay !== undefined;
+const replay = data.replay && (surveilled ? { ...data.replay, deliverFrom: [firstSeqs?.[0] ?? 1, ...data.replay.deliverFrom.slice(1)] } : data.replay);
+if (surveilled) gatewayOut.skipFirstConsumer(true);
 const replaying = replayOutputs(outputs, replay, firstSeqs);
-const [gatewayReplay, ...otherReplays] = replaying.outputs;
-const riskReplays = otherReplays.slice(0, riskOut.length);
-const surveillanceReplay = surveillanceOut ? otherReplays[riskOut.length] : undefined;
+const [gatewayReplay, ...riskReplays] = replaying.outputs;
 const shard = replay?.snapshot
-  ? MarketShard.decode(replay.snapshot, gatewayReplay!, riskReplays, { surveillance: surveillanceReplay })
-  : new MarketShard(data.markets, gatewayReplay!, riskReplays, undefined, new Map(data.pricing), surveillanceReplay, data.timeHorizonUs, data.shardId);
+  ? MarketShard.decode(replay.snapshot, gatewayReplay!, riskReplays)
+  : new MarketShard(data.markets, gatewayReplay!, riskReplays, undefined, new Map(data.pricing), undefined, data.timeHorizonUs, data.shardId);
 // Input 1 + r is risk shard r's, and a risk shard waits for space in it on its own doorbell (its outbox):
 // releasing those slots rings that doorbell. The gateway (input 0) never waits for space.
 const riskBells = data.risk.map((end) => Doorbell.attach(end.bell));
@@ -120,6 +125,8 @@ parentPort!.postMessage({ type: 'ready' });
 // After 'ready': re-delivery may wait on a full ring whose consumer is another worker still starting.
 replayLog(shard, journal.stamp, replay);
 replaying.finish();
+// Published before 'replayed': the main thread builds its consumer of the gateway ring after it.
+if (surveilled) gatewayOut.skipFirstConsumer(false);
 parentPort!.postMessage({ type: 'replayed' });
 processor.run();
 const abandoned = outputs.reduce((sum, o) => sum + o.abandoned, 0);

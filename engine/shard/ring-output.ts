@@ -34,7 +34,8 @@ export class RingOutput implements EventOutput {
 
   constructor(
     ring: RingBuffer,
-    consumerBell: Doorbell,
+    /** The consumer's doorbell (one per consumer on a ring of two: ring-producer.ts). */
+    consumerBell: Doorbell | readonly Doorbell[],
     private readonly wait: WaitStrategy,
     firstSeq = 1,
     /** Whether to keep waiting for space in a full ring: the shard's run flag. */
@@ -63,6 +64,16 @@ export class RingOutput implements EventOutput {
     this.producer.publish(this.written);
     this.written = 0;
     this.claimed = 0;
+  }
+
+  /**
+   * On a ring of two consumers, leaves the first out of the back-pressure gate (on), or has it join at
+   * everything published so far (off, after publishing what was appended): ring-producer.ts. For a
+   * replay whose records only the second consumer is to read.
+   */
+  skipFirstConsumer(on: boolean): void {
+    this.flush();
+    this.producer.skipFirstConsumer(on);
   }
 
   /** Claims a batch of slots, waiting for space when the ring is full; false once abandoned. */

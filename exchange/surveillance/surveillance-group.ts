@@ -4,9 +4,14 @@
 // (SURVEILLANCE.md, "Determinism and replay"), so a split raises the same alerts, and surveillance
 // capacity grows with the workers instead of one thread having to keep up with every book at once.
 //
-//   market shard s ═══ ring s ═══▶ worker s mod W, as stream 1 + s (the same stream number, and so the same
-//                                  alert ids, whatever W is)
+//   market shard s ═══ gateway ring s ═══▶ main thread (consumer 0)
+//                                     ╚═══▶ worker s mod W (consumer 1), as stream 1 + s (the same stream
+//                                           number, and so the same alert ids, whatever W is)
 //   main thread ── control stream w ──▶ worker w input 0: operator links and timer ticks go to every worker
+//
+// The workers read each market shard's gateway stream as its ring's second consumer (the disruptor's
+// multi-consumer pattern): the shard writes every event once, and a slot is reused once both the gateway
+// and surveillance have read it. Whoever wires the exchange makes those rings (gatewayRing()).
 //
 // Thread contract: the main thread; the workers are its own threads.
 
@@ -23,7 +28,10 @@ import { GatewayStream } from '../gateway-stream.js';
 
 export interface ThreadedSurveillance {
   readonly config?: SurveillanceConfig;
-  /** Slots of each market → surveillance ring (power of two): room to absorb a burst. Default 65,536. */
+  /**
+   * Least slots of each market shard's gateway ring, which surveillance reads too (power of two): room to
+   * absorb a burst the surveillance engine takes longer over. Default 65,536.
+   */
   readonly ringCapacity?: number;
   /** Surveillance workers (default 1); more than the market shards is no use. */
   readonly workers?: number;
@@ -34,8 +42,6 @@ export interface ThreadedSurveillance {
 }
 
 export class SurveillanceGroup {
-  /** Market shard s's surveillance ring, and the doorbell of the worker that reads it. */
-  readonly marketRings: RingBuffer[];
   private readonly bells: Doorbell[];
   private readonly controlRings: RingBuffer[];
   private readonly controls: GatewayStream[];
@@ -46,7 +52,6 @@ export class SurveillanceGroup {
     private readonly o: ThreadedSurveillance,
   ) {
     const W = Math.max(1, Math.min(o.workers ?? 1, marketShards));
-    this.marketRings = Array.from({ length: marketShards }, () => RingBuffer.create(o.ringCapacity ?? 65_536));
     this.bells = Array.from({ length: W }, () => Doorbell.create());
     this.controlRings = Array.from({ length: W }, () => SurveillanceHost.controlRing());
     this.controls = this.controlRings.map((rb, w) => new GatewayStream(rb, this.bells[w]!));
@@ -56,20 +61,29 @@ export class SurveillanceGroup {
     return this.bells.length;
   }
 
-  /** The doorbell market shard s rings after publishing into its surveillance ring. */
+  /** The doorbell market shard s rings after publishing into its gateway ring (for the worker reading it). */
   bellOf(s: number): Doorbell {
     return this.bells[s % this.workers]!;
   }
 
-  /** Starts every worker (before the market shards: no shard may publish into a ring nobody reads). */
-  async start(wait: WaitStrategyName | undefined): Promise<void> {
+  /** A market shard's gateway ring, which surveillance reads as its second consumer: at least `capacity` slots. */
+  gatewayRing(capacity: number): RingBuffer {
+    return RingBuffer.create(Math.max(capacity, this.o.ringCapacity ?? 65_536), 2);
+  }
+
+  /**
+   * Starts every worker on the market shards' gateway rings (made by gatewayRing()), before the market
+   * shards: no shard may publish into a ring a consumer of which is not there yet.
+   */
+  async start(wait: WaitStrategyName | undefined, gatewayRings: readonly RingBuffer[]): Promise<void> {
+    if (gatewayRings.length !== this.marketShards) throw new RangeError('one gateway ring per market shard');
     for (let w = 0; w < this.workers; w++) {
       const shards = Array.from({ length: this.marketShards }, (_, s) => s).filter((s) => s % this.workers === w);
       this.hosts.push(
         await SurveillanceHost.start({
           bell: this.bells[w]!,
           controlRing: this.controlRings[w]!,
-          marketRings: shards.map((s) => this.marketRings[s]!),
+          marketRings: shards.map((s) => RingBuffer.attach(gatewayRings[s]!.sab, 1)),
           streams: shards.map((s) => 1 + s),
           config: this.o.config,
           wait,

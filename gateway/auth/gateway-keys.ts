@@ -9,12 +9,13 @@
 
 const TWO_32 = 0x1_0000_0000;
 
-function withU64(prefix: number[], n: number): Uint8Array {
-  const k = new Uint8Array(prefix.length + 8);
-  k.set(prefix);
-  const v = new DataView(k.buffer);
-  v.setUint32(prefix.length, Math.floor(n / TWO_32));
-  v.setUint32(prefix.length + 4, n % TWO_32);
+// Keys are Buffers from Node's pool (allocUnsafe below 4 KiB slices a shared slab): an order writes two
+// idempotency keys, and a fresh ArrayBuffer per key cost more than the rest of building it.
+function withU64(prefix: readonly number[], n: number): Uint8Array {
+  const k = Buffer.allocUnsafe(prefix.length + 8);
+  for (let i = 0; i < prefix.length; i++) k[i] = prefix[i]!;
+  k.writeUInt32BE(Math.floor(n / TWO_32), prefix.length);
+  k.writeUInt32BE(n % TWO_32, prefix.length + 4);
   return k;
 }
 
@@ -27,7 +28,14 @@ export const Family = { AUDIT: 0x41, KEY: 0x4b, ACCOUNT: 0x55, IDEMPOTENT: 0x49,
 export const auditKey = (seq: number): Uint8Array => withU64([Family.AUDIT], seq);
 export const apiKeyKey = (keyId: string): Uint8Array => Buffer.concat([Uint8Array.of(Family.KEY), Buffer.from(keyId, 'utf8')]);
 export const accountKey = (accountId: number): Uint8Array => Uint8Array.from([Family.ACCOUNT, ...u32(accountId)]);
-export const resultKey = (accountId: number, clientOrderId: number): Uint8Array => withU64([Family.IDEMPOTENT, ...u32(accountId)], clientOrderId);
+export function resultKey(accountId: number, clientOrderId: number): Uint8Array {
+  const k = Buffer.allocUnsafe(13);
+  k[0] = Family.IDEMPOTENT;
+  k.writeUInt32BE(accountId >>> 0, 1);
+  k.writeUInt32BE(Math.floor(clientOrderId / TWO_32), 5);
+  k.writeUInt32BE(clientOrderId % TWO_32, 9);
+  return k;
+}
 export const depositRequestKey = (requestId: number): Uint8Array => withU64([Family.DEPOSIT_REQUEST], requestId);
 
 /** Every key of one family: [family, family + 1). */

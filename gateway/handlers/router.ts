@@ -56,9 +56,10 @@ export class Router {
     if (!r.ok) this.stats.refused.set(r.code, (this.stats.refused.get(r.code) ?? 0) + 1);
     const txUs = this.nowUs();
     this.onResponse?.(op, r.ok ? Code.OK : r.code, rxUs, txUs);
-    const base = { t: 'res', id, rx: rxUs, tx: txUs, rl };
-    const msg = r.ok ? { ...base, ok: true, data: r.data } : { ...base, ok: false, error: { code: r.code, name: codeName(r.code), message: r.message ?? codeName(r.code), retryable: RETRYABLE.has(r.code), field: r.field, retryAfterMs } };
-    s.send(this.codec.encode(msg));
+    const msg = r.ok
+      ? { t: 'res', id, rx: rxUs, tx: txUs, rl, ok: true, data: r.data }
+      : { t: 'res', id, rx: rxUs, tx: txUs, rl, ok: false, error: { code: r.code, name: codeName(r.code), message: r.message ?? codeName(r.code), retryable: RETRYABLE.has(r.code), field: r.field, retryAfterMs } };
+    s.send(this.codec.encodeToSend(msg));
     const f = this.afterResponse.get(s);
     if (f !== undefined) {
       this.afterResponse.delete(s);
@@ -120,8 +121,9 @@ export class Router {
     if (key === undefined) return { ok: false, code: Code.UNAUTHENTICATED, message: 'log in first' };
     if (!key.scopes.includes(def.scope)) return { ok: false, code: Code.SCOPE_REQUIRED, message: `the key lacks the '${def.scope}' scope` };
     if (!def.signable) return undefined;
+    // Unsigned, and the key does not demand it: nothing to check (and no copy of the fields to make).
+    if (req.fields['sig'] === undefined && !key.signOrders) return undefined;
     const { ts, nonce, sig, ...fields } = req.fields;
-    if (sig === undefined && !key.signOrders) return undefined;
     if (sig === undefined || ts === undefined || nonce === undefined) return { ok: false, code: Code.SIGNATURE_REQUIRED, message: 'this key signs every order-entry request: ts, nonce and sig are required' };
     const r = this.auth.check({ op: def.op, keyId: key.keyId, ts: ts as number, nonce: nonce as string, sig: sig as Uint8Array, fields }, s.ip);
     return r.ok ? undefined : { ok: false, code: r.code, message: r.message };

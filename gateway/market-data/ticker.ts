@@ -1,7 +1,10 @@
 // Rolling 24 h trade statistics of one market. The window is whole minutes of the events' time: the
 // minute of the latest event and the 1,439 before it (so it moves when time does, with no clock). One
 // bucket per minute that had trades; stats() evicts buckets that left the window and folds the rest
-// (at most 1,440), so a ticker costs O(minutes with trades), independent of the trade count.
+// (at most 1,440). The fold of every bucket but the newest is kept until the window's buckets change (a
+// new minute with trades, or a minute leaving the window), so a ticker asked after each poll costs O(1)
+// and the O(minutes with trades) fold is paid at most once per minute of event time; only the newest
+// bucket, which trades still change, is folded in each time.
 
 const MINUTE_US = 60_000_000;
 const WINDOW_MINUTES = 1_440;
@@ -28,9 +31,21 @@ export interface TickerStats {
   tradeCount: number;
 }
 
+/** The fold of a run of buckets (as a ticker states it, without the window start and last price). */
+interface Fold {
+  open: number;
+  high: number;
+  low: number;
+  volume: bigint;
+  quote: bigint;
+  count: number;
+}
+
 export class RollingTicker {
   private readonly buckets: Bucket[] = [];
   private head = 0;
+  /** The fold of buckets[head, length - 1): undefined once a bucket came or went. */
+  private older: Fold | undefined;
   /** Latest event time seen, µs. */
   nowUs = 0;
   lastTicks = 0;
@@ -49,6 +64,7 @@ export class RollingTicker {
       last.count++;
     } else {
       this.buckets.push({ minute, open: priceTicks, high: priceTicks, low: priceTicks, close: priceTicks, volume: qty, quote: qty * BigInt(priceTicks), count: 1 });
+      this.older = undefined;
     }
     this.lastTicks = priceTicks;
   }
@@ -60,26 +76,47 @@ export class RollingTicker {
 
   stats(): TickerStats {
     const firstMinute = Math.floor(this.nowUs / MINUTE_US) - WINDOW_MINUTES + 1;
+    const head = this.head;
     while (this.head < this.buckets.length && this.buckets[this.head]!.minute < firstMinute) this.head++;
+    if (this.head !== head) this.older = undefined;
     if (this.head > 1024 && this.head * 2 > this.buckets.length) {
       this.buckets.splice(0, this.head);
       this.head = 0;
     }
     const s: TickerStats = { windowStartUs: Math.max(0, firstMinute * MINUTE_US), openTicks: 0, highTicks: 0, lowTicks: 0, lastTicks: this.lastTicks, volumeLots: 0n, quoteVolume: 0n, tradeCount: 0 };
-    for (let i = this.head; i < this.buckets.length; i++) {
-      const b = this.buckets[i]!;
-      if (s.tradeCount === 0) {
-        s.openTicks = b.open;
-        s.highTicks = b.high;
-        s.lowTicks = b.low;
-      } else {
-        if (b.high > s.highTicks) s.highTicks = b.high;
-        if (b.low < s.lowTicks) s.lowTicks = b.low;
-      }
-      s.volumeLots += b.volume;
-      s.quoteVolume += b.quote;
-      s.tradeCount += b.count;
-    }
+    const end = this.buckets.length;
+    if (end === this.head) return s;
+    this.older ??= fold(this.buckets, this.head, end - 1);
+    const f = foldInto({ ...this.older }, this.buckets[end - 1]!);
+    s.openTicks = f.open;
+    s.highTicks = f.high;
+    s.lowTicks = f.low;
+    s.volumeLots = f.volume;
+    s.quoteVolume = f.quote;
+    s.tradeCount = f.count;
     return s;
   }
+}
+
+/** The fold of buckets[from, to), oldest first (empty: count 0). */
+function fold(buckets: readonly Bucket[], from: number, to: number): Fold {
+  const f: Fold = { open: 0, high: 0, low: 0, volume: 0n, quote: 0n, count: 0 };
+  for (let i = from; i < to; i++) foldInto(f, buckets[i]!);
+  return f;
+}
+
+/** Folds one bucket, newer than everything in f, into f; returns f. */
+function foldInto(f: Fold, b: Bucket): Fold {
+  if (f.count === 0) {
+    f.open = b.open;
+    f.high = b.high;
+    f.low = b.low;
+  } else {
+    if (b.high > f.high) f.high = b.high;
+    if (b.low < f.low) f.low = b.low;
+  }
+  f.volume += b.volume;
+  f.quote += b.quote;
+  f.count += b.count;
+  return f;
 }

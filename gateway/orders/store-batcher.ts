@@ -7,8 +7,8 @@ import type { Store, StoreOp } from '../../persistence/store.js';
 
 export class StoreBatcher {
   private ops: StoreOp[] = [];
-  private waiting: { resolve: () => void; reject: (e: Error) => void }[] = [];
-  private scheduled = false;
+  /** The batch being gathered this turn: every write in it shares one promise (no promise per write). */
+  private batch: { promise: Promise<void>; resolve: () => void; reject: (e: Error) => void } | undefined;
   /** The first write failure: the gateway can no longer promise idempotent retries. */
   failure: Error | undefined;
 
@@ -27,26 +27,27 @@ export class StoreBatcher {
 
   private add(op: StoreOp): Promise<void> {
     this.ops.push(op);
-    const p = new Promise<void>((resolve, reject) => this.waiting.push({ resolve, reject }));
-    if (!this.scheduled) {
-      this.scheduled = true;
+    if (this.batch === undefined) {
+      let resolve!: () => void;
+      let reject!: (e: Error) => void;
+      const promise = new Promise<void>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      this.batch = { promise, resolve, reject };
       setImmediate(() => this.write());
     }
-    return p;
+    return this.batch.promise;
   }
 
   private write(): void {
-    this.scheduled = false;
     const ops = this.ops;
-    const waiting = this.waiting;
+    const batch = this.batch!;
     this.ops = [];
-    this.waiting = [];
-    this.store.write(ops, this.sync).then(
-      () => waiting.forEach((w) => w.resolve()),
-      (e: Error) => {
-        this.failure ??= e;
-        waiting.forEach((w) => w.reject(e));
-      },
-    );
+    this.batch = undefined;
+    this.store.write(ops, this.sync).then(batch.resolve, (e: Error) => {
+      this.failure ??= e;
+      batch.reject(e);
+    });
   }
 }

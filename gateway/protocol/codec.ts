@@ -54,9 +54,20 @@ export class FrameCodec {
     });
   }
 
-  /** The frame's bytes (a copy the caller may keep: a socket may still be sending it after the next encode). */
+  /**
+   * The frame's bytes in an ArrayBuffer of their own: for frames kept a long time (a user stream's replay
+   * ring), which must not pin a slab of Node's buffer pool.
+   */
   encode(message: object): Uint8Array {
     return this.encoder.encode(message);
+  }
+
+  /**
+   * The frame's bytes copied into Node's buffer pool: for a frame sent once and dropped (a response).
+   * Cheaper than encode(): a fresh ArrayBuffer per frame costs more than encoding a small one.
+   */
+  encodeToSend(message: object): Uint8Array {
+    return Buffer.from(this.encoder.encodeSharedRef(message));
   }
 
   /** Decodes one whole frame, or throws ProtocolError MALFORMED_FRAME. */

@@ -20,9 +20,18 @@ export const TRIGGER_SOURCES = { mark: TriggerSource.MARK, last: TriggerSource.L
 
 /** Names by engine value, for responses and user-stream events. */
 export function nameOf<T extends Record<string, number>>(table: T, value: number): keyof T | 'unknown' {
-  for (const [k, v] of Object.entries(table)) if (v === value) return k;
-  return 'unknown';
+  let names = byValue.get(table);
+  if (names === undefined) {
+    names = new Map();
+    // The first name of a value wins, as a scan in key order would find it.
+    for (const [k, v] of Object.entries(table)) if (!names.has(v)) names.set(v, k);
+    byValue.set(table, names);
+  }
+  return names.get(value) ?? 'unknown';
 }
+
+/** Each table's names by value, built on first use (tables are constants: never changed after). */
+const byValue = new WeakMap<object, Map<number, string>>();
 
 const keys = <T extends object>(t: T) => Object.keys(t) as string[];
 

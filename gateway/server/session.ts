@@ -2,6 +2,11 @@
 // the connection's outbound side: every frame goes through send(), which refuses to queue past the
 // outbound cap. A client that does not read its socket is closed with SLOW_CONSUMER (it resumes its user
 // stream from the last seq it saw), so it never holds memory without bound nor delays anyone else.
+//
+// Frames sent in one turn of the event loop leave in one socket write: the first send of a turn corks the
+// connection's socket and a process.nextTick uncorks it, which runs once the turn's synchronous work and
+// its promise continuations are done. An order's answer and its user-stream events (often three frames,
+// sent from the same dispatch poll and the promise chain it resolves) then cost one writev, not three.
 
 import type { WebSocket } from 'ws';
 import { Code } from '../../engine/codes.js';
@@ -23,6 +28,11 @@ export class Session {
   lastPingMs = 0;
   closed = false;
   private readonly closeHandlers: (() => void)[] = [];
+  private corked = false;
+  private readonly uncork = () => {
+    this.corked = false;
+    this.socket?.uncork();
+  };
 
   constructor(
     readonly id: number,
@@ -31,6 +41,8 @@ export class Session {
     private readonly maxBufferedBytes: number,
     nowMs: number,
     private readonly onSlow: (s: Session) => void,
+    /** The connection's socket (under ws), corked for the rest of a turn by the turn's first send. */
+    private readonly socket?: { cork(): void; uncork(): void },
   ) {
     this.lastHeardMs = nowMs;
     this.openedMs = nowMs;
@@ -52,6 +64,11 @@ export class Session {
       this.onSlow(this);
       this.close(Code.SLOW_CONSUMER, true);
       return false;
+    }
+    if (!this.corked && this.socket !== undefined) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(this.uncork);
     }
     this.ws.send(frame, { binary: true });
     return true;

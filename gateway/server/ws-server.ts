@@ -93,11 +93,11 @@ export class WsServer {
     }
     this.stats.connections++;
     this.perIp.set(ip, (this.perIp.get(ip) ?? 0) + 1);
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.open(ws, ip));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.open(ws, ip, socket));
   }
 
-  private open(ws: WebSocket, ip: string): void {
-    const s = new Session(this.nextId++, ip, ws, this.limits.maxBufferedBytes, this.nowMs(), () => this.stats.slowConsumers++);
+  private open(ws: WebSocket, ip: string, socket: Duplex): void {
+    const s = new Session(this.nextId++, ip, ws, this.limits.maxBufferedBytes, this.nowMs(), () => this.stats.slowConsumers++, socket);
     this.sessions.add(s);
     this.stats.accepted++;
     ws.on('message', (data: RawData, isBinary: boolean) => {

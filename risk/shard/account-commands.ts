@@ -120,7 +120,7 @@ export function setMarginMode(p: ShardParts, buf: RecordBuffer, at: number): num
   const mode = buf.u8At(at, MOD.marginMode);
   if (mode !== MarginMode.CROSS && mode !== MarginMode.ISOLATED) return Code.INVALID_FLAGS;
   const existing = account.positions.get(market.spec.marketId);
-  if (existing !== undefined && (existing.qtyLots !== 0n || existing.orders.size > 0)) return Code.MARGIN_MODE_CHANGE_WITH_POSITION;
+  if (existing !== undefined && (existing.qtyLots !== 0n || existing.orderCount > 0)) return Code.MARGIN_MODE_CHANGE_WITH_POSITION;
   // A flat isolated position below zero holds a loss its liquidation reported (docs/RISK.md, "Isolated
   // margin below zero"): moving it to the wallet would charge the cross scope, which an isolated position
   // never may. It stays where it is until the account tops the isolated margin up.
@@ -180,7 +180,7 @@ export function setFeeTier(p: ShardParts, buf: RecordBuffer, at: number): number
   if (tier >= p.pool.feeTiers.length) return Code.INVALID_FLAGS;
   account.feeTier = tier;
   // Reservations hold a taker-fee reserve at the account's rate.
-  for (const pos of account.positions.values()) if (pos.orders.size > 0) p.reserve(account, pos);
+  for (const pos of account.positions.values()) if (pos.orderCount > 0) p.reserve(account, pos);
   p.publishAccount(account, buf.timeUs(at), buf.u53At(at, FEE.requestId), UpdateReason.FEE_TIER);
   return Code.OK;
 }
@@ -232,7 +232,7 @@ function affordableAt(p: ShardParts, account: AccountState, pos: PositionState, 
   const wasReserve = pos.orderMarginAtoms;
   const market = p.state.markets.get(pos.marketId)!;
   pos.leverage = leverage;
-  pos.orderMarginAtoms = pos.orders.size === 0 ? 0n : openOrdersCostAtoms(openOrdersOf(pos), p.cost.fill(pos, market, p.pool.feeTiers[account.feeTier]!)) ?? 0n;
+  pos.orderMarginAtoms = pos.orderCount === 0 ? 0n : openOrdersCostAtoms(openOrdersOf(pos), p.cost.fill(pos, market, p.pool.feeTiers[account.feeTier]!)) ?? 0n;
   let ok: boolean;
   if (pos.marginMode === MarginMode.ISOLATED) {
     const iso = p.valuer.isolated(pos, p.scopeFigures);

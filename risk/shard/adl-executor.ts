@@ -96,7 +96,7 @@ export class AdlExecutor {
       const counterparty = ranked[i]!.accountId;
       const candidate = candidates[ranked[i]!.index]!;
       const priceTicks = adlClosePriceTicks(req.priceTicks, market.markPriceTicks, candidate.qtyLots > 0n ? 1 : -1, qtyLots, candidate.scopeEquityAtoms, market.atomsPerTickLot);
-      if (this.state.accounts.get(counterparty)!.positions.get(req.marketId)!.orders.size > 0) {
+      if (this.state.accounts.get(counterparty)!.positions.get(req.marketId)!.orderCount > 0) {
         this.effects.cancelAllOrders(counterparty, req.marketId, CancelReason.LIQUIDATION, timeUs);
       }
       const id = this.effects.deleverage(req.liquidatedAccountId, counterparty, req.marketId, side, qtyLots, priceTicks, timeUs);

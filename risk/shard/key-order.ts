@@ -40,11 +40,12 @@ export function valuesByKey<V>(map: ReadonlyMap<number, V>): V[] {
   const values: V[] = [];
   const keys = new Float64Array(n);
   let sorted = true;
-  for (const [k, v] of map) {
+  // forEach, not for-of over entries: no [key, value] array per entry.
+  map.forEach((v, k) => {
     if (values.length > 0 && k <= keys[values.length - 1]!) sorted = false;
     keys[values.length] = k;
     values.push(v);
-  }
+  });
   if (sorted) return values;
   const order = ascendingOrder(keys, n);
   const out: V[] = [];

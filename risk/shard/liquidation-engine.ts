@@ -191,7 +191,7 @@ export class LiquidationEngine implements LiquidationHooks {
     this.progress(run, scope, LiquidationStep.TRIGGERED, 0n, 0n, timeUs);
     let cancelling = false;
     for (const pos of scopePositionStates(account, scope)) {
-      if (pos.orders.size === 0) continue;
+      if (pos.orderCount === 0) continue;
       this.effects.cancelAllOrders(account.id, pos.marketId, CancelReason.LIQUIDATION, timeUs);
       cancelling = true;
     }

@@ -51,7 +51,7 @@ export function openPositions(account: AccountState, scopeMarketId: number): Pos
 
 export function hasOpenOrders(account: AccountState, scopeMarketId: number): boolean {
   const all = account.positionsInOrder();
-  for (let i = 0; i < all.length; i++) if (all[i]!.orders.size > 0 && inScope(all[i]!, scopeMarketId)) return true;
+  for (let i = 0; i < all.length; i++) if (all[i]!.orderCount > 0 && inScope(all[i]!, scopeMarketId)) return true;
   return false;
 }
 

@@ -116,7 +116,7 @@ function refused(p: ShardParts, accountId: number, marketId: number, orderId: nu
   account.placedOrderIds.remove(orderId);
   if (pos.reserveOrderId === orderId) {
     p.reserveAt(account, pos, order.markBeforeTicks);
-    pos.reserveOrderId = pos.orders.size === 0 ? 0 : order.reserveOrderIdBefore;
+    pos.reserveOrderId = pos.orderCount === 0 ? 0 : order.reserveOrderIdBefore;
   } else {
     p.reserveAt(account, pos, pos.reserveMarkTicks);
     for (const o of pos.orders.values()) {
@@ -124,7 +124,7 @@ function refused(p: ShardParts, accountId: number, marketId: number, orderId: nu
       o.markBeforeTicks = order.markBeforeTicks;
       o.reserveOrderIdBefore = order.reserveOrderIdBefore;
     }
-    if (pos.orders.size === 0) pos.reserveOrderId = 0;
+    if (pos.orderCount === 0) pos.reserveOrderId = 0;
   }
   if (p.liquidating(account, pos)) p.hooks.onOrderEnded(accountId, marketId, orderId, code, timeUs);
 }

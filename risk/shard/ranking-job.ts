@@ -245,14 +245,15 @@ export class RankingJob {
   forEachMember(f: MemberValues): void {
     this.longs.forEach(f);
     this.shorts.forEach(f);
-    for (const slot of this.triggers.slots.values()) {
-      if (slot.rankedBy === this.id || slot.serial >= this.startSerial) continue;
+    // forEach: no iterator result per slot of a million-member market.
+    this.triggers.slots.forEach((slot) => {
+      if (slot.rankedBy === this.id || slot.serial >= this.startSerial) return;
       const pos = slot.pos;
       const q = pos.qtyN;
       const cost = pos.entryCostN;
       const equity = this.equityNumber(slot.account, pos);
       f(pos.accountId, q === q ? q : pos.qtyLots, cost === cost ? cost : pos.entryCostAtoms, equity === equity ? equity : this.equityBig(slot.account, pos));
-    }
+    });
   }
 
   /** The scope's equity at the start marks, in numbers: NaN when a value is past the number range. */

@@ -65,7 +65,7 @@ export function recomputeReservation(
   takerFeeRate = NaN,
   markTicks: number = market.markN,
 ): void {
-  if (pos.orders.size === 0) {
+  if (pos.orderCount === 0) {
     pos.orderMarginN = 0;
     pos.reserveMarkTicks = 0;
     return;

@@ -111,8 +111,8 @@ export class RiskShardView {
           m.openPositions++;
           openPositions++;
         }
-        m.openOrders += pos.orders.size;
-        openOrders += pos.orders.size;
+        m.openOrders += pos.orderCount;
+        openOrders += pos.orderCount;
       }
     }
     return {

@@ -41,7 +41,7 @@ export function encodeRiskShard(shard: RiskShard): Uint8Array {
   const streams = shard.streamPositions();
   const markets = [...s.markets.values()];
   let positions = 0;
-  for (const a of s.accounts.values()) positions += a.positions.size;
+  s.accounts.forEach((a) => void (positions += a.positions.size));
   const env = new EnvelopeWriter(ShardKind.RISK, s.shardId, s.shardCount, 4096 + s.accounts.size * 24 + positions * 48);
   const config: RiskShardConfig = {
     shardId: s.shardId,

@@ -24,12 +24,17 @@
 import { StateHash } from '../../engine/book/state-hash.js';
 import type { EventOutput } from '../../engine/shard/event-output.js';
 import { valuesByKey } from './key-order.js';
+import type { OpenOrderState } from './open-order-state.js';
 import type { ShardParts } from './shard-parts.js';
 
 const VERSION = 0x33534b52; // 'RKS3'
 const MASK_32 = 0xffffffffn;
 
 export class Hasher extends StateHash {
+  /** int and hashOrder bound once, so the per-account loops pass them without making a closure each. */
+  readonly intOf = (v: number): void => this.int(v);
+  readonly openOrder = hashOrder.bind(this);
+
   big(v: bigint): void {
     const low = BigInt.asUintN(64, v);
     this.word(Number(low & MASK_32));
@@ -56,17 +61,37 @@ export class Hasher extends StateHash {
     else this.big(v);
   }
 
-  ids(values: ReadonlySet<number>): void {
-    // Most sets hold none or one id: no array, no sort.
+  ids(values: IdCollection): void {
+    // Most sets hold none or one id: no array, no sort, no iterator.
+    this.int(values.size);
     if (values.size <= 1) {
-      this.int(values.size);
-      for (const v of values) this.int(v);
+      values.forEach(this.intOf);
       return;
     }
-    const sorted = [...values].sort((a, b) => a - b);
-    this.int(sorted.length);
-    for (const v of sorted) this.int(v);
+    const sorted: number[] = [];
+    values.forEach((v) => void sorted.push(v));
+    sorted.sort((a, b) => a - b);
+    for (let i = 0; i < sorted.length; i++) this.int(sorted[i]!);
   }
+}
+
+/** A Set of ids or an IdSet (id-set.ts). */
+export interface IdCollection {
+  readonly size: number;
+  forEach(f: (id: number) => void): void;
+}
+
+function hashOrder(this: Hasher, o: OpenOrderState): void {
+  const h = this;
+  h.int(o.orderId);
+  h.int(o.clientOrderId);
+  h.word(o.side);
+  h.exact(o.priceN, o.priceN === o.priceN ? undefined : o.priceTicks);
+  h.exact(o.remainingN, o.remainingN === o.remainingN ? undefined : o.remainingLots);
+  h.exact(o.filledN, o.filledN === o.filledN ? undefined : o.filledLots);
+  h.word((o.reduceOnly ? 1 : 0) | (o.cancelRequested ? 2 : 0) | (o.origin << 8));
+  h.int(o.markBeforeTicks);
+  h.int(o.reserveOrderIdBefore);
 }
 
 /** Stream positions: the last seq consumed per input and the output streams (their next seq). */
@@ -107,7 +132,9 @@ export function riskStateHash(p: ShardParts, streams?: StreamPositions): bigint 
 
   const accounts = valuesByKey(s.accounts);
   h.int(accounts.length);
-  for (const a of accounts) {
+  // Indexed loops: a for-of here allocated an iterator result per account and per position.
+  for (let ai = 0; ai < accounts.length; ai++) {
+    const a = accounts[ai]!;
     h.int(a.id);
     h.exact(a.walletN, a.walletN === a.walletN ? undefined : a.walletAtoms);
     h.int(a.feeTier);
@@ -115,15 +142,17 @@ export function riskStateHash(p: ShardParts, streams?: StreamPositions): bigint 
     h.word(a.marginCalled ? 1 : 0);
     h.ids(a.appliedRequests);
     // In window order: it decides which id is evicted next.
-    h.int(a.placedOrderIds.size);
-    for (const id of a.placedOrderIds.inOrder()) h.int(id);
+    const placed = a.placedOrderWindow;
+    h.int(placed === undefined ? 0 : placed.size);
+    placed?.forEachInOrder(h.intOf);
     // Positions are never removed, so the account's cached market order is its sorted keys; a blank
     // position is the same state as none and is left out.
     const positions = a.positionsInOrder();
     let kept = 0;
-    for (const pos of positions) if (!pos.isBlank(s.markets.get(pos.marketId)!.config.defaultLeverage)) kept++;
+    for (let i = 0; i < positions.length; i++) if (!positions[i]!.isBlank(s.markets.get(positions[i]!.marketId)!.config.defaultLeverage)) kept++;
     h.int(kept);
-    for (const pos of positions) {
+    for (let i = 0; i < positions.length; i++) {
+      const pos = positions[i]!;
       if (kept < positions.length && pos.isBlank(s.markets.get(pos.marketId)!.config.defaultLeverage)) continue;
       h.int(pos.marketId);
       h.exact(pos.qtyN, pos.qtyN === pos.qtyN ? undefined : pos.qtyLots);
@@ -143,18 +172,10 @@ export function riskStateHash(p: ShardParts, streams?: StreamPositions): bigint 
       h.int(d.tier);
       h.int(d.adlQuintile);
       h.exact(d.unrealizedPnlN, d.unrealizedPnlN === d.unrealizedPnlN ? undefined : d.unrealizedPnlAtoms);
-      h.int(pos.orders.size);
-      for (const o of pos.orders.size <= 1 ? pos.orders.values() : [...pos.orders.values()].sort((x, y) => x.orderId - y.orderId)) {
-        h.int(o.orderId);
-        h.int(o.clientOrderId);
-        h.word(o.side);
-        h.exact(o.priceN, o.priceN === o.priceN ? undefined : o.priceTicks);
-        h.exact(o.remainingN, o.remainingN === o.remainingN ? undefined : o.remainingLots);
-        h.exact(o.filledN, o.filledN === o.filledN ? undefined : o.filledLots);
-        h.word((o.reduceOnly ? 1 : 0) | (o.cancelRequested ? 2 : 0) | (o.origin << 8));
-        h.int(o.markBeforeTicks);
-        h.int(o.reserveOrderIdBefore);
-      }
+      const orders = pos.openOrders;
+      h.int(orders === undefined ? 0 : orders.size);
+      if (orders !== undefined && orders.size === 1) orders.forEach(h.openOrder);
+      else if (orders !== undefined && orders.size > 1) for (const o of [...orders.values()].sort((x, y) => x.orderId - y.orderId)) h.openOrder(o);
     }
   }
 
@@ -166,7 +187,8 @@ export function riskStateHash(p: ShardParts, streams?: StreamPositions): bigint 
     h.word(t.popPending ? 1 : 0);
     const slots = valuesByKey(t.slots);
     h.int(slots.length);
-    for (const slot of slots) {
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[i]!;
       h.int(slot.pos.accountId);
       h.int(slot.downKey);
       h.int(slot.upKey);

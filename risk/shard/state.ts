@@ -15,6 +15,8 @@ import type { RiskMarketConfig, RiskPoolConfig } from './config.js';
 import { addExact, bigSlot, fitsNumber, numberSlot, slotValue } from './exact-slot.js';
 import type { OpenOrderState } from './open-order-state.js';
 import { PositionDerived } from './position-derived.js';
+import { IdSet } from './id-set.js';
+import { PositionMap } from './position-map.js';
 import { RecentIds } from './recent-ids.js';
 
 /** Accepted order ids each account remembers, so a retried PlaceOrder is never a second order. */
@@ -26,7 +28,12 @@ export { PositionDerived } from './position-derived.js';
 export const MarginMode = { CROSS: 0, ISOLATED: 1 } as const;
 export type MarginMode = (typeof MarginMode)[keyof typeof MarginMode];
 
-export class PositionState {
+/**
+ * A position extends its published figures (PositionDerived) rather than holding them in an object of
+ * their own: one heap object less per position, which a snapshot decode of a million positions builds
+ * and the garbage collector marks (bench/RESULTS.md, "snapshot"). `derived` is the position itself.
+ */
+export class PositionState extends PositionDerived {
   /** Number slots (exact-slot.ts) of the integer fields below, read and written by the fast paths. */
   qtyN = 0;
   entryCostN = 0;
@@ -35,9 +42,28 @@ export class PositionState {
   orderMarginN = 0;
   leverageN = 0;
   marginMode: MarginMode = MarginMode.CROSS;
-  /** Open orders in this market, by orderId. */
-  readonly orders = new Map<number, OpenOrderState>();
-  readonly derived = new PositionDerived();
+  /**
+   * Open orders in this market, by orderId: made on first use (openOrders until then), since most
+   * positions never hold one and a million empty Maps were a large part of a snapshot decode's garbage
+   * collection (bench/RESULTS.md, "snapshot"). Counting or walking them without making it: orderCount,
+   * openOrders.
+   */
+  get orders(): Map<number, OpenOrderState> {
+    return (this.ordersMap ??= new Map());
+  }
+
+  /** The open orders' map if one was ever made (the hash and snapshot walk it without making one). */
+  get openOrders(): ReadonlyMap<number, OpenOrderState> | undefined {
+    return this.ordersMap;
+  }
+
+  get orderCount(): number {
+    return this.ordersMap === undefined ? 0 : this.ordersMap.size;
+  }
+  /** The figures published with every PositionUpdated (this object: see the class comment). */
+  get derived(): PositionDerived {
+    return this;
+  }
   /** Liquidation status of this position's isolated scope (cross scopes keep theirs on the account). */
   liquidationId = 0;
   /** The isolated scope's margin ratio is at or past pool.marginCallRatioRate and a MarginCallIssued went out. */
@@ -49,70 +75,66 @@ export class PositionState {
    */
   reserveMarkTicks = 0;
   reserveOrderId = 0;
-  private qtyBig = 0n;
-  private entryCostBig = 0n;
-  private realizedPnlBig = 0n;
-  private isolatedMarginBig = 0n;
-  private orderMarginBig = 0n;
-  private leverageBig = 0n;
+  private ordersMap: Map<number, OpenOrderState> | undefined = undefined;
 
   constructor(
     readonly accountId: number,
     readonly marketId: number,
     defaultLeverage: bigint,
   ) {
+    super();
     this.leverage = defaultLeverage;
   }
 
   /** Signed lots, long > 0. */
   get qtyLots(): bigint {
-    return slotValue(this.qtyN, this.qtyBig);
+    return this.qtyN === this.qtyN ? BigInt(this.qtyN) : this.bigAt(3);
   }
   set qtyLots(v: bigint) {
     this.qtyN = numberSlot(v);
-    this.qtyBig = bigSlot(v);
+    this.setBig(3, v);
   }
 
   /** Σ entry notional of the open quantity (risk/position.ts). */
   get entryCostAtoms(): bigint {
-    return slotValue(this.entryCostN, this.entryCostBig);
+    return this.entryCostN === this.entryCostN ? BigInt(this.entryCostN) : this.bigAt(4);
   }
   set entryCostAtoms(v: bigint) {
     this.entryCostN = numberSlot(v);
-    this.entryCostBig = bigSlot(v);
+    this.setBig(4, v);
   }
 
   get realizedPnlAtoms(): bigint {
-    return slotValue(this.realizedPnlN, this.realizedPnlBig);
+    return this.realizedPnlN === this.realizedPnlN ? BigInt(this.realizedPnlN) : this.bigAt(5);
   }
   set realizedPnlAtoms(v: bigint) {
     this.realizedPnlN = numberSlot(v);
-    this.realizedPnlBig = bigSlot(v);
+    this.setBig(5, v);
   }
 
   get isolatedMarginAtoms(): bigint {
-    return slotValue(this.isolatedMarginN, this.isolatedMarginBig);
+    return this.isolatedMarginN === this.isolatedMarginN ? BigInt(this.isolatedMarginN) : this.bigAt(6);
   }
   set isolatedMarginAtoms(v: bigint) {
     this.isolatedMarginN = numberSlot(v);
-    this.isolatedMarginBig = bigSlot(v);
+    this.setBig(6, v);
   }
 
   /** Initial margin reserved for the open orders (max of the two sides' costs, recomputed on change). */
   get orderMarginAtoms(): bigint {
-    return slotValue(this.orderMarginN, this.orderMarginBig);
+    return this.orderMarginN === this.orderMarginN ? BigInt(this.orderMarginN) : this.bigAt(7);
   }
   set orderMarginAtoms(v: bigint) {
     this.orderMarginN = numberSlot(v);
-    this.orderMarginBig = bigSlot(v);
+    this.setBig(7, v);
   }
 
   get leverage(): bigint {
-    return slotValue(this.leverageN, this.leverageBig);
+    return this.leverageN === this.leverageN ? BigInt(this.leverageN) : this.bigAt(8);
   }
   set leverage(v: bigint) {
     this.leverageN = numberSlot(v);
-    this.leverageBig = bigSlot(v);
+    this.setBig(8, v);
   }
 
   /** Adds realized PnL (an exact number), in bigint when the sum leaves the number slot's range. */
@@ -139,7 +161,7 @@ export class PositionState {
       this.realizedPnlN === 0 &&
       this.isolatedMarginN === 0 &&
       this.orderMarginN === 0 &&
-      this.orders.size === 0 &&
+      this.orderCount === 0 &&
       this.marginMode === MarginMode.CROSS &&
       this.leverage === defaultLeverage &&
       this.liquidationId === 0 &&
@@ -159,27 +181,32 @@ export class AccountState {
   /** Number slot of walletAtoms (exact-slot.ts). */
   walletN = 0;
   feeTier = 0;
-  readonly positions = new Map<number, PositionState>();
+  /** By market id, in insertion order (position-map.ts: a small array, not a hash table). */
+  readonly positions = new PositionMap();
   /** Request ids of deposits, withdrawals and margin moves already applied (idempotency). */
-  readonly appliedRequests = new Set<number>();
+  readonly appliedRequests = new IdSet();
   /** Order ids of the last PLACED_ORDER_WINDOW PlaceOrder commands accepted (idempotency of retries). */
-  readonly placedOrderIds = new RecentIds(PLACED_ORDER_WINDOW);
+  get placedOrderIds(): RecentIds {
+    return (this.placed ??= new RecentIds(PLACED_ORDER_WINDOW));
+  }
+
+  /** The window if an order was ever placed (the hash and snapshot read it without making one). */
+  get placedOrderWindow(): RecentIds | undefined {
+    return this.placed;
+  }
   /** Non-zero while the cross scope is in the liquidation pipeline. */
   liquidationId = 0;
   /** The cross scope's margin ratio is at or past pool.marginCallRatioRate and a MarginCallIssued went out. */
   marginCalled = false;
   private walletBig = 0n;
-  private ordered: PositionState[] = [];
+  /** Made on the first PlaceOrder: most accounts never place one (one object less each until then). */
+  private placed: RecentIds | undefined = undefined;
 
   constructor(readonly id: number) {}
 
-  /**
-   * The positions in ascending market order, without iterating the map on every call: rebuilt when the
-   * map has grown (positions are only ever added, never replaced or removed).
-   */
+  /** The positions in ascending market order, kept by the map as it changes (never changed once returned). */
   positionsInOrder(): readonly PositionState[] {
-    if (this.ordered.length !== this.positions.size) this.ordered = [...this.positions.values()].sort((a, b) => a.marketId - b.marketId);
-    return this.ordered;
+    return this.positions.inOrder();
   }
 
   /** Wallet balance WB: deposits − withdrawals + realized PnL − fees ± funding (cross side). */

@@ -148,7 +148,7 @@ function bankruptFlat(account: AccountState, pos: PositionState, isolated: boole
 function cancelRiskIncreasing(p: ShardParts, account: AccountState, isolated: PositionState | undefined, timeUs: number): void {
   const positions = isolated !== undefined ? [isolated] : [...account.positions.values()].filter((x) => x.marginMode === MarginMode.CROSS).sort((x, y) => x.marketId - y.marketId);
   for (const pos of positions) {
-    if (pos.orders.size === 0) continue;
+    if (pos.orderCount === 0) continue;
     const q = pos.qtyLots;
     const reducing = q > 0n ? Side.SELL : q < 0n ? Side.BUY : -1;
     let room = q < 0n ? -q : q;

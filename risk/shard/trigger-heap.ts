@@ -87,7 +87,7 @@ export class TriggerHeap {
    * Snapshot decode: the entries in the array order forEach gave (ids dense and distinct, checked by the
    * caller); throws SnapshotError when they do not form a heap.
    */
-  restore(ids: readonly number[], keys: readonly number[], accounts: readonly number[]): void {
+  restore(ids: ArrayLike<number>, keys: ArrayLike<number>, accounts: ArrayLike<number>): void {
     const n = ids.length;
     let cap = this.keys.length;
     while (cap < n) cap *= 2;

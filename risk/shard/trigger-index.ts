@@ -191,7 +191,8 @@ export class MarketTriggers {
     w.uint(this.freeIds.length);
     for (const id of this.freeIds) w.uint(id);
     w.uint(this.slots.size);
-    for (const [accountId, slot] of this.slots) {
+    // forEach, not for-of over entries: no [key, value] array per slot.
+    this.slots.forEach((slot, accountId) => {
       w.uint(accountId);
       w.uint(slot.heapId);
       w.uint(slot.serial);
@@ -199,9 +200,9 @@ export class MarketTriggers {
       w.int(slot.upKey);
       w.bool(slot.dirty);
       w.uint(slot.rankedBy);
-    }
+    });
     w.uint(this.multiMarketCross.size);
-    for (const id of this.multiMarketCross) w.uint(id);
+    this.multiMarketCross.forEach((id) => w.uint(id));
     const dirty = this.dirty.filter((slot) => this.slots.get(slot.pos.accountId) === slot);
     w.uint(dirty.length);
     for (const slot of dirty) w.uint(slot.heapId);
@@ -226,6 +227,7 @@ export class MarketTriggers {
     if (slots + free !== ids) throw malformed(`${what}: ${slots} slots and ${free} free ids for ${ids} heap ids`);
     // Filled in order first, so the array keeps fast elements (a length set on an empty array would not).
     for (let i = 0; i < ids; i++) this.byHeapId.push(undefined);
+    let dirtySlots = 0;
     for (let i = 0; i < slots; i++) {
       const accountId = r.uint();
       const heapId = r.uint();
@@ -242,6 +244,7 @@ export class MarketTriggers {
       slot.downKey = downKey;
       slot.upKey = upKey;
       slot.dirty = dirty;
+      if (dirty) dirtySlots++;
       slot.rankedBy = rankedBy;
       this.byHeapId[heapId] = slot;
       this.slots.set(accountId, slot);
@@ -257,20 +260,20 @@ export class MarketTriggers {
       listed.add(slot);
       this.dirty.push(slot);
     }
-    if (this.dirty.length !== [...this.slots.values()].filter((s) => s.dirty).length) throw malformed(`${what}: dirty slots missing from the dirty list`);
+    if (this.dirty.length !== dirtySlots) throw malformed(`${what}: dirty slots missing from the dirty list`);
     for (const [heap, down] of [[this.down, true], [this.up, false]] as const) {
       const n = r.count(1);
-      const heapIds: number[] = [];
-      const keys: number[] = [];
-      const accounts: number[] = [];
+      const heapIds = new Int32Array(n);
+      const keys = new Float64Array(n);
+      const accounts = new Uint32Array(n);
       for (let i = 0; i < n; i++) {
         const slot = this.byHeapId[r.uint()];
         const key = slot === undefined ? NO_KEY : down ? slot.downKey : slot.upKey;
         // An entry's slot is not dirty (onMark clears the flag as it inserts) and has that key.
         if (slot === undefined || slot.dirty || key === NO_KEY) throw malformed(`${what}: ${down ? 'down' : 'up'} heap entry without a keyed slot`);
-        heapIds.push(slot.heapId);
-        keys.push(down ? -key : key);
-        accounts.push(slot.pos.accountId);
+        heapIds[i] = slot.heapId;
+        keys[i] = down ? -key : key;
+        accounts[i] = slot.pos.accountId;
       }
       heap.restore(heapIds, keys, accounts);
     }

@@ -19,7 +19,10 @@ export interface SurveillanceOptions {
   bell: Doorbell;
   /** Input 0 (operator links and timer ticks, written by the main thread). */
   controlRing: RingBuffer;
-  /** Input 1 + i: a market shard's surveillance stream. */
+  /**
+   * Input 1 + i: a market shard's event stream, read as the consumer each view names (a market shard's
+   * gateway ring, attached as its consumer 1).
+   */
   marketRings: readonly RingBuffer[];
   /** The stream number the engine knows each market ring by (default 1 + i: worker input = stream). */
   streams?: readonly number[];
@@ -43,6 +46,7 @@ export class SurveillanceHost {
     const control = ControlBlock.create();
     const data: SurveillanceWorkerData = {
       inputs: [o.controlRing.sab, ...o.marketRings.map((r) => r.sab)],
+      readers: [0, ...o.marketRings.map((r) => r.consumer)],
       streams: [0, ...(o.streams ?? o.marketRings.map((_, i) => 1 + i))],
       bell: o.bell.sab,
       control: control.sab,

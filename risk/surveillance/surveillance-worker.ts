@@ -1,7 +1,8 @@
 // Surveillance worker entry: wires shared memory to a SurveillanceEngine and runs its loop. Nothing else.
 //
 //   input 0: control ring (operator links, timer ticks) ──┐  RingConsumer × (1 + n), one Doorbell
-//   input 1+i: a market shard's surveillance ring ────────┘  (the engine knows it as stream streams[1+i])
+//   input 1+i: a market shard's gateway ring ─────────────┘  (the engine knows it as stream streams[1+i]),
+//              read as its second consumer
 //        ▼
 //   EventProcessor ──▶ SurveillanceEngine ──▶ alert, daily integrity report ──postMessage──▶ main thread
 //
@@ -26,6 +27,8 @@ import { SurveillanceEngine, type SurveillanceConfig } from './surveillance-engi
 export interface SurveillanceWorkerData {
   /** Input rings: the control ring, then one per market shard this worker watches. */
   inputs: SharedArrayBuffer[];
+  /** Per input, which consumer of its ring this worker reads as (a market shard's gateway ring: 1). */
+  readers: number[];
   /** Per input, the stream number the engine knows it by (0 for the control ring; market shard s is 1 + s). */
   streams: number[];
   bell: SharedArrayBuffer;
@@ -66,7 +69,7 @@ const handler: RecordHandler = {
   },
 };
 const processor = new EventProcessor(
-  data.inputs.map((sab) => RingBuffer.attach(sab)),
+  data.inputs.map((sab, i) => RingBuffer.attach(sab, data.readers[i])),
   Doorbell.attach(data.bell),
   handler,
   waitStrategyByName(data.wait),

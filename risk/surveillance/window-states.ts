@@ -26,8 +26,9 @@ export class WindowAccounts {
     this.windowUs = buckets * bucketUs;
     this.states = new AccountStates<WindowState>(
       () => ({ counts: new SlidingCounts(metrics, buckets, bucketUs), recent: new RecentOrders(), raised: false }),
+      // Only states swept as idle are reset (AccountStates), so the O(1) clear applies.
       (s) => {
-        s.counts.clear();
+        s.counts.clearIdle();
         s.recent.clear();
         s.raised = false;
       },

@@ -15,7 +15,7 @@ import { AlertActionKind } from '../../exchange/surveillance/alert-storage.js';
 import { replayAlert } from '../../exchange/surveillance/alert-replay.js';
 import { openDurableAlerts } from '../../exchange/surveillance/durable-alerts.js';
 import { StoreAlertStorage } from '../../exchange/surveillance/store-alert-storage.js';
-import { ThreadedExchange } from '../../exchange/threaded-exchange.js';
+import { ThreadedExchange, type Listener } from '../../exchange/threaded-exchange.js';
 import { Topology } from '../../exchange/topology.js';
 import { alertsRange } from '../../persistence/keys.js';
 import { RocksStore } from '../../persistence/rocksdb-store.js';
@@ -89,8 +89,15 @@ test('alerts and audited actions survive a reopen of the store; an alert stored 
     assert.equal(await storedKeys(dir), alerts.length + 13);
   }));
 
-/** Runs the surveillance script (or nothing) on a durable threaded exchange; returns the alerts its worker raised. */
-async function run(dataDir: string, book: AlertBook, sendScript: boolean, expect: (raised: Alert[]) => boolean): Promise<Alert[]> {
+/**
+ * Runs the surveillance script (or nothing) on a durable threaded exchange; returns the alerts its worker
+ * raised and how many market-shard records the gateway was handed.
+ */
+async function run(dataDir: string, book: AlertBook, sendScript: boolean, expect: (raised: Alert[]) => boolean): Promise<Alert[] & { marketRecords: number }> {
+  let marketRecords = 0;
+  const count: Listener = (_b, _a, from) => {
+    if (from.kind === 'market') marketRecords++;
+  };
   const durability = await Durability.open({ dir: dataDir, log: quiet }, topology, config);
   const raised: Alert[] = [];
   const stored: Promise<boolean>[] = [];
@@ -117,15 +124,15 @@ async function run(dataDir: string, book: AlertBook, sendScript: boolean, expect
     // Alerts arrive by postMessage after the records that raise them: wait until the expected ones are in.
     for (let i = 0; i < 1_000 && !expect(raised); i++) {
       await ex.waitForOutput(5);
-      ex.poll(() => {});
+      ex.poll(count);
       await new Promise((r) => setTimeout(r, 5));
     }
   } finally {
-    await ex.stop();
+    await ex.stop(count);
     assert.equal(ex.failure, undefined);
   }
   await Promise.all(stored);
-  return raised;
+  return Object.assign(raised, { marketRecords });
 }
 
 test('a durable exchange with surveillance: alerts stored, acted on, raised again after a restart as duplicates, and reproduced from the journal', () =>
@@ -156,6 +163,8 @@ test('a durable exchange with surveillance: alerts stored, acted on, raised agai
       assert.equal(secondAlerts.book.size, raised.length);
       const again = await run(dataDir, secondAlerts.book, false, spoofRaised);
       assert.ok(spoofRaised(again), 'the restarted worker raised the spoofing alert again');
+      // Surveillance read the replay in the market shards' gateway streams; the gateway was handed none of it.
+      assert.equal(again.marketRecords, 0, 'the gateway was handed records the replay regenerated');
       assert.ok(again.every((a) => raised.some((r) => r.id === a.id)), 'nothing new from a replay');
       assert.equal(secondAlerts.book.size, raised.length);
       assert.equal(secondAlerts.book.duplicates, again.length);

@@ -52,11 +52,10 @@ export class FastCancelDetector implements Detector {
     if (o.endReason !== CancelReason.USER && o.endReason !== CancelReason.CANCEL_ALL) return;
     const s = this.accounts.get(o.accountId);
     const fast = o.endedUs - o.acceptedUs < this.p.maxLifeUs;
-    s.counts.add(ALL, 1, this.m.timeUs, this.m.seq);
     if (fast) {
-      s.counts.add(FAST, 1, this.m.timeUs, this.m.seq);
+      s.counts.addBoth(ALL, FAST, this.m.timeUs, this.m.seq);
       s.recent.note(o);
-    }
+    } else s.counts.add(ALL, 1, this.m.timeUs, this.m.seq);
     const count = s.counts.sum(FAST);
     const all = s.counts.sum(ALL);
     const over = count >= this.p.minCount && count * 10_000 >= this.p.minShareBps * all;

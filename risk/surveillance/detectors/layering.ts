@@ -85,6 +85,11 @@ interface Armed {
 export class LayeringDetector implements Detector {
   readonly id = DetectorId.LAYERING;
   private readonly resting = new Map<number, Resting>();
+  /**
+   * Emptied lists kept for the next account that rests an order (at most 4,096): most accounts hold an
+   * order or two, so an account's lists empty and refill all the time, and were allocated afresh each time.
+   */
+  private readonly freeResting: Resting[] = [];
   /** Armed stacks by account (one per account: a newer trade re-arms). */
   private readonly armed = new Map<number, Armed>();
 
@@ -97,7 +102,7 @@ export class LayeringDetector implements Detector {
     if (!isRestingLimit(o)) return;
     let r = this.resting.get(o.accountId);
     if (r === undefined) {
-      r = { bids: [], asks: [] };
+      r = this.freeResting.pop() ?? { bids: [], asks: [] };
       this.resting.set(o.accountId, r);
     }
     (o.side === 0 ? r.bids : r.asks).push(o);
@@ -157,7 +162,10 @@ export class LayeringDetector implements Detector {
       const list = o.side === 0 ? r.bids : r.asks;
       const i = list.indexOf(o);
       if (i >= 0) list.splice(i, 1);
-      if (r.bids.length === 0 && r.asks.length === 0) this.resting.delete(o.accountId);
+      if (r.bids.length === 0 && r.asks.length === 0) {
+        this.resting.delete(o.accountId);
+        if (this.freeResting.length < 4_096) this.freeResting.push(r);
+      }
     }
     const a = this.armed.get(o.accountId);
     if (a === undefined || !a.stackIds.has(o.orderId)) return;

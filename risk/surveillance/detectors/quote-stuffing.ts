@@ -49,8 +49,7 @@ export class QuoteStuffingDetector implements Detector {
 
   accepted(o: WatchedOrder): void {
     const s = this.accounts.get(o.accountId);
-    s.counts.add(MESSAGES, 1, this.m.timeUs, this.m.seq);
-    s.counts.add(ACCEPTED, 1, this.m.timeUs, this.m.seq);
+    s.counts.addBoth(MESSAGES, ACCEPTED, this.m.timeUs, this.m.seq);
     this.check(o.accountId, s);
   }
 
@@ -63,8 +62,7 @@ export class QuoteStuffingDetector implements Detector {
   ended(o: WatchedOrder): void {
     if (o.endReason !== CancelReason.USER && o.endReason !== CancelReason.CANCEL_ALL) return;
     const s = this.accounts.get(o.accountId);
-    s.counts.add(MESSAGES, 1, this.m.timeUs, this.m.seq);
-    s.counts.add(CANCELLED, 1, this.m.timeUs, this.m.seq);
+    s.counts.addBoth(MESSAGES, CANCELLED, this.m.timeUs, this.m.seq);
     s.recent.note(o);
     this.check(o.accountId, s);
   }

@@ -14,7 +14,8 @@
 
 import { DetectorId, type EvidenceTrade } from '../alert.js';
 import type { Detector } from '../detector.js';
-import { TradeView, type MarketWatch } from '../market-watch.js';
+import type { MarketWatch, TradeView } from '../market-watch.js';
+import { FramePairs } from './frame-pairs.js';
 import { seconds } from '../format.js';
 
 export interface WashCircularParams {
@@ -37,29 +38,11 @@ interface Flow {
   soldLots: number;
 }
 
-/**
- * Two accounts' trades with each other in half a window. It is itself a copy of the pair's first trade
- * (made evidence only if the pair trades again): at a busy venue most pairs meet once, and one object per
- * pair instead of two was a tenth of this detector's cost.
- */
-class Pair extends TradeView {
-  trades = 0;
-  lots = 0;
-  /** Every trade of the pair kept as evidence, once there is more than the first. */
-  kept: EvidenceTrade[] | undefined = undefined;
-
-  constructor(first: TradeView) {
-    super();
-    this.copyFrom(first);
-  }
-}
-
 /** Half a window of trades. */
 interface Frame {
   startUs: number;
   accounts: Map<number, Flow>;
-  /** low account → high account → pair. */
-  pairs: Map<number, Map<number, Pair>>;
+  pairs: FramePairs;
 }
 
 export class WashCircularDetector implements Detector {
@@ -68,6 +51,8 @@ export class WashCircularDetector implements Detector {
   /** The previous half window and the current one. */
   private previous: Frame | undefined;
   private current: Frame | undefined;
+  /** Frames whose window was judged, kept for reuse (their maps and pair columns stay allocated). */
+  private readonly spare: Frame[] = [];
   /** Pairs raised recently ("low:high" → until µs). */
   private readonly cooldown = new Map<string, number>();
 
@@ -87,23 +72,7 @@ export class WashCircularDetector implements Detector {
     const seller = buyer === a ? b : a;
     flow(f, buyer).boughtLots += t.qtyLots;
     flow(f, seller).soldLots += t.qtyLots;
-    const low = a < b ? a : b;
-    const high = a < b ? b : a;
-    let row = f.pairs.get(low);
-    if (row === undefined) {
-      row = new Map();
-      f.pairs.set(low, row);
-    }
-    let pair = row.get(high);
-    if (pair === undefined) {
-      pair = new Pair(t);
-      row.set(high, pair);
-    } else {
-      pair.kept ??= [pair.evidence()];
-      if (pair.kept.length < this.p.maxEvidence) pair.kept.push(t.evidence());
-    }
-    pair.trades++;
-    pair.lots += t.qtyLots;
+    f.pairs.note(t, a < b ? a : b, a < b ? b : a, this.p.maxEvidence);
   }
 
   tick(nowUs: number): void {
@@ -123,17 +92,27 @@ export class WashCircularDetector implements Detector {
     if (this.current !== undefined) {
       // The window [previous, current] ends now.
       this.evaluate(this.previous, this.current);
+      if (this.previous !== undefined) this.recycle(this.previous);
       const adjacent = this.current.startUs + this.halfUs === start;
       if (adjacent) this.previous = this.current;
       else {
         // A gap of more than half a window: the current frame's own window (with an empty successor) ends too.
         this.evaluate(this.current, undefined);
+        this.recycle(this.current);
         this.previous = undefined;
       }
     }
-    this.current = { startUs: start, accounts: new Map(), pairs: new Map() };
+    const next = this.spare.pop() ?? { startUs: 0, accounts: new Map<number, Flow>(), pairs: new FramePairs() };
+    next.startUs = start;
+    this.current = next;
     for (const [key, until] of this.cooldown) if (until <= timeUs) this.cooldown.delete(key);
     return this.current;
+  }
+
+  private recycle(f: Frame): void {
+    f.accounts.clear();
+    f.pairs.clear();
+    this.spare.push(f);
   }
 
   private evaluate(a: Frame | undefined, b: Frame | undefined): void {
@@ -142,9 +121,9 @@ export class WashCircularDetector implements Detector {
     // pair already met in an earlier frame is not judged twice. No key is built for a pair that cannot
     // qualify (most traded once): the count comes first.
     for (let i = 0; i < frames.length; i++) {
-      for (const [low, row] of frames[i]!.pairs) {
+      for (const [low, row] of frames[i]!.pairs.rows) {
         for (const high of row.keys()) {
-          if (i > 0 && frames[0]!.pairs.get(low)?.has(high) === true) continue;
+          if (i > 0 && frames[0]!.pairs.find(low, high) >= 0) continue;
           this.judge(frames, low, high);
         }
       }
@@ -153,7 +132,10 @@ export class WashCircularDetector implements Detector {
 
   private judge(frames: Frame[], low: number, high: number): void {
     let trades = 0;
-    for (const f of frames) trades += f.pairs.get(low)?.get(high)?.trades ?? 0;
+    for (const f of frames) {
+      const i = f.pairs.find(low, high);
+      if (i >= 0) trades += f.pairs.trades(i);
+    }
     if (trades < this.p.minTrades) return;
     const key = `${low}:${high}`;
     if (this.cooldown.has(key)) return;
@@ -162,14 +144,14 @@ export class WashCircularDetector implements Detector {
     let firstUs = 0;
     const evidence: EvidenceTrade[] = [];
     for (const f of frames) {
-      const p = f.pairs.get(low)?.get(high);
-      if (p === undefined) continue;
-      lots += p.lots;
+      const i = f.pairs.find(low, high);
+      if (i < 0) continue;
+      lots += f.pairs.lots(i);
       if (firstSeq === 0) {
-        firstSeq = p.seq;
-        firstUs = p.timeUs;
+        firstSeq = f.pairs.firstSeq(i);
+        firstUs = f.pairs.firstUs(i);
       }
-      evidence.push(...(p.kept ?? [p.evidence()]));
+      evidence.push(...f.pairs.evidence(i));
     }
     const fa = sum(frames, low);
     const fb = sum(frames, high);

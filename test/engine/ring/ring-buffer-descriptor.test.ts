@@ -12,6 +12,8 @@ import {
   PRODUCER_CURSOR_OFFSET,
   PRODUCER_PARKED_OFFSET,
   RECORD_BYTES_OFFSET,
+  CONSUMERS_OFFSET,
+  SECOND_CONSUMER_CURSOR_OFFSET,
   capacityOf,
   checkCapacity,
   isValidCapacity,
@@ -20,9 +22,9 @@ import {
 
 const line = (offset: number): number => Math.floor(offset / CACHE_LINE_BYTES);
 
-test('the producer cursor, the consumer cursor and the producer-parked flag each sit alone on a 128-byte line', () => {
-  const hot = [PRODUCER_CURSOR_OFFSET, CONSUMER_CURSOR_OFFSET, PRODUCER_PARKED_OFFSET];
-  const descriptorLines = [MAGIC_OFFSET, CAPACITY_OFFSET, RECORD_BYTES_OFFSET].map(line);
+test('the producer cursor, both consumer cursors and the producer-parked flag each sit alone on a 128-byte line', () => {
+  const hot = [PRODUCER_CURSOR_OFFSET, CONSUMER_CURSOR_OFFSET, PRODUCER_PARKED_OFFSET, SECOND_CONSUMER_CURSOR_OFFSET];
+  const descriptorLines = [MAGIC_OFFSET, CAPACITY_OFFSET, RECORD_BYTES_OFFSET, CONSUMERS_OFFSET].map(line);
   assert.equal(CACHE_LINE_BYTES, 128);
   assert.equal(new Set(hot.map(line)).size, hot.length);
   for (const offset of hot) {
@@ -34,11 +36,11 @@ test('the producer cursor, the consumer cursor and the producer-parked flag each
 test('the data region starts on a line boundary right after the header', () => {
   assert.equal(DATA_OFFSET, HEADER_BYTES);
   assert.equal(DATA_OFFSET % CACHE_LINE_BYTES, 0);
-  assert.equal(line(DATA_OFFSET), line(PRODUCER_PARKED_OFFSET) + 1);
+  assert.equal(line(DATA_OFFSET), line(SECOND_CONSUMER_CURSOR_OFFSET) + 1);
 });
 
 test('a ring is its header plus capacity records, and the size gives the capacity back', () => {
-  assert.equal(HEADER_BYTES, 4 * CACHE_LINE_BYTES);
+  assert.equal(HEADER_BYTES, 5 * CACHE_LINE_BYTES);
   for (const capacity of [1, 2, 64, 4096]) {
     assert.equal(ringBytes(capacity), HEADER_BYTES + capacity * RECORD_BYTES);
     assert.equal(capacityOf(ringBytes(capacity)), capacity);

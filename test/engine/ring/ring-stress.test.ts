@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { Doorbell } from '../../../engine/ring/doorbell.js';
 import { RingBuffer } from '../../../engine/ring/ring-buffer.js';
-import { CONSUMER_CURSOR_INDEX, PRODUCER_CURSOR_INDEX } from '../../../engine/ring/ring-buffer-descriptor.js';
+import { CONSUMER_CURSOR_INDEX, PRODUCER_CURSOR_INDEX, SECOND_CONSUMER_CURSOR_INDEX } from '../../../engine/ring/ring-buffer-descriptor.js';
 import { WAIT_STRATEGY_NAMES, type WaitStrategyName } from '../../../engine/ring/wait-strategy-by-name.js';
 import { testSeed } from '../../support/seed.js';
 import { runWorker } from './run-worker.js';
@@ -43,6 +43,26 @@ async function stress(t: TestContext, strategy: WaitStrategyName, total: number,
 }
 
 const seed = testSeed('ring-stress');
+
+test(`1000000 records in random batches reach both consumers of a ${CAPACITY}-slot ring intact, once and in order, each at its own pace`, async (t) => {
+  const ring = RingBuffer.create(CAPACITY, 2);
+  const bells = [Doorbell.create(), Doorbell.create()];
+  const total = 1_000_000;
+  const job = { ringSab: ring.sab, bellSab: bells[0]!.sab, secondBellSab: bells[1]!.sab, strategy: 'spin-then-park' as const, total, maxBatch: MAX_BATCH, seed };
+  const consumers = [0, 1].map((consumer) => runWorker<ConsumerResult>(t, script, { ...job, role: 'consumer', consumer } satisfies StressJob));
+  const producer = runWorker<ProducerResult>(t, script, { ...job, role: 'producer' } satisfies StressJob);
+  const [sent, ...got] = await Promise.all([producer, ...consumers]);
+  assert.equal(sent.sent, total);
+  for (const g of got) {
+    assert.equal(g.firstError, '');
+    assert.equal(g.errors, 0);
+    assert.equal(g.received, total);
+    assert.equal(g.leftover, 0);
+  }
+  assert.equal(Atomics.load(ring.header, CONSUMER_CURSOR_INDEX), total | 0);
+  assert.equal(Atomics.load(ring.header, SECOND_CONSUMER_CURSOR_INDEX), total | 0);
+  assert.ok(sent.fullClaims > 0, 'the producer never met a full ring: back-pressure was not exercised');
+});
 
 for (const strategy of WAIT_STRATEGY_NAMES) {
   const { batched, unbatched } = RECORDS[strategy];

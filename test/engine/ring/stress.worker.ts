@@ -19,6 +19,9 @@ export interface StressJob {
   role: 'producer' | 'consumer';
   ringSab: SharedArrayBuffer;
   bellSab: SharedArrayBuffer;
+  /** On a ring of two consumers: the second consumer's doorbell, and which consumer this worker is. */
+  secondBellSab?: SharedArrayBuffer;
+  consumer?: number;
   strategy: WaitStrategyName;
   total: number;
   /** 1: one record per claim/publish/release. Otherwise sizes are drawn in [1, maxBatch]. */
@@ -42,13 +45,14 @@ export interface ConsumerResult {
 }
 
 const job = workerData as StressJob;
-const ring = RingBuffer.attach(job.ringSab);
-const bell = Doorbell.attach(job.bellSab);
+const ring = RingBuffer.attach(job.ringSab, job.role === 'consumer' ? (job.consumer ?? 0) : 0);
+const bells = [Doorbell.attach(job.bellSab), ...(job.secondBellSab ? [Doorbell.attach(job.secondBellSab)] : [])];
+const bell = bells[job.role === 'consumer' ? (job.consumer ?? 0) : 0]!;
 const wait = waitStrategyByName(job.strategy);
 const i32 = ring.records.i32;
 
 function produce(): ProducerResult {
-  const producer = new RingProducer(ring, bell);
+  const producer = new RingProducer(ring, bells);
   const next = rng(job.seed);
   let seq = 0;
   let fullClaims = 0;
@@ -77,7 +81,7 @@ function produce(): ProducerResult {
 
 function consume(): ConsumerResult {
   const consumer = new RingConsumer(ring);
-  const next = rng(job.seed ^ 0x5bd1e995);
+  const next = rng(job.seed ^ 0x5bd1e995 ^ (job.consumer ?? 0));
   const hasWork = (): boolean => consumer.available() > 0;
   let expected = 0;
   let errors = 0;

@@ -5,6 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { crc32 } from 'node:zlib';
 import { Code } from '../../../engine/codes.js';
 import { Side } from '../../../engine/enums.js';
 import { encodeRecord } from '../../../engine/ring/layouts/index.js';
@@ -21,6 +22,7 @@ import { bookChecksum, checksumString } from '../../../gateway/market-data/check
 import { MarketDataHub } from '../../../gateway/market-data/hub.js';
 import { L2Book } from '../../../gateway/market-data/l2-book.js';
 import type { MarketDataMessage } from '../../../gateway/market-data/messages.js';
+import { below, rng, testSeed } from '../../support/seed.js';
 
 const T0 = 1_700_000_000_000_000;
 const MIN = 60_000_000;
@@ -156,4 +158,19 @@ test('the checksum string and value of docs/MARKET-DATA.md\'s example, and only 
   assert.equal(bookChecksum(b), before, 'a change below the 25th level leaves it');
   b.set(Side.SELL, 200, 7, 1);
   assert.notEqual(bookChecksum(b), before);
+});
+
+test('the checksum is the CRC-32 of the checksum string on random books, large integers and thin sides included', () => {
+  const seed = testSeed('book-checksum');
+  const r = rng(seed);
+  for (let n = 0; n < 300; n++) {
+    const b = new L2Book();
+    const big = below(r, 4) === 0;
+    const levels = below(r, 40);
+    for (let i = 0; i < levels; i++) {
+      const price = big ? Number.MAX_SAFE_INTEGER - below(r, 1_000_000) : 1 + below(r, 100_000);
+      b.set(below(r, 2), price, below(r, 5) === 0 ? 0 : big ? 2 ** 52 + below(r, 1_000) : 1 + below(r, 9_999), 1);
+    }
+    assert.equal(bookChecksum(b), crc32(checksumString(b)) >>> 0, `seed ${seed}, book ${n}: ${checksumString(b)}`);
+  }
 });

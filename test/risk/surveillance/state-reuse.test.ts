@@ -52,3 +52,36 @@ test('an account state dropped as idle and handed to another account starts from
   assert.equal(second.raised, false);
   assert.equal(second.counts.idleAt(60_000_000), true, 'a reused state has no bucket written');
 });
+
+test('a sliding count cleared in O(1) once idle counts exactly as a new one from its next add on', () => {
+  const seed = testSeed('sliding clear idle');
+  const r = rng(seed);
+  for (let round = 0; round < 50; round++) {
+    const used = new SlidingCounts(3, 10, 100);
+    let t = below(r, 5_000);
+    // A history that leaves every slot holding some bucket.
+    for (let i = 0; i < 200; i++) {
+      t += below(r, 40);
+      used.add(below(r, 3), 1 + below(r, 3), t, i + 1);
+    }
+    // Idle for at least a whole window, then reused from the free list.
+    t += 1_000 + below(r, 3_000);
+    assert.equal(used.idleAt(t), true);
+    used.clearIdle();
+    const fresh = new SlidingCounts(3, 10, 100);
+    for (let i = 0; i < 300; i++) {
+      t += below(r, 60);
+      const metric = below(r, 3);
+      if (below(r, 4) === 0) {
+        used.addBoth(metric, (metric + 1) % 3, t, 1_000 + i);
+        fresh.add(metric, 1, t, 1_000 + i);
+        fresh.add((metric + 1) % 3, 1, t, 1_000 + i);
+      } else {
+        used.add(metric, 2, t, 1_000 + i);
+        fresh.add(metric, 2, t, 1_000 + i);
+      }
+      for (let m = 0; m < 3; m++) assert.equal(used.sum(m), fresh.sum(m), `seed ${seed}, round ${round}, add ${i}, metric ${m}`);
+      assert.deepEqual(used.firstInWindow(), fresh.firstInWindow(), `seed ${seed}, round ${round}, add ${i}: first in window`);
+    }
+  }
+});

@@ -1,0 +1,29 @@
+// MemoryStore keeps copies: what a caller does to the bytes it wrote, or to the bytes get() gave it, never
+// changes what the store holds. Buffers included, whose slice() is a view rather than a copy (the
+// gateway's idempotency keys and values are Buffers from Node's pool).
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { MemoryStore } from '../../persistence/memory-store.js';
+
+test('a written Buffer, changed afterwards, leaves the stored key and value as they were', async () => {
+  const s = new MemoryStore();
+  const key = Buffer.from([1, 2, 3]);
+  const value = Buffer.from([9, 9, 9, 9]);
+  await s.write([{ type: 'put', key, value }], false);
+  value.fill(0);
+  key.fill(7);
+  assert.deepEqual([...((await s.get(Uint8Array.of(1, 2, 3))) ?? [])], [9, 9, 9, 9]);
+  const entries = [];
+  for await (const e of s.scan({ gte: Uint8Array.of(0), lt: Uint8Array.of(255) })) entries.push([...e.key]);
+  assert.deepEqual(entries, [[1, 2, 3]]);
+});
+
+test('a value get() returned, changed by its caller, leaves the store as it was', async () => {
+  const s = new MemoryStore();
+  await s.write([{ type: 'put', key: Buffer.from([5]), value: Buffer.from([1, 2]) }], false);
+  const v = (await s.get(Uint8Array.of(5)))!;
+  v.fill(0);
+  assert.deepEqual([...((await s.get(Uint8Array.of(5))) ?? [])], [1, 2]);
+  assert.equal(await s.get(Uint8Array.of(6)), undefined);
+});
