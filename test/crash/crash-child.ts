@@ -10,6 +10,10 @@
 // PERPX_CRASH_AT=liquidation|adl kills it with SIGKILL when the gateway sees that event; journal-write and
 // snapshot are the journal writer's own points (persistence/crash-points.ts). It takes snapshots (and
 // recovers from them) throughout. {stop} stops it cleanly ({stopped}).
+//
+// Read models after the restart (views-check.ts): as a gateway does, it polls through the gateway's
+// Dispatcher and loads read models and books from the shards' state (shardStates) while operations keep
+// arriving; at a clean stop, once the exchange is quiet, it compares them with a fresh copy ({views}).
 
 import { encodeRecord } from '../../engine/ring/layouts/index.js';
 import { RecordBuffer } from '../../engine/ring/record.js';
@@ -22,6 +26,8 @@ import { crashPointHook } from '../../persistence/crash-points.js';
 import { ackOf } from './acks.js';
 import { opCommand, type Op } from './crash-ops.js';
 import { crashConfig, crashRiskMarkets, crashTopology } from './crash-topology.js';
+import { Dispatcher } from '../../gateway/dispatch.js';
+import { RestoredViews } from './views-check.js';
 
 const dir = process.argv[2]!;
 // Snapshots often (the crash point "snapshot" needs some), the journal kept whole so that clean replays
@@ -52,6 +58,13 @@ async function proveRecovery(): Promise<void> {
 if (process.env.PERPX_CRASH_PROVE !== '0') await proveRecovery();
 const ex = await ThreadedExchange.start({ topology, riskMarkets, durability: await Durability.open({ dir, log: quiet, snapshots }, topology, crashConfig), ringCapacity: 1024 });
 const crash = crashPointHook();
+const dispatcher = new Dispatcher(ex, () => {});
+let onRecord: (b: RecordBuffer, at: number) => void = () => {};
+dispatcher.add((b, at) => onRecord(b, at));
+const views = new RestoredViews();
+dispatcher.add(views);
+dispatcher.beginRestore();
+const loaded = ex.shardStates().then((s) => dispatcher.finishRestore(s));
 const queue: Op[] = [];
 let stopping = false;
 const buf = RecordBuffer.allocate(1);
@@ -73,22 +86,28 @@ for (;;) {
   }
   ex.flush();
   const acks: [string, number][] = [];
-  const n = ex.poll((b, at) => {
+  onRecord = (b, at) => {
     const t = b.type(at);
     if (crash && t === RecordType.LiquidationProgressed) crash('liquidation');
     if (crash && t === RecordType.AdlExecuted) crash('adl');
     const a = ackOf(b, at);
     if (a) acks.push(a);
-  });
+  };
+  const n = dispatcher.pollOnce();
   if (acks.length > 0) send({ type: 'acks', acks });
   if (ex.failure) {
     send({ type: 'failed', message: ex.failure.message });
     process.exit(1);
   }
   idle = n === 0 && offered === 0 ? idle + 1 : 0;
-  if (stopping && queue.length === 0 && idle > 20) break;
+  if (stopping && queue.length === 0 && idle > 20 && ex.drained()) break;
   await ex.waitForOutput(idle > 0 ? 5 : 1);
 }
+// Quiet: everything offered is handled and released. The read models kept since the restart must equal
+// what a fresh copy of the shards' state gives.
+await loaded;
+while (dispatcher.pollOnce() > 0 || !ex.drained()) await ex.waitForOutput(5);
+send({ type: 'views', mismatches: views.compare(await ex.shardStates()) });
 const acks: [string, number][] = [];
 const collect = (b: RecordBuffer, at: number) => {
   const a = ackOf(b, at);

@@ -22,4 +22,6 @@ test('ten kill -9 cycles lose nothing acknowledged and apply nothing twice (part
   assert.equal(s.lost, 0);
   assert.equal(s.appliedTwice, 0);
   assert.deepEqual(s.invariantViolations, []);
+  assert.ok(s.viewsChecked >= 1, 'the read models were checked at the clean stop');
+  assert.deepEqual(s.viewMismatches, []);
 });

@@ -6,7 +6,9 @@
 //   - nothing acknowledged lost, nothing applied twice: a clean replay of the final journals applies every
 //     acknowledged operation exactly once and no operation twice (unacknowledged ones are retried, with
 //     the same ids, after each restart);
-//   - the risk invariants hold on the final state.
+//   - the risk invariants hold on the final state;
+//   - read models: at a clean stop, the read models and books the child kept since its last restart
+//     (loaded from the shards' state while operations kept arriving) equal a fresh copy (views-check.ts).
 
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -52,6 +54,10 @@ export interface CrashSummary {
   lost: number;
   appliedTwice: number;
   recoveryMismatches: number;
+  /** Differences between the read models kept since a restart and a fresh copy of the shards' state, at clean stops. */
+  viewMismatches: string[];
+  /** Clean stops whose read models were compared. */
+  viewsChecked: number;
   /** Restarts whose recovered hashes were compared with a clean replay. */
   recoveriesProved: number;
   invariantViolations: string[];
@@ -68,7 +74,7 @@ interface Child {
   stopped: Promise<string[]>;
 }
 
-function start(dir: string, env: Record<string, string>, onAck: (key: string, code: number) => void): Child {
+function start(dir: string, env: Record<string, string>, onAck: (key: string, code: number) => void, onViews: (mismatches: string[]) => void): Child {
   const proc = fork(childScript, [dir], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   let recovered!: Child['recovered'] extends Promise<infer T> ? (v: T) => void : never;
   let ready!: () => void;
@@ -80,11 +86,12 @@ function start(dir: string, env: Record<string, string>, onAck: (key: string, co
     ready: new Promise((res) => (ready = res)),
     stopped: new Promise((res) => (stopped = res)),
   };
-  proc.on('message', (m: { type: string; acks?: [string, number][]; hashes?: string[]; clean?: string[]; recovered?: string[]; records?: number[]; message?: string }) => {
+  proc.on('message', (m: { type: string; acks?: [string, number][]; hashes?: string[]; clean?: string[]; recovered?: string[]; records?: number[]; message?: string; mismatches?: string[] }) => {
     if (m.type === 'recovered') recovered({ clean: m.clean!, recovered: m.recovered!, records: m.records! });
     else if (m.type === 'ready') ready();
     else if (m.type === 'acks') for (const [k, code] of m.acks!) onAck(k, code);
     else if (m.type === 'stopped') stopped(m.hashes!);
+    else if (m.type === 'views') onViews(m.mismatches!);
     else if (m.type === 'failed') console.error(`crash child failed: ${m.message}`);
   });
   return c;
@@ -106,7 +113,7 @@ export async function runCrashCycles(o: CrashOptions): Promise<CrashSummary> {
   /** Result code of each acknowledged operation (the first acknowledgement counts). */
   const acked = new Map<string, number>();
   const unacked: Op[] = [];
-  const summary: CrashSummary = { cycles: 0, byPoint: {}, acknowledged: 0, lost: 0, appliedTwice: 0, recoveryMismatches: 0, recoveriesProved: 0, invariantViolations: [], operations: 0 };
+  const summary: CrashSummary = { cycles: 0, byPoint: {}, acknowledged: 0, lost: 0, appliedTwice: 0, recoveryMismatches: 0, viewMismatches: [], viewsChecked: 0, recoveriesProved: 0, invariantViolations: [], operations: 0 };
   /** Operations sent that carry an acknowledgement (ticks do not). */
   let ackable = 0;
   const onAck = (key: string, code: number) => {
@@ -120,7 +127,10 @@ export async function runCrashCycles(o: CrashOptions): Promise<CrashSummary> {
       const env: Record<string, string> = last || mode === 'random' ? {} : { PERPX_CRASH_AT: mode, PERPX_CRASH_SKIP: String(r() % 8) };
       // Every proveEvery-th cycle (and the last) first proves recovery: recover, stop, compare with a clean replay.
       const prove = last || cycle % (o.proveEvery ?? 2) === 0;
-      const child = start(dir, { ...env, PERPX_CRASH_PROVE: prove ? '1' : '0' }, onAck);
+      const child = start(dir, { ...env, PERPX_CRASH_PROVE: prove ? '1' : '0' }, onAck, (m) => {
+        summary.viewsChecked++;
+        summary.viewMismatches.push(...m);
+      });
       try {
         if (prove) {
           const rec = await orExit(child, child.recovered, 'recovering');
@@ -164,7 +174,9 @@ export async function runCrashCycles(o: CrashOptions): Promise<CrashSummary> {
           sent++;
           if (last && sent >= finalOps && pending.length === 0) break;
         }
-        if (batch.length > 0 && child.proc.connected) child.proc.send({ type: 'ops', ops: batch });
+        // A child that kills itself at a named point can go between the check and the write: the send then
+        // fails with EPIPE, which the callback takes (without one it is an 'error' event that fails the run).
+        if (batch.length > 0 && child.proc.connected) child.proc.send({ type: 'ops', ops: batch }, () => {});
         await new Promise((res) => setTimeout(res, 2));
       }
       if (last) {
@@ -223,5 +235,5 @@ export function summaryLine(s: CrashSummary): string {
   const points = Object.entries(s.byPoint)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
-  return `crash: ${s.cycles} cycles (${points}), ${s.operations} operations, ${s.acknowledged} acknowledged checked, lost ${s.lost}, applied twice ${s.appliedTwice}, recoveries proved ${s.recoveriesProved}, mismatches ${s.recoveryMismatches}, invariant violations ${s.invariantViolations.length}`;
+  return `crash: ${s.cycles} cycles (${points}), ${s.operations} operations, ${s.acknowledged} acknowledged checked, lost ${s.lost}, applied twice ${s.appliedTwice}, recoveries proved ${s.recoveriesProved}, mismatches ${s.recoveryMismatches}, read models checked ${s.viewsChecked} (${s.viewMismatches.length} differences), invariant violations ${s.invariantViolations.length}`;
 }
