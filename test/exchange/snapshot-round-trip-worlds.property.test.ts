@@ -55,6 +55,23 @@ function pointsWhere(world: World, pool: Partial<RiskPoolConfig>, kinds: readonl
   return { d, points: inRange.filter((_, i) => i % step === 0) };
 }
 
+/** The random worlds' property: each world with its pool, round-tripped at random points and where work is mid-way. */
+function worldProperty(seed: number, add: (stats: ReturnType<typeof checkRoundTrip>) => void) {
+  return fc.property(WORLD_ARB, fc.constantFrom({}, ...SHORT_BUDGETS), fc.integer({ min: 0, max: 2 ** 31 - 1 }), (world, pool, pointSeed) => {
+    const d = new ActionDriver(world.population, pool);
+    d.run(world);
+    const r = rng(pointSeed);
+    add(checkRoundTrip(d.h.options, d.h.sent, pointsOf(r, d.h.sent.length, 2), `world (seed ${seed})`, { max: 3, spacing: r() % 4 }));
+  });
+}
+
+// Found by the seed batch, open: SEED=883403162, world 9 (one risk shard, ranking budget 1 key per record),
+// restored at command 48: after command 152 the restored risk shard still has a ranking job under way
+// that the original finished (its rankings rebuilt 5 times, the original's 6), so the state hashes differ.
+test('a world restored before a ranking job starts finishes that job when the original does (SEED=883403162, world 9)', { todo: 'open: ranking job length after a restore' }, () => {
+  fc.assert(worldProperty(883403162, () => {}), { seed: 883403162, path: '9', endOnFailure: true, includeErrorInReport: true });
+});
+
 test('exchanges restored at random points of random worlds publish what the original does, record for record', () => {
   const seed = testSeed('snapshot round trip, random worlds');
   const coverage = emptyCoverage();
@@ -65,16 +82,7 @@ test('exchanges restored at random points of random worlds publish what the orig
     compared += stats.recordsCompared;
     addCoverage(coverage, stats.coverage);
   };
-  const pools = fc.constantFrom({}, ...SHORT_BUDGETS);
-  fc.assert(
-    fc.property(WORLD_ARB, pools, fc.integer({ min: 0, max: 2 ** 31 - 1 }), (world, pool, pointSeed) => {
-      const d = new ActionDriver(world.population, pool);
-      d.run(world);
-      const r = rng(pointSeed);
-      add(checkRoundTrip(d.h.options, d.h.sent, pointsOf(r, d.h.sent.length, 2), `world (seed ${seed})`, { max: 3, spacing: r() % 4 }));
-    }),
-    { seed, numRuns: WORLDS, includeErrorInReport: true },
-  );
+  fc.assert(worldProperty(seed, add), { seed, numRuns: WORLDS, includeErrorInReport: true });
   const random = uncovered(coverage);
 
   // Kinds the random worlds missed: further worlds of the same seed (a stream of its own), each run once
