@@ -28,10 +28,6 @@ export class EscalationOrder {
   /** The run whose order, sweep or Deleverages are in flight; undefined: none. */
   private inFlight: LiquidationRun | undefined;
 
-  get size(): number {
-    return this.queue.length;
-  }
-
   /** The run entered the pipeline, or a parked run was retried. */
   enter(run: LiquidationRun): void {
     const i = this.lowerBound(run.liquidationId);
@@ -51,9 +47,13 @@ export class EscalationOrder {
     if (this.inFlight === run) this.inFlight = undefined;
   }
 
-  /** The run took a step: when the step sent something, the run is in flight until its boundary. */
+  /**
+   * The run took a step: when the step sent something, the run is in flight until its boundary. A run
+   * that finished or parked in that step (its phase may still read FULL_CLOSE: it committed and completed
+   * at once) has left the line and holds nothing.
+   */
   stepped(run: LiquidationRun): void {
-    if (inFlightPhase(run)) this.inFlight = run;
+    if (inFlightPhase(run) && this.queue[this.lowerBound(run.liquidationId)] === run) this.inFlight = run;
   }
 
   /** The run whose turn it is, when it waits at a boundary and nothing is in flight; undefined otherwise. */

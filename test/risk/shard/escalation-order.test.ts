@@ -61,3 +61,15 @@ test('only one run has an order in flight at a time', () => {
   sim.deliverNext(2);
   assert.equal(sim.effects.outbox.filter((c) => c.kind === 'sweep' || c.kind === 'order').length, 1);
 });
+
+test('a scope that completes in the step that committed it does not hold the turn', () => {
+  // Account 1's position is closed below its bankruptcy price while its cancel is out (a user's own fill):
+  // at its turn it is flat below zero, commits and completes in one step. Account 2 must still go on.
+  const sim = twoScopes();
+  sim.check(1, BTC_ID);
+  sim.check(2, BTC_ID);
+  sim.settle(1, BTC_ID, -500n, btcTicks(58_000n));
+  sim.deliver();
+  assert.deepEqual(sim.effects.of('sweepLiquidation').map((c) => c[0]), [2]);
+  assert.equal(sim.engine.runs.size, 0);
+});
