@@ -10,6 +10,9 @@
 //                                    surveillance ──postMessage(alert)──▶ main thread
 //   (surveillance/surveillance-group.ts)
 //
+// Market shards may share worker threads (`marketWorkers`, by default so that busy threads do not outnumber
+// cores: topology.ts, processor-group.ts); a shard keeps its own rings, journal stream and host either way.
+//
 // Routing of gateway commands is the in-process exchange's (topology.ts): account commands and orders to
 // the account's risk shard, index ticks and market halts to the market's shard, timer ticks to every shard.
 //
@@ -29,7 +32,8 @@
 // more could be acknowledged.
 
 import type { MarketShardHost as MarketHostType } from '../engine/shard/market-shard-host.js';
-import { MarketShardHost } from '../engine/shard/market-shard-host.js';
+import { MarketShardHost, type MarketShardOptions } from '../engine/shard/market-shard-host.js';
+import { availableParallelism } from 'node:os';
 import type { PricingConfig } from '../engine/shard/market-pricing.js';
 import { Doorbell } from '../engine/ring/doorbell.js';
 import { RingBuffer } from '../engine/ring/ring-buffer.js';
@@ -50,7 +54,7 @@ import { GatewayStream } from './gateway-stream.js';
 import type { GatewaySource } from './in-process-exchange.js';
 import { ShardFailedError } from './shard-failure.js';
 import { insideCut, type ShardStates } from './shard-states.js';
-import type { Topology } from './topology.js';
+import { defaultMarketWorkers, marketWorkerGroups, type Topology } from './topology.js';
 
 export interface ThreadedOptions {
   readonly topology: Topology;
@@ -68,6 +72,11 @@ export interface ThreadedOptions {
   readonly durability?: Durability;
   /** Runs surveillance workers on every market shard's events (absent: no surveillance). */
   readonly surveillance?: ThreadedSurveillance;
+  /**
+   * Worker threads the market shards run on (shard s on thread s mod n; each still its own state machine
+   * with its own rings and journal stream). Default: defaultMarketWorkers (busy threads ≤ cores).
+   */
+  readonly marketWorkers?: number;
 }
 
 export type { ThreadedSurveillance };
@@ -132,7 +141,9 @@ export class ThreadedExchange {
 
   private died(from: GatewaySource, d: ShardDeath): void {
     const failure = new ShardFailedError(from, d.error, d.input, d.record);
-    this.failure ??= failure;
+    // A worker running several market shards dies for all of them at once: the one that failed on a
+    // record is the failure to report, whichever member heard of the death first.
+    if (this.failure === undefined || (this.failure.input < 0 && failure.input >= 0)) this.failure = failure;
     if (failure.answer !== undefined) this.answers.push({ record: failure.answer, from });
     this.deathUnpolled = true;
     this.bell.ring();
@@ -150,7 +161,17 @@ export class ThreadedExchange {
     const cap = o.ringCapacity ?? 4096;
     const ring = () => RingBuffer.create(cap);
     const gatewayBell = Doorbell.create();
-    const marketBells = Array.from({ length: S }, () => Doorbell.create());
+    const d = o.durability;
+    const groups = marketWorkerGroups(
+      S,
+      o.marketWorkers ?? defaultMarketWorkers(availableParallelism(), S, { riskShards: R, journalWriter: d !== undefined, surveillanceWorkers: o.surveillance ? Math.min(o.surveillance.workers ?? 1, S) : 0 }),
+    );
+    // One doorbell per market worker thread: every producer of a shard's inputs rings its thread's.
+    const marketBells: Doorbell[] = [];
+    for (const g of groups) {
+      const bell = Doorbell.create();
+      for (const s of g) marketBells[s] = bell;
+    }
     const riskBells = Array.from({ length: R }, () => Doorbell.create());
     const gatewayToMarket = Array.from({ length: S }, ring);
     const gatewayToRisk = Array.from({ length: R }, ring);
@@ -169,34 +190,30 @@ export class ThreadedExchange {
 
     const marketHosts: MarketHostType[] = [];
     const riskHosts: RiskShardHost[] = [];
-    const d = o.durability;
     const journal = d ? await d.startJournal(gatewayBell) : undefined;
     try {
       // The consumers first, so no market shard ever publishes into a ring nobody reads.
       await surveillance?.start(o.wait, marketGateway);
-      for (let s = 0; s < S; s++) {
-        marketHosts.push(
-          await MarketShardHost.start({
-            shardId: s,
-            markets: t.config.marketShards[s]!,
-            inputs: 1 + R,
-            gatewayBell,
-            riskBells,
-            wait: o.wait,
-            pricing: o.pricing,
-            timeHorizonUs: o.timeHorizonUs,
-            journal: journal?.shardData(s),
-            replay: d?.replay(s),
-            surveillance: surveillance ? { bell: surveillance.bellOf(s) } : undefined,
-            prebuilt: {
-              bell: marketBells[s]!,
-              inputs: [gatewayToMarket[s]!, ...riskToMarket.map((row) => row[s]!)],
-              gatewayOut: marketGateway[s]!,
-              outputs: marketToRisk[s]!,
-            },
-          }),
-        );
-      }
+      const marketOptions = (s: number): MarketShardOptions => ({
+        shardId: s,
+        markets: t.config.marketShards[s]!,
+        inputs: 1 + R,
+        gatewayBell,
+        riskBells,
+        wait: o.wait,
+        pricing: o.pricing,
+        timeHorizonUs: o.timeHorizonUs,
+        journal: journal?.shardData(s),
+        replay: d?.replay(s),
+        surveillance: surveillance ? { bell: surveillance.bellOf(s) } : undefined,
+        prebuilt: {
+          bell: marketBells[s]!,
+          inputs: [gatewayToMarket[s]!, ...riskToMarket.map((row) => row[s]!)],
+          gatewayOut: marketGateway[s]!,
+          outputs: marketToRisk[s]!,
+        },
+      });
+      for (const g of groups) for (const [i, h] of (await MarketShardHost.startGroup(g.map(marketOptions))).entries()) marketHosts[g[i]!] = h;
       for (let r = 0; r < R; r++) {
         riskHosts.push(
           await RiskShardHost.start({
@@ -222,7 +239,8 @@ export class ThreadedExchange {
       // Recovered before serving: every shard has handled its journal (re-delivery may still be in flight).
       await Promise.all([...marketHosts, ...riskHosts].map((h) => h.replayed()));
     } catch (e) {
-      await Promise.allSettled([...[...marketHosts, ...riskHosts].map((h) => h.stop()), ...(surveillance?.stop() ?? [])]);
+      // Market workers start group by group, so a failure can leave holes in marketHosts.
+      await Promise.allSettled([...[...marketHosts, ...riskHosts].filter((h) => h !== undefined).map((h) => h.stop()), ...(surveillance?.stop() ?? [])]);
       await journal?.stop().catch(() => {});
       throw e;
     }

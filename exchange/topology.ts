@@ -4,6 +4,10 @@
 //   risk shard of account a   = a mod riskShards
 //   market shard of market m  = the index of the group m is configured in
 //
+// Worker threads are not part of the topology: which market shards share a thread (marketWorkerGroups)
+// changes no state machine, no input order and no journal, so a data directory does not record it and a
+// restart may group differently.
+//
 // Input indexes (what a state machine's InputPositions count on):
 //   market shard:  0 = gateway (index ticks, timer ticks), 1 + r = risk shard r
 //   risk shard:    0 = gateway (commands),                 1 + s = market shard s
@@ -58,4 +62,31 @@ export class Topology {
     [...markets].sort((a, b) => a.marketId - b.marketId).forEach((m, i) => groups[i % n]!.push(m));
     return new Topology({ marketShards: groups, riskShards });
   }
+}
+
+/** Busy threads besides the market workers: the main thread, the risk shards and the optional others. */
+export interface OtherThreads {
+  readonly riskShards: number;
+  readonly journalWriter: boolean;
+  readonly surveillanceWorkers: number;
+}
+
+/**
+ * The default number of market-shard worker threads: as many as leaves one core per busy thread
+ * (main, risk shards, journal writer, surveillance), at least one and at most one per market shard.
+ * Busy threads beyond the cores queue behind each other for time slices (docs/ARCHITECTURE.md, "Worker
+ * threads per core").
+ */
+export function defaultMarketWorkers(cores: number, marketShards: number, o: OtherThreads): number {
+  const others = 1 + o.riskShards + (o.journalWriter ? 1 : 0) + o.surveillanceWorkers;
+  return Math.max(1, Math.min(marketShards, cores - others));
+}
+
+/** Market shards dealt to `workers` threads: shard s on thread s mod workers (each group in shard order). */
+export function marketWorkerGroups(marketShards: number, workers: number): number[][] {
+  if (!Number.isInteger(workers) || workers < 1) throw new RangeError('marketWorkers must be a positive integer');
+  const w = Math.min(workers, marketShards);
+  const groups: number[][] = Array.from({ length: w }, () => []);
+  for (let s = 0; s < marketShards; s++) groups[s % w]!.push(s);
+  return groups;
 }

@@ -54,7 +54,7 @@ export class JournalHost {
   /** What shard x's worker needs to copy its inputs into its tap ring. */
   shardData(x: number): ShardJournalData {
     const t = this.taps[x]!;
-    return { tapRing: t.ring.sab, tapInputs: t.inputsSab, readerBell: this.bell.sab };
+    return { tapRing: t.ring.sab, tapInputs: t.inputsSab, readerBell: this.bell.sab, cuts: this.watermark.sab, cutIndex: x };
   }
 
   /** Records shard x has copied into its tap but the cut does not cover yet: the journal lag. */

@@ -3,10 +3,11 @@
 // first response the gateway is handed for it (OrderAccepted or OrderRejected), on the threaded exchange
 // with the journal (responses wait for the durable cut) and without (the peer), in the same run.
 // Reported: p50/p99/p99.9 of each, in ns, and what durability adds at p99. Goal: p99 added under 1 ms at
-// 100k/s. Options after `--`: --seconds <n> (default 3), --rates a,b,c.
+// 100k/s. Options after `--`: --seconds <n> (default 3), --rates a,b,c, --market-workers <n> (threads the
+// two market shards run on; default: busy threads ≤ cores, exchange/topology.ts).
 
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_MARKETS } from '../../engine/market/spec.js';
 import { encodeRecord } from '../../engine/ring/layouts/index.js';
@@ -23,6 +24,7 @@ import { riskMarket } from '../../risk/shard/config.js';
 import { ATOMS_PER_USDT } from '../../risk/units.js';
 import { percentile, type CaseResult, type Suite } from '../harness.js';
 import { demoFlow } from '../lib/demo-flow.js';
+import { DRIVER_PARK_MS } from './pipeline.js';
 
 const SUITE = 'durable-ack';
 const RISK_MARKETS = DEFAULT_MARKETS.map((m) => riskMarket(m));
@@ -36,10 +38,10 @@ interface Run {
   refused: number;
 }
 
-async function run(rate: number, seconds: number, dir: string | undefined): Promise<Run> {
+async function run(rate: number, seconds: number, dir: string | undefined, marketWorkers: number | undefined): Promise<Run> {
   const topology = Topology.spread(DEFAULT_MARKETS, 2, 1);
   const durability = dir ? await Durability.open({ dir, log: () => {} }, topology, { topology: topology.config, riskMarkets: RISK_MARKETS }) : undefined;
-  const ex = await ThreadedExchange.start({ topology, riskMarkets: RISK_MARKETS, durability });
+  const ex = await ThreadedExchange.start({ topology, riskMarkets: RISK_MARKETS, durability, marketWorkers });
   const f = demoFlow();
   const buf = RecordBuffer.allocate(1);
   const sentAt = new Map<number, number>();
@@ -90,7 +92,8 @@ async function run(rate: number, seconds: number, dir: string | undefined): Prom
         ex.flush();
         ex.poll(listener);
         if (ex.failure) throw ex.failure;
-        if (owed <= 0) await ex.waitForOutput(0.1);
+        // Parks until a response rings (a timeout under 0.5 ms would be a hot poll: pipeline.ts, DRIVER_PARK_MS).
+        if (owed <= 0) await ex.waitForOutput(DRIVER_PARK_MS);
       }
     };
     await drive(500);
@@ -111,12 +114,14 @@ const suite: Suite = {
     const seconds = s >= 0 ? Number(ctx.args[s + 1]) : ctx.quick ? 1 : 3;
     const r = ctx.args.indexOf('--rates');
     const rates = r >= 0 ? ctx.args[r + 1]!.split(',').map(Number) : [10_000, 50_000, 100_000];
+    const w = ctx.args.indexOf('--market-workers');
+    const marketWorkers = w >= 0 ? Number(ctx.args[w + 1]) : undefined;
     const root = mkdtempSync(join(tmpdir(), 'perpx-bench-ack-'));
     const results: CaseResult[] = [];
     try {
       for (const rate of rates) {
-        const off = await run(rate, seconds, undefined);
-        const on = await run(rate, seconds, join(root, `ack-${rate}`));
+        const off = await run(rate, seconds, undefined, marketWorkers);
+        const on = await run(rate, seconds, join(root, `ack-${rate}`), marketWorkers);
         const row = (name: string, x: Run, extra: Record<string, number | string>): CaseResult => ({
           suite: SUITE,
           case: `${name}, ${rate.toLocaleString('en-US')} commands/s`,
@@ -126,6 +131,8 @@ const suite: Suite = {
           samples: x.latenciesNs.length,
           p999Ns: Math.round(percentile(x.latenciesNs, 99.9)),
           refused: x.refused,
+          marketWorkers: marketWorkers ?? 'default',
+          load1: Math.round(loadavg()[0] * 10) / 10,
           ...extra,
         });
         results.push(row('journal off (peer)', off, {}));

@@ -94,13 +94,27 @@ export class RingProducer {
    * claimed: at(0) is now the first of them.
    */
   publish(n: number): void {
+    if (this.publishSilently(n)) this.consumerBell.ring();
+  }
+
+  /**
+   * publish() without consumer 0's doorbell (a second consumer's is still rung), for a producer whose
+   * first consumer is woken by someone else (a gateway-bound output the journal writer wakes the gateway
+   * for: ring-output.ts); the producer may wakeConsumer() itself later. False when n is 0.
+   */
+  publishSilently(n: number): boolean {
     if ((n | 0) !== n || n < 0 || n > this.claimed) throw new RangeError(`publish(${n}) with ${this.claimed} claimed`);
-    if (n === 0) return;
+    if (n === 0) return false;
     this.cursor = (this.cursor + n) | 0;
     this.claimed -= n;
     Atomics.store(this.header, PRODUCER_CURSOR_INDEX, this.cursor);
-    this.consumerBell.ring();
     this.secondBell?.ring();
+    return true;
+  }
+
+  /** Rings consumer 0's doorbell (a load only, unless the consumer is parked). */
+  wakeConsumer(): void {
+    this.consumerBell.ring();
   }
 
   /**

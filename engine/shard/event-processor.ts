@@ -65,12 +65,14 @@ const SERVE_EVERY = 64;
 export class EventProcessor {
   private readonly consumers: RingConsumer[];
   private readonly buffers: RecordBuffer[];
-  private readonly hasWork: () => boolean;
+  /** True when a wait should end at once: work in an admitted input, a pending request, or stop. */
+  readonly hasWork: () => boolean;
   handled = 0;
   private batchesSincePublish = 0;
   /** Per request kind: a request is being served in slices. */
   private readonly serving: boolean[];
   private anyServing = false;
+  private turns = 0;
   private readonly servers: readonly (RequestServer | undefined)[];
   /** Journal position of the next record taken. */
   position: number;
@@ -121,64 +123,88 @@ export class EventProcessor {
 
   /** Runs until the control block's run flag is cleared; then drains nothing more and returns. */
   run(): void {
+    while (this.control.running()) {
+      if (this.turn() > 0) this.wait.busy();
+      else {
+        this.quiet();
+        this.wait.idle(this.bell, this.hasWork);
+      }
+    }
+    this.publishCounters();
+  }
+
+  /**
+   * One loop turn: serves pending requests' slices, then takes one bounded batch from each admitted input
+   * in index order and handles it. Returns the records taken (0: nothing anywhere). A worker that runs
+   * several shards (processor-group.ts) interleaves their turns and waits only when all found nothing,
+   * calling quiet() on each first.
+   */
+  turn(): number {
     const consumers = this.consumers;
     const buffers = this.buffers;
     const handler = this.handler;
     const admit = this.admit;
-    const serves = this.servers.length > 0;
-    let turns = 0;
-    while (this.control.running()) {
-      // Requests: looked for on an idle turn (the wait wakes for them) and every SERVE_EVERY busy turns,
-      // so a loaded loop pays two atomic loads per SERVE_EVERY turns, not per turn; one being served gets
-      // a slice every turn.
-      if (serves && (this.anyServing || (turns++ & (SERVE_EVERY - 1)) === 0)) this.serveAll();
-      let found = 0;
-      for (let i = 0; i < consumers.length; i++) {
-        if (admit !== undefined && !admit(i)) continue;
-        const c = consumers[i]!;
-        let n = c.available();
-        if (n === 0) continue;
-        if (n > this.batch) n = this.batch;
-        const buf = buffers[i]!;
-        const tap = this.tap;
-        if (tap !== undefined) {
-          // Copied before handled: the journal writer can write the batch while the shard works on it.
-          n = tap.reserve(n, this.isRunning);
-          if (n === 0) break;
-          for (let k = 0; k < n; k++) tap.copy(buf, c.at(k), i);
-          tap.publish();
-        }
-        const stamp = this.stamp;
-        let k = 0;
-        try {
-          for (; k < n; k++) {
-            stamp.position = this.position++;
-            handler.handle(buf, c.at(k), i);
-          }
-        } catch (e) {
-          // The thread dies of it: leave word of which record it was, so its command gets an answer.
-          this.control.recordFailure(i, buf, c.at(k));
-          throw e;
-        }
-        // Release before flush: the flush rings the consumers of our outputs, and one of them may be the
-        // producer of this input waiting for space (the gateway). Woken after the release, it finds room.
-        c.release(n);
-        handler.flush();
-        found += n;
+    // Requests: looked for on an idle turn (the wait wakes for them) and every SERVE_EVERY busy turns,
+    // so a loaded loop pays two atomic loads per SERVE_EVERY turns, not per turn; one being served gets
+    // a slice every turn.
+    if (this.servers.length > 0 && (this.anyServing || (this.turns++ & (SERVE_EVERY - 1)) === 0)) this.serveAll();
+    let found = 0;
+    for (let i = 0; i < consumers.length; i++) {
+      if (admit !== undefined && !admit(i)) continue;
+      const c = consumers[i]!;
+      let n = c.available();
+      if (n === 0) continue;
+      if (n > this.batch) n = this.batch;
+      const buf = buffers[i]!;
+      const tap = this.tap;
+      if (tap !== undefined) {
+        // Copied before handled: the journal writer can write the batch while the shard works on it.
+        n = tap.reserve(n, this.isRunning);
+        if (n === 0) break;
+        for (let k = 0; k < n; k++) tap.copy(buf, c.at(k), i);
+        tap.publish();
       }
-      if (found > 0) {
-        this.handled += found;
-        // Counters are for monitoring: refresh them every so many batches and whenever the loop goes idle,
-        // not per batch (each store boxes a bigint).
-        if (++this.batchesSincePublish === COUNTER_REFRESH_BATCHES) this.publishCounters();
-        this.wait.busy();
-      } else {
-        if (this.batchesSincePublish !== 0) this.publishCounters();
-        if (serves) this.serveAll();
-        this.wait.idle(this.bell, this.hasWork);
-        turns = 1;
+      const stamp = this.stamp;
+      let k = 0;
+      try {
+        for (; k < n; k++) {
+          stamp.position = this.position++;
+          handler.handle(buf, c.at(k), i);
+        }
+      } catch (e) {
+        // The thread dies of it: leave word of which record it was, so its command gets an answer.
+        this.control.recordFailure(i, buf, c.at(k));
+        throw e;
       }
+      // Release before flush: the flush rings the consumers of our outputs, and one of them may be the
+      // producer of this input waiting for space (the gateway). Woken after the release, it finds room.
+      c.release(n);
+      handler.flush();
+      found += n;
     }
+    if (found > 0) {
+      this.handled += found;
+      // Counters are for monitoring: refresh them every so many batches and whenever the loop goes idle,
+      // not per batch (each store boxes a bigint).
+      if (++this.batchesSincePublish === COUNTER_REFRESH_BATCHES) this.publishCounters();
+    }
+    return found;
+  }
+
+  /** Before the loop waits (a turn found nothing): publishes the counters and serves pending requests. */
+  quiet(): void {
+    if (this.batchesSincePublish !== 0) this.publishCounters();
+    if (this.servers.length > 0) this.serveAll();
+    this.turns = 1;
+  }
+
+  /** The run flag of this shard's control block. */
+  running(): boolean {
+    return this.control.running();
+  }
+
+  /** Publishes the counters one last time (after the loop). */
+  finish(): void {
     this.publishCounters();
   }
 

@@ -27,6 +27,27 @@ export function stampOf(buf: RecordBuffer, at: number): number {
 }
 
 /**
+ * A shard's durable cut as the journal publishes it: the low 32 bits of its position, one word of shared
+ * memory (persistence/watermark.ts lays the words out; the engine only reads its own). Read by a shard's
+ * gateway-bound output to tell whether what it publishes is releasable already (ring-output.ts).
+ */
+export class DurableCut {
+  private readonly words: Int32Array;
+
+  constructor(
+    sab: SharedArrayBuffer,
+    private readonly index: number,
+  ) {
+    this.words = new Int32Array(sab);
+  }
+
+  /** Low 32 bits of the durable cut (one sequentially consistent load). */
+  low(): number {
+    return Atomics.load(this.words, this.index) >>> 0;
+  }
+}
+
+/**
  * True when a record stamped `stamp32` was produced by an input below `cutLow32` (the low 32 bits of a
  * position bound): serial-number comparison, valid while the two are less than 2^31 apart.
  */

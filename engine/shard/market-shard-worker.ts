@@ -20,6 +20,14 @@
 // after the loop ends, and {reply, kind: STATE, ticket, MarketShardState} when the main thread asks for
 // the shard's state through the control block (a restarted gateway's read models). A record whose handling throws kills the thread (the processor leaves the record
 // in the control block first); the host sees the death (shard-worker.ts).
+//
+// Several shards on one thread (MarketShardHost.startGroup, for a machine with fewer cores than busy
+// threads): each is still its own state machine with its own rings, control block, tap and journal
+// stream; they share this thread's doorbell, and ProcessorGroup interleaves their loop turns. A reply
+// names its member (the shard's index here). A shard waiting for space in a full output ring holds up
+// the others on the thread; that wait always ends, because every consumer of a market shard's output
+// (the gateway, risk shards through their outboxes, surveillance) drains it without waiting on a market
+// shard.
 
 import { parentPort, workerData } from 'node:worker_threads';
 import type { MarketConfig } from '../market/spec.js';
@@ -29,12 +37,14 @@ import { RingBuffer } from '../ring/ring-buffer.js';
 import { ControlBlock, RequestKind } from './control-block.js';
 import { MarketShardStateBuilder } from './market-shard-state.js';
 import { EventProcessor } from './event-processor.js';
+import type { DurableCut } from './input-stamp.js';
+import { ProcessorGroup } from './processor-group.js';
 import type { PricingConfig } from './market-pricing.js';
 import { MarketShard } from './market-shard.js';
 import { RingOutput } from './ring-output.js';
 import { waitStrategyByName, type WaitStrategyName } from '../ring/wait-strategy-by-name.js';
 import { readSnapshotStreams } from '../snapshot/shard-streams.js';
-import { journalOptions, replayLog, replayOutputs, type ShardJournalData, type ShardReplayData } from './worker-journal.js';
+import { durableCut, journalOptions, replayLog, replayOutputs, type ShardJournalData, type ShardReplayData } from './worker-journal.js';
 
 export interface StreamEnd {
   ring: SharedArrayBuffer;
@@ -63,71 +73,94 @@ export interface MarketShardWorkerData {
   surveillanceBell?: SharedArrayBuffer;
 }
 
-assertLittleEndian();
-const data = workerData as MarketShardWorkerData;
-const control = ControlBlock.attach(data.control);
-// A full output ring is waited on while the shard runs, and given up once it is asked to stop (the
-// consumer may be a thread that died): every blocking wait of this thread observes the run flag.
-const running = (): boolean => control.running();
-const journal = journalOptions(data.journal, data.replay, waitStrategyByName(data.wait));
-const stamp = data.journal || data.replay ? journal.stamp : undefined;
-const outputOf = (end: StreamEnd, follower?: SharedArrayBuffer) =>
-  new RingOutput(RingBuffer.attach(end.ring), follower ? [Doorbell.attach(end.bell), Doorbell.attach(follower)] : Doorbell.attach(end.bell), waitStrategyByName(data.wait), 1, running, stamp);
-const gatewayOut = outputOf(data.gateway, data.surveillanceBell);
-const riskOut = data.risk.map((end) => outputOf(end));
-const outputs = [gatewayOut, ...riskOut];
-// From a snapshot: its streams continue at the snapshot's next seqs.
-const streams = data.replay?.snapshot ? readSnapshotStreams(data.replay.snapshot).streams : undefined;
-const firstSeqs = streams && [streams.gatewayNextSeq, ...streams.outputNextSeqs];
-// Surveillance is not journaled: a fresh surveillance worker after a restart is given every event the
-// replay regenerates, so it rebuilds the state it had (and raises its old alerts again). It reads the
-// gateway stream, so that stream carries the replay, with the gateway's own consumer left out of it.
-const surveilled = data.surveillanceBell !== undefined && data.replay !== undefined;
-const replay = data.replay && (surveilled ? { ...data.replay, deliverFrom: [firstSeqs?.[0] ?? 1, ...data.replay.deliverFrom.slice(1)] } : data.replay);
-if (surveilled) gatewayOut.skipFirstConsumer(true);
-const replaying = replayOutputs(outputs, replay, firstSeqs);
-const [gatewayReplay, ...riskReplays] = replaying.outputs;
-const shard = replay?.snapshot
-  ? MarketShard.decode(replay.snapshot, gatewayReplay!, riskReplays)
-  : new MarketShard(data.markets, gatewayReplay!, riskReplays, undefined, new Map(data.pricing), undefined, data.timeHorizonUs, data.shardId);
-// Input 1 + r is risk shard r's, and a risk shard waits for space in it on its own doorbell (its outbox):
-// releasing those slots rings that doorbell. The gateway (input 0) never waits for space.
-const riskBells = data.risk.map((end) => Doorbell.attach(end.bell));
-
-/**
- * The shard's state for a restarted gateway (market-shard-state.ts), a market per loop turn, each with
- * the gateway-stream seq it stands at. The reply answers the ticket the copy started for.
- */
-let state: { ticket: number; builder: MarketShardStateBuilder } | undefined;
-function serveState(ticket: number): boolean {
-  state ??= { ticket, builder: new MarketShardStateBuilder(shard, data.shardId, () => gatewayReplay!.nextSeq - 1) };
-  if (!state.builder.step()) return false;
-  const done = state.ticket;
-  parentPort!.postMessage({ type: 'reply', kind: RequestKind.STATE, ticket: done, payload: state.builder.finish(processor.position) });
-  state = undefined;
-  return done === ticket;
+/** What the worker is started with: the shards it runs, all sharing one doorbell and wait strategy. */
+export interface MarketWorkerData {
+  shards: MarketShardWorkerData[];
 }
 
-const processor = new EventProcessor(
-  data.inputs.map((sab) => RingBuffer.attach(sab)),
-  Doorbell.attach(data.bell),
-  shard,
-  waitStrategyByName(data.wait),
-  control,
-  undefined,
-  () => outputs.reduce((sum, o) => sum + o.stalls, 0),
-  undefined,
-  [undefined, serveState],
-  [undefined, ...riskBells],
-  journal,
-);
+interface Wired {
+  processor: EventProcessor;
+  shard: MarketShard;
+  outputs: RingOutput[];
+  replay: () => void;
+}
+
+assertLittleEndian();
+const group = (workerData as MarketWorkerData).shards;
+const controls = group.map((d) => ControlBlock.attach(d.control));
+// A full output ring is waited on while the shards run, and given up once they are asked to stop (the
+// consumer may be a thread that died): every blocking wait of this thread observes every run flag.
+const running = (): boolean => controls.every((c) => c.running());
+const wired = group.map((d, i) => wire(d, controls[i]!, i));
 parentPort!.postMessage({ type: 'ready' });
 // After 'ready': re-delivery may wait on a full ring whose consumer is another worker still starting.
-replayLog(shard, journal.stamp, replay);
-replaying.finish();
-// Published before 'replayed': the main thread builds its consumer of the gateway ring after it.
-if (surveilled) gatewayOut.skipFirstConsumer(false);
+for (const w of wired) w.replay();
 parentPort!.postMessage({ type: 'replayed' });
-processor.run();
-const abandoned = outputs.reduce((sum, o) => sum + o.abandoned, 0);
-parentPort!.postMessage({ type: 'stopped', stateHash: shard.stateHash().toString(), handled: processor.handled, abandoned });
+if (wired.length === 1) wired[0]!.processor.run();
+else new ProcessorGroup(wired.map((w) => w.processor), Doorbell.attach(group[0]!.bell), waitStrategyByName(group[0]!.wait)).run();
+const members = wired.map((w) => ({ stateHash: w.shard.stateHash().toString(), handled: w.processor.handled, abandoned: w.outputs.reduce((sum, o) => sum + o.abandoned, 0) }));
+parentPort!.postMessage({ type: 'stopped', ...members[0]!, members });
+
+function wire(data: MarketShardWorkerData, control: ControlBlock, member: number): Wired {
+  const journal = journalOptions(data.journal, data.replay, waitStrategyByName(data.wait));
+  const stamp = data.journal || data.replay ? journal.stamp : undefined;
+  // The gateway releases this shard's records by its durable cut, and the journal writer wakes it for that
+  // (the surveillance follower of the gateway ring is woken on every publish).
+  const outputOf = (end: StreamEnd, follower?: SharedArrayBuffer, durable?: DurableCut) =>
+    new RingOutput(RingBuffer.attach(end.ring), follower ? [Doorbell.attach(end.bell), Doorbell.attach(follower)] : Doorbell.attach(end.bell), waitStrategyByName(data.wait), 1, running, stamp, durable);
+  const gatewayOut = outputOf(data.gateway, data.surveillanceBell, durableCut(data.journal));
+  const riskOut = data.risk.map((end) => outputOf(end));
+  const outputs = [gatewayOut, ...riskOut];
+  // From a snapshot: its streams continue at the snapshot's next seqs.
+  const streams = data.replay?.snapshot ? readSnapshotStreams(data.replay.snapshot).streams : undefined;
+  const firstSeqs = streams && [streams.gatewayNextSeq, ...streams.outputNextSeqs];
+  // Surveillance is not journaled: a fresh surveillance worker after a restart is given every event the
+  // replay regenerates, so it rebuilds the state it had (and raises its old alerts again). It reads the
+  // gateway stream, so that stream carries the replay, with the gateway's own consumer left out of it.
+  const surveilled = data.surveillanceBell !== undefined && data.replay !== undefined;
+  const replay = data.replay && (surveilled ? { ...data.replay, deliverFrom: [firstSeqs?.[0] ?? 1, ...data.replay.deliverFrom.slice(1)] } : data.replay);
+  if (surveilled) gatewayOut.skipFirstConsumer(true);
+  const replaying = replayOutputs(outputs, replay, firstSeqs);
+  const [gatewayReplay, ...riskReplays] = replaying.outputs;
+  const shard = replay?.snapshot
+    ? MarketShard.decode(replay.snapshot, gatewayReplay!, riskReplays)
+    : new MarketShard(data.markets, gatewayReplay!, riskReplays, undefined, new Map(data.pricing), undefined, data.timeHorizonUs, data.shardId);
+  // Input 1 + r is risk shard r's, and a risk shard waits for space in it on its own doorbell (its outbox):
+  // releasing those slots rings that doorbell. The gateway (input 0) never waits for space.
+  const riskBells = data.risk.map((end) => Doorbell.attach(end.bell));
+
+  /**
+   * The shard's state for a restarted gateway (market-shard-state.ts), a market per loop turn, each with
+   * the gateway-stream seq it stands at. The reply answers the ticket the copy started for.
+   */
+  let state: { ticket: number; builder: MarketShardStateBuilder } | undefined;
+  function serveState(ticket: number): boolean {
+    state ??= { ticket, builder: new MarketShardStateBuilder(shard, data.shardId, () => gatewayReplay!.nextSeq - 1) };
+    if (!state.builder.step()) return false;
+    const done = state.ticket;
+    parentPort!.postMessage({ type: 'reply', member, kind: RequestKind.STATE, ticket: done, payload: state.builder.finish(processor.position) });
+    state = undefined;
+    return done === ticket;
+  }
+
+  const processor = new EventProcessor(
+    data.inputs.map((sab) => RingBuffer.attach(sab)),
+    Doorbell.attach(data.bell),
+    shard,
+    waitStrategyByName(data.wait),
+    control,
+    undefined,
+    () => outputs.reduce((sum, o) => sum + o.stalls, 0),
+    undefined,
+    [undefined, serveState],
+    [undefined, ...riskBells],
+    journal,
+  );
+  const replayAll = () => {
+    replayLog(shard, journal.stamp, replay);
+    replaying.finish();
+    // Published before 'replayed': the main thread builds its consumer of the gateway ring after it.
+    if (surveilled) gatewayOut.skipFirstConsumer(false);
+  };
+  return { processor, shard, outputs, replay: replayAll };
+}

@@ -10,6 +10,15 @@
 // cleared), since the consumer may be a thread that has died or stopped. The output is then abandoned:
 // the record that found no room and every later one are dropped and counted (`abandoned`), so a stopping
 // shard never blocks on a ring nobody reads and never leaves a hole in the middle of its stream.
+//
+// Released by the journal (optional `durable`): a gateway-bound output of a journaling shard, whose
+// records the gateway hands out only once the input that produced them is inside the durable cut. The
+// journal writer rings the gateway after every synced batch, so this output rings only when its batch is
+// releasable at once (its first stamp, the lowest, already below the cut); otherwise a wake-up now would
+// find nothing the gateway may take, and costs this thread a notify. No wake-up is lost: the output
+// publishes (store cursor) and then loads the cut; the writer stores the cut and then rings. If the load
+// comes before the writer's store, the writer's ring comes after the publish, and the gateway's check
+// after it sees both (every step is a sequentially consistent Atomics operation: doorbell.ts).
 
 import type { Doorbell } from '../ring/doorbell.js';
 import type { RingBuffer } from '../ring/ring-buffer.js';
@@ -17,7 +26,7 @@ import { RingProducer } from '../ring/ring-producer.js';
 import type { RecordBuffer } from '../ring/record.js';
 import type { WaitStrategy } from '../ring/wait-strategy.js';
 import type { EventOutput } from './event-output.js';
-import type { InputStamp } from './input-stamp.js';
+import { stampBefore, stampOf, type DurableCut, type InputStamp } from './input-stamp.js';
 
 const CLAIM_BATCH = 256;
 
@@ -42,6 +51,8 @@ export class RingOutput implements EventOutput {
     private readonly keepWaiting: () => boolean = () => true,
     /** When given, each record carries the position of the input that produced it (input-stamp.ts). */
     private readonly stamp?: InputStamp,
+    /** The shard's durable cut when the consumer releases records by it (above): ring only if releasable. */
+    private readonly durable?: DurableCut,
   ) {
     this.producer = new RingProducer(ring, consumerBell);
     this.records = ring.records;
@@ -61,7 +72,14 @@ export class RingOutput implements EventOutput {
 
   flush(): void {
     if (this.written === 0) return;
-    this.producer.publish(this.written);
+    const durable = this.durable;
+    if (durable === undefined) this.producer.publish(this.written);
+    else {
+      // Stamps rise along the ring: the batch's first is its lowest.
+      const first = stampOf(this.records, this.producer.at(0));
+      this.producer.publishSilently(this.written);
+      if (stampBefore(first, durable.low())) this.producer.wakeConsumer();
+    }
     this.written = 0;
     this.claimed = 0;
   }

@@ -11,6 +11,11 @@
 // having posted 'stopped' (terminated, or gone some other way). Either way `death` is set once and every
 // onDeath listener hears of it, whenever it subscribed.
 //
+// Several shards on one worker (market-shard-worker.ts): each keeps its own control block (`members`);
+// a request names its member and so does the reply, stop() clears every member's run flag, the worker
+// reports each member's hash in 'stopped', and a death names the member whose control block holds the
+// failed record.
+//
 // Stop: stop() clears the run flag, rings the worker's doorbell and wakes it wherever it may be waiting
 // for space in one of its output rings (a stopping shard gives up such a wait: ring-output.ts), then
 // waits for 'stopped'. A worker that has not stopped within the time limit (stuck in a loop that never
@@ -34,6 +39,8 @@ export interface ShardDone {
   handled: number;
   /** Output records dropped because the loop stopped while waiting for space in a full ring (0 in a clean run). */
   abandoned: number;
+  /** Per member, when the worker runs several shards (the first member's figures are the ones above). */
+  members?: ShardDone[];
 }
 
 /** How a worker died. */
@@ -43,12 +50,15 @@ export interface ShardDeath {
   readonly input: number;
   /** A copy of that record (one slot), when there is one. */
   readonly record: RecordBuffer | undefined;
+  /** The member (index in the worker's shards) that failed on that record; 0 when it did not fail on one. */
+  readonly member: number;
 }
 
 /** How long stop() waits for the loop to end before it terminates the thread. */
 const DEFAULT_STOP_TIMEOUT_MS = 5_000;
 
 interface Waiter {
+  member: number;
   kind: RequestKind;
   ticket: number;
   resolve: (payload: unknown) => void;
@@ -60,6 +70,8 @@ interface Message {
   stateHash?: string;
   handled?: number;
   abandoned?: number;
+  members?: { stateHash: string; handled: number; abandoned: number }[];
+  member?: number;
   ticket?: number;
   kind?: RequestKind;
   payload?: unknown;
@@ -82,10 +94,11 @@ export class ShardWorker {
   private constructor(
     script: URL,
     private readonly name: string,
-    data: { control: SharedArrayBuffer },
+    data: object,
     private readonly control: ControlBlock,
     private readonly bell: Doorbell,
     private readonly outputs: readonly RingBuffer[],
+    private readonly members: readonly ControlBlock[],
   ) {
     let resolveReady!: () => void;
     let rejectReady!: (e: Error) => void;
@@ -114,13 +127,15 @@ export class ShardWorker {
       else if (m.type === 'replayed') resolveReplayed();
       else if (m.type === 'stopped') {
         this.cleanStop = true;
-        resolveDone({ stateHash: BigInt(m.stateHash!), handled: m.handled!, abandoned: m.abandoned ?? 0 });
-      } else if (m.type === 'reply') this.answer(m.kind ?? RequestKind.SCAN, m.ticket!, m.payload);
+        const members = m.members?.map((x) => ({ stateHash: BigInt(x.stateHash), handled: x.handled, abandoned: x.abandoned }));
+        resolveDone({ stateHash: BigInt(m.stateHash!), handled: m.handled!, abandoned: m.abandoned ?? 0, members });
+      } else if (m.type === 'reply') this.answer(m.member ?? 0, m.kind ?? RequestKind.SCAN, m.ticket!, m.payload);
     });
     const died = (error: Error): void => {
       if (this.death !== undefined) return;
-      const failed = control.failure();
-      this.death = { error, input: failed?.input ?? -1, record: failed?.record };
+      const member = Math.max(0, members.findIndex((c) => c.failure() !== undefined));
+      const failed = members[member]!.failure();
+      this.death = { error, input: failed?.input ?? -1, record: failed?.record, member };
       rejectReady(error);
       rejectReplayed(error);
       rejectDone(error);
@@ -143,9 +158,11 @@ export class ShardWorker {
   /**
    * Starts the worker script with its data (which must carry `control`) and waits until it is wired.
    * `outputs` are the rings it produces into: stop() wakes it if it waits for space in one of them.
+   * `members`: the control block of every shard the worker runs (default: `control` alone, which must be
+   * the first of them).
    */
-  static async start(script: URL, name: string, data: { control: SharedArrayBuffer }, control: ControlBlock, bell: Doorbell, outputs: readonly RingBuffer[] = []): Promise<ShardWorker> {
-    const handle = new ShardWorker(script, name, data, control, bell, outputs);
+  static async start(script: URL, name: string, data: object, control: ControlBlock, bell: Doorbell, outputs: readonly RingBuffer[] = [], members: readonly ControlBlock[] = [control]): Promise<ShardWorker> {
+    const handle = new ShardWorker(script, name, data, control, bell, outputs, members);
     await handle.ready;
     return handle;
   }
@@ -161,19 +178,19 @@ export class ShardWorker {
    * Asks the worker's loop for its answer of this kind between batches (what it answers is the worker's
    * to say); the reply is {reply, kind, ticket, payload}.
    */
-  request<T>(kind: RequestKind = RequestKind.SCAN): Promise<T> {
+  request<T>(kind: RequestKind = RequestKind.SCAN, member = 0): Promise<T> {
     if (this.death) return Promise.reject(this.death.error);
     if (this.stopped) return Promise.reject(new Error('the worker is stopping'));
     return new Promise<T>((resolve, reject) => {
-      this.waiters.push({ kind, ticket: this.control.ask(kind), resolve: resolve as (p: unknown) => void, reject });
+      this.waiters.push({ member, kind, ticket: this.members[member]!.ask(kind), resolve: resolve as (p: unknown) => void, reject });
       this.bell.ring();
     });
   }
 
-  private answer(kind: RequestKind, ticket: number, payload: unknown): void {
+  private answer(member: number, kind: RequestKind, ticket: number, payload: unknown): void {
     let kept = 0;
     for (const w of this.waiters) {
-      if (w.kind === kind && w.ticket <= ticket) w.resolve(payload);
+      if (w.member === member && w.kind === kind && w.ticket <= ticket) w.resolve(payload);
       else this.waiters[kept++] = w;
     }
     this.waiters.length = kept;
@@ -184,12 +201,7 @@ export class ShardWorker {
   }
 
   stats(): ShardStats {
-    return {
-      handled: this.control.get(Counter.HANDLED),
-      outputs: this.control.get(Counter.OUTPUTS),
-      duplicates: this.control.get(Counter.DUPLICATES),
-      stalls: this.control.get(Counter.STALLS),
-    };
+    return shardStats(this.control);
   }
 
   /**
@@ -198,7 +210,7 @@ export class ShardWorker {
    */
   stop(timeoutMs = DEFAULT_STOP_TIMEOUT_MS): Promise<ShardDone> {
     if (!this.stopped) {
-      this.control.requestStop();
+      for (const c of this.members) c.requestStop();
       this.bell.ring();
       for (const r of this.outputs) r.wakeProducer();
       this.stopped = this.stopWithin(timeoutMs);
@@ -223,4 +235,14 @@ export class ShardWorker {
       await this.worker.terminate();
     }
   }
+}
+
+/** The counters a shard's loop keeps in its control block. */
+export function shardStats(control: ControlBlock): ShardStats {
+  return {
+    handled: control.get(Counter.HANDLED),
+    outputs: control.get(Counter.OUTPUTS),
+    duplicates: control.get(Counter.DUPLICATES),
+    stalls: control.get(Counter.STALLS),
+  };
 }

@@ -13,7 +13,7 @@ import { RecordBuffer } from '../ring/record.js';
 import type { WaitStrategy } from '../ring/wait-strategy.js';
 import type { EventOutput } from './event-output.js';
 import type { JournalOptions, RecordHandler } from './event-processor.js';
-import { InputStamp } from './input-stamp.js';
+import { DurableCut, InputStamp } from './input-stamp.js';
 import { RingTap, TapRing } from './input-tap.js';
 import { ReplayOutput, replayRecords } from './replay.js';
 
@@ -22,6 +22,14 @@ export interface ShardJournalData {
   tapInputs: SharedArrayBuffer;
   /** The tap reader's doorbell, rung when copies are published. */
   readerBell: SharedArrayBuffer;
+  /** Where the journal publishes this shard's durable cut (a word of `cuts` at `cutIndex`): the gateway output reads it. */
+  cuts: SharedArrayBuffer;
+  cutIndex: number;
+}
+
+/** The durable cut a gateway-bound output rings by (ring-output.ts), when the shard journals. */
+export function durableCut(journal: ShardJournalData | undefined): DurableCut | undefined {
+  return journal && new DurableCut(journal.cuts, journal.cutIndex);
 }
 
 export interface ShardReplayData {

@@ -26,7 +26,7 @@ import { readSnapshotStreams } from '../../engine/snapshot/shard-streams.js';
 import { EventProcessor } from '../../engine/shard/event-processor.js';
 import type { StreamEnd } from '../../engine/shard/market-shard-worker.js';
 import { RingOutput } from '../../engine/shard/ring-output.js';
-import { journalOptions, replayLog, replayOutputs, type ShardJournalData, type ShardReplayData } from '../../engine/shard/worker-journal.js';
+import { durableCut, journalOptions, replayLog, replayOutputs, type ShardJournalData, type ShardReplayData } from '../../engine/shard/worker-journal.js';
 import type { RiskMarketConfig, RiskPoolConfig } from './config.js';
 import { LiquidationEngine } from './liquidation-engine.js';
 import { Outbox } from './outbox.js';
@@ -62,7 +62,8 @@ const control = ControlBlock.attach(data.control);
 // asked to stop, so no wait of this thread outlives the run flag.
 const journal = journalOptions(data.journal, data.replay, waitStrategyByName(data.wait));
 const stamp = data.journal || data.replay ? journal.stamp : undefined;
-const gatewayOut = new RingOutput(RingBuffer.attach(data.gateway.ring), Doorbell.attach(data.gateway.bell), waitStrategyByName(data.wait), 1, () => control.running(), stamp);
+// The gateway releases this shard's records by its durable cut, and the journal writer wakes it for that.
+const gatewayOut = new RingOutput(RingBuffer.attach(data.gateway.ring), Doorbell.attach(data.gateway.bell), waitStrategyByName(data.wait), 1, () => control.running(), stamp, durableCut(data.journal));
 const outboxes = data.marketStreams.map((end) => new Outbox(RingBuffer.attach(end.ring), Doorbell.attach(end.bell), 1, stamp));
 const startFrom = data.replay?.snapshot;
 const streams = startFrom ? readSnapshotStreams(startFrom).streams : undefined;

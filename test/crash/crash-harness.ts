@@ -174,7 +174,9 @@ export async function runCrashCycles(o: CrashOptions): Promise<CrashSummary> {
           sent++;
           if (last && sent >= finalOps && pending.length === 0) break;
         }
-        if (batch.length > 0 && child.proc.connected) child.proc.send({ type: 'ops', ops: batch });
+        // A child that kills itself at a named point can go between the check and the write: the send then
+        // fails with EPIPE, which the callback takes (without one it is an 'error' event that fails the run).
+        if (batch.length > 0 && child.proc.connected) child.proc.send({ type: 'ops', ops: batch }, () => {});
         await new Promise((res) => setTimeout(res, 2));
       }
       if (last) {

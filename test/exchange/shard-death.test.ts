@@ -192,7 +192,8 @@ for (const kind of ['market', 'risk'] as const) {
       void hosts[0]!.worker.terminate();
       const failure = await untilFailed(x);
       assert.deepEqual(failure.from, { kind, shard: 0 });
-      assert.match(failure.message, new RegExp(`^${kind} shard 0 died: ${kind}-shard-0 exited with code 1 before stopping$`));
+      // A market worker may run several shards (market-shard-0+1 on a machine with few cores).
+      assert.match(failure.message, new RegExp(`^${kind} shard 0 died: ${kind}-shard-0(\\+\\d+)* exited with code 1 before stopping$`));
       assert.equal(failure.answer, undefined, 'it died on no record');
       assert.equal(offerOne(x.exchange, (b) => placeOrder(b, 2, 900_000_004, 0)), false);
       const hashes = await x.exchange.stop();
@@ -206,7 +207,6 @@ for (const kind of ['market', 'risk'] as const) {
 test('after a risk worker dies, a market shard blocked on the dead shard\'s full ring still stops', TIMEOUT, async () => {
   const x = await loaded();
   try {
-    const market = x.exchange.marketHosts[0]!;
     await x.exchange.riskHosts[0]!.worker.terminate();
     await untilFailed(x);
     // Index ticks straight into market shard 0's input (past the halted offer()): each one sends a mark
@@ -214,21 +214,25 @@ test('after a risk worker dies, a market shard blocked on the dead shard\'s full
     const marketId = x.exchange.topology.config.marketShards[0]![0]!.marketId;
     const buf = RecordBuffer.allocate(1);
     const stream = x.exchange.toMarket[0]!;
-    // Until the market shard is parked waiting for space in that ring (its producer-parked flag): only then
-    // is it certain to hold records it must give up; a ring merely full could be one the shard filled
-    // exactly before seeing the stop, with nothing left to abandon.
-    for (let price = 600_000; !(full(market.riskOut[0]!) && Atomics.load(market.riskOut[0]!.header, PRODUCER_PARKED_INDEX) !== 0); price++) {
+    // Until a market shard is parked waiting for space in its ring to the dead shard (its producer-parked
+    // flag): only then is it certain to hold records it must give up; a ring merely full could be one the
+    // shard filled exactly before seeing the stop, with nothing left to abandon. When the market shards
+    // share a worker thread, the one blocked may be shard 1 (its ring filled under the load first), and
+    // then shard 0 is held up behind it on the same thread.
+    const blocked = () => x.exchange.marketHosts.findIndex((h) => full(h.riskOut[0]!) && Atomics.load(h.riskOut[0]!.header, PRODUCER_PARKED_INDEX) !== 0);
+    for (let price = 600_000; blocked() < 0; price++) {
       indexTick(buf, marketId, price);
       stream.offer(buf, 0);
       stream.flush();
       x.poll();
       await x.exchange.waitForOutput(1);
     }
+    const s = blocked();
     const hashes = await x.exchange.stop();
     assert.equal(hashes.risk[0], undefined);
-    const done = await market.stop();
+    const done = await x.exchange.marketHosts[s]!.stop();
     assert.ok(done.abandoned > 0, 'it gave up the records the dead shard would never read');
-    assert.equal(hashes.market[0], done.stateHash);
+    assert.equal(hashes.market[s], done.stateHash);
   } finally {
     await x.exchange.stop();
   }

@@ -54,7 +54,9 @@ function script(seed: number): Cmd[] {
 
 const TOPOLOGIES = [
   { name: '1 market shard × 1 risk shard', marketShards: [[DEFAULT_MARKETS[0]!, DEFAULT_MARKETS[1]!]], riskShards: 1 },
-  { name: '2 market shards × 2 risk shards', marketShards: [[DEFAULT_MARKETS[0]!], [DEFAULT_MARKETS[1]!]], riskShards: 2 },
+  { name: '2 market shards × 2 risk shards', marketShards: [[DEFAULT_MARKETS[0]!], [DEFAULT_MARKETS[1]!]], riskShards: 2, marketWorkers: 2 },
+  // Both market shards on one worker thread (processor-group.ts): still two state machines, same hashes.
+  { name: '2 market shards on one worker × 2 risk shards', marketShards: [[DEFAULT_MARKETS[0]!], [DEFAULT_MARKETS[1]!]], riskShards: 2, marketWorkers: 1 },
 ];
 
 for (const shape of TOPOLOGIES) {
@@ -75,7 +77,7 @@ for (const shape of TOPOLOGIES) {
     for (const c of cmds) local.send(c.layout, c.header, c.body);
     assert.ok(fundings > 0, 'the script reaches funding times with open positions');
 
-    const threaded = await ThreadedExchange.start({ topology, riskMarkets, pricing, ringCapacity: 256 });
+    const threaded = await ThreadedExchange.start({ topology, riskMarkets, pricing, ringCapacity: 256, marketWorkers: 'marketWorkers' in shape ? shape.marketWorkers : undefined });
     let events = 0;
     const count = () => {
       events += threaded.poll(() => {});
