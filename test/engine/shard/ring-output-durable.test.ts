@@ -48,3 +48,25 @@ test('a batch whose input is durable already wakes the gateway', async () => {
 test('an output without a durable cut wakes its consumer on every publish', async () => {
   assert.deepEqual(await rangWhileParked(7, undefined), { rang: true, published: 1 });
 });
+
+test('a second consumer of the ring (surveillance following the gateway) is woken even when the batch is not releasable', async () => {
+  const ring = RingBuffer.create(16, 2);
+  const gateway = Doorbell.create();
+  const follower = Doorbell.create();
+  const stamp = new InputStamp();
+  const cuts = new SharedArrayBuffer(4);
+  const out = new RingOutput(ring, [gateway, follower], new SpinThenPark(), 1, () => true, stamp, new DurableCut(cuts, 0));
+  const counter = (b: Doorbell) => Atomics.load(new Int32Array(b.sab), COUNTER_INDEX);
+  const parks = [gateway.parkAsync(() => false, 500), follower.parkAsync(() => false, 500)];
+  const before = [counter(gateway), counter(follower)];
+  stamp.position = 3;
+  out.append(RecordBuffer.allocate(1), 0);
+  out.flush();
+  const rang = [counter(gateway) !== before[0], counter(follower) !== before[1]];
+  const keepAlive = setTimeout(() => {}, 1_000);
+  gateway.ring();
+  follower.ring();
+  await Promise.all(parks);
+  clearTimeout(keepAlive);
+  assert.deepEqual(rang, [false, true]);
+});
