@@ -238,7 +238,7 @@ export class LiquidationEngine implements LiquidationHooks {
       equityAtoms: summary?.equityAtoms ?? 0n,
       flat: openPositions(account, run.scopeMarketId).length === 0,
       closingOpen: closing !== undefined,
-      sweptShort: closing !== undefined && this.sweptShortAtThisMark(run, closing),
+      sweptEmpty: closing !== undefined && this.sweptEmptyAtThisMark(run, closing),
     });
     switch (next) {
       case Next.PARK:
@@ -294,12 +294,14 @@ export class LiquidationEngine implements LiquidationHooks {
   }
 
   /**
-   * The last sweep of the position was sent at the mark the market shows now, filled less than it asked,
-   * and the run has not waited since (a wait forgets it: the book may have refilled meanwhile).
+   * The last sweep of the position was sent at the mark the market shows now, took nothing, and the run
+   * has not waited since (a wait forgets it: the book may have refilled meanwhile). A sweep that took
+   * something is followed by another, not by ADL: its fills moved the last price, which can fire stops
+   * and take-profits that rest new liquidity in the band (docs/RISK.md step 5).
    */
-  private sweptShortAtThisMark(run: LiquidationRun, pos: PositionState): boolean {
+  private sweptEmptyAtThisMark(run: LiquidationRun, pos: PositionState): boolean {
     const mark = this.state.markets.get(pos.marketId)!.markPriceTicks;
-    return run.sweepMarkTicks !== 0n && run.sweepMarkTicks === mark && run.orderFilledLots < run.orderQtyLots;
+    return run.sweepMarkTicks !== 0n && run.sweepMarkTicks === mark && run.orderFilledLots === 0n;
   }
 
   /**

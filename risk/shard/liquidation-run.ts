@@ -39,7 +39,7 @@ export class LiquidationRun {
   committed = false;
   /** The position being fully closed (-1: none yet, or the last one closed). */
   closingMarketId = -1;
-  /** The mark at which the last sweep of that position was sent (0n: none yet): ADL only after one at the current mark came back short. */
+  /** The mark at which the last sweep of that position was sent (0n: none yet): ADL only after one at the current mark took nothing. */
   sweepMarkTicks = 0n;
   /** The mark at which the last-resort sweep (the band's edge, whatever the budget) was last sent (0n: not since the last fresh start). */
   lastResortMarkTicks = 0n;

@@ -13,7 +13,7 @@
 //   │   ─ not liquidatable: HEALTHY (positions     │     HEALTHY (what is left is kept)
 //   │     kept), or COMMIT when flat below zero    │   ─ the position being closed is still open:
 //   │   ─ liquidatable, equity > 0: STEP_DOWN      │       the last sweep, sent at the current mark and
-//   │     (an IOC at BP to the next tier's cap,    │       not forgotten by a wait, came back short: ADL
+//   │     (an IOC at BP to the next tier's cap,    │       not forgotten by a wait, took nothing: ADL 
 //   │     liquidation.ts, liquidation-prices.ts); │       otherwise: SWEEP (LiquidationSweep: the book
 //   │     nothing to step down: COMMIT             │       within band and budget, sweep-plan.ts)
 //   │   ─ liquidatable, equity ≤ 0: COMMIT         │   ─ no position left: COMPLETE (settle surplus or
@@ -55,8 +55,12 @@ export interface BoundaryFacts {
   readonly flat: boolean;
   /** Committed: the position whose close began is still open. */
   readonly closingOpen: boolean;
-  /** Committed: its last sweep was sent at the current mark, came back short, and no wait came since. */
-  readonly sweptShort: boolean;
+  /**
+   * Committed: its last sweep was sent at the current mark, took nothing, and no wait came since. Only
+   * such a sweep saw the book as it stands: one that took something moved the last price, which may have
+   * fired stops that rest new liquidity.
+   */
+  readonly sweptEmpty: boolean;
 }
 
 export function nextStep(f: BoundaryFacts): Next {
@@ -69,6 +73,6 @@ export function nextStep(f: BoundaryFacts): Next {
     return f.equityAtoms > 0n ? Next.STEP_DOWN : Next.COMMIT;
   }
   if (!f.flat && f.liquidatable === false) return Next.HEALTHY;
-  if (f.closingOpen) return f.sweptShort ? Next.ADL : Next.SWEEP;
+  if (f.closingOpen) return f.sweptEmpty ? Next.ADL : Next.SWEEP;
   return f.flat ? Next.COMPLETE : Next.NEXT_POSITION;
 }

@@ -69,7 +69,7 @@ export function addCoverage(a: Coverage, b: Coverage): void {
 }
 
 /** What the exchange holds in progress now, as 0/1 per kind (books included when `books`). */
-function inProgress(x: InProcessExchange, inFlight: number, books = true): Coverage {
+export function inProgress(x: InProcessExchange, inFlight: number, books = true): Coverage {
   const c = emptyCoverage();
   c.inFlightRecords = inFlight > 0 ? 1 : 0;
   for (const r of x.riskShards) {

@@ -17,7 +17,9 @@ function emptyFund(mode: AdlMode = AdlMode.SEQUENTIAL): MarketSim {
 test('a shortfall beyond the fund\'s budget is deleveraged for exactly the remainder, at BP', () => {
   // Budget 50 (the fund's whole balance), BP 59,000. The sweep takes 0.2 at 58,950 (cost 10) and of the
   // 58,000 level what the 40 left pay for at 1,000 a BTC: 0.04 BTC. Margin 500 − 210 − 80 = 210. The
-  // other 0.26 BTC goes to ADL at 59,000 (−260): margin −50, which the fund pays, all of its 50.
+  // other 0.26 BTC goes to ADL at 59,000 (−260): margin −50, which the fund pays, all of its 50. ADL only
+  // after a second sweep, with nothing of the budget left, took nothing: the first one's fills may have
+  // fired stops that bid again (test/scenarios/sweep-fires-stop.test.ts).
   const sim = isolatedLongBtc({}, usdt(50n));
   shortCounterparty(sim.state, 2, btc(1n), usdt(5_000n));
   sim.book(BTC_ID, [
@@ -26,7 +28,10 @@ test('a shortfall beyond the fund\'s budget is deleveraged for exactly the remai
   ]);
   sim.check(1, BTC_ID);
   sim.deliver();
-  assert.deepEqual(sim.effects.of('sweepLiquidation').map((c) => c.slice(3, 7)), [[500n, 535_500n, btcTicks(59_000n), usdt(50n)]]);
+  assert.deepEqual(sim.effects.of('sweepLiquidation').map((c) => c.slice(3, 7)), [
+    [500n, 535_500n, btcTicks(59_000n), usdt(50n)],
+    [260n, 535_500n, btcTicks(59_000n), 0n],
+  ]);
   assert.deepEqual(sim.effects.of('deleverage').map((c) => c.slice(0, 6)), [[1, 2, BTC_ID, Side.SELL, 260n, btcTicks(59_000n)]]);
   assert.deepEqual(sim.effects.of('adlExecuted').map((c) => c.slice(0, 7)), [[2, BTC_ID, 1, 1, Side.BUY, 260n, btcTicks(59_000n)]]);
   assert.deepEqual(sim.effects.steps(), [
@@ -34,6 +39,7 @@ test('a shortfall beyond the fund\'s budget is deleveraged for exactly the remai
     'FULL_ORDER',
     'FULL_FILL',
     'FULL_FILL',
+    'FULL_ORDER',
     'ADL_STARTED',
     'ADL_FILL',
     'SHORTFALL_COVERED',

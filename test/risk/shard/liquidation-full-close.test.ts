@@ -65,7 +65,8 @@ test('the fund pays a shortfall within its budget and the scope ends at exactly 
 test('the sweep spends what better-than-BP fills saved on worse levels, and only the rest is deleveraged', () => {
   // Budget 50, BP 59,000. 0.25 at 59,200 saves 50; 0.1 at 58,900 costs 10 and 0.05 at 58,500 costs 25
   // (running −15); at 57,000 a lot costs 2, so the 65 left take 32 lots. The other 68 lots are deleveraged
-  // at BP. Realized −200 − 110 − 75 − 96 − 68 = −549 against the 500 of margin: the fund pays 49.
+  // at BP, after a second sweep with the 1 of budget left took nothing (a lot at 57,000 costs 2). Realized
+  // −200 − 110 − 75 − 96 − 68 = −549 against the 500 of margin: the fund pays 49.
   const sim = isolatedLongBtc({}, usdt(50n));
   shortCounterparty(sim.state, 2, btc(1n), usdt(5_000n));
   sim.book(BTC_ID, [
@@ -76,7 +77,10 @@ test('the sweep spends what better-than-BP fills saved on worse levels, and only
   ]);
   sim.check(1, BTC_ID);
   sim.deliver();
-  assert.deepEqual(sim.effects.of('sweepLiquidation').map((c) => c.slice(3, 7)), [[500n, 535_500n, btcTicks(59_000n), usdt(50n)]]);
+  assert.deepEqual(sim.effects.of('sweepLiquidation').map((c) => c.slice(3, 7)), [
+    [500n, 535_500n, btcTicks(59_000n), usdt(50n)],
+    [68n, 535_500n, btcTicks(59_000n), usdt(1n)],
+  ]);
   assert.deepEqual(sim.effects.of('deleverage').map((c) => c.slice(0, 6)), [[1, 2, BTC_ID, Side.SELL, 68n, btcTicks(59_000n)]]);
   assert.deepEqual(sim.effects.of('transferInsurance').map((c) => c.slice(2, 4)), [[-usdt(49n), InsuranceReason.SHORTFALL]]);
   assert.equal(equityOf(sim.state, 1, BTC_ID), 0n);
