@@ -130,6 +130,14 @@ export class Gateway {
   }
 
   /** Adds a listener of every released record (md's market-data hub); returns its removal. */
+  /**
+   * True when open() loads the shards' state before it serves (a restart): restoring listeners then get
+   * their state in restore(), and what they would publish before it is not the exchange's yet.
+   */
+  get restoresState(): boolean {
+    return this.o.exchange.shardStates !== undefined && this.o.restoreState !== false;
+  }
+
   addListener(l: RecordListener): () => void {
     return this.dispatcher.add(l);
   }
@@ -202,12 +210,12 @@ export class Gateway {
       onClose: (s) => this.closed(s, session),
     }, nowMs);
     const ex = this.o.exchange;
-    if (ex.shardStates !== undefined && this.o.restoreState !== false) {
+    if (this.restoresState) {
       // The loop runs meanwhile (a shard blocked on a full gateway ring could not answer); what it
       // polls waits aside until the state is in.
       this.dispatcher.beginRestore();
       this.dispatcher.start();
-      const states = await ex.shardStates();
+      const states = await ex.shardStates!();
       this.dispatcher.finishRestore(states);
       this.restored = states;
     } else this.dispatcher.start();

@@ -153,6 +153,7 @@ export class MqttBusPublisher {
       this.marked.add(m.market);
       return;
     }
+    if (m.channel === 'book' && m.type === 'snapshot') this.snapshotSeq.set(m.market, m.seq);
     this.enqueue(m, false);
   }
 
@@ -216,6 +217,9 @@ export class MqttBusPublisher {
   }
 
   private resnapshot(): void {
+    // Before a restarting gateway has loaded the books they are not the exchange's: the markets stay
+    // marked, and the hub's restore() announces each loaded book as a snapshot.
+    if (!this.hub.loaded) return;
     const markets = [...this.marked];
     this.marked.clear();
     for (const market of markets) {
@@ -236,7 +240,7 @@ export class MqttBusPublisher {
   }
 
   private periodicSnapshots(): void {
-    if (!this.stats.connected) return;
+    if (!this.stats.connected || !this.hub.loaded) return;
     for (const market of this.hub.markets()) {
       const snap = this.hub.snapshot(market)!;
       if (this.snapshotSeq.get(market) === snap.seq) continue;

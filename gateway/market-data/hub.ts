@@ -45,6 +45,12 @@ const CHANNEL_SET: ReadonlySet<string> = new Set(CHANNELS);
 
 export class MarketDataHub {
   readonly stats: HubStats = { records: 0, messages: 0, sinkErrors: 0 };
+  /**
+   * False from construction until restore() when the gateway will restore this hub from the shards
+   * (a restart): its books are not the exchange's yet, so the MQTT bus publishes no snapshot of them
+   * (a retained empty book could outlive the loaded one on the broker).
+   */
+  loaded: boolean;
   private readonly byId = new Map<number, MarketState>();
   private readonly bySymbol = new Map<string, MarketState>();
   private readonly insuranceSinks = new Set<Sink>();
@@ -66,7 +72,9 @@ export class MarketDataHub {
   constructor(
     markets: readonly HubMarket[],
     private readonly autoFlush = true,
+    awaitRestore = false,
   ) {
+    this.loaded = !awaitRestore;
     for (const m of [...markets].sort((a, b) => a.marketId - b.marketId)) {
       const s = new MarketState(m.symbol);
       this.byId.set(m.marketId, s);
@@ -114,6 +122,7 @@ export class MarketDataHub {
    * it before it hands this hub the records after them, gateway/views/restart-state.ts).
    */
   restore(states: ShardStates): void {
+    this.loaded = true;
     for (const shard of states.market) {
       for (const b of shard.markets) {
         const m = this.byId.get(b.marketId);

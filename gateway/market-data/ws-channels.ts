@@ -20,6 +20,8 @@ export interface MarketDataHost {
   readonly codec: { encode(message: object): Uint8Array };
   readonly markets: readonly MarketConfig[];
   addListener(l: RecordListener): () => void;
+  /** True when the host restores its listeners from the shards before serving (Gateway.restoresState). */
+  readonly restoresState?: boolean;
 }
 
 export interface MountOptions {
@@ -29,7 +31,7 @@ export interface MountOptions {
 
 /** Builds the hub, feeds it from the gateway's records and registers every channel; returns the hub. */
 export function mountMarketData(host: MarketDataHost, o: MountOptions = {}): MarketDataHub {
-  const hub = new MarketDataHub(host.markets);
+  const hub = new MarketDataHub(host.markets, true, host.restoresState === true);
   // Restored from the shards' copies after a restart, then fed the records after them (dispatch.ts).
   host.addListener({ onRecord: hub.onRecord, restore: (states) => hub.restore(states) });
   const slowBytes = o.slowBytes ?? 256 * 1024;
