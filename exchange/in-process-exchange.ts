@@ -79,6 +79,14 @@ export interface InProcessRestore {
   readonly riskShards: readonly Uint8Array[];
   /** inFlight() of the exchange the snapshots were taken from, at the same moment. */
   readonly inFlight?: readonly Uint8Array[];
+  /** pumpAt() of that exchange at the same moment (default: the start of a round). */
+  readonly pumpAt?: PumpPosition;
+}
+
+/** Where pump() stands in a round: the link it is at, and the records delivered so far in the round. */
+export interface PumpPosition {
+  readonly link: number;
+  readonly moved: number;
 }
 
 export class InProcessExchange {
@@ -93,6 +101,8 @@ export class InProcessExchange {
   /** The streams between the gateway and the shards in creation order (what inFlight() copies). */
   private readonly streams: QueueOutput[] = [];
   private readonly links: Link[] = [];
+  /** Where pump() stands in its round (it resumes there). */
+  private at: { link: number; moved: number } = { link: 0, moved: 0 };
   private readonly interleave: ((ready: number) => number) | undefined;
   private readonly gatewayQueues: { queue: QueueOutput; from: GatewaySource }[] = [];
   private readonly listeners: GatewayListener[] = [];
@@ -172,6 +182,11 @@ export class InProcessExchange {
       const surveillance: GatewaySource = { kind: 'surveillance', shard: 0 };
       this.links.push({ queue: this.toSurveillance!, consumer: this.surveillance, input: 0, shard: surveillance });
       for (let s = 0; s < S; s++) this.links.push({ queue: marketToSurveillance[s]!, consumer: this.surveillance, input: 1 + s, shard: surveillance });
+    }
+    const at = restore?.pumpAt;
+    if (at !== undefined) {
+      if (!Number.isSafeInteger(at.link) || at.link < 0 || at.link > this.links.length || !Number.isSafeInteger(at.moved) || at.moved < 0) throw new RangeError(`restore: pump position ${at.link}/${at.moved} for ${this.links.length} links`);
+      this.at = { link: at.link, moved: at.moved };
     }
     for (let s = 0; s < S; s++) this.gatewayQueues.push({ queue: marketToGateway[s]!, from: { kind: 'market', shard: s } });
     for (let r = 0; r < R; r++) this.gatewayQueues.push({ queue: riskToGateway[r]!, from: { kind: 'risk', shard: r } });
@@ -257,6 +272,14 @@ export class InProcessExchange {
   /**
    * Delivers pending records until every stream is empty; returns how many were delivered. Throws the
    * ShardFailedError when a shard throws on a record, and again on every call after that.
+   *
+   * Delivery goes in rounds: each link in the fixed order drained in turn, then the gateway-bound
+   * streams. A pump cut short by `maxRecords` keeps its place in the round (`pumpAt`) and the next pump
+   * carries on from there, so pumping a command record by record hands every shard its inputs in the
+   * same order as one pump() does: a shard's state depends on the order it consumed its inputs in (an ADL
+   * ranking job lasts a fixed number of records from the one that started it), and a test that steps an
+   * exchange to take snapshots must not change what it runs. Gateway-bound records are delivered before
+   * every return (they feed only the listeners).
    */
   pump(maxRecords = Number.MAX_SAFE_INTEGER): number {
     if (this.failure !== undefined) throw this.failure;
@@ -264,9 +287,15 @@ export class InProcessExchange {
     let total = 0;
     for (;;) {
       let moved = 0;
-      for (const link of this.links) {
+      let cut = false;
+      for (; this.at.link < this.links.length; this.at.link++) {
+        const link = this.links[this.at.link]!;
         const q = link.queue;
         if (q.pending === 0) continue;
+        if (total + moved >= maxRecords) {
+          cut = true;
+          break;
+        }
         while (q.pending > 0 && total + moved < maxRecords) {
           try {
             link.consumer.handle(q.records, q.frontAt(), link.input);
@@ -277,12 +306,25 @@ export class InProcessExchange {
           moved++;
         }
         link.consumer.flush();
+        if (q.pending > 0) {
+          cut = true;
+          break;
+        }
       }
       this.delivered += moved;
-      moved += this.deliverGateway();
-      total += moved;
-      if (moved === 0 || total >= maxRecords) return total;
+      this.at.moved += moved;
+      if (cut) return total + moved + this.deliverGateway();
+      const gateway = this.deliverGateway();
+      total += moved + gateway;
+      const round = this.at.moved + gateway;
+      this.at = { link: 0, moved: 0 };
+      if (round === 0 || total >= maxRecords) return total;
     }
+  }
+
+  /** Where delivery stands in its round (pump()): what an exchange restored from snapshots taken now continues from. */
+  pumpAt(): PumpPosition {
+    return { ...this.at };
   }
 
   /** pump() one record at a time, each from a stream with records pending that `pick` chooses. */

@@ -222,7 +222,7 @@ export function checkRoundTrip(options: InProcessOptions, commands: readonly Str
 function restoreFrom(leader: InProcessExchange, options: InProcessOptions, point: SnapPoint, from: number, stats: RoundTripStats, label: string): Follower {
   const snap = leader.encodeShards();
   const inFlight = leader.inFlight();
-  const exchange = new InProcessExchange(options, { ...snap, inFlight });
+  const exchange = new InProcessExchange(options, { ...snap, inFlight, pumpAt: leader.pumpAt() });
   const again = exchange.encodeShards();
   const where = `${label}: snapshot at command ${point.command} after ${point.deliveredBefore} records`;
   snap.marketShards.forEach((b, s) => assert.ok(Buffer.from(again.marketShards[s]!).equals(Buffer.from(b)), `${where}: market shard ${s} re-encodes differently`));
