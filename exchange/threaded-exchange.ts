@@ -35,7 +35,7 @@ import type { MarketShardHost as MarketHostType } from '../engine/shard/market-s
 import { MarketShardHost, type MarketShardOptions } from '../engine/shard/market-shard-host.js';
 import { availableParallelism } from 'node:os';
 import type { PricingConfig } from '../engine/shard/market-pricing.js';
-import { Doorbell } from '../engine/ring/doorbell.js';
+import type { Doorbell } from '../engine/ring/doorbell.js';
 import { RingBuffer } from '../engine/ring/ring-buffer.js';
 import { RingConsumer } from '../engine/ring/ring-consumer.js';
 import type { RecordBuffer } from '../engine/ring/record.js';
@@ -55,6 +55,7 @@ import type { GatewaySource } from './in-process-exchange.js';
 import { ShardFailedError } from './shard-failure.js';
 import { insideCut, type ShardStates } from './shard-states.js';
 import { defaultMarketWorkers, marketWorkerGroups, type Topology } from './topology.js';
+import { wireRings } from './ring-wiring.js';
 
 export interface ThreadedOptions {
   readonly topology: Topology;
@@ -160,23 +161,11 @@ export class ThreadedExchange {
     const S = t.marketShards;
     const cap = o.ringCapacity ?? 4096;
     const ring = () => RingBuffer.create(cap);
-    const gatewayBell = Doorbell.create();
     const d = o.durability;
     const groups = marketWorkerGroups(
       S,
       o.marketWorkers ?? defaultMarketWorkers(availableParallelism(), S, { riskShards: R, journalWriter: d !== undefined, surveillanceWorkers: o.surveillance ? Math.min(o.surveillance.workers ?? 1, S) : 0 }),
     );
-    // One doorbell per market worker thread: every producer of a shard's inputs rings its thread's.
-    const marketBells: Doorbell[] = [];
-    for (const g of groups) {
-      const bell = Doorbell.create();
-      for (const s of g) marketBells[s] = bell;
-    }
-    const riskBells = Array.from({ length: R }, () => Doorbell.create());
-    const gatewayToMarket = Array.from({ length: S }, ring);
-    const gatewayToRisk = Array.from({ length: R }, ring);
-    const riskToMarket = Array.from({ length: R }, () => Array.from({ length: S }, ring));
-    const marketToRisk = Array.from({ length: S }, () => Array.from({ length: R }, ring));
     const byId = new Map(o.riskMarkets.map((m) => [m.market.marketId, m]));
     const riskMarkets = t.markets().map((m) => {
       const c = byId.get(m.marketId);
@@ -186,7 +175,8 @@ export class ThreadedExchange {
     const marketShardOf = new Map(t.markets().map((m) => [m.marketId, t.marketShardOf(m.marketId)]));
     const surveillance = o.surveillance ? new SurveillanceGroup(S, o.surveillance) : undefined;
     // Surveillance reads each market shard's gateway-bound stream as a second consumer of its ring.
-    const marketGateway = Array.from({ length: S }, () => surveillance?.gatewayRing(cap) ?? ring());
+    const w = wireRings(S, R, groups, cap, surveillance ? () => surveillance.gatewayRing(cap) : undefined);
+    const { gatewayBell, marketBells, riskBells, gatewayToMarket, gatewayToRisk, riskToMarket, marketToRisk, marketGateway } = w;
 
     const marketHosts: MarketHostType[] = [];
     const riskHosts: RiskShardHost[] = [];
