@@ -37,7 +37,13 @@ function orderOf(a: Answer): Record<string, unknown> | undefined {
   return { orderId: r['orderId'], clientOrderId: r['clientOrderId'], market: r.marketId, price: r['priceTicks'], qty: r['qtyLots'], trigger: r['triggerPriceTicks'], acceptedUs: r.timeUs };
 }
 
-const resultOf = (p: PlaceResult, replayed: boolean): Result => (p.ok ? ok({ ...p.order, orderId: p.orderId, clientOrderId: p.clientOrderId, replayed }) : fail(p.code, undefined));
+/** The answer's data: the accepted order's fields (a literal of one shape, no spread: one per order). */
+function placedData(o: Readonly<Record<string, unknown>> | undefined, orderId: number, clientOrderId: number, replayed: boolean): Record<string, unknown> {
+  if (o === undefined) return { orderId, clientOrderId, replayed };
+  return { orderId, clientOrderId, market: o['market'], price: o['price'], qty: o['qty'], trigger: o['trigger'], acceptedUs: o['acceptedUs'], replayed };
+}
+
+const resultOf = (p: PlaceResult, replayed: boolean): Result => (p.ok ? ok(placedData(p.order, p.orderId, p.clientOrderId, replayed)) : fail(p.code, undefined));
 
 export class OrderHandlers {
   constructor(private readonly d: OrderHandlerDeps) {}
@@ -69,7 +75,7 @@ export class OrderHandlers {
     const { entry, cid } = t;
     if (entry === undefined) {
       const a = await this.d.entry.place(accountId, t.o, t.orderId);
-      return a.ok ? ok({ ...orderOf(a), replayed: false }) : fail(a.code);
+      return a.ok ? ok(placedData(orderOf(a), t.orderId, 0, false)) : fail(a.code);
     }
     const a = await this.d.entry.place(accountId, t.o, entry.orderId);
     if (!a.ok && NOT_TAKEN.has(a.code)) {

@@ -9,6 +9,7 @@
 
 import { Decoder, Encoder } from '@msgpack/msgpack';
 import { Code } from '../../engine/codes.js';
+import { withCachedStrings } from './cached-strings.js';
 import { ProtocolError } from './errors.js';
 
 export interface DecoderLimits {
@@ -39,8 +40,22 @@ function tooDeep(v: unknown, limit: number): boolean {
   return false;
 }
 
+/** Entries of the msgpack map `m` starts with (fixmap or map 16: a frame's maps are never larger). */
+function mapSize(m: Uint8Array): number {
+  const t = m[0]!;
+  if (t >= 0x80 && t <= 0x8f) return t - 0x80;
+  if (t === 0xde) return (m[1]! << 8) | m[2]!;
+  throw new Error('not a map of fewer than 65,536 entries');
+}
+
+const newBytes = (n: number): Uint8Array => new Uint8Array(n);
+
+const encoderOptions = { useBigInt64: true, ignoreUndefined: true, initialBufferSize: 4096 } as const;
+
 export class FrameCodec {
-  private readonly encoder = new Encoder({ useBigInt64: true, ignoreUndefined: true, initialBufferSize: 4096 });
+  private readonly encoder = withCachedStrings(new Encoder(encoderOptions));
+  /** The head of encodeJoined(), encoded while the body's bytes are still in `encoder`'s buffer. */
+  private readonly headEncoder = withCachedStrings(new Encoder(encoderOptions));
   private readonly decoder: Decoder;
 
   constructor(readonly limits: DecoderLimits = DEFAULT_DECODER_LIMITS) {
@@ -60,6 +75,33 @@ export class FrameCodec {
    */
   encode(message: object): Uint8Array {
     return this.encoder.encode(message);
+  }
+
+  /**
+   * `{ ...head, ...body }` as one msgpack map (head's keys first; none may repeat in body), without
+   * building the merged object: a user-stream event is its frame's few header fields and the read model's
+   * view as it stands (user-stream.ts). Written into `alloc(length)`: by default an ArrayBuffer of its own
+   * like encode(); a user stream passes its frame arena (views/frame-arena.ts).
+   */
+  encodeJoined(head: object, body: object, alloc: (length: number) => Uint8Array = newBytes): Uint8Array {
+    const h = this.headEncoder.encodeSharedRef(head);
+    const b = this.encoder.encodeSharedRef(body);
+    const hCount = mapSize(h);
+    const bCount = mapSize(b);
+    const count = hCount + bCount;
+    const hSkip = h[0]! === 0xde ? 3 : 1;
+    const bSkip = b[0]! === 0xde ? 3 : 1;
+    const headerLength = count < 16 ? 1 : 3;
+    const out = alloc(headerLength + h.length - hSkip + b.length - bSkip);
+    if (count < 16) out[0] = 0x80 + count;
+    else {
+      out[0] = 0xde;
+      out[1] = count >>> 8;
+      out[2] = count & 0xff;
+    }
+    out.set(h.subarray(hSkip), headerLength);
+    out.set(b.subarray(bSkip), headerLength + h.length - hSkip);
+    return out;
   }
 
   /**

@@ -18,7 +18,7 @@ import type { BalanceView, FillView, OrderView, PositionView } from './order-vie
 export interface UserEvent {
   readonly accountId: number;
   readonly kind: UserEventKind;
-  readonly body: Readonly<Record<string, unknown>>;
+  readonly body: Readonly<object>;
 }
 
 class AccountView {
@@ -114,8 +114,9 @@ export class AccountViews {
     }
   }
 
+  /** The event's body is the view itself, not a copy: publish() encodes it at once and keeps no reference. */
   private orderEvent(accountId: number, o: OrderView): UserEvent {
-    return { accountId, kind: 'order', body: { ...o } };
+    return { accountId, kind: 'order', body: o };
   }
 
   private accepted(r: DecodedRecord): UserEvent[] {
@@ -198,7 +199,7 @@ export class AccountViews {
       atUs: r.timeUs,
     };
     this.of(r.accountId).fills.push(f);
-    return [{ accountId: r.accountId, kind: 'fill', body: { ...f } }];
+    return [{ accountId: r.accountId, kind: 'fill', body: f }];
   }
 
   private position(r: DecodedRecord): UserEvent[] {
@@ -220,7 +221,7 @@ export class AccountViews {
       updatedUs: r.timeUs,
     };
     this.of(r.accountId).positions.set(p.market, p);
-    return [{ accountId: r.accountId, kind: 'position', body: { ...p } }];
+    return [{ accountId: r.accountId, kind: 'position', body: p }];
   }
 
   private balanceOf(r: DecodedRecord): UserEvent[] {
@@ -235,6 +236,6 @@ export class AccountViews {
       updatedUs: r.timeUs,
     };
     this.of(r.accountId).balance = bal;
-    return [{ accountId: r.accountId, kind: 'balance', body: { ...bal } }];
+    return [{ accountId: r.accountId, kind: 'balance', body: bal }];
   }
 }

@@ -5,9 +5,12 @@
 // reconnects with the last (epoch, seq) it saw gets exactly the frames after it. When they are no longer
 // kept (or the epoch is another), it gets a `userSnapshot` (open orders, positions, balance, and the seq
 // it stands at) and the live events after it: a client never misses a fill without knowing it.
+//
+// The kept frames' bytes are cut from one arena per account (frame-arena.ts), not an ArrayBuffer each.
 
 import type { FrameCodec } from '../protocol/codec.js';
 import type { AccountViews, UserEvent } from './account-views.js';
+import { FrameArena } from './frame-arena.js';
 
 export interface StreamSink {
   /** False when the frame could not be queued (the sink closes itself). */
@@ -20,6 +23,8 @@ interface Stream {
   frames: Uint8Array[];
   firstSeq: number;
   sinks: Set<StreamSink>;
+  /** Where the kept frames' bytes are cut from (one chunk serves many frames). */
+  arena: FrameArena;
 }
 
 export type ResumeOutcome = 'replayed' | 'snapshot';
@@ -38,7 +43,7 @@ export class UserStreams {
 
   private stream(accountId: number): Stream {
     let s = this.streams.get(accountId);
-    if (s === undefined) this.streams.set(accountId, (s = { seq: 0, frames: [], firstSeq: 1, sinks: new Set() }));
+    if (s === undefined) this.streams.set(accountId, (s = { seq: 0, frames: [], firstSeq: 1, sinks: new Set(), arena: new FrameArena() }));
     return s;
   }
 
@@ -49,7 +54,7 @@ export class UserStreams {
   publish(e: UserEvent): void {
     const s = this.stream(e.accountId);
     s.seq++;
-    const frame = this.codec.encode({ t: 'user', epoch: this.epoch, seq: s.seq, kind: e.kind, ...e.body });
+    const frame = this.codec.encodeJoined({ t: 'user', epoch: this.epoch, seq: s.seq, kind: e.kind }, e.body, s.arena.alloc);
     // A ring of replayCap frames: seq q lives at (q - 1) % replayCap.
     s.frames[(s.seq - 1) % this.replayCap] = frame;
     if (s.seq - s.firstSeq >= this.replayCap) s.firstSeq++;
