@@ -3,43 +3,52 @@
 
 import type { Entry, KeyRange, Store, StoreOp } from './store.js';
 
-function compare(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.byteLength, b.byteLength);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
-  return a.byteLength - b.byteLength;
-}
-
 /** A copy in an ArrayBuffer of its own (a Buffer's slice() would be a view of the caller's bytes). */
 const copy = (b: Uint8Array): Uint8Array => new Uint8Array(b);
 
+/**
+ * A key as the map holds it: lowercase hex, whose string order is the keys' byte order (a prefix sorts
+ * first in both), so ranges compare strings. The hex string is the store's only copy of the key: no
+ * ArrayBuffer per key written (the gateway writes two per order); scan() rebuilds the bytes.
+ */
 const hex = (k: Uint8Array) => Buffer.from(k.buffer, k.byteOffset, k.byteLength).toString('hex');
+const unhex = (h: string): Uint8Array => copy(Buffer.from(h, 'hex'));
 
 export class MemoryStore implements Store {
   readonly readOnly = false;
-  private readonly map = new Map<string, Entry>();
+  private readonly map = new Map<string, Uint8Array>();
   private closed = false;
 
   async write(ops: readonly StoreOp[], _sync: boolean): Promise<void> {
     if (this.closed) throw new Error('store closed');
     for (const op of ops) {
-      if (op.type === 'put') this.map.set(hex(op.key), { key: copy(op.key), value: copy(op.value) });
+      if (op.type === 'put') this.map.set(hex(op.key), copy(op.value));
       else this.map.delete(hex(op.key));
     }
   }
 
   async get(key: Uint8Array): Promise<Uint8Array | undefined> {
-    const e = this.map.get(hex(key));
-    return e === undefined ? undefined : copy(e.value);
+    const v = this.map.get(hex(key));
+    return v === undefined ? undefined : copy(v);
+  }
+
+  private keysIn(range: Pick<KeyRange, 'gte' | 'lt'>): string[] {
+    const gte = hex(range.gte);
+    const lt = hex(range.lt);
+    const keys: string[] = [];
+    for (const k of this.map.keys()) if (k >= gte && k < lt) keys.push(k);
+    return keys;
   }
 
   async *scan(range: KeyRange): AsyncIterable<Entry> {
-    const hits = [...this.map.values()].filter((e) => compare(e.key, range.gte) >= 0 && compare(e.key, range.lt) < 0).sort((a, b) => compare(a.key, b.key));
-    if (range.reverse) hits.reverse();
-    yield* hits.slice(0, range.limit ?? hits.length);
+    const keys = this.keysIn(range).sort();
+    if (range.reverse) keys.reverse();
+    const hits = keys.slice(0, range.limit ?? keys.length).map((k) => ({ key: unhex(k), value: this.map.get(k)! }));
+    yield* hits;
   }
 
   async deleteRange(range: Pick<KeyRange, 'gte' | 'lt'>, _sync: boolean): Promise<void> {
-    for (const [k, e] of this.map) if (compare(e.key, range.gte) >= 0 && compare(e.key, range.lt) < 0) this.map.delete(k);
+    for (const k of this.keysIn(range)) this.map.delete(k);
   }
 
   async close(): Promise<void> {

@@ -27,3 +27,18 @@ test('a value get() returned, changed by its caller, leaves the store as it was'
   assert.deepEqual([...((await s.get(Uint8Array.of(5))) ?? [])], [1, 2]);
   assert.equal(await s.get(Uint8Array.of(6)), undefined);
 });
+
+test('scan follows byte order (a prefix first, 0xff last), reversed and limited; deleteRange takes [gte, lt)', async () => {
+  const s = new MemoryStore();
+  const keys = [[2], [1, 0xff], [1], [1, 0], [0xff, 0], [0x10]];
+  await s.write(keys.map((k) => ({ type: 'put' as const, key: Uint8Array.from(k), value: Uint8Array.of(k.length) })), false);
+  const scan = async (range: Parameters<MemoryStore['scan']>[0]) => {
+    const out: number[][] = [];
+    for await (const e of s.scan(range)) out.push([...e.key]);
+    return out;
+  };
+  assert.deepEqual(await scan({ gte: Uint8Array.of(0), lt: Uint8Array.of(0xff, 0xff) }), [[1], [1, 0], [1, 0xff], [2], [0x10], [0xff, 0]]);
+  assert.deepEqual(await scan({ gte: Uint8Array.of(1), lt: Uint8Array.of(2), reverse: true, limit: 2 }), [[1, 0xff], [1, 0]]);
+  await s.deleteRange({ gte: Uint8Array.of(1, 0), lt: Uint8Array.of(0x10) }, false);
+  assert.deepEqual(await scan({ gte: Uint8Array.of(0), lt: Uint8Array.of(0xff, 0xff) }), [[1], [0x10], [0xff, 0]]);
+});
