@@ -60,6 +60,8 @@ interface Spec {
   readonly arg: string;
   /** undefined: the option is off unless given. */
   readonly default: string | undefined;
+  /** What --help shows as the default when it is not a fixed value (computed at start). */
+  readonly defaultHelp?: string;
   readonly help: string;
   /** What a valid value looks like, for the error message. */
   readonly accepts: string;
@@ -115,7 +117,8 @@ const SPECS: readonly Spec[] = [
     name: 'mqtt',
     arg: 'URL|embedded|none',
     default: undefined,
-    help: 'the MQTT market-data bus (docs/MARKET-DATA.md): a broker URL, "embedded" for a broker of its own on 127.0.0.1 (--mqtt-port), or "none"; unset: $MQTT_URL when set, else embedded',
+    defaultHelp: '$MQTT_URL when set, else embedded',
+    help: 'the MQTT market-data bus (docs/MARKET-DATA.md): a broker URL, "embedded" for a broker of its own on 127.0.0.1 (--mqtt-port), or "none"',
     accepts: 'an mqtt://, mqtts://, ws:// or wss:// URL, embedded or none',
     parse: (raw) => (raw === 'embedded' || raw === 'none' || /^(mqtts?|wss?):\/\/\S+$/.test(raw) ? raw : undefined),
   },
@@ -124,7 +127,8 @@ const SPECS: readonly Spec[] = [
     name: 'operators',
     arg: 'FILE',
     default: undefined,
-    help: 'operator tokens file (default: DATA/operator/operators.json, generated with one admin token on a first start)',
+    defaultHelp: 'DATA/operator/operators.json, generated with one admin token on a first start',
+    help: 'operator tokens file',
     accepts: 'the path of a JSON file {"operators": [{"id", "token", "roles"}]}',
     parse: (raw) => (raw.length > 0 ? raw : undefined),
   },
@@ -146,7 +150,7 @@ export const SEE_HELP = '(npm start -- --help lists every option)';
 
 /** Every option with its argument, default and meaning, for --help. */
 export function helpText(): string {
-  const rows = SPECS.map((s) => [`--${s.name} ${s.arg}`, `${s.help} (default ${s.default ?? 'none'})`]);
+  const rows = SPECS.map((s) => [`--${s.name} ${s.arg}`, `${s.help} (default ${s.defaultHelp ?? s.default ?? 'none'})`]);
   for (const [name, what] of FLAGS) rows.push([`--${name}`, what]);
   rows.push(['--help', 'this list']);
   const width = Math.max(...rows.map((r) => r[0]!.length));
