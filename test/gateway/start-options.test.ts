@@ -56,7 +56,7 @@ test('each bad value is refused with the option\'s name and what it takes', () =
 test('npm start --help lists every option with its default and exits 0', () => {
   const r = spawnSync(process.execPath, [main, '--help'], { encoding: 'utf8', timeout: 30_000 });
   assert.equal(r.status, 0);
-  for (const [option, dflt] of [['--seconds', '0'], ['--rate', '2000'], ['--risk-shards', '1'], ['--seed', '1'], ['--stress-every', '10'], ['--swing-every', '20'], ['--wait', 'spin-then-park'], ['--oracle', 'none'], ['--data', './data'], ['--port', '8080'], ['--operator-port', '8081'], ['--operators', 'DATA/operator/operators.json, generated with one admin token on a first start'], ['--mqtt', '$MQTT_URL when set, else embedded']]) {
+  for (const [option, dflt] of [['--seconds', '0'], ['--rate', '2000'], ['--risk-shards', '1'], ['--seed', '1'], ['--stress-every', '10'], ['--swing-every', '10'], ['--wait', 'spin-then-park'], ['--oracle', 'none'], ['--data', './data'], ['--port', '8080'], ['--operator-port', '8081'], ['--operators', 'DATA/operator/operators.json, generated with one admin token on a first start'], ['--mqtt', '$MQTT_URL when set, else embedded']]) {
     assert.match(r.stdout, new RegExp(`^  ${option} .*\\(default ${dflt.replace(/[$.]/g, '\\$&')}\\)$`, 'm'), option);
   }
   for (const flag of ['--in-memory', '--demo', '--surveillance', '--pretty', '--json-logs']) assert.match(r.stdout, new RegExp(`^ {2}${flag} `, 'm'), flag);
