@@ -10,12 +10,12 @@ import { MAX_RISK_SHARDS, parseStartOptions } from '../../gateway/start-options.
 const main = fileURLToPath(new URL('../../gateway/main.js', import.meta.url));
 
 test('no options: every default', () => {
-  assert.deepEqual(parseStartOptions([]), { kind: 'run', options: { seconds: 0, rate: 2_000, riskShards: 1, seed: 1, stressEvery: 10, swingEvery: 20, wait: 'spin-then-park', oracle: undefined, data: './data', inMemory: false, snapshotRecords: 1_000_000, snapshotSeconds: 60, snapshotKeep: 3, port: 8080, operatorPort: 8081, operators: undefined, mqtt: undefined, mqttPort: 18830, demo: false, surveillance: false, pretty: undefined } });
+  assert.deepEqual(parseStartOptions([]), { kind: 'run', options: { seconds: 0, rate: 2_000, riskShards: 1, seed: 1, stressEvery: 10, swingEvery: 10, wait: 'spin-then-park', oracle: undefined, data: './data', inMemory: false, snapshotRecords: 1_000_000, snapshotSeconds: 60, snapshotKeep: 3, port: 8080, operatorPort: 8081, operators: undefined, mqtt: undefined, mqttPort: 18830, demo: false, surveillance: false, pretty: undefined } });
 });
 
 test('good values read exactly, in either spelling', () => {
   const r = parseStartOptions(['--seconds', '30', '--rate=50000', '--risk-shards', String(MAX_RISK_SHARDS), '--seed', '4294967295', '--stress-every', '0', '--wait', 'park', '--oracle', 'config/oracle.example.json', '--data', '/var/lib/perpx', '--in-memory', '--snapshot-records', '0', '--snapshot-seconds=5', '--snapshot-keep', '2', '--operator-port', '0', '--operators', 'ops.json', '--mqtt', 'embedded', '--demo', '--surveillance', '--pretty']);
-  assert.deepEqual(r, { kind: 'run', options: { seconds: 30, rate: 50_000, riskShards: MAX_RISK_SHARDS, seed: 2 ** 32 - 1, stressEvery: 0, swingEvery: 20, wait: 'park', oracle: 'config/oracle.example.json', data: '/var/lib/perpx', inMemory: true, snapshotRecords: 0, snapshotSeconds: 5, snapshotKeep: 2, port: 8080, operatorPort: 0, operators: 'ops.json', mqtt: 'embedded', mqttPort: 18830, demo: true, surveillance: true, pretty: true } });
+  assert.deepEqual(r, { kind: 'run', options: { seconds: 30, rate: 50_000, riskShards: MAX_RISK_SHARDS, seed: 2 ** 32 - 1, stressEvery: 0, swingEvery: 10, wait: 'park', oracle: 'config/oracle.example.json', data: '/var/lib/perpx', inMemory: true, snapshotRecords: 0, snapshotSeconds: 5, snapshotKeep: 2, port: 8080, operatorPort: 0, operators: 'ops.json', mqtt: 'embedded', mqttPort: 18830, demo: true, surveillance: true, pretty: true } });
 });
 
 test('each bad value is refused with the option\'s name and what it takes', () => {
