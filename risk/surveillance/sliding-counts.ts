@@ -11,17 +11,27 @@
 // and is zeroed only when written for a new one, so an account back after a whole window of silence
 // (the common case for a one-second window) costs O(metrics), not a sweep of every bucket.
 
+/** A slot record: the bucket index held, the first seq and time in it, then its counts. */
+const SLOT_HELD = 0;
+const SLOT_SEQ = 1;
+const SLOT_US = 2;
+const SLOT_COUNTS = 3;
+
 export class SlidingCounts {
-  private readonly counts: Float64Array;
-  private readonly totals: Float64Array;
-  private readonly firstSeq: Float64Array;
-  private readonly firstUs: Float64Array;
-  /** The bucket index each slot holds (−1: none); its counts are stale unless it is inside the window. */
-  private readonly held: Float64Array;
+  /**
+   * Everything in one array, so an add touches one or two cache lines of one allocation: the running
+   * totals (metrics), then one record per slot: the bucket index it holds (−1: none; its counts are stale
+   * unless it is inside the window), the first seq and time that landed in it, and its counts (metrics).
+   */
+  private readonly data: Float64Array;
+  /** Doubles per slot record. */
+  private readonly stride: number;
   /** Index (time / bucketUs) of the newest bucket, −1 before the first add. */
   private headIndex = -1;
   /** Where the newest bucket ends (µs): a time before it is in that bucket, with no division. */
   private headEndUs = 0;
+  /** Offset of the newest bucket's slot record (valid once headIndex ≥ 0). */
+  private headBase = 0;
   /** Time of the newest add, µs. */
   lastUs = 0;
 
@@ -30,11 +40,13 @@ export class SlidingCounts {
     readonly buckets: number,
     readonly bucketUs: number,
   ) {
-    this.counts = new Float64Array(metrics * buckets);
-    this.totals = new Float64Array(metrics);
-    this.firstSeq = new Float64Array(buckets);
-    this.firstUs = new Float64Array(buckets);
-    this.held = new Float64Array(buckets).fill(-1);
+    this.stride = SLOT_COUNTS + metrics;
+    this.data = new Float64Array(metrics + buckets * this.stride);
+    for (let slot = 0; slot < buckets; slot++) this.data[this.slotBase(slot) + SLOT_HELD] = -1;
+  }
+
+  private slotBase(slot: number): number {
+    return this.metrics + slot * this.stride;
   }
 
   /** Moves the window to end at timeUs (taking buckets that left it off the totals). */
@@ -45,27 +57,31 @@ export class SlidingCounts {
     if (index <= head) return;
     const b = this.buckets;
     const m = this.metrics;
+    const d = this.data;
     if (head < 0 || index - head >= b) {
       // The whole window left: nothing in it counts any more.
-      for (let k = 0; k < m; k++) this.totals[k] = 0;
+      for (let k = 0; k < m; k++) d[k] = 0;
     } else {
       // Buckets head − b + 1 .. index − b leave the window (those written are taken off).
       for (let gone = head - b + 1; gone <= index - b; gone++) {
-        const slot = gone % b;
-        if (gone < 0 || this.held[slot] !== gone) continue;
-        for (let k = 0; k < m; k++) this.totals[k] -= this.counts[slot * m + k]!;
-        this.held[slot] = -1;
+        if (gone < 0) continue;
+        const base = this.slotBase(gone % b);
+        if (d[base + SLOT_HELD] !== gone) continue;
+        for (let k = 0; k < m; k++) d[k] -= d[base + SLOT_COUNTS + k]!;
+        d[base + SLOT_HELD] = -1;
       }
     }
     this.headIndex = index;
     this.headEndUs = (index + 1) * this.bucketUs;
+    this.headBase = this.slotBase(index % b);
   }
 
   /** Adds n to metric at (timeUs, seq); time never goes back within one market stream. */
   add(metric: number, n: number, timeUs: number, seq: number): void {
     const base = this.headSlot(timeUs, seq);
-    this.counts[base + metric] += n;
-    this.totals[metric] += n;
+    const d = this.data;
+    d[base + metric] += n;
+    d[metric] += n;
   }
 
   /**
@@ -74,37 +90,36 @@ export class SlidingCounts {
    */
   addBoth(metric: number, other: number, timeUs: number, seq: number): void {
     const base = this.headSlot(timeUs, seq);
-    this.counts[base + metric] += 1;
-    this.totals[metric] += 1;
-    this.counts[base + other] += 1;
-    this.totals[other] += 1;
+    const d = this.data;
+    d[base + metric] += 1;
+    d[metric] += 1;
+    d[base + other] += 1;
+    d[other] += 1;
   }
 
   /** Moves the window to timeUs and returns where the newest bucket's counts start (zeroed if new). */
   private headSlot(timeUs: number, seq: number): number {
     this.advance(timeUs);
-    const head = this.headIndex;
-    const slot = head % this.buckets;
-    const m = this.metrics;
-    const base = slot * m;
-    if (this.held[slot] !== head) {
-      for (let k = 0; k < m; k++) this.counts[base + k] = 0;
-      this.held[slot] = head;
-      this.firstSeq[slot] = seq;
-      this.firstUs[slot] = timeUs;
+    const base = this.headBase;
+    const d = this.data;
+    if (d[base + SLOT_HELD] !== this.headIndex) {
+      for (let k = 0; k < this.metrics; k++) d[base + SLOT_COUNTS + k] = 0;
+      d[base + SLOT_HELD] = this.headIndex;
+      d[base + SLOT_SEQ] = seq;
+      d[base + SLOT_US] = timeUs;
     }
     this.lastUs = timeUs;
-    return base;
+    return base + SLOT_COUNTS;
   }
 
   /** The metric's count over the window as of the newest add. */
   sum(metric: number): number {
-    return this.totals[metric]!;
+    return this.data[metric]!;
   }
 
   /** Back to as constructed (for reuse by another account). */
   clear(): void {
-    this.held.fill(-1);
+    for (let slot = 0; slot < this.buckets; slot++) this.data[this.slotBase(slot) + SLOT_HELD] = -1;
     this.clearIdle();
   }
 
@@ -117,7 +132,7 @@ export class SlidingCounts {
    * account's first message.
    */
   clearIdle(): void {
-    for (let k = 0; k < this.metrics; k++) this.totals[k] = 0;
+    for (let k = 0; k < this.metrics; k++) this.data[k] = 0;
     this.headIndex = -1;
     this.headEndUs = 0;
     this.lastUs = 0;
@@ -129,12 +144,13 @@ export class SlidingCounts {
     let timeUs = 0;
     const oldest = this.headIndex - this.buckets + 1;
     for (let slot = 0; slot < this.buckets; slot++) {
-      const h = this.held[slot]!;
+      const base = this.slotBase(slot);
+      const h = this.data[base + SLOT_HELD]!;
       if (h < 0 || h < oldest) continue;
-      const s = this.firstSeq[slot]!;
+      const s = this.data[base + SLOT_SEQ]!;
       if (seq === 0 || s < seq) {
         seq = s;
-        timeUs = this.firstUs[slot]!;
+        timeUs = this.data[base + SLOT_US]!;
       }
     }
     return { seq, timeUs };
