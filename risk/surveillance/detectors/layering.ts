@@ -111,6 +111,7 @@ export class LayeringDetector implements Detector {
   traded(t: TradeView, taker: WatchedOrder | undefined, maker: WatchedOrder | undefined): void {
     if (taker !== undefined) this.arm(t, taker);
     if (maker !== undefined) this.arm(t, maker);
+    if (this.armed.size === 0) return;
     const a = this.armed.get(t.takerAccountId);
     if (a !== undefined && a.trades.length < 20 && 1 - a.side === t.takerSide) a.trades.push(t.evidence());
   }
@@ -167,6 +168,8 @@ export class LayeringDetector implements Detector {
         if (this.freeResting.length < 4_096) this.freeResting.push(r);
       }
     }
+    // Nearly always nothing is armed: no lookup then.
+    if (this.armed.size === 0) return;
     const a = this.armed.get(o.accountId);
     if (a === undefined || !a.stackIds.has(o.orderId)) return;
     a.stack.push(o.evidence());
