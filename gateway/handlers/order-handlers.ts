@@ -38,8 +38,9 @@ function orderOf(a: Answer): Record<string, unknown> | undefined {
 }
 
 /** The answer's data: the accepted order's fields (a literal of one shape, no spread: one per order). */
-function placedData(o: Readonly<Record<string, unknown>> | undefined, orderId: number, clientOrderId: number, replayed: boolean): Record<string, unknown> {
-  if (o === undefined) return { orderId, clientOrderId, replayed };
+function placedData(o: Readonly<Record<string, unknown>> | null | undefined, orderId: number, clientOrderId: number, replayed: boolean): Record<string, unknown> {
+  // null: a result stored without its order (accepted before a restart) reads back from msgpack as nil
+  if (o === undefined || o === null) return { orderId, clientOrderId, replayed };
   return { orderId, clientOrderId, market: o['market'], price: o['price'], qty: o['qty'], trigger: o['trigger'], acceptedUs: o['acceptedUs'], replayed };
 }
 
