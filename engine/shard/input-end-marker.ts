@@ -5,24 +5,25 @@
 // take their steps only when no market stream is in the middle of one input's records
 // (risk/shard/escalation-order.ts): a step never depends on whether the rest of an input already arrived.
 //
-// The last record written is held back until the next one (which sets MORE on it) or the end of the
-// input (endInput: written as it is), so the flag is set before the record is visible and never after.
-// Between inputs nothing is held: the stream's nextSeq is the inner output's. A record without the flag
-// ends its input, so a journal written before the flag existed reads as one record per input.
+// When an input writes its next record, the flag goes on the previous one first (EventOutput.markLast):
+// outputs publish only at flush (between inputs) or at the start of an append, so the previous record is
+// not visible yet and the flag is never set on a record a consumer may read. No copy is added. A record
+// without the flag ends its input, so a journal written before the flag existed, or an output without
+// markLast, reads as one record per input (the runs then step as they did before the flag).
 //
 // Thread contract: the market shard's thread, inside and between handle() calls.
 
-import { HeaderFlag, RecordBuffer } from '../ring/record.js';
+import { HeaderFlag, type RecordBuffer } from '../ring/record.js';
 import type { EventOutput } from './event-output.js';
 
 export class InputEndMarker implements EventOutput {
-  private readonly held = RecordBuffer.allocate(1);
-  private holding = false;
+  /** The current input wrote a record here already. */
+  private writing = false;
 
   constructor(private readonly inner: EventOutput) {}
 
   get nextSeq(): number {
-    return this.inner.nextSeq + (this.holding ? 1 : 0);
+    return this.inner.nextSeq;
   }
 
   set nextSeq(seq: number) {
@@ -30,23 +31,18 @@ export class InputEndMarker implements EventOutput {
   }
 
   append(src: RecordBuffer, at: number): void {
-    if (this.holding) {
-      this.held.setFlags(0, this.held.flags(0) | HeaderFlag.MORE);
-      this.inner.append(this.held, 0);
-    }
-    this.held.copyFrom(src, at, 0);
-    this.holding = true;
+    if (this.writing) this.inner.markLast?.(HeaderFlag.MORE);
+    this.inner.append(src, at);
+    this.writing = true;
   }
 
-  /** The input wrote its last record: the one held goes out without MORE. */
+  /** The input wrote its last record: the next one starts a new input. */
   endInput(): void {
-    if (!this.holding) return;
-    this.holding = false;
-    this.inner.append(this.held, 0);
+    this.writing = false;
   }
 
   flush(): void {
-    this.endInput();
+    this.writing = false;
     this.inner.flush();
   }
 }
