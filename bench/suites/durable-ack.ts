@@ -24,6 +24,7 @@ import { riskMarket } from '../../risk/shard/config.js';
 import { ATOMS_PER_USDT } from '../../risk/units.js';
 import { percentile, type CaseResult, type Suite } from '../harness.js';
 import { demoFlow } from '../lib/demo-flow.js';
+import { busiestThreads, cpuSince, threadCpu } from '../lib/thread-cpu.js';
 import { DRIVER_PARK_MS } from './pipeline.js';
 
 const SUITE = 'durable-ack';
@@ -36,6 +37,11 @@ const REJ = OrderRejectedLayout.offsets;
 interface Run {
   latenciesNs: Float64Array;
   refused: number;
+  /** CPU of every thread per command offered, and of RocksDB's own background threads, over the measured window. */
+  cpuUsPerCmd: number;
+  rocksdbUsPerCmd: number;
+  /** The busiest threads' CPU per command (Linux), busiest first. */
+  threadsUsPerCmd: string;
 }
 
 async function run(rate: number, seconds: number, dir: string | undefined, marketWorkers: number | undefined): Promise<Run> {
@@ -99,9 +105,16 @@ async function run(rate: number, seconds: number, dir: string | undefined, marke
     await drive(500);
     measuring = true;
     refused = 0;
+    const cpu0 = process.cpuUsage();
+    const threads0 = threadCpu();
+    const time0 = time;
     await drive(seconds * 1_000);
     measuring = false;
-    return { latenciesNs: Float64Array.from(lat).sort(), refused };
+    const cpu = process.cpuUsage(cpu0);
+    const cmds = Math.max(1, time - time0);
+    const per = (us: number) => Math.round((us / cmds) * 100) / 100;
+    const threads1 = threadCpu();
+    return { latenciesNs: Float64Array.from(lat).sort(), refused, cpuUsPerCmd: per(cpu.user + cpu.system), rocksdbUsPerCmd: per(cpuSince(threads0, threads1, 'rocksdb')), threadsUsPerCmd: busiestThreads(threads0, threads1, cmds) };
   } finally {
     await ex.stop();
   }
@@ -131,6 +144,9 @@ const suite: Suite = {
           samples: x.latenciesNs.length,
           p999Ns: Math.round(percentile(x.latenciesNs, 99.9)),
           refused: x.refused,
+          cpuUsPerCmd: x.cpuUsPerCmd,
+          rocksdbUsPerCmd: x.rocksdbUsPerCmd,
+          threadsUsPerCmd: x.threadsUsPerCmd,
           marketWorkers: marketWorkers ?? 'default',
           load1: Math.round(loadavg()[0] * 10) / 10,
           ...extra,

@@ -9,7 +9,10 @@
 //                  captured) read back with every checksum verified (readShardLog), then fed through fresh
 //                  state machines (replayShard). Records/s of each. Goal: 2M records/s; 10M after a snapshot
 //                  under 10 s.
-// Options after `--`: --records <n> for the replay journal (default 1M, --quick 200k).
+//   floor          the sync itself, without the exchange: a synced RocksDB batch of 1, 100, 1,000 records
+//                  and a bare fdatasync of a small append, p50/p99/p99.9 (bench/lib/sync-floor.ts).
+// Options after `--`: --records <n> for the replay journal (default 1M, --quick 200k); --floor-only runs
+// the floor alone; --floor-samples <n> (default 2,000, --quick 300).
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,6 +41,7 @@ import { riskMarket } from '../../risk/shard/config.js';
 import { ATOMS_PER_USDT } from '../../risk/units.js';
 import { median, type CaseResult, type Suite } from '../harness.js';
 import { demoFlow } from '../lib/demo-flow.js';
+import { syncFloor } from '../lib/sync-floor.js';
 
 const SUITE = 'journal';
 const RISK_MARKETS = DEFAULT_MARKETS.map((m) => riskMarket(m));
@@ -152,6 +156,9 @@ const suite: Suite = {
     const root = mkdtempSync(join(tmpdir(), 'perpx-bench-journal-'));
     const results: CaseResult[] = [];
     try {
+      const fs = ctx.args.indexOf('--floor-samples');
+      results.push(...(await syncFloor({ suite: SUITE, dir: root, samples: fs >= 0 ? Number(ctx.args[fs + 1]) : ctx.quick ? 300 : 2_000 })));
+      if (ctx.args.includes('--floor-only')) return results;
       const { logs } = recordJournal(commands);
       const sample = logs[0]!.records;
       const seconds = ctx.quick ? 1 : 3;
