@@ -5,7 +5,7 @@
 //          ▲ shards ring this worker's doorbell on publish; it parks on it (Atomics.waitAsync) when idle
 //
 // Unlike shard workers, this thread turns its event loop (the store's callbacks need it), so it waits with
-// parkAsync. Replies on the port: 'ready' once the store is open, {stopped, written, batches} at the end,
+// parkAsync. Replies on the port: 'ready' once the store is open, {stopped, written, batches, sync} at the end,
 // {failed, message, code} if the store fails (the exchange then stops: nothing can be acknowledged).
 
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
@@ -57,7 +57,7 @@ try {
   data.snapshots?.port.close();
   await service?.idle();
   await store.close();
-  parentPort!.postMessage({ type: 'stopped', written: writer.written, batches: writer.batches, outstanding: writer.cut.outstanding() });
+  parentPort!.postMessage({ type: 'stopped', written: writer.written, batches: writer.batches, outstanding: writer.cut.outstanding(), sync: writer.syncSummary() });
 } catch (e) {
   const err = e as Error & { code?: number };
   parentPort!.postMessage({ type: 'failed', message: err.message, code: err.code ?? 0 });

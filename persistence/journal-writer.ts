@@ -9,6 +9,7 @@
 // The cut goes into the same batch as the records, so whatever a crash leaves, the stored cut only covers
 // records that are stored too. Thread contract: one thread (the journal writer worker, or a benchmark).
 
+import * as hdr from 'hdr-histogram-js';
 import type { TapReader } from '../engine/shard/input-tap.js';
 import { stampOf } from '../engine/shard/input-stamp.js';
 import { encodeCut } from './cut-record.js';
@@ -27,6 +28,16 @@ export interface JournalWriterOptions {
   readonly crashPoint?: (name: 'journal-write') => void;
 }
 
+/** Percentiles of the synced writes' durations, µs. */
+export interface SyncSummary {
+  /** Synced writes measured (every synced batch). */
+  count: number;
+  p50: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
+
 export class JournalWriter {
   private readonly builder = new BlockBuilder();
   private batch = 0;
@@ -34,6 +45,8 @@ export class JournalWriter {
   written = 0;
   /** Synced batches since start. */
   batches = 0;
+  /** How long each synced write took, µs (the floor durability adds to an acknowledgement: bench durable-ack). */
+  readonly syncUs = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 2 });
   /** Per shard, the cut position of the last synced batch (what a reader may take as durable). */
   readonly durable: number[];
   /** Per shard, per input, the last seq inside the last synced cut. */
@@ -50,6 +63,14 @@ export class JournalWriter {
     this.batch = firstBatch;
     this.durable = [...cut.positions];
     this.durableLastSeq = cut.state().lastSeq;
+  }
+
+  /** The synced writes' durations so far: p50/p99/p99.9/max, µs. */
+  syncSummary(): SyncSummary {
+    const h = this.syncUs;
+    // A percentile is its bucket's highest value; never above the largest value recorded.
+    const at = (p: number) => Math.min(h.getValueAtPercentile(p), h.maxValue);
+    return { count: h.totalCount, p50: at(50), p99: at(99), p999: at(99.9), max: h.maxValue };
   }
 
   /** Records waiting in the tap rings now. */
@@ -92,7 +113,9 @@ export class JournalWriter {
       await this.store.write(ops, false);
       this.o.crashPoint('journal-write');
     }
+    const t = performance.now();
     await this.store.write(ops, true);
+    this.syncUs.recordValue(Math.max(1, Math.round((performance.now() - t) * 1_000)));
     this.written += total;
     this.batches++;
     for (let x = 0; x < this.durable.length; x++) this.durable[x] = this.cut.positions[x]!;

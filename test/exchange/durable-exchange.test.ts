@@ -45,6 +45,10 @@ async function run(dir: string, cmds: ReturnType<typeof durableScript>): Promise
     const h = await ex.stop();
     events += ex.poll(() => {});
     assert.equal(ex.failure, undefined);
+    // The writer timed every synced batch it wrote (the floor bench/suites/durable-ack.ts reports).
+    const st = ex.journal!.stats!;
+    assert.equal(st.sync?.count, st.batches, 'one sync timing per synced batch');
+    if (st.batches > 0) assert.ok(st.sync!.p50 >= 1 && st.sync!.p50 <= st.sync!.p99 && st.sync!.p99 <= st.sync!.max, JSON.stringify(st.sync));
     return { hashes: [...h.market, ...h.risk].map((x) => x!), events };
   }
 }
