@@ -19,6 +19,16 @@ import { CUT_KEY, journalKey } from './keys.js';
 import type { Store, StoreOp } from './store.js';
 import type { Watermark } from './watermark.js';
 
+/**
+ * The journal store's write buffer (Store OpenOptions.writeBufferBytes): 64 MiB instead of RocksDB's
+ * 4 MiB. The journal writes every record once and reads it back only at recovery, but RocksDB compacts
+ * what it flushes; with 4 MiB buffers the compaction thread spent 5.4 µs of CPU per journal record over a
+ * 15M-record run (more than the writer's own work, on a machine whose two cores the shards need), with
+ * 64 MiB 0.8 µs (bench/RESULTS.md, #9). The cost: up to two such buffers in memory (128 MiB), and up to
+ * one buffer's worth of write-ahead log replayed into memory when the store opens.
+ */
+export const JOURNAL_WRITE_BUFFER_BYTES = 64 << 20;
+
 export interface JournalWriterOptions {
   /** Records taken from one tap ring per cycle at most (bounds one batch's size and latency). */
   readonly maxRecordsPerShard?: number;
