@@ -56,6 +56,18 @@ export class LevelSide {
     return sum;
   }
 
+  /** Both of the above in one pass, into an order's near-touch fields (sideDepthLots, sideOrders). */
+  topInto(n: number, o: { sideDepthLots: number; sideOrders: number }): void {
+    let lots = 0;
+    let orders = 0;
+    for (let i = this.len - 1; i >= 0 && i >= this.len - n; i--) {
+      lots += this.qty[i]!;
+      orders += this.count[i]!;
+    }
+    o.sideDepthLots = lots;
+    o.sideOrders = orders;
+  }
+
   /** Orders resting in the best n levels. */
   ordersInTop(n: number): number {
     let sum = 0;

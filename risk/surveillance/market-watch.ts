@@ -6,6 +6,7 @@
 
 import { clampScore, alertId, type Alert, type DetectorId, type EvidenceOrder, type EvidenceTrade } from './alert.js';
 import { LevelSide } from './level-side.js';
+import { OpenOrders } from './open-orders.js';
 import type { OwnerTable } from './owner-table.js';
 import { TouchTape } from './touch-tape.js';
 import { WatchedOrder } from './watched-order.js';
@@ -84,7 +85,7 @@ export const TICK_US = 100_000;
 export class MarketWatch {
   readonly bids = new LevelSide(true);
   readonly asks = new LevelSide(false);
-  readonly orders = new Map<number, WatchedOrder>();
+  readonly orders = new OpenOrders();
   readonly tape = new TouchTape();
   private readonly pool: WatchedOrder[] = [];
   readonly trade = new TradeView();
@@ -100,13 +101,17 @@ export class MarketWatch {
   nextTickUs = 0;
   /** Records of this market handled. */
   handled = 0;
+  /** 2^avgShift, the running average's divisor (a power computed once, not per order). */
+  readonly avgDivisor: number;
 
   constructor(
     readonly marketId: number,
     readonly owners: OwnerTable,
     readonly settings: WatchSettings,
     private readonly sink: (alert: Alert) => void,
-  ) {}
+  ) {
+    this.avgDivisor = 2 ** settings.avgShift;
+  }
 
   bestBid(): number {
     return this.bids.best();

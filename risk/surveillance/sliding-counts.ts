@@ -1,148 +1,187 @@
-// SlidingCounts: a few integer counters of one account over a sliding time window, kept in `buckets`
+// SlidingCounts: a few integer counters per account over a sliding time window, kept in `buckets`
 // buckets of `bucketUs` each (the window is buckets × bucketUs). Adding at time t first retires buckets
 // that fell out of the window, so sum() is the count over the last (buckets − 1) to buckets bucket
 // widths: an episode shorter than (buckets − 1) × bucketUs is always seen whole, wherever it falls (a
 // tumbling window would split one that straddles its boundary). Each bucket also keeps the first input
 // seq and time that landed in it, so an alert can name where its evidence starts.
 //
-// Integers only; time comes from the records. No allocation after construction. Each metric's sum over
-// the buckets is kept as a running total (added on add, taken off when a bucket is retired), so reading
-// it is O(1): the indicators read it on every order message. Each slot remembers which bucket it holds
-// and is zeroed only when written for a new one, so an account back after a whole window of silence
-// (the common case for a one-second window) costs O(metrics), not a sweep of every bucket.
+// One table holds the counters of many accounts, one row each (the caller maps accounts to rows:
+// window-states.ts), all rows in one Float64Array: an add touches one or two cache lines of a single
+// allocation, not an object per account and an array per field, which at a venue with thousands of
+// accounts was most of what the window indicators cost (cache misses).
+//
+// Integers only; time comes from the records. No allocation but when the table grows. Each metric's sum
+// over the buckets is kept as a running total (added on add, taken off when a bucket is retired), so
+// reading it is O(1): the indicators read it on every order message. Each slot remembers which bucket it
+// holds and is zeroed only when written for a new one, so an account back after a whole window of
+// silence (the common case for a one-second window) costs O(metrics), not a sweep of every bucket.
+
+/** A row: the newest bucket's index (−1 before the first add), where it ends (µs), its slot's offset. */
+const HEAD = 0;
+const HEAD_END_US = 1;
+const HEAD_BASE = 2;
+const TOTALS = 3;
+/** A slot record: the bucket index held (−1: none; stale unless inside the window), first seq and time, counts. */
+const SLOT_HELD = 0;
+const SLOT_SEQ = 1;
+const SLOT_US = 2;
+const SLOT_COUNTS = 3;
 
 export class SlidingCounts {
-  private readonly counts: Float64Array;
-  private readonly totals: Float64Array;
-  private readonly firstSeq: Float64Array;
-  private readonly firstUs: Float64Array;
-  /** The bucket index each slot holds (−1: none); its counts are stale unless it is inside the window. */
-  private readonly held: Float64Array;
-  /** Index (time / bucketUs) of the newest bucket, −1 before the first add. */
-  private headIndex = -1;
-  /** Where the newest bucket ends (µs): a time before it is in that bucket, with no division. */
-  private headEndUs = 0;
-  /** Time of the newest add, µs. */
-  lastUs = 0;
+  private data: Float64Array;
+  /** Doubles per slot record, and per row (header, totals, slots). */
+  private readonly stride: number;
+  private readonly rowStride: number;
+  /** Rows the table has room for. */
+  private capacity: number;
 
   constructor(
     readonly metrics: number,
     readonly buckets: number,
     readonly bucketUs: number,
+    rows = 1,
   ) {
-    this.counts = new Float64Array(metrics * buckets);
-    this.totals = new Float64Array(metrics);
-    this.firstSeq = new Float64Array(buckets);
-    this.firstUs = new Float64Array(buckets);
-    this.held = new Float64Array(buckets).fill(-1);
+    this.stride = SLOT_COUNTS + metrics;
+    this.rowStride = TOTALS + metrics + buckets * this.stride;
+    this.capacity = rows;
+    this.data = new Float64Array(rows * this.rowStride);
+    for (let r = 0; r < rows; r++) this.clear(r);
   }
 
-  /** Moves the window to end at timeUs (taking buckets that left it off the totals). */
-  advance(timeUs: number): void {
-    if (timeUs < this.headEndUs) return;
+  /** Makes room for rows 0 .. rows − 1 (new rows are as cleared). */
+  ensureRows(rows: number): void {
+    if (rows <= this.capacity) return;
+    const old = this.capacity;
+    let cap = old * 2;
+    while (cap < rows) cap *= 2;
+    const data = new Float64Array(cap * this.rowStride);
+    data.set(this.data);
+    this.data = data;
+    this.capacity = cap;
+    for (let r = old; r < cap; r++) this.clear(r);
+  }
+
+  private slotBase(row: number, slot: number): number {
+    return row * this.rowStride + TOTALS + this.metrics + slot * this.stride;
+  }
+
+  /** Moves a row's window to end at timeUs (taking buckets that left it off the totals). */
+  private advance(row: number, timeUs: number): void {
+    const d = this.data;
+    const r = row * this.rowStride;
+    if (timeUs < d[r + HEAD_END_US]!) return;
     const index = Math.floor(timeUs / this.bucketUs);
-    const head = this.headIndex;
+    const head = d[r + HEAD]!;
     if (index <= head) return;
     const b = this.buckets;
     const m = this.metrics;
+    const totals = r + TOTALS;
     if (head < 0 || index - head >= b) {
       // The whole window left: nothing in it counts any more.
-      for (let k = 0; k < m; k++) this.totals[k] = 0;
+      for (let k = 0; k < m; k++) d[totals + k] = 0;
     } else {
       // Buckets head − b + 1 .. index − b leave the window (those written are taken off).
       for (let gone = head - b + 1; gone <= index - b; gone++) {
-        const slot = gone % b;
-        if (gone < 0 || this.held[slot] !== gone) continue;
-        for (let k = 0; k < m; k++) this.totals[k] -= this.counts[slot * m + k]!;
-        this.held[slot] = -1;
+        if (gone < 0) continue;
+        const base = this.slotBase(row, gone % b);
+        if (d[base + SLOT_HELD] !== gone) continue;
+        for (let k = 0; k < m; k++) d[totals + k] -= d[base + SLOT_COUNTS + k]!;
+        d[base + SLOT_HELD] = -1;
       }
     }
-    this.headIndex = index;
-    this.headEndUs = (index + 1) * this.bucketUs;
+    d[r + HEAD] = index;
+    d[r + HEAD_END_US] = (index + 1) * this.bucketUs;
+    d[r + HEAD_BASE] = this.slotBase(row, index % b);
   }
 
-  /** Adds n to metric at (timeUs, seq); time never goes back within one market stream. */
-  add(metric: number, n: number, timeUs: number, seq: number): void {
-    const base = this.headSlot(timeUs, seq);
-    this.counts[base + metric] += n;
-    this.totals[metric] += n;
+  /** Adds n to a row's metric at (timeUs, seq); time never goes back within one market stream. */
+  add(row: number, metric: number, n: number, timeUs: number, seq: number): void {
+    const base = this.headSlot(row, timeUs, seq);
+    const d = this.data;
+    d[base + metric] += n;
+    d[row * this.rowStride + TOTALS + metric] += n;
   }
 
   /**
    * Adds 1 to two metrics at once (an order message that is also an acceptance or a cancel): the same as
    * two add() calls, with one move of the window.
    */
-  addBoth(metric: number, other: number, timeUs: number, seq: number): void {
-    const base = this.headSlot(timeUs, seq);
-    this.counts[base + metric] += 1;
-    this.totals[metric] += 1;
-    this.counts[base + other] += 1;
-    this.totals[other] += 1;
+  addBoth(row: number, metric: number, other: number, timeUs: number, seq: number): void {
+    const base = this.headSlot(row, timeUs, seq);
+    const d = this.data;
+    const totals = row * this.rowStride + TOTALS;
+    d[base + metric] += 1;
+    d[totals + metric] += 1;
+    d[base + other] += 1;
+    d[totals + other] += 1;
   }
 
-  /** Moves the window to timeUs and returns where the newest bucket's counts start (zeroed if new). */
-  private headSlot(timeUs: number, seq: number): number {
-    this.advance(timeUs);
-    const head = this.headIndex;
-    const slot = head % this.buckets;
-    const m = this.metrics;
-    const base = slot * m;
-    if (this.held[slot] !== head) {
-      for (let k = 0; k < m; k++) this.counts[base + k] = 0;
-      this.held[slot] = head;
-      this.firstSeq[slot] = seq;
-      this.firstUs[slot] = timeUs;
+  /** Moves the row's window to timeUs and returns where the newest bucket's counts start (zeroed if new). */
+  private headSlot(row: number, timeUs: number, seq: number): number {
+    this.advance(row, timeUs);
+    const d = this.data;
+    const r = row * this.rowStride;
+    const base = d[r + HEAD_BASE]!;
+    const head = d[r + HEAD]!;
+    if (d[base + SLOT_HELD] !== head) {
+      for (let k = 0; k < this.metrics; k++) d[base + SLOT_COUNTS + k] = 0;
+      d[base + SLOT_HELD] = head;
+      d[base + SLOT_SEQ] = seq;
+      d[base + SLOT_US] = timeUs;
     }
-    this.lastUs = timeUs;
-    return base;
+    return base + SLOT_COUNTS;
   }
 
-  /** The metric's count over the window as of the newest add. */
-  sum(metric: number): number {
-    return this.totals[metric]!;
+  /** A row's count of the metric over the window as of its newest add. */
+  sum(row: number, metric: number): number {
+    return this.data[row * this.rowStride + TOTALS + metric]!;
   }
 
-  /** Back to as constructed (for reuse by another account). */
-  clear(): void {
-    this.held.fill(-1);
-    this.clearIdle();
+  /** A row back to as constructed (for reuse by another account). */
+  clear(row: number): void {
+    for (let slot = 0; slot < this.buckets; slot++) this.data[this.slotBase(row, slot) + SLOT_HELD] = -1;
+    this.clearIdle(row);
   }
 
   /**
-   * clear() for a state that is idle (idleAt) at the time of its next add, in O(1): what AccountStates
-   * reuses is only ever such a state (swept as idle, and a market's time never goes back). The slots keep
+   * clear() for a row that is idle (idleAt) at the time of its next add, in O(1): what AccountStates
+   * reuses is only ever such a row (swept as idle, and a market's time never goes back). The slots keep
    * the bucket indices they held, all at least a whole window before any bucket the next add can open, so
    * none of them is ever read as live again. Accounts at a busy venue fall idle and return all the time
    * under a one-second window, and the fills of clear() were a noticeable part of every returning
    * account's first message.
    */
-  clearIdle(): void {
-    for (let k = 0; k < this.metrics; k++) this.totals[k] = 0;
-    this.headIndex = -1;
-    this.headEndUs = 0;
-    this.lastUs = 0;
+  clearIdle(row: number): void {
+    const d = this.data;
+    const r = row * this.rowStride;
+    for (let k = 0; k < this.metrics; k++) d[r + TOTALS + k] = 0;
+    d[r + HEAD] = -1;
+    d[r + HEAD_END_US] = 0;
   }
 
-  /** The earliest input seq and time still inside the window (0 when empty). */
-  firstInWindow(): { seq: number; timeUs: number } {
+  /** The earliest input seq and time still inside a row's window (0 when empty). */
+  firstInWindow(row: number): { seq: number; timeUs: number } {
+    const d = this.data;
     let seq = 0;
     let timeUs = 0;
-    const oldest = this.headIndex - this.buckets + 1;
+    const oldest = d[row * this.rowStride + HEAD]! - this.buckets + 1;
     for (let slot = 0; slot < this.buckets; slot++) {
-      const h = this.held[slot]!;
+      const base = this.slotBase(row, slot);
+      const h = d[base + SLOT_HELD]!;
       if (h < 0 || h < oldest) continue;
-      const s = this.firstSeq[slot]!;
+      const s = d[base + SLOT_SEQ]!;
       if (seq === 0 || s < seq) {
         seq = s;
-        timeUs = this.firstUs[slot]!;
+        timeUs = d[base + SLOT_US]!;
       }
     }
     return { seq, timeUs };
   }
 
-  /** True when nothing was added within the window ending at timeUs (the owner may be dropped). */
-  idleAt(timeUs: number): boolean {
-    return this.headIndex < 0 || Math.floor(timeUs / this.bucketUs) - this.headIndex >= this.buckets;
+  /** True when nothing was added to the row within the window ending at timeUs (its account may be dropped). */
+  idleAt(row: number, timeUs: number): boolean {
+    const head = this.data[row * this.rowStride + HEAD]!;
+    return head < 0 || Math.floor(timeUs / this.bucketUs) - head >= this.buckets;
   }
 
   /** Window length in µs. */

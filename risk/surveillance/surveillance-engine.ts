@@ -197,20 +197,19 @@ export class SurveillanceEngine {
     // Near-touch depth only where a detector asks for it: orders that may rest (large ones are what
     // spoofing and front-running look for). O(nearTouchLevels) per such order.
     if (o.orderType === 0 && (o.timeInForce === 0 || o.timeInForce === 3)) {
-      o.sideDepthLots = own.depthInTop(m.settings.nearTouchLevels);
-      o.sideOrders = own.ordersInTop(m.settings.nearTouchLevels);
+      own.topInto(m.settings.nearTouchLevels, o);
     } else {
       o.sideDepthLots = 0;
       o.sideOrders = 0;
     }
-    m.orders.set(id, o);
+    m.orders.add(o);
     ds.accepted(o);
     // After the detectors: they compare the order with the market's average before it.
     if (o.orderType === 0) {
       // Integer EWMA of limit order sizes: avg += (min(q, 4·avg) − avg) / 2^shift, rounded toward zero.
       // The cap keeps a few huge orders (a sweep, a spoof) from dragging the typical size up with them.
       if (m.avgOrderLots === 0) m.avgOrderLots = o.qtyLots;
-      else m.avgOrderLots += Math.trunc((Math.min(o.qtyLots, 4 * m.avgOrderLots) - m.avgOrderLots) / 2 ** m.settings.avgShift);
+      else m.avgOrderLots += Math.trunc((Math.min(o.qtyLots, 4 * m.avgOrderLots) - m.avgOrderLots) / m.avgDivisor);
     }
   }
 

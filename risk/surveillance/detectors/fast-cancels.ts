@@ -53,19 +53,19 @@ export class FastCancelDetector implements Detector {
     const s = this.accounts.get(o.accountId);
     const fast = o.endedUs - o.acceptedUs < this.p.maxLifeUs;
     if (fast) {
-      s.counts.addBoth(ALL, FAST, this.m.timeUs, this.m.seq);
-      s.recent.note(o);
-    } else s.counts.add(ALL, 1, this.m.timeUs, this.m.seq);
-    const count = s.counts.sum(FAST);
-    const all = s.counts.sum(ALL);
+      this.accounts.counts.addBoth(s, ALL, FAST, this.m.timeUs, this.m.seq);
+      this.accounts.recent.note(s, o);
+    } else this.accounts.counts.add(s, ALL, 1, this.m.timeUs, this.m.seq);
+    const count = this.accounts.counts.sum(s, FAST);
+    const all = this.accounts.counts.sum(s, ALL);
     const over = count >= this.p.minCount && count * 10_000 >= this.p.minShareBps * all;
     if (!over) {
-      s.raised = false;
+      this.accounts.setRaised(s, false);
       return;
     }
-    if (s.raised) return;
-    s.raised = true;
-    const first = s.counts.firstInWindow();
+    if (this.accounts.raised(s)) return;
+    this.accounts.setRaised(s, true);
+    const first = this.accounts.counts.firstInWindow(s);
     const shareBps = Math.floor((count * 10_000) / all);
     this.m.alert({
       detector: this.id,
@@ -74,9 +74,9 @@ export class FastCancelDetector implements Detector {
       score: Math.floor((Math.floor((5_000 * count) / this.p.minCount) * shareBps) / 10_000),
       fromUs: first.timeUs,
       fromSeq: first.seq,
-      summary: `${count} orders cancelled within ${this.p.maxLifeUs} µs of acceptance in ${s.counts.windowUs / 1_000_000} s (${shareBps / 100}% of ${all} cancels)`,
-      figures: { fastCancels: count, cancels: all, shareBps, maxLifeUs: this.p.maxLifeUs, windowUs: s.counts.windowUs },
-      orders: s.recent.list(),
+      summary: `${count} orders cancelled within ${this.p.maxLifeUs} µs of acceptance in ${this.accounts.counts.windowUs / 1_000_000} s (${shareBps / 100}% of ${all} cancels)`,
+      figures: { fastCancels: count, cancels: all, shareBps, maxLifeUs: this.p.maxLifeUs, windowUs: this.accounts.counts.windowUs },
+      orders: this.accounts.recent.list(s),
       trades: [],
     });
   }

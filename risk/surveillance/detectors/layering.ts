@@ -62,9 +62,36 @@ export const LAYERING_DEFAULTS: LayeringParams = {
   minLeadUs: 1_000,
 };
 
+/**
+ * One side of an account's resting orders: the first n entries of items, in no particular order (what
+ * arm() computes from them are sums, counts and sets). Removal moves the last entry into the hole and
+ * the array never shrinks: an account's orders come and go all the time, and splicing an array down to
+ * empty and pushing it up again reallocated its storage each time.
+ */
+class OrderList {
+  readonly items: WatchedOrder[] = [];
+  n = 0;
+
+  push(o: WatchedOrder): void {
+    if (this.n === this.items.length) this.items.push(o);
+    else this.items[this.n] = o;
+    this.n++;
+  }
+
+  remove(o: WatchedOrder): void {
+    const items = this.items;
+    for (let i = 0; i < this.n; i++) {
+      if (items[i] !== o) continue;
+      items[i] = items[this.n - 1]!;
+      this.n--;
+      return;
+    }
+  }
+}
+
 interface Resting {
-  bids: WatchedOrder[];
-  asks: WatchedOrder[];
+  bids: OrderList;
+  asks: OrderList;
 }
 
 interface Armed {
@@ -102,7 +129,7 @@ export class LayeringDetector implements Detector {
     if (!isRestingLimit(o)) return;
     let r = this.resting.get(o.accountId);
     if (r === undefined) {
-      r = this.freeResting.pop() ?? { bids: [], asks: [] };
+      r = this.freeResting.pop() ?? { bids: new OrderList(), asks: new OrderList() };
       this.resting.set(o.accountId, r);
     }
     (o.side === 0 ? r.bids : r.asks).push(o);
@@ -111,6 +138,7 @@ export class LayeringDetector implements Detector {
   traded(t: TradeView, taker: WatchedOrder | undefined, maker: WatchedOrder | undefined): void {
     if (taker !== undefined) this.arm(t, taker);
     if (maker !== undefined) this.arm(t, maker);
+    if (this.armed.size === 0) return;
     const a = this.armed.get(t.takerAccountId);
     if (a !== undefined && a.trades.length < 20 && 1 - a.side === t.takerSide) a.trades.push(t.evidence());
   }
@@ -120,12 +148,14 @@ export class LayeringDetector implements Detector {
     if (r === undefined) return;
     const stackSide = own.side === 0 ? r.asks : r.bids;
     const sameSide = own.side === 0 ? r.bids : r.asks;
-    if (stackSide.length < this.p.minOrders) return;
+    if (stackSide.n < this.p.minOrders) return;
+    const stackItems = stackSide.items;
     // Cheap sums first (they rule out two-sided quoting at once), distinct prices only for what is left.
     let lots = 0;
     let count = 0;
     let away = 0;
-    for (const o of stackSide) {
+    for (let k = 0; k < stackSide.n; k++) {
+      const o = stackItems[k]!;
       if (t.timeUs - o.acceptedUs > this.p.buildWithinUs) continue;
       if (o.acceptedSeq > own.acceptedSeq || own.acceptedUs - o.acceptedUs < this.p.minLeadUs) return;
       lots += o.remainingLots;
@@ -135,12 +165,12 @@ export class LayeringDetector implements Detector {
     if (count < this.p.minOrders || away < this.p.minAwayOrders) return;
     if (lots < this.p.minGenuineMultiple * own.qtyLots) return;
     let otherLots = 0;
-    for (const o of sameSide) if (o !== own) otherLots += o.remainingLots;
+    for (let k = 0; k < sameSide.n; k++) if (sameSide.items[k] !== own) otherLots += sameSide.items[k]!.remainingLots;
     if (otherLots * this.p.minImbalance > lots) return;
     const prices = new Set<number>();
-    for (const o of stackSide) if (t.timeUs - o.acceptedUs <= this.p.buildWithinUs) prices.add(o.priceTicks);
+    const stack = stackItems.slice(0, stackSide.n).filter((o) => t.timeUs - o.acceptedUs <= this.p.buildWithinUs);
+    for (const o of stack) prices.add(o.priceTicks);
     if (prices.size < this.p.minLevels) return;
-    const stack = stackSide.filter((o) => t.timeUs - o.acceptedUs <= this.p.buildWithinUs);
     this.armed.set(own.accountId, {
       accountId: own.accountId,
       side: 1 - own.side,
@@ -159,14 +189,14 @@ export class LayeringDetector implements Detector {
   ended(o: WatchedOrder): void {
     const r = this.resting.get(o.accountId);
     if (r !== undefined) {
-      const list = o.side === 0 ? r.bids : r.asks;
-      const i = list.indexOf(o);
-      if (i >= 0) list.splice(i, 1);
-      if (r.bids.length === 0 && r.asks.length === 0) {
+      (o.side === 0 ? r.bids : r.asks).remove(o);
+      if (r.bids.n === 0 && r.asks.n === 0) {
         this.resting.delete(o.accountId);
         if (this.freeResting.length < 4_096) this.freeResting.push(r);
       }
     }
+    // Nearly always nothing is armed: no lookup then.
+    if (this.armed.size === 0) return;
     const a = this.armed.get(o.accountId);
     if (a === undefined || !a.stackIds.has(o.orderId)) return;
     a.stack.push(o.evidence());

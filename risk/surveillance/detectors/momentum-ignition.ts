@@ -112,8 +112,8 @@ export class MomentumIgnitionDetector implements Detector {
       b.currentReachTicks = Math.abs(t.priceTicks - b.currentTouchTicks);
       b.reverseLots = 0;
       b.raised = false;
-      b.orderEvidence.clear();
-      b.orderEvidence.note(taker);
+      b.orderEvidence.clear(0);
+      b.orderEvidence.note(0, taker);
       b.trades.clear();
       b.trades.note(t);
       return;
@@ -123,7 +123,7 @@ export class MomentumIgnitionDetector implements Detector {
     if (taker.orderId !== b.lastOrderId) {
       b.orders++;
       b.lastOrderId = taker.orderId;
-      b.orderEvidence.note(taker);
+      b.orderEvidence.note(0, taker);
       b.sweptTicks += b.currentReachTicks;
       b.currentTouchTicks = taker.oppositeTicks || t.priceTicks;
       b.currentReachTicks = 0;
@@ -159,7 +159,7 @@ export class MomentumIgnitionDetector implements Detector {
         `${b.orders} aggressive ${b.side === 0 ? 'buy' : 'sell'} orders swept ${b.levels} price levels (${b.lots} lots, reaching ${hundredths(moveBpsX100)} bps beyond the touch in all) in ${seconds(b.lastUs - b.firstUs)}, ` +
         `then the account ${b.side === 0 ? 'sold' : 'bought'} ${b.reverseLots} lots ${seconds(t.timeUs - b.lastUs)} later`,
       figures: { burstOrders: b.orders, burstLevels: b.levels, burstLots: b.lots, sweptTicks, moveTicks, sweptBpsX100: moveBpsX100, reverseLots: b.reverseLots, reverseAfterUs: t.timeUs - b.lastUs },
-      orders: b.orderEvidence.list(),
+      orders: b.orderEvidence.list(0),
       trades: b.trades.list(),
     });
   }

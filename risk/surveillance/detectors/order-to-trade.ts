@@ -18,7 +18,7 @@ import { CancelReason } from '../../../engine/enums.js';
 import { DetectorId } from '../alert.js';
 import type { Detector } from '../detector.js';
 import type { MarketWatch, TradeView } from '../market-watch.js';
-import { WindowAccounts, type WindowState } from '../window-states.js';
+import { WindowAccounts } from '../window-states.js';
 import type { WatchedOrder } from '../watched-order.js';
 import { hundredths } from '../format.js';
 
@@ -60,7 +60,7 @@ export class OrderToTradeDetector implements Detector {
   ended(o: WatchedOrder): void {
     if (o.endReason !== CancelReason.USER && o.endReason !== CancelReason.CANCEL_ALL) return;
     const s = this.message(o.accountId);
-    s.recent.note(o);
+    this.accounts.recent.note(s, o);
   }
 
   traded(t: TradeView): void {
@@ -78,29 +78,29 @@ export class OrderToTradeDetector implements Detector {
 
   private trade(accountId: number): void {
     const s = this.accounts.peek(accountId);
-    if (s === undefined) return;
-    s.counts.add(TRADES, 1, this.m.timeUs, this.m.seq);
+    if (s < 0) return;
+    this.accounts.counts.add(s, TRADES, 1, this.m.timeUs, this.m.seq);
     this.check(accountId, s);
   }
 
-  private message(accountId: number): WindowState {
+  private message(accountId: number): number {
     const s = this.accounts.get(accountId);
-    s.counts.add(MESSAGES, 1, this.m.timeUs, this.m.seq);
+    this.accounts.counts.add(s, MESSAGES, 1, this.m.timeUs, this.m.seq);
     this.check(accountId, s);
     return s;
   }
 
-  private check(accountId: number, s: WindowState): void {
-    const messages = s.counts.sum(MESSAGES);
-    const trades = s.counts.sum(TRADES);
+  private check(accountId: number, s: number): void {
+    const messages = this.accounts.counts.sum(s, MESSAGES);
+    const trades = this.accounts.counts.sum(s, TRADES);
     const over = messages >= this.p.minMessages && messages >= this.p.minRatio * Math.max(trades, 1);
     if (!over) {
-      s.raised = false;
+      this.accounts.setRaised(s, false);
       return;
     }
-    if (s.raised) return;
-    s.raised = true;
-    const first = s.counts.firstInWindow();
+    if (this.accounts.raised(s)) return;
+    this.accounts.setRaised(s, true);
+    const first = this.accounts.counts.firstInWindow(s);
     // Score: 5,000 at the threshold ratio, 10,000 at twice it or more.
     const ratioX100 = Math.floor((messages * 100) / Math.max(trades, 1));
     const score = Math.floor((5_000 * messages) / (this.p.minRatio * Math.max(trades, 1)));
@@ -110,9 +110,9 @@ export class OrderToTradeDetector implements Detector {
       score,
       fromUs: first.timeUs,
       fromSeq: first.seq,
-      summary: `${messages} order messages against ${trades} trades in ${s.counts.windowUs / 1_000_000} s (ratio ${hundredths(ratioX100)}, threshold ${this.p.minRatio})`,
-      figures: { messages, trades, ratioX100, windowUs: s.counts.windowUs },
-      orders: s.recent.list(),
+      summary: `${messages} order messages against ${trades} trades in ${this.accounts.counts.windowUs / 1_000_000} s (ratio ${hundredths(ratioX100)}, threshold ${this.p.minRatio})`,
+      figures: { messages, trades, ratioX100, windowUs: this.accounts.counts.windowUs },
+      orders: this.accounts.recent.list(s),
       trades: [],
     });
   }

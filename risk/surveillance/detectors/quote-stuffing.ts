@@ -16,7 +16,7 @@ import { CancelReason } from '../../../engine/enums.js';
 import { DetectorId } from '../alert.js';
 import type { Detector } from '../detector.js';
 import type { MarketWatch } from '../market-watch.js';
-import { WindowAccounts, type WindowState } from '../window-states.js';
+import { WindowAccounts } from '../window-states.js';
 import type { WatchedOrder } from '../watched-order.js';
 
 export interface QuoteStuffingParams {
@@ -49,21 +49,21 @@ export class QuoteStuffingDetector implements Detector {
 
   accepted(o: WatchedOrder): void {
     const s = this.accounts.get(o.accountId);
-    s.counts.addBoth(MESSAGES, ACCEPTED, this.m.timeUs, this.m.seq);
+    this.accounts.counts.addBoth(s, MESSAGES, ACCEPTED, this.m.timeUs, this.m.seq);
     this.check(o.accountId, s);
   }
 
   amended(o: WatchedOrder): void {
     const s = this.accounts.get(o.accountId);
-    s.counts.add(MESSAGES, 1, this.m.timeUs, this.m.seq);
+    this.accounts.counts.add(s, MESSAGES, 1, this.m.timeUs, this.m.seq);
     this.check(o.accountId, s);
   }
 
   ended(o: WatchedOrder): void {
     if (o.endReason !== CancelReason.USER && o.endReason !== CancelReason.CANCEL_ALL) return;
     const s = this.accounts.get(o.accountId);
-    s.counts.addBoth(MESSAGES, CANCELLED, this.m.timeUs, this.m.seq);
-    s.recent.note(o);
+    this.accounts.counts.addBoth(s, MESSAGES, CANCELLED, this.m.timeUs, this.m.seq);
+    this.accounts.recent.note(s, o);
     this.check(o.accountId, s);
   }
 
@@ -75,27 +75,27 @@ export class QuoteStuffingDetector implements Detector {
     return this.accounts.size;
   }
 
-  private check(accountId: number, s: WindowState): void {
-    const messages = s.counts.sum(MESSAGES);
-    const accepted = s.counts.sum(ACCEPTED);
-    const cancelled = s.counts.sum(CANCELLED);
+  private check(accountId: number, s: number): void {
+    const messages = this.accounts.counts.sum(s, MESSAGES);
+    const accepted = this.accounts.counts.sum(s, ACCEPTED);
+    const cancelled = this.accounts.counts.sum(s, CANCELLED);
     const over = messages >= this.p.minMessages && cancelled * 10_000 >= this.p.minCancelShareBps * accepted;
     if (!over) {
-      s.raised = false;
+      this.accounts.setRaised(s, false);
       return;
     }
-    if (s.raised) return;
-    s.raised = true;
-    const first = s.counts.firstInWindow();
+    if (this.accounts.raised(s)) return;
+    this.accounts.setRaised(s, true);
+    const first = this.accounts.counts.firstInWindow(s);
     this.m.alert({
       detector: this.id,
       accounts: [accountId],
       score: Math.floor((5_000 * messages) / this.p.minMessages),
       fromUs: first.timeUs,
       fromSeq: first.seq,
-      summary: `${messages} order messages in ${s.counts.windowUs / 1_000} ms, ${cancelled} of ${accepted} orders cancelled`,
-      figures: { messages, accepted, cancelled, windowUs: s.counts.windowUs },
-      orders: s.recent.list(),
+      summary: `${messages} order messages in ${this.accounts.counts.windowUs / 1_000} ms, ${cancelled} of ${accepted} orders cancelled`,
+      figures: { messages, accepted, cancelled, windowUs: this.accounts.counts.windowUs },
+      orders: this.accounts.recent.list(s),
       trades: [],
     });
   }

@@ -44,25 +44,25 @@ export class SelfTradeAttemptDetector implements Detector {
     const r = o.endReason;
     if (r !== CancelReason.STP_TAKER && r !== CancelReason.STP_MAKER && r !== CancelReason.STP_BOTH) return;
     const s = this.accounts.get(o.accountId);
-    s.counts.add(0, 1, this.m.timeUs, this.m.seq);
-    s.recent.note(o);
-    const attempts = s.counts.sum(0);
+    this.accounts.counts.add(s, 0, 1, this.m.timeUs, this.m.seq);
+    this.accounts.recent.note(s, o);
+    const attempts = this.accounts.counts.sum(s, 0);
     if (attempts < this.p.minAttempts) {
-      s.raised = false;
+      this.accounts.setRaised(s, false);
       return;
     }
-    if (s.raised) return;
-    s.raised = true;
-    const first = s.counts.firstInWindow();
+    if (this.accounts.raised(s)) return;
+    this.accounts.setRaised(s, true);
+    const first = this.accounts.counts.firstInWindow(s);
     this.m.alert({
       detector: this.id,
       accounts: [o.accountId],
       score: Math.floor((5_000 * attempts) / this.p.minAttempts),
       fromUs: first.timeUs,
       fromSeq: first.seq,
-      summary: `${attempts} orders expired by self-trade prevention in ${s.counts.windowUs / 60_000_000} min: the account repeatedly met its own resting orders`,
-      figures: { attempts, windowUs: s.counts.windowUs },
-      orders: s.recent.list(),
+      summary: `${attempts} orders expired by self-trade prevention in ${this.accounts.counts.windowUs / 60_000_000} min: the account repeatedly met its own resting orders`,
+      figures: { attempts, windowUs: this.accounts.counts.windowUs },
+      orders: this.accounts.recent.list(s),
       trades: [],
     });
   }

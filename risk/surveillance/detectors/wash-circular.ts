@@ -38,10 +38,48 @@ interface Flow {
   soldLots: number;
 }
 
+/**
+ * What each account bought and sold in one half window: account → row of two columns (no object per
+ * account and frame: at a busy venue that was an allocation for most trades, collected ten minutes later).
+ */
+class FrameFlows {
+  readonly rows = new Map<number, number>();
+  private cols = new Float64Array(2 * 1_024);
+
+  /** Adds lots to what the account bought (side 0) or sold (side 1). */
+  add(account: number, side: number, lots: number): void {
+    let row = this.rows.get(account);
+    if (row === undefined) {
+      row = this.rows.size;
+      if (2 * row + 2 > this.cols.length) {
+        const grown = new Float64Array(this.cols.length * 2);
+        grown.set(this.cols);
+        this.cols = grown;
+      }
+      this.cols[2 * row] = 0;
+      this.cols[2 * row + 1] = 0;
+      this.rows.set(account, row);
+    }
+    this.cols[2 * row + side] += lots;
+  }
+
+  /** Adds the account's flow in this frame to out. */
+  addTo(account: number, out: Flow): void {
+    const row = this.rows.get(account);
+    if (row === undefined) return;
+    out.boughtLots += this.cols[2 * row]!;
+    out.soldLots += this.cols[2 * row + 1]!;
+  }
+
+  clear(): void {
+    this.rows.clear();
+  }
+}
+
 /** Half a window of trades. */
 interface Frame {
   startUs: number;
-  accounts: Map<number, Flow>;
+  accounts: FrameFlows;
   pairs: FramePairs;
 }
 
@@ -70,8 +108,8 @@ export class WashCircularDetector implements Detector {
     const f = this.frameAt(t.timeUs);
     const buyer = t.takerSide === 0 ? a : b;
     const seller = buyer === a ? b : a;
-    flow(f, buyer).boughtLots += t.qtyLots;
-    flow(f, seller).soldLots += t.qtyLots;
+    f.accounts.add(buyer, 0, t.qtyLots);
+    f.accounts.add(seller, 1, t.qtyLots);
     f.pairs.note(t, a < b ? a : b, a < b ? b : a, this.p.maxEvidence);
   }
 
@@ -81,7 +119,7 @@ export class WashCircularDetector implements Detector {
 
   size(): number {
     let n = this.cooldown.size;
-    for (const f of [this.previous, this.current]) if (f) n += f.accounts.size;
+    for (const f of [this.previous, this.current]) if (f) n += f.accounts.rows.size;
     return n;
   }
 
@@ -102,7 +140,7 @@ export class WashCircularDetector implements Detector {
         this.previous = undefined;
       }
     }
-    const next = this.spare.pop() ?? { startUs: 0, accounts: new Map<number, Flow>(), pairs: new FramePairs() };
+    const next = this.spare.pop() ?? { startUs: 0, accounts: new FrameFlows(), pairs: new FramePairs() };
     next.startUs = start;
     this.current = next;
     for (const [key, until] of this.cooldown) if (until <= timeUs) this.cooldown.delete(key);
@@ -179,22 +217,8 @@ export class WashCircularDetector implements Detector {
   }
 }
 
-function flow(f: Frame, account: number): Flow {
-  let x = f.accounts.get(account);
-  if (x === undefined) {
-    x = { boughtLots: 0, soldLots: 0 };
-    f.accounts.set(account, x);
-  }
-  return x;
-}
-
 function sum(frames: Frame[], account: number): Flow {
   const out = { boughtLots: 0, soldLots: 0 };
-  for (const f of frames) {
-    const x = f.accounts.get(account);
-    if (x === undefined) continue;
-    out.boughtLots += x.boughtLots;
-    out.soldLots += x.soldLots;
-  }
+  for (const f of frames) f.accounts.addTo(account, out);
   return out;
 }

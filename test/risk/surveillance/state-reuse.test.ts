@@ -8,10 +8,27 @@ import { WindowAccounts } from '../../../risk/surveillance/window-states.js';
 import { below } from '../../../engine/sim/rng.js';
 import { rng, testSeed } from '../../support/seed.js';
 
-test('a sliding count keeps the sum of its buckets as a running total, and its first record in the window, through retirements, gaps and clears', () => {
+test('a sliding count keeps the sum of its buckets as a running total, and its first record in the window, through retirements, gaps and clears; rows of one table do not mix', () => {
   const seed = testSeed('sliding totals');
   const r = rng(seed);
-  const c = new SlidingCounts(2, 5, 1_000);
+  // Row 1 is checked; row 0 takes the same adds on the other metric (and grows the table past its start).
+  const t1 = new SlidingCounts(2, 5, 1_000, 1);
+  t1.ensureRows(2);
+  const c = {
+    add: (metric: number, n: number, t: number, seq: number) => {
+      t1.add(1, metric, n, t, seq);
+      t1.add(0, 1 - metric, n, t, seq);
+    },
+    sum: (metric: number) => {
+      assert.equal(t1.sum(0, 1 - metric), t1.sum(1, metric), 'row 0 mirrors row 1');
+      return t1.sum(1, metric);
+    },
+    firstInWindow: () => t1.firstInWindow(1),
+    clear: () => {
+      t1.clear(1);
+      t1.clear(0);
+    },
+  };
   const added: { t: number; metric: number; n: number; seq: number }[] = [];
   let t = 0;
   for (let i = 0; i < 2_000; i++) {
@@ -40,17 +57,17 @@ test('a sliding count keeps the sum of its buckets as a running total, and its f
 test('an account state dropped as idle and handed to another account starts from nothing', () => {
   const states = new WindowAccounts(2, 10, 1_000_000);
   const first = states.get(7);
-  first.counts.add(0, 40, 5_000_000, 3);
-  first.recent.note({ orderId: 1, accountId: 7, side: 0, priceTicks: 100, qtyLots: 1, filledLots: 0, acceptedUs: 5_000_000, acceptedSeq: 3, endedUs: 5_000_001, endedSeq: 4, endReason: 0, touchTicks: 100 } as never);
-  first.raised = true;
+  states.counts.add(first, 0, 40, 5_000_000, 3);
+  states.recent.note(first, { orderId: 1, accountId: 7, side: 0, priceTicks: 100, qtyLots: 1, filledLots: 0, acceptedUs: 5_000_000, acceptedSeq: 3, endedUs: 5_000_001, endedSeq: 4, endReason: 0, touchTicks: 100 } as never);
+  states.setRaised(first, true);
   states.tick(60_000_000); // a whole window after the last sweep: idle accounts are dropped
   assert.equal(states.size, 0);
   const second = states.get(8);
   assert.equal(second, first, 'the dropped state is reused');
-  assert.equal(second.counts.sum(0), 0);
-  assert.equal(second.recent.count, 0);
-  assert.equal(second.raised, false);
-  assert.equal(second.counts.idleAt(60_000_000), true, 'a reused state has no bucket written');
+  assert.equal(states.counts.sum(second, 0), 0);
+  assert.equal(states.recent.count(second), 0);
+  assert.equal(states.raised(second), false);
+  assert.equal(states.counts.idleAt(second, 60_000_000), true, 'a reused state has no bucket written');
 });
 
 test('a sliding count cleared in O(1) once idle counts exactly as a new one from its next add on', () => {
@@ -58,30 +75,31 @@ test('a sliding count cleared in O(1) once idle counts exactly as a new one from
   const r = rng(seed);
   for (let round = 0; round < 50; round++) {
     const used = new SlidingCounts(3, 10, 100);
+    const u = 0;
     let t = below(r, 5_000);
     // A history that leaves every slot holding some bucket.
     for (let i = 0; i < 200; i++) {
       t += below(r, 40);
-      used.add(below(r, 3), 1 + below(r, 3), t, i + 1);
+      used.add(u, below(r, 3), 1 + below(r, 3), t, i + 1);
     }
     // Idle for at least a whole window, then reused from the free list.
     t += 1_000 + below(r, 3_000);
-    assert.equal(used.idleAt(t), true);
-    used.clearIdle();
+    assert.equal(used.idleAt(u, t), true);
+    used.clearIdle(u);
     const fresh = new SlidingCounts(3, 10, 100);
     for (let i = 0; i < 300; i++) {
       t += below(r, 60);
       const metric = below(r, 3);
       if (below(r, 4) === 0) {
-        used.addBoth(metric, (metric + 1) % 3, t, 1_000 + i);
-        fresh.add(metric, 1, t, 1_000 + i);
-        fresh.add((metric + 1) % 3, 1, t, 1_000 + i);
+        used.addBoth(u, metric, (metric + 1) % 3, t, 1_000 + i);
+        fresh.add(0, metric, 1, t, 1_000 + i);
+        fresh.add(0, (metric + 1) % 3, 1, t, 1_000 + i);
       } else {
-        used.add(metric, 2, t, 1_000 + i);
-        fresh.add(metric, 2, t, 1_000 + i);
+        used.add(u, metric, 2, t, 1_000 + i);
+        fresh.add(0, metric, 2, t, 1_000 + i);
       }
-      for (let m = 0; m < 3; m++) assert.equal(used.sum(m), fresh.sum(m), `seed ${seed}, round ${round}, add ${i}, metric ${m}`);
-      assert.deepEqual(used.firstInWindow(), fresh.firstInWindow(), `seed ${seed}, round ${round}, add ${i}: first in window`);
+      for (let m = 0; m < 3; m++) assert.equal(used.sum(u, m), fresh.sum(0, m), `seed ${seed}, round ${round}, add ${i}, metric ${m}`);
+      assert.deepEqual(used.firstInWindow(u), fresh.firstInWindow(0), `seed ${seed}, round ${round}, add ${i}: first in window`);
     }
   }
 });
