@@ -278,12 +278,15 @@ log.info(
 );
 liveView?.start();
 
+/** Seconds before the demo's first index swing (then every --swing-every). */
+const FIRST_SWING_S = 5;
 const started = performance.now();
 let acted = 0;
 let lastPrint = started;
 let lastScan = started;
 let lastSwing = started;
 let scanInFlight = false;
+let swung = false;
 let last = sample(bots?.tally, view);
 const rate = bots ? o.rate : 0;
 while (running) {
@@ -312,7 +315,9 @@ while (running) {
         .catch((e: Error) => log.warn(`stress scan failed: ${e.message}`))
         .finally(() => (scanInFlight = false));
     }
-    if (bots && sim && o.swingEvery > 0 && now - lastSwing >= o.swingEvery * 1000) {
+    // The first swing comes early (after at most FIRST_SWING_S), then every --swing-every seconds.
+    if (bots && sim && o.swingEvery > 0 && now - lastSwing >= (swung ? o.swingEvery : Math.min(o.swingEvery, FIRST_SWING_S)) * 1000) {
+      swung = true;
       const w = sim.swing();
       log.info({ market: w.market.symbol, permille: w.permille }, `demo swing: ${w.market.symbol} index moves ${w.permille > 0 ? '+' : ''}${w.permille / 10}%`);
       lastSwing = now;

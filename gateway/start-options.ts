@@ -60,6 +60,8 @@ interface Spec {
   readonly arg: string;
   /** undefined: the option is off unless given. */
   readonly default: string | undefined;
+  /** What --help shows as the default when it is not a fixed value (computed at start). */
+  readonly defaultHelp?: string;
   readonly help: string;
   /** What a valid value looks like, for the error message. */
   readonly accepts: string;
@@ -81,7 +83,7 @@ const SPECS: readonly Spec[] = [
   { name: 'risk-shards', arg: 'R', default: '1', help: 'risk shards (one worker thread each)', accepts: `a whole number from 1 to ${MAX_RISK_SHARDS}`, parse: whole(1, MAX_RISK_SHARDS) },
   { name: 'seed', arg: 'N', default: '1', help: 'seed of the simulated order flow', accepts: 'a whole number from 0 to 4294967295 (2^32 - 1)', parse: whole(0, 2 ** 32 - 1) },
   { name: 'stress-every', arg: 'S', default: '10', help: 'seconds between what-if stress scans (0: none)', accepts: 'a whole number of seconds from 0 to 86400', parse: whole(0, 86_400) },
-  { name: 'swing-every', arg: 'S', default: '20', help: `seconds between the demo's ${DEMO_SWING_PERMILLE / 10}% index swings that liquidate thin accounts (0: none)`, accepts: 'a whole number of seconds from 0 to 86400', parse: whole(0, 86_400) },
+  { name: 'swing-every', arg: 'S', default: '10', help: `seconds between the demo's ${DEMO_SWING_PERMILLE / 10}% index swings, a move then its return on one market, which liquidate thin accounts (the first after 5 s; 0: none)`, accepts: 'a whole number of seconds from 0 to 86400', parse: whole(0, 86_400) },
   {
     name: 'wait',
     arg: WAIT_STRATEGY_NAMES.join('|'),
@@ -115,7 +117,8 @@ const SPECS: readonly Spec[] = [
     name: 'mqtt',
     arg: 'URL|embedded|none',
     default: undefined,
-    help: 'the MQTT market-data bus (docs/MARKET-DATA.md): a broker URL, "embedded" for a broker of its own on 127.0.0.1 (--mqtt-port), or "none"; unset: $MQTT_URL when set, else embedded',
+    defaultHelp: '$MQTT_URL when set, else embedded',
+    help: 'the MQTT market-data bus (docs/MARKET-DATA.md): a broker URL, "embedded" for a broker of its own on 127.0.0.1 (--mqtt-port), or "none"',
     accepts: 'an mqtt://, mqtts://, ws:// or wss:// URL, embedded or none',
     parse: (raw) => (raw === 'embedded' || raw === 'none' || /^(mqtts?|wss?):\/\/\S+$/.test(raw) ? raw : undefined),
   },
@@ -124,7 +127,8 @@ const SPECS: readonly Spec[] = [
     name: 'operators',
     arg: 'FILE',
     default: undefined,
-    help: 'operator tokens file (default: DATA/operator/operators.json, generated with one admin token on a first start)',
+    defaultHelp: 'DATA/operator/operators.json, generated with one admin token on a first start',
+    help: 'operator tokens file',
     accepts: 'the path of a JSON file {"operators": [{"id", "token", "roles"}]}',
     parse: (raw) => (raw.length > 0 ? raw : undefined),
   },
@@ -146,7 +150,7 @@ export const SEE_HELP = '(npm start -- --help lists every option)';
 
 /** Every option with its argument, default and meaning, for --help. */
 export function helpText(): string {
-  const rows = SPECS.map((s) => [`--${s.name} ${s.arg}`, `${s.help} (default ${s.default ?? 'none'})`]);
+  const rows = SPECS.map((s) => [`--${s.name} ${s.arg}`, `${s.help} (default ${s.defaultHelp ?? s.default ?? 'none'})`]);
   for (const [name, what] of FLAGS) rows.push([`--${name}`, what]);
   rows.push(['--help', 'this list']);
   const width = Math.max(...rows.map((r) => r[0]!.length));

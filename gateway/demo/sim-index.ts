@@ -63,11 +63,13 @@ export class SimIndex {
 
   /** The next swing: which market, and by how many thousandths (the next tick carries it). */
   swing(): { market: MarketConfig; permille: number } {
-    const m = this.markets[this.swings % this.markets.length]!;
-    // Per market: up, back, down, back: the index visits start ± the swing, so positions opened at either
-    // level meet a move against them.
-    const phase = Math.floor(this.swings / this.markets.length) % 4;
-    const permille = phase === 0 || phase === 3 ? this.swingPermille : -this.swingPermille;
+    // Swings come in pairs on one market, a move then its return, markets taking turns: positions chased
+    // at the moved level meet the return one swing later (a newcomer sees a liquidation at the second
+    // swing). Per market the pairs alternate up-back and down-back, so the index visits start ± the swing.
+    const pair = Math.floor(this.swings / 2);
+    const m = this.markets[pair % this.markets.length]!;
+    const upFirst = Math.floor(pair / this.markets.length) % 2 === 0;
+    const permille = (this.swings % 2 === 0) === upFirst ? this.swingPermille : -this.swingPermille;
     this.swings++;
     const id = m.market.marketId;
     this.lastSwing.set(id, Math.sign(permille));

@@ -10,12 +10,12 @@ import { MAX_RISK_SHARDS, parseStartOptions } from '../../gateway/start-options.
 const main = fileURLToPath(new URL('../../gateway/main.js', import.meta.url));
 
 test('no options: every default', () => {
-  assert.deepEqual(parseStartOptions([]), { kind: 'run', options: { seconds: 0, rate: 2_000, riskShards: 1, seed: 1, stressEvery: 10, swingEvery: 20, wait: 'spin-then-park', oracle: undefined, data: './data', inMemory: false, snapshotRecords: 1_000_000, snapshotSeconds: 60, snapshotKeep: 3, port: 8080, operatorPort: 8081, operators: undefined, mqtt: undefined, mqttPort: 18830, demo: false, surveillance: false, pretty: undefined } });
+  assert.deepEqual(parseStartOptions([]), { kind: 'run', options: { seconds: 0, rate: 2_000, riskShards: 1, seed: 1, stressEvery: 10, swingEvery: 10, wait: 'spin-then-park', oracle: undefined, data: './data', inMemory: false, snapshotRecords: 1_000_000, snapshotSeconds: 60, snapshotKeep: 3, port: 8080, operatorPort: 8081, operators: undefined, mqtt: undefined, mqttPort: 18830, demo: false, surveillance: false, pretty: undefined } });
 });
 
 test('good values read exactly, in either spelling', () => {
   const r = parseStartOptions(['--seconds', '30', '--rate=50000', '--risk-shards', String(MAX_RISK_SHARDS), '--seed', '4294967295', '--stress-every', '0', '--wait', 'park', '--oracle', 'config/oracle.example.json', '--data', '/var/lib/perpx', '--in-memory', '--snapshot-records', '0', '--snapshot-seconds=5', '--snapshot-keep', '2', '--operator-port', '0', '--operators', 'ops.json', '--mqtt', 'embedded', '--demo', '--surveillance', '--pretty']);
-  assert.deepEqual(r, { kind: 'run', options: { seconds: 30, rate: 50_000, riskShards: MAX_RISK_SHARDS, seed: 2 ** 32 - 1, stressEvery: 0, swingEvery: 20, wait: 'park', oracle: 'config/oracle.example.json', data: '/var/lib/perpx', inMemory: true, snapshotRecords: 0, snapshotSeconds: 5, snapshotKeep: 2, port: 8080, operatorPort: 0, operators: 'ops.json', mqtt: 'embedded', mqttPort: 18830, demo: true, surveillance: true, pretty: true } });
+  assert.deepEqual(r, { kind: 'run', options: { seconds: 30, rate: 50_000, riskShards: MAX_RISK_SHARDS, seed: 2 ** 32 - 1, stressEvery: 0, swingEvery: 10, wait: 'park', oracle: 'config/oracle.example.json', data: '/var/lib/perpx', inMemory: true, snapshotRecords: 0, snapshotSeconds: 5, snapshotKeep: 2, port: 8080, operatorPort: 0, operators: 'ops.json', mqtt: 'embedded', mqttPort: 18830, demo: true, surveillance: true, pretty: true } });
 });
 
 test('each bad value is refused with the option\'s name and what it takes', () => {
@@ -56,8 +56,8 @@ test('each bad value is refused with the option\'s name and what it takes', () =
 test('npm start --help lists every option with its default and exits 0', () => {
   const r = spawnSync(process.execPath, [main, '--help'], { encoding: 'utf8', timeout: 30_000 });
   assert.equal(r.status, 0);
-  for (const [option, dflt] of [['--seconds', '0'], ['--rate', '2000'], ['--risk-shards', '1'], ['--seed', '1'], ['--stress-every', '10'], ['--swing-every', '20'], ['--wait', 'spin-then-park'], ['--oracle', 'none'], ['--data', './data'], ['--port', '8080'], ['--operator-port', '8081'], ['--operators', 'none']]) {
-    assert.match(r.stdout, new RegExp(`^  ${option} .*\\(default ${dflt}\\)$`, 'm'), option);
+  for (const [option, dflt] of [['--seconds', '0'], ['--rate', '2000'], ['--risk-shards', '1'], ['--seed', '1'], ['--stress-every', '10'], ['--swing-every', '10'], ['--wait', 'spin-then-park'], ['--oracle', 'none'], ['--data', './data'], ['--port', '8080'], ['--operator-port', '8081'], ['--operators', 'DATA/operator/operators.json, generated with one admin token on a first start'], ['--mqtt', '$MQTT_URL when set, else embedded']]) {
+    assert.match(r.stdout, new RegExp(`^  ${option} .*\\(default ${dflt.replace(/[$.]/g, '\\$&')}\\)$`, 'm'), option);
   }
   for (const flag of ['--in-memory', '--demo', '--surveillance', '--pretty', '--json-logs']) assert.match(r.stdout, new RegExp(`^ {2}${flag} `, 'm'), flag);
   assert.match(r.stdout, /^ {2}--help /m);

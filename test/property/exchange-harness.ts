@@ -9,6 +9,7 @@
 //
 // Time is the test's: the harness clock moves only when the caller says so. Thread: the test's own.
 
+import type { Book } from '../../engine/book/types.js';
 import { Topology } from '../../exchange/topology.js';
 import { InProcessExchange, type InProcessOptions } from '../../exchange/in-process-exchange.js';
 import type { MarketConfig } from '../../engine/market/spec.js';
@@ -113,6 +114,11 @@ export class ExchangeHarness {
   /** The market as risk shard 0 sees it (every risk shard gets the same marks). */
   market(marketId: number): MarketRiskState {
     return this.exchange.riskShards[0]!.state.markets.get(marketId)!;
+  }
+
+  /** The market's book on the market shard that holds it. */
+  book(marketId: number): Book {
+    return this.exchange.marketShards[this.exchange.topology.marketShardOf(marketId)]!.book(marketId)!;
   }
 
   markTicks(marketId: number): bigint {
