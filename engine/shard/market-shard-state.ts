@@ -2,7 +2,8 @@
 // thread between batches (the worker serves it on request, a slice of a book per loop turn: control-block.ts
 // RequestKind.STATE) with the gateway-stream seq each market's copy stands at. The gateway loads it, then
 // applies only the records after that seq (gateway/views/restart-state.ts, docs/ARCHITECTURE.md,
-// "Read models after a restart"). Plain data: it crosses threads by structured clone.
+// "Read models after a restart"). Plain data: books as typed-array columns (engine/book/book-columns.ts)
+// whose buffers the worker transfers with its reply, so a million orders cost the shard no clone.
 //
 //   per market: status (halted or open), the L2 levels best-first (what BookLevelChanged records built),
 //   the open orders with their owners (resting ones first, then those waiting for their trigger), the
@@ -14,7 +15,10 @@ import type { MarketShard } from './market-shard.js';
 
 export interface MarketBookState {
   readonly marketId: number;
-  /** The last seq of the shard's gateway stream this copy includes: records after it are news. */
+  /**
+   * The last seq of the shard's gateway stream when this market's copy started: records after it are news
+   * (the copy, taken in slices, may hold the result of some of them already: engine/book/book-copy.ts).
+   */
   readonly seq: number;
   readonly halted: boolean;
   /** L2 levels best first, as columns (engine/book/book-columns.ts levelsOf reads them). */
