@@ -1,5 +1,6 @@
-// npm run bench [-- <suite>... [--json] [--quick] [-- suite args]]
-// Runs the named suites (all of them when none is named), one after another in this process.
+// npm run bench [-- <suite>... [--json] [--quick] [--list] [--help] [-- suite args]]
+// Runs the named suites (all of them when none is named), one after another in this process. Options
+// after a second `--` go to the suites (each suite's header comment lists its own).
 
 import { readdirSync } from 'node:fs';
 import { benchEnv, printResults, type Suite } from './harness.js';
@@ -17,6 +18,30 @@ const args = dashdash >= 0 ? argv.slice(dashdash + 1) : [];
 const json = own.includes('--json');
 const quick = own.includes('--quick') || process.env.CI === 'true';
 const named = own.filter((a) => !a.startsWith('--'));
+const OWN_OPTIONS: Record<string, string> = {
+  '--json': 'one JSON object per result instead of the table',
+  '--quick': 'shorter runs (also when CI=true)',
+  '--list': 'list the suites with a line about each, and exit',
+  '--help': 'this text',
+};
+const USAGE = [
+  'usage: node dist/bench/run.js [<suite>...] [options] [-- suite options]',
+  '',
+  ...Object.entries(OWN_OPTIONS).map(([o, h]) => `  ${o.padEnd(10)} ${h}`),
+  '',
+  `suites (all when none is named): ${available.join(', ')}`,
+  "suite options (after --) are described in each suite's header, bench/suites/<suite>.ts; e.g. -- --seconds 3 --wait park",
+].join('\n');
+
+if (own.includes('--help') || own.includes('-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const badOptions = own.filter((a) => a.startsWith('-') && !(a in OWN_OPTIONS));
+if (badOptions.length) {
+  console.error(`bench: unknown option(s) ${badOptions.join(', ')} (suite options go after --); see --help`);
+  process.exit(2);
+}
 
 if (own.includes('--list')) {
   for (const name of available) {

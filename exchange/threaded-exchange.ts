@@ -54,7 +54,7 @@ import { GatewayStream } from './gateway-stream.js';
 import type { GatewaySource } from './in-process-exchange.js';
 import { ShardFailedError } from './shard-failure.js';
 import { insideCut, type ShardStates } from './shard-states.js';
-import { defaultMarketWorkers, marketWorkerGroups, type Topology } from './topology.js';
+import { defaultMarketWorkers, defaultWait, marketWorkerGroups, type Topology } from './topology.js';
 import { wireRings } from './ring-wiring.js';
 
 export interface ThreadedOptions {
@@ -66,7 +66,10 @@ export interface ThreadedOptions {
   readonly timeHorizonUs?: number;
   /** Slots per ring (power of two). */
   readonly ringCapacity?: number;
+  /** How shard threads wait when idle. Default: defaultWait (spin-then-park while busy threads ≤ cores, else park). */
   readonly wait?: WaitStrategyName;
+  /** The cores to plan threads and waiting for (default availableParallelism()): for tests and benches. */
+  readonly cores?: number;
   /** How long stop() lets a shard finish before terminating its thread (default: shard-worker.ts). */
   readonly stopTimeoutMs?: number;
   /** Journal every shard's inputs and recover from them (durability.ts); without it nothing is kept. */
@@ -119,6 +122,8 @@ export class ThreadedExchange {
     /** The journal writer, when the exchange is durable. */
     readonly journal: JournalHost | undefined,
     private readonly maxLagRecords: number,
+    /** How the shard threads wait when idle (ThreadedOptions.wait, or the default chosen for this machine). */
+    readonly wait: WaitStrategyName,
   ) {
     const S = marketHosts.length;
     this.sources = [
@@ -162,10 +167,10 @@ export class ThreadedExchange {
     const cap = o.ringCapacity ?? 4096;
     const ring = () => RingBuffer.create(cap);
     const d = o.durability;
-    const groups = marketWorkerGroups(
-      S,
-      o.marketWorkers ?? defaultMarketWorkers(availableParallelism(), S, { riskShards: R, journalWriter: d !== undefined, surveillanceWorkers: o.surveillance ? Math.min(o.surveillance.workers ?? 1, S) : 0 }),
-    );
+    const cores = o.cores ?? availableParallelism();
+    const others = { riskShards: R, journalWriter: d !== undefined, surveillanceWorkers: o.surveillance ? Math.min(o.surveillance.workers ?? 1, S) : 0 };
+    const groups = marketWorkerGroups(S, o.marketWorkers ?? defaultMarketWorkers(cores, S, others));
+    const wait = o.wait ?? defaultWait(cores, groups.length, others);
     const byId = new Map(o.riskMarkets.map((m) => [m.market.marketId, m]));
     const riskMarkets = t.markets().map((m) => {
       const c = byId.get(m.marketId);
@@ -183,14 +188,14 @@ export class ThreadedExchange {
     const journal = d ? await d.startJournal(gatewayBell) : undefined;
     try {
       // The consumers first, so no market shard ever publishes into a ring nobody reads.
-      await surveillance?.start(o.wait, marketGateway);
+      await surveillance?.start(wait, marketGateway);
       const marketOptions = (s: number): MarketShardOptions => ({
         shardId: s,
         markets: t.config.marketShards[s]!,
         inputs: 1 + R,
         gatewayBell,
         riskBells,
-        wait: o.wait,
+        wait,
         pricing: o.pricing,
         timeHorizonUs: o.timeHorizonUs,
         journal: journal?.shardData(s),
@@ -214,7 +219,7 @@ export class ThreadedExchange {
             marketShardOf,
             gatewayBell,
             marketBells,
-            wait: o.wait,
+            wait,
             journal: journal?.shardData(S + r),
             replay: d?.replay(S + r),
             prebuilt: {
@@ -250,6 +255,7 @@ export class ThreadedExchange {
       o.stopTimeoutMs,
       journal,
       d?.maxLagRecords ?? 0,
+      wait,
     );
   }
 

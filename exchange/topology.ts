@@ -13,6 +13,7 @@
 //   risk shard:    0 = gateway (commands),                 1 + s = market shard s
 
 import type { MarketConfig } from '../engine/market/spec.js';
+import { WAIT_STRATEGY_NAMES, type WaitStrategyName } from '../engine/ring/wait-strategy-by-name.js';
 
 export interface TopologyConfig {
   /** Markets per market shard: marketShards[s] are the markets shard s owns. */
@@ -78,8 +79,31 @@ export interface OtherThreads {
  * threads per core").
  */
 export function defaultMarketWorkers(cores: number, marketShards: number, o: OtherThreads): number {
-  const others = 1 + o.riskShards + (o.journalWriter ? 1 : 0) + o.surveillanceWorkers;
-  return Math.max(1, Math.min(marketShards, cores - others));
+  return Math.max(1, Math.min(marketShards, cores - otherBusyThreads(o)));
+}
+
+function otherBusyThreads(o: OtherThreads): number {
+  return 1 + o.riskShards + (o.journalWriter ? 1 : 0) + o.surveillanceWorkers;
+}
+
+/**
+ * The wait strategy of every shard thread unless one is configured: spin-then-park while the busy threads
+ * (these and the market workers) fit the cores, park when they outnumber them. A thread that spins after
+ * each batch holds a core that, on an oversubscribed machine, the thread holding the next piece of work
+ * is waiting for: the spin then adds latency instead of saving it (docs/ARCHITECTURE.md, "Waiting").
+ */
+export function defaultWait(cores: number, marketWorkers: number, o: OtherThreads): WaitStrategyName {
+  return otherBusyThreads(o) + marketWorkers <= cores ? 'spin-then-park' : 'park';
+}
+
+/** What a command line may ask for: a strategy by name, or `auto` (defaultWait). */
+export const WAIT_CHOICES = ['auto', ...WAIT_STRATEGY_NAMES] as const;
+export type WaitChoice = (typeof WAIT_CHOICES)[number];
+
+/** A command-line --wait value as a ThreadedOptions.wait (undefined for auto); throws RangeError when not a WAIT_CHOICES. */
+export function parseWaitChoice(raw: string): WaitStrategyName | undefined {
+  if (!(WAIT_CHOICES as readonly string[]).includes(raw)) throw new RangeError(`--wait '${raw}' must be one of ${WAIT_CHOICES.join(', ')}`);
+  return raw === 'auto' ? undefined : (raw as WaitStrategyName);
 }
 
 /** Market shards dealt to `workers` threads: shard s on thread s mod workers (each group in shard order). */

@@ -154,7 +154,7 @@ const storeAlert = alerts
 exchange = await ThreadedExchange.start({
   topology,
   riskMarkets,
-  wait: o.wait,
+  wait: o.wait === 'auto' ? undefined : o.wait,
   durability,
   surveillance: alerts && {
     onAlert: (a) => {
@@ -271,8 +271,8 @@ if (o.demo && sim) {
   console.error(`perpx: log in with the client of gateway/client/: PerpxClient.connect('${url}') then login({ keyId, alg: 'ed25519', secret })`);
 }
 log.info(
-  { marketShards: topology.marketShards, riskShards: o.riskShards, wait: o.wait },
-  `${topology.marketShards} market shard(s) [${topology.config.marketShards.map((g) => g.map((m) => m.symbol).join('+')).join(', ')}], ${o.riskShards} risk shard(s), wait ${o.wait}; ` +
+  { marketShards: topology.marketShards, riskShards: o.riskShards, wait: x.wait },
+  `${topology.marketShards} market shard(s) [${topology.config.marketShards.map((g) => g.map((m) => m.symbol).join('+')).join(', ')}], ${o.riskShards} risk shard(s), wait ${x.wait}; ` +
     (bots ? `demo bots at ${o.rate} orders/s` : 'no order flow (--demo adds one)') +
     '; Ctrl-C stops',
 );

@@ -3,7 +3,7 @@
 // nothing is silently wrapped, truncated or defaulted.
 
 import { parseArgs } from 'node:util';
-import { WAIT_STRATEGY_NAMES, type WaitStrategyName } from '../engine/ring/wait-strategy-by-name.js';
+import { WAIT_CHOICES, type WaitChoice } from '../exchange/topology.js';
 import { DEMO_SWING_PERMILLE } from './demo/demo-setup.js';
 
 export interface StartOptions {
@@ -18,7 +18,8 @@ export interface StartOptions {
   readonly stressEvery: number;
   /** Seconds between the demo's market swings (0: none). */
   readonly swingEvery: number;
-  readonly wait: WaitStrategyName;
+  /** auto: the exchange's default for this machine (exchange/topology.ts defaultWait). */
+  readonly wait: WaitChoice;
   /** Oracle configuration file: index prices from real venues instead of the simulated market (docs/ORACLE.md). */
   readonly oracle: string | undefined;
   /** Data directory: every shard's journal, recovered from on start (docs/ARCHITECTURE.md, "Persistence"). */
@@ -86,11 +87,11 @@ const SPECS: readonly Spec[] = [
   { name: 'swing-every', arg: 'S', default: '10', help: `seconds between the demo's ${DEMO_SWING_PERMILLE / 10}% index swings, a move then its return on one market, which liquidate thin accounts (the first after 5 s; 0: none)`, accepts: 'a whole number of seconds from 0 to 86400', parse: whole(0, 86_400) },
   {
     name: 'wait',
-    arg: WAIT_STRATEGY_NAMES.join('|'),
-    default: 'spin-then-park',
-    help: 'how idle shard threads wait',
-    accepts: `one of ${WAIT_STRATEGY_NAMES.join(', ')}`,
-    parse: (raw) => ((WAIT_STRATEGY_NAMES as readonly string[]).includes(raw) ? raw : undefined),
+    arg: WAIT_CHOICES.join('|'),
+    default: 'auto',
+    help: 'how idle shard threads wait (auto: spin-then-park while busy threads fit the cores, else park)',
+    accepts: `one of ${WAIT_CHOICES.join(', ')}`,
+    parse: (raw) => ((WAIT_CHOICES as readonly string[]).includes(raw) ? raw : undefined),
   },
   {
     name: 'oracle',
@@ -194,7 +195,7 @@ export function parseStartOptions(argv: readonly string[]): ParsedStart {
       seed: got.get('seed') as number,
       stressEvery: got.get('stress-every') as number,
       swingEvery: got.get('swing-every') as number,
-      wait: got.get('wait') as WaitStrategyName,
+      wait: got.get('wait') as WaitChoice,
       oracle: got.get('oracle') as string | undefined,
       data: got.get('data') as string,
       inMemory: values['in-memory'] === true,

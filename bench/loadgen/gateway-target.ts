@@ -5,7 +5,7 @@
 // prints "stats {json}" (target-stats.ts: event-loop delay, GC pauses, records and frames since the last
 // SIGUSR2) and starts the next window: the load generator asks before and after each run.
 //
-//   node dist/bench/loadgen/gateway-target.js [--accounts N] [--durable]
+//   node dist/bench/loadgen/gateway-target.js [--accounts N] [--durable] [--wait auto|busy-spin|spin-then-park|park]
 // --durable journals under a temporary data directory (acknowledge after durable), removed on exit, and
 // keeps the gateway's own store (keys, idempotency records) in RocksDB beside it, as `npm start` does;
 // without it both are in memory, as `npm start -- --in-memory` has them.
@@ -14,14 +14,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { DEFAULT_MARKETS } from '../../engine/market/spec.js';
 import { encodeRecord } from '../../engine/ring/layouts/index.js';
 import { UpdateIndexPriceLayout } from '../../engine/ring/layouts/update-index-price.js';
 import { RecordBuffer } from '../../engine/ring/record.js';
 import { Durability } from '../../exchange/durability.js';
 import { ThreadedExchange } from '../../exchange/threaded-exchange.js';
-import { Topology } from '../../exchange/topology.js';
+import { parseWaitChoice, Topology, WAIT_CHOICES } from '../../exchange/topology.js';
+import type { WaitStrategyName } from '../../engine/ring/wait-strategy-by-name.js';
+import { fail, parseCli } from '../lib/cli.js';
 import { nowUs } from '../../gateway/clock.js';
 import { generateEd25519 } from '../../gateway/client/keys.js';
 import { Gateway } from '../../gateway/gateway.js';
@@ -30,14 +31,25 @@ import { RocksStore } from '../../persistence/rocksdb-store.js';
 import { riskMarket } from '../../risk/shard/config.js';
 import { TargetStats } from './target-stats.js';
 
-const { values } = parseArgs({ options: { accounts: { type: 'string', default: '16' }, durable: { type: 'boolean', default: false } } });
+const values = parseCli('gateway-target', 'node dist/bench/loadgen/gateway-target.js [options]', {
+  accounts: { type: 'string', default: '16', arg: 'N', help: 'funded accounts, one trade key each' },
+  durable: { type: 'boolean', help: 'journal under a temporary data directory (acknowledge after durable)' },
+  wait: { type: 'string', default: 'auto', arg: WAIT_CHOICES.join('|'), help: 'how shard threads wait (auto: exchange/topology.ts defaultWait)' },
+});
 const accounts = Number(values.accounts);
+if (!Number.isSafeInteger(accounts) || accounts < 1) fail('gateway-target', `--accounts '${values.accounts}' must be a positive whole number`);
+let wait: WaitStrategyName | undefined;
+try {
+  wait = parseWaitChoice(values.wait);
+} catch (e) {
+  fail('gateway-target', (e as Error).message);
+}
 const markets = DEFAULT_MARKETS;
 const topology = Topology.spread(markets, availableParallelism(), 1);
 const riskMarkets = markets.map((m) => riskMarket(m));
 const dir = values.durable ? mkdtempSync(join(tmpdir(), 'perpx-loadgen-')) : undefined;
 const durability = dir ? await Durability.open({ dir, log: () => {} }, topology, { topology: topology.config, riskMarkets }) : undefined;
-const exchange = await ThreadedExchange.start({ topology, riskMarkets, durability, ringCapacity: 16_384 });
+const exchange = await ThreadedExchange.start({ topology, riskMarkets, durability, ringCapacity: 16_384, wait });
 const store = dir ? await RocksStore.open(join(dir, 'gateway'), { createIfMissing: true }) : new MemoryStore();
 const unlimited = { capacity: 1e9, refillPerSecond: 1e9 };
 const gateway = new Gateway({ exchange, store, markets, rateLimits: { perKey: unlimited, perIp: unlimited }, limits: { maxConnectionsPerIp: 10_000 } });
@@ -64,6 +76,7 @@ for (let i = 0; i < accounts; i++) {
 }
 const stats = new TargetStats(() => ({ records: gateway.stats.recordsDispatched, userFrames: gateway.stats.userFramesOut, requests: gateway.stats.requests }));
 process.on('SIGUSR2', () => console.log(`stats ${JSON.stringify(stats.take())}`));
+console.log(`wait ${exchange.wait}`);
 console.log(`listening ${port}`);
 
 const stop = async () => {

@@ -3,7 +3,8 @@
 //
 //   node dist/bench/loadgen/loadgen.js [--targets echo,gateway,gateway-durable] [--rates 10000,50000,100000]
 //        [--seconds 5] [--connections 16] [--p99-bound-us 10000] [--search] [--json]
-//        [--pace spin|timer] [--verbose] [--target-node-args='--cpu-prof --cpu-prof-dir=/tmp/prof']
+//        [--pace spin|timer] [--wait auto|busy-spin|spin-then-park|park] [--verbose]
+//        [--target-node-args='--cpu-prof --cpu-prof-dir=/tmp/prof']      (--help lists them with defaults)
 //
 // For each target and rate: requests sent and answered, achieved rate, p50 / p99 / p99.9 / max, and how
 // late the generator itself was, and the target's CPU per answered request (µs; its main thread, and the
@@ -16,43 +17,40 @@
 // compared with, measured in the same run.
 
 import { randomBytes } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import { canonicalBytes, signBytes } from '../../gateway/auth/signing.js';
 import { connectMsgpackWs } from './msgpack-ws.js';
 import { cpuPerOrder, sampleCpu, type CpuSample } from './cpu-time.js';
 import { runOpenLoop, sustained, type Connect, type Pace, type RunResult, type RunWindow } from './open-loop.js';
 import { startTarget, type Target } from './target.js';
+import { fail, parseCli, type CliOption } from '../lib/cli.js';
+import { WAIT_CHOICES } from '../../exchange/topology.js';
 
-const { values } = parseArgs({
-  options: {
-    targets: { type: 'string', default: 'echo,gateway,gateway-durable' },
-    rates: { type: 'string', default: '10000,50000,100000' },
-    seconds: { type: 'string', default: '5' },
-    connections: { type: 'string', default: '16' },
-    'p99-bound-us': { type: 'string', default: '10000' },
-    search: { type: 'boolean', default: false },
-    json: { type: 'boolean', default: false },
-    verbose: { type: 'boolean', default: false },
-    pace: { type: 'string', default: 'spin' },
-    'target-node-args': { type: 'string', default: '' },
-  },
-});
+const OPTIONS = {
+  targets: { type: 'string', default: 'echo,gateway,gateway-durable', arg: 'a,b', help: 'targets, in order: echo, gateway, gateway-durable' },
+  rates: { type: 'string', default: '10000,50000,100000', arg: 'r1,r2', help: 'offered rates of the ladder, requests/s' },
+  seconds: { type: 'string', default: '5', arg: 'S', help: 'seconds per rate' },
+  connections: { type: 'string', default: '16', arg: 'N', help: 'WebSocket connections (the gateway targets fund one account each)' },
+  'p99-bound-us': { type: 'string', default: '10000', arg: 'US', help: 'p99 above this is not sustained (µs)' },
+  search: { type: 'boolean', help: 'then search the highest sustained rate (doubling, then bisecting)' },
+  json: { type: 'boolean', help: 'one JSON object per line instead of the table' },
+  verbose: { type: 'boolean', help: "add the gateway target's window stats (event-loop delay, GC, records per request)" },
+  pace: { type: 'string', default: 'spin', arg: 'spin|timer', help: 'how the generator waits between sends (timer leaves the cores to the target)' },
+  wait: { type: 'string', default: 'auto', arg: WAIT_CHOICES.join('|'), help: "how the gateway targets' shard threads wait (auto: exchange/topology.ts defaultWait)" },
+  'target-node-args': { type: 'string', default: '', arg: "'ARGS'", help: "node options of the target process, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof'" },
+} as const satisfies Record<string, CliOption>;
+const SYNOPSIS = 'node dist/bench/loadgen/loadgen.js [options]';
+const values = parseCli('loadgen', SYNOPSIS, OPTIONS);
 const whole = (name: string, raw: string, min: number, max: number): number => {
-  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-    console.error(`loadgen: --${name} '${raw}' must be a whole number from ${min} to ${max}`);
-    process.exit(2);
-  }
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) fail('loadgen', `--${name} '${raw}' must be a whole number from ${min} to ${max}`);
   return Number(raw);
 };
 const rates = values.rates.split(',').map((r) => whole('rates', r, 1, 10_000_000));
 const seconds = whole('seconds', values.seconds, 1, 3_600);
 const connections = whole('connections', values.connections, 1, 10_000);
 const verbose = values.verbose;
-if (values.pace !== 'spin' && values.pace !== 'timer') {
-  console.error(`loadgen: --pace '${values.pace}' must be spin or timer`);
-  process.exit(2);
-}
-const pace: Pace = values.pace;
+if (values.pace !== 'spin' && values.pace !== 'timer') fail('loadgen', `--pace '${values.pace}' must be spin or timer`);
+const pace = values.pace as Pace;
+if (!(WAIT_CHOICES as readonly string[]).includes(values.wait)) fail('loadgen', `--wait '${values.wait}' must be one of ${WAIT_CHOICES.join(', ')}`);
 const bound = whole('p99-bound-us', values['p99-bound-us'], 1, 60_000_000);
 
 /** Runs so far: client order ids of each run start past the last run's (a repeated id would be a replay). */
@@ -111,7 +109,7 @@ const TARGETS: Record<string, TargetSpec> = {
 function gatewayTarget(extra: readonly string[]): TargetSpec {
   return {
     script: new URL('./gateway-target.js', import.meta.url),
-    args: ['--accounts', String(connections), ...extra],
+    args: ['--accounts', String(connections), '--wait', values.wait, ...extra],
     stats: true,
     connect: (t) => {
       const creds = t.lines.filter((l) => l.startsWith('cred '));
@@ -141,12 +139,11 @@ const byRate = new Map<string, RunResult>();
 const targets = values.targets.split(',');
 for (const name of targets) {
   const spec = TARGETS[name];
-  if (!spec) {
-    console.error(`loadgen: unknown target ${name}; known: ${Object.keys(TARGETS).join(', ')}`);
-    process.exit(2);
-  }
+  if (!spec) fail('loadgen', `unknown target ${name}; known: ${Object.keys(TARGETS).join(', ')}`);
   const nodeArgs = values['target-node-args'].split(' ').filter((a) => a !== '');
   const target = await startTarget(spec.script, spec.args, nodeArgs);
+  const waitLine = target.lines.find((l) => l.startsWith('wait '));
+  if (waitLine !== undefined && !values.json) console.log(`${name}: shard threads ${waitLine}`);
   try {
     const connect = spec.connect(target);
     /** One run at `rate`, printed; true when sustained. */

@@ -4,7 +4,8 @@
 // with the journal (responses wait for the durable cut) and without (the peer), in the same run.
 // Reported: p50/p99/p99.9 of each, in ns, and what durability adds at p99. Goal: p99 added under 1 ms at
 // 100k/s. Options after `--`: --seconds <n> (default 3), --rates a,b,c, --market-workers <n> (threads the
-// two market shards run on; default: busy threads ≤ cores, exchange/topology.ts).
+// two market shards run on; default: busy threads ≤ cores, exchange/topology.ts), --wait
+// auto|busy-spin|spin-then-park|park (default auto: exchange/topology.ts defaultWait).
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -24,7 +25,8 @@ import { riskMarket } from '../../risk/shard/config.js';
 import { ATOMS_PER_USDT } from '../../risk/units.js';
 import { percentile, type CaseResult, type Suite } from '../harness.js';
 import { demoFlow } from '../lib/demo-flow.js';
-import { DRIVER_PARK_MS } from './pipeline.js';
+import { DRIVER_PARK_MS, waitOption } from './pipeline.js';
+import type { WaitStrategyName } from '../../engine/ring/wait-strategy-by-name.js';
 
 const SUITE = 'durable-ack';
 const RISK_MARKETS = DEFAULT_MARKETS.map((m) => riskMarket(m));
@@ -38,10 +40,10 @@ interface Run {
   refused: number;
 }
 
-async function run(rate: number, seconds: number, dir: string | undefined, marketWorkers: number | undefined): Promise<Run> {
+async function run(rate: number, seconds: number, dir: string | undefined, marketWorkers: number | undefined, wait: WaitStrategyName | undefined): Promise<Run> {
   const topology = Topology.spread(DEFAULT_MARKETS, 2, 1);
   const durability = dir ? await Durability.open({ dir, log: () => {} }, topology, { topology: topology.config, riskMarkets: RISK_MARKETS }) : undefined;
-  const ex = await ThreadedExchange.start({ topology, riskMarkets: RISK_MARKETS, durability, marketWorkers });
+  const ex = await ThreadedExchange.start({ topology, riskMarkets: RISK_MARKETS, durability, marketWorkers, wait });
   const f = demoFlow();
   const buf = RecordBuffer.allocate(1);
   const sentAt = new Map<number, number>();
@@ -116,12 +118,13 @@ const suite: Suite = {
     const rates = r >= 0 ? ctx.args[r + 1]!.split(',').map(Number) : [10_000, 50_000, 100_000];
     const w = ctx.args.indexOf('--market-workers');
     const marketWorkers = w >= 0 ? Number(ctx.args[w + 1]) : undefined;
+    const wait = waitOption(ctx.args);
     const root = mkdtempSync(join(tmpdir(), 'perpx-bench-ack-'));
     const results: CaseResult[] = [];
     try {
       for (const rate of rates) {
-        const off = await run(rate, seconds, undefined, marketWorkers);
-        const on = await run(rate, seconds, join(root, `ack-${rate}`), marketWorkers);
+        const off = await run(rate, seconds, undefined, marketWorkers, wait);
+        const on = await run(rate, seconds, join(root, `ack-${rate}`), marketWorkers, wait);
         const row = (name: string, x: Run, extra: Record<string, number | string>): CaseResult => ({
           suite: SUITE,
           case: `${name}, ${rate.toLocaleString('en-US')} commands/s`,
@@ -132,6 +135,7 @@ const suite: Suite = {
           p999Ns: Math.round(percentile(x.latenciesNs, 99.9)),
           refused: x.refused,
           marketWorkers: marketWorkers ?? 'default',
+          wait: wait ?? 'auto',
           load1: Math.round(loadavg()[0] * 10) / 10,
           ...extra,
         });

@@ -115,7 +115,7 @@ const suite: Suite = {
     const baselineUs = median(baseline);
 
     const cases: Array<[string, WaitStrategyName, number, number]> = [
-      [`${threads} idle threads spin-then-park (default)`, 'spin-then-park', threads, windowMs],
+      [`${threads} idle threads spin-then-park (the default where busy threads ≤ cores)`, 'spin-then-park', threads, windowMs],
       ['1 idle thread busy-spin', 'busy-spin', 1, Math.min(windowMs, 1000)],
     ];
     const results: CaseResult[] = [];

@@ -19,7 +19,8 @@
 //             rates, in the same run. Goal: at least 0.8.
 // Goal: 1M orders/s sustained. Options after `--`: --seconds <n> (default 2), --max-rate <n>,
 // --market-shards <n> (default: the core count), --market-workers <n> (threads the market shards run on;
-// default: busy threads ≤ cores, exchange/topology.ts), --wait <strategy> (default spin-then-park),
+// default: busy threads ≤ cores, exchange/topology.ts), --wait auto|busy-spin|spin-then-park|park (default auto:
+// exchange/topology.ts defaultWait),
 // --no-journal (skip the journaled ladder).
 
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -28,7 +29,7 @@ import { join } from 'node:path';
 import { Durability } from '../../exchange/durability.js';
 import { InProcessExchange } from '../../exchange/in-process-exchange.js';
 import { ThreadedExchange } from '../../exchange/threaded-exchange.js';
-import { Topology } from '../../exchange/topology.js';
+import { parseWaitChoice, Topology } from '../../exchange/topology.js';
 import { DEFAULT_MARKETS } from '../../engine/market/spec.js';
 import { DepositLayout } from '../../engine/ring/layouts/deposit.js';
 import { SetFeeTierLayout } from '../../engine/ring/layouts/set-fee-tier.js';
@@ -37,7 +38,7 @@ import { DemoDriver } from '../../gateway/demo-driver.js';
 import { riskMarket } from '../../risk/shard/config.js';
 import { ATOMS_PER_USDT } from '../../risk/units.js';
 import { median, type CaseResult, type Suite } from '../harness.js';
-import { WAIT_STRATEGY_NAMES, type WaitStrategyName } from '../../engine/ring/wait-strategy-by-name.js';
+import type { WaitStrategyName } from '../../engine/ring/wait-strategy-by-name.js';
 import { demoFlow } from '../lib/demo-flow.js';
 
 const SUITE = 'pipeline';
@@ -61,6 +62,14 @@ export interface Step {
   sustained: boolean;
   /** CPU of the whole process (every thread, spinning included) over the measured window, per order taken, µs. */
   cpuUsPerOrder: number;
+  /** The shard threads' wait strategy (asked for, or the exchange's default here). */
+  wait: WaitStrategyName;
+}
+
+/** The suite option `--wait auto|<strategy>` (default auto): a ThreadedOptions.wait, undefined for auto. */
+export function waitOption(args: readonly string[]): WaitStrategyName | undefined {
+  const w = args.indexOf('--wait');
+  return w >= 0 ? parseWaitChoice(args[w + 1] ?? '') : undefined;
 }
 
 /**
@@ -68,7 +77,7 @@ export interface Step {
  * surveillance worker runs on every market shard's events (its alerts are counted into it); with
  * `journalDir`, every shard journals into a fresh data directory there and responses wait until durable.
  */
-export async function step(rate: number, seconds: number, marketShards: number, wait: WaitStrategyName, surveillance?: { alerts: number }, journalDir?: string, marketWorkers?: number): Promise<Step> {
+export async function step(rate: number, seconds: number, marketShards: number, wait: WaitStrategyName | undefined, surveillance?: { alerts: number }, journalDir?: string, marketWorkers?: number): Promise<Step> {
   const topology = Topology.spread(DEFAULT_MARKETS, marketShards, 1);
   const durability = journalDir ? await Durability.open({ dir: journalDir, log: () => {} }, topology, { topology: topology.config, riskMarkets: RISK_MARKETS }) : undefined;
   const exchange = await ThreadedExchange.start({ topology, riskMarkets: RISK_MARKETS, wait, durability, surveillance: surveillance ? { onAlert: () => surveillance.alerts++ } : undefined, marketWorkers });
@@ -112,6 +121,7 @@ export async function step(rate: number, seconds: number, marketShards: number, 
       backPressure: m.backPressure,
       sustained: m.backPressure === 0 && m.taken >= 0.99 * m.due,
       cpuUsPerOrder: Math.round((m.cpuUs / Math.max(1, m.taken)) * 10) / 10,
+      wait: exchange.wait,
     };
   } finally {
     await exchange.stop();
@@ -166,9 +176,7 @@ const suite: Suite = {
     const maxRate = option(ctx.args, '--max-rate', ctx.quick ? 160_000 : 2_560_000);
     const marketShards = option(ctx.args, '--market-shards', availableParallelism());
     const marketWorkers = ctx.args.includes('--market-workers') ? option(ctx.args, '--market-workers', 1) : undefined;
-    const w = ctx.args.indexOf('--wait');
-    const wait = (w >= 0 ? ctx.args[w + 1] : 'spin-then-park') as WaitStrategyName;
-    if (!WAIT_STRATEGY_NAMES.includes(wait)) throw new RangeError(`--wait: one of ${WAIT_STRATEGY_NAMES.join(', ')}`);
+    const wait = waitOption(ctx.args);
     const peerRates = inProcess(ctx.quick ? 50_000 : 300_000, ctx.quick ? 2 : 3);
     const ladder = async (journal: boolean): Promise<Step[]> => {
       const root = journal ? mkdtempSync(join(tmpdir(), 'perpx-bench-pipeline-')) : undefined;
@@ -233,7 +241,7 @@ const suite: Suite = {
       marketShards: Math.min(marketShards, DEFAULT_MARKETS.length),
       marketWorkers: marketWorkers ?? 'default',
       load1: Math.round(loadavg()[0] * 10) / 10,
-      wait,
+      wait: steps[0]?.wait ?? wait ?? 'auto',
       meetsGoal: sustained >= GOAL_PER_SEC,
     });
     if (journaled.length > 0) {

@@ -12,10 +12,13 @@
 //   BusySpin      hands off in well under a microsecond, and burns a whole core forever, idle or not.
 //                 Only for threads that have a core to themselves: spinning threads that outnumber cores
 //                 starve each other (the one holding the work waits for a time slice).
-//   SpinThenPark  the default. Spins a bounded number of polls after the last work, then parks; an idle
+//   SpinThenPark  the default where busy threads fit the cores (exchange/topology.ts defaultWait). Spins
+//                 a bounded number of polls after the last work, then parks; an idle
 //                 thread costs almost no CPU, a busy one runs at ring speed, and the first record after a
 //                 quiet spell pays one wake-up (tens of microseconds).
-//   Park          parks at once: the least CPU, every hand-off after a gap pays a wake-up.
+//   Park          parks at once: the least CPU, every hand-off after a gap pays a wake-up. The exchange's
+//                 default where busy threads outnumber the cores: a spin there holds a core the thread
+//                 with the work is waiting for, so it adds latency instead of saving it.
 // A strategy instance holds the spin state of one waiting site (one loop): never share one across threads.
 
 import { SpinThenPark } from './spin-then-park.js';
@@ -33,7 +36,7 @@ export interface WaitStrategy {
   busy(): void;
 }
 
-/** The strategy every loop uses unless configured otherwise: SpinThenPark with its default budget. */
+/** SpinThenPark with its default budget: the strategy of a loop built outside an exchange (tests, benches). */
 export function defaultWaitStrategy(): WaitStrategy {
   return new SpinThenPark();
 }

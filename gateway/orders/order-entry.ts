@@ -2,7 +2,8 @@
 // event or refusal the exchange gives it (pending-answers.ts). The gateway stamps time and assigns ids;
 // a command the exchange cannot take now is answered BACK_PRESSURE (retryable), and after a halt
 // EXCHANGE_HALTED; neither was taken, so neither changed anything. Offers are published by one flush per
-// event-loop turn, so a burst of requests costs one release store per ring.
+// event-loop turn (setImmediate), so a burst of requests, over any number of sockets, costs one release
+// store per ring and at most one wake-up per parked shard.
 //
 // The gateway's own commands (cancel-on-disconnect, the dead-man switch) must never be lost: a refused
 // one waits in `retry` and is offered again by the dispatch loop before anything newer of its kind.
@@ -64,13 +65,19 @@ export class OrderEntry {
     readonly markets: ReadonlySet<number>,
   ) {}
 
+  // setImmediate, not a microtask: the poll phase runs every socket's 'message' as a callback of its
+  // own, with the microtasks drained after each, so a microtask flushed (a release store and, to a parked
+  // shard, a wake-up: Atomics.notify) once per socket; the check phase that follows the poll phase
+  // flushes once for all of them. The delay is the rest of that poll phase.
+  private readonly flushNow = (): void => {
+    this.flushScheduled = false;
+    this.exchange.flush();
+  };
+
   private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    queueMicrotask(() => {
-      this.flushScheduled = false;
-      this.exchange.flush();
-    });
+    setImmediate(this.flushNow);
   }
 
   /** Offers the scratch record; false with the refusal's code when the exchange did not take it. */

@@ -10,7 +10,7 @@ import { MAX_RISK_SHARDS, parseStartOptions } from '../../gateway/start-options.
 const main = fileURLToPath(new URL('../../gateway/main.js', import.meta.url));
 
 test('no options: every default', () => {
-  assert.deepEqual(parseStartOptions([]), { kind: 'run', options: { seconds: 0, rate: 2_000, riskShards: 1, seed: 1, stressEvery: 10, swingEvery: 10, wait: 'spin-then-park', oracle: undefined, data: './data', inMemory: false, snapshotRecords: 1_000_000, snapshotSeconds: 60, snapshotKeep: 3, port: 8080, operatorPort: 8081, operators: undefined, mqtt: undefined, mqttPort: 18830, demo: false, surveillance: false, pretty: undefined } });
+  assert.deepEqual(parseStartOptions([]), { kind: 'run', options: { seconds: 0, rate: 2_000, riskShards: 1, seed: 1, stressEvery: 10, swingEvery: 10, wait: 'auto', oracle: undefined, data: './data', inMemory: false, snapshotRecords: 1_000_000, snapshotSeconds: 60, snapshotKeep: 3, port: 8080, operatorPort: 8081, operators: undefined, mqtt: undefined, mqttPort: 18830, demo: false, surveillance: false, pretty: undefined } });
 });
 
 test('good values read exactly, in either spelling', () => {
@@ -33,7 +33,7 @@ test('each bad value is refused with the option\'s name and what it takes', () =
     [['--rate', 'abc'], /^--rate: 'abc' is not accepted; it takes a whole number from 0 to 10000000/],
     [['--rate', ' 5'], /^--rate: ' 5' is not accepted/],
     [['--stress-every', 'x'], /^--stress-every: 'x' is not accepted/],
-    [['--wait', 'fast'], /^--wait: 'fast' is not accepted; it takes one of busy-spin, spin-then-park, park/],
+    [['--wait', 'fast'], /^--wait: 'fast' is not accepted; it takes one of auto, busy-spin, spin-then-park, park/],
     [['--oracle='], /^--oracle: '' is not accepted; it takes the path of an oracle configuration file/],
     [['--data='], /^--data: '' is not accepted; it takes a directory path/],
     [['--operator-port', '65536'], /^--operator-port: '65536' is not accepted; it takes a port number from 0 to 65535/],
@@ -56,7 +56,7 @@ test('each bad value is refused with the option\'s name and what it takes', () =
 test('npm start --help lists every option with its default and exits 0', () => {
   const r = spawnSync(process.execPath, [main, '--help'], { encoding: 'utf8', timeout: 30_000 });
   assert.equal(r.status, 0);
-  for (const [option, dflt] of [['--seconds', '0'], ['--rate', '2000'], ['--risk-shards', '1'], ['--seed', '1'], ['--stress-every', '10'], ['--swing-every', '10'], ['--wait', 'spin-then-park'], ['--oracle', 'none'], ['--data', './data'], ['--port', '8080'], ['--operator-port', '8081'], ['--operators', 'DATA/operator/operators.json, generated with one admin token on a first start'], ['--mqtt', '$MQTT_URL when set, else embedded']]) {
+  for (const [option, dflt] of [['--seconds', '0'], ['--rate', '2000'], ['--risk-shards', '1'], ['--seed', '1'], ['--stress-every', '10'], ['--swing-every', '10'], ['--wait', 'auto'], ['--oracle', 'none'], ['--data', './data'], ['--port', '8080'], ['--operator-port', '8081'], ['--operators', 'DATA/operator/operators.json, generated with one admin token on a first start'], ['--mqtt', '$MQTT_URL when set, else embedded']]) {
     assert.match(r.stdout, new RegExp(`^  ${option} .*\\(default ${dflt.replace(/[$.]/g, '\\$&')}\\)$`, 'm'), option);
   }
   for (const flag of ['--in-memory', '--demo', '--surveillance', '--pretty', '--json-logs']) assert.match(r.stdout, new RegExp(`^ {2}${flag} `, 'm'), flag);
