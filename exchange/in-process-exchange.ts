@@ -35,8 +35,8 @@ import type { AlertSink, IntegritySink, SurveillanceConfig } from '../risk/surve
 import { SurveillanceEngine } from '../risk/surveillance/surveillance-engine.js';
 import { ShardFailedError } from './shard-failure.js';
 import type { ShardStates } from './shard-states.js';
-import { marketShardState } from '../engine/shard/market-shard-state.js';
-import { riskShardState } from '../risk/shard/risk-shard-state.js';
+import { MarketShardStateBuilder } from '../engine/shard/market-shard-state.js';
+import { RiskShardStateBuilder } from '../risk/shard/risk-shard-state.js';
 import { Topology } from './topology.js';
 
 /** Where a gateway-bound record came from. */
@@ -200,12 +200,20 @@ export class InProcessExchange {
   /**
    * Every shard's state for a gateway's read models and books, as ThreadedExchange.shardStates() gives
    * it (shard-states.ts): each stands at its gateway stream's last seq, records not yet delivered included.
+   * `sliced`: copied as a worker copies, `budget` levels, order slots or accounts per slice, calling
+   * `between()` after each slice unfinished (a test runs commands there, as a worker handles records
+   * between its loop turns).
    */
-  shardStates(): ShardStates {
+  shardStates(sliced?: { readonly budget: number; readonly between: () => void }): ShardStates {
     const S = this.marketShards.length;
+    const seqOf = (q: number) => () => this.gatewayQueues[q]!.queue.nextSeq - 1;
+    const run = <B extends { step(budget: number): boolean }>(b: B): B => {
+      while (!b.step(sliced?.budget ?? Number.POSITIVE_INFINITY)) sliced?.between();
+      return b;
+    };
     return {
-      market: this.marketShards.map((m, s) => marketShardState(m, s, this.gatewayQueues[s]!.queue.nextSeq - 1)),
-      risk: this.riskShards.map((r, i) => riskShardState(r.parts, i, this.gatewayQueues[S + i]!.queue.nextSeq - 1)),
+      market: this.marketShards.map((m, s) => run(new MarketShardStateBuilder(m, s, seqOf(s))).finish(0)),
+      risk: this.riskShards.map((r, i) => run(new RiskShardStateBuilder(r.parts, seqOf(S + i))).finish(i, 0)),
     };
   }
 

@@ -12,6 +12,7 @@ import type { ShardJournalData } from '../engine/shard/worker-journal.js';
 import type { CutRecord } from './cut-record.js';
 import { PersistenceError } from './errors.js';
 import type { JournalWriterWorkerData } from './journal-writer-worker.js';
+import type { SyncSummary } from './journal-writer.js';
 import type { RetentionPolicy } from './snapshot-store.js';
 import { Watermark } from './watermark.js';
 
@@ -33,6 +34,8 @@ export interface JournalStats {
   written: number;
   batches: number;
   outstanding: number;
+  /** The synced writes' durations, µs (absent if the writer never stopped cleanly). */
+  sync?: SyncSummary;
 }
 
 export class JournalHost {
@@ -42,6 +45,8 @@ export class JournalHost {
   private readonly control = ControlBlock.create();
   private worker: Worker | undefined;
   private done: Promise<JournalStats> | undefined;
+  /** What the writer reported when it stopped (stop()'s result, kept for whoever reads it after). */
+  stats: JournalStats | undefined;
   /** The first error the writer died of (the exchange must stop: nothing more can be acknowledged). */
   failure: Error | undefined;
   private onFailure: ((e: Error) => void) | undefined;
@@ -96,7 +101,7 @@ export class JournalHost {
     this.done = new Promise<JournalStats>((resolve, reject) => {
       worker.on('message', (m: { type: string; message?: string; code?: number } & JournalStats) => {
         if (m.type === 'ready') ready();
-        else if (m.type === 'stopped') resolve({ written: m.written, batches: m.batches, outstanding: m.outstanding });
+        else if (m.type === 'stopped') resolve((this.stats = { written: m.written, batches: m.batches, outstanding: m.outstanding, sync: m.sync }));
         else if (m.type === 'failed') {
           const e = new PersistenceError((m.code as typeof Code.STORE_IO_FAILED) || Code.STORE_IO_FAILED, `journal writer failed: ${m.message}`);
           fail(e);

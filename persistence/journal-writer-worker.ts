@@ -5,7 +5,7 @@
 //          ▲ shards ring this worker's doorbell on publish; it parks on it (Atomics.waitAsync) when idle
 //
 // Unlike shard workers, this thread turns its event loop (the store's callbacks need it), so it waits with
-// parkAsync. Replies on the port: 'ready' once the store is open, {stopped, written, batches} at the end,
+// parkAsync. Replies on the port: 'ready' once the store is open, {stopped, written, batches, sync} at the end,
 // {failed, message, code} if the store fails (the exchange then stops: nothing can be acknowledged).
 
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
@@ -14,7 +14,7 @@ import { ControlBlock } from '../engine/shard/control-block.js';
 import { TapReader, TapRing } from '../engine/shard/input-tap.js';
 import { crashPointHook } from './crash-points.js';
 import { CutTracker, type CutState } from './cut.js';
-import { JournalWriter } from './journal-writer.js';
+import { JOURNAL_WRITE_BUFFER_BYTES, JournalWriter } from './journal-writer.js';
 import { RocksStore } from './rocksdb-store.js';
 import { SnapshotService } from './snapshot-service.js';
 import type { RetentionPolicy } from './snapshot-store.js';
@@ -44,7 +44,7 @@ const hasWork = () => !control.running() || taps.some((t) => t.consumer.availabl
 // A pending Atomics.waitAsync does not keep a worker's event loop alive: this timer does, until the end.
 const keepAlive = setInterval(() => {}, 1 << 30);
 try {
-  const store = await RocksStore.open(data.dir, { createIfMissing: false });
+  const store = await RocksStore.open(data.dir, { createIfMissing: false, writeBufferBytes: JOURNAL_WRITE_BUFFER_BYTES });
   const crashPoint = crashPointHook();
   const writer = new JournalWriter(store, taps, new CutTracker(data.producerOf, data.from), Watermark.attach(data.watermark), { onDurable: () => gatewayBell.ring(), crashPoint }, data.firstBatch);
   const service = data.snapshots && new SnapshotService(store, writer, data.snapshots.retention, crashPoint);
@@ -57,7 +57,7 @@ try {
   data.snapshots?.port.close();
   await service?.idle();
   await store.close();
-  parentPort!.postMessage({ type: 'stopped', written: writer.written, batches: writer.batches, outstanding: writer.cut.outstanding() });
+  parentPort!.postMessage({ type: 'stopped', written: writer.written, batches: writer.batches, outstanding: writer.cut.outstanding(), sync: writer.syncSummary() });
 } catch (e) {
   const err = e as Error & { code?: number };
   parentPort!.postMessage({ type: 'failed', message: err.message, code: err.code ?? 0 });

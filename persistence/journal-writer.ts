@@ -9,6 +9,7 @@
 // The cut goes into the same batch as the records, so whatever a crash leaves, the stored cut only covers
 // records that are stored too. Thread contract: one thread (the journal writer worker, or a benchmark).
 
+import * as hdr from 'hdr-histogram-js';
 import type { TapReader } from '../engine/shard/input-tap.js';
 import { stampOf } from '../engine/shard/input-stamp.js';
 import { encodeCut } from './cut-record.js';
@@ -17,6 +18,16 @@ import { BlockBuilder } from './journal-block.js';
 import { CUT_KEY, journalKey } from './keys.js';
 import type { Store, StoreOp } from './store.js';
 import type { Watermark } from './watermark.js';
+
+/**
+ * The journal store's write buffer (Store OpenOptions.writeBufferBytes): 64 MiB instead of RocksDB's
+ * 4 MiB. The journal writes every record once and reads it back only at recovery, but RocksDB compacts
+ * what it flushes; with 4 MiB buffers the compaction thread spent 5.4 µs of CPU per journal record over a
+ * 15M-record run (more than the writer's own work, on a machine whose two cores the shards need), with
+ * 64 MiB 0.8 µs (bench/RESULTS.md, #9). The cost: up to two such buffers in memory (128 MiB), and up to
+ * one buffer's worth of write-ahead log replayed into memory when the store opens.
+ */
+export const JOURNAL_WRITE_BUFFER_BYTES = 64 << 20;
 
 export interface JournalWriterOptions {
   /** Records taken from one tap ring per cycle at most (bounds one batch's size and latency). */
@@ -27,6 +38,16 @@ export interface JournalWriterOptions {
   readonly crashPoint?: (name: 'journal-write') => void;
 }
 
+/** Percentiles of the synced writes' durations, µs. */
+export interface SyncSummary {
+  /** Synced writes measured (every synced batch). */
+  count: number;
+  p50: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
+
 export class JournalWriter {
   private readonly builder = new BlockBuilder();
   private batch = 0;
@@ -34,6 +55,8 @@ export class JournalWriter {
   written = 0;
   /** Synced batches since start. */
   batches = 0;
+  /** How long each synced write took, µs (the floor durability adds to an acknowledgement: bench durable-ack). */
+  readonly syncUs = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 2 });
   /** Per shard, the cut position of the last synced batch (what a reader may take as durable). */
   readonly durable: number[];
   /** Per shard, per input, the last seq inside the last synced cut. */
@@ -50,6 +73,14 @@ export class JournalWriter {
     this.batch = firstBatch;
     this.durable = [...cut.positions];
     this.durableLastSeq = cut.state().lastSeq;
+  }
+
+  /** The synced writes' durations so far: p50/p99/p99.9/max, µs. */
+  syncSummary(): SyncSummary {
+    const h = this.syncUs;
+    // A percentile is its bucket's highest value; never above the largest value recorded.
+    const at = (p: number) => Math.min(h.getValueAtPercentile(p), h.maxValue);
+    return { count: h.totalCount, p50: at(50), p99: at(99), p999: at(99.9), max: h.maxValue };
   }
 
   /** Records waiting in the tap rings now. */
@@ -92,7 +123,9 @@ export class JournalWriter {
       await this.store.write(ops, false);
       this.o.crashPoint('journal-write');
     }
+    const t = performance.now();
     await this.store.write(ops, true);
+    this.syncUs.recordValue(Math.max(1, Math.round((performance.now() - t) * 1_000)));
     this.written += total;
     this.batches++;
     for (let x = 0; x < this.durable.length; x++) this.durable[x] = this.cut.positions[x]!;

@@ -52,7 +52,8 @@ export class RocksStore implements Store {
       throw new PersistenceError(Code.DATA_DIR_MISSING, `no data directory at ${dir}`, { dir });
     }
     const db = rocksdb(dir);
-    await call('open', dir, (cb) => db.open({ readOnly, createIfMissing: !readOnly && (o.createIfMissing ?? false), errorIfExists: false }, cb), Code.STORE_UNAVAILABLE);
+    const writeBuffer = o.writeBufferBytes === undefined ? {} : { writeBufferSize: o.writeBufferBytes };
+    await call('open', dir, (cb) => db.open({ readOnly, createIfMissing: !readOnly && (o.createIfMissing ?? false), errorIfExists: false, ...writeBuffer }, cb), Code.STORE_UNAVAILABLE);
     return new RocksStore(db, dir, readOnly);
   }
 

@@ -42,4 +42,10 @@ export interface OpenOptions {
   readonly readOnly?: boolean;
   /** Create the directory when it holds no store (writers only; default false). */
   readonly createIfMissing?: boolean;
+  /**
+   * Bytes a writer gathers in memory before flushing them to a sorted file (RocksDB's write_buffer_size;
+   * default the binding's 4 MiB). Up to two such buffers are held. The journal writer's is larger:
+   * journal-writer.ts, JOURNAL_WRITE_BUFFER_BYTES.
+   */
+  readonly writeBufferBytes?: number;
 }

@@ -3,8 +3,10 @@
 // first response the gateway is handed for it (OrderAccepted or OrderRejected), on the threaded exchange
 // with the journal (responses wait for the durable cut) and without (the peer), in the same run.
 // Reported: p50/p99/p99.9 of each, in ns, and what durability adds at p99. Goal: p99 added under 1 ms at
-// 100k/s. Options after `--`: --seconds <n> (default 3), --rates a,b,c, --market-workers <n> (threads the
-// two market shards run on; default: busy threads ≤ cores, exchange/topology.ts), --wait
+// 100k/s. Beside them, the floor in the same run: the journal writer's own synced writes (p50/p99/p99.9,
+// records per batch), and CPU per command offered (all threads; RocksDB's background threads; the
+// busiest threads, Linux). Options after `--`: --seconds <n> (default 3), --rates a,b,c, --market-workers
+// <n> (threads the two market shards run on; default: busy threads ≤ cores, exchange/topology.ts), --wait
 // auto|busy-spin|spin-then-park|park (default auto: exchange/topology.ts defaultWait).
 
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -25,6 +27,8 @@ import { riskMarket } from '../../risk/shard/config.js';
 import { ATOMS_PER_USDT } from '../../risk/units.js';
 import { percentile, type CaseResult, type Suite } from '../harness.js';
 import { demoFlow } from '../lib/demo-flow.js';
+import { busiestThreads, cpuSince, threadCpu } from '../lib/thread-cpu.js';
+import type { SyncSummary } from '../../persistence/journal-writer.js';
 import { DRIVER_PARK_MS, waitOption } from './pipeline.js';
 import type { WaitStrategyName } from '../../engine/ring/wait-strategy-by-name.js';
 
@@ -38,12 +42,28 @@ const REJ = OrderRejectedLayout.offsets;
 interface Run {
   latenciesNs: Float64Array;
   refused: number;
+  /** CPU of every thread per command offered, and of RocksDB's own background threads, over the measured window. */
+  cpuUsPerCmd: number;
+  rocksdbUsPerCmd: number;
+  /** The busiest threads' CPU per command (Linux), busiest first. */
+  threadsUsPerCmd: string;
+  /** Journal on: the writer's synced writes over the whole run (the floor under what durability adds), and records per batch. */
+  sync?: SyncSummary;
+  recordsPerBatch?: number;
 }
 
 async function run(rate: number, seconds: number, dir: string | undefined, marketWorkers: number | undefined, wait: WaitStrategyName | undefined): Promise<Run> {
+  const ex = { x: undefined as ThreadedExchange | undefined };
+  const r = await drive(rate, seconds, dir, marketWorkers, wait, ex);
+  const st = ex.x?.journal?.stats;
+  return st ? { ...r, sync: st.sync, recordsPerBatch: Math.round(st.written / Math.max(1, st.batches)) } : r;
+}
+
+async function drive(rate: number, seconds: number, dir: string | undefined, marketWorkers: number | undefined, wait: WaitStrategyName | undefined, out: { x: ThreadedExchange | undefined }): Promise<Run> {
   const topology = Topology.spread(DEFAULT_MARKETS, 2, 1);
   const durability = dir ? await Durability.open({ dir, log: () => {} }, topology, { topology: topology.config, riskMarkets: RISK_MARKETS }) : undefined;
   const ex = await ThreadedExchange.start({ topology, riskMarkets: RISK_MARKETS, durability, marketWorkers, wait });
+  out.x = ex;
   const f = demoFlow();
   const buf = RecordBuffer.allocate(1);
   const sentAt = new Map<number, number>();
@@ -78,7 +98,7 @@ async function run(rate: number, seconds: number, dir: string | undefined, marke
     }
     let refused = 0;
     let time = 2;
-    const drive = async (ms: number) => {
+    const load = async (ms: number) => {
       const start = performance.now();
       let due = 0;
       for (let now = start; now - start < ms; now = performance.now()) {
@@ -98,12 +118,19 @@ async function run(rate: number, seconds: number, dir: string | undefined, marke
         if (owed <= 0) await ex.waitForOutput(DRIVER_PARK_MS);
       }
     };
-    await drive(500);
+    await load(500);
     measuring = true;
     refused = 0;
-    await drive(seconds * 1_000);
+    const cpu0 = process.cpuUsage();
+    const threads0 = threadCpu();
+    const time0 = time;
+    await load(seconds * 1_000);
     measuring = false;
-    return { latenciesNs: Float64Array.from(lat).sort(), refused };
+    const cpu = process.cpuUsage(cpu0);
+    const cmds = Math.max(1, time - time0);
+    const per = (us: number) => Math.round((us / cmds) * 100) / 100;
+    const threads1 = threadCpu();
+    return { latenciesNs: Float64Array.from(lat).sort(), refused, cpuUsPerCmd: per(cpu.user + cpu.system), rocksdbUsPerCmd: per(cpuSince(threads0, threads1, 'rocksdb')), threadsUsPerCmd: busiestThreads(threads0, threads1, cmds) };
   } finally {
     await ex.stop();
   }
@@ -134,13 +161,17 @@ const suite: Suite = {
           samples: x.latenciesNs.length,
           p999Ns: Math.round(percentile(x.latenciesNs, 99.9)),
           refused: x.refused,
+          cpuUsPerCmd: x.cpuUsPerCmd,
+          rocksdbUsPerCmd: x.rocksdbUsPerCmd,
+          threadsUsPerCmd: x.threadsUsPerCmd,
           marketWorkers: marketWorkers ?? 'default',
           wait: wait ?? 'auto',
           load1: Math.round(loadavg()[0] * 10) / 10,
           ...extra,
         });
         results.push(row('journal off (peer)', off, {}));
-        results.push(row('journal on, ack after durable', on, { addedP50Ns: Math.round(percentile(on.latenciesNs, 50) - percentile(off.latenciesNs, 50)), addedP99Ns: Math.round(percentile(on.latenciesNs, 99) - percentile(off.latenciesNs, 99)), goal: 'added p99 < 1 ms at 100k/s' }));
+        const sync = on.sync ?? { count: 0, p50: 0, p99: 0, p999: 0, max: 0 };
+        results.push(row('journal on, ack after durable', on, { syncP50Ns: sync.p50 * 1_000, syncP99Ns: sync.p99 * 1_000, syncP999Ns: sync.p999 * 1_000, recordsPerBatch: on.recordsPerBatch ?? 0, addedP50Ns: Math.round(percentile(on.latenciesNs, 50) - percentile(off.latenciesNs, 50)), addedP99Ns: Math.round(percentile(on.latenciesNs, 99) - percentile(off.latenciesNs, 99)), goal: 'added p99 < 1 ms at 100k/s' }));
       }
     } finally {
       rmSync(root, { recursive: true, force: true });

@@ -9,7 +9,14 @@
 //                  captured) read back with every checksum verified (readShardLog), then fed through fresh
 //                  state machines (replayShard). Records/s of each. Goal: 2M records/s; 10M after a snapshot
 //                  under 10 s.
-// Options after `--`: --records <n> for the replay journal (default 1M, --quick 200k).
+//   floor          the sync itself, without the exchange: a synced RocksDB batch of 1, 100, 1,000 records
+//                  and a bare fdatasync of a small append, p50/p99/p99.9 (bench/lib/sync-floor.ts).
+//   compaction     CPU per record of the journal sustained over millions of records, RocksDB's flush and
+//                  compaction threads apart, with the binding's 4 MiB write buffer (the peer) and the
+//                  journal's 64 MiB, in the same run (bench/lib/journal-compaction.ts).
+// Options after `--`: --records <n> for the replay journal (default 1M, --quick 200k); --floor-only runs
+// the floor alone; --floor-samples <n> (default 2,000, --quick 300); --compaction-only runs that case
+// alone; --compaction-records <n> (default 5M, --quick 1M).
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,7 +36,7 @@ import { encodeCut } from '../../persistence/cut-record.js';
 import { CutTracker } from '../../persistence/cut.js';
 import { BlockBuilder } from '../../persistence/journal-block.js';
 import { readShardLog } from '../../persistence/journal-reader.js';
-import { JournalWriter } from '../../persistence/journal-writer.js';
+import { JOURNAL_WRITE_BUFFER_BYTES, JournalWriter } from '../../persistence/journal-writer.js';
 import { CUT_KEY, journalKey } from '../../persistence/keys.js';
 import { RocksStore } from '../../persistence/rocksdb-store.js';
 import type { StoreOp } from '../../persistence/store.js';
@@ -38,6 +45,8 @@ import { riskMarket } from '../../risk/shard/config.js';
 import { ATOMS_PER_USDT } from '../../risk/units.js';
 import { median, type CaseResult, type Suite } from '../harness.js';
 import { demoFlow } from '../lib/demo-flow.js';
+import { compactionCost } from '../lib/journal-compaction.js';
+import { syncFloor } from '../lib/sync-floor.js';
 
 const SUITE = 'journal';
 const RISK_MARKETS = DEFAULT_MARKETS.map((m) => riskMarket(m));
@@ -152,7 +161,17 @@ const suite: Suite = {
     const root = mkdtempSync(join(tmpdir(), 'perpx-bench-journal-'));
     const results: CaseResult[] = [];
     try {
-      const { logs } = recordJournal(commands);
+      const compactionOnly = ctx.args.includes('--compaction-only');
+      if (!compactionOnly) {
+        const fs = ctx.args.indexOf('--floor-samples');
+        results.push(...(await syncFloor({ suite: SUITE, dir: root, samples: fs >= 0 ? Number(ctx.args[fs + 1]) : ctx.quick ? 300 : 2_000 })));
+        if (ctx.args.includes('--floor-only')) return results;
+      }
+      const { logs } = recordJournal(compactionOnly ? 20_000 : commands);
+      const cr = ctx.args.indexOf('--compaction-records');
+      const compactionRecords = cr >= 0 ? Number(ctx.args[cr + 1]) : ctx.quick ? 1_000_000 : 5_000_000;
+      for (const bytes of [4 << 20, JOURNAL_WRITE_BUFFER_BYTES]) results.push(await compactionCost(SUITE, root, producerTable(TOPOLOGY), logs[0]!.records, compactionRecords, bytes, 3_000));
+      if (compactionOnly) return results;
       const sample = logs[0]!.records;
       const seconds = ctx.quick ? 1 : 3;
       for (const perShard of [256, 2_048, 16_384]) {

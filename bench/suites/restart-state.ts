@@ -6,9 +6,13 @@
 //                       (each slice a pause of the shard), against the peer in the same run: the scan
 //                       snapshot's slice of the same accounts (ScanSnapshotBuilder), the pause the risk
 //                       worker already takes for the what-if scan
-//   market shard copy   marketBookState of the book (one loop turn of the market worker: a whole market)
+//   market shard copy   MarketShardStateBuilder, slices of STATE_ITEMS_PER_TURN levels or order slots as
+//                       the market worker serves it, against the peer in the same run: the whole book in
+//                       one turn (its levels and orders as objects, how the worker copied a market before); and
+//                       the reply's cost on the shard (postMessage: its columns transferred, against the
+//                       structured clone of the same copy as objects, how it was sent before)
 //   gateway load        loadViews + hub.restore + RestartGate of the copies (the main thread, before serving)
-// Options after `--`: --accounts <n>.
+// Times are CPU time (process.cpuUsage), the machine being shared. Options after `--`: --accounts <n>.
 
 import { OrderType, Side, TimeInForce } from '../../engine/enums.js';
 import { DEFAULT_MARKETS } from '../../engine/market/spec.js';
@@ -16,7 +20,8 @@ import { DepositLayout } from '../../engine/ring/layouts/deposit.js';
 import { PlaceOrderLayout } from '../../engine/ring/layouts/place-order.js';
 import { UpdateIndexPriceLayout } from '../../engine/ring/layouts/update-index-price.js';
 import { HeaderFlag } from '../../engine/ring/record.js';
-import { marketBookState } from '../../engine/shard/market-shard-state.js';
+import { MarketShardStateBuilder, STATE_ITEMS_PER_TURN, transferables } from '../../engine/shard/market-shard-state.js';
+import { levelsOf, ordersOf } from '../../engine/book/book-columns.js';
 import { InProcessExchange } from '../../exchange/in-process-exchange.js';
 import { Topology } from '../../exchange/topology.js';
 import { MarketDataHub } from '../../gateway/market-data/hub.js';
@@ -41,10 +46,12 @@ function option(args: string[], name: string, fallback: number): number {
   return v;
 }
 
+/** CPU time of fn in ms (process.cpuUsage: a loaded machine stretches wall time, far less CPU time). */
 function timeMs(fn: () => void): number {
-  const t0 = process.hrtime.bigint();
+  const t0 = process.cpuUsage();
   fn();
-  return Number(process.hrtime.bigint() - t0) / 1e6;
+  const d = process.cpuUsage(t0);
+  return (d.user + d.system) / 1e3;
 }
 
 function build(accounts: number): InProcessExchange {
@@ -106,10 +113,22 @@ const suite: Suite = {
       scanSlices.push(...sliced(() => (s = new ScanSnapshotBuilder(risk.state)), () => s!.step(SLICE)));
       s!.finish();
     }
-    const bookMs: number[] = [];
-    for (let r = 0; r < rounds + 2; r++) bookMs.push(timeMs(() => marketBookState(market, BTC.marketId, 0)));
+    const bookSlices: number[] = [];
+    const wholeMs: number[] = [];
+    const cloneMs: number[] = [];
+    const objectCloneMs: number[] = [];
+    for (let r = 0; r < rounds + 2; r++) {
+      let m: MarketShardStateBuilder | undefined;
+      bookSlices.push(...sliced(() => (m = new MarketShardStateBuilder(market, 0, () => 0)), () => m!.step()));
+      const copy = m!.finish(0);
+      cloneMs.push(timeMs(() => structuredClone(copy, { transfer: transferables(copy) })));
+      const objects = copy.markets.map((b) => ({ ...b, bids: levelsOf(b.bids), asks: levelsOf(b.asks), orders: ordersOf(b.orders) }));
+      objectCloneMs.push(timeMs(() => structuredClone(objects)));
+      const book = market.book(BTC.marketId)!;
+      wholeMs.push(timeMs(() => [book.levels(Side.BUY, Number.MAX_SAFE_INTEGER), book.levels(Side.SELL, Number.MAX_SAFE_INTEGER), book.orders()]));
+    }
     const states = ex.shardStates();
-    const orders = states.market[0]!.markets[0]!.orders.length;
+    const orders = states.market[0]!.markets[0]!.orders.count;
     const loadMs: number[] = [];
     for (let r = 0; r < rounds + 2; r++) {
       loadMs.push(
@@ -124,7 +143,10 @@ const suite: Suite = {
     return [
       caseOf(`risk copy slice of ${SLICE} accounts (per loop turn)`, riskSlices, SLICE, { accounts, records: states.risk[0]!.count, vsScanSlice: ratio }),
       caseOf(`scan snapshot slice of ${SLICE} accounts (peer)`, scanSlices, SLICE, { accounts }),
-      caseOf('market copy of one book (one loop turn)', bookMs, orders, { orders }),
+      caseOf(`market copy slice of ${STATE_ITEMS_PER_TURN} levels or slots (per loop turn)`, bookSlices, STATE_ITEMS_PER_TURN, { orders, maxVsWhole: Math.round((Math.max(...bookSlices) / median(wholeMs)) * 1000) / 1000 }),
+      caseOf('market copy of the whole book in one turn (peer: before slicing)', wholeMs, orders, { orders }),
+      caseOf('market copy reply: columns, transferred (on the shard)', cloneMs, orders, { orders, vsObjects: Math.round((median(cloneMs) / median(objectCloneMs)) * 1000) / 1000 }),
+      caseOf('market copy reply: objects, cloned (peer: before columns)', objectCloneMs, orders, { orders }),
       caseOf('gateway load of the copies (before serving)', loadMs, accounts, { accounts, orders }),
     ];
   },

@@ -76,7 +76,8 @@ function stopSlots(b: BookParts): number[] {
   return out.sort((x, y) => b.pool.orderId(x) - b.pool.orderId(y));
 }
 
-function orderView(b: BookParts, slot: number): OrderView {
+/** The view of the order in `slot`. */
+export function orderView(b: BookParts, slot: number): OrderView {
   const p = b.pool;
   const f = p.flags(slot);
   return {

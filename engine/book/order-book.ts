@@ -22,6 +22,7 @@ import { Code } from '../codes.js';
 import { CancelReason, OrderOrigin, OrderType, Side, StpMode, TimeInForce } from '../enums.js';
 import type { MarketSpec } from '../market/spec.js';
 import { RecordType } from '../ring/types.js';
+import { SlicedBookCopy, type BookCopy } from './book-copy.js';
 import { depth, orderViews, stateHash, takeableDepth } from './book-views.js';
 import { flagOrigin, flagSide, flagTif, flagType, OrderRecord } from './order-pool.js';
 import { OrderEntry } from './order-entry.js';
@@ -167,6 +168,9 @@ export class OrderBook extends OrderEntry implements Book {
   }
   orders(): OrderView[] {
     return orderViews(this);
+  }
+  copy(): BookCopy {
+    return new SlicedBookCopy(this);
   }
   stateHash(): bigint {
     return stateHash(this, this.nextTradeId, this.lastPrice, this.mark);

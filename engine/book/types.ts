@@ -9,6 +9,7 @@
 
 import type { CancelReason, OrderOrigin, OrderType, Side, StpMode, TimeInForce, TriggerSource } from '../enums.js';
 import type { MarketSpec } from '../market/spec.js';
+import type { BookCopy } from './book-copy.js';
 
 /**
  * A PlaceOrder as the book takes it. Callers reuse one instance (the shard decodes each record into the
@@ -191,6 +192,11 @@ export interface Book {
   takeableLevels(side: Side, maxLevels: number): LevelView[];
   /** Every open order in canonical order: bids best-first FIFO, asks best-first FIFO, then stops by orderId. */
   orders(): OrderView[];
+  /**
+   * A copy of the levels and open orders taken a slice at a time between commands (book-copy.ts); a book
+   * without one is copied whole at once.
+   */
+  copy?(): BookCopy;
   /** 64-bit hash of the canonical state (state-hash.ts), identical across implementations. */
   stateHash(): bigint;
 }

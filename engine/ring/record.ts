@@ -15,7 +15,8 @@
 //          read a clock: this field is their time. At most MAX_TIME_US (engine/shard/shard-clock.ts).
 // type     record type id (types.ts, append-only).   market  market id (u16).   acct  account id (u32).
 // flags    HeaderFlag bits: OPERATOR marks a command the gateway took from an authenticated operator
-//          (operator-only commands are refused without it); no other bit is defined yet.
+//          (operator-only commands are refused without it); MORE, on a market shard's event towards a risk
+//          shard, says the same input wrote another record after it on that stream (input-end-marker.ts).
 //
 // A u53 is an unsigned integer below 2^53 stored as two u32 words (low word first), so it reads back into
 // a JavaScript number exactly. Values that may pass 2^53 (balances, PnL) use an i64 field read as bigint.
@@ -56,8 +57,10 @@ export const MAX_INTERVAL_US = 2 ** 45;
 export const HeaderFlag = {
   /** The command comes from an authenticated operator session, not from an account's own stream. */
   OPERATOR: 1,
+  /** An event towards a risk shard: the input that wrote it wrote another record after it on this stream. */
+  MORE: 2,
 } as const;
-/** Every bit a record may set in its flags word; a command with any other bit is refused (INVALID_FLAGS). */
+/** Every bit a command may set in its flags word; a command with any other bit is refused (INVALID_FLAGS). MORE is for events only. */
 export const KNOWN_HEADER_FLAGS = HeaderFlag.OPERATOR;
 
 /**

@@ -16,6 +16,11 @@ export interface EventOutput {
   nextSeq: number;
   /** Makes everything appended so far visible to the consumer (a no-op where appends are visible at once). */
   flush(): void;
+  /**
+   * ORs a header flag into the record appended last, which must not be visible yet: called before the next
+   * append or flush (input-end-marker.ts). An output without it leaves the flag out.
+   */
+  markLast?(flag: number): void;
 }
 
 /** An unbounded in-memory stream: records stay readable by index. */
@@ -41,6 +46,11 @@ export class MemoryOutput implements EventOutput {
   }
 
   flush(): void {}
+
+  markLast(flag: number): void {
+    const at = this.buf.at(this.count - 1);
+    this.buf.setFlags(at, this.buf.flags(at) | flag);
+  }
 
   get length(): number {
     return this.count;
@@ -79,6 +89,11 @@ export class QueueOutput extends RecordQueue implements EventOutput {
   }
 
   flush(): void {}
+
+  markLast(flag: number): void {
+    const at = this.backAt();
+    this.records.setFlags(at, this.records.flags(at) | flag);
+  }
 
   /** Records appended and not yet delivered. */
   get pending(): number {

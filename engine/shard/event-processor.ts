@@ -50,6 +50,23 @@ const DEFAULT_BATCH = 256;
 /** Serves one request a slice at a time: true once the ticket is answered. */
 export type RequestServer = (ticket: number) => boolean;
 
+/**
+ * A RequestServer that builds its answer a slice per call (a loop turn): `begin` starts a copy, `step`
+ * copies one slice (true once whole), `reply` sends the copy for the ticket it started for. A ticket asked
+ * while a copy runs is still pending when it is sent, so it gets a copy of its own next.
+ */
+export function slicedServer<B>(begin: () => B, step: (copy: B) => boolean, reply: (copy: B, ticket: number) => void): RequestServer {
+  let current: { ticket: number; copy: B } | undefined;
+  return (ticket) => {
+    current ??= { ticket, copy: begin() };
+    if (!step(current.copy)) return false;
+    const done = current.ticket;
+    reply(current.copy, done);
+    current = undefined;
+    return done === ticket;
+  };
+}
+
 export interface JournalOptions {
   /** Where every taken record is copied before it is handled (absent: nothing is copied). */
   readonly tap?: InputTap;

@@ -35,8 +35,8 @@ import { Doorbell } from '../ring/doorbell.js';
 import { assertLittleEndian } from '../ring/record.js';
 import { RingBuffer } from '../ring/ring-buffer.js';
 import { ControlBlock, RequestKind } from './control-block.js';
-import { MarketShardStateBuilder } from './market-shard-state.js';
-import { EventProcessor } from './event-processor.js';
+import { MarketShardStateBuilder, transferables } from './market-shard-state.js';
+import { EventProcessor, slicedServer } from './event-processor.js';
 import type { DurableCut } from './input-stamp.js';
 import { ProcessorGroup } from './processor-group.js';
 import type { PricingConfig } from './market-pricing.js';
@@ -130,18 +130,17 @@ function wire(data: MarketShardWorkerData, control: ControlBlock, member: number
   const riskBells = data.risk.map((end) => Doorbell.attach(end.bell));
 
   /**
-   * The shard's state for a restarted gateway (market-shard-state.ts), a market per loop turn, each with
-   * the gateway-stream seq it stands at. The reply answers the ticket the copy started for.
+   * The shard's state for a restarted gateway (market-shard-state.ts), a slice of a book per loop turn,
+   * each market with the gateway-stream seq its copy stands at.
    */
-  let state: { ticket: number; builder: MarketShardStateBuilder } | undefined;
-  function serveState(ticket: number): boolean {
-    state ??= { ticket, builder: new MarketShardStateBuilder(shard, data.shardId, () => gatewayReplay!.nextSeq - 1) };
-    if (!state.builder.step()) return false;
-    const done = state.ticket;
-    parentPort!.postMessage({ type: 'reply', member, kind: RequestKind.STATE, ticket: done, payload: state.builder.finish(processor.position) });
-    state = undefined;
-    return done === ticket;
-  }
+  const serveState = slicedServer(
+    () => new MarketShardStateBuilder(shard, data.shardId, () => gatewayReplay!.nextSeq - 1),
+    (builder) => builder.step(),
+    (builder, ticket) => {
+      const payload = builder.finish(processor.position);
+      parentPort!.postMessage({ type: 'reply', member, kind: RequestKind.STATE, ticket, payload }, transferables(payload));
+    },
+  );
 
   const processor = new EventProcessor(
     data.inputs.map((sab) => RingBuffer.attach(sab)),

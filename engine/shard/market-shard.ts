@@ -40,6 +40,7 @@ import { RecordType } from '../ring/types.js';
 import { clientOrderIdOf, commandIdOf, fieldRangeCode, flagsCode, u53OrZero } from './command-fields.js';
 import type { EventOutput } from './event-output.js';
 import { EventWriter } from './event-writer.js';
+import { InputEndMarker } from './input-end-marker.js';
 import { combineHashes } from './hash.js';
 import { InputPositions, StreamGapError } from './input-positions.js';
 import { readPlaceOrder } from './place-order-request.js';
@@ -80,6 +81,8 @@ export class MarketShard {
   /** Market ids in ascending order: the only order anything iterates markets in. */
   readonly marketIds: readonly number[];
   private readonly writer: EventWriter;
+  /** The risk streams as the writer sees them: each record says whether its input wrote more after it. */
+  private readonly riskStreams: InputEndMarker[];
   private readonly req = new OrderRequest();
   private readonly rejection = new BookEvent();
   private readonly positions = new InputPositions();
@@ -108,7 +111,8 @@ export class MarketShard {
     readonly shardId = 0,
   ) {
     this.clock = new ShardClock(timeHorizonUs);
-    this.writer = new EventWriter(gateway, risk, surveillance);
+    this.riskStreams = risk.map((o) => new InputEndMarker(o));
+    this.writer = new EventWriter(gateway, this.riskStreams, surveillance);
     this.configs = [...markets].sort((a, b) => a.marketId - b.marketId);
     for (const config of markets) {
       const spec = new MarketSpec(config);
@@ -146,6 +150,11 @@ export class MarketShard {
   handle(buf: RecordBuffer, at: number, input: number): void {
     if (!this.positions.accept(input, buf.seq(at))) return;
     this.handled++;
+    this.apply(buf, at, input);
+    for (let i = 0; i < this.riskStreams.length; i++) this.riskStreams[i]!.endInput();
+  }
+
+  private apply(buf: RecordBuffer, at: number, input: number): void {
 
     const type = buf.type(at);
     const timeUs = buf.timeUs(at);

@@ -20,6 +20,8 @@ import type { InputStamp } from './input-stamp.js';
 export class ReplayOutput implements EventOutput {
   nextSeq: number;
   private replaying = true;
+  /** The last record appended went to the inner stream (not skipped as already delivered). */
+  private forwarded = false;
 
   /** `inner.nextSeq` must be `deliverFrom` when it is finite (the inner stream stamps the same numbers). */
   constructor(
@@ -33,10 +35,16 @@ export class ReplayOutput implements EventOutput {
   append(src: RecordBuffer, at: number): void {
     if (this.replaying && this.nextSeq < this.deliverFrom) {
       this.nextSeq++;
+      this.forwarded = false;
       return;
     }
     this.nextSeq++;
     this.inner.append(src, at);
+    this.forwarded = true;
+  }
+
+  markLast(flag: number): void {
+    if (this.forwarded) this.inner.markLast?.(flag);
   }
 
   flush(): void {

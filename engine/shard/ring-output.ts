@@ -70,6 +70,13 @@ export class RingOutput implements EventOutput {
     if (this.stamp !== undefined) this.stamp.apply(this.records, to);
   }
 
+  /** The last record is unpublished while written > 0: appends publish only before writing, and at flush. */
+  markLast(flag: number): void {
+    if (this.written === 0) return;
+    const at = this.producer.at(this.written - 1);
+    this.records.setFlags(at, this.records.flags(at) | flag);
+  }
+
   flush(): void {
     if (this.written === 0) return;
     const durable = this.durable;

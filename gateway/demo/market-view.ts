@@ -18,6 +18,7 @@ import { RecordType } from '../../engine/ring/types.js';
 import type { GatewaySource } from '../../exchange/in-process-exchange.js';
 import type { ShardStates } from '../../exchange/shard-states.js';
 import { LiquidationStep } from '../../risk/shard/events.js';
+import { levelsOf } from '../../engine/book/book-columns.js';
 
 const LVL = BookLevelChangedLayout.offsets;
 const TRD = TradeExecutedLayout.offsets;
@@ -165,7 +166,7 @@ export class MarketView {
         if (!m) continue;
         for (const [levels, side] of [[b.bids, m.bids], [b.asks, m.asks]] as const) {
           side.clear();
-          for (const l of levels) side.set(l.priceTicks, { priceTicks: l.priceTicks, qtyLots: l.qtyLots, orders: l.orderCount });
+          for (const l of levelsOf(levels)) side.set(l.priceTicks, { priceTicks: l.priceTicks, qtyLots: l.qtyLots, orders: l.orderCount });
         }
         if (b.markTicks > 0) m.markTicks = b.markTicks;
         m.indexTicks = b.indexTicks;

@@ -26,6 +26,7 @@ import { RecordType } from '../../engine/ring/types.js';
 import type { ShardStates } from '../../exchange/shard-states.js';
 import { MarketState } from './market-state.js';
 import { CHANNELS, EXCHANGE_WIDE, type BookSnapshot, type Channel, type InsuranceFund, type MarketDataMessage, type Sink } from './messages.js';
+import { levelsOf } from '../../engine/book/book-columns.js';
 
 export interface HubMarket {
   readonly marketId: number;
@@ -128,8 +129,8 @@ export class MarketDataHub {
         const m = this.byId.get(b.marketId);
         if (!m) continue;
         m.loadBook(
-          b.bids.map((l) => [l.priceTicks, l.qtyLots, l.orderCount] as const),
-          b.asks.map((l) => [l.priceTicks, l.qtyLots, l.orderCount] as const),
+          levelsOf(b.bids).map((l) => [l.priceTicks, l.qtyLots, l.orderCount] as const),
+          levelsOf(b.asks).map((l) => [l.priceTicks, l.qtyLots, l.orderCount] as const),
           b.timeUs,
         );
         // Announced as a snapshot (the MQTT bus retains it; one published before the load held less).

@@ -17,6 +17,7 @@ import { RecordBuffer } from '../../engine/ring/record.js';
 import type { GatewaySource } from '../../exchange/in-process-exchange.js';
 import type { ShardStates } from '../../exchange/shard-states.js';
 import type { AccountViews } from './account-views.js';
+import { orderAt } from '../../engine/book/book-columns.js';
 
 interface SourceCut {
   /** Seq a key not in the copy stands at. */
@@ -80,7 +81,7 @@ function recordsOf(bytes: Uint8Array): RecordBuffer {
 /** Loads the shards' copies into the read models (no user-stream events: nobody is connected yet). */
 export function loadViews(views: AccountViews, states: ShardStates): void {
   for (const m of states.market) {
-    for (const book of m.markets) book.orders.forEach((o, i) => views.loadOrder(o, i >= book.resting, book.marketId));
+    for (const book of m.markets) for (let i = 0; i < book.orders.count; i++) views.loadOrder(orderAt(book.orders, i), i >= book.resting, book.marketId);
   }
   for (const r of states.risk) {
     const b = recordsOf(r.records);

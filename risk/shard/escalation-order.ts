@@ -10,13 +10,25 @@
 // one run's order, sweep or Deleverages are ever in flight, their answers come on one market shard's
 // stream in one order, and a step never runs between a record's fills and the checks they call for.
 //
+// A market's input can write many records here (a taker order's fills, a sweep's), and another market's
+// record can arrive between two of them. A run stepping there would send its order before the scopes the
+// rest of that input makes liquidatable are triggered, or after, depending on arrival: a taker order on
+// one market shard triggered scopes while the other market shard's cancel answer let the first run sweep
+// (interleaving seeds 473893658 and 271848155). So no run steps while a market stream is in the middle of
+// one input's records: the market shard flags every record but an input's last (HeaderFlag.MORE,
+// engine/shard/input-end-marker.ts), and the runs step at the end of that last one.
+//
 // The queue holds every run not parked (CANCELLING, QUEUED, or in flight), by liquidation id. A parked
 // run leaves it and re-enters when it is retried. The run in flight is derived state (the one run in a
 // STEP_DOWN, FULL_CLOSE or ADL phase), so a snapshot read rebuilds it from the runs.
 //
 // Thread contract: the risk-shard thread.
 
+import { malformed } from '../../engine/snapshot/snapshot-error.js';
+import type { SnapshotReader } from '../../engine/snapshot/snapshot-reader.js';
+import type { SnapshotWriter } from '../../engine/snapshot/snapshot-writer.js';
 import { RunPhase, type LiquidationRun } from './liquidation-run.js';
+import type { StateWords } from './seams.js';
 
 function inFlightPhase(run: LiquidationRun): boolean {
   return run.phase === RunPhase.STEP_DOWN || run.phase === RunPhase.FULL_CLOSE || run.phase === RunPhase.ADL;
@@ -27,6 +39,17 @@ export class EscalationOrder {
   private readonly queue: LiquidationRun[] = [];
   /** The run whose order, sweep or Deleverages are in flight; undefined: none. */
   private inFlight: LiquidationRun | undefined;
+  /** Market inputs whose last record here said the same input wrote more (HeaderFlag.MORE), ascending. */
+  private readonly openInputs: number[] = [];
+
+  /** A record from `input` was handled; more: its input wrote another record after it on this stream. */
+  record(input: number, more: boolean): void {
+    const i = this.openInputs.indexOf(input);
+    if (more && i < 0) {
+      this.openInputs.push(input);
+      this.openInputs.sort((a, b) => a - b);
+    } else if (!more && i >= 0) this.openInputs.splice(i, 1);
+  }
 
   /** The run entered the pipeline, or a parked run was retried. */
   enter(run: LiquidationRun): void {
@@ -56,10 +79,46 @@ export class EscalationOrder {
     if (inFlightPhase(run) && this.queue[this.lowerBound(run.liquidationId)] === run) this.inFlight = run;
   }
 
-  /** The run whose turn it is, when it waits at a boundary and nothing is in flight; undefined otherwise. */
+  /**
+   * The run whose turn it is, when it waits at a boundary, nothing is in flight and no market stream is in
+   * the middle of an input's records; undefined otherwise.
+   */
   next(): LiquidationRun | undefined {
     const head = this.queue[0];
-    return this.inFlight === undefined && head !== undefined && head.phase === RunPhase.QUEUED ? head : undefined;
+    return this.inFlight === undefined && this.openInputs.length === 0 && head !== undefined && head.phase === RunPhase.QUEUED ? head : undefined;
+  }
+
+  /** Market inputs in the middle of one input's records (ascending): while any is, no run steps. */
+  get openMarketInputs(): readonly number[] {
+    return this.openInputs;
+  }
+
+  /**
+   * The open market inputs, hashed and written only when there are some: between inputs (every snapshot
+   * and hash of a quiet shard) the state reads as it did before the flag existed.
+   */
+  hashState(h: StateWords): void {
+    if (this.openInputs.length === 0) return;
+    h.int(this.openInputs.length);
+    for (const input of this.openInputs) h.int(input);
+  }
+
+  writeState(w: SnapshotWriter): void {
+    if (this.openInputs.length === 0) return;
+    w.uint(this.openInputs.length);
+    for (const input of this.openInputs) w.uint(input);
+  }
+
+  /** The open market inputs, when the section has them (a snapshot of a shard between inputs has none). */
+  readState(r: SnapshotReader): void {
+    if (r.remaining === 0) return;
+    const n = r.count(1);
+    if (n === 0) throw malformed(`${r.what}: an empty list of open market inputs (never written)`);
+    for (let i = 0; i < n; i++) {
+      const input = r.uint();
+      if (input === 0 || (i > 0 && input <= this.openInputs[i - 1]!)) throw malformed(`${r.what}: open market inputs out of order at ${input}`);
+      this.openInputs.push(input);
+    }
   }
 
   /** After a snapshot read: the runs not parked, and the one in flight. */

@@ -107,11 +107,12 @@ export class LiquidationEngine implements LiquidationHooks {
     if (equity !== undefined && equity < 0n) settleBankruptFlatScope(this.insuranceFund, this.effects, accountId, scope, this.state.newLiquidationId(), equity, timeUs);
   }
 
-  /** Runs by scope key, the order ids they wait on, parked scopes, fund reservations, pending Deleverages. */
+  /** Runs by scope key, the order ids they wait on, parked scopes, fund reservations, pending Deleverages, open market inputs. */
   hashState(h: StateWords): void {
     this.pipeline.hashState(h);
     this.insuranceFund.hashState(h);
     this.adl.hashState(h);
+    this.escalation.hashState(h);
   }
 
   /** The pipeline's snapshot section (liquidation-snapshot.ts). */
@@ -214,7 +215,8 @@ export class LiquidationEngine implements LiquidationHooks {
    * (escalation-order.ts), while the next one waits at a boundary and nothing is in flight. Each run is
    * stepped here once per answer, trigger or retry that queued it, so the work is paid for by those records.
    */
-  afterRecord(timeUs: number): void {
+  afterRecord(timeUs: number, input: number, more: boolean): void {
+    this.escalation.record(input, more);
     for (let run = this.escalation.next(); run !== undefined; run = this.escalation.next()) {
       this.step(run, timeUs);
       this.escalation.stepped(run);

@@ -6,9 +6,11 @@
 //   parked        the waiting scopes and the round-robin cursor (liquidation-waiting.ts)
 //   reservations  the insurance fund's reservations and their total (insurance-fund.ts)
 //   Deleverages   the pending ones (adl-executor.ts)
+//   open inputs   only when a market stream is in the middle of one input's records (escalation-order.ts):
+//                 count, then the inputs ascending; absent between inputs
 //
-// The escalation order is not written: it follows from the runs' liquidation ids and phases, and is
-// rebuilt from them (escalation-order.ts).
+// The escalation order itself is not written: it follows from the runs' liquidation ids and phases, and
+// is rebuilt from them (escalation-order.ts).
 //
 // Kept next to the engine so a change to the pipeline's state changes this file with it: a new field of
 // a run is written where hashState hashes it.
@@ -47,6 +49,7 @@ export function writeLiquidation(w: SnapshotWriter, p: LiquidationParts): void {
   p.waiting.writeState(w);
   p.insuranceFund.writeState(w);
   p.adl.writeState(w);
+  p.escalation.writeState(w);
 }
 
 /** Reads a LIQD section into fresh parts; the accounts and positions must be in `state` already. */
@@ -74,6 +77,7 @@ export function readLiquidation(r: SnapshotReader, state: RiskState, p: Liquidat
   });
   p.insuranceFund.readState(r);
   p.adl.readState(r);
+  p.escalation.readState(r);
   r.done();
   p.escalation.rebuild(p.runs.values());
 }

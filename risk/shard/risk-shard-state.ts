@@ -76,10 +76,3 @@ export class RiskShardStateBuilder {
     return { kind: 'risk', shard, position, startSeq: this.startSeq, count, records };
   }
 }
-
-/** The whole state at once (the in-process exchange, tests). */
-export function riskShardState(parts: ShardParts, shard: number, gatewaySeq: number, position = 0): RiskShardState {
-  const b = new RiskShardStateBuilder(parts, () => gatewaySeq);
-  b.step(Number.POSITIVE_INFINITY);
-  return b.finish(shard, position);
-}

@@ -23,7 +23,7 @@ import { RingBuffer } from '../../engine/ring/ring-buffer.js';
 import { waitStrategyByName, type WaitStrategyName } from '../../engine/ring/wait-strategy-by-name.js';
 import { ControlBlock, RequestKind } from '../../engine/shard/control-block.js';
 import { readSnapshotStreams } from '../../engine/snapshot/shard-streams.js';
-import { EventProcessor } from '../../engine/shard/event-processor.js';
+import { EventProcessor, slicedServer } from '../../engine/shard/event-processor.js';
 import type { StreamEnd } from '../../engine/shard/market-shard-worker.js';
 import { RingOutput } from '../../engine/shard/ring-output.js';
 import { durableCut, journalOptions, replayLog, replayOutputs, type ShardJournalData, type ShardReplayData } from '../../engine/shard/worker-journal.js';
@@ -89,30 +89,22 @@ function outboxesEmpty(): boolean {
  * answers the ticket the copy started for; a ticket asked meanwhile gets a copy of its own next.
  */
 const SNAPSHOT_ACCOUNTS_PER_TURN = 2_048;
-let snapshot: { ticket: number; builder: ScanSnapshotBuilder } | undefined;
-function serveSnapshot(ticket: number): boolean {
-  snapshot ??= { ticket, builder: new ScanSnapshotBuilder(shard.state) };
-  if (!snapshot.builder.step(SNAPSHOT_ACCOUNTS_PER_TURN)) return false;
-  const done = snapshot.ticket;
-  parentPort!.postMessage({ type: 'reply', ticket: done, payload: snapshot.builder.finish() });
-  snapshot = undefined;
-  return done === ticket;
-}
+const serveSnapshot = slicedServer(
+  () => new ScanSnapshotBuilder(shard.state),
+  (builder) => builder.step(SNAPSHOT_ACCOUNTS_PER_TURN),
+  (builder, ticket) => parentPort!.postMessage({ type: 'reply', ticket, payload: builder.finish() }),
+);
 
 /**
  * The shard's state for a restarted gateway (risk-shard-state.ts), sliced like the scan snapshot, each
  * account with the gateway-stream seq of its slice.
  */
-let state: { ticket: number; builder: RiskShardStateBuilder } | undefined;
 const gatewaySeq = (): number => replaying.outputs[0]!.nextSeq - 1;
-function serveState(ticket: number): boolean {
-  state ??= { ticket, builder: new RiskShardStateBuilder(shard.parts, gatewaySeq) };
-  if (!state.builder.step(SNAPSHOT_ACCOUNTS_PER_TURN)) return false;
-  const done = state.ticket;
-  parentPort!.postMessage({ type: 'reply', kind: RequestKind.STATE, ticket: done, payload: state.builder.finish(data.shardId, processor.position) });
-  state = undefined;
-  return done === ticket;
-}
+const serveState = slicedServer(
+  () => new RiskShardStateBuilder(shard.parts, gatewaySeq),
+  (builder) => builder.step(SNAPSHOT_ACCOUNTS_PER_TURN),
+  (builder, ticket) => parentPort!.postMessage({ type: 'reply', kind: RequestKind.STATE, ticket, payload: builder.finish(data.shardId, processor.position) }),
+);
 
 const processor = new EventProcessor(
   data.inputs.map((sab) => RingBuffer.attach(sab)),

@@ -26,7 +26,7 @@
 import { Code } from '../../engine/codes.js';
 import { OrderOrigin, type Side } from '../../engine/enums.js';
 import { MarkPriceUpdatedLayout } from '../../engine/ring/layouts/mark-price-updated.js';
-import type { RecordBuffer } from '../../engine/ring/record.js';
+import { HeaderFlag, type RecordBuffer } from '../../engine/ring/record.js';
 import { RecordType } from '../../engine/ring/types.js';
 import { fieldRangeCode, flagsCode } from '../../engine/shard/command-fields.js';
 import { permissionCode } from '../../engine/shard/command-permissions.js';
@@ -126,8 +126,9 @@ export class RiskShard implements RiskEffects {
     }
     this.parts.monitor.work(this.parts.pool.maxChecksPerUpdate, buf.timeUs(at));
     // Liquidation steps only after the record's checks, so a step never depends on whether a scope the
-    // same record made liquidatable was triggered yet (escalation-order.ts).
-    this.parts.hooks.afterRecord(buf.timeUs(at));
+    // same record made liquidatable was triggered yet, and only once the market input it came from wrote
+    // its last record here (HeaderFlag.MORE; escalation-order.ts).
+    this.parts.hooks.afterRecord(buf.timeUs(at), input, input !== 0 && (buf.flags(at) & HeaderFlag.MORE) !== 0);
     this.parts.quintiles.work();
   }
 

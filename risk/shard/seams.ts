@@ -61,9 +61,11 @@ export interface LiquidationHooks {
   onBankruptFlatScope(accountId: number, marketId: number, timeUs: number): void;
   /**
    * The end of every input record, after the margin monitor's share of work for it: runs waiting at a
-   * step boundary take their steps, in trigger order (escalation-order.ts).
+   * step boundary take their steps, in trigger order (escalation-order.ts), unless a market stream is in
+   * the middle of one input's records. more: the record came from market input `input` and that market's
+   * input wrote another record after it (HeaderFlag.MORE).
    */
-  afterRecord(timeUs: number): void;
+  afterRecord(timeUs: number, input: number, more: boolean): void;
   /** A new mark in the market: parked pipelines may continue (bounded work per call). */
   onMarkUpdated(marketId: number, timeUs: number): void;
   /** Pre-trade asks: is user order entry frozen for this account in this market? */

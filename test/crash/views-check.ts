@@ -10,6 +10,7 @@ import type { ShardStates } from '../../exchange/shard-states.js';
 import { MarketDataHub } from '../../gateway/market-data/hub.js';
 import { AccountViews } from '../../gateway/views/account-views.js';
 import { loadViews } from '../../gateway/views/restart-state.js';
+import { levelsOf, ordersOf } from '../../engine/book/book-columns.js';
 
 const MARKETS = DEFAULT_MARKETS.map((m) => ({ marketId: m.marketId, symbol: m.symbol }));
 
@@ -57,7 +58,7 @@ export class RestoredViews {
       for (const b of shard.markets) {
         const snap = this.hub.snapshot(MARKETS.find((m) => m.marketId === b.marketId)!.symbol)!;
         const levels = (l: readonly { priceTicks: number; qtyLots: number; orderCount: number }[]) => l.map((x) => [x.priceTicks, x.qtyLots, x.orderCount]);
-        if (JSON.stringify([snap.bids, snap.asks]) !== JSON.stringify([levels(b.bids), levels(b.asks)])) out.push(`market ${b.marketId}: the hub's book is not the engine's`);
+        if (JSON.stringify([snap.bids, snap.asks]) !== JSON.stringify([levels(levelsOf(b.bids)), levels(levelsOf(b.asks))])) out.push(`market ${b.marketId}: the hub's book is not the engine's`);
       }
     }
     return out;
@@ -66,7 +67,7 @@ export class RestoredViews {
 
 function accountsOf(states: ShardStates): number[] {
   const out: number[] = [];
-  for (const m of states.market) for (const b of m.markets) for (const o of b.orders) out.push(o.accountId);
+  for (const m of states.market) for (const b of m.markets) for (const o of ordersOf(b.orders)) out.push(o.accountId);
   for (const r of states.risk) {
     const b = new RecordBuffer(r.records.buffer as ArrayBuffer, r.records.byteOffset, r.records.byteLength);
     for (let i = 0; i < r.count; i++) out.push(b.accountId(b.at(i)));

@@ -18,6 +18,8 @@ import { riskMarket } from '../../risk/shard/config.js';
 import { testSeed } from '../support/seed.js';
 import { durableScript } from './durable-script.js';
 import { offerWaiting } from '../support/offer.js';
+import { rocksOption } from '../support/rocksdb-options.js';
+import { JOURNAL_WRITE_BUFFER_BYTES } from '../../persistence/journal-writer.js';
 
 const riskMarkets = DEFAULT_MARKETS.map((m) => riskMarket(m));
 const topology = new Topology({ marketShards: [[DEFAULT_MARKETS[0]!], [DEFAULT_MARKETS[1]!]], riskShards: 2 });
@@ -45,6 +47,12 @@ async function run(dir: string, cmds: ReturnType<typeof durableScript>): Promise
     const h = await ex.stop();
     events += ex.poll(() => {});
     assert.equal(ex.failure, undefined);
+    // The writer timed every synced batch it wrote (the floor bench/suites/durable-ack.ts reports).
+    const st = ex.journal!.stats!;
+    assert.equal(st.sync?.count, st.batches, 'one sync timing per synced batch');
+    // The journal writer opened the store with its large write buffer (less compaction per record).
+    assert.equal(rocksOption(dir, 'write_buffer_size'), String(JOURNAL_WRITE_BUFFER_BYTES));
+    if (st.batches > 0) assert.ok(st.sync!.p50 >= 1 && st.sync!.p50 <= st.sync!.p99 && st.sync!.p99 <= st.sync!.max, JSON.stringify(st.sync));
     return { hashes: [...h.market, ...h.risk].map((x) => x!), events };
   }
 }

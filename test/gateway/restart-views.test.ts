@@ -22,6 +22,7 @@ import type { BookSnapshot } from '../../gateway/market-data/messages.js';
 import type { ThreadedExchange } from '../../exchange/threaded-exchange.js';
 import { RocksStore } from '../../persistence/rocksdb-store.js';
 import { durableAt, MID, startHarness, until } from './support/harness.js';
+import { levelsOf } from '../../engine/book/book-columns.js';
 
 /** Everything a client is shown of its account, but the time of the last update. */
 async function account(c: PerpxClient) {
@@ -39,8 +40,8 @@ async function account(c: PerpxClient) {
 /** BTC-PERP's levels as the market shard holds them, and their checksum. */
 async function engineBook(ex: ThreadedExchange): Promise<{ bids: LevelTuple[]; asks: LevelTuple[]; checksum: number }> {
   const m = (await ex.shardStates()).market[0]!.markets.find((b) => b.marketId === 1)!;
-  const bids = m.bids.map((l) => [l.priceTicks, l.qtyLots, l.orderCount] as const);
-  const asks = m.asks.map((l) => [l.priceTicks, l.qtyLots, l.orderCount] as const);
+  const bids = levelsOf(m.bids).map((l) => [l.priceTicks, l.qtyLots, l.orderCount] as const);
+  const asks = levelsOf(m.asks).map((l) => [l.priceTicks, l.qtyLots, l.orderCount] as const);
   const book = new L2Book();
   book.load(bids, asks);
   return { bids, asks, checksum: bookChecksum(book) };

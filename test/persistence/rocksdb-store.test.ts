@@ -11,6 +11,7 @@ import { Code } from '../../engine/codes.js';
 import { PersistenceError } from '../../persistence/errors.js';
 import { RocksStore } from '../../persistence/rocksdb-store.js';
 import type { Store } from '../../persistence/store.js';
+import { rocksOption } from '../support/rocksdb-options.js';
 
 const k = (...b: number[]) => Uint8Array.from(b);
 const text = (u: Uint8Array) => Buffer.from(u).toString();
@@ -44,6 +45,14 @@ test('a batch is written whole and read back by key and by range in byte order',
     await s.write([{ type: 'del', key: k(0x4a, 1) }], true);
     assert.equal(await s.get(k(0x4a, 1)), undefined);
     await s.close();
+  }));
+
+test('a writer opens with the write buffer asked for, else the binding default of 4 MiB', () =>
+  withDir(async (dir) => {
+    await (await RocksStore.open(join(dir, 'default'), { createIfMissing: true })).close();
+    assert.equal(rocksOption(join(dir, 'default'), 'write_buffer_size'), String(4 << 20));
+    await (await RocksStore.open(join(dir, 'big'), { createIfMissing: true, writeBufferBytes: 64 << 20 })).close();
+    assert.equal(rocksOption(join(dir, 'big'), 'write_buffer_size'), String(64 << 20));
   }));
 
 test('a read-only handle opened beside the writer sees the data as of its opening', () =>

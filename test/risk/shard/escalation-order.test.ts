@@ -54,6 +54,19 @@ test('the outcome is the same whichever scope\'s cancels the market answers firs
   assert.deepEqual(outcome(true), outcome(false));
 });
 
+// One market input (a taker order, a sweep) can write many records here, and another market's answer can
+// arrive between two of them; the runs wait for that input's last record (HeaderFlag.MORE), so a step
+// never goes out before the scopes the rest of the input makes liquidatable are triggered.
+test('no run steps while a market stream is in the middle of one input\'s records', () => {
+  const sim = twoScopes();
+  sim.check(1, BTC_ID);
+  sim.engine.afterRecord(1, 2, true); // a record from market input 2 whose input wrote more after it
+  sim.deliverNext(1); // account 1's cancel is answered (another stream): its run is ready
+  assert.deepEqual(sim.effects.of('sweepLiquidation'), [], 'market input 2 is in the middle of an input');
+  sim.engine.afterRecord(2, 2, false); // that input's last record
+  assert.deepEqual(sim.effects.of('sweepLiquidation').map((c) => c[0]), [1]);
+});
+
 test('only one run has an order in flight at a time', () => {
   const sim = twoScopes();
   sim.check(1, BTC_ID);

@@ -232,7 +232,7 @@ export class MarketSim {
 
   check(accountId: number, marketId: number): void {
     this.engine.check(accountId, marketId, this.tick());
-    this.engine.afterRecord(this.tick());
+    this.engine.afterRecord(this.tick(), 0, false);
   }
 
   /** Delivers the engine's commands and the market's answers, in order, until none is left. */
@@ -246,14 +246,14 @@ export class MarketSim {
    * command's answers, as after each record on the shard, the runs at a boundary take their steps.
    */
   deliverNext(commands: number): void {
-    this.engine.afterRecord(this.tick());
+    this.engine.afterRecord(this.tick(), 0, false);
     for (let n = 0; n < commands && this.effects.outbox.length > 0; n++) {
       const cmd = this.effects.outbox.shift()!;
       if (cmd.kind === 'cancelAll') this.cancelAll(cmd.accountId, cmd.marketId);
       else if (cmd.kind === 'order') this.execute(cmd.orderId, cmd.accountId, cmd.marketId, cmd.side, cmd.limitTicks);
       else if (cmd.kind === 'sweep') this.sweep(cmd);
       else this.deleverage(cmd);
-      this.engine.afterRecord(this.tick());
+      this.engine.afterRecord(this.tick(), 0, false);
     }
   }
 
