@@ -123,44 +123,34 @@ function plan(victims: number, background: number): Plan {
   return { deposits, setup, marks, victims: ids };
 }
 
-/** The market's answer to a liquidation order: a full fill at its limit against the house. */
-/**
- * The market's answer to a full-close sweep (the pipeline's next step once the step-down order filled):
- * filled in full at its limit against the house, so the pipeline completes and the next victim's run,
- * which waits its turn behind this one (escalation-order.ts), goes on.
- */
-function sweepFillOf(records: RecordBuffer, at: number, tradeId: number): Input {
-  return {
-    input: 1,
-    layout: TradeExecutedLayout,
-    header: { accountId: records.accountId(at), marketId: MARKET_ID, timeUs: 2 },
-    body: {
-      takerOrderId: records.u53At(at, SW.sweepId),
-      makerOrderId: 2 ** 40 + tradeId,
-      tradeId: 2 ** 40 + tradeId,
-      priceTicks: records.u53At(at, SW.limitPriceTicks),
-      qtyLots: records.u53At(at, SW.qtyLots),
-      makerAccountId: HOUSE,
-      takerSide: records.u8At(at, SW.side),
-      takerOrigin: OrderOrigin.LIQUIDATION,
-      makerOrigin: OrderOrigin.USER,
-    },
-  };
+/** Where a house fill reads the order it answers: a liquidation order, or a full-close sweep. */
+interface FillFields {
+  readonly id: number;
+  readonly price: number;
+  readonly qty: number;
+  readonly side: number;
 }
+const ORDER_FIELDS: FillFields = { id: PO.orderId, price: PO.priceTicks, qty: PO.qtyLots, side: PO.side };
+const SWEEP_FIELDS: FillFields = { id: SW.sweepId, price: SW.limitPriceTicks, qty: SW.qtyLots, side: SW.side };
 
-function fillOf(records: RecordBuffer, at: number, tradeId: number): Input {
+/**
+ * The market's answer to a liquidation order, or to a full-close sweep (the pipeline's next step once the
+ * step-down order filled): filled in full at its limit against the house, so the pipeline completes and
+ * the next victim's run, which waits its turn behind this one (escalation-order.ts), goes on.
+ */
+function houseFillOf(records: RecordBuffer, at: number, tradeId: number, f: FillFields): Input {
   return {
     input: 1,
     layout: TradeExecutedLayout,
     header: { accountId: records.accountId(at), marketId: MARKET_ID, timeUs: 2 },
     body: {
-      takerOrderId: records.u53At(at, PO.orderId),
+      takerOrderId: records.u53At(at, f.id),
       makerOrderId: 2 ** 40 + tradeId,
       tradeId: 2 ** 40 + tradeId,
-      priceTicks: records.u53At(at, PO.priceTicks),
-      qtyLots: records.u53At(at, PO.qtyLots),
+      priceTicks: records.u53At(at, f.price),
+      qtyLots: records.u53At(at, f.qty),
       makerAccountId: HOUSE,
-      takerSide: records.u8At(at, PO.side),
+      takerSide: records.u8At(at, f.side),
       takerOrigin: OrderOrigin.LIQUIDATION,
       makerOrigin: OrderOrigin.USER,
     },
@@ -236,8 +226,8 @@ class WorkerRig {
       const at = this.market.at(i);
       if (records.type(at) === RecordType.PlaceOrder && records.u8At(at, PO.origin) === OrderOrigin.LIQUIDATION) {
         this.seen.set(records.accountId(at), now);
-        this.answers.push(fillOf(records, at, ++this.trades));
-      } else if (records.type(at) === RecordType.LiquidationSweep) this.answers.push(sweepFillOf(records, at, ++this.trades));
+        this.answers.push(houseFillOf(records, at, ++this.trades, ORDER_FIELDS));
+      } else if (records.type(at) === RecordType.LiquidationSweep) this.answers.push(houseFillOf(records, at, ++this.trades, SWEEP_FIELDS));
     }
     this.market.release(n);
   }
@@ -258,8 +248,8 @@ class WatchingOutput implements EventOutput {
     this.nextSeq++;
     if (buf.type(at) === RecordType.PlaceOrder && buf.u8At(at, PO.origin) === OrderOrigin.LIQUIDATION) {
       this.seen.set(buf.accountId(at), process.hrtime.bigint());
-      this.answers.push(fillOf(buf, at, ++this.trades));
-    } else if (buf.type(at) === RecordType.LiquidationSweep) this.answers.push(sweepFillOf(buf, at, ++this.trades));
+      this.answers.push(houseFillOf(buf, at, ++this.trades, ORDER_FIELDS));
+    } else if (buf.type(at) === RecordType.LiquidationSweep) this.answers.push(houseFillOf(buf, at, ++this.trades, SWEEP_FIELDS));
   }
   flush(): void {}
 }
