@@ -161,8 +161,7 @@ export class InProcessExchange {
       );
     }
     const marketShardOf = (marketId: number): number => t.marketShardOf(marketId);
-    const byId = new Map(o.riskMarkets.map((m) => [m.market.marketId, m]));
-    const riskMarkets = restore === undefined ? t.markets().map((m) => byId.get(m.marketId) ?? missing(m.marketId)) : [];
+    const riskMarkets = restore === undefined ? t.riskMarketsOf(o.riskMarkets) : [];
     for (let r = 0; r < R; r++) {
       this.riskShards.push(
         restore === undefined
@@ -385,8 +384,4 @@ export class InProcessExchange {
     this.submit(layout, header, body);
     this.pump();
   }
-}
-
-function missing(marketId: number): never {
-  throw new RangeError(`no risk configuration for market ${marketId}`);
 }

@@ -17,6 +17,21 @@ export interface ShardStates {
 export type { MarketShardState, RiskShardState };
 
 /** True when a state copied after the inputs before `position` is inside a cut whose low 32 bits are `cutLow`. */
-export function insideCut(position: number, cutLow: number): boolean {
+function insideCut(position: number, cutLow: number): boolean {
   return ((cutLow - (position >>> 0)) | 0) >= 0;
+}
+
+/**
+ * Resolves once the journal's cut covers every copied state (market shard s is journal stream s, risk shard
+ * r stream S + r); throws what `stopped` returns once it returns something. Off the hot path, once per
+ * gateway start: a short sleep between checks, not a second waiter on the gateway's doorbell.
+ */
+export async function whenInsideCut(states: ShardStates, cutLow: (stream: number) => number, stopped: () => Error | undefined): Promise<void> {
+  const S = states.market.length;
+  const covered = () => states.market.every((m, s) => insideCut(m.position, cutLow(s))) && states.risk.every((r, i) => insideCut(r.position, cutLow(S + i)));
+  while (!covered()) {
+    const stop = stopped();
+    if (stop) throw stop;
+    await new Promise((r) => setTimeout(r, 2));
+  }
 }

@@ -31,10 +31,8 @@
 // commands (BACK_PRESSURE). A journal writer that fails halts the exchange (`journalFailure`): nothing
 // more could be acknowledged.
 
-import type { MarketShardHost as MarketHostType } from '../engine/shard/market-shard-host.js';
 import { MarketShardHost, type MarketShardOptions } from '../engine/shard/market-shard-host.js';
 import { availableParallelism } from 'node:os';
-import type { PricingConfig } from '../engine/shard/market-pricing.js';
 import type { Doorbell } from '../engine/ring/doorbell.js';
 import { RingBuffer } from '../engine/ring/ring-buffer.js';
 import { RingConsumer } from '../engine/ring/ring-consumer.js';
@@ -44,46 +42,20 @@ import type { WaitStrategyName } from '../engine/ring/wait-strategy-by-name.js';
 import type { ShardDeath, ShardDone } from '../engine/shard/shard-worker.js';
 import { RiskShardHost } from '../risk/shard/risk-shard-host.js';
 import { SurveillanceGroup, type ThreadedSurveillance } from './surveillance/surveillance-group.js';
+import type { ThreadedOptions } from './threaded-options.js';
 import type { ScanSnapshot } from '../risk/stress/scan-snapshot.js';
-import { DEFAULT_POOL, type RiskMarketConfig, type RiskPoolConfig } from '../risk/shard/config.js';
+import { DEFAULT_POOL } from '../risk/shard/config.js';
 import { stampBefore, stampOf } from '../engine/shard/input-stamp.js';
 import type { JournalHost } from '../persistence/journal-host.js';
-import type { Durability } from './durability.js';
 import { shardsDrained } from './drained.js';
 import { GatewayStream } from './gateway-stream.js';
 import type { GatewaySource } from './in-process-exchange.js';
 import { ShardFailedError } from './shard-failure.js';
-import { insideCut, type ShardStates } from './shard-states.js';
+import { whenInsideCut, type ShardStates } from './shard-states.js';
 import { defaultMarketWorkers, defaultWait, marketWorkerGroups, type Topology } from './topology.js';
 import { wireRings } from './ring-wiring.js';
 
-export interface ThreadedOptions {
-  readonly topology: Topology;
-  readonly riskMarkets: readonly RiskMarketConfig[];
-  readonly pool?: RiskPoolConfig;
-  readonly pricing?: ReadonlyMap<number, PricingConfig>;
-  /** How far one index or timer tick may move a market shard's time (risk shards: pool.timeHorizonUs). */
-  readonly timeHorizonUs?: number;
-  /** Slots per ring (power of two). */
-  readonly ringCapacity?: number;
-  /** How shard threads wait when idle. Default: defaultWait (spin-then-park while busy threads ≤ cores, else park). */
-  readonly wait?: WaitStrategyName;
-  /** The cores to plan threads and waiting for (default availableParallelism()): for tests and benches. */
-  readonly cores?: number;
-  /** How long stop() lets a shard finish before terminating its thread (default: shard-worker.ts). */
-  readonly stopTimeoutMs?: number;
-  /** Journal every shard's inputs and recover from them (durability.ts); without it nothing is kept. */
-  readonly durability?: Durability;
-  /** Runs surveillance workers on every market shard's events (absent: no surveillance). */
-  readonly surveillance?: ThreadedSurveillance;
-  /**
-   * Worker threads the market shards run on (shard s on thread s mod n; each still its own state machine
-   * with its own rings and journal stream). Default: defaultMarketWorkers (busy threads ≤ cores).
-   */
-  readonly marketWorkers?: number;
-}
-
-export type { ThreadedSurveillance };
+export type { ThreadedOptions, ThreadedSurveillance };
 
 export interface StopResult {
   /** Each shard's final state hash; undefined for a shard that had died or did not stop in time. */
@@ -114,7 +86,7 @@ export class ThreadedExchange {
     readonly bell: Doorbell,
     readonly toRisk: readonly GatewayStream[],
     readonly toMarket: readonly GatewayStream[],
-    readonly marketHosts: readonly MarketHostType[],
+    readonly marketHosts: readonly MarketShardHost[],
     readonly riskHosts: readonly RiskShardHost[],
     /** The surveillance workers and the main thread's streams into their control inputs (links, timer ticks). */
     readonly surveillance: SurveillanceGroup | undefined,
@@ -171,19 +143,14 @@ export class ThreadedExchange {
     const others = { riskShards: R, journalWriter: d !== undefined, surveillanceWorkers: o.surveillance ? Math.min(o.surveillance.workers ?? 1, S) : 0 };
     const groups = marketWorkerGroups(S, o.marketWorkers ?? defaultMarketWorkers(cores, S, others));
     const wait = o.wait ?? defaultWait(cores, groups.length, others);
-    const byId = new Map(o.riskMarkets.map((m) => [m.market.marketId, m]));
-    const riskMarkets = t.markets().map((m) => {
-      const c = byId.get(m.marketId);
-      if (!c) throw new RangeError(`no risk configuration for market ${m.marketId}`);
-      return c;
-    });
+    const riskMarkets = t.riskMarketsOf(o.riskMarkets);
     const marketShardOf = new Map(t.markets().map((m) => [m.marketId, t.marketShardOf(m.marketId)]));
     const surveillance = o.surveillance ? new SurveillanceGroup(S, o.surveillance) : undefined;
     // Surveillance reads each market shard's gateway-bound stream as a second consumer of its ring.
     const w = wireRings(S, R, groups, cap, surveillance ? () => surveillance.gatewayRing(cap) : undefined);
     const { gatewayBell, marketBells, riskBells, gatewayToMarket, gatewayToRisk, riskToMarket, marketToRisk, marketGateway } = w;
 
-    const marketHosts: MarketHostType[] = [];
+    const marketHosts: MarketShardHost[] = [];
     const riskHosts: RiskShardHost[] = [];
     const journal = d ? await d.startJournal(gatewayBell) : undefined;
     try {
@@ -372,16 +339,8 @@ export class ThreadedExchange {
   async shardStates(): Promise<ShardStates> {
     const [market, risk] = await Promise.all([Promise.all(this.marketHosts.map((h) => h.state())), Promise.all(this.riskHosts.map((h) => h.state()))]);
     const j = this.journal;
-    if (j !== undefined) {
-      const S = market.length;
-      const durable = () => market.every((m, s) => insideCut(m.position, j.watermark.cutLow(s))) && risk.every((r, i) => insideCut(r.position, j.watermark.cutLow(S + i)));
-      while (!durable()) {
-        const stop = this.failure ?? this.journalFailure ?? (this.stopping ? new Error('the exchange is stopping') : undefined);
-        if (stop) throw stop;
-        // Off the hot path, once per start: a short sleep, not a second waiter on the gateway's doorbell.
-        await new Promise((r) => setTimeout(r, 2));
-      }
-    }
+    const stopped = () => this.failure ?? this.journalFailure ?? (this.stopping ? new Error('the exchange is stopping') : undefined);
+    if (j !== undefined) await whenInsideCut({ market, risk }, (stream) => j.watermark.cutLow(stream), stopped);
     return { market, risk };
   }
 

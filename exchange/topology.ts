@@ -13,6 +13,7 @@
 //   risk shard:    0 = gateway (commands),                 1 + s = market shard s
 
 import type { MarketConfig } from '../engine/market/spec.js';
+import type { RiskMarketConfig } from '../risk/shard/config.js';
 import { WAIT_STRATEGY_NAMES, type WaitStrategyName } from '../engine/ring/wait-strategy-by-name.js';
 
 export interface TopologyConfig {
@@ -54,6 +55,16 @@ export class Topology {
 
   markets(): MarketConfig[] {
     return this.config.marketShards.flat().sort((a, b) => a.marketId - b.marketId);
+  }
+
+  /** The risk configuration of every market, in market id order; a market without one is a RangeError. */
+  riskMarketsOf(riskMarkets: readonly RiskMarketConfig[]): RiskMarketConfig[] {
+    const byId = new Map(riskMarkets.map((m) => [m.market.marketId, m]));
+    return this.markets().map((m) => {
+      const c = byId.get(m.marketId);
+      if (c === undefined) throw new RangeError(`no risk configuration for market ${m.marketId}`);
+      return c;
+    });
   }
 
   /** One market per shard up to `maxShards`, the rest dealt round-robin: the default on a small machine. */

@@ -16,7 +16,7 @@ export interface CliOption {
 export type CliValues<O extends Record<string, CliOption>> = { [K in keyof O]: O[K]['type'] extends 'boolean' ? boolean : string };
 
 /** The usage text: the synopsis, then one line per option with its default. */
-export function usage(synopsis: string, options: Record<string, CliOption>): string {
+function usage(synopsis: string, options: Record<string, CliOption>): string {
   const lines = Object.entries(options).map(([name, o]) => {
     const left = `  --${name}${o.type === 'string' ? ` ${o.arg ?? 'VALUE'}` : ''}`;
     const dflt = o.type === 'string' ? ` (default: ${o.default === undefined || o.default === '' ? 'none' : o.default})` : '';

@@ -104,7 +104,7 @@ export class OrderWriter {
   }
 }
 
-export function levelAt(c: LevelColumns, i: number): LevelView {
+function levelAt(c: LevelColumns, i: number): LevelView {
   return rowAt(LEVEL_NUMS, [], c, i) as unknown as LevelView;
 }
 

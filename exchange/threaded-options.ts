@@ -1,0 +1,35 @@
+// ThreadedOptions: what ThreadedExchange.start takes (threaded-exchange.ts): the topology and risk
+// configuration, ring sizes, how shard threads wait, durability, surveillance and the market workers.
+
+import type { WaitStrategyName } from '../engine/ring/wait-strategy-by-name.js';
+import type { PricingConfig } from '../engine/shard/market-pricing.js';
+import type { RiskMarketConfig, RiskPoolConfig } from '../risk/shard/config.js';
+import type { Durability } from './durability.js';
+import type { ThreadedSurveillance } from './surveillance/surveillance-group.js';
+import type { Topology } from './topology.js';
+
+export interface ThreadedOptions {
+  readonly topology: Topology;
+  readonly riskMarkets: readonly RiskMarketConfig[];
+  readonly pool?: RiskPoolConfig;
+  readonly pricing?: ReadonlyMap<number, PricingConfig>;
+  /** How far one index or timer tick may move a market shard's time (risk shards: pool.timeHorizonUs). */
+  readonly timeHorizonUs?: number;
+  /** Slots per ring (power of two). */
+  readonly ringCapacity?: number;
+  /** How shard threads wait when idle. Default: defaultWait (spin-then-park while busy threads ≤ cores, else park). */
+  readonly wait?: WaitStrategyName;
+  /** The cores to plan threads and waiting for (default availableParallelism()): for tests and benches. */
+  readonly cores?: number;
+  /** How long stop() lets a shard finish before terminating its thread (default: shard-worker.ts). */
+  readonly stopTimeoutMs?: number;
+  /** Journal every shard's inputs and recover from them (durability.ts); without it nothing is kept. */
+  readonly durability?: Durability;
+  /** Runs surveillance workers on every market shard's events (absent: no surveillance). */
+  readonly surveillance?: ThreadedSurveillance;
+  /**
+   * Worker threads the market shards run on (shard s on thread s mod n; each still its own state machine
+   * with its own rings and journal stream). Default: defaultMarketWorkers (busy threads ≤ cores).
+   */
+  readonly marketWorkers?: number;
+}
