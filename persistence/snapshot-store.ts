@@ -19,7 +19,7 @@ import { blockStartAt } from './journal-reader.js';
 import { journalRange, parseSnapshotKey, snapshotKey, snapshotPieceKey, snapshotPieceRange, snapshotRange } from './keys.js';
 import type { Store, StoreOp } from './store.js';
 
-export const PIECE_BYTES = 4 << 20;
+const PIECE_BYTES = 4 << 20;
 
 export interface SnapshotInfo {
   readonly version: 1;

@@ -66,7 +66,7 @@ export async function list(d: DataDir, out: Out): Promise<void> {
 }
 
 /** Every shard's state at the cut at `point`: the nearest snapshot before it plus the journal after it. */
-export async function replayTo(d: DataDir, histories: readonly ShardHistory[], point: Point): Promise<{ shards: (MarketShard | RiskShard)[]; positions: number[] }> {
+async function replayTo(d: DataDir, histories: readonly ShardHistory[], point: Point): Promise<{ shards: (MarketShard | RiskShard)[]; positions: number[] }> {
   const cut = cutAt(histories.map((h) => h.log), d.producers, point);
   const total = cut.positions.reduce((a, p, x) => a + p - histories[x]!.log.firstPosition, 0);
   const bar = progress('replaying', total);
