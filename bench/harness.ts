@@ -87,6 +87,24 @@ export function fromTask(suite: string, task: Task, opsPerCall = 1, extra: Recor
   };
 }
 
+/**
+ * Timed samples (milliseconds per call) as a CaseResult: opsPerSec from the median call, p50/p99 per call.
+ * opsPerCall: how many operations one call performs.
+ */
+export function fromSamples(suite: string, name: string, samplesMs: number[], opsPerCall = 1, extra: Record<string, string | number | boolean> = {}): CaseResult {
+  const sorted = [...samplesMs].sort((a, b) => a - b);
+  const p50 = median(samplesMs);
+  return {
+    suite,
+    case: name,
+    opsPerSec: Math.round(opsPerCall / (p50 / 1000)),
+    p50Ns: Math.round(p50 * 1e6),
+    p99Ns: Math.round(percentile(sorted, 99) * 1e6),
+    samples: samplesMs.length,
+    ...extra,
+  };
+}
+
 /** Percentile of an ascending array of numbers (nearest rank). */
 export function percentile(sorted: ArrayLike<number>, p: number): number {
   if (sorted.length === 0) return 0;

@@ -30,7 +30,7 @@ import { loadViews, RestartGate } from '../../gateway/views/restart-state.js';
 import { riskMarket } from '../../risk/shard/config.js';
 import { RiskShardStateBuilder } from '../../risk/shard/risk-shard-state.js';
 import { ScanSnapshotBuilder } from '../../risk/stress/scan-snapshot.js';
-import { median, percentile, type CaseResult, type Suite } from '../harness.js';
+import { fromSamples, median, type CaseResult, type Suite } from '../harness.js';
 
 const SUITE = 'restart-state';
 /** Accounts per slice: the risk worker's SNAPSHOT_ACCOUNTS_PER_TURN. */
@@ -81,19 +81,8 @@ function sliced(first: () => void, step: () => boolean): number[] {
   return ms;
 }
 
-const caseOf = (name: string, ms: number[], opsPerCall: number, extra: Record<string, string | number | boolean> = {}): CaseResult => {
-  const sorted = [...ms].sort((a, b) => a - b);
-  return {
-    suite: SUITE,
-    case: name,
-    opsPerSec: Math.round(opsPerCall / (median(ms) / 1000)),
-    p50Ns: Math.round(median(ms) * 1e6),
-    p99Ns: Math.round(percentile(sorted, 99) * 1e6),
-    samples: ms.length,
-    maxMs: Math.round(Math.max(...ms) * 100) / 100,
-    ...extra,
-  };
-};
+const caseOf = (name: string, ms: number[], opsPerCall: number, extra: Record<string, string | number | boolean> = {}): CaseResult =>
+  fromSamples(SUITE, name, ms, opsPerCall, { maxMs: Math.round(Math.max(...ms) * 100) / 100, ...extra });
 
 const suite: Suite = {
   description: 'a restarted gateway\'s state query: risk copy slices vs the scan snapshot\'s, a market\'s copy, the gateway load',

@@ -37,7 +37,7 @@ import { QUINTILE_REFRESH_US } from '../../risk/shard/quintiles.js';
 import { PositionFigures, valuePosition, valuePositionNumbers } from '../../risk/shard/scope-margin.js';
 import { CROSS_SCOPE, type LiquidationHooks } from '../../risk/shard/seams.js';
 import { AccountState, PositionState, type MarketRiskState } from '../../risk/shard/state.js';
-import { median, percentile, type CaseResult, type Suite } from '../harness.js';
+import { fromSamples, median, type CaseResult, type Suite } from '../harness.js';
 
 const SUITE = 'risk-margin';
 const GOAL_MS = 50;
@@ -231,9 +231,7 @@ function option(args: string[], name: string, fallback: number): number {
 }
 
 function result(name: string, samplesMs: number[], extra: Record<string, string | number | boolean>): CaseResult {
-  const sorted = [...samplesMs].sort((a, b) => a - b);
-  const p50 = median(samplesMs);
-  return { suite: SUITE, case: name, opsPerSec: Math.round(1_000 / p50), p50Ns: Math.round(p50 * 1e6), p99Ns: Math.round(percentile(sorted, 99) * 1e6), samples: samplesMs.length, ...extra };
+  return fromSamples(SUITE, name, samplesMs, 1, extra);
 }
 
 /** The mark that reaches exactly the k highest long liquidation-price keys (ties may add a few). */

@@ -19,7 +19,7 @@ import { MarketSpec } from '../../engine/market/spec.js';
 import { buildScanSnapshot, ScanSnapshotBuilder, type ScanSnapshot } from '../../risk/stress/scan-snapshot.js';
 import { uniformShocks } from '../../risk/stress/shock-scan.js';
 import { scanInThread, ShockScanner, type ShockReport } from '../../risk/stress/shock-scanner.js';
-import { median, percentile, type CaseResult, type Suite } from '../harness.js';
+import { fromSamples, median, percentile, type CaseResult, type Suite } from '../harness.js';
 import { isDeepStrictEqual } from 'node:util';
 
 const SUITE = 'stress-scan';
@@ -129,22 +129,8 @@ const suite: Suite = {
     }
     if (!agree) console.error(`${SUITE}: the pool's report differs from the calling thread's`);
 
-    const caseOf = (name: string, ms: number[], extra: Record<string, string | number | boolean>): CaseResult => {
-      const sorted = [...ms].sort((a, b) => a - b);
-      return {
-        suite: SUITE,
-        case: name,
-        opsPerSec: Math.round(scopes / (median(ms) / 1000)),
-        p50Ns: Math.round(median(ms) * 1e6),
-        p99Ns: Math.round(percentile(sorted, 99) * 1e6),
-        samples: ms.length,
-        positions: snap!.positionCount,
-        scopes,
-        shocks: shocks.length,
-        medianMs: Math.round(median(ms) * 10) / 10,
-        ...extra,
-      };
-    };
+    const caseOf = (name: string, ms: number[], extra: Record<string, string | number | boolean>): CaseResult =>
+      fromSamples(SUITE, name, ms, scopes, { positions: snap!.positionCount, scopes, shocks: shocks.length, medianMs: Math.round(median(ms) * 10) / 10, ...extra });
     const base = median(threadMs);
     const bankruptAtHalf = reference!.outcomes[0]!.bankrupt;
     return [
