@@ -7,6 +7,17 @@ import type { PricingConfig } from '../engine/shard/market-pricing.js';
 import type { RiskMarketConfig, RiskPoolConfig } from '../risk/shard/config.js';
 import { Topology, type TopologyConfig } from './topology.js';
 
+/** What both exchanges (threaded-exchange.ts, in-process-exchange.ts) build their state machines from. */
+export interface ShardSetOptions {
+  readonly topology: Topology;
+  readonly riskMarkets: readonly RiskMarketConfig[];
+  readonly pool?: RiskPoolConfig;
+  /** Mark and funding settings per market id, as MarketShard takes them; markets without one use defaultPricing(). */
+  readonly pricing?: ReadonlyMap<number, PricingConfig>;
+  /** How far one index or timer tick may move a market shard's time (risk shards: pool.timeHorizonUs). */
+  readonly timeHorizonUs?: number;
+}
+
 export interface ExchangeConfig {
   readonly topology: TopologyConfig;
   readonly riskMarkets: readonly RiskMarketConfig[];

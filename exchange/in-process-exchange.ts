@@ -18,6 +18,7 @@
 // ShardFailedError; every later pump() or submit() throws it again and delivers nothing. The record is
 // never re-delivered (the shard would skip it as already seen and carry on from half-handled state).
 
+import type { ShardSetOptions } from './exchange-config.js';
 import { buildScanSnapshot, type ScanSnapshot } from '../risk/stress/scan-snapshot.js';
 import type { Layout } from '../engine/ring/layouts/layout.js';
 import { encodeRecord, type RecordHeaderInput } from '../engine/ring/layouts/index.js';
@@ -25,12 +26,11 @@ import { RECORD_BYTES, RecordBuffer } from '../engine/ring/record.js';
 import { readSnapshotStreams } from '../engine/snapshot/shard-streams.js';
 import { RecordType } from '../engine/ring/types.js';
 import { fastBook, MarketShard } from '../engine/shard/market-shard.js';
-import type { PricingConfig } from '../engine/shard/market-pricing.js';
 import type { RecordHandler } from '../engine/shard/event-processor.js';
 import { QueueOutput } from '../engine/shard/event-output.js';
 import { LiquidationEngine } from '../risk/shard/liquidation-engine.js';
 import { RiskShard } from '../risk/shard/risk-shard.js';
-import { DEFAULT_POOL, type RiskMarketConfig, type RiskPoolConfig } from '../risk/shard/config.js';
+import { DEFAULT_POOL } from '../risk/shard/config.js';
 import type { AlertSink, IntegritySink, SurveillanceConfig } from '../risk/surveillance/surveillance-engine.js';
 import { SurveillanceEngine } from '../risk/surveillance/surveillance-engine.js';
 import { ShardFailedError } from './shard-failure.js';
@@ -59,14 +59,7 @@ interface Link {
 /** Commands the gateway sends to market shards directly (input 0); everything else goes through risk. */
 const MARKET_INPUTS: ReadonlySet<number> = new Set([RecordType.UpdateIndexPrice, RecordType.RecordIndexSource, RecordType.SetMarketStatus]);
 
-export interface InProcessOptions {
-  readonly topology: Topology;
-  readonly riskMarkets: readonly RiskMarketConfig[];
-  readonly pool?: RiskPoolConfig;
-  /** Mark and funding settings per market id, as MarketShard takes them; markets without one use defaultPricing(). */
-  readonly pricing?: ReadonlyMap<number, PricingConfig>;
-  /** How far one index or timer tick may move a market shard's time (risk shards: pool.timeHorizonUs). */
-  readonly timeHorizonUs?: number;
+export interface InProcessOptions extends ShardSetOptions {
   /** Runs the surveillance state machine on every market shard's events (absent: none). */
   readonly surveillance?: { readonly config?: SurveillanceConfig; readonly onAlert: AlertSink; readonly onIntegrity?: IntegritySink };
   /** Tests: picks which of `ready` streams (an index below it) the next record comes from (absent: fixed order). */

@@ -2,19 +2,11 @@
 // configuration, ring sizes, how shard threads wait, durability, surveillance and the market workers.
 
 import type { WaitStrategyName } from '../engine/ring/wait-strategy-by-name.js';
-import type { PricingConfig } from '../engine/shard/market-pricing.js';
-import type { RiskMarketConfig, RiskPoolConfig } from '../risk/shard/config.js';
 import type { Durability } from './durability.js';
+import type { ShardSetOptions } from './exchange-config.js';
 import type { ThreadedSurveillance } from './surveillance/surveillance-group.js';
-import type { Topology } from './topology.js';
 
-export interface ThreadedOptions {
-  readonly topology: Topology;
-  readonly riskMarkets: readonly RiskMarketConfig[];
-  readonly pool?: RiskPoolConfig;
-  readonly pricing?: ReadonlyMap<number, PricingConfig>;
-  /** How far one index or timer tick may move a market shard's time (risk shards: pool.timeHorizonUs). */
-  readonly timeHorizonUs?: number;
+export interface ThreadedOptions extends ShardSetOptions {
   /** Slots per ring (power of two). */
   readonly ringCapacity?: number;
   /** How shard threads wait when idle. Default: defaultWait (spin-then-park while busy threads ≤ cores, else park). */
