@@ -115,6 +115,7 @@ export class Gateway {
   deposits!: DepositRequests;
   private ids!: IdAllocator;
   private batcher!: StoreBatcher;
+  private readonly loaders: ((store: Store, batcher: StoreBatcher) => Promise<void>)[] = [];
 
   constructor(readonly o: GatewayOptions) {
     this.nowUs = o.nowUs ?? clockUs;
@@ -129,7 +130,6 @@ export class Gateway {
     this.dispatcher.add({ onRecord: (buf, at, from) => this.onRecord(buf, at, from), restore: (states) => loadViews(this.views, states) });
   }
 
-  /** Adds a listener of every released record (md's market-data hub); returns its removal. */
   /**
    * True when open() loads the shards' state before it serves (a restart): restoring listeners then get
    * their state in restore(), and what they would publish before it is not the exchange's yet.
@@ -138,8 +138,18 @@ export class Gateway {
     return this.o.exchange.shardStates !== undefined && this.o.restoreState !== false;
   }
 
+  /** Adds a listener of every released record (md's market-data hub); returns its removal. */
   addListener(l: RecordListener): () => void {
     return this.dispatcher.add(l);
+  }
+
+  /**
+   * Runs `load` in open() with the gateway's store and write batcher, before the dispatch loop starts and
+   * before the gateway is ready (md's ticker minutes); call it before open().
+   */
+  beforeServing(load: (store: Store, batcher: StoreBatcher) => Promise<void>): void {
+    if (this.opened !== undefined) throw new Error('beforeServing() after open()');
+    this.loaders.push(load);
   }
 
   private onRecord(buf: RecordBuffer, at: number, _from: GatewaySource): void {
@@ -165,6 +175,9 @@ export class Gateway {
     this.keys = await KeyRegistry.open(store, this.nowUs);
     this.auth = new Authenticator(this.keys, this.nowUs);
     this.batcher = new StoreBatcher(store, this.o.idempotencySync ?? false);
+    // Before the dispatch loop starts: history entries and ticker minutes are stored from the first record.
+    this.views.history.attach(store, this.batcher);
+    for (const load of this.loaders) await load(store, this.batcher);
     const results = await PlaceResults.open(store, this.batcher);
     this.deposits = await DepositRequests.open(store, this.keys.audit, () => this.ids, this.nowUs);
     this.ids = new IdAllocator(Math.max(this.o.firstId ?? 1, results.maxOrderId() + 1, this.deposits.maxId() + 1));
@@ -263,6 +276,14 @@ export class Gateway {
     const a = await this.entry!.deposit(accountId, amountAtoms);
     await this.keys.audit.commit([], { atUs: this.nowUs(), by, action: 'deposit', accountId, detail: { amount: amountAtoms.toString(), outcome: a.ok ? 'credited' : 'refused', code: a.ok ? Code.OK : a.code } });
     return a;
+  }
+
+  /**
+   * Resolves once every store write the gateway queued is in its store: history entries of records the
+   * exchange's stop() drained included. Call after exchange.stop(), before closing the store.
+   */
+  async written(): Promise<void> {
+    await this.batcher?.settled();
   }
 
   /** Counters for metrics (ops turns them into Prometheus series). */

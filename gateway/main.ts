@@ -242,6 +242,7 @@ async function shutdown(code: number): Promise<never> {
   await bus?.stop();
   await gw.close();
   const hashes = await x.stop(gw.dispatcher.listener);
+  await gw.written();
   await store.close();
   await durableAlerts?.close();
   await operator.close();

@@ -6,6 +6,11 @@
 //   'U' accountId(u32)                    an account the gateway created (JSON)
 //   'I' accountId(u32) clientOrderId(u64) the result of a placed order (msgpack): idempotent retries
 //   'R' requestId(u64)                    a deposit request waiting for the operator (JSON)
+//   'H' accountId(u32) n(u64)             the account's n-th ended order, n from 0 (msgpack, views/history.ts)
+//   'F' accountId(u32) n(u64)             the account's n-th fill (msgpack): an account's newest N of
+//                                         either is one reverse range scan; writing n deletes n - historyCap
+//   'T' marketId(u32) minute(u64)         one closed minute of a market's 24 h ticker (msgpack,
+//                                         market-data/ticker-store.ts); minutes past the window are deleted
 
 const TWO_32 = 0x1_0000_0000;
 
@@ -23,18 +28,28 @@ function u32(n: number): number[] {
   return [(n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
 }
 
-export const Family = { AUDIT: 0x41, KEY: 0x4b, ACCOUNT: 0x55, IDEMPOTENT: 0x49, DEPOSIT_REQUEST: 0x52 } as const;
+export const Family = { AUDIT: 0x41, KEY: 0x4b, ACCOUNT: 0x55, IDEMPOTENT: 0x49, DEPOSIT_REQUEST: 0x52, ORDER_HISTORY: 0x48, FILL_HISTORY: 0x46, TICKER_MINUTE: 0x54 } as const;
 
 export const auditKey = (seq: number): Uint8Array => withU64([Family.AUDIT], seq);
 export const apiKeyKey = (keyId: string): Uint8Array => Buffer.concat([Uint8Array.of(Family.KEY), Buffer.from(keyId, 'utf8')]);
 export const accountKey = (accountId: number): Uint8Array => Uint8Array.from([Family.ACCOUNT, ...u32(accountId)]);
-export function resultKey(accountId: number, clientOrderId: number): Uint8Array {
+/** family, id(u32), n(u64): idempotency results, history entries, ticker minutes. */
+export function pairKey(family: number, id: number, n: number): Buffer {
   const k = Buffer.allocUnsafe(13);
-  k[0] = Family.IDEMPOTENT;
-  k.writeUInt32BE(accountId >>> 0, 1);
-  k.writeUInt32BE(Math.floor(clientOrderId / TWO_32), 5);
-  k.writeUInt32BE(clientOrderId % TWO_32, 9);
+  k[0] = family;
+  k.writeUInt32BE(id >>> 0, 1);
+  k.writeUInt32BE(Math.floor(n / TWO_32), 5);
+  k.writeUInt32BE(n % TWO_32, 9);
   return k;
+}
+export const resultKey = (accountId: number, clientOrderId: number): Uint8Array => pairKey(Family.IDEMPOTENT, accountId, clientOrderId);
+
+/** Every key of one id in a pair family (family, id, any n). */
+export function pairRange(family: number, id: number): { gte: Uint8Array; lt: Uint8Array } {
+  const gte = pairKey(family, id, 0);
+  const lt = Buffer.alloc(13, 0xff);
+  gte.copy(lt, 0, 0, 5);
+  return { gte, lt };
 }
 export const depositRequestKey = (requestId: number): Uint8Array => withU64([Family.DEPOSIT_REQUEST], requestId);
 

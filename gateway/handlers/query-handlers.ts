@@ -3,7 +3,14 @@
 
 import type { MarketConfig } from '../../engine/market/spec.js';
 import type { AccountViews } from '../views/account-views.js';
-import { ok, type Handler } from './handler.js';
+import { ok, type Handler, type RequestContext, type Result } from './handler.js';
+
+const limitOf = (c: RequestContext): number => (c.fields['limit'] as number | undefined) ?? 100;
+
+/** A history query's answer: at once, or once the account's stored entries are loaded (history.ts). */
+function answer<T>(items: T[] | Promise<T[]>, data: (items: T[]) => object): Result | Promise<Result> {
+  return Array.isArray(items) ? ok(data(items)) : items.then((i) => ok(data(i)));
+}
 
 export class QueryHandlers {
   constructor(
@@ -18,9 +25,9 @@ export class QueryHandlers {
     return ok({ orders });
   };
 
-  orderHistory: Handler = (c) => ok({ orders: this.views.get(c.session.accountId)?.history.newest((c.fields['limit'] as number | undefined) ?? 100) ?? [] });
+  orderHistory: Handler = (c) => answer(this.views.history.orders.newest(c.session.accountId, limitOf(c)), (orders) => ({ orders }));
 
-  fills: Handler = (c) => ok({ fills: this.views.get(c.session.accountId)?.fills.newest((c.fields['limit'] as number | undefined) ?? 100) ?? [] });
+  fills: Handler = (c) => answer(this.views.history.fills.newest(c.session.accountId, limitOf(c)), (fills) => ({ fills }));
 
   positions: Handler = (c) => {
     const v = this.views.get(c.session.accountId);

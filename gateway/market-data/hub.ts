@@ -24,7 +24,10 @@ import { TradeExecutedLayout as TRD } from '../../engine/ring/layouts/trade-exec
 import type { RecordBuffer } from '../../engine/ring/record.js';
 import { RecordType } from '../../engine/ring/types.js';
 import type { ShardStates } from '../../exchange/shard-states.js';
+import type { Store } from '../../persistence/store.js';
+import type { StoreBatcher } from '../orders/store-batcher.js';
 import { MarketState } from './market-state.js';
+import { TickerStore } from './ticker-store.js';
 import { CHANNELS, EXCHANGE_WIDE, type BookSnapshot, type Channel, type InsuranceFund, type MarketDataMessage, type Sink } from './messages.js';
 import { levelsOf } from '../../engine/book/book-columns.js';
 
@@ -135,8 +138,29 @@ export class MarketDataHub {
         );
         // Announced as a snapshot (the MQTT bus retains it; one published before the load held less).
         this.emit(m, this.snapshotOf(m));
+        this.emitTicker(m);
       }
     }
+  }
+
+  /**
+   * Loads every market's ticker buckets from the gateway's store and keeps them there from now on
+   * (ticker-store.ts); the gateway runs it before it serves (Gateway.beforeServing).
+   */
+  async loadTickers(store: Store, batcher: StoreBatcher): Promise<void> {
+    const { tickers, buckets } = await TickerStore.open(store, batcher);
+    for (const [id, m] of this.byId) {
+      const b = buckets.get(id);
+      if (b !== undefined) m.loadTicker(b);
+      m.onBucket = (bucket) => tickers.write(id, bucket);
+      // Retained at once, for the first subscribers (after a restart restore() does it, with the books).
+      if (this.loaded) this.emitTicker(m);
+    }
+  }
+
+  private emitTicker(m: MarketState): void {
+    const ticker = m.takeTicker();
+    if (ticker) this.emit(m, ticker);
   }
 
   /** Publishes every market's pending book diff and any ticker that moved. Call after each poll. */
@@ -144,8 +168,7 @@ export class MarketDataHub {
     for (const m of this.byId.values()) {
       const diff = m.takeDiff();
       if (diff) this.emit(m, diff);
-      const ticker = m.takeTicker();
-      if (ticker) this.emit(m, ticker);
+      this.emitTicker(m);
     }
   }
 

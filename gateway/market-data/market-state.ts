@@ -5,7 +5,7 @@
 import { bookChecksum, CHECKSUM_LEVELS } from './checksum.js';
 import { L2Book, type LevelTuple } from './l2-book.js';
 import type { BookDiff, Channel, Funding, Index, Mark, MarketDataMessage, Sink, Ticker, Trade } from './messages.js';
-import { RollingTicker } from './ticker.js';
+import { RollingTicker, type Bucket } from './ticker.js';
 import { Side } from '../../engine/enums.js';
 
 const MINUTE_US = 60_000_000;
@@ -23,6 +23,10 @@ export class MarketState {
   private topChanged = false;
   private readonly ticker = new RollingTicker();
   private tickerDirty = false;
+  /** A trade changed the ticker's newest bucket since the last ticker was taken. */
+  private bucketChanged = false;
+  /** Gets the newest bucket when trades changed it, as the ticker is taken (md's ticker store). */
+  onBucket: ((b: Readonly<Bucket>) => void) | undefined;
   private tickerMinute = -1;
   private markTicks = 0;
   private indexTicks = 0;
@@ -91,7 +95,14 @@ export class MarketState {
   trade(tradeId: number, priceTicks: number, qtyLots: number, takerSide: number, timeUs: number): Trade {
     this.ticker.trade(timeUs, priceTicks, qtyLots);
     this.tickerDirty = true;
+    this.bucketChanged = true;
     return { channel: 'trades', market: this.symbol, tradeId, priceTicks, qtyLots, takerSide, timeUs };
+  }
+
+  /** Starts the ticker from stored buckets (a restarted gateway, before any record); the next flush publishes it. */
+  loadTicker(buckets: readonly Bucket[]): void {
+    this.ticker.load(buckets);
+    this.tickerDirty = true;
   }
 
   mark(markTicks: number, indexTicks: number, fundingRate: bigint, nextFundingTimeUs: number, stale: boolean, timeUs: number): MarketDataMessage[] {
@@ -118,6 +129,10 @@ export class MarketState {
     if (!this.tickerDirty) return undefined;
     this.tickerDirty = false;
     const t = this.ticker;
+    if (this.bucketChanged) {
+      this.bucketChanged = false;
+      this.onBucket?.(t.newest()!);
+    }
     this.tickerMinute = Math.floor(t.nowUs / MINUTE_US);
     const s = t.stats();
     const msg: Ticker = {

@@ -5,11 +5,14 @@
 // new minute with trades, or a minute leaving the window), so a ticker asked after each poll costs O(1)
 // and the O(minutes with trades) fold is paid at most once per minute of event time; only the newest
 // bucket, which trades still change, is folded in each time.
+//
+// The buckets survive a restart: md's hub writes the newest one to the gateway's store whenever trades
+// changed it (ticker-store.ts) and load() puts them back before the gateway serves.
 
 const MINUTE_US = 60_000_000;
-const WINDOW_MINUTES = 1_440;
+export const WINDOW_MINUTES = 1_440;
 
-interface Bucket {
+export interface Bucket {
   minute: number;
   open: number;
   high: number;
@@ -18,6 +21,8 @@ interface Bucket {
   volume: bigint;
   quote: bigint;
   count: number;
+  /** Time of its last trade, µs. */
+  lastUs: number;
 }
 
 export interface TickerStats {
@@ -62,11 +67,31 @@ export class RollingTicker {
       last.volume += qty;
       last.quote += qty * BigInt(priceTicks);
       last.count++;
+      last.lastUs = timeUs;
     } else {
-      this.buckets.push({ minute, open: priceTicks, high: priceTicks, low: priceTicks, close: priceTicks, volume: qty, quote: qty * BigInt(priceTicks), count: 1 });
+      this.buckets.push({ minute, open: priceTicks, high: priceTicks, low: priceTicks, close: priceTicks, volume: qty, quote: qty * BigInt(priceTicks), count: 1, lastUs: timeUs });
       this.older = undefined;
     }
     this.lastTicks = priceTicks;
+  }
+
+  /** The bucket trades are changing now (the newest), if any. */
+  newest(): Readonly<Bucket> | undefined {
+    return this.buckets.length > this.head ? this.buckets[this.buckets.length - 1] : undefined;
+  }
+
+  /**
+   * Starts from stored buckets, oldest first (a restarted gateway, before any record): the window ends at
+   * the newest one's last trade until an event moves it on.
+   */
+  load(buckets: readonly Bucket[]): void {
+    this.buckets.splice(0, this.buckets.length, ...buckets);
+    this.head = 0;
+    this.older = undefined;
+    const newest = buckets[buckets.length - 1];
+    if (newest === undefined) return;
+    this.advance(newest.lastUs);
+    this.lastTicks = newest.close;
   }
 
   /** Moves the window's end (never backwards: events of several shards may interleave out of order). */

@@ -9,7 +9,9 @@
 // to the present instead of replaying a backlog. Each message is encoded once for every subscriber.
 
 import type { MarketConfig } from '../../engine/market/spec.js';
+import type { Store } from '../../persistence/store.js';
 import type { RecordListener } from '../dispatch.js';
+import type { StoreBatcher } from '../orders/store-batcher.js';
 import type { Channel as WsChannel, ChannelRegistry, Subscriber } from '../server/channels.js';
 import { MarketDataHub } from './hub.js';
 import { CHANNELS, EXCHANGE_WIDE, type MarketDataMessage } from './messages.js';
@@ -22,6 +24,8 @@ export interface MarketDataHost {
   addListener(l: RecordListener): () => void;
   /** True when the host restores its listeners from the shards before serving (Gateway.restoresState). */
   readonly restoresState?: boolean;
+  /** Runs a load with the host's store before it serves (Gateway.beforeServing): the tickers' minutes. */
+  beforeServing?(load: (store: Store, batcher: StoreBatcher) => Promise<void>): void;
 }
 
 export interface MountOptions {
@@ -34,6 +38,8 @@ export function mountMarketData(host: MarketDataHost, o: MountOptions = {}): Mar
   const hub = new MarketDataHub(host.markets, true, host.restoresState === true);
   // Restored from the shards' copies after a restart, then fed the records after them (dispatch.ts).
   host.addListener({ onRecord: hub.onRecord, restore: (states) => hub.restore(states) });
+  // The 24 h tickers are kept in the host's store, and loaded before it serves.
+  host.beforeServing?.((store, batcher) => hub.loadTickers(store, batcher));
   const slowBytes = o.slowBytes ?? 256 * 1024;
   const idOf = new Map(host.markets.map((m) => [m.symbol, m.marketId]));
   const symbolOf = new Map(host.markets.map((m) => [m.marketId, m.symbol]));

@@ -1,7 +1,10 @@
 // StoreBatcher: coalesces the gateway's small store writes made in one event-loop turn into one batch
 // (one RocksDB write for a burst of orders instead of one each). Not synced by default: the write-ahead
 // log survives a killed process; `sync` makes each batch survive a machine crash too, at the cost of an
-// fsync per batch.
+// fsync per batch. One batch is written at a time (a key written in two batches, such as a ticker minute,
+// must end with the later value); what comes meanwhile gathers into the next. putLater()/delLater() join
+// the batch without a promise of their own (history entries and ticker minutes: nobody waits for them; a
+// failure is still recorded in `failure`).
 
 import type { Store, StoreOp } from '../../persistence/store.js';
 
@@ -11,6 +14,8 @@ export class StoreBatcher {
   private batch: { promise: Promise<void>; resolve: () => void; reject: (e: Error) => void } | undefined;
   /** The first write failure: the gateway can no longer promise idempotent retries. */
   failure: Error | undefined;
+  /** The batch being written: batches go one after another, so a key written twice ends with the later value. */
+  private inFlight: Promise<void> | undefined;
 
   constructor(
     private readonly store: Store,
@@ -25,6 +30,14 @@ export class StoreBatcher {
     return this.add({ type: 'del', key });
   }
 
+  putLater(key: Uint8Array, value: Uint8Array): void {
+    this.add({ type: 'put', key, value });
+  }
+
+  delLater(key: Uint8Array): void {
+    this.add({ type: 'del', key });
+  }
+
   private add(op: StoreOp): Promise<void> {
     this.ops.push(op);
     if (this.batch === undefined) {
@@ -34,20 +47,38 @@ export class StoreBatcher {
         resolve = res;
         reject = rej;
       });
+      // Handled once per batch: writes nobody awaits (putLater) must not make an unhandled rejection.
+      promise.catch(() => {});
       this.batch = { promise, resolve, reject };
-      setImmediate(() => this.write());
+      // With a write in flight, this batch goes when it is done (and gathers until then).
+      if (this.inFlight === undefined) setImmediate(() => this.write());
     }
     return this.batch.promise;
   }
 
+  /** Resolves once every write queued so far is in the store (or failed): before the store is closed. */
+  async settled(): Promise<void> {
+    while (this.batch !== undefined || this.inFlight !== undefined) await (this.inFlight ?? this.batch!.promise).catch(() => {});
+  }
+
   private write(): void {
     const ops = this.ops;
-    const batch = this.batch!;
+    const batch = this.batch;
+    if (batch === undefined || this.inFlight !== undefined) return;
     this.ops = [];
     this.batch = undefined;
-    this.store.write(ops, this.sync).then(batch.resolve, (e: Error) => {
-      this.failure ??= e;
-      batch.reject(e);
-    });
+    this.inFlight = this.store.write(ops, this.sync).then(
+      () => {
+        this.inFlight = undefined;
+        batch.resolve();
+        this.write();
+      },
+      (e: Error) => {
+        this.inFlight = undefined;
+        this.failure ??= e;
+        batch.reject(e);
+        this.write();
+      },
+    );
   }
 }

@@ -1,5 +1,6 @@
 // AccountViews: the read models the gateway keeps per account from the event stream it polls: open
-// orders, ended orders and fills (the newest `historyCap` of each), positions, balances. Queries read
+// orders, ended orders and fills (the newest `historyCap` of each, in `history`: kept in the gateway's
+// store, history.ts), positions, balances. Queries read
 // them; every change becomes a user-stream event for the account's owner (user-stream.ts). The views see
 // only what the exchange released, so they never show anything that is not durable.
 //
@@ -12,7 +13,7 @@ import type { DecodedRecord } from '../../engine/ring/layouts/index.js';
 import { LiquidationStep, ScopeKind } from '../../risk/shard/events.js';
 import { nameOf, ORDER_TYPES, SIDES, TIME_IN_FORCE, TRIGGER_SOURCES } from '../protocol/order-fields.js';
 import type { UserEventKind } from '../protocol/messages.js';
-import { BoundedList } from './bounded-list.js';
+import { AccountHistory } from './history.js';
 import type { BalanceView, FillView, OrderView, PositionView } from './order-view.js';
 
 export interface UserEvent {
@@ -23,15 +24,8 @@ export interface UserEvent {
 
 class AccountView {
   readonly open = new Map<number, OrderView>();
-  readonly history: BoundedList<OrderView>;
-  readonly fills: BoundedList<FillView>;
   readonly positions = new Map<number, PositionView>();
   balance: BalanceView | undefined;
-
-  constructor(historyCap: number) {
-    this.history = new BoundedList(historyCap);
-    this.fills = new BoundedList(historyCap);
-  }
 }
 
 const n = (r: DecodedRecord, f: string) => r[f] as number;
@@ -65,8 +59,12 @@ function orderView(orderId: number, clientOrderId: number, market: number, side:
 
 export class AccountViews {
   private readonly accounts = new Map<number, AccountView>();
+  /** Ended orders and fills, per account. */
+  readonly history: AccountHistory;
 
-  constructor(private readonly historyCap = 1_000) {}
+  constructor(historyCap = 1_000) {
+    this.history = new AccountHistory(historyCap);
+  }
 
   get(accountId: number): AccountView | undefined {
     return this.accounts.get(accountId);
@@ -74,7 +72,7 @@ export class AccountViews {
 
   of(accountId: number): AccountView {
     let v = this.accounts.get(accountId);
-    if (v === undefined) this.accounts.set(accountId, (v = new AccountView(this.historyCap)));
+    if (v === undefined) this.accounts.set(accountId, (v = new AccountView()));
     return v;
   }
 
@@ -144,14 +142,14 @@ export class AccountViews {
     o.updatedUs = atUs;
     if (remaining === 0) {
       o.status = 'filled';
-      this.close(v, o);
+      this.close(accountId, v, o);
     } else o.status = 'partiallyFilled';
     return [this.orderEvent(accountId, o)];
   }
 
-  private close(v: AccountView, o: OrderView): void {
+  private close(accountId: number, v: AccountView, o: OrderView): void {
     v.open.delete(o.orderId);
-    v.history.push(o);
+    this.history.orders.add(accountId, o);
   }
 
   private ended(r: DecodedRecord, status: 'cancelled' | 'expired'): UserEvent[] {
@@ -162,7 +160,7 @@ export class AccountViews {
     o.endReason = reasonName(n(r, 'reason')) as string;
     o.remaining = 0;
     o.updatedUs = r.timeUs;
-    this.close(v, o);
+    this.close(r.accountId, v, o);
     return [this.orderEvent(r.accountId, o)];
   }
 
@@ -198,7 +196,7 @@ export class AccountViews {
       liquidity: n(r, 'liquidity') === 0 ? 'maker' : 'taker',
       atUs: r.timeUs,
     };
-    this.of(r.accountId).fills.push(f);
+    this.history.fills.add(r.accountId, f);
     return [{ accountId: r.accountId, kind: 'fill', body: f }];
   }
 

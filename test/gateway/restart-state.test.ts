@@ -22,6 +22,7 @@ import { HeaderFlag } from '../../engine/ring/record.js';
 import type { GatewayExchange } from '../../gateway/orders/gateway-exchange.js';
 import { MarketDataHub } from '../../gateway/market-data/hub.js';
 import { AccountViews } from '../../gateway/views/account-views.js';
+import type { FillView } from '../../gateway/views/order-view.js';
 import { loadViews, RestartGate } from '../../gateway/views/restart-state.js';
 import { amend, place, type Cmd } from '../support/commands.js';
 import { rng } from '../support/seed.js';
@@ -48,6 +49,8 @@ function feed(s: Side, gate?: RestartGate): (buf: RecordBuffer, at: number, from
 }
 
 /** What must match: every field but the time of the last update (a copy is stamped with the copy's time). */
+/** Trade ids of an account's newest fills (a views without a store answers at once). */
+const fillIds = (v: AccountViews, a: number, limit: number) => (v.history.fills.newest(a, limit) as FillView[]).map((f) => f.tradeId);
 const orders = (v: AccountViews, a: number) => [...(v.get(a)?.open.values() ?? [])].map(({ updatedUs: _u, ...o }) => o).sort((x, y) => x.orderId - y.orderId);
 // A position's figures that move with the mark (mark, UPnL, ratio, quintile) are published only when
 // LP, BP or tier move: the copy has the current ones, the live view the last published.
@@ -88,7 +91,7 @@ for (const seed of [11, 12, 13]) {
         ex.pump();
       }
     }
-    const fillsBefore = new Map(ACCOUNTS.map((a) => [a, kept.views.get(a)?.fills.length ?? 0]));
+    const fillsBefore = new Map(ACCOUNTS.map((a) => [a, kept.views.history.fills.length(a)]));
     const states = restored.shardStates();
     assert.ok(aside > 0, 'records came while the state was awaited');
     assert.ok(states.market[0]!.markets.some((m) => m.orders.count > 0), 'the copy holds resting orders');
@@ -105,8 +108,8 @@ for (const seed of [11, 12, 13]) {
       assert.deepEqual(positions(back.views, a), positions(kept.views, a), `account ${a}: positions`);
       assert.equal(wallet(back.views, a), wallet(kept.views, a), `account ${a}: wallet`);
       // Fills are events, not state: the restored side has exactly those after the copy, each once.
-      const since = (kept.views.get(a)?.fills.length ?? 0) - fillsBefore.get(a)!;
-      assert.deepEqual(back.views.get(a)?.fills.newest(1_000).map((f) => f.tradeId) ?? [], kept.views.get(a)?.fills.newest(since).map((f) => f.tradeId) ?? [], `account ${a}: fills since the copy`);
+      const since = kept.views.history.fills.length(a) - fillsBefore.get(a)!;
+      assert.deepEqual(fillIds(back.views, a, 1_000), fillIds(kept.views, a, since), `account ${a}: fills since the copy`);
     }
     for (const m of FLOW_MARKETS) {
       const engine = engineLevels(restored, m.marketId);

@@ -111,6 +111,7 @@ export async function startHarness(o: { gateway?: Partial<GatewayOptions>; store
       await Promise.all(clients.splice(0).map((c) => c.close().catch(() => {})));
       const old = h.gateway;
       await old.close();
+      await old.written();
       h.gateway = new Gateway({ exchange, store, timerTickMs: 0, ...o.gateway, firstId: old.nextId });
       h.url = `ws://127.0.0.1:${await h.gateway.listen(0)}`;
       return h.gateway;
@@ -119,6 +120,7 @@ export async function startHarness(o: { gateway?: Partial<GatewayOptions>; store
       await Promise.all(clients.map((c) => c.close().catch(() => {})));
       await h.gateway.close();
       await exchange.stop(h.gateway.dispatcher.listener);
+      await h.gateway.written();
       await store.close();
     },
   };

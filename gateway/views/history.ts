@@ -1,0 +1,158 @@
+// AccountHistory: each account's ended orders and fills, the newest `cap` of each, in memory and (once
+// attach()ed to the gateway's store) in the store, so queries after a restart answer what they answered
+// before it (docs/ARCHITECTURE.md, "Read models after a restart"). Keys (auth/gateway-keys.ts):
+//
+//   'H' accountId n   the account's n-th ended order      n counts from 0 per account and list, so an
+//   'F' accountId n   the account's n-th fill             account's newest N are one reverse range scan
+//
+// Writing entry n deletes entry n - cap in the same batch (the gateway's StoreBatcher: one unsynced write
+// per event-loop turn, the one its idempotency records take), so the store keeps what memory keeps.
+//
+// An account's lists are loaded on first use (a query, or an entry to add after a restart): one reverse
+// scan of at most `cap` keys a list. Entries that come while it loads wait in memory and are numbered and
+// written after the loaded ones, so the order is the release order either way. Only released records
+// make entries, and the exchange releases only what is durable: an entry never shows what a client was
+// not acknowledged. A killed gateway loses the entries of its last unwritten batch (released, not yet in
+// the store): at most one event-loop turn's.
+
+import { Decoder, Encoder } from '@msgpack/msgpack';
+import type { Store } from '../../persistence/store.js';
+import { Family, pairKey, pairRange, readU64 } from '../auth/gateway-keys.js';
+import type { StoreBatcher } from '../orders/store-batcher.js';
+import { withCachedStrings } from '../protocol/cached-strings.js';
+import { BoundedList } from './bounded-list.js';
+import type { FillView, OrderView } from './order-view.js';
+
+/** How one kind of entry is kept: its family and its stored form (plain msgpack: bigints as decimal strings). */
+interface Kind<T> {
+  readonly family: number;
+  stored(v: T): unknown;
+  loaded(v: unknown): T;
+}
+
+const ORDERS: Kind<OrderView> = { family: Family.ORDER_HISTORY, stored: (o) => o, loaded: (v) => v as OrderView };
+const FILLS: Kind<FillView> = {
+  family: Family.FILL_HISTORY,
+  stored: (f) => ({ ...f, fee: f.fee.toString(), realizedPnl: f.realizedPnl.toString() }),
+  loaded: (v) => {
+    const f = v as Record<string, unknown>;
+    return { ...f, fee: BigInt(f['fee'] as string), realizedPnl: BigInt(f['realizedPnl'] as string) } as FillView;
+  },
+};
+
+// Numbers stay numbers (no useBigInt64: every number stored is below 2^53); undefined fields are left out.
+const encoder = withCachedStrings(new Encoder({ ignoreUndefined: true }));
+const encode = (v: unknown): Uint8Array => Buffer.from(encoder.encodeSharedRef(v));
+const decoder = new Decoder();
+
+interface Storage {
+  readonly store: Store;
+  readonly batcher: StoreBatcher;
+}
+
+class AccountList<T> {
+  readonly list: BoundedList<T>;
+  /** Entries ever added: the number of the next one. */
+  next = 0;
+  /** Undefined until the stored entries are in (always in without a store). */
+  loading: Promise<void> | undefined;
+  ready: boolean;
+  /** Entries that came while the stored ones loaded, oldest first. */
+  pending: T[] = [];
+
+  constructor(cap: number, ready: boolean) {
+    this.list = new BoundedList(cap);
+    this.ready = ready;
+  }
+}
+
+/** One list per account (ended orders, or fills), kept in memory and, once attached, in the store. */
+export class HistoryList<T> {
+  private readonly accounts = new Map<number, AccountList<T>>();
+  private storage: Storage | undefined;
+  /** The first failure to load an account's entries (that account's list then starts empty). */
+  failure: Error | undefined;
+
+  constructor(
+    private readonly kind: Kind<T>,
+    private readonly cap: number,
+  ) {}
+
+  attach(storage: Storage): void {
+    this.storage = storage;
+  }
+
+  add(accountId: number, v: T): void {
+    const a = this.of(accountId);
+    if (a.ready) this.write(accountId, a, v);
+    else {
+      a.pending.push(v);
+      void this.load(accountId, a);
+    }
+  }
+
+  /** Newest first, at most `limit`: at once when the account's entries are in, else once they are. */
+  newest(accountId: number, limit: number): T[] | Promise<T[]> {
+    const a = this.storage === undefined ? this.accounts.get(accountId) : this.of(accountId);
+    if (a === undefined) return [];
+    if (a.ready) return a.list.newest(limit);
+    return this.load(accountId, a).then(() => a.list.newest(limit));
+  }
+
+  /** Entries held in memory for the account (0 while they load). */
+  length(accountId: number): number {
+    return this.accounts.get(accountId)?.list.length ?? 0;
+  }
+
+  private of(accountId: number): AccountList<T> {
+    let a = this.accounts.get(accountId);
+    if (a === undefined) this.accounts.set(accountId, (a = new AccountList<T>(this.cap, this.storage === undefined)));
+    return a;
+  }
+
+  private write(accountId: number, a: AccountList<T>, v: T): void {
+    const n = a.next++;
+    a.list.push(v);
+    const s = this.storage;
+    if (s === undefined) return;
+    s.batcher.putLater(pairKey(this.kind.family, accountId, n), encode(this.kind.stored(v)));
+    if (n >= this.cap) s.batcher.delLater(pairKey(this.kind.family, accountId, n - this.cap));
+  }
+
+  private load(accountId: number, a: AccountList<T>): Promise<void> {
+    a.loading ??= (async () => {
+      const newestFirst: T[] = [];
+      try {
+        for await (const e of this.storage!.store.scan({ ...pairRange(this.kind.family, accountId), reverse: true, limit: this.cap })) {
+          if (newestFirst.length === 0) a.next = readU64(e.key, 5) + 1;
+          newestFirst.push(this.kind.loaded(decoder.decode(e.value)));
+        }
+      } catch (e) {
+        this.failure ??= e as Error;
+      }
+      for (let i = newestFirst.length - 1; i >= 0; i--) a.list.push(newestFirst[i]!);
+      a.ready = true;
+      const pending = a.pending;
+      a.pending = [];
+      for (const v of pending) this.write(accountId, a, v);
+    })();
+    return a.loading;
+  }
+}
+
+/** Ended orders and fills of every account. */
+export class AccountHistory {
+  readonly orders: HistoryList<OrderView>;
+  readonly fills: HistoryList<FillView>;
+
+  constructor(cap: number) {
+    this.orders = new HistoryList(ORDERS, cap);
+    this.fills = new HistoryList(FILLS, cap);
+  }
+
+  /** From now on entries are stored, and an account's stored entries are loaded on its first use. */
+  attach(store: Store, batcher: StoreBatcher): void {
+    this.orders.attach({ store, batcher });
+    this.fills.attach({ store, batcher });
+  }
+}
