@@ -283,6 +283,7 @@ export class Gateway {
    * exchange's stop() drained included. Call after exchange.stop(), before closing the store.
    */
   async written(): Promise<void> {
+    await this.views.history.written();
     await this.batcher?.settled();
   }
 

@@ -72,6 +72,8 @@ export class HistoryList<T> {
   private storage: Storage | undefined;
   /** The first failure to load an account's entries (that account's list then starts empty). */
   failure: Error | undefined;
+  /** Loads under way (their waiting entries are not in the write batch yet). */
+  private readonly loads = new Set<Promise<void>>();
 
   constructor(
     private readonly kind: Kind<T>,
@@ -99,6 +101,11 @@ export class HistoryList<T> {
     return this.load(accountId, a).then(() => a.list.newest(limit));
   }
 
+  /** Resolves once no load is under way: every entry added so far is in the write batcher. */
+  async loaded(): Promise<void> {
+    while (this.loads.size > 0) await Promise.all(this.loads);
+  }
+
   /** Entries held in memory for the account (0 while they load). */
   length(accountId: number): number {
     return this.accounts.get(accountId)?.list.length ?? 0;
@@ -120,23 +127,29 @@ export class HistoryList<T> {
   }
 
   private load(accountId: number, a: AccountList<T>): Promise<void> {
-    a.loading ??= (async () => {
-      const newestFirst: T[] = [];
-      try {
-        for await (const e of this.storage!.store.scan({ ...pairRange(this.kind.family, accountId), reverse: true, limit: this.cap })) {
-          if (newestFirst.length === 0) a.next = readU64(e.key, 5) + 1;
-          newestFirst.push(this.kind.loaded(decoder.decode(e.value)));
-        }
-      } catch (e) {
-        this.failure ??= e as Error;
+    if (a.loading !== undefined) return a.loading;
+    const loading = (a.loading = this.read(accountId, a));
+    this.loads.add(loading);
+    void loading.then(() => this.loads.delete(loading));
+    return loading;
+  }
+
+  /** Reads the account's stored entries, then numbers and writes those that came meanwhile. Never rejects. */
+  private async read(accountId: number, a: AccountList<T>): Promise<void> {
+    const newestFirst: T[] = [];
+    try {
+      for await (const e of this.storage!.store.scan({ ...pairRange(this.kind.family, accountId), reverse: true, limit: this.cap })) {
+        if (newestFirst.length === 0) a.next = readU64(e.key, 5) + 1;
+        newestFirst.push(this.kind.loaded(decoder.decode(e.value)));
       }
-      for (let i = newestFirst.length - 1; i >= 0; i--) a.list.push(newestFirst[i]!);
-      a.ready = true;
-      const pending = a.pending;
-      a.pending = [];
-      for (const v of pending) this.write(accountId, a, v);
-    })();
-    return a.loading;
+    } catch (e) {
+      this.failure ??= e as Error;
+    }
+    for (let i = newestFirst.length - 1; i >= 0; i--) a.list.push(newestFirst[i]!);
+    a.ready = true;
+    const pending = a.pending;
+    a.pending = [];
+    for (const v of pending) this.write(accountId, a, v);
   }
 }
 
@@ -150,9 +163,18 @@ export class AccountHistory {
     this.fills = new HistoryList(FILLS, cap);
   }
 
+  private batcher: StoreBatcher | undefined;
+
   /** From now on entries are stored, and an account's stored entries are loaded on its first use. */
   attach(store: Store, batcher: StoreBatcher): void {
+    this.batcher = batcher;
     this.orders.attach({ store, batcher });
     this.fills.attach({ store, batcher });
+  }
+
+  /** Resolves once every entry added so far is in the store. */
+  async written(): Promise<void> {
+    await Promise.all([this.orders.loaded(), this.fills.loaded()]);
+    await this.batcher?.settled();
   }
 }
