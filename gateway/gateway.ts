@@ -1,6 +1,7 @@
 // Gateway: the trader-facing front door, assembled. `new Gateway({ exchange, store }).listen(port)`
-// opens the gateway's store (keys, accounts, idempotency results, deposit requests, audit), starts the
-// dispatch loop over the exchange's released records, and serves WebSocket clients.
+// opens the gateway's store (keys, accounts, idempotency results, deposit requests, audit, order history
+// and fills, md's ticker minutes), starts the dispatch loop over the exchange's released records, and
+// serves WebSocket clients.
 //
 //   client ──ws/msgpack──▶ WsServer ──▶ Router (decode, validate, rate-limit, auth) ──▶ handlers
 //                                                                            │ offer (OrderEntry)

@@ -126,7 +126,7 @@ try {
       else if (exchange.failure) reasons.push(`halted: ${exchange.failure.message}`);
       else if (exchange.journalFailure) reasons.push(`halted: the journal failed: ${exchange.journalFailure.message}`);
       else if (gateway === undefined) reasons.push('the trader gateway is starting');
-      else if (!gateway.ready) reasons.push('loading the read models and books from the shards');
+      else if (!gateway.ready) reasons.push('loading the read models and books from the shards, the tickers from the gateway store');
       else if (!marked) reasons.push('waiting for every risk shard to hold a mark of every market');
       return { ready: reasons.length === 0, reasons };
     },
@@ -167,7 +167,7 @@ exchange = await ThreadedExchange.start({
 });
 const x = exchange;
 
-// The trader gateway: its own store (keys, accounts, idempotency) beside the shards' journal.
+// The trader gateway: its own store (keys, accounts, idempotency, order history, fills, tickers) beside the shards' journal.
 const store: Store = o.inMemory ? new MemoryStore() : await RocksStore.open(join(o.data, 'gateway'), { createIfMissing: true });
 gateway = new Gateway({
   exchange: x,
