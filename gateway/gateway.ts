@@ -146,11 +146,13 @@ export class Gateway {
 
   /**
    * Runs `load` in open() with the gateway's store and write batcher, before the dispatch loop starts and
-   * before the gateway is ready (md's ticker minutes); call it before open().
+   * before the gateway is ready (md's ticker minutes). After open() it is too late (records already
+   * flow): nothing runs and it returns false.
    */
-  beforeServing(load: (store: Store, batcher: StoreBatcher) => Promise<void>): void {
-    if (this.opened !== undefined) throw new Error('beforeServing() after open()');
+  beforeServing(load: (store: Store, batcher: StoreBatcher) => Promise<void>): boolean {
+    if (this.opened !== undefined) return false;
     this.loaders.push(load);
+    return true;
   }
 
   private onRecord(buf: RecordBuffer, at: number, _from: GatewaySource): void {

@@ -25,7 +25,7 @@ export interface MarketDataHost {
   /** True when the host restores its listeners from the shards before serving (Gateway.restoresState). */
   readonly restoresState?: boolean;
   /** Runs a load with the host's store before it serves (Gateway.beforeServing): the tickers' minutes. */
-  beforeServing?(load: (store: Store, batcher: StoreBatcher) => Promise<void>): void;
+  beforeServing?(load: (store: Store, batcher: StoreBatcher) => Promise<void>): boolean;
 }
 
 export interface MountOptions {
@@ -38,7 +38,8 @@ export function mountMarketData(host: MarketDataHost, o: MountOptions = {}): Mar
   const hub = new MarketDataHub(host.markets, true, host.restoresState === true);
   // Restored from the shards' copies after a restart, then fed the records after them (dispatch.ts).
   host.addListener({ onRecord: hub.onRecord, restore: (states) => hub.restore(states) });
-  // The 24 h tickers are kept in the host's store, and loaded before it serves.
+  // The 24 h tickers are kept in the host's store, and loaded before it serves; a hub mounted on a
+  // gateway already open keeps them in memory only (as it is not restored from the shards either).
   host.beforeServing?.((store, batcher) => hub.loadTickers(store, batcher));
   const slowBytes = o.slowBytes ?? 256 * 1024;
   const idOf = new Map(host.markets.map((m) => [m.symbol, m.marketId]));
