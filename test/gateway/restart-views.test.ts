@@ -61,6 +61,8 @@ test('after a restart the gateway shows every open order, position and balance, 
     await b.client.place({ market: 1, side: 'sell', type: 'limit', price: MID + 200, qty: 1, clientOrderId: 22 });
     // Positions: b sells 1 into a's best bid, which stays partially filled.
     await b.client.place({ market: 1, side: 'sell', type: 'limit', price: MID - 100, qty: 1, tif: 'ioc', clientOrderId: 23 });
+    // The reduce-only stop needs a's position at the risk shard: b's answer does not wait for its settlement.
+    await until(() => (h1.gateway.views.get(a.accountId)?.positions.size ?? 0) > 0, "a's position settled");
     await a.client.place({ market: 1, side: 'sell', type: 'stopMarket', qty: 1, trigger: MID - 5_000, triggerBy: 'mark', reduceOnly: true, clientOrderId: 13 });
     await until(() => (h1.gateway.views.get(a.accountId)?.positions.size ?? 0) > 0 && (h1.gateway.views.get(b.accountId)?.positions.size ?? 0) > 0, 'both positions shown');
     const before = { a: await account(a.client), b: await account(b.client) };
