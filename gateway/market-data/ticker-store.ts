@@ -7,7 +7,9 @@
 //
 // The hub hands it a market's newest bucket after each poll whose trades changed it, in the gateway's
 // per-turn write batch (unsynced, like the idempotency records: a killed gateway loses at most the last
-// turn's). Writing the open minute, not only closed ones, means a restart loses none of it. A bucket that
+// turn's). Writing the open minute, not only closed ones, means a restart loses none of it; a market's
+// next write waits for its last one to be in the store (batches may be in flight together, and the later
+// value of a minute must win), taking the minute's newest value then. A bucket that
 // leaves the window is deleted when a later minute is first written; load() reads every bucket (at most
 // 1,440 a market), keeps the window of each market's newest and deletes what is older.
 
@@ -25,6 +27,8 @@ const decoder = new Decoder();
 export class TickerStore {
   /** Per market: the minutes in the store, oldest first. */
   private readonly minutes = new Map<number, number[]>();
+  /** Minutes (keyOf) with a write in flight, and the bucket to write once it is in (if it changed meanwhile). */
+  private readonly writing = new Map<number, Readonly<Bucket> | undefined>();
 
   private constructor(private readonly batcher: StoreBatcher) {}
 
@@ -51,8 +55,19 @@ export class TickerStore {
 
   /** Stores a market's bucket (again, when trades changed it since). */
   write(marketId: number, b: Readonly<Bucket>): void {
+    const key = marketId * 2 ** 32 + b.minute;
+    if (this.writing.has(key)) {
+      this.writing.set(key, { ...b });
+      return;
+    }
+    this.writing.set(key, undefined);
     const stored: Stored = [b.open, b.high, b.low, b.close, b.volume.toString(), b.quote.toString(), b.count, b.lastUs];
-    this.batcher.putLater(pairKey(Family.TICKER_MINUTE, marketId, b.minute), encoder.encode(stored));
+    const next = () => {
+      const waiting = this.writing.get(key);
+      this.writing.delete(key);
+      if (waiting !== undefined) this.write(marketId, waiting);
+    };
+    this.batcher.put(pairKey(Family.TICKER_MINUTE, marketId, b.minute), encoder.encode(stored)).then(next, next);
     let minutes = this.minutes.get(marketId);
     if (minutes === undefined) this.minutes.set(marketId, (minutes = []));
     if (minutes[minutes.length - 1] === b.minute) return;

@@ -1,10 +1,10 @@
 // StoreBatcher: coalesces the gateway's small store writes made in one event-loop turn into one batch
 // (one RocksDB write for a burst of orders instead of one each). Not synced by default: the write-ahead
 // log survives a killed process; `sync` makes each batch survive a machine crash too, at the cost of an
-// fsync per batch. One batch is written at a time (a key written in two batches, such as a ticker minute,
-// must end with the later value); what comes meanwhile gathers into the next. putLater()/delLater() join
-// the batch without a promise of their own (history entries and ticker minutes: nobody waits for them; a
-// failure is still recorded in `failure`).
+// fsync per batch. Batches are not ordered against each other (two may be in flight at once): a writer
+// that puts one key in two batches waits for the first (ticker-store.ts). putLater()/delLater() join the
+// batch without a promise of their own (history entries: nobody waits for them; a failure is still
+// recorded in `failure`).
 
 import type { Store, StoreOp } from '../../persistence/store.js';
 
@@ -14,8 +14,8 @@ export class StoreBatcher {
   private batch: { promise: Promise<void>; resolve: () => void; reject: (e: Error) => void } | undefined;
   /** The first write failure: the gateway can no longer promise idempotent retries. */
   failure: Error | undefined;
-  /** The batch being written: batches go one after another, so a key written twice ends with the later value. */
-  private inFlight: Promise<void> | undefined;
+  /** Batches being written. */
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly store: Store,
@@ -50,35 +50,32 @@ export class StoreBatcher {
       // Handled once per batch: writes nobody awaits (putLater) must not make an unhandled rejection.
       promise.catch(() => {});
       this.batch = { promise, resolve, reject };
-      // With a write in flight, this batch goes when it is done (and gathers until then).
-      if (this.inFlight === undefined) setImmediate(() => this.write());
+      setImmediate(() => this.write());
     }
     return this.batch.promise;
   }
 
   /** Resolves once every write queued so far is in the store (or failed): before the store is closed. */
   async settled(): Promise<void> {
-    while (this.batch !== undefined || this.inFlight !== undefined) await (this.inFlight ?? this.batch!.promise).catch(() => {});
+    while (this.batch !== undefined || this.inFlight.size > 0) await Promise.all([this.batch?.promise, ...this.inFlight].map((p) => p?.catch(() => {})));
   }
 
   private write(): void {
     const ops = this.ops;
-    const batch = this.batch;
-    if (batch === undefined || this.inFlight !== undefined) return;
+    const batch = this.batch!;
     this.ops = [];
     this.batch = undefined;
-    this.inFlight = this.store.write(ops, this.sync).then(
+    const written: Promise<void> = this.store.write(ops, this.sync).then(
       () => {
-        this.inFlight = undefined;
+        this.inFlight.delete(written);
         batch.resolve();
-        this.write();
       },
       (e: Error) => {
-        this.inFlight = undefined;
+        this.inFlight.delete(written);
         this.failure ??= e;
         batch.reject(e);
-        this.write();
       },
     );
+    this.inFlight.add(written);
   }
 }
