@@ -238,7 +238,7 @@ export class MarketTriggers {
       const rankedBy = r.uint();
       const account = state.accounts.get(accountId);
       const pos = account?.positions.get(this.marketId);
-      if (account === undefined || pos === undefined || this.slots.has(accountId)) throw malformed(`${what}: slot of account ${accountId} without a position, or twice`);
+      if (account === undefined || pos === undefined) throw malformed(`${what}: slot of account ${accountId} without a position, or twice`);
       if (heapId >= ids || this.byHeapId[heapId] !== undefined || serial >= this.nextSerial || downKey < NO_KEY || upKey < NO_KEY) throw malformed(`${what}: slot of account ${accountId}: heap id ${heapId}, serial ${serial}, keys ${downKey} ${upKey}`);
       const slot = new TriggerSlot(pos, account, serial, heapId);
       slot.downKey = downKey;
@@ -247,7 +247,9 @@ export class MarketTriggers {
       if (dirty) dirtySlots++;
       slot.rankedBy = rankedBy;
       this.byHeapId[heapId] = slot;
+      // One map operation per slot: a duplicate account shows as a map that did not grow.
       this.slots.set(accountId, slot);
+      if (this.slots.size !== i + 1) throw malformed(`${what}: slot of account ${accountId} without a position, or twice`);
     }
     for (const id of this.freeIds) if (id >= ids || this.byHeapId[id] !== undefined) throw malformed(`${what}: free heap id ${id} in use or out of range`);
     const cross = r.count(1);
