@@ -40,8 +40,11 @@ export class PositionMap implements Map<number, PositionState> {
     const list = this.list;
     let i = -1;
     for (let k = 0; k < list.length; k++) if (list[k]!.marketId === marketId) i = k;
-    // concat and map allocate exactly the length (a push onto a copy would reserve 17 slots).
-    this.changed(i < 0 ? list.concat(pos) : list.map((p, k) => (k === i ? pos : p)));
+    // Literals, concat and map allocate exactly the length (a push onto a copy would reserve 17 slots);
+    // literals for the first two, which most accounts never pass (concat looks its argument up for
+    // Symbol.isConcatSpreadable, through the class's prototypes).
+    if (i >= 0) this.changed(list.map((p, k) => (k === i ? pos : p)));
+    else this.changed(list.length === 0 ? [pos] : list.length === 1 ? [list[0]!, pos] : list.concat(pos));
     return this;
   }
 

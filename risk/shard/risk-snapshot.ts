@@ -21,6 +21,7 @@ import { EnvelopeWriter, openSnapshot, type SnapshotHeader, type SnapshotSection
 import { malformed } from '../../engine/snapshot/snapshot-error.js';
 import { ShardKind } from '../../engine/snapshot/snapshot-format.js';
 import type { RiskMarketConfig, RiskPoolConfig } from './config.js';
+import { CursorLookup } from './key-order.js';
 import type { RiskShard } from './risk-shard.js';
 import { AccountsInStep } from './risk-state-hash.js';
 import { readAccounts, readLedgers, readMarkets, writeAccounts, writeLedgers, writeMarkets } from './state-snapshot.js';
@@ -99,9 +100,9 @@ function restore(shard: RiskShard, sections: SnapshotSections, streams: ShardStr
   shard.restoreStreams(streams);
   readLedgers(sections.next('LEDG', 'ledgers'), p);
   readMarkets(sections.next('MRKT', 'markets'), p);
-  readAccounts(sections.next('ACCT', 'accounts'), p, inStep);
+  const accounts = new CursorLookup(readAccounts(sections.next('ACCT', 'accounts'), p, inStep), shard.state.accounts);
   const moni = sections.next('MONI', 'margin monitor');
-  p.monitor.readState(moni, shard.state);
+  p.monitor.readState(moni, shard.state, accounts);
   const negative = moni.count(1);
   for (let i = 0; i < negative; i++) p.evaluator.negativeEquity.add(moni.uint());
   moni.done();

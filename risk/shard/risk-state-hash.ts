@@ -23,7 +23,7 @@
 
 import { StateHash } from '../../engine/book/state-hash.js';
 import type { EventOutput } from '../../engine/shard/event-output.js';
-import { valuesByKey } from './key-order.js';
+import { forEachByKey } from './key-order.js';
 import type { OpenOrderState } from './open-order-state.js';
 import type { ShardParts } from './shard-parts.js';
 import type { AccountState, RiskState } from './state.js';
@@ -112,8 +112,8 @@ export function riskStateHash(p: ShardParts, streams?: StreamPositions, inStep?:
   if (h === undefined) {
     h = new Hasher();
     hashHead(h, p, p.state.accounts.size);
-    const accounts = valuesByKey(p.state.accounts);
-    for (let ai = 0; ai < accounts.length; ai++) hashAccount(h, accounts[ai]!, p.state.markets);
+    const hasher = h;
+    forEachByKey(p.state.accounts, (a) => hashAccount(hasher, a, p.state.markets));
   }
   hashTail(h, p, streams);
   return h.digest();
@@ -252,15 +252,13 @@ function hashTail(h: Hasher, p: ShardParts, streams: StreamPositions | undefined
     h.int(t.epoch);
     h.int(t.markTicks);
     h.word(t.popPending ? 1 : 0);
-    const slots = valuesByKey(t.slots);
-    h.int(slots.length);
-    for (let i = 0; i < slots.length; i++) {
-      const slot = slots[i]!;
+    h.int(t.slots.size);
+    forEachByKey(t.slots, (slot) => {
       h.int(slot.pos.accountId);
       h.int(slot.downKey);
       h.int(slot.upKey);
       h.word(t.parkedFlags(slot));
-    }
+    });
     h.ids(t.multiMarketCross);
   }
   let queued = 0;

@@ -153,10 +153,12 @@ function writeOrder(w: SnapshotWriter, o: OpenOrderState): void {
   w.uint(o.reserveOrderIdBefore);
 }
 
-export function readAccounts(r: SnapshotReader, p: ShardParts, inStep: AccountsInStep | undefined): void {
+/** Reads the accounts into the (empty) state; returns them in the order read. */
+export function readAccounts(r: SnapshotReader, p: ShardParts, inStep: AccountsInStep | undefined): AccountState[] {
   const s = p.state;
   const n = r.count(6);
   inStep?.start(n);
+  const read: AccountState[] = [];
   for (let i = 0; i < n; i++) {
     const id = r.uint();
     if (!s.owns(id) || id > 0xffff_ffff) throw malformed(`${r.what}: account ${id} out of range or not this shard's`);
@@ -187,8 +189,10 @@ export function readAccounts(r: SnapshotReader, p: ShardParts, inStep: AccountsI
     s.accounts.set(id, a);
     if (s.accounts.size !== i + 1) throw malformed(`${r.what}: account ${id} listed twice`);
     inStep?.account(a);
+    read.push(a);
   }
   r.done();
+  return read;
 }
 
 function readPosition(r: SnapshotReader, p: ShardParts, a: AccountState): void {
