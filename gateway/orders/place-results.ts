@@ -51,8 +51,20 @@ interface Stored {
   result?: PlaceResult;
 }
 
+/**
+ * One account's client order ids, the map and their order of reservation (oldest first). Eviction takes
+ * the oldest settled one from the front of `order`: iterating the map from its start instead walked every
+ * deleted slot the map had not yet compacted away (thousands per order once an account was at its cap).
+ */
+interface AccountResults {
+  readonly m: Map<number, PlaceEntry>;
+  /** Client order ids in order of reservation from `head` on (a cid can be in it once only: see evict). */
+  order: number[];
+  head: number;
+}
+
 export class PlaceResults {
-  private readonly byAccount = new Map<number, Map<number, PlaceEntry>>();
+  private readonly byAccount = new Map<number, AccountResults>();
   private seq = 0;
 
   private constructor(
@@ -66,43 +78,61 @@ export class PlaceResults {
     for await (const e of store.scan(familyRange(Family.IDEMPOTENT))) loaded.push({ accountId: readU32(e.key, 1), cid: readU64(e.key, 5), s: decode(e.value) as Stored });
     loaded.sort((a, b) => a.s.seq - b.s.seq);
     for (const l of loaded) {
-      p.accountMap(l.accountId).set(l.cid, { orderId: l.s.orderId, result: l.s.result, waiters: undefined, recovered: l.s.result === undefined, seq: l.s.seq });
+      p.add(p.account(l.accountId), l.cid, { orderId: l.s.orderId, result: l.s.result, waiters: undefined, recovered: l.s.result === undefined, seq: l.s.seq });
       p.seq = Math.max(p.seq, l.s.seq);
     }
     return p;
   }
 
-  private accountMap(accountId: number): Map<number, PlaceEntry> {
-    let m = this.byAccount.get(accountId);
-    if (m === undefined) this.byAccount.set(accountId, (m = new Map()));
-    return m;
+  private account(accountId: number): AccountResults {
+    let a = this.byAccount.get(accountId);
+    if (a === undefined) this.byAccount.set(accountId, (a = { m: new Map(), order: [], head: 0 }));
+    return a;
+  }
+
+  private add(a: AccountResults, clientOrderId: number, entry: PlaceEntry): void {
+    const before = a.m.size;
+    a.m.set(clientOrderId, entry);
+    if (a.m.size > before) a.order.push(clientOrderId);
+  }
+
+  /** Forgets the account's oldest client order id that has a result (none while all are in flight). */
+  private evict(accountId: number, a: AccountResults): void {
+    const { m, order } = a;
+    for (let i = a.head; i < order.length; i++) {
+      const cid = order[i]!;
+      if (m.get(cid)!.result === undefined) continue;
+      m.delete(cid);
+      void this.batcher.del(resultKey(accountId, cid)).catch(() => {});
+      // the front in O(1); one behind in-flight ones (rare: the oldest still unanswered) by a splice
+      if (i === a.head) a.head++;
+      else order.splice(i, 1);
+      if (a.head > 1024 && a.head * 2 > order.length) {
+        a.order = order.slice(a.head);
+        a.head = 0;
+      }
+      return;
+    }
   }
 
   get(accountId: number, clientOrderId: number): PlaceEntry | undefined {
-    return this.byAccount.get(accountId)?.get(clientOrderId);
+    return this.byAccount.get(accountId)?.m.get(clientOrderId);
   }
 
   /** Largest order id reserved (a restarted gateway's ids must start past it). */
   maxOrderId(): number {
     let max = 0;
-    for (const m of this.byAccount.values()) for (const e of m.values()) max = Math.max(max, e.orderId);
+    for (const a of this.byAccount.values()) for (const e of a.m.values()) max = Math.max(max, e.orderId);
     return max;
   }
 
   /** Reserves `orderId` for the client order id; resolves once the reservation is in the store. */
   reserve(accountId: number, clientOrderId: number, orderId: number): { entry: PlaceEntry; written: Promise<void> } {
-    const m = this.accountMap(accountId);
+    const a = this.account(accountId);
     const entry: PlaceEntry = { orderId, result: undefined, waiters: [], recovered: false, seq: ++this.seq };
-    m.set(clientOrderId, entry);
+    this.add(a, clientOrderId, entry);
     const written = this.batcher.put(resultKey(accountId, clientOrderId), encode({ orderId, seq: entry.seq } satisfies Stored));
-    if (m.size > this.capPerAccount) {
-      for (const [cid, e] of m) {
-        if (e.result === undefined) continue;
-        m.delete(cid);
-        void this.batcher.del(resultKey(accountId, cid)).catch(() => {});
-        break;
-      }
-    }
+    if (a.m.size > this.capPerAccount) this.evict(accountId, a);
     return { entry, written };
   }
 
