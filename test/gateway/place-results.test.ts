@@ -1,12 +1,15 @@
 // PlaceResults keeps each account's newest `capPerAccount` client order ids: past the cap the oldest one
 // with a result is forgotten (and deleted from the store); one still in flight is never forgotten, and a
 // cap reached while the oldest is in flight takes the next oldest settled one. Reopened from the store,
-// the survivors are what a restarted gateway replays.
+// the survivors are what a restarted gateway replays: results as recorded, in the compact layout and in
+// the map layout earlier gateways wrote.
 
 import assert from 'node:assert/strict';
+import { encode } from '@msgpack/msgpack';
 import { test } from 'node:test';
 import { Code } from '../../engine/codes.js';
 import { PlaceResults, type PlaceResult } from '../../gateway/orders/place-results.js';
+import { resultKey } from '../../gateway/auth/gateway-keys.js';
 import { StoreBatcher } from '../../gateway/orders/store-batcher.js';
 import { MemoryStore } from '../../persistence/memory-store.js';
 
@@ -50,4 +53,45 @@ test('an order still in flight is never forgotten; the next oldest settled one g
   await placed(results, 2);
   await placed(results, 8);
   assert.deepEqual(kept(results, 8), [2, 7, 8]);
+});
+
+test('results read back as recorded after a reopen: accepted with its order, refused, and accepted without it', async () => {
+  const store = new MemoryStore();
+  const results = await PlaceResults.open(store, new StoreBatcher(store));
+  const order = { orderId: 1001, clientOrderId: 1, market: 2, price: 590_000, qty: 3, trigger: 0, acceptedUs: 1_700_000_000_000_123 };
+  const recorded: PlaceResult[] = [
+    { ok: true, code: Code.OK, orderId: 1001, clientOrderId: 1, order },
+    { ok: false, code: Code.POST_ONLY_WOULD_TAKE, orderId: 1002, clientOrderId: 2 },
+    { ok: true, code: Code.OK, orderId: 1003, clientOrderId: 3 },
+  ];
+  for (const r of recorded) {
+    const { entry, written } = results.reserve(ACCOUNT, r.clientOrderId, r.orderId);
+    await written;
+    await results.settle(ACCOUNT, r.clientOrderId, entry, r);
+  }
+  const inFlight = results.reserve(ACCOUNT, 4, 1004);
+  await inFlight.written;
+  const reopened = await PlaceResults.open(store, new StoreBatcher(store));
+  for (const r of recorded) assert.deepEqual(reopened.get(ACCOUNT, r.clientOrderId)?.result, r);
+  const e4 = reopened.get(ACCOUNT, 4)!;
+  assert.equal(e4.orderId, 1004);
+  assert.equal(e4.result, undefined);
+  assert.equal(e4.recovered, true);
+});
+
+test('records in the map layout of earlier gateways still load', async () => {
+  const store = new MemoryStore();
+  const order = { orderId: 77, clientOrderId: 5, market: 1, price: 600_000, qty: 1, trigger: 0, acceptedUs: 123 };
+  const result = { ok: true, code: Code.OK, orderId: 77, clientOrderId: 5, order };
+  await store.write(
+    [
+      { type: 'put', key: resultKey(ACCOUNT, 5), value: encode({ orderId: 77, seq: 1, result }) },
+      { type: 'put', key: resultKey(ACCOUNT, 6), value: encode({ orderId: 78, seq: 2 }) },
+    ],
+    true,
+  );
+  const results = await PlaceResults.open(store, new StoreBatcher(store));
+  assert.deepEqual(results.get(ACCOUNT, 5)?.result, result);
+  assert.equal(results.get(ACCOUNT, 6)?.recovered, true);
+  assert.equal(results.maxOrderId(), 78);
 });
