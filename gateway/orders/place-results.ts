@@ -15,7 +15,6 @@
 
 import { decode, Encoder } from '@msgpack/msgpack';
 import type { Store } from '../../persistence/store.js';
-import { withCachedStrings } from '../protocol/cached-strings.js';
 import { Family, familyRange, readU32, readU64, resultKey } from '../auth/gateway-keys.js';
 import type { StoreBatcher } from './store-batcher.js';
 
@@ -23,7 +22,7 @@ import type { StoreBatcher } from './store-batcher.js';
  * One encoder for every record (msgpack's encode() builds a new Encoder and buffer per call); the bytes are
  * copied into Node's buffer pool (the store copies them again), not into an ArrayBuffer of their own.
  */
-const encoder = withCachedStrings(new Encoder());
+const encoder = new Encoder();
 const encode = (v: unknown): Uint8Array => Buffer.from(encoder.encodeSharedRef(v));
 
 export interface PlaceResult {
