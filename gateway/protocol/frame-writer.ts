@@ -73,10 +73,8 @@ export class FrameWriter {
         return;
       case 'bigint':
         this.room(9);
-        this.bytes[this.pos] = v >= 0n ? 0xcf : 0xd3;
-        if (v >= 0n) this.view.setBigUint64(this.pos + 1, v);
-        else this.view.setBigInt64(this.pos + 1, v);
-        this.pos += 9;
+        if (v >= 0n) this.view.setBigUint64(this.tagged(0xcf, 8), v);
+        else this.view.setBigInt64(this.tagged(0xd3, 8), v);
         return;
       case 'undefined':
         this.room(1);
@@ -98,65 +96,33 @@ export class FrameWriter {
     this.raw(this.library.encode(v));
   }
 
+  /** Writes the type byte `tag` and makes room for `width` bytes after it; returns where they go. */
+  private tagged(tag: number, width: number): number {
+    const p = this.pos;
+    this.bytes[p] = tag;
+    this.pos = p + 1 + width;
+    return p + 1;
+  }
+
   private number(v: number): void {
     this.room(9);
-    const b = this.bytes;
-    const p = this.pos;
     if (Number.isSafeInteger(v)) {
       if (v >= 0) {
-        if (v < 0x80) {
-          b[p] = v;
-          this.pos = p + 1;
-          return;
-        }
-        if (v < 0x100) {
-          b[p] = 0xcc;
-          b[p + 1] = v;
-          this.pos = p + 2;
-          return;
-        }
-        if (v < 0x10000) {
-          b[p] = 0xcd;
-          this.view.setUint16(p + 1, v);
-          this.pos = p + 3;
-          return;
-        }
-        if (v < 0x100000000) {
-          b[p] = 0xce;
-          this.view.setUint32(p + 1, v);
-          this.pos = p + 5;
-          return;
-        }
-      } else {
-        if (v >= -0x20) {
-          b[p] = 0xe0 | (v + 0x20);
-          this.pos = p + 1;
-          return;
-        }
-        if (v >= -0x80) {
-          b[p] = 0xd0;
-          this.view.setInt8(p + 1, v);
-          this.pos = p + 2;
-          return;
-        }
-        if (v >= -0x8000) {
-          b[p] = 0xd1;
-          this.view.setInt16(p + 1, v);
-          this.pos = p + 3;
-          return;
-        }
-        if (v >= -0x80000000) {
-          b[p] = 0xd2;
-          this.view.setInt32(p + 1, v);
-          this.pos = p + 5;
-          return;
-        }
+        if (v < 0x80) this.bytes[this.pos++] = v;
+        else if (v < 0x100) this.bytes[this.tagged(0xcc, 1)] = v;
+        else if (v < 0x10000) this.view.setUint16(this.tagged(0xcd, 2), v);
+        else if (v < 0x100000000) this.view.setUint32(this.tagged(0xce, 4), v);
+        else this.view.setFloat64(this.tagged(0xcb, 8), v); // with useBigInt64 the library writes a float 64
+        return;
       }
+      if (v >= -0x20) this.bytes[this.pos++] = 0xe0 | (v + 0x20);
+      else if (v >= -0x80) this.view.setInt8(this.tagged(0xd0, 1), v);
+      else if (v >= -0x8000) this.view.setInt16(this.tagged(0xd1, 2), v);
+      else if (v >= -0x80000000) this.view.setInt32(this.tagged(0xd2, 4), v);
+      else this.view.setFloat64(this.tagged(0xcb, 8), v);
+      return;
     }
-    // with useBigInt64 the library writes every other number, 2^32 and past included, as a float 64
-    b[p] = 0xcb;
-    this.view.setFloat64(p + 1, v);
-    this.pos = p + 9;
+    this.view.setFloat64(this.tagged(0xcb, 8), v);
   }
 
   private string(s: string): void {
@@ -184,7 +150,7 @@ export class FrameWriter {
     this.room(extra);
     this.bytes.copyWithin(at + 1 + extra, at + 1, this.pos);
     this.pos += extra;
-    this.bytes[at] = extra === 2 ? 0xde : 0xdf;
+    this.bytes[at] = count < 0x10000 ? 0xde : 0xdf;
     if (extra === 2) this.view.setUint16(at + 1, count);
     else this.view.setUint32(at + 1, count);
   }
@@ -209,15 +175,8 @@ export class FrameWriter {
     const n = a.length;
     this.room(5);
     if (n < 16) this.bytes[this.pos++] = 0x90 + n;
-    else if (n < 0x10000) {
-      this.bytes[this.pos] = 0xdc;
-      this.view.setUint16(this.pos + 1, n);
-      this.pos += 3;
-    } else {
-      this.bytes[this.pos] = 0xdd;
-      this.view.setUint32(this.pos + 1, n);
-      this.pos += 5;
-    }
+    else if (n < 0x10000) this.view.setUint16(this.tagged(0xdc, 2), n);
+    else this.view.setUint32(this.tagged(0xdd, 4), n);
     for (const x of a) this.value(x);
   }
 }
