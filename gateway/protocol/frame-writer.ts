@@ -157,7 +157,8 @@ export class FrameWriter {
 
   /**
    * A map's keys and values, those undefined left out; returns how many were written. `for in` sees what
-   * Object.keys() (the library's walk) sees on a plain object, without allocating the keys' array.
+   * Object.keys() (the library's walk) sees on a plain object, without allocating the keys' array (as long
+   * as nothing adds an enumerable property to Object.prototype, which nothing in this code base does).
    */
   private entries(m: Readonly<Record<string, unknown>>): number {
     let n = 0;
