@@ -15,11 +15,11 @@
 // not acknowledged. A killed gateway loses the entries of its last unwritten batch (released, not yet in
 // the store): at most one event-loop turn's.
 
-import { Decoder, Encoder } from '@msgpack/msgpack';
+import { Decoder } from '@msgpack/msgpack';
 import type { Store } from '../../persistence/store.js';
 import { Family, pairKey, pairRange, readU64 } from '../auth/gateway-keys.js';
 import type { StoreBatcher } from '../orders/store-batcher.js';
-import { withCachedStrings } from '../protocol/cached-strings.js';
+import { FrameWriter } from '../protocol/frame-writer.js';
 import { BoundedList } from './bounded-list.js';
 import type { FillView, OrderView } from './order-view.js';
 
@@ -59,8 +59,9 @@ function tupleKind<T extends object>(family: number, fields: readonly (keyof T &
 const ORDERS = tupleKind<OrderView>(Family.ORDER_HISTORY, ['orderId', 'clientOrderId', 'market', 'side', 'type', 'tif', 'price', 'qty', 'filled', 'remaining', 'trigger', 'triggerBy', 'reduceOnly', 'status', 'createdUs', 'updatedUs', 'endReason'], []);
 const FILLS = tupleKind<FillView>(Family.FILL_HISTORY, ['tradeId', 'orderId', 'market', 'side', 'price', 'qty', 'fee', 'realizedPnl', 'liquidity', 'atUs'], ['fee', 'realizedPnl']);
 
-// Numbers stay numbers (no useBigInt64: every number stored is below 2^53).
-const encoder = withCachedStrings(new Encoder());
+// The gateway's msgpack writer (tuples of numbers, short strings and booleans: no bigint reaches it); read
+// back without useBigInt64, so numbers stay numbers (every number stored is below 2^53).
+const encoder = new FrameWriter();
 const encode = (v: unknown): Uint8Array => Buffer.from(encoder.encodeSharedRef(v));
 const decoder = new Decoder();
 
