@@ -25,9 +25,24 @@ export interface NumberOrder {
   readonly reduceOnly: boolean;
 }
 
-/** Open orders as the number path takes them: a map of them or an array (iterated afresh by every call). */
+/**
+ * The same orders' figures in columns, one slot per order (risk/shard/order-map.ts keeps them): P_assumed,
+ * open lots, and flags (bit 0 the side, bit 1 reduce-only). count slots are in use.
+ */
+export interface OrderColumns {
+  readonly count: number;
+  readonly prices: Float64Array;
+  readonly remaining: Float64Array;
+  readonly flags: Uint8Array;
+}
+
+/**
+ * Open orders as the number path takes them: a map of them or an array (iterated afresh by every call),
+ * read from their columns when they come with them (no walk over the order objects).
+ */
 export interface NumberOrders {
   values(): IterableIterator<NumberOrder>;
+  readonly columns?: OrderColumns;
 }
 
 /** OrderCostContext in numbers. */
@@ -65,15 +80,12 @@ class GatheredSide {
     this.count = 0;
   }
 
-  /** Adds one order of this side (NaN sums when it cannot be taken in numbers). */
-  add(o: NumberOrder, buy: boolean, mark: number): void {
-    if (o.reduceOnly) return;
-    const q = o.remainingN;
+  /** Adds one order of this side that is not reduce-only, q open lots at P_assumed p (NaN sums when it cannot be taken in numbers). */
+  add(q: number, p: number, buy: boolean, mark: number): void {
     if (!(q > 0)) {
       if (q !== q) this.lots = NaN;
       return;
     }
-    const p = o.priceN;
     this.lots = addBelow51(this.lots, q);
     this.notionalTicks = addBelow51(this.notionalTicks, productBelow51(q, p, 1));
     const worse = buy ? p - mark : mark - p;
@@ -141,10 +153,38 @@ export function gatherOrders(orders: NumberOrders, ctx: NumberCostContext): void
   buys.reset();
   sells.reset();
   gatheredMark = mark;
-  for (const o of orders.values()) {
-    if (o.side === Side.BUY) buys.add(o, true, mark);
-    else sells.add(o, false, mark);
+  const c = orders.columns;
+  if (c !== undefined) {
+    const flags = c.flags;
+    const remaining = c.remaining;
+    const prices = c.prices;
+    for (let i = 0, n = c.count; i < n; i++) {
+      const f = flags[i]!;
+      if (f === Side.BUY) buys.add(remaining[i]!, prices[i]!, true, mark);
+      else if (f === Side.SELL) sells.add(remaining[i]!, prices[i]!, false, mark);
+    }
+    return;
   }
+  for (const o of orders.values()) {
+    if (o.reduceOnly) continue;
+    if (o.side === Side.BUY) buys.add(o.remainingN, o.priceN, true, mark);
+    else sells.add(o.remainingN, o.priceN, false, mark);
+  }
+}
+
+/**
+ * The open lots of the orders on `side` that are not reduce-only (an order with no lots left adds none,
+ * one whose lots are kept in bigint makes the sum NaN): the position-limit check's sum.
+ */
+export function openLotsOnSide(orders: NumberOrders, side: Side): number {
+  let lots = 0;
+  const c = orders.columns;
+  if (c !== undefined) {
+    for (let i = 0, n = c.count; i < n; i++) if (c.flags[i] === side && !(c.remaining[i]! <= 0)) lots += c.remaining[i]!;
+    return lots;
+  }
+  for (const o of orders.values()) if (o.side === side && !o.reduceOnly && !(o.remainingN <= 0)) lots += o.remainingN;
+  return lots;
 }
 
 /**
@@ -183,8 +223,11 @@ export function gatheredSideCost(side: Side, ctx: NumberCostContext, extra?: Num
     // The best-priced `reducible` lots close the position: take them out of the sums, best price first,
     // popping a heap (a maker with many quotes on a side closes its position with a few of them).
     room(k + 1);
-    prices.set(g.prices.subarray(0, k));
-    quantities.set(g.quantities.subarray(0, k));
+    // A loop, not set(subarray): a subarray is a new view object per call.
+    for (let i = 0; i < k; i++) {
+      prices[i] = g.prices[i]!;
+      quantities[i] = g.quantities[i]!;
+    }
     if (extraQty > 0) {
       prices[k] = extraPrice;
       quantities[k] = extraQty;
