@@ -34,6 +34,21 @@ export interface OrderColumns {
   readonly prices: Float64Array;
   readonly remaining: Float64Array;
   readonly flags: Uint8Array;
+  /**
+   * Per side, over the orders that cost (not reduce-only, lots left): Σ lots, Σ lots·price (ticks) and how
+   * many, exact while `exact`; buyBound ≥ every such buy's price, sellBound ≤ every such sell's.
+   */
+  readonly exact: boolean;
+  readonly buyLots: number;
+  readonly buyNotionalTicks: number;
+  readonly buyCount: number;
+  readonly sellLots: number;
+  readonly sellNotionalTicks: number;
+  readonly sellCount: number;
+  readonly buyBound: number;
+  readonly sellBound: number;
+  /** Recomputes the sums from the columns (exact again unless some value or sum is out of range). */
+  refresh(): void;
 }
 
 /**
@@ -72,12 +87,23 @@ class GatheredSide {
   count = 0;
   prices = new Float64Array(64);
   quantities = new Float64Array(64);
+  /** Taken from columns' running sums: prices and quantities are not filled, the netting reads the columns. */
+  columns: OrderColumns | undefined = undefined;
 
   reset(): void {
     this.lots = 0;
     this.notionalTicks = 0;
     this.lossTicks = 0;
     this.count = 0;
+    this.columns = undefined;
+  }
+
+  /** The side from running sums of its orders, none of them priced worse than the mark (no loss). */
+  fromSums(lots: number, notionalTicks: number, count: number, columns: OrderColumns): void {
+    this.lots = lots < TWO_51 ? lots : NaN;
+    this.notionalTicks = notionalTicks < TWO_51 ? notionalTicks : NaN;
+    this.count = count;
+    this.columns = columns;
   }
 
   /** Adds one order of this side that is not reduce-only, q open lots at P_assumed p (NaN sums when it cannot be taken in numbers). */
@@ -155,6 +181,13 @@ export function gatherOrders(orders: NumberOrders, ctx: NumberCostContext): void
   gatheredMark = mark;
   const c = orders.columns;
   if (c !== undefined) {
+    if (!c.exact) c.refresh();
+    // Every order priced at or better than the mark: no loss term, and the sums are the side's figures.
+    if (c.exact && c.buyBound <= mark && c.sellBound >= mark) {
+      buys.fromSums(c.buyLots, c.buyNotionalTicks, c.buyCount, c);
+      sells.fromSums(c.sellLots, c.sellNotionalTicks, c.sellCount, c);
+      return;
+    }
     const flags = c.flags;
     const remaining = c.remaining;
     const prices = c.prices;
@@ -223,10 +256,23 @@ export function gatheredSideCost(side: Side, ctx: NumberCostContext, extra?: Num
     // The best-priced `reducible` lots close the position: take them out of the sums, best price first,
     // popping a heap (a maker with many quotes on a side closes its position with a few of them).
     room(k + 1);
-    // A loop, not set(subarray): a subarray is a new view object per call.
-    for (let i = 0; i < k; i++) {
-      prices[i] = g.prices[i]!;
-      quantities[i] = g.quantities[i]!;
+    const c = g.columns;
+    if (c !== undefined) {
+      // The side's orders with lots left, from the columns (the running sums counted k of them).
+      let j = 0;
+      for (let i = 0, n = c.count; i < n; i++) {
+        if (c.flags[i] === side && c.remaining[i]! > 0) {
+          prices[j] = c.prices[i]!;
+          quantities[j] = c.remaining[i]!;
+          j++;
+        }
+      }
+    } else {
+      // A loop, not set(subarray): a subarray is a new view object per call.
+      for (let i = 0; i < k; i++) {
+        prices[i] = g.prices[i]!;
+        quantities[i] = g.quantities[i]!;
+      }
     }
     if (extraQty > 0) {
       prices[k] = extraPrice;

@@ -47,8 +47,11 @@ export class OpenOrderState {
     return this.priceValue;
   }
   set priceN(v: number) {
+    const was = this.priceValue;
     this.priceValue = v;
-    if (this.slots !== undefined) this.slots.prices[this.slot] = v;
+    if (this.slots === undefined) return;
+    this.slots.prices[this.slot] = v;
+    this.slots.changed(this.slot, this.remainingValue, was);
   }
 
   /** Open quantity: the order's quantity less what has filled (number slot). */
@@ -56,8 +59,11 @@ export class OpenOrderState {
     return this.remainingValue;
   }
   set remainingN(v: number) {
+    const was = this.remainingValue;
     this.remainingValue = v;
-    if (this.slots !== undefined) this.slots.remaining[this.slot] = v;
+    if (this.slots === undefined) return;
+    this.slots.remaining[this.slot] = v;
+    this.slots.changed(this.slot, was, this.priceValue);
   }
 
   /** Mutable: OrderAccepted resolves a market order's slippage limit, OrderAmended moves the price. */

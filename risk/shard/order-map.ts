@@ -9,12 +9,23 @@
 //
 //   set / delete / clear ─▶ an order takes a slot (appended) or gives it up (the last slot moves into it)
 //   OpenOrderState.priceN / remainingN setters ─▶ write through to the order's slot (open-order-state.ts)
+//   each of these ─▶ per side, running sums of the orders that cost (not reduce-only, lots left): lots,
+//                    Σ lots·price, how many, and the worst price (highest buy, lowest sell; a bound that
+//                    only tightens on refresh)
+//
+// With the sums a side's cost needs no pass over the orders at all unless it nets against the position
+// or some order is priced worse than the mark (order-cost-number.ts, gatherOrders). The sums are exact:
+// every term is an exact product below 2^51 and a sum that reaches 2^52 (or a term the number path cannot
+// take: a value kept in bigint) makes them inexact until refresh() recomputes them from the columns.
 //
 // The columns hold exactly the Map's values (in another order: the cost sums are order-independent,
 // order-cost-number.ts says why). An order is in at most one OrderMap and under one key: set refuses
 // anything else (a programming error, never input).
 // Thread contract: the risk-shard thread.
 
+import { Side } from '../../engine/enums.js';
+import { TWO_52 } from '../exact-number.js';
+import { productBelow51 } from '../margin-number.js';
 import type { OrderColumns } from '../order-cost-number.js';
 import type { OpenOrderState } from './open-order-state.js';
 
@@ -26,21 +37,75 @@ export class OrderSlots implements OrderColumns {
   flags = new Uint8Array(4);
   /** The order in each slot (to move the last one into a freed slot). */
   readonly held: OpenOrderState[] = [];
+  exact = true;
+  buyLots = 0;
+  buyNotionalTicks = 0;
+  buyCount = 0;
+  sellLots = 0;
+  sellNotionalTicks = 0;
+  sellCount = 0;
+  buyBound = -Infinity;
+  sellBound = Infinity;
 
   attach(o: OpenOrderState): void {
     const i = this.count;
     if (i === this.prices.length) this.grow();
+    const f = o.side | (o.reduceOnly ? 2 : 0);
     this.prices[i] = o.priceN;
     this.remaining[i] = o.remainingN;
-    this.flags[i] = o.side | (o.reduceOnly ? 2 : 0);
+    this.flags[i] = f;
     this.held[i] = o;
     o.slots = this;
     o.slot = i;
     this.count = i + 1;
+    this.sum(f, o.remainingN, o.priceN, 1);
+  }
+
+  /** Slot i's price or open lots changed from (q, p): the sums follow. */
+  changed(i: number, q: number, p: number): void {
+    const f = this.flags[i]!;
+    this.sum(f, q, p, -1);
+    this.sum(f, this.remaining[i]!, this.prices[i]!, 1);
+  }
+
+  refresh(): void {
+    this.exact = true;
+    this.buyLots = this.buyNotionalTicks = this.buyCount = 0;
+    this.sellLots = this.sellNotionalTicks = this.sellCount = 0;
+    this.buyBound = -Infinity;
+    this.sellBound = Infinity;
+    for (let i = 0; i < this.count; i++) this.sum(this.flags[i]!, this.remaining[i]!, this.prices[i]!, 1);
+  }
+
+  /**
+   * Adds (sign 1) or takes out (−1) one order's share of the sums: none for a reduce-only order or one
+   * with no lots left; inexact for a value the number path cannot take or a sum that could stop being exact.
+   */
+  private sum(f: number, q: number, p: number, sign: number): void {
+    if (f > 1 || q <= 0) return;
+    const n = productBelow51(q, p, 1);
+    if (n !== n || !(p >= 0)) {
+      this.exact = false;
+      return;
+    }
+    if (f === Side.BUY) {
+      this.buyLots += sign * q;
+      this.buyNotionalTicks += sign * n;
+      this.buyCount += sign;
+      if (p > this.buyBound) this.buyBound = p;
+      if (this.buyLots >= TWO_52 || this.buyNotionalTicks >= TWO_52) this.exact = false;
+    } else {
+      this.sellLots += sign * q;
+      this.sellNotionalTicks += sign * n;
+      this.sellCount += sign;
+      if (p < this.sellBound) this.sellBound = p;
+      if (this.sellLots >= TWO_52 || this.sellNotionalTicks >= TWO_52) this.exact = false;
+    }
   }
 
   detach(o: OpenOrderState): void {
     const i = o.slot;
+    this.sum(this.flags[i]!, this.remaining[i]!, this.prices[i]!, -1);
     const last = --this.count;
     if (i !== last) {
       const moved = this.held[last]!;
