@@ -34,21 +34,21 @@ export interface OrderColumns {
   readonly prices: Float64Array;
   readonly remaining: Float64Array;
   readonly flags: Uint8Array;
-  /**
-   * Per side, over the orders that cost (not reduce-only, lots left): Σ lots, Σ lots·price (ticks) and how
-   * many, exact while `exact`; buyBound ≥ every such buy's price, sellBound ≤ every such sell's.
-   */
+  /** The sums are exact (else refresh() them). */
   readonly exact: boolean;
-  readonly buyLots: number;
-  readonly buyNotionalTicks: number;
-  readonly buyCount: number;
-  readonly sellLots: number;
-  readonly sellNotionalTicks: number;
-  readonly sellCount: number;
-  readonly buyBound: number;
-  readonly sellBound: number;
+  readonly buys: SideSums;
+  readonly sells: SideSums;
   /** Recomputes the sums from the columns (exact again unless some value or sum is out of range). */
   refresh(): void;
+}
+
+/** One side's orders that cost (not reduce-only, lots left): Σ lots, Σ lots·price (ticks), how many. */
+export interface SideSums {
+  readonly lots: number;
+  readonly notionalTicks: number;
+  readonly count: number;
+  /** buys: ≥ every such order's price; sells: ≤ every such order's price. */
+  readonly bound: number;
 }
 
 /**
@@ -99,10 +99,10 @@ class GatheredSide {
   }
 
   /** The side from running sums of its orders, none of them priced worse than the mark (no loss). */
-  fromSums(lots: number, notionalTicks: number, count: number, columns: OrderColumns): void {
-    this.lots = lots < TWO_51 ? lots : NaN;
-    this.notionalTicks = notionalTicks < TWO_51 ? notionalTicks : NaN;
-    this.count = count;
+  fromSums(s: SideSums, columns: OrderColumns): void {
+    this.lots = s.lots < TWO_51 ? s.lots : NaN;
+    this.notionalTicks = s.notionalTicks < TWO_51 ? s.notionalTicks : NaN;
+    this.count = s.count;
     this.columns = columns;
   }
 
@@ -183,9 +183,9 @@ export function gatherOrders(orders: NumberOrders, ctx: NumberCostContext): void
   if (c !== undefined) {
     if (!c.exact) c.refresh();
     // Every order priced at or better than the mark: no loss term, and the sums are the side's figures.
-    if (c.exact && c.buyBound <= mark && c.sellBound >= mark) {
-      buys.fromSums(c.buyLots, c.buyNotionalTicks, c.buyCount, c);
-      sells.fromSums(c.sellLots, c.sellNotionalTicks, c.sellCount, c);
+    if (c.exact && c.buys.bound <= mark && c.sells.bound >= mark) {
+      buys.fromSums(c.buys, c);
+      sells.fromSums(c.sells, c);
       return;
     }
     const flags = c.flags;

@@ -49,9 +49,7 @@ export class OpenOrderState {
   set priceN(v: number) {
     const was = this.priceValue;
     this.priceValue = v;
-    if (this.slots === undefined) return;
-    this.slots.prices[this.slot] = v;
-    this.slots.changed(this.slot, this.remainingValue, was);
+    this.written(this.remainingValue, was);
   }
 
   /** Open quantity: the order's quantity less what has filled (number slot). */
@@ -61,9 +59,16 @@ export class OpenOrderState {
   set remainingN(v: number) {
     const was = this.remainingValue;
     this.remainingValue = v;
-    if (this.slots === undefined) return;
-    this.slots.remaining[this.slot] = v;
-    this.slots.changed(this.slot, was, this.priceValue);
+    this.written(was, this.priceValue);
+  }
+
+  /** The price or open lots changed from (q, p): the listing's slot follows. */
+  private written(q: number, p: number): void {
+    const s = this.slots;
+    if (s === undefined) return;
+    s.prices[this.slot] = this.priceValue;
+    s.remaining[this.slot] = this.remainingValue;
+    s.changed(this.slot, q, p);
   }
 
   /** Mutable: OrderAccepted resolves a market order's slippage limit, OrderAmended moves the price. */

@@ -26,8 +26,35 @@
 import { Side } from '../../engine/enums.js';
 import { TWO_52 } from '../exact-number.js';
 import { productBelow51 } from '../margin-number.js';
-import type { OrderColumns } from '../order-cost-number.js';
+import type { OrderColumns, SideSums } from '../order-cost-number.js';
 import type { OpenOrderState } from './open-order-state.js';
+
+/** Running sums of one side's orders that cost (order-cost-number.ts, SideSums). */
+class Sums implements SideSums {
+  lots = 0;
+  notionalTicks = 0;
+  count = 0;
+  /** ≥ every such buy's price, or ≤ every such sell's: a bound that only tightens on refresh. */
+  bound: number;
+
+  constructor(readonly buy: boolean) {
+    this.bound = buy ? -Infinity : Infinity;
+  }
+
+  reset(): void {
+    this.lots = this.notionalTicks = this.count = 0;
+    this.bound = this.buy ? -Infinity : Infinity;
+  }
+
+  /** Adds (sign 1) or takes out (−1) q lots at p (n = q·p); false when a sum could stop being exact. */
+  add(q: number, p: number, n: number, sign: number): boolean {
+    this.lots += sign * q;
+    this.notionalTicks += sign * n;
+    this.count += sign;
+    if (this.buy ? p > this.bound : p < this.bound) this.bound = p;
+    return this.lots < TWO_52 && this.notionalTicks < TWO_52;
+  }
+}
 
 /** The columns of one OrderMap; an attached OpenOrderState writes its price and open lots into its slot. */
 export class OrderSlots implements OrderColumns {
@@ -38,14 +65,8 @@ export class OrderSlots implements OrderColumns {
   /** The order in each slot (to move the last one into a freed slot). */
   readonly held: OpenOrderState[] = [];
   exact = true;
-  buyLots = 0;
-  buyNotionalTicks = 0;
-  buyCount = 0;
-  sellLots = 0;
-  sellNotionalTicks = 0;
-  sellCount = 0;
-  buyBound = -Infinity;
-  sellBound = Infinity;
+  readonly buys = new Sums(true);
+  readonly sells = new Sums(false);
 
   attach(o: OpenOrderState): void {
     const i = this.count;
@@ -70,10 +91,8 @@ export class OrderSlots implements OrderColumns {
 
   refresh(): void {
     this.exact = true;
-    this.buyLots = this.buyNotionalTicks = this.buyCount = 0;
-    this.sellLots = this.sellNotionalTicks = this.sellCount = 0;
-    this.buyBound = -Infinity;
-    this.sellBound = Infinity;
+    this.buys.reset();
+    this.sells.reset();
     for (let i = 0; i < this.count; i++) this.sum(this.flags[i]!, this.remaining[i]!, this.prices[i]!, 1);
   }
 
@@ -84,23 +103,7 @@ export class OrderSlots implements OrderColumns {
   private sum(f: number, q: number, p: number, sign: number): void {
     if (f > 1 || q <= 0) return;
     const n = productBelow51(q, p, 1);
-    if (n !== n || !(p >= 0)) {
-      this.exact = false;
-      return;
-    }
-    if (f === Side.BUY) {
-      this.buyLots += sign * q;
-      this.buyNotionalTicks += sign * n;
-      this.buyCount += sign;
-      if (p > this.buyBound) this.buyBound = p;
-      if (this.buyLots >= TWO_52 || this.buyNotionalTicks >= TWO_52) this.exact = false;
-    } else {
-      this.sellLots += sign * q;
-      this.sellNotionalTicks += sign * n;
-      this.sellCount += sign;
-      if (p < this.sellBound) this.sellBound = p;
-      if (this.sellLots >= TWO_52 || this.sellNotionalTicks >= TWO_52) this.exact = false;
-    }
+    if (n !== n || !(p >= 0) || !(f === Side.BUY ? this.buys : this.sells).add(q, p, n, sign)) this.exact = false;
   }
 
   detach(o: OpenOrderState): void {
@@ -122,16 +125,15 @@ export class OrderSlots implements OrderColumns {
 
   private grow(): void {
     const n = this.prices.length * 2;
-    const prices = new Float64Array(n);
-    const remaining = new Float64Array(n);
-    const flags = new Uint8Array(n);
-    prices.set(this.prices);
-    remaining.set(this.remaining);
-    flags.set(this.flags);
-    this.prices = prices;
-    this.remaining = remaining;
-    this.flags = flags;
+    this.prices = grown(this.prices, new Float64Array(n));
+    this.remaining = grown(this.remaining, new Float64Array(n));
+    this.flags = grown(this.flags, new Uint8Array(n));
   }
+}
+
+function grown<T extends Float64Array | Uint8Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
 }
 
 export class OrderMap extends Map<number, OpenOrderState> {
