@@ -1,16 +1,17 @@
-// FrameCodec: msgpack in and out of binary WebSocket frames. One Encoder and one Decoder per gateway
+// FrameCodec: msgpack in and out of binary WebSocket frames. One writer and one Decoder per gateway
 // process (or client), reused for every frame: both keep an internal buffer, so reuse saves an allocation
-// per message. The encoder writes bigint as msgpack int64/uint64 and the decoder reads 64-bit integers
-// back as bigint, so collateral amounts travel exactly both ways.
+// per message. The writer (frame-writer.ts: the library's bytes, written faster) writes bigint as msgpack
+// int64/uint64 and the decoder reads 64-bit integers back as bigint, so collateral amounts travel exactly
+// both ways.
 //
 // The decoder's limits refuse hostile frames before they allocate: strings, binaries, arrays and maps past
 // their caps, any extension type, nesting deeper than `maxDepth`, and trailing bytes. Every refusal is a
 // ProtocolError MALFORMED_FRAME; the frame size itself is capped by the WebSocket server (maxPayload).
 
-import { Decoder, Encoder } from '@msgpack/msgpack';
+import { Decoder } from '@msgpack/msgpack';
 import { Code } from '../../engine/codes.js';
-import { withCachedStrings } from './cached-strings.js';
 import { ProtocolError } from './errors.js';
+import { FrameWriter } from './frame-writer.js';
 
 export interface DecoderLimits {
   /** Longest string, in UTF-8 bytes (default 1,024). */
@@ -40,22 +41,11 @@ function tooDeep(v: unknown, limit: number): boolean {
   return false;
 }
 
-/** Entries of the msgpack map `m` starts with (fixmap or map 16: a frame's maps are never larger). */
-function mapSize(m: Uint8Array): number {
-  const t = m[0]!;
-  if (t >= 0x80 && t <= 0x8f) return t - 0x80;
-  if (t === 0xde) return (m[1]! << 8) | m[2]!;
-  throw new Error('not a map of fewer than 65,536 entries');
-}
-
 const newBytes = (n: number): Uint8Array => new Uint8Array(n);
 
-const encoderOptions = { useBigInt64: true, ignoreUndefined: true, initialBufferSize: 4096 } as const;
-
 export class FrameCodec {
-  private readonly encoder = withCachedStrings(new Encoder(encoderOptions));
-  /** The head of encodeJoined(), encoded while the body's bytes are still in `encoder`'s buffer. */
-  private readonly headEncoder = withCachedStrings(new Encoder(encoderOptions));
+  /** The library's bytes, written faster (frame-writer.ts). */
+  private readonly writer = new FrameWriter();
   private readonly decoder: Decoder;
 
   constructor(readonly limits: DecoderLimits = DEFAULT_DECODER_LIMITS) {
@@ -74,7 +64,7 @@ export class FrameCodec {
    * ring), which must not pin a slab of Node's buffer pool.
    */
   encode(message: object): Uint8Array {
-    return this.encoder.encode(message);
+    return this.writer.encodeSharedRef(message).slice();
   }
 
   /**
@@ -84,23 +74,9 @@ export class FrameCodec {
    * like encode(); a user stream passes its frame arena (views/frame-arena.ts).
    */
   encodeJoined(head: object, body: object, alloc: (length: number) => Uint8Array = newBytes): Uint8Array {
-    const h = this.headEncoder.encodeSharedRef(head);
-    const b = this.encoder.encodeSharedRef(body);
-    const hCount = mapSize(h);
-    const bCount = mapSize(b);
-    const count = hCount + bCount;
-    const hSkip = h[0]! === 0xde ? 3 : 1;
-    const bSkip = b[0]! === 0xde ? 3 : 1;
-    const headerLength = count < 16 ? 1 : 3;
-    const out = alloc(headerLength + h.length - hSkip + b.length - bSkip);
-    if (count < 16) out[0] = 0x80 + count;
-    else {
-      out[0] = 0xde;
-      out[1] = count >>> 8;
-      out[2] = count & 0xff;
-    }
-    out.set(h.subarray(hSkip), headerLength);
-    out.set(b.subarray(bSkip), headerLength + h.length - hSkip);
+    const b = this.writer.encodeJoinedSharedRef(head as Record<string, unknown>, body as Record<string, unknown>);
+    const out = alloc(b.length);
+    out.set(b);
     return out;
   }
 
@@ -109,7 +85,7 @@ export class FrameCodec {
    * Cheaper than encode(): a fresh ArrayBuffer per frame costs more than encoding a small one.
    */
   encodeToSend(message: object): Uint8Array {
-    return Buffer.from(this.encoder.encodeSharedRef(message));
+    return Buffer.from(this.writer.encodeSharedRef(message));
   }
 
   /** Decodes one whole frame, or throws ProtocolError MALFORMED_FRAME. */

@@ -79,7 +79,8 @@ class GatedStore extends MemoryStore {
   hold = false;
   readonly held: (() => void)[] = [];
   override async write(ops: readonly StoreOp[], sync: boolean): Promise<void> {
-    const result = ops.some((op) => op.type === 'put' && op.key[0] === 0x49 && 'result' in (decode(op.value) as object));
+    // a result record: [orderId, seq, ok, code, ...] (a reservation is [orderId, seq])
+    const result = ops.some((op) => op.type === 'put' && op.key[0] === 0x49 && (decode(op.value) as unknown[]).length > 2);
     if (this.hold && result) await new Promise<void>((resolve) => this.held.push(resolve));
     return super.write(ops, sync);
   }

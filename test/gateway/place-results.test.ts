@@ -1,0 +1,97 @@
+// PlaceResults keeps each account's newest `capPerAccount` client order ids: past the cap the oldest one
+// with a result is forgotten (and deleted from the store); one still in flight is never forgotten, and a
+// cap reached while the oldest is in flight takes the next oldest settled one. Reopened from the store,
+// the survivors are what a restarted gateway replays: results as recorded, in the compact layout and in
+// the map layout earlier gateways wrote.
+
+import assert from 'node:assert/strict';
+import { encode } from '@msgpack/msgpack';
+import { test } from 'node:test';
+import { Code } from '../../engine/codes.js';
+import { PlaceResults, type PlaceResult } from '../../gateway/orders/place-results.js';
+import { resultKey } from '../../gateway/auth/gateway-keys.js';
+import { StoreBatcher } from '../../gateway/orders/store-batcher.js';
+import { MemoryStore } from '../../persistence/memory-store.js';
+
+const ACCOUNT = 7;
+const result = (cid: number, orderId: number): PlaceResult => ({ ok: true, code: Code.OK, orderId, clientOrderId: cid });
+
+async function placed(results: PlaceResults, cid: number, settle = true): Promise<void> {
+  const { entry, written } = results.reserve(ACCOUNT, cid, 1000 + cid);
+  await written;
+  if (settle) await results.settle(ACCOUNT, cid, entry, result(cid, entry.orderId));
+}
+
+const kept = (results: PlaceResults, upTo: number): number[] => Array.from({ length: upTo }, (_, i) => i + 1).filter((cid) => results.get(ACCOUNT, cid) !== undefined);
+
+test('past the cap the oldest settled client order id is forgotten, in the store too', async () => {
+  const store = new MemoryStore();
+  const batcher = new StoreBatcher(store);
+  const results = await PlaceResults.open(store, batcher, 3);
+  for (let cid = 1; cid <= 5; cid++) await placed(results, cid);
+  assert.deepEqual(kept(results, 5), [3, 4, 5]);
+  // many more than the cap: still the newest three (the order of reservation outlives its compaction)
+  for (let cid = 6; cid <= 3000; cid++) await placed(results, cid);
+  assert.deepEqual(kept(results, 3000), [2998, 2999, 3000]);
+  await new Promise((r) => setImmediate(r));
+  const reopened = await PlaceResults.open(store, new StoreBatcher(store), 3);
+  assert.deepEqual(kept(reopened, 3000), [2998, 2999, 3000]);
+});
+
+test('an order still in flight is never forgotten; the next oldest settled one goes instead', async () => {
+  const store = new MemoryStore();
+  const results = await PlaceResults.open(store, new StoreBatcher(store), 3);
+  await placed(results, 1, false); // in flight
+  for (let cid = 2; cid <= 6; cid++) await placed(results, cid);
+  assert.deepEqual(kept(results, 6), [1, 5, 6]);
+  // once settled it is the oldest and goes first
+  const e = results.get(ACCOUNT, 1)!;
+  await results.settle(ACCOUNT, 1, e, result(1, e.orderId));
+  await placed(results, 7);
+  assert.deepEqual(kept(results, 7), [5, 6, 7]);
+  // a forgotten client order id reserved again counts as the newest
+  await placed(results, 2);
+  await placed(results, 8);
+  assert.deepEqual(kept(results, 8), [2, 7, 8]);
+});
+
+test('results read back as recorded after a reopen: accepted with its order, refused, and accepted without it', async () => {
+  const store = new MemoryStore();
+  const results = await PlaceResults.open(store, new StoreBatcher(store));
+  const order = { orderId: 1001, clientOrderId: 1, market: 2, price: 590_000, qty: 3, trigger: 0, acceptedUs: 1_700_000_000_000_123 };
+  const recorded: PlaceResult[] = [
+    { ok: true, code: Code.OK, orderId: 1001, clientOrderId: 1, order },
+    { ok: false, code: Code.POST_ONLY_WOULD_TAKE, orderId: 1002, clientOrderId: 2 },
+    { ok: true, code: Code.OK, orderId: 1003, clientOrderId: 3 },
+  ];
+  for (const r of recorded) {
+    const { entry, written } = results.reserve(ACCOUNT, r.clientOrderId, r.orderId);
+    await written;
+    await results.settle(ACCOUNT, r.clientOrderId, entry, r);
+  }
+  const inFlight = results.reserve(ACCOUNT, 4, 1004);
+  await inFlight.written;
+  const reopened = await PlaceResults.open(store, new StoreBatcher(store));
+  for (const r of recorded) assert.deepEqual(reopened.get(ACCOUNT, r.clientOrderId)?.result, r);
+  const e4 = reopened.get(ACCOUNT, 4)!;
+  assert.equal(e4.orderId, 1004);
+  assert.equal(e4.result, undefined);
+  assert.equal(e4.recovered, true);
+});
+
+test('records in the map layout of earlier gateways still load', async () => {
+  const store = new MemoryStore();
+  const order = { orderId: 77, clientOrderId: 5, market: 1, price: 600_000, qty: 1, trigger: 0, acceptedUs: 123 };
+  const result = { ok: true, code: Code.OK, orderId: 77, clientOrderId: 5, order };
+  await store.write(
+    [
+      { type: 'put', key: resultKey(ACCOUNT, 5), value: encode({ orderId: 77, seq: 1, result }) },
+      { type: 'put', key: resultKey(ACCOUNT, 6), value: encode({ orderId: 78, seq: 2 }) },
+    ],
+    true,
+  );
+  const results = await PlaceResults.open(store, new StoreBatcher(store));
+  assert.deepEqual(results.get(ACCOUNT, 5)?.result, result);
+  assert.equal(results.get(ACCOUNT, 6)?.recovered, true);
+  assert.equal(results.maxOrderId(), 78);
+});
