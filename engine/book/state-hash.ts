@@ -69,6 +69,12 @@ export class StateHash {
 
   /** An integer with |n| < 2^53 as 64-bit two's complement (ToUint32 of each half wraps negatives). */
   int(n: number): void {
+    // A 32-bit integer's high half is its sign (−0's is 0, as Math.floor gives): no division.
+    if ((n | 0) === n) {
+      this.word(n);
+      this.word(n >> 31);
+      return;
+    }
     this.word(n >>> 0);
     this.word(Math.floor(n / TWO_32) >>> 0);
   }

@@ -115,6 +115,15 @@ export class SnapshotReader {
   /** A number slot's value: a number, or a bigint past ±(2^53 − 1). */
   exact(): number | bigint {
     const at = this.pos;
+    // One byte (|v| < 64, most values): nothing to check.
+    if (at < this.end) {
+      const only = this.bytes[at]!;
+      if ((only & 0x80) === 0) {
+        this.pos = at + 1;
+        const m = only >>> 1;
+        return (only & 1) !== 0 ? -m : m;
+      }
+    }
     const first = this.u8();
     let m = (first >>> 1) & 0x3f;
     if ((first & 0x80) !== 0) {

@@ -85,6 +85,12 @@ export class SnapshotWriter {
   }
 
   uint(v: number): void {
+    // Most values are below 128 (counts, flags, small ids): one byte, none of the checks below can fail.
+    if (v < 0x80 && v >= 0 && (v | 0) === v) {
+      this.ensure(1);
+      this.buf[this.pos++] = v;
+      return;
+    }
     if (!(v >= 0 && v <= MAX_EXACT && Math.floor(v) === v)) throw new RangeError(`snapshot uint out of range: ${v}`);
     this.ensure(8);
     const b = this.buf;
@@ -100,6 +106,17 @@ export class SnapshotWriter {
   }
 
   int(v: number): void {
+    // A 32-bit integer other than −0 (nearly every value): no range check can fail and the bit operators
+    // are exact; the rest is uint's.
+    if ((v | 0) === v && (v !== 0 || 1 / v > 0)) {
+      const negative = v < 0;
+      const m = negative ? -v : v;
+      const rest = m >>> 6;
+      this.ensure(1);
+      this.buf[this.pos++] = (negative ? 1 : 0) | ((m & 0x3f) << 1) | (rest > 0 ? 0x80 : 0);
+      if (rest > 0) this.uint(rest);
+      return;
+    }
     const negative = v < 0 || Object.is(v, -0);
     let m = negative ? -v : v;
     if (!(m <= MAX_EXACT && Math.floor(m) === m)) throw new RangeError(`snapshot int out of range: ${v}`);

@@ -34,7 +34,7 @@ function identity(n: number): Int32Array {
 }
 
 /** The map's values by ascending key (keys: distinct integers, account ids). */
-export function valuesByKey<V>(map: ReadonlyMap<number, V>): V[] {
+function valuesByKey<V>(map: ReadonlyMap<number, V>): V[] {
   const n = map.size;
   // Arrays grown by push keep fast elements; one made at a length of a million would not.
   const values: V[] = [];
@@ -51,4 +51,52 @@ export function valuesByKey<V>(map: ReadonlyMap<number, V>): V[] {
   const out: V[] = [];
   for (let j = 0; j < n; j++) out.push(values[order[j]!]!);
   return out;
+}
+
+/**
+ * f on each of the map's values by ascending key: in the map's own order when that is ascending (the usual
+ * case: ids are handed out in order), which needs no array of a million values, else through valuesByKey.
+ */
+export function forEachByKey<V>(map: ReadonlyMap<number, V>, f: (v: V) => void): void {
+  let last = -Infinity;
+  let ascending = true;
+  map.forEach((_v, k) => {
+    if (k <= last) ascending = false;
+    last = k;
+  });
+  if (ascending) {
+    map.forEach(f);
+    return;
+  }
+  const values = valuesByKey(map);
+  for (let i = 0; i < values.length; i++) f(values[i]!);
+}
+
+/**
+ * Entries by id for a decode that looks them up in about the order it decoded them (a trigger slot per
+ * position, in account order): a cursor over the decoded list that only moves forward, so such lookups
+ * cost no hash-table probe (a cache miss or two each on a map of a million); any other id is looked up in
+ * the map. Correct in any order; fast when the lookups follow the list.
+ */
+export class CursorLookup<V extends { readonly id: number }> {
+  private at = 0;
+
+  constructor(
+    private readonly list: readonly V[],
+    private readonly map: ReadonlyMap<number, V>,
+  ) {}
+
+  /** Starts again from the list's first entry (a new walk in id order). */
+  rewind(): void {
+    this.at = 0;
+  }
+
+  get(id: number): V | undefined {
+    const list = this.list;
+    let i = this.at;
+    while (i < list.length && list[i]!.id < id) i++;
+    this.at = i;
+    const v = list[i];
+    return v !== undefined && v.id === id ? v : this.map.get(id);
+  }
 }

@@ -27,7 +27,8 @@ import type { SnapshotWriter } from '../../engine/snapshot/snapshot-writer.js';
 import { UpdateReason } from './events.js';
 import { scopeKey, scopeOfKey, type ScopeEvaluator } from './scope-evaluator.js';
 import { CROSS_SCOPE } from './seams.js';
-import { MarginMode, type RiskState } from './state.js';
+import type { CursorLookup } from './key-order.js';
+import { MarginMode, type AccountState, type RiskState } from './state.js';
 import { MarketTriggers, type TriggerSlot } from './trigger-index.js';
 
 export class MarginMonitor {
@@ -145,10 +146,13 @@ export class MarginMonitor {
     for (const key of [...this.funded].sort((a, b) => a - b)) w.uint(key);
   }
 
-  /** Reads what writeState wrote into this (fresh) monitor; the queued set follows from the queue. */
-  readState(r: SnapshotReader, state: RiskState): void {
+  /**
+   * Reads what writeState wrote into this (fresh) monitor; the queued set follows from the queue.
+   * `accounts`: the state's accounts, as decoded (the trigger slots name them).
+   */
+  readState(r: SnapshotReader, state: RiskState, accounts: CursorLookup<AccountState>): void {
     this.evaluations = r.uint();
-    for (const id of this.marketIds) this.triggers.get(id)!.readState(r, state);
+    for (const id of this.marketIds) this.triggers.get(id)!.readState(r, accounts);
     const n = r.count(3);
     for (let i = 0; i < n; i++) {
       const accountId = r.uint();

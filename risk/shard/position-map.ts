@@ -36,9 +36,15 @@ export class PositionMap implements Map<number, PositionState> {
 
   set(marketId: number, pos: PositionState): this {
     if (pos.marketId !== marketId) throw new RangeError(`position of market ${pos.marketId} set under key ${marketId}`);
-    const i = this.list.findIndex((p) => p.marketId === marketId);
-    // concat and map allocate exactly the length (a push onto a copy would reserve 17 slots).
-    this.changed(i < 0 ? this.list.concat(pos) : this.list.map((p, k) => (k === i ? pos : p)));
+    // A loop, not findIndex: no closure per call (a decode sets a million positions).
+    const list = this.list;
+    let i = -1;
+    for (let k = 0; k < list.length; k++) if (list[k]!.marketId === marketId) i = k;
+    // Literals, concat and map allocate exactly the length (a push onto a copy would reserve 17 slots);
+    // literals for the first two, which most accounts never pass (concat looks its argument up for
+    // Symbol.isConcatSpreadable, through the class's prototypes).
+    if (i >= 0) this.changed(list.map((p, k) => (k === i ? pos : p)));
+    else this.changed(list.length === 0 ? [pos] : list.length === 1 ? [list[0]!, pos] : list.concat(pos));
     return this;
   }
 

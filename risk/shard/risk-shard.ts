@@ -45,7 +45,7 @@ import { orderAccepted, orderAmended, orderEnded, orderRejected } from './order-
 import { amendOrder, passThrough, placeOrder, setAccountConfig } from './pre-trade.js';
 import { LiquidationEngine } from './liquidation-engine.js';
 import { encodeRiskShard, openRiskSnapshot } from './risk-snapshot.js';
-import { riskStateHash } from './risk-state-hash.js';
+import { AccountsInStep, riskStateHash } from './risk-state-hash.js';
 import { PUBLISH_CHANGED_ONLY } from './scope-evaluator.js';
 import { CROSS_SCOPE, type LiquidationHooks, type RiskEffects } from './seams.js';
 import { ShardParts } from './shard-parts.js';
@@ -138,8 +138,8 @@ export class RiskShard implements RiskEffects {
   }
 
   /** Hash of the whole shard state (risk-state-hash.ts lists what it covers). */
-  stateHash(): bigint {
-    return riskStateHash(this.parts, { inputs: this.positions.snapshot(), gateway: this.gateway, markets: this.marketOutputs });
+  stateHash(inStep?: AccountsInStep): bigint {
+    return riskStateHash(this.parts, { inputs: this.positions.snapshot(), gateway: this.gateway, markets: this.marketOutputs }, inStep);
   }
 
   /** Where the shard stands in its streams (snapshots: engine/snapshot/shard-streams.ts). */
@@ -190,9 +190,11 @@ export class RiskShard implements RiskEffects {
     }
     const factory = options.liquidation ?? ((state, effects) => new LiquidationEngine(state, effects, c.pool));
     const shard = constructed(() => new RiskShard(c.shardId, c.shardCount, c.markets, c.pool, given ?? ((m) => stored.get(m) ?? -1), gateway, marketOutputs, factory));
-    snapshot.restoreInto(shard);
-    if (options.verifyHash === false) return shard;
-    const hash = shard.stateHash();
+    // The check hashes each account as soon as it is built, while it is still in the cache (AccountsInStep).
+    const inStep = options.verifyHash === false ? undefined : new AccountsInStep(shard.parts);
+    snapshot.restoreInto(shard, inStep);
+    if (inStep === undefined) return shard;
+    const hash = shard.stateHash(inStep);
     if (hash !== snapshot.header.stateHash) throw new SnapshotError(Code.SNAPSHOT_HASH_MISMATCH, `risk shard ${c.shardId}: decoded state hashes to ${hex64(hash)}, the snapshot recorded ${hex64(snapshot.header.stateHash)}`);
     return shard;
   }

@@ -21,7 +21,9 @@ import { EnvelopeWriter, openSnapshot, type SnapshotHeader, type SnapshotSection
 import { malformed } from '../../engine/snapshot/snapshot-error.js';
 import { ShardKind } from '../../engine/snapshot/snapshot-format.js';
 import type { RiskMarketConfig, RiskPoolConfig } from './config.js';
+import { CursorLookup } from './key-order.js';
 import type { RiskShard } from './risk-shard.js';
+import { AccountsInStep } from './risk-state-hash.js';
 import { readAccounts, readLedgers, readMarkets, writeAccounts, writeLedgers, writeMarkets } from './state-snapshot.js';
 
 /** What CONF holds. */
@@ -42,7 +44,9 @@ export function encodeRiskShard(shard: RiskShard): Uint8Array {
   const markets = [...s.markets.values()];
   let positions = 0;
   s.accounts.forEach((a) => void (positions += a.positions.size));
-  const env = new EnvelopeWriter(ShardKind.RISK, s.shardId, s.shardCount, 4096 + s.accounts.size * 24 + positions * 48);
+  // Room for the whole snapshot at once (about 90 bytes an account in the benchmark's state): a buffer
+  // that runs out doubles, copying everything written so far.
+  const env = new EnvelopeWriter(ShardKind.RISK, s.shardId, s.shardCount, 4096 + s.accounts.size * 32 + positions * 64);
   const config: RiskShardConfig = {
     shardId: s.shardId,
     shardCount: s.shardCount,
@@ -55,7 +59,9 @@ export function encodeRiskShard(shard: RiskShard): Uint8Array {
   env.section('STRM', (w) => writeStreams(w, streams));
   env.section('LEDG', (w) => writeLedgers(w, p));
   env.section('MRKT', (w) => writeMarkets(w, p));
-  env.section('ACCT', (w) => writeAccounts(w, p));
+  // The state hash takes the accounts as they are written (AccountsInStep): one pass over them for both.
+  const inStep = new AccountsInStep(p);
+  env.section('ACCT', (w) => writeAccounts(w, p, inStep));
   env.section('MONI', (w) => {
     p.monitor.writeState(w);
     w.uint(p.evaluator.negativeEquity.size);
@@ -63,7 +69,7 @@ export function encodeRiskShard(shard: RiskShard): Uint8Array {
   });
   env.section('QUIN', (w) => p.quintiles.writeState(w));
   env.section('LIQD', (w) => shard.liquidation.writeState(w));
-  return env.finish(shard.stateHash());
+  return env.finish(shard.stateHash(inStep));
 }
 
 /** A risk-shard snapshot opened and its configuration and streams read; restoreInto reads the rest. */
@@ -71,8 +77,11 @@ export interface RiskSnapshot {
   readonly header: SnapshotHeader;
   readonly config: RiskShardConfig;
   readonly streams: ShardStreams;
-  /** Reads the state into a shard built from `config` (fresh), then its stream positions. */
-  restoreInto(shard: RiskShard): void;
+  /**
+   * Reads the stream positions and then the state into a shard built from `config` (fresh), handing each
+   * account to `inStep` once built.
+   */
+  restoreInto(shard: RiskShard, inStep?: AccountsInStep): void;
 }
 
 export function openRiskSnapshot(bytes: Uint8Array): RiskSnapshot {
@@ -82,16 +91,18 @@ export function openRiskSnapshot(bytes: Uint8Array): RiskSnapshot {
   if (config.shardId !== header.shardId || config.shardCount !== header.shardCount) throw malformed(`CONF: shard ${config.shardId} of ${config.shardCount}, header says ${header.shardId} of ${header.shardCount}`);
   const streams = readStreams(sections.next('STRM', 'streams'));
   if (streams.outputNextSeqs.length !== config.marketStreams || streams.counters.length !== 2) throw malformed(`STRM: ${streams.outputNextSeqs.length} market streams and ${streams.counters.length} counters, CONF says ${config.marketStreams} streams`);
-  return { header, config, streams, restoreInto: (shard) => restore(shard, sections, streams) };
+  return { header, config, streams, restoreInto: (shard, inStep) => restore(shard, sections, streams, inStep) };
 }
 
-function restore(shard: RiskShard, sections: SnapshotSections, streams: ShardStreams): void {
+function restore(shard: RiskShard, sections: SnapshotSections, streams: ShardStreams, inStep: AccountsInStep | undefined): void {
   const p = shard.parts;
+  // The streams first: the clock is part of what the state hash takes before the accounts.
+  shard.restoreStreams(streams);
   readLedgers(sections.next('LEDG', 'ledgers'), p);
   readMarkets(sections.next('MRKT', 'markets'), p);
-  readAccounts(sections.next('ACCT', 'accounts'), p);
+  const accounts = new CursorLookup(readAccounts(sections.next('ACCT', 'accounts'), p, inStep), shard.state.accounts);
   const moni = sections.next('MONI', 'margin monitor');
-  p.monitor.readState(moni, shard.state);
+  p.monitor.readState(moni, shard.state, accounts);
   const negative = moni.count(1);
   for (let i = 0; i < negative; i++) p.evaluator.negativeEquity.add(moni.uint());
   moni.done();
@@ -102,7 +113,6 @@ function restore(shard: RiskShard, sections: SnapshotSections, streams: ShardStr
   shard.liquidation.readState(liqd);
   liqd.done();
   sections.done();
-  shard.restoreStreams(streams);
 }
 
 function checkConfig(v: unknown): RiskShardConfig {

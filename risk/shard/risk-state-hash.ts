@@ -23,9 +23,10 @@
 
 import { StateHash } from '../../engine/book/state-hash.js';
 import type { EventOutput } from '../../engine/shard/event-output.js';
-import { valuesByKey } from './key-order.js';
+import { forEachByKey } from './key-order.js';
 import type { OpenOrderState } from './open-order-state.js';
 import type { ShardParts } from './shard-parts.js';
+import type { AccountState, RiskState } from './state.js';
 
 const VERSION = 0x33534b52; // 'RKS3'
 const MASK_32 = 0xffffffffn;
@@ -101,9 +102,72 @@ export interface StreamPositions {
   readonly markets: readonly EventOutput[];
 }
 
-/** The hash of the shard's state; without `streams`, of everything but the stream positions. */
-export function riskStateHash(p: ShardParts, streams?: StreamPositions): bigint {
-  const h = new Hasher();
+/**
+ * The hash of the shard's state; without `streams`, of everything but the stream positions. `inStep`: the
+ * accounts already hashed in a snapshot's pass over them (AccountsInStep), used when it saw them all in
+ * ascending id order and nothing before them changed since; otherwise the accounts are walked here.
+ */
+export function riskStateHash(p: ShardParts, streams?: StreamPositions, inStep?: AccountsInStep): bigint {
+  let h = inStep?.hashedAll(p);
+  if (h === undefined) {
+    h = new Hasher();
+    hashHead(h, p, p.state.accounts.size);
+    const hasher = h;
+    forEachByKey(p.state.accounts, (a) => hashAccount(hasher, a, p.state.markets));
+  }
+  hashTail(h, p, streams);
+  return h.digest();
+}
+
+/**
+ * The accounts' part of the state hash, computed while a snapshot's encode writes them or its decode has
+ * just built them (in the snapshot's order, the accounts map's), so one pass reads each account for both:
+ * a million accounts' worth of cache misses fewer. The hash is the same sequence of words as
+ * riskStateHash's own walk (it is that walk's code), so only when the pass met the accounts in ascending id
+ * order, every one of them (the usual case: accounts are opened in id order); else riskStateHash walks
+ * them itself. What comes before the accounts in the hash (ledgers, markets, the clock) is hashed when the
+ * pass starts and checked again at the end.
+ */
+export class AccountsInStep {
+  private readonly h = new Hasher();
+  private head = 0n;
+  private count = -1;
+  private seen = 0;
+  private lastId = -1;
+  private inOrder = true;
+
+  constructor(private readonly p: ShardParts) {}
+
+  /** Before the first account: `count` accounts will follow. */
+  start(count: number): void {
+    hashHead(this.h, this.p, count);
+    this.head = this.h.digest();
+    this.count = count;
+  }
+
+  /** The next account of the pass, complete (its positions and orders in place). */
+  readonly account = (a: AccountState): void => {
+    if (!this.inOrder) return;
+    if (a.id <= this.lastId) {
+      this.inOrder = false;
+      return;
+    }
+    this.lastId = a.id;
+    this.seen++;
+    hashAccount(this.h, a, this.p.state.markets);
+  };
+
+  /** The hasher after the accounts, if the pass covered them as riskStateHash's walk would. */
+  hashedAll(p: ShardParts): Hasher | undefined {
+    if (p !== this.p || !this.inOrder || this.seen !== this.count || p.state.accounts.size !== this.count) return undefined;
+    const again = new Hasher();
+    hashHead(again, p, this.count);
+    return again.digest() === this.head ? this.h : undefined;
+  }
+}
+
+/** VERSION, the shard, its clock, ledgers and markets, and the number of accounts that follow. */
+function hashHead(h: Hasher, p: ShardParts, accounts: number): void {
   h.begin();
   h.word(VERSION);
   const s = p.state;
@@ -129,71 +193,72 @@ export function riskStateHash(p: ShardParts, streams?: StreamPositions): bigint 
     h.big(m.lastFundingRate);
     h.int(m.nextFundingTimeUs);
   }
+  h.int(accounts);
+}
 
-  const accounts = valuesByKey(s.accounts);
-  h.int(accounts.length);
-  // Indexed loops: a for-of here allocated an iterator result per account and per position.
-  for (let ai = 0; ai < accounts.length; ai++) {
-    const a = accounts[ai]!;
-    h.int(a.id);
-    h.exact(a.walletN, a.walletN === a.walletN ? undefined : a.walletAtoms);
-    h.int(a.feeTier);
-    h.int(a.liquidationId);
-    h.word(a.marginCalled ? 1 : 0);
-    h.ids(a.appliedRequests);
-    // In window order: it decides which id is evicted next.
-    const placed = a.placedOrderWindow;
-    h.int(placed === undefined ? 0 : placed.size);
-    placed?.forEachInOrder(h.intOf);
-    // Positions are never removed, so the account's cached market order is its sorted keys; a blank
-    // position is the same state as none and is left out.
-    const positions = a.positionsInOrder();
-    let kept = 0;
-    for (let i = 0; i < positions.length; i++) if (!positions[i]!.isBlank(s.markets.get(positions[i]!.marketId)!.config.defaultLeverage)) kept++;
-    h.int(kept);
-    for (let i = 0; i < positions.length; i++) {
-      const pos = positions[i]!;
-      if (kept < positions.length && pos.isBlank(s.markets.get(pos.marketId)!.config.defaultLeverage)) continue;
-      h.int(pos.marketId);
-      h.exact(pos.qtyN, pos.qtyN === pos.qtyN ? undefined : pos.qtyLots);
-      h.exact(pos.entryCostN, pos.entryCostN === pos.entryCostN ? undefined : pos.entryCostAtoms);
-      h.exact(pos.realizedPnlN, pos.realizedPnlN === pos.realizedPnlN ? undefined : pos.realizedPnlAtoms);
-      h.word(pos.marginMode);
-      h.exact(pos.leverageN, pos.leverageN === pos.leverageN ? undefined : pos.leverage);
-      h.exact(pos.isolatedMarginN, pos.isolatedMarginN === pos.isolatedMarginN ? undefined : pos.isolatedMarginAtoms);
-      h.exact(pos.orderMarginN, pos.orderMarginN === pos.orderMarginN ? undefined : pos.orderMarginAtoms);
-      h.int(pos.reserveMarkTicks);
-      h.int(pos.reserveOrderId);
-      h.int(pos.liquidationId);
-      h.word(pos.marginCalled ? 1 : 0);
-      const d = pos.derived;
-      h.exact(d.liquidationPriceN, d.liquidationPriceN === d.liquidationPriceN ? undefined : d.liquidationPriceTicks);
-      h.exact(d.bankruptcyPriceN, d.bankruptcyPriceN === d.bankruptcyPriceN ? undefined : d.bankruptcyPriceTicks);
-      h.int(d.tier);
-      h.int(d.adlQuintile);
-      h.exact(d.unrealizedPnlN, d.unrealizedPnlN === d.unrealizedPnlN ? undefined : d.unrealizedPnlAtoms);
-      const orders = pos.openOrders;
-      h.int(orders === undefined ? 0 : orders.size);
-      if (orders !== undefined && orders.size === 1) orders.forEach(h.openOrder);
-      else if (orders !== undefined && orders.size > 1) for (const o of [...orders.values()].sort((x, y) => x.orderId - y.orderId)) h.openOrder(o);
-    }
+/** One account, its positions by market and their open orders by id. */
+function hashAccount(h: Hasher, a: AccountState, markets: RiskState['markets']): void {
+  h.int(a.id);
+  h.exact(a.walletN, a.walletN === a.walletN ? undefined : a.walletAtoms);
+  h.int(a.feeTier);
+  h.int(a.liquidationId);
+  h.word(a.marginCalled ? 1 : 0);
+  h.ids(a.appliedRequests);
+  // In window order: it decides which id is evicted next.
+  const placed = a.placedOrderWindow;
+  h.int(placed === undefined ? 0 : placed.size);
+  placed?.forEachInOrder(h.intOf);
+  // Positions are never removed, so the account's cached market order is its sorted keys; a blank
+  // position is the same state as none and is left out. Indexed loops: a for-of here allocated an
+  // iterator result per position.
+  const positions = a.positionsInOrder();
+  let kept = 0;
+  for (let i = 0; i < positions.length; i++) if (!positions[i]!.isBlank(markets.get(positions[i]!.marketId)!.config.defaultLeverage)) kept++;
+  h.int(kept);
+  for (let i = 0; i < positions.length; i++) {
+    const pos = positions[i]!;
+    if (kept < positions.length && pos.isBlank(markets.get(pos.marketId)!.config.defaultLeverage)) continue;
+    h.int(pos.marketId);
+    h.exact(pos.qtyN, pos.qtyN === pos.qtyN ? undefined : pos.qtyLots);
+    h.exact(pos.entryCostN, pos.entryCostN === pos.entryCostN ? undefined : pos.entryCostAtoms);
+    h.exact(pos.realizedPnlN, pos.realizedPnlN === pos.realizedPnlN ? undefined : pos.realizedPnlAtoms);
+    h.word(pos.marginMode);
+    h.exact(pos.leverageN, pos.leverageN === pos.leverageN ? undefined : pos.leverage);
+    h.exact(pos.isolatedMarginN, pos.isolatedMarginN === pos.isolatedMarginN ? undefined : pos.isolatedMarginAtoms);
+    h.exact(pos.orderMarginN, pos.orderMarginN === pos.orderMarginN ? undefined : pos.orderMarginAtoms);
+    h.int(pos.reserveMarkTicks);
+    h.int(pos.reserveOrderId);
+    h.int(pos.liquidationId);
+    h.word(pos.marginCalled ? 1 : 0);
+    const d = pos.derived;
+    h.exact(d.liquidationPriceN, d.liquidationPriceN === d.liquidationPriceN ? undefined : d.liquidationPriceTicks);
+    h.exact(d.bankruptcyPriceN, d.bankruptcyPriceN === d.bankruptcyPriceN ? undefined : d.bankruptcyPriceTicks);
+    h.int(d.tier);
+    h.int(d.adlQuintile);
+    h.exact(d.unrealizedPnlN, d.unrealizedPnlN === d.unrealizedPnlN ? undefined : d.unrealizedPnlAtoms);
+    const orders = pos.openOrders;
+    h.int(orders === undefined ? 0 : orders.size);
+    if (orders !== undefined && orders.size === 1) orders.forEach(h.openOrder);
+    else if (orders !== undefined && orders.size > 1) for (const o of [...orders.values()].sort((x, y) => x.orderId - y.orderId)) h.openOrder(o);
   }
+}
 
+/** The margin monitor, the quintile cache and ranking jobs, the liquidation pipeline, the streams. */
+function hashTail(h: Hasher, p: ShardParts, streams: StreamPositions | undefined): void {
+  const marketIds = p.state.sortedMarketIds();
   for (const id of marketIds) {
     const t = p.monitor.triggers.get(id)!;
     h.int(id);
     h.int(t.epoch);
     h.int(t.markTicks);
     h.word(t.popPending ? 1 : 0);
-    const slots = valuesByKey(t.slots);
-    h.int(slots.length);
-    for (let i = 0; i < slots.length; i++) {
-      const slot = slots[i]!;
+    h.int(t.slots.size);
+    forEachByKey(t.slots, (slot) => {
       h.int(slot.pos.accountId);
       h.int(slot.downKey);
       h.int(slot.upKey);
       h.word(t.parkedFlags(slot));
-    }
+    });
     h.ids(t.multiMarketCross);
   }
   let queued = 0;
@@ -240,5 +305,4 @@ export function riskStateHash(p: ShardParts, streams?: StreamPositions): bigint 
     h.int(streams.markets.length);
     for (const o of streams.markets) h.int(o.nextSeq);
   }
-  return h.digest();
 }

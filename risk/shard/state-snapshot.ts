@@ -20,6 +20,7 @@
 import { malformed } from '../../engine/snapshot/snapshot-error.js';
 import type { SnapshotReader } from '../../engine/snapshot/snapshot-reader.js';
 import type { SnapshotWriter } from '../../engine/snapshot/snapshot-writer.js';
+import type { AccountsInStep } from './risk-state-hash.js';
 import type { ShardParts } from './shard-parts.js';
 import { AccountState, MarginMode, OpenOrderState, PLACED_ORDER_WINDOW, PositionState } from './state.js';
 
@@ -93,8 +94,10 @@ export function readMarkets(r: SnapshotReader, p: ShardParts): void {
   r.done();
 }
 
-export function writeAccounts(w: SnapshotWriter, p: ShardParts): void {
+export function writeAccounts(w: SnapshotWriter, p: ShardParts, inStep: AccountsInStep): void {
   w.uint(p.state.accounts.size);
+  inStep.start(p.state.accounts.size);
+  const hashed = inStep.account;
   // forEach rather than for-of: no iterator result per entry (a million accounts' worth of garbage).
   const uint = (id: number): void => w.uint(id);
   const order = (o: OpenOrderState): void => writeOrder(w, o);
@@ -112,6 +115,7 @@ export function writeAccounts(w: SnapshotWriter, p: ShardParts): void {
     placed?.forEachInOrder(uint);
     w.uint(a.positions.size);
     a.positions.forEach(position);
+    hashed(a);
   });
 }
 
@@ -149,9 +153,12 @@ function writeOrder(w: SnapshotWriter, o: OpenOrderState): void {
   w.uint(o.reserveOrderIdBefore);
 }
 
-export function readAccounts(r: SnapshotReader, p: ShardParts): void {
+/** Reads the accounts into the (empty) state; returns them in the order read. */
+export function readAccounts(r: SnapshotReader, p: ShardParts, inStep: AccountsInStep | undefined): AccountState[] {
   const s = p.state;
   const n = r.count(6);
+  inStep?.start(n);
+  const read: AccountState[] = [];
   for (let i = 0; i < n; i++) {
     const id = r.uint();
     if (!s.owns(id) || id > 0xffff_ffff) throw malformed(`${r.what}: account ${id} out of range or not this shard's`);
@@ -181,8 +188,11 @@ export function readAccounts(r: SnapshotReader, p: ShardParts): void {
     // One map operation per account: a duplicate id shows as a map that did not grow.
     s.accounts.set(id, a);
     if (s.accounts.size !== i + 1) throw malformed(`${r.what}: account ${id} listed twice`);
+    inStep?.account(a);
+    read.push(a);
   }
   r.done();
+  return read;
 }
 
 function readPosition(r: SnapshotReader, p: ShardParts, a: AccountState): void {

@@ -23,7 +23,8 @@
 import { malformed } from '../../engine/snapshot/snapshot-error.js';
 import type { SnapshotReader } from '../../engine/snapshot/snapshot-reader.js';
 import type { SnapshotWriter } from '../../engine/snapshot/snapshot-writer.js';
-import type { AccountState, PositionState, RiskState } from './state.js';
+import type { CursorLookup } from './key-order.js';
+import type { AccountState, PositionState } from './state.js';
 import { TriggerHeap } from './trigger-heap.js';
 
 /** No trigger on that side. */
@@ -212,8 +213,8 @@ export class MarketTriggers {
     }
   }
 
-  /** Reads what writeState wrote into these (fresh) triggers; positions must be in `state` already. */
-  readState(r: SnapshotReader, state: RiskState): void {
+  /** Reads what writeState wrote into these (fresh) triggers; the accounts and positions are decoded. */
+  readState(r: SnapshotReader, accounts: CursorLookup<AccountState>): void {
     const what = `${r.what}, market ${this.marketId}`;
     this.markTicks = r.uint();
     this.epoch = r.uint();
@@ -228,6 +229,7 @@ export class MarketTriggers {
     // Filled in order first, so the array keeps fast elements (a length set on an empty array would not).
     for (let i = 0; i < ids; i++) this.byHeapId.push(undefined);
     let dirtySlots = 0;
+    accounts.rewind();
     for (let i = 0; i < slots; i++) {
       const accountId = r.uint();
       const heapId = r.uint();
@@ -236,9 +238,9 @@ export class MarketTriggers {
       const upKey = r.int();
       const dirty = r.bool();
       const rankedBy = r.uint();
-      const account = state.accounts.get(accountId);
+      const account = accounts.get(accountId);
       const pos = account?.positions.get(this.marketId);
-      if (account === undefined || pos === undefined || this.slots.has(accountId)) throw malformed(`${what}: slot of account ${accountId} without a position, or twice`);
+      if (account === undefined || pos === undefined) throw malformed(`${what}: slot of account ${accountId} without a position, or twice`);
       if (heapId >= ids || this.byHeapId[heapId] !== undefined || serial >= this.nextSerial || downKey < NO_KEY || upKey < NO_KEY) throw malformed(`${what}: slot of account ${accountId}: heap id ${heapId}, serial ${serial}, keys ${downKey} ${upKey}`);
       const slot = new TriggerSlot(pos, account, serial, heapId);
       slot.downKey = downKey;
@@ -247,7 +249,9 @@ export class MarketTriggers {
       if (dirty) dirtySlots++;
       slot.rankedBy = rankedBy;
       this.byHeapId[heapId] = slot;
+      // One map operation per slot: a duplicate account shows as a map that did not grow.
       this.slots.set(accountId, slot);
+      if (this.slots.size !== i + 1) throw malformed(`${what}: slot of account ${accountId} without a position, or twice`);
     }
     for (const id of this.freeIds) if (id >= ids || this.byHeapId[id] !== undefined) throw malformed(`${what}: free heap id ${id} in use or out of range`);
     const cross = r.count(1);

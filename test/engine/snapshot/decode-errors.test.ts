@@ -12,6 +12,7 @@ import { MarketShard } from '../../../engine/shard/market-shard.js';
 import { readSnapshotStreams, writeStreams } from '../../../engine/snapshot/shard-streams.js';
 import { SnapshotReader } from '../../../engine/snapshot/snapshot-reader.js';
 import { DEFAULT_POOL } from '../../../risk/shard/config.js';
+import { CursorLookup } from '../../../risk/shard/key-order.js';
 import { RiskState } from '../../../risk/shard/state.js';
 import { MarketTriggers } from '../../../risk/shard/trigger-index.js';
 import { SnapshotError } from '../../../engine/snapshot/snapshot-error.js';
@@ -285,7 +286,7 @@ test('counts that would make decode allocate or loop without end are SNAPSHOT_MA
   const b = w.finish();
   const triggers = new MarketTriggers(1);
   const state = new RiskState(0, 1, DEFAULT_POOL);
-  assert.throws(() => triggers.readState(new SnapshotReader(b, 0, b.length, 'MONI'), state), (e: unknown) => e instanceof SnapshotError && e.code === Code.SNAPSHOT_MALFORMED);
+  assert.throws(() => triggers.readState(new SnapshotReader(b, 0, b.length, 'MONI'), new CursorLookup([], state.accounts)), (e: unknown) => e instanceof SnapshotError && e.code === Code.SNAPSHOT_MALFORMED);
   // Input positions: more inputs than streams could feed the shard (a million once went to one push()).
   const streams = changed(market, (p) => {
     const s = readSnapshotStreams(market).streams;

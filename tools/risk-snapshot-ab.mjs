@@ -1,0 +1,57 @@
+// The risk shard's snapshot codec, one build per process, for before/after runs of a codec change: the
+// snapshot suite's risk state (bench/lib/snapshot-state.ts) of <accounts> accounts, and `runs` timings of
+// one step in process CPU time (all threads: the garbage collector's helpers count) and wall time.
+//
+//   node --max-old-space-size=8192 --expose-gc tools/risk-snapshot-ab.mjs <dist> <step> <accounts> [runs=3]
+//
+//   encode    builds the state, encodes it `runs` times; the first build to run writes the snapshot to
+//             $TMPDIR/risk-snapshot-<accounts>.bin, every later one must encode exactly those bytes
+//   decode    decodes that file `runs` times, state hash checked; decodeU: not checked
+//
+// Alternate the builds (old, new, old, new: `git worktree add` the old one, tsc it) and compare medians;
+// a process per step, so one step's heap does not slow the next one's collector. Prints one JSON line.
+
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const [dist, step, countText, runsText = '3'] = process.argv.slice(2);
+const accounts = Number(countText);
+const runs = Number(runsText);
+if (!dist || !['encode', 'decode', 'decodeU'].includes(step) || !(accounts > 0) || !(runs > 0)) {
+  throw new Error('usage: node --expose-gc tools/risk-snapshot-ab.mjs <dist> <encode|decode|decodeU> <accounts> [runs]');
+}
+const r = pathToFileURL(resolve(dist)).href;
+const { RiskShard } = await import(r + '/risk/shard/risk-shard.js');
+const { readSnapshotStreams } = await import(r + '/engine/snapshot/shard-streams.js');
+const { DiscardOutput } = await import(r + '/bench/lib/discard-output.js');
+const file = join(tmpdir(), `risk-snapshot-${accounts}.bin`);
+const gc = globalThis.gc ?? (() => {});
+
+let once;
+if (step === 'encode') {
+  const { buildRiskShard } = await import(r + '/bench/lib/snapshot-state.js');
+  const shard = buildRiskShard(accounts);
+  const bytes = shard.encodeState();
+  if (!existsSync(file)) writeFileSync(file, bytes);
+  else if (Buffer.compare(readFileSync(file), Buffer.from(bytes)) !== 0) throw new Error(`${dist} encodes other bytes than ${file} holds`);
+  once = () => shard.encodeState();
+} else {
+  const bytes = new Uint8Array(readFileSync(file));
+  const { streams } = readSnapshotStreams(bytes);
+  once = () => RiskShard.decode(bytes, new DiscardOutput(streams.gatewayNextSeq), streams.outputNextSeqs.map((s) => new DiscardOutput(s)), { verifyHash: step === 'decode' });
+}
+const cpuMs = [];
+const wallMs = [];
+for (let k = 0; k < runs; k++) {
+  gc();
+  const c0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  once();
+  wallMs.push(Math.round(Number(process.hrtime.bigint() - t0) / 1e6));
+  const c = process.cpuUsage(c0);
+  cpuMs.push(Math.round((c.user + c.system) / 1e3));
+}
+const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
+console.log(JSON.stringify({ dist, step, accounts, cpuMs, wallMs, cpuMedian: median(cpuMs), wallMedian: median(wallMs) }));
