@@ -25,9 +25,39 @@ export interface NumberOrder {
   readonly reduceOnly: boolean;
 }
 
-/** Open orders as the number path takes them: a map of them or an array (iterated afresh by every call). */
+/**
+ * The same orders' figures in columns, one slot per order (risk/shard/order-map.ts keeps them): P_assumed,
+ * open lots, and flags (bit 0 the side, bit 1 reduce-only). count slots are in use.
+ */
+export interface OrderColumns {
+  readonly count: number;
+  readonly prices: Float64Array;
+  readonly remaining: Float64Array;
+  readonly flags: Uint8Array;
+  /** The sums are exact (else refresh() them). */
+  readonly exact: boolean;
+  readonly buys: SideSums;
+  readonly sells: SideSums;
+  /** Recomputes the sums from the columns (exact again unless some value or sum is out of range). */
+  refresh(): void;
+}
+
+/** One side's orders that cost (not reduce-only, lots left): Σ lots, Σ lots·price (ticks), how many. */
+export interface SideSums {
+  readonly lots: number;
+  readonly notionalTicks: number;
+  readonly count: number;
+  /** buys: ≥ every such order's price; sells: ≤ every such order's price. */
+  readonly bound: number;
+}
+
+/**
+ * Open orders as the number path takes them: a map of them or an array (iterated afresh by every call),
+ * read from their columns when they come with them (no walk over the order objects).
+ */
 export interface NumberOrders {
   values(): IterableIterator<NumberOrder>;
+  readonly columns?: OrderColumns;
 }
 
 /** OrderCostContext in numbers. */
@@ -57,23 +87,31 @@ class GatheredSide {
   count = 0;
   prices = new Float64Array(64);
   quantities = new Float64Array(64);
+  /** Taken from columns' running sums: prices and quantities are not filled, the netting reads the columns. */
+  columns: OrderColumns | undefined = undefined;
 
   reset(): void {
     this.lots = 0;
     this.notionalTicks = 0;
     this.lossTicks = 0;
     this.count = 0;
+    this.columns = undefined;
   }
 
-  /** Adds one order of this side (NaN sums when it cannot be taken in numbers). */
-  add(o: NumberOrder, buy: boolean, mark: number): void {
-    if (o.reduceOnly) return;
-    const q = o.remainingN;
+  /** The side from running sums of its orders, none of them priced worse than the mark (no loss). */
+  fromSums(s: SideSums, columns: OrderColumns): void {
+    this.lots = s.lots < TWO_51 ? s.lots : NaN;
+    this.notionalTicks = s.notionalTicks < TWO_51 ? s.notionalTicks : NaN;
+    this.count = s.count;
+    this.columns = columns;
+  }
+
+  /** Adds one order of this side that is not reduce-only, q open lots at P_assumed p (NaN sums when it cannot be taken in numbers). */
+  add(q: number, p: number, buy: boolean, mark: number): void {
     if (!(q > 0)) {
       if (q !== q) this.lots = NaN;
       return;
     }
-    const p = o.priceN;
     this.lots = addBelow51(this.lots, q);
     this.notionalTicks = addBelow51(this.notionalTicks, productBelow51(q, p, 1));
     const worse = buy ? p - mark : mark - p;
@@ -141,10 +179,45 @@ export function gatherOrders(orders: NumberOrders, ctx: NumberCostContext): void
   buys.reset();
   sells.reset();
   gatheredMark = mark;
-  for (const o of orders.values()) {
-    if (o.side === Side.BUY) buys.add(o, true, mark);
-    else sells.add(o, false, mark);
+  const c = orders.columns;
+  if (c !== undefined) {
+    if (!c.exact) c.refresh();
+    // Every order priced at or better than the mark: no loss term, and the sums are the side's figures.
+    if (c.exact && c.buys.bound <= mark && c.sells.bound >= mark) {
+      buys.fromSums(c.buys, c);
+      sells.fromSums(c.sells, c);
+      return;
+    }
+    const flags = c.flags;
+    const remaining = c.remaining;
+    const prices = c.prices;
+    for (let i = 0, n = c.count; i < n; i++) {
+      const f = flags[i]!;
+      if (f === Side.BUY) buys.add(remaining[i]!, prices[i]!, true, mark);
+      else if (f === Side.SELL) sells.add(remaining[i]!, prices[i]!, false, mark);
+    }
+    return;
   }
+  for (const o of orders.values()) {
+    if (o.reduceOnly) continue;
+    if (o.side === Side.BUY) buys.add(o.remainingN, o.priceN, true, mark);
+    else sells.add(o.remainingN, o.priceN, false, mark);
+  }
+}
+
+/**
+ * The open lots of the orders on `side` that are not reduce-only (an order with no lots left adds none,
+ * one whose lots are kept in bigint makes the sum NaN): the position-limit check's sum.
+ */
+export function openLotsOnSide(orders: NumberOrders, side: Side): number {
+  let lots = 0;
+  const c = orders.columns;
+  if (c !== undefined) {
+    for (let i = 0, n = c.count; i < n; i++) if (c.flags[i] === side && !(c.remaining[i]! <= 0)) lots += c.remaining[i]!;
+    return lots;
+  }
+  for (const o of orders.values()) if (o.side === side && !o.reduceOnly && !(o.remainingN <= 0)) lots += o.remainingN;
+  return lots;
 }
 
 /**
@@ -183,8 +256,24 @@ export function gatheredSideCost(side: Side, ctx: NumberCostContext, extra?: Num
     // The best-priced `reducible` lots close the position: take them out of the sums, best price first,
     // popping a heap (a maker with many quotes on a side closes its position with a few of them).
     room(k + 1);
-    prices.set(g.prices.subarray(0, k));
-    quantities.set(g.quantities.subarray(0, k));
+    const c = g.columns;
+    if (c !== undefined) {
+      // The side's orders with lots left, from the columns (the running sums counted k of them).
+      let j = 0;
+      for (let i = 0, n = c.count; i < n; i++) {
+        if (c.flags[i] === side && c.remaining[i]! > 0) {
+          prices[j] = c.prices[i]!;
+          quantities[j] = c.remaining[i]!;
+          j++;
+        }
+      }
+    } else {
+      // A loop, not set(subarray): a subarray is a new view object per call.
+      for (let i = 0; i < k; i++) {
+        prices[i] = g.prices[i]!;
+        quantities[i] = g.quantities[i]!;
+      }
+    }
     if (extraQty > 0) {
       prices[k] = extraPrice;
       quantities[k] = extraQty;

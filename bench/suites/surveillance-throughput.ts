@@ -5,7 +5,12 @@
 //                      the gateway alone (surveillance off), and read by surveillance too as the ring's
 //                      second consumer (on: what the market shard pays). A third case is the design it
 //                      replaced, a copy of every event into a ring of surveillance's own (128 bytes and a
-//                      seq per event). Interleaved runs, median ops/s, ratios to off.
+//                      seq per event). Interleaved rounds (each round runs every case once, the order
+//                      reversed every other round so no case always follows the same one); the ratios
+//                      are paired: each round's on against that round's off, then the median of those
+//                      (onVsOff wall, cpuOffVsOn CPU), as mqtt-matching reports them. A machine shared
+//                      with other work moves a single ratio by ±10%; the paired median over many rounds
+//                      is what to quote. CPU ns per command (cpuNsPerOp) beside the ops/s.
 //   engine rate        the surveillance engine alone on the events of that stream (op i at i ms, so the
 //                      time windows see a busy but plausible market), events/s, against the events/s the
 //                      matching produced in the same run (≥ 1: it keeps up with one book at full rate).
@@ -18,8 +23,9 @@
 // CPU time (user + system, `cpu*` fields). Only the main thread works in them, so on a machine shared
 // with other work the CPU figures say what the code costs, the wall figures also how busy the machine was.
 //
-// Options after `--`: --ops <n> (default 1,000,000), --rates <a,b,..> (default 50000,100000), --seconds <n>
-// (pipeline window, default 2), --hours <n> (default 24), --rate <n> (memory flow, commands/s, default 100).
+// Options after `--`: --ops <n> (default 1,000,000), --rounds <n> (matching rounds, default 15, quick 5),
+// --rates <a,b,..> (default 50000,100000), --seconds <n> (pipeline window, default 2), --hours <n> (default
+// 24), --rate <n> (memory flow, commands/s, default 100), --matching-only (the matching and engine cases).
 
 import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -93,6 +99,7 @@ const suite: Suite = {
     const ri = ctx.args.indexOf('--rates');
     const rates = ri >= 0 ? ctx.args[ri + 1]!.split(',').map(Number) : ctx.quick ? [50_000] : [50_000, 100_000];
     const runs = ctx.quick ? 3 : 5;
+    const rounds = option(ctx.args, '--rounds', ctx.quick ? 5 : 15);
     const results: CaseResult[] = [];
 
     // Matching with surveillance off, on (a follower of the gateway ring) and the copy it replaced, interleaved.
@@ -102,8 +109,8 @@ const suite: Suite = {
     const wall: Record<Mode, number[]> = { off: [], follower: [], copy: [] };
     const cpu: Record<Mode, number[]> = { off: [], follower: [], copy: [] };
     let events = 0;
-    for (let r = 0; r < runs; r++) {
-      for (const m of modes) {
+    for (let r = 0; r < rounds; r++) {
+      for (const m of r % 2 === 0 ? modes : [...modes].reverse()) {
         const a = matchOnce(stream, m);
         wall[m].push(a.ns);
         cpu[m].push(a.cpuNs);
@@ -111,19 +118,24 @@ const suite: Suite = {
       }
     }
     const perSec = (xs: number[]) => Math.round(ops / (median(xs) / 1e9));
-    const offOps = perSec(wall.off);
-    const offCpuOps = perSec(cpu.off);
+    /** Round by round: off's time over m's (above 1: m faster), and the median of those. */
+    const paired = (times: Record<Mode, number[]>, m: Mode) => times.off.map((off, i) => off / times[m][i]!);
     const names: Record<Mode, string> = {
       off: 'matching, gateway ring read by the gateway only (surveillance off)',
       follower: 'matching, gateway ring read by surveillance too (on: its second consumer)',
       copy: 'matching, gateway ring + a copy of every event for surveillance (the design replaced)',
     };
+    const three = (x: number) => Math.round(x * 1000) / 1000;
     for (const m of modes) {
-      const row: CaseResult = { suite: SUITE, case: names[m], opsPerSec: perSec(wall[m]), p50Ns: Math.round(median(wall[m]) / ops), p99Ns: 0, samples: runs, cpuOpsPerSec: perSec(cpu[m]) };
+      const row: CaseResult = { suite: SUITE, case: names[m], opsPerSec: perSec(wall[m]), p50Ns: Math.round(median(wall[m]) / ops), p99Ns: 0, samples: rounds, cpuOpsPerSec: perSec(cpu[m]), cpuNsPerOp: Math.round(median(cpu[m]) / ops) };
       if (m === 'off') row.eventsPerOp = Math.round((events / ops) * 100) / 100;
       else {
-        row.ratioToWithout = Math.round((perSec(wall[m]) / offOps) * 1000) / 1000;
-        row.cpuRatioToWithout = Math.round((perSec(cpu[m]) / offCpuOps) * 1000) / 1000;
+        const w = paired(wall, m);
+        const c = paired(cpu, m);
+        row.onVsOff = three(median(w));
+        row.cpuOffVsOn = three(median(c));
+        row.onVsOffRounds = w.map(three).join(' ');
+        row.cpuOffVsOnRounds = c.map(three).join(' ');
       }
       results.push(row);
     }
@@ -161,6 +173,8 @@ const suite: Suite = {
       cpuMatchingEventsPerSec: matchingCpuEvents,
       cpuRatioToMatching: Math.round((engineCpuEvents / matchingCpuEvents) * 100) / 100,
     });
+
+    if (ctx.args.includes('--matching-only')) return results;
 
     // The threaded pipeline with the worker off and on.
     const shards = availableParallelism();

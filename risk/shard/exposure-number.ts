@@ -7,7 +7,7 @@
 import { Code } from '../../engine/codes.js';
 import { Side } from '../../engine/enums.js';
 import { productBelow51 } from '../margin-number.js';
-import { gatherOrders, gatheredSideCost, type NumberOrder, type NumberOrders } from '../order-cost-number.js';
+import { gatherOrders, gatheredSideCost, openLotsOnSide, type NumberOrder, type NumberOrders } from '../order-cost-number.js';
 import { fillNumberContext } from './reservation.js';
 import type { ShardParts } from './shard-parts.js';
 import type { AccountState, MarketRiskState, OpenOrderState, PositionState } from './state.js';
@@ -85,8 +85,7 @@ function exposureCodes(p: ShardParts, account: AccountState, pos: PositionState,
 function positionLimitNumber(others: NumberOrders, order: NumberOrder, pos: PositionState, market: MarketRiskState): number {
   const mark = market.markN;
   if (!(mark > 0)) return mark === 0 ? Code.MARK_PRICE_UNAVAILABLE : EXPOSURE_UNDECIDED;
-  let lots = order.remainingN;
-  for (const o of others.values()) if (o.side === order.side && !o.reduceOnly && !(o.remainingN <= 0)) lots += o.remainingN;
+  const lots = order.remainingN + openLotsOnSide(others, order.side);
   const q = pos.qtyN + (order.side === Side.BUY ? lots : -lots);
   const price = order.priceN > mark ? order.priceN : mark;
   const n = productBelow51(q < 0 ? -q : q, price, market.atomsPerTickLotN);

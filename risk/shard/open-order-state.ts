@@ -4,13 +4,15 @@
 
 import type { Side } from '../../engine/enums.js';
 import { addExact, bigSlot, numberSlot, slotValue } from './exact-slot.js';
+import type { OrderSlots } from './order-map.js';
 
 /** An order this shard let through to a market and that has not ended yet. */
 export class OpenOrderState {
-  /** P_assumed of docs/RISK.md (number slot): the limit price, or for a market order the worst price its slippage allows. */
-  priceN: number;
-  /** Open quantity: the order's quantity less what has filled (number slot). */
-  remainingN: number;
+  /** The columns of the OrderMap listing this order (order-map.ts), and its slot there; undefined when unlisted. */
+  slots: OrderSlots | undefined = undefined;
+  slot = 0;
+  private priceValue = 0;
+  private remainingValue = 0;
   /** Lots filled so far (number slot). */
   filledN = 0;
   private priceBig = 0n;
@@ -36,10 +38,37 @@ export class OpenOrderState {
     /** OrderOrigin: user orders reserve margin, liquidation orders do not. */
     readonly origin: number,
   ) {
-    this.priceN = 0;
-    this.remainingN = 0;
     this.priceTicks = priceTicks;
     this.remainingLots = remainingLots;
+  }
+
+  /** P_assumed of docs/RISK.md (number slot): the limit price, or for a market order the worst price its slippage allows. */
+  get priceN(): number {
+    return this.priceValue;
+  }
+  set priceN(v: number) {
+    const was = this.priceValue;
+    this.priceValue = v;
+    this.written(this.remainingValue, was);
+  }
+
+  /** Open quantity: the order's quantity less what has filled (number slot). */
+  get remainingN(): number {
+    return this.remainingValue;
+  }
+  set remainingN(v: number) {
+    const was = this.remainingValue;
+    this.remainingValue = v;
+    this.written(was, this.priceValue);
+  }
+
+  /** The price or open lots changed from (q, p): the listing's slot follows. */
+  private written(q: number, p: number): void {
+    const s = this.slots;
+    if (s === undefined) return;
+    s.prices[this.slot] = this.priceValue;
+    s.remaining[this.slot] = this.remainingValue;
+    s.changed(this.slot, q, p);
   }
 
   /** Mutable: OrderAccepted resolves a market order's slippage limit, OrderAmended moves the price. */

@@ -285,7 +285,9 @@ export class ScopeEvaluator {
   }
 
   private trackMultiMarket(account: AccountState, list: readonly PositionState[], open: number): void {
-    for (const pos of list) {
+    // An indexed loop: for-of made an iterator per evaluation (this runs on every fill).
+    for (let i = 0; i < list.length; i++) {
+      const pos = list[i]!;
       const set = this.triggers.get(pos.marketId)!.multiMarketCross;
       if (open >= 2 && pos.qtyN !== 0) set.add(account.id);
       else set.delete(account.id);

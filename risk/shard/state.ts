@@ -16,6 +16,7 @@ import { addExact, bigSlot, fitsNumber, numberSlot, slotValue } from './exact-sl
 import type { OpenOrderState } from './open-order-state.js';
 import { PositionDerived } from './position-derived.js';
 import { IdSet } from './id-set.js';
+import { OrderMap } from './order-map.js';
 import { PositionMap } from './position-map.js';
 import { RecentIds } from './recent-ids.js';
 
@@ -48,8 +49,8 @@ export class PositionState extends PositionDerived {
    * collection (bench/RESULTS.md, "snapshot"). Counting or walking them without making it: orderCount,
    * openOrders.
    */
-  get orders(): Map<number, OpenOrderState> {
-    return (this.ordersMap ??= new Map());
+  get orders(): OrderMap {
+    return (this.ordersMap ??= new OrderMap());
   }
 
   /** The open orders' map if one was ever made (the hash and snapshot walk it without making one). */
@@ -75,7 +76,7 @@ export class PositionState extends PositionDerived {
    */
   reserveMarkTicks = 0;
   reserveOrderId = 0;
-  private ordersMap: Map<number, OpenOrderState> | undefined = undefined;
+  private ordersMap: OrderMap | undefined = undefined;
 
   constructor(
     readonly accountId: number,

@@ -86,7 +86,8 @@ function settleParty(
   }
   const pos = p.positionOf(account, market);
   p.quintiles.beforeChange(account);
-  const order = pos.orders.get(orderId);
+  // openOrders: the position's map only if it has one (pos.orders would make an empty one for every position that trades).
+  const order = pos.openOrders?.get(orderId);
   let orderDone = false;
   if (order !== undefined) {
     order.filled(qty, remainingLots);

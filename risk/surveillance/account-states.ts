@@ -11,6 +11,13 @@
 export class AccountStates<S> {
   private readonly byAccount = new Map<number, S>();
   private readonly free: S[] = [];
+  /**
+   * The account of the last get or peek that found a state, and that state: consecutive records are
+   * often the same account's (an order and its fills, a sweep's trades), and each saved lookup is a
+   * cache miss in the map at a venue of thousands of accounts. Forgotten when a sweep drops states.
+   */
+  private lastAccount = -1;
+  private lastState: S | undefined;
 
   constructor(
     private readonly create: (accountId: number) => S,
@@ -21,6 +28,7 @@ export class AccountStates<S> {
   ) {}
 
   get(accountId: number): S {
+    if (accountId === this.lastAccount) return this.lastState!;
     let s = this.byAccount.get(accountId);
     if (s === undefined) {
       s = this.free.pop();
@@ -28,15 +36,25 @@ export class AccountStates<S> {
       else this.reset!(s);
       this.byAccount.set(accountId, s);
     }
+    this.lastAccount = accountId;
+    this.lastState = s;
     return s;
   }
 
   peek(accountId: number): S | undefined {
-    return this.byAccount.get(accountId);
+    if (accountId === this.lastAccount) return this.lastState;
+    const s = this.byAccount.get(accountId);
+    if (s !== undefined) {
+      this.lastAccount = accountId;
+      this.lastState = s;
+    }
+    return s;
   }
 
   /** Drops every account for which idle(state) is true. */
   sweep(idle: (s: S) => boolean): void {
+    this.lastAccount = -1;
+    this.lastState = undefined;
     for (const [a, s] of this.byAccount) {
       if (!idle(s)) continue;
       this.byAccount.delete(a);

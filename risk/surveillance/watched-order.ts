@@ -30,6 +30,8 @@ export class WatchedOrder {
   /** Distinct prices this order traded at as the taker (sweep depth), and the last of them. */
   takerLevels = 0;
   lastTakerPriceTicks = 0;
+  /** Its index in the layering detector's list of the account's resting orders on its side (−1: none). */
+  listSlot = -1;
 
   reset(): void {
     this.orderId = 0;

@@ -66,7 +66,9 @@ export const LAYERING_DEFAULTS: LayeringParams = {
  * One side of an account's resting orders: the first n entries of items, in no particular order (what
  * arm() computes from them are sums, counts and sets). Removal moves the last entry into the hole and
  * the array never shrinks: an account's orders come and go all the time, and splicing an array down to
- * empty and pushing it up again reallocated its storage each time.
+ * empty and pushing it up again reallocated its storage each time. Each order knows its index here
+ * (WatchedOrder.listSlot), so removal is O(1): a market maker rests hundreds of orders, and finding the
+ * one that ended by a scan of them was the engine's largest single cost.
  */
 class OrderList {
   readonly items: WatchedOrder[] = [];
@@ -75,17 +77,20 @@ class OrderList {
   push(o: WatchedOrder): void {
     if (this.n === this.items.length) this.items.push(o);
     else this.items[this.n] = o;
+    o.listSlot = this.n;
     this.n++;
   }
 
+  /** Removes o if it is in the list (the same moves as a scan for it would make). */
   remove(o: WatchedOrder): void {
+    const i = o.listSlot;
     const items = this.items;
-    for (let i = 0; i < this.n; i++) {
-      if (items[i] !== o) continue;
-      items[i] = items[this.n - 1]!;
-      this.n--;
-      return;
-    }
+    if (i < 0 || i >= this.n || items[i] !== o) return;
+    const last = items[this.n - 1]!;
+    items[i] = last;
+    last.listSlot = i;
+    o.listSlot = -1;
+    this.n--;
   }
 }
 
