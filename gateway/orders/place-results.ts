@@ -134,7 +134,7 @@ export class PlaceResults {
       const cid = order[i]!;
       if (m.get(cid)!.result === undefined) continue;
       m.delete(cid);
-      void this.batcher.del(resultKey(accountId, cid)).catch(() => {});
+      this.batcher.delLater(resultKey(accountId, cid));
       // the front in O(1); one behind in-flight ones (rare: the oldest still unanswered) by a splice
       if (i === a.head) a.head++;
       else order.splice(i, 1);

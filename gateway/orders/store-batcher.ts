@@ -3,8 +3,8 @@
 // log survives a killed process; `sync` makes each batch survive a machine crash too, at the cost of an
 // fsync per batch. Batches are not ordered against each other (two may be in flight at once): a writer
 // that puts one key in two batches waits for the first (ticker-store.ts). putLater()/delLater() join the
-// batch without a promise of their own (history entries: nobody waits for them; a failure is still
-// recorded in `failure`).
+// batch without a promise of their own (history entries, evictions: nobody waits for them; a failure is
+// still recorded in `failure`).
 
 import type { Store, StoreOp } from '../../persistence/store.js';
 
@@ -24,10 +24,6 @@ export class StoreBatcher {
 
   put(key: Uint8Array, value: Uint8Array): Promise<void> {
     return this.add({ type: 'put', key, value });
-  }
-
-  del(key: Uint8Array): Promise<void> {
-    return this.add({ type: 'del', key });
   }
 
   putLater(key: Uint8Array, value: Uint8Array): void {
