@@ -254,7 +254,7 @@ function hashTail(h: Hasher, p: ShardParts, streams: StreamPositions | undefined
     h.word(t.popPending ? 1 : 0);
     h.int(t.size);
     t.forEachByAccount((slot) => {
-      h.int(t.posAt(slot).accountId);
+      h.int(t.accountIdAt(slot));
       h.int(t.downKeyAt(slot));
       h.int(t.upKeyAt(slot));
       h.word(t.parkedFlags(slot));

@@ -47,6 +47,8 @@ export class MarketTriggers {
   /** Each slot's position and account, by heap id (undefined: a free id). */
   private readonly posOf: (PositionState | undefined)[] = [];
   private readonly accountOf: (AccountState | undefined)[] = [];
+  /** The position's account id (the walks that need only the id do not visit the position). */
+  private accountIds = new Uint32Array(INITIAL_IDS);
   /** The slot's keys (NO_KEY: none on that side). */
   private downKeys = new Float64Array(INITIAL_IDS);
   private upKeys = new Float64Array(INITIAL_IDS);
@@ -93,6 +95,10 @@ export class MarketTriggers {
   /** The position (of this market) has a slot. */
   has(pos: PositionState): boolean {
     return pos.triggerId !== NO_SLOT;
+  }
+
+  accountIdAt(id: number): number {
+    return this.accountIds[id]!;
   }
 
   posAt(id: number): PositionState {
@@ -153,6 +159,7 @@ export class MarketTriggers {
     const id = this.freeIds.length > 0 ? this.freeIds.pop()! : this.newId();
     this.posOf[id] = pos;
     this.accountOf[id] = account;
+    this.accountIds[id] = pos.accountId;
     this.serials[id] = this.nextSerial++;
     this.rankedBys[id] = 0;
     this.dirtyFlags[id] = 0;
@@ -189,6 +196,9 @@ export class MarketTriggers {
     this.upKeys = f64(this.upKeys);
     this.serials = f64(this.serials);
     this.rankedBys = f64(this.rankedBys);
+    const accountIds = new Uint32Array(cap);
+    accountIds.set(this.accountIds);
+    this.accountIds = accountIds;
     const dirty = new Uint8Array(cap);
     dirty.set(this.dirtyFlags);
     this.dirtyFlags = dirty;
@@ -254,7 +264,7 @@ export class MarketTriggers {
       const id = ids[i]!;
       if (!this.live(id, serials[i]!)) continue;
       this.dirtyFlags[id] = 0;
-      const account = this.posOf[id]!.accountId;
+      const account = this.accountIds[id]!;
       const down = this.downKeys[id]!;
       const up = this.upKeys[id]!;
       if (down !== NO_KEY) this.down.insert(id, -down, account);
@@ -310,11 +320,11 @@ export class MarketTriggers {
    */
   forEachByAccount(f: (id: number) => void): void {
     const next = this.nextOf;
-    const posOf = this.posOf;
+    const accountIds = this.accountIds;
     let ascending = true;
     let prev = -Infinity;
     for (let id = this.first; id !== NO_SLOT; id = next[id]!) {
-      const account = posOf[id]!.accountId;
+      const account = accountIds[id]!;
       if (account <= prev) {
         ascending = false;
         break;
@@ -330,7 +340,7 @@ export class MarketTriggers {
     const ids = new Int32Array(n);
     let j = 0;
     for (let id = this.first; id !== NO_SLOT; id = next[id]!) {
-      keys[j] = posOf[id]!.accountId;
+      keys[j] = accountIds[id]!;
       ids[j++] = id;
     }
     const order = ascendingOrder(keys, n);
@@ -377,7 +387,7 @@ export class MarketTriggers {
     w.uint(this.count);
     const next = this.nextOf;
     for (let id = this.first; id !== NO_SLOT; id = next[id]!) {
-      w.uint(this.posOf[id]!.accountId);
+      w.uint(this.accountIds[id]!);
       w.uint(id);
       w.uint(this.serials[id]!);
       w.int(this.downKeys[id]!);
@@ -423,6 +433,7 @@ export class MarketTriggers {
     const serials = this.serials;
     const rankedBys = this.rankedBys;
     const dirtyFlags = this.dirtyFlags;
+    const accountIds = this.accountIds;
     let dirtySlots = 0;
     accounts.rewind();
     for (let i = 0; i < slots; i++) {
@@ -439,6 +450,7 @@ export class MarketTriggers {
       if (heapId >= ids || posOf[heapId] !== undefined || serial >= this.nextSerial || downKey < NO_KEY || upKey < NO_KEY) throw malformed(`${what}: slot of account ${accountId}: heap id ${heapId}, serial ${serial}, keys ${downKey} ${upKey}`);
       posOf[heapId] = pos;
       accountOf[heapId] = account;
+      accountIds[heapId] = accountId;
       serials[heapId] = serial;
       downKeys[heapId] = downKey;
       upKeys[heapId] = upKey;
@@ -474,7 +486,7 @@ export class MarketTriggers {
         if (pos === undefined || dirtyFlags[id] !== 0 || key === NO_KEY) throw malformed(`${what}: ${down ? 'down' : 'up'} heap entry without a keyed slot`);
         heapIds[i] = id;
         keys[i] = down ? -key : key;
-        entryAccounts[i] = pos.accountId;
+        entryAccounts[i] = accountIds[id]!;
       }
       heap.restore(heapIds, keys, entryAccounts);
     }
