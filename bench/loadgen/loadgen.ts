@@ -4,7 +4,7 @@
 //   node dist/bench/loadgen/loadgen.js [--targets echo,gateway,gateway-durable] [--rates 10000,50000,100000]
 //        [--seconds 5] [--connections 16] [--p99-bound-us 10000] [--search] [--json]
 //        [--pace spin|timer] [--wait auto|busy-spin|spin-then-park|park] [--verbose]
-//        [--target-node-args='--cpu-prof --cpu-prof-dir=/tmp/prof']      (--help lists them with defaults)
+//        [--target-node-args='--cpu-prof --cpu-prof-dir=/tmp/prof'] [--trace DIR]   (--help lists them with defaults)
 //
 // For each target and rate: requests sent and answered, achieved rate, p50 / p99 / p99.9 / max, and how
 // late the generator itself was, and the target's CPU per answered request (µs; its main thread, and the
@@ -14,9 +14,13 @@
 // highest sustained rate (every request answered, at least 95% of the offer achieved, p99 under the
 // bound) by doubling past the last sustained rate and bisecting. --pace timer lets the generator sleep
 // between sends instead of spinning (open-loop.ts): on 2 cores its spinning takes a core from the target. The echo target is a bare `ws` server (echo-server.ts): the peer every gateway figure is
-// compared with, measured in the same run.
+// compared with, measured in the same run. --trace DIR stamps every order at each ring hop inside the
+// gateway targets (ring-trace.ts) and keeps each answer's rx, tx and order id here; `node
+// dist/bench/loadgen/trace-report.js DIR` then says which hop owns the tail.
 
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { canonicalBytes, signBytes } from '../../gateway/auth/signing.js';
 import { connectMsgpackWs } from './msgpack-ws.js';
 import { cpuPerOrder, sampleCpu, type CpuSample } from './cpu-time.js';
@@ -36,6 +40,7 @@ const OPTIONS = {
   verbose: { type: 'boolean', help: "add the gateway target's window stats (event-loop delay, GC, records per request)" },
   pace: { type: 'string', default: 'spin', arg: 'spin|timer', help: 'how the generator waits between sends (timer leaves the cores to the target)' },
   wait: { type: 'string', default: 'auto', arg: WAIT_CHOICES.join('|'), help: "how the gateway targets' shard threads wait (auto: exchange/topology.ts defaultWait)" },
+  trace: { type: 'string', default: '', arg: 'DIR', help: 'stamp orders at every ring hop of the gateway targets and keep them in DIR (trace-report.ts reads it)' },
   'target-node-args': { type: 'string', default: '', arg: "'ARGS'", help: "node options of the target process, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof'" },
 } as const satisfies Record<string, CliOption>;
 const SYNOPSIS = 'node dist/bench/loadgen/loadgen.js [options]';
@@ -51,6 +56,7 @@ const verbose = values.verbose;
 if (values.pace !== 'spin' && values.pace !== 'timer') fail('loadgen', `--pace '${values.pace}' must be spin or timer`);
 const pace = values.pace as Pace;
 if (!(WAIT_CHOICES as readonly string[]).includes(values.wait)) fail('loadgen', `--wait '${values.wait}' must be one of ${WAIT_CHOICES.join(', ')}`);
+if (values.trace !== '') mkdirSync(values.trace, { recursive: true });
 const bound = whole('p99-bound-us', values['p99-bound-us'], 1, 60_000_000);
 
 /** Runs so far: client order ids of each run start past the last run's (a repeated id would be a replay). */
@@ -109,14 +115,35 @@ const TARGETS: Record<string, TargetSpec> = {
 function gatewayTarget(extra: readonly string[]): TargetSpec {
   return {
     script: new URL('./gateway-target.js', import.meta.url),
-    args: ['--accounts', String(connections), '--wait', values.wait, ...extra],
+    args: ['--accounts', String(connections), '--wait', values.wait, ...(values.trace !== '' ? ['--trace', values.trace] : []), ...extra],
     stats: true,
     connect: (t) => {
       const creds = t.lines.filter((l) => l.startsWith('cred '));
       let next = 0;
       // Each connection logs in with its own account (connections of a run take them in turn).
-      return (onAck) => connectMsgpackWs({ url: t.url, request: placeRequest, prepare: login(creds[next++ % creds.length]!) }, onAck);
+      return traced((onAck) => connectMsgpackWs({ url: t.url, request: placeRequest, prepare: login(creds[next++ % creds.length]!) }, onAck));
     },
+  };
+}
+
+/** --trace: per request of the current run, [sent, answered] (µs, this process's clock), rx, tx and the order id. */
+let answers: number[][] = [];
+const usNow = () => performance.now() * 1000;
+function traced(connect: Connect): Connect {
+  if (values.trace === '') return connect;
+  return async (onAck) => {
+    const c = await connect((id, ok, m) => {
+      const a = answers[id];
+      if (a !== undefined && a.length === 1) a.push(usNow(), Number(m['rx']), Number(m['tx']), Number((m['data'] as Record<string, unknown> | undefined)?.['orderId'] ?? 0));
+      onAck(id, ok, m);
+    });
+    return {
+      send(id) {
+        answers[id] = [usNow()];
+        c.send(id);
+      },
+      close: () => c.close(),
+    };
   };
 }
 
@@ -149,7 +176,9 @@ for (const name of targets) {
     /** One run at `rate`, printed; true when sustained. */
     const step = async (rate: number, search: boolean): Promise<boolean> => {
       run++;
+      answers = [];
       const r = await runOpenLoop(connect, connections, rate, seconds, undefined, watch(target, spec.stats), pace);
+      if (values.trace !== '') writeFileSync(join(values.trace, `client-${name}-${rate}-${run}.json`), JSON.stringify({ target: name, rate, pid: target.pid, answers }));
       const ok = sustained(r, bound);
       out(name, r, search ? { sustained: ok, search } : { sustained: ok });
       if (!search) byRate.set(`${name}@${rate}`, r);

@@ -13,7 +13,8 @@ export interface LoadConnection {
   close(): Promise<void>;
 }
 
-export type Connect = (onAck: (id: number, ok: boolean) => void) => Promise<LoadConnection>;
+/** onAck gets the answer itself too (the gateway's carries rx, tx and the order id: --trace keeps them). */
+export type Connect = (onAck: (id: number, ok: boolean, answer: Record<string, unknown>) => void) => Promise<LoadConnection>;
 
 export interface RunResult {
   /** Offered rate, requests per second. */
