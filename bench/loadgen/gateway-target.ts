@@ -17,6 +17,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { DEFAULT_MARKETS } from '../../engine/market/spec.js';
 import { encodeRecord } from '../../engine/ring/layouts/index.js';
 import { UpdateIndexPriceLayout } from '../../engine/ring/layouts/update-index-price.js';
@@ -81,11 +82,14 @@ for (let i = 0; i < accounts; i++) {
 }
 const stats = new TargetStats(() => ({ records: gateway.stats.recordsDispatched, userFrames: gateway.stats.userFramesOut, requests: gateway.stats.requests }));
 const trace = values.trace !== '' ? RingTrace.start(exchange, nowUs) : undefined;
+/** --trace: the main thread's GC pauses, [start, duration] µs on the gateway's clock. */
+const gcPauses: [number, number][] = [];
+if (trace) new PerformanceObserver((l) => l.getEntries().forEach((e) => gcPauses.push([Math.round((performance.timeOrigin + e.startTime) * 1000), Math.round(e.duration * 1000)]))).observe({ entryTypes: ['gc'] });
 let window = 0;
 process.on('SIGUSR2', () => {
   const w = window++;
   void (async () => {
-    if (trace) writeFileSync(join(values.trace, `target-${process.pid}-${w}.json`), JSON.stringify(await trace.dump()));
+    if (trace) writeFileSync(join(values.trace, `target-${process.pid}-${w}.json`), JSON.stringify({ ...(await trace.dump()), gc: gcPauses.splice(0) }));
     console.log(`stats ${JSON.stringify(stats.take())}`);
   })();
 });

@@ -88,15 +88,19 @@ interface TargetSpec {
 /** The target's CPU per answered request (µs) and, when it keeps them, its own stats over the run. */
 function watch(target: Target, stats: boolean): RunWindow {
   let before: CpuSample | undefined;
+  let self: CpuSample | undefined;
   return {
     async open() {
       if (stats) await target.stats();
       before = sampleCpu(target.pid);
+      self = sampleCpu(process.pid);
     },
     async close(acked) {
       const cpu = cpuPerOrder(before, sampleCpu(target.pid), acked);
+      // The generator's own wait for a core, per request: a tail it shares with the target.
+      const gen = cpuPerOrder(self, sampleCpu(process.pid), acked);
       const own = stats ? await target.stats() : undefined;
-      return { ...(cpu && { cpuMainUs: cpu.mainUs, cpuTotalUs: cpu.totalUs }), ...own };
+      return { ...(cpu && { cpuMainUs: cpu.mainUs, cpuTotalUs: cpu.totalUs, runQueueMainUs: cpu.mainWaitUs, runQueueTotalUs: cpu.totalWaitUs }), ...(gen && { runQueueGeneratorUs: gen.totalWaitUs }), ...own };
     },
   };
 }
@@ -126,9 +130,12 @@ function gatewayTarget(extra: readonly string[]): TargetSpec {
   };
 }
 
-/** --trace: per request of the current run, [sent, answered] (µs, this process's clock), rx, tx and the order id. */
+/**
+ * --trace: per request of the current run, [sent, answered] (µs of process.hrtime: the machine's monotonic
+ * clock, which the target's tracer maps its own clock onto), rx, tx and the order id.
+ */
 let answers: number[][] = [];
-const usNow = () => performance.now() * 1000;
+const usNow = () => Number(process.hrtime.bigint() / 1000n);
 function traced(connect: Connect): Connect {
   if (values.trace === '') return connect;
   return async (onAck) => {
@@ -153,7 +160,8 @@ function row(target: string, r: RunResult): string {
 }
 
 const out = (target: string, r: RunResult, extra: Record<string, unknown> = {}) => {
-  if (values.json) console.log(JSON.stringify({ target, connections, ...r, ...extra }));
+  // The target's own figures go under `stats`: spread last, they would replace the target's name.
+  if (values.json) console.log(JSON.stringify({ ...r, target, connections, stats: r.target, ...extra }));
   else console.log(row(target, r) + (extra.sustained !== undefined ? `  ${extra.sustained ? 'sustained' : 'not sustained'}` : ''));
 };
 

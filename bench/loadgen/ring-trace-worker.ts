@@ -208,7 +208,7 @@ while (Atomics.load(control, 1) === 0) {
         orders.delete(id);
       }
     }
-    parentPort!.postMessage({ orders: done, gaps: gaps.splice(0) });
+    parentPort!.postMessage({ orders: done, gaps: gaps.splice(0), offsetUs: data.offsetUs });
   }
   Atomics.wait(sleep, 0, 0, 0.02);
 }

@@ -14,6 +14,8 @@ export type { OrderStamps } from './ring-trace-worker.js';
 export interface TraceDump {
   orders: OrderStamps[];
   gaps: number[];
+  /** The gateway's clock minus process.hrtime, µs: maps rx / tx onto the machine's monotonic clock. */
+  offsetUs: number;
 }
 
 export class RingTrace {

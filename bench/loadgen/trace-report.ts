@@ -17,7 +17,8 @@
 //   m→g      market released → its answer published to the gateway ring
 //   release  m2g pub → the gateway's poll took it (its wake-up; with a journal, the wait for durable)
 //   answer   poll → tx         the gateway's answer path (idempotency result write included)
-//   outside  client latency − (tx − rx): the sockets and both event loops outside the handler
+//   in       sent → rx         the request's way in: loopback, the target's event loop reaching it
+//   out      tx → answered     the answer's way out: the socket write, the generator's event loop
 // With a journal also: writer (market tap copy → the writer took it), sync (taken → watermark covered it),
 // wake (max(covered, m2g pub) → the gateway took it).
 
@@ -49,7 +50,6 @@ const STAGES: [string, (o: OrderStamps, a: number[]) => number][] = [
   ['m→g', (o) => o.m2gPub - o.r2mCon],
   ['release', (o) => o.m2gCon - o.m2gPub],
   ['answer', (o, a) => a[3]! - o.m2gCon],
-  ['outside', (_o, a) => a[1]! - a[0]! - (a[3]! - a[2]!)],
 ];
 const DURABLE: [string, (o: OrderStamps) => number][] = [
   ['writer', (o) => o.mktTapCon - o.mktTapPub],
@@ -61,11 +61,18 @@ for (const f of files.filter((n) => n.startsWith('client-')).sort((a, b) => Numb
   const c = JSON.parse(readFileSync(join(dir, f), 'utf8')) as { target: string; rate: number; pid: number; answers: (number[] | null)[] };
   const stamps = new Map<number, OrderStamps>();
   const gaps: number[] = [];
+  const gc: [number, number][] = [];
+  let offsetUs = 0;
   for (const t of files.filter((n) => n.startsWith(`target-${c.pid}-`))) {
-    const d = JSON.parse(readFileSync(join(dir, t), 'utf8')) as TraceDump;
+    const d = JSON.parse(readFileSync(join(dir, t), 'utf8')) as TraceDump & { gc?: [number, number][] };
     for (const o of d.orders) stamps.set(o.orderId, o);
     gaps.push(...d.gaps);
+    gc.push(...(d.gc ?? []));
+    offsetUs = d.offsetUs;
   }
+  // An order "met a GC pause" when a main-thread pause overlaps [tx − its client latency, tx]: the widest
+  // window it can have spent in the target.
+  const metGc = (r: { lat: number; a: number[] }) => gc.some(([s, d]) => s < r.a[3]! && s + d > r.a[3]! - r.lat);
   const rows: { lat: number; o: OrderStamps; a: number[] }[] = [];
   for (const a of c.answers) {
     if (a === null || a.length < 5) continue;
@@ -79,7 +86,9 @@ for (const f of files.filter((n) => n.startsWith('client-')).sort((a, b) => Numb
   const durable = rows.some((r) => r.o.cut !== 0);
   const all: [string, (r: { o: OrderStamps; a: number[] }) => number][] = [
     ['client', (r) => r.a[1]! - r.a[0]!],
+    ['in', (r) => r.a[2]! - offsetUs - r.a[0]!],
     ...STAGES.map(([n, fn]) => [n, (r: { o: OrderStamps; a: number[] }) => fn(r.o, r.a)] as [string, (r: { o: OrderStamps; a: number[] }) => number]),
+    ['out', (r) => r.a[1]! - (r.a[3]! - offsetUs)],
     ...(durable ? DURABLE.filter(() => true).map(([n, fn]) => [n, (r: { o: OrderStamps }) => (r.o.cut !== 0 ? fn(r.o) : NaN)] as [string, (r: { o: OrderStamps; a: number[] }) => number]) : []),
   ];
   const out = {
@@ -89,6 +98,11 @@ for (const f of files.filter((n) => n.startsWith('client-')).sort((a, b) => Numb
     tracerGapP50Us: Math.round(pct(gaps, 50)),
     tracerGapP99Us: Math.round(pct(gaps, 99)),
     tracerGapMaxUs: Math.round(pct(gaps, 100)),
+    gcPauses: gc.length,
+    gcPauseMaxUs: gc.reduce((m, [, d]) => Math.max(m, d), 0),
+    /** Share of the slowest 1% of orders, and of all orders, that met a main-thread GC pause. */
+    tailMetGc: tail.filter(metGc).length / tail.length,
+    allMetGc: rows.filter(metGc).length / rows.length,
     stages: Object.fromEntries(
       all.map(([n, fn]) => {
         const v = rows.map(fn).filter((x) => !Number.isNaN(x));
@@ -102,6 +116,7 @@ for (const f of files.filter((n) => n.startsWith('client-')).sort((a, b) => Numb
     continue;
   }
   console.log(`${c.target} at ${c.rate}/s: ${rows.length} orders traced; tracer poll gap p50 ${out.tracerGapP50Us} / p99 ${out.tracerGapP99Us} / max ${out.tracerGapMaxUs} µs`);
+  console.log(`  main-thread GC: ${gc.length} pauses, longest ${out.gcPauseMaxUs} µs; met one: ${(out.tailMetGc * 100).toFixed(0)}% of the slowest 1%, ${(out.allMetGc * 100).toFixed(1)}% of all`);
   console.log(`  ${'stage'.padEnd(8)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'slowest 1%: p50'.padStart(16)} ${'max'.padStart(8)}`);
   for (const [n, s] of Object.entries(out.stages)) console.log(`  ${n.padEnd(8)} ${String(s.p50).padStart(8)} ${String(s.p99).padStart(8)} ${String(s.tailP50).padStart(16)} ${String(s.tailMax).padStart(8)}`);
   if (worst > 0) {
