@@ -81,10 +81,14 @@ for (let i = 0; i < accounts; i++) {
   console.log(`cred ${keyId} ${Buffer.from(pair.seed).toString('hex')}`);
 }
 const stats = new TargetStats(() => ({ records: gateway.stats.recordsDispatched, userFrames: gateway.stats.userFramesOut, requests: gateway.stats.requests }));
-const trace = values.trace !== '' ? RingTrace.start(exchange, nowUs) : undefined;
-/** --trace: the main thread's GC pauses, [start, duration] µs on the gateway's clock. */
-const gcPauses: [number, number][] = [];
-if (trace) new PerformanceObserver((l) => l.getEntries().forEach((e) => gcPauses.push([Math.round((performance.timeOrigin + e.startTime) * 1000), Math.round(e.duration * 1000)]))).observe({ entryTypes: ['gc'] });
+const trace = values.trace !== '' ? await RingTrace.start(exchange, nowUs) : undefined;
+/** --trace: the main thread's GC pauses, [start, duration] µs on the gateway's clock, and the kind (perf_hooks constants: 1 minor, 4 major, 8 incremental, 16 weak callbacks). */
+const gcPauses: [number, number, number][] = [];
+if (trace) {
+  new PerformanceObserver((l) =>
+    l.getEntries().forEach((e) => gcPauses.push([Math.round((performance.timeOrigin + e.startTime) * 1000), Math.round(e.duration * 1000), ((e as { detail?: { kind?: number } }).detail?.kind ?? 0)])),
+  ).observe({ entryTypes: ['gc'] });
+}
 let window = 0;
 process.on('SIGUSR2', () => {
   const w = window++;

@@ -161,12 +161,17 @@ data.taps.forEach((sab, x) => {
 });
 const marks = data.watermark ? new Int32Array(data.watermark) : undefined;
 
+// Every ring is watched from its cursors as they are now: the tracer sees what happens from here on.
+parentPort!.postMessage('ready');
+
 /** Gaps between this thread's polls, µs (its own resolution). */
 const gaps: number[] = [];
 const sleep = new Int32Array(new SharedArrayBuffer(4));
 let dumps = 0;
 let last = hrUs();
 while (Atomics.load(control, 1) === 0) {
+  // Read before the rings: whatever was released before a dump was asked is then seen by this poll.
+  const asked = Atomics.load(control, 0);
   const t = hrUs();
   gaps.push(t - last);
   last = t;
@@ -197,7 +202,6 @@ while (Atomics.load(control, 1) === 0) {
       if (k > 0) q.splice(0, k);
     }
   }
-  const asked = Atomics.load(control, 0);
   if (asked !== dumps) {
     dumps = asked;
     // Hand out the orders that have left the exchange (answer released); keep the rest for the next dump.

@@ -25,11 +25,13 @@ export class RingTrace {
     private readonly worker: Worker,
     private readonly control: Int32Array,
   ) {
-    worker.on('message', (d: TraceDump) => this.waiting.shift()?.(d));
+    worker.on('message', (d: TraceDump | 'ready') => {
+      if (d !== 'ready') this.waiting.shift()?.(d);
+    });
   }
 
-  /** Starts the tracer on `exchange` (its clock aligned with `nowUs`, the gateway's). */
-  static start(exchange: ThreadedExchange, nowUs: () => number): RingTrace {
+  /** Starts the tracer on `exchange` (its clock aligned with `nowUs`, the gateway's); resolves once it watches. */
+  static async start(exchange: ThreadedExchange, nowUs: () => number): Promise<RingTrace> {
     const offsetUs = nowUs() - Number(process.hrtime.bigint() / 1000n);
     const risk = exchange.riskHosts;
     const market = exchange.marketHosts;
@@ -45,7 +47,12 @@ export class RingTrace {
       marketShards: market.length,
       control: control.buffer as SharedArrayBuffer,
     };
-    return new RingTrace(new Worker(new URL('./ring-trace-worker.js', import.meta.url), { workerData: data }), control);
+    const worker = new Worker(new URL('./ring-trace-worker.js', import.meta.url), { workerData: data });
+    await new Promise<void>((resolve, reject) => {
+      worker.once('message', () => resolve());
+      worker.once('error', reject);
+    });
+    return new RingTrace(worker, control);
   }
 
   /** The orders answered since the last dump, and the tracer's poll gaps (µs). */

@@ -61,10 +61,10 @@ for (const f of files.filter((n) => n.startsWith('client-')).sort((a, b) => Numb
   const c = JSON.parse(readFileSync(join(dir, f), 'utf8')) as { target: string; rate: number; pid: number; answers: (number[] | null)[] };
   const stamps = new Map<number, OrderStamps>();
   const gaps: number[] = [];
-  const gc: [number, number][] = [];
+  const gc: [number, number, number?][] = [];
   let offsetUs = 0;
   for (const t of files.filter((n) => n.startsWith(`target-${c.pid}-`))) {
-    const d = JSON.parse(readFileSync(join(dir, t), 'utf8')) as TraceDump & { gc?: [number, number][] };
+    const d = JSON.parse(readFileSync(join(dir, t), 'utf8')) as TraceDump & { gc?: [number, number, number?][] };
     for (const o of d.orders) stamps.set(o.orderId, o);
     gaps.push(...d.gaps);
     gc.push(...(d.gc ?? []));
@@ -100,6 +100,8 @@ for (const f of files.filter((n) => n.startsWith('client-')).sort((a, b) => Numb
     tracerGapMaxUs: Math.round(pct(gaps, 100)),
     gcPauses: gc.length,
     gcPauseMaxUs: gc.reduce((m, [, d]) => Math.max(m, d), 0),
+    /** Pauses and their longest by kind (1 minor, 4 major, 8 incremental, 16 weak callbacks). */
+    gcByKind: Object.fromEntries([...new Set(gc.map((g) => g[2] ?? 0))].sort().map((k) => [k, { n: gc.filter((g) => (g[2] ?? 0) === k).length, maxUs: Math.max(...gc.filter((g) => (g[2] ?? 0) === k).map((g) => g[1])) }])),
     /** Share of the slowest 1% of orders, and of all orders, that met a main-thread GC pause. */
     tailMetGc: tail.filter(metGc).length / tail.length,
     allMetGc: rows.filter(metGc).length / rows.length,
@@ -116,7 +118,7 @@ for (const f of files.filter((n) => n.startsWith('client-')).sort((a, b) => Numb
     continue;
   }
   console.log(`${c.target} at ${c.rate}/s: ${rows.length} orders traced; tracer poll gap p50 ${out.tracerGapP50Us} / p99 ${out.tracerGapP99Us} / max ${out.tracerGapMaxUs} µs`);
-  console.log(`  main-thread GC: ${gc.length} pauses, longest ${out.gcPauseMaxUs} µs; met one: ${(out.tailMetGc * 100).toFixed(0)}% of the slowest 1%, ${(out.allMetGc * 100).toFixed(1)}% of all`);
+  console.log(`  main-thread GC: ${gc.length} pauses, longest ${out.gcPauseMaxUs} µs (by kind: ${JSON.stringify(out.gcByKind)}); met one: ${(out.tailMetGc * 100).toFixed(0)}% of the slowest 1%, ${(out.allMetGc * 100).toFixed(1)}% of all`);
   console.log(`  ${'stage'.padEnd(8)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'slowest 1%: p50'.padStart(16)} ${'max'.padStart(8)}`);
   for (const [n, s] of Object.entries(out.stages)) console.log(`  ${n.padEnd(8)} ${String(s.p50).padStart(8)} ${String(s.p99).padStart(8)} ${String(s.tailP50).padStart(16)} ${String(s.tailMax).padStart(8)}`);
   if (worst > 0) {
