@@ -3,7 +3,7 @@
 //
 //   node dist/bench/loadgen/loadgen.js [--targets echo,gateway,gateway-durable] [--rates 10000,50000,100000]
 //        [--seconds 5] [--connections 16] [--p99-bound-us 10000] [--search] [--json]
-//        [--pace spin|timer] [--wait auto|busy-spin|spin-then-park|park] [--verbose]
+//        [--pace auto|spin|timer] [--wait auto|busy-spin|spin-then-park|park] [--verbose]
 //        [--target-node-args='--cpu-prof --cpu-prof-dir=/tmp/prof'] [--trace DIR]   (--help lists them with defaults)
 //
 // For each target and rate: requests sent and answered, achieved rate, p50 / p99 / p99.9 / max, and how
@@ -13,13 +13,16 @@
 // target's own window stats (event-loop delay, GC pauses, records per request). --search then finds the
 // highest sustained rate (every request answered, at least 95% of the offer achieved, p99 under the
 // bound) by doubling past the last sustained rate and bisecting. --pace timer lets the generator sleep
-// between sends instead of spinning (open-loop.ts): on 2 cores its spinning takes a core from the target. The echo target is a bare `ws` server (echo-server.ts): the peer every gateway figure is
+// between sends instead of spinning (open-loop.ts): on 2 cores its spinning takes a core from the target,
+// whose threads then wait on run queues and the tail measured is largely the generator's own (bench/RESULTS.md,
+// "gwlat"). --pace auto, the default, spins only on machines of more than AUTO_SPIN_CORES cores. The echo target is a bare `ws` server (echo-server.ts): the peer every gateway figure is
 // compared with, measured in the same run. --trace DIR stamps every order at each ring hop inside the
 // gateway targets (ring-trace.ts) and keeps each answer's rx, tx and order id here; `node
 // dist/bench/loadgen/trace-report.js DIR` then says which hop owns the tail.
 
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { canonicalBytes, signBytes } from '../../gateway/auth/signing.js';
 import { connectMsgpackWs } from './msgpack-ws.js';
@@ -38,7 +41,7 @@ const OPTIONS = {
   search: { type: 'boolean', help: 'then search the highest sustained rate (doubling, then bisecting)' },
   json: { type: 'boolean', help: 'one JSON object per line instead of the table' },
   verbose: { type: 'boolean', help: "add the gateway target's window stats (event-loop delay, GC, records per request)" },
-  pace: { type: 'string', default: 'spin', arg: 'spin|timer', help: 'how the generator waits between sends (timer leaves the cores to the target)' },
+  pace: { type: 'string', default: 'auto', arg: 'auto|spin|timer', help: 'how the generator waits between sends (timer leaves the cores to the target; auto: timer on 4 cores or fewer)' },
   wait: { type: 'string', default: 'auto', arg: WAIT_CHOICES.join('|'), help: "how the gateway targets' shard threads wait (auto: exchange/topology.ts defaultWait)" },
   trace: { type: 'string', default: '', arg: 'DIR', help: 'stamp orders at every ring hop of the gateway targets and keep them in DIR (trace-report.ts reads it)' },
   'target-node-args': { type: 'string', default: '', arg: "'ARGS'", help: "node options of the target process, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof'" },
@@ -53,8 +56,14 @@ const rates = values.rates.split(',').map((r) => whole('rates', r, 1, 10_000_000
 const seconds = whole('seconds', values.seconds, 1, 3_600);
 const connections = whole('connections', values.connections, 1, 10_000);
 const verbose = values.verbose;
-if (values.pace !== 'spin' && values.pace !== 'timer') fail('loadgen', `--pace '${values.pace}' must be spin or timer`);
-const pace = values.pace as Pace;
+if (values.pace !== 'auto' && values.pace !== 'spin' && values.pace !== 'timer') fail('loadgen', `--pace '${values.pace}' must be auto, spin or timer`);
+/**
+ * Above this many cores the generator may spin: the gateway target's busy threads (main, risk shard,
+ * market workers, journal writer) and a spinning generator then fit the cores. At or below it a spinning
+ * generator holds a core the target needs.
+ */
+const AUTO_SPIN_CORES = 4;
+const pace: Pace = values.pace === 'auto' ? (availableParallelism() > AUTO_SPIN_CORES ? 'spin' : 'timer') : (values.pace as Pace);
 if (!(WAIT_CHOICES as readonly string[]).includes(values.wait)) fail('loadgen', `--wait '${values.wait}' must be one of ${WAIT_CHOICES.join(', ')}`);
 if (values.trace !== '') mkdirSync(values.trace, { recursive: true });
 const bound = whole('p99-bound-us', values['p99-bound-us'], 1, 60_000_000);
@@ -166,7 +175,7 @@ const out = (target: string, r: RunResult, extra: Record<string, unknown> = {}) 
 };
 
 if (!values.json) {
-  console.log(`loadgen: open loop (${pace}), ${connections} connections on loopback, ${seconds} s per rate, latency request → answer in µs (HDR), target CPU µs per request`);
+  console.log(`loadgen: open loop (${pace}${values.pace === 'auto' ? `: auto, ${availableParallelism()} cores` : ''}), ${connections} connections on loopback, ${seconds} s per rate, latency request → answer in µs (HDR), target CPU µs per request`);
   console.log(`${'target'.padEnd(8)} ${'offered/s'.padStart(9)} ${'achieved'.padStart(9)} ${'sent'.padStart(9)} ${'lost'.padStart(6)} ${'refused'.padStart(8)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'p99.9'.padStart(9)} ${'max'.padStart(9)} ${'send lag'.padStart(10)} ${'cpu main'.padStart(8)} ${'cpu all'.padStart(8)} ${'gen cpu%'.padStart(7)}`);
 }
 /** Ladder results, for the ratios to the echo peer measured in the same run. */
