@@ -93,47 +93,25 @@ function watch(sab: SharedArrayBuffer, onPub: Watched['onPub'], onCon: Watched['
 }
 
 const isPlace = (r: RingBuffer, at: number) => r.records.type(at) === RecordType.PlaceOrder;
-const watched: Watched[] = [];
-for (const sab of data.g2r) {
-  const w: Watched = watch(
-    sab,
-    (at, _s, t) => {
-      if (isPlace(w.ring, at)) order(w.ring.records.u53At(at, ORDER_ID), w.ring.records.timeUs(at)).g2rPub = t;
-    },
-    (at, _s, t) => {
-      if (isPlace(w.ring, at)) order(w.ring.records.u53At(at, ORDER_ID), w.ring.records.timeUs(at)).g2rCon = t;
-    },
-  );
-  watched.push(w);
-}
-for (const sab of data.r2m) {
-  const w: Watched = watch(
-    sab,
-    (at, _s, t) => {
-      if (isPlace(w.ring, at)) order(w.ring.records.u53At(at, ORDER_ID), w.ring.records.timeUs(at)).r2mPub = t;
-    },
-    (at, _s, t) => {
-      if (isPlace(w.ring, at)) order(w.ring.records.u53At(at, ORDER_ID), w.ring.records.timeUs(at)).r2mCon = t;
-    },
-  );
-  watched.push(w);
-}
 const isAnswer = (r: RingBuffer, at: number) => {
   const ty = r.records.type(at);
   return ty === RecordType.OrderAccepted || ty === RecordType.OrderRejected;
 };
-for (const sab of data.m2g) {
-  const w: Watched = watch(
-    sab,
-    (at, _s, t) => {
-      if (isAnswer(w.ring, at)) order(w.ring.records.u53At(at, ORDER_ID), w.ring.records.timeUs(at)).m2gPub ||= t;
-    },
-    (at, _s, t) => {
-      if (isAnswer(w.ring, at)) order(w.ring.records.u53At(at, ORDER_ID), w.ring.records.timeUs(at)).m2gCon ||= t;
-    },
-  );
-  watched.push(w);
+type Stamp = 'g2rPub' | 'g2rCon' | 'r2mPub' | 'r2mCon' | 'm2gPub' | 'm2gCon';
+const watched: Watched[] = [];
+/** Watches rings whose records of interest (`is`) carry the order id: their publish and release stamp `pub` and `con` (the first time). */
+function watchOrders(sabs: SharedArrayBuffer[], is: (r: RingBuffer, at: number) => boolean, pub: Stamp, con: Stamp): void {
+  for (const sab of sabs) {
+    const stamp = (field: Stamp) => (at: number, _s: number, t: number) => {
+      if (is(w.ring, at)) order(w.ring.records.u53At(at, ORDER_ID), w.ring.records.timeUs(at))[field] ||= t;
+    };
+    const w: Watched = watch(sab, stamp(pub), stamp(con));
+    watched.push(w);
+  }
 }
+watchOrders(data.g2r, isPlace, 'g2rPub', 'g2rCon');
+watchOrders(data.r2m, isPlace, 'r2mPub', 'r2mCon');
+watchOrders(data.m2g, isAnswer, 'm2gPub', 'm2gCon');
 /** Per market shard: [tap position, order] copies not yet inside the cut, oldest first. */
 const uncut: OrderStamps[][] = Array.from({ length: data.marketShards }, () => []);
 data.taps.forEach((sab, x) => {
