@@ -16,7 +16,9 @@
 //   market   r2m pub → released by the market shard (woken, matched)
 //   m→g      market released → its answer published to the gateway ring
 //   release  m2g pub → the gateway's poll took it (its wake-up; with a journal, the wait for durable)
-//   answer   poll → tx         the gateway's answer path (idempotency result write included)
+//   answer   poll → tx         the gateway's answer path (idempotency result write included); the poll
+//                              is stamped when it releases the slots, after its listeners ran, so an
+//                              answer sent from inside the poll reads a few µs negative
 //   in       sent → rx         the request's way in: loopback, the target's event loop reaching it
 //   out      tx → answered     the answer's way out: the socket write, the generator's event loop
 // With a journal also: writer (market tap copy → the writer took it), sync (taken → watermark covered it),
