@@ -15,7 +15,7 @@
 // bound) by doubling past the last sustained rate and bisecting. --pace timer lets the generator sleep
 // between sends instead of spinning (open-loop.ts): on 2 cores its spinning takes a core from the target,
 // whose threads then wait on run queues and the tail measured is largely the generator's own (bench/RESULTS.md,
-// "gwlat"). --pace auto, the default, spins only on machines of more than AUTO_SPIN_CORES cores. The echo target is a bare `ws` server (echo-server.ts): the peer every gateway figure is
+// "gwlat"). --pace auto, the default, spins only on machines of more than 4 cores (open-loop.ts autoPace). The echo target is a bare `ws` server (echo-server.ts): the peer every gateway figure is
 // compared with, measured in the same run. --trace DIR stamps every order at each ring hop inside the
 // gateway targets (ring-trace.ts) and keeps each answer's rx, tx and order id here; `node
 // dist/bench/loadgen/trace-report.js DIR` then says which hop owns the tail.
@@ -27,7 +27,7 @@ import { join } from 'node:path';
 import { canonicalBytes, signBytes } from '../../gateway/auth/signing.js';
 import { connectMsgpackWs } from './msgpack-ws.js';
 import { cpuPerOrder, sampleCpu, type CpuSample } from './cpu-time.js';
-import { runOpenLoop, sustained, type Connect, type Pace, type RunResult, type RunWindow } from './open-loop.js';
+import { autoPace, runOpenLoop, sustained, type Connect, type Pace, type RunResult, type RunWindow } from './open-loop.js';
 import { startTarget, type Target } from './target.js';
 import { fail, parseCli, type CliOption } from '../lib/cli.js';
 import { WAIT_CHOICES } from '../../exchange/topology.js';
@@ -57,13 +57,7 @@ const seconds = whole('seconds', values.seconds, 1, 3_600);
 const connections = whole('connections', values.connections, 1, 10_000);
 const verbose = values.verbose;
 if (values.pace !== 'auto' && values.pace !== 'spin' && values.pace !== 'timer') fail('loadgen', `--pace '${values.pace}' must be auto, spin or timer`);
-/**
- * Above this many cores the generator may spin: the gateway target's busy threads (main, risk shard,
- * market workers, journal writer) and a spinning generator then fit the cores. At or below it a spinning
- * generator holds a core the target needs.
- */
-const AUTO_SPIN_CORES = 4;
-const pace: Pace = values.pace === 'auto' ? (availableParallelism() > AUTO_SPIN_CORES ? 'spin' : 'timer') : (values.pace as Pace);
+const pace: Pace = values.pace === 'auto' ? autoPace(availableParallelism()) : (values.pace as Pace);
 if (!(WAIT_CHOICES as readonly string[]).includes(values.wait)) fail('loadgen', `--wait '${values.wait}' must be one of ${WAIT_CHOICES.join(', ')}`);
 if (values.trace !== '') mkdirSync(values.trace, { recursive: true });
 const bound = whole('p99-bound-us', values['p99-bound-us'], 1, 60_000_000);

@@ -60,6 +60,18 @@ const sleep1ms = () => new Promise<void>((r) => setTimeout(r, 1));
  */
 export type Pace = 'spin' | 'timer';
 
+/**
+ * Above this many cores the generator may spin: the gateway target's busy threads (main, risk shard,
+ * market workers, journal writer) and a spinning generator then fit the cores. At or below it a spinning
+ * generator holds a core the target's threads need, and they wait on run queues (bench/RESULTS.md, "gwlat").
+ */
+const AUTO_SPIN_CORES = 4;
+
+/** The pace `--pace auto` picks on a machine of `cores` cores. */
+export function autoPace(cores: number): Pace {
+  return cores > AUTO_SPIN_CORES ? 'spin' : 'timer';
+}
+
 function histogram(): hdr.Histogram {
   return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
 }

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { autoPace } from '../../bench/loadgen/open-loop.js';
 
 const script = (rel: string) => fileURLToPath(new URL(rel, import.meta.url));
 const LOADGEN = script('../../bench/loadgen/loadgen.js');
@@ -19,6 +20,10 @@ test('loadgen --help lists every option with its default, --wait among them', ()
   assert.match(r.stdout, /--rates r1,r2 .*\(default: 10000,50000,100000\)/);
   assert.match(r.stdout, /--wait auto\|busy-spin\|spin-then-park\|park .*\(default: auto\)/);
   assert.match(r.stdout, /--pace auto\|spin\|timer .*\(default: auto\)/);
+});
+
+test('loadgen --pace auto sleeps between sends on 4 cores or fewer and spins above', () => {
+  assert.deepEqual([1, 2, 4, 5, 8, 64].map(autoPace), ['timer', 'timer', 'timer', 'spin', 'spin', 'spin']);
 });
 
 test('loadgen refuses an unknown option, a missing value and a bad --wait in one line, exit 2', () => {
