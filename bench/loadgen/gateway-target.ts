@@ -10,11 +10,11 @@
 // keeps the gateway's own store (keys, idempotency records) in RocksDB beside it, as `npm start` does;
 // without it both are in memory, as `npm start -- --in-memory` has them.
 // --trace runs the ring tracer (ring-trace.ts) and writes, at each SIGUSR2, the orders answered in the
-// window to DIR/target-<window>.json (the load generator's --trace writes the client side beside them;
-// trace-report.ts joins the two).
+// window and the main thread's GC pauses to DIR/target-<pid>-<window>.json (the load generator's --trace
+// writes the client side beside them; trace-report.ts joins the two).
 // The per-key and per-address rate limits are lifted: the load comes from one address by design.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
@@ -81,6 +81,7 @@ for (let i = 0; i < accounts; i++) {
   console.log(`cred ${keyId} ${Buffer.from(pair.seed).toString('hex')}`);
 }
 const stats = new TargetStats(() => ({ records: gateway.stats.recordsDispatched, userFrames: gateway.stats.userFramesOut, requests: gateway.stats.requests }));
+if (values.trace !== '') mkdirSync(values.trace, { recursive: true });
 const trace = values.trace !== '' ? await RingTrace.start(exchange, nowUs) : undefined;
 /** --trace: the main thread's GC pauses, [start, duration] µs on the gateway's clock, and the kind (perf_hooks constants: 1 minor, 4 major, 8 incremental, 16 weak callbacks). */
 const gcPauses: [number, number, number][] = [];

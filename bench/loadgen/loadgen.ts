@@ -14,9 +14,10 @@
 // highest sustained rate (every request answered, at least 95% of the offer achieved, p99 under the
 // bound) by doubling past the last sustained rate and bisecting. --pace timer lets the generator sleep
 // between sends instead of spinning (open-loop.ts): on 2 cores its spinning takes a core from the target,
-// whose threads then wait on run queues and the tail measured is largely the generator's own (bench/RESULTS.md,
-// "gwlat"). --pace auto, the default, spins only on machines of more than 4 cores (open-loop.ts autoPace). The echo target is a bare `ws` server (echo-server.ts): the peer every gateway figure is
-// compared with, measured in the same run. --trace DIR stamps every order at each ring hop inside the
+// whose threads then wait on run queues, and much of the tail measured is the generator's own
+// (bench/RESULTS.md, "gwlat"). --pace auto, the default, spins only on machines of more than 4 cores
+// (open-loop.ts autoPace). The echo target is a bare `ws` server (echo-server.ts): the peer every gateway
+// figure is compared with, measured in the same run. --trace DIR stamps every order at each ring hop inside the
 // gateway targets (ring-trace.ts) and keeps each answer's rx, tx and order id here; `node
 // dist/bench/loadgen/trace-report.js DIR` then says which hop owns the tail.
 

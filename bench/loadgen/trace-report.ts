@@ -43,39 +43,45 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 };
 
-const STAGES: [string, (o: OrderStamps, a: number[]) => number][] = [
-  ['gate', (o, a) => o.offer - a[2]!],
-  ['flush', (o) => o.g2rPub - o.offer],
-  ['risk', (o) => o.g2rCon - o.g2rPub],
-  ['r→m', (o) => o.r2mPub - o.g2rCon],
-  ['market', (o) => o.r2mCon - o.r2mPub],
-  ['m→g', (o) => o.m2gPub - o.r2mCon],
-  ['release', (o) => o.m2gCon - o.m2gPub],
-  ['answer', (o, a) => a[3]! - o.m2gCon],
+/** One traced order: the client's [sent, answered, rx, tx, order id] and the tracer's stamps. */
+interface Row {
+  lat: number;
+  a: number[];
+  o: OrderStamps;
+}
+type Stage = [string, (r: Row) => number];
+
+const STAGES: Stage[] = [
+  ['gate', (r) => r.o.offer - r.a[2]!],
+  ['flush', (r) => r.o.g2rPub - r.o.offer],
+  ['risk', (r) => r.o.g2rCon - r.o.g2rPub],
+  ['r→m', (r) => r.o.r2mPub - r.o.g2rCon],
+  ['market', (r) => r.o.r2mCon - r.o.r2mPub],
+  ['m→g', (r) => r.o.m2gPub - r.o.r2mCon],
+  ['release', (r) => r.o.m2gCon - r.o.m2gPub],
+  ['answer', (r) => r.a[3]! - r.o.m2gCon],
 ];
-const DURABLE: [string, (o: OrderStamps) => number][] = [
-  ['writer', (o) => o.mktTapCon - o.mktTapPub],
-  ['sync', (o) => o.cut - o.mktTapCon],
-  ['wake', (o) => o.m2gCon - Math.max(o.cut, o.m2gPub)],
+/** With a journal; NaN for an order whose copy the tracer did not see covered. */
+const DURABLE: Stage[] = [
+  ['writer', (r) => (r.o.cut !== 0 ? r.o.mktTapCon - r.o.mktTapPub : NaN)],
+  ['sync', (r) => (r.o.cut !== 0 ? r.o.cut - r.o.mktTapCon : NaN)],
+  ['wake', (r) => (r.o.cut !== 0 ? r.o.m2gCon - Math.max(r.o.cut, r.o.m2gPub) : NaN)],
 ];
 
 for (const f of files.filter((n) => n.startsWith('client-')).sort((a, b) => Number(a.split('-').at(-1)!.slice(0, -5)) - Number(b.split('-').at(-1)!.slice(0, -5)))) {
   const c = JSON.parse(readFileSync(join(dir, f), 'utf8')) as { target: string; rate: number; pid: number; answers: (number[] | null)[] };
   const stamps = new Map<number, OrderStamps>();
   const gaps: number[] = [];
-  const gc: [number, number, number?][] = [];
+  const gcAll: [number, number, number?][] = [];
   let offsetUs = 0;
   for (const t of files.filter((n) => n.startsWith(`target-${c.pid}-`))) {
     const d = JSON.parse(readFileSync(join(dir, t), 'utf8')) as TraceDump & { gc?: [number, number, number?][] };
     for (const o of d.orders) stamps.set(o.orderId, o);
     gaps.push(...d.gaps);
-    gc.push(...(d.gc ?? []));
+    gcAll.push(...(d.gc ?? []));
     offsetUs = d.offsetUs;
   }
-  // An order "met a GC pause" when a main-thread pause overlaps [tx − its client latency, tx]: the widest
-  // window it can have spent in the target.
-  const metGc = (r: { lat: number; a: number[] }) => gc.some(([s, d]) => s < r.a[3]! && s + d > r.a[3]! - r.lat);
-  const rows: { lat: number; o: OrderStamps; a: number[] }[] = [];
+  const rows: Row[] = [];
   for (const a of c.answers) {
     if (a === null || a.length < 5) continue;
     const o = stamps.get(a[4]!);
@@ -85,14 +91,14 @@ for (const f of files.filter((n) => n.startsWith('client-')).sort((a, b) => Numb
   if (rows.length === 0) continue;
   rows.sort((x, y) => x.lat - y.lat);
   const tail = rows.slice(Math.floor(rows.length * 0.99));
+  // The main thread's GC pauses during this run (the target's files cover its whole life); an order "met"
+  // one when a pause overlaps [tx − its client latency, tx], the widest window it can have spent inside.
+  const from = Math.min(...rows.map((r) => r.a[3]! - r.lat));
+  const to = Math.max(...rows.map((r) => r.a[3]!));
+  const gc = gcAll.filter(([s, d]) => s < to && s + d > from);
+  const metGc = (r: Row) => gc.some(([s, d]) => s < r.a[3]! && s + d > r.a[3]! - r.lat);
   const durable = rows.some((r) => r.o.cut !== 0);
-  const all: [string, (r: { o: OrderStamps; a: number[] }) => number][] = [
-    ['client', (r) => r.a[1]! - r.a[0]!],
-    ['in', (r) => r.a[2]! - offsetUs - r.a[0]!],
-    ...STAGES.map(([n, fn]) => [n, (r: { o: OrderStamps; a: number[] }) => fn(r.o, r.a)] as [string, (r: { o: OrderStamps; a: number[] }) => number]),
-    ['out', (r) => r.a[1]! - (r.a[3]! - offsetUs)],
-    ...(durable ? DURABLE.filter(() => true).map(([n, fn]) => [n, (r: { o: OrderStamps }) => (r.o.cut !== 0 ? fn(r.o) : NaN)] as [string, (r: { o: OrderStamps; a: number[] }) => number]) : []),
-  ];
+  const all: Stage[] = [['client', (r) => r.lat], ['in', (r) => r.a[2]! - offsetUs - r.a[0]!], ...STAGES, ['out', (r) => r.a[1]! - (r.a[3]! - offsetUs)], ...(durable ? DURABLE : [])];
   const out = {
     target: c.target,
     rate: c.rate,
