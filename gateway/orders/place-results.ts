@@ -13,16 +13,19 @@
 // retry is a new attempt under the reserved id. Each account keeps its newest `capPerAccount` client
 // order ids; older ones are forgotten (and deleted from the store).
 
-import { decode, Encoder } from '@msgpack/msgpack';
+import { decode } from '@msgpack/msgpack';
 import type { Store } from '../../persistence/store.js';
 import { Family, familyRange, readU32, readU64, resultKey } from '../auth/gateway-keys.js';
+import { FrameWriter } from '../protocol/frame-writer.js';
 import type { StoreBatcher } from './store-batcher.js';
 
 /**
- * One encoder for every record (msgpack's encode() builds a new Encoder and buffer per call); the bytes are
- * copied into Node's buffer pool (the store copies them again), not into an ArrayBuffer of their own.
+ * One writer for every record, writing what the library's encode() with its default options writes
+ * (integers past 32 bits as uint64: the bytes records have always had) without its per-call iterator and
+ * generic walk; the bytes are copied into Node's buffer pool (the store copies them again), not into an
+ * ArrayBuffer of their own.
  */
-const encoder = new Encoder();
+const encoder = new FrameWriter({});
 const encode = (v: unknown): Uint8Array => Buffer.from(encoder.encodeSharedRef(v));
 
 export interface PlaceResult {
