@@ -208,7 +208,8 @@ export class FrameWriter {
     if (n < 16) this.bytes[this.pos++] = 0x90 + n;
     else if (n < 0x10000) this.view.setUint16(this.tagged(0xdc, 2), n);
     else this.view.setUint32(this.tagged(0xdd, 4), n);
-    for (const x of a) this.value(x);
+    // an index loop: for-of allocated an iterator per array (a history entry and two records an order)
+    for (let i = 0; i < n; i++) this.value(a[i]);
   }
 }
 
