@@ -5,11 +5,11 @@
 // them; the cache of short strings never changes a result, also when the frame's bytes change afterwards.
 
 import assert from 'node:assert/strict';
-import { randomInt } from 'node:crypto';
 import { test } from 'node:test';
 import { Decoder, encode } from '@msgpack/msgpack';
 import { DEFAULT_DECODER_LIMITS, FrameCodec, type DecoderLimits } from '../../gateway/protocol/codec.js';
 import { FlatDecoder } from '../../gateway/protocol/flat-decoder.js';
+import { rng, testSeed } from '../support/seed.js';
 
 const library = (limits: DecoderLimits) =>
   new Decoder({ useBigInt64: true, maxStrLength: limits.maxStrLength, maxBinLength: limits.maxBinLength, maxArrayLength: limits.maxArrayLength, maxMapLength: limits.maxMapLength, maxExtLength: 0 });
@@ -79,15 +79,8 @@ test('a cached string stays right when the frame it came from is reused, and col
 });
 
 test('random flat maps and random corruptions of them agree with the library', () => {
-  const seed = randomInt(2 ** 31);
-  console.log(`flat-decoder seed ${seed}`);
-  let s = seed;
-  const r = () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return s >>> 0;
-  };
+  const seed = testSeed('flat-decoder');
+  const r = rng(seed);
   const value = (): unknown => {
     switch (r() % 9) {
       case 0:

@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import { Encoder } from '@msgpack/msgpack';
 import { FrameCodec } from '../../gateway/protocol/codec.js';
 import { ENCODER_OPTIONS, FrameWriter, MAX_ENTRIES, MAX_LENGTH } from '../../gateway/protocol/frame-writer.js';
+import { rng, testSeed } from '../support/seed.js';
 
 const plain = new Encoder(ENCODER_OPTIONS);
 
@@ -133,15 +134,8 @@ test("a writer built with the library's default options writes the default Encod
   same([12, 7, 1, 0, 1, 590_000, 1, 0, 1_765_000_000_123_456], 'accepted');
   same([12, 7, 0, 3004], 'refused');
   same({ f: undefined, g: [undefined, null] }, 'undefined kept');
-  const seed = randomInt(2 ** 31);
-  console.log(`frame-encoding (default options) seed ${seed}`);
-  let s = seed;
-  const r = () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return s >>> 0;
-  };
+  const seed = testSeed('frame-encoding, default options');
+  const r = rng(seed);
   for (let i = 0; i < 2_000; i++) same(randomValue(r, 3), `seed ${seed}, value ${i}`);
   for (let i = 0; i < 2_000; i++) {
     const n = (r() % 2 === 0 ? 1 : -1) * Math.floor(2 ** (r() % 54) * (r() / 2 ** 32));
