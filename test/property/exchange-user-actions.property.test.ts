@@ -49,17 +49,21 @@ test('reduce-only orders never grow or flip a position', () => {
 test('no withdrawal is applied while a scope of the pool below zero holds it back', () => {
   const seed = testSeed('exchange withdrawals');
   let blocked = 0;
-  fc.assert(
-    fc.property(worlds, (world) => {
-      const d = new ActionDriver(world.population);
-      const negative = new NegativeEquity();
-      d.observe(negative);
-      d.run(world);
-      blocked += negative.blocked;
-    }),
-    // Twice the runs: a withdrawal that meets a scope below zero is rare since the full close spends the
-    // fund's budget on the book (budgeted sweeps), and the check below needs at least one.
-    { seed, numRuns: 2 * RUNS, includeErrorInReport: true },
-  );
-  assert.ok(blocked > 0, `no withdrawal was tried while a scope had negative equity (seed ${seed})`);
+  // A withdrawal that meets a scope below zero is rare since the full close spends the fund's budget on the
+  // book (budgeted sweeps): about one seed in 40 gave none in 2 × RUNS worlds, which made the check below
+  // fail a run now and then. So the worlds come in rounds (seed, seed + 1, ...), every one checked, until
+  // one has met such a scope; a round is 2 × RUNS worlds and a stream with none in eight rounds is a finding.
+  for (let round = 0; round < 8 && blocked === 0; round++) {
+    fc.assert(
+      fc.property(worlds, (world) => {
+        const d = new ActionDriver(world.population);
+        const negative = new NegativeEquity();
+        d.observe(negative);
+        d.run(world);
+        blocked += negative.blocked;
+      }),
+      { seed: seed + round, numRuns: 2 * RUNS, includeErrorInReport: true },
+    );
+  }
+  assert.ok(blocked > 0, `no withdrawal was tried while a scope had negative equity in eight rounds (seed ${seed})`);
 });
