@@ -4,13 +4,17 @@
 // window, so a run of 100k trades makes ~100k pairs that live ten minutes: as objects they were promoted
 // out of the young generation and were much of the engine's garbage-collection time.
 //
-// Pairs are found by low account → high account → index (nested maps of numbers, no object per pair);
-// iterating `rows` visits them in the order the detector has always judged them (each low account in the
-// order it first traded, and within it each high account in the same way). A table is cleared and reused
-// for a later half window: after the first few windows, noting a pair allocates nothing.
+// Pairs are found through an open-addressing table on (low, high) in typed arrays, and each low account's
+// pairs are chained in the order they first traded, the low accounts themselves numbered in the order
+// they first traded (U32Index): forEach() visits the pairs in the order the detector has always judged
+// them (each low account in the order it first traded, within it each high account in the order it first
+// traded with it), which nested maps (low → high → pair) gave before; those cost two map lookups per
+// trade, and every cleared inner map regrew through its rehashes each half window. A table is cleared and
+// reused for a later half window: after the first few windows, noting a pair allocates nothing.
 
 import type { EvidenceTrade } from '../alert.js';
 import type { TradeView } from '../market-watch.js';
+import { U32Index } from '../u32-index.js';
 
 const TRADES = 0;
 const LOTS = 1;
@@ -29,25 +33,41 @@ const FIELDS = 12;
 export class FramePairs {
   private cols = new Float64Array(FIELDS * 1_024);
   private count = 0;
-  /** low account → high account → pair index. */
-  readonly rows = new Map<number, Map<number, number>>();
+  /** Per pair: its accounts, and the next pair of the same low account (−1: its last). */
+  private lowKey = new Uint32Array(1_024);
+  private highKey = new Uint32Array(1_024);
+  private nextOfLow = new Int32Array(1_024);
+  /** Pair + 1 per hash slot (0: empty). */
+  private slots = new Int32Array(2_048);
+  private shift = 32 - 11;
+  /** Low accounts in the order they first traded, and each one's first and last pair. */
+  private readonly lows = new U32Index();
+  private headOf = new Int32Array(1_024);
+  private tailOf = new Int32Array(1_024);
   /** Every trade of a pair that traded more than once (first included), up to the detector's limit. */
   private readonly kept = new Map<number, EvidenceTrade[]>();
-  /** Row maps of cleared tables, reused. */
-  private readonly freeRows: Map<number, number>[] = [];
 
   /** Counts trade t for the pair (low, high), keeping it as evidence while the pair has fewer than maxEvidence. */
   note(t: TradeView, low: number, high: number, maxEvidence: number): void {
-    let row = this.rows.get(low);
-    if (row === undefined) {
-      row = this.freeRows.pop() ?? new Map<number, number>();
-      this.rows.set(low, row);
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    let h = hashPair(low, high) >>> this.shift;
+    for (;;) {
+      const v = slots[h]!;
+      if (v === 0) break;
+      const i = v - 1;
+      if (this.highKey[i] === high && this.lowKey[i] === low) {
+        this.again(t, i, maxEvidence);
+        return;
+      }
+      h = (h + 1) & mask;
     }
-    const i = row.get(high);
-    if (i === undefined) {
-      row.set(high, this.add(t));
-      return;
-    }
+    const i = this.add(t, low, high);
+    if (2 * this.count > slots.length) this.rehash(slots.length * 2);
+    else slots[h] = i + 1;
+  }
+
+  private again(t: TradeView, i: number, maxEvidence: number): void {
     const b = i * FIELDS;
     let kept = this.kept.get(i);
     if (kept === undefined) {
@@ -61,7 +81,26 @@ export class FramePairs {
 
   /** The pair's index, or −1 when it did not trade in this half window. */
   find(low: number, high: number): number {
-    return this.rows.get(low)?.get(high) ?? -1;
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    let h = hashPair(low, high) >>> this.shift;
+    for (;;) {
+      const v = slots[h]!;
+      if (v === 0) return -1;
+      const i = v - 1;
+      if (this.highKey[i] === high && this.lowKey[i] === low) return i;
+      h = (h + 1) & mask;
+    }
+  }
+
+  /**
+   * Every pair as (low, high, its index): low accounts in the order they first traded, within each its
+   * high accounts likewise.
+   */
+  forEach(fn: (low: number, high: number, i: number) => void): void {
+    for (let l = 0; l < this.lows.size; l++) {
+      for (let i = this.headOf[l]!; i >= 0; i = this.nextOfLow[i]!) fn(this.lowKey[i]!, this.highKey[i]!, i);
+    }
   }
 
   trades(i: number): number {
@@ -87,22 +126,37 @@ export class FramePairs {
   }
 
   clear(): void {
-    for (const row of this.rows.values()) {
-      row.clear();
-      if (this.freeRows.length < 4_096) this.freeRows.push(row);
-    }
-    this.rows.clear();
+    if (this.count > 0) this.slots.fill(0);
+    this.lows.clear();
     this.kept.clear();
     this.count = 0;
   }
 
-  private add(t: TradeView): number {
+  private add(t: TradeView, low: number, high: number): number {
     if ((this.count + 1) * FIELDS > this.cols.length) {
       const grown = new Float64Array(this.cols.length * 2);
       grown.set(this.cols);
       this.cols = grown;
     }
     const i = this.count++;
+    if (i === this.lowKey.length) {
+      this.lowKey = grownU32(this.lowKey);
+      this.highKey = grownU32(this.highKey);
+      this.nextOfLow = grownI32(this.nextOfLow);
+    }
+    this.lowKey[i] = low;
+    this.highKey[i] = high;
+    this.nextOfLow[i] = -1;
+    const before = this.lows.size;
+    const l = this.lows.intern(low);
+    if (l === before) {
+      if (l === this.headOf.length) {
+        this.headOf = grownI32(this.headOf);
+        this.tailOf = grownI32(this.tailOf);
+      }
+      this.headOf[l] = i;
+    } else this.nextOfLow[this.tailOf[l]!] = i;
+    this.tailOf[l] = i;
     const c = this.cols;
     const b = i * FIELDS;
     c[b + TRADES] = 1;
@@ -118,6 +172,18 @@ export class FramePairs {
     c[b + MAKER_ORDER] = t.makerOrderId;
     c[b + TAKER_SIDE] = t.takerSide;
     return i;
+  }
+
+  private rehash(length: number): void {
+    const slots = new Int32Array(length);
+    const mask = length - 1;
+    this.shift = 32 - Math.log2(length);
+    for (let i = 0; i < this.count; i++) {
+      let h = hashPair(this.lowKey[i]!, this.highKey[i]!) >>> this.shift;
+      while (slots[h] !== 0) h = (h + 1) & mask;
+      slots[h] = i + 1;
+    }
+    this.slots = slots;
   }
 
   /** The pair's first trade as evidence, fields in TradeView.evidence()'s order. */
@@ -137,4 +203,21 @@ export class FramePairs {
       takerSide: c[b + TAKER_SIDE]!,
     };
   }
+}
+
+/** A 32-bit mix of two account ids (its high bits pick the slot). */
+function hashPair(low: number, high: number): number {
+  return Math.imul(Math.imul(low, 0x9e3779b1) ^ high, 0x85ebca77);
+}
+
+function grownU32(a: Uint32Array): Uint32Array<ArrayBuffer> {
+  const b = new Uint32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+function grownI32(a: Int32Array): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
 }
