@@ -116,12 +116,14 @@ interface Armed {
 
 export class LayeringDetector implements Detector {
   readonly id = DetectorId.LAYERING;
-  private readonly resting = new Map<number, Resting>();
   /**
-   * Emptied lists kept for the next account that rests an order (at most 4,096): most accounts hold an
-   * order or two, so an account's lists empty and refill all the time, and were allocated afresh each time.
+   * Resting orders by account index (account-index.ts; the orders hold the index while open). An
+   * account's lists stay at its index once emptied and are reused by the next account given it: most
+   * accounts hold an order or two, so lists empty and refill all the time, and were allocated afresh each
+   * time. `restingAccounts` counts the indices whose lists are not empty (size()).
    */
-  private readonly freeResting: Resting[] = [];
+  private readonly resting: Resting[] = [];
+  private restingAccounts = 0;
   /** Armed stacks by account (one per account: a newer trade re-arms). */
   private readonly armed = new Map<number, Armed>();
 
@@ -132,11 +134,10 @@ export class LayeringDetector implements Detector {
 
   accepted(o: WatchedOrder): void {
     if (!isRestingLimit(o)) return;
-    let r = this.resting.get(o.accountId);
-    if (r === undefined) {
-      r = this.freeResting.pop() ?? { bids: new OrderList(), asks: new OrderList() };
-      this.resting.set(o.accountId, r);
-    }
+    const ix = o.accountIx;
+    while (this.resting.length <= ix) this.resting.push({ bids: new OrderList(), asks: new OrderList() });
+    const r = this.resting[ix]!;
+    if (r.bids.n === 0 && r.asks.n === 0) this.restingAccounts++;
     (o.side === 0 ? r.bids : r.asks).push(o);
   }
 
@@ -149,7 +150,7 @@ export class LayeringDetector implements Detector {
   }
 
   private arm(t: TradeView, own: WatchedOrder): void {
-    const r = this.resting.get(own.accountId);
+    const r = this.restingOf(own.accountIx);
     if (r === undefined) return;
     const stackSide = own.side === 0 ? r.asks : r.bids;
     const sameSide = own.side === 0 ? r.bids : r.asks;
@@ -191,14 +192,17 @@ export class LayeringDetector implements Detector {
     });
   }
 
+  /** The account's resting orders, undefined when it has none. */
+  private restingOf(ix: number): Resting | undefined {
+    const r = this.resting[ix];
+    return r !== undefined && (r.bids.n > 0 || r.asks.n > 0) ? r : undefined;
+  }
+
   ended(o: WatchedOrder): void {
-    const r = this.resting.get(o.accountId);
+    const r = this.restingOf(o.accountIx);
     if (r !== undefined) {
       (o.side === 0 ? r.bids : r.asks).remove(o);
-      if (r.bids.n === 0 && r.asks.n === 0) {
-        this.resting.delete(o.accountId);
-        if (this.freeResting.length < 4_096) this.freeResting.push(r);
-      }
+      if (r.bids.n === 0 && r.asks.n === 0) this.restingAccounts--;
     }
     // Nearly always nothing is armed: no lookup then.
     if (this.armed.size === 0) return;
@@ -234,6 +238,6 @@ export class LayeringDetector implements Detector {
   }
 
   size(): number {
-    return this.resting.size + this.armed.size;
+    return this.restingAccounts + this.armed.size;
   }
 }

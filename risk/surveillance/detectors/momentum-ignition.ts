@@ -69,27 +69,30 @@ class Burst {
 
 export class MomentumIgnitionDetector implements Detector {
   readonly id = DetectorId.MOMENTUM_IGNITION;
-  private readonly accounts = new AccountStates<Burst>(
-    () => new Burst(),
-    // A burst starts over from inactive: every field is set when the next one begins.
-    (b) => {
-      b.active = false;
-      b.raised = false;
-    },
-  );
+  private readonly accounts: AccountStates<Burst>;
   private lastSweepUs = 0;
 
   constructor(
     private readonly m: MarketWatch,
     private readonly p: MomentumParams = MOMENTUM_DEFAULTS,
-  ) {}
+  ) {
+    this.accounts = new AccountStates<Burst>(
+      m.accounts,
+      () => new Burst(),
+      // A burst starts over from inactive: every field is set when the next one begins.
+      (b) => {
+        b.active = false;
+        b.raised = false;
+      },
+    );
+  }
 
   traded(t: TradeView, taker: WatchedOrder | undefined): void {
     // A fill of a maker against its own burst's direction reverses it too.
-    const makerBurst = this.accounts.peek(t.makerAccountId);
+    const makerBurst = this.accounts.peek(t.makerIx);
     if (makerBurst?.active) this.reverse(t.makerAccountId, makerBurst, 1 - t.takerSide, t);
     if (taker === undefined) return;
-    const b = this.accounts.get(t.takerAccountId);
+    const b = this.accounts.get(taker.accountIx);
     if (b.active && b.side !== t.takerSide && !b.raised && t.timeUs - b.lastUs <= this.p.reverseWithinUs && this.qualified(b)) {
       this.reverse(t.takerAccountId, b, t.takerSide, t);
       return;
