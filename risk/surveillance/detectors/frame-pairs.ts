@@ -33,6 +33,8 @@ const FIELDS = 12;
 export class FramePairs {
   private cols = new Float64Array(FIELDS * 1_024);
   private count = 0;
+  /** The most trades any pair made in this half window (0 when none traded). */
+  maxTrades = 0;
   /** Per pair: its accounts, and the next pair of the same low account (−1: its last). */
   private lowKey = new Uint32Array(1_024);
   private highKey = new Uint32Array(1_024);
@@ -75,8 +77,10 @@ export class FramePairs {
       this.kept.set(i, kept);
     }
     if (kept.length < maxEvidence) kept.push(t.evidence());
-    this.cols[b + TRADES]! += 1;
+    const trades = this.cols[b + TRADES]! + 1;
+    this.cols[b + TRADES] = trades;
     this.cols[b + LOTS]! += t.qtyLots;
+    if (trades > this.maxTrades) this.maxTrades = trades;
   }
 
   /** The pair's index, or −1 when it did not trade in this half window. */
@@ -130,6 +134,7 @@ export class FramePairs {
     this.lows.clear();
     this.kept.clear();
     this.count = 0;
+    this.maxTrades = 0;
   }
 
   private add(t: TradeView, low: number, high: number): number {
@@ -139,6 +144,7 @@ export class FramePairs {
       this.cols = grown;
     }
     const i = this.count++;
+    if (this.maxTrades === 0) this.maxTrades = 1;
     if (i === this.lowKey.length) {
       this.lowKey = grownU32(this.lowKey);
       this.highKey = grownU32(this.highKey);

@@ -159,12 +159,19 @@ export class WashCircularDetector implements Detector {
     // Pairs of the window in a fixed order: frame by frame, each in the order its pairs first traded; a
     // pair already met in an earlier frame is not judged twice. No key is built for a pair that cannot
     // qualify (most traded once): the count comes first.
-    // The count is taken where the pair was found (its index in the frame being walked), so most pairs,
-    // which traded once, cost one lookup in the other frame and no more.
+    // The count is taken where the pair was found (its index in the frame being walked), and a pair that
+    // could not reach minTrades even with the most trades any pair made in the other frame is not looked
+    // up there (judge() would pass it over): most pairs trade once or twice, and each lookup in a frame's
+    // table of a hundred thousand pairs was a cache miss.
+    const min = this.p.minTrades;
     const f0 = frames[0]!;
     const f1 = frames[1];
+    const max0 = f0.pairs.maxTrades;
+    const max1 = f1?.pairs.maxTrades ?? 0;
+    if (max0 + max1 < min) return;
     f0.pairs.forEach((low, high, i) => {
       let trades = f0.pairs.trades(i);
+      if (trades + max1 < min) return;
       if (f1 !== undefined) {
         const j = f1.pairs.find(low, high);
         if (j >= 0) trades += f1.pairs.trades(j);
@@ -172,6 +179,8 @@ export class WashCircularDetector implements Detector {
       this.judge(frames, low, high, trades);
     });
     f1?.pairs.forEach((low, high, j) => {
+      // Under minTrades whether or not the pair traded in f0 (where it was judged): nothing to do.
+      if (f1.pairs.trades(j) + max0 < min) return;
       if (f0.pairs.find(low, high) >= 0) return;
       this.judge(frames, low, high, f1.pairs.trades(j));
     });
