@@ -1,25 +1,50 @@
 // RecentTrades: the last `capacity` trades a detector noted for one account or episode, as typed-array
 // columns (noting allocates nothing); list() builds EvidenceTrade objects only when an alert is raised.
+// RecentTradeRows holds such a ring for many accounts, one row each, all rows in one array (as
+// recent-orders.ts and sliding-counts.ts): a detector that notes a trade for most trades (momentum
+// ignition, per account by the market's account index) reaches the row through one array it uses all
+// the time, not through an object and a typed array of each account's, three dependent loads that were
+// each a cache miss at a venue of thousands of accounts.
 
 import type { EvidenceTrade } from './alert.js';
 import type { TradeView } from './market-watch.js';
 
 const FIELDS = 10;
+/** A row: the next entry to write and the entries held, then the ring. */
+const NEXT = 0;
+const COUNT = 1;
+const RING = 2;
 
-export class RecentTrades {
-  private readonly cols: Float64Array;
-  private next = 0;
-  count = 0;
-  /** Time of the newest trade noted (µs). */
-  lastUs = 0;
+export class RecentTradeRows {
+  private cols: Float64Array;
+  private readonly rowStride: number;
+  private rows: number;
 
-  constructor(readonly capacity = 32) {
-    this.cols = new Float64Array(capacity * FIELDS);
+  constructor(
+    readonly capacity = 32,
+    rows = 1,
+  ) {
+    this.rowStride = RING + capacity * FIELDS;
+    this.rows = rows;
+    this.cols = new Float64Array(rows * this.rowStride);
   }
 
-  note(t: TradeView): void {
+  /** Makes room for rows 0 .. rows − 1 (new rows empty). */
+  ensureRows(rows: number): void {
+    if (rows <= this.rows) return;
+    let cap = this.rows * 2;
+    while (cap < rows) cap *= 2;
+    const cols = new Float64Array(cap * this.rowStride);
+    cols.set(this.cols);
+    this.cols = cols;
+    this.rows = cap;
+  }
+
+  note(row: number, t: TradeView): void {
     const c = this.cols;
-    const b = this.next * FIELDS;
+    const r = row * this.rowStride;
+    const next = c[r + NEXT]!;
+    const b = r + RING + next * FIELDS;
     c[b] = t.tradeId;
     c[b + 1] = t.seq;
     c[b + 2] = t.timeUs;
@@ -30,21 +55,29 @@ export class RecentTrades {
     c[b + 7] = t.takerOrderId;
     c[b + 8] = t.makerOrderId;
     c[b + 9] = t.takerSide;
-    this.lastUs = t.timeUs;
-    this.next = this.next + 1 === this.capacity ? 0 : this.next + 1;
-    if (this.count < this.capacity) this.count++;
+    c[r + NEXT] = next + 1 === this.capacity ? 0 : next + 1;
+    const count = c[r + COUNT]!;
+    if (count < this.capacity) c[r + COUNT] = count + 1;
   }
 
-  clear(): void {
-    this.next = 0;
-    this.count = 0;
+  /** Trades a row holds. */
+  count(row: number): number {
+    return this.cols[row * this.rowStride + COUNT]!;
   }
 
-  list(): EvidenceTrade[] {
+  clear(row: number): void {
+    this.cols[row * this.rowStride + NEXT] = 0;
+    this.cols[row * this.rowStride + COUNT] = 0;
+  }
+
+  list(row: number): EvidenceTrade[] {
     const out: EvidenceTrade[] = [];
     const c = this.cols;
-    for (let k = 0; k < this.count; k++) {
-      const b = ((this.next - this.count + k + this.capacity) % this.capacity) * FIELDS;
+    const r = row * this.rowStride;
+    const next = c[r + NEXT]!;
+    const count = c[r + COUNT]!;
+    for (let k = 0; k < count; k++) {
+      const b = r + RING + ((next - count + k + this.capacity) % this.capacity) * FIELDS;
       out.push({
         tradeId: c[b]!,
         seq: c[b + 1]!,
@@ -59,5 +92,25 @@ export class RecentTrades {
       });
     }
     return out;
+  }
+}
+
+/** One ring (an account's or an episode's), with the time of its newest trade. */
+export class RecentTrades {
+  private readonly ring: RecentTradeRows;
+  /** Time of the newest trade noted (µs). */
+  lastUs = 0;
+
+  constructor(capacity = 32) {
+    this.ring = new RecentTradeRows(capacity, 1);
+  }
+
+  note(t: TradeView): void {
+    this.ring.note(0, t);
+    this.lastUs = t.timeUs;
+  }
+
+  list(): EvidenceTrade[] {
+    return this.ring.list(0);
   }
 }
