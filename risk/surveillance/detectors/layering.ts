@@ -81,22 +81,18 @@ class OrderList {
     this.n++;
   }
 
-  /** Removes o if it is in the list (the same moves as a scan for it would make). */
-  remove(o: WatchedOrder): void {
+  /** Removes o if it is in the list (the same moves as a scan for it would make); false when it was not. */
+  remove(o: WatchedOrder): boolean {
     const i = o.listSlot;
     const items = this.items;
-    if (i < 0 || i >= this.n || items[i] !== o) return;
+    if (i < 0 || i >= this.n || items[i] !== o) return false;
     const last = items[this.n - 1]!;
     items[i] = last;
     last.listSlot = i;
     o.listSlot = -1;
     this.n--;
+    return true;
   }
-}
-
-interface Resting {
-  bids: OrderList;
-  asks: OrderList;
 }
 
 interface Armed {
@@ -117,12 +113,14 @@ interface Armed {
 export class LayeringDetector implements Detector {
   readonly id = DetectorId.LAYERING;
   /**
-   * Resting orders by account index (account-index.ts; the orders hold the index while open). An
-   * account's lists stay at its index once emptied and are reused by the next account given it: most
-   * accounts hold an order or two, so lists empty and refill all the time, and were allocated afresh each
-   * time. `restingAccounts` counts the indices whose lists are not empty (size()).
+   * Resting orders by account index (account-index.ts; the orders hold the index while open): the bids
+   * at 2·index, the asks at 2·index + 1, and how many both hold. An account's lists stay at its index
+   * once emptied and are reused by the next account given it: most accounts hold an order or two, so
+   * lists empty and refill all the time, and were allocated afresh each time. `restingAccounts` counts
+   * the indices whose lists are not empty (size()).
    */
-  private readonly resting: Resting[] = [];
+  private readonly lists: OrderList[] = [];
+  private restingN = new Int32Array(64);
   private restingAccounts = 0;
   /** Armed stacks by account (one per account: a newer trade re-arms). */
   private readonly armed = new Map<number, Armed>();
@@ -135,10 +133,9 @@ export class LayeringDetector implements Detector {
   accepted(o: WatchedOrder): void {
     if (!isRestingLimit(o)) return;
     const ix = o.accountIx;
-    while (this.resting.length <= ix) this.resting.push({ bids: new OrderList(), asks: new OrderList() });
-    const r = this.resting[ix]!;
-    if (r.bids.n === 0 && r.asks.n === 0) this.restingAccounts++;
-    (o.side === 0 ? r.bids : r.asks).push(o);
+    if (2 * ix + 1 >= this.lists.length) this.grow(ix);
+    if (this.restingN[ix]!++ === 0) this.restingAccounts++;
+    this.lists[2 * ix + (o.side === 0 ? 0 : 1)]!.push(o);
   }
 
   traded(t: TradeView, taker: WatchedOrder | undefined, maker: WatchedOrder | undefined): void {
@@ -150,10 +147,10 @@ export class LayeringDetector implements Detector {
   }
 
   private arm(t: TradeView, own: WatchedOrder): void {
-    const r = this.restingOf(own.accountIx);
-    if (r === undefined) return;
-    const stackSide = own.side === 0 ? r.asks : r.bids;
-    const sameSide = own.side === 0 ? r.bids : r.asks;
+    const ix = own.accountIx;
+    if (ix >= this.restingN.length || this.restingN[ix] === 0) return;
+    const stackSide = this.lists[2 * ix + (own.side === 0 ? 1 : 0)]!;
+    const sameSide = this.lists[2 * ix + (own.side === 0 ? 0 : 1)]!;
     if (stackSide.n < this.p.minOrders) return;
     const stackItems = stackSide.items;
     // Cheap sums first (they rule out two-sided quoting at once), distinct prices only for what is left.
@@ -192,17 +189,22 @@ export class LayeringDetector implements Detector {
     });
   }
 
-  /** The account's resting orders, undefined when it has none. */
-  private restingOf(ix: number): Resting | undefined {
-    const r = this.resting[ix];
-    return r !== undefined && (r.bids.n > 0 || r.asks.n > 0) ? r : undefined;
+  /** Makes room for the lists of account index ix. */
+  private grow(ix: number): void {
+    while (this.lists.length <= 2 * ix + 1) this.lists.push(new OrderList());
+    if (ix >= this.restingN.length) {
+      let n = this.restingN.length * 2;
+      while (n <= ix) n *= 2;
+      const grown = new Int32Array(n);
+      grown.set(this.restingN);
+      this.restingN = grown;
+    }
   }
 
   ended(o: WatchedOrder): void {
-    const r = this.restingOf(o.accountIx);
-    if (r !== undefined) {
-      (o.side === 0 ? r.bids : r.asks).remove(o);
-      if (r.bids.n === 0 && r.asks.n === 0) this.restingAccounts--;
+    const ix = o.accountIx;
+    if (ix < this.restingN.length && this.restingN[ix]! > 0 && this.lists[2 * ix + (o.side === 0 ? 0 : 1)]!.remove(o)) {
+      if (--this.restingN[ix]! === 0) this.restingAccounts--;
     }
     // Nearly always nothing is armed: no lookup then.
     if (this.armed.size === 0) return;
