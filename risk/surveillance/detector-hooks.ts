@@ -1,6 +1,8 @@
 // DetectorHooks: one market's detectors grouped by the hooks they implement, so each record calls only
 // the detectors that want it (most implement two or three of the five hooks) instead of asking all ten
-// whether they have one. The order within each group is the detectors' order, as before.
+// whether they have one. The order within each group is the detectors' order, as before. Each group holds
+// the detectors' bound methods: a loop calling a method of five or seven detector classes through one
+// call site did a megamorphic property lookup per call, a call of a function value does none.
 
 import type { Detector } from './detector.js';
 import type { TradeView } from './market-watch.js';
