@@ -6,7 +6,8 @@
 //   'F' accountId n   the account's n-th fill             account's newest N are one reverse range scan
 //
 // Writing entry n deletes entry n - cap in the same batch (the gateway's StoreBatcher: one unsynced write
-// per event-loop turn, the one its idempotency records take), so the store keeps what memory keeps.
+// per event-loop turn, the one its idempotency records take), so the store keeps what memory keeps. Loading
+// an account's list also deletes what lies below its newest `cap` (left by a gateway run with a larger cap).
 //
 // An account's lists are loaded on first use (a query, or an entry to add after a restart): one reverse
 // scan of at most `cap` keys a list. Entries that come while it loads wait in memory and are numbered and
@@ -154,6 +155,20 @@ class HistoryList<T> {
     return loading;
   }
 
+  /**
+   * Deletes the account's entries numbered below `keepFrom` if any is left: entries written under a larger
+   * cap than this gateway's (a cap lowered between runs), which the per-write deletion (n - cap) never
+   * reaches and which would otherwise stay in the store for good. One seek to the oldest entry; a range
+   * delete only when one is found.
+   */
+  private async pruneBelow(accountId: number, keepFrom: number): Promise<void> {
+    if (keepFrom <= 0) return;
+    const range = pairRange(this.kind.family, accountId);
+    for await (const e of this.storage!.store.scan({ ...range, limit: 1 })) {
+      if (readU64(e.key, 5) < keepFrom) await this.storage!.store.deleteRange({ gte: range.gte, lt: pairKey(this.kind.family, accountId, keepFrom) }, false);
+    }
+  }
+
   /** Reads the account's stored entries, then numbers and writes those that came meanwhile. Never rejects. */
   private async read(accountId: number, a: AccountList<T>): Promise<void> {
     const newestFirst: T[] = [];
@@ -162,6 +177,7 @@ class HistoryList<T> {
         if (newestFirst.length === 0) a.next = readU64(e.key, 5) + 1;
         newestFirst.push(this.kind.loaded(decoder.decode(e.value)));
       }
+      await this.pruneBelow(accountId, a.next - this.cap);
     } catch (e) {
       this.failure ??= e as Error;
     }

@@ -74,3 +74,25 @@ test('ticker minutes: rewritten while open, deleted once out of the window, stal
   await batcher2.settled();
   assert.deepEqual(await numbers(store, Family.TICKER_MINUTE, 2), [3_000], 'stale minutes deleted at load');
 });
+
+test('entries below the newest cap left by a run with a larger cap are deleted when the account loads', async () => {
+  const store = new MemoryStore();
+  const batcher = new StoreBatcher(store);
+  const wide = new AccountHistory(6);
+  wide.attach(store, batcher);
+  for (let i = 1; i <= 8; i++) wide.fills.add(7, fill(i, 0n));
+  wide.fills.add(8, fill(50, 0n));
+  await wide.written();
+  assert.deepEqual(await numbers(store, Family.FILL_HISTORY, 7), [2, 3, 4, 5, 6, 7]);
+
+  const batcher2 = new StoreBatcher(store);
+  const narrow = new AccountHistory(3);
+  narrow.attach(store, batcher2);
+  narrow.fills.add(7, fill(9, 0n));
+  assert.deepEqual((await narrow.fills.newest(7, 10)).map((f) => f.tradeId), [9, 8, 7]);
+  await narrow.written();
+  assert.deepEqual(await numbers(store, Family.FILL_HISTORY, 7), [6, 7, 8], 'what memory keeps, nothing left below it');
+  assert.deepEqual(await numbers(store, Family.FILL_HISTORY, 8), [0], 'another account untouched');
+  assert.deepEqual((await narrow.fills.newest(8, 10)).map((f) => f.tradeId), [50]);
+  assert.deepEqual(await numbers(store, Family.FILL_HISTORY, 8), [0], 'an account within the cap keeps its entries');
+});
