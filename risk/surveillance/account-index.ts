@@ -12,6 +12,8 @@
 // account gets is a function of the input alone (the free list is a stack), and nothing iterates the map:
 // indices are storage, never an order in which anything is visited to raise an alert.
 
+import { grown } from './grown.js';
+
 export class AccountIndex {
   private readonly ixOf = new Map<number, number>();
   /** Per index: its account, and how many holders it has. */
@@ -33,14 +35,8 @@ export class AccountIndex {
       ix = this.free.pop();
       if (ix === undefined) {
         ix = this.extent++;
-        if (ix === this.ids.length) {
-          const ids = new Float64Array(ix * 2);
-          ids.set(this.ids);
-          this.ids = ids;
-          const refs = new Int32Array(ix * 2);
-          refs.set(this.refs);
-          this.refs = refs;
-        }
+        this.ids = grown(this.ids, ix);
+        this.refs = grown(this.refs, ix);
       }
       this.ids[ix] = accountId;
       this.ixOf.set(accountId, ix);
@@ -84,15 +80,8 @@ export class AccountHolds {
 
   /** Takes the index (it must be held by someone already); false when it was taken before. */
   take(ix: number): boolean {
-    if (ix < this.held.length) {
-      if (this.held[ix] === 1) return false;
-    } else {
-      let n = this.held.length * 2;
-      while (n <= ix) n *= 2;
-      const held = new Uint8Array(n);
-      held.set(this.held);
-      this.held = held;
-    }
+    if (ix < this.held.length && this.held[ix] === 1) return false;
+    this.held = grown(this.held, ix);
     this.held[ix] = 1;
     this.size++;
     this.index.holdIx(ix);

@@ -8,6 +8,8 @@
 // Nothing is iterated by hash order: entries are numbered in insertion order (keyAt), which is a function
 // of the input alone.
 
+import { grown } from './grown.js';
+
 export class U32Index {
   /** Entry + 1 per hash slot (0: empty). */
   private slots: Int32Array;
@@ -49,11 +51,7 @@ export class U32Index {
       h = (h + 1) & this.mask;
     }
     const e = this.size++;
-    if (e === this.keys.length) {
-      const keys = new Uint32Array(e * 2);
-      keys.set(this.keys);
-      this.keys = keys;
-    }
+    if (e === this.keys.length) this.keys = grown(this.keys, e);
     this.keys[e] = key;
     if (2 * this.size > slots.length) this.rehash(slots.length * 2);
     else slots[h] = e + 1;

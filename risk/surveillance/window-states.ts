@@ -6,6 +6,7 @@
 // accounts live in three arrays that grow to the most accounts held at once and are reused from then on.
 
 import { AccountHolds, type AccountIndex } from './account-index.js';
+import { grown } from './grown.js';
 import { RecentOrders } from './recent-orders.js';
 import { SlidingCounts } from './sliding-counts.js';
 
@@ -37,13 +38,7 @@ export class WindowAccounts {
     if (!this.holds.take(ix)) return ix;
     this.counts.ensureRows(ix + 1);
     this.recent.ensureRows(ix + 1);
-    if (ix >= this.raisedFlags.length) {
-      let n = this.raisedFlags.length * 2;
-      while (n <= ix) n *= 2;
-      const flags = new Uint8Array(n);
-      flags.set(this.raisedFlags);
-      this.raisedFlags = flags;
-    }
+    this.raisedFlags = grown(this.raisedFlags, ix);
     this.counts.clearIdle(ix);
     this.recent.clear(ix);
     this.raisedFlags[ix] = 0;

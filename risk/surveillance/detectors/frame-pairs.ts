@@ -14,6 +14,7 @@
 
 import type { EvidenceTrade } from '../alert.js';
 import type { TradeView } from '../market-watch.js';
+import { grown } from '../grown.js';
 import { U32Index } from '../u32-index.js';
 
 const TRADES = 0;
@@ -146,9 +147,9 @@ export class FramePairs {
     const i = this.count++;
     if (this.maxTrades === 0) this.maxTrades = 1;
     if (i === this.lowKey.length) {
-      this.lowKey = grownU32(this.lowKey);
-      this.highKey = grownU32(this.highKey);
-      this.nextOfLow = grownI32(this.nextOfLow);
+      this.lowKey = grown(this.lowKey, i);
+      this.highKey = grown(this.highKey, i);
+      this.nextOfLow = grown(this.nextOfLow, i);
     }
     this.lowKey[i] = low;
     this.highKey[i] = high;
@@ -157,8 +158,8 @@ export class FramePairs {
     const l = this.lows.intern(low);
     if (l === before) {
       if (l === this.headOf.length) {
-        this.headOf = grownI32(this.headOf);
-        this.tailOf = grownI32(this.tailOf);
+        this.headOf = grown(this.headOf, l);
+        this.tailOf = grown(this.tailOf, l);
       }
       this.headOf[l] = i;
     } else this.nextOfLow[this.tailOf[l]!] = i;
@@ -214,16 +215,4 @@ export class FramePairs {
 /** A 32-bit mix of two account ids (its high bits pick the slot). */
 function hashPair(low: number, high: number): number {
   return Math.imul(Math.imul(low, 0x9e3779b1) ^ high, 0x85ebca77);
-}
-
-function grownU32(a: Uint32Array): Uint32Array<ArrayBuffer> {
-  const b = new Uint32Array(a.length * 2);
-  b.set(a);
-  return b;
-}
-
-function grownI32(a: Int32Array): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(a.length * 2);
-  b.set(a);
-  return b;
 }

@@ -23,6 +23,7 @@ import { DetectorId, type EvidenceOrder, type EvidenceTrade } from '../alert.js'
 import type { Detector } from '../detector.js';
 import type { MarketWatch, TradeView } from '../market-watch.js';
 import type { WatchedOrder } from '../watched-order.js';
+import { grown } from '../grown.js';
 import { cancelledOnRequest, isRestingLimit, ticksBehindTouch } from './order-facts.js';
 import { seconds } from '../format.js';
 
@@ -192,13 +193,7 @@ export class LayeringDetector implements Detector {
   /** Makes room for the lists of account index ix. */
   private grow(ix: number): void {
     while (this.lists.length <= 2 * ix + 1) this.lists.push(new OrderList());
-    if (ix >= this.restingN.length) {
-      let n = this.restingN.length * 2;
-      while (n <= ix) n *= 2;
-      const grown = new Int32Array(n);
-      grown.set(this.restingN);
-      this.restingN = grown;
-    }
+    this.restingN = grown(this.restingN, ix);
   }
 
   ended(o: WatchedOrder): void {
