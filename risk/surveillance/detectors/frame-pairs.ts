@@ -17,19 +17,18 @@ import type { TradeView } from '../market-watch.js';
 import { grown } from '../grown.js';
 import { U32Index } from '../u32-index.js';
 
+/** Per pair: trades, lots, its first trade's seq and time, and its evidence chain (rows kept, first, last). */
 const TRADES = 0;
 const LOTS = 1;
 const SEQ = 2;
 const TIME_US = 3;
-const TRADE_ID = 4;
-const PRICE = 5;
-const QTY = 6;
-const TAKER = 7;
-const MAKER = 8;
-const TAKER_ORDER = 9;
-const MAKER_ORDER = 10;
-const TAKER_SIDE = 11;
-const FIELDS = 12;
+const EV_COUNT = 4;
+const EV_HEAD = 5;
+const EV_TAIL = 6;
+const FIELDS = 7;
+/** An evidence row: a trade's fields in TradeView.evidence()'s order, then the next row of its pair (−1: none). */
+const EV_NEXT = 10;
+const EV_FIELDS = 11;
 
 export class FramePairs {
   private cols = new Float64Array(FIELDS * 1_024);
@@ -47,8 +46,13 @@ export class FramePairs {
   private readonly lows = new U32Index();
   private headOf = new Int32Array(1_024);
   private tailOf = new Int32Array(1_024);
-  /** Every trade of a pair that traded more than once (first included), up to the detector's limit. */
-  private readonly kept = new Map<number, EvidenceTrade[]>();
+  /**
+   * Each pair's trades as evidence (its first, then later ones up to the detector's limit), rows chained
+   * per pair in the order they traded: numbers, not an object per trade kept (a repeated pair's trades
+   * were a third of the engine's allocation); evidence() builds the objects for a pair being judged.
+   */
+  private ev = new Float64Array(EV_FIELDS * 1_024);
+  private evRows = 0;
 
   /** Counts trade t for the pair (low, high), keeping it as evidence while the pair has fewer than maxEvidence. */
   note(t: TradeView, low: number, high: number, maxEvidence: number): void {
@@ -72,12 +76,12 @@ export class FramePairs {
 
   private again(t: TradeView, i: number, maxEvidence: number): void {
     const b = i * FIELDS;
-    let kept = this.kept.get(i);
-    if (kept === undefined) {
-      kept = [this.firstTrade(i)];
-      this.kept.set(i, kept);
+    if (this.cols[b + EV_COUNT]! < maxEvidence) {
+      const r = this.keep(t);
+      this.ev[this.cols[b + EV_TAIL]! * EV_FIELDS + EV_NEXT] = r;
+      this.cols[b + EV_TAIL] = r;
+      this.cols[b + EV_COUNT]! += 1;
     }
-    if (kept.length < maxEvidence) kept.push(t.evidence());
     const trades = this.cols[b + TRADES]! + 1;
     this.cols[b + TRADES] = trades;
     this.cols[b + LOTS]! += t.qtyLots;
@@ -127,23 +131,56 @@ export class FramePairs {
 
   /** The pair's trades as evidence (allocates: only for a pair being raised). */
   evidence(i: number): EvidenceTrade[] {
-    return this.kept.get(i) ?? [this.firstTrade(i)];
+    const out: EvidenceTrade[] = [];
+    const e = this.ev;
+    for (let r = this.cols[i * FIELDS + EV_HEAD]!; r >= 0; r = e[r * EV_FIELDS + EV_NEXT]!) {
+      const b = r * EV_FIELDS;
+      out.push({
+        tradeId: e[b]!,
+        seq: e[b + 1]!,
+        timeUs: e[b + 2]!,
+        priceTicks: e[b + 3]!,
+        qtyLots: e[b + 4]!,
+        takerAccountId: e[b + 5]!,
+        makerAccountId: e[b + 6]!,
+        takerOrderId: e[b + 7]!,
+        makerOrderId: e[b + 8]!,
+        takerSide: e[b + 9]!,
+      });
+    }
+    return out;
+  }
+
+  /** Appends trade t as an evidence row (the last of its chain) and returns the row. */
+  private keep(t: TradeView): number {
+    const r = this.evRows++;
+    if ((r + 1) * EV_FIELDS > this.ev.length) this.ev = grown(this.ev, (r + 1) * EV_FIELDS - 1);
+    const e = this.ev;
+    const b = r * EV_FIELDS;
+    e[b] = t.tradeId;
+    e[b + 1] = t.seq;
+    e[b + 2] = t.timeUs;
+    e[b + 3] = t.priceTicks;
+    e[b + 4] = t.qtyLots;
+    e[b + 5] = t.takerAccountId;
+    e[b + 6] = t.makerAccountId;
+    e[b + 7] = t.takerOrderId;
+    e[b + 8] = t.makerOrderId;
+    e[b + 9] = t.takerSide;
+    e[b + EV_NEXT] = -1;
+    return r;
   }
 
   clear(): void {
     if (this.count > 0) this.slots.fill(0);
     this.lows.clear();
-    this.kept.clear();
+    this.evRows = 0;
     this.count = 0;
     this.maxTrades = 0;
   }
 
   private add(t: TradeView, low: number, high: number): number {
-    if ((this.count + 1) * FIELDS > this.cols.length) {
-      const grown = new Float64Array(this.cols.length * 2);
-      grown.set(this.cols);
-      this.cols = grown;
-    }
+    if ((this.count + 1) * FIELDS > this.cols.length) this.cols = grown(this.cols, (this.count + 1) * FIELDS - 1);
     const i = this.count++;
     if (this.maxTrades === 0) this.maxTrades = 1;
     if (i === this.lowKey.length) {
@@ -170,14 +207,10 @@ export class FramePairs {
     c[b + LOTS] = t.qtyLots;
     c[b + SEQ] = t.seq;
     c[b + TIME_US] = t.timeUs;
-    c[b + TRADE_ID] = t.tradeId;
-    c[b + PRICE] = t.priceTicks;
-    c[b + QTY] = t.qtyLots;
-    c[b + TAKER] = t.takerAccountId;
-    c[b + MAKER] = t.makerAccountId;
-    c[b + TAKER_ORDER] = t.takerOrderId;
-    c[b + MAKER_ORDER] = t.makerOrderId;
-    c[b + TAKER_SIDE] = t.takerSide;
+    const r = this.keep(t);
+    c[b + EV_COUNT] = 1;
+    c[b + EV_HEAD] = r;
+    c[b + EV_TAIL] = r;
     return i;
   }
 
@@ -193,23 +226,6 @@ export class FramePairs {
     this.slots = slots;
   }
 
-  /** The pair's first trade as evidence, fields in TradeView.evidence()'s order. */
-  private firstTrade(i: number): EvidenceTrade {
-    const c = this.cols;
-    const b = i * FIELDS;
-    return {
-      tradeId: c[b + TRADE_ID]!,
-      seq: c[b + SEQ]!,
-      timeUs: c[b + TIME_US]!,
-      priceTicks: c[b + PRICE]!,
-      qtyLots: c[b + QTY]!,
-      takerAccountId: c[b + TAKER]!,
-      makerAccountId: c[b + MAKER]!,
-      takerOrderId: c[b + TAKER_ORDER]!,
-      makerOrderId: c[b + MAKER_ORDER]!,
-      takerSide: c[b + TAKER_SIDE]!,
-    };
-  }
 }
 
 /** A 32-bit mix of two account ids (its high bits pick the slot). */

@@ -10,14 +10,16 @@ import { TradeView } from '../../../risk/surveillance/market-watch.js';
 import { U32Index } from '../../../risk/surveillance/u32-index.js';
 import { below, rng, testSeed } from '../../support/seed.js';
 
-test('frame pairs: the counts and the visiting order of nested maps, through growth and clears', () => {
+test('frame pairs: the counts, evidence and visiting order of nested maps, through growth and clears', () => {
   const seed = testSeed('frame pairs');
   const r = rng(seed);
   const pairs = new FramePairs();
   const t = new TradeView();
   const account = (): number => (below(r, 3) === 0 ? 2 ** 32 - 1 - below(r, 50) : below(r, 400) * 1_024);
   for (let round = 0; round < 3; round++) {
-    const model = new Map<number, Map<number, { trades: number; lots: number }>>();
+    const model = new Map<number, Map<number, { trades: number; lots: number; evidence: string[] }>>();
+    // Evidence: a pair's first trade and later ones while it holds fewer than maxEvidence (3 here).
+    const maxEvidence = 3;
     const trades = round === 1 ? 200 : 30_000;
     for (let k = 0; k < trades; k++) {
       const a = account();
@@ -25,13 +27,20 @@ test('frame pairs: the counts and the visiting order of nested maps, through gro
       const low = Math.min(a, b);
       const high = Math.max(a, b);
       t.seq = k + 1;
+      t.timeUs = 1_000 * (k + 1);
+      t.tradeId = 10 * k + round;
       t.qtyLots = 1 + below(r, 9);
-      pairs.note(t, low, high, 20);
+      t.priceTicks = 2 ** 40 + below(r, 1_000);
+      t.takerAccountId = a;
+      t.makerAccountId = b;
+      t.takerSide = below(r, 2);
+      pairs.note(t, low, high, maxEvidence);
       let row = model.get(low);
       if (row === undefined) model.set(low, (row = new Map()));
-      const e = row.get(high) ?? { trades: 0, lots: 0 };
+      const e = row.get(high) ?? { trades: 0, lots: 0, evidence: [] };
       e.trades++;
       e.lots += t.qtyLots;
+      if (e.evidence.length < maxEvidence) e.evidence.push(JSON.stringify(t.evidence()));
       row.set(high, e);
     }
     const expected: string[] = [];
@@ -40,6 +49,7 @@ test('frame pairs: the counts and the visiting order of nested maps, through gro
     pairs.forEach((low, high, i) => {
       assert.equal(pairs.find(low, high), i);
       seen.push(`${low}:${high}:${pairs.trades(i)}:${pairs.lots(i)}`);
+      assert.deepEqual(pairs.evidence(i).map((x) => JSON.stringify(x)), model.get(low)!.get(high)!.evidence, `seed ${seed}: evidence of ${low}:${high}`);
     });
     assert.deepEqual(seen, expected, `seed ${seed}, round ${round}`);
     assert.equal(pairs.find(3, 5), -1);
