@@ -10,45 +10,49 @@ import type { EvidenceTrade } from './alert.js';
 import type { TradeView } from './market-watch.js';
 import { RowRings } from './row-rings.js';
 
+/** Writes a trade's ten fields at c[b..b+9], in TradeView.evidence()'s order. */
+export function writeTrade(c: Float64Array, b: number, t: TradeView): void {
+  c[b] = t.tradeId;
+  c[b + 1] = t.seq;
+  c[b + 2] = t.timeUs;
+  c[b + 3] = t.priceTicks;
+  c[b + 4] = t.qtyLots;
+  c[b + 5] = t.takerAccountId;
+  c[b + 6] = t.makerAccountId;
+  c[b + 7] = t.takerOrderId;
+  c[b + 8] = t.makerOrderId;
+  c[b + 9] = t.takerSide;
+}
+
+/** The trade writeTrade() wrote at c[b..], as evidence (allocates: alerts only). */
+export function tradeAt(c: Float64Array, b: number): EvidenceTrade {
+  return {
+    tradeId: c[b]!,
+    seq: c[b + 1]!,
+    timeUs: c[b + 2]!,
+    priceTicks: c[b + 3]!,
+    qtyLots: c[b + 4]!,
+    takerAccountId: c[b + 5]!,
+    makerAccountId: c[b + 6]!,
+    takerOrderId: c[b + 7]!,
+    makerOrderId: c[b + 8]!,
+    takerSide: c[b + 9]!,
+  };
+}
+
 export class RecentTradeRows extends RowRings {
   constructor(capacity = 32, rows = 1) {
     super(10, capacity, rows);
   }
 
   note(row: number, t: TradeView): void {
-    const b = this.nextEntry(row);
-    const c = this.cols;
-    c[b] = t.tradeId;
-    c[b + 1] = t.seq;
-    c[b + 2] = t.timeUs;
-    c[b + 3] = t.priceTicks;
-    c[b + 4] = t.qtyLots;
-    c[b + 5] = t.takerAccountId;
-    c[b + 6] = t.makerAccountId;
-    c[b + 7] = t.takerOrderId;
-    c[b + 8] = t.makerOrderId;
-    c[b + 9] = t.takerSide;
+    writeTrade(this.cols, this.nextEntry(row), t);
   }
 
   list(row: number): EvidenceTrade[] {
     const out: EvidenceTrade[] = [];
-    const c = this.cols;
     const count = this.count(row);
-    for (let k = 0; k < count; k++) {
-      const b = this.entry(row, k);
-      out.push({
-        tradeId: c[b]!,
-        seq: c[b + 1]!,
-        timeUs: c[b + 2]!,
-        priceTicks: c[b + 3]!,
-        qtyLots: c[b + 4]!,
-        takerAccountId: c[b + 5]!,
-        makerAccountId: c[b + 6]!,
-        takerOrderId: c[b + 7]!,
-        makerOrderId: c[b + 8]!,
-        takerSide: c[b + 9]!,
-      });
-    }
+    for (let k = 0; k < count; k++) out.push(tradeAt(this.cols, this.entry(row, k)));
     return out;
   }
 }

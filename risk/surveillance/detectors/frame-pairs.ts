@@ -15,6 +15,7 @@
 import type { EvidenceTrade } from '../alert.js';
 import type { TradeView } from '../market-watch.js';
 import { grown } from '../grown.js';
+import { tradeAt, writeTrade } from '../recent-trades.js';
 import { U32Index } from '../u32-index.js';
 
 /** Per pair: trades, lots, its first trade's seq and time, and its evidence chain (rows kept, first, last). */
@@ -133,21 +134,7 @@ export class FramePairs {
   evidence(i: number): EvidenceTrade[] {
     const out: EvidenceTrade[] = [];
     const e = this.ev;
-    for (let r = this.cols[i * FIELDS + EV_HEAD]!; r >= 0; r = e[r * EV_FIELDS + EV_NEXT]!) {
-      const b = r * EV_FIELDS;
-      out.push({
-        tradeId: e[b]!,
-        seq: e[b + 1]!,
-        timeUs: e[b + 2]!,
-        priceTicks: e[b + 3]!,
-        qtyLots: e[b + 4]!,
-        takerAccountId: e[b + 5]!,
-        makerAccountId: e[b + 6]!,
-        takerOrderId: e[b + 7]!,
-        makerOrderId: e[b + 8]!,
-        takerSide: e[b + 9]!,
-      });
-    }
+    for (let r = this.cols[i * FIELDS + EV_HEAD]!; r >= 0; r = e[r * EV_FIELDS + EV_NEXT]!) out.push(tradeAt(e, r * EV_FIELDS));
     return out;
   }
 
@@ -155,19 +142,8 @@ export class FramePairs {
   private keep(t: TradeView): number {
     const r = this.evRows++;
     if ((r + 1) * EV_FIELDS > this.ev.length) this.ev = grown(this.ev, (r + 1) * EV_FIELDS - 1);
-    const e = this.ev;
-    const b = r * EV_FIELDS;
-    e[b] = t.tradeId;
-    e[b + 1] = t.seq;
-    e[b + 2] = t.timeUs;
-    e[b + 3] = t.priceTicks;
-    e[b + 4] = t.qtyLots;
-    e[b + 5] = t.takerAccountId;
-    e[b + 6] = t.makerAccountId;
-    e[b + 7] = t.takerOrderId;
-    e[b + 8] = t.makerOrderId;
-    e[b + 9] = t.takerSide;
-    e[b + EV_NEXT] = -1;
+    writeTrade(this.ev, r * EV_FIELDS, t);
+    this.ev[r * EV_FIELDS + EV_NEXT] = -1;
     return r;
   }
 
