@@ -159,7 +159,7 @@ export class Gateway {
     if (!OWN_TYPES.has(buf.type(at))) return;
     const r = decodeRecord(buf, at);
     this.pending.match(r);
-    for (const e of this.views.apply(r)) this.streams.publish(e);
+    this.views.apply(r, this.streams);
   }
 
   private afterPoll(): void {

@@ -1,6 +1,7 @@
 // The risk shard's snapshot codec, one build per process, for before/after runs of a codec change: the
 // snapshot suite's risk state (bench/lib/snapshot-state.ts) of <accounts> accounts, and `runs` timings of
-// one step in process CPU time (all threads: the garbage collector's helpers count) and wall time.
+// one step in process CPU time (all threads: the garbage collector's helpers count), the main thread's CPU
+// time (Linux, /proc/thread-self: what the decoding thread itself spent; 10 ms ticks) and wall time.
 //
 //   node --max-old-space-size=8192 --expose-gc tools/risk-snapshot-ab.mjs <dist> <step> <accounts> [runs=3]
 //
@@ -42,16 +43,29 @@ if (step === 'encode') {
   const { streams } = readSnapshotStreams(bytes);
   once = () => RiskShard.decode(bytes, new DiscardOutput(streams.gatewayNextSeq), streams.outputNextSeqs.map((s) => new DiscardOutput(s)), { verifyHash: step === 'decode' });
 }
+// This thread's user + system CPU in ms (clock ticks of 10 ms), NaN where /proc is missing.
+const threadMs = () => {
+  try {
+    const f = readFileSync('/proc/thread-self/stat', 'utf8');
+    const t = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    return (Number(t[11]) + Number(t[12])) * 10;
+  } catch {
+    return NaN;
+  }
+};
 const cpuMs = [];
+const mainMs = [];
 const wallMs = [];
 for (let k = 0; k < runs; k++) {
   gc();
   const c0 = process.cpuUsage();
+  const m0 = threadMs();
   const t0 = process.hrtime.bigint();
   once();
   wallMs.push(Math.round(Number(process.hrtime.bigint() - t0) / 1e6));
+  mainMs.push(threadMs() - m0);
   const c = process.cpuUsage(c0);
   cpuMs.push(Math.round((c.user + c.system) / 1e3));
 }
 const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
-console.log(JSON.stringify({ dist, step, accounts, cpuMs, wallMs, cpuMedian: median(cpuMs), wallMedian: median(wallMs) }));
+console.log(JSON.stringify({ dist, step, accounts, cpuMs, mainMs, wallMs, cpuMedian: median(cpuMs), mainMedian: median(mainMs), wallMedian: median(wallMs) }));

@@ -5,15 +5,19 @@
 // prints "stats {json}" (target-stats.ts: event-loop delay, GC pauses, records and frames since the last
 // SIGUSR2) and starts the next window: the load generator asks before and after each run.
 //
-//   node dist/bench/loadgen/gateway-target.js [--accounts N] [--durable] [--wait auto|busy-spin|spin-then-park|park]
+//   node dist/bench/loadgen/gateway-target.js [--accounts N] [--durable] [--wait auto|busy-spin|spin-then-park|park] [--trace DIR]
 // --durable journals under a temporary data directory (acknowledge after durable), removed on exit, and
 // keeps the gateway's own store (keys, idempotency records) in RocksDB beside it, as `npm start` does;
 // without it both are in memory, as `npm start -- --in-memory` has them.
+// --trace runs the ring tracer (ring-trace.ts) and writes, at each SIGUSR2, the orders answered in the
+// window and the main thread's GC pauses to DIR/target-<pid>-<window>.json (the load generator's --trace
+// writes the client side beside them; trace-report.ts joins the two).
 // The per-key and per-address rate limits are lifted: the load comes from one address by design.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { DEFAULT_MARKETS } from '../../engine/market/spec.js';
 import { encodeRecord } from '../../engine/ring/layouts/index.js';
 import { UpdateIndexPriceLayout } from '../../engine/ring/layouts/update-index-price.js';
@@ -29,12 +33,14 @@ import { Gateway } from '../../gateway/gateway.js';
 import { MemoryStore } from '../../persistence/memory-store.js';
 import { RocksStore } from '../../persistence/rocksdb-store.js';
 import { riskMarket } from '../../risk/shard/config.js';
+import { RingTrace } from './ring-trace.js';
 import { TargetStats } from './target-stats.js';
 
 const values = parseCli('gateway-target', 'node dist/bench/loadgen/gateway-target.js [options]', {
   accounts: { type: 'string', default: '16', arg: 'N', help: 'funded accounts, one trade key each' },
   durable: { type: 'boolean', help: 'journal under a temporary data directory (acknowledge after durable)' },
   wait: { type: 'string', default: 'auto', arg: WAIT_CHOICES.join('|'), help: 'how shard threads wait (auto: exchange/topology.ts defaultWait)' },
+  trace: { type: 'string', default: '', arg: 'DIR', help: 'stamp every order at each ring hop (ring-trace.ts) and write them to DIR per window' },
 });
 const accounts = Number(values.accounts);
 if (!Number.isSafeInteger(accounts) || accounts < 1) fail('gateway-target', `--accounts '${values.accounts}' must be a positive whole number`);
@@ -75,12 +81,29 @@ for (let i = 0; i < accounts; i++) {
   console.log(`cred ${keyId} ${Buffer.from(pair.seed).toString('hex')}`);
 }
 const stats = new TargetStats(() => ({ records: gateway.stats.recordsDispatched, userFrames: gateway.stats.userFramesOut, requests: gateway.stats.requests }));
-process.on('SIGUSR2', () => console.log(`stats ${JSON.stringify(stats.take())}`));
+if (values.trace !== '') mkdirSync(values.trace, { recursive: true });
+const trace = values.trace !== '' ? await RingTrace.start(exchange, nowUs) : undefined;
+/** --trace: the main thread's GC pauses, [start, duration] µs on the gateway's clock, and the kind (perf_hooks constants: 1 minor, 4 major, 8 incremental, 16 weak callbacks). */
+const gcPauses: [number, number, number][] = [];
+if (trace) {
+  new PerformanceObserver((l) =>
+    l.getEntries().forEach((e) => gcPauses.push([Math.round((performance.timeOrigin + e.startTime) * 1000), Math.round(e.duration * 1000), ((e as { detail?: { kind?: number } }).detail?.kind ?? 0)])),
+  ).observe({ entryTypes: ['gc'] });
+}
+let window = 0;
+process.on('SIGUSR2', () => {
+  const w = window++;
+  void (async () => {
+    if (trace) writeFileSync(join(values.trace, `target-${process.pid}-${w}.json`), JSON.stringify({ ...(await trace.dump()), gc: gcPauses.splice(0) }));
+    console.log(`stats ${JSON.stringify(stats.take())}`);
+  })();
+});
 console.log(`wait ${exchange.wait}`);
 console.log(`listening ${port}`);
 
 const stop = async () => {
   stats.stop();
+  await trace?.stop();
   await gateway.close();
   await exchange.stop(gateway.dispatcher.listener);
   await store.close();

@@ -3,8 +3,8 @@
 //
 //   node dist/bench/loadgen/loadgen.js [--targets echo,gateway,gateway-durable] [--rates 10000,50000,100000]
 //        [--seconds 5] [--connections 16] [--p99-bound-us 10000] [--search] [--json]
-//        [--pace spin|timer] [--wait auto|busy-spin|spin-then-park|park] [--verbose]
-//        [--target-node-args='--cpu-prof --cpu-prof-dir=/tmp/prof']      (--help lists them with defaults)
+//        [--pace auto|spin|timer] [--wait auto|busy-spin|spin-then-park|park] [--verbose]
+//        [--target-node-args='--cpu-prof --cpu-prof-dir=/tmp/prof'] [--trace DIR]   (--help lists them with defaults)
 //
 // For each target and rate: requests sent and answered, achieved rate, p50 / p99 / p99.9 / max, and how
 // late the generator itself was, and the target's CPU per answered request (µs; its main thread, and the
@@ -13,14 +13,22 @@
 // target's own window stats (event-loop delay, GC pauses, records per request). --search then finds the
 // highest sustained rate (every request answered, at least 95% of the offer achieved, p99 under the
 // bound) by doubling past the last sustained rate and bisecting. --pace timer lets the generator sleep
-// between sends instead of spinning (open-loop.ts): on 2 cores its spinning takes a core from the target. The echo target is a bare `ws` server (echo-server.ts): the peer every gateway figure is
-// compared with, measured in the same run.
+// between sends instead of spinning (open-loop.ts): on 2 cores its spinning takes a core from the target,
+// whose threads then wait on run queues, and much of the tail measured is the generator's own
+// (bench/RESULTS.md, "gwlat"). --pace auto, the default, spins only on machines of more than 4 cores
+// (open-loop.ts autoPace). The echo target is a bare `ws` server (echo-server.ts): the peer every gateway
+// figure is compared with, measured in the same run. --trace DIR stamps every order at each ring hop inside the
+// gateway targets (ring-trace.ts) and keeps each answer's rx, tx and order id here; `node
+// dist/bench/loadgen/trace-report.js DIR` then says which hop owns the tail.
 
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { canonicalBytes, signBytes } from '../../gateway/auth/signing.js';
 import { connectMsgpackWs } from './msgpack-ws.js';
 import { cpuPerOrder, sampleCpu, type CpuSample } from './cpu-time.js';
-import { runOpenLoop, sustained, type Connect, type Pace, type RunResult, type RunWindow } from './open-loop.js';
+import { autoPace, runOpenLoop, sustained, type Connect, type Pace, type RunResult, type RunWindow } from './open-loop.js';
 import { startTarget, type Target } from './target.js';
 import { fail, parseCli, type CliOption } from '../lib/cli.js';
 import { WAIT_CHOICES } from '../../exchange/topology.js';
@@ -34,8 +42,9 @@ const OPTIONS = {
   search: { type: 'boolean', help: 'then search the highest sustained rate (doubling, then bisecting)' },
   json: { type: 'boolean', help: 'one JSON object per line instead of the table' },
   verbose: { type: 'boolean', help: "add the gateway target's window stats (event-loop delay, GC, records per request)" },
-  pace: { type: 'string', default: 'spin', arg: 'spin|timer', help: 'how the generator waits between sends (timer leaves the cores to the target)' },
+  pace: { type: 'string', default: 'auto', arg: 'auto|spin|timer', help: 'how the generator waits between sends (timer leaves the cores to the target; auto: timer on 4 cores or fewer)' },
   wait: { type: 'string', default: 'auto', arg: WAIT_CHOICES.join('|'), help: "how the gateway targets' shard threads wait (auto: exchange/topology.ts defaultWait)" },
+  trace: { type: 'string', default: '', arg: 'DIR', help: 'stamp orders at every ring hop of the gateway targets and keep them in DIR (trace-report.ts reads it)' },
   'target-node-args': { type: 'string', default: '', arg: "'ARGS'", help: "node options of the target process, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof'" },
 } as const satisfies Record<string, CliOption>;
 const SYNOPSIS = 'node dist/bench/loadgen/loadgen.js [options]';
@@ -48,9 +57,10 @@ const rates = values.rates.split(',').map((r) => whole('rates', r, 1, 10_000_000
 const seconds = whole('seconds', values.seconds, 1, 3_600);
 const connections = whole('connections', values.connections, 1, 10_000);
 const verbose = values.verbose;
-if (values.pace !== 'spin' && values.pace !== 'timer') fail('loadgen', `--pace '${values.pace}' must be spin or timer`);
-const pace = values.pace as Pace;
+if (values.pace !== 'auto' && values.pace !== 'spin' && values.pace !== 'timer') fail('loadgen', `--pace '${values.pace}' must be auto, spin or timer`);
+const pace: Pace = values.pace === 'auto' ? autoPace(availableParallelism()) : (values.pace as Pace);
 if (!(WAIT_CHOICES as readonly string[]).includes(values.wait)) fail('loadgen', `--wait '${values.wait}' must be one of ${WAIT_CHOICES.join(', ')}`);
+if (values.trace !== '') mkdirSync(values.trace, { recursive: true });
 const bound = whole('p99-bound-us', values['p99-bound-us'], 1, 60_000_000);
 
 /** Runs so far: client order ids of each run start past the last run's (a repeated id would be a replay). */
@@ -82,15 +92,19 @@ interface TargetSpec {
 /** The target's CPU per answered request (µs) and, when it keeps them, its own stats over the run. */
 function watch(target: Target, stats: boolean): RunWindow {
   let before: CpuSample | undefined;
+  let self: CpuSample | undefined;
   return {
     async open() {
       if (stats) await target.stats();
       before = sampleCpu(target.pid);
+      self = sampleCpu(process.pid);
     },
     async close(acked) {
       const cpu = cpuPerOrder(before, sampleCpu(target.pid), acked);
+      // The generator's own wait for a core, per request: a tail it shares with the target.
+      const gen = cpuPerOrder(self, sampleCpu(process.pid), acked);
       const own = stats ? await target.stats() : undefined;
-      return { ...(cpu && { cpuMainUs: cpu.mainUs, cpuTotalUs: cpu.totalUs }), ...own };
+      return { ...(cpu && { cpuMainUs: cpu.mainUs, cpuTotalUs: cpu.totalUs, runQueueMainUs: cpu.mainWaitUs, runQueueTotalUs: cpu.totalWaitUs }), ...(gen && { runQueueGeneratorUs: gen.totalWaitUs }), ...own };
     },
   };
 }
@@ -109,14 +123,38 @@ const TARGETS: Record<string, TargetSpec> = {
 function gatewayTarget(extra: readonly string[]): TargetSpec {
   return {
     script: new URL('./gateway-target.js', import.meta.url),
-    args: ['--accounts', String(connections), '--wait', values.wait, ...extra],
+    args: ['--accounts', String(connections), '--wait', values.wait, ...(values.trace !== '' ? ['--trace', values.trace] : []), ...extra],
     stats: true,
     connect: (t) => {
       const creds = t.lines.filter((l) => l.startsWith('cred '));
       let next = 0;
       // Each connection logs in with its own account (connections of a run take them in turn).
-      return (onAck) => connectMsgpackWs({ url: t.url, request: placeRequest, prepare: login(creds[next++ % creds.length]!) }, onAck);
+      return traced((onAck) => connectMsgpackWs({ url: t.url, request: placeRequest, prepare: login(creds[next++ % creds.length]!) }, onAck));
     },
+  };
+}
+
+/**
+ * --trace: per request of the current run, [sent, answered] (µs of process.hrtime: the machine's monotonic
+ * clock, which the target's tracer maps its own clock onto), rx, tx and the order id.
+ */
+let answers: number[][] = [];
+const usNow = () => Number(process.hrtime.bigint() / 1000n);
+function traced(connect: Connect): Connect {
+  if (values.trace === '') return connect;
+  return async (onAck) => {
+    const c = await connect((id, ok, m) => {
+      const a = answers[id];
+      if (a !== undefined && a.length === 1) a.push(usNow(), Number(m['rx']), Number(m['tx']), Number((m['data'] as Record<string, unknown> | undefined)?.['orderId'] ?? 0));
+      onAck(id, ok, m);
+    });
+    return {
+      send(id) {
+        answers[id] = [usNow()];
+        c.send(id);
+      },
+      close: () => c.close(),
+    };
   };
 }
 
@@ -126,12 +164,13 @@ function row(target: string, r: RunResult): string {
 }
 
 const out = (target: string, r: RunResult, extra: Record<string, unknown> = {}) => {
-  if (values.json) console.log(JSON.stringify({ target, connections, ...r, ...extra }));
+  // The target's own figures go under `stats`: spread last, they would replace the target's name.
+  if (values.json) console.log(JSON.stringify({ ...r, target, connections, stats: r.target, ...extra }));
   else console.log(row(target, r) + (extra.sustained !== undefined ? `  ${extra.sustained ? 'sustained' : 'not sustained'}` : ''));
 };
 
 if (!values.json) {
-  console.log(`loadgen: open loop (${pace}), ${connections} connections on loopback, ${seconds} s per rate, latency request → answer in µs (HDR), target CPU µs per request`);
+  console.log(`loadgen: open loop (${pace}${values.pace === 'auto' ? `: auto, ${availableParallelism()} cores` : ''}), ${connections} connections on loopback, ${seconds} s per rate, latency request → answer in µs (HDR), target CPU µs per request`);
   console.log(`${'target'.padEnd(8)} ${'offered/s'.padStart(9)} ${'achieved'.padStart(9)} ${'sent'.padStart(9)} ${'lost'.padStart(6)} ${'refused'.padStart(8)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'p99.9'.padStart(9)} ${'max'.padStart(9)} ${'send lag'.padStart(10)} ${'cpu main'.padStart(8)} ${'cpu all'.padStart(8)} ${'gen cpu%'.padStart(7)}`);
 }
 /** Ladder results, for the ratios to the echo peer measured in the same run. */
@@ -149,7 +188,9 @@ for (const name of targets) {
     /** One run at `rate`, printed; true when sustained. */
     const step = async (rate: number, search: boolean): Promise<boolean> => {
       run++;
+      answers = [];
       const r = await runOpenLoop(connect, connections, rate, seconds, undefined, watch(target, spec.stats), pace);
+      if (values.trace !== '') writeFileSync(join(values.trace, `client-${name}-${rate}-${run}.json`), JSON.stringify({ target: name, rate, pid: target.pid, answers }));
       const ok = sustained(r, bound);
       out(name, r, search ? { sustained: ok, search } : { sustained: ok });
       if (!search) byRate.set(`${name}@${rate}`, r);

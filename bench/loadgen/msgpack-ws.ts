@@ -17,7 +17,7 @@ export interface MsgpackWsOptions {
   readonly prepare?: (call: (msg: Record<string, unknown>) => Promise<Record<string, unknown>>) => Promise<void>;
 }
 
-export async function connectMsgpackWs(o: MsgpackWsOptions, onAck: (id: number, ok: boolean) => void): Promise<LoadConnection> {
+export async function connectMsgpackWs(o: MsgpackWsOptions, onAck: (id: number, ok: boolean, answer: Record<string, unknown>) => void): Promise<LoadConnection> {
   const ws = new WebSocket(o.url, { perMessageDeflate: false });
   ws.binaryType = 'nodebuffer';
   await new Promise<void>((resolve, reject) => {
@@ -38,7 +38,7 @@ export async function connectMsgpackWs(o: MsgpackWsOptions, onAck: (id: number, 
       waiting.delete(id);
       return;
     }
-    onAck(id, m['ok'] !== false);
+    onAck(id, m['ok'] !== false, m);
   });
   ws.on('error', () => {});
   const call = (msg: Record<string, unknown>) =>

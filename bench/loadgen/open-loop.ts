@@ -13,7 +13,8 @@ export interface LoadConnection {
   close(): Promise<void>;
 }
 
-export type Connect = (onAck: (id: number, ok: boolean) => void) => Promise<LoadConnection>;
+/** onAck gets the answer itself too (the gateway's carries rx, tx and the order id: --trace keeps them). */
+export type Connect = (onAck: (id: number, ok: boolean, answer: Record<string, unknown>) => void) => Promise<LoadConnection>;
 
 export interface RunResult {
   /** Offered rate, requests per second. */
@@ -58,6 +59,18 @@ const sleep1ms = () => new Promise<void>((r) => setTimeout(r, 1));
  * latency is still measured from the actual send), and the generator costs CPU in proportion to the rate.
  */
 export type Pace = 'spin' | 'timer';
+
+/**
+ * Above this many cores the generator may spin: the gateway target's busy threads (main, risk shard,
+ * market workers, journal writer) and a spinning generator then fit the cores. At or below it a spinning
+ * generator holds a core the target's threads need, and they wait on run queues (bench/RESULTS.md, "gwlat").
+ */
+const AUTO_SPIN_CORES = 4;
+
+/** The pace `--pace auto` picks on a machine of `cores` cores. */
+export function autoPace(cores: number): Pace {
+  return cores > AUTO_SPIN_CORES ? 'spin' : 'timer';
+}
 
 function histogram(): hdr.Histogram {
   return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });

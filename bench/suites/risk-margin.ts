@@ -237,7 +237,10 @@ function result(name: string, samplesMs: number[], extra: Record<string, string 
 /** The mark that reaches exactly the k highest long liquidation-price keys (ties may add a few). */
 function crossingMark(book: Book, k: number): number {
   const keys: number[] = [];
-  for (const slot of book.shard.parts.monitor.triggers.get(1)!.slots.values()) if (slot.pos.qtyLots > 0n) keys.push(slot.downKey);
+  const t = book.shard.parts.monitor.triggers.get(1)!;
+  t.forEachSlot((id) => {
+    if (t.posAt(id).qtyLots > 0n) keys.push(t.downKeyAt(id));
+  });
   keys.sort((a, b) => b - a);
   return keys[Math.min(k, keys.length) - 1]!;
 }

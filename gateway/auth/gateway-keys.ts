@@ -16,11 +16,19 @@ const TWO_32 = 0x1_0000_0000;
 
 // Keys are Buffers from Node's pool (allocUnsafe below 4 KiB slices a shared slab): an order writes two
 // idempotency keys, and a fresh ArrayBuffer per key cost more than the rest of building it.
+/** A uint32 big-endian at `at`, by hand: half the time of writeUInt32BE and its checks (several keys an order). */
+function put32(k: Uint8Array, at: number, v: number): void {
+  k[at] = v >>> 24;
+  k[at + 1] = (v >>> 16) & 0xff;
+  k[at + 2] = (v >>> 8) & 0xff;
+  k[at + 3] = v & 0xff;
+}
+
 function withU64(prefix: readonly number[], n: number): Uint8Array {
   const k = Buffer.allocUnsafe(prefix.length + 8);
   for (let i = 0; i < prefix.length; i++) k[i] = prefix[i]!;
-  k.writeUInt32BE(Math.floor(n / TWO_32), prefix.length);
-  k.writeUInt32BE(n % TWO_32, prefix.length + 4);
+  put32(k, prefix.length, Math.floor(n / TWO_32));
+  put32(k, prefix.length + 4, n % TWO_32);
   return k;
 }
 
@@ -37,9 +45,9 @@ export const accountKey = (accountId: number): Uint8Array => Uint8Array.from([Fa
 export function pairKey(family: number, id: number, n: number): Buffer {
   const k = Buffer.allocUnsafe(13);
   k[0] = family;
-  k.writeUInt32BE(id >>> 0, 1);
-  k.writeUInt32BE(Math.floor(n / TWO_32), 5);
-  k.writeUInt32BE(n % TWO_32, 9);
+  put32(k, 1, id >>> 0);
+  put32(k, 5, Math.floor(n / TWO_32));
+  put32(k, 9, n % TWO_32);
   return k;
 }
 export const resultKey = (accountId: number, clientOrderId: number): Uint8Array => pairKey(Family.IDEMPOTENT, accountId, clientOrderId);

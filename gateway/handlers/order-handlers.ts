@@ -11,17 +11,48 @@ import { fail, ok, type Handler, type Result } from './handler.js';
 /** Codes that mean the exchange never took the command: not an outcome to remember. */
 const NOT_TAKEN: ReadonlySet<number> = new Set([Code.BACK_PRESSURE, Code.EXCHANGE_HALTED]);
 
-/** An order ready to offer once its reservation (if it has a client order id) is stored. */
-interface Ticket {
-  readonly o: OrderFields;
-  readonly cid: number;
-  readonly entry: PlaceEntry | undefined;
-  /** Assigned when prepared, so a batch's ids rise in its order. */
-  readonly orderId: number;
-  readonly written: Promise<void>;
+/**
+ * An order ready to offer once its reservation (if it has a client order id) is stored. The store calls
+ * `written` (no promise per order); whoever continues the order asks whenStored().
+ */
+class Ticket {
+  /** True while its reservation is being written. */
+  private waiting: boolean;
+  /** Why the reservation could not be stored. */
+  storeError: Error | undefined = undefined;
+  private next: (() => void) | undefined = undefined;
+
+  constructor(
+    readonly o: OrderFields,
+    readonly cid: number,
+    /** Assigned when prepared, so a batch's ids rise in its order. */
+    readonly orderId: number,
+    waiting: boolean,
+  ) {
+    this.waiting = waiting;
+  }
+
+  /** The entry of its client order id (set by prepare() with the reservation). */
+  entry: PlaceEntry | undefined = undefined;
+
+  readonly written = (e: Error | undefined): void => {
+    this.waiting = false;
+    this.storeError = e;
+    const f = this.next;
+    this.next = undefined;
+    f?.();
+  };
+
+  /** Calls `f` once the reservation is stored (or could not be): at once when it is not waiting. */
+  whenStored(f: () => void): void {
+    if (this.waiting) this.next = f;
+    else f();
+  }
 }
 
-const isTicket = (x: Result | Promise<Result> | Ticket): x is Ticket => !(x instanceof Promise) && 'written' in x;
+const isTicket = (x: Result | Promise<Result> | Ticket): x is Ticket => x instanceof Ticket;
+
+const internalError = (e: unknown): Result => ({ ok: false, code: Code.INTERNAL_ERROR, message: `internal error: ${(e as Error).message}` });
 
 export interface OrderHandlerDeps {
   readonly entry: OrderEntry;
@@ -61,52 +92,74 @@ export class OrderHandlers {
     if (e?.result !== undefined) return resultOf(e.result, true);
     if (e?.waiters !== undefined) return new Promise<Result>((resolve) => e.waiters!.push((p) => resolve(resultOf(p, true))));
     if (this.d.views.openOrderCount(accountId) >= this.d.maxOpenOrders) return fail(Code.OPEN_ORDERS_LIMIT, `at most ${this.d.maxOpenOrders} open orders`);
-    if (cid === 0) return { o, cid, entry: undefined, orderId: this.d.entry.newOrderId(), written: Promise.resolve() };
+    if (cid === 0) return new Ticket(o, cid, this.d.entry.newOrderId(), false);
     if (e !== undefined) {
       // Reserved before a restart, no result: offered again under the same order id.
       e.waiters = [];
-      return { o, cid, entry: e, orderId: e.orderId, written: Promise.resolve() };
+      const t = new Ticket(o, cid, e.orderId, false);
+      t.entry = e;
+      return t;
     }
-    const r = results.reserve(accountId, cid, this.d.entry.newOrderId());
-    return { o, cid, entry: r.entry, orderId: r.entry.orderId, written: r.written };
+    const t = new Ticket(o, cid, this.d.entry.newOrderId(), true);
+    t.entry = results.reserve(accountId, cid, t.orderId, t.written);
+    return t;
   }
 
-  /** Phase two: offers the order (synchronously, before the first await) and records its outcome. */
-  private async submit(accountId: number, t: Ticket): Promise<Result> {
+  /**
+   * Phase two, once stored: offers the order (synchronously) and calls `done` with its outcome, recorded
+   * first when it has a client order id. A failure to store the reservation fails the order, which is then
+   * never offered.
+   */
+  private submit(accountId: number, t: Ticket, done: (r: Result) => void): void {
+    if (t.storeError !== undefined) return done(this.storeFailed(t));
+    this.d.entry.placeThen(accountId, t.o, t.orderId, (a) => {
+      try {
+        this.answered(accountId, t, a, done);
+      } catch (e) {
+        done(internalError(e));
+      }
+    });
+  }
+
+  /** The exchange's answer to a submitted order: recorded (with a client order id), then `done`. */
+  private answered(accountId: number, t: Ticket, a: Answer, done: (r: Result) => void): void {
     const { entry, cid } = t;
-    if (entry === undefined) {
-      const a = await this.d.entry.place(accountId, t.o, t.orderId);
-      return a.ok ? ok(placedData(orderOf(a), t.orderId, 0, false)) : fail(a.code);
-    }
-    const a = await this.d.entry.place(accountId, t.o, entry.orderId);
+    if (entry === undefined) return done(a.ok ? ok(placedData(orderOf(a), t.orderId, 0, false)) : fail(a.code));
     if (!a.ok && NOT_TAKEN.has(a.code)) {
       this.d.results.release(entry, { ok: false, code: a.code, orderId: entry.orderId, clientOrderId: cid });
-      return fail(a.code);
+      return done(fail(a.code));
     }
     // A reservation from before a restart whose order the engine already has: the first attempt was accepted.
     const acceptedEarlier = !a.ok && a.code === Code.DUPLICATE_ORDER_ID && entry.recovered;
     const p: PlaceResult = a.ok || acceptedEarlier ? { ok: true, code: Code.OK, orderId: entry.orderId, clientOrderId: cid, order: orderOf(a) } : { ok: false, code: a.code, orderId: entry.orderId, clientOrderId: cid };
     // Answered once recorded: a retry after a crash then gets this very result (a refusal included).
-    await this.d.results.settle(accountId, cid, entry, p);
-    return resultOf(p, false);
+    this.d.results.settle(accountId, cid, entry, p, () => done(resultOf(p, false)));
   }
 
-  /** Waits for the ticket's reservation; a store failure fails the order, which was never offered. */
-  private async stored(t: Ticket): Promise<Result | undefined> {
-    try {
-      await t.written;
-      return undefined;
-    } catch {
-      if (t.entry !== undefined) this.d.results.release(t.entry, { ok: false, code: Code.STORE_IO_FAILED, orderId: t.entry.orderId, clientOrderId: t.cid });
-      return fail(Code.STORE_IO_FAILED, 'the gateway could not record the order for idempotent retries; nothing was placed');
-    }
+  /** The reservation could not be stored: the order fails, never offered (later attempts start afresh). */
+  private storeFailed(t: Ticket): Result {
+    if (t.entry !== undefined) this.d.results.release(t.entry, { ok: false, code: Code.STORE_IO_FAILED, orderId: t.entry.orderId, clientOrderId: t.cid });
+    return fail(Code.STORE_IO_FAILED, 'the gateway could not record the order for idempotent retries; nothing was placed');
   }
 
-  /** One order: place and cancelReplace. */
-  async placeOne(accountId: number, o: OrderFields): Promise<Result> {
+  /** Resolves once the ticket's reservation is stored: undefined, or the failure to store it. */
+  private stored(t: Ticket): Promise<Result | undefined> {
+    return new Promise((resolve) => t.whenStored(() => resolve(t.storeError === undefined ? undefined : this.storeFailed(t))));
+  }
+
+  /** One order: place and cancelReplace. A promise of its result, the only one the order makes. */
+  placeOne(accountId: number, o: OrderFields): Result | Promise<Result> {
     const t = this.prepare(accountId, o);
     if (!isTicket(t)) return t;
-    return (await this.stored(t)) ?? this.submit(accountId, t);
+    return new Promise((resolve) =>
+      t.whenStored(() => {
+        try {
+          this.submit(accountId, t, resolve);
+        } catch (e) {
+          resolve(internalError(e));
+        }
+      }),
+    );
   }
 
   place: Handler = (c) => this.placeOne(c.session.accountId, c.fields as unknown as OrderFields);
@@ -116,7 +169,7 @@ export class OrderHandlers {
     const prepared = (c.fields['orders'] as OrderFields[]).map((o) => this.prepare(accountId, o));
     // Every reservation stored first, then every order offered in the batch's order, in one turn.
     const storeFailures = await Promise.all(prepared.map((t) => (isTicket(t) ? this.stored(t) : undefined)));
-    const results = await Promise.all(prepared.map((t, i) => (isTicket(t) ? (storeFailures[i] ?? this.submit(accountId, t)) : t)));
+    const results = await Promise.all(prepared.map((t, i) => (isTicket(t) ? (storeFailures[i] ?? new Promise<Result>((resolve) => this.submit(accountId, t, resolve))) : t)));
     return ok({ results: results.map((r) => (r.ok ? { ok: true, ...(r.data as object) } : { ok: false, code: r.code })) });
   };
 

@@ -27,7 +27,7 @@ import { RecordType } from '../../engine/ring/types.js';
 import { ORDER_TYPES, SIDES, STP_MODES, TIME_IN_FORCE, TRIGGER_SOURCES } from '../protocol/order-fields.js';
 import type { GatewayExchange } from './gateway-exchange.js';
 import type { IdAllocator } from './id-allocator.js';
-import { targetKey, type Answer, type PendingAnswers } from './pending-answers.js';
+import { targetKey, type Answer, type PendingAnswers, type Waiter } from './pending-answers.js';
 
 /** A new order as the protocol carries it (protocol/order-fields.ts), validated. */
 export interface OrderFields {
@@ -93,11 +93,16 @@ export class OrderEntry {
     return Code.BACK_PRESSURE;
   }
 
-  private send(layout: Layout, accountId: number, marketId: number, body: Record<string, number | bigint>, register: (w: (a: Answer) => void) => void, flags = 0): Promise<Answer> {
-    if (marketId !== 0 && !this.markets.has(marketId)) return Promise.resolve({ ok: false, code: Code.UNKNOWN_MARKET });
+  /** Encodes and offers one command; OK when the exchange took it, else the refusal's code. */
+  private offerCommand(layout: Layout, accountId: number, marketId: number, body: Record<string, number | bigint>, flags: number): number {
+    if (marketId !== 0 && !this.markets.has(marketId)) return Code.UNKNOWN_MARKET;
     encodeRecord(this.scratch, 0, layout, { accountId, marketId, flags }, body);
+    return this.offerScratch();
+  }
+
+  private send(layout: Layout, accountId: number, marketId: number, body: Record<string, number | bigint>, register: (w: (a: Answer) => void) => void, flags = 0): Promise<Answer> {
     return new Promise((resolve) => {
-      const code = this.offerScratch();
+      const code = this.offerCommand(layout, accountId, marketId, body, flags);
       if (code !== Code.OK) resolve({ ok: false, code });
       else register(resolve);
     });
@@ -108,23 +113,30 @@ export class OrderEntry {
     return this.ids.take();
   }
 
-  /** Places an order under `orderId` (a new one unless a retry names the original's). */
-  place(accountId: number, o: OrderFields, orderId = this.ids.take()): Promise<Answer> {
-    const body = {
-      orderId,
-      clientOrderId: o.clientOrderId ?? 0,
-      priceTicks: o.price ?? 0,
-      qtyLots: o.qty,
-      triggerPriceTicks: o.trigger ?? 0,
-      side: SIDES[o.side],
-      orderType: ORDER_TYPES[o.type],
-      timeInForce: TIME_IN_FORCE[o.tif ?? 'gtc'],
-      stpMode: STP_MODES[o.stp ?? 'default'],
-      triggerSource: TRIGGER_SOURCES[o.triggerBy ?? 'mark'],
-      reduceOnly: o.reduceOnly ? 1 : 0,
-      origin: OrderOrigin.USER,
-    };
-    return this.send(PlaceOrderLayout, accountId, o.market, body, (w) => this.pending.onPlace(orderId, w));
+  /** The PlaceOrder body, one object rewritten per order (encodeRecord reads it at once and keeps nothing). */
+  private readonly placeBody = { orderId: 0, clientOrderId: 0, priceTicks: 0, qtyLots: 0, triggerPriceTicks: 0, side: 0, orderType: 0, timeInForce: 0, stpMode: 0, triggerSource: 0, reduceOnly: 0, origin: OrderOrigin.USER as number };
+
+  /**
+   * Places an order under `orderId` (a new one unless a retry names the original's) and calls `answer`
+   * with the exchange's answer, or at once with the refusal when it did not take the command: no promise
+   * per order.
+   */
+  placeThen(accountId: number, o: OrderFields, orderId: number, answer: Waiter): void {
+    const body = this.placeBody;
+    body.orderId = orderId;
+    body.clientOrderId = o.clientOrderId ?? 0;
+    body.priceTicks = o.price ?? 0;
+    body.qtyLots = o.qty;
+    body.triggerPriceTicks = o.trigger ?? 0;
+    body.side = SIDES[o.side];
+    body.orderType = ORDER_TYPES[o.type];
+    body.timeInForce = TIME_IN_FORCE[o.tif ?? 'gtc'];
+    body.stpMode = STP_MODES[o.stp ?? 'default'];
+    body.triggerSource = TRIGGER_SOURCES[o.triggerBy ?? 'mark'];
+    body.reduceOnly = o.reduceOnly ? 1 : 0;
+    const code = this.offerCommand(PlaceOrderLayout, accountId, o.market, body, 0);
+    if (code !== Code.OK) answer({ ok: false, code });
+    else this.pending.onPlace(orderId, answer);
   }
 
   /** Cancels by order id, or by client order id when orderId is 0. */

@@ -13,16 +13,19 @@
 // retry is a new attempt under the reserved id. Each account keeps its newest `capPerAccount` client
 // order ids; older ones are forgotten (and deleted from the store).
 
-import { decode, Encoder } from '@msgpack/msgpack';
+import { decode } from '@msgpack/msgpack';
 import type { Store } from '../../persistence/store.js';
 import { Family, familyRange, readU32, readU64, resultKey } from '../auth/gateway-keys.js';
-import type { StoreBatcher } from './store-batcher.js';
+import { FrameWriter } from '../protocol/frame-writer.js';
+import type { StoreBatcher, Written } from './store-batcher.js';
 
 /**
- * One encoder for every record (msgpack's encode() builds a new Encoder and buffer per call); the bytes are
- * copied into Node's buffer pool (the store copies them again), not into an ArrayBuffer of their own.
+ * One writer for every record, writing what the library's encode() with its default options writes
+ * (integers past 32 bits as uint64: the bytes records have always had) without its per-call iterator and
+ * generic walk; the bytes are copied into Node's buffer pool (the store copies them again), not into an
+ * ArrayBuffer of their own.
  */
-const encoder = new Encoder();
+const encoder = new FrameWriter({});
 const encode = (v: unknown): Uint8Array => Buffer.from(encoder.encodeSharedRef(v));
 
 export interface PlaceResult {
@@ -157,30 +160,30 @@ export class PlaceResults {
     return max;
   }
 
-  /** Reserves `orderId` for the client order id; resolves once the reservation is in the store. */
-  reserve(accountId: number, clientOrderId: number, orderId: number): { entry: PlaceEntry; written: Promise<void> } {
+  /** Reserves `orderId` for the client order id; `written` is called once the reservation is in the store. */
+  reserve(accountId: number, clientOrderId: number, orderId: number, written: Written): PlaceEntry {
     const a = this.account(accountId);
     const entry: PlaceEntry = { orderId, result: undefined, waiters: [], recovered: false, seq: ++this.seq };
     this.add(a, clientOrderId, entry);
-    const written = this.batcher.put(resultKey(accountId, clientOrderId), encode([orderId, entry.seq] satisfies StoredArray));
+    this.batcher.putThen(resultKey(accountId, clientOrderId), encode([orderId, entry.seq] satisfies StoredArray), written);
     if (a.m.size > this.capPerAccount) this.evict(accountId, a);
-    return { entry, written };
+    return entry;
   }
 
   /**
-   * Records the final result and answers every attempt waiting for it; resolves once the result is in the
-   * store, so a client is told an outcome only once a retry after a crash would be told the same.
+   * Records the final result; once it is in the store (or the write failed) answers every attempt waiting
+   * for it, then calls `after`: a client is told an outcome only once a retry after a crash would be told
+   * the same.
    */
-  settle(accountId: number, clientOrderId: number, entry: PlaceEntry, result: PlaceResult): Promise<void> {
+  settle(accountId: number, clientOrderId: number, entry: PlaceEntry, result: PlaceResult, after: () => void): void {
     entry.result = result;
     entry.recovered = false;
-    const written = this.batcher.put(resultKey(accountId, clientOrderId), encode(storedResult(entry.orderId, entry.seq, result)));
-    const w = entry.waiters ?? [];
+    const w = entry.waiters;
     entry.waiters = undefined;
-    return written.then(
-      () => w.forEach((f) => f(result)),
-      () => w.forEach((f) => f(result)),
-    );
+    this.batcher.putThen(resultKey(accountId, clientOrderId), encode(storedResult(entry.orderId, entry.seq, result)), () => {
+      if (w !== undefined) for (const f of w) f(result);
+      after();
+    });
   }
 
   /** The attempt was not taken: later attempts start afresh under the same reserved id. */

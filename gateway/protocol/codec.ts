@@ -11,6 +11,7 @@
 import { Decoder } from '@msgpack/msgpack';
 import { Code } from '../../engine/codes.js';
 import { ProtocolError } from './errors.js';
+import { FlatDecoder } from './flat-decoder.js';
 import { FrameWriter } from './frame-writer.js';
 
 export interface DecoderLimits {
@@ -47,8 +48,11 @@ export class FrameCodec {
   /** The library's bytes, written faster (frame-writer.ts). */
   private readonly writer = new FrameWriter();
   private readonly decoder: Decoder;
+  /** The usual request (one flat map) without the library: flat-decoder.ts. */
+  private readonly flat: FlatDecoder;
 
   constructor(readonly limits: DecoderLimits = DEFAULT_DECODER_LIMITS) {
+    this.flat = new FlatDecoder(limits);
     this.decoder = new Decoder({
       useBigInt64: true,
       maxStrLength: limits.maxStrLength,
@@ -90,6 +94,9 @@ export class FrameCodec {
 
   /** Decodes one whole frame, or throws ProtocolError MALFORMED_FRAME. */
   decode(frame: Uint8Array): unknown {
+    // A flat map within the limits (the decoder checks them) nests one deep: no depth to check.
+    const flat = this.flat.decode(frame);
+    if (flat !== undefined) return flat;
     let v: unknown;
     try {
       v = this.decoder.decode(frame);

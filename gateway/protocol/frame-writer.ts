@@ -2,14 +2,15 @@
 // writes with the gateway's options (useBigInt64, ignoreUndefined), in a fraction of its time on the
 // frames' usual values: plain maps and arrays of integers, short strings, booleans, null and bigints.
 // The library walks every value through a chain of generic calls and encodes every string character by
-// character; here a map is one loop, a short string's bytes are copied from a cache, and an integer is
-// written where it is met. In the gateway-order profile encoding was the largest item (~18% before, two
+// character; here a map is one loop, a short ASCII string is written straight from its characters (other
+// short strings' bytes are copied from a cache), and an integer is written where it is met. In the gateway-order profile encoding was the largest item (~18% before, two
 // 16-field user frames an order at 3.8-4.6 µs each).
 //
 // Anything else (a string longer than MAX_LENGTH characters or past the cache's MAX_ENTRIES, a Date, a
 // class instance, a typed array other than Uint8Array) is written as the library encodes it, by the
 // library, so the output never differs: test/gateway/frame-encoding.test.ts compares the two on fixed and
-// on random values. The library's depth limit (100) is not checked here: no frame nests past 4.
+// on random values. A writer built with other options writes the bytes of a library Encoder built with
+// them (the idempotency records use the library's defaults: orders/place-results.ts). The library's depth limit (100) is not checked here: no frame nests past 4.
 //
 // The cache is bounded: at most MAX_ENTRIES strings of at most MAX_LENGTH characters, learnt as they come
 // and never evicted (a client's own strings can only fill it, not grow it).
@@ -21,13 +22,32 @@ export const MAX_ENTRIES = 2_048;
 
 export const ENCODER_OPTIONS = { useBigInt64: true, ignoreUndefined: true } as const;
 
+/** The two options of the library's that change its bytes on the values written here. */
+export interface WriterOptions {
+  /** bigint as int64/uint64, and integers past 32 bits as float 64 (false: as int64/uint64; bigint by the library). */
+  readonly useBigInt64: boolean;
+  /** A map's undefined values left out with their keys (false: written as nil). */
+  readonly ignoreUndefined: boolean;
+}
+
+const TWO_32 = 0x1_0000_0000;
+
 export class FrameWriter {
   private bytes = new Uint8Array(4096);
   private view = new DataView(this.bytes.buffer);
   private pos = 0;
   private readonly strings = new Map<string, Uint8Array>();
   /** The library, for what is not written here (and to learn a string's bytes once). */
-  private readonly library = new Encoder(ENCODER_OPTIONS);
+  private readonly library: Encoder;
+  private readonly bigInt64: boolean;
+  private readonly ignoreUndefined: boolean;
+
+  /** `options`: the library's options whose bytes it writes (default the gateway's frames'; `{}` for none). */
+  constructor(options: Partial<WriterOptions> = ENCODER_OPTIONS) {
+    this.library = new Encoder(options);
+    this.bigInt64 = options.useBigInt64 ?? false;
+    this.ignoreUndefined = options.ignoreUndefined ?? false;
+  }
 
   /** `v` encoded, as a view of the writer's buffer: valid until the next call. */
   encodeSharedRef(v: unknown): Uint8Array {
@@ -72,6 +92,7 @@ export class FrameWriter {
         this.bytes[this.pos++] = v ? 0xc3 : 0xc2;
         return;
       case 'bigint':
+        if (!this.bigInt64) break;
         this.room(9);
         if (v >= 0n) this.view.setBigUint64(this.tagged(0xcf, 8), v);
         else this.view.setBigInt64(this.tagged(0xd3, 8), v);
@@ -112,20 +133,49 @@ export class FrameWriter {
         else if (v < 0x100) this.bytes[this.tagged(0xcc, 1)] = v;
         else if (v < 0x10000) this.view.setUint16(this.tagged(0xcd, 2), v);
         else if (v < 0x100000000) this.view.setUint32(this.tagged(0xce, 4), v);
-        else this.view.setFloat64(this.tagged(0xcb, 8), v); // with useBigInt64 the library writes a float 64
+        else if (this.bigInt64) this.view.setFloat64(this.tagged(0xcb, 8), v); // with useBigInt64 the library writes a float 64
+        else this.int64(0xcf, v);
         return;
       }
       if (v >= -0x20) this.bytes[this.pos++] = 0xe0 | (v + 0x20);
       else if (v >= -0x80) this.view.setInt8(this.tagged(0xd0, 1), v);
       else if (v >= -0x8000) this.view.setInt16(this.tagged(0xd1, 2), v);
       else if (v >= -0x80000000) this.view.setInt32(this.tagged(0xd2, 4), v);
-      else this.view.setFloat64(this.tagged(0xcb, 8), v);
+      else if (this.bigInt64) this.view.setFloat64(this.tagged(0xcb, 8), v);
+      else this.int64(0xd3, v);
       return;
     }
     this.view.setFloat64(this.tagged(0xcb, 8), v);
   }
 
+  /** A safe integer as uint64 / int64, the library's way (high word by division, low word truncated). */
+  private int64(tag: number, v: number): void {
+    const p = this.tagged(tag, 8);
+    this.view.setUint32(p, tag === 0xcf ? v / TWO_32 : Math.floor(v / TWO_32));
+    this.view.setUint32(p + 4, v);
+  }
+
   private string(s: string): void {
+    // A short ASCII string (every key, every enum name) is its fixstr head and its characters: written
+    // straight from the string, cheaper than finding its bytes in the cache. Anything else (a character
+    // past 0x7f met on the way, a longer string) is written from the cache below, over what was begun.
+    const len = s.length;
+    if (len < 32) {
+      this.room(len + 1);
+      const out = this.bytes;
+      const at = this.pos;
+      out[at] = 0xa0 + len;
+      let i = 0;
+      for (; i < len; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        out[at + 1 + i] = c;
+      }
+      if (i === len) {
+        this.pos = at + 1 + len;
+        return;
+      }
+    }
     let b = this.strings.get(s);
     if (b === undefined) {
       b = this.library.encode(s);
@@ -164,7 +214,7 @@ export class FrameWriter {
     let n = 0;
     for (const k in m) {
       const v = m[k];
-      if (v === undefined) continue;
+      if (v === undefined && this.ignoreUndefined) continue;
       this.string(k);
       this.value(v);
       n++;
@@ -178,7 +228,8 @@ export class FrameWriter {
     if (n < 16) this.bytes[this.pos++] = 0x90 + n;
     else if (n < 0x10000) this.view.setUint16(this.tagged(0xdc, 2), n);
     else this.view.setUint32(this.tagged(0xdd, 4), n);
-    for (const x of a) this.value(x);
+    // an index loop: for-of allocated an iterator per array (a history entry and two records an order)
+    for (let i = 0; i < n; i++) this.value(a[i]);
   }
 }
 

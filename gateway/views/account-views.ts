@@ -16,10 +16,10 @@ import type { UserEventKind } from '../protocol/messages.js';
 import { AccountHistory } from './history.js';
 import type { BalanceView, FillView, OrderView, PositionView } from './order-view.js';
 
-export interface UserEvent {
-  readonly accountId: number;
-  readonly kind: UserEventKind;
-  readonly body: Readonly<object>;
+/** Where apply() sends the user-stream events a record makes (the gateway's UserStreams). */
+export interface EventSink {
+  /** `body` is the read model's view itself: encoded at once, no reference kept. */
+  publish(accountId: number, kind: UserEventKind, body: Readonly<object>): void;
 }
 
 class AccountView {
@@ -80,13 +80,25 @@ export class AccountViews {
     return this.accounts.get(accountId)?.open.size ?? 0;
   }
 
-  /** Applies one released record; returns the user-stream events it makes (often none). */
-  apply(r: DecodedRecord): UserEvent[] {
+  /** The sink of the record being applied (none: the events are dropped, as when loading state). */
+  private sink: EventSink | undefined;
+
+  private emit(accountId: number, kind: UserEventKind, body: Readonly<object>): void {
+    this.sink?.publish(accountId, kind, body);
+  }
+
+  /**
+   * Applies one released record; the user-stream events it makes (often none) go to `sink`, in order,
+   * as they are made: no array or event object per record.
+   */
+  apply(r: DecodedRecord, sink?: EventSink): void {
+    this.sink = sink;
     switch (r.type) {
       case 'OrderAccepted':
         return this.accepted(r);
       case 'TradeExecuted':
-        return [...this.traded(r.accountId, n(r, 'takerOrderId'), n(r, 'takerRemainingLots'), r.timeUs), ...this.traded(n(r, 'makerAccountId'), n(r, 'makerOrderId'), n(r, 'makerRemainingLots'), r.timeUs)];
+        this.traded(r.accountId, n(r, 'takerOrderId'), n(r, 'takerRemainingLots'), r.timeUs);
+        return this.traded(n(r, 'makerAccountId'), n(r, 'makerOrderId'), n(r, 'makerRemainingLots'), r.timeUs);
       case 'OrderCancelled':
         return this.ended(r, 'cancelled');
       case 'OrderExpired':
@@ -102,25 +114,23 @@ export class AccountViews {
       case 'AccountUpdated':
         return this.balanceOf(r);
       case 'MarginCallIssued':
-        return [{ accountId: r.accountId, kind: 'marginCall', body: { market: r.marketId, scope: nameOf(ScopeKind, n(r, 'scope')), equity: b(r, 'equityAtoms'), maintenance: b(r, 'maintenanceAtoms'), marginRatio: b(r, 'marginRatioRate'), atUs: r.timeUs } }];
+        return this.emit(r.accountId, 'marginCall', { market: r.marketId, scope: nameOf(ScopeKind, n(r, 'scope')), equity: b(r, 'equityAtoms'), maintenance: b(r, 'maintenanceAtoms'), marginRatio: b(r, 'marginRatioRate'), atUs: r.timeUs });
       case 'LiquidationProgressed':
-        return [{ accountId: r.accountId, kind: 'liquidation', body: { market: r.marketId, liquidationId: n(r, 'liquidationId'), step: nameOf(LiquidationStep, n(r, 'step')), scope: nameOf(ScopeKind, n(r, 'scope')), qty: b(r, 'qtyLots'), price: n(r, 'priceTicks'), equity: b(r, 'equityAtoms'), maintenance: b(r, 'maintenanceAtoms'), atUs: r.timeUs } }];
+        return this.emit(r.accountId, 'liquidation', { market: r.marketId, liquidationId: n(r, 'liquidationId'), step: nameOf(LiquidationStep, n(r, 'step')), scope: nameOf(ScopeKind, n(r, 'scope')), qty: b(r, 'qtyLots'), price: n(r, 'priceTicks'), equity: b(r, 'equityAtoms'), maintenance: b(r, 'maintenanceAtoms'), atUs: r.timeUs });
       case 'AdlExecuted':
-        return [{ accountId: r.accountId, kind: 'adl', body: { market: r.marketId, liquidationId: n(r, 'liquidationId'), side: nameOf(SIDES, n(r, 'side')), qty: n(r, 'qtyLots'), price: n(r, 'priceTicks'), atUs: r.timeUs } }];
-      default:
-        return [];
+        return this.emit(r.accountId, 'adl', { market: r.marketId, liquidationId: n(r, 'liquidationId'), side: nameOf(SIDES, n(r, 'side')), qty: n(r, 'qtyLots'), price: n(r, 'priceTicks'), atUs: r.timeUs });
     }
   }
 
   /** The event's body is the view itself, not a copy: publish() encodes it at once and keeps no reference. */
-  private orderEvent(accountId: number, o: OrderView): UserEvent {
-    return { accountId, kind: 'order', body: o };
+  private orderEvent(accountId: number, o: OrderView): void {
+    this.emit(accountId, 'order', o);
   }
 
-  private accepted(r: DecodedRecord): UserEvent[] {
+  private accepted(r: DecodedRecord): void {
     const o = orderView(n(r, 'orderId'), n(r, 'clientOrderId'), r.marketId, n(r, 'side'), n(r, 'orderType'), n(r, 'timeInForce'), n(r, 'priceTicks'), n(r, 'qtyLots'), n(r, 'qtyLots'), n(r, 'triggerPriceTicks'), n(r, 'triggerSource'), n(r, 'reduceOnly') === 1, n(r, 'origin'), r.timeUs);
     this.of(r.accountId).open.set(o.orderId, o);
-    return [this.orderEvent(r.accountId, o)];
+    this.orderEvent(r.accountId, o);
   }
 
   /**
@@ -133,10 +143,10 @@ export class AccountViews {
     this.of(o.accountId).open.set(v.orderId, v);
   }
 
-  private traded(accountId: number, orderId: number, remaining: number, atUs: number): UserEvent[] {
+  private traded(accountId: number, orderId: number, remaining: number, atUs: number): void {
     const v = this.accounts.get(accountId);
     const o = v?.open.get(orderId);
-    if (v === undefined || o === undefined) return [];
+    if (v === undefined || o === undefined) return;
     o.remaining = remaining;
     o.filled = o.qty - remaining;
     o.updatedUs = atUs;
@@ -144,7 +154,7 @@ export class AccountViews {
       o.status = 'filled';
       this.close(accountId, v, o);
     } else o.status = 'partiallyFilled';
-    return [this.orderEvent(accountId, o)];
+    this.orderEvent(accountId, o);
   }
 
   private close(accountId: number, v: AccountView, o: OrderView): void {
@@ -152,38 +162,38 @@ export class AccountViews {
     this.history.orders.add(accountId, o);
   }
 
-  private ended(r: DecodedRecord, status: 'cancelled' | 'expired'): UserEvent[] {
+  private ended(r: DecodedRecord, status: 'cancelled' | 'expired'): void {
     const v = this.accounts.get(r.accountId);
     const o = v?.open.get(n(r, 'orderId'));
-    if (v === undefined || o === undefined) return [];
+    if (v === undefined || o === undefined) return;
     o.status = status;
     o.endReason = reasonName(n(r, 'reason')) as string;
     o.remaining = 0;
     o.updatedUs = r.timeUs;
     this.close(r.accountId, v, o);
-    return [this.orderEvent(r.accountId, o)];
+    this.orderEvent(r.accountId, o);
   }
 
-  private amended(r: DecodedRecord): UserEvent[] {
+  private amended(r: DecodedRecord): void {
     const o = this.accounts.get(r.accountId)?.open.get(n(r, 'orderId'));
-    if (o === undefined) return [];
+    if (o === undefined) return;
     o.price = n(r, 'newPriceTicks');
     o.qty = n(r, 'newQtyLots');
     o.remaining = n(r, 'remainingLots');
     o.filled = o.qty - o.remaining;
     o.updatedUs = r.timeUs;
-    return [this.orderEvent(r.accountId, o)];
+    this.orderEvent(r.accountId, o);
   }
 
-  private triggered(r: DecodedRecord): UserEvent[] {
+  private triggered(r: DecodedRecord): void {
     const o = this.accounts.get(r.accountId)?.open.get(n(r, 'orderId'));
-    if (o === undefined) return [];
+    if (o === undefined) return;
     o.status = 'open';
     o.updatedUs = r.timeUs;
-    return [this.orderEvent(r.accountId, o)];
+    this.orderEvent(r.accountId, o);
   }
 
-  private filled(r: DecodedRecord): UserEvent[] {
+  private filled(r: DecodedRecord): void {
     const f: FillView = {
       tradeId: n(r, 'tradeId'),
       orderId: n(r, 'orderId'),
@@ -197,10 +207,10 @@ export class AccountViews {
       atUs: r.timeUs,
     };
     this.history.fills.add(r.accountId, f);
-    return [{ accountId: r.accountId, kind: 'fill', body: f }];
+    this.emit(r.accountId, 'fill', f);
   }
 
-  private position(r: DecodedRecord): UserEvent[] {
+  private position(r: DecodedRecord): void {
     const p: PositionView = {
       market: r.marketId,
       qty: b(r, 'qtyLots'),
@@ -219,10 +229,10 @@ export class AccountViews {
       updatedUs: r.timeUs,
     };
     this.of(r.accountId).positions.set(p.market, p);
-    return [{ accountId: r.accountId, kind: 'position', body: p }];
+    this.emit(r.accountId, 'position', p);
   }
 
-  private balanceOf(r: DecodedRecord): UserEvent[] {
+  private balanceOf(r: DecodedRecord): void {
     const bal: BalanceView = {
       wallet: b(r, 'walletAtoms'),
       equity: b(r, 'equityAtoms'),
@@ -234,6 +244,6 @@ export class AccountViews {
       updatedUs: r.timeUs,
     };
     this.of(r.accountId).balance = bal;
-    return [{ accountId: r.accountId, kind: 'balance', body: bal }];
+    this.emit(r.accountId, 'balance', bal);
   }
 }

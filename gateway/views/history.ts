@@ -27,6 +27,7 @@ import type { FillView, OrderView } from './order-view.js';
 /** How one kind of entry is kept: its family and its stored form. */
 interface Kind<T> {
   readonly family: number;
+  /** The stored form, to encode at once (it may be reused by the next call). */
   stored(v: T): unknown;
   loaded(v: unknown): T;
 }
@@ -38,11 +39,17 @@ interface Kind<T> {
  */
 function tupleKind<T extends object>(family: number, fields: readonly (keyof T & string)[], bigints: readonly (keyof T & string)[]): Kind<T> {
   const big = fields.map((f) => bigints.includes(f));
+  // One tuple rewritten per entry: stored() is encoded at once and never kept.
+  const tuple: unknown[] = new Array<unknown>(fields.length).fill(undefined);
   return {
     family,
     stored: (v) => {
       const r = v as Record<string, unknown>;
-      return fields.map((f, i) => (big[i] ? String(r[f]) : r[f]));
+      for (let i = 0; i < fields.length; i++) {
+        const x = r[fields[i]!];
+        tuple[i] = big[i] ? String(x) : x;
+      }
+      return tuple;
     },
     loaded: (v) => {
       const values = v as unknown[];

@@ -9,7 +9,8 @@
 // The kept frames' bytes are cut from one arena per account (frame-arena.ts), not an ArrayBuffer each.
 
 import type { FrameCodec } from '../protocol/codec.js';
-import type { AccountViews, UserEvent } from './account-views.js';
+import type { UserEventKind } from '../protocol/messages.js';
+import type { AccountViews, EventSink } from './account-views.js';
 import { FrameArena } from './frame-arena.js';
 
 export interface StreamSink {
@@ -29,7 +30,7 @@ interface Stream {
 
 export type ResumeOutcome = 'replayed' | 'snapshot';
 
-export class UserStreams {
+export class UserStreams implements EventSink {
   private readonly streams = new Map<number, Stream>();
   /** Frames sent to sinks (for metrics). */
   framesOut = 0;
@@ -51,10 +52,10 @@ export class UserStreams {
     return this.streams.get(accountId)?.seq ?? 0;
   }
 
-  publish(e: UserEvent): void {
-    const s = this.stream(e.accountId);
+  publish(accountId: number, kind: UserEventKind, body: Readonly<object>): void {
+    const s = this.stream(accountId);
     s.seq++;
-    const frame = this.codec.encodeJoined({ t: 'user', epoch: this.epoch, seq: s.seq, kind: e.kind }, e.body, s.arena.alloc);
+    const frame = this.codec.encodeJoined({ t: 'user', epoch: this.epoch, seq: s.seq, kind }, body, s.arena.alloc);
     // A ring of replayCap frames: seq q lives at (q - 1) % replayCap.
     s.frames[(s.seq - 1) % this.replayCap] = frame;
     if (s.seq - s.firstSeq >= this.replayCap) s.firstSeq++;

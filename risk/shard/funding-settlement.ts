@@ -60,9 +60,8 @@ function fundingRoundOpen(p: ShardParts, timeUs: number): boolean {
 function payFunding(p: ShardParts, marketId: number, rate: bigint, markTicks: number, fundingTimeUs: number, timeUs: number): void {
   const market = p.state.markets.get(marketId)!;
   const t = p.monitor.triggers.get(marketId)!;
-  const ids = t.sortedAccountIds();
-  if (ids.length === 0 || rate === 0n || markTicks <= 0) return;
-  const positions = ids.map((id) => t.slots.get(id)!.pos);
+  if (t.size === 0 || rate === 0n || markTicks <= 0) return;
+  const positions = t.sortedPositions();
   const due = fundingPayments(
     positions.map((pos) => pos.qtyLots),
     BigInt(markTicks),

@@ -28,8 +28,8 @@ import { UpdateReason } from './events.js';
 import { scopeKey, scopeOfKey, type ScopeEvaluator } from './scope-evaluator.js';
 import { CROSS_SCOPE } from './seams.js';
 import type { CursorLookup } from './key-order.js';
-import { MarginMode, type AccountState, type RiskState } from './state.js';
-import { MarketTriggers, type TriggerSlot } from './trigger-index.js';
+import { MarginMode, type AccountState, type PositionState, type RiskState } from './state.js';
+import { MarketTriggers } from './trigger-index.js';
 
 export class MarginMonitor {
   readonly triggers = new Map<number, MarketTriggers>();
@@ -41,8 +41,7 @@ export class MarginMonitor {
   private readonly queued = new Set<number>();
   /** Scopes a funding record paid since the funding round opened, by scope key (released sorted). */
   private readonly funded = new Set<number>();
-  private readonly fire = (slot: TriggerSlot): void => {
-    const pos = slot.pos;
+  private readonly fire = (pos: PositionState): void => {
     this.enqueue(pos.accountId, pos.marginMode === MarginMode.ISOLATED ? pos.marketId : CROSS_SCOPE, UpdateReason.MARK);
   };
   /** Scopes evaluated by the monitor since start, for monitoring and benchmarks. */

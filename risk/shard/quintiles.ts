@@ -23,7 +23,7 @@ import { ascendingOrder } from './key-order.js';
 import { RankingJob } from './ranking-job.js';
 import type { ScopeValuer } from './scope-margin.js';
 import type { AccountState, MarketRiskState, PositionState, RiskState } from './state.js';
-import type { MarketTriggers } from './trigger-index.js';
+import { NO_SLOT, type MarketTriggers } from './trigger-index.js';
 
 /** Least input time between two rankings of one market (µs). */
 export const QUINTILE_REFRESH_US = 1_000_000;
@@ -121,8 +121,8 @@ export class QuintileCache {
     for (let i = 0; i < all.length; i++) {
       const job = this.rankings.get(all[i]!.marketId)?.job;
       if (job === undefined) continue;
-      const slot = this.triggers.get(all[i]!.marketId)!.slots.get(account.id);
-      if (slot !== undefined) job.take(slot);
+      const id = all[i]!.triggerId;
+      if (id !== NO_SLOT) job.take(id);
     }
   }
 

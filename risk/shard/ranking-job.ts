@@ -4,7 +4,7 @@
 //   members   the open positions of the market when the job starts (trigger slots created before it)
 //   values    each member as it stood at the start: quantity, entry cost, and its scope's equity valued at
 //             every market's mark at the start (both sides of the key of queue-quintiles.ts)
-//   sweep     step(), once per input record: members are visited through the slot map (an iterator kept
+//   sweep     step(), once per input record: members are visited in the slots' creation order (a cursor kept
 //             across records) and keyed, until at least perRecord·(records so far) are keyed; the job
 //             ends at its K-th record, K = ceil(members / perRecord), whatever else happened
 //   rank      then the boundaries of each side (queue-quintiles.ts SideRanking), one step per record:
@@ -29,7 +29,7 @@ import { approximateScore, approximateScoreNumber, SideRanking, type SideQuintil
 import { SnapshotColumns, SnapshotSide, type MemberValues } from './ranking-columns.js';
 import { addExact } from './exact-slot.js';
 import { MarginMode, type AccountState, type PositionState, type RiskState } from './state.js';
-import type { MarketTriggers, TriggerSlot } from './trigger-index.js';
+import { NO_SLOT, type MarketTriggers } from './trigger-index.js';
 
 /** The market as a job starts from it: its members, the serial that bounds them, every market's mark. */
 export interface RankingStart {
@@ -41,7 +41,7 @@ export interface RankingStart {
 
 function startOf(state: RiskState, triggers: MarketTriggers): RankingStart {
   return {
-    members: triggers.slots.size,
+    members: triggers.size,
     startSerial: triggers.nextSerial,
     marks: [...state.markets].map(([id, m]) => [id, m.markN, m.markPriceTicks] as const),
   };
@@ -57,7 +57,6 @@ export class RankingJob {
   readonly members: number;
   readonly startSerial: number;
   private readonly records: number;
-  private readonly slots: IterableIterator<TriggerSlot>;
   /** Every market's mark at the start, as numbers (NaN past their range) and as bigints. */
   private readonly marks = new Map<number, number>();
   private readonly bigMarks = new Map<number, bigint>();
@@ -88,9 +87,9 @@ export class RankingJob {
     this.startSerial = start.startSerial;
     this.records = Math.max(1, Math.ceil(this.members / perRecord));
     this.recordsLeft = this.records;
-    // A restored job walks the slot map from its start: members keyed already are skipped (take), so the
+    // A restored job sweeps the slots from the first: members keyed already are skipped (take), so the
     // sweep keys the same number per record and every member with its values at the start.
-    this.slots = triggers.slots.values();
+    triggers.startSweep();
     for (const [marketId, markN, markTicks] of start.marks) {
       this.marks.set(marketId, markN);
       this.bigMarks.set(marketId, markTicks);
@@ -142,7 +141,7 @@ export class RankingJob {
     for (let i = 0; i < n; i++) marks.push([r.uint(), r.f64(), r.big()]);
     // Members not keyed yet are open positions still (a change keys a member first), and every keyed one
     // takes its columns' bytes: a member count past both is no job's.
-    const room = triggers.slots.size + Math.floor(r.remaining / 48);
+    const room = triggers.size + Math.floor(r.remaining / 48);
     if (n !== state.markets.size || marks.some(([m]) => !state.markets.has(m)) || members > triggers.nextSerial || members > room) throw malformed(`${r.what}: job ${id} of market ${triggers.marketId}: ${n} marks, ${members} members`);
     const job = new RankingJob(id, state, triggers, perRecord, columns, epoch, startUs, { members, startSerial, marks });
     job.recordsLeft = r.uint();
@@ -171,13 +170,17 @@ export class RankingJob {
     return job;
   }
 
-  /** Keys the slot's member now, unless it is not a member or already keyed (values as at the start). */
-  take(slot: TriggerSlot): void {
-    if (slot.rankedBy === this.id || slot.serial >= this.startSerial) return;
-    slot.rankedBy = this.id;
+  /**
+   * Keys the member in trigger slot `slot` now, unless it is not a member or already keyed (values as at
+   * the start).
+   */
+  take(slot: number): void {
+    const t = this.triggers;
+    if (t.rankedByAt(slot) === this.id || t.serialAt(slot) >= this.startSerial) return;
+    t.setRankedBy(slot, this.id);
     this.keyed++;
-    const pos = slot.pos;
-    const account = slot.account;
+    const pos = t.posAt(slot);
+    const account = t.accountAt(slot);
     const q = pos.qtyN;
     const cost = pos.entryCostN;
     const equity = this.equityNumber(account, pos);
@@ -198,9 +201,9 @@ export class RankingJob {
       this.recordsLeft--;
       const target = this.recordsLeft === 0 ? this.members : Math.min(this.members, this.perRecord * (this.records - this.recordsLeft));
       while (this.keyed < target) {
-        const next = this.slots.next();
-        if (next.done === true) break;
-        this.take(next.value);
+        const next = this.triggers.nextInSweep();
+        if (next === NO_SLOT) break;
+        this.take(next);
       }
       if (this.recordsLeft > 0) return false;
       this.beginRanking();
@@ -245,14 +248,15 @@ export class RankingJob {
   forEachMember(f: MemberValues): void {
     this.longs.forEach(f);
     this.shorts.forEach(f);
-    // forEach: no iterator result per slot of a million-member market.
-    this.triggers.slots.forEach((slot) => {
-      if (slot.rankedBy === this.id || slot.serial >= this.startSerial) return;
-      const pos = slot.pos;
+    const t = this.triggers;
+    t.forEachSlot((slot) => {
+      if (t.rankedByAt(slot) === this.id || t.serialAt(slot) >= this.startSerial) return;
+      const pos = t.posAt(slot);
+      const account = t.accountAt(slot);
       const q = pos.qtyN;
       const cost = pos.entryCostN;
-      const equity = this.equityNumber(slot.account, pos);
-      f(pos.accountId, q === q ? q : pos.qtyLots, cost === cost ? cost : pos.entryCostAtoms, equity === equity ? equity : this.equityBig(slot.account, pos));
+      const equity = this.equityNumber(account, pos);
+      f(pos.accountId, q === q ? q : pos.qtyLots, cost === cost ? cost : pos.entryCostAtoms, equity === equity ? equity : this.equityBig(account, pos));
     });
   }
 

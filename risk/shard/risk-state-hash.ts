@@ -252,11 +252,11 @@ function hashTail(h: Hasher, p: ShardParts, streams: StreamPositions | undefined
     h.int(t.epoch);
     h.int(t.markTicks);
     h.word(t.popPending ? 1 : 0);
-    h.int(t.slots.size);
-    forEachByKey(t.slots, (slot) => {
-      h.int(slot.pos.accountId);
-      h.int(slot.downKey);
-      h.int(slot.upKey);
+    h.int(t.size);
+    t.forEachByAccount((slot) => {
+      h.int(t.accountIdAt(slot));
+      h.int(t.downKeyAt(slot));
+      h.int(t.upKeyAt(slot));
       h.word(t.parkedFlags(slot));
     });
     h.ids(t.multiMarketCross);

@@ -273,7 +273,7 @@ export class ScopeEvaluator {
 
   private flat(pos: PositionState, forced: boolean, reason: number, timeUs: number): void {
     const t = this.triggers.get(pos.marketId)!;
-    if (t.slots.has(pos.accountId)) t.remove(pos.accountId);
+    if (t.has(pos)) t.remove(pos);
     const d = pos.derived;
     const changed = d.tier !== 0 || d.liquidationPriceTicks !== 0n || d.bankruptcyPriceTicks !== 0n || d.unrealizedPnlAtoms !== 0n;
     d.liquidationPriceTicks = 0n;

@@ -76,6 +76,11 @@ export class PositionState extends PositionDerived {
    */
   reserveMarkTicks = 0;
   reserveOrderId = 0;
+  /**
+   * The position's trigger slot: its heap id in its market's MarketTriggers (trigger-index.ts), NO_SLOT
+   * (−1) while it has none. Kept by MarketTriggers alone; not state of its own (the slot is).
+   */
+  triggerId = -1;
   private ordersMap: OrderMap | undefined = undefined;
 
   constructor(

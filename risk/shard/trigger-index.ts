@@ -18,49 +18,64 @@
 // Also here, because it is per market and keyed the same way: the open positions of the market (funding,
 // ADL quintiles) and the cross accounts that hold positions in other markets too (their LPs here move
 // when another market's mark does).
+//
+// A slot (an open position of the market) is a row of columns indexed by its heap id, not an object: its
+// position and account, keys, serial, ranking job and dirty flag, and its place in the order slots were
+// made in (a linked list over heap ids, the order a map by account id used to iterate in). A position
+// finds its row through pos.triggerId. A snapshot decode of a million positions then fills typed arrays
+// instead of building a million objects and a hash table of them (docs/SNAPSHOTS.md).
 // Thread contract: the risk-shard thread.
 
 import { malformed } from '../../engine/snapshot/snapshot-error.js';
 import type { SnapshotReader } from '../../engine/snapshot/snapshot-reader.js';
 import type { SnapshotWriter } from '../../engine/snapshot/snapshot-writer.js';
-import type { CursorLookup } from './key-order.js';
+import { ascendingOrder, type CursorLookup } from './key-order.js';
 import type { AccountState, PositionState } from './state.js';
 import { TriggerHeap } from './trigger-heap.js';
 
 /** No trigger on that side. */
 export const NO_KEY = -1;
 
-export class TriggerSlot {
-  downKey = NO_KEY;
-  upKey = NO_KEY;
-  /** Keys set since the last mark update: to be pushed at the next one. */
-  dirty = false;
-  /** The ADL ranking job (ranking-job.ts) that has already taken this position's snapshot, 0 when none. */
-  rankedBy = 0;
+/** No slot (pos.triggerId), no next or previous slot, a sweep at its end. */
+export const NO_SLOT = -1;
 
-  constructor(
-    readonly pos: PositionState,
-    /** The position's account (the ranking reads its wallet and other positions without a map lookup). */
-    readonly account: AccountState,
-    /** Creation order within the market: a ranking job ranks the slots created before it started. */
-    readonly serial: number,
-    /** The slot's entry id in the market's heaps: dense, reused after the slot leaves (trigger-heap.ts). */
-    readonly heapId: number,
-  ) {}
-}
+const INITIAL_IDS = 16;
 
 export class MarketTriggers {
   readonly down = new TriggerHeap();
   readonly up = new TriggerHeap();
-  /** Slots by heap id; ids of slots that left wait in freeIds for the next slot. */
-  private readonly byHeapId: (TriggerSlot | undefined)[] = [];
+  /** Each slot's position and account, by heap id (undefined: a free id). */
+  private readonly posOf: (PositionState | undefined)[] = [];
+  private readonly accountOf: (AccountState | undefined)[] = [];
+  /** The position's account id (the walks that need only the id do not visit the position). */
+  private accountIds = new Uint32Array(INITIAL_IDS);
+  /** The slot's keys (NO_KEY: none on that side). */
+  private downKeys = new Float64Array(INITIAL_IDS);
+  private upKeys = new Float64Array(INITIAL_IDS);
+  /** Creation order within the market: a ranking job ranks the slots created before it started. */
+  private serials = new Float64Array(INITIAL_IDS);
+  /** The ADL ranking job (ranking-job.ts) that has already taken the slot's position, 0 when none. */
+  private rankedBys = new Float64Array(INITIAL_IDS);
+  /** Keys set since the last mark update: to be pushed at the next one. */
+  private dirtyFlags = new Uint8Array(INITIAL_IDS);
+  /** The slots in the order they were made: a doubly linked list over heap ids. */
+  private nextOf = new Int32Array(INITIAL_IDS);
+  private prevOf = new Int32Array(INITIAL_IDS);
+  private first = NO_SLOT;
+  private last = NO_SLOT;
+  private count = 0;
+  /** Ids of slots that left, for the next slots (a stack). */
   private readonly freeIds: number[] = [];
-  /** Open (non-flat) positions of this market, by account id. */
-  readonly slots = new Map<number, TriggerSlot>();
   /** Cross accounts with an open cross position here and in at least one other market. */
   readonly multiMarketCross = new Set<number>();
-  /** Slots re-keyed since the last mark update (a removed slot may linger: skipped when pushed). */
-  private dirty: TriggerSlot[] = [];
+  /**
+   * Slots re-keyed since the last mark update, as (heap id, serial): a slot that left may linger, and its
+   * id may be another slot's since; the serial tells them apart (skipped when pushed).
+   */
+  private dirtyIds: number[] = [];
+  private dirtySerials: number[] = [];
+  /** The slot a ranking job's sweep visits next (NO_SLOT: the end). */
+  private sweepAt = NO_SLOT;
   /** The mark the keys are compared with (ticks, 0 before the first). */
   markTicks = 0;
   /** Mark updates seen: the ADL quintile cache is valid for one epoch. */
@@ -72,84 +87,200 @@ export class MarketTriggers {
 
   constructor(readonly marketId: number) {}
 
+  /** Open positions of the market (slots). */
+  get size(): number {
+    return this.count;
+  }
+
+  /** The position (of this market) has a slot. */
+  has(pos: PositionState): boolean {
+    return pos.triggerId !== NO_SLOT;
+  }
+
+  accountIdAt(id: number): number {
+    return this.accountIds[id]!;
+  }
+
+  posAt(id: number): PositionState {
+    return this.posOf[id]!;
+  }
+
+  accountAt(id: number): AccountState {
+    return this.accountOf[id]!;
+  }
+
+  downKeyAt(id: number): number {
+    return this.downKeys[id]!;
+  }
+
+  upKeyAt(id: number): number {
+    return this.upKeys[id]!;
+  }
+
+  serialAt(id: number): number {
+    return this.serials[id]!;
+  }
+
+  rankedByAt(id: number): number {
+    return this.rankedBys[id]!;
+  }
+
+  setRankedBy(id: number, job: number): void {
+    this.rankedBys[id] = job;
+  }
+
   /** Sets the position's keys (NO_KEY: none on that side); its current entries leave the heaps now. */
   setKeys(pos: PositionState, account: AccountState, downKey: number, upKey: number): void {
-    let slot = this.slots.get(pos.accountId);
-    if (slot === undefined || slot.pos !== pos) {
-      if (slot !== undefined) this.release(slot);
-      slot = this.newSlot(pos, account);
-      this.slots.set(pos.accountId, slot);
-    } else this.unlist(slot);
-    slot.downKey = downKey;
-    slot.upKey = upKey;
-    if (!slot.dirty) {
-      slot.dirty = true;
-      this.dirty.push(slot);
+    let id = pos.triggerId;
+    if (id === NO_SLOT) id = this.newSlot(pos, account);
+    else this.unlist(id);
+    this.downKeys[id] = downKey;
+    this.upKeys[id] = upKey;
+    if (this.dirtyFlags[id] === 0) {
+      this.dirtyFlags[id] = 1;
+      this.dirtyIds.push(id);
+      this.dirtySerials.push(this.serials[id]!);
     }
   }
 
   /** The position went flat: it leaves the index and the heaps. */
-  remove(accountId: number): void {
-    const slot = this.slots.get(accountId);
-    if (slot !== undefined) this.release(slot);
-    this.slots.delete(accountId);
-    this.multiMarketCross.delete(accountId);
+  remove(pos: PositionState): void {
+    if (pos.triggerId !== NO_SLOT) this.release(pos.triggerId);
+    this.multiMarketCross.delete(pos.accountId);
   }
 
   /** Takes the slot's entries out of both heaps (O(log n) each). */
-  private unlist(slot: TriggerSlot): void {
-    this.down.remove(slot.heapId);
-    this.up.remove(slot.heapId);
+  private unlist(id: number): void {
+    this.down.remove(id);
+    this.up.remove(id);
   }
 
-  private newSlot(pos: PositionState, account: AccountState): TriggerSlot {
-    const id = this.freeIds.length > 0 ? this.freeIds.pop()! : this.byHeapId.length;
-    const slot = new TriggerSlot(pos, account, this.nextSerial++, id);
-    this.byHeapId[id] = slot;
-    return slot;
+  private newSlot(pos: PositionState, account: AccountState): number {
+    const id = this.freeIds.length > 0 ? this.freeIds.pop()! : this.newId();
+    this.posOf[id] = pos;
+    this.accountOf[id] = account;
+    this.accountIds[id] = pos.accountId;
+    this.serials[id] = this.nextSerial++;
+    this.rankedBys[id] = 0;
+    this.dirtyFlags[id] = 0;
+    this.link(id);
+    pos.triggerId = id;
+    return id;
   }
 
-  /** The slot leaves: out of the heaps, its heap id free for the next slot. */
-  private release(slot: TriggerSlot): void {
-    this.unlist(slot);
-    this.byHeapId[slot.heapId] = undefined;
-    this.freeIds.push(slot.heapId);
+  /** A heap id never handed out before, with room in the columns. */
+  private newId(): number {
+    const id = this.posOf.length;
+    this.reserveIds(id + 1);
+    this.posOf.push(undefined);
+    this.accountOf.push(undefined);
+    return id;
+  }
+
+  /** The columns hold at least n ids. */
+  private reserveIds(n: number): void {
+    let cap = this.serials.length;
+    if (n <= cap) return;
+    while (cap < n) cap *= 2;
+    const f64 = (a: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> => {
+      const b = new Float64Array(cap);
+      b.set(a);
+      return b;
+    };
+    const i32 = (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
+      const b = new Int32Array(cap);
+      b.set(a);
+      return b;
+    };
+    this.downKeys = f64(this.downKeys);
+    this.upKeys = f64(this.upKeys);
+    this.serials = f64(this.serials);
+    this.rankedBys = f64(this.rankedBys);
+    const accountIds = new Uint32Array(cap);
+    accountIds.set(this.accountIds);
+    this.accountIds = accountIds;
+    const dirty = new Uint8Array(cap);
+    dirty.set(this.dirtyFlags);
+    this.dirtyFlags = dirty;
+    this.nextOf = i32(this.nextOf);
+    this.prevOf = i32(this.prevOf);
+  }
+
+  /** Appends the slot to the creation order. */
+  private link(id: number): void {
+    this.prevOf[id] = this.last;
+    this.nextOf[id] = NO_SLOT;
+    if (this.last === NO_SLOT) this.first = id;
+    else this.nextOf[this.last] = id;
+    this.last = id;
+    this.count++;
+  }
+
+  /** The slot leaves: out of the heaps and the creation order, its heap id free for the next slot. */
+  private release(id: number): void {
+    this.unlist(id);
+    this.posOf[id]!.triggerId = NO_SLOT;
+    this.posOf[id] = undefined;
+    this.accountOf[id] = undefined;
+    this.dirtyFlags[id] = 0;
+    const prev = this.prevOf[id]!;
+    const next = this.nextOf[id]!;
+    if (prev === NO_SLOT) this.first = next;
+    else this.nextOf[prev] = next;
+    if (next === NO_SLOT) this.last = prev;
+    else this.prevOf[next] = prev;
+    // A sweep about to visit the slot visits the one after it instead (as a Map's iterator skips an entry
+    // deleted before it got there).
+    if (this.sweepAt === id) this.sweepAt = next;
+    this.count--;
+    this.freeIds.push(id);
   }
 
   /**
    * Which of the slot's keys wait for the next mark although the current one has reached them (1: down,
    * 2: up): the parked keys of the state hash.
    */
-  parkedFlags(slot: TriggerSlot): number {
-    if (!slot.dirty) return 0;
+  parkedFlags(id: number): number {
+    if (this.dirtyFlags[id] === 0) return 0;
     const mark = this.markTicks;
     if (mark <= 0) return 0;
-    return (slot.downKey !== NO_KEY && mark <= slot.downKey ? 1 : 0) | (slot.upKey !== NO_KEY && mark >= slot.upKey ? 2 : 0);
+    const down = this.downKeys[id]!;
+    const up = this.upKeys[id]!;
+    return (down !== NO_KEY && mark <= down ? 1 : 0) | (up !== NO_KEY && mark >= up ? 2 : 0);
+  }
+
+  /** The dirty-list entry (id, serial) is the slot's that is there now. */
+  private live(id: number, serial: number): boolean {
+    return this.posOf[id] !== undefined && this.serials[id] === serial;
   }
 
   /** A new mark: the dirty slots' keys join the heaps, and the heaps are to be popped against it. */
   onMark(markTicks: number): void {
     this.markTicks = markTicks;
     this.epoch++;
-    const dirty = this.dirty;
-    for (let i = 0; i < dirty.length; i++) {
-      const slot = dirty[i]!;
-      slot.dirty = false;
-      const account = slot.pos.accountId;
-      if (this.slots.get(account) !== slot) continue;
-      if (slot.downKey !== NO_KEY) this.down.insert(slot.heapId, -slot.downKey, account);
-      if (slot.upKey !== NO_KEY) this.up.insert(slot.heapId, slot.upKey, account);
+    const ids = this.dirtyIds;
+    const serials = this.dirtySerials;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      if (!this.live(id, serials[i]!)) continue;
+      this.dirtyFlags[id] = 0;
+      const account = this.accountIds[id]!;
+      const down = this.downKeys[id]!;
+      const up = this.upKeys[id]!;
+      if (down !== NO_KEY) this.down.insert(id, -down, account);
+      if (up !== NO_KEY) this.up.insert(id, up, account);
     }
-    dirty.length = 0;
+    ids.length = 0;
+    serials.length = 0;
     this.popPending = true;
   }
 
   /**
-   * Pops the entries the mark has reached, calling fire(slot) for each, until `budget` fired (the heaps
-   * hold no stale entry: every one popped is live). Clears popPending once neither heap's top is reached.
-   * Returns how many fired.
+   * Pops the entries the mark has reached, calling fire(position) for each, until `budget` fired (the
+   * heaps hold no stale entry: every one popped is live). Clears popPending once neither heap's top is
+   * reached. Returns how many fired.
    */
-  popReached(budget: number, fire: (slot: TriggerSlot) => void): number {
+  popReached(budget: number, fire: (pos: PositionState) => void): number {
     const mark = this.markTicks;
     let used = 0;
     if (mark <= 0) {
@@ -166,10 +297,10 @@ export class MarketTriggers {
         this.popPending = false;
         return used;
       }
-      const slot = this.byHeapId[heap.topId()]!;
+      const pos = this.posOf[heap.topId()]!;
       heap.pop();
       used++;
-      fire(slot);
+      fire(pos);
     }
     const downReached = down.size > 0 && mark <= -down.topKey();
     const upReached = up.size > 0 && mark >= up.topKey();
@@ -177,36 +308,99 @@ export class MarketTriggers {
     return used;
   }
 
+  /** f(heap id) for every slot in the order the slots were made. */
+  forEachSlot(f: (id: number) => void): void {
+    const next = this.nextOf;
+    for (let id = this.first; id !== NO_SLOT; id = next[id]!) f(id);
+  }
+
+  /**
+   * f(heap id) for every slot by ascending account id: in the creation order when that is ascending (the
+   * usual case: positions opened in account order), else through a native sort (key-order.ts).
+   */
+  forEachByAccount(f: (id: number) => void): void {
+    const next = this.nextOf;
+    const accountIds = this.accountIds;
+    let ascending = true;
+    let prev = -Infinity;
+    for (let id = this.first; id !== NO_SLOT; id = next[id]!) {
+      const account = accountIds[id]!;
+      if (account <= prev) {
+        ascending = false;
+        break;
+      }
+      prev = account;
+    }
+    if (ascending) {
+      this.forEachSlot(f);
+      return;
+    }
+    const n = this.count;
+    const keys = new Float64Array(n);
+    const ids = new Int32Array(n);
+    let j = 0;
+    for (let id = this.first; id !== NO_SLOT; id = next[id]!) {
+      keys[j] = accountIds[id]!;
+      ids[j++] = id;
+    }
+    const order = ascendingOrder(keys, n);
+    for (let k = 0; k < n; k++) f(ids[order[k]!]!);
+  }
+
+  /** Open positions of the market in ascending account order (funding: its outputs follow it). */
+  sortedPositions(): PositionState[] {
+    const out: PositionState[] = [];
+    this.forEachByAccount((id) => void out.push(this.posOf[id]!));
+    return out;
+  }
+
+  /**
+   * A ranking job's sweep starts at the first slot. Only one runs per market at a time (its job); a slot
+   * that leaves before the sweep reaches it is not visited, and one made since is visited after the older
+   * ones (a new slot is never a member of a job that started before it).
+   */
+  startSweep(): void {
+    this.sweepAt = this.first;
+  }
+
+  /** The next slot of the sweep (NO_SLOT: none left). */
+  nextInSweep(): number {
+    const id = this.sweepAt;
+    if (id !== NO_SLOT) this.sweepAt = this.nextOf[id]!;
+    return id;
+  }
+
   /**
    * Snapshot (MONI section, risk-snapshot.ts): the mark, epoch and counters; the free heap ids in stack
-   * order; every slot in map order; the multi-market cross accounts; the dirty slots in push order (live
-   * ones only: a lingering removed slot is skipped when pushed anyway); each heap's entries in array
-   * order, by heap id (their keys and accounts are the slots').
+   * order; every slot in creation order; the multi-market cross accounts; the dirty slots in push order
+   * (live ones only: a lingering removed slot is skipped when pushed anyway); each heap's entries in
+   * array order, by heap id (their keys and accounts are the slots').
    */
   writeState(w: SnapshotWriter): void {
     w.uint(this.markTicks);
     w.uint(this.epoch);
     w.bool(this.popPending);
     w.uint(this.nextSerial);
-    w.uint(this.byHeapId.length);
+    w.uint(this.posOf.length);
     w.uint(this.freeIds.length);
     for (const id of this.freeIds) w.uint(id);
-    w.uint(this.slots.size);
-    // forEach, not for-of over entries: no [key, value] array per slot.
-    this.slots.forEach((slot, accountId) => {
-      w.uint(accountId);
-      w.uint(slot.heapId);
-      w.uint(slot.serial);
-      w.int(slot.downKey);
-      w.int(slot.upKey);
-      w.bool(slot.dirty);
-      w.uint(slot.rankedBy);
-    });
+    w.uint(this.count);
+    const next = this.nextOf;
+    for (let id = this.first; id !== NO_SLOT; id = next[id]!) {
+      w.uint(this.accountIds[id]!);
+      w.uint(id);
+      w.uint(this.serials[id]!);
+      w.int(this.downKeys[id]!);
+      w.int(this.upKeys[id]!);
+      w.bool(this.dirtyFlags[id] !== 0);
+      w.uint(this.rankedBys[id]!);
+    }
     w.uint(this.multiMarketCross.size);
     this.multiMarketCross.forEach((id) => w.uint(id));
-    const dirty = this.dirty.filter((slot) => this.slots.get(slot.pos.accountId) === slot);
+    const dirty: number[] = [];
+    for (let i = 0; i < this.dirtyIds.length; i++) if (this.live(this.dirtyIds[i]!, this.dirtySerials[i]!)) dirty.push(this.dirtyIds[i]!);
     w.uint(dirty.length);
-    for (const slot of dirty) w.uint(slot.heapId);
+    for (const id of dirty) w.uint(id);
     for (const heap of [this.down, this.up]) {
       w.uint(heap.size);
       heap.forEach((_key, _account, id) => w.uint(id));
@@ -226,8 +420,20 @@ export class MarketTriggers {
     for (let i = 0; i < free; i++) this.freeIds.push(r.uint());
     const slots = r.count(7);
     if (slots + free !== ids) throw malformed(`${what}: ${slots} slots and ${free} free ids for ${ids} heap ids`);
-    // Filled in order first, so the array keeps fast elements (a length set on an empty array would not).
-    for (let i = 0; i < ids; i++) this.byHeapId.push(undefined);
+    this.reserveIds(ids);
+    const posOf = this.posOf;
+    const accountOf = this.accountOf;
+    // Filled in order first, so the arrays keep fast elements (a length set on an empty array would not).
+    for (let i = 0; i < ids; i++) {
+      posOf.push(undefined);
+      accountOf.push(undefined);
+    }
+    const downKeys = this.downKeys;
+    const upKeys = this.upKeys;
+    const serials = this.serials;
+    const rankedBys = this.rankedBys;
+    const dirtyFlags = this.dirtyFlags;
+    const accountIds = this.accountIds;
     let dirtySlots = 0;
     accounts.rewind();
     for (let i = 0; i < slots; i++) {
@@ -240,52 +446,49 @@ export class MarketTriggers {
       const rankedBy = r.uint();
       const account = accounts.get(accountId);
       const pos = account?.positions.get(this.marketId);
-      if (account === undefined || pos === undefined) throw malformed(`${what}: slot of account ${accountId} without a position, or twice`);
-      if (heapId >= ids || this.byHeapId[heapId] !== undefined || serial >= this.nextSerial || downKey < NO_KEY || upKey < NO_KEY) throw malformed(`${what}: slot of account ${accountId}: heap id ${heapId}, serial ${serial}, keys ${downKey} ${upKey}`);
-      const slot = new TriggerSlot(pos, account, serial, heapId);
-      slot.downKey = downKey;
-      slot.upKey = upKey;
-      slot.dirty = dirty;
+      if (account === undefined || pos === undefined || pos.triggerId !== NO_SLOT) throw malformed(`${what}: slot of account ${accountId} without a position, or twice`);
+      if (heapId >= ids || posOf[heapId] !== undefined || serial >= this.nextSerial || downKey < NO_KEY || upKey < NO_KEY) throw malformed(`${what}: slot of account ${accountId}: heap id ${heapId}, serial ${serial}, keys ${downKey} ${upKey}`);
+      posOf[heapId] = pos;
+      accountOf[heapId] = account;
+      accountIds[heapId] = accountId;
+      serials[heapId] = serial;
+      downKeys[heapId] = downKey;
+      upKeys[heapId] = upKey;
+      dirtyFlags[heapId] = dirty ? 1 : 0;
       if (dirty) dirtySlots++;
-      slot.rankedBy = rankedBy;
-      this.byHeapId[heapId] = slot;
-      // One map operation per slot: a duplicate account shows as a map that did not grow.
-      this.slots.set(accountId, slot);
-      if (this.slots.size !== i + 1) throw malformed(`${what}: slot of account ${accountId} without a position, or twice`);
+      rankedBys[heapId] = rankedBy;
+      pos.triggerId = heapId;
+      this.link(heapId);
     }
-    for (const id of this.freeIds) if (id >= ids || this.byHeapId[id] !== undefined) throw malformed(`${what}: free heap id ${id} in use or out of range`);
+    for (const id of this.freeIds) if (id >= ids || posOf[id] !== undefined) throw malformed(`${what}: free heap id ${id} in use or out of range`);
     const cross = r.count(1);
     for (let i = 0; i < cross; i++) this.multiMarketCross.add(r.uint());
     const dirty = r.count(1);
-    const listed = new Set<TriggerSlot>();
+    const listed = new Uint8Array(ids);
     for (let i = 0; i < dirty; i++) {
-      const slot = this.byHeapId[r.uint()];
-      if (slot === undefined || !slot.dirty || listed.has(slot)) throw malformed(`${what}: dirty list names a slot that is not dirty, or twice`);
-      listed.add(slot);
-      this.dirty.push(slot);
+      const id = r.uint();
+      if (id >= ids || posOf[id] === undefined || dirtyFlags[id] === 0 || listed[id] !== 0) throw malformed(`${what}: dirty list names a slot that is not dirty, or twice`);
+      listed[id] = 1;
+      this.dirtyIds.push(id);
+      this.dirtySerials.push(serials[id]!);
     }
-    if (this.dirty.length !== dirtySlots) throw malformed(`${what}: dirty slots missing from the dirty list`);
+    if (this.dirtyIds.length !== dirtySlots) throw malformed(`${what}: dirty slots missing from the dirty list`);
     for (const [heap, down] of [[this.down, true], [this.up, false]] as const) {
       const n = r.count(1);
       const heapIds = new Int32Array(n);
       const keys = new Float64Array(n);
-      const accounts = new Uint32Array(n);
+      const entryAccounts = new Uint32Array(n);
       for (let i = 0; i < n; i++) {
-        const slot = this.byHeapId[r.uint()];
-        const key = slot === undefined ? NO_KEY : down ? slot.downKey : slot.upKey;
+        const id = r.uint();
+        const pos = id < ids ? posOf[id] : undefined;
+        const key = pos === undefined ? NO_KEY : down ? downKeys[id]! : upKeys[id]!;
         // An entry's slot is not dirty (onMark clears the flag as it inserts) and has that key.
-        if (slot === undefined || slot.dirty || key === NO_KEY) throw malformed(`${what}: ${down ? 'down' : 'up'} heap entry without a keyed slot`);
-        heapIds[i] = slot.heapId;
+        if (pos === undefined || dirtyFlags[id] !== 0 || key === NO_KEY) throw malformed(`${what}: ${down ? 'down' : 'up'} heap entry without a keyed slot`);
+        heapIds[i] = id;
         keys[i] = down ? -key : key;
-        accounts[i] = slot.pos.accountId;
+        entryAccounts[i] = accountIds[id]!;
       }
-      heap.restore(heapIds, keys, accounts);
+      heap.restore(heapIds, keys, entryAccounts);
     }
   }
-
-  /** Open positions of the market in ascending account order (funding, quintiles: outputs follow it). */
-  sortedAccountIds(): number[] {
-    return [...this.slots.keys()].sort((a, b) => a - b);
-  }
-
 }

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { autoPace } from '../../bench/loadgen/open-loop.js';
 
 const script = (rel: string) => fileURLToPath(new URL(rel, import.meta.url));
 const LOADGEN = script('../../bench/loadgen/loadgen.js');
@@ -15,9 +16,14 @@ const node = (file: string, ...argv: string[]) => spawnSync(process.execPath, [f
 test('loadgen --help lists every option with its default, --wait among them', () => {
   const r = node(LOADGEN, '--help');
   assert.equal(r.status, 0, r.stderr);
-  for (const o of ['targets', 'rates', 'seconds', 'connections', 'p99-bound-us', 'search', 'json', 'verbose', 'pace', 'wait', 'target-node-args', 'help']) assert.match(r.stdout, new RegExp(`^  --${o}\\b`, 'm'), o);
+  for (const o of ['targets', 'rates', 'seconds', 'connections', 'p99-bound-us', 'search', 'json', 'verbose', 'pace', 'wait', 'trace', 'target-node-args', 'help']) assert.match(r.stdout, new RegExp(`^  --${o}\\b`, 'm'), o);
   assert.match(r.stdout, /--rates r1,r2 .*\(default: 10000,50000,100000\)/);
   assert.match(r.stdout, /--wait auto\|busy-spin\|spin-then-park\|park .*\(default: auto\)/);
+  assert.match(r.stdout, /--pace auto\|spin\|timer .*\(default: auto\)/);
+});
+
+test('loadgen --pace auto sleeps between sends on 4 cores or fewer and spins above', () => {
+  assert.deepEqual([1, 2, 4, 5, 8, 64].map(autoPace), ['timer', 'timer', 'timer', 'spin', 'spin', 'spin']);
 });
 
 test('loadgen refuses an unknown option, a missing value and a bad --wait in one line, exit 2', () => {
@@ -25,6 +31,7 @@ test('loadgen refuses an unknown option, a missing value and a bad --wait in one
     [['--bogus'], /^loadgen: Unknown option '--bogus'; see --help\n$/],
     [['--rates'], /^loadgen: Option '--rates <value>' argument missing; see --help\n$/],
     [['--wait', 'fast'], /^loadgen: --wait 'fast' must be one of auto, busy-spin, spin-then-park, park\n$/],
+    [['--pace', 'fast'], /^loadgen: --pace 'fast' must be auto, spin or timer\n$/],
     [['--seconds', '0'], /^loadgen: --seconds '0' must be a whole number from 1 to 3600\n$/],
   ] as const) {
     const r = node(LOADGEN, ...argv);

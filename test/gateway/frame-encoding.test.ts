@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import { Encoder } from '@msgpack/msgpack';
 import { FrameCodec } from '../../gateway/protocol/codec.js';
 import { ENCODER_OPTIONS, FrameWriter, MAX_ENTRIES, MAX_LENGTH } from '../../gateway/protocol/frame-writer.js';
+import { rng, testSeed } from '../support/seed.js';
 
 const plain = new Encoder(ENCODER_OPTIONS);
 
@@ -111,4 +112,33 @@ test('encodeJoined frames have an ArrayBuffer of their own (kept in the replay r
   assert.notEqual(a.buffer, b.buffer);
   assert.equal(a.byteLength, a.buffer.byteLength);
   assert.deepEqual(codec.decode(a), { t: 'user', x: 1 });
+});
+
+test("a writer built with the library's default options writes the default Encoder's bytes (idempotency records)", () => {
+  const lib = new Encoder();
+  const w = new FrameWriter({});
+  /** Same bytes, or both refuse (bigint without useBigInt64). */
+  const same = (v: unknown, what: string) => {
+    let want: Uint8Array | undefined;
+    try {
+      want = lib.encode(v);
+    } catch {
+      assert.throws(() => w.encodeSharedRef(v), what);
+      return;
+    }
+    assert.deepEqual(w.encodeSharedRef(v), want, what);
+  };
+  for (const v of samples) same(v, 'sample');
+  // the records themselves: [orderId, seq] and [orderId, seq, ok, code, market, price, qty, trigger, acceptedUs]
+  same([2 ** 40 + 3, 7], 'reservation');
+  same([12, 7, 1, 0, 1, 590_000, 1, 0, 1_765_000_000_123_456], 'accepted');
+  same([12, 7, 0, 3004], 'refused');
+  same({ f: undefined, g: [undefined, null] }, 'undefined kept');
+  const seed = testSeed('frame-encoding, default options');
+  const r = rng(seed);
+  for (let i = 0; i < 2_000; i++) same(randomValue(r, 3), `seed ${seed}, value ${i}`);
+  for (let i = 0; i < 2_000; i++) {
+    const n = (r() % 2 === 0 ? 1 : -1) * Math.floor(2 ** (r() % 54) * (r() / 2 ** 32));
+    same([n, n + 1, n - 1], `seed ${seed}, integer ${n}`);
+  }
 });

@@ -16,6 +16,8 @@ test('an idempotency key is I, the account (u32) and the client order id (u64), 
   assert.equal(readU32(k, 1), 0x01020304);
   assert.equal(readU64(k, 5), 2 ** 40 + 5);
   assert.equal(readU64(resultKey(7, Number.MAX_SAFE_INTEGER), 5), Number.MAX_SAFE_INTEGER);
+  // bytes past 0x7f in every word (written by hand: pinned byte for byte)
+  assert.deepEqual([...resultKey(0xfffffffe, 2 ** 52 + 2 ** 32 + 0x80ff)], [Family.IDEMPOTENT, 0xff, 0xff, 0xff, 0xfe, 0, 0x10, 0, 1, 0, 0, 0x80, 0xff]);
   // Numeric order is byte order, within an account and across accounts.
   const ids = [0, 1, 255, 256, 2 ** 32 - 1, 2 ** 32, 2 ** 53 - 1];
   for (let i = 1; i < ids.length; i++) assert.ok(cmp(resultKey(9, ids[i - 1]!), resultKey(9, ids[i]!)) < 0, `${ids[i - 1]} < ${ids[i]}`);

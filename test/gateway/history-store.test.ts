@@ -5,12 +5,13 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { decode } from '@msgpack/msgpack';
 import { Family, pairKey, pairRange, readU64 } from '../../gateway/auth/gateway-keys.js';
 import { TickerStore } from '../../gateway/market-data/ticker-store.js';
 import type { Bucket } from '../../gateway/market-data/ticker.js';
 import { StoreBatcher } from '../../gateway/orders/store-batcher.js';
 import { AccountHistory } from '../../gateway/views/history.js';
-import type { FillView } from '../../gateway/views/order-view.js';
+import type { FillView, OrderView } from '../../gateway/views/order-view.js';
 import { MemoryStore } from '../../persistence/memory-store.js';
 import type { Store } from '../../persistence/store.js';
 
@@ -46,6 +47,27 @@ test('fills are numbered per account, pruned at the cap in the store, and loaded
   assert.deepEqual(eight.map((f) => f.tradeId), [101, 100]);
   await second.written();
   assert.deepEqual(await numbers(store, Family.FILL_HISTORY, 8), [0, 1]);
+});
+
+test('entries are stored as tuples in field order, bigints as decimal strings, each entry its own', async () => {
+  const store = new MemoryStore();
+  const h = new AccountHistory(10);
+  h.attach(store, new StoreBatcher(store));
+  const order = (orderId: number, endReason?: string): OrderView => ({ orderId, clientOrderId: orderId + 1, market: 1, side: 'sell', type: 'limit', tif: 'ioc', price: 590_000, qty: 3, filled: 1, remaining: 0, trigger: 0, triggerBy: 'mark', reduceOnly: false, status: endReason === undefined ? 'filled' : 'expired', ...(endReason !== undefined && { endReason }), createdUs: 1_796_000_000_000_000, updatedUs: 1_796_000_000_000_009 });
+  h.orders.add(7, order(41, 'ioc'));
+  h.orders.add(7, order(42));
+  h.fills.add(7, fill(5, -3n));
+  await h.written();
+  const stored = async (family: number) => {
+    const out: unknown[] = [];
+    for await (const e of store.scan(pairRange(family, 7))) out.push(decode(e.value));
+    return out;
+  };
+  assert.deepEqual(await stored(Family.ORDER_HISTORY), [
+    [41, 42, 1, 'sell', 'limit', 'ioc', 590_000, 3, 1, 0, 0, 'mark', false, 'expired', 1_796_000_000_000_000, 1_796_000_000_000_009, 'ioc'],
+    [42, 43, 1, 'sell', 'limit', 'ioc', 590_000, 3, 1, 0, 0, 'mark', false, 'filled', 1_796_000_000_000_000, 1_796_000_000_000_009, null],
+  ]);
+  assert.deepEqual(await stored(Family.FILL_HISTORY), [[5, 50, 1, 'buy', 600_000, 2, '-3', String(-(2n ** 60n)), 'taker', 1_796_000_000_000_005]]);
 });
 
 const bucket = (minute: number, count: number): Bucket => ({ minute, open: 10, high: 12, low: 9, close: 11, volume: 2n ** 62n, quote: 2n ** 70n, count, lastUs: minute * 60_000_000 + 5 });

@@ -31,10 +31,10 @@ test('offers from separate callbacks of one event-loop phase are published by on
   const entry = new OrderEntry(c.exchange, new IdAllocator(), new PendingAnswers(), () => 1, new Set([1]));
   // Three requests as three sockets' callbacks in one phase (Node drains microtasks between them).
   await new Promise<void>((done) => {
-    setImmediate(() => void entry.place(1, ORDER));
-    setImmediate(() => void entry.place(2, ORDER));
+    setImmediate(() => entry.placeThen(1, ORDER, entry.newOrderId(), () => {}));
+    setImmediate(() => entry.placeThen(2, ORDER, entry.newOrderId(), () => {}));
     setImmediate(() => {
-      void entry.place(3, ORDER);
+      entry.placeThen(3, ORDER, entry.newOrderId(), () => {});
       setImmediate(() => setImmediate(done));
     });
   });
@@ -45,7 +45,7 @@ test('offers from separate callbacks of one event-loop phase are published by on
 test('an offer is still published without any further request (no offer waits for the next one)', async () => {
   const c = counting();
   const entry = new OrderEntry(c.exchange, new IdAllocator(), new PendingAnswers(), () => 1, new Set([1]));
-  void entry.place(1, ORDER);
+  entry.placeThen(1, ORDER, entry.newOrderId(), () => {});
   await new Promise((r) => setImmediate(r));
   await new Promise((r) => setImmediate(r));
   assert.deepEqual(c.flushes, [1]);

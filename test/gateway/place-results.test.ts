@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { encode } from '@msgpack/msgpack';
 import { test } from 'node:test';
 import { Code } from '../../engine/codes.js';
-import { PlaceResults, type PlaceResult } from '../../gateway/orders/place-results.js';
+import { PlaceResults, type PlaceEntry, type PlaceResult } from '../../gateway/orders/place-results.js';
 import { resultKey } from '../../gateway/auth/gateway-keys.js';
 import { StoreBatcher } from '../../gateway/orders/store-batcher.js';
 import { MemoryStore } from '../../persistence/memory-store.js';
@@ -16,10 +16,18 @@ import { MemoryStore } from '../../persistence/memory-store.js';
 const ACCOUNT = 7;
 const result = (cid: number, orderId: number): PlaceResult => ({ ok: true, code: Code.OK, orderId, clientOrderId: cid });
 
+/** Reserves and resolves once the reservation is stored (rejects when it could not be). */
+function reserved(results: PlaceResults, cid: number, orderId: number): Promise<PlaceEntry> {
+  return new Promise((resolve, reject) => {
+    const entry = results.reserve(ACCOUNT, cid, orderId, (e) => (e === undefined ? resolve(entry) : reject(e)));
+  });
+}
+
+const settled = (results: PlaceResults, cid: number, entry: PlaceEntry, r: PlaceResult): Promise<void> => new Promise((resolve) => results.settle(ACCOUNT, cid, entry, r, resolve));
+
 async function placed(results: PlaceResults, cid: number, settle = true): Promise<void> {
-  const { entry, written } = results.reserve(ACCOUNT, cid, 1000 + cid);
-  await written;
-  if (settle) await results.settle(ACCOUNT, cid, entry, result(cid, entry.orderId));
+  const entry = await reserved(results, cid, 1000 + cid);
+  if (settle) await settled(results, cid, entry, result(cid, entry.orderId));
 }
 
 const kept = (results: PlaceResults, upTo: number): number[] => Array.from({ length: upTo }, (_, i) => i + 1).filter((cid) => results.get(ACCOUNT, cid) !== undefined);
@@ -46,7 +54,7 @@ test('an order still in flight is never forgotten; the next oldest settled one g
   assert.deepEqual(kept(results, 6), [1, 5, 6]);
   // once settled it is the oldest and goes first
   const e = results.get(ACCOUNT, 1)!;
-  await results.settle(ACCOUNT, 1, e, result(1, e.orderId));
+  await settled(results, 1, e, result(1, e.orderId));
   await placed(results, 7);
   assert.deepEqual(kept(results, 7), [5, 6, 7]);
   // a forgotten client order id reserved again counts as the newest
@@ -65,12 +73,10 @@ test('results read back as recorded after a reopen: accepted with its order, ref
     { ok: true, code: Code.OK, orderId: 1003, clientOrderId: 3 },
   ];
   for (const r of recorded) {
-    const { entry, written } = results.reserve(ACCOUNT, r.clientOrderId, r.orderId);
-    await written;
-    await results.settle(ACCOUNT, r.clientOrderId, entry, r);
+    const entry = await reserved(results, r.clientOrderId, r.orderId);
+    await settled(results, r.clientOrderId, entry, r);
   }
-  const inFlight = results.reserve(ACCOUNT, 4, 1004);
-  await inFlight.written;
+  await reserved(results, 4, 1004);
   const reopened = await PlaceResults.open(store, new StoreBatcher(store));
   for (const r of recorded) assert.deepEqual(reopened.get(ACCOUNT, r.clientOrderId)?.result, r);
   const e4 = reopened.get(ACCOUNT, 4)!;

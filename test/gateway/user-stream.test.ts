@@ -17,7 +17,7 @@ function sink() {
 function streams(cap: number) {
   const s = new UserStreams(77, codec, new AccountViews(), cap);
   const publish = (accountId: number, n: number) => {
-    for (let i = 0; i < n; i++) s.publish({ accountId, kind: 'balance', body: { i } });
+    for (let i = 0; i < n; i++) s.publish(accountId, 'balance', { i });
   };
   return { s, publish };
 }

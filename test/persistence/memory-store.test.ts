@@ -42,3 +42,14 @@ test('scan follows byte order (a prefix first, 0xff last), reversed and limited;
   await s.deleteRange({ gte: Uint8Array.of(1, 0), lt: Uint8Array.of(0x10) }, false);
   assert.deepEqual(await scan({ gte: Uint8Array.of(0), lt: Uint8Array.of(0xff, 0xff) }), [[1], [0x10], [0xff, 0]]);
 });
+
+test('keys as views and around 0x80 keep byte order (a key is held as one character per byte)', async () => {
+  const s = new MemoryStore();
+  const backing = Uint8Array.of(9, 0x80, 0, 9, 0x7f, 0xff, 9);
+  const keys = [backing.subarray(1, 3), backing.subarray(4, 6), Uint8Array.of(0x80), Buffer.from([0x81]), Uint8Array.of(0x7f)];
+  await s.write(keys.map((key, i) => ({ type: 'put' as const, key, value: Uint8Array.of(i) })), false);
+  const out: number[][] = [];
+  for await (const e of s.scan({ gte: Uint8Array.of(0), lt: Uint8Array.of(0xff) })) out.push([...e.key, ...e.value]);
+  assert.deepEqual(out, [[0x7f, 4], [0x7f, 0xff, 1], [0x80, 2], [0x80, 0, 0], [0x81, 3]]);
+  assert.deepEqual([...((await s.get(Buffer.from([0x7f, 0xff]))) ?? [])], [1]);
+});
