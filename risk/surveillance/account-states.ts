@@ -1,68 +1,48 @@
-// AccountStates: a detector's per-account state in one market, created on first use and dropped once the
-// account has been idle long enough (the detector says when). Iteration is in insertion order (a Map's),
-// which is a function of the input alone, so sweeps are replayable.
-//
-// Dropped states go to a bounded free list and are reset and reused by the next new account: at a busy
-// venue accounts fall idle and come back all the time (a one-second window drops an account a second
-// after its last order), and allocating their typed-array counters afresh each time was the surveillance
-// worker's largest cost (allocation and its collection). A reset state is indistinguishable from a new
-// one, so reuse changes no result.
+// AccountStates: a detector's per-account state objects in one market, by the market's account index
+// (account-index.ts), created on first use and dropped once the account has been idle long enough (the
+// detector says when). A dropped state stays at its index and is reset and reused by the next account
+// given that index: at a busy venue accounts fall idle and come back all the time, and allocating their
+// state afresh each time was the surveillance worker's largest cost (allocation and its collection). A
+// reset state is indistinguishable from a new one, so reuse changes no result.
+
+import { AccountHolds, type AccountIndex } from './account-index.js';
 
 export class AccountStates<S> {
-  private readonly byAccount = new Map<number, S>();
-  private readonly free: S[] = [];
-  /**
-   * The account of the last get or peek that found a state, and that state: consecutive records are
-   * often the same account's (an order and its fills, a sweep's trades), and each saved lookup is a
-   * cache miss in the map at a venue of thousands of accounts. Forgotten when a sweep drops states.
-   */
-  private lastAccount = -1;
-  private lastState: S | undefined;
+  private readonly holds: AccountHolds;
+  private readonly states: (S | undefined)[] = [];
 
   constructor(
-    private readonly create: (accountId: number) => S,
-    /** Makes a dropped state as new (absent: dropped states are left to the collector). */
-    private readonly reset?: (s: S) => void,
-    /** Dropped states kept for reuse at most (bounds memory after a burst of accounts). */
-    private readonly maxFree = 4_096,
-  ) {}
+    index: AccountIndex,
+    private readonly create: () => S,
+    /** Makes a dropped state as new. */
+    private readonly reset: (s: S) => void,
+  ) {
+    this.holds = new AccountHolds(index);
+  }
 
-  get(accountId: number): S {
-    if (accountId === this.lastAccount) return this.lastState!;
-    let s = this.byAccount.get(accountId);
+  /** The state of the account at index ix (held by an open order of it), created or reset if it has none. */
+  get(ix: number): S {
+    if (!this.holds.take(ix)) return this.states[ix]!;
+    while (this.states.length <= ix) this.states.push(undefined);
+    let s = this.states[ix];
     if (s === undefined) {
-      s = this.free.pop();
-      if (s === undefined) s = this.create(accountId);
-      else this.reset!(s);
-      this.byAccount.set(accountId, s);
-    }
-    this.lastAccount = accountId;
-    this.lastState = s;
+      s = this.create();
+      this.states[ix] = s;
+    } else this.reset(s);
     return s;
   }
 
-  peek(accountId: number): S | undefined {
-    if (accountId === this.lastAccount) return this.lastState;
-    const s = this.byAccount.get(accountId);
-    if (s !== undefined) {
-      this.lastAccount = accountId;
-      this.lastState = s;
-    }
-    return s;
+  /** The state at index ix if the account has one (ix −1: none). */
+  peek(ix: number): S | undefined {
+    return this.holds.has(ix) ? this.states[ix] : undefined;
   }
 
   /** Drops every account for which idle(state) is true. */
   sweep(idle: (s: S) => boolean): void {
-    this.lastAccount = -1;
-    this.lastState = undefined;
-    for (const [a, s] of this.byAccount) {
-      if (!idle(s)) continue;
-      this.byAccount.delete(a);
-      if (this.reset !== undefined && this.free.length < this.maxFree) this.free.push(s);
-    }
+    this.holds.sweep((ix) => idle(this.states[ix]!));
   }
 
   get size(): number {
-    return this.byAccount.size;
+    return this.holds.size;
   }
 }

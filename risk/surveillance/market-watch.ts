@@ -5,6 +5,7 @@
 // alert carries).
 
 import { clampScore, alertId, type Alert, type DetectorId, type EvidenceOrder, type EvidenceTrade } from './alert.js';
+import { AccountIndex } from './account-index.js';
 import { LevelSide } from './level-side.js';
 import { OpenOrders } from './open-orders.js';
 import type { OwnerTable } from './owner-table.js';
@@ -20,6 +21,9 @@ export class TradeView {
   qtyLots = 0;
   takerAccountId = 0;
   makerAccountId = 0;
+  /** The accounts' indices in the market's AccountIndex (−1: none held). */
+  takerIx = -1;
+  makerIx = -1;
   takerOrderId = 0;
   makerOrderId = 0;
   takerSide = 0;
@@ -33,6 +37,8 @@ export class TradeView {
     this.qtyLots = t.qtyLots;
     this.takerAccountId = t.takerAccountId;
     this.makerAccountId = t.makerAccountId;
+    this.takerIx = t.takerIx;
+    this.makerIx = t.makerIx;
     this.takerOrderId = t.takerOrderId;
     this.makerOrderId = t.makerOrderId;
     this.takerSide = t.takerSide;
@@ -86,6 +92,8 @@ export class MarketWatch {
   readonly bids = new LevelSide(true);
   readonly asks = new LevelSide(false);
   readonly orders = new OpenOrders();
+  /** The market's accounts numbered densely, for the detectors' per-account tables. */
+  readonly accounts = new AccountIndex();
   readonly tape = new TouchTape();
   private readonly pool: WatchedOrder[] = [];
   readonly trade = new TradeView();

@@ -183,6 +183,7 @@ export class SurveillanceEngine {
     const o = m.takeOrder();
     o.orderId = id;
     o.accountId = buf.accountId(at);
+    o.accountIx = m.accounts.hold(o.accountId);
     o.side = buf.u8At(at, ACC.side);
     o.orderType = buf.u8At(at, ACC.orderType);
     o.timeInForce = buf.u8At(at, ACC.timeInForce);
@@ -241,6 +242,8 @@ export class SurveillanceEngine {
     if (buf.u8At(at, TRD.takerOrigin) !== OrderOrigin.ADL) this.integrity.get(m.marketId)!.trade(t.timeUs, t.qtyLots);
     const taker = m.orders.get(t.takerOrderId);
     const maker = m.orders.get(t.makerOrderId);
+    t.takerIx = taker !== undefined ? taker.accountIx : m.accounts.lookup(t.takerAccountId);
+    t.makerIx = maker !== undefined ? maker.accountIx : m.accounts.lookup(t.makerAccountId);
     if (taker !== undefined) {
       taker.filledLots += t.qtyLots;
       taker.remainingLots = buf.u53At(at, TRD.takerRemainingLots);
@@ -265,6 +268,7 @@ export class SurveillanceEngine {
     o.endedSeq = m.seq;
     ds.ended(o);
     m.orders.delete(o.orderId);
+    m.accounts.release(o.accountIx);
     m.releaseOrder(o);
   }
 

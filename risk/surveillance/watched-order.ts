@@ -7,6 +7,8 @@ import type { EvidenceOrder } from './alert.js';
 export class WatchedOrder {
   orderId = 0;
   accountId = 0;
+  /** The account's index in the market's AccountIndex, held while the order is open. */
+  accountIx = -1;
   side = 0;
   orderType = 0;
   timeInForce = 0;

@@ -45,12 +45,12 @@ export class FastCancelDetector implements Detector {
     private readonly m: MarketWatch,
     private readonly p: FastCancelParams = FAST_CANCEL_DEFAULTS,
   ) {
-    this.accounts = new WindowAccounts(2, p.buckets, p.bucketUs);
+    this.accounts = new WindowAccounts(m.accounts, 2, p.buckets, p.bucketUs);
   }
 
   ended(o: WatchedOrder): void {
     if (o.endReason !== CancelReason.USER && o.endReason !== CancelReason.CANCEL_ALL) return;
-    const s = this.accounts.get(o.accountId);
+    const s = this.accounts.get(o.accountIx);
     const fast = o.endedUs - o.acceptedUs < this.p.maxLifeUs;
     if (fast) {
       this.accounts.counts.addBoth(s, ALL, FAST, this.m.timeUs, this.m.seq);

@@ -23,6 +23,7 @@ import { DetectorId, type EvidenceOrder, type EvidenceTrade } from '../alert.js'
 import type { Detector } from '../detector.js';
 import type { MarketWatch, TradeView } from '../market-watch.js';
 import type { WatchedOrder } from '../watched-order.js';
+import { grown } from '../grown.js';
 import { cancelledOnRequest, isRestingLimit, ticksBehindTouch } from './order-facts.js';
 import { seconds } from '../format.js';
 
@@ -81,22 +82,18 @@ class OrderList {
     this.n++;
   }
 
-  /** Removes o if it is in the list (the same moves as a scan for it would make). */
-  remove(o: WatchedOrder): void {
+  /** Removes o if it is in the list (the same moves as a scan for it would make); false when it was not. */
+  remove(o: WatchedOrder): boolean {
     const i = o.listSlot;
     const items = this.items;
-    if (i < 0 || i >= this.n || items[i] !== o) return;
+    if (i < 0 || i >= this.n || items[i] !== o) return false;
     const last = items[this.n - 1]!;
     items[i] = last;
     last.listSlot = i;
     o.listSlot = -1;
     this.n--;
+    return true;
   }
-}
-
-interface Resting {
-  bids: OrderList;
-  asks: OrderList;
 }
 
 interface Armed {
@@ -116,12 +113,16 @@ interface Armed {
 
 export class LayeringDetector implements Detector {
   readonly id = DetectorId.LAYERING;
-  private readonly resting = new Map<number, Resting>();
   /**
-   * Emptied lists kept for the next account that rests an order (at most 4,096): most accounts hold an
-   * order or two, so an account's lists empty and refill all the time, and were allocated afresh each time.
+   * Resting orders by account index (account-index.ts; the orders hold the index while open): the bids
+   * at 2·index, the asks at 2·index + 1, and how many both hold. An account's lists stay at its index
+   * once emptied and are reused by the next account given it: most accounts hold an order or two, so
+   * lists empty and refill all the time, and were allocated afresh each time. `restingAccounts` counts
+   * the indices whose lists are not empty (size()).
    */
-  private readonly freeResting: Resting[] = [];
+  private readonly lists: OrderList[] = [];
+  private restingN = new Int32Array(64);
+  private restingAccounts = 0;
   /** Armed stacks by account (one per account: a newer trade re-arms). */
   private readonly armed = new Map<number, Armed>();
 
@@ -132,12 +133,10 @@ export class LayeringDetector implements Detector {
 
   accepted(o: WatchedOrder): void {
     if (!isRestingLimit(o)) return;
-    let r = this.resting.get(o.accountId);
-    if (r === undefined) {
-      r = this.freeResting.pop() ?? { bids: new OrderList(), asks: new OrderList() };
-      this.resting.set(o.accountId, r);
-    }
-    (o.side === 0 ? r.bids : r.asks).push(o);
+    const ix = o.accountIx;
+    if (2 * ix + 1 >= this.lists.length) this.grow(ix);
+    if (this.restingN[ix]!++ === 0) this.restingAccounts++;
+    this.lists[2 * ix + (o.side === 0 ? 0 : 1)]!.push(o);
   }
 
   traded(t: TradeView, taker: WatchedOrder | undefined, maker: WatchedOrder | undefined): void {
@@ -149,10 +148,10 @@ export class LayeringDetector implements Detector {
   }
 
   private arm(t: TradeView, own: WatchedOrder): void {
-    const r = this.resting.get(own.accountId);
-    if (r === undefined) return;
-    const stackSide = own.side === 0 ? r.asks : r.bids;
-    const sameSide = own.side === 0 ? r.bids : r.asks;
+    const ix = own.accountIx;
+    if (ix >= this.restingN.length || this.restingN[ix] === 0) return;
+    const stackSide = this.lists[2 * ix + (own.side === 0 ? 1 : 0)]!;
+    const sameSide = this.lists[2 * ix + (own.side === 0 ? 0 : 1)]!;
     if (stackSide.n < this.p.minOrders) return;
     const stackItems = stackSide.items;
     // Cheap sums first (they rule out two-sided quoting at once), distinct prices only for what is left.
@@ -191,14 +190,16 @@ export class LayeringDetector implements Detector {
     });
   }
 
+  /** Makes room for the lists of account index ix. */
+  private grow(ix: number): void {
+    while (this.lists.length <= 2 * ix + 1) this.lists.push(new OrderList());
+    this.restingN = grown(this.restingN, ix);
+  }
+
   ended(o: WatchedOrder): void {
-    const r = this.resting.get(o.accountId);
-    if (r !== undefined) {
-      (o.side === 0 ? r.bids : r.asks).remove(o);
-      if (r.bids.n === 0 && r.asks.n === 0) {
-        this.resting.delete(o.accountId);
-        if (this.freeResting.length < 4_096) this.freeResting.push(r);
-      }
+    const ix = o.accountIx;
+    if (ix < this.restingN.length && this.restingN[ix]! > 0 && this.lists[2 * ix + (o.side === 0 ? 0 : 1)]!.remove(o)) {
+      if (--this.restingN[ix]! === 0) this.restingAccounts--;
     }
     // Nearly always nothing is armed: no lookup then.
     if (this.armed.size === 0) return;
@@ -234,6 +235,6 @@ export class LayeringDetector implements Detector {
   }
 
   size(): number {
-    return this.resting.size + this.armed.size;
+    return this.restingAccounts + this.armed.size;
   }
 }

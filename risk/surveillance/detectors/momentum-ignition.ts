@@ -23,7 +23,7 @@ import type { MarketWatch, TradeView } from '../market-watch.js';
 import type { WatchedOrder } from '../watched-order.js';
 import { hundredths, seconds } from '../format.js';
 import { RecentOrders } from '../recent-orders.js';
-import { RecentTrades } from '../recent-trades.js';
+import { RecentTradeRows } from '../recent-trades.js';
 
 export interface MomentumParams {
   /** Largest gap between two fills of one burst (µs). Default 1 s. */
@@ -42,7 +42,10 @@ export interface MomentumParams {
 
 export const MOMENTUM_DEFAULTS: MomentumParams = { burstGapUs: 1_000_000, minOrders: 3, minLevels: 4, minMoveBps: 1, reverseWithinUs: 10_000_000, minReverseShareBps: 5_000 };
 
-/** One account's current burst, reused from one burst to the next (no allocation per burst). */
+/**
+ * One account's current burst, reused from one burst to the next (no allocation per burst). Its evidence
+ * (orders and trades) is in the detector's row tables, at the account's index.
+ */
 class Burst {
   active = false;
   side = 0;
@@ -63,35 +66,40 @@ class Burst {
   currentTouchTicks = 0;
   reverseLots = 0;
   raised = false;
-  readonly orderEvidence = new RecentOrders(20);
-  readonly trades = new RecentTrades(48);
 }
 
 export class MomentumIgnitionDetector implements Detector {
   readonly id = DetectorId.MOMENTUM_IGNITION;
-  private readonly accounts = new AccountStates<Burst>(
-    () => new Burst(),
-    // A burst starts over from inactive: every field is set when the next one begins.
-    (b) => {
-      b.active = false;
-      b.raised = false;
-    },
-  );
+  private readonly accounts: AccountStates<Burst>;
+  /** Per account index: the burst's orders and trades as evidence. */
+  private readonly orderEvidence = new RecentOrders(20, 64);
+  private readonly trades = new RecentTradeRows(48, 64);
   private lastSweepUs = 0;
 
   constructor(
     private readonly m: MarketWatch,
     private readonly p: MomentumParams = MOMENTUM_DEFAULTS,
-  ) {}
+  ) {
+    this.accounts = new AccountStates<Burst>(
+      m.accounts,
+      () => new Burst(),
+      // A burst starts over from inactive: every field is set when the next one begins.
+      (b) => {
+        b.active = false;
+        b.raised = false;
+      },
+    );
+  }
 
   traded(t: TradeView, taker: WatchedOrder | undefined): void {
     // A fill of a maker against its own burst's direction reverses it too.
-    const makerBurst = this.accounts.peek(t.makerAccountId);
-    if (makerBurst?.active) this.reverse(t.makerAccountId, makerBurst, 1 - t.takerSide, t);
+    const makerBurst = this.accounts.peek(t.makerIx);
+    if (makerBurst?.active) this.reverse(t.makerAccountId, t.makerIx, makerBurst, 1 - t.takerSide, t);
     if (taker === undefined) return;
-    const b = this.accounts.get(t.takerAccountId);
+    const ix = taker.accountIx;
+    const b = this.accounts.get(ix);
     if (b.active && b.side !== t.takerSide && !b.raised && t.timeUs - b.lastUs <= this.p.reverseWithinUs && this.qualified(b)) {
-      this.reverse(t.takerAccountId, b, t.takerSide, t);
+      this.reverse(t.takerAccountId, ix, b, t.takerSide, t);
       return;
     }
     if (!b.active || b.side !== t.takerSide || t.timeUs - b.lastUs > this.p.burstGapUs || b.raised) {
@@ -112,10 +120,12 @@ export class MomentumIgnitionDetector implements Detector {
       b.currentReachTicks = Math.abs(t.priceTicks - b.currentTouchTicks);
       b.reverseLots = 0;
       b.raised = false;
-      b.orderEvidence.clear(0);
-      b.orderEvidence.note(0, taker);
-      b.trades.clear();
-      b.trades.note(t);
+      this.orderEvidence.ensureRows(ix + 1);
+      this.trades.ensureRows(ix + 1);
+      this.orderEvidence.clear(ix);
+      this.orderEvidence.note(ix, taker);
+      this.trades.clear(ix);
+      this.trades.note(ix, t);
       return;
     }
     b.lastUs = t.timeUs;
@@ -123,7 +133,7 @@ export class MomentumIgnitionDetector implements Detector {
     if (taker.orderId !== b.lastOrderId) {
       b.orders++;
       b.lastOrderId = taker.orderId;
-      b.orderEvidence.note(0, taker);
+      this.orderEvidence.note(ix, taker);
       b.sweptTicks += b.currentReachTicks;
       b.currentTouchTicks = taker.oppositeTicks || t.priceTicks;
       b.currentReachTicks = 0;
@@ -135,15 +145,15 @@ export class MomentumIgnitionDetector implements Detector {
       b.lastPriceTicks = t.priceTicks;
     }
     if (b.side === 0 ? t.priceTicks > b.extremeTicks : t.priceTicks < b.extremeTicks) b.extremeTicks = t.priceTicks;
-    b.trades.note(t);
+    this.trades.note(ix, t);
   }
 
-  private reverse(accountId: number, b: Burst, side: number, t: TradeView): void {
+  private reverse(accountId: number, ix: number, b: Burst, side: number, t: TradeView): void {
     if (side === b.side || b.raised) return;
     if (t.timeUs - b.lastUs > this.p.reverseWithinUs) return;
     if (!this.qualified(b)) return;
     b.reverseLots += t.qtyLots;
-    b.trades.note(t);
+    this.trades.note(ix, t);
     if (b.reverseLots * 10_000 < this.p.minReverseShareBps * b.lots) return;
     b.raised = true;
     const moveTicks = Math.abs(b.extremeTicks - b.startTicks);
@@ -159,8 +169,8 @@ export class MomentumIgnitionDetector implements Detector {
         `${b.orders} aggressive ${b.side === 0 ? 'buy' : 'sell'} orders swept ${b.levels} price levels (${b.lots} lots, reaching ${hundredths(moveBpsX100)} bps beyond the touch in all) in ${seconds(b.lastUs - b.firstUs)}, ` +
         `then the account ${b.side === 0 ? 'sold' : 'bought'} ${b.reverseLots} lots ${seconds(t.timeUs - b.lastUs)} later`,
       figures: { burstOrders: b.orders, burstLevels: b.levels, burstLots: b.lots, sweptTicks, moveTicks, sweptBpsX100: moveBpsX100, reverseLots: b.reverseLots, reverseAfterUs: t.timeUs - b.lastUs },
-      orders: b.orderEvidence.list(0),
-      trades: b.trades.list(),
+      orders: this.orderEvidence.list(ix),
+      trades: this.trades.list(ix),
     });
   }
 

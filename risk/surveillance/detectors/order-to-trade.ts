@@ -46,26 +46,26 @@ export class OrderToTradeDetector implements Detector {
     private readonly m: MarketWatch,
     private readonly p: OrderToTradeParams = ORDER_TO_TRADE_DEFAULTS,
   ) {
-    this.accounts = new WindowAccounts(2, p.buckets, p.bucketUs);
+    this.accounts = new WindowAccounts(m.accounts, 2, p.buckets, p.bucketUs);
   }
 
   accepted(o: WatchedOrder): void {
-    this.message(o.accountId);
+    this.message(o.accountIx, o.accountId);
   }
 
   amended(o: WatchedOrder): void {
-    this.message(o.accountId);
+    this.message(o.accountIx, o.accountId);
   }
 
   ended(o: WatchedOrder): void {
     if (o.endReason !== CancelReason.USER && o.endReason !== CancelReason.CANCEL_ALL) return;
-    const s = this.message(o.accountId);
+    const s = this.message(o.accountIx, o.accountId);
     this.accounts.recent.note(s, o);
   }
 
   traded(t: TradeView): void {
-    this.trade(t.takerAccountId);
-    if (t.makerAccountId !== t.takerAccountId) this.trade(t.makerAccountId);
+    this.trade(t.takerIx, t.takerAccountId);
+    if (t.makerAccountId !== t.takerAccountId) this.trade(t.makerIx, t.makerAccountId);
   }
 
   tick(nowUs: number): void {
@@ -76,15 +76,15 @@ export class OrderToTradeDetector implements Detector {
     return this.accounts.size;
   }
 
-  private trade(accountId: number): void {
-    const s = this.accounts.peek(accountId);
+  private trade(ix: number, accountId: number): void {
+    const s = this.accounts.peek(ix);
     if (s < 0) return;
     this.accounts.counts.add(s, TRADES, 1, this.m.timeUs, this.m.seq);
     this.check(accountId, s);
   }
 
-  private message(accountId: number): number {
-    const s = this.accounts.get(accountId);
+  private message(ix: number, accountId: number): number {
+    const s = this.accounts.get(ix);
     this.accounts.counts.add(s, MESSAGES, 1, this.m.timeUs, this.m.seq);
     this.check(accountId, s);
     return s;

@@ -44,24 +44,24 @@ export class QuoteStuffingDetector implements Detector {
     private readonly m: MarketWatch,
     private readonly p: QuoteStuffingParams = QUOTE_STUFFING_DEFAULTS,
   ) {
-    this.accounts = new WindowAccounts(3, p.buckets, p.bucketUs);
+    this.accounts = new WindowAccounts(m.accounts, 3, p.buckets, p.bucketUs);
   }
 
   accepted(o: WatchedOrder): void {
-    const s = this.accounts.get(o.accountId);
+    const s = this.accounts.get(o.accountIx);
     this.accounts.counts.addBoth(s, MESSAGES, ACCEPTED, this.m.timeUs, this.m.seq);
     this.check(o.accountId, s);
   }
 
   amended(o: WatchedOrder): void {
-    const s = this.accounts.get(o.accountId);
+    const s = this.accounts.get(o.accountIx);
     this.accounts.counts.add(s, MESSAGES, 1, this.m.timeUs, this.m.seq);
     this.check(o.accountId, s);
   }
 
   ended(o: WatchedOrder): void {
     if (o.endReason !== CancelReason.USER && o.endReason !== CancelReason.CANCEL_ALL) return;
-    const s = this.accounts.get(o.accountId);
+    const s = this.accounts.get(o.accountIx);
     this.accounts.counts.addBoth(s, MESSAGES, CANCELLED, this.m.timeUs, this.m.seq);
     this.accounts.recent.note(s, o);
     this.check(o.accountId, s);

@@ -37,13 +37,13 @@ export class SelfTradeAttemptDetector implements Detector {
     private readonly m: MarketWatch,
     private readonly p: SelfTradeParams = SELF_TRADE_DEFAULTS,
   ) {
-    this.accounts = new WindowAccounts(1, p.buckets, p.bucketUs);
+    this.accounts = new WindowAccounts(m.accounts, 1, p.buckets, p.bucketUs);
   }
 
   ended(o: WatchedOrder): void {
     const r = o.endReason;
     if (r !== CancelReason.STP_TAKER && r !== CancelReason.STP_MAKER && r !== CancelReason.STP_BOTH) return;
-    const s = this.accounts.get(o.accountId);
+    const s = this.accounts.get(o.accountIx);
     this.accounts.counts.add(s, 0, 1, this.m.timeUs, this.m.seq);
     this.accounts.recent.note(s, o);
     const attempts = this.accounts.counts.sum(s, 0);

@@ -16,6 +16,7 @@ import { DetectorId, type EvidenceTrade } from '../alert.js';
 import type { Detector } from '../detector.js';
 import type { MarketWatch, TradeView } from '../market-watch.js';
 import { FramePairs } from './frame-pairs.js';
+import { U32Index } from '../u32-index.js';
 import { seconds } from '../format.js';
 
 export interface WashCircularParams {
@@ -40,17 +41,18 @@ interface Flow {
 
 /**
  * What each account bought and sold in one half window: account → row of two columns (no object per
- * account and frame: at a busy venue that was an allocation for most trades, collected ten minutes later).
+ * account and frame: at a busy venue that was an allocation for most trades, collected ten minutes later),
+ * the rows found through a typed hash table (U32Index) that keeps its size from one half window to the next.
  */
 class FrameFlows {
-  readonly rows = new Map<number, number>();
+  readonly rows = new U32Index();
   private cols = new Float64Array(2 * 1_024);
 
   /** Adds lots to what the account bought (side 0) or sold (side 1). */
   add(account: number, side: number, lots: number): void {
-    let row = this.rows.get(account);
-    if (row === undefined) {
-      row = this.rows.size;
+    const before = this.rows.size;
+    const row = this.rows.intern(account);
+    if (row === before) {
       if (2 * row + 2 > this.cols.length) {
         const grown = new Float64Array(this.cols.length * 2);
         grown.set(this.cols);
@@ -58,15 +60,14 @@ class FrameFlows {
       }
       this.cols[2 * row] = 0;
       this.cols[2 * row + 1] = 0;
-      this.rows.set(account, row);
     }
     this.cols[2 * row + side] += lots;
   }
 
   /** Adds the account's flow in this frame to out. */
   addTo(account: number, out: Flow): void {
-    const row = this.rows.get(account);
-    if (row === undefined) return;
+    const row = this.rows.find(account);
+    if (row < 0) return;
     out.boughtLots += this.cols[2 * row]!;
     out.soldLots += this.cols[2 * row + 1]!;
   }
@@ -158,22 +159,35 @@ export class WashCircularDetector implements Detector {
     // Pairs of the window in a fixed order: frame by frame, each in the order its pairs first traded; a
     // pair already met in an earlier frame is not judged twice. No key is built for a pair that cannot
     // qualify (most traded once): the count comes first.
-    for (let i = 0; i < frames.length; i++) {
-      for (const [low, row] of frames[i]!.pairs.rows) {
-        for (const high of row.keys()) {
-          if (i > 0 && frames[0]!.pairs.find(low, high) >= 0) continue;
-          this.judge(frames, low, high);
-        }
+    // The count is taken where the pair was found (its index in the frame being walked), and a pair that
+    // could not reach minTrades even with the most trades any pair made in the other frame is not looked
+    // up there (judge() would pass it over): most pairs trade once or twice, and each lookup in a frame's
+    // table of a hundred thousand pairs was a cache miss.
+    const min = this.p.minTrades;
+    const f0 = frames[0]!;
+    const f1 = frames[1];
+    const max0 = f0.pairs.maxTrades;
+    const max1 = f1?.pairs.maxTrades ?? 0;
+    if (max0 + max1 < min) return;
+    f0.pairs.forEach((low, high, i) => {
+      let trades = f0.pairs.trades(i);
+      if (trades + max1 < min) return;
+      if (f1 !== undefined) {
+        const j = f1.pairs.find(low, high);
+        if (j >= 0) trades += f1.pairs.trades(j);
       }
-    }
+      this.judge(frames, low, high, trades);
+    });
+    f1?.pairs.forEach((low, high, j) => {
+      // Under minTrades whether or not the pair traded in f0 (where it was judged): nothing to do.
+      if (f1.pairs.trades(j) + max0 < min) return;
+      if (f0.pairs.find(low, high) >= 0) return;
+      this.judge(frames, low, high, f1.pairs.trades(j));
+    });
   }
 
-  private judge(frames: Frame[], low: number, high: number): void {
-    let trades = 0;
-    for (const f of frames) {
-      const i = f.pairs.find(low, high);
-      if (i >= 0) trades += f.pairs.trades(i);
-    }
+  /** Judges the pair (low, high), which traded `trades` times in the window's frames. */
+  private judge(frames: Frame[], low: number, high: number, trades: number): void {
     if (trades < this.p.minTrades) return;
     const key = `${low}:${high}`;
     if (this.cooldown.has(key)) return;

@@ -1,9 +1,11 @@
-// Per-account window state is reused once an account falls idle (AccountStates' free list): a reused
-// state must start from nothing, or one account's history would leak into another's alerts.
+// Per-account window state is reused once an account falls idle (its row, the account's index, goes to the
+// next account given that index): a reused state must start from nothing, or one account's history would
+// leak into another's alerts.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SlidingCounts } from '../../../risk/surveillance/sliding-counts.js';
+import { AccountIndex } from '../../../risk/surveillance/account-index.js';
 import { WindowAccounts } from '../../../risk/surveillance/window-states.js';
 import { below } from '../../../engine/sim/rng.js';
 import { rng, testSeed } from '../../support/seed.js';
@@ -55,14 +57,20 @@ test('a sliding count keeps the sum of its buckets as a running total, and its f
 });
 
 test('an account state dropped as idle and handed to another account starts from nothing', () => {
-  const states = new WindowAccounts(2, 10, 1_000_000);
-  const first = states.get(7);
+  const index = new AccountIndex();
+  const states = new WindowAccounts(index, 2, 10, 1_000_000);
+  // Account 7's open order holds its index; the detector takes the row.
+  const ix7 = index.hold(7);
+  const first = states.get(ix7);
   states.counts.add(first, 0, 40, 5_000_000, 3);
   states.recent.note(first, { orderId: 1, accountId: 7, side: 0, priceTicks: 100, qtyLots: 1, filledLots: 0, acceptedUs: 5_000_000, acceptedSeq: 3, endedUs: 5_000_001, endedSeq: 4, endReason: 0, touchTicks: 100 } as never);
   states.setRaised(first, true);
+  index.release(ix7); // the order ended: the detector's hold keeps the index
+  assert.equal(index.lookup(7), ix7);
   states.tick(60_000_000); // a whole window after the last sweep: idle accounts are dropped
   assert.equal(states.size, 0);
-  const second = states.get(8);
+  assert.equal(index.lookup(7), -1, 'the last hold gone, the index is free');
+  const second = states.get(index.hold(8));
   assert.equal(second, first, 'the dropped state is reused');
   assert.equal(states.counts.sum(second, 0), 0);
   assert.equal(states.recent.count(second), 0);

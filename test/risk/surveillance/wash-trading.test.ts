@@ -53,6 +53,33 @@ test('two unlinked accounts that trade only with each other and end flat are cir
   assert.equal(alerts[0]!.figures.netLotsLow, 0);
 });
 
+test('round trips split across two half windows are counted whole (3 + 3 and 1 + 5 raised, 2 + 2 not)', () => {
+  // Half windows start every 5 min; the trips run 10 s apart, the last before a boundary 5 s before it,
+  // so `before` of them fall in one half window and `after` in the next. The detector skips looking a pair
+  // up in the other half window when even that frame's busiest pair could not bring it to minTrades (6):
+  // these pairs sit exactly at that edge, on both sides of it.
+  for (const [before, after, raised] of [
+    [3, 3, true],
+    [1, 5, true],
+    [2, 2, false],
+  ] as const) {
+    const d = market();
+    const halfUs = 300_000_000;
+    d.at((Math.floor(d.timeUs / halfUs) + 2) * halfUs - before * 10_000_000 + 5_000_000);
+    roundTrips(d, 126, 127, before);
+    // Carry on the alternation: the next trip sells from whoever bought last.
+    if (before % 2 === 0) roundTrips(d, 126, 127, after);
+    else roundTrips(d, 127, 126, after);
+    d.idle(11 * 60_000_000);
+    const alerts = alertsOf(d, DetectorId.WASH_CIRCULAR);
+    assert.equal(alerts.length, raised ? 1 : 0, `${before} + ${after} trades`);
+    if (raised) {
+      assert.equal(alerts[0]!.figures.trades, before + after);
+      assert.equal(alerts[0]!.figures.netLotsLow, 0);
+    }
+  }
+});
+
 test('two accounts that trade with each other now and then but mostly with the market are not', () => {
   const d = market();
   roundTrips(d, 122, 123, 8);
