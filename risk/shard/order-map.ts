@@ -136,29 +136,135 @@ function grown<T extends Float64Array | Uint8Array>(from: T, to: T): T {
   return to;
 }
 
-export class OrderMap extends Map<number, OpenOrderState> {
+/** At most this many orders a map keeps as a plain array (linear search); past it, a Map by order id. */
+export const SMALL_ORDERS = 8;
+
+/**
+ * A position's open orders by order id, iterated in insertion order like a Map (a replaced order keeps
+ * its place). Up to SMALL_ORDERS of them it is one array searched linearly (most positions hold one or
+ * two orders, and a Map's hash table is several hundred bytes); past that a Map, made from the array in
+ * its order; back to an array when a deletion leaves half of SMALL_ORDERS. The key is the order's own id.
+ */
+export class OrderMap implements ReadonlyMap<number, OpenOrderState> {
   readonly columns = new OrderSlots();
+  /** The orders in insertion order while there are at most SMALL_ORDERS (else undefined). */
+  private list: OpenOrderState[] | undefined = undefined;
+  private map: Map<number, OpenOrderState> | undefined = undefined;
 
-  override set(orderId: number, o: OpenOrderState): this {
-    const old = super.get(orderId);
-    if (old !== o) {
-      if (o.slots !== undefined) throw new RangeError(`order ${o.orderId} is already listed`);
-      if (old !== undefined) this.columns.detach(old);
-      this.columns.attach(o);
+  get size(): number {
+    const m = this.map;
+    if (m !== undefined) return m.size;
+    const l = this.list;
+    return l === undefined ? 0 : l.length;
+  }
+
+  /** The array index of order id k while small (−1 when absent). */
+  private indexOf(l: OpenOrderState[], k: number): number {
+    for (let i = 0, n = l.length; i < n; i++) if (l[i]!.orderId === k) return i;
+    return -1;
+  }
+
+  get(orderId: number): OpenOrderState | undefined {
+    const m = this.map;
+    if (m !== undefined) return m.get(orderId);
+    const l = this.list;
+    if (l === undefined) return undefined;
+    for (let i = 0, n = l.length; i < n; i++) if (l[i]!.orderId === orderId) return l[i];
+    return undefined;
+  }
+
+  has(orderId: number): boolean {
+    return this.get(orderId) !== undefined;
+  }
+
+  set(orderId: number, o: OpenOrderState): this {
+    if (o.orderId !== orderId) throw new RangeError(`order ${o.orderId} listed under ${orderId}`);
+    const old = this.get(orderId);
+    if (old === o) return this;
+    if (o.slots !== undefined) throw new RangeError(`order ${o.orderId} is already listed`);
+    if (old !== undefined) this.columns.detach(old);
+    this.columns.attach(o);
+    const m = this.map;
+    if (m !== undefined) {
+      m.set(orderId, o);
+      return this;
     }
-    return super.set(orderId, o);
+    const l = this.list;
+    if (l === undefined) this.list = [o];
+    else if (old !== undefined) l[this.indexOf(l, orderId)] = o;
+    else if (l.length < SMALL_ORDERS) l.push(o);
+    else {
+      const big = new Map<number, OpenOrderState>();
+      for (let i = 0; i < l.length; i++) big.set(l[i]!.orderId, l[i]!);
+      big.set(orderId, o);
+      this.map = big;
+      this.list = undefined;
+    }
+    return this;
   }
 
-  override delete(orderId: number): boolean {
-    const old = super.get(orderId);
-    if (old === undefined) return false;
-    this.columns.detach(old);
-    return super.delete(orderId);
+  delete(orderId: number): boolean {
+    const m = this.map;
+    if (m !== undefined) {
+      const old = m.get(orderId);
+      if (old === undefined) return false;
+      this.columns.detach(old);
+      m.delete(orderId);
+      if (m.size <= SMALL_ORDERS >> 1) {
+        this.list = [...m.values()];
+        this.map = undefined;
+      }
+      return true;
+    }
+    const l = this.list;
+    if (l === undefined) return false;
+    const i = this.indexOf(l, orderId);
+    if (i < 0) return false;
+    this.columns.detach(l[i]!);
+    if (l.length === 1) this.list = undefined;
+    else l.splice(i, 1);
+    return true;
   }
 
-  override clear(): void {
+  clear(): void {
     const c = this.columns;
     while (c.count > 0) c.detach(c.held[c.count - 1]!);
-    super.clear();
+    this.list = undefined;
+    this.map = undefined;
+  }
+
+  forEach(fn: (o: OpenOrderState, orderId: number, map: ReadonlyMap<number, OpenOrderState>) => void, thisArg?: unknown): void {
+    const m = this.map;
+    if (m !== undefined) {
+      m.forEach((o, k) => fn.call(thisArg, o, k, this));
+      return;
+    }
+    const l = this.list;
+    if (l === undefined) return;
+    for (let i = 0; i < l.length; i++) fn.call(thisArg, l[i]!, l[i]!.orderId, this);
+  }
+
+  values(): MapIterator<OpenOrderState> {
+    const m = this.map;
+    if (m !== undefined) return m.values();
+    return (this.list ?? NONE).values();
+  }
+
+  keys(): MapIterator<number> {
+    const m = this.map;
+    if (m !== undefined) return m.keys();
+    return (this.list ?? NONE).map((o) => o.orderId).values();
+  }
+
+  entries(): MapIterator<[number, OpenOrderState]> {
+    const m = this.map;
+    if (m !== undefined) return m.entries();
+    return (this.list ?? NONE).map((o): [number, OpenOrderState] => [o.orderId, o]).values();
+  }
+
+  [Symbol.iterator](): MapIterator<[number, OpenOrderState]> {
+    return this.entries();
   }
 }
+
+const NONE: readonly OpenOrderState[] = [];
