@@ -31,9 +31,9 @@ export interface NumberOrder {
  */
 export interface OrderColumns {
   readonly count: number;
-  readonly prices: Float64Array;
-  readonly remaining: Float64Array;
-  readonly flags: Uint8Array;
+  readonly prices: ArrayLike<number>;
+  readonly remaining: ArrayLike<number>;
+  readonly flags: ArrayLike<number>;
   /** The sums are exact (else refresh() them). */
   readonly exact: boolean;
   readonly buys: SideSums;

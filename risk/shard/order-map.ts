@@ -56,26 +56,38 @@ class Sums implements SideSums {
   }
 }
 
-/** The columns of one OrderMap; an attached OpenOrderState writes its price and open lots into its slot. */
+/**
+ * The columns of one OrderMap; an attached OpenOrderState writes its price and open lots into its slot.
+ * Plain arrays, not typed arrays: a typed array and its buffer are about 240 bytes of heap even for four
+ * slots, three of them most of what a position with one order cost (docs/SNAPSHOTS.md). Each array's
+ * length is its capacity (1, 2, 4, ...: grown by doubling, never shortened); slots past count are stale.
+ */
 export class OrderSlots implements OrderColumns {
   count = 0;
-  prices = new Float64Array(4);
-  remaining = new Float64Array(4);
-  flags = new Uint8Array(4);
-  /** The order in each slot (to move the last one into a freed slot). */
-  readonly held: OpenOrderState[] = [];
+  prices: number[] = NO_NUMBERS;
+  remaining: number[] = NO_NUMBERS;
+  flags: number[] = NO_NUMBERS;
+  /** The order in each slot (to move the last one into a freed slot); undefined past count. */
+  held: (OpenOrderState | undefined)[] = NO_ORDERS;
   exact = true;
   readonly buys = new Sums(true);
   readonly sells = new Sums(false);
 
   attach(o: OpenOrderState): void {
     const i = this.count;
-    if (i === this.prices.length) this.grow();
     const f = o.side | (o.reduceOnly ? 2 : 0);
-    this.prices[i] = o.priceN;
-    this.remaining[i] = o.remainingN;
-    this.flags[i] = f;
-    this.held[i] = o;
+    if (i === 0 && this.held.length === 0) {
+      this.prices = [o.priceN];
+      this.remaining = [o.remainingN];
+      this.flags = [f];
+      this.held = [o];
+    } else {
+      if (i === this.held.length) this.grow();
+      this.prices[i] = o.priceN;
+      this.remaining[i] = o.remainingN;
+      this.flags[i] = f;
+      this.held[i] = o;
+    }
     o.slots = this;
     o.slot = i;
     this.count = i + 1;
@@ -118,23 +130,23 @@ export class OrderSlots implements OrderColumns {
       this.held[i] = moved;
       moved.slot = i;
     }
-    this.held.length = last;
+    this.held[last] = undefined;
     o.slots = undefined;
     o.slot = 0;
   }
 
+  /** Doubles every column (copies of itself appended: the arrays stay packed, their length exact). */
   private grow(): void {
-    const n = this.prices.length * 2;
-    this.prices = grown(this.prices, new Float64Array(n));
-    this.remaining = grown(this.remaining, new Float64Array(n));
-    this.flags = grown(this.flags, new Uint8Array(n));
+    this.prices = this.prices.concat(this.prices);
+    this.remaining = this.remaining.concat(this.remaining);
+    this.flags = this.flags.concat(this.flags);
+    this.held = this.held.concat(this.held);
   }
 }
 
-function grown<T extends Float64Array | Uint8Array>(from: T, to: T): T {
-  to.set(from);
-  return to;
-}
+/** The columns of an OrderMap that never held an order (never written: attach makes arrays first). */
+const NO_NUMBERS: number[] = [];
+const NO_ORDERS: (OpenOrderState | undefined)[] = [];
 
 /** At most this many orders a map keeps as a plain array (linear search); past it, a Map by order id. */
 export const SMALL_ORDERS = 8;
