@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { OrderOrigin, Side } from '../../../engine/enums.js';
 import { numberTiers } from '../../../risk/margin-number.js';
 import { incrementalOrderCostNumber, NumberCostContext, openLotsOnSide, openOrdersCostNumber, type NumberOrders } from '../../../risk/order-cost-number.js';
-import { OrderMap } from '../../../risk/shard/order-map.js';
+import { OrderMap, SMALL_ORDERS } from '../../../risk/shard/order-map.js';
 import { OpenOrderState } from '../../../risk/shard/state.js';
 import { DEFAULT_TIERS } from '../../../risk/tiers.js';
 import { testSeed } from '../../support/seed.js';
@@ -94,4 +94,95 @@ test('an order listed in one OrderMap cannot be listed again', () => {
   assert.equal(a.columns.count, 1);
   a.delete(1);
   new OrderMap().set(1, o);
+});
+
+// The small form (an array up to SMALL_ORDERS orders, a Map past it, an array again at half of it):
+// against a Map of the same orders, across the threshold both ways, every read (size, get, has, the
+// iteration orders of keys, values, entries, forEach) and the columns' running sums.
+const growOp = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('list' as const), id: fc.integer({ min: 1, max: 24 }), side: fc.constantFrom(Side.BUY, Side.SELL), qty: fc.integer({ min: 0, max: 40 }), reduceOnly: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), id: fc.integer({ min: 1, max: 24 }) }) },
+);
+const shrinkOp = fc.oneof(
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('list' as const), id: fc.integer({ min: 1, max: 24 }), side: fc.constantFrom(Side.BUY, Side.SELL), qty: fc.integer({ min: 0, max: 40 }), reduceOnly: fc.boolean() }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('delete' as const), id: fc.integer({ min: 1, max: 24 }), listed: fc.constant(true) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('fill' as const), id: fc.integer({ min: 1, max: 24 }), lots: fc.integer({ min: 0, max: 40 }) }) },
+);
+
+test('an OrderMap reads like a Map of the same orders, small or large', () => {
+  const seed = testSeed('order-map-model');
+  let promoted = 0;
+  let demoted = 0;
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.array(growOp, { maxLength: 40 }), fc.array(shrinkOp, { maxLength: 40 })), { minLength: 1, maxLength: 3 }), fc.integer({ min: 0, max: 9 }), (phases, clearAt) => {
+      const map = new OrderMap();
+      const model = new Map<number, OpenOrderState>();
+      let big = false;
+      const ops = phases.flat(2);
+      ops.forEach((o, step) => {
+        if (o.kind === 'list') {
+          const order = new OpenOrderState(o.id, 0, 1, o.side, quote(o.side, o.id * 10), BigInt(o.qty), o.reduceOnly, OrderOrigin.USER);
+          map.set(o.id, order);
+          model.set(o.id, order);
+        } else if (o.kind === 'delete') {
+          // Most deletions in the shrinking phase take a listed order (the id picks one), so sizes fall.
+          const keys = [...model.keys()];
+          const id = 'listed' in o && keys.length > 0 ? keys[o.id % keys.length]! : o.id;
+          assert.equal(map.delete(id), model.delete(id));
+        }
+        else {
+          const order = model.get(o.id);
+          if (order !== undefined) order.filled(o.lots, Math.max(0, order.remainingN - o.lots));
+        }
+        if (clearAt === 0 && step === ops.length >> 1) {
+          map.clear();
+          model.clear();
+          big = false;
+        }
+        if (map.size > SMALL_ORDERS && !big) {
+          big = true;
+          promoted++;
+        } else if (map.size <= SMALL_ORDERS >> 1 && big) {
+          big = false;
+          demoted++;
+        }
+        assert.equal(map.size, model.size);
+        assert.deepEqual([...map.keys()], [...model.keys()]);
+        assert.deepEqual([...map.values()], [...model.values()]);
+        assert.deepEqual([...map], [...model]);
+        assert.deepEqual([...map.entries()], [...model.entries()]);
+        const seen: [number, OpenOrderState][] = [];
+        map.forEach((v, k, m) => {
+          assert.equal(m, map);
+          seen.push([k, v]);
+        });
+        assert.deepEqual(seen, [...model]);
+        for (let id = 0; id <= 25; id++) {
+          assert.equal(map.get(id), model.get(id));
+          assert.equal(map.has(id), model.has(id));
+        }
+        const c = map.columns;
+        assert.equal(c.count, model.size);
+        assert.ok(c.exact);
+        for (const side of [Side.BUY, Side.SELL]) {
+          const costing = [...model.values()].filter((v) => v.side === side && !v.reduceOnly && v.remainingN > 0);
+          const sums = side === Side.BUY ? c.buys : c.sells;
+          assert.equal(sums.count, costing.length);
+          assert.equal(sums.lots, costing.reduce((s, v) => s + v.remainingN, 0));
+          assert.equal(sums.notionalTicks, costing.reduce((s, v) => s + v.remainingN * v.priceN, 0));
+        }
+        for (const v of model.values()) assert.equal(c.held[v.slot], v);
+      });
+    }),
+    { seed, numRuns: 300 },
+  );
+  assert.ok(promoted > 0 && demoted > 0, `the runs crossed the threshold (${promoted} promotions, ${demoted} demotions)`);
+});
+
+test('an OrderMap lists an order under its own id only', () => {
+  const o = new OpenOrderState(3, 0, 1, Side.SELL, 100n, 5n, false, OrderOrigin.USER);
+  const m = new OrderMap();
+  assert.throws(() => m.set(4, o), RangeError);
+  assert.equal(m.size, 0);
+  assert.equal(o.slots, undefined);
 });
