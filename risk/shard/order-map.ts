@@ -1,11 +1,15 @@
-// OrderMap: a position's open orders by order id (a Map, iterated in insertion order like any Map), that
+// OrderMap: a position's open orders by order id (read like a Map, iterated in insertion order), that
 // also keeps the figures the order-cost number path reads in columns (risk/order-cost-number.ts,
 // OrderColumns): each order's P_assumed, open lots and side/reduce-only flags, one slot per order.
 //
 // Why: the reservation and the pre-trade check walk a position's open orders on every order event and
 // every fill. Read from the OpenOrderState objects that walk was a pointer chase per order (a quoting
 // maker holds dozens), the largest single cost of the risk shard in the pipeline suite (bench/RESULTS.md,
-// "risk-settlement"); read from the columns it is one pass over three typed arrays.
+// "risk-settlement"); read from the columns it is one pass over three arrays of numbers.
+//
+// Small form: up to SMALL_ORDERS orders the map is one array searched linearly, a Map only past that,
+// and the columns are plain arrays as long as they need be (docs/SNAPSHOTS.md, "The open orders' small
+// form": a Map's table and three typed arrays were about 1,260 bytes of a position with one order).
 //
 //   set / delete / clear ─▶ an order takes a slot (appended) or gives it up (the last slot moves into it)
 //   OpenOrderState.priceN / remainingN setters ─▶ write through to the order's slot (open-order-state.ts)
@@ -18,9 +22,10 @@
 // every term is an exact product below 2^51 and a sum that reaches 2^52 (or a term the number path cannot
 // take: a value kept in bigint) makes them inexact until refresh() recomputes them from the columns.
 //
-// The columns hold exactly the Map's values (in another order: the cost sums are order-independent,
-// order-cost-number.ts says why). An order is in at most one OrderMap and under one key: set refuses
-// anything else (a programming error, never input).
+// The columns hold exactly the map's values (in another order: the cost sums are order-independent,
+// order-cost-number.ts says why). An order is in at most one OrderMap and under its own id: set refuses
+// anything else (a programming error, never input). No caller changes a map while iterating it (the
+// small form's iterators are an array's, which a deletion would shift).
 // Thread contract: the risk-shard thread.
 
 import { Side } from '../../engine/enums.js';
