@@ -2,7 +2,7 @@
 // on loopback, each target in a process of its own, order-to-ack latency in HDR histograms.
 //
 //   node dist/bench/loadgen/loadgen.js [--targets echo,gateway,gateway-durable] [--rates 10000,50000,100000]
-//        [--seconds 5] [--connections 16] [--p99-bound-us 10000] [--search] [--json]
+//        [--seconds 5] [--warmup 2] [--connections 16] [--p99-bound-us 10000] [--search] [--json]
 //        [--pace auto|spin|timer] [--wait auto|busy-spin|spin-then-park|park] [--verbose]
 //        [--target-node-args='--cpu-prof --cpu-prof-dir=/tmp/prof'] [--trace DIR]   (--help lists them with defaults)
 //
@@ -17,7 +17,8 @@
 // whose threads then wait on run queues, and much of the tail measured is the generator's own
 // (bench/RESULTS.md, "gwlat"). --pace auto, the default, spins only on machines of more than 4 cores
 // (open-loop.ts autoPace). The echo target is a bare `ws` server (echo-server.ts): the peer every gateway
-// figure is compared with, measured in the same run. --trace DIR stamps every order at each ring hop inside the
+// figure is compared with, measured in the same run. Each target first takes --warmup seconds of load at
+// the first rate (at most 5,000/s) that are not recorded: its JIT and first collections are not the rate's. --trace DIR stamps every order at each ring hop inside the
 // gateway targets (ring-trace.ts) and keeps each answer's rx, tx and order id here; `node
 // dist/bench/loadgen/trace-report.js DIR` then says which hop owns the tail.
 
@@ -37,6 +38,7 @@ const OPTIONS = {
   targets: { type: 'string', default: 'echo,gateway,gateway-durable', arg: 'a,b', help: 'targets, in order: echo, gateway, gateway-durable' },
   rates: { type: 'string', default: '10000,50000,100000', arg: 'r1,r2', help: 'offered rates of the ladder, requests/s' },
   seconds: { type: 'string', default: '5', arg: 'S', help: 'seconds per rate' },
+  warmup: { type: 'string', default: '2', arg: 'S', help: "seconds of load at the first rate (at most 5,000/s) before each target's ladder, not recorded (0: none)" },
   connections: { type: 'string', default: '16', arg: 'N', help: 'WebSocket connections (the gateway targets fund one account each)' },
   'p99-bound-us': { type: 'string', default: '10000', arg: 'US', help: 'p99 above this is not sustained (µs)' },
   search: { type: 'boolean', help: 'then search the highest sustained rate (doubling, then bisecting)' },
@@ -55,6 +57,7 @@ const whole = (name: string, raw: string, min: number, max: number): number => {
 };
 const rates = values.rates.split(',').map((r) => whole('rates', r, 1, 10_000_000));
 const seconds = whole('seconds', values.seconds, 1, 3_600);
+const warmup = whole('warmup', values.warmup, 0, 600);
 const connections = whole('connections', values.connections, 1, 10_000);
 const verbose = values.verbose;
 if (values.pace !== 'auto' && values.pace !== 'spin' && values.pace !== 'timer') fail('loadgen', `--pace '${values.pace}' must be auto, spin or timer`);
@@ -196,6 +199,14 @@ for (const name of targets) {
       if (!search) byRate.set(`${name}@${rate}`, r);
       return ok;
     };
+    // Warm-up, not recorded: a target's first seconds of load are its JIT compiling the order path and
+    // its first collections, which made the first rate of a ladder read several times slower than the
+    // same rate run again (bench/RESULTS.md, "Session of 2026-12-07, second").
+    if (warmup > 0) {
+      run++;
+      answers = [];
+      await runOpenLoop(connect, connections, Math.min(rates[0]!, 5_000), warmup, undefined, undefined, pace);
+    }
     let best = 0;
     for (const rate of rates) if (await step(rate, false)) best = Math.max(best, rate);
     if (!values.json) console.log(`${name}: highest sustained rate of the ladder ${best.toLocaleString('en-US')}/s`);

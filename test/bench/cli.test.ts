@@ -16,7 +16,7 @@ const node = (file: string, ...argv: string[]) => spawnSync(process.execPath, [f
 test('loadgen --help lists every option with its default, --wait among them', () => {
   const r = node(LOADGEN, '--help');
   assert.equal(r.status, 0, r.stderr);
-  for (const o of ['targets', 'rates', 'seconds', 'connections', 'p99-bound-us', 'search', 'json', 'verbose', 'pace', 'wait', 'trace', 'target-node-args', 'help']) assert.match(r.stdout, new RegExp(`^  --${o}\\b`, 'm'), o);
+  for (const o of ['targets', 'rates', 'seconds', 'warmup', 'connections', 'p99-bound-us', 'search', 'json', 'verbose', 'pace', 'wait', 'trace', 'target-node-args', 'help']) assert.match(r.stdout, new RegExp(`^  --${o}\\b`, 'm'), o);
   assert.match(r.stdout, /--rates r1,r2 .*\(default: 10000,50000,100000\)/);
   assert.match(r.stdout, /--wait auto\|busy-spin\|spin-then-park\|park .*\(default: auto\)/);
   assert.match(r.stdout, /--pace auto\|spin\|timer .*\(default: auto\)/);
@@ -33,6 +33,7 @@ test('loadgen refuses an unknown option, a missing value and a bad --wait in one
     [['--wait', 'fast'], /^loadgen: --wait 'fast' must be one of auto, busy-spin, spin-then-park, park\n$/],
     [['--pace', 'fast'], /^loadgen: --pace 'fast' must be auto, spin or timer\n$/],
     [['--seconds', '0'], /^loadgen: --seconds '0' must be a whole number from 1 to 3600\n$/],
+    [['--warmup', 'x'], /^loadgen: --warmup 'x' must be a whole number from 0 to 600\n$/],
   ] as const) {
     const r = node(LOADGEN, ...argv);
     assert.equal(r.status, 2, argv.join(' '));
