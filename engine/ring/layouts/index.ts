@@ -8,7 +8,7 @@ import { BookLevelChangedLayout } from './book-level-changed.js';
 import { CancelAllOrdersLayout } from './cancel-all-orders.js';
 import { CancelOrderLayout } from './cancel-order.js';
 import { CommandAppliedLayout } from './command-applied.js';
-import { readField, writeField, type Layout } from './layout.js';
+import { readField, writeField, type FieldKind, type Layout } from './layout.js';
 import { DepositLayout } from './deposit.js';
 import { WithdrawLayout } from './withdraw.js';
 import { SetLeverageLayout } from './set-leverage.js';
@@ -86,10 +86,33 @@ export const LAYOUTS: readonly Layout[] = [
   SetBeneficialOwnerLayout,
 ];
 
+/**
+ * A layout's fields as three parallel arrays, in its order, for the generic encode and decode: an index
+ * loop over them allocates nothing, where `for (const [name, kind] of layout.fields)` made an iterator
+ * per record and looked every offset up by name (in the gateway-order profile decodeRecord and
+ * encodeRecord were ~5.5% of the whole, two records decoded and one encoded per order). `reserved`
+ * fields are left out of the decode's plan only (encode writes what the body gives, as before).
+ */
+interface Plan {
+  readonly names: readonly string[];
+  readonly kinds: readonly FieldKind[];
+  readonly offsets: readonly number[];
+}
+
+function planOf(l: Layout, withReserved: boolean): Plan {
+  const fields = l.fields.filter(([name]) => withReserved || name !== 'reserved');
+  const offsets = l.offsets as Readonly<Record<string, number>>;
+  return { names: fields.map(([n]) => n), kinds: fields.map(([, k]) => k), offsets: fields.map(([n]) => offsets[n]!) };
+}
+
 const byType = new Map<number, Layout>();
+const decodePlans = new Map<number, Plan>();
+const encodePlans = new Map<Layout, Plan>();
 for (const l of LAYOUTS) {
   if (byType.has(l.type)) throw new Error(`record type ${l.type} has two layouts`);
   byType.set(l.type, l);
+  decodePlans.set(l.type, planOf(l, false));
+  encodePlans.set(l, planOf(l, true));
 }
 
 export function layoutOf(type: number): Layout | undefined {
@@ -117,12 +140,10 @@ export function decodeRecord(buf: RecordBuffer, at: number): DecodedRecord {
     accountId: buf.accountId(at),
     flags: buf.flags(at),
   };
-  const layout = byType.get(type);
-  if (layout) {
-    for (const [name, kind] of layout.fields) {
-      if (name === 'reserved') continue;
-      out[name] = readField(buf, at, layout.offsets[name as keyof typeof layout.offsets], kind);
-    }
+  const plan = decodePlans.get(type);
+  if (plan) {
+    const { names, kinds, offsets } = plan;
+    for (let i = 0; i < names.length; i++) out[names[i]!] = readField(buf, at, offsets[i]!, kinds[i]!);
   }
   return out;
 }
@@ -150,10 +171,11 @@ export function encodeRecord(
   buf.setMarketId(at, header.marketId ?? 0);
   buf.setAccountId(at, header.accountId ?? 0);
   buf.setFlags(at, header.flags ?? 0);
-  for (const [name, kind] of layout.fields) {
-    const v = body[name];
+  const { names, kinds, offsets } = encodePlans.get(layout) ?? planOf(layout, true); // a layout not registered: tests' own
+  for (let i = 0; i < names.length; i++) {
+    const v = body[names[i]!];
     if (v === undefined) continue;
-    writeField(buf, at, layout.offsets[name as keyof typeof layout.offsets], kind, v);
+    writeField(buf, at, offsets[i]!, kinds[i]!, v);
   }
 }
 
