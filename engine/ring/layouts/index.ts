@@ -97,12 +97,20 @@ interface Plan {
   readonly names: readonly string[];
   readonly kinds: readonly FieldKind[];
   readonly offsets: readonly number[];
+  /**
+   * The decoded record's keys in their order (header, then the fields), values zero: decode copies it
+   * (`{ ...template }`, one object with every property in place) and overwrites the values, where
+   * adding the fields one by one grew the object's property store several times per record.
+   */
+  readonly template: DecodedRecord;
 }
 
 function planOf(l: Layout, withReserved: boolean): Plan {
   const fields = l.fields.filter(([name]) => withReserved || name !== 'reserved');
   const offsets = l.offsets as Readonly<Record<string, number>>;
-  return { names: fields.map(([n]) => n), kinds: fields.map(([, k]) => k), offsets: fields.map(([n]) => offsets[n]!) };
+  const template: DecodedRecord = { type: recordTypeName(l.type), seq: 0, timeUs: 0, marketId: 0, accountId: 0, flags: 0 };
+  for (const [name, kind] of fields) template[name] = kind === 'i64' ? 0n : 0;
+  return { names: fields.map(([n]) => n), kinds: fields.map(([, k]) => k), offsets: fields.map(([n]) => offsets[n]!), template };
 }
 
 const byType = new Map<number, Layout>();
@@ -132,19 +140,18 @@ export interface DecodedRecord {
 /** Reads a record into a plain object (allocates: tests, tools and the gateway edge only). */
 export function decodeRecord(buf: RecordBuffer, at: number): DecodedRecord {
   const type = buf.type(at);
-  const out: DecodedRecord = {
-    type: recordTypeName(type),
-    seq: buf.seq(at),
-    timeUs: buf.timeUs(at),
-    marketId: buf.marketId(at),
-    accountId: buf.accountId(at),
-    flags: buf.flags(at),
-  };
   const plan = decodePlans.get(type);
-  if (plan) {
-    const { names, kinds, offsets } = plan;
-    for (let i = 0; i < names.length; i++) out[names[i]!] = readField(buf, at, offsets[i]!, kinds[i]!);
+  if (plan === undefined) {
+    return { type: recordTypeName(type), seq: buf.seq(at), timeUs: buf.timeUs(at), marketId: buf.marketId(at), accountId: buf.accountId(at), flags: buf.flags(at) };
   }
+  const out = { ...plan.template };
+  out.seq = buf.seq(at);
+  out.timeUs = buf.timeUs(at);
+  out.marketId = buf.marketId(at);
+  out.accountId = buf.accountId(at);
+  out.flags = buf.flags(at);
+  const { names, kinds, offsets } = plan;
+  for (let i = 0; i < names.length; i++) out[names[i]!] = readField(buf, at, offsets[i]!, kinds[i]!);
   return out;
 }
 
