@@ -70,7 +70,8 @@ export class PendingAnswers {
   /** Answers the waiter a released record is the answer to; true when it was one. */
   match(r: DecodedRecord): boolean {
     let w: Waiter | undefined;
-    let a: Answer = { ok: true, record: r };
+    // the answer is made only for a waiter found (most released records answer nobody: fills, balances)
+    let refused: Answer | undefined;
     switch (r.type) {
       case 'OrderAccepted':
         w = this.take(this.places, r['orderId'] as number);
@@ -88,7 +89,7 @@ export class PendingAnswers {
         if ((r['requestId'] as number) > 0) w = this.take(this.requests, r['requestId'] as number);
         break;
       case 'OrderRejected': {
-        a = { ok: false, code: r['code'] as number, record: r };
+        refused = { ok: false, code: r['code'] as number, record: r };
         const command = recordTypeName(r['commandType'] as number);
         const id = r['orderId'] as number;
         if (command === PLACE) w = this.take(this.places, id);
@@ -98,7 +99,7 @@ export class PendingAnswers {
       }
     }
     if (w === undefined) return false;
-    w(a);
+    w(refused ?? { ok: true, record: r });
     return true;
   }
 

@@ -8,7 +8,7 @@ import { BookLevelChangedLayout } from './book-level-changed.js';
 import { CancelAllOrdersLayout } from './cancel-all-orders.js';
 import { CancelOrderLayout } from './cancel-order.js';
 import { CommandAppliedLayout } from './command-applied.js';
-import { readField, writeField, type Layout } from './layout.js';
+import { readField, writeField, type FieldKind, type Layout } from './layout.js';
 import { DepositLayout } from './deposit.js';
 import { WithdrawLayout } from './withdraw.js';
 import { SetLeverageLayout } from './set-leverage.js';
@@ -86,10 +86,41 @@ export const LAYOUTS: readonly Layout[] = [
   SetBeneficialOwnerLayout,
 ];
 
+/**
+ * A layout's fields as three parallel arrays, in its order, for the generic encode and decode: an index
+ * loop over them allocates nothing, where `for (const [name, kind] of layout.fields)` made an iterator
+ * per record and looked every offset up by name (in the gateway-order profile decodeRecord and
+ * encodeRecord were ~5.5% of the whole, two records decoded and one encoded per order). `reserved`
+ * fields are left out of the decode's plan only (encode writes what the body gives, as before).
+ */
+interface Plan {
+  readonly names: readonly string[];
+  readonly kinds: readonly FieldKind[];
+  readonly offsets: readonly number[];
+  /**
+   * The decoded record's keys in their order (header, then the fields), values zero: decode copies it
+   * (`{ ...template }`, one object with every property in place) and overwrites the values, where
+   * adding the fields one by one grew the object's property store several times per record.
+   */
+  readonly template: DecodedRecord;
+}
+
+function planOf(l: Layout, withReserved: boolean): Plan {
+  const fields = l.fields.filter(([name]) => withReserved || name !== 'reserved');
+  const offsets = l.offsets as Readonly<Record<string, number>>;
+  const template: DecodedRecord = { type: recordTypeName(l.type), seq: 0, timeUs: 0, marketId: 0, accountId: 0, flags: 0 };
+  for (const [name, kind] of fields) template[name] = kind === 'i64' ? 0n : 0;
+  return { names: fields.map(([n]) => n), kinds: fields.map(([, k]) => k), offsets: fields.map(([n]) => offsets[n]!), template };
+}
+
 const byType = new Map<number, Layout>();
+const decodePlans = new Map<number, Plan>();
+const encodePlans = new Map<Layout, Plan>();
 for (const l of LAYOUTS) {
   if (byType.has(l.type)) throw new Error(`record type ${l.type} has two layouts`);
   byType.set(l.type, l);
+  decodePlans.set(l.type, planOf(l, false));
+  encodePlans.set(l, planOf(l, true));
 }
 
 export function layoutOf(type: number): Layout | undefined {
@@ -109,21 +140,18 @@ export interface DecodedRecord {
 /** Reads a record into a plain object (allocates: tests, tools and the gateway edge only). */
 export function decodeRecord(buf: RecordBuffer, at: number): DecodedRecord {
   const type = buf.type(at);
-  const out: DecodedRecord = {
-    type: recordTypeName(type),
-    seq: buf.seq(at),
-    timeUs: buf.timeUs(at),
-    marketId: buf.marketId(at),
-    accountId: buf.accountId(at),
-    flags: buf.flags(at),
-  };
-  const layout = byType.get(type);
-  if (layout) {
-    for (const [name, kind] of layout.fields) {
-      if (name === 'reserved') continue;
-      out[name] = readField(buf, at, layout.offsets[name as keyof typeof layout.offsets], kind);
-    }
+  const plan = decodePlans.get(type);
+  if (plan === undefined) {
+    return { type: recordTypeName(type), seq: buf.seq(at), timeUs: buf.timeUs(at), marketId: buf.marketId(at), accountId: buf.accountId(at), flags: buf.flags(at) };
   }
+  const out = { ...plan.template };
+  out.seq = buf.seq(at);
+  out.timeUs = buf.timeUs(at);
+  out.marketId = buf.marketId(at);
+  out.accountId = buf.accountId(at);
+  out.flags = buf.flags(at);
+  const { names, kinds, offsets } = plan;
+  for (let i = 0; i < names.length; i++) out[names[i]!] = readField(buf, at, offsets[i]!, kinds[i]!);
   return out;
 }
 
@@ -150,10 +178,11 @@ export function encodeRecord(
   buf.setMarketId(at, header.marketId ?? 0);
   buf.setAccountId(at, header.accountId ?? 0);
   buf.setFlags(at, header.flags ?? 0);
-  for (const [name, kind] of layout.fields) {
-    const v = body[name];
+  const { names, kinds, offsets } = encodePlans.get(layout) ?? planOf(layout, true); // a layout not registered: tests' own
+  for (let i = 0; i < names.length; i++) {
+    const v = body[names[i]!];
     if (v === undefined) continue;
-    writeField(buf, at, layout.offsets[name as keyof typeof layout.offsets], kind, v);
+    writeField(buf, at, offsets[i]!, kinds[i]!, v);
   }
 }
 

@@ -1,7 +1,7 @@
 // A record layout: the body fields of one record type, as a running total of sizes after the header.
 // Offsets are computed here, once, and checked for alignment and fit; hot code copies them into
-// module-level constants. Generic encode/decode walk the field list: for tests, tools and the gateway,
-// never for the matching path.
+// module-level constants. Generic encode/decode (index.ts) walk the field list, flattened per layout into
+// arrays: for tests, tools and the gateway, never for the matching path.
 
 import { BODY, RECORD_BYTES, type RecordBuffer } from '../record.js';
 
