@@ -62,14 +62,25 @@ const gateway = new Gateway({ exchange, store, markets, rateLimits: { perKey: un
 const port = await gateway.listen(0);
 
 const buf = RecordBuffer.allocate(1);
-for (const [marketId, price] of [
-  [1, 600_000],
-  [2, 300_000],
-] as const) {
-  encodeRecord(buf, 0, UpdateIndexPriceLayout, { marketId, timeUs: nowUs() }, { indexPriceTicks: price, sourcesUsed: 3, stale: 0 });
-  exchange.offer(buf, 0);
-}
-exchange.flush();
+/**
+ * The index of each market, as an oracle would send it. Sent again every second: a market whose index is
+ * silent longer than the staleness window (10 s) goes reduce-only, and every order of the load (bids that
+ * open a position) was then refused MARKET_REDUCE_ONLY, which runs of more than about ten seconds counted
+ * as refusals (bench/RESULTS.md, "Session of 2026-12-07, second"). A tick the ring cannot take now is
+ * simply the next second's.
+ */
+const sendIndex = (): void => {
+  for (const [marketId, price] of [
+    [1, 600_000],
+    [2, 300_000],
+  ] as const) {
+    encodeRecord(buf, 0, UpdateIndexPriceLayout, { marketId, timeUs: nowUs() }, { indexPriceTicks: price, sourcesUsed: 3, stale: 0 });
+    exchange.offer(buf, 0);
+  }
+  exchange.flush();
+};
+sendIndex();
+const indexTimer = setInterval(sendIndex, 1_000);
 while (!(await exchange.scanSnapshots()).every((s) => s.markets.filter((m) => m.markTicks > 0n).length === markets.length)) await new Promise((r) => setTimeout(r, 10));
 
 for (let i = 0; i < accounts; i++) {
@@ -102,6 +113,7 @@ console.log(`wait ${exchange.wait}`);
 console.log(`listening ${port}`);
 
 const stop = async () => {
+  clearInterval(indexTimer);
   stats.stop();
   await trace?.stop();
   await gateway.close();
