@@ -26,6 +26,8 @@ export class SimIndex {
   private readonly lastSwing = new Map<number, number>();
   /** Index ticks the exchange could not take (a full ring): the next second sends a fresh one. */
   skipped = 0;
+  /** A swing announced and not yet sent: applied by the next tick, and only then seen by the bots. */
+  private pending: { id: number; mid: number; direction: number } | undefined;
 
   constructor(
     readonly markets: readonly SimMarket[],
@@ -51,8 +53,17 @@ export class SimIndex {
 
   /** One step of every market's walk, and the index ticks for it (the once-a-second duty). */
   tick(exchange: Pick<ThreadedExchange, 'offer' | 'flush'>, timeUs: number): void {
+    const p = this.pending;
+    this.pending = undefined;
     for (const m of this.markets) {
       const id = m.market.marketId;
+      // The swing moves the mid (and the thin takers' trend) as its tick goes out, not before: bots that
+      // saw it a second early bought before the index rose and sold before it fell, so the swings that
+      // should liquidate them paid them instead.
+      if (p !== undefined && p.id === id) {
+        this.mids.set(id, p.mid);
+        this.lastSwing.set(id, p.direction);
+      }
       const next = this.mids.get(id)! + (below(this.r, 7) - 3) * m.rungTicks;
       this.mids.set(id, Math.min(m.market.maxPriceTicks, Math.max(m.rungTicks * 50, next)));
       encodeRecord(this.buf, 0, UpdateIndexPriceLayout, { marketId: id, timeUs }, { indexPriceTicks: this.mids.get(id)!, sourcesUsed: 3, stale: 0 });
@@ -72,8 +83,7 @@ export class SimIndex {
     const permille = (this.swings % 2 === 0) === upFirst ? this.swingPermille : -this.swingPermille;
     this.swings++;
     const id = m.market.marketId;
-    this.lastSwing.set(id, Math.sign(permille));
-    this.mids.set(id, Math.min(m.market.maxPriceTicks, Math.max(m.rungTicks * 50, Math.floor((this.mids.get(id)! * (1000 + permille)) / 1000))));
+    this.pending = { id, mid: Math.min(m.market.maxPriceTicks, Math.max(m.rungTicks * 50, Math.floor((this.mids.get(id)! * (1000 + permille)) / 1000))), direction: Math.sign(permille) };
     return { market: m.market, permille };
   }
 }
