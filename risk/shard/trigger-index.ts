@@ -29,6 +29,7 @@
 import { malformed } from '../../engine/snapshot/snapshot-error.js';
 import type { SnapshotReader } from '../../engine/snapshot/snapshot-reader.js';
 import type { SnapshotWriter } from '../../engine/snapshot/snapshot-writer.js';
+import { grown } from '../grown.js';
 import { ascendingOrder, type CursorLookup } from './key-order.js';
 import type { AccountState, PositionState } from './state.js';
 import { TriggerHeap } from './trigger-heap.js';
@@ -177,33 +178,18 @@ export class MarketTriggers {
     return id;
   }
 
-  /** The columns hold at least n ids. */
+  /** The columns hold at least n ids (each doubled until it does). */
   private reserveIds(n: number): void {
-    let cap = this.serials.length;
-    if (n <= cap) return;
-    while (cap < n) cap *= 2;
-    const f64 = (a: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> => {
-      const b = new Float64Array(cap);
-      b.set(a);
-      return b;
-    };
-    const i32 = (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
-      const b = new Int32Array(cap);
-      b.set(a);
-      return b;
-    };
-    this.downKeys = f64(this.downKeys);
-    this.upKeys = f64(this.upKeys);
-    this.serials = f64(this.serials);
-    this.rankedBys = f64(this.rankedBys);
-    const accountIds = new Uint32Array(cap);
-    accountIds.set(this.accountIds);
-    this.accountIds = accountIds;
-    const dirty = new Uint8Array(cap);
-    dirty.set(this.dirtyFlags);
-    this.dirtyFlags = dirty;
-    this.nextOf = i32(this.nextOf);
-    this.prevOf = i32(this.prevOf);
+    if (n <= this.serials.length) return;
+    const last = n - 1;
+    this.downKeys = grown(this.downKeys, last);
+    this.upKeys = grown(this.upKeys, last);
+    this.serials = grown(this.serials, last);
+    this.rankedBys = grown(this.rankedBys, last);
+    this.accountIds = grown(this.accountIds, last);
+    this.dirtyFlags = grown(this.dirtyFlags, last);
+    this.nextOf = grown(this.nextOf, last);
+    this.prevOf = grown(this.prevOf, last);
   }
 
   /** Appends the slot to the creation order. */

@@ -12,7 +12,7 @@
 // account gets is a function of the input alone (the free list is a stack), and nothing iterates the map:
 // indices are storage, never an order in which anything is visited to raise an alert.
 
-import { grown } from './grown.js';
+import { grown } from '../grown.js';
 
 export class AccountIndex {
   private readonly ixOf = new Map<number, number>();

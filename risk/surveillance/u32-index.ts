@@ -8,7 +8,7 @@
 // Nothing is iterated by hash order: entries are numbered in insertion order (keyAt), which is a function
 // of the input alone.
 
-import { grown } from './grown.js';
+import { grown } from '../grown.js';
 
 export class U32Index {
   /** Entry + 1 per hash slot (0: empty). */

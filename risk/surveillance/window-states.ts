@@ -6,7 +6,7 @@
 // accounts live in three arrays that grow to the most accounts held at once and are reused from then on.
 
 import { AccountHolds, type AccountIndex } from './account-index.js';
-import { grown } from './grown.js';
+import { grown } from '../grown.js';
 import { RecentOrders } from './recent-orders.js';
 import { SlidingCounts } from './sliding-counts.js';
 

@@ -14,7 +14,7 @@
 
 import type { EvidenceTrade } from '../alert.js';
 import type { TradeView } from '../market-watch.js';
-import { grown } from '../grown.js';
+import { grown } from '../../grown.js';
 import { tradeAt, writeTrade } from '../recent-trades.js';
 import { U32Index } from '../u32-index.js';
 

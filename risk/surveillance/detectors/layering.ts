@@ -23,7 +23,7 @@ import { DetectorId, type EvidenceOrder, type EvidenceTrade } from '../alert.js'
 import type { Detector } from '../detector.js';
 import type { MarketWatch, TradeView } from '../market-watch.js';
 import type { WatchedOrder } from '../watched-order.js';
-import { grown } from '../grown.js';
+import { grown } from '../../grown.js';
 import { cancelledOnRequest, isRestingLimit, ticksBehindTouch } from './order-facts.js';
 import { seconds } from '../format.js';
 

@@ -1,6 +1,7 @@
-// Growth of the typed-array columns the surveillance tables keep (account index, detector rows, pair
-// tables): a copy with room for an index, the length doubled until it fits. Rare (a table reaching a new
-// high-water mark), so the generic constructor call costs nothing that matters.
+// Growth of the typed-array columns risk/ keeps (the margin monitor's trigger index; the surveillance
+// account index, detector rows and pair tables): a copy with room for an index, the length doubled until
+// it fits. Rare (a table reaching a new high-water mark), so the generic constructor call costs nothing
+// that matters.
 
 type Column = Int32Array | Uint32Array | Uint8Array | Float64Array;
 
