@@ -155,6 +155,11 @@ while (Atomics.load(control, 1) === 0) {
   last = t;
   for (const w of watched) {
     const h = w.ring.header;
+    // The consumer's cursor first: a record cannot be released before it is published, so read in this
+    // order every record released by c is also published by p, and its release is never stamped before
+    // its publication. Read the other way round, a record published and released between the two reads
+    // had its release stamped one poll before its publication.
+    const c = Atomics.load(h, CONSUMER_CURSOR_INDEX);
     const p = Atomics.load(h, PRODUCER_CURSOR_INDEX);
     for (let s = w.lastP; s !== p; s = (s + 1) | 0) {
       const at = (s & w.ring.mask) * RECORD_BYTES;
@@ -162,7 +167,6 @@ while (Atomics.load(control, 1) === 0) {
       w.onPub(at, s, t);
     }
     w.lastP = p;
-    const c = Atomics.load(h, CONSUMER_CURSOR_INDEX);
     for (let s = w.lastC; s !== c; s = (s + 1) | 0) {
       const at = (s & w.ring.mask) * RECORD_BYTES;
       w.onCon(at, s, t, w.pubAt[s & w.ring.mask]!);
