@@ -20,6 +20,7 @@ import { readRequest, requestIdOf, type Request } from '../protocol/request.js';
 import type { RateLimiter } from '../server/rate-limiter.js';
 import type { Session } from '../server/session.js';
 import type { Handler, Result } from './handler.js';
+import { writeOkResponse } from './response-frame.js';
 
 /** Codes a client may simply retry (the same request, later). */
 const RETRYABLE: ReadonlySet<number> = new Set([Code.BACK_PRESSURE, Code.RATE_LIMITED, Code.REQUEST_IN_FLIGHT, Code.MARK_PRICE_UNAVAILABLE, Code.TIMESTAMP_OUTSIDE_WINDOW, Code.STORE_IO_FAILED]);
@@ -56,10 +57,9 @@ export class Router {
     if (!r.ok) this.stats.refused.set(r.code, (this.stats.refused.get(r.code) ?? 0) + 1);
     const txUs = this.nowUs();
     this.onResponse?.(op, r.ok ? Code.OK : r.code, rxUs, txUs);
-    const msg = r.ok
-      ? { t: 'res', id, rx: rxUs, tx: txUs, rl, ok: true, data: r.data }
-      : { t: 'res', id, rx: rxUs, tx: txUs, rl, ok: false, error: { code: r.code, name: codeName(r.code), message: r.message ?? codeName(r.code), retryable: RETRYABLE.has(r.code), field: r.field, retryAfterMs } };
-    s.send(this.codec.encodeToSend(msg));
+    // Copied into Node's buffer pool, as encodeToSend() does: a response is sent once and dropped.
+    if (r.ok) s.send(Buffer.from(writeOkResponse(this.codec.writer, id, rxUs, txUs, rl, r.data)));
+    else s.send(this.codec.encodeToSend({ t: 'res', id, rx: rxUs, tx: txUs, rl, ok: false, error: { code: r.code, name: codeName(r.code), message: r.message ?? codeName(r.code), retryable: RETRYABLE.has(r.code), field: r.field, retryAfterMs } }));
     const f = this.afterResponse.get(s);
     if (f !== undefined) {
       this.afterResponse.delete(s);
