@@ -1,12 +1,13 @@
 // A successful request's `res` frame, written from its template (handlers/response-frame.ts), is the bytes
 // the library writes for `{ t: 'res', id, rx, tx, rl, ok: true, data }`: through the Router, for handler
 // results of every kind of data (none, scalars of every width, strings, bigints, nested maps and arrays,
-// maps with undefined values), answered at once or later, on fixed and seeded random values.
+// maps with undefined values), answered at once, by a promise or later by the handler itself (LATER), on
+// fixed and seeded random values.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Encoder } from '@msgpack/msgpack';
-import { ok, type Result } from '../../gateway/handlers/handler.js';
+import { LATER, ok, type RequestContext, type Result } from '../../gateway/handlers/handler.js';
 import { Router } from '../../gateway/handlers/router.js';
 import { FrameCodec } from '../../gateway/protocol/codec.js';
 import { ENCODER_OPTIONS } from '../../gateway/protocol/frame-writer.js';
@@ -18,9 +19,9 @@ const plain = new Encoder(ENCODER_OPTIONS);
 function rig() {
   const codec = new FrameCodec();
   const sent: Uint8Array[] = [];
-  const state = { answer: ok(undefined) as Result | Promise<Result>, nowUs: 0, remaining: 0 };
+  const state = { answer: ok(undefined) as Result | Promise<Result> | typeof LATER, nowUs: 0, remaining: 0, asked: [] as RequestContext[] };
   const limiter = { take: () => ({ ok: true, remaining: state.remaining, retryAfterMs: 0 }), sweep: () => {} };
-  const router = new Router(codec, new Map([['ping', () => state.answer]]), limiter as never, undefined as never, () => state.nowUs, () => 0);
+  const router = new Router(codec, new Map([['ping', (c: RequestContext) => (state.asked.push(c), state.answer)]]), limiter as never, undefined as never, () => state.nowUs, () => 0);
   const session = { ip: '127.0.0.1', key: undefined, send: (f: Uint8Array) => (sent.push(Uint8Array.from(f)), true) };
   const ask = (id: number) => router.onFrame(session as never, plain.encode({ op: 'ping', id }));
   return { state, sent, ask };
@@ -85,4 +86,25 @@ test('ok responses match the library on random data', () => {
     ask(id);
     assert.deepEqual(sent.at(-1), plain.encode({ t: 'res', id, rx: state.nowUs, tx: state.nowUs, rl: state.remaining, ok: true, data }), `seed ${seed}, response ${i}`);
   }
+});
+
+test('a handler that answers later itself: one response, when it answers, with the id and times of its request', () => {
+  const { state, sent, ask } = rig();
+  state.answer = LATER;
+  state.remaining = 42;
+  state.nowUs = 1_000;
+  ask(1);
+  ask(2);
+  assert.equal(sent.length, 0);
+  state.nowUs = 2_000;
+  state.asked[1]!.answer(ok({ second: true }));
+  state.asked[0]!.answer({ ok: false, code: 1, message: 'no' });
+  // a second answer to a request is dropped: one response per request
+  state.asked[1]!.answer(ok({ again: true }));
+  assert.equal(sent.length, 2);
+  assert.deepEqual(sent[0], plain.encode({ t: 'res', id: 2, rx: 1_000, tx: 2_000, rl: 42, ok: true, data: { second: true } }));
+  const refused = new FrameCodec().decode(sent[1]!) as Record<string, unknown>;
+  assert.equal(refused['id'], 1);
+  assert.equal(refused['ok'], false);
+  assert.equal((refused['error'] as Record<string, unknown>)['message'], 'no');
 });
