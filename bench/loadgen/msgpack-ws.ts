@@ -9,6 +9,8 @@ import type { LoadConnection } from './open-loop.js';
 
 const CALL_IDS = 2 ** 50;
 
+const leaveZero = (_mask: Buffer) => {};
+
 export interface MsgpackWsOptions {
   readonly url: string;
   /** The request fields besides id (op included). */
@@ -18,7 +20,10 @@ export interface MsgpackWsOptions {
 }
 
 export async function connectMsgpackWs(o: MsgpackWsOptions, onAck: (id: number, ok: boolean, answer: Record<string, unknown>) => void): Promise<LoadConnection> {
-  const ws = new WebSocket(o.url, { perMessageDeflate: false });
+  // An all-zero masking key: ws then skips masking the payload and drawing 4 random bytes per frame.
+  // RFC 6455 wants unpredictable keys from browsers (against proxy cache poisoning); a load generator
+  // on loopback has no proxy to protect, and the server unmasks either way.
+  const ws = new WebSocket(o.url, { perMessageDeflate: false, generateMask: leaveZero });
   ws.binaryType = 'nodebuffer';
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
