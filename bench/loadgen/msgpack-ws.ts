@@ -53,8 +53,23 @@ export async function connectMsgpackWs(o: MsgpackWsOptions, onAck: (id: number, 
       ws.send(encoder.encode({ ...msg, id }));
     });
   await o.prepare?.(call);
+  // Frames sent in one turn leave in one write: the first send of a turn corks the socket and a
+  // process.nextTick uncorks it, as the gateway's sessions do. ws writes each frame with a cork/uncork of
+  // its own, i.e. one writev per frame, and on loopback each write also delivers to the receiver inside
+  // the syscall: a profile of the generator at 20,000/s spent 27% of its CPU in writev.
+  const socket = (ws as unknown as { _socket: { cork(): void; uncork(): void } })._socket;
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    socket.uncork();
+  };
   return {
     send(id) {
+      if (!corked) {
+        corked = true;
+        socket.cork();
+        process.nextTick(uncork);
+      }
       ws.send(encoder.encode(o.request(id)));
     },
     close() {
