@@ -11,6 +11,19 @@ const CALL_IDS = 2 ** 50;
 
 const leaveZero = (_mask: Buffer) => {};
 
+/**
+ * Whether a frame is a server-pushed message (a user-stream event, market data) and not a response, from
+ * its first bytes: a map whose first key is `t` (0xa1 0x74) with a value other than 'res'. The gateway
+ * writes `t` first; anything else (the echo server's answers, a frame written some other way) is decoded.
+ * Orders make two or three user-stream frames each besides the response, and decoding them was the
+ * generator's largest single cost after the writes.
+ */
+export function pushedFrame(b: Buffer): boolean {
+  const h = b[0]!;
+  if (b.length < 8 || h < 0x80 || h > 0x8f || b[1] !== 0xa1 || b[2] !== 0x74) return false;
+  return !(b[3] === 0xa3 && b[4] === 0x72 && b[5] === 0x65 && b[6] === 0x73);
+}
+
 export interface MsgpackWsOptions {
   readonly url: string;
   /** The request fields besides id (op included). */
@@ -35,6 +48,7 @@ export async function connectMsgpackWs(o: MsgpackWsOptions, onAck: (id: number, 
   // Ids of the load count from 0; one-off calls (login) use ids from 2^50 (request ids are unsigned).
   let callId = CALL_IDS;
   ws.on('message', (data: Buffer) => {
+    if (pushedFrame(data)) return;
     const m = decoder.decode(data) as Record<string, unknown>;
     const id = m['id'];
     if (typeof id !== 'number') return;
