@@ -20,8 +20,10 @@ const leaveZero = (_mask: Buffer) => {};
  */
 export function pushedFrame(b: Buffer): boolean {
   const h = b[0]!;
-  if (b.length < 8 || h < 0x80 || h > 0x8f || b[1] !== 0xa1 || b[2] !== 0x74) return false;
-  return !(b[3] === 0xa3 && b[4] === 0x72 && b[5] === 0x65 && b[6] === 0x73);
+  // the first key's offset after the map's header: fixmap, map16 (user-stream events have ~20 fields), map32
+  const k = h >= 0x80 && h <= 0x8f ? 1 : h === 0xde ? 3 : h === 0xdf ? 5 : 0;
+  if (k === 0 || b.length < k + 7 || b[k] !== 0xa1 || b[k + 1] !== 0x74) return false;
+  return !(b[k + 2] === 0xa3 && b[k + 3] === 0x72 && b[k + 4] === 0x65 && b[k + 5] === 0x73);
 }
 
 export interface MsgpackWsOptions {

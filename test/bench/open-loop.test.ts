@@ -45,6 +45,9 @@ test('pushedFrame tells a pushed message from a response by its first key only',
   const e = (m: unknown) => Buffer.from(encode(m));
   assert.equal(pushedFrame(e({ t: 'user', seq: 1, ev: { k: 1 } })), true);
   assert.equal(pushedFrame(e({ t: 'md', ch: 'trades' })), true);
+  const wide = (t: string) => Object.fromEntries([['t', t], ...Array.from({ length: 20 }, (_, i) => [`f${i}`, i])]);
+  assert.equal(pushedFrame(e(wide('user'))), true, 'a map16 user-stream event');
+  assert.equal(pushedFrame(e(wide('res'))), false, 'a map16 response');
   assert.equal(pushedFrame(e({ t: 'res', id: 7, ok: true })), false);
   assert.equal(pushedFrame(e({ op: 'place', id: 7, market: 1 })), false, "the echo server's answers are requests");
   assert.equal(pushedFrame(e({ id: 7, t: 'user', x: 1 })), false, 't not first: decoded');
