@@ -200,6 +200,7 @@ export class ThreadedExchange {
       }
       // Recovered before serving: every shard has handled its journal (re-delivery may still be in flight).
       await Promise.all([...marketHosts, ...riskHosts].map((h) => h.replayed()));
+      d?.startSnapshots();
     } catch (e) {
       // Market workers start group by group, so a failure can leave holes in marketHosts.
       await Promise.allSettled([...[...marketHosts, ...riskHosts].filter((h) => h !== undefined).map((h) => h.stop()), ...(surveillance?.stop() ?? [])]);
