@@ -173,6 +173,24 @@ export class Durability {
     return host;
   }
 
+  /** Journal records the shards replay on this start (after their snapshots). */
+  get replayTotal(): number {
+    return this.logs.reduce((sum, l) => sum + l.count, 0);
+  }
+
+  /**
+   * Logs how far the shards' replay has come (`done` of replayTotal records, `ms` since it began): once a
+   * second while it lasts, and once at the end, so an operator sees a long recovery move and what it took.
+   */
+  replayProgress(done: number, ms: number, finished: boolean): void {
+    const total = this.replayTotal;
+    const n = (v: number) => v.toLocaleString('en-US');
+    const rate = ms > 0 ? Math.round((done * 1000) / ms) : 0;
+    const log = this.o.log ?? ((l: string) => console.log(l));
+    if (finished) log(`perpx: replayed ${n(total)} journal records in ${(ms / 1000).toFixed(1)} s (${n(rate)} records/s)`);
+    else log(`perpx: replaying: ${n(done)} of ${n(total)} journal records (${Math.floor((done * 100) / Math.max(1, total))}%), ${n(rate)} records/s${rate > 0 ? `, about ${Math.ceil((total - done) / rate)} s left` : ''}`);
+  }
+
   /**
    * Starts the snapshotter, once every shard has recovered. Its replicas replay the same journal the
    * shards just did; started beside them it took a share of the cores while the exchange was not yet
