@@ -8,6 +8,7 @@
 //   signature (signable requests     SIGNATURE_REQUIRED, AUTH_FAILED, TIMESTAMP_OUTSIDE_WINDOW, NONCE_REPLAYED
 //   when the key demands it or the
 //   request carries one)
+//   orders in flight (in-flight.ts)  BACK_PRESSURE past a bound, before the handler costs anything
 //   the handler                      its result, or the exchange's answer
 //
 // Every response carries rx and tx (µs, the gateway clock) and rl, the tokens left in the tighter bucket.
@@ -17,12 +18,15 @@ import type { Authenticator } from '../auth/authenticator.js';
 import type { FrameCodec } from '../protocol/codec.js';
 import { ProtocolError } from '../protocol/errors.js';
 import { readRequest, requestIdOf, type Request } from '../protocol/request.js';
+import { ordersOf, type InFlight } from '../server/in-flight.js';
 import type { RateLimiter } from '../server/rate-limiter.js';
 import type { Session } from '../server/session.js';
 import type { Handler, Result } from './handler.js';
 
 /** Codes a client may simply retry (the same request, later). */
 const RETRYABLE: ReadonlySet<number> = new Set([Code.BACK_PRESSURE, Code.RATE_LIMITED, Code.REQUEST_IN_FLIGHT, Code.MARK_PRICE_UNAVAILABLE, Code.TIMESTAMP_OUTSIDE_WINDOW, Code.STORE_IO_FAILED]);
+
+const TOO_MANY_IN_FLIGHT: Result = { ok: false, code: Code.BACK_PRESSURE, message: 'too many orders waiting for the exchange (connection, account or gateway bound): retry' };
 
 export interface RouterStats {
   requests: number;
@@ -45,6 +49,7 @@ export class Router {
     private readonly nowUs: () => number,
     private readonly nowMs: () => number,
     private readonly onResponse?: (op: string, code: number, rxUs: number, txUs: number) => void,
+    private readonly inFlight?: InFlight,
   ) {}
 
   /** Runs `f` right after the response being built for `s` is sent. */
@@ -88,6 +93,9 @@ export class Router {
     if (!t.ok) return this.respond(s, req.id, rxUs, t.remaining, { ok: false, code: Code.RATE_LIMITED, message: `rate limit: retry after ${t.retryAfterMs} ms` }, t.retryAfterMs, def.op);
     const refusal = this.admit(s, req);
     if (refusal !== undefined) return this.respond(s, req.id, rxUs, t.remaining, refusal, undefined, def.op);
+    const orders = this.inFlight === undefined ? 0 : ordersOf(def.op, req.fields);
+    const accountId = s.accountId;
+    if (orders > 0 && !this.inFlight!.take(s, accountId, orders)) return this.respond(s, req.id, rxUs, t.remaining, TOO_MANY_IN_FLIGHT, undefined, def.op);
     let out: Result | Promise<Result>;
     try {
       out = this.handlers.get(def.op)!({ session: s, id: req.id, fields: req.fields, rxUs });
@@ -96,10 +104,19 @@ export class Router {
     }
     if (out instanceof Promise) {
       out.then(
-        (r) => this.respond(s, req.id, rxUs, t.remaining, r, undefined, def.op),
-        (e: Error) => this.respond(s, req.id, rxUs, t.remaining, { ok: false, code: Code.INTERNAL_ERROR, message: `internal error: ${e.message}` }, undefined, def.op),
+        (r) => {
+          if (orders > 0) this.inFlight!.release(s, accountId, orders);
+          this.respond(s, req.id, rxUs, t.remaining, r, undefined, def.op);
+        },
+        (e: Error) => {
+          if (orders > 0) this.inFlight!.release(s, accountId, orders);
+          this.respond(s, req.id, rxUs, t.remaining, { ok: false, code: Code.INTERNAL_ERROR, message: `internal error: ${e.message}` }, undefined, def.op);
+        },
       );
-    } else this.respond(s, req.id, rxUs, t.remaining, out, undefined, def.op);
+    } else {
+      if (orders > 0) this.inFlight!.release(s, accountId, orders);
+      this.respond(s, req.id, rxUs, t.remaining, out, undefined, def.op);
+    }
   }
 
   /** Forgets full rate-limit buckets (addresses and keys not seen for a while): bounded memory. */

@@ -43,6 +43,8 @@ export class Session {
   /** When the last ping went out (ms). */
   lastPingMs = 0;
   closed = false;
+  /** Orders of this connection waiting for the exchange's answer (in-flight.ts bounds them). */
+  inFlight = 0;
   private readonly closeHandlers: (() => void)[] = [];
   private corked = false;
   private readonly uncork = () => {

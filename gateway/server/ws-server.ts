@@ -9,6 +9,8 @@
 //   heartbeats           a ping every heartbeatMs; a connection that did not answer the previous one is
 //                        closed with IDLE_TIMEOUT (4018), as is one still not logged in after loginTimeoutMs
 //   outbound cap         Session.send(): past maxBufferedBytes the connection closes SLOW_CONSUMER (4017)
+//   orders in flight     per connection, per account and in total (in-flight.ts): past a bound a new order
+//                        is refused BACK_PRESSURE by the router before it costs anything more
 //
 // One timer serves every connection's heartbeat and login deadline, so an idle gateway wakes once per
 // heartbeat interval, not once per connection.
@@ -17,9 +19,10 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { Code } from '../../engine/codes.js';
+import type { InFlightLimits } from './in-flight.js';
 import { Session } from './session.js';
 
-export interface ServerLimits {
+export interface ServerLimits extends InFlightLimits {
   /** Largest frame a client may send, bytes (default 64 KiB). */
   readonly maxFrameBytes: number;
   readonly maxConnections: number;
@@ -41,6 +44,9 @@ export const DEFAULT_SERVER_LIMITS: ServerLimits = {
   heartbeatMs: 15_000,
   loginTimeoutMs: 10_000,
   headersTimeoutMs: 5_000,
+  maxInFlightPerConnection: 512,
+  maxInFlightPerAccount: 1_024,
+  maxInFlight: 4_096,
 };
 
 export interface ConnectionHandlers {
