@@ -174,7 +174,7 @@ function overload(r: RunResult): string {
   const byName = Object.entries(r.refusedByCode).map(([code, n]) => `${codeName(Number(code))} ${n.toLocaleString('en-US')}`);
   const closes = Object.entries(r.serverCloses).map(([code, n]) => `${n} × ${code}${code === String(SLOW_CONSUMER_CLOSE) ? ' (SLOW_CONSUMER)' : ''}`);
   if (byName.length === 0 && closes.length === 0) return '';
-  return `\n         refused: ${byName.join(', ') || 'none'}; server closed ${closes.join(', ') || 'none'}, ${r.lostOnClosed.toLocaleString('en-US')} of the lost on those`;
+  return `\n         refused: ${byName.join(', ') || 'none'} (answers not refused: p50 ${r.okP50Us.toLocaleString('en-US')} µs, p99 ${r.okP99Us.toLocaleString('en-US')} µs); server closed ${closes.join(', ') || 'none'}, ${r.lostOnClosed.toLocaleString('en-US')} of the lost on those`;
 }
 
 function row(target: string, r: RunResult): string {

@@ -41,6 +41,9 @@ export interface RunResult {
   readonly p99Us: number;
   readonly p999Us: number;
   readonly maxUs: number;
+  /** Request to answer of the answers that were not refusals, µs: under overload, what a taken order waits. */
+  readonly okP50Us: number;
+  readonly okP99Us: number;
   /** How late the generator sent, µs (p99): large means the generator, not the server, was the limit. */
   readonly sendLagP99Us: number;
   /** The generator's own CPU over the sending window, % of one core (spinning pace: about 100 whatever the rate). */
@@ -92,6 +95,7 @@ export async function runOpenLoop(connect: Connect, connections: number, rate: n
   const total = Math.floor(rate * seconds);
   const sentAt = new Float64Array(total);
   const latency = histogram();
+  const okLatency = histogram();
   const lag = histogram();
   let acked = 0;
   let refused = 0;
@@ -100,10 +104,12 @@ export async function runOpenLoop(connect: Connect, connections: number, rate: n
   const onAck = (id: number, ok: boolean, answer: Record<string, unknown>) => {
     const t = nowUs();
     if (id < 0 || id >= total || sentAt[id] === 0) return;
-    latency.recordValue(Math.max(1, Math.round(t - sentAt[id]!)));
+    const us = Math.max(1, Math.round(t - sentAt[id]!));
+    latency.recordValue(us);
     sentAt[id] = 0;
     acked++;
-    if (!ok) {
+    if (ok) okLatency.recordValue(us);
+    else {
       refused++;
       const code = Number((answer['error'] as Record<string, unknown> | undefined)?.['code'] ?? 0);
       refusedByCode[code] = (refusedByCode[code] ?? 0) + 1;
@@ -157,11 +163,14 @@ export async function runOpenLoop(connect: Connect, connections: number, rate: n
     p99Us: latency.getValueAtPercentile(99),
     p999Us: latency.getValueAtPercentile(99.9),
     maxUs: latency.maxValue,
+    okP50Us: okLatency.getValueAtPercentile(50),
+    okP99Us: okLatency.getValueAtPercentile(99),
     sendLagP99Us: lag.getValueAtPercentile(99),
     generatorCpuPct: Math.round(((cpu.user + cpu.system) / Math.max(1, sendEnd - start)) * 100),
     ...(target && { target }),
   };
   latency.destroy();
+  okLatency.destroy();
   lag.destroy();
   return result;
 }
