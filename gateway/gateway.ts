@@ -304,6 +304,7 @@ export class Gateway {
       slowConsumers: srv?.slowConsumers ?? 0,
       idleClosed: srv?.idleClosed ?? 0,
       framesIn: srv?.framesIn ?? 0,
+      readPauses: srv?.readPauses ?? 0,
       requests: this.router?.stats.requests ?? 0,
       requestsByOp: new Map(this.router?.stats.byOp ?? []),
       refusedByCode: new Map(this.router?.stats.refused ?? []),

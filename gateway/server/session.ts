@@ -45,6 +45,9 @@ export class Session {
   closed = false;
   /** Orders of this connection waiting for the exchange's answer (in-flight.ts bounds them). */
   inFlight = 0;
+  /** The server's read turn the frames below were counted in, and how many (ws-server.ts, read budget). */
+  readTurn = 0;
+  readsThisTurn = 0;
   private readonly closeHandlers: (() => void)[] = [];
   private corked = false;
   private readonly uncork = () => {
@@ -101,6 +104,15 @@ export class Session {
       if (this.socket !== undefined) this.socket.destroy(CONNECTION_DROPPED);
       else this.ws.terminate();
     } else this.ws.close(closeCodeOf(code), closeReasonOf(code));
+  }
+
+  /** Stops reading the client's frames until resumeReading() (a read budget spent: ws-server.ts). */
+  pauseReading(): void {
+    this.ws.pause();
+  }
+
+  resumeReading(): void {
+    if (!this.closed) this.ws.resume();
   }
 
   ping(nowMs: number): void {

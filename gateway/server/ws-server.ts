@@ -11,6 +11,10 @@
 //   outbound cap         Session.send(): past maxBufferedBytes the connection closes SLOW_CONSUMER (4017)
 //   orders in flight     per connection, per account and in total (in-flight.ts): past a bound a new order
 //                        is refused BACK_PRESSURE by the router before it costs anything more
+//   read budget          a connection that sent readBudget frames in one turn of the event loop is paused
+//                        until the next: a client that floods cannot hold the loop (answers to everyone,
+//                        the dispatch of the exchange's output) for the megabytes libuv would otherwise
+//                        read from its socket in one go
 //
 // One timer serves every connection's heartbeat and login deadline, so an idle gateway wakes once per
 // heartbeat interval, not once per connection.
@@ -34,6 +38,8 @@ export interface ServerLimits extends InFlightLimits {
   readonly loginTimeoutMs: number;
   /** An HTTP request's headers must complete within this long (default 5 s). */
   readonly headersTimeoutMs: number;
+  /** Frames read from one connection in one turn of the event loop before it is paused until the next (default 256). */
+  readonly readBudget: number;
 }
 
 export const DEFAULT_SERVER_LIMITS: ServerLimits = {
@@ -44,6 +50,7 @@ export const DEFAULT_SERVER_LIMITS: ServerLimits = {
   heartbeatMs: 15_000,
   loginTimeoutMs: 10_000,
   headersTimeoutMs: 5_000,
+  readBudget: 256,
   maxInFlightPerConnection: 512,
   maxInFlightPerAccount: 1_024,
   maxInFlight: 4_096,
@@ -64,6 +71,8 @@ export interface ServerStats {
   slowConsumers: number;
   idleClosed: number;
   framesIn: number;
+  /** Times a connection was paused for the rest of a turn, its read budget spent. */
+  readPauses: number;
 }
 
 export class WsServer {
@@ -73,7 +82,16 @@ export class WsServer {
   private readonly perIp = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private nextId = 1;
-  readonly stats: ServerStats = { connections: 0, accepted: 0, refusedConnections: 0, slowConsumers: 0, idleClosed: 0, framesIn: 0 };
+  readonly stats: ServerStats = { connections: 0, accepted: 0, refusedConnections: 0, slowConsumers: 0, idleClosed: 0, framesIn: 0, readPauses: 0 };
+  /** The read turn: frames of one connection are counted per turn; it ends with the next check phase. */
+  private turn = 1;
+  private turnEnding = false;
+  private readonly paused: Session[] = [];
+  private readonly endTurn = (): void => {
+    this.turn++;
+    this.turnEnding = false;
+    for (const s of this.paused.splice(0)) s.resumeReading();
+  };
 
   constructor(
     readonly limits: ServerLimits,
@@ -109,6 +127,7 @@ export class WsServer {
     ws.on('message', (data: RawData, isBinary: boolean) => {
       s.lastHeardMs = this.nowMs();
       this.stats.framesIn++;
+      this.budget(s);
       if (!isBinary) return this.handlers.onBadFrame(s, Code.MALFORMED_FRAME, 'text frames are not part of the protocol: send binary msgpack');
       const buf = Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data;
       this.handlers.onFrame(s, buf);
@@ -129,6 +148,23 @@ export class WsServer {
       this.handlers.onClose(s);
     });
     this.handlers.onOpen(s);
+  }
+
+  /** Counts one frame of the connection in this turn; its budget spent, it reads no more until the next. */
+  private budget(s: Session): void {
+    if (s.readTurn !== this.turn) {
+      s.readTurn = this.turn;
+      s.readsThisTurn = 0;
+      if (!this.turnEnding) {
+        this.turnEnding = true;
+        setImmediate(this.endTurn);
+      }
+    }
+    if (++s.readsThisTurn === this.limits.readBudget) {
+      this.stats.readPauses++;
+      s.pauseReading();
+      this.paused.push(s);
+    }
   }
 
   private beat(): void {
