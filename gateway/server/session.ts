@@ -23,7 +23,7 @@ import { closeCodeOf, closeReasonOf } from './close-codes.js';
 export const CONNECTION_DROPPED: Error = Object.assign(new Error('the gateway dropped the connection'), { code: 'PERPX_CONNECTION_DROPPED' });
 
 /** The connection's socket, as Session uses it: corked for a turn, destroyed at once on a drop. */
-export interface SessionSocket {
+interface SessionSocket {
   cork(): void;
   uncork(): void;
   destroy(error?: Error): void;
