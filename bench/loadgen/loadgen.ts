@@ -71,7 +71,11 @@ if (!(WAIT_CHOICES as readonly string[]).includes(values.wait)) fail('loadgen', 
 if (values.trace !== '') mkdirSync(values.trace, { recursive: true });
 const bound = whole('p99-bound-us', values['p99-bound-us'], 1, 60_000_000);
 
-const SLOW_CONSUMER_CLOSE = closeCodeOf(Code.SLOW_CONSUMER);
+/**
+ * A slow consumer is dropped at once (its outbound buffer is full: no close frame can reach it), which its
+ * client sees as 1006; 4017 reaches it only when the frame got through.
+ */
+const CLOSE_NAMES: Record<string, string> = { [closeCodeOf(Code.SLOW_CONSUMER)]: ' (SLOW_CONSUMER)', 1006: ' (dropped without a close frame: a SLOW_CONSUMER)' };
 
 /** Runs so far: client order ids of each run start past the last run's (a repeated id would be a replay). */
 let run = 0;
@@ -172,7 +176,7 @@ function traced(connect: Connect): Connect {
 /** --verbose: refusals by code name, the server's closes by close code and the requests they lost. */
 function overload(r: RunResult): string {
   const byName = Object.entries(r.refusedByCode).map(([code, n]) => `${codeName(Number(code))} ${n.toLocaleString('en-US')}`);
-  const closes = Object.entries(r.serverCloses).map(([code, n]) => `${n} × ${code}${code === String(SLOW_CONSUMER_CLOSE) ? ' (SLOW_CONSUMER)' : ''}`);
+  const closes = Object.entries(r.serverCloses).map(([code, n]) => `${n} × ${code}${CLOSE_NAMES[code] ?? ''}`);
   if (byName.length === 0 && closes.length === 0) return '';
   return `\n         refused: ${byName.join(', ') || 'none'} (answers not refused: p50 ${r.okP50Us.toLocaleString('en-US')} µs, p99 ${r.okP99Us.toLocaleString('en-US')} µs); server closed ${closes.join(', ') || 'none'}, ${r.lostOnClosed.toLocaleString('en-US')} of the lost on those`;
 }
