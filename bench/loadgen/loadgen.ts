@@ -48,7 +48,7 @@ const OPTIONS = {
   'p99-bound-us': { type: 'string', default: '10000', arg: 'US', help: 'p99 above this is not sustained (µs)' },
   search: { type: 'boolean', help: 'then search the highest sustained rate (doubling, then bisecting)' },
   json: { type: 'boolean', help: 'one JSON object per line instead of the table' },
-  verbose: { type: 'boolean', help: "add the gateway target's window stats (event-loop delay, GC, records per request)" },
+  verbose: { type: 'boolean', help: "add the gateway target's window stats (event-loop delay, GC, records per request), refusals by code and the server's closes" },
   pace: { type: 'string', default: 'auto', arg: 'auto|spin|timer', help: 'how the generator waits between sends (timer leaves the cores to the target; auto: timer on 4 cores or fewer)' },
   wait: { type: 'string', default: 'auto', arg: WAIT_CHOICES.join('|'), help: "how the gateway targets' shard threads wait (auto: exchange/topology.ts defaultWait)" },
   trace: { type: 'string', default: '', arg: 'DIR', help: 'stamp orders at every ring hop of the gateway targets and keep them in DIR (trace-report.ts reads it)' },
