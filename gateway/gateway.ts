@@ -48,6 +48,7 @@ import { ChannelRegistry } from './server/channels.js';
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from './server/rate-limiter.js';
 import type { Session } from './server/session.js';
 import { DEFAULT_SERVER_LIMITS, WsServer, type ServerLimits } from './server/ws-server.js';
+import { InFlight } from './server/in-flight.js';
 import { AccountViews } from './views/account-views.js';
 import { loadViews } from './views/restart-state.js';
 import { UserStreams } from './views/user-stream.js';
@@ -98,6 +99,8 @@ export class Gateway {
   readonly markets: readonly MarketConfig[];
   private readonly nowUs: () => number;
   private readonly limits: ServerLimits;
+  /** Orders waiting for the exchange, per connection, account and in total (bounded: in-flight.ts). */
+  private readonly inFlight: InFlight;
   private opened: Promise<void> | undefined;
   private server: WsServer | undefined;
   private router: Router | undefined;
@@ -123,6 +126,7 @@ export class Gateway {
     this.codec = new FrameCodec(o.decoderLimits ?? DEFAULT_DECODER_LIMITS);
     this.markets = o.markets ?? o.exchange.topology.markets();
     this.limits = { ...DEFAULT_SERVER_LIMITS, ...o.limits };
+    this.inFlight = new InFlight(this.limits);
     this.views = new AccountViews(o.historyCap);
     this.streams = new UserStreams(this.nowUs(), this.codec, this.views, o.replayCap);
     this.dispatcher = new Dispatcher(o.exchange, () => this.afterPoll());
@@ -218,7 +222,7 @@ export class Gateway {
       ['balances', queries.balances],
     ]);
     for (const op of REQUESTS.keys()) if (!handlers.has(op)) throw new Error(`no handler for '${op}'`);
-    router = this.router = new Router(this.codec, handlers, new RateLimiter(this.o.rateLimits ?? DEFAULT_RATE_LIMITS), this.auth, this.nowUs, nowMs, this.o.onResponse);
+    router = this.router = new Router(this.codec, handlers, new RateLimiter(this.o.rateLimits ?? DEFAULT_RATE_LIMITS), this.auth, this.nowUs, nowMs, this.o.onResponse, this.inFlight);
     this.server = new WsServer(this.limits, {
       onOpen: () => {},
       onFrame: (s, f) => router.onFrame(s, f),
@@ -300,6 +304,7 @@ export class Gateway {
       slowConsumers: srv?.slowConsumers ?? 0,
       idleClosed: srv?.idleClosed ?? 0,
       framesIn: srv?.framesIn ?? 0,
+      readPauses: srv?.readPauses ?? 0,
       requests: this.router?.stats.requests ?? 0,
       requestsByOp: new Map(this.router?.stats.byOp ?? []),
       refusedByCode: new Map(this.router?.stats.refused ?? []),
@@ -308,6 +313,8 @@ export class Gateway {
       backPressure: this.entry?.stats.backPressure ?? 0,
       gatewayCommandsWaiting: this.entry?.stats.retrying ?? 0,
       pendingAnswers: this.pending.size,
+      ordersInFlight: this.inFlight.total,
+      refusedInFlight: this.inFlight.refused,
       userFramesOut: this.streams.framesOut,
       recordsDispatched: this.dispatcher.records,
       deadManFired: this.deadMan?.fired ?? 0,

@@ -10,7 +10,10 @@
 // late the generator itself was, and the target's CPU per answered request (µs; its main thread, and the
 // whole process with its shard threads: read from /proc, cpu-time.ts) and the generator's own CPU (% of
 // a core while sending); --verbose adds the gateway
-// target's own window stats (event-loop delay, GC pauses, records per request). --search then finds the
+// target's own window stats (event-loop delay, GC pauses, records per request), the refusals by code, and
+// the connections the server closed (SLOW_CONSUMER: the generator did not read its answers fast enough)
+// with the requests lost on them. A ladder such as --rates 60000,80000,5000 measures overload and then
+// recovery: the last rate is well within capacity, and should be served as if the overload never was. --search then finds the
 // highest sustained rate (every request answered, at least 95% of the offer achieved, p99 under the
 // bound) by doubling past the last sustained rate and bisecting. --pace timer lets the generator sleep
 // between sends instead of spinning (open-loop.ts): on 2 cores its spinning takes a core from the target,
@@ -28,6 +31,8 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { canonicalBytes, signBytes } from '../../gateway/auth/signing.js';
 import { connectMsgpackWs } from './msgpack-ws.js';
+import { Code, codeName } from '../../engine/codes.js';
+import { closeCodeOf } from '../../gateway/server/close-codes.js';
 import { cpuPerOrder, sampleCpu, type CpuSample } from './cpu-time.js';
 import { autoPace, runOpenLoop, sustained, type Connect, type Pace, type RunResult, type RunWindow } from './open-loop.js';
 import { startTarget, type Target } from './target.js';
@@ -43,7 +48,7 @@ const OPTIONS = {
   'p99-bound-us': { type: 'string', default: '10000', arg: 'US', help: 'p99 above this is not sustained (µs)' },
   search: { type: 'boolean', help: 'then search the highest sustained rate (doubling, then bisecting)' },
   json: { type: 'boolean', help: 'one JSON object per line instead of the table' },
-  verbose: { type: 'boolean', help: "add the gateway target's window stats (event-loop delay, GC, records per request)" },
+  verbose: { type: 'boolean', help: "add the gateway target's window stats (event-loop delay, GC, records per request), refusals by code and the server's closes" },
   pace: { type: 'string', default: 'auto', arg: 'auto|spin|timer', help: 'how the generator waits between sends (timer leaves the cores to the target; auto: timer on 4 cores or fewer)' },
   wait: { type: 'string', default: 'auto', arg: WAIT_CHOICES.join('|'), help: "how the gateway targets' shard threads wait (auto: exchange/topology.ts defaultWait)" },
   trace: { type: 'string', default: '', arg: 'DIR', help: 'stamp orders at every ring hop of the gateway targets and keep them in DIR (trace-report.ts reads it)' },
@@ -65,6 +70,12 @@ const pace: Pace = values.pace === 'auto' ? autoPace(availableParallelism()) : (
 if (!(WAIT_CHOICES as readonly string[]).includes(values.wait)) fail('loadgen', `--wait '${values.wait}' must be one of ${WAIT_CHOICES.join(', ')}`);
 if (values.trace !== '') mkdirSync(values.trace, { recursive: true });
 const bound = whole('p99-bound-us', values['p99-bound-us'], 1, 60_000_000);
+
+/**
+ * A slow consumer is dropped at once (its outbound buffer is full: no close frame can reach it), which its
+ * client sees as 1006; 4017 reaches it only when the frame got through.
+ */
+const CLOSE_NAMES: Record<string, string> = { [closeCodeOf(Code.SLOW_CONSUMER)]: ' (SLOW_CONSUMER)', 1006: ' (dropped without a close frame: a SLOW_CONSUMER)' };
 
 /** Runs so far: client order ids of each run start past the last run's (a repeated id would be a replay). */
 let run = 0;
@@ -157,13 +168,22 @@ function traced(connect: Connect): Connect {
         c.send(id);
       },
       close: () => c.close(),
+      closeCode: () => c.closeCode?.(),
     };
   };
 }
 
+/** --verbose: refusals by code name, the server's closes by close code and the requests they lost. */
+function overload(r: RunResult): string {
+  const byName = Object.entries(r.refusedByCode).map(([code, n]) => `${codeName(Number(code))} ${n.toLocaleString('en-US')}`);
+  const closes = Object.entries(r.serverCloses).map(([code, n]) => `${n} × ${code}${CLOSE_NAMES[code] ?? ''}`);
+  if (byName.length === 0 && closes.length === 0) return '';
+  return `\n         refused: ${byName.join(', ') || 'none'} (answers not refused: p50 ${r.okP50Us.toLocaleString('en-US')} µs, p99 ${r.okP99Us.toLocaleString('en-US')} µs); server closed ${closes.join(', ') || 'none'}, ${r.lostOnClosed.toLocaleString('en-US')} of the lost on those`;
+}
+
 function row(target: string, r: RunResult): string {
   const n = (v: number) => v.toLocaleString('en-US');
-  return `${target.padEnd(8)} ${n(r.rate).padStart(9)} ${n(r.achievedRate).padStart(9)} ${n(r.sent).padStart(9)} ${n(r.lost).padStart(6)} ${n(r.refused).padStart(8)} ${n(r.p50Us).padStart(8)} ${n(r.p99Us).padStart(8)} ${n(r.p999Us).padStart(9)} ${n(r.maxUs).padStart(9)} ${n(r.sendLagP99Us).padStart(10)} ${String(r.target?.['cpuMainUs'] ?? '-').padStart(8)} ${String(r.target?.['cpuTotalUs'] ?? '-').padStart(8)} ${String(r.generatorCpuPct).padStart(7)}${verbose && r.target?.['loopDelayMaxUs'] !== undefined ? `\n         target: ${JSON.stringify(r.target)}` : ''}`;
+  return `${target.padEnd(8)} ${n(r.rate).padStart(9)} ${n(r.achievedRate).padStart(9)} ${n(r.sent).padStart(9)} ${n(r.lost).padStart(6)} ${n(r.refused).padStart(8)} ${n(r.p50Us).padStart(8)} ${n(r.p99Us).padStart(8)} ${n(r.p999Us).padStart(9)} ${n(r.maxUs).padStart(9)} ${n(r.sendLagP99Us).padStart(10)} ${String(r.target?.['cpuMainUs'] ?? '-').padStart(8)} ${String(r.target?.['cpuTotalUs'] ?? '-').padStart(8)} ${String(r.generatorCpuPct).padStart(7)}${verbose && r.target?.['loopDelayMaxUs'] !== undefined ? `\n         target: ${JSON.stringify(r.target)}` : ''}${verbose ? overload(r) : ''}`;
 }
 
 const out = (target: string, r: RunResult, extra: Record<string, unknown> = {}) => {

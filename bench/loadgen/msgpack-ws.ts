@@ -62,6 +62,12 @@ export async function connectMsgpackWs(o: MsgpackWsOptions, onAck: (id: number, 
     onAck(id, m['ok'] !== false, m);
   });
   ws.on('error', () => {});
+  // A close the generator did not ask for (the server's: SLOW_CONSUMER 4017, ...), by its code.
+  let closing = false;
+  let serverClose: number | undefined;
+  ws.on('close', (code: number) => {
+    if (!closing) serverClose = code;
+  });
   const call = (msg: Record<string, unknown>) =>
     new Promise<Record<string, unknown>>((resolve) => {
       const id = callId++;
@@ -81,6 +87,7 @@ export async function connectMsgpackWs(o: MsgpackWsOptions, onAck: (id: number, 
   };
   return {
     send(id) {
+      if (ws.readyState !== WebSocket.OPEN) return;
       if (!corked) {
         corked = true;
         socket.cork();
@@ -88,7 +95,9 @@ export async function connectMsgpackWs(o: MsgpackWsOptions, onAck: (id: number, 
       }
       ws.send(encoder.encode(o.request(id)));
     },
+    closeCode: () => serverClose,
     close() {
+      closing = true;
       return new Promise<void>((resolve) => {
         if (ws.readyState === WebSocket.CLOSED) return resolve();
         ws.once('close', () => resolve());

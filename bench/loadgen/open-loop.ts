@@ -11,6 +11,8 @@ import * as hdr from 'hdr-histogram-js';
 export interface LoadConnection {
   send(id: number): void;
   close(): Promise<void>;
+  /** The code of a close the server made before close() was called (SLOW_CONSUMER: 4017), if any. */
+  closeCode?(): number | undefined;
 }
 
 /** onAck gets the answer itself too (the gateway's carries rx, tx and the order id: --trace keeps them). */
@@ -26,6 +28,12 @@ export interface RunResult {
   readonly refused: number;
   /** Requests without an answer by the end of the drain. */
   readonly lost: number;
+  /** Of those, requests of connections the server closed (sent before or after its close). */
+  readonly lostOnClosed: number;
+  /** Refusals by code. */
+  readonly refusedByCode: Readonly<Record<number, number>>;
+  /** Connections the server closed during the run, by close code (4017: SLOW_CONSUMER). */
+  readonly serverCloses: Readonly<Record<number, number>>;
   /** Answers per second over the sending window plus the drain. */
   readonly achievedRate: number;
   /** Request to answer, µs. */
@@ -33,6 +41,9 @@ export interface RunResult {
   readonly p99Us: number;
   readonly p999Us: number;
   readonly maxUs: number;
+  /** Request to answer of the answers that were not refusals, µs: under overload, what a taken order waits. */
+  readonly okP50Us: number;
+  readonly okP99Us: number;
   /** How late the generator sent, µs (p99): large means the generator, not the server, was the limit. */
   readonly sendLagP99Us: number;
   /** How often the sending loop waited for I/O: about 1,000 per second at the timer pace, at any rate. */
@@ -86,17 +97,25 @@ export async function runOpenLoop(connect: Connect, connections: number, rate: n
   const total = Math.floor(rate * seconds);
   const sentAt = new Float64Array(total);
   const latency = histogram();
+  const okLatency = histogram();
   const lag = histogram();
   let acked = 0;
   let refused = 0;
   let lastAckUs = 0;
-  const onAck = (id: number, ok: boolean) => {
+  const refusedByCode: Record<number, number> = {};
+  const onAck = (id: number, ok: boolean, answer: Record<string, unknown>) => {
     const t = nowUs();
     if (id < 0 || id >= total || sentAt[id] === 0) return;
-    latency.recordValue(Math.max(1, Math.round(t - sentAt[id]!)));
+    const us = Math.max(1, Math.round(t - sentAt[id]!));
+    latency.recordValue(us);
     sentAt[id] = 0;
     acked++;
-    if (!ok) refused++;
+    if (ok) okLatency.recordValue(us);
+    else {
+      refused++;
+      const code = Number((answer['error'] as Record<string, unknown> | undefined)?.['code'] ?? 0);
+      refusedByCode[code] = (refusedByCode[code] ?? 0) + 1;
+    }
     lastAckUs = t;
   };
   const conns = await Promise.all(Array.from({ length: connections }, () => connect(onAck)));
@@ -128,6 +147,11 @@ export async function runOpenLoop(connect: Connect, connections: number, rate: n
   const cpu = process.cpuUsage(cpu0);
   while (acked < total && nowUs() - sendEnd < drainMs * 1000) await new Promise((r) => setTimeout(r, 5));
   const target = await window?.close(acked);
+  const serverCloses: Record<number, number> = {};
+  const closedConn = conns.map((c) => c.closeCode?.());
+  for (const code of closedConn) if (code !== undefined) serverCloses[code] = (serverCloses[code] ?? 0) + 1;
+  let lostOnClosed = 0;
+  for (let id = 0; id < total; id++) if (sentAt[id] !== 0 && closedConn[id % connections] !== undefined) lostOnClosed++;
   await Promise.all(conns.map((c) => c.close()));
   const span = ((lastAckUs > sendEnd ? lastAckUs : sendEnd) - start) / 1_000_000;
   const result: RunResult = {
@@ -137,17 +161,23 @@ export async function runOpenLoop(connect: Connect, connections: number, rate: n
     acked,
     refused,
     lost: total - acked,
+    lostOnClosed,
+    refusedByCode,
+    serverCloses,
     achievedRate: Math.round(acked / span),
     p50Us: latency.getValueAtPercentile(50),
     p99Us: latency.getValueAtPercentile(99),
     p999Us: latency.getValueAtPercentile(99.9),
     maxUs: latency.maxValue,
+    okP50Us: okLatency.getValueAtPercentile(50),
+    okP99Us: okLatency.getValueAtPercentile(99),
     sendLagP99Us: lag.getValueAtPercentile(99),
     wakes,
     generatorCpuPct: Math.round(((cpu.user + cpu.system) / Math.max(1, sendEnd - start)) * 100),
     ...(target && { target }),
   };
   latency.destroy();
+  okLatency.destroy();
   lag.destroy();
   return result;
 }

@@ -8,6 +8,7 @@
 //   signature (signable requests     SIGNATURE_REQUIRED, AUTH_FAILED, TIMESTAMP_OUTSIDE_WINDOW, NONCE_REPLAYED
 //   when the key demands it or the
 //   request carries one)
+//   orders in flight (in-flight.ts)  BACK_PRESSURE past a bound, before the handler costs anything
 //   the handler                      its result, or the exchange's answer
 //
 // Every response carries rx and tx (µs, the gateway clock) and rl, the tokens left in the tighter bucket.
@@ -17,6 +18,7 @@ import type { Authenticator } from '../auth/authenticator.js';
 import type { FrameCodec } from '../protocol/codec.js';
 import { ProtocolError } from '../protocol/errors.js';
 import { readRequest, requestIdOf, type Request } from '../protocol/request.js';
+import { ordersOf, type InFlight } from '../server/in-flight.js';
 import type { RateLimiter } from '../server/rate-limiter.js';
 import type { Session } from '../server/session.js';
 import { LATER, type Handler, type RequestContext, type Result } from './handler.js';
@@ -24,6 +26,8 @@ import { writeOkResponse } from './response-frame.js';
 
 /** Codes a client may simply retry (the same request, later). */
 const RETRYABLE: ReadonlySet<number> = new Set([Code.BACK_PRESSURE, Code.RATE_LIMITED, Code.REQUEST_IN_FLIGHT, Code.MARK_PRICE_UNAVAILABLE, Code.TIMESTAMP_OUTSIDE_WINDOW, Code.STORE_IO_FAILED]);
+
+const TOO_MANY_IN_FLIGHT: Result = { ok: false, code: Code.BACK_PRESSURE, message: 'too many orders waiting for the exchange (connection, account or gateway bound): retry' };
 
 export interface RouterStats {
   requests: number;
@@ -46,6 +50,7 @@ export class Router {
     private readonly nowUs: () => number,
     private readonly nowMs: () => number,
     private readonly onResponse?: (op: string, code: number, rxUs: number, txUs: number) => void,
+    private readonly inFlight?: InFlight,
   ) {}
 
   /** Runs `f` right after the response being built for `s` is sent. */
@@ -88,7 +93,9 @@ export class Router {
     if (!t.ok) return this.respond(s, req.id, rxUs, t.remaining, { ok: false, code: Code.RATE_LIMITED, message: `rate limit: retry after ${t.retryAfterMs} ms` }, t.retryAfterMs, def.op);
     const refusal = this.admit(s, req);
     if (refusal !== undefined) return this.respond(s, req.id, rxUs, t.remaining, refusal, undefined, def.op);
-    const ctx = new InFlight(this, s, req.id, req.fields, rxUs, t.remaining, def.op);
+    const orders = this.inFlight === undefined ? 0 : ordersOf(def.op, req.fields);
+    if (orders > 0 && !this.inFlight!.take(s, s.accountId, orders)) return this.respond(s, req.id, rxUs, t.remaining, TOO_MANY_IN_FLIGHT, undefined, def.op);
+    const ctx = new PendingRequest(this, s, req.id, req.fields, rxUs, t.remaining, def.op, orders);
     let out: Result | Promise<Result> | typeof LATER;
     try {
       out = this.handlers.get(def.op)!(ctx);
@@ -104,8 +111,9 @@ export class Router {
     } else ctx.answer(out);
   }
 
-  /** The response to a request handed to its handler (InFlight.answer). */
-  answered(c: InFlight, r: Result): void {
+  /** The response to a request handed to its handler (PendingRequest.answer); its orders stop counting. */
+  answered(c: PendingRequest, r: Result): void {
+    if (c.orders > 0) this.inFlight!.release(c.session, c.accountId, c.orders);
     this.respond(c.session, c.id, c.rxUs, c.rl, r, undefined, c.op);
   }
 
@@ -140,7 +148,7 @@ export class Router {
 const internalError = (e: unknown): Result => ({ ok: false, code: Code.INTERNAL_ERROR, message: `internal error: ${(e as Error).message}` });
 
 /** A request given to its handler: its context, and where its one response goes (a second answer is ignored). */
-class InFlight implements RequestContext {
+class PendingRequest implements RequestContext {
   private done = false;
 
   constructor(
@@ -152,7 +160,14 @@ class InFlight implements RequestContext {
     /** The rate-limit tokens left when it came in. */
     readonly rl: number,
     readonly op: string,
-  ) {}
+    /** Orders it counts toward the in-flight bounds (server/in-flight.ts), released with its answer. */
+    readonly orders: number,
+  ) {
+    this.accountId = session.accountId;
+  }
+
+  /** The account its orders were counted to (the session's when it came in). */
+  readonly accountId: number;
 
   answer(r: Result): void {
     if (this.done) return;

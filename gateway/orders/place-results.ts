@@ -10,8 +10,9 @@
 //                               which means the first was accepted; otherwise this attempt is the order
 //
 // A result the exchange did not take (BACK_PRESSURE, EXCHANGE_HALTED, RATE_LIMITED) is not recorded: the
-// retry is a new attempt under the reserved id. Each account keeps its newest `capPerAccount` client
-// order ids; older ones are forgotten (and deleted from the store).
+// retry is a new attempt under the reserved id. Past `capPerAccount` client order ids an account forgets
+// the one that settled first (deleted from the store too); one still in flight, or recovered without a
+// result, is never forgotten.
 
 import { decode } from '@msgpack/msgpack';
 import type { Store } from '../../persistence/store.js';
@@ -83,15 +84,22 @@ function readStored(v: StoredMap | StoredArray, clientOrderId: number): { orderI
 }
 
 /**
- * One account's client order ids, the map and their order of reservation (oldest first). Eviction takes
- * the oldest settled one from the front of `order`: iterating the map from its start instead walked every
- * deleted slot the map had not yet compacted away (thousands per order once an account was at its cap).
+ * One account's client order ids, and the settled ones in the order they settled (oldest first). Eviction
+ * takes the front of `settled`: O(1) amortised. Scanning the ids in order of reservation for the oldest
+ * settled one instead walked every id still in flight first, O(cap) per order once an account had more
+ * than the cap in flight (most of them unanswered under overload: O(n²), bench/RESULTS.md "overload").
  */
 interface AccountResults {
   readonly m: Map<number, PlaceEntry>;
-  /** Client order ids in order of reservation from `head` on (a cid can be in it once only: see evict). */
-  order: number[];
+  /** Settled client order ids from `head` on, each with its entry: a pair whose entry is no longer the map's is stale and skipped. */
+  settledCids: number[];
+  settledEntries: PlaceEntry[];
   head: number;
+}
+
+function settledIn(a: AccountResults, cid: number, entry: PlaceEntry): void {
+  a.settledCids.push(cid);
+  a.settledEntries.push(entry);
 }
 
 export class PlaceResults {
@@ -112,7 +120,10 @@ export class PlaceResults {
     }
     loaded.sort((a, b) => a.s.seq - b.s.seq);
     for (const l of loaded) {
-      p.add(p.account(l.accountId), l.cid, { orderId: l.s.orderId, result: l.s.result, waiters: undefined, recovered: l.s.result === undefined, seq: l.s.seq });
+      const a = p.account(l.accountId);
+      const entry: PlaceEntry = { orderId: l.s.orderId, result: l.s.result, waiters: undefined, recovered: l.s.result === undefined, seq: l.s.seq };
+      a.m.set(l.cid, entry);
+      if (entry.result !== undefined) settledIn(a, l.cid, entry);
       p.seq = Math.max(p.seq, l.s.seq);
     }
     return p;
@@ -120,32 +131,27 @@ export class PlaceResults {
 
   private account(accountId: number): AccountResults {
     let a = this.byAccount.get(accountId);
-    if (a === undefined) this.byAccount.set(accountId, (a = { m: new Map(), order: [], head: 0 }));
+    if (a === undefined) this.byAccount.set(accountId, (a = { m: new Map(), settledCids: [], settledEntries: [], head: 0 }));
     return a;
   }
 
-  private add(a: AccountResults, clientOrderId: number, entry: PlaceEntry): void {
-    const before = a.m.size;
-    a.m.set(clientOrderId, entry);
-    if (a.m.size > before) a.order.push(clientOrderId);
-  }
-
-  /** Forgets the account's oldest client order id that has a result (none while all are in flight). */
+  /** Forgets the account's client order id that settled first (none while all are in flight). */
   private evict(accountId: number, a: AccountResults): void {
-    const { m, order } = a;
-    for (let i = a.head; i < order.length; i++) {
-      const cid = order[i]!;
-      if (m.get(cid)!.result === undefined) continue;
+    const { m, settledCids, settledEntries } = a;
+    while (a.head < settledCids.length) {
+      const cid = settledCids[a.head]!;
+      const entry = settledEntries[a.head]!;
+      a.head++;
+      // stale: evicted already and its client order id reserved anew
+      if (m.get(cid) !== entry) continue;
       m.delete(cid);
       this.batcher.delLater(resultKey(accountId, cid));
-      // the front in O(1); one behind in-flight ones (rare: the oldest still unanswered) by a splice
-      if (i === a.head) a.head++;
-      else order.splice(i, 1);
-      if (a.head > 1024 && a.head * 2 > order.length) {
-        a.order = order.slice(a.head);
-        a.head = 0;
-      }
-      return;
+      break;
+    }
+    if (a.head > 1024 && a.head * 2 > settledCids.length) {
+      a.settledCids = settledCids.slice(a.head);
+      a.settledEntries = settledEntries.slice(a.head);
+      a.head = 0;
     }
   }
 
@@ -164,7 +170,7 @@ export class PlaceResults {
   reserve(accountId: number, clientOrderId: number, orderId: number, written: Written): PlaceEntry {
     const a = this.account(accountId);
     const entry: PlaceEntry = { orderId, result: undefined, waiters: [], recovered: false, seq: ++this.seq };
-    this.add(a, clientOrderId, entry);
+    a.m.set(clientOrderId, entry);
     this.batcher.putThen(resultKey(accountId, clientOrderId), encode([orderId, entry.seq] satisfies StoredArray), written);
     if (a.m.size > this.capPerAccount) this.evict(accountId, a);
     return entry;
@@ -176,6 +182,8 @@ export class PlaceResults {
    * the same.
    */
   settle(accountId: number, clientOrderId: number, entry: PlaceEntry, result: PlaceResult, after: () => void): void {
+    const a = this.byAccount.get(accountId);
+    if (entry.result === undefined && a !== undefined && a.m.get(clientOrderId) === entry) settledIn(a, clientOrderId, entry);
     entry.result = result;
     entry.recovered = false;
     const w = entry.waiters;

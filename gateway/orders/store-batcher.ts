@@ -5,6 +5,9 @@
 // that puts one key in two batches waits for the first (ticker-store.ts). putLater()/delLater() join the
 // batch without a promise of their own (history entries, evictions: nobody waits for them; a failure is
 // still recorded in `failure`); putThen() calls back once its batch is written, also without a promise.
+// A callback that throws is counted and reported (onCallbackError), never rethrown: a throw in the
+// store's promise handler would be an unhandled rejection, which stops the process, and would skip the
+// batch's other callbacks (other orders' answers).
 
 import type { Store, StoreOp } from '../../persistence/store.js';
 
@@ -30,10 +33,13 @@ export class StoreBatcher {
   /** Batches being written. */
   private readonly inFlight = new Set<Promise<void>>();
   private readonly writeNow = (): void => this.write();
+  /** putThen() callbacks that threw (each reported to onCallbackError). */
+  callbackErrors = 0;
 
   constructor(
     private readonly store: Store,
     private readonly sync = false,
+    private readonly onCallbackError: (e: unknown) => void = (e) => process.emitWarning(`a store batch's callback threw: ${(e as Error)?.stack ?? String(e)}`, 'StoreBatcherWarning'),
   ) {}
 
   /** Resolves once the batch holding this write is in the store (one promise for the whole batch). */
@@ -96,29 +102,32 @@ export class StoreBatcher {
     const written: Promise<void> = this.store.write(ops, this.sync).then(
       () => {
         this.inFlight.delete(written);
-        finish(batch, undefined);
+        this.finish(batch, undefined);
       },
       (e: Error) => {
         this.inFlight.delete(written);
         this.failure ??= e;
-        finish(batch, e);
+        this.finish(batch, e);
       },
     );
     this.inFlight.add(written);
   }
-}
 
-/** Tells every waiter of the batch (all of them, even when one throws: the first throw is rethrown after). */
-function finish(b: Batch, e: Error | undefined): void {
-  let thrown: unknown;
-  for (const w of b.written) {
-    try {
-      w(e);
-    } catch (x) {
-      thrown ??= x;
+  /** Tells every waiter of the batch, all of them even when one throws. */
+  private finish(b: Batch, e: Error | undefined): void {
+    for (const w of b.written) {
+      try {
+        w(e);
+      } catch (x) {
+        this.callbackErrors++;
+        try {
+          this.onCallbackError(x);
+        } catch {
+          // the reporter itself must not stop the batch's promise from settling
+        }
+      }
     }
+    if (e === undefined) b.resolve?.();
+    else b.reject?.(e);
   }
-  if (e === undefined) b.resolve?.();
-  else b.reject?.(e);
-  if (thrown !== undefined) throw thrown;
 }

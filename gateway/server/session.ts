@@ -13,6 +13,22 @@ import { Code } from '../../engine/codes.js';
 import type { ApiKey } from '../auth/key-registry.js';
 import { closeCodeOf, closeReasonOf } from './close-codes.js';
 
+/**
+ * The one error every dropped connection's socket is destroyed with. A socket destroyed without an error
+ * fails each write still buffered in it with an ERR_STREAM_DESTROYED of its own, stack trace included:
+ * for a slow consumer at its 4 MiB cap, tens of thousands of them in one synchronous burst (7% of the main
+ * thread under overload, bench/RESULTS.md "overload"). Destroyed with this one, the stream fails them all
+ * with it (Node's writable errorBuffer uses `errored` when set).
+ */
+export const CONNECTION_DROPPED: Error = Object.assign(new Error('the gateway dropped the connection'), { code: 'PERPX_CONNECTION_DROPPED' });
+
+/** The connection's socket, as Session uses it: corked for a turn, destroyed at once on a drop. */
+interface SessionSocket {
+  cork(): void;
+  uncork(): void;
+  destroy(error?: Error): void;
+}
+
 export class Session {
   key: ApiKey | undefined;
   cancelOnDisconnect = false;
@@ -27,6 +43,11 @@ export class Session {
   /** When the last ping went out (ms). */
   lastPingMs = 0;
   closed = false;
+  /** Orders of this connection waiting for the exchange's answer (in-flight.ts bounds them). */
+  inFlight = 0;
+  /** The server's read turn the frames below were counted in, and how many (ws-server.ts, read budget). */
+  readTurn = 0;
+  readsThisTurn = 0;
   private readonly closeHandlers: (() => void)[] = [];
   private corked = false;
   private readonly uncork = () => {
@@ -42,7 +63,7 @@ export class Session {
     nowMs: number,
     private readonly onSlow: (s: Session) => void,
     /** The connection's socket (under ws), corked for the rest of a turn by the turn's first send. */
-    private readonly socket?: { cork(): void; uncork(): void },
+    private readonly socket?: SessionSocket,
   ) {
     this.lastHeardMs = nowMs;
     this.openedMs = nowMs;
@@ -78,8 +99,20 @@ export class Session {
   close(code: number, now = false): void {
     if (this.closed) return;
     this.closed = true;
-    if (now) this.ws.terminate();
-    else this.ws.close(closeCodeOf(code), closeReasonOf(code));
+    // ws's terminate() destroys the socket without an error; its 'error' handler closes the WebSocket
+    if (now) {
+      if (this.socket !== undefined) this.socket.destroy(CONNECTION_DROPPED);
+      else this.ws.terminate();
+    } else this.ws.close(closeCodeOf(code), closeReasonOf(code));
+  }
+
+  /** Stops reading the client's frames until resumeReading() (a read budget spent: ws-server.ts). */
+  pauseReading(): void {
+    this.ws.pause();
+  }
+
+  resumeReading(): void {
+    if (!this.closed) this.ws.resume();
   }
 
   ping(nowMs: number): void {

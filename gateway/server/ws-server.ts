@@ -9,6 +9,12 @@
 //   heartbeats           a ping every heartbeatMs; a connection that did not answer the previous one is
 //                        closed with IDLE_TIMEOUT (4018), as is one still not logged in after loginTimeoutMs
 //   outbound cap         Session.send(): past maxBufferedBytes the connection closes SLOW_CONSUMER (4017)
+//   orders in flight     per connection, per account and in total (in-flight.ts): past a bound a new order
+//                        is refused BACK_PRESSURE by the router before it costs anything more
+//   read budget          a connection that sent readBudget frames in one turn of the event loop is paused
+//                        until the next: a client that floods cannot hold the loop (answers to everyone,
+//                        the dispatch of the exchange's output) for the megabytes libuv would otherwise
+//                        read from its socket in one go
 //
 // One timer serves every connection's heartbeat and login deadline, so an idle gateway wakes once per
 // heartbeat interval, not once per connection.
@@ -17,9 +23,10 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { Code } from '../../engine/codes.js';
+import type { InFlightLimits } from './in-flight.js';
 import { Session } from './session.js';
 
-export interface ServerLimits {
+export interface ServerLimits extends InFlightLimits {
   /** Largest frame a client may send, bytes (default 64 KiB). */
   readonly maxFrameBytes: number;
   readonly maxConnections: number;
@@ -31,6 +38,8 @@ export interface ServerLimits {
   readonly loginTimeoutMs: number;
   /** An HTTP request's headers must complete within this long (default 5 s). */
   readonly headersTimeoutMs: number;
+  /** Frames read from one connection in one turn of the event loop before it is paused until the next (default 256). */
+  readonly readBudget: number;
 }
 
 export const DEFAULT_SERVER_LIMITS: ServerLimits = {
@@ -41,6 +50,10 @@ export const DEFAULT_SERVER_LIMITS: ServerLimits = {
   heartbeatMs: 15_000,
   loginTimeoutMs: 10_000,
   headersTimeoutMs: 5_000,
+  readBudget: 256,
+  maxInFlightPerConnection: 512,
+  maxInFlightPerAccount: 1_024,
+  maxInFlight: 4_096,
 };
 
 export interface ConnectionHandlers {
@@ -58,6 +71,8 @@ export interface ServerStats {
   slowConsumers: number;
   idleClosed: number;
   framesIn: number;
+  /** Times a connection was paused for the rest of a turn, its read budget spent. */
+  readPauses: number;
 }
 
 export class WsServer {
@@ -67,7 +82,16 @@ export class WsServer {
   private readonly perIp = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private nextId = 1;
-  readonly stats: ServerStats = { connections: 0, accepted: 0, refusedConnections: 0, slowConsumers: 0, idleClosed: 0, framesIn: 0 };
+  readonly stats: ServerStats = { connections: 0, accepted: 0, refusedConnections: 0, slowConsumers: 0, idleClosed: 0, framesIn: 0, readPauses: 0 };
+  /** The read turn: frames of one connection are counted per turn; it ends with the next check phase. */
+  private turn = 1;
+  private turnEnding = false;
+  private readonly paused: Session[] = [];
+  private readonly endTurn = (): void => {
+    this.turn++;
+    this.turnEnding = false;
+    for (const s of this.paused.splice(0)) s.resumeReading();
+  };
 
   constructor(
     readonly limits: ServerLimits,
@@ -103,6 +127,7 @@ export class WsServer {
     ws.on('message', (data: RawData, isBinary: boolean) => {
       s.lastHeardMs = this.nowMs();
       this.stats.framesIn++;
+      this.budget(s);
       if (!isBinary) return this.handlers.onBadFrame(s, Code.MALFORMED_FRAME, 'text frames are not part of the protocol: send binary msgpack');
       const buf = Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data;
       this.handlers.onFrame(s, buf);
@@ -123,6 +148,23 @@ export class WsServer {
       this.handlers.onClose(s);
     });
     this.handlers.onOpen(s);
+  }
+
+  /** Counts one frame of the connection in this turn; its budget spent, it reads no more until the next. */
+  private budget(s: Session): void {
+    if (s.readTurn !== this.turn) {
+      s.readTurn = this.turn;
+      s.readsThisTurn = 0;
+      if (!this.turnEnding) {
+        this.turnEnding = true;
+        setImmediate(this.endTurn);
+      }
+    }
+    if (++s.readsThisTurn === this.limits.readBudget) {
+      this.stats.readPauses++;
+      s.pauseReading();
+      this.paused.push(s);
+    }
   }
 
   private beat(): void {

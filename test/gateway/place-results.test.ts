@@ -1,6 +1,6 @@
-// PlaceResults keeps each account's newest `capPerAccount` client order ids: past the cap the oldest one
-// with a result is forgotten (and deleted from the store); one still in flight is never forgotten, and a
-// cap reached while the oldest is in flight takes the next oldest settled one. Reopened from the store,
+// PlaceResults keeps each account's newest `capPerAccount` client order ids: past the cap the one that
+// settled first is forgotten (and deleted from the store); one still in flight is never forgotten, and a
+// cap reached while the oldest is in flight takes the first settled one. Reopened from the store,
 // the survivors are what a restarted gateway replays: results as recorded, in the compact layout and in
 // the map layout earlier gateways wrote.
 
@@ -46,21 +46,45 @@ test('past the cap the oldest settled client order id is forgotten, in the store
   assert.deepEqual(kept(reopened, 3000), [2998, 2999, 3000]);
 });
 
-test('an order still in flight is never forgotten; the next oldest settled one goes instead', async () => {
+test('an order still in flight is never forgotten; the one settled first goes instead', async () => {
   const store = new MemoryStore();
   const results = await PlaceResults.open(store, new StoreBatcher(store), 3);
   await placed(results, 1, false); // in flight
   for (let cid = 2; cid <= 6; cid++) await placed(results, cid);
   assert.deepEqual(kept(results, 6), [1, 5, 6]);
-  // once settled it is the oldest and goes first
+  // settled after 5 and 6, it goes after them
   const e = results.get(ACCOUNT, 1)!;
   await settled(results, 1, e, result(1, e.orderId));
   await placed(results, 7);
-  assert.deepEqual(kept(results, 7), [5, 6, 7]);
+  assert.deepEqual(kept(results, 7), [1, 6, 7]);
   // a forgotten client order id reserved again counts as the newest
   await placed(results, 2);
+  assert.deepEqual(kept(results, 7), [1, 2, 7]);
   await placed(results, 8);
   assert.deepEqual(kept(results, 8), [2, 7, 8]);
+});
+
+test('with many in flight past the cap, eviction takes settled ids in the order they settled and deletes their keys', async () => {
+  const store = new MemoryStore();
+  const results = await PlaceResults.open(store, new StoreBatcher(store), 4);
+  const entries = new Map<number, PlaceEntry>();
+  for (let cid = 1; cid <= 2000; cid++) entries.set(cid, await reserved(results, cid, 1000 + cid));
+  assert.equal(kept(results, 2000).length, 2000, 'nothing settled: nothing forgotten');
+  // settled out of reservation order, far behind the front of the in-flight ones
+  const order = [1500, 3, 1999, 700];
+  for (const cid of order) await settled(results, cid, entries.get(cid)!, result(cid, 1000 + cid));
+  for (let i = 0; i < order.length; i++) {
+    await placed(results, 2001 + i, false);
+    const gone = order[i]!;
+    assert.equal(results.get(ACCOUNT, gone), undefined, `${gone} forgotten, settled #${i + 1}`);
+    for (const later of order.slice(i + 1)) assert.ok(results.get(ACCOUNT, later)?.result !== undefined, `${later} kept`);
+  }
+  // every settled one is gone now: the next reservation forgets nothing
+  await placed(results, 2005, false);
+  assert.equal(kept(results, 2005).length, 2005 - order.length);
+  await new Promise((r) => setImmediate(r));
+  for (const cid of order) assert.equal(await store.get(resultKey(ACCOUNT, cid)), undefined, `${cid} deleted from the store`);
+  assert.notEqual(await store.get(resultKey(ACCOUNT, 2)), undefined, 'an in-flight reservation stays in the store');
 });
 
 test('results read back as recorded after a reopen: accepted with its order, refused, and accepted without it', async () => {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { WebSocket } from 'ws';
-import { Session } from '../../gateway/server/session.js';
+import { CONNECTION_DROPPED, Session } from '../../gateway/server/session.js';
 
 function fakes() {
   const log: string[] = [];
@@ -20,6 +20,7 @@ function fakes() {
       corks--;
       log.push('uncork');
     },
+    destroy: (e?: Error) => log.push(`destroy ${e === CONNECTION_DROPPED ? 'dropped' : String(e)}`),
   };
   return { log, ws: ws as unknown as WebSocket, socket };
 }
@@ -45,7 +46,7 @@ test('a frame refused as a slow consumer neither corks nor sends; the session cl
   const s = new Session(1, '127.0.0.1', ws, 4, 0, () => slow++, socket);
   assert.equal(s.send(new Uint8Array(8)), false);
   await new Promise((r) => setImmediate(r));
-  assert.deepEqual(log, ['terminate']);
+  assert.deepEqual(log, ['destroy dropped'], 'the socket is destroyed with the one shared error');
   assert.equal(slow, 1);
   assert.equal(s.closed, true);
 });
