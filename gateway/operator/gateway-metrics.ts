@@ -1,5 +1,6 @@
 // The trader gateway's counters (Gateway.stats, a plain object read at scrape time) as /metrics samples:
-// requests by operation, refusals by code name, connections accepted and refused, back-pressure.
+// requests by operation, refusals by code name, connections accepted and refused, back-pressure, orders
+// in flight and those refused at an in-flight bound.
 
 import { codeName } from '../../engine/codes.js';
 import type { MetricSample } from '../../exchange/surveillance/alert-metrics.js';
@@ -17,5 +18,7 @@ export function gatewaySamples(s: GatewayStats): MetricSample[] {
     one('perpx_gateway_connections_refused_total', 'Connections refused (caps) since start.', s.refusedConnections),
     one('perpx_gateway_back_pressure_total', 'Commands the exchange could not take at once (answered BACK_PRESSURE or retried).', s.backPressure),
     one('perpx_gateway_commands_offered_total', 'Commands the gateway offered the exchange.', s.commandsOffered),
+    { name: 'perpx_gateway_orders_in_flight', help: 'Orders waiting for the exchange\'s answer now (bounded per connection, account and gateway).', type: 'gauge', samples: [{ labels: {}, value: s.ordersInFlight }] },
+    one('perpx_gateway_orders_refused_in_flight_total', 'Orders answered BACK_PRESSURE at an in-flight bound since start.', s.refusedInFlight),
   ];
 }

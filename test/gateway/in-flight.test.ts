@@ -9,6 +9,7 @@ import { after, before, test } from 'node:test';
 import { Code } from '../../engine/codes.js';
 import { PerpxClient } from '../../gateway/client/client.js';
 import type { Response } from '../../gateway/client/types.js';
+import { gatewaySamples } from '../../gateway/operator/gateway-metrics.js';
 import { MID, startHarness, type Harness } from './support/harness.js';
 
 let h: Harness;
@@ -76,6 +77,11 @@ test('two connections of one account share the per-account bound', async () => {
     assert.ok(refused.length >= 2);
     assert.equal(h.gateway.stats.refusedInFlight - refusedBefore, refused.length);
     assert.equal(await openOrders(t.client), ok);
+    // what an operator scrapes: the refusals counted, nothing left in flight
+    const metric = (name: string) => gatewaySamples(h.gateway.stats).find((m) => m.name === name)?.samples[0]?.value;
+    assert.equal(metric('perpx_gateway_orders_refused_in_flight_total'), h.gateway.stats.refusedInFlight);
+    assert.ok(metric('perpx_gateway_orders_refused_in_flight_total')! >= refused.length);
+    assert.equal(metric('perpx_gateway_orders_in_flight'), 0);
   } finally {
     await second.close();
   }
