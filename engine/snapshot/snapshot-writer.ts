@@ -120,6 +120,19 @@ export class SnapshotWriter {
       this.buf[this.pos++] = v;
       return;
     }
+    // Below 2^31 (ids, times in a day, most amounts): the bit operators are exact, no division.
+    if ((v | 0) === v && v > 0) {
+      this.ensure(5);
+      const b = this.buf;
+      let p = this.pos;
+      while (v >= 0x80) {
+        b[p++] = (v & 0x7f) | 0x80;
+        v >>>= 7;
+      }
+      b[p++] = v;
+      this.pos = p;
+      return;
+    }
     if (!(v >= 0 && v <= MAX_EXACT && Math.floor(v) === v)) throw new RangeError(`snapshot uint out of range: ${v}`);
     this.ensure(8);
     const b = this.buf;
