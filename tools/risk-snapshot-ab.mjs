@@ -7,6 +7,8 @@
 //
 //   encode    builds the state, encodes it `runs` times; the first build to run writes the snapshot to
 //             $TMPDIR/risk-snapshot-<accounts>.bin, every later one must encode exactly those bytes
+//   encodeR   the same, into one EncodeBuffer kept from encode to encode, as the snapshotter's replica does
+//             (a build without EncodeBuffer encodes into fresh buffers: then the same as encode)
 //   decode    decodes that file `runs` times, state hash checked; decodeU: not checked
 //
 // Alternate the builds (old, new, old, new: `git worktree add` the old one, tsc it) and compare medians;
@@ -20,8 +22,8 @@ import { pathToFileURL } from 'node:url';
 const [dist, step, countText, runsText = '3'] = process.argv.slice(2);
 const accounts = Number(countText);
 const runs = Number(runsText);
-if (!dist || !['encode', 'decode', 'decodeU'].includes(step) || !(accounts > 0) || !(runs > 0)) {
-  throw new Error('usage: node --expose-gc tools/risk-snapshot-ab.mjs <dist> <encode|decode|decodeU> <accounts> [runs]');
+if (!dist || !['encode', 'encodeR', 'decode', 'decodeU'].includes(step) || !(accounts > 0) || !(runs > 0)) {
+  throw new Error('usage: node --expose-gc tools/risk-snapshot-ab.mjs <dist> <encode|encodeR|decode|decodeU> <accounts> [runs]');
 }
 const r = pathToFileURL(resolve(dist)).href;
 const { RiskShard } = await import(r + '/risk/shard/risk-shard.js');
@@ -31,13 +33,15 @@ const file = join(tmpdir(), `risk-snapshot-${accounts}.bin`);
 const gc = globalThis.gc ?? (() => {});
 
 let once;
-if (step === 'encode') {
+if (step === 'encode' || step === 'encodeR') {
   const { buildRiskShard } = await import(r + '/bench/lib/snapshot-state.js');
+  const { EncodeBuffer } = await import(r + '/engine/snapshot/snapshot-writer.js');
+  const into = step === 'encodeR' && EncodeBuffer !== undefined ? new EncodeBuffer() : undefined;
   const shard = buildRiskShard(accounts);
-  const bytes = shard.encodeState();
+  const bytes = shard.encodeState(into);
   if (!existsSync(file)) writeFileSync(file, bytes);
   else if (Buffer.compare(readFileSync(file), Buffer.from(bytes)) !== 0) throw new Error(`${dist} encodes other bytes than ${file} holds`);
-  once = () => shard.encodeState();
+  once = () => shard.encodeState(into);
 } else {
   const bytes = new Uint8Array(readFileSync(file));
   const { streams } = readSnapshotStreams(bytes);

@@ -5,7 +5,9 @@
 //
 //   state     bench/lib/snapshot-state.ts (a busy book; a risk shard with its triggers, heaps and an ADL
 //             ranking job under way)
-//   encode    encodeState(): every section, the CRC, and the state hash the header carries
+//   encode    encodeState(): every section, the CRC, and the state hash the header carries; into one
+//             buffer kept between encodes, as the snapshotter's replica takes them (since risksnap5:
+//             figures from before include a fresh buffer's full collection, docs/SNAPSHOTS.md)
 //   decode    static decode(): checks, rebuild, and the decoded state's hash recomputed and compared; in a
 //             process that holds only the snapshot (the original shard dropped first), as on a restart
 //   decode, hash not checked    the same with { verifyHash: false }

@@ -52,6 +52,7 @@ import { checkOutputs, type ShardStreams } from '../snapshot/shard-streams.js';
 import type { DecodeOptions } from '../snapshot/snapshot-checks.js';
 import { constructed, hex64 } from '../snapshot/snapshot-checks.js';
 import { SnapshotError } from '../snapshot/snapshot-error.js';
+import type { EncodeBuffer } from '../snapshot/snapshot-writer.js';
 
 const PO = PlaceOrderLayout.offsets;
 const CO = CancelOrderLayout.offsets;
@@ -326,9 +327,13 @@ export class MarketShard {
     this.writer.eventCount = s.counters[0] ?? 0;
   }
 
-  /** The whole state as snapshot bytes (market-snapshot.ts, docs/SNAPSHOTS.md). Call between records. */
-  encodeState(): Uint8Array {
-    return encodeMarketShard(this);
+  /**
+   * The whole state as snapshot bytes (market-snapshot.ts, docs/SNAPSHOTS.md). Call between records.
+   * `into`: a buffer kept between encodes by a caller done with each snapshot before the next
+   * (EncodeBuffer); the bytes are then a view of it, overwritten by the next encode into it.
+   */
+  encodeState(into?: EncodeBuffer): Uint8Array {
+    return encodeMarketShard(this, into);
   }
 
   /**

@@ -20,6 +20,7 @@ import { readStreams, writeStreams, type ShardStreams } from '../snapshot/shard-
 import { EnvelopeWriter, openSnapshot, type SnapshotHeader, type SnapshotSections } from '../snapshot/snapshot-envelope.js';
 import { malformed } from '../snapshot/snapshot-error.js';
 import { ShardKind } from '../snapshot/snapshot-format.js';
+import type { EncodeBuffer } from '../snapshot/snapshot-writer.js';
 import type { MarketShard } from './market-shard.js';
 import type { PricingConfig } from './market-pricing.js';
 
@@ -35,7 +36,8 @@ export interface MarketShardConfig {
   readonly halted?: readonly number[];
 }
 
-export function encodeMarketShard(shard: MarketShard): Uint8Array {
+/** `into`: a buffer kept between encodes (EncodeBuffer); the bytes are then a view of it. */
+export function encodeMarketShard(shard: MarketShard, into?: EncodeBuffer): Uint8Array {
   const books = shard.marketIds.map((id) => {
     const book = shard.book(id);
     if (!(book instanceof OrderBook)) throw new Error(`market ${id}: snapshots need the fast book (OrderBook)`);
@@ -43,7 +45,7 @@ export function encodeMarketShard(shard: MarketShard): Uint8Array {
   });
   const streams = shard.streamPositions();
   const bytesHint = 4096 + books.reduce((n, b) => n + b.orderCount() * 56, 0);
-  const env = new EnvelopeWriter(ShardKind.MARKET, shard.shardId, 0, bytesHint);
+  const env = new EnvelopeWriter(ShardKind.MARKET, shard.shardId, 0, bytesHint, into);
   const config: MarketShardConfig = {
     markets: shard.configs,
     pricing: shard.marketIds.map((id) => shard.pricingOf(id)!.config),

@@ -12,12 +12,14 @@
 //
 // Thread contract: the encoding or decoding thread.
 
-import { crc32 } from 'node:zlib';
+// The zlib CRC-32 (same polynomial and value as node:zlib's), computed with carry-less multiplication:
+// several times zlib's speed over a 90 MB snapshot.
+import { crc32 } from '@node-rs/crc32';
 import { Code } from '../codes.js';
 import { malformed, SnapshotError } from './snapshot-error.js';
 import { FORMAT_VERSION, HEADER_BYTES, HeaderFlag, MAGIC, SECTION_HEADER_BYTES, shardKindName, TRAILER_BYTES, type ShardKind } from './snapshot-format.js';
 import { SnapshotReader } from './snapshot-reader.js';
-import { SnapshotWriter, tagCode, tagName } from './snapshot-writer.js';
+import { SnapshotWriter, tagCode, tagName, type EncodeBuffer } from './snapshot-writer.js';
 
 export interface SnapshotHeader {
   readonly version: number;
@@ -40,8 +42,9 @@ export class EnvelopeWriter {
     private readonly shardId: number,
     private readonly shardCount: number,
     sizeHint?: number,
+    into?: EncodeBuffer,
   ) {
-    this.w = new SnapshotWriter(sizeHint);
+    this.w = new SnapshotWriter(sizeHint, into);
     this.w.pos = HEADER_BYTES;
   }
 
@@ -73,7 +76,7 @@ export class EnvelopeWriter {
     w.u32(0); // CRC placeholder: computed over the finished bytes below
     w.u32(0);
     const bytes = w.finish();
-    new DataView(bytes.buffer).setUint32(end, crc32(bytes.subarray(0, end)), true);
+    new DataView(bytes.buffer, bytes.byteOffset).setUint32(end, crc32(bytes.subarray(0, end)), true);
     return bytes;
   }
 }

@@ -13,6 +13,7 @@
 import { Code } from '../../engine/codes.js';
 import { MarketShard } from '../../engine/shard/market-shard.js';
 import { readSnapshotStreams } from '../../engine/snapshot/shard-streams.js';
+import { EncodeBuffer } from '../../engine/snapshot/snapshot-writer.js';
 import { PersistenceError } from '../../persistence/errors.js';
 import type { JournalBlock } from '../../persistence/journal-block.js';
 import { journalKey, keyText } from '../../persistence/keys.js';
@@ -33,6 +34,9 @@ export class ShardReplica {
     /** The latest time of a record it took (a snapshot's time: what --to-time points compare with). */
     public lastTimeUs = 0,
   ) {}
+
+  /** Kept from one encode to the next: a fresh 90 MB buffer per snapshot made V8 mark the whole heap. */
+  private readonly encodeBuffer = new EncodeBuffer();
 
   static fresh(c: ReplayConfig, shard: number): ShardReplica {
     const t = c.topology;
@@ -113,9 +117,13 @@ export class ShardReplica {
     return this.machine.stateHash();
   }
 
-  /** The snapshot of the replica now, and its descriptor. */
+  /**
+   * The snapshot of the replica now, and its descriptor. The bytes are a view of a buffer the replica
+   * keeps (EncodeBuffer): the next encode overwrites them, so the caller is done with them first (the
+   * snapshotter posts them to the store's thread, which copies them, and awaits the store).
+   */
   encode(takenAtMs: number): { info: SnapshotInfo; bytes: Uint8Array } {
-    const bytes = this.machine.encodeState();
+    const bytes = this.machine.encodeState(this.encodeBuffer);
     const { header, streams } = readSnapshotStreams(bytes);
     const info: SnapshotInfo = {
       version: 1,

@@ -158,7 +158,8 @@ export class QuintileCache {
       const order = ascendingOrder(ids, n);
       for (let k = 0; k < n; k++) {
         const i = order[k]!;
-        const b = big.get(i);
+        // Nearly always empty: no lookup per member then.
+        const b = big.size === 0 ? undefined : big.get(i);
         if (b === undefined) member(ids[i]!, values[3 * i]!, values[3 * i + 1]!, values[3 * i + 2]!);
         else member(ids[i]!, b[0], b[1], b[2]);
       }

@@ -35,6 +35,7 @@ import { InputPositions } from '../../engine/shard/input-positions.js';
 import { checkOutputs, type ShardStreams } from '../../engine/snapshot/shard-streams.js';
 import { constructed, hex64, type DecodeOptions } from '../../engine/snapshot/snapshot-checks.js';
 import { SnapshotError } from '../../engine/snapshot/snapshot-error.js';
+import type { EncodeBuffer } from '../../engine/snapshot/snapshot-writer.js';
 import { isTimeCode } from '../../engine/shard/shard-clock.js';
 import { adjustIsolatedMargin, deposit, setFeeTier, setLeverage, setMarginMode, topUpInsuranceFund, withdraw } from './account-commands.js';
 import type { RiskMarketConfig, RiskPoolConfig } from './config.js';
@@ -166,9 +167,13 @@ export class RiskShard implements RiskEffects {
     this.parts.commands.sent = s.counters[1] ?? 0;
   }
 
-  /** The whole state as snapshot bytes (risk-snapshot.ts, docs/SNAPSHOTS.md). Call between records. */
-  encodeState(): Uint8Array {
-    return encodeRiskShard(this);
+  /**
+   * The whole state as snapshot bytes (risk-snapshot.ts, docs/SNAPSHOTS.md). Call between records.
+   * `into`: a buffer kept between encodes by a caller done with each snapshot before the next
+   * (EncodeBuffer); the bytes are then a view of it, overwritten by the next encode into it.
+   */
+  encodeState(into?: EncodeBuffer): Uint8Array {
+    return encodeRiskShard(this, into);
   }
 
   /**

@@ -20,6 +20,7 @@ import { readStreams, writeStreams, type ShardStreams } from '../../engine/snaps
 import { EnvelopeWriter, openSnapshot, type SnapshotHeader, type SnapshotSections } from '../../engine/snapshot/snapshot-envelope.js';
 import { malformed } from '../../engine/snapshot/snapshot-error.js';
 import { ShardKind } from '../../engine/snapshot/snapshot-format.js';
+import type { EncodeBuffer } from '../../engine/snapshot/snapshot-writer.js';
 import type { RiskMarketConfig, RiskPoolConfig } from './config.js';
 import { CursorLookup } from './key-order.js';
 import type { RiskShard } from './risk-shard.js';
@@ -37,7 +38,8 @@ export interface RiskShardConfig {
   readonly marketStreams: number;
 }
 
-export function encodeRiskShard(shard: RiskShard): Uint8Array {
+/** `into`: a buffer kept between encodes (EncodeBuffer); the bytes are then a view of it. */
+export function encodeRiskShard(shard: RiskShard, into?: EncodeBuffer): Uint8Array {
   const p = shard.parts;
   const s = shard.state;
   const streams = shard.streamPositions();
@@ -46,7 +48,7 @@ export function encodeRiskShard(shard: RiskShard): Uint8Array {
   s.accounts.forEach((a) => void (positions += a.positions.size));
   // Room for the whole snapshot at once (about 90 bytes an account in the benchmark's state): a buffer
   // that runs out doubles, copying everything written so far.
-  const env = new EnvelopeWriter(ShardKind.RISK, s.shardId, s.shardCount, 4096 + s.accounts.size * 32 + positions * 64);
+  const env = new EnvelopeWriter(ShardKind.RISK, s.shardId, s.shardCount, 4096 + s.accounts.size * 32 + positions * 64, into);
   const config: RiskShardConfig = {
     shardId: s.shardId,
     shardCount: s.shardCount,

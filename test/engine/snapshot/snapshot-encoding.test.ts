@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { Code } from '../../../engine/codes.js';
 import { SnapshotError } from '../../../engine/snapshot/snapshot-error.js';
 import { SnapshotReader } from '../../../engine/snapshot/snapshot-reader.js';
-import { SnapshotWriter } from '../../../engine/snapshot/snapshot-writer.js';
+import { EncodeBuffer, SnapshotWriter } from '../../../engine/snapshot/snapshot-writer.js';
 import { testSeed } from '../../support/seed.js';
 
 const MAX = Number.MAX_SAFE_INTEGER;
@@ -81,6 +81,36 @@ test('writing a value outside a field\'s range throws at the writer, never produ
   assert.throws(() => w.uint(1.5), RangeError);
   assert.throws(() => w.int(NaN), RangeError);
   assert.throws(() => w.int(-(2 ** 53)), RangeError);
+});
+
+test('finish hands a nearly full buffer over without a copy and copies a small result out of a large one', () => {
+  const full = new SnapshotWriter(64);
+  for (let i = 0; i < 60; i++) full.u8(i);
+  const a = full.finish();
+  assert.equal(a.length, 60);
+  assert.equal(a.buffer.byteLength, 64);
+  const sparse = new SnapshotWriter(1 << 20);
+  sparse.uint(300);
+  const b = sparse.finish();
+  assert.deepEqual([...b], [0xac, 0x02]);
+  assert.equal(b.buffer.byteLength, 2, 'a 2-byte result must not keep a megabyte alive');
+});
+
+test('an EncodeBuffer is written over from the start, grown when too small, and kept for the next writer', () => {
+  const into = new EncodeBuffer();
+  const w1 = new SnapshotWriter(64, into);
+  for (let i = 0; i < 100; i++) w1.u8(i);
+  const first = w1.finish();
+  assert.equal(into.bytes!.buffer, first.buffer);
+  assert.equal(first.length, 100);
+  const kept = into.bytes!;
+  kept.fill(0xff);
+  const w2 = new SnapshotWriter(64, into);
+  w2.uint(5);
+  w2.align8();
+  const second = w2.finish();
+  assert.equal(second.buffer, kept.buffer, 'the kept buffer is reused, not a new one made');
+  assert.deepEqual([...second], [5, 0, 0, 0, 0, 0, 0, 0]);
 });
 
 test('reading past the end is SNAPSHOT_TRUNCATED', () => {
