@@ -21,13 +21,14 @@
 // silence (the common case for a one-second window) costs O(metrics), not a sweep of every bucket.
 
 /**
- * A row's header: the newest bucket's index (−1 before the first add), where it ends (µs), its slot's
- * offset, the slots whose counts are in the totals (bit k: slot k; kept only up to MASK_BUCKETS buckets),
- * then the totals.
+ * A row's header: the newest bucket's index (−1 before the first add), where it ends (µs), its slot, the
+ * slots whose counts are in the totals (bit k: slot k; kept only up to MASK_BUCKETS buckets), then the
+ * totals. With the bits, whether the newest bucket's slot is fresh is known from the header, so an add
+ * writes its slot without waiting to read it first.
  */
 const HEAD = 0;
 const HEAD_END_US = 1;
-const HEAD_BASE = 2;
+const HEAD_SLOT = 2;
 const COUNTED = 3;
 const TOTALS = 4;
 /** The most buckets whose counted slots fit a header's bit set (exact in int32 arithmetic). */
@@ -101,13 +102,18 @@ export class SlidingCounts {
       // The whole window left: nothing in it counts any more.
       for (let k = 0; k < m; k++) h[totals + k] = 0;
       h[r + COUNTED] = 0;
+      // index mod b without a floating-point remainder (exact: index and b are integers below 2^53).
+      h[r + HEAD_SLOT] = index - Math.floor(index / b) * b;
     } else {
-      // Buckets head − b + 1 .. index − b leave the window (those written are taken off).
+      // Buckets head − b + 1 .. index − b leave the window (those written are taken off); bucket g's slot
+      // is g mod b, counted on from the head's (head − b + 1 is congruent to head + 1). The last of them
+      // is congruent to index, so the loop ends on the new head's slot.
       const d = this.data;
       let counted = h[r + COUNTED]!;
+      let slot = h[r + HEAD_SLOT]!;
       for (let gone = head - b + 1; gone <= index - b; gone++) {
+        slot = slot + 1 === b ? 0 : slot + 1;
         if (gone < 0) continue;
-        const slot = gone % b;
         if (this.masked && (counted & (1 << slot)) === 0) continue;
         const base = this.slotBase(row, slot);
         if (d[base + SLOT_HELD] !== gone) continue;
@@ -116,10 +122,10 @@ export class SlidingCounts {
         counted &= ~(1 << slot);
       }
       h[r + COUNTED] = counted;
+      h[r + HEAD_SLOT] = slot;
     }
     h[r + HEAD] = index;
     h[r + HEAD_END_US] = (index + 1) * this.bucketUs;
-    h[r + HEAD_BASE] = this.slotBase(row, index % b);
   }
 
   /** Adds n to a row's metric at (timeUs, seq); time never goes back within one market stream. */
@@ -150,14 +156,15 @@ export class SlidingCounts {
     const d = this.data;
     const h = this.heads;
     const r = row * this.headStride;
-    const base = h[r + HEAD_BASE]!;
-    const head = h[r + HEAD]!;
-    if (d[base + SLOT_HELD] !== head) {
+    const slot = h[r + HEAD_SLOT]!;
+    const base = this.slotBase(row, slot);
+    const fresh = this.masked ? (h[r + COUNTED]! & (1 << slot)) === 0 : d[base + SLOT_HELD] !== h[r + HEAD];
+    if (fresh) {
       for (let k = 0; k < this.metrics; k++) d[base + SLOT_COUNTS + k] = 0;
-      d[base + SLOT_HELD] = head;
+      d[base + SLOT_HELD] = h[r + HEAD]!;
       d[base + SLOT_SEQ] = seq;
       d[base + SLOT_US] = timeUs;
-      if (this.masked) h[r + COUNTED] = h[r + COUNTED]! | (1 << (head % this.buckets));
+      if (this.masked) h[r + COUNTED] = h[r + COUNTED]! | (1 << slot);
     }
     return base + SLOT_COUNTS;
   }
