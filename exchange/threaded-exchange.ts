@@ -43,6 +43,7 @@ import type { ShardDeath, ShardDone } from '../engine/shard/shard-worker.js';
 import { RiskShardHost } from '../risk/shard/risk-shard-host.js';
 import { SurveillanceGroup, type ThreadedSurveillance } from './surveillance/surveillance-group.js';
 import type { ThreadedOptions } from './threaded-options.js';
+import type { Durability } from './durability.js';
 import type { ScanSnapshot } from '../risk/stress/scan-snapshot.js';
 import { DEFAULT_POOL } from '../risk/shard/config.js';
 import { stampBefore, stampOf } from '../engine/shard/input-stamp.js';
@@ -66,6 +67,21 @@ export interface StopResult {
 }
 
 export type Listener = (buf: RecordBuffer, at: number, from: GatewaySource) => void;
+
+/** Waits for every shard's replay; with a journal to replay, its progress is logged once a second and at the end. */
+async function replayed(hosts: readonly (MarketShardHost | RiskShardHost)[], d: Durability | undefined): Promise<void> {
+  const all = Promise.all(hosts.map((h) => h.replayed()));
+  if (d === undefined || d.replayTotal === 0) return void (await all);
+  const began = performance.now();
+  const done = () => hosts.reduce((sum, h) => sum + (h.stats().replayed ?? 0), 0);
+  const timer = setInterval(() => d.replayProgress(done(), performance.now() - began, false), 1_000);
+  try {
+    await all;
+  } finally {
+    clearInterval(timer);
+  }
+  d.replayProgress(d.replayTotal, performance.now() - began, true);
+}
 
 export class ThreadedExchange {
   private readonly sources: { consumer: RingConsumer; records: RecordBuffer; from: GatewaySource; shard: number }[];
@@ -199,7 +215,8 @@ export class ThreadedExchange {
         );
       }
       // Recovered before serving: every shard has handled its journal (re-delivery may still be in flight).
-      await Promise.all([...marketHosts, ...riskHosts].map((h) => h.replayed()));
+      await replayed([...marketHosts, ...riskHosts], d);
+      d?.startSnapshots();
     } catch (e) {
       // Market workers start group by group, so a failure can leave holes in marketHosts.
       await Promise.allSettled([...[...marketHosts, ...riskHosts].filter((h) => h !== undefined).map((h) => h.stop()), ...(surveillance?.stop() ?? [])]);

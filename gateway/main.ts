@@ -218,6 +218,7 @@ log.info({ url }, `trader gateway on ${url} (WebSocket, msgpack: docs/PROTOCOL.m
 // The index: the oracle's, or the simulated walk.
 const oracle = operator.oracle;
 const sim = oracle ? undefined : new SimIndex(demoFunds.markets, o.seed, DEMO_SWING_PERMILLE);
+for (const m of gw.restored?.market ?? []) for (const b of m.markets) sim?.resume(b.marketId, b.indexTicks);
 if (oracle) {
   feedIndexTicks(oracle, x);
   oracle.onStale((e) => log.warn({ market: e.symbol, sources: e.sourcesUsed }, `index ${e.symbol} stale: mark frozen, market reduce-only`));

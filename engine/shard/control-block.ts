@@ -1,10 +1,10 @@
 // ControlBlock: the small shared memory through which the main thread runs, stops and watches a worker
 // without postMessage on the hot path.
 //
-//   byte 0      4             8           12            128               136       144         152     160
-//        +-----------+-------------+-----------+-------------+ .. +-----------------+---------+-----------+-------+
-//        | run (i32) | asked (i32) | served    | failed input| .. | inputs handled  | outputs | duplicates| stalls|
-//        +-----------+-------------+-----------+-------------+ .. +-----------------+---------+-----------+-------+
+//   byte 0      4             8           12            128               136       144         152     160        168
+//        +-----------+-------------+-----------+-------------+ .. +-----------------+---------+-----------+-------+----------+
+//        | run (i32) | asked (i32) | served    | failed input| .. | inputs handled  | outputs | duplicates| stalls| replayed |
+//        +-----------+-------------+-----------+-------------+ .. +-----------------+---------+-----------+-------+----------+
 //   byte 256                                    384
 //        +--------------------------------------+
 //        | the record the shard failed on (128) |
@@ -18,7 +18,8 @@
 // on this side) and stores served = the asked it saw. Requests asked while one is served coalesce into
 // the next.
 // Counters: written by the worker once per batch (Atomics.store, so a reader never sees a torn value),
-// read by anyone.
+// read by anyone; `replayed` counts the journal records a recovering worker has handled so far (every
+// 256), so the main thread can show a long replay's progress.
 // Failure: when handling a record throws, the worker copies that record here and stores 1 + its input
 // index (0: no record) before its thread dies, so whoever watches the thread can say which record killed
 // it and answer the command it carried.
@@ -39,9 +40,9 @@ const ASKED_OF = [ASKED, ASKED_STATE];
 const SERVED_OF = [SERVED, SERVED_STATE];
 const COUNTERS_AT = 128;
 const FAILED_RECORD_AT = 256;
-export const Counter = { HANDLED: 0, OUTPUTS: 1, DUPLICATES: 2, STALLS: 3 } as const;
+export const Counter = { HANDLED: 0, OUTPUTS: 1, DUPLICATES: 2, STALLS: 3, REPLAYED: 4 } as const;
 export type Counter = (typeof Counter)[keyof typeof Counter];
-const COUNTER_SLOTS = 4;
+const COUNTER_SLOTS = 5;
 
 /** The record a shard failed on and the input it came from. */
 export interface FailedRecord {

@@ -156,7 +156,7 @@ function wire(data: MarketShardWorkerData, control: ControlBlock, member: number
     journal,
   );
   const replayAll = () => {
-    replayLog(shard, journal.stamp, replay);
+    replayLog(shard, journal.stamp, replay, control);
     replaying.finish();
     // Published before 'replayed': the main thread builds its consumer of the gateway ring after it.
     if (surveilled) gatewayOut.skipFirstConsumer(false);

@@ -66,14 +66,21 @@ export interface ReplayLog {
   readonly firstPosition: number;
 }
 
-/** Feeds a log through the handler, stamping outputs with each record's position; returns the position after it. */
-export function replayRecords(handler: RecordHandler, stamp: InputStamp, log: ReplayLog, flushEvery = 256): number {
+/**
+ * Feeds a log through the handler, stamping outputs with each record's position; returns the position after
+ * it. `progress` hears how many records are done at every flush and at the end.
+ */
+export function replayRecords(handler: RecordHandler, stamp: InputStamp, log: ReplayLog, flushEvery = 256, progress?: (done: number) => void): number {
   let position = log.firstPosition;
   for (let i = 0; i < log.count; i++) {
     stamp.position = position++;
     handler.handle(log.records, log.records.at(i), log.inputs[i]!);
-    if ((i + 1) % flushEvery === 0) handler.flush();
+    if ((i + 1) % flushEvery === 0) {
+      handler.flush();
+      progress?.(i + 1);
+    }
   }
   handler.flush();
+  progress?.(log.count);
   return position;
 }

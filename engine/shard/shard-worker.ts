@@ -32,6 +32,8 @@ export interface ShardStats {
   outputs: number;
   duplicates: number;
   stalls: number;
+  /** Journal records replayed so far by a recovering worker (all of them once it serves). */
+  replayed?: number;
 }
 
 export interface ShardDone {
@@ -244,5 +246,6 @@ export function shardStats(control: ControlBlock): ShardStats {
     outputs: control.get(Counter.OUTPUTS),
     duplicates: control.get(Counter.DUPLICATES),
     stalls: control.get(Counter.STALLS),
+    replayed: control.get(Counter.REPLAYED),
   };
 }

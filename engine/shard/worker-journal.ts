@@ -9,6 +9,7 @@
 // reads the tap or where the replayed records came from.
 
 import { Doorbell } from '../ring/doorbell.js';
+import { Counter, type ControlBlock } from './control-block.js';
 import { RecordBuffer } from '../ring/record.js';
 import type { WaitStrategy } from '../ring/wait-strategy.js';
 import type { EventOutput } from './event-output.js';
@@ -69,7 +70,8 @@ export function replayOutputs<T extends EventOutput>(outputs: readonly T[], repl
 }
 
 /** Handles the replay's records through the shard (outputs stamped with their positions). */
-export function replayLog(handler: RecordHandler, stamp: InputStamp, replay: ShardReplayData | undefined): void {
+export function replayLog(handler: RecordHandler, stamp: InputStamp, replay: ShardReplayData | undefined, control?: ControlBlock): void {
   if (replay === undefined || replay.count === 0) return;
-  replayRecords(handler, stamp, { records: new RecordBuffer(replay.records), inputs: new Uint16Array(replay.inputs), count: replay.count, firstPosition: replay.firstPosition });
+  const progress = control && ((done: number) => control.set(Counter.REPLAYED, done));
+  replayRecords(handler, stamp, { records: new RecordBuffer(replay.records), inputs: new Uint16Array(replay.inputs), count: replay.count, firstPosition: replay.firstPosition }, undefined, progress);
 }

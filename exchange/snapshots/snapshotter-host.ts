@@ -21,6 +21,8 @@ export class SnapshotterHost {
   private worker: Worker | undefined;
   private stopped: Promise<void> | undefined;
   readonly taken: TakenSnapshot[] = [];
+  /** Whether start() was called (Durability calls it once every shard has recovered). */
+  started = false;
   /** The error the snapshotter stopped on (the exchange runs on: snapshots only shorten recovery). */
   failure: Error | undefined;
 
@@ -32,6 +34,7 @@ export class SnapshotterHost {
   constructor(private readonly onEvent: (line: string) => void = () => {}) {}
 
   async start(config: unknown, shards: SnapshotterWorkerData['shards'], policy: SnapshotPolicy, writer: MessagePort): Promise<void> {
+    this.started = true;
     const data: SnapshotterWorkerData = { config, shards, policy, writer, control: this.control.sab };
     const worker = new Worker(new URL('./snapshotter-worker.js', import.meta.url), { workerData: data, transferList: [writer], name: 'snapshotter' });
     this.worker = worker;

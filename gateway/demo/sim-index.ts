@@ -38,6 +38,18 @@ export class SimIndex {
     for (const m of markets) this.mids.set(m.market.marketId, m.startTicks);
   }
 
+  /**
+   * Continues a market's walk from the index a recovered shard holds (a restart): starting again from the
+   * configured price would move the index, and so the mark, by however far the walk had gone (3.7% on ETH
+   * after a 35-second demo), liquidating accounts the exchange had left solvent. A price outside the walk's
+   * range, or of a market it does not know, is ignored.
+   */
+  resume(marketId: number, indexTicks: number): void {
+    const m = this.markets.find((x) => x.market.marketId === marketId);
+    if (m === undefined || !Number.isSafeInteger(indexTicks) || indexTicks < m.rungTicks * 50 || indexTicks > m.market.maxPriceTicks) return;
+    this.mids.set(marketId, indexTicks);
+  }
+
   midOf(marketId: number): number {
     return this.mids.get(marketId) ?? 0;
   }

@@ -121,7 +121,7 @@ const processor = new EventProcessor(
 );
 parentPort!.postMessage({ type: 'ready' });
 // Re-delivery towards markets queues in the outboxes and never waits; the gateway stream passes nothing.
-replayLog(shard, journal.stamp, data.replay);
+replayLog(shard, journal.stamp, data.replay, control);
 replaying.finish();
 parentPort!.postMessage({ type: 'replayed' });
 processor.run();

@@ -26,8 +26,8 @@ const topology = new Topology({ marketShards: [[DEFAULT_MARKETS[0]!], [DEFAULT_M
 const config = { topology: topology.config, riskMarkets };
 const quiet = (line: string) => void line;
 
-async function run(dir: string, cmds: ReturnType<typeof durableScript>): Promise<{ hashes: bigint[]; events: number }> {
-  const durability = await Durability.open({ dir, log: quiet }, topology, config);
+async function run(dir: string, cmds: ReturnType<typeof durableScript>, log = quiet): Promise<{ hashes: bigint[]; events: number }> {
+  const durability = await Durability.open({ dir, log }, topology, config);
   const ex = await ThreadedExchange.start({ topology, riskMarkets, durability, ringCapacity: 1024 });
   let events = 0;
   try {
@@ -69,8 +69,13 @@ test('a durable exchange restarts every shard at the state it stopped in, equal 
     assert.deepEqual(replayed, first.hashes, 'a clean replay of each journal gives the hash each shard stopped with');
 
     // Restart with no further input: recovery alone must rebuild the same states.
-    const second = await run(dir, []);
+    const lines: string[] = [];
+    const second = await run(dir, [], (l) => void lines.push(l));
     assert.deepEqual(second.hashes, first.hashes);
+    // The shards counted their replay out loud: every journal record, as the recovery said it would replay.
+    const total = d.logs.reduce((sum, l) => sum + l.count, 0);
+    assert.ok(total > 0);
+    assert.ok(lines.some((l) => l.startsWith(`perpx: replayed ${total.toLocaleString('en-US')} journal records in `)), lines.join('\n'));
 
     // And carry on: more commands after the restart, then a clean replay of the longer journal agrees.
     const third = await run(dir, durableScript(seed, 400, 200));

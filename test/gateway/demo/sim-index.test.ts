@@ -53,3 +53,19 @@ test('a swing moves the mid and the trend the bots read only when its tick is se
   assert.equal(sim.lastSwingOf(1), -1);
   assert.ok(sim.midOf(1) < sent.indexPriceTicks);
 });
+
+test('after a restart the walk goes on from the index the shard recovered, not from the configured start', () => {
+  const markets = DEFAULT_MARKETS.map((market) => ({ market, startTicks: market.marketId === 1 ? 600_000 : 300_000, rungTicks: 10 }));
+  const sim = new SimIndex(markets, 7, 80);
+  sim.resume(2, 327_040);
+  sim.resume(1, 0); // no index yet (a market that never had one): the configured start
+  sim.resume(9, 500_000); // a market the walk does not know: nothing
+  const x = exchange();
+  sim.tick(x, 1_000_000);
+  const eth = x.sent.find((s) => s.marketId === 2)!.indexPriceTicks;
+  const btc = x.sent.find((s) => s.marketId === 1)!.indexPriceTicks;
+  // one step of the walk is at most 3 rungs either way
+  assert.ok(Math.abs(eth - 327_040) <= 30, `ETH ${eth}`);
+  assert.ok(Math.abs(btc - 600_000) <= 30, `BTC ${btc}`);
+  assert.equal(sim.midOf(9), 0);
+});
