@@ -6,7 +6,7 @@ import type { AccountViews } from '../views/account-views.js';
 import type { OrderEntry, OrderFields } from '../orders/order-entry.js';
 import type { Answer } from '../orders/pending-answers.js';
 import type { PlaceEntry, PlaceResult, PlaceResults } from '../orders/place-results.js';
-import { fail, ok, type Handler, type Result } from './handler.js';
+import { fail, LATER, ok, type Answerer, type Handler, type Result } from './handler.js';
 
 /** Codes that mean the exchange never took the command: not an outcome to remember. */
 const NOT_TAKEN: ReadonlySet<number> = new Set([Code.BACK_PRESSURE, Code.EXCHANGE_HALTED]);
@@ -106,34 +106,34 @@ export class OrderHandlers {
   }
 
   /**
-   * Phase two, once stored: offers the order (synchronously) and calls `done` with its outcome, recorded
-   * first when it has a client order id. A failure to store the reservation fails the order, which is then
-   * never offered.
+   * Phase two, once stored: offers the order (synchronously) and gives `to` its outcome, recorded first
+   * when it has a client order id. A failure to store the reservation fails the order, which is then never
+   * offered.
    */
-  private submit(accountId: number, t: Ticket, done: (r: Result) => void): void {
-    if (t.storeError !== undefined) return done(this.storeFailed(t));
+  private submit(accountId: number, t: Ticket, to: Answerer): void {
+    if (t.storeError !== undefined) return to.answer(this.storeFailed(t));
     this.d.entry.placeThen(accountId, t.o, t.orderId, (a) => {
       try {
-        this.answered(accountId, t, a, done);
+        this.answered(accountId, t, a, to);
       } catch (e) {
-        done(internalError(e));
+        to.answer(internalError(e));
       }
     });
   }
 
-  /** The exchange's answer to a submitted order: recorded (with a client order id), then `done`. */
-  private answered(accountId: number, t: Ticket, a: Answer, done: (r: Result) => void): void {
+  /** The exchange's answer to a submitted order: recorded (with a client order id), then given to `to`. */
+  private answered(accountId: number, t: Ticket, a: Answer, to: Answerer): void {
     const { entry, cid } = t;
-    if (entry === undefined) return done(a.ok ? ok(placedData(orderOf(a), t.orderId, 0, false)) : fail(a.code));
+    if (entry === undefined) return to.answer(a.ok ? ok(placedData(orderOf(a), t.orderId, 0, false)) : fail(a.code));
     if (!a.ok && NOT_TAKEN.has(a.code)) {
       this.d.results.release(entry, { ok: false, code: a.code, orderId: entry.orderId, clientOrderId: cid });
-      return done(fail(a.code));
+      return to.answer(fail(a.code));
     }
     // A reservation from before a restart whose order the engine already has: the first attempt was accepted.
     const acceptedEarlier = !a.ok && a.code === Code.DUPLICATE_ORDER_ID && entry.recovered;
     const p: PlaceResult = a.ok || acceptedEarlier ? { ok: true, code: Code.OK, orderId: entry.orderId, clientOrderId: cid, order: orderOf(a) } : { ok: false, code: a.code, orderId: entry.orderId, clientOrderId: cid };
     // Answered once recorded: a retry after a crash then gets this very result (a refusal included).
-    this.d.results.settle(accountId, cid, entry, p, () => done(resultOf(p, false)));
+    this.d.results.settle(accountId, cid, entry, p, () => to.answer(resultOf(p, false)));
   }
 
   /** The reservation could not be stored: the order fails, never offered (later attempts start afresh). */
@@ -147,29 +147,32 @@ export class OrderHandlers {
     return new Promise((resolve) => t.whenStored(() => resolve(t.storeError === undefined ? undefined : this.storeFailed(t))));
   }
 
-  /** One order: place and cancelReplace. A promise of its result, the only one the order makes. */
-  placeOne(accountId: number, o: OrderFields): Result | Promise<Result> {
+  /**
+   * One order: place and cancelReplace. Its result at once (a replay, a limit), a promise of it (a retry
+   * of an order in flight), or LATER: the order was offered, or will be once its reservation is stored,
+   * and `to` gets its result (no promise: a plain place is the gateway's most frequent request).
+   */
+  placeOne(accountId: number, o: OrderFields, to: Answerer): Result | Promise<Result> | typeof LATER {
     const t = this.prepare(accountId, o);
     if (!isTicket(t)) return t;
-    return new Promise((resolve) =>
-      t.whenStored(() => {
-        try {
-          this.submit(accountId, t, resolve);
-        } catch (e) {
-          resolve(internalError(e));
-        }
-      }),
-    );
+    t.whenStored(() => {
+      try {
+        this.submit(accountId, t, to);
+      } catch (e) {
+        to.answer(internalError(e));
+      }
+    });
+    return LATER;
   }
 
-  place: Handler = (c) => this.placeOne(c.session.accountId, c.fields as unknown as OrderFields);
+  place: Handler = (c) => this.placeOne(c.session.accountId, c.fields as unknown as OrderFields, c);
 
   batchPlace: Handler = async (c) => {
     const accountId = c.session.accountId;
     const prepared = (c.fields['orders'] as OrderFields[]).map((o) => this.prepare(accountId, o));
     // Every reservation stored first, then every order offered in the batch's order, in one turn.
     const storeFailures = await Promise.all(prepared.map((t) => (isTicket(t) ? this.stored(t) : undefined)));
-    const results = await Promise.all(prepared.map((t, i) => (isTicket(t) ? (storeFailures[i] ?? new Promise<Result>((resolve) => this.submit(accountId, t, resolve))) : t)));
+    const results = await Promise.all(prepared.map((t, i) => (isTicket(t) ? (storeFailures[i] ?? new Promise<Result>((answer) => this.submit(accountId, t, { answer }))) : t)));
     return ok({ results: results.map((r) => (r.ok ? { ok: true, ...(r.data as object) } : { ok: false, code: r.code })) });
   };
 
@@ -202,7 +205,10 @@ export class OrderHandlers {
     if ('ok' in t) return t;
     const cancelled = await this.d.entry.cancel(c.session.accountId, t.market, t.orderId, t.clientOrderId);
     if (!cancelled.ok) return fail(cancelled.code, 'the cancel failed: nothing was placed');
-    const placed = await this.placeOne(c.session.accountId, c.fields['order'] as OrderFields);
+    const placed = await new Promise<Result>((answer) => {
+      const r = this.placeOne(c.session.accountId, c.fields['order'] as OrderFields, { answer });
+      if (r !== LATER) answer(r);
+    });
     return ok({ cancelled: { orderId: cancelled.record['orderId'], cancelledQty: cancelled.record['remainingLots'] }, placed: placed.ok ? { ok: true, ...(placed.data as object) } : { ok: false, code: placed.code } });
   };
 

@@ -19,7 +19,8 @@ import { ProtocolError } from '../protocol/errors.js';
 import { readRequest, requestIdOf, type Request } from '../protocol/request.js';
 import type { RateLimiter } from '../server/rate-limiter.js';
 import type { Session } from '../server/session.js';
-import type { Handler, Result } from './handler.js';
+import { LATER, type Handler, type RequestContext, type Result } from './handler.js';
+import { writeOkResponse } from './response-frame.js';
 
 /** Codes a client may simply retry (the same request, later). */
 const RETRYABLE: ReadonlySet<number> = new Set([Code.BACK_PRESSURE, Code.RATE_LIMITED, Code.REQUEST_IN_FLIGHT, Code.MARK_PRICE_UNAVAILABLE, Code.TIMESTAMP_OUTSIDE_WINDOW, Code.STORE_IO_FAILED]);
@@ -56,10 +57,9 @@ export class Router {
     if (!r.ok) this.stats.refused.set(r.code, (this.stats.refused.get(r.code) ?? 0) + 1);
     const txUs = this.nowUs();
     this.onResponse?.(op, r.ok ? Code.OK : r.code, rxUs, txUs);
-    const msg = r.ok
-      ? { t: 'res', id, rx: rxUs, tx: txUs, rl, ok: true, data: r.data }
-      : { t: 'res', id, rx: rxUs, tx: txUs, rl, ok: false, error: { code: r.code, name: codeName(r.code), message: r.message ?? codeName(r.code), retryable: RETRYABLE.has(r.code), field: r.field, retryAfterMs } };
-    s.send(this.codec.encodeToSend(msg));
+    // Copied into Node's buffer pool, as encodeToSend() does: a response is sent once and dropped.
+    if (r.ok) s.send(Buffer.from(writeOkResponse(this.codec.writer, id, rxUs, txUs, rl, r.data)));
+    else s.send(this.codec.encodeToSend({ t: 'res', id, rx: rxUs, tx: txUs, rl, ok: false, error: { code: r.code, name: codeName(r.code), message: r.message ?? codeName(r.code), retryable: RETRYABLE.has(r.code), field: r.field, retryAfterMs } }));
     const f = this.afterResponse.get(s);
     if (f !== undefined) {
       this.afterResponse.delete(s);
@@ -88,18 +88,25 @@ export class Router {
     if (!t.ok) return this.respond(s, req.id, rxUs, t.remaining, { ok: false, code: Code.RATE_LIMITED, message: `rate limit: retry after ${t.retryAfterMs} ms` }, t.retryAfterMs, def.op);
     const refusal = this.admit(s, req);
     if (refusal !== undefined) return this.respond(s, req.id, rxUs, t.remaining, refusal, undefined, def.op);
-    let out: Result | Promise<Result>;
+    const ctx = new InFlight(this, s, req.id, req.fields, rxUs, t.remaining, def.op);
+    let out: Result | Promise<Result> | typeof LATER;
     try {
-      out = this.handlers.get(def.op)!({ session: s, id: req.id, fields: req.fields, rxUs });
+      out = this.handlers.get(def.op)!(ctx);
     } catch (e) {
-      out = { ok: false, code: Code.INTERNAL_ERROR, message: `internal error: ${(e as Error).message}` };
+      out = internalError(e);
     }
+    if (out === LATER) return;
     if (out instanceof Promise) {
       out.then(
-        (r) => this.respond(s, req.id, rxUs, t.remaining, r, undefined, def.op),
-        (e: Error) => this.respond(s, req.id, rxUs, t.remaining, { ok: false, code: Code.INTERNAL_ERROR, message: `internal error: ${e.message}` }, undefined, def.op),
+        (r) => ctx.answer(r),
+        (e: Error) => ctx.answer(internalError(e)),
       );
-    } else this.respond(s, req.id, rxUs, t.remaining, out, undefined, def.op);
+    } else ctx.answer(out);
+  }
+
+  /** The response to a request handed to its handler (InFlight.answer). */
+  answered(c: InFlight, r: Result): void {
+    this.respond(c.session, c.id, c.rxUs, c.rl, r, undefined, c.op);
   }
 
   /** Forgets full rate-limit buckets (addresses and keys not seen for a while): bounded memory. */
@@ -127,5 +134,29 @@ export class Router {
     if (sig === undefined || ts === undefined || nonce === undefined) return { ok: false, code: Code.SIGNATURE_REQUIRED, message: 'this key signs every order-entry request: ts, nonce and sig are required' };
     const r = this.auth.check({ op: def.op, keyId: key.keyId, ts: ts as number, nonce: nonce as string, sig: sig as Uint8Array, fields }, s.ip);
     return r.ok ? undefined : { ok: false, code: r.code, message: r.message };
+  }
+}
+
+const internalError = (e: unknown): Result => ({ ok: false, code: Code.INTERNAL_ERROR, message: `internal error: ${(e as Error).message}` });
+
+/** A request given to its handler: its context, and where its one response goes (a second answer is ignored). */
+class InFlight implements RequestContext {
+  private done = false;
+
+  constructor(
+    private readonly router: Router,
+    readonly session: Session,
+    readonly id: number,
+    readonly fields: Readonly<Record<string, unknown>>,
+    readonly rxUs: number,
+    /** The rate-limit tokens left when it came in. */
+    readonly rl: number,
+    readonly op: string,
+  ) {}
+
+  answer(r: Result): void {
+    if (this.done) return;
+    this.done = true;
+    this.router.answered(this, r);
   }
 }

@@ -45,8 +45,8 @@ function tooDeep(v: unknown, limit: number): boolean {
 const newBytes = (n: number): Uint8Array => new Uint8Array(n);
 
 export class FrameCodec {
-  /** The library's bytes, written faster (frame-writer.ts). */
-  private readonly writer = new FrameWriter();
+  /** The library's bytes, written faster (frame-writer.ts); frames written from a template use it too. */
+  readonly writer = new FrameWriter();
   private readonly decoder: Decoder;
   /** The usual request (one flat map) without the library: flat-decoder.ts. */
   private readonly flat: FlatDecoder;

@@ -64,6 +64,36 @@ export class FrameWriter {
     return this.bytes.subarray(0, this.pos);
   }
 
+  /**
+   * A map written field by field, in a fixed key order with its keys' bytes made once (a template: see
+   * views/order-frame.ts). beginMap() starts the frame and returns where its head goes; field() and
+   * fixed() write entries; endMap() closes it with the count of entries written and returns the frame, a
+   * shared view as encodeSharedRef()'s. The bytes are the library's only when the fields come in the
+   * order a for-in walk of the object would see them (the template's test pins that).
+   */
+  beginMap(): number {
+    this.pos = 0;
+    return this.openMap();
+  }
+
+  /** One entry, `key` being keyBytes() of its name; left out (0 returned) when `v` is undefined and undefined values are. */
+  field(key: Uint8Array, v: unknown): number {
+    if (v === undefined && this.ignoreUndefined) return 0;
+    this.raw(key);
+    this.value(v);
+    return 1;
+  }
+
+  /** Bytes written as they are: entries whose keys and values never change, encoded once. */
+  fixed(bytes: Uint8Array): void {
+    this.raw(bytes);
+  }
+
+  endMap(at: number, count: number): Uint8Array {
+    this.closeMap(at, count);
+    return this.bytes.subarray(0, this.pos);
+  }
+
   private room(n: number): void {
     if (this.pos + n <= this.bytes.length) return;
     const bigger = new Uint8Array(Math.max(this.bytes.length * 2, this.pos + n));
@@ -231,6 +261,15 @@ export class FrameWriter {
     // an index loop: for-of allocated an iterator per array (a history entry and two records an order)
     for (let i = 0; i < n; i++) this.value(a[i]);
   }
+}
+
+/**
+ * The msgpack bytes of `values` one after the other, with the gateway's frame options: a key for
+ * FrameWriter.field(), or a key and its value that never change for fixed().
+ */
+export function constantBytes(...values: unknown[]): Uint8Array {
+  const w = new FrameWriter();
+  return Buffer.concat(values.map((v) => w.encodeSharedRef(v).slice()));
 }
 
 /** An object the library encodes as a map of its own keys, with nothing special about it. */

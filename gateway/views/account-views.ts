@@ -20,6 +20,8 @@ import type { BalanceView, FillView, OrderView, PositionView } from './order-vie
 export interface EventSink {
   /** `body` is the read model's view itself: encoded at once, no reference kept. */
   publish(accountId: number, kind: UserEventKind, body: Readonly<object>): void;
+  /** An `order` event: publish(accountId, 'order', o), from a template (two an order). */
+  publishOrder(accountId: number, o: Readonly<OrderView>): void;
 }
 
 class AccountView {
@@ -124,7 +126,7 @@ export class AccountViews {
 
   /** The event's body is the view itself, not a copy: publish() encodes it at once and keeps no reference. */
   private orderEvent(accountId: number, o: OrderView): void {
-    this.emit(accountId, 'order', o);
+    this.sink?.publishOrder(accountId, o);
   }
 
   private accepted(r: DecodedRecord): void {

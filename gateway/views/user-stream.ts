@@ -12,6 +12,8 @@ import type { FrameCodec } from '../protocol/codec.js';
 import type { UserEventKind } from '../protocol/messages.js';
 import type { AccountViews, EventSink } from './account-views.js';
 import { FrameArena } from './frame-arena.js';
+import { writeOrderEvent } from './order-frame.js';
+import type { OrderView } from './order-view.js';
 
 export interface StreamSink {
   /** False when the frame could not be queued (the sink closes itself). */
@@ -55,7 +57,20 @@ export class UserStreams implements EventSink {
   publish(accountId: number, kind: UserEventKind, body: Readonly<object>): void {
     const s = this.stream(accountId);
     s.seq++;
-    const frame = this.codec.encodeJoined({ t: 'user', epoch: this.epoch, seq: s.seq, kind }, body, s.arena.alloc);
+    this.keep(s, this.codec.encodeJoined({ t: 'user', epoch: this.epoch, seq: s.seq, kind }, body, s.arena.alloc));
+  }
+
+  publishOrder(accountId: number, o: Readonly<OrderView>): void {
+    const s = this.stream(accountId);
+    s.seq++;
+    const b = writeOrderEvent(this.codec.writer, this.epoch, s.seq, o);
+    const frame = s.arena.alloc(b.length);
+    frame.set(b);
+    this.keep(s, frame);
+  }
+
+  /** Keeps the stream's newest frame for replay and sends it to the account's sessions. */
+  private keep(s: Stream, frame: Uint8Array): void {
     // A ring of replayCap frames: seq q lives at (q - 1) % replayCap.
     s.frames[(s.seq - 1) % this.replayCap] = frame;
     if (s.seq - s.firstSeq >= this.replayCap) s.firstSeq++;

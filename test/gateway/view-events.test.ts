@@ -16,7 +16,8 @@ const accepted = (accountId: number, orderId: number, qty: number, timeUs: numbe
 test('events go to the sink in order, each with the view as it stood', () => {
   const views = new AccountViews();
   const seen: [number, string, string, number, number][] = [];
-  const sink = { publish: (accountId: number, kind: string, body: object) => void seen.push([accountId, kind, (body as OrderView).status, (body as OrderView).remaining, views.history.orders.length(accountId)]) };
+  const publish = (accountId: number, kind: string, body: object) => void seen.push([accountId, kind, (body as OrderView).status, (body as OrderView).remaining, views.history.orders.length(accountId)]);
+  const sink = { publish, publishOrder: (accountId: number, o: OrderView) => publish(accountId, 'order', o) };
   views.apply(accepted(1, 5, 2, 10), sink);
   views.apply(accepted(2, 6, 3, 11), sink);
   views.apply(rec('TradeExecuted', 1, 12, { takerOrderId: 5, makerOrderId: 6, tradeId: 1, takerClientOrderId: 105, makerClientOrderId: 106, priceTicks: 590_000, qtyLots: 2, makerAccountId: 2, takerRemainingLots: 0, makerRemainingLots: 1, takerSide: 0, takerOrigin: 0, makerOrigin: 0, reserved: 0 }), sink);
@@ -33,7 +34,7 @@ test('events go to the sink in order, each with the view as it stood', () => {
 test('without a sink the views change and no event is sent', () => {
   const views = new AccountViews();
   const seen: unknown[] = [];
-  views.apply(accepted(1, 5, 2, 10), { publish: (...a: unknown[]) => void seen.push(a) });
+  views.apply(accepted(1, 5, 2, 10), { publish: (...a: unknown[]) => void seen.push(a), publishOrder: (...a: unknown[]) => void seen.push(a) });
   views.apply(accepted(1, 7, 2, 10));
   views.apply(rec('OrderExpired', 1, 13, { orderId: 5, clientOrderId: 105, remainingLots: 2, filledLots: 0, reason: 3 }));
   assert.equal(seen.length, 1);
