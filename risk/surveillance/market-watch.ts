@@ -96,6 +96,12 @@ export class MarketWatch {
   readonly accounts = new AccountIndex();
   readonly tape = new TouchTape();
   private readonly pool: WatchedOrder[] = [];
+  /**
+   * Order objects' slots (WatchedOrder.slot): numbers handed out, and those of objects let go when the
+   * pool was full, for the next new object. So slots stay below the most order objects alive at once.
+   */
+  private slots = 0;
+  private readonly freeSlots: number[] = [];
   readonly trade = new TradeView();
   /** Newest timeUs of this market's records (µs). */
   timeUs = 0;
@@ -156,12 +162,13 @@ export class MarketWatch {
   }
 
   takeOrder(): WatchedOrder {
-    return this.pool.pop() ?? new WatchedOrder();
+    return this.pool.pop() ?? new WatchedOrder(this.freeSlots.pop() ?? this.slots++);
   }
 
   releaseOrder(o: WatchedOrder): void {
     o.reset();
     if (this.pool.length < 65_536) this.pool.push(o);
+    else this.freeSlots.push(o.slot);
   }
 
   noteTouch(): void {

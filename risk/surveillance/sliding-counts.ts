@@ -6,9 +6,13 @@
 // seq and time that landed in it, so an alert can name where its evidence starts.
 //
 // One table holds the counters of many accounts, one row each (the caller maps accounts to rows:
-// window-states.ts), all rows in one Float64Array: an add touches one or two cache lines of a single
-// allocation, not an object per account and an array per field, which at a venue with thousands of
-// accounts was most of what the window indicators cost (cache misses).
+// window-states.ts), in two Float64Arrays: the rows' headers (newest bucket, which slots count, totals)
+// side by side, and their bucket slots. An add touches a header and a slot, not an object per account
+// and an array per field, which at a venue with thousands of accounts was most of what the window
+// indicators cost (cache misses). The headers are apart from the slots because most reads want only a
+// header: the totals on every order message, the idle test of every row at each sweep (window-states.ts),
+// which slots still count when the window moves (a bit each: a slot that holds nothing counted is not
+// read; with every header inside its slots, each of those was a cache line of its own).
 //
 // Integers only; time comes from the records. No allocation but when the table grows. Each metric's sum
 // over the buckets is kept as a running total (added on add, taken off when a bucket is retired), so
@@ -16,11 +20,19 @@
 // holds and is zeroed only when written for a new one, so an account back after a whole window of
 // silence (the common case for a one-second window) costs O(metrics), not a sweep of every bucket.
 
-/** A row: the newest bucket's index (−1 before the first add), where it ends (µs), its slot's offset. */
+/**
+ * A row's header: the newest bucket's index (−1 before the first add), where it ends (µs), its slot, the
+ * slots whose counts are in the totals (bit k: slot k; kept only up to MASK_BUCKETS buckets), then the
+ * totals. With the bits, whether the newest bucket's slot is fresh is known from the header, so an add
+ * writes its slot without waiting to read it first.
+ */
 const HEAD = 0;
 const HEAD_END_US = 1;
-const HEAD_BASE = 2;
-const TOTALS = 3;
+const HEAD_SLOT = 2;
+const COUNTED = 3;
+const TOTALS = 4;
+/** The most buckets whose counted slots fit a header's bit set (exact in int32 arithmetic). */
+const MASK_BUCKETS = 30;
 /** A slot record: the bucket index held (−1: none; stale unless inside the window), first seq and time, counts. */
 const SLOT_HELD = 0;
 const SLOT_SEQ = 1;
@@ -28,10 +40,14 @@ const SLOT_US = 2;
 const SLOT_COUNTS = 3;
 
 export class SlidingCounts {
+  private heads: Float64Array;
   private data: Float64Array;
-  /** Doubles per slot record, and per row (header, totals, slots). */
+  /** Doubles per slot record, per row's slots, and per row's header. */
   private readonly stride: number;
   private readonly rowStride: number;
+  private readonly headStride: number;
+  /** Whether COUNTED is kept (buckets ≤ MASK_BUCKETS); without it every slot leaving the window is read. */
+  private readonly masked: boolean;
   /** Rows the table has room for. */
   private capacity: number;
 
@@ -42,8 +58,11 @@ export class SlidingCounts {
     rows = 1,
   ) {
     this.stride = SLOT_COUNTS + metrics;
-    this.rowStride = TOTALS + metrics + buckets * this.stride;
+    this.rowStride = buckets * this.stride;
+    this.headStride = TOTALS + metrics;
+    this.masked = buckets <= MASK_BUCKETS;
     this.capacity = rows;
+    this.heads = new Float64Array(rows * this.headStride);
     this.data = new Float64Array(rows * this.rowStride);
     for (let r = 0; r < rows; r++) this.clear(r);
   }
@@ -54,6 +73,9 @@ export class SlidingCounts {
     const old = this.capacity;
     let cap = old * 2;
     while (cap < rows) cap *= 2;
+    const heads = new Float64Array(cap * this.headStride);
+    heads.set(this.heads);
+    this.heads = heads;
     const data = new Float64Array(cap * this.rowStride);
     data.set(this.data);
     this.data = data;
@@ -62,44 +84,55 @@ export class SlidingCounts {
   }
 
   private slotBase(row: number, slot: number): number {
-    return row * this.rowStride + TOTALS + this.metrics + slot * this.stride;
+    return row * this.rowStride + slot * this.stride;
   }
 
   /** Moves a row's window to end at timeUs (taking buckets that left it off the totals). */
   private advance(row: number, timeUs: number): void {
-    const d = this.data;
-    const r = row * this.rowStride;
-    if (timeUs < d[r + HEAD_END_US]!) return;
+    const h = this.heads;
+    const r = row * this.headStride;
+    if (timeUs < h[r + HEAD_END_US]!) return;
     const index = Math.floor(timeUs / this.bucketUs);
-    const head = d[r + HEAD]!;
+    const head = h[r + HEAD]!;
     if (index <= head) return;
     const b = this.buckets;
     const m = this.metrics;
     const totals = r + TOTALS;
     if (head < 0 || index - head >= b) {
       // The whole window left: nothing in it counts any more.
-      for (let k = 0; k < m; k++) d[totals + k] = 0;
+      for (let k = 0; k < m; k++) h[totals + k] = 0;
+      h[r + COUNTED] = 0;
+      // index mod b without a floating-point remainder (exact: index and b are integers below 2^53).
+      h[r + HEAD_SLOT] = index - Math.floor(index / b) * b;
     } else {
-      // Buckets head − b + 1 .. index − b leave the window (those written are taken off).
+      // Buckets head − b + 1 .. index − b leave the window (those written are taken off); bucket g's slot
+      // is g mod b, counted on from the head's (head − b + 1 is congruent to head + 1). The last of them
+      // is congruent to index, so the loop ends on the new head's slot.
+      const d = this.data;
+      let counted = h[r + COUNTED]!;
+      let slot = h[r + HEAD_SLOT]!;
       for (let gone = head - b + 1; gone <= index - b; gone++) {
+        slot = slot + 1 === b ? 0 : slot + 1;
         if (gone < 0) continue;
-        const base = this.slotBase(row, gone % b);
+        if (this.masked && (counted & (1 << slot)) === 0) continue;
+        const base = this.slotBase(row, slot);
         if (d[base + SLOT_HELD] !== gone) continue;
-        for (let k = 0; k < m; k++) d[totals + k] -= d[base + SLOT_COUNTS + k]!;
+        for (let k = 0; k < m; k++) h[totals + k] -= d[base + SLOT_COUNTS + k]!;
         d[base + SLOT_HELD] = -1;
+        counted &= ~(1 << slot);
       }
+      h[r + COUNTED] = counted;
+      h[r + HEAD_SLOT] = slot;
     }
-    d[r + HEAD] = index;
-    d[r + HEAD_END_US] = (index + 1) * this.bucketUs;
-    d[r + HEAD_BASE] = this.slotBase(row, index % b);
+    h[r + HEAD] = index;
+    h[r + HEAD_END_US] = (index + 1) * this.bucketUs;
   }
 
   /** Adds n to a row's metric at (timeUs, seq); time never goes back within one market stream. */
   add(row: number, metric: number, n: number, timeUs: number, seq: number): void {
     const base = this.headSlot(row, timeUs, seq);
-    const d = this.data;
-    d[base + metric] += n;
-    d[row * this.rowStride + TOTALS + metric] += n;
+    this.data[base + metric] += n;
+    this.heads[row * this.headStride + TOTALS + metric] += n;
   }
 
   /**
@@ -109,32 +142,36 @@ export class SlidingCounts {
   addBoth(row: number, metric: number, other: number, timeUs: number, seq: number): void {
     const base = this.headSlot(row, timeUs, seq);
     const d = this.data;
-    const totals = row * this.rowStride + TOTALS;
+    const h = this.heads;
+    const totals = row * this.headStride + TOTALS;
     d[base + metric] += 1;
-    d[totals + metric] += 1;
+    h[totals + metric] += 1;
     d[base + other] += 1;
-    d[totals + other] += 1;
+    h[totals + other] += 1;
   }
 
   /** Moves the row's window to timeUs and returns where the newest bucket's counts start (zeroed if new). */
   private headSlot(row: number, timeUs: number, seq: number): number {
     this.advance(row, timeUs);
     const d = this.data;
-    const r = row * this.rowStride;
-    const base = d[r + HEAD_BASE]!;
-    const head = d[r + HEAD]!;
-    if (d[base + SLOT_HELD] !== head) {
+    const h = this.heads;
+    const r = row * this.headStride;
+    const slot = h[r + HEAD_SLOT]!;
+    const base = this.slotBase(row, slot);
+    const fresh = this.masked ? (h[r + COUNTED]! & (1 << slot)) === 0 : d[base + SLOT_HELD] !== h[r + HEAD];
+    if (fresh) {
       for (let k = 0; k < this.metrics; k++) d[base + SLOT_COUNTS + k] = 0;
-      d[base + SLOT_HELD] = head;
+      d[base + SLOT_HELD] = h[r + HEAD]!;
       d[base + SLOT_SEQ] = seq;
       d[base + SLOT_US] = timeUs;
+      if (this.masked) h[r + COUNTED] = h[r + COUNTED]! | (1 << slot);
     }
     return base + SLOT_COUNTS;
   }
 
   /** A row's count of the metric over the window as of its newest add. */
   sum(row: number, metric: number): number {
-    return this.data[row * this.rowStride + TOTALS + metric]!;
+    return this.heads[row * this.headStride + TOTALS + metric]!;
   }
 
   /** A row back to as constructed (for reuse by another account). */
@@ -152,11 +189,12 @@ export class SlidingCounts {
    * account's first message.
    */
   clearIdle(row: number): void {
-    const d = this.data;
-    const r = row * this.rowStride;
-    for (let k = 0; k < this.metrics; k++) d[r + TOTALS + k] = 0;
-    d[r + HEAD] = -1;
-    d[r + HEAD_END_US] = 0;
+    const h = this.heads;
+    const r = row * this.headStride;
+    for (let k = 0; k < this.metrics; k++) h[r + TOTALS + k] = 0;
+    h[r + HEAD] = -1;
+    h[r + HEAD_END_US] = 0;
+    h[r + COUNTED] = 0;
   }
 
   /** The earliest input seq and time still inside a row's window (0 when empty). */
@@ -164,7 +202,7 @@ export class SlidingCounts {
     const d = this.data;
     let seq = 0;
     let timeUs = 0;
-    const oldest = d[row * this.rowStride + HEAD]! - this.buckets + 1;
+    const oldest = this.heads[row * this.headStride + HEAD]! - this.buckets + 1;
     for (let slot = 0; slot < this.buckets; slot++) {
       const base = this.slotBase(row, slot);
       const h = d[base + SLOT_HELD]!;
@@ -180,7 +218,7 @@ export class SlidingCounts {
 
   /** True when nothing was added to the row within the window ending at timeUs (its account may be dropped). */
   idleAt(row: number, timeUs: number): boolean {
-    const head = this.data[row * this.rowStride + HEAD]!;
+    const head = this.heads[row * this.headStride + HEAD]!;
     return head < 0 || Math.floor(timeUs / this.bucketUs) - head >= this.buckets;
   }
 

@@ -5,6 +5,12 @@
 import type { EvidenceOrder } from './alert.js';
 
 export class WatchedOrder {
+  /**
+   * The object's number among its market's order objects, fixed for its life in the pool (market-watch.ts):
+   * a detector keeps per-order state in typed arrays by it instead of in fields of the object.
+   */
+  constructor(readonly slot: number) {}
+
   orderId = 0;
   accountId = 0;
   /** The account's index in the market's AccountIndex, held while the order is open. */
@@ -32,8 +38,6 @@ export class WatchedOrder {
   /** Distinct prices this order traded at as the taker (sweep depth), and the last of them. */
   takerLevels = 0;
   lastTakerPriceTicks = 0;
-  /** Its index in the layering detector's list of the account's resting orders on its side (−1: none). */
-  listSlot = -1;
 
   reset(): void {
     this.orderId = 0;

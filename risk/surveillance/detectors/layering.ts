@@ -63,39 +63,6 @@ export const LAYERING_DEFAULTS: LayeringParams = {
   minLeadUs: 1_000,
 };
 
-/**
- * One side of an account's resting orders: the first n entries of items, in no particular order (what
- * arm() computes from them are sums, counts and sets). Removal moves the last entry into the hole and
- * the array never shrinks: an account's orders come and go all the time, and splicing an array down to
- * empty and pushing it up again reallocated its storage each time. Each order knows its index here
- * (WatchedOrder.listSlot), so removal is O(1): a market maker rests hundreds of orders, and finding the
- * one that ended by a scan of them was the engine's largest single cost.
- */
-class OrderList {
-  readonly items: WatchedOrder[] = [];
-  n = 0;
-
-  push(o: WatchedOrder): void {
-    if (this.n === this.items.length) this.items.push(o);
-    else this.items[this.n] = o;
-    o.listSlot = this.n;
-    this.n++;
-  }
-
-  /** Removes o if it is in the list (the same moves as a scan for it would make); false when it was not. */
-  remove(o: WatchedOrder): boolean {
-    const i = o.listSlot;
-    const items = this.items;
-    if (i < 0 || i >= this.n || items[i] !== o) return false;
-    const last = items[this.n - 1]!;
-    items[i] = last;
-    last.listSlot = i;
-    o.listSlot = -1;
-    this.n--;
-    return true;
-  }
-}
-
 interface Armed {
   accountId: number;
   side: number;
@@ -114,14 +81,22 @@ interface Armed {
 export class LayeringDetector implements Detector {
   readonly id = DetectorId.LAYERING;
   /**
-   * Resting orders by account index (account-index.ts; the orders hold the index while open): the bids
-   * at 2·index, the asks at 2·index + 1, and how many both hold. An account's lists stay at its index
-   * once emptied and are reused by the next account given it: most accounts hold an order or two, so
-   * lists empty and refill all the time, and were allocated afresh each time. `restingAccounts` counts
-   * the indices whose lists are not empty (size()).
+   * Resting orders by account index (account-index.ts; the orders hold the index while open): list 2·index
+   * holds the account's bids, 2·index + 1 its asks, each a doubly linked list threaded through the orders'
+   * slots (WatchedOrder.slot) in typed arrays, in no particular order (what arm() computes from a list are
+   * sums, counts and sets). Adding and removing an order touches its own three words and its neighbours',
+   * where a list of order objects per account touched the account's list object, its array, and the
+   * object moved into the hole: cold memory each, at a venue with thousands of accounts (the detector's
+   * accepted and ended hooks were 11% of the engine's profile). `restingAccounts` counts the indices
+   * whose lists are not both empty (size()).
    */
-  private readonly lists: OrderList[] = [];
-  private restingN = new Int32Array(64);
+  /** Per list: slot + 1 of its first order (0: empty), and how many orders it holds. */
+  private head = new Int32Array(128);
+  private count = new Int32Array(128);
+  /** Per order slot, three words: the list it is in + 1 (0: none), the previous and the next order's slot + 1 (0: none). */
+  private links = new Int32Array(3 * 256);
+  /** The order at each slot while it is in a list. */
+  private readonly bySlot: (WatchedOrder | undefined)[] = [];
   private restingAccounts = 0;
   /** Armed stacks by account (one per account: a newer trade re-arms). */
   private readonly armed = new Map<number, Armed>();
@@ -134,9 +109,27 @@ export class LayeringDetector implements Detector {
   accepted(o: WatchedOrder): void {
     if (!isRestingLimit(o)) return;
     const ix = o.accountIx;
-    if (2 * ix + 1 >= this.lists.length) this.grow(ix);
-    if (this.restingN[ix]!++ === 0) this.restingAccounts++;
-    this.lists[2 * ix + (o.side === 0 ? 0 : 1)]!.push(o);
+    this.head = grown(this.head, 2 * ix + 1);
+    this.count = grown(this.count, 2 * ix + 1);
+    if (this.count[2 * ix] === 0 && this.count[2 * ix + 1] === 0) this.restingAccounts++;
+    const list = 2 * ix + (o.side === 0 ? 0 : 1);
+    const s = o.slot;
+    const links = (this.links = grown(this.links, 3 * s + 2));
+    const first = this.head[list]!;
+    links[3 * s] = list + 1;
+    links[3 * s + 1] = 0;
+    links[3 * s + 2] = first;
+    if (first !== 0) links[3 * (first - 1) + 1] = s + 1;
+    this.head[list] = s + 1;
+    this.count[list]!++;
+    this.bySlot[s] = o;
+  }
+
+  /** The orders of a list, in list order (evidence and arming only: allocates). */
+  private listed(list: number): WatchedOrder[] {
+    const out: WatchedOrder[] = [];
+    for (let at = this.head[list]!; at !== 0; at = this.links[3 * (at - 1) + 2]!) out.push(this.bySlot[at - 1]!);
+    return out;
   }
 
   traded(t: TradeView, taker: WatchedOrder | undefined, maker: WatchedOrder | undefined): void {
@@ -149,17 +142,17 @@ export class LayeringDetector implements Detector {
 
   private arm(t: TradeView, own: WatchedOrder): void {
     const ix = own.accountIx;
-    if (ix >= this.restingN.length || this.restingN[ix] === 0) return;
-    const stackSide = this.lists[2 * ix + (own.side === 0 ? 1 : 0)]!;
-    const sameSide = this.lists[2 * ix + (own.side === 0 ? 0 : 1)]!;
-    if (stackSide.n < this.p.minOrders) return;
-    const stackItems = stackSide.items;
+    if (2 * ix + 1 >= this.count.length) return;
+    const stackSide = 2 * ix + (own.side === 0 ? 1 : 0);
+    const sameSide = 2 * ix + (own.side === 0 ? 0 : 1);
+    if (this.count[stackSide]! < this.p.minOrders) return;
+    const links = this.links;
     // Cheap sums first (they rule out two-sided quoting at once), distinct prices only for what is left.
     let lots = 0;
     let count = 0;
     let away = 0;
-    for (let k = 0; k < stackSide.n; k++) {
-      const o = stackItems[k]!;
+    for (let at = this.head[stackSide]!; at !== 0; at = links[3 * (at - 1) + 2]!) {
+      const o = this.bySlot[at - 1]!;
       if (t.timeUs - o.acceptedUs > this.p.buildWithinUs) continue;
       if (o.acceptedSeq > own.acceptedSeq || own.acceptedUs - o.acceptedUs < this.p.minLeadUs) return;
       lots += o.remainingLots;
@@ -169,10 +162,13 @@ export class LayeringDetector implements Detector {
     if (count < this.p.minOrders || away < this.p.minAwayOrders) return;
     if (lots < this.p.minGenuineMultiple * own.qtyLots) return;
     let otherLots = 0;
-    for (let k = 0; k < sameSide.n; k++) if (sameSide.items[k] !== own) otherLots += sameSide.items[k]!.remainingLots;
+    for (let at = this.head[sameSide]!; at !== 0; at = links[3 * (at - 1) + 2]!) {
+      const o = this.bySlot[at - 1]!;
+      if (o !== own) otherLots += o.remainingLots;
+    }
     if (otherLots * this.p.minImbalance > lots) return;
     const prices = new Set<number>();
-    const stack = stackItems.slice(0, stackSide.n).filter((o) => t.timeUs - o.acceptedUs <= this.p.buildWithinUs);
+    const stack = this.listed(stackSide).filter((o) => t.timeUs - o.acceptedUs <= this.p.buildWithinUs);
     for (const o of stack) prices.add(o.priceTicks);
     if (prices.size < this.p.minLevels) return;
     this.armed.set(own.accountId, {
@@ -190,17 +186,8 @@ export class LayeringDetector implements Detector {
     });
   }
 
-  /** Makes room for the lists of account index ix. */
-  private grow(ix: number): void {
-    while (this.lists.length <= 2 * ix + 1) this.lists.push(new OrderList());
-    this.restingN = grown(this.restingN, ix);
-  }
-
   ended(o: WatchedOrder): void {
-    const ix = o.accountIx;
-    if (ix < this.restingN.length && this.restingN[ix]! > 0 && this.lists[2 * ix + (o.side === 0 ? 0 : 1)]!.remove(o)) {
-      if (--this.restingN[ix]! === 0) this.restingAccounts--;
-    }
+    this.unlist(o);
     // Nearly always nothing is armed: no lookup then.
     if (this.armed.size === 0) return;
     const a = this.armed.get(o.accountId);
@@ -228,6 +215,24 @@ export class LayeringDetector implements Detector {
       orders,
       trades: a.trades,
     });
+  }
+
+  /** Takes o out of its list if it is in one. */
+  private unlist(o: WatchedOrder): void {
+    const s = o.slot;
+    const links = this.links;
+    if (3 * s >= links.length || links[3 * s] === 0) return;
+    const list = links[3 * s]! - 1;
+    const prev = links[3 * s + 1]!;
+    const next = links[3 * s + 2]!;
+    if (prev !== 0) links[3 * (prev - 1) + 2] = next;
+    else this.head[list] = next;
+    if (next !== 0) links[3 * (next - 1) + 1] = prev;
+    links[3 * s] = 0;
+    this.bySlot[s] = undefined;
+    this.count[list]!--;
+    const pair = list & ~1;
+    if (this.count[pair] === 0 && this.count[pair + 1] === 0) this.restingAccounts--;
   }
 
   tick(nowUs: number): void {

@@ -35,7 +35,7 @@ test('open orders answer as a Map of the same adds and deletes, for sequential, 
         assert.equal(index.has(id), true, `seed ${seed}, step ${step}: ${id} open`);
         continue;
       }
-      const o = new WatchedOrder();
+      const o = new WatchedOrder(step);
       o.orderId = id;
       index.add(o);
       model.set(id, o);
