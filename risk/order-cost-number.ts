@@ -40,6 +40,11 @@ export interface OrderColumns {
   readonly sells: SideSums;
   /** Recomputes the sums from the columns (exact again unless some value or sum is out of range). */
   refresh(): void;
+  /**
+   * Sets the sides' bounds to the worst prices of the orders that cost, as a pass over every slot just found
+   * them (only while the sums are exact: every such price is then a number).
+   */
+  tighten(buyBound: number, sellBound: number): void;
 }
 
 /** One side's orders that cost (not reduce-only, lots left): Σ lots, Σ lots·price (ticks), how many. */
@@ -191,11 +196,24 @@ export function gatherOrders(orders: NumberOrders, ctx: NumberCostContext): void
     const flags = c.flags;
     const remaining = c.remaining;
     const prices = c.prices;
+    // The pass also finds each side's worst price exactly: the running bounds only ever widen as orders
+    // come and go, so a maker whose bid was once above the mark would take this pass on every order after,
+    // long after that bid was gone (half of the risk shard's replay of the demo's flow went here).
+    let buyBound = -Infinity;
+    let sellBound = Infinity;
     for (let i = 0, n = c.count; i < n; i++) {
       const f = flags[i]!;
-      if (f === Side.BUY) buys.add(remaining[i]!, prices[i]!, true, mark);
-      else if (f === Side.SELL) sells.add(remaining[i]!, prices[i]!, false, mark);
+      const q = remaining[i]!;
+      const p = prices[i]!;
+      if (f === Side.BUY) {
+        buys.add(q, p, true, mark);
+        if (q > 0 && p > buyBound) buyBound = p;
+      } else if (f === Side.SELL) {
+        sells.add(q, p, false, mark);
+        if (q > 0 && p < sellBound) sellBound = p;
+      }
     }
+    if (c.exact) c.tighten(buyBound, sellBound);
     return;
   }
   for (const o of orders.values()) {

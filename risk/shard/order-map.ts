@@ -15,7 +15,7 @@
 //   OpenOrderState.priceN / remainingN setters ─▶ write through to the order's slot (open-order-state.ts)
 //   each of these ─▶ per side, running sums of the orders that cost (not reduce-only, lots left): lots,
 //                    Σ lots·price, how many, and the worst price (highest buy, lowest sell; a bound that
-//                    only tightens on refresh)
+//                    widens as orders come and is made exact by refresh() or a gathering pass: tighten())
 //
 // With the sums a side's cost needs no pass over the orders at all unless it nets against the position
 // or some order is priced worse than the mark (order-cost-number.ts, gatherOrders). The sums are exact:
@@ -39,7 +39,7 @@ class Sums implements SideSums {
   lots = 0;
   notionalTicks = 0;
   count = 0;
-  /** ≥ every such buy's price, or ≤ every such sell's: a bound that only tightens on refresh. */
+  /** ≥ every such buy's price, or ≤ every such sell's: it widens as orders come, and is made exact again by refresh() or by a pass over the slots (OrderSlots.tighten). */
   bound: number;
 
   constructor(readonly buy: boolean) {
@@ -104,6 +104,11 @@ export class OrderSlots implements OrderColumns {
     const f = this.flags[i]!;
     this.sum(f, q, p, -1);
     this.sum(f, this.remaining[i]!, this.prices[i]!, 1);
+  }
+
+  tighten(buyBound: number, sellBound: number): void {
+    this.buys.bound = buyBound;
+    this.sells.bound = sellBound;
   }
 
   refresh(): void {

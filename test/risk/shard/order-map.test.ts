@@ -186,3 +186,22 @@ test('an OrderMap lists an order under its own id only', () => {
   assert.equal(m.size, 0);
   assert.equal(o.slots, undefined);
 });
+
+test('a pass over the columns makes the side bounds exact again, so the sums answer once the far orders are gone', () => {
+  const map = new OrderMap();
+  const bid = (id: number, price: number) => map.set(id, new OpenOrderState(id, 0, 1, Side.BUY, BigInt(price), 5n, false, OrderOrigin.USER));
+  bid(1, MARK + 50); // above the mark: priced worse than it
+  bid(2, MARK - 10);
+  bid(3, MARK - 20);
+  const ctx = context(0, MARK);
+  openOrdersCostNumber(map, ctx);
+  assert.equal(map.columns.buys.bound, MARK + 50);
+  map.delete(1);
+  assert.equal(map.columns.buys.bound, MARK + 50, 'a removal does not tighten the running bound');
+  openOrdersCostNumber(map, ctx); // one pass over the slots (the bound still says some bid is above the mark)
+  assert.equal(map.columns.buys.bound, MARK - 10, 'the pass found the worst bid left');
+  assert.equal(map.columns.sells.bound, Infinity, 'no sells');
+  // from now on the running sums answer, and they agree with the orders themselves
+  const objects: NumberOrders = { values: () => [...map.values()].values() };
+  same(openOrdersCostNumber(map, ctx), openOrdersCostNumber(objects, ctx), 'open-order cost');
+});
