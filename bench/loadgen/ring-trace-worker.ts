@@ -142,6 +142,9 @@ const marks = data.watermark ? new Int32Array(data.watermark) : undefined;
 // Every ring is watched from its cursors as they are now: the tracer sees what happens from here on.
 parentPort!.postMessage('ready');
 
+/** Each watched ring's cursors as this poll read them. */
+const consumerAt = new Int32Array(watched.length);
+const producerAt = new Int32Array(watched.length);
 /** Gaps between this thread's polls, µs (its own resolution). */
 const gaps: number[] = [];
 const sleep = new Int32Array(new SharedArrayBuffer(4));
@@ -153,14 +156,22 @@ while (Atomics.load(control, 1) === 0) {
   const t = hrUs();
   gaps.push(t - last);
   last = t;
-  for (const w of watched) {
-    const h = w.ring.header;
-    // The consumer's cursor first: a record cannot be released before it is published, so read in this
-    // order every record released by c is also published by p, and its release is never stamped before
-    // its publication. Read the other way round, a record published and released between the two reads
-    // had its release stamped one poll before its publication.
-    const c = Atomics.load(h, CONSUMER_CURSOR_INDEX);
-    const p = Atomics.load(h, PRODUCER_CURSOR_INDEX);
+  // Every ring's cursors are read before any is walked, the later hops' rings first (watched holds them
+  // in path order, the taps last): a record seen at a later hop passed the earlier ones before that read,
+  // so the earlier rings' reads, which follow, see it too and no hop is stamped a poll before the one ahead
+  // of it. Read in path order, a place published to r2m and g2r released between the two rings' reads had
+  // r2m's publication stamped a poll before g2r's release (the ring-trace test, once in CI). Within a
+  // ring the consumer's cursor comes first for the same reason: every record released by c is then
+  // published by p, and its release is never stamped before its publication.
+  for (let i = watched.length - 1; i >= 0; i--) {
+    const h = watched[i]!.ring.header;
+    consumerAt[i] = Atomics.load(h, CONSUMER_CURSOR_INDEX);
+    producerAt[i] = Atomics.load(h, PRODUCER_CURSOR_INDEX);
+  }
+  for (let i = 0; i < watched.length; i++) {
+    const w = watched[i]!;
+    const c = consumerAt[i]!;
+    const p = producerAt[i]!;
     for (let s = w.lastP; s !== p; s = (s + 1) | 0) {
       const at = (s & w.ring.mask) * RECORD_BYTES;
       w.pubAt[s & w.ring.mask] = t;

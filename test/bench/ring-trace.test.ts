@@ -39,8 +39,8 @@ function hop(ring: RingBuffer) {
   };
 }
 
-function rings(durable: boolean) {
-  const [g2r, r2m, m2g] = [RingBuffer.create(16), RingBuffer.create(16), RingBuffer.create(16)];
+function rings(durable: boolean, capacity = 16) {
+  const [g2r, r2m, m2g] = [RingBuffer.create(capacity), RingBuffer.create(capacity), RingBuffer.create(capacity)];
   const taps = durable ? [TapRing.create(16), TapRing.create(16)] : [];
   const watermark = durable ? Watermark.create(2) : undefined;
   const exchange = {
@@ -75,6 +75,36 @@ test('an order is stamped at every ring hop, in path order; other records are no
     for (let i = 1; i < path.length; i++) assert.ok(path[i]! >= path[i - 1]!, `hop ${i} after hop ${i - 1}: ${path}`);
     assert.equal(o.cut, 0);
     assert.equal((await trace.dump()).orders.length, 0, 'handed out once');
+  } finally {
+    await trace.stop();
+  }
+});
+
+test('orders moved along the path while the tracer polls are never stamped at a hop before the hop ahead of them', async () => {
+  // Rings that hold every order: the tracer reads records after the fact and must not find them overwritten.
+  const r = rings(false, 4_096);
+  const trace = await RingTrace.start(r.exchange, () => 5_000);
+  try {
+    // The tracer polls every ~20 µs on its own thread; moving 3,000 orders through the three rings as fast
+    // as this thread can lands many hops between two of its reads (reading the rings in path order, the
+    // first test's race failed here within a few hundred orders).
+    const orders = 3_000;
+    for (let id = 1; id <= orders; id++) {
+      const order = { ...ORDER, orderId: id };
+      r.g2r.publish(PlaceOrderLayout, order);
+      r.g2r.release();
+      r.r2m.publish(PlaceOrderLayout, order);
+      r.r2m.release();
+      r.m2g.publish(OrderAcceptedLayout, order);
+      r.m2g.release();
+    }
+    const seen: unknown[] = [];
+    for (let i = 0; i < 200 && seen.length < orders; i++) seen.push(...(await trace.dump()).orders);
+    assert.equal(seen.length, orders);
+    for (const o of seen as Awaited<ReturnType<typeof trace.dump>>['orders']) {
+      const path = [o.g2rPub, o.g2rCon, o.r2mPub, o.r2mCon, o.m2gPub, o.m2gCon];
+      for (let i = 1; i < path.length; i++) assert.ok(path[i]! >= path[i - 1]!, `order ${o.orderId}, hop ${i} after hop ${i - 1}: ${path}`);
+    }
   } finally {
     await trace.stop();
   }
