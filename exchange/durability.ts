@@ -56,6 +56,11 @@ export function consumersOf(t: Topology, x: number): { shard: number; input: num
   return x < S ? Array.from({ length: R }, (_, r) => ({ shard: S + r, input: 1 + x })) : Array.from({ length: S }, (_, s) => ({ shard: s, input: 1 + (x - S) }));
 }
 
+/** Where recovery's log lines go: the options' log, else console.log. */
+function logOf(o: DurabilityOptions): (line: string) => void {
+  return o.log ?? ((l: string) => console.log(l));
+}
+
 export class Durability {
   journal: JournalHost | undefined;
   /** The snapshotter, when a snapshot policy is set (its `taken` lists what it stored). */
@@ -76,7 +81,7 @@ export class Durability {
 
   static async open(o: DurabilityOptions, topology: Topology, config: unknown): Promise<Durability> {
     const dir = o.dir;
-    const log = o.log ?? ((l: string) => console.log(l));
+    const log = logOf(o);
     if (o.snapshots) checkSnapshotPolicy(o.snapshots);
     const fresh = !existsSync(dir) || (statSync(dir).isDirectory() && readdirSync(dir).length === 0);
     if (!fresh && !statSync(dir).isDirectory()) throw new PersistenceError(Code.DATA_DIR_FOREIGN, `${dir} is a file, not a data directory`, { dir });
@@ -158,7 +163,7 @@ export class Durability {
     await host.start();
     this.journal = host;
     if (policy && channel) {
-      const snapshotter = new SnapshotterHost(this.o.log ?? ((l: string) => console.log(l)));
+      const snapshotter = new SnapshotterHost(logOf(this.o));
       this.snapshotter = snapshotter;
       this.pendingSnapshotter = () => {
         const S = this.topology.marketShards;
@@ -186,7 +191,7 @@ export class Durability {
     const total = this.replayTotal;
     const n = (v: number) => v.toLocaleString('en-US');
     const rate = ms > 0 ? Math.round((done * 1000) / ms) : 0;
-    const log = this.o.log ?? ((l: string) => console.log(l));
+    const log = logOf(this.o);
     if (finished) log(`perpx: replayed ${n(total)} journal records in ${(ms / 1000).toFixed(1)} s (${n(rate)} records/s)`);
     else log(`perpx: replaying: ${n(done)} of ${n(total)} journal records (${Math.floor((done * 100) / Math.max(1, total))}%), ${n(rate)} records/s${rate > 0 ? `, about ${Math.ceil((total - done) / rate)} s left` : ''}`);
   }
