@@ -1,4 +1,5 @@
-// The risk shard's state hash: FNV-1a 64 (engine/book/state-hash.ts) over a canonical sequence of words.
+// The risk shard's state hash: StateHash (engine/book/state-hash.ts: a MurmurHash3-style step on two
+// 32-bit lanes) over a canonical sequence of words.
 // Everything that can reach an output is in it, each collection in ascending id order:
 //
 //   VERSION, shard id and count, the shard's time (its clock)
