@@ -68,9 +68,9 @@ export class StateHash {
   }
 
   /**
-   * An integer with |n| < 2^53 as 64-bit two's complement (ToUint32 of each half wraps negatives): the
-   * two words' steps (word's) on local lanes, read and stored once. A hash is one chain, so its time is
-   * the chain's latency; a lane kept in a field is stored and loaded again between two steps.
+   * An integer with |n| < 2^53 as 64-bit two's complement (ToUint32 of each half wraps negatives): two
+   * of word's steps, on lanes read from the object and stored back once. A hash is one chain, so its
+   * time is the chain's latency, and a lane kept in a field is stored and loaded again between steps.
    */
   int(n: number): void {
     let lo: number;

@@ -11,7 +11,7 @@ const KEY_SPAN = 2 ** 32;
  * Columns kept between calls by a caller that sorts a market's worth of keys on every snapshot (the ranking
  * job's members: a million at the benchmark's size). Allocated fresh each time they were 36 MB outside V8's
  * heap per encode, and that much outside memory starts a full marking of the heap (docs/SNAPSHOTS.md,
- * "Taking a snapshot"). Grown, never shrunk; what they hold between calls is garbage.
+ * "The encode at risksnap6"). Grown, never shrunk; what they hold between calls is garbage.
  */
 export class SortScratch {
   keys = new Float64Array(0);

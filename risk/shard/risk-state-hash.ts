@@ -173,7 +173,7 @@ export class AccountsInStep {
    * blank: the usual case), so the caller hashes each as it writes it (positionFields) and not account();
    * else undefined, and the caller hands the account to account() once written. Interleaving the two
    * streams of work lets the processor write one field while the hash's chain of multiplications, which
-   * waits on the previous word, runs (docs/SNAPSHOTS.md, "Taking a snapshot").
+   * waits on the previous word, runs (docs/SNAPSHOTS.md, "The encode at risksnap6").
    */
   positionsInStep(a: AccountState): Hasher | undefined {
     if (!this.inOrder || a.id <= this.lastId || !a.positions.ascending || !noneBlank(a, this.p.state.markets)) return undefined;
