@@ -28,13 +28,22 @@ interface BatchPromise {
 }
 
 export class StoreBatcher {
-  /** The batch being gathered: its operations, putThen()'s callbacks in the order of their writes, put()'s promise. */
+  /**
+   * The batch being gathered: its operations, putThen()'s callbacks in the order of their writes (the
+   * first `writtenCount` of `written`), put()'s promise.
+   */
   private ops: StoreOp[] = [];
   private written: Written[] = [];
+  private writtenCount = 0;
   private promise: BatchPromise | undefined;
-  /** The batch being written (at most one), and its callbacks' array, reused for the batch after next. */
+  /**
+   * The batch being written (at most one). The two callback arrays swap and keep their length: slots are
+   * overwritten and cleared, never truncated (`length = 0` drops the backing store, and the next batch
+   * would allocate it again).
+   */
   private writing = false;
   private writingWritten: Written[] = [];
+  private writingCount = 0;
   private writingPromise: BatchPromise | undefined;
   /** A setImmediate is pending to write the batch being gathered. */
   private scheduled = false;
@@ -87,7 +96,7 @@ export class StoreBatcher {
    */
   putThen(key: Uint8Array, value: Uint8Array, written: Written): void {
     this.add({ type: 'put', key, value });
-    this.written.push(written);
+    this.written[this.writtenCount++] = written;
   }
 
   putLater(key: Uint8Array, value: Uint8Array): void {
@@ -119,22 +128,34 @@ export class StoreBatcher {
     const written = this.written;
     this.written = this.writingWritten;
     this.writingWritten = written;
+    this.writingCount = this.writtenCount;
+    this.writtenCount = 0;
     this.writingPromise = this.promise;
     this.promise = undefined;
     this.writing = true;
     this.batches++;
     this.opsWritten += ops.length;
-    this.store.write(ops, this.sync).then(this.onWritten, this.onFailed);
+    let done: Promise<void>;
+    try {
+      done = this.store.write(ops, this.sync);
+    } catch (e) {
+      // a store that throws instead of rejecting: the batch fails, and the batcher goes on
+      done = Promise.reject(e as Error);
+    }
+    done.then(this.onWritten, this.onFailed);
   }
 
   /** Tells every waiter of the batch just written, all of them even when one throws; then writes the next. */
   private finish(e: Error | undefined): void {
     const written = this.writingWritten;
+    const n = this.writingCount;
     const p = this.writingPromise;
     this.writingPromise = undefined;
-    for (let i = 0; i < written.length; i++) {
+    for (let i = 0; i < n; i++) {
+      const w = written[i]!;
+      written[i] = undefined as unknown as Written;
       try {
-        written[i]!(e);
+        w(e);
       } catch (x) {
         this.callbackErrors++;
         try {
@@ -144,7 +165,9 @@ export class StoreBatcher {
         }
       }
     }
-    written.length = 0;
+    this.writingCount = 0;
+    // an overload's huge batch does not keep its array's capacity for good
+    if (n > 65_536) this.writingWritten = [];
     if (p !== undefined) {
       if (e === undefined) p.resolve();
       else p.reject(e);

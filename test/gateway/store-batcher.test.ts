@@ -97,3 +97,24 @@ test('one batch is written at a time: writes made meanwhile, over several turns,
   store.release.shift()!();
   await batcher.settled();
 });
+
+test('a store that throws instead of rejecting fails its batch, and the next batch is written', async () => {
+  let throwOnce = true;
+  const store = new (class extends MemoryStore {
+    override write(ops: readonly StoreOp[], sync: boolean): Promise<void> {
+      if (throwOnce) {
+        throwOnce = false;
+        throw new Error('the store threw');
+      }
+      return super.write(ops, sync);
+    }
+  })();
+  const batcher = new StoreBatcher(store);
+  const first = await new Promise<Error | undefined>((resolve) => batcher.putThen(key(1), Uint8Array.of(1), resolve));
+  assert.equal(first?.message, 'the store threw');
+  assert.equal(batcher.failure?.message, 'the store threw');
+  const second = await new Promise<Error | undefined>((resolve) => batcher.putThen(key(2), Uint8Array.of(2), resolve));
+  assert.equal(second, undefined);
+  assert.deepEqual(await store.get(key(2)), Uint8Array.of(2));
+  await batcher.settled();
+});
