@@ -66,8 +66,8 @@ export class RocksStore implements Store {
   /**
    * One atomic batch, built with leveldown's chained batch: the array form copied every operation twice in
    * JavaScript (here, then abstract-leveldown's Object.assign) and the binding read each one's type, key
-   * and value by name (about ten N-API calls an operation), ~1.6 µs an operation on the main thread
-   * against ~0.9 µs (bench/RESULTS.md gwcpu4). Same WriteBatch, same bytes.
+   * and value by name (about ten N-API calls an operation): 1.5-2.3 µs of main-thread CPU an operation in
+   * batches of 16, against 1.1-1.4 µs (bench/RESULTS.md gwcpu4). Same WriteBatch, same bytes.
    */
   write(ops: readonly StoreOp[], sync: boolean): Promise<void> {
     const b = this.db.batch();
