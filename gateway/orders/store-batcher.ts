@@ -4,8 +4,8 @@
 //
 // Group commit: at most one batch is being written at a time. Writes made while none is in flight are
 // written at the end of their turn (setImmediate); writes made while one is in flight join the next batch,
-// written as soon as the one in flight is in the store. A store write costs more on the main thread than
-// its operations (RocksDB: ~15-20 µs of CPU a batch here against ~1 µs an operation, bench/RESULTS.md
+// written as soon as the one in flight is in the store. A store write costs the main thread more than its
+// operations do (RocksDB: ~12 µs of CPU a batch here against 1-1.6 µs an operation, bench/RESULTS.md
 // gwcpu4), so under load the batches grow instead of multiplying; at a low rate nothing waits longer than
 // before. Batches are written in the order they were gathered, one after the other.
 //
