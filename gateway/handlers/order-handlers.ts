@@ -5,7 +5,7 @@ import { Code } from '../../engine/codes.js';
 import type { AccountViews } from '../views/account-views.js';
 import type { OrderEntry, OrderFields } from '../orders/order-entry.js';
 import type { Answer } from '../orders/pending-answers.js';
-import type { PlaceEntry, PlaceResult, PlaceResults } from '../orders/place-results.js';
+import { NO_WAITERS, waitFor, type PlaceEntry, type PlaceResult, type PlaceResults } from '../orders/place-results.js';
 import { fail, LATER, ok, type Answerer, type Handler, type Result } from './handler.js';
 
 /** Codes that mean the exchange never took the command: not an outcome to remember. */
@@ -90,12 +90,12 @@ export class OrderHandlers {
     const results = this.d.results;
     const e = cid === 0 ? undefined : results.get(accountId, cid);
     if (e?.result !== undefined) return resultOf(e.result, true);
-    if (e?.waiters !== undefined) return new Promise<Result>((resolve) => e.waiters!.push((p) => resolve(resultOf(p, true))));
+    if (e?.waiters !== undefined) return new Promise<Result>((resolve) => waitFor(e, (p) => resolve(resultOf(p, true))));
     if (this.d.views.openOrderCount(accountId) >= this.d.maxOpenOrders) return fail(Code.OPEN_ORDERS_LIMIT, `at most ${this.d.maxOpenOrders} open orders`);
     if (cid === 0) return new Ticket(o, cid, this.d.entry.newOrderId(), false);
     if (e !== undefined) {
       // Reserved before a restart, no result: offered again under the same order id.
-      e.waiters = [];
+      e.waiters = NO_WAITERS as PlaceEntry['waiters'];
       const t = new Ticket(o, cid, e.orderId, false);
       t.entry = e;
       return t;
