@@ -18,7 +18,8 @@ import type { SnapshotWriter } from '../../engine/snapshot/snapshot-writer.js';
 import { compareAdl, type AdlCandidate, type RankedCandidate } from '../adl.js';
 import { productBelow51 } from '../margin-number.js';
 import { approximateScore, approximateScoreNumber, NO_QUINTILES, orderByKeys, rankedCandidate, type SideQuintiles } from './queue-quintiles.js';
-import { JobMembers, SnapshotColumns, type MemberValues } from './ranking-columns.js';
+import { SnapshotColumns, type MemberValues } from './ranking-columns.js';
+import { ascendingOrder, SortScratch } from './key-order.js';
 import { RankingJob } from './ranking-job.js';
 import type { ScopeValuer } from './scope-margin.js';
 import type { AccountState, MarketRiskState, PositionState, RiskState } from './state.js';
@@ -37,8 +38,6 @@ class MarketRanking {
   job: RankingJob | undefined = undefined;
   /** The columns its jobs key into, kept between rankings. */
   readonly columns = new SnapshotColumns();
-  /** Its job's members as the state hash takes them, kept from one hash to the next. */
-  readonly members = new JobMembers();
 }
 
 /** |q|·mark·a as an exact number, NaN past 2^51 or for values kept in bigint. */
@@ -52,6 +51,8 @@ export class QuintileCache {
   /** Markets with a ranking job under way, ascending. */
   private jobMarkets: number[] = [];
   private nextJobId = 1;
+  /** forEachJob's columns, kept from one state hash to the next (key-order.ts). */
+  private readonly scratch = new SortScratch();
   private readonly perRecord: number;
   /** Rankings finished since start, for monitoring and tests. */
   rebuilds = 0;
@@ -137,40 +138,35 @@ export class QuintileCache {
     }
   }
 
-  /**
-   * Ranking jobs under way, for the state hash: their start and every member's values at the start, by
-   * account. `pass`: the members not keyed yet as a snapshot's pass over the accounts took them, used where
-   * it stands for the walk over the job's members (MembersInPass).
-   */
-  forEachJob(job: (marketId: number, epoch: number, startUs: number, progress: number) => void, member: MemberValues, pass?: MembersInPass): void {
+  /** Ranking jobs under way, for the state hash: their start and every member's values at the start, by account. */
+  forEachJob(job: (marketId: number, epoch: number, startUs: number, progress: number) => void, member: MemberValues): void {
     for (const marketId of this.jobMarkets) {
-      const r = this.rankings.get(marketId)!;
-      const j = r.job!;
+      const j = this.rankings.get(marketId)!.job!;
       job(marketId, j.epoch, j.startUs, j.progress);
-      const m = r.members;
-      if (pass?.tookAll(j, m) === true) {
-        j.longs.forEach(m.add);
-        j.shorts.forEach(m.add);
-      } else {
-        m.reset(j.members);
-        j.forEachMember(m.add);
+      // A market of a million members: typed columns and a native sort, not a million small arrays.
+      this.scratch.reserve(j.members, 3);
+      const ids = this.scratch.keys;
+      const values = this.scratch.values;
+      const big = new Map<number, readonly [number | bigint, number | bigint, number | bigint]>();
+      let n = 0;
+      j.forEachMember((accountId, q, cost, equity) => {
+        if (n === j.members) throw new Error(`ranking job ${j.id}: more members than the ${j.members} it started with`);
+        if (typeof q === 'number' && typeof cost === 'number' && typeof equity === 'number') {
+          values[3 * n] = q;
+          values[3 * n + 1] = cost;
+          values[3 * n + 2] = equity;
+        } else big.set(n, [q, cost, equity]);
+        ids[n++] = accountId;
+      });
+      const order = ascendingOrder(ids, n, this.scratch);
+      for (let k = 0; k < n; k++) {
+        const i = order[k]!;
+        // Nearly always empty: no lookup per member then.
+        const b = big.size === 0 ? undefined : big.get(i);
+        if (b === undefined) member(ids[i]!, values[3 * i]!, values[3 * i + 1]!, values[3 * i + 2]!);
+        else member(ids[i]!, b[0], b[1], b[2]);
       }
-      m.forEachByAccount(member);
     }
-  }
-
-  /**
-   * A snapshot's encode is about to pass over every account: a collector of the ranking jobs' members not
-   * keyed yet, to hand each account to as it is written (none when no job is under way).
-   */
-  startPass(): MembersInPass | undefined {
-    if (this.jobMarkets.length === 0) return undefined;
-    return new MembersInPass(
-      this.jobMarkets.map((marketId) => {
-        const r = this.rankings.get(marketId)!;
-        return new PassJob(r.job!, this.triggers.get(marketId)!, r.members);
-      }),
-    );
   }
 
   /**
@@ -257,72 +253,6 @@ export class QuintileCache {
   private candidate(pos: PositionState, scopeEquityAtoms?: bigint): AdlCandidate {
     const equity = scopeEquityAtoms ?? this.valuer.equityOf(this.state.accounts.get(pos.accountId)!, pos);
     return { accountId: pos.accountId, qtyLots: pos.qtyLots, entryCostAtoms: pos.entryCostAtoms, scopeEquityAtoms: equity, system: false };
-  }
-}
-
-/**
- * The members of the ranking jobs under way that are not keyed yet, with their values at the start, taken
- * while a snapshot's encode passes over the accounts (each account and its positions are in the cache
- * then) instead of by the state hash's second walk over a million trigger slots, their positions and
- * accounts (docs/SNAPSHOTS.md, "The encode at risksnap7"). The hash sorts the members by account id
- * either way, so the pass's order does not matter; it stands for the walk (tookAll) only when, per job, it
- * met as many slots of the market as its index holds, each the slot of the position and account it was
- * found on, and the job has keyed no member since (anything about to change a member's values keys it
- * first: ranking-job.ts), and nothing else refilled the job's member columns since.
- */
-export class MembersInPass {
-  constructor(private readonly jobs: readonly PassJob[]) {}
-
-  /** The next account of the pass. */
-  readonly account = (a: AccountState): void => {
-    const all = a.positionsInOrder();
-    const jobs = this.jobs;
-    for (let i = 0; i < all.length; i++) {
-      const pos = all[i]!;
-      if (pos.triggerId === NO_SLOT) continue;
-      for (let k = 0; k < jobs.length; k++) if (jobs[k]!.marketId === pos.marketId) jobs[k]!.position(a, pos);
-    }
-  };
-
-  /** Whether the pass took job j's members not keyed yet, all of them, into m as they stand now. */
-  tookAll(j: RankingJob, m: JobMembers): boolean {
-    for (const pj of this.jobs) if (pj.job === j) return pj.ok && pj.slots === pj.triggers.size && j.keyed === pj.keyed && m === pj.members && m.resets === pj.resets;
-    return false;
-  }
-}
-
-/** One job's share of a MembersInPass. */
-class PassJob {
-  readonly marketId: number;
-  readonly keyed: number;
-  readonly resets: number;
-  /** The market's trigger slots the pass met. */
-  slots = 0;
-  ok = true;
-
-  constructor(
-    readonly job: RankingJob,
-    readonly triggers: MarketTriggers,
-    readonly members: JobMembers,
-  ) {
-    this.marketId = triggers.marketId;
-    this.keyed = job.keyed;
-    // Room for the members not keyed yet: the keyed ones join them when the hash takes them.
-    members.reset(job.members);
-    this.resets = members.resets;
-  }
-
-  /** A position of the job's market that has a trigger slot. */
-  position(a: AccountState, pos: PositionState): void {
-    const slot = pos.triggerId;
-    this.slots++;
-    if (!this.ok) return;
-    const t = this.triggers;
-    if (t.posAt(slot) !== pos || t.accountAt(slot) !== a || this.members.full) {
-      this.ok = false;
-      return;
-    }
-    this.job.unkeyedMember(slot, pos, a, this.members.add);
   }
 }
 

@@ -7,7 +7,6 @@ import { malformed } from '../../engine/snapshot/snapshot-error.js';
 import type { SnapshotReader } from '../../engine/snapshot/snapshot-reader.js';
 import type { SnapshotWriter } from '../../engine/snapshot/snapshot-writer.js';
 import type { AdlCandidate } from '../adl.js';
-import { ascendingOrder, SortScratch } from './key-order.js';
 import type { SideMembers } from './queue-quintiles.js';
 
 /**
@@ -141,60 +140,3 @@ export class SnapshotSide implements SideMembers {
 
 /** A member's values at a job's start: quantity, entry cost, scope equity, exact as numbers or bigints. */
 export type MemberValues = (accountId: number, qtyLots: number | bigint, entryCostAtoms: number | bigint, scopeEquityAtoms: number | bigint) => void;
-
-/**
- * A ranking job's members with their values at the start, gathered for the state hash and handed on by
- * ascending account id: a market of a million members in typed columns and a native sort, not a million
- * small arrays. Kept by the cache between hashes (SortScratch: allocated per hash they were 36 MB outside
- * V8's heap per encode). Filled by a snapshot's pass over the accounts (quintiles.ts, MembersInPass) or
- * by a walk of the job's members; `resets` tells a pass whether anything refilled it since.
- */
-export class JobMembers {
-  n = 0;
-  resets = 0;
-  private capacity = 0;
-  private readonly scratch = new SortScratch();
-  /** Values kept in bigint, by index: nearly always none. */
-  private readonly big = new Map<number, readonly [number | bigint, number | bigint, number | bigint]>();
-
-  /** Empty, with room for `members`. */
-  reset(members: number): void {
-    this.scratch.reserve(members, 3);
-    this.capacity = members;
-    this.n = 0;
-    this.big.clear();
-    this.resets++;
-  }
-
-  get full(): boolean {
-    return this.n === this.capacity;
-  }
-
-  readonly add: MemberValues = (accountId, q, cost, equity) => {
-    if (this.n === this.capacity) throw new Error(`ranking job: more members than the ${this.capacity} it started with`);
-    const n = this.n++;
-    const values = this.scratch.values;
-    if (typeof q === 'number' && typeof cost === 'number' && typeof equity === 'number') {
-      values[3 * n] = q;
-      values[3 * n + 1] = cost;
-      values[3 * n + 2] = equity;
-    } else this.big.set(n, [q, cost, equity]);
-    this.scratch.keys[n] = accountId;
-  };
-
-  /** f on each member by ascending account id (ids are distinct: one position per account and market). */
-  forEachByAccount(f: MemberValues): void {
-    const n = this.n;
-    const ids = this.scratch.keys;
-    const values = this.scratch.values;
-    const big = this.big;
-    const order = ascendingOrder(ids, n, this.scratch);
-    for (let k = 0; k < n; k++) {
-      const i = order[k]!;
-      // Nearly always empty: no lookup per member then.
-      const b = big.size === 0 ? undefined : big.get(i);
-      if (b === undefined) f(ids[i]!, values[3 * i]!, values[3 * i + 1]!, values[3 * i + 2]!);
-      else f(ids[i]!, b[0], b[1], b[2]);
-    }
-  }
-}

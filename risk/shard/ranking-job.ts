@@ -249,21 +249,15 @@ export class RankingJob {
     this.longs.forEach(f);
     this.shorts.forEach(f);
     const t = this.triggers;
-    t.forEachSlot((slot) => void this.unkeyedMember(slot, t.posAt(slot), t.accountAt(slot), f));
-  }
-
-  /**
-   * f with the values at the start of `pos` (of `account`, in trigger slot `slot`) when it is a member not
-   * keyed yet, which stands as it did at the start; true then, false for a keyed member or a non-member.
-   */
-  unkeyedMember(slot: number, pos: PositionState, account: AccountState, f: MemberValues): boolean {
-    const t = this.triggers;
-    if (t.rankedByAt(slot) === this.id || t.serialAt(slot) >= this.startSerial) return false;
-    const q = pos.qtyN;
-    const cost = pos.entryCostN;
-    const equity = this.equityNumber(account, pos);
-    f(pos.accountId, q === q ? q : pos.qtyLots, cost === cost ? cost : pos.entryCostAtoms, equity === equity ? equity : this.equityBig(account, pos));
-    return true;
+    t.forEachSlot((slot) => {
+      if (t.rankedByAt(slot) === this.id || t.serialAt(slot) >= this.startSerial) return;
+      const pos = t.posAt(slot);
+      const account = t.accountAt(slot);
+      const q = pos.qtyN;
+      const cost = pos.entryCostN;
+      const equity = this.equityNumber(account, pos);
+      f(pos.accountId, q === q ? q : pos.qtyLots, cost === cost ? cost : pos.entryCostAtoms, equity === equity ? equity : this.equityBig(account, pos));
+    });
   }
 
   /** The scope's equity at the start marks, in numbers: NaN when a value is past the number range. */

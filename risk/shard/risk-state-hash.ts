@@ -26,7 +26,6 @@ import { StateHash } from '../../engine/book/state-hash.js';
 import type { EventOutput } from '../../engine/shard/event-output.js';
 import { forEachByKey } from './key-order.js';
 import type { OpenOrderState } from './open-order-state.js';
-import type { MembersInPass } from './quintiles.js';
 import type { ShardParts } from './shard-parts.js';
 import { positionFields } from './state-snapshot.js';
 import type { AccountState, PositionState, RiskState } from './state.js';
@@ -125,7 +124,7 @@ export function riskStateHash(p: ShardParts, streams?: StreamPositions, inStep?:
     const hasher = h;
     forEachByKey(p.state.accounts, (a) => hashAccount(hasher, a, p.state.markets));
   }
-  hashTail(h, p, streams, inStep?.members);
+  hashTail(h, p, streams);
   return h.digest();
 }
 
@@ -139,11 +138,6 @@ export function riskStateHash(p: ShardParts, streams?: StreamPositions, inStep?:
  * pass starts and checked again at the end.
  */
 export class AccountsInStep {
-  /**
-   * The ranking jobs' members not keyed yet, taken in an encode's pass (quintiles.ts MembersInPass): the
-   * encode hands it each account; none when no job is under way (a decode's pass: the jobs are read later).
-   */
-  members: MembersInPass | undefined = undefined;
   private readonly h = new Hasher();
   private head = 0n;
   private count = -1;
@@ -158,7 +152,6 @@ export class AccountsInStep {
     hashHead(this.h, this.p, count);
     this.head = this.h.digest();
     this.count = count;
-    this.members = this.p.quintiles.startPass();
   }
 
   /** The next account of the pass, complete (its positions and orders in place). */
@@ -274,7 +267,7 @@ function isBlank(pos: PositionState, markets: RiskState['markets']): boolean {
 }
 
 /** The margin monitor, the quintile cache and ranking jobs, the liquidation pipeline, the streams. */
-function hashTail(h: Hasher, p: ShardParts, streams: StreamPositions | undefined, members: MembersInPass | undefined): void {
+function hashTail(h: Hasher, p: ShardParts, streams: StreamPositions | undefined): void {
   const marketIds = p.state.sortedMarketIds();
   for (const id of marketIds) {
     const t = p.monitor.triggers.get(id)!;
@@ -326,7 +319,6 @@ function hashTail(h: Hasher, p: ShardParts, streams: StreamPositions | undefined
       h.value(entryCostAtoms);
       h.value(scopeEquityAtoms);
     },
-    members,
   );
   p.hooks.hashState(h);
   if (streams !== undefined) {

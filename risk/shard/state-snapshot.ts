@@ -98,8 +98,6 @@ export function writeAccounts(w: SnapshotWriter, p: ShardParts, inStep: Accounts
   w.uint(p.state.accounts.size);
   inStep.start(p.state.accounts.size);
   const hashed = inStep.account;
-  // The ranking jobs' members are taken here too, while the account is in the cache (risksnap7).
-  const members = inStep.members?.account;
   // forEach rather than for-of: no iterator result per entry (a million accounts' worth of garbage).
   const uint = (id: number): void => w.uint(id);
   const order = (o: OpenOrderState): void => writeOrder(w, o);
@@ -124,7 +122,6 @@ export function writeAccounts(w: SnapshotWriter, p: ShardParts, inStep: Accounts
       a.positions.forEach(position);
       hashed(a);
     }
-    members?.(a);
   });
 }
 
