@@ -134,7 +134,7 @@ export class AccountHolds {
   /** Takes the index (it must be held by someone already); false when it was taken before. */
   take(ix: number): boolean {
     if (ix < this.held.length && this.held[ix] === 1) return false;
-    this.held = grown(this.held, ix);
+    if (ix >= this.held.length) this.held = grown(this.held, ix);
     this.held[ix] = 1;
     this.size++;
     this.index.holdIx(ix);
