@@ -7,8 +7,10 @@
 // come from productBelow51 too; IM = ceil(notional / leverage) by ceilDivExact; the fee reserve
 // ceil(notional·rate / R) by mulDivCeil. The netting (the best-priced `reducible` lots close the position
 // and cost nothing) removes exact products from exact sums. Orders at one price are interchangeable
-// there, so the order of equal prices does not matter: a binary heap by price over the side's orders
-// gives them best first, with no comparator closure, in O(k + m·log k) for the m orders the netting takes.
+// there, so the order of equal prices does not matter: orders read from their columns come best first
+// from the columns' best-first lists (risk/shard/order-map.ts), and the netting reads only the m orders it
+// takes; orders gathered by a pass go on a binary heap by price, with no comparator closure, in
+// O(k + m·log k).
 // Pure; the scratch arrays are per module (one risk-shard thread).
 
 import { Side } from '../engine/enums.js';

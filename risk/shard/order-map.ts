@@ -14,11 +14,13 @@
 //   set / delete / clear ─▶ an order takes a slot (appended) or gives it up (the last slot moves into it)
 //   OpenOrderState.priceN / remainingN setters ─▶ write through to the order's slot (open-order-state.ts)
 //   each of these ─▶ per side, running sums of the orders that cost (not reduce-only, lots left): lots,
-//                    Σ lots·price, how many, and the worst price (highest buy, lowest sell; a bound that
-//                    widens as orders come and is made exact by refresh() or a gathering pass: tighten())
+//                    Σ lots·price, how many
+//                └─▶ per side, the slots of its orders that are not reduce-only, best price first
+//                    (bestBuys, bestSells: an order joins, leaves, or moves when its price does)
 //
-// With the sums a side's cost needs no pass over the orders at all unless it nets against the position
-// or some order is priced worse than the mark (order-cost-number.ts, gatherOrders). The sums are exact:
+// With the sums and the lists a side's cost reads only the orders that matter: those priced worse than
+// the mark (the loss term; they are the front of the list) and those the netting against the position
+// takes (the front again) (order-cost-number.ts, gatherOrders). The sums are exact:
 // every term is an exact product below 2^51 and a sum that reaches 2^52 (or a term the number path cannot
 // take: a value kept in bigint) makes them inexact until refresh() recomputes them from the columns.
 //
