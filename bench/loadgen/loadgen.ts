@@ -2,11 +2,12 @@
 // on loopback, each target in a process of its own, order-to-ack latency in HDR histograms.
 //
 //   node dist/bench/loadgen/loadgen.js [--targets echo,gateway,gateway-durable] [--rates 10000,50000,100000]
-//        [--seconds 5] [--warmup 2] [--connections 16] [--p99-bound-us 10000] [--search] [--json]
+//        [--seconds 5] [--warmup 2] [--connections 16] [--batch 1] [--p99-bound-us 10000] [--search] [--json]
 //        [--pace auto|spin|timer] [--wait auto|busy-spin|spin-then-park|park] [--verbose]
 //        [--target-node-args='--cpu-prof --cpu-prof-dir=/tmp/prof'] [--trace DIR]   (--help lists them with defaults)
 //
-// For each target and rate: requests sent and answered, achieved rate, p50 / p99 / p99.9 / max, and how
+// --batch N sends batchPlace requests of N orders (1-20) instead of single places, as a market maker
+// does to put many orders through one frame; rates and counts stay in orders. For each target and rate: orders sent and answered, achieved rate, p50 / p99 / p99.9 / max, and how
 // late the generator itself was, and the target's CPU per answered request (µs; its main thread, and the
 // whole process with its shard threads: read from /proc, cpu-time.ts) and the generator's own CPU (% of
 // a core while sending); --verbose adds the gateway
@@ -44,6 +45,7 @@ const OPTIONS = {
   rates: { type: 'string', default: '10000,50000,100000', arg: 'r1,r2', help: 'offered rates of the ladder, requests/s' },
   seconds: { type: 'string', default: '5', arg: 'S', help: 'seconds per rate' },
   warmup: { type: 'string', default: '2', arg: 'S', help: "seconds of load at the first rate (at most 5,000/s) before each target's ladder, not recorded (0: none)" },
+  batch: { type: 'string', default: '1', arg: 'N', help: 'orders per request: 1 sends place requests, 2-20 batchPlace requests of N orders (rates stay in orders/s)' },
   connections: { type: 'string', default: '16', arg: 'N', help: 'WebSocket connections (the gateway targets fund one account each)' },
   'p99-bound-us': { type: 'string', default: '10000', arg: 'US', help: 'p99 above this is not sustained (µs)' },
   search: { type: 'boolean', help: 'then search the highest sustained rate (doubling, then bisecting)' },
@@ -64,6 +66,7 @@ const rates = values.rates.split(',').map((r) => whole('rates', r, 1, 10_000_000
 const seconds = whole('seconds', values.seconds, 1, 3_600);
 const warmup = whole('warmup', values.warmup, 0, 600);
 const connections = whole('connections', values.connections, 1, 10_000);
+const batch = whole('batch', values.batch, 1, 20);
 const verbose = values.verbose;
 if (values.pace !== 'auto' && values.pace !== 'spin' && values.pace !== 'timer') fail('loadgen', `--pace '${values.pace}' must be auto, spin or timer`);
 const pace: Pace = values.pace === 'auto' ? autoPace(availableParallelism()) : (values.pace as Pace);
@@ -79,8 +82,13 @@ const CLOSE_NAMES: Record<string, string> = { [closeCodeOf(Code.SLOW_CONSUMER)]:
 
 /** Runs so far: client order ids of each run start past the last run's (a repeated id would be a replay). */
 let run = 0;
-/** A place request: an IOC bid under the market in an empty book (answered, never resting: the book does not grow). */
-const placeRequest = (id: number) => ({ op: 'place', id, market: 1, side: 'buy', type: 'limit', tif: 'ioc', price: 590_000, qty: 1, clientOrderId: run * 1_000_000_000 + id + 1 });
+/** An order: an IOC bid under the market in an empty book (answered, never resting: the book does not grow). */
+const order = (n: number) => ({ market: 1, side: 'buy', type: 'limit', tif: 'ioc', price: 590_000, qty: 1, clientOrderId: run * 1_000_000_000 + n + 1 });
+/**
+ * Request `id`: one place, or with --batch N a batchPlace of N orders (a market maker's way to many
+ * orders per frame), whose client order ids continue each other.
+ */
+const placeRequest = (id: number) => (batch === 1 ? { op: 'place', id, ...order(id) } : { op: 'batchPlace', id, orders: Array.from({ length: batch }, (_, j) => order(id * batch + j)) });
 
 /** The signed login of one load connection with one of the target's printed credentials. */
 function login(cred: string): (call: (m: Record<string, unknown>) => Promise<Record<string, unknown>>) => Promise<void> {
@@ -193,7 +201,7 @@ const out = (target: string, r: RunResult, extra: Record<string, unknown> = {}) 
 };
 
 if (!values.json) {
-  console.log(`loadgen: open loop (${pace}${values.pace === 'auto' ? `: auto, ${availableParallelism()} cores` : ''}), ${connections} connections on loopback, ${seconds} s per rate, latency request → answer in µs (HDR), target CPU µs per request`);
+  console.log(`loadgen: open loop (${pace}${values.pace === 'auto' ? `: auto, ${availableParallelism()} cores` : ''}), ${connections} connections on loopback, ${batch === 1 ? 'one order per request' : `batchPlace requests of ${batch} orders (counts, rates and CPU per order)`}, ${seconds} s per rate, latency request → answer in µs (HDR), target CPU µs per order`);
   console.log(`${'target'.padEnd(8)} ${'offered/s'.padStart(9)} ${'achieved'.padStart(9)} ${'sent'.padStart(9)} ${'lost'.padStart(6)} ${'refused'.padStart(8)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'p99.9'.padStart(9)} ${'max'.padStart(9)} ${'send lag'.padStart(10)} ${'cpu main'.padStart(8)} ${'cpu all'.padStart(8)} ${'gen cpu%'.padStart(7)}`);
 }
 /** Ladder results, for the ratios to the echo peer measured in the same run. */
@@ -212,7 +220,7 @@ for (const name of targets) {
     const step = async (rate: number, search: boolean): Promise<boolean> => {
       run++;
       answers = [];
-      const r = await runOpenLoop(connect, connections, rate, seconds, undefined, watch(target, spec.stats), pace);
+      const r = await runOpenLoop(connect, connections, rate, seconds, undefined, watch(target, spec.stats), pace, batch);
       if (values.trace !== '') writeFileSync(join(values.trace, `client-${name}-${rate}-${run}.json`), JSON.stringify({ target: name, rate, pid: target.pid, answers }));
       const ok = sustained(r, bound);
       out(name, r, search ? { sustained: ok, search } : { sustained: ok });
@@ -225,7 +233,7 @@ for (const name of targets) {
     if (warmup > 0) {
       run++;
       answers = [];
-      await runOpenLoop(connect, connections, Math.min(rates[0]!, 5_000), warmup, undefined, undefined, pace);
+      await runOpenLoop(connect, connections, Math.min(rates[0]!, 5_000), warmup, undefined, undefined, pace, batch);
     }
     let best = 0;
     for (const rate of rates) if (await step(rate, false)) best = Math.max(best, rate);

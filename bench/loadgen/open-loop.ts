@@ -18,13 +18,20 @@ export interface LoadConnection {
 /** onAck gets the answer itself too (the gateway's carries rx, tx and the order id: --trace keeps them). */
 export type Connect = (onAck: (id: number, ok: boolean, answer: Record<string, unknown>) => void) => Promise<LoadConnection>;
 
+/**
+ * Every count and rate of a run is in orders: a request of a batched run (`units` > 1, a batchPlace of
+ * that many orders) counts as that many, its latency is recorded once per order it carried, and its
+ * refusals are counted per order (a refused request: all of them; an answered batch: each item refused).
+ */
 export interface RunResult {
-  /** Offered rate, requests per second. */
+  /** Offered rate, orders per second. */
   readonly rate: number;
   readonly seconds: number;
   readonly sent: number;
   readonly acked: number;
-  /** Answers that were refusals (ok false). */
+  /** Orders per request (1, or the batch size). */
+  readonly units: number;
+  /** Answers that were refusals (ok false), in orders. */
   readonly refused: number;
   /** Requests without an answer by the end of the drain. */
   readonly lost: number;
@@ -89,12 +96,27 @@ function histogram(): hdr.Histogram {
   return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
 }
 
+/** Item refusals of an answered batch (`data.results`: one `{ ok, code }` per order), counted by code. */
+function refusedItems(answer: Record<string, unknown>, byCode: Record<number, number>): number {
+  const results = (answer['data'] as Record<string, unknown> | undefined)?.['results'];
+  if (!Array.isArray(results)) return 0;
+  let n = 0;
+  for (const item of results as Record<string, unknown>[]) {
+    if (item['ok'] !== false) continue;
+    const code = Number(item['code'] ?? 0);
+    byCode[code] = (byCode[code] ?? 0) + 1;
+    n++;
+  }
+  return n;
+}
+
 /**
- * Runs one open-loop load of `rate` requests/s for `seconds` over `conns`; waits up to drainMs for late
- * answers. `window` is opened once the connections are up and closed after the drain.
+ * Runs one open-loop load of `rate` orders/s for `seconds` over `conns`, `units` orders per request (a
+ * batch; the request rate is rate / units); waits up to drainMs for late answers. `window` is opened
+ * once the connections are up and closed after the drain.
  */
-export async function runOpenLoop(connect: Connect, connections: number, rate: number, seconds: number, drainMs = 2_000, window?: RunWindow, pace: Pace = 'spin'): Promise<RunResult> {
-  const total = Math.floor(rate * seconds);
+export async function runOpenLoop(connect: Connect, connections: number, rate: number, seconds: number, drainMs = 2_000, window?: RunWindow, pace: Pace = 'spin', units = 1): Promise<RunResult> {
+  const total = Math.floor((rate / units) * seconds);
   const sentAt = new Float64Array(total);
   const latency = histogram();
   const okLatency = histogram();
@@ -107,14 +129,16 @@ export async function runOpenLoop(connect: Connect, connections: number, rate: n
     const t = nowUs();
     if (id < 0 || id >= total || sentAt[id] === 0) return;
     const us = Math.max(1, Math.round(t - sentAt[id]!));
-    latency.recordValue(us);
+    latency.recordValueWithCount(us, units);
     sentAt[id] = 0;
     acked++;
-    if (ok) okLatency.recordValue(us);
-    else {
-      refused++;
+    if (ok) {
+      okLatency.recordValueWithCount(us, units);
+      if (units > 1) refused += refusedItems(answer, refusedByCode);
+    } else {
+      refused += units;
       const code = Number((answer['error'] as Record<string, unknown> | undefined)?.['code'] ?? 0);
-      refusedByCode[code] = (refusedByCode[code] ?? 0) + 1;
+      refusedByCode[code] = (refusedByCode[code] ?? 0) + units;
     }
     lastAckUs = t;
   };
@@ -122,7 +146,7 @@ export async function runOpenLoop(connect: Connect, connections: number, rate: n
   await window?.open();
   const start = nowUs();
   const cpu0 = process.cpuUsage();
-  const perUs = rate / 1_000_000;
+  const perUs = rate / units / 1_000_000;
   let next = 0;
   let wakes = 0;
   while (next < total) {
@@ -146,25 +170,26 @@ export async function runOpenLoop(connect: Connect, connections: number, rate: n
   const sendEnd = nowUs();
   const cpu = process.cpuUsage(cpu0);
   while (acked < total && nowUs() - sendEnd < drainMs * 1000) await new Promise((r) => setTimeout(r, 5));
-  const target = await window?.close(acked);
+  const target = await window?.close(acked * units);
   const serverCloses: Record<number, number> = {};
   const closedConn = conns.map((c) => c.closeCode?.());
   for (const code of closedConn) if (code !== undefined) serverCloses[code] = (serverCloses[code] ?? 0) + 1;
   let lostOnClosed = 0;
-  for (let id = 0; id < total; id++) if (sentAt[id] !== 0 && closedConn[id % connections] !== undefined) lostOnClosed++;
+  for (let id = 0; id < total; id++) if (sentAt[id] !== 0 && closedConn[id % connections] !== undefined) lostOnClosed += units;
   await Promise.all(conns.map((c) => c.close()));
   const span = ((lastAckUs > sendEnd ? lastAckUs : sendEnd) - start) / 1_000_000;
   const result: RunResult = {
     rate,
     seconds,
-    sent: total,
-    acked,
+    units,
+    sent: total * units,
+    acked: acked * units,
     refused,
-    lost: total - acked,
+    lost: (total - acked) * units,
     lostOnClosed,
     refusedByCode,
     serverCloses,
-    achievedRate: Math.round(acked / span),
+    achievedRate: Math.round((acked * units) / span),
     p50Us: latency.getValueAtPercentile(50),
     p99Us: latency.getValueAtPercentile(99),
     p999Us: latency.getValueAtPercentile(99.9),

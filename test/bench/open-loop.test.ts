@@ -80,3 +80,43 @@ test('runOpenLoop counts refusals by code, server closes and the requests lost o
   assert.equal(r.lostOnClosed, 100, 'every lost request was on the connection the server closed');
   assert.ok(r.okP50Us > 0);
 });
+
+// --batch N: each request carries N orders, and every count of the run is in orders. Connection 0
+// answers its batches with the second item refused (an item refusal inside an answered batch),
+// connection 1 refuses whole batches, connection 2 answers nothing.
+test('a batched run counts in orders: the request rate is the order rate / N, item and whole refusals by order', async () => {
+  let made = 0;
+  let requests = 0;
+  const connect: Connect = async (onAck) => {
+    const which = made++;
+    return {
+      send(id) {
+        requests++;
+        const results = [{ ok: true }, { ok: false, code: 2001 }, { ok: true }, { ok: true }];
+        if (which === 0) setImmediate(() => onAck(id, true, { id, ok: true, data: { results } }));
+        else if (which === 1) setImmediate(() => onAck(id, false, { id, ok: false, error: { code: 6003 } }));
+      },
+      close: async () => {},
+    };
+  };
+  const r = await runOpenLoop(connect, 3, 1_200, 1, 50, undefined, 'timer', 4);
+  assert.equal(requests, 300, '1,200 orders/s in batches of 4 is 300 requests/s');
+  assert.equal(r.units, 4);
+  assert.equal(r.sent, 1_200);
+  assert.equal(r.acked, 800);
+  assert.equal(r.lost, 400);
+  assert.deepEqual(r.refusedByCode, { 2001: 100, 6003: 400 });
+  assert.equal(r.refused, 500);
+});
+
+test('the load generator batches orders into batchPlace requests with --batch, and the gateway target answers every order', () => {
+  const loadgen = fileURLToPath(new URL('../../bench/loadgen/loadgen.js', import.meta.url));
+  const r = spawnSync(process.execPath, [loadgen, '--targets', 'gateway', '--rates', '500', '--seconds', '1', '--warmup', '0', '--connections', '2', '--batch', '5', '--json'], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const run = JSON.parse(r.stdout.split('\n').find((l) => l.includes('"sent"'))!) as Record<string, number> & { stats: { counters: Record<string, number> } };
+  assert.equal(run.sent, 500);
+  assert.equal(run.acked, 500);
+  assert.equal(run.refused, 0, JSON.stringify(run.refusedByCode));
+  assert.equal(run.stats.counters.requests, 100, 'the gateway saw 100 batchPlace requests (plus none else in the window)');
+  assert.ok(run.stats.counters.userFrames! >= 500, JSON.stringify(run.stats.counters));
+});
