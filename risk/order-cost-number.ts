@@ -58,34 +58,25 @@ export interface OrderColumns {
 /** One side's last netted cost (gatheredSideCost without a new order on that side) and its whole context. */
 class MemoEntry {
   valid = false;
-  positionQtyLots = 0;
-  markTicks = 0;
-  atomsPerTickLot = 0;
-  tiers: NumberTiers | undefined = undefined;
-  leverage = 0;
-  takerFeeRate = 0;
+  readonly ctx = new NumberCostContext();
   cost = 0;
 
   matches(ctx: NumberCostContext): boolean {
+    const k = this.ctx;
     return (
       this.valid &&
-      this.positionQtyLots === ctx.positionQtyLots &&
-      this.markTicks === ctx.markTicks &&
-      this.atomsPerTickLot === ctx.atomsPerTickLot &&
-      this.tiers === ctx.tiers &&
-      this.leverage === ctx.leverage &&
-      this.takerFeeRate === ctx.takerFeeRate
+      k.positionQtyLots === ctx.positionQtyLots &&
+      k.markTicks === ctx.markTicks &&
+      k.atomsPerTickLot === ctx.atomsPerTickLot &&
+      k.tiers === ctx.tiers &&
+      k.leverage === ctx.leverage &&
+      k.takerFeeRate === ctx.takerFeeRate
     );
   }
 
   keep(ctx: NumberCostContext, cost: number): void {
     this.valid = true;
-    this.positionQtyLots = ctx.positionQtyLots;
-    this.markTicks = ctx.markTicks;
-    this.atomsPerTickLot = ctx.atomsPerTickLot;
-    this.tiers = ctx.tiers;
-    this.leverage = ctx.leverage;
-    this.takerFeeRate = ctx.takerFeeRate;
+    Object.assign(this.ctx, ctx);
     this.cost = cost;
   }
 }
@@ -125,14 +116,7 @@ export class SideCostMemo {
       for (const side of [Side.BUY, Side.SELL]) {
         const e = this.sides[side];
         if (!e.valid) continue;
-        const ctx = new NumberCostContext();
-        ctx.positionQtyLots = e.positionQtyLots;
-        ctx.markTicks = e.markTicks;
-        ctx.atomsPerTickLot = e.atomsPerTickLot;
-        ctx.tiers = e.tiers!;
-        ctx.leverage = e.leverage;
-        ctx.takerFeeRate = e.takerFeeRate;
-        const fresh = sideCostNumber(orders, side, ctx);
+        const fresh = sideCostNumber(orders, side, Object.assign(new NumberCostContext(), e.ctx));
         if (!Object.is(fresh, e.cost)) return `side ${side}: kept ${e.cost}, computed ${fresh}`;
       }
       return undefined;
