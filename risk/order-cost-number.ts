@@ -48,95 +48,6 @@ export interface OrderColumns {
   readonly bestSells: ArrayLike<number>;
   /** Recomputes the sums from the columns (exact again unless some value or sum is out of range). */
   refresh(): void;
-  /**
-   * The last netted cost of each side and the context it was computed in, made on first use; the
-   * columns forget a side's (SideCostMemo.forget) whenever one of its orders comes, goes or changes.
-   */
-  costMemo(): SideCostMemo;
-}
-
-/** One side's last netted cost (gatheredSideCost without a new order on that side) and its whole context. */
-class MemoEntry {
-  valid = false;
-  readonly ctx = new NumberCostContext();
-  cost = 0;
-
-  matches(ctx: NumberCostContext): boolean {
-    const k = this.ctx;
-    return (
-      this.valid &&
-      k.positionQtyLots === ctx.positionQtyLots &&
-      k.markTicks === ctx.markTicks &&
-      k.atomsPerTickLot === ctx.atomsPerTickLot &&
-      k.tiers === ctx.tiers &&
-      k.leverage === ctx.leverage &&
-      k.takerFeeRate === ctx.takerFeeRate
-    );
-  }
-
-  keep(ctx: NumberCostContext, cost: number): void {
-    this.valid = true;
-    Object.assign(this.ctx, ctx);
-    this.cost = cost;
-  }
-}
-
-/**
- * A side's netted cost is a pure function of that side's orders and the context (position, mark, tiers,
- * leverage, fee rate): a pre-trade check costs the other side and the side before the order, which the
- * check or reservation before it often computed already for the very same orders. Derived, never state:
- * not hashed, not in snapshots (a decoded position starts without one).
- */
-export class SideCostMemo {
-  private readonly sides = [new MemoEntry(), new MemoEntry()] as const;
-
-  /** The side's orders changed. */
-  forget(side: Side): void {
-    this.sides[side].valid = false;
-  }
-
-  /** The side's kept cost when it was computed in this context, else NaN. */
-  costIn(side: Side, ctx: NumberCostContext): number {
-    const e = this.sides[side];
-    return e.matches(ctx) ? e.cost : NaN;
-  }
-
-  keep(side: Side, ctx: NumberCostContext, cost: number): void {
-    this.sides[side].keep(ctx, cost);
-  }
-
-  /**
-   * The self-check (tests): each kept cost equals the cost computed afresh from `orders` (the columns'
-   * orders) in the context it was kept with. An error names the side; undefined when all agree.
-   */
-  check(orders: NumberOrders): string | undefined {
-    const was = memoUsed;
-    memoUsed = false;
-    try {
-      for (const side of [Side.BUY, Side.SELL]) {
-        const e = this.sides[side];
-        if (!e.valid) continue;
-        const fresh = sideCostNumber(orders, side, Object.assign(new NumberCostContext(), e.ctx));
-        if (!Object.is(fresh, e.cost)) return `side ${side}: kept ${e.cost}, computed ${fresh}`;
-      }
-      return undefined;
-    } finally {
-      memoUsed = was;
-    }
-  }
-}
-
-/** Kept side costs are read (the self-check and the tests comparing both turn it off for a while). */
-let memoUsed = true;
-
-/** Turns the reading of kept side costs on or off (tests compare both ways; the shard always reads them). */
-export function useSideCostMemo(on: boolean): void {
-  memoUsed = on;
-}
-
-/** After a check accepted an order: its side's cost with it, as the check computed it (the orders are now those). */
-export function keepSideCost(c: OrderColumns, side: Side, ctx: NumberCostContext, cost: number): void {
-  if (cost === cost) c.costMemo().keep(side, ctx, cost);
 }
 
 /** One side's orders that cost (not reduce-only, lots left): Σ lots, Σ lots·price (ticks), how many. */
@@ -405,22 +316,9 @@ function takeBestGathered(g: GatheredSide, k: number, buy: boolean, free: number
  * `side`, plus `extra` when given, after netting against the position. NaN when a guard refuses.
  */
 export function gatheredSideCost(side: Side, ctx: NumberCostContext, extra?: NumberOrder): number {
-  if (ctx.markTicks !== gatheredMark) return NaN;
-  const c = gathered[side].columns;
-  // Without a new order on this side the cost is the side's own, which its columns may have kept.
-  if (c === undefined || !memoUsed || !(extra === undefined || extra.side !== side || extra.reduceOnly)) return netSideCost(side, ctx, extra);
-  const memo = c.costMemo();
-  const kept = memo.costIn(side, ctx);
-  if (kept === kept) return kept;
-  const cost = netSideCost(side, ctx, undefined);
-  if (cost === cost) memo.keep(side, ctx, cost);
-  return cost;
-}
-
-/** gatheredSideCost computed (the gathering's mark is the context's). */
-function netSideCost(side: Side, ctx: NumberCostContext, extra: NumberOrder | undefined): number {
   const buy = side === Side.BUY;
   const mark = ctx.markTicks;
+  if (mark !== gatheredMark) return NaN;
   const g = gathered[side];
   let lots = g.lots;
   let notionalTicks = g.notionalTicks;

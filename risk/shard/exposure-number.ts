@@ -16,7 +16,6 @@ import { MarginMode, type AccountState, type MarketRiskState, type OpenOrderStat
 export const EXPOSURE_UNDECIDED = -1;
 
 let reservation = NaN;
-let sideWithOrder = NaN;
 
 /**
  * After exposureNumber accepted a new order: the open-order margin of the position once that order is
@@ -25,11 +24,6 @@ let sideWithOrder = NaN;
  */
 export function reservationWithOrder(): number {
   return reservation;
-}
-
-/** With reservationWithOrder: the cost of the order's side once it is added (the columns keep it). */
-export function sideCostWithOrder(): number {
-  return sideWithOrder;
 }
 
 /**
@@ -46,7 +40,6 @@ export function exposureNumber(
   replacing: OpenOrderState | undefined,
 ): number {
   reservation = NaN;
-  sideWithOrder = NaN;
   const ctx = fillNumberContext(p.numberCost, pos, market, p.numberFees.takerRate[account.feeTier]!);
   const opposite = order.side === Side.BUY ? Side.SELL : Side.BUY;
   // incrementalOrderCostAtoms and the side's cost with the order, from three side costs.
@@ -65,10 +58,7 @@ export function exposureNumber(
   }
   const reduces = order.reduceOnly || will === 0;
   const code = exposureCodes(p, account, pos, market, others, order, increment, reduces);
-  if (code === Code.OK && replacing === undefined) {
-    reservation = after;
-    sideWithOrder = will;
-  }
+  if (code === Code.OK && replacing === undefined) reservation = after;
   return code;
 }
 

@@ -33,7 +33,7 @@
 import { Side } from '../../engine/enums.js';
 import { TWO_52 } from '../exact-number.js';
 import { productBelow51 } from '../margin-number.js';
-import { SideCostMemo, type OrderColumns, type SideSums } from '../order-cost-number.js';
+import type { OrderColumns, SideSums } from '../order-cost-number.js';
 import type { OpenOrderState } from './open-order-state.js';
 
 /** Running sums of one side's orders that cost (order-cost-number.ts, SideSums). */
@@ -81,12 +81,6 @@ export class OrderSlots implements OrderColumns {
   exact = true;
   readonly buys = new Sums();
   readonly sells = new Sums();
-  /** Each side's last netted cost (order-cost-number.ts), made on first use: most positions are never costed twice unchanged. */
-  private memo: SideCostMemo | undefined = undefined;
-
-  costMemo(): SideCostMemo {
-    return (this.memo ??= new SideCostMemo());
-  }
 
   attach(o: OpenOrderState): void {
     const i = this.count;
@@ -108,7 +102,6 @@ export class OrderSlots implements OrderColumns {
     this.count = i + 1;
     this.sum(f, o.remainingN, o.priceN, 1);
     this.rank(f, i);
-    this.memo?.forget(o.side);
   }
 
   /** Slot i's price or open lots changed from (q, p): the sums follow, and its rank when the price moved. */
@@ -116,7 +109,6 @@ export class OrderSlots implements OrderColumns {
     const f = this.flags[i]!;
     this.sum(f, q, p, -1);
     this.sum(f, this.remaining[i]!, this.prices[i]!, 1);
-    this.memo?.forget((f & 1) as Side);
     const now = this.prices[i]!;
     if (now !== p && (now === now || p === p)) {
       this.unrank(f, i, p);
@@ -205,7 +197,6 @@ export class OrderSlots implements OrderColumns {
 
   detach(o: OpenOrderState): void {
     const i = o.slot;
-    this.memo?.forget(o.side);
     this.sum(this.flags[i]!, this.remaining[i]!, this.prices[i]!, -1);
     this.unrank(this.flags[i]!, i, this.prices[i]!);
     const last = --this.count;

@@ -38,10 +38,9 @@ import { AmendOrderLayout } from '../../engine/ring/layouts/amend-order.js';
 import { PlaceOrderLayout } from '../../engine/ring/layouts/place-order.js';
 import type { RecordBuffer } from '../../engine/ring/record.js';
 import { incrementalOrderCostAtoms, orderPositionLimitCode, sideCostAtoms, type OpenOrder } from '../order-cost.js';
-import { keepSideCost } from '../order-cost-number.js';
 import { ceilDiv } from '../../engine/market/decimal.js';
 import { fitsNumber } from './exact-slot.js';
-import { EXPOSURE_UNDECIDED, exposureNumber, reservationWithOrder, sideCostWithOrder } from './exposure-number.js';
+import { EXPOSURE_UNDECIDED, exposureNumber, reservationWithOrder } from './exposure-number.js';
 import { openOrdersOf } from './reservation.js';
 import { SYSTEM_ORDER_ID_BASE } from './seams.js';
 import type { ShardParts } from './shard-parts.js';
@@ -133,8 +132,6 @@ export function placeOrder(p: ShardParts, buf: RecordBuffer, at: number): number
   if (reserved === reserved) {
     pos.orderMarginN = reserved;
     pos.reserveMarkTicks = market.markN;
-    // The order's side with it is what the check costed: the next check of this position starts from it.
-    keepSideCost(pos.orders.columns, side, p.numberCost, sideCostWithOrder());
   } else p.reserve(account, pos);
   pos.reserveOrderId = orderId;
   // A market order without a price would take its worst price from the book's touch, which can be far

@@ -30,10 +30,6 @@ export class ScopeFigures {
   private orderInitialBig = 0n;
   private availableBig = 0n;
   private withdrawableBig = 0n;
-  /** The last number margin ratio and the MM and Equity it was computed from (marginRatioOrMinusOne). */
-  private ratioOfMm = NaN;
-  private ratioOfEquity = NaN;
-  private ratio = 0;
 
   /** WB (cross) or M_iso (isolated). */
   get collateralAtoms(): bigint {
@@ -129,25 +125,15 @@ export class ScopeFigures {
     return marginRatioRate(this.maintenanceAtoms, this.equityAtoms);
   }
 
-  /**
-   * marginRatio() as published: −1 for undefined; the number path, bigint when a guard refuses. The last
-   * number result is kept with the (MM, Equity) it came from: one evaluation publishes it with every
-   * position it updates and with the account, from the same figures.
-   */
+  /** marginRatio() as published: −1 for undefined; the number path, bigint when a guard refuses. */
   marginRatioOrMinusOne(): bigint | number {
     const mm = this.maintenanceN;
     const e = this.equityN;
     if (mm === 0) return 0;
     if (mm === mm && e === e) {
       if (e <= 0) return -1;
-      if (mm === this.ratioOfMm && e === this.ratioOfEquity) return this.ratio;
       const r = mulDivCeil(mm, RATE_ONE_NUMBER, e);
-      if (r === r) {
-        this.ratioOfMm = mm;
-        this.ratioOfEquity = e;
-        this.ratio = r;
-        return r;
-      }
+      if (r === r) return r;
     }
     return this.marginRatio() ?? -1n;
   }
