@@ -317,6 +317,8 @@ export class Gateway {
       refusedInFlight: this.inFlight.refused,
       userFramesOut: this.streams.framesOut,
       recordsDispatched: this.dispatcher.records,
+      storeBatches: this.batcher?.batches ?? 0,
+      storeOps: this.batcher?.opsWritten ?? 0,
       deadManFired: this.deadMan?.fired ?? 0,
     };
   }

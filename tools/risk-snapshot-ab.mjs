@@ -9,6 +9,9 @@
 //             $TMPDIR/risk-snapshot-<accounts>.bin, every later one must encode exactly those bytes
 //   encodeR   the same, into one EncodeBuffer kept from encode to encode, as the snapshotter's replica does
 //             (a build without EncodeBuffer encodes into fresh buffers: then the same as encode)
+//   encodeS   encodeR without the full collection the tool otherwise runs before each timing: the
+//             snapshotter's worker runs none, so what an encode allocates outside the heap adds up from
+//             one snapshot to the next and can start a full marking of the heap during one (risksnap6)
 //   decode    decodes that file `runs` times, state hash checked; decodeU: not checked
 //
 // Alternate the builds (old, new, old, new: `git worktree add` the old one, tsc it) and compare medians;
@@ -22,21 +25,21 @@ import { pathToFileURL } from 'node:url';
 const [dist, step, countText, runsText = '3'] = process.argv.slice(2);
 const accounts = Number(countText);
 const runs = Number(runsText);
-if (!dist || !['encode', 'encodeR', 'decode', 'decodeU'].includes(step) || !(accounts > 0) || !(runs > 0)) {
-  throw new Error('usage: node --expose-gc tools/risk-snapshot-ab.mjs <dist> <encode|encodeR|decode|decodeU> <accounts> [runs]');
+if (!dist || !['encode', 'encodeR', 'encodeS', 'decode', 'decodeU'].includes(step) || !(accounts > 0) || !(runs > 0)) {
+  throw new Error('usage: node --expose-gc tools/risk-snapshot-ab.mjs <dist> <encode|encodeR|encodeS|decode|decodeU> <accounts> [runs]');
 }
 const r = pathToFileURL(resolve(dist)).href;
 const { RiskShard } = await import(r + '/risk/shard/risk-shard.js');
 const { readSnapshotStreams } = await import(r + '/engine/snapshot/shard-streams.js');
 const { DiscardOutput } = await import(r + '/bench/lib/discard-output.js');
 const file = join(tmpdir(), `risk-snapshot-${accounts}.bin`);
-const gc = globalThis.gc ?? (() => {});
+const gc = step === 'encodeS' ? () => {} : (globalThis.gc ?? (() => {}));
 
 let once;
-if (step === 'encode' || step === 'encodeR') {
+if (step === 'encode' || step === 'encodeR' || step === 'encodeS') {
   const { buildRiskShard } = await import(r + '/bench/lib/snapshot-state.js');
   const { EncodeBuffer } = await import(r + '/engine/snapshot/snapshot-writer.js');
-  const into = step === 'encodeR' && EncodeBuffer !== undefined ? new EncodeBuffer() : undefined;
+  const into = step !== 'encode' && EncodeBuffer !== undefined ? new EncodeBuffer() : undefined;
   const shard = buildRiskShard(accounts);
   const bytes = shard.encodeState(into);
   if (!existsSync(file)) writeFileSync(file, bytes);

@@ -91,7 +91,7 @@ for (let i = 0; i < accounts; i++) {
   if (!a.ok) throw new Error(`deposit refused: ${a.code}`);
   console.log(`cred ${keyId} ${Buffer.from(pair.seed).toString('hex')}`);
 }
-const stats = new TargetStats(() => ({ records: gateway.stats.recordsDispatched, userFrames: gateway.stats.userFramesOut, requests: gateway.stats.requests }));
+const stats = new TargetStats(() => ({ records: gateway.stats.recordsDispatched, userFrames: gateway.stats.userFramesOut, requests: gateway.stats.requests, storeBatches: gateway.stats.storeBatches, storeOps: gateway.stats.storeOps }));
 if (values.trace !== '') mkdirSync(values.trace, { recursive: true });
 const trace = values.trace !== '' ? await RingTrace.start(exchange, nowUs) : undefined;
 /** --trace: the main thread's GC pauses, [start, duration] µs on the gateway's clock, and the kind (perf_hooks constants: 1 minor, 4 major, 8 incremental, 16 weak callbacks). */

@@ -191,6 +191,15 @@ export class SnapshotWriter {
     else this.big(v);
   }
 
+  /**
+   * The same for a slot read as its number and, when that is NaN, its bigint (what the state hash's
+   * exact takes): no union of the two to box the number in.
+   */
+  slot(n: number, big: bigint | undefined): void {
+    if (n === n) this.int(n);
+    else this.big(big!);
+  }
+
   str(s: string): void {
     const bytes = utf8.encode(s);
     this.uint(bytes.length);

@@ -6,10 +6,10 @@
 //                                    string, trades, µs: integers only)
 //
 // The hub hands it a market's newest bucket after each poll whose trades changed it, in the gateway's
-// per-turn write batch (unsynced, like the idempotency records: a killed gateway loses at most the last
-// turn's). Writing the open minute, not only closed ones, means a restart loses none of it; a market's
-// next write waits for its last one to be in the store (batches may be in flight together, and the later
-// value of a minute must win), taking the minute's newest value then. A bucket that
+// write batch (unsynced, like the idempotency records: a killed gateway loses at most its last unwritten
+// batches). Writing the open minute, not only closed ones, means a restart loses none of it; a market's
+// next write waits for its last one to be in the store (the later value of a minute must win; one put of
+// a minute at a time), taking the minute's newest value then. A bucket that
 // leaves the window is deleted when a later minute is first written; load() reads every bucket (at most
 // 1,440 a market), keeps the window of each market's newest and deletes what is older.
 

@@ -38,10 +38,19 @@ export interface PlaceResult {
   readonly order?: Readonly<Record<string, unknown>>;
 }
 
+/** An attempt in flight that nobody waits for yet: one shared empty list, not an array per order (waitFor). */
+export const NO_WAITERS: readonly ((r: PlaceResult) => void)[] = Object.freeze([]);
+
+/** `f` gets the result of the entry's attempt in flight, once it is recorded. */
+export function waitFor(entry: PlaceEntry, f: (r: PlaceResult) => void): void {
+  if (entry.waiters === NO_WAITERS) entry.waiters = [f];
+  else entry.waiters!.push(f);
+}
+
 export interface PlaceEntry {
   readonly orderId: number;
   result: PlaceResult | undefined;
-  /** Answers of later attempts waiting for the first one. */
+  /** Answers of later attempts waiting for the first one (NO_WAITERS until one waits); undefined once settled. */
   waiters: ((r: PlaceResult) => void)[] | undefined;
   /** Reserved before a restart, result unknown: the next attempt re-offers the same order id. */
   recovered: boolean;
@@ -65,10 +74,36 @@ type StoredArray = [orderId: number, seq: number, ok?: 0 | 1, code?: number, mar
 
 const ORDER_FIELDS = ['market', 'price', 'qty', 'trigger', 'acceptedUs'] as const;
 
-function storedResult(orderId: number, seq: number, r: PlaceResult): StoredArray {
+// Encoded at once and never kept: one array of each length, rewritten per record (no array per order).
+const reservedTuple: StoredArray = [0, 0];
+const refusedTuple: StoredArray = [0, 0, 0, 0];
+const acceptedTuple: StoredArray = [0, 0, 1, 0, undefined, undefined, undefined, undefined, undefined];
+
+/** The reservation's bytes: [orderId, seq]. */
+function encodeReserved(orderId: number, seq: number): Uint8Array {
+  reservedTuple[0] = orderId;
+  reservedTuple[1] = seq;
+  return encode(reservedTuple);
+}
+
+/** The result's bytes: [orderId, seq, ok, code], then the accepted order's fields. */
+function encodeResult(orderId: number, seq: number, r: PlaceResult): Uint8Array {
   const o = r.order;
-  if (o === undefined) return [orderId, seq, r.ok ? 1 : 0, r.code];
-  return [orderId, seq, r.ok ? 1 : 0, r.code, o['market'], o['price'], o['qty'], o['trigger'], o['acceptedUs']];
+  const t = o === undefined ? refusedTuple : acceptedTuple;
+  t[0] = orderId;
+  t[1] = seq;
+  t[2] = r.ok ? 1 : 0;
+  t[3] = r.code;
+  if (o !== undefined) {
+    t[4] = o['market'];
+    t[5] = o['price'];
+    t[6] = o['qty'];
+    t[7] = o['trigger'];
+    t[8] = o['acceptedUs'];
+  }
+  const bytes = encode(t);
+  if (o !== undefined) t.fill(undefined, 4);
+  return bytes;
 }
 
 /** A stored record, either layout, as the entry's fields. */
@@ -169,9 +204,9 @@ export class PlaceResults {
   /** Reserves `orderId` for the client order id; `written` is called once the reservation is in the store. */
   reserve(accountId: number, clientOrderId: number, orderId: number, written: Written): PlaceEntry {
     const a = this.account(accountId);
-    const entry: PlaceEntry = { orderId, result: undefined, waiters: [], recovered: false, seq: ++this.seq };
+    const entry: PlaceEntry = { orderId, result: undefined, waiters: NO_WAITERS as PlaceEntry['waiters'], recovered: false, seq: ++this.seq };
     a.m.set(clientOrderId, entry);
-    this.batcher.putThen(resultKey(accountId, clientOrderId), encode([orderId, entry.seq] satisfies StoredArray), written);
+    this.batcher.putThen(resultKey(accountId, clientOrderId), encodeReserved(orderId, entry.seq), written);
     if (a.m.size > this.capPerAccount) this.evict(accountId, a);
     return entry;
   }
@@ -188,7 +223,7 @@ export class PlaceResults {
     entry.recovered = false;
     const w = entry.waiters;
     entry.waiters = undefined;
-    this.batcher.putThen(resultKey(accountId, clientOrderId), encode(storedResult(entry.orderId, entry.seq, result)), () => {
+    this.batcher.putThen(resultKey(accountId, clientOrderId), encodeResult(entry.orderId, entry.seq, result), () => {
       if (w !== undefined) for (const f of w) f(result);
       after();
     });

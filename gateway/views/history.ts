@@ -5,16 +5,16 @@
 //   'H' accountId n   the account's n-th ended order      n counts from 0 per account and list, so an
 //   'F' accountId n   the account's n-th fill             account's newest N are one reverse range scan
 //
-// Writing entry n deletes entry n - cap in the same batch (the gateway's StoreBatcher: one unsynced write
-// per event-loop turn, the one its idempotency records take), so the store keeps what memory keeps. Loading
+// Writing entry n deletes entry n - cap in the same batch (the gateway's StoreBatcher: unsynced batches, one
+// per turn or per write in flight, that its idempotency records share), so the store keeps what memory keeps. Loading
 // an account's list also deletes what lies below its newest `cap` (left by a gateway run with a larger cap).
 //
 // An account's lists are loaded on first use (a query, or an entry to add after a restart): one reverse
 // scan of at most `cap` keys a list. Entries that come while it loads wait in memory and are numbered and
 // written after the loaded ones, so the order is the release order either way. Only released records
 // make entries, and the exchange releases only what is durable: an entry never shows what a client was
-// not acknowledged. A killed gateway loses the entries of its last unwritten batch (released, not yet in
-// the store): at most one event-loop turn's.
+// not acknowledged. A killed gateway loses the entries of its unwritten batches (released, not yet in
+// the store): the one being written and the one gathering meanwhile.
 
 import { Decoder } from '@msgpack/msgpack';
 import type { Store } from '../../persistence/store.js';

@@ -7,8 +7,30 @@
 const INDEX_SPAN = 2 ** 21;
 const KEY_SPAN = 2 ** 32;
 
-/** Indexes 0..n-1 of keys[0..n) in ascending key order; keys are distinct integers. */
-export function ascendingOrder(keys: Float64Array, n: number): ArrayLike<number> {
+/**
+ * Columns kept between calls by a caller that sorts a market's worth of keys on every snapshot (the ranking
+ * job's members: a million at the benchmark's size). Allocated fresh each time they were 36 MB outside V8's
+ * heap per encode, and that much outside memory starts a full marking of the heap (docs/SNAPSHOTS.md,
+ * "The encode at risksnap6"). Grown, never shrunk; what they hold between calls is garbage.
+ */
+export class SortScratch {
+  keys = new Float64Array(0);
+  values = new Float64Array(0);
+  packed = new Float64Array(0);
+  order = new Int32Array(0);
+
+  /** keys of at least n entries and values of at least n·width. */
+  reserve(n: number, width: number): void {
+    if (this.keys.length < n) this.keys = new Float64Array(n);
+    if (this.values.length < n * width) this.values = new Float64Array(n * width);
+  }
+}
+
+/**
+ * Indexes 0..n-1 of keys[0..n) in ascending key order; keys are distinct integers. With `scratch`, the
+ * result may be a view of its `order` column, valid until the scratch is used again.
+ */
+export function ascendingOrder(keys: Float64Array, n: number, scratch?: SortScratch): ArrayLike<number> {
   let ascending = true;
   let packable = n < INDEX_SPAN;
   for (let j = 0; j < n; j++) {
@@ -16,19 +38,30 @@ export function ascendingOrder(keys: Float64Array, n: number): ArrayLike<number>
     if (j > 0 && k <= keys[j - 1]!) ascending = false;
     if (!(k >= 0 && k < KEY_SPAN)) packable = false;
   }
-  if (ascending) return identity(n);
+  if (ascending) return identity(n, scratch);
   if (!packable) return Array.from(identity(n)).sort((a, b) => keys[a]! - keys[b]!);
   // key·2^21 + index < 2^53: exact, and distinct keys keep their order once packed.
-  const packed = new Float64Array(n);
+  let packed: Float64Array;
+  if (scratch === undefined) packed = new Float64Array(n);
+  else {
+    if (scratch.packed.length < n) scratch.packed = new Float64Array(n);
+    packed = scratch.packed.subarray(0, n);
+  }
   for (let j = 0; j < n; j++) packed[j] = keys[j]! * INDEX_SPAN + j;
   packed.sort();
-  const out = new Int32Array(n);
+  const out = orderColumn(n, scratch);
   for (let j = 0; j < n; j++) out[j] = packed[j]! % INDEX_SPAN;
   return out;
 }
 
-function identity(n: number): Int32Array {
-  const out = new Int32Array(n);
+function orderColumn(n: number, scratch: SortScratch | undefined): Int32Array {
+  if (scratch === undefined) return new Int32Array(n);
+  if (scratch.order.length < n) scratch.order = new Int32Array(n);
+  return scratch.order;
+}
+
+function identity(n: number, scratch?: SortScratch): Int32Array {
+  const out = orderColumn(n, scratch);
   for (let j = 0; j < n; j++) out[j] = j;
   return out;
 }

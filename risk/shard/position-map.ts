@@ -59,6 +59,11 @@ export class PositionMap implements Map<number, PositionState> {
     this.changed(NONE);
   }
 
+  /** Whether the map's own order (forEach's) is ascending by market, as inOrder() is. */
+  get ascending(): boolean {
+    return this.sorted === this.list;
+  }
+
   /** The positions in ascending market order (never changed once returned). */
   inOrder(): readonly PositionState[] {
     return this.sorted;

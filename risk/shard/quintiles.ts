@@ -19,7 +19,7 @@ import { compareAdl, type AdlCandidate, type RankedCandidate } from '../adl.js';
 import { productBelow51 } from '../margin-number.js';
 import { approximateScore, approximateScoreNumber, NO_QUINTILES, orderByKeys, rankedCandidate, type SideQuintiles } from './queue-quintiles.js';
 import { SnapshotColumns, type MemberValues } from './ranking-columns.js';
-import { ascendingOrder } from './key-order.js';
+import { ascendingOrder, SortScratch } from './key-order.js';
 import { RankingJob } from './ranking-job.js';
 import type { ScopeValuer } from './scope-margin.js';
 import type { AccountState, MarketRiskState, PositionState, RiskState } from './state.js';
@@ -51,6 +51,8 @@ export class QuintileCache {
   /** Markets with a ranking job under way, ascending. */
   private jobMarkets: number[] = [];
   private nextJobId = 1;
+  /** forEachJob's columns, kept from one state hash to the next (key-order.ts). */
+  private readonly scratch = new SortScratch();
   private readonly perRecord: number;
   /** Rankings finished since start, for monitoring and tests. */
   rebuilds = 0;
@@ -142,12 +144,13 @@ export class QuintileCache {
       const j = this.rankings.get(marketId)!.job!;
       job(marketId, j.epoch, j.startUs, j.progress);
       // A market of a million members: typed columns and a native sort, not a million small arrays.
-      const ids = new Float64Array(j.members);
-      const values = new Float64Array(3 * j.members);
+      this.scratch.reserve(j.members, 3);
+      const ids = this.scratch.keys;
+      const values = this.scratch.values;
       const big = new Map<number, readonly [number | bigint, number | bigint, number | bigint]>();
       let n = 0;
       j.forEachMember((accountId, q, cost, equity) => {
-        if (n === ids.length) throw new Error(`ranking job ${j.id}: more members than the ${j.members} it started with`);
+        if (n === j.members) throw new Error(`ranking job ${j.id}: more members than the ${j.members} it started with`);
         if (typeof q === 'number' && typeof cost === 'number' && typeof equity === 'number') {
           values[3 * n] = q;
           values[3 * n + 1] = cost;
@@ -155,7 +158,7 @@ export class QuintileCache {
         } else big.set(n, [q, cost, equity]);
         ids[n++] = accountId;
       });
-      const order = ascendingOrder(ids, n);
+      const order = ascendingOrder(ids, n, this.scratch);
       for (let k = 0; k < n; k++) {
         const i = order[k]!;
         // Nearly always empty: no lookup per member then.

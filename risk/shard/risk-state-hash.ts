@@ -1,4 +1,5 @@
-// The risk shard's state hash: FNV-1a 64 (engine/book/state-hash.ts) over a canonical sequence of words.
+// The risk shard's state hash: StateHash (engine/book/state-hash.ts: a MurmurHash3-style step on two
+// 32-bit lanes) over a canonical sequence of words.
 // Everything that can reach an output is in it, each collection in ascending id order:
 //
 //   VERSION, shard id and count, the shard's time (its clock)
@@ -26,7 +27,8 @@ import type { EventOutput } from '../../engine/shard/event-output.js';
 import { forEachByKey } from './key-order.js';
 import type { OpenOrderState } from './open-order-state.js';
 import type { ShardParts } from './shard-parts.js';
-import type { AccountState, RiskState } from './state.js';
+import { positionFields } from './state-snapshot.js';
+import type { AccountState, PositionState, RiskState } from './state.js';
 
 const VERSION = 0x33534b52; // 'RKS3'
 const MASK_32 = 0xffffffffn;
@@ -60,6 +62,13 @@ export class Hasher extends StateHash {
   value(v: number | bigint): void {
     if (typeof v === 'number') this.int(v);
     else this.big(v);
+  }
+
+  /** A position's open orders: their count, then each by ascending id. */
+  orders(orders: ReadonlyMap<number, OpenOrderState> | undefined): void {
+    this.int(orders === undefined ? 0 : orders.size);
+    if (orders !== undefined && orders.size === 1) orders.forEach(this.openOrder);
+    else if (orders !== undefined && orders.size > 1) for (const o of [...orders.values()].sort((x, y) => x.orderId - y.orderId)) this.openOrder(o);
   }
 
   ids(values: IdCollection): void {
@@ -157,6 +166,24 @@ export class AccountsInStep {
     hashAccount(this.h, a, this.p.state.markets);
   };
 
+  /**
+   * The next account of an encode's pass, for hashing its positions as they are written: the hasher, with
+   * the account's own fields and its count of positions already hashed, when each of its positions is to
+   * be hashed in the order the snapshot writes them (its map order is ascending by market and none is
+   * blank: the usual case), so the caller hashes each as it writes it (positionFields) and not account();
+   * else undefined, and the caller hands the account to account() once written. Interleaving the two
+   * streams of work lets the processor write one field while the hash's chain of multiplications, which
+   * waits on the previous word, runs (docs/SNAPSHOTS.md, "The encode at risksnap6").
+   */
+  positionsInStep(a: AccountState): Hasher | undefined {
+    if (!this.inOrder || a.id <= this.lastId || !a.positions.ascending || !noneBlank(a, this.p.state.markets)) return undefined;
+    this.lastId = a.id;
+    this.seen++;
+    hashAccountHead(this.h, a);
+    this.h.int(a.positions.size);
+    return this.h;
+  }
+
   /** The hasher after the accounts, if the pass covered them as riskStateHash's walk would. */
   hashedAll(p: ShardParts): Hasher | undefined {
     if (p !== this.p || !this.inOrder || this.seen !== this.count || p.state.accounts.size !== this.count) return undefined;
@@ -198,6 +225,23 @@ function hashHead(h: Hasher, p: ShardParts, accounts: number): void {
 
 /** One account, its positions by market and their open orders by id. */
 function hashAccount(h: Hasher, a: AccountState, markets: RiskState['markets']): void {
+  hashAccountHead(h, a);
+  // Positions are never removed, so the account's cached market order is its sorted keys; a blank
+  // position is the same state as none and is left out. Indexed loops: a for-of here allocated an
+  // iterator result per position.
+  const positions = a.positionsInOrder();
+  let kept = 0;
+  for (let i = 0; i < positions.length; i++) if (!isBlank(positions[i]!, markets)) kept++;
+  h.int(kept);
+  for (let i = 0; i < positions.length; i++) {
+    const pos = positions[i]!;
+    if (kept < positions.length && isBlank(pos, markets)) continue;
+    positionFields(undefined, h, pos);
+  }
+}
+
+/** The account's own fields: everything hashAccount hashes before the count of positions. */
+function hashAccountHead(h: Hasher, a: AccountState): void {
   h.int(a.id);
   h.exact(a.walletN, a.walletN === a.walletN ? undefined : a.walletAtoms);
   h.int(a.feeTier);
@@ -208,39 +252,18 @@ function hashAccount(h: Hasher, a: AccountState, markets: RiskState['markets']):
   const placed = a.placedOrderWindow;
   h.int(placed === undefined ? 0 : placed.size);
   placed?.forEachInOrder(h.intOf);
-  // Positions are never removed, so the account's cached market order is its sorted keys; a blank
-  // position is the same state as none and is left out. Indexed loops: a for-of here allocated an
-  // iterator result per position.
+}
+
+/** No position of the account is blank, so hashAccount hashes all of them. */
+function noneBlank(a: AccountState, markets: RiskState['markets']): boolean {
   const positions = a.positionsInOrder();
-  let kept = 0;
-  for (let i = 0; i < positions.length; i++) if (!positions[i]!.isBlank(markets.get(positions[i]!.marketId)!.config.defaultLeverage)) kept++;
-  h.int(kept);
-  for (let i = 0; i < positions.length; i++) {
-    const pos = positions[i]!;
-    if (kept < positions.length && pos.isBlank(markets.get(pos.marketId)!.config.defaultLeverage)) continue;
-    h.int(pos.marketId);
-    h.exact(pos.qtyN, pos.qtyN === pos.qtyN ? undefined : pos.qtyLots);
-    h.exact(pos.entryCostN, pos.entryCostN === pos.entryCostN ? undefined : pos.entryCostAtoms);
-    h.exact(pos.realizedPnlN, pos.realizedPnlN === pos.realizedPnlN ? undefined : pos.realizedPnlAtoms);
-    h.word(pos.marginMode);
-    h.exact(pos.leverageN, pos.leverageN === pos.leverageN ? undefined : pos.leverage);
-    h.exact(pos.isolatedMarginN, pos.isolatedMarginN === pos.isolatedMarginN ? undefined : pos.isolatedMarginAtoms);
-    h.exact(pos.orderMarginN, pos.orderMarginN === pos.orderMarginN ? undefined : pos.orderMarginAtoms);
-    h.int(pos.reserveMarkTicks);
-    h.int(pos.reserveOrderId);
-    h.int(pos.liquidationId);
-    h.word(pos.marginCalled ? 1 : 0);
-    const d = pos.derived;
-    h.exact(d.liquidationPriceN, d.liquidationPriceN === d.liquidationPriceN ? undefined : d.liquidationPriceTicks);
-    h.exact(d.bankruptcyPriceN, d.bankruptcyPriceN === d.bankruptcyPriceN ? undefined : d.bankruptcyPriceTicks);
-    h.int(d.tier);
-    h.int(d.adlQuintile);
-    h.exact(d.unrealizedPnlN, d.unrealizedPnlN === d.unrealizedPnlN ? undefined : d.unrealizedPnlAtoms);
-    const orders = pos.openOrders;
-    h.int(orders === undefined ? 0 : orders.size);
-    if (orders !== undefined && orders.size === 1) orders.forEach(h.openOrder);
-    else if (orders !== undefined && orders.size > 1) for (const o of [...orders.values()].sort((x, y) => x.orderId - y.orderId)) h.openOrder(o);
-  }
+  for (let i = 0; i < positions.length; i++) if (isBlank(positions[i]!, markets)) return false;
+  return true;
+}
+
+/** PositionState.isBlank, without looking its market up for a position that is open (nearly all). */
+function isBlank(pos: PositionState, markets: RiskState['markets']): boolean {
+  return pos.qtyN === 0 && pos.isBlank(markets.get(pos.marketId)!.config.defaultLeverage);
 }
 
 /** The margin monitor, the quintile cache and ranking jobs, the liquidation pipeline, the streams. */

@@ -20,7 +20,7 @@
 import { malformed } from '../../engine/snapshot/snapshot-error.js';
 import type { SnapshotReader } from '../../engine/snapshot/snapshot-reader.js';
 import type { SnapshotWriter } from '../../engine/snapshot/snapshot-writer.js';
-import type { AccountsInStep } from './risk-state-hash.js';
+import type { AccountsInStep, Hasher } from './risk-state-hash.js';
 import type { ShardParts } from './shard-parts.js';
 import { AccountState, MarginMode, OpenOrderState, PLACED_ORDER_WINDOW, PositionState } from './state.js';
 
@@ -101,10 +101,12 @@ export function writeAccounts(w: SnapshotWriter, p: ShardParts, inStep: Accounts
   // forEach rather than for-of: no iterator result per entry (a million accounts' worth of garbage).
   const uint = (id: number): void => w.uint(id);
   const order = (o: OpenOrderState): void => writeOrder(w, o);
-  const position = (pos: PositionState): void => writePosition(w, pos, order);
+  const position = (pos: PositionState): void => positionFields(w, undefined, pos, order);
+  let h: Hasher | undefined;
+  const positionHashed = (pos: PositionState): void => positionFields(w, h, pos, order);
   p.state.accounts.forEach((a) => {
     w.uint(a.id);
-    w.exact(a.walletN === a.walletN ? a.walletN : a.walletAtoms);
+    w.slot(a.walletN, a.walletN === a.walletN ? undefined : a.walletAtoms);
     w.uint(a.feeTier);
     w.uint(a.liquidationId);
     w.u8(a.marginCalled ? ACCOUNT_MARGIN_CALLED : 0);
@@ -114,32 +116,82 @@ export function writeAccounts(w: SnapshotWriter, p: ShardParts, inStep: Accounts
     w.uint(placed === undefined ? 0 : placed.size);
     placed?.forEachInOrder(uint);
     w.uint(a.positions.size);
-    a.positions.forEach(position);
-    hashed(a);
+    h = inStep.positionsInStep(a);
+    if (h !== undefined) a.positions.forEach(positionHashed);
+    else {
+      a.positions.forEach(position);
+      hashed(a);
+    }
   });
 }
 
-function writePosition(w: SnapshotWriter, pos: PositionState, order: (o: OpenOrderState) => void): void {
-  w.uint(pos.marketId);
-  w.exact(pos.qtyN === pos.qtyN ? pos.qtyN : pos.qtyLots);
-  w.exact(pos.entryCostN === pos.entryCostN ? pos.entryCostN : pos.entryCostAtoms);
-  w.exact(pos.realizedPnlN === pos.realizedPnlN ? pos.realizedPnlN : pos.realizedPnlAtoms);
-  w.exact(pos.isolatedMarginN === pos.isolatedMarginN ? pos.isolatedMarginN : pos.isolatedMarginAtoms);
-  w.exact(pos.orderMarginN === pos.orderMarginN ? pos.orderMarginN : pos.orderMarginAtoms);
-  w.exact(pos.leverageN === pos.leverageN ? pos.leverageN : pos.leverage);
-  w.u8((pos.marginMode === MarginMode.ISOLATED ? POSITION_ISOLATED : 0) | (pos.marginCalled ? POSITION_MARGIN_CALLED : 0));
-  w.uint(pos.liquidationId);
-  // The mark a reservation was computed at is a number slot's value (NaN past 2^53): kept as it is.
-  w.f64(pos.reserveMarkTicks);
-  w.uint(pos.reserveOrderId);
+/**
+ * A position's row of the ACCT section into `w`, its words of the state hash into `h`, either or both:
+ * the two in one function so that each field is read once and the two orders (the section's, below; the
+ * hash's, risk-state-hash.ts) are kept side by side, interleaved so that the writer's work runs while the
+ * hash's chain waits. `order` writes an open order (with `w`).
+ */
+export function positionFields(w: SnapshotWriter | undefined, h: Hasher | undefined, pos: PositionState, order?: (o: OpenOrderState) => void): void {
   const d = pos.derived;
-  w.exact(d.liquidationPriceN === d.liquidationPriceN ? d.liquidationPriceN : d.liquidationPriceTicks);
-  w.exact(d.bankruptcyPriceN === d.bankruptcyPriceN ? d.bankruptcyPriceN : d.bankruptcyPriceTicks);
-  w.exact(d.unrealizedPnlN === d.unrealizedPnlN ? d.unrealizedPnlN : d.unrealizedPnlAtoms);
-  w.uint(d.tier);
-  w.uint(d.adlQuintile);
-  w.uint(pos.orderCount);
-  pos.openOrders?.forEach(order);
+  const qty = pos.qtyN;
+  const qtyBig = qty === qty ? undefined : pos.qtyLots;
+  const cost = pos.entryCostN;
+  const costBig = cost === cost ? undefined : pos.entryCostAtoms;
+  const pnl = pos.realizedPnlN;
+  const pnlBig = pnl === pnl ? undefined : pos.realizedPnlAtoms;
+  const iso = pos.isolatedMarginN;
+  const isoBig = iso === iso ? undefined : pos.isolatedMarginAtoms;
+  const om = pos.orderMarginN;
+  const omBig = om === om ? undefined : pos.orderMarginAtoms;
+  const lev = pos.leverageN;
+  const levBig = lev === lev ? undefined : pos.leverage;
+  const lp = d.liquidationPriceN;
+  const lpBig = lp === lp ? undefined : d.liquidationPriceTicks;
+  const bp = d.bankruptcyPriceN;
+  const bpBig = bp === bp ? undefined : d.bankruptcyPriceTicks;
+  const upnl = d.unrealizedPnlN;
+  const upnlBig = upnl === upnl ? undefined : d.unrealizedPnlAtoms;
+  // Section: market, quantity, entry cost, realized PnL, isolated margin, order margin, leverage, flags,
+  // liquidation id, reservation mark (a number slot's value, NaN past 2^53: as it is) and order, LP, BP,
+  // UPnL, tier, quintile, order count, the orders in map order. Hash: market, quantity, entry cost,
+  // realized PnL, mode, leverage, isolated margin, order margin, reservation mark and order, liquidation
+  // id, margin called, LP, BP, tier, quintile, UPnL, the orders by id.
+  w?.uint(pos.marketId);
+  h?.int(pos.marketId);
+  w?.slot(qty, qtyBig);
+  h?.exact(qty, qtyBig);
+  w?.slot(cost, costBig);
+  h?.exact(cost, costBig);
+  w?.slot(pnl, pnlBig);
+  h?.exact(pnl, pnlBig);
+  w?.slot(iso, isoBig);
+  h?.word(pos.marginMode);
+  w?.slot(om, omBig);
+  h?.exact(lev, levBig);
+  w?.slot(lev, levBig);
+  h?.exact(iso, isoBig);
+  w?.u8((pos.marginMode === MarginMode.ISOLATED ? POSITION_ISOLATED : 0) | (pos.marginCalled ? POSITION_MARGIN_CALLED : 0));
+  h?.exact(om, omBig);
+  w?.uint(pos.liquidationId);
+  h?.int(pos.reserveMarkTicks);
+  w?.f64(pos.reserveMarkTicks);
+  h?.int(pos.reserveOrderId);
+  w?.uint(pos.reserveOrderId);
+  h?.int(pos.liquidationId);
+  w?.slot(lp, lpBig);
+  h?.word(pos.marginCalled ? 1 : 0);
+  w?.slot(bp, bpBig);
+  h?.exact(lp, lpBig);
+  w?.slot(upnl, upnlBig);
+  h?.exact(bp, bpBig);
+  w?.uint(d.tier);
+  h?.int(d.tier);
+  w?.uint(d.adlQuintile);
+  h?.int(d.adlQuintile);
+  w?.uint(pos.orderCount);
+  h?.exact(upnl, upnlBig);
+  if (w !== undefined) pos.openOrders?.forEach(order!);
+  h?.orders(pos.openOrders);
 }
 
 function writeOrder(w: SnapshotWriter, o: OpenOrderState): void {

@@ -109,6 +109,25 @@ test('results read back as recorded after a reopen: accepted with its order, ref
   assert.equal(e4.recovered, true);
 });
 
+test('the stored records are the library encoding of their tuples, a record after a longer one included', async () => {
+  const store = new MemoryStore();
+  const results = await PlaceResults.open(store, new StoreBatcher(store));
+  const order = { orderId: 2001, clientOrderId: 11, market: 2, price: 590_000, qty: 3, trigger: 0, acceptedUs: 1_700_000_000_000_123 };
+  const big = { orderId: 2002, clientOrderId: 12, market: 1, price: 2 ** 40, qty: 2 ** 33 + 1, trigger: 7, acceptedUs: 2 ** 52 };
+  const cases: { r: PlaceResult; tuple: unknown[] }[] = [
+    { r: { ok: true, code: Code.OK, orderId: 2001, clientOrderId: 11, order }, tuple: [2001, 1, 1, 0, 2, 590_000, 3, 0, 1_700_000_000_000_123] },
+    { r: { ok: true, code: Code.OK, orderId: 2002, clientOrderId: 12, order: big }, tuple: [2002, 2, 1, 0, 1, 2 ** 40, 2 ** 33 + 1, 7, 2 ** 52] },
+    { r: { ok: false, code: Code.POST_ONLY_WOULD_TAKE, orderId: 2003, clientOrderId: 13 }, tuple: [2003, 3, 0, Code.POST_ONLY_WOULD_TAKE] },
+    { r: { ok: true, code: Code.OK, orderId: 2004, clientOrderId: 14 }, tuple: [2004, 4, 1, 0] },
+  ];
+  for (const { r, tuple } of cases) {
+    const entry = await reserved(results, r.clientOrderId, r.orderId);
+    assert.deepEqual(await store.get(resultKey(ACCOUNT, r.clientOrderId)), new Uint8Array(encode([r.orderId, tuple[1]])));
+    await settled(results, r.clientOrderId, entry, r);
+    assert.deepEqual(await store.get(resultKey(ACCOUNT, r.clientOrderId)), new Uint8Array(encode(tuple)));
+  }
+});
+
 test('records in the map layout of earlier gateways still load', async () => {
   const store = new MemoryStore();
   const order = { orderId: 77, clientOrderId: 5, market: 1, price: 600_000, qty: 1, trigger: 0, acceptedUs: 123 };

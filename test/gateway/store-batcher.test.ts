@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { StoreBatcher } from '../../gateway/orders/store-batcher.js';
 import { MemoryStore } from '../../persistence/memory-store.js';
+import type { StoreOp } from '../../persistence/store.js';
 
 const key = (n: number) => Uint8Array.of(0xee, n);
 
@@ -39,4 +40,81 @@ test('a throwing putThen callback neither skips the others nor becomes an unhand
   } finally {
     process.off('unhandledRejection', onUnhandled);
   }
+});
+
+/** A store whose writes complete only when the test lets them, recording each batch's keys. */
+class HeldStore extends MemoryStore {
+  readonly batches: number[][] = [];
+  readonly release: (() => void)[] = [];
+  override async write(ops: readonly StoreOp[], sync: boolean): Promise<void> {
+    this.batches.push(ops.map((op) => op.key[1]!));
+    await new Promise<void>((resolve) => this.release.push(resolve));
+    return super.write(ops, sync);
+  }
+}
+
+const turn = () => new Promise((r) => setImmediate(r));
+
+test('one batch is written at a time: writes made meanwhile, over several turns, go into the next batch, in order', async () => {
+  const store = new HeldStore();
+  const batcher = new StoreBatcher(store);
+  const told: number[] = [];
+  batcher.putThen(key(1), Uint8Array.of(1), () => told.push(1));
+  await turn();
+  assert.deepEqual(store.batches, [[1]]);
+  // the first batch is in flight: three more turns of writes wait for it
+  batcher.putThen(key(2), Uint8Array.of(2), () => told.push(2));
+  await turn();
+  batcher.delLater(key(1));
+  batcher.putLater(key(3), Uint8Array.of(3));
+  await turn();
+  const whole = batcher.put(key(4), Uint8Array.of(4));
+  await turn();
+  assert.deepEqual(store.batches, [[1]], 'no second write while the first is in flight');
+  assert.deepEqual(told, []);
+  store.release.shift()!();
+  await turn();
+  await turn();
+  assert.deepEqual(told, [1], 'the first batch is told once it is in the store, not the second');
+  assert.deepEqual(store.batches, [[1], [2, 1, 3, 4]], 'everything written meanwhile goes in one batch, in order');
+  assert.deepEqual(await store.get(key(1)), Uint8Array.of(1), 'the second batch (its delete) is not in the store yet');
+  let settled = false;
+  const done = batcher.settled().then(() => (settled = true));
+  await turn();
+  assert.equal(settled, false, 'settled() waits for the batch in flight');
+  store.release.shift()!();
+  await whole;
+  await done;
+  assert.deepEqual(told, [1, 2]);
+  assert.equal(await store.get(key(1)), undefined);
+  assert.deepEqual(await store.get(key(3)), Uint8Array.of(3));
+  assert.equal(batcher.batches, 2);
+  assert.equal(batcher.opsWritten, 5);
+  // idle again: the next write goes at the end of its turn
+  batcher.putLater(key(5), Uint8Array.of(5));
+  await turn();
+  assert.deepEqual(store.batches.at(-1), [5]);
+  store.release.shift()!();
+  await batcher.settled();
+});
+
+test('a store that throws instead of rejecting fails its batch, and the next batch is written', async () => {
+  let throwOnce = true;
+  const store = new (class extends MemoryStore {
+    override write(ops: readonly StoreOp[], sync: boolean): Promise<void> {
+      if (throwOnce) {
+        throwOnce = false;
+        throw new Error('the store threw');
+      }
+      return super.write(ops, sync);
+    }
+  })();
+  const batcher = new StoreBatcher(store);
+  const first = await new Promise<Error | undefined>((resolve) => batcher.putThen(key(1), Uint8Array.of(1), resolve));
+  assert.equal(first?.message, 'the store threw');
+  assert.equal(batcher.failure?.message, 'the store threw');
+  const second = await new Promise<Error | undefined>((resolve) => batcher.putThen(key(2), Uint8Array.of(2), resolve));
+  assert.equal(second, undefined);
+  assert.deepEqual(await store.get(key(2)), Uint8Array.of(2));
+  await batcher.settled();
 });

@@ -47,6 +47,20 @@ test('a batch is written whole and read back by key and by range in byte order',
     await s.close();
   }));
 
+test('a batch mixing puts and dels applies them in order, and a batch the binding refuses changes nothing', () =>
+  withDir(async (dir) => {
+    const s = await RocksStore.open(dir, { createIfMissing: true });
+    // keys as plain Uint8Array views into a larger buffer (the gateway's pool slices), values as Buffers
+    const pool = new Uint8Array(16);
+    const view = (b: number) => (pool.set([0x4b, b], 8), new Uint8Array(pool.buffer, 8, 2));
+    await s.write([{ type: 'put', key: view(1), value: Buffer.from('a') }, { type: 'put', key: k(0x4b, 2), value: Buffer.from('b') }, { type: 'del', key: k(0x4b, 1) }, { type: 'put', key: k(0x4b, 1), value: Buffer.from('c') }, { type: 'del', key: k(0x4b, 2) }], false);
+    assert.equal(text((await s.get(k(0x4b, 1)))!), 'c');
+    assert.equal(await s.get(k(0x4b, 2)), undefined);
+    await assert.rejects(s.write([{ type: 'put', key: k(0x4b, 3), value: Buffer.from('d') }, { type: 'put', key: new Uint8Array(0), value: Buffer.from('e') }], false), (e: unknown) => e instanceof PersistenceError && e.code === Code.STORE_IO_FAILED);
+    assert.equal(await s.get(k(0x4b, 3)), undefined);
+    await s.close();
+  }));
+
 test('a writer opens with the write buffer asked for, else the binding default of 4 MiB', () =>
   withDir(async (dir) => {
     await (await RocksStore.open(join(dir, 'default'), { createIfMissing: true })).close();

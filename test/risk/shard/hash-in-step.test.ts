@@ -14,6 +14,7 @@ import { DEFAULT_POOL, riskMarket } from '../../../risk/shard/config.js';
 import { LiquidationEngine } from '../../../risk/shard/liquidation-engine.js';
 import { AccountsInStep } from '../../../risk/shard/risk-state-hash.js';
 import { RiskShard } from '../../../risk/shard/risk-shard.js';
+import { positionFields } from '../../../risk/shard/state-snapshot.js';
 import { AccountState } from '../../../risk/shard/state.js';
 import { ActionDriver } from '../../property/action-driver.js';
 import { worldArb } from '../../property/exchange-actions.js';
@@ -93,4 +94,30 @@ test('a shard whose accounts were opened out of id order encodes and decodes wit
   assert.deepEqual(decoded.encodeState(), bytes);
   const unchecked = decodeRisk(bytes, false);
   assert.equal(unchecked.stateHash(), shard.stateHash());
+});
+
+test('an encode hashes a position as it writes it only when its account writes them in market order and none is blank; either way the header holds the walk’s hash', () => {
+  const shard = shardWith([1, 2, 3, 4]);
+  const market = (id: number) => shard.state.markets.get(id)!;
+  // Account 3 holds market 2 (shardWith), then opens market 1: its map order is descending.
+  shard.parts.positionOf(shard.state.accounts.get(3)!, market(1)).qtyLots = -5n;
+  // Account 4 holds market 1, and a blank position in market 2 (pre-trade makes one for an order the
+  // market may refuse): the hash leaves it out, the section writes it.
+  shard.parts.positionOf(shard.state.accounts.get(4)!, market(2));
+  const step = new AccountsInStep(shard.parts);
+  step.start(4);
+  const interleaved = [1, 2, 3, 4].map((id) => {
+    const a = shard.state.accounts.get(id)!;
+    const h = step.positionsInStep(a);
+    if (h === undefined) step.account(a);
+    else a.positions.forEach((pos) => positionFields(undefined, h, pos));
+    return h !== undefined;
+  });
+  assert.deepEqual(interleaved, [true, true, false, false]);
+  assert.equal(shard.stateHash(step), shard.stateHash());
+  const bytes = shard.encodeState();
+  assert.equal(readSnapshotStreams(bytes).header.stateHash, shard.stateHash());
+  const decoded = decodeRisk(bytes);
+  assert.equal(decoded.stateHash(), shard.stateHash());
+  assert.deepEqual(decoded.encodeState(), bytes);
 });
