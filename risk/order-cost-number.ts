@@ -7,8 +7,10 @@
 // come from productBelow51 too; IM = ceil(notional / leverage) by ceilDivExact; the fee reserve
 // ceil(notional·rate / R) by mulDivCeil. The netting (the best-priced `reducible` lots close the position
 // and cost nothing) removes exact products from exact sums. Orders at one price are interchangeable
-// there, so the order of equal prices does not matter: a binary heap by price over the side's orders
-// gives them best first, with no comparator closure, in O(k + m·log k) for the m orders the netting takes.
+// there, so the order of equal prices does not matter: orders read from their columns come best first
+// from the columns' best-first lists (risk/shard/order-map.ts), and the netting reads only the m orders it
+// takes; orders gathered by a pass go on a binary heap by price, with no comparator closure, in
+// O(k + m·log k).
 // Pure; the scratch arrays are per module (one risk-shard thread).
 
 import { Side } from '../engine/enums.js';
@@ -38,13 +40,14 @@ export interface OrderColumns {
   readonly exact: boolean;
   readonly buys: SideSums;
   readonly sells: SideSums;
+  /**
+   * Per side, the slots of the orders that are not reduce-only and whose price is a number, best price
+   * first (buys highest, sells lowest). While the sums are exact every order that costs is listed.
+   */
+  readonly bestBuys: ArrayLike<number>;
+  readonly bestSells: ArrayLike<number>;
   /** Recomputes the sums from the columns (exact again unless some value or sum is out of range). */
   refresh(): void;
-  /**
-   * Sets the sides' bounds to the worst prices of the orders that cost, as a pass over every slot just found
-   * them (only while the sums are exact: every such price is then a number).
-   */
-  tighten(buyBound: number, sellBound: number): void;
 }
 
 /** One side's orders that cost (not reduce-only, lots left): Σ lots, Σ lots·price (ticks), how many. */
@@ -52,8 +55,6 @@ export interface SideSums {
   readonly lots: number;
   readonly notionalTicks: number;
   readonly count: number;
-  /** buys: ≥ every such order's price; sells: ≤ every such order's price. */
-  readonly bound: number;
 }
 
 /**
@@ -103,12 +104,28 @@ class GatheredSide {
     this.columns = undefined;
   }
 
-  /** The side from running sums of its orders, none of them priced worse than the mark (no loss). */
-  fromSums(s: SideSums, columns: OrderColumns): void {
+  /**
+   * The side from the running sums of its orders, and the loss of those priced worse than the mark from
+   * the front of its best-first list: a buy above the mark or a sell below it is also the first the book
+   * would fill, so only those orders are walked.
+   */
+  fromSums(s: SideSums, columns: OrderColumns, best: ArrayLike<number>, buy: boolean, mark: number): void {
     this.lots = s.lots < TWO_51 ? s.lots : NaN;
     this.notionalTicks = s.notionalTicks < TWO_51 ? s.notionalTicks : NaN;
     this.count = s.count;
     this.columns = columns;
+    const prices = columns.prices;
+    const remaining = columns.remaining;
+    let loss = 0;
+    for (let j = 0, n = best.length; j < n; j++) {
+      const i = best[j]!;
+      const p = prices[i]!;
+      const worse = buy ? p - mark : mark - p;
+      if (!(worse > 0)) break;
+      const q = remaining[i]!;
+      if (q > 0) loss = addBelow51(loss, productBelow51(q, worse, 1));
+    }
+    this.lossTicks = loss;
   }
 
   /** Adds one order of this side that is not reduce-only, q open lots at P_assumed p (NaN sums when it cannot be taken in numbers). */
@@ -187,33 +204,20 @@ export function gatherOrders(orders: NumberOrders, ctx: NumberCostContext): void
   const c = orders.columns;
   if (c !== undefined) {
     if (!c.exact) c.refresh();
-    // Every order priced at or better than the mark: no loss term, and the sums are the side's figures.
-    if (c.exact && c.buys.bound <= mark && c.sells.bound >= mark) {
-      buys.fromSums(c.buys, c);
-      sells.fromSums(c.sells, c);
+    // The sums are the side's figures; the loss comes from the orders priced worse than the mark alone.
+    if (c.exact) {
+      buys.fromSums(c.buys, c, c.bestBuys, true, mark);
+      sells.fromSums(c.sells, c, c.bestSells, false, mark);
       return;
     }
     const flags = c.flags;
     const remaining = c.remaining;
     const prices = c.prices;
-    // The pass also finds each side's worst price exactly: the running bounds only ever widen as orders
-    // come and go, so a maker whose bid was once above the mark would take this pass on every order after,
-    // long after that bid was gone (half of the risk shard's replay of the demo's flow went here).
-    let buyBound = -Infinity;
-    let sellBound = Infinity;
     for (let i = 0, n = c.count; i < n; i++) {
       const f = flags[i]!;
-      const q = remaining[i]!;
-      const p = prices[i]!;
-      if (f === Side.BUY) {
-        buys.add(q, p, true, mark);
-        if (q > 0 && p > buyBound) buyBound = p;
-      } else if (f === Side.SELL) {
-        sells.add(q, p, false, mark);
-        if (q > 0 && p < sellBound) sellBound = p;
-      }
+      if (f === Side.BUY) buys.add(remaining[i]!, prices[i]!, true, mark);
+      else if (f === Side.SELL) sells.add(remaining[i]!, prices[i]!, false, mark);
     }
-    if (c.exact) c.tighten(buyBound, sellBound);
     return;
   }
   for (const o of orders.values()) {
@@ -231,11 +235,80 @@ export function openLotsOnSide(orders: NumberOrders, side: Side): number {
   let lots = 0;
   const c = orders.columns;
   if (c !== undefined) {
+    // Exact sums count the same lots (every order that costs has a number of lots then).
+    if (c.exact) return (side === Side.BUY ? c.buys : c.sells).lots;
     for (let i = 0, n = c.count; i < n; i++) if (c.flags[i] === side && !(c.remaining[i]! <= 0)) lots += c.remaining[i]!;
     return lots;
   }
   for (const o of orders.values()) if (o.side === side && !o.reduceOnly && !(o.remainingN <= 0)) lots += o.remainingN;
   return lots;
+}
+
+// What a netting took: Σ lots·price and Σ lots·(loss per lot against the mark), in ticks (exact: each is
+// at most its side's exact sum).
+let takenNotional = 0;
+let takenLoss = 0;
+
+function take(lots: number, p: number, buy: boolean, mark: number): void {
+  takenNotional += productBelow51(lots, p, 1);
+  const worse = buy ? p - mark : mark - p;
+  if (worse > 0) takenLoss += productBelow51(lots, worse, 1);
+}
+
+/**
+ * Takes the best-priced `free` lots of a side read from its columns (and of the new order, extraQty lots
+ * at extraPrice, when it has any): the side's best-first list walked until they are found, the new order
+ * merged at its price; the orders after are never read (a maker with many quotes on a side closes its
+ * position with a few of them). Orders at one price are interchangeable here, so equal prices may come
+ * in any order.
+ */
+function takeBestListed(c: OrderColumns, buy: boolean, free: number, extraQty: number, extraPrice: number, mark: number): void {
+  const best = buy ? c.bestBuys : c.bestSells;
+  let extraLeft = extraQty;
+  for (let j = 0, n = best.length; free > 0 && j < n; j++) {
+    const i = best[j]!;
+    const p = c.prices[i]!;
+    if (extraLeft > 0 && (buy ? extraPrice > p : extraPrice < p)) {
+      const taken = extraLeft < free ? extraLeft : free;
+      take(taken, extraPrice, buy, mark);
+      free -= taken;
+      extraLeft = 0;
+      if (free === 0) return;
+    }
+    const r = c.remaining[i]!;
+    if (!(r > 0)) continue;
+    const taken = r < free ? r : free;
+    take(taken, p, buy, mark);
+    free -= taken;
+  }
+  if (free > 0 && extraLeft > 0) take(extraLeft < free ? extraLeft : free, extraPrice, buy, mark);
+}
+
+/** takeBestListed for a side gathered by a pass (no exact sums): its k orders on a heap, best price first. */
+function takeBestGathered(g: GatheredSide, k: number, buy: boolean, free: number, extraQty: number, extraPrice: number, mark: number): void {
+  room(k + 1);
+  // A loop, not set(subarray): a subarray is a new view object per call.
+  for (let i = 0; i < k; i++) {
+    prices[i] = g.prices[i]!;
+    quantities[i] = g.quantities[i]!;
+  }
+  if (extraQty > 0) {
+    prices[k] = extraPrice;
+    quantities[k] = extraQty;
+    k++;
+  }
+  heapify(k, buy);
+  let n = k;
+  while (free > 0 && n > 0) {
+    const p = prices[0]!;
+    const taken = quantities[0]! < free ? quantities[0]! : free;
+    take(taken, p, buy, mark);
+    free -= taken;
+    n--;
+    prices[0] = prices[n]!;
+    quantities[0] = quantities[n]!;
+    siftDown(0, n, buy);
+  }
 }
 
 /**
@@ -271,47 +344,13 @@ export function gatheredSideCost(side: Side, ctx: NumberCostContext, extra?: Num
   const reducible = (buy ? q < 0 : q > 0) ? (q < 0 ? -q : q) : 0;
   if (lots <= reducible) return 0;
   if (reducible > 0) {
-    // The best-priced `reducible` lots close the position: take them out of the sums, best price first,
-    // popping a heap (a maker with many quotes on a side closes its position with a few of them).
-    room(k + 1);
-    const c = g.columns;
-    if (c !== undefined) {
-      // The side's orders with lots left, from the columns (the running sums counted k of them).
-      let j = 0;
-      for (let i = 0, n = c.count; i < n; i++) {
-        if (c.flags[i] === side && c.remaining[i]! > 0) {
-          prices[j] = c.prices[i]!;
-          quantities[j] = c.remaining[i]!;
-          j++;
-        }
-      }
-    } else {
-      // A loop, not set(subarray): a subarray is a new view object per call.
-      for (let i = 0; i < k; i++) {
-        prices[i] = g.prices[i]!;
-        quantities[i] = g.quantities[i]!;
-      }
-    }
-    if (extraQty > 0) {
-      prices[k] = extraPrice;
-      quantities[k] = extraQty;
-      k++;
-    }
-    heapify(k, buy);
-    let n = k;
-    let free = reducible;
-    while (free > 0 && n > 0) {
-      const p = prices[0]!;
-      const taken = quantities[0]! < free ? quantities[0]! : free;
-      free -= taken;
-      notionalTicks -= productBelow51(taken, p, 1);
-      const worse = buy ? p - mark : mark - p;
-      if (worse > 0) lossTicks -= productBelow51(taken, worse, 1);
-      n--;
-      prices[0] = prices[n]!;
-      quantities[0] = quantities[n]!;
-      siftDown(0, n, buy);
-    }
+    // The best-priced `reducible` lots close the position: they come out of the sums.
+    takenNotional = 0;
+    takenLoss = 0;
+    if (g.columns !== undefined) takeBestListed(g.columns, buy, reducible, extraQty, extraPrice, mark);
+    else takeBestGathered(g, k, buy, reducible, extraQty, extraPrice, mark);
+    notionalTicks -= takenNotional;
+    lossTicks -= takenLoss;
   }
   const a = ctx.atomsPerTickLot;
   const open = q + (buy ? lots : -lots);

@@ -142,11 +142,6 @@ export class OrderHandlers {
     return fail(Code.STORE_IO_FAILED, 'the gateway could not record the order for idempotent retries; nothing was placed');
   }
 
-  /** Resolves once the ticket's reservation is stored: undefined, or the failure to store it. */
-  private stored(t: Ticket): Promise<Result | undefined> {
-    return new Promise((resolve) => t.whenStored(() => resolve(t.storeError === undefined ? undefined : this.storeFailed(t))));
-  }
-
   /**
    * One order: place and cancelReplace. Its result at once (a replay, a limit), a promise of it (a retry
    * of an order in flight), or LATER: the order was offered, or will be once its reservation is stored,
@@ -167,13 +162,44 @@ export class OrderHandlers {
 
   place: Handler = (c) => this.placeOne(c.session.accountId, c.fields as unknown as OrderFields, c);
 
-  batchPlace: Handler = async (c) => {
+  /**
+   * Up to 20 orders, one result each in order. Every reservation is stored first, then every order is
+   * offered in the batch's order in one turn, and the batch is answered once each has its result: no
+   * promise per order (a market maker's batches are its busiest requests).
+   */
+  batchPlace: Handler = (c) => {
     const accountId = c.session.accountId;
-    const prepared = (c.fields['orders'] as OrderFields[]).map((o) => this.prepare(accountId, o));
-    // Every reservation stored first, then every order offered in the batch's order, in one turn.
-    const storeFailures = await Promise.all(prepared.map((t) => (isTicket(t) ? this.stored(t) : undefined)));
-    const results = await Promise.all(prepared.map((t, i) => (isTicket(t) ? (storeFailures[i] ?? new Promise<Result>((answer) => this.submit(accountId, t, { answer }))) : t)));
-    return ok({ results: results.map((r) => (r.ok ? { ok: true, ...(r.data as object) } : { ok: false, code: r.code })) });
+    const orders = c.fields['orders'] as OrderFields[];
+    const prepared = orders.map((o) => this.prepare(accountId, o));
+    const results: Result[] = new Array<Result>(prepared.length);
+    let unanswered = prepared.length;
+    const settle = (i: number, r: Result): void => {
+      results[i] = r;
+      if (--unanswered === 0) c.answer(ok({ results: results.map((x) => (x.ok ? { ok: true, ...(x.data as object) } : { ok: false, code: x.code })) }));
+    };
+    const offerAll = (): void => {
+      for (let i = 0; i < prepared.length; i++) {
+        const t = prepared[i]!;
+        if (!isTicket(t)) continue;
+        if (t.storeError !== undefined) settle(i, this.storeFailed(t));
+        else {
+          try {
+            this.submit(accountId, t, { answer: (r) => settle(i, r) });
+          } catch (e) {
+            settle(i, internalError(e));
+          }
+        }
+      }
+    };
+    let storing = 0;
+    for (const t of prepared) if (isTicket(t)) storing++;
+    for (let i = 0; i < prepared.length; i++) {
+      const t = prepared[i]!;
+      if (isTicket(t)) t.whenStored(() => --storing === 0 && offerAll());
+      else if (t instanceof Promise) t.then((r) => settle(i, r), (e: unknown) => settle(i, internalError(e)));
+      else settle(i, t);
+    }
+    return LATER;
   };
 
   private target(c: { fields: Readonly<Record<string, unknown>> }): { market: number; orderId: number; clientOrderId: number } | Result {

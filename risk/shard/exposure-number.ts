@@ -10,7 +10,7 @@ import { productBelow51 } from '../margin-number.js';
 import { gatherOrders, gatheredSideCost, openLotsOnSide, type NumberOrder, type NumberOrders } from '../order-cost-number.js';
 import { fillNumberContext } from './reservation.js';
 import type { ShardParts } from './shard-parts.js';
-import type { AccountState, MarketRiskState, OpenOrderState, PositionState } from './state.js';
+import { MarginMode, type AccountState, type MarketRiskState, type OpenOrderState, type PositionState } from './state.js';
 
 /** The number path could not decide: run the bigint checks. */
 export const EXPOSURE_UNDECIDED = -1;
@@ -74,8 +74,9 @@ function exposureCodes(p: ShardParts, account: AccountState, pos: PositionState,
   }
   const limit = positionLimitNumber(others, order, pos, market);
   if (limit !== Code.OK) return limit;
-  if (!reduces && p.scopeOf(account, pos).belowInitial) return Code.BELOW_INITIAL_MARGIN;
+  // A cross position's scope is the cross scope: its figures serve both checks (valued once).
   const cross = p.cross(account);
+  if (!reduces && (pos.marginMode === MarginMode.CROSS ? cross : p.scopeOf(account, pos)).belowInitial) return Code.BELOW_INITIAL_MARGIN;
   const available = cross.availableN;
   if (available === available) return increment > available ? Code.INSUFFICIENT_MARGIN : Code.OK;
   return BigInt(increment) > cross.availableAtoms ? Code.INSUFFICIENT_MARGIN : Code.OK;

@@ -14,11 +14,13 @@
 //   set / delete / clear ─▶ an order takes a slot (appended) or gives it up (the last slot moves into it)
 //   OpenOrderState.priceN / remainingN setters ─▶ write through to the order's slot (open-order-state.ts)
 //   each of these ─▶ per side, running sums of the orders that cost (not reduce-only, lots left): lots,
-//                    Σ lots·price, how many, and the worst price (highest buy, lowest sell; a bound that
-//                    widens as orders come and is made exact by refresh() or a gathering pass: tighten())
+//                    Σ lots·price, how many
+//                └─▶ per side, the slots of its orders that are not reduce-only, best price first
+//                    (bestBuys, bestSells: an order joins, leaves, or moves when its price does)
 //
-// With the sums a side's cost needs no pass over the orders at all unless it nets against the position
-// or some order is priced worse than the mark (order-cost-number.ts, gatherOrders). The sums are exact:
+// With the sums and the lists a side's cost reads only the orders that matter: those priced worse than
+// the mark (the loss term; they are the front of the list) and those the netting against the position
+// takes (the front again) (order-cost-number.ts, gatherOrders). The sums are exact:
 // every term is an exact product below 2^51 and a sum that reaches 2^52 (or a term the number path cannot
 // take: a value kept in bigint) makes them inexact until refresh() recomputes them from the columns.
 //
@@ -39,24 +41,16 @@ class Sums implements SideSums {
   lots = 0;
   notionalTicks = 0;
   count = 0;
-  /** ≥ every such buy's price, or ≤ every such sell's: it widens as orders come, and is made exact again by refresh() or by a pass over the slots (OrderSlots.tighten). */
-  bound: number;
-
-  constructor(readonly buy: boolean) {
-    this.bound = buy ? -Infinity : Infinity;
-  }
 
   reset(): void {
     this.lots = this.notionalTicks = this.count = 0;
-    this.bound = this.buy ? -Infinity : Infinity;
   }
 
   /** Adds (sign 1) or takes out (−1) q lots at p (n = q·p); false when a sum could stop being exact. */
-  add(q: number, p: number, n: number, sign: number): boolean {
+  add(q: number, n: number, sign: number): boolean {
     this.lots += sign * q;
     this.notionalTicks += sign * n;
     this.count += sign;
-    if (this.buy ? p > this.bound : p < this.bound) this.bound = p;
     return this.lots < TWO_52 && this.notionalTicks < TWO_52;
   }
 }
@@ -74,9 +68,19 @@ export class OrderSlots implements OrderColumns {
   flags: number[] = NO_NUMBERS;
   /** The order in each slot (to move the last one into a freed slot); undefined past count. */
   held: (OpenOrderState | undefined)[] = NO_ORDERS;
+  /**
+   * Per side, the slots of the orders that are not reduce-only and whose price is a number, best price
+   * first (buys highest, sells lowest; equal prices in any order): the netting takes lots from the front,
+   * and the orders priced worse than the mark (a buy above it, a sell below) are the front too
+   * (order-cost-number.ts). Kept as orders come, go and move
+   * their price (a binary search and a shift of the slots behind); derived from the columns, so neither
+   * hashed nor written to snapshots (a decode lists the orders again, which rebuilds it).
+   */
+  bestBuys: number[] = NO_NUMBERS;
+  bestSells: number[] = NO_NUMBERS;
   exact = true;
-  readonly buys = new Sums(true);
-  readonly sells = new Sums(false);
+  readonly buys = new Sums();
+  readonly sells = new Sums();
 
   attach(o: OpenOrderState): void {
     const i = this.count;
@@ -97,18 +101,19 @@ export class OrderSlots implements OrderColumns {
     o.slot = i;
     this.count = i + 1;
     this.sum(f, o.remainingN, o.priceN, 1);
+    this.rank(f, i);
   }
 
-  /** Slot i's price or open lots changed from (q, p): the sums follow. */
+  /** Slot i's price or open lots changed from (q, p): the sums follow, and its rank when the price moved. */
   changed(i: number, q: number, p: number): void {
     const f = this.flags[i]!;
     this.sum(f, q, p, -1);
     this.sum(f, this.remaining[i]!, this.prices[i]!, 1);
-  }
-
-  tighten(buyBound: number, sellBound: number): void {
-    this.buys.bound = buyBound;
-    this.sells.bound = sellBound;
+    const now = this.prices[i]!;
+    if (now !== p && (now === now || p === p)) {
+      this.unrank(f, i, p);
+      this.rank(f, i);
+    }
   }
 
   refresh(): void {
@@ -125,15 +130,79 @@ export class OrderSlots implements OrderColumns {
   private sum(f: number, q: number, p: number, sign: number): void {
     if (f > 1 || q <= 0) return;
     const n = productBelow51(q, p, 1);
-    if (n !== n || !(p >= 0) || !(f === Side.BUY ? this.buys : this.sells).add(q, p, n, sign)) this.exact = false;
+    if (n !== n || !(p >= 0) || !(f === Side.BUY ? this.buys : this.sells).add(q, n, sign)) this.exact = false;
+  }
+
+  /** Puts slot i (flags f, its price already in the column) in its side's best-first list, after its equals. */
+  private rank(f: number, i: number): void {
+    const p = this.prices[i]!;
+    if (f > 1 || p !== p) return;
+    const buy = f === Side.BUY;
+    let list = buy ? this.bestBuys : this.bestSells;
+    if (list === NO_NUMBERS) {
+      list = [];
+      if (buy) this.bestBuys = list;
+      else this.bestSells = list;
+    }
+    const prices = this.prices;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const m = prices[list[mid]!]!;
+      if (buy ? m >= p : m <= p) lo = mid + 1;
+      else hi = mid;
+    }
+    list.push(i);
+    for (let j = list.length - 1; j > lo; j--) list[j] = list[j - 1]!;
+    list[lo] = i;
+  }
+
+  /** Takes slot i (flags f, listed at price p) out of its side's list. */
+  private unrank(f: number, i: number, p: number): void {
+    if (f > 1 || p !== p) return;
+    const list = f === Side.BUY ? this.bestBuys : this.bestSells;
+    const at = list.indexOf(i);
+    for (let j = at + 1; j < list.length; j++) list[j - 1] = list[j]!;
+    list.pop();
+  }
+
+  /** The order in slot `from` (flags f, price p) moves to slot `to`: its list entry follows. */
+  private reslot(f: number, from: number, to: number, p: number): void {
+    if (f > 1 || p !== p) return;
+    const list = f === Side.BUY ? this.bestBuys : this.bestSells;
+    list[list.indexOf(from)] = to;
+  }
+
+  /**
+   * The self-check of the best-first lists (tests): each side's list holds exactly the slots of that
+   * side's orders that are not reduce-only and have a number price, once each, best price first. An
+   * error names what is wrong; undefined when they are right.
+   */
+  checkRanks(): string | undefined {
+    for (const side of [Side.BUY, Side.SELL]) {
+      const list = side === Side.BUY ? this.bestBuys : this.bestSells;
+      const want: number[] = [];
+      for (let i = 0; i < this.count; i++) if (this.flags[i] === side && this.prices[i] === this.prices[i]) want.push(i);
+      const have = [...list].sort((a, b) => a - b);
+      if (have.join() !== want.join()) return `side ${side}: listed slots ${have.join()}, want ${want.join()}`;
+      for (let j = 1; j < list.length; j++) {
+        const a = this.prices[list[j - 1]!]!;
+        const b = this.prices[list[j]!]!;
+        if (side === Side.BUY ? a < b : a > b) return `side ${side}: ${a} before ${b}`;
+      }
+    }
+    return undefined;
   }
 
   detach(o: OpenOrderState): void {
     const i = o.slot;
     this.sum(this.flags[i]!, this.remaining[i]!, this.prices[i]!, -1);
+    this.unrank(this.flags[i]!, i, this.prices[i]!);
     const last = --this.count;
     if (i !== last) {
       const moved = this.held[last]!;
+      this.reslot(this.flags[last]!, last, i, this.prices[last]!);
       this.prices[i] = this.prices[last]!;
       this.remaining[i] = this.remaining[last]!;
       this.flags[i] = this.flags[last]!;

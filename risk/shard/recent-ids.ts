@@ -14,7 +14,11 @@ export class RecentIds {
    * and arrays were most of what a snapshot decode built and the garbage collector marked.
    */
   private set: Set<number> | undefined = undefined;
-  /** Insertion order, as a ring once full (grown lazily: most accounts place few orders). */
+  /**
+   * Insertion order: a plain array while it has never been full (head 0, one element per id), then a ring
+   * of `capacity` slots whose first set.size from head (wrapping) are the ids oldest first; a removal can
+   * leave it below full, and the next add fills the slot after the newest.
+   */
   private order: number[] | undefined = undefined;
   private head = 0;
 
@@ -35,7 +39,9 @@ export class RecentIds {
     const set = (this.set ??= new Set());
     const order = (this.order ??= []);
     if (set.has(id)) return;
+    const n = set.size;
     if (order.length < this.capacity) order.push(id);
+    else if (n < this.capacity) order[(this.head + n) % this.capacity] = id;
     else {
       set.delete(order[this.head]!);
       order[this.head] = id;
@@ -46,34 +52,33 @@ export class RecentIds {
 
   /**
    * Takes an id out of the window (an order the market refused was never an order: docs/COMMANDS.md,
-   * "What a refusal leaves behind"). The order of the others is kept. Refused orders are nearly always the
-   * newest, so the search runs newest first; a full ring is laid out oldest first once (O(capacity)), after
-   * which it is a plain array again until it fills.
+   * "What a refusal leaves behind"). The order of the others is kept: the ids after it move back one slot.
+   * Refused orders are nearly always the newest, so the search runs newest first and the move is short
+   * (a full window of 4,096 ids used to be laid out afresh, oldest first, for every refusal).
    */
   remove(id: number): void {
     const order = this.order;
     if (this.set === undefined || order === undefined || !this.set.delete(id)) return;
-    if (this.head !== 0) {
-      const linear = [...this.inOrder()];
-      order.length = 0;
-      order.push(...linear);
-      this.head = 0;
-    }
-    const i = order.lastIndexOf(id);
-    order.splice(i, 1);
+    const n = this.set.size + 1;
+    const len = order.length;
+    const head = this.head;
+    let k = n - 1;
+    while (order[(head + k) % len] !== id) k--;
+    for (let j = k + 1; j < n; j++) order[(head + j - 1) % len] = order[(head + j) % len]!;
+    if (len < this.capacity) order.pop();
   }
 
   /** The ids oldest first (state hash, snapshots). */
   *inOrder(): IterableIterator<number> {
     const order = this.order;
     if (order === undefined) return;
-    for (let i = 0; i < order.length; i++) yield order[(this.head + i) % order.length]!;
+    for (let i = 0, n = this.size; i < n; i++) yield order[(this.head + i) % order.length]!;
   }
 
   /** The same as inOrder without an iterator object (hot loops: hash, snapshot). */
   forEachInOrder(f: (id: number) => void): void {
     const order = this.order;
     if (order === undefined) return;
-    for (let i = 0; i < order.length; i++) f(order[(this.head + i) % order.length]!);
+    for (let i = 0, n = this.size; i < n; i++) f(order[(this.head + i) % order.length]!);
   }
 }

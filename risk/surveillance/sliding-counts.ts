@@ -6,8 +6,9 @@
 // seq and time that landed in it, so an alert can name where its evidence starts.
 //
 // One table holds the counters of many accounts, one row each (the caller maps accounts to rows:
-// window-states.ts), in two Float64Arrays: the rows' headers (newest bucket, which slots count, totals)
-// side by side, and their bucket slots. An add touches a header and a slot, not an object per account
+// window-states.ts), in two Float64Arrays: the rows' headers (newest bucket index, which slots count,
+// totals, and the newest bucket's own counts) side by side, and their bucket slots. Most adds touch only
+// a header (the newest bucket is written to its slot when the next one opens), not an object per account
 // and an array per field, which at a venue with thousands of accounts was most of what the window
 // indicators cost (cache misses). The headers are apart from the slots because most reads want only a
 // header: the totals on every order message, the idle test of every row at each sweep (window-states.ts),
@@ -17,20 +18,27 @@
 // Integers only; time comes from the records. No allocation but when the table grows. Each metric's sum
 // over the buckets is kept as a running total (added on add, taken off when a bucket is retired), so
 // reading it is O(1): the indicators read it on every order message. Each slot remembers which bucket it
-// holds and is zeroed only when written for a new one, so an account back after a whole window of
-// silence (the common case for a one-second window) costs O(metrics), not a sweep of every bucket.
+// holds, so an account back after a whole window of silence (the common case for a one-second window)
+// costs O(metrics) in its header, not a sweep of every bucket.
 
 /**
  * A row's header: the newest bucket's index (−1 before the first add), where it ends (µs), its slot, the
- * slots whose counts are in the totals (bit k: slot k; kept only up to MASK_BUCKETS buckets), then the
- * totals. With the bits, whether the newest bucket's slot is fresh is known from the header, so an add
- * writes its slot without waiting to read it first.
+ * slots whose counts are in the totals apart from the newest bucket's (bit k: slot k; kept only up to
+ * MASK_BUCKETS buckets), the totals, then the newest bucket itself: its first seq and time, its counts.
+ * The newest bucket lives in the header and is written to its slot only when a later bucket opens while
+ * it still counts: most adds land in an account's newest bucket (a 30 s bucket and a message every few
+ * seconds), or open one after a whole window of silence (a one-second window), and then touch only the
+ * header, where writing the slot was a second cache line per add, most of them misses.
  */
 const HEAD = 0;
 const HEAD_END_US = 1;
 const HEAD_SLOT = 2;
 const COUNTED = 3;
 const TOTALS = 4;
+/** After the totals: the newest bucket's first seq and time, then its counts. */
+const NEWEST_SEQ = 0;
+const NEWEST_US = 1;
+const NEWEST_COUNTS = 2;
 /** The most buckets whose counted slots fit a header's bit set (exact in int32 arithmetic). */
 const MASK_BUCKETS = 30;
 /** A slot record: the bucket index held (−1: none; stale unless inside the window), first seq and time, counts. */
@@ -46,6 +54,8 @@ export class SlidingCounts {
   private readonly stride: number;
   private readonly rowStride: number;
   private readonly headStride: number;
+  /** Where the newest bucket starts in a header. */
+  private readonly newest: number;
   /** Whether COUNTED is kept (buckets ≤ MASK_BUCKETS); without it every slot leaving the window is read. */
   private readonly masked: boolean;
   /** Rows the table has room for. */
@@ -59,7 +69,8 @@ export class SlidingCounts {
   ) {
     this.stride = SLOT_COUNTS + metrics;
     this.rowStride = buckets * this.stride;
-    this.headStride = TOTALS + metrics;
+    this.newest = TOTALS + metrics;
+    this.headStride = this.newest + NEWEST_COUNTS + metrics;
     this.masked = buckets <= MASK_BUCKETS;
     this.capacity = rows;
     this.heads = new Float64Array(rows * this.headStride);
@@ -87,14 +98,18 @@ export class SlidingCounts {
     return row * this.rowStride + slot * this.stride;
   }
 
-  /** Moves a row's window to end at timeUs (taking buckets that left it off the totals). */
-  private advance(row: number, timeUs: number): void {
+  /**
+   * Moves a row's window to end at timeUs (taking buckets that left it off the totals) and returns where
+   * the newest bucket's counts start in the header; a bucket opened here starts at (seq, timeUs), empty.
+   */
+  private advance(row: number, timeUs: number, seq: number): number {
     const h = this.heads;
     const r = row * this.headStride;
-    if (timeUs < h[r + HEAD_END_US]!) return;
+    const counts = r + this.newest + NEWEST_COUNTS;
+    if (timeUs < h[r + HEAD_END_US]!) return counts;
     const index = Math.floor(timeUs / this.bucketUs);
     const head = h[r + HEAD]!;
-    if (index <= head) return;
+    if (index <= head) return counts;
     const b = this.buckets;
     const m = this.metrics;
     const totals = r + TOTALS;
@@ -105,33 +120,43 @@ export class SlidingCounts {
       // index mod b without a floating-point remainder (exact: index and b are integers below 2^53).
       h[r + HEAD_SLOT] = index - Math.floor(index / b) * b;
     } else {
+      // The newest bucket still counts: to its slot, with the others.
+      const d = this.data;
+      let slot = h[r + HEAD_SLOT]!;
+      let base = this.slotBase(row, slot);
+      d[base + SLOT_HELD] = head;
+      d[base + SLOT_SEQ] = h[r + this.newest + NEWEST_SEQ]!;
+      d[base + SLOT_US] = h[r + this.newest + NEWEST_US]!;
+      for (let k = 0; k < m; k++) d[base + SLOT_COUNTS + k] = h[counts + k]!;
+      let counted = h[r + COUNTED]! | (this.masked ? 1 << slot : 0);
       // Buckets head − b + 1 .. index − b leave the window (those written are taken off); bucket g's slot
       // is g mod b, counted on from the head's (head − b + 1 is congruent to head + 1). The last of them
       // is congruent to index, so the loop ends on the new head's slot.
-      const d = this.data;
-      let counted = h[r + COUNTED]!;
-      let slot = h[r + HEAD_SLOT]!;
       for (let gone = head - b + 1; gone <= index - b; gone++) {
         slot = slot + 1 === b ? 0 : slot + 1;
         if (gone < 0) continue;
         if (this.masked && (counted & (1 << slot)) === 0) continue;
-        const base = this.slotBase(row, slot);
+        base = this.slotBase(row, slot);
         if (d[base + SLOT_HELD] !== gone) continue;
         for (let k = 0; k < m; k++) h[totals + k] -= d[base + SLOT_COUNTS + k]!;
         d[base + SLOT_HELD] = -1;
         counted &= ~(1 << slot);
       }
       h[r + COUNTED] = counted;
-      h[r + HEAD_SLOT] = slot;
+      h[r + HEAD_SLOT] = index - Math.floor(index / b) * b;
     }
     h[r + HEAD] = index;
     h[r + HEAD_END_US] = (index + 1) * this.bucketUs;
+    h[r + this.newest + NEWEST_SEQ] = seq;
+    h[r + this.newest + NEWEST_US] = timeUs;
+    for (let k = 0; k < m; k++) h[counts + k] = 0;
+    return counts;
   }
 
   /** Adds n to a row's metric at (timeUs, seq); time never goes back within one market stream. */
   add(row: number, metric: number, n: number, timeUs: number, seq: number): void {
-    const base = this.headSlot(row, timeUs, seq);
-    this.data[base + metric] += n;
+    const counts = this.advance(row, timeUs, seq);
+    this.heads[counts + metric] += n;
     this.heads[row * this.headStride + TOTALS + metric] += n;
   }
 
@@ -140,33 +165,13 @@ export class SlidingCounts {
    * two add() calls, with one move of the window.
    */
   addBoth(row: number, metric: number, other: number, timeUs: number, seq: number): void {
-    const base = this.headSlot(row, timeUs, seq);
-    const d = this.data;
+    const counts = this.advance(row, timeUs, seq);
     const h = this.heads;
     const totals = row * this.headStride + TOTALS;
-    d[base + metric] += 1;
+    h[counts + metric] += 1;
     h[totals + metric] += 1;
-    d[base + other] += 1;
+    h[counts + other] += 1;
     h[totals + other] += 1;
-  }
-
-  /** Moves the row's window to timeUs and returns where the newest bucket's counts start (zeroed if new). */
-  private headSlot(row: number, timeUs: number, seq: number): number {
-    this.advance(row, timeUs);
-    const d = this.data;
-    const h = this.heads;
-    const r = row * this.headStride;
-    const slot = h[r + HEAD_SLOT]!;
-    const base = this.slotBase(row, slot);
-    const fresh = this.masked ? (h[r + COUNTED]! & (1 << slot)) === 0 : d[base + SLOT_HELD] !== h[r + HEAD];
-    if (fresh) {
-      for (let k = 0; k < this.metrics; k++) d[base + SLOT_COUNTS + k] = 0;
-      d[base + SLOT_HELD] = h[r + HEAD]!;
-      d[base + SLOT_SEQ] = seq;
-      d[base + SLOT_US] = timeUs;
-      if (this.masked) h[r + COUNTED] = h[r + COUNTED]! | (1 << slot);
-    }
-    return base + SLOT_COUNTS;
   }
 
   /** A row's count of the metric over the window as of its newest add. */
@@ -200,17 +205,30 @@ export class SlidingCounts {
   /** The earliest input seq and time still inside a row's window (0 when empty). */
   firstInWindow(row: number): { seq: number; timeUs: number } {
     const d = this.data;
+    const r = row * this.headStride;
     let seq = 0;
     let timeUs = 0;
-    const oldest = this.heads[row * this.headStride + HEAD]! - this.buckets + 1;
+    const head = this.heads[r + HEAD]!;
+    if (head < 0) return { seq, timeUs };
+    const headSlot = this.heads[r + HEAD_SLOT]!;
+    const oldest = head - this.buckets + 1;
     for (let slot = 0; slot < this.buckets; slot++) {
-      const base = this.slotBase(row, slot);
-      const h = d[base + SLOT_HELD]!;
-      if (h < 0 || h < oldest) continue;
-      const s = d[base + SLOT_SEQ]!;
+      let s: number;
+      let us: number;
+      if (slot === headSlot) {
+        // The newest bucket, in the header (its slot holds a bucket that has left the window, or none).
+        s = this.heads[r + this.newest + NEWEST_SEQ]!;
+        us = this.heads[r + this.newest + NEWEST_US]!;
+      } else {
+        const base = this.slotBase(row, slot);
+        const h = d[base + SLOT_HELD]!;
+        if (h < 0 || h < oldest) continue;
+        s = d[base + SLOT_SEQ]!;
+        us = d[base + SLOT_US]!;
+      }
       if (seq === 0 || s < seq) {
         seq = s;
-        timeUs = d[base + SLOT_US]!;
+        timeUs = us;
       }
     }
     return { seq, timeUs };

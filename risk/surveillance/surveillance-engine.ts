@@ -67,6 +67,7 @@ export class SurveillanceEngine {
   /** The market of the last record and its hooks: a shard's stream is mostly one market's. */
   private lastMarket: MarketWatch | undefined;
   private lastHooks: DetectorHooks | undefined;
+  private lastIntegrity: IntegrityStats | undefined;
   private readonly integrity = new Map<number, IntegrityStats>();
   readonly owners = new OwnerTable();
   private readonly positions = new InputPositions();
@@ -117,6 +118,7 @@ export class SurveillanceEngine {
     if (this.lastMarket === undefined || this.lastMarket.marketId !== marketId) {
       this.lastMarket = this.marketOf(marketId);
       this.lastHooks = this.detectors.get(marketId)!;
+      this.lastIntegrity = this.integrity.get(marketId)!;
     }
     const m = this.lastMarket;
     const ds = this.lastHooks!;
@@ -239,7 +241,7 @@ export class SurveillanceEngine {
     t.takerSide = buf.u8At(at, TRD.takerSide);
     m.lastTradeTicks = t.priceTicks;
     // Prints for the venue statistics: trades on the book (an ADL transfer is not one).
-    if (buf.u8At(at, TRD.takerOrigin) !== OrderOrigin.ADL) this.integrity.get(m.marketId)!.trade(t.timeUs, t.qtyLots);
+    if (buf.u8At(at, TRD.takerOrigin) !== OrderOrigin.ADL) this.lastIntegrity!.trade(t.timeUs, t.qtyLots);
     const taker = m.orders.get(t.takerOrderId);
     const maker = m.orders.get(t.makerOrderId);
     t.takerIx = taker !== undefined ? taker.accountIx : m.accounts.lookup(t.takerAccountId);

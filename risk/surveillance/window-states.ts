@@ -38,7 +38,7 @@ export class WindowAccounts {
     if (!this.holds.take(ix)) return ix;
     this.counts.ensureRows(ix + 1);
     this.recent.ensureRows(ix + 1);
-    this.raisedFlags = grown(this.raisedFlags, ix);
+    if (ix >= this.raisedFlags.length) this.raisedFlags = grown(this.raisedFlags, ix);
     this.counts.clearIdle(ix);
     this.recent.clear(ix);
     this.raisedFlags[ix] = 0;

@@ -127,6 +127,30 @@ test('a batch mixing client order ids and none reaches the book in its own order
   assert.deepEqual(filled, ids, 'filled first to last in the batch’s order');
 });
 
+test('a batch answers replayed client order ids from their first result, beside new orders, and a batch of replays only', async () => {
+  const first = await maker.client.place({ market: 1, side: 'buy', type: 'limit', price: MID - 2_000, qty: 1, clientOrderId: 8201 });
+  const r = await maker.client.batchPlace([
+    { market: 1, side: 'buy', type: 'limit', price: MID - 2_001, qty: 1, clientOrderId: 8202 },
+    { market: 1, side: 'buy', type: 'limit', price: MID - 2_000, qty: 1, clientOrderId: 8201 },
+    { market: 1, side: 'buy', type: 'limit', price: MID - 2_002, qty: 1 },
+  ]);
+  assert.equal(r.results.length, 3);
+  const [fresh, replay, plain] = r.results as { ok: boolean; orderId: number; replayed?: boolean }[];
+  assert.equal(replay!.ok, true);
+  assert.equal(replay!.orderId, first.orderId, 'the retry gets its first result, not a second order');
+  assert.equal(replay!.replayed, true);
+  assert.equal(fresh!.replayed, false);
+  assert.ok(plain!.ok && plain!.orderId > fresh!.orderId, 'offered in the batch’s order');
+  // Every item known already: the batch is answered in the turn it came, from the results alone.
+  const again = await maker.client.batchPlace([
+    { market: 1, side: 'buy', type: 'limit', price: MID - 2_001, qty: 1, clientOrderId: 8202 },
+    { market: 1, side: 'buy', type: 'limit', price: MID - 2_000, qty: 1, clientOrderId: 8201 },
+  ]);
+  assert.deepEqual(again.results.map((x) => (x as { orderId: number }).orderId), [fresh!.orderId, first.orderId]);
+  assert.equal((await maker.client.openOrders()).orders.filter((o) => [8201, 8202].includes(o['clientOrderId'] as number)).length, 2, 'no order placed twice');
+  await maker.client.cancelAll(1);
+});
+
 test('leverage, margin mode and isolated margin are the engine’s answers', async () => {
   const fresh = await ctx.h.trader();
   const lev = await fresh.client.setLeverage(1, 10);

@@ -4,13 +4,17 @@
 // window, so a run of 100k trades makes ~100k pairs that live ten minutes: as objects they were promoted
 // out of the young generation and were much of the engine's garbage-collection time.
 //
-// Pairs are found through an open-addressing table on (low, high) in typed arrays, and each low account's
-// pairs are chained in the order they first traded, the low accounts themselves numbered in the order
-// they first traded (U32Index): forEach() visits the pairs in the order the detector has always judged
-// them (each low account in the order it first traded, within it each high account in the order it first
-// traded with it), which nested maps (low → high → pair) gave before; those cost two map lookups per
-// trade, and every cleared inner map regrew through its rehashes each half window. A table is cleared and
-// reused for a later half window: after the first few windows, noting a pair allocates nothing.
+// Pairs are found through an open-addressing table on (low, high) in typed arrays. The detector judges a
+// window's pairs in a fixed order (each low account in the order it first traded, within it each high
+// account in the order it first traded with it: what nested maps low → high → pair gave), so each pair
+// carries its low account's rank in first-trade order (U32Index), and a list of pairs is put in that
+// order by (rank, pair index) (inVisitOrder). Only a few pairs are ever judged: a pair must trade
+// minTrades times over the window's two half windows, so at least half of that in one of them, and the
+// table lists the pairs that reached that count (candidates) as they reach it; the window's end reads
+// those instead of walking every pair of both half windows with a lookup in the other table (most pairs
+// trade once, and each lookup in a table of a hundred thousand pairs was a cache miss). A table is
+// cleared and reused for a later half window: after the first few windows, noting a pair allocates
+// nothing.
 
 import type { EvidenceTrade } from '../alert.js';
 import type { TradeView } from '../market-watch.js';
@@ -34,19 +38,18 @@ const EV_FIELDS = 11;
 export class FramePairs {
   private cols = new Float64Array(FIELDS * 1_024);
   private count = 0;
-  /** The most trades any pair made in this half window (0 when none traded). */
-  maxTrades = 0;
-  /** Per pair: its accounts, and the next pair of the same low account (−1: its last). */
+  /** Per pair: its accounts, and its low account's rank in the order low accounts first traded. */
   private lowKey = new Uint32Array(1_024);
   private highKey = new Uint32Array(1_024);
-  private nextOfLow = new Int32Array(1_024);
+  private rankOf = new Int32Array(1_024);
   /** Pair + 1 per hash slot (0: empty). */
   private slots = new Int32Array(2_048);
   private shift = 32 - 11;
-  /** Low accounts in the order they first traded, and each one's first and last pair. */
+  /** Low accounts in the order they first traded. */
   private readonly lows = new U32Index();
-  private headOf = new Int32Array(1_024);
-  private tailOf = new Int32Array(1_024);
+  /** The pairs that reached candidateAt trades, in the order they reached it. */
+  private candidateList = new Int32Array(64);
+  private candidateCount = 0;
   /**
    * Each pair's trades as evidence (its first, then later ones up to the detector's limit), rows chained
    * per pair in the order they traded: numbers, not an object per trade kept (a repeated pair's trades
@@ -54,6 +57,9 @@ export class FramePairs {
    */
   private ev = new Float64Array(EV_FIELDS * 1_024);
   private evRows = 0;
+
+  /** A pair becomes a candidate when its trades reach this count (at least 1). */
+  constructor(readonly candidateAt = 1) {}
 
   /** Counts trade t for the pair (low, high), keeping it as evidence while the pair has fewer than maxEvidence. */
   note(t: TradeView, low: number, high: number, maxEvidence: number): void {
@@ -86,7 +92,30 @@ export class FramePairs {
     const trades = this.cols[b + TRADES]! + 1;
     this.cols[b + TRADES] = trades;
     this.cols[b + LOTS]! += t.qtyLots;
-    if (trades > this.maxTrades) this.maxTrades = trades;
+    if (trades === this.candidateAt) this.candidate(i);
+  }
+
+  private candidate(i: number): void {
+    this.candidateList = grown(this.candidateList, this.candidateCount);
+    this.candidateList[this.candidateCount++] = i;
+  }
+
+  /** The pairs that reached candidateAt trades (each once), in the order they reached it. */
+  candidates(): number[] {
+    return Array.from(this.candidateList.subarray(0, this.candidateCount));
+  }
+
+  lowOf(i: number): number {
+    return this.lowKey[i]!;
+  }
+
+  highOf(i: number): number {
+    return this.highKey[i]!;
+  }
+
+  /** The pairs given, in the order forEach() visits pairs (each low account in the order it first traded, then as each first traded). */
+  inVisitOrder(pairs: number[]): number[] {
+    return pairs.sort((a, b) => this.rankOf[a]! - this.rankOf[b]! || a - b);
   }
 
   /** The pair's index, or −1 when it did not trade in this half window. */
@@ -108,9 +137,9 @@ export class FramePairs {
    * high accounts likewise.
    */
   forEach(fn: (low: number, high: number, i: number) => void): void {
-    for (let l = 0; l < this.lows.size; l++) {
-      for (let i = this.headOf[l]!; i >= 0; i = this.nextOfLow[i]!) fn(this.lowKey[i]!, this.highKey[i]!, i);
-    }
+    const all: number[] = [];
+    for (let i = 0; i < this.count; i++) all.push(i);
+    for (const i of this.inVisitOrder(all)) fn(this.lowKey[i]!, this.highKey[i]!, i);
   }
 
   trades(i: number): number {
@@ -150,33 +179,22 @@ export class FramePairs {
   clear(): void {
     if (this.count > 0) this.slots.fill(0);
     this.lows.clear();
+    this.candidateCount = 0;
     this.evRows = 0;
     this.count = 0;
-    this.maxTrades = 0;
   }
 
   private add(t: TradeView, low: number, high: number): number {
     if ((this.count + 1) * FIELDS > this.cols.length) this.cols = grown(this.cols, (this.count + 1) * FIELDS - 1);
     const i = this.count++;
-    if (this.maxTrades === 0) this.maxTrades = 1;
     if (i === this.lowKey.length) {
       this.lowKey = grown(this.lowKey, i);
       this.highKey = grown(this.highKey, i);
-      this.nextOfLow = grown(this.nextOfLow, i);
+      this.rankOf = grown(this.rankOf, i);
     }
     this.lowKey[i] = low;
     this.highKey[i] = high;
-    this.nextOfLow[i] = -1;
-    const before = this.lows.size;
-    const l = this.lows.intern(low);
-    if (l === before) {
-      if (l === this.headOf.length) {
-        this.headOf = grown(this.headOf, l);
-        this.tailOf = grown(this.tailOf, l);
-      }
-      this.headOf[l] = i;
-    } else this.nextOfLow[this.tailOf[l]!] = i;
-    this.tailOf[l] = i;
+    this.rankOf[i] = this.lows.intern(low);
     const c = this.cols;
     const b = i * FIELDS;
     c[b + TRADES] = 1;
@@ -187,6 +205,7 @@ export class FramePairs {
     c[b + EV_COUNT] = 1;
     c[b + EV_HEAD] = r;
     c[b + EV_TAIL] = r;
+    if (this.candidateAt <= 1) this.candidate(i);
     return i;
   }
 

@@ -109,12 +109,16 @@ export class LayeringDetector implements Detector {
   accepted(o: WatchedOrder): void {
     if (!isRestingLimit(o)) return;
     const ix = o.accountIx;
-    this.head = grown(this.head, 2 * ix + 1);
-    this.count = grown(this.count, 2 * ix + 1);
+    // grown() only when it grows: called on every order, the shared helper was 1-2% of the engine's time.
+    if (2 * ix + 1 >= this.head.length) {
+      this.head = grown(this.head, 2 * ix + 1);
+      this.count = grown(this.count, 2 * ix + 1);
+    }
     if (this.count[2 * ix] === 0 && this.count[2 * ix + 1] === 0) this.restingAccounts++;
     const list = 2 * ix + (o.side === 0 ? 0 : 1);
     const s = o.slot;
-    const links = (this.links = grown(this.links, 3 * s + 2));
+    if (3 * s + 2 >= this.links.length) this.links = grown(this.links, 3 * s + 2);
+    const links = this.links;
     const first = this.head[list]!;
     links[3 * s] = list + 1;
     links[3 * s + 1] = 0;

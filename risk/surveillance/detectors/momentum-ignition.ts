@@ -24,6 +24,7 @@ import type { WatchedOrder } from '../watched-order.js';
 import { hundredths, seconds } from '../format.js';
 import { RecentOrders } from '../recent-orders.js';
 import { RecentTradeRows } from '../recent-trades.js';
+import { grown } from '../../grown.js';
 
 export interface MomentumParams {
   /** Largest gap between two fills of one burst (µs). Default 1 s. */
@@ -74,6 +75,12 @@ export class MomentumIgnitionDetector implements Detector {
   /** Per account index: the burst's orders and trades as evidence. */
   private readonly orderEvidence = new RecentOrders(20, 64);
   private readonly trades = new RecentTradeRows(48, 64);
+  /**
+   * Per account index: until when (µs) a fill against its burst could reverse it (the burst active,
+   * qualified and not yet raised), −1 when it cannot. Every trade's maker is tested here first, so the
+   * maker's burst (a cache line of its own, rarely reversible) is read only when it may matter.
+   */
+  private reversibleUntil = new Float64Array(64);
   private lastSweepUs = 0;
 
   constructor(
@@ -93,11 +100,28 @@ export class MomentumIgnitionDetector implements Detector {
 
   traded(t: TradeView, taker: WatchedOrder | undefined): void {
     // A fill of a maker against its own burst's direction reverses it too.
-    const makerBurst = this.accounts.peek(t.makerIx);
-    if (makerBurst?.active) this.reverse(t.makerAccountId, t.makerIx, makerBurst, 1 - t.takerSide, t);
+    const mx = t.makerIx;
+    if (mx >= 0 && mx < this.reversibleUntil.length && t.timeUs <= this.reversibleUntil[mx]!) {
+      const makerBurst = this.accounts.peek(mx);
+      if (makerBurst?.active) {
+        this.reverse(t.makerAccountId, mx, makerBurst, 1 - t.takerSide, t);
+        this.noteReversible(mx, makerBurst);
+      }
+    }
     if (taker === undefined) return;
     const ix = taker.accountIx;
     const b = this.accounts.get(ix);
+    this.takerFill(t, taker, ix, b);
+    this.noteReversible(ix, b);
+  }
+
+  /** Records until when a fill could reverse the account's burst (see reversibleUntil). */
+  private noteReversible(ix: number, b: Burst): void {
+    if (ix >= this.reversibleUntil.length) this.reversibleUntil = grown(this.reversibleUntil, ix);
+    this.reversibleUntil[ix] = b.active && !b.raised && this.qualified(b) ? b.lastUs + this.p.reverseWithinUs : -1;
+  }
+
+  private takerFill(t: TradeView, taker: WatchedOrder, ix: number, b: Burst): void {
     if (b.active && b.side !== t.takerSide && !b.raised && t.timeUs - b.lastUs <= this.p.reverseWithinUs && this.qualified(b)) {
       this.reverse(t.takerAccountId, ix, b, t.takerSide, t);
       return;

@@ -141,7 +141,7 @@ export class WashCircularDetector implements Detector {
         this.previous = undefined;
       }
     }
-    const next = this.spare.pop() ?? { startUs: 0, accounts: new FrameFlows(), pairs: new FramePairs() };
+    const next = this.spare.pop() ?? { startUs: 0, accounts: new FrameFlows(), pairs: new FramePairs(Math.max(1, Math.ceil(this.p.minTrades / 2))) };
     next.startUs = start;
     this.current = next;
     for (const [key, until] of this.cooldown) if (until <= timeUs) this.cooldown.delete(key);
@@ -156,34 +156,36 @@ export class WashCircularDetector implements Detector {
 
   private evaluate(a: Frame | undefined, b: Frame | undefined): void {
     const frames = [a, b].filter((f): f is Frame => f !== undefined);
-    // Pairs of the window in a fixed order: frame by frame, each in the order its pairs first traded; a
-    // pair already met in an earlier frame is not judged twice. No key is built for a pair that cannot
-    // qualify (most traded once): the count comes first.
-    // The count is taken where the pair was found (its index in the frame being walked), and a pair that
-    // could not reach minTrades even with the most trades any pair made in the other frame is not looked
-    // up there (judge() would pass it over): most pairs trade once or twice, and each lookup in a frame's
-    // table of a hundred thousand pairs was a cache miss.
+    // Pairs of the window in a fixed order: frame by frame, each in the order its pairs first traded
+    // (FramePairs.inVisitOrder); a pair already met in an earlier frame is not judged twice. Only pairs
+    // that traded minTrades times in the window can qualify, so at least half of that in one frame: the
+    // frames' candidates (FramePairs.candidateAt) are all that need reading.
     const min = this.p.minTrades;
-    const f0 = frames[0]!;
-    const f1 = frames[1];
-    const max0 = f0.pairs.maxTrades;
-    const max1 = f1?.pairs.maxTrades ?? 0;
-    if (max0 + max1 < min) return;
-    f0.pairs.forEach((low, high, i) => {
-      let trades = f0.pairs.trades(i);
-      if (trades + max1 < min) return;
-      if (f1 !== undefined) {
-        const j = f1.pairs.find(low, high);
-        if (j >= 0) trades += f1.pairs.trades(j);
+    const f0 = frames[0]!.pairs;
+    const f1 = frames[1]?.pairs;
+    const first = new Set(f0.candidates());
+    if (f1 !== undefined) {
+      for (const j of f1.candidates()) {
+        const i = f0.find(f1.lowOf(j), f1.highOf(j));
+        if (i >= 0) first.add(i);
       }
-      this.judge(frames, low, high, trades);
-    });
-    f1?.pairs.forEach((low, high, j) => {
-      // Under minTrades whether or not the pair traded in f0 (where it was judged): nothing to do.
-      if (f1.pairs.trades(j) + max0 < min) return;
-      if (f0.pairs.find(low, high) >= 0) return;
-      this.judge(frames, low, high, f1.pairs.trades(j));
-    });
+    }
+    for (const i of f0.inVisitOrder([...first])) {
+      const low = f0.lowOf(i);
+      const high = f0.highOf(i);
+      let trades = f0.trades(i);
+      if (f1 !== undefined) {
+        const j = f1.find(low, high);
+        if (j >= 0) trades += f1.trades(j);
+      }
+      if (trades >= min) this.judge(frames, low, high, trades);
+    }
+    if (f1 === undefined) return;
+    for (const j of f1.inVisitOrder(f1.candidates())) {
+      // Judged with f0 if it traded there; under minTrades here alone otherwise: nothing to do.
+      if (f1.trades(j) < min || f0.find(f1.lowOf(j), f1.highOf(j)) >= 0) continue;
+      this.judge(frames, f1.lowOf(j), f1.highOf(j), f1.trades(j));
+    }
   }
 
   /** Judges the pair (low, high), which traded `trades` times in the window's frames. */

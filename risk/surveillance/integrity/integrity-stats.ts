@@ -3,12 +3,19 @@
 // of sizes at round numbers, and the power-law exponent of the size tail. Fed every trade by the
 // surveillance engine; a day's report is produced when the market's first trade of the next day arrives
 // (time is the records'), or on demand for the day so far.
+//
+// A trade of fewer than SMALL_LOTS lots (nearly all of them) is only counted in a histogram by size; its
+// first digit and round-size class are added from the histogram when a report is made, once per size
+// rather than once per trade (the six remainders of the round-size test per trade were a tenth of the
+// surveillance engine's time). The counts are sums either way, so the report is the same.
 
 import { benford, firstDigit, type BenfordResult } from './benford.js';
 import { RoundSizeCounts } from './round-sizes.js';
 import { TopSizes } from './tail-exponent.js';
 
 export const DAY_US = 86_400_000_000;
+/** Trade sizes below this are counted by size and classified when a report is made. */
+const SMALL_LOTS = 4_096;
 
 export interface IntegrityReport {
   marketId: number;
@@ -29,6 +36,8 @@ export class IntegrityStats {
   private top = new TopSizes();
   private trades = 0;
   private lots = 0;
+  /** Trades of the day by size, for sizes below SMALL_LOTS (their digits and round sizes are not counted yet). */
+  private small = new Uint32Array(SMALL_LOTS);
 
   constructor(
     readonly marketId: number,
@@ -44,14 +53,25 @@ export class IntegrityStats {
     this.trades++;
     this.lots += qtyLots;
     if (!Number.isSafeInteger(this.lots)) throw new RangeError(`market ${this.marketId}: a day's lots passed 2^53`);
-    this.digits[firstDigit(qtyLots)]!++;
-    this.round.add(qtyLots);
+    if (qtyLots < SMALL_LOTS) this.small[qtyLots]!++;
+    else {
+      this.digits[firstDigit(qtyLots)]!++;
+      this.round.add(qtyLots);
+    }
     this.top.add(qtyLots);
   }
 
   /** The statistics of the day so far. */
   report(): IntegrityReport {
-    return { marketId: this.marketId, day: this.day, trades: this.trades, lots: this.lots, benford: benford(this.digits), roundSizes: this.round.report(), tail: this.top.hill() };
+    const digits = [...this.digits];
+    const round = this.round.copy();
+    for (let q = 1; q < SMALL_LOTS; q++) {
+      const n = this.small[q]!;
+      if (n === 0) continue;
+      digits[firstDigit(q)]! += n;
+      round.add(q, n);
+    }
+    return { marketId: this.marketId, day: this.day, trades: this.trades, lots: this.lots, benford: benford(digits), roundSizes: round.report(), tail: this.top.hill() };
   }
 
   private reset(day: number): void {
@@ -59,6 +79,7 @@ export class IntegrityStats {
     this.digits = new Array<number>(10).fill(0);
     this.round = new RoundSizeCounts();
     this.top = new TopSizes();
+    this.small.fill(0);
     this.trades = 0;
     this.lots = 0;
   }

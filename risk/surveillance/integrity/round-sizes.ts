@@ -14,20 +14,31 @@ export class RoundSizeCounts {
   readonly neighbours = new Array<number>(ROUND_UNITS.length).fill(0);
   total = 0;
 
-  add(qtyLots: number): void {
-    this.total++;
+  /** Counts n trades of qtyLots. */
+  add(qtyLots: number, n = 1): void {
+    this.total += n;
     for (let k = 0; k < ROUND_UNITS.length; k++) {
       const r = ROUND_UNITS[k]!;
       if (qtyLots < r) {
         // Below the unit: only its upper neighbourhood can hold it.
-        if (r - qtyLots <= Math.max(1, r / 10)) this.neighbours[k]!++;
+        if (r - qtyLots <= Math.max(1, r / 10)) this.neighbours[k]! += n;
         continue;
       }
       const rest = qtyLots % r;
       const w = Math.max(1, r / 10);
-      if (rest === 0) this.round[k]!++;
-      else if (rest <= w || r - rest <= w) this.neighbours[k]!++;
+      if (rest === 0) this.round[k]! += n;
+      else if (rest <= w || r - rest <= w) this.neighbours[k]! += n;
     }
+  }
+
+  copy(): RoundSizeCounts {
+    const c = new RoundSizeCounts();
+    for (let k = 0; k < ROUND_UNITS.length; k++) {
+      c.round[k] = this.round[k]!;
+      c.neighbours[k] = this.neighbours[k]!;
+    }
+    c.total = this.total;
+    return c;
   }
 
   report(): { unitLots: number; round: number; neighbours: number; shareBps: number; clusterRatioMilli: number }[] {

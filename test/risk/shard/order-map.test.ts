@@ -1,7 +1,8 @@
 // OrderMap (risk/shard/order-map.ts): after any sequence of listings, removals, fills, amendments and
-// price resolutions, with orders mostly priced better than the mark (the running sums answer) and some
-// worse (the columns are walked), the order costs read from its columns equal the same costs read from the order
-// objects (an array of them, which has no columns), and the columns hold exactly the map's orders.
+// price resolutions, with orders mostly priced better than the mark and some worse, the order costs read
+// from its columns (running sums, best-first lists) equal the same costs read from the order objects (an
+// array of them, which has no columns: one pass over them and a heap, the full recomputation), the
+// columns hold exactly the map's orders, and the best-first lists pass their self-check.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
@@ -66,6 +67,7 @@ test('order costs read from an OrderMap\'s columns equal the costs read from its
         }
         const c = map.columns;
         assert.equal(c.count, map.size);
+        assert.equal(c.checkRanks(), undefined, 'best-first lists');
         for (const v of map.values()) {
           assert.equal(c.held[v.slot], v);
           same(c.prices[v.slot]!, v.priceN, 'price column');
@@ -187,21 +189,30 @@ test('an OrderMap lists an order under its own id only', () => {
   assert.equal(o.slots, undefined);
 });
 
-test('a pass over the columns makes the side bounds exact again, so the sums answer once the far orders are gone', () => {
+test('the loss of orders priced worse than the mark is summed from the front of the best-first list, and a removed one costs nothing after', () => {
   const map = new OrderMap();
   const bid = (id: number, price: number) => map.set(id, new OpenOrderState(id, 0, 1, Side.BUY, BigInt(price), 5n, false, OrderOrigin.USER));
   bid(1, MARK + 50); // above the mark: priced worse than it
   bid(2, MARK - 10);
   bid(3, MARK - 20);
+  bid(4, MARK + 30);
   const ctx = context(0, MARK);
-  openOrdersCostNumber(map, ctx);
-  assert.equal(map.columns.buys.bound, MARK + 50);
-  map.delete(1);
-  assert.equal(map.columns.buys.bound, MARK + 50, 'a removal does not tighten the running bound');
-  openOrdersCostNumber(map, ctx); // one pass over the slots (the bound still says some bid is above the mark)
-  assert.equal(map.columns.buys.bound, MARK - 10, 'the pass found the worst bid left');
-  assert.equal(map.columns.sells.bound, Infinity, 'no sells');
-  // from now on the running sums answer, and they agree with the orders themselves
   const objects: NumberOrders = { values: () => [...map.values()].values() };
-  same(openOrdersCostNumber(map, ctx), openOrdersCostNumber(objects, ctx), 'open-order cost');
+  assert.deepEqual([...map.columns.bestBuys].map((i) => map.columns.prices[i]), [MARK + 50, MARK + 30, MARK - 10, MARK - 20]);
+  same(openOrdersCostNumber(map, ctx), openOrdersCostNumber(objects, ctx), 'open-order cost with two bids above the mark');
+  map.delete(1);
+  map.get(4)!.priceTicks = BigInt(MARK - 15);
+  assert.equal(map.columns.checkRanks(), undefined);
+  assert.deepEqual([...map.columns.bestBuys].map((i) => map.columns.prices[i]), [MARK - 10, MARK - 15, MARK - 20]);
+  same(openOrdersCostNumber(map, ctx), openOrdersCostNumber(objects, ctx), 'open-order cost with none above the mark');
+  // a long of 12 lots nets against the best 12 lots of the sells only; the bids cost in full
+  const ask = (id: number, price: number, qty: bigint) => map.set(id, new OpenOrderState(id, 0, 1, Side.SELL, BigInt(price), qty, false, OrderOrigin.USER));
+  ask(5, MARK + 40, 4n);
+  ask(6, MARK + 10, 4n);
+  ask(7, MARK - 5, 4n); // below the mark: priced worse than it
+  ask(8, MARK + 10, 4n);
+  const long = context(12, MARK);
+  same(openOrdersCostNumber(map, long), openOrdersCostNumber(objects, long), 'netted open-order cost');
+  const extra = { side: Side.SELL, priceN: MARK + 5, remainingN: 3, reduceOnly: false };
+  same(incrementalOrderCostNumber(map, extra, long), incrementalOrderCostNumber(objects, extra, long), 'netted increment of an order inside the netting');
 });

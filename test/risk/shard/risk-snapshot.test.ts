@@ -14,6 +14,7 @@ import { ShardKind } from '../../../engine/snapshot/snapshot-format.js';
 import { EncodeBuffer } from '../../../engine/snapshot/snapshot-writer.js';
 import { DEFAULT_POOL, riskMarket } from '../../../risk/shard/config.js';
 import { LiquidationEngine } from '../../../risk/shard/liquidation-engine.js';
+import type { OrderMap } from '../../../risk/shard/order-map.js';
 import { RiskShardView } from '../../../risk/shard/risk-shard-view.js';
 import { RiskShard } from '../../../risk/shard/risk-shard.js';
 import { viewSnapshot } from '../../../risk/shard/snapshot-view.js';
@@ -33,6 +34,7 @@ test('a risk shard decoded from a random world re-encodes to the same bytes, wit
   const seed = testSeed('risk-shard snapshot property');
   // One buffer for every shard's snapshot: reused when the last one was larger, grown when it was smaller.
   const reused = new EncodeBuffer();
+  let ranked = 0;
   fc.assert(
     fc.property(worldArb({ shards: true, jumpPercent: 40 }, 20, 120), (world) => {
       const d = new ActionDriver(world.population);
@@ -47,6 +49,17 @@ test('a risk shard decoded from a random world re-encodes to the same bytes, wit
         reused.bytes?.fill(0xa5);
         assert.deepEqual(shard.encodeState(reused), bytes);
         assert.equal(decoded.stateHash(), shard.stateHash());
+        // The open orders' best-first lists are derived, not in the bytes: the decode rebuilt them.
+        for (const account of decoded.state.accounts.values()) {
+          for (const pos of account.positions.values()) {
+            const c = (pos.openOrders as OrderMap | undefined)?.columns;
+            if (c === undefined) continue;
+            ranked += c.count;
+            assert.equal(c.checkRanks(), undefined, `best-first lists of ${account.id}/${pos.marketId}`);
+            const live = (shard.state.accounts.get(account.id)!.positions.get(pos.marketId)!.openOrders as OrderMap).columns;
+            for (const side of ['bestBuys', 'bestSells'] as const) assert.deepEqual([...c[side]].map((i) => c.prices[i]), [...live[side]].map((i) => live.prices[i]), `${side} prices of ${account.id}/${pos.marketId}`);
+          }
+        }
         const view = viewSnapshot(bytes) as RiskShardView;
         assert.ok(view instanceof RiskShardView);
         const s = view.summary();
@@ -92,6 +105,7 @@ test('a risk shard decoded from a random world re-encodes to the same bytes, wit
     }),
     { seed, numRuns: RUNS, includeErrorInReport: true },
   );
+  assert.ok(ranked > 0, `seed ${seed}: no decoded position held open orders`);
 });
 
 test('values a number slot keeps in bigint, past 2^53, and −0 in a number slot come back exactly', () => {

@@ -14,12 +14,15 @@ test('frame pairs: the counts, evidence and visiting order of nested maps, throu
   const seed = testSeed('frame pairs');
   const r = rng(seed);
   const pairs = new FramePairs();
+  // The same trades into a table whose candidates are the pairs reaching 3 trades.
+  const three = new FramePairs(3);
   const t = new TradeView();
   const account = (): number => (below(r, 3) === 0 ? 2 ** 32 - 1 - below(r, 50) : below(r, 400) * 1_024);
   for (let round = 0; round < 3; round++) {
     const model = new Map<number, Map<number, { trades: number; lots: number; evidence: string[] }>>();
     // Evidence: a pair's first trade and later ones while it holds fewer than maxEvidence (3 here).
     const maxEvidence = 3;
+    const reached: string[] = [];
     const trades = round === 1 ? 200 : 30_000;
     for (let k = 0; k < trades; k++) {
       const a = account();
@@ -35,11 +38,13 @@ test('frame pairs: the counts, evidence and visiting order of nested maps, throu
       t.makerAccountId = b;
       t.takerSide = below(r, 2);
       pairs.note(t, low, high, maxEvidence);
+      three.note(t, low, high, maxEvidence);
       let row = model.get(low);
       if (row === undefined) model.set(low, (row = new Map()));
       const e = row.get(high) ?? { trades: 0, lots: 0, evidence: [] };
       e.trades++;
       e.lots += t.qtyLots;
+      if (e.trades === 3) reached.push(`${low}:${high}`);
       if (e.evidence.length < maxEvidence) e.evidence.push(JSON.stringify(t.evidence()));
       row.set(high, e);
     }
@@ -52,6 +57,14 @@ test('frame pairs: the counts, evidence and visiting order of nested maps, throu
       assert.deepEqual(pairs.evidence(i).map((x) => JSON.stringify(x)), model.get(low)!.get(high)!.evidence, `seed ${seed}: evidence of ${low}:${high}`);
     });
     assert.deepEqual(seen, expected, `seed ${seed}, round ${round}`);
+    // Every pair is a candidate at 1 trade, in the order pairs first traded; at 3, those reaching 3, in
+    // that order; in visiting order, as forEach() visits them.
+    assert.equal(pairs.candidates().length, seen.length);
+    assert.deepEqual(three.candidates().map((i) => `${three.lowOf(i)}:${three.highOf(i)}`), reached, `seed ${seed}`);
+    const visited = three.inVisitOrder(three.candidates()).map((i) => `${three.lowOf(i)}:${three.highOf(i)}:${three.trades(i)}:${three.lots(i)}`);
+    assert.deepEqual(visited, expected.filter((x) => Number(x.split(':')[2]) >= 3), `seed ${seed}`);
+    three.clear();
+    assert.equal(three.candidates().length, 0);
     assert.equal(pairs.find(3, 5), -1);
     pairs.clear();
     let left = 0;

@@ -75,3 +75,25 @@ test('a day\'s report is produced when the first trade of the next day arrives',
   assert.equal(reports[0]!.benford.counts[1], 50);
   assert.equal(s.report().trades, 1);
 });
+
+test('a report counts small sizes (histogram) and large ones (per trade) as one list of trades would', () => {
+  const seed = testSeed('integrity histogram');
+  const r = rng(seed);
+  const s = new IntegrityStats(1, () => {});
+  const digits = new Array<number>(10).fill(0);
+  const round = new RoundSizeCounts();
+  const day = 19_700;
+  for (let i = 0; i < 20_000; i++) {
+    // Sizes on both sides of the histogram's bound (4,096 lots), round ones among them.
+    const kind = r() % 4;
+    const q = kind === 0 ? 1 + (r() % 200) : kind === 1 ? 10 * (1 + (r() % 1_000)) : kind === 2 ? 4_000 + (r() % 200) : 1 + (r() % 2_000_000);
+    s.trade(day * DAY_US + i, q);
+    digits[firstDigit(q)]!++;
+    round.add(q);
+  }
+  const rep = s.report();
+  assert.deepEqual(rep.benford, benford(digits), `seed ${seed}`);
+  assert.deepEqual(rep.roundSizes, round.report(), `seed ${seed}`);
+  // A report changes nothing: the next one is the same.
+  assert.deepEqual(s.report(), rep, `seed ${seed}`);
+});

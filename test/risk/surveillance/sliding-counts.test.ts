@@ -1,7 +1,8 @@
 // SlidingCounts must give what a plain list of every add gives: per metric the sum over the buckets still
 // in the window (the newest and the buckets − 1 before it), and the first seq and time of the oldest
 // bucket in it, whatever the gaps between adds (within a bucket, a few buckets, a whole window and more),
-// across rows sharing the table, and with more buckets than the header's bit set of counted slots holds.
+// across rows sharing the table, with more buckets than the header's bit set of counted slots holds, and
+// for rows cleared for reuse when idle.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -34,6 +35,11 @@ for (const buckets of [1, 6, 30, 31, 40]) {
       const gap = [0, below(r, bucketUs), below(r, 4 * bucketUs), below(r, (buckets + 2) * bucketUs)][below(r, 4)]!;
       const timeUs = (times[row]! += gap);
       seq++;
+      // A row idle at its next add may be cleared in O(1) for reuse (window-states.ts): as new after it.
+      if (below(r, 4) === 0 && table.idleAt(row, timeUs)) {
+        table.clearIdle(row);
+        adds[row] = [];
+      }
       const metric = below(r, metrics);
       const other = (metric + 1) % metrics;
       const both = below(r, 3) === 0;
