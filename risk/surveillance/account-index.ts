@@ -17,6 +17,7 @@
 // a multiply and a probe or two per acceptance, where a Map<number, number> hashed and walked a chain.
 
 import { grown } from '../grown.js';
+import { homeSlot } from './u32-index.js';
 
 export class AccountIndex {
   /** Index + 1 per hash slot (0: empty); at most half full. */
@@ -35,7 +36,7 @@ export class AccountIndex {
   lookup(accountId: number): number {
     const slots = this.slots;
     const mask = slots.length - 1;
-    let h = Math.imul(accountId, 0x9e3779b1) >>> this.shift;
+    let h = homeSlot(accountId, this.shift);
     for (;;) {
       const v = slots[h]!;
       if (v === 0) return -1;
@@ -48,7 +49,7 @@ export class AccountIndex {
   hold(accountId: number): number {
     const slots = this.slots;
     const mask = slots.length - 1;
-    let h = Math.imul(accountId, 0x9e3779b1) >>> this.shift;
+    let h = homeSlot(accountId, this.shift);
     for (;;) {
       const v = slots[h]!;
       if (v === 0) break;
@@ -89,10 +90,10 @@ export class AccountIndex {
   private unslot(ix: number): void {
     const slots = this.slots;
     const mask = slots.length - 1;
-    let i = Math.imul(this.ids[ix]!, 0x9e3779b1) >>> this.shift;
+    let i = homeSlot(this.ids[ix]!, this.shift);
     while (slots[i] !== ix + 1) i = (i + 1) & mask;
     for (let j = (i + 1) & mask; slots[j] !== 0; j = (j + 1) & mask) {
-      const home = Math.imul(this.ids[slots[j]! - 1]!, 0x9e3779b1) >>> this.shift;
+      const home = homeSlot(this.ids[slots[j]! - 1]!, this.shift);
       // The entry at j may fill the hole at i unless its home lies cyclically in (i, j].
       if (((j - home) & mask) >= ((j - i) & mask)) {
         slots[i] = slots[j]!;
@@ -108,7 +109,7 @@ export class AccountIndex {
     this.shift = 32 - Math.log2(length);
     for (let ix = 0; ix < this.extent; ix++) {
       if (this.refs[ix]! <= 0) continue;
-      let h = Math.imul(this.ids[ix]!, 0x9e3779b1) >>> this.shift;
+      let h = homeSlot(this.ids[ix]!, this.shift);
       while (slots[h] !== 0) h = (h + 1) & mask;
       slots[h] = ix + 1;
     }

@@ -10,6 +10,9 @@
 
 import { grown } from '../grown.js';
 
+/** A 32-bit key's home slot in a table of 2^(32 − shift) slots (Fibonacci hashing): U32Index, AccountIndex. */
+export const homeSlot = (key: number, shift: number): number => Math.imul(key, 0x9e3779b1) >>> shift;
+
 export class U32Index {
   /** Entry + 1 per hash slot (0: empty). */
   private slots: Int32Array;
@@ -31,7 +34,7 @@ export class U32Index {
   /** The entry of key, −1 when it has none. */
   find(key: number): number {
     const slots = this.slots;
-    let h = Math.imul(key, 0x9e3779b1) >>> this.shift;
+    let h = homeSlot(key, this.shift);
     for (;;) {
       const v = slots[h]!;
       if (v === 0) return -1;
@@ -43,7 +46,7 @@ export class U32Index {
   /** The entry of key, added as the next entry when it has none. */
   intern(key: number): number {
     const slots = this.slots;
-    let h = Math.imul(key, 0x9e3779b1) >>> this.shift;
+    let h = homeSlot(key, this.shift);
     for (;;) {
       const v = slots[h]!;
       if (v === 0) break;
@@ -74,7 +77,7 @@ export class U32Index {
     this.mask = length - 1;
     this.shift = 32 - Math.log2(length);
     for (let e = 0; e < this.size; e++) {
-      let h = Math.imul(this.keys[e]!, 0x9e3779b1) >>> this.shift;
+      let h = homeSlot(this.keys[e]!, this.shift);
       while (this.slots[h] !== 0) h = (h + 1) & this.mask;
       this.slots[h] = e + 1;
     }
