@@ -1,7 +1,7 @@
 // MemoryStore: the Store interface over a sorted in-memory map, for `--in-memory` runs and tests that need
 // a store without a directory. Same contract as RocksStore: byte-ordered keys, atomic batches.
 
-import type { Entry, KeyRange, Store, StoreOp } from './store.js';
+import { OpsBatch, type Entry, type KeyRange, type Store, type StoreBatch, type StoreOp } from './store.js';
 
 /** A copy in an ArrayBuffer of its own (a Buffer's slice() would be a view of the caller's bytes): for get(). */
 const copy = (b: Uint8Array): Uint8Array => new Uint8Array(b);
@@ -33,6 +33,11 @@ export class MemoryStore implements Store {
       if (op.type === 'put') this.map.set(str(op.key), own(op.value));
       else this.map.delete(str(op.key));
     }
+  }
+
+  /** Gathers copies of the operations, then write()s them (so a subclass's write() sees every batch). */
+  batch(): StoreBatch {
+    return new OpsBatch(this);
   }
 
   async get(key: Uint8Array): Promise<Uint8Array | undefined> {

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Code } from '../engine/codes.js';
 import { PersistenceError } from './errors.js';
-import type { Entry, KeyRange, OpenOptions, Store, StoreOp } from './store.js';
+import type { Entry, KeyRange, OpenOptions, Store, StoreBatch, StoreOp } from './store.js';
 
 type Cb<T = void> = (err: Error | undefined | null, value?: T) => void;
 interface RawIterator {
@@ -45,6 +45,45 @@ function call<T = void>(what: string, dir: string, fn: (cb: Cb<T>) => void, code
   );
 }
 
+/** A StoreBatch on leveldown's chained batch. An operation the binding refuses fails write(), which then writes nothing. */
+class RocksBatch implements StoreBatch {
+  length = 0;
+  private refused: Error | undefined;
+
+  constructor(
+    private readonly b: RawBatch | undefined,
+    private readonly dir: string,
+    refused: Error | undefined,
+  ) {
+    this.refused = refused;
+  }
+
+  put(key: Uint8Array, value: Uint8Array): void {
+    this.length++;
+    try {
+      this.b!.put(buf(key), buf(value));
+    } catch (err) {
+      this.refused ??= err as Error;
+    }
+  }
+
+  del(key: Uint8Array): void {
+    this.length++;
+    try {
+      this.b!.del(buf(key));
+    } catch (err) {
+      this.refused ??= err as Error;
+    }
+  }
+
+  write(sync: boolean): Promise<void> {
+    const err = this.refused;
+    // an operation the binding refused (an empty key): the batch fails whole, as the array form's did
+    if (err !== undefined) return Promise.reject(new PersistenceError(Code.STORE_IO_FAILED, `write failed in ${this.dir}: ${err.message}`, { dir: this.dir }, { cause: err }));
+    return call('write', this.dir, (cb) => this.b!.write({ sync }, cb));
+  }
+}
+
 export class RocksStore implements Store {
   private constructor(
     private readonly db: RawDb,
@@ -70,18 +109,23 @@ export class RocksStore implements Store {
    * batches of 16, against 1.1-1.4 µs (bench/RESULTS.md gwcpu4). Same WriteBatch, same bytes.
    */
   write(ops: readonly StoreOp[], sync: boolean): Promise<void> {
-    const b = this.db.batch();
-    try {
-      for (let i = 0; i < ops.length; i++) {
-        const op = ops[i]!;
-        if (op.type === 'put') b.put(buf(op.key), buf(op.value));
-        else b.del(buf(op.key));
-      }
-    } catch (err) {
-      // an operation the binding refuses (an empty key): the batch fails whole, as the array form's did
-      return Promise.reject(new PersistenceError(Code.STORE_IO_FAILED, `write failed in ${this.dir}: ${(err as Error).message}`, { dir: this.dir }, { cause: err }));
+    const b = this.batch();
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i]!;
+      if (op.type === 'put') b.put(op.key, op.value);
+      else b.del(op.key);
     }
-    return call('write', this.dir, (cb) => b.write({ sync }, cb));
+    return b.write(sync);
+  }
+
+  /** A chained batch: each put and del is copied into the native WriteBatch by the call (one N-API call). */
+  batch(): StoreBatch {
+    try {
+      return new RocksBatch(this.db.batch(), this.dir, undefined);
+    } catch (err) {
+      // a handle that cannot make one (closed): its write() fails, as a write on it would
+      return new RocksBatch(undefined, this.dir, err as Error);
+    }
   }
 
   async get(key: Uint8Array): Promise<Uint8Array | undefined> {

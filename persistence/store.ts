@@ -3,6 +3,7 @@
 //
 //   open / close           one handle per directory; readOnly handles may be opened beside a writer
 //   write(ops, sync)       one atomic batch; sync = durable on return (fsync of the write-ahead log)
+//   batch()                the same, gathered op by op: each put and del copies its bytes at once
 //   get(key)               one value or undefined
 //   scan(range)            keys in byte order over [gte, lt), optionally reversed and limited
 //   deleteRange(range)     every key in [gte, lt)
@@ -28,9 +29,48 @@ export interface Entry {
   readonly value: Uint8Array;
 }
 
+/**
+ * An atomic batch gathered one operation at a time, for writers that make many small ones (the gateway's
+ * StoreBatcher): put() and del() copy the key and value at once, so a caller may pass bytes it rewrites
+ * next (a scratch key, an encoder's shared buffer) and needs no copy or operation object of its own.
+ * write() writes what was gathered, once; an operation the store refuses (an empty key) fails it whole.
+ */
+export interface StoreBatch {
+  put(key: Uint8Array, value: Uint8Array): void;
+  del(key: Uint8Array): void;
+  /** Operations gathered. */
+  readonly length: number;
+  write(sync: boolean): Promise<void>;
+}
+
+/** A StoreBatch over any store's write(ops): each operation's bytes copied into Node's buffer pool. */
+export class OpsBatch implements StoreBatch {
+  private readonly ops: StoreOp[] = [];
+
+  constructor(private readonly store: Pick<Store, 'write'>) {}
+
+  get length(): number {
+    return this.ops.length;
+  }
+
+  put(key: Uint8Array, value: Uint8Array): void {
+    this.ops.push({ type: 'put', key: Buffer.from(key), value: Buffer.from(value) });
+  }
+
+  del(key: Uint8Array): void {
+    this.ops.push({ type: 'del', key: Buffer.from(key) });
+  }
+
+  write(sync: boolean): Promise<void> {
+    return this.store.write(this.ops, sync);
+  }
+}
+
 export interface Store {
   readonly readOnly: boolean;
   write(ops: readonly StoreOp[], sync: boolean): Promise<void>;
+  /** A batch to gather op by op (see StoreBatch), written by its write(). */
+  batch(): StoreBatch;
   get(key: Uint8Array): Promise<Uint8Array | undefined>;
   /** Entries in key order (or reverse); pulled in batches, so a scan of millions of keys stays bounded in memory. */
   scan(range: KeyRange): AsyncIterable<Entry>;

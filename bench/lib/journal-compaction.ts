@@ -11,7 +11,7 @@ import { TapReader, TapRing } from '../../engine/shard/input-tap.js';
 import { CutTracker } from '../../persistence/cut.js';
 import { JournalWriter } from '../../persistence/journal-writer.js';
 import { RocksStore } from '../../persistence/rocksdb-store.js';
-import type { StoreOp } from '../../persistence/store.js';
+import { OpsBatch, type StoreBatch, type StoreOp } from '../../persistence/store.js';
 import { Watermark } from '../../persistence/watermark.js';
 import type { RecordBuffer } from '../../engine/ring/record.js';
 import type { CaseResult } from '../harness.js';
@@ -21,7 +21,7 @@ const PER_SHARD = 64;
 
 export async function compactionCost(suite: string, dir: string, producers: readonly (readonly number[])[], sample: RecordBuffer, records: number, writeBufferBytes: number, settleMs: number): Promise<CaseResult> {
   const store = await RocksStore.open(join(dir, `compaction-${writeBufferBytes}`), { createIfMissing: true, writeBufferBytes });
-  const unsynced = { readOnly: false, write: (ops: readonly StoreOp[]) => store.write(ops, false), get: store.get.bind(store), scan: store.scan.bind(store), deleteRange: store.deleteRange.bind(store), close: store.close.bind(store) };
+  const unsynced = { readOnly: false, write: (ops: readonly StoreOp[]) => store.write(ops, false), get: store.get.bind(store), scan: store.scan.bind(store), deleteRange: store.deleteRange.bind(store), close: store.close.bind(store), batch: (): StoreBatch => new OpsBatch(unsynced) };
   const taps = producers.map(() => TapRing.create(4 * PER_SHARD));
   const bell = Doorbell.create();
   const writers = taps.map((t) => new RingProducer(t.ring, bell));

@@ -39,7 +39,7 @@ import { readShardLog } from '../../persistence/journal-reader.js';
 import { JOURNAL_WRITE_BUFFER_BYTES, JournalWriter } from '../../persistence/journal-writer.js';
 import { CUT_KEY, journalKey } from '../../persistence/keys.js';
 import { RocksStore } from '../../persistence/rocksdb-store.js';
-import type { StoreOp } from '../../persistence/store.js';
+import { OpsBatch, type StoreBatch, type StoreOp } from '../../persistence/store.js';
 import { Watermark } from '../../persistence/watermark.js';
 import { riskMarket } from '../../risk/shard/config.js';
 import { ATOMS_PER_USDT } from '../../risk/units.js';
@@ -131,6 +131,9 @@ async function groupCommit(dir: string, sample: RecordBuffer, perShard: number, 
     scan: store.scan.bind(store),
     deleteRange: store.deleteRange.bind(store),
     close: store.close.bind(store),
+    batch(): StoreBatch {
+      return new OpsBatch(this);
+    },
   };
   const writer = new JournalWriter(timedStore, taps.map((t) => new TapReader(t)), new CutTracker(producers), Watermark.create(taps.length), { maxRecordsPerShard: perShard });
   let k = 0;

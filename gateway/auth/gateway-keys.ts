@@ -41,16 +41,24 @@ export const Family = { AUDIT: 0x41, KEY: 0x4b, ACCOUNT: 0x55, IDEMPOTENT: 0x49,
 export const auditKey = (seq: number): Uint8Array => withU64([Family.AUDIT], seq);
 export const apiKeyKey = (keyId: string): Uint8Array => Buffer.concat([Uint8Array.of(Family.KEY), Buffer.from(keyId, 'utf8')]);
 export const accountKey = (accountId: number): Uint8Array => Uint8Array.from([Family.ACCOUNT, ...u32(accountId)]);
-/** family, id(u32), n(u64): idempotency results, history entries, ticker minutes. */
-export function pairKey(family: number, id: number, n: number): Buffer {
-  const k = Buffer.allocUnsafe(13);
+function writePair(k: Buffer, family: number, id: number, n: number): Buffer {
   k[0] = family;
   put32(k, 1, id >>> 0);
   put32(k, 5, Math.floor(n / TWO_32));
   put32(k, 9, n % TWO_32);
   return k;
 }
+
+/** family, id(u32), n(u64): idempotency results, history entries, ticker minutes. */
+export const pairKey = (family: number, id: number, n: number): Buffer => writePair(Buffer.allocUnsafe(13), family, id, n);
 export const resultKey = (accountId: number, clientOrderId: number): Uint8Array => pairKey(Family.IDEMPOTENT, accountId, clientOrderId);
+
+const scratch = Buffer.allocUnsafe(13);
+/**
+ * pairKey() written into one shared buffer, valid until the next call: for the StoreBatcher's writes, which
+ * copy their key at once (the order path writes three to four keys an order: no buffer of its own each).
+ */
+export const scratchPairKey = (family: number, id: number, n: number): Buffer => writePair(scratch, family, id, n);
 
 /** Every key of one id in a pair family (family, id, any n). */
 export function pairRange(family: number, id: number): { gte: Uint8Array; lt: Uint8Array } {

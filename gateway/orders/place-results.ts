@@ -16,18 +16,19 @@
 
 import { decode } from '@msgpack/msgpack';
 import type { Store } from '../../persistence/store.js';
-import { Family, familyRange, readU32, readU64, resultKey } from '../auth/gateway-keys.js';
+import { Family, familyRange, readU32, readU64, scratchPairKey } from '../auth/gateway-keys.js';
 import { FrameWriter } from '../protocol/frame-writer.js';
 import type { StoreBatcher, Written } from './store-batcher.js';
 
 /**
  * One writer for every record, writing what the library's encode() with its default options writes
  * (integers past 32 bits as uint64: the bytes records have always had) without its per-call iterator and
- * generic walk; the bytes are copied into Node's buffer pool (the store copies them again), not into an
- * ArrayBuffer of their own.
+ * generic walk. The bytes are the writer's shared buffer, valid until the next record: the StoreBatcher
+ * copies them into the store's batch at once (and so the key, from scratchPairKey).
  */
 const encoder = new FrameWriter({});
-const encode = (v: unknown): Uint8Array => Buffer.from(encoder.encodeSharedRef(v));
+const encode = (v: unknown): Uint8Array => encoder.encodeSharedRef(v);
+const keyOf = (accountId: number, clientOrderId: number): Uint8Array => scratchPairKey(Family.IDEMPOTENT, accountId, clientOrderId);
 
 export interface PlaceResult {
   readonly ok: boolean;
@@ -180,7 +181,7 @@ export class PlaceResults {
       // stale: evicted already and its client order id reserved anew
       if (m.get(cid) !== entry) continue;
       m.delete(cid);
-      this.batcher.delLater(resultKey(accountId, cid));
+      this.batcher.delLater(keyOf(accountId, cid));
       break;
     }
     if (a.head > 1024 && a.head * 2 > settledCids.length) {
@@ -206,7 +207,7 @@ export class PlaceResults {
     const a = this.account(accountId);
     const entry: PlaceEntry = { orderId, result: undefined, waiters: NO_WAITERS as PlaceEntry['waiters'], recovered: false, seq: ++this.seq };
     a.m.set(clientOrderId, entry);
-    this.batcher.putThen(resultKey(accountId, clientOrderId), encodeReserved(orderId, entry.seq), written);
+    this.batcher.putThen(keyOf(accountId, clientOrderId), encodeReserved(orderId, entry.seq), written);
     if (a.m.size > this.capPerAccount) this.evict(accountId, a);
     return entry;
   }
@@ -223,7 +224,7 @@ export class PlaceResults {
     entry.recovered = false;
     const w = entry.waiters;
     entry.waiters = undefined;
-    this.batcher.putThen(resultKey(accountId, clientOrderId), encodeResult(entry.orderId, entry.seq, result), () => {
+    this.batcher.putThen(keyOf(accountId, clientOrderId), encodeResult(entry.orderId, entry.seq, result), () => {
       if (w !== undefined) for (const f of w) f(result);
       after();
     });

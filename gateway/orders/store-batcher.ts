@@ -9,13 +9,17 @@
 // gwcpu4), so under load the batches grow instead of multiplying; at a low rate nothing waits longer than
 // before. Batches are written in the order they were gathered, one after the other.
 //
+// Every write goes into the store's batch at once (Store.batch(): the key and value are copied by the call),
+// so callers pass scratch keys and their encoder's shared bytes: no copy, key buffer or operation object of
+// their own per write (on RocksDB each put is one N-API call into the native WriteBatch).
+//
 // putLater()/delLater() join the batch without a promise of their own (history entries, evictions: nobody
 // waits for them; a failure is still recorded in `failure`); putThen() calls back once its batch is
 // written, also without a promise. A callback that throws is counted and reported (onCallbackError), never
 // rethrown: a throw in the store's promise handler would be an unhandled rejection, which stops the
 // process, and would skip the batch's other callbacks (other orders' answers).
 
-import type { Store, StoreOp } from '../../persistence/store.js';
+import type { Store, StoreBatch } from '../../persistence/store.js';
 
 /** Told once a batch is in the store: undefined, or the write's failure. */
 export type Written = (failure: Error | undefined) => void;
@@ -29,10 +33,11 @@ interface BatchPromise {
 
 export class StoreBatcher {
   /**
-   * The batch being gathered: its operations, putThen()'s callbacks in the order of their writes (the
-   * first `writtenCount` of `written`), put()'s promise.
+   * The batch being gathered (made by the first write after the last was written): its operations,
+   * putThen()'s callbacks in the order of their writes (the first `writtenCount` of `written`), put()'s
+   * promise.
    */
-  private ops: StoreOp[] = [];
+  private gathering: StoreBatch | undefined;
   private written: Written[] = [];
   private writtenCount = 0;
   private promise: BatchPromise | undefined;
@@ -58,7 +63,7 @@ export class StoreBatcher {
   opsWritten = 0;
   private readonly writeNow = (): void => {
     this.scheduled = false;
-    if (!this.writing && this.ops.length > 0) this.write();
+    if (!this.writing && this.gathering !== undefined) this.write();
   };
   private readonly onWritten = (): void => this.finish(undefined);
   private readonly onFailed = (e: Error): void => {
@@ -74,7 +79,7 @@ export class StoreBatcher {
 
   /** Resolves once the batch holding this write is in the store (one promise for the whole batch). */
   put(key: Uint8Array, value: Uint8Array): Promise<void> {
-    this.add({ type: 'put', key, value });
+    this.batch().put(key, value);
     let p = this.promise;
     if (p === undefined) {
       let resolve!: () => void;
@@ -95,35 +100,38 @@ export class StoreBatcher {
    * batch's writes: no promise per write (the idempotency records, two an order).
    */
   putThen(key: Uint8Array, value: Uint8Array, written: Written): void {
-    this.add({ type: 'put', key, value });
+    this.batch().put(key, value);
     this.written[this.writtenCount++] = written;
   }
 
   putLater(key: Uint8Array, value: Uint8Array): void {
-    this.add({ type: 'put', key, value });
+    this.batch().put(key, value);
   }
 
   delLater(key: Uint8Array): void {
-    this.add({ type: 'del', key });
+    this.batch().del(key);
   }
 
-  private add(op: StoreOp): void {
-    this.ops.push(op);
+  /** The batch being gathered, made (and its write scheduled when none is in flight) by the first write. */
+  private batch(): StoreBatch {
+    const b = this.gathering;
+    if (b !== undefined) return b;
     if (!this.scheduled && !this.writing) {
       this.scheduled = true;
       setImmediate(this.writeNow);
     }
+    return (this.gathering = this.store.batch());
   }
 
   /** Resolves once every write queued so far is in the store (or failed): before the store is closed. */
   async settled(): Promise<void> {
-    while (this.ops.length > 0 || this.writing) await new Promise<void>((wake) => this.idle.push(wake));
+    while (this.gathering !== undefined || this.writing) await new Promise<void>((wake) => this.idle.push(wake));
   }
 
   /** Writes the batch gathered so far; the next one gathers meanwhile. */
   private write(): void {
-    const ops = this.ops;
-    this.ops = [];
+    const b = this.gathering!;
+    this.gathering = undefined;
     // The callbacks' arrays swap: the one written last (emptied by finish) gathers the next batch.
     const written = this.written;
     this.written = this.writingWritten;
@@ -134,10 +142,10 @@ export class StoreBatcher {
     this.promise = undefined;
     this.writing = true;
     this.batches++;
-    this.opsWritten += ops.length;
+    this.opsWritten += b.length;
     let done: Promise<void>;
     try {
-      done = this.store.write(ops, this.sync);
+      done = b.write(this.sync);
     } catch (e) {
       // a store that throws instead of rejecting: the batch fails, and the batcher goes on
       done = Promise.reject(e as Error);
@@ -175,7 +183,7 @@ export class StoreBatcher {
     this.writing = false;
     // What gathered while this batch was written goes at the end of this turn, with whatever the
     // callbacks above added.
-    if (this.ops.length > 0 && !this.scheduled) {
+    if (this.gathering !== undefined && !this.scheduled) {
       this.scheduled = true;
       setImmediate(this.writeNow);
     }

@@ -18,7 +18,7 @@
 
 import { Decoder } from '@msgpack/msgpack';
 import type { Store } from '../../persistence/store.js';
-import { Family, pairKey, pairRange, readU64 } from '../auth/gateway-keys.js';
+import { Family, pairKey, pairRange, readU64, scratchPairKey } from '../auth/gateway-keys.js';
 import type { StoreBatcher } from '../orders/store-batcher.js';
 import { FrameWriter } from '../protocol/frame-writer.js';
 import { BoundedList } from './bounded-list.js';
@@ -69,8 +69,8 @@ const FILLS = tupleKind<FillView>(Family.FILL_HISTORY, ['tradeId', 'orderId', 'm
 
 // The gateway's msgpack writer (tuples of numbers, short strings and booleans: no bigint reaches it); read
 // back without useBigInt64, so numbers stay numbers (every number stored is below 2^53).
+// The bytes are the writer's shared buffer and the key a scratch one: the StoreBatcher copies both at once.
 const encoder = new FrameWriter();
-const encode = (v: unknown): Uint8Array => Buffer.from(encoder.encodeSharedRef(v));
 const decoder = new Decoder();
 
 interface Storage {
@@ -150,8 +150,8 @@ class HistoryList<T> {
     a.list.push(v);
     const s = this.storage;
     if (s === undefined) return;
-    s.batcher.putLater(pairKey(this.kind.family, accountId, n), encode(this.kind.stored(v)));
-    if (n >= this.cap) s.batcher.delLater(pairKey(this.kind.family, accountId, n - this.cap));
+    s.batcher.putLater(scratchPairKey(this.kind.family, accountId, n), encoder.encodeSharedRef(this.kind.stored(v)));
+    if (n >= this.cap) s.batcher.delLater(scratchPairKey(this.kind.family, accountId, n - this.cap));
   }
 
   private load(accountId: number, a: AccountList<T>): Promise<void> {

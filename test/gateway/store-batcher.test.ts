@@ -3,9 +3,15 @@
 // stops the gateway, and the batch's later callbacks, other orders' answers, were never called).
 
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { Code } from '../../engine/codes.js';
 import { StoreBatcher } from '../../gateway/orders/store-batcher.js';
+import { PersistenceError } from '../../persistence/errors.js';
 import { MemoryStore } from '../../persistence/memory-store.js';
+import { RocksStore } from '../../persistence/rocksdb-store.js';
 import type { StoreOp } from '../../persistence/store.js';
 
 const key = (n: number) => Uint8Array.of(0xee, n);
@@ -117,4 +123,53 @@ test('a store that throws instead of rejecting fails its batch, and the next bat
   assert.equal(second, undefined);
   assert.deepEqual(await store.get(key(2)), Uint8Array.of(2));
   await batcher.settled();
+});
+
+test('each write is copied at once: a caller may rewrite its key and value bytes right after (MemoryStore and RocksDB)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'perpx-batcher-'));
+  try {
+    for (const store of [new MemoryStore(), await RocksStore.open(dir, { createIfMissing: true })]) {
+      const batcher = new StoreBatcher(store);
+      // one scratch key and one scratch value rewritten for every write, as the order path does
+      const k = new Uint8Array(2);
+      const v = new Uint8Array(3);
+      for (let i = 1; i <= 5; i++) {
+        k.set([0xee, i]);
+        v.set([i, i, i]);
+        if (i === 4) batcher.delLater(Uint8Array.of(0xee, 2));
+        else batcher.putLater(k, v);
+      }
+      k.set([0xee, 9]);
+      v.set([9, 9, 9]);
+      await batcher.settled();
+      assert.equal(batcher.failure, undefined);
+      const got: number[][] = [];
+      for await (const e of store.scan({ gte: Uint8Array.of(0xee), lt: Uint8Array.of(0xef) })) got.push([...e.key, ...e.value]);
+      assert.deepEqual(got, [
+        [0xee, 1, 1, 1, 1],
+        [0xee, 3, 3, 3, 3],
+        [0xee, 5, 5, 5, 5],
+      ]);
+      await store.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a RocksDB batch holding an operation the binding refuses fails whole, and the next batch is written', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'perpx-batcher-'));
+  try {
+    const store = await RocksStore.open(dir, { createIfMissing: true });
+    const batcher = new StoreBatcher(store);
+    batcher.putLater(key(1), Uint8Array.of(1));
+    const failed = await new Promise<Error | undefined>((resolve) => batcher.putThen(new Uint8Array(0), Uint8Array.of(2), resolve));
+    assert.ok(failed instanceof PersistenceError && failed.code === Code.STORE_IO_FAILED);
+    assert.equal(await store.get(key(1)), undefined, 'nothing of the refused batch is in the store');
+    await new Promise<Error | undefined>((resolve) => batcher.putThen(key(3), Uint8Array.of(3), resolve));
+    assert.deepEqual([...(await store.get(key(3)))!], [3]);
+    await store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
