@@ -2,12 +2,16 @@
 // attach()ed to the gateway's store) in the store, so queries after a restart answer what they answered
 // before it (docs/ARCHITECTURE.md, "Read models after a restart"). Keys (auth/gateway-keys.ts):
 //
-//   'H' accountId n   the account's n-th ended order      n counts from 0 per account and list, so an
-//   'F' accountId n   the account's n-th fill             account's newest N are one reverse range scan
+//   'h' accountId slot   an ended order      entry n (counted from 0 per account and list) goes to slot
+//   'f' accountId slot   a fill              n mod cap, its stored tuple ending with n
 //
-// Writing entry n deletes entry n - cap in the same batch (the gateway's StoreBatcher: unsynced batches, one
-// per turn or per write in flight, that its idempotency records share), so the store keeps what memory keeps. Loading
-// an account's list also deletes what lies below its newest `cap` (left by a gateway run with a larger cap).
+// Writing entry n overwrites entry n - cap in its slot: one put an entry, no delete (the gateway's
+// StoreBatcher: unsynced batches, one per turn or per write in flight, that its idempotency records share),
+// so the store keeps what memory keeps. Loading an account reads its slots (at most `cap` keys) and orders
+// them by n. Gateways before the slots (up to gwcpu5) kept entry n under 'H'/'F' accountId n and deleted
+// n - cap with each write: two operations an entry. An account's entries in that layout are read at its
+// load, with its slots, and moved into slots; so are entries in the wrong slot (a run with another cap),
+// and slots holding no kept entry are deleted.
 //
 // An account's lists are loaded on first use (a query, or an entry to add after a restart): one reverse
 // scan of at most `cap` keys a list. Entries that come while it loads wait in memory and are numbered and
@@ -18,39 +22,49 @@
 
 import { Decoder } from '@msgpack/msgpack';
 import type { Store } from '../../persistence/store.js';
-import { Family, pairKey, pairRange, readU64, scratchPairKey } from '../auth/gateway-keys.js';
+import { Family, pairRange, readU64, scratchPairKey } from '../auth/gateway-keys.js';
 import type { StoreBatcher } from '../orders/store-batcher.js';
 import { FrameWriter } from '../protocol/frame-writer.js';
 import { BoundedList } from './bounded-list.js';
 import type { FillView, OrderView } from './order-view.js';
 
-/** How one kind of entry is kept: its family and its stored form. */
+/** How one kind of entry is kept: its families and its stored form. */
 interface Kind<T> {
+  /** Slot-keyed entries ('h', 'f'). */
   readonly family: number;
-  /** The stored form, to encode at once (it may be reused by the next call). */
-  stored(v: T): unknown;
+  /** The layout before the slots ('H', 'F'): read and moved at an account's load. */
+  readonly numberedFamily: number;
+  /** The entry's fields as the tuple `loaded` reads, then `n` (encoded at once: reused by the next call). */
+  stored(v: T, n: number): unknown;
+  /** The entry from its tuple (either layout's: `n`, when there, is past the fields). */
   loaded(v: unknown): T;
+  /** The entry's number from its slot-keyed tuple. */
+  numberOf(v: unknown): number;
 }
 
 /**
  * An entry stored as the tuple of its fields in `fields` order (a msgpack array: a third of what the map
- * costs to encode, and no key names on disk); bigints as decimal strings, a field left out as nil. Loaded
- * back with the same fields in the same order, so it reads and encodes exactly as the live one did.
+ * costs to encode, and no key names on disk), then its number; bigints as decimal strings, a field left out
+ * as nil. Loaded back with the same fields in the same order, so it reads and encodes exactly as the live
+ * one did.
  */
-function tupleKind<T extends object>(family: number, fields: readonly (keyof T & string)[], bigints: readonly (keyof T & string)[]): Kind<T> {
+function tupleKind<T extends object>(family: number, numberedFamily: number, fields: readonly (keyof T & string)[], bigints: readonly (keyof T & string)[]): Kind<T> {
   const big = fields.map((f) => bigints.includes(f));
   // One tuple rewritten per entry: stored() is encoded at once and never kept.
-  const tuple: unknown[] = new Array<unknown>(fields.length).fill(undefined);
+  const tuple: unknown[] = new Array<unknown>(fields.length + 1).fill(undefined);
   return {
     family,
-    stored: (v) => {
+    numberedFamily,
+    stored: (v, n) => {
       const r = v as Record<string, unknown>;
       for (let i = 0; i < fields.length; i++) {
         const x = r[fields[i]!];
         tuple[i] = big[i] ? String(x) : x;
       }
+      tuple[fields.length] = n;
       return tuple;
     },
+    numberOf: (v) => (v as unknown[])[fields.length] as number,
     loaded: (v) => {
       const values = v as unknown[];
       const out: Record<string, unknown> = {};
@@ -64,8 +78,8 @@ function tupleKind<T extends object>(family: number, fields: readonly (keyof T &
 }
 
 // In the order the views build them (endReason comes last: it is added when the order ends).
-const ORDERS = tupleKind<OrderView>(Family.ORDER_HISTORY, ['orderId', 'clientOrderId', 'market', 'side', 'type', 'tif', 'price', 'qty', 'filled', 'remaining', 'trigger', 'triggerBy', 'reduceOnly', 'status', 'createdUs', 'updatedUs', 'endReason'], []);
-const FILLS = tupleKind<FillView>(Family.FILL_HISTORY, ['tradeId', 'orderId', 'market', 'side', 'price', 'qty', 'fee', 'realizedPnl', 'liquidity', 'atUs'], ['fee', 'realizedPnl']);
+const ORDERS = tupleKind<OrderView>(Family.ORDER_SLOT, Family.ORDER_HISTORY, ['orderId', 'clientOrderId', 'market', 'side', 'type', 'tif', 'price', 'qty', 'filled', 'remaining', 'trigger', 'triggerBy', 'reduceOnly', 'status', 'createdUs', 'updatedUs', 'endReason'], []);
+const FILLS = tupleKind<FillView>(Family.FILL_SLOT, Family.FILL_HISTORY, ['tradeId', 'orderId', 'market', 'side', 'price', 'qty', 'fee', 'realizedPnl', 'liquidity', 'atUs'], ['fee', 'realizedPnl']);
 
 // The gateway's msgpack writer (tuples of numbers, short strings and booleans: no bigint reaches it); read
 // back without useBigInt64, so numbers stay numbers (every number stored is below 2^53).
@@ -150,8 +164,7 @@ class HistoryList<T> {
     a.list.push(v);
     const s = this.storage;
     if (s === undefined) return;
-    s.batcher.putLater(scratchPairKey(this.kind.family, accountId, n), encoder.encodeSharedRef(this.kind.stored(v)));
-    if (n >= this.cap) s.batcher.delLater(scratchPairKey(this.kind.family, accountId, n - this.cap));
+    s.batcher.putLater(scratchPairKey(this.kind.family, accountId, n % this.cap), encoder.encodeSharedRef(this.kind.stored(v, n)));
   }
 
   private load(accountId: number, a: AccountList<T>): Promise<void> {
@@ -163,32 +176,69 @@ class HistoryList<T> {
   }
 
   /**
-   * Deletes the account's entries numbered below `keepFrom` if any is left: entries written under a larger
-   * cap than this gateway's (a cap lowered between runs), which the per-write deletion (n - cap) never
-   * reaches and which would otherwise stay in the store for good. One seek to the oldest entry; a range
-   * delete only when one is found.
+   * Reads the account's stored entries (its slots, and any left in the numbered layout), keeps the newest
+   * `cap` by number, puts each kept entry into its slot where it is not there yet and deletes slots holding
+   * none; the numbered entries are deleted once their copies are in the store. Then numbers and writes the
+   * entries that came meanwhile. Never rejects.
    */
-  private async pruneBelow(accountId: number, keepFrom: number): Promise<void> {
-    if (keepFrom <= 0) return;
-    const range = pairRange(this.kind.family, accountId);
-    for await (const e of this.storage!.store.scan({ ...range, limit: 1 })) {
-      if (readU64(e.key, 5) < keepFrom) await this.storage!.store.deleteRange({ gte: range.gte, lt: pairKey(this.kind.family, accountId, keepFrom) }, false);
-    }
-  }
-
-  /** Reads the account's stored entries, then numbers and writes those that came meanwhile. Never rejects. */
   private async read(accountId: number, a: AccountList<T>): Promise<void> {
-    const newestFirst: T[] = [];
+    const { kind, cap } = this;
+    const s = this.storage!;
+    /** Every entry found: its number, the entry, its slot (-1: the numbered layout). */
+    const found: { n: number; v: T; slot: number }[] = [];
+    const numbered = pairRange(kind.numberedFamily, accountId);
+    let anyNumbered = false;
     try {
-      for await (const e of this.storage!.store.scan({ ...pairRange(this.kind.family, accountId), reverse: true, limit: this.cap })) {
-        if (newestFirst.length === 0) a.next = readU64(e.key, 5) + 1;
-        newestFirst.push(this.kind.loaded(decoder.decode(e.value)));
+      for await (const e of s.store.scan(pairRange(kind.family, accountId))) {
+        const t = decoder.decode(e.value);
+        found.push({ n: kind.numberOf(t), v: kind.loaded(t), slot: readU64(e.key, 5) });
       }
-      await this.pruneBelow(accountId, a.next - this.cap);
+      for await (const e of s.store.scan({ ...numbered, reverse: true, limit: cap })) {
+        anyNumbered = true;
+        found.push({ n: readU64(e.key, 5), v: kind.loaded(decoder.decode(e.value)), slot: -1 });
+      }
     } catch (e) {
       this.failure ??= e as Error;
     }
-    for (let i = newestFirst.length - 1; i >= 0; i--) a.list.push(newestFirst[i]!);
+    // Newest first; an entry found twice (moved into its slot, the numbered copy not yet deleted) counts once.
+    found.sort((x, y) => y.n - x.n || y.slot - x.slot);
+    const kept: typeof found = [];
+    const taken = new Set<number>();
+    for (let i = 0; i < found.length && kept.length < cap; i++) {
+      const f = found[i]!;
+      if (i > 0 && found[i - 1]!.n === f.n) continue;
+      // a slot a newer entry takes (numbers with a gap wider than the cap) keeps the newer one only
+      if (taken.has(f.n % cap)) continue;
+      taken.add(f.n % cap);
+      kept.push(f);
+    }
+    if (found.length > 0) a.next = found[0]!.n + 1;
+    const inPlace = new Set(kept.filter((k) => k.slot === k.n % cap));
+    // Deletes first, then puts, in one batch: a slot emptied here may be the one a kept entry moves into.
+    for (const f of found) if (f.slot >= 0 && !inPlace.has(f)) s.batcher.delLater(scratchPairKey(kind.family, accountId, f.slot));
+    const moves = kept.filter((k) => !inPlace.has(k));
+    // The numbered entries are deleted only once the copies are in: a crash between the two leaves both,
+    // and the next load counts each entry once. loaded() waits for the deletion too.
+    let copied: ((e: Error | undefined) => void) | undefined;
+    if (anyNumbered) {
+      const moved = new Promise<void>((resolve) => {
+        copied = (e) => {
+          if (e !== undefined) this.failure ??= e;
+          const done = e === undefined ? s.store.deleteRange(numbered, false) : Promise.resolve();
+          done.catch((x: unknown) => (this.failure ??= x as Error)).then(() => resolve());
+        };
+      });
+      this.loads.add(moved);
+      void moved.then(() => this.loads.delete(moved));
+      if (moves.length === 0) copied!(undefined);
+    }
+    moves.forEach((k, i) => {
+      const key = scratchPairKey(kind.family, accountId, k.n % cap);
+      const value = encoder.encodeSharedRef(kind.stored(k.v, k.n));
+      if (i === moves.length - 1 && copied !== undefined) s.batcher.putThen(key, value, copied);
+      else s.batcher.putLater(key, value);
+    });
+    for (let i = kept.length - 1; i >= 0; i--) a.list.push(kept[i]!.v);
     a.ready = true;
     const pending = a.pending;
     a.pending = [];
