@@ -1,7 +1,7 @@
 // MemoryStore: the Store interface over a sorted in-memory map, for `--in-memory` runs and tests that need
 // a store without a directory. Same contract as RocksStore: byte-ordered keys, atomic batches.
 
-import { OpsBatch, type Entry, type KeyRange, type Store, type StoreBatch, type StoreOp } from './store.js';
+import { COPIED, OpsBatch, type Entry, type KeyRange, type Store, type StoreBatch, type StoreOp } from './store.js';
 
 /** A copy in an ArrayBuffer of its own (a Buffer's slice() would be a view of the caller's bytes): for get(). */
 const copy = (b: Uint8Array): Uint8Array => new Uint8Array(b);
@@ -29,8 +29,10 @@ export class MemoryStore implements Store {
 
   async write(ops: readonly StoreOp[], _sync: boolean): Promise<void> {
     if (this.closed) throw new Error('store closed');
+    // an OpsBatch's values are copies already (made at put(): the caller's bytes may be a scratch buffer)
+    const copied = (ops as { [COPIED]?: true })[COPIED] === true;
     for (const op of ops) {
-      if (op.type === 'put') this.map.set(str(op.key), own(op.value));
+      if (op.type === 'put') this.map.set(str(op.key), copied ? op.value : own(op.value));
       else this.map.delete(str(op.key));
     }
   }

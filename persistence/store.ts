@@ -45,7 +45,8 @@ export interface StoreBatch {
 
 /** A StoreBatch over any store's write(ops): each operation's bytes copied into Node's buffer pool. */
 export class OpsBatch implements StoreBatch {
-  private readonly ops: StoreOp[] = [];
+  /** Marked COPIED: a store may keep these bytes as they are (MemoryStore). */
+  private readonly ops: StoreOp[] = copiedOps();
 
   constructor(private readonly store: Pick<Store, 'write'>) {}
 
@@ -64,6 +65,15 @@ export class OpsBatch implements StoreBatch {
   write(sync: boolean): Promise<void> {
     return this.store.write(this.ops, sync);
   }
+}
+
+/** Marks an operations array whose keys and values are the store's own copies (an OpsBatch's). */
+export const COPIED: unique symbol = Symbol('copied');
+
+function copiedOps(): StoreOp[] {
+  const ops: StoreOp[] & { [COPIED]?: true } = [];
+  ops[COPIED] = true;
+  return ops;
 }
 
 export interface Store {
