@@ -134,12 +134,17 @@ test('a run with a smaller cap keeps the newest entries, each moved into its slo
   assert.deepEqual(await slots(store, Family.FILL_SLOT, 8), [[0, 0]], 'an account within the cap keeps its entries');
 });
 
+/** A gateway's history over `store` with `cap`, its first `count` fills (trade ids 1..count) for account 7 written. */
+async function historyWith(store: Store, cap: number, count: number): Promise<void> {
+  const h = new AccountHistory(cap);
+  h.attach(store, new StoreBatcher(store));
+  for (let i = 1; i <= count; i++) h.fills.add(7, fill(i, 0n));
+  await h.written();
+}
+
 test('a run with a larger cap moves the entries into their new slots and keeps numbering them', async () => {
   const store = new MemoryStore();
-  const narrow = new AccountHistory(3);
-  narrow.attach(store, new StoreBatcher(store));
-  for (let i = 1; i <= 5; i++) narrow.fills.add(7, fill(i, 0n));
-  await narrow.written();
+  await historyWith(store, 3, 5);
   assert.deepEqual(await slots(store, Family.FILL_SLOT, 7), [[0, 3], [1, 4], [2, 2]]);
   const wide = new AccountHistory(4);
   wide.attach(store, new StoreBatcher(store));
@@ -183,10 +188,7 @@ test('entries a gateway before the slots stored (numbered keys) load in order, g
 
 test('an account whose numbered entries were moved but not yet deleted (a crash between) counts each entry once', async () => {
   const store = new MemoryStore();
-  const first = new AccountHistory(3);
-  first.attach(store, new StoreBatcher(store));
-  for (let i = 1; i <= 2; i++) first.fills.add(7, fill(i, 0n));
-  await first.written();
+  await historyWith(store, 3, 2);
   // the same two entries left in the numbered layout too
   for await (const e of store.scan(pairRange(Family.FILL_SLOT, 7))) {
     const t = decode(e.value) as unknown[];
