@@ -8,7 +8,7 @@
 // Writing entry n overwrites entry n - cap in its slot: one put an entry, no delete (the gateway's
 // StoreBatcher: unsynced batches, one per turn or per write in flight, that its idempotency records share),
 // so the store keeps what memory keeps. Loading an account reads its slots (at most `cap` keys) and orders
-// them by n. Gateways before the slots (up to gwcpu5) kept entry n under 'H'/'F' accountId n and deleted
+// them by n. Gateways before the slots (branch gwcpu5) kept entry n under 'H'/'F' accountId n and deleted
 // n - cap with each write: two operations an entry. An account's entries in that layout are read at its
 // load, with its slots, and moved into slots; so are entries in the wrong slot (a run with another cap),
 // and slots holding no kept entry are deleted.
