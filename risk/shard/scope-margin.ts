@@ -71,8 +71,10 @@ export function valuePositionNumbers(pos: PositionState, market: MarketRiskState
  * (not hashed, not in snapshots, shared by every shard of the thread).
  */
 const MEMO_SLOTS = 512;
-/** Per slot: qty, entry cost, mark, atoms per tick·lot, leverage (the inputs), then notional, UPnL, MM, IM, tier. */
-const memo = new Float64Array(MEMO_SLOTS * 10).fill(NaN);
+/** Per slot: qty, entry cost, mark, atoms per tick·lot, leverage (the inputs), then notional, UPnL, MM, IM. */
+const memo = new Float64Array(MEMO_SLOTS * 9).fill(NaN);
+/** Per slot: the tier index (small integers: a double here would widen PositionNumbers.tierIndex). */
+const memoTier = new Int32Array(MEMO_SLOTS);
 const memoTiers: (NumberTiers | undefined)[] = new Array<NumberTiers | undefined>(MEMO_SLOTS).fill(undefined);
 
 /** valuePositionNumbers through the memo (the scope evaluator and valuer: the shard's hot paths). */
@@ -84,13 +86,13 @@ export function valuePositionNumbersMemo(pos: PositionState, market: MarketRiskS
   const leverage = pos.leverageN;
   const t = market.numberTiers;
   const slot = (Math.imul(pos.accountId, 0x9e3779b1) + pos.marketId) & (MEMO_SLOTS - 1);
-  const i = slot * 10;
+  const i = slot * 9;
   if (memo[i] === q && memo[i + 1] === cost && memo[i + 2] === mark && memo[i + 3] === a && memo[i + 4] === leverage && memoTiers[slot] === t) {
     out.notionalAtoms = memo[i + 5]!;
     out.unrealizedPnlAtoms = memo[i + 6]!;
     out.maintenanceAtoms = memo[i + 7]!;
     out.initialAtoms = memo[i + 8]!;
-    out.tierIndex = memo[i + 9]!;
+    out.tierIndex = memoTier[slot]!;
     return true;
   }
   if (!valuePositionNumber(q, cost, mark, a, leverage, t, out)) return false;
@@ -103,7 +105,7 @@ export function valuePositionNumbersMemo(pos: PositionState, market: MarketRiskS
   memo[i + 6] = out.unrealizedPnlAtoms;
   memo[i + 7] = out.maintenanceAtoms;
   memo[i + 8] = out.initialAtoms;
-  memo[i + 9] = out.tierIndex;
+  memoTier[slot] = out.tierIndex;
   memoTiers[slot] = t;
   return true;
 }
