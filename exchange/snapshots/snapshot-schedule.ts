@@ -40,7 +40,7 @@ export interface SnapshotIo {
 }
 
 /** Records per read from the writer. */
-export const READ_RECORDS = 65_536;
+const READ_RECORDS = 65_536;
 
 export class SnapshotSchedule {
   private lastPosition: number;
