@@ -20,8 +20,10 @@
 //   monitor       per market: epoch, mark, pending pops, each open position's keys and which of them are
 //                 parked, the multi-market cross accounts; the queued scopes in order; the funded scopes
 //                 held for the funding round's close; the scopes with negative equity; the cached ADL
-//                 quintile boundaries; each ADL ranking job under way (its start, and every member's
-//                 values at the start, by account)
+//                 quintile boundaries; each ADL ranking job under way: in definition 1 its start and
+//                 every member's values at the start, by account; in definition 2 its start with every
+//                 market's mark then, and every member by account with its values only where they are
+//                 not those its state now gives at the start marks (never for a member not keyed yet)
 //   pipeline      the liquidation engine's own state (LiquidationHooks.hashState): runs by scope key,
 //                 the order ids they wait on, parked scopes, fund reservations, pending Deleverages
 //   streams       the last seq consumed per input, the next seq of each output
@@ -52,6 +54,8 @@ interface Mixer {
 
 /** The risk state's words on top of a mixer: bigints, number slots, id sets, open orders. */
 export interface Hasher extends Mixer {
+  /** The definition: 1 or 2 (the risk snapshot format version). */
+  readonly version: number;
   readonly intOf: (v: number) => void;
   big(v: bigint): void;
   exact(n: number, big: bigint | undefined): void;
@@ -60,8 +64,9 @@ export interface Hasher extends Mixer {
   ids(values: IdCollection): void;
 }
 
-function riskWords(Base: new () => Mixer): new () => Hasher {
+function riskWords(Base: new () => Mixer, version: number): new () => Hasher {
   return class extends Base implements Hasher {
+    readonly version = version;
     /** int and hashOrder bound once, so the per-account loops pass them without making a closure each. */
     readonly intOf = (v: number): void => this.int(v);
     readonly openOrder = hashOrder.bind(this);
@@ -115,8 +120,8 @@ function riskWords(Base: new () => Mixer): new () => Hasher {
 }
 
 /** One class per definition, so a process that hashes in one only keeps its call sites monomorphic. */
-const HasherV1 = riskWords(StateHash);
-const HasherV2 = riskWords(LaneHash);
+const HasherV1 = riskWords(StateHash, 1);
+const HasherV2 = riskWords(LaneHash, 2);
 
 /** A hasher of definition `version` (1 or 2: the risk snapshot's format version). */
 export function newHasher(version: number = RISK_HASH_VERSION): Hasher {
@@ -354,20 +359,47 @@ function hashTail(h: Hasher, p: ShardParts, streams: StreamPositions | undefined
       h.int(accountId);
     },
   );
-  p.quintiles.forEachJob(
-    (marketId, epoch, startUs, progress) => {
-      h.int(marketId);
-      h.int(epoch);
-      h.int(startUs);
-      h.int(progress);
-    },
-    (accountId, qtyLots, entryCostAtoms, scopeEquityAtoms) => {
-      h.int(accountId);
-      h.value(qtyLots);
-      h.value(entryCostAtoms);
-      h.value(scopeEquityAtoms);
-    },
-  );
+  if (h.version === 1) {
+    p.quintiles.forEachJob(
+      (marketId, epoch, startUs, progress) => {
+        h.int(marketId);
+        h.int(epoch);
+        h.int(startUs);
+        h.int(progress);
+      },
+      (accountId, qtyLots, entryCostAtoms, scopeEquityAtoms) => {
+        h.int(accountId);
+        h.value(qtyLots);
+        h.value(entryCostAtoms);
+        h.value(scopeEquityAtoms);
+      },
+    );
+  } else {
+    // Definition 2: a member whose values are those its state gives now by its id alone (forEachJobStart).
+    p.quintiles.forEachJobStart(
+      (marketId, epoch, startUs, progress, members, startSerial) => {
+        h.int(marketId);
+        h.int(epoch);
+        h.int(startUs);
+        h.int(progress);
+        h.int(members);
+        h.int(startSerial);
+      },
+      (marketId, markN, markTicks) => {
+        h.int(marketId);
+        h.exact(markN, markN === markN ? undefined : markTicks);
+      },
+      h.intOf,
+      (accountId, qtyLots, entryCostAtoms, scopeEquityAtoms, same) => {
+        h.int(accountId);
+        h.word(same ? 0 : 1);
+        if (same) return;
+        h.value(qtyLots);
+        h.value(entryCostAtoms);
+        h.value(scopeEquityAtoms);
+      },
+    );
+  }
   p.hooks.hashState(h);
   if (streams !== undefined) {
     h.int(streams.inputs.length);
