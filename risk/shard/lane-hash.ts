@@ -18,10 +18,11 @@
 // around it does. Here a lane waits on its own previous word only, four words back, so four steps are in
 // flight at once.
 
+import { highWord } from '../../engine/book/state-hash.js';
+
 const C1 = 0xcc9e2d51;
 const C2 = 0x1b873593;
 const N = 0xe6546b64;
-const TWO_32 = 4294967296;
 
 function fmix(h: number): number {
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
@@ -78,18 +79,8 @@ export class LaneHash {
 
   /** An integer with |n| < 2^53 as 64-bit two's complement: the low word, then the high word (two lanes). */
   int(n: number): void {
-    let lo: number;
-    let hi: number;
-    // A 32-bit integer's high half is its sign (−0's is 0, as Math.floor gives): no division.
-    if ((n | 0) === n) {
-      lo = n;
-      hi = n >> 31;
-    } else {
-      lo = n >>> 0;
-      hi = Math.floor(n / TWO_32) >>> 0;
-    }
-    const kl = mixWord(lo);
-    const kh = mixWord(hi);
+    const kl = mixWord(n | 0);
+    const kh = mixWord(highWord(n));
     switch (this.words & 3) {
       case 0:
         this.h0 = step(this.h0, kl);

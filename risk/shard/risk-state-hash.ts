@@ -42,7 +42,7 @@ const VERSION = 0x33534b52; // 'RKS3'
 const MASK_32 = 0xffffffffn;
 
 /** The hash definition of the risk snapshot format this build writes (and of the live state hash). */
-export const RISK_HASH_VERSION = 2;
+const RISK_HASH_VERSION = 2;
 
 /** A mixer of 32-bit words: StateHash (definition 1) or LaneHash (definition 2). */
 interface Mixer {
