@@ -28,8 +28,12 @@ test('every stored snapshot equals a clean replay of its journal to the position
   const dir = mkdtempSync(join(tmpdir(), 'perpx-snap-'));
   try {
     const policy: SnapshotPolicy = { everyRecords: 8 + (seed % 16), everyMs: 60_000, keep: 1_000, keepJournal: true };
-    const first = await run(dir, durableScript(seed, 0, 600), policy);
+    const logLines: string[] = [];
+    const first = await run(dir, durableScript(seed, 0, 600), policy, (l) => logLines.push(l));
     assert.ok(first.taken >= SHARDS, `snapshots were taken (${first.taken})`);
+    // The operator's log says each snapshot as it is stored: shard, position and the state hash it records.
+    const logged = logLines.filter((l) => /^perpx: snapshot of shard \d+ at journal position [\d,]+ stored \(state hash [0-9a-f]{16}, encoded in \d+ ms of CPU/.test(l));
+    assert.equal(logged.length, first.taken, `one log line per stored snapshot:\n${logLines.join('\n')}`);
 
     const store = await RocksStore.open(dir, { readOnly: true });
     let checked = 0;
@@ -43,6 +47,7 @@ test('every stored snapshot equals a clean replay of its journal to the position
         for (const s of snaps) {
           const replayed = replayShard({ topology, riskMarkets }, log, s.position).stateHash();
           assert.equal(s.stateHash, replayed.toString(16).padStart(16, '0'), `shard ${x}: the snapshot at position ${s.position} equals a replay to it`);
+          assert.ok(logged.some((l) => l.startsWith(`perpx: snapshot of shard ${x} at journal position ${s.position.toLocaleString('en-US')} stored (state hash ${s.stateHash},`)), `shard ${x}: the snapshot at ${s.position} was logged`);
           checked++;
         }
       }
