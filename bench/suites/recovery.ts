@@ -18,7 +18,8 @@
 //              the child's own log lines: `open` (spawn → the journal read and every checksum verified, the
 //              torn tail dropped), `replay` (→ every shard replayed: the exchange's own "replayed" line),
 //              `ready` (→ /readyz 200: the gateway's read models loaded from the shards, a mark of every
-//              market). CPU: the child's user + system time (all threads) when /readyz first said ready.
+//              market). CPU: the child's user + system time (all threads) when /readyz first said ready;
+//              and /metrics' perpx_replay_backlog_records then (summed: what the next restart would replay).
 //   peer       the same directory's journal read, verified and replayed through fresh state machines on one
 //              thread (readShardLog + replayShard, no workers, no process start): what the records alone
 //              cost. restart / peer says what the process, the threads and the gateway add.
@@ -122,7 +123,18 @@ interface Restart {
   /** Journal records the shards replayed, as the child logged them; shards that started from a snapshot. */
   replayed: number;
   fromSnapshots: number;
+  /** /metrics' perpx_replay_backlog_records summed over the shards once ready: what the next restart would replay. */
+  backlog: number;
   child: ChildProcess;
+}
+
+/** The sum of perpx_replay_backlog_records over the shards, from the operator server's /metrics. */
+async function replayBacklog(url: string): Promise<number> {
+  const r = await request(`${url}/metrics`);
+  const text = await r.body.text();
+  let sum = 0;
+  for (const m of text.matchAll(/^perpx_replay_backlog_records\{[^}]*\} (\d+)$/gm)) sum += Number(m[1]);
+  return sum;
 }
 
 /** The child's user + system CPU time so far (Linux /proc), ms. */
@@ -171,8 +183,9 @@ async function restart(dir: string, extra: readonly string[]): Promise<Restart> 
         if (r.statusCode === 200) {
           const readyMs = performance.now() - t0;
           const cpuMs = childCpuMs(child.pid!);
+          const backlog = await replayBacklog(out.url);
           // No journal to replay (an empty directory) logs no "replayed" line: the replay then took no time.
-          return { child, readyMs, cpuMs, openMs: out.openMs ?? readyMs, replayMs: out.replayMs ?? out.openMs ?? readyMs, replayed: out.replayed ?? 0, fromSnapshots: out.fromSnapshots ?? 0 };
+          return { child, readyMs, cpuMs, backlog, openMs: out.openMs ?? readyMs, replayMs: out.replayMs ?? out.openMs ?? readyMs, replayed: out.replayed ?? 0, fromSnapshots: out.fromSnapshots ?? 0 };
         }
       }
     }
@@ -257,6 +270,7 @@ const suite: Suite = {
           servingMs: round(median(runs.map((r) => r.readyMs - r.replayMs))),
           cpuMs: round(median(runs.map((r) => r.cpuMs))),
           replayedRecords: median(runs.map((r) => r.replayed)),
+          backlogWhenReady: median(runs.map((r) => r.backlog)),
           fromSnapshots: median(runs.map((r) => r.fromSnapshots)),
           fillCommands: f.commands,
           fillSeconds: Math.round(f.seconds * 10) / 10,

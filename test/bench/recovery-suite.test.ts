@@ -15,6 +15,7 @@ test('the recovery suite fills a directory, restarts the exchange on it after ki
     assert.equal(r.samples, 2);
     assert.ok(n('openMs') > 0 && n('replayMs') > 0 && n('readyMs') > n('openMs') + n('replayMs') - 1, `${r.case}: open ${n('openMs')} ms, replay ${n('replayMs')} ms, ready ${n('readyMs')} ms`);
     assert.ok(n('cpuMs') > 0, 'the child used CPU');
+    assert.ok(n('backlogWhenReady') >= n('replayedRecords'), `${r.case}: /metrics' replay backlog (${n('backlogWhenReady')}) counts at least what was just replayed`);
   }
   assert.ok((results[0]!.peerMs as number) > 0, 'the peer replayed the same journal');
 });

@@ -13,7 +13,8 @@ import { Durability, producerTable } from '../../exchange/durability.js';
 import { replayShard } from '../../exchange/journal-replay.js';
 import type { SnapshotPolicy } from '../../exchange/snapshots/snapshot-policy.js';
 import { readShardLog } from '../../persistence/journal-reader.js';
-import { snapshotPieceKey } from '../../persistence/keys.js';
+import { CUT_KEY, snapshotPieceKey } from '../../persistence/keys.js';
+import { decodeCut } from '../../persistence/cut-record.js';
 import { listSnapshots, readSnapshotBytes } from '../../persistence/snapshot-store.js';
 import { refusal } from '../../exchange/snapshots/recovery-base.js';
 import { RocksStore } from '../../persistence/rocksdb-store.js';
@@ -43,6 +44,8 @@ test('every stored snapshot equals a clean replay of its journal to the position
         const snaps = await listSnapshots(store, x);
         assert.ok(snaps.length > 0, `shard ${x} has snapshots`);
         const end = snaps.at(-1)!.position;
+        // /metrics' perpx_replay_backlog_records: the durable records after the newest snapshot.
+        assert.equal(first.backlog[x], decodeCut((await store.get(CUT_KEY))!).positions[x]! - end, `shard ${x}: the replay backlog`);
         const log = await readShardLog(store, x, end, { inputs: producers[x]!.length });
         for (const s of snaps) {
           const replayed = replayShard({ topology, riskMarkets }, log, s.position).stateHash();
