@@ -6,13 +6,16 @@
 //   node --max-old-space-size=8192 --expose-gc tools/risk-snapshot-ab.mjs <dist> <step> <accounts> [runs=3]
 //
 //   encode    builds the state, encodes it `runs` times; the first build to run writes the snapshot to
-//             $TMPDIR/risk-snapshot-<accounts>.bin, every later one must encode exactly those bytes
+//             $TMPDIR/risk-snapshot-<accounts>-v<format version>.bin, every later one must encode exactly
+//             those sections (the header's version and state hash differ between format versions: a
+//             build before risksnap8 writes version 1, a later one version 2; both files are kept)
 //   encodeR   the same, into one EncodeBuffer kept from encode to encode, as the snapshotter's replica does
 //             (a build without EncodeBuffer encodes into fresh buffers: then the same as encode)
 //   encodeS   encodeR without the full collection the tool otherwise runs before each timing: the
 //             snapshotter's worker runs none, so what an encode allocates outside the heap adds up from
 //             one snapshot to the next and can start a full marking of the heap during one (risksnap6)
-//   decode    decodes that file `runs` times, state hash checked; decodeU: not checked
+//   decode    decodes the file of the version the build writes `runs` times, state hash checked; decodeU:
+//             not checked
 //
 // Alternate the builds (old, new, old, new: `git worktree add` the old one, tsc it) and compare medians;
 // a process per step, so one step's heap does not slow the next one's collector. Prints one JSON line.
@@ -32,7 +35,13 @@ const r = pathToFileURL(resolve(dist)).href;
 const { RiskShard } = await import(r + '/risk/shard/risk-shard.js');
 const { readSnapshotStreams } = await import(r + '/engine/snapshot/shard-streams.js');
 const { DiscardOutput } = await import(r + '/bench/lib/discard-output.js');
-const file = join(tmpdir(), `risk-snapshot-${accounts}.bin`);
+const format = await import(r + '/engine/snapshot/snapshot-format.js');
+// The risk format version this build writes (kind 2); a build before risksnap8 had one FORMAT_VERSION.
+const version = format.formatVersion !== undefined ? format.formatVersion(2) : format.FORMAT_VERSION;
+const fileOf = (v) => join(tmpdir(), `risk-snapshot-${accounts}-v${v}.bin`);
+const file = fileOf(version);
+// The sections: what the versions share (the header and the CRC after them differ).
+const sections = (b) => Buffer.from(b.buffer, b.byteOffset + 40, b.byteLength - 48);
 const gc = step === 'encodeS' ? () => {} : (globalThis.gc ?? (() => {}));
 
 let once;
@@ -42,8 +51,12 @@ if (step === 'encode' || step === 'encodeR' || step === 'encodeS') {
   const into = step !== 'encode' && EncodeBuffer !== undefined ? new EncodeBuffer() : undefined;
   const shard = buildRiskShard(accounts);
   const bytes = shard.encodeState(into);
+  for (const v of [1, 2]) {
+    if (!existsSync(fileOf(v))) continue;
+    const other = new Uint8Array(readFileSync(fileOf(v)));
+    if (v === version ? Buffer.compare(other, bytes) !== 0 : Buffer.compare(sections(other), sections(bytes)) !== 0) throw new Error(`${dist} encodes other bytes than ${fileOf(v)} holds`);
+  }
   if (!existsSync(file)) writeFileSync(file, bytes);
-  else if (Buffer.compare(readFileSync(file), Buffer.from(bytes)) !== 0) throw new Error(`${dist} encodes other bytes than ${file} holds`);
   once = () => shard.encodeState(into);
 } else {
   const bytes = new Uint8Array(readFileSync(file));

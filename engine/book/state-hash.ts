@@ -30,6 +30,15 @@ export function orderFlags(orderType: number, timeInForce: number, stpMode: numb
   return (orderType | (timeInForce << 4) | (stpMode << 8) | (triggerSource << 12) | ((reduceOnly ? 1 : 0) << 16) | (origin << 20)) >>> 0;
 }
 
+/**
+ * The high word of an integer with |n| < 2^53 as 64-bit two's complement; its low word is n | 0 (ToInt32
+ * keeps the low 32 bits of any integer).
+ */
+export function highWord(n: number): number {
+  // A 32-bit integer's high half is its sign (−0's is 0, as Math.floor gives): no division.
+  return (n | 0) === n ? n >> 31 : Math.floor(n / TWO_32) >>> 0;
+}
+
 const C1 = 0x239b961b;
 const C2 = 0xab0e9789;
 const C3 = 0x38b34ae5;
@@ -73,16 +82,8 @@ export class StateHash {
    * time is the chain's latency, and a lane kept in a field is stored and loaded again between steps.
    */
   int(n: number): void {
-    let lo: number;
-    let hi: number;
-    // A 32-bit integer's high half is its sign (−0's is 0, as Math.floor gives): no division.
-    if ((n | 0) === n) {
-      lo = n;
-      hi = n >> 31;
-    } else {
-      lo = n >>> 0;
-      hi = Math.floor(n / TWO_32) >>> 0;
-    }
+    const lo = n | 0;
+    const hi = highWord(n);
     let h1 = this.h1;
     let h2 = this.h2;
     let k = Math.imul(rotl(Math.imul(lo | 0, C1), 15), C2);

@@ -3,8 +3,10 @@
 // the sections in a fixed order, and a CRC-32 of everything before the trailer.
 //
 // openSnapshot checks, in this order, and stops at the first failure with its SnapshotError code:
-//   too short for a header ─▶ TRUNCATED · wrong magic ─▶ CORRUPT (not a snapshot) · other version ─▶
-//   VERSION_UNSUPPORTED · shorter than the header's total ─▶ TRUNCATED · longer ─▶ MALFORMED ·
+//   too short for a header ─▶ TRUNCATED · wrong magic ─▶ CORRUPT (not a snapshot) · a version no kind has ─▶
+//   VERSION_UNSUPPORTED · too short for header and trailer ─▶ TRUNCATED · a version its kind does not have
+//   (snapshot-format.ts: formatVersion) ─▶ VERSION_UNSUPPORTED · shorter than the header's total ─▶
+//   TRUNCATED · longer ─▶ MALFORMED ·
 //   CRC mismatch ─▶ CORRUPT · other shard kind ─▶ KIND_MISMATCH · a section header past the end,
 //   non-zero padding, or a section count that differs from the header ─▶ TRUNCATED / MALFORMED.
 // The decoder then takes the sections one by one by tag (next), so a missing, extra or reordered section
@@ -17,7 +19,7 @@
 import { crc32 } from '@node-rs/crc32';
 import { Code } from '../codes.js';
 import { malformed, SnapshotError } from './snapshot-error.js';
-import { FORMAT_VERSION, HEADER_BYTES, HeaderFlag, MAGIC, SECTION_HEADER_BYTES, shardKindName, TRAILER_BYTES, type ShardKind } from './snapshot-format.js';
+import { formatVersion, HEADER_BYTES, HeaderFlag, MAGIC, readsVersion, SECTION_HEADER_BYTES, ShardKind, shardKindName, TRAILER_BYTES } from './snapshot-format.js';
 import { SnapshotReader } from './snapshot-reader.js';
 import { SnapshotWriter, tagCode, tagName, type EncodeBuffer } from './snapshot-writer.js';
 
@@ -56,13 +58,14 @@ export class EnvelopeWriter {
     this.sections++;
   }
 
-  finish(stateHash: bigint): Uint8Array {
+  /** `version`: the kind's current format version unless a caller re-seals older bytes (tests). */
+  finish(stateHash: bigint, version = formatVersion(this.kind)): Uint8Array {
     const w = this.w;
     const total = w.pos + TRAILER_BYTES;
     const end = w.pos;
     w.pos = 0;
     w.u32(MAGIC);
-    w.u16(FORMAT_VERSION);
+    w.u16(version);
     w.u8(this.kind);
     w.u8(HeaderFlag.HASHED);
     w.u32(this.shardId);
@@ -112,9 +115,12 @@ export function readHeader(bytes: Uint8Array): SnapshotHeader {
   if (r.u32() !== MAGIC) throw new SnapshotError(Code.SNAPSHOT_CORRUPT, 'not a perpx shard snapshot (bad magic)');
   if (bytes.length < 6) throw new SnapshotError(Code.SNAPSHOT_TRUNCATED, `${bytes.length} byte(s): too short for a snapshot header`);
   const version = r.u16();
-  if (version !== FORMAT_VERSION) throw new SnapshotError(Code.SNAPSHOT_VERSION_UNSUPPORTED, `format version ${version}; this build reads version ${FORMAT_VERSION}`);
+  const newest = Math.max(formatVersion(ShardKind.MARKET), formatVersion(ShardKind.RISK));
+  if (version < 1 || version > newest) throw new SnapshotError(Code.SNAPSHOT_VERSION_UNSUPPORTED, `format version ${version}; this build reads versions 1 to ${newest}`);
   if (bytes.length < HEADER_BYTES + TRAILER_BYTES) throw new SnapshotError(Code.SNAPSHOT_TRUNCATED, `${bytes.length} bytes: too short for a header and a trailer`);
   const kind = r.u8() as ShardKind;
+  // Each kind is versioned on its own (snapshot-format.ts): a market shard has no version 2.
+  if ((kind === ShardKind.MARKET || kind === ShardKind.RISK) && !readsVersion(kind, version)) throw new SnapshotError(Code.SNAPSHOT_VERSION_UNSUPPORTED, `a ${shardKindName(kind)} snapshot of format version ${version}; this build reads ${shardKindName(kind)} versions 1 to ${formatVersion(kind)}`);
   const flags = r.u8();
   const shardId = r.u32();
   const shardCount = r.u32();

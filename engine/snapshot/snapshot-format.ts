@@ -11,7 +11,6 @@
 //   last 8 bytes: CRC-32 (zlib) of every byte before it, u32; then u32 0.
 
 export const MAGIC = 0x4e535850; // 'PXSN' read as a little-endian u32
-export const FORMAT_VERSION = 1;
 export const HEADER_BYTES = 40;
 export const TRAILER_BYTES = 8;
 export const SECTION_HEADER_BYTES = 8;
@@ -21,6 +20,19 @@ export const ShardKind = {
   RISK: 2,
 } as const;
 export type ShardKind = (typeof ShardKind)[keyof typeof ShardKind];
+
+/**
+ * The format version each kind is written in. The kinds are versioned apart: a risk snapshot's version 2
+ * (risksnap8) changed its state hash's definition only, the market format is unchanged at 1.
+ */
+export function formatVersion(kind: ShardKind): number {
+  return kind === ShardKind.RISK ? 2 : 1;
+}
+
+/** The versions of a kind this build reads: every one up to the one it writes (a risk shard's 1 and 2). */
+export function readsVersion(kind: ShardKind, version: number): boolean {
+  return version >= 1 && version <= formatVersion(kind);
+}
 
 export const HeaderFlag = {
   /** The header's state hash is the encoded state's (encoders always set it). */

@@ -4,12 +4,15 @@
 //   cut        its last seq per input equals the journal's
 //   snapshots  each one whole (pieces, CRC-32, header = descriptor), and each one the journal reaches
 //              equal to a replay of the journal before it: replay from the oldest usable state through
-//              every snapshot position in order, comparing the state hash there with the snapshot's
+//              every snapshot position in order, comparing the state hash there with the snapshot's, in
+//              that snapshot's hash definition (its format version: a risk snapshot of version 1, written
+//              before risksnap8, records the old mixer's hash)
 //   replay     every shard's state hash at the cut
 //
 // Any problem is printed and ends the command with SNAPSHOT_CORRUPT or JOURNAL_CORRUPT (exit 3).
 
 import { Code } from '../../engine/codes.js';
+import { readHeader } from '../../engine/snapshot/snapshot-envelope.js';
 import { PersistenceError } from '../../persistence/errors.js';
 import { readSnapshotBytes } from '../../persistence/snapshot-store.js';
 import { refusal } from '../snapshots/recovery-base.js';
@@ -24,10 +27,13 @@ const hex = (h: bigint) => h.toString(16).padStart(16, '0');
 /** Replays shard h from its base through every later snapshot; returns snapshots checked and the hash at the cut. */
 async function verifyShard(d: DataDir, h: ShardHistory, problems: SnapshotProblem[]): Promise<{ checked: number; stateHash: string }> {
   let checked = 0;
+  const versions = new Map<number, number>();
   for (const s of h.snapshots) {
     let why: string | undefined;
     try {
-      why = refusal(d.topology, h.shard, s, await readSnapshotBytes(d.store, s));
+      const bytes = await readSnapshotBytes(d.store, s);
+      why = refusal(d.topology, h.shard, s, bytes);
+      if (why === undefined) versions.set(s.position, readHeader(bytes).version);
     } catch (e) {
       why = (e as Error).message;
     }
@@ -39,7 +45,7 @@ async function verifyShard(d: DataDir, h: ShardHistory, problems: SnapshotProble
   for (const s of h.snapshots) {
     if (s.position <= replica.position) continue;
     replica.applyLog(h.log, s.position);
-    const replayed = hex(replica.stateHash());
+    const replayed = hex(replica.stateHash(versions.get(s.position)));
     if (replayed !== s.stateHash) problems.push({ shard: h.shard, position: s.position, why: `a replay of the journal before it hashes to ${replayed}, the snapshot records ${s.stateHash}` });
     else if (!problems.some((p) => p.shard === h.shard && p.position === s.position)) checked++;
   }

@@ -113,8 +113,13 @@ export class ShardReplica {
     return this.machine;
   }
 
-  stateHash(): bigint {
-    return this.machine.stateHash();
+  /**
+   * The state hash; `formatVersion`: in the definition of that snapshot format version (a risk shard's
+   * version 1 hashes with the old mixer; a market shard has one definition).
+   */
+  stateHash(formatVersion?: number): bigint {
+    const m = this.machine;
+    return formatVersion === undefined || m instanceof MarketShard ? m.stateHash() : m.stateHashAs(formatVersion);
   }
 
   /**

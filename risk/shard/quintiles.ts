@@ -18,7 +18,7 @@ import type { SnapshotWriter } from '../../engine/snapshot/snapshot-writer.js';
 import { compareAdl, type AdlCandidate, type RankedCandidate } from '../adl.js';
 import { productBelow51 } from '../margin-number.js';
 import { approximateScore, approximateScoreNumber, NO_QUINTILES, orderByKeys, rankedCandidate, type SideQuintiles } from './queue-quintiles.js';
-import { SnapshotColumns, type MemberValues } from './ranking-columns.js';
+import { SnapshotColumns, type FlaggedValues, type MemberValues } from './ranking-columns.js';
 import { ascendingOrder, SortScratch } from './key-order.js';
 import { RankingJob } from './ranking-job.js';
 import type { ScopeValuer } from './scope-margin.js';
@@ -138,34 +138,66 @@ export class QuintileCache {
     }
   }
 
-  /** Ranking jobs under way, for the state hash: their start and every member's values at the start, by account. */
+  /**
+   * Ranking jobs under way, for the state hash of definition 1 (risk-state-hash.ts): their start and every
+   * member's values at the start, by account.
+   */
   forEachJob(job: (marketId: number, epoch: number, startUs: number, progress: number) => void, member: MemberValues): void {
     for (const marketId of this.jobMarkets) {
       const j = this.rankings.get(marketId)!.job!;
       job(marketId, j.epoch, j.startUs, j.progress);
-      // A market of a million members: typed columns and a native sort, not a million small arrays.
-      this.scratch.reserve(j.members, 3);
-      const ids = this.scratch.keys;
-      const values = this.scratch.values;
-      const big = new Map<number, readonly [number | bigint, number | bigint, number | bigint]>();
-      let n = 0;
-      j.forEachMember((accountId, q, cost, equity) => {
-        if (n === j.members) throw new Error(`ranking job ${j.id}: more members than the ${j.members} it started with`);
-        if (typeof q === 'number' && typeof cost === 'number' && typeof equity === 'number') {
-          values[3 * n] = q;
-          values[3 * n + 1] = cost;
-          values[3 * n + 2] = equity;
-        } else big.set(n, [q, cost, equity]);
-        ids[n++] = accountId;
-      });
-      const order = ascendingOrder(ids, n, this.scratch);
-      for (let k = 0; k < n; k++) {
-        const i = order[k]!;
-        // Nearly always empty: no lookup per member then.
-        const b = big.size === 0 ? undefined : big.get(i);
-        if (b === undefined) member(ids[i]!, values[3 * i]!, values[3 * i + 1]!, values[3 * i + 2]!);
-        else member(ids[i]!, b[0], b[1], b[2]);
-      }
+      this.byAccount(j, (f) => j.forEachMember(f), member);
+    }
+  }
+
+  /**
+   * The same for the state hash of definition 2: each job's start (members, serial, every market's mark
+   * at the start), then every member by account with whether its values at the start are those its
+   * position and account give now at the start marks (`same`, always so for a member not keyed yet:
+   * beforeChange keys a member before anything changes it), the values mattering only where not. The
+   * state now is hashed already, so this says what definition 1 says without computing a million members'
+   * equity (docs/SNAPSHOTS.md, "The encode at risksnap8").
+   */
+  forEachJobStart(
+    job: (marketId: number, epoch: number, startUs: number, progress: number, members: number, startSerial: number) => void,
+    mark: (marketId: number, markN: number, markTicks: bigint) => void,
+    count: (n: number) => void,
+    member: FlaggedValues,
+  ): void {
+    for (const marketId of this.jobMarkets) {
+      const j = this.rankings.get(marketId)!.job!;
+      job(marketId, j.epoch, j.startUs, j.progress, j.members, j.startSerial);
+      j.forEachStartMark(mark);
+      this.byAccount(j, (f) => j.forEachMemberNow(f), member, count);
+    }
+  }
+
+  /** The members `each` gives, to `member` by ascending account id, after their number to `count`. */
+  private byAccount(j: RankingJob, each: (f: FlaggedValues) => void, member: FlaggedValues, count?: (n: number) => void): void {
+    // A market of a million members: typed columns and a native sort, not a million small arrays.
+    this.scratch.reserve(j.members, 4);
+    const ids = this.scratch.keys;
+    const values = this.scratch.values;
+    const big = new Map<number, readonly [number | bigint, number | bigint, number | bigint]>();
+    let n = 0;
+    each((accountId, q, cost, equity, same = false) => {
+      if (n === j.members) throw new Error(`ranking job ${j.id}: more members than the ${j.members} it started with`);
+      if (typeof q === 'number' && typeof cost === 'number' && typeof equity === 'number') {
+        values[4 * n] = q;
+        values[4 * n + 1] = cost;
+        values[4 * n + 2] = equity;
+      } else big.set(n, [q, cost, equity]);
+      values[4 * n + 3] = same ? 1 : 0;
+      ids[n++] = accountId;
+    });
+    count?.(n);
+    const order = ascendingOrder(ids, n, this.scratch);
+    for (let k = 0; k < n; k++) {
+      const i = order[k]!;
+      // Nearly always empty: no lookup per member then.
+      const b = big.size === 0 ? undefined : big.get(i);
+      if (b === undefined) member(ids[i]!, values[4 * i]!, values[4 * i + 1]!, values[4 * i + 2]!, values[4 * i + 3] === 1);
+      else member(ids[i]!, b[0], b[1], b[2], values[4 * i + 3] === 1);
     }
   }
 

@@ -140,3 +140,6 @@ export class SnapshotSide implements SideMembers {
 
 /** A member's values at a job's start: quantity, entry cost, scope equity, exact as numbers or bigints. */
 export type MemberValues = (accountId: number, qtyLots: number | bigint, entryCostAtoms: number | bigint, scopeEquityAtoms: number | bigint) => void;
+
+/** The same with whether the values are those the member's state gives now (RankingJob.forEachMemberNow). */
+export type FlaggedValues = (accountId: number, qtyLots: number | bigint, entryCostAtoms: number | bigint, scopeEquityAtoms: number | bigint, same?: boolean) => void;

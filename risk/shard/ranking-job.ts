@@ -26,7 +26,7 @@ import type { AdlCandidate } from '../adl.js';
 import { TWO_51 } from '../exact-number.js';
 import { productBelow51 } from '../margin-number.js';
 import { approximateScore, approximateScoreNumber, SideRanking, type SideQuintiles } from './queue-quintiles.js';
-import { SnapshotColumns, SnapshotSide, type MemberValues } from './ranking-columns.js';
+import { SnapshotColumns, SnapshotSide, type FlaggedValues, type MemberValues } from './ranking-columns.js';
 import { addExact } from './exact-slot.js';
 import { MarginMode, type AccountState, type PositionState, type RiskState } from './state.js';
 import { NO_SLOT, type MarketTriggers } from './trigger-index.js';
@@ -246,18 +246,57 @@ export class RankingJob {
    * whatever the caller sorts.
    */
   forEachMember(f: MemberValues): void {
-    this.longs.forEach(f);
-    this.shorts.forEach(f);
+    this.forEachKeyed(f);
     const t = this.triggers;
     t.forEachSlot((slot) => {
       if (t.rankedByAt(slot) === this.id || t.serialAt(slot) >= this.startSerial) return;
-      const pos = t.posAt(slot);
-      const account = t.accountAt(slot);
-      const q = pos.qtyN;
-      const cost = pos.entryCostN;
-      const equity = this.equityNumber(account, pos);
-      f(pos.accountId, q === q ? q : pos.qtyLots, cost === cost ? cost : pos.entryCostAtoms, equity === equity ? equity : this.equityBig(account, pos));
+      this.valuesNow(t.posAt(slot), t.accountAt(slot), f);
     });
+  }
+
+  /** The member's values as its position and account stand now, at the start marks. */
+  private valuesNow(pos: PositionState, account: AccountState, f: MemberValues): void {
+    const q = pos.qtyN;
+    const cost = pos.entryCostN;
+    const equity = this.equityNumber(account, pos);
+    f(pos.accountId, q === q ? q : pos.qtyLots, cost === cost ? cost : pos.entryCostAtoms, equity === equity ? equity : this.equityBig(account, pos));
+  }
+
+  /**
+   * Every member for the state hash of definition 2, keyed ones first, in no particular order: its account
+   * id, its values at the start, and whether those are the values its position and account give now at the
+   * start marks (`same`). A member not keyed yet always is (take keys a member before anything changes
+   * it), so it is given with `same` and zeros, and no position or account of one is read; a keyed member
+   * is compared (QuintileCache.forEachJobStart).
+   */
+  forEachMemberNow(f: FlaggedValues): void {
+    const t = this.triggers;
+    const marketId = t.marketId;
+    let now: [number | bigint, number | bigint, number | bigint] | undefined;
+    const keep: MemberValues = (_id, q, cost, equity) => void (now = [q, cost, equity]);
+    this.forEachKeyed((accountId, q, cost, equity) => {
+      const pos = this.state.accounts.get(accountId)?.positions.get(marketId);
+      const slot = pos === undefined ? NO_SLOT : pos.triggerId;
+      now = undefined;
+      // Still the member's own slot (keyed by this job): its values now to compare with.
+      if (pos !== undefined && slot !== NO_SLOT && t.rankedByAt(slot) === this.id) this.valuesNow(pos, t.accountAt(slot), keep);
+      const same = now !== undefined && now[0] === q && now[1] === cost && now[2] === equity;
+      f(accountId, q, cost, equity, same);
+    });
+    t.forEachSlot((slot) => {
+      if (t.rankedByAt(slot) !== this.id && t.serialAt(slot) < this.startSerial) f(t.accountIdAt(slot), 0, 0, 0, true);
+    });
+  }
+
+  /** The keyed members with their values at the start, as stored (each side in column order). */
+  forEachKeyed(f: MemberValues): void {
+    this.longs.forEach(f);
+    this.shorts.forEach(f);
+  }
+
+  /** Every market's mark at the start, by ascending market id. */
+  forEachStartMark(f: (marketId: number, markN: number, markTicks: bigint) => void): void {
+    for (const marketId of [...this.marks.keys()].sort((a, b) => a - b)) f(marketId, this.marks.get(marketId)!, this.bigMarks.get(marketId)!);
   }
 
   /** The scope's equity at the start marks, in numbers: NaN when a value is past the number range. */

@@ -138,9 +138,20 @@ export class RiskShard implements RiskEffects {
     return this.parts.monitor.hasPendingWork() || this.parts.quintiles.jobRunning();
   }
 
-  /** Hash of the whole shard state (risk-state-hash.ts lists what it covers). */
+  /**
+   * Hash of the whole shard state (risk-state-hash.ts lists what it covers), in the definition of the
+   * risk snapshot format this build writes, or `inStep`'s.
+   */
   stateHash(inStep?: AccountsInStep): bigint {
     return riskStateHash(this.parts, { inputs: this.positions.snapshot(), gateway: this.gateway, markets: this.marketOutputs }, inStep);
+  }
+
+  /**
+   * The same hash in the definition of risk snapshot format `version` (1 or 2), for comparing a replay with
+   * a snapshot an older build wrote (perpx-restore verify).
+   */
+  stateHashAs(version: number): bigint {
+    return riskStateHash(this.parts, { inputs: this.positions.snapshot(), gateway: this.gateway, markets: this.marketOutputs }, undefined, version);
   }
 
   /** Where the shard stands in its streams (snapshots: engine/snapshot/shard-streams.ts). */
@@ -195,8 +206,9 @@ export class RiskShard implements RiskEffects {
     }
     const factory = options.liquidation ?? ((state, effects) => new LiquidationEngine(state, effects, c.pool));
     const shard = constructed(() => new RiskShard(c.shardId, c.shardCount, c.markets, c.pool, given ?? ((m) => stored.get(m) ?? -1), gateway, marketOutputs, factory));
-    // The check hashes each account as soon as it is built, while it is still in the cache (AccountsInStep).
-    const inStep = options.verifyHash === false ? undefined : new AccountsInStep(shard.parts);
+    // The check hashes each account as soon as it is built, while it is still in the cache (AccountsInStep),
+    // in the hash definition of the snapshot's format version (a version-1 snapshot: the old mixer).
+    const inStep = options.verifyHash === false ? undefined : new AccountsInStep(shard.parts, snapshot.header.version);
     snapshot.restoreInto(shard, inStep);
     if (inStep === undefined) return shard;
     const hash = shard.stateHash(inStep);

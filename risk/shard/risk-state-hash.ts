@@ -1,5 +1,10 @@
-// The risk shard's state hash: StateHash (engine/book/state-hash.ts: a MurmurHash3-style step on two
-// 32-bit lanes) over a canonical sequence of words.
+// The risk shard's state hash: a mixer over a canonical sequence of 32-bit words. Two definitions, one per
+// risk snapshot format version, the same words in both:
+//
+//   version 1   StateHash (engine/book/state-hash.ts: a MurmurHash3-style step on two 32-bit lanes, one
+//               chain): what a version-1 snapshot's header holds, still used to check one
+//   version 2   LaneHash (lane-hash.ts: four independent lanes): the live definition since risksnap8
+//
 // Everything that can reach an output is in it, each collection in ascending id order:
 //
 //   VERSION, shard id and count, the shard's time (its clock)
@@ -15,8 +20,10 @@
 //   monitor       per market: epoch, mark, pending pops, each open position's keys and which of them are
 //                 parked, the multi-market cross accounts; the queued scopes in order; the funded scopes
 //                 held for the funding round's close; the scopes with negative equity; the cached ADL
-//                 quintile boundaries; each ADL ranking job under way (its start, and every member's
-//                 values at the start, by account)
+//                 quintile boundaries; each ADL ranking job under way: in definition 1 its start and
+//                 every member's values at the start, by account; in definition 2 its start with every
+//                 market's mark then, and every member by account with its values only where they are
+//                 not those its state now gives at the start marks (never for a member not keyed yet)
 //   pipeline      the liquidation engine's own state (LiquidationHooks.hashState): runs by scope key,
 //                 the order ids they wait on, parked scopes, fund reservations, pending Deleverages
 //   streams       the last seq consumed per input, the next seq of each output
@@ -25,6 +32,7 @@
 import { StateHash } from '../../engine/book/state-hash.js';
 import type { EventOutput } from '../../engine/shard/event-output.js';
 import { forEachByKey } from './key-order.js';
+import { LaneHash } from './lane-hash.js';
 import type { OpenOrderState } from './open-order-state.js';
 import type { ShardParts } from './shard-parts.js';
 import { positionFields } from './state-snapshot.js';
@@ -33,56 +41,93 @@ import type { AccountState, PositionState, RiskState } from './state.js';
 const VERSION = 0x33534b52; // 'RKS3'
 const MASK_32 = 0xffffffffn;
 
-export class Hasher extends StateHash {
-  /** int and hashOrder bound once, so the per-account loops pass them without making a closure each. */
-  readonly intOf = (v: number): void => this.int(v);
-  readonly openOrder = hashOrder.bind(this);
+/** The hash definition of the risk snapshot format this build writes (and of the live state hash). */
+const RISK_HASH_VERSION = 2;
 
-  big(v: bigint): void {
-    const low = BigInt.asUintN(64, v);
-    this.word(Number(low & MASK_32));
-    this.word(Number(low >> 32n));
-    if (BigInt.asIntN(64, v) !== v) {
-      // Past 64 bits: the rest, then a marker so such values cannot collide with two in-range ones.
-      this.big(v >> 64n);
-      this.word(0x7fffffff);
+/** A mixer of 32-bit words: StateHash (definition 1) or LaneHash (definition 2). */
+interface Mixer {
+  begin(): void;
+  word(w: number): void;
+  int(n: number): void;
+  digest(): bigint;
+}
+
+/** The risk state's words on top of a mixer: bigints, number slots, id sets, open orders. */
+export interface Hasher extends Mixer {
+  /** The definition: 1 or 2 (the risk snapshot format version). */
+  readonly version: number;
+  readonly intOf: (v: number) => void;
+  big(v: bigint): void;
+  exact(n: number, big: bigint | undefined): void;
+  value(v: number | bigint): void;
+  orders(orders: ReadonlyMap<number, OpenOrderState> | undefined): void;
+  ids(values: IdCollection): void;
+}
+
+function riskWords(Base: new () => Mixer, version: number): new () => Hasher {
+  return class extends Base implements Hasher {
+    readonly version = version;
+    /** int and hashOrder bound once, so the per-account loops pass them without making a closure each. */
+    readonly intOf = (v: number): void => this.int(v);
+    readonly openOrder = hashOrder.bind(this);
+
+    big(v: bigint): void {
+      const low = BigInt.asUintN(64, v);
+      this.word(Number(low & MASK_32));
+      this.word(Number(low >> 32n));
+      if (BigInt.asIntN(64, v) !== v) {
+        // Past 64 bits: the rest, then a marker so such values cannot collide with two in-range ones.
+        this.big(v >> 64n);
+        this.word(0x7fffffff);
+      }
     }
-  }
 
-  /**
-   * A number slot's value (exact-slot.ts): the same words big() writes for it (int() of a safe integer is
-   * big() of its bigint: both write the two's-complement halves), without making a bigint.
-   */
-  exact(n: number, big: bigint | undefined): void {
-    if (n === n) this.int(n);
-    else this.big(big!);
-  }
-
-  /** An exact integer as a number or a bigint: the same words either way (see exact). */
-  value(v: number | bigint): void {
-    if (typeof v === 'number') this.int(v);
-    else this.big(v);
-  }
-
-  /** A position's open orders: their count, then each by ascending id. */
-  orders(orders: ReadonlyMap<number, OpenOrderState> | undefined): void {
-    this.int(orders === undefined ? 0 : orders.size);
-    if (orders !== undefined && orders.size === 1) orders.forEach(this.openOrder);
-    else if (orders !== undefined && orders.size > 1) for (const o of [...orders.values()].sort((x, y) => x.orderId - y.orderId)) this.openOrder(o);
-  }
-
-  ids(values: IdCollection): void {
-    // Most sets hold none or one id: no array, no sort, no iterator.
-    this.int(values.size);
-    if (values.size <= 1) {
-      values.forEach(this.intOf);
-      return;
+    /**
+     * A number slot's value (exact-slot.ts): the same words big() writes for it (int() of a safe integer is
+     * big() of its bigint: both write the two's-complement halves), without making a bigint.
+     */
+    exact(n: number, big: bigint | undefined): void {
+      if (n === n) this.int(n);
+      else this.big(big!);
     }
-    const sorted: number[] = [];
-    values.forEach((v) => void sorted.push(v));
-    sorted.sort((a, b) => a - b);
-    for (let i = 0; i < sorted.length; i++) this.int(sorted[i]!);
-  }
+
+    /** An exact integer as a number or a bigint: the same words either way (see exact). */
+    value(v: number | bigint): void {
+      if (typeof v === 'number') this.int(v);
+      else this.big(v);
+    }
+
+    /** A position's open orders: their count, then each by ascending id. */
+    orders(orders: ReadonlyMap<number, OpenOrderState> | undefined): void {
+      this.int(orders === undefined ? 0 : orders.size);
+      if (orders !== undefined && orders.size === 1) orders.forEach(this.openOrder);
+      else if (orders !== undefined && orders.size > 1) for (const o of [...orders.values()].sort((x, y) => x.orderId - y.orderId)) this.openOrder(o);
+    }
+
+    ids(values: IdCollection): void {
+      // Most sets hold none or one id: no array, no sort, no iterator.
+      this.int(values.size);
+      if (values.size <= 1) {
+        values.forEach(this.intOf);
+        return;
+      }
+      const sorted: number[] = [];
+      values.forEach((v) => void sorted.push(v));
+      sorted.sort((a, b) => a - b);
+      for (let i = 0; i < sorted.length; i++) this.int(sorted[i]!);
+    }
+  };
+}
+
+/** One class per definition, so a process that hashes in one only keeps its call sites monomorphic. */
+const HasherV1 = riskWords(StateHash, 1);
+const HasherV2 = riskWords(LaneHash, 2);
+
+/** A hasher of definition `version` (1 or 2: the risk snapshot's format version). */
+export function newHasher(version: number = RISK_HASH_VERSION): Hasher {
+  if (version === 2) return new HasherV2();
+  if (version === 1) return new HasherV1();
+  throw new RangeError(`risk state hash definition ${version}: this build has 1 and 2`);
 }
 
 /** A Set of ids or an IdSet (id-set.ts). */
@@ -115,11 +160,13 @@ export interface StreamPositions {
  * The hash of the shard's state; without `streams`, of everything but the stream positions. `inStep`: the
  * accounts already hashed in a snapshot's pass over them (AccountsInStep), used when it saw them all in
  * ascending id order and nothing before them changed since; otherwise the accounts are walked here.
+ * `version`: the definition (newHasher), inStep's when given.
  */
-export function riskStateHash(p: ShardParts, streams?: StreamPositions, inStep?: AccountsInStep): bigint {
+export function riskStateHash(p: ShardParts, streams?: StreamPositions, inStep?: AccountsInStep, version = inStep?.version ?? RISK_HASH_VERSION): bigint {
+  if (inStep !== undefined && inStep.version !== version) throw new RangeError(`a pass hashed in definition ${inStep.version}, asked for ${version}`);
   let h = inStep?.hashedAll(p);
   if (h === undefined) {
-    h = new Hasher();
+    h = newHasher(version);
     hashHead(h, p, p.state.accounts.size);
     const hasher = h;
     forEachByKey(p.state.accounts, (a) => hashAccount(hasher, a, p.state.markets));
@@ -138,14 +185,20 @@ export function riskStateHash(p: ShardParts, streams?: StreamPositions, inStep?:
  * pass starts and checked again at the end.
  */
 export class AccountsInStep {
-  private readonly h = new Hasher();
+  private readonly h: Hasher;
   private head = 0n;
   private count = -1;
   private seen = 0;
   private lastId = -1;
   private inOrder = true;
 
-  constructor(private readonly p: ShardParts) {}
+  /** `version`: the hash definition (newHasher); a decode takes its snapshot's format version. */
+  constructor(
+    private readonly p: ShardParts,
+    readonly version = RISK_HASH_VERSION,
+  ) {
+    this.h = newHasher(version);
+  }
 
   /** Before the first account: `count` accounts will follow. */
   start(count: number): void {
@@ -187,7 +240,7 @@ export class AccountsInStep {
   /** The hasher after the accounts, if the pass covered them as riskStateHash's walk would. */
   hashedAll(p: ShardParts): Hasher | undefined {
     if (p !== this.p || !this.inOrder || this.seen !== this.count || p.state.accounts.size !== this.count) return undefined;
-    const again = new Hasher();
+    const again = newHasher(this.version);
     hashHead(again, p, this.count);
     return again.digest() === this.head ? this.h : undefined;
   }
@@ -306,20 +359,47 @@ function hashTail(h: Hasher, p: ShardParts, streams: StreamPositions | undefined
       h.int(accountId);
     },
   );
-  p.quintiles.forEachJob(
-    (marketId, epoch, startUs, progress) => {
-      h.int(marketId);
-      h.int(epoch);
-      h.int(startUs);
-      h.int(progress);
-    },
-    (accountId, qtyLots, entryCostAtoms, scopeEquityAtoms) => {
-      h.int(accountId);
-      h.value(qtyLots);
-      h.value(entryCostAtoms);
-      h.value(scopeEquityAtoms);
-    },
-  );
+  if (h.version === 1) {
+    p.quintiles.forEachJob(
+      (marketId, epoch, startUs, progress) => {
+        h.int(marketId);
+        h.int(epoch);
+        h.int(startUs);
+        h.int(progress);
+      },
+      (accountId, qtyLots, entryCostAtoms, scopeEquityAtoms) => {
+        h.int(accountId);
+        h.value(qtyLots);
+        h.value(entryCostAtoms);
+        h.value(scopeEquityAtoms);
+      },
+    );
+  } else {
+    // Definition 2: a member whose values are those its state gives now by its id alone (forEachJobStart).
+    p.quintiles.forEachJobStart(
+      (marketId, epoch, startUs, progress, members, startSerial) => {
+        h.int(marketId);
+        h.int(epoch);
+        h.int(startUs);
+        h.int(progress);
+        h.int(members);
+        h.int(startSerial);
+      },
+      (marketId, markN, markTicks) => {
+        h.int(marketId);
+        h.exact(markN, markN === markN ? undefined : markTicks);
+      },
+      h.intOf,
+      (accountId, qtyLots, entryCostAtoms, scopeEquityAtoms, same) => {
+        h.int(accountId);
+        h.word(same ? 0 : 1);
+        if (same) return;
+        h.value(qtyLots);
+        h.value(entryCostAtoms);
+        h.value(scopeEquityAtoms);
+      },
+    );
+  }
   p.hooks.hashState(h);
   if (streams !== undefined) {
     h.int(streams.inputs.length);

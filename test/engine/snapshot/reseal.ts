@@ -34,8 +34,9 @@ export function takeApart(bytes: Uint8Array): Parts {
   return { kind: h.kind, shardId: h.shardId, shardCount: h.shardCount, stateHash: h.stateHash, sections };
 }
 
-export function putTogether(p: Parts): Uint8Array {
+/** `version`: the header's format version (the kind's current one unless given). */
+export function putTogether(p: Parts, version?: number): Uint8Array {
   const env = new EnvelopeWriter(p.kind, p.shardId, p.shardCount);
   for (const s of p.sections) env.section(s.tag, (w) => w.bytes(s.payload));
-  return env.finish(p.stateHash);
+  return env.finish(p.stateHash, version);
 }
