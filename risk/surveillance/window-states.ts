@@ -8,7 +8,7 @@
 import { AccountHolds, type AccountIndex } from './account-index.js';
 import { grown } from '../grown.js';
 import { RecentOrders } from './recent-orders.js';
-import { SlidingCounts } from './sliding-counts.js';
+import { type HeadRows, SlidingCounts } from './sliding-counts.js';
 
 /**
  * Per-account window state of `metrics` counters over buckets × bucketUs, and the sweep every window
@@ -23,10 +23,11 @@ export class WindowAccounts {
   /** Per row: an alert was raised and the measure has not yet fallen back under its threshold (1). */
   private raisedFlags = new Uint8Array(64);
 
-  constructor(index: AccountIndex, metrics: number, buckets: number, bucketUs: number) {
+  /** `heads`: where to keep the counters' row headers beside other indicators' (sliding-counts.ts). */
+  constructor(index: AccountIndex, metrics: number, buckets: number, bucketUs: number, heads?: HeadRows) {
     this.holds = new AccountHolds(index);
     this.windowUs = buckets * bucketUs;
-    this.counts = new SlidingCounts(metrics, buckets, bucketUs, 64);
+    this.counts = new SlidingCounts(metrics, buckets, bucketUs, 64, heads);
     this.recent = new RecentOrders(16, 64);
   }
 
