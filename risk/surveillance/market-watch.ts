@@ -8,6 +8,7 @@ import { clampScore, alertId, type Alert, type DetectorId, type EvidenceOrder, t
 import { AccountIndex } from './account-index.js';
 import { LevelSide } from './level-side.js';
 import { OpenOrders } from './open-orders.js';
+import { SharedRecentOrders } from './recent-orders.js';
 import { HeadRows } from './sliding-counts.js';
 import type { OwnerTable } from './owner-table.js';
 import { TouchTape } from './touch-tape.js';
@@ -100,6 +101,8 @@ export class MarketWatch {
    * cancels, quote stuffing), one row per account index, side by side: a message touches one row.
    */
   readonly windowHeads = new HeadRows();
+  /** The orders each account cancelled on request, noted once for order-to-trade and quote stuffing. */
+  readonly cancelNotes = new SharedRecentOrders(16);
   readonly tape = new TouchTape();
   private readonly pool: WatchedOrder[] = [];
   /**

@@ -55,6 +55,13 @@ export class RowRings {
     this.cols[row * this.rowStride + COUNT] = 0;
   }
 
+  /** Where the entry `back` places before the row's newest starts (0: the newest; back < count(row)). */
+  protected entryBack(row: number, back: number): number {
+    const r = row * this.rowStride;
+    const next = this.cols[r + NEXT]!;
+    return r + RING + ((next - 1 - back + 2 * this.capacity) % this.capacity) * this.fields;
+  }
+
   /** Where the row's k-th entry, oldest first, starts (k < count(row)). */
   protected entry(row: number, k: number): number {
     const r = row * this.rowStride;

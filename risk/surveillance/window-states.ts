@@ -7,7 +7,7 @@
 
 import { AccountHolds, type AccountIndex } from './account-index.js';
 import { grown } from '../grown.js';
-import { RecentOrders } from './recent-orders.js';
+import { RecentOrders, RecentOrderView, type SharedRecentOrders } from './recent-orders.js';
 import { type HeadRows, SlidingCounts } from './sliding-counts.js';
 
 /**
@@ -19,16 +19,19 @@ export class WindowAccounts {
   private readonly windowUs: number;
   private lastSweepUs = 0;
   readonly counts: SlidingCounts;
-  readonly recent: RecentOrders;
+  readonly recent: RecentOrders | RecentOrderView;
   /** Per row: an alert was raised and the measure has not yet fallen back under its threshold (1). */
   private raisedFlags = new Uint8Array(64);
 
-  /** `heads`: where to keep the counters' row headers beside other indicators' (sliding-counts.ts). */
-  constructor(index: AccountIndex, metrics: number, buckets: number, bucketUs: number, heads?: HeadRows) {
+  /**
+   * `heads`: where to keep the counters' row headers beside other indicators' (sliding-counts.ts);
+   * `notes`: a ring of recent orders shared with other indicators that note the same orders (recent-orders.ts).
+   */
+  constructor(index: AccountIndex, metrics: number, buckets: number, bucketUs: number, heads?: HeadRows, notes?: SharedRecentOrders) {
     this.holds = new AccountHolds(index);
     this.windowUs = buckets * bucketUs;
     this.counts = new SlidingCounts(metrics, buckets, bucketUs, 64, heads);
-    this.recent = new RecentOrders(16, 64);
+    this.recent = notes !== undefined ? new RecentOrderView(notes) : new RecentOrders(16, 64);
   }
 
   /**
