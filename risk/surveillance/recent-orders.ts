@@ -14,7 +14,10 @@ export class RecentOrders extends RowRings {
   }
 
   note(row: number, o: WatchedOrder): void {
-    const b = this.nextEntry(row);
+    this.write(this.nextEntry(row), o);
+  }
+
+  private write(b: number, o: WatchedOrder): void {
     const c = this.cols;
     c[b] = o.orderId;
     c[b + 1] = o.accountId;
@@ -34,28 +37,42 @@ export class RecentOrders extends RowRings {
     return this.listLast(row, this.count(row), 0);
   }
 
+  /** note() as the row's n-th entry (its owner counts them; RowRings.entryAt). */
+  noteAt(row: number, n: number, o: WatchedOrder): void {
+    this.write(this.entryAt(row, n), o);
+  }
+
+  /** list() of a row whose owner counted `total` entries (noteAt). */
+  listCounted(row: number, total: number): EvidenceOrder[] {
+    const out: EvidenceOrder[] = [];
+    const count = total < this.capacity ? total : this.capacity;
+    for (let n = total - count; n < total; n++) out.push(this.read(this.entryAt(row, n)));
+    return out;
+  }
+
   /** The `count` entries before the `skip` newest, oldest first (count + skip ≤ count(row)). */
   listLast(row: number, count: number, skip: number): EvidenceOrder[] {
     const out: EvidenceOrder[] = [];
-    const c = this.cols;
-    for (let k = 0; k < count; k++) {
-      const b = this.entryBack(row, skip + count - 1 - k);
-      out.push({
-        orderId: c[b]!,
-        accountId: c[b + 1]!,
-        side: c[b + 2]!,
-        priceTicks: c[b + 3]!,
-        qtyLots: c[b + 4]!,
-        filledLots: c[b + 5]!,
-        acceptedUs: c[b + 6]!,
-        acceptedSeq: c[b + 7]!,
-        endedUs: c[b + 8]!,
-        endedSeq: c[b + 9]!,
-        endReason: c[b + 10]!,
-        touchTicks: c[b + 11]!,
-      });
-    }
+    for (let k = 0; k < count; k++) out.push(this.read(this.entryBack(row, skip + count - 1 - k)));
     return out;
+  }
+
+  private read(b: number): EvidenceOrder {
+    const c = this.cols;
+    return {
+      orderId: c[b]!,
+      accountId: c[b + 1]!,
+      side: c[b + 2]!,
+      priceTicks: c[b + 3]!,
+      qtyLots: c[b + 4]!,
+      filledLots: c[b + 5]!,
+      acceptedUs: c[b + 6]!,
+      acceptedSeq: c[b + 7]!,
+      endedUs: c[b + 8]!,
+      endedSeq: c[b + 9]!,
+      endReason: c[b + 10]!,
+      touchTicks: c[b + 11]!,
+    };
   }
 }
 
