@@ -208,6 +208,22 @@ export class Durability {
     start?.();
   }
 
+  /**
+   * Per shard, the durable journal records after its newest snapshot: what a restart now would replay for
+   * it (the newest stored since this start, else the one this start recovered from, else position 0).
+   * What bounds a restart's time (docs/OPERATOR.md, "Restarting"); the snapshotter trails a saturated
+   * shard, so this can exceed the policy's `everyRecords`.
+   */
+  replayBacklog(): number[] {
+    const j = this.journal;
+    return this.logs.map((l, x) => {
+      let from = this.bases[x]?.info.position ?? 0;
+      for (const t of this.snapshotter?.taken ?? []) if (t.info.shard === x && t.info.position > from) from = t.info.position;
+      // The watermark holds a cut's low 32 bits: the difference modulo 2^32 is exact below 2^32 records.
+      return j ? (j.watermark.cutLow(x) - (from % 2 ** 32)) >>> 0 : Math.max(0, l.firstPosition + l.count - from);
+    });
+  }
+
   get maxLagRecords(): number {
     return this.o.maxLagRecords ?? 32_768;
   }

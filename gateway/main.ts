@@ -196,6 +196,17 @@ const bus =
 if (bus) log.info({ url: bus.url }, `market data on the MQTT bus at ${bus.url}${bus.broker ? ' (embedded broker)' : ''}`);
 operator.metrics.addSamples(() => marketDataSamples(hub.stats, bus?.publisher.stats));
 operator.metrics.addSamples(() => gatewaySamples(gw.stats));
+if (durability) {
+  const d = durability;
+  operator.metrics.addSamples(() => [
+    {
+      name: 'perpx_replay_backlog_records',
+      help: 'Durable journal records after the shard\'s newest snapshot: what a restart now would replay for it.',
+      type: 'gauge',
+      samples: d.replayBacklog().map((value, x) => ({ labels: { shard: x < topology.marketShards ? `market${x}` : `risk${x - topology.marketShards}` }, value })),
+    },
+  ]);
+}
 gw.addListener((buf, at) => operator.listener(buf, at));
 gw.addListener({ onRecord: (buf, at, from) => view.observe(buf, at, from), restore: (states) => view.restore(states) });
 operator.metrics.addEdgeSource('gateway', () => {

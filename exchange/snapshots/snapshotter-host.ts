@@ -49,7 +49,12 @@ export class SnapshotterHost {
       };
       worker.on('message', (m: { type: string; message?: string } & TakenSnapshot) => {
         if (m.type === 'ready') ready();
-        else if (m.type === 'snapshot') this.taken.push({ info: m.info, encodeMs: m.encodeMs, prunedSnapshots: m.prunedSnapshots, journalBefore: m.journalBefore });
+        else if (m.type === 'snapshot') {
+          this.taken.push({ info: m.info, encodeMs: m.encodeMs, prunedSnapshots: m.prunedSnapshots, journalBefore: m.journalBefore });
+          // An operator sees snapshots happen (and what a restart would start from) without the restore tool.
+          const pruned = m.prunedSnapshots > 0 ? `; ${m.prunedSnapshots} older pruned, journal kept from position ${m.journalBefore.toLocaleString('en-US')}` : '';
+          this.onEvent(`perpx: snapshot of shard ${m.info.shard} at journal position ${m.info.position.toLocaleString('en-US')} stored (state hash ${m.info.stateHash}, encoded in ${Math.round(m.encodeMs)} ms of CPU${pruned})`);
+        }
         else if (m.type === 'stopped') resolve();
         else if (m.type === 'failed') fail(new Error(m.message));
       });

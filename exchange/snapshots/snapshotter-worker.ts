@@ -6,8 +6,10 @@
 //     per shard: {read from replica.position} ──▶ writer ──▶ raw blocks below the durable cut
 //                replica.apply(each block)        (checksums verified here, not on the writer's thread)
 //                due? (records since last ≥ everyRecords, or everyMs passed and something new)
+//                  settled? (its consumers durably took what it wrote) else hold there until a later tick
 //                  encode ──▶ {store info, bytes} ──▶ writer: one synced batch, then retention
 //                  ──▶ parent: {snapshot, info, encodeMs}
+//   (snapshot-schedule.ts: due, settled, the step)
 //
 // Replies to the parent: 'ready' once the replicas are built, {snapshot} per stored snapshot, 'stopped'
 // at the end, {failed, message} if anything throws (the exchange keeps running on its journal: snapshots
@@ -15,7 +17,6 @@
 
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { ControlBlock } from '../../engine/shard/control-block.js';
-import { JournalBlock } from '../../persistence/journal-block.js';
 import { PersistenceError } from '../../persistence/errors.js';
 import { Code } from '../../engine/codes.js';
 import type { SnapshotReply, SnapshotRequest } from '../../persistence/snapshot-service.js';
@@ -23,6 +24,7 @@ import { consumersOf } from '../durability.js';
 import { configFromMeta } from '../exchange-config.js';
 import type { ReplayConfig } from '../journal-replay.js';
 import { ShardReplica } from './shard-replica.js';
+import { SnapshotSchedule, type SnapshotIo } from './snapshot-schedule.js';
 import type { SnapshotPolicy } from './snapshot-policy.js';
 
 export interface SnapshotterWorkerData {
@@ -37,7 +39,6 @@ export interface SnapshotterWorkerData {
 
 const data = workerData as SnapshotterWorkerData;
 const control = ControlBlock.attach(data.control);
-const READ_RECORDS = 65_536;
 const TICK_MS = Math.min(100, data.policy.everyMs);
 
 let nextId = 1;
@@ -70,75 +71,23 @@ function sleep(ms: number): Promise<void> {
   });
 }
 
-/**
- * A replica's state may be stored only where every record it wrote to another shard lies inside that
- * shard's durable cut: recovery re-delivers from the consumer's last seq + 1, which a replay starting at
- * the snapshot must be able to regenerate (the records before it are gone with the pruned journal).
- */
-function settled(r: ShardReplica, consumers: readonly { shard: number; input: number }[], lastSeq: readonly (readonly number[])[]): boolean {
-  const next = r.outputNextSeqs();
-  for (let j = 0; j < consumers.length; j++) if (next[j]! - 1 > (lastSeq[consumers[j]!.shard]?.[consumers[j]!.input] ?? 0)) return false;
-  return true;
-}
-
-interface Tracked {
-  readonly replica: ShardReplica;
-  readonly consumers: { shard: number; input: number }[];
-  lastPosition: number;
-  lastAtMs: number;
-}
-
-const due = (t: Tracked) => {
-  const since = t.replica.position - t.lastPosition;
-  return since >= data.policy.everyRecords || (since > 0 && Date.now() - t.lastAtMs >= data.policy.everyMs);
-};
-
-async function snapshot(t: Tracked): Promise<void> {
-  const t0 = performance.now();
-  const { info, bytes } = t.replica.encode(Date.now());
-  const encodeMs = performance.now() - t0;
-  const stored = await ask({ type: 'store', info, bytes }, 'stored');
-  t.lastPosition = t.replica.position;
-  t.lastAtMs = Date.now();
-  parentPort!.postMessage({ type: 'snapshot', info, encodeMs, prunedSnapshots: stored.prunedSnapshots, journalBefore: stored.journalBefore });
-}
-
-/**
- * Feeds the replica every durable record it has not taken yet, taking a snapshot at the first point
- * where one is due and the replica's outputs are settled.
- */
-async function step(t: Tracked): Promise<void> {
-  const r = t.replica;
-  for (;;) {
-    const reply = await ask({ type: 'read', shard: r.shard, from: r.position, maxRecords: READ_RECORDS }, 'read');
-    const pause = () => due(t) && settled(r, t.consumers, reply.durableLastSeq);
-    let took = 0;
-    for (const value of reply.blocks) {
-      const block = JournalBlock.decode(value);
-      if (block === undefined) throw new PersistenceError(Code.JOURNAL_CORRUPT, `shard ${r.shard}: an unreadable journal block after position ${r.position} (snapshotter)`, { shard: r.shard, position: r.position });
-      if (block.firstPosition + block.count <= r.position) continue;
-      for (;;) {
-        const n = r.apply(block, reply.durable, pause);
-        took += n;
-        if (!pause()) break;
-        await snapshot(t);
-      }
-    }
-    if (pause()) await snapshot(t);
-    if (r.position >= reply.durable || took === 0 || !control.running()) return;
-  }
-}
-
 try {
   const c = configFromMeta(data.config);
   const rc: ReplayConfig = { topology: c.topologyObject, riskMarkets: c.riskMarkets, pool: c.pool, pricing: c.pricing };
-  const tracked: Tracked[] = data.shards.map((s) => {
+  const io: SnapshotIo = {
+    read: async (shard, from, maxRecords) => await ask({ type: 'read', shard, from, maxRecords }, 'read'),
+    store: async (info, bytes) => await ask({ type: 'store', info, bytes }, 'stored'),
+    stored: (s) => parentPort!.postMessage({ type: 'snapshot', ...s }),
+    nowMs: () => Date.now(),
+    running: () => control.running(),
+  };
+  const schedules = data.shards.map((s) => {
     const replica = s.snapshot ? ShardReplica.fromSnapshot(rc, s.shard, s.position, s.snapshot, s.timeUs, false) : ShardReplica.fresh(rc, s.shard);
-    return { replica, consumers: consumersOf(rc.topology, s.shard), lastPosition: replica.position, lastAtMs: Date.now() };
+    return new SnapshotSchedule(replica, consumersOf(rc.topology, s.shard), data.policy, io);
   });
   parentPort!.postMessage({ type: 'ready' });
   while (control.running()) {
-    for (let k = 0; k < tracked.length && control.running(); k++) await step(tracked[k]!);
+    for (let k = 0; k < schedules.length && control.running(); k++) await schedules[k]!.step();
     await sleep(TICK_MS);
   }
   parentPort!.postMessage({ type: 'stopped' });

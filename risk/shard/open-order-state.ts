@@ -32,14 +32,17 @@ export class OpenOrderState {
     readonly clientOrderId: number,
     readonly marketId: number,
     readonly side: Side,
-    priceTicks: bigint,
-    remainingLots: bigint,
+    /** A number must be a safe integer (a u53 field): it goes to the number slot as it is. */
+    priceTicks: bigint | number,
+    remainingLots: bigint | number,
     readonly reduceOnly: boolean,
     /** OrderOrigin: user orders reserve margin, liquidation orders do not. */
     readonly origin: number,
   ) {
-    this.priceTicks = priceTicks;
-    this.remainingLots = remainingLots;
+    if (typeof priceTicks === 'number') this.priceValue = priceTicks;
+    else this.priceTicks = priceTicks;
+    if (typeof remainingLots === 'number') this.remainingValue = remainingLots;
+    else this.remainingLots = remainingLots;
   }
 
   /** P_assumed of docs/RISK.md (number slot): the limit price, or for a market order the worst price its slippage allows. */

@@ -56,18 +56,35 @@ const NO_BAND_REFERENCE = 0;
 /** A candidate order as order-cost.ts reads it, and as the number path does (priceN, remainingN: the same values). */
 class Candidate implements OpenOrder {
   side: Side = Side.BUY;
-  priceTicks = 0n;
-  qtyLots = 0n;
   reduceOnly = false;
   priceN = 0;
   remainingN = 0;
+  /** The bigint forms when set() was given them; undefined: made from the numbers when the bigint path asks. */
+  private priceBig: bigint | undefined = 0n;
+  private qtyBig: bigint | undefined = 0n;
+
+  get priceTicks(): bigint {
+    return this.priceBig ?? BigInt(this.priceN);
+  }
+
+  get qtyLots(): bigint {
+    return this.qtyBig ?? BigInt(this.remainingN);
+  }
 
   /** Sets price and quantity in both forms. */
   set(priceTicks: bigint, qtyLots: bigint): void {
-    this.priceTicks = priceTicks;
-    this.qtyLots = qtyLots;
+    this.priceBig = priceTicks;
+    this.qtyBig = qtyLots;
     this.priceN = fitsNumber(priceTicks) ? Number(priceTicks) : NaN;
     this.remainingN = fitsNumber(qtyLots) ? Number(qtyLots) : NaN;
+  }
+
+  /** Sets price and quantity from safe integers (u53 fields): no bigint made unless the bigint path reads them. */
+  setNumbers(priceTicks: number, qtyLots: number): void {
+    this.priceBig = undefined;
+    this.qtyBig = undefined;
+    this.priceN = priceTicks;
+    this.remainingN = qtyLots;
   }
 }
 
@@ -111,19 +128,23 @@ export function placeOrder(p: ShardParts, buf: RecordBuffer, at: number): number
   const existing = account.positions.get(marketId);
   // Open, or accepted recently and ended since: a retry of a command already applied is never a second order.
   if ((existing !== undefined && existing.orders.has(orderId)) || account.placedOrderIds.has(orderId)) return Code.DUPLICATE_ORDER_ID;
-  if (market.markPriceTicks <= 0n) return Code.MARK_PRICE_UNAVAILABLE;
+  const mark = market.markN;
+  if (mark === mark ? mark <= 0 : market.markPriceTicks <= 0n) return Code.MARK_PRICE_UNAVAILABLE;
   if (p.hooks.isFrozen(account.id, marketId)) return Code.ACCOUNT_LIQUIDATING;
   const pos = existing ?? new PositionState(account.id, marketId, market.config.defaultLeverage);
   const order = candidate;
   order.side = side;
-  order.set(assumedPriceTicks(side, buf.u53At(at, PO.priceTicks), buf.u53At(at, PO.triggerPriceTicks), market), BigInt(qtyLots));
+  // A limit price is the record's u53 as it stands (validated): numbers only, no bigint per order.
+  const limit = buf.u53At(at, PO.priceTicks);
+  if (limit > 0) order.setNumbers(limit, qtyLots);
+  else order.set(assumedPriceTicks(side, limit, buf.u53At(at, PO.triggerPriceTicks), market), BigInt(qtyLots));
   order.reduceOnly = reduceOnlyFlag === 1;
   let code = p.valuer.fast ? exposureNumber(p, account, pos, market, pos.orders, order, undefined) : EXPOSURE_UNDECIDED;
   if (code === EXPOSURE_UNDECIDED) code = checkExposure(p, account, pos, market, openOrdersOf(pos), order, undefined);
   if (code !== Code.OK) return code;
   if (existing === undefined) account.positions.set(marketId, pos);
   account.placedOrderIds.add(orderId);
-  const open = new OpenOrderState(orderId, req.clientOrderId, marketId, side, order.priceTicks, order.qtyLots, order.reduceOnly, OrderOrigin.USER);
+  const open = new OpenOrderState(orderId, req.clientOrderId, marketId, side, order.priceN === order.priceN ? order.priceN : order.priceTicks, order.remainingN === order.remainingN ? order.remainingN : order.qtyLots, order.reduceOnly, OrderOrigin.USER);
   open.markBeforeTicks = pos.reserveMarkTicks;
   open.reserveOrderIdBefore = pos.reserveOrderId;
   pos.orders.set(orderId, open);

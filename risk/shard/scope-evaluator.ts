@@ -35,7 +35,7 @@ import { marginCallPriceTicks } from './margin-call-price.js';
 import { marginCallPriceNumber } from './margin-call-price-number.js';
 import type { QuintileCache } from './quintiles.js';
 import type { RiskEvents } from './risk-events.js';
-import { PositionFigures, ScopeFigures, valuePosition, valuePositionNumbers } from './scope-margin.js';
+import { PositionFigures, ScopeFigures, valuePosition, valuePositionNumbersMemo } from './scope-margin.js';
 import { CROSS_SCOPE, type LiquidationHooks } from './seams.js';
 import { MarginMode, type AccountState, type PositionState, type RiskState } from './state.js';
 import { NO_KEY, type MarketTriggers } from './trigger-index.js';
@@ -185,7 +185,7 @@ export class ScopeEvaluator {
     for (let i = 0; i < list.length; i++) {
       const pos = list[i]!;
       const f = this.perPositionNumbers[i]!;
-      if (!valuePositionNumbers(pos, this.state.markets.get(pos.marketId)!, f)) return false;
+      if (!valuePositionNumbersMemo(pos, this.state.markets.get(pos.marketId)!, f)) return false;
       if (pos.qtyN === 0) continue;
       upnl = addExact(upnl, f.unrealizedPnlAtoms);
       mm = addExact(mm, f.maintenanceAtoms);

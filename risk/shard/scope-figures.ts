@@ -30,6 +30,12 @@ export class ScopeFigures {
   private orderInitialBig = 0n;
   private availableBig = 0n;
   private withdrawableBig = 0n;
+  /**
+   * marginRatioOrMinusOne() of these figures, once asked (undefined: not yet): an evaluation publishes it
+   * with each PositionUpdated of the scope and again in AccountUpdated. Forgotten by every setter and by
+   * finish()/finishNumber(), which every writer of the number slots ends with (scope-margin.ts, scope-evaluator.ts).
+   */
+  private ratio: bigint | number | undefined = undefined;
 
   /** WB (cross) or M_iso (isolated). */
   get collateralAtoms(): bigint {
@@ -38,6 +44,7 @@ export class ScopeFigures {
   set collateralAtoms(v: bigint) {
     this.collateralN = numberSlot(v);
     this.collateralBig = bigSlot(v);
+    this.ratio = undefined;
   }
 
   get unrealizedPnlAtoms(): bigint {
@@ -46,6 +53,7 @@ export class ScopeFigures {
   set unrealizedPnlAtoms(v: bigint) {
     this.unrealizedPnlN = numberSlot(v);
     this.unrealizedPnlBig = bigSlot(v);
+    this.ratio = undefined;
   }
 
   get equityAtoms(): bigint {
@@ -54,6 +62,7 @@ export class ScopeFigures {
   set equityAtoms(v: bigint) {
     this.equityN = numberSlot(v);
     this.equityBig = bigSlot(v);
+    this.ratio = undefined;
   }
 
   get maintenanceAtoms(): bigint {
@@ -62,6 +71,7 @@ export class ScopeFigures {
   set maintenanceAtoms(v: bigint) {
     this.maintenanceN = numberSlot(v);
     this.maintenanceBig = bigSlot(v);
+    this.ratio = undefined;
   }
 
   /** IM of the positions. */
@@ -71,6 +81,7 @@ export class ScopeFigures {
   set initialAtoms(v: bigint) {
     this.initialN = numberSlot(v);
     this.initialBig = bigSlot(v);
+    this.ratio = undefined;
   }
 
   /** IM reserved for open orders charged to this scope. */
@@ -80,6 +91,7 @@ export class ScopeFigures {
   set orderInitialAtoms(v: bigint) {
     this.orderInitialN = numberSlot(v);
     this.orderInitialBig = bigSlot(v);
+    this.ratio = undefined;
   }
 
   get availableAtoms(): bigint {
@@ -88,6 +100,7 @@ export class ScopeFigures {
   set availableAtoms(v: bigint) {
     this.availableN = numberSlot(v);
     this.availableBig = bigSlot(v);
+    this.ratio = undefined;
   }
 
   get withdrawableAtoms(): bigint {
@@ -96,6 +109,7 @@ export class ScopeFigures {
   set withdrawableAtoms(v: bigint) {
     this.withdrawableN = numberSlot(v);
     this.withdrawableBig = bigSlot(v);
+    this.ratio = undefined;
   }
 
   get liquidatable(): boolean {
@@ -127,6 +141,10 @@ export class ScopeFigures {
 
   /** marginRatio() as published: −1 for undefined; the number path, bigint when a guard refuses. */
   marginRatioOrMinusOne(): bigint | number {
+    return (this.ratio ??= this.ratioOrMinusOne());
+  }
+
+  private ratioOrMinusOne(): bigint | number {
     const mm = this.maintenanceN;
     const e = this.equityN;
     if (mm === 0) return 0;
@@ -159,6 +177,7 @@ export class ScopeFigures {
   }
 
   finish(): void {
+    this.ratio = undefined;
     this.equityAtoms = this.collateralAtoms + this.unrealizedPnlAtoms;
     const free = this.equityAtoms - this.initialAtoms - this.orderInitialAtoms;
     this.availableAtoms = free > 0n ? free : 0n;
@@ -171,6 +190,7 @@ export class ScopeFigures {
    * exact range (the caller then recomputes the scope in bigint).
    */
   finishNumber(): boolean {
+    this.ratio = undefined;
     const equity = addExact(this.collateralN, this.unrealizedPnlN);
     const free = addExact(addExact(equity, -this.initialN), -this.orderInitialN);
     if (free !== free) return false;

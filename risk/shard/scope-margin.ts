@@ -12,7 +12,7 @@
 
 import { maintenanceMarginAtoms } from '../tiers.js';
 import { initialMarginAtoms } from '../margin.js';
-import { PositionNumbers, valuePositionNumber } from '../margin-number.js';
+import { PositionNumbers, valuePositionNumber, type NumberTiers } from '../margin-number.js';
 import { addExact } from './exact-slot.js';
 import { ScopeFigures } from './scope-figures.js';
 import { MarginMode, type AccountState, type MarketRiskState, type PositionState, type RiskState } from './state.js';
@@ -61,6 +61,53 @@ function unrealizedOf(pos: PositionState, market: MarketRiskState): bigint {
  */
 export function valuePositionNumbers(pos: PositionState, market: MarketRiskState, out: PositionNumbers): boolean {
   return valuePositionNumber(pos.qtyN, pos.entryCostN, market.markN, market.atomsPerTickLotN, pos.leverageN, market.numberTiers, out);
+}
+
+/**
+ * The last figures valuePositionNumber gave, in MEMO_SLOTS slots chosen by account and market: the same
+ * position is valued again and again at the same mark (each pre-trade check values the cross scope, each
+ * fill its scope; on the demo's flow three valuations in four find their inputs unchanged). A memo of a
+ * pure function keyed by all its inputs: a hit returns what computing would, so nothing here is state
+ * (not hashed, not in snapshots, shared by every shard of the thread).
+ */
+const MEMO_SLOTS = 512;
+/** Per slot: qty, entry cost, mark, atoms per tick·lot, leverage (the inputs), then notional, UPnL, MM, IM. */
+const memo = new Float64Array(MEMO_SLOTS * 9).fill(NaN);
+/** Per slot: the tier index (small integers: a double here would widen PositionNumbers.tierIndex). */
+const memoTier = new Int32Array(MEMO_SLOTS);
+const memoTiers: (NumberTiers | undefined)[] = new Array<NumberTiers | undefined>(MEMO_SLOTS).fill(undefined);
+
+/** valuePositionNumbers through the memo (the scope evaluator and valuer: the shard's hot paths). */
+export function valuePositionNumbersMemo(pos: PositionState, market: MarketRiskState, out: PositionNumbers): boolean {
+  const q = pos.qtyN;
+  const cost = pos.entryCostN;
+  const mark = market.markN;
+  const a = market.atomsPerTickLotN;
+  const leverage = pos.leverageN;
+  const t = market.numberTiers;
+  const slot = (Math.imul(pos.accountId, 0x9e3779b1) + pos.marketId) & (MEMO_SLOTS - 1);
+  const i = slot * 9;
+  if (memo[i] === q && memo[i + 1] === cost && memo[i + 2] === mark && memo[i + 3] === a && memo[i + 4] === leverage && memoTiers[slot] === t) {
+    out.notionalAtoms = memo[i + 5]!;
+    out.unrealizedPnlAtoms = memo[i + 6]!;
+    out.maintenanceAtoms = memo[i + 7]!;
+    out.initialAtoms = memo[i + 8]!;
+    out.tierIndex = memoTier[slot]!;
+    return true;
+  }
+  if (!valuePositionNumber(q, cost, mark, a, leverage, t, out)) return false;
+  memo[i] = q;
+  memo[i + 1] = cost;
+  memo[i + 2] = mark;
+  memo[i + 3] = a;
+  memo[i + 4] = leverage;
+  memo[i + 5] = out.notionalAtoms;
+  memo[i + 6] = out.unrealizedPnlAtoms;
+  memo[i + 7] = out.maintenanceAtoms;
+  memo[i + 8] = out.initialAtoms;
+  memoTier[slot] = out.tierIndex;
+  memoTiers[slot] = t;
+  return true;
 }
 
 /** Computes scopes from state; holds scratch figures so a call allocates nothing but bigints. */
@@ -143,7 +190,7 @@ export class ScopeValuer {
   equityOfNumber(account: AccountState, pos: PositionState): number {
     const f = this.oneNumber;
     if (pos.marginMode === MarginMode.ISOLATED) {
-      return valuePositionNumbers(pos, this.market(pos.marketId), f) ? addExact(pos.isolatedMarginN, unrealizedAtMark(pos, this.market(pos.marketId), f)) : NaN;
+      return valuePositionNumbersMemo(pos, this.market(pos.marketId), f) ? addExact(pos.isolatedMarginN, unrealizedAtMark(pos, this.market(pos.marketId), f)) : NaN;
     }
     let equity = account.walletN;
     const all = account.positionsInOrder();
@@ -151,7 +198,7 @@ export class ScopeValuer {
       const p = all[i]!;
       if (p.marginMode !== MarginMode.CROSS || p.qtyN === 0) continue;
       const market = this.market(p.marketId);
-      if (!valuePositionNumbers(p, market, f)) return NaN;
+      if (!valuePositionNumbersMemo(p, market, f)) return NaN;
       equity = addExact(equity, unrealizedAtMark(p, market, f));
     }
     return equity;
@@ -174,7 +221,7 @@ export class ScopeValuer {
       const pos = all[i]!;
       orderIm = addExact(orderIm, pos.orderMarginN);
       if (pos.marginMode !== MarginMode.CROSS || pos.qtyN === 0) continue;
-      if (!valuePositionNumbers(pos, this.market(pos.marketId), f)) return false;
+      if (!valuePositionNumbersMemo(pos, this.market(pos.marketId), f)) return false;
       upnl = addExact(upnl, f.unrealizedPnlAtoms);
       mm = addExact(mm, f.maintenanceAtoms);
       im = addExact(im, f.initialAtoms);
@@ -191,7 +238,7 @@ export class ScopeValuer {
 
   private isolatedNumber(pos: PositionState, out: ScopeFigures): boolean {
     const f = this.oneNumber;
-    if (!valuePositionNumbers(pos, this.market(pos.marketId), f)) return false;
+    if (!valuePositionNumbersMemo(pos, this.market(pos.marketId), f)) return false;
     out.collateralN = pos.isolatedMarginN;
     out.unrealizedPnlN = f.unrealizedPnlAtoms;
     out.maintenanceN = f.maintenanceAtoms;

@@ -13,7 +13,8 @@ import { Durability, producerTable } from '../../exchange/durability.js';
 import { replayShard } from '../../exchange/journal-replay.js';
 import type { SnapshotPolicy } from '../../exchange/snapshots/snapshot-policy.js';
 import { readShardLog } from '../../persistence/journal-reader.js';
-import { snapshotPieceKey } from '../../persistence/keys.js';
+import { CUT_KEY, snapshotPieceKey } from '../../persistence/keys.js';
+import { decodeCut } from '../../persistence/cut-record.js';
 import { listSnapshots, readSnapshotBytes } from '../../persistence/snapshot-store.js';
 import { refusal } from '../../exchange/snapshots/recovery-base.js';
 import { RocksStore } from '../../persistence/rocksdb-store.js';
@@ -28,8 +29,12 @@ test('every stored snapshot equals a clean replay of its journal to the position
   const dir = mkdtempSync(join(tmpdir(), 'perpx-snap-'));
   try {
     const policy: SnapshotPolicy = { everyRecords: 8 + (seed % 16), everyMs: 60_000, keep: 1_000, keepJournal: true };
-    const first = await run(dir, durableScript(seed, 0, 600), policy);
+    const logLines: string[] = [];
+    const first = await run(dir, durableScript(seed, 0, 600), policy, (l) => logLines.push(l));
     assert.ok(first.taken >= SHARDS, `snapshots were taken (${first.taken})`);
+    // The operator's log says each snapshot as it is stored: shard, position and the state hash it records.
+    const logged = logLines.filter((l) => /^perpx: snapshot of shard \d+ at journal position [\d,]+ stored \(state hash [0-9a-f]{16}, encoded in \d+ ms of CPU/.test(l));
+    assert.equal(logged.length, first.taken, `one log line per stored snapshot:\n${logLines.join('\n')}`);
 
     const store = await RocksStore.open(dir, { readOnly: true });
     let checked = 0;
@@ -39,10 +44,13 @@ test('every stored snapshot equals a clean replay of its journal to the position
         const snaps = await listSnapshots(store, x);
         assert.ok(snaps.length > 0, `shard ${x} has snapshots`);
         const end = snaps.at(-1)!.position;
+        // /metrics' perpx_replay_backlog_records: the durable records after the newest snapshot.
+        assert.equal(first.backlog[x], decodeCut((await store.get(CUT_KEY))!).positions[x]! - end, `shard ${x}: the replay backlog`);
         const log = await readShardLog(store, x, end, { inputs: producers[x]!.length });
         for (const s of snaps) {
           const replayed = replayShard({ topology, riskMarkets }, log, s.position).stateHash();
           assert.equal(s.stateHash, replayed.toString(16).padStart(16, '0'), `shard ${x}: the snapshot at position ${s.position} equals a replay to it`);
+          assert.ok(logged.some((l) => l.startsWith(`perpx: snapshot of shard ${x} at journal position ${s.position.toLocaleString('en-US')} stored (state hash ${s.stateHash},`)), `shard ${x}: the snapshot at ${s.position} was logged`);
           checked++;
         }
       }

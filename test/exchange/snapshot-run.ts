@@ -19,7 +19,7 @@ export const topology = new Topology({ marketShards: [[DEFAULT_MARKETS[0]!], [DE
 export const config = { topology: topology.config, riskMarkets };
 
 /** Runs the commands in slices, letting the snapshotter store at least one snapshot per shard after each slice. */
-export async function runWithSnapshots(dir: string, cmds: ReturnType<typeof durableScript>, snapshots: SnapshotPolicy, log: (l: string) => void = (l) => void (process.env.DEBUGLOG && console.log(l))): Promise<{ hashes: bigint[]; taken: number }> {
+export async function runWithSnapshots(dir: string, cmds: ReturnType<typeof durableScript>, snapshots: SnapshotPolicy, log: (l: string) => void = (l) => void (process.env.DEBUGLOG && console.log(l))): Promise<{ hashes: bigint[]; taken: number; backlog: number[] }> {
   const durability = await Durability.open({ dir, log, snapshots }, topology, config);
   const ex = await ThreadedExchange.start({ topology, riskMarkets, durability, ringCapacity: 1024 });
   const buf = RecordBuffer.allocate(1);
@@ -46,7 +46,7 @@ export async function runWithSnapshots(dir: string, cmds: ReturnType<typeof dura
     ex.poll(() => {});
     assert.equal(ex.failure, undefined);
     assert.equal(durability.snapshotter!.failure, undefined);
-    return { hashes: [...h.market, ...h.risk].map((x) => x!), taken: durability.snapshotter!.taken.length };
+    return { hashes: [...h.market, ...h.risk].map((x) => x!), taken: durability.snapshotter!.taken.length, backlog: durability.replayBacklog() };
   }
 }
 

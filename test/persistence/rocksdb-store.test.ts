@@ -90,3 +90,25 @@ test('a missing directory, a locked one and a foreign one are errors with codes,
     writeFileSync(join(dir, 'CURRENT'), 'not rocksdb\n');
     await assert.rejects(RocksStore.open(dir), (e: PersistenceError) => e instanceof PersistenceError && e.code === Code.STORE_UNAVAILABLE);
   }));
+
+test('a scan left early (break, or a throw in its loop) ends its iterator with the read ahead in flight: the store closes and scans again', () =>
+  withDir(async (dir) => {
+    const s = await RocksStore.open(dir, { createIfMissing: true });
+    await s.write(Array.from({ length: 50 }, (_, i) => ({ type: 'put' as const, key: k(0x4c, i), value: Buffer.alloc(64 << 10, i) })), true);
+    const seen: number[] = [];
+    for await (const e of s.scan({ gte: k(0x4c, 0), lt: k(0x4c, 0xff) })) {
+      seen.push(e.key[1]!);
+      assert.equal(e.value[100], e.key[1], 'each value is its own entry, not the one read ahead');
+      if (seen.length === 3) break;
+    }
+    assert.deepEqual(seen, [0, 1, 2]);
+    await assert.rejects(
+      (async () => {
+        for await (const e of s.scan({ gte: k(0x4c, 0), lt: k(0x4c, 0xff) })) if (e.key[1] === 7) throw new Error('stop here');
+      })(),
+      /stop here/,
+    );
+    assert.equal((await keys(s, { gte: k(0x4c, 0), lt: k(0x4c, 0xff) })).length, 50);
+    assert.deepEqual(await keys(s, { gte: k(0x4c, 0), lt: k(0x4c, 0xff), reverse: true, limit: 1 }), [[0x4c, 49]]);
+    await s.close();
+  }));

@@ -3,10 +3,13 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import { Side } from '../../../engine/enums.js';
 import { BTC, btc, btcTicks, usdt } from '../markets.js';
 import { addAccount, addUserOrder, BTC_ID, equityOf, makeState, MarketSim, openPosition, setMark } from './liquidation-sim.js';
 import { shortCounterparty } from './liquidation-scenarios.js';
+import { EscalationOrder } from '../../../risk/shard/escalation-order.js';
+import { testSeed } from '../../support/seed.js';
 
 /** Two isolated longs of 0.5 BTC at 60,000 with 500 USDT each, each with a resting order; the fund holds 50. */
 function twoScopes(): MarketSim {
@@ -85,4 +88,21 @@ test('a scope that completes in the step that committed it does not hold the tur
   sim.deliver();
   assert.deepEqual(sim.effects.of('sweepLiquidation').map((c) => c[0]), [2]);
   assert.equal(sim.engine.runs.size, 0);
+});
+
+test('the open market inputs stay ascending, each once, as records with and without MORE come (property)', () => {
+  const seed = testSeed('escalation-order open inputs');
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.integer({ min: 1, max: 9 }), fc.boolean()), { maxLength: 80 }), (records) => {
+      const order = new EscalationOrder();
+      const ref = new Set<number>();
+      for (const [input, more] of records) {
+        order.record(input, more);
+        if (more) ref.add(input);
+        else ref.delete(input);
+        assert.deepEqual([...order.openMarketInputs], [...ref].sort((a, b) => a - b));
+      }
+    }),
+    { seed },
+  );
 });

@@ -50,3 +50,27 @@ test('an open scope with no equity left is called when it has maintenance margin
   assert.equal(figures(-(2n ** 60n), 0n).calledAt(R, RN), false, 'bigint path, no maintenance margin');
   assert.equal(figures(1n, 10n ** 9n, false).calledAt(R, RN), false, 'a flat scope');
 });
+
+test('the published ratio is kept per figures and follows every way they change (setters, finish, finishNumber)', () => {
+  const s = figures(100_000_000n, 5_000_000n);
+  assert.equal(s.marginRatioOrMinusOne(), 5_000_000, 'MM 5% of equity');
+  assert.equal(s.marginRatioOrMinusOne(), 5_000_000, 'asked again: the kept value');
+  s.maintenanceAtoms = 10_000_000n;
+  assert.equal(s.marginRatioOrMinusOne(), 10_000_000, 'after a setter');
+  // The number path's writers: the slots, then finishNumber (scope-margin.ts, scope-evaluator.ts).
+  s.collateralN = 50_000_000;
+  s.unrealizedPnlN = 0;
+  s.initialN = 0;
+  s.orderInitialN = 0;
+  assert.equal(s.finishNumber(), true);
+  assert.equal(s.marginRatioOrMinusOne(), 20_000_000, 'after finishNumber');
+  // The bigint path's: the setters, then finish().
+  s.collateralAtoms = 1n << 60n;
+  s.unrealizedPnlAtoms = 0n;
+  s.finish();
+  assert.equal(BigInt(s.marginRatioOrMinusOne()), (10_000_000n * 100_000_000n + (1n << 60n) - 1n) / (1n << 60n), 'after finish, equity past 2^53');
+  s.collateralN = -1;
+  s.unrealizedPnlN = 0;
+  assert.equal(s.finishNumber(), true);
+  assert.equal(s.marginRatioOrMinusOne(), -1, 'equity ≤ 0 with MM: −1');
+});
