@@ -8,6 +8,8 @@ import { clampScore, alertId, type Alert, type DetectorId, type EvidenceOrder, t
 import { AccountIndex } from './account-index.js';
 import { LevelSide } from './level-side.js';
 import { OpenOrders } from './open-orders.js';
+import { SharedRecentOrders } from './recent-orders.js';
+import { HeadRows } from './sliding-counts.js';
 import type { OwnerTable } from './owner-table.js';
 import { TouchTape } from './touch-tape.js';
 import { WatchedOrder } from './watched-order.js';
@@ -94,6 +96,13 @@ export class MarketWatch {
   readonly orders = new OpenOrders();
   /** The market's accounts numbered densely, for the detectors' per-account tables. */
   readonly accounts = new AccountIndex();
+  /**
+   * The row headers of the window indicators that count every order message (order-to-trade, fast
+   * cancels, quote stuffing), one row per account index, side by side: a message touches one row.
+   */
+  readonly windowHeads = new HeadRows();
+  /** The orders each account cancelled on request, noted once for order-to-trade and quote stuffing. */
+  readonly cancelNotes = new SharedRecentOrders(16);
   readonly tape = new TouchTape();
   private readonly pool: WatchedOrder[] = [];
   /**

@@ -55,6 +55,19 @@ export class RecentTradeRows extends RowRings {
     for (let k = 0; k < count; k++) out.push(tradeAt(this.cols, this.entry(row, k)));
     return out;
   }
+
+  /** note() as the row's n-th entry (its owner counts them; RowRings.entryAt). */
+  noteAt(row: number, n: number, t: TradeView): void {
+    writeTrade(this.cols, this.entryAt(row, n), t);
+  }
+
+  /** list() of a row whose owner counted `total` entries (noteAt). */
+  listCounted(row: number, total: number): EvidenceTrade[] {
+    const out: EvidenceTrade[] = [];
+    const count = total < this.capacity ? total : this.capacity;
+    for (let n = total - count; n < total; n++) out.push(tradeAt(this.cols, this.entryAt(row, n)));
+    return out;
+  }
 }
 
 /** One ring (an account's or an episode's), with the time of its newest trade. */

@@ -55,6 +55,22 @@ export class RowRings {
     this.cols[row * this.rowStride + COUNT] = 0;
   }
 
+  /**
+   * Where a row's n-th entry (counting from 0 since the row was last begun) goes, for an owner that counts
+   * its row's entries itself (momentum ignition's bursts): the row's own position is then neither read
+   * nor written, one cold line less per note.
+   */
+  protected entryAt(row: number, n: number): number {
+    return row * this.rowStride + RING + (n % this.capacity) * this.fields;
+  }
+
+  /** Where the entry `back` places before the row's newest starts (0: the newest; back < count(row)). */
+  protected entryBack(row: number, back: number): number {
+    const r = row * this.rowStride;
+    const next = this.cols[r + NEXT]!;
+    return r + RING + ((next - 1 - back + 2 * this.capacity) % this.capacity) * this.fields;
+  }
+
   /** Where the row's k-th entry, oldest first, starts (k < count(row)). */
   protected entry(row: number, k: number): number {
     const r = row * this.rowStride;

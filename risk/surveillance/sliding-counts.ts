@@ -22,23 +22,25 @@
 // costs O(metrics) in its header, not a sweep of every bucket.
 
 /**
- * A row's header: the newest bucket's index (−1 before the first add), where it ends (µs), its slot, the
- * slots whose counts are in the totals apart from the newest bucket's (bit k: slot k; kept only up to
- * MASK_BUCKETS buckets), the totals, then the newest bucket itself: its first seq and time, its counts.
- * The newest bucket lives in the header and is written to its slot only when a later bucket opens while
- * it still counts: most adds land in an account's newest bucket (a 30 s bucket and a message every few
- * seconds), or open one after a whole window of silence (a one-second window), and then touch only the
- * header, where writing the slot was a second cache line per add, most of them misses.
+ * A row's header, the fields every add reads first: where the newest bucket ends (µs; 0 before the
+ * first add), the totals, the newest bucket's counts; then what a bucket turning over reads: the newest
+ * bucket's index (−1 before the first add), its slot, the slots whose counts are in the totals apart from
+ * the newest bucket's (bit k: slot k; kept only up to MASK_BUCKETS buckets), the newest bucket's first seq
+ * and time. The newest bucket lives in the header and is written to its slot only when a later bucket
+ * opens while it still counts: most adds land in an account's newest bucket (a 30 s bucket and a message
+ * every few seconds), or open one after a whole window of silence (a one-second window), and then touch
+ * only the header, where writing the slot was a second cache line per add, most of them misses. An add
+ * into the newest bucket reads and writes only the first 1 + 2 × metrics numbers.
  */
+const HEAD_END_US = 0;
+const TOTALS = 1;
+/** After the totals and the newest bucket's counts (offsets from `cold`). */
 const HEAD = 0;
-const HEAD_END_US = 1;
-const HEAD_SLOT = 2;
-const COUNTED = 3;
-const TOTALS = 4;
-/** After the totals: the newest bucket's first seq and time, then its counts. */
-const NEWEST_SEQ = 0;
-const NEWEST_US = 1;
-const NEWEST_COUNTS = 2;
+const HEAD_SLOT = 1;
+const COUNTED = 2;
+const NEWEST_SEQ = 3;
+const NEWEST_US = 4;
+const COLD_FIELDS = 5;
 /** The most buckets whose counted slots fit a header's bit set (exact in int32 arithmetic). */
 const MASK_BUCKETS = 30;
 /** A slot record: the bucket index held (−1: none; stale unless inside the window), first seq and time, counts. */
@@ -47,18 +49,63 @@ const SLOT_SEQ = 1;
 const SLOT_US = 2;
 const SLOT_COUNTS = 3;
 
+/**
+ * The headers of several SlidingCounts tables kept side by side, one row per account: the window
+ * indicators that count an account's order messages (order-to-trade, fast cancels, quote stuffing) each
+ * read their header on the same message, and with a table each that was a cold cache line or two per
+ * indicator; in one row they are neighbours. Each table reserves its part of a row when it is made.
+ */
+export class HeadRows {
+  heads = new Float64Array(0);
+  stride = 0;
+  capacity = 0;
+  /** A cleared row (what each table's part of a new row starts as). */
+  private blank: number[] = [];
+
+  /** Reserves `fields` numbers per row, cleared as `blank`; returns where they start in a row. */
+  reserve(blank: readonly number[]): number {
+    const at = this.stride;
+    const stride = at + blank.length;
+    const heads = new Float64Array(this.capacity * stride);
+    for (let r = 0; r < this.capacity; r++) {
+      heads.set(this.heads.subarray(r * at, (r + 1) * at), r * stride);
+      heads.set(blank, r * stride + at);
+    }
+    this.heads = heads;
+    this.stride = stride;
+    this.blank = [...this.blank, ...blank];
+    return at;
+  }
+
+  /** Makes room for rows 0 .. rows − 1 (new rows blank). */
+  ensureRows(rows: number): void {
+    if (rows <= this.capacity) return;
+    const old = this.capacity;
+    let cap = Math.max(1, old * 2);
+    while (cap < rows) cap *= 2;
+    const heads = new Float64Array(cap * this.stride);
+    heads.set(this.heads);
+    for (let r = old; r < cap; r++) heads.set(this.blank, r * this.stride);
+    this.heads = heads;
+    this.capacity = cap;
+  }
+}
+
 export class SlidingCounts {
-  private heads: Float64Array;
+  /** The rows' headers: a table of this one's own, or shared with other tables (HeadRows). */
+  private readonly rows: HeadRows;
+  /** Where this table's header starts in a row of `rows`. */
+  private readonly at: number;
   private data: Float64Array;
-  /** Doubles per slot record, per row's slots, and per row's header. */
+  /** Doubles per slot record and per row's slots. */
   private readonly stride: number;
   private readonly rowStride: number;
-  private readonly headStride: number;
-  /** Where the newest bucket starts in a header. */
-  private readonly newest: number;
+  /** Where the newest bucket's counts and the cold fields start in a header. */
+  private readonly counts: number;
+  private readonly cold: number;
   /** Whether COUNTED is kept (buckets ≤ MASK_BUCKETS); without it every slot leaving the window is read. */
   private readonly masked: boolean;
-  /** Rows the table has room for. */
+  /** Rows the slot table has room for. */
   private capacity: number;
 
   constructor(
@@ -66,49 +113,57 @@ export class SlidingCounts {
     readonly buckets: number,
     readonly bucketUs: number,
     rows = 1,
+    /** Headers to keep beside other tables' (one row per account in each); a table of its own if absent. */
+    shared?: HeadRows,
   ) {
     this.stride = SLOT_COUNTS + metrics;
     this.rowStride = buckets * this.stride;
-    this.newest = TOTALS + metrics;
-    this.headStride = this.newest + NEWEST_COUNTS + metrics;
+    this.counts = TOTALS + metrics;
+    this.cold = this.counts + metrics;
     this.masked = buckets <= MASK_BUCKETS;
+    const blank = new Array<number>(this.cold + COLD_FIELDS).fill(0);
+    blank[this.cold + HEAD] = -1;
+    this.rows = shared ?? new HeadRows();
+    this.at = this.rows.reserve(blank);
+    this.rows.ensureRows(rows);
     this.capacity = rows;
-    this.heads = new Float64Array(rows * this.headStride);
     this.data = new Float64Array(rows * this.rowStride);
-    for (let r = 0; r < rows; r++) this.clear(r);
+    for (let r = 0; r < rows; r++) this.clearSlots(r);
   }
 
   /** Makes room for rows 0 .. rows − 1 (new rows are as cleared). */
   ensureRows(rows: number): void {
     if (rows <= this.capacity) return;
+    this.rows.ensureRows(rows);
     const old = this.capacity;
     let cap = old * 2;
     while (cap < rows) cap *= 2;
-    const heads = new Float64Array(cap * this.headStride);
-    heads.set(this.heads);
-    this.heads = heads;
     const data = new Float64Array(cap * this.rowStride);
     data.set(this.data);
     this.data = data;
     this.capacity = cap;
-    for (let r = old; r < cap; r++) this.clear(r);
+    for (let r = old; r < cap; r++) this.clearSlots(r);
   }
 
   private slotBase(row: number, slot: number): number {
     return row * this.rowStride + slot * this.stride;
   }
 
+  /** Where a row's header starts in rows.heads. */
+  private headOf(row: number): number {
+    return row * this.rows.stride + this.at;
+  }
+
   /**
    * Moves a row's window to end at timeUs (taking buckets that left it off the totals) and returns where
    * the newest bucket's counts start in the header; a bucket opened here starts at (seq, timeUs), empty.
    */
-  private advance(row: number, timeUs: number, seq: number): number {
-    const h = this.heads;
-    const r = row * this.headStride;
-    const counts = r + this.newest + NEWEST_COUNTS;
+  private advance(h: Float64Array, r: number, row: number, timeUs: number, seq: number): number {
+    const counts = r + this.counts;
     if (timeUs < h[r + HEAD_END_US]!) return counts;
+    const c = r + this.cold;
     const index = Math.floor(timeUs / this.bucketUs);
-    const head = h[r + HEAD]!;
+    const head = h[c + HEAD]!;
     if (index <= head) return counts;
     const b = this.buckets;
     const m = this.metrics;
@@ -116,19 +171,19 @@ export class SlidingCounts {
     if (head < 0 || index - head >= b) {
       // The whole window left: nothing in it counts any more.
       for (let k = 0; k < m; k++) h[totals + k] = 0;
-      h[r + COUNTED] = 0;
+      h[c + COUNTED] = 0;
       // index mod b without a floating-point remainder (exact: index and b are integers below 2^53).
-      h[r + HEAD_SLOT] = index - Math.floor(index / b) * b;
+      h[c + HEAD_SLOT] = index - Math.floor(index / b) * b;
     } else {
       // The newest bucket still counts: to its slot, with the others.
       const d = this.data;
-      let slot = h[r + HEAD_SLOT]!;
+      let slot = h[c + HEAD_SLOT]!;
       let base = this.slotBase(row, slot);
       d[base + SLOT_HELD] = head;
-      d[base + SLOT_SEQ] = h[r + this.newest + NEWEST_SEQ]!;
-      d[base + SLOT_US] = h[r + this.newest + NEWEST_US]!;
+      d[base + SLOT_SEQ] = h[c + NEWEST_SEQ]!;
+      d[base + SLOT_US] = h[c + NEWEST_US]!;
       for (let k = 0; k < m; k++) d[base + SLOT_COUNTS + k] = h[counts + k]!;
-      let counted = h[r + COUNTED]! | (this.masked ? 1 << slot : 0);
+      let counted = h[c + COUNTED]! | (this.masked ? 1 << slot : 0);
       // Buckets head − b + 1 .. index − b leave the window (those written are taken off); bucket g's slot
       // is g mod b, counted on from the head's (head − b + 1 is congruent to head + 1). The last of them
       // is congruent to index, so the loop ends on the new head's slot.
@@ -142,22 +197,24 @@ export class SlidingCounts {
         d[base + SLOT_HELD] = -1;
         counted &= ~(1 << slot);
       }
-      h[r + COUNTED] = counted;
-      h[r + HEAD_SLOT] = index - Math.floor(index / b) * b;
+      h[c + COUNTED] = counted;
+      h[c + HEAD_SLOT] = index - Math.floor(index / b) * b;
     }
-    h[r + HEAD] = index;
+    h[c + HEAD] = index;
     h[r + HEAD_END_US] = (index + 1) * this.bucketUs;
-    h[r + this.newest + NEWEST_SEQ] = seq;
-    h[r + this.newest + NEWEST_US] = timeUs;
+    h[c + NEWEST_SEQ] = seq;
+    h[c + NEWEST_US] = timeUs;
     for (let k = 0; k < m; k++) h[counts + k] = 0;
     return counts;
   }
 
   /** Adds n to a row's metric at (timeUs, seq); time never goes back within one market stream. */
   add(row: number, metric: number, n: number, timeUs: number, seq: number): void {
-    const counts = this.advance(row, timeUs, seq);
-    this.heads[counts + metric] += n;
-    this.heads[row * this.headStride + TOTALS + metric] += n;
+    const h = this.rows.heads;
+    const r = this.headOf(row);
+    const counts = this.advance(h, r, row, timeUs, seq);
+    h[counts + metric] += n;
+    h[r + TOTALS + metric] += n;
   }
 
   /**
@@ -165,9 +222,10 @@ export class SlidingCounts {
    * two add() calls, with one move of the window.
    */
   addBoth(row: number, metric: number, other: number, timeUs: number, seq: number): void {
-    const counts = this.advance(row, timeUs, seq);
-    const h = this.heads;
-    const totals = row * this.headStride + TOTALS;
+    const h = this.rows.heads;
+    const r = this.headOf(row);
+    const counts = this.advance(h, r, row, timeUs, seq);
+    const totals = r + TOTALS;
     h[counts + metric] += 1;
     h[totals + metric] += 1;
     h[counts + other] += 1;
@@ -176,13 +234,17 @@ export class SlidingCounts {
 
   /** A row's count of the metric over the window as of its newest add. */
   sum(row: number, metric: number): number {
-    return this.heads[row * this.headStride + TOTALS + metric]!;
+    return this.rows.heads[this.headOf(row) + TOTALS + metric]!;
   }
 
   /** A row back to as constructed (for reuse by another account). */
   clear(row: number): void {
-    for (let slot = 0; slot < this.buckets; slot++) this.data[this.slotBase(row, slot) + SLOT_HELD] = -1;
+    this.clearSlots(row);
     this.clearIdle(row);
+  }
+
+  private clearSlots(row: number): void {
+    for (let slot = 0; slot < this.buckets; slot++) this.data[this.slotBase(row, slot) + SLOT_HELD] = -1;
   }
 
   /**
@@ -194,35 +256,36 @@ export class SlidingCounts {
    * account's first message.
    */
   clearIdle(row: number): void {
-    const h = this.heads;
-    const r = row * this.headStride;
+    const h = this.rows.heads;
+    const r = this.headOf(row);
     for (let k = 0; k < this.metrics; k++) h[r + TOTALS + k] = 0;
-    h[r + HEAD] = -1;
+    h[r + this.cold + HEAD] = -1;
     h[r + HEAD_END_US] = 0;
-    h[r + COUNTED] = 0;
+    h[r + this.cold + COUNTED] = 0;
   }
 
   /** The earliest input seq and time still inside a row's window (0 when empty). */
   firstInWindow(row: number): { seq: number; timeUs: number } {
     const d = this.data;
-    const r = row * this.headStride;
+    const h = this.rows.heads;
+    const c = this.headOf(row) + this.cold;
     let seq = 0;
     let timeUs = 0;
-    const head = this.heads[r + HEAD]!;
+    const head = h[c + HEAD]!;
     if (head < 0) return { seq, timeUs };
-    const headSlot = this.heads[r + HEAD_SLOT]!;
+    const headSlot = h[c + HEAD_SLOT]!;
     const oldest = head - this.buckets + 1;
     for (let slot = 0; slot < this.buckets; slot++) {
       let s: number;
       let us: number;
       if (slot === headSlot) {
         // The newest bucket, in the header (its slot holds a bucket that has left the window, or none).
-        s = this.heads[r + this.newest + NEWEST_SEQ]!;
-        us = this.heads[r + this.newest + NEWEST_US]!;
+        s = h[c + NEWEST_SEQ]!;
+        us = h[c + NEWEST_US]!;
       } else {
         const base = this.slotBase(row, slot);
-        const h = d[base + SLOT_HELD]!;
-        if (h < 0 || h < oldest) continue;
+        const held = d[base + SLOT_HELD]!;
+        if (held < 0 || held < oldest) continue;
         s = d[base + SLOT_SEQ]!;
         us = d[base + SLOT_US]!;
       }
@@ -236,7 +299,7 @@ export class SlidingCounts {
 
   /** True when nothing was added to the row within the window ending at timeUs (its account may be dropped). */
   idleAt(row: number, timeUs: number): boolean {
-    const head = this.heads[row * this.headStride + HEAD]!;
+    const head = this.rows.heads[this.headOf(row) + this.cold + HEAD]!;
     return head < 0 || Math.floor(timeUs / this.bucketUs) - head >= this.buckets;
   }
 

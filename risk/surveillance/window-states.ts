@@ -7,8 +7,8 @@
 
 import { AccountHolds, type AccountIndex } from './account-index.js';
 import { grown } from '../grown.js';
-import { RecentOrders } from './recent-orders.js';
-import { SlidingCounts } from './sliding-counts.js';
+import { RecentOrders, RecentOrderView, type SharedRecentOrders } from './recent-orders.js';
+import { type HeadRows, SlidingCounts } from './sliding-counts.js';
 
 /**
  * Per-account window state of `metrics` counters over buckets × bucketUs, and the sweep every window
@@ -19,15 +19,19 @@ export class WindowAccounts {
   private readonly windowUs: number;
   private lastSweepUs = 0;
   readonly counts: SlidingCounts;
-  readonly recent: RecentOrders;
+  readonly recent: RecentOrders | RecentOrderView;
   /** Per row: an alert was raised and the measure has not yet fallen back under its threshold (1). */
   private raisedFlags = new Uint8Array(64);
 
-  constructor(index: AccountIndex, metrics: number, buckets: number, bucketUs: number) {
+  /**
+   * `heads`: where to keep the counters' row headers beside other indicators' (sliding-counts.ts);
+   * `notes`: a ring of recent orders shared with other indicators that note the same orders (recent-orders.ts).
+   */
+  constructor(index: AccountIndex, metrics: number, buckets: number, bucketUs: number, heads?: HeadRows, notes?: SharedRecentOrders) {
     this.holds = new AccountHolds(index);
     this.windowUs = buckets * bucketUs;
-    this.counts = new SlidingCounts(metrics, buckets, bucketUs, 64);
-    this.recent = new RecentOrders(16, 64);
+    this.counts = new SlidingCounts(metrics, buckets, bucketUs, 64, heads);
+    this.recent = notes !== undefined ? new RecentOrderView(notes) : new RecentOrders(16, 64);
   }
 
   /**

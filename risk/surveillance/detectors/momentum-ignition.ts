@@ -67,6 +67,11 @@ class Burst {
   currentTouchTicks = 0;
   reverseLots = 0;
   raised = false;
+  /**
+   * Trades noted as evidence since the burst began (its orders noted are `orders`): the burst counts its
+   * evidence rows' entries itself, so a note writes only the entry (RowRings.entryAt).
+   */
+  tradeNotes = 0;
 }
 
 export class MomentumIgnitionDetector implements Detector {
@@ -144,20 +149,19 @@ export class MomentumIgnitionDetector implements Detector {
       b.currentReachTicks = Math.abs(t.priceTicks - b.currentTouchTicks);
       b.reverseLots = 0;
       b.raised = false;
+      b.tradeNotes = 1;
       this.orderEvidence.ensureRows(ix + 1);
       this.trades.ensureRows(ix + 1);
-      this.orderEvidence.clear(ix);
-      this.orderEvidence.note(ix, taker);
-      this.trades.clear(ix);
-      this.trades.note(ix, t);
+      this.orderEvidence.noteAt(ix, 0, taker);
+      this.trades.noteAt(ix, 0, t);
       return;
     }
     b.lastUs = t.timeUs;
     b.lots += t.qtyLots;
     if (taker.orderId !== b.lastOrderId) {
+      this.orderEvidence.noteAt(ix, b.orders, taker);
       b.orders++;
       b.lastOrderId = taker.orderId;
-      this.orderEvidence.note(ix, taker);
       b.sweptTicks += b.currentReachTicks;
       b.currentTouchTicks = taker.oppositeTicks || t.priceTicks;
       b.currentReachTicks = 0;
@@ -169,7 +173,7 @@ export class MomentumIgnitionDetector implements Detector {
       b.lastPriceTicks = t.priceTicks;
     }
     if (b.side === 0 ? t.priceTicks > b.extremeTicks : t.priceTicks < b.extremeTicks) b.extremeTicks = t.priceTicks;
-    this.trades.note(ix, t);
+    this.trades.noteAt(ix, b.tradeNotes++, t);
   }
 
   private reverse(accountId: number, ix: number, b: Burst, side: number, t: TradeView): void {
@@ -177,7 +181,7 @@ export class MomentumIgnitionDetector implements Detector {
     if (t.timeUs - b.lastUs > this.p.reverseWithinUs) return;
     if (!this.qualified(b)) return;
     b.reverseLots += t.qtyLots;
-    this.trades.note(ix, t);
+    this.trades.noteAt(ix, b.tradeNotes++, t);
     if (b.reverseLots * 10_000 < this.p.minReverseShareBps * b.lots) return;
     b.raised = true;
     const moveTicks = Math.abs(b.extremeTicks - b.startTicks);
@@ -193,8 +197,8 @@ export class MomentumIgnitionDetector implements Detector {
         `${b.orders} aggressive ${b.side === 0 ? 'buy' : 'sell'} orders swept ${b.levels} price levels (${b.lots} lots, reaching ${hundredths(moveBpsX100)} bps beyond the touch in all) in ${seconds(b.lastUs - b.firstUs)}, ` +
         `then the account ${b.side === 0 ? 'sold' : 'bought'} ${b.reverseLots} lots ${seconds(t.timeUs - b.lastUs)} later`,
       figures: { burstOrders: b.orders, burstLevels: b.levels, burstLots: b.lots, sweptTicks, moveTicks, sweptBpsX100: moveBpsX100, reverseLots: b.reverseLots, reverseAfterUs: t.timeUs - b.lastUs },
-      orders: this.orderEvidence.list(ix),
-      trades: this.trades.list(ix),
+      orders: this.orderEvidence.listCounted(ix, b.orders),
+      trades: this.trades.listCounted(ix, b.tradeNotes),
     });
   }
 

@@ -44,7 +44,7 @@ export class QuoteStuffingDetector implements Detector {
     private readonly m: MarketWatch,
     private readonly p: QuoteStuffingParams = QUOTE_STUFFING_DEFAULTS,
   ) {
-    this.accounts = new WindowAccounts(m.accounts, 3, p.buckets, p.bucketUs);
+    this.accounts = new WindowAccounts(m.accounts, 3, p.buckets, p.bucketUs, m.windowHeads, m.cancelNotes);
   }
 
   accepted(o: WatchedOrder): void {

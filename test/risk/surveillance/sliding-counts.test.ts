@@ -1,12 +1,13 @@
 // SlidingCounts must give what a plain list of every add gives: per metric the sum over the buckets still
 // in the window (the newest and the buckets − 1 before it), and the first seq and time of the oldest
 // bucket in it, whatever the gaps between adds (within a bucket, a few buckets, a whole window and more),
-// across rows sharing the table, with more buckets than the header's bit set of counted slots holds, and
-// for rows cleared for reuse when idle.
+// across rows sharing the table, with more buckets than the header's bit set of counted slots holds, for
+// rows cleared for reuse when idle, and with the rows' headers kept beside two other tables' (HeadRows,
+// as the window indicators keep them), which count on their own between the table's adds.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SlidingCounts } from '../../../risk/surveillance/sliding-counts.js';
+import { HeadRows, SlidingCounts } from '../../../risk/surveillance/sliding-counts.js';
 import { below, rng, testSeed } from '../../support/seed.js';
 
 interface Add {
@@ -17,14 +18,20 @@ interface Add {
   timeUs: number;
 }
 
-for (const buckets of [1, 6, 30, 31, 40]) {
-  test(`sliding counts over ${buckets} buckets answer as a list of every add`, () => {
-    const seed = testSeed(`sliding counts ${buckets}`);
+for (const [buckets, shared] of [[1, false], [6, false], [30, false], [31, false], [40, false], [6, true], [31, true]] as const) {
+  test(`sliding counts over ${buckets} buckets${shared ? ', headers shared,' : ''} answer as a list of every add`, () => {
+    const seed = testSeed(`sliding counts ${buckets}${shared ? ' shared' : ''}`);
     const r = rng(seed);
     const bucketUs = 100;
     const metrics = 3;
     const rows = 5;
-    const table = new SlidingCounts(metrics, buckets, bucketUs, 2);
+    const heads = shared ? new HeadRows() : undefined;
+    // Neighbours in the shared rows, made before and after the table, adding between its adds.
+    const before = heads && new SlidingCounts(2, 7, 30, 1, heads);
+    const table = new SlidingCounts(metrics, buckets, bucketUs, 2, heads);
+    const after = heads && new SlidingCounts(1, 3, 1_000, 1, heads);
+    const beforeSums = new Array<number>(rows).fill(0);
+    const afterSums = new Array<number>(rows).fill(0);
     const adds: Add[][] = Array.from({ length: rows }, () => []);
     const times = new Array<number>(rows).fill(0);
     let seq = 0;
@@ -46,6 +53,16 @@ for (const buckets of [1, 6, 30, 31, 40]) {
       const n = 1 + below(r, 3);
       if (both) table.addBoth(row, metric, other, timeUs, seq);
       else table.add(row, metric, n, timeUs, seq);
+      if (before && after) {
+        // Within one bucket of each neighbour's (its own time, far from the table's): sums only grow.
+        before.ensureRows(row + 1);
+        after.ensureRows(row + 1);
+        before.add(row, 1, 1, 5, seq);
+        after.add(row, 0, 2, 5, seq);
+        assert.equal(before.sum(row, 1), (beforeSums[row]! += 1), `seed ${seed}, step ${step}: neighbour before`);
+        assert.equal(after.sum(row, 0), (afterSums[row]! += 2), `seed ${seed}, step ${step}: neighbour after`);
+        assert.equal(before.sum(row, 0), 0);
+      }
       const bucket = Math.floor(timeUs / bucketUs);
       const list = adds[row]!;
       if (both) list.push({ bucket, metric, n: 1, seq, timeUs }, { bucket, metric: other, n: 1, seq, timeUs });
