@@ -71,34 +71,37 @@ export class SnapshotSchedule {
   }
 
   /**
-   * Feeds the replica the durable records it has not taken, stopping where a snapshot falls due; stores
-   * it there once settled, else returns and holds the replica there until a later step finds it settled.
-   * Returns when the replica has caught up, holds, or a stop was asked for.
+   * One slice of the replica's work: feeds it the durable records of one read (up to READ_RECORDS), stopping
+   * where a snapshot falls due; stores it there once settled, else holds the replica there (a later step
+   * asks again, reading a single block meanwhile). Returns true when it took records and more are durable:
+   * the caller comes back without sleeping. One slice, not a loop until caught up: a replica that trails a
+   * saturated shard (the risk shard, replaying about as fast as it runs) would never catch up, and a loop
+   * kept every other shard's replica waiting behind it (stepAll).
    */
-  async step(): Promise<void> {
+  async step(): Promise<boolean> {
     const r = this.replica;
     const due = () => this.due();
-    for (;;) {
-      const reply = await this.io.read(r.shard, r.position, READ_RECORDS);
-      if (due()) {
-        if (!this.settled(reply.durableLastSeq)) return;
+    const holding = due();
+    const reply = await this.io.read(r.shard, r.position, holding ? 1 : READ_RECORDS);
+    if (holding) {
+      if (!this.settled(reply.durableLastSeq)) return false;
+      await this.snapshot();
+      return true;
+    }
+    let took = 0;
+    for (const value of reply.blocks) {
+      const block = JournalBlock.decode(value);
+      if (block === undefined) throw new PersistenceError(Code.JOURNAL_CORRUPT, `shard ${r.shard}: an unreadable journal block after position ${r.position} (snapshotter)`, { shard: r.shard, position: r.position });
+      if (block.firstPosition + block.count <= r.position) continue;
+      for (;;) {
+        took += r.apply(block, reply.durable, due);
+        if (!due()) break;
+        if (!this.settled(reply.durableLastSeq)) return false;
         await this.snapshot();
       }
-      let took = 0;
-      for (const value of reply.blocks) {
-        const block = JournalBlock.decode(value);
-        if (block === undefined) throw new PersistenceError(Code.JOURNAL_CORRUPT, `shard ${r.shard}: an unreadable journal block after position ${r.position} (snapshotter)`, { shard: r.shard, position: r.position });
-        if (block.firstPosition + block.count <= r.position) continue;
-        for (;;) {
-          took += r.apply(block, reply.durable, due);
-          if (!due()) break;
-          if (!this.settled(reply.durableLastSeq)) return;
-          await this.snapshot();
-        }
-        if (!this.io.running()) return;
-      }
-      if (r.position >= reply.durable || took === 0 || !this.io.running()) return;
+      if (!this.io.running()) return false;
     }
+    return took > 0 && r.position < reply.durable;
   }
 
   private async snapshot(): Promise<void> {
@@ -111,4 +114,14 @@ export class SnapshotSchedule {
     this.lastAtMs = this.io.nowMs();
     this.io.stored({ info, encodeMs, prunedSnapshots: stored.prunedSnapshots, journalBefore: stored.journalBefore });
   }
+}
+
+/**
+ * One round over every shard's schedule, a slice each; true when some replica has more durable records to
+ * take now (the snapshotter then starts the next round at once, else it sleeps a tick).
+ */
+export async function stepAll(schedules: readonly SnapshotSchedule[], running: () => boolean): Promise<boolean> {
+  let busy = false;
+  for (let k = 0; k < schedules.length && running(); k++) if (await schedules[k]!.step()) busy = true;
+  return busy;
 }

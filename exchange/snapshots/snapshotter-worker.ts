@@ -2,8 +2,9 @@
 // durable journal, and encodes a snapshot from the replica when the policy says so. The live shards never
 // stop for it; the journal writer's thread only scans and stores for it (snapshot-service.ts).
 //
-//   every tick (≤ 100 ms, observing stop):
-//     per shard: {read from replica.position} ──▶ writer ──▶ raw blocks below the durable cut
+//   round after round while some replica has durable records to take, else every tick (≤ 100 ms),
+//   observing stop:
+//     per shard, one slice: {read from replica.position} ──▶ writer ──▶ raw blocks below the durable cut
 //                replica.apply(each block)        (checksums verified here, not on the writer's thread)
 //                due? (records since last ≥ everyRecords, or everyMs passed and something new)
 //                  settled? (its consumers durably took what it wrote) else hold there until a later tick
@@ -24,7 +25,7 @@ import { consumersOf } from '../durability.js';
 import { configFromMeta } from '../exchange-config.js';
 import type { ReplayConfig } from '../journal-replay.js';
 import { ShardReplica } from './shard-replica.js';
-import { SnapshotSchedule, type SnapshotIo } from './snapshot-schedule.js';
+import { SnapshotSchedule, stepAll, type SnapshotIo } from './snapshot-schedule.js';
 import type { SnapshotPolicy } from './snapshot-policy.js';
 
 export interface SnapshotterWorkerData {
@@ -86,10 +87,7 @@ try {
     return new SnapshotSchedule(replica, consumersOf(rc.topology, s.shard), data.policy, io);
   });
   parentPort!.postMessage({ type: 'ready' });
-  while (control.running()) {
-    for (let k = 0; k < schedules.length && control.running(); k++) await schedules[k]!.step();
-    await sleep(TICK_MS);
-  }
+  while (control.running()) if (!(await stepAll(schedules, () => control.running()))) await sleep(TICK_MS);
   parentPort!.postMessage({ type: 'stopped' });
 } catch (e) {
   const err = e as Error & { code?: number };

@@ -8,15 +8,14 @@ import { test } from 'node:test';
 import { RecordBuffer } from '../../engine/ring/record.js';
 import { BlockBuilder, type JournalBlock } from '../../persistence/journal-block.js';
 import type { SnapshotInfo } from '../../persistence/snapshot-store.js';
-import { SnapshotSchedule, type ScheduledReplica, type SnapshotIo } from '../../exchange/snapshots/snapshot-schedule.js';
+import { SnapshotSchedule, stepAll, type ScheduledReplica, type SnapshotIo } from '../../exchange/snapshots/snapshot-schedule.js';
 
-const BLOCK = 100;
 /** The replica's shard writes one record to shard 2's input 1 per journal record it takes. */
 const CONSUMERS = [{ shard: 2, input: 1 }];
 
 class FakeReplica implements ScheduledReplica {
-  readonly shard = 0;
   position = 0;
+  constructor(readonly shard = 0) {}
   apply(block: JournalBlock, durable: number, pause?: () => boolean): number {
     let n = 0;
     for (let i = this.position - block.firstPosition; i < block.count && this.position < durable; i++) {
@@ -30,16 +29,16 @@ class FakeReplica implements ScheduledReplica {
     return [this.position + 1];
   }
   encode(takenAtMs: number): { info: SnapshotInfo; bytes: Uint8Array } {
-    const info = { version: 1, shard: 0, position: this.position, lastSeq: [], outputNextSeqs: this.outputNextSeqs(), clockUs: 0, takenAtMs, stateHash: '0'.repeat(16), bytes: 0, pieces: 1 } as const;
+    const info = { version: 1, shard: this.shard, position: this.position, lastSeq: [], outputNextSeqs: this.outputNextSeqs(), clockUs: 0, takenAtMs, stateHash: '0'.repeat(16), bytes: 0, pieces: 1 } as const;
     return { info, bytes: new Uint8Array(0) };
   }
 }
 
 const record = RecordBuffer.allocate(1);
-function blockAt(first: number): Uint8Array {
+function blockAt(first: number, size: number): Uint8Array {
   const b = new BlockBuilder();
-  b.begin(first, BLOCK);
-  for (let i = 0; i < BLOCK; i++) b.add(record.u8, 0, 0);
+  b.begin(first, size);
+  for (let i = 0; i < size; i++) b.add(record.u8, 0, 0);
   return b.finish();
 }
 
@@ -47,14 +46,21 @@ function blockAt(first: number): Uint8Array {
  * A shard whose durable journal grows by `perTick` records a tick, and a consumer whose durable last seq
  * of the replica's outputs trails the shard's durable position by `lag` records.
  */
-function world(perTick: number, lag: number) {
+function world(perTick: number, lag: number, o: { block?: number; perRead?: number } = {}) {
+  const block = o.block ?? 100;
   let durable = 0;
   const stored: { position: number; consumed: number }[] = [];
   let consumed = 0;
+  let reads = 0;
   const io: SnapshotIo = {
-    read: async (_shard, from) => {
+    // Blocks from the one holding `from`, until `maxRecords` are covered (as the writer's service reads).
+    read: async (_shard, from, maxRecords) => {
+      if (++reads > 500) throw new Error('the schedule kept reading: it never returned');
+      durable += o.perRead ?? 0;
+      consumed = Math.max(0, durable - lag);
       const blocks: Uint8Array[] = [];
-      for (let first = Math.floor(from / BLOCK) * BLOCK; first < durable; first += BLOCK) blocks.push(blockAt(first));
+      let records = 0;
+      for (let first = Math.floor(from / block) * block; first < durable && records < maxRecords; first += block, records += block) blocks.push(blockAt(first, block));
       return { blocks, durable, durableLastSeq: [[], [], [0, consumed]] };
     },
     store: async (info) => {
@@ -129,4 +135,21 @@ test('by time: a snapshot falls due after everyMs once a record came, not before
   grow.tick();
   await s2.step();
   assert.deepEqual(grow.stored.map((x) => x.position), [300], 'due at the first step after everyMs passed, where the replica stood');
+});
+
+test('a replica that cannot catch up with its shard does not starve the others: each round takes one slice of each', async () => {
+  // Shard 0's journal grows by more than one read's worth at every read, as a saturated risk shard's can
+  // while its replica replays about as fast as it runs; shard 1 grows 500 records a tick.
+  const a = world(0, 0, { block: 8_192, perRead: 70_000 });
+  const b = world(500, 0);
+  const ra = new FakeReplica(0);
+  const rb = new FakeReplica(1);
+  const policy = { everyRecords: 1_000, everyMs: 1e12 };
+  const schedules = [new SnapshotSchedule(ra, CONSUMERS, policy, a.io), new SnapshotSchedule(rb, CONSUMERS, policy, b.io)];
+  for (let round = 0; round < 10; round++) {
+    b.tick();
+    assert.equal(await stepAll(schedules, () => true), true, 'shard 0 still has records to take: no sleep');
+  }
+  assert.ok(rb.position === 5_000 && b.stored.length >= 4, `shard 1's replica kept up and was snapshotted (${rb.position}, ${b.stored.length} snapshots)`);
+  assert.ok(ra.position > 0 && a.stored.length > 0, `shard 0 moved on too (${ra.position})`);
 });
