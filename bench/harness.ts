@@ -136,3 +136,14 @@ export function printResults(results: CaseResult[], json: boolean): void {
   console.log(line(head));
   for (const row of rows) console.log(line(row));
 }
+
+/** A suite option the suite cannot take: bench/run.ts prints its message on one line and exits 2. */
+export class SuiteOptionError extends Error {}
+
+/** A suite option `--name N` (after `--`): a positive safe integer, else `fallback` when absent; anything else is refused. */
+export function intOption(args: readonly string[], name: string, fallback: number): number {
+  const i = args.indexOf(name);
+  const v = i >= 0 ? Number(args[i + 1]) : fallback;
+  if (!Number.isSafeInteger(v) || v <= 0) throw new SuiteOptionError(`${name} needs a positive integer, got ${i >= 0 ? JSON.stringify(args[i + 1] ?? '') : fallback}`);
+  return v;
+}

@@ -3,7 +3,7 @@
 // after a second `--` go to the suites (each suite's header comment lists its own).
 
 import { readdirSync } from 'node:fs';
-import { benchEnv, printResults, type Suite } from './harness.js';
+import { benchEnv, printResults, SuiteOptionError, type Suite } from './harness.js';
 
 const suitesDir = new URL('./suites/', import.meta.url);
 const available = readdirSync(suitesDir)
@@ -61,6 +61,13 @@ const env = benchEnv();
 if (!json) console.log(`perpx bench · node ${env.node} · ${env.cpu} × ${env.cores} · ${env.memGiB} GiB · commit ${env.commit} · ${env.date}`);
 for (const name of named.length ? named : available) {
   const mod = (await import(new URL(`${name}.js`, suitesDir).href)) as { default: Suite };
-  const results = await mod.default.run({ json, quick, args });
+  let results;
+  try {
+    results = await mod.default.run({ json, quick, args });
+  } catch (e) {
+    if (!(e instanceof SuiteOptionError)) throw e;
+    console.error(`bench ${name}: ${e.message}; see bench/suites/${name}.ts for its options`);
+    process.exit(2);
+  }
   printResults(results, json);
 }

@@ -17,7 +17,7 @@
 //
 // Options after `--`: --seed <n> (default 1), --ops <n>.
 
-import { median, type CaseResult, type Suite } from '../harness.js';
+import { intOption, median, type CaseResult, type Suite } from '../harness.js';
 import { opsPerSec, summarize, timeBatches, type BatchTiming } from '../lib/batch-timer.js';
 import { BookKind, newBook } from '../lib/book-factory.js';
 import { newRequest, runBookRange } from '../lib/book-runner.js';
@@ -79,18 +79,11 @@ function disagreement(name: string, r: RunOutcome, stream: OrderStream, depth: D
   return d === undefined ? undefined : `${name} depth differs: ${d}`;
 }
 
-function option(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(name);
-  const v = i >= 0 ? Number(args[i + 1]) : fallback;
-  if (!Number.isSafeInteger(v) || v <= 0) throw new RangeError(`${name} needs a positive integer`);
-  return v;
-}
-
 const suite: Suite = {
   description: 'mixed order stream (70% limit, 25% cancel, 5% market): OrderBook vs nodejs-order-book, ops/s and ratio',
   async run(ctx) {
-    const seed = option(ctx.args, '--seed', 1);
-    const ops = option(ctx.args, '--ops', ctx.quick ? 100_000 : 1_000_000);
+    const seed = intOption(ctx.args, '--seed', 1);
+    const ops = intOption(ctx.args, '--ops', ctx.quick ? 100_000 : 1_000_000);
     const fastRuns = ctx.quick ? 3 : 7;
     const slowRuns = ctx.quick ? 2 : 5;
     const stream = generateOrderStream({ seed, ops });

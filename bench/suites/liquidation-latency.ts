@@ -48,7 +48,7 @@ import { DEFAULT_POOL, riskMarket } from '../../risk/shard/config.js';
 import { LiquidationEngine } from '../../risk/shard/liquidation-engine.js';
 import { RiskShard } from '../../risk/shard/risk-shard.js';
 import { RiskShardHost } from '../../risk/shard/risk-shard-host.js';
-import { median, percentile, type CaseResult, type Suite } from '../harness.js';
+import { intOption, median, percentile, type CaseResult, type Suite } from '../harness.js';
 
 const SUITE = 'liquidation-latency';
 const GOAL_P99_NS = 1_000_000;
@@ -347,13 +347,6 @@ function runInProcess(p: Plan): { latencies: number[]; missed: number; cpuNsPerS
   return { latencies, missed, cpuNsPerSample: Math.round(((used.user + used.system) * 1_000) / p.marks.length) };
 }
 
-function option(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(name);
-  const v = i >= 0 ? Number(args[i + 1]) : fallback;
-  if (!Number.isSafeInteger(v) || v <= 0) throw new RangeError(`${name} needs a positive integer`);
-  return v;
-}
-
 function observeOption(args: string[]): 'spin' | 'park' {
   const i = args.indexOf('--observe');
   const v = i >= 0 ? args[i + 1] : 'park';
@@ -386,9 +379,9 @@ function summary(name: string, all: number[], extra: Record<string, string | num
 const suite: Suite = {
   description: 'mark update crossing a liquidation price → liquidation order in the market-bound ring, risk-shard worker vs in-process',
   async run(ctx) {
-    const victims = option(ctx.args, '--victims', ctx.quick ? 300 : 2_000);
-    const background = option(ctx.args, '--background', ctx.quick ? 10_000 : 100_000);
-    const intervalUs = option(ctx.args, '--interval-us', 1_000);
+    const victims = intOption(ctx.args, '--victims', ctx.quick ? 300 : 2_000);
+    const background = intOption(ctx.args, '--background', ctx.quick ? 10_000 : 100_000);
+    const intervalUs = intOption(ctx.args, '--interval-us', 1_000);
     const wait = waitOption(ctx.args);
     const observe = observeOption(ctx.args);
     const p = plan(victims, background);

@@ -26,7 +26,7 @@ import { RingConsumer } from '../../engine/ring/ring-consumer.js';
 import { RingProducer } from '../../engine/ring/ring-producer.js';
 import { DEFAULT_POOL, riskMarket } from '../../risk/shard/config.js';
 import { RiskShardHost } from '../../risk/shard/risk-shard-host.js';
-import { median, percentile, type CaseResult, type Suite } from '../harness.js';
+import { intOption, median, percentile, type CaseResult, type Suite } from '../harness.js';
 
 const SUITE = 'outbox-wake';
 const BTC = riskMarket(DEFAULT_MARKETS[0]!);
@@ -169,13 +169,6 @@ function peerSample(rig: Rig): number | undefined {
   return seen === undefined ? undefined : Number(seen - sent);
 }
 
-function option(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(name);
-  const v = i >= 0 ? Number(args[i + 1]) : fallback;
-  if (!Number.isSafeInteger(v) || v <= 0) throw new RangeError(`${name} needs a positive integer`);
-  return v;
-}
-
 function summary(name: string, all: number[], missed: number, extra: Record<string, number>): CaseResult {
   const latencies = all.slice(Math.floor(all.length * WARMUP_SHARE));
   const sorted = Float64Array.from(latencies).sort();
@@ -195,8 +188,8 @@ function summary(name: string, all: number[], missed: number, extra: Record<stri
 const suite: Suite = {
   description: 'risk worker parked behind a full market-bound ring: market frees slots → outbox record sent, vs a gateway command waking the same worker',
   async run(ctx) {
-    const samples = option(ctx.args, '--samples', ctx.quick ? 50 : 200);
-    const capacity = option(ctx.args, '--capacity', 64);
+    const samples = intOption(ctx.args, '--samples', ctx.quick ? 50 : 200);
+    const capacity = intOption(ctx.args, '--capacity', 64);
     const rig = await Rig.start(capacity);
     try {
       const outbox: number[] = [];

@@ -37,7 +37,7 @@ import { HeaderFlag, RecordBuffer } from '../../engine/ring/record.js';
 import { DemoDriver } from '../../gateway/demo-driver.js';
 import { riskMarket } from '../../risk/shard/config.js';
 import { ATOMS_PER_USDT } from '../../risk/units.js';
-import { median, type CaseResult, type Suite } from '../harness.js';
+import { intOption, median, type CaseResult, type Suite } from '../harness.js';
 import type { WaitStrategyName } from '../../engine/ring/wait-strategy-by-name.js';
 import { demoFlow } from '../lib/demo-flow.js';
 
@@ -52,7 +52,6 @@ export const DRIVER_PARK_MS = 1;
 export const MAKER_USDT = 10_000_000n;
 export const TAKER_USDT = 100_000n;
 const RISK_MARKETS = DEFAULT_MARKETS.map((m) => riskMarket(m));
-
 
 export interface Step {
   rate: number;
@@ -162,20 +161,13 @@ function inProcess(commands: number, runs: number): number[] {
   return rates;
 }
 
-function option(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(name);
-  const v = i >= 0 ? Number(args[i + 1]) : fallback;
-  if (!Number.isSafeInteger(v) || v <= 0) throw new RangeError(`${name} needs a positive integer`);
-  return v;
-}
-
 const suite: Suite = {
   description: 'end-to-end orders/s sustained by the threaded exchange (risk → match → settle) vs the in-process exchange on one thread',
   async run(ctx) {
-    const seconds = option(ctx.args, '--seconds', ctx.quick ? 1 : 2);
-    const maxRate = option(ctx.args, '--max-rate', ctx.quick ? 160_000 : 2_560_000);
-    const marketShards = option(ctx.args, '--market-shards', availableParallelism());
-    const marketWorkers = ctx.args.includes('--market-workers') ? option(ctx.args, '--market-workers', 1) : undefined;
+    const seconds = intOption(ctx.args, '--seconds', ctx.quick ? 1 : 2);
+    const maxRate = intOption(ctx.args, '--max-rate', ctx.quick ? 160_000 : 2_560_000);
+    const marketShards = intOption(ctx.args, '--market-shards', availableParallelism());
+    const marketWorkers = ctx.args.includes('--market-workers') ? intOption(ctx.args, '--market-workers', 1) : undefined;
     const wait = waitOption(ctx.args);
     const peerRates = inProcess(ctx.quick ? 50_000 : 300_000, ctx.quick ? 2 : 3);
     const ladder = async (journal: boolean): Promise<Step[]> => {

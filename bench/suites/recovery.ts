@@ -44,7 +44,7 @@ import { decodeCut } from '../../persistence/cut-record.js';
 import { readShardLog } from '../../persistence/journal-reader.js';
 import { RocksStore } from '../../persistence/rocksdb-store.js';
 import { riskMarket } from '../../risk/shard/config.js';
-import { median, type CaseResult, type Suite } from '../harness.js';
+import { intOption, median, type CaseResult, type Suite } from '../harness.js';
 import { demoFlow } from '../lib/demo-flow.js';
 import { MAKER_USDT, TAKER_USDT } from './pipeline.js';
 
@@ -220,20 +220,13 @@ async function peer(dir: string): Promise<{ ms: number; records: number }> {
   }
 }
 
-function option(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(name);
-  const v = i >= 0 ? Number(args[i + 1]) : fallback;
-  if (!Number.isSafeInteger(v) || v <= 0) throw new RangeError(`${name} needs a positive integer`);
-  return v;
-}
-
 const round = (v: number): number => Math.round(v);
 
 const suite: Suite = {
   description: 'recovery: a restart of `npm start` on a filled data directory, spawn → /readyz, after kill -9 (RTO), against replaying the same journal on one thread',
   async run(ctx) {
-    const records = option(ctx.args, '--records', ctx.quick ? 1_000_000 : 10_000_000);
-    const restarts = option(ctx.args, '--restarts', ctx.quick ? 2 : 3);
+    const records = intOption(ctx.args, '--records', ctx.quick ? 1_000_000 : 10_000_000);
+    const restarts = intOption(ctx.args, '--restarts', ctx.quick ? 2 : 3);
     const keep = ctx.args.includes('--keep');
     const root = mkdtempSync(join(tmpdir(), 'perpx-bench-recovery-'));
     const results: CaseResult[] = [];

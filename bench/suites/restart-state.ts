@@ -30,7 +30,7 @@ import { loadViews, RestartGate } from '../../gateway/views/restart-state.js';
 import { riskMarket } from '../../risk/shard/config.js';
 import { RiskShardStateBuilder } from '../../risk/shard/risk-shard-state.js';
 import { ScanSnapshotBuilder } from '../../risk/stress/scan-snapshot.js';
-import { fromSamples, median, type CaseResult, type Suite } from '../harness.js';
+import { intOption, fromSamples, median, type CaseResult, type Suite } from '../harness.js';
 
 const SUITE = 'restart-state';
 /** Accounts per slice: the risk worker's SNAPSHOT_ACCOUNTS_PER_TURN. */
@@ -38,13 +38,6 @@ const SLICE = 2_048;
 const BTC = DEFAULT_MARKETS[0]!;
 const MID = 600_000;
 const T0 = 1_700_000_000_000_000;
-
-function option(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(name);
-  const v = i >= 0 ? Number(args[i + 1]) : fallback;
-  if (!Number.isSafeInteger(v) || v <= 0) throw new RangeError(`${name} needs a positive integer`);
-  return v;
-}
 
 /** CPU time of fn in ms (process.cpuUsage: a loaded machine stretches wall time, far less CPU time). */
 function timeMs(fn: () => void): number {
@@ -87,7 +80,7 @@ const caseOf = (name: string, ms: number[], opsPerCall: number, extra: Record<st
 const suite: Suite = {
   description: 'a restarted gateway\'s state query: risk copy slices vs the scan snapshot\'s, a market\'s copy, the gateway load',
   async run(ctx) {
-    const accounts = option(ctx.args, '--accounts', ctx.quick ? 20_000 : 100_000);
+    const accounts = intOption(ctx.args, '--accounts', ctx.quick ? 20_000 : 100_000);
     const rounds = ctx.quick ? 1 : 3;
     const ex = build(accounts);
     const risk = ex.riskShards[0]!;

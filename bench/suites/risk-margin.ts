@@ -37,7 +37,7 @@ import { QUINTILE_REFRESH_US } from '../../risk/shard/quintiles.js';
 import { PositionFigures, valuePosition, valuePositionNumbers } from '../../risk/shard/scope-margin.js';
 import { CROSS_SCOPE, type LiquidationHooks } from '../../risk/shard/seams.js';
 import { AccountState, PositionState, type MarketRiskState } from '../../risk/shard/state.js';
-import { fromSamples, median, type CaseResult, type Suite } from '../harness.js';
+import { intOption, fromSamples, median, type CaseResult, type Suite } from '../harness.js';
 
 const SUITE = 'risk-margin';
 const GOAL_MS = 50;
@@ -223,13 +223,6 @@ class NumberBook {
   }
 }
 
-function option(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(name);
-  const v = i >= 0 ? Number(args[i + 1]) : fallback;
-  if (!Number.isSafeInteger(v) || v <= 0) throw new RangeError(`${name} needs a positive integer`);
-  return v;
-}
-
 function result(name: string, samplesMs: number[], extra: Record<string, string | number | boolean>): CaseResult {
   return fromSamples(SUITE, name, samplesMs, 1, extra);
 }
@@ -248,7 +241,7 @@ function crossingMark(book: Book, k: number): number {
 const suite: Suite = {
   description: 'mark update with N open positions (trigger index) vs recomputing all N margins, bigint vs number fast path',
   async run(ctx) {
-    const n = option(ctx.args, '--positions', ctx.quick ? 100_000 : 1_000_000);
+    const n = intOption(ctx.args, '--positions', ctx.quick ? 100_000 : 1_000_000);
     const reps = ctx.quick ? 5 : 9;
     const t0 = process.hrtime.bigint();
     const book = build(n);

@@ -28,7 +28,7 @@ import { mulRateUp } from '../../risk/units.js';
 import { DEFAULT_POOL, riskMarket } from '../../risk/shard/config.js';
 import { RiskShard } from '../../risk/shard/risk-shard.js';
 import type { LiquidationHooks } from '../../risk/shard/seams.js';
-import { median, type CaseResult, type Suite } from '../harness.js';
+import { intOption, median, type CaseResult, type Suite } from '../harness.js';
 import { opsPerSec, summarize, timeBatches, type BatchTiming } from '../lib/batch-timer.js';
 
 const SUITE = 'risk-settlement';
@@ -137,18 +137,11 @@ function runPeer(trades: Trades, n: number): BatchTiming {
   });
 }
 
-function option(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(name);
-  const v = i >= 0 ? Number(args[i + 1]) : fallback;
-  if (!Number.isSafeInteger(v) || v <= 0) throw new RangeError(`${name} needs a positive integer`);
-  return v;
-}
-
 const suite: Suite = {
   description: 'fills settled per second by one risk shard (TradeExecuted, both parties here) vs the bare risk formulas',
   async run(ctx) {
-    const seed = option(ctx.args, '--seed', 1);
-    const n = option(ctx.args, '--trades', ctx.quick ? 50_000 : 200_000);
+    const seed = intOption(ctx.args, '--seed', 1);
+    const n = intOption(ctx.args, '--trades', ctx.quick ? 50_000 : 200_000);
     const runs = ctx.quick ? 3 : 5;
     const trades = generateTrades(seed, n);
     runShard(trades, n);

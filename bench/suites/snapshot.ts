@@ -23,19 +23,12 @@
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { median, type CaseResult, type Suite } from '../harness.js';
+import { intOption, median, type CaseResult, type Suite } from '../harness.js';
 import type { SnapshotChildReport, Timing } from '../lib/snapshot-child.js';
 
 const SUITE = 'snapshot';
 const GOAL_MS = 1_000;
 const child = fileURLToPath(new URL('../lib/snapshot-child.js', import.meta.url));
-
-function option(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(name);
-  const v = i >= 0 ? Number(args[i + 1]) : fallback;
-  if (!Number.isSafeInteger(v) || v <= 0) throw new RangeError(`${name} needs a positive integer`);
-  return v;
-}
 
 function measure(kind: 'market' | 'risk', count: number, runs: number): SnapshotChildReport {
   const out = execFileSync(process.execPath, ['--max-old-space-size=8192', '--expose-gc', child, kind, String(count), String(runs)], { encoding: 'utf8', maxBuffer: 16 << 20 });
@@ -47,13 +40,13 @@ const round = (ms: number): number => Math.round(ms * 10) / 10;
 const suite: Suite = {
   description: 'encode/decode a market shard of 1M resting orders and a risk shard of 1M accounts, vs msgpack of the same content',
   async run(ctx) {
-    const runs = option(ctx.args, '--runs', ctx.quick ? 3 : 5);
+    const runs = intOption(ctx.args, '--runs', ctx.quick ? 3 : 5);
     const results: CaseResult[] = [];
     let wall = 0;
     let cpu = 0;
     for (const [kind, count] of [
-      ['market', option(ctx.args, '--orders', ctx.quick ? 100_000 : 1_000_000)],
-      ['risk', option(ctx.args, '--accounts', ctx.quick ? 100_000 : 1_000_000)],
+      ['market', intOption(ctx.args, '--orders', ctx.quick ? 100_000 : 1_000_000)],
+      ['risk', intOption(ctx.args, '--accounts', ctx.quick ? 100_000 : 1_000_000)],
     ] as const) {
       const r = measure(kind, count, runs);
       const unit = kind === 'market' ? 'orders' : 'accounts';

@@ -19,7 +19,7 @@ import { MarketSpec } from '../../engine/market/spec.js';
 import { buildScanSnapshot, ScanSnapshotBuilder, type ScanSnapshot } from '../../risk/stress/scan-snapshot.js';
 import { uniformShocks } from '../../risk/stress/shock-scan.js';
 import { scanInThread, ShockScanner, type ShockReport } from '../../risk/stress/shock-scanner.js';
-import { fromSamples, median, percentile, type CaseResult, type Suite } from '../harness.js';
+import { intOption, fromSamples, median, percentile, type CaseResult, type Suite } from '../harness.js';
 import { isDeepStrictEqual } from 'node:util';
 
 const SUITE = 'stress-scan';
@@ -76,17 +76,10 @@ async function timeMsAsync(fn: () => Promise<void>): Promise<number> {
   return Number(process.hrtime.bigint() - t0) / 1e6;
 }
 
-function option(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(name);
-  const v = i >= 0 ? Number(args[i + 1]) : fallback;
-  if (!Number.isSafeInteger(v) || v <= 0) throw new RangeError(`${name} needs a positive integer`);
-  return v;
-}
-
 const suite: Suite = {
   description: 'what-if shock scan of 1M positions under 5 shocks: one thread vs piscina pool (1 and 2 threads)',
   async run(ctx) {
-    const positions = option(ctx.args, '--positions', ctx.quick ? 100_000 : 1_000_000);
+    const positions = intOption(ctx.args, '--positions', ctx.quick ? 100_000 : 1_000_000);
     const runs = ctx.quick ? 3 : 7;
     const state = buildPopulation(positions);
     const shocks = uniformShocks(SHOCKS_BPS, 2);

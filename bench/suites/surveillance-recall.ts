@@ -20,17 +20,10 @@
 // short, so its runs are many and sparse), --commands <n> (default 1,000,000).
 
 import { DETECTOR_IDS } from '../../risk/surveillance/alert.js';
-import type { CaseResult, Suite } from '../harness.js';
+import { intOption, type CaseResult, type Suite } from '../harness.js';
 import { runInjection, type FlowName, type HarnessResult } from '../lib/surveillance/injection-harness.js';
 
 const SUITE = 'surveillance-recall';
-
-function option(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(name);
-  const v = i >= 0 ? Number(args[i + 1]) : fallback;
-  if (!Number.isSafeInteger(v) || v <= 0) throw new RangeError(`${name} needs a positive integer`);
-  return v;
-}
 
 function cases(flow: FlowName, runs: HarnessResult[]): CaseResult[] {
   const out: CaseResult[] = [];
@@ -102,11 +95,11 @@ function cases(flow: FlowName, runs: HarnessResult[]): CaseResult[] {
 const suite: Suite = {
   description: 'surveillance recall per detector and episode size, false positives per 100k honest orders (injection into simulated and Bitfinex L3 flow)',
   async run(ctx) {
-    const seeds = option(ctx.args, '--seeds', ctx.quick ? 1 : 3);
-    const perSize = option(ctx.args, '--per-size', ctx.quick ? 5 : 20);
-    const l3Seeds = option(ctx.args, '--l3-seeds', ctx.quick ? 2 : 10);
-    const l3PerSize = option(ctx.args, '--l3-per-size', 2);
-    const commands = option(ctx.args, '--commands', ctx.quick ? 200_000 : 1_000_000);
+    const seeds = intOption(ctx.args, '--seeds', ctx.quick ? 1 : 3);
+    const perSize = intOption(ctx.args, '--per-size', ctx.quick ? 5 : 20);
+    const l3Seeds = intOption(ctx.args, '--l3-seeds', ctx.quick ? 2 : 10);
+    const l3PerSize = intOption(ctx.args, '--l3-per-size', 2);
+    const commands = intOption(ctx.args, '--commands', ctx.quick ? 200_000 : 1_000_000);
     const sim: HarnessResult[] = [];
     const l3: HarnessResult[] = [];
     for (let seed = 1; seed <= seeds; seed++) sim.push(runInjection({ flow: 'simulated', seed, perSize, lookAlikes: 2 * perSize, commands }));

@@ -33,7 +33,7 @@ import { fileURLToPath } from 'node:url';
 import { OrderBook } from '../../engine/book/order-book.js';
 import { EventWriter } from '../../engine/shard/event-writer.js';
 import { SurveillanceEngine } from '../../risk/surveillance/surveillance-engine.js';
-import { median, type CaseResult, type Suite } from '../harness.js';
+import { intOption, median, type CaseResult, type Suite } from '../harness.js';
 import { newRequest, runBookRange } from '../lib/book-runner.js';
 import { benchSpec } from '../lib/book-factory.js';
 import { generateOrderStream, type OrderStream } from '../lib/order-stream.js';
@@ -44,13 +44,6 @@ import { step } from './pipeline.js';
 
 const SUITE = 'surveillance-throughput';
 const US_PER_OP = 1_000;
-
-function option(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(name);
-  const v = i >= 0 ? Number(args[i + 1]) : fallback;
-  if (!Number.isSafeInteger(v) || v <= 0) throw new RangeError(`${name} needs a positive integer`);
-  return v;
-}
 
 /** One pass of the stream through a book writing to the gateway output and, if asked, a surveillance one. */
 /** CPU time of this process since `from` (process.cpuUsage), ns. */
@@ -92,14 +85,14 @@ const memoryChild = fileURLToPath(new URL('../lib/surveillance/memory-child.js',
 const suite: Suite = {
   description: 'surveillance: matching with and without the surveillance stream, engine events/s vs matching, pipeline with the worker on/off, memory over 24 simulated hours',
   async run(ctx) {
-    const ops = option(ctx.args, '--ops', ctx.quick ? 200_000 : 1_000_000);
-    const seconds = option(ctx.args, '--seconds', ctx.quick ? 1 : 2);
-    const hours = option(ctx.args, '--hours', ctx.quick ? 2 : 24);
-    const memRate = option(ctx.args, '--rate', 100);
+    const ops = intOption(ctx.args, '--ops', ctx.quick ? 200_000 : 1_000_000);
+    const seconds = intOption(ctx.args, '--seconds', ctx.quick ? 1 : 2);
+    const hours = intOption(ctx.args, '--hours', ctx.quick ? 2 : 24);
+    const memRate = intOption(ctx.args, '--rate', 100);
     const ri = ctx.args.indexOf('--rates');
     const rates = ri >= 0 ? ctx.args[ri + 1]!.split(',').map(Number) : ctx.quick ? [50_000] : [50_000, 100_000];
     const runs = ctx.quick ? 3 : 5;
-    const rounds = option(ctx.args, '--rounds', ctx.quick ? 5 : 15);
+    const rounds = intOption(ctx.args, '--rounds', ctx.quick ? 5 : 15);
     const results: CaseResult[] = [];
 
     // Matching with surveillance off, on (a follower of the gateway ring) and the copy it replaced, interleaved.

@@ -60,3 +60,11 @@ test('bench/run.js --help names its options and the suites; an unknown option of
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /^bench: unknown option\(s\) --bogus \(suite options go after --\); see --help\n$/);
 });
+
+test('a suite option out of range is refused in one line naming it, exit 2, before the suite starts anything', () => {
+  for (const [suite, option, value] of [['recovery', '--records', 'abc'], ['pipeline', '--seconds', '-5'], ['risk-settlement', '--trades', '0']] as const) {
+    const r = node(RUN, suite, '--', option, value);
+    assert.equal(r.status, 2, r.stderr);
+    assert.equal(r.stderr, `bench ${suite}: ${option} needs a positive integer, got "${value}"; see bench/suites/${suite}.ts for its options\n`);
+  }
+});
