@@ -26,7 +26,7 @@ import { PersistenceError } from '../persistence/errors.js';
 import { MemoryStore } from '../persistence/memory-store.js';
 import { RocksStore } from '../persistence/rocksdb-store.js';
 import type { Store } from '../persistence/store.js';
-import { helpText, parseStartOptions, SEE_HELP } from './start-options.js';
+import { helpText, parseStartOptions, SEE_HELP, snapshotPolicyOf } from './start-options.js';
 import { loadOracleConfig, OracleConfigError, type OracleConfig } from './oracle/config.js';
 import { feedIndexTicks } from './oracle/index-feed.js';
 import { IndexOracle } from './oracle/oracle.js';
@@ -80,9 +80,7 @@ const riskMarkets = markets.map((m) => riskMarket(m));
 let durability: Durability | undefined;
 if (!o.inMemory) {
   try {
-        // With surveillance, market shards are not snapshotted: an alert's evidence is replayed from its market
-    // shard's whole journal (exchange/surveillance/alert-replay.ts), which retention would otherwise prune.
-    const snapshots = o.snapshotRecords > 0 ? { everyRecords: o.snapshotRecords, everyMs: o.snapshotSeconds * 1_000, keep: o.snapshotKeep, marketShards: !o.surveillance } : undefined;
+    const snapshots = snapshotPolicyOf(o);
     durability = await Durability.open({ dir: o.data, snapshots, log: (line) => log.info(line.replace(/^perpx: /, '')) }, topology, { topology: topology.config, riskMarkets });
   } catch (e) {
     if (!(e instanceof PersistenceError)) throw e;

@@ -3,6 +3,7 @@
 // nothing is silently wrapped, truncated or defaulted.
 
 import { parseArgs } from 'node:util';
+import type { SnapshotPolicy } from '../exchange/snapshots/snapshot-policy.js';
 import { WAIT_CHOICES, type WaitChoice } from '../exchange/topology.js';
 import { DEMO_SWING_PERMILLE } from './demo/demo-setup.js';
 
@@ -212,4 +213,13 @@ export function parseStartOptions(argv: readonly string[]): ParsedStart {
       snapshotKeep: got.get('snapshot-keep') as number,
     },
   };
+}
+
+/**
+ * The snapshot policy these options ask for, undefined for none (--snapshot-records 0). With surveillance,
+ * market shards are not snapshotted: an alert's evidence is replayed from its market shard's whole journal
+ * (exchange/surveillance/alert-replay.ts), which retention would otherwise prune.
+ */
+export function snapshotPolicyOf(o: Pick<StartOptions, 'snapshotRecords' | 'snapshotSeconds' | 'snapshotKeep' | 'surveillance'>): SnapshotPolicy | undefined {
+  return o.snapshotRecords > 0 ? { everyRecords: o.snapshotRecords, everyMs: o.snapshotSeconds * 1_000, keep: o.snapshotKeep, marketShards: !o.surveillance } : undefined;
 }

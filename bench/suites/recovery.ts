@@ -27,7 +27,7 @@
 // and print where).
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -39,6 +39,7 @@ import { replayShard } from '../../exchange/journal-replay.js';
 import { ThreadedExchange } from '../../exchange/threaded-exchange.js';
 import { Topology } from '../../exchange/topology.js';
 import { DemoDriver } from '../../gateway/demo-driver.js';
+import { parseStartOptions, snapshotPolicyOf } from '../../gateway/start-options.js';
 import { CUT_KEY } from '../../persistence/keys.js';
 import { decodeCut } from '../../persistence/cut-record.js';
 import { readShardLog } from '../../persistence/journal-reader.js';
@@ -51,9 +52,12 @@ import { MAKER_USDT, TAKER_USDT } from './pipeline.js';
 const SUITE = 'recovery';
 const RISK_MARKETS = DEFAULT_MARKETS.map((m) => riskMarket(m));
 const MAIN = fileURLToPath(new URL('../../gateway/main.js', import.meta.url));
-/** The default snapshot policy of `npm start` (gateway/start-options.ts): what the second directory is filled with. */
-const SNAPSHOT_RECORDS = 1_000_000;
-const SNAPSHOT_KEEP = 3;
+/** The default snapshot policy of `npm start` (its options with none given): what the second directory is filled with. */
+const DEFAULT_POLICY = (() => {
+  const parsed = parseStartOptions([]);
+  if (parsed.kind !== 'run') throw new Error('recovery: npm start refuses its own defaults');
+  return snapshotPolicyOf(parsed.options)!;
+})();
 /** Commands offered per turn of the fill loop. */
 const FILL_BATCH = 2_048;
 /** Longest a restart may take before the suite gives up on it (a hung child is killed). */
@@ -75,7 +79,7 @@ interface Fill {
 /** Fills `dir` until the journal's durable positions add up to `records`; with `snapshots`, the default policy runs. */
 async function fill(dir: string, records: number, snapshots: boolean): Promise<Fill> {
   const t = topology();
-  const policy = snapshots ? { everyRecords: SNAPSHOT_RECORDS, everyMs: 60_000, keep: SNAPSHOT_KEEP } : undefined;
+  const policy = snapshots ? DEFAULT_POLICY : undefined;
   const durability = await Durability.open({ dir, log: () => {}, snapshots: policy }, t, { topology: t.config, riskMarkets: RISK_MARKETS });
   const exchange = await ThreadedExchange.start({ topology: t, riskMarkets: RISK_MARKETS, durability });
   const shards = t.marketShards + t.riskShards;
@@ -105,7 +109,6 @@ async function fill(dir: string, records: number, snapshots: boolean): Promise<F
       if (exchange.journalFailure !== undefined) throw exchange.journalFailure;
       if (taken < FILL_BATCH) await exchange.waitForOutput(1);
     }
-    // The snapshotter catches up with the shards before the stop (a snapshot it is writing is awaited by stop()).
   } finally {
     await exchange.stop();
   }
@@ -137,8 +140,9 @@ async function replayBacklog(url: string): Promise<number> {
   return sum;
 }
 
-/** The child's user + system CPU time so far (Linux /proc), ms. */
+/** The child's user + system CPU time so far, ms (Linux /proc; NaN where there is none). */
 function childCpuMs(pid: number): number {
+  if (!existsSync(`/proc/${pid}/stat`)) return NaN;
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // utime and stime are fields 14 and 15 of stat, 12 and 13 after the command's closing parenthesis.
@@ -251,7 +255,7 @@ const suite: Suite = {
         const ready = median(runs.map((r) => r.readyMs));
         results.push({
           suite: SUITE,
-          case: `restart after kill -9, ${snapshots ? `default snapshot policy (every ${SNAPSHOT_RECORDS.toLocaleString('en-US')} records)` : 'no snapshot'}: ${f.records.toLocaleString('en-US')} journal records`,
+          case: `restart after kill -9, ${snapshots ? `default snapshot policy (every ${DEFAULT_POLICY.everyRecords.toLocaleString('en-US')} records)` : 'no snapshot'}: ${f.records.toLocaleString('en-US')} journal records`,
           opsPerSec: round((median(runs.map((r) => r.replayed)) * 1_000) / Math.max(1, median(runs.map((r) => r.replayMs - r.openMs)))),
           p50Ns: 0,
           p99Ns: 0,

@@ -76,8 +76,8 @@ try {
   const c = configFromMeta(data.config);
   const rc: ReplayConfig = { topology: c.topologyObject, riskMarkets: c.riskMarkets, pool: c.pool, pricing: c.pricing };
   const io: SnapshotIo = {
-    read: async (shard, from, maxRecords) => await ask({ type: 'read', shard, from, maxRecords }, 'read'),
-    store: async (info, bytes) => await ask({ type: 'store', info, bytes }, 'stored'),
+    read: (shard, from, maxRecords) => ask({ type: 'read', shard, from, maxRecords }, 'read'),
+    store: (info, bytes) => ask({ type: 'store', info, bytes }, 'stored'),
     stored: (s) => parentPort!.postMessage({ type: 'snapshot', ...s }),
     nowMs: () => Date.now(),
     running: () => control.running(),

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { MAX_RISK_SHARDS, parseStartOptions } from '../../gateway/start-options.js';
+import { MAX_RISK_SHARDS, parseStartOptions, snapshotPolicyOf } from '../../gateway/start-options.js';
 
 const main = fileURLToPath(new URL('../../gateway/main.js', import.meta.url));
 
@@ -71,4 +71,15 @@ test('npm start with a bad value exits 2 before starting anything, naming the op
     assert.match(r.stderr, new RegExp(`^perpx: ${argv[0]!.replace('=', '')}: `), argv.join(' '));
     assert.equal(r.stdout, '');
   }
+});
+
+test('the snapshot policy the options ask for: the defaults, none at --snapshot-records 0, no market shards with --surveillance', () => {
+  const policy = (...argv: string[]) => {
+    const p = parseStartOptions(argv);
+    assert.equal(p.kind, 'run');
+    return snapshotPolicyOf((p as Extract<typeof p, { kind: 'run' }>).options);
+  };
+  assert.deepEqual(policy(), { everyRecords: 1_000_000, everyMs: 60_000, keep: 3, marketShards: true });
+  assert.equal(policy('--snapshot-records', '0'), undefined);
+  assert.deepEqual(policy('--snapshot-records', '500', '--snapshot-seconds', '5', '--snapshot-keep', '2', '--surveillance'), { everyRecords: 500, everyMs: 5_000, keep: 2, marketShards: false });
 });
