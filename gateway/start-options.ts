@@ -159,12 +159,31 @@ export function helpText(): string {
   return ['usage: npm start -- [options]', '', ...rows.map(([flag, what]) => `  ${flag!.padEnd(width)}  ${what}`)].join('\n');
 }
 
+/**
+ * `--rate -5` as `--rate=-5`: parseArgs refuses a value after a space that starts with '-' as "ambiguous"
+ * without saying what the option takes; joined, it reaches the option's own check, which does. A value
+ * starting with '--' stays apart (`--data --demo` is a missing value, and parseArgs says so).
+ */
+function joinDashValues(argv: readonly string[]): string[] {
+  const valued = new Set(SPECS.map((s) => `--${s.name}`));
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = argv[i + 1];
+    if (valued.has(a) && next !== undefined && next.startsWith('-') && !next.startsWith('--')) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
 /** Reads `npm start`'s arguments (argv without node and the script). */
 export function parseStartOptions(argv: readonly string[]): ParsedStart {
   let values: Record<string, string | boolean | undefined>;
   try {
     values = parseArgs({
-      args: [...argv],
+      args: joinDashValues(argv),
       options: {
         ...Object.fromEntries(SPECS.map((s) => [s.name, { type: 'string' as const }])),
         ...Object.fromEntries(FLAGS.map(([name]) => [name, { type: 'boolean' as const }])),
@@ -174,8 +193,12 @@ export function parseStartOptions(argv: readonly string[]): ParsedStart {
       allowPositionals: false,
     }).values;
   } catch (e) {
-    // parseArgs names the option (unknown, missing its value, or a stray argument) on its first line.
-    return { kind: 'error', message: (e as Error).message.split('\n')[0]! };
+    // parseArgs names the option (unknown, missing its value, or a stray argument) on its first line; a
+    // missing value (`--data` last, or followed by another option) is said in the option's own terms.
+    const first = (e as Error).message.split('\n')[0]!;
+    const missing = /^Option '--([\w-]+)(?: <value>)?' argument (?:missing|is ambiguous)/.exec(first);
+    const spec = missing && SPECS.find((s) => s.name === missing[1]);
+    return { kind: 'error', message: spec ? `--${spec.name}: needs a value (${spec.arg}); it takes ${spec.accepts}` : first };
   }
   if (values.help === true) return { kind: 'help' };
   if (values.pretty === true && values['json-logs'] === true) return { kind: 'error', message: '--pretty and --json-logs: choose one' };

@@ -22,7 +22,10 @@ test('each bad value is refused with the option\'s name and what it takes', () =
   const cases: [string[], RegExp][] = [
     [['--seed', 'abc'], /^--seed: 'abc' is not accepted; it takes a whole number from 0 to 4294967295/],
     [['--seed', '4294967296'], /^--seed: '4294967296' is not accepted/],
-    [['--seed', '-1'], /'--seed'/],
+    [['--seed', '-1'], /^--seed: '-1' is not accepted; it takes a whole number from 0/],
+    [['--rate', '-5'], /^--rate: '-5' is not accepted; it takes a whole number from 0 to 10000000/],
+    [['--port', '-h'], /^--port: '-h' is not accepted; it takes a port number/],
+    [['--data', '--demo'], /^--data: needs a value \(DIR\); it takes a directory path/],
     [['--seed=-1'], /^--seed: '-1' is not accepted/],
     [['--seed', '1e3'], /^--seed: '1e3' is not accepted/],
     [['--seconds='], /^--seconds: '' is not accepted; it takes a whole number of seconds from 0 to/],
@@ -42,7 +45,7 @@ test('each bad value is refused with the option\'s name and what it takes', () =
     [['--mqtt', 'localhost:1883'], /^--mqtt: 'localhost:1883' is not accepted; it takes an mqtt:\/\/, mqtts:\/\/, ws:\/\/ or wss:\/\/ URL, embedded or none/],
     [['--pretty', '--json-logs'], /choose one/],
     [['--demo=yes'], /--demo/],
-    [['--seconds'], /--seconds/],
+    [['--seconds'], /^--seconds: needs a value \(N\); it takes a whole number of seconds/],
     [['--bogus', '1'], /--bogus/],
     [['stray'], /stray/],
   ];
@@ -64,7 +67,7 @@ test('npm start --help lists every option with its default and exits 0', () => {
 });
 
 test('npm start with a bad value exits 2 before starting anything, naming the option', () => {
-  for (const argv of [['--seed', 'abc'], ['--seconds='], ['--rate', 'abc'], ['--risk-shards', '1000']]) {
+  for (const argv of [['--seed', 'abc'], ['--seconds='], ['--rate', 'abc'], ['--rate', '-5'], ['--risk-shards', '1000']]) {
     // Nothing starts: a run would go on (or stop after the default 0 = never), and the bound would end it.
     const r = spawnSync(process.execPath, [main, ...argv], { encoding: 'utf8', timeout: 30_000 });
     assert.equal(r.status, 2, argv.join(' '));
