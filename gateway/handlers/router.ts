@@ -25,7 +25,8 @@ import { LATER, type Handler, type RequestContext, type Result } from './handler
 import { writeOkResponse } from './response-frame.js';
 
 /** Codes a client may simply retry (the same request, later). */
-const RETRYABLE: ReadonlySet<number> = new Set([Code.BACK_PRESSURE, Code.RATE_LIMITED, Code.REQUEST_IN_FLIGHT, Code.MARK_PRICE_UNAVAILABLE, Code.TIMESTAMP_OUTSIDE_WINDOW, Code.STORE_IO_FAILED]);
+/** The codes a response marks `retryable` (docs/PROTOCOL.md's tables say the same: test/gateway/protocol-doc.test.ts). */
+export const RETRYABLE: ReadonlySet<number> = new Set([Code.BACK_PRESSURE, Code.RATE_LIMITED, Code.REQUEST_IN_FLIGHT, Code.MARK_PRICE_UNAVAILABLE, Code.TIMESTAMP_OUTSIDE_WINDOW, Code.STORE_IO_FAILED]);
 
 const TOO_MANY_IN_FLIGHT: Result = { ok: false, code: Code.BACK_PRESSURE, message: 'too many orders waiting for the exchange (connection, account or gateway bound): retry' };
 
