@@ -3,6 +3,9 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { MAX_RISK_SHARDS, parseStartOptions, snapshotPolicyOf } from '../../gateway/start-options.js';
@@ -85,4 +88,24 @@ test('the snapshot policy the options ask for: the defaults, none at --snapshot-
   assert.deepEqual(policy(), { everyRecords: 1_000_000, everyMs: 60_000, keep: 3, marketShards: true });
   assert.equal(policy('--snapshot-records', '0'), undefined);
   assert.deepEqual(policy('--snapshot-records', '500', '--snapshot-seconds', '5', '--snapshot-keep', '2', '--surveillance'), { everyRecords: 500, everyMs: 5_000, keep: 2, marketShards: false });
+});
+
+test('npm start on a data directory it cannot use exits 3 with one line naming the directory and why, no stack trace', (t) => {
+  const tmp = mkdtempSync(join(tmpdir(), 'perpx-baddata-'));
+  t.after(() => rmSync(tmp, { recursive: true, force: true }));
+  const foreign = join(tmp, 'foreign');
+  mkdirSync(foreign);
+  writeFileSync(join(foreign, 'notes.txt'), 'not perpx data\n');
+  const file = join(tmp, 'a-file');
+  writeFileSync(file, 'x');
+  for (const [dir, why] of [
+    [foreign, /DATA_DIR_FOREIGN: .* is not empty and holds no perpx data/],
+    [file, /DATA_DIR_FOREIGN: .* is a file, not a data directory/],
+  ] as const) {
+    const r = spawnSync(process.execPath, [main, '--data', dir, '--port', '0', '--operator-port', '0', '--mqtt', 'none', '--seconds', '1'], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 3, r.stderr);
+    assert.match(r.stderr, new RegExp(`^perpx: cannot use data directory ${dir.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: `));
+    assert.match(r.stderr, why);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  }
 });
