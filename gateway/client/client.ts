@@ -16,7 +16,13 @@ import WebSocket from 'ws';
 import { canonicalBytes, signBytes } from '../auth/signing.js';
 import { FrameCodec } from '../protocol/codec.js';
 import { REQUESTS } from '../protocol/messages.js';
-import { GatewayError, type ApiCredentials, type LoginResult, type NewOrder, type Placed, type Response, type UserEvent, type UserSnapshot } from './types.js';
+import { GatewayError, type ApiCredentials, type LoginCredentials, type LoginResult, type NewOrder, type Placed, type Response, type UserEvent, type UserSnapshot } from './types.js';
+
+/** A secret as bytes: given so, or decoded from hex text; undefined for text that is not hex. */
+function secretBytes(secret: Uint8Array | string): Uint8Array | undefined {
+  if (typeof secret !== 'string') return secret;
+  return /^(?:[0-9a-fA-F]{2})+$/.test(secret) ? new Uint8Array(Buffer.from(secret, 'hex')) : undefined;
+}
 
 export interface ClientEvents {
   user: [UserEvent];
@@ -118,13 +124,16 @@ export class PerpxClient extends EventEmitter<ClientEvents> {
   }
 
   /** Logs in with an API key (signed login); `resume` continues the user stream after a reconnect. */
-  login(creds: ApiCredentials, o: { cancelOnDisconnect?: boolean; resume?: { epoch: number; seq: number } } = {}): Promise<LoginResult> {
-    this.creds = creds;
+  login(creds: LoginCredentials, o: { cancelOnDisconnect?: boolean; resume?: { epoch: number; seq: number } } = {}): Promise<LoginResult> {
+    const secret = secretBytes(creds.secret);
+    if (secret === undefined) return Promise.reject(new TypeError('secret: bytes, or hex text of an even number of digits'));
+    const c: ApiCredentials = { ...creds, secret };
+    this.creds = c;
     const fields: Record<string, unknown> = {};
     if (o.cancelOnDisconnect !== undefined) fields['cancelOnDisconnect'] = o.cancelOnDisconnect;
     if (o.resume !== undefined) fields['resume'] = o.resume;
-    const { ts, nonce, sig } = this.signature('login', creds, fields);
-    return this.call<LoginResult>('login', { keyId: creds.keyId, ts, nonce, sig, ...fields });
+    const { ts, nonce, sig } = this.signature('login', c, fields);
+    return this.call<LoginResult>('login', { keyId: c.keyId, ts, nonce, sig, ...fields });
   }
 
   place(o: NewOrder): Promise<Placed> {

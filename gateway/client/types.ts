@@ -80,6 +80,9 @@ export interface ApiCredentials {
   readonly signOrders?: boolean;
 }
 
+/** What login takes: the credentials, the secret as bytes or as the hex text `npm start -- --demo` and the operator HTTP print. */
+export type LoginCredentials = Omit<ApiCredentials, 'secret'> & { readonly secret: Uint8Array | string };
+
 /** A refused request, thrown by the client's typed calls. */
 export class GatewayError extends Error {
   constructor(readonly error: ResponseError) {

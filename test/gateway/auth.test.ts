@@ -41,6 +41,18 @@ test('a correct Ed25519 login works; a wrong signature, an unknown key and a wro
   for (const x of [good, flipped, unknown, wrongSeed]) await x.c.close();
 });
 
+test('the client logs in with the seed as the hex text npm start -- --demo prints, and refuses text that is not hex before sending', async () => {
+  const c = await PerpxClient.connect(ctx.h.url);
+  const hex = Buffer.from(alice.creds.secret).toString('hex');
+  assert.equal((await c.login({ ...alice.creds, secret: hex })).accountId, alice.accountId);
+  assert.equal((await c.openOrders()).orders.length >= 0, true, 'signed in: a read works');
+  await c.close();
+  const d = await PerpxClient.connect(ctx.h.url);
+  for (const bad of ['xyz', hex.slice(1), '']) await assert.rejects(d.login({ ...alice.creds, secret: bad }), /secret: bytes, or hex text/);
+  assert.equal((await d.request('openOrders')).error?.code, Code.UNAUTHENTICATED, 'nothing was sent as a login');
+  await d.close();
+});
+
 test('a timestamp outside the receive window is refused; a replayed nonce is refused', async () => {
   const old = await loginWith(alice.creds, (m) => {
     const ts = nowUs() - 6_000_000;
