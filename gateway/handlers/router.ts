@@ -133,8 +133,12 @@ export class Router {
   private admit(s: Session, req: Request): Result | undefined {
     const def = req.def;
     if (def.scope === undefined) return undefined;
-    const key = s.key;
-    if (key === undefined) return { ok: false, code: Code.UNAUTHENTICATED, message: 'log in first' };
+    if (s.key === undefined) return { ok: false, code: Code.UNAUTHENTICATED, message: 'log in first' };
+    // The key as it stands now, not as it stood at login: revoking it, narrowing its scopes or taking this
+    // address off its allowlist stops the sessions already open too.
+    const key = this.auth.keys.get(s.key.keyId);
+    if (key === undefined || (key.ipAllowlist.length > 0 && !key.ipAllowlist.includes(s.ip))) return { ok: false, code: Code.AUTH_FAILED, message: 'the key was revoked, or no longer allows this address' };
+    s.key = key;
     if (!key.scopes.includes(def.scope)) return { ok: false, code: Code.SCOPE_REQUIRED, message: `the key lacks the '${def.scope}' scope` };
     if (!def.signable) return undefined;
     // Unsigned, and the key does not demand it: nothing to check (and no copy of the fields to make).

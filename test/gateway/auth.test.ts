@@ -115,6 +115,28 @@ test('an IP allowlist refuses other addresses with AUTH_FAILED; a revoked key ca
   await Promise.all([far.c.close(), near.c.close(), revoked.c.close()]);
 });
 
+test('revoking a key, narrowing its scopes or its allowlist stops the sessions already logged in with it, not only new logins', async () => {
+  const pair = generateEd25519();
+  const keys = ctx.h.gateway.keys;
+  const { keyId } = await keys.createKey('test', { accountId: alice.accountId, publicKey: pair.publicKey, scopes: ['read', 'trade'] });
+  const c = await PerpxClient.connect(ctx.h.url);
+  await c.login({ keyId, alg: 'ed25519', secret: pair.seed });
+  const order = { market: 1, side: 'buy', type: 'limit', price: MID - 900, qty: 1 };
+  const placed = await c.request('place', order);
+  assert.equal(placed.ok, true, JSON.stringify(placed.error));
+  await keys.setScopes('test', keyId, ['read']);
+  assert.equal((await c.request('place', order)).error?.code, Code.SCOPE_REQUIRED, 'the narrowed scope holds at once');
+  assert.equal((await c.request('openOrders')).ok, true, 'what the key still may do, it does');
+  await keys.setIpAllowlist('test', keyId, ['10.9.9.9']);
+  assert.equal((await c.request('openOrders')).error?.code, Code.AUTH_FAILED, 'this address is no longer allowed');
+  await keys.setIpAllowlist('test', keyId, []);
+  await keys.revokeKey('test', keyId);
+  for (const op of ['openOrders', 'cancelAll']) assert.equal((await c.request(op)).error?.code, Code.AUTH_FAILED, `${op} on a revoked key`);
+  assert.equal((await c.ping()).serverUs > 0, true, 'the connection itself stays: public requests are served');
+  await alice.client.cancelAll();
+  await c.close();
+});
+
 test('a key created with signOrders needs a signature on order entry, and the client signs for it', async () => {
   const t = await ctx.h.trader({ signOrders: true });
   const placed = await t.client.place({ market: 1, side: 'buy', type: 'limit', price: MID - 700, qty: 1 });
