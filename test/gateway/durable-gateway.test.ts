@@ -49,3 +49,33 @@ test('an acknowledged order, its key and its idempotent result survive a restart
     rmSync(gwDir, { recursive: true, force: true });
   }
 });
+
+test('a journal behind by more than its bound stops the gateway taking commands (BACK_PRESSURE, nothing taken), never the shards; it takes them again once the journal catches up', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'perpx-gw-lag-'));
+  try {
+    const h = await startHarness({ durability: await durableAt(dir, { maxLagRecords: 32 }) });
+    try {
+      await h.mark(MID);
+      const t = await h.trader();
+      const journal = h.exchange.journal!;
+      // The journal's lag as the writer would leave it if its disk stalled: the lag is read from shared
+      // memory (tap cursor minus durable cut), stood in for here so the test does not depend on timing.
+      const real = journal.lag.bind(journal);
+      let behind = 33;
+      journal.lag = (x) => Math.max(real(x), behind);
+      const order = { market: 1, side: 'buy', type: 'limit', price: MID - 200, qty: 1, clientOrderId: 501 } as const;
+      const refused = await t.client.request('place', order);
+      assert.deepEqual([refused.error?.code, refused.error?.retryable], [Code.BACK_PRESSURE, true]);
+      assert.deepEqual((await t.client.openOrders()).orders, [], 'nothing was taken');
+      behind = 32; // at the bound, not past it
+      const placed = await t.client.place(order);
+      assert.equal(placed.replayed, false, 'the refusal was not remembered as the order\'s outcome');
+      assert.deepEqual((await t.client.openOrders()).orders.map((o) => o.clientOrderId), [501]);
+      journal.lag = real;
+    } finally {
+      await h.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
