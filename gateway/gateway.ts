@@ -229,6 +229,11 @@ export class Gateway {
       onBadFrame: (s, code, message) => router.refuseFrame(s, code, message),
       onClose: (s) => this.closed(s, session),
     }, nowMs);
+    // A key revoked, or this address taken off its allowlist, ends its open sessions at once (close
+    // 4009 AUTH_FAILED): no more requests, and no more of the account's user stream.
+    const server = this.server;
+    this.keys.onChange = (k) =>
+      server.closeWhere((s) => s.key?.keyId === k.keyId && (k.revoked || (k.ipAllowlist.length > 0 && !k.ipAllowlist.includes(s.ip))), Code.AUTH_FAILED);
     const ex = this.o.exchange;
     if (this.restoresState) {
       // The loop runs meanwhile (a shard blocked on a full gateway ring could not answer); what it

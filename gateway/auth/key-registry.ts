@@ -53,6 +53,8 @@ const fromJson = (b: Uint8Array): ApiKey => {
 
 export class KeyRegistry {
   private readonly keys = new Map<string, ApiKey>();
+  /** Told of every change to a key once it is stored (the gateway ends the sessions a change locks out). */
+  onChange: ((k: ApiKey) => void) | undefined;
   private readonly publicKeys = new Map<string, KeyObject>();
   private readonly accounts = new Set<number>();
   private nextAccountId: number;
@@ -138,6 +140,7 @@ export class KeyRegistry {
     const next: ApiKey = { ...k, ...patch };
     await this.audit.commit([{ type: 'put', key: apiKeyKey(keyId), value: toJson(next) }], { atUs: this.now(), by, action, accountId: k.accountId, keyId, detail });
     this.remember(next);
+    this.onChange?.(next);
   }
 
   setScopes(by: string, keyId: string, scopes: readonly Scope[]): Promise<void> {

@@ -115,26 +115,34 @@ test('an IP allowlist refuses other addresses with AUTH_FAILED; a revoked key ca
   await Promise.all([far.c.close(), near.c.close(), revoked.c.close()]);
 });
 
-test('revoking a key, narrowing its scopes or its allowlist stops the sessions already logged in with it, not only new logins', async () => {
+test('revoking a key or taking the address off its allowlist ends the sessions already logged in with it (4009); a narrowed scope holds from the next request', async () => {
   const pair = generateEd25519();
   const keys = ctx.h.gateway.keys;
   const { keyId } = await keys.createKey('test', { accountId: alice.accountId, publicKey: pair.publicKey, scopes: ['read', 'trade'] });
-  const c = await PerpxClient.connect(ctx.h.url);
-  await c.login({ keyId, alg: 'ed25519', secret: pair.seed });
+  const session = async () => {
+    const c = await PerpxClient.connect(ctx.h.url);
+    await c.login({ keyId, alg: 'ed25519', secret: pair.seed });
+    const closed = new Promise<number>((r) => c.once('close', (code) => r(code)));
+    return { c, closed };
+  };
   const order = { market: 1, side: 'buy', type: 'limit', price: MID - 900, qty: 1 };
-  const placed = await c.request('place', order);
+  const a = await session();
+  const placed = await a.c.request('place', order);
   assert.equal(placed.ok, true, JSON.stringify(placed.error));
   await keys.setScopes('test', keyId, ['read']);
-  assert.equal((await c.request('place', order)).error?.code, Code.SCOPE_REQUIRED, 'the narrowed scope holds at once');
-  assert.equal((await c.request('openOrders')).ok, true, 'what the key still may do, it does');
+  assert.equal((await a.c.request('place', order)).error?.code, Code.SCOPE_REQUIRED, 'the narrowed scope holds at once');
+  assert.equal((await a.c.request('openOrders')).ok, true, 'what the key still may do, it does');
   await keys.setIpAllowlist('test', keyId, ['10.9.9.9']);
-  assert.equal((await c.request('openOrders')).error?.code, Code.AUTH_FAILED, 'this address is no longer allowed');
+  assert.equal(await a.closed, 4009, 'this address is no longer allowed: the session ends AUTH_FAILED');
   await keys.setIpAllowlist('test', keyId, []);
+  const b = await session();
+  const events: string[] = [];
+  b.c.on('user', (e) => events.push(e.kind));
   await keys.revokeKey('test', keyId);
-  for (const op of ['openOrders', 'cancelAll']) assert.equal((await c.request(op)).error?.code, Code.AUTH_FAILED, `${op} on a revoked key`);
-  assert.equal((await c.ping()).serverUs > 0, true, 'the connection itself stays: public requests are served');
+  assert.equal(await b.closed, 4009, 'a revoked key: its sessions end');
   await alice.client.cancelAll();
-  await c.close();
+  assert.deepEqual(events, [], 'no more of the account\'s user stream on the revoked key');
+  assert.equal((await alice.client.ping()).serverUs > 0, true, 'other sessions of the account stay');
 });
 
 test('a key created with signOrders needs a signature on order entry, and the client signs for it', async () => {
