@@ -50,7 +50,7 @@ import type { Session } from './server/session.js';
 import { DEFAULT_SERVER_LIMITS, WsServer, type ServerLimits } from './server/ws-server.js';
 import { InFlight } from './server/in-flight.js';
 import { AccountViews } from './views/account-views.js';
-import { loadViews } from './views/restart-state.js';
+import { heldAccounts, loadViews } from './views/restart-state.js';
 import { UserStreams } from './views/user-stream.js';
 import { RecordType as RT } from '../engine/ring/types.js';
 
@@ -243,6 +243,9 @@ export class Gateway {
       const states = await ex.shardStates!();
       this.dispatcher.finishRestore(states);
       this.restored = states;
+      // Every account the shards hold is known, even one this store never saw (a directory perpx-restore
+      // wrote has no gateway store): keys can be made for it, and new accounts are numbered past it.
+      this.keys.knowHeldAccounts(heldAccounts(states));
     } else this.dispatcher.start();
     const tickMs = this.o.timerTickMs ?? 1_000;
     if (tickMs > 0) this.ticker = setInterval(() => this.tick(), tickMs);

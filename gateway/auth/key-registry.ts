@@ -105,6 +105,18 @@ export class KeyRegistry {
     return accountId;
   }
 
+  /**
+   * Accounts the exchange holds state for, known from the shards at start even when this store never
+   * saw them (a directory perpx-restore wrote carries the shards' state, not this store): keys can be
+   * made for them, and new accounts are numbered past them, never onto another trader's money.
+   */
+  knowHeldAccounts(accountIds: Iterable<number>): void {
+    for (const id of accountIds) {
+      this.accounts.add(id);
+      this.nextAccountId = Math.max(this.nextAccountId, id + 1);
+    }
+  }
+
   /** Registers an existing engine account id (for accounts made outside the gateway), audited. */
   async adoptAccount(by: string, accountId: number): Promise<void> {
     if (!Number.isInteger(accountId) || accountId < 1 || accountId > 0xffff_ffff) throw new RangeError('an account id is a u32 ≥ 1');
