@@ -70,14 +70,17 @@ test('stopLimit and takeProfitMarket wait too; a stop on the last price triggers
   // A buy stop at MID + 100 on the last price; a trade at MID + 100 triggers it, and it buys the ask above.
   const stop = await taker.client.place({ market: 1, side: 'buy', type: 'stopMarket', qty: 1, trigger: MID + 100, triggerBy: 'last', clientOrderId: 8101 });
   const statuses: unknown[] = [];
+  let filled = 0;
   const onUser = (e: { kind: string; [f: string]: unknown }) => {
     if (e.kind === 'order' && e['orderId'] === stop.orderId) statuses.push(e['status']);
+    // The fill comes from the risk shard's settlement, after the market shard's order update.
+    if (e.kind === 'fill' && e['orderId'] === stop.orderId) filled++;
   };
   taker.client.on('user', onUser);
   await maker.client.place({ market: 1, side: 'sell', type: 'limit', price: MID + 100, qty: 1 });
   await maker.client.place({ market: 1, side: 'sell', type: 'limit', price: MID + 110, qty: 1 });
   await taker.client.place({ market: 1, side: 'buy', type: 'limit', price: MID + 100, qty: 1, tif: 'ioc' });
-  await until(() => statuses.includes('filled'), 'the stop triggered and filled');
+  await until(() => statuses.includes('filled') && filled === 1, 'the stop triggered and filled');
   taker.client.off('user', onUser);
   const ended = (await taker.client.orderHistory()).orders.find((o) => o['orderId'] === stop.orderId);
   assert.deepEqual([ended?.['status'], ended?.['filled'], ended?.['clientOrderId']], ['filled', 1, 8101]);
@@ -88,8 +91,16 @@ test('stopLimit and takeProfitMarket wait too; a stop on the last price triggers
 });
 
 test('self-trade prevention expireMaker and expireBoth: the resting order, or both, end instead of trading', async () => {
+  // The taker's answer comes before the maker's end (the engine answers a place before its matching):
+  // wait for the order events of the ends before reading the views.
+  const expired = new Set<unknown>();
+  const onUser = (e: { kind: string; [f: string]: unknown }) => {
+    if (e.kind === 'order' && e['status'] === 'expired') expired.add(e['orderId']);
+  };
+  maker.client.on('user', onUser);
   const resting = await maker.client.place({ market: 1, side: 'sell', type: 'limit', price: MID + 40, qty: 1 });
   const taking = await maker.client.place({ market: 1, side: 'buy', type: 'limit', price: MID + 40, qty: 1, stp: 'expireMaker' });
+  await until(() => expired.has(resting.orderId), 'the maker expired');
   const open = (await maker.client.openOrders(1)).orders.map((o) => o['orderId']);
   assert.ok(open.includes(taking.orderId) && !open.includes(resting.orderId), 'the taker rests, the maker ended');
   const endedMaker = (await maker.client.orderHistory()).orders.find((o) => o['orderId'] === resting.orderId);
@@ -98,6 +109,8 @@ test('self-trade prevention expireMaker and expireBoth: the resting order, or bo
 
   const rest2 = await maker.client.place({ market: 1, side: 'sell', type: 'limit', price: MID + 40, qty: 1 });
   const take2 = await maker.client.place({ market: 1, side: 'buy', type: 'limit', price: MID + 40, qty: 1, stp: 'expireBoth' });
+  await until(() => expired.has(rest2.orderId) && expired.has(take2.orderId), 'both expired');
+  maker.client.off('user', onUser);
   const history = new Map((await maker.client.orderHistory()).orders.map((o) => [o['orderId'], o]));
   for (const id of [rest2.orderId, take2.orderId]) assert.deepEqual([history.get(id)?.['status'], history.get(id)?.['endReason'], history.get(id)?.['filled']], ['expired', 'STP_BOTH', 0], `order ${id}`);
   assert.deepEqual((await maker.client.openOrders(1)).orders, []);
