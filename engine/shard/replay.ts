@@ -43,6 +43,14 @@ export class ReplayOutput implements EventOutput {
     this.forwarded = true;
   }
 
+  /** The record append() would drop, numbered without being composed. */
+  skip(): boolean {
+    if (!this.replaying || this.nextSeq >= this.deliverFrom) return false;
+    this.nextSeq++;
+    this.forwarded = false;
+    return true;
+  }
+
   markLast(flag: number): void {
     if (this.forwarded) this.inner.markLast?.(flag);
   }
