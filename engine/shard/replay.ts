@@ -4,7 +4,8 @@
 // handle() the loop uses.
 //
 //   replayRecords(log) ──▶ shard.handle × count ──▶ ReplayOutput (one per output stream)
-//                                                      seq < deliverFrom: dropped (the consumer has it)
+//                                                      seq < deliverFrom: dropped (the consumer has it);
+//                                                      skip() tells a writer so before it composes one
 //                                                      seq ≥ deliverFrom: appended to the real stream
 //   finish() on every ReplayOutput: from now on everything passes through
 //
