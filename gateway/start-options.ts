@@ -33,6 +33,8 @@ export interface StartOptions {
   readonly snapshotSeconds: number;
   /** Snapshots kept per shard; the journal before the oldest is pruned. */
   readonly snapshotKeep: number;
+  /** Keep every point of this much of a shard's own time restorable, µs (undefined: only --snapshot-keep counts). */
+  readonly retainWindowUs: number | undefined;
   /** Port of the trader gateway (WebSocket); 0: any free port. */
   readonly port: number;
   /** Port of the operator HTTP server (health, readiness, metrics, operator calls); 0: any free port. */
@@ -79,6 +81,18 @@ function whole(min: number, max: number): (raw: string) => number | undefined {
   };
 }
 
+const DURATION_UNITS_US: Readonly<Record<string, number>> = { s: 1_000_000, m: 60_000_000, h: 3_600_000_000, d: 86_400_000_000 };
+
+/** A duration written as a whole number and a unit (s, m, h or d: `24h`), in µs, within [1 s, maxDays]. */
+function duration(maxDays: number): (raw: string) => number | undefined {
+  return (raw) => {
+    const m = /^(\d{1,9})([smhd])$/.exec(raw);
+    if (!m) return undefined;
+    const us = Number(m[1]) * DURATION_UNITS_US[m[2]!]!;
+    return us >= 1_000_000 && us <= maxDays * DURATION_UNITS_US.d! ? us : undefined;
+  };
+}
+
 const SPECS: readonly Spec[] = [
   { name: 'seconds', arg: 'N', default: '0', help: 'stop after N seconds (0: run until Ctrl-C)', accepts: 'a whole number of seconds from 0 to 31536000', parse: whole(0, 31_536_000) },
   { name: 'rate', arg: 'ORDERS_PER_SECOND', default: '2000', help: 'orders the demo bots place per second (with --demo; the cancels of market makers requoting come on top)', accepts: 'a whole number from 0 to 10000000', parse: whole(0, 10_000_000) },
@@ -113,6 +127,15 @@ const SPECS: readonly Spec[] = [
   { name: 'snapshot-records', arg: 'N', default: '1000000', help: "snapshot a shard every N of its journal records (0: never; recovery replays the whole journal)", accepts: 'a whole number from 0 to 1000000000', parse: whole(0, 1_000_000_000) },
   { name: 'snapshot-seconds', arg: 'S', default: '60', help: 'or every S seconds when it took records', accepts: 'a whole number of seconds from 1 to 86400', parse: whole(1, 86_400) },
   { name: 'snapshot-keep', arg: 'K', default: '3', help: 'snapshots kept per shard; the journal before the oldest kept one is pruned', accepts: 'a whole number from 1 to 1000', parse: whole(1, 1_000) },
+  {
+    name: 'retain-window',
+    arg: 'DURATION',
+    default: undefined,
+    defaultHelp: 'none: only --snapshot-keep counts',
+    help: "also keep every point of the last DURATION of each shard's own time restorable (perpx-restore --to-time/--to-seq): the newest snapshot at or before its start and the journal after it are never pruned",
+    accepts: 'a duration from 1s to 3650d: a whole number and s, m, h or d (e.g. 90m, 24h, 7d)',
+    parse: duration(3_650),
+  },
   { name: 'port', arg: 'PORT', default: '8080', help: 'port of the trader gateway (WebSocket, msgpack: docs/PROTOCOL.md) on 127.0.0.1', accepts: 'a port number from 0 to 65535 (0: any free port)', parse: whole(0, 65_535) },
   { name: 'operator-port', arg: 'PORT', default: '8081', help: 'port of the operator HTTP server (/healthz, /readyz, /metrics, /operator/...) on 127.0.0.1', accepts: 'a port number from 0 to 65535 (0: any free port)', parse: whole(0, 65_535) },
   {
@@ -234,6 +257,7 @@ export function parseStartOptions(argv: readonly string[]): ParsedStart {
       snapshotRecords: got.get('snapshot-records') as number,
       snapshotSeconds: got.get('snapshot-seconds') as number,
       snapshotKeep: got.get('snapshot-keep') as number,
+      retainWindowUs: got.get('retain-window') as number | undefined,
     },
   };
 }
@@ -243,6 +267,8 @@ export function parseStartOptions(argv: readonly string[]): ParsedStart {
  * market shards are not snapshotted: an alert's evidence is replayed from its market shard's whole journal
  * (exchange/surveillance/alert-replay.ts), which retention would otherwise prune.
  */
-export function snapshotPolicyOf(o: Pick<StartOptions, 'snapshotRecords' | 'snapshotSeconds' | 'snapshotKeep' | 'surveillance'>): SnapshotPolicy | undefined {
-  return o.snapshotRecords > 0 ? { everyRecords: o.snapshotRecords, everyMs: o.snapshotSeconds * 1_000, keep: o.snapshotKeep, marketShards: !o.surveillance } : undefined;
+export function snapshotPolicyOf(o: Pick<StartOptions, 'snapshotRecords' | 'snapshotSeconds' | 'snapshotKeep' | 'retainWindowUs' | 'surveillance'>): SnapshotPolicy | undefined {
+  if (o.snapshotRecords === 0) return undefined;
+  const policy: SnapshotPolicy = { everyRecords: o.snapshotRecords, everyMs: o.snapshotSeconds * 1_000, keep: o.snapshotKeep, marketShards: !o.surveillance };
+  return o.retainWindowUs === undefined ? policy : { ...policy, windowUs: o.retainWindowUs };
 }

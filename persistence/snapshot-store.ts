@@ -10,8 +10,9 @@
 // records [0, p)": recovery decodes it and replays the journal from p.
 //
 // Retention (retentionPlan): keep the newest `keep` snapshots and, with a window, every snapshot inside it
-// plus the newest one before it, so any point in the window has a snapshot at or before it; older
-// snapshots and every journal block wholly before the oldest kept snapshot go.
+// plus the newest one at or before its start, so any point in the window has a snapshot at or before it
+// and the journal after it; older snapshots and every journal block wholly before the oldest kept snapshot
+// go. While no snapshot lies at or before the window's start, the journal is kept whole.
 
 import { Code } from '../engine/codes.js';
 import { PersistenceError } from './errors.js';
@@ -103,27 +104,50 @@ export async function readSnapshotBytes(store: Store, info: SnapshotInfo): Promi
   return out;
 }
 
-/** Which snapshots a shard keeps under the policy (oldest first), given all it has (oldest first). */
-export function retained(all: readonly SnapshotInfo[], policy: RetentionPolicy): SnapshotInfo[] {
-  if (all.length === 0) return [];
+/** What retention keeps of one shard: its snapshots (oldest first), and whether the journal before the oldest may go. */
+export interface RetentionPlan {
+  readonly kept: SnapshotInfo[];
+  /**
+   * False when some point inside the window lies before every snapshot (only a replay from the journal's
+   * own beginning reaches it) or the policy keeps the whole journal.
+   */
+  readonly pruneJournal: boolean;
+}
+
+/**
+ * Which snapshots a shard keeps under the policy, given all it has (oldest first). The window is measured
+ * in the shard's own time back from its newest snapshot's (the one just stored when the writer prunes): a
+ * time every record carries and the journal holds, so the rule is deterministic and a restore tool reading
+ * the directory later judges it on the same clock (docs/SNAPSHOTS.md, "Retention").
+ */
+export function retentionPlan(all: readonly SnapshotInfo[], policy: RetentionPolicy): RetentionPlan {
+  if (all.length === 0) return { kept: [], pruneJournal: false };
   let from = Math.max(0, all.length - Math.max(1, policy.keep));
+  let pruneJournal = policy.keepJournal !== true;
   if (policy.windowUs !== undefined) {
     const start = all[all.length - 1]!.clockUs - policy.windowUs;
     // The newest snapshot at or before the window's start: every point after it replays from it.
     let k = all.length - 1;
-    while (k > 0 && all[k]!.clockUs > start) k--;
-    from = Math.min(from, k);
+    while (k >= 0 && all[k]!.clockUs > start) k--;
+    if (k >= 0) from = Math.min(from, k);
+    else {
+      // Every snapshot is inside the window: the points before the oldest replay from the journal's
+      // beginning, so all of it stays (with every snapshot) until a snapshot falls at or before the start.
+      from = 0;
+      pruneJournal = false;
+    }
   }
-  return all.slice(from);
+  return { kept: all.slice(from), pruneJournal };
 }
 
 /**
- * Applies the retention rule to shard `shard`: drops the snapshots it does not keep and every journal
- * block that ends at or before the oldest kept snapshot's position. Returns what it removed.
+ * Applies the retention rule to shard `shard`: drops the snapshots it does not keep and, when the plan
+ * allows, every journal block that ends at or before the oldest kept snapshot's position. Returns what it
+ * removed (journalBefore: the position the journal is now kept from, 0 when none was pruned).
  */
 export async function pruneShard(store: Store, shard: number, policy: RetentionPolicy): Promise<{ snapshots: number; journalBefore: number }> {
   const all = await listSnapshots(store, shard);
-  const kept = retained(all, policy);
+  const { kept, pruneJournal } = retentionPlan(all, policy);
   if (kept.length === 0) return { snapshots: 0, journalBefore: 0 };
   const oldest = kept[0]!.position;
   const dropped = all.length - kept.length;
@@ -134,8 +158,8 @@ export async function pruneShard(store: Store, shard: number, policy: RetentionP
   }
   // Pieces below the oldest kept snapshot: of dropped snapshots and of any a crash left without a descriptor.
   await store.deleteRange(snapshotPieceRange(shard, 0, oldest), false);
+  if (!pruneJournal) return { snapshots: dropped, journalBefore: 0 };
   // The block holding position `oldest` starts at or before it; everything before that block goes.
-  if (policy.keepJournal) return { snapshots: dropped, journalBefore: 0 };
   const keepFrom = await blockStartAt(store, shard, oldest);
   if (keepFrom > 0) await store.deleteRange(journalRange(shard, 0, keepFrom), true);
   return { snapshots: dropped, journalBefore: keepFrom };

@@ -13,12 +13,12 @@ import { MAX_RISK_SHARDS, parseStartOptions, snapshotPolicyOf } from '../../gate
 const main = fileURLToPath(new URL('../../gateway/main.js', import.meta.url));
 
 test('no options: every default', () => {
-  assert.deepEqual(parseStartOptions([]), { kind: 'run', options: { seconds: 0, rate: 2_000, riskShards: 1, seed: 1, stressEvery: 10, swingEvery: 10, wait: 'auto', oracle: undefined, data: './data', inMemory: false, snapshotRecords: 1_000_000, snapshotSeconds: 60, snapshotKeep: 3, port: 8080, operatorPort: 8081, operators: undefined, mqtt: undefined, mqttPort: 18830, demo: false, surveillance: false, pretty: undefined } });
+  assert.deepEqual(parseStartOptions([]), { kind: 'run', options: { seconds: 0, rate: 2_000, riskShards: 1, seed: 1, stressEvery: 10, swingEvery: 10, wait: 'auto', oracle: undefined, data: './data', inMemory: false, snapshotRecords: 1_000_000, snapshotSeconds: 60, snapshotKeep: 3, retainWindowUs: undefined, port: 8080, operatorPort: 8081, operators: undefined, mqtt: undefined, mqttPort: 18830, demo: false, surveillance: false, pretty: undefined } });
 });
 
 test('good values read exactly, in either spelling', () => {
-  const r = parseStartOptions(['--seconds', '30', '--rate=50000', '--risk-shards', String(MAX_RISK_SHARDS), '--seed', '4294967295', '--stress-every', '0', '--wait', 'park', '--oracle', 'config/oracle.example.json', '--data', '/var/lib/perpx', '--in-memory', '--snapshot-records', '0', '--snapshot-seconds=5', '--snapshot-keep', '2', '--operator-port', '0', '--operators', 'ops.json', '--mqtt', 'embedded', '--demo', '--surveillance', '--pretty']);
-  assert.deepEqual(r, { kind: 'run', options: { seconds: 30, rate: 50_000, riskShards: MAX_RISK_SHARDS, seed: 2 ** 32 - 1, stressEvery: 0, swingEvery: 10, wait: 'park', oracle: 'config/oracle.example.json', data: '/var/lib/perpx', inMemory: true, snapshotRecords: 0, snapshotSeconds: 5, snapshotKeep: 2, port: 8080, operatorPort: 0, operators: 'ops.json', mqtt: 'embedded', mqttPort: 18830, demo: true, surveillance: true, pretty: true } });
+  const r = parseStartOptions(['--seconds', '30', '--rate=50000', '--risk-shards', String(MAX_RISK_SHARDS), '--seed', '4294967295', '--stress-every', '0', '--wait', 'park', '--oracle', 'config/oracle.example.json', '--data', '/var/lib/perpx', '--in-memory', '--snapshot-records', '0', '--snapshot-seconds=5', '--snapshot-keep', '2', '--retain-window', '36h', '--operator-port', '0', '--operators', 'ops.json', '--mqtt', 'embedded', '--demo', '--surveillance', '--pretty']);
+  assert.deepEqual(r, { kind: 'run', options: { seconds: 30, rate: 50_000, riskShards: MAX_RISK_SHARDS, seed: 2 ** 32 - 1, stressEvery: 0, swingEvery: 10, wait: 'park', oracle: 'config/oracle.example.json', data: '/var/lib/perpx', inMemory: true, snapshotRecords: 0, snapshotSeconds: 5, snapshotKeep: 2, retainWindowUs: 36 * 3_600_000_000, port: 8080, operatorPort: 0, operators: 'ops.json', mqtt: 'embedded', mqttPort: 18830, demo: true, surveillance: true, pretty: true } });
 });
 
 test('each bad value is refused with the option\'s name and what it takes', () => {
@@ -35,6 +35,11 @@ test('each bad value is refused with the option\'s name and what it takes', () =
     [['--seconds', '1.5'], /^--seconds: '1.5' is not accepted/],
     [['--risk-shards', '0'], /^--risk-shards: '0' is not accepted; it takes a whole number from 1 to 64/],
     [['--snapshot-keep', '0'], /^--snapshot-keep: '0' is not accepted; it takes a whole number from 1 to 1000/],
+    [['--retain-window', '24'], /^--retain-window: '24' is not accepted; it takes a duration from 1s to 3650d: a whole number and s, m, h or d \(e\.g\. 90m, 24h, 7d\)/],
+    [['--retain-window', '1.5h'], /^--retain-window: '1.5h' is not accepted/],
+    [['--retain-window', '0s'], /^--retain-window: '0s' is not accepted/],
+    [['--retain-window', '3651d'], /^--retain-window: '3651d' is not accepted/],
+    [['--retain-window', '-1h'], /^--retain-window: '-1h' is not accepted/],
     [['--risk-shards', String(MAX_RISK_SHARDS + 1)], /^--risk-shards: '65' is not accepted/],
     [['--rate', 'abc'], /^--rate: 'abc' is not accepted; it takes a whole number from 0 to 10000000/],
     [['--rate', ' 5'], /^--rate: ' 5' is not accepted/],
@@ -62,7 +67,7 @@ test('each bad value is refused with the option\'s name and what it takes', () =
 test('npm start --help lists every option with its default and exits 0', () => {
   const r = spawnSync(process.execPath, [main, '--help'], { encoding: 'utf8', timeout: 30_000 });
   assert.equal(r.status, 0);
-  for (const [option, dflt] of [['--seconds', '0'], ['--rate', '2000'], ['--risk-shards', '1'], ['--seed', '1'], ['--stress-every', '10'], ['--swing-every', '10'], ['--wait', 'auto'], ['--oracle', 'none'], ['--data', './data'], ['--port', '8080'], ['--operator-port', '8081'], ['--operators', 'DATA/operator/operators.json, generated with one admin token on a first start'], ['--mqtt', '$MQTT_URL when set, else embedded']]) {
+  for (const [option, dflt] of [['--seconds', '0'], ['--rate', '2000'], ['--risk-shards', '1'], ['--seed', '1'], ['--stress-every', '10'], ['--swing-every', '10'], ['--wait', 'auto'], ['--oracle', 'none'], ['--data', './data'], ['--snapshot-keep', '3'], ['--retain-window', 'none: only --snapshot-keep counts'], ['--port', '8080'], ['--operator-port', '8081'], ['--operators', 'DATA/operator/operators.json, generated with one admin token on a first start'], ['--mqtt', '$MQTT_URL when set, else embedded']]) {
     assert.match(r.stdout, new RegExp(`^  ${option} .*\\(default ${dflt.replace(/[$.]/g, '\\$&')}\\)$`, 'm'), option);
   }
   for (const flag of ['--in-memory', '--demo', '--surveillance', '--pretty', '--json-logs']) assert.match(r.stdout, new RegExp(`^ {2}${flag} `, 'm'), flag);
@@ -79,7 +84,7 @@ test('npm start with a bad value exits 2 before starting anything, naming the op
   }
 });
 
-test('the snapshot policy the options ask for: the defaults, none at --snapshot-records 0, no market shards with --surveillance', () => {
+test('the snapshot policy the options ask for: the defaults, none at --snapshot-records 0, no market shards with --surveillance, the retention window', () => {
   const policy = (...argv: string[]) => {
     const p = parseStartOptions(argv);
     assert.equal(p.kind, 'run');
@@ -88,6 +93,9 @@ test('the snapshot policy the options ask for: the defaults, none at --snapshot-
   assert.deepEqual(policy(), { everyRecords: 1_000_000, everyMs: 60_000, keep: 3, marketShards: true });
   assert.equal(policy('--snapshot-records', '0'), undefined);
   assert.deepEqual(policy('--snapshot-records', '500', '--snapshot-seconds', '5', '--snapshot-keep', '2', '--surveillance'), { everyRecords: 500, everyMs: 5_000, keep: 2, marketShards: false });
+  // A window rides along with the count (retentionPlan keeps what either asks for).
+  assert.deepEqual(policy('--retain-window', '90m'), { everyRecords: 1_000_000, everyMs: 60_000, keep: 3, marketShards: true, windowUs: 90 * 60_000_000 });
+  assert.deepEqual(policy('--retain-window', '1s', '--snapshot-keep', '1'), { everyRecords: 1_000_000, everyMs: 60_000, keep: 1, marketShards: true, windowUs: 1_000_000 });
 });
 
 test('npm start on a data directory it cannot use exits 3 with one line naming the directory and why, no stack trace', (t) => {
