@@ -1,6 +1,7 @@
 // The restore tool's commands (main.ts parses the arguments and maps errors to exit codes):
 //
-//   list     per shard: journal range, records inside the cut, torn tail, size, last time, last seqs
+//   list     per shard: journal range, records inside the cut, torn tail, size, last time, last seqs, and
+//            the oldest point it can still be restored to (retention pruned what lies before)
 //   inspect  the state at a point, summarised: markets, open orders, accounts, positions, insurance fund,
 //            open interest per market; --account N for one account
 //   verify   every record's checksum, sequence continuity, the cut against the journal, a clean replay
@@ -13,10 +14,10 @@
 // bar shows while it runs.
 
 import type { MarketShard } from '../../engine/shard/market-shard.js';
-import { listSnapshots } from '../../persistence/snapshot-store.js';
+import { listSnapshots, type SnapshotInfo } from '../../persistence/snapshot-store.js';
 import type { RiskShard } from '../../risk/shard/risk-shard.js';
 import { extents, shardName, shardNames, type DataDir } from './data.js';
-import { readHistories, stateAt, type ShardHistory } from './history.js';
+import { oldestBase, readHistories, stateAt, type ShardHistory } from './history.js';
 import { cutAt, type Point } from './point.js';
 import { progress } from './progress.js';
 import { table, usdt } from './table.js';
@@ -24,6 +25,33 @@ import { table, usdt } from './table.js';
 /** A record time (µs since the epoch) as operators read it. */
 function timeText(us: number): string {
   return us >= 1e12 ? new Date(Math.floor(us / 1_000)).toISOString().slice(0, 19).replace('T', ' ') : String(us);
+}
+
+/** A record time as --to-time takes it back: ISO to the millisecond, rounded up so the time shown is inside the window. */
+function pointText(us: number): string {
+  return us >= 1e12 ? new Date(Math.ceil(us / 1_000)).toISOString() : String(us);
+}
+
+/**
+ * The oldest point shard x can be restored to: the oldest snapshot its journal continues from (its shard
+ * time and the first gateway seq after it, what --to-time and --to-seq accept from), or the beginning
+ * (timeUs null) when its journal starts at 0; null when the journal was pruned and no snapshot is left.
+ */
+export interface RestorableFrom {
+  readonly position: number;
+  readonly timeUs: number | null;
+  readonly gatewaySeq: number;
+}
+
+function restorableFrom(snapshots: readonly SnapshotInfo[], journalStart: number): RestorableFrom | null {
+  if (journalStart === 0) return { position: 0, timeUs: null, gatewaySeq: 1 };
+  const base = oldestBase(snapshots, journalStart);
+  return base === undefined ? null : { position: base.position, timeUs: base.clockUs, gatewaySeq: (base.lastSeq[0] ?? 0) + 1 };
+}
+
+function restorableText(r: RestorableFrom | null): string {
+  if (r === null) return 'nothing (journal pruned, no snapshot)';
+  return r.timeUs === null ? 'the start' : `seq ${r.gatewaySeq.toLocaleString('en-US')} · ${pointText(r.timeUs)}`;
 }
 
 export interface Out {
@@ -37,8 +65,8 @@ export function emit(out: Out, value: unknown, human: () => string): void {
 
 export async function list(d: DataDir, out: Out): Promise<void> {
   const ext = await extents(d);
-  const snaps = (await Promise.all(d.producers.map((_, x) => listSnapshots(d.store, x)))).flat();
-  const snapshots = snaps.map((s) => ({ shard: shardName(d.topology, s.shard), position: s.position, journalKey: `J/${s.shard}/${s.position}`, lastSeq: s.lastSeq, timeUs: s.clockUs, takenAt: new Date(s.takenAtMs).toISOString(), bytes: s.bytes, stateHash: s.stateHash }));
+  const perShard = await Promise.all(d.producers.map((_, x) => listSnapshots(d.store, x)));
+  const snapshots = perShard.flat().map((s) => ({ shard: shardName(d.topology, s.shard), position: s.position, journalKey: `J/${s.shard}/${s.position}`, lastSeq: s.lastSeq, timeUs: s.clockUs, takenAt: new Date(s.takenAtMs).toISOString(), bytes: s.bytes, stateHash: s.stateHash }));
   const rows = ext.map((e) => ({
     shard: shardName(d.topology, e.shard),
     firstPosition: e.firstPosition,
@@ -47,14 +75,23 @@ export async function list(d: DataDir, out: Out): Promise<void> {
     blocks: e.blocks,
     bytes: e.bytes,
     lastSeq: d.cut.lastSeq[e.shard] ?? [],
+    // No journal block at all: everything below the cut is in a snapshot at the cut (history.ts readHistories).
+    restorableFrom: restorableFrom(perShard[e.shard]!, e.blocks === 0 ? d.cut.positions[e.shard]! : e.firstPosition),
   }));
-  emit(out, { dir: d.dir, batch: d.cut.batch, shards: rows, snapshots }, () =>
+  // --to-time T restores every shard at T: it needs T at or after every shard's oldest restorable time.
+  const times = rows.map((r) => r.restorableFrom?.timeUs ?? null).filter((t): t is number => t !== null);
+  // fromTimeUs null: from the beginning (every journal starts at 0).
+  const restorable = { everyShard: rows.every((r) => r.restorableFrom !== null), fromTimeUs: times.length === 0 ? null : Math.max(...times) };
+  emit(out, { dir: d.dir, batch: d.cut.batch, restorable, shards: rows, snapshots }, () =>
     [
       `data directory ${d.dir}: ${d.topology.marketShards} market shard(s), ${d.topology.riskShards} risk shard(s), ${d.cut.batch.toLocaleString('en-US')} batches`,
       table(
-        ['shard', 'journal from', 'durable to', 'torn tail', 'blocks', 'bytes', 'last seq per input'],
-        rows.map((r) => [r.shard, r.firstPosition, r.cutPosition, r.tornRecords, r.blocks, r.bytes, r.lastSeq.join('/')]),
+        ['shard', 'journal from', 'durable to', 'torn tail', 'blocks', 'bytes', 'last seq per input', 'restorable from (--to-seq · --to-time)'],
+        rows.map((r) => [r.shard, r.firstPosition, r.cutPosition, r.tornRecords, r.blocks, r.bytes, r.lastSeq.join('/'), restorableText(r.restorableFrom)]),
       ),
+      !restorable.everyShard
+        ? 'restorable: not every shard (a journal was pruned with no snapshot left to start from; verify says more)'
+        : `restorable: --to-time from ${restorable.fromTimeUs === null ? 'the start' : pointText(restorable.fromTimeUs)} to the durable end; --to-seq from the seq shown for its shard`,
       snapshots.length === 0
         ? 'snapshots: none (the journal is replayed from its beginning)'
         : table(

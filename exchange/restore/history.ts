@@ -27,6 +27,15 @@ export interface ShardHistory {
   readonly log: ShardLog;
 }
 
+/**
+ * The snapshot the oldest restorable point of a shard replays from: the oldest one at or after where its
+ * journal starts; undefined when the journal starts at 0 (a replay from a fresh shard reaches every point),
+ * or when it was pruned and no snapshot is left to start from.
+ */
+export function oldestBase(snapshots: readonly SnapshotInfo[], journalStart: number): SnapshotInfo | undefined {
+  return journalStart === 0 ? undefined : snapshots.find((s) => s.position >= journalStart);
+}
+
 export function replayConfig(d: DataDir): ReplayConfig {
   return { topology: d.topology, riskMarkets: d.config.riskMarkets, pool: d.config.pool, pricing: d.config.pricing };
 }
@@ -45,7 +54,7 @@ export async function readHistories(d: DataDir): Promise<ShardHistory[]> {
     for await (const { key } of d.store.scan({ ...journalRange(x), limit: 1 })) journalStart = parseJournalKey(key).position;
     snaps.push(all);
     bad.push(u);
-    bases.push(journalStart === 0 ? undefined : all.find((s) => s.position >= journalStart));
+    bases.push(oldestBase(all, journalStart));
   }
   const from = bases.map((b) => b?.position ?? 0);
   const total = d.cut.positions.reduce((a, p, x) => a + p - from[x]!, 0);

@@ -23,7 +23,8 @@ const HELP: Record<string, string> = {
   '': `usage: perpx-restore <command> [--data DIR] [--json] [options]
 
 commands:
-  list      snapshots and journal ranges per shard (position, records, torn tail, size, last seqs)
+  list      snapshots and journal ranges per shard (position, records, torn tail, size, last seqs) and
+            the oldest point each can still be restored to
   inspect   the state at a point summarised (markets, open orders, accounts, positions, insurance fund,
             open interest); --account N for one account
   verify    checksums, sequence continuity, the cut against the journal, a clean replay of every shard
@@ -35,7 +36,7 @@ A point is the end of the durable journal by default, or --to-time T (microsecon
 ISO date), or --to-seq N: just after shard X (as list names it: --shard risk0, market1; default: risk 0,
 where client commands arrive) took gateway command N. Every command takes --help.
 exit codes: 0 ok · 1 unexpected failure · 2 bad arguments · 3 corruption found · 4 no usable data directory`,
-  list: 'usage: perpx-restore list [--data DIR] [--json]\nPer shard: where its journal starts, how far it is durable (the cut), records past the cut (a torn tail), blocks, bytes, the last seq consumed per input; then every snapshot: the journal position it covers, last seqs, shard time, when taken, size, state hash.',
+  list: 'usage: perpx-restore list [--data DIR] [--json]\nPer shard: where its journal starts, how far it is durable (the cut), records past the cut (a torn tail), blocks, bytes, the last seq consumed per input, and the oldest point it can be restored to (the first --to-seq and --to-time its oldest usable snapshot and the journal after it reach; "the start" when its journal was never pruned), with the oldest --to-time every shard reaches; then every snapshot: the journal position it covers, last seqs, shard time, when taken, size, state hash.',
   inspect: 'usage: perpx-restore inspect [--data DIR] [--account N] [--to-seq N [--shard X] | --to-time T] [--json]\nReplays the journal to the point and summarises the state (one account with --account).',
   verify: 'usage: perpx-restore verify [--data DIR] [--json]\nReads every journal record below the cut checking its CRC32C, the positions for gaps, the cut\'s last seqs against the journal, then replays every shard from its oldest usable state through every later snapshot, checking each snapshot equals the replay of the journal before it, and prints the state hash at the end. Exit 3 on corruption.',
   restore: 'usage: perpx-restore restore (--to-seq N [--shard X] | --to-time T) --out DIR [--data DIR] [--json]\nWrites a new data directory holding the journal up to the largest consistent cut at the point; start it with npm start -- --data DIR. The source is never modified.',

@@ -1,0 +1,146 @@
+// The retention window on a real data directory: pruning with a window keeps every snapshot and journal
+// block a restore to a point inside the window needs, so `hash --to-time` at points at and just after the
+// window's edge (and `--to-seq` at the oldest seq list promises) gives exactly the state hashes of a clean
+// replay of the whole journal to the same point, while older snapshots and journal go and points before
+// what list promises are refused. If pruning ignored the window (keep 1 alone), the edge points would be
+// refused and this test would fail. A second test runs the live snapshotter with a window (the policy's
+// path from the options to the journal writer's pruning).
+
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { RestorableFrom } from '../../exchange/restore/commands.js';
+import { EXIT } from '../../exchange/restore/main.js';
+import { snapshotPieceRange, snapshotRange } from '../../persistence/keys.js';
+import { RocksStore } from '../../persistence/rocksdb-store.js';
+import { listSnapshots, pruneShard } from '../../persistence/snapshot-store.js';
+import { testSeed } from '../support/seed.js';
+import { durableScript } from './durable-script.js';
+import { tool } from './restore-cli.js';
+import { runWithSnapshots, topology } from './snapshot-run.js';
+
+/** The script's commands are 10 ms of shard time apart (durable-script.ts): 800 of them span 8 s. */
+const WINDOW_US = 2_000_000;
+const SHARDS = topology.marketShards + topology.riskShards;
+
+interface Listed {
+  restorable: { everyShard: boolean; fromTimeUs: number | null };
+  shards: { shard: string; firstPosition: number; restorableFrom: RestorableFrom | null }[];
+  snapshots: { shard: string; position: number; timeUs: number }[];
+}
+
+async function listed(dir: string): Promise<Listed> {
+  const r = await tool('list', '--data', dir, '--json');
+  assert.equal(r.code, EXIT.OK, r.err);
+  return JSON.parse(r.out) as Listed;
+}
+
+async function hashes(dir: string, ...point: string[]): Promise<string[]> {
+  const r = await tool('hash', '--data', dir, ...point, '--json');
+  assert.equal(r.code, EXIT.OK, `hash ${point.join(' ')} on ${dir}: ${r.err}`);
+  return (JSON.parse(r.out) as { shards: { stateHash: string }[] }).shards.map((s) => s.stateHash);
+}
+
+/** Each shard's newest snapshot time: the "now" the window is measured back from. */
+async function newestTimes(dir: string): Promise<number[]> {
+  const store = await RocksStore.open(dir, { readOnly: true });
+  try {
+    return await Promise.all(Array.from({ length: SHARDS }, async (_, x) => (await listSnapshots(store, x)).at(-1)!.clockUs));
+  } finally {
+    await store.close();
+  }
+}
+
+async function withStore(dir: string, f: (store: RocksStore) => Promise<void>): Promise<void> {
+  const store = await RocksStore.open(dir, { createIfMissing: false });
+  try {
+    await f(store);
+  } finally {
+    await store.close();
+  }
+}
+
+test('pruning with a window keeps every point of it restorable to the clean replay\'s state, and prunes what is older', async () => {
+  const seed = testSeed('retention window');
+  const dir = mkdtempSync(join(tmpdir(), 'perpx-window-'));
+  const clean = `${dir}-clean`;
+  try {
+    // Snapshots every 25 records, nothing pruned: the whole journal and every snapshot are there.
+    await runWithSnapshots(dir, durableScript(seed, 0, 800), { everyRecords: 25, everyMs: 60_000, keep: 1_000, keepJournal: true });
+    // The clean replay: the same directory without its snapshots, so every point replays from position 0.
+    cpSync(dir, clean, { recursive: true });
+    await withStore(clean, async (store) => {
+      for (let x = 0; x < SHARDS; x++) {
+        await store.deleteRange(snapshotRange(x), true);
+        await store.deleteRange(snapshotPieceRange(x), true);
+      }
+    });
+    assert.equal((await listed(clean)).snapshots.length, 0);
+    const before = await listed(dir);
+
+    // The retention the writer applies after a snapshot, with keep 1 and the window.
+    const newest = await newestTimes(dir);
+    await withStore(dir, async (store) => {
+      for (let x = 0; x < SHARDS; x++) await pruneShard(store, x, { keep: 1, windowUs: WINDOW_US });
+    });
+    const after = await listed(dir);
+
+    // Older ones went: snapshots and journal blocks, and per shard exactly one snapshot at or before its window's start remains.
+    assert.ok(after.snapshots.length < before.snapshots.length, `snapshots pruned (${before.snapshots.length} → ${after.snapshots.length})`);
+    assert.ok(after.shards.every((s) => s.firstPosition > 0), `every journal pruned before its window: ${after.shards.map((s) => s.firstPosition).join(', ')}`);
+    after.shards.forEach((s, x) => {
+      const start = newest[x]! - WINDOW_US;
+      const mine = after.snapshots.filter((p) => p.shard === s.shard);
+      assert.equal(mine.filter((p) => p.timeUs <= start).length, 1, `${s.shard}: one snapshot at or before the window's start`);
+      // What list promises is that snapshot: at or before the window's start.
+      assert.ok(s.restorableFrom !== null && s.restorableFrom.timeUs !== null && s.restorableFrom.timeUs <= start, `${s.shard}: restorable from ${JSON.stringify(s.restorableFrom)}, window from ${start}`);
+      assert.equal(s.restorableFrom.position, mine[0]!.position);
+    });
+    assert.equal(after.restorable.everyShard, true);
+    assert.ok(after.restorable.fromTimeUs !== null);
+
+    // Points at and just after the window's edge (every shard's window covers them), the oldest time list
+    // promises, and the end: the same state hashes as the clean replay.
+    const edge = Math.max(...newest) - WINDOW_US;
+    for (const t of [after.restorable.fromTimeUs, edge, edge + 1, edge + 5_000, edge + 10_000, edge + 10_001, Math.max(...newest)]) {
+      assert.deepEqual(await hashes(dir, '--to-time', String(t)), await hashes(clean, '--to-time', String(t)), `--to-time ${t} (edge ${edge})`);
+    }
+    // The oldest gateway seq list promises for risk 0, and the one after it.
+    const first = after.shards[topology.marketShards]!.restorableFrom!.gatewaySeq;
+    for (const seq of [first, first + 1]) assert.deepEqual(await hashes(dir, '--to-seq', String(seq)), await hashes(clean, '--to-seq', String(seq)), `--to-seq ${seq}`);
+
+    // Before what list promises: refused, never a later state.
+    for (const point of [['--to-time', String(after.restorable.fromTimeUs - 10_000)], ['--to-seq', String(first - 1)]]) {
+      const early = await tool('hash', '--data', dir, ...point);
+      assert.equal(early.code, EXIT.USAGE, `${point.join(' ')}: ${early.out}${early.err}`);
+      assert.match(early.err, /no longer restorable/);
+    }
+    const text = (await tool('list', '--data', dir)).out;
+    assert.match(text, /restorable from \(--to-seq · --to-time\)/);
+    assert.match(text, /^restorable: --to-time from \d{4}-\d\d-\d\dT[\d:.]+Z to the durable end/m);
+    assert.match((await tool('list', '--data', clean)).out, /^restorable: --to-time from the start/m);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(clean, { recursive: true, force: true });
+  }
+});
+
+test('the live snapshotter prunes by the window: the journal goes, every point of the window stays restorable and verifies', async () => {
+  const seed = testSeed('retention window, live');
+  const dir = mkdtempSync(join(tmpdir(), 'perpx-window-live-'));
+  try {
+    await runWithSnapshots(dir, durableScript(seed, 0, 800), { everyRecords: 25, everyMs: 60_000, keep: 1, windowUs: WINDOW_US });
+    const l = await listed(dir);
+    assert.ok(l.shards.some((s) => s.firstPosition > 0), 'some journal was pruned');
+    const edge = Math.max(...(await newestTimes(dir))) - WINDOW_US;
+    assert.ok(l.restorable.fromTimeUs !== null && l.restorable.fromTimeUs <= edge, `restorable from ${l.restorable.fromTimeUs}, window from ${edge}`);
+    assert.ok(l.snapshots.length > SHARDS, 'more than keep 1 per shard kept for the window');
+    assert.equal((await hashes(dir, '--to-time', String(edge))).length, SHARDS);
+    const v = await tool('verify', '--data', dir);
+    assert.equal(v.code, EXIT.OK, v.out + v.err);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
