@@ -168,7 +168,13 @@ export class ThreadedExchange {
 
     const marketHosts: MarketShardHost[] = [];
     const riskHosts: RiskShardHost[] = [];
-    const journal = d ? await d.startJournal(gatewayBell) : undefined;
+    // Made now (the shards copy their inputs into its taps), started once every journal is read and
+    // verified: a start whose read fails has written nothing, and never serves.
+    const journal = d?.journalHost(gatewayBell);
+    let abandoned = false;
+    const journalStarted = d && journal ? d.recovered().then(() => (abandoned ? undefined : journal.start())) : undefined;
+    // Awaited below, after the shards have started: a failed read must not count as unhandled meanwhile.
+    journalStarted?.catch(() => {});
     try {
       // The consumers first, so no market shard ever publishes into a ring nobody reads.
       await surveillance?.start(wait, marketGateway);
@@ -214,12 +220,16 @@ export class ThreadedExchange {
           }),
         );
       }
-      // Recovered before serving: every shard has handled its journal (re-delivery may still be in flight).
-      await replayed([...marketHosts, ...riskHosts], d);
+      // Recovered before serving: every journal read and verified, the writer started, and every shard has
+      // handled its journal (re-delivery may still be in flight). The first failure of either ends the start.
+      await Promise.all([journalStarted, replayed([...marketHosts, ...riskHosts], d)]);
       d?.startSnapshots();
     } catch (e) {
-      // Market workers start group by group, so a failure can leave holes in marketHosts.
+      abandoned = true;
+      // Market workers start group by group, so a failure can leave holes in marketHosts. A shard still
+      // replaying a journal whose read failed gives up its wait when stopped (replay-feed.ts).
       await Promise.allSettled([...[...marketHosts, ...riskHosts].filter((h) => h !== undefined).map((h) => h.stop()), ...(surveillance?.stop() ?? [])]);
+      await journalStarted?.catch(() => {});
       await journal?.stop().catch(() => {});
       throw e;
     }
