@@ -1,11 +1,16 @@
-// Durability: what the exchange needs to run on a data directory, prepared before any shard starts.
+// Durability: what the exchange needs to run on a data directory, prepared as its shards start.
 //
-//   open(dir): create (meta, empty cut) or check meta against this configuration
-//           → read the cut → read every shard's journal below it, verifying each record's checksum
-//           → drop each shard's torn tail (records past the cut, never acknowledged), with a log line
-//           → per shard: the records to replay, the first seq its gateway stream continues with, and per
-//             output stream the first seq its consumer has not consumed (re-delivered during the replay)
-//   then the threaded exchange starts the journal writer (JournalHost) and the shards with that data.
+//   begin(dir): create (meta, empty cut) or check meta against this configuration
+//           → read the cut → per shard its newest usable snapshot, its log allocated (cut − snapshot
+//             position records), the first seq its gateway stream continues with, and per output stream
+//             the first seq its consumer has not consumed (the cut's last seqs: re-delivered during the replay)
+//           → in the background, shard after shard: read its journal below the cut into its log, verifying
+//             each record's checksum, publishing each verified block (a replay follows it: replay-feed.ts);
+//             check the journal's last seqs equal the cut's; drop its torn tail (records past the cut,
+//             never acknowledged), with a log line
+//   then the threaded exchange starts the shards with that data at once (they replay as the read goes)
+//   and the journal writer (JournalHost) once recovered() says every read passed: a failure stops the
+//   start, every shard stopped, nothing written. open(dir) is begin() then recovered().
 //
 // Shard numbering is persistence's global one: market shard s is s, risk shard r is S + r.
 // A shard's replay starts from its newest usable snapshot (snapshots/recovery-base.ts), else position 0.

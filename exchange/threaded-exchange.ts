@@ -68,9 +68,13 @@ export interface StopResult {
 
 export type Listener = (buf: RecordBuffer, at: number, from: GatewaySource) => void;
 
-/** Waits for every shard's replay; with a journal to replay, its progress is logged once a second and at the end. */
-async function replayed(hosts: readonly (MarketShardHost | RiskShardHost)[], d: Durability | undefined): Promise<void> {
-  const all = Promise.all(hosts.map((h) => h.replayed()));
+/**
+ * Waits for every shard's replay and for `read` (the journals read and verified, the writer started); with
+ * a journal to replay, its progress is logged once a second and at the end. Rejects at the first failure
+ * of either (a shard stopped in its replay never reports it: the read's failure ends the wait).
+ */
+async function replayed(hosts: readonly (MarketShardHost | RiskShardHost)[], d: Durability | undefined, read: Promise<unknown> | undefined): Promise<void> {
+  const all = Promise.all([...hosts.map((h) => h.replayed()), read]);
   if (d === undefined || d.replayTotal === 0) return void (await all);
   const began = performance.now();
   const done = () => hosts.reduce((sum, h) => sum + (h.stats().replayed ?? 0), 0);
@@ -222,7 +226,7 @@ export class ThreadedExchange {
       }
       // Recovered before serving: every journal read and verified, the writer started, and every shard has
       // handled its journal (re-delivery may still be in flight). The first failure of either ends the start.
-      await Promise.all([journalStarted, replayed([...marketHosts, ...riskHosts], d)]);
+      await replayed([...marketHosts, ...riskHosts], d, journalStarted);
       d?.startSnapshots();
     } catch (e) {
       abandoned = true;
