@@ -19,7 +19,7 @@
 import type { Parker, WaitStrategy } from '../ring/wait-strategy.js';
 
 const PUBLISHED = 0;
-export const REPLAY_FEED_BYTES = 4;
+const REPLAY_FEED_BYTES = 4;
 
 export class ReplayFeed implements Parker {
   private readonly i32: Int32Array;
