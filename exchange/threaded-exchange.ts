@@ -233,6 +233,8 @@ export class ThreadedExchange {
       // Market workers start group by group, so a failure can leave holes in marketHosts. A shard still
       // replaying a journal whose read failed gives up its wait when stopped (replay-feed.ts).
       await Promise.allSettled([...[...marketHosts, ...riskHosts].filter((h) => h !== undefined).map((h) => h.stop()), ...(surveillance?.stop() ?? [])]);
+      // The read runs to its end (or its first failure) and closes the store before the start fails: a
+      // caller may open the directory again at once. `abandoned` kept the writer from starting after it.
       await journalStarted?.catch(() => {});
       await journal?.stop().catch(() => {});
       throw e;
