@@ -18,7 +18,9 @@ import { Durability } from '../../exchange/durability.js';
 import { ThreadedExchange } from '../../exchange/threaded-exchange.js';
 import { Topology } from '../../exchange/topology.js';
 import { PersistenceError } from '../../persistence/errors.js';
-import { keyText } from '../../persistence/keys.js';
+import { decodeCut, encodeCut } from '../../persistence/cut-record.js';
+import { BlockBuilder, JournalBlock } from '../../persistence/journal-block.js';
+import { CUT_KEY, journalKey, journalRange, keyText } from '../../persistence/keys.js';
 import { RocksStore } from '../../persistence/rocksdb-store.js';
 import { rng, testSeed } from '../support/seed.js';
 import { corruptRecord, type CorruptedRecord } from './corrupt-record.js';
@@ -92,6 +94,108 @@ test('npm start on a journal whose last-read record is corrupt exits 3 with one 
     assert.equal(code, 3, stderr);
     assert.match(stderr, new RegExp(`^perpx: cannot use data directory .*: shard ${last}: record at position ${victim.position} \\(seq ${victim.seq}\\) in key ${keyText(victim.key)} fails its checksum: expected crc32c ${victim.expected}`, 'm'));
     assert.doesNotMatch(stderr, /^\s+at /m, 'no stack trace');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** Edits the store of `dir` directly (a block deleted, the cut rewritten), as a damaged disk or an operator could. */
+async function edit(dir: string, f: (store: RocksStore) => Promise<void>): Promise<void> {
+  const store = await RocksStore.open(dir);
+  try {
+    await f(store);
+  } finally {
+    await store.close();
+  }
+}
+
+async function journalKeys(store: RocksStore, shard: number): Promise<Uint8Array[]> {
+  const keys: Uint8Array[] = [];
+  for await (const e of store.scan(journalRange(shard))) keys.push(Buffer.from(e.key));
+  return keys;
+}
+
+test('a gap, a journal ending before the cut and a cut the journal disagrees with each stop a streamed start with their error, nothing written', async () => {
+  const last = fixtureTopology.marketShards - 1;
+  const cases: { name: string; damage: (store: RocksStore) => Promise<void>; error: RegExp }[] = [
+    {
+      name: 'a record missing from the middle of the last journal read (its block split around it)',
+      damage: async (store) => {
+        const [key] = await journalKeys(store, last);
+        const block = JournalBlock.decode((await store.get(key!))!)!;
+        assert.ok(block.count >= 3, 'a block of three records or more');
+        const half = Math.floor(block.count / 2);
+        const part = (from: number, to: number): Uint8Array => {
+          const b = new BlockBuilder();
+          b.begin(block.firstPosition + from, to - from);
+          for (let i = from; i < to; i++) b.add(block.records.u8, block.records.at(i), block.input(i));
+          return b.finish();
+        };
+        await store.write(
+          [
+            { type: 'put', key: journalKey(last, block.firstPosition), value: part(0, half) },
+            { type: 'put', key: journalKey(last, block.firstPosition + half + 1), value: part(half + 1, block.count) },
+          ],
+          true,
+        );
+      },
+      error: new RegExp(`^JOURNAL_GAP: shard ${last}: journal jumps from position \\d+ to \\d+`),
+    },
+    {
+      name: 'the last journal read ending before the cut',
+      damage: async (store) => {
+        const keys = await journalKeys(store, last);
+        await store.write([{ type: 'del', key: keys[keys.length - 1]! }], true);
+      },
+      error: new RegExp(`^JOURNAL_GAP: shard ${last}: the cut says position \\d+ is durable but the journal ends at \\d+`),
+    },
+    {
+      name: 'the cut claiming one more gateway command of the last shard read than its journal holds',
+      damage: async (store) => {
+        const cut = decodeCut((await store.get(CUT_KEY))!);
+        const lastSeq = cut.lastSeq.map((l, x) => l.map((seq, i) => (x === last && i === 0 ? seq + 1 : seq)));
+        await store.write([{ type: 'put', key: CUT_KEY, value: encodeCut({ ...cut, lastSeq }) }], true);
+      },
+      error: new RegExp(`^JOURNAL_CORRUPT: shard ${last}: the cut says input 0 was consumed to seq \\d+, the journal to \\d+`),
+    },
+  ];
+  for (const c of cases) {
+    const { dir } = await writeDataDir(testSeed(`streamed recovery: ${c.name}`), 200);
+    try {
+      await edit(dir, c.damage);
+      const before = await contents(dir);
+      const d = await Durability.begin({ dir, log: () => {} }, fixtureTopology, fixtureConfig);
+      await assert.rejects(ThreadedExchange.start({ topology: fixtureTopology, riskMarkets: fixtureRiskMarkets, durability: d }), (e) => {
+        assert.ok(e instanceof PersistenceError, `${c.name}: ${String(e)}`);
+        assert.match(e.message, c.error, c.name);
+        return true;
+      });
+      assert.deepEqual(await contents(dir), before, `${c.name}: nothing written`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+});
+
+test('a torn tail found by a streamed start is dropped with its log line, and the shards recover the state they had', async () => {
+  const { dir, hashes } = await writeDataDir(testSeed('streamed torn tail'), 200);
+  try {
+    const last = fixtureTopology.marketShards - 1;
+    // The next batch of the last shard read, as a crash could leave it: a block past the cut.
+    await edit(dir, async (store) => {
+      const keys = await journalKeys(store, last);
+      const block = JournalBlock.decode((await store.get(keys[keys.length - 1]!))!)!;
+      const b = new BlockBuilder();
+      b.begin(block.firstPosition + block.count, 1);
+      b.add(block.records.u8, block.records.at(0), block.input(0));
+      await store.write([{ type: 'put', key: journalKey(last, block.firstPosition + block.count), value: b.finish() }], true);
+    });
+    const lines: string[] = [];
+    const d = await Durability.begin({ dir, log: (l) => lines.push(l) }, fixtureTopology, fixtureConfig);
+    const ex = await ThreadedExchange.start({ topology: fixtureTopology, riskMarkets: fixtureRiskMarkets, durability: d });
+    const h = await ex.stop();
+    assert.ok(lines.some((l) => new RegExp(`shard ${last}: dropped a torn tail of 1 record`).test(l)), lines.join('\n'));
+    assert.deepEqual([...h.market, ...h.risk], hashes);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
