@@ -24,7 +24,9 @@
 // stop (ring-output.ts); a worker that still does not stop is terminated (shard-worker.ts).
 //
 // With durability (durability.ts), every shard copies its inputs into a tap ring the journal writer
-// drains, shards first replay their journal below the durable cut (start() returns once they have), and
+// drains, shards first replay their journal below the durable cut as it is read and verified (start()
+// returns once they have, and once every read passed: the writer starts only then; a read that fails
+// stops every shard and the start), and
 // poll() hands the gateway only records whose producing input is inside the cut (acknowledge after
 // durable): it stops at the first record of a ring that is not, and the writer rings the gateway's
 // doorbell after each synced batch. While any shard's journal lag exceeds the bound, offer() refuses
