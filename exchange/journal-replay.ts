@@ -21,6 +21,10 @@ export class CountingOutput implements EventOutput {
   append(_src: RB, _at: number): void {
     this.nextSeq++;
   }
+  skip(): boolean {
+    this.nextSeq++;
+    return true;
+  }
   flush(): void {}
 }
 

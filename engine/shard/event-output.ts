@@ -21,6 +21,12 @@ export interface EventOutput {
    * append or flush (input-end-marker.ts). An output without it leaves the flag out.
    */
   markLast?(flag: number): void;
+  /**
+   * When the next record would be dropped unread (a replay's stream below what its consumer has, a stream
+   * that only counts), numbers it as append() would and returns true: the writer need not compose it.
+   * False (or absent): the writer composes the record and appends it. Seqs come out the same either way.
+   */
+  skip?(): boolean;
 }
 
 /** An unbounded in-memory stream: records stay readable by index. */

@@ -4,7 +4,8 @@
 // handle() the loop uses.
 //
 //   replayRecords(log) ──▶ shard.handle × count ──▶ ReplayOutput (one per output stream)
-//                                                      seq < deliverFrom: dropped (the consumer has it)
+//                                                      seq < deliverFrom: dropped (the consumer has it);
+//                                                      skip() tells a writer so before it composes one
 //                                                      seq ≥ deliverFrom: appended to the real stream
 //   finish() on every ReplayOutput: from now on everything passes through
 //
@@ -41,6 +42,14 @@ export class ReplayOutput implements EventOutput {
     this.nextSeq++;
     this.inner.append(src, at);
     this.forwarded = true;
+  }
+
+  /** The record append() would drop, numbered without being composed. */
+  skip(): boolean {
+    if (!this.replaying || this.nextSeq >= this.deliverFrom) return false;
+    this.nextSeq++;
+    this.forwarded = false;
+    return true;
   }
 
   markLast(flag: number): void {

@@ -52,7 +52,9 @@ export function orderAccepted(p: ShardParts, buf: RecordBuffer, at: number): voi
   const l = locate(p, buf.accountId(at), buf.marketId(at), buf.u53At(at, ACC.orderId));
   if (l === undefined) return;
   const price = buf.u53At(at, ACC.priceTicks);
-  if (price > 0 && BigInt(price) !== l.order.priceTicks) {
+  // priceN is NaN only for a price past 2^53, which no u53 equals: the number comparison is the bigint one
+  // without two bigints per accepted order.
+  if (price > 0 && price !== l.order.priceN) {
     l.order.priceTicks = BigInt(price);
     p.reserve(l.account, l.pos);
   }

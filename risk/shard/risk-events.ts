@@ -77,6 +77,7 @@ export class RiskEvents {
 
   accountUpdated(account: AccountState, timeUs: number, cross: ScopeFigures, requestId: number, reason: number): void {
     const b = this.start(RecordType.AccountUpdated, timeUs, 0, account.id);
+    if (b === undefined) return;
     if (account.walletN === account.walletN) putI64(b, ACC.walletAtoms, account.walletN);
     else putMoney(b, ACC.walletAtoms, account.walletAtoms);
     if (cross.equityN === cross.equityN) putI64(b, ACC.equityAtoms, cross.equityN);
@@ -96,9 +97,10 @@ export class RiskEvents {
     this.send();
   }
 
-  /** marginRatioRate: the position's scope's (ScopeFigures.marginRatioOrMinusOne), 0 for a flat position. */
-  positionUpdated(pos: PositionState, market: MarketRiskState, timeUs: number, reason: number, marginRatioRate: bigint | number): void {
+  /** scope: the position's scope's figures, for its margin ratio (ScopeFigures.marginRatioOrMinusOne); undefined for a flat position (0). */
+  positionUpdated(pos: PositionState, market: MarketRiskState, timeUs: number, reason: number, scope: ScopeFigures | undefined): void {
     const b = this.start(RecordType.PositionUpdated, timeUs, pos.marketId, pos.accountId);
+    if (b === undefined) return;
     const d = pos.derived;
     if (pos.qtyN === pos.qtyN) putI64(b, POS.qtyLots, pos.qtyN);
     else putMoney(b, POS.qtyLots, pos.qtyLots);
@@ -115,7 +117,7 @@ export class RiskEvents {
     b.setU53(0, POS.liquidationPriceTicks, lp === lp ? clampU53(lp) : u53Ticks(d.liquidationPriceTicks));
     b.setU53(0, POS.bankruptcyPriceTicks, bp === bp ? clampU53(bp) : u53Ticks(d.bankruptcyPriceTicks));
     b.setU53(0, POS.markPriceTicks, market.markN === market.markN ? clampU53(market.markN) : u53Ticks(market.markPriceTicks));
-    putMoney(b, POS.marginRatioRate, marginRatioRate);
+    putMoney(b, POS.marginRatioRate, scope === undefined ? 0 : scope.marginRatioOrMinusOne());
     b.setU16(0, POS.leverage, pos.leverageN === pos.leverageN ? pos.leverageN : Number(pos.leverage));
     b.setU8(0, POS.tier, d.tier);
     b.setU8(0, POS.marginMode, pos.marginMode);
@@ -139,6 +141,7 @@ export class RiskEvents {
     origin: number,
   ): void {
     const b = this.start(RecordType.FillSettled, timeUs, marketId, accountId);
+    if (b === undefined) return;
     b.setU53(0, FIL.orderId, orderId);
     b.setU53(0, FIL.tradeId, tradeId);
     b.setU53(0, FIL.qtyLots, qtyLots);
@@ -153,6 +156,7 @@ export class RiskEvents {
 
   fundingPaid(accountId: number, marketId: number, timeUs: number, rate: bigint, amountAtoms: bigint, positionLots: bigint, markTicks: number, fundingTimeUs: number): void {
     const b = this.start(RecordType.FundingPaid, timeUs, marketId, accountId);
+    if (b === undefined) return;
     putMoney(b, FUN.fundingRate, rate);
     putMoney(b, FUN.amountAtoms, amountAtoms);
     putMoney(b, FUN.positionLots, positionLots);
@@ -175,6 +179,7 @@ export class RiskEvents {
     insuranceAtoms: bigint,
   ): void {
     const b = this.start(RecordType.LiquidationProgressed, timeUs, marketId, accountId);
+    if (b === undefined) return;
     b.setU53(0, LIQ.liquidationId, liquidationId);
     putMoney(b, LIQ.qtyLots, qtyLots);
     b.setU53(0, LIQ.priceTicks, u53Ticks(priceTicks));
@@ -189,6 +194,7 @@ export class RiskEvents {
   /** requestId: the TopUpInsuranceFund this change answers, 0 for every other change. */
   insuranceFundChanged(relatedAccountId: number, marketId: number, timeUs: number, deltaAtoms: bigint, balanceAtoms: bigint, liquidationId: number, reason: number, requestId = 0): void {
     const b = this.start(RecordType.InsuranceFundChanged, timeUs, marketId, relatedAccountId);
+    if (b === undefined) return;
     putMoney(b, INS.deltaAtoms, deltaAtoms);
     putMoney(b, INS.balanceAtoms, balanceAtoms);
     b.setU53(0, INS.liquidationId, liquidationId);
@@ -200,6 +206,7 @@ export class RiskEvents {
 
   adlExecuted(counterpartyAccountId: number, marketId: number, timeUs: number, liquidationId: number, liquidatedAccountId: number, side: number, qtyLots: bigint, priceTicks: bigint): void {
     const b = this.start(RecordType.AdlExecuted, timeUs, marketId, counterpartyAccountId);
+    if (b === undefined) return;
     b.setU53(0, ADL.liquidationId, liquidationId);
     b.setU53(0, ADL.qtyLots, u53Ticks(qtyLots));
     b.setU53(0, ADL.priceTicks, u53Ticks(priceTicks));
@@ -210,6 +217,7 @@ export class RiskEvents {
 
   marginCallIssued(accountId: number, marketId: number, timeUs: number, scope: ScopeFigures, scopeKind: number): void {
     const b = this.start(RecordType.MarginCallIssued, timeUs, marketId, accountId);
+    if (b === undefined) return;
     putMoney(b, MCI.equityAtoms, scope.equityAtoms);
     putMoney(b, MCI.maintenanceAtoms, scope.maintenanceAtoms);
     putMoney(b, MCI.marginRatioRate, scope.marginRatioOrMinusOne());
@@ -226,6 +234,7 @@ export class RiskEvents {
   rejected(src: RecordBuffer, at: number, code: number, timeUs: number): void {
     const type = src.type(at);
     const b = this.start(RecordType.OrderRejected, timeUs, src.marketId(at), src.accountId(at));
+    if (b === undefined) return;
     b.setU53(0, REJ.orderId, commandIdOf(src, at));
     b.setU53(0, REJ.clientOrderId, clientOrderIdOf(src, at));
     b.setU16(0, REJ.code, code);
@@ -241,7 +250,15 @@ export class RiskEvents {
     this.send();
   }
 
-  private start(type: number, timeUs: number, marketId: number, accountId: number): RecordBuffer {
+  /**
+   * The scratch record with its header, or undefined when the gateway stream skips this record (it would
+   * drop it unread: EventOutput.skip): then it is numbered and counted, and nothing is composed.
+   */
+  private start(type: number, timeUs: number, marketId: number, accountId: number): RecordBuffer | undefined {
+    if (this.gateway.skip?.() === true) {
+      this.eventCount++;
+      return undefined;
+    }
     const b = this.b;
     b.clear(0);
     b.setType(0, type);

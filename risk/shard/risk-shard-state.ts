@@ -61,8 +61,7 @@ export class RiskShardStateBuilder {
       this.events.accountUpdated(account, timeUs, p.cross(account), 0, UpdateReason.STATE);
       for (const pos of account.positionsInOrder()) {
         const flat = pos.qtyN === 0 || (pos.qtyN !== pos.qtyN && pos.qtyLots === 0n);
-        const ratio = flat ? 0 : p.scopeOf(account, pos).marginRatioOrMinusOne();
-        this.events.positionUpdated(pos, p.state.markets.get(pos.marketId)!, timeUs, UpdateReason.STATE, ratio);
+        this.events.positionUpdated(pos, p.state.markets.get(pos.marketId)!, timeUs, UpdateReason.STATE, flat ? undefined : p.scopeOf(account, pos));
       }
       const b = this.out.records;
       for (let i = first; i < this.out.length; i++) b.setSeq(this.out.offsetOf(i), seq);

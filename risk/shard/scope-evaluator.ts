@@ -234,7 +234,7 @@ export class ScopeEvaluator {
     d.bankruptcyPriceN = bp;
     d.tier = tier;
     d.adlQuintile = this.quintiles.quintileOf(pos, timeUs, s.equityN);
-    this.events.positionUpdated(pos, market, timeUs, reason, s.marginRatioOrMinusOne());
+    this.events.positionUpdated(pos, market, timeUs, reason, s);
     return true;
   }
 
@@ -268,7 +268,7 @@ export class ScopeEvaluator {
     d.bankruptcyPriceTicks = bpTicks;
     d.tier = tier;
     d.adlQuintile = this.quintiles.quintileOf(pos, timeUs, s.equityAtoms);
-    this.events.positionUpdated(pos, market, timeUs, reason, s.marginRatioOrMinusOne());
+    this.events.positionUpdated(pos, market, timeUs, reason, s);
   }
 
   private flat(pos: PositionState, forced: boolean, reason: number, timeUs: number): void {
@@ -281,7 +281,7 @@ export class ScopeEvaluator {
     d.tier = 0;
     d.adlQuintile = 0;
     d.unrealizedPnlAtoms = 0n;
-    if (changed || forced) this.events.positionUpdated(pos, this.state.markets.get(pos.marketId)!, timeUs, reason, 0);
+    if (changed || forced) this.events.positionUpdated(pos, this.state.markets.get(pos.marketId)!, timeUs, reason, undefined);
   }
 
   private trackMultiMarket(account: AccountState, list: readonly PositionState[], open: number): void {

@@ -17,7 +17,7 @@ import { MarginMode } from '../../../risk/shard/state.js';
 import { decodeAll, type Cmd } from '../../support/commands.js';
 import { adjustIsolatedMargin, deposit, fundingRateApplied, markPriceUpdated, setLeverage, setMarginMode, tradeExecuted } from '../../support/risk-commands.js';
 import { rng, testSeed } from '../../support/seed.js';
-import { drive } from './random-stream.js';
+import { recordedInputs } from './random-stream.js';
 
 const MARKETS = DEFAULT_MARKETS.map((m) => riskMarket(m));
 
@@ -48,30 +48,16 @@ function assertSameAsBigint(rec: Recorded, pool: RiskPoolConfig, label: string):
   return fast.shard;
 }
 
-function record(steps: number, seed: number): Recorded {
-  const copies: RecordBuffer[] = [];
-  const inputs: number[] = [];
-  drive(seed, () => {}, steps, (buf, at, input) => {
-    const c = RecordBuffer.allocate(1);
-    c.copyFrom(buf, at, 0);
-    copies.push(c);
-    inputs.push(input);
-  });
-  const records = RecordBuffer.allocate(copies.length);
-  copies.forEach((c, i) => records.copyFrom(c, 0, records.at(i)));
-  return { records, inputs };
-}
-
 test('on random order flow through a real market shard the fast path writes the same events and reaches the same state hash as bigint', () => {
   const seed = testSeed('number fast path, random flow');
-  assertSameAsBigint(record(800, seed), DEFAULT_POOL, `seed ${seed}`);
+  assertSameAsBigint(recordedInputs(seed, 800), DEFAULT_POOL, `seed ${seed}`);
 });
 
 test('the number fast path is on by default and values ordinary flow, and off it values nothing', () => {
   // The comparison above would pass with the fast path switched off (bigint against bigint): this one
   // fails then. Everyday balances and prices fit the number range, so nearly every scope takes it.
   const seed = testSeed('number fast path, taken');
-  const rec = record(400, seed);
+  const rec = recordedInputs(seed, 400);
   const on = shard(DEFAULT_POOL);
   const off = shard({ ...DEFAULT_POOL, numberFastPath: false });
   for (let i = 0; i < rec.inputs.length; i++) {

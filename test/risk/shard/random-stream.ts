@@ -6,6 +6,7 @@
 
 import { OrderType, Side, TimeInForce } from '../../../engine/enums.js';
 import { decodeRecord } from '../../../engine/ring/layouts/index.js';
+import { RecordBuffer } from '../../../engine/ring/record.js';
 import { scopesHoldingBack } from '../../../risk/shard/invariants.js';
 import { MarginMode } from '../../../risk/shard/state.js';
 import { amend, cancel, place, type Cmd } from '../../support/commands.js';
@@ -93,3 +94,17 @@ export function drive(seed: number, check: (x: MiniExchange, step: number) => vo
   return { exchange: x, blockedWithdrawals: blocked };
 }
 
+/** The records a risk shard consumed in a random run, in order, with the input each came on. */
+export function recordedInputs(seed: number, steps: number): { inputs: number[]; records: RecordBuffer } {
+  const inputs: number[] = [];
+  const copies: RecordBuffer[] = [];
+  drive(seed, () => {}, steps, (buf, at, input) => {
+    const copy = RecordBuffer.allocate(1);
+    copy.copyFrom(buf, at, 0);
+    copies.push(copy);
+    inputs.push(input);
+  });
+  const records = RecordBuffer.allocate(copies.length);
+  copies.forEach((c, i) => records.copyFrom(c, 0, records.at(i)));
+  return { inputs, records };
+}

@@ -3,7 +3,6 @@ import { test } from 'node:test';
 import { DEFAULT_MARKETS } from '../../../engine/market/spec.js';
 import { Doorbell } from '../../../engine/ring/doorbell.js';
 import { decodeRecord, type DecodedRecord } from '../../../engine/ring/layouts/index.js';
-import { RecordBuffer } from '../../../engine/ring/record.js';
 import { CONSUMER_CURSOR_INDEX, PRODUCER_CURSOR_INDEX } from '../../../engine/ring/ring-buffer-descriptor.js';
 import type { RingBuffer } from '../../../engine/ring/ring-buffer.js';
 import { RingConsumer } from '../../../engine/ring/ring-consumer.js';
@@ -15,25 +14,10 @@ import { RiskShard } from '../../../risk/shard/risk-shard.js';
 import { RiskShardHost } from '../../../risk/shard/risk-shard-host.js';
 import { decodeAll } from '../../support/commands.js';
 import { testSeed } from '../../support/seed.js';
-import { drive } from './random-stream.js';
+import { recordedInputs } from './random-stream.js';
 
 const MARKETS = DEFAULT_MARKETS.map((m) => riskMarket(m));
 const MARKET_RING = 16;
-
-/** The records a risk shard consumed in a random run, in order, with the input each came on. */
-function recordedInputs(seed: number, steps: number): { inputs: number[]; records: RecordBuffer } {
-  const inputs: number[] = [];
-  const copies: RecordBuffer[] = [];
-  drive(seed, () => {}, steps, (buf, at, input) => {
-    const copy = RecordBuffer.allocate(1);
-    copy.copyFrom(buf, at, 0);
-    copies.push(copy);
-    inputs.push(input);
-  });
-  const records = RecordBuffer.allocate(copies.length);
-  copies.forEach((c, i) => records.copyFrom(c, 0, records.at(i)));
-  return { inputs, records };
-}
 
 function drainAll(ring: RingBuffer, consumer: RingConsumer, into: DecodedRecord[]): void {
   const n = consumer.available();
