@@ -50,7 +50,7 @@ import type { Session } from './server/session.js';
 import { DEFAULT_SERVER_LIMITS, WsServer, type ServerLimits } from './server/ws-server.js';
 import { InFlight } from './server/in-flight.js';
 import { AccountViews } from './views/account-views.js';
-import { loadViews } from './views/restart-state.js';
+import { heldAccounts, loadViews } from './views/restart-state.js';
 import { UserStreams } from './views/user-stream.js';
 import { RecordType as RT } from '../engine/ring/types.js';
 
@@ -229,6 +229,11 @@ export class Gateway {
       onBadFrame: (s, code, message) => router.refuseFrame(s, code, message),
       onClose: (s) => this.closed(s, session),
     }, nowMs);
+    // A key revoked, or this address taken off its allowlist, ends its open sessions at once (close
+    // 4009 AUTH_FAILED): no more requests, and no more of the account's user stream.
+    const server = this.server;
+    this.keys.onChange = (k) =>
+      server.closeWhere((s) => s.key?.keyId === k.keyId && (k.revoked || (k.ipAllowlist.length > 0 && !k.ipAllowlist.includes(s.ip))), Code.AUTH_FAILED);
     const ex = this.o.exchange;
     if (this.restoresState) {
       // The loop runs meanwhile (a shard blocked on a full gateway ring could not answer); what it
@@ -238,6 +243,9 @@ export class Gateway {
       const states = await ex.shardStates!();
       this.dispatcher.finishRestore(states);
       this.restored = states;
+      // Every account the shards hold is known, even one this store never saw (a directory perpx-restore
+      // wrote has no gateway store): keys can be made for it, and new accounts are numbered past it.
+      this.keys.knowHeldAccounts(heldAccounts(states));
     } else this.dispatcher.start();
     const tickMs = this.o.timerTickMs ?? 1_000;
     if (tickMs > 0) this.ticker = setInterval(() => this.tick(), tickMs);

@@ -81,7 +81,7 @@ function whole(min: number, max: number): (raw: string) => number | undefined {
 
 const SPECS: readonly Spec[] = [
   { name: 'seconds', arg: 'N', default: '0', help: 'stop after N seconds (0: run until Ctrl-C)', accepts: 'a whole number of seconds from 0 to 31536000', parse: whole(0, 31_536_000) },
-  { name: 'rate', arg: 'ORDERS_PER_SECOND', default: '2000', help: 'orders the demo bots send per second (with --demo)', accepts: 'a whole number from 0 to 10000000', parse: whole(0, 10_000_000) },
+  { name: 'rate', arg: 'ORDERS_PER_SECOND', default: '2000', help: 'orders the demo bots place per second (with --demo; the cancels of market makers requoting come on top)', accepts: 'a whole number from 0 to 10000000', parse: whole(0, 10_000_000) },
   { name: 'risk-shards', arg: 'R', default: '1', help: 'risk shards (one worker thread each)', accepts: `a whole number from 1 to ${MAX_RISK_SHARDS}`, parse: whole(1, MAX_RISK_SHARDS) },
   { name: 'seed', arg: 'N', default: '1', help: 'seed of the simulated order flow', accepts: 'a whole number from 0 to 4294967295 (2^32 - 1)', parse: whole(0, 2 ** 32 - 1) },
   { name: 'stress-every', arg: 'S', default: '10', help: 'seconds between what-if stress scans (0: none)', accepts: 'a whole number of seconds from 0 to 86400', parse: whole(0, 86_400) },
@@ -159,12 +159,31 @@ export function helpText(): string {
   return ['usage: npm start -- [options]', '', ...rows.map(([flag, what]) => `  ${flag!.padEnd(width)}  ${what}`)].join('\n');
 }
 
+/**
+ * `--rate -5` as `--rate=-5`: parseArgs refuses a value after a space that starts with '-' as "ambiguous"
+ * without saying what the option takes; joined, it reaches the option's own check, which does. A value
+ * starting with '--' stays apart (`--data --demo` is a missing value, and parseArgs says so).
+ */
+function joinDashValues(argv: readonly string[]): string[] {
+  const valued = new Set(SPECS.map((s) => `--${s.name}`));
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = argv[i + 1];
+    if (valued.has(a) && next !== undefined && next.startsWith('-') && !next.startsWith('--')) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
 /** Reads `npm start`'s arguments (argv without node and the script). */
 export function parseStartOptions(argv: readonly string[]): ParsedStart {
   let values: Record<string, string | boolean | undefined>;
   try {
     values = parseArgs({
-      args: [...argv],
+      args: joinDashValues(argv),
       options: {
         ...Object.fromEntries(SPECS.map((s) => [s.name, { type: 'string' as const }])),
         ...Object.fromEntries(FLAGS.map(([name]) => [name, { type: 'boolean' as const }])),
@@ -174,8 +193,12 @@ export function parseStartOptions(argv: readonly string[]): ParsedStart {
       allowPositionals: false,
     }).values;
   } catch (e) {
-    // parseArgs names the option (unknown, missing its value, or a stray argument) on its first line.
-    return { kind: 'error', message: (e as Error).message.split('\n')[0]! };
+    // parseArgs names the option (unknown, missing its value, or a stray argument) on its first line; a
+    // missing value (`--data` last, or followed by another option) is said in the option's own terms.
+    const first = (e as Error).message.split('\n')[0]!;
+    const missing = /^Option '--([\w-]+)(?: <value>)?' argument (?:missing|is ambiguous)/.exec(first);
+    const spec = missing && SPECS.find((s) => s.name === missing[1]);
+    return { kind: 'error', message: spec ? `--${spec.name}: needs a value (${spec.arg}); it takes ${spec.accepts}` : first };
   }
   if (values.help === true) return { kind: 'help' };
   if (values.pretty === true && values['json-logs'] === true) return { kind: 'error', message: '--pretty and --json-logs: choose one' };

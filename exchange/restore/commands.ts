@@ -15,7 +15,7 @@
 import type { MarketShard } from '../../engine/shard/market-shard.js';
 import { listSnapshots } from '../../persistence/snapshot-store.js';
 import type { RiskShard } from '../../risk/shard/risk-shard.js';
-import { extents, shardName, type DataDir } from './data.js';
+import { extents, shardName, shardNames, type DataDir } from './data.js';
 import { readHistories, stateAt, type ShardHistory } from './history.js';
 import { cutAt, type Point } from './point.js';
 import { progress } from './progress.js';
@@ -67,7 +67,7 @@ export async function list(d: DataDir, out: Out): Promise<void> {
 
 /** Every shard's state at the cut at `point`: the nearest snapshot before it plus the journal after it. */
 async function replayTo(d: DataDir, histories: readonly ShardHistory[], point: Point): Promise<{ shards: (MarketShard | RiskShard)[]; positions: number[] }> {
-  const cut = cutAt(histories.map((h) => h.log), d.producers, point);
+  const cut = cutAt(histories.map((h) => h.log), d.producers, point, shardNames(d.topology));
   const total = cut.positions.reduce((a, p, x) => a + p - histories[x]!.log.firstPosition, 0);
   const bar = progress('replaying', total);
   let done = 0;

@@ -43,6 +43,22 @@ export function shardName(t: Topology, x: number): string {
   return x < t.marketShards ? `market ${x}` : `risk ${x - t.marketShards}`;
 }
 
+/** Every shard's name, by global index. */
+export function shardNames(t: Topology): string[] {
+  return Array.from({ length: t.marketShards + t.riskShards }, (_, x) => shardName(t, x));
+}
+
+/**
+ * --shard as an operator writes it: the name the tables show ("risk 0", "risk0", "market 1"), or the
+ * global index (market shards first, then risk shards). undefined when it names no shard.
+ */
+export function shardIndexOf(t: Topology, text: string): number | undefined {
+  const m = /^(market|risk)[ :-]?(\d{1,5})$/.exec(text.trim());
+  const x = m ? (m[1] === 'market' ? Number(m[2]) : Number(m[2]) < t.riskShards ? t.marketShards + Number(m[2]) : -1) : /^\d{1,5}$/.test(text) ? Number(text) : -1;
+  if (m && m[1] === 'market' && x >= t.marketShards) return undefined;
+  return x >= 0 && x < t.marketShards + t.riskShards ? x : undefined;
+}
+
 export interface JournalExtent {
   shard: number;
   blocks: number;

@@ -13,7 +13,8 @@ import { PersistenceError } from '../../persistence/errors.js';
 import { hash, inspect, list, type Out } from './commands.js';
 import { restore } from './restore-dir.js';
 import { verify } from './verify.js';
-import { openData } from './data.js';
+import { openData, shardIndexOf } from './data.js';
+import type { Topology } from '../topology.js';
 import type { Point } from './point.js';
 
 export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, CORRUPT: 3, NO_DATA: 4 } as const;
@@ -31,24 +32,27 @@ commands:
 
 --data DIR (default ./data) is only ever read. --json prints one JSON object instead of tables.
 A point is the end of the durable journal by default, or --to-time T (microseconds since the epoch, or an
-ISO date), or --to-seq N: just after shard X (default: the first risk shard, where client commands
-arrive) took gateway command N. Every command takes --help.
+ISO date), or --to-seq N: just after shard X (as list names it: --shard risk0, market1; default: risk 0,
+where client commands arrive) took gateway command N. Every command takes --help.
 exit codes: 0 ok · 1 unexpected failure · 2 bad arguments · 3 corruption found · 4 no usable data directory`,
-  list: 'usage: perpx-restore list [--data DIR] [--json]\nPer shard: where its journal starts, how far it is durable (the cut), records past the cut (a torn tail), blocks, bytes, the last seq consumed per input.',
+  list: 'usage: perpx-restore list [--data DIR] [--json]\nPer shard: where its journal starts, how far it is durable (the cut), records past the cut (a torn tail), blocks, bytes, the last seq consumed per input; then every snapshot: the journal position it covers, last seqs, shard time, when taken, size, state hash.',
   inspect: 'usage: perpx-restore inspect [--data DIR] [--account N] [--to-seq N [--shard X] | --to-time T] [--json]\nReplays the journal to the point and summarises the state (one account with --account).',
-  verify: 'usage: perpx-restore verify [--data DIR] [--json]\nReads every journal record below the cut checking its CRC32C, the positions for gaps, the cut\'s last seqs against the journal, then replays every shard and prints its state hash. Exit 3 on corruption.',
+  verify: 'usage: perpx-restore verify [--data DIR] [--json]\nReads every journal record below the cut checking its CRC32C, the positions for gaps, the cut\'s last seqs against the journal, then replays every shard from its oldest usable state through every later snapshot, checking each snapshot equals the replay of the journal before it, and prints the state hash at the end. Exit 3 on corruption.',
   restore: 'usage: perpx-restore restore (--to-seq N [--shard X] | --to-time T) --out DIR [--data DIR] [--json]\nWrites a new data directory holding the journal up to the largest consistent cut at the point; start it with npm start -- --data DIR. The source is never modified.',
   hash: 'usage: perpx-restore hash [--data DIR] [--to-seq N [--shard X] | --to-time T] [--json]\nEvery shard\'s state hash after replaying its journal to the point.',
 };
 
 class UsageError extends Error {}
 
-function point(values: { 'to-seq'?: string; 'to-time'?: string; shard?: string }, riskShard0: number): Point {
+function point(values: { 'to-seq'?: string; 'to-time'?: string; shard?: string }, topology: Topology): Point {
   if (values['to-seq'] !== undefined && values['to-time'] !== undefined) throw new UsageError('give --to-seq or --to-time, not both');
+  if (values.shard !== undefined && values['to-seq'] === undefined) throw new UsageError('--shard goes with --to-seq');
   if (values['to-seq'] !== undefined) {
-    const seq = Number(values['to-seq']);
-    const shard = values.shard !== undefined ? Number(values.shard) : riskShard0;
-    if (!Number.isSafeInteger(seq) || seq < 1 || !Number.isSafeInteger(shard) || shard < 0) throw new UsageError('--to-seq and --shard take non-negative integers');
+    const seq = /^\d{1,16}$/.test(values['to-seq']) ? Number(values['to-seq']) : NaN;
+    if (!Number.isSafeInteger(seq) || seq < 1) throw new UsageError(`--to-seq ${values['to-seq']}: a gateway command's seq, a whole number from 1`);
+    // Default: the first risk shard, where client commands arrive.
+    const shard = values.shard !== undefined ? shardIndexOf(topology, values.shard) : topology.marketShards;
+    if (shard === undefined) throw new UsageError(`--shard ${values.shard}: a shard as list names it (market 0 to ${topology.marketShards - 1}, risk 0 to ${topology.riskShards - 1}, e.g. --shard risk0), or its index from 0 (market shards first)`);
     return { kind: 'seq', shard, seq };
   }
   if (values['to-time'] !== undefined) {
@@ -97,11 +101,11 @@ export async function main(argv: string[], print: (s: string) => void, printErr:
   try {
     if (command === 'restore' && values.out === undefined) throw new UsageError('restore needs --out DIR');
     if (command === 'restore' && values['to-seq'] === undefined && values['to-time'] === undefined) throw new UsageError('restore needs --to-seq N or --to-time T');
-    const account = values.account !== undefined ? Number(values.account) : undefined;
+    const account = values.account !== undefined ? (/^\d{1,16}$/.test(values.account) ? Number(values.account) : NaN) : undefined;
     if (account !== undefined && (!Number.isSafeInteger(account) || account < 0)) throw new UsageError('--account takes an account id');
     const d = await openData(values.data!);
     try {
-      const p = point(values, d.topology.marketShards);
+      const p = point(values, d.topology);
       if (command === 'list') await list(d, out);
       else if (command === 'verify') await verify(d, out);
       else if (command === 'hash') await hash(d, p, out);

@@ -11,7 +11,7 @@ import { CUT_KEY, META_KEY, journalKey } from '../../persistence/keys.js';
 import { RocksStore } from '../../persistence/rocksdb-store.js';
 import { snapshotOps } from '../../persistence/snapshot-store.js';
 import { emit, type Out } from './commands.js';
-import { shardName, type DataDir } from './data.js';
+import { shardName, shardNames, type DataDir } from './data.js';
 import { baseAt, readHistories } from './history.js';
 import { cutAt, type Point } from './point.js';
 import { table } from './table.js';
@@ -19,7 +19,7 @@ import { table } from './table.js';
 export async function restore(d: DataDir, point: Point, outDir: string, out: Out): Promise<void> {
   if (existsSync(outDir) && readdirSync(outDir).length > 0) throw new RangeError(`--out ${outDir} exists and is not empty`);
   const histories = await readHistories(d);
-  const cut = cutAt(histories.map((h) => h.log), d.producers, point);
+  const cut = cutAt(histories.map((h) => h.log), d.producers, point, shardNames(d.topology));
   const bases: Awaited<ReturnType<typeof baseAt>>[] = [];
   for (const h of histories) bases.push(await baseAt(d, h, cut.positions[h.shard]!, cut));
   const target = await RocksStore.open(outDir, { createIfMissing: true });

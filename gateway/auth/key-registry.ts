@@ -53,6 +53,8 @@ const fromJson = (b: Uint8Array): ApiKey => {
 
 export class KeyRegistry {
   private readonly keys = new Map<string, ApiKey>();
+  /** Told of every change to a key once it is stored (the gateway ends the sessions a change locks out). */
+  onChange: ((k: ApiKey) => void) | undefined;
   private readonly publicKeys = new Map<string, KeyObject>();
   private readonly accounts = new Set<number>();
   private nextAccountId: number;
@@ -103,6 +105,18 @@ export class KeyRegistry {
     return accountId;
   }
 
+  /**
+   * Accounts the exchange holds state for, known from the shards at start even when this store never
+   * saw them (a directory perpx-restore wrote carries the shards' state, not this store): keys can be
+   * made for them, and new accounts are numbered past them, never onto another trader's money.
+   */
+  knowHeldAccounts(accountIds: Iterable<number>): void {
+    for (const id of accountIds) {
+      this.accounts.add(id);
+      this.nextAccountId = Math.max(this.nextAccountId, id + 1);
+    }
+  }
+
   /** Registers an existing engine account id (for accounts made outside the gateway), audited. */
   async adoptAccount(by: string, accountId: number): Promise<void> {
     if (!Number.isInteger(accountId) || accountId < 1 || accountId > 0xffff_ffff) throw new RangeError('an account id is a u32 ≥ 1');
@@ -138,6 +152,7 @@ export class KeyRegistry {
     const next: ApiKey = { ...k, ...patch };
     await this.audit.commit([{ type: 'put', key: apiKeyKey(keyId), value: toJson(next) }], { atUs: this.now(), by, action, accountId: k.accountId, keyId, detail });
     this.remember(next);
+    this.onChange?.(next);
   }
 
   setScopes(by: string, keyId: string, scopes: readonly Scope[]): Promise<void> {

@@ -16,7 +16,13 @@ import WebSocket from 'ws';
 import { canonicalBytes, signBytes } from '../auth/signing.js';
 import { FrameCodec } from '../protocol/codec.js';
 import { REQUESTS } from '../protocol/messages.js';
-import { GatewayError, type ApiCredentials, type LoginResult, type NewOrder, type Placed, type Response, type UserEvent, type UserSnapshot } from './types.js';
+import { GatewayError, type AccountResult, type Amended, type ApiCredentials, type BalanceInfo, type FillInfo, type LoginCredentials, type LoginResult, type MarketInfo, type NewOrder, type OrderInfo, type Placed, type PlaceItem, type PositionInfo, type Response, type UserEvent, type UserSnapshot } from './types.js';
+
+/** A secret as bytes: given so, or decoded from hex text; undefined for text that is not hex. */
+function secretBytes(secret: Uint8Array | string): Uint8Array | undefined {
+  if (typeof secret !== 'string') return secret;
+  return /^(?:[0-9a-fA-F]{2})+$/.test(secret) ? new Uint8Array(Buffer.from(secret, 'hex')) : undefined;
+}
 
 export interface ClientEvents {
   user: [UserEvent];
@@ -118,28 +124,31 @@ export class PerpxClient extends EventEmitter<ClientEvents> {
   }
 
   /** Logs in with an API key (signed login); `resume` continues the user stream after a reconnect. */
-  login(creds: ApiCredentials, o: { cancelOnDisconnect?: boolean; resume?: { epoch: number; seq: number } } = {}): Promise<LoginResult> {
-    this.creds = creds;
+  login(creds: LoginCredentials, o: { cancelOnDisconnect?: boolean; resume?: { epoch: number; seq: number } } = {}): Promise<LoginResult> {
+    const secret = secretBytes(creds.secret);
+    if (secret === undefined) return Promise.reject(new TypeError('secret: bytes, or hex text of an even number of digits'));
+    const c: ApiCredentials = { ...creds, secret };
+    this.creds = c;
     const fields: Record<string, unknown> = {};
     if (o.cancelOnDisconnect !== undefined) fields['cancelOnDisconnect'] = o.cancelOnDisconnect;
     if (o.resume !== undefined) fields['resume'] = o.resume;
-    const { ts, nonce, sig } = this.signature('login', creds, fields);
-    return this.call<LoginResult>('login', { keyId: creds.keyId, ts, nonce, sig, ...fields });
+    const { ts, nonce, sig } = this.signature('login', c, fields);
+    return this.call<LoginResult>('login', { keyId: c.keyId, ts, nonce, sig, ...fields });
   }
 
   place(o: NewOrder): Promise<Placed> {
     return this.call<Placed>('place', { ...o });
   }
-  batchPlace(orders: NewOrder[]): Promise<{ results: ({ ok: true } & Placed | { ok: false; code: number })[] }> {
+  batchPlace(orders: NewOrder[]): Promise<{ results: PlaceItem[] }> {
     return this.call('batchPlace', { orders });
   }
   cancel(t: { market: number; orderId?: number; clientOrderId?: number }): Promise<{ orderId: number; clientOrderId: number; cancelledQty: number; filledQty: number }> {
     return this.call('cancel', { ...t });
   }
-  amend(t: { market: number; orderId?: number; clientOrderId?: number; price?: number; qty?: number }): Promise<Record<string, unknown>> {
+  amend(t: { market: number; orderId?: number; clientOrderId?: number; price?: number; qty?: number }): Promise<Amended> {
     return this.call('amend', { ...t });
   }
-  cancelReplace(t: { market: number; orderId?: number; clientOrderId?: number; order: NewOrder }): Promise<Record<string, unknown>> {
+  cancelReplace(t: { market: number; orderId?: number; clientOrderId?: number; order: NewOrder }): Promise<{ cancelled: { orderId: number; cancelledQty: number }; placed: PlaceItem }> {
     return this.call('cancelReplace', { ...t });
   }
   cancelAll(market?: number): Promise<{ cancelled: number }> {
@@ -148,37 +157,37 @@ export class PerpxClient extends EventEmitter<ClientEvents> {
   cancelAllAfter(ms: number): Promise<{ armed: boolean; deadlineUs: number }> {
     return this.call('cancelAllAfter', { ms });
   }
-  setLeverage(market: number, leverage: number): Promise<Record<string, unknown>> {
+  setLeverage(market: number, leverage: number): Promise<AccountResult> {
     return this.call('setLeverage', { market, leverage });
   }
-  setMarginMode(market: number, mode: 'cross' | 'isolated'): Promise<Record<string, unknown>> {
+  setMarginMode(market: number, mode: 'cross' | 'isolated'): Promise<AccountResult> {
     return this.call('setMarginMode', { market, mode });
   }
-  adjustIsolatedMargin(market: number, amount: bigint): Promise<Record<string, unknown>> {
+  adjustIsolatedMargin(market: number, amount: bigint): Promise<AccountResult> {
     return this.call('adjustIsolatedMargin', { market, amount });
   }
-  withdraw(amount: bigint): Promise<Record<string, unknown>> {
+  withdraw(amount: bigint): Promise<AccountResult> {
     return this.call('withdraw', { amount });
   }
   depositRequest(amount: bigint, reference?: string): Promise<{ requestId: number; status: string }> {
     return this.call('depositRequest', reference === undefined ? { amount } : { amount, reference });
   }
-  openOrders(market?: number): Promise<{ orders: Record<string, unknown>[] }> {
+  openOrders(market?: number): Promise<{ orders: OrderInfo[] }> {
     return this.call('openOrders', market === undefined ? {} : { market });
   }
-  orderHistory(limit?: number): Promise<{ orders: Record<string, unknown>[] }> {
+  orderHistory(limit?: number): Promise<{ orders: OrderInfo[] }> {
     return this.call('orderHistory', limit === undefined ? {} : { limit });
   }
-  fills(limit?: number): Promise<{ fills: Record<string, unknown>[] }> {
+  fills(limit?: number): Promise<{ fills: FillInfo[] }> {
     return this.call('fills', limit === undefined ? {} : { limit });
   }
-  positions(): Promise<{ positions: Record<string, unknown>[] }> {
+  positions(): Promise<{ positions: PositionInfo[] }> {
     return this.call('positions');
   }
-  balances(): Promise<{ balance: Record<string, unknown> | null }> {
+  balances(): Promise<{ balance: BalanceInfo | null }> {
     return this.call('balances');
   }
-  markets(): Promise<{ markets: Record<string, unknown>[] }> {
+  markets(): Promise<{ markets: MarketInfo[] }> {
     return this.call('markets');
   }
   subscribe(channel: string, market?: number): Promise<Record<string, unknown>> {

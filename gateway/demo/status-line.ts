@@ -26,7 +26,9 @@ export function statusLine(now: StatusSample, last: StatusSample, seconds: numbe
     .filter(([name, n]) => n !== (last.refused.get(name) ?? 0))
     .map(([name, n]) => `${name}×${n - (last.refused.get(name) ?? 0)}`)
     .join(' ');
-  return `orders ${per(now.sent, last.sent)}/s · answered ${per(now.answered, last.answered)}/s · trades ${per(now.trades, last.trades)}/s${prices ? ` · ${prices}` : ''} · shard inputs ${shardInputs.join('/')}${refused ? ` · refused ${refused}` : ''}`;
+  // Requests, not orders: a market maker holding its 20 quotes cancels the oldest with each new one, so
+  // requests run above --rate, which counts the orders placed.
+  return `requests ${per(now.sent, last.sent)}/s · answered ${per(now.answered, last.answered)}/s · trades ${per(now.trades, last.trades)}/s${prices ? ` · ${prices}` : ''} · shard inputs ${shardInputs.join('/')}${refused ? ` · refused ${refused}` : ''}`;
 }
 
 export function stressLine(r: ShockReport): string {

@@ -25,7 +25,8 @@ import { LATER, type Handler, type RequestContext, type Result } from './handler
 import { writeOkResponse } from './response-frame.js';
 
 /** Codes a client may simply retry (the same request, later). */
-const RETRYABLE: ReadonlySet<number> = new Set([Code.BACK_PRESSURE, Code.RATE_LIMITED, Code.REQUEST_IN_FLIGHT, Code.MARK_PRICE_UNAVAILABLE, Code.TIMESTAMP_OUTSIDE_WINDOW, Code.STORE_IO_FAILED]);
+/** The codes a response marks `retryable` (docs/PROTOCOL.md's tables say the same: test/gateway/protocol-doc.test.ts). */
+export const RETRYABLE: ReadonlySet<number> = new Set([Code.BACK_PRESSURE, Code.RATE_LIMITED, Code.REQUEST_IN_FLIGHT, Code.MARK_PRICE_UNAVAILABLE, Code.TIMESTAMP_OUTSIDE_WINDOW, Code.STORE_IO_FAILED]);
 
 const TOO_MANY_IN_FLIGHT: Result = { ok: false, code: Code.BACK_PRESSURE, message: 'too many orders waiting for the exchange (connection, account or gateway bound): retry' };
 
@@ -132,8 +133,12 @@ export class Router {
   private admit(s: Session, req: Request): Result | undefined {
     const def = req.def;
     if (def.scope === undefined) return undefined;
-    const key = s.key;
-    if (key === undefined) return { ok: false, code: Code.UNAUTHENTICATED, message: 'log in first' };
+    if (s.key === undefined) return { ok: false, code: Code.UNAUTHENTICATED, message: 'log in first' };
+    // The key as it stands now, not as it stood at login: revoking it, narrowing its scopes or taking this
+    // address off its allowlist stops the sessions already open too.
+    const key = this.auth.keys.get(s.key.keyId);
+    if (key === undefined || (key.ipAllowlist.length > 0 && !key.ipAllowlist.includes(s.ip))) return { ok: false, code: Code.AUTH_FAILED, message: 'the key was revoked, or no longer allows this address' };
+    s.key = key;
     if (!key.scopes.includes(def.scope)) return { ok: false, code: Code.SCOPE_REQUIRED, message: `the key lacks the '${def.scope}' scope` };
     if (!def.signable) return undefined;
     // Unsigned, and the key does not demand it: nothing to check (and no copy of the fields to make).

@@ -7,6 +7,8 @@
 //                                "ipAllowlist": ["10.0.0.7"], "signOrders": false, "recvWindowMs": 5000}
 //                                                                                    → {"keyId": "k…"} (HMAC: also "secret", shown once)
 //   GET    /operator/keys/:id                                                        → the key without its secret
+//   PATCH  /operator/keys/:id   {"scopes": ["read", "trade"], "ipAllowlist": ["10.0.0.7"]}  (either or both)
+//                                                                                    → the key as it now stands
 //   DELETE /operator/keys/:id                                                        → revoked
 //
 // Role exchange:accounts. A new key is read-only unless scopes say more (docs/PROTOCOL.md, "Keys").
@@ -60,13 +62,24 @@ export function accountRoutes(keys: () => KeyRegistry | undefined): (req: Operat
       if (parts[1] === 'keys' && parts.length === 3) {
         const keyId = parts[2]!;
         const key = registry.describe(keyId);
-        if (key === undefined) return refuse(404, Code.OPERATOR_BAD_REQUEST, `no key ${JSON.stringify(keyId)}`);
+        if (key === undefined) return refuse(404, Code.OPERATOR_NOT_FOUND, `no key ${JSON.stringify(keyId)}`);
         if (req.method === 'GET') return json(200, key);
+        if (req.method === 'PATCH') {
+          const b = requestBody(req);
+          if (b === undefined || (b.scopes === undefined && b.ipAllowlist === undefined)) return refuse(400, Code.OPERATOR_BAD_REQUEST, 'body must be a JSON object with scopes, ipAllowlist or both');
+          const unknown = Object.keys(b).filter((f) => f !== 'scopes' && f !== 'ipAllowlist');
+          if (unknown.length > 0) return refuse(400, Code.OPERATOR_BAD_REQUEST, `only scopes and ipAllowlist change (not ${unknown.join(', ')})`);
+          for (const f of ['scopes', 'ipAllowlist'] as const) if (b[f] !== undefined && !isStrings(b[f])) return refuse(400, Code.OPERATOR_BAD_REQUEST, `${f} must be a list of strings`);
+          if (key.revoked) return refuse(400, Code.OPERATOR_BAD_REQUEST, `key ${keyId} is revoked`);
+          if (b.scopes !== undefined) await registry.setScopes(by, keyId, b.scopes as never);
+          if (b.ipAllowlist !== undefined) await registry.setIpAllowlist(by, keyId, b.ipAllowlist as string[]);
+          return json(200, registry.describe(keyId));
+        }
         if (req.method === 'DELETE') {
           await registry.revokeKey(by, keyId);
           return json(200, { keyId, revoked: true });
         }
-        return refuse(405, Code.OPERATOR_BAD_REQUEST, `${req.method} ${req.path}: GET or DELETE`);
+        return refuse(405, Code.OPERATOR_BAD_REQUEST, `${req.method} ${req.path}: GET, PATCH or DELETE`);
       }
     } catch (e) {
       // The registry's own checks (unknown account, scope, recvWindowMs out of range): the operator's input.

@@ -6,7 +6,7 @@
 // exchange keeps nothing, but operator calls are still audited: into a fresh directory under the OS's
 // temporary folder, whose path is printed.
 
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -112,7 +112,16 @@ export async function startOperatorSide(o: OperatorSideOptions): Promise<Operato
     nowUs: o.nowUs,
     log: o.log.child({ part: 'operator' }),
   });
-  const address = await server.listen(o.port, o.host);
+  let address: AddressInfo;
+  try {
+    address = await server.listen(o.port, o.host);
+  } catch (e) {
+    // A start that cannot listen (the port is taken) ends before printing the token it generated: the file
+    // goes too, so the next start generates one again and prints it, rather than keep one nobody saw.
+    if (generated !== undefined) rmSync(tokensPath!, { force: true });
+    await audit.close();
+    throw e;
+  }
   return {
     address,
     metrics,

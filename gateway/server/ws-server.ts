@@ -167,6 +167,11 @@ export class WsServer {
     }
   }
 
+  /** Closes with `code` every open session `which` picks (a key revoked: its sessions end at once). */
+  closeWhere(which: (s: Session) => boolean, code: number): void {
+    for (const s of this.sessions) if (!s.closed && which(s)) s.close(code);
+  }
+
   private beat(): void {
     const now = this.nowMs();
     for (const s of this.sessions) {

@@ -8,9 +8,13 @@
 //   POST /operator/surveillance/alerts/:id/acknowledge   {"note": "..."}  (role surveillance:act)
 //   POST /operator/surveillance/alerts/:id/escalate      {"note": "..."}  (act)
 //
-// No operator: 401. An operator without the role: 403. Bad filter or note: 400 with a reason. Unknown
-// alert: 404. Times in the query are µs since the epoch.
+// Refusals are the operator server's ({"error": NAME, "code": N, "message"}, docs/OPERATOR.md): no
+// operator 401 UNAUTHENTICATED, an operator without the role 403 OPERATOR_FORBIDDEN, a bad filter or note
+// 400 OPERATOR_BAD_REQUEST with the reason, an unknown alert or route 404 OPERATOR_NOT_FOUND. Times in
+// the query are µs since the epoch.
 
+import { Code } from '../../engine/codes.js';
+import { json, refuse } from '../operator/exchange-routes.js';
 import { DETECTOR_IDS, type DetectorId } from '../../risk/surveillance/alert.js';
 import { AlertActionError, AlertStatus, type AlertBook, type AlertFilter } from '../../exchange/surveillance/alert-book.js';
 import { AlertActionKind } from '../../exchange/surveillance/alert-storage.js';
@@ -41,8 +45,6 @@ export interface OperatorResponse {
   body: string;
 }
 
-const json = (status: number, v: unknown): OperatorResponse => ({ status, contentType: 'application/json', body: JSON.stringify(v) });
-const problem = (status: number, error: string, detail: string) => json(status, { error, detail });
 
 function integer(q: URLSearchParams, name: string): number | undefined | Error {
   const v = q.get(name);
@@ -87,32 +89,32 @@ function parseFilter(q: URLSearchParams): AlertFilter | Error {
 export function surveillanceRoutes(book: AlertBook, nowUs: () => number, report: ReportOptions = {}): (req: OperatorRequest) => Promise<OperatorResponse | undefined> {
   return async (req) => {
     if (req.path !== PREFIX + '/alerts' && !req.path.startsWith(PREFIX + '/alerts/')) return undefined;
-    if (req.operator === undefined) return problem(401, 'UNAUTHENTICATED', 'operator credentials required');
+    if (req.operator === undefined) return refuse(401, Code.UNAUTHENTICATED, 'operator credentials required');
     const rest = req.path.slice((PREFIX + '/alerts').length).split('/').filter(Boolean).map(decodeURIComponent);
     const needs = req.method === 'POST' ? Role.ACT : Role.READ;
-    if (!req.operator.roles.includes(needs)) return problem(403, 'FORBIDDEN', `role ${needs} required`);
+    if (!req.operator.roles.includes(needs)) return refuse(403, Code.OPERATOR_FORBIDDEN, `role ${needs} required`);
 
     if (req.method === 'GET' && rest.length === 0) {
       const f = parseFilter(req.query);
-      if (f instanceof Error) return problem(400, 'BAD_FILTER', f.message);
+      if (f instanceof Error) return refuse(400, Code.OPERATOR_BAD_REQUEST, f.message);
       return json(200, book.list(f));
     }
     const id = rest[0]!;
     const c = book.get(id);
-    if (req.method === 'GET' && rest.length === 1) return c ? json(200, c) : problem(404, 'NOT_FOUND', `no alert ${id}`);
+    if (req.method === 'GET' && rest.length === 1) return c ? json(200, c) : refuse(404, Code.OPERATOR_NOT_FOUND, `no alert ${id}`);
     if (req.method === 'GET' && rest.length === 2 && rest[1] === 'report') {
-      return c ? { status: 200, contentType: 'text/html; charset=utf-8', body: renderCaseReport(c, report) } : problem(404, 'NOT_FOUND', `no alert ${id}`);
+      return c ? { status: 200, contentType: 'text/html; charset=utf-8', body: renderCaseReport(c, report) } : refuse(404, Code.OPERATOR_NOT_FOUND, `no alert ${id}`);
     }
     if (req.method === 'POST' && rest.length === 2 && (rest[1] === AlertActionKind.ACKNOWLEDGE || rest[1] === AlertActionKind.ESCALATE)) {
       const note = (req.body as { note?: unknown } | undefined)?.note;
-      if (typeof note !== 'string') return problem(400, 'BAD_NOTE', 'body must be {"note": "..."}');
+      if (typeof note !== 'string') return refuse(400, Code.OPERATOR_BAD_REQUEST, 'body must be {"note": "..."}');
       try {
         return json(200, await book.act(id, rest[1], req.operator.id, note, nowUs()));
       } catch (e) {
-        if (e instanceof AlertActionError) return problem(e.code === 'NOT_FOUND' ? 404 : 400, e.code, e.message);
+        if (e instanceof AlertActionError) return e.code === 'NOT_FOUND' ? refuse(404, Code.OPERATOR_NOT_FOUND, e.message) : refuse(400, Code.OPERATOR_BAD_REQUEST, e.message);
         throw e;
       }
     }
-    return problem(405, 'METHOD_NOT_ALLOWED', `${req.method} ${req.path}`);
+    return refuse(404, Code.OPERATOR_NOT_FOUND, `no route ${req.method} ${req.path}`);
   };
 }

@@ -74,6 +74,16 @@ export class RestartGate {
   }
 }
 
+/** Every account a risk shard holds state for. */
+export function heldAccounts(states: ShardStates): Set<number> {
+  const ids = new Set<number>();
+  for (const r of states.risk) {
+    const b = recordsOf(r.records);
+    for (let i = 0; i < r.count; i++) ids.add(b.accountId(b.at(i)));
+  }
+  return ids;
+}
+
 function recordsOf(bytes: Uint8Array): RecordBuffer {
   return new RecordBuffer(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength);
 }

@@ -1,5 +1,7 @@
 // The exchange under test in the crash harness: a child process that runs the durable threaded exchange
-// on a data directory and takes client operations over its IPC channel (until the gateway lands).
+// on a data directory and takes client operations over its IPC channel, not through the trader gateway
+// (test/gateway/gateway-crash.test.ts kills a gateway process at random instants under a WebSocket
+// client; the named points and the invariant checks are this harness's only).
 //
 //   parent ──{ops}──▶ child: offer (retrying while back-pressured) ──▶ exchange
 //   parent ◀─{acks}── child: released gateway records (acknowledge after durable) read by acks.ts

@@ -55,6 +55,21 @@ test('list, verify, hash, inspect and restore on a data directory; the restored 
     const seq = 20 + (r() % 80);
     const at = JSON.parse((await tool('hash', '--data', dir, '--to-seq', String(seq), '--json')).out) as { shards: { position: number; stateHash: string }[] };
     assert.ok(at.shards[2]!.position < l.shards[2]!.cutPosition, 'the point is inside the journal');
+    // --shard names a shard as list does ("risk 0", risk0), or by its global index: the same point.
+    for (const name of ['risk0', 'risk 0', 'risk:0', '2']) {
+      const named = await tool('hash', '--data', dir, '--to-seq', String(seq), '--shard', name, '--json');
+      assert.equal(named.code, EXIT.OK, named.err);
+      assert.deepEqual(JSON.parse(named.out), at, name);
+    }
+    // A refusal names the shard as the tables do, and a shard that does not exist is a bad argument.
+    const never = await tool('hash', '--data', dir, '--to-seq', '999999999');
+    assert.equal(never.code, EXIT.USAGE);
+    assert.match(never.err, /^perpx-restore hash: risk 0 never took gateway command 999999999/);
+    for (const bad of ['risk 2', 'market 2', '4', 'r0']) {
+      const refused = await tool('hash', '--data', dir, '--to-seq', String(seq), '--shard', bad);
+      assert.equal(refused.code, EXIT.USAGE, bad);
+      assert.match(refused.err, /--shard .*: a shard as list names it \(market 0 to 1, risk 0 to 1/, bad);
+    }
     const restored = await tool('restore', '--data', dir, '--to-seq', String(seq), '--out', out);
     assert.equal(restored.code, EXIT.OK, restored.err);
     assert.equal(snapshotOf(dir), before, 'the source directory is unchanged');

@@ -41,6 +41,18 @@ test('a correct Ed25519 login works; a wrong signature, an unknown key and a wro
   for (const x of [good, flipped, unknown, wrongSeed]) await x.c.close();
 });
 
+test('the client logs in with the seed as the hex text npm start -- --demo prints, and refuses text that is not hex before sending', async () => {
+  const c = await PerpxClient.connect(ctx.h.url);
+  const hex = Buffer.from(alice.creds.secret).toString('hex');
+  assert.equal((await c.login({ ...alice.creds, secret: hex })).accountId, alice.accountId);
+  assert.equal((await c.openOrders()).orders.length >= 0, true, 'signed in: a read works');
+  await c.close();
+  const d = await PerpxClient.connect(ctx.h.url);
+  for (const bad of ['xyz', hex.slice(1), '']) await assert.rejects(d.login({ ...alice.creds, secret: bad }), /secret: bytes, or hex text/);
+  assert.equal((await d.request('openOrders')).error?.code, Code.UNAUTHENTICATED, 'nothing was sent as a login');
+  await d.close();
+});
+
 test('a timestamp outside the receive window is refused; a replayed nonce is refused', async () => {
   const old = await loginWith(alice.creds, (m) => {
     const ts = nowUs() - 6_000_000;
@@ -101,6 +113,36 @@ test('an IP allowlist refuses other addresses with AUTH_FAILED; a revoked key ca
   const revoked = await loginWith({ keyId, alg: 'ed25519', secret: pair.seed });
   assert.equal(revoked.r.error?.code, Code.AUTH_FAILED);
   await Promise.all([far.c.close(), near.c.close(), revoked.c.close()]);
+});
+
+test('revoking a key or taking the address off its allowlist ends the sessions already logged in with it (4009); a narrowed scope holds from the next request', async () => {
+  const pair = generateEd25519();
+  const keys = ctx.h.gateway.keys;
+  const { keyId } = await keys.createKey('test', { accountId: alice.accountId, publicKey: pair.publicKey, scopes: ['read', 'trade'] });
+  const session = async () => {
+    const c = await PerpxClient.connect(ctx.h.url);
+    await c.login({ keyId, alg: 'ed25519', secret: pair.seed });
+    const closed = new Promise<number>((r) => c.once('close', (code) => r(code)));
+    return { c, closed };
+  };
+  const order = { market: 1, side: 'buy', type: 'limit', price: MID - 900, qty: 1 };
+  const a = await session();
+  const placed = await a.c.request('place', order);
+  assert.equal(placed.ok, true, JSON.stringify(placed.error));
+  await keys.setScopes('test', keyId, ['read']);
+  assert.equal((await a.c.request('place', order)).error?.code, Code.SCOPE_REQUIRED, 'the narrowed scope holds at once');
+  assert.equal((await a.c.request('openOrders')).ok, true, 'what the key still may do, it does');
+  await keys.setIpAllowlist('test', keyId, ['10.9.9.9']);
+  assert.equal(await a.closed, 4009, 'this address is no longer allowed: the session ends AUTH_FAILED');
+  await keys.setIpAllowlist('test', keyId, []);
+  const b = await session();
+  const events: string[] = [];
+  b.c.on('user', (e) => events.push(e.kind));
+  await keys.revokeKey('test', keyId);
+  assert.equal(await b.closed, 4009, 'a revoked key: its sessions end');
+  await alice.client.cancelAll();
+  assert.deepEqual(events, [], 'no more of the account\'s user stream on the revoked key');
+  assert.equal((await alice.client.ping()).serverUs > 0, true, 'other sessions of the account stay');
 });
 
 test('a key created with signOrders needs a signature on order entry, and the client signs for it', async () => {

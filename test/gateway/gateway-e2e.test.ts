@@ -67,6 +67,30 @@ test('two traders trade: each sees its own fill on its user stream, its position
     assert.equal((await maker.client.positions()).positions[0]!['qty'], -3n);
     const bal = await taker.client.balances();
     assert.equal(typeof bal.balance!['wallet'], 'bigint');
+    // The client's typed answers hold what their types say (gateway/client/types.ts; a field renamed or
+    // retyped on either side fails here or at compile time).
+    const f = fills.fills[0]!;
+    const fillTypes: [unknown, string][] = [[f.tradeId, 'number'], [f.price, 'number'], [f.qty, 'number'], [f.fee, 'bigint'], [f.realizedPnl, 'bigint'], [f.atUs, 'number']];
+    assert.deepEqual(fillTypes.map(([v]) => typeof v), fillTypes.map(([, t]) => t));
+    assert.equal(f.liquidity, 'taker');
+    const p = positions.positions[0]!;
+    assert.deepEqual([typeof p.entryCost, typeof p.unrealizedPnl, typeof p.marginRatio, typeof p.liquidationPrice, p.marginMode], ['bigint', 'bigint', 'bigint', 'number', 'cross']);
+    const b = bal.balance!;
+    assert.deepEqual([typeof b.equity, typeof b.available, typeof b.withdrawable, typeof b.updatedUs], ['bigint', 'bigint', 'bigint', 'number']);
+    assert.deepEqual([typeof bought.trigger, typeof bought.acceptedUs, bought.trigger], ['number', 'number', 0]);
+    assert.ok(bought.acceptedUs > 1_600_000_000_000_000);
+    const m = (await taker.client.markets()).markets[0]!;
+    assert.deepEqual([m.id, m.symbol, typeof m.tickSize, typeof m.maxPrice, typeof m.collateralDecimals], [1, 'BTC-PERP', 'string', 'number', 'number']);
+    const lev = await taker.client.setLeverage(1, 5);
+    assert.deepEqual([typeof lev.requestId, typeof lev.wallet, typeof lev.available, typeof lev.withdrawable], ['number', 'bigint', 'bigint', 'bigint']);
+    const resting = await maker.client.place({ market: 1, side: 'sell', type: 'limit', price: MID + 500, qty: 4 });
+    const amended = await maker.client.amend({ market: 1, orderId: resting.orderId, qty: 2 });
+    assert.deepEqual([amended.orderId, amended.qty, amended.remaining, amended.keptPriority], [resting.orderId, 2, 2, true]);
+    const open = (await maker.client.openOrders(1)).orders.find((o) => o.orderId === resting.orderId)!;
+    assert.deepEqual([open.status, open.remaining, open.side, open.tif], ['open', 2, 'sell', 'gtc']);
+    const replaced = await maker.client.cancelReplace({ market: 1, orderId: resting.orderId, order: { market: 1, side: 'sell', type: 'limit', price: MID + 600, qty: 1 } });
+    assert.deepEqual([replaced.cancelled.orderId, replaced.cancelled.cancelledQty, replaced.placed.ok], [resting.orderId, 2, true]);
+    await maker.client.cancelAll();
   } finally {
     await h.stop();
   }

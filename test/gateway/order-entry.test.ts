@@ -59,6 +59,63 @@ test('stop and take-profit orders wait untriggered with their trigger source', a
   assert.equal((await taker.client.cancelAll(1)).cancelled, 2);
 });
 
+test('stopLimit and takeProfitMarket wait too; a stop on the last price triggers when a trade prints through it, then fills', async () => {
+  const sl = await taker.client.place({ market: 1, side: 'buy', type: 'stopLimit', qty: 1, price: MID + 6_000, trigger: MID + 6_000, triggerBy: 'mark' });
+  const tpm = await taker.client.place({ market: 1, side: 'buy', type: 'takeProfitMarket', qty: 1, trigger: MID - 6_000, triggerBy: 'last' });
+  const waiting = new Map((await taker.client.openOrders(1)).orders.map((o) => [o['orderId'], o]));
+  assert.deepEqual([waiting.get(sl.orderId)?.['type'], waiting.get(sl.orderId)?.['status'], waiting.get(sl.orderId)?.['triggerBy']], ['stopLimit', 'untriggered', 'mark']);
+  assert.deepEqual([waiting.get(tpm.orderId)?.['type'], waiting.get(tpm.orderId)?.['status'], waiting.get(tpm.orderId)?.['triggerBy']], ['takeProfitMarket', 'untriggered', 'last']);
+  await taker.client.cancelAll(1);
+
+  // A buy stop at MID + 100 on the last price; a trade at MID + 100 triggers it, and it buys the ask above.
+  const stop = await taker.client.place({ market: 1, side: 'buy', type: 'stopMarket', qty: 1, trigger: MID + 100, triggerBy: 'last', clientOrderId: 8101 });
+  const statuses: unknown[] = [];
+  let filled = 0;
+  const onUser = (e: { kind: string; [f: string]: unknown }) => {
+    if (e.kind === 'order' && e['orderId'] === stop.orderId) statuses.push(e['status']);
+    // The fill comes from the risk shard's settlement, after the market shard's order update.
+    if (e.kind === 'fill' && e['orderId'] === stop.orderId) filled++;
+  };
+  taker.client.on('user', onUser);
+  await maker.client.place({ market: 1, side: 'sell', type: 'limit', price: MID + 100, qty: 1 });
+  await maker.client.place({ market: 1, side: 'sell', type: 'limit', price: MID + 110, qty: 1 });
+  await taker.client.place({ market: 1, side: 'buy', type: 'limit', price: MID + 100, qty: 1, tif: 'ioc' });
+  await until(() => statuses.includes('filled') && filled === 1, 'the stop triggered and filled');
+  taker.client.off('user', onUser);
+  const ended = (await taker.client.orderHistory()).orders.find((o) => o['orderId'] === stop.orderId);
+  assert.deepEqual([ended?.['status'], ended?.['filled'], ended?.['clientOrderId']], ['filled', 1, 8101]);
+  const fills = (await taker.client.fills()).fills.filter((f) => f['orderId'] === stop.orderId);
+  assert.deepEqual(fills.map((f) => [f['price'], f['qty'], f['liquidity']]), [[MID + 110, 1, 'taker']]);
+  await maker.client.cancelAll();
+  await taker.client.place({ market: 1, side: 'sell', type: 'market', qty: 2, reduceOnly: true }).catch(() => undefined);
+});
+
+test('self-trade prevention expireMaker and expireBoth: the resting order, or both, end instead of trading', async () => {
+  // The taker's answer comes before the maker's end (the engine answers a place before its matching):
+  // wait for the order events of the ends before reading the views.
+  const expired = new Set<unknown>();
+  const onUser = (e: { kind: string; [f: string]: unknown }) => {
+    if (e.kind === 'order' && e['status'] === 'expired') expired.add(e['orderId']);
+  };
+  maker.client.on('user', onUser);
+  const resting = await maker.client.place({ market: 1, side: 'sell', type: 'limit', price: MID + 40, qty: 1 });
+  const taking = await maker.client.place({ market: 1, side: 'buy', type: 'limit', price: MID + 40, qty: 1, stp: 'expireMaker' });
+  await until(() => expired.has(resting.orderId), 'the maker expired');
+  const open = (await maker.client.openOrders(1)).orders.map((o) => o['orderId']);
+  assert.ok(open.includes(taking.orderId) && !open.includes(resting.orderId), 'the taker rests, the maker ended');
+  const endedMaker = (await maker.client.orderHistory()).orders.find((o) => o['orderId'] === resting.orderId);
+  assert.deepEqual([endedMaker?.['status'], endedMaker?.['endReason'], endedMaker?.['filled']], ['expired', 'STP_MAKER', 0]);
+  await maker.client.cancelAll();
+
+  const rest2 = await maker.client.place({ market: 1, side: 'sell', type: 'limit', price: MID + 40, qty: 1 });
+  const take2 = await maker.client.place({ market: 1, side: 'buy', type: 'limit', price: MID + 40, qty: 1, stp: 'expireBoth' });
+  await until(() => expired.has(rest2.orderId) && expired.has(take2.orderId), 'both expired');
+  maker.client.off('user', onUser);
+  const history = new Map((await maker.client.orderHistory()).orders.map((o) => [o['orderId'], o]));
+  for (const id of [rest2.orderId, take2.orderId]) assert.deepEqual([history.get(id)?.['status'], history.get(id)?.['endReason'], history.get(id)?.['filled']], ['expired', 'STP_BOTH', 0], `order ${id}`);
+  assert.deepEqual((await maker.client.openOrders(1)).orders, []);
+});
+
 test('self-trade prevention: a taker meeting its own resting order expires instead of trading', async () => {
   await maker.client.place({ market: 1, side: 'sell', type: 'limit', price: MID + 30, qty: 1 });
   const own = await maker.client.place({ market: 1, side: 'buy', type: 'limit', price: MID + 30, qty: 1, stp: 'expireTaker' });

@@ -3,6 +3,9 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { MAX_RISK_SHARDS, parseStartOptions, snapshotPolicyOf } from '../../gateway/start-options.js';
@@ -22,7 +25,10 @@ test('each bad value is refused with the option\'s name and what it takes', () =
   const cases: [string[], RegExp][] = [
     [['--seed', 'abc'], /^--seed: 'abc' is not accepted; it takes a whole number from 0 to 4294967295/],
     [['--seed', '4294967296'], /^--seed: '4294967296' is not accepted/],
-    [['--seed', '-1'], /'--seed'/],
+    [['--seed', '-1'], /^--seed: '-1' is not accepted; it takes a whole number from 0/],
+    [['--rate', '-5'], /^--rate: '-5' is not accepted; it takes a whole number from 0 to 10000000/],
+    [['--port', '-h'], /^--port: '-h' is not accepted; it takes a port number/],
+    [['--data', '--demo'], /^--data: needs a value \(DIR\); it takes a directory path/],
     [['--seed=-1'], /^--seed: '-1' is not accepted/],
     [['--seed', '1e3'], /^--seed: '1e3' is not accepted/],
     [['--seconds='], /^--seconds: '' is not accepted; it takes a whole number of seconds from 0 to/],
@@ -42,7 +48,7 @@ test('each bad value is refused with the option\'s name and what it takes', () =
     [['--mqtt', 'localhost:1883'], /^--mqtt: 'localhost:1883' is not accepted; it takes an mqtt:\/\/, mqtts:\/\/, ws:\/\/ or wss:\/\/ URL, embedded or none/],
     [['--pretty', '--json-logs'], /choose one/],
     [['--demo=yes'], /--demo/],
-    [['--seconds'], /--seconds/],
+    [['--seconds'], /^--seconds: needs a value \(N\); it takes a whole number of seconds/],
     [['--bogus', '1'], /--bogus/],
     [['stray'], /stray/],
   ];
@@ -64,7 +70,7 @@ test('npm start --help lists every option with its default and exits 0', () => {
 });
 
 test('npm start with a bad value exits 2 before starting anything, naming the option', () => {
-  for (const argv of [['--seed', 'abc'], ['--seconds='], ['--rate', 'abc'], ['--risk-shards', '1000']]) {
+  for (const argv of [['--seed', 'abc'], ['--seconds='], ['--rate', 'abc'], ['--rate', '-5'], ['--risk-shards', '1000']]) {
     // Nothing starts: a run would go on (or stop after the default 0 = never), and the bound would end it.
     const r = spawnSync(process.execPath, [main, ...argv], { encoding: 'utf8', timeout: 30_000 });
     assert.equal(r.status, 2, argv.join(' '));
@@ -82,4 +88,24 @@ test('the snapshot policy the options ask for: the defaults, none at --snapshot-
   assert.deepEqual(policy(), { everyRecords: 1_000_000, everyMs: 60_000, keep: 3, marketShards: true });
   assert.equal(policy('--snapshot-records', '0'), undefined);
   assert.deepEqual(policy('--snapshot-records', '500', '--snapshot-seconds', '5', '--snapshot-keep', '2', '--surveillance'), { everyRecords: 500, everyMs: 5_000, keep: 2, marketShards: false });
+});
+
+test('npm start on a data directory it cannot use exits 3 with one line naming the directory and why, no stack trace', (t) => {
+  const tmp = mkdtempSync(join(tmpdir(), 'perpx-baddata-'));
+  t.after(() => rmSync(tmp, { recursive: true, force: true }));
+  const foreign = join(tmp, 'foreign');
+  mkdirSync(foreign);
+  writeFileSync(join(foreign, 'notes.txt'), 'not perpx data\n');
+  const file = join(tmp, 'a-file');
+  writeFileSync(file, 'x');
+  for (const [dir, why] of [
+    [foreign, /DATA_DIR_FOREIGN: .* is not empty and holds no perpx data/],
+    [file, /DATA_DIR_FOREIGN: .* is a file, not a data directory/],
+  ] as const) {
+    const r = spawnSync(process.execPath, [main, '--data', dir, '--port', '0', '--operator-port', '0', '--mqtt', 'none', '--seconds', '1'], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 3, r.stderr);
+    assert.match(r.stderr, new RegExp(`^perpx: cannot use data directory ${dir.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: `));
+    assert.match(r.stderr, why);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  }
 });

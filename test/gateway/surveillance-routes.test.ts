@@ -7,6 +7,7 @@ import { AlertBook } from '../../exchange/surveillance/alert-book.js';
 import { MemoryAlertStorage } from '../../exchange/surveillance/alert-storage.js';
 import { alertMessage, ALERT_TOPIC_ROOT } from '../../gateway/surveillance/alert-topic.js';
 import { PREFIX, Role, surveillanceRoutes, type Operator, type OperatorRequest } from '../../gateway/surveillance/operator-routes.js';
+import { Code } from '../../engine/codes.js';
 import { DetectorId } from '../../risk/surveillance/alert.js';
 import { sampleAlerts } from '../exchange/sample-alerts.js';
 
@@ -24,6 +25,28 @@ async function setup() {
     route({ method, path, query: new URLSearchParams(query), body, operator } satisfies OperatorRequest);
   return { book, alerts, call };
 }
+
+/** A refusal in the operator server's shape: the status, and {error, code, message} with a registered code. */
+function assertRefused(r: { status: number; body: string } | undefined, status: number, code: keyof typeof Code, message?: RegExp): void {
+  assert.equal(r?.status, status);
+  const body = JSON.parse(r!.body) as { error: string; code: number; message: string };
+  assert.deepEqual([body.error, body.code], [code, Code[code]]);
+  if (message) assert.match(body.message, message);
+}
+
+test('refusals carry the operator server\'s registered codes (docs/OPERATOR.md), never names of their own', async () => {
+  const { alerts, call } = await setup();
+  const id = encodeURIComponent(alerts[0]!.id);
+  assertRefused(await call('GET', `${PREFIX}/alerts`, undefined), 401, 'UNAUTHENTICATED');
+  assertRefused(await call('GET', `${PREFIX}/alerts`, nobody), 403, 'OPERATOR_FORBIDDEN', /surveillance:read/);
+  assertRefused(await call('POST', `${PREFIX}/alerts/${id}/escalate`, reader, { note: 'x' }), 403, 'OPERATOR_FORBIDDEN', /surveillance:act/);
+  assertRefused(await call('GET', `${PREFIX}/alerts`, reader, undefined, 'detector=teleport'), 400, 'OPERATOR_BAD_REQUEST', /detector must be one of/);
+  assertRefused(await call('POST', `${PREFIX}/alerts/${id}/acknowledge`, officer, {}), 400, 'OPERATOR_BAD_REQUEST', /note/);
+  assertRefused(await call('POST', `${PREFIX}/alerts/${id}/acknowledge`, officer, { note: '  ' }), 400, 'OPERATOR_BAD_REQUEST', /note of 1 to/);
+  assertRefused(await call('GET', `${PREFIX}/alerts/nope`, reader), 404, 'OPERATOR_NOT_FOUND', /no alert nope/);
+  assertRefused(await call('POST', `${PREFIX}/alerts/nope/acknowledge`, officer, { note: 'x' }), 404, 'OPERATOR_NOT_FOUND');
+  assertRefused(await call('DELETE', `${PREFIX}/alerts/${id}`, officer), 404, 'OPERATOR_NOT_FOUND', /no route DELETE/);
+});
 
 test('without operator credentials every surveillance route answers 401', async () => {
   const { alerts, call } = await setup();

@@ -63,7 +63,39 @@ test('refusals: no credentials, no role, gateway not open, bad fields, unknown a
     assert.equal(r.status, 400, JSON.stringify(body));
     assert.match(r.body.message as string, why);
   }
-  assert.equal(answer(await route(req('DELETE', '/operator/keys/knothere'))).status, 404);
+  const missing = answer(await route(req('DELETE', '/operator/keys/knothere')));
+  assert.deepEqual([missing.status, missing.body.error], [404, 'OPERATOR_NOT_FOUND']);
   assert.equal(keys.list().length, 0, 'no refused call made a key');
   assert.equal(await route(req('GET', '/operator/markets')), undefined, 'other paths are left to other routers');
+});
+
+test('an operator changes a key\'s scopes and IP allowlist (audited); bad changes and changes to a revoked key are refused and change nothing', async () => {
+  const keys = await KeyRegistry.open(new MemoryStore(), () => 1_000);
+  const route = accountRoutes(() => keys);
+  const accountId = answer(await route(req('POST', '/operator/accounts'))).body.accountId as number;
+  const keyId = answer(await route(req('POST', '/operator/keys', { account: accountId, alg: 'hmac-sha256' }))).body.keyId as string;
+  const granted = answer(await route(req('PATCH', `/operator/keys/${keyId}`, { scopes: ['read', 'trade', 'withdraw'] })));
+  assert.equal(granted.status, 200, JSON.stringify(granted.body));
+  assert.deepEqual(granted.body.scopes, ['read', 'trade', 'withdraw']);
+  const pinned = answer(await route(req('PATCH', `/operator/keys/${keyId}`, { ipAllowlist: ['10.0.0.7'], scopes: ['read'] })));
+  assert.deepEqual([pinned.body.scopes, pinned.body.ipAllowlist], [['read'], ['10.0.0.7']]);
+  assert.deepEqual(keys.describe(keyId)!.scopes, ['read']);
+  for (const [body, why] of [
+    [{}, /scopes, ipAllowlist or both/],
+    [{ scopes: 'trade' }, /scopes must be a list/],
+    [{ scopes: ['admin'] }, /no scope/],
+    [{ ipAllowlist: [7] }, /ipAllowlist must be a list/],
+    [{ scopes: ['read'], signOrders: true }, /only scopes and ipAllowlist change \(not signOrders\)/],
+  ] as const) {
+    const r = answer(await route(req('PATCH', `/operator/keys/${keyId}`, body)));
+    assert.deepEqual([r.status, r.body.error], [400, 'OPERATOR_BAD_REQUEST'], JSON.stringify(body));
+    assert.match(r.body.message as string, why);
+  }
+  assert.deepEqual([keys.describe(keyId)!.scopes, keys.describe(keyId)!.ipAllowlist], [['read'], ['10.0.0.7']], 'refused changes changed nothing');
+  assert.equal(answer(await route(req('PATCH', '/operator/keys/knothere', { scopes: ['read'] }))).status, 404);
+  assert.equal(answer(await route(req('PATCH', `/operator/keys/${keyId}`, { scopes: ['read'] }, { id: 'reader', roles: [OperatorRole.READ] }))).status, 403);
+  await route(req('DELETE', `/operator/keys/${keyId}`));
+  assert.match(answer(await route(req('PATCH', `/operator/keys/${keyId}`, { scopes: ['read', 'trade'] }))).body.message as string, /revoked/);
+  const trail = (await keys.auditEntries()).map((e) => [e.by, e.action]);
+  assert.deepEqual(trail.slice(2), [['onboarding', 'setScopes'], ['onboarding', 'setScopes'], ['onboarding', 'setIpAllowlist'], ['onboarding', 'revokeKey']]);
 });

@@ -53,8 +53,8 @@ const TOPOLOGY = new Topology({ marketShards: [[BTC]], riskShards: 1 });
 const RISK_MARKETS = [riskMarket(BTC)];
 
 /** Durability over `dir` for the harness's topology (recovers what the directory holds). */
-export function durableAt(dir: string): Promise<Durability> {
-  return Durability.open({ dir, log: () => {} }, TOPOLOGY, { topology: TOPOLOGY.config, riskMarkets: RISK_MARKETS });
+export function durableAt(dir: string, o: { maxLagRecords?: number } = {}): Promise<Durability> {
+  return Durability.open({ dir, log: () => {}, ...o }, TOPOLOGY, { topology: TOPOLOGY.config, riskMarkets: RISK_MARKETS });
 }
 
 export async function startHarness(o: { gateway?: Partial<GatewayOptions>; store?: Store; durability?: Durability; marketData?: boolean | ((hub: MarketDataHub) => Promise<void>) } = {}): Promise<Harness> {

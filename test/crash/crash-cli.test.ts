@@ -1,0 +1,33 @@
+// npm run crash's arguments: --help prints the usage (exit 0), a bad or unknown argument names itself and
+// prints the usage (exit 2), never a stack trace, and nothing runs.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const main = fileURLToPath(new URL('./crash-main.js', import.meta.url));
+const run = (...argv: string[]) => spawnSync(process.execPath, [main, ...argv], { encoding: 'utf8', timeout: 30_000 });
+
+test('npm run crash -- --help prints every option and exits 0', () => {
+  const r = run('--help');
+  assert.equal(r.status, 0, r.stderr);
+  for (const option of ['--runs N', '--seed S', '--verbose', '--help']) assert.ok(r.stdout.includes(option), option);
+});
+
+test('a bad argument exits 2 naming it, with the usage and no stack trace', () => {
+  for (const [argv, why] of [
+    [['--runs', 'abc'], /^crash: --runs abc: a whole number from 1/],
+    [['--runs', '-3'], /^crash: --runs -3: a whole number from 1/],
+    [['--runs', '0'], /^crash: --runs 0: /],
+    [['--seed', '1.5'], /^crash: --seed 1.5: a whole number/],
+    [['--frob'], /^crash: Unknown option '--frob'/],
+  ] as const) {
+    const r = run(...argv);
+    assert.equal(r.status, 2, argv.join(' '));
+    assert.match(r.stderr, why, argv.join(' '));
+    assert.match(r.stderr, /usage: npm run crash --/);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+    assert.equal(r.stdout, '', 'nothing ran');
+  }
+});
