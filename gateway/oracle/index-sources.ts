@@ -71,7 +71,7 @@ export class IndexSources {
     if (o.store) {
       for await (const e of o.store.scan(familyRange(Family.INDEX_SOURCE))) {
         const m = o.markets.find((x) => x.marketId === readU32(e.key, 1));
-        const c = m && t.fromStored(m, JSON.parse(Buffer.from(e.value).toString('utf8')) as StoredChoice);
+        const c = m && t.fromStored(m, Buffer.from(e.value).toString('utf8'));
         if (m && c) t.apply(m, c);
       }
     }
@@ -118,7 +118,16 @@ export class IndexSources {
     }
   }
 
-  private fromStored(m: MarketConfig, s: StoredChoice): IndexChoice | undefined {
+  /** A stored choice, or undefined when it is unreadable or the configuration no longer allows it. */
+  private fromStored(m: MarketConfig, text: string): IndexChoice | undefined {
+    try {
+      return this.parseStored(m, JSON.parse(text) as StoredChoice);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private parseStored(m: MarketConfig, s: StoredChoice): IndexChoice | undefined {
     if (s.source === 'simulated') return { source: 'simulated' };
     if (s.source === 'manual' && typeof s.priceTicks === 'string') {
       const t = BigInt(s.priceTicks);
@@ -128,7 +137,9 @@ export class IndexSources {
     const settings = this.o.oracle?.settingsOf(m.symbol);
     if (!settings) return undefined;
     if (s.weights === undefined) return { source: 'oracle' };
-    return s.weights.length === settings.sources.length ? { source: 'oracle', weights: s.weights.map((w) => BigInt(w)) } : { source: 'oracle' };
+    const weights = s.weights.map((w) => BigInt(w));
+    const chosen = weights.filter((w) => w > 0n).length;
+    return weights.length === settings.sources.length && chosen >= settings.params.minSources ? { source: 'oracle', weights } : { source: 'oracle' };
   }
 
   private sendManual(marketId: number, priceTicks: bigint, timeUs: number): void {

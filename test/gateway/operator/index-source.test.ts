@@ -9,6 +9,7 @@ import { Code } from '../../../engine/codes.js';
 import { DEFAULT_MARKETS } from '../../../engine/market/spec.js';
 import { nowUs } from '../../../gateway/clock.js';
 import { SimIndex } from '../../../gateway/demo/sim-index.js';
+import { indexSourceKey } from '../../../gateway/auth/gateway-keys.js';
 import { IndexSources } from '../../../gateway/oracle/index-sources.js';
 import { indexSourceRoutes } from '../../../gateway/operator/index-source-routes.js';
 import { MemoryStore } from '../../../persistence/memory-store.js';
@@ -135,6 +136,8 @@ test('a choice persists in the gateway store: a restarted table starts from it',
   } finally {
     await h.close();
   }
+  // An unreadable entry (say a torn or foreign value) is dropped: that market starts from its default.
+  await store.write([{ type: 'put', key: indexSourceKey(1), value: Buffer.from('{"source":"manual","priceTicks":"6x"', 'utf8') }], true);
   const sent: number[] = [];
   const restarted = await IndexSources.open({ markets: DEFAULT_MARKETS, sim: new SimIndex(SIM_MARKETS, 7), exchange: { offer: (buf, at) => (sent.push(buf.marketId(at)), true), flush: () => {} }, store, clock: nowUs });
   assert.deepEqual(restarted.choiceOf(2), { source: 'manual', priceTicks: 310_025n });
