@@ -3,7 +3,8 @@
 // registry and funded by an operator deposit. Makers keep ladders of post-only quotes around the index,
 // replacing their oldest quote; takers cross the spread with IOC limit orders. Every second taker is
 // thinly funded and chases the last index swing up to its leverage limit, so the swing back liquidates
-// it (and ADL follows when the insurance fund runs short). Actions are offered open loop at a fixed rate, round-robin over the bots, seeded.
+// it; the makers pull their quotes from a market before its swing (pull), so the gap leaves no book at
+// the old price to close it, and ADL takes what the small insurance fund cannot pay. Actions are offered open loop at a fixed rate, round-robin over the bots, seeded.
 
 import { below, rng, type Rng } from '../../engine/sim/rng.js';
 import { PerpxClient } from '../client/client.js';
@@ -104,7 +105,24 @@ export class DemoBots {
     return 1 + below(this.r, max);
   }
 
+  /**
+   * Every maker cancels its quotes in a market whose swing has just been announced (the tick after next
+   * second's carries it), and quotes there again only once it is sent: market makers watch the venues
+   * an index lags and pull their quotes before a gap. So the book the gap leaves is empty, not a ladder
+   * at the old price that closes the liquidated positions above their bankruptcy price (a surplus for
+   * the insurance fund, where ADL was rare): the loss past the small fund goes to ADL.
+   */
+  pull(market: number): void {
+    for (const bot of this.bots) {
+      if (bot.kind !== 'maker' || bot.client.closed) continue;
+      // A fresh list: quotes placed before the cancel-all and acknowledged after it go to the old one.
+      bot.quotes.set(market, []);
+      this.send(bot.client.cancelAll(market));
+    }
+  }
+
   private quote(bot: Bot, market: number): void {
+    if (this.o.index.swingPending(market)) return;
     const mid = this.o.index.midOf(market);
     const rung = this.o.index.rungOf(market);
     const quotes = bot.quotes.get(market) ?? [];
