@@ -14,6 +14,8 @@ import type { Gateway } from '../gateway.js';
 import type { SimIndex } from './sim-index.js';
 
 const USDT = 1_000_000n;
+/** What a thin taker is funded with, and funded with again after a liquidation took it all. */
+const THIN_USDT = 300n;
 
 export interface BotsOptions {
   readonly url: string;
@@ -36,11 +38,14 @@ export interface DemoAccount {
 
 interface Bot {
   readonly kind: 'maker' | 'taker';
+  readonly accountId: number;
   /** Thinly funded: it chases the last swing at its leverage limit, and the swing back liquidates it. */
   readonly thin: boolean;
   readonly client: PerpxClient;
   /** Open quotes per market, oldest first. */
   readonly quotes: Map<number, number[]>;
+  /** A thin taker whose liquidation completed (its user stream said so): funded again at the next swing. */
+  liquidated: boolean;
 }
 
 export interface BotTally {
@@ -79,10 +84,12 @@ export class DemoBots {
     for (let i = 0; i < makers + takers; i++) {
       const kind = i < makers ? 'maker' : 'taker';
       const thin = kind === 'taker' && (i - makers) % 2 === 0;
-      const a = await account(o.gateway, kind === 'maker' ? 10_000_000n : thin ? 300n : 100_000n, `demo ${kind} ${i}`);
+      const a = await account(o.gateway, kind === 'maker' ? 10_000_000n : thin ? THIN_USDT : 100_000n, `demo ${kind} ${i}`);
       const client = await PerpxClient.connect(o.url);
+      const bot: Bot = { kind, accountId: a.accountId, thin, client, quotes: new Map(), liquidated: false };
+      if (thin) client.on('user', (e) => (bot.liquidated ||= e.kind === 'liquidation' && e['step'] === 'COMPLETED'));
       await client.login(a.creds);
-      bots.push({ kind, thin, client, quotes: new Map() });
+      bots.push(bot);
     }
     const g = await account(o.gateway, 10_000n, 'demo guest');
     const guest = { accountId: g.accountId, keyId: g.creds.keyId, secretHex: g.secretHex, usdt: 10_000n };
@@ -110,10 +117,16 @@ export class DemoBots {
    * second's carries it), and quotes there again only once it is sent: market makers watch the venues
    * an index lags and pull their quotes before a gap. So the book the gap leaves is empty, not a ladder
    * at the old price that closes the liquidated positions above their bankruptcy price (a surplus for
-   * the insurance fund, where ADL was rare): the loss past the small fund goes to ADL.
+   * the insurance fund, where ADL was rare): the loss past the small fund goes to ADL. A thin taker that a
+   * liquidation left with nothing (ADL closes at its bankruptcy price) is funded again, as a trader who
+   * comes back, so that later swings liquidate it again.
    */
   pull(market: number): void {
     for (const bot of this.bots) {
+      if (bot.liquidated) {
+        bot.liquidated = false;
+        void this.o.gateway.operatorDeposit('demo', bot.accountId, THIN_USDT * USDT).catch(() => {});
+      }
       if (bot.kind !== 'maker' || bot.client.closed) continue;
       // A fresh list: quotes placed before the cancel-all and acknowledged after it go to the old one.
       bot.quotes.set(market, []);

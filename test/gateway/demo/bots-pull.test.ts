@@ -2,7 +2,9 @@
 // and stay out of that market until the index tick carrying it is sent, then quote around the new index.
 // Without that, the gap left their ladder at the old price, the liquidations it caused closed into it
 // above bankruptcy, and ADL was rare (the first about 100 s into the demo): this is what makes the
-// demo's ADL happen at the first swing. Real makers and a real exchange behind a real gateway.
+// demo's ADL happen at the first swing. A thin taker whose liquidation took everything is funded again at
+// the next swing, once, so the later swings liquidate it again. Real bots and a real exchange behind a
+// real gateway.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -49,6 +51,46 @@ test('makers cancel their quotes in a market when its swing is announced, stay o
     const low = Math.floor((MID * 1_080) / 1_000);
     assert.ok(quotes(h).every((q) => q.price > low), `every quote around the swung index (${sim.midOf(BTC.marketId)}), none at the old one`);
     assert.deepEqual([...bots.tally.refused], [], 'nothing refused: the pull cancelled only what the makers had');
+  } finally {
+    await bots.stop();
+    await h.stop();
+  }
+});
+
+test('a thin taker chases a swing, the return liquidates it into an empty book, and the next swing funds it again, once', async () => {
+  const h = await startHarness();
+  const sim = new SimIndex([{ market: BTC, startTicks: MID, rungTicks: 5 }], 1, 90);
+  const bots = await DemoBots.start({ url: h.url, gateway: h.gateway, index: sim, seed: 5, makers: 2, takers: 1 });
+  const thin = bots.guest.accountId - 1; // the one taker, made after the makers and before the guest
+  const view = () => h.gateway.views.get(thin);
+  const position = () => view()?.positions.get(BTC.marketId);
+  const swing = async () => {
+    sim.swing();
+    bots.pull(BTC.marketId);
+    sim.tick(h.exchange, nowUs());
+    await h.mark(sim.midOf(BTC.marketId));
+  };
+  try {
+    await h.mark(MID);
+    await swing(); // up: the thin taker buys
+    for (let i = 0; i < 50 && !(position() && position()!.qty > 0n); i++) {
+      bots.act(60);
+      await until(() => bots.tally.answered === bots.tally.sent, 'answered');
+    }
+    assert.ok(position() && position()!.qty > 0n, 'the thin taker went long after the up swing');
+    await swing(); // back: liquidated, with no book to close into
+    await until(() => !(position() && position()!.qty !== 0n), 'liquidated');
+    await new Promise((r) => setTimeout(r, 300)); // its settlement and the user stream's COMPLETED
+    const left = view()!.balance!.wallet;
+    assert.ok(left < 300n * 1_000_000n, `the liquidation took its margin: ${left} atoms left`);
+    for (let i = 0; i < 500 && view()!.balance!.wallet === left; i++) {
+      bots.pull(BTC.marketId); // as at each announced swing
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.equal(view()!.balance!.wallet, left + 300n * 1_000_000n, 'funded again with its 300 USDT');
+    bots.pull(BTC.marketId);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(view()!.balance!.wallet, left + 300n * 1_000_000n, 'once');
   } finally {
     await bots.stop();
     await h.stop();
