@@ -1,7 +1,7 @@
 // Surveillance engine alone, two builds: the book-stream suite's seeded stream through the newer build's
-// book records the surveillance stream once; then the older and the newer engine (their dist/ directories)
-// take turns on it, in process CPU time, after a warm-up, with both state hashes (they must match). The
-// turns alternate which build goes first (the second of a pair ran faster by ~8% in an A/A run when the
+// book records the surveillance stream once (op i at i ms from an epoch-µs start, times as large as a
+// venue's); then the older and the newer engine (their dist/ directories) take turns on it, in process
+// CPU time, after a warm-up, with both state hashes (they must match). The turns alternate which build goes first (the second of a pair ran faster by ~8% in an A/A run when the
 // old one always went first), and the speedup is the median of the rounds' paired ratios; with
 // --expose-gc each turn starts after a full collection, so neither pays for the other's garbage. The
 // quick before/after for a change to the engine; tools/surveillance-before-after.mjs also times matching.
@@ -26,7 +26,7 @@ const E = { old: (await import(base + '/risk/surveillance/surveillance-engine.js
 const stream = gen({ seed: 1, ops });
 const surv = new Copying(Math.ceil(ops * 2.7));
 const book = new OrderBook(spec, new EventWriter(new Copying(), [], surv));
-runner.runBookRange(book, runner.newRequest(), stream, 0, stream.length, tally(), 1000);
+runner.runBookRange(book, runner.newRequest(), stream, 0, stream.length, tally(), 1000, runner.EPOCH_START_US);
 const b = surv.kept, n = surv.keptCount;
 const t = { old: [], new: [] }; const hash = {};
 for (let k = 0; k <= runs; k++) for (const key of k % 2 === 0 ? ['old', 'new'] : ['new', 'old']) {

@@ -11,8 +11,9 @@
 //                      (onVsOff wall, cpuOffVsOn CPU), as mqtt-matching reports them. A machine shared
 //                      with other work moves a single ratio by ±10%; the paired median over many rounds
 //                      is what to quote. CPU ns per command (cpuNsPerOp) beside the ops/s.
-//   engine rate        the surveillance engine alone on the events of that stream (op i at i ms, so the
-//                      time windows see a busy but plausible market), events/s, against the events/s the
+//   engine rate        the surveillance engine alone on the events of that stream (op i at i ms from an
+//                      epoch-µs start, so the time windows see a busy but plausible market and times are
+//                      as large as a venue's), events/s, against the events/s the
 //                      matching produced in the same run (≥ 1: it keeps up with one book at full rate).
 //   pipeline           the threaded exchange of the pipeline suite at fixed rates with the surveillance
 //                      worker off and on (interleaved): orders/s sustained, back-pressure, alerts.
@@ -34,7 +35,7 @@ import { OrderBook } from '../../engine/book/order-book.js';
 import { EventWriter } from '../../engine/shard/event-writer.js';
 import { SurveillanceEngine } from '../../risk/surveillance/surveillance-engine.js';
 import { intOption, median, type CaseResult, type Suite } from '../harness.js';
-import { newRequest, runBookRange } from '../lib/book-runner.js';
+import { EPOCH_START_US, newRequest, runBookRange } from '../lib/book-runner.js';
 import { benchSpec } from '../lib/book-factory.js';
 import { generateOrderStream, type OrderStream } from '../lib/order-stream.js';
 import { newTally } from '../lib/peer-book.js';
@@ -64,7 +65,7 @@ function matchOnce(stream: OrderStream, mode: Mode, keep = 0): { ns: number; cpu
   const tally = newTally();
   const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
-  runBookRange(book, req, stream, 0, stream.length, tally, US_PER_OP);
+  runBookRange(book, req, stream, 0, stream.length, tally, US_PER_OP, EPOCH_START_US);
   writer.flush();
   const ns = Number(process.hrtime.bigint() - t0);
   return { ns, cpuNs: cpuNsSince(c0), events: gateway.nextSeq - 1, kept: surveillance };

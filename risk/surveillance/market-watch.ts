@@ -101,6 +101,13 @@ export class MarketWatch {
    * cancels, quote stuffing), one row per account index, side by side: a message touches one row.
    */
   readonly windowHeads = new HeadRows();
+  /**
+   * The cold fields of those headers (what a bucket turning over reads), for the indicators whose buckets
+   * are many times an account's gap between messages (order-to-trade, fast cancels): apart, so that the
+   * fields every message reads of all three indicators sit in fewer lines of a windowHeads row. Quote
+   * stuffing's 100 ms buckets turn on nearly every message, so its cold fields stay with its hot ones.
+   */
+  readonly windowColds = new HeadRows();
   /** The orders each account cancelled on request, noted once for order-to-trade and quote stuffing. */
   readonly cancelNotes = new SharedRecentOrders(16);
   readonly tape = new TouchTape();

@@ -34,7 +34,10 @@
  */
 const HEAD_END_US = 0;
 const TOTALS = 1;
-/** After the totals and the newest bucket's counts (offsets from `cold`). */
+/**
+ * The cold fields, after the totals and the newest bucket's counts or in rows of their own (offsets from
+ * where they start: SlidingCounts.coldAt).
+ */
 const HEAD = 0;
 const HEAD_SLOT = 1;
 const COUNTED = 2;
@@ -53,7 +56,9 @@ const SLOT_COUNTS = 3;
  * The headers of several SlidingCounts tables kept side by side, one row per account: the window
  * indicators that count an account's order messages (order-to-trade, fast cancels, quote stuffing) each
  * read their header on the same message, and with a table each that was a cold cache line or two per
- * indicator; in one row they are neighbours. Each table reserves its part of a row when it is made.
+ * indicator; in one row they are neighbours. Each table reserves its part of a row when it is made. A
+ * table whose buckets seldom turn over may keep its headers' cold fields in other rows (a second
+ * HeadRows), so that the hot parts of all the tables in a row sit in fewer cache lines.
  */
 export class HeadRows {
   heads = new Float64Array(0);
@@ -96,13 +101,19 @@ export class SlidingCounts {
   private readonly rows: HeadRows;
   /** Where this table's header starts in a row of `rows`. */
   private readonly at: number;
+  /**
+   * Where the header's cold fields (from HEAD on) are: right after the newest bucket's counts in `rows`,
+   * or in rows of their own shared with other tables' cold fields (`colds`), so that the headers' hot
+   * parts (what every add reads) of the tables sharing `rows` are neighbours in fewer cache lines.
+   */
+  private readonly coldRows: HeadRows;
+  private readonly coldAt: number;
   private data: Float64Array;
   /** Doubles per slot record and per row's slots. */
   private readonly stride: number;
   private readonly rowStride: number;
-  /** Where the newest bucket's counts and the cold fields start in a header. */
+  /** Where the newest bucket's counts start in a header. */
   private readonly counts: number;
-  private readonly cold: number;
   /** Whether COUNTED is kept (buckets ≤ MASK_BUCKETS); without it every slot leaving the window is read. */
   private readonly masked: boolean;
   /** Rows the slot table has room for. */
@@ -115,16 +126,33 @@ export class SlidingCounts {
     rows = 1,
     /** Headers to keep beside other tables' (one row per account in each); a table of its own if absent. */
     shared?: HeadRows,
+    /**
+     * Where to keep the headers' cold fields instead of after the hot ones (beside other tables' cold
+     * fields): for a table whose adds seldom open a bucket (a bucket many times an account's gap between
+     * messages), so its hot part alone sits in `shared`.
+     */
+    colds?: HeadRows,
   ) {
     this.stride = SLOT_COUNTS + metrics;
     this.rowStride = buckets * this.stride;
     this.counts = TOTALS + metrics;
-    this.cold = this.counts + metrics;
+    /** The hot fields: where the newest bucket ends, the totals, the newest bucket's counts. */
+    const hot = this.counts + metrics;
     this.masked = buckets <= MASK_BUCKETS;
-    const blank = new Array<number>(this.cold + COLD_FIELDS).fill(0);
-    blank[this.cold + HEAD] = -1;
+    const coldBlank = new Array<number>(COLD_FIELDS).fill(0);
+    coldBlank[HEAD] = -1;
+    const hotBlank = new Array<number>(hot).fill(0);
     this.rows = shared ?? new HeadRows();
-    this.at = this.rows.reserve(blank);
+    if (colds !== undefined && colds !== this.rows) {
+      this.at = this.rows.reserve(hotBlank);
+      this.coldRows = colds;
+      this.coldAt = colds.reserve(coldBlank);
+      colds.ensureRows(rows);
+    } else {
+      this.at = this.rows.reserve([...hotBlank, ...coldBlank]);
+      this.coldRows = this.rows;
+      this.coldAt = this.at + hot;
+    }
     this.rows.ensureRows(rows);
     this.capacity = rows;
     this.data = new Float64Array(rows * this.rowStride);
@@ -135,6 +163,7 @@ export class SlidingCounts {
   ensureRows(rows: number): void {
     if (rows <= this.capacity) return;
     this.rows.ensureRows(rows);
+    this.coldRows.ensureRows(rows);
     const old = this.capacity;
     let cap = old * 2;
     while (cap < rows) cap *= 2;
@@ -154,6 +183,11 @@ export class SlidingCounts {
     return row * this.rows.stride + this.at;
   }
 
+  /** Where a row's cold header fields start in coldRows.heads. */
+  private coldOf(row: number): number {
+    return row * this.coldRows.stride + this.coldAt;
+  }
+
   /**
    * Moves a row's window to end at timeUs (taking buckets that left it off the totals) and returns where
    * the newest bucket's counts start in the header; a bucket opened here starts at (seq, timeUs), empty.
@@ -161,9 +195,10 @@ export class SlidingCounts {
   private advance(h: Float64Array, r: number, row: number, timeUs: number, seq: number): number {
     const counts = r + this.counts;
     if (timeUs < h[r + HEAD_END_US]!) return counts;
-    const c = r + this.cold;
+    const ch = this.coldRows.heads;
+    const c = this.coldOf(row);
     const index = Math.floor(timeUs / this.bucketUs);
-    const head = h[c + HEAD]!;
+    const head = ch[c + HEAD]!;
     if (index <= head) return counts;
     const b = this.buckets;
     const m = this.metrics;
@@ -171,19 +206,19 @@ export class SlidingCounts {
     if (head < 0 || index - head >= b) {
       // The whole window left: nothing in it counts any more.
       for (let k = 0; k < m; k++) h[totals + k] = 0;
-      h[c + COUNTED] = 0;
+      ch[c + COUNTED] = 0;
       // index mod b without a floating-point remainder (exact: index and b are integers below 2^53).
-      h[c + HEAD_SLOT] = index - Math.floor(index / b) * b;
+      ch[c + HEAD_SLOT] = index - Math.floor(index / b) * b;
     } else {
       // The newest bucket still counts: to its slot, with the others.
       const d = this.data;
-      let slot = h[c + HEAD_SLOT]!;
+      let slot = ch[c + HEAD_SLOT]!;
       let base = this.slotBase(row, slot);
       d[base + SLOT_HELD] = head;
-      d[base + SLOT_SEQ] = h[c + NEWEST_SEQ]!;
-      d[base + SLOT_US] = h[c + NEWEST_US]!;
+      d[base + SLOT_SEQ] = ch[c + NEWEST_SEQ]!;
+      d[base + SLOT_US] = ch[c + NEWEST_US]!;
       for (let k = 0; k < m; k++) d[base + SLOT_COUNTS + k] = h[counts + k]!;
-      let counted = h[c + COUNTED]! | (this.masked ? 1 << slot : 0);
+      let counted = ch[c + COUNTED]! | (this.masked ? 1 << slot : 0);
       // Buckets head − b + 1 .. index − b leave the window (those written are taken off); bucket g's slot
       // is g mod b, counted on from the head's (head − b + 1 is congruent to head + 1). The last of them
       // is congruent to index, so the loop ends on the new head's slot.
@@ -197,13 +232,13 @@ export class SlidingCounts {
         d[base + SLOT_HELD] = -1;
         counted &= ~(1 << slot);
       }
-      h[c + COUNTED] = counted;
-      h[c + HEAD_SLOT] = index - Math.floor(index / b) * b;
+      ch[c + COUNTED] = counted;
+      ch[c + HEAD_SLOT] = index - Math.floor(index / b) * b;
     }
-    h[c + HEAD] = index;
+    ch[c + HEAD] = index;
     h[r + HEAD_END_US] = (index + 1) * this.bucketUs;
-    h[c + NEWEST_SEQ] = seq;
-    h[c + NEWEST_US] = timeUs;
+    ch[c + NEWEST_SEQ] = seq;
+    ch[c + NEWEST_US] = timeUs;
     for (let k = 0; k < m; k++) h[counts + k] = 0;
     return counts;
   }
@@ -259,16 +294,18 @@ export class SlidingCounts {
     const h = this.rows.heads;
     const r = this.headOf(row);
     for (let k = 0; k < this.metrics; k++) h[r + TOTALS + k] = 0;
-    h[r + this.cold + HEAD] = -1;
     h[r + HEAD_END_US] = 0;
-    h[r + this.cold + COUNTED] = 0;
+    const ch = this.coldRows.heads;
+    const c = this.coldOf(row);
+    ch[c + HEAD] = -1;
+    ch[c + COUNTED] = 0;
   }
 
   /** The earliest input seq and time still inside a row's window (0 when empty). */
   firstInWindow(row: number): { seq: number; timeUs: number } {
     const d = this.data;
-    const h = this.rows.heads;
-    const c = this.headOf(row) + this.cold;
+    const h = this.coldRows.heads;
+    const c = this.coldOf(row);
     let seq = 0;
     let timeUs = 0;
     const head = h[c + HEAD]!;
@@ -299,7 +336,7 @@ export class SlidingCounts {
 
   /** True when nothing was added to the row within the window ending at timeUs (its account may be dropped). */
   idleAt(row: number, timeUs: number): boolean {
-    const head = this.rows.heads[this.headOf(row) + this.cold + HEAD]!;
+    const head = this.coldRows.heads[this.coldOf(row) + HEAD]!;
     return head < 0 || Math.floor(timeUs / this.bucketUs) - head >= this.buckets;
   }
 

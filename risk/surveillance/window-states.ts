@@ -24,13 +24,14 @@ export class WindowAccounts {
   private raisedFlags = new Uint8Array(64);
 
   /**
-   * `heads`: where to keep the counters' row headers beside other indicators' (sliding-counts.ts);
-   * `notes`: a ring of recent orders shared with other indicators that note the same orders (recent-orders.ts).
+   * `heads`: where to keep the counters' row headers beside other indicators' (sliding-counts.ts), and
+   * `colds`, if given, where to keep the headers' cold fields apart from them; `notes`: a ring of recent
+   * orders shared with other indicators that note the same orders (recent-orders.ts).
    */
-  constructor(index: AccountIndex, metrics: number, buckets: number, bucketUs: number, heads?: HeadRows, notes?: SharedRecentOrders) {
+  constructor(index: AccountIndex, metrics: number, buckets: number, bucketUs: number, heads?: HeadRows, notes?: SharedRecentOrders, colds?: HeadRows) {
     this.holds = new AccountHolds(index);
     this.windowUs = buckets * bucketUs;
-    this.counts = new SlidingCounts(metrics, buckets, bucketUs, 64, heads);
+    this.counts = new SlidingCounts(metrics, buckets, bucketUs, 64, heads, colds);
     this.recent = notes !== undefined ? new RecentOrderView(notes) : new RecentOrders(16, 64);
   }
 

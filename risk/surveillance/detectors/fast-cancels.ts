@@ -45,7 +45,7 @@ export class FastCancelDetector implements Detector {
     private readonly m: MarketWatch,
     private readonly p: FastCancelParams = FAST_CANCEL_DEFAULTS,
   ) {
-    this.accounts = new WindowAccounts(m.accounts, 2, p.buckets, p.bucketUs, m.windowHeads);
+    this.accounts = new WindowAccounts(m.accounts, 2, p.buckets, p.bucketUs, m.windowHeads, undefined, m.windowColds);
   }
 
   ended(o: WatchedOrder): void {

@@ -46,7 +46,7 @@ export class OrderToTradeDetector implements Detector {
     private readonly m: MarketWatch,
     private readonly p: OrderToTradeParams = ORDER_TO_TRADE_DEFAULTS,
   ) {
-    this.accounts = new WindowAccounts(m.accounts, 2, p.buckets, p.bucketUs, m.windowHeads, m.cancelNotes);
+    this.accounts = new WindowAccounts(m.accounts, 2, p.buckets, p.bucketUs, m.windowHeads, m.cancelNotes, m.windowColds);
   }
 
   accepted(o: WatchedOrder): void {

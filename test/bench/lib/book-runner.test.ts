@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BookKind, newBook } from '../../../bench/lib/book-factory.js';
-import { newRequest, runBookRange } from '../../../bench/lib/book-runner.js';
+import { BookKind, benchSpec, newBook } from '../../../bench/lib/book-factory.js';
+import { OrderBook } from '../../../engine/book/order-book.js';
+import { EventWriter } from '../../../engine/shard/event-writer.js';
+import { EPOCH_START_US, newRequest, runBookRange } from '../../../bench/lib/book-runner.js';
+import { CopyingOutput } from '../../../bench/lib/surveillance/copying-output.js';
 import { CountingSink } from '../../../bench/lib/counting-sink.js';
 import { bookDepth, depthDifference } from '../../../bench/lib/depth.js';
 import { newMinimalBook, runMinimalRange } from '../../../bench/lib/minimal-book.js';
@@ -53,4 +56,21 @@ test('the MinimalBook yardstick trades the same lots and keeps the same depth as
   assert.equal(minimal.tradedLots, sink.tradedLots);
   assert.equal(minimal.tradedLots, stream.tradedLots);
   assert.equal(depthDifference(minimal.depth(), bookDepth(ours)), undefined);
+});
+
+test('op i is stamped startUs + i × usPerOp, so a stream can carry epoch-µs times as a venue\'s do', () => {
+  const seed = testSeed('book-runner start time');
+  const stream = generateOrderStream({ seed, ops: 2_000 });
+  const out = new CopyingOutput(stream.length * 4);
+  const book = new OrderBook(benchSpec, new EventWriter(new CopyingOutput(), [], out));
+  const tally = newTally();
+  runBookRange(book, newRequest(), stream, 0, stream.length, tally, 1_000, EPOCH_START_US);
+  assert.equal(tally.cancelMisses, 0);
+  const buf = out.kept!;
+  const times = new Set<number>();
+  for (let i = 0; i < out.keptCount; i++) times.add(buf.timeUs(buf.at(i)));
+  // Every op emits at least one event, each stamped with its op's time.
+  assert.equal(times.size, stream.length);
+  for (let i = 0; i < stream.length; i++) assert.ok(times.has(EPOCH_START_US + i * 1_000), `op ${i}`);
+  assert.ok(EPOCH_START_US > 2 ** 31, 'beyond V8 small integers');
 });

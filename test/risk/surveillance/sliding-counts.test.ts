@@ -18,17 +18,20 @@ interface Add {
   timeUs: number;
 }
 
-for (const [buckets, shared] of [[1, false], [6, false], [30, false], [31, false], [40, false], [6, true], [31, true]] as const) {
-  test(`sliding counts over ${buckets} buckets${shared ? ', headers shared,' : ''} answer as a list of every add`, () => {
-    const seed = testSeed(`sliding counts ${buckets}${shared ? ' shared' : ''}`);
+// shared: the table's headers in rows shared with two neighbours; 'split': and its headers' cold fields in
+// other rows, shared with the first neighbour's cold fields (the second keeps its own with its hot ones).
+for (const [buckets, shared] of [[1, false], [6, false], [30, false], [31, false], [40, false], [6, true], [31, true], [6, 'split'], [31, 'split']] as const) {
+  test(`sliding counts over ${buckets} buckets${shared === 'split' ? ', headers shared, cold fields apart,' : shared ? ', headers shared,' : ''} answer as a list of every add`, () => {
+    const seed = testSeed(`sliding counts ${buckets}${shared === 'split' ? ' split' : shared ? ' shared' : ''}`);
     const r = rng(seed);
     const bucketUs = 100;
     const metrics = 3;
     const rows = 5;
     const heads = shared ? new HeadRows() : undefined;
+    const colds = shared === 'split' ? new HeadRows() : undefined;
     // Neighbours in the shared rows, made before and after the table, adding between its adds.
-    const before = heads && new SlidingCounts(2, 7, 30, 1, heads);
-    const table = new SlidingCounts(metrics, buckets, bucketUs, 2, heads);
+    const before = heads && new SlidingCounts(2, 7, 30, 1, heads, colds);
+    const table = new SlidingCounts(metrics, buckets, bucketUs, 2, heads, colds);
     const after = heads && new SlidingCounts(1, 3, 1_000, 1, heads);
     const beforeSums = new Array<number>(rows).fill(0);
     const afterSums = new Array<number>(rows).fill(0);
