@@ -4,7 +4,8 @@
 // replacing their oldest quote; takers cross the spread with IOC limit orders. Every second taker is
 // thinly funded and chases the last index swing up to its leverage limit, so the swing back liquidates
 // it; the makers pull their quotes from a market before its swing (pull), so the gap leaves no book at
-// the old price to close it, and ADL takes what the small insurance fund cannot pay. Actions are offered open loop at a fixed rate, round-robin over the bots, seeded.
+// the old price to close it in, and ADL closes it. Actions are offered open loop at a fixed rate,
+// round-robin over the bots, seeded.
 
 import { below, rng, type Rng } from '../../engine/sim/rng.js';
 import { PerpxClient } from '../client/client.js';
@@ -113,11 +114,11 @@ export class DemoBots {
   }
 
   /**
-   * Every maker cancels its quotes in a market whose swing has just been announced (the tick after next
-   * second's carries it), and quotes there again only once it is sent: market makers watch the venues
+   * Every maker cancels its quotes in a market whose swing has just been announced (the next second's
+   * index tick carries it), and quotes there again only once it is sent: market makers watch the venues
    * an index lags and pull their quotes before a gap. So the book the gap leaves is empty, not a ladder
    * at the old price that closes the liquidated positions above their bankruptcy price (a surplus for
-   * the insurance fund, where ADL was rare): the loss past the small fund goes to ADL. A thin taker that a
+   * the insurance fund, where ADL was rare): what the book cannot take goes to ADL. A thin taker that a
    * liquidation left with nothing (ADL closes at its bankruptcy price) is funded again, as a trader who
    * comes back, so that later swings liquidate it again.
    */
