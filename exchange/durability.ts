@@ -1,11 +1,16 @@
-// Durability: what the exchange needs to run on a data directory, prepared before any shard starts.
+// Durability: what the exchange needs to run on a data directory, prepared as its shards start.
 //
-//   open(dir): create (meta, empty cut) or check meta against this configuration
-//           → read the cut → read every shard's journal below it, verifying each record's checksum
-//           → drop each shard's torn tail (records past the cut, never acknowledged), with a log line
-//           → per shard: the records to replay, the first seq its gateway stream continues with, and per
-//             output stream the first seq its consumer has not consumed (re-delivered during the replay)
-//   then the threaded exchange starts the journal writer (JournalHost) and the shards with that data.
+//   begin(dir): create (meta, empty cut) or check meta against this configuration
+//           → read the cut → per shard its newest usable snapshot, its log allocated (cut − snapshot
+//             position records), the first seq its gateway stream continues with, and per output stream
+//             the first seq its consumer has not consumed (the cut's last seqs: re-delivered during the replay)
+//           → in the background, shard after shard: read its journal below the cut into its log, verifying
+//             each record's checksum, publishing each verified block (a replay follows it: replay-feed.ts);
+//             check the journal's last seqs equal the cut's; drop its torn tail (records past the cut,
+//             never acknowledged), with a log line
+//   then the threaded exchange starts the shards with that data at once (they replay as the read goes)
+//   and the journal writer (JournalHost) once recovered() says every read passed: a failure stops the
+//   start, every shard stopped, nothing written. open(dir) is begin() then recovered().
 //
 // Shard numbering is persistence's global one: market shard s is s, risk shard r is S + r.
 // A shard's replay starts from its newest usable snapshot (snapshots/recovery-base.ts), else position 0.
@@ -17,7 +22,7 @@ import type { ShardReplayData } from '../engine/shard/worker-journal.js';
 import { decodeCut, type CutRecord } from '../persistence/cut-record.js';
 import { PersistenceError } from '../persistence/errors.js';
 import { JournalHost } from '../persistence/journal-host.js';
-import { readShardLog, truncateTail, type ShardLog } from '../persistence/journal-reader.js';
+import { readShardLog, shardLogBuffers, truncateTail, type ShardLog, type ShardLogBuffers } from '../persistence/journal-reader.js';
 import { CUT_KEY, META_KEY } from '../persistence/keys.js';
 import { checkConfig, encodeMeta, readMeta, type StoreMeta } from '../persistence/meta.js';
 import { RocksStore } from '../persistence/rocksdb-store.js';
@@ -56,6 +61,15 @@ export function consumersOf(t: Topology, x: number): { shard: number; input: num
   return x < S ? Array.from({ length: R }, (_, r) => ({ shard: S + r, input: 1 + x })) : Array.from({ length: S }, (_, s) => ({ shard: s, input: 1 + (x - S) }));
 }
 
+/**
+ * The order the journals are read in: the risk shards first (on this flow the risk shard holds ~70% of the
+ * records and its replay is the restart's long pole: it starts first), then the market shards in order.
+ */
+function readOrder(t: Topology): number[] {
+  const S = t.marketShards;
+  return [...Array.from({ length: t.riskShards }, (_, r) => S + r), ...Array.from({ length: S }, (_, s) => s)];
+}
+
 /** Where recovery's log lines go: the options' log, else console.log. */
 function logOf(o: DurabilityOptions): (line: string) => void {
   return o.log ?? ((l: string) => console.log(l));
@@ -66,12 +80,15 @@ export class Durability {
   /** The snapshotter, when a snapshot policy is set (its `taken` lists what it stored). */
   snapshotter: SnapshotterHost | undefined;
   private pendingSnapshotter: (() => void) | undefined;
+  private reading!: Promise<readonly ShardLog[]>;
+  private read: readonly ShardLog[] | undefined;
 
   private constructor(
     readonly dir: string,
     readonly topology: Topology,
     readonly cut: CutRecord,
-    readonly logs: readonly ShardLog[],
+    /** Per shard, where its journal is read into (known before the read: what the shards replay from). */
+    private readonly buffers: readonly ShardLogBuffers[],
     /** Per shard, the snapshot its recovery starts from (undefined: the journal from position 0). */
     readonly bases: readonly (RecoveryBase | undefined)[],
     /** The configuration as the meta holds it (canonical JSON): what the snapshotter rebuilds shards from. */
@@ -79,7 +96,23 @@ export class Durability {
     private readonly o: DurabilityOptions,
   ) {}
 
+  /**
+   * Opens the data directory and reads every shard's journal below the cut, verifying it, before it
+   * returns: the journal is read before anything replays it (the tools' and tests' way). A start that
+   * overlaps the read with the shards' replay uses begin().
+   */
   static async open(o: DurabilityOptions, topology: Topology, config: unknown): Promise<Durability> {
+    const d = await Durability.begin(o, topology, config);
+    await d.recovered();
+    return d;
+  }
+
+  /**
+   * Opens the data directory (meta, cut, each shard's snapshot), allocates each shard's log and starts
+   * reading the journals into them in the background: shards may start replaying at once (replay(x)),
+   * each following its read (engine/shard/replay-feed.ts). recovered() says how the read ended.
+   */
+  static async begin(o: DurabilityOptions, topology: Topology, config: unknown): Promise<Durability> {
     const dir = o.dir;
     const log = logOf(o);
     if (o.snapshots) checkSnapshotPolicy(o.snapshots);
@@ -87,6 +120,7 @@ export class Durability {
     if (!fresh && !statSync(dir).isDirectory()) throw new PersistenceError(Code.DATA_DIR_FOREIGN, `${dir} is a file, not a data directory`, { dir });
     if (!fresh && !existsSync(`${dir}/CURRENT`)) throw new PersistenceError(Code.DATA_DIR_FOREIGN, `${dir} is not empty and holds no perpx data`, { dir });
     const store = await RocksStore.open(dir, { createIfMissing: fresh });
+    let d: Durability;
     try {
       const shards = topology.marketShards + topology.riskShards;
       const producers = producerTable(topology);
@@ -101,12 +135,37 @@ export class Durability {
         cut = bytes ? decodeCut(bytes) : { version: 1, batch: 0, positions: new Array<number>(shards).fill(0), lastSeq: producers.map((p) => p.map(() => 0)) };
         if (cut.positions.length !== shards) throw new PersistenceError(Code.DATA_DIR_MISMATCH, `${dir} holds ${cut.positions.length} shards, this topology ${shards}`, { dir });
       }
-      const logs: ShardLog[] = [];
       const bases: (RecoveryBase | undefined)[] = [];
-      for (let x = 0; x < shards; x++) {
-        const base = o.fromSnapshots === false ? undefined : await recoveryBase(store, x, cut, topology, log);
-        bases.push(base);
-        const l = await readShardLog(store, x, cut.positions[x]!, { inputs: producers[x]!.length, from: base?.info.position, lastSeq: base?.info.lastSeq, lastTimeUs: base?.info.clockUs });
+      for (let x = 0; x < shards; x++) bases.push(o.fromSnapshots === false ? undefined : await recoveryBase(store, x, cut, topology, log));
+      const buffers = bases.map((b, x) => shardLogBuffers(x, cut.positions[x]!, b?.info.position ?? 0));
+      const fromSnapshots = bases.filter((b) => b !== undefined).length;
+      const total = buffers.reduce((sum, b) => sum + b.count, 0);
+      if (!fresh) log(`perpx: recovering ${dir}: ${fromSnapshots > 0 ? `${fromSnapshots} shard(s) from a snapshot, then ` : ''}${total.toLocaleString('en-US')} journal records over ${shards} shard(s), reading and replaying`);
+      const storedConfig = fresh ? (JSON.parse(Buffer.from(encodeMeta(config)).toString('utf8')) as StoreMeta).config : (await readMeta(store, dir)).config;
+      d = new Durability(dir, topology, cut, buffers, bases, storedConfig, o);
+    } catch (e) {
+      await store.close();
+      throw e;
+    }
+    d.reading = d.readAll(store, log);
+    // Whoever starts the exchange awaits recovered(); until then a failure must not count as unhandled.
+    d.reading.catch(() => {});
+    return d;
+  }
+
+  /**
+   * Reads every shard's journal into its buffers, the risk shards first (the longest replays start
+   * first), then the market shards; checks each against the cut, drops each torn tail; closes the store.
+   */
+  private async readAll(store: RocksStore, log: (line: string) => void): Promise<readonly ShardLog[]> {
+    const began = performance.now();
+    const producers = producerTable(this.topology);
+    const cut = this.cut;
+    const logs: ShardLog[] = [];
+    try {
+      for (const x of readOrder(this.topology)) {
+        const base = this.bases[x];
+        const l = await readShardLog(store, x, cut.positions[x]!, { inputs: producers[x]!.length, from: base?.info.position, lastSeq: base?.info.lastSeq, lastTimeUs: base?.info.clockUs, into: this.buffers[x] });
         for (let i = 0; i < l.lastSeq.length; i++) {
           if (l.lastSeq[i] !== (cut.lastSeq[x]?.[i] ?? 0)) {
             throw new PersistenceError(Code.JOURNAL_CORRUPT, `shard ${x}: the cut says input ${i} was consumed to seq ${cut.lastSeq[x]?.[i]}, the journal to ${l.lastSeq[i]}`, { shard: x, input: i });
@@ -116,15 +175,30 @@ export class Durability {
           await truncateTail(store, x, cut.positions[x]!);
           log(`perpx: shard ${x}: dropped a torn tail of ${l.tornRecords} record(s) past the durable cut at position ${cut.positions[x]} (never acknowledged)`);
         }
-        logs.push(l);
+        logs[x] = l;
       }
-      const fromSnapshots = bases.filter((b) => b !== undefined).length;
-      if (!fresh) log(`perpx: recovered ${dir}: ${fromSnapshots > 0 ? `${fromSnapshots} shard(s) from a snapshot, then ` : ''}${logs.map((l) => l.count).reduce((a, b) => a + b, 0).toLocaleString('en-US')} journal records over ${shards} shard(s), replaying`);
-      const storedConfig = fresh ? (JSON.parse(Buffer.from(encodeMeta(config)).toString('utf8')) as StoreMeta).config : (await readMeta(store, dir)).config;
-      return new Durability(dir, topology, cut, logs, bases, storedConfig, o);
     } finally {
       await store.close();
     }
+    const total = logs.reduce((sum, l) => sum + l.count, 0);
+    if (total > 0) log(`perpx: read and verified ${total.toLocaleString('en-US')} journal records in ${((performance.now() - began) / 1000).toFixed(1)} s`);
+    this.read = logs;
+    return logs;
+  }
+
+  /**
+   * Resolves once every shard's journal is read, verified against the cut and its torn tail dropped;
+   * rejects with the PersistenceError that stops the start (a checksum, a gap, a journal that ends before
+   * the cut or disagrees with it). Nothing may be acknowledged, nor the journal written, before it resolves.
+   */
+  recovered(): Promise<readonly ShardLog[]> {
+    return this.reading;
+  }
+
+  /** Every shard's journal below the cut, as read and verified (recovered() first). */
+  get logs(): readonly ShardLog[] {
+    if (this.read === undefined) throw new Error('the journals are still being read: await recovered() first');
+    return this.read;
   }
 
   /** Global shard number of market shard s / risk shard r. */
@@ -136,38 +210,53 @@ export class Durability {
   }
 
   /** The replay of shard x: its journal below the cut, and per output stream where re-delivery starts. */
+  /**
+   * The replay of shard x: its journal below the cut (possibly still being read: the replay follows the
+   * read's feed), and per output stream where re-delivery starts. That is where each consumer's journal
+   * says it consumed to, which the read checks equals the cut's lastSeq: it is taken from the cut, so a
+   * shard need not wait for the other shards' reads.
+   */
   replay(x: number): ShardReplayData {
-    const l = this.logs[x]!;
+    const l = this.buffers[x]!;
     // Output order is the worker's: gateway first, then one stream per shard of the other kind.
     const consumers = consumersOf(this.topology, x);
-    const deliverFrom = [Infinity, ...consumers.map((c) => this.logs[c.shard]!.lastSeq[c.input]! + 1)];
-    return { records: l.records, inputs: l.inputs, count: l.count, firstPosition: l.firstPosition, deliverFrom, snapshot: this.bases[x]?.bytes };
+    const deliverFrom = [Infinity, ...consumers.map((c) => this.consumedTo(c.shard, c.input) + 1)];
+    return { records: l.records, inputs: l.inputs, count: l.count, firstPosition: l.firstPosition, deliverFrom, snapshot: this.bases[x]?.bytes, feed: l.feed };
+  }
+
+  /** The last seq of input i shard x consumed below the cut (the read checks its journal agrees). */
+  private consumedTo(x: number, i: number): number {
+    return this.cut.lastSeq[x]?.[i] ?? 0;
   }
 
   /** Gateway commands every shard has taken so far: a bound on ids a gateway handed out before a restart. */
   gatewayCommands(): number {
-    return this.logs.reduce((sum, l) => sum + l.lastSeq[0]!, 0);
+    return this.buffers.reduce((sum, _, x) => sum + this.consumedTo(x, 0), 0);
   }
 
   /** The seq the gateway's next command to shard x carries. */
   gatewayNextSeq(x: number): number {
-    return this.logs[x]!.lastSeq[0]! + 1;
+    return this.consumedTo(x, 0) + 1;
   }
 
-  /** Starts the journal writer; shards started afterwards get journalData(x). The snapshotter waits: startSnapshots(). */
-  async startJournal(gatewayBell: Doorbell): Promise<JournalHost> {
+  /**
+   * Makes the journal writer's host (once), not started: shards get its shardData(x) when they start, and
+   * its start() must wait for recovered() (the writer opens the store the read holds, and must never
+   * continue a journal that failed its checks). The snapshotter waits too: startSnapshots().
+   */
+  journalHost(gatewayBell: Doorbell): JournalHost {
+    if (this.journal) return this.journal;
     const policy = this.o.snapshots;
     const channel = policy ? SnapshotterHost.channel() : undefined;
     const snapshots = policy && channel ? { port: channel.port2, retention: policy } : undefined;
     const host = new JournalHost({ dir: this.dir, producerOf: producerTable(this.topology), from: this.cut, gatewayBell, tapCapacity: this.o.tapCapacity, snapshots });
-    await host.start();
     this.journal = host;
     if (policy && channel) {
       const snapshotter = new SnapshotterHost(logOf(this.o));
       this.snapshotter = snapshotter;
       this.pendingSnapshotter = () => {
         const S = this.topology.marketShards;
-        const which = this.logs.map((_, x) => x).filter((x) => x >= S || policy.marketShards !== false);
+        const which = this.buffers.map((_, x) => x).filter((x) => x >= S || policy.marketShards !== false);
         // The replicas start where the shards' recoveries did; the snapshotter gets its own copy of the bytes.
         // Not awaited: its failures are its own (`snapshotter.failure`), and the exchange serves meanwhile.
         void snapshotter.start(this.storedConfig, which.map((x) => ({ shard: x, position: this.bases[x]?.info.position ?? 0, snapshot: this.bases[x]?.bytes, timeUs: this.bases[x]?.info.clockUs })), policy, channel.port1);
@@ -180,7 +269,7 @@ export class Durability {
 
   /** Journal records the shards replay on this start (after their snapshots). */
   get replayTotal(): number {
-    return this.logs.reduce((sum, l) => sum + l.count, 0);
+    return this.buffers.reduce((sum, l) => sum + l.count, 0);
   }
 
   /**
@@ -216,7 +305,7 @@ export class Durability {
    */
   replayBacklog(): number[] {
     const j = this.journal;
-    return this.logs.map((l, x) => {
+    return this.buffers.map((l, x) => {
       let from = this.bases[x]?.info.position ?? 0;
       for (const t of this.snapshotter?.taken ?? []) if (t.info.shard === x && t.info.position > from) from = t.info.position;
       // The watermark holds a cut's low 32 bits: the difference modulo 2^32 is exact below 2^32 records.

@@ -24,7 +24,9 @@
 // stop (ring-output.ts); a worker that still does not stop is terminated (shard-worker.ts).
 //
 // With durability (durability.ts), every shard copies its inputs into a tap ring the journal writer
-// drains, shards first replay their journal below the durable cut (start() returns once they have), and
+// drains, shards first replay their journal below the durable cut as it is read and verified (start()
+// returns once they have, and once every read passed: the writer starts only then; a read that fails
+// stops every shard and the start), and
 // poll() hands the gateway only records whose producing input is inside the cut (acknowledge after
 // durable): it stops at the first record of a ring that is not, and the writer rings the gateway's
 // doorbell after each synced batch. While any shard's journal lag exceeds the bound, offer() refuses
@@ -68,9 +70,13 @@ export interface StopResult {
 
 export type Listener = (buf: RecordBuffer, at: number, from: GatewaySource) => void;
 
-/** Waits for every shard's replay; with a journal to replay, its progress is logged once a second and at the end. */
-async function replayed(hosts: readonly (MarketShardHost | RiskShardHost)[], d: Durability | undefined): Promise<void> {
-  const all = Promise.all(hosts.map((h) => h.replayed()));
+/**
+ * Waits for every shard's replay and for `read` (the journals read and verified, the writer started); with
+ * a journal to replay, its progress is logged once a second and at the end. Rejects at the first failure
+ * of either (a shard stopped in its replay never reports it: the read's failure ends the wait).
+ */
+async function replayed(hosts: readonly (MarketShardHost | RiskShardHost)[], d: Durability | undefined, read: Promise<unknown> | undefined): Promise<void> {
+  const all = Promise.all([...hosts.map((h) => h.replayed()), read]);
   if (d === undefined || d.replayTotal === 0) return void (await all);
   const began = performance.now();
   const done = () => hosts.reduce((sum, h) => sum + (h.stats().replayed ?? 0), 0);
@@ -168,7 +174,13 @@ export class ThreadedExchange {
 
     const marketHosts: MarketShardHost[] = [];
     const riskHosts: RiskShardHost[] = [];
-    const journal = d ? await d.startJournal(gatewayBell) : undefined;
+    // Made now (the shards copy their inputs into its taps), started once every journal is read and
+    // verified: a start whose read fails has written nothing, and never serves.
+    const journal = d?.journalHost(gatewayBell);
+    let abandoned = false;
+    const journalStarted = d && journal ? d.recovered().then(() => (abandoned ? undefined : journal.start())) : undefined;
+    // Awaited below, after the shards have started: a failed read must not count as unhandled meanwhile.
+    journalStarted?.catch(() => {});
     try {
       // The consumers first, so no market shard ever publishes into a ring nobody reads.
       await surveillance?.start(wait, marketGateway);
@@ -214,12 +226,18 @@ export class ThreadedExchange {
           }),
         );
       }
-      // Recovered before serving: every shard has handled its journal (re-delivery may still be in flight).
-      await replayed([...marketHosts, ...riskHosts], d);
+      // Recovered before serving: every journal read and verified, the writer started, and every shard has
+      // handled its journal (re-delivery may still be in flight). The first failure of either ends the start.
+      await replayed([...marketHosts, ...riskHosts], d, journalStarted);
       d?.startSnapshots();
     } catch (e) {
-      // Market workers start group by group, so a failure can leave holes in marketHosts.
+      abandoned = true;
+      // Market workers start group by group, so a failure can leave holes in marketHosts. A shard still
+      // replaying a journal whose read failed gives up its wait when stopped (replay-feed.ts).
       await Promise.allSettled([...[...marketHosts, ...riskHosts].filter((h) => h !== undefined).map((h) => h.stop()), ...(surveillance?.stop() ?? [])]);
+      // The read runs to its end (or its first failure) and closes the store before the start fails: a
+      // caller may open the directory again at once. `abandoned` kept the writer from starting after it.
+      await journalStarted?.catch(() => {});
       await journal?.stop().catch(() => {});
       throw e;
     }

@@ -81,12 +81,18 @@ let durability: Durability | undefined;
 if (!o.inMemory) {
   try {
     const snapshots = snapshotPolicyOf(o);
-    durability = await Durability.open({ dir: o.data, snapshots, log: (line) => log.info(line.replace(/^perpx: /, '')) }, topology, { topology: topology.config, riskMarkets });
+    // The journals are read while the shards replay them (ThreadedExchange.start awaits the read's checks).
+    durability = await Durability.begin({ dir: o.data, snapshots, log: (line) => log.info(line.replace(/^perpx: /, '')) }, topology, { topology: topology.config, riskMarkets });
   } catch (e) {
-    if (!(e instanceof PersistenceError)) throw e;
-    console.error(`perpx: cannot use data directory ${o.data}: ${e.message}`);
-    process.exit(3);
+    refuseDataDir(e);
   }
+}
+
+/** A data directory the exchange cannot start on (corrupt, foreign, another configuration's): one line, exit 3. */
+function refuseDataDir(e: unknown): never {
+  if (!(e instanceof PersistenceError)) throw e;
+  console.error(`perpx: cannot use data directory ${o.data}: ${e.message}`);
+  process.exit(3);
 }
 
 // The operator side comes up first, so /readyz answers "not ready" while the shards recover.
@@ -149,20 +155,25 @@ const storeAlert = alerts
     })
   : async () => false;
 
-exchange = await ThreadedExchange.start({
-  topology,
-  riskMarkets,
-  wait: o.wait === 'auto' ? undefined : o.wait,
-  durability,
-  surveillance: alerts && {
-    onAlert: (a) => {
-      // Stored first, then (when new) announced on the bus's operator topic: a replayed alert is not news.
-      void storeAlert(a).then((fresh) => {
-        if (fresh) log.warn({ alert: a.id, detector: a.detector, market: a.marketId, score: a.score }, `surveillance alert: ${a.summary}`);
-      });
+try {
+  exchange = await ThreadedExchange.start({
+    topology,
+    riskMarkets,
+    wait: o.wait === 'auto' ? undefined : o.wait,
+    durability,
+    surveillance: alerts && {
+      onAlert: (a) => {
+        // Stored first, then (when new) announced on the bus's operator topic: a replayed alert is not news.
+        void storeAlert(a).then((fresh) => {
+          if (fresh) log.warn({ alert: a.id, detector: a.detector, market: a.marketId, score: a.score }, `surveillance alert: ${a.summary}`);
+        });
+      },
     },
-  },
-});
+  });
+} catch (e) {
+  // A journal that fails its checks while the shards replay it (a checksum, a gap, the cut): never ready.
+  refuseDataDir(e);
+}
 const x = exchange;
 
 // The trader gateway: its own store (keys, accounts, idempotency, order history, fills, tickers) beside the shards' journal.

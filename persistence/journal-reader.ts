@@ -2,6 +2,7 @@
 //
 //   blocks in key order ──▶ header and length decode? ──▶ first position = key = where the last ended?
 //                       ──▶ each record below the cut: stored CRC32C = computed? ──▶ copied into the log
+//                       ──▶ after each block: how many records are in, published (a replay may follow)
 //
 // Inside the cut (acknowledged territory) any failure stops the read with a PersistenceError naming the
 // shard, key, position, the record's seq and the expected checksum: never a silent truncation. Past the
@@ -11,17 +12,24 @@
 import { Code } from '../engine/codes.js';
 import { RECORD_BYTES, RecordBuffer } from '../engine/ring/record.js';
 import { PersistenceError } from './errors.js';
+import { ReplayFeed } from '../engine/shard/replay-feed.js';
 import { BlockBuilder, JournalBlock } from './journal-block.js';
 import { journalKey, journalRange, keyText, parseJournalKey } from './keys.js';
 import type { Store } from './store.js';
 
-export interface ShardLog {
+/** Where a shard's log goes, allocated before it is read (its size is the cut's position minus the first). */
+export interface ShardLogBuffers {
   readonly shard: number;
   /** Records [firstPosition, firstPosition + count) in SharedArrayBuffers a worker can take as they are. */
   readonly records: SharedArrayBuffer;
   readonly inputs: SharedArrayBuffer;
   readonly firstPosition: number;
   readonly count: number;
+  /** How many records are verified and copied so far (engine/shard/replay-feed.ts): a replay may follow the read. */
+  readonly feed: SharedArrayBuffer;
+}
+
+export interface ShardLog extends ShardLogBuffers {
   /** Per input, the last seq inside the log. */
   readonly lastSeq: number[];
   /** Per input, the last seq before the log's first record (a snapshot's; zeros from position 0). */
@@ -45,6 +53,14 @@ export interface ReadOptions {
   readonly lastTimeUs?: number;
   /** Called with records read so far, for progress bars. */
   readonly onProgress?: (records: number) => void;
+  /** Read into these (shardLogBuffers() of the same shard, cut and `from`), publishing each verified block; default: new ones. */
+  readonly into?: ShardLogBuffers;
+}
+
+/** The buffers for shard `shard`'s records [from, cut), nothing in them yet. */
+export function shardLogBuffers(shard: number, cut: number, from = 0): ShardLogBuffers {
+  const count = Math.max(0, cut - from);
+  return { shard, records: new SharedArrayBuffer(count * RECORD_BYTES), inputs: new SharedArrayBuffer(Math.max(2, count * 2)), firstPosition: from, count, feed: ReplayFeed.create().sab };
 }
 
 function corrupt(shard: number, key: Uint8Array, position: number, seq: number, expected: number, actual: number): PersistenceError {
@@ -65,11 +81,11 @@ export async function blockStartAt(store: Store, shard: number, position: number
 /** Reads shard `shard`'s records below `cut` (verified), and counts what lies past it. */
 export async function readShardLog(store: Store, shard: number, cut: number, o: ReadOptions): Promise<ShardLog> {
   const from = o.from ?? 0;
-  const count = Math.max(0, cut - from);
-  const records = new SharedArrayBuffer(count * RECORD_BYTES);
-  const inputs = new SharedArrayBuffer(Math.max(2, count * 2));
-  const recs = new RecordBuffer(records);
-  const ins = new Uint16Array(inputs);
+  const buffers = o.into ?? shardLogBuffers(shard, cut, from);
+  if (buffers.shard !== shard || buffers.firstPosition !== from || buffers.count !== Math.max(0, cut - from)) throw new RangeError(`shard ${shard}: buffers for records from ${buffers.firstPosition}, ${buffers.count} of them, do not fit [${from}, ${cut})`);
+  const recs = new RecordBuffer(buffers.records);
+  const ins = new Uint16Array(buffers.inputs);
+  const feed = ReplayFeed.attach(buffers.feed);
   const lastSeq = Array.from({ length: o.inputs }, (_, i) => o.lastSeq?.[i] ?? 0);
   let lastTimeUs = o.lastTimeUs ?? 0;
   let next = -1;
@@ -116,13 +132,15 @@ export async function readShardLog(store: Store, shard: number, cut: number, o: 
       const t = block.records.timeUs(at);
       if (t > lastTimeUs) lastTimeUs = t;
     }
+    // Every record up to here is verified and copied: a replay following the read may take them.
+    feed.publish(Math.min(next, cut) - from);
     o.onProgress?.(Math.min(next, cut) - from);
   }
   const have = Math.max(next, from);
   if (have < cut) {
     throw new PersistenceError(Code.JOURNAL_GAP, `shard ${shard}: the cut says position ${cut} is durable but the journal ends at ${have}`, { shard, position: have, expected: cut });
   }
-  return { shard, records, inputs, firstPosition: from, count, lastSeq, lastTimeUs, tornRecords: torn, startLastSeq: Array.from({ length: o.inputs }, (_, i) => o.lastSeq?.[i] ?? 0), startTimeUs: o.lastTimeUs ?? 0 };
+  return { ...buffers, lastSeq, lastTimeUs, tornRecords: torn, startLastSeq: Array.from({ length: o.inputs }, (_, i) => o.lastSeq?.[i] ?? 0), startTimeUs: o.lastTimeUs ?? 0 };
 }
 
 /**

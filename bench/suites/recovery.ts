@@ -15,8 +15,10 @@
 //              (with --snapshot-records 0 on the first directory, so that no restart takes a snapshot),
 //              /readyz polled every 10 ms. Each restart after the first follows a kill -9 of the one
 //              before, once it was ready: a crash, then the time until the exchange serves again. Phases from
-//              the child's own log lines: `open` (spawn → the journal read and every checksum verified, the
-//              torn tail dropped), `replay` (→ every shard replayed: the exchange's own "replayed" line),
+//              the child's own log lines: `open` (spawn → the data directory opened, its cut and snapshots
+//              read: the "recovering" line), then reading and replaying overlap: `read` (open → every
+//              journal read and every checksum verified, the torn tails dropped: "read and verified"),
+//              `replay` (open → every shard replayed: the exchange's own "replayed" line, at least `read`),
 //              `ready` (→ /readyz 200: the gateway's read models loaded from the shards, a mark of every
 //              market). CPU: the child's user + system time (all threads) when /readyz first said ready;
 //              and /metrics' perpx_replay_backlog_records then (summed: what the next restart would replay).
@@ -117,8 +119,9 @@ async function fill(dir: string, records: number, snapshots: boolean): Promise<F
 }
 
 interface Restart {
-  /** ms from spawn: the journal read and verified, every shard replayed, /readyz 200. */
+  /** ms from spawn: the directory opened (reading and replaying begin), every journal read and verified, every shard replayed, /readyz 200. */
   openMs: number;
+  readMs: number;
   replayMs: number;
   readyMs: number;
   /** The child's CPU (every thread) when it was first ready, ms. */
@@ -153,7 +156,7 @@ function childCpuMs(pid: number): number {
 async function restart(dir: string, extra: readonly string[]): Promise<Restart> {
   const t0 = performance.now();
   const child = spawn(process.execPath, [MAIN, '--data', dir, '--port', '0', '--operator-port', '0', '--mqtt', 'none', '--json-logs', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const out: Partial<Restart> & { url?: string } = { child, openMs: undefined, replayMs: undefined, replayed: 0, fromSnapshots: 0 };
+  const out: Partial<Restart> & { url?: string } = { child, openMs: undefined, readMs: undefined, replayMs: undefined, replayed: 0, fromSnapshots: 0 };
   let exited: string | undefined;
   child.once('exit', (code, signal) => (exited = `exited (${signal ?? code}) before it was ready`));
   const stderr: string[] = [];
@@ -167,11 +170,12 @@ async function restart(dir: string, extra: readonly string[]): Promise<Restart> 
     }
     const at = performance.now() - t0;
     let m: RegExpMatchArray | null;
-    if ((m = /^recovered .*?: (?:(\d+) shard\(s\) from a snapshot, then )?([\d,]+) journal records/.exec(msg))) {
+    if ((m = /^recovering .*?: (?:(\d+) shard\(s\) from a snapshot, then )?([\d,]+) journal records/.exec(msg))) {
       out.openMs = at;
       out.fromSnapshots = Number(m[1] ?? 0);
       out.replayed = Number(m[2]!.replace(/,/g, ''));
-    } else if (/^replayed [\d,]+ journal records/.test(msg)) out.replayMs = at;
+    } else if (/^read and verified [\d,]+ journal records/.test(msg)) out.readMs = at;
+    else if (/^replayed [\d,]+ journal records/.test(msg)) out.replayMs = at;
     else if ((m = /^operator HTTP on (http:\/\/\S+)/.exec(msg))) out.url = m[1];
   });
   for (;;) {
@@ -189,7 +193,8 @@ async function restart(dir: string, extra: readonly string[]): Promise<Restart> 
           const cpuMs = childCpuMs(child.pid!);
           const backlog = await replayBacklog(out.url);
           // No journal to replay (an empty directory) logs no "replayed" line: the replay then took no time.
-          return { child, readyMs, cpuMs, backlog, openMs: out.openMs ?? readyMs, replayMs: out.replayMs ?? out.openMs ?? readyMs, replayed: out.replayed ?? 0, fromSnapshots: out.fromSnapshots ?? 0 };
+          const openMs = out.openMs ?? readyMs;
+          return { child, readyMs, cpuMs, backlog, openMs, readMs: out.readMs ?? openMs, replayMs: out.replayMs ?? openMs, replayed: out.replayed ?? 0, fromSnapshots: out.fromSnapshots ?? 0 };
         }
       }
     }
@@ -263,6 +268,7 @@ const suite: Suite = {
           readyMs: round(ready),
           readyRunsMs: runs.map((r) => round(r.readyMs)).join(' / '),
           openMs: round(median(runs.map((r) => r.openMs))),
+          readMs: round(median(runs.map((r) => r.readMs - r.openMs))),
           replayMs: round(median(runs.map((r) => r.replayMs - r.openMs))),
           servingMs: round(median(runs.map((r) => r.readyMs - r.replayMs))),
           cpuMs: round(median(runs.map((r) => r.cpuMs))),

@@ -82,7 +82,8 @@ interface Wired {
   processor: EventProcessor;
   shard: MarketShard;
   outputs: RingOutput[];
-  replay: () => void;
+  /** False when the shard was asked to stop before its replay was complete. */
+  replay: () => boolean;
 }
 
 assertLittleEndian();
@@ -94,8 +95,8 @@ const running = (): boolean => controls.every((c) => c.running());
 const wired = group.map((d, i) => wire(d, controls[i]!, i));
 parentPort!.postMessage({ type: 'ready' });
 // After 'ready': re-delivery may wait on a full ring whose consumer is another worker still starting.
-for (const w of wired) w.replay();
-parentPort!.postMessage({ type: 'replayed' });
+// A replay the stop flag cut short (its journal read failed) is never reported: the loop then ends at once.
+if (wired.every((w) => w.replay())) parentPort!.postMessage({ type: 'replayed' });
 if (wired.length === 1) wired[0]!.processor.run();
 else new ProcessorGroup(wired.map((w) => w.processor), Doorbell.attach(group[0]!.bell), waitStrategyByName(group[0]!.wait)).run();
 const members = wired.map((w) => ({ stateHash: w.shard.stateHash().toString(), handled: w.processor.handled, abandoned: w.outputs.reduce((sum, o) => sum + o.abandoned, 0) }));
@@ -156,10 +157,11 @@ function wire(data: MarketShardWorkerData, control: ControlBlock, member: number
     journal,
   );
   const replayAll = () => {
-    replayLog(shard, journal.stamp, replay, control);
+    if (!replayLog(shard, journal.stamp, replay, control, waitStrategyByName(data.wait))) return false;
     replaying.finish();
     // Published before 'replayed': the main thread builds its consumer of the gateway ring after it.
     if (surveilled) gatewayOut.skipFirstConsumer(false);
+    return true;
   };
   return { processor, shard, outputs, replay: replayAll };
 }

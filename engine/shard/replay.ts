@@ -73,15 +73,28 @@ export interface ReplayLog {
   readonly inputs: Uint16Array;
   readonly count: number;
   readonly firstPosition: number;
+  /**
+   * For a log still being read (replay-feed.ts): blocks until at least `count` records are in and returns
+   * how many are, or -1 when the replay is to stop. Absent: all `count` records are in.
+   */
+  readonly waitFor?: (count: number) => number;
 }
 
 /**
  * Feeds a log through the handler, stamping outputs with each record's position; returns the position after
- * it. `progress` hears how many records are done at every flush and at the end.
+ * it, or -1 when the log's waitFor said to stop first. `progress` hears how many records are done at every
+ * flush and at the end. Before waiting for more of a log, what was handled is flushed.
  */
 export function replayRecords(handler: RecordHandler, stamp: InputStamp, log: ReplayLog, flushEvery = 256, progress?: (done: number) => void): number {
   let position = log.firstPosition;
+  let available = log.waitFor ? 0 : log.count;
   for (let i = 0; i < log.count; i++) {
+    if (i === available) {
+      handler.flush();
+      progress?.(i);
+      available = Math.min(log.count, log.waitFor!(i + 1));
+      if (available < 0) return -1;
+    }
     stamp.position = position++;
     handler.handle(log.records, log.records.at(i), log.inputs[i]!);
     if ((i + 1) % flushEvery === 0) {

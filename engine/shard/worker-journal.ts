@@ -3,7 +3,8 @@
 //
 //   journal: the tap ring the worker copies its inputs into, the reader's doorbell, the first position
 //   replay:  records (and their input indexes) to handle before the loop starts, and per output stream
-//            the first seq its consumer has not consumed (replay.ts)
+//            the first seq its consumer has not consumed (replay.ts); the records may still be arriving
+//            while the worker replays them (replay-feed.ts)
 //
 // Everything here is shared memory made by whoever assembles the exchange; the engine does not know who
 // reads the tap or where the replayed records came from.
@@ -16,6 +17,7 @@ import type { EventOutput } from './event-output.js';
 import type { JournalOptions, RecordHandler } from './event-processor.js';
 import { DurableCut, InputStamp } from './input-stamp.js';
 import { RingTap, TapRing } from './input-tap.js';
+import { ReplayFeed } from './replay-feed.js';
 import { ReplayOutput, replayRecords } from './replay.js';
 
 export interface ShardJournalData {
@@ -44,6 +46,8 @@ export interface ShardReplayData {
   deliverFrom: number[];
   /** The state codec bytes the shard starts from (decoded instead of constructed); records follow from firstPosition. */
   snapshot?: Uint8Array;
+  /** When the records are still being read: how many are in so far (replay-feed.ts). Absent: all of them. */
+  feed?: SharedArrayBuffer;
 }
 
 /** The stamp every output of the worker shares, and the processor's journal options. */
@@ -69,9 +73,16 @@ export function replayOutputs<T extends EventOutput>(outputs: readonly T[], repl
   return { outputs: wrapped, finish: () => wrapped.forEach((w) => w.finish()) };
 }
 
-/** Handles the replay's records through the shard (outputs stamped with their positions). */
-export function replayLog(handler: RecordHandler, stamp: InputStamp, replay: ShardReplayData | undefined, control?: ControlBlock): void {
-  if (replay === undefined || replay.count === 0) return;
-  const progress = control && ((done: number) => control.set(Counter.REPLAYED, done));
-  replayRecords(handler, stamp, { records: new RecordBuffer(replay.records), inputs: new Uint16Array(replay.inputs), count: replay.count, firstPosition: replay.firstPosition }, undefined, progress);
+/**
+ * Handles the replay's records through the shard (outputs stamped with their positions), waiting by `wait`
+ * for records still being read. False when the shard was asked to stop first (its read failed, or the
+ * exchange stops): the replay is then incomplete, and the worker must not report it replayed.
+ */
+export function replayLog(handler: RecordHandler, stamp: InputStamp, replay: ShardReplayData | undefined, control: ControlBlock, wait: WaitStrategy): boolean {
+  if (replay === undefined || replay.count === 0) return true;
+  const progress = (done: number) => control.set(Counter.REPLAYED, done);
+  const feed = replay.feed && ReplayFeed.attach(replay.feed);
+  const running = () => control.running();
+  const waitFor = feed && ((count: number) => feed.waitFor(count, running, wait));
+  return replayRecords(handler, stamp, { records: new RecordBuffer(replay.records), inputs: new Uint16Array(replay.inputs), count: replay.count, firstPosition: replay.firstPosition, waitFor }, undefined, progress) >= 0;
 }

@@ -121,9 +121,11 @@ const processor = new EventProcessor(
 );
 parentPort!.postMessage({ type: 'ready' });
 // Re-delivery towards markets queues in the outboxes and never waits; the gateway stream passes nothing.
-replayLog(shard, journal.stamp, data.replay, control);
-replaying.finish();
-parentPort!.postMessage({ type: 'replayed' });
+// A replay the stop flag cut short (its journal read failed) is never reported: the loop then ends at once.
+if (replayLog(shard, journal.stamp, data.replay, control, waitStrategyByName(data.wait))) {
+  replaying.finish();
+  parentPort!.postMessage({ type: 'replayed' });
+}
 processor.run();
 shard.flush();
 parentPort!.postMessage({ type: 'stopped', stateHash: shard.stateHash().toString(), handled: processor.handled, abandoned: gatewayOut.abandoned });

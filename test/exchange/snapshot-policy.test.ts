@@ -36,7 +36,8 @@ test('the snapshotter starts only once every shard has recovered, not beside the
   const snapshots = { everyRecords: 1_000, everyMs: 60_000, keep: 2 };
   try {
     const d = await Durability.open({ dir, log: () => {}, snapshots }, fixtureTopology, fixtureConfig);
-    const journal = await d.startJournal(Doorbell.create());
+    const journal = d.journalHost(Doorbell.create());
+    await journal.start();
     try {
       assert.equal(d.snapshotter?.started, false, 'not started with the journal writer');
       d.startSnapshots();

@@ -11,10 +11,11 @@ import { Durability } from '../../exchange/durability.js';
 import { replayShard } from '../../exchange/journal-replay.js';
 import { main, EXIT } from '../../exchange/restore/main.js';
 import { PersistenceError } from '../../persistence/errors.js';
-import { BLOCK_HEADER_BYTES, BlockBuilder, ENTRY_BYTES, JournalBlock } from '../../persistence/journal-block.js';
+import { BlockBuilder, JournalBlock } from '../../persistence/journal-block.js';
 import { journalKey, journalRange, keyText } from '../../persistence/keys.js';
 import { RocksStore } from '../../persistence/rocksdb-store.js';
 import { rng, testSeed } from '../support/seed.js';
+import { corruptRecord } from './corrupt-record.js';
 import { fixtureConfig, fixtureRiskMarkets, fixtureTopology, writeDataDir } from './data-fixture.js';
 
 async function restoreTool(...args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -29,21 +30,9 @@ test('a flipped bit in a record inside the cut stops recovery with the shard, ke
   const r = rng(seed);
   const { dir } = await writeDataDir(seed, 300);
   try {
-    const store = await RocksStore.open(dir);
     const shard = r() % 4;
-    const blocks: { key: Uint8Array; value: Uint8Array }[] = [];
-    for await (const e of store.scan(journalRange(shard))) blocks.push({ key: Buffer.from(e.key), value: Buffer.from(e.value) });
-    const victim = blocks[r() % blocks.length]!;
-    const block = JournalBlock.decode(victim.value)!;
-    const i = r() % block.count;
-    const seq = block.records.seq(block.records.at(i));
-    const expected = block.storedChecksum(i).toString(16).padStart(8, '0');
-    // A bit past the seq field, so the error can still name the record's sequence as stored.
-    const byte = BLOCK_HEADER_BYTES + block.count * ENTRY_BYTES + i * RECORD_BYTES + 16 + (r() % (RECORD_BYTES - 16));
-    const corrupted = Buffer.from(victim.value);
-    corrupted[byte]! ^= 1 << r() % 8;
-    await store.write([{ type: 'put', key: victim.key, value: corrupted }], true);
-    await store.close();
+    const victim = await corruptRecord(dir, shard, (n) => r() % n, (n) => r() % n, r());
+    const { seq, expected } = victim;
 
     await assert.rejects(Durability.open({ dir, log: () => {} }, fixtureTopology, fixtureConfig), (e: PersistenceError) => {
       assert.ok(e instanceof PersistenceError);

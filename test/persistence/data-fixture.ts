@@ -19,10 +19,13 @@ export const fixtureTopology = new Topology({ marketShards: [[DEFAULT_MARKETS[0]
 export const fixtureRiskMarkets = DEFAULT_MARKETS.map((m) => riskMarket(m));
 export const fixtureConfig = { topology: fixtureTopology.config, riskMarkets: fixtureRiskMarkets };
 
-/** Writes `commands` commands of the durable script into a fresh directory; returns it and the final hashes. */
-export async function writeDataDir(seed: number, commands: number, dir = mkdtempSync(join(tmpdir(), 'perpx-data-'))): Promise<{ dir: string; hashes: bigint[] }> {
-  const d = await Durability.open({ dir, log: () => {} }, fixtureTopology, fixtureConfig);
-  const ex = await ThreadedExchange.start({ topology: fixtureTopology, riskMarkets: fixtureRiskMarkets, durability: d, ringCapacity: 1024 });
+/**
+ * Writes `commands` commands of the durable script into a fresh directory; returns it and the final hashes.
+ * On the fixture's topology, or another one over the default markets (`npm start`'s: Topology.spread).
+ */
+export async function writeDataDir(seed: number, commands: number, dir = mkdtempSync(join(tmpdir(), 'perpx-data-')), topology = fixtureTopology): Promise<{ dir: string; hashes: bigint[] }> {
+  const d = await Durability.open({ dir, log: () => {} }, topology, { topology: topology.config, riskMarkets: fixtureRiskMarkets });
+  const ex = await ThreadedExchange.start({ topology, riskMarkets: fixtureRiskMarkets, durability: d, ringCapacity: 1024 });
   const buf = RecordBuffer.allocate(1);
   for (const c of durableScript(seed, 0, commands)) {
     encodeRecord(buf, 0, c.layout, c.header, c.body);
