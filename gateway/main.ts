@@ -43,6 +43,7 @@ import { MarketView } from './demo/market-view.js';
 import { LiveView } from './demo/live-view.js';
 import { DemoBots } from './demo/bots.js';
 import { SimIndex } from './demo/sim-index.js';
+import { IndexSources } from './oracle/index-sources.js';
 import { demoFunds, DEMO_SWING_PERMILLE, DEMO_RATE_LIMITS } from './demo/demo-setup.js';
 import { sample, statusLine, stressLine } from './demo/status-line.js';
 
@@ -99,6 +100,7 @@ function refuseDataDir(e: unknown): never {
 let exchange: ThreadedExchange | undefined;
 let gateway: Gateway | undefined;
 let marked = false;
+let indexSources: IndexSources | undefined;
 let stopping = false;
 // Surveillance alerts are kept in a RocksDB store of their own (the journal writer holds the data
 // directory's lock), so acknowledged and escalated alerts survive a restart; --in-memory keeps nothing.
@@ -119,6 +121,7 @@ try {
     oracle: oracleConfig && ((registry) => new IndexOracle({ config: oracleConfig, markets, registry })),
     alerts,
     keys: () => gateway?.keys,
+    indexSources: () => indexSources,
     figures: (id) => {
       const m = view.markets.get(id);
       return { markTicks: m?.markTicks || undefined, indexTicks: m?.indexTicks || undefined, lastTradeTicks: m?.lastTradeTicks || undefined };
@@ -235,16 +238,22 @@ for (const m of gw.restored?.market ?? []) for (const b of m.markets) operator.c
 const url = `ws://127.0.0.1:${port}`;
 log.info({ url }, `trader gateway on ${url} (WebSocket, msgpack: docs/PROTOCOL.md)`);
 
-// The index: the oracle's, or the simulated walk.
+// The index: per market the source an operator chose (kept in the gateway's store), else the oracle's
+// for the markets it prices (--oracle), else the simulated walk (oracle/index-sources.ts).
 const oracle = operator.oracle;
-const sim = oracle ? undefined : new SimIndex(demoFunds.markets, o.seed, DEMO_SWING_PERMILLE);
-for (const m of gw.restored?.market ?? []) for (const b of m.markets) sim?.resume(b.marketId, b.indexTicks);
+const walk = new SimIndex(demoFunds.markets, o.seed, DEMO_SWING_PERMILLE);
+const sim = oracle ? undefined : walk;
+for (const m of gw.restored?.market ?? []) for (const b of m.markets) walk.resume(b.marketId, b.indexTicks);
+const sources = await IndexSources.open({ markets, sim: walk, oracle, exchange: x, store, clock: nowUs, currentIndex: (id) => view.markets.get(id)?.indexTicks || undefined });
+indexSources = sources;
+log.info(`index sources: ${markets.map((m) => `${m.symbol} ${sources.choiceOf(m.marketId)!.source}`).join(', ')} (PUT /operator/markets/:symbol/index-source changes one)`);
 if (oracle) {
-  feedIndexTicks(oracle, x);
+  feedIndexTicks(oracle, x, (t) => sources.fromOracle(t.marketId));
   oracle.onStale((e) => log.warn({ market: e.symbol, sources: e.sourcesUsed }, `index ${e.symbol} stale: mark frozen, market reduce-only`));
   oracle.onRecovered((e) => log.info({ market: e.symbol, staleForUs: e.staleForUs }, `index ${e.symbol} recovered`));
   oracle.start();
-} else sim!.tick(x, nowUs());
+}
+sources.tick(nowUs());
 
 let running = true;
 const stop = () => (running = false);
@@ -322,7 +331,7 @@ while (running) {
     }
   }
   if (now - lastPrint >= 1000) {
-    sim?.tick(x, nowUs());
+    sources.tick(nowUs());
     const s = sample(bots?.tally, view);
     status = `[${Math.round((now - started) / 1000)}s] ` + statusLine(s, last, (now - lastPrint) / 1000, view, x.marketHosts.map((h) => h.stats().handled));
     if (!liveView?.tty && (o.demo || Math.round((now - started) / 1000) % 10 === 0)) log.info(status);

@@ -13,6 +13,8 @@
 //   'F' accountId(u32) n(u64)             a fill, likewise: read and moved into slots at an account's load
 //   'T' marketId(u32) minute(u64)         one closed minute of a market's 24 h ticker (msgpack,
 //                                         market-data/ticker-store.ts); minutes past the window are deleted
+//   'X' marketId(u32)                     the index source an operator chose for the market (JSON,
+//                                         oracle/index-sources.ts)
 
 const TWO_32 = 0x1_0000_0000;
 
@@ -38,11 +40,12 @@ function u32(n: number): number[] {
   return [(n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
 }
 
-export const Family = { AUDIT: 0x41, KEY: 0x4b, ACCOUNT: 0x55, IDEMPOTENT: 0x49, DEPOSIT_REQUEST: 0x52, ORDER_HISTORY: 0x48, FILL_HISTORY: 0x46, ORDER_SLOT: 0x68, FILL_SLOT: 0x66, TICKER_MINUTE: 0x54 } as const;
+export const Family = { AUDIT: 0x41, KEY: 0x4b, ACCOUNT: 0x55, IDEMPOTENT: 0x49, DEPOSIT_REQUEST: 0x52, ORDER_HISTORY: 0x48, FILL_HISTORY: 0x46, ORDER_SLOT: 0x68, FILL_SLOT: 0x66, TICKER_MINUTE: 0x54, INDEX_SOURCE: 0x58 } as const;
 
 export const auditKey = (seq: number): Uint8Array => withU64([Family.AUDIT], seq);
 export const apiKeyKey = (keyId: string): Uint8Array => Buffer.concat([Uint8Array.of(Family.KEY), Buffer.from(keyId, 'utf8')]);
 export const accountKey = (accountId: number): Uint8Array => Uint8Array.from([Family.ACCOUNT, ...u32(accountId)]);
+export const indexSourceKey = (marketId: number): Uint8Array => Uint8Array.from([Family.INDEX_SOURCE, ...u32(marketId)]);
 function writePair(k: Buffer, family: number, id: number, n: number): Buffer {
   k[0] = family;
   put32(k, 1, id >>> 0);

@@ -68,8 +68,12 @@ export class SimIndex {
     return this.markets.find((m) => m.market.marketId === marketId)?.rungTicks ?? 1;
   }
 
-  /** One step of every market's walk, and the index ticks for it (the once-a-second duty). */
-  tick(exchange: Pick<ThreadedExchange, 'offer' | 'flush'>, timeUs: number): void {
+  /**
+   * One step of every market's walk, and the index ticks for it (the once-a-second duty); only for the
+   * markets `sends` takes (those whose index source is the walk: oracle/index-sources.ts). Every walk
+   * steps either way, so the random stream does not depend on which markets are sent.
+   */
+  tick(exchange: Pick<ThreadedExchange, 'offer' | 'flush'>, timeUs: number, sends: (marketId: number) => boolean = () => true): void {
     const p = this.pending;
     this.pending = undefined;
     for (const m of this.markets) {
@@ -83,6 +87,7 @@ export class SimIndex {
       }
       const next = this.mids.get(id)! + (below(this.r, 7) - 3) * m.rungTicks;
       this.mids.set(id, Math.min(m.market.maxPriceTicks, Math.max(m.rungTicks * 50, next)));
+      if (!sends(id)) continue;
       encodeRecord(this.buf, 0, UpdateIndexPriceLayout, { marketId: id, timeUs }, { indexPriceTicks: this.mids.get(id)!, sourcesUsed: 3, stale: 0 });
       if (!exchange.offer(this.buf, 0)) this.skipped++;
     }

@@ -7,6 +7,7 @@
 //   POST   /operator/deposits  {"account": 7, "requestId": 42, "amount": "1000.5"}   credit USDT (exchange:funds)
 //   POST   /operator/index     {"market": "BTC-PERP", "price": "60000.5", "holdSeconds": 300}   (exchange:markets)
 //   DELETE /operator/index     {"market": "BTC-PERP"}   back to the oracle's sources
+//   (a market's index source itself: index-source-routes.ts)
 //
 // Answers are JSON; a refusal is {"error": NAME, "code": N, "message": "..."} with a 4xx/5xx status.
 
@@ -41,6 +42,8 @@ export interface ExchangeRoutesOptions {
   /** The index oracle when it runs (--oracle); without it the index is the simulated flow's. */
   readonly oracle?: IndexOracle;
   readonly figures?: (marketId: number) => MarketFigures;
+  /** Whether a market's index source is the oracle now (index-source-routes.ts); a hold only shows then. */
+  readonly fromOracle?: (symbol: string) => boolean;
 }
 
 /** Why markets cannot be created at run time: the answer's message and docs/OPERATOR.md. */
@@ -125,6 +128,10 @@ export function exchangeRoutes(o: ExchangeRoutesOptions): (req: OperatorRequest)
       const denied = requireRole(req, OperatorRole.MARKETS);
       if (denied) return denied;
       if (o.oracle === undefined) return refuse(409, Code.OPERATOR_UNAVAILABLE, 'the index oracle is not running (the simulated flow sends the index): start with --oracle FILE');
+      const market = requestBody(req)?.market;
+      if (req.method === 'POST' && typeof market === 'string' && o.fromOracle?.(market) === false) {
+        return refuse(409, Code.OPERATOR_UNAVAILABLE, `the index source of ${market} is not the oracle: choose one with PUT /operator/markets/${market}/index-source`);
+      }
       const a = handleOperatorIndex(o.oracle, req.method, req.body);
       return json(a.status, a.body);
     }

@@ -22,6 +22,8 @@ import { surveillanceRoutes } from '../surveillance/operator-routes.js';
 import { AuditLog } from './audit-log.js';
 import { exchangeRoutes, type MarketFigures } from './exchange-routes.js';
 import { accountRoutes } from './account-routes.js';
+import type { IndexSources } from '../oracle/index-sources.js';
+import { indexSourceRoutes } from './index-source-routes.js';
 import type { KeyRegistry } from '../auth/key-registry.js';
 import { ExchangeMetrics } from './metrics.js';
 import { OperatorCommands } from './operator-commands.js';
@@ -48,6 +50,8 @@ export interface OperatorSideOptions {
   /** The trader gateway's key registry once it is open (accounts and API keys over operator HTTP). */
   readonly keys?: () => KeyRegistry | undefined;
   readonly figures?: (marketId: number) => MarketFigures;
+  /** Each market's index source, once the gateway's store is open (index-source-routes.ts). */
+  readonly indexSources?: () => IndexSources | undefined;
   readonly readiness: () => Readiness;
   /** True when the exchange recovers state from its data directory (a market's halt may predate this process). */
   readonly recovered: boolean;
@@ -95,7 +99,15 @@ export async function startOperatorSide(o: OperatorSideOptions): Promise<Operato
     undefined,
     o.recovered ? 'unknown' : 'open',
   );
-  const routers: Router[] = [exchangeRoutes({ markets: o.markets, marketShardOf: o.marketShardOf, commands, oracle, figures: o.figures })];
+  const sources = o.indexSources ?? (() => undefined);
+  const fromOracle = (symbol: string): boolean => {
+    const m = o.markets.find((x) => x.symbol === symbol);
+    return m === undefined || (sources()?.fromOracle(m.marketId) ?? true);
+  };
+  const routers: Router[] = [
+    exchangeRoutes({ markets: o.markets, marketShardOf: o.marketShardOf, commands, oracle, figures: o.figures, fromOracle }),
+    indexSourceRoutes({ markets: o.markets, sources, oracle }),
+  ];
   if (o.keys) routers.push(accountRoutes(o.keys));
   if (o.alerts) {
     const book = o.alerts;

@@ -12,10 +12,14 @@ export interface IndexTickSink {
   flush?(): void;
 }
 
-/** Sends every tick the oracle computes into the exchange; returns the function that sends one. */
-export function feedIndexTicks(oracle: IndexOracle, exchange: IndexTickSink): (t: IndexTick) => boolean {
+/**
+ * Sends every tick the oracle computes into the exchange, or only those `accept` takes (the markets whose
+ * index source is the oracle: index-sources.ts); returns the function that sends one.
+ */
+export function feedIndexTicks(oracle: IndexOracle, exchange: IndexTickSink, accept: (t: IndexTick) => boolean = () => true): (t: IndexTick) => boolean {
   const buf = RecordBuffer.allocate(256);
   const send = (t: IndexTick): boolean => {
+    if (!accept(t)) return false;
     const n = encodeIndexTick(t, buf);
     const taken = exchange.offerMarketGroup(buf, n);
     if (taken) exchange.flush?.();

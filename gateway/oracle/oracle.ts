@@ -64,6 +64,8 @@ interface MarketState {
   stale: boolean | undefined;
   staleSinceUs: number;
   override: { ticks: bigint; untilUs: number } | undefined;
+  /** The operator's weights per sourceId (0n: left out), or undefined for the configured ones. */
+  weights: readonly bigint[] | undefined;
 }
 
 export class IndexOracle {
@@ -120,7 +122,7 @@ export class IndexOracle {
           },
         });
       });
-      const state: MarketState = { settings: m, sources, maxTicks: BigInt(spec.maxPriceTicks), stale: undefined, staleSinceUs: 0, override: undefined };
+      const state: MarketState = { settings: m, sources, maxTicks: BigInt(spec.maxPriceTicks), stale: undefined, staleSinceUs: 0, override: undefined, weights: undefined };
       this.markets.push(state);
       this.bySymbol.set(m.symbol, state);
     }
@@ -148,6 +150,21 @@ export class IndexOracle {
   /** Every source of a market, by sourceId (tests, status pages). */
   sourcesOf(symbol: string): readonly IndexSource[] {
     return this.bySymbol.get(symbol)?.sources ?? [];
+  }
+
+  /** The index rules of a market the oracle prices (minSources bounds an operator's choice of sources). */
+  settingsOf(symbol: string): MarketIndexSettings | undefined {
+    return this.bySymbol.get(symbol)?.settings;
+  }
+
+  /**
+   * The operator's choice of a market's sources: a weight per sourceId (0n leaves the source out; it is
+   * still recorded, with weight 0 and verdict NO_PRICE), or undefined for the configured weights. The
+   * caller validated it (index-sources.ts): as many weights as sources. Takes effect from the next cycle.
+   */
+  selectSources(symbol: string, weights: readonly bigint[] | undefined): void {
+    const m = this.bySymbol.get(symbol);
+    if (m) m.weights = weights;
   }
 
   /** Starts the cadence: a cycle at every multiple of cadenceMs of the wall clock. */
@@ -233,7 +250,8 @@ export class IndexOracle {
       m.override = undefined;
       this.metrics.operatorOverride.set({ market: s.symbol }, 0);
     }
-    const venues: VenuePrice[] = m.sources.map((src) => ({ priceTicks: src.last?.priceTicks ?? 0n, weight: src.weight, updatedUs: src.last?.updatedUs ?? 0 }));
+    const weightOf = (i: number): bigint => m.weights?.[i] ?? m.sources[i]!.weight;
+    const venues: VenuePrice[] = m.sources.map((src, i) => ({ priceTicks: src.last?.priceTicks ?? 0n, weight: weightOf(i), updatedUs: src.last?.updatedUs ?? 0 }));
     const r = explainIndexPrice(venues, timeUs, s.params);
     const override = m.override;
     const samples: SourceSample[] = m.sources.map((src, i) => ({
@@ -243,7 +261,7 @@ export class IndexOracle {
       status: src.status,
       verdict: override ? IndexSourceVerdict.OVERRIDDEN : r.verdicts[i]!,
       httpStatus: src.httpStatus,
-      weight: src.weight,
+      weight: weightOf(i),
       latencyUs: src.latencyUs,
       priceTicks: src.last?.priceTicks ?? 0n,
       venueTimeUs: src.last?.venueTimeUs ?? 0,

@@ -10,6 +10,7 @@ import { Writable } from 'node:stream';
 import { DEFAULT_MARKETS } from '../../../engine/market/spec.js';
 import { Side } from '../../../engine/enums.js';
 import { encodeRecord } from '../../../engine/ring/layouts/index.js';
+import { MarkPriceUpdatedLayout } from '../../../engine/ring/layouts/mark-price-updated.js';
 import { OrderAcceptedLayout } from '../../../engine/ring/layouts/order-accepted.js';
 import { RecordBuffer } from '../../../engine/ring/record.js';
 import { RecordType } from '../../../engine/ring/types.js';
@@ -23,7 +24,7 @@ import { AuditLog } from '../../../gateway/operator/audit-log.js';
 import { exchangeRoutes } from '../../../gateway/operator/exchange-routes.js';
 import { ExchangeMetrics } from '../../../gateway/operator/metrics.js';
 import { OperatorCommands } from '../../../gateway/operator/operator-commands.js';
-import { OperatorServer, type Readiness } from '../../../gateway/operator/server.js';
+import { OperatorServer, type Readiness, type Router } from '../../../gateway/operator/server.js';
 import { ALL_ROLES, OperatorRole, OperatorTokens } from '../../../gateway/operator/tokens.js';
 
 export const ADMIN = 'admin-token-0123456789abcdef';
@@ -37,13 +38,22 @@ export interface Harness {
   auditPath: string;
   logLines: string[];
   readiness: { value: Readiness };
+  /** Per market, every index price its market shard published (MarkPriceUpdated), oldest first. */
+  indexes: Map<number, number[]>;
+  /** Resolves once the market shard of marketId has published an index equal to indexTicks. */
+  untilIndex(marketId: number, indexTicks: number): Promise<void>;
   /** Offers account's resting bid in BTC-PERP and resolves once its answer (accepted or refused) came back. */
   placeOrder(accountId: number, orderId: number, priceTicks: number): Promise<void>;
   call(method: string, path: string, o?: { token?: string; body?: unknown; raw?: string }): Promise<{ status: number; body: any; text: string }>;
   close(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
+export interface HarnessOptions {
+  /** Routers mounted after the exchange's (given the running exchange). */
+  readonly routers?: (exchange: ThreadedExchange) => Router[];
+}
+
+export async function startHarness(ho: HarnessOptions = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'perpx-operator-'));
   const topology = new Topology({ marketShards: [[DEFAULT_MARKETS[0]!], [DEFAULT_MARKETS[1]!]], riskShards: 1 });
   const exchange = await ThreadedExchange.start({ topology, riskMarkets: DEFAULT_MARKETS.map((m) => riskMarket(m)) });
@@ -51,6 +61,7 @@ export async function startHarness(): Promise<Harness> {
   const commands = new OperatorCommands(exchange, nowUs, 5_000);
   let polling = true;
   const answered = new Map<number, () => void>();
+  const indexes = new Map<number, number[]>();
   const loop = (async () => {
     while (polling) {
       exchange.poll((buf, at) => {
@@ -59,6 +70,11 @@ export async function startHarness(): Promise<Harness> {
         const t = buf.type(at);
         // orderId is the first body field of both answers.
         if (t === RecordType.OrderAccepted || t === RecordType.OrderRejected) answered.get(buf.u53At(at, OrderAcceptedLayout.offsets.orderId))?.();
+        if (t === RecordType.MarkPriceUpdated) {
+          const list = indexes.get(buf.marketId(at)) ?? [];
+          list.push(buf.u53At(at, MarkPriceUpdatedLayout.offsets.indexPriceTicks));
+          indexes.set(buf.marketId(at), list);
+        }
       });
       await exchange.waitForOutput(5);
     }
@@ -92,7 +108,7 @@ export async function startHarness(): Promise<Harness> {
     ]),
     audit,
     metrics,
-    routers: [exchangeRoutes({ markets: DEFAULT_MARKETS, marketShardOf: (id) => topology.marketShardOf(id), commands })],
+    routers: [exchangeRoutes({ markets: DEFAULT_MARKETS, marketShardOf: (id) => topology.marketShardOf(id), commands }), ...(ho.routers?.(exchange) ?? [])],
     readiness: () => readiness.value,
     alive: () => !exchange.halted,
     nowUs,
@@ -108,6 +124,10 @@ export async function startHarness(): Promise<Harness> {
     auditPath,
     logLines,
     readiness,
+    indexes,
+    async untilIndex(marketId, indexTicks) {
+      while (indexes.get(marketId)?.at(-1) !== indexTicks) await new Promise((r) => setTimeout(r, 5));
+    },
     placeOrder(accountId, orderId, priceTicks) {
       return new Promise((resolve) => {
         answered.set(orderId, () => {
