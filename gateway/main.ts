@@ -350,6 +350,7 @@ while (running) {
     if (bots && sim && o.swingEvery > 0 && now - lastSwing >= (swung ? o.swingEvery : Math.min(o.swingEvery, FIRST_SWING_S)) * 1000) {
       swung = true;
       const w = sim.swing();
+      bots.pull(w.market.marketId);
       log.info({ market: w.market.symbol, permille: w.permille }, `demo swing: ${w.market.symbol} index moves ${w.permille > 0 ? '+' : ''}${w.permille / 10}%`);
       lastSwing = now;
     }

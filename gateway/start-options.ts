@@ -99,7 +99,7 @@ const SPECS: readonly Spec[] = [
   { name: 'risk-shards', arg: 'R', default: '1', help: 'risk shards (one worker thread each)', accepts: `a whole number from 1 to ${MAX_RISK_SHARDS}`, parse: whole(1, MAX_RISK_SHARDS) },
   { name: 'seed', arg: 'N', default: '1', help: 'seed of the simulated order flow', accepts: 'a whole number from 0 to 4294967295 (2^32 - 1)', parse: whole(0, 2 ** 32 - 1) },
   { name: 'stress-every', arg: 'S', default: '10', help: 'seconds between what-if stress scans (0: none)', accepts: 'a whole number of seconds from 0 to 86400', parse: whole(0, 86_400) },
-  { name: 'swing-every', arg: 'S', default: '10', help: `seconds between the demo's ${DEMO_SWING_PERMILLE / 10}% index swings, a move then its return on one market, which liquidate thin accounts (the first after 5 s; 0: none)`, accepts: 'a whole number of seconds from 0 to 86400', parse: whole(0, 86_400) },
+  { name: 'swing-every', arg: 'S', default: '10', help: `seconds between the demo's ${DEMO_SWING_PERMILLE / 10}% index swings, a move then its return on one market, before which the makers pull their quotes, so thin accounts are liquidated and go to ADL (the first after 5 s; 0: none)`, accepts: 'a whole number of seconds from 0 to 86400', parse: whole(0, 86_400) },
   {
     name: 'wait',
     arg: WAIT_CHOICES.join('|'),

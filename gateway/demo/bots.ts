@@ -3,7 +3,9 @@
 // registry and funded by an operator deposit. Makers keep ladders of post-only quotes around the index,
 // replacing their oldest quote; takers cross the spread with IOC limit orders. Every second taker is
 // thinly funded and chases the last index swing up to its leverage limit, so the swing back liquidates
-// it (and ADL follows when the insurance fund runs short). Actions are offered open loop at a fixed rate, round-robin over the bots, seeded.
+// it; the makers pull their quotes from a market before its swing (pull), so the gap leaves no book at
+// the old price to close it in, and ADL closes it. Actions are offered open loop at a fixed rate,
+// round-robin over the bots, seeded.
 
 import { below, rng, type Rng } from '../../engine/sim/rng.js';
 import { PerpxClient } from '../client/client.js';
@@ -13,6 +15,8 @@ import type { Gateway } from '../gateway.js';
 import type { SimIndex } from './sim-index.js';
 
 const USDT = 1_000_000n;
+/** What a thin taker is funded with, and funded with again after a liquidation took it all. */
+const THIN_USDT = 300n;
 
 export interface BotsOptions {
   readonly url: string;
@@ -35,11 +39,14 @@ export interface DemoAccount {
 
 interface Bot {
   readonly kind: 'maker' | 'taker';
+  readonly accountId: number;
   /** Thinly funded: it chases the last swing at its leverage limit, and the swing back liquidates it. */
   readonly thin: boolean;
   readonly client: PerpxClient;
   /** Open quotes per market, oldest first. */
   readonly quotes: Map<number, number[]>;
+  /** A thin taker whose liquidation completed (its user stream said so): funded again at the next swing. */
+  liquidated: boolean;
 }
 
 export interface BotTally {
@@ -78,10 +85,12 @@ export class DemoBots {
     for (let i = 0; i < makers + takers; i++) {
       const kind = i < makers ? 'maker' : 'taker';
       const thin = kind === 'taker' && (i - makers) % 2 === 0;
-      const a = await account(o.gateway, kind === 'maker' ? 10_000_000n : thin ? 300n : 100_000n, `demo ${kind} ${i}`);
+      const a = await account(o.gateway, kind === 'maker' ? 10_000_000n : thin ? THIN_USDT : 100_000n, `demo ${kind} ${i}`);
       const client = await PerpxClient.connect(o.url);
+      const bot: Bot = { kind, accountId: a.accountId, thin, client, quotes: new Map(), liquidated: false };
+      if (thin) client.on('user', (e) => (bot.liquidated ||= e.kind === 'liquidation' && e['step'] === 'COMPLETED'));
       await client.login(a.creds);
-      bots.push({ kind, thin, client, quotes: new Map() });
+      bots.push(bot);
     }
     const g = await account(o.gateway, 10_000n, 'demo guest');
     const guest = { accountId: g.accountId, keyId: g.creds.keyId, secretHex: g.secretHex, usdt: 10_000n };
@@ -104,7 +113,30 @@ export class DemoBots {
     return 1 + below(this.r, max);
   }
 
+  /**
+   * Every maker cancels its quotes in a market whose swing has just been announced (the next second's
+   * index tick carries it), and quotes there again only once it is sent: market makers watch the venues
+   * an index lags and pull their quotes before a gap. So the book the gap leaves is empty, not a ladder
+   * at the old price that closes the liquidated positions above their bankruptcy price (a surplus for
+   * the insurance fund, where ADL was rare): what the book cannot take goes to ADL. A thin taker that a
+   * liquidation left with nothing (ADL closes at its bankruptcy price) is funded again, as a trader who
+   * comes back, so that later swings liquidate it again.
+   */
+  pull(market: number): void {
+    for (const bot of this.bots) {
+      if (bot.liquidated) {
+        bot.liquidated = false;
+        void this.o.gateway.operatorDeposit('demo', bot.accountId, THIN_USDT * USDT).catch(() => {});
+      }
+      if (bot.kind !== 'maker' || bot.client.closed) continue;
+      // A fresh list: quotes placed before the cancel-all and acknowledged after it go to the old one.
+      bot.quotes.set(market, []);
+      this.send(bot.client.cancelAll(market));
+    }
+  }
+
   private quote(bot: Bot, market: number): void {
+    if (this.o.index.swingPending(market)) return;
     const mid = this.o.index.midOf(market);
     const rung = this.o.index.rungOf(market);
     const quotes = bot.quotes.get(market) ?? [];

@@ -1,6 +1,7 @@
 // What the demo starts from: the markets' simulated index (start prices, rungs), how much a maker quotes
-// and a taker takes at once, a small insurance fund (so a liquidation that loses more than it holds goes
-// to ADL), the index swings, and the gateway's per-address rate limit raised for the bots, which all
+// and a taker takes at once, a small insurance fund (it pays for closing fills worse than bankruptcy;
+// what the book cannot take goes to ADL, and before a swing the makers empty it: bots.ts, pull), the
+// index swings, and the gateway's per-address rate limit raised for the bots, which all
 // trade from 127.0.0.1.
 
 import { DEFAULT_MARKETS } from '../../engine/market/spec.js';

@@ -59,6 +59,11 @@ export class SimIndex {
     return this.lastSwing.get(marketId) ?? 0;
   }
 
+  /** True while a swing of this market is announced and its tick not yet sent (the makers stay out). */
+  swingPending(marketId: number): boolean {
+    return this.pending?.id === marketId;
+  }
+
   rungOf(marketId: number): number {
     return this.markets.find((m) => m.market.marketId === marketId)?.rungTicks ?? 1;
   }

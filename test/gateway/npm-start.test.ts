@@ -1,7 +1,7 @@
 // `npm start` end to end (the compiled gateway/main.js, in memory, on free ports): it prints where the
 // trader gateway and the operator server listen, becomes ready, runs the demo bots over WebSocket, its
-// index swings liquidate the thin takers, and
-// on SIGTERM stops cleanly: exit 0, the state hashes printed, no error or warning line, nothing on
+// index swings liquidate the thin takers and the gaps (no book: the makers pulled their quotes) send them
+// to ADL, and on SIGTERM stops cleanly: exit 0, the state hashes printed, no error or warning line, nothing on
 // stderr but the operator token and the demo account.
 
 import assert from 'node:assert/strict';
@@ -37,14 +37,19 @@ test('npm start --demo serves, becomes ready, and stops on SIGTERM with no error
   for (const series of [/perpx_gateway_requests_total\{op="place"\} [1-9]/, /perpx_connections\{source="gateway"\} 1[67]/, /perpx_order_ack_seconds_count [1-9]/, /perpx_md_messages_total [1-9]/, /perpx_bus_published_total [1-9]/, /perpx_bus_connected 1/, /perpx_events_total\{type="TradeExecuted"\} [1-9]/]) {
     assert.match(metrics, series);
   }
-  // The demo's index swings liquidate its thin takers (README: the first return comes about 15 s in).
-  // They did not, while the bots saw each swing a second before the exchange did.
-  let liquidated = false;
-  for (let i = 0; i < 240 && !liquidated; i++) {
-    liquidated = /perpx_events_total\{type="LiquidationProgressed"\} [1-9]/.test(await (await fetch(`${operatorUrl}/metrics`)).text());
-    if (!liquidated) await new Promise((r) => setTimeout(r, 250));
+  // The demo's index swings liquidate its thin takers, and since the makers pull their quotes before a
+  // swing, the gap leaves no book to close them in and ADL takes them (README: both at the first swing,
+  // about 6 s in, and again at every swing back). The liquidations did not come while the bots saw each
+  // swing a second before the exchange did; ADL was rare while the gap left the makers' ladder at the old
+  // price to close them above bankruptcy (the first about 100 s in). 60 s is a generous deadline, not a
+  // timing: the first swing and its return both come within 20 s.
+  const seen = { LiquidationProgressed: false, AdlExecuted: false };
+  for (let i = 0; i < 240 && !(seen.LiquidationProgressed && seen.AdlExecuted); i++) {
+    const text = await (await fetch(`${operatorUrl}/metrics`)).text();
+    for (const type of ['LiquidationProgressed', 'AdlExecuted'] as const) seen[type] ||= new RegExp(`perpx_events_total\\{type="${type}"\\} [1-9]`).test(text);
+    if (!(seen.LiquidationProgressed && seen.AdlExecuted)) await new Promise((r) => setTimeout(r, 250));
   }
-  assert.ok(liquidated, `no liquidation in the demo within 60 s\nstdout: ${out.slice(-2000)}`);
+  assert.deepEqual(seen, { LiquidationProgressed: true, AdlExecuted: true }, `no liquidation or no ADL in the demo within 60 s\nstdout: ${out.slice(-2000)}`);
   child.kill('SIGTERM');
   assert.equal(await exited, 0, err);
   assert.ok(lines().some((l) => l.msg.startsWith('stopped; state hashes: market ')));

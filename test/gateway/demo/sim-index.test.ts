@@ -1,7 +1,8 @@
 // The demo's simulated index: a swing is seen by the bots (midOf, lastSwingOf) only once the tick that
 // carries it to the exchange goes out. Seen a second early, the thin takers bought before the index rose
 // and sold before it fell, and the swings meant to liquidate them paid them instead (no liquidation in
-// the demo at all).
+// the demo at all). Between its announcement and that tick the swing is pending on its market, and the
+// makers, who pulled their quotes there, stay out (so the gap leaves no book at the old price).
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -35,6 +36,7 @@ test('a swing moves the mid and the trend the bots read only when its tick is se
   assert.equal(w.permille, 80);
   assert.equal(sim.midOf(1), before, 'not moved before its tick');
   assert.equal(sim.lastSwingOf(1), 0, 'no trend before its tick');
+  assert.ok(sim.swingPending(1) && !sim.swingPending(2), 'announced on its market only: the makers stay out of it');
 
   x.sent.length = 0;
   sim.tick(x, 2_000_000);
@@ -42,6 +44,7 @@ test('a swing moves the mid and the trend the bots read only when its tick is se
   const swung = Math.floor((before * 1080) / 1000);
   assert.ok(Math.abs(sent.indexPriceTicks - swung) <= 3 * 10, `the tick carries the swing: ${sent.indexPriceTicks} near ${swung}`);
   assert.equal(sim.midOf(1), sent.indexPriceTicks, 'the bots see what was sent');
+  assert.equal(sim.swingPending(1), false, 'sent: the makers quote around the new index');
   assert.equal(sim.lastSwingOf(1), 1);
   assert.equal(sim.lastSwingOf(2), 0, 'the other market has not swung');
 
