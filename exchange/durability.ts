@@ -124,15 +124,20 @@ export class Durability {
     try {
       const shards = topology.marketShards + topology.riskShards;
       const producers = producerTable(topology);
+      const emptyCut = (): CutRecord => ({ version: 1, batch: 0, positions: new Array<number>(shards).fill(0), lastSeq: producers.map((p) => p.map(() => 0)) });
       let cut: CutRecord;
+      let meta: StoreMeta;
       if (fresh) {
-        cut = { version: 1, batch: 0, positions: new Array<number>(shards).fill(0), lastSeq: producers.map((p) => p.map(() => 0)) };
-        await store.write([{ type: 'put', key: META_KEY, value: encodeMeta(config) }], true);
+        const bytes = encodeMeta(config);
+        await store.write([{ type: 'put', key: META_KEY, value: bytes }], true);
+        meta = JSON.parse(Buffer.from(bytes).toString('utf8')) as StoreMeta;
+        cut = emptyCut();
         log(`perpx: created data directory ${dir}`);
       } else {
-        checkConfig(await readMeta(store, dir), config, dir);
+        meta = await readMeta(store, dir);
+        checkConfig(meta, config, dir);
         const bytes = await store.get(CUT_KEY);
-        cut = bytes ? decodeCut(bytes) : { version: 1, batch: 0, positions: new Array<number>(shards).fill(0), lastSeq: producers.map((p) => p.map(() => 0)) };
+        cut = bytes ? decodeCut(bytes) : emptyCut();
         if (cut.positions.length !== shards) throw new PersistenceError(Code.DATA_DIR_MISMATCH, `${dir} holds ${cut.positions.length} shards, this topology ${shards}`, { dir });
       }
       const bases: (RecoveryBase | undefined)[] = [];
@@ -141,8 +146,7 @@ export class Durability {
       const fromSnapshots = bases.filter((b) => b !== undefined).length;
       const total = buffers.reduce((sum, b) => sum + b.count, 0);
       if (!fresh) log(`perpx: recovering ${dir}: ${fromSnapshots > 0 ? `${fromSnapshots} shard(s) from a snapshot, then ` : ''}${total.toLocaleString('en-US')} journal records over ${shards} shard(s), reading and replaying`);
-      const storedConfig = fresh ? (JSON.parse(Buffer.from(encodeMeta(config)).toString('utf8')) as StoreMeta).config : (await readMeta(store, dir)).config;
-      d = new Durability(dir, topology, cut, buffers, bases, storedConfig, o);
+      d = new Durability(dir, topology, cut, buffers, bases, meta.config, o);
     } catch (e) {
       await store.close();
       throw e;
@@ -209,7 +213,6 @@ export class Durability {
     return this.topology.marketShards + r;
   }
 
-  /** The replay of shard x: its journal below the cut, and per output stream where re-delivery starts. */
   /**
    * The replay of shard x: its journal below the cut (possibly still being read: the replay follows the
    * read's feed), and per output stream where re-delivery starts. That is where each consumer's journal
