@@ -35,6 +35,8 @@ export interface StartOptions {
   readonly snapshotKeep: number;
   /** Keep every point of this much of a shard's own time restorable, µs (undefined: only --snapshot-keep counts). */
   readonly retainWindowUs: number | undefined;
+  /** Keep every position of a shard's last this many journal records restorable (undefined: only --snapshot-keep counts). */
+  readonly retainRecords: number | undefined;
   /** Port of the trader gateway (WebSocket); 0: any free port. */
   readonly port: number;
   /** Port of the operator HTTP server (health, readiness, metrics, operator calls); 0: any free port. */
@@ -136,6 +138,15 @@ const SPECS: readonly Spec[] = [
     accepts: 'a duration from 1s to 3650d: a whole number and s, m, h or d (e.g. 90m, 24h, 7d)',
     parse: duration(3_650),
   },
+  {
+    name: 'retain-records',
+    arg: 'N',
+    default: undefined,
+    defaultHelp: 'none: only --snapshot-keep counts',
+    help: "also keep every position of each shard's last N journal records restorable (perpx-restore --to-seq/--to-time): the newest snapshot at least N records before its newest one and the journal after it are never pruned",
+    accepts: 'a whole number from 1 to 1000000000000',
+    parse: whole(1, 1_000_000_000_000),
+  },
   { name: 'port', arg: 'PORT', default: '8080', help: 'port of the trader gateway (WebSocket, msgpack: docs/PROTOCOL.md) on 127.0.0.1', accepts: 'a port number from 0 to 65535 (0: any free port)', parse: whole(0, 65_535) },
   { name: 'operator-port', arg: 'PORT', default: '8081', help: 'port of the operator HTTP server (/healthz, /readyz, /metrics, /operator/...) on 127.0.0.1', accepts: 'a port number from 0 to 65535 (0: any free port)', parse: whole(0, 65_535) },
   {
@@ -233,6 +244,13 @@ export function parseStartOptions(argv: readonly string[]): ParsedStart {
     if (v === undefined) return { kind: 'error', message: `--${s.name}: '${raw}' is not accepted; it takes ${s.accepts}` };
     got.set(s.name, v);
   }
+  // A retention window bounds what pruning may remove, and only snapshots prune: without them the whole
+  // journal stays and the window would silently do nothing, which an operator who asked for it (to bound
+  // the disk, or believing it takes effect) should hear at once rather than find out from a full disk.
+  const windowOption = ['retain-window', 'retain-records'].find((n) => got.has(n));
+  if (got.get('snapshot-records') === 0 && windowOption !== undefined) {
+    return { kind: 'error', message: `--${windowOption} with --snapshot-records 0: without snapshots nothing is pruned (the whole journal is kept, every point stays restorable), so the window would do nothing; drop --${windowOption}, or take snapshots (--snapshot-records N)` };
+  }
   return {
     kind: 'run',
     options: {
@@ -258,6 +276,7 @@ export function parseStartOptions(argv: readonly string[]): ParsedStart {
       snapshotSeconds: got.get('snapshot-seconds') as number,
       snapshotKeep: got.get('snapshot-keep') as number,
       retainWindowUs: got.get('retain-window') as number | undefined,
+      retainRecords: got.get('retain-records') as number | undefined,
     },
   };
 }
@@ -267,8 +286,8 @@ export function parseStartOptions(argv: readonly string[]): ParsedStart {
  * market shards are not snapshotted: an alert's evidence is replayed from its market shard's whole journal
  * (exchange/surveillance/alert-replay.ts), which retention would otherwise prune.
  */
-export function snapshotPolicyOf(o: Pick<StartOptions, 'snapshotRecords' | 'snapshotSeconds' | 'snapshotKeep' | 'retainWindowUs' | 'surveillance'>): SnapshotPolicy | undefined {
+export function snapshotPolicyOf(o: Pick<StartOptions, 'snapshotRecords' | 'snapshotSeconds' | 'snapshotKeep' | 'retainWindowUs' | 'retainRecords' | 'surveillance'>): SnapshotPolicy | undefined {
   if (o.snapshotRecords === 0) return undefined;
   const policy: SnapshotPolicy = { everyRecords: o.snapshotRecords, everyMs: o.snapshotSeconds * 1_000, keep: o.snapshotKeep, marketShards: !o.surveillance };
-  return o.retainWindowUs === undefined ? policy : { ...policy, windowUs: o.retainWindowUs };
+  return { ...policy, ...(o.retainWindowUs === undefined ? {} : { windowUs: o.retainWindowUs }), ...(o.retainRecords === undefined ? {} : { windowRecords: o.retainRecords }) };
 }

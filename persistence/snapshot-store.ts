@@ -9,10 +9,11 @@
 // whole snapshot or no descriptor (and stray pieces the retention rule later removes). Position p means "the state after the shard's journal
 // records [0, p)": recovery decodes it and replays the journal from p.
 //
-// Retention (retentionPlan): keep the newest `keep` snapshots and, with a window, every snapshot inside it
-// plus the newest one at or before its start, so any point in the window has a snapshot at or before it
-// and the journal after it; older snapshots and every journal block wholly before the oldest kept snapshot
-// go. While no snapshot lies at or before the window's start, the journal is kept whole.
+// Retention (retentionPlan): keep the newest `keep` snapshots and, with a window (of shard time, of journal
+// records, or both), every snapshot inside it plus the newest one at or before its start, so any point in
+// the window has a snapshot at or before it and the journal after it; older snapshots and every journal
+// block wholly before the oldest kept snapshot go. While no snapshot lies at or before a window's start,
+// the journal is kept whole.
 
 import { Code } from '../engine/codes.js';
 import { PersistenceError } from './errors.js';
@@ -49,6 +50,8 @@ export interface RetentionPolicy {
   readonly keep: number;
   /** Keep every point of the last `windowUs` of shard time restorable (absent: only `keep` counts). */
   readonly windowUs?: number;
+  /** Keep every position of the shard's last `windowRecords` journal records restorable (absent: only `keep` counts). */
+  readonly windowRecords?: number;
   /** Keep the whole journal (prune only snapshots): every point stays replayable from position 0. */
   readonly keepJournal?: boolean;
 }
@@ -115,20 +118,24 @@ export interface RetentionPlan {
 }
 
 /**
- * Which snapshots a shard keeps under the policy, given all it has (oldest first). The window is measured
- * in the shard's own time back from its newest snapshot's (the one just stored when the writer prunes): a
+ * Which snapshots a shard keeps under the policy, given all it has (oldest first). Each window is measured
+ * back from the shard's newest snapshot (the one just stored when the writer prunes): in its own time, a
  * time every record carries and the journal holds, so the rule is deterministic and a restore tool reading
- * the directory later judges it on the same clock (docs/SNAPSHOTS.md, "Retention").
+ * the directory later judges it on the same clock; in journal records, from its position. Keeping what
+ * either asks for (docs/SNAPSHOTS.md, "Retention").
  */
 export function retentionPlan(all: readonly SnapshotInfo[], policy: RetentionPolicy): RetentionPlan {
   if (all.length === 0) return { kept: [], pruneJournal: false };
   let from = Math.max(0, all.length - Math.max(1, policy.keep));
   let pruneJournal = policy.keepJournal !== true;
-  if (policy.windowUs !== undefined) {
-    const start = all[all.length - 1]!.clockUs - policy.windowUs;
+  const newest = all[all.length - 1]!;
+  const windows: [start: number, at: (s: SnapshotInfo) => number][] = [];
+  if (policy.windowUs !== undefined) windows.push([newest.clockUs - policy.windowUs, (s) => s.clockUs]);
+  if (policy.windowRecords !== undefined) windows.push([newest.position - policy.windowRecords, (s) => s.position]);
+  for (const [start, at] of windows) {
     // The newest snapshot at or before the window's start: every point after it replays from it.
     let k = all.length - 1;
-    while (k >= 0 && all[k]!.clockUs > start) k--;
+    while (k >= 0 && at(all[k]!) > start) k--;
     if (k >= 0) from = Math.min(from, k);
     else {
       // Every snapshot is inside the window: the points before the oldest replay from the journal's

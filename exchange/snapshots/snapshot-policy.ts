@@ -1,6 +1,7 @@
 // When snapshots are taken and how long they are kept: the exchange's configuration of the snapshotter.
 // Counted per shard, in the shard's own journal records, and in wall-clock time since its last snapshot.
-// `npm start`'s defaults: gateway/start-options.ts (--snapshot-records, --snapshot-seconds, --snapshot-keep).
+// `npm start`'s defaults: gateway/start-options.ts (--snapshot-records, --snapshot-seconds, --snapshot-keep,
+// --retain-window, --retain-records).
 
 import type { RetentionPolicy } from '../../persistence/snapshot-store.js';
 
@@ -22,4 +23,5 @@ export function checkSnapshotPolicy(p: SnapshotPolicy): void {
   whole(p.everyMs, 'everyMs', 1);
   whole(p.keep, 'keep', 1);
   if (p.windowUs !== undefined) whole(p.windowUs, 'windowUs', 0);
+  if (p.windowRecords !== undefined) whole(p.windowRecords, 'windowRecords', 0);
 }

@@ -4,7 +4,8 @@
 // replay of the whole journal to the same point, while older snapshots and journal go and points before
 // what list promises are refused. If pruning ignored the window (keep 1 alone), the edge points would be
 // refused and this test would fail. A second test runs the live snapshotter with a window (the policy's
-// path from the options to the journal writer's pruning).
+// path from the options to the journal writer's pruning). A third prunes by a window of journal records
+// and restores at the gateway command where each shard's window starts.
 
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
@@ -13,7 +14,11 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { RestorableFrom } from '../../exchange/restore/commands.js';
 import { EXIT } from '../../exchange/restore/main.js';
-import { snapshotPieceRange, snapshotRange } from '../../persistence/keys.js';
+import { RecordBuffer } from '../../engine/ring/record.js';
+import { producerTable } from '../../exchange/durability.js';
+import { decodeCut } from '../../persistence/cut-record.js';
+import { readShardLog } from '../../persistence/journal-reader.js';
+import { CUT_KEY, snapshotPieceRange, snapshotRange } from '../../persistence/keys.js';
 import { RocksStore } from '../../persistence/rocksdb-store.js';
 import { listSnapshots, pruneShard } from '../../persistence/snapshot-store.js';
 import { testSeed } from '../support/seed.js';
@@ -43,14 +48,31 @@ async function hashes(dir: string, ...point: string[]): Promise<string[]> {
   return (JSON.parse(r.out) as { shards: { stateHash: string }[] }).shards.map((s) => s.stateHash);
 }
 
-/** Each shard's newest snapshot time: the "now" the window is measured back from. */
-async function newestTimes(dir: string): Promise<number[]> {
+/** Each shard's newest snapshot: its time and position are the "now" the windows are measured back from. */
+async function newest(dir: string): Promise<{ clockUs: number; position: number }[]> {
   const store = await RocksStore.open(dir, { readOnly: true });
   try {
-    return await Promise.all(Array.from({ length: SHARDS }, async (_, x) => (await listSnapshots(store, x)).at(-1)!.clockUs));
+    return await Promise.all(Array.from({ length: SHARDS }, async (_, x) => (await listSnapshots(store, x)).at(-1)!));
   } finally {
     await store.close();
   }
+}
+
+async function newestTimes(dir: string): Promise<number[]> {
+  return (await newest(dir)).map((s) => s.clockUs);
+}
+
+/** Snapshots every 25 records, nothing pruned, and the clean copy (no snapshots: every point replays from position 0). */
+async function runAndCleanCopy(dir: string, clean: string, seed: number): Promise<void> {
+  await runWithSnapshots(dir, durableScript(seed, 0, 800), { everyRecords: 25, everyMs: 60_000, keep: 1_000, keepJournal: true });
+  cpSync(dir, clean, { recursive: true });
+  await withStore(clean, async (store) => {
+    for (let x = 0; x < SHARDS; x++) {
+      await store.deleteRange(snapshotRange(x), true);
+      await store.deleteRange(snapshotPieceRange(x), true);
+    }
+  });
+  assert.equal((await listed(clean)).snapshots.length, 0);
 }
 
 async function withStore(dir: string, f: (store: RocksStore) => Promise<void>): Promise<void> {
@@ -67,17 +89,7 @@ test('pruning with a window keeps every point of it restorable to the clean repl
   const dir = mkdtempSync(join(tmpdir(), 'perpx-window-'));
   const clean = `${dir}-clean`;
   try {
-    // Snapshots every 25 records, nothing pruned: the whole journal and every snapshot are there.
-    await runWithSnapshots(dir, durableScript(seed, 0, 800), { everyRecords: 25, everyMs: 60_000, keep: 1_000, keepJournal: true });
-    // The clean replay: the same directory without its snapshots, so every point replays from position 0.
-    cpSync(dir, clean, { recursive: true });
-    await withStore(clean, async (store) => {
-      for (let x = 0; x < SHARDS; x++) {
-        await store.deleteRange(snapshotRange(x), true);
-        await store.deleteRange(snapshotPieceRange(x), true);
-      }
-    });
-    assert.equal((await listed(clean)).snapshots.length, 0);
+    await runAndCleanCopy(dir, clean, seed);
     const before = await listed(dir);
 
     // The retention the writer applies after a snapshot, with keep 1 and the window.
@@ -156,5 +168,68 @@ test('the live snapshotter prunes by the window: the journal goes, every point o
     assert.equal(v.code, EXIT.OK, v.out + v.err);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** The first gateway command shard x took at or after journal position `from` and before `to`, from a whole journal. */
+async function gatewaySeqBetween(dir: string, x: number, from: number, to: number): Promise<number | undefined> {
+  const store = await RocksStore.open(dir, { readOnly: true });
+  try {
+    const cut = decodeCut((await store.get(CUT_KEY))!);
+    const l = await readShardLog(store, x, cut.positions[x]!, { inputs: producerTable(topology)[x]!.length });
+    const recs = new RecordBuffer(l.records);
+    const inputs = new Uint16Array(l.inputs);
+    for (let i = from; i < Math.min(to, l.count); i++) if (inputs[i] === 0) return recs.seq(recs.at(i));
+    return undefined;
+  } finally {
+    await store.close();
+  }
+}
+
+test('pruning with a record window keeps every position of each shard\'s last N records restorable to the clean replay\'s state, and prunes what is older', async () => {
+  const seed = testSeed('retention record window');
+  const dir = mkdtempSync(join(tmpdir(), 'perpx-window-records-'));
+  const clean = `${dir}-clean`;
+  const N = 150;
+  try {
+    await runAndCleanCopy(dir, clean, seed);
+    const before = await listed(dir);
+    const tops = await newest(dir);
+    await withStore(dir, async (store) => {
+      for (let x = 0; x < SHARDS; x++) await pruneShard(store, x, { keep: 1, windowRecords: N });
+    });
+    const after = await listed(dir);
+    assert.ok(after.snapshots.length < before.snapshots.length, `snapshots pruned (${before.snapshots.length} → ${after.snapshots.length})`);
+    assert.ok(after.shards.some((s) => s.firstPosition > 0), `some journal pruned before its window: ${after.shards.map((s) => s.firstPosition).join(', ')}`);
+    for (let x = 0; x < SHARDS; x++) {
+      const s = after.shards[x]!;
+      const start = tops[x]!.position - N;
+      // What list promises reaches the window's start: the snapshot at or before it, or the journal's beginning.
+      assert.ok(s.restorableFrom !== null && s.restorableFrom.position <= Math.max(0, start), `${s.shard}: restorable from ${JSON.stringify(s.restorableFrom)}, window from position ${start}`);
+      if (s.restorableFrom.position > 0) {
+        // Exactly one snapshot at or before the start is left: the newest one there.
+        const mine = after.snapshots.filter((p) => p.shard === s.shard);
+        assert.equal(mine.filter((p) => p.position <= start).length, 1, s.shard);
+        assert.equal(s.restorableFrom.position, mine[0]!.position);
+      }
+    }
+    // A restore is directory-wide (--to-seq cuts every other shard at that command's time): the shard whose
+    // oldest restorable time is the directory's, at the first gateway command inside its window and before
+    // its newest snapshot (keep 1 alone would have pruned it), and the one after it.
+    const b = after.shards.findIndex((s) => s.restorableFrom?.timeUs === after.restorable.fromTimeUs);
+    assert.ok(b >= 0 && after.shards[b]!.restorableFrom!.position > 0, `a pruned shard sets the directory's oldest time: ${JSON.stringify(after.restorable)}`);
+    const seq = await gatewaySeqBetween(clean, b, tops[b]!.position - N, tops[b]!.position);
+    assert.ok(seq !== undefined, `${after.shards[b]!.shard} took a gateway command inside its window`);
+    for (const q of [seq, seq + 1]) {
+      const point = ['--to-seq', String(q), '--shard', after.shards[b]!.shard];
+      assert.deepEqual(await hashes(dir, ...point), await hashes(clean, ...point), point.join(' '));
+    }
+    // Before what list promises: refused, never a later state.
+    const early = await tool('hash', '--data', dir, '--to-seq', String(after.shards[b]!.restorableFrom!.gatewaySeq - 1), '--shard', after.shards[b]!.shard);
+    assert.equal(early.code, EXIT.USAGE, early.out + early.err);
+    assert.match(early.err, /no longer restorable/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(clean, { recursive: true, force: true });
   }
 });

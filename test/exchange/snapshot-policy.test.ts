@@ -20,6 +20,7 @@ test('a snapshot policy with a zero, fractional or negative field is refused nam
       [{ everyRecords: 10, everyMs: 1.5, keep: 1 }, /everyMs must be an integer ≥ 1, got 1.5/],
       [{ everyRecords: 10, everyMs: 1_000, keep: 0 }, /keep must be an integer ≥ 1, got 0/],
       [{ everyRecords: 10, everyMs: 1_000, keep: 2, windowUs: -1 }, /windowUs must be an integer ≥ 0, got -1/],
+      [{ everyRecords: 10, everyMs: 1_000, keep: 2, windowRecords: 1.5 }, /windowRecords must be an integer ≥ 0, got 1.5/],
     ];
     for (const [snapshots, message] of bad) {
       await assert.rejects(Durability.open({ dir, log: () => {}, snapshots: snapshots as never }, fixtureTopology, fixtureConfig), message);
