@@ -1,16 +1,18 @@
 // Durability: what the exchange needs to run on a data directory, prepared as its shards start.
 //
 //   begin(dir): create (meta, empty cut) or check meta against this configuration
-//           → read the cut → per shard its newest usable snapshot, its log allocated (cut − snapshot
-//             position records), the first seq its gateway stream continues with, and per output stream
-//             the first seq its consumer has not consumed (the cut's last seqs: re-delivered during the replay)
-//           → in the background, shard after shard: read its journal below the cut into its log, verifying
-//             each record's checksum, publishing each verified block (a replay follows it: replay-feed.ts);
-//             check the journal's last seqs equal the cut's; drop its torn tail (records past the cut,
-//             never acknowledged), with a log line
-//   then the threaded exchange starts the shards with that data at once (they replay as the read goes)
-//   and the journal writer (JournalHost) once recovered() says every read passed: a failure stops the
-//   start, every shard stopped, nothing written. open(dir) is begin() then recovered().
+//           → read the cut: the first seq each gateway stream continues with, and per output stream the
+//             first seq its consumer has not consumed (the cut's last seqs: re-delivered during the replay)
+//           → in the background, shard after shard (risk shards first): its newest usable snapshot (its
+//             base), then its log allocated (cut − base position records): replayOf(x) resolves
+//           → in the background beside it, shard after shard in the same order, each once its base is
+//             chosen: read its journal below the cut into its log, verifying each record's checksum,
+//             publishing each verified block (a replay follows it: replay-feed.ts); check the journal's
+//             last seqs equal the cut's; drop its torn tail (records past the cut, never acknowledged),
+//             with a log line
+//   then the threaded exchange starts each shard as soon as replayOf(x) gives its data (it replays as the
+//   read goes), and the journal writer (JournalHost) once recovered() says every read passed: a failure
+//   stops the start, every shard stopped, nothing written. open(dir) is begin() then recovered().
 //
 // Shard numbering is persistence's global one: market shard s is s, risk shard r is S + r.
 // A shard's replay starts from its newest usable snapshot (snapshots/recovery-base.ts), else position 0.
@@ -43,6 +45,11 @@ export interface DurabilityOptions {
   readonly snapshots?: SnapshotPolicy;
   /** Recover from stored snapshots (default true); false replays every journal from position 0 (tests' clean replays). */
   readonly fromSnapshots?: boolean;
+  /**
+   * Awaited before shard x's snapshots are checked: tests hold one shard's check to show that the other
+   * shards start and recover without waiting for it.
+   */
+  readonly beforeSnapshotCheck?: (x: number) => Promise<void> | undefined;
 }
 
 /** Per shard x, per input i: the producing shard, -1 for the gateway (topology.ts input indexes). */
@@ -82,19 +89,34 @@ export class Durability {
   private pendingSnapshotter: (() => void) | undefined;
   private reading!: Promise<readonly ShardLog[]>;
   private read: readonly ShardLog[] | undefined;
+  /** Per shard, where its journal is read into (allocated once its base is chosen: what the shard replays from). */
+  private readonly buffers: ShardLogBuffers[] = [];
+  /**
+   * Per shard, the snapshot its recovery starts from (undefined: the journal from position 0). Filled as
+   * each shard's snapshots are checked: whole once recovered() resolved (or after replayOf(x) for shard x).
+   */
+  readonly bases: (RecoveryBase | undefined)[] = [];
+  /** Per shard, resolves once its base is chosen and its log allocated (rejects if its snapshots could not be listed). */
+  private readonly checked: Promise<void>[];
 
   private constructor(
     readonly dir: string,
     readonly topology: Topology,
     readonly cut: CutRecord,
-    /** Per shard, where its journal is read into (known before the read: what the shards replay from). */
-    private readonly buffers: readonly ShardLogBuffers[],
-    /** Per shard, the snapshot its recovery starts from (undefined: the journal from position 0). */
-    readonly bases: readonly (RecoveryBase | undefined)[],
     /** The configuration as the meta holds it (canonical JSON): what the snapshotter rebuilds shards from. */
     readonly storedConfig: unknown,
     private readonly o: DurabilityOptions,
-  ) {}
+    store: RocksStore,
+    fresh: boolean,
+  ) {
+    const log = logOf(o);
+    const checking = this.checkBases(store, fresh, log);
+    this.checked = checking.perShard;
+    // Whoever starts the exchange awaits replayOf() and recovered(); until then a failure must not count as unhandled.
+    for (const c of this.checked) c.catch(() => {});
+    this.reading = this.readAll(store, log, checking.all);
+    this.reading.catch(() => {});
+  }
 
   /**
    * Opens the data directory and reads every shard's journal below the cut, verifying it, before it
@@ -108,9 +130,10 @@ export class Durability {
   }
 
   /**
-   * Opens the data directory (meta, cut, each shard's snapshot), allocates each shard's log and starts
-   * reading the journals into them in the background: shards may start replaying at once (replay(x)),
-   * each following its read (engine/shard/replay-feed.ts). recovered() says how the read ended.
+   * Opens the data directory (meta, cut) and, in the background, chooses each shard's snapshot and
+   * allocates its log (replayOf(x) resolves for shard x), and reads the journals into them: a shard may
+   * start replaying as soon as its own snapshot is checked, following its read
+   * (engine/shard/replay-feed.ts). recovered() says how the read ended.
    */
   static async begin(o: DurabilityOptions, topology: Topology, config: unknown): Promise<Durability> {
     const dir = o.dir;
@@ -140,34 +163,55 @@ export class Durability {
         cut = bytes ? decodeCut(bytes) : emptyCut();
         if (cut.positions.length !== shards) throw new PersistenceError(Code.DATA_DIR_MISMATCH, `${dir} holds ${cut.positions.length} shards, this topology ${shards}`, { dir });
       }
-      const bases: (RecoveryBase | undefined)[] = [];
-      for (let x = 0; x < shards; x++) bases.push(o.fromSnapshots === false ? undefined : await recoveryBase(store, x, cut, topology, log));
-      const buffers = bases.map((b, x) => shardLogBuffers(x, cut.positions[x]!, b?.info.position ?? 0));
-      const fromSnapshots = bases.filter((b) => b !== undefined).length;
-      const total = buffers.reduce((sum, b) => sum + b.count, 0);
-      if (!fresh) log(`perpx: recovering ${dir}: ${fromSnapshots > 0 ? `${fromSnapshots} shard(s) from a snapshot, then ` : ''}${total.toLocaleString('en-US')} journal records over ${shards} shard(s), reading and replaying`);
-      d = new Durability(dir, topology, cut, buffers, bases, meta.config, o);
+      d = new Durability(dir, topology, cut, meta.config, o, store, fresh);
     } catch (e) {
       await store.close();
       throw e;
     }
-    d.reading = d.readAll(store, log);
-    // Whoever starts the exchange awaits recovered(); until then a failure must not count as unhandled.
-    d.reading.catch(() => {});
     return d;
   }
 
   /**
-   * Reads every shard's journal into its buffers, the risk shards first (the longest replays start
-   * first), then the market shards; checks each against the cut, drops each torn tail; closes the store.
+   * Chooses each shard's base, one shard after another in the read order (the risk shards first: the
+   * longest replays can start first), and allocates its log; `all` settles once every shard's has (or
+   * the first failed: the store could not be listed, which stops the start as a read failure does). A
+   * shard's snapshots that fail their checks are passed over with a log line (recovery-base.ts).
    */
-  private async readAll(store: RocksStore, log: (line: string) => void): Promise<readonly ShardLog[]> {
+  private checkBases(store: RocksStore, fresh: boolean, log: (line: string) => void): { perShard: Promise<void>[]; all: Promise<void> } {
+    const order = readOrder(this.topology);
+    const perShard: Promise<void>[] = [];
+    let previous: Promise<void> = Promise.resolve();
+    for (const x of order) {
+      const mine = previous.then(async () => {
+        await this.o.beforeSnapshotCheck?.(x);
+        const base = this.o.fromSnapshots === false ? undefined : await recoveryBase(store, x, this.cut, this.topology, log);
+        this.bases[x] = base;
+        this.buffers[x] = shardLogBuffers(x, this.cut.positions[x]!, base?.info.position ?? 0);
+      });
+      perShard[x] = mine;
+      previous = mine;
+    }
+    const all = previous.then(() => {
+      const fromSnapshots = this.bases.filter((b) => b !== undefined).length;
+      const total = this.buffers.reduce((sum, b) => sum + b.count, 0);
+      if (!fresh) log(`perpx: recovering ${this.dir}: ${fromSnapshots > 0 ? `${fromSnapshots} shard(s) from a snapshot, then ` : ''}${total.toLocaleString('en-US')} journal records over ${order.length} shard(s), reading and replaying`);
+    });
+    return { perShard, all };
+  }
+
+  /**
+   * Reads every shard's journal into its buffers, each once its base is chosen, the risk shards first (the
+   * longest replays start first), then the market shards; checks each against the cut, drops each torn
+   * tail; closes the store once every base is chosen too (a failed read leaves those checks to end first).
+   */
+  private async readAll(store: RocksStore, log: (line: string) => void, checking: Promise<void>): Promise<readonly ShardLog[]> {
     const began = performance.now();
     const producers = producerTable(this.topology);
     const cut = this.cut;
     const logs: ShardLog[] = [];
     try {
       for (const x of readOrder(this.topology)) {
+        await this.checked[x];
         const base = this.bases[x];
         const l = await readShardLog(store, x, cut.positions[x]!, { inputs: producers[x]!.length, from: base?.info.position, lastSeq: base?.info.lastSeq, lastTimeUs: base?.info.clockUs, into: this.buffers[x] });
         for (let i = 0; i < l.lastSeq.length; i++) {
@@ -182,6 +226,7 @@ export class Durability {
         logs[x] = l;
       }
     } finally {
+      await checking.catch(() => {});
       await store.close();
     }
     const total = logs.reduce((sum, l) => sum + l.count, 0);
@@ -214,13 +259,23 @@ export class Durability {
   }
 
   /**
-   * The replay of shard x: its journal below the cut (possibly still being read: the replay follows the
-   * read's feed), and per output stream where re-delivery starts. That is where each consumer's journal
-   * says it consumed to, which the read checks equals the cut's lastSeq: it is taken from the cut, so a
-   * shard need not wait for the other shards' reads.
+   * Resolves with shard x's replay (replay(x)) once its base is chosen: as soon as its own snapshots are
+   * checked, whatever the other shards' checks still take. Rejects when they could not be read.
+   */
+  async replayOf(x: number): Promise<ShardReplayData> {
+    await this.checked[x];
+    return this.replay(x);
+  }
+
+  /**
+   * The replay of shard x (replayOf(x) first): its journal below the cut (possibly still being read: the
+   * replay follows the read's feed), and per output stream where re-delivery starts. That is where each
+   * consumer's journal says it consumed to, which the read checks equals the cut's lastSeq: it is taken
+   * from the cut, so a shard need not wait for the other shards' reads.
    */
   replay(x: number): ShardReplayData {
-    const l = this.buffers[x]!;
+    const l = this.buffers[x];
+    if (l === undefined) throw new Error(`shard ${x}'s snapshots are still being checked: await replayOf(${x}) first`);
     // Output order is the worker's: gateway first, then one stream per shard of the other kind.
     const consumers = consumersOf(this.topology, x);
     const deliverFrom = [Infinity, ...consumers.map((c) => this.consumedTo(c.shard, c.input) + 1)];
@@ -234,7 +289,7 @@ export class Durability {
 
   /** Gateway commands every shard has taken so far: a bound on ids a gateway handed out before a restart. */
   gatewayCommands(): number {
-    return this.buffers.reduce((sum, _, x) => sum + this.consumedTo(x, 0), 0);
+    return this.cut.positions.reduce((sum, _, x) => sum + this.consumedTo(x, 0), 0);
   }
 
   /** The seq the gateway's next command to shard x carries. */
@@ -259,7 +314,7 @@ export class Durability {
       this.snapshotter = snapshotter;
       this.pendingSnapshotter = () => {
         const S = this.topology.marketShards;
-        const which = this.buffers.map((_, x) => x).filter((x) => x >= S || policy.marketShards !== false);
+        const which = this.cut.positions.map((_, x) => x).filter((x) => x >= S || policy.marketShards !== false);
         // The replicas start where the shards' recoveries did; the snapshotter gets its own copy of the bytes.
         // Not awaited: its failures are its own (`snapshotter.failure`), and the exchange serves meanwhile.
         void snapshotter.start(this.storedConfig, which.map((x) => ({ shard: x, position: this.bases[x]?.info.position ?? 0, snapshot: this.bases[x]?.bytes, timeUs: this.bases[x]?.info.clockUs })), policy, channel.port1);
@@ -270,9 +325,9 @@ export class Durability {
     return host;
   }
 
-  /** Journal records the shards replay on this start (after their snapshots). */
+  /** Journal records the shards replay on this start (after their snapshots): once every replayOf() resolved. */
   get replayTotal(): number {
-    return this.buffers.reduce((sum, l) => sum + l.count, 0);
+    return this.cut.positions.reduce((sum, _, x) => sum + this.replay(x).count, 0);
   }
 
   /**
@@ -286,6 +341,23 @@ export class Durability {
     const log = logOf(this.o);
     if (finished) log(`perpx: replayed ${n(total)} journal records in ${(ms / 1000).toFixed(1)} s (${n(rate)} records/s)`);
     else log(`perpx: replaying: ${n(done)} of ${n(total)} journal records (${Math.floor((done * 100) / Math.max(1, total))}%), ${n(rate)} records/s${rate > 0 ? `, about ${Math.ceil((total - done) / rate)} s left` : ''}`);
+  }
+
+  /**
+   * Logs, once shard x's replay is done, how many records it replayed from where and when it was done
+   * (`began`: performance.now() when the exchange began starting): which shard was the restart's long
+   * pole, and that a shard serves its part without waiting for the others' checks. Nothing if it never
+   * finishes (a failed start stops it) or had nothing to replay.
+   */
+  shardReplayedLog(x: number, replayed: Promise<void>, began: number): void {
+    const base = this.bases[x];
+    const count = this.replay(x).count;
+    if (count === 0) return;
+    const name = x < this.topology.marketShards ? `market ${x}` : `risk ${x - this.topology.marketShards}`;
+    replayed.then(
+      () => logOf(this.o)(`perpx: shard ${x} (${name}) replayed ${count.toLocaleString('en-US')} journal records ${base ? `after its snapshot at position ${base.info.position.toLocaleString('en-US')}` : 'from position 0'}, ${((performance.now() - began) / 1000).toFixed(1)} s into the start`),
+      () => {},
+    );
   }
 
   /**
@@ -308,13 +380,14 @@ export class Durability {
    */
   replayBacklog(): number[] {
     const j = this.journal;
-    return this.buffers.map((l, x) => {
+    return this.cut.positions.map((cut, x) => {
       let from = this.bases[x]?.info.position ?? 0;
       for (const t of this.snapshotter?.taken ?? []) if (t.info.shard === x && t.info.position > from) from = t.info.position;
       // The watermark holds a cut's low 32 bits: the difference modulo 2^32 is exact below 2^32 records.
-      return j ? (j.watermark.cutLow(x) - (from % 2 ** 32)) >>> 0 : Math.max(0, l.firstPosition + l.count - from);
+      return j ? (j.watermark.cutLow(x) - (from % 2 ** 32)) >>> 0 : Math.max(0, cut - from);
     });
   }
+
 
   get maxLagRecords(): number {
     return this.o.maxLagRecords ?? 32_768;

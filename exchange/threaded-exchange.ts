@@ -42,6 +42,7 @@ import type { RecordBuffer } from '../engine/ring/record.js';
 import { RecordType } from '../engine/ring/types.js';
 import type { WaitStrategyName } from '../engine/ring/wait-strategy-by-name.js';
 import type { ShardDeath, ShardDone } from '../engine/shard/shard-worker.js';
+import type { ShardReplayData } from '../engine/shard/worker-journal.js';
 import { RiskShardHost } from '../risk/shard/risk-shard-host.js';
 import { SurveillanceGroup, type ThreadedSurveillance } from './surveillance/surveillance-group.js';
 import type { ThreadedOptions } from './threaded-options.js';
@@ -181,10 +182,16 @@ export class ThreadedExchange {
     const journalStarted = d && journal ? d.recovered().then(() => (abandoned ? undefined : journal.start())) : undefined;
     // Awaited below, after the shards have started: a failed read must not count as unhandled meanwhile.
     journalStarted?.catch(() => {});
+    // Each shard starts as soon as its own snapshot is checked (Durability.replayOf), the risk shards' first
+    // (their replays are the restart's long pole): none waits for another shard's snapshot check, nor for
+    // another worker's start (its module load and snapshot decode). Without durability all start at once.
+    const began = performance.now();
+    const replayOf = (x: number): Promise<ShardReplayData | undefined> => (d ? d.replayOf(x) : Promise.resolve(undefined));
+    const starts: Promise<void>[] = [];
     try {
       // The consumers first, so no market shard ever publishes into a ring nobody reads.
       await surveillance?.start(wait, marketGateway);
-      const marketOptions = (s: number): MarketShardOptions => ({
+      const marketOptions = (s: number, replay: ShardReplayData | undefined): MarketShardOptions => ({
         shardId: s,
         markets: t.config.marketShards[s]!,
         inputs: 1 + R,
@@ -194,7 +201,7 @@ export class ThreadedExchange {
         pricing: o.pricing,
         timeHorizonUs: o.timeHorizonUs,
         journal: journal?.shardData(s),
-        replay: d?.replay(s),
+        replay,
         surveillance: surveillance ? { bell: surveillance.bellOf(s) } : undefined,
         prebuilt: {
           bell: marketBells[s]!,
@@ -203,37 +210,59 @@ export class ThreadedExchange {
           outputs: marketToRisk[s]!,
         },
       });
-      for (const g of groups) for (const [i, h] of (await MarketShardHost.startGroup(g.map(marketOptions))).entries()) marketHosts[g[i]!] = h;
       for (let r = 0; r < R; r++) {
-        riskHosts.push(
-          await RiskShardHost.start({
-            shardId: r,
-            shardCount: R,
-            markets: riskMarkets,
-            pool: o.pool ?? DEFAULT_POOL,
-            marketShardOf,
-            gatewayBell,
-            marketBells,
-            wait,
-            journal: journal?.shardData(S + r),
-            replay: d?.replay(S + r),
-            prebuilt: {
-              bell: riskBells[r]!,
-              inputs: [gatewayToRisk[r]!, ...marketToRisk.map((row) => row[r]!)],
-              gatewayOut: ring(),
-              outputs: riskToMarket[r]!,
-            },
+        starts.push(
+          replayOf(S + r).then(async (replay) => {
+            // A start that already failed starts no more workers (the ones that did are stopped below).
+            if (abandoned) return;
+            const h = await RiskShardHost.start({
+              shardId: r,
+              shardCount: R,
+              markets: riskMarkets,
+              pool: o.pool ?? DEFAULT_POOL,
+              marketShardOf,
+              gatewayBell,
+              marketBells,
+              wait,
+              journal: journal?.shardData(S + r),
+              replay,
+              prebuilt: {
+                bell: riskBells[r]!,
+                inputs: [gatewayToRisk[r]!, ...marketToRisk.map((row) => row[r]!)],
+                gatewayOut: ring(),
+                outputs: riskToMarket[r]!,
+              },
+            });
+            riskHosts[r] = h;
+            if (replay) d?.shardReplayedLog(S + r, h.replayed(), began);
           }),
         );
       }
+      for (const g of groups) {
+        starts.push(
+          Promise.all(g.map((s) => replayOf(s))).then(async (replays) => {
+            if (abandoned) return;
+            for (const [i, h] of (await MarketShardHost.startGroup(g.map((s, i) => marketOptions(s, replays[i])))).entries()) {
+              marketHosts[g[i]!] = h;
+              if (replays[i]) d?.shardReplayedLog(g[i]!, h.replayed(), began);
+            }
+          }),
+        );
+      }
+      // Every shard started, or the first failure: of a start, or of the read (which stops the start at once).
+      const readFailed = journalStarted?.then(() => new Promise<never>(() => {}));
+      await (readFailed ? Promise.race([Promise.all(starts), readFailed]) : Promise.all(starts));
       // Recovered before serving: every journal read and verified, the writer started, and every shard has
       // handled its journal (re-delivery may still be in flight). The first failure of either ends the start.
       await replayed([...marketHosts, ...riskHosts], d, journalStarted);
       d?.startSnapshots();
     } catch (e) {
       abandoned = true;
-      // Market workers start group by group, so a failure can leave holes in marketHosts. A shard still
-      // replaying a journal whose read failed gives up its wait when stopped (replay-feed.ts).
+      // Every start that began has ended (a worker half started is stopped with the rest), so the hosts
+      // known now are every worker there is. Market workers start group by group and the risk shards on
+      // their own, so a failure can leave holes in both lists. A shard still replaying a journal whose
+      // read failed gives up its wait when stopped (replay-feed.ts).
+      await Promise.allSettled(starts);
       await Promise.allSettled([...[...marketHosts, ...riskHosts].filter((h) => h !== undefined).map((h) => h.stop()), ...(surveillance?.stop() ?? [])]);
       // The read runs to its end (or its first failure) and closes the store before the start fails: a
       // caller may open the directory again at once. `abandoned` kept the writer from starting after it.
