@@ -347,12 +347,12 @@ export class Durability {
    * Logs, once shard x's replay is done, how many records it replayed from where and when it was done
    * (`began`: performance.now() when the exchange began starting): which shard was the restart's long
    * pole, and that a shard serves its part without waiting for the others' checks. Nothing if it never
-   * finishes (a failed start stops it) or had nothing to replay.
+   * finishes (a failed start stops it) or had nothing to recover (no snapshot, no journal).
    */
   shardReplayedLog(x: number, replayed: Promise<void>, began: number): void {
     const base = this.bases[x];
     const count = this.replay(x).count;
-    if (count === 0) return;
+    if (count === 0 && base === undefined) return;
     const name = x < this.topology.marketShards ? `market ${x}` : `risk ${x - this.topology.marketShards}`;
     replayed.then(
       () => logOf(this.o)(`perpx: shard ${x} (${name}) replayed ${count.toLocaleString('en-US')} journal records ${base ? `after its snapshot at position ${base.info.position.toLocaleString('en-US')}` : 'from position 0'}, ${((performance.now() - began) / 1000).toFixed(1)} s into the start`),
