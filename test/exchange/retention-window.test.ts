@@ -20,7 +20,7 @@ import { decodeCut } from '../../persistence/cut-record.js';
 import { readShardLog } from '../../persistence/journal-reader.js';
 import { CUT_KEY, snapshotPieceRange, snapshotRange } from '../../persistence/keys.js';
 import { RocksStore } from '../../persistence/rocksdb-store.js';
-import { listSnapshots, pruneShard } from '../../persistence/snapshot-store.js';
+import { listSnapshots, pruneShard, type RetentionPolicy } from '../../persistence/snapshot-store.js';
 import { testSeed } from '../support/seed.js';
 import { durableScript } from './durable-script.js';
 import { tool } from './restore-cli.js';
@@ -84,26 +84,34 @@ async function withStore(dir: string, f: (store: RocksStore) => Promise<void>): 
   }
 }
 
+/**
+ * Prunes every shard of `dir` as the writer does after a snapshot, with this policy; checks that snapshots
+ * and some journal went; returns list's view before and after.
+ */
+async function pruneAndList(dir: string, policy: RetentionPolicy): Promise<{ before: Listed; after: Listed }> {
+  const before = await listed(dir);
+  await withStore(dir, async (store) => {
+    for (let x = 0; x < SHARDS; x++) await pruneShard(store, x, policy);
+  });
+  const after = await listed(dir);
+  assert.ok(after.snapshots.length < before.snapshots.length, `snapshots pruned (${before.snapshots.length} → ${after.snapshots.length})`);
+  assert.ok(after.shards.some((s) => s.firstPosition > 0), `some journal pruned before its window: ${after.shards.map((s) => s.firstPosition).join(', ')}`);
+  return { before, after };
+}
+
 test('pruning with a window keeps every point of it restorable to the clean replay\'s state, and prunes what is older', async () => {
   const seed = testSeed('retention window');
   const dir = mkdtempSync(join(tmpdir(), 'perpx-window-'));
   const clean = `${dir}-clean`;
   try {
     await runAndCleanCopy(dir, clean, seed);
-    const before = await listed(dir);
-
     // The retention the writer applies after a snapshot, with keep 1 and the window.
     const newest = await newestTimes(dir);
-    await withStore(dir, async (store) => {
-      for (let x = 0; x < SHARDS; x++) await pruneShard(store, x, { keep: 1, windowUs: WINDOW_US });
-    });
-    const after = await listed(dir);
+    const { before, after } = await pruneAndList(dir, { keep: 1, windowUs: WINDOW_US });
 
     // Older ones went: snapshots and journal blocks, and per shard exactly one snapshot at or before its
     // window's start remains. A journal block is pruned whole, so a shard whose first block (a group
     // commit of many records) holds that snapshot's position keeps its journal from 0.
-    assert.ok(after.snapshots.length < before.snapshots.length, `snapshots pruned (${before.snapshots.length} → ${after.snapshots.length})`);
-    assert.ok(after.shards.some((s) => s.firstPosition > 0), `some journal pruned before its window: ${after.shards.map((s) => s.firstPosition).join(', ')}`);
     after.shards.forEach((s, x) => {
       const start = newest[x]! - WINDOW_US;
       const mine = after.snapshots.filter((p) => p.shard === s.shard);
@@ -193,14 +201,8 @@ test('pruning with a record window keeps every position of each shard\'s last N 
   const N = 150;
   try {
     await runAndCleanCopy(dir, clean, seed);
-    const before = await listed(dir);
     const tops = await newest(dir);
-    await withStore(dir, async (store) => {
-      for (let x = 0; x < SHARDS; x++) await pruneShard(store, x, { keep: 1, windowRecords: N });
-    });
-    const after = await listed(dir);
-    assert.ok(after.snapshots.length < before.snapshots.length, `snapshots pruned (${before.snapshots.length} → ${after.snapshots.length})`);
-    assert.ok(after.shards.some((s) => s.firstPosition > 0), `some journal pruned before its window: ${after.shards.map((s) => s.firstPosition).join(', ')}`);
+    const { after } = await pruneAndList(dir, { keep: 1, windowRecords: N });
     for (let x = 0; x < SHARDS; x++) {
       const s = after.shards[x]!;
       const start = tops[x]!.position - N;
