@@ -14,6 +14,7 @@ import { ThreadedExchange } from '../exchange/threaded-exchange.js';
 import { Topology } from '../exchange/topology.js';
 import { DEFAULT_MARKETS } from '../engine/market/spec.js';
 import { assertLittleEndian, RecordBuffer } from '../engine/ring/record.js';
+import { stateHashHex } from '../engine/shard/hash.js';
 import { riskMarket } from '../risk/shard/config.js';
 import { uniformShocks } from '../risk/stress/shock-scan.js';
 import { ShockScanner } from '../risk/stress/shock-scanner.js';
@@ -292,7 +293,7 @@ async function shutdown(code: number): Promise<never> {
   await durableAlerts?.close();
   await operator.close();
   await scanner.close();
-  const hex = (h: bigint | undefined) => (h === undefined ? 'failed' : h.toString(16));
+  const hex = (h: bigint | undefined) => (h === undefined ? 'failed' : stateHashHex(h));
   log.info({ market: hashes.market.map(hex), risk: hashes.risk.map(hex) }, `stopped; state hashes: market ${hashes.market.map(hex).join(' ')} · risk ${hashes.risk.map(hex).join(' ')}`);
   process.exit(code);
 }

@@ -21,8 +21,8 @@ import { emit, type Out } from './commands.js';
 import { extents, shardName, type DataDir } from './data.js';
 import { baseAt, readHistories, replayConfig, type ShardHistory, type SnapshotProblem } from './history.js';
 import { table } from './table.js';
+import { stateHashHex } from '../../engine/shard/hash.js';
 
-const hex = (h: bigint) => h.toString(16).padStart(16, '0');
 
 /** Replays shard h from its base through every later snapshot; returns snapshots checked and the hash at the cut. */
 async function verifyShard(d: DataDir, h: ShardHistory, problems: SnapshotProblem[]): Promise<{ checked: number; stateHash: string }> {
@@ -45,12 +45,12 @@ async function verifyShard(d: DataDir, h: ShardHistory, problems: SnapshotProble
   for (const s of h.snapshots) {
     if (s.position <= replica.position) continue;
     replica.applyLog(h.log, s.position);
-    const replayed = hex(replica.stateHash(versions.get(s.position)));
+    const replayed = stateHashHex(replica.stateHash(versions.get(s.position)));
     if (replayed !== s.stateHash) problems.push({ shard: h.shard, position: s.position, why: `a replay of the journal before it hashes to ${replayed}, the snapshot records ${s.stateHash}` });
     else if (!problems.some((p) => p.shard === h.shard && p.position === s.position)) checked++;
   }
   replica.applyLog(h.log, h.log.firstPosition + h.log.count);
-  return { checked, stateHash: hex(replica.stateHash()) };
+  return { checked, stateHash: stateHashHex(replica.stateHash()) };
 }
 
 export async function verify(d: DataDir, out: Out): Promise<void> {
