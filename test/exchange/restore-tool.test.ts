@@ -97,7 +97,7 @@ test('bad arguments exit 2, a missing or foreign directory exits 4, every comman
   } finally {
     rmSync(empty, { recursive: true, force: true });
   }
-  for (const c of ['list', 'inspect', 'verify', 'restore', 'hash']) {
+  for (const c of ['list', 'inspect', 'verify', 'restore', 'hash', 'alert']) {
     const h = await tool(c, '--help');
     assert.equal(h.code, EXIT.OK);
     assert.match(h.out, new RegExp(`usage: perpx-restore ${c}`));
