@@ -112,9 +112,8 @@ async function replayTo(d: DataDir, histories: readonly ShardHistory[], point: P
   const shards: (MarketShard | RiskShard)[] = [];
   try {
     for (const h of histories) {
-      shards.push((await stateAt(d, h, cut.positions[h.shard]!)).state);
+      shards.push((await stateAt(d, h, cut.positions[h.shard]!, (n) => bar.update(done + n))).state);
       done += cut.positions[h.shard]! - h.log.firstPosition;
-      bar.update(done);
     }
   } finally {
     bar.stop();
