@@ -9,7 +9,7 @@
 import { Code } from '../../engine/codes.js';
 import type { IntegrityReports } from '../../exchange/surveillance/integrity-reports.js';
 import { DAY_US } from '../../risk/surveillance/integrity/integrity-stats.js';
-import { json, refuse } from '../operator/exchange-routes.js';
+import { json, refuse, requireRole } from '../operator/exchange-routes.js';
 import { PREFIX, Role, type OperatorRequest, type OperatorResponse } from './operator-routes.js';
 
 const DAY_MS = DAY_US / 1_000;
@@ -24,8 +24,8 @@ function dayOf(v: string): number | undefined {
 export function integrityRoutes(reports: IntegrityReports): (req: OperatorRequest) => Promise<OperatorResponse | undefined> {
   return async (req) => {
     if (req.path !== PREFIX + '/integrity') return undefined;
-    if (req.operator === undefined) return refuse(401, Code.UNAUTHENTICATED, 'operator credentials required');
-    if (!req.operator.roles.includes(Role.READ)) return refuse(403, Code.OPERATOR_FORBIDDEN, `role ${Role.READ} required`);
+    const refused = requireRole(req, Role.READ);
+    if (refused !== undefined) return refused;
     if (req.method !== 'GET') return refuse(404, Code.OPERATOR_NOT_FOUND, `no route ${req.method} ${req.path}`);
     const market = req.query.get('market');
     if (market !== null && !/^\d{1,10}$/.test(market)) return refuse(400, Code.OPERATOR_BAD_REQUEST, 'market must be a market id');

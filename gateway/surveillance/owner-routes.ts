@@ -12,7 +12,7 @@
 
 import { Code } from '../../engine/codes.js';
 import { OwnerLinkError, type OwnerLinks } from '../../exchange/surveillance/owner-links.js';
-import { json, refuse, requestBody } from '../operator/exchange-routes.js';
+import { json, refuse, requestBody, requireRole } from '../operator/exchange-routes.js';
 import { PREFIX, Role, type OperatorRequest, type OperatorResponse } from './operator-routes.js';
 
 export interface OwnerRoutesOptions {
@@ -25,10 +25,9 @@ export interface OwnerRoutesOptions {
 export function ownerRoutes(o: OwnerRoutesOptions): (req: OperatorRequest) => Promise<OperatorResponse | undefined> {
   return async (req) => {
     if (req.path !== PREFIX + '/owners' && !req.path.startsWith(PREFIX + '/owners/')) return undefined;
-    if (req.operator === undefined) return refuse(401, Code.UNAUTHENTICATED, 'operator credentials required');
+    const refused = requireRole(req, req.method === 'GET' ? Role.READ : Role.ACT);
+    if (refused !== undefined) return refused;
     const rest = req.path.slice((PREFIX + '/owners').length).split('/').filter(Boolean).map(decodeURIComponent);
-    const needs = req.method === 'GET' ? Role.READ : Role.ACT;
-    if (!req.operator.roles.includes(needs)) return refuse(403, Code.OPERATOR_FORBIDDEN, `role ${needs} required`);
 
     if (req.method === 'GET' && rest.length === 0) {
       const v = req.query.get('owner');
@@ -43,7 +42,7 @@ export function ownerRoutes(o: OwnerRoutesOptions): (req: OperatorRequest) => Pr
       if (typeof owner !== 'number' || typeof note !== 'string') return refuse(400, Code.OPERATOR_BAD_REQUEST, 'body must be {"owner": N, "note": "..."} (owner 0 removes the link)');
       let link;
       try {
-        link = await o.owners.set({ accountId: Number(rest[0]), ownerId: owner, operator: req.operator.id, atUs: o.nowUs(), note });
+        link = await o.owners.set({ accountId: Number(rest[0]), ownerId: owner, operator: req.operator!.id, atUs: o.nowUs(), note });
       } catch (e) {
         if (e instanceof OwnerLinkError) return refuse(400, Code.OPERATOR_BAD_REQUEST, e.message);
         throw e;

@@ -18,16 +18,7 @@ import { link, links, sendSettled, surveillanceScript } from '../support/surveil
 test('the threaded surveillance workers (one, or one per market shard) raise the alerts the in-process state machine raises', async () => {
   const topology = new Topology({ marketShards: [[DEFAULT_MARKETS[0]!], [DEFAULT_MARKETS[1]!]], riskShards: 1 });
   const riskMarkets = DEFAULT_MARKETS.map((m) => riskMarket(m));
-  const cmds = surveillanceScript();
-  const buf = RecordBuffer.allocate(1);
-
-  const localAlerts: Alert[] = [];
-  const local = new InProcessExchange({ topology, riskMarkets, surveillance: { onAlert: (a) => localAlerts.push(a) } });
-  for (const [a, o] of links) {
-    link(buf, a!, o!);
-    local.submitRecord(buf, 0);
-  }
-  for (const c of cmds) local.send(c.layout, c.header, c.body);
+  const { localAlerts, local } = inProcess(topology, riskMarkets);
 
   const one = await threaded(topology, riskMarkets, 1, localAlerts.length);
   assert.deepEqual(one.hashes, [local.surveillance!.stateHash()]);
@@ -46,6 +37,14 @@ test('the threaded surveillance workers (one, or one per market shard) raise the
 test('owner links given at start reach every surveillance worker before any market event: the linked wash trade is raised', async () => {
   const topology = new Topology({ marketShards: [[DEFAULT_MARKETS[0]!], [DEFAULT_MARKETS[1]!]], riskShards: 1 });
   const riskMarkets = DEFAULT_MARKETS.map((m) => riskMarket(m));
+  const { localAlerts } = inProcess(topology, riskMarkets);
+  const atStart = await threaded(topology, riskMarkets, 2, localAlerts.length, true);
+  assert.ok(atStart.alerts.some((a) => a.detector === DetectorId.WASH_LINKED), `alerts: ${atStart.alerts.map((a) => a.detector).join(', ')}`);
+  assert.deepEqual(atStart.alerts, localAlerts);
+});
+
+/** The script through the in-process exchange and its surveillance state machine, links offered first. */
+function inProcess(topology: Topology, riskMarkets: ReturnType<typeof riskMarket>[]): { localAlerts: Alert[]; local: InProcessExchange } {
   const buf = RecordBuffer.allocate(1);
   const localAlerts: Alert[] = [];
   const local = new InProcessExchange({ topology, riskMarkets, surveillance: { onAlert: (a) => localAlerts.push(a) } });
@@ -54,10 +53,8 @@ test('owner links given at start reach every surveillance worker before any mark
     local.submitRecord(buf, 0);
   }
   for (const c of surveillanceScript()) local.send(c.layout, c.header, c.body);
-  const atStart = await threaded(topology, riskMarkets, 2, localAlerts.length, true);
-  assert.ok(atStart.alerts.some((a) => a.detector === DetectorId.WASH_LINKED), `alerts: ${atStart.alerts.map((a) => a.detector).join(', ')}`);
-  assert.deepEqual(atStart.alerts, localAlerts);
-});
+  return { localAlerts, local };
+}
 
 async function threaded(topology: Topology, riskMarkets: ReturnType<typeof riskMarket>[], workers: number, expect: number, linksAtStart = false): Promise<{ alerts: Alert[]; hashes: (bigint | undefined)[] }> {
   const buf = RecordBuffer.allocate(1);

@@ -17,7 +17,7 @@ import { TopSizes } from './tail-exponent.js';
 
 export const DAY_US = 86_400_000_000;
 /** How often the day so far is reported by default (µs of market time). */
-export const INTEGRITY_EVERY_US = 60_000_000;
+const INTEGRITY_EVERY_US = 60_000_000;
 /** Trade sizes below this are counted by size and classified when a report is made. */
 const SMALL_LOTS = 4_096;
 
