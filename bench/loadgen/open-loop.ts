@@ -15,8 +15,10 @@ export interface LoadConnection {
   closeCode?(): number | undefined;
 }
 
-/** onAck gets the answer itself too (the gateway's carries rx, tx and the order id: --trace keeps them). */
-export type Connect = (onAck: (id: number, ok: boolean, answer: Record<string, unknown>) => void) => Promise<LoadConnection>;
+/** Called with each answer: the request's id, ok or refused, and the answer itself (the gateway's carries rx, tx and the order id: --trace keeps them). */
+export type OnAck = (id: number, ok: boolean, answer: Record<string, unknown>) => void;
+
+export type Connect = (onAck: OnAck) => Promise<LoadConnection>;
 
 /**
  * Every count and rate of a run is in orders: a request of a batched run (`units` > 1, a batchPlace of
