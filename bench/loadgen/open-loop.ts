@@ -59,6 +59,8 @@ export interface RunResult {
   readonly wakes: number;
   /** The generator's own CPU over the sending window, % of one core (spinning pace: about 100 whatever the rate). */
   readonly generatorCpuPct: number;
+  /** The generator's own CPU over the sending window per order sent, µs (user + system: its sends, its reads of the answers). */
+  readonly generatorCpuUsPerOrder: number;
   /** What the window's observer says of the target (its CPU per request, its own stats), if any. */
   readonly target?: Record<string, unknown>;
 }
@@ -201,6 +203,7 @@ export async function runOpenLoop(connect: Connect, connections: number, rate: n
     sendLagP99Us: lag.getValueAtPercentile(99),
     wakes,
     generatorCpuPct: Math.round(((cpu.user + cpu.system) / Math.max(1, sendEnd - start)) * 100),
+    generatorCpuUsPerOrder: Math.round(((cpu.user + cpu.system) / Math.max(1, total * units)) * 100) / 100,
     ...(target && { target }),
   };
   latency.destroy();
