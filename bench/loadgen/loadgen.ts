@@ -20,8 +20,12 @@
 // between sends instead of spinning (open-loop.ts): on 2 cores its spinning takes a core from the target,
 // whose threads then wait on run queues, and much of the tail measured is the generator's own
 // (bench/RESULTS.md, "gwlat"). --pace auto, the default, spins only on machines of more than 4 cores
-// (open-loop.ts autoPace). The echo target is a bare `ws` server (echo-server.ts): the peer every gateway
-// figure is compared with, measured in the same run. Each target first takes --warmup seconds of load at
+// (open-loop.ts autoPace). Every connection is a PerpxClient, the client SDK of the tests and the README,
+// with its lean options on (client-connection.ts: user-stream frames dropped unread, a turn's frames in
+// one write, unmasked frames on loopback; its callback send path). The echo target is a bare `ws` server
+// (echo-server.ts) that answers each request with the smallest answer of the gateway's shape and its id,
+// so the client's path is the same for both: the peer every gateway figure is compared with, measured in
+// the same run. Each target first takes --warmup seconds of load at
 // the first rate (at most 5,000/s) that are not recorded: its JIT and first collections are not the rate's. --trace DIR stamps every order at each ring hop inside the
 // gateway targets (ring-trace.ts) and keeps each answer's rx, tx and order id here; `node
 // dist/bench/loadgen/trace-report.js DIR` then says which hop owns the tail.
