@@ -23,13 +23,17 @@ export type ShardKind = (typeof ShardKind)[keyof typeof ShardKind];
 
 /**
  * The format version each kind is written in. The kinds are versioned apart: a risk snapshot's version 2
- * (risksnap8) changed its state hash's definition only, the market format is unchanged at 1.
+ * (risksnap8) changed its state hash's definition only; a market snapshot's version 2 (listmarket) may
+ * carry markets listed at run time and partial ListMarket groups in CONF, which version 1 cannot hold
+ * (a version 1 snapshot reads as one with neither).
  */
+const FORMAT_VERSIONS: Readonly<Record<ShardKind, number>> = { [ShardKind.MARKET]: 2, [ShardKind.RISK]: 2 };
+
 export function formatVersion(kind: ShardKind): number {
-  return kind === ShardKind.RISK ? 2 : 1;
+  return FORMAT_VERSIONS[kind];
 }
 
-/** The versions of a kind this build reads: every one up to the one it writes (a risk shard's 1 and 2). */
+/** The versions of a kind this build reads: every one up to the one it writes (1 and 2 of either kind). */
 export function readsVersion(kind: ShardKind, version: number): boolean {
   return version >= 1 && version <= formatVersion(kind);
 }

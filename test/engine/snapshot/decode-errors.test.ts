@@ -54,11 +54,12 @@ function decodeRisk(bytes: Uint8Array): RiskShard {
   return RiskShard.decode(bytes, new MemoryOutput(1, streams.gatewayNextSeq), streams.outputNextSeqs.map((s) => new MemoryOutput(1, s)));
 }
 
-test('the versions are per kind: a market snapshot of version 2 is SNAPSHOT_VERSION_UNSUPPORTED (only the risk format has one)', () => {
+test('a market snapshot is written in version 2, reads version 1 (no listed markets) as well, and refuses version 3 SNAPSHOT_VERSION_UNSUPPORTED', () => {
   const p = takeApart(market);
-  assert.equal(readHeader(market).version, 1);
-  assert.equal(code(() => decodeMarket(putTogether(p, 2))), Code.SNAPSHOT_VERSION_UNSUPPORTED);
+  assert.equal(readHeader(market).version, 2);
+  assert.equal(code(() => decodeMarket(putTogether(p, 3))), Code.SNAPSHOT_VERSION_UNSUPPORTED);
   assert.equal(code(() => decodeMarket(putTogether(p, 1))), Code.OK);
+  assert.equal(code(() => decodeMarket(putTogether(p, 2))), Code.OK);
 });
 
 test('a risk snapshot is checked in the hash definition of its version: version 2 bytes relabelled version 1 are SNAPSHOT_HASH_MISMATCH', () => {
