@@ -12,6 +12,7 @@
 import { Code } from '../codes.js';
 import { LISTING_CHUNK_AT, LISTING_CHUNK_BYTES, ListMarketLayout, MAX_LISTING_PARTS } from '../ring/layouts/list-market.js';
 import type { RecordBuffer } from '../ring/record.js';
+import { plainRecord } from '../snapshot/plain-check.js';
 import { malformed } from '../snapshot/snapshot-error.js';
 
 const LM = ListMarketLayout.offsets;
@@ -105,6 +106,14 @@ export class ListingAssembly {
   }
 }
 
+/** A snapshot's pending group as MessagePack decoded it, shape-checked (restore checks the rest). */
+export function pendingFromPlain(v: unknown): PendingListing {
+  const r = plainRecord(v, 'CONF pending');
+  const data = r.value('data');
+  if (!(data instanceof Uint8Array)) throw malformed('CONF pending: data is not bytes');
+  return { input: r.uint('input'), requestId: r.uint('requestId'), marketId: r.uint('marketId'), shard: r.uint('shard'), parts: r.uint('parts'), bytes: r.uint('bytes'), next: r.uint('next'), data };
+}
+
 /** Bytes as 64-bit words, little-endian, the last one zero-padded; the length first. */
 export function bytesAsWords(b: Uint8Array): bigint[] {
   const out: bigint[] = [BigInt(b.length)];
@@ -116,11 +125,20 @@ export function bytesAsWords(b: Uint8Array): bigint[] {
   return out;
 }
 
+/** The fields every part of a group carries besides its number and chunk. */
+export interface ListingHeader {
+  readonly timeUs: number;
+  readonly marketId: number;
+  readonly flags: number;
+  readonly requestId: number;
+  readonly shard: number;
+}
+
 /**
  * Writes part `part` of a listing's bytes as a ListMarket record into slot `at` (its header fields but the
  * seq: type, time, market, flags; accountId 0). The gateway and the risk shards write groups with it.
  */
-export function writeListingPart(buf: RecordBuffer, at: number, h: { timeUs: number; marketId: number; flags: number; requestId: number; shard: number }, listing: Uint8Array, part: number): void {
+export function writeListingPart(buf: RecordBuffer, at: number, h: ListingHeader, listing: Uint8Array, part: number): void {
   buf.clear(at);
   buf.setType(at, ListMarketLayout.type);
   buf.setTimeUs(at, h.timeUs);

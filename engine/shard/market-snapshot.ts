@@ -21,11 +21,11 @@ import { decodePlain, encodePlain } from '../snapshot/plain-codec.js';
 import { readStreams, writeStreams, type ShardStreams } from '../snapshot/shard-streams.js';
 import { EnvelopeWriter, openSnapshot, type SnapshotHeader, type SnapshotSections } from '../snapshot/snapshot-envelope.js';
 import { malformed } from '../snapshot/snapshot-error.js';
-import { ShardKind } from '../snapshot/snapshot-format.js';
+import { ShardKind, writtenVersion } from '../snapshot/snapshot-format.js';
 import type { EncodeBuffer } from '../snapshot/snapshot-writer.js';
 import type { MarketShard } from './market-shard.js';
 import type { PricingConfig } from './market-pricing.js';
-import type { PendingListing } from './listing-assembly.js';
+import { pendingFromPlain, type PendingListing } from './listing-assembly.js';
 
 /** What CONF holds. */
 export interface MarketShardConfig {
@@ -71,7 +71,7 @@ export function encodeMarketShard(shard: MarketShard, into?: EncodeBuffer): Uint
     env.section('BOOK', (w) => writeBook(w, books[i]!));
     env.section('PRIC', (w) => shard.pricingOf(id)!.writeState(w));
   });
-  return env.finish(shard.stateHash());
+  return env.finish(shard.stateHash(), writtenVersion(ShardKind.MARKET, listed.length > 0 || pending.length > 0));
 }
 
 /** A market-shard snapshot opened and its configuration and streams read; restoreInto reads the rest. */
@@ -140,12 +140,7 @@ function checkConfig(v: unknown): MarketShardConfig {
     config = { ...config, listed };
   }
   if (c.value('pending') !== undefined) {
-    const pending = c.array('pending').map((v): PendingListing => {
-      const r = plainRecord(v, 'CONF pending');
-      const data = r.value('data');
-      if (!(data instanceof Uint8Array)) throw malformed('CONF pending: data is not bytes');
-      return { input: r.uint('input'), requestId: r.uint('requestId'), marketId: r.uint('marketId'), shard: r.uint('shard'), parts: r.uint('parts'), bytes: r.uint('bytes'), next: r.uint('next'), data };
-    });
+    const pending = c.array('pending').map(pendingFromPlain);
     if (pending.length === 0) throw malformed('CONF: pending is empty');
     config = { ...config, pending };
   }

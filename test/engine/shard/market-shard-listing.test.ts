@@ -160,8 +160,9 @@ test('random damage to a listing\'s parts never makes the shard throw, and a ref
     g.setU8(at, offset, below(r, 256));
     assert.doesNotThrow(() => group(g, 1 + below(r, RISK)));
     const answers = take();
-    if (m.book(7) === undefined) assert.ok(answers.every((e) => e.type === 'OrderRejected'), `round ${round}: refused, offset ${offset}`);
-    else assert.deepEqual(m.book(7)!.spec.symbol, 'SOL-PERP');
+    // Damage inside a text field can leave another valid listing (a symbol of other letters): then listed.
+    if (m.marketIds.length === 1) assert.ok(answers.every((e) => e.type === 'OrderRejected'), `round ${round}: refused, offset ${offset}`);
+    else assert.deepEqual(answers.map((e) => e.type), ['MarketListed'], `round ${round}: listed, offset ${offset}`);
   }
 });
 
