@@ -55,7 +55,7 @@ export const MAX_MARKETS = 256;
 /** Most bytes a listing may take: MAX_LISTING_PARTS records' worth (list-market.ts). */
 export const MAX_LISTING_BYTES = 5_120;
 /** Most tiers a listed market may have. */
-export const MAX_LISTING_TIERS = 32;
+const MAX_LISTING_TIERS = 32;
 /** Base and quote asset names: upper-case letters and digits. */
 const ASSET = /^[A-Z0-9]{1,12}$/;
 /** MarketSpec's own rule for symbols. */

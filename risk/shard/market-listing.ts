@@ -79,7 +79,7 @@ const ALREADY_LISTED = -1;
  * Lists a market from a listing's bytes: Code.OK, ALREADY_LISTED, or the refusal's code with nothing
  * changed. Snapshot decode lists a snapshot's listed markets through here.
  */
-export function applyListing(p: ShardParts, bytes: Uint8Array, marketId: number, shard: number): number {
+function applyListing(p: ShardParts, bytes: Uint8Array, marketId: number, shard: number): number {
   const s = p.state;
   if (shard >= p.marketStreams) return Code.INVALID_MARKET_SHARD;
   const prior = p.listings.get(marketId);

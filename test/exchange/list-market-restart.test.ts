@@ -2,7 +2,7 @@
 // by accounts on both, then the exchange stops and starts again from its data directory. The market comes
 // back from the journal (not from the configuration, which is unchanged, so the data directory's check
 // passes), with the state hashes it stopped with; its index ticks route to its owner again and it trades;
-// the restore tool lists it, verifies the journal and replays to the same hashes.
+// the restore tool lists it, verifies the journal, replays to the same hashes and restores a point after it.
 
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -53,13 +53,13 @@ async function until(ex: ThreadedExchange, seen: DecodedRecord[], done: () => bo
  * market shard's stream, which may reach them after the order (MARK_PRICE_UNAVAILABLE, and the order id
  * is free again).
  */
-async function placeAccepted(ex: ThreadedExchange, seen: DecodedRecord[], c: Cmd, timeUs: number): Promise<void> {
+async function placeAccepted(ex: ThreadedExchange, seen: DecodedRecord[], c: Cmd, timeUs: number): Promise<number> {
   const id = c.body.orderId;
-  for (;;) {
+  for (let attempts = 1; ; attempts++) {
     const from = seen.length;
     await send(ex, seen, c, timeUs);
     await until(ex, seen, () => seen.slice(from).some((e) => (e.type === 'OrderAccepted' || e.type === 'OrderRejected') && e.orderId === id));
-    if (seen.slice(from).some((e) => e.type === 'OrderAccepted' && e.orderId === id)) return;
+    if (seen.slice(from).some((e) => e.type === 'OrderAccepted' && e.orderId === id)) return attempts;
     await ex.waitForOutput(10);
   }
 }
@@ -83,7 +83,8 @@ test('a listed market survives a restart: the same hashes, routed to its owner, 
     assert.equal(first.t.marketShardOf(SOL), 1, 'the owner\'s answer routes the market');
     await send(first.ex, seen, indexTick(150_000, T0 + S, SOL), T0 + S);
     await placeAccepted(first.ex, seen, place({ orderId: 1, accountId: 1, side: Side.SELL, priceTicks: 150_100, qtyLots: 40, marketId: SOL }), T0 + S);
-    await placeAccepted(first.ex, seen, place({ orderId: 2, accountId: 2, side: Side.BUY, priceTicks: 150_100, qtyLots: 30, marketId: SOL }), T0 + S);
+    // Risk shard 0's gateway commands: account 2's deposit, the listing's parts, the attempts at order 2.
+    const risk0Last = 1 + g.capacity + await placeAccepted(first.ex, seen, place({ orderId: 2, accountId: 2, side: Side.BUY, priceTicks: 150_100, qtyLots: 30, marketId: SOL }), T0 + S);
     await until(first.ex, seen, () => seen.filter((e) => e.type === 'FillSettled' && e.marketId === SOL).length === 2);
     const stopped = await first.ex.stop();
     const replayed = JSON.parse((await tool('hash', '--data', dir, '--json')).out) as { shards: { stateHash: string }[] };
@@ -105,6 +106,21 @@ test('a listed market survives a restart: the same hashes, routed to its owner, 
     assert.equal(verify.code, EXIT.OK, verify.err);
     const end = JSON.parse((await tool('hash', '--data', dir, '--json')).out) as { shards: { stateHash: string }[] };
     assert.deepEqual(end.shards.map((s) => s.stateHash), [...after.market, ...after.risk].map((h) => hex(h!)), 'and the restarted one\'s');
+
+    // Restored to the point where risk shard 0 took its last command of the first run (the order's fill
+    // comes after that point): the market is there, and the restored directory starts with it.
+    const out = `${dir}-restored`;
+    try {
+      const restored = await tool('restore', '--data', dir, '--to-seq', String(risk0Last), '--shard', 'risk0', '--out', out);
+      assert.equal(restored.code, EXIT.OK, restored.err);
+      const there = JSON.parse((await tool('inspect', '--data', out, '--json')).out) as { markets: { symbol: string }[] };
+      assert.deepEqual(there.markets.map((m) => m.symbol), ['BTC-PERP', 'ETH-PERP', 'SOL-PERP']);
+      const third = await start(out);
+      assert.deepEqual(third.ex.listedAtStart().map((l) => [l.marketId, l.shard]), [[SOL, 1]]);
+      await third.ex.stop();
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
