@@ -11,7 +11,7 @@ import { Side } from '../../engine/enums.js';
 import { DEFAULT_MARKETS } from '../../engine/market/spec.js';
 import { decodeRecord, encodeRecord, type DecodedRecord } from '../../engine/ring/layouts/index.js';
 import { RecordBuffer } from '../../engine/ring/record.js';
-import { InProcessExchange, type InProcessRestore } from '../../exchange/in-process-exchange.js';
+import { InProcessExchange, type InProcessOptions, type InProcessRestore } from '../../exchange/in-process-exchange.js';
 import { Topology } from '../../exchange/topology.js';
 import { readHeader } from '../../engine/snapshot/snapshot-envelope.js';
 import { riskMarket } from '../../risk/shard/config.js';
@@ -31,8 +31,8 @@ const options = () => ({ topology: topology(), riskMarkets: DEFAULT_MARKETS.map(
  * An exchange that keeps every record it was sent, in the batches it was pumped in: the gateway's side of
  * the journal (a replay hands the shards the same records in the same order only when it pumps the same).
  */
-function exchange(restore?: InProcessRestore) {
-  const x = new InProcessExchange(options(), restore);
+function exchange(restore?: InProcessRestore, surveillance?: InProcessOptions['surveillance']) {
+  const x = new InProcessExchange({ ...options(), surveillance }, restore);
   const events: DecodedRecord[] = [];
   const sent: RecordBuffer[][] = [];
   x.onGateway((b, at) => events.push(decodeRecord(b, at)));
@@ -151,4 +151,11 @@ test('an exchange restored from snapshots taken after the listing has the market
   assert.ok(restored.events.some((e) => e.type === 'TradeExecuted'), 'the resting remainder trades after the restore');
   assert.deepEqual(restored.events, live.events);
   assert.deepEqual(hashes(restored.x), hashes(live.x));
+});
+
+test('surveillance follows a listed market like a configured one: its own state, no failure', () => {
+  const h = exchange(undefined, { onAlert: () => {} });
+  listedAndTraded(h);
+  assert.equal(h.x.failure, undefined);
+  assert.ok(h.x.surveillance!.market(SOL) !== undefined, 'per-market surveillance state for the new id');
 });
