@@ -53,6 +53,14 @@ export const Code = {
   TIME_OUT_OF_RANGE: 1028,
   /** A request id outside [1, 2^53), or 0 where the command needs one. */
   INVALID_REQUEST_ID: 1029,
+  /** A ListMarket part that does not continue the group its stream is in the middle of (or none). */
+  LISTING_INCOMPLETE: 1030,
+  /** A ListMarket for a market id or symbol the shard holds already, under another listing. */
+  MARKET_EXISTS: 1031,
+  /** A ListMarket past the exchange's most markets (MAX_MARKETS). */
+  TOO_MANY_MARKETS: 1032,
+  /** A ListMarket naming a market shard that does not exist, or reaching a market shard it does not name. */
+  INVALID_MARKET_SHARD: 1033,
 
   // risk
   INSUFFICIENT_MARGIN: 2001,

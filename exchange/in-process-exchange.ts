@@ -153,6 +153,8 @@ export class InProcessExchange {
           : MarketShard.decode(restore.marketShards[s]!, marketToGateway[s]!, marketToRisk[s]!),
       );
     }
+    // Markets the restored shards listed at run time route to their owners again.
+    this.marketShards.forEach((m, s) => m.listedMarkets().forEach((l) => t.listMarket(l.marketId, s)));
     const marketShardOf = (marketId: number): number => t.marketShardOf(marketId);
     const riskMarkets = restore === undefined ? t.riskMarketsOf(o.riskMarkets) : [];
     for (let r = 0; r < R; r++) {
@@ -248,6 +250,11 @@ export class InProcessExchange {
       for (const q of this.toMarket) q.append(buf, at);
       for (const q of this.toRisk) q.append(buf, at);
       this.toSurveillance?.append(buf, at);
+      return;
+    }
+    if (type === RecordType.ListMarket) {
+      // Every risk shard takes the listing and forwards it to the owner (docs/OPERATOR.md, "Creating a market").
+      for (const q of this.toRisk) q.append(buf, at);
       return;
     }
     if (type === RecordType.SetBeneficialOwner) {
@@ -353,6 +360,8 @@ export class InProcessExchange {
     for (const g of this.gatewayQueues) {
       const q = g.queue;
       while (q.pending > 0) {
+        // The owner's answer to a listing: index ticks and halts for the market go to it from now on.
+        if (g.from.kind === 'market' && q.records.type(q.frontAt()) === RecordType.MarketListed) this.topology.listMarket(q.records.marketId(q.frontAt()), g.from.shard);
         for (const l of this.listeners) l(q.records, q.frontAt(), g.from);
         q.shift();
         moved++;

@@ -38,7 +38,7 @@ import { availableParallelism } from 'node:os';
 import type { Doorbell } from '../engine/ring/doorbell.js';
 import { RingBuffer } from '../engine/ring/ring-buffer.js';
 import { RingConsumer } from '../engine/ring/ring-consumer.js';
-import type { RecordBuffer } from '../engine/ring/record.js';
+import { RECORD_BYTES, type RecordBuffer } from '../engine/ring/record.js';
 import { RecordType } from '../engine/ring/types.js';
 import type { WaitStrategyName } from '../engine/ring/wait-strategy-by-name.js';
 import type { ShardDeath, ShardDone } from '../engine/shard/shard-worker.js';
@@ -255,6 +255,8 @@ export class ThreadedExchange {
       // Recovered before serving: every journal read and verified, the writer started, and every shard has
       // handled its journal (re-delivery may still be in flight). The first failure of either ends the start.
       await replayed([...marketHosts, ...riskHosts], d, journalStarted);
+      // Markets listed at run time come back with the shards that hold them: route to those again.
+      marketHosts.forEach((h, s) => h.listedAtStart().forEach((l) => t.listMarket(l.marketId, s)));
       d?.startSnapshots();
     } catch (e) {
       abandoned = true;
@@ -327,6 +329,7 @@ export class ThreadedExchange {
       return true;
     }
     if (type === RecordType.SetBeneficialOwner) return this.surveillance !== undefined && this.surveillance.offerAll(buf, at);
+    if (type === RecordType.ListMarket) return this.offerListing(buf, at, 1);
     if (type === RecordType.UpdateIndexPrice || type === RecordType.RecordIndexSource || type === RecordType.SetMarketStatus) {
       // A market no shard owns goes to shard 0, which refuses it (UNKNOWN_MARKET): an answer, not a
       // refusal that would read as back-pressure.
@@ -349,6 +352,22 @@ export class ThreadedExchange {
     return true;
   }
 
+  /**
+   * Offers a ListMarket group (records at..at+count-1 of buf) to every risk shard, whole or not at all:
+   * each takes the listing and forwards it to the owner (docs/OPERATOR.md, "Creating a market").
+   */
+  offerListing(buf: RecordBuffer, at: number, count: number): boolean {
+    if (this.halted || (this.journal !== undefined && this.backPressured())) return false;
+    if (!this.toRisk.every((s) => s.hasRoomFor(count))) return false;
+    for (const s of this.toRisk) for (let i = 0; i < count; i++) s.offer(buf, at + i * RECORD_BYTES);
+    return true;
+  }
+
+  /** Markets listed at run time that the recovered shards held at start, with their owners (a restarted gateway's metadata). */
+  listedAtStart(): { marketId: number; shard: number; listing: Uint8Array }[] {
+    return this.marketHosts.flatMap((h, s) => h.listedAtStart().map((l) => ({ marketId: l.marketId, shard: s, listing: l.listing })));
+  }
+
   /** Publishes everything offered since the last flush. */
   flush(): void {
     for (const s of this.toRisk) s.flush();
@@ -365,7 +384,12 @@ export class ThreadedExchange {
     this.deathUnpolled = false;
     for (const s of this.sources) {
       const ready = this.releasable(s.consumer, s.records, s.shard);
-      for (let i = 0; i < ready; i++) listener(s.records, s.consumer.at(i), s.from);
+      for (let i = 0; i < ready; i++) {
+        const at = s.consumer.at(i);
+        // The owner's answer to a listing: index ticks and halts for the market go to it from now on.
+        if (s.from.kind === 'market' && s.records.type(at) === RecordType.MarketListed) this.topology.listMarket(s.records.marketId(at), s.from.shard);
+        listener(s.records, at, s.from);
+      }
       s.consumer.release(ready);
       n += ready;
     }

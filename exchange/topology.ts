@@ -2,7 +2,9 @@
 // and the in-process one take it from.
 //
 //   risk shard of account a   = a mod riskShards
-//   market shard of market m  = the index of the group m is configured in
+//   market shard of market m  = the index of the group m is configured in, or, for a market created at
+//                               run time, the shard its listing named (learned from the owner's
+//                               MarketListed, or from a recovered shard's state: listMarket)
 //
 // Worker threads are not part of the topology: which market shards share a thread (marketWorkerGroups)
 // changes no state machine, no input order and no journal, so a data directory does not record it and a
@@ -24,6 +26,8 @@ export interface TopologyConfig {
 
 export class Topology {
   private readonly shardOfMarket = new Map<number, number>();
+  /** Markets listed at run time → their market shard. */
+  private readonly listed = new Map<number, number>();
 
   constructor(readonly config: TopologyConfig) {
     if (!Number.isInteger(config.riskShards) || config.riskShards < 1) throw new RangeError('riskShards must be a positive integer');
@@ -50,7 +54,17 @@ export class Topology {
 
   /** Market shard index of a market, -1 when no shard owns it. */
   marketShardOf(marketId: number): number {
-    return this.shardOfMarket.get(marketId) ?? -1;
+    return this.shardOfMarket.get(marketId) ?? this.listed.get(marketId) ?? -1;
+  }
+
+  /**
+   * A market listed at run time, owned by market shard `shard`: index ticks and halts for it go there from
+   * now on. A configured market's id, or a shard that does not exist, changes nothing (no record routes
+   * a configured market elsewhere).
+   */
+  listMarket(marketId: number, shard: number): void {
+    if (this.shardOfMarket.has(marketId) || !Number.isInteger(shard) || shard < 0 || shard >= this.marketShards) return;
+    this.listed.set(marketId, shard);
   }
 
   markets(): MarketConfig[] {

@@ -26,6 +26,7 @@ export const RecordType = {
   RecordIndexSource: 17,
   LiquidationSweep: 18,
   SetMarketStatus: 19,
+  ListMarket: 20,
 
   // market-shard events
   OrderAccepted: 100,
@@ -39,6 +40,7 @@ export const RecordType = {
   MarkPriceUpdated: 108,
   FundingRateApplied: 109,
   CommandApplied: 110,
+  MarketListed: 111,
 
   // risk-shard events
   AccountUpdated: 200,

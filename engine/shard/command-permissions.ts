@@ -8,7 +8,8 @@
 //                      CANCEL_ALL), SetAccountConfig, Withdraw, SetLeverage, SetMarginMode,
 //                      AdjustIsolatedMargin
 //   operator           Deposit (custody credits collateral), TopUpInsuranceFund, SetFeeTier,
-//                      CancelAllOrders reason ADMIN, SetMarketStatus (halt, resume); and everything an
+//                      CancelAllOrders reason ADMIN, SetMarketStatus (halt, resume), ListMarket (create a
+//                      market); and everything an
 //                      account may send
 //   engine only        PlaceOrder origin LIQUIDATION or ADL, CancelAllOrders reason LIQUIDATION or
 //                      REDUCE_ONLY, Deleverage, LiquidationSweep, SetMarkPrice: never from the gateway
@@ -46,6 +47,7 @@ export function permissionCode(buf: RecordBuffer, at: number): number {
     case RecordType.TopUpInsuranceFund:
     case RecordType.SetFeeTier:
     case RecordType.SetMarketStatus:
+    case RecordType.ListMarket:
       return operator ? Code.OK : Code.NOT_PERMITTED;
     case RecordType.Deleverage:
     case RecordType.LiquidationSweep:

@@ -6,11 +6,11 @@
 //   trade ───────────────────────────────────▶ risk stream of the taker's shard, and of the maker's
 //                                              when that is another shard
 //   level changes ───────────────────────────▶ gateway only (risk reads prices from marks and trades)
-//   CommandApplied, and OrderRejected of the ─▶ gateway (and surveillance) only: answers the risk shards
-//                                              keep no state for
-//   gateway's feeds (index ticks, their
-//   sources' records, timer ticks) and of
-//   the operator's market halts
+//   CommandApplied, MarketListed, and ──────▶ gateway (and surveillance) only: answers the risk shards
+//   OrderRejected of the gateway's feeds       keep no state for
+//   (index ticks, their sources' records,
+//   timer ticks) and of the operator's
+//   market halts and listings
 //   mark price, funding rate ────────────────▶ gateway and every risk stream
 //   every event ─────────────────────────────▶ surveillance stream, when one is wired (the surveillance
 //                                              worker needs the whole order lifecycle and the L2 book)
@@ -25,6 +25,7 @@ import { BookLevelChangedLayout } from '../ring/layouts/book-level-changed.js';
 import { CommandAppliedLayout } from '../ring/layouts/command-applied.js';
 import { FundingRateAppliedLayout } from '../ring/layouts/funding-rate-applied.js';
 import { MarkPriceUpdatedLayout } from '../ring/layouts/mark-price-updated.js';
+import { ListedBy, MarketListedLayout } from '../ring/layouts/market-listed.js';
 import { OrderAcceptedLayout } from '../ring/layouts/order-accepted.js';
 import { OrderAmendedLayout } from '../ring/layouts/order-amended.js';
 import { OrderCancelledLayout } from '../ring/layouts/order-cancelled.js';
@@ -45,6 +46,7 @@ const LVL = BookLevelChangedLayout.offsets;
 const MPU = MarkPriceUpdatedLayout.offsets;
 const FRA = FundingRateAppliedLayout.offsets;
 const APL = CommandAppliedLayout.offsets;
+const MLS = MarketListedLayout.offsets;
 const MAX_I64 = (1n << 63n) - 1n;
 
 /** An i64 field's value: v, or the bound it passed. */
@@ -96,7 +98,7 @@ export class EventWriter implements BookEventSink {
         b.setU8(0, REJ.orderType, ev.orderType);
         b.setU8(0, REJ.origin, ev.origin);
         b.setU8(0, REJ.reduceOnly, ev.reduceOnly ? 1 : 0);
-        if (ev.commandType === RecordType.UpdateIndexPrice || ev.commandType === RecordType.RecordIndexSource || ev.commandType === RecordType.AdvanceTime || ev.commandType === RecordType.SetMarketStatus) {
+        if (ev.commandType === RecordType.UpdateIndexPrice || ev.commandType === RecordType.RecordIndexSource || ev.commandType === RecordType.AdvanceTime || ev.commandType === RecordType.SetMarketStatus || ev.commandType === RecordType.ListMarket) {
           this.gateway.append(b, 0);
           this.eventCount++;
           if (this.surveillance !== undefined) this.surveillance.append(b, 0);
@@ -200,6 +202,19 @@ export class EventWriter implements BookEventSink {
     b.setU53(0, APL.requestId, requestId);
     b.setU16(0, APL.commandType, commandType);
     b.setU32(0, APL.ordersCancelled, ordersCancelled);
+    this.gateway.append(b, 0);
+    this.eventCount++;
+    if (this.surveillance !== undefined) this.surveillance.append(b, 0);
+  }
+
+  /** The owner's answer to a ListMarket it applied (the first copy a risk shard forwarded), to the gateway. */
+  marketListed(marketId: number, timeUs: number, requestId: number, shard: number, markets: number): void {
+    const b = this.header(RecordType.MarketListed, marketId, timeUs);
+    b.setU53(0, MLS.requestId, requestId);
+    b.setU16(0, MLS.shard, shard);
+    b.setU8(0, MLS.by, ListedBy.MARKET_SHARD);
+    b.setU16(0, MLS.byShard, shard);
+    b.setU16(0, MLS.markets, markets);
     this.gateway.append(b, 0);
     this.eventCount++;
     if (this.surveillance !== undefined) this.surveillance.append(b, 0);

@@ -14,7 +14,7 @@ import { Doorbell } from '../ring/doorbell.js';
 import { RingBuffer } from '../ring/ring-buffer.js';
 import { ControlBlock, RequestKind } from './control-block.js';
 import type { MarketShardState } from './market-shard-state.js';
-import { ShardWorker, shardStats, type ShardDeath, type ShardDone, type ShardStats } from './shard-worker.js';
+import { ShardWorker, shardStats, type ListedAtStart, type ShardDeath, type ShardDone, type ShardStats } from './shard-worker.js';
 import type { MarketShardWorkerData, MarketWorkerData } from './market-shard-worker.js';
 import type { WaitStrategyName } from '../ring/wait-strategy-by-name.js';
 import type { PricingConfig } from './market-pricing.js';
@@ -135,6 +135,11 @@ export class MarketShardHost {
   /** Resolves once the worker has handled its replay (at once without one) and runs its loop. */
   replayed(): Promise<void> {
     return this.handle.replayed;
+  }
+
+  /** The markets the shard held from listings when its replay was done (after replayed() resolved). */
+  listedAtStart(): readonly ListedAtStart[] {
+    return this.handle.listedAtStart[this.member] ?? [];
   }
 
   /** The shard's books, orders and statuses with the gateway seq each stands at, copied between batches. */

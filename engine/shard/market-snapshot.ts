@@ -1,10 +1,12 @@
 // A market shard's snapshot (docs/SNAPSHOTS.md): the envelope of engine/snapshot/ around these sections,
 // in this order:
 //
-//   CONF   MessagePack: the markets' configurations (ascending id), their pricing configurations, the
-//          number of risk streams, the time horizon, and the halted markets (only when any is halted)
+//   CONF   MessagePack: the configured markets (ascending id), their pricing configurations, the
+//          number of risk streams, the time horizon, the halted markets (only when any is halted), the
+//          markets listed at run time as their listings' bytes (only when any is; format 2), and the
+//          ListMarket groups in the middle of arriving (only when any is; format 2)
 //   STRM   stream positions and counters (engine/snapshot/shard-streams.ts)
-//   BOOK   per market, ascending id: the fast book (engine/book/book-snapshot.ts)
+//   BOOK   per market, configured and listed, ascending id: the fast book (engine/book/book-snapshot.ts)
 //   PRIC   right after its market's BOOK: mark, funding and basis state (market-pricing.ts writeState)
 //
 // The header carries the shard's state hash; decoding recomputes it from the decoded shard and refuses a
@@ -19,10 +21,11 @@ import { decodePlain, encodePlain } from '../snapshot/plain-codec.js';
 import { readStreams, writeStreams, type ShardStreams } from '../snapshot/shard-streams.js';
 import { EnvelopeWriter, openSnapshot, type SnapshotHeader, type SnapshotSections } from '../snapshot/snapshot-envelope.js';
 import { malformed } from '../snapshot/snapshot-error.js';
-import { ShardKind } from '../snapshot/snapshot-format.js';
+import { ShardKind, writtenVersion } from '../snapshot/snapshot-format.js';
 import type { EncodeBuffer } from '../snapshot/snapshot-writer.js';
 import type { MarketShard } from './market-shard.js';
 import type { PricingConfig } from './market-pricing.js';
+import { pendingFromPlain, type PendingListing } from './listing-assembly.js';
 
 /** What CONF holds. */
 export interface MarketShardConfig {
@@ -34,6 +37,10 @@ export interface MarketShardConfig {
   readonly timeHorizonUs: number;
   /** Markets halted by an operator, ascending; absent when none (the CONF of a shard that never halted is unchanged). */
   readonly halted?: readonly number[];
+  /** Markets listed at run time, ascending id, as the listings' canonical bytes; absent when none. */
+  readonly listed?: readonly { readonly marketId: number; readonly listing: Uint8Array }[];
+  /** ListMarket groups in the middle of arriving, ascending input; absent when none. */
+  readonly pending?: readonly PendingListing[];
 }
 
 /** `into`: a buffer kept between encodes (EncodeBuffer); the bytes are then a view of it. */
@@ -48,19 +55,23 @@ export function encodeMarketShard(shard: MarketShard, into?: EncodeBuffer): Uint
   const env = new EnvelopeWriter(ShardKind.MARKET, shard.shardId, 0, bytesHint, into);
   const config: MarketShardConfig = {
     markets: shard.configs,
-    pricing: shard.marketIds.map((id) => shard.pricingOf(id)!.config),
+    pricing: shard.configs.map((m) => shard.pricingOf(m.marketId)!.config),
     riskStreams: streams.outputNextSeqs.length,
     timeHorizonUs: shard.clock.horizonUs,
   };
   const halted = shard.haltedMarkets();
   if (halted.length > 0) Object.assign(config, { halted });
+  const listed = shard.listedMarkets();
+  if (listed.length > 0) Object.assign(config, { listed });
+  const pending = shard.pendingListings();
+  if (pending.length > 0) Object.assign(config, { pending });
   env.section('CONF', (w) => w.bytes(encodePlain(config)));
   env.section('STRM', (w) => writeStreams(w, streams));
   shard.marketIds.forEach((id, i) => {
     env.section('BOOK', (w) => writeBook(w, books[i]!));
     env.section('PRIC', (w) => shard.pricingOf(id)!.writeState(w));
   });
-  return env.finish(shard.stateHash());
+  return env.finish(shard.stateHash(), writtenVersion(ShardKind.MARKET, listed.length > 0 || pending.length > 0));
 }
 
 /** A market-shard snapshot opened and its configuration and streams read; restoreInto reads the rest. */
@@ -68,7 +79,10 @@ export interface MarketSnapshot {
   readonly header: SnapshotHeader;
   readonly config: MarketShardConfig;
   readonly streams: ShardStreams;
-  /** Reads the books and pricing into a shard built from `config` (fresh), then its stream positions. */
+  /**
+   * Lists the snapshot's listed markets in a shard built from `config` (fresh), reads every book and
+   * pricing state into it, then its stream positions.
+   */
   restoreInto(shard: MarketShard): void;
 }
 
@@ -78,10 +92,17 @@ export function openMarketSnapshot(bytes: Uint8Array): MarketSnapshot {
   const config = checkConfig(decodePlain(conf.bytesOf(conf.remaining), conf.what));
   const streams = readStreams(sections.next('STRM', 'streams'));
   if (streams.outputNextSeqs.length !== config.riskStreams) throw malformed(`STRM: ${streams.outputNextSeqs.length} risk streams, CONF says ${config.riskStreams}`);
-  return { header, config, streams, restoreInto: (shard) => restore(shard, sections, streams, config.halted ?? []) };
+  return { header, config, streams, restoreInto: (shard) => restore(shard, sections, streams, config) };
 }
 
-function restore(shard: MarketShard, sections: SnapshotSections, streams: ShardStreams, halted: readonly number[]): void {
+function restore(shard: MarketShard, sections: SnapshotSections, streams: ShardStreams, config: MarketShardConfig): void {
+  for (const { marketId, listing } of config.listed ?? []) {
+    const before = shard.marketIds.length;
+    const code = shard.applyListing(listing, marketId, shard.shardId);
+    if (shard.marketIds.length !== before + 1) throw malformed(`CONF: the listing of market ${marketId} does not list it here (code ${code})`);
+  }
+  shard.restorePendingListings(config.pending ?? []);
+  const halted = config.halted ?? [];
   for (const id of shard.marketIds) {
     readBook(sections.next('BOOK', `book of market ${id}`), shard.book(id) as OrderBook);
     shard.pricingOf(id)!.readState(sections.next('PRIC', `pricing of market ${id}`));
@@ -104,10 +125,27 @@ function checkConfig(v: unknown): MarketShardConfig {
     // Absent in a configuration written before it existed (the default applies).
     if ((p as { indexMaxAgeUs?: unknown }).indexMaxAgeUs !== undefined && r.uint('indexMaxAgeUs') < 1) throw malformed('CONF pricing: indexMaxAgeUs must be positive');
   }
-  const config: MarketShardConfig = { markets: markets as MarketConfig[], pricing: pricing as PricingConfig[], riskStreams, timeHorizonUs: c.uint('timeHorizonUs') };
+  let config: MarketShardConfig = { markets: markets as MarketConfig[], pricing: pricing as PricingConfig[], riskStreams, timeHorizonUs: c.uint('timeHorizonUs') };
+  const ids = (markets as { marketId?: unknown }[]).map((m) => m.marketId);
+  if (c.value('listed') !== undefined) {
+    const listed = c.array('listed').map((v) => {
+      const r = plainRecord(v, 'CONF listed');
+      const listing = r.value('listing');
+      if (!(listing instanceof Uint8Array)) throw malformed('CONF listed: a listing is not bytes');
+      return { marketId: r.uint('marketId'), listing };
+    });
+    // Present only when non-empty, ascending, none a configured market: anything else no writer produces.
+    if (listed.length === 0 || listed.some((l, i) => ids.includes(l.marketId) || (i > 0 && l.marketId <= listed[i - 1]!.marketId))) throw malformed('CONF: listed is not an ascending list of markets besides the configured ones');
+    ids.push(...listed.map((l) => l.marketId));
+    config = { ...config, listed };
+  }
+  if (c.value('pending') !== undefined) {
+    const pending = c.array('pending').map(pendingFromPlain);
+    if (pending.length === 0) throw malformed('CONF: pending is empty');
+    config = { ...config, pending };
+  }
   if (c.value('halted') === undefined) return config;
   const halted = c.array('halted');
-  const ids = (markets as { marketId?: unknown }[]).map((m) => m.marketId);
   // Present only when non-empty, ascending, each a market of this shard: anything else no writer produces.
   if (halted.length === 0 || halted.some((id, i) => !ids.includes(id) || (i > 0 && (id as number) <= (halted[i - 1] as number)))) throw malformed(`CONF: halted ${JSON.stringify(halted)} is not an ascending list of this shard's markets`);
   return { ...config, halted: halted as number[] };

@@ -77,6 +77,14 @@ interface Message {
   ticket?: number;
   kind?: RequestKind;
   payload?: unknown;
+  /** With 'replayed' from a market worker: per member, the markets it holds from listings (MarketShard.listedMarkets). */
+  listed?: ListedAtStart[][];
+}
+
+/** A market listed at run time, as a recovered market shard reports it when its replay is done. */
+export interface ListedAtStart {
+  readonly marketId: number;
+  readonly listing: Uint8Array;
 }
 
 export class ShardWorker {
@@ -89,6 +97,8 @@ export class ShardWorker {
   private readonly ready: Promise<void>;
   /** Resolves when the worker has handled its replay and runs its loop (rejects if it dies first). */
   readonly replayed: Promise<void>;
+  /** What the 'replayed' message reported of markets listed at run time, per member (market workers). */
+  listedAtStart: readonly (readonly ListedAtStart[])[] = [];
   private readonly done: Promise<ShardDone>;
   private cleanStop = false;
   private uncaught: Error | undefined;
@@ -126,7 +136,10 @@ export class ShardWorker {
     this.worker = new Worker(script, { workerData: data, name });
     this.worker.on('message', (m: Message) => {
       if (m.type === 'ready') resolveReady();
-      else if (m.type === 'replayed') resolveReplayed();
+      else if (m.type === 'replayed') {
+        this.listedAtStart = m.listed ?? [];
+        resolveReplayed();
+      }
       else if (m.type === 'stopped') {
         this.cleanStop = true;
         const members = m.members?.map((x) => ({ stateHash: BigInt(x.stateHash), handled: x.handled, abandoned: x.abandoned }));

@@ -23,13 +23,26 @@ export type ShardKind = (typeof ShardKind)[keyof typeof ShardKind];
 
 /**
  * The format version each kind is written in. The kinds are versioned apart: a risk snapshot's version 2
- * (risksnap8) changed its state hash's definition only, the market format is unchanged at 1.
+ * (risksnap8) changed its state hash's definition only. At listmarket a market snapshot's version 2 and a
+ * risk snapshot's version 3 may carry markets listed at run time and a partial ListMarket group in CONF,
+ * which the versions before cannot hold (one of those reads as a snapshot with neither).
  */
+const FORMAT_VERSIONS: Readonly<Record<ShardKind, number>> = { [ShardKind.MARKET]: 2, [ShardKind.RISK]: 3 };
+
 export function formatVersion(kind: ShardKind): number {
-  return kind === ShardKind.RISK ? 2 : 1;
+  return FORMAT_VERSIONS[kind];
 }
 
-/** The versions of a kind this build reads: every one up to the one it writes (a risk shard's 1 and 2). */
+/**
+ * The version a snapshot is written in: the newest when it holds markets listed at run time or a listing
+ * arriving, which the version before cannot; else that one, so a shard that never took a listing writes
+ * the bytes it wrote before listmarket and a build from before reads them.
+ */
+export function writtenVersion(kind: ShardKind, listings: boolean): number {
+  return listings ? FORMAT_VERSIONS[kind] : FORMAT_VERSIONS[kind] - 1;
+}
+
+/** The versions of a kind this build reads: every one up to the one it writes. */
 export function readsVersion(kind: ShardKind, version: number): boolean {
   return version >= 1 && version <= formatVersion(kind);
 }

@@ -166,9 +166,13 @@ export async function inspect(d: DataDir, point: Point, accountId: number | unde
     );
     return;
   }
-  const rows = markets.map((m) => {
-    const ms = shards[d.topology.marketShardOf(m.marketId)] as MarketShard;
-    const book = ms.book(m.marketId)!;
+  // The configured markets and those listed at run time, which the replayed market shards hold.
+  const owned = [
+    ...markets.map((m) => ({ m, shard: d.topology.marketShardOf(m.marketId) })),
+    ...shards.slice(0, S).flatMap((ms, s) => (ms as MarketShard).listedMarkets().map((l) => ({ m: (ms as MarketShard).book(l.marketId)!.spec, shard: s }))),
+  ].sort((a, b) => a.m.marketId - b.m.marketId);
+  const rows = owned.map(({ m, shard }) => {
+    const book = (shards[shard] as MarketShard).book(m.marketId)!;
     const mark = risk[0]?.state.markets.get(m.marketId)?.markPriceTicks ?? 0n;
     return { marketId: m.marketId, symbol: m.symbol, bestBid: book.bestBid(), bestAsk: book.bestAsk(), markTicks: mark, openOrders: openOrders.get(m.marketId) ?? 0, openInterestLots: openInterest.get(m.marketId) ?? 0n };
   });

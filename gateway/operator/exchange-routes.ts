@@ -46,9 +46,9 @@ export interface ExchangeRoutesOptions {
   readonly fromOracle?: (symbol: string) => boolean;
 }
 
-/** Why markets cannot be created at run time: the answer's message and docs/OPERATOR.md. */
+/** Why this server cannot create a market yet: the answer's message and docs/OPERATOR.md. */
 const NOT_AT_RUN_TIME = {
-  create: 'markets are fixed when the exchange starts: each market shard is built with its markets, and the data directory refuses a restart under another market set; add a market to the configuration and restart',
+  create: 'this server cannot create a market yet: the exchange core lists markets at run time (ListMarket), but the gateway knows only the markets it started with; add a market to the configuration and restart (docs/OPERATOR.md, "Creating a market")',
 } as const;
 
 /** The HTTP status of a refused exchange command. */

@@ -33,7 +33,7 @@ import { MarketTriggers } from './trigger-index.js';
 
 export class MarginMonitor {
   readonly triggers = new Map<number, MarketTriggers>();
-  private readonly marketIds: readonly number[];
+  private marketIds: readonly number[];
   private queueAccounts: number[] = [];
   private queueScopes: number[] = [];
   private queueReasons: number[] = [];
@@ -53,6 +53,12 @@ export class MarginMonitor {
   constructor(marketIds: readonly number[]) {
     this.marketIds = [...marketIds].sort((a, b) => a - b);
     for (const id of this.marketIds) this.triggers.set(id, new MarketTriggers(id));
+  }
+
+  /** A market listed at run time: its (empty) trigger index, in market order. */
+  addMarket(marketId: number): void {
+    this.triggers.set(marketId, new MarketTriggers(marketId));
+    this.marketIds = [...this.marketIds, marketId].sort((a, b) => a - b);
   }
 
   /** A new mark for market m. */

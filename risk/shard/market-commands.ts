@@ -7,6 +7,7 @@
 //   PlaceOrder       IOC reduce-only, origin LIQUIDATION: the step-down (RiskEffects.placeLiquidationOrder)
 //   LiquidationSweep the full close's budgeted walk of the book (RiskEffects.sweepLiquidation)
 //   Deleverage       an ADL close at the bankrupt scope's price (RiskEffects.deleverage)
+//   ListMarket       a listing this shard applied, re-written part by part (market-listing.ts)
 //
 // System order ids: shard s hands out SYSTEM_ORDER_ID_BASE + s·SPAN + 1, + 2, ... (seams.ts), above every
 // gateway id, so they never collide with a user's order or with another risk shard's.
@@ -23,6 +24,7 @@ import { RecordType } from '../../engine/ring/types.js';
 import type { EventOutput } from '../../engine/shard/event-output.js';
 import { SYSTEM_ORDER_ID_BASE, SYSTEM_ORDER_ID_SPAN } from './seams.js';
 import { u53Ticks } from './risk-events.js';
+import { listingParts, writeListingPart, type ListingHeader } from '../../engine/shard/listing-assembly.js';
 
 const CO = CancelOrderLayout.offsets;
 const CA = CancelAllOrdersLayout.offsets;
@@ -130,6 +132,16 @@ export class MarketCommands {
     b.setU8(0, DL.side, side);
     this.send(b, 0, marketId);
     return id;
+  }
+
+  /** A listing's ListMarket group, part by part, to the owning market shard's stream (market-listing.ts). */
+  listMarket(shard: number, listing: Uint8Array, h: ListingHeader): void {
+    const out = this.outputs[shard]!;
+    for (let part = 0; part < listingParts(listing.length); part++) {
+      writeListingPart(this.b, 0, h, listing, part);
+      out.append(this.b, 0);
+      this.sent++;
+    }
   }
 
   private send(src: RecordBuffer, at: number, marketId: number): void {

@@ -23,6 +23,7 @@ import { FundingPaidLayout } from '../../engine/ring/layouts/funding-paid.js';
 import { InsuranceFundChangedLayout } from '../../engine/ring/layouts/insurance-fund-changed.js';
 import { LiquidationProgressedLayout } from '../../engine/ring/layouts/liquidation-progressed.js';
 import { MarginCallIssuedLayout } from '../../engine/ring/layouts/margin-call-issued.js';
+import { ListedBy, MarketListedLayout } from '../../engine/ring/layouts/market-listed.js';
 import { OrderRejectedLayout } from '../../engine/ring/layouts/order-rejected.js';
 import { PlaceOrderLayout } from '../../engine/ring/layouts/place-order.js';
 import { clientOrderIdOf, commandIdOf, u53OrZero } from '../../engine/shard/command-fields.js';
@@ -44,6 +45,7 @@ const ADL = AdlExecutedLayout.offsets;
 const MCI = MarginCallIssuedLayout.offsets;
 const REJ = OrderRejectedLayout.offsets;
 const PO = PlaceOrderLayout.offsets;
+const MLS = MarketListedLayout.offsets;
 
 const MAX_U53_BIG = BigInt(MAX_U53);
 const TWO_32 = 0x1_0000_0000;
@@ -247,6 +249,18 @@ export class RiskEvents {
       b.setU8(0, REJ.origin, src.u8At(at, PO.origin));
       b.setU8(0, REJ.reduceOnly, src.u8At(at, PO.reduceOnly));
     }
+    this.send();
+  }
+
+  /** The answer to a ListMarket this shard applied (or had applied from the same bytes before). */
+  marketListed(marketId: number, timeUs: number, requestId: number, shard: number, byShard: number, markets: number): void {
+    const b = this.start(RecordType.MarketListed, timeUs, marketId, 0);
+    if (b === undefined) return;
+    b.setU53(0, MLS.requestId, requestId);
+    b.setU16(0, MLS.shard, shard);
+    b.setU8(0, MLS.by, ListedBy.RISK_SHARD);
+    b.setU16(0, MLS.byShard, byShard);
+    b.setU16(0, MLS.markets, markets);
     this.send();
   }
 

@@ -45,6 +45,7 @@ import { checkInvariants, type InvariantOptions } from './invariants.js';
 import { orderAccepted, orderAmended, orderEnded, orderRejected } from './order-events.js';
 import { amendOrder, passThrough, placeOrder, setAccountConfig } from './pre-trade.js';
 import { LiquidationEngine } from './liquidation-engine.js';
+import { listMarketPart } from './market-listing.js';
 import { encodeRiskShard, openRiskSnapshot } from './risk-snapshot.js';
 import { AccountsInStep, riskStateHash } from './risk-state-hash.js';
 import { PUBLISH_CHANGED_ONLY } from './scope-evaluator.js';
@@ -237,7 +238,8 @@ export class RiskShard implements RiskEffects {
     if (code === Code.OK) code = flagsCode(buf, at);
     if (code === Code.OK) code = permissionCode(buf, at);
     if (code === Code.OK) code = fieldRangeCode(buf, at, type);
-    if (code === Code.OK) code = type === RecordType.AdvanceTime ? Code.OK : this.state.owns(buf.accountId(at)) ? this.command(type, buf, at) : Code.INVALID_ACCOUNT;
+    // The gateway's timer and the operator's listings belong to no account.
+    if (code === Code.OK) code = type === RecordType.AdvanceTime ? Code.OK : type === RecordType.ListMarket ? listMarketPart(p, buf, at) : this.state.owns(buf.accountId(at)) ? this.command(type, buf, at) : Code.INVALID_ACCOUNT;
     if (code === Code.OK) {
       p.clock.advance(timeUs);
       return true;

@@ -1,8 +1,10 @@
 // A risk shard's snapshot (docs/SNAPSHOTS.md): the envelope of engine/snapshot/ around these sections, in
 // this order:
 //
-//   CONF   MessagePack: shard id and count, the markets' risk configurations (in the shard's market
-//          order), the pool configuration, each market's market shard, the number of market streams
+//   CONF   MessagePack: shard id and count, the configured markets' risk configurations (in the shard's
+//          market order), the pool configuration, each market's market shard, the number of market
+//          streams; from format 3, only when any: the markets listed at run time (in the order they were
+//          listed: id, owning market shard, the listing's bytes) and the ListMarket group arriving
 //   STRM   stream positions and counters (engine/snapshot/shard-streams.ts)
 //   LEDG   ledgers and counters                      MRKT  per-market mark, index, funding
 //   ACCT   accounts, positions, open orders          (state-snapshot.ts)
@@ -19,13 +21,15 @@ import { decodePlain, encodePlain } from '../../engine/snapshot/plain-codec.js';
 import { readStreams, writeStreams, type ShardStreams } from '../../engine/snapshot/shard-streams.js';
 import { EnvelopeWriter, openSnapshot, type SnapshotHeader, type SnapshotSections } from '../../engine/snapshot/snapshot-envelope.js';
 import { malformed } from '../../engine/snapshot/snapshot-error.js';
-import { ShardKind } from '../../engine/snapshot/snapshot-format.js';
+import { ShardKind, writtenVersion } from '../../engine/snapshot/snapshot-format.js';
 import type { EncodeBuffer } from '../../engine/snapshot/snapshot-writer.js';
 import type { RiskMarketConfig, RiskPoolConfig } from './config.js';
 import { CursorLookup } from './key-order.js';
 import type { RiskShard } from './risk-shard.js';
 import { AccountsInStep } from './risk-state-hash.js';
 import { readAccounts, readLedgers, readMarkets, writeAccounts, writeLedgers, writeMarkets } from './state-snapshot.js';
+import { restoreListings, type ListedMarket } from './market-listing.js';
+import { pendingFromPlain, type PendingListing } from '../../engine/shard/listing-assembly.js';
 
 /** What CONF holds. */
 export interface RiskShardConfig {
@@ -36,6 +40,10 @@ export interface RiskShardConfig {
   /** The market shard of each market, in `markets` order. */
   readonly marketShards: readonly number[];
   readonly marketStreams: number;
+  /** Markets listed at run time, in the order they were listed; absent when none. */
+  readonly listed?: readonly ListedMarket[];
+  /** The ListMarket group in the middle of arriving on the gateway input; absent when none. */
+  readonly pending?: readonly PendingListing[];
 }
 
 /** `into`: a buffer kept between encodes (EncodeBuffer); the bytes are then a view of it. */
@@ -43,7 +51,7 @@ export function encodeRiskShard(shard: RiskShard, into?: EncodeBuffer): Uint8Arr
   const p = shard.parts;
   const s = shard.state;
   const streams = shard.streamPositions();
-  const markets = [...s.markets.values()];
+  const markets = [...s.markets.values()].filter((m) => p.listings.get(m.spec.marketId) === undefined);
   let positions = 0;
   s.accounts.forEach((a) => void (positions += a.positions.size));
   // Room for the whole snapshot at once (about 90 bytes an account in the benchmark's state): a buffer
@@ -57,6 +65,10 @@ export function encodeRiskShard(shard: RiskShard, into?: EncodeBuffer): Uint8Arr
     marketShards: markets.map((m) => p.marketShardOf(m.spec.marketId)),
     marketStreams: streams.outputNextSeqs.length,
   };
+  const listed = p.listings.inOrder();
+  if (listed.length > 0) Object.assign(config, { listed });
+  const pending = p.listings.assembly.snapshot();
+  if (pending.length > 0) Object.assign(config, { pending });
   env.section('CONF', (w) => w.bytes(encodePlain(config)));
   env.section('STRM', (w) => writeStreams(w, streams));
   env.section('LEDG', (w) => writeLedgers(w, p));
@@ -71,7 +83,7 @@ export function encodeRiskShard(shard: RiskShard, into?: EncodeBuffer): Uint8Arr
   });
   env.section('QUIN', (w) => p.quintiles.writeState(w));
   env.section('LIQD', (w) => shard.liquidation.writeState(w));
-  return env.finish(shard.stateHash(inStep));
+  return env.finish(shard.stateHash(inStep), writtenVersion(ShardKind.RISK, listed.length > 0 || pending.length > 0));
 }
 
 /** A risk-shard snapshot opened and its configuration and streams read; restoreInto reads the rest. */
@@ -93,11 +105,13 @@ export function openRiskSnapshot(bytes: Uint8Array): RiskSnapshot {
   if (config.shardId !== header.shardId || config.shardCount !== header.shardCount) throw malformed(`CONF: shard ${config.shardId} of ${config.shardCount}, header says ${header.shardId} of ${header.shardCount}`);
   const streams = readStreams(sections.next('STRM', 'streams'));
   if (streams.outputNextSeqs.length !== config.marketStreams || streams.counters.length !== 2) throw malformed(`STRM: ${streams.outputNextSeqs.length} market streams and ${streams.counters.length} counters, CONF says ${config.marketStreams} streams`);
-  return { header, config, streams, restoreInto: (shard, inStep) => restore(shard, sections, streams, inStep) };
+  return { header, config, streams, restoreInto: (shard, inStep) => restore(shard, sections, streams, config, inStep) };
 }
 
-function restore(shard: RiskShard, sections: SnapshotSections, streams: ShardStreams, inStep: AccountsInStep | undefined): void {
+function restore(shard: RiskShard, sections: SnapshotSections, streams: ShardStreams, config: RiskShardConfig, inStep: AccountsInStep | undefined): void {
   const p = shard.parts;
+  // The listed markets first: the per-market sections hold them, in the order they were listed.
+  restoreListings(p, config.listed ?? [], config.pending ?? []);
   // The streams first: the clock is part of what the state hash takes before the accounts.
   shard.restoreStreams(streams);
   readLedgers(sections.next('LEDG', 'ledgers'), p);
@@ -133,5 +147,15 @@ function checkConfig(v: unknown): RiskShardConfig {
     plainRecord(r.value('market'), 'CONF market');
     if (!Array.isArray(r.value('tiers')) || typeof r.value('defaultLeverage') !== 'bigint' || typeof r.value('liquidationBandRate') !== 'bigint') throw malformed('CONF market: tiers, defaultLeverage or liquidationBandRate missing');
   }
-  return { shardId, shardCount, markets: markets as RiskMarketConfig[], pool: c.value('pool') as RiskPoolConfig, marketShards: marketShards as number[], marketStreams };
+  const config: RiskShardConfig = { shardId, shardCount, markets: markets as RiskMarketConfig[], pool: c.value('pool') as RiskPoolConfig, marketShards: marketShards as number[], marketStreams };
+  const listed = c.value('listed') === undefined ? undefined : c.array('listed').map((v): ListedMarket => {
+    const r = plainRecord(v, 'CONF listed');
+    const listing = r.value('listing');
+    if (!(listing instanceof Uint8Array)) throw malformed('CONF listed: a listing is not bytes');
+    return { marketId: r.uint('marketId'), shard: r.uint('shard'), listing };
+  });
+  const pending = c.value('pending') === undefined ? undefined : c.array('pending').map(pendingFromPlain);
+  // Present only when non-empty: anything else no writer produces.
+  if (listed?.length === 0 || pending?.length === 0) throw malformed('CONF: an empty listed or pending list');
+  return { ...config, ...(listed === undefined ? {} : { listed }), ...(pending === undefined ? {} : { pending }) };
 }

@@ -29,6 +29,7 @@
 //   streams       the last seq consumed per input, the next seq of each output
 // bigints are written as 64-bit two's complement words, with extra words for the rare value past 64 bits.
 
+import { bytesAsWords } from '../../engine/shard/listing-assembly.js';
 import { StateHash } from '../../engine/book/state-hash.js';
 import type { EventOutput } from '../../engine/shard/event-output.js';
 import { forEachByKey } from './key-order.js';
@@ -39,9 +40,14 @@ import { positionFields } from './state-snapshot.js';
 import type { AccountState, PositionState, RiskState } from './state.js';
 
 const VERSION = 0x33534b52; // 'RKS3'
+const LISTED_TAG = 0x5453494c; // 'LIST'
 const MASK_32 = 0xffffffffn;
 
-/** The hash definition of the risk snapshot format this build writes (and of the live state hash). */
+/**
+ * The hash definition of the risk snapshot format this build writes (and of the live state hash). Format 3
+ * (listmarket: format 2 with listed markets in CONF) hashes in definition 2, whose words gain the
+ * listings' only when there are any.
+ */
 const RISK_HASH_VERSION = 2;
 
 /** A mixer of 32-bit words: StateHash (definition 1) or LaneHash (definition 2). */
@@ -125,9 +131,9 @@ const HasherV2 = riskWords(LaneHash, 2);
 
 /** A hasher of definition `version` (1 or 2: the risk snapshot's format version). */
 export function newHasher(version: number = RISK_HASH_VERSION): Hasher {
-  if (version === 2) return new HasherV2();
+  if (version === 2 || version === 3) return new HasherV2();
   if (version === 1) return new HasherV1();
-  throw new RangeError(`risk state hash definition ${version}: this build has 1 and 2`);
+  throw new RangeError(`risk state hash of format ${version}: this build has 1 to 3`);
 }
 
 /** A Set of ids or an IdSet (id-set.ts). */
@@ -272,6 +278,21 @@ function hashHead(h: Hasher, p: ShardParts, accounts: number): void {
     h.word(m.reduceOnly ? 1 : 0);
     h.big(m.lastFundingRate);
     h.int(m.nextFundingTimeUs);
+  }
+  // Markets listed at run time (which, from which bytes, on which market shard) and a ListMarket group
+  // arriving, only when there are any: a shard that never took a listing hashes as before.
+  const listed = p.listings.markets();
+  const pending = p.listings.assembly.stateParts();
+  if (listed.length > 0 || pending.length > 0) {
+    h.word(LISTED_TAG);
+    h.int(listed.length);
+    for (const l of listed) {
+      h.int(l.marketId);
+      h.int(l.shard);
+      for (const w of bytesAsWords(l.listing)) h.big(w);
+    }
+    h.int(pending.length);
+    for (const w of pending) h.big(w);
   }
   h.int(accounts);
 }

@@ -26,6 +26,7 @@ import { ScopeFigures, ScopeValuer } from './scope-margin.js';
 import type { LiquidationHooks } from './seams.js';
 import { MarginMode, MarketRiskState, PositionState, RiskState, type AccountState } from './state.js';
 import { MarketSpec } from '../../engine/market/spec.js';
+import { RiskListings } from './market-listing.js';
 
 export class ShardParts {
   readonly state: RiskState;
@@ -47,14 +48,20 @@ export class ShardParts {
   hooks!: LiquidationHooks;
   /** Fills of reduce-only orders that grew or flipped a position (invariant I9: must stay 0). */
   reduceOnlyBreaches = 0;
+  /** Markets listed at run time and the ListMarket group arriving (market-listing.ts). */
+  readonly listings = new RiskListings();
+  /** How many market shards there are (streams towards them). */
+  readonly marketStreams: number;
+  /** The market shard (index of its stream) of each market: a listed market's own, else the configured one. */
+  readonly marketShardOf: (marketId: number) => number;
 
   constructor(
     shardId: number,
     shardCount: number,
     markets: readonly RiskMarketConfig[],
     readonly pool: RiskPoolConfig,
-    /** The market shard (index of its stream) of each market. */
-    readonly marketShardOf: (marketId: number) => number,
+    /** The market shard (index of its stream) of each configured market. */
+    configuredShardOf: (marketId: number) => number,
     gateway: EventOutput,
     marketOutputs: readonly EventOutput[],
   ) {
@@ -64,13 +71,15 @@ export class ShardParts {
     for (const [name, v] of [['maxWalletAtoms', pool.maxWalletAtoms], ['maxInsuranceFundAtoms', pool.maxInsuranceFundAtoms]] as const) {
       if (typeof v !== 'bigint' || v < 1n || v > MAX_BALANCE_BOUND_ATOMS) throw new RangeError(`pool ${name} must be in [1, 2^62] atoms, got ${v}`);
     }
+    this.marketStreams = marketOutputs.length;
+    this.marketShardOf = (marketId) => this.listings.shardOf(marketId) ?? configuredShardOf(marketId);
     this.clock = new ShardClock(pool.timeHorizonUs);
     this.state = new RiskState(shardId, shardCount, pool);
     this.numberFees = new NumberFees(pool.feeTiers);
     for (const config of markets) {
       const spec = new MarketSpec(config.market);
       if (this.state.markets.has(spec.marketId)) throw new Error(`market ${spec.marketId} configured twice`);
-      const s = marketShardOf(spec.marketId);
+      const s = configuredShardOf(spec.marketId);
       if (!Number.isInteger(s) || s < 0 || s >= marketOutputs.length) throw new RangeError(`market ${spec.marketId}: no market-shard stream (${s})`);
       this.state.markets.set(spec.marketId, new MarketRiskState(spec, config));
     }
@@ -81,7 +90,7 @@ export class ShardParts {
     this.evaluator = new ScopeEvaluator(this.state, pool, this.monitor.triggers, this.quintiles, this.events);
     this.monitor.evaluator = this.evaluator;
     this.monitor.fundedAccount = (accountId, timeUs) => this.publishAccount(this.state.accounts.get(accountId)!, timeUs, 0, UpdateReason.FUNDING);
-    this.commands = new MarketCommands(shardId, marketOutputs, marketShardOf);
+    this.commands = new MarketCommands(shardId, marketOutputs, this.marketShardOf);
   }
 
   setHooks(hooks: LiquidationHooks): void {

@@ -20,6 +20,7 @@ import { riskMarket } from '../../risk/shard/config.js';
 import { MarginMode } from '../../risk/shard/state.js';
 import { amend, cancel, cancelAll, deleverage, indexTick, liquidationSweep, place, setMark, setStp, type Cmd } from '../support/commands.js';
 import { applies, commandKey, refuses, type CommandKey } from '../support/answers.js';
+import { listingGroup, testListing } from '../support/listing.js';
 import { adjustIsolatedMargin, advanceTime, deposit, setFeeTier, setLeverage, setMarginMode, topUpInsuranceFund, withdraw } from '../support/risk-commands.js';
 
 const T0 = 1_700_000_000_000_000;
@@ -112,9 +113,29 @@ test('every command type gets exactly one answer, applied or refused, whoever re
     if (code !== undefined) assert.equal(a!.code, code, label);
   }
   // Every command type of the registry was sent (the gateway's feed records without an answer of their
-  // own, AdvanceTime and RecordIndexSource, have their own test below).
-  const feeds: readonly number[] = [RecordType.AdvanceTime, RecordType.RecordIndexSource];
+  // own, AdvanceTime and RecordIndexSource, and ListMarket, a group of records answered by every shard
+  // that applies it, have their own tests below).
+  const feeds: readonly number[] = [RecordType.AdvanceTime, RecordType.RecordIndexSource, RecordType.ListMarket];
   for (const [name, type] of Object.entries(RecordType)) if (type < 100 && !feeds.includes(type)) assert.ok(types.has(type), `${name} was not sent`);
+});
+
+test('a listing\'s parts before the last have no answer; the last is answered MarketListed by the risk shard and the owner, or refused once by the risk shard', () => {
+  const { x, now } = exchange();
+  let events: DecodedRecord[] = [];
+  x.onGateway((b, at) => events.push(decodeRecord(b, at)));
+  const group = (requestId: number, symbol: string) => listingGroup(testListing(7 + requestId, symbol), { requestId, shard: 0, timeUs: now() });
+  const sendPart = (g: RecordBuffer, i: number): DecodedRecord[] => {
+    events = [];
+    x.submitRecord(g, g.at(i));
+    x.pump();
+    return events;
+  };
+  const g = group(1, 'SOL-PERP');
+  for (let i = 0; i < g.capacity - 1; i++) assert.deepEqual(sendPart(g, i), [], `part ${i}`);
+  assert.deepEqual(sendPart(g, g.capacity - 1).map((e) => [e.type, e.requestId, e.by]).sort(), [['MarketListed', 1, 1], ['MarketListed', 1, 2]]);
+  const taken = group(2, 'SOL-PERP');
+  for (let i = 0; i < taken.capacity - 1; i++) sendPart(taken, i);
+  assert.deepEqual(sendPart(taken, taken.capacity - 1).map((e) => [e.type, e.code, e.orderId]), [['OrderRejected', Code.MARKET_EXISTS, 2]]);
 });
 
 test('an index source\'s record has no answer of its own; a refused one has one', () => {

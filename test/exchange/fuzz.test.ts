@@ -90,6 +90,11 @@ test('fuzz: hostile records mixed with valid flow leave the in-process exchange 
       // The gateway's timer: no answer when applied; a refusal from each shard that refused it.
       for (const a of answers) assert.ok(a.e.type === 'OrderRejected' && isTimeCode(a.e.code as number) || a.e.code === Code.INVALID_FLAGS, `${label}: ${a.e.type} ${a.e.code}`);
       if (answers.length === x.marketShards.length + x.riskShards.length) assert.deepEqual(shardHashes(x), before, `${label}: a timer tick every shard refused`);
+    } else if (key.type === RecordType.ListMarket) {
+      // A listing part goes to every risk shard: none answers a part that starts or continues a group, each
+      // answers one that ends or breaks it (a single hostile record never carries a whole valid listing).
+      assert.ok(answers.length <= x.riskShards.length && answers.every((a) => a.e.type === 'OrderRejected'), `${label}: ${answers.map((a) => a.e.type).join(' ')}`);
+      assert.deepEqual(shardHashes(x).slice(0, x.marketShards.length), before.slice(0, x.marketShards.length), `${label}: nothing reached a market shard`);
     } else if (key.type === RecordType.RecordIndexSource) {
       // A record for the market shard's journal: no answer when taken, one refusal when not; never state.
       assert.ok(answers.length <= 1 && answers.every((a) => a.e.type === 'OrderRejected'), `${label}: ${answers.map((a) => a.e.type).join(' ')}`);

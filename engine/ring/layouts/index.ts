@@ -43,6 +43,8 @@ import { SetMarkPriceLayout } from './set-mark-price.js';
 import { SetBeneficialOwnerLayout } from './set-beneficial-owner.js';
 import { TradeExecutedLayout } from './trade-executed.js';
 import { SetMarketStatusLayout } from './set-market-status.js';
+import { ListMarketLayout } from './list-market.js';
+import { MarketListedLayout } from './market-listed.js';
 
 export const LAYOUTS: readonly Layout[] = [
   PlaceOrderLayout,
@@ -84,6 +86,8 @@ export const LAYOUTS: readonly Layout[] = [
   MarginCallIssuedLayout,
   CommandAppliedLayout,
   SetBeneficialOwnerLayout,
+  ListMarketLayout,
+  MarketListedLayout,
 ];
 
 /**

@@ -54,11 +54,12 @@ function decodeRisk(bytes: Uint8Array): RiskShard {
   return RiskShard.decode(bytes, new MemoryOutput(1, streams.gatewayNextSeq), streams.outputNextSeqs.map((s) => new MemoryOutput(1, s)));
 }
 
-test('the versions are per kind: a market snapshot of version 2 is SNAPSHOT_VERSION_UNSUPPORTED (only the risk format has one)', () => {
+test('a market snapshot without listings is written in version 1, the same sections read as version 2 too, and version 3 is SNAPSHOT_VERSION_UNSUPPORTED', () => {
   const p = takeApart(market);
   assert.equal(readHeader(market).version, 1);
-  assert.equal(code(() => decodeMarket(putTogether(p, 2))), Code.SNAPSHOT_VERSION_UNSUPPORTED);
+  assert.equal(code(() => decodeMarket(putTogether(p, 3))), Code.SNAPSHOT_VERSION_UNSUPPORTED);
   assert.equal(code(() => decodeMarket(putTogether(p, 1))), Code.OK);
+  assert.equal(code(() => decodeMarket(putTogether(p, 2))), Code.OK);
 });
 
 test('a risk snapshot is checked in the hash definition of its version: version 2 bytes relabelled version 1 are SNAPSHOT_HASH_MISMATCH', () => {
@@ -121,7 +122,7 @@ for (const [kind, bytes, decode] of decoders) {
   });
 
   test(`${kind}: a format version this build does not read is SNAPSHOT_VERSION_UNSUPPORTED`, () => {
-    for (const v of [0, 3, 0x101]) {
+    for (const v of [0, 4, 0x101]) {
       const other = bytes.slice();
       new DataView(other.buffer).setUint16(4, v, true);
       assert.equal(code(() => decode(other)), Code.SNAPSHOT_VERSION_UNSUPPORTED, `version ${v}`);

@@ -16,6 +16,8 @@ export interface Parts {
   shardId: number;
   shardCount: number;
   stateHash: bigint;
+  /** The header's format version. */
+  version: number;
   sections: Section[];
 }
 
@@ -31,12 +33,12 @@ export function takeApart(bytes: Uint8Array): Parts {
     sections.push({ tag, payload: bytes.slice(p + 8, p + 8 + length) });
     p += 8 + length + ((8 - (length & 7)) & 7);
   }
-  return { kind: h.kind, shardId: h.shardId, shardCount: h.shardCount, stateHash: h.stateHash, sections };
+  return { kind: h.kind, shardId: h.shardId, shardCount: h.shardCount, stateHash: h.stateHash, version: h.version, sections };
 }
 
-/** `version`: the header's format version (the kind's current one unless given). */
+/** `version`: the header's format version (the one taken apart unless given). */
 export function putTogether(p: Parts, version?: number): Uint8Array {
   const env = new EnvelopeWriter(p.kind, p.shardId, p.shardCount);
   for (const s of p.sections) env.section(s.tag, (w) => w.bytes(s.payload));
-  return env.finish(p.stateHash, version);
+  return env.finish(p.stateHash, version ?? p.version);
 }

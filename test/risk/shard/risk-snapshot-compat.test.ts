@@ -79,9 +79,9 @@ test('a version-2 risk snapshot written by the build that introduced it decodes 
 
 test('a snapshot of a format version this build does not read is refused by recovery with SNAPSHOT_VERSION_UNSUPPORTED', () => {
   const bytes = written[0]!.bytes.slice();
-  new DataView(bytes.buffer).setUint16(4, 3, true);
+  new DataView(bytes.buffer).setUint16(4, 4, true);
   assert.throws(() => decode(bytes), /SNAPSHOT_VERSION_UNSUPPORTED|format version/);
   const info = { version: 1, shard: 2, position: 1, lastSeq: [], outputNextSeqs: [], stateHash: '0' } as unknown as SnapshotInfo;
   const why = refusal({ marketShards: 2 } as unknown as Topology, 2, info, bytes);
-  assert.match(why ?? '', /format version 3; this build reads versions 1 to 2/);
+  assert.match(why ?? '', /format version 4; this build reads versions 1 to 3/);
 });
