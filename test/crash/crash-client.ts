@@ -8,8 +8,9 @@
 //     restart: the stream's epoch is the gateway's start);
 //   - open orders: no client order id twice, each under the order id it was acknowledged with, none the
 //     client saw cancelled; an order whose last amendment was acknowledged shows it;
-//   - order status by client order id: each order acknowledged in the cycle just ended and not open is
-//     answered by the gateway's idempotent replay under the same order id (nothing placed);
+//   - order status by client order id: the last ten orders of each account acknowledged since the last
+//     reconciliation and no longer open are answered by the gateway's idempotent replay under the same
+//     order id (nothing placed);
 //   - the cash account's wallet (deposits and withdrawals only) is what was acknowledged, give or take
 //     what was in flight: deposits are whole USDT and a withdrawal whole USDT and one atom, and at most
 //     one withdrawal is unacknowledged at a time, so the wallet says whether it was applied.
@@ -55,6 +56,8 @@ export interface ReconcileFigures {
   problems: string[];
 }
 
+/** Orders per account whose status by client order id each reconciliation asks for. */
+const STATUS_CHECKS = 10;
 const SPECS = new Map(DEFAULT_MARKETS.map((m) => [m.symbol, new MarketSpec(m)]));
 const USDT = (atoms: bigint) => `${atoms / ATOMS_PER_USDT}.${String(atoms % ATOMS_PER_USDT).padStart(6, '0')}`;
 
@@ -69,6 +72,8 @@ export class CrashClient {
   /** When each operation was first sent, in the client's count of sends and answers. */
   private readonly sentAt = new Map<string, number>();
   private clock = 0;
+  /** The clock at the last reconciliation: orders acknowledged since are the ones its status checks ask about. */
+  private reconciledAt = -1;
   /** Requests sent and not answered yet. */
   outstanding = 0;
   /** Logins that resumed a user stream (replayed or by snapshot). */
@@ -219,19 +224,27 @@ export class CrashClient {
         const amended = amend && this.acks.get(amend.key);
         if (amend && amended?.code === Code.OK && (o.price !== amend.price || o.qty !== amend.qty)) lost(`account ${i}: order ${cid} shows ${o.price}×${o.qty}, acknowledged amendment ${amend.price}×${amend.qty}`);
       }
-      // Status by client order id: the idempotent replay of each order acknowledged in the cycle just ended.
+      // Status by client order id: the idempotent replay of the orders acknowledged last before the crash
+      // and no longer open (the ones a crash puts at risk), at most STATUS_CHECKS an account.
+      const recent: { place: Op & { kind: 'place' }; ack: Ack }[] = [];
       for (const [k, place] of places) {
         const ack = this.acks.get(place.key);
         if (!k.startsWith(`${i}:`) || ack?.code !== Code.OK) continue;
         f.checked++;
-        if (ack.cycle !== this.cycle - 1 || shown.has(place.order.clientOrderId)) continue;
-        const again = await c.request('place', { ...place.order });
-        if (again.error?.code === 0) throw new Error('the connection closed while reconciling');
-        const d = again.data as { orderId?: number; replayed?: boolean } | undefined;
-        if (!again.ok || d?.orderId !== ack.engineId || d?.replayed !== true) lost(`account ${i}: client order id ${place.order.clientOrderId} acknowledged as ${ack.engineId}, now ${JSON.stringify(again.data ?? again.error)}`);
+        if (ack.at > this.reconciledAt && !shown.has(place.order.clientOrderId)) recent.push({ place, ack });
       }
+      recent.sort((a, b) => b.ack.at - a.ack.at);
+      await Promise.all(
+        recent.slice(0, STATUS_CHECKS).map(async ({ place, ack }) => {
+          const again = await c.request('place', { ...place.order });
+          if (again.error?.code === 0) throw new Error('the connection closed while reconciling');
+          const d = again.data as { orderId?: number; replayed?: boolean } | undefined;
+          if (!again.ok || d?.orderId !== ack.engineId || d?.replayed !== true) lost(`account ${i}: client order id ${place.order.clientOrderId} acknowledged as ${ack.engineId}, now ${JSON.stringify(again.data ?? again.error)}`);
+        }),
+      );
     }
     this.reconcileCash(BigInt((await this.accounts[CASH]!.client!.balances()).balance?.wallet ?? 0n), f, lost);
+    this.reconciledAt = this.clock;
     return f;
   }
 

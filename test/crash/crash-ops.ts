@@ -42,11 +42,11 @@ export class CrashLoad {
 
   constructor(private readonly seed: number) {}
 
-  /** Queues a swing of a market: the harness asks for one while it waits for a liquidation or an ADL. */
-  swingNext(): void {
+  /** A swing of a market, to send at once: the harness asks for one while it waits for a liquidation or an ADL. */
+  swingNow(): Op[] {
     const i = this.next++;
     const r = rng(this.seed * 7_919 + i);
-    this.swing(i, r() % 2, r);
+    return this.swing(i, r() % 2, r);
   }
 
   /** A small step of market m's index (±0.2%). */
@@ -58,21 +58,23 @@ export class CrashLoad {
   /**
    * A swing as the demo makes them: a jump of 4% to 9% either way, past what 20x positions bear, or, once
    * away, the jump back. Before a jump away the makers pull their quotes in that market (as the demo's
-   * do): the liquidations then find a thin book, and bankrupt positions go to ADL. All of it is queued,
-   * the cancels ahead of the index move.
+   * do): the liquidations then find a thin book, and bankrupt positions go to ADL. The cancels come
+   * ahead of the index move.
    */
-  private swing(i: number, m: number, r: () => number): void {
+  private swing(i: number, m: number, r: () => number): Op[] {
+    const ops: Op[] = [];
     const market = 1 + m;
     const away = this.index[m]! - MIDS[m]!;
     if (away * 100 > MIDS[m]! * 3 || away * 100 < -MIDS[m]! * 3) this.index[m] = MIDS[m]!;
     else {
       this.index[m] = MIDS[m]! + Math.trunc((MIDS[m]! * (4 + (r() % 6)) * (r() % 2 === 0 ? 1 : -1)) / 100);
       for (let a = 0; a < MAKERS; a++) {
-        this.queued.push({ kind: 'cancelAll', key: `x${i}.${a}`, account: a, market });
+        ops.push({ kind: 'cancelAll', key: `x${i}.${a}`, account: a, market });
         this.resting[a] = this.resting[a]!.filter(([tm]) => tm !== market);
       }
     }
-    this.queued.push({ kind: 'index', key: `i${i}`, symbol: SYMBOLS[m]!, priceTicks: this.index[m]! });
+    ops.push({ kind: 'index', key: `i${i}`, symbol: SYMBOLS[m]!, priceTicks: this.index[m]! });
+    return ops;
   }
 
   take(): Op {
@@ -87,8 +89,9 @@ export class CrashLoad {
     const market = 1 + m;
     if (k < 3 && r() % 3 !== 0) return this.step(i, m, r);
     if (k < 3) {
-      this.swing(i, m, r);
-      return this.queued.shift()!;
+      const [first, ...rest] = this.swing(i, m, r);
+      this.queued.push(...rest);
+      return first!;
     }
     // Deposits: to anyone, and often to a taker, whom a liquidation may have left with nothing.
     if (k < 6) return { kind: 'deposit', key: `d${100 + i}`, account: r() % 2 === 0 ? r() % ACCOUNTS : MAKERS + (r() % TAKERS), custodyId: 100 + i, usdt: 1 + (r() % 60) };
