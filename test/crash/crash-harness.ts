@@ -298,6 +298,3 @@ export function summaryLine(s: CrashSummary): string {
     .join(', ');
   return `crash: ${s.cycles} cycles (${points}), ${s.operations} operations, ${s.acknowledged} acknowledged checked, lost ${s.lost}, applied twice ${s.appliedTwice}, ${s.reconciled} acknowledgements reconciled after restarts, ${s.resumes} user streams resumed, liquidation steps ${s.liquidations}, ADL executions ${s.adl}, recoveries proved ${s.recoveriesProved}, mismatches ${s.recoveryMismatches}, invariant violations ${s.invariantViolations.length}`;
 }
-
-/** The cycles CI runs (crash-cycles-*.test.ts): short, with a bounded load, so each file stays well inside its time limit. */
-export const CI_CYCLES = { maxCycleMs: 600, namedWindowMs: 3_000, proveEvery: 3, finalOps: 400, maxOpsPerCycle: 800 } as const;

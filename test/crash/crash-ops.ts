@@ -9,8 +9,8 @@ import type { NewOrder } from '../../gateway/client/types.js';
 import { rng } from '../support/seed.js';
 
 /** Accounts by their index in the client: makers (deep pockets), takers (thin margin), the cash account. */
-export const MAKERS = 4;
-export const TAKERS = 8;
+const MAKERS = 4;
+const TAKERS = 8;
 /** Deposits and withdrawals only: its wallet is exactly what was credited less what was withdrawn. */
 export const CASH = MAKERS + TAKERS;
 export const ACCOUNTS = CASH + 1;
