@@ -108,6 +108,14 @@ const WARM_UP = 500;
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Waits until every request the client sent has its answer or cannot get one (a dead exchange's fail fast). */
+async function settled(client: CrashClient): Promise<void> {
+  for (let waited = 0; client.outstanding > 0; waited += 10) {
+    if (waited > 120_000) throw new Error(`${client.outstanding} requests still unanswered after two minutes`);
+    await pause(10);
+  }
+}
+
 export async function runCrashCycles(o: CrashOptions): Promise<CrashSummary> {
   const t0 = performance.now();
   const log = o.log ? (l: string) => o.log!(`[${Math.round(performance.now() - t0)} ms] ${l}`) : () => {};
@@ -167,7 +175,7 @@ export async function runCrashCycles(o: CrashOptions): Promise<CrashSummary> {
         const how = await ex.kill();
         if (mode === 'random' || !onItsOwn || how.signal !== 'SIGKILL') throw e;
         await client.close();
-        while (client.outstanding > 0) await pause(10);
+        await settled(client);
         count(`${mode} (recovering)`);
         log(`cycle ${cycle}: killed (${mode}) while recovering or reconciling`);
         if (++kills % (o.proveEvery ?? 3) === 0) await prove(cycle);
@@ -201,7 +209,7 @@ export async function runCrashCycles(o: CrashOptions): Promise<CrashSummary> {
       if (last) {
         // Everything answered, everything refused for the moment sent again, then a clean stop.
         for (let round = 0; round < 50 && (client.outstanding > 0 || client.unacknowledged().length > 0); round++) {
-          while (client.outstanding > 0) await pause(10);
+          await settled(client);
           if (client.unacknowledged().length > 0) await Promise.all([client.retry(), pause(100)]);
         }
         const f = await client.reconcile();
@@ -220,7 +228,7 @@ export async function runCrashCycles(o: CrashOptions): Promise<CrashSummary> {
       const how = await ex.kill();
       if (onItsOwn && (mode === 'random' || how.signal !== 'SIGKILL')) throw new Error(`cycle ${cycle}: the exchange died on its own (${JSON.stringify(how)})`);
       await client.close();
-      while (client.outstanding > 0) await pause(10);
+      await settled(client);
       const point = onItsOwn ? mode : mode === 'random' ? 'random' : `random (no ${mode} in time)`;
       count(point);
       log(`cycle ${cycle}: killed (${point}) after ${sent} operations (${retried} retried), ${client.acks.size} acknowledged so far`);
