@@ -13,13 +13,14 @@ import { join } from 'node:path';
 import { ThreadedExchange } from '../exchange/threaded-exchange.js';
 import { Topology } from '../exchange/topology.js';
 import { DEFAULT_MARKETS } from '../engine/market/spec.js';
-import { assertLittleEndian } from '../engine/ring/record.js';
+import { assertLittleEndian, RecordBuffer } from '../engine/ring/record.js';
+import { stateHashHex } from '../engine/shard/hash.js';
 import { riskMarket } from '../risk/shard/config.js';
 import { uniformShocks } from '../risk/stress/shock-scan.js';
 import { ShockScanner } from '../risk/stress/shock-scanner.js';
-import { AlertBook } from '../exchange/surveillance/alert-book.js';
 import { MemoryAlertStorage } from '../exchange/surveillance/alert-storage.js';
-import { openDurableAlerts, type DurableAlerts } from '../exchange/surveillance/durable-alerts.js';
+import { loadSurveillanceRecords, openDurableAlerts, type DurableAlerts } from '../exchange/surveillance/durable-alerts.js';
+import { ownerRecord } from '../exchange/surveillance/owner-links.js';
 import { alertSink } from './surveillance/alert-sink.js';
 import { Durability } from '../exchange/durability.js';
 import { PersistenceError } from '../persistence/errors.js';
@@ -107,7 +108,17 @@ let stopping = false;
 // Surveillance alerts are kept in a RocksDB store of their own (the journal writer holds the data
 // directory's lock), so acknowledged and escalated alerts survive a restart; --in-memory keeps nothing.
 const durableAlerts: DurableAlerts | undefined = o.surveillance && !o.inMemory ? await openDurableAlerts(join(o.data, 'alerts')) : undefined;
-const alerts = o.surveillance ? (durableAlerts?.book ?? new AlertBook(new MemoryAlertStorage())) : undefined;
+const records = o.surveillance ? (durableAlerts ?? (await loadSurveillanceRecords(new MemoryAlertStorage()))) : undefined;
+const alerts = records?.book;
+const ownerScratch = RecordBuffer.allocate(1);
+/** Gives an operator's owner link to the surveillance workers now (false while the exchange is not up or they are full). */
+const applyOwner = (accountId: number, ownerId: number): boolean => {
+  if (exchange === undefined) return false;
+  ownerRecord(ownerScratch, accountId, ownerId);
+  if (!exchange.offer(ownerScratch, 0)) return false;
+  exchange.flush();
+  return true;
+};
 let operator: OperatorSide;
 try {
   operator = await startOperatorSide({
@@ -121,7 +132,7 @@ try {
     nowUs,
     log,
     oracle: oracleConfig && ((registry) => new IndexOracle({ config: oracleConfig, markets, registry })),
-    alerts,
+    surveillance: records && { ...records, applyOwner },
     keys: () => gateway?.keys,
     indexSources: () => indexSources,
     figures: (id) => {
@@ -166,7 +177,12 @@ try {
     riskMarkets,
     wait: o.wait === 'auto' ? undefined : o.wait,
     durability,
-    surveillance: alerts && {
+    surveillance: records && {
+      // Links operators declared before this start, given to the workers before the market shards replay.
+      owners: records.owners.pairs(),
+      onIntegrity: (r) => {
+        void records.integrity.put(r).catch((e: unknown) => log.error({ err: e, market: r.marketId, day: r.day }, 'storing an integrity report failed'));
+      },
       onAlert: (a) => {
         // Stored first, then (when new) announced on the bus's operator topic: a replayed alert is not news.
         void storeAlert(a).then((fresh) => {
@@ -288,7 +304,7 @@ async function shutdown(code: number): Promise<never> {
   await durableAlerts?.close();
   await operator.close();
   await scanner.close();
-  const hex = (h: bigint | undefined) => (h === undefined ? 'failed' : h.toString(16));
+  const hex = (h: bigint | undefined) => (h === undefined ? 'failed' : stateHashHex(h));
   log.info({ market: hashes.market.map(hex), risk: hashes.risk.map(hex) }, `stopped; state hashes: market ${hashes.market.map(hex).join(' ')} · risk ${hashes.risk.map(hex).join(' ')}`);
   process.exit(code);
 }

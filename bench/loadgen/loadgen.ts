@@ -20,18 +20,20 @@
 // between sends instead of spinning (open-loop.ts): on 2 cores its spinning takes a core from the target,
 // whose threads then wait on run queues, and much of the tail measured is the generator's own
 // (bench/RESULTS.md, "gwlat"). --pace auto, the default, spins only on machines of more than 4 cores
-// (open-loop.ts autoPace). The echo target is a bare `ws` server (echo-server.ts): the peer every gateway
-// figure is compared with, measured in the same run. Each target first takes --warmup seconds of load at
+// (open-loop.ts autoPace). Every connection is a PerpxClient, the client SDK of the tests and the README,
+// with its lean options on (client-connection.ts: user-stream frames dropped unread, a turn's frames in
+// one write, unmasked frames on loopback; its callback send path). The echo target is a bare `ws` server
+// (echo-server.ts) that answers each request with the smallest answer of the gateway's shape and its id,
+// so the client's path is the same for both: the peer every gateway figure is compared with, measured in
+// the same run. Each target first takes --warmup seconds of load at
 // the first rate (at most 5,000/s) that are not recorded: its JIT and first collections are not the rate's. --trace DIR stamps every order at each ring hop inside the
 // gateway targets (ring-trace.ts) and keeps each answer's rx, tx and order id here; `node
 // dist/bench/loadgen/trace-report.js DIR` then says which hop owns the tail.
 
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { canonicalBytes, signBytes } from '../../gateway/auth/signing.js';
-import { connectMsgpackWs } from './msgpack-ws.js';
+import { connectClient } from './client-connection.js';
 import { Code, codeName } from '../../engine/codes.js';
 import { closeCodeOf } from '../../gateway/server/close-codes.js';
 import { cpuPerOrder, sampleCpu, type CpuSample } from './cpu-time.js';
@@ -39,6 +41,7 @@ import { autoPace, runOpenLoop, sustained, type Connect, type Pace, type RunResu
 import { startTarget, type Target } from './target.js';
 import { fail, parseCli, type CliOption } from '../lib/cli.js';
 import { WAIT_CHOICES } from '../../exchange/topology.js';
+import type { LoginCredentials } from '../../gateway/client/types.js';
 
 const OPTIONS = {
   targets: { type: 'string', default: 'echo,gateway,gateway-durable', arg: 'a,b', help: 'targets, in order: echo, gateway, gateway-durable' },
@@ -88,18 +91,12 @@ const order = (n: number) => ({ market: 1, side: 'buy', type: 'limit', tif: 'ioc
  * Request `id`: one place, or with --batch N a batchPlace of N orders (a market maker's way to many
  * orders per frame), whose client order ids continue each other.
  */
-const placeRequest = (id: number) => (batch === 1 ? { op: 'place', id, ...order(id) } : { op: 'batchPlace', id, orders: Array.from({ length: batch }, (_, j) => order(id * batch + j)) });
+const placeRequest = (id: number) => (batch === 1 ? { op: 'place', fields: order(id) } : { op: 'batchPlace', fields: { orders: Array.from({ length: batch }, (_, j) => order(id * batch + j)) } });
 
-/** The signed login of one load connection with one of the target's printed credentials. */
-function login(cred: string): (call: (m: Record<string, unknown>) => Promise<Record<string, unknown>>) => Promise<void> {
+/** The credentials of one load connection from a line the gateway target printed: "cred <keyId> <seed hex>". */
+function credentials(cred: string): LoginCredentials {
   const [, keyId, seedHex] = cred.split(' ');
-  return async (call) => {
-    const ts = Math.floor((performance.timeOrigin + performance.now()) * 1000);
-    const nonce = randomBytes(12).toString('hex');
-    const sig = signBytes('ed25519', Buffer.from(seedHex!, 'hex'), canonicalBytes('login', keyId!, ts, nonce, {}));
-    const r = await call({ op: 'login', keyId, ts, nonce, sig });
-    if (r['ok'] !== true) throw new Error(`login refused: ${JSON.stringify(r['error'])}`);
-  };
+  return { keyId: keyId!, alg: 'ed25519', secret: seedHex! };
 }
 
 interface TargetSpec {
@@ -135,7 +132,7 @@ const TARGETS: Record<string, TargetSpec> = {
   echo: {
     script: new URL('./echo-server.js', import.meta.url),
     args: [],
-    connect: (t) => (onAck) => connectMsgpackWs({ url: t.url, request: placeRequest }, onAck),
+    connect: (t) => (onAck) => connectClient({ url: t.url, request: placeRequest }, onAck),
     stats: false,
   },
   gateway: gatewayTarget([]),
@@ -151,7 +148,7 @@ function gatewayTarget(extra: readonly string[]): TargetSpec {
       const creds = t.lines.filter((l) => l.startsWith('cred '));
       let next = 0;
       // Each connection logs in with its own account (connections of a run take them in turn).
-      return traced((onAck) => connectMsgpackWs({ url: t.url, request: placeRequest, prepare: login(creds[next++ % creds.length]!) }, onAck));
+      return traced((onAck) => connectClient({ url: t.url, request: placeRequest, login: credentials(creds[next++ % creds.length]!) }, onAck));
     },
   };
 }

@@ -15,8 +15,10 @@ export interface LoadConnection {
   closeCode?(): number | undefined;
 }
 
-/** onAck gets the answer itself too (the gateway's carries rx, tx and the order id: --trace keeps them). */
-export type Connect = (onAck: (id: number, ok: boolean, answer: Record<string, unknown>) => void) => Promise<LoadConnection>;
+/** Called with each answer: the request's id, ok or refused, and the answer itself (the gateway's carries rx, tx and the order id: --trace keeps them). */
+export type OnAck = (id: number, ok: boolean, answer: Record<string, unknown>) => void;
+
+export type Connect = (onAck: OnAck) => Promise<LoadConnection>;
 
 /**
  * Every count and rate of a run is in orders: a request of a batched run (`units` > 1, a batchPlace of
@@ -57,6 +59,8 @@ export interface RunResult {
   readonly wakes: number;
   /** The generator's own CPU over the sending window, % of one core (spinning pace: about 100 whatever the rate). */
   readonly generatorCpuPct: number;
+  /** The generator's own CPU over the sending window per order sent, µs (user + system: its sends, its reads of the answers). */
+  readonly generatorCpuUsPerOrder: number;
   /** What the window's observer says of the target (its CPU per request, its own stats), if any. */
   readonly target?: Record<string, unknown>;
 }
@@ -199,6 +203,7 @@ export async function runOpenLoop(connect: Connect, connections: number, rate: n
     sendLagP99Us: lag.getValueAtPercentile(99),
     wakes,
     generatorCpuPct: Math.round(((cpu.user + cpu.system) / Math.max(1, sendEnd - start)) * 100),
+    generatorCpuUsPerOrder: Math.round(((cpu.user + cpu.system) / Math.max(1, total * units)) * 100) / 100,
     ...(target && { target }),
   };
   latency.destroy();

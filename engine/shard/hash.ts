@@ -17,3 +17,11 @@ export function combineHashes(parts: readonly bigint[]): bigint {
   }
   return h;
 }
+
+/**
+ * A state hash as printed for operators: 16 hex digits, leading zeros kept, so the hash `npm start` prints
+ * when it stops reads the same as the one perpx-restore prints for that point.
+ */
+export function stateHashHex(h: bigint): string {
+  return BigInt.asUintN(64, h).toString(16).padStart(16, '0');
+}

@@ -21,6 +21,7 @@ import { oldestBase, readHistories, stateAt, type ShardHistory } from './history
 import { cutAt, type Point } from './point.js';
 import { progress } from './progress.js';
 import { table, usdt } from './table.js';
+import { stateHashHex } from '../../engine/shard/hash.js';
 
 /** A record time (µs since the epoch) as operators read it. */
 function timeText(us: number): string {
@@ -111,9 +112,8 @@ async function replayTo(d: DataDir, histories: readonly ShardHistory[], point: P
   const shards: (MarketShard | RiskShard)[] = [];
   try {
     for (const h of histories) {
-      shards.push((await stateAt(d, h, cut.positions[h.shard]!)).state);
+      shards.push((await stateAt(d, h, cut.positions[h.shard]!, (n) => bar.update(done + n))).state);
       done += cut.positions[h.shard]! - h.log.firstPosition;
-      bar.update(done);
     }
   } finally {
     bar.stop();
@@ -123,7 +123,7 @@ async function replayTo(d: DataDir, histories: readonly ShardHistory[], point: P
 
 export async function hash(d: DataDir, point: Point, out: Out): Promise<void> {
   const { shards, positions } = await replayTo(d, await readHistories(d), point);
-  const rows = shards.map((s, x) => ({ shard: shardName(d.topology, x), position: positions[x]!, stateHash: s.stateHash().toString(16).padStart(16, '0') }));
+  const rows = shards.map((s, x) => ({ shard: shardName(d.topology, x), position: positions[x]!, stateHash: stateHashHex(s.stateHash()) }));
   emit(out, { point, shards: rows }, () => table(['shard', 'position', 'state hash'], rows.map((r) => [r.shard, r.position, r.stateHash])));
 }
 

@@ -110,9 +110,29 @@ export async function baseAt(d: DataDir, h: ShardHistory, position: number, cut?
   return undefined;
 }
 
-/** A replica of shard h.shard at `position`: baseAt's snapshot (or a fresh shard), then the journal up to it. */
-export async function stateAt(d: DataDir, h: ShardHistory, position: number): Promise<ShardReplica> {
+/** Records a replay applies between two progress reports: a multiple of 256, so slices end where applyLog flushes anyway. */
+const SLICE = 65_536;
+
+/**
+ * replica.applyLog(log, to), in slices of the log ending at multiples of SLICE records from its start,
+ * reporting the records applied so far after each (a progress bar over a long replay).
+ */
+export function applyLogIn(replica: ShardReplica, log: ShardLog, to: number, onProgress: (applied: number) => void, slice = SLICE): void {
+  const from = replica.position;
+  while (replica.position < to) {
+    const k = replica.position - log.firstPosition;
+    replica.applyLog(log, Math.min(to, log.firstPosition + (Math.floor(k / slice) + 1) * slice));
+    onProgress(replica.position - from);
+  }
+}
+
+/**
+ * A replica of shard h.shard at `position`: baseAt's snapshot (or a fresh shard), then the journal up to
+ * it; onProgress hears how many of the log's records are behind the replica (those under the snapshot too).
+ */
+export async function stateAt(d: DataDir, h: ShardHistory, position: number, onProgress: (applied: number) => void = () => {}): Promise<ShardReplica> {
   const replica = (await baseAt(d, h, position))?.replica ?? ShardReplica.fresh(replayConfig(d), h.shard);
-  replica.applyLog(h.log, position);
+  onProgress(replica.position - h.log.firstPosition);
+  applyLogIn(replica, h.log, position, () => onProgress(replica.position - h.log.firstPosition));
   return replica;
 }

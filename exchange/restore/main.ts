@@ -1,15 +1,19 @@
-// perpx-restore: the operators' tool for a perpx data directory (list, inspect, verify, restore, hash).
+// perpx-restore: the operators' tool for a perpx data directory (list, inspect, verify, restore, hash, and
+// alert: one surveillance alert checked against the journal).
 // Arguments in, one of the commands in commands.ts, errors mapped to documented exit codes:
 //
 //   0  ok
 //   1  an unexpected failure (a bug: the message says what)
 //   2  bad arguments (the usage line says which)
-//   3  corruption: a record fails its checksum, the journal has a gap, the cut disagrees with it
+//   3  corruption: a record fails its checksum, the journal has a gap, the cut disagrees with it; or
+//      (alert) the journal does not reproduce the stored alert
 //   4  no usable data directory: missing, not a perpx directory, or unreadable (locked, damaged store)
 
 import { parseArgs } from 'node:util';
 import { Code } from '../../engine/codes.js';
 import { PersistenceError } from '../../persistence/errors.js';
+import { join } from 'node:path';
+import { checkAlert } from './alert-check.js';
 import { hash, inspect, list, type Out } from './commands.js';
 import { restore } from './restore-dir.js';
 import { verify } from './verify.js';
@@ -30,17 +34,20 @@ commands:
   verify    checksums, sequence continuity, the cut against the journal, a clean replay of every shard
   restore   a new data directory holding the state at a point: --to-seq N [--shard X] | --to-time T, --out DIR
   hash      every shard's state hash at a point
+  alert ID  one surveillance alert replayed from its market shard's journal: is it raised again, the same?
 
 --data DIR (default ./data) is only ever read. --json prints one JSON object instead of tables.
 A point is the end of the durable journal by default, or --to-time T (microseconds since the epoch, or an
 ISO date), or --to-seq N: just after shard X (as list names it: --shard risk0, market1; default: risk 0,
 where client commands arrive) took gateway command N. Every command takes --help.
-exit codes: 0 ok · 1 unexpected failure · 2 bad arguments · 3 corruption found · 4 no usable data directory`,
+exit codes: 0 ok · 1 unexpected failure · 2 bad arguments · 3 corruption found (alert: not reproduced) · 4 no usable data directory`,
   list: 'usage: perpx-restore list [--data DIR] [--json]\nPer shard: where its journal starts, how far it is durable (the cut), records past the cut (a torn tail), blocks, bytes, the last seq consumed per input, and the oldest point it can be restored to (the first --to-seq and --to-time its oldest usable snapshot and the journal after it reach; "the start" when its journal was never pruned), with the oldest --to-time every shard reaches (a --to-seq also cuts the other shards at the time of its command, which must be inside it too); then every snapshot: the journal position it covers, last seqs, shard time, when taken, size, state hash.',
   inspect: 'usage: perpx-restore inspect [--data DIR] [--account N] [--to-seq N [--shard X] | --to-time T] [--json]\nReplays the journal to the point and summarises the state (one account with --account).',
   verify: 'usage: perpx-restore verify [--data DIR] [--json]\nReads every journal record below the cut checking its CRC32C, the positions for gaps, the cut\'s last seqs against the journal, then replays every shard from its oldest usable state through every later snapshot, checking each snapshot equals the replay of the journal before it, and prints the state hash at the end. Exit 3 on corruption.',
   restore: 'usage: perpx-restore restore (--to-seq N [--shard X] | --to-time T) --out DIR [--data DIR] [--json]\nWrites a new data directory holding the journal up to the largest consistent cut at the point; start it with npm start -- --data DIR. The source is never modified.',
   hash: 'usage: perpx-restore hash [--data DIR] [--to-seq N [--shard X] | --to-time T] [--json]\nEvery shard\'s state hash after replaying its journal to the point.',
+  alert:
+    'usage: perpx-restore alert ID [--data DIR] [--alerts DIR] [--json]\nReads surveillance alert ID from the alert store (--alerts, default DATA/alerts), replays its market shard\'s journal through a fresh shard and a fresh surveillance engine to the alert\'s last record, with the beneficial-owner links the store holds, and says whether the alert is raised again equal field for field. Exit 0 when it is, 3 when it is not, 2 for an unknown id.',
 };
 
 class UsageError extends Error {}
@@ -75,9 +82,9 @@ export async function main(argv: string[], print: (s: string) => void, printErr:
     printErr(`perpx-restore: ${command ? `unknown command ${command}` : 'a command is needed'}\n${HELP['']}`);
     return EXIT.USAGE;
   }
-  let values;
+  let parsed;
   try {
-    values = parseArgs({
+    parsed = parseArgs({
       args: rest,
       options: {
         data: { type: 'string', default: './data' },
@@ -88,18 +95,23 @@ export async function main(argv: string[], print: (s: string) => void, printErr:
         'to-time': { type: 'string' },
         shard: { type: 'string' },
         out: { type: 'string' },
+        alerts: { type: 'string' },
       },
-    }).values;
+      allowPositionals: true,
+    });
   } catch (e) {
     printErr(`perpx-restore ${command}: ${(e as Error).message}\n${HELP[command]}`);
     return EXIT.USAGE;
   }
+  const { values, positionals } = parsed;
   if (values.help) {
     print(HELP[command]!);
     return EXIT.OK;
   }
   const out: Out = { json: values.json ?? false, print };
   try {
+    if (command === 'alert' && positionals.length !== 1) throw new UsageError('alert takes one alert id');
+    if (command !== 'alert' && positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
     if (command === 'restore' && values.out === undefined) throw new UsageError('restore needs --out DIR');
     if (command === 'restore' && values['to-seq'] === undefined && values['to-time'] === undefined) throw new UsageError('restore needs --to-seq N or --to-time T');
     const account = values.account !== undefined ? (/^\d{1,16}$/.test(values.account) ? Number(values.account) : NaN) : undefined;
@@ -111,6 +123,7 @@ export async function main(argv: string[], print: (s: string) => void, printErr:
       else if (command === 'verify') await verify(d, out);
       else if (command === 'hash') await hash(d, p, out);
       else if (command === 'inspect') await inspect(d, p, account, out);
+      else if (command === 'alert') return (await checkAlert(d, values.alerts ?? join(values.data!, 'alerts'), positionals[0]!, out)) ? EXIT.OK : EXIT.CORRUPT;
       else await restore(d, p, values.out!, out);
     } finally {
       await d.store.close();

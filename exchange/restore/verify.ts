@@ -9,7 +9,8 @@
 //              before risksnap8, records the old mixer's hash)
 //   replay     every shard's state hash at the cut
 //
-// Any problem is printed and ends the command with SNAPSHOT_CORRUPT or JOURNAL_CORRUPT (exit 3).
+// Any problem is printed and ends the command with SNAPSHOT_CORRUPT or JOURNAL_CORRUPT (exit 3). The replay,
+// most of the time verify takes, shows a progress bar (after reading the journals, which show their own).
 
 import { Code } from '../../engine/codes.js';
 import { readHeader } from '../../engine/snapshot/snapshot-envelope.js';
@@ -19,13 +20,17 @@ import { refusal } from '../snapshots/recovery-base.js';
 import { ShardReplica } from '../snapshots/shard-replica.js';
 import { emit, type Out } from './commands.js';
 import { extents, shardName, type DataDir } from './data.js';
-import { baseAt, readHistories, replayConfig, type ShardHistory, type SnapshotProblem } from './history.js';
+import { applyLogIn, baseAt, readHistories, replayConfig, type ShardHistory, type SnapshotProblem } from './history.js';
+import { progress } from './progress.js';
 import { table } from './table.js';
+import { stateHashHex } from '../../engine/shard/hash.js';
 
-const hex = (h: bigint) => h.toString(16).padStart(16, '0');
 
-/** Replays shard h from its base through every later snapshot; returns snapshots checked and the hash at the cut. */
-async function verifyShard(d: DataDir, h: ShardHistory, problems: SnapshotProblem[]): Promise<{ checked: number; stateHash: string }> {
+/**
+ * Replays shard h from its base through every later snapshot; returns snapshots checked and the hash at
+ * the cut. onProgress hears how many of its log's records are behind the replay.
+ */
+async function verifyShard(d: DataDir, h: ShardHistory, problems: SnapshotProblem[], onProgress: (applied: number) => void): Promise<{ checked: number; stateHash: string }> {
   let checked = 0;
   const versions = new Map<number, number>();
   for (const s of h.snapshots) {
@@ -42,15 +47,16 @@ async function verifyShard(d: DataDir, h: ShardHistory, problems: SnapshotProble
   const base = await baseAt(d, h, h.log.firstPosition);
   const replica = base?.replica ?? ShardReplica.fresh(replayConfig(d), h.shard);
   if (base) checked++;
+  const report = () => onProgress(replica.position - h.log.firstPosition);
   for (const s of h.snapshots) {
     if (s.position <= replica.position) continue;
-    replica.applyLog(h.log, s.position);
-    const replayed = hex(replica.stateHash(versions.get(s.position)));
+    applyLogIn(replica, h.log, s.position, report);
+    const replayed = stateHashHex(replica.stateHash(versions.get(s.position)));
     if (replayed !== s.stateHash) problems.push({ shard: h.shard, position: s.position, why: `a replay of the journal before it hashes to ${replayed}, the snapshot records ${s.stateHash}` });
     else if (!problems.some((p) => p.shard === h.shard && p.position === s.position)) checked++;
   }
-  replica.applyLog(h.log, h.log.firstPosition + h.log.count);
-  return { checked, stateHash: hex(replica.stateHash()) };
+  applyLogIn(replica, h.log, h.log.firstPosition + h.log.count, report);
+  return { checked, stateHash: stateHashHex(replica.stateHash()) };
 }
 
 export async function verify(d: DataDir, out: Out): Promise<void> {
@@ -64,8 +70,19 @@ export async function verify(d: DataDir, out: Out): Promise<void> {
   }
   const problems: SnapshotProblem[] = histories.flatMap((h) => h.unreadable.map((u) => ({ shard: h.shard, position: u.position, why: u.why })));
   const rows: { shard: string; records: number; journalFrom: number; checksums: string; continuity: string; snapshots: string; tornRecords: number; stateHash: string }[] = [];
+  // The replay of every shard is most of verify's time: a bar over all of it.
+  const bar = progress('replaying', histories.reduce((a, h) => a + h.log.count, 0));
+  let done = 0;
   for (const h of histories) {
-    const { checked, stateHash } = await verifyShard(d, h, problems);
+    let checked: number;
+    let stateHash: string;
+    try {
+      ({ checked, stateHash } = await verifyShard(d, h, problems, (n) => bar.update(done + n)));
+    } catch (e) {
+      bar.stop();
+      throw e;
+    }
+    done += h.log.count;
     const bad = problems.filter((p) => p.shard === h.shard).length;
     rows.push({
       shard: shardName(d.topology, h.shard),
@@ -78,6 +95,7 @@ export async function verify(d: DataDir, out: Out): Promise<void> {
       stateHash,
     });
   }
+  bar.stop();
   const ok = problems.length === 0;
   emit(out, { ok, shards: rows, problems }, () =>
     [

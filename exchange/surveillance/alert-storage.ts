@@ -8,13 +8,21 @@
 //   key  "surv/action/<id>/<n, 10 digits>"          value  an AlertAction as UTF-8 JSON; n counts from 1
 //                                                          per alert, so a prefix scan of one alert's
 //                                                          actions is its audit trail in order
+//   key  "surv/owner/<account, 10 digits>"          value  the account's OwnerLink (the operator's latest
+//                                                          declaration; owner 0 is a removed one, kept
+//                                                          with who removed it)
+//   key  "surv/integrity/<market, 10>/<day, 10>"    value  the market's IntegrityReport of that UTC day
+//                                                          (the day so far, replaced as it grows, then
+//                                                          the complete day)
 //
 // putAlert is idempotent by id (a replayed stream raises the same ids: the store keeps the first);
-// actions are append-only (never rewritten, never deleted). MemoryAlertStorage below keeps them in the
+// actions are append-only (never rewritten, never deleted); an owner link or an integrity report
+// replaces the one under its key. MemoryAlertStorage below keeps them in the
 // process (tests, an exchange without a data directory); StoreAlertStorage (store-alert-storage.ts) puts
 // the same keys and values in persistence/'s Store, under its alerts family ('A' + the key text).
 
 import type { Alert } from '../../risk/surveillance/alert.js';
+import type { IntegrityReport } from '../../risk/surveillance/integrity/integrity-stats.js';
 
 export const AlertActionKind = { ACKNOWLEDGE: 'acknowledge', ESCALATE: 'escalate' } as const;
 export type AlertActionKind = (typeof AlertActionKind)[keyof typeof AlertActionKind];
@@ -30,6 +38,18 @@ export interface AlertAction {
   note: string;
 }
 
+/**
+ * An operator's declaration that an account belongs to a beneficial owner (accounts sharing an owner id
+ * are linked: wash-linked and front-running look for them); ownerId 0 removes the declaration.
+ */
+export interface OwnerLink {
+  accountId: number;
+  ownerId: number;
+  operator: string;
+  atUs: number;
+  note: string;
+}
+
 export interface AlertStorage {
   /** Stores the alert unless one with its id is stored; true when it was new. */
   putAlert(alert: Alert): Promise<boolean>;
@@ -37,10 +57,30 @@ export interface AlertStorage {
   appendAction(action: AlertAction): Promise<void>;
   /** Everything stored: every alert once (in no promised order: the book sorts), actions in order per alert. */
   loadAll(): Promise<{ alerts: Alert[]; actions: AlertAction[] }>;
+  /** Stores an account's owner link, replacing the one before it. */
+  putOwner(link: OwnerLink): Promise<void>;
+  /** Every account's latest link (removed ones included), in account order. */
+  loadOwners(): Promise<OwnerLink[]>;
+  /** Stores a market's integrity report of a day, replacing the one before it. */
+  putIntegrity(report: IntegrityReport): Promise<void>;
+  /** Every stored integrity report, by market then day. */
+  loadIntegrity(): Promise<IntegrityReport[]>;
 }
 
 export const ALERT_PREFIX = 'surv/alert/';
 export const ACTION_PREFIX = 'surv/action/';
+export const OWNER_PREFIX = 'surv/owner/';
+export const INTEGRITY_PREFIX = 'surv/integrity/';
+
+const pad10 = (n: number) => String(n).padStart(10, '0');
+
+export function ownerKey(accountId: number): string {
+  return OWNER_PREFIX + pad10(accountId);
+}
+
+export function integrityKey(marketId: number, day: number): string {
+  return `${INTEGRITY_PREFIX}${pad10(marketId)}/${pad10(day)}`;
+}
 
 export function alertKey(id: string): string {
   return ALERT_PREFIX + id;
@@ -50,7 +90,7 @@ export function actionKey(alertId: string, n: number): string {
   return `${ACTION_PREFIX}${alertId}/${String(n).padStart(10, '0')}`;
 }
 
-export function encodeValue(v: Alert | AlertAction): Uint8Array {
+export function encodeValue(v: Alert | AlertAction | OwnerLink | IntegrityReport): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(v));
 }
 
@@ -83,6 +123,29 @@ export class MemoryAlertStorage implements AlertStorage {
     }
     for (const key of [...this.records.keys()].filter((k) => k.startsWith(ACTION_PREFIX)).sort()) actions.push(decodeValue<AlertAction>(this.records.get(key)!));
     return { alerts, actions };
+  }
+
+  async putOwner(link: OwnerLink): Promise<void> {
+    this.records.set(ownerKey(link.accountId), encodeValue(link));
+  }
+
+  async loadOwners(): Promise<OwnerLink[]> {
+    return this.scan<OwnerLink>(OWNER_PREFIX);
+  }
+
+  async putIntegrity(report: IntegrityReport): Promise<void> {
+    this.records.set(integrityKey(report.marketId, report.day), encodeValue(report));
+  }
+
+  async loadIntegrity(): Promise<IntegrityReport[]> {
+    return this.scan<IntegrityReport>(INTEGRITY_PREFIX);
+  }
+
+  private scan<T>(prefix: string): T[] {
+    return [...this.records.keys()]
+      .filter((k) => k.startsWith(prefix))
+      .sort()
+      .map((k) => decodeValue<T>(this.records.get(k)!));
   }
 
   /** Stored records (tests). */

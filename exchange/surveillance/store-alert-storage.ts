@@ -12,7 +12,22 @@
 import { alertsKey, alertsRange } from '../../persistence/keys.js';
 import type { Store } from '../../persistence/store.js';
 import type { Alert } from '../../risk/surveillance/alert.js';
-import { ACTION_PREFIX, ALERT_PREFIX, actionKey, alertKey, decodeValue, encodeValue, type AlertAction, type AlertStorage } from './alert-storage.js';
+import type { IntegrityReport } from '../../risk/surveillance/integrity/integrity-stats.js';
+import {
+  ACTION_PREFIX,
+  ALERT_PREFIX,
+  INTEGRITY_PREFIX,
+  OWNER_PREFIX,
+  actionKey,
+  alertKey,
+  decodeValue,
+  encodeValue,
+  integrityKey,
+  ownerKey,
+  type AlertAction,
+  type AlertStorage,
+  type OwnerLink,
+} from './alert-storage.js';
 
 export class StoreAlertStorage implements AlertStorage {
   /** Ids stored or being stored by this handle: a second put of one waits for nothing and writes nothing. */
@@ -52,5 +67,28 @@ export class StoreAlertStorage implements AlertStorage {
     // Key order is each alert's actions in n order (n is zero-padded).
     for await (const e of this.store.scan(alertsRange(ACTION_PREFIX))) actions.push(decodeValue<AlertAction>(e.value));
     return { alerts, actions };
+  }
+
+  async putOwner(link: OwnerLink): Promise<void> {
+    await this.store.write([{ type: 'put', key: alertsKey(ownerKey(link.accountId)), value: encodeValue(link) }], true);
+  }
+
+  async loadOwners(): Promise<OwnerLink[]> {
+    return this.scan<OwnerLink>(OWNER_PREFIX);
+  }
+
+  async putIntegrity(report: IntegrityReport): Promise<void> {
+    await this.store.write([{ type: 'put', key: alertsKey(integrityKey(report.marketId, report.day)), value: encodeValue(report) }], true);
+  }
+
+  async loadIntegrity(): Promise<IntegrityReport[]> {
+    return this.scan<IntegrityReport>(INTEGRITY_PREFIX);
+  }
+
+  /** Key order: the padded numbers in the keys make it account order, or market then day. */
+  private async scan<T>(prefix: string): Promise<T[]> {
+    const out: T[] = [];
+    for await (const e of this.store.scan(alertsRange(prefix))) out.push(decodeValue<T>(e.value));
+    return out;
   }
 }

@@ -16,7 +16,7 @@
 // Thread contract: the main thread; the workers are its own threads.
 
 import { Doorbell } from '../../engine/ring/doorbell.js';
-import type { RecordBuffer } from '../../engine/ring/record.js';
+import { RecordBuffer } from '../../engine/ring/record.js';
 import { RingBuffer } from '../../engine/ring/ring-buffer.js';
 import type { WaitStrategyName } from '../../engine/ring/wait-strategy-by-name.js';
 import type { ShardDeath, ShardDone } from '../../engine/shard/shard-worker.js';
@@ -25,6 +25,7 @@ import type { IntegrityReport } from '../../risk/surveillance/integrity/integrit
 import type { SurveillanceConfig } from '../../risk/surveillance/surveillance-engine.js';
 import { SurveillanceHost } from '../../risk/surveillance/surveillance-host.js';
 import { GatewayStream } from '../gateway-stream.js';
+import { ownerRecord } from './owner-links.js';
 
 export interface ThreadedSurveillance {
   readonly config?: SurveillanceConfig;
@@ -37,8 +38,13 @@ export interface ThreadedSurveillance {
   readonly workers?: number;
   /** Called on the main thread with every alert a worker raises. */
   readonly onAlert: (alert: Alert) => void;
-  /** Called with each market's integrity statistics when its day ends. */
+  /** Called with each market's integrity statistics: the day so far each minute, then the whole day. */
   readonly onIntegrity?: (report: IntegrityReport) => void;
+  /**
+   * Beneficial-owner links operators declared before this start ([account, owner]): given to every worker
+   * before any market shard replays or publishes, as the first records of its control input.
+   */
+  readonly owners?: readonly (readonly [number, number])[];
 }
 
 export class SurveillanceGroup {
@@ -53,7 +59,10 @@ export class SurveillanceGroup {
   ) {
     const W = Math.max(1, Math.min(o.workers ?? 1, marketShards));
     this.bells = Array.from({ length: W }, () => Doorbell.create());
-    this.controlRings = Array.from({ length: W }, () => SurveillanceHost.controlRing());
+    // Room for every stored link at start beside the ticks and links of the run.
+    let capacity = 1_024;
+    while (capacity < 2 * (o.owners?.length ?? 0) + 1_024) capacity *= 2;
+    this.controlRings = Array.from({ length: W }, () => SurveillanceHost.controlRing(capacity));
     this.controls = this.controlRings.map((rb, w) => new GatewayStream(rb, this.bells[w]!));
   }
 
@@ -92,6 +101,12 @@ export class SurveillanceGroup {
         }),
       );
     }
+    const buf = RecordBuffer.allocate(1);
+    for (const [account, owner] of this.o.owners ?? []) {
+      ownerRecord(buf, account, owner);
+      if (!this.offerAll(buf, 0)) throw new RangeError('the surveillance control ring cannot take the stored owner links');
+    }
+    this.flush();
   }
 
   onDeath(listener: (worker: number, d: ShardDeath) => void): void {

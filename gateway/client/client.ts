@@ -9,6 +9,10 @@
 //   c.on('user', (e) => ...);
 //   const placed = await c.place({ market: 1, side: 'buy', type: 'limit', price: 600_000, qty: 5 });
 //   await c.cancel({ market: 1, orderId: placed.orderId });
+//
+// The options of connect() (ClientOptions) trade generality for CPU where a client sends many orders and
+// reads few of the frames pushed back (the load generator, bench/loadgen/): each is off by default, and
+// its comment says what it saves and what it costs.
 
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
@@ -16,6 +20,7 @@ import WebSocket from 'ws';
 import { canonicalBytes, signBytes } from '../auth/signing.js';
 import { FrameCodec } from '../protocol/codec.js';
 import { REQUESTS } from '../protocol/messages.js';
+import { pushedEvent } from './pushed.js';
 import { GatewayError, type AccountResult, type Amended, type ApiCredentials, type BalanceInfo, type FillInfo, type LoginCredentials, type LoginResult, type MarketInfo, type NewOrder, type OrderInfo, type Placed, type PlaceItem, type PositionInfo, type Response, type UserEvent, type UserSnapshot } from './types.js';
 
 /** A secret as bytes: given so, or decoded from hex text; undefined for text that is not hex. */
@@ -32,40 +37,122 @@ export interface ClientEvents {
   close: [code: number, reason: string];
 }
 
+export interface ClientOptions {
+  /**
+   * Drop a pushed frame (user stream, market data, notice) unread when its event has no listener at the
+   * time it arrives (default false: every frame is decoded). The event is read from the frame's first
+   * bytes (pushed.ts); responses are always decoded and matched by id, and a listener added later gets
+   * every frame from then on. Saves a full decode per pushed frame: an accepted order makes two or three
+   * user-stream events besides its response, and decoding them was the load generator's largest cost
+   * after its writes. The cost: `position` follows only the user-stream frames that were decoded, so a
+   * client that means to resume after a reconnect listens to 'user' (or leaves this off).
+   */
+  readonly skipUnheard?: boolean;
+  /**
+   * Frames sent in one event-loop turn leave in one socket write (default false: one write per frame, as
+   * `ws` does). The first send of a turn corks the socket and a process.nextTick uncorks it, as the
+   * gateway's sessions do: on loopback each write also runs the receiver's side inside the syscall, and a
+   * profile of the load generator at 20,000 orders/s spent 27% of its CPU in writev without it. The cost:
+   * a frame waits for the end of the current turn, and one written just before terminate() in the same
+   * turn is never sent.
+   */
+  readonly coalesceWrites?: boolean;
+  /**
+   * Mask every frame with an all-zero key, which `ws` recognises and then skips masking the payload and
+   * drawing 4 random bytes per frame (default false: a fresh random key per frame). For load on loopback
+   * only: RFC 6455 (section 5.3, 10.3) requires an unpredictable key from each client so that a script
+   * cannot choose the bytes a frame puts on the wire and poison a proxy's cache that misreads them as
+   * HTTP; a load generator on loopback has no proxy between it and the server, and the server unmasks
+   * either way. Never turn this on for a connection that crosses a network.
+   */
+  readonly zeroMask?: boolean;
+}
+
+/**
+ * What the client needs of its connection: a `ws` WebSocket, or a stand-in with the same calls
+ * (bench/suites/gateway-order.ts runs the client against the gateway's sessions on one thread).
+ */
+export interface ClientSocket {
+  send(data: Uint8Array | string): void;
+  close(code: number): void;
+  terminate(): void;
+  on(event: 'message', listener: (data: Buffer) => void): unknown;
+  on(event: 'close', listener: (code: number, reason: Buffer) => void): unknown;
+  on(event: 'error', listener: (e: Error) => void): unknown;
+}
+
+/** Called with a request's response, refused or not (a closed connection answers CLOSED, code 0). */
+export type OnResponse = (r: Response) => void;
+
+const zeroMask = (mask: Buffer): void => {
+  mask.fill(0);
+};
+
+const closedResponse = (id: number, message: string): Response => ({ t: 'res', id, ok: false, rx: 0, tx: 0, rl: 0, error: { code: 0, name: 'CLOSED', message, retryable: true } });
+
 const CLIENT_LIMITS = { maxStrLength: 1 << 20, maxBinLength: 1 << 20, maxArrayLength: 1 << 20, maxMapLength: 1 << 16, maxDepth: 16 };
 
 export class PerpxClient extends EventEmitter<ClientEvents> {
   private readonly codec = new FrameCodec(CLIENT_LIMITS);
-  private readonly waiting = new Map<number, (r: Response) => void>();
+  private readonly waiting = new Map<number, OnResponse>();
   private nextId = 1;
   private creds: ApiCredentials | undefined;
   /** The last user-stream position seen: pass it as `resume` when logging in again. */
   position: { epoch: number; seq: number } | undefined;
   closed = false;
 
-  private constructor(private readonly ws: WebSocket) {
+  private readonly skipUnheard: boolean;
+  /** coalesceWrites: the socket to cork, and whether it is corked until the end of this turn. */
+  private readonly corkable: { cork(): void; uncork(): void } | undefined;
+  private corked = false;
+  private readonly uncork = (): void => {
+    this.corked = false;
+    this.corkable!.uncork();
+  };
+
+  private constructor(
+    private readonly ws: ClientSocket,
+    o: ClientOptions,
+  ) {
     super();
+    this.skipUnheard = o.skipUnheard === true;
+    if (o.coalesceWrites === true) {
+      // ws keeps its net.Socket in _socket (no public accessor): the same one the gateway's sessions cork.
+      const socket = (ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+      if (socket === undefined) throw new TypeError('coalesceWrites needs a ws WebSocket');
+      this.corkable = socket;
+    }
     ws.on('message', (data: Buffer) => this.onFrame(data));
     ws.on('close', (code, reason) => {
       this.closed = true;
-      for (const w of this.waiting.values()) w({ t: 'res', id: 0, ok: false, rx: 0, tx: 0, rl: 0, error: { code: 0, name: 'CLOSED', message: `connection closed (${code} ${reason.toString()})`, retryable: true } });
+      const message = `connection closed (${code} ${reason.toString()})`;
+      for (const [id, w] of this.waiting) w(closedResponse(id, message));
       this.waiting.clear();
       this.emit('close', code, reason.toString());
     });
     ws.on('error', () => {});
   }
 
-  static connect(url: string): Promise<PerpxClient> {
+  static connect(url: string, o: ClientOptions = {}): Promise<PerpxClient> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { perMessageDeflate: false });
+      const ws = new WebSocket(url, { perMessageDeflate: false, ...(o.zeroMask === true && { generateMask: zeroMask }) });
       ws.binaryType = 'nodebuffer';
-      ws.once('open', () => resolve(new PerpxClient(ws)));
+      ws.once('open', () => resolve(new PerpxClient(ws, o)));
       ws.once('error', reject);
       ws.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`refused: HTTP ${res.statusCode}`), { statusCode: res.statusCode, code: Number(res.headers['x-perpx-code'] ?? 0) })));
     });
   }
 
+  /** A client over a connection already open (zeroMask is the socket's own business here). */
+  static over(socket: ClientSocket, o: Omit<ClientOptions, 'zeroMask'> = {}): PerpxClient {
+    return new PerpxClient(socket, o);
+  }
+
   private onFrame(data: Buffer): void {
+    if (this.skipUnheard) {
+      const event = pushedEvent(data);
+      if (event !== undefined && this.listenerCount(event) === 0) return;
+    }
     const m = this.codec.decode(data) as Record<string, unknown>;
     switch (m['t']) {
       case 'res': {
@@ -99,15 +186,33 @@ export class PerpxClient extends EventEmitter<ClientEvents> {
 
   /** Sends one request and resolves with its response, refused or not. */
   request(op: string, fields: Record<string, unknown> = {}): Promise<Response> {
+    return new Promise((resolve) => this.send(op, fields, resolve));
+  }
+
+  /**
+   * Sends one request and calls `onResponse` with its response, refused or not; returns the request's id.
+   * The callback form of request(): no Promise per request and no turn of the microtask queue before the
+   * response is seen, for a client that sends many (the load generator: ids and callbacks are its own).
+   * On a closed connection `onResponse` gets CLOSED at once, before send returns.
+   */
+  send(op: string, fields: Record<string, unknown>, onResponse: OnResponse): number {
     const id = this.nextId++;
+    if (this.closed) {
+      onResponse(closedResponse(id, 'connection closed'));
+      return id;
+    }
     let msg: Record<string, unknown> = { op, id, ...fields };
     const c = this.creds;
     if (c?.signOrders && REQUESTS.get(op)?.signable) msg = { ...msg, ...this.signature(op, c, fields) };
-    return new Promise((resolve) => {
-      if (this.closed) return resolve({ t: 'res', id, ok: false, rx: 0, tx: 0, rl: 0, error: { code: 0, name: 'CLOSED', message: 'connection closed', retryable: true } });
-      this.waiting.set(id, resolve);
-      this.ws.send(this.codec.encode(msg));
-    });
+    this.waiting.set(id, onResponse);
+    if (this.corkable !== undefined && !this.corked) {
+      this.corked = true;
+      this.corkable.cork();
+      process.nextTick(this.uncork);
+    }
+    // A frame sent once and dropped: in Node's buffer pool, not an ArrayBuffer of its own (codec.ts).
+    this.ws.send(this.codec.encodeToSend(msg));
+    return id;
   }
 
   private signature(op: string, c: ApiCredentials, fields: Record<string, unknown>): { ts: number; nonce: string; sig: Uint8Array } {

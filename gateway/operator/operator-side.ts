@@ -12,13 +12,15 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { MarketConfig } from '../../engine/market/spec.js';
 import type { RecordBuffer } from '../../engine/ring/record.js';
-import { AlertBook } from '../../exchange/surveillance/alert-book.js';
 import { surveillanceMetrics } from '../../exchange/surveillance/alert-metrics.js';
+import type { SurveillanceRecords } from '../../exchange/surveillance/durable-alerts.js';
 import type { ThreadedExchange } from '../../exchange/threaded-exchange.js';
 import type { Logger } from '../log.js';
 import type { Registry } from 'prom-client';
 import type { IndexOracle } from '../oracle/oracle.js';
+import { integrityRoutes } from '../surveillance/integrity-routes.js';
 import { surveillanceRoutes } from '../surveillance/operator-routes.js';
+import { ownerRoutes } from '../surveillance/owner-routes.js';
 import { AuditLog } from './audit-log.js';
 import { exchangeRoutes, type MarketFigures } from './exchange-routes.js';
 import { accountRoutes } from './account-routes.js';
@@ -45,8 +47,11 @@ export interface OperatorSideOptions {
   readonly log: Logger;
   /** Builds the oracle with the registry it reports to (its metrics live in ours). */
   readonly oracle?: (registry: Registry) => IndexOracle;
-  /** The surveillance book, when surveillance runs. */
-  readonly alerts?: AlertBook;
+  /**
+   * Surveillance's records (alerts, owner links, integrity reports) when surveillance runs, and how a new
+   * owner link reaches the workers (false when they cannot take it now).
+   */
+  readonly surveillance?: SurveillanceRecords & { readonly applyOwner: (accountId: number, ownerId: number) => boolean };
   /** The trader gateway's key registry once it is open (accounts and API keys over operator HTTP). */
   readonly keys?: () => KeyRegistry | undefined;
   readonly figures?: (marketId: number) => MarketFigures;
@@ -109,9 +114,9 @@ export async function startOperatorSide(o: OperatorSideOptions): Promise<Operato
     indexSourceRoutes({ markets: o.markets, sources, oracle }),
   ];
   if (o.keys) routers.push(accountRoutes(o.keys));
-  if (o.alerts) {
-    const book = o.alerts;
-    routers.push(surveillanceRoutes(book, o.nowUs));
+  if (o.surveillance) {
+    const { book, owners, integrity, applyOwner } = o.surveillance;
+    routers.push(surveillanceRoutes(book, o.nowUs), ownerRoutes({ owners, apply: applyOwner, nowUs: o.nowUs }), integrityRoutes(integrity));
     metrics.addSamples(() => surveillanceMetrics(book));
   }
   const server = new OperatorServer({

@@ -94,7 +94,7 @@ export class FrameCodec {
 
   /** Decodes one whole frame, or throws ProtocolError MALFORMED_FRAME. */
   decode(frame: Uint8Array): unknown {
-    // A flat map within the limits (the decoder checks them) nests one deep: no depth to check.
+    // What the flat decoder reads is within every limit, its depth included (it checks them).
     const flat = this.flat.decode(frame);
     if (flat !== undefined) return flat;
     let v: unknown;

@@ -23,6 +23,10 @@ import { riskMarket } from '../../risk/shard/config.js';
 import { DetectorId, type Alert } from '../../risk/surveillance/alert.js';
 import { link, links, sendSettled, surveillanceScript } from '../support/surveillance-script.js';
 import { sampleAlerts } from './sample-alerts.js';
+import { EXIT } from '../../exchange/restore/main.js';
+import { alertKey, encodeValue } from '../../exchange/surveillance/alert-storage.js';
+import { alertsKey } from '../../persistence/keys.js';
+import { tool } from './restore-cli.js';
 
 const riskMarkets = DEFAULT_MARKETS.map((m) => riskMarket(m));
 const topology = new Topology({ marketShards: [[DEFAULT_MARKETS[0]!], [DEFAULT_MARKETS[1]!]], riskShards: 1 });
@@ -174,4 +178,34 @@ test('a durable exchange with surveillance: alerts stored, acted on, raised agai
     } finally {
       await secondAlerts.close();
     }
+  }));
+
+test('perpx-restore alert reproduces a stored alert from the journal with the stored owner links; a tampered one exits 3, an unknown id 2', () =>
+  withDirs(async (dataDir, alertDir) => {
+    const records = await openDurableAlerts(alertDir);
+    const raised = await run(dataDir, records.book, true, (xs) => xs.some((a) => a.detector === DetectorId.SPOOFING) && xs.some((a) => a.detector === DetectorId.WASH_LINKED));
+    for (const [accountId, ownerId] of links) await records.owners.set({ accountId, ownerId, operator: 'op1', atUs: 1, note: 'one owner' });
+    await records.close();
+    const spoof = raised.find((a) => a.detector === DetectorId.SPOOFING)!;
+    const wash = raised.find((a) => a.detector === DetectorId.WASH_LINKED)!;
+
+    for (const a of [spoof, wash]) {
+      const r = await tool('alert', a.id, '--data', dataDir, '--alerts', alertDir, '--json');
+      assert.equal(r.code, EXIT.OK, r.err + r.out);
+      assert.deepEqual(JSON.parse(r.out), { id: a.id, detector: a.detector, market: a.marketId, shard: `market ${a.stream - 1}`, fromSeq: a.fromSeq, toSeq: a.toSeq, links: 2, reproduced: true, differs: [] });
+    }
+    assert.match((await tool('alert', spoof.id, '--data', dataDir, '--alerts', alertDir)).out, /alert: reproduced from the journal/);
+
+    // An alert whose stored figures the journal does not bear out.
+    const store = await RocksStore.open(alertDir);
+    await store.write([{ type: 'put', key: alertsKey(alertKey(spoof.id)), value: encodeValue({ ...spoof, score: spoof.score - 1 }) }], true);
+    await store.close();
+    const bad = await tool('alert', spoof.id, '--data', dataDir, '--alerts', alertDir, '--json');
+    assert.equal(bad.code, EXIT.CORRUPT, bad.err + bad.out);
+    assert.deepEqual(JSON.parse(bad.out).differs, ['score']);
+
+    assert.equal((await tool('alert', 'spoofing:9:9:1:1', '--data', dataDir, '--alerts', alertDir)).code, EXIT.USAGE);
+    assert.equal((await tool('alert', '--data', dataDir, '--alerts', alertDir)).code, EXIT.USAGE);
+    assert.equal((await tool('alert', spoof.id, '--data', dataDir, '--alerts', join(alertDir, 'none'))).code, EXIT.NO_DATA);
+    assert.match((await tool('alert', '--help')).out, /usage: perpx-restore alert ID/);
   }));

@@ -32,15 +32,20 @@ test('the progress bar draws nothing in the first second, then the records done 
   assert.equal(stream.text, '', 'under a second: nothing drawn');
   ms += 1;
   bar.update(1_000);
-  assert.match(plain(stream.text), /replaying \[[█░]+\] 25% \| 1000\/4000 records \| - rec\/s/, 'appears at one second with what is done');
+  // The rate and the time left from the first frame: 1,000 records in 1 s, 3,000 to go.
+  assert.match(plain(stream.text), /replaying \[[█░]+\] 25% \| 1000\/4000 records \| 1,000 rec\/s \| ETA 3s/, 'appears at one second with what is done');
   ms += 1_000;
   bar.update(2_000);
-  ms += 2_000;
+  // An update without progress (a long batch) keeps an estimate: 2,000 in 2.5 s, 2,000 to go.
+  ms += 500;
+  bar.update(2_000);
+  ms += 1_500;
   bar.update(4_000);
   bar.stop();
   // 4,000 records in 4 s of the injected clock.
   const lines = plain(stream.text);
-  assert.match(lines, /replaying \[█+\] 100% \| 4000\/4000 records \| 1,000 rec\/s/, lines);
+  assert.match(lines, /replaying \[█+\] 100% \| 4000\/4000 records \| 1,000 rec\/s \| ETA 0s/, lines);
+  assert.doesNotMatch(lines, /INF|NULL|NF/, 'no placeholder for the time left');
   const after = stream.text.length;
   bar.stop();
   assert.equal(stream.text.length, after, 'a second stop draws nothing more');

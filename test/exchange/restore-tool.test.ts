@@ -39,6 +39,9 @@ test('list, verify, hash, inspect and restore on a data directory; the restored 
     const verify = await tool('verify', '--data', dir);
     assert.equal(verify.code, EXIT.OK, verify.err);
     assert.match(verify.out, /verify: ok/);
+    const verified = JSON.parse((await tool('verify', '--data', dir, '--json')).out) as { ok: boolean; shards: { stateHash: string }[] };
+    assert.equal(verified.ok, true);
+    assert.deepEqual(verified.shards.map((s) => s.stateHash), hashes.map(hex), 'verify --json: the replayed hashes');
 
     const end = JSON.parse((await tool('hash', '--data', dir, '--json')).out) as { shards: { stateHash: string }[] };
     assert.deepEqual(end.shards.map((s) => s.stateHash), hashes.map(hex), 'the journal replays to the hashes the exchange stopped with');
@@ -70,8 +73,10 @@ test('list, verify, hash, inspect and restore on a data directory; the restored 
       assert.equal(refused.code, EXIT.USAGE, bad);
       assert.match(refused.err, /--shard .*: a shard as list names it \(market 0 to 1, risk 0 to 1/, bad);
     }
-    const restored = await tool('restore', '--data', dir, '--to-seq', String(seq), '--out', out);
+    const restored = await tool('restore', '--data', dir, '--to-seq', String(seq), '--out', out, '--json');
     assert.equal(restored.code, EXIT.OK, restored.err);
+    const r2 = JSON.parse(restored.out) as { out: string; shards: { position: number }[] };
+    assert.deepEqual([r2.out, r2.shards.map((s) => s.position)], [out, at.shards.map((s) => s.position)], 'restore --json: the directory and each shard\'s position');
     assert.equal(snapshotOf(dir), before, 'the source directory is unchanged');
 
     const d = await Durability.open({ dir: out, log: () => {} }, fixtureTopology, fixtureConfig);
@@ -97,7 +102,7 @@ test('bad arguments exit 2, a missing or foreign directory exits 4, every comman
   } finally {
     rmSync(empty, { recursive: true, force: true });
   }
-  for (const c of ['list', 'inspect', 'verify', 'restore', 'hash']) {
+  for (const c of ['list', 'inspect', 'verify', 'restore', 'hash', 'alert']) {
     const h = await tool(c, '--help');
     assert.equal(h.code, EXIT.OK);
     assert.match(h.out, new RegExp(`usage: perpx-restore ${c}`));

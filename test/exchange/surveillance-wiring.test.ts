@@ -1,7 +1,8 @@
 // The surveillance worker wired into the threaded exchange sees every market shard's events through its
 // own ring and raises the same alerts as the surveillance state machine wired into the in-process
 // exchange, from the same commands; a spoofing episode in the script is among them. Operator links reach
-// it through the control input.
+// it through the control input, offered while it runs or given at start (the links stored before a
+// restart).
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -17,16 +18,7 @@ import { link, links, sendSettled, surveillanceScript } from '../support/surveil
 test('the threaded surveillance workers (one, or one per market shard) raise the alerts the in-process state machine raises', async () => {
   const topology = new Topology({ marketShards: [[DEFAULT_MARKETS[0]!], [DEFAULT_MARKETS[1]!]], riskShards: 1 });
   const riskMarkets = DEFAULT_MARKETS.map((m) => riskMarket(m));
-  const cmds = surveillanceScript();
-  const buf = RecordBuffer.allocate(1);
-
-  const localAlerts: Alert[] = [];
-  const local = new InProcessExchange({ topology, riskMarkets, surveillance: { onAlert: (a) => localAlerts.push(a) } });
-  for (const [a, o] of links) {
-    link(buf, a!, o!);
-    local.submitRecord(buf, 0);
-  }
-  for (const c of cmds) local.send(c.layout, c.header, c.body);
+  const { localAlerts, local } = inProcess(topology, riskMarkets);
 
   const one = await threaded(topology, riskMarkets, 1, localAlerts.length);
   assert.deepEqual(one.hashes, [local.surveillance!.stateHash()]);
@@ -42,14 +34,38 @@ test('the threaded surveillance workers (one, or one per market shard) raise the
   assert.deepEqual(two.alerts, localAlerts);
 });
 
-async function threaded(topology: Topology, riskMarkets: ReturnType<typeof riskMarket>[], workers: number, expect: number): Promise<{ alerts: Alert[]; hashes: (bigint | undefined)[] }> {
+test('owner links given at start reach every surveillance worker before any market event: the linked wash trade is raised', async () => {
+  const topology = new Topology({ marketShards: [[DEFAULT_MARKETS[0]!], [DEFAULT_MARKETS[1]!]], riskShards: 1 });
+  const riskMarkets = DEFAULT_MARKETS.map((m) => riskMarket(m));
+  const { localAlerts } = inProcess(topology, riskMarkets);
+  const atStart = await threaded(topology, riskMarkets, 2, localAlerts.length, true);
+  assert.ok(atStart.alerts.some((a) => a.detector === DetectorId.WASH_LINKED), `alerts: ${atStart.alerts.map((a) => a.detector).join(', ')}`);
+  assert.deepEqual(atStart.alerts, localAlerts);
+});
+
+/** The script through the in-process exchange and its surveillance state machine, links offered first. */
+function inProcess(topology: Topology, riskMarkets: ReturnType<typeof riskMarket>[]): { localAlerts: Alert[]; local: InProcessExchange } {
+  const buf = RecordBuffer.allocate(1);
+  const localAlerts: Alert[] = [];
+  const local = new InProcessExchange({ topology, riskMarkets, surveillance: { onAlert: (a) => localAlerts.push(a) } });
+  for (const [a, o] of links) {
+    link(buf, a!, o!);
+    local.submitRecord(buf, 0);
+  }
+  for (const c of surveillanceScript()) local.send(c.layout, c.header, c.body);
+  return { localAlerts, local };
+}
+
+async function threaded(topology: Topology, riskMarkets: ReturnType<typeof riskMarket>[], workers: number, expect: number, linksAtStart = false): Promise<{ alerts: Alert[]; hashes: (bigint | undefined)[] }> {
   const buf = RecordBuffer.allocate(1);
   const alerts: Alert[] = [];
-  const ex = await ThreadedExchange.start({ topology, riskMarkets, ringCapacity: 256, surveillance: { workers, onAlert: (a) => alerts.push(a) } });
+  const ex = await ThreadedExchange.start({ topology, riskMarkets, ringCapacity: 256, surveillance: { workers, onAlert: (a) => alerts.push(a), owners: linksAtStart ? links : undefined } });
   try {
-    for (const [a, o] of links) {
-      link(buf, a, o);
-      assert.ok(ex.offer(buf, 0));
+    if (!linksAtStart) {
+      for (const [a, o] of links) {
+        link(buf, a, o);
+        assert.ok(ex.offer(buf, 0));
+      }
     }
     ex.flush();
     for (const c of surveillanceScript()) await sendSettled(ex, c, buf);

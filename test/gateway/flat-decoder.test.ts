@@ -35,13 +35,20 @@ const fixed: [string, Uint8Array, boolean][] = [
   ['a repeated key (the last value, the first place)', Uint8Array.from([0x82, 0xa1, 0x61, 0x01, 0xa1, 0x61, 0x02]), true],
   ['floats, and an integer past 32 bits as a client writes it', big({ op: 'place', price: 0.5, id: 2 ** 40, ts: 1_796_000_000_000_000, n: NaN, z: -0, f: Math.fround(1.5) }), true],
   ['a float 32', Uint8Array.from([0x81, 0xa1, 0x66, 0xca, 0x3f, 0xc0, 0x00, 0x00]), true],
-  ['a nested map', big({ op: 'batchPlace', orders: [{ qty: 1 }] }), false],
+  ['a batch (an array of maps)', big({ op: 'batchPlace', id: 3, orders: [{ market: 1, side: 'buy', qty: 1 }, { market: 1, side: 'sell', qty: 2, reduceOnly: true }] }), true],
+  ['a response with its data (a nested map), empty maps and arrays', big({ t: 'res', id: 9, rx: 1_796_000_000_000_000, ok: true, data: { orderId: 4, replayed: false, results: [], e: {} } }), true],
+  ['twenty items (an array 16) of sixteen entries (a map 16)', big({ a: Array.from({ length: 20 }, (_, i) => Object.fromEntries(Array.from({ length: 16 }, (_, j) => [`k${j}`, i * j]))) }), true],
+  ['nested as deep as the limit (4)', big({ a: [{ b: [1] }] }), true],
+  ['nested deeper than the limit', big({ a: [{ b: [[1]] }] }), false],
+  ['a nested map with a non-string key', Uint8Array.from([0x81, 0xa1, 0x61, 0x81, 0x01, 0x02]), false],
+  ['a truncated array', Uint8Array.from([0x81, 0xa1, 0x61, 0x92, 0x01]), false],
   ['a non-ASCII string', big({ op: 'ping', x: 'é' }), false],
   ['a __proto__ key', Uint8Array.from([0x81, ...encode('__proto__'), 0x01]), false],
   ['trailing bytes', Uint8Array.from([...big({ op: 'ping', id: 1 }), 0x00]), false],
   ['a truncated frame', big({ op: 'ping', id: 70_000 }).subarray(0, 12), false],
   ['an empty map', Uint8Array.of(0x80), false],
-  ['sixteen entries (a map 16)', big(Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`k${i}`, i]))), false],
+  ['sixteen entries (a map 16)', big(Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`k${i}`, i]))), true],
+  ['an empty map 16', Uint8Array.of(0xde, 0x00, 0x00), false],
   ['a long string (str 8)', big({ op: 'ping', x: 'y'.repeat(40) }), false],
   ['an extension type', Uint8Array.from([0x81, ...encode('op'), 0xd4, 0x05, 0x01]), false],
   ['not a map', big([1, 2]), false],
@@ -63,6 +70,12 @@ test('the limits: a string, binary or map past them is left to the library (whic
     assert.throws(() => lib.decode(big(v)));
   }
   assert.equal(new FlatDecoder({ ...DEFAULT_DECODER_LIMITS, maxDepth: 0 }).decode(big({ a: 1 })), undefined, 'no depth allowed: left to the codec');
+  const nested = { ...DEFAULT_DECODER_LIMITS, maxArrayLength: 2, maxMapLength: 2 };
+  for (const v of [{ a: [1, 2, 3] }, { a: { b: 1, c: 2, d: 3 } }]) {
+    assert.equal(new FlatDecoder(nested).decode(big(v)), undefined, JSON.stringify(v));
+    assert.throws(() => library(nested).decode(big(v)));
+  }
+  assert.throws(() => new FrameCodec().decode(big({ a: [{ b: [[1]] }] })), /nested deeper than 4/, 'left to the library, refused by the codec');
 });
 
 test('a cached string stays right when the frame it came from is reused, and colliding strings stay apart', () => {
@@ -82,7 +95,7 @@ test('random flat maps and random corruptions of them agree with the library', (
   const seed = testSeed('flat-decoder');
   const r = rng(seed);
   const value = (): unknown => {
-    switch (r() % 9) {
+    switch (r() % 10) {
       case 0:
         return (r() % 2 === 0 ? 1 : -1) * Math.floor(2 ** (r() % 54) * (r() / 2 ** 32));
       case 1:
@@ -99,6 +112,9 @@ test('random flat maps and random corruptions of them agree with the library', (
         return (r() - 2 ** 31) / 8;
       case 7:
         return [r() % 5];
+      case 8:
+        // a nested map or array, at most two more levels (past the limit of 4 now and then)
+        return r() % 2 === 0 ? { o: value(), [`k${r() % 30}`]: r() % 3 === 0 ? [value(), value()] : value() } : Array.from({ length: r() % 4 }, () => (r() % 3 === 0 ? value() : r() % 100));
       default:
         return r() % 128;
     }

@@ -52,7 +52,10 @@ test('npm start --demo serves, becomes ready, and stops on SIGTERM with no error
   assert.deepEqual(seen, { LiquidationProgressed: true, AdlExecuted: true }, `no liquidation or no ADL in the demo within 60 s\nstdout: ${out.slice(-2000)}`);
   child.kill('SIGTERM');
   assert.equal(await exited, 0, err);
-  assert.ok(lines().some((l) => l.msg.startsWith('stopped; state hashes: market ')));
+  const stopped = lines().find((l) => l.msg.startsWith('stopped; state hashes: market '));
+  assert.ok(stopped, 'the state hashes are printed');
+  // As perpx-restore prints them (hash, verify): 16 hex digits each, leading zeros kept.
+  assert.match(stopped.msg, /^stopped; state hashes: market( [0-9a-f]{16})+ · risk( [0-9a-f]{16})+$/);
   assert.deepEqual(lines().filter((l) => l.level >= 40), [], 'no warning or error lines');
   const stderrLines = err.split('\n').filter((l) => l !== '');
   assert.ok(stderrLines.every((l) => l.startsWith('perpx: ')), stderrLines.join('\n'));

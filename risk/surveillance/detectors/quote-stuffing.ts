@@ -93,7 +93,8 @@ export class QuoteStuffingDetector implements Detector {
       score: Math.floor((5_000 * messages) / this.p.minMessages),
       fromUs: first.timeUs,
       fromSeq: first.seq,
-      summary: `${messages} order messages in ${this.accounts.counts.windowUs / 1_000} ms, ${cancelled} of ${accepted} orders cancelled`,
+      // Cancels of orders placed before the window count too, so there may be more cancels than placements.
+      summary: `${messages} order messages in ${this.accounts.counts.windowUs / 1_000} ms: ${accepted} orders placed and ${cancelled} cancelled`,
       figures: { messages, accepted, cancelled, windowUs: this.accounts.counts.windowUs },
       orders: this.accounts.recent.list(s),
       trades: [],

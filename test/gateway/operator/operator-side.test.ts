@@ -13,6 +13,9 @@ import { DEFAULT_MARKETS } from '../../../engine/market/spec.js';
 import { nowUs } from '../../../gateway/clock.js';
 import { createLogger } from '../../../gateway/log.js';
 import { startOperatorSide } from '../../../gateway/operator/operator-side.js';
+import { MemoryAlertStorage } from '../../../exchange/surveillance/alert-storage.js';
+import { loadSurveillanceRecords } from '../../../exchange/surveillance/durable-alerts.js';
+import { sampleAlerts } from '../../exchange/sample-alerts.js';
 
 const options = (dataDir: string, port: number) => ({
   exchange: () => undefined,
@@ -48,4 +51,24 @@ test('a first start whose port is taken keeps no token; the next start generates
   const again = await startOperatorSide(options(dir, 0));
   assert.equal(again.generatedToken, undefined);
   await again.close();
+});
+
+test('with surveillance, the operator side serves its alert, owner and integrity routes and puts its counters in /metrics', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'perpx-opside-'));
+  const records = await loadSurveillanceRecords(new MemoryAlertStorage());
+  const alerts = sampleAlerts();
+  for (const a of alerts) await records.book.ingest(a);
+  const side = await startOperatorSide({ ...options(dir, 0), surveillance: { ...records, applyOwner: () => false } });
+  t.after(async () => {
+    await side.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const url = `http://127.0.0.1:${side.address.port}`;
+  const auth = { authorization: `Bearer ${side.generatedToken}` };
+  const metrics = await (await fetch(`${url}/metrics`)).text();
+  assert.match(metrics, /# TYPE perpx_surveillance_alerts_total counter/);
+  assert.match(metrics, new RegExp(`perpx_surveillance_alerts\\{status="open"\\} ${alerts.length}\\n`));
+  for (const path of ['/operator/surveillance/alerts', '/operator/surveillance/owners', '/operator/surveillance/integrity']) {
+    assert.equal((await fetch(url + path, { headers: auth })).status, 200, path);
+  }
 });

@@ -15,7 +15,7 @@ import { nowUs } from '../../../gateway/clock.js';
 import { Gateway, type GatewayOptions } from '../../../gateway/gateway.js';
 import type { MarketDataHub } from '../../../gateway/market-data/hub.js';
 import { mountMarketData } from '../../../gateway/market-data/ws-channels.js';
-import { PerpxClient } from '../../../gateway/client/client.js';
+import { PerpxClient, type ClientOptions } from '../../../gateway/client/client.js';
 import { generateEd25519 } from '../../../gateway/client/keys.js';
 import type { ApiCredentials, LoginResult } from '../../../gateway/client/types.js';
 import type { Scope } from '../../../gateway/protocol/messages.js';
@@ -34,7 +34,7 @@ export interface Harness {
   store: Store;
   url: string;
   /** A new account with a key of these scopes, funded with `usdt`, and a logged-in client. */
-  trader(o?: { scopes?: Scope[]; usdt?: bigint; signOrders?: boolean; alg?: 'ed25519' | 'hmac-sha256'; cancelOnDisconnect?: boolean }): Promise<Trader>;
+  trader(o?: { scopes?: Scope[]; usdt?: bigint; signOrders?: boolean; alg?: 'ed25519' | 'hmac-sha256'; cancelOnDisconnect?: boolean; client?: ClientOptions }): Promise<Trader>;
   /** An index tick at `priceTicks`; resolves when the risk shard holds the mark. */
   mark(priceTicks: number): Promise<void>;
   /** Replaces the gateway with a new one over the same store and exchange (a gateway restart). */
@@ -92,7 +92,7 @@ export async function startHarness(o: { gateway?: Partial<GatewayOptions>; store
         const a = await gateway.operatorDeposit('test', accountId, (t.usdt ?? 1_000_000n) * USDT);
         if (!a.ok) throw new Error(`deposit refused: ${a.code}`);
       }
-      const client = await PerpxClient.connect(h.url);
+      const client = await PerpxClient.connect(h.url, t.client);
       clients.push(client);
       const login = await client.login(creds, { cancelOnDisconnect: t.cancelOnDisconnect });
       return { accountId, creds, client, login };

@@ -72,6 +72,28 @@ test('a burst of hundreds of order messages in a second, nearly all cancelled, i
   assert.deepEqual(alerts[0]!.accounts, [160]);
 });
 
+test('a quote-stuffing alert says how many orders were placed and how many cancelled, never "n of fewer orders cancelled"', () => {
+  const d = market();
+  // Fifty orders rest a while; then a burst places 75 more and cancels all 125 within a second, so the
+  // window holds more cancels than placements.
+  const resting = Array.from({ length: 50 }, () => d.place(162, Side.BUY, BEST_BID - 10, 1));
+  d.wait(3_000_000);
+  const burst: number[] = [];
+  for (let i = 0; i < 75; i++) {
+    burst.push(d.place(162, Side.BUY, BEST_BID + 10, 1));
+    d.wait(2_000);
+  }
+  for (const id of [...resting, ...burst]) {
+    d.cancel(162, id);
+    d.wait(2_000);
+  }
+  const alerts = alertsOf(d, DetectorId.QUOTE_STUFFING);
+  assert.equal(alerts.length, 1);
+  const f = alerts[0]!.figures;
+  assert.ok(f.cancelled! > f.accepted!, JSON.stringify(f));
+  assert.equal(alerts[0]!.summary, `${f.messages} order messages in 1000 ms: ${f.accepted} orders placed and ${f.cancelled} cancelled`);
+});
+
 test('the same number of requotes spread over ten seconds is not quote stuffing', () => {
   const d = market();
   for (let i = 0; i < 120; i++) {

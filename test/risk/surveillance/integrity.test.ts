@@ -73,7 +73,26 @@ test('a day\'s report is produced when the first trade of the next day arrives',
   assert.equal(reports[0]!.trades, 50);
   assert.equal(reports[0]!.lots, 50 * 100 + (49 * 50) / 2);
   assert.equal(reports[0]!.benford.counts[1], 50);
+  assert.deepEqual([reports[0]!.complete, reports[0]!.untilUs], [true, (day + 1) * DAY_US]);
   assert.equal(s.report().trades, 1);
+});
+
+test('the day so far is reported at the first trade of each minute, counting the trades before that minute', () => {
+  const reports: IntegrityReport[] = [];
+  const s = new IntegrityStats(1, (x) => reports.push(x));
+  const t0 = 19_700 * DAY_US;
+  // Trades every 20 s for three and a half minutes: 0, 20, 40 s, then 60 s opens the second minute...
+  for (let i = 0; i * 20_000_000 < 210_000_000; i++) s.trade(t0 + i * 20_000_000, 10);
+  assert.deepEqual(
+    reports.map((r) => [r.complete, r.untilUs - t0, r.trades]),
+    [
+      [false, 60_000_000, 3],
+      [false, 120_000_000, 6],
+      [false, 180_000_000, 9],
+    ],
+  );
+  s.trade(t0 + DAY_US, 10);
+  assert.deepEqual([reports.at(-1)!.complete, reports.at(-1)!.trades, reports.at(-1)!.day], [true, 11, 19_700]);
 });
 
 test('a report counts small sizes (histogram) and large ones (per trade) as one list of trades would', () => {
