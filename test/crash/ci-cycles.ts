@@ -8,7 +8,7 @@ import { testSeed } from '../support/seed.js';
 import { runCrashCycles, summaryLine } from './crash-harness.js';
 
 /** Short cycles with a bounded load: the restarts of npm start are most of a cycle's time. */
-const CI_CYCLES = { runs: 5, maxCycleMs: 600, namedWindowMs: 3_000, proveEvery: 3, finalOps: 400, maxOpsPerCycle: 800 } as const;
+const CI_CYCLES = { runs: 5, maxCycleMs: 600, namedWindowMs: 3_000, proveEvery: 3, finalOps: 300, maxOpsPerCycle: 800 } as const;
 
 /** Part `part` of CI's crash cycles, with its own printed seed. */
 export async function ciCrashCycles(part: number): Promise<void> {
@@ -23,6 +23,7 @@ export async function ciCrashCycles(part: number): Promise<void> {
   assert.ok(s.resumes > 0, 'user streams resumed after restarts');
   assert.ok(s.recoveriesProved >= 2, `${s.recoveriesProved} recoveries proved`);
   assert.equal(s.recoveryMismatches, 0);
+  assert.equal(s.walletMismatches, 0, s.problems.join('\n'));
   assert.equal(s.lost, 0, s.problems.join('\n'));
   assert.equal(s.appliedTwice, 0, s.problems.join('\n'));
   assert.deepEqual(s.invariantViolations, []);

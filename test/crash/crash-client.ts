@@ -171,6 +171,13 @@ export class CrashClient {
     return { code: Code.OK, engineId: op.kind === 'place' ? d.orderId : op.kind === 'cancelAll' ? undefined : d.requestId };
   }
 
+  /** Every account's wallet as the gateway shows it (its read models), by account id. */
+  async wallets(): Promise<Map<number, bigint>> {
+    const out = new Map<number, bigint>();
+    for (const a of this.accounts) out.set(a.accountId, BigInt((await a.client!.balances()).balance?.wallet ?? 0n));
+    return out;
+  }
+
   /** Operations never acknowledged, in the order first sent (withdrawals the wallet showed applied left out). */
   unacknowledged(): Op[] {
     return [...this.ops.values()].filter((op) => op.kind !== 'index' && !this.acks.has(op.key) && !this.appliedUnanswered.has(op.key));

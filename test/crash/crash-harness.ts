@@ -77,6 +77,8 @@ export interface CrashSummary {
   appliedTwice: number;
   recoveriesProved: number;
   recoveryMismatches: number;
+  /** Accounts whose wallet the gateway showed at the end differs from the final journals' state. */
+  walletMismatches: number;
   invariantViolations: string[];
   /** Liquidation steps and ADL executions in the final journals' replay (the flow must make some). */
   liquidations: number;
@@ -104,7 +106,7 @@ async function cleanHashes(dir: string): Promise<string[]> {
 }
 
 /** Acknowledged operations the first cycle waits for before its kill. */
-const WARM_UP = 500;
+const WARM_UP = 400;
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -123,7 +125,7 @@ export async function runCrashCycles(o: CrashOptions): Promise<CrashSummary> {
   const r = rng(o.seed);
   const load = new CrashLoad(o.seed);
   const client = new CrashClient();
-  const s: CrashSummary = { cycles: 0, byPoint: {}, operations: 0, acknowledged: 0, reconciled: 0, resumes: 0, lost: 0, appliedTwice: 0, recoveriesProved: 0, recoveryMismatches: 0, invariantViolations: [], liquidations: 0, adl: 0, problems: [] };
+  const s: CrashSummary = { cycles: 0, byPoint: {}, operations: 0, acknowledged: 0, reconciled: 0, resumes: 0, lost: 0, appliedTwice: 0, recoveriesProved: 0, recoveryMismatches: 0, walletMismatches: 0, invariantViolations: [], liquidations: 0, adl: 0, problems: [] };
   const problem = (p: string) => {
     if (s.problems.length < 10) s.problems.push(p);
     log(p);
@@ -141,6 +143,8 @@ export async function runCrashCycles(o: CrashOptions): Promise<CrashSummary> {
     }
   };
   let stopHashes: string[] = [];
+  /** The wallets the gateway showed once everything was answered, before the clean stop. */
+  let shown = new Map<number, bigint>();
   const points = o.points ?? CRASH_POINTS;
   const first = r() % points.length;
   try {
@@ -216,6 +220,7 @@ export async function runCrashCycles(o: CrashOptions): Promise<CrashSummary> {
         s.lost += f.lost;
         s.appliedTwice += f.twice;
         for (const p of f.problems) problem(`at the end: ${p}`);
+        shown = await client.wallets();
         await client.close();
         stopHashes = await ex.stop();
         count('clean');
@@ -235,7 +240,7 @@ export async function runCrashCycles(o: CrashOptions): Promise<CrashSummary> {
       if (++kills % (o.proveEvery ?? 3) === 0) await prove(cycle);
     }
     s.resumes = client.resumes;
-    await check(dir, client, s);
+    await check(dir, client, s, shown);
     const clean = await cleanHashes(dir);
     s.recoveriesProved++;
     if (clean.join() !== stopHashes.join()) {
@@ -249,7 +254,7 @@ export async function runCrashCycles(o: CrashOptions): Promise<CrashSummary> {
 }
 
 /** The final journals replayed cleanly: every acknowledged operation applied once, none twice, invariants hold. */
-async function check(dir: string, client: CrashClient, s: CrashSummary): Promise<void> {
+async function check(dir: string, client: CrashClient, s: CrashSummary, shown: ReadonlyMap<number, bigint>): Promise<void> {
   const d = await Durability.open({ dir, log: () => {}, fromSnapshots: false }, crashTopology, crashConfig);
   const applied = new Map<string, number>();
   /** Per account and client order id, the orders accepted under it. */
@@ -268,6 +273,16 @@ async function check(dir: string, client: CrashClient, s: CrashSummary): Promise
       if (a.kind === 'order' && a.clientOrderId !== 0) {
         const k = `${a.accountId}:${a.clientOrderId}`;
         byCid.set(k, (byCid.get(k) ?? new Set()).add(a.id));
+      }
+    }
+    // The gateway's read models (kept since its last restart) against the final state: every wallet.
+    if (shard instanceof RiskShard) {
+      for (const [id, wallet] of shown) {
+        const held = shard.state.accounts.get(id)?.walletAtoms;
+        if (held !== undefined && held !== wallet) {
+          s.walletMismatches++;
+          if (s.problems.length < 10) s.problems.push(`account ${id}: the gateway showed wallet ${wallet}, the final state holds ${held}`);
+        }
       }
     }
     if (shard instanceof RiskShard) s.invariantViolations.push(...shard.checkInvariants({ allAccountsHere: false }).map((v) => `risk shard ${log.shard}: ${v}`));
@@ -304,5 +319,5 @@ export function summaryLine(s: CrashSummary): string {
   const points = Object.entries(s.byPoint)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
-  return `crash: ${s.cycles} cycles (${points}), ${s.operations} operations, ${s.acknowledged} acknowledged checked, lost ${s.lost}, applied twice ${s.appliedTwice}, ${s.reconciled} acknowledgements reconciled after restarts, ${s.resumes} user streams resumed, liquidation steps ${s.liquidations}, ADL executions ${s.adl}, recoveries proved ${s.recoveriesProved}, mismatches ${s.recoveryMismatches}, invariant violations ${s.invariantViolations.length}`;
+  return `crash: ${s.cycles} cycles (${points}), ${s.operations} operations, ${s.acknowledged} acknowledged checked, lost ${s.lost}, applied twice ${s.appliedTwice}, ${s.reconciled} acknowledgements reconciled after restarts, ${s.resumes} user streams resumed, liquidation steps ${s.liquidations}, ADL executions ${s.adl}, recoveries proved ${s.recoveriesProved}, mismatches ${s.recoveryMismatches}, wallets differing ${s.walletMismatches}, invariant violations ${s.invariantViolations.length}`;
 }

@@ -46,4 +46,4 @@ const s = await runCrashCycles({ runs, seed, log: values.verbose ? (l) => consol
 for (const p of s.problems) console.log(`problem: ${p}`);
 for (const v of s.invariantViolations) console.log(`invariant: ${v}`);
 console.log(summaryLine(s));
-process.exit(s.lost === 0 && s.appliedTwice === 0 && s.recoveryMismatches === 0 && s.invariantViolations.length === 0 ? 0 : 1);
+process.exit(s.lost === 0 && s.appliedTwice === 0 && s.recoveryMismatches === 0 && s.walletMismatches === 0 && s.invariantViolations.length === 0 ? 0 : 1);
