@@ -243,7 +243,9 @@ export async function runCrashCycles(o: CrashOptions): Promise<CrashSummary> {
     await check(dir, client, s, shown);
     const clean = await cleanHashes(dir);
     s.recoveriesProved++;
-    if (clean.join() !== stopHashes.join()) {
+    // As numbers: main.ts logs each hash in 16 hex digits, leading zeros included.
+    const hash = (h: string) => (/^[0-9a-f]{1,16}$/.test(h) ? BigInt(`0x${h}`).toString(16) : h);
+    if (clean.map(hash).join() !== stopHashes.map(hash).join()) {
       s.recoveryMismatches++;
       problem(`at the end: the exchange stopped at ${stopHashes.join(' ')}, a clean replay gives ${clean.join(' ')}`);
     }
