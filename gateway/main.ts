@@ -24,6 +24,8 @@ import { ownerRecord } from '../exchange/surveillance/owner-links.js';
 import { alertSink } from './surveillance/alert-sink.js';
 import { Durability } from '../exchange/durability.js';
 import { PersistenceError } from '../persistence/errors.js';
+import { crashPointHook } from '../persistence/crash-points.js';
+import { RecordType } from '../engine/ring/types.js';
 import { MemoryStore } from '../persistence/memory-store.js';
 import { RocksStore } from '../persistence/rocksdb-store.js';
 import type { Store } from '../persistence/store.js';
@@ -236,6 +238,15 @@ if (durability) {
   ]);
 }
 gw.addListener((buf, at) => operator.listener(buf, at));
+// The crash tests' named points "liquidation" and "adl" (persistence/crash-points.ts): off unless PERPX_CRASH_AT is set.
+const crashPoint = crashPointHook();
+if (crashPoint) {
+  gw.addListener((buf, at) => {
+    const t = buf.type(at);
+    if (t === RecordType.LiquidationProgressed) crashPoint('liquidation');
+    else if (t === RecordType.AdlExecuted) crashPoint('adl');
+  });
+}
 gw.addListener({ onRecord: (buf, at, from) => view.observe(buf, at, from), restore: (states) => view.restore(states) });
 operator.metrics.addEdgeSource('gateway', () => {
   const s = gw.stats;

@@ -4,8 +4,14 @@
 //
 //   journal-write   a batch written to RocksDB without sync, before the synced write of the same batch
 //   snapshot        while a snapshot is being written (snapshotter)
-//   liquidation     when the gateway sees a liquidation step (exchange host)
-//   adl             when the gateway sees an ADL execution (exchange host)
+//   liquidation     when the gateway sees a liquidation step (gateway/main.ts)
+//   adl             when the gateway sees an ADL execution (gateway/main.ts)
+//
+// PERPX_CRASH_BREAK=ack-before-durable breaks the exchange on purpose, for the one test that proves the
+// crash harness notices loss (test/crash/crash-notices-loss.test.ts): responses reach the gateway before
+// their inputs are durable, and the journal writer waits a second (brokenJournalLagMs) before each cycle,
+// as a slow disk would make it. (Without the wait a killed process rarely loses anything even so: the
+// writer's unsynced write, which survives a killed process, follows the records within a millisecond.)
 //
 // Off (undefined hooks, no environment read on any hot path) unless the variable is set.
 
@@ -20,4 +26,14 @@ export function crashPointHook(): ((name: CrashPoint) => void) | undefined {
     if (skip-- > 0) return;
     process.kill(process.pid, 'SIGKILL');
   };
+}
+
+/** The deliberately broken build of the loss test (above): hand responses out before they are durable. */
+export function ackBeforeDurable(): boolean {
+  return process.env.PERPX_CRASH_BREAK === 'ack-before-durable';
+}
+
+/** The broken build's slow journal (above), in ms; 0 in every real build. */
+export function brokenJournalLagMs(): number {
+  return ackBeforeDurable() ? 1_000 : 0;
 }

@@ -12,7 +12,7 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { Doorbell } from '../engine/ring/doorbell.js';
 import { ControlBlock } from '../engine/shard/control-block.js';
 import { TapReader, TapRing } from '../engine/shard/input-tap.js';
-import { crashPointHook } from './crash-points.js';
+import { brokenJournalLagMs, crashPointHook } from './crash-points.js';
 import { CutTracker, type CutState } from './cut.js';
 import { JOURNAL_WRITE_BUFFER_BYTES, JournalWriter } from './journal-writer.js';
 import { RocksStore } from './rocksdb-store.js';
@@ -50,7 +50,9 @@ try {
   const service = data.snapshots && new SnapshotService(store, writer, data.snapshots.retention, crashPoint);
   if (service) service.serve(data.snapshots!.port);
   parentPort!.postMessage({ type: 'ready' });
+  const lagMs = brokenJournalLagMs();
   while (control.running()) {
+    if (lagMs > 0) await new Promise((r) => setTimeout(r, lagMs));
     if ((await writer.cycle()) === 0) await bell.parkAsync(hasWork, 100);
   }
   while ((await writer.cycle()) > 0);

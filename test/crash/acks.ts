@@ -1,18 +1,13 @@
-// Reading acknowledgements out of gateway-bound records: which client operation a record answers, and how.
+// Reading what was applied out of the records a clean replay of the journals gives, keyed as the crash
+// client's acknowledgements name it (crash-client.ts, Ack.engineId):
 //
-//   AccountUpdated, reason DEPOSIT, requestId r ─▶ d<r> applied
-//   OrderAccepted (a user order id o)          ─▶ o<o> applied
-//   OrderRejected of a Deposit / PlaceOrder    ─▶ d<r> / o<o> with its code
+//   OrderAccepted (a gateway order id o)                       ─▶ order o, and its account's client order id
+//   AccountUpdated, reason DEPOSIT / WITHDRAWAL / LEVERAGE, r  ─▶ request r
 //
-// A DUPLICATE_REQUEST answer to a retried deposit says the first attempt was applied (request ids are
-// remembered only once applied). A DUPLICATE_ORDER_ID answer to a retried order says only that the first
-// attempt passed the risk check: the market may still have rejected it, so it proves no second order, not
-// that the first one stands (docs/RISK-SHARD.md, "Idempotency").
+// Orders the risk shards place (liquidations, ADL) have ids from SYSTEM_ORDER_ID_BASE up and are left out.
 
-import { Code } from '../../engine/codes.js';
 import { AccountUpdatedLayout } from '../../engine/ring/layouts/account-updated.js';
 import { OrderAcceptedLayout } from '../../engine/ring/layouts/order-accepted.js';
-import { OrderRejectedLayout } from '../../engine/ring/layouts/order-rejected.js';
 import type { RecordBuffer } from '../../engine/ring/record.js';
 import { RecordType } from '../../engine/ring/types.js';
 import { UpdateReason } from '../../risk/shard/events.js';
@@ -20,31 +15,20 @@ import { SYSTEM_ORDER_ID_BASE } from '../../risk/shard/seams.js';
 
 const ACC = AccountUpdatedLayout.offsets;
 const OA = OrderAcceptedLayout.offsets;
-const REJ = OrderRejectedLayout.offsets;
+const REQUESTS: ReadonlySet<number> = new Set([UpdateReason.DEPOSIT, UpdateReason.WITHDRAWAL, UpdateReason.LEVERAGE]);
 
-/** [operation key, result code] of the operation this record acknowledges, or undefined. */
-export function ackOf(buf: RecordBuffer, at: number): [string, number] | undefined {
+export type Applied = { readonly kind: 'order'; readonly id: number; readonly accountId: number; readonly clientOrderId: number } | { readonly kind: 'request'; readonly id: number };
+
+/** What this record says was applied of a client's operation, or undefined. */
+export function appliedOf(buf: RecordBuffer, at: number): Applied | undefined {
   switch (buf.type(at)) {
     case RecordType.AccountUpdated:
-      if (buf.u8At(at, ACC.reason) !== UpdateReason.DEPOSIT) return undefined;
-      return [`d${buf.u53At(at, ACC.requestId)}`, Code.OK];
+      return REQUESTS.has(buf.u8At(at, ACC.reason)) ? { kind: 'request', id: buf.u53At(at, ACC.requestId) } : undefined;
     case RecordType.OrderAccepted: {
       const id = buf.u53At(at, OA.orderId);
-      return id < SYSTEM_ORDER_ID_BASE ? [`o${id}`, Code.OK] : undefined;
-    }
-    case RecordType.OrderRejected: {
-      const cmd = buf.u16At(at, REJ.commandType);
-      const id = buf.u53At(at, REJ.orderId);
-      if (cmd === RecordType.Deposit) return [`d${id}`, buf.u16At(at, REJ.code)];
-      if (cmd === RecordType.PlaceOrder && id < SYSTEM_ORDER_ID_BASE) return [`o${id}`, buf.u16At(at, REJ.code)];
-      return undefined;
+      return id < SYSTEM_ORDER_ID_BASE ? { kind: 'order', id, accountId: buf.accountId(at), clientOrderId: buf.u53At(at, OA.clientOrderId) } : undefined;
     }
     default:
       return undefined;
   }
-}
-
-/** The answer means the operation was applied (now or by an earlier attempt). */
-export function appliedBy(code: number): boolean {
-  return code === Code.OK || code === Code.DUPLICATE_REQUEST;
 }

@@ -1,5 +1,6 @@
-// npm run crash -- [--runs N] [--seed S] [--verbose]: the crash harness (crash-harness.ts) for any number
-// of kill -9 cycles; prints one line per cycle with --verbose and a one-line summary last. Exit code 0
+// npm run crash -- [--runs N] [--seed S] [--verbose]: the crash harness (crash-harness.ts: npm start's
+// exchange driven through its gateway and operator HTTP) for any number of kill -9 cycles; prints one line
+// per cycle with --verbose and a one-line summary last. Exit code 0
 // when nothing acknowledged was lost, nothing applied twice, every recovery matched a clean replay and
 // the risk invariants held; 1 otherwise.
 
@@ -42,6 +43,7 @@ if (!(runs >= 1)) refuse(`--runs ${values.runs}: a whole number from 1`);
 const seed = values.seed === undefined ? randomInt(0, 2 ** 31 - 1) : /^\d{1,15}$/.test(values.seed) ? Number(values.seed) : refuse(`--seed ${values.seed}: a whole number`);
 console.log(`crash: seed ${seed} (replay: npm run crash -- --runs ${runs} --seed ${seed})`);
 const s = await runCrashCycles({ runs, seed, log: values.verbose ? (l) => console.log(l) : undefined });
+for (const p of s.problems) console.log(`problem: ${p}`);
 for (const v of s.invariantViolations) console.log(`invariant: ${v}`);
 console.log(summaryLine(s));
-process.exit(s.lost === 0 && s.appliedTwice === 0 && s.recoveryMismatches === 0 && s.invariantViolations.length === 0 ? 0 : 1);
+process.exit(s.lost === 0 && s.appliedTwice === 0 && s.recoveryMismatches === 0 && s.walletMismatches === 0 && s.invariantViolations.length === 0 ? 0 : 1);
