@@ -1,7 +1,7 @@
 // The operator's exchange calls, routed by the operator HTTP server (server.ts) like surveillance's:
 //
 //   GET    /operator/markets                     every market: spec, shard, live figures   (exchange:read)
-//   POST   /operator/markets                     create a market: refused, not supported at run time
+//   POST   /operator/markets                     create a market: the body is checked (listing-request.ts), then refused 501
 //   POST   /operator/markets/:symbol/halt        halt: accounts' new orders and amendments refused  (exchange:markets)
 //   POST   /operator/markets/:symbol/resume      resume trading
 //   POST   /operator/deposits  {"account": 7, "requestId": 42, "amount": "1000.5"}   credit USDT (exchange:funds)
@@ -18,6 +18,7 @@ import { MarketStatus } from '../../engine/ring/layouts/set-market-status.js';
 import type { IndexOracle } from '../oracle/oracle.js';
 import { handleOperatorIndex } from '../oracle/operator-index.js';
 import type { OperatorRequest, OperatorResponse } from '../surveillance/operator-routes.js';
+import { listingFromRequest } from './listing-request.js';
 import { MAX_CUSTODY_REQUEST_ID, type OperatorCommands } from './operator-commands.js';
 import { OperatorRole } from './tokens.js';
 
@@ -96,7 +97,14 @@ export function exchangeRoutes(o: ExchangeRoutesOptions): (req: OperatorRequest)
           }),
         );
       }
-      if (req.method === 'POST') return requireRole(req, OperatorRole.MARKETS) ?? refuse(501, Code.OPERATOR_NOT_SUPPORTED, NOT_AT_RUN_TIME.create);
+      if (req.method === 'POST') {
+        const denied = requireRole(req, OperatorRole.MARKETS);
+        if (denied) return denied;
+        // The body is checked now, so an operator learns of a wrong field before the route can create.
+        const r = listingFromRequest(req.body, o.markets);
+        if (!r.ok) return json(r.status, { error: codeName(r.status === 409 ? Code.MARKET_EXISTS : Code.OPERATOR_BAD_REQUEST), code: r.status === 409 ? Code.MARKET_EXISTS : Code.OPERATOR_BAD_REQUEST, field: r.field, message: `${r.field} ${r.message}` });
+        return refuse(501, Code.OPERATOR_NOT_SUPPORTED, NOT_AT_RUN_TIME.create);
+      }
       return refuse(405, Code.OPERATOR_BAD_REQUEST, `${req.method} ${req.path}: GET or POST`);
     }
     if (what === 'markets' && parts.length === 4 && (action === 'halt' || action === 'resume')) {

@@ -94,7 +94,7 @@ test('halting a market: the market shard refuses new orders until it resumes; th
 });
 
 test('what the exchange cannot do at run time is refused with the reason', async () => {
-  const create = await h.call('POST', '/operator/markets', { token: ADMIN, body: { symbol: 'SOL-PERP' } });
+  const create = await h.call('POST', '/operator/markets', { token: ADMIN, body: { market: { symbol: 'SOL-PERP', tickSize: '0.001', lotSize: '0.1' } } });
   assert.equal(create.status, 501);
   assert.equal(create.body.error, 'OPERATOR_NOT_SUPPORTED');
   assert.equal((await h.call('POST', '/operator/markets/DOGE-PERP/halt', { token: ADMIN })).status, 404);
@@ -102,6 +102,22 @@ test('what the exchange cannot do at run time is refused with the reason', async
   assert.equal(index.status, 409);
   assert.equal(index.body.error, 'OPERATOR_UNAVAILABLE');
   assert.equal((await h.call('GET', '/operator/nothing-here', { token: ADMIN })).status, 404);
+});
+
+test('a market body is checked before the route refuses to create: a wrong field is 400 by name, a taken symbol 409, a missing role 403', async () => {
+  const SOL = { symbol: 'SOL-PERP', tickSize: '0.001', lotSize: '0.1' };
+  const wrong = await h.call('POST', '/operator/markets', { token: ADMIN, body: { market: { ...SOL, tickSize: 5 } } });
+  assert.equal(wrong.status, 400);
+  assert.deepEqual([wrong.body.error, wrong.body.field], ['OPERATOR_BAD_REQUEST', 'market.tickSize']);
+  assert.match(wrong.body.message, /^market\.tickSize must be/);
+  const tier = await h.call('POST', '/operator/markets', { token: ADMIN, body: { market: SOL, risk: { tiers: [{ hiNotionalAtoms: '1', maxLeverage: 'x', imrRate: '1', mmrRate: '1' }] } } });
+  assert.deepEqual([tier.status, tier.body.field], [400, 'risk.tiers[0].maxLeverage']);
+  const taken = await h.call('POST', '/operator/markets', { token: ADMIN, body: { market: { ...SOL, symbol: 'BTC-PERP' } } });
+  assert.deepEqual([taken.status, taken.body.error, taken.body.field], [409, 'MARKET_EXISTS', 'market.symbol']);
+  assert.equal((await h.call('POST', '/operator/markets', { token: VIEWER, body: { market: SOL } })).status, 403);
+  assert.equal((await h.call('POST', '/operator/markets', { body: { market: SOL } })).status, 401);
+  const { entries } = await AuditLog.read(h.auditPath);
+  assert.ok(entries.some((e) => e.path === '/operator/markets' && e.outcome === 'MARKET_EXISTS' && e.status === 409 && e.operator === 'admin'));
 });
 
 test('every operator call is in the audit log, in order, with who, what, when and outcome, and no token', async () => {
