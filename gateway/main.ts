@@ -24,7 +24,7 @@ import { ownerRecord } from '../exchange/surveillance/owner-links.js';
 import { alertSink } from './surveillance/alert-sink.js';
 import { Durability } from '../exchange/durability.js';
 import { PersistenceError } from '../persistence/errors.js';
-import { crashPointHook } from '../persistence/crash-points.js';
+import { ackBeforeDurable, crashPointHook } from '../persistence/crash-points.js';
 import { RecordType } from '../engine/ring/types.js';
 import { MemoryStore } from '../persistence/memory-store.js';
 import { RocksStore } from '../persistence/rocksdb-store.js';
@@ -61,6 +61,8 @@ function refuse(why: string): never {
 }
 if (parsed.kind === 'error') refuse(parsed.message);
 const o = parsed.options;
+// The crash harness's deliberately broken build (persistence/crash-points.ts) must never pass unnoticed.
+if (ackBeforeDurable()) console.error('perpx: WARNING: PERPX_CRASH_BREAK=ack-before-durable is set: answers are released before they are durable (the crash harness\'s loss test only); never run an exchange so');
 if (o.port !== 0 && o.port === o.operatorPort) refuse(`--port and --operator-port: both are ${o.port}; they need two ports`);
 const markets = DEFAULT_MARKETS;
 const ORDER_OPS: ReadonlySet<string> = new Set(['place', 'batchPlace', 'cancel', 'amend', 'cancelReplace', 'cancelAll']);

@@ -10,7 +10,7 @@
 // PERPX_CRASH_BREAK=ack-before-durable breaks the exchange on purpose, for the one test that proves the
 // crash harness notices loss (test/crash/crash-notices-loss.test.ts): responses reach the gateway before
 // their inputs are durable, and the journal writer waits a second (brokenJournalLagMs) before each cycle,
-// as a slow disk would make it. (Without the wait a killed process rarely loses anything even so: the
+// as a slow disk would make it; npm start's entry says so on stderr as soon as it reads its options. (Without the wait a killed process rarely loses anything even so: the
 // writer's unsynced write, which survives a killed process, follows the records within a millisecond.)
 //
 // Off (undefined hooks, no environment read on any hot path) unless the variable is set.
