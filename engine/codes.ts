@@ -163,6 +163,8 @@ export const Code = {
   REQUEST_IN_FLIGHT: 6021,
   /** A fault inside the gateway while handling the request (a bug): retry with the same client order id. */
   INTERNAL_ERROR: 6022,
+  /** A withdrawal repeating a withdrawalId the account used before, with a different amount: nothing moves. */
+  WITHDRAWAL_ID_REUSED: 6023,
   // 6900-6999: the operator HTTP server (gateway/operator/, docs/OPERATOR.md)
   /** The operator is authenticated but lacks the role the call needs. */
   OPERATOR_FORBIDDEN: 6901,

@@ -38,6 +38,7 @@ import { DeadManSwitch } from './orders/dead-man-switch.js';
 import { DepositRequests } from './orders/deposit-requests.js';
 import type { GatewayExchange } from './orders/gateway-exchange.js';
 import { IdAllocator } from './orders/id-allocator.js';
+import { Withdrawals } from './orders/withdrawals.js';
 import { OrderEntry } from './orders/order-entry.js';
 import { PendingAnswers } from './orders/pending-answers.js';
 import { PlaceResults } from './orders/place-results.js';
@@ -192,7 +193,8 @@ export class Gateway {
     const entry = (this.entry = new OrderEntry(this.o.exchange, this.ids, this.pending, this.nowUs, marketIds));
     const deadMan = (this.deadMan = new DeadManSwitch((a) => entry.cancelAllNow(a), this.nowUs));
     const orders = new OrderHandlers({ entry, results, views: this.views, maxOpenOrders: this.o.maxOpenOrders ?? 1_000 });
-    const account = new AccountHandlers(entry, deadMan, this.deposits);
+    const withdrawals = await Withdrawals.open(store, this.batcher, entry, this.views);
+    const account = new AccountHandlers(entry, deadMan, this.deposits, withdrawals);
     const queries = new QueryHandlers(this.views, this.markets);
     const nowMs = () => Math.floor(performance.now());
     let router: Router | undefined;

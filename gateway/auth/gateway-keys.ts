@@ -6,6 +6,8 @@
 //   'U' accountId(u32)                    an account the gateway created (JSON)
 //   'I' accountId(u32) clientOrderId(u64) the result of a placed order (msgpack): idempotent retries
 //   'R' requestId(u64)                    a deposit request waiting for the operator (JSON)
+//   'W' accountId(u32) withdrawalId(u64)  a trader's withdrawal: amount, then its result (JSON,
+//                                         orders/withdrawals.ts): idempotent retries
 //   'h' accountId(u32) slot(u64)          an ended order: the account's n-th in slot n mod historyCap, its
 //                                         tuple ending with n (msgpack, views/history.ts); overwritten in place
 //   'f' accountId(u32) slot(u64)          a fill, likewise
@@ -40,7 +42,7 @@ function u32(n: number): number[] {
   return [(n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
 }
 
-export const Family = { AUDIT: 0x41, KEY: 0x4b, ACCOUNT: 0x55, IDEMPOTENT: 0x49, DEPOSIT_REQUEST: 0x52, ORDER_HISTORY: 0x48, FILL_HISTORY: 0x46, ORDER_SLOT: 0x68, FILL_SLOT: 0x66, TICKER_MINUTE: 0x54, INDEX_SOURCE: 0x58 } as const;
+export const Family = { AUDIT: 0x41, KEY: 0x4b, ACCOUNT: 0x55, IDEMPOTENT: 0x49, DEPOSIT_REQUEST: 0x52, ORDER_HISTORY: 0x48, FILL_HISTORY: 0x46, ORDER_SLOT: 0x68, FILL_SLOT: 0x66, TICKER_MINUTE: 0x54, INDEX_SOURCE: 0x58, WITHDRAWAL: 0x57 } as const;
 
 export const auditKey = (seq: number): Uint8Array => withU64([Family.AUDIT], seq);
 export const apiKeyKey = (keyId: string): Uint8Array => Buffer.concat([Uint8Array.of(Family.KEY), Buffer.from(keyId, 'utf8')]);

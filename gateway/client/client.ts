@@ -21,7 +21,7 @@ import { canonicalBytes, signBytes } from '../auth/signing.js';
 import { FrameCodec } from '../protocol/codec.js';
 import { REQUESTS } from '../protocol/messages.js';
 import { pushedEvent } from './pushed.js';
-import { GatewayError, type AccountResult, type Amended, type ApiCredentials, type BalanceInfo, type FillInfo, type LoginCredentials, type LoginResult, type MarketInfo, type NewOrder, type OrderInfo, type Placed, type PlaceItem, type PositionInfo, type Response, type UserEvent, type UserSnapshot } from './types.js';
+import { GatewayError, type AccountResult, type Amended, type ApiCredentials, type BalanceInfo, type FillInfo, type LoginCredentials, type LoginResult, type MarketInfo, type NewOrder, type OrderInfo, type Placed, type PlaceItem, type PositionInfo, type Response, type UserEvent, type UserSnapshot, type Withdrawal } from './types.js';
 
 /** A secret as bytes: given so, or decoded from hex text; undefined for text that is not hex. */
 function secretBytes(secret: Uint8Array | string): Uint8Array | undefined {
@@ -271,8 +271,12 @@ export class PerpxClient extends EventEmitter<ClientEvents> {
   adjustIsolatedMargin(market: number, amount: bigint): Promise<AccountResult> {
     return this.call('adjustIsolatedMargin', { market, amount });
   }
-  withdraw(amount: bigint): Promise<AccountResult> {
-    return this.call('withdraw', { amount });
+  /**
+   * Withdraws `amount` atoms under `withdrawalId` (1 to 2^51 − 1, the caller's, unique per account): after
+   * a lost answer, call it again with the same id and amount; the withdrawal happens at most once.
+   */
+  withdraw(amount: bigint, withdrawalId: number): Promise<Withdrawal> {
+    return this.call('withdraw', { amount, withdrawalId });
   }
   depositRequest(amount: bigint, reference?: string): Promise<{ requestId: number; status: string }> {
     return this.call('depositRequest', reference === undefined ? { amount } : { amount, reference });

@@ -38,6 +38,13 @@ export interface AccountResult {
   readonly withdrawable: bigint;
 }
 
+/** The answer of withdraw: the withdrawal (its id and amount) and the account after it; `replayed` for a repeat. */
+export interface Withdrawal extends AccountResult {
+  readonly withdrawalId: number;
+  readonly amount: bigint;
+  readonly replayed: boolean;
+}
+
 export interface Amended {
   readonly orderId: number;
   readonly clientOrderId: number;

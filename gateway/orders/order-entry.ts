@@ -170,8 +170,9 @@ export class OrderEntry {
     return this.request(AdjustIsolatedMarginLayout, accountId, market, { deltaAtoms });
   }
 
-  withdraw(accountId: number, amountAtoms: bigint): Promise<Answer> {
-    return this.request(WithdrawLayout, accountId, 0, { amountAtoms, assetId: 0 });
+  /** A trader's withdrawal under its engine request id (2^51 + withdrawalId: id-allocator.ts), answered by (account, id). */
+  withdraw(accountId: number, amountAtoms: bigint, requestId: number): Promise<Answer> {
+    return this.send(WithdrawLayout, accountId, 0, { requestId, amountAtoms, assetId: 0 }, (w) => this.pending.onTarget(targetKey(RecordType.Withdraw, accountId, requestId, 0), w));
   }
 
   /** An operator's credit (deposits are operator-only in the engine: docs/COMMANDS.md). */

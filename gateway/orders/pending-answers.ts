@@ -6,6 +6,8 @@
 //                               by (command, account, orderId, clientOrderId) as sent, first come first served
 //   CancelAllOrders, SetLeverage, SetMarginMode, AdjustIsolatedMargin, Withdraw, Deposit
 //                               CommandApplied | AccountUpdated | OrderRejected   by the request id it assigned
+//   Withdraw with a trader's withdrawalId   AccountUpdated | OrderRejected   by (account, request id): the
+//                               request id is 2^51 + withdrawalId, which two accounts may both use
 //
 // Order and request ids come from one gateway counter (id-allocator.ts), so they never collide. When the
 // exchange halts, every waiter still pending is failed (failAll): the halted exchange will not answer.
@@ -14,6 +16,7 @@ import { Code } from '../../engine/codes.js';
 import { CancelReason } from '../../engine/enums.js';
 import type { DecodedRecord } from '../../engine/ring/layouts/index.js';
 import { RecordType, recordTypeName } from '../../engine/ring/types.js';
+import { isWithdrawalRequestId } from './id-allocator.js';
 
 export type Answer = { readonly ok: true; readonly record: DecodedRecord } | { readonly ok: false; readonly code: number; readonly record?: DecodedRecord };
 export type Waiter = (a: Answer) => void;
@@ -21,6 +24,7 @@ export type Waiter = (a: Answer) => void;
 const PLACE = recordTypeName(RecordType.PlaceOrder);
 const CANCEL = recordTypeName(RecordType.CancelOrder);
 const AMEND = recordTypeName(RecordType.AmendOrder);
+const WITHDRAW = recordTypeName(RecordType.Withdraw);
 
 export const targetKey = (commandType: number, accountId: number, orderId: number, clientOrderId: number): string => `${commandType}/${accountId}/${orderId}/${clientOrderId}`;
 
@@ -85,15 +89,19 @@ export class PendingAnswers {
       case 'CommandApplied':
         w = this.take(this.requests, r['requestId'] as number);
         break;
-      case 'AccountUpdated':
-        if ((r['requestId'] as number) > 0) w = this.take(this.requests, r['requestId'] as number);
+      case 'AccountUpdated': {
+        const id = r['requestId'] as number;
+        if (isWithdrawalRequestId(id)) w = this.takeTarget(targetKey(RecordType.Withdraw, r.accountId, id, 0));
+        else if (id > 0) w = this.take(this.requests, id);
         break;
+      }
       case 'OrderRejected': {
         refused = { ok: false, code: r['code'] as number, record: r };
         const command = recordTypeName(r['commandType'] as number);
         const id = r['orderId'] as number;
         if (command === PLACE) w = this.take(this.places, id);
         else if (command === CANCEL || command === AMEND) w = this.takeTarget(targetKey(r['commandType'] as number, r.accountId, id, r['clientOrderId'] as number));
+        else if (command === WITHDRAW && isWithdrawalRequestId(id)) w = this.takeTarget(targetKey(RecordType.Withdraw, r.accountId, id, 0));
         else w = this.take(this.requests, id);
         break;
       }

@@ -6,6 +6,7 @@
 // the response. Signable requests may carry { ts, nonce, sig } (auth/signing.ts); a key created with
 // `signOrders` requires them on every signable request.
 
+import { MAX_WITHDRAWAL_ID } from '../orders/id-allocator.js';
 import { ORDER_FIELDS } from './order-fields.js';
 import { array, atoms, bin, bool, object, oneOf, opt, req, str, uint, type Fields } from './schema.js';
 
@@ -103,7 +104,14 @@ const defs: RequestDef[] = [
     signable: true,
     fields: { market: req(uint(0xffff), 'market id'), amount: req(atoms(), 'collateral atoms, signed') },
   },
-  { op: 'withdraw', doc: 'withdraws collateral', scope: 'withdraw', weight: 5, signable: true, fields: { amount: req(atoms(1n), 'collateral atoms, > 0') } },
+  {
+    op: 'withdraw',
+    doc: 'withdraws collateral, idempotent by withdrawalId',
+    scope: 'withdraw',
+    weight: 5,
+    signable: true,
+    fields: { amount: req(atoms(1n), 'collateral atoms, > 0'), withdrawalId: req(uint(MAX_WITHDRAWAL_ID), 'the trader’s id of this withdrawal, 1 to 2^51 − 1, unique per account: a repeat returns the first one’s result') },
+  },
   { op: 'depositRequest', doc: 'asks the operator to credit a deposit (the operator side credits it)', scope: 'trade', weight: 5, signable: true, fields: { amount: req(atoms(1n), 'collateral atoms, > 0'), reference: opt(str(128), 'the trader’s transfer reference') } },
   { op: 'openOrders', doc: 'the account’s open orders', scope: 'read', weight: 5, signable: false, fields: { market: opt(uint(0xffff), 'market id (absent: all)') } },
   { op: 'orderHistory', doc: 'the account’s ended orders, newest first', scope: 'read', weight: 5, signable: false, fields: { limit: opt(uint(1000), 'at most this many (default 100)') } },

@@ -219,11 +219,11 @@ test('leverage, margin mode and isolated margin are the engine’s answers', asy
 });
 
 test('withdrawals need the withdraw scope; a deposit request waits for the operator, who credits it once', async () => {
-  assert.equal(await refusal(taker.client.withdraw(1n * USDT)), Code.SCOPE_REQUIRED);
+  assert.equal(await refusal(taker.client.withdraw(1n * USDT, 1)), Code.SCOPE_REQUIRED);
   const w = await ctx.h.trader({ scopes: ['read', 'trade', 'withdraw'], usdt: 100n });
-  const after = await w.client.withdraw(40n * USDT);
+  const after = await w.client.withdraw(40n * USDT, 1);
   assert.equal(after['wallet'], 60n * USDT);
-  assert.equal(await refusal(w.client.withdraw(1_000n * USDT)), Code.WITHDRAWAL_EXCEEDS_WITHDRAWABLE);
+  assert.equal(await refusal(w.client.withdraw(1_000n * USDT, 2)), Code.WITHDRAWAL_EXCEEDS_WITHDRAWABLE);
   const req = await w.client.depositRequest(25n * USDT, 'tx-1');
   assert.equal(req.status, 'pending');
   assert.deepEqual(ctx.h.gateway.deposits.list('pending').map((d) => d.requestId), [req.requestId]);

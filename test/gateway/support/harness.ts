@@ -10,6 +10,7 @@ import { RecordBuffer } from '../../../engine/ring/record.js';
 import { ThreadedExchange } from '../../../exchange/threaded-exchange.js';
 import { Topology } from '../../../exchange/topology.js';
 import { Durability } from '../../../exchange/durability.js';
+import type { SnapshotPolicy } from '../../../exchange/snapshots/snapshot-policy.js';
 import { riskMarket } from '../../../risk/shard/config.js';
 import { nowUs } from '../../../gateway/clock.js';
 import { Gateway, type GatewayOptions } from '../../../gateway/gateway.js';
@@ -53,7 +54,7 @@ const TOPOLOGY = new Topology({ marketShards: [[BTC]], riskShards: 1 });
 const RISK_MARKETS = [riskMarket(BTC)];
 
 /** Durability over `dir` for the harness's topology (recovers what the directory holds). */
-export function durableAt(dir: string, o: { maxLagRecords?: number } = {}): Promise<Durability> {
+export function durableAt(dir: string, o: { maxLagRecords?: number; snapshots?: SnapshotPolicy } = {}): Promise<Durability> {
   return Durability.open({ dir, log: () => {}, ...o }, TOPOLOGY, { topology: TOPOLOGY.config, riskMarkets: RISK_MARKETS });
 }
 
