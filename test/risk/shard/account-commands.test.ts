@@ -4,6 +4,9 @@ import { Code } from '../../../engine/codes.js';
 import { Side } from '../../../engine/enums.js';
 import { DepositLayout } from '../../../engine/ring/layouts/deposit.js';
 import { RecordType } from '../../../engine/ring/types.js';
+import { MemoryOutput } from '../../../engine/shard/event-output.js';
+import { readSnapshotStreams } from '../../../engine/snapshot/shard-streams.js';
+import { RiskShard } from '../../../risk/shard/risk-shard.js';
 import { InsuranceReason, UpdateReason } from '../../../risk/shard/events.js';
 import { MarginMode } from '../../../risk/shard/state.js';
 import type { Cmd } from '../../support/commands.js';
@@ -276,4 +279,23 @@ test('a record type the gateway may not send is refused with UNKNOWN_COMMAND', (
   const fx = funded();
   const notACommand: Cmd = { layout: { ...DepositLayout, type: RecordType.AccountUpdated }, header: { accountId: 2, timeUs: 1 }, body: {} };
   expectRefused(fx, notACommand, Code.UNKNOWN_COMMAND);
+});
+
+test('a trader’s withdrawal (request id 2^51 + withdrawalId, every attempt alike) is paid once, also by a shard rebuilt from its snapshot', () => {
+  const fx = funded();
+  const requestId = 2 ** 51 + 5;
+  fx.gw(withdraw(2, usdt(100), requestId));
+  const [e] = fx.take();
+  assert.deepEqual([e!.type, e!.requestId, e!.walletAtoms], ['AccountUpdated', requestId, usdt(9_900)]);
+  expectRefused(fx, withdraw(2, usdt(100), requestId), Code.DUPLICATE_REQUEST, requestId);
+  // The same id in another account is that account's own.
+  fx.fund(3, usdt(1_000));
+  fx.take();
+  fx.gw(withdraw(3, usdt(100), requestId));
+  assert.equal(fx.take()[0]!.walletAtoms, usdt(900));
+  const bytes = fx.shard.encodeState();
+  const streams = readSnapshotStreams(bytes).streams;
+  const rebuilt = RiskShard.decode(bytes, new MemoryOutput(1, streams.gatewayNextSeq), streams.outputNextSeqs.map((s) => new MemoryOutput(1, s)), { liquidation: () => fx.hooks });
+  assert.ok(rebuilt.state.accounts.get(2)!.appliedRequests.has(requestId));
+  assert.equal(rebuilt.state.accounts.get(2)!.walletAtoms, usdt(9_900));
 });
