@@ -12,11 +12,10 @@
 //     reconciliation and no longer open are answered by the gateway's idempotent replay under the same
 //     order id (nothing placed);
 //   - the cash account's wallet (deposits and withdrawals only) is what was acknowledged, give or take
-//     what was in flight: deposits are whole USDT and a withdrawal whole USDT and one atom, and at most
-//     one withdrawal is unacknowledged at a time, so the wallet says whether it was applied.
+//     some of what was in flight (deposits credited, withdrawals debited, each at most once); at the end,
+//     with everything answered, exactly what was acknowledged: a withdrawal applied twice shows there.
 // Then retry() sends every unacknowledged operation again with the same ids (client order ids, custody
-// request ids); a withdrawal, which carries no id of the client's, only if the wallet says it was not
-// applied.
+// request ids, withdrawal ids): the gateway answers a repeat with the first one's result.
 
 import { Code } from '../../engine/codes.js';
 import { MarketSpec, DEFAULT_MARKETS } from '../../engine/market/spec.js';
@@ -24,7 +23,7 @@ import { PerpxClient } from '../../gateway/client/client.js';
 import { generateEd25519 } from '../../gateway/client/keys.js';
 import type { OrderInfo, Response } from '../../gateway/client/types.js';
 import { OPERATOR_REQUEST_BASE } from '../../gateway/operator/operator-commands.js';
-import { ACCOUNTS, ATOMS_PER_USDT, CASH, WITHDRAW_ODD_ATOMS, type Op } from './crash-ops.js';
+import { ACCOUNTS, ATOMS_PER_USDT, CASH, type Op } from './crash-ops.js';
 import type { Endpoints } from './exchange-process.js';
 
 /** An answer the client got: the result code, and the exchange's id of what was applied. */
@@ -59,15 +58,16 @@ export interface ReconcileFigures {
 /** Orders per account whose status by client order id each reconciliation asks for. */
 const STATUS_CHECKS = 10;
 const SPECS = new Map(DEFAULT_MARKETS.map((m) => [m.symbol, new MarketSpec(m)]));
-const USDT = (atoms: bigint) => `${atoms / ATOMS_PER_USDT}.${String(atoms % ATOMS_PER_USDT).padStart(6, '0')}`;
+const USDT = (atoms: bigint): string => {
+  const a = atoms < 0n ? -atoms : atoms;
+  return `${atoms < 0n ? '-' : ''}${a / ATOMS_PER_USDT}.${String(a % ATOMS_PER_USDT).padStart(6, '0')}`;
+};
 
 export class CrashClient {
   /** Every operation sent, by key, in the order first sent. */
   readonly ops = new Map<string, Op>();
   /** The first acknowledgement of each operation. */
   readonly acks = new Map<string, Ack>();
-  /** The cash account's withdrawals the wallet showed applied though never acknowledged (no retry). */
-  readonly appliedUnanswered = new Set<string>();
   cycle = 0;
   /** When each operation was first sent, in the client's count of sends and answers. */
   private readonly sentAt = new Map<string, number>();
@@ -126,12 +126,6 @@ export class CrashClient {
     await Promise.all(this.accounts.map((a) => a.client?.close()));
   }
 
-  /** True while a withdrawal is sent and unanswered (at most one may be: reconcile() decides it by the wallet). */
-  get withdrawing(): boolean {
-    for (const op of this.ops.values()) if (op.kind === 'withdraw' && !this.acks.has(op.key) && !this.appliedUnanswered.has(op.key)) return true;
-    return false;
-  }
-
   /** Sends one operation and records its answer; resolves when answered or when the answer cannot come. */
   async send(op: Op): Promise<void> {
     if (!this.ops.has(op.key)) {
@@ -164,7 +158,7 @@ export class CrashClient {
     else if (op.kind === 'cancelAll') res = await c.request('cancelAll', { market: op.market });
     else if (op.kind === 'amend') res = await c.request('amend', { market: op.market, clientOrderId: op.clientOrderId, price: op.price, qty: op.qty });
     else if (op.kind === 'leverage') res = await c.request('setLeverage', { market: op.market, leverage: op.leverage });
-    else res = await c.request('withdraw', { amount: op.atoms });
+    else res = await c.request('withdraw', { amount: op.atoms, withdrawalId: op.withdrawalId });
     // A refusal the exchange did not take (closed, back-pressure, rate limit): not an answer to the operation.
     if (!res.ok) return res.error!.retryable ? undefined : { code: res.error!.code };
     const d = res.data as { orderId?: number; requestId?: number };
@@ -178,9 +172,9 @@ export class CrashClient {
     return out;
   }
 
-  /** Operations never acknowledged, in the order first sent (withdrawals the wallet showed applied left out). */
+  /** Operations never acknowledged, in the order first sent. */
   unacknowledged(): Op[] {
-    return [...this.ops.values()].filter((op) => op.kind !== 'index' && !this.acks.has(op.key) && !this.appliedUnanswered.has(op.key));
+    return [...this.ops.values()].filter((op) => op.kind !== 'index' && !this.acks.has(op.key));
   }
 
   /** Sends every unacknowledged operation again, with the same ids; resolves once each has an answer or cannot. */
@@ -257,34 +251,28 @@ export class CrashClient {
     return f;
   }
 
-  /** The cash account's wallet: decides its unanswered withdrawal, and finds lost deposits or withdrawals. */
+  /**
+   * The cash account's wallet against what was acknowledged: what is left must be the sum of some of the
+   * deposits (credited) and withdrawals (debited) in flight, each once; with none in flight, nothing.
+   */
   private reconcileCash(wallet: bigint, f: ReconcileFigures, lost: (why: string) => void): void {
     let acked = 0n;
     const inFlight: bigint[] = [];
-    let withdrawal: (Op & { kind: 'withdraw' }) | undefined;
     for (const op of this.ops.values()) {
-      if (op.kind === 'deposit' && op.account === CASH) {
-        const a = this.acks.get(op.key);
-        if (a === undefined) inFlight.push(BigInt(op.usdt) * ATOMS_PER_USDT);
-        else if (a.code === Code.OK || a.code === Code.DUPLICATE_REQUEST) acked += BigInt(op.usdt) * ATOMS_PER_USDT;
-        if (a) f.checked++;
-      } else if (op.kind === 'withdraw') {
-        const a = this.acks.get(op.key);
-        if (a?.code === Code.OK || this.appliedUnanswered.has(op.key)) acked -= op.atoms;
-        else if (a === undefined) withdrawal = op;
-        if (a) f.checked++;
-      }
+      const isCash = (op.kind === 'deposit' && op.account === CASH) || op.kind === 'withdraw';
+      if (!isCash) continue;
+      const a = this.acks.get(op.key);
+      const amount = op.kind === 'deposit' ? BigInt(op.usdt) * ATOMS_PER_USDT : -op.atoms;
+      if (a === undefined) inFlight.push(amount);
+      // A deposit or withdrawal repeated after its record was forgotten is DUPLICATE_REQUEST: applied before.
+      else if (a.code === Code.OK || a.code === Code.DUPLICATE_REQUEST) acked += amount;
+      if (a) f.checked++;
     }
-    let rest = wallet - acked;
-    // Deposits are whole USDT: one atom short of a whole number is the withdrawal in flight, applied.
-    const odd = ((rest % ATOMS_PER_USDT) + ATOMS_PER_USDT) % ATOMS_PER_USDT;
-    if (withdrawal && odd === ATOMS_PER_USDT - WITHDRAW_ODD_ATOMS) {
-      this.appliedUnanswered.add(withdrawal.key);
-      rest += withdrawal.atoms;
-    } else if (odd !== 0n) return lost(`cash account: wallet ${USDT(wallet)}, acknowledged ${USDT(acked)}: a withdrawal is missing or extra`);
-    // What is left must be some of the deposits in flight (a retry applies the others).
+    const rest = wallet - acked;
     let sums = new Set<bigint>([0n]);
     for (const d of inFlight.slice(0, 16)) sums = new Set([...sums, ...[...sums].map((s) => s + d)]);
-    if (inFlight.length <= 16 && !sums.has(rest)) lost(`cash account: wallet ${USDT(wallet)}, acknowledged ${USDT(acked)}, deposits in flight ${inFlight.map(USDT).join(' ')}`);
+    if (inFlight.length <= 16 && !sums.has(rest)) {
+      lost(`cash account: wallet ${USDT(wallet)}, acknowledged ${USDT(acked)}, in flight ${inFlight.map(USDT).join(' ')}: a deposit or withdrawal is missing or applied twice`);
+    }
   }
 }

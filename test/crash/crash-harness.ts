@@ -203,8 +203,6 @@ export async function runCrashCycles(o: CrashOptions): Promise<CrashSummary> {
         }
         for (let n = 0; n < (o.opsPerTick ?? 10) && client.outstanding < (o.inFlight ?? 200) && sent < budget; n++) {
           const op = load.take();
-          // At most one withdrawal unanswered: the cash account's wallet decides it after a crash.
-          if (op.kind === 'withdraw' && client.withdrawing) continue;
           void client.send(op);
           sent++;
         }

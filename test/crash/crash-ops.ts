@@ -22,13 +22,13 @@ export type Op =
   | { readonly kind: 'cancelAll'; readonly key: string; readonly account: number; readonly market: number }
   | { readonly kind: 'amend'; readonly key: string; readonly account: number; readonly market: number; readonly clientOrderId: number; readonly price: number; readonly qty: number }
   | { readonly kind: 'leverage'; readonly key: string; readonly account: number; readonly market: number; readonly leverage: number }
-  | { readonly kind: 'withdraw'; readonly key: string; readonly account: number; readonly atoms: bigint }
+  | { readonly kind: 'withdraw'; readonly key: string; readonly account: number; readonly withdrawalId: number; readonly atoms: bigint }
   | { readonly kind: 'index'; readonly key: string; readonly symbol: string; readonly priceTicks: number };
 
 const MIDS = [600_000, 30_000];
 const SYMBOLS = DEFAULT_MARKETS.map((m) => m.symbol);
-/** A withdrawal is whole USDT and one atom: the cash account's wallet then says whether it was applied (crash-client.ts). */
-export const WITHDRAW_ODD_ATOMS = 1n;
+/** A withdrawal is whole USDT and one atom: a withdrawal applied twice shows in the cash account's wallet's atoms. */
+const WITHDRAW_ODD_ATOMS = 1n;
 export const ATOMS_PER_USDT = 1_000_000n;
 
 /** Operation i of the load for `seed` (the same for the same seed and the same sequence of take()). */
@@ -95,7 +95,7 @@ export class CrashLoad {
     }
     // Deposits: to anyone, and often to a taker, whom a liquidation may have left with nothing.
     if (k < 6) return { kind: 'deposit', key: `d${100 + i}`, account: r() % 2 === 0 ? r() % ACCOUNTS : MAKERS + (r() % TAKERS), custodyId: 100 + i, usdt: 1 + (r() % 60) };
-    if (k < 7) return { kind: 'withdraw', key: `w${i}`, account: CASH, atoms: BigInt(1 + (r() % 20)) * ATOMS_PER_USDT + WITHDRAW_ODD_ATOMS };
+    if (k < 7) return { kind: 'withdraw', key: `w${i}`, account: CASH, withdrawalId: i, atoms: BigInt(1 + (r() % 20)) * ATOMS_PER_USDT + WITHDRAW_ODD_ATOMS };
     if (k < 9) return { kind: 'leverage', key: `l${i}`, account: MAKERS + (r() % TAKERS), market, leverage: 20 + 5 * (r() % 3) };
     const maker = r() % MAKERS;
     const targets = this.resting[maker]!;
