@@ -14,7 +14,7 @@
 const MAX_GATEWAY_ID = 2 ** 51 - 1;
 
 /** The engine request id of withdrawalId w is WITHDRAWAL_REQUEST_BASE + w. */
-export const WITHDRAWAL_REQUEST_BASE = 2 ** 51;
+const WITHDRAWAL_REQUEST_BASE = 2 ** 51;
 /** A trader's withdrawal ids are 1 to this. */
 export const MAX_WITHDRAWAL_ID = 2 ** 51 - 1;
 

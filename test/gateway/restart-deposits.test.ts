@@ -17,13 +17,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { DEFAULT_MARKETS } from '../../engine/market/spec.js';
-import { decodeRecord, encodeRecord } from '../../engine/ring/layouts/index.js';
-import { RecordBuffer } from '../../engine/ring/record.js';
+import { decodeRecord } from '../../engine/ring/layouts/index.js';
 import { Durability } from '../../exchange/durability.js';
-import type { ShardStates } from '../../exchange/shard-states.js';
 import { ThreadedExchange } from '../../exchange/threaded-exchange.js';
 import { Topology } from '../../exchange/topology.js';
 import { Dispatcher } from '../../gateway/dispatch.js';
+import { offer, quiet } from './support/restart-flow.js';
 import { AccountViews } from '../../gateway/views/account-views.js';
 import { loadViews } from '../../gateway/views/restart-state.js';
 import { riskMarket } from '../../risk/shard/config.js';
@@ -56,32 +55,7 @@ function flow(seed: number, count: number, firstId: number, block: number): Cmd[
   return out;
 }
 
-/** Offers what the ring takes of `cmds` from `from`; returns the index of the first not taken. */
-function offer(ex: ThreadedExchange, cmds: Cmd[], from: number, max: number): number {
-  const buf = RecordBuffer.allocate(1);
-  let i = from;
-  for (; i < cmds.length && i < from + max; i++) {
-    const c = cmds[i]!;
-    encodeRecord(buf, 0, c.layout, c.header, c.body);
-    if (!ex.offer(buf, 0)) break;
-  }
-  ex.flush();
-  return i;
-}
 
-/** Waits until every shard handled everything and every record it made was polled; returns a copy taken then. */
-async function quiet(ex: ThreadedExchange, poll: () => number): Promise<ShardStates> {
-  for (;;) {
-    while (poll() > 0);
-    if (ex.drained()) {
-      // The copy resolves once the journal's cut covers it, so every record made before it is releasable.
-      const states = await ex.shardStates();
-      while (poll() > 0);
-      if (ex.drained()) return states;
-    }
-    await ex.waitForOutput(5);
-  }
-}
 
 const wallets = (v: AccountViews) => {
   const out: string[] = [];

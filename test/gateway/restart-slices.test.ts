@@ -18,13 +18,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { DEFAULT_MARKETS } from '../../engine/market/spec.js';
-import { decodeRecord, encodeRecord } from '../../engine/ring/layouts/index.js';
+import { decodeRecord } from '../../engine/ring/layouts/index.js';
 import { RecordBuffer } from '../../engine/ring/record.js';
 import { Durability } from '../../exchange/durability.js';
-import type { ShardStates } from '../../exchange/shard-states.js';
 import { ThreadedExchange } from '../../exchange/threaded-exchange.js';
 import { Topology } from '../../exchange/topology.js';
 import { Dispatcher } from '../../gateway/dispatch.js';
+import { offer, quiet } from './support/restart-flow.js';
 import { AccountViews } from '../../gateway/views/account-views.js';
 import { loadViews } from '../../gateway/views/restart-state.js';
 import { riskMarket } from '../../risk/shard/config.js';
@@ -56,18 +56,6 @@ const USDT = 1_000_000n;
 const start = async (dir: string) =>
   ThreadedExchange.start({ topology: TOPOLOGY, riskMarkets: RISK_MARKETS, ringCapacity: 1024, durability: await Durability.open({ dir, log: () => {} }, TOPOLOGY, { topology: TOPOLOGY.config, riskMarkets: RISK_MARKETS }) });
 
-/** Offers what the ring takes of `cmds` from `from`; returns the index of the first not taken. */
-function offer(ex: ThreadedExchange, cmds: Cmd[], from: number, max: number): number {
-  const buf = RecordBuffer.allocate(1);
-  let i = from;
-  for (; i < cmds.length && i < from + max; i++) {
-    const c = cmds[i]!;
-    encodeRecord(buf, 0, c.layout, c.header, c.body);
-    if (!ex.offer(buf, 0)) break;
-  }
-  ex.flush();
-  return i;
-}
 
 async function drive(ex: ThreadedExchange, cmds: Cmd[], poll: () => unknown): Promise<void> {
   for (let i = 0; i < cmds.length; ) {
@@ -77,18 +65,6 @@ async function drive(ex: ThreadedExchange, cmds: Cmd[], poll: () => unknown): Pr
   }
 }
 
-/** Waits until every shard handled everything and every record it made was polled; returns a copy taken then. */
-async function quiet(ex: ThreadedExchange, poll: () => number): Promise<ShardStates> {
-  for (;;) {
-    while (poll() > 0);
-    if (ex.drained()) {
-      const states = await ex.shardStates();
-      while (poll() > 0);
-      if (ex.drained()) return states;
-    }
-    await ex.waitForOutput(5);
-  }
-}
 
 /** Per account: wallet, position per market, open order ids. */
 const accounts = (v: AccountViews) => {

@@ -21,8 +21,7 @@ const SNAPSHOTS = { everyRecords: 1, everyMs: 3_600_000, keep: 2 };
 
 for (const fromSnapshot of [false, true]) {
   test(`after a restart of the exchange and the gateway (risk shard from ${fromSnapshot ? 'a snapshot' : 'its journal'}) a repeated withdrawalId debits nothing more`, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'perpx-gw-withdraw-'));
-    const gwDir = mkdtempSync(join(tmpdir(), 'perpx-gw-withdraw-store-'));
+    const [dir, gwDir] = ['journal', 'store'].map((what) => mkdtempSync(join(tmpdir(), `perpx-gw-withdraw-${what}-`))) as [string, string];
     const open = (create = false) => RocksStore.open(gwDir, { createIfMissing: create });
     try {
       const d1 = await durableAt(dir, fromSnapshot ? { snapshots: SNAPSHOTS } : {});
@@ -73,8 +72,7 @@ for (const fromSnapshot of [false, true]) {
         await h2.stop();
       }
     } finally {
-      rmSync(dir, { recursive: true, force: true });
-      rmSync(gwDir, { recursive: true, force: true });
+      for (const d of [dir, gwDir]) rmSync(d, { recursive: true, force: true });
     }
   });
 }
