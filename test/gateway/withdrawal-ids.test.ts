@@ -20,6 +20,14 @@ const wallet = async (c: PerpxClient): Promise<bigint> => (await c.balances()).b
 const refusal = (p: Promise<unknown>): Promise<number> => p.then(() => 0, (e: GatewayError) => e.code);
 const withdrawer = (usdt = 100n): Promise<Trader> => ctx.h.trader({ scopes: ['read', 'trade', 'withdraw'], usdt });
 
+test('a withdrawal sent twice (the retry of a client that lost the answer) debits once', async () => {
+  const t = await withdrawer();
+  const send = () => t.client.request('withdraw', { amount: 10n * USDT, withdrawalId: 41 });
+  const [a, b] = [await send(), await send()];
+  assert.deepEqual([a.ok, b.ok], [true, true]);
+  assert.equal(await wallet(t.client), 90n * USDT, 'one debit');
+});
+
 test('a repeated withdrawalId returns the first result and debits once', async () => {
   const t = await withdrawer();
   const first = await t.client.withdraw(10n * USDT, 1);
