@@ -21,7 +21,7 @@ import { alertsRange } from '../../persistence/keys.js';
 import { RocksStore } from '../../persistence/rocksdb-store.js';
 import { riskMarket } from '../../risk/shard/config.js';
 import { DetectorId, type Alert } from '../../risk/surveillance/alert.js';
-import { link, links, sendSettled, surveillanceScript } from '../support/surveillance-script.js';
+import { link, links, sendSettled, surveillanceScript, T0 } from '../support/surveillance-script.js';
 import { sampleAlerts } from './sample-alerts.js';
 import { EXIT } from '../../exchange/restore/main.js';
 import { alertKey, encodeValue } from '../../exchange/surveillance/alert-storage.js';
@@ -192,7 +192,7 @@ test('perpx-restore alert reproduces a stored alert from the journal with the st
     for (const a of [spoof, wash]) {
       const r = await tool('alert', a.id, '--data', dataDir, '--alerts', alertDir, '--json');
       assert.equal(r.code, EXIT.OK, r.err + r.out);
-      assert.deepEqual(JSON.parse(r.out), { id: a.id, detector: a.detector, market: a.marketId, shard: `market ${a.stream - 1}`, fromSeq: a.fromSeq, toSeq: a.toSeq, links: 2, reproduced: true, differs: [] });
+      assert.deepEqual(JSON.parse(r.out), { id: a.id, detector: a.detector, market: a.marketId, shard: `market ${a.stream - 1}`, fromSeq: a.fromSeq, toSeq: a.toSeq, links: 2, linksAs: 'as-they-were', reproduced: true, differs: [] });
     }
     assert.match((await tool('alert', spoof.id, '--data', dataDir, '--alerts', alertDir)).out, /alert: reproduced from the journal/);
 
@@ -208,4 +208,28 @@ test('perpx-restore alert reproduces a stored alert from the journal with the st
     assert.equal((await tool('alert', '--data', dataDir, '--alerts', alertDir)).code, EXIT.USAGE);
     assert.equal((await tool('alert', spoof.id, '--data', dataDir, '--alerts', join(alertDir, 'none'))).code, EXIT.NO_DATA);
     assert.match((await tool('alert', '--help')).out, /usage: perpx-restore alert ID/);
+  }));
+
+test('an alert on links an operator later removed still replays: perpx-restore alert gives the links as they were during its episode', () =>
+  withDirs(async (dataDir, alertDir) => {
+    const records = await openDurableAlerts(alertDir);
+    // Declared (stored, with the time they took effect) before the trades, as the operator HTTP does, and
+    // given to the worker as run() does.
+    for (const [accountId, ownerId] of links) await records.owners.set({ accountId, ownerId, operator: 'op1', atUs: T0, note: 'one owner' });
+    const raised = await run(dataDir, records.book, true, (xs) => xs.some((a) => a.detector === DetectorId.WASH_LINKED));
+    const wash = raised.find((a) => a.detector === DetectorId.WASH_LINKED)!;
+    // An hour later the operator removes one account's link, and moves the other to another owner.
+    await records.owners.set({ accountId: links[0]![0], ownerId: 0, operator: 'op2', atUs: T0 + 3_600_000_000, note: 'KYC case closed' });
+    await records.owners.set({ accountId: links[1]![0], ownerId: 77, operator: 'op2', atUs: T0 + 3_600_000_000, note: 'another group' });
+    assert.deepEqual(records.owners.pairs(), [[links[1]![0], 77]], 'in force now: no link between the two');
+    await records.close();
+
+    const r = await tool('alert', wash.id, '--data', dataDir, '--alerts', alertDir, '--json');
+    assert.equal(r.code, EXIT.OK, r.err + r.out);
+    assert.deepEqual(JSON.parse(r.out), { id: wash.id, detector: wash.detector, market: wash.marketId, shard: `market ${wash.stream - 1}`, fromSeq: wash.fromSeq, toSeq: wash.toSeq, links: 4, linksAs: 'as-they-were', reproduced: true, differs: [] });
+    // With the links in force now the journal does not bear it out (what the replay was given before the owner log).
+    const d = await Durability.open({ dir: dataDir, log: quiet }, topology, config);
+    assert.deepEqual(replayAlert({ topology, riskMarkets }, d.logs[wash.stream - 1]!, wash, { owners: [[links[1]![0], 77]] }), []);
+    // A link declared after the episode does not reach back into it.
+    assert.deepEqual(replayAlert({ topology, riskMarkets }, d.logs[wash.stream - 1]!, wash, { ownerChanges: links.map(([accountId, ownerId]) => ({ accountId, ownerId, atUs: wash.toUs + 120_000_000 })) }), []);
   }));
