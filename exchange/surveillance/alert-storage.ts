@@ -57,6 +57,8 @@ export interface OwnerLink {
 export interface AlertStorage {
   /** Stores the alert unless one with its id is stored; true when it was new. */
   putAlert(alert: Alert): Promise<boolean>;
+  /** The stored alert of this id. */
+  getAlert(id: string): Promise<Alert | undefined>;
   /** Appends an action (its n is the next for its alert). */
   appendAction(action: AlertAction): Promise<void>;
   /** Everything stored: every alert once (in no promised order: the book sorts), actions in order per alert. */
@@ -118,6 +120,11 @@ export class MemoryAlertStorage implements AlertStorage {
     if (this.records.has(key)) return false;
     this.records.set(key, encodeValue(alert));
     return true;
+  }
+
+  async getAlert(id: string): Promise<Alert | undefined> {
+    const bytes = this.records.get(alertKey(id));
+    return bytes && decodeValue<Alert>(bytes);
   }
 
   async appendAction(action: AlertAction): Promise<void> {

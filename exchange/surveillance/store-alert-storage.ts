@@ -52,6 +52,11 @@ export class StoreAlertStorage implements AlertStorage {
     }
   }
 
+  async getAlert(id: string): Promise<Alert | undefined> {
+    const bytes = await this.store.get(alertsKey(alertKey(id)));
+    return bytes && decodeValue<Alert>(bytes);
+  }
+
   async appendAction(action: AlertAction): Promise<void> {
     const key = alertsKey(actionKey(action.alertId, action.n));
     if ((await this.store.get(key)) !== undefined) throw new Error(`action ${action.n} of alert ${action.alertId} is already stored`);

@@ -69,17 +69,17 @@ test('alerts and audited actions survive a reopen of the store; an alert stored 
     const second = await openDurableAlerts(dir);
     try {
       assert.deepEqual(second.book.list(), listed);
-      assert.deepEqual(second.book.get(alerts[0]!.id)!.alert, alerts[0]);
+      assert.deepEqual((await second.book.get(alerts[0]!.id))!.alert, alerts[0]);
       assert.deepEqual(
-        second.book.get(alerts[0]!.id)!.actions.map((x) => x.operator),
+        (await second.book.get(alerts[0]!.id))!.actions.map((x) => x.operator),
         Array.from({ length: 11 }, (_, i) => `op${i + 1}`),
       );
-      assert.equal(second.book.get(alerts[1]!.id)!.status, AlertStatus.ESCALATED);
+      assert.equal((await second.book.get(alerts[1]!.id))!.status, AlertStatus.ESCALATED);
       assert.equal(await second.book.ingest(structuredClone(alerts[2]!)), false);
       assert.equal(second.book.duplicates, 1);
       // The next action continues the trail where the stored one ended.
       await second.book.act(alerts[0]!.id, AlertActionKind.ESCALATE, 'op12', 'escalated after review', 3_000);
-      assert.equal(second.book.get(alerts[0]!.id)!.actions.at(-1)!.n, 12);
+      assert.equal((await second.book.get(alerts[0]!.id))!.actions.at(-1)!.n, 12);
     } finally {
       await second.close();
     }
@@ -172,9 +172,9 @@ test('a durable exchange with surveillance: alerts stored, acted on, raised agai
       assert.ok(again.every((a) => raised.some((r) => r.id === a.id)), 'nothing new from a replay');
       assert.equal(secondAlerts.book.size, raised.length);
       assert.equal(secondAlerts.book.duplicates, again.length);
-      assert.equal(secondAlerts.book.get(spoof.id)!.status, AlertStatus.ACKNOWLEDGED);
-      assert.equal(secondAlerts.book.get(wash.id)!.status, AlertStatus.ESCALATED);
-      assert.deepEqual(secondAlerts.book.get(spoof.id)!.alert, spoof);
+      assert.equal((await secondAlerts.book.get(spoof.id))!.status, AlertStatus.ACKNOWLEDGED);
+      assert.equal((await secondAlerts.book.get(wash.id))!.status, AlertStatus.ESCALATED);
+      assert.deepEqual((await secondAlerts.book.get(spoof.id))!.alert, spoof);
     } finally {
       await secondAlerts.close();
     }

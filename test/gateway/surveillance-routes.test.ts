@@ -67,7 +67,7 @@ test('an operator without the surveillance roles gets 403; a reader may read but
   assert.equal((await call('GET', `${PREFIX}/alerts`, reader))?.status, 200);
   const r = await call('POST', `${PREFIX}/alerts/${alerts[0]!.id}/escalate`, reader, { note: 'escalate it' });
   assert.equal(r?.status, 403);
-  assert.equal(book.get(alerts[0]!.id)!.actions.length, 0);
+  assert.equal((await book.get(alerts[0]!.id))!.actions.length, 0);
 });
 
 test('the list filters by detector and rejects a bad filter with the reason', async () => {
@@ -139,7 +139,7 @@ test('an officer acknowledges and escalates with a note; the actions are recorde
   const ok = await call('POST', `${PREFIX}/alerts/${id}/acknowledge`, officer, { note: 'reviewed' });
   assert.equal(ok?.status, 200);
   await call('POST', `${PREFIX}/alerts/${id}/escalate`, officer, { note: 'to compliance' });
-  const actions = book.get(id)!.actions;
+  const actions = (await book.get(id))!.actions;
   assert.deepEqual(actions.map((a) => [a.kind, a.operator, a.note]), [
     ['acknowledge', 'ops-officer', 'reviewed'],
     ['escalate', 'ops-officer', 'to compliance'],
