@@ -31,7 +31,7 @@ const THIN_USDT = 300n;
 /** A maker's quotes per side per market. */
 const LEVELS = 10;
 /** How long a taker keeps from trading the other way in a market after its last order there (ms). */
-export const REVERSE_HOLD_MS = 12_000;
+const REVERSE_HOLD_MS = 12_000;
 /** How long a taker's parent order lasts: from PARENT_MS to twice that. */
 const PARENT_MS = 20_000;
 
