@@ -71,6 +71,8 @@ export class AlertBook {
   /** Alerts raised per detector, duplicates skipped, since start. */
   readonly raised = new Map<DetectorId, number>(DETECTOR_IDS.map((d) => [d, 0]));
   duplicates = 0;
+  /** The last action being stored (act). */
+  private actions: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly storage: AlertStorage) {}
 
@@ -124,16 +126,24 @@ export class AlertBook {
     return { alert, status: c.status, actions: [...c.actions] };
   }
 
-  /** Acknowledges or escalates an alert with a note; stored before it takes effect. */
-  async act(id: string, kind: AlertActionKind, operator: string, note: string, atUs: number): Promise<AlertCase> {
+  /**
+   * Acknowledges or escalates an alert with a note; stored before it takes effect. Actions are stored one
+   * at a time: two at once (an operator's double click, two officers) each take the next number, where
+   * both took the same one and the second was refused as already stored.
+   */
+  act(id: string, kind: AlertActionKind, operator: string, note: string, atUs: number): Promise<AlertCase> {
     const c = this.cases.get(id);
-    if (c === undefined) throw new AlertActionError('NOT_FOUND', `no alert ${id}`);
+    if (c === undefined) return Promise.reject(new AlertActionError('NOT_FOUND', `no alert ${id}`));
     const text = note.trim();
-    if (text.length === 0 || text.length > MAX_NOTE) throw new AlertActionError('BAD_NOTE', `a note of 1 to ${MAX_NOTE} characters is required`);
-    const action: AlertAction = { alertId: id, n: c.actions.length + 1, kind, operator, atUs, note: text };
-    await this.storage.appendAction(action);
-    this.apply(action);
-    return (await this.get(id))!;
+    if (text.length === 0 || text.length > MAX_NOTE) return Promise.reject(new AlertActionError('BAD_NOTE', `a note of 1 to ${MAX_NOTE} characters is required`));
+    const done = this.actions.then(async () => {
+      const action: AlertAction = { alertId: id, n: c.actions.length + 1, kind, operator, atUs, note: text };
+      await this.storage.appendAction(action);
+      this.apply(action);
+      return (await this.get(id))!;
+    });
+    this.actions = done.catch(() => {});
+    return done;
   }
 
   /** Alerts by status and by detector (the figures /metrics exposes). */

@@ -105,3 +105,16 @@ test('the book keeps what a list shows; an alert\'s evidence is read back from t
   assert.ok(kept.every((a) => a.orders.length + a.trades.length > 0));
   assert.equal(await book.get('no-such-alert'), undefined);
 });
+
+test('two actions on one alert at once are both stored, numbered in the order made', async () => {
+  const book = new AlertBook(new MemoryAlertStorage());
+  const [a] = sampleAlerts();
+  await book.ingest(a!);
+  await Promise.all([book.act(a!.id, 'acknowledge', 'ops-ana', 'seen', 1), book.act(a!.id, 'escalate', 'ops-ben', 'to compliance', 2)]);
+  const c = (await book.get(a!.id))!;
+  assert.deepEqual(c.actions.map((x) => [x.n, x.kind, x.operator]), [
+    [1, 'acknowledge', 'ops-ana'],
+    [2, 'escalate', 'ops-ben'],
+  ]);
+  assert.equal(c.status, AlertStatus.ESCALATED);
+});
