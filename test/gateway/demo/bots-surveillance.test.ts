@@ -5,7 +5,8 @@
 // book one way and trading back within the second) and, after a stall of the process, quote stuffing (the
 // pacing caught up by sending a maker's two seconds of cancels and requotes at once). Real bots, a real
 // exchange with its surveillance worker, behind a real gateway; the demo's pacing (DemoPacer) and its
-// swings (the makers pull before each), compressed to a swing every three seconds.
+// swings (the makers pull before each), compressed to a swing every three seconds. Before the fix this
+// raised quote stuffing and fast cancels within seconds, and layering (ten alerts) over the 30 s.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -19,7 +20,7 @@ import { MID, startHarness, until } from '../support/harness.js';
 
 const BTC = DEFAULT_MARKETS[0]!;
 const RATE = 2_000;
-const SECONDS = 18;
+const SECONDS = 30;
 const SWING_EVERY_S = 3;
 /** A stall of the process this far in (ms), this long: what a GC pause or a loaded machine does. */
 const STALL_AT_MS = 8_000;
