@@ -13,6 +13,8 @@ import { join } from 'node:path';
 import { ThreadedExchange } from '../exchange/threaded-exchange.js';
 import { Topology } from '../exchange/topology.js';
 import { DEFAULT_MARKETS } from '../engine/market/spec.js';
+import { MAX_MARKETS } from '../engine/market/listing.js';
+import { MarketRegistry } from './markets/market-registry.js';
 import { assertLittleEndian, RecordBuffer } from '../engine/ring/record.js';
 import { stateHashHex } from '../engine/shard/hash.js';
 import { riskMarket } from '../risk/shard/config.js';
@@ -64,25 +66,29 @@ const o = parsed.options;
 // The crash harness's deliberately broken build (persistence/crash-points.ts) must never pass unnoticed.
 if (ackBeforeDurable()) console.error('perpx: WARNING: PERPX_CRASH_BREAK=ack-before-durable is set: answers are released before they are durable (the crash harness\'s loss test only); never run an exchange so');
 if (o.port !== 0 && o.port === o.operatorPort) refuse(`--port and --operator-port: both are ${o.port}; they need two ports`);
-const markets = DEFAULT_MARKETS;
+const configured = DEFAULT_MARKETS;
+// The gateway's one list of markets: the configured ones, then those the recovered shards hold from
+// listings, then each an operator lists (gateway/markets/market-registry.ts).
+const markets = new MarketRegistry(configured);
 const ORDER_OPS: ReadonlySet<string> = new Set(['place', 'batchPlace', 'cancel', 'amend', 'cancelReplace', 'cancelAll']);
 
 let oracleConfig: OracleConfig | undefined;
 try {
-  if (o.oracle !== undefined) oracleConfig = loadOracleConfig(o.oracle, markets);
+  if (o.oracle !== undefined) oracleConfig = loadOracleConfig(o.oracle, configured);
 } catch (e) {
   if (e instanceof OracleConfigError) refuse(`--oracle: ${e.message}`);
   throw e;
 }
 
-const view = new MarketView(markets);
+const view = new MarketView(configured);
+markets.onAdd((m) => view.addMarket(m));
 let status = 'starting';
 const liveView = o.demo ? new LiveView(view, { out: process.stdout, nowUs, header: () => [`perpx demo · ${status}`] }) : undefined;
 const log = createLogger({ pretty: o.pretty, destination: liveView?.tty ? liveView.logSink : undefined });
 
 assertLittleEndian();
-const topology = Topology.spread(markets, availableParallelism(), o.riskShards);
-const riskMarkets = markets.map((m) => riskMarket(m));
+const topology = Topology.spread(configured, availableParallelism(), o.riskShards);
+const riskMarkets = configured.map((m) => riskMarket(m));
 let durability: Durability | undefined;
 if (!o.inMemory) {
   try {
@@ -133,7 +139,7 @@ try {
     port: o.operatorPort,
     nowUs,
     log,
-    oracle: oracleConfig && ((registry) => new IndexOracle({ config: oracleConfig, markets, registry })),
+    oracle: oracleConfig && ((registry) => new IndexOracle({ config: oracleConfig, markets: configured, registry })),
     surveillance: records && { ...records, applyOwner },
     keys: () => gateway?.keys,
     indexSources: () => indexSources,
@@ -149,7 +155,7 @@ try {
       else if (exchange.journalFailure) reasons.push(`halted: the journal failed: ${exchange.journalFailure.message}`);
       else if (gateway === undefined) reasons.push('the trader gateway is starting');
       else if (!gateway.ready) reasons.push('loading the read models and books from the shards, the tickers from the gateway store');
-      else if (!marked) reasons.push('waiting for every risk shard to hold a mark of every market');
+      else if (!marked) reasons.push('waiting for every risk shard to hold a mark of every configured market');
       return { ready: reasons.length === 0, reasons };
     },
   });
@@ -198,6 +204,7 @@ try {
   refuseDataDir(e);
 }
 const x = exchange;
+markets.addListings(x.listedAtStart());
 
 // The trader gateway: its own store (keys, accounts, idempotency, order history, fills, tickers) beside the shards' journal.
 const store: Store = o.inMemory ? new MemoryStore() : await RocksStore.open(join(o.data, 'gateway'), { createIfMissing: true });
@@ -275,7 +282,7 @@ const sim = oracle ? undefined : walk;
 for (const m of gw.restored?.market ?? []) for (const b of m.markets) walk.resume(b.marketId, b.indexTicks);
 const sources = await IndexSources.open({ markets, sim: walk, oracle, exchange: x, store, clock: nowUs, currentIndex: (id) => view.markets.get(id)?.indexTicks || undefined });
 indexSources = sources;
-log.info(`index sources: ${markets.map((m) => `${m.symbol} ${sources.choiceOf(m.marketId)!.source}`).join(', ')} (PUT /operator/markets/:symbol/index-source changes one)`);
+log.info(`index sources: ${markets.list().map((m) => `${m.symbol} ${sources.choiceOf(m.marketId)!.source}`).join(', ')} (PUT /operator/markets/:symbol/index-source changes one)`);
 if (oracle) {
   feedIndexTicks(oracle, x, (t) => sources.fromOracle(t.marketId));
   oracle.onStale((e) => log.warn({ market: e.symbol, sources: e.sourcesUsed }, `index ${e.symbol} stale: mark frozen, market reduce-only`));
@@ -290,7 +297,7 @@ process.once('SIGINT', stop);
 process.once('SIGTERM', stop);
 
 const scanner = new ShockScanner({ threads: 2 });
-const shocks = uniformShocks([-1_000, -2_500, -5_000], markets.length);
+const shocks = uniformShocks([-1_000, -2_500, -5_000], MAX_MARKETS);
 let bots: DemoBots | undefined;
 
 async function shutdown(code: number): Promise<never> {
@@ -311,14 +318,15 @@ async function shutdown(code: number): Promise<never> {
   process.exit(code);
 }
 
-// Ready once every risk shard holds a mark of every market (before that it refuses every order).
+// Ready once every risk shard holds a mark of every configured market (before that it refuses every order;
+// a listed market has none until an operator chooses its index source).
 const deadline = Date.now() + (oracle ? 30_000 : 10_000);
 for (;;) {
   if (x.halted || Date.now() > deadline) {
     log.error(`could not start: ${x.failure?.message ?? 'no mark in every risk shard in time'}`);
     await shutdown(1);
   }
-  if ((await x.scanSnapshots()).every((s) => markets.every((m) => s.markets.some((k) => k.marketId === m.marketId && k.markTicks > 0n)))) break;
+  if ((await x.scanSnapshots()).every((s) => configured.every((m) => s.markets.some((k) => k.marketId === m.marketId && k.markTicks > 0n)))) break;
   await new Promise((r) => setTimeout(r, 20));
 }
 marked = true;
