@@ -7,46 +7,30 @@
 // trading goes on. Every call is in the audit log.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { Code } from '../../../engine/codes.js';
 import { PerpxClient } from '../../../gateway/client/client.js';
 import { generateEd25519 } from '../../../gateway/client/keys.js';
 import { WsBookFollower } from '../../../gateway/client/ws-book.js';
 import type { LevelTuple } from '../../../gateway/market-data/l2-book.js';
 import { ALL_ROLES, OperatorRole } from '../../../gateway/operator/tokens.js';
+import { refusal } from '../support/harness.js';
+import { spawnMain } from '../support/npm-start.js';
 
-const main = fileURLToPath(new URL('../../../gateway/main.js', import.meta.url));
 const ADMIN = 'admin-token-0123456789abcdef';
 const VIEWER = 'viewer-token-0123456789abcdef';
 const SOL = { market: { symbol: 'SOL-PERP', tickSize: '0.01', lotSize: '0.1' } };
 
-async function until(what: string, cond: () => boolean | Promise<boolean>, tail: () => string = () => ''): Promise<void> {
-  for (let i = 0; i < 3_000; i++) {
-    if (await cond()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  assert.fail(`never: ${what}\n${tail()}`);
-}
-
 /** `npm start` on `dir`; resolves once /readyz says ready. */
 async function start(dir: string, operators: string) {
-  const child = spawn(process.execPath, [main, '--data', join(dir, 'data'), '--operators', operators, '--port', '0', '--operator-port', '0', '--mqtt', 'none', '--stress-every', '0', '--json-logs'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
-  child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const lines = () => out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: number; msg: string; url?: string });
-  const tail = () => `stdout: ${out.slice(-2000)}\nstderr: ${err}`;
-  await until('both servers listen', () => lines().some((l) => l.msg.startsWith('trader gateway on')), tail);
+  const { child, exited, lines, tail, until } = spawnMain(['--data', join(dir, 'data'), '--operators', operators, '--port', '0', '--operator-port', '0', '--mqtt', 'none', '--stress-every', '0', '--json-logs']);
+  await until('both servers listen', () => lines().some((l) => l.msg.startsWith('trader gateway on')));
   const op = lines().find((l) => l.msg.startsWith('operator HTTP on'))!.url!;
   const ws = lines().find((l) => l.msg.startsWith('trader gateway on'))!.url!;
-  await until('ready', async () => (await fetch(`${op}/readyz`)).status === 200, tail);
+  await until('ready', async () => (await fetch(`${op}/readyz`)).status === 200);
   const call = async (method: string, path: string, body?: unknown, token = ADMIN) => {
     const res = await fetch(op + path, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await res.text();
@@ -56,6 +40,7 @@ async function start(dir: string, operators: string) {
     ws,
     call,
     lines,
+    until,
     /** After a failed assertion: no process outlives the test. */
     kill: () => child.kill('SIGKILL'),
     async stop() {
@@ -81,15 +66,6 @@ async function login(x: Running, t: { keyId: string; seed: Uint8Array }): Promis
   const c = await PerpxClient.connect(x.ws);
   await c.login({ keyId: t.keyId, alg: 'ed25519', secret: t.seed });
   return c;
-}
-
-async function refusal(p: Promise<unknown>): Promise<number> {
-  try {
-    await p;
-  } catch (e) {
-    return (e as { code: number }).code;
-  }
-  return 0;
 }
 
 /** A fresh snapshot of a market's book from the server: a new subscription's first frame. */
@@ -149,19 +125,19 @@ test('an operator creates a market; traders trade it; it survives a restart', as
     assert.equal((await x.call('PUT', '/operator/markets/SOL-PERP/index-source', { source: 'simulated' })).status, 400, 'the walk does not price a listed market');
     const manual = await x.call('PUT', '/operator/markets/SOL-PERP/index-source', { source: 'manual', price: '150' });
     assert.deepEqual([manual.status, manual.body], [200, { market: 'SOL-PERP', source: 'manual', price: '150.00' }]);
-    await until('SOL-PERP has a mark', async () => (await x.call('GET', '/operator/markets')).body[2].mark === '150.00');
+    await x.until('SOL-PERP has a mark', async () => (await x.call('GET', '/operator/markets')).body[2].mark === '150.00');
 
     const watcher = await PerpxClient.connect(x.ws);
     clients.push(watcher);
     const follower = new WsBookFollower(watcher, 3);
     await follower.start();
     // The risk shards learn the mark a moment after the market shard publishes it: retry until taken.
-    await until('the maker rests a bid', async () => (await refusal(maker.place({ market: 3, side: 'buy', type: 'limit', price: 14_990, qty: 10, clientOrderId: 1 }))) === 0);
+    await x.until('the maker rests a bid', async () => (await refusal(maker.place({ market: 3, side: 'buy', type: 'limit', price: 14_990, qty: 10, clientOrderId: 1 }))) === 0);
     await maker.place({ market: 3, side: 'sell', type: 'limit', price: 15_010, qty: 10, clientOrderId: 2 });
     await maker.place({ market: 3, side: 'sell', type: 'limit', price: 15_020, qty: 5, clientOrderId: 3 });
     await taker.place({ market: 3, side: 'buy', type: 'limit', price: 15_010, qty: 4, tif: 'ioc' });
-    await until('the taker holds 4 lots', async () => (await taker.positions()).positions.some((p) => p.market === 3 && BigInt(p.qty) === 4n));
-    await until('the book rebuilt from snapshot and diffs equals the server book', async () => {
+    await x.until('the taker holds 4 lots', async () => (await taker.positions()).positions.some((p) => p.market === 3 && BigInt(p.qty) === 4n));
+    await x.until('the book rebuilt from snapshot and diffs equals the server book', async () => {
       const s = await serverBook(x, 3);
       return follower.sync.synced && JSON.stringify(follower.sync.book.topBids(Infinity)) === JSON.stringify(s.bids) && JSON.stringify(follower.sync.book.topAsks(Infinity)) === JSON.stringify(s.asks);
     });
@@ -182,8 +158,8 @@ test('an operator creates a market; traders trade it; it survives a restart', as
     clients.push(maker, taker);
     assert.deepEqual((await taker.markets()).markets.map((m) => m.symbol), ['BTC-PERP', 'ETH-PERP', 'SOL-PERP']);
     assert.deepEqual((await maker.openOrders(3)).orders.map((o) => o.clientOrderId).sort(), [1, 2, 3]);
-    await until('the risk shards hold the mark again', async () => (await refusal(taker.place({ market: 3, side: 'buy', type: 'limit', price: 15_020, qty: 5, tif: 'ioc' }))) === 0);
-    await until('the taker holds 9 lots', async () => (await taker.positions()).positions.some((p) => p.market === 3 && BigInt(p.qty) === 9n));
+    await x.until('the risk shards hold the mark again', async () => (await refusal(taker.place({ market: 3, side: 'buy', type: 'limit', price: 15_020, qty: 5, tif: 'ioc' }))) === 0);
+    await x.until('the taker holds 9 lots', async () => (await taker.positions()).positions.some((p) => p.market === 3 && BigInt(p.qty) === 9n));
     assert.equal((await x.call('POST', '/operator/markets', SOL)).body.error, 'MARKET_EXISTS', 'a repeat after the restart');
     for (const c of clients.splice(0)) await c.close();
     await x.stop();
