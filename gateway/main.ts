@@ -302,6 +302,8 @@ let bots: DemoBots | undefined;
 
 async function shutdown(code: number): Promise<never> {
   stopping = true;
+  // A market listing still waiting for its answers is answered now (outcome unknown; a restart shows it).
+  operator.listings.close();
   liveView?.stop();
   await bots?.stop();
   await oracle?.stop();

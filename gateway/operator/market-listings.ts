@@ -39,7 +39,7 @@ const REJ = OrderRejectedLayout.offsets;
 const LISTING_REQUEST_BASE = OPERATOR_REQUEST_BASE + 2 ** 51;
 
 /** What listing needs of the exchange. */
-export type ListingExchange = Pick<ThreadedExchange, 'offerListing' | 'flush' | 'halted'> & {
+export type ListingExchange = Pick<ThreadedExchange, 'offerListing' | 'flush' | 'halted' | 'failure' | 'journalFailure'> & {
   readonly topology: { readonly marketShards: number; readonly riskShards: number; marketShardOf(marketId: number): number };
 };
 
@@ -63,6 +63,20 @@ export interface MarketListingsOptions {
   readonly nowUs: () => number;
   /** How long a call waits for every answer (default 5 s, as other operator commands). */
   readonly timeoutMs?: number;
+}
+
+/** Why an offer was not taken: the exchange halted (a shard or the journal failed), is stopping, or is busy. */
+function notTaken(x: ListingExchange): ListingOutcome {
+  if (x.failure !== undefined || x.journalFailure !== undefined) return { ok: false, status: 503, code: Code.SHARD_FAILED, message: 'the exchange has halted; nothing was listed' };
+  if (x.halted) return { ok: false, status: 503, code: Code.OPERATOR_UNAVAILABLE, message: 'the exchange is stopping; nothing was listed' };
+  return { ok: false, status: 503, code: Code.BACK_PRESSURE, message: 'the exchange is busy; nothing was listed: retry' };
+}
+
+/** The HTTP status of a shard's refusal of a listing. */
+function statusOfRefusal(code: number): number {
+  if (code === Code.MARKET_EXISTS || code === Code.TOO_MANY_MARKETS) return 409;
+  if (code === Code.SHARD_FAILED) return 503;
+  return 422;
 }
 
 export class MarketListings {
@@ -92,7 +106,7 @@ export class MarketListings {
     const r = listingFromRequest(body, held);
     if (!r.ok) return { ok: false, status: r.status, code: r.status === 409 ? Code.MARKET_EXISTS : Code.OPERATOR_BAD_REQUEST, field: r.field, message: `${r.field} ${r.message}` };
     if (held.length >= MAX_MARKETS) return { ok: false, status: 409, code: Code.TOO_MANY_MARKETS, message: `the exchange holds ${held.length} markets, the most it can` };
-    if (x.halted) return { ok: false, status: 503, code: Code.SHARD_FAILED, message: 'the exchange has halted' };
+    if (x.halted) return notTaken(x);
     const t = x.topology;
     const perShard = Array.from({ length: t.marketShards }, () => 0);
     for (const m of this.o.markets.list()) {
@@ -108,11 +122,7 @@ export class MarketListings {
     const header = { timeUs: this.o.nowUs(), marketId: r.spec.marketId, flags: HeaderFlag.OPERATOR, requestId, shard };
     for (let i = 0; i < parts; i++) writeListingPart(buf, buf.at(i), header, bytes, i);
     // All or nothing: refused, no shard took any part of it.
-    if (!x.offerListing(buf, 0, parts)) {
-      return x.halted
-        ? { ok: false, status: 503, code: Code.SHARD_FAILED, message: 'the exchange has halted' }
-        : { ok: false, status: 503, code: Code.BACK_PRESSURE, message: 'the exchange is busy; nothing was listed: retry' };
-    }
+    if (!x.offerListing(buf, 0, parts)) return notTaken(x);
     x.flush();
     const awaited = new Set([...Array.from({ length: t.riskShards }, (_, i) => `risk:${i}`), `market:${shard}`]);
     return new Promise((resolve) => {
@@ -148,7 +158,7 @@ export class MarketListings {
       this.waiting.delete(requestId);
       clearTimeout(w.timer);
       const code = buf.u16At(at, REJ.code);
-      w.resolve({ ok: false, status: code === Code.MARKET_EXISTS || code === Code.TOO_MANY_MARKETS ? 409 : 422, code, message: 'refused by the exchange' });
+      w.resolve({ ok: false, status: statusOfRefusal(code), code, message: 'refused by the exchange' });
     }
   };
 

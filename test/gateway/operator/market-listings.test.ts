@@ -27,6 +27,8 @@ function scripted(o: { take?: () => boolean } = {}) {
   const owners = new Map([[1, 0], [2, 1]]);
   const x: ListingExchange & { halted: boolean; flushes: number } = {
     halted: false,
+    failure: undefined,
+    journalFailure: undefined,
     flushes: 0,
     offerListing(buf, at, count) {
       if (this.halted || !(o.take?.() ?? true)) return false;
@@ -97,9 +99,15 @@ test("a shard's refusal is the answer, with the shard's code; nothing is listed"
   assert.deepEqual(r.ok ? undefined : [r.status, r.code], [422, Code.INVALID_MARKET_SPEC]);
   assert.equal(markets.size, 2);
   assert.equal(l.inFlight, 0);
+  // A shard that died on the listing answers it SHARD_FAILED: 503, like any command of a halted exchange.
+  const died = l.create(SOL);
+  await tick();
+  rejected(l, offered[1]!.requestId, Code.SHARD_FAILED);
+  const d = await died;
+  assert.deepEqual(d.ok ? undefined : [d.status, d.code], [503, Code.SHARD_FAILED]);
 });
 
-test('back-pressure and a halted exchange refuse with 503 before anything is offered or reserved; a starting one 409', async () => {
+test('back-pressure, a stopping and a halted exchange refuse with 503 before anything is offered or reserved; a starting one 409', async () => {
   let take = false;
   const { x, offered } = scripted({ take: () => take });
   let up = false;
@@ -111,8 +119,12 @@ test('back-pressure and a halted exchange refuse with 503 before anything is off
   const busy = await l.create(SOL);
   assert.deepEqual(busy.ok ? undefined : [busy.status, busy.code], [503, Code.BACK_PRESSURE]);
   x.halted = true;
+  const stopping = await l.create(SOL);
+  assert.deepEqual(stopping.ok ? undefined : [stopping.status, stopping.code], [503, Code.OPERATOR_UNAVAILABLE], 'halted with no failure: stopping');
+  x.journalFailure = new Error('disk full');
   const halted = await l.create(SOL);
   assert.deepEqual(halted.ok ? undefined : [halted.status, halted.code], [503, Code.SHARD_FAILED]);
+  x.journalFailure = undefined;
   assert.deepEqual([offered.length, l.inFlight, markets.size], [0, 0, 2]);
   x.halted = false;
   take = true;
