@@ -41,8 +41,11 @@ async function start(dir: string, operators: string) {
     call,
     lines,
     until,
-    /** After a failed assertion: no process outlives the test. */
-    kill: () => child.kill('SIGKILL'),
+    /** A crash (and, after a failed assertion, no process outliving the test): resolves once it has exited. */
+    async kill() {
+      child.kill('SIGKILL');
+      await exited;
+    },
     async stop() {
       child.kill('SIGTERM');
       assert.equal(await exited, 0, tail());
@@ -171,7 +174,31 @@ test('an operator creates a market; traders trade it; it survives a restart', as
     assert.equal(creates.filter((c) => c[2] === 'MARKET_EXISTS').length, 3);
   } finally {
     for (const c of clients) await c.close().catch(() => {});
-    for (const r of running) r.kill();
+    for (const r of running) await r.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// Under the crash harness's broken build (PERPX_CRASH_BREAK=ack-before-durable: answers released before
+// they are durable) this test fails: the market is gone after the crash.
+test('a market answered 201 survives a crash right after the answer: it was durable when the operator was told', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'perpx-create-market-'));
+  const operators = join(dir, 'operators.json');
+  writeFileSync(operators, JSON.stringify({ operators: [{ id: 'admin', token: ADMIN, roles: ALL_ROLES }] }));
+  const running: Running[] = [];
+  try {
+    const x = await start(dir, operators);
+    running.push(x);
+    const made = await x.call('POST', '/operator/markets', { market: { symbol: 'DOGE-PERP', tickSize: '0.00001', lotSize: '1' } });
+    assert.equal(made.status, 201, made.text);
+    await x.kill();
+    const y = await start(dir, operators);
+    running.push(y);
+    const back = (await y.call('GET', '/operator/markets')).body as { marketId: number; symbol: string; tickSize: string }[];
+    assert.deepEqual(back.map((m) => [m.marketId, m.symbol, m.tickSize]), [[1, 'BTC-PERP', '0.1'], [2, 'ETH-PERP', '0.01'], [3, 'DOGE-PERP', '0.00001']]);
+    await y.stop();
+  } finally {
+    for (const r of running) await r.kill();
     rmSync(dir, { recursive: true, force: true });
   }
 });
