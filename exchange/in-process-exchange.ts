@@ -25,7 +25,8 @@ import { encodeRecord, type RecordHeaderInput } from '../engine/ring/layouts/ind
 import { RECORD_BYTES, RecordBuffer } from '../engine/ring/record.js';
 import { readSnapshotStreams } from '../engine/snapshot/shard-streams.js';
 import { RecordType } from '../engine/ring/types.js';
-import { fastBook, MarketShard } from '../engine/shard/market-shard.js';
+import { fastBook } from '../engine/shard/market-listings.js';
+import { MarketShard } from '../engine/shard/market-shard.js';
 import type { RecordHandler } from '../engine/shard/event-processor.js';
 import { QueueOutput } from '../engine/shard/event-output.js';
 import { LiquidationEngine } from '../risk/shard/liquidation-engine.js';
@@ -154,7 +155,7 @@ export class InProcessExchange {
       );
     }
     // Markets the restored shards listed at run time route to their owners again.
-    this.marketShards.forEach((m, s) => m.listedMarkets().forEach((l) => t.listMarket(l.marketId, s)));
+    this.marketShards.forEach((m, s) => m.markets.listedMarkets().forEach((l) => t.listMarket(l.marketId, s)));
     const marketShardOf = (marketId: number): number => t.marketShardOf(marketId);
     const riskMarkets = restore === undefined ? t.riskMarketsOf(o.riskMarkets) : [];
     for (let r = 0; r < R; r++) {

@@ -6,7 +6,8 @@
 import { RecordBuffer, type RecordBuffer as RB } from '../engine/ring/record.js';
 import type { EventOutput } from '../engine/shard/event-output.js';
 import type { PricingConfig } from '../engine/shard/market-pricing.js';
-import { fastBook, MarketShard } from '../engine/shard/market-shard.js';
+import { fastBook } from '../engine/shard/market-listings.js';
+import { MarketShard } from '../engine/shard/market-shard.js';
 import { InputStamp } from '../engine/shard/input-stamp.js';
 import { replayRecords } from '../engine/shard/replay.js';
 import { DEFAULT_POOL, type RiskMarketConfig, type RiskPoolConfig } from '../risk/shard/config.js';

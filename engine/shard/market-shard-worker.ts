@@ -97,7 +97,7 @@ parentPort!.postMessage({ type: 'ready' });
 // After 'ready': re-delivery may wait on a full ring whose consumer is another worker still starting.
 // A replay the stop flag cut short (its journal read failed) is never reported: the loop then ends at once.
 // With the markets each shard holds from listings: the main thread routes their index ticks by them.
-if (wired.every((w) => w.replay())) parentPort!.postMessage({ type: 'replayed', listed: wired.map((w) => w.shard.listedMarkets()) });
+if (wired.every((w) => w.replay())) parentPort!.postMessage({ type: 'replayed', listed: wired.map((w) => w.shard.markets.listedMarkets()) });
 if (wired.length === 1) wired[0]!.processor.run();
 else new ProcessorGroup(wired.map((w) => w.processor), Doorbell.attach(group[0]!.bell), waitStrategyByName(group[0]!.wait)).run();
 const members = wired.map((w) => ({ stateHash: w.shard.stateHash().toString(), handled: w.processor.handled, abandoned: w.outputs.reduce((sum, o) => sum + o.abandoned, 0) }));

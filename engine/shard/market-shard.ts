@@ -22,17 +22,12 @@
 // or OrderRejected.
 //
 // Markets come from the constructor (the configuration) or from ListMarket groups the risk shards forward
-// (markets created at run time, docs/OPERATOR.md "Creating a market"). Every risk shard forwards the same
-// listing; the first complete copy lists the market, a later identical one changes nothing, a different
-// one is refused MARKET_EXISTS. A listing arrives on the same stream as the orders of that risk shard's
-// accounts, and after it, so no order can reach a market before its book exists.
+// (markets created at run time): market-listings.ts holds them, their books and pricing, and the listings.
 
 import { Code } from '../codes.js';
 import { CancelReason, IndexOrigin, OrderOrigin, StpMode } from '../enums.js';
-import { OrderBook } from '../book/order-book.js';
-import { BookEvent, BookEventType, OrderRequest, type Book, type BookEventSink } from '../book/types.js';
-import { MarketSpec, type MarketConfig } from '../market/spec.js';
-import { decodeListing, MAX_MARKETS, sameBytes } from '../market/listing.js';
+import { BookEvent, BookEventType, OrderRequest, type Book } from '../book/types.js';
+import type { MarketConfig } from '../market/spec.js';
 import { AmendOrderLayout } from '../ring/layouts/amend-order.js';
 import { CancelAllOrdersLayout } from '../ring/layouts/cancel-all-orders.js';
 import { CancelOrderLayout } from '../ring/layouts/cancel-order.js';
@@ -48,12 +43,12 @@ import { clientOrderIdOf, commandIdOf, fieldRangeCode, flagsCode, u53OrZero } fr
 import type { EventOutput } from './event-output.js';
 import { EventWriter } from './event-writer.js';
 import { InputEndMarker } from './input-end-marker.js';
-import { bytesAsWords, ListingAssembly, type PendingListing } from './listing-assembly.js';
 import { combineHashes } from './hash.js';
 import { InputPositions, StreamGapError } from './input-positions.js';
 import { readPlaceOrder } from './place-order-request.js';
 import { executeSweep } from './liquidation-sweep.js';
-import { defaultPricing, MarketPricing, type PricingConfig } from './market-pricing.js';
+import { fastBook, MarketListings, type BookFactory } from './market-listings.js';
+import type { MarketPricing, PricingConfig } from './market-pricing.js';
 import { DEFAULT_TIME_HORIZON_US, isTimeCode, ShardClock } from './shard-clock.js';
 import { encodeMarketShard, openMarketSnapshot } from './market-snapshot.js';
 import { checkOutputs, type ShardStreams } from '../snapshot/shard-streams.js';
@@ -73,18 +68,8 @@ const DL = DeleverageLayout.offsets;
 const MS = SetMarketStatusLayout.offsets;
 /** Marks the halted markets' part of the state hash. */
 const HALTED_TAG = 0x48414c54n;
-/** Marks the listed markets' and pending listings' parts of the state hash. */
-const LISTED_TAG = 0x4c495354n;
-const PENDING_TAG = 0x50454e44n;
-
-export type BookFactory = (spec: MarketSpec, sink: BookEventSink) => Book;
-export const fastBook: BookFactory = (spec, sink) => new OrderBook(spec, sink);
 
 export { StreamGapError };
-
-/** applyListing's outcomes besides a refusal's code (codes are ≥ 0). */
-const LISTED = -1;
-const ALREADY_LISTED = -2;
 
 export interface MarketDecodeOptions extends DecodeOptions {
   /** The surveillance stream, which the snapshot's shard must have had too (at the same next seq). */
@@ -92,14 +77,8 @@ export interface MarketDecodeOptions extends DecodeOptions {
 }
 
 export class MarketShard {
-  private readonly books = new Map<number, Book>();
-  private readonly pricing = new Map<number, MarketPricing>();
-  /** Market ids in ascending order: the only order anything iterates markets in. */
-  private ids: number[];
-  /** Markets listed at run time: id → the listing's canonical bytes (engine/market/listing.ts). */
-  private readonly listed = new Map<number, Uint8Array>();
-  /** ListMarket groups in the middle of arriving, per input. */
-  private readonly listings = new ListingAssembly();
+  /** The shard's markets, configured and listed, with their books and pricing. */
+  readonly markets: MarketListings;
   private readonly writer: EventWriter;
   /** The risk streams as the writer sees them: each record says whether its input wrote more after it. */
   private readonly riskStreams: InputEndMarker[];
@@ -113,14 +92,11 @@ export class MarketShard {
   /** Commands handled. */
   handled = 0;
 
-  /** The markets' configurations as given to the constructor, ascending id (snapshots carry them). */
-  readonly configs: readonly MarketConfig[];
-
   constructor(
     markets: readonly MarketConfig[],
     private readonly gateway: EventOutput,
     private readonly risk: readonly EventOutput[],
-    private readonly factory: BookFactory = fastBook,
+    factory: BookFactory = fastBook,
     /** Mark and funding settings per market id; markets without an entry use defaultPricing(). */
     pricing: ReadonlyMap<number, PricingConfig> = new Map(),
     /** Every event again, for the surveillance worker (none: not wired). */
@@ -133,28 +109,21 @@ export class MarketShard {
     this.clock = new ShardClock(timeHorizonUs);
     this.riskStreams = risk.map((o) => new InputEndMarker(o));
     this.writer = new EventWriter(gateway, this.riskStreams, surveillance);
-    this.configs = [...markets].sort((a, b) => a.marketId - b.marketId);
-    for (const config of markets) {
-      const spec = new MarketSpec(config);
-      if (this.books.has(spec.marketId)) throw new Error(`market ${spec.marketId} configured twice`);
-      this.addMarket(spec, pricing.get(spec.marketId) ?? defaultPricing());
-    }
-    this.ids = [...this.books.keys()].sort((a, b) => a - b);
+    this.markets = new MarketListings(markets, pricing, factory, this.writer, shardId, 1 + risk.length);
   }
 
-  private addMarket(spec: MarketSpec, pricing: PricingConfig): void {
-    const book = this.factory(spec, this.writer);
-    this.books.set(spec.marketId, book);
-    this.pricing.set(spec.marketId, new MarketPricing(book, pricing));
+  /** The markets' configurations as given to the constructor, ascending id (snapshots carry them). */
+  get configs(): readonly MarketConfig[] {
+    return this.markets.configs;
   }
 
   /** Market ids in ascending order, listed ones included. */
   get marketIds(): readonly number[] {
-    return this.ids;
+    return this.markets.marketIds;
   }
 
   book(marketId: number): Book | undefined {
-    return this.books.get(marketId);
+    return this.markets.book(marketId);
   }
 
   lastSeq(input: number): number {
@@ -194,8 +163,11 @@ export class MarketShard {
     if (code === Code.OK) code = fieldRangeCode(buf, at, type);
     if (code !== Code.OK) return this.reject(buf, at, type, code);
     if (type === RecordType.AdvanceTime) return this.advanceTime(timeUs);
-    if (type === RecordType.ListMarket) return this.listMarketPart(buf, at, input, timeUs);
-    const book = this.books.get(buf.marketId(at));
+    if (type === RecordType.ListMarket) {
+      const listed = this.markets.takePart(buf, at, input, timeUs);
+      return listed === Code.OK ? undefined : this.reject(buf, at, type, listed);
+    }
+    const book = this.markets.book(buf.marketId(at));
     if (book === undefined) return this.reject(buf, at, type, Code.UNKNOWN_MARKET);
     const accountId = buf.accountId(at);
     switch (type) {
@@ -249,7 +221,7 @@ export class MarketShard {
         if (stale > 1 || index > book.spec.maxPriceTicks || (stale === 0 && index < 1)) return this.reject(buf, at, type, Code.PRICE_OUT_OF_RANGE);
         this.clock.advance(timeUs);
         const marketId = book.spec.marketId;
-        const pricing = this.pricing.get(marketId)!;
+        const pricing = this.markets.pricingOf(marketId)!;
         this.applyFunding(marketId, pricing, timeUs);
         const mark = pricing.onIndex(BigInt(index), stale === 1, timeUs);
         // Always published, a mark of 0 included (none yet: a stale index before any mark), so every index
@@ -278,58 +250,6 @@ export class MarketShard {
   }
 
   /**
-   * One ListMarket part, from a risk shard (the gateway's input would let a listing overtake the orders
-   * for it on a risk stream: NOT_PERMITTED there). The last part of a group lists the market and is
-   * answered MarketListed, unless this is a later risk shard's identical copy (no answer, no change).
-   */
-  private listMarketPart(buf: RecordBuffer, at: number, input: number, timeUs: number): void {
-    if (input === 0) return this.reject(buf, at, RecordType.ListMarket, Code.NOT_PERMITTED);
-    const part = this.listings.take(buf, at, input);
-    if (part.code !== Code.OK) return this.reject(buf, at, RecordType.ListMarket, part.code);
-    const g = part.complete;
-    if (g === undefined) return;
-    const code = this.applyListing(g.data, g.marketId, g.shard);
-    if (code === LISTED) this.writer.marketListed(g.marketId, timeUs, g.requestId, this.shardId, this.ids.length);
-    else if (code !== ALREADY_LISTED) this.reject(buf, at, RecordType.ListMarket, code);
-  }
-
-  /**
-   * Lists a market from a listing's bytes: LISTED, ALREADY_LISTED (these very bytes listed it before), or
-   * the refusal's code, having changed nothing. Snapshot decode lists a snapshot's markets through here too.
-   */
-  applyListing(bytes: Uint8Array, marketId: number, shard: number): number {
-    if (shard !== this.shardId) return Code.INVALID_MARKET_SHARD;
-    const prior = this.listed.get(marketId);
-    if (prior !== undefined && sameBytes(prior, bytes)) return ALREADY_LISTED;
-    const checked = decodeListing(bytes);
-    if (!checked.ok || checked.spec.marketId !== marketId) return Code.INVALID_MARKET_SPEC;
-    if (this.books.has(marketId)) return Code.MARKET_EXISTS;
-    for (const b of this.books.values()) if (b.spec.symbol === checked.spec.symbol) return Code.MARKET_EXISTS;
-    if (this.books.size >= MAX_MARKETS) return Code.TOO_MANY_MARKETS;
-    // The pricing starts fresh, like a configured market's: its first timer or index tick schedules its
-    // samples and funding from that tick's time.
-    this.addMarket(checked.spec, checked.listing.pricing);
-    this.listed.set(marketId, Uint8Array.from(bytes));
-    this.ids = [...this.books.keys()].sort((a, b) => a - b);
-    return LISTED;
-  }
-
-  /** Markets listed at run time, ascending id, with their listings' bytes (snapshots, tools, the gateway). */
-  listedMarkets(): { marketId: number; listing: Uint8Array }[] {
-    return [...this.listed.keys()].sort((a, b) => a - b).map((marketId) => ({ marketId, listing: this.listed.get(marketId)! }));
-  }
-
-  /** ListMarket groups in the middle of arriving (snapshots). */
-  pendingListings(): PendingListing[] {
-    return this.listings.snapshot();
-  }
-
-  /** Snapshot decode: the groups a snapshot recorded in the middle of arriving. */
-  restorePendingListings(groups: readonly PendingListing[]): void {
-    this.listings.restore(groups, 1 + this.risk.length);
-  }
-
-  /**
    * A timer tick: every market's samples and funding times up to timeUs, in market order; then, on a tick
    * that settled no funding here, a market whose index has been silent too long goes stale, published like
    * a stale index tick (mark frozen). A tick that settles funding leaves that check to the next tick: the
@@ -339,10 +259,10 @@ export class MarketShard {
   private advanceTime(timeUs: number): void {
     this.clock.advance(timeUs);
     let funded = false;
-    for (const id of this.marketIds) funded = this.applyFunding(id, this.pricing.get(id)!, timeUs) || funded;
+    for (const id of this.marketIds) funded = this.applyFunding(id, this.markets.pricingOf(id)!, timeUs) || funded;
     if (funded) return;
     for (const id of this.marketIds) {
-      const pricing = this.pricing.get(id)!;
+      const pricing = this.markets.pricingOf(id)!;
       if (pricing.checkSilence(timeUs)) this.writer.markPriceUpdated(id, timeUs, pricing.markTicks, pricing.indexTicks, pricing.lastFundingRate, pricing.nextFundingUs, true);
     }
   }
@@ -357,7 +277,7 @@ export class MarketShard {
 
   /** Mark and funding state of a market (tests, snapshots). */
   pricingOf(marketId: number): MarketPricing | undefined {
-    return this.pricing.get(marketId);
+    return this.markets.pricingOf(marketId);
   }
 
   /**
@@ -458,18 +378,12 @@ export class MarketShard {
 
   private stateParts(): bigint[] {
     const parts: bigint[] = [BigInt(this.clock.nowUs)];
-    for (const id of this.marketIds) parts.push(BigInt(id), this.books.get(id)!.stateHash(), ...this.pricing.get(id)!.stateParts());
+    for (const id of this.marketIds) parts.push(BigInt(id), this.book(id)!.stateHash(), ...this.pricingOf(id)!.stateParts());
     // Halted markets, in id order, only when there are any: a shard that never halted hashes as before.
     const halted = this.haltedMarkets();
     if (halted.length > 0) parts.push(HALTED_TAG, BigInt(halted.length), ...halted.map(BigInt));
     // Likewise the listings (which markets came from one, and from which bytes) and partial groups.
-    const listed = this.listedMarkets();
-    if (listed.length > 0) {
-      parts.push(LISTED_TAG, BigInt(listed.length));
-      for (const l of listed) parts.push(BigInt(l.marketId), ...bytesAsWords(l.listing));
-    }
-    const pending = this.listings.stateParts();
-    if (pending.length > 0) parts.push(PENDING_TAG, ...pending);
+    parts.push(...this.markets.listingParts());
     return parts;
   }
 

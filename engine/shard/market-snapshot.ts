@@ -61,9 +61,9 @@ export function encodeMarketShard(shard: MarketShard, into?: EncodeBuffer): Uint
   };
   const halted = shard.haltedMarkets();
   if (halted.length > 0) Object.assign(config, { halted });
-  const listed = shard.listedMarkets();
+  const listed = shard.markets.listedMarkets();
   if (listed.length > 0) Object.assign(config, { listed });
-  const pending = shard.pendingListings();
+  const pending = shard.markets.pendingListings();
   if (pending.length > 0) Object.assign(config, { pending });
   env.section('CONF', (w) => w.bytes(encodePlain(config)));
   env.section('STRM', (w) => writeStreams(w, streams));
@@ -96,12 +96,7 @@ export function openMarketSnapshot(bytes: Uint8Array): MarketSnapshot {
 }
 
 function restore(shard: MarketShard, sections: SnapshotSections, streams: ShardStreams, config: MarketShardConfig): void {
-  for (const { marketId, listing } of config.listed ?? []) {
-    const before = shard.marketIds.length;
-    const code = shard.applyListing(listing, marketId, shard.shardId);
-    if (shard.marketIds.length !== before + 1) throw malformed(`CONF: the listing of market ${marketId} does not list it here (code ${code})`);
-  }
-  shard.restorePendingListings(config.pending ?? []);
+  shard.markets.restore(config.listed ?? [], config.pending ?? []);
   const halted = config.halted ?? [];
   for (const id of shard.marketIds) {
     readBook(sections.next('BOOK', `book of market ${id}`), shard.book(id) as OrderBook);

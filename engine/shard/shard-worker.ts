@@ -77,7 +77,7 @@ interface Message {
   ticket?: number;
   kind?: RequestKind;
   payload?: unknown;
-  /** With 'replayed' from a market worker: per member, the markets it holds from listings (MarketShard.listedMarkets). */
+  /** With 'replayed' from a market worker: per member, the markets it holds from listings (MarketListings.listedMarkets). */
   listed?: ListedAtStart[][];
 }
 

@@ -169,7 +169,7 @@ export async function inspect(d: DataDir, point: Point, accountId: number | unde
   // The configured markets and those listed at run time, which the replayed market shards hold.
   const owned = [
     ...markets.map((m) => ({ m, shard: d.topology.marketShardOf(m.marketId) })),
-    ...shards.slice(0, S).flatMap((ms, s) => (ms as MarketShard).listedMarkets().map((l) => ({ m: (ms as MarketShard).book(l.marketId)!.spec, shard: s }))),
+    ...shards.slice(0, S).flatMap((ms, s) => (ms as MarketShard).markets.listedMarkets().map((l) => ({ m: (ms as MarketShard).book(l.marketId)!.spec, shard: s }))),
   ].sort((a, b) => a.m.marketId - b.m.marketId);
   const rows = owned.map(({ m, shard }) => {
     const book = (shards[shard] as MarketShard).book(m.marketId)!;

@@ -78,7 +78,7 @@ test('the first complete copy of a listing from a risk shard lists the market an
   assert.deepEqual(take().map((e) => [e.type, e.marketId, e.requestId, e.shard, e.by, e.markets]), [['MarketListed', 7, 9, 0, 1, 2]]);
   assert.deepEqual(m.marketIds, [1, 7]);
   assert.equal(m.book(7)!.spec.symbol, 'SOL-PERP');
-  assert.deepEqual(m.listedMarkets().map((l) => l.marketId), [7]);
+  assert.deepEqual(m.markets.listedMarkets().map((l) => l.marketId), [7]);
 });
 
 test('a listed market trades like a configured one: index, mark, orders and a trade', () => {
@@ -136,7 +136,7 @@ test('a part out of turn is refused LISTING_INCOMPLETE and drops its stream\'s g
   assert.deepEqual(take().map((e) => [e.code, e.orderId]), [[Code.LISTING_INCOMPLETE, 9]]);
   for (let i = 1; i < g.capacity; i++) group(sliceOf(g, i), 2);
   assert.deepEqual(take().map((e) => e.type), ['MarketListed']);
-  assert.deepEqual(m.pendingListings(), []);
+  assert.deepEqual(m.markets.pendingListings(), []);
 });
 
 test('a last part whose padding is not zero is refused LISTING_INCOMPLETE: one listing has one form in the journal', () => {
@@ -191,7 +191,7 @@ test('a snapshot taken after the listing restores it: the same hash, and the sam
   script(live);
   const { shard: restored, gateway } = decodeWithOutput(live.m.encodeState());
   assert.equal(restored.stateHash(), live.m.stateHash());
-  assert.deepEqual(restored.listedMarkets(), live.m.listedMarkets());
+  assert.deepEqual(restored.markets.listedMarkets(), live.m.markets.listedMarkets());
   const next = [indexTick(601_000, T0 + 20 * S, 7), place({ orderId: 20, accountId: 3, side: Side.BUY, priceTicks: 600_200, qtyLots: 3, marketId: 7 })];
   const written = live.gateway.length;
   feedAll(live.m, next);
@@ -206,10 +206,10 @@ test('a snapshot taken between two parts of a group keeps the parts so far, and 
   const live = harness();
   const g = solGroup();
   for (let i = 0; i < 2; i++) live.raw(g, g.at(i), 1);
-  assert.equal(live.m.pendingListings().length, 1);
+  assert.equal(live.m.markets.pendingListings().length, 1);
   const restored = decodeShard(live.m.encodeState());
   assert.equal(restored.stateHash(), live.m.stateHash());
-  assert.deepEqual(restored.pendingListings(), live.m.pendingListings());
+  assert.deepEqual(restored.markets.pendingListings(), live.m.markets.pendingListings());
   for (let i = 2; i < g.capacity; i++) {
     for (const s of [live.m, restored]) {
       const one = sliceOf(g, i);
