@@ -12,6 +12,8 @@ import { RecordBuffer } from '../engine/ring/record.js';
 import { stateHashHex } from '../engine/shard/hash.js';
 import { uniformShocks } from '../risk/stress/shock-scan.js';
 import type { ShockScanner } from '../risk/stress/shock-scanner.js';
+import { MAX_MARKETS } from '../engine/market/listing.js';
+import { MarketRegistry } from './markets/market-registry.js';
 import type { DurableAlerts, SurveillanceRecords } from '../exchange/surveillance/durable-alerts.js';
 import { ownerRecord } from '../exchange/surveillance/owner-links.js';
 import type { AlertBus } from './surveillance/alert-sink.js';
@@ -43,6 +45,7 @@ import { sample, statusLine, stressLine } from './demo/status-line.js';
 /** What main.ts opened and started. */
 export interface Opened {
   readonly o: StartOptions;
+  /** The configured markets (serve() adds the listed ones in its registry). */
   readonly markets: readonly MarketConfig[];
   readonly topology: Topology;
   /** Undefined with --in-memory. */
@@ -66,7 +69,12 @@ const ORDER_OPS: ReadonlySet<string> = new Set(['place', 'batchPlace', 'cancel',
 
 /** Serves until stopped, then exits the process (0 when stopped, 1 on a failure). */
 export async function serve(opened: Opened): Promise<never> {
-  const { o, markets, topology, durability, log, view, liveView, shown, records, durableAlerts, oracleConfig } = opened;
+  const { o, topology, durability, log, view, liveView, shown, records, durableAlerts, oracleConfig } = opened;
+  const configured = opened.markets;
+  // The gateway's one list of markets: the configured ones, then those the recovered shards hold from
+  // listings, then each an operator lists (gateway/markets/market-registry.ts).
+  const markets = new MarketRegistry(configured);
+  markets.onAdd((m) => view.addMarket(m));
   // The operator side comes up first, so /readyz answers "not ready" while the shards recover.
   let exchange: ThreadedExchange | undefined;
   let gateway: Gateway | undefined;
@@ -98,7 +106,7 @@ export async function serve(opened: Opened): Promise<never> {
       port: o.operatorPort,
       nowUs,
       log,
-      oracle: oracleConfig && IndexOracle && ((registry) => new IndexOracle({ config: oracleConfig, markets, registry })),
+      oracle: oracleConfig && IndexOracle && ((registry) => new IndexOracle({ config: oracleConfig, markets: configured, registry })),
       surveillance: records && { ...records, applyOwner },
       keys: () => gateway?.keys,
       indexSources: () => indexSources,
@@ -114,7 +122,7 @@ export async function serve(opened: Opened): Promise<never> {
         else if (exchange.journalFailure) reasons.push(`halted: the journal failed: ${exchange.journalFailure.message}`);
         else if (gateway === undefined) reasons.push('the trader gateway is starting');
         else if (!gateway.ready) reasons.push('loading the read models and books from the shards, the tickers from the gateway store');
-        else if (!marked) reasons.push('waiting for every risk shard to hold a mark of every market');
+        else if (!marked) reasons.push('waiting for every risk shard to hold a mark of every configured market');
         return { ready: reasons.length === 0, reasons };
       },
     });
@@ -139,6 +147,7 @@ export async function serve(opened: Opened): Promise<never> {
     refuseDataDir(o.data, e);
   }
   const x = exchange;
+  markets.addListings(x.listedAtStart());
 
   // The trader gateway: its own store (keys, accounts, idempotency, order history, fills, tickers) beside the shards' journal.
   const store: Store = o.inMemory ? new MemoryStore() : await RocksStore.open(join(o.data, 'gateway'), { createIfMissing: true });
@@ -219,7 +228,7 @@ export async function serve(opened: Opened): Promise<never> {
   for (const m of gw.restored?.market ?? []) for (const b of m.markets) walk.resume(b.marketId, b.indexTicks);
   const sources = await IndexSources.open({ markets, sim: walk, oracle, exchange: x, store, clock: nowUs, currentIndex: (id) => view.markets.get(id)?.indexTicks || undefined });
   indexSources = sources;
-  log.info(`index sources: ${markets.map((m) => `${m.symbol} ${sources.choiceOf(m.marketId)!.source}`).join(', ')} (PUT /operator/markets/:symbol/index-source changes one)`);
+  log.info(`index sources: ${markets.list().map((m) => `${m.symbol} ${sources.choiceOf(m.marketId)!.source}`).join(', ')} (PUT /operator/markets/:symbol/index-source changes one)`);
   if (oracle) {
     feedIndexTicks(oracle, x, (t) => sources.fromOracle(t.marketId));
     oracle.onStale((e) => log.warn({ market: e.symbol, sources: e.sourcesUsed }, `index ${e.symbol} stale: mark frozen, market reduce-only`));
@@ -234,11 +243,13 @@ export async function serve(opened: Opened): Promise<never> {
   process.once('SIGTERM', stop);
 
   let scanner: ShockScanner | undefined;
-  const shocks = uniformShocks([-1_000, -2_500, -5_000], markets.length);
+  const shocks = uniformShocks([-1_000, -2_500, -5_000], MAX_MARKETS);
   let bots: DemoBots | undefined;
 
   async function shutdown(code: number): Promise<never> {
     stopping = true;
+    // A market listing still waiting for its answers is answered now (outcome unknown; a restart shows it).
+    operator.listings.close();
     liveView?.stop();
     await bots?.stop();
     await oracle?.stop();
@@ -255,14 +266,15 @@ export async function serve(opened: Opened): Promise<never> {
     process.exit(code);
   }
 
-  // Ready once every risk shard holds a mark of every market (before that it refuses every order).
+  // Ready once every risk shard holds a mark of every configured market (before that it refuses every order;
+  // a listed market has none until an operator chooses its index source).
   const deadline = Date.now() + (oracle ? 30_000 : 10_000);
   for (;;) {
     if (x.halted || Date.now() > deadline) {
       log.error(`could not start: ${x.failure?.message ?? 'no mark in every risk shard in time'}`);
       await shutdown(1);
     }
-    if ((await x.scanSnapshots()).every((s) => markets.every((m) => s.markets.some((k) => k.marketId === m.marketId && k.markTicks > 0n)))) break;
+    if ((await x.scanSnapshots()).every((s) => configured.every((m) => s.markets.some((k) => k.marketId === m.marketId && k.markTicks > 0n)))) break;
     await new Promise((r) => setTimeout(r, 20));
   }
   marked = true;

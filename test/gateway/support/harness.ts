@@ -17,7 +17,7 @@ import type { MarketDataHub } from '../../../gateway/market-data/hub.js';
 import { mountMarketData } from '../../../gateway/market-data/ws-channels.js';
 import { PerpxClient, type ClientOptions } from '../../../gateway/client/client.js';
 import { generateEd25519 } from '../../../gateway/client/keys.js';
-import type { ApiCredentials, LoginResult } from '../../../gateway/client/types.js';
+import { GatewayError, type ApiCredentials, type LoginResult } from '../../../gateway/client/types.js';
 import type { Scope } from '../../../gateway/protocol/messages.js';
 import { MemoryStore } from '../../../persistence/memory-store.js';
 import type { Store } from '../../../persistence/store.js';
@@ -151,4 +151,15 @@ export function harnessPerFile(traders: number, ready: (traders: Trader[]) => vo
   });
   after(() => ctx.h.stop());
   return ctx;
+}
+
+/** The code a client call was refused with (a GatewayError), 0 when it was answered; anything else is thrown on. */
+export async function refusal(p: Promise<unknown>): Promise<number> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof GatewayError) return e.code;
+    throw e;
+  }
+  return 0;
 }
