@@ -11,9 +11,9 @@ import type { MarketConfig } from '../engine/market/spec.js';
 import { RecordBuffer } from '../engine/ring/record.js';
 import { stateHashHex } from '../engine/shard/hash.js';
 import { uniformShocks } from '../risk/stress/shock-scan.js';
+import type { ShockScanner } from '../risk/stress/shock-scanner.js';
 import { MAX_MARKETS } from '../engine/market/listing.js';
 import { MarketRegistry } from './markets/market-registry.js';
-import { ShockScanner } from '../risk/stress/shock-scanner.js';
 import type { DurableAlerts, SurveillanceRecords } from '../exchange/surveillance/durable-alerts.js';
 import { ownerRecord } from '../exchange/surveillance/owner-links.js';
 import type { AlertBus } from './surveillance/alert-sink.js';
@@ -26,19 +26,18 @@ import type { StartOptions } from './start-options.js';
 import { refuse, refuseDataDir } from './start-exits.js';
 import type { OracleConfig } from './oracle/config.js';
 import { feedIndexTicks } from './oracle/index-feed.js';
-import { IndexOracle } from './oracle/oracle.js';
 import { nowUs } from './clock.js';
 import type { Logger } from './log.js';
 import { Gateway } from './gateway.js';
 import { mountMarketData } from './market-data/ws-channels.js';
-import { startMarketDataBus } from './bus/market-data-bus.js';
 import { marketDataSamples } from './operator/market-data-metrics.js';
 import { gatewaySamples } from './operator/gateway-metrics.js';
 import { startOperatorSide, type OperatorSide } from './operator/operator-side.js';
 import { OperatorConfigError } from './operator/tokens.js';
 import type { MarketView } from './demo/market-view.js';
 import type { LiveView } from './demo/live-view.js';
-import { DemoBots, DemoPacer } from './demo/bots.js';
+import type { DemoBots } from './demo/bots.js';
+import { DemoPacer } from './demo/pacer.js';
 import { SimIndex } from './demo/sim-index.js';
 import { IndexSources } from './oracle/index-sources.js';
 import { demoFunds, DEMO_SWING_PERMILLE, DEMO_RATE_LIMITS } from './demo/demo-setup.js';
@@ -92,6 +91,10 @@ export async function serve(opened: Opened): Promise<never> {
     exchange.flush();
     return true;
   };
+  // What a start without --oracle, the bus, --demo or stress scans never runs is imported only when it
+  // does (undici, aedes and mqtt, the demo's clients, piscina): a second of CPU a restart would share with
+  // the shards' recovery on a loaded two-core machine.
+  const IndexOracle = oracleConfig && (await import('./oracle/oracle.js')).IndexOracle;
   let operator: OperatorSide;
   try {
     operator = await startOperatorSide({
@@ -104,7 +107,7 @@ export async function serve(opened: Opened): Promise<never> {
       port: o.operatorPort,
       nowUs,
       log,
-      oracle: oracleConfig && ((registry) => new IndexOracle({ config: oracleConfig, markets: configured, registry })),
+      oracle: oracleConfig && IndexOracle && ((registry) => new IndexOracle({ config: oracleConfig, markets: configured, registry })),
       surveillance: records && { ...records, applyOwner },
       keys: () => gateway?.keys,
       indexSources: () => indexSources,
@@ -168,7 +171,7 @@ export async function serve(opened: Opened): Promise<never> {
   const bus =
     o.mqtt === 'none'
       ? undefined
-      : await startMarketDataBus(hub, {
+      : await (await import('./bus/market-data-bus.js')).startMarketDataBus(hub, {
           url: o.mqtt === undefined || o.mqtt === 'embedded' ? undefined : o.mqtt,
           env: o.mqtt === 'embedded' ? { ...process.env, MQTT_URL: '' } : process.env,
           embeddedPort: o.mqttPort,
@@ -240,7 +243,7 @@ export async function serve(opened: Opened): Promise<never> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 
-  const scanner = new ShockScanner({ threads: 2 });
+  let scanner: ShockScanner | undefined;
   const shocks = uniformShocks([-1_000, -2_500, -5_000], MAX_MARKETS);
   let bots: DemoBots | undefined;
 
@@ -258,7 +261,7 @@ export async function serve(opened: Opened): Promise<never> {
     await store.close();
     await durableAlerts?.close();
     await operator.close();
-    await scanner.close();
+    await scanner?.close();
     const hex = (h: bigint | undefined) => (h === undefined ? 'failed' : stateHashHex(h));
     log.info({ market: hashes.market.map(hex), risk: hashes.risk.map(hex) }, `stopped; state hashes: market ${hashes.market.map(hex).join(' ')} · risk ${hashes.risk.map(hex).join(' ')}`);
     process.exit(code);
@@ -276,10 +279,11 @@ export async function serve(opened: Opened): Promise<never> {
     await new Promise((r) => setTimeout(r, 20));
   }
   marked = true;
+  if (o.stressEvery > 0) scanner = new (await import('../risk/stress/shock-scanner.js')).ShockScanner({ threads: 2 });
 
   if (o.demo && sim) {
     demoFunds.insurance(x, topology.riskShards, nowUs());
-    bots = await DemoBots.start({ url, gateway: gw, index: sim, seed: o.seed, maxLots: demoFunds.maxLots });
+    bots = await (await import('./demo/bots.js')).DemoBots.start({ url, gateway: gw, index: sim, seed: o.seed, maxLots: demoFunds.maxLots });
     const g = bots.guest;
     console.error(`perpx: demo account ${g.accountId} (${g.usdt} USDT) for you: keyId ${g.keyId}, Ed25519 seed ${g.secretHex}`);
     console.error(`perpx: log in with the client of gateway/client/: PerpxClient.connect('${url}') then login({ keyId, alg: 'ed25519', secret })`);
@@ -315,11 +319,12 @@ export async function serve(opened: Opened): Promise<never> {
       if (!liveView?.tty && (o.demo || Math.round((now - started) / 1000) % 10 === 0)) log.info(shown.status);
       last = s;
       lastPrint = now;
-      if (o.stressEvery > 0 && !scanInFlight && now - lastScan >= o.stressEvery * 1000) {
+      if (scanner && !scanInFlight && now - lastScan >= o.stressEvery * 1000) {
         scanInFlight = true;
         lastScan = now;
+        const sc = scanner;
         x.scanSnapshots()
-          .then((snaps) => scanner.scan(snaps, shocks))
+          .then((snaps) => sc.scan(snaps, shocks))
           .then((r) => log.info(stressLine(r)))
           .catch((e: Error) => log.warn(`stress scan failed: ${e.message}`))
           .finally(() => (scanInFlight = false));

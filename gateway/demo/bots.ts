@@ -16,7 +16,7 @@
 // The makers pull their quotes from a market before its swing (pull), so the gap leaves no book at the
 // old price to close the liquidated positions in, and ADL closes them. Actions are offered open loop at a
 // fixed rate, round-robin over the bots, seeded; actions the process could not offer in time are dropped,
-// not sent in a burst (DemoPacer).
+// not sent in a burst (DemoPacer, pacer.ts).
 
 import { below, rng, type Rng } from '../../engine/sim/rng.js';
 import { PerpxClient } from '../client/client.js';
@@ -248,27 +248,5 @@ export class DemoBots {
 
   async stop(): Promise<void> {
     await Promise.all(this.bots.map((b) => b.client.close().catch(() => {})));
-  }
-}
-
-/**
- * How many actions to offer now to keep `rate` a second since the start, at most `burstMs` of them at
- * once: what a stall of the process (a GC pause, a loaded machine) left unsent is dropped, not fired in a
- * burst. Catching up sent a maker's requotes of two seconds within a few milliseconds, which is what
- * quote stuffing is.
- */
-export class DemoPacer {
-  private offered = 0;
-
-  constructor(
-    private readonly rate: number,
-    private readonly burstMs = 50,
-  ) {}
-
-  due(elapsedMs: number): number {
-    const due = Math.floor((elapsedMs / 1000) * this.rate) - this.offered;
-    if (due <= 0) return 0;
-    this.offered += due;
-    return Math.min(due, Math.max(1, Math.ceil((this.rate * this.burstMs) / 1000)));
   }
 }
