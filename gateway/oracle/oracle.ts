@@ -1,4 +1,5 @@
-// IndexOracle: the index price of every configured market, at a fixed cadence, from its sources.
+// IndexOracle: the index price of every market it prices (those its file names, and those an operator
+// gave sources from its venues: useSources), at a fixed cadence, from their sources.
 //
 //   every cadenceMs (aligned to the wall clock) ─▶ cycle:
 //     poll every idle HTTP source (one request in flight per source at most; a slow one is left running)
@@ -170,11 +171,6 @@ export class IndexOracle {
   /** The index rules and sources the --oracle file gives a market (minSources bounds an operator's choice of a subset). */
   settingsOf(symbol: string): MarketIndexSettings | undefined {
     return this.configured.get(symbol)?.settings;
-  }
-
-  /** The rules and sources a market is priced with now: the file's, an operator's (useSources), or undefined. */
-  activeSettingsOf(symbol: string): MarketIndexSettings | undefined {
-    return this.bySymbol.get(symbol)?.settings;
   }
 
   /**
