@@ -38,7 +38,7 @@ import { startOperatorSide, type OperatorSide } from './operator/operator-side.j
 import { OperatorConfigError } from './operator/tokens.js';
 import type { MarketView } from './demo/market-view.js';
 import type { LiveView } from './demo/live-view.js';
-import { DemoBots } from './demo/bots.js';
+import { DemoBots, DemoPacer } from './demo/bots.js';
 import { SimIndex } from './demo/sim-index.js';
 import { IndexSources } from './oracle/index-sources.js';
 import { demoFunds, DEMO_SWING_PERMILLE, DEMO_RATE_LIMITS } from './demo/demo-setup.js';
@@ -295,23 +295,18 @@ export async function serve(opened: Opened): Promise<never> {
   /** Seconds before the demo's first index swing (then every --swing-every). */
   const FIRST_SWING_S = 5;
   const started = performance.now();
-  let acted = 0;
   let lastPrint = started;
   let lastScan = started;
   let lastSwing = started;
   let scanInFlight = false;
   let swung = false;
   let last = sample(bots?.tally, view);
-  const rate = bots ? o.rate : 0;
+  const pacer = new DemoPacer(bots ? o.rate : 0);
   while (running) {
     const now = performance.now();
     if (bots) {
-      const due = Math.floor(((now - started) / 1000) * rate) - acted;
-      if (due > 0) {
-        const n = Math.min(due, 2_000);
-        bots.act(n);
-        acted += n;
-      }
+      const n = pacer.due(now - started);
+      if (n > 0) bots.act(n);
     }
     if (now - lastPrint >= 1000) {
       sources.tick(nowUs());

@@ -10,6 +10,7 @@ import { RecordBuffer } from '../../../engine/ring/record.js';
 import { ThreadedExchange } from '../../../exchange/threaded-exchange.js';
 import { Topology } from '../../../exchange/topology.js';
 import { Durability } from '../../../exchange/durability.js';
+import type { ThreadedSurveillance } from '../../../exchange/surveillance/surveillance-group.js';
 import { riskMarket } from '../../../risk/shard/config.js';
 import { nowUs } from '../../../gateway/clock.js';
 import { Gateway, type GatewayOptions } from '../../../gateway/gateway.js';
@@ -57,9 +58,11 @@ export function durableAt(dir: string, o: { maxLagRecords?: number } = {}): Prom
   return Durability.open({ dir, log: () => {}, ...o }, TOPOLOGY, { topology: TOPOLOGY.config, riskMarkets: RISK_MARKETS });
 }
 
-export async function startHarness(o: { gateway?: Partial<GatewayOptions>; store?: Store; durability?: Durability; marketData?: boolean | ((hub: MarketDataHub) => Promise<void>) } = {}): Promise<Harness> {
+export async function startHarness(
+  o: { gateway?: Partial<GatewayOptions>; store?: Store; durability?: Durability; marketData?: boolean | ((hub: MarketDataHub) => Promise<void>); surveillance?: ThreadedSurveillance } = {},
+): Promise<Harness> {
   const topology = TOPOLOGY;
-  const exchange = await ThreadedExchange.start({ topology, riskMarkets: RISK_MARKETS, ringCapacity: 1024, durability: o.durability });
+  const exchange = await ThreadedExchange.start({ topology, riskMarkets: RISK_MARKETS, ringCapacity: 1024, durability: o.durability, surveillance: o.surveillance });
   const store = o.store ?? new MemoryStore();
   const gateway = new Gateway({ exchange, store, timerTickMs: 0, firstId: 1 + (o.durability?.gatewayCommands() ?? 0), ...o.gateway });
   const hub = o.marketData ? mountMarketData(gateway) : undefined;
