@@ -114,7 +114,7 @@ const SPECS: readonly Spec[] = [
     name: 'oracle',
     arg: 'FILE',
     default: undefined,
-    help: 'index prices from the venues this file names instead of the simulated market (docs/ORACLE.md)',
+    help: 'index prices from the venues this file names instead of the simulated market, for its markets and those an operator gives sources from its venues (docs/ORACLE.md)',
     accepts: 'the path of an oracle configuration file (config/oracle.example.json)',
     parse: (raw) => (raw.length > 0 ? raw : undefined),
   },

@@ -136,24 +136,56 @@ function market(v: unknown, field: string, known: ReadonlyMap<string, MarketConf
   onlyKeys(o, field, ['market', 'stalenessMs', 'maxDeviationBps', 'minSources', 'sources']);
   const symbol = str(o, 'market', `${field}.market`, /^\S+$/, 'a market symbol');
   const m = known.get(symbol);
-  if (!m) throw new OracleConfigError(`${field}.market`, `must be a listed market (${[...known.keys()].join(', ')}), got "${symbol}"`);
+  if (!m) throw new OracleConfigError(`${field}.market`, `must be a configured market (${[...known.keys()].join(', ')}), got "${symbol}"; a market listed at run time gets its sources with PUT /operator/markets/:symbol/index-source`);
   if (!Array.isArray(o.sources) || o.sources.length === 0) throw new OracleConfigError(`${field}.sources`, 'must be a non-empty array');
   const sources = o.sources.map((s, i) => source(s, `${field}.sources[${i}]`));
   const keys = sources.map((s) => (s.kind === 'mqtt' ? `mqtt ${s.topic}` : `${s.venue} ${s.symbol}`));
   keys.forEach((k, i) => {
     if (keys.indexOf(k) !== i) throw new OracleConfigError(`${field}.sources[${i}]`, `repeats ${k}`);
   });
-  if (sources.length > 255) throw new OracleConfigError(`${field}.sources`, 'must hold at most 255 sources');
-  const minSources = int(o, 'minSources', `${field}.minSources`, 1, sources.length, DEFAULTS.minSources);
-  const stalenessMs = int(o, 'stalenessMs', `${field}.stalenessMs`, 100, 3_600_000, DEFAULTS.stalenessMs);
-  const maxDeviationBps = int(o, 'maxDeviationBps', `${field}.maxDeviationBps`, 1, 10_000, DEFAULTS.maxDeviationBps);
+  return marketRules(o, field, m, sources);
+}
+
+/** A market's settings from its sources and the rules o gives (minSources, stalenessMs, maxDeviationBps, or the defaults). */
+function marketRules(o: Json, field: string, m: MarketConfig, sources: readonly SourceSettings[]): MarketIndexSettings {
+  const at = (k: string) => (field === '' ? k : `${field}.${k}`);
+  if (sources.length > 255) throw new OracleConfigError(at('sources'), 'must hold at most 255 sources');
+  const minSources = int(o, 'minSources', at('minSources'), 1, sources.length, DEFAULTS.minSources);
+  const stalenessMs = int(o, 'stalenessMs', at('stalenessMs'), 100, 3_600_000, DEFAULTS.stalenessMs);
+  const maxDeviationBps = int(o, 'maxDeviationBps', at('maxDeviationBps'), 1, 10_000, DEFAULTS.maxDeviationBps);
   return {
     marketId: m.marketId,
-    symbol,
-    tick: positiveDecimal(m.tickSize, `${symbol} tickSize`),
+    symbol: m.symbol,
+    tick: positiveDecimal(m.tickSize, `${m.symbol} tickSize`),
     params: { stalenessUs: stalenessMs * 1000, maxDeviationRate: (BigInt(maxDeviationBps) * RATE_ONE) / 10_000n, minSources },
     sources,
   };
+}
+
+/** The keys of an operator's venue sources (PUT /operator/markets/:symbol/index-source): besides "source". */
+export const VENUE_SOURCE_KEYS = ['sources', 'minSources', 'stalenessMs', 'maxDeviationBps'] as const;
+
+/**
+ * An operator's choice of a market's sources at run time, from the venues this configuration has:
+ * `{"sources": {"binance:SOLUSDT": 1, "okx:SOL-USDT": 1}, "minSources": 2}` (each key a configured venue and
+ * the venue's symbol for the market, each value an integer weight; minSources, stalenessMs and
+ * maxDeviationBps as in the file, with its defaults). Checked as the file is: an OracleConfigError names
+ * the field (`sources["okx:SOL-USDT"]`, `minSources`). Any market, configured or listed at run time.
+ */
+export function venueSourcesOf(body: Record<string, unknown>, config: OracleConfig, m: MarketConfig): MarketIndexSettings {
+  onlyKeys(body, '', VENUE_SOURCE_KEYS);
+  const given = body.sources;
+  if (typeof given !== 'object' || given === null || Array.isArray(given) || Object.keys(given).length === 0) throw new OracleConfigError('sources', 'must be a non-empty object of "venue:SYMBOL" to integer weight');
+  const configured = [...config.venues.keys()];
+  const sources = Object.entries(given as Json).map(([key, w]): SourceSettings => {
+    const field = `sources[${JSON.stringify(key)}]`;
+    const colon = key.indexOf(':');
+    if (colon < 0) throw new OracleConfigError(field, 'must be "venue:SYMBOL" (a venue of the --oracle file and its symbol for this market)');
+    const venue = key.slice(0, colon);
+    if (!config.venues.has(venue)) throw new OracleConfigError(field, `must name a venue the --oracle file configures (${configured.join(', ')}) as "venue:SYMBOL", got venue ${JSON.stringify(venue)}`);
+    return source({ venue, symbol: key.slice(colon + 1), weight: w }, field);
+  });
+  return marketRules(body, '', m, sources);
 }
 
 /** Validates a parsed config against the exchange's markets. */
@@ -165,13 +197,16 @@ export function parseOracleConfig(json: unknown, markets: readonly MarketConfig[
   const collectMs = int(o, 'collectMs', 'collectMs', 1, cadenceMs - 1, Math.min(DEFAULTS.collectMs, cadenceMs - 1));
   const venuesJson = object(o.venues ?? {}, 'venues');
   for (const name of Object.keys(venuesJson)) if (!VENUE_ADAPTERS.has(name)) throw new OracleConfigError(`venues.${name}`, `is not a known venue (${[...VENUE_ADAPTERS.keys()].join(', ')})`);
-  if (!Array.isArray(o.markets) || o.markets.length === 0) throw new OracleConfigError('markets', 'must be a non-empty array');
+  const marketsJson = o.markets ?? [];
+  if (!Array.isArray(marketsJson)) throw new OracleConfigError('markets', 'must be an array');
+  if (marketsJson.length === 0 && Object.keys(venuesJson).length === 0) throw new OracleConfigError('markets', 'must name a market, or venues must name a venue (for the markets an operator prices at run time)');
   const known = new Map(markets.map((m) => [m.symbol, m]));
-  const list = o.markets.map((m, i) => market(m, `markets[${i}]`, known));
+  const list = marketsJson.map((m, i) => market(m, `markets[${i}]`, known));
   list.forEach((m, i) => {
     if (list.findIndex((x) => x.marketId === m.marketId) !== i) throw new OracleConfigError(`markets[${i}].market`, `repeats ${m.symbol}`);
   });
-  const used = new Set(list.flatMap((m) => m.sources.flatMap((s) => (s.kind === 'http' ? [s.venue] : []))));
+  // Every venue the file names, used by its markets or not: an operator's run-time sources may use any of them.
+  const used = new Set([...Object.keys(venuesJson), ...list.flatMap((m) => m.sources.flatMap((s) => (s.kind === 'http' ? [s.venue] : [])))]);
   const venues = new Map([...used].sort().map((name) => [name, venueSettings(name, venuesJson[name], `venues.${name}`)]));
   return { cadenceMs, collectMs, venues, markets: list };
 }

@@ -1,8 +1,9 @@
 // Where each market's index comes from, as an operator chose it at run time (PUT
 // /operator/markets/:symbol/index-source, gateway/operator/index-source-routes.ts):
 //
-//   oracle     the index oracle's weighted median (--oracle), of all its configured sources or of a subset
-//              with the operator's weights
+//   oracle     the index oracle's weighted median (--oracle), of all its configured sources, of a subset
+//              with the operator's weights, or of sources the operator names from the file's venues (any
+//              market, one listed at run time too: config.ts venueSourcesOf)
 //   manual     a price the operator set, sent every second until the operator changes the source
 //   simulated  the demo's random walk (demo/sim-index.ts), continued from the index the market had (only
 //              for the markets the walk knows: the configured ones)
@@ -12,7 +13,9 @@
 // Every index still enters the market shard as sequenced input (UpdateIndexPrice on the gateway's stream
 // of the shard, with its origin), so a journal replays what the shard received whatever the source was.
 // Each choice is written (synced) to the gateway's store before it takes effect ('X' marketId), and a
-// restart starts from it: a manual price keeps being sent, an oracle subset keeps its weights. Without a
+// restart starts from it: a manual price keeps being sent, an oracle subset keeps its weights, a market
+// priced from the operator's venue sources is polled from them again (checked again against the --oracle
+// file: a venue it no longer configures drops the choice, and the market starts from its default). Without a
 // store (--in-memory) a restart starts from the defaults: the oracle for the markets it prices, else the walk.
 
 import { IndexOrigin } from '../../engine/enums.js';
@@ -23,6 +26,7 @@ import { RecordBuffer } from '../../engine/ring/record.js';
 import type { Store } from '../../persistence/store.js';
 import { Family, familyRange, indexSourceKey, readU32 } from '../auth/gateway-keys.js';
 import type { SimIndex } from '../demo/sim-index.js';
+import { venueSourcesOf, type MarketIndexSettings } from './config.js';
 import type { IndexOracle } from './oracle.js';
 import { registryOf, type MarketRegistry } from '../markets/market-registry.js';
 
@@ -30,8 +34,17 @@ export type IndexChoice =
   | { readonly source: 'none' }
   | { readonly source: 'simulated' }
   | { readonly source: 'manual'; readonly priceTicks: bigint }
-  /** weights: per sourceId of the oracle's configured list, 0n leaves one out; undefined: as configured. */
-  | { readonly source: 'oracle'; readonly weights?: readonly bigint[] };
+  /**
+   * weights: per sourceId of the oracle's configured list, 0n leaves one out; undefined: as configured.
+   * venues: the operator's own sources from the file's venues instead (the request's fields, as stored, and
+   * the settings they make).
+   */
+  | { readonly source: 'oracle'; readonly weights?: readonly bigint[]; readonly venues?: VenueSources };
+
+export interface VenueSources {
+  readonly json: Record<string, unknown>;
+  readonly settings: MarketIndexSettings;
+}
 
 /** What the table sends index ticks into (ThreadedExchange has it). */
 export interface IndexInput {
@@ -56,10 +69,14 @@ interface StoredChoice {
   readonly source: IndexChoice['source'];
   readonly priceTicks?: string;
   readonly weights?: readonly string[];
+  readonly venues?: Record<string, unknown>;
 }
 
-const toStored = (c: IndexChoice): StoredChoice =>
-  c.source === 'manual' ? { source: c.source, priceTicks: c.priceTicks.toString() } : c.source === 'oracle' && c.weights ? { source: c.source, weights: c.weights.map(String) } : { source: c.source };
+function toStored(c: IndexChoice): StoredChoice {
+  if (c.source === 'manual') return { source: c.source, priceTicks: c.priceTicks.toString() };
+  if (c.source === 'oracle' && c.venues) return { source: c.source, venues: c.venues.json };
+  return c.source === 'oracle' && c.weights ? { source: c.source, weights: c.weights.map(String) } : { source: c.source };
+}
 
 export class IndexSources {
   private readonly choices = new Map<number, IndexChoice>();
@@ -127,6 +144,7 @@ export class IndexSources {
   private apply(m: MarketConfig, c: IndexChoice): void {
     const was = this.choices.get(m.marketId);
     this.choices.set(m.marketId, c);
+    this.o.oracle?.useSources(m, c.source === 'oracle' ? c.venues?.settings : undefined);
     this.o.oracle?.selectSources(m.symbol, c.source === 'oracle' ? c.weights : undefined);
     if (c.source === 'simulated' && was?.source !== 'simulated') {
       const current = was?.source === 'manual' ? Number(was.priceTicks) : this.o.currentIndex?.(m.marketId);
@@ -149,8 +167,9 @@ export class IndexSources {
       const t = BigInt(s.priceTicks);
       return t >= 1n && t <= BigInt(m.maxPriceTicks) ? { source: 'manual', priceTicks: t } : undefined;
     }
-    if (s.source !== 'oracle') return undefined;
-    const settings = this.o.oracle?.settingsOf(m.symbol);
+    if (s.source !== 'oracle' || !this.o.oracle) return undefined;
+    if (s.venues !== undefined) return { source: 'oracle', venues: { json: s.venues, settings: venueSourcesOf(s.venues, this.o.oracle.options.config, m) } };
+    const settings = this.o.oracle.settingsOf(m.symbol);
     if (!settings) return undefined;
     if (s.weights === undefined) return { source: 'oracle' };
     const weights = s.weights.map((w) => BigInt(w));

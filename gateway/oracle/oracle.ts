@@ -1,4 +1,5 @@
-// IndexOracle: the index price of every configured market, at a fixed cadence, from its sources.
+// IndexOracle: the index price of every market it prices (those its file names, and those an operator
+// gave sources from its venues: useSources), at a fixed cadence, from their sources.
 //
 //   every cadenceMs (aligned to the wall clock) ─▶ cycle:
 //     poll every idle HTTP source (one request in flight per source at most; a slow one is left running)
@@ -74,7 +75,10 @@ export class IndexOracle {
   private readonly clock: () => number;
   private readonly clients = new Map<string, VenueClient>();
   private readonly markets: MarketState[] = [];
+  /** Each market's sources in use now: the file's, or an operator's (useSources). */
   private readonly bySymbol = new Map<string, MarketState>();
+  /** The markets the --oracle file prices, with its sources. */
+  private readonly configured = new Map<string, MarketState>();
   private readonly tickListeners: ((t: IndexTick) => void)[] = [];
   private readonly staleListeners: ((e: IndexStaleEvent) => void)[] = [];
   private readonly recoveredListeners: ((e: IndexRecoveredEvent) => void)[] = [];
@@ -99,33 +103,40 @@ export class IndexOracle {
     for (const m of o.config.markets) {
       const spec = specs.get(m.marketId);
       if (!spec) throw new RangeError(`oracle: market ${m.symbol} is not listed`);
-      const sources = m.sources.map((s, sourceId): IndexSource => {
-        if (s.kind === 'mqtt') return new PushedIndexSource({ sourceId, topic: s.topic, weight: s.weight, tick: m.tick, clock: this.clock });
-        const v = o.config.venues.get(s.venue)!;
-        return new HttpIndexSource({
-          sourceId,
-          adapter: VENUE_ADAPTERS.get(s.venue)!,
-          client: this.clients.get(s.venue)!,
-          symbol: s.symbol,
-          weight: s.weight,
-          field: s.field,
-          tick: m.tick,
-          maxTicks: BigInt(spec.maxPriceTicks),
-          cooldownAfter: v.cooldownAfter,
-          cooldownBaseMs: v.cooldownBaseMs,
-          cooldownMaxMs: v.cooldownMaxMs,
-          clock: this.clock,
-          random: o.random,
-          onResult: (src, status, latencyUs) => {
-            this.metrics.requests.inc({ venue: src.venueName, status: STATUS_NAMES[status] ?? String(status) });
-            this.metrics.requestSeconds.observe({ venue: src.venueName }, latencyUs / 1e6);
-          },
-        });
-      });
-      const state: MarketState = { settings: m, sources, maxTicks: BigInt(spec.maxPriceTicks), stale: undefined, staleSinceUs: 0, override: undefined, weights: undefined };
+      const state = this.stateOf(m, spec);
       this.markets.push(state);
       this.bySymbol.set(m.symbol, state);
+      this.configured.set(m.symbol, state);
     }
+  }
+
+  /** A market's state: its sources built from its settings (a venue it names must be configured). */
+  private stateOf(m: MarketIndexSettings, spec: MarketConfig): MarketState {
+    const o = this.options;
+    const sources = m.sources.map((s, sourceId): IndexSource => {
+      if (s.kind === 'mqtt') return new PushedIndexSource({ sourceId, topic: s.topic, weight: s.weight, tick: m.tick, clock: this.clock });
+      const v = o.config.venues.get(s.venue)!;
+      return new HttpIndexSource({
+        sourceId,
+        adapter: VENUE_ADAPTERS.get(s.venue)!,
+        client: this.clients.get(s.venue)!,
+        symbol: s.symbol,
+        weight: s.weight,
+        field: s.field,
+        tick: m.tick,
+        maxTicks: BigInt(spec.maxPriceTicks),
+        cooldownAfter: v.cooldownAfter,
+        cooldownBaseMs: v.cooldownBaseMs,
+        cooldownMaxMs: v.cooldownMaxMs,
+        clock: this.clock,
+        random: o.random,
+        onResult: (src, status, latencyUs) => {
+          this.metrics.requests.inc({ venue: src.venueName, status: STATUS_NAMES[status] ?? String(status) });
+          this.metrics.requestSeconds.observe({ venue: src.venueName }, latencyUs / 1e6);
+        },
+      });
+    });
+    return { settings: m, sources, maxTicks: BigInt(spec.maxPriceTicks), stale: undefined, staleSinceUs: 0, override: undefined, weights: undefined };
   }
 
   /** Every index tick, as computed (cycles and operator calls). */
@@ -152,9 +163,35 @@ export class IndexOracle {
     return this.bySymbol.get(symbol)?.sources ?? [];
   }
 
-  /** The index rules of a market the oracle prices (minSources bounds an operator's choice of sources). */
+  /** The sources the --oracle file gives a market, by sourceId (an operator's subset picks among them). */
+  configuredSourcesOf(symbol: string): readonly IndexSource[] {
+    return this.configured.get(symbol)?.sources ?? [];
+  }
+
+  /** The index rules and sources the --oracle file gives a market (minSources bounds an operator's choice of a subset). */
   settingsOf(symbol: string): MarketIndexSettings | undefined {
-    return this.bySymbol.get(symbol)?.settings;
+    return this.configured.get(symbol)?.settings;
+  }
+
+  /**
+   * An operator's sources for a market, from the configured venues (config.ts venueSourcesOf checked
+   * them), any market, listed at run time or not; undefined: back to the file's sources, or none for a
+   * market the file does not name (it is then neither polled nor priced). Polled from the next cycle; an
+   * operator's index in force and the stale state carry over.
+   */
+  useSources(spec: MarketConfig, settings: MarketIndexSettings | undefined): void {
+    const current = this.bySymbol.get(spec.symbol);
+    const next = settings ? this.stateOf(settings, spec) : this.configured.get(spec.symbol);
+    if (current === next) return;
+    const i = current ? this.markets.indexOf(current) : -1;
+    if (i >= 0) this.markets.splice(i, 1);
+    if (!next) {
+      this.bySymbol.delete(spec.symbol);
+      return;
+    }
+    if (current) Object.assign(next, { override: current.override, stale: current.stale, staleSinceUs: current.staleSinceUs });
+    this.markets.push(next);
+    this.bySymbol.set(spec.symbol, next);
   }
 
   /**
@@ -194,14 +231,17 @@ export class IndexOracle {
   async runCycle(): Promise<IndexTick[]> {
     const started = performance.now();
     const pending: Promise<void>[] = [];
-    for (const m of this.markets) for (const s of m.sources) {
+    const polled = [...this.markets];
+    for (const m of polled) for (const s of m.sources) {
       const p = s.poll();
       if (p) pending.push(p);
     }
     if (pending.length > 0) await settleWithin(pending, this.options.config.collectMs);
     const timeUs = this.clock();
-    const ticks = this.markets.map((m) => this.compute(m, timeUs));
-    for (const m of this.markets) for (const s of m.sources) s.endCycle();
+    // An operator may have changed a market's sources meanwhile: the new ones are computed from the next cycle, the old ones no more.
+    const markets = polled.filter((m) => this.bySymbol.get(m.settings.symbol) === m);
+    const ticks = markets.map((m) => this.compute(m, timeUs));
+    for (const m of markets) for (const s of m.sources) s.endCycle();
     this.cycles++;
     this.metrics.cycleSeconds.observe((performance.now() - started) / 1000);
     for (const t of ticks) this.emit(t);

@@ -13,63 +13,13 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { Code } from '../../../engine/codes.js';
 import { PerpxClient } from '../../../gateway/client/client.js';
-import { generateEd25519 } from '../../../gateway/client/keys.js';
 import { WsBookFollower } from '../../../gateway/client/ws-book.js';
 import type { LevelTuple } from '../../../gateway/market-data/l2-book.js';
 import { ALL_ROLES, OperatorRole } from '../../../gateway/operator/tokens.js';
 import { refusal } from '../support/harness.js';
-import { spawnMain } from '../support/npm-start.js';
+import { ADMIN, login, start, trader, VIEWER, type Running } from '../support/operator-start.js';
 
-const ADMIN = 'admin-token-0123456789abcdef';
-const VIEWER = 'viewer-token-0123456789abcdef';
 const SOL = { market: { symbol: 'SOL-PERP', tickSize: '0.01', lotSize: '0.1' } };
-
-/** `npm start` on `dir`; resolves once /readyz says ready. */
-async function start(dir: string, operators: string) {
-  const { child, exited, lines, tail, until } = spawnMain(['--data', join(dir, 'data'), '--operators', operators, '--port', '0', '--operator-port', '0', '--mqtt', 'none', '--stress-every', '0', '--json-logs']);
-  await until('both servers listen', () => lines().some((l) => l.msg.startsWith('trader gateway on')));
-  const op = lines().find((l) => l.msg.startsWith('operator HTTP on'))!.url!;
-  const ws = lines().find((l) => l.msg.startsWith('trader gateway on'))!.url!;
-  await until('ready', async () => (await fetch(`${op}/readyz`)).status === 200);
-  const call = async (method: string, path: string, body?: unknown, token = ADMIN) => {
-    const res = await fetch(op + path, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await res.text();
-    return { status: res.status, body: JSON.parse(text), text };
-  };
-  return {
-    ws,
-    call,
-    lines,
-    until,
-    /** A crash (and, after a failed assertion, no process outliving the test): resolves once it has exited. */
-    async kill() {
-      child.kill('SIGKILL');
-      await exited;
-    },
-    async stop() {
-      child.kill('SIGTERM');
-      assert.equal(await exited, 0, tail());
-      assert.deepEqual(lines().filter((l) => l.level >= 50), [], 'no error lines');
-    },
-  };
-}
-type Running = Awaited<ReturnType<typeof start>>;
-
-async function trader(x: Running, label: string) {
-  const { seed, publicKey } = generateEd25519();
-  const { accountId } = (await x.call('POST', '/operator/accounts', { label })).body as { accountId: number };
-  const key = await x.call('POST', '/operator/keys', { account: accountId, alg: 'ed25519', publicKey: Buffer.from(publicKey).toString('hex'), scopes: ['read', 'trade'] });
-  assert.equal(key.status, 200, key.text);
-  const funded = await x.call('POST', '/operator/deposits', { account: accountId, requestId: accountId, amount: '100000' });
-  assert.equal(funded.status, 200, funded.text);
-  return { accountId, keyId: key.body.keyId as string, seed };
-}
-
-async function login(x: Running, t: { keyId: string; seed: Uint8Array }): Promise<PerpxClient> {
-  const c = await PerpxClient.connect(x.ws);
-  await c.login({ keyId: t.keyId, alg: 'ed25519', secret: t.seed });
-  return c;
-}
 
 /** A fresh snapshot of a market's book from the server: a new subscription's first frame. */
 async function serverBook(x: Running, marketId: number): Promise<{ bids: LevelTuple[]; asks: LevelTuple[] }> {

@@ -83,3 +83,51 @@ test('the oracle with a subset of its sources and weights: what the shard receiv
     await oh.close();
   }
 });
+
+test("a configured market on the operator's own venue sources: only those are polled and recorded, the choice survives a reopen, and one the file no longer allows is dropped", async () => {
+  const oh = await OracleHarness.start();
+  const oracle = oh.oracle;
+  const store = new MemoryStore();
+  let table: IndexSources | undefined;
+  const h = await startHarness({ routers: () => [indexSourceRoutes({ markets: DEFAULT_MARKETS, sources: () => table, oracle })] });
+  let narrower: OracleHarness | undefined;
+  try {
+    const sim = new SimIndex([{ market: DEFAULT_MARKETS[1]!, startTicks: 30_000, rungTicks: 5 }], 7);
+    table = await IndexSources.open({ markets: DEFAULT_MARKETS, sim, oracle, exchange: h.exchange, store, clock: oh.clock });
+    const t = table;
+    feedIndexTicks(oracle, h.exchange, (tick) => t.fromOracle(tick.marketId));
+    oh.quoteAll();
+    const path = '/operator/markets/BTC-PERP/index-source';
+    // minSources makes it the operator's own set (the file's four sources, its minSources 3, are put aside).
+    const body = { source: 'oracle', sources: { 'binance:BTCUSDT': 1, 'coinbase:BTC-USD': 1, 'okx:BTC-USDT': 1 }, minSources: 2 };
+    const chosen = await h.call('PUT', path, { token: ADMIN, body });
+    const described = { market: 'BTC-PERP', source: 'oracle', sources: [{ source: 'binance:BTCUSDT', weight: 1 }, { source: 'coinbase:BTC-USD', weight: 1 }, { source: 'okx:BTC-USDT', weight: 1 }], minSources: 2 };
+    assert.deepEqual([chosen.status, chosen.body], [200, described]);
+    const bybitAsked = oh.server('bybit').requests;
+    // Mids 60,000.1, 60,001.1 and 59,999.1: the median is 60,000.1; bybit is neither asked nor recorded.
+    const [own] = await oracle.runCycle();
+    assert.deepEqual([own!.indexTicks, own!.sourcesUsed, own!.samples.map((s) => s.label)], [600_001n, 3, ['binance:BTCUSDT', 'coinbase:BTC-USD', 'okx:BTC-USDT']]);
+    assert.equal(oh.server('bybit').requests, bybitAsked);
+    await h.untilIndex(1, 600_001);
+
+    // Reopened on the same store: the same sources.
+    const again = await IndexSources.open({ markets: DEFAULT_MARKETS, sim, oracle, exchange: h.exchange, store, clock: oh.clock });
+    assert.deepEqual(again.choiceOf(1), t.choiceOf(1));
+    assert.equal((await h.call('GET', path, { token: VIEWER })).body.minSources, 2);
+
+    // An oracle whose file no longer configures okx: the stored choice is dropped, the market starts from the file's sources.
+    narrower = await OracleHarness.start({ venues: ['binance', 'coinbase', 'bybit'] });
+    const dropped = await IndexSources.open({ markets: DEFAULT_MARKETS, sim, oracle: narrower.oracle, exchange: h.exchange, store, clock: oh.clock });
+    assert.deepEqual(dropped.choiceOf(1), { source: 'oracle' });
+    assert.equal(narrower.oracle.sourcesOf('BTC-PERP').length, 3);
+
+    // Back to the file's sources: all four again.
+    assert.equal((await h.call('PUT', path, { token: ADMIN, body: { source: 'oracle' } })).status, 200);
+    const [back] = await oracle.runCycle();
+    assert.deepEqual([back!.indexTicks, back!.samples.length], [600_006n, 4]);
+  } finally {
+    await h.close();
+    await oh.close();
+    await narrower?.close();
+  }
+});
