@@ -64,6 +64,8 @@ export interface Opened {
   readonly oracleConfig: OracleConfig | undefined;
   /** Where the alerts main.ts stores are announced: set here once the bus is up. */
   readonly alertBus: { bus?: AlertBus };
+  /** Makes the first SIGINT or SIGTERM run `stop` (until then one stops a start that serves nobody yet). */
+  readonly takeSignals: (stop: () => void) => void;
 }
 
 const ORDER_OPS: ReadonlySet<string> = new Set(['place', 'batchPlace', 'cancel', 'amend', 'cancelReplace', 'cancelAll']);
@@ -240,8 +242,7 @@ export async function serve(opened: Opened): Promise<never> {
 
   let running = true;
   const stop = () => (running = false);
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  opened.takeSignals(stop);
 
   let scanner: ShockScanner | undefined;
   const shocks = uniformShocks([-1_000, -2_500, -5_000], MAX_MARKETS);
