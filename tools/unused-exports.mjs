@@ -1,6 +1,6 @@
 // Lists exports no other file imports, found with the TypeScript compiler (not by eye):
 //   npm run unused-exports        exit 1 when there is any, with one line per export
-// An export is used when another file of the project imports it (named, default, namespace or
+// An export is used when another file of the project imports it (named, default, namespace, dynamic or
 // re-export), or, for an interface or type alias, when another exported declaration of its own file
 // names it (it is part of that declaration's signature). An export used only inside its own file should
 // lose its `export`; one used nowhere is dead code. ENTRY_POINTS lists exports loaded by file name at
@@ -25,6 +25,7 @@ const files = program.getSourceFiles().filter((f) => !f.isDeclarationFile && !re
 const resolveAlias = (s) => (s !== undefined && (s.flags & ts.SymbolFlags.Alias) !== 0 ? checker.getAliasedSymbol(s) : s);
 
 const used = new Set();
+const isDynamicImport = (n) => ts.isCallExpression(n) && n.expression.kind === ts.SyntaxKind.ImportKeyword && n.arguments.length === 1 && ts.isStringLiteral(n.arguments[0]);
 const useModule = (specifier) => {
   const m = checker.getSymbolAtLocation(specifier);
   if (m !== undefined) for (const e of checker.getExportsOfModule(m)) used.add(resolveAlias(e));
@@ -42,6 +43,14 @@ for (const f of files) {
       else for (const el of n.exportClause.elements) used.add(resolveAlias(checker.getSymbolAtLocation(el.propertyName ?? el.name)));
     } else if (ts.isImportTypeNode(n) && n.qualifier !== undefined) {
       used.add(resolveAlias(checker.getSymbolAtLocation(n.qualifier)));
+    } else if (isDynamicImport(n)) {
+      // `const { a, b } = await import('./m.js')` uses a and b; any other import('./m.js') the whole module.
+      const d = n.parent.kind === ts.SyntaxKind.AwaitExpression ? n.parent.parent : n.parent;
+      const m = checker.getSymbolAtLocation(n.arguments[0]);
+      if (m !== undefined && ts.isVariableDeclaration(d) && ts.isObjectBindingPattern(d.name)) {
+        const exports = checker.getExportsOfModule(m);
+        for (const el of d.name.elements) used.add(resolveAlias(exports.find((e) => e.name === (el.propertyName ?? el.name).getText())));
+      } else useModule(n.arguments[0]);
     }
     ts.forEachChild(n, visit);
   });

@@ -47,7 +47,7 @@ before(async () => {
     readiness: () => ({ ready: true, reasons: [] }),
     alive: () => true,
     nowUs: () => clock++,
-    log: createLogger({ pretty: false, destination: new Writable({ write: (_c, _e, cb) => cb() }) }),
+    log: await createLogger({ pretty: false, destination: new Writable({ write: (_c, _e, cb) => cb() }) }),
   });
   url = `http://127.0.0.1:${(await server.listen(0)).port}`;
 });

@@ -112,7 +112,7 @@ export async function startHarness(ho: HarnessOptions = {}): Promise<Harness> {
     readiness: () => readiness.value,
     alive: () => !exchange.halted,
     nowUs,
-    log: createLogger({ pretty: false, destination }),
+    log: await createLogger({ pretty: false, destination }),
   });
   const address = await server.listen(0);
   const url = `http://127.0.0.1:${address.port}`;

@@ -17,6 +17,7 @@ import { MemoryAlertStorage } from '../../../exchange/surveillance/alert-storage
 import { loadSurveillanceRecords } from '../../../exchange/surveillance/durable-alerts.js';
 import { sampleAlerts } from '../../exchange/sample-alerts.js';
 
+const log = await createLogger({ pretty: false, destination: new Writable({ write: (_c, _e, cb) => cb() }) });
 const options = (dataDir: string, port: number) => ({
   exchange: () => undefined,
   markets: DEFAULT_MARKETS,
@@ -26,7 +27,7 @@ const options = (dataDir: string, port: number) => ({
   port,
   host: '127.0.0.1',
   nowUs,
-  log: createLogger({ pretty: false, destination: new Writable({ write: (_c, _e, cb) => cb() }) }),
+  log,
   readiness: () => ({ ready: false, reasons: ['test'] }),
   recovered: false,
 });
