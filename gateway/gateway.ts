@@ -51,6 +51,7 @@ import { DEFAULT_SERVER_LIMITS, WsServer, type ServerLimits } from './server/ws-
 import { InFlight } from './server/in-flight.js';
 import { AccountViews } from './views/account-views.js';
 import { heldAccounts, loadViews } from './views/restart-state.js';
+import { MarketRegistry, registryOf } from './markets/market-registry.js';
 import { UserStreams } from './views/user-stream.js';
 import { RecordType as RT } from '../engine/ring/types.js';
 
@@ -58,8 +59,8 @@ export interface GatewayOptions {
   readonly exchange: GatewayExchange;
   /** The gateway's own store (not the exchange's data directory: its journal writer owns that one). */
   readonly store: Store;
-  /** Markets served (default: the exchange topology's). */
-  readonly markets?: readonly MarketConfig[];
+  /** Markets served: a shared registry that grows as markets are listed, or a fixed list (default: the exchange topology's). */
+  readonly markets?: MarketRegistry | readonly MarketConfig[];
   /** First order/request id; after a restart Durability.gatewayCommands() + 1 (ids are never reused). */
   readonly firstId?: number;
   readonly limits?: Partial<ServerLimits>;
@@ -96,7 +97,7 @@ export class Gateway {
   readonly streams: UserStreams;
   readonly pending = new PendingAnswers();
   readonly dispatcher: Dispatcher;
-  readonly markets: readonly MarketConfig[];
+  readonly markets: MarketRegistry;
   private readonly nowUs: () => number;
   private readonly limits: ServerLimits;
   /** Orders waiting for the exchange, per connection, account and in total (bounded: in-flight.ts). */
@@ -124,7 +125,7 @@ export class Gateway {
   constructor(readonly o: GatewayOptions) {
     this.nowUs = o.nowUs ?? clockUs;
     this.codec = new FrameCodec(o.decoderLimits ?? DEFAULT_DECODER_LIMITS);
-    this.markets = o.markets ?? o.exchange.topology.markets();
+    this.markets = registryOf(o.markets ?? o.exchange.topology.markets());
     this.limits = { ...DEFAULT_SERVER_LIMITS, ...o.limits };
     this.inFlight = new InFlight(this.limits);
     this.views = new AccountViews(o.historyCap);
@@ -188,7 +189,8 @@ export class Gateway {
     const results = await PlaceResults.open(store, this.batcher);
     this.deposits = await DepositRequests.open(store, this.keys.audit, () => this.ids, this.nowUs);
     this.ids = new IdAllocator(Math.max(this.o.firstId ?? 1, results.maxOrderId() + 1, this.deposits.maxId() + 1));
-    const marketIds = new Set(this.markets.map((m) => m.marketId));
+    // Live: a market listed at run time is open to orders and subscriptions once the registry has it.
+    const marketIds = this.markets.ids;
     const entry = (this.entry = new OrderEntry(this.o.exchange, this.ids, this.pending, this.nowUs, marketIds));
     const deadMan = (this.deadMan = new DeadManSwitch((a) => entry.cancelAllNow(a), this.nowUs));
     const orders = new OrderHandlers({ entry, results, views: this.views, maxOpenOrders: this.o.maxOpenOrders ?? 1_000 });

@@ -114,6 +114,13 @@ const starting = ThreadedExchange.start({
   },
 });
 starting.catch(() => {});
+// Every shard's snapshot is checked (a few milliseconds on the main thread) before the rest of the gateway
+// loads there, so no worker's start waits behind that load; the journal read then shares the main thread
+// with it. A failed check is the start's failure, reported by serve.ts.
+if (durability) {
+  const d = durability;
+  await Promise.allSettled(Array.from({ length: topology.marketShards + topology.riskShards }, (_, x) => d.replayOf(x)));
+}
 
 const { serve } = await import('./serve.js');
 await serve({ o, markets, topology, durability, starting, log, view, liveView, shown, records, durableAlerts, oracleConfig, alertBus });

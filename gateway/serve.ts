@@ -11,7 +11,9 @@ import type { MarketConfig } from '../engine/market/spec.js';
 import { RecordBuffer } from '../engine/ring/record.js';
 import { stateHashHex } from '../engine/shard/hash.js';
 import { uniformShocks } from '../risk/stress/shock-scan.js';
-import { ShockScanner } from '../risk/stress/shock-scanner.js';
+import type { ShockScanner } from '../risk/stress/shock-scanner.js';
+import { MAX_MARKETS } from '../engine/market/listing.js';
+import { MarketRegistry } from './markets/market-registry.js';
 import type { DurableAlerts, SurveillanceRecords } from '../exchange/surveillance/durable-alerts.js';
 import { ownerRecord } from '../exchange/surveillance/owner-links.js';
 import type { AlertBus } from './surveillance/alert-sink.js';
@@ -24,19 +26,18 @@ import type { StartOptions } from './start-options.js';
 import { refuse, refuseDataDir } from './start-exits.js';
 import type { OracleConfig } from './oracle/config.js';
 import { feedIndexTicks } from './oracle/index-feed.js';
-import { IndexOracle } from './oracle/oracle.js';
 import { nowUs } from './clock.js';
 import type { Logger } from './log.js';
 import { Gateway } from './gateway.js';
 import { mountMarketData } from './market-data/ws-channels.js';
-import { startMarketDataBus } from './bus/market-data-bus.js';
 import { marketDataSamples } from './operator/market-data-metrics.js';
 import { gatewaySamples } from './operator/gateway-metrics.js';
 import { startOperatorSide, type OperatorSide } from './operator/operator-side.js';
 import { OperatorConfigError } from './operator/tokens.js';
 import type { MarketView } from './demo/market-view.js';
 import type { LiveView } from './demo/live-view.js';
-import { DemoBots } from './demo/bots.js';
+import type { DemoBots } from './demo/bots.js';
+import { DemoPacer } from './demo/pacer.js';
 import { SimIndex } from './demo/sim-index.js';
 import { IndexSources } from './oracle/index-sources.js';
 import { demoFunds, DEMO_SWING_PERMILLE, DEMO_RATE_LIMITS } from './demo/demo-setup.js';
@@ -45,6 +46,7 @@ import { sample, statusLine, stressLine } from './demo/status-line.js';
 /** What main.ts opened and started. */
 export interface Opened {
   readonly o: StartOptions;
+  /** The configured markets (serve() adds the listed ones in its registry). */
   readonly markets: readonly MarketConfig[];
   readonly topology: Topology;
   /** Undefined with --in-memory. */
@@ -68,7 +70,12 @@ const ORDER_OPS: ReadonlySet<string> = new Set(['place', 'batchPlace', 'cancel',
 
 /** Serves until stopped, then exits the process (0 when stopped, 1 on a failure). */
 export async function serve(opened: Opened): Promise<never> {
-  const { o, markets, topology, durability, log, view, liveView, shown, records, durableAlerts, oracleConfig } = opened;
+  const { o, topology, durability, log, view, liveView, shown, records, durableAlerts, oracleConfig } = opened;
+  const configured = opened.markets;
+  // The gateway's one list of markets: the configured ones, then those the recovered shards hold from
+  // listings, then each an operator lists (gateway/markets/market-registry.ts).
+  const markets = new MarketRegistry(configured);
+  markets.onAdd((m) => view.addMarket(m));
   // The operator side comes up first, so /readyz answers "not ready" while the shards recover.
   let exchange: ThreadedExchange | undefined;
   let gateway: Gateway | undefined;
@@ -84,6 +91,10 @@ export async function serve(opened: Opened): Promise<never> {
     exchange.flush();
     return true;
   };
+  // What a start without --oracle, the bus, --demo or stress scans never runs is imported only when it
+  // does (undici, aedes and mqtt, the demo's clients, piscina): a second of CPU a restart would share with
+  // the shards' recovery on a loaded two-core machine.
+  const IndexOracle = oracleConfig && (await import('./oracle/oracle.js')).IndexOracle;
   let operator: OperatorSide;
   try {
     operator = await startOperatorSide({
@@ -96,7 +107,7 @@ export async function serve(opened: Opened): Promise<never> {
       port: o.operatorPort,
       nowUs,
       log,
-      oracle: oracleConfig && ((registry) => new IndexOracle({ config: oracleConfig, markets, registry })),
+      oracle: oracleConfig && IndexOracle && ((registry) => new IndexOracle({ config: oracleConfig, markets: configured, registry })),
       surveillance: records && { ...records, applyOwner },
       keys: () => gateway?.keys,
       indexSources: () => indexSources,
@@ -112,7 +123,7 @@ export async function serve(opened: Opened): Promise<never> {
         else if (exchange.journalFailure) reasons.push(`halted: the journal failed: ${exchange.journalFailure.message}`);
         else if (gateway === undefined) reasons.push('the trader gateway is starting');
         else if (!gateway.ready) reasons.push('loading the read models and books from the shards, the tickers from the gateway store');
-        else if (!marked) reasons.push('waiting for every risk shard to hold a mark of every market');
+        else if (!marked) reasons.push('waiting for every risk shard to hold a mark of every configured market');
         return { ready: reasons.length === 0, reasons };
       },
     });
@@ -137,6 +148,7 @@ export async function serve(opened: Opened): Promise<never> {
     refuseDataDir(o.data, e);
   }
   const x = exchange;
+  markets.addListings(x.listedAtStart());
 
   // The trader gateway: its own store (keys, accounts, idempotency, order history, fills, tickers) beside the shards' journal.
   const store: Store = o.inMemory ? new MemoryStore() : await RocksStore.open(join(o.data, 'gateway'), { createIfMissing: true });
@@ -159,7 +171,7 @@ export async function serve(opened: Opened): Promise<never> {
   const bus =
     o.mqtt === 'none'
       ? undefined
-      : await startMarketDataBus(hub, {
+      : await (await import('./bus/market-data-bus.js')).startMarketDataBus(hub, {
           url: o.mqtt === undefined || o.mqtt === 'embedded' ? undefined : o.mqtt,
           env: o.mqtt === 'embedded' ? { ...process.env, MQTT_URL: '' } : process.env,
           embeddedPort: o.mqttPort,
@@ -217,7 +229,7 @@ export async function serve(opened: Opened): Promise<never> {
   for (const m of gw.restored?.market ?? []) for (const b of m.markets) walk.resume(b.marketId, b.indexTicks);
   const sources = await IndexSources.open({ markets, sim: walk, oracle, exchange: x, store, clock: nowUs, currentIndex: (id) => view.markets.get(id)?.indexTicks || undefined });
   indexSources = sources;
-  log.info(`index sources: ${markets.map((m) => `${m.symbol} ${sources.choiceOf(m.marketId)!.source}`).join(', ')} (PUT /operator/markets/:symbol/index-source changes one)`);
+  log.info(`index sources: ${markets.list().map((m) => `${m.symbol} ${sources.choiceOf(m.marketId)!.source}`).join(', ')} (PUT /operator/markets/:symbol/index-source changes one)`);
   if (oracle) {
     feedIndexTicks(oracle, x, (t) => sources.fromOracle(t.marketId));
     oracle.onStale((e) => log.warn({ market: e.symbol, sources: e.sourcesUsed }, `index ${e.symbol} stale: mark frozen, market reduce-only`));
@@ -231,12 +243,14 @@ export async function serve(opened: Opened): Promise<never> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 
-  const scanner = new ShockScanner({ threads: 2 });
-  const shocks = uniformShocks([-1_000, -2_500, -5_000], markets.length);
+  let scanner: ShockScanner | undefined;
+  const shocks = uniformShocks([-1_000, -2_500, -5_000], MAX_MARKETS);
   let bots: DemoBots | undefined;
 
   async function shutdown(code: number): Promise<never> {
     stopping = true;
+    // A market listing still waiting for its answers is answered now (outcome unknown; a restart shows it).
+    operator.listings.close();
     liveView?.stop();
     await bots?.stop();
     await oracle?.stop();
@@ -247,27 +261,29 @@ export async function serve(opened: Opened): Promise<never> {
     await store.close();
     await durableAlerts?.close();
     await operator.close();
-    await scanner.close();
+    await scanner?.close();
     const hex = (h: bigint | undefined) => (h === undefined ? 'failed' : stateHashHex(h));
     log.info({ market: hashes.market.map(hex), risk: hashes.risk.map(hex) }, `stopped; state hashes: market ${hashes.market.map(hex).join(' ')} · risk ${hashes.risk.map(hex).join(' ')}`);
     process.exit(code);
   }
 
-  // Ready once every risk shard holds a mark of every market (before that it refuses every order).
+  // Ready once every risk shard holds a mark of every configured market (before that it refuses every order;
+  // a listed market has none until an operator chooses its index source).
   const deadline = Date.now() + (oracle ? 30_000 : 10_000);
   for (;;) {
     if (x.halted || Date.now() > deadline) {
       log.error(`could not start: ${x.failure?.message ?? 'no mark in every risk shard in time'}`);
       await shutdown(1);
     }
-    if ((await x.scanSnapshots()).every((s) => markets.every((m) => s.markets.some((k) => k.marketId === m.marketId && k.markTicks > 0n)))) break;
+    if ((await x.scanSnapshots()).every((s) => configured.every((m) => s.markets.some((k) => k.marketId === m.marketId && k.markTicks > 0n)))) break;
     await new Promise((r) => setTimeout(r, 20));
   }
   marked = true;
+  if (o.stressEvery > 0) scanner = new (await import('../risk/stress/shock-scanner.js')).ShockScanner({ threads: 2 });
 
   if (o.demo && sim) {
     demoFunds.insurance(x, topology.riskShards, nowUs());
-    bots = await DemoBots.start({ url, gateway: gw, index: sim, seed: o.seed, maxLots: demoFunds.maxLots });
+    bots = await (await import('./demo/bots.js')).DemoBots.start({ url, gateway: gw, index: sim, seed: o.seed, maxLots: demoFunds.maxLots });
     const g = bots.guest;
     console.error(`perpx: demo account ${g.accountId} (${g.usdt} USDT) for you: keyId ${g.keyId}, Ed25519 seed ${g.secretHex}`);
     console.error(`perpx: log in with the client of gateway/client/: PerpxClient.connect('${url}') then login({ keyId, alg: 'ed25519', secret })`);
@@ -283,23 +299,18 @@ export async function serve(opened: Opened): Promise<never> {
   /** Seconds before the demo's first index swing (then every --swing-every). */
   const FIRST_SWING_S = 5;
   const started = performance.now();
-  let acted = 0;
   let lastPrint = started;
   let lastScan = started;
   let lastSwing = started;
   let scanInFlight = false;
   let swung = false;
   let last = sample(bots?.tally, view);
-  const rate = bots ? o.rate : 0;
+  const pacer = new DemoPacer(bots ? o.rate : 0);
   while (running) {
     const now = performance.now();
     if (bots) {
-      const due = Math.floor(((now - started) / 1000) * rate) - acted;
-      if (due > 0) {
-        const n = Math.min(due, 2_000);
-        bots.act(n);
-        acted += n;
-      }
+      const n = pacer.due(now - started);
+      if (n > 0) bots.act(n);
     }
     if (now - lastPrint >= 1000) {
       sources.tick(nowUs());
@@ -308,11 +319,12 @@ export async function serve(opened: Opened): Promise<never> {
       if (!liveView?.tty && (o.demo || Math.round((now - started) / 1000) % 10 === 0)) log.info(shown.status);
       last = s;
       lastPrint = now;
-      if (o.stressEvery > 0 && !scanInFlight && now - lastScan >= o.stressEvery * 1000) {
+      if (scanner && !scanInFlight && now - lastScan >= o.stressEvery * 1000) {
         scanInFlight = true;
         lastScan = now;
+        const sc = scanner;
         x.scanSnapshots()
-          .then((snaps) => scanner.scan(snaps, shocks))
+          .then((snaps) => sc.scan(snaps, shocks))
           .then((r) => log.info(stressLine(r)))
           .catch((e: Error) => log.warn(`stress scan failed: ${e.message}`))
           .finally(() => (scanInFlight = false));

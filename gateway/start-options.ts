@@ -97,7 +97,7 @@ function duration(maxDays: number): (raw: string) => number | undefined {
 
 const SPECS: readonly Spec[] = [
   { name: 'seconds', arg: 'N', default: '0', help: 'stop after N seconds (0: run until Ctrl-C)', accepts: 'a whole number of seconds from 0 to 31536000', parse: whole(0, 31_536_000) },
-  { name: 'rate', arg: 'ORDERS_PER_SECOND', default: '2000', help: 'orders the demo bots place per second (with --demo; the cancels of market makers requoting come on top)', accepts: 'a whole number from 0 to 10000000', parse: whole(0, 10_000_000) },
+  { name: 'rate', arg: 'ORDERS_PER_SECOND', default: '2000', help: 'orders and quote amends the demo bots offer per second (with --demo; a taker holding off a market before it turns round lets its turn pass)', accepts: 'a whole number from 0 to 10000000', parse: whole(0, 10_000_000) },
   { name: 'risk-shards', arg: 'R', default: '1', help: 'risk shards (one worker thread each)', accepts: `a whole number from 1 to ${MAX_RISK_SHARDS}`, parse: whole(1, MAX_RISK_SHARDS) },
   { name: 'seed', arg: 'N', default: '1', help: 'seed of the simulated order flow', accepts: 'a whole number from 0 to 4294967295 (2^32 - 1)', parse: whole(0, 2 ** 32 - 1) },
   { name: 'stress-every', arg: 'S', default: '10', help: 'seconds between what-if stress scans (0: none)', accepts: 'a whole number of seconds from 0 to 86400', parse: whole(0, 86_400) },

@@ -1,8 +1,12 @@
 // perpx-restore alert ID: checks one surveillance alert against what the venue recorded. The alert is read
 // from the alert store (<data>/alerts by default), its market shard's journal replayed through a fresh
 // shard and a fresh surveillance engine up to the alert's last record (exchange/surveillance/
-// alert-replay.ts), with the beneficial-owner links the store holds; the alert is reproduced when the
-// replay raises it again equal field for field. The stored alert is the operator's evidence; this is how
+// alert-replay.ts), with the beneficial-owner links as the store's owner log says they were over time;
+// the alert is reproduced when the replay raises it again equal field for field. An alert a restarted
+// worker raised rests on the links in force at that start, given from the stream's beginning (a trade
+// before its accounts were linked, raised again then: docs/SURVEILLANCE.md); one the links as they were
+// do not reproduce is therefore replayed a second time with the links in force now from the start, and
+// the answer says which reproduced it. The stored alert is the operator's evidence; this is how
 // an auditor checks it is the journal's and not only the alert's own word.
 
 import { isDeepStrictEqual } from 'node:util';
@@ -12,6 +16,7 @@ import { RocksStore } from '../../persistence/rocksdb-store.js';
 import type { Alert } from '../../risk/surveillance/alert.js';
 import { alertKey, decodeValue } from '../surveillance/alert-storage.js';
 import { replayAlert } from '../surveillance/alert-replay.js';
+import { ownerHistory, type OwnerChange } from '../surveillance/owner-links.js';
 import { StoreAlertStorage } from '../surveillance/store-alert-storage.js';
 import type { Out } from './commands.js';
 import { shardName, type DataDir } from './data.js';
@@ -26,8 +31,10 @@ export interface AlertCheck {
   shard: string;
   fromSeq: number;
   toSeq: number;
-  /** Links given to the replay (the alert store's, in force). */
+  /** Links given to the replay that answered: changes of the owner log, or links in force. */
   links: number;
+  /** How they were given: as they changed over time, or those in force now from the stream's start. */
+  linksAs: 'as-they-were' | 'in-force-from-start';
   reproduced: boolean;
   /** The fields of the stored alert the replay does not give back (all of them when it raised nothing). */
   differs: string[];
@@ -38,11 +45,15 @@ export async function checkAlert(d: DataDir, alertsDir: string, id: string, out:
   const store = await RocksStore.open(alertsDir, { readOnly: true });
   let alert: Alert;
   let owners: [number, number][];
+  let changes: OwnerChange[];
   try {
     const bytes = await store.get(alertsKey(alertKey(id)));
     if (bytes === undefined) throw new RangeError(`no alert ${id} in ${alertsDir}`);
     alert = decodeValue<Alert>(bytes);
-    owners = (await new StoreAlertStorage(store).loadOwners()).filter((l) => l.ownerId !== 0).map((l) => [l.accountId, l.ownerId]);
+    const storage = new StoreAlertStorage(store);
+    const inForce = (await storage.loadOwners()).filter((l) => l.ownerId !== 0);
+    owners = inForce.map((l) => [l.accountId, l.ownerId]);
+    changes = ownerHistory(inForce, await storage.loadOwnerLog());
   } finally {
     await store.close();
   }
@@ -55,16 +66,23 @@ export async function checkAlert(d: DataDir, alertsDir: string, id: string, out:
   } finally {
     bar.stop();
   }
-  const found = replayAlert(replayConfig(d), log, alert, { owners });
-  const again = found[0];
-  const differs = again === undefined ? Object.keys(alert) : Object.keys(alert).filter((k) => !isDeepStrictEqual((alert as unknown as Record<string, unknown>)[k], (again as unknown as Record<string, unknown>)[k]));
-  const r: AlertCheck = { id, detector: alert.detector, market: alert.marketId, shard: shardName(d.topology, x), fromSeq: alert.fromSeq, toSeq: alert.toSeq, links: owners.length, reproduced: differs.length === 0, differs };
+  const differ = (again: Alert | undefined) =>
+    again === undefined ? Object.keys(alert) : Object.keys(alert).filter((k) => !isDeepStrictEqual((alert as unknown as Record<string, unknown>)[k], (again as unknown as Record<string, unknown>)[k]));
+  let again = replayAlert(replayConfig(d), log, alert, { ownerChanges: changes })[0];
+  let differs = differ(again);
+  let linksAs: AlertCheck['linksAs'] = 'as-they-were';
+  if (differs.length > 0 && owners.length > 0) {
+    const fromStart = replayAlert(replayConfig(d), log, alert, { owners })[0];
+    if (differ(fromStart).length === 0) [again, differs, linksAs] = [fromStart, [], 'in-force-from-start'];
+  }
+  const links = linksAs === 'as-they-were' ? changes.length : owners.length;
+  const r: AlertCheck = { id, detector: alert.detector, market: alert.marketId, shard: shardName(d.topology, x), fromSeq: alert.fromSeq, toSeq: alert.toSeq, links, linksAs, reproduced: differs.length === 0, differs };
   if (out.json) out.print(JSON.stringify(r));
   else {
     out.print(
       table(
         ['alert', 'detector', 'market', 'records of', 'seq range', 'links given', 'replay'],
-        [[r.id, r.detector, String(r.market), r.shard, `${r.fromSeq}..${r.toSeq}`, String(r.links), r.reproduced ? 'raised again, equal field for field' : again === undefined ? 'not raised' : `raised, but differs in ${differs.join(', ')}`]],
+        [[r.id, r.detector, String(r.market), r.shard, `${r.fromSeq}..${r.toSeq}`, `${r.links} ${linksAs === 'as-they-were' ? 'changes, as they were' : 'in force now, from the start'}`, r.reproduced ? 'raised again, equal field for field' : again === undefined ? 'not raised' : `raised, but differs in ${differs.join(', ')}`]],
       ),
     );
     out.print(r.reproduced ? 'alert: reproduced from the journal' : 'alert: NOT reproduced from the journal');

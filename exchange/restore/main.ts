@@ -47,7 +47,7 @@ exit codes: 0 ok · 1 unexpected failure · 2 bad arguments · 3 corruption foun
   restore: 'usage: perpx-restore restore (--to-seq N [--shard X] | --to-time T) --out DIR [--data DIR] [--json]\nWrites a new data directory holding the journal up to the largest consistent cut at the point; start it with npm start -- --data DIR. The source is never modified.',
   hash: 'usage: perpx-restore hash [--data DIR] [--to-seq N [--shard X] | --to-time T] [--json]\nEvery shard\'s state hash after replaying its journal to the point.',
   alert:
-    'usage: perpx-restore alert ID [--data DIR] [--alerts DIR] [--json]\nReads surveillance alert ID from the alert store (--alerts, default DATA/alerts), replays its market shard\'s journal through a fresh shard and a fresh surveillance engine to the alert\'s last record, with the beneficial-owner links the store holds, and says whether the alert is raised again equal field for field. Exit 0 when it is, 3 when it is not, 2 for an unknown id.',
+    'usage: perpx-restore alert ID [--data DIR] [--alerts DIR] [--json]\nReads surveillance alert ID from the alert store (--alerts, default DATA/alerts), replays its market shard\'s journal through a fresh shard and a fresh surveillance engine to the alert\'s last record, with the beneficial-owner links as they were during the alert (the owner log of the store; failing that, the links in force now from the start, as a restarted worker had them), and says whether the alert is raised again equal field for field. Exit 0 when it is, 3 when it is not, 2 for an unknown id.',
 };
 
 class UsageError extends Error {}

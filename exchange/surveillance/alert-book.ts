@@ -1,6 +1,9 @@
 // AlertBook: the main thread's view of every alert the surveillance worker raised, for operators: stored
 // through AlertStorage before it is listed (durable first), deduplicated by id, filtered for listing, and
 // acknowledged or escalated with a note (each action stored as an audit record). Counters for /metrics.
+// The book keeps what a list shows (each alert's summary, status and actions); an alert's evidence (its
+// orders, trades, touches and book, about 20 KB of JSON in the demo's) is read back from the storage when
+// one alert is asked for, so the main thread's memory grows by a summary per alert, not by its evidence.
 //
 // Thread contract: the main thread only (the worker's alerts arrive there by message).
 
@@ -42,6 +45,13 @@ export interface AlertCase {
   actions: AlertAction[];
 }
 
+/** What the book keeps of an alert. */
+interface Kept {
+  summary: Omit<AlertSummary, 'status'>;
+  status: AlertStatus;
+  actions: AlertAction[];
+}
+
 export class AlertActionError extends Error {
   constructor(
     readonly code: 'NOT_FOUND' | 'BAD_NOTE',
@@ -54,13 +64,15 @@ export class AlertActionError extends Error {
 const MAX_NOTE = 2_000;
 
 export class AlertBook {
-  private readonly cases = new Map<string, AlertCase>();
+  private readonly cases = new Map<string, Kept>();
   /** Ids newest first (by the episode's end, then id), rebuilt lazily after ingests. */
   private order: string[] = [];
   private sorted = true;
   /** Alerts raised per detector, duplicates skipped, since start. */
   readonly raised = new Map<DetectorId, number>(DETECTOR_IDS.map((d) => [d, 0]));
   duplicates = 0;
+  /** The last action being stored (act). */
+  private actions: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly storage: AlertStorage) {}
 
@@ -91,7 +103,7 @@ export class AlertBook {
     const matches: AlertSummary[] = [];
     for (const id of this.ordered()) {
       const c = this.cases.get(id)!;
-      const a = c.alert;
+      const a = c.summary;
       if (f.detector !== undefined && a.detector !== f.detector) continue;
       if (f.marketId !== undefined && a.marketId !== f.marketId) continue;
       if (f.accountId !== undefined && !a.accounts.includes(f.accountId)) continue;
@@ -99,26 +111,39 @@ export class AlertBook {
       if (f.toUs !== undefined && a.fromUs > f.toUs) continue;
       if (f.minScore !== undefined && a.score < f.minScore) continue;
       if (f.status !== undefined && c.status !== f.status) continue;
-      matches.push({ id: a.id, detector: a.detector, marketId: a.marketId, accounts: a.accounts, score: a.score, fromUs: a.fromUs, toUs: a.toUs, summary: a.summary, status: c.status });
+      matches.push({ ...a, status: c.status });
     }
     const offset = f.offset ?? 0;
     return { total: matches.length, alerts: matches.slice(offset, offset + (f.limit ?? 100)) };
   }
 
-  get(id: string): AlertCase | undefined {
-    return this.cases.get(id);
+  /** One alert with its evidence (read back from the storage), status and actions. */
+  async get(id: string): Promise<AlertCase | undefined> {
+    const c = this.cases.get(id);
+    if (c === undefined) return undefined;
+    const alert = await this.storage.getAlert(id);
+    if (alert === undefined) throw new Error(`alert ${id} is listed but its storage no longer holds it`);
+    return { alert, status: c.status, actions: [...c.actions] };
   }
 
-  /** Acknowledges or escalates an alert with a note; stored before it takes effect. */
-  async act(id: string, kind: AlertActionKind, operator: string, note: string, atUs: number): Promise<AlertCase> {
+  /**
+   * Acknowledges or escalates an alert with a note; stored before it takes effect. Actions are stored one
+   * at a time: two at once (an operator's double click, two officers) each take the next number, where
+   * both took the same one and the second was refused as already stored.
+   */
+  act(id: string, kind: AlertActionKind, operator: string, note: string, atUs: number): Promise<AlertCase> {
     const c = this.cases.get(id);
-    if (c === undefined) throw new AlertActionError('NOT_FOUND', `no alert ${id}`);
+    if (c === undefined) return Promise.reject(new AlertActionError('NOT_FOUND', `no alert ${id}`));
     const text = note.trim();
-    if (text.length === 0 || text.length > MAX_NOTE) throw new AlertActionError('BAD_NOTE', `a note of 1 to ${MAX_NOTE} characters is required`);
-    const action: AlertAction = { alertId: id, n: c.actions.length + 1, kind, operator, atUs, note: text };
-    await this.storage.appendAction(action);
-    this.apply(action);
-    return c;
+    if (text.length === 0 || text.length > MAX_NOTE) return Promise.reject(new AlertActionError('BAD_NOTE', `a note of 1 to ${MAX_NOTE} characters is required`));
+    const done = this.actions.then(async () => {
+      const action: AlertAction = { alertId: id, n: c.actions.length + 1, kind, operator, atUs, note: text };
+      await this.storage.appendAction(action);
+      this.apply(action);
+      return (await this.get(id))!;
+    });
+    this.actions = done.catch(() => {});
+    return done;
   }
 
   /** Alerts by status and by detector (the figures /metrics exposes). */
@@ -134,7 +159,8 @@ export class AlertBook {
 
   private index(a: Alert): void {
     if (this.cases.has(a.id)) return;
-    this.cases.set(a.id, { alert: a, status: AlertStatus.OPEN, actions: [] });
+    const summary = { id: a.id, detector: a.detector, marketId: a.marketId, accounts: [...a.accounts], score: a.score, fromUs: a.fromUs, toUs: a.toUs, summary: a.summary };
+    this.cases.set(a.id, { summary, status: AlertStatus.OPEN, actions: [] });
     this.order.push(a.id);
     this.sorted = false;
   }
@@ -151,8 +177,8 @@ export class AlertBook {
   private ordered(): string[] {
     if (!this.sorted) {
       this.order.sort((x, y) => {
-        const a = this.cases.get(x)!.alert;
-        const b = this.cases.get(y)!.alert;
+        const a = this.cases.get(x)!.summary;
+        const b = this.cases.get(y)!.summary;
         return b.toUs - a.toUs || (x < y ? -1 : x > y ? 1 : 0);
       });
       this.sorted = true;

@@ -11,13 +11,17 @@
 //   key  "surv/owner/<account, 10 digits>"          value  the account's OwnerLink (the operator's latest
 //                                                          declaration; owner 0 is a removed one, kept
 //                                                          with who removed it)
+//   key  "surv/owner-log/<n, 10 digits>"            value  every declaration in the order made (n from 1),
+//                                                          each with the time it took effect (atUs): the
+//                                                          links as they were at any time, which an
+//                                                          alert's replay is given (alert-replay.ts)
 //   key  "surv/integrity/<market, 10>/<day, 10>"    value  the market's IntegrityReport of that UTC day
 //                                                          (the day so far, replaced as it grows, then
 //                                                          the complete day)
 //
 // putAlert is idempotent by id (a replayed stream raises the same ids: the store keeps the first);
-// actions are append-only (never rewritten, never deleted); an owner link or an integrity report
-// replaces the one under its key. MemoryAlertStorage below keeps them in the
+// actions and the owner log are append-only (never rewritten, never deleted); an owner link or an
+// integrity report replaces the one under its key (a link and its log entry are written together). MemoryAlertStorage below keeps them in the
 // process (tests, an exchange without a data directory); StoreAlertStorage (store-alert-storage.ts) puts
 // the same keys and values in persistence/'s Store, under its alerts family ('A' + the key text).
 
@@ -53,14 +57,18 @@ export interface OwnerLink {
 export interface AlertStorage {
   /** Stores the alert unless one with its id is stored; true when it was new. */
   putAlert(alert: Alert): Promise<boolean>;
+  /** The stored alert of this id. */
+  getAlert(id: string): Promise<Alert | undefined>;
   /** Appends an action (its n is the next for its alert). */
   appendAction(action: AlertAction): Promise<void>;
   /** Everything stored: every alert once (in no promised order: the book sorts), actions in order per alert. */
   loadAll(): Promise<{ alerts: Alert[]; actions: AlertAction[] }>;
-  /** Stores an account's owner link, replacing the one before it. */
-  putOwner(link: OwnerLink): Promise<void>;
+  /** Stores an account's owner link, replacing the one before it, and appends it to the owner log as entry n. */
+  putOwner(link: OwnerLink, n: number): Promise<void>;
   /** Every account's latest link (removed ones included), in account order. */
   loadOwners(): Promise<OwnerLink[]>;
+  /** The owner log: every declaration, in the order made. */
+  loadOwnerLog(): Promise<OwnerLink[]>;
   /** Stores a market's integrity report of a day, replacing the one before it. */
   putIntegrity(report: IntegrityReport): Promise<void>;
   /** Every stored integrity report, by market then day. */
@@ -70,12 +78,17 @@ export interface AlertStorage {
 export const ALERT_PREFIX = 'surv/alert/';
 export const ACTION_PREFIX = 'surv/action/';
 export const OWNER_PREFIX = 'surv/owner/';
+export const OWNER_LOG_PREFIX = 'surv/owner-log/';
 export const INTEGRITY_PREFIX = 'surv/integrity/';
 
 const pad10 = (n: number) => String(n).padStart(10, '0');
 
 export function ownerKey(accountId: number): string {
   return OWNER_PREFIX + pad10(accountId);
+}
+
+export function ownerLogKey(n: number): string {
+  return OWNER_LOG_PREFIX + pad10(n);
 }
 
 export function integrityKey(marketId: number, day: number): string {
@@ -109,6 +122,11 @@ export class MemoryAlertStorage implements AlertStorage {
     return true;
   }
 
+  async getAlert(id: string): Promise<Alert | undefined> {
+    const bytes = this.records.get(alertKey(id));
+    return bytes && decodeValue<Alert>(bytes);
+  }
+
   async appendAction(action: AlertAction): Promise<void> {
     const key = actionKey(action.alertId, action.n);
     if (this.records.has(key)) throw new Error(`action ${action.n} of alert ${action.alertId} is already stored`);
@@ -125,12 +143,18 @@ export class MemoryAlertStorage implements AlertStorage {
     return { alerts, actions };
   }
 
-  async putOwner(link: OwnerLink): Promise<void> {
+  async putOwner(link: OwnerLink, n: number): Promise<void> {
+    if (this.records.has(ownerLogKey(n))) throw new Error(`owner log entry ${n} is already stored`);
     this.records.set(ownerKey(link.accountId), encodeValue(link));
+    this.records.set(ownerLogKey(n), encodeValue(link));
   }
 
   async loadOwners(): Promise<OwnerLink[]> {
     return this.scan<OwnerLink>(OWNER_PREFIX);
+  }
+
+  async loadOwnerLog(): Promise<OwnerLink[]> {
+    return this.scan<OwnerLink>(OWNER_LOG_PREFIX);
   }
 
   async putIntegrity(report: IntegrityReport): Promise<void> {

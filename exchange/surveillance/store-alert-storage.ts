@@ -17,6 +17,7 @@ import {
   ACTION_PREFIX,
   ALERT_PREFIX,
   INTEGRITY_PREFIX,
+  OWNER_LOG_PREFIX,
   OWNER_PREFIX,
   actionKey,
   alertKey,
@@ -24,6 +25,7 @@ import {
   encodeValue,
   integrityKey,
   ownerKey,
+  ownerLogKey,
   type AlertAction,
   type AlertStorage,
   type OwnerLink,
@@ -50,6 +52,11 @@ export class StoreAlertStorage implements AlertStorage {
     }
   }
 
+  async getAlert(id: string): Promise<Alert | undefined> {
+    const bytes = await this.store.get(alertsKey(alertKey(id)));
+    return bytes && decodeValue<Alert>(bytes);
+  }
+
   async appendAction(action: AlertAction): Promise<void> {
     const key = alertsKey(actionKey(action.alertId, action.n));
     if ((await this.store.get(key)) !== undefined) throw new Error(`action ${action.n} of alert ${action.alertId} is already stored`);
@@ -69,12 +76,26 @@ export class StoreAlertStorage implements AlertStorage {
     return { alerts, actions };
   }
 
-  async putOwner(link: OwnerLink): Promise<void> {
-    await this.store.write([{ type: 'put', key: alertsKey(ownerKey(link.accountId)), value: encodeValue(link) }], true);
+  async putOwner(link: OwnerLink, n: number): Promise<void> {
+    const logKey = alertsKey(ownerLogKey(n));
+    if ((await this.store.get(logKey)) !== undefined) throw new Error(`owner log entry ${n} is already stored`);
+    const value = encodeValue(link);
+    // One write: the link in force and its log entry are stored together or not at all.
+    await this.store.write(
+      [
+        { type: 'put', key: alertsKey(ownerKey(link.accountId)), value },
+        { type: 'put', key: logKey, value },
+      ],
+      true,
+    );
   }
 
   async loadOwners(): Promise<OwnerLink[]> {
     return this.scan<OwnerLink>(OWNER_PREFIX);
+  }
+
+  async loadOwnerLog(): Promise<OwnerLink[]> {
+    return this.scan<OwnerLink>(OWNER_LOG_PREFIX);
   }
 
   async putIntegrity(report: IntegrityReport): Promise<void> {
@@ -85,7 +106,7 @@ export class StoreAlertStorage implements AlertStorage {
     return this.scan<IntegrityReport>(INTEGRITY_PREFIX);
   }
 
-  /** Key order: the padded numbers in the keys make it account order, or market then day. */
+  /** Key order: the padded numbers in the keys make it account order, log order, or market then day. */
   private async scan<T>(prefix: string): Promise<T[]> {
     const out: T[] = [];
     for await (const e of this.store.scan(alertsRange(prefix))) out.push(decodeValue<T>(e.value));

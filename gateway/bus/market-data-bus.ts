@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import type { IClientOptions } from 'mqtt';
 import type { MarketDataHub } from '../market-data/hub.js';
-import { EMBEDDED_BROKER_PORT, startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker.js';
+import type { EmbeddedBroker } from './embedded-broker.js';
 import { MqttBusPublisher, type BusOptions } from './publisher.js';
 
 export interface MarketDataBusOptions extends Omit<BusOptions, 'url' | 'clientOptions'> {
@@ -41,7 +41,9 @@ export function clientOptionsFromEnv(env: NodeJS.ProcessEnv): IClientOptions {
 export async function startMarketDataBus(hub: MarketDataHub, o: MarketDataBusOptions = {}): Promise<MarketDataBus> {
   const env = o.env ?? process.env;
   const external = o.url ?? (env.MQTT_URL || undefined);
-  const broker = external === undefined ? await startEmbeddedBroker(o.embeddedPort ?? EMBEDDED_BROKER_PORT) : undefined;
+  // aedes is loaded only for a broker of its own (npm start loads this file only with the bus on).
+  const embedded = external === undefined ? await import('./embedded-broker.js') : undefined;
+  const broker = embedded ? await embedded.startEmbeddedBroker(o.embeddedPort ?? embedded.EMBEDDED_BROKER_PORT) : undefined;
   const url = external ?? broker!.url;
   const publisher = new MqttBusPublisher(hub, { ...o, url, clientOptions: clientOptionsFromEnv(env) });
   return {

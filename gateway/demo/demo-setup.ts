@@ -24,8 +24,8 @@ export const demoFunds = {
     { market: DEFAULT_MARKETS[1]!, startTicks: 300_000, rungTicks: 5 },
   ] satisfies SimMarket[],
   maxLots: new Map([
-    [DEFAULT_MARKETS[0]!.marketId, { quote: 200, take: 50 }],
-    [DEFAULT_MARKETS[1]!.marketId, { quote: 2_000, take: 500 }],
+    [DEFAULT_MARKETS[0]!.marketId, { quote: 200, take: 20 }],
+    [DEFAULT_MARKETS[1]!.marketId, { quote: 2_000, take: 200 }],
   ]),
   /**
    * Tops up every risk shard's insurance fund partition (a top-up reaches the shard of its header's

@@ -87,7 +87,12 @@ export class MarketView {
   trades = 0;
 
   constructor(markets: readonly MarketConfig[], private readonly keepTrades = 8, private readonly keepRiskEvents = 6) {
-    for (const m of markets) this.markets.set(m.marketId, new MarketState(new MarketSpec(m)));
+    for (const m of markets) this.addMarket(m);
+  }
+
+  /** A market listed at run time (MarketRegistry.onAdd): shown from its first record on. */
+  addMarket(m: MarketConfig): void {
+    if (!this.markets.has(m.marketId)) this.markets.set(m.marketId, new MarketState(new MarketSpec(m)));
   }
 
   get insuranceFundAtoms(): bigint {

@@ -1,7 +1,7 @@
 // Queries, served from the read models (views/account-views.ts) of the session's own account only: there
 // is no way to name another account, so another account's order reads exactly as one that does not exist.
 
-import type { MarketConfig } from '../../engine/market/spec.js';
+import type { MarketRegistry } from '../markets/market-registry.js';
 import type { AccountViews } from '../views/account-views.js';
 import { ok, type Handler, type RequestContext, type Result } from './handler.js';
 
@@ -15,7 +15,8 @@ function answer<T>(items: T[] | Promise<T[]>, data: (items: T[]) => object): Res
 export class QueryHandlers {
   constructor(
     private readonly views: AccountViews,
-    private readonly markets: readonly MarketConfig[],
+    /** Read at every `markets` query: a market listed at run time is in the next answer. */
+    private readonly markets: MarketRegistry,
   ) {}
 
   openOrders: Handler = (c) => {
@@ -38,7 +39,7 @@ export class QueryHandlers {
 
   marketsList: Handler = () =>
     ok({
-      markets: this.markets.map((m) => ({
+      markets: this.markets.list().map((m) => ({
         id: m.marketId,
         symbol: m.symbol,
         base: m.baseAsset,

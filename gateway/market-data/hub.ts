@@ -28,6 +28,7 @@ import type { Store } from '../../persistence/store.js';
 import type { StoreBatcher } from '../orders/store-batcher.js';
 import { MarketState } from './market-state.js';
 import { TickerStore } from './ticker-store.js';
+import type { Bucket } from './ticker.js';
 import { CHANNELS, EXCHANGE_WIDE, type BookSnapshot, type Channel, type InsuranceFund, type MarketDataMessage, type Sink } from './messages.js';
 import { levelsOf } from '../../engine/book/book-columns.js';
 
@@ -62,6 +63,8 @@ export class MarketDataHub {
   private lastInsurance: InsuranceFund | undefined;
   /** Every message published, whatever the channel (the MQTT bus listens here). */
   private readonly taps: Sink[] = [];
+  /** Where a market's ticker minutes are stored, once loadTickers() opened the store (a market added later keeps its minutes there too). */
+  private tickerWrite: ((marketId: number, bucket: Readonly<Bucket>) => void) | undefined;
 
   private flushQueued = false;
   private readonly flushSoon = (): void => {
@@ -79,11 +82,20 @@ export class MarketDataHub {
     awaitRestore = false,
   ) {
     this.loaded = !awaitRestore;
-    for (const m of [...markets].sort((a, b) => a.marketId - b.marketId)) {
-      const s = new MarketState(m.symbol);
-      this.byId.set(m.marketId, s);
-      this.bySymbol.set(m.symbol, s);
-    }
+    for (const m of [...markets].sort((a, b) => a.marketId - b.marketId)) this.addMarket(m);
+  }
+
+  /**
+   * A market listed at run time (or one of the constructor's): an empty book, no ticker yet, and its
+   * channels open to subscribers from now on. A market the hub has is passed by.
+   */
+  addMarket(m: HubMarket): void {
+    if (this.byId.has(m.marketId) || this.bySymbol.has(m.symbol)) return;
+    const s = new MarketState(m.symbol);
+    this.byId.set(m.marketId, s);
+    this.bySymbol.set(m.symbol, s);
+    const write = this.tickerWrite;
+    if (write) s.onBucket = (bucket) => write(m.marketId, bucket);
   }
 
   markets(): string[] {
@@ -149,6 +161,7 @@ export class MarketDataHub {
    */
   async loadTickers(store: Store, batcher: StoreBatcher): Promise<void> {
     const { tickers, buckets } = await TickerStore.open(store, batcher);
+    this.tickerWrite = (id, bucket) => tickers.write(id, bucket);
     for (const [id, m] of this.byId) {
       const b = buckets.get(id);
       if (b !== undefined) m.loadTicker(b);

@@ -8,7 +8,7 @@
 // drained below half of that, sends a fresh snapshot instead of the next diff: the client's book jumps
 // to the present instead of replaying a backlog. Each message is encoded once for every subscriber.
 
-import type { MarketConfig } from '../../engine/market/spec.js';
+import type { MarketRegistry } from '../markets/market-registry.js';
 import type { Store } from '../../persistence/store.js';
 import type { RecordListener } from '../dispatch.js';
 import type { StoreBatcher } from '../orders/store-batcher.js';
@@ -20,7 +20,8 @@ import { CHANNELS, EXCHANGE_WIDE, type MarketDataMessage } from './messages.js';
 export interface MarketDataHost {
   readonly channels: ChannelRegistry;
   readonly codec: { encode(message: object): Uint8Array };
-  readonly markets: readonly MarketConfig[];
+  /** The markets served: a market listed later gets its channels when the registry adds it. */
+  readonly markets: MarketRegistry;
   addListener(l: RecordListener): () => void;
   /** True when the host restores its listeners from the shards before serving (Gateway.restoresState). */
   readonly restoresState?: boolean;
@@ -35,15 +36,21 @@ export interface MountOptions {
 
 /** Builds the hub, feeds it from the gateway's records and registers every channel; returns the hub. */
 export function mountMarketData(host: MarketDataHost, o: MountOptions = {}): MarketDataHub {
-  const hub = new MarketDataHub(host.markets, true, host.restoresState === true);
+  const hub = new MarketDataHub(host.markets.list(), true, host.restoresState === true);
   // Restored from the shards' copies after a restart, then fed the records after them (dispatch.ts).
   host.addListener({ onRecord: hub.onRecord, restore: (states) => hub.restore(states) });
   // The 24 h tickers are kept in the host's store, and loaded before it serves; a hub mounted on a
   // gateway already open keeps them in memory only (as it is not restored from the shards either).
   host.beforeServing?.((store, batcher) => hub.loadTickers(store, batcher));
   const slowBytes = o.slowBytes ?? 256 * 1024;
-  const idOf = new Map(host.markets.map((m) => [m.symbol, m.marketId]));
-  const symbolOf = new Map(host.markets.map((m) => [m.marketId, m.symbol]));
+  const idOf = new Map(host.markets.list().map((m) => [m.symbol, m.marketId]));
+  const symbolOf = new Map(host.markets.list().map((m) => [m.marketId, m.symbol]));
+  // A market listed at run time: its book, trades, ticker, mark, index and funding from now on.
+  host.markets.onAdd((m) => {
+    hub.addMarket(m);
+    idOf.set(m.symbol, m.marketId);
+    symbolOf.set(m.marketId, m.symbol);
+  });
   let lastMessage: MarketDataMessage | undefined;
   let lastFrame: Uint8Array | undefined;
   const frame = (m: MarketDataMessage): Uint8Array => {

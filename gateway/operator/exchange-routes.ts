@@ -1,7 +1,7 @@
 // The operator's exchange calls, routed by the operator HTTP server (server.ts) like surveillance's:
 //
 //   GET    /operator/markets                     every market: spec, shard, live figures   (exchange:read)
-//   POST   /operator/markets                     create a market: the body is checked (listing-request.ts), then refused 501
+//   POST   /operator/markets                     create a market (listing-request.ts, market-listings.ts): 201 with it (exchange:markets)
 //   POST   /operator/markets/:symbol/halt        halt: accounts' new orders and amendments refused  (exchange:markets)
 //   POST   /operator/markets/:symbol/resume      resume trading
 //   POST   /operator/deposits  {"account": 7, "requestId": 42, "amount": "1000.5"}   credit USDT (exchange:funds)
@@ -13,12 +13,13 @@
 
 import { Code, codeName } from '../../engine/codes.js';
 import { decimalToUnits, parseDecimal, Rounding, unitsToDecimal } from '../../engine/market/decimal.js';
-import { MarketSpec, type MarketConfig } from '../../engine/market/spec.js';
+import type { MarketConfig, MarketSpec } from '../../engine/market/spec.js';
 import { MarketStatus } from '../../engine/ring/layouts/set-market-status.js';
 import type { IndexOracle } from '../oracle/oracle.js';
 import { handleOperatorIndex } from '../oracle/operator-index.js';
 import type { OperatorRequest, OperatorResponse } from '../surveillance/operator-routes.js';
-import { listingFromRequest } from './listing-request.js';
+import { registryOf, type MarketRegistry } from '../markets/market-registry.js';
+import type { MarketListings } from './market-listings.js';
 import { MAX_CUSTODY_REQUEST_ID, type OperatorCommands } from './operator-commands.js';
 import { OperatorRole } from './tokens.js';
 
@@ -37,7 +38,8 @@ export interface MarketFigures {
 }
 
 export interface ExchangeRoutesOptions {
-  readonly markets: readonly MarketConfig[];
+  /** The markets (shared: a market listed at run time is served from the moment the registry has it). */
+  readonly markets: MarketRegistry | readonly MarketConfig[];
   readonly marketShardOf: (marketId: number) => number;
   readonly commands: OperatorCommands;
   /** The index oracle when it runs (--oracle); without it the index is the simulated flow's. */
@@ -45,12 +47,9 @@ export interface ExchangeRoutesOptions {
   readonly figures?: (marketId: number) => MarketFigures;
   /** Whether a market's index source is the oracle now (index-source-routes.ts); a hold only shows then. */
   readonly fromOracle?: (symbol: string) => boolean;
+  /** Lists markets at run time (POST /operator/markets); without it the call is refused 501. */
+  readonly listings?: MarketListings;
 }
-
-/** Why this server cannot create a market yet: the answer's message and docs/OPERATOR.md. */
-const NOT_AT_RUN_TIME = {
-  create: 'this server cannot create a market yet: the exchange core lists markets at run time (ListMarket), but the gateway knows only the markets it started with; add a market to the configuration and restart (docs/OPERATOR.md, "Creating a market")',
-} as const;
 
 /** The HTTP status of a refused exchange command. */
 function statusOfCode(code: number): number {
@@ -77,8 +76,13 @@ const isU32 = (v: unknown): v is number => typeof v === 'number' && Number.isSaf
 const isRequestId = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= MAX_CUSTODY_REQUEST_ID;
 
 export function exchangeRoutes(o: ExchangeRoutesOptions): (req: OperatorRequest) => Promise<OperatorResponse | undefined> {
-  const specs = o.markets.map((m) => new MarketSpec(m));
-  const bySymbol = new Map(specs.map((s) => [s.symbol, s]));
+  const markets = registryOf(o.markets);
+  /** A market as GET /operator/markets lists it (and POST answers the new one). */
+  const describe = (s: MarketSpec) => {
+    const f = o.figures?.(s.marketId) ?? {};
+    const price = (t: number | undefined) => (t === undefined ? null : s.ticksToPrice(t));
+    return { marketId: s.marketId, symbol: s.symbol, status: o.commands.statusOf(s.marketId), tickSize: s.tickSize, lotSize: s.lotSize, minQtyLots: s.minQtyLots, maxQtyLots: s.maxQtyLots, marketShard: o.marketShardOf(s.marketId), mark: price(f.markTicks), index: price(f.indexTicks), lastTrade: price(f.lastTradeTicks) };
+  };
   return async (req) => {
     const parts = req.path.split('/').filter(Boolean).map(decodeURIComponent);
     if (parts[0] !== 'operator') return undefined;
@@ -88,22 +92,15 @@ export function exchangeRoutes(o: ExchangeRoutesOptions): (req: OperatorRequest)
       if (req.method === 'GET') {
         const denied = requireRole(req, OperatorRole.READ);
         if (denied) return denied;
-        return json(
-          200,
-          specs.map((s) => {
-            const f = o.figures?.(s.marketId) ?? {};
-            const price = (t: number | undefined) => (t === undefined ? null : s.ticksToPrice(t));
-            return { marketId: s.marketId, symbol: s.symbol, status: o.commands.statusOf(s.marketId), tickSize: s.tickSize, lotSize: s.lotSize, minQtyLots: s.minQtyLots, maxQtyLots: s.maxQtyLots, marketShard: o.marketShardOf(s.marketId), mark: price(f.markTicks), index: price(f.indexTicks), lastTrade: price(f.lastTradeTicks) };
-          }),
-        );
+        return json(200, markets.list().map(describe));
       }
       if (req.method === 'POST') {
         const denied = requireRole(req, OperatorRole.MARKETS);
         if (denied) return denied;
-        // The body is checked now, so an operator learns of a wrong field before the route can create.
-        const r = listingFromRequest(req.body, o.markets);
-        if (!r.ok) return json(r.status, { error: codeName(r.status === 409 ? Code.MARKET_EXISTS : Code.OPERATOR_BAD_REQUEST), code: r.status === 409 ? Code.MARKET_EXISTS : Code.OPERATOR_BAD_REQUEST, field: r.field, message: `${r.field} ${r.message}` });
-        return refuse(501, Code.OPERATOR_NOT_SUPPORTED, NOT_AT_RUN_TIME.create);
+        if (o.listings === undefined) return refuse(501, Code.OPERATOR_NOT_SUPPORTED, 'this server does not list markets at run time');
+        const r = await o.listings.create(req.body);
+        if (r.ok) return json(201, describe(r.spec));
+        return json(r.status, { error: codeName(r.code), code: r.code, ...(r.field === undefined ? {} : { field: r.field }), message: r.message });
       }
       return refuse(405, Code.OPERATOR_BAD_REQUEST, `${req.method} ${req.path}: GET or POST`);
     }
@@ -111,7 +108,7 @@ export function exchangeRoutes(o: ExchangeRoutesOptions): (req: OperatorRequest)
       if (req.method !== 'POST') return refuse(405, Code.OPERATOR_BAD_REQUEST, `${req.method} ${req.path}: POST`);
       const denied = requireRole(req, OperatorRole.MARKETS);
       if (denied) return denied;
-      const spec = bySymbol.get(symbol!);
+      const spec = markets.bySymbolOf(symbol!);
       if (!spec) return refuse(404, Code.UNKNOWN_MARKET, `no market ${JSON.stringify(symbol)}`);
       const r = await o.commands.setMarketStatus(spec.marketId, action === 'halt' ? MarketStatus.HALTED : MarketStatus.OPEN);
       if (r.ok) return json(200, { market: spec.symbol, status: action === 'halt' ? 'halted' : 'open' });

@@ -11,7 +11,8 @@
 // The operator server audits every call (who, what, when, outcome). A refusal changes nothing.
 
 import { Code, codeName } from '../../engine/codes.js';
-import { MarketSpec, type MarketConfig } from '../../engine/market/spec.js';
+import type { MarketConfig, MarketSpec } from '../../engine/market/spec.js';
+import { registryOf, type MarketRegistry } from '../markets/market-registry.js';
 import type { IndexChoice, IndexSources } from '../oracle/index-sources.js';
 import type { IndexOracle } from '../oracle/oracle.js';
 import type { OperatorRequest, OperatorResponse } from '../surveillance/operator-routes.js';
@@ -19,7 +20,8 @@ import { json, refuse, requestBody, requireRole } from './exchange-routes.js';
 import { OperatorRole } from './tokens.js';
 
 export interface IndexSourceRoutesOptions {
-  readonly markets: readonly MarketConfig[];
+  /** The markets (shared: a market listed at run time is served from the moment the registry has it). */
+  readonly markets: MarketRegistry | readonly MarketConfig[];
   /** The table once the gateway's store is open (undefined while the exchange starts). */
   readonly sources: () => IndexSources | undefined;
   readonly oracle?: IndexOracle;
@@ -31,26 +33,27 @@ const MAX_WEIGHT = 1_000_000;
 type Parsed = { ok: true; choice: IndexChoice } | { ok: false; message: string };
 
 export function indexSourceRoutes(o: IndexSourceRoutesOptions): (req: OperatorRequest) => Promise<OperatorResponse | undefined> {
-  const specs = o.markets.map((m) => new MarketSpec(m));
-  const bySymbol = new Map(specs.map((s) => [s.symbol, s]));
-  const configs = new Map(o.markets.map((m) => [m.symbol, m]));
+  const markets = registryOf(o.markets);
 
   /** A market's source as JSON: the held price, or the oracle's sources with their weights now. */
   const describe = (table: IndexSources, spec: MarketSpec): Record<string, unknown> => {
     const c = table.choiceOf(spec.marketId)!;
     if (c.source === 'manual') return { market: spec.symbol, source: c.source, price: spec.ticksToPrice(c.priceTicks) };
-    if (c.source === 'simulated') return { market: spec.symbol, source: c.source };
+    if (c.source === 'simulated' || c.source === 'none') return { market: spec.symbol, source: c.source };
     const sources = (o.oracle?.sourcesOf(spec.symbol) ?? []).map((s) => ({ source: s.label, weight: Number(c.weights?.[s.sourceId] ?? s.weight), configuredWeight: Number(s.weight) }));
     return { market: spec.symbol, source: c.source, sources };
   };
 
-  const parse = (spec: MarketSpec, body: Record<string, unknown>): Parsed => {
+  const parse = (table: IndexSources, spec: MarketSpec, body: Record<string, unknown>): Parsed => {
     const extra = Object.keys(body).filter((k) => k !== 'source' && k !== 'price' && k !== 'sources');
     if (extra.length > 0) return { ok: false, message: `unknown field ${JSON.stringify(extra[0])}` };
     if (body.source === 'simulated' || body.source === 'manual') {
       if (body.sources !== undefined) return { ok: false, message: `sources belong to the oracle source only` };
     }
-    if (body.source === 'simulated') return body.price === undefined ? { ok: true, choice: { source: 'simulated' } } : { ok: false, message: 'price belongs to the manual source only' };
+    if (body.source === 'simulated') {
+      if (body.price !== undefined) return { ok: false, message: 'price belongs to the manual source only' };
+      return table.simulates(spec.marketId) ? { ok: true, choice: { source: 'simulated' } } : { ok: false, message: `the simulated walk does not price ${spec.symbol} (it walks the configured markets): choose "manual" or "oracle"` };
+    }
     if (body.source === 'manual') {
       if (typeof body.price !== 'string') return { ok: false, message: 'price must be decimal text on the market’s tick grid, e.g. "60000.5"' };
       const r = spec.priceToTicks(body.price);
@@ -87,16 +90,16 @@ export function indexSourceRoutes(o: IndexSourceRoutesOptions): (req: OperatorRe
     if (denied) return denied;
     const table = o.sources();
     if (table === undefined) return refuse(409, Code.OPERATOR_UNAVAILABLE, 'the exchange is starting: index sources are not loaded yet');
-    if (all) return json(200, specs.map((s) => describe(table, s)));
-    const spec = bySymbol.get(parts[2]!);
+    if (all) return json(200, markets.list().map((s) => describe(table, s)));
+    const spec = markets.bySymbolOf(parts[2]!);
     if (!spec) return refuse(404, Code.UNKNOWN_MARKET, `no market ${JSON.stringify(parts[2])}`);
     if (req.method === 'GET') return json(200, describe(table, spec));
     const body = requestBody(req);
     if (body === undefined) return refuse(400, Code.OPERATOR_BAD_REQUEST, 'body must be a JSON object');
     if (body.source === 'oracle' && o.oracle === undefined) return refuse(409, Code.OPERATOR_UNAVAILABLE, 'the index oracle is not running: start with --oracle FILE');
-    const p = parse(spec, body);
+    const p = parse(table, spec, body);
     if (!p.ok) return refuse(400, Code.OPERATOR_BAD_REQUEST, p.message);
-    await table.choose(configs.get(spec.symbol)!, p.choice);
+    await table.choose(spec, p.choice);
     return json(200, describe(table, spec));
   };
 }

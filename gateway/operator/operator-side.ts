@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import type { MarketConfig } from '../../engine/market/spec.js';
+import type { MarketRegistry } from '../markets/market-registry.js';
 import type { RecordBuffer } from '../../engine/ring/record.js';
 import { surveillanceMetrics } from '../../exchange/surveillance/alert-metrics.js';
 import type { SurveillanceRecords } from '../../exchange/surveillance/durable-alerts.js';
@@ -29,13 +29,15 @@ import { indexSourceRoutes } from './index-source-routes.js';
 import type { KeyRegistry } from '../auth/key-registry.js';
 import { ExchangeMetrics } from './metrics.js';
 import { OperatorCommands } from './operator-commands.js';
+import { MarketListings } from './market-listings.js';
 import { OperatorServer, type Readiness, type Router } from './server.js';
 import { OperatorTokens } from './tokens.js';
 
 export interface OperatorSideOptions {
   /** The exchange once it has started (undefined while its shards recover: not ready yet). */
   readonly exchange: () => ThreadedExchange | undefined;
-  readonly markets: readonly MarketConfig[];
+  /** The gateway's markets (shared: POST /operator/markets adds to it). */
+  readonly markets: MarketRegistry;
   readonly marketShardOf: (marketId: number) => number;
   /** The data directory, or undefined when the exchange runs in memory. */
   readonly dataDir: string | undefined;
@@ -66,6 +68,8 @@ export interface OperatorSide {
   readonly address: AddressInfo;
   readonly metrics: ExchangeMetrics;
   readonly commands: OperatorCommands;
+  /** Markets listed at run time (POST /operator/markets). */
+  readonly listings: MarketListings;
   readonly oracle: IndexOracle | undefined;
   readonly auditPath: string;
   readonly tokensPath: string | undefined;
@@ -104,13 +108,14 @@ export async function startOperatorSide(o: OperatorSideOptions): Promise<Operato
     undefined,
     o.recovered ? 'unknown' : 'open',
   );
+  const listings = new MarketListings({ exchange: o.exchange, markets: o.markets, nowUs: o.nowUs });
   const sources = o.indexSources ?? (() => undefined);
   const fromOracle = (symbol: string): boolean => {
-    const m = o.markets.find((x) => x.symbol === symbol);
+    const m = o.markets.bySymbolOf(symbol);
     return m === undefined || (sources()?.fromOracle(m.marketId) ?? true);
   };
   const routers: Router[] = [
-    exchangeRoutes({ markets: o.markets, marketShardOf: o.marketShardOf, commands, oracle, figures: o.figures, fromOracle }),
+    exchangeRoutes({ markets: o.markets, marketShardOf: o.marketShardOf, commands, oracle, figures: o.figures, fromOracle, listings }),
     indexSourceRoutes({ markets: o.markets, sources, oracle }),
   ];
   if (o.keys) routers.push(accountRoutes(o.keys));
@@ -143,6 +148,7 @@ export async function startOperatorSide(o: OperatorSideOptions): Promise<Operato
     address,
     metrics,
     commands,
+    listings,
     oracle,
     auditPath,
     tokensPath,
@@ -150,9 +156,11 @@ export async function startOperatorSide(o: OperatorSideOptions): Promise<Operato
     listener: (buf, at) => {
       metrics.observe(buf, at);
       commands.listener(buf, at);
+      listings.listener(buf, at);
     },
     async close() {
       commands.close();
+      listings.close();
       await server.close();
       await audit.close();
     },

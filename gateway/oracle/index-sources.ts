@@ -4,7 +4,10 @@
 //   oracle     the index oracle's weighted median (--oracle), of all its configured sources or of a subset
 //              with the operator's weights
 //   manual     a price the operator set, sent every second until the operator changes the source
-//   simulated  the demo's random walk (demo/sim-index.ts), continued from the index the market had
+//   simulated  the demo's random walk (demo/sim-index.ts), continued from the index the market had (only
+//              for the markets the walk knows: the configured ones)
+//   none       no index at all: a market listed at run time until the operator chooses a source (its
+//              shards refuse orders in it, MARK_PRICE_UNAVAILABLE, until a first index gives it a mark)
 //
 // Every index still enters the market shard as sequenced input (UpdateIndexPrice on the gateway's stream
 // of the shard, with its origin), so a journal replays what the shard received whatever the source was.
@@ -21,8 +24,10 @@ import type { Store } from '../../persistence/store.js';
 import { Family, familyRange, indexSourceKey, readU32 } from '../auth/gateway-keys.js';
 import type { SimIndex } from '../demo/sim-index.js';
 import type { IndexOracle } from './oracle.js';
+import { registryOf, type MarketRegistry } from '../markets/market-registry.js';
 
 export type IndexChoice =
+  | { readonly source: 'none' }
   | { readonly source: 'simulated' }
   | { readonly source: 'manual'; readonly priceTicks: bigint }
   /** weights: per sourceId of the oracle's configured list, 0n leaves one out; undefined: as configured. */
@@ -35,7 +40,8 @@ export interface IndexInput {
 }
 
 export interface IndexSourcesOptions {
-  readonly markets: readonly MarketConfig[];
+  /** The markets (shared: a market listed later starts with no source, `none`). */
+  readonly markets: MarketRegistry | readonly MarketConfig[];
   readonly sim: SimIndex;
   readonly oracle?: IndexOracle;
   readonly exchange: IndexInput;
@@ -61,8 +67,12 @@ export class IndexSources {
   /** Manual index ticks the exchange could not take (a full ring): the next second sends again. */
   skipped = 0;
 
+  private readonly markets: MarketRegistry;
+
   private constructor(private readonly o: IndexSourcesOptions) {
-    for (const m of o.markets) this.choices.set(m.marketId, this.defaultOf(m));
+    this.markets = registryOf(o.markets);
+    for (const m of this.markets.list()) this.choices.set(m.marketId, this.defaultOf(m));
+    this.markets.onAdd((m) => this.choices.set(m.marketId, this.defaultOf(m)));
   }
 
   /** The table, with the choices the store kept applied (a stored choice the configuration no longer allows is dropped). */
@@ -70,7 +80,7 @@ export class IndexSources {
     const t = new IndexSources(o);
     if (o.store) {
       for await (const e of o.store.scan(familyRange(Family.INDEX_SOURCE))) {
-        const m = o.markets.find((x) => x.marketId === readU32(e.key, 1));
+        const m = t.markets.get(readU32(e.key, 1));
         const c = m && t.fromStored(m, Buffer.from(e.value).toString('utf8'));
         if (m && c) t.apply(m, c);
       }
@@ -104,8 +114,14 @@ export class IndexSources {
     this.o.exchange.flush();
   }
 
+  /** Whether the walk can be a market's source (it walks the markets it was configured with). */
+  simulates(marketId: number): boolean {
+    return this.o.sim.markets.some((m) => m.market.marketId === marketId);
+  }
+
   private defaultOf(m: MarketConfig): IndexChoice {
-    return this.o.oracle?.settingsOf(m.symbol) ? { source: 'oracle' } : { source: 'simulated' };
+    if (this.o.oracle?.settingsOf(m.symbol)) return { source: 'oracle' };
+    return this.simulates(m.marketId) ? { source: 'simulated' } : { source: 'none' };
   }
 
   private apply(m: MarketConfig, c: IndexChoice): void {
@@ -128,7 +144,7 @@ export class IndexSources {
   }
 
   private parseStored(m: MarketConfig, s: StoredChoice): IndexChoice | undefined {
-    if (s.source === 'simulated') return { source: 'simulated' };
+    if (s.source === 'simulated') return this.simulates(m.marketId) ? { source: 'simulated' } : undefined;
     if (s.source === 'manual' && typeof s.priceTicks === 'string') {
       const t = BigInt(s.priceTicks);
       return t >= 1n && t <= BigInt(m.maxPriceTicks) ? { source: 'manual', priceTicks: t } : undefined;

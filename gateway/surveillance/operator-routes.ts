@@ -100,7 +100,7 @@ export function surveillanceRoutes(book: AlertBook, nowUs: () => number, report:
       return json(200, book.list(f));
     }
     const id = rest[0]!;
-    const c = book.get(id);
+    const c = req.method === 'GET' ? await book.get(id) : undefined;
     if (req.method === 'GET' && rest.length === 1) return c ? json(200, c) : refuse(404, Code.OPERATOR_NOT_FOUND, `no alert ${id}`);
     if (req.method === 'GET' && rest.length === 2 && rest[1] === 'report') {
       return c ? { status: 200, contentType: 'text/html; charset=utf-8', body: renderCaseReport(c, report) } : refuse(404, Code.OPERATOR_NOT_FOUND, `no alert ${id}`);

@@ -42,7 +42,7 @@ test('acknowledging and escalating are audited in order with the operator and th
   await book.ingest(a!);
   await book.act(a!.id, 'acknowledge', 'ops-ana', 'looked at it: a new market maker, watching', 1_000);
   await book.act(a!.id, 'escalate', 'ops-ben', 'pattern repeats: to compliance', 2_000);
-  const c = book.get(a!.id)!;
+  const c = (await book.get(a!.id))!;
   assert.equal(c.status, AlertStatus.ESCALATED);
   assert.deepEqual(c.actions.map((x) => [x.n, x.kind, x.operator]), [
     [1, 'acknowledge', 'ops-ana'],
@@ -50,7 +50,7 @@ test('acknowledging and escalating are audited in order with the operator and th
   ]);
   const reloaded = new AlertBook(storage);
   await reloaded.load();
-  assert.deepEqual(reloaded.get(a!.id), c);
+  assert.deepEqual(await reloaded.get(a!.id), c);
   // Action keys sort in action order (a prefix scan of one alert is its audit trail).
   assert.ok(actionKey(a!.id, 9) < actionKey(a!.id, 10));
   assert.ok(alertKey(a!.id).startsWith('surv/alert/'));
@@ -64,7 +64,7 @@ test('an action without a note, or on an unknown alert, is refused and stores no
   await assert.rejects(book.act(a!.id, 'acknowledge', 'ops', '   ', 1), (e: unknown) => e instanceof AlertActionError && e.code === 'BAD_NOTE');
   await assert.rejects(book.act('nope', 'acknowledge', 'ops', 'x', 1), (e: unknown) => e instanceof AlertActionError && e.code === 'NOT_FOUND');
   assert.equal(storage.size, 1);
-  assert.equal(book.get(a!.id)!.status, AlertStatus.OPEN);
+  assert.equal((await book.get(a!.id))!.status, AlertStatus.OPEN);
 });
 
 test('the metrics count alerts per detector and per status in the Prometheus text format', async () => {
@@ -78,4 +78,43 @@ test('the metrics count alerts per detector and per status in the Prometheus tex
   assert.match(text, new RegExp(`perpx_surveillance_alerts_total\\{detector="spoofing"\\} ${spoofing}\\n`));
   assert.match(text, /perpx_surveillance_alerts\{status="acknowledged"\} 1\n/);
   assert.match(text, new RegExp(`perpx_surveillance_alerts\\{status="open"\\} ${alerts.length - 1}\\n`));
+});
+
+test('the book keeps what a list shows; an alert\'s evidence is read back from the storage when one is asked for', async () => {
+  class CountingStorage extends MemoryAlertStorage {
+    reads = 0;
+    override async getAlert(id: string) {
+      this.reads++;
+      return super.getAlert(id);
+    }
+  }
+  const storage = new CountingStorage();
+  const book = new AlertBook(storage);
+  const alerts = sampleAlerts();
+  const kept = structuredClone(alerts);
+  for (const a of alerts) await book.ingest(a);
+  // The objects ingested are not held: emptying their evidence changes nothing the book answers.
+  for (const a of alerts) {
+    a.orders.length = 0;
+    a.trades.length = 0;
+  }
+  assert.equal(book.list().total, alerts.length);
+  assert.equal(storage.reads, 0, 'a list reads nothing back');
+  for (const a of kept) assert.deepEqual((await book.get(a.id))!.alert, a);
+  assert.equal(storage.reads, kept.length);
+  assert.ok(kept.every((a) => a.orders.length + a.trades.length > 0));
+  assert.equal(await book.get('no-such-alert'), undefined);
+});
+
+test('two actions on one alert at once are both stored, numbered in the order made', async () => {
+  const book = new AlertBook(new MemoryAlertStorage());
+  const [a] = sampleAlerts();
+  await book.ingest(a!);
+  await Promise.all([book.act(a!.id, 'acknowledge', 'ops-ana', 'seen', 1), book.act(a!.id, 'escalate', 'ops-ben', 'to compliance', 2)]);
+  const c = (await book.get(a!.id))!;
+  assert.deepEqual(c.actions.map((x) => [x.n, x.kind, x.operator]), [
+    [1, 'acknowledge', 'ops-ana'],
+    [2, 'escalate', 'ops-ben'],
+  ]);
+  assert.equal(c.status, AlertStatus.ESCALATED);
 });

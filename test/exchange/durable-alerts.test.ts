@@ -21,7 +21,7 @@ import { alertsRange } from '../../persistence/keys.js';
 import { RocksStore } from '../../persistence/rocksdb-store.js';
 import { riskMarket } from '../../risk/shard/config.js';
 import { DetectorId, type Alert } from '../../risk/surveillance/alert.js';
-import { link, links, sendSettled, surveillanceScript } from '../support/surveillance-script.js';
+import { link, links, sendSettled, surveillanceScript, T0 } from '../support/surveillance-script.js';
 import { sampleAlerts } from './sample-alerts.js';
 import { EXIT } from '../../exchange/restore/main.js';
 import { alertKey, encodeValue } from '../../exchange/surveillance/alert-storage.js';
@@ -69,17 +69,17 @@ test('alerts and audited actions survive a reopen of the store; an alert stored 
     const second = await openDurableAlerts(dir);
     try {
       assert.deepEqual(second.book.list(), listed);
-      assert.deepEqual(second.book.get(alerts[0]!.id)!.alert, alerts[0]);
+      assert.deepEqual((await second.book.get(alerts[0]!.id))!.alert, alerts[0]);
       assert.deepEqual(
-        second.book.get(alerts[0]!.id)!.actions.map((x) => x.operator),
+        (await second.book.get(alerts[0]!.id))!.actions.map((x) => x.operator),
         Array.from({ length: 11 }, (_, i) => `op${i + 1}`),
       );
-      assert.equal(second.book.get(alerts[1]!.id)!.status, AlertStatus.ESCALATED);
+      assert.equal((await second.book.get(alerts[1]!.id))!.status, AlertStatus.ESCALATED);
       assert.equal(await second.book.ingest(structuredClone(alerts[2]!)), false);
       assert.equal(second.book.duplicates, 1);
       // The next action continues the trail where the stored one ended.
       await second.book.act(alerts[0]!.id, AlertActionKind.ESCALATE, 'op12', 'escalated after review', 3_000);
-      assert.equal(second.book.get(alerts[0]!.id)!.actions.at(-1)!.n, 12);
+      assert.equal((await second.book.get(alerts[0]!.id))!.actions.at(-1)!.n, 12);
     } finally {
       await second.close();
     }
@@ -172,9 +172,9 @@ test('a durable exchange with surveillance: alerts stored, acted on, raised agai
       assert.ok(again.every((a) => raised.some((r) => r.id === a.id)), 'nothing new from a replay');
       assert.equal(secondAlerts.book.size, raised.length);
       assert.equal(secondAlerts.book.duplicates, again.length);
-      assert.equal(secondAlerts.book.get(spoof.id)!.status, AlertStatus.ACKNOWLEDGED);
-      assert.equal(secondAlerts.book.get(wash.id)!.status, AlertStatus.ESCALATED);
-      assert.deepEqual(secondAlerts.book.get(spoof.id)!.alert, spoof);
+      assert.equal((await secondAlerts.book.get(spoof.id))!.status, AlertStatus.ACKNOWLEDGED);
+      assert.equal((await secondAlerts.book.get(wash.id))!.status, AlertStatus.ESCALATED);
+      assert.deepEqual((await secondAlerts.book.get(spoof.id))!.alert, spoof);
     } finally {
       await secondAlerts.close();
     }
@@ -192,7 +192,7 @@ test('perpx-restore alert reproduces a stored alert from the journal with the st
     for (const a of [spoof, wash]) {
       const r = await tool('alert', a.id, '--data', dataDir, '--alerts', alertDir, '--json');
       assert.equal(r.code, EXIT.OK, r.err + r.out);
-      assert.deepEqual(JSON.parse(r.out), { id: a.id, detector: a.detector, market: a.marketId, shard: `market ${a.stream - 1}`, fromSeq: a.fromSeq, toSeq: a.toSeq, links: 2, reproduced: true, differs: [] });
+      assert.deepEqual(JSON.parse(r.out), { id: a.id, detector: a.detector, market: a.marketId, shard: `market ${a.stream - 1}`, fromSeq: a.fromSeq, toSeq: a.toSeq, links: 2, linksAs: 'as-they-were', reproduced: true, differs: [] });
     }
     assert.match((await tool('alert', spoof.id, '--data', dataDir, '--alerts', alertDir)).out, /alert: reproduced from the journal/);
 
@@ -208,4 +208,28 @@ test('perpx-restore alert reproduces a stored alert from the journal with the st
     assert.equal((await tool('alert', '--data', dataDir, '--alerts', alertDir)).code, EXIT.USAGE);
     assert.equal((await tool('alert', spoof.id, '--data', dataDir, '--alerts', join(alertDir, 'none'))).code, EXIT.NO_DATA);
     assert.match((await tool('alert', '--help')).out, /usage: perpx-restore alert ID/);
+  }));
+
+test('an alert on links an operator later removed still replays: perpx-restore alert gives the links as they were during its episode', () =>
+  withDirs(async (dataDir, alertDir) => {
+    const records = await openDurableAlerts(alertDir);
+    // Declared (stored, with the time they took effect) before the trades, as the operator HTTP does, and
+    // given to the worker as run() does.
+    for (const [accountId, ownerId] of links) await records.owners.set({ accountId, ownerId, operator: 'op1', atUs: T0, note: 'one owner' });
+    const raised = await run(dataDir, records.book, true, (xs) => xs.some((a) => a.detector === DetectorId.WASH_LINKED));
+    const wash = raised.find((a) => a.detector === DetectorId.WASH_LINKED)!;
+    // An hour later the operator removes one account's link, and moves the other to another owner.
+    await records.owners.set({ accountId: links[0]![0], ownerId: 0, operator: 'op2', atUs: T0 + 3_600_000_000, note: 'KYC case closed' });
+    await records.owners.set({ accountId: links[1]![0], ownerId: 77, operator: 'op2', atUs: T0 + 3_600_000_000, note: 'another group' });
+    assert.deepEqual(records.owners.pairs(), [[links[1]![0], 77]], 'in force now: no link between the two');
+    await records.close();
+
+    const r = await tool('alert', wash.id, '--data', dataDir, '--alerts', alertDir, '--json');
+    assert.equal(r.code, EXIT.OK, r.err + r.out);
+    assert.deepEqual(JSON.parse(r.out), { id: wash.id, detector: wash.detector, market: wash.marketId, shard: `market ${wash.stream - 1}`, fromSeq: wash.fromSeq, toSeq: wash.toSeq, links: 4, linksAs: 'as-they-were', reproduced: true, differs: [] });
+    // With the links in force now the journal does not bear it out (what the replay was given before the owner log).
+    const d = await Durability.open({ dir: dataDir, log: quiet }, topology, config);
+    assert.deepEqual(replayAlert({ topology, riskMarkets }, d.logs[wash.stream - 1]!, wash, { owners: [[links[1]![0], 77]] }), []);
+    // A link declared after the episode does not reach back into it.
+    assert.deepEqual(replayAlert({ topology, riskMarkets }, d.logs[wash.stream - 1]!, wash, { ownerChanges: links.map(([accountId, ownerId]) => ({ accountId, ownerId, atUs: wash.toUs + 120_000_000 })) }), []);
   }));

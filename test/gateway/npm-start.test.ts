@@ -5,31 +5,18 @@
 // stderr but the operator token and the demo account.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-
-const main = fileURLToPath(new URL('../../gateway/main.js', import.meta.url));
+import { spawnMain } from './support/npm-start.js';
 
 test('npm start --demo serves, becomes ready, and stops on SIGTERM with no error lines', async () => {
-  const child = spawn(process.execPath, [main, '--in-memory', '--demo', '--port', '0', '--operator-port', '0', '--mqtt-port', '0', '--stress-every', '0', '--rate', '500', '--json-logs'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
-  child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const lines = () => out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: number; msg: string; url?: string });
-  const until = async (what: string, cond: () => boolean) => {
-    for (let i = 0; i < 3_000 && !cond(); i++) await new Promise((r) => setTimeout(r, 20));
-    assert.ok(cond(), `never: ${what}\nstdout: ${out.slice(-2000)}\nstderr: ${err}`);
-  };
+  const { child, io, exited, lines, until } = spawnMain(['--in-memory', '--demo', '--port', '0', '--operator-port', '0', '--mqtt-port', '0', '--stress-every', '0', '--rate', '500', '--json-logs']);
   await until('the bots run', () => lines().some((l) => l.msg.includes('demo bots at 500 orders/s')));
   const operatorUrl = lines().find((l) => l.msg.startsWith('operator HTTP on'))!.url!;
   const gatewayUrl = lines().find((l) => l.msg.startsWith('trader gateway on'))!.url!;
   assert.match(gatewayUrl, /^ws:\/\/127\.0\.0\.1:\d+$/);
   const ready = await fetch(`${operatorUrl}/readyz`);
   assert.equal(ready.status, 200, await ready.text());
-  const token = /generated operator token for "admin" \(kept in [^)]+\): (\S+)/.exec(err)![1]!;
+  const token = /generated operator token for "admin" \(kept in [^)]+\): (\S+)/.exec(io.err)![1]!;
   const listing = await fetch(`${operatorUrl}/operator/markets`, { headers: { authorization: `Bearer ${token}` } });
   assert.deepEqual(((await listing.json()) as { symbol: string }[]).map((m) => m.symbol), ['BTC-PERP', 'ETH-PERP']);
   await until('trades over WebSocket', () => lines().some((l) => /trades [1-9][\d,]*\/s/.test(l.msg)));
@@ -49,14 +36,14 @@ test('npm start --demo serves, becomes ready, and stops on SIGTERM with no error
     for (const type of ['LiquidationProgressed', 'AdlExecuted'] as const) seen[type] ||= new RegExp(`perpx_events_total\\{type="${type}"\\} [1-9]`).test(text);
     if (!(seen.LiquidationProgressed && seen.AdlExecuted)) await new Promise((r) => setTimeout(r, 250));
   }
-  assert.deepEqual(seen, { LiquidationProgressed: true, AdlExecuted: true }, `no liquidation or no ADL in the demo within 60 s\nstdout: ${out.slice(-2000)}`);
+  assert.deepEqual(seen, { LiquidationProgressed: true, AdlExecuted: true }, `no liquidation or no ADL in the demo within 60 s\nstdout: ${io.out.slice(-2000)}`);
   child.kill('SIGTERM');
-  assert.equal(await exited, 0, err);
+  assert.equal(await exited, 0, io.err);
   const stopped = lines().find((l) => l.msg.startsWith('stopped; state hashes: market '));
   assert.ok(stopped, 'the state hashes are printed');
   // As perpx-restore prints them (hash, verify): 16 hex digits each, leading zeros kept.
   assert.match(stopped.msg, /^stopped; state hashes: market( [0-9a-f]{16})+ · risk( [0-9a-f]{16})+$/);
   assert.deepEqual(lines().filter((l) => l.level >= 40), [], 'no warning or error lines');
-  const stderrLines = err.split('\n').filter((l) => l !== '');
+  const stderrLines = io.err.split('\n').filter((l) => l !== '');
   assert.ok(stderrLines.every((l) => l.startsWith('perpx: ')), stderrLines.join('\n'));
 });

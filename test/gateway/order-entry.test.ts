@@ -6,21 +6,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Code } from '../../engine/codes.js';
 import { GatewayError } from '../../gateway/client/types.js';
-import { harnessPerFile, MID, until, USDT, type Trader } from './support/harness.js';
+import { harnessPerFile, MID, refusal, until, USDT, type Trader } from './support/harness.js';
 
 let maker: Trader;
 let taker: Trader;
 const ctx = harnessPerFile(2, (ts) => ([maker, taker] = ts as [Trader, Trader]));
 
-async function refusal(p: Promise<unknown>): Promise<number> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof GatewayError) return e.code;
-    throw e;
-  }
-  assert.fail('expected a refusal');
-}
 
 test('limit gtc rests, postOnly that would take is refused, ioc remainder expires, fok unfillable is refused', async () => {
   const ask = await maker.client.place({ market: 1, side: 'sell', type: 'limit', price: MID + 50, qty: 4 });

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { Code } from '../../engine/codes.js';
 import { RecordBuffer } from '../../engine/ring/record.js';
 import { MemoryAlertStorage } from '../../exchange/surveillance/alert-storage.js';
-import { OwnerLinks, ownerRecord } from '../../exchange/surveillance/owner-links.js';
+import { OwnerLinks, ownerHistory, ownerRecord } from '../../exchange/surveillance/owner-links.js';
 import { PREFIX, Role, type Operator, type OperatorRequest } from '../../gateway/surveillance/operator-routes.js';
 import { ownerRoutes } from '../../gateway/surveillance/owner-routes.js';
 import { SurveillanceEngine } from '../../risk/surveillance/surveillance-engine.js';
@@ -103,4 +103,32 @@ test('when the engine cannot take a link now the answer is 409, the link stays s
   setOpen(true);
   assert.equal((await call('PUT', '/owners/6', officer, { owner: 42, note: 'same desk' })).status, 200);
   assert.equal(engine.owners.owner(6), 42);
+});
+
+test('every declaration is kept in the owner log with the time it took effect, across a reload, in the order made', async () => {
+  const { call, storage } = await setup();
+  await call('PUT', '/owners/6', officer, { owner: 42, note: 'one owner' });
+  await call('PUT', '/owners/7', officer, { owner: 42, note: 'one owner' });
+  await call('PUT', '/owners/6', officer, { owner: 0, note: 'case closed' });
+  const again = new OwnerLinks(storage);
+  await again.load();
+  const at = 1_700_000_000_000_000;
+  assert.deepEqual(again.history(), [
+    { accountId: 6, ownerId: 42, atUs: at },
+    { accountId: 7, ownerId: 42, atUs: at },
+    { accountId: 6, ownerId: 0, atUs: at },
+  ]);
+  assert.deepEqual(again.pairs(), [[7, 42]], 'in force: what a restarted worker is given');
+  // Two declarations at once take one log entry each.
+  await Promise.all([again.set({ accountId: 8, ownerId: 5, operator: 'o', atUs: at + 1, note: 'n' }), again.set({ accountId: 9, ownerId: 5, operator: 'o', atUs: at + 1, note: 'n' })]);
+  assert.equal((await storage.loadOwnerLog()).length, 5);
+});
+
+test('a link stored before the owner log was kept counts from its own declaration in the history', () => {
+  const link = (accountId: number, ownerId: number, atUs: number) => ({ accountId, ownerId, atUs, operator: 'o', note: 'n' });
+  assert.deepEqual(ownerHistory([link(3, 9, 50), link(6, 42, 200)], [link(6, 1, 100), link(6, 42, 200)]), [
+    { accountId: 3, ownerId: 9, atUs: 50 },
+    { accountId: 6, ownerId: 1, atUs: 100 },
+    { accountId: 6, ownerId: 42, atUs: 200 },
+  ]);
 });

@@ -67,7 +67,7 @@ test('an operator without the surveillance roles gets 403; a reader may read but
   assert.equal((await call('GET', `${PREFIX}/alerts`, reader))?.status, 200);
   const r = await call('POST', `${PREFIX}/alerts/${alerts[0]!.id}/escalate`, reader, { note: 'escalate it' });
   assert.equal(r?.status, 403);
-  assert.equal(book.get(alerts[0]!.id)!.actions.length, 0);
+  assert.equal((await book.get(alerts[0]!.id))!.actions.length, 0);
 });
 
 test('the list filters by detector and rejects a bad filter with the reason', async () => {
@@ -80,6 +80,36 @@ test('the list filters by detector and rejects a bad filter with the reason', as
   assert.equal(bad?.status, 400);
   assert.match(bad!.body, /detector must be one of/);
   assert.equal((await call('GET', `${PREFIX}/alerts`, reader, undefined, 'minScore=-3'))?.status, 400);
+});
+
+test('every list filter of the query reaches the book: market, account, from, to, minScore, status, limit, offset', async () => {
+  const { call, book, alerts } = await setup();
+  const ids = async (query: string) => {
+    const r = await call('GET', `${PREFIX}/alerts`, reader, undefined, query);
+    assert.equal(r?.status, 200, query);
+    return (JSON.parse(r!.body) as { alerts: { id: string }[] }).alerts.map((a) => a.id);
+  };
+  const all = await ids('');
+  assert.equal(all.length, alerts.length);
+  await book.act(alerts[1]!.id, 'acknowledge', 'ops', 'seen', 1);
+  const [first, second] = [...alerts].sort((a, b) => a.fromUs - b.fromUs);
+  const lowScore = Math.min(...alerts.map((a) => a.score));
+  const account = alerts[2]!.accounts[0]!;
+  const cases: [string, string[]][] = [
+    [`market=${alerts[0]!.marketId}`, all],
+    [`market=${alerts[0]!.marketId + 1}`, []],
+    [`account=${account}`, alerts.filter((a) => a.accounts.includes(account)).map((a) => a.id)],
+    [`from=${second!.fromUs}`, book.list({ fromUs: second!.fromUs }).alerts.map((a) => a.id)],
+    [`to=${first!.toUs}`, book.list({ toUs: first!.toUs }).alerts.map((a) => a.id)],
+    [`minScore=${lowScore + 1}`, alerts.filter((a) => a.score > lowScore).map((a) => a.id)],
+    ['status=acknowledged', [alerts[1]!.id]],
+    ['limit=1', all.slice(0, 1)],
+    ['offset=1', all.slice(1)],
+  ];
+  for (const [query, expected] of cases) assert.deepEqual((await ids(query)).sort(), [...expected].sort(), query);
+  // Each narrowing case really narrows the sample (so a filter ignored would fail it).
+  for (const [query, expected] of cases.slice(1)) assert.ok(expected.length < all.length, `${query} narrows the sample`);
+  for (const q of ['account=x', 'from=1.5', 'to=-1', 'status=closed', 'limit=0', 'offset=-2']) assert.equal((await call('GET', `${PREFIX}/alerts`, reader, undefined, q))?.status, 400, q);
 });
 
 test('one alert comes with its orders and trades in input order, and the case report is a self-contained page with a chart', async () => {
@@ -109,7 +139,7 @@ test('an officer acknowledges and escalates with a note; the actions are recorde
   const ok = await call('POST', `${PREFIX}/alerts/${id}/acknowledge`, officer, { note: 'reviewed' });
   assert.equal(ok?.status, 200);
   await call('POST', `${PREFIX}/alerts/${id}/escalate`, officer, { note: 'to compliance' });
-  const actions = book.get(id)!.actions;
+  const actions = (await book.get(id))!.actions;
   assert.deepEqual(actions.map((a) => [a.kind, a.operator, a.note]), [
     ['acknowledge', 'ops-officer', 'reviewed'],
     ['escalate', 'ops-officer', 'to compliance'],

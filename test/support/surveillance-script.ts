@@ -10,7 +10,7 @@ import { cancel, indexTick, place, type Cmd } from './commands.js';
 import { advanceTime, deposit } from './risk-commands.js';
 import { offerWaiting, type Offering } from './offer.js';
 
-const T0 = 1_700_000_000_000_000;
+export const T0 = 1_700_000_000_000_000;
 const USDT = 1_000_000n;
 const MID = 600_000;
 

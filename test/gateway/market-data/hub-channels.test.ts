@@ -22,6 +22,9 @@ import { bookChecksum, checksumString } from '../../../gateway/market-data/check
 import { MarketDataHub } from '../../../gateway/market-data/hub.js';
 import { L2Book } from '../../../gateway/market-data/l2-book.js';
 import type { MarketDataMessage } from '../../../gateway/market-data/messages.js';
+import { TickerStore } from '../../../gateway/market-data/ticker-store.js';
+import { StoreBatcher } from '../../../gateway/orders/store-batcher.js';
+import { MemoryStore } from '../../../persistence/memory-store.js';
 import { below, rng, testSeed } from '../../support/seed.js';
 
 const T0 = 1_700_000_000_000_000;
@@ -173,4 +176,34 @@ test('the checksum is the CRC-32 of the checksum string on random books, large i
     }
     assert.equal(bookChecksum(b), crc32(checksumString(b)) >>> 0, `seed ${seed}, book ${n}: ${checksumString(b)}`);
   }
+});
+
+test('a market added at run time: unknown until added, then its records, channels and ticker minutes like any', async () => {
+  const hub = new MarketDataHub([{ marketId: 1, symbol: 'BTC-PERP' }], false);
+  const store = new MemoryStore();
+  const batcher = new StoreBatcher(store);
+  await hub.loadTickers(store, batcher);
+  const tapped: MarketDataMessage[] = [];
+  hub.tap((m) => tapped.push(m));
+  const before = hub.subscribe('trades', 'SOL-PERP', () => {});
+  assert.deepEqual(before.ok ? undefined : before.code, Code.UNKNOWN_MARKET);
+  feed(hub, TradeExecutedLayout, { timeUs: T0, marketId: 7, accountId: 7 }, { tradeId: 1, priceTicks: 15_000, qtyLots: 2, takerSide: Side.BUY, makerAccountId: 8, takerOrderId: 1, makerOrderId: 2 });
+  assert.equal(tapped.length, 0, "a market the hub does not hold is passed by");
+  hub.addMarket({ marketId: 7, symbol: 'SOL-PERP' });
+  hub.addMarket({ marketId: 8, symbol: 'SOL-PERP' });
+  assert.deepEqual(hub.markets(), ['BTC-PERP', 'SOL-PERP'], 'a taken symbol is not added again (the MQTT bus resnapshots these)');
+  const trades = collect(hub, 'trades', 'SOL-PERP');
+  const book = collect(hub, 'book', 'SOL-PERP');
+  feed(hub, BookLevelChangedLayout, { timeUs: T0 + 1, marketId: 7 }, { side: Side.BUY, priceTicks: 14_990, levelQtyLots: 10, orderCount: 1 });
+  feed(hub, TradeExecutedLayout, { timeUs: T0 + 2, marketId: 7, accountId: 7 }, { tradeId: 2, priceTicks: 15_000, qtyLots: 3, takerSide: Side.BUY, makerAccountId: 8, takerOrderId: 1, makerOrderId: 2 });
+  hub.flush();
+  assert.deepEqual(trades.map((t) => (t.channel === 'trades' ? [t.market, t.tradeId, t.qtyLots] : undefined)), [['SOL-PERP', 2, 3]]);
+  assert.deepEqual(book.map((b) => (b.channel === 'book' ? [b.type, b.bids] : undefined)), [['snapshot', []], ['diff', [[14_990, 10, 1]]]]);
+  assert.ok(tapped.every((m) => m.market === 'SOL-PERP'), 'the bus hears it under its symbol');
+  // The minute closes at the next minute's trade: kept in the store like a configured market's.
+  feed(hub, TradeExecutedLayout, { timeUs: T0 + MIN, marketId: 7, accountId: 7 }, { tradeId: 3, priceTicks: 15_010, qtyLots: 1, takerSide: Side.BUY, makerAccountId: 8, takerOrderId: 1, makerOrderId: 2 });
+  hub.flush();
+  await batcher.settled();
+  const { buckets } = await TickerStore.open(store, new StoreBatcher(store));
+  assert.equal(buckets.get(7)?.[0]?.count, 1);
 });

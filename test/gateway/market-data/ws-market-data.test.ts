@@ -12,18 +12,10 @@ import { WsBookFollower } from '../../../gateway/client/ws-book.js';
 import { bookChecksum } from '../../../gateway/market-data/checksum.js';
 import type { LevelTuple } from '../../../gateway/market-data/l2-book.js';
 import { mountMarketData } from '../../../gateway/market-data/ws-channels.js';
-import { MID, startHarness, until } from '../support/harness.js';
+import { MID, refusal, startHarness, until } from '../support/harness.js';
 
 type Md = Record<string, unknown> & { channel: string };
 
-async function refusal(p: Promise<unknown>): Promise<number> {
-  try {
-    await p;
-  } catch (e) {
-    return (e as { code: number }).code;
-  }
-  return 0;
-}
 
 test('a WebSocket client rebuilds the book from md frames and sees trades, tickers and marks', async () => {
   const h = await startHarness();

@@ -13,12 +13,13 @@ import type { Listener } from '../../../exchange/threaded-exchange.js';
 import { mountMarketData } from '../../../gateway/market-data/ws-channels.js';
 import { DEFAULT_DECODER_LIMITS, FrameCodec } from '../../../gateway/protocol/codec.js';
 import { ChannelRegistry, type Subscriber } from '../../../gateway/server/channels.js';
+import { MarketRegistry } from '../../../gateway/markets/market-registry.js';
 
 test('a backed-up book subscriber skips diffs, then gets a fresh snapshot; a fast one gets every diff', () => {
   const codec = new FrameCodec(DEFAULT_DECODER_LIMITS);
   const channels = new ChannelRegistry();
   let listener: Listener | undefined;
-  const hub = mountMarketData({ channels, codec, markets: [DEFAULT_MARKETS[0]!], addListener: (l) => ((listener = typeof l === 'function' ? l : l.onRecord.bind(l)), () => {}) }, { slowBytes: 1_000 });
+  const hub = mountMarketData({ channels, codec, markets: new MarketRegistry([DEFAULT_MARKETS[0]!]), addListener: (l) => ((listener = typeof l === 'function' ? l : l.onRecord.bind(l)), () => {}) }, { slowBytes: 1_000 });
   const subscriber = (id: number) => {
     const frames: Record<string, unknown>[] = [];
     const s = { id, bufferedBytes: 0, send: (f: Uint8Array) => frames.push(codec.decode(f) as Record<string, unknown>) > 0 };

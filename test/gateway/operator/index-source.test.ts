@@ -13,6 +13,9 @@ import { indexSourceKey } from '../../../gateway/auth/gateway-keys.js';
 import { IndexSources } from '../../../gateway/oracle/index-sources.js';
 import { indexSourceRoutes } from '../../../gateway/operator/index-source-routes.js';
 import { MemoryStore } from '../../../persistence/memory-store.js';
+import { RecordBuffer } from '../../../engine/ring/record.js';
+import { MarketRegistry } from '../../../gateway/markets/market-registry.js';
+import { testListing } from '../../support/listing.js';
 import { ADMIN, startHarness, VIEWER, type Harness } from './operator-harness.js';
 
 const SIM_MARKETS = [
@@ -144,4 +147,24 @@ test('a choice persists in the gateway store: a restarted table starts from it',
   assert.deepEqual(restarted.choiceOf(1), { source: 'simulated' });
   restarted.tick(nowUs());
   assert.deepEqual(sent.sort(), [1, 2], 'each market got one index: the walk for BTC-PERP, the held price for ETH-PERP');
+});
+
+test('a market listed at run time has no index source until chosen; the walk is not one for it, even from the store', async () => {
+  const store = new MemoryStore();
+  const markets = new MarketRegistry(DEFAULT_MARKETS);
+  const sent: number[] = [];
+  const exchange = { offer: (buf: RecordBuffer, at: number) => (sent.push(buf.marketId(at)), true), flush: () => {} };
+  const table = await IndexSources.open({ markets, sim: new SimIndex(SIM_MARKETS, 7), exchange, store, clock: nowUs });
+  const sol = testListing(7, 'SOL-PERP').market;
+  markets.add(sol);
+  assert.deepEqual(table.choiceOf(7), { source: 'none' });
+  assert.equal(table.simulates(7), false);
+  table.tick(nowUs());
+  assert.deepEqual(sent.sort(), [1, 2], 'nothing for the listed market');
+  await table.choose(markets.get(7)!, { source: 'manual', priceTicks: 150_000n });
+  assert.deepEqual(sent.at(-1), 7, 'a manual price goes out at once');
+  // A walk stored for it (by hand: the route refuses it) is dropped at the next open: none again.
+  await store.write([{ type: 'put', key: indexSourceKey(7), value: Buffer.from('{"source":"simulated"}', 'utf8') }], true);
+  const restarted = await IndexSources.open({ markets, sim: new SimIndex(SIM_MARKETS, 7), exchange, store, clock: nowUs });
+  assert.deepEqual(restarted.choiceOf(7), { source: 'none' });
 });

@@ -24,6 +24,8 @@ import { AuditLog } from '../../../gateway/operator/audit-log.js';
 import { exchangeRoutes } from '../../../gateway/operator/exchange-routes.js';
 import { ExchangeMetrics } from '../../../gateway/operator/metrics.js';
 import { OperatorCommands } from '../../../gateway/operator/operator-commands.js';
+import { MarketListings } from '../../../gateway/operator/market-listings.js';
+import { MarketRegistry } from '../../../gateway/markets/market-registry.js';
 import { OperatorServer, type Readiness, type Router } from '../../../gateway/operator/server.js';
 import { ALL_ROLES, OperatorRole, OperatorTokens } from '../../../gateway/operator/tokens.js';
 
@@ -33,6 +35,9 @@ export const VIEWER = 'viewer-token-0123456789abcdef';
 export interface Harness {
   url: string;
   exchange: ThreadedExchange;
+  /** The markets the routes serve: POST /operator/markets adds to it. */
+  markets: MarketRegistry;
+  listings: MarketListings;
   metrics: ExchangeMetrics;
   audit: AuditLog;
   auditPath: string;
@@ -59,6 +64,8 @@ export async function startHarness(ho: HarnessOptions = {}): Promise<Harness> {
   const exchange = await ThreadedExchange.start({ topology, riskMarkets: DEFAULT_MARKETS.map((m) => riskMarket(m)) });
   const metrics = new ExchangeMetrics(() => exchange, { processMetrics: false });
   const commands = new OperatorCommands(exchange, nowUs, 5_000);
+  const markets = new MarketRegistry(DEFAULT_MARKETS);
+  const listings = new MarketListings({ exchange: () => exchange, markets, nowUs });
   let polling = true;
   const answered = new Map<number, () => void>();
   const indexes = new Map<number, number[]>();
@@ -67,6 +74,7 @@ export async function startHarness(ho: HarnessOptions = {}): Promise<Harness> {
       exchange.poll((buf, at) => {
         metrics.observe(buf, at);
         commands.listener(buf, at);
+        listings.listener(buf, at);
         const t = buf.type(at);
         // orderId is the first body field of both answers.
         if (t === RecordType.OrderAccepted || t === RecordType.OrderRejected) answered.get(buf.u53At(at, OrderAcceptedLayout.offsets.orderId))?.();
@@ -108,7 +116,7 @@ export async function startHarness(ho: HarnessOptions = {}): Promise<Harness> {
     ]),
     audit,
     metrics,
-    routers: [exchangeRoutes({ markets: DEFAULT_MARKETS, marketShardOf: (id) => topology.marketShardOf(id), commands }), ...(ho.routers?.(exchange) ?? [])],
+    routers: [exchangeRoutes({ markets, marketShardOf: (id) => topology.marketShardOf(id), commands, listings }), ...(ho.routers?.(exchange) ?? [])],
     readiness: () => readiness.value,
     alive: () => !exchange.halted,
     nowUs,
@@ -119,6 +127,8 @@ export async function startHarness(ho: HarnessOptions = {}): Promise<Harness> {
   return {
     url,
     exchange,
+    markets,
+    listings,
     metrics,
     audit,
     auditPath,
@@ -159,6 +169,7 @@ export async function startHarness(ho: HarnessOptions = {}): Promise<Harness> {
     async close() {
       await server.close();
       commands.close();
+      listings.close();
       polling = false;
       await loop;
       await exchange.stop();

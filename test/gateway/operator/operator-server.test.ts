@@ -1,7 +1,7 @@
 // The operator HTTP server end to end over a real threaded exchange: health, readiness and metrics open
 // to scrapers; operator calls authenticated by bearer token and checked by role; a deposit credited
 // through the risk shard and answered with the new wallet; every /operator call in the audit log, with
-// who, what, when and the outcome, and no credential anywhere in it.
+// who, what, when and the outcome, and no credential anywhere in it; a market listed over HTTP served at once.
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -93,10 +93,7 @@ test('halting a market: the market shard refuses new orders until it resumes; th
   assert.match(await h.metrics.text(), /perpx_events_total\{type="OrderAccepted"\} 1/);
 });
 
-test('what the exchange cannot do at run time is refused with the reason', async () => {
-  const create = await h.call('POST', '/operator/markets', { token: ADMIN, body: { market: { symbol: 'SOL-PERP', tickSize: '0.001', lotSize: '0.1' } } });
-  assert.equal(create.status, 501);
-  assert.equal(create.body.error, 'OPERATOR_NOT_SUPPORTED');
+test('what the exchange does not hold or run is refused with the reason', async () => {
   assert.equal((await h.call('POST', '/operator/markets/DOGE-PERP/halt', { token: ADMIN })).status, 404);
   const index = await h.call('POST', '/operator/index', { token: ADMIN, body: { market: 'BTC-PERP', price: '60000' } });
   assert.equal(index.status, 409);
@@ -104,7 +101,7 @@ test('what the exchange cannot do at run time is refused with the reason', async
   assert.equal((await h.call('GET', '/operator/nothing-here', { token: ADMIN })).status, 404);
 });
 
-test('a market body is checked before the route refuses to create: a wrong field is 400 by name, a taken symbol 409, a missing role 403', async () => {
+test('a market body is checked before anything is offered: a wrong field is 400 by name, a taken symbol 409, a missing role 403', async () => {
   const SOL = { symbol: 'SOL-PERP', tickSize: '0.001', lotSize: '0.1' };
   const wrong = await h.call('POST', '/operator/markets', { token: ADMIN, body: { market: { ...SOL, tickSize: 5 } } });
   assert.equal(wrong.status, 400);
@@ -116,8 +113,23 @@ test('a market body is checked before the route refuses to create: a wrong field
   assert.deepEqual([taken.status, taken.body.error, taken.body.field], [409, 'MARKET_EXISTS', 'market.symbol']);
   assert.equal((await h.call('POST', '/operator/markets', { token: VIEWER, body: { market: SOL } })).status, 403);
   assert.equal((await h.call('POST', '/operator/markets', { body: { market: SOL } })).status, 401);
+  assert.equal(h.markets.size, 2, 'nothing refused was listed');
   const { entries } = await AuditLog.read(h.auditPath);
   assert.ok(entries.some((e) => e.path === '/operator/markets' && e.outcome === 'MARKET_EXISTS' && e.status === 409 && e.operator === 'admin'));
+});
+
+test('a market listed over HTTP is served at once: listed, halted and resumed through its owning shard', async () => {
+  const made = await h.call('POST', '/operator/markets', { token: ADMIN, body: { market: { symbol: 'SOL-PERP', tickSize: '0.01', lotSize: '0.1' } } });
+  assert.equal(made.status, 201, made.text);
+  assert.deepEqual([made.body.marketId, made.body.symbol, made.body.marketShard, made.body.mark], [3, 'SOL-PERP', 0, null]);
+  assert.equal(h.exchange.topology.marketShardOf(3), 0, 'the exchange routes to the owner');
+  const halt = await h.call('POST', '/operator/markets/SOL-PERP/halt', { token: ADMIN });
+  assert.deepEqual([halt.status, halt.body], [200, { market: 'SOL-PERP', status: 'halted' }], 'the owner answered the halt');
+  const listed = (await h.call('GET', '/operator/markets', { token: VIEWER })).body as { symbol: string; status: string }[];
+  assert.deepEqual(listed.map((m) => [m.symbol, m.status]), [['BTC-PERP', 'open'], ['ETH-PERP', 'open'], ['SOL-PERP', 'halted']]);
+  assert.equal((await h.call('POST', '/operator/markets/SOL-PERP/resume', { token: ADMIN })).status, 200);
+  const again = await h.call('POST', '/operator/markets', { token: ADMIN, body: { market: { symbol: 'SOL-PERP', tickSize: '0.01', lotSize: '0.1' } } });
+  assert.deepEqual([again.status, again.body.error], [409, 'MARKET_EXISTS'], 'a repeat of a call that succeeded');
 });
 
 test('every operator call is in the audit log, in order, with who, what, when and outcome, and no token', async () => {

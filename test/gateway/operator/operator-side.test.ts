@@ -13,6 +13,7 @@ import { DEFAULT_MARKETS } from '../../../engine/market/spec.js';
 import { nowUs } from '../../../gateway/clock.js';
 import { createLogger } from '../../../gateway/log.js';
 import { startOperatorSide } from '../../../gateway/operator/operator-side.js';
+import { MarketRegistry } from '../../../gateway/markets/market-registry.js';
 import { MemoryAlertStorage } from '../../../exchange/surveillance/alert-storage.js';
 import { loadSurveillanceRecords } from '../../../exchange/surveillance/durable-alerts.js';
 import { sampleAlerts } from '../../exchange/sample-alerts.js';
@@ -20,7 +21,7 @@ import { sampleAlerts } from '../../exchange/sample-alerts.js';
 const log = await createLogger({ pretty: false, destination: new Writable({ write: (_c, _e, cb) => cb() }) });
 const options = (dataDir: string, port: number) => ({
   exchange: () => undefined,
-  markets: DEFAULT_MARKETS,
+  markets: new MarketRegistry(DEFAULT_MARKETS),
   marketShardOf: () => 0,
   dataDir,
   tokensFile: undefined,

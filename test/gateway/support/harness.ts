@@ -10,6 +10,7 @@ import { RecordBuffer } from '../../../engine/ring/record.js';
 import { ThreadedExchange } from '../../../exchange/threaded-exchange.js';
 import { Topology } from '../../../exchange/topology.js';
 import { Durability } from '../../../exchange/durability.js';
+import type { ThreadedSurveillance } from '../../../exchange/surveillance/surveillance-group.js';
 import { riskMarket } from '../../../risk/shard/config.js';
 import { nowUs } from '../../../gateway/clock.js';
 import { Gateway, type GatewayOptions } from '../../../gateway/gateway.js';
@@ -17,7 +18,7 @@ import type { MarketDataHub } from '../../../gateway/market-data/hub.js';
 import { mountMarketData } from '../../../gateway/market-data/ws-channels.js';
 import { PerpxClient, type ClientOptions } from '../../../gateway/client/client.js';
 import { generateEd25519 } from '../../../gateway/client/keys.js';
-import type { ApiCredentials, LoginResult } from '../../../gateway/client/types.js';
+import { GatewayError, type ApiCredentials, type LoginResult } from '../../../gateway/client/types.js';
 import type { Scope } from '../../../gateway/protocol/messages.js';
 import { MemoryStore } from '../../../persistence/memory-store.js';
 import type { Store } from '../../../persistence/store.js';
@@ -57,9 +58,11 @@ export function durableAt(dir: string, o: { maxLagRecords?: number } = {}): Prom
   return Durability.open({ dir, log: () => {}, ...o }, TOPOLOGY, { topology: TOPOLOGY.config, riskMarkets: RISK_MARKETS });
 }
 
-export async function startHarness(o: { gateway?: Partial<GatewayOptions>; store?: Store; durability?: Durability; marketData?: boolean | ((hub: MarketDataHub) => Promise<void>) } = {}): Promise<Harness> {
+export async function startHarness(
+  o: { gateway?: Partial<GatewayOptions>; store?: Store; durability?: Durability; marketData?: boolean | ((hub: MarketDataHub) => Promise<void>); surveillance?: ThreadedSurveillance } = {},
+): Promise<Harness> {
   const topology = TOPOLOGY;
-  const exchange = await ThreadedExchange.start({ topology, riskMarkets: RISK_MARKETS, ringCapacity: 1024, durability: o.durability });
+  const exchange = await ThreadedExchange.start({ topology, riskMarkets: RISK_MARKETS, ringCapacity: 1024, durability: o.durability, surveillance: o.surveillance });
   const store = o.store ?? new MemoryStore();
   const gateway = new Gateway({ exchange, store, timerTickMs: 0, firstId: 1 + (o.durability?.gatewayCommands() ?? 0), ...o.gateway });
   const hub = o.marketData ? mountMarketData(gateway) : undefined;
@@ -151,4 +154,15 @@ export function harnessPerFile(traders: number, ready: (traders: Trader[]) => vo
   });
   after(() => ctx.h.stop());
   return ctx;
+}
+
+/** The code a client call was refused with (a GatewayError), 0 when it was answered; anything else is thrown on. */
+export async function refusal(p: Promise<unknown>): Promise<number> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof GatewayError) return e.code;
+    throw e;
+  }
+  return 0;
 }
