@@ -305,12 +305,7 @@ export class InProcessExchange {
           break;
         }
         while (q.pending > 0 && total + moved < maxRecords) {
-          try {
-            link.consumer.handle(q.records, q.frontAt(), link.input);
-          } catch (e) {
-            this.halt(link, e, q.records, q.frontAt());
-          }
-          q.shift();
+          this.deliverFront(link);
           moved++;
         }
         link.consumer.flush();
@@ -330,6 +325,17 @@ export class InProcessExchange {
     }
   }
 
+  /** Hands the link's front record to its consumer (a throw halts the exchange: halt()) and takes it off the queue. */
+  private deliverFront(link: Link): void {
+    const q = link.queue;
+    try {
+      link.consumer.handle(q.records, q.frontAt(), link.input);
+    } catch (e) {
+      this.halt(link, e, q.records, q.frontAt());
+    }
+    q.shift();
+  }
+
   /** Where delivery stands in its round (pump()): what an exchange restored from snapshots taken now continues from. */
   pumpAt(): PumpPosition {
     return { ...this.at };
@@ -343,13 +349,7 @@ export class InProcessExchange {
       const ready = this.links.filter((l) => l.queue.pending > 0);
       if (ready.length === 0 || total >= maxRecords) return total;
       const link = ready[pick(ready.length) % ready.length]!;
-      const q = link.queue;
-      try {
-        link.consumer.handle(q.records, q.frontAt(), link.input);
-      } catch (e) {
-        this.halt(link, e, q.records, q.frontAt());
-      }
-      q.shift();
+      this.deliverFront(link);
       link.consumer.flush();
       total++;
       this.delivered++;

@@ -197,6 +197,15 @@ export class RecordBuffer {
     this.i32.fill(0, at >> 2, (at >> 2) + RECORD_WORDS);
   }
 
+  /** Clears record `at` and writes the header a composed record starts from (seq and flags stay 0). */
+  begin(at: number, type: number, timeUs: number, marketId: number, accountId: number): void {
+    this.clear(at);
+    this.setType(at, type);
+    this.setTimeUs(at, timeUs);
+    this.setMarketId(at, marketId);
+    this.setAccountId(at, accountId);
+  }
+
   /**
    * Copies record `fromAt` of `from` to record `toAt` of this buffer: 16 moves of 64 bits. Optimized code
    * moves BigInt64Array elements as raw words (no BigInt is made; bits are kept exactly, which a

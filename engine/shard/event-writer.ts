@@ -67,11 +67,7 @@ export class EventWriter implements BookEventSink {
 
   emit(ev: BookEvent): void {
     const b = this.scratch;
-    b.clear(0);
-    b.setType(0, ev.type);
-    b.setTimeUs(0, ev.timeUs);
-    b.setMarketId(0, ev.marketId);
-    b.setAccountId(0, ev.accountId);
+    b.begin(0, ev.type, ev.timeUs, ev.marketId, ev.accountId);
     switch (ev.type) {
       case BookEventType.ORDER_ACCEPTED:
         b.setU53(0, ACC.orderId, ev.orderId);
@@ -221,12 +217,8 @@ export class EventWriter implements BookEventSink {
   }
 
   private header(type: number, marketId: number, timeUs: number): RecordBuffer {
-    const b = this.scratch;
-    b.clear(0);
-    b.setType(0, type);
-    b.setTimeUs(0, timeUs);
-    b.setMarketId(0, marketId);
-    return b;
+    this.scratch.begin(0, type, timeUs, marketId, 0);
+    return this.scratch;
   }
 
   private broadcast(b: RecordBuffer): void {

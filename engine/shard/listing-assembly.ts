@@ -139,10 +139,7 @@ export interface ListingHeader {
  * seq: type, time, market, flags; accountId 0). The gateway and the risk shards write groups with it.
  */
 export function writeListingPart(buf: RecordBuffer, at: number, h: ListingHeader, listing: Uint8Array, part: number): void {
-  buf.clear(at);
-  buf.setType(at, ListMarketLayout.type);
-  buf.setTimeUs(at, h.timeUs);
-  buf.setMarketId(at, h.marketId);
+  buf.begin(at, ListMarketLayout.type, h.timeUs, h.marketId, 0);
   buf.setFlags(at, h.flags);
   buf.setU53(at, LM.requestId, h.requestId);
   buf.setU16(at, LM.shard, h.shard);

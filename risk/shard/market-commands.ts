@@ -150,12 +150,7 @@ export class MarketCommands {
   }
 
   private start(type: number, timeUs: number, marketId: number, accountId: number): RecordBuffer {
-    const b = this.b;
-    b.clear(0);
-    b.setType(0, type);
-    b.setTimeUs(0, timeUs);
-    b.setMarketId(0, marketId);
-    b.setAccountId(0, accountId);
-    return b;
+    this.b.begin(0, type, timeUs, marketId, accountId);
+    return this.b;
   }
 }

@@ -23,7 +23,8 @@ import { ascendingOrder, SortScratch } from './key-order.js';
 import { RankingJob } from './ranking-job.js';
 import type { ScopeValuer } from './scope-margin.js';
 import type { AccountState, MarketRiskState, PositionState, RiskState } from './state.js';
-import { NO_SLOT, type MarketTriggers } from './trigger-index.js';
+import { NO_SLOT } from './market-slots.js';
+import type { MarketTriggers } from './trigger-index.js';
 
 /** Least input time between two rankings of one market (µs). */
 export const QUINTILE_REFRESH_US = 1_000_000;

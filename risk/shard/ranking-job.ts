@@ -29,7 +29,8 @@ import { approximateScore, approximateScoreNumber, SideRanking, type SideQuintil
 import { SnapshotColumns, SnapshotSide, type FlaggedValues, type MemberValues } from './ranking-columns.js';
 import { addExact } from './exact-slot.js';
 import { MarginMode, type AccountState, type PositionState, type RiskState } from './state.js';
-import { NO_SLOT, type MarketTriggers } from './trigger-index.js';
+import { NO_SLOT } from './market-slots.js';
+import type { MarketTriggers } from './trigger-index.js';
 
 /** The market as a job starts from it: its members, the serial that bounds them, every market's mark. */
 export interface RankingStart {

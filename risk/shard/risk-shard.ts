@@ -15,7 +15,7 @@
 //
 // Each input stream is contiguous from seq 1: a re-delivered record is skipped, a gap is fatal
 // (InputPositions). The liquidation engine is built by the factory over the same state and drives the
-// world only through this class's RiskEffects.
+// world only through the shard's RiskEffects (shard-effects.ts).
 //
 // A gateway command meets, before its handler sees it (docs/COMMANDS.md): the shard's clock (time never
 // backwards, never past the horizon), the header flags, who may send it (command-permissions.ts), every
@@ -24,7 +24,6 @@
 // Thread contract: the risk-shard thread only.
 
 import { Code } from '../../engine/codes.js';
-import { OrderOrigin, type Side } from '../../engine/enums.js';
 import { MarkPriceUpdatedLayout } from '../../engine/ring/layouts/mark-price-updated.js';
 import { HeaderFlag, type RecordBuffer } from '../../engine/ring/record.js';
 import { RecordType } from '../../engine/ring/types.js';
@@ -39,7 +38,6 @@ import type { EncodeBuffer } from '../../engine/snapshot/snapshot-writer.js';
 import { isTimeCode } from '../../engine/shard/shard-clock.js';
 import { adjustIsolatedMargin, deposit, setFeeTier, setLeverage, setMarginMode, topUpInsuranceFund, withdraw } from './account-commands.js';
 import type { RiskMarketConfig, RiskPoolConfig } from './config.js';
-import { ScopeKind, UpdateReason } from './events.js';
 import { fundingRateApplied } from './funding-settlement.js';
 import { checkInvariants, type InvariantOptions } from './invariants.js';
 import { orderAccepted, orderAmended, orderEnded, orderRejected } from './order-events.js';
@@ -48,10 +46,10 @@ import { LiquidationEngine } from './liquidation-engine.js';
 import { listMarketPart } from './market-listing.js';
 import { encodeRiskShard, openRiskSnapshot } from './risk-snapshot.js';
 import { AccountsInStep, riskStateHash } from './risk-state-hash.js';
-import { PUBLISH_CHANGED_ONLY } from './scope-evaluator.js';
-import { CROSS_SCOPE, type LiquidationHooks, type RiskEffects } from './seams.js';
+import type { LiquidationHooks, RiskEffects } from './seams.js';
+import { ShardEffects } from './shard-effects.js';
 import { ShardParts } from './shard-parts.js';
-import { MarginMode, OpenOrderState, type RiskState } from './state.js';
+import type { RiskState } from './state.js';
 import { tradeExecuted } from './trade-settlement.js';
 
 const MK = MarkPriceUpdatedLayout.offsets;
@@ -66,10 +64,12 @@ export interface RiskDecodeOptions extends DecodeOptions {
   readonly liquidation?: LiquidationFactory;
 }
 
-export class RiskShard implements RiskEffects {
+export class RiskShard {
   readonly state: RiskState;
   readonly parts: ShardParts;
   readonly liquidation: LiquidationHooks;
+  /** How the liquidation engine acts on the world (shard-effects.ts), handed to its factory. */
+  readonly effects: RiskEffects;
   private readonly positions = new InputPositions();
   /** Records handled (duplicates excluded). */
   handled = 0;
@@ -86,7 +86,8 @@ export class RiskShard implements RiskEffects {
   ) {
     this.parts = new ShardParts(shardId, shardCount, markets, pool, marketShardOf, gateway, marketOutputs);
     this.state = this.parts.state;
-    this.liquidation = liquidation(this.state, this);
+    this.effects = new ShardEffects(this.parts);
+    this.liquidation = liquidation(this.state, this.effects);
     this.parts.setHooks(this.liquidation);
   }
 
@@ -322,90 +323,5 @@ export class RiskShard implements RiskEffects {
     this.parts.monitor.onMark(market.spec.marketId, mark);
     // Scopes parked mid-pipeline (waiting for a mark or a counterparty) get a bounded retry per mark.
     this.parts.hooks.onMarkUpdated(market.spec.marketId, buf.timeUs(at));
-  }
-
-  // RiskEffects: how the liquidation engine acts on the world. Same thread, inside handle().
-
-  cancelAllOrders(accountId: number, marketId: number, reason: number, timeUs: number): void {
-    this.parts.commands.cancelAllOrders(accountId, marketId, reason, timeUs);
-  }
-
-  placeLiquidationOrder(accountId: number, marketId: number, side: Side, qtyLots: bigint, limitPriceTicks: bigint, timeUs: number): number {
-    const orderId = this.parts.commands.placeLiquidationOrder(accountId, marketId, side, qtyLots, limitPriceTicks, timeUs);
-    return this.recordLiquidationOrder(orderId, accountId, marketId, side, qtyLots, limitPriceTicks);
-  }
-
-  sweepLiquidation(accountId: number, marketId: number, side: Side, qtyLots: bigint, limitPriceTicks: bigint, bankruptcyPriceTicks: bigint, budgetAtoms: bigint, timeUs: number): number {
-    const orderId = this.parts.commands.sweep(accountId, marketId, side, qtyLots, limitPriceTicks, bankruptcyPriceTicks, budgetAtoms, timeUs);
-    return this.recordLiquidationOrder(orderId, accountId, marketId, side, qtyLots, limitPriceTicks);
-  }
-
-  /** The pipeline's order as an open order of the account (reserving nothing), so its events find it. */
-  private recordLiquidationOrder(orderId: number, accountId: number, marketId: number, side: Side, qtyLots: bigint, limitPriceTicks: bigint): number {
-    const p = this.parts;
-    const account = this.state.accounts.get(accountId);
-    const market = this.state.markets.get(marketId);
-    if (account === undefined || market === undefined) throw new Error(`liquidation order for unknown account ${accountId} or market ${marketId}`);
-    p.positionOf(account, market).orders.set(orderId, new OpenOrderState(orderId, 0, marketId, side, limitPriceTicks, qtyLots, true, OrderOrigin.LIQUIDATION));
-    return orderId;
-  }
-
-  deleverage(liquidatedAccountId: number, counterpartyAccountId: number, marketId: number, side: Side, qtyLots: bigint, priceTicks: bigint, timeUs: number): number {
-    return this.parts.commands.deleverage(liquidatedAccountId, counterpartyAccountId, marketId, side, qtyLots, priceTicks, timeUs);
-  }
-
-  transferInsurance(accountId: number, marketId: number, deltaToFundAtoms: bigint, reason: number, liquidationId: number, timeUs: number): void {
-    const s = this.state;
-    const account = s.accounts.get(accountId);
-    if (account === undefined) throw new Error(`insurance transfer for unknown account ${accountId}`);
-    if (s.insuranceFundAtoms + deltaToFundAtoms < 0n) throw new Error(`insurance fund would go negative (${s.insuranceFundAtoms} + ${deltaToFundAtoms})`);
-    s.insuranceFundAtoms += deltaToFundAtoms;
-    this.parts.quintiles.beforeChange(account);
-    const pos = marketId === CROSS_SCOPE ? undefined : account.positions.get(marketId);
-    if (pos !== undefined && pos.marginMode === MarginMode.ISOLATED) pos.isolatedMarginAtoms -= deltaToFundAtoms;
-    else account.walletAtoms -= deltaToFundAtoms;
-    this.parts.events.insuranceFundChanged(accountId, marketId === CROSS_SCOPE ? 0 : marketId, timeUs, deltaToFundAtoms, s.insuranceFundAtoms, liquidationId, reason);
-  }
-
-  liquidationProgressed(accountId: number, marketId: number, liquidationId: number, step: number, qtyLots: bigint, priceTicks: bigint, timeUs: number, insuranceAtoms = 0n): void {
-    const account = this.state.accounts.get(accountId);
-    if (account === undefined) throw new Error(`liquidation progress for unknown account ${accountId}`);
-    const pos = marketId === CROSS_SCOPE ? undefined : account.positions.get(marketId);
-    const isolated = pos !== undefined && pos.marginMode === MarginMode.ISOLATED;
-    const scope = this.parts.scopeOf(account, pos);
-    this.parts.events.liquidationProgressed(
-      accountId,
-      marketId === CROSS_SCOPE ? 0 : marketId,
-      timeUs,
-      liquidationId,
-      step,
-      isolated ? ScopeKind.ISOLATED : ScopeKind.CROSS,
-      qtyLots,
-      priceTicks,
-      scope,
-      insuranceAtoms,
-    );
-  }
-
-  adlExecuted(counterpartyAccountId: number, marketId: number, liquidationId: number, liquidatedAccountId: number, side: Side, qtyLots: bigint, priceTicks: bigint, timeUs: number): void {
-    this.parts.events.adlExecuted(counterpartyAccountId, marketId, timeUs, liquidationId, liquidatedAccountId, side, qtyLots, priceTicks);
-  }
-
-  publishScope(accountId: number, marketId: number, timeUs: number): void {
-    const account = this.state.accounts.get(accountId);
-    if (account === undefined) return;
-    const pos = marketId === CROSS_SCOPE ? undefined : account.positions.get(marketId);
-    const scopeMarket = pos !== undefined && pos.marginMode === MarginMode.ISOLATED ? marketId : CROSS_SCOPE;
-    // A finished isolated liquidation leaves a flat position: what its margin still holds (the refunded
-    // surplus) goes back to the wallet. A negative remainder (a loss beyond the fund's budget) stays.
-    if (pos !== undefined && scopeMarket !== CROSS_SCOPE && pos.qtyLots === 0n && pos.liquidationId === 0 && pos.isolatedMarginAtoms > 0n) {
-      this.parts.quintiles.beforeChange(account);
-      account.walletAtoms += pos.isolatedMarginAtoms;
-      pos.isolatedMarginAtoms = 0n;
-    }
-    // No liquidation check from here: the engine is the caller and decides its next step itself.
-    this.parts.evaluator.evaluate(accountId, scopeMarket, UpdateReason.LIQUIDATION, timeUs, marketId === CROSS_SCOPE ? PUBLISH_CHANGED_ONLY : marketId, false);
-    if (scopeMarket !== CROSS_SCOPE) this.parts.evaluator.evaluate(accountId, CROSS_SCOPE, UpdateReason.LIQUIDATION, timeUs, PUBLISH_CHANGED_ONLY, false);
-    this.parts.publishAccount(account, timeUs, 0, UpdateReason.LIQUIDATION);
   }
 }

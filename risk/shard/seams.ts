@@ -1,7 +1,7 @@
 // The seam between the risk shard's core (dispatch, pre-trade, settlement, margin monitor, funding) and
-// its liquidation engine (pipeline, insurance fund, ADL). The core implements RiskEffects: the only way
-// the engine changes the world outside the state (commands to markets, events to the gateway). The engine
-// implements LiquidationHooks: what the core tells it. Both run on the risk-shard thread, synchronously,
+// its liquidation engine (pipeline, insurance fund, ADL). The core implements RiskEffects (ShardEffects,
+// shard-effects.ts): the only way the engine changes the world outside the state (commands to markets,
+// events to the gateway). The engine implements LiquidationHooks: what the core tells it. Both run on the risk-shard thread, synchronously,
 // inside the handling of one input record: deterministic.
 
 import type { Side } from '../../engine/enums.js';

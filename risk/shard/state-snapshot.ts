@@ -20,7 +20,8 @@
 import { malformed } from '../../engine/snapshot/snapshot-error.js';
 import type { SnapshotReader } from '../../engine/snapshot/snapshot-reader.js';
 import type { SnapshotWriter } from '../../engine/snapshot/snapshot-writer.js';
-import type { AccountsInStep, Hasher } from './risk-state-hash.js';
+import type { Hasher } from './risk-hasher.js';
+import type { AccountsInStep } from './risk-state-hash.js';
 import type { ShardParts } from './shard-parts.js';
 import { AccountState, MarginMode, OpenOrderState, PLACED_ORDER_WINDOW, PositionState } from './state.js';
 

@@ -15,100 +15,46 @@
 // must not fire before then either, or a liquidatable scope would fire again and again within one mark;
 // such a key counts as parked (parkedFlags, for the state hash).
 //
-// Also here, because it is per market and keyed the same way: the open positions of the market (funding,
-// ADL quintiles) and the cross accounts that hold positions in other markets too (their LPs here move
-// when another market's mark does).
-//
-// A slot (an open position of the market) is a row of columns indexed by its heap id, not an object: its
-// position and account, keys, serial, ranking job and dirty flag, and its place in the order slots were
-// made in (a linked list over heap ids, the order a map by account id used to iterate in). A position
-// finds its row through pos.triggerId. A snapshot decode of a million positions then fills typed arrays
-// instead of building a million objects and a hash table of them (docs/SNAPSHOTS.md).
+// The index is built on the market's slots (market-slots.ts: one row of columns per open position, in
+// creation order, also what funding and ADL ranking walk): a slot's keys and dirty flag are more columns of
+// its row, and its slot id is its entry id in both heaps. Also here, because it is per market: the cross
+// accounts that hold positions in other markets too (their LPs here move when another market's mark does).
 // Thread contract: the risk-shard thread.
 
 import { malformed } from '../../engine/snapshot/snapshot-error.js';
 import type { SnapshotReader } from '../../engine/snapshot/snapshot-reader.js';
 import type { SnapshotWriter } from '../../engine/snapshot/snapshot-writer.js';
 import { grown } from '../grown.js';
-import { ascendingOrder, type CursorLookup } from './key-order.js';
+import type { CursorLookup } from './key-order.js';
+import { MarketSlots, NO_SLOT } from './market-slots.js';
 import type { AccountState, PositionState } from './state.js';
 import { TriggerHeap } from './trigger-heap.js';
 
 /** No trigger on that side. */
 export const NO_KEY = -1;
 
-/** No slot (pos.triggerId), no next or previous slot, a sweep at its end. */
-export const NO_SLOT = -1;
-
-const INITIAL_IDS = 16;
-
-export class MarketTriggers {
+export class MarketTriggers extends MarketSlots {
   readonly down = new TriggerHeap();
   readonly up = new TriggerHeap();
-  /** Each slot's position and account, by heap id (undefined: a free id). */
-  private readonly posOf: (PositionState | undefined)[] = [];
-  private readonly accountOf: (AccountState | undefined)[] = [];
-  /** The position's account id (the walks that need only the id do not visit the position). */
-  private accountIds = new Uint32Array(INITIAL_IDS);
-  /** The slot's keys (NO_KEY: none on that side). */
-  private downKeys = new Float64Array(INITIAL_IDS);
-  private upKeys = new Float64Array(INITIAL_IDS);
-  /** Creation order within the market: a ranking job ranks the slots created before it started. */
-  private serials = new Float64Array(INITIAL_IDS);
-  /** The ADL ranking job (ranking-job.ts) that has already taken the slot's position, 0 when none. */
-  private rankedBys = new Float64Array(INITIAL_IDS);
+  /** The slot's keys (NO_KEY: none on that side), by slot id: columns as long as the slots' own. */
+  private downKeys = new Float64Array(this.serials.length);
+  private upKeys = new Float64Array(this.serials.length);
   /** Keys set since the last mark update: to be pushed at the next one. */
-  private dirtyFlags = new Uint8Array(INITIAL_IDS);
-  /** The slots in the order they were made: a doubly linked list over heap ids. */
-  private nextOf = new Int32Array(INITIAL_IDS);
-  private prevOf = new Int32Array(INITIAL_IDS);
-  private first = NO_SLOT;
-  private last = NO_SLOT;
-  private count = 0;
-  /** Ids of slots that left, for the next slots (a stack). */
-  private readonly freeIds: number[] = [];
+  private dirtyFlags = new Uint8Array(this.serials.length);
   /** Cross accounts with an open cross position here and in at least one other market. */
   readonly multiMarketCross = new Set<number>();
   /**
-   * Slots re-keyed since the last mark update, as (heap id, serial): a slot that left may linger, and its
+   * Slots re-keyed since the last mark update, as (slot id, serial): a slot that left may linger, and its
    * id may be another slot's since; the serial tells them apart (skipped when pushed).
    */
   private dirtyIds: number[] = [];
   private dirtySerials: number[] = [];
-  /** The slot a ranking job's sweep visits next (NO_SLOT: the end). */
-  private sweepAt = NO_SLOT;
   /** The mark the keys are compared with (ticks, 0 before the first). */
   markTicks = 0;
   /** Mark updates seen: the ADL quintile cache is valid for one epoch. */
   epoch = 0;
   /** Entries the current mark may have reached are still in the heaps (bounded work carries over). */
   popPending = false;
-  /** The serial the next slot gets. */
-  nextSerial = 1;
-
-  constructor(readonly marketId: number) {}
-
-  /** Open positions of the market (slots). */
-  get size(): number {
-    return this.count;
-  }
-
-  /** The position (of this market) has a slot. */
-  has(pos: PositionState): boolean {
-    return pos.triggerId !== NO_SLOT;
-  }
-
-  accountIdAt(id: number): number {
-    return this.accountIds[id]!;
-  }
-
-  posAt(id: number): PositionState {
-    return this.posOf[id]!;
-  }
-
-  accountAt(id: number): AccountState {
-    return this.accountOf[id]!;
-  }
 
   downKeyAt(id: number): number {
     return this.downKeys[id]!;
@@ -118,23 +64,13 @@ export class MarketTriggers {
     return this.upKeys[id]!;
   }
 
-  serialAt(id: number): number {
-    return this.serials[id]!;
-  }
-
-  rankedByAt(id: number): number {
-    return this.rankedBys[id]!;
-  }
-
-  setRankedBy(id: number, job: number): void {
-    this.rankedBys[id] = job;
-  }
-
   /** Sets the position's keys (NO_KEY: none on that side); its current entries leave the heaps now. */
   setKeys(pos: PositionState, account: AccountState, downKey: number, upKey: number): void {
     let id = pos.triggerId;
-    if (id === NO_SLOT) id = this.newSlot(pos, account);
-    else this.unlist(id);
+    if (id === NO_SLOT) {
+      id = this.newSlot(pos, account);
+      this.dirtyFlags[id] = 0;
+    } else this.unlist(id);
     this.downKeys[id] = downKey;
     this.upKeys[id] = upKey;
     if (this.dirtyFlags[id] === 0) {
@@ -146,7 +82,12 @@ export class MarketTriggers {
 
   /** The position went flat: it leaves the index and the heaps. */
   remove(pos: PositionState): void {
-    if (pos.triggerId !== NO_SLOT) this.release(pos.triggerId);
+    const id = pos.triggerId;
+    if (id !== NO_SLOT) {
+      this.unlist(id);
+      this.dirtyFlags[id] = 0;
+      this.release(id);
+    }
     this.multiMarketCross.delete(pos.accountId);
   }
 
@@ -156,70 +97,15 @@ export class MarketTriggers {
     this.up.remove(id);
   }
 
-  private newSlot(pos: PositionState, account: AccountState): number {
-    const id = this.freeIds.length > 0 ? this.freeIds.pop()! : this.newId();
-    this.posOf[id] = pos;
-    this.accountOf[id] = account;
-    this.accountIds[id] = pos.accountId;
-    this.serials[id] = this.nextSerial++;
-    this.rankedBys[id] = 0;
-    this.dirtyFlags[id] = 0;
-    this.link(id);
-    pos.triggerId = id;
-    return id;
-  }
-
-  /** A heap id never handed out before, with room in the columns. */
-  private newId(): number {
-    const id = this.posOf.length;
-    this.reserveIds(id + 1);
-    this.posOf.push(undefined);
-    this.accountOf.push(undefined);
-    return id;
-  }
-
-  /** The columns hold at least n ids (each doubled until it does). */
-  private reserveIds(n: number): void {
-    if (n <= this.serials.length) return;
-    const last = n - 1;
-    this.downKeys = grown(this.downKeys, last);
-    this.upKeys = grown(this.upKeys, last);
-    this.serials = grown(this.serials, last);
-    this.rankedBys = grown(this.rankedBys, last);
-    this.accountIds = grown(this.accountIds, last);
-    this.dirtyFlags = grown(this.dirtyFlags, last);
-    this.nextOf = grown(this.nextOf, last);
-    this.prevOf = grown(this.prevOf, last);
-  }
-
-  /** Appends the slot to the creation order. */
-  private link(id: number): void {
-    this.prevOf[id] = this.last;
-    this.nextOf[id] = NO_SLOT;
-    if (this.last === NO_SLOT) this.first = id;
-    else this.nextOf[this.last] = id;
-    this.last = id;
-    this.count++;
-  }
-
-  /** The slot leaves: out of the heaps and the creation order, its heap id free for the next slot. */
-  private release(id: number): void {
-    this.unlist(id);
-    this.posOf[id]!.triggerId = NO_SLOT;
-    this.posOf[id] = undefined;
-    this.accountOf[id] = undefined;
-    this.dirtyFlags[id] = 0;
-    const prev = this.prevOf[id]!;
-    const next = this.nextOf[id]!;
-    if (prev === NO_SLOT) this.first = next;
-    else this.nextOf[prev] = next;
-    if (next === NO_SLOT) this.last = prev;
-    else this.prevOf[next] = prev;
-    // A sweep about to visit the slot visits the one after it instead (as a Map's iterator skips an entry
-    // deleted before it got there).
-    if (this.sweepAt === id) this.sweepAt = next;
-    this.count--;
-    this.freeIds.push(id);
+  /** The key columns grow with the slots'. */
+  protected override reserveIds(n: number): void {
+    if (n > this.downKeys.length) {
+      const last = n - 1;
+      this.downKeys = grown(this.downKeys, last);
+      this.upKeys = grown(this.upKeys, last);
+      this.dirtyFlags = grown(this.dirtyFlags, last);
+    }
+    super.reserveIds(n);
   }
 
   /**
@@ -294,68 +180,6 @@ export class MarketTriggers {
     return used;
   }
 
-  /** f(heap id) for every slot in the order the slots were made. */
-  forEachSlot(f: (id: number) => void): void {
-    const next = this.nextOf;
-    for (let id = this.first; id !== NO_SLOT; id = next[id]!) f(id);
-  }
-
-  /**
-   * f(heap id) for every slot by ascending account id: in the creation order when that is ascending (the
-   * usual case: positions opened in account order), else through a native sort (key-order.ts).
-   */
-  forEachByAccount(f: (id: number) => void): void {
-    const next = this.nextOf;
-    const accountIds = this.accountIds;
-    let ascending = true;
-    let prev = -Infinity;
-    for (let id = this.first; id !== NO_SLOT; id = next[id]!) {
-      const account = accountIds[id]!;
-      if (account <= prev) {
-        ascending = false;
-        break;
-      }
-      prev = account;
-    }
-    if (ascending) {
-      this.forEachSlot(f);
-      return;
-    }
-    const n = this.count;
-    const keys = new Float64Array(n);
-    const ids = new Int32Array(n);
-    let j = 0;
-    for (let id = this.first; id !== NO_SLOT; id = next[id]!) {
-      keys[j] = accountIds[id]!;
-      ids[j++] = id;
-    }
-    const order = ascendingOrder(keys, n);
-    for (let k = 0; k < n; k++) f(ids[order[k]!]!);
-  }
-
-  /** Open positions of the market in ascending account order (funding: its outputs follow it). */
-  sortedPositions(): PositionState[] {
-    const out: PositionState[] = [];
-    this.forEachByAccount((id) => void out.push(this.posOf[id]!));
-    return out;
-  }
-
-  /**
-   * A ranking job's sweep starts at the first slot. Only one runs per market at a time (its job); a slot
-   * that leaves before the sweep reaches it is not visited, and one made since is visited after the older
-   * ones (a new slot is never a member of a job that started before it).
-   */
-  startSweep(): void {
-    this.sweepAt = this.first;
-  }
-
-  /** The next slot of the sweep (NO_SLOT: none left). */
-  nextInSweep(): number {
-    const id = this.sweepAt;
-    if (id !== NO_SLOT) this.sweepAt = this.nextOf[id]!;
-    return id;
-  }
-
   /**
    * Snapshot (MONI section, risk-snapshot.ts): the mark, epoch and counters; the free heap ids in stack
    * order; every slot in creation order; the multi-market cross accounts; the dirty slots in push order
@@ -370,9 +194,8 @@ export class MarketTriggers {
     w.uint(this.posOf.length);
     w.uint(this.freeIds.length);
     for (const id of this.freeIds) w.uint(id);
-    w.uint(this.count);
-    const next = this.nextOf;
-    for (let id = this.first; id !== NO_SLOT; id = next[id]!) {
+    w.uint(this.size);
+    this.forEachSlot((id) => {
       w.uint(this.accountIds[id]!);
       w.uint(id);
       w.uint(this.serials[id]!);
@@ -380,7 +203,7 @@ export class MarketTriggers {
       w.int(this.upKeys[id]!);
       w.bool(this.dirtyFlags[id] !== 0);
       w.uint(this.rankedBys[id]!);
-    }
+    });
     w.uint(this.multiMarketCross.size);
     this.multiMarketCross.forEach((id) => w.uint(id));
     const dirty: number[] = [];

@@ -6,6 +6,8 @@
 // accounts live in three arrays that grow to the most accounts held at once and are reused from then on.
 
 import { AccountHolds, type AccountIndex } from './account-index.js';
+import type { DetectorId } from './alert.js';
+import type { AlertDraft } from './market-watch.js';
 import { grown } from '../grown.js';
 import { RecentOrders, RecentOrderView, type SharedRecentOrders } from './recent-orders.js';
 import { type HeadRows, SlidingCounts } from './sliding-counts.js';
@@ -61,6 +63,27 @@ export class WindowAccounts {
 
   setRaised(row: number, raised: boolean): void {
     this.raisedFlags[row] = raised ? 1 : 0;
+  }
+
+  /**
+   * One alert per episode: true when the account's measure, `over` its threshold now, starts an episode
+   * (once, on crossing: the row is raised from then on); false while over it and raised, and while under
+   * it, which re-arms the row.
+   */
+  crossed(row: number, over: boolean): boolean {
+    if (!over) {
+      this.setRaised(row, false);
+      return false;
+    }
+    if (this.raised(row)) return false;
+    this.setRaised(row, true);
+    return true;
+  }
+
+  /** An episode's alert about the account in `row`: from the window's first count, its recent orders as evidence. */
+  episodeAlert(row: number, detector: DetectorId, accountId: number, score: number, summary: string, figures: Record<string, number>): AlertDraft {
+    const first = this.counts.firstInWindow(row);
+    return { detector, accounts: [accountId], score, fromUs: first.timeUs, fromSeq: first.seq, summary, figures, orders: this.recent.list(row), trades: [] };
   }
 
   /** Drops the accounts idle for a whole window, once a window has passed since the last sweep. */

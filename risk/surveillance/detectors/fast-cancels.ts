@@ -59,26 +59,13 @@ export class FastCancelDetector implements Detector {
     const count = this.accounts.counts.sum(s, FAST);
     const all = this.accounts.counts.sum(s, ALL);
     const over = count >= this.p.minCount && count * 10_000 >= this.p.minShareBps * all;
-    if (!over) {
-      this.accounts.setRaised(s, false);
-      return;
-    }
-    if (this.accounts.raised(s)) return;
-    this.accounts.setRaised(s, true);
-    const first = this.accounts.counts.firstInWindow(s);
+    if (!this.accounts.crossed(s, over)) return;
+    const windowUs = this.accounts.counts.windowUs;
     const shareBps = Math.floor((count * 10_000) / all);
-    this.m.alert({
-      detector: this.id,
-      accounts: [o.accountId],
-      // 5,000 at the threshold count, 10,000 at twice it; scaled by the fast share.
-      score: Math.floor((Math.floor((5_000 * count) / this.p.minCount) * shareBps) / 10_000),
-      fromUs: first.timeUs,
-      fromSeq: first.seq,
-      summary: `${count} orders cancelled within ${this.p.maxLifeUs} µs of acceptance in ${this.accounts.counts.windowUs / 1_000_000} s (${shareBps / 100}% of ${all} cancels)`,
-      figures: { fastCancels: count, cancels: all, shareBps, maxLifeUs: this.p.maxLifeUs, windowUs: this.accounts.counts.windowUs },
-      orders: this.accounts.recent.list(s),
-      trades: [],
-    });
+    // 5,000 at the threshold count, 10,000 at twice it; scaled by the fast share.
+    const score = Math.floor((Math.floor((5_000 * count) / this.p.minCount) * shareBps) / 10_000);
+    const summary = `${count} orders cancelled within ${this.p.maxLifeUs} µs of acceptance in ${windowUs / 1_000_000} s (${shareBps / 100}% of ${all} cancels)`;
+    this.m.alert(this.accounts.episodeAlert(s, this.id, o.accountId, score, summary, { fastCancels: count, cancels: all, shareBps, maxLifeUs: this.p.maxLifeUs, windowUs }));
   }
 
   tick(nowUs: number): void {

@@ -94,26 +94,12 @@ export class OrderToTradeDetector implements Detector {
     const messages = this.accounts.counts.sum(s, MESSAGES);
     const trades = this.accounts.counts.sum(s, TRADES);
     const over = messages >= this.p.minMessages && messages >= this.p.minRatio * Math.max(trades, 1);
-    if (!over) {
-      this.accounts.setRaised(s, false);
-      return;
-    }
-    if (this.accounts.raised(s)) return;
-    this.accounts.setRaised(s, true);
-    const first = this.accounts.counts.firstInWindow(s);
+    if (!this.accounts.crossed(s, over)) return;
+    const windowUs = this.accounts.counts.windowUs;
     // Score: 5,000 at the threshold ratio, 10,000 at twice it or more.
     const ratioX100 = Math.floor((messages * 100) / Math.max(trades, 1));
     const score = Math.floor((5_000 * messages) / (this.p.minRatio * Math.max(trades, 1)));
-    this.m.alert({
-      detector: this.id,
-      accounts: [accountId],
-      score,
-      fromUs: first.timeUs,
-      fromSeq: first.seq,
-      summary: `${messages} order messages against ${trades} trades in ${this.accounts.counts.windowUs / 1_000_000} s (ratio ${hundredths(ratioX100)}, threshold ${this.p.minRatio})`,
-      figures: { messages, trades, ratioX100, windowUs: this.accounts.counts.windowUs },
-      orders: this.accounts.recent.list(s),
-      trades: [],
-    });
+    const summary = `${messages} order messages against ${trades} trades in ${windowUs / 1_000_000} s (ratio ${hundredths(ratioX100)}, threshold ${this.p.minRatio})`;
+    this.m.alert(this.accounts.episodeAlert(s, this.id, accountId, score, summary, { messages, trades, ratioX100, windowUs }));
   }
 }

@@ -80,24 +80,11 @@ export class QuoteStuffingDetector implements Detector {
     const accepted = this.accounts.counts.sum(s, ACCEPTED);
     const cancelled = this.accounts.counts.sum(s, CANCELLED);
     const over = messages >= this.p.minMessages && cancelled * 10_000 >= this.p.minCancelShareBps * accepted;
-    if (!over) {
-      this.accounts.setRaised(s, false);
-      return;
-    }
-    if (this.accounts.raised(s)) return;
-    this.accounts.setRaised(s, true);
-    const first = this.accounts.counts.firstInWindow(s);
-    this.m.alert({
-      detector: this.id,
-      accounts: [accountId],
-      score: Math.floor((5_000 * messages) / this.p.minMessages),
-      fromUs: first.timeUs,
-      fromSeq: first.seq,
-      // Cancels of orders placed before the window count too, so there may be more cancels than placements.
-      summary: `${messages} order messages in ${this.accounts.counts.windowUs / 1_000} ms: ${accepted} orders placed and ${cancelled} cancelled`,
-      figures: { messages, accepted, cancelled, windowUs: this.accounts.counts.windowUs },
-      orders: this.accounts.recent.list(s),
-      trades: [],
-    });
+    if (!this.accounts.crossed(s, over)) return;
+    const windowUs = this.accounts.counts.windowUs;
+    const score = Math.floor((5_000 * messages) / this.p.minMessages);
+    // Cancels of orders placed before the window count too, so there may be more cancels than placements.
+    const summary = `${messages} order messages in ${windowUs / 1_000} ms: ${accepted} orders placed and ${cancelled} cancelled`;
+    this.m.alert(this.accounts.episodeAlert(s, this.id, accountId, score, summary, { messages, accepted, cancelled, windowUs }));
   }
 }

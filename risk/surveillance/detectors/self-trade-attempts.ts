@@ -47,24 +47,11 @@ export class SelfTradeAttemptDetector implements Detector {
     this.accounts.counts.add(s, 0, 1, this.m.timeUs, this.m.seq);
     this.accounts.recent.note(s, o);
     const attempts = this.accounts.counts.sum(s, 0);
-    if (attempts < this.p.minAttempts) {
-      this.accounts.setRaised(s, false);
-      return;
-    }
-    if (this.accounts.raised(s)) return;
-    this.accounts.setRaised(s, true);
-    const first = this.accounts.counts.firstInWindow(s);
-    this.m.alert({
-      detector: this.id,
-      accounts: [o.accountId],
-      score: Math.floor((5_000 * attempts) / this.p.minAttempts),
-      fromUs: first.timeUs,
-      fromSeq: first.seq,
-      summary: `${attempts} orders expired by self-trade prevention in ${this.accounts.counts.windowUs / 60_000_000} min: the account repeatedly met its own resting orders`,
-      figures: { attempts, windowUs: this.accounts.counts.windowUs },
-      orders: this.accounts.recent.list(s),
-      trades: [],
-    });
+    if (!this.accounts.crossed(s, attempts >= this.p.minAttempts)) return;
+    const windowUs = this.accounts.counts.windowUs;
+    const score = Math.floor((5_000 * attempts) / this.p.minAttempts);
+    const summary = `${attempts} orders expired by self-trade prevention in ${windowUs / 60_000_000} min: the account repeatedly met its own resting orders`;
+    this.m.alert(this.accounts.episodeAlert(s, this.id, o.accountId, score, summary, { attempts, windowUs }));
   }
 
   tick(nowUs: number): void {

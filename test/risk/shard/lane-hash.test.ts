@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { LaneHash } from '../../../risk/shard/lane-hash.js';
-import { newHasher } from '../../../risk/shard/risk-state-hash.js';
+import { newHasher } from '../../../risk/shard/risk-hasher.js';
 import { testSeed } from '../../support/seed.js';
 
 /** The definition, word by word, with the lanes in an array (the class keeps them in fields). */

@@ -41,7 +41,7 @@ test('a liquidation order goes to the market as an IOC reduce-only LIQUIDATION o
   fx.fund(5, usdt(100_000));
   fx.mark(BTC_ID, BTC_60K);
   fx.takeMarket();
-  const id = fx.shard.placeLiquidationOrder(5, BTC_ID, Side.SELL, 250n, 590_000n, 9);
+  const id = fx.shard.effects.placeLiquidationOrder(5, BTC_ID, Side.SELL, 250n, 590_000n, 9);
   assert.equal(id, SYSTEM_ORDER_ID_BASE + 2 ** 36 + 1);
   const [sent] = fx.takeMarket();
   assert.equal(sent!.type, 'PlaceOrder');
@@ -61,7 +61,7 @@ test('a liquidation order goes to the market as an IOC reduce-only LIQUIDATION o
 test('a rejected Deleverage is reported to the liquidation engine', () => {
   const fx = new ShardFixture();
   fx.fund(2, usdt(1));
-  const id = fx.shard.deleverage(2, 4, BTC_ID, Side.BUY, 10n, 600_000n, 1);
+  const id = fx.shard.effects.deleverage(2, 4, BTC_ID, Side.BUY, 10n, 600_000n, 1);
   const [sent] = fx.takeMarket();
   assert.equal(sent!.type, 'Deleverage');
   assert.equal(sent!.deleverageId, id);
@@ -74,14 +74,14 @@ test('insurance transfers move atoms between the fund and the scope and publish 
   const fx = new ShardFixture();
   fx.fund(2, usdt(100));
   fx.take();
-  fx.shard.transferInsurance(2, CROSS_SCOPE, usdt(40), InsuranceReason.LIQUIDATION_FEE, 7, 3);
+  fx.shard.effects.transferInsurance(2, CROSS_SCOPE, usdt(40), InsuranceReason.LIQUIDATION_FEE, 7, 3);
   assert.equal(fx.state.insuranceFundAtoms, usdt(40));
   assert.equal(fx.state.accounts.get(2)!.walletAtoms, usdt(60));
   const [e] = fx.take();
   assert.equal(e!.type, 'InsuranceFundChanged');
   assert.equal(e!.deltaAtoms, usdt(40));
   assert.equal(e!.liquidationId, 7);
-  assert.throws(() => fx.shard.transferInsurance(2, CROSS_SCOPE, -usdt(41), InsuranceReason.SHORTFALL, 7, 3));
+  assert.throws(() => fx.shard.effects.transferInsurance(2, CROSS_SCOPE, -usdt(41), InsuranceReason.SHORTFALL, 7, 3));
   assert.deepEqual(fx.shard.checkInvariants({ allAccountsHere: true }), []);
 });
 
@@ -90,9 +90,9 @@ test('liquidation progress and cancel-all go out as records, and publishScope re
   fx.fund(2, usdt(100));
   fx.take();
   fx.takeMarket();
-  fx.shard.liquidationProgressed(2, CROSS_SCOPE, 7, LiquidationStep.TRIGGERED, 0n, 0n, 3);
-  fx.shard.cancelAllOrders(2, BTC_ID, CancelReason.LIQUIDATION, 3);
-  fx.shard.publishScope(2, CROSS_SCOPE, 3);
+  fx.shard.effects.liquidationProgressed(2, CROSS_SCOPE, 7, LiquidationStep.TRIGGERED, 0n, 0n, 3);
+  fx.shard.effects.cancelAllOrders(2, BTC_ID, CancelReason.LIQUIDATION, 3);
+  fx.shard.effects.publishScope(2, CROSS_SCOPE, 3);
   const events = fx.take();
   assert.deepEqual(events.map((e) => e.type), ['LiquidationProgressed', 'AccountUpdated']);
   assert.equal(events[0]!.step, LiquidationStep.TRIGGERED);

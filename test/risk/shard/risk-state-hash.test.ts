@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { newHasher } from '../../../risk/shard/risk-state-hash.js';
+import { newHasher } from '../../../risk/shard/risk-hasher.js';
 import { testSeed } from '../../support/seed.js';
 
 for (const version of [1, 2]) {

@@ -112,7 +112,7 @@ test('liquidation fills pay no trading fee and are reported to the liquidation e
   const fx = fixture();
   fx.cross(2, 3, Side.BUY, BTC_60K, ONE_BTC);
   const resting = fx.order(4, Side.BUY, BTC_60K, ONE_BTC);
-  const liq = fx.shard.placeLiquidationOrder(3, BTC_ID, Side.SELL, BigInt(ONE_BTC), 590_000n, 1);
+  const liq = fx.shard.effects.placeLiquidationOrder(3, BTC_ID, Side.SELL, BigInt(ONE_BTC), 590_000n, 1);
   fx.take();
   fx.mk(tradeExecuted({ taker: 3, maker: 4, takerOrderId: liq, makerOrderId: resting, takerSide: Side.SELL, priceTicks: BTC_60K, qtyLots: ONE_BTC, takerOrigin: OrderOrigin.LIQUIDATION }));
   const [liqFill, makerFill] = ofType(fx.take(), 'FillSettled');

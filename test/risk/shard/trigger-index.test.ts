@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { AccountState, PositionState } from '../../../risk/shard/state.js';
-import { MarketTriggers, NO_KEY, NO_SLOT } from '../../../risk/shard/trigger-index.js';
+import { NO_SLOT } from '../../../risk/shard/market-slots.js';
+import { MarketTriggers, NO_KEY } from '../../../risk/shard/trigger-index.js';
 import { testSeed } from '../../support/seed.js';
 
 const MARKET = 1;
