@@ -24,7 +24,7 @@ import { riskMarket } from '../risk/shard/config.js';
 import type { DurableAlerts, SurveillanceRecords } from '../exchange/surveillance/durable-alerts.js';
 import { alertSink, type AlertBus } from './surveillance/alert-sink.js';
 import { Durability } from '../exchange/durability.js';
-import { ackBeforeDurable } from '../persistence/crash-points.js';
+import { crashBreakWarning } from '../persistence/crash-points.js';
 import { helpText, parseStartOptions, snapshotPolicyOf } from './start-options.js';
 import { refuse, refuseDataDir } from './start-exits.js';
 import { loadOracleConfig, OracleConfigError, type OracleConfig } from './oracle/config.js';
@@ -41,7 +41,8 @@ if (parsed.kind === 'help') {
 if (parsed.kind === 'error') refuse(parsed.message);
 const o = parsed.options;
 // The crash harness's deliberately broken build (persistence/crash-points.ts) must never pass unnoticed.
-if (ackBeforeDurable()) console.error('perpx: WARNING: PERPX_CRASH_BREAK=ack-before-durable is set: answers are released before they are durable (the crash harness\'s loss test only); never run an exchange so');
+const breakWarning = crashBreakWarning();
+if (breakWarning !== undefined) console.error(breakWarning);
 if (o.port !== 0 && o.port === o.operatorPort) refuse(`--port and --operator-port: both are ${o.port}; they need two ports`);
 const markets = DEFAULT_MARKETS;
 

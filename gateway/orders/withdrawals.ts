@@ -22,6 +22,7 @@
 // forgotten id that was applied is refused DUPLICATE_REQUEST by the shard (still no second debit).
 
 import { Code } from '../../engine/codes.js';
+import { brokenWithdrawalLagMs, withdrawTwice } from '../../persistence/crash-points.js';
 import type { Store } from '../../persistence/store.js';
 import { Family, familyRange, pairKey, readU32, readU64 } from '../auth/gateway-keys.js';
 import { fail, ok, type Result } from '../handlers/handler.js';
@@ -89,6 +90,9 @@ function resultOf(o: Outcome, withdrawalId: number, amount: bigint, replayed: bo
 export class Withdrawals {
   private readonly byAccount = new Map<number, Map<number, Entry>>();
   private seq = 0;
+  /** The crash harness's broken build (persistence/crash-points.ts); false and 0 in every real build. */
+  private readonly broken = withdrawTwice();
+  private readonly brokenLagMs = brokenWithdrawalLagMs();
 
   private constructor(
     private readonly batcher: StoreBatcher,
@@ -140,8 +144,10 @@ export class Withdrawals {
         return fail(Code.STORE_IO_FAILED, 'the gateway could not record the withdrawal for idempotent retries; nothing was withdrawn');
       }
     } else e.waiters = [];
-    const requestId = withdrawalRequestId(withdrawalId);
+    // The broken build offers a retry under a fresh id (2^50 + withdrawalId): the shard cannot tell it is one.
+    const requestId = withdrawalRequestId(this.broken && known !== undefined ? 2 ** 50 + withdrawalId : withdrawalId);
     const a = await this.entry.withdraw(accountId, amount, requestId);
+    if (this.brokenLagMs > 0) await new Promise((resolve) => setTimeout(resolve, this.brokenLagMs));
     if (!a.ok && NOT_TAKEN.has(a.code)) {
       // Not taken: the next attempt starts afresh (the record stays, without a result, until one comes).
       this.release(undefined, withdrawalId, e, a.code);

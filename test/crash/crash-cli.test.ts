@@ -32,12 +32,17 @@ test('a bad argument exits 2 naming it, with the usage and no stack trace', () =
   }
 });
 
-test("the crash harness's broken build announces itself on stderr the moment npm start's entry reads its options", () => {
+test("the crash harness's broken builds announce themselves on stderr the moment npm start's entry reads its options", () => {
   const gatewayMain = fileURLToPath(new URL('../../gateway/main.js', import.meta.url));
   // Equal ports stop the start right after the options are read: the warning must come before that.
   const argv = [gatewayMain, '--port', '1', '--operator-port', '1'];
-  const broken = spawnSync(process.execPath, argv, { encoding: 'utf8', timeout: 30_000, env: { ...process.env, PERPX_CRASH_BREAK: 'ack-before-durable' } });
-  assert.match(broken.stderr, /^perpx: WARNING: PERPX_CRASH_BREAK=ack-before-durable is set: answers are released before they are durable/m);
+  for (const [name, says] of [
+    ['ack-before-durable', /^perpx: WARNING: PERPX_CRASH_BREAK=ack-before-durable is set: answers are released before they are durable/m],
+    ['withdraw-twice', /^perpx: WARNING: PERPX_CRASH_BREAK=withdraw-twice is set: a retried withdrawal can be applied twice/m],
+  ] as const) {
+    const broken = spawnSync(process.execPath, argv, { encoding: 'utf8', timeout: 30_000, env: { ...process.env, PERPX_CRASH_BREAK: name } });
+    assert.match(broken.stderr, says);
+  }
   const { PERPX_CRASH_BREAK: _, ...clean } = process.env;
   const sound = spawnSync(process.execPath, argv, { encoding: 'utf8', timeout: 30_000, env: clean });
   assert.doesNotMatch(sound.stderr, /WARNING/);

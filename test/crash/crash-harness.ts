@@ -56,7 +56,7 @@ export interface CrashOptions {
   readonly finalOps?: number;
   /** The kills to choose from (default all: random and every named point). */
   readonly points?: readonly CrashMode[];
-  /** Extra environment of the exchange (the loss test's broken build). */
+  /** Extra environment of the exchange (the broken builds of the loss and double-withdrawal tests). */
   readonly env?: Record<string, string>;
   readonly log?: (line: string) => void;
 }
