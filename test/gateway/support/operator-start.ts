@@ -25,6 +25,8 @@ export async function start(dir: string, operators: string, args: readonly strin
   };
   return {
     ws,
+    /** The operator HTTP's base URL. */
+    op,
     call,
     lines,
     until,
