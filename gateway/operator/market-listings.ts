@@ -63,6 +63,8 @@ export interface MarketListingsOptions {
   readonly nowUs: () => number;
   /** How long a call waits for every answer (default 5 s, as other operator commands). */
   readonly timeoutMs?: number;
+  /** A market every shard has listed (open: a listing carries no halt), before its call is answered. */
+  readonly onListed?: (marketId: number) => void;
 }
 
 /** Why an offer was not taken: the exchange halted (a shard or the journal failed), is stopping, or is busy. */
@@ -150,6 +152,7 @@ export class MarketListings {
       this.waiting.delete(requestId);
       clearTimeout(w.timer);
       this.o.markets.add(w.spec);
+      this.o.onListed?.(w.spec.marketId);
       w.resolve({ ok: true, spec: w.spec, shard: w.shard });
     } else if (type === RecordType.OrderRejected && buf.u16At(at, REJ.commandType) === RecordType.ListMarket) {
       const requestId = buf.u53At(at, REJ.orderId);

@@ -108,7 +108,8 @@ export async function startOperatorSide(o: OperatorSideOptions): Promise<Operato
     undefined,
     o.recovered ? 'unknown' : 'open',
   );
-  const listings = new MarketListings({ exchange: o.exchange, markets: o.markets, nowUs: o.nowUs });
+  // A listed market is open; on a restarted exchange this process would otherwise call its status unknown.
+  const listings = new MarketListings({ exchange: o.exchange, markets: o.markets, nowUs: o.nowUs, onListed: (id) => commands.loadStatus(id, false) });
   const sources = o.indexSources ?? (() => undefined);
   const fromOracle = (symbol: string): boolean => {
     const m = o.markets.bySymbolOf(symbol);
