@@ -1,5 +1,5 @@
 // A restart starts each shard as soon as its own snapshot is checked (exchange/durability.ts replayOf,
-// exchange/threaded-exchange.ts start): a shard whose check is held back (here by the test's hook, as a
+// exchange/threaded-start.ts): a shard whose check is held back (here by the test's hook, as a
 // slow read of its snapshot would) keeps no other shard from starting and recovering its state. The
 // snapshots are checked risk shards first, market shards last, so market shard 1's check is the last one:
 // held, the risk shards must still report their replay done. And a corrupt newest snapshot found by that
